@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1.7
+# One image for both processes: `hrcore serve` (API) and `hrcore worker` (arq).
+FROM python:3.12-slim AS build
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never
+RUN pip install --no-cache-dir "uv==0.13.9"
+WORKDIR /app
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY src ./src
+RUN uv sync --frozen --no-dev --no-editable
+
+FROM python:3.12-slim AS runtime
+RUN groupadd --system hrcore && useradd --system --gid hrcore --home /app hrcore
+WORKDIR /app
+COPY --from=build /app/.venv /app/.venv
+COPY migrations ./migrations
+COPY alembic.ini ./
+ENV PATH="/app/.venv/bin:$PATH" \
+    PYTHONUNBUFFERED=1 \
+    HRCORE_ENVIRONMENT=production \
+    HRCORE_MIGRATIONS_DIR=/app/migrations
+USER hrcore
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
+# Deploy: `hrcore migrate` once (as the schema owner), then scale these independently:
+#   docker run IMAGE hrcore serve --host 0.0.0.0 --workers 4
+#   docker run IMAGE hrcore worker
+CMD ["hrcore", "serve", "--host", "0.0.0.0"]

@@ -1,0 +1,53 @@
+# Two commands on a fresh machine with Python 3.11+: `make dev` and `make test`.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .hrcore/tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: dev test lint typecheck contracts openapi-check pytest openapi migrate seed worker clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --all-extras
+	@touch $@
+
+## dev: the API and the worker on embedded PostgreSQL and Redis, with demo data
+dev: $(VENV)/.synced
+	$(BIN)/hrcore dev
+
+## test: lint, types, import contracts, OpenAPI freshness and the whole suite
+test: lint typecheck contracts openapi-check pytest
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff format --check src tests migrations
+
+typecheck: $(VENV)/.synced
+	$(BIN)/mypy
+
+contracts: $(VENV)/.synced
+	$(BIN)/lint-imports
+
+openapi-check: $(VENV)/.synced
+	$(BIN)/hrcore openapi --check
+
+pytest: $(VENV)/.synced
+	$(BIN)/pytest
+
+## openapi: regenerate openapi/openapi.json after changing routes or schemas
+openapi: $(VENV)/.synced
+	$(BIN)/hrcore openapi
+
+migrate: $(VENV)/.synced
+	$(BIN)/hrcore migrate
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

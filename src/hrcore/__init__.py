@@ -1,0 +1,3 @@
+"""hrcore: talent development backend."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from hrcore.cli import main
+
+main()

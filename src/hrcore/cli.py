@@ -1,0 +1,225 @@
+"""The `hrcore` command: dev, serve, worker, migrate, seed, openapi."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+
+from hrcore.core.logs import configure_logging
+from hrcore.core.migrations import upgrade
+from hrcore.core.runtime import Runtime
+from hrcore.settings import PROJECT_ROOT, Settings, get_settings
+
+app = typer.Typer(help="hrcore: talent development backend.", no_args_is_help=True)
+T = TypeVar("T")
+
+OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
+
+
+def resolve_settings(started: list[str] | None = None) -> Settings:
+    """Settings with URLs filled in; unset ones point at the embedded stack, started if needed."""
+    settings = get_settings()
+    if settings.database_url and settings.redis_url:
+        return settings
+    from hrcore import devstack
+
+    try:
+        services = devstack.ensure_running(settings.state_dir.resolve())
+    except devstack.DevStackError as exc:
+        raise SystemExit(
+            f"hrcore: the embedded dev stack did not start: {exc}\n"
+            "Set HRCORE_DATABASE_URL and HRCORE_REDIS_URL to use your own services."
+        ) from exc
+    if started is not None:
+        started.extend(services.started)
+    return settings.model_copy(
+        update={
+            "database_url": settings.database_url or services.database_url,
+            "redis_url": settings.redis_url or services.redis_url,
+        }
+    )
+
+
+def _export_urls(settings: Settings) -> dict[str, str]:
+    """Environment for child processes, so they use the same services."""
+    assert settings.database_url
+    assert settings.redis_url
+    env = dict(os.environ)
+    env["HRCORE_DATABASE_URL"] = settings.database_url
+    env["HRCORE_REDIS_URL"] = settings.redis_url
+    return env
+
+
+def _with_runtime(settings: Settings, name: str, body: Callable[[Runtime], Awaitable[T]]) -> T:
+    async def run() -> T:
+        runtime = Runtime.open(settings, application_name=name)
+        try:
+            return await body(runtime)
+        finally:
+            await runtime.close()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Upgrade the database schema (a deploy step; the API never migrates itself)."""
+    settings = resolve_settings()
+    assert settings.database_url
+    upgrade(settings.migrations_dir, settings.database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def seed() -> None:
+    """Create the demo organization (idempotent)."""
+    from hrcore.seed import seed_demo
+
+    configure_logging(get_settings().log_level, json=False)
+    report = _with_runtime(resolve_settings(), "hrcore-seed", seed_demo)
+    for role, login, password in report.logins:
+        typer.echo(f"  {role:<12} {login}  password: {password}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+) -> None:
+    """Serve the API (uvicorn)."""
+    settings = resolve_settings()
+    os.environ.update(_export_urls(settings))
+    configure_logging(settings.log_level, json=settings.log_json)
+    uvicorn.run(
+        "hrcore.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+        access_log=False,
+    )
+
+
+@app.command()
+def worker(
+    burst: Annotated[bool, typer.Option(help="Process what is due, then exit.")] = False,
+) -> None:
+    """Run the background worker (arq): outbox relay, jobs, housekeeping."""
+    from hrcore import worker as worker_module
+
+    settings = resolve_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    run = worker_module.run_burst if burst else worker_module.run_forever
+    _with_runtime(settings, "hrcore-worker", run)
+
+
+@app.command()
+def openapi(
+    check: Annotated[bool, typer.Option(help="Fail if the committed file differs.")] = False,
+) -> None:
+    """Write openapi/openapi.json from the app (or check that it is current)."""
+    from hrcore.main import create_app
+
+    document = json.dumps(create_app().openapi(), indent=2, ensure_ascii=False) + "\n"
+    if check:
+        current = OPENAPI_PATH.read_text() if OPENAPI_PATH.exists() else ""
+        if current != document:
+            typer.echo("openapi/openapi.json is stale: run `hrcore openapi`", err=True)
+            raise typer.Exit(1)
+        typer.echo("openapi/openapi.json is current")
+        return
+    OPENAPI_PATH.parent.mkdir(parents=True, exist_ok=True)
+    OPENAPI_PATH.write_text(document)
+    typer.echo(f"wrote {OPENAPI_PATH}")
+
+
+@app.command()
+def dev(
+    port: Annotated[int, typer.Option(envvar="PORT", help="API port.")] = 8000,
+) -> None:
+    """Everything for local work: embedded services, migrations, demo data, API and worker."""
+    started: list[str] = []
+    settings = resolve_settings(started)
+    env = _export_urls(settings)
+    children: list[subprocess.Popen[bytes]] = []
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        hrcore = [sys.executable, "-m", "hrcore"]
+        subprocess.run([*hrcore, "migrate"], env=env, check=True)
+        subprocess.run([*hrcore, "seed"], env=env, check=True)
+        children.append(subprocess.Popen([*hrcore, "serve", "--port", str(port)], env=env))
+        children.append(subprocess.Popen([*hrcore, "worker"], env=env))
+        _print_banner(settings, port)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+    finally:
+        _terminate(children)
+        if started:
+            from hrcore import devstack
+
+            devstack.stop(settings.state_dir.resolve(), services=started)
+            typer.echo(f"stopped embedded {', '.join(started)}")
+    failed = [child.returncode for child in children if child.returncode not in (0, -15, None)]
+    if failed and not stopping:
+        raise typer.Exit(1)
+
+
+def _terminate(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _print_banner(settings: Settings, port: int) -> None:
+    base = f"http://127.0.0.1:{port}"
+    typer.echo(
+        "\n".join(
+            [
+                "",
+                "hrcore is starting:",
+                f"  API      {base}/api/v1",
+                f"  docs     {base}/docs",
+                f"  health   {base}/healthz  {base}/readyz  {base}/metrics",
+                f"  database {settings.database_url}",
+                f"  redis    {settings.redis_url}",
+                "  logins   printed above by `hrcore seed` (none until identity lands)",
+                "Ctrl-C stops the API, the worker and the embedded services started here.",
+                "",
+            ]
+        )
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Engine, sessions and the unit of work: one transaction per request or job."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SessionMaker = async_sessionmaker[AsyncSession]
+
+
+def create_engine(
+    url: str,
+    *,
+    application_name: str,
+    pool_size: int = 10,
+    max_overflow: int = 5,
+    statement_timeout_ms: int = 15_000,
+) -> AsyncEngine:
+    """A bounded pool that re-checks connections, so the service recovers after a DB restart."""
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        pool_timeout=5,
+        connect_args={
+            "timeout": 5,
+            "server_settings": {
+                "application_name": application_name,
+                "statement_timeout": str(statement_timeout_ms),
+            },
+        },
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
+    """Sessions never expire loaded objects on commit: async code must not lazy-load."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@asynccontextmanager
+async def unit_of_work(sessionmaker: SessionMaker) -> AsyncIterator[AsyncSession]:
+    """Commit when the block succeeds, roll back on any exception."""
+    async with sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+async def set_tenant(session: AsyncSession, org_id: uuid.UUID) -> None:
+    """Scope this transaction to one organization; row-level security policies read it."""
+    await session.execute(
+        text("SELECT set_config('app.org_id', :org_id, true)"), {"org_id": str(org_id)}
+    )
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    sessionmaker: SessionMaker = request.app.state.sessionmaker
+    async with unit_of_work(sessionmaker) as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+"""The request's session. `scope="function"` commits before the response is sent."""

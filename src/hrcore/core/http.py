@@ -1,0 +1,186 @@
+"""HTTP plumbing shared by every route: the route class and the request middleware."""
+
+from __future__ import annotations
+
+import email.message
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from fastapi import Request, Response, params
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hrcore.core.context import request_id_var
+from hrcore.core.errors import BadRequest, FieldError, UnsupportedMediaType, problem_response
+from hrcore.core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from hrcore.core.idempotency import run_idempotently
+from hrcore.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+logger = logging.getLogger("hrcore.http")
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class UnknownQueryParameter(BadRequest):
+    slug, title = "unknown-query-parameter", "Unknown query parameter"
+
+
+def _is_json(content_type: str) -> bool:
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
+class HrcoreRoute(APIRoute):
+    """Adds the conventions FastAPI leaves open.
+
+    Unknown query parameters answer 400 (a typo in a filter must not silently widen a list);
+    a JSON body in another content type answers 415; POST honours `Idempotency-Key`.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        known_query = _query_names(self.dependant)
+        takes_json = self.body_field is not None and not _is_form(self)
+
+        async def route(request: Request) -> Response:
+            unknown = sorted(set(request.query_params) - known_query)
+            if unknown:
+                raise UnknownQueryParameter(
+                    f"Unknown query parameter(s): {', '.join(unknown)}",
+                    errors=[
+                        FieldError(field=f"query.{name}", message="not accepted")
+                        for name in unknown
+                    ],
+                )
+            content_type = request.headers.get("content-type")
+            if takes_json and content_type and not _is_json(content_type):
+                raise UnsupportedMediaType("Send the body as application/json")
+            if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
+                ttl = timedelta(hours=request.app.state.runtime.settings.idempotency_ttl_hours)
+                return await run_idempotently(request, handler, ttl)
+            return await handler(request)
+
+        return route
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    """Every query parameter the route or any of its dependencies declares."""
+    names = {param.alias for param in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names
+
+
+def _is_form(route: APIRoute) -> bool:
+    return route.body_field is not None and isinstance(route.body_field.field_info, params.Form)
+
+
+class RequestContextMiddleware:
+    """Request id in and out, latency and count per route template, one access log line.
+
+    It also answers unhandled errors itself (a 500 problem with the request id and no stack
+    trace), because Starlette's error middleware runs outside it, after the id is gone.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        status = 500
+        status_sent = False
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, status_sent
+            if message["type"] == "http.response.start":
+                status, status_sent = message["status"], True
+                headers = list(message.get("headers", []))
+                headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception("unhandled error")
+            if status_sent:
+                raise
+            response = problem_response(
+                Request(scope), 500, detail="Unexpected error; quote the request id"
+            )
+            await response(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            method = scope["method"]
+            HTTP_REQUESTS.labels(method, template, str(status)).inc()
+            HTTP_LATENCY.labels(method, template).observe(elapsed)
+            logger.info(
+                "%s %s %d %.1fms",
+                method,
+                scope["path"],
+                status,
+                elapsed * 1000,
+                extra={
+                    "status": status,
+                    "route": template,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
+            )
+            request_id_var.reset(token)
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """An HTTPException, so FastAPI re-raises it from body parsing and the handler renders it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body exceeds {limit} bytes")
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over the limit: at once by Content-Length, or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            response = problem_response(
+                Request(scope), 413, detail=f"The request body exceeds {self.max_bytes} bytes"
+            )
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise BodyTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, counted_receive, send)

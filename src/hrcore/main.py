@@ -1,0 +1,73 @@
+"""The FastAPI application: routers, middleware and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from hrcore import __version__
+from hrcore.core.errors import Problem, install_error_handlers
+from hrcore.core.http import BodyLimitMiddleware, HrcoreRoute, RequestContextMiddleware
+from hrcore.core.runtime import Runtime
+from hrcore.ops.router import router as ops_router
+from hrcore.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Talent development for companies: talent pools and succession, development programs,
+360 reviews, competency models, mentoring, points-based training and labor contracts.
+
+Errors are RFC 9457 `application/problem+json`. Lists are cursor-paginated
+(`?limit=&cursor=` → `{items, next_cursor}`). POST honours `Idempotency-Key`;
+updates take `If-Match` or a body `version`.
+"""
+
+
+def api_router() -> APIRouter:
+    """Every domain's router under /api/v1."""
+    return APIRouter(prefix=API_PREFIX, route_class=HrcoreRoute)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app. `runtime` lets tests inject connections; otherwise the lifespan opens them."""
+    settings = settings or (runtime.settings if runtime else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = runtime or Runtime.open(settings, application_name="hrcore-api")
+        app.state.runtime = opened
+        app.state.sessionmaker = opened.sessionmaker
+        try:
+            yield
+        finally:
+            if runtime is None:
+                await opened.close()
+
+    app = FastAPI(
+        title="hrcore",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses={
+            "4XX": {"model": Problem, "description": "Problem details (RFC 9457)"},
+            "5XX": {"model": Problem, "description": "Problem details (RFC 9457)"},
+        },
+    )
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
+        )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(ops_router)
+    app.include_router(api_router())
+    return app

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from hrcore.core.runtime import Runtime
+from hrcore.main import create_app
+from tests.conftest import client_for
+from tests.core import widgets
+
+
+@pytest.fixture(scope="session")
+async def widget_app(runtime: Runtime) -> AsyncIterator[FastAPI]:
+    """The real app plus the fixture resource."""
+    await widgets.create_fixture_tables(runtime.engine)
+    application = create_app(runtime=runtime)
+    application.include_router(widgets.router)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def widget_client(widget_app: FastAPI, runtime: Runtime) -> AsyncIterator[AsyncClient]:
+    widgets.RECORDED.clear()
+    async with client_for(widget_app) as http:
+        yield http
+    await widgets.truncate_fixture_tables(runtime.engine)
