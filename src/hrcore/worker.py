@@ -144,8 +144,11 @@ async def run_burst(runtime: Runtime) -> None:
 
 
 async def run_forever(runtime: Runtime) -> None:
+    """Run until SIGINT or SIGTERM; `async_run` lets arq's signal handler cancel the loop."""
     worker = build_worker(runtime)
     try:
-        await worker.main()
+        await worker.async_run()
+    except asyncio.CancelledError:
+        logger.info("worker stopped")
     finally:
         await worker.close()

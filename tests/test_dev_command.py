@@ -1,0 +1,94 @@
+"""`hrcore dev` serves, and Ctrl-C leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hrcore import devstack
+from tests.conftest import DATABASE_URL, REDIS_URL
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_ok(url: str, deadline: float) -> httpx.Response:
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(url, timeout=1)
+            if response.status_code == 200:
+                return response
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never answered 200")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def _descendants(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    found = [int(child) for child in children.read_text().split()] if children.exists() else []
+    return found + [grandchild for child in found for grandchild in _descendants(child)]
+
+
+@pytest.mark.slow
+def test_dev_serves_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HRCORE_")} | {
+        "HRCORE_STATE_DIR": str(tmp_path / "state"),
+        "PORT": str(port),
+        "HRCORE_LOG_JSON": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hrcore", "dev"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        _wait_ok(f"http://127.0.0.1:{port}/readyz", deadline)
+        assert _wait_ok(f"http://127.0.0.1:{port}/docs", deadline).status_code == 200
+        processes = _descendants(process.pid)
+        postgres_pid = int((tmp_path / "state/postgres/postmaster.pid").read_text().split()[0])
+        redis_pid = int((tmp_path / "state/redis.pid").read_text().strip())
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            devstack.stop(tmp_path / "state")
+    assert process.returncode == 0, output.decode()
+    assert b"stopped embedded postgres, redis" in output
+    leftovers = [pid for pid in [*processes, postgres_pid, redis_pid] if _alive(pid)]
+    assert leftovers == []
+
+
+def test_worker_burst_exits_when_nothing_is_due(database: str) -> None:
+    env = os.environ | {"HRCORE_DATABASE_URL": DATABASE_URL, "HRCORE_REDIS_URL": REDIS_URL}
+    result = subprocess.run(
+        [sys.executable, "-m", "hrcore", "worker", "--burst"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
