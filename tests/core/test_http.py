@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
 
+from asgi_lifespan import LifespanManager
 from httpx import AsyncClient
+from sqlalchemy import func, update
+
+from hrcore.core.db import unit_of_work
+from hrcore.core.idempotency import IdempotencyRecord
+from hrcore.core.runtime import Runtime
+from hrcore.main import create_app
+from hrcore.worker import expire_idempotency_keys
+from tests.conftest import client_for
 
 PROBLEM = "application/problem+json"
 
@@ -198,3 +209,49 @@ async def test_if_match_and_version_guard_updates(widget_client: AsyncClient) ->
     assert conflict.status_code == 409
     missing = await widget_client.patch(f"/api/v1/widgets/{uuid.uuid4()}", json={"name": "x"})
     assert missing.status_code == 404
+
+
+async def test_streamed_oversized_body_is_413(widget_client: AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"name": "a", "rank": 1, "padding": "'
+        for _ in range(7):
+            yield b"x" * (1024 * 1024)
+        yield b'"}'
+
+    response = await widget_client.post(
+        "/api/v1/widgets", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == PROBLEM
+
+
+async def test_cors_allows_configured_origins_only(runtime: Runtime) -> None:
+    settings = runtime.settings.model_copy(update={"cors_origins": ["https://app.example"]})
+    app = create_app(settings=settings, runtime=runtime)
+    async with LifespanManager(app), client_for(app) as http:
+        preflight = {"Access-Control-Request-Method": "POST"}
+        allowed = await http.options(
+            "/healthz", headers={"Origin": "https://app.example", **preflight}
+        )
+        refused = await http.options(
+            "/healthz", headers={"Origin": "https://evil.example", **preflight}
+        )
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_expired_idempotency_keys_are_forgotten(
+    widget_client: AsyncClient, runtime: Runtime
+) -> None:
+    headers = {"Idempotency-Key": "old"}
+    await widget_client.post("/api/v1/widgets", json={"name": "a", "rank": 1}, headers=headers)
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await session.execute(
+            update(IdempotencyRecord).values(expires_at=func.now() - timedelta(seconds=1))
+        )
+    assert await expire_idempotency_keys({"runtime": runtime}) == 1
+    again = await widget_client.post(
+        "/api/v1/widgets", json={"name": "b", "rank": 1}, headers=headers
+    )
+    assert again.status_code == 201
+    assert "idempotent-replayed" not in again.headers
