@@ -17,6 +17,8 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from hrcore.core.migrations import upgrade
 from hrcore.core.runtime import Runtime
@@ -88,10 +90,20 @@ async def database(settings: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
-async def runtime(settings: Settings, database: str) -> AsyncIterator[Runtime]:
+async def runtime(
+    settings: Settings, database: str, owner_engine: AsyncEngine
+) -> AsyncIterator[Runtime]:
     opened = Runtime.open(settings, application_name="hrcore-test")
     yield opened
     await opened.close()
+
+
+@pytest.fixture(scope="session")
+async def owner_engine(database: str) -> AsyncIterator[AsyncEngine]:
+    """The schema owner's connection: bypasses row-level security, for set-up and clean-up only."""
+    engine = create_async_engine(database, poolclass=NullPool)
+    yield engine
+    await engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -101,8 +113,9 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     if "runtime" not in request.fixturenames:
         return
     runtime: Runtime = request.getfixturevalue("runtime")
+    engine: AsyncEngine = request.getfixturevalue("owner_engine")
     tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
-    async with runtime.engine.begin() as connection:
+    async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
     await runtime.redis.flushdb()
 

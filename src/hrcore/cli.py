@@ -15,6 +15,7 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 
+from hrcore.core.errors import ProblemError
 from hrcore.core.logs import configure_logging
 from hrcore.core.migrations import upgrade
 from hrcore.core.runtime import Runtime
@@ -75,9 +76,44 @@ def _with_runtime(settings: Settings, name: str, body: Callable[[Runtime], Await
 def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Upgrade the database schema (a deploy step; the API never migrates itself)."""
     settings = resolve_settings()
-    assert settings.database_url
-    upgrade(settings.migrations_dir, settings.database_url, revision)
+    owner_url = settings.migration_database_url or settings.database_url
+    assert owner_url
+    upgrade(settings.migrations_dir, owner_url, revision)
     typer.echo(f"database at {revision}")
+
+
+@app.command("create-org")
+def create_org(
+    slug: Annotated[str, typer.Option(help="Short name used at login, e.g. acme.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    admin_email: Annotated[str, typer.Option(help="Email of the first HR admin.")],
+    timezone: Annotated[str, typer.Option(help="IANA time zone.")] = "Asia/Shanghai",
+    locale: Annotated[str, typer.Option(help="Locale, e.g. zh-CN.")] = "zh-CN",
+) -> None:
+    """Create an organization and its first HR admin; prints a one-time password."""
+    from hrcore.core.db import unit_of_work
+    from hrcore.identity import service as identity
+
+    async def run(runtime: Runtime) -> str:
+        async with unit_of_work(runtime.sessionmaker) as session:
+            _, _, password = await identity.create_organization(
+                session,
+                slug=slug,
+                name=name,
+                admin_email=admin_email,
+                timezone=timezone,
+                locale=locale,
+            )
+        return password
+
+    try:
+        password = _with_runtime(resolve_settings(), "hrcore-cli", run)
+    except ProblemError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"created organization {slug!r}")
+    typer.echo(f"HR admin {admin_email}  one-time password: {password}")
+    typer.echo("Log in at POST /api/v1/auth/token and change it at POST /api/v1/auth/password.")
 
 
 @app.command()

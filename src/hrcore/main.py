@@ -12,6 +12,7 @@ from hrcore import __version__
 from hrcore.core.errors import Problem, install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, HrcoreRoute, RequestContextMiddleware
 from hrcore.core.runtime import Runtime
+from hrcore.identity.router import router as identity_router
 from hrcore.ops.router import router as ops_router
 from hrcore.settings import Settings, get_settings
 
@@ -29,7 +30,9 @@ updates take `If-Match` or a body `version`.
 
 def api_router() -> APIRouter:
     """Every domain's router under /api/v1."""
-    return APIRouter(prefix=API_PREFIX, route_class=HrcoreRoute)
+    router = APIRouter(prefix=API_PREFIX, route_class=HrcoreRoute)
+    router.include_router(identity_router)
+    return router
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

@@ -1,8 +1,21 @@
 """Imports every module that defines tables, so `Base.metadata` is complete for Alembic."""
 
-from hrcore.core import idempotency, outbox
+from hrcore.core import audit, idempotency, outbox
 from hrcore.core.models import Base
+from hrcore.identity import models as identity_models
+from hrcore.imports import models as imports_models
+from hrcore.org import models as org_models
+from hrcore.people import models as people_models
 
 metadata = Base.metadata
 
-__all__ = ["idempotency", "metadata", "outbox"]
+__all__ = [
+    "audit",
+    "idempotency",
+    "identity_models",
+    "imports_models",
+    "metadata",
+    "org_models",
+    "outbox",
+    "people_models",
+]

@@ -6,10 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEV_JWT_SECRET = "hrcore-development-signing-key-not-for-production"  # noqa: S105
 
 
 class Settings(BaseSettings):
@@ -67,6 +68,47 @@ class Settings(BaseSettings):
     dependency_timeout_seconds: float = Field(
         default=2.0, gt=0, description="Timeout for each /readyz dependency check."
     )
+    migration_database_url: str | None = Field(
+        default=None,
+        description="URL of the schema owner for `hrcore migrate`. Unset: HRCORE_DATABASE_URL.",
+    )
+    db_role: str | None = Field(
+        default="hrcore_app",
+        description="Role app connections switch to (SET ROLE) so row-level security applies "
+        "even when the login is the owner. Empty when the login already is the restricted role.",
+    )
+    jwt_keys: dict[str, SecretStr] = Field(
+        default_factory=lambda: {"dev": SecretStr(DEV_JWT_SECRET)},
+        description='HS256 signing keys by key id, JSON: {"2026-11": "…"}. All verify; '
+        "the active one signs. Required in production.",
+    )
+    jwt_active_kid: str = Field(default="dev", description="Key id that signs new tokens.")
+    jwt_issuer: str = Field(default="hrcore", description="`iss` of access tokens.")
+    jwt_audience: str = Field(default="hrcore-api", description="`aud` of access tokens.")
+    access_token_minutes: int = Field(default=15, ge=1, description="Access token lifetime.")
+    refresh_token_days: int = Field(default=30, ge=1, description="Refresh token lifetime.")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins per account before 429."
+    )
+    login_max_failures_per_address: int = Field(
+        default=20, ge=1, description="Failed logins per client address before 429."
+    )
+    login_lockout_seconds: int = Field(
+        default=900, ge=1, description="Window in which failed logins are counted."
+    )
+    import_inline_max_rows: int = Field(
+        default=1000, ge=1, description="Imports above this many rows run as a background job."
+    )
+
+    @model_validator(mode="after")
+    def _signing_keys_are_safe(self) -> Settings:
+        if self.jwt_active_kid not in self.jwt_keys:
+            raise ValueError("HRCORE_JWT_ACTIVE_KID must name a key in HRCORE_JWT_KEYS")
+        if self.environment == "production":
+            weak = [kid for kid, key in self.jwt_keys.items() if len(key.get_secret_value()) < 32]
+            if weak or any(k.get_secret_value() == DEV_JWT_SECRET for k in self.jwt_keys.values()):
+                raise ValueError("production needs HRCORE_JWT_KEYS of at least 32 characters")
+        return self
 
 
 @lru_cache

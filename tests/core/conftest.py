@@ -6,6 +6,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
@@ -14,9 +15,9 @@ from tests.core import widgets
 
 
 @pytest.fixture(scope="session")
-async def widget_app(runtime: Runtime) -> AsyncIterator[FastAPI]:
+async def widget_app(runtime: Runtime, owner_engine: AsyncEngine) -> AsyncIterator[FastAPI]:
     """The real app plus the fixture resource."""
-    await widgets.create_fixture_tables(runtime.engine)
+    await widgets.create_fixture_tables(owner_engine)
     application = create_app(runtime=runtime)
     application.include_router(widgets.router)
     async with LifespanManager(application):
@@ -24,8 +25,10 @@ async def widget_app(runtime: Runtime) -> AsyncIterator[FastAPI]:
 
 
 @pytest.fixture
-async def widget_client(widget_app: FastAPI, runtime: Runtime) -> AsyncIterator[AsyncClient]:
+async def widget_client(
+    widget_app: FastAPI, owner_engine: AsyncEngine
+) -> AsyncIterator[AsyncClient]:
     widgets.RECORDED.clear()
     async with client_for(widget_app) as http:
         yield http
-    await widgets.truncate_fixture_tables(runtime.engine)
+    await widgets.truncate_fixture_tables(owner_engine)

@@ -106,6 +106,8 @@ async def create_fixture_tables(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         await connection.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS fixtures")
         await connection.run_sync(FixtureBase.metadata.create_all)
+        await connection.exec_driver_sql("GRANT USAGE ON SCHEMA fixtures TO hrcore_app")
+        await connection.exec_driver_sql("GRANT ALL ON ALL TABLES IN SCHEMA fixtures TO hrcore_app")
 
 
 async def truncate_fixture_tables(engine: AsyncEngine) -> None:

@@ -8,6 +8,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from httpx import AsyncClient
 from sqlalchemy import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
@@ -87,12 +88,12 @@ async def proxied_database() -> AsyncIterator[tuple[Proxy, str]]:
 
 
 async def test_database_outage_answers_503_and_recovers(
-    runtime: Runtime, proxied_database: tuple[Proxy, str]
+    runtime: Runtime, proxied_database: tuple[Proxy, str], owner_engine: AsyncEngine
 ) -> None:
     proxy, url = proxied_database
     settings = make_settings(database_url=url)
     outage_runtime = Runtime.open(settings, application_name="hrcore-test")
-    await widgets.create_fixture_tables(runtime.engine)
+    await widgets.create_fixture_tables(owner_engine)
     app = create_app(runtime=outage_runtime)
     app.include_router(widgets.router)
     try:

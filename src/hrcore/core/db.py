@@ -26,8 +26,19 @@ def create_engine(
     pool_size: int = 10,
     max_overflow: int = 5,
     statement_timeout_ms: int = 15_000,
+    role: str | None = None,
 ) -> AsyncEngine:
-    """A bounded pool that re-checks connections, so the service recovers after a DB restart."""
+    """A bounded pool that re-checks connections, so the service recovers after a DB restart.
+
+    `role` is switched to on connect (SET ROLE), so row-level security applies even when the
+    login is the tables' owner, as in development and CI.
+    """
+    server_settings = {
+        "application_name": application_name,
+        "statement_timeout": str(statement_timeout_ms),
+    }
+    if role:
+        server_settings["role"] = role
     return create_async_engine(
         url,
         pool_size=pool_size,
@@ -36,10 +47,7 @@ def create_engine(
         pool_timeout=5,
         connect_args={
             "timeout": 5,
-            "server_settings": {
-                "application_name": application_name,
-                "statement_timeout": str(statement_timeout_ms),
-            },
+            "server_settings": server_settings,
         },
     )
 

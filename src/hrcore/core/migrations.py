@@ -41,7 +41,7 @@ async def is_at_head(engine: AsyncEngine, migrations_dir: Path) -> bool:
     return await current_revisions(engine) == head_revisions(migrations_dir)
 
 
-def upgrade(migrations_dir: Path, database_url: str, revision: str = "head") -> None:
+def upgrade(migrations_dir: Path, database_url: str, revision: str = "heads") -> None:
     """Run migrations as the schema owner. Blocking: call it outside an event loop."""
     command.upgrade(alembic_config(migrations_dir, database_url), revision)
 

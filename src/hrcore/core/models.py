@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event, func
+from sqlalchemy import DateTime, ForeignKey, MetaData, event, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from uuid6 import uuid7
@@ -66,7 +66,12 @@ class VersionedMixin:
 class OrgScopedMixin:
     """Tenant-owned rows. Row-level security compares `org_id` with `app.org_id`."""
 
-    org_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False, index=True)
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
 
 
 class Entity(IdMixin, TimestampMixin, VersionedMixin):

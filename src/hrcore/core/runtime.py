@@ -33,6 +33,7 @@ class Runtime:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             statement_timeout_ms=settings.db_statement_timeout_ms,
+            role=settings.db_role,
         )
         redis = connect_redis(settings.redis_url, timeout=settings.dependency_timeout_seconds)
         return cls(

@@ -1,0 +1,67 @@
+"""Who is calling, and the checks every service shares.
+
+Relationship rules (manager of, department head over) need data and live in the services
+that own it; the role and scope checks here are the common vocabulary.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from hrcore.core.errors import Forbidden, NotFound
+
+
+class Role(StrEnum):
+    HR_ADMIN = "hr_admin"
+    DEPT_HEAD = "dept_head"
+    EMPLOYEE = "employee"
+
+
+class Scope(StrEnum):
+    """What an integration key may do."""
+
+    ORG_READ = "org:read"
+    EMPLOYEES_WRITE = "employees:write"
+    METRICS_WRITE = "metrics:write"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of one request: a user or an integration key, always inside one org."""
+
+    kind: Literal["user", "api_key"]
+    id: uuid.UUID
+    org_id: uuid.UUID
+    employee_id: uuid.UUID | None = None
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    department_scope: uuid.UUID | None = None
+    scopes: frozenset[Scope] = field(default_factory=frozenset)
+
+    @property
+    def is_hr_admin(self) -> bool:
+        return Role.HR_ADMIN in self.roles
+
+    @property
+    def is_dept_head(self) -> bool:
+        return Role.DEPT_HEAD in self.roles and self.department_scope is not None
+
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        return self.id if self.kind == "user" else None
+
+    def has_scope(self, scope: Scope) -> bool:
+        return self.kind == "api_key" and scope in self.scopes
+
+
+def require_hr_admin(principal: Principal, *, hide: bool = False) -> None:
+    """HR-only actions: 403, or 404 when the object must stay invisible to the caller."""
+    if not principal.is_hr_admin:
+        raise NotFound() if hide else Forbidden("Only an HR admin may do this")
+
+
+def require_user(principal: Principal) -> None:
+    if principal.kind != "user":
+        raise Forbidden("This action needs a user, not an integration key")

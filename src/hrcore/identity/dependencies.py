@@ -1,0 +1,63 @@
+"""FastAPI dependencies other domains' routers use to know the caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hrcore.core.authz import Principal
+from hrcore.core.db import DbSession
+from hrcore.core.errors import Unauthorized
+from hrcore.core.runtime import Runtime
+from hrcore.identity import service
+from hrcore.identity.service import Authenticated, PasswordChangeRequired, Services
+
+_bearer = HTTPBearer(auto_error=False, description="An access token or an integration key.")
+
+
+def identity_services(request: Request) -> Services:
+    runtime: Runtime = request.app.state.runtime
+    return Services(
+        settings=runtime.settings,
+        redis=runtime.redis,
+        clock=runtime.clock,
+        sessionmaker=runtime.sessionmaker,
+    )
+
+
+IdentityServices = Annotated[Services, Depends(identity_services)]
+
+
+async def _authenticated(
+    session: DbSession,
+    services: IdentityServices,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Authenticated:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized(
+            "Send `Authorization: Bearer <token>`", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return await service.authenticate(session, services, credentials.credentials)
+
+
+async def _principal_even_before_password_change(
+    authenticated: Annotated[Authenticated, Depends(_authenticated)],
+) -> Principal:
+    return authenticated.principal
+
+
+async def _principal(authenticated: Annotated[Authenticated, Depends(_authenticated)]) -> Principal:
+    if authenticated.must_change_password:
+        raise PasswordChangeRequired("Change your one-time password at /api/v1/auth/password")
+    return authenticated.principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(_principal)]
+"""The caller; its session is already scoped to the caller's organization."""
+
+PrincipalPendingPasswordChange = Annotated[
+    Principal, Depends(_principal_even_before_password_change)
+]
+"""Also accepts a caller who still has to change a one-time password (/me, /auth/password)."""

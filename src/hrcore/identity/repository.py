@@ -1,0 +1,116 @@
+"""Queries of the identity domain. Tenant tables are also filtered by RLS."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.audit import AuditEvent
+from hrcore.identity.models import ApiKey, Organization, RefreshToken, User
+
+
+async def org_by_slug(session: AsyncSession, slug: str) -> Organization | None:
+    return await session.scalar(select(Organization).where(Organization.slug == slug))
+
+
+async def org_by_id(session: AsyncSession, org_id: uuid.UUID) -> Organization | None:
+    return await session.get(Organization, org_id)
+
+
+async def user_by_email(session: AsyncSession, org_id: uuid.UUID, email: str) -> User | None:
+    return await session.scalar(
+        select(User).where(User.org_id == org_id, User.email == email.lower())
+    )
+
+
+async def user_by_id(session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+    return await session.scalar(select(User).where(User.org_id == org_id, User.id == user_id))
+
+
+def users_query(org_id: uuid.UUID, *, role: str | None, active: bool | None) -> Select[Any]:
+    statement = select(User).where(User.org_id == org_id)
+    if role is not None:
+        statement = statement.where(User.roles.contains([role]))
+    if active is not None:
+        statement = statement.where(User.is_active.is_(active))
+    return statement
+
+
+async def refresh_token_for_update(
+    session: AsyncSession, org_id: uuid.UUID, token_hash: str
+) -> RefreshToken | None:
+    return await session.scalar(
+        select(RefreshToken)
+        .where(RefreshToken.org_id == org_id, RefreshToken.token_hash == token_hash)
+        .with_for_update()
+    )
+
+
+async def revoke_family(
+    session: AsyncSession, org_id: uuid.UUID, family_id: uuid.UUID, at: datetime
+) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.org_id == org_id,
+            RefreshToken.family_id == family_id,
+            RefreshToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=at)
+    )
+
+
+async def revoke_user_tokens(
+    session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID, at: datetime
+) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.org_id == org_id,
+            RefreshToken.user_id == user_id,
+            RefreshToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=at)
+    )
+
+
+async def api_key_by_hash(
+    session: AsyncSession, org_id: uuid.UUID, token_hash: str
+) -> ApiKey | None:
+    return await session.scalar(
+        select(ApiKey).where(ApiKey.org_id == org_id, ApiKey.token_hash == token_hash)
+    )
+
+
+async def api_key_by_id(
+    session: AsyncSession, org_id: uuid.UUID, key_id: uuid.UUID
+) -> ApiKey | None:
+    return await session.scalar(select(ApiKey).where(ApiKey.org_id == org_id, ApiKey.id == key_id))
+
+
+def api_keys_query(org_id: uuid.UUID) -> Select[Any]:
+    return select(ApiKey).where(ApiKey.org_id == org_id)
+
+
+def audit_query(
+    org_id: uuid.UUID,
+    *,
+    object_type: str | None,
+    object_id: uuid.UUID | None,
+    actor_id: uuid.UUID | None,
+    action: str | None,
+) -> Select[Any]:
+    statement = select(AuditEvent).where(AuditEvent.org_id == org_id)
+    if object_type is not None:
+        statement = statement.where(AuditEvent.object_type == object_type)
+    if object_id is not None:
+        statement = statement.where(AuditEvent.object_id == object_id)
+    if actor_id is not None:
+        statement = statement.where(AuditEvent.actor_id == actor_id)
+    if action is not None:
+        statement = statement.where(AuditEvent.action == action)
+    return statement

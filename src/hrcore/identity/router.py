@@ -1,0 +1,237 @@
+"""Authentication, the caller, accounts, integration keys and the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+
+from hrcore.core.authz import Principal, Role
+from hrcore.core.concurrency import check_version, set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.pagination import Page, PageParams, page_params
+from hrcore.identity import service
+from hrcore.identity.dependencies import (
+    CurrentPrincipal,
+    IdentityServices,
+    PrincipalPendingPasswordChange,
+)
+from hrcore.identity.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    AuditEventOut,
+    MeOut,
+    PasswordChange,
+    RefreshRequest,
+    TokenPair,
+    TokenRequest,
+    UserCreate,
+    UserCreated,
+    UserOut,
+    UserPatch,
+)
+from hrcore.org import service as org
+from hrcore.people import service as people
+
+router = APIRouter(route_class=HrcoreRoute)
+
+
+@router.post(
+    "/auth/token", tags=["authentication"], operation_id="login", summary="Log in with a password"
+)
+async def login(
+    body: TokenRequest, request: Request, session: DbSession, services: IdentityServices
+) -> TokenPair:
+    address = request.client.host if request.client else "unknown"
+    return await service.login(session, services, body, address)
+
+
+@router.post(
+    "/auth/refresh",
+    tags=["authentication"],
+    operation_id="refresh_token",
+    summary="Rotate a refresh token",
+)
+async def refresh(
+    body: RefreshRequest, session: DbSession, services: IdentityServices
+) -> TokenPair:
+    return await service.refresh(session, services, body.refresh_token)
+
+
+@router.post(
+    "/auth/logout",
+    tags=["authentication"],
+    operation_id="logout",
+    summary="Revoke the refresh token's family",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+async def logout(body: RefreshRequest, session: DbSession, services: IdentityServices) -> None:
+    await service.logout(session, services, body.refresh_token)
+
+
+@router.post(
+    "/auth/password",
+    tags=["authentication"],
+    operation_id="change_password",
+    summary="Change my password (ends my other sessions)",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+async def change_password(
+    body: PasswordChange,
+    principal: PrincipalPendingPasswordChange,
+    session: DbSession,
+    services: IdentityServices,
+) -> None:
+    await service.change_password(session, services, principal, body)
+
+
+@router.get("/me", tags=["authentication"], operation_id="get_me", summary="The caller")
+async def me(principal: PrincipalPendingPasswordChange, session: DbSession) -> MeOut:
+    employee = (
+        await people.employee_ref(session, principal.org_id, principal.employee_id)
+        if principal.employee_id
+        else None
+    )
+    scope = (
+        await org.department_ref(session, principal.org_id, principal.department_scope)
+        if principal.department_scope
+        else None
+    )
+    return await service.me(session, principal, employee, scope)
+
+
+async def _check_user_refs(
+    session: DbSession, principal: Principal, body: UserCreate | UserPatch
+) -> None:
+    if body.employee_id is not None:
+        await people.require_employee(session, principal.org_id, body.employee_id)
+    if body.department_scope_id is not None:
+        await org.require_department(session, principal.org_id, body.department_scope_id)
+
+
+@router.get("/users", tags=["users"], operation_id="list_users", summary="Accounts (HR admin)")
+async def list_users(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Annotated[PageParams, Depends(page_params)],
+    role: Annotated[Role | None, Query(description="Only accounts with this role.")] = None,
+    active: Annotated[bool | None, Query(description="Only (in)active accounts.")] = None,
+) -> Page[UserOut]:
+    rows, cursor = await service.list_users(session, principal, page, role=role, active=active)
+    return Page(items=[UserOut.model_validate(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/users",
+    tags=["users"],
+    operation_id="create_user",
+    summary="Create an account with a one-time password (HR admin)",
+    status_code=status.HTTP_201_CREATED,
+)
+async def create_user(
+    body: UserCreate, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> UserCreated:
+    await _check_user_refs(session, principal, body)
+    user, password = await service.create_user(session, principal, body)
+    set_etag(response, user.version)
+    return UserCreated(**UserOut.model_validate(user).model_dump(), one_time_password=password)
+
+
+@router.get("/users/{user_id}", tags=["users"], operation_id="get_user", summary="One account")
+async def get_user(
+    user_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> UserOut:
+    user = await service.get_user(session, principal, user_id)
+    set_etag(response, user.version)
+    return UserOut.model_validate(user)
+
+
+@router.patch(
+    "/users/{user_id}",
+    tags=["users"],
+    operation_id="update_user",
+    summary="Change roles, scope, link or status (HR admin)",
+)
+async def update_user(
+    user_id: uuid.UUID,
+    body: UserPatch,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> UserOut:
+    user = await service.get_user(session, principal, user_id)
+    check_version(user.version, if_match=if_match, body_version=body.version)
+    await _check_user_refs(session, principal, body)
+    user = await service.update_user(session, principal, user, body)
+    set_etag(response, user.version)
+    return UserOut.model_validate(user)
+
+
+@router.get(
+    "/api-keys", tags=["api keys"], operation_id="list_api_keys", summary="Integration keys"
+)
+async def list_api_keys(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Annotated[PageParams, Depends(page_params)],
+) -> Page[ApiKeyOut]:
+    rows, cursor = await service.list_api_keys(session, principal, page)
+    return Page(items=[ApiKeyOut.model_validate(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/api-keys",
+    tags=["api keys"],
+    operation_id="create_api_key",
+    summary="Create an integration key (shown once)",
+    status_code=status.HTTP_201_CREATED,
+)
+async def create_api_key(
+    body: ApiKeyCreate, principal: CurrentPrincipal, session: DbSession
+) -> ApiKeyCreated:
+    key, secret = await service.create_api_key(session, principal, body)
+    return ApiKeyCreated(**ApiKeyOut.model_validate(key).model_dump(), key=secret)
+
+
+@router.delete(
+    "/api-keys/{key_id}",
+    tags=["api keys"],
+    operation_id="revoke_api_key",
+    summary="Revoke an integration key",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+async def revoke_api_key(
+    key_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, services: IdentityServices
+) -> None:
+    await service.revoke_api_key(session, services, principal, key_id)
+
+
+@router.get(
+    "/audit-events",
+    tags=["audit"],
+    operation_id="list_audit_events",
+    summary="Who changed what (HR admin), oldest first",
+)
+async def list_audit_events(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Annotated[PageParams, Depends(page_params)],
+    object_type: Annotated[str | None, Query(max_length=64)] = None,
+    object_id: uuid.UUID | None = None,
+    actor_id: uuid.UUID | None = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[AuditEventOut]:
+    rows, cursor = await service.list_audit_events(
+        session,
+        principal,
+        page,
+        object_type=object_type,
+        object_id=object_id,
+        actor_id=actor_id,
+        action=action,
+    )
+    return Page(items=[AuditEventOut.model_validate(row) for row in rows], next_cursor=cursor)

@@ -1,0 +1,140 @@
+"""Request and response models of authentication, accounts and integration keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from hrcore.core.authz import Role, Scope
+from hrcore.core.schemas import Ref
+
+MIN_PASSWORD = 10
+
+
+class TokenRequest(BaseModel):
+    org: str = Field(min_length=1, max_length=63, description="Organization slug.")
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=200)
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=300)
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"  # noqa: S105
+    expires_in: int = Field(description="Access token lifetime in seconds.")
+    must_change_password: bool = Field(
+        description="True after a one-time password: only /me and /auth/password work until "
+        "the password is changed."
+    )
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=MIN_PASSWORD, max_length=200)
+
+
+class OrgOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    slug: str
+    name: str
+    timezone: str
+    locale: str
+
+
+class MeOut(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    display_name: str
+    roles: list[Role]
+    org: OrgOut
+    employee: Ref | None
+    department_scope: Ref | None
+    must_change_password: bool
+
+
+class UserCreate(BaseModel):
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=200)
+    roles: list[Role] = Field(default_factory=lambda: [Role.EMPLOYEE], min_length=1)
+    employee_id: uuid.UUID | None = None
+    department_scope_id: uuid.UUID | None = Field(
+        default=None, description="Root of the subtree a department head sees."
+    )
+
+    @field_validator("roles")
+    @classmethod
+    def _unique(cls, roles: list[Role]) -> list[Role]:
+        return sorted(set(roles))
+
+
+class UserPatch(BaseModel):
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    roles: list[Role] | None = Field(default=None, min_length=1)
+    employee_id: uuid.UUID | None = None
+    department_scope_id: uuid.UUID | None = None
+    is_active: bool | None = None
+    version: int | None = Field(default=None, description="The version you read (or If-Match).")
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    roles: list[Role]
+    employee_id: uuid.UUID | None
+    department_scope_id: uuid.UUID | None
+    is_active: bool
+    must_change_password: bool
+    last_login_at: datetime | None
+    created_at: datetime
+    version: int
+
+
+class UserCreated(UserOut):
+    one_time_password: str = Field(description="Shown once; must be changed at first login.")
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    scopes: list[Scope] = Field(min_length=1)
+
+
+class ApiKeyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: list[Scope]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="Shown once. Send as `Authorization: Bearer <key>`.")
+
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    actor_kind: str
+    actor_id: uuid.UUID | None
+    action: str
+    object_type: str
+    object_id: uuid.UUID
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+    request_id: str | None
+    created_at: datetime

@@ -1,0 +1,507 @@
+"""Authentication, accounts, integration keys and the audit log."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit, ratelimit, security
+from hrcore.core.audit import AuditEvent
+from hrcore.core.authz import Principal, Role, Scope, require_hr_admin
+from hrcore.core.clock import Clock
+from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
+from hrcore.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    Unprocessable,
+)
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.schemas import Ref
+from hrcore.identity import repository
+from hrcore.identity.models import ApiKey, Organization, RefreshToken, User
+from hrcore.identity.schemas import (
+    ApiKeyCreate,
+    MeOut,
+    OrgOut,
+    PasswordChange,
+    TokenPair,
+    TokenRequest,
+    UserCreate,
+    UserPatch,
+)
+from hrcore.settings import Settings
+
+logger = logging.getLogger("hrcore.identity")
+
+REFRESH_KIND = "rt"
+API_KEY_KIND = "hk"
+INVALID_CREDENTIALS = "Invalid organization, email or password"
+
+
+class PasswordChangeRequired(Forbidden):
+    slug, title = "password-change-required", "Password change required"
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    principal: Principal
+    must_change_password: bool
+
+
+@dataclass(frozen=True)
+class Services:
+    """What authentication needs beyond the request's session."""
+
+    settings: Settings
+    redis: Redis
+    clock: Clock
+    sessionmaker: SessionMaker
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+
+async def _issue_pair(
+    session: AsyncSession,
+    services: Services,
+    user: User,
+    family_id: uuid.UUID,
+) -> TokenPair:
+    now = services.clock.now()
+    secret = security.new_secret()
+    session.add(
+        RefreshToken(
+            org_id=user.org_id,
+            user_id=user.id,
+            family_id=family_id,
+            token_hash=security.hash_token(secret),
+            expires_at=now + timedelta(days=services.settings.refresh_token_days),
+        )
+    )
+    access, lifetime = security.issue_access_token(
+        services.settings, user_id=user.id, org_id=user.org_id, now=now
+    )
+    return TokenPair(
+        access_token=access,
+        refresh_token=security.compose_token(REFRESH_KIND, user.org_id, secret),
+        expires_in=lifetime,
+        must_change_password=user.must_change_password,
+    )
+
+
+async def login(
+    session: AsyncSession, services: Services, body: TokenRequest, client_address: str
+) -> TokenPair:
+    """Password login, throttled per account and per client address."""
+    settings = services.settings
+    email = body.email.lower()
+    account_key = f"hrcore:login:account:{body.org}:{email}"
+    address_key = f"hrcore:login:address:{client_address}"
+    for key, limit in (
+        (account_key, settings.login_max_failures),
+        (address_key, settings.login_max_failures_per_address),
+    ):
+        wait = await ratelimit.retry_after(services.redis, key, limit)
+        if wait is not None:
+            raise TooManyRequests(
+                "Too many failed logins; try again later", headers={"Retry-After": str(wait)}
+            )
+
+    org = await repository.org_by_slug(session, body.org)
+    user = None
+    if org is not None:
+        await set_tenant(session, org.id)
+        user = await repository.user_by_email(session, org.id, email)
+    password_ok = security.verify_password(user.password_hash if user else None, body.password)
+    if user is None or not password_ok or not user.is_active:
+        window = settings.login_lockout_seconds
+        await ratelimit.add_failure(services.redis, account_key, window)
+        await ratelimit.add_failure(services.redis, address_key, window)
+        raise Unauthorized(INVALID_CREDENTIALS)
+    await ratelimit.clear(services.redis, account_key)
+    user.last_login_at = services.clock.now()
+    return await _issue_pair(session, services, user, family_id=uuid.uuid4())
+
+
+async def _revoke_family_now(services: Services, token: RefreshToken) -> None:
+    """Committed on its own: the request that detects reuse fails, the revocation must stay."""
+    async with unit_of_work(services.sessionmaker) as session:
+        await set_tenant(session, token.org_id)
+        await repository.revoke_family(session, token.org_id, token.family_id, services.clock.now())
+
+
+async def _spend_refresh_token(session: AsyncSession, services: Services, raw: str) -> RefreshToken:
+    parsed = security.split_token(REFRESH_KIND, raw)
+    if parsed is None:
+        raise Unauthorized("Invalid refresh token")
+    org_id, secret = parsed
+    await set_tenant(session, org_id)
+    token = await repository.refresh_token_for_update(session, org_id, security.hash_token(secret))
+    now = services.clock.now()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        raise Unauthorized("Invalid refresh token")
+    if token.used_at is not None:
+        logger.warning("refresh token reuse; revoking family %s", token.family_id)
+        await _revoke_family_now(services, token)
+        raise Unauthorized("Refresh token already used; please log in again")
+    token.used_at = now
+    return token
+
+
+async def refresh(session: AsyncSession, services: Services, raw: str) -> TokenPair:
+    """Rotate: the presented token is spent and a new pair of the same family is issued."""
+    token = await _spend_refresh_token(session, services, raw)
+    user = await repository.user_by_id(session, token.org_id, token.user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("Invalid refresh token")
+    return await _issue_pair(session, services, user, family_id=token.family_id)
+
+
+async def logout(session: AsyncSession, services: Services, raw: str) -> None:
+    """Revoke the whole family of the presented token (idempotent for a spent one)."""
+    parsed = security.split_token(REFRESH_KIND, raw)
+    if parsed is None:
+        raise Unauthorized("Invalid refresh token")
+    org_id, secret = parsed
+    await set_tenant(session, org_id)
+    token = await repository.refresh_token_for_update(session, org_id, security.hash_token(secret))
+    if token is None:
+        raise Unauthorized("Invalid refresh token")
+    await repository.revoke_family(session, org_id, token.family_id, services.clock.now())
+
+
+async def authenticate(session: AsyncSession, services: Services, credential: str) -> Authenticated:
+    """Resolve a bearer credential (access token or API key) and scope the session to its org."""
+    if credential.startswith(f"{API_KEY_KIND}_"):
+        return await _authenticate_api_key(session, services, credential)
+    try:
+        claims = security.decode_access_token(services.settings, credential)
+    except security.InvalidToken as exc:
+        logger.info("rejected access token: %s", exc)
+        raise Unauthorized("Invalid or expired access token") from exc
+    await set_tenant(session, claims.org_id)
+    user = await repository.user_by_id(session, claims.org_id, claims.user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("Invalid or expired access token")
+    return Authenticated(principal_of(user), user.must_change_password)
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(
+        kind="user",
+        id=user.id,
+        org_id=user.org_id,
+        employee_id=user.employee_id,
+        roles=frozenset(Role(role) for role in user.roles),
+        department_scope=user.department_scope_id,
+    )
+
+
+async def _authenticate_api_key(
+    session: AsyncSession, services: Services, credential: str
+) -> Authenticated:
+    parsed = security.split_token(API_KEY_KIND, credential)
+    if parsed is None:
+        raise Unauthorized("Invalid API key")
+    org_id, secret = parsed
+    await set_tenant(session, org_id)
+    key = await repository.api_key_by_hash(session, org_id, security.hash_token(secret))
+    if key is None or key.revoked_at is not None:
+        raise Unauthorized("Invalid API key")
+    key.last_used_at = services.clock.now()
+    principal = Principal(
+        kind="api_key",
+        id=key.id,
+        org_id=org_id,
+        scopes=frozenset(Scope(scope) for scope in key.scopes),
+    )
+    return Authenticated(principal, must_change_password=False)
+
+
+async def change_password(
+    session: AsyncSession, services: Services, principal: Principal, body: PasswordChange
+) -> None:
+    """Verify the current password, set the new one, end every other session."""
+    user = await _own_user(session, principal)
+    if not security.verify_password(user.password_hash, body.current_password):
+        raise Unprocessable("The current password is wrong")
+    if body.new_password == body.current_password:
+        raise Unprocessable("Choose a password different from the current one")
+    user.password_hash = security.hash_password(body.new_password)
+    user.must_change_password = False
+    await repository.revoke_user_tokens(session, user.org_id, user.id, services.clock.now())
+    audit.record(session, principal, "user.password_changed", "user", user.id, org_id=user.org_id)
+
+
+async def _own_user(session: AsyncSession, principal: Principal) -> User:
+    if principal.user_id is None:
+        raise Forbidden("Only users have passwords")
+    user = await repository.user_by_id(session, principal.org_id, principal.user_id)
+    if user is None:
+        raise Unauthorized()
+    return user
+
+
+async def me(
+    session: AsyncSession,
+    principal: Principal,
+    employee: Ref | None,
+    department_scope: Ref | None,
+) -> MeOut:
+    user = await _own_user(session, principal)
+    org = await repository.org_by_id(session, principal.org_id)
+    assert org is not None
+    return MeOut(
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        roles=[Role(role) for role in user.roles],
+        org=OrgOut.model_validate(org),
+        employee=employee,
+        department_scope=department_scope,
+        must_change_password=user.must_change_password,
+    )
+
+
+# --- organizations ----------------------------------------------------------------------
+
+
+async def create_organization(
+    session: AsyncSession,
+    *,
+    slug: str,
+    name: str,
+    admin_email: str,
+    timezone: str = "Asia/Shanghai",
+    locale: str = "zh-CN",
+) -> tuple[Organization, User, str]:
+    """A tenant and its first HR admin with a one-time password (returned once)."""
+    if await repository.org_by_slug(session, slug) is not None:
+        raise Conflict(f"Organization {slug!r} exists")
+    org = Organization(slug=slug, name=name, timezone=timezone, locale=locale)
+    session.add(org)
+    await session.flush()
+    await set_tenant(session, org.id)
+    password = security.new_secret(12)
+    admin = User(
+        org_id=org.id,
+        email=admin_email.lower(),
+        display_name=admin_email.split("@", maxsplit=1)[0],
+        password_hash=security.hash_password(password),
+        roles=[Role.HR_ADMIN.value],
+        must_change_password=True,
+    )
+    session.add(admin)
+    await session.flush()
+    audit.record(
+        session,
+        None,
+        "organization.created",
+        "organization",
+        org.id,
+        org_id=org.id,
+        after={"slug": slug, "name": name},
+    )
+    audit.record(
+        session,
+        None,
+        "user.created",
+        "user",
+        admin.id,
+        org_id=org.id,
+        after={"email": admin.email, "roles": admin.roles},
+    )
+    return org, admin, password
+
+
+# --- users --------------------------------------------------------------------------------
+
+
+def _user_snapshot(user: User) -> dict[str, object]:
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "roles": sorted(user.roles),
+        "employee_id": str(user.employee_id) if user.employee_id else None,
+        "department_scope_id": str(user.department_scope_id) if user.department_scope_id else None,
+        "is_active": user.is_active,
+    }
+
+
+async def list_users(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    *,
+    role: Role | None,
+    active: bool | None,
+) -> tuple[list[User], str | None]:
+    require_hr_admin(principal)
+    statement = repository.users_query(
+        principal.org_id, role=role.value if role else None, active=active
+    )
+    rows, cursor = await paginate(session, statement, [User.id], page)
+    return rows, cursor
+
+
+async def get_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
+    if principal.user_id != user_id:
+        require_hr_admin(principal, hide=True)
+    user = await repository.user_by_id(session, principal.org_id, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    return user
+
+
+def _check_scope(roles: list[str], department_scope_id: uuid.UUID | None) -> None:
+    if Role.DEPT_HEAD.value in roles and department_scope_id is None:
+        raise Unprocessable("A department head needs department_scope_id")
+
+
+async def create_user(
+    session: AsyncSession, principal: Principal, body: UserCreate
+) -> tuple[User, str]:
+    """HR creates an account with a one-time password. References are checked by the caller."""
+    require_hr_admin(principal)
+    roles = [role.value for role in body.roles]
+    _check_scope(roles, body.department_scope_id)
+    if await repository.user_by_email(session, principal.org_id, body.email) is not None:
+        raise Conflict("A user with this email exists")
+    password = security.new_secret(12)
+    user = User(
+        org_id=principal.org_id,
+        email=body.email.lower(),
+        display_name=body.display_name,
+        password_hash=security.hash_password(password),
+        roles=roles,
+        employee_id=body.employee_id,
+        department_scope_id=body.department_scope_id,
+        must_change_password=True,
+    )
+    session.add(user)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "user.created",
+        "user",
+        user.id,
+        org_id=principal.org_id,
+        after=_user_snapshot(user),
+    )
+    return user, password
+
+
+async def update_user(
+    session: AsyncSession, principal: Principal, user: User, body: UserPatch
+) -> User:
+    require_hr_admin(principal)
+    before = _user_snapshot(user)
+    fields = body.model_dump(exclude_unset=True, exclude={"version"})
+    if "roles" in fields:
+        user.roles = sorted({role.value for role in body.roles or []})
+    for name in ("display_name", "employee_id", "department_scope_id", "is_active"):
+        if name in fields and (fields[name] is not None or name.endswith("_id")):
+            setattr(user, name, fields[name])
+    _check_scope(user.roles, user.department_scope_id)
+    if user.id == principal.user_id and (
+        Role.HR_ADMIN.value not in user.roles or not user.is_active
+    ):
+        raise Unprocessable("You cannot remove your own HR admin role or deactivate yourself")
+    await session.flush()
+    changed_before, changed_after = audit.changes(before, _user_snapshot(user))
+    if changed_after:
+        audit.record(
+            session,
+            principal,
+            "user.updated",
+            "user",
+            user.id,
+            org_id=principal.org_id,
+            before=changed_before,
+            after=changed_after,
+        )
+    return user
+
+
+# --- API keys -----------------------------------------------------------------------------
+
+
+async def create_api_key(
+    session: AsyncSession, principal: Principal, body: ApiKeyCreate
+) -> tuple[ApiKey, str]:
+    require_hr_admin(principal)
+    secret = security.new_secret()
+    key = ApiKey(
+        org_id=principal.org_id,
+        name=body.name,
+        prefix=secret[:8],
+        token_hash=security.hash_token(secret),
+        scopes=sorted({scope.value for scope in body.scopes}),
+        created_by=principal.user_id,
+    )
+    session.add(key)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "api_key.created",
+        "api_key",
+        key.id,
+        org_id=principal.org_id,
+        after={"name": key.name, "scopes": key.scopes},
+    )
+    return key, security.compose_token(API_KEY_KIND, principal.org_id, secret)
+
+
+async def list_api_keys(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[ApiKey], str | None]:
+    require_hr_admin(principal)
+    return await paginate(session, repository.api_keys_query(principal.org_id), [ApiKey.id], page)
+
+
+async def revoke_api_key(
+    session: AsyncSession, services: Services, principal: Principal, key_id: uuid.UUID
+) -> None:
+    require_hr_admin(principal)
+    key = await repository.api_key_by_id(session, principal.org_id, key_id)
+    if key is None:
+        raise NotFound("No such API key")
+    if key.revoked_at is None:
+        key.revoked_at = services.clock.now()
+        audit.record(
+            session, principal, "api_key.revoked", "api_key", key.id, org_id=principal.org_id
+        )
+
+
+# --- audit --------------------------------------------------------------------------------
+
+
+async def list_audit_events(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    *,
+    object_type: str | None,
+    object_id: uuid.UUID | None,
+    actor_id: uuid.UUID | None,
+    action: str | None,
+) -> tuple[list[AuditEvent], str | None]:
+    require_hr_admin(principal)
+    statement = repository.audit_query(
+        principal.org_id,
+        object_type=object_type,
+        object_id=object_id,
+        actor_id=actor_id,
+        action=action,
+    )
+    return await paginate(session, statement, [AuditEvent.id], page)

@@ -1,0 +1,130 @@
+"""Employees, their employment events, performance ratings and growth profiles."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hrcore.core.models import Base, Entity, OrgScopedMixin
+
+EMPLOYEE_STATUSES = ("active", "on_leave", "exited")
+EVENT_KINDS = ("hire", "transfer", "promotion", "temporary_post", "exit")
+
+
+class Employee(Entity, OrgScopedMixin, Base):
+    __tablename__ = "employees"
+    __table_args__ = (
+        UniqueConstraint("org_id", "employee_number"),
+        CheckConstraint("status IN ('active', 'on_leave', 'exited')", name="status"),
+        CheckConstraint("manager_id IS NULL OR manager_id <> id", name="not_own_manager"),
+        Index("ix_employees_org_department_name", "org_id", "department_id", "full_name", "id"),
+        Index("ix_employees_org_manager", "org_id", "manager_id"),
+        Index("ix_employees_org_name", "org_id", "full_name", "id"),
+    )
+
+    employee_number: Mapped[str] = mapped_column(String(32), nullable=False)
+    full_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    department_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False
+    )
+    position_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("positions.id", ondelete="RESTRICT")
+    )
+    manager_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="RESTRICT")
+    )
+    hire_date: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+
+
+class EmploymentEvent(Entity, OrgScopedMixin, Base):
+    """Hire, transfer, promotion, temporary post, exit: the history tenure is derived from."""
+
+    __tablename__ = "employment_events"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('hire', 'transfer', 'promotion', 'temporary_post', 'exit')", name="kind"
+        ),
+        CheckConstraint("end_date IS NULL OR end_date >= effective_date", name="dates"),
+        Index("ix_employment_events_org_employee", "org_id", "employee_id", "effective_date"),
+    )
+
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    effective_date: Mapped[date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    department_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("departments.id", ondelete="RESTRICT")
+    )
+    position_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("positions.id", ondelete="RESTRICT")
+    )
+    title: Mapped[str | None] = mapped_column(String(200))
+    leads_team: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    allowance: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class PerformanceRating(Entity, OrgScopedMixin, Base):
+    """One rating per employee and period, as a letter (A–D) or a 1–5 score."""
+
+    __tablename__ = "performance_ratings"
+    __table_args__ = (
+        UniqueConstraint("org_id", "employee_id", "period"),
+        CheckConstraint("letter IS NULL OR letter IN ('A', 'B', 'C', 'D')", name="letter"),
+        CheckConstraint("score IS NULL OR (score >= 1 AND score <= 5)", name="score"),
+        CheckConstraint("letter IS NOT NULL OR score IS NOT NULL", name="has_value"),
+        Index("ix_performance_ratings_org_period", "org_id", "period"),
+    )
+
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    period: Mapped[str] = mapped_column(String(16), nullable=False)
+    letter: Mapped[str | None] = mapped_column(String(1))
+    score: Mapped[Decimal | None] = mapped_column(Numeric(3, 2))
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
+class GrowthProfile(Entity, OrgScopedMixin, Base):
+    """Kept by the employee: skills, certifications, external trainings, career plan."""
+
+    __tablename__ = "growth_profiles"
+    __table_args__ = (UniqueConstraint("org_id", "employee_id"),)
+
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    skills: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    certifications: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, default=list
+    )
+    external_trainings: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, default=list
+    )
+    career_plan: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
