@@ -15,6 +15,7 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 
+from hrcore import model_registry  # noqa: F401  (every table known before any query)
 from hrcore.core.errors import ProblemError
 from hrcore.core.logs import configure_logging
 from hrcore.core.migrations import upgrade

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from hrcore import __version__
+from hrcore import __version__, model_registry  # noqa: F401  (every table known)
 from hrcore.core.errors import Problem, install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, HrcoreRoute, RequestContextMiddleware
 from hrcore.core.runtime import Runtime

@@ -12,6 +12,7 @@ from typing import Any
 from arq import Retry, cron
 from arq.worker import Function, Worker, func
 
+from hrcore import model_registry  # noqa: F401  (every table known before any query)
 from hrcore.core import idempotency, outbox
 from hrcore.core.jobs import JobSpec, registered_jobs
 from hrcore.core.migrations import is_at_head

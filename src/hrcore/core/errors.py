@@ -134,6 +134,11 @@ OUTAGE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+TRANSIENT_SQLSTATES = frozenset({"57014", "57P01", "57P03", "40001", "40P01", "53300"})
+"""Statement timeout, admin shutdown, cannot connect now, serialization, deadlock, too many
+connections: retrying later can succeed."""
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -208,6 +213,15 @@ async def _handle_integrity(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 409, detail="The change conflicts with existing data")
 
 
+async def _handle_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """Timeouts and lost connections are outages (503); anything else is our bug (500)."""
+    assert isinstance(exc, sa_exc.DBAPIError)
+    if exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return await _handle_outage(request, exc)
+    logger.error("database error", exc_info=exc)
+    return problem_response(request, 500, detail="Unexpected error; quote the request id")
+
+
 async def _handle_outage(request: Request, exc: Exception) -> JSONResponse:
     logger.warning("dependency outage: %s: %s", type(exc).__name__, exc)
     return problem_response(
@@ -225,5 +239,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _handle_http)
     app.add_exception_handler(StaleDataError, _handle_stale)
     app.add_exception_handler(sa_exc.IntegrityError, _handle_integrity)
+    app.add_exception_handler(sa_exc.DBAPIError, _handle_database_error)
     for outage in OUTAGE_ERRORS:
         app.add_exception_handler(outage, _handle_outage)

@@ -17,9 +17,9 @@ async def retry_after(redis: Redis, key: str, limit: int) -> int | None:
 async def add_failure(redis: Redis, key: str, window_seconds: int) -> int:
     """Count one failure; the window starts with the first failure."""
     async with redis.pipeline(transaction=True) as pipe:
+        pipe.set(key, 0, ex=window_seconds, nx=True)
         pipe.incr(key)
-        pipe.expire(key, window_seconds, nx=True)
-        count, _ = await pipe.execute()
+        _, count = await pipe.execute()
     return int(count)
 
 

@@ -131,11 +131,11 @@ async def login(
     return await _issue_pair(session, services, user, family_id=uuid.uuid4())
 
 
-async def _revoke_family_now(services: Services, token: RefreshToken) -> None:
+async def _revoke_family_now(services: Services, org_id: uuid.UUID, family_id: uuid.UUID) -> None:
     """Committed on its own: the request that detects reuse fails, the revocation must stay."""
     async with unit_of_work(services.sessionmaker) as session:
-        await set_tenant(session, token.org_id)
-        await repository.revoke_family(session, token.org_id, token.family_id, services.clock.now())
+        await set_tenant(session, org_id)
+        await repository.revoke_family(session, org_id, family_id, services.clock.now())
 
 
 async def _spend_refresh_token(session: AsyncSession, services: Services, raw: str) -> RefreshToken:
@@ -149,8 +149,10 @@ async def _spend_refresh_token(session: AsyncSession, services: Services, raw: s
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         raise Unauthorized("Invalid refresh token")
     if token.used_at is not None:
-        logger.warning("refresh token reuse; revoking family %s", token.family_id)
-        await _revoke_family_now(services, token)
+        family_id = token.family_id
+        logger.warning("refresh token reuse; revoking family %s", family_id)
+        await session.rollback()  # release the row lock before revoking in a transaction of its own
+        await _revoke_family_now(services, org_id, family_id)
         raise Unauthorized("Refresh token already used; please log in again")
     token.used_at = now
     return token
