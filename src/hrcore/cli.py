@@ -246,7 +246,7 @@ def _print_banner(settings: Settings, port: int) -> None:
                 f"  health   {base}/healthz  {base}/readyz  {base}/metrics",
                 f"  database {settings.database_url}",
                 f"  redis    {settings.redis_url}",
-                "  logins   printed above by `hrcore seed` (none until identity lands)",
+                "  logins   printed above by `hrcore seed` (org: demo)",
                 "Ctrl-C stops the API, the worker and the embedded services started here.",
                 "",
             ]

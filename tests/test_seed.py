@@ -1,0 +1,58 @@
+"""The demo company: believable, idempotent, and its printed logins work."""
+
+from __future__ import annotations
+
+from httpx import AsyncClient
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hrcore.core.runtime import Runtime
+from hrcore.seed import DEMO_SLUG, seed_demo
+
+
+async def _counts(engine: AsyncEngine) -> dict[str, int]:
+    tables = [
+        "departments",
+        "positions",
+        "employees",
+        "performance_ratings",
+        "growth_profiles",
+        "users",
+    ]
+    async with engine.connect() as connection:
+        return {
+            table: (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()  # noqa: S608
+            for table in tables
+        }
+
+
+async def test_seed_is_idempotent_and_believable(
+    client: AsyncClient, runtime: Runtime, owner_engine: AsyncEngine
+) -> None:
+    report = await seed_demo(runtime)
+    first = await _counts(owner_engine)
+    await seed_demo(runtime)
+    assert await _counts(owner_engine) == first
+    assert first["departments"] >= 10
+    assert 55 <= first["employees"] <= 70
+    assert first["performance_ratings"] >= 2 * first["employees"]
+    assert first["growth_profiles"] >= 3
+
+    async with owner_engine.connect() as connection:
+        managerless = (
+            await connection.execute(
+                select(func.count())
+                .select_from(text("employees"))
+                .where(text("manager_id IS NULL"))
+            )
+        ).scalar_one()
+    assert managerless == 1, "only the general manager reports to nobody"
+
+    logins = [(role, email, password) for role, email, password in report.logins if role != "org"]
+    assert len(logins) == 4
+    for _, email, password in logins:
+        response = await client.post(
+            "/api/v1/auth/token", json={"org": DEMO_SLUG, "email": email, "password": password}
+        )
+        assert response.status_code == 200, email
+        assert response.json()["must_change_password"] is False
