@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import pytest
 from asgi_lifespan import LifespanManager
 from httpx import AsyncClient
 from sqlalchemy import func, update
@@ -99,17 +100,22 @@ async def test_request_id_is_generated_when_absent_or_unsafe(client: AsyncClient
     assert unsafe.headers["x-request-id"] != "bad id\nwith newline"
 
 
-async def test_pagination_walks_every_item_once(widget_client: AsyncClient) -> None:
+@pytest.mark.parametrize("descending", [False, True])
+async def test_pagination_walks_every_item_once(
+    widget_client: AsyncClient, descending: bool
+) -> None:
     created = [await _create(widget_client, f"w{i}", rank=i % 3) for i in range(7)]
     seen: list[str] = []
+    ranks: list[int] = []
     cursor = None
     pages = 0
     while True:
-        params: dict[str, object] = {"limit": 3}
+        params: dict[str, object] = {"limit": 3, "descending": descending}
         if cursor:
             params["cursor"] = cursor
         page = (await widget_client.get("/api/v1/widgets", params=params)).json()
         seen.extend(item["id"] for item in page["items"])
+        ranks.extend(item["rank"] for item in page["items"])
         pages += 1
         cursor = page["next_cursor"]
         if cursor is None:
@@ -117,13 +123,7 @@ async def test_pagination_walks_every_item_once(widget_client: AsyncClient) -> N
     assert pages == 3
     assert sorted(seen) == sorted(str(item["id"]) for item in created)
     assert len(seen) == len(set(seen))
-    ranks = [
-        item["rank"]
-        for item in (await widget_client.get("/api/v1/widgets", params={"limit": 200})).json()[
-            "items"
-        ]
-    ]
-    assert ranks == sorted(ranks)
+    assert ranks == sorted(ranks, reverse=descending)
 
 
 async def test_pagination_rejects_bad_cursor_and_limit(widget_client: AsyncClient) -> None:

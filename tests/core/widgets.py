@@ -71,10 +71,14 @@ async def create_widget(body: WidgetIn, session: DbSession, response: Response) 
 
 @router.get("")
 async def list_widgets(
-    session: DbSession, page: Annotated[PageParams, Depends(page_params)], min_rank: int = 0
+    session: DbSession,
+    page: Annotated[PageParams, Depends(page_params)],
+    min_rank: int = 0,
+    descending: bool = False,
 ) -> Page[WidgetOut]:
     statement = select(Widget).where(Widget.rank >= min_rank)
-    rows, cursor = await paginate(session, statement, [Widget.rank, Widget.id], page)
+    keys = [Widget.rank, Widget.id]
+    rows, cursor = await paginate(session, statement, keys, page, descending=descending)
     return Page(items=[WidgetOut.model_validate(row) for row in rows], next_cursor=cursor)
 
 

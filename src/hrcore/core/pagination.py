@@ -93,8 +93,10 @@ async def paginate(
     statement: Select[Any],
     keys: Sequence[InstrumentedAttribute[Any]],
     params: PageParams,
+    *,
+    descending: bool = False,
 ) -> tuple[list[Any], str | None]:
-    """Run `statement` ordered by `keys` (ascending; the last must be unique, e.g. `id`).
+    """Run `statement` ordered by `keys` (the last must be unique, e.g. `id`; keys not null).
 
     Returns the rows of the page and the cursor of the next page. Fetches one extra row to
     know whether there is a next page, so a page costs exactly one query.
@@ -102,8 +104,9 @@ async def paginate(
     if params.cursor is not None:
         values = decode_cursor(params.cursor, len(keys))
         bound = [_parse(key, value) for key, value in zip(keys, values, strict=True)]
-        statement = statement.where(_after(keys, bound))
-    statement = statement.order_by(*keys).limit(params.limit + 1)
+        statement = statement.where(_after(keys, bound, descending=descending))
+    order = [key.desc() for key in keys] if descending else list(keys)
+    statement = statement.order_by(*order).limit(params.limit + 1)
     rows = list((await session.execute(statement)).scalars().all())
     if len(rows) <= params.limit:
         return rows, None
@@ -112,10 +115,13 @@ async def paginate(
     return rows, encode_cursor([getattr(last, key.key) for key in keys])
 
 
-def _after(keys: Sequence[InstrumentedAttribute[Any]], values: Sequence[Any]) -> Any:
-    """Lexicographic `(k1, k2, …) > (v1, v2, …)`, written out so each key can use its index."""
+def _after(
+    keys: Sequence[InstrumentedAttribute[Any]], values: Sequence[Any], *, descending: bool
+) -> Any:
+    """Lexicographic `(k1, k2, …) > (v1, v2, …)` (or `<`), written out so indexes apply."""
     clauses = []
     for i, key in enumerate(keys):
         equal_prefix = [keys[j] == values[j] for j in range(i)]
-        clauses.append(and_(*equal_prefix, key > values[i]))
+        beyond = key < values[i] if descending else key > values[i]
+        clauses.append(and_(*equal_prefix, beyond))
     return or_(*clauses)

@@ -214,7 +214,7 @@ async def revoke_api_key(
     "/audit-events",
     tags=["audit"],
     operation_id="list_audit_events",
-    summary="Who changed what (HR admin), oldest first",
+    summary="Who changed what (HR admin), newest first",
 )
 async def list_audit_events(
     principal: CurrentPrincipal,

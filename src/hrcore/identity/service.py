@@ -506,4 +506,4 @@ async def list_audit_events(
         actor_id=actor_id,
         action=action,
     )
-    return await paginate(session, statement, [AuditEvent.id], page)
+    return await paginate(session, statement, [AuditEvent.id], page, descending=True)
