@@ -14,6 +14,7 @@ from hrcore.core.http import BodyLimitMiddleware, HrcoreRoute, RequestContextMid
 from hrcore.core.runtime import Runtime
 from hrcore.identity.router import router as identity_router
 from hrcore.ops.router import router as ops_router
+from hrcore.people.router import router as people_router
 from hrcore.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -32,6 +33,7 @@ def api_router() -> APIRouter:
     """Every domain's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX, route_class=HrcoreRoute)
     router.include_router(identity_router)
+    router.include_router(people_router)
     return router
 
 

@@ -1,15 +1,83 @@
-"""Employees, employment events, ratings, growth profiles and the panoramic profile."""
+"""Employees, employment events, ratings, growth profiles and the panoramic profile.
+
+Visibility lives here because every domain asks the same two questions — whom may this caller
+see, and whose work data may they change — and must get the same answers:
+`visible_employee_ids`, `ensure_can_view` and `ensure_can_manage`.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core import audit
+from hrcore.core.authz import Principal, Scope
+from hrcore.core.clock import Clock
+from hrcore.core.concurrency import check_version
+from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
+from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
+from hrcore.org import service as org
 from hrcore.people import repository
-from hrcore.people.models import Employee
+from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
+from hrcore.people.schemas import (
+    CurrentPost,
+    EmployeeCreate,
+    EmployeeOut,
+    EmployeePatch,
+    EmployeeSort,
+    EmployeeStatus,
+    EmploymentEventCreate,
+    EmploymentEventOut,
+    GrowthProfileIn,
+    GrowthProfileOut,
+    PanoramicProfile,
+    PerformanceRatingCreate,
+    PerformanceRatingOut,
+    PositionRef,
+    ProfileBasics,
+)
+
+CONTACT_FIELDS = ("email", "phone")
+AUDITED_EMPLOYEE_FIELDS = (
+    "employee_number",
+    "full_name",
+    "email",
+    "phone",
+    "department_id",
+    "position_id",
+    "manager_id",
+    "hire_date",
+    "status",
+)
+TREND_YEARS = 3
+"""Full calendar years in the performance trend, before the current (partial) one."""
+SORT_KEYS = {
+    "full_name": Employee.full_name,
+    "employee_number": Employee.employee_number,
+    "hire_date": Employee.hire_date,
+}
+
+
+@dataclass(frozen=True)
+class EmployeeFilters:
+    department_id: uuid.UUID | None = None
+    include_subtree: bool = False
+    status: EmployeeStatus | None = None
+    manager_id: uuid.UUID | None = None
+    position_id: uuid.UUID | None = None
+    q: str | None = None
+    sort: EmployeeSort = "full_name"
+
+
+# --- references used by other domains -----------------------------------------------------
 
 
 async def require_employee(
@@ -29,3 +97,567 @@ async def employee_ref(
 ) -> Ref | None:
     employee = await repository.employee_by_id(session, org_id, employee_id)
     return Ref(id=employee.id, name=employee.full_name) if employee else None
+
+
+# --- reach: who may see and manage whom ---------------------------------------------------
+
+
+def _is_hr_writer(principal: Principal) -> bool:
+    """HR admins, and integration keys HR gave `employees:write`."""
+    return principal.is_hr_admin or principal.has_scope(Scope.EMPLOYEES_WRITE)
+
+
+def can_see_contact(principal: Principal) -> bool:
+    """Contact data is minimized: HR admins only."""
+    return principal.is_hr_admin
+
+
+async def _managed_parts(session: AsyncSession, principal: Principal) -> list[Select[Any]]:
+    """Everyone below the caller: reports (direct and indirect) and the department subtree."""
+    parts = []
+    if principal.employee_id is not None:
+        parts.append(repository.report_ids(principal.org_id, principal.employee_id))
+    if principal.is_dept_head and principal.department_scope is not None:
+        subtree = await org.subtree_ids(session, principal.org_id, principal.department_scope)
+        parts.append(repository.ids_in_departments(principal.org_id, subtree))
+    return parts
+
+
+async def visible_employee_ids(session: AsyncSession, principal: Principal) -> Select[Any] | None:
+    """A SELECT of the employee ids the caller may see; `None` means the whole organization.
+
+    Embed it with `.in_(...)` so a list stays one query. Users see themselves, their direct
+    and indirect reports, and (department heads) their department subtree; HR admins and
+    keys with `org:read` see everyone; other keys are refused.
+    """
+    if principal.kind == "api_key":
+        if principal.has_scope(Scope.ORG_READ):
+            return None
+        raise Forbidden("This integration key lacks the org:read scope")
+    if principal.is_hr_admin:
+        return None
+    parts = await _managed_parts(session, principal)
+    if principal.employee_id is not None:
+        parts.append(repository.own_id(principal.org_id, principal.employee_id))
+    return repository.union_ids(parts)
+
+
+async def ensure_can_view(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID
+) -> Employee:
+    """The employee, or 404 when outside the caller's reach (existence must not leak)."""
+    visible = await visible_employee_ids(session, principal)
+    employee = await repository.employee_among(session, principal.org_id, employee_id, visible)
+    if employee is None:
+        raise NotFound("No such employee")
+    return employee
+
+
+async def ensure_can_manage(
+    session: AsyncSession, principal: Principal, employee: Employee
+) -> None:
+    """Work-data writes (ratings, evaluations): HR, the department head over the employee's
+    department, or a manager up the chain — never on oneself.
+
+    403 when the caller may see the employee but not do this; 404 when they cannot see it.
+    """
+    if principal.employee_id == employee.id:
+        raise Forbidden("Nobody may do this on themself")
+    if _is_hr_writer(principal):
+        return
+    if principal.kind == "api_key":
+        raise Forbidden("This integration key lacks the employees:write scope")
+    managed = repository.union_ids(await _managed_parts(session, principal))
+    if await repository.is_among(session, principal.org_id, employee.id, managed):
+        return
+    # Today everyone a user sees but themself is someone they manage; when visibility grows
+    # (mentors, raters) this keeps 403 for the visible and 404 for the rest.
+    await ensure_can_view(session, principal, employee.id)
+    raise Forbidden("Only the employee's managers, department head or HR may do this")
+
+
+async def _find(session: AsyncSession, principal: Principal, employee_id: uuid.UUID) -> Employee:
+    """For writes: HR writers find any employee of the org, others only within reach."""
+    if not _is_hr_writer(principal):
+        return await ensure_can_view(session, principal, employee_id)
+    employee = await repository.employee_by_id(session, principal.org_id, employee_id)
+    if employee is None:
+        raise NotFound("No such employee")
+    return employee
+
+
+async def _find_for_hr_write(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID
+) -> Employee:
+    """404 outside reach first, then 403 for a visible employee the caller may not change."""
+    employee = await _find(session, principal, employee_id)
+    _require_hr_writer(principal)
+    return employee
+
+
+def _require_hr_writer(principal: Principal) -> None:
+    if not _is_hr_writer(principal):
+        raise Forbidden("Only an HR admin may change employee records")
+
+
+# --- employees ----------------------------------------------------------------------------
+
+
+def employee_view(employee: Employee, principal: Principal) -> EmployeeOut:
+    """The employee as this caller may see it: contact data trimmed for non-HR."""
+    out = EmployeeOut.model_validate(employee)
+    if can_see_contact(principal):
+        return out
+    return out.model_copy(update=dict.fromkeys(CONTACT_FIELDS))
+
+
+async def list_employees(
+    session: AsyncSession, principal: Principal, page: PageParams, filters: EmployeeFilters
+) -> tuple[list[Employee], str | None]:
+    """One keyset page, always inside the caller's reach."""
+    visible = await visible_employee_ids(session, principal)
+    subtree = None
+    if filters.department_id is not None and filters.include_subtree:
+        subtree = await org.subtree_ids(session, principal.org_id, filters.department_id)
+    statement = repository.employees_query(
+        principal.org_id,
+        visible=visible,
+        department_ids=subtree,
+        department_id=filters.department_id if subtree is None else None,
+        status=filters.status,
+        manager_id=filters.manager_id,
+        position_id=filters.position_id,
+        q=filters.q,
+    )
+    return await paginate(session, statement, [SORT_KEYS[filters.sort], Employee.id], page)
+
+
+async def create_employee(
+    session: AsyncSession, principal: Principal, body: EmployeeCreate
+) -> Employee:
+    """A new employee and its `hire` event (HR only)."""
+    _require_hr_writer(principal)
+    org_id = principal.org_id
+    await org.require_department(session, org_id, body.department_id)
+    await _require_position(session, org_id, body.position_id)
+    if body.manager_id is not None:
+        await require_employee(session, org_id, body.manager_id, field="manager_id")
+    await _require_free_number(session, org_id, body.employee_number)
+    employee = Employee(org_id=org_id, **body.model_dump())
+    session.add(employee)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "employee.created",
+        "employee",
+        employee.id,
+        org_id=org_id,
+        after=_snapshot(employee, AUDITED_EMPLOYEE_FIELDS),
+    )
+    hire = EmploymentEventCreate(
+        kind="hire",
+        effective_date=body.hire_date,
+        department_id=body.department_id,
+        position_id=body.position_id,
+    )
+    await _record_event(session, principal, employee, hire)
+    return employee
+
+
+async def update_employee(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    body: EmployeePatch,
+    *,
+    if_match: str | None,
+) -> Employee:
+    """Correct an employee record (HR only); career moves go through events instead."""
+    employee = await _find_for_hr_write(session, principal, employee_id)
+    check_version(employee.version, if_match=if_match, body_version=body.version)
+    fields = body.model_dump(exclude_unset=True, exclude={"version"})
+    await _check_patch(session, employee, fields)
+    before = _snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+    for name, value in fields.items():
+        setattr(employee, name, value)
+    await session.flush()
+    _audit_changes(session, principal, employee, before)
+    return employee
+
+
+async def _check_patch(session: AsyncSession, employee: Employee, fields: dict[str, Any]) -> None:
+    org_id = employee.org_id
+    if fields.get("department_id") is not None:
+        await org.require_department(session, org_id, fields["department_id"])
+    await _require_position(session, org_id, fields.get("position_id"))
+    if fields.get("manager_id") is not None:
+        await _require_acyclic_manager(session, employee, fields["manager_id"])
+    number = fields.get("employee_number")
+    if number is not None and number != employee.employee_number:
+        await _require_free_number(session, org_id, number)
+
+
+async def _require_acyclic_manager(
+    session: AsyncSession, employee: Employee, manager_id: uuid.UUID
+) -> None:
+    """The proposed manager exists and the employee is not already above them."""
+    await require_employee(session, employee.org_id, manager_id, field="manager_id")
+    if await repository.manager_chain_contains(session, employee.org_id, manager_id, employee.id):
+        raise Unprocessable(
+            "The manager chain would form a cycle",
+            errors=[FieldError(field="manager_id", message="the employee is above this manager")],
+        )
+
+
+async def _require_free_number(session: AsyncSession, org_id: uuid.UUID, number: str) -> None:
+    if await repository.employee_by_number(session, org_id, number) is not None:
+        raise Conflict(f"Employee number {number!r} is taken")
+
+
+async def _require_position(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    position_id: uuid.UUID | None,
+    field: str = "position_id",
+) -> None:
+    if position_id is not None and not await repository.position_exists(
+        session, org_id, position_id
+    ):
+        raise Unprocessable(
+            "Unknown position", errors=[FieldError(field=field, message="no such position")]
+        )
+
+
+def _snapshot(row: object, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _jsonable(getattr(row, name)) for name in names}
+
+
+def _jsonable(value: Any) -> Any:
+    """Audit rows are JSON: ids and amounts as strings, dates in ISO 8601."""
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _audit_changes(
+    session: AsyncSession, principal: Principal, employee: Employee, before: dict[str, Any]
+) -> None:
+    changed_before, changed_after = audit.changes(
+        before, _snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+    )
+    if changed_after:
+        audit.record(
+            session,
+            principal,
+            "employee.updated",
+            "employee",
+            employee.id,
+            org_id=employee.org_id,
+            before=changed_before,
+            after=changed_after,
+        )
+
+
+# --- employment events --------------------------------------------------------------------
+
+EVENT_FIELDS = (
+    "employee_id",
+    "kind",
+    "effective_date",
+    "end_date",
+    "department_id",
+    "position_id",
+    "title",
+    "leads_team",
+    "allowance",
+)
+
+
+async def list_events(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, page: PageParams
+) -> tuple[list[EmploymentEvent], str | None]:
+    await ensure_can_view(session, principal, employee_id)
+    statement = repository.events_query(principal.org_id, employee_id)
+    keys = [EmploymentEvent.effective_date, EmploymentEvent.id]
+    return await paginate(session, statement, keys, page)
+
+
+async def add_event(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, body: EmploymentEventCreate
+) -> EmploymentEvent:
+    """Record a career move (HR only) and apply it to the employee's current post or status."""
+    employee = await _find_for_hr_write(session, principal, employee_id)
+    if body.department_id is not None:
+        await org.require_department(session, employee.org_id, body.department_id)
+    await _require_position(session, employee.org_id, body.position_id)
+    _require_event_fits(employee, body)
+    before = _snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+    _apply_event(employee, body)
+    event = await _record_event(session, principal, employee, body)
+    _audit_changes(session, principal, employee, before)
+    return event
+
+
+def _require_event_fits(employee: Employee, body: EmploymentEventCreate) -> None:
+    if body.kind == "hire" and employee.status != "exited":
+        raise Conflict("The employee is employed; only an exited employee can be re-hired")
+    if body.kind != "hire" and employee.status == "exited":
+        raise Conflict("The employee has exited; re-hire them first")
+    if body.kind != "hire" and body.effective_date < employee.hire_date:
+        raise Unprocessable(
+            "The event precedes the hire date",
+            errors=[FieldError(field="effective_date", message="before hire_date")],
+        )
+
+
+def _apply_event(employee: Employee, body: EmploymentEventCreate) -> None:
+    """Transfers, promotions and re-hires move the current post; exits end employment.
+
+    A temporary post is held on top of the current post, which it leaves unchanged.
+    """
+    if body.kind == "temporary_post":
+        return
+    if body.department_id is not None:
+        employee.department_id = body.department_id
+    if body.position_id is not None:
+        employee.position_id = body.position_id
+    if body.kind == "exit":
+        employee.status = "exited"
+    elif body.kind == "hire":
+        employee.status = "active"
+        employee.hire_date = body.effective_date
+
+
+async def _record_event(
+    session: AsyncSession, principal: Principal, employee: Employee, body: EmploymentEventCreate
+) -> EmploymentEvent:
+    event = EmploymentEvent(org_id=employee.org_id, employee_id=employee.id, **body.model_dump())
+    session.add(event)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "employment_event.created",
+        "employment_event",
+        event.id,
+        org_id=employee.org_id,
+        after=_snapshot(event, EVENT_FIELDS),
+    )
+    return event
+
+
+# --- performance ratings ------------------------------------------------------------------
+
+
+async def list_ratings(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, page: PageParams
+) -> tuple[list[PerformanceRating], str | None]:
+    await ensure_can_view(session, principal, employee_id)
+    statement = repository.ratings_query(principal.org_id, employee_id)
+    keys = [PerformanceRating.period, PerformanceRating.id]
+    return await paginate(session, statement, keys, page)
+
+
+async def add_rating(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    body: PerformanceRatingCreate,
+) -> PerformanceRating:
+    """One rating per period: a second one is a 409 (ratings are not silently overwritten)."""
+    employee = await _find(session, principal, employee_id)
+    await ensure_can_manage(session, principal, employee)
+    existing = await repository.rating_for_period(
+        session, principal.org_id, employee_id, body.period
+    )
+    if existing is not None:
+        raise Conflict(f"The employee already has a rating for {body.period}")
+    rating = PerformanceRating(
+        org_id=principal.org_id, employee_id=employee_id, rated_by=principal.user_id
+    )
+    for name, value in body.model_dump().items():
+        setattr(rating, name, value)
+    session.add(rating)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "performance_rating.created",
+        "performance_rating",
+        rating.id,
+        org_id=principal.org_id,
+        after=body.model_dump(mode="json") | {"employee_id": str(employee_id)},
+    )
+    return rating
+
+
+# --- growth profile -----------------------------------------------------------------------
+
+GROWTH_SECTIONS = ("skills", "certifications", "external_trainings", "career_plan")
+
+
+def _own_employee_id(principal: Principal) -> uuid.UUID:
+    if principal.employee_id is None:
+        raise NotFound("Your account is not linked to an employee")
+    return principal.employee_id
+
+
+def _growth_view(employee_id: uuid.UUID, profile: GrowthProfile | None) -> GrowthProfileOut:
+    if profile is None:
+        return GrowthProfileOut(
+            employee_id=employee_id,
+            skills=[],
+            certifications=[],
+            external_trainings=[],
+            career_plan=None,
+            submitted_at=None,
+            version=0,
+        )
+    return GrowthProfileOut.model_validate(
+        _snapshot(profile, GROWTH_SECTIONS)
+        | {
+            "employee_id": employee_id,
+            "submitted_at": profile.submitted_at,
+            "version": profile.version,
+        }
+    )
+
+
+async def get_growth_profile(session: AsyncSession, principal: Principal) -> GrowthProfileOut:
+    """The caller's own profile; version 0 and empty sections before the first submission."""
+    employee_id = _own_employee_id(principal)
+    profile = await repository.growth_profile(session, principal.org_id, employee_id)
+    return _growth_view(employee_id, profile)
+
+
+async def submit_growth_profile(
+    session: AsyncSession,
+    principal: Principal,
+    clock: Clock,
+    body: GrowthProfileIn,
+    *,
+    if_match: str | None,
+) -> GrowthProfileOut:
+    """Replace the caller's profile and stamp `submitted_at`; version 0 creates it."""
+    employee_id = _own_employee_id(principal)
+    profile = await repository.growth_profile(session, principal.org_id, employee_id)
+    check_version(profile.version if profile else 0, if_match=if_match, body_version=body.version)
+    if body.career_plan is not None:
+        await _require_position(
+            session,
+            principal.org_id,
+            body.career_plan.target_position_id,
+            field="career_plan.target_position_id",
+        )
+    before = _snapshot(profile, GROWTH_SECTIONS) if profile else {}
+    if profile is None:
+        profile = GrowthProfile(org_id=principal.org_id, employee_id=employee_id)
+        session.add(profile)
+    for name, value in body.model_dump(mode="json", exclude={"version"}).items():
+        setattr(profile, name, value)
+    profile.submitted_at = clock.now()
+    await session.flush()
+    changed_before, changed_after = audit.changes(before, _snapshot(profile, GROWTH_SECTIONS))
+    audit.record(
+        session,
+        principal,
+        "growth_profile.submitted",
+        "growth_profile",
+        profile.id,
+        org_id=principal.org_id,
+        before=changed_before,
+        after=changed_after,
+    )
+    return _growth_view(employee_id, profile)
+
+
+# --- panoramic profile --------------------------------------------------------------------
+
+
+def tenure_years(hire_date: date, today: date) -> float:
+    """Years since hire, to one decimal; never negative for a future hire date."""
+    return max(0.0, round((today - hire_date).days / 365.25, 1))
+
+
+async def org_today(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> date:
+    """Today's date where the organization is, not where the server is."""
+    timezone = await repository.org_timezone(session, org_id)
+    return clock.now().astimezone(ZoneInfo(timezone)).date()
+
+
+async def panoramic_profile(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, clock: Clock
+) -> PanoramicProfile:
+    """Everything about one employee in a fixed number of statements, whatever its history."""
+    employee = await ensure_can_view(session, principal, employee_id)
+    today = await org_today(session, principal.org_id, clock)
+    refs = await repository.post_refs(session, employee)
+    history = await repository.history(session, principal.org_id, employee.id)
+    ratings = await repository.ratings_since(
+        session, principal.org_id, employee.id, today.year - TREND_YEARS
+    )
+    growth = await repository.growth_profile(session, principal.org_id, employee.id)
+    events = [EmploymentEventOut.model_validate(event) for event, _ in history]
+    return PanoramicProfile(
+        basics=_basics(employee, refs, principal, today),
+        current_post=_current_post(employee, refs, events, today),
+        employment_history=events,
+        management_experience=sum(1 for _, management in history if management),
+        performance_trend=[PerformanceRatingOut.model_validate(rating) for rating in ratings],
+        growth_profile=_growth_view(employee.id, growth) if growth else None,
+        trainings=[],
+        projects=[],
+        peer_feedback=[],
+        points=[],
+        program_participation=[],
+        mentoring=[],
+        contracts=[] if principal.is_hr_admin else None,
+    )
+
+
+def _position_ref(employee: Employee, refs: Any) -> PositionRef | None:
+    if employee.position_id is None:
+        return None
+    return PositionRef(
+        id=employee.position_id,
+        name=refs.position_title,
+        is_management=refs.position_is_management,
+    )
+
+
+def _basics(employee: Employee, refs: Any, principal: Principal, today: date) -> ProfileBasics:
+    view = employee_view(employee, principal)
+    manager = Ref(id=employee.manager_id, name=refs.manager_name) if employee.manager_id else None
+    return ProfileBasics(
+        id=employee.id,
+        employee_number=employee.employee_number,
+        full_name=employee.full_name,
+        department=Ref(id=employee.department_id, name=refs.department_name),
+        position=_position_ref(employee, refs),
+        manager=manager,
+        hire_date=employee.hire_date,
+        status=view.status,
+        tenure_years=tenure_years(employee.hire_date, today),
+        email=view.email,
+        phone=view.phone,
+    )
+
+
+def _current_post(
+    employee: Employee, refs: Any, events: list[EmploymentEventOut], today: date
+) -> CurrentPost:
+    running = [
+        event
+        for event in events
+        if event.kind == "temporary_post"
+        and event.effective_date <= today
+        and (event.end_date is None or event.end_date >= today)
+    ]
+    return CurrentPost(
+        department=Ref(id=employee.department_id, name=refs.department_name),
+        position=_position_ref(employee, refs),
+        temporary_posts=running,
+    )

@@ -1,0 +1,330 @@
+"""Request and response models of employees, their history, ratings and profiles."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from hrcore.core.schemas import Ref
+
+EmployeeStatus = Literal["active", "on_leave", "exited"]
+EventKind = Literal["hire", "transfer", "promotion", "temporary_post", "exit"]
+EmployeeSort = Literal["full_name", "employee_number", "hire_date"]
+PERIOD_PATTERN = r"^(19|20)\d{2}(-(H[12]|Q[1-4]))?$"
+
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(max_length=2000)]
+
+
+# --- employees ----------------------------------------------------------------------------
+
+
+class EmployeeCreate(BaseModel):
+    employee_number: str = Field(min_length=1, max_length=32, pattern=r"^\S+$")
+    full_name: ShortText
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, min_length=3, max_length=32)
+    department_id: uuid.UUID
+    position_id: uuid.UUID | None = None
+    manager_id: uuid.UUID | None = None
+    hire_date: date
+    status: EmployeeStatus = "active"
+
+
+REQUIRED_ON_PATCH = ("employee_number", "full_name", "department_id", "hire_date", "status")
+
+
+class EmployeePatch(BaseModel):
+    """Only the fields sent change; `null` clears the optional ones (email, phone, links)."""
+
+    employee_number: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^\S+$")
+    full_name: ShortText | None = None
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, min_length=3, max_length=32)
+    department_id: uuid.UUID | None = None
+    position_id: uuid.UUID | None = None
+    manager_id: uuid.UUID | None = None
+    hire_date: date | None = None
+    status: EmployeeStatus | None = None
+    version: int | None = Field(default=None, description="The version you read (or If-Match).")
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> EmployeePatch:
+        cleared = [name for name in REQUIRED_ON_PATCH if name in self.model_fields_set]
+        if any(getattr(self, name) is None for name in cleared):
+            raise ValueError(f"these fields cannot be null: {', '.join(REQUIRED_ON_PATCH)}")
+        return self
+
+
+class EmployeeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    employee_number: str
+    full_name: str
+    email: str | None = Field(description="HR admins only; null for everyone else.")
+    phone: str | None = Field(description="HR admins only; null for everyone else.")
+    department_id: uuid.UUID
+    position_id: uuid.UUID | None
+    manager_id: uuid.UUID | None
+    hire_date: date
+    status: EmployeeStatus
+    created_at: datetime
+    version: int
+
+
+# --- employment events --------------------------------------------------------------------
+
+
+class EmploymentEventCreate(BaseModel):
+    """A movement in the employee's career.
+
+    `transfer` needs `department_id`, `promotion` needs `position_id`; both update the
+    employee's current post. `temporary_post` needs `title` and `end_date` and leaves the
+    current post unchanged. `exit` sets the status to exited; `hire` re-hires an exited
+    employee.
+    """
+
+    kind: EventKind
+    effective_date: date
+    end_date: date | None = None
+    department_id: uuid.UUID | None = None
+    position_id: uuid.UUID | None = None
+    title: ShortText | None = None
+    leads_team: bool = False
+    allowance: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    note: LongText | None = None
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> EmploymentEventCreate:
+        missing = {
+            "transfer": ["department_id"] if self.department_id is None else [],
+            "promotion": ["position_id"] if self.position_id is None else [],
+            "temporary_post": [
+                name for name in ("title", "end_date") if getattr(self, name) is None
+            ],
+        }.get(self.kind, [])
+        if missing:
+            raise ValueError(f"a {self.kind} event needs {' and '.join(missing)}")
+        if self.kind != "temporary_post" and (self.end_date or self.allowance is not None):
+            raise ValueError("end_date and allowance belong to temporary posts only")
+        if self.kind == "exit" and (self.department_id or self.position_id):
+            raise ValueError("an exit event carries no department or position")
+        if self.end_date is not None and self.end_date < self.effective_date:
+            raise ValueError("end_date must not be before effective_date")
+        return self
+
+
+class EmploymentEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    kind: EventKind
+    effective_date: date
+    end_date: date | None
+    department_id: uuid.UUID | None
+    position_id: uuid.UUID | None
+    title: str | None
+    leads_team: bool
+    allowance: Decimal | None
+    note: str | None
+    created_at: datetime
+
+
+# --- performance ratings ------------------------------------------------------------------
+
+
+class PerformanceRatingCreate(BaseModel):
+    """Exactly one of `letter` and `score`."""
+
+    period: str = Field(
+        pattern=PERIOD_PATTERN, description="A year (`2025`), half (`2025-H1`) or quarter."
+    )
+    letter: Literal["A", "B", "C", "D"] | None = None
+    score: Decimal | None = Field(default=None, ge=1, le=5, max_digits=3, decimal_places=2)
+    comment: LongText | None = None
+
+    @model_validator(mode="after")
+    def _one_value(self) -> PerformanceRatingCreate:
+        if (self.letter is None) == (self.score is None):
+            raise ValueError("give exactly one of letter and score")
+        return self
+
+
+class PerformanceRatingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    period: str
+    letter: Literal["A", "B", "C", "D"] | None
+    score: Decimal | None
+    comment: str | None
+    rated_by: uuid.UUID | None
+    created_at: datetime
+
+
+# --- growth profile -----------------------------------------------------------------------
+
+
+class Skill(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    level: int = Field(ge=1, le=5)
+    evidence: LongText | None = None
+
+
+class Certification(BaseModel):
+    name: ShortText
+    issuer: ShortText | None = None
+    obtained_on: date | None = None
+    expires_on: date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Certification:
+        if self.obtained_on and self.expires_on and self.expires_on < self.obtained_on:
+            raise ValueError("expires_on must not be before obtained_on")
+        return self
+
+
+class ExternalTraining(BaseModel):
+    title: ShortText
+    provider: ShortText | None = None
+    completed_on: date | None = None
+    hours: float | None = Field(default=None, ge=0, le=10_000)
+
+
+class CareerPlan(BaseModel):
+    aspiration: Literal["management", "specialist"]
+    target_position_id: uuid.UUID | None = None
+    horizon_years: int = Field(ge=1, le=10)
+    note: LongText | None = None
+
+
+class GrowthProfileIn(BaseModel):
+    """The whole profile: a PUT replaces every section."""
+
+    skills: list[Skill] = Field(default_factory=list, max_length=100)
+    certifications: list[Certification] = Field(default_factory=list, max_length=50)
+    external_trainings: list[ExternalTraining] = Field(default_factory=list, max_length=200)
+    career_plan: CareerPlan | None = None
+    version: int | None = Field(default=None, description="The version you read (or If-Match).")
+
+    @model_validator(mode="after")
+    def _skills_unique(self) -> GrowthProfileIn:
+        names = [skill.name.casefold() for skill in self.skills]
+        if len(names) != len(set(names)):
+            raise ValueError("each skill may appear once")
+        return self
+
+
+class GrowthProfileOut(BaseModel):
+    employee_id: uuid.UUID
+    skills: list[Skill]
+    certifications: list[Certification]
+    external_trainings: list[ExternalTraining]
+    career_plan: CareerPlan | None
+    submitted_at: datetime | None = Field(description="Null until the first submission.")
+    version: int = Field(description="0 until the first submission.")
+
+
+# --- panoramic profile --------------------------------------------------------------------
+
+
+class PositionRef(Ref):
+    is_management: bool
+
+
+class ProfileBasics(BaseModel):
+    id: uuid.UUID
+    employee_number: str
+    full_name: str
+    department: Ref
+    position: PositionRef | None
+    manager: Ref | None
+    hire_date: date
+    status: EmployeeStatus
+    tenure_years: float = Field(description="Since hire_date, to today in the org's time zone.")
+    email: str | None = Field(description="HR admins only; null for everyone else.")
+    phone: str | None = Field(description="HR admins only; null for everyone else.")
+
+
+class CurrentPost(BaseModel):
+    department: Ref
+    position: PositionRef | None
+    temporary_posts: list[EmploymentEventOut] = Field(
+        description="Temporary posts running today (end_date not passed)."
+    )
+
+
+class TrainingEntry(BaseModel):
+    course: Ref
+    completed_on: date | None
+    result: str | None
+
+
+class ProjectEntry(BaseModel):
+    project: Ref
+    role: str
+    started_on: date | None
+    ended_on: date | None
+
+
+class PeerFeedbackEntry(BaseModel):
+    source: str
+    summary: str
+    received_on: date
+
+
+class PointsEntry(BaseModel):
+    period: str
+    total: int
+
+
+class ProgramEntry(BaseModel):
+    program: Ref
+    status: str
+    started_on: date | None
+
+
+class MentoringEntry(BaseModel):
+    role: Literal["mentor", "mentee"]
+    counterpart: Ref
+    started_on: date | None
+    status: str
+
+
+class ContractEntry(BaseModel):
+    id: uuid.UUID
+    type: str
+    starts_on: date
+    ends_on: date | None
+
+
+class PanoramicProfile(BaseModel):
+    """Everything known about one employee, trimmed to what the caller may see.
+
+    The sections from trainings onwards are filled by their domains as they arrive.
+    """
+
+    basics: ProfileBasics
+    current_post: CurrentPost
+    employment_history: list[EmploymentEventOut]
+    management_experience: int = Field(
+        description="Events that led a team or were in a management position."
+    )
+    performance_trend: list[PerformanceRatingOut] = Field(
+        description="Ratings of the last three full calendar years and the current one, by period."
+    )
+    growth_profile: GrowthProfileOut | None
+    trainings: list[TrainingEntry]
+    projects: list[ProjectEntry]
+    peer_feedback: list[PeerFeedbackEntry]
+    points: list[PointsEntry]
+    program_participation: list[ProgramEntry]
+    mentoring: list[MentoringEntry]
+    contracts: list[ContractEntry] | None = Field(description="HR admins only; null otherwise.")
