@@ -27,8 +27,8 @@ dev: $(VENV)/.synced
 test: lint typecheck contracts openapi-check pytest
 
 lint: $(VENV)/.synced
-	$(BIN)/ruff check src tests migrations
-	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/ruff format --check src tests migrations bench
 
 typecheck: $(VENV)/.synced
 	$(BIN)/mypy

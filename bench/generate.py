@@ -23,7 +23,7 @@ from hrcore.core import security
 from hrcore.core.models import new_id
 
 SLUG = "bench"
-PASSWORD = "bench-password-2026"  # noqa: S105
+PASSWORD = "bench-password-2026"
 DIVISIONS, DEPARTMENTS, TEAMS = 10, 10, 10
 
 
@@ -50,7 +50,7 @@ def _tree(org_id: uuid.UUID) -> tuple[list[tuple[object, ...]], list[uuid.UUID]]
 
 
 async def generate(url: str, employees: int, seed: int) -> None:
-    rng = random.Random(seed)  # noqa: S311
+    rng = random.Random(seed)
     connection = await asyncpg.connect(url)
     started = time.perf_counter()
     try:
@@ -83,8 +83,18 @@ async def generate(url: str, employees: int, seed: int) -> None:
                 "employees",
                 records=people,
                 columns=[
-                    "id", "org_id", "employee_number", "full_name", "email", "department_id",
-                    "position_id", "manager_id", "hire_date", "status", "version",
+                    "id",
+                    "org_id",
+                    "employee_number",
+                    "full_name",
+                    "email",
+                    "department_id",
+                    "position_id",
+                    "manager_id",
+                    "manager_path",
+                    "hire_date",
+                    "status",
+                    "version",
                 ],
             )
             await connection.copy_records_to_table(
@@ -96,7 +106,7 @@ async def generate(url: str, employees: int, seed: int) -> None:
         await connection.execute("ANALYZE")
     finally:
         await connection.close()
-    print(  # noqa: T201
+    print(
         f"generated {len(departments)} departments, {len(people)} employees, "
         f"{len(ratings)} ratings in {time.perf_counter() - started:.1f}s"
     )
@@ -116,12 +126,21 @@ def _people(
         team = teams[n % len(teams)]
         employee_id = new_id()
         manager = leads.setdefault(team, employee_id)
+        is_lead = manager == employee_id
         people.append(
             (
-                employee_id, org_id, f"B{n:06d}", f"Person {n:06d}", f"p{n}@bench.example",
-                team, position_id, None if manager == employee_id else manager,
+                employee_id,
+                org_id,
+                f"B{n:06d}",
+                f"Person {n:06d}",
+                f"p{n}@bench.example",
+                team,
+                position_id,
+                None if is_lead else manager,
+                "/" if is_lead else f"/{manager}/",
                 date(rng.randint(2010, 2024), rng.randint(1, 12), rng.randint(1, 28)),
-                "active" if rng.random() > 0.05 else "exited", 1,
+                "active" if rng.random() > 0.05 else "exited",
+                1,
             )
         )
         for year in ("2023", "2024", "2025"):
@@ -144,8 +163,14 @@ async def _users(
         [
             (new_id(), org_id, "hr@bench.example", "HR", password, ["hr_admin"], None, None),
             (
-                new_id(), org_id, "head@bench.example", "Division head", password,
-                ["dept_head", "employee"], people[1][0], division,
+                new_id(),
+                org_id,
+                "head@bench.example",
+                "Division head",
+                password,
+                ["dept_head", "employee"],
+                people[1][0],
+                division,
             ),
         ],
     )

@@ -131,6 +131,7 @@ async def make_employee(
             department_id=department.id,
             position_id=position.id if position else None,
             manager_id=manager.id if manager else None,
+            manager_path=manager.reports_prefix if manager else "/",
             hire_date=date(2020, 1, 1),
             status="active",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import asyncpg
 from alembic import command
@@ -29,6 +30,53 @@ async def _tables() -> set[str]:
     return {row["tablename"] for row in rows} - {"alembic_version"}
 
 
+def _plain_url() -> str:
+    return make_url(URL).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _insert_manager_chain() -> list[str]:
+    """Three employees, each managing the next, written as they were before migration 0003."""
+    connection = await asyncpg.connect(_plain_url())
+    try:
+        org = await connection.fetchval(
+            "INSERT INTO organizations (id, slug, name, timezone, locale, version) "
+            "VALUES (gen_random_uuid(), 'm', 'M', 'UTC', 'en', 1) RETURNING id"
+        )
+        department = await connection.fetchval(
+            "INSERT INTO departments (id, org_id, name, code, path, version) "
+            "VALUES (gen_random_uuid(), $1, 'D', 'D', '/', 1) RETURNING id",
+            org,
+        )
+        ids: list[str] = []
+        for n in range(3):
+            ids.append(
+                str(
+                    await connection.fetchval(
+                        "INSERT INTO employees (id, org_id, employee_number, full_name, "
+                        "department_id, manager_id, hire_date, status, version) VALUES "
+                        "(gen_random_uuid(), $1, $2, 'E', $3, $4, '2020-01-01', 'active', 1) "
+                        "RETURNING id",
+                        org,
+                        f"E{n}",
+                        department,
+                        uuid.UUID(ids[-1]) if ids else None,
+                    )
+                )
+            )
+        return ids
+    finally:
+        await connection.close()
+
+
+async def _manager_paths() -> dict[str, str]:
+    connection = await asyncpg.connect(_plain_url())
+    try:
+        rows = await connection.fetch("SELECT id::text, manager_path FROM employees")
+    finally:
+        await connection.close()
+    return {row["id"]: row["manager_path"] for row in rows}
+
+
 async def test_upgrade_downgrade_upgrade_and_no_drift(settings: Settings) -> None:
     await recreate_database(URL)
     migrations = settings.migrations_dir
@@ -38,8 +86,14 @@ async def test_upgrade_downgrade_upgrade_and_no_drift(settings: Settings) -> Non
     assert {"outbox_messages", "idempotency_keys"} <= at_head
 
     await asyncio.to_thread(downgrade, migrations, URL, "-1")
+    chain = await _insert_manager_chain()
     await asyncio.to_thread(upgrade, migrations, URL)
     assert await _tables() == at_head
+    assert await _manager_paths() == {
+        chain[0]: "/",
+        chain[1]: f"/{chain[0]}/",
+        chain[2]: f"/{chain[0]}/{chain[1]}/",
+    }, "0003 backfills the materialized manager chain"
 
     # Autogenerate finds nothing to do: the models and the migrations agree.
     await asyncio.to_thread(command.check, alembic_config(migrations, URL))

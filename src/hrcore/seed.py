@@ -255,6 +255,7 @@ def _hire(
         department_id=company.departments[department].id,
         position_id=company.positions[position].id,
         manager_id=manager.id if manager else None,
+        manager_path=manager.reports_prefix if manager else "/",
         hire_date=hired,
         status="active",
     )

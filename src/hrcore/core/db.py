@@ -36,6 +36,9 @@ def create_engine(
     server_settings = {
         "application_name": application_name,
         "statement_timeout": str(statement_timeout_ms),
+        # Short OLTP queries: JIT compilation costs more than it saves, and misfires on the
+        # row estimates of recursive CTEs (the manager chain).
+        "jit": "off",
     }
     if role:
         server_settings["role"] = role

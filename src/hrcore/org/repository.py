@@ -1,14 +1,42 @@
-"""Queries of the organization structure."""
+"""Queries of the organization structure. Tenant tables are also filtered by RLS."""
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
-from hrcore.org.models import Department
+from hrcore.org.models import (
+    Department,
+    DescriptionDraft,
+    DraftComment,
+    Position,
+    PromotionPath,
+)
+
+# Employees and their history belong to the people domain: read here as raw SQL, not models.
+_DEPARTMENT_BLOCKERS = text(
+    """
+    SELECT
+        EXISTS (SELECT 1 FROM departments WHERE org_id = :org_id AND parent_id = :id)
+            AS sub_departments,
+        EXISTS (SELECT 1 FROM positions WHERE org_id = :org_id AND department_id = :id)
+            AS positions,
+        EXISTS (SELECT 1 FROM employees WHERE org_id = :org_id AND department_id = :id)
+            AS employees,
+        EXISTS (SELECT 1 FROM employment_events WHERE org_id = :org_id AND department_id = :id)
+            AS employment_history
+    """
+)
+
+
+# --- departments --------------------------------------------------------------------------
 
 
 async def department_by_id(
@@ -24,3 +52,235 @@ def subtree_ids(org_id: uuid.UUID, root_path: str) -> Select[Any]:
     return select(Department.id).where(
         Department.org_id == org_id, Department.path.startswith(root_path, autoescape=True)
     )
+
+
+async def lock_tree(session: AsyncSession, org_id: uuid.UUID) -> None:
+    """Serialize changes of the org's tree shape until the transaction ends.
+
+    A move rewrites the paths below a node in one statement; a department created under a
+    node being moved, or two crossing moves, would otherwise leave wrong paths or a cycle.
+    """
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended('hrcore.departments:' || :org, 0))"),
+        {"org": str(org_id)},
+    )
+
+
+async def department_code_taken(
+    session: AsyncSession, org_id: uuid.UUID, code: str
+) -> bool:
+    found = await session.scalar(
+        select(exists().where(Department.org_id == org_id, Department.code == code))
+    )
+    return bool(found)
+
+
+def departments_query(
+    org_id: uuid.UUID,
+    *,
+    parent_id: uuid.UUID | None,
+    path_prefix: str | None,
+    q: str | None,
+) -> Select[Any]:
+    conditions = [
+        Department.parent_id == parent_id if parent_id is not None else None,
+        Department.path.startswith(path_prefix, autoescape=True) if path_prefix else None,
+        Department.name.icontains(q, autoescape=True) if q else None,
+    ]
+    return select(Department).where(
+        Department.org_id == org_id, *(c for c in conditions if c is not None)
+    )
+
+
+async def move_subtree(session: AsyncSession, department: Department, new_path: str) -> None:
+    """Re-root the department and everything below it in one UPDATE (prefix replaced).
+
+    Descendants get a new version (their ancestors changed); the department's own version is
+    left to the ORM, which bumps it with its other changes and checks it.
+    """
+    old_path = department.path
+    await session.execute(
+        update(Department)
+        .where(
+            Department.org_id == department.org_id,
+            Department.path.startswith(old_path, autoescape=True),
+        )
+        .values(
+            path=new_path + func.substr(Department.path, len(old_path) + 1),
+            version=Department.version + case((Department.id == department.id, 0), else_=1),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(department, "path", new_path)
+
+
+async def department_blockers(
+    session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
+) -> list[str]:
+    """What still refers to the department, by name; empty when it may be deleted."""
+    row = (await session.execute(_DEPARTMENT_BLOCKERS, {"org_id": org_id, "id": department_id})).one()
+    return [name for name, present in row._mapping.items() if present]
+
+
+async def in_subtree(
+    session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID, root_id: uuid.UUID
+) -> bool:
+    """Whether the department is `root_id` or below it."""
+    root = aliased(Department)
+    found = await session.scalar(
+        select(
+            exists().where(
+                Department.org_id == org_id,
+                Department.id == department_id,
+                root.org_id == org_id,
+                root.id == root_id,
+                Department.path.startswith(root.path),
+            )
+        )
+    )
+    return bool(found)
+
+
+# --- positions ----------------------------------------------------------------------------
+
+
+async def position_by_id(
+    session: AsyncSession, org_id: uuid.UUID, position_id: uuid.UUID, *, lock: bool = False
+) -> Position | None:
+    """`lock` takes the row for update and re-reads it, so a waiter sees the winner's state."""
+    statement = select(Position).where(Position.org_id == org_id, Position.id == position_id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return await session.scalar(statement)
+
+
+async def position_code_taken(session: AsyncSession, org_id: uuid.UUID, code: str) -> bool:
+    found = await session.scalar(
+        select(exists().where(Position.org_id == org_id, Position.code == code))
+    )
+    return bool(found)
+
+
+async def existing_position_ids(
+    session: AsyncSession, org_id: uuid.UUID, position_ids: Collection[uuid.UUID]
+) -> set[uuid.UUID]:
+    if not position_ids:
+        return set()
+    rows = await session.scalars(
+        select(Position.id).where(Position.org_id == org_id, Position.id.in_(position_ids))
+    )
+    return set(rows)
+
+
+def positions_query(
+    org_id: uuid.UUID,
+    *,
+    department_id: uuid.UUID | None,
+    is_management: bool | None,
+    q: str | None,
+) -> Select[Any]:
+    conditions = [
+        Position.department_id == department_id if department_id is not None else None,
+        Position.is_management.is_(is_management) if is_management is not None else None,
+        or_(Position.title.icontains(q, autoescape=True), Position.code.istartswith(q, autoescape=True))
+        if q
+        else None,
+    ]
+    return select(Position).where(
+        Position.org_id == org_id, *(c for c in conditions if c is not None)
+    )
+
+
+async def next_position_ids(
+    session: AsyncSession, org_id: uuid.UUID, position_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The promotion paths of many positions in one query (no N+1 for a page)."""
+    if not position_ids:
+        return {}
+    rows = await session.execute(
+        select(PromotionPath.from_position_id, PromotionPath.to_position_id)
+        .where(PromotionPath.org_id == org_id, PromotionPath.from_position_id.in_(position_ids))
+        .order_by(PromotionPath.from_position_id, PromotionPath.to_position_id)
+    )
+    paths: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for from_id, to_id in rows:
+        paths[from_id].append(to_id)
+    return paths
+
+
+async def replace_promotion_paths(
+    session: AsyncSession, org_id: uuid.UUID, from_id: uuid.UUID, to_ids: Collection[uuid.UUID]
+) -> None:
+    await session.execute(
+        delete(PromotionPath).where(
+            PromotionPath.org_id == org_id, PromotionPath.from_position_id == from_id
+        )
+    )
+    if to_ids:
+        await session.execute(
+            insert(PromotionPath),
+            [
+                {"org_id": org_id, "from_position_id": from_id, "to_position_id": to_id}
+                for to_id in to_ids
+            ],
+        )
+
+
+def touch(position: Position) -> None:
+    """Make the next flush update the row (new version) although no column changed: its
+    promotion paths did, and a client holding the old ETag must notice."""
+    position.updated_at = func.now()
+
+
+# --- description drafts -------------------------------------------------------------------
+
+
+async def draft_by_id(
+    session: AsyncSession, org_id: uuid.UUID, draft_id: uuid.UUID
+) -> DescriptionDraft | None:
+    return await session.scalar(
+        select(DescriptionDraft)
+        .where(DescriptionDraft.org_id == org_id, DescriptionDraft.id == draft_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def drafts_query(
+    org_id: uuid.UUID, position_id: uuid.UUID, *, status: str | None
+) -> Select[Any]:
+    statement = select(DescriptionDraft).where(
+        DescriptionDraft.org_id == org_id, DescriptionDraft.position_id == position_id
+    )
+    if status is not None:
+        statement = statement.where(DescriptionDraft.status == status)
+    return statement
+
+
+async def comments_of(
+    session: AsyncSession, org_id: uuid.UUID, draft_id: uuid.UUID
+) -> list[DraftComment]:
+    rows = await session.scalars(
+        select(DraftComment)
+        .where(DraftComment.org_id == org_id, DraftComment.draft_id == draft_id)
+        .order_by(DraftComment.id)
+    )
+    return list(rows)
+
+
+async def supersede_open_drafts(
+    session: AsyncSession, org_id: uuid.UUID, position_id: uuid.UUID, *, except_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """Close the position's other open drafts; returns their ids."""
+    result = await session.execute(
+        update(DescriptionDraft)
+        .where(
+            DescriptionDraft.org_id == org_id,
+            DescriptionDraft.position_id == position_id,
+            DescriptionDraft.status == "open",
+            DescriptionDraft.id != except_id,
+        )
+        .values(status="superseded", version=DescriptionDraft.version + 1)
+        .returning(DescriptionDraft.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result.scalars())

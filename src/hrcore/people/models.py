@@ -37,6 +37,20 @@ class Employee(Entity, OrgScopedMixin, Base):
         Index("ix_employees_org_department_name", "org_id", "department_id", "full_name", "id"),
         Index("ix_employees_org_manager", "org_id", "manager_id"),
         Index("ix_employees_org_name", "org_id", "full_name", "id"),
+        Index("ix_employees_org_hire_date", "org_id", "hire_date", "id"),
+        Index(
+            "ix_employees_org_manager_path",
+            "org_id",
+            "manager_path",
+            postgresql_ops={"manager_path": "text_pattern_ops"},
+        ),
+        Index(
+            "ix_employees_search",
+            "full_name",
+            "employee_number",
+            postgresql_using="gin",
+            postgresql_ops={"full_name": "gin_trgm_ops", "employee_number": "gin_trgm_ops"},
+        ),
     )
 
     employee_number: Mapped[str] = mapped_column(String(32), nullable=False)
@@ -52,8 +66,15 @@ class Employee(Entity, OrgScopedMixin, Base):
     manager_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("employees.id", ondelete="RESTRICT")
     )
+    manager_path: Mapped[str] = mapped_column(Text, nullable=False, server_default="/")
+    """The manager chain from the top, `/top/…/direct manager/`: reports are a prefix match."""
     hire_date: Mapped[date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+
+    @property
+    def reports_prefix(self) -> str:
+        """The `manager_path` prefix shared by everyone below this employee."""
+        return f"{self.manager_path}{self.id}/"
 
 
 class EmploymentEvent(Entity, OrgScopedMixin, Base):

@@ -7,10 +7,23 @@ The org domain owns departments and positions; the few columns read here (names,
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Row, Select, and_, column, false, or_, select, table, text, union
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    column,
+    false,
+    func,
+    or_,
+    select,
+    table,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -44,83 +57,79 @@ async def employee_by_number(
     )
 
 
-async def employee_among(
+async def employee_in_reach(
     session: AsyncSession,
     org_id: uuid.UUID,
     employee_id: uuid.UUID,
-    ids: Select[Any] | None,
+    *,
+    viewer_id: uuid.UUID | None,
+    subtree: Select[Any] | None,
+    include_self: bool,
 ) -> Employee | None:
-    """The employee when its id is in `ids` (`None`: any employee of the org)."""
-    statement = select(Employee).where(Employee.org_id == org_id, Employee.id == employee_id)
-    if ids is not None:
-        statement = statement.where(Employee.id.in_(ids))
-    return await session.scalar(statement)
+    """The employee when the viewer manages them (somewhere up the chain) or heads their
+    department subtree, or is them (`include_self`).
+
+    Reads the one employee's materialized manager chain, so the cost does not grow with the
+    size of the viewer's organization, unlike testing membership in the visible set.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if viewer_id is not None:
+        conditions.append(Employee.manager_path.contains(f"/{viewer_id}/", autoescape=False))
+        if include_self:
+            conditions.append(Employee.id == viewer_id)
+    if subtree is not None:
+        conditions.append(Employee.department_id.in_(subtree))
+    if not conditions:
+        return None
+    return await session.scalar(
+        select(Employee).where(
+            Employee.org_id == org_id, Employee.id == employee_id, or_(*conditions)
+        )
+    )
 
 
 # --- id sets: composable SELECTs of employee ids --------------------------------------------
 
 
-def _no_ids() -> Select[Any]:
-    return select(Employee.id).where(false())
+def reach_condition(
+    *,
+    self_id: uuid.UUID | None,
+    reports_prefix: str | None,
+    subtree: Select[Any] | None,
+) -> ColumnElement[bool]:
+    """Employees that are the viewer, below the viewer, or in the viewer's department subtree.
 
-
-def own_id(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
-    return select(Employee.id).where(Employee.org_id == org_id, Employee.id == employee_id)
-
-
-def report_ids(org_id: uuid.UUID, manager_id: uuid.UUID) -> Select[Any]:
-    """Direct and indirect reports of `manager_id`, not the manager (recursive CTE).
-
-    UNION rather than UNION ALL, so even a corrupt cyclic chain terminates.
+    A condition rather than a set of ids, so a list query can walk its sort index and stop
+    at the page size. Paths hold only UUIDs and slashes, so no LIKE escaping is needed (an
+    ESCAPE clause would keep PostgreSQL from using the prefix index).
     """
-    tree = (
-        select(Employee.id)
-        .where(Employee.org_id == org_id, Employee.manager_id == manager_id)
-        .cte("employee_reports", recursive=True)
-    )
-    below = aliased(Employee)
-    tree = tree.union(select(below.id).where(below.org_id == org_id, below.manager_id == tree.c.id))
-    return select(tree.c.id)
+    conditions: list[ColumnElement[bool]] = []
+    if self_id is not None:
+        conditions.append(Employee.id == self_id)
+    if reports_prefix is not None:
+        conditions.append(Employee.manager_path.startswith(reports_prefix))
+    if subtree is not None:
+        conditions.append(Employee.department_id.in_(subtree))
+    return or_(*conditions) if conditions else false()
 
 
-def ids_in_departments(org_id: uuid.UUID, department_ids: Select[Any]) -> Select[Any]:
-    return select(Employee.id).where(
-        Employee.org_id == org_id, Employee.department_id.in_(department_ids)
-    )
+def ids_where(org_id: uuid.UUID, condition: ColumnElement[bool]) -> Select[Any]:
+    return select(Employee.id).where(Employee.org_id == org_id, condition)
 
 
-def union_ids(parts: Sequence[Select[Any]]) -> Select[Any]:
-    if not parts:
-        return _no_ids()
-    if len(parts) == 1:
-        return parts[0]
-    combined = union(*parts).subquery("reach")
-    return select(combined.c.id)
-
-
-async def manager_chain_contains(
-    session: AsyncSession, org_id: uuid.UUID, start_id: uuid.UUID, target_id: uuid.UUID
-) -> bool:
-    """Whether `target_id` is `start_id` or one of its managers, walking up the chain."""
-    chain = (
-        select(Employee.id, Employee.manager_id)
-        .where(Employee.org_id == org_id, Employee.id == start_id)
-        .cte("manager_chain", recursive=True)
-    )
-    above = aliased(Employee)
-    chain = chain.union(
-        select(above.id, above.manager_id).where(
-            above.org_id == org_id, above.id == chain.c.manager_id
+async def move_reports(
+    session: AsyncSession, org_id: uuid.UUID, old_prefix: str, new_prefix: str
+) -> None:
+    """Re-root everyone below a moved employee in one statement."""
+    await session.execute(
+        update(Employee)
+        .where(
+            Employee.org_id == org_id,
+            Employee.manager_path.startswith(old_prefix),
         )
+        .values(manager_path=new_prefix + func.substr(Employee.manager_path, len(old_prefix) + 1))
+        .execution_options(synchronize_session=False)
     )
-    found = await session.scalar(select(chain.c.id).where(chain.c.id == target_id).limit(1))
-    return found is not None
-
-
-async def is_among(
-    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, ids: Select[Any]
-) -> bool:
-    return await employee_among(session, org_id, employee_id, ids) is not None
 
 
 # --- lists --------------------------------------------------------------------------------
@@ -129,7 +138,7 @@ async def is_among(
 def employees_query(
     org_id: uuid.UUID,
     *,
-    visible: Select[Any] | None,
+    visible: ColumnElement[bool] | None,
     department_ids: Select[Any] | None,
     department_id: uuid.UUID | None,
     status: str | None,
@@ -139,7 +148,7 @@ def employees_query(
 ) -> Select[Any]:
     statement = select(Employee).where(Employee.org_id == org_id)
     conditions = [
-        Employee.id.in_(visible) if visible is not None else None,
+        visible,
         Employee.department_id.in_(department_ids) if department_ids is not None else None,
         Employee.department_id == department_id if department_id is not None else None,
         Employee.status == status if status is not None else None,

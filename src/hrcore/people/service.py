@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
@@ -112,23 +112,27 @@ def can_see_contact(principal: Principal) -> bool:
     return principal.is_hr_admin
 
 
-async def _managed_parts(session: AsyncSession, principal: Principal) -> list[Select[Any]]:
-    """Everyone below the caller: reports (direct and indirect) and the department subtree."""
-    parts = []
-    if principal.employee_id is not None:
-        parts.append(repository.report_ids(principal.org_id, principal.employee_id))
-    if principal.is_dept_head and principal.department_scope is not None:
-        subtree = await org.subtree_ids(session, principal.org_id, principal.department_scope)
-        parts.append(repository.ids_in_departments(principal.org_id, subtree))
-    return parts
+async def _reach(
+    session: AsyncSession, principal: Principal, *, include_self: bool
+) -> ColumnElement[bool]:
+    """The employees a user reaches: reports (direct and indirect) and the department subtree."""
+    viewer = (
+        await repository.employee_by_id(session, principal.org_id, principal.employee_id)
+        if principal.employee_id is not None
+        else None
+    )
+    return repository.reach_condition(
+        self_id=viewer.id if viewer and include_self else None,
+        reports_prefix=viewer.reports_prefix if viewer else None,
+        subtree=await _department_scope(session, principal),
+    )
 
 
-async def visible_employee_ids(session: AsyncSession, principal: Principal) -> Select[Any] | None:
-    """A SELECT of the employee ids the caller may see; `None` means the whole organization.
+async def visibility(session: AsyncSession, principal: Principal) -> ColumnElement[bool] | None:
+    """A condition on `employees` for the rows the caller may see; `None` means all of the org.
 
-    Embed it with `.in_(...)` so a list stays one query. Users see themselves, their direct
-    and indirect reports, and (department heads) their department subtree; HR admins and
-    keys with `org:read` see everyone; other keys are refused.
+    Users see themselves, their direct and indirect reports, and (department heads) their
+    department subtree; HR admins and keys with `org:read` see everyone; other keys are refused.
     """
     if principal.kind == "api_key":
         if principal.has_scope(Scope.ORG_READ):
@@ -136,18 +140,40 @@ async def visible_employee_ids(session: AsyncSession, principal: Principal) -> S
         raise Forbidden("This integration key lacks the org:read scope")
     if principal.is_hr_admin:
         return None
-    parts = await _managed_parts(session, principal)
-    if principal.employee_id is not None:
-        parts.append(repository.own_id(principal.org_id, principal.employee_id))
-    return repository.union_ids(parts)
+    return await _reach(session, principal, include_self=True)
+
+
+async def visible_employee_ids(session: AsyncSession, principal: Principal) -> Select[Any] | None:
+    """A SELECT of the employee ids the caller may see (`None`: the whole organization).
+
+    Other domains embed it with `.in_(...)` so their lists stay one query.
+    """
+    condition = await visibility(session, principal)
+    return None if condition is None else repository.ids_where(principal.org_id, condition)
+
+
+async def _department_scope(session: AsyncSession, principal: Principal) -> Select[Any] | None:
+    if not principal.is_dept_head or principal.department_scope is None:
+        return None
+    return await org.subtree_ids(session, principal.org_id, principal.department_scope)
 
 
 async def ensure_can_view(
     session: AsyncSession, principal: Principal, employee_id: uuid.UUID
 ) -> Employee:
     """The employee, or 404 when outside the caller's reach (existence must not leak)."""
-    visible = await visible_employee_ids(session, principal)
-    employee = await repository.employee_among(session, principal.org_id, employee_id, visible)
+    if principal.kind == "api_key" or principal.is_hr_admin:
+        await visibility(session, principal)  # refuses keys without org:read
+        employee = await repository.employee_by_id(session, principal.org_id, employee_id)
+    else:
+        employee = await repository.employee_in_reach(
+            session,
+            principal.org_id,
+            employee_id,
+            viewer_id=principal.employee_id,
+            subtree=await _department_scope(session, principal),
+            include_self=True,
+        )
     if employee is None:
         raise NotFound("No such employee")
     return employee
@@ -167,8 +193,15 @@ async def ensure_can_manage(
         return
     if principal.kind == "api_key":
         raise Forbidden("This integration key lacks the employees:write scope")
-    managed = repository.union_ids(await _managed_parts(session, principal))
-    if await repository.is_among(session, principal.org_id, employee.id, managed):
+    managed = await repository.employee_in_reach(
+        session,
+        principal.org_id,
+        employee.id,
+        viewer_id=principal.employee_id,
+        subtree=await _department_scope(session, principal),
+        include_self=False,
+    )
+    if managed is not None:
         return
     # Today everyone a user sees but themself is someone they manage; when visibility grows
     # (mentors, raters) this keeps 403 for the visible and 404 for the rest.
@@ -215,7 +248,7 @@ async def list_employees(
     session: AsyncSession, principal: Principal, page: PageParams, filters: EmployeeFilters
 ) -> tuple[list[Employee], str | None]:
     """One keyset page, always inside the caller's reach."""
-    visible = await visible_employee_ids(session, principal)
+    visible = await visibility(session, principal)
     subtree = None
     if filters.department_id is not None and filters.include_subtree:
         subtree = await org.subtree_ids(session, principal.org_id, filters.department_id)
@@ -240,10 +273,12 @@ async def create_employee(
     org_id = principal.org_id
     await org.require_department(session, org_id, body.department_id)
     await _require_position(session, org_id, body.position_id)
+    manager = None
     if body.manager_id is not None:
-        await require_employee(session, org_id, body.manager_id, field="manager_id")
+        manager = await require_employee(session, org_id, body.manager_id, field="manager_id")
     await _require_free_number(session, org_id, body.employee_number)
     employee = Employee(org_id=org_id, **body.model_dump())
+    employee.manager_path = manager.reports_prefix if manager else "/"
     session.add(employee)
     await session.flush()
     audit.record(
@@ -279,6 +314,8 @@ async def update_employee(
     fields = body.model_dump(exclude_unset=True, exclude={"version"})
     await _check_patch(session, employee, fields)
     before = _snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+    if "manager_id" in fields and fields["manager_id"] != employee.manager_id:
+        await _change_manager(session, employee, fields.pop("manager_id"))
     for name, value in fields.items():
         setattr(employee, name, value)
     await session.flush()
@@ -298,12 +335,27 @@ async def _check_patch(session: AsyncSession, employee: Employee, fields: dict[s
         await _require_free_number(session, org_id, number)
 
 
+async def _change_manager(
+    session: AsyncSession, employee: Employee, manager_id: uuid.UUID | None
+) -> None:
+    """Point the employee at a new manager and re-root everyone below them."""
+    manager = (
+        await require_employee(session, employee.org_id, manager_id, field="manager_id")
+        if manager_id is not None
+        else None
+    )
+    old_prefix = employee.reports_prefix
+    employee.manager_id = manager_id
+    employee.manager_path = manager.reports_prefix if manager else "/"
+    await repository.move_reports(session, employee.org_id, old_prefix, employee.reports_prefix)
+
+
 async def _require_acyclic_manager(
     session: AsyncSession, employee: Employee, manager_id: uuid.UUID
 ) -> None:
     """The proposed manager exists and the employee is not already above them."""
-    await require_employee(session, employee.org_id, manager_id, field="manager_id")
-    if await repository.manager_chain_contains(session, employee.org_id, manager_id, employee.id):
+    manager = await require_employee(session, employee.org_id, manager_id, field="manager_id")
+    if manager.id == employee.id or f"/{employee.id}/" in manager.manager_path:
         raise Unprocessable(
             "The manager chain would form a cycle",
             errors=[FieldError(field="manager_id", message="the employee is above this manager")],
