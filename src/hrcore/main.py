@@ -13,7 +13,9 @@ from hrcore.core.errors import Problem, install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, HrcoreRoute, RequestContextMiddleware
 from hrcore.core.runtime import Runtime
 from hrcore.identity.router import router as identity_router
+from hrcore.imports.router import router as imports_router
 from hrcore.ops.router import router as ops_router
+from hrcore.org.router import router as org_router
 from hrcore.people.router import router as people_router
 from hrcore.settings import Settings, get_settings
 
@@ -33,7 +35,9 @@ def api_router() -> APIRouter:
     """Every domain's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX, route_class=HrcoreRoute)
     router.include_router(identity_router)
+    router.include_router(org_router)
     router.include_router(people_router)
+    router.include_router(imports_router)
     return router
 
 

@@ -18,6 +18,7 @@ from hrcore.core.jobs import JobSpec, registered_jobs
 from hrcore.core.migrations import is_at_head
 from hrcore.core.queue import connect_redis
 from hrcore.core.runtime import Runtime
+from hrcore.imports import jobs as import_jobs  # noqa: F401  (registers its jobs)
 from hrcore.settings import Settings
 
 logger = logging.getLogger("hrcore.worker")

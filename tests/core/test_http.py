@@ -255,3 +255,21 @@ async def test_expired_idempotency_keys_are_forgotten(
     )
     assert again.status_code == 201
     assert "idempotent-replayed" not in again.headers
+
+
+async def test_nul_characters_are_refused_as_bad_input(widget_client: AsyncClient) -> None:
+    in_body = await widget_client.post("/api/v1/widgets", json={"name": "a\x00b", "rank": 1})
+    assert in_body.status_code == 422
+    assert in_body.json()["errors"] == [{"field": "body", "message": "contains U+0000"}]
+    escaped_backslash = await widget_client.post(
+        "/api/v1/widgets", json={"name": "a\\u0000b", "rank": 1}
+    )
+    assert escaped_backslash.status_code == 201, "a literal backslash-u is fine"
+    in_query = await widget_client.get("/api/v1/widgets", params={"cursor": "a\x00"})
+    assert in_query.status_code == 400
+
+
+async def test_values_the_database_cannot_store_are_422(widget_client: AsyncClient) -> None:
+    response = await widget_client.post("/api/v1/widgets", json={"name": "a", "rank": 2**40})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM

@@ -199,3 +199,16 @@ async def test_api_key_scopes_are_validated(client: AsyncClient, runtime: Runtim
         "/api/v1/api-keys", json={"name": "x", "scopes": ["org:read"]}, headers=employee.headers
     )
     assert denied.status_code == 403
+
+
+async def test_users_can_be_filtered_by_role_and_status(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    admin = await make_org(runtime)
+    head = await make_user(runtime, admin.org_id, Role.EMPLOYEE)
+    listed = await client.get("/api/v1/users", params={"role": "hr_admin"}, headers=admin.headers)
+    assert [item["id"] for item in listed.json()["items"]] == [str(admin.user_id)]
+    employees = await client.get(
+        "/api/v1/users", params={"role": "employee", "active": "true"}, headers=admin.headers
+    )
+    assert [item["id"] for item in employees.json()["items"]] == [str(head.user_id)]

@@ -213,11 +213,24 @@ async def _handle_integrity(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 409, detail="The change conflicts with existing data")
 
 
+async def _handle_data_error(request: Request, exc: Exception) -> JSONResponse:
+    """A value validation let through but the database cannot store: still the client's input."""
+    logger.warning("data error reached the handler: %s", exc)
+    return problem_response(
+        request, 422, detail="A value cannot be stored (too long or out of range)"
+    )
+
+
 async def _handle_database_error(request: Request, exc: Exception) -> JSONResponse:
-    """Timeouts and lost connections are outages (503); anything else is our bug (500)."""
+    """Timeouts and lost connections are outages (503); values the driver or database cannot
+    take (class 22, "data exception") are bad input (422); anything else is our bug (500)."""
     assert isinstance(exc, sa_exc.DBAPIError)
-    if exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    if exc.connection_invalidated or sqlstate in TRANSIENT_SQLSTATES:
         return await _handle_outage(request, exc)
+    driver_error = getattr(exc.orig, "__cause__", None)
+    if sqlstate.startswith("22") or isinstance(driver_error, asyncpg.exceptions.DataError):
+        return await _handle_data_error(request, exc)
     logger.error("database error", exc_info=exc)
     return problem_response(request, 500, detail="Unexpected error; quote the request id")
 
@@ -239,6 +252,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _handle_http)
     app.add_exception_handler(StaleDataError, _handle_stale)
     app.add_exception_handler(sa_exc.IntegrityError, _handle_integrity)
+    app.add_exception_handler(sa_exc.DataError, _handle_data_error)
     app.add_exception_handler(sa_exc.DBAPIError, _handle_database_error)
     for outage in OUTAGE_ERRORS:
         app.add_exception_handler(outage, _handle_outage)

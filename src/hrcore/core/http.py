@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.message
+import json
 import logging
 import re
 import time
@@ -18,7 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hrcore.core.context import request_id_var
-from hrcore.core.errors import BadRequest, FieldError, UnsupportedMediaType, problem_response
+from hrcore.core.errors import (
+    BadRequest,
+    FieldError,
+    Unprocessable,
+    UnsupportedMediaType,
+    problem_response,
+)
 from hrcore.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from hrcore.core.idempotency import run_idempotently
 from hrcore.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -63,15 +70,45 @@ class HrcoreRoute(APIRoute):
                         for name in unknown
                     ],
                 )
+            if any("\x00" in value for value in request.query_params.values()):
+                raise BadRequest("Query parameters must not contain NUL characters")
             content_type = request.headers.get("content-type")
             if takes_json and content_type and not _is_json(content_type):
                 raise UnsupportedMediaType("Send the body as application/json")
+            if takes_json:
+                await _refuse_nul_characters(request)
             if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
                 ttl = timedelta(hours=request.app.state.runtime.settings.idempotency_ttl_hours)
                 return await run_idempotently(request, handler, ttl)
             return await handler(request)
 
         return route
+
+
+async def _refuse_nul_characters(request: Request) -> None:
+    """PostgreSQL cannot store U+0000 in text or JSONB: refuse it up front as bad input."""
+    body = await request.body()
+    if b"\\u0000" not in body:
+        return
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return  # FastAPI answers malformed JSON itself
+    if _contains_nul(document):
+        raise Unprocessable(
+            "Text must not contain NUL characters",
+            errors=[FieldError(field="body", message="contains U+0000")],
+        )
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
 
 
 def _query_names(dependant: Dependant) -> set[str]:

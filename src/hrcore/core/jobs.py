@@ -7,16 +7,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hrcore.core.clock import Clock
 
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a handler gets: the session of the job's transaction, already scoped to its org."""
+    """What a handler gets: the session of the job's transaction, already scoped to its org.
+
+    `sessionmaker` is for the rare write that must be visible before the job commits, such as
+    progress; such a transaction must set the tenant itself.
+    """
 
     session: AsyncSession
+    sessionmaker: async_sessionmaker[AsyncSession]
     org_id: uuid.UUID | None
     payload: dict[str, Any]
     message_id: uuid.UUID

@@ -172,6 +172,7 @@ async def execute(
         message.attempts = attempt
         context = JobContext(
             session=session,
+            sessionmaker=sessionmaker,
             org_id=message.org_id,
             payload=message.payload,
             message_id=message.id,

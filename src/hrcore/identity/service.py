@@ -507,3 +507,11 @@ async def list_audit_events(
         action=action,
     )
     return await paginate(session, statement, [AuditEvent.id], page, descending=True)
+
+
+async def principal_for_user(
+    session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID
+) -> Principal | None:
+    """The principal a background job acts for (None when the user is gone or disabled)."""
+    user = await repository.user_by_id(session, org_id, user_id)
+    return principal_of(user) if user is not None and user.is_active else None

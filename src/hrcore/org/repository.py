@@ -48,9 +48,13 @@ async def department_by_id(
 
 
 def subtree_ids(org_id: uuid.UUID, root_path: str) -> Select[Any]:
-    """Ids of the department at `root_path` and everything below it (one indexed prefix scan)."""
+    """Ids of the department at `root_path` and everything below it (one indexed prefix scan).
+
+    Paths hold only UUIDs and slashes: no LIKE escaping, whose ESCAPE clause would keep
+    PostgreSQL from using the prefix index.
+    """
     return select(Department.id).where(
-        Department.org_id == org_id, Department.path.startswith(root_path, autoescape=True)
+        Department.org_id == org_id, Department.path.startswith(root_path)
     )
 
 
@@ -66,9 +70,7 @@ async def lock_tree(session: AsyncSession, org_id: uuid.UUID) -> None:
     )
 
 
-async def department_code_taken(
-    session: AsyncSession, org_id: uuid.UUID, code: str
-) -> bool:
+async def department_code_taken(session: AsyncSession, org_id: uuid.UUID, code: str) -> bool:
     found = await session.scalar(
         select(exists().where(Department.org_id == org_id, Department.code == code))
     )
@@ -84,7 +86,7 @@ def departments_query(
 ) -> Select[Any]:
     conditions = [
         Department.parent_id == parent_id if parent_id is not None else None,
-        Department.path.startswith(path_prefix, autoescape=True) if path_prefix else None,
+        Department.path.startswith(path_prefix) if path_prefix else None,
         Department.name.icontains(q, autoescape=True) if q else None,
     ]
     return select(Department).where(
@@ -103,7 +105,7 @@ async def move_subtree(session: AsyncSession, department: Department, new_path: 
         update(Department)
         .where(
             Department.org_id == department.org_id,
-            Department.path.startswith(old_path, autoescape=True),
+            Department.path.startswith(old_path),
         )
         .values(
             path=new_path + func.substr(Department.path, len(old_path) + 1),
@@ -118,7 +120,9 @@ async def department_blockers(
     session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
 ) -> list[str]:
     """What still refers to the department, by name; empty when it may be deleted."""
-    row = (await session.execute(_DEPARTMENT_BLOCKERS, {"org_id": org_id, "id": department_id})).one()
+    row = (
+        await session.execute(_DEPARTMENT_BLOCKERS, {"org_id": org_id, "id": department_id})
+    ).one()
     return [name for name, present in row._mapping.items() if present]
 
 
@@ -182,7 +186,10 @@ def positions_query(
     conditions = [
         Position.department_id == department_id if department_id is not None else None,
         Position.is_management.is_(is_management) if is_management is not None else None,
-        or_(Position.title.icontains(q, autoescape=True), Position.code.istartswith(q, autoescape=True))
+        or_(
+            Position.title.icontains(q, autoescape=True),
+            Position.code.istartswith(q, autoescape=True),
+        )
         if q
         else None,
     ]
@@ -239,15 +246,13 @@ async def draft_by_id(
     session: AsyncSession, org_id: uuid.UUID, draft_id: uuid.UUID
 ) -> DescriptionDraft | None:
     return await session.scalar(
-        select(DescriptionDraft)
-        .where(DescriptionDraft.org_id == org_id, DescriptionDraft.id == draft_id)
-        .execution_options(populate_existing=True)
+        select(DescriptionDraft).where(
+            DescriptionDraft.org_id == org_id, DescriptionDraft.id == draft_id
+        )
     )
 
 
-def drafts_query(
-    org_id: uuid.UUID, position_id: uuid.UUID, *, status: str | None
-) -> Select[Any]:
+def drafts_query(org_id: uuid.UUID, position_id: uuid.UUID, *, status: str | None) -> Select[Any]:
     statement = select(DescriptionDraft).where(
         DescriptionDraft.org_id == org_id, DescriptionDraft.position_id == position_id
     )
@@ -284,3 +289,22 @@ async def supersede_open_drafts(
         .execution_options(synchronize_session=False)
     )
     return list(result.scalars())
+
+
+async def department_rows(
+    session: AsyncSession, org_id: uuid.UUID
+) -> list[tuple[uuid.UUID, uuid.UUID | None, str, str]]:
+    """(id, parent_id, name, code) of every department: small enough to load whole."""
+    rows = await session.execute(
+        select(Department.id, Department.parent_id, Department.name, Department.code).where(
+            Department.org_id == org_id
+        )
+    )
+    return [(row.id, row.parent_id, row.name, row.code) for row in rows]
+
+
+async def position_codes(session: AsyncSession, org_id: uuid.UUID) -> dict[str, uuid.UUID]:
+    rows = await session.execute(
+        select(Position.code, Position.id).where(Position.org_id == org_id)
+    )
+    return {row.code: row.id for row in rows}

@@ -7,6 +7,7 @@ The org domain owns departments and positions; the few columns read here (names,
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -177,6 +178,15 @@ def ratings_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Performan
     return select(PerformanceRating).where(
         PerformanceRating.org_id == org_id, PerformanceRating.employee_id == employee_id
     )
+
+
+async def employees_by_numbers(
+    session: AsyncSession, org_id: uuid.UUID, numbers: Sequence[str]
+) -> dict[str, Employee]:
+    rows = await session.scalars(
+        select(Employee).where(Employee.org_id == org_id, Employee.employee_number.in_(numbers))
+    )
+    return {employee.employee_number: employee for employee in rows}
 
 
 # --- single rows --------------------------------------------------------------------------

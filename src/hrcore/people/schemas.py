@@ -156,6 +156,16 @@ class PerformanceRatingCreate(BaseModel):
         return self
 
 
+class EmployeeImport(BaseModel):
+    """One row of a bulk import: the employee (department and position already resolved), its
+    manager by employee number (in the file or already in the organization), its ratings."""
+
+    row: int = Field(ge=1, description="Row number in the file, for error reports.")
+    employee: EmployeeCreate
+    manager_number: str | None = None
+    ratings: list[PerformanceRatingCreate] = Field(default_factory=list)
+
+
 class PerformanceRatingOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -1,0 +1,35 @@
+"""Queries of imports. Progress is written with plain UPDATEs so it never races the ORM."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.imports.models import ImportJob
+
+
+async def import_by_id(
+    session: AsyncSession, org_id: uuid.UUID, import_id: uuid.UUID
+) -> ImportJob | None:
+    return await session.scalar(
+        select(ImportJob).where(ImportJob.org_id == org_id, ImportJob.id == import_id)
+    )
+
+
+async def set_state(
+    session: AsyncSession, org_id: uuid.UUID, import_id: uuid.UUID, **values: Any
+) -> None:
+    await session.execute(
+        update(ImportJob)
+        .where(ImportJob.org_id == org_id, ImportJob.id == import_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def finished(at: datetime, **values: Any) -> dict[str, Any]:
+    return {"finished_at": at, "content": None, **values}

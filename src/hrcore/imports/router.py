@@ -1,0 +1,67 @@
+"""Bulk imports over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, Response, UploadFile, status
+
+from hrcore.core.db import DbSession
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.runtime import Runtime
+from hrcore.identity.dependencies import CurrentPrincipal
+from hrcore.imports import service
+from hrcore.imports.schemas import ImportOut
+
+router = APIRouter(route_class=HrcoreRoute, tags=["imports"])
+
+FORMAT = """CSV (UTF-8 or GB18030) or XLSX, first sheet, header row first. Columns:
+`employee_number`, `full_name`, `department` (code, or path of names from the top such as
+`Headquarters/Sales/East`), `hire_date` (YYYY-MM-DD) — required; `email`, `phone`,
+`position_code`, `manager_number` (in the file or already employed), `status`
+(active | on_leave | exited), and any `rating:<period>` columns (`rating:2024` → A–D or 1–5).
+Every row is checked; if any row fails, nothing is imported and every error is listed.
+Files with more rows than HRCORE_IMPORT_INLINE_MAX_ROWS are imported in the background
+(202): poll the import for progress."""
+
+
+@router.post(
+    "/imports/employees",
+    operation_id="import_employees",
+    summary="Import employees from CSV or XLSX (HR admin)",
+    description=FORMAT,
+    status_code=status.HTTP_201_CREATED,
+    responses={202: {"model": ImportOut, "description": "Queued: large file"}},
+)
+async def import_employees(
+    file: Annotated[UploadFile, File(description="The CSV or XLSX file.")],
+    principal: CurrentPrincipal,
+    session: DbSession,
+    request: Request,
+    response: Response,
+) -> ImportOut:
+    runtime: Runtime = request.app.state.runtime
+    job = await service.start(
+        session,
+        principal,
+        filename=file.filename or "upload",
+        content=await file.read(),
+        inline_max_rows=runtime.settings.import_inline_max_rows,
+        clock=runtime.clock,
+    )
+    if job.status == "queued":
+        response.status_code = status.HTTP_202_ACCEPTED
+    response.headers["Location"] = f"/api/v1/imports/{job.id}"
+    return ImportOut.model_validate(job)
+
+
+@router.get(
+    "/imports/{import_id}",
+    operation_id="get_import",
+    summary="An import: status, progress and row errors",
+)
+async def get_import(
+    import_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> ImportOut:
+    return ImportOut.model_validate(await service.get(session, principal, import_id))

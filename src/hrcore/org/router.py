@@ -1,0 +1,320 @@
+"""Departments, positions and co-edited position descriptions 「协同文档」."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+
+from hrcore.core.clock import Clock
+from hrcore.core.concurrency import set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.pagination import Page, PageParams, page_params
+from hrcore.core.runtime import Runtime
+from hrcore.identity.dependencies import CurrentPrincipal
+from hrcore.org import service
+from hrcore.org.schemas import (
+    CommentCreate,
+    CommentOut,
+    DepartmentCreate,
+    DepartmentOut,
+    DepartmentPatch,
+    DepartmentSort,
+    DraftDetail,
+    DraftOut,
+    DraftStatus,
+    PositionCreate,
+    PositionDescription,
+    PositionOut,
+    PositionPatch,
+    PositionSort,
+)
+from hrcore.org.service import DepartmentFilters, PositionFilters
+
+router = APIRouter(route_class=HrcoreRoute)
+
+Pagination = Annotated[PageParams, Depends(page_params)]
+IfMatch = Annotated[str | None, Header(description="The ETag you read.")]
+
+
+def _clock(request: Request) -> Clock:
+    runtime: Runtime = request.app.state.runtime
+    return runtime.clock
+
+
+AppClock = Annotated[Clock, Depends(_clock)]
+
+
+def _department_filters(
+    parent_id: Annotated[uuid.UUID | None, Query(description="Direct sub-departments of.")] = None,
+    root_id: Annotated[
+        uuid.UUID | None, Query(description="This department and everything below it.")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, description="Name contains (case-insensitive)."),
+    ] = None,
+    sort: Annotated[
+        DepartmentSort,
+        Query(
+            description="`tree`: depth-first, each department right after its parent "
+            "(siblings by creation); `name`: alphabetical. Ties by id."
+        ),
+    ] = "tree",
+) -> DepartmentFilters:
+    return DepartmentFilters(parent_id=parent_id, root_id=root_id, q=q, sort=sort)
+
+
+def _position_filters(
+    department_id: Annotated[uuid.UUID | None, Query(description="In this department.")] = None,
+    is_management: Annotated[bool | None, Query(description="Management posts only.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="Title contains, or code starts with (case-insensitive).",
+        ),
+    ] = None,
+    sort: Annotated[PositionSort, Query(description="Ascending, ties by id.")] = "title",
+) -> PositionFilters:
+    return PositionFilters(department_id=department_id, is_management=is_management, q=q, sort=sort)
+
+
+# --- departments --------------------------------------------------------------------------
+
+
+@router.get(
+    "/departments", tags=["departments"], operation_id="list_departments", summary="Departments"
+)
+async def list_departments(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    filters: Annotated[DepartmentFilters, Depends(_department_filters)],
+) -> Page[DepartmentOut]:
+    rows, cursor = await service.list_departments(session, principal, page, filters)
+    return Page(items=[service.department_view(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/departments",
+    tags=["departments"],
+    operation_id="create_department",
+    summary="Create a department (HR admin)",
+    status_code=status.HTTP_201_CREATED,
+)
+async def create_department(
+    body: DepartmentCreate, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> DepartmentOut:
+    department = await service.create_department(session, principal, body)
+    set_etag(response, department.version)
+    return service.department_view(department)
+
+
+@router.get(
+    "/departments/{department_id}",
+    tags=["departments"],
+    operation_id="get_department",
+    summary="One department",
+)
+async def get_department(
+    department_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> DepartmentOut:
+    department = await service.get_department(session, principal, department_id)
+    set_etag(response, department.version)
+    return service.department_view(department)
+
+
+@router.patch(
+    "/departments/{department_id}",
+    tags=["departments"],
+    operation_id="update_department",
+    summary="Rename, re-code or move a department with its subtree (HR admin)",
+)
+async def update_department(
+    department_id: uuid.UUID,
+    body: DepartmentPatch,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DepartmentOut:
+    department = await service.update_department(
+        session, principal, department_id, body, if_match=if_match
+    )
+    set_etag(response, department.version)
+    return service.department_view(department)
+
+
+@router.delete(
+    "/departments/{department_id}",
+    tags=["departments"],
+    operation_id="delete_department",
+    summary="Delete an empty department (HR admin)",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+async def delete_department(
+    department_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    if_match: IfMatch = None,
+) -> None:
+    await service.delete_department(session, principal, department_id, if_match=if_match)
+
+
+# --- positions ----------------------------------------------------------------------------
+
+
+@router.get("/positions", tags=["positions"], operation_id="list_positions", summary="Positions")
+async def list_positions(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    filters: Annotated[PositionFilters, Depends(_position_filters)],
+) -> Page[PositionOut]:
+    items, cursor = await service.list_positions(session, principal, page, filters)
+    return Page(items=items, next_cursor=cursor)
+
+
+@router.post(
+    "/positions",
+    tags=["positions"],
+    operation_id="create_position",
+    summary="Create a position (HR admin)",
+    status_code=status.HTTP_201_CREATED,
+)
+async def create_position(
+    body: PositionCreate, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> PositionOut:
+    position = await service.create_position(session, principal, body)
+    set_etag(response, position.version)
+    return position
+
+
+@router.get(
+    "/positions/{position_id}",
+    tags=["positions"],
+    operation_id="get_position",
+    summary="One position with its description and promotion path",
+)
+async def get_position(
+    position_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> PositionOut:
+    position = await service.get_position(session, principal, position_id)
+    set_etag(response, position.version)
+    return position
+
+
+@router.patch(
+    "/positions/{position_id}",
+    tags=["positions"],
+    operation_id="update_position",
+    summary="Change a position, its promotion path or (directly) its description (HR admin)",
+)
+async def update_position(
+    position_id: uuid.UUID,
+    body: PositionPatch,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PositionOut:
+    position = await service.update_position(
+        session, principal, position_id, body, if_match=if_match
+    )
+    set_etag(response, position.version)
+    return position
+
+
+# --- description drafts -------------------------------------------------------------------
+
+
+@router.post(
+    "/positions/{position_id}/description-drafts",
+    tags=["position descriptions"],
+    operation_id="create_description_draft",
+    summary="Propose a new description (HR admin or the department's head)",
+    status_code=status.HTTP_201_CREATED,
+)
+async def create_draft(
+    position_id: uuid.UUID,
+    body: PositionDescription,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+) -> DraftOut:
+    draft = await service.create_draft(session, principal, position_id, body)
+    set_etag(response, draft.version)
+    return DraftOut.model_validate(draft)
+
+
+@router.get(
+    "/positions/{position_id}/description-drafts",
+    tags=["position descriptions"],
+    operation_id="list_description_drafts",
+    summary="The position's drafts, approved and superseded ones included, newest first",
+)
+async def list_drafts(
+    position_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    draft_status: Annotated[DraftStatus | None, Query(alias="status")] = None,
+) -> Page[DraftOut]:
+    rows, cursor = await service.list_drafts(
+        session, principal, position_id, page, status=draft_status
+    )
+    return Page(items=[DraftOut.model_validate(row) for row in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/description-drafts/{draft_id}",
+    tags=["position descriptions"],
+    operation_id="get_description_draft",
+    summary="One draft with its comments",
+)
+async def get_draft(
+    draft_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> DraftDetail:
+    draft, comments = await service.get_draft(session, principal, draft_id)
+    set_etag(response, draft.version)
+    return DraftDetail(
+        **DraftOut.model_validate(draft).model_dump(),
+        comments=[CommentOut.model_validate(comment) for comment in comments],
+    )
+
+
+@router.post(
+    "/description-drafts/{draft_id}/comments",
+    tags=["position descriptions"],
+    operation_id="comment_description_draft",
+    summary="Comment on an open draft",
+    status_code=status.HTTP_201_CREATED,
+)
+async def add_comment(
+    draft_id: uuid.UUID, body: CommentCreate, principal: CurrentPrincipal, session: DbSession
+) -> CommentOut:
+    comment = await service.add_comment(session, principal, draft_id, body)
+    return CommentOut.model_validate(comment)
+
+
+@router.post(
+    "/description-drafts/{draft_id}/approve",
+    tags=["position descriptions"],
+    operation_id="approve_description_draft",
+    summary="Approve a draft written by the other side; it becomes the position's description",
+)
+async def approve_draft(
+    draft_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DraftOut:
+    draft = await service.approve_draft(session, principal, clock, draft_id, if_match=if_match)
+    set_etag(response, draft.version)
+    return DraftOut.model_validate(draft)
