@@ -515,3 +515,11 @@ async def principal_for_user(
     """The principal a background job acts for (None when the user is gone or disabled)."""
     user = await repository.user_by_id(session, org_id, user_id)
     return principal_of(user) if user is not None and user.is_active else None
+
+
+async def org_timezone(session: AsyncSession, org_id: uuid.UUID) -> str:
+    """The organization's IANA time zone: deadlines and "today" are computed in it."""
+    org = await repository.org_by_id(session, org_id)
+    if org is None:
+        raise NotFound("No such organization")
+    return org.timezone

@@ -77,6 +77,18 @@ async def require_department(
     return department
 
 
+async def require_position(
+    session: AsyncSession, org_id: uuid.UUID, position_id: uuid.UUID, field: str = "position_id"
+) -> Position:
+    """A position referenced in a request body: 422 when it is not in this organization."""
+    position = await repository.position_by_id(session, org_id, position_id)
+    if position is None:
+        raise Unprocessable(
+            "Unknown position", errors=[FieldError(field=field, message="no such position")]
+        )
+    return position
+
+
 async def department_ref(
     session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
 ) -> Ref | None:

@@ -22,7 +22,6 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -208,21 +207,6 @@ async def growth_profile(
             GrowthProfile.org_id == org_id, GrowthProfile.employee_id == employee_id
         )
     )
-
-
-async def position_exists(session: AsyncSession, org_id: uuid.UUID, position_id: uuid.UUID) -> bool:
-    found = await session.scalar(
-        text("SELECT EXISTS (SELECT 1 FROM positions WHERE org_id = :org_id AND id = :id)"),
-        {"org_id": org_id, "id": position_id},
-    )
-    return bool(found)
-
-
-async def org_timezone(session: AsyncSession, org_id: uuid.UUID) -> str:
-    found = await session.scalar(
-        text("SELECT timezone FROM organizations WHERE id = :org_id"), {"org_id": org_id}
-    )
-    return str(found)
 
 
 # --- the panoramic profile ----------------------------------------------------------------

@@ -25,6 +25,7 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
+from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import repository
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
@@ -375,12 +376,8 @@ async def _require_position(
     position_id: uuid.UUID | None,
     field: str = "position_id",
 ) -> None:
-    if position_id is not None and not await repository.position_exists(
-        session, org_id, position_id
-    ):
-        raise Unprocessable(
-            "Unknown position", errors=[FieldError(field=field, message="no such position")]
-        )
+    if position_id is not None:
+        await org.require_position(session, org_id, position_id, field=field)
 
 
 def _snapshot(row: object, names: tuple[str, ...]) -> dict[str, Any]:
@@ -791,7 +788,7 @@ def tenure_years(hire_date: date, today: date) -> float:
 
 async def org_today(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> date:
     """Today's date where the organization is, not where the server is."""
-    timezone = await repository.org_timezone(session, org_id)
+    timezone = await identity.org_timezone(session, org_id)
     return clock.now().astimezone(ZoneInfo(timezone)).date()
 
 
