@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from hrcore.core.authz import Principal, Role
 from hrcore.core.concurrency import check_version, set_etag
 from hrcore.core.db import DbSession
+from hrcore.core.dependencies import IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
-from hrcore.core.pagination import Page, PageParams, page_params
+from hrcore.core.pagination import Page
 from hrcore.identity import service
 from hrcore.identity.dependencies import (
     CurrentPrincipal,
@@ -116,7 +117,7 @@ async def _check_user_refs(
 async def list_users(
     principal: CurrentPrincipal,
     session: DbSession,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: Pagination,
     role: Annotated[Role | None, Query(description="Only accounts with this role.")] = None,
     active: Annotated[bool | None, Query(description="Only (in)active accounts.")] = None,
 ) -> Page[UserOut]:
@@ -161,7 +162,7 @@ async def update_user(
     principal: CurrentPrincipal,
     session: DbSession,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> UserOut:
     user = await service.get_user(session, principal, user_id)
     check_version(user.version, if_match=if_match, body_version=body.version)
@@ -177,7 +178,7 @@ async def update_user(
 async def list_api_keys(
     principal: CurrentPrincipal,
     session: DbSession,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: Pagination,
 ) -> Page[ApiKeyOut]:
     rows, cursor = await service.list_api_keys(session, principal, page)
     return Page(items=[ApiKeyOut.model_validate(row) for row in rows], next_cursor=cursor)
@@ -219,7 +220,7 @@ async def revoke_api_key(
 async def list_audit_events(
     principal: CurrentPrincipal,
     session: DbSession,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: Pagination,
     object_type: Annotated[str | None, Query(max_length=64)] = None,
     object_id: uuid.UUID | None = None,
     actor_id: uuid.UUID | None = None,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Response, UploadFile, status
 
 from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppRuntime
 from hrcore.core.http import HrcoreRoute
-from hrcore.core.runtime import Runtime
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.imports import service
 from hrcore.imports.schemas import ImportOut
@@ -38,10 +38,9 @@ async def import_employees(
     file: Annotated[UploadFile, File(description="The CSV or XLSX file.")],
     principal: CurrentPrincipal,
     session: DbSession,
-    request: Request,
+    runtime: AppRuntime,
     response: Response,
 ) -> ImportOut:
-    runtime: Runtime = request.app.state.runtime
     job = await service.start(
         session,
         principal,

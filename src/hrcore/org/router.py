@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from hrcore.core.clock import Clock
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
-from hrcore.core.pagination import Page, PageParams, page_params
-from hrcore.core.runtime import Runtime
+from hrcore.core.pagination import Page
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.org import service
 from hrcore.org.schemas import (
@@ -34,17 +33,6 @@ from hrcore.org.schemas import (
 from hrcore.org.service import DepartmentFilters, PositionFilters
 
 router = APIRouter(route_class=HrcoreRoute)
-
-Pagination = Annotated[PageParams, Depends(page_params)]
-IfMatch = Annotated[str | None, Header(description="The ETag you read.")]
-
-
-def _clock(request: Request) -> Clock:
-    runtime: Runtime = request.app.state.runtime
-    return runtime.clock
-
-
-AppClock = Annotated[Clock, Depends(_clock)]
 
 
 def _department_filters(

@@ -1,0 +1,26 @@
+"""Request-level dependencies every router shares."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from hrcore.core.clock import Clock
+from hrcore.core.pagination import PageParams, page_params
+from hrcore.core.runtime import Runtime
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def _clock(request: Request) -> Clock:
+    return _runtime(request).clock
+
+
+AppRuntime = Annotated[Runtime, Depends(_runtime)]
+AppClock = Annotated[Clock, Depends(_clock)]
+Pagination = Annotated[PageParams, Depends(page_params)]
+IfMatch = Annotated[str | None, Header(description="The ETag you read.")]
