@@ -86,6 +86,10 @@ async def test_upgrade_downgrade_upgrade_and_no_drift(settings: Settings) -> Non
     assert {"outbox_messages", "idempotency_keys"} <= at_head
 
     await asyncio.to_thread(downgrade, migrations, URL, "-1")
+    await asyncio.to_thread(upgrade, migrations, URL)
+    assert await _tables() == at_head
+
+    await asyncio.to_thread(downgrade, migrations, URL, "0002")
     chain = await _insert_manager_chain()
     await asyncio.to_thread(upgrade, migrations, URL)
     assert await _tables() == at_head

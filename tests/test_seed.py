@@ -48,11 +48,19 @@ async def test_seed_is_idempotent_and_believable(
         ).scalar_one()
     assert managerless == 1, "only the general manager reports to nobody"
 
-    logins = [(role, email, password) for role, email, password in report.logins if role != "org"]
+    logins = report.logins
     assert len(logins) == 4
-    for _, email, password in logins:
+    headers = {}
+    for role, email, password in logins:
         response = await client.post(
             "/api/v1/auth/token", json={"org": DEMO_SLUG, "email": email, "password": password}
         )
         assert response.status_code == 200, email
         assert response.json()["must_change_password"] is False
+        headers[role] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    for role in ("employee", "manager"):
+        tasks = (await client.get("/api/v1/me/tasks", headers=headers[role])).json()["items"]
+        assert len(tasks) == 2, role
+        inbox = (await client.get("/api/v1/me/notifications", headers=headers[role])).json()
+        assert inbox["unread_count"] >= 1, f"the {role}'s demo inbox is not empty"

@@ -124,6 +124,7 @@ def seed() -> None:
 
     configure_logging(get_settings().log_level, json=False)
     report = _with_runtime(resolve_settings(), "hrcore-seed", seed_demo)
+    typer.echo(f'Demo logins (POST /api/v1/auth/token with "org": "{report.org_slug}"):')
     for role, login, password in report.logins:
         typer.echo(f"  {role:<12} {login}  password: {password}")
 

@@ -14,10 +14,13 @@ from hrcore.core.http import BodyLimitMiddleware, HrcoreRoute, RequestContextMid
 from hrcore.core.runtime import Runtime
 from hrcore.identity.router import router as identity_router
 from hrcore.imports.router import router as imports_router
+from hrcore.notifications.router import router as notifications_router
 from hrcore.ops.router import router as ops_router
 from hrcore.org.router import router as org_router
 from hrcore.people.router import router as people_router
 from hrcore.settings import Settings, get_settings
+from hrcore.webhooks.router import router as webhooks_router
+from hrcore.workflow.router import router as workflow_router
 
 API_PREFIX = "/api/v1"
 
@@ -38,6 +41,9 @@ def api_router() -> APIRouter:
     router.include_router(org_router)
     router.include_router(people_router)
     router.include_router(imports_router)
+    router.include_router(workflow_router)
+    router.include_router(notifications_router)
+    router.include_router(webhooks_router)
     return router
 
 

@@ -4,8 +4,11 @@ from hrcore.core import audit, idempotency, outbox
 from hrcore.core.models import Base
 from hrcore.identity import models as identity_models
 from hrcore.imports import models as imports_models
+from hrcore.notifications import models as notifications_models
 from hrcore.org import models as org_models
 from hrcore.people import models as people_models
+from hrcore.webhooks import models as webhooks_models
+from hrcore.workflow import models as workflow_models
 
 metadata = Base.metadata
 
@@ -15,7 +18,10 @@ __all__ = [
     "identity_models",
     "imports_models",
     "metadata",
+    "notifications_models",
     "org_models",
     "outbox",
     "people_models",
+    "webhooks_models",
+    "workflow_models",
 ]

@@ -13,7 +13,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.identity.models import Organization, User
 from hrcore.org.models import Department, Position, PromotionPath
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
+from hrcore.workflow import service as workflow
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "hrcore-demo-2026"  # noqa: S105 - printed on purpose: it is demo data
@@ -56,8 +57,9 @@ GIVEN = [
 
 @dataclass
 class SeedReport:
-    """What `make dev` prints: the demo logins, by role."""
+    """What `make dev` prints: the demo organization and its logins, by role."""
 
+    org_slug: str = DEMO_SLUG
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -124,8 +126,11 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
     """Create the demo organization unless it exists; always report the logins."""
     async with unit_of_work(runtime.sessionmaker) as session:
         existing = await session.scalar(select(Organization).where(Organization.slug == DEMO_SLUG))
-        if existing is None:
-            await _create(session)
+        created = existing is None
+        if created:
+            await _create(session, runtime.clock.now().date())
+    if created:
+        await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
     return SeedReport(
         logins=[
             (role, f"{login}@demo.example", DEMO_PASSWORD)
@@ -136,11 +141,10 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
                 ("employee", "employee"),
             )
         ]
-        + [("org", DEMO_SLUG, "(the `org` field of POST /api/v1/auth/token)")]
     )
 
 
-async def _create(session: AsyncSession) -> None:
+async def _create(session: AsyncSession, today: date) -> None:
     org = Organization(slug=DEMO_SLUG, name="演示制造有限公司 Demo Manufacturing Co.")
     session.add(org)
     await session.flush()
@@ -152,6 +156,8 @@ async def _create(session: AsyncSession) -> None:
     _add_people(session, company, random.Random(2026))  # noqa: S311 - demo data, not security
     await session.flush()
     _add_users(session, company)
+    await session.flush()
+    await _add_tasks(session, company, today)
 
 
 def _add_departments(session: AsyncSession, company: _Company) -> None:
@@ -372,4 +378,29 @@ def _add_users(session: AsyncSession, company: _Company) -> None:
                 employee_id=person.id,
                 department_scope_id=company.departments[scope].id if scope else None,
             )
+        )
+
+
+async def _add_tasks(session: AsyncSession, company: _Company, today: date) -> None:
+    """Open, due-soon and overdue work, so the demo inbox and task lists are not empty."""
+    chief = next(
+        e for e in company.employees if e.position_id == company.positions["SALES-CHIEF"].id
+    )
+    rep = next(e for e in company.employees if e.manager_id == chief.id)
+    plan = [  # assignee, kind, title, days from today
+        (rep, "development.reflection", "Submit your reflection report 「心得」", 2),
+        (rep, "development.visit_report", "Customer-visit report: new-customer program", -5),
+        (chief, "development.evaluation", f"Supervisor evaluation of {rep.full_name}", 6),
+        (chief, "review.rating", "360 review: rate your peer section chief", -1),
+    ]
+    for assignee, kind, title, days in plan:
+        await workflow.create_task(
+            session,
+            org_id=company.org_id,
+            subject_type="employee",
+            subject_id=assignee.id,
+            kind=kind,
+            assignee_employee_id=assignee.id,
+            title=title,
+            due=today + timedelta(days=days),
         )

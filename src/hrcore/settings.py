@@ -100,6 +100,22 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="Imports above this many rows run as a background job."
     )
 
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="Allow webhook URLs on loopback or private networks (tests, on-premises).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Timeout of one webhook delivery attempt."
+    )
+    webhook_max_consecutive_failures: int = Field(
+        default=10,
+        ge=1,
+        description="Failed delivery attempts in a row before a subscription is disabled.",
+    )
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, description="Attempts per webhook delivery before it is marked failed."
+    )
+
     @model_validator(mode="after")
     def _signing_keys_are_safe(self) -> Settings:
         if self.jwt_active_kid not in self.jwt_keys:

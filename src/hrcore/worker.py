@@ -20,6 +20,8 @@ from hrcore.core.queue import connect_redis
 from hrcore.core.runtime import Runtime
 from hrcore.imports import jobs as import_jobs  # noqa: F401  (registers its jobs)
 from hrcore.settings import Settings
+from hrcore.webhooks import jobs as webhook_jobs  # noqa: F401  (registers its jobs)
+from hrcore.workflow import jobs as workflow_jobs
 
 logger = logging.getLogger("hrcore.worker")
 
@@ -48,6 +50,7 @@ def _arq_function(spec: JobSpec, settings: Settings) -> Function:
                 attempt=attempt,
                 max_tries=max_tries,
                 clock=runtime.clock,
+                settings=runtime.settings,
             )
         except Exception as exc:
             if attempt >= max_tries:
@@ -110,6 +113,8 @@ def build_worker(runtime: Runtime, *, burst: bool = False) -> Worker:
         cron_jobs=[
             cron(expire_idempotency_keys, name="housekeeping.expire_idempotency_keys", minute=7),
             cron(prune_outbox, name="housekeeping.prune_outbox", minute={17}, hour={3}),
+            # Every minute (second 0): reminders and escalations that became due.
+            cron(workflow_jobs.sweep_deadlines, name="workflow.sweep_deadlines", timeout=55),
         ],
         redis_pool=connect_redis(
             settings.redis_url or "", timeout=settings.dependency_timeout_seconds

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hrcore.core.clock import Clock
+from hrcore.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class JobContext:
 
     session: AsyncSession
     sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings
     org_id: uuid.UUID | None
     payload: dict[str, Any]
     message_id: uuid.UUID

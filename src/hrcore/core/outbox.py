@@ -37,6 +37,7 @@ from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
 from hrcore.core.jobs import JobContext, get_job
 from hrcore.core.models import Base, IdMixin
 from hrcore.core.queue import JobQueue
+from hrcore.settings import Settings
 
 logger = logging.getLogger("hrcore.outbox")
 
@@ -159,7 +160,13 @@ class Outcome:
 
 
 async def execute(
-    sessionmaker: SessionMaker, message_id: uuid.UUID, *, attempt: int, max_tries: int, clock: Clock
+    sessionmaker: SessionMaker,
+    message_id: uuid.UUID,
+    *,
+    attempt: int,
+    max_tries: int,
+    clock: Clock,
+    settings: Settings,
 ) -> Outcome:
     """Run the job of one outbox row once; its effects and the row's status commit together."""
     async with unit_of_work(sessionmaker) as session:
@@ -173,6 +180,7 @@ async def execute(
         context = JobContext(
             session=session,
             sessionmaker=sessionmaker,
+            settings=settings,
             org_id=message.org_id,
             payload=message.payload,
             message_id=message.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -114,3 +115,38 @@ def audit_query(
     if action is not None:
         statement = statement.where(AuditEvent.action == action)
     return statement
+
+
+async def active_user_ids_for_employees(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(employee id, user id) of the active accounts linked to these employees."""
+    if not employee_ids:
+        return []
+    rows = await session.execute(
+        select(User.employee_id, User.id)
+        .where(
+            User.org_id == org_id,
+            User.employee_id.in_(list(employee_ids)),
+            User.is_active.is_(True),
+        )
+        .order_by(User.id)
+    )
+    return [(employee_id, user_id) for employee_id, user_id in rows.all() if employee_id]
+
+
+async def active_user_ids_with_role(
+    session: AsyncSession, org_id: uuid.UUID, role: str
+) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(User.id)
+        .where(User.org_id == org_id, User.roles.contains([role]), User.is_active.is_(True))
+        .order_by(User.id)
+    )
+    return list(rows.all())
+
+
+async def organization_ids(session: AsyncSession) -> list[uuid.UUID]:
+    """Every organization (the table is not under row-level security)."""
+    rows = await session.scalars(select(Organization.id).order_by(Organization.id))
+    return list(rows.all())

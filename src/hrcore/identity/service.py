@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -523,3 +524,25 @@ async def org_timezone(session: AsyncSession, org_id: uuid.UUID) -> str:
     if org is None:
         raise NotFound("No such organization")
     return org.timezone
+
+
+async def user_ids_for_employees(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The active user accounts of each employee (employees without one are absent)."""
+    found: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for employee_id, user_id in await repository.active_user_ids_for_employees(
+        session, org_id, employee_ids
+    ):
+        found.setdefault(employee_id, []).append(user_id)
+    return found
+
+
+async def hr_admin_user_ids(session: AsyncSession, org_id: uuid.UUID) -> list[uuid.UUID]:
+    """The active HR admins of the organization."""
+    return await repository.active_user_ids_with_role(session, org_id, Role.HR_ADMIN.value)
+
+
+async def organization_ids(session: AsyncSession) -> list[uuid.UUID]:
+    """Every organization's id: for cross-tenant jobs, which then scope each write."""
+    return await repository.organization_ids(session)

@@ -272,3 +272,17 @@ async def ratings_since(
         .order_by(PerformanceRating.period, PerformanceRating.id)
     )
     return list((await session.scalars(statement)).all())
+
+
+async def manager_ids(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID | None]]:
+    """(employee id, direct manager id) for each of these employees that exists."""
+    if not employee_ids:
+        return []
+    rows = await session.execute(
+        select(Employee.id, Employee.manager_id).where(
+            Employee.org_id == org_id, Employee.id.in_(list(employee_ids))
+        )
+    )
+    return [(employee_id, manager_id) for employee_id, manager_id in rows.all()]

@@ -865,3 +865,13 @@ def _current_post(
         position=_position_ref(employee, refs),
         temporary_posts=running,
     )
+
+
+# --- reporting lines for other domains ----------------------------------------------------
+
+
+async def managers_of(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Each employee's direct manager (None at the top); unknown ids are absent. One query."""
+    return dict(await repository.manager_ids(session, org_id, employee_ids))

@@ -1,0 +1,101 @@
+"""The in-app inbox. Other domains call `notify`; users read their own notifications.
+
+`notify` is idempotent on (user, `dedupe_key`): jobs are at-least-once, notifications are
+not. Delivery to DingTalk and other channels will hang off the same call.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.notifications import repository
+from hrcore.notifications.models import Notification
+from hrcore.notifications.schemas import InboxPage, NotificationOut, SubjectLink
+
+TITLE_LIMIT = 200
+
+
+async def notify(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    user_ids: Sequence[uuid.UUID],
+    kind: str,
+    title: str,
+    body: str,
+    subject_type: str | None,
+    subject_id: uuid.UUID | None,
+    dedupe_key: str,
+) -> int:
+    """Add one inbox row per user, once per `dedupe_key`; returns how many were new."""
+    rows = [
+        {
+            "org_id": org_id,
+            "user_id": user_id,
+            "kind": kind,
+            "title": title[:TITLE_LIMIT],
+            "body": body,
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "dedupe_key": dedupe_key,
+        }
+        for user_id in dict.fromkeys(user_ids)
+    ]
+    return await repository.insert_many(session, rows)
+
+
+def _caller(principal: Principal) -> uuid.UUID:
+    if principal.user_id is None:
+        raise Forbidden("Integration keys have no inbox")
+    return principal.user_id
+
+
+def _view(notification: Notification) -> NotificationOut:
+    subject = (
+        SubjectLink(type=notification.subject_type, id=notification.subject_id)
+        if notification.subject_type and notification.subject_id
+        else None
+    )
+    return NotificationOut(
+        id=notification.id,
+        kind=notification.kind,
+        title=notification.title,
+        body=notification.body,
+        subject=subject,
+        created_at=notification.created_at,
+        read_at=notification.read_at,
+    )
+
+
+async def inbox(
+    session: AsyncSession, principal: Principal, page: PageParams, *, unread: bool | None
+) -> InboxPage:
+    """Newest first, with the unread count the app shows on its badge."""
+    user_id = _caller(principal)
+    statement = repository.inbox_query(principal.org_id, user_id, unread=unread)
+    rows, cursor = await paginate(session, statement, [Notification.id], page, descending=True)
+    count = await repository.unread_count(session, principal.org_id, user_id)
+    return InboxPage(items=[_view(row) for row in rows], next_cursor=cursor, unread_count=count)
+
+
+async def mark_read(
+    session: AsyncSession, principal: Principal, notification_id: uuid.UUID, clock: Clock
+) -> NotificationOut:
+    """Idempotent: reading a read notification changes nothing."""
+    user_id = _caller(principal)
+    await repository.mark_read(session, principal.org_id, user_id, clock.now(), notification_id)
+    notification = await repository.by_id(session, principal.org_id, user_id, notification_id)
+    if notification is None:
+        raise NotFound("No such notification")
+    return _view(notification)
+
+
+async def mark_all_read(session: AsyncSession, principal: Principal, clock: Clock) -> int:
+    return await repository.mark_read(session, principal.org_id, _caller(principal), clock.now())

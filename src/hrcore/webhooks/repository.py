@@ -1,0 +1,161 @@
+"""Queries of outbound webhooks. Tenant tables are also filtered by RLS."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.webhooks.models import WebhookDelivery, WebhookSubscription
+
+
+def subscriptions_query(org_id: uuid.UUID) -> Select[Any]:
+    return select(WebhookSubscription).where(WebhookSubscription.org_id == org_id)
+
+
+async def subscription_by_id(
+    session: AsyncSession, org_id: uuid.UUID, subscription_id: uuid.UUID
+) -> WebhookSubscription | None:
+    return await session.scalar(
+        select(WebhookSubscription).where(
+            WebhookSubscription.org_id == org_id, WebhookSubscription.id == subscription_id
+        )
+    )
+
+
+async def active_subscription_ids(
+    session: AsyncSession, org_id: uuid.UUID, event_type: str
+) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(WebhookSubscription.id).where(
+            WebhookSubscription.org_id == org_id,
+            WebhookSubscription.active.is_(True),
+            WebhookSubscription.event_types.contains([event_type]),
+        )
+    )
+    return list(rows)
+
+
+async def delete_subscription(
+    session: AsyncSession, org_id: uuid.UUID, subscription_id: uuid.UUID
+) -> None:
+    """Deletes its delivery log with it (foreign key ON DELETE CASCADE)."""
+    await session.execute(
+        delete(WebhookSubscription).where(
+            WebhookSubscription.org_id == org_id, WebhookSubscription.id == subscription_id
+        )
+    )
+
+
+async def insert_deliveries(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> list[uuid.UUID]:
+    """Insert, skipping (subscription, event) pairs that exist; returns the new ids."""
+    if not rows:
+        return []
+    result = await session.execute(
+        insert(WebhookDelivery)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
+        .returning(WebhookDelivery.id)
+    )
+    return list(result.scalars().all())
+
+
+def deliveries_query(
+    org_id: uuid.UUID, subscription_id: uuid.UUID, *, status: str | None
+) -> Select[Any]:
+    statement = select(WebhookDelivery).where(
+        WebhookDelivery.org_id == org_id, WebhookDelivery.subscription_id == subscription_id
+    )
+    if status is not None:
+        statement = statement.where(WebhookDelivery.status == status)
+    return statement
+
+
+async def delivery_by_id(
+    session: AsyncSession, org_id: uuid.UUID, delivery_id: uuid.UUID
+) -> WebhookDelivery | None:
+    return await session.scalar(
+        select(WebhookDelivery).where(
+            WebhookDelivery.org_id == org_id, WebhookDelivery.id == delivery_id
+        )
+    )
+
+
+async def finish_delivery(
+    session: AsyncSession,
+    delivery_id: uuid.UUID,
+    *,
+    status: str,
+    attempts: int,
+    status_code: int | None,
+    error: str | None,
+    at: datetime,
+    next_attempt_at: datetime | None = None,
+) -> bool:
+    """Record one attempt of a pending delivery; False when it is no longer pending."""
+    values: dict[str, Any] = {
+        "status": status,
+        "attempts": attempts,
+        "last_status_code": status_code,
+        "last_error": error,
+        "last_attempt_at": at,
+        "next_attempt_at": next_attempt_at,
+    }
+    if status == "succeeded":
+        values["delivered_at"] = at
+    result = await session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending")
+        .values(**values)
+        .returning(WebhookDelivery.id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def reset_failures(session: AsyncSession, subscription_id: uuid.UUID) -> None:
+    await session.execute(
+        update(WebhookSubscription)
+        .where(
+            WebhookSubscription.id == subscription_id,
+            WebhookSubscription.consecutive_failures > 0,
+        )
+        .values(consecutive_failures=0, version=WebhookSubscription.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def count_failure(session: AsyncSession, subscription_id: uuid.UUID) -> int | None:
+    """Add one failure in a row; returns the new count (None: the subscription is gone)."""
+    result = await session.execute(
+        update(WebhookSubscription)
+        .where(WebhookSubscription.id == subscription_id)
+        .values(
+            consecutive_failures=WebhookSubscription.consecutive_failures + 1,
+            version=WebhookSubscription.version + 1,
+        )
+        .returning(WebhookSubscription.consecutive_failures)
+        .execution_options(synchronize_session=False)
+    )
+    return result.scalar_one_or_none()
+
+
+async def disable(
+    session: AsyncSession, subscription_id: uuid.UUID, at: datetime
+) -> WebhookSubscription | None:
+    """Disable an active subscription; None when it was not active (someone else did it)."""
+    result = await session.execute(
+        update(WebhookSubscription)
+        .where(WebhookSubscription.id == subscription_id, WebhookSubscription.active.is_(True))
+        .values(active=False, disabled_at=at, version=WebhookSubscription.version + 1)
+        .returning(WebhookSubscription)
+        .execution_options(synchronize_session=False)
+    )
+    return result.scalar_one_or_none()

@@ -1,0 +1,115 @@
+"""Outbound webhook subscriptions and their delivery logs (HR admin)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from hrcore.core.concurrency import set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppRuntime, Pagination
+from hrcore.core.errors import Problem
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.pagination import Page
+from hrcore.identity.dependencies import CurrentPrincipal
+from hrcore.webhooks import service
+from hrcore.webhooks.models import DeliveryStatus
+from hrcore.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
+
+router = APIRouter(route_class=HrcoreRoute, tags=["webhooks"])
+
+Responses = dict[int | str, dict[str, Any]]
+_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not an HR admin, or an API key"}}
+_NOT_FOUND: Responses = {404: {"model": Problem, "description": "No such webhook in your org"}}
+
+
+def _config(runtime: AppRuntime) -> service.WebhookConfig:
+    return service.config_from(runtime.settings)
+
+
+Config = Annotated[service.WebhookConfig, Depends(_config)]
+
+
+@router.get(
+    "/webhooks",
+    operation_id="list_webhooks",
+    summary="Webhook subscriptions (HR admin)",
+    responses=_FORBIDDEN,
+)
+async def list_webhooks(
+    principal: CurrentPrincipal, session: DbSession, page: Pagination
+) -> Page[WebhookOut]:
+    rows, cursor = await service.list_subscriptions(session, principal, page)
+    return Page(items=[WebhookOut.model_validate(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/webhooks",
+    operation_id="create_webhook",
+    summary="Subscribe a URL to events (the signing secret is shown once)",
+    status_code=201,
+    responses={
+        **_FORBIDDEN,
+        422: {"model": Problem, "description": "Invalid input, or a URL on a non-public address"},
+    },
+)
+async def create_webhook(
+    body: WebhookCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    config: Config,
+    response: Response,
+) -> WebhookCreated:
+    subscription, secret = await service.create_subscription(session, principal, body, config)
+    set_etag(response, subscription.version)
+    return WebhookCreated(**WebhookOut.model_validate(subscription).model_dump(), secret=secret)
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    operation_id="delete_webhook",
+    summary="Delete a subscription and its delivery log",
+    status_code=204,
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def delete_webhook(
+    webhook_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> None:
+    await service.delete_subscription(session, principal, webhook_id)
+
+
+@router.post(
+    "/webhooks/{webhook_id}/enable",
+    operation_id="enable_webhook",
+    summary="Re-enable a subscription disabled after failures (resets the failure count)",
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def enable_webhook(
+    webhook_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> WebhookOut:
+    subscription = await service.enable_subscription(session, principal, webhook_id)
+    set_etag(response, subscription.version)
+    return WebhookOut.model_validate(subscription)
+
+
+@router.get(
+    "/webhooks/{webhook_id}/deliveries",
+    operation_id="list_webhook_deliveries",
+    summary="A subscription's delivery log, newest first",
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def list_webhook_deliveries(
+    webhook_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    status: Annotated[
+        DeliveryStatus | None, Query(description="Only deliveries in this state.")
+    ] = None,
+) -> Page[DeliveryOut]:
+    rows, cursor = await service.list_deliveries(
+        session, principal, webhook_id, page, status=status
+    )
+    return Page(items=[DeliveryOut.model_validate(row) for row in rows], next_cursor=cursor)

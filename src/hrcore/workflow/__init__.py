@@ -1,0 +1,1 @@
+"""Workflow: tasks other domains assign, their reminders and escalations."""

@@ -1,0 +1,110 @@
+"""Queries of tasks, task actions and policy defaults. Tenant tables are also under RLS."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.workflow.models import Task, TaskAction, TaskPolicyDefaults
+
+
+async def task_by_id(
+    session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID, *, for_update: bool = False
+) -> Task | None:
+    statement = select(Task).where(Task.org_id == org_id, Task.id == task_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+def tasks_query(
+    org_id: uuid.UUID,
+    *,
+    assignee_ids: Select[Any] | None = None,
+    assignee_employee_id: uuid.UUID | None = None,
+    subject_type: str | None = None,
+    subject_id: uuid.UUID | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    department_id: uuid.UUID | None = None,
+    due_before: datetime | None = None,
+    overdue_at: datetime | None = None,
+    not_overdue_at: datetime | None = None,
+) -> Select[Any]:
+    """Tasks of the org matching every given filter. `assignee_ids` is a SELECT of ids."""
+    statement = select(Task).where(Task.org_id == org_id)
+    if assignee_ids is not None:
+        statement = statement.where(Task.assignee_employee_id.in_(assignee_ids))
+    if assignee_employee_id is not None:
+        statement = statement.where(Task.assignee_employee_id == assignee_employee_id)
+    if subject_type is not None:
+        statement = statement.where(Task.subject_type == subject_type)
+    if subject_id is not None:
+        statement = statement.where(Task.subject_id == subject_id)
+    if kind is not None:
+        statement = statement.where(Task.kind == kind)
+    if status is not None:
+        statement = statement.where(Task.status == status)
+    if department_id is not None:
+        statement = statement.where(Task.department_id == department_id)
+    if due_before is not None:
+        statement = statement.where(Task.due_at < due_before)
+    if overdue_at is not None:
+        statement = statement.where(Task.status == "open", Task.due_at < overdue_at)
+    if not_overdue_at is not None:
+        statement = statement.where((Task.status != "open") | (Task.due_at >= not_overdue_at))
+    return statement
+
+
+async def due_for_action(
+    session: AsyncSession, org_id: uuid.UUID, now: datetime, limit: int
+) -> list[Task]:
+    """Open tasks whose next action is due, oldest first, locked; rows another sweep holds
+    are skipped. Served by the partial index `ix_tasks_next_action`."""
+    statement = (
+        select(Task)
+        .where(Task.org_id == org_id, Task.status == "open", Task.next_action_at <= now)
+        .order_by(Task.next_action_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def record_actions(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> set[tuple[uuid.UUID, str, str]]:
+    """Insert action rows, skipping those already recorded; returns the new (task, kind,
+    window) keys — the only ones to notify about."""
+    if not rows:
+        return set()
+    result = await session.execute(
+        insert(TaskAction)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["org_id", "task_id", "kind", "window"])
+        .returning(TaskAction.task_id, TaskAction.kind, TaskAction.window)
+    )
+    return {(task_id, kind, window) for task_id, kind, window in result.all()}
+
+
+async def actions_of(
+    session: AsyncSession, org_id: uuid.UUID, task_ids: Sequence[uuid.UUID]
+) -> list[TaskAction]:
+    statement = (
+        select(TaskAction)
+        .where(TaskAction.org_id == org_id, TaskAction.task_id.in_(list(task_ids)))
+        .order_by(TaskAction.window_at, TaskAction.id)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def policy_defaults(session: AsyncSession, org_id: uuid.UUID) -> TaskPolicyDefaults | None:
+    return await session.scalar(
+        select(TaskPolicyDefaults).where(TaskPolicyDefaults.org_id == org_id)
+    )

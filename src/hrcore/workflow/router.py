@@ -1,0 +1,159 @@
+"""Tasks: mine, one, complete, all in my scope; the organization's policy defaults."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from hrcore.core.concurrency import set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppClock, IfMatch, Pagination
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.pagination import Page
+from hrcore.identity.dependencies import CurrentPrincipal
+from hrcore.workflow import service
+from hrcore.workflow.schemas import (
+    TaskCompletion,
+    TaskOut,
+    TaskPolicyDefaultsIn,
+    TaskPolicyDefaultsOut,
+    TaskStatus,
+)
+from hrcore.workflow.service import TaskFilters
+
+router = APIRouter(route_class=HrcoreRoute, tags=["tasks"])
+
+StatusFilter = Annotated[TaskStatus | None, Query(description="Only tasks in this status.")]
+KindFilter = Annotated[str | None, Query(max_length=64, description="Only tasks of this kind.")]
+DueBefore = Annotated[
+    datetime | None, Query(description="Due strictly before this instant (ISO 8601).")
+]
+
+
+def _my_filters(
+    status: StatusFilter = None, kind: KindFilter = None, due_before: DueBefore = None
+) -> TaskFilters:
+    return TaskFilters(status=status, kind=kind, due_before=due_before)
+
+
+def _filters(
+    status: StatusFilter = None,
+    kind: KindFilter = None,
+    due_before: DueBefore = None,
+    subject_type: Annotated[
+        str | None, Query(max_length=64, description="Owning object's type.")
+    ] = None,
+    subject_id: Annotated[uuid.UUID | None, Query(description="Owning object's id.")] = None,
+    assignee_employee_id: Annotated[uuid.UUID | None, Query()] = None,
+    department_id: Annotated[
+        uuid.UUID | None, Query(description="The assignee's department when assigned.")
+    ] = None,
+    overdue: Annotated[
+        bool | None, Query(description="true: open and past due; false: the others.")
+    ] = None,
+) -> TaskFilters:
+    return TaskFilters(
+        status=status,
+        kind=kind,
+        due_before=due_before,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        assignee_employee_id=assignee_employee_id,
+        department_id=department_id,
+        overdue=overdue,
+    )
+
+
+@router.get("/me/tasks", operation_id="list_my_tasks", summary="My tasks, soonest due first")
+async def list_my_tasks(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    clock: AppClock,
+    filters: Annotated[TaskFilters, Depends(_my_filters)],
+) -> Page[TaskOut]:
+    now = clock.now()
+    rows, cursor = await service.list_my_tasks(session, principal, page, filters, now)
+    return Page(items=[service.task_view(row, now) for row in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/tasks",
+    operation_id="list_tasks",
+    summary="Tasks of everyone in my scope (HR: the organization)",
+)
+async def list_tasks(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    clock: AppClock,
+    filters: Annotated[TaskFilters, Depends(_filters)],
+) -> Page[TaskOut]:
+    now = clock.now()
+    rows, cursor = await service.list_tasks(session, principal, page, filters, now)
+    return Page(items=[service.task_view(row, now) for row in rows], next_cursor=cursor)
+
+
+@router.get("/tasks/{task_id}", operation_id="get_task", summary="One task")
+async def get_task(
+    task_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    response: Response,
+) -> TaskOut:
+    task = await service.get_task(session, principal, task_id)
+    set_etag(response, task.version)
+    return service.task_view(task, clock.now())
+
+
+@router.post(
+    "/tasks/{task_id}/complete",
+    operation_id="complete_task",
+    summary="Complete my task, with a submission where it needs one",
+    responses={409: {"description": "The task is not open."}},
+)
+async def complete_task(
+    task_id: uuid.UUID,
+    body: TaskCompletion,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    response: Response,
+) -> TaskOut:
+    task = await service.complete_as(session, principal, task_id, body.submission, clock)
+    set_etag(response, task.version)
+    return service.task_view(task, clock.now())
+
+
+@router.get(
+    "/task-policy-defaults",
+    operation_id="get_task_policy_defaults",
+    summary="The organization's default reminder and escalation policy (HR admin)",
+)
+async def get_task_policy_defaults(
+    principal: CurrentPrincipal, session: DbSession, response: Response
+) -> TaskPolicyDefaultsOut:
+    defaults = await service.get_policy_defaults(session, principal)
+    set_etag(response, defaults.version)
+    return defaults
+
+
+@router.put(
+    "/task-policy-defaults",
+    operation_id="put_task_policy_defaults",
+    summary="Replace the organization's default policy (HR admin); running tasks keep theirs",
+)
+async def put_task_policy_defaults(
+    body: TaskPolicyDefaultsIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskPolicyDefaultsOut:
+    defaults = await service.put_policy_defaults(session, principal, body, if_match=if_match)
+    set_etag(response, defaults.version)
+    return defaults

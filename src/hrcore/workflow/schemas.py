@@ -1,0 +1,128 @@
+"""Request and response shapes of tasks and their policies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+TaskStatus = Literal["open", "completed", "cancelled"]
+
+
+class ReminderPolicy(BaseModel):
+    """Remind the assignee before the due time, then repeatedly once it is overdue."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    before_due_days: list[int] = Field(
+        default_factory=lambda: [3],
+        max_length=10,
+        description="Remind this many days before the due time (each 1–365).",
+    )
+    repeat_every_days: int | None = Field(
+        default=2,
+        ge=1,
+        le=365,
+        description="Once overdue: remind at the due time, then every this many days until "
+        "done. Null: no overdue reminders.",
+    )
+
+    @field_validator("before_due_days")
+    @classmethod
+    def _offsets(cls, value: list[int]) -> list[int]:
+        if any(day < 1 or day > 365 for day in value):
+            raise ValueError("each offset must be between 1 and 365 days")
+        return sorted(set(value), reverse=True)
+
+
+class EscalationPolicy(BaseModel):
+    """Tell the assignee's manager, then HR, when a task stays overdue."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    manager_after_days: int | None = Field(
+        default=3, ge=0, le=365, description="Days overdue before the manager is told."
+    )
+    hr_after_days: int | None = Field(
+        default=7, ge=0, le=365, description="Days overdue before HR admins are told."
+    )
+
+
+class TaskPolicy(BaseModel):
+    reminder: ReminderPolicy
+    escalation: EscalationPolicy
+
+
+class TaskPolicyDefaultsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reminder: ReminderPolicy
+    escalation: EscalationPolicy
+    version: int | None = Field(
+        default=None, description="The version you read; a stale one answers 409."
+    )
+
+
+class TaskPolicyDefaultsOut(BaseModel):
+    reminder: ReminderPolicy
+    escalation: EscalationPolicy
+    version: int = Field(description="0 while the organization uses the built-in defaults.")
+
+
+class Submission(BaseModel):
+    """What the assignee hands in; the owning domain may check it further."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, max_length=20_000)
+    links: list[HttpUrl] = Field(default_factory=list, max_length=20)
+    attachments: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="References of uploaded files.",
+    )
+
+    @field_validator("attachments")
+    @classmethod
+    def _refs(cls, value: list[str]) -> list[str]:
+        if any(not ref.strip() or len(ref) > 200 for ref in value):
+            raise ValueError("attachment references are 1–200 characters")
+        return value
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text and self.text.strip()) and not self.links and not self.attachments
+
+
+class TaskCompletion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    submission: Submission | None = None
+
+
+class SubjectRef(BaseModel):
+    """The object the task belongs to, for deep links into its domain."""
+
+    type: str
+    id: uuid.UUID
+
+
+class TaskOut(BaseModel):
+    id: uuid.UUID
+    subject: SubjectRef
+    kind: str
+    title: str
+    assignee_employee_id: uuid.UUID
+    department_id: uuid.UUID
+    due_at: datetime
+    status: TaskStatus
+    overdue: bool = Field(description="Open and past its due time.")
+    completed_at: datetime | None
+    on_time: bool | None = Field(description="Set on completion: completed by the due time.")
+    submission_required: bool
+    submission: Submission | None
+    policy: TaskPolicy
+    created_at: datetime
+    version: int

@@ -1,0 +1,672 @@
+"""Tasks with deadlines, their reminders and escalations.
+
+Other domains call this module (`from hrcore.workflow import service as workflow`); each call
+joins the caller's transaction and only flushes:
+
+- `create_task(session, *, org_id, subject_type, subject_id, kind, assignee_employee_id,
+  title, due, reminder_policy=None, escalation_policy=None, submission_required=False,
+  actor=None) -> Task` — `due` is a `date` (due at the end of that day in the organization's
+  time zone) or an aware `datetime`. Policies left `None` take the organization's defaults
+  (`GET/PUT /task-policy-defaults`, else `DEFAULT_REMINDER` / `DEFAULT_ESCALATION`); the
+  effective policy is snapshotted on the task, so later default changes do not move it.
+- `reschedule_task(session, *, org_id, task_id, due, actor=None) -> Task` — open tasks only;
+  reminder windows restart for the new due time.
+- `cancel_task(session, *, org_id, task_id, clock, actor=None) -> Task` — idempotent.
+- `complete_task(session, *, org_id, task_id, clock, submission=None, actor=None) -> Task` —
+  409 unless open; 422 when the task requires a submission and none is given; then the
+  validator registered for the task's kind (`register_submission_validator(kind, fn)`, an
+  `async fn(session, task, submission)` raising `Unprocessable`) has the last word.
+Every change writes an audit event. Completing or cancelling clears `next_action_at`, so no
+reminder follows.
+
+The deadline sweep (`sweep`, run every minute by the worker) sends what became due. Per task
+there are three action kinds, each a series of windows: `reminder` (N days before due, then at
+due and every R days after), `escalate_manager` (D days overdue) and `escalate_hr`. A window
+is recorded in `task_actions` under a unique (task, kind, window) key before anyone is
+notified, and the notification's `dedupe_key` is the same key: a repeated or concurrent sweep
+never notifies twice. After downtime, only the latest missed window of each kind is sent.
+
+Windows are days from `due_at` as exact 24-hour steps (the org's time zone only places the
+due time of a date-only task).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit
+from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.clock import Clock
+from hrcore.core.concurrency import check_version
+from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
+from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.identity import service as identity
+from hrcore.notifications import service as notifications
+from hrcore.people import service as people
+from hrcore.workflow import repository
+from hrcore.workflow.models import Task, TaskPolicyDefaults
+from hrcore.workflow.schemas import (
+    EscalationPolicy,
+    ReminderPolicy,
+    SubjectRef,
+    Submission,
+    TaskOut,
+    TaskPolicy,
+    TaskPolicyDefaultsIn,
+    TaskPolicyDefaultsOut,
+    TaskStatus,
+)
+
+logger = logging.getLogger("hrcore.workflow")
+
+DEFAULT_REMINDER = ReminderPolicy(before_due_days=[3], repeat_every_days=2)
+DEFAULT_ESCALATION = EscalationPolicy(manager_after_days=3, hr_after_days=7)
+SWEEP_BATCH_SIZE = 500
+
+REMIND = "reminder"
+ESCALATE_MANAGER = "escalate_manager"
+ESCALATE_HR = "escalate_hr"
+SUBJECT_TYPE = "task"
+"""Notifications link to the task; the task links on to its owning domain's object."""
+
+SubmissionValidator = Callable[[AsyncSession, Task, Submission | None], Awaitable[None]]
+_VALIDATORS: dict[str, SubmissionValidator] = {}
+
+
+def register_submission_validator(kind: str, validator: SubmissionValidator) -> None:
+    """Let the domain owning tasks of `kind` check submissions (raise `Unprocessable`)."""
+    _VALIDATORS[kind] = validator
+
+
+# --- action windows (pure) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    kind: str
+    name: str
+    at: datetime
+    overdue: bool = False
+
+
+def _days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+def _latest_reminder(policy: ReminderPolicy, due: datetime, until: datetime) -> Window | None:
+    """The last reminder window at or before `until`."""
+    if policy.repeat_every_days is not None and until >= due:
+        period = _days(policy.repeat_every_days)
+        k = (until - due) // period
+        return Window(REMIND, f"after:{k}", due + k * period, overdue=True)
+    past = [
+        Window(REMIND, f"before:{days}d", due - _days(days))
+        for days in sorted(policy.before_due_days, reverse=True)
+        if due - _days(days) <= until
+    ]
+    return past[-1] if past else None
+
+
+def _next_reminder(
+    policy: ReminderPolicy, due: datetime, after: datetime | None
+) -> datetime | None:
+    """The first reminder window strictly after `after` (the very first for None)."""
+    for days in sorted(policy.before_due_days, reverse=True):
+        at = due - _days(days)
+        if after is None or at > after:
+            return at
+    if policy.repeat_every_days is None:
+        return None
+    if after is None or after < due:
+        return due
+    period = _days(policy.repeat_every_days)
+    return due + ((after - due) // period + 1) * period
+
+
+def _escalations(policy: EscalationPolicy, due: datetime) -> list[Window]:
+    windows = []
+    if policy.manager_after_days is not None:
+        windows.append(
+            Window(ESCALATE_MANAGER, "manager", due + _days(policy.manager_after_days), True)
+        )
+    if policy.hr_after_days is not None:
+        windows.append(Window(ESCALATE_HR, "hr", due + _days(policy.hr_after_days), True))
+    return windows
+
+
+def due_windows(
+    policy: TaskPolicy, due: datetime, *, after: datetime | None, now: datetime
+) -> list[Window]:
+    """What to do now: for each kind, only its latest window in (`after`, `now`]."""
+    candidates = [_latest_reminder(policy.reminder, due, now)]
+    candidates += [window for window in _escalations(policy.escalation, due) if window.at <= now]
+    return [
+        window
+        for window in candidates
+        if window is not None and (after is None or window.at > after)
+    ]
+
+
+def next_action_at(policy: TaskPolicy, due: datetime, *, after: datetime | None) -> datetime | None:
+    """When the sweep must next look at the task: the first window of any kind after `after`."""
+    times = [_next_reminder(policy.reminder, due, after)]
+    times += [w.at for w in _escalations(policy.escalation, due) if after is None or w.at > after]
+    present = [at for at in times if at is not None]
+    return min(present) if present else None
+
+
+# --- policies -----------------------------------------------------------------------------
+
+
+async def effective_defaults(session: AsyncSession, org_id: uuid.UUID) -> TaskPolicy:
+    row = await repository.policy_defaults(session, org_id)
+    if row is None:
+        return TaskPolicy(reminder=DEFAULT_REMINDER, escalation=DEFAULT_ESCALATION)
+    return TaskPolicy(
+        reminder=ReminderPolicy.model_validate(row.reminder),
+        escalation=EscalationPolicy.model_validate(row.escalation),
+    )
+
+
+async def get_policy_defaults(session: AsyncSession, principal: Principal) -> TaskPolicyDefaultsOut:
+    require_hr_admin(principal)
+    row = await repository.policy_defaults(session, principal.org_id)
+    policy = await effective_defaults(session, principal.org_id)
+    return TaskPolicyDefaultsOut(
+        reminder=policy.reminder, escalation=policy.escalation, version=row.version if row else 0
+    )
+
+
+async def put_policy_defaults(
+    session: AsyncSession,
+    principal: Principal,
+    body: TaskPolicyDefaultsIn,
+    *,
+    if_match: str | None,
+) -> TaskPolicyDefaultsOut:
+    """Replace the organization's defaults; running tasks keep their snapshot."""
+    require_hr_admin(principal)
+    row = await repository.policy_defaults(session, principal.org_id)
+    check_version(row.version if row else 0, if_match=if_match, body_version=body.version)
+    reminder = body.reminder.model_dump(mode="json")
+    escalation = body.escalation.model_dump(mode="json")
+    before = {"reminder": row.reminder, "escalation": row.escalation} if row else None
+    if row is None:
+        row = TaskPolicyDefaults(org_id=principal.org_id, reminder=reminder, escalation=escalation)
+        session.add(row)
+    else:
+        row.reminder, row.escalation = reminder, escalation
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "task_policy_defaults.updated",
+        "task_policy_defaults",
+        row.id,
+        org_id=principal.org_id,
+        before=before,
+        after={"reminder": reminder, "escalation": escalation},
+    )
+    return TaskPolicyDefaultsOut(
+        reminder=body.reminder, escalation=body.escalation, version=row.version
+    )
+
+
+# --- the API other domains call -----------------------------------------------------------
+
+
+async def _due_at(session: AsyncSession, org_id: uuid.UUID, due: date | datetime) -> datetime:
+    if isinstance(due, datetime):
+        if due.tzinfo is None or due.utcoffset() is None:
+            raise Unprocessable(
+                "The due time needs a time zone",
+                errors=[FieldError(field="due", message="naive datetime")],
+            )
+        return due
+    zone = ZoneInfo(await identity.org_timezone(session, org_id))
+    return datetime.combine(due, time(23, 59, 59, 999999), tzinfo=zone)
+
+
+def _require_text(field: str, value: str, limit: int) -> str:
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise Unprocessable(
+            f"Invalid {field}",
+            errors=[FieldError(field=field, message=f"1–{limit} characters")],
+        )
+    return value
+
+
+def _snapshot(task: Task) -> dict[str, Any]:
+    return {
+        "status": task.status,
+        "due_at": task.due_at.isoformat(),
+        "assignee_employee_id": str(task.assignee_employee_id),
+        "completed_at": task.completed_at.isoformat() if task.completed_at else None,
+        "on_time": task.on_time,
+    }
+
+
+async def create_task(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    subject_type: str,
+    subject_id: uuid.UUID,
+    kind: str,
+    assignee_employee_id: uuid.UUID,
+    title: str,
+    due: date | datetime,
+    reminder_policy: ReminderPolicy | None = None,
+    escalation_policy: EscalationPolicy | None = None,
+    submission_required: bool = False,
+    actor: Principal | None = None,
+) -> Task:
+    """Assign a task to an employee of `org_id` (422 for an unknown employee)."""
+    employee = await people.require_employee(
+        session, org_id, assignee_employee_id, field="assignee_employee_id"
+    )
+    defaults = await effective_defaults(session, org_id)
+    policy = TaskPolicy(
+        reminder=reminder_policy or defaults.reminder,
+        escalation=escalation_policy or defaults.escalation,
+    )
+    due_at = await _due_at(session, org_id, due)
+    task = Task(
+        org_id=org_id,
+        subject_type=_require_text("subject_type", subject_type, 64),
+        subject_id=subject_id,
+        kind=_require_text("kind", kind, 64),
+        title=_require_text("title", title, 200),
+        assignee_employee_id=employee.id,
+        department_id=employee.department_id,
+        due_at=due_at,
+        status="open",
+        submission_required=submission_required,
+        policy=policy.model_dump(mode="json"),
+        schedule=1,
+        handled_until=None,
+        next_action_at=next_action_at(policy, due_at, after=None),
+    )
+    session.add(task)
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "task.created",
+        "task",
+        task.id,
+        org_id=org_id,
+        after=_snapshot(task) | {"kind": task.kind, "subject_type": task.subject_type},
+    )
+    return task
+
+
+async def _locked(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+    task = await repository.task_by_id(session, org_id, task_id, for_update=True)
+    if task is None:
+        raise NotFound("No such task")
+    return task
+
+
+async def reschedule_task(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    task_id: uuid.UUID,
+    due: date | datetime,
+    actor: Principal | None = None,
+) -> Task:
+    """Move the due time of an open task; its reminders and escalations start over."""
+    task = await _locked(session, org_id, task_id)
+    if task.status != "open":
+        raise Conflict(f"The task is {task.status}")
+    before = _snapshot(task)
+    task.due_at = await _due_at(session, org_id, due)
+    task.schedule += 1
+    task.handled_until = None
+    task.next_action_at = next_action_at(_policy(task), task.due_at, after=None)
+    await session.flush()
+    old, new = audit.changes(before, _snapshot(task))
+    audit.record(
+        session, actor, "task.rescheduled", "task", task.id, org_id=org_id, before=old, after=new
+    )
+    return task
+
+
+async def cancel_task(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    task_id: uuid.UUID,
+    clock: Clock,
+    actor: Principal | None = None,
+) -> Task:
+    """Withdraw a task (the stage it belonged to is gone); nothing more is sent."""
+    task = await _locked(session, org_id, task_id)
+    if task.status == "cancelled":
+        return task
+    if task.status != "open":
+        raise Conflict(f"The task is {task.status}")
+    before = _snapshot(task)
+    task.status, task.cancelled_at, task.next_action_at = "cancelled", clock.now(), None
+    await session.flush()
+    old, new = audit.changes(before, _snapshot(task))
+    audit.record(
+        session, actor, "task.cancelled", "task", task.id, org_id=org_id, before=old, after=new
+    )
+    return task
+
+
+async def complete_task(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    task_id: uuid.UUID,
+    clock: Clock,
+    submission: Submission | None = None,
+    actor: Principal | None = None,
+) -> Task:
+    """Mark an open task done; `on_time` says whether that was by its due time."""
+    task = await _locked(session, org_id, task_id)
+    if task.status != "open":
+        raise Conflict(f"The task is already {task.status}")
+    if submission is not None and submission.is_empty:
+        submission = None
+    if task.submission_required and submission is None:
+        raise Unprocessable(
+            "This task needs a submission",
+            errors=[FieldError(field="submission", message="text, links or attachments")],
+        )
+    validator = _VALIDATORS.get(task.kind)
+    if validator is not None:
+        await validator(session, task, submission)
+    before = _snapshot(task)
+    now = clock.now()
+    task.status, task.completed_at, task.on_time = "completed", now, now <= task.due_at
+    task.completed_by = actor.id if actor else None
+    task.submission = submission.model_dump(mode="json") if submission else None
+    task.next_action_at = None
+    await session.flush()
+    old, new = audit.changes(before, _snapshot(task))
+    audit.record(
+        session, actor, "task.completed", "task", task.id, org_id=org_id, before=old, after=new
+    )
+    return task
+
+
+# --- what callers see ---------------------------------------------------------------------
+
+
+def _policy(task: Task) -> TaskPolicy:
+    return TaskPolicy.model_validate(task.policy)
+
+
+def task_view(task: Task, now: datetime) -> TaskOut:
+    status: TaskStatus = task.status  # type: ignore[assignment]
+    return TaskOut(
+        id=task.id,
+        subject=SubjectRef(type=task.subject_type, id=task.subject_id),
+        kind=task.kind,
+        title=task.title,
+        assignee_employee_id=task.assignee_employee_id,
+        department_id=task.department_id,
+        due_at=task.due_at,
+        status=status,
+        overdue=task.status == "open" and task.due_at < now,
+        completed_at=task.completed_at,
+        on_time=task.on_time,
+        submission_required=task.submission_required,
+        submission=Submission.model_validate(task.submission) if task.submission else None,
+        policy=_policy(task),
+        created_at=task.created_at,
+        version=task.version,
+    )
+
+
+async def _ensure_reach(session: AsyncSession, principal: Principal, task: Task) -> None:
+    """The assignee, HR, and whoever sees the assignee (managers, department heads)."""
+    if principal.is_hr_admin or principal.employee_id == task.assignee_employee_id:
+        return
+    try:
+        await people.ensure_can_view(session, principal, task.assignee_employee_id)
+    except (NotFound, Forbidden):
+        raise NotFound("No such task") from None
+
+
+async def get_task(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
+    task = await repository.task_by_id(session, principal.org_id, task_id)
+    if task is None:
+        raise NotFound("No such task")
+    await _ensure_reach(session, principal, task)
+    return task
+
+
+async def complete_as(
+    session: AsyncSession,
+    principal: Principal,
+    task_id: uuid.UUID,
+    submission: Submission | None,
+    clock: Clock,
+) -> Task:
+    """Completion over HTTP: only the assignee; others who may see the task get 403."""
+    task = await get_task(session, principal, task_id)
+    if principal.employee_id != task.assignee_employee_id:
+        raise Forbidden("Only the assignee may complete this task")
+    return await complete_task(
+        session,
+        org_id=principal.org_id,
+        task_id=task.id,
+        clock=clock,
+        submission=submission,
+        actor=principal,
+    )
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    subject_type: str | None = None
+    subject_id: uuid.UUID | None = None
+    kind: str | None = None
+    status: TaskStatus | None = None
+    assignee_employee_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    overdue: bool | None = None
+    due_before: datetime | None = None
+
+
+def _query(org_id: uuid.UUID, filters: TaskFilters, now: datetime, visible: Any) -> Any:
+    return repository.tasks_query(
+        org_id,
+        assignee_ids=visible,
+        assignee_employee_id=filters.assignee_employee_id,
+        subject_type=filters.subject_type,
+        subject_id=filters.subject_id,
+        kind=filters.kind,
+        status=filters.status,
+        department_id=filters.department_id,
+        due_before=filters.due_before,
+        overdue_at=now if filters.overdue is True else None,
+        not_overdue_at=now if filters.overdue is False else None,
+    )
+
+
+async def list_my_tasks(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    filters: TaskFilters,
+    now: datetime,
+) -> tuple[list[Task], str | None]:
+    """The caller's own tasks, soonest due first."""
+    if principal.employee_id is None:
+        raise NotFound("Your account is not linked to an employee")
+    mine = TaskFilters(
+        kind=filters.kind,
+        status=filters.status,
+        due_before=filters.due_before,
+        assignee_employee_id=principal.employee_id,
+    )
+    statement = _query(principal.org_id, mine, now, None)
+    return await paginate(session, statement, [Task.due_at, Task.id], page)
+
+
+async def list_tasks(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    filters: TaskFilters,
+    now: datetime,
+) -> tuple[list[Task], str | None]:
+    """Tasks of everyone the caller may see (HR: the organization), soonest due first."""
+    visible = await people.visible_employee_ids(session, principal)
+    statement = _query(principal.org_id, filters, now, visible)
+    return await paginate(session, statement, [Task.due_at, Task.id], page)
+
+
+# --- the deadline sweep -------------------------------------------------------------------
+
+
+async def sweep(
+    sessionmaker: SessionMaker, clock: Clock, *, batch_size: int = SWEEP_BATCH_SIZE
+) -> int:
+    """Send every reminder and escalation that is due; returns how many tasks were handled.
+
+    `organizations` is not under row-level security, so the sweep lists organizations and
+    runs one indexed query per organization with `app.org_id` set (RLS hides other tenants'
+    tasks from the app role). Each batch is its own transaction: rows are locked with
+    `SKIP LOCKED`, so sweeps on several workers share the work instead of repeating it.
+    """
+    now = clock.now()
+    async with sessionmaker() as session:
+        org_ids = await identity.organization_ids(session)
+    handled = 0
+    for org_id in org_ids:
+        try:
+            while True:
+                async with unit_of_work(sessionmaker) as session:
+                    await set_tenant(session, org_id)
+                    count = await sweep_organization(session, org_id, now, batch_size)
+                handled += count
+                if count < batch_size:
+                    break
+        except Exception:
+            logger.exception("deadline sweep failed for organization %s", org_id)
+    return handled
+
+
+@dataclass(frozen=True)
+class _Action:
+    task: Task
+    window: Window
+    user_ids: list[uuid.UUID]
+
+    @property
+    def key(self) -> tuple[uuid.UUID, str, str]:
+        return (self.task.id, self.window.kind, self.window.name)
+
+
+async def sweep_organization(
+    session: AsyncSession, org_id: uuid.UUID, now: datetime, limit: int
+) -> int:
+    """One batch of one organization's due tasks, in the caller's (tenant-scoped) transaction."""
+    tasks = await repository.due_for_action(session, org_id, now, limit)
+    if not tasks:
+        return 0
+    planned = [
+        (task, window)
+        for task in tasks
+        for window in due_windows(_policy(task), task.due_at, after=task.handled_until, now=now)
+    ]
+    actions = await _recipients(session, org_id, planned)
+    if actions:
+        rows = [
+            {
+                "org_id": org_id,
+                "task_id": action.task.id,
+                "kind": action.window.kind,
+                "window": f"s{action.task.schedule}:{action.window.name}",
+                "window_at": action.window.at,
+                "performed_at": now,
+                "recipients": len(action.user_ids),
+            }
+            for action in actions
+        ]
+        new = await repository.record_actions(session, rows)
+        zone = ZoneInfo(await identity.org_timezone(session, org_id))
+        for action in actions:
+            task, window = action.task, action.window
+            key = (task.id, window.kind, f"s{task.schedule}:{window.name}")
+            if key in new and action.user_ids:
+                await notifications.notify(
+                    session,
+                    org_id=org_id,
+                    user_ids=action.user_ids,
+                    **_message(task, window, zone, now),
+                    subject_type=SUBJECT_TYPE,
+                    subject_id=task.id,
+                    dedupe_key=f"task:{task.id}:{key[1]}:{key[2]}",
+                )
+    for task in tasks:
+        task.handled_until = now
+        task.next_action_at = next_action_at(_policy(task), task.due_at, after=now)
+    await session.flush()
+    return len(tasks)
+
+
+async def _recipients(
+    session: AsyncSession, org_id: uuid.UUID, planned: Sequence[tuple[Task, Window]]
+) -> list[_Action]:
+    """Who hears of each action, in a fixed number of queries for the whole batch."""
+    if not planned:
+        return []
+    escalated = [task.assignee_employee_id for task, w in planned if w.kind == ESCALATE_MANAGER]
+    managers = await people.managers_of(session, org_id, escalated) if escalated else {}
+    employees = {task.assignee_employee_id for task, w in planned if w.kind == REMIND}
+    employees |= {manager for manager in managers.values() if manager is not None}
+    users = await identity.user_ids_for_employees(session, org_id, sorted(employees))
+    needs_hr = any(w.kind == ESCALATE_HR for _, w in planned)
+    hr = await identity.hr_admin_user_ids(session, org_id) if needs_hr else []
+    actions = []
+    for task, window in planned:
+        if window.kind == REMIND:
+            recipients = users.get(task.assignee_employee_id, [])
+        elif window.kind == ESCALATE_MANAGER:
+            manager = managers.get(task.assignee_employee_id)
+            recipients = users.get(manager, []) if manager else []
+        else:
+            recipients = hr
+        actions.append(_Action(task, window, list(recipients)))
+    return actions
+
+
+def _message(task: Task, window: Window, zone: ZoneInfo, now: datetime) -> dict[str, str]:
+    due = task.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    days = max((now - task.due_at) // timedelta(days=1), 0)
+    if window.kind == REMIND and not window.overdue:
+        return {
+            "kind": "task.reminder",
+            "title": f"Due soon: {task.title}",
+            "body": f"Due by {due}.",
+        }
+    if window.kind == REMIND:
+        return {
+            "kind": "task.overdue",
+            "title": f"Overdue: {task.title}",
+            "body": f"This task was due by {due}; please complete it.",
+        }
+    audience = "your report" if window.kind == ESCALATE_MANAGER else "an employee"
+    return {
+        "kind": "task.escalation",
+        "title": f"Overdue {days} days: {task.title}",
+        "body": f"A task of {audience} was due by {due} and is still open.",
+    }
