@@ -52,6 +52,7 @@ from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.people import service as people
+from hrcore.webhooks import service as webhooks
 from hrcore.workflow import repository
 from hrcore.workflow.models import Task, TaskPolicyDefaults
 from hrcore.workflow.schemas import (
@@ -401,6 +402,7 @@ async def complete_task(
     audit.record(
         session, actor, "task.completed", "task", task.id, org_id=org_id, before=old, after=new
     )
+    await _publish(session, task, webhooks.EventType.TASK_COMPLETED, "completed")
     return task
 
 
@@ -606,6 +608,10 @@ async def sweep_organization(
         for action in actions:
             task, window = action.task, action.window
             key = (task.id, window.kind, f"s{task.schedule}:{window.name}")
+            if key in new and window.overdue:
+                await _publish(
+                    session, task, webhooks.EventType.TASK_OVERDUE, f"overdue:s{task.schedule}"
+                )
             if key in new and action.user_ids:
                 await notifications.notify(
                     session,
@@ -621,6 +627,28 @@ async def sweep_organization(
         task.next_action_at = next_action_at(_policy(task), task.due_at, after=now)
     await session.flush()
     return len(tasks)
+
+
+async def _publish(
+    session: AsyncSession, task: Task, event: webhooks.EventType, occurrence: str
+) -> None:
+    """Tell webhook subscribers; the event id is derived, so a repeat is delivered once."""
+    await webhooks.publish(
+        session,
+        org_id=task.org_id,
+        event_type=event,
+        payload={
+            "task_id": str(task.id),
+            "kind": task.kind,
+            "title": task.title,
+            "subject": {"type": task.subject_type, "id": str(task.subject_id)},
+            "assignee_employee_id": str(task.assignee_employee_id),
+            "due_at": task.due_at.isoformat(),
+            "status": task.status,
+            "on_time": task.on_time,
+        },
+        event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:task:{task.id}:{occurrence}"),
+    )
 
 
 async def _recipients(
