@@ -29,6 +29,7 @@ class Department(Entity, OrgScopedMixin, Base):
     __tablename__ = "departments"
     __table_args__ = (
         UniqueConstraint("org_id", "code"),
+        UniqueConstraint("org_id", "dingtalk_dept_id"),
         Index(
             "ix_departments_org_path",
             "org_id",
@@ -44,6 +45,8 @@ class Department(Entity, OrgScopedMixin, Base):
         UUID(as_uuid=True), ForeignKey("departments.id", ondelete="RESTRICT")
     )
     path: Mapped[str] = mapped_column(Text, nullable=False)
+    dingtalk_dept_id: Mapped[str | None] = mapped_column(String(64))
+    """The department's id in DingTalk, for directory sync."""
 
 
 class Position(Entity, OrgScopedMixin, Base):

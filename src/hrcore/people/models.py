@@ -32,6 +32,7 @@ class Employee(Entity, OrgScopedMixin, Base):
     __tablename__ = "employees"
     __table_args__ = (
         UniqueConstraint("org_id", "employee_number"),
+        UniqueConstraint("org_id", "dingtalk_user_id"),
         CheckConstraint("status IN ('active', 'on_leave', 'exited')", name="status"),
         CheckConstraint("manager_id IS NULL OR manager_id <> id", name="not_own_manager"),
         Index("ix_employees_org_department_name", "org_id", "department_id", "full_name", "id"),
@@ -70,6 +71,8 @@ class Employee(Entity, OrgScopedMixin, Base):
     """The manager chain from the top, `/top/…/direct manager/`: reports are a prefix match."""
     hire_date: Mapped[date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+    dingtalk_user_id: Mapped[str | None] = mapped_column(String(64))
+    """The employee's DingTalk user id: work notifications and directory sync use it."""
 
     @property
     def reports_prefix(self) -> str:

@@ -33,6 +33,9 @@ class EmployeeCreate(BaseModel):
     manager_id: uuid.UUID | None = None
     hire_date: date
     status: EmployeeStatus = "active"
+    dingtalk_user_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="The employee's DingTalk user id."
+    )
 
 
 REQUIRED_ON_PATCH = ("employee_number", "full_name", "department_id", "hire_date", "status")
@@ -50,6 +53,7 @@ class EmployeePatch(BaseModel):
     manager_id: uuid.UUID | None = None
     hire_date: date | None = None
     status: EmployeeStatus | None = None
+    dingtalk_user_id: str | None = Field(default=None, min_length=1, max_length=64)
     version: int | None = Field(default=None, description="The version you read (or If-Match).")
 
     @model_validator(mode="after")
@@ -73,6 +77,7 @@ class EmployeeOut(BaseModel):
     manager_id: uuid.UUID | None
     hire_date: date
     status: EmployeeStatus
+    dingtalk_user_id: str | None
     created_at: datetime
     version: int
 

@@ -59,6 +59,7 @@ AUDITED_EMPLOYEE_FIELDS = (
     "manager_id",
     "hire_date",
     "status",
+    "dingtalk_user_id",
 )
 TREND_YEARS = 3
 """Full calendar years in the performance trend, before the current (partial) one."""
