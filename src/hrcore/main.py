@@ -9,11 +9,13 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from hrcore import __version__, model_registry  # noqa: F401  (every table known)
+from hrcore.channels.router import router as channels_router
 from hrcore.core.errors import Problem, install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, HrcoreRoute, RequestContextMiddleware
 from hrcore.core.runtime import Runtime
 from hrcore.identity.router import router as identity_router
 from hrcore.imports.router import router as imports_router
+from hrcore.integrations.router import router as integrations_router
 from hrcore.notifications.router import router as notifications_router
 from hrcore.ops.router import router as ops_router
 from hrcore.org.router import router as org_router
@@ -44,6 +46,8 @@ def api_router() -> APIRouter:
     router.include_router(workflow_router)
     router.include_router(notifications_router)
     router.include_router(webhooks_router)
+    router.include_router(channels_router)
+    router.include_router(integrations_router)
     return router
 
 

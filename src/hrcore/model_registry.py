@@ -1,9 +1,11 @@
 """Imports every module that defines tables, so `Base.metadata` is complete for Alembic."""
 
+from hrcore.channels import models as channels_models
 from hrcore.core import audit, idempotency, outbox
 from hrcore.core.models import Base
 from hrcore.identity import models as identity_models
 from hrcore.imports import models as imports_models
+from hrcore.integrations import models as integrations_models
 from hrcore.notifications import models as notifications_models
 from hrcore.org import models as org_models
 from hrcore.people import models as people_models
@@ -14,9 +16,11 @@ metadata = Base.metadata
 
 __all__ = [
     "audit",
+    "channels_models",
     "idempotency",
     "identity_models",
     "imports_models",
+    "integrations_models",
     "metadata",
     "notifications_models",
     "org_models",

@@ -115,6 +115,16 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(
         default=8, ge=1, description="Attempts per webhook delivery before it is marked failed."
     )
+    dingtalk_api_base: str = Field(
+        default="https://oapi.dingtalk.com",
+        description="Base URL of the DingTalk open API (work notifications and access tokens).",
+    )
+    dingtalk_callback_replay_window_seconds: int = Field(
+        default=300,
+        ge=1,
+        description="DingTalk callbacks whose timestamp is further than this from now are "
+        "rejected (replay protection).",
+    )
 
     @model_validator(mode="after")
     def _signing_keys_are_safe(self) -> Settings:

@@ -13,12 +13,14 @@ from arq import Retry, cron
 from arq.worker import Function, Worker, func
 
 from hrcore import model_registry  # noqa: F401  (every table known before any query)
+from hrcore.channels import jobs as channel_jobs  # noqa: F401  (registers its jobs)
 from hrcore.core import idempotency, outbox
 from hrcore.core.jobs import JobSpec, registered_jobs
 from hrcore.core.migrations import is_at_head
 from hrcore.core.queue import connect_redis
 from hrcore.core.runtime import Runtime
 from hrcore.imports import jobs as import_jobs  # noqa: F401  (registers its jobs)
+from hrcore.integrations import jobs as integration_jobs  # noqa: F401  (registers its jobs)
 from hrcore.settings import Settings
 from hrcore.webhooks import jobs as webhook_jobs  # noqa: F401  (registers its jobs)
 from hrcore.workflow import jobs as workflow_jobs

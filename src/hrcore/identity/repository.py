@@ -150,3 +150,22 @@ async def organization_ids(session: AsyncSession) -> list[uuid.UUID]:
     """Every organization (the table is not under row-level security)."""
     rows = await session.scalars(select(Organization.id).order_by(Organization.id))
     return list(rows.all())
+
+
+async def employee_ids_for_users(
+    session: AsyncSession, org_id: uuid.UUID, user_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(user id, employee id) of these active users that are linked to an employee."""
+    if not user_ids:
+        return []
+    rows = await session.execute(
+        select(User.id, User.employee_id).where(
+            User.org_id == org_id,
+            User.id.in_(list(user_ids)),
+            User.is_active.is_(True),
+            User.employee_id.is_not(None),
+        )
+    )
+    return [
+        (user_id, employee_id) for user_id, employee_id in rows.all() if employee_id is not None
+    ]

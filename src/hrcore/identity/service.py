@@ -546,3 +546,21 @@ async def hr_admin_user_ids(session: AsyncSession, org_id: uuid.UUID) -> list[uu
 async def organization_ids(session: AsyncSession) -> list[uuid.UUID]:
     """Every organization's id: for cross-tenant jobs, which then scope each write."""
     return await repository.organization_ids(session)
+
+
+async def employee_ids_for_users(
+    session: AsyncSession, org_id: uuid.UUID, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The employee each active user account is linked to (unlinked users are absent)."""
+    return dict(await repository.employee_ids_for_users(session, org_id, user_ids))
+
+
+async def org_id_by_slug(session: AsyncSession, slug: str) -> uuid.UUID | None:
+    """For unauthenticated callbacks that name their organization (not under RLS)."""
+    org = await repository.org_by_slug(session, slug)
+    return org.id if org else None
+
+
+async def org_slug(session: AsyncSession, org_id: uuid.UUID) -> str | None:
+    org = await repository.org_by_id(session, org_id)
+    return org.slug if org else None

@@ -14,17 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.notifications.models import Notification
 
 
-async def insert_many(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert, skipping (user, dedupe_key) pairs that exist; returns how many were new."""
+async def insert_many(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Insert, skipping (user, dedupe_key) pairs that exist; returns (id, user id) of the new."""
     if not rows:
-        return 0
+        return []
     result = await session.execute(
         insert(Notification)
         .values(list(rows))
         .on_conflict_do_nothing(index_elements=["org_id", "user_id", "dedupe_key"])
-        .returning(Notification.id)
+        .returning(Notification.id, Notification.user_id)
     )
-    return len(result.all())
+    return [(notification_id, user_id) for notification_id, user_id in result.all()]
 
 
 def inbox_query(org_id: uuid.UUID, user_id: uuid.UUID, *, unread: bool | None) -> Select[Any]:

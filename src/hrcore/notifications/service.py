@@ -1,7 +1,8 @@
 """The in-app inbox. Other domains call `notify`; users read their own notifications.
 
 `notify` is idempotent on (user, `dedupe_key`): jobs are at-least-once, notifications are
-not. Delivery to DingTalk and other channels will hang off the same call.
+not. New rows are also queued for the DingTalk channels that apply (`channels.fan_out`, in
+the same transaction); their delivery runs in the worker and never affects the inbox.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.channels import service as channels
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Forbidden, NotFound
@@ -48,7 +50,12 @@ async def notify(
         }
         for user_id in dict.fromkeys(user_ids)
     ]
-    return await repository.insert_many(session, rows)
+    new = await repository.insert_many(session, rows)
+    if new:
+        await channels.fan_out(
+            session, org_id=org_id, notification_ids=[notification_id for notification_id, _ in new]
+        )
+    return len(new)
 
 
 def _caller(principal: Principal) -> uuid.UUID:

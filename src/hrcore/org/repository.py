@@ -308,3 +308,29 @@ async def position_codes(session: AsyncSession, org_id: uuid.UUID) -> dict[str, 
         select(Position.code, Position.id).where(Position.org_id == org_id)
     )
     return {row.code: row.id for row in rows}
+
+
+# --- directory sync (DingTalk) ------------------------------------------------------------
+
+
+async def department_by_dingtalk_id(
+    session: AsyncSession, org_id: uuid.UUID, dingtalk_dept_id: str
+) -> Department | None:
+    return await session.scalar(
+        select(Department).where(
+            Department.org_id == org_id, Department.dingtalk_dept_id == dingtalk_dept_id
+        )
+    )
+
+
+async def department_ids_by_dingtalk_ids(
+    session: AsyncSession, org_id: uuid.UUID, dingtalk_dept_ids: Collection[str]
+) -> dict[str, uuid.UUID]:
+    if not dingtalk_dept_ids:
+        return {}
+    rows = await session.execute(
+        select(Department.dingtalk_dept_id, Department.id).where(
+            Department.org_id == org_id, Department.dingtalk_dept_id.in_(list(dingtalk_dept_ids))
+        )
+    )
+    return {str(row.dingtalk_dept_id): row.id for row in rows}

@@ -698,3 +698,125 @@ async def department_lookup(session: AsyncSession, org_id: uuid.UUID) -> dict[st
 async def position_lookup(session: AsyncSession, org_id: uuid.UUID) -> dict[str, uuid.UUID]:
     """Positions by code, for imports."""
     return await repository.position_codes(session, org_id)
+
+
+# --- directory sync (DingTalk): system changes, audited with actor None --------------------
+
+DIRECTORY_CODE_PREFIX = "dingtalk-"
+"""Code of a department created from the DingTalk directory: `dingtalk-<dept id>`."""
+
+
+def _directory_snapshot(department: Department) -> dict[str, Any]:
+    return {**_department_snapshot(department), "dingtalk_dept_id": department.dingtalk_dept_id}
+
+
+async def department_ids_for_dingtalk(
+    session: AsyncSession, org_id: uuid.UUID, dingtalk_dept_ids: Sequence[str]
+) -> dict[str, uuid.UUID]:
+    """Our department ids by DingTalk department id (unknown ids are absent)."""
+    return await repository.department_ids_by_dingtalk_ids(session, org_id, set(dingtalk_dept_ids))
+
+
+async def apply_directory_department(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    *,
+    dingtalk_dept_id: str,
+    name: str,
+    parent_dingtalk_dept_id: str | None,
+) -> str:
+    """Create or update the department linked to a DingTalk department; idempotent.
+
+    Returns "created", "updated" or "unchanged". A parent that is not (yet) synced leaves a
+    new department at the top and an existing one where it is. Moves refuse cycles (422).
+    """
+    await repository.lock_tree(session, org_id)
+    department = await repository.department_by_dingtalk_id(session, org_id, dingtalk_dept_id)
+    parent = None
+    if parent_dingtalk_dept_id is not None and parent_dingtalk_dept_id != dingtalk_dept_id:
+        parent = await repository.department_by_dingtalk_id(
+            session, org_id, parent_dingtalk_dept_id
+        )
+    if department is None:
+        code = f"{DIRECTORY_CODE_PREFIX}{dingtalk_dept_id}"
+        if await repository.department_code_taken(session, org_id, code):
+            raise Conflict(f"A department with code {code!r} exists")
+        department = Department(
+            org_id=org_id,
+            name=name,
+            code=code,
+            parent_id=parent.id if parent else None,
+            path="",
+            dingtalk_dept_id=dingtalk_dept_id,
+        )
+        department.path = f"{parent.path if parent else '/'}{department.id}/"
+        session.add(department)
+        await session.flush()
+        audit.record(
+            session,
+            None,
+            "department.created",
+            "department",
+            department.id,
+            org_id=org_id,
+            after=_directory_snapshot(department),
+        )
+        return "created"
+    before = _directory_snapshot(department)
+    department.name = name
+    if parent is not None and parent.id != department.parent_id:
+        if parent.path.startswith(department.path):
+            raise Unprocessable(
+                "A department cannot move under itself or one of its sub-departments",
+                errors=[FieldError(field="parent_id", message="inside the department's subtree")],
+            )
+        await repository.move_subtree(session, department, f"{parent.path}{department.id}/")
+        department.parent_id = parent.id
+    await session.flush()
+    changed_before, changed_after = audit.changes(before, _directory_snapshot(department))
+    if not changed_after:
+        return "unchanged"
+    action = "department.moved" if "parent_id" in changed_after else "department.updated"
+    audit.record(
+        session,
+        None,
+        action,
+        "department",
+        department.id,
+        org_id=org_id,
+        before=changed_before,
+        after=changed_after,
+    )
+    return "updated"
+
+
+async def remove_directory_department(
+    session: AsyncSession, org_id: uuid.UUID, dingtalk_dept_id: str
+) -> bool:
+    """Delete the department linked to a DingTalk department; False when there is none.
+
+    Only an empty department goes: 409 naming what still refers to it.
+    """
+    department = await repository.department_by_dingtalk_id(session, org_id, dingtalk_dept_id)
+    if department is None:
+        return False
+    blockers = await repository.department_blockers(session, org_id, department.id)
+    if blockers:
+        listed = ", ".join(name.replace("_", " ") for name in blockers)
+        raise Conflict(
+            f"Department {department.name!r} (DingTalk {dingtalk_dept_id}) still has {listed}; "
+            "move or remove them first"
+        )
+    before = _directory_snapshot(department)
+    await session.delete(department)
+    await session.flush()
+    audit.record(
+        session,
+        None,
+        "department.deleted",
+        "department",
+        department.id,
+        org_id=org_id,
+        before=before,
+    )
+    return True

@@ -286,3 +286,36 @@ async def manager_ids(
         )
     )
     return [(employee_id, manager_id) for employee_id, manager_id in rows.all()]
+
+
+async def employee_by_dingtalk_id(
+    session: AsyncSession, org_id: uuid.UUID, dingtalk_user_id: str
+) -> Employee | None:
+    return await session.scalar(
+        select(Employee).where(
+            Employee.org_id == org_id, Employee.dingtalk_user_id == dingtalk_user_id
+        )
+    )
+
+
+_department_paths = table("departments", column("id"), column("org_id"), column("path"))
+
+
+async def dingtalk_contacts(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, str | None, str | None]]:
+    """(employee id, DingTalk user id, department path) of these employees. One query."""
+    if not employee_ids:
+        return []
+    rows = await session.execute(
+        select(Employee.id, Employee.dingtalk_user_id, _department_paths.c.path)
+        .outerjoin(
+            _department_paths,
+            and_(
+                _department_paths.c.id == Employee.department_id,
+                _department_paths.c.org_id == Employee.org_id,
+            ),
+        )
+        .where(Employee.org_id == org_id, Employee.id.in_(list(employee_ids)))
+    )
+    return [(employee_id, dingtalk_id, path) for employee_id, dingtalk_id, path in rows.all()]

@@ -876,3 +876,182 @@ async def managers_of(
 ) -> dict[uuid.UUID, uuid.UUID | None]:
     """Each employee's direct manager (None at the top); unknown ids are absent. One query."""
     return dict(await repository.manager_ids(session, org_id, employee_ids))
+
+
+# --- directory sync (DingTalk): system changes, audited with actor None --------------------
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    """A user as the directory describes them; None fields are left as they are."""
+
+    dingtalk_user_id: str
+    full_name: str
+    employee_number: str | None = None
+    department_id: uuid.UUID | None = None
+    hire_date: date | None = None
+
+
+async def _record_directory_event(
+    session: AsyncSession, employee: Employee, body: EmploymentEventCreate
+) -> None:
+    event = EmploymentEvent(org_id=employee.org_id, employee_id=employee.id, **body.model_dump())
+    session.add(event)
+    await session.flush()
+    audit.record(
+        session,
+        None,
+        "employment_event.created",
+        "employment_event",
+        event.id,
+        org_id=employee.org_id,
+        after=_snapshot(event, EVENT_FIELDS),
+    )
+
+
+def _audit_directory_changes(
+    session: AsyncSession, employee: Employee, before: dict[str, Any]
+) -> bool:
+    changed_before, changed_after = audit.changes(
+        before, _snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+    )
+    if changed_after:
+        audit.record(
+            session,
+            None,
+            "employee.updated",
+            "employee",
+            employee.id,
+            org_id=employee.org_id,
+            before=changed_before,
+            after=changed_after,
+        )
+    return bool(changed_after)
+
+
+async def apply_directory_user(
+    session: AsyncSession, org_id: uuid.UUID, user: DirectoryUser, *, on: date, rehire: bool
+) -> str:
+    """Create or update the employee linked to a directory user; idempotent.
+
+    The employee is found by DingTalk user id, else by employee number (and then linked, if
+    not linked to another DingTalk user: 409). A new employee needs `employee_number` and
+    `department_id` (422 otherwise) and gets a `hire` event; a department change is a
+    `transfer` event dated `on`; `rehire` re-hires an exited employee. Returns "created",
+    "updated", "rehired" or "unchanged".
+    """
+    employee = await repository.employee_by_dingtalk_id(session, org_id, user.dingtalk_user_id)
+    if employee is None and user.employee_number:
+        employee = await repository.employee_by_number(session, org_id, user.employee_number)
+        if employee is not None and employee.dingtalk_user_id not in (None, user.dingtalk_user_id):
+            raise Conflict(
+                f"Employee number {user.employee_number!r} belongs to another DingTalk user"
+            )
+    if employee is None:
+        if not user.employee_number or user.department_id is None:
+            raise Unprocessable("A new employee needs an employee number and a department")
+        await org.require_department(session, org_id, user.department_id)
+        await _require_free_number(session, org_id, user.employee_number)
+        hire_date = user.hire_date or on
+        employee = Employee(
+            org_id=org_id,
+            employee_number=user.employee_number,
+            full_name=user.full_name,
+            department_id=user.department_id,
+            hire_date=hire_date,
+            status="active",
+            manager_path="/",
+            dingtalk_user_id=user.dingtalk_user_id,
+        )
+        session.add(employee)
+        await session.flush()
+        audit.record(
+            session,
+            None,
+            "employee.created",
+            "employee",
+            employee.id,
+            org_id=org_id,
+            after=_snapshot(employee, AUDITED_EMPLOYEE_FIELDS),
+        )
+        hire = EmploymentEventCreate(
+            kind="hire", effective_date=hire_date, department_id=user.department_id
+        )
+        await _record_directory_event(session, employee, hire)
+        return "created"
+    before = _snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+    employee.dingtalk_user_id = user.dingtalk_user_id
+    employee.full_name = user.full_name
+    number = user.employee_number
+    if number and number != employee.employee_number:
+        await _require_free_number(session, org_id, number)
+        employee.employee_number = number
+    outcome = "updated"
+    move: EmploymentEventCreate | None = None
+    if rehire and employee.status == "exited":
+        move = EmploymentEventCreate(
+            kind="hire",
+            effective_date=max(on, employee.hire_date),
+            department_id=user.department_id,
+        )
+        outcome = "rehired"
+    elif (
+        employee.status != "exited"
+        and user.department_id is not None
+        and user.department_id != employee.department_id
+    ):
+        move = EmploymentEventCreate(
+            kind="transfer",
+            effective_date=max(on, employee.hire_date),
+            department_id=user.department_id,
+        )
+    if move is not None:
+        if move.department_id is not None:
+            await org.require_department(session, org_id, move.department_id)
+        _apply_event(employee, move)
+        await _record_directory_event(session, employee, move)
+    await session.flush()
+    changed = _audit_directory_changes(session, employee, before)
+    return outcome if changed or move is not None else "unchanged"
+
+
+async def mark_left(
+    session: AsyncSession, org_id: uuid.UUID, dingtalk_user_id: str, *, on: date
+) -> bool:
+    """The directory user left: an `exit` event dated `on` (not before the hire date).
+
+    False when no employee is linked to the user or they have already exited (idempotent).
+    """
+    employee = await repository.employee_by_dingtalk_id(session, org_id, dingtalk_user_id)
+    if employee is None or employee.status == "exited":
+        return False
+    before = _snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+    leave = EmploymentEventCreate(kind="exit", effective_date=max(on, employee.hire_date))
+    _apply_event(employee, leave)
+    await _record_directory_event(session, employee, leave)
+    await session.flush()
+    _audit_directory_changes(session, employee, before)
+    return True
+
+
+# --- contacts for notification channels ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DingTalkContact:
+    """How a channel reaches an employee: their DingTalk id and department path (`/a/b/`)."""
+
+    dingtalk_user_id: str | None
+    department_path: str | None
+
+
+async def dingtalk_contacts(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, DingTalkContact]:
+    """Each known employee's DingTalk contact; unknown ids are absent. One query."""
+    return {
+        employee_id: DingTalkContact(dingtalk_user_id=dingtalk_id, department_path=path)
+        for employee_id, dingtalk_id, path in await repository.dingtalk_contacts(
+            session, org_id, employee_ids
+        )
+    }

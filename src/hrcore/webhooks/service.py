@@ -22,6 +22,7 @@ import secrets
 import socket
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -47,7 +48,17 @@ from hrcore.webhooks.models import (
 )
 from hrcore.webhooks.schemas import WebhookCreate
 
-__all__ = ["DELIVER_JOB", "EventType", "WebhookConfig", "config_from", "publish"]
+__all__ = [
+    "DELIVER_JOB",
+    "EventType",
+    "UnsafeTarget",
+    "WebhookConfig",
+    "config_from",
+    "parse_target",
+    "publish",
+    "publish_many",
+    "resolve_target",
+]
 
 DELIVER_JOB = "webhooks.deliver"
 MAX_ATTEMPTS_LIMIT = 16
@@ -311,23 +322,35 @@ async def publish(
     that may run twice: an event is delivered once per subscription. Returns how many
     deliveries were queued.
     """
+    return await publish_many(
+        session, org_id=org_id, event_type=event_type, events=[(payload, event_id or new_id())]
+    )
+
+
+async def publish_many(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    event_type: EventType | str,
+    events: Sequence[tuple[dict[str, Any], uuid.UUID]],
+) -> int:
+    """`publish` for a batch of (payload, event id) of one type: a fixed number of queries."""
     kind = EventType(event_type)
     subscription_ids = await repository.active_subscription_ids(session, org_id, kind.value)
-    if not subscription_ids:
+    if not subscription_ids or not events:
         return 0
-    event = event_id or new_id()
-    body = json.loads(json.dumps(payload))
     rows = [
         {
             "id": new_id(),
             "org_id": org_id,
             "subscription_id": subscription_id,
             "event_type": kind.value,
-            "event_id": event,
-            "payload": body,
+            "event_id": event_id,
+            "payload": json.loads(json.dumps(payload)),
             "status": DeliveryStatus.PENDING.value,
             "attempts": 0,
         }
+        for payload, event_id in events
         for subscription_id in subscription_ids
     ]
     delivery_ids = await repository.insert_deliveries(session, rows)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -107,4 +107,24 @@ async def actions_of(
 async def policy_defaults(session: AsyncSession, org_id: uuid.UUID) -> TaskPolicyDefaults | None:
     return await session.scalar(
         select(TaskPolicyDefaults).where(TaskPolicyDefaults.org_id == org_id)
+    )
+
+
+async def mark_swept(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Record the sweep's progress on many tasks in one executemany UPDATE.
+
+    Rows carry `task_id`, `handled_until` and `next_action_at`; the sweep holds their locks.
+    """
+    if not rows:
+        return
+    tasks = cast(Table, Task.__table__)
+    await session.execute(
+        update(tasks)
+        .where(tasks.c.id == bindparam("task_id"))
+        .values(
+            handled_until=bindparam("handled_until"),
+            next_action_at=bindparam("next_action_at"),
+            version=tasks.c.version + 1,
+        ),
+        list(rows),
     )

@@ -402,7 +402,7 @@ async def complete_task(
     audit.record(
         session, actor, "task.completed", "task", task.id, org_id=org_id, before=old, after=new
     )
-    await _publish(session, task, webhooks.EventType.TASK_COMPLETED, "completed")
+    await _publish_many(session, org_id, webhooks.EventType.TASK_COMPLETED, [task], "completed")
     return task
 
 
@@ -605,13 +605,12 @@ async def sweep_organization(
         ]
         new = await repository.record_actions(session, rows)
         zone = ZoneInfo(await identity.org_timezone(session, org_id))
+        overdue: list[Task] = []
         for action in actions:
             task, window = action.task, action.window
             key = (task.id, window.kind, f"s{task.schedule}:{window.name}")
             if key in new and window.overdue:
-                await _publish(
-                    session, task, webhooks.EventType.TASK_OVERDUE, f"overdue:s{task.schedule}"
-                )
+                overdue.append(task)
             if key in new and action.user_ids:
                 await notifications.notify(
                     session,
@@ -622,32 +621,61 @@ async def sweep_organization(
                     subject_id=task.id,
                     dedupe_key=f"task:{task.id}:{key[1]}:{key[2]}",
                 )
-    for task in tasks:
-        task.handled_until = now
-        task.next_action_at = next_action_at(_policy(task), task.due_at, after=now)
-    await session.flush()
+        await _publish_many(session, org_id, webhooks.EventType.TASK_OVERDUE, overdue, "overdue")
+    await repository.mark_swept(
+        session,
+        [
+            {
+                "task_id": task.id,
+                "handled_until": now,
+                "next_action_at": next_action_at(_policy(task), task.due_at, after=now),
+            }
+            for task in tasks
+        ],
+    )
     return len(tasks)
 
 
-async def _publish(
-    session: AsyncSession, task: Task, event: webhooks.EventType, occurrence: str
+def _event(task: Task) -> dict[str, Any]:
+    return {
+        "task_id": str(task.id),
+        "kind": task.kind,
+        "title": task.title,
+        "subject": {"type": task.subject_type, "id": str(task.subject_id)},
+        "assignee_employee_id": str(task.assignee_employee_id),
+        "due_at": task.due_at.isoformat(),
+        "status": task.status,
+        "on_time": task.on_time,
+    }
+
+
+async def _publish_many(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    event: webhooks.EventType,
+    tasks: Sequence[Task],
+    occurrence: str,
 ) -> None:
-    """Tell webhook subscribers; the event id is derived, so a repeat is delivered once."""
-    await webhooks.publish(
+    """Tell webhook subscribers; event ids are derived, so a repeat is delivered once.
+
+    The overdue event's id is per schedule: a rescheduled task that falls overdue again is
+    a new event.
+    """
+    if not tasks:
+        return
+    await webhooks.publish_many(
         session,
-        org_id=task.org_id,
+        org_id=org_id,
         event_type=event,
-        payload={
-            "task_id": str(task.id),
-            "kind": task.kind,
-            "title": task.title,
-            "subject": {"type": task.subject_type, "id": str(task.subject_id)},
-            "assignee_employee_id": str(task.assignee_employee_id),
-            "due_at": task.due_at.isoformat(),
-            "status": task.status,
-            "on_time": task.on_time,
-        },
-        event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:task:{task.id}:{occurrence}"),
+        events=[
+            (
+                _event(task),
+                uuid.uuid5(
+                    uuid.NAMESPACE_URL, f"hrcore:task:{task.id}:{occurrence}:s{task.schedule}"
+                ),
+            )
+            for task in tasks
+        ],
     )
 
 

@@ -1,0 +1,90 @@
+"""Benchmark the deadline sweep at 1,000,000 open tasks and the inbox reads.
+
+    .venv/bin/python bench/run_tasks.py --database-url postgresql+asyncpg://postgres@127.0.0.1/hrcore_bench
+
+Run bench/generate.py and bench/generate_tasks.py first (the sweep consumes the due work:
+regenerate before measuring again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from datetime import UTC, datetime
+
+from asgi_lifespan import LifespanManager
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+
+from hrcore.core import security
+from hrcore.core.runtime import Runtime
+from hrcore.main import create_app
+from hrcore.settings import Settings
+from hrcore.workflow import service as workflow
+
+INBOX_USER = "inbox@bench.example"
+
+
+async def _inbox_token(runtime: Runtime) -> dict[str, str]:
+    async with runtime.engine.begin() as connection:
+        org = (
+            await connection.execute(text("SELECT id FROM organizations WHERE slug = 'bench'"))
+        ).scalar_one()
+        await connection.execute(
+            text("SELECT set_config('app.org_id', :org, true)"), {"org": str(org)}
+        )
+        user = (
+            await connection.execute(
+                text("SELECT id FROM users WHERE email = :e"), {"e": INBOX_USER}
+            )
+        ).scalar_one()
+    token, _ = security.issue_access_token(
+        runtime.settings, user_id=user, org_id=org, now=datetime.now(UTC)
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def _median_ms(client: AsyncClient, url: str, headers: dict[str, str], runs: int) -> float:
+    for _ in range(5):
+        await client.get(url, headers=headers)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = await client.get(url, headers=headers)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.text
+    return statistics.median(timings)
+
+
+async def main(url: str, runs: int) -> None:
+    settings = Settings(database_url=url, redis_url="redis://127.0.0.1:6379/9", log_json=False)
+    runtime = Runtime.open(settings, application_name="hrcore-bench")
+    try:
+        started = time.perf_counter()
+        handled = await workflow.sweep(runtime.sessionmaker, runtime.clock)
+        print(f"sweep: {handled} due tasks handled in {time.perf_counter() - started:.2f}s")
+        started = time.perf_counter()
+        idle = await workflow.sweep(runtime.sessionmaker, runtime.clock)
+        idle_ms = (time.perf_counter() - started) * 1000
+        print(f"sweep with nothing due: {idle} tasks in {idle_ms:.1f}ms")
+        headers = await _inbox_token(runtime)
+        app = create_app(runtime=runtime)
+        async with (
+            LifespanManager(app),
+            AsyncClient(transport=ASGITransport(app=app), base_url="http://bench") as client,
+        ):
+            for url_path in ("/api/v1/me/notifications", "/api/v1/me/tasks"):
+                median = await _median_ms(client, url_path, headers, runs)
+                print(f"GET {url_path} (1,000 items, page of 50): {median:.1f}ms median")
+    finally:
+        await runtime.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Sweep and inbox latency at 1M open tasks.")
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--runs", type=int, default=200)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.database_url, arguments.runs))

@@ -1,0 +1,201 @@
+"""DingTalk over HTTP: group-robot signing and sending, and work notifications.
+
+Robot: `POST {webhook_url}&timestamp=…&sign=…` where `sign` is
+Base64(HmacSHA256(secret, "{timestamp}\\n{secret}")), URL-encoded; DingTalk refuses a
+timestamp more than an hour off. Work notifications: an access token from
+`GET {base}/gettoken?appkey=&appsecret=` (valid `expires_in` seconds, 7200), then
+`POST {base}/topapi/message/corpconversation/asyncsend_v2?access_token=`. Both answer HTTP
+200 with `errcode`; anything but `errcode == 0` is a failure.
+
+Access tokens are cached **in process memory** per (base URL, app key) until a safety margin
+before they expire: jobs have no Redis handle, tokens are cheap to fetch, and DingTalk hands
+out the same token while it is valid, so each worker process fetching its own is harmless.
+A token DingTalk calls invalid is dropped from the cache, and the next attempt fetches anew.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote_plus
+
+import httpx
+
+ERROR_LIMIT = 1000
+TOKEN_MARGIN_SECONDS = 300.0
+"""A cached token is renewed this long before DingTalk says it expires."""
+INVALID_TOKEN_CODES = frozenset({40014, 42001, 40001})
+USER_AGENT = "hrcore-channels/1"
+
+
+class DingTalkError(Exception):
+    """A failed call: transport error, non-2xx status or `errcode != 0`."""
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    status_code: int | None = None
+    error: str | None = None
+
+
+def robot_sign(secret: str, timestamp_ms: int) -> str:
+    """Base64(HmacSHA256(secret, "{timestamp}\\n{secret}")), not yet URL-encoded."""
+    digest = hmac.new(
+        secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256
+    ).digest()
+    return base64.b64encode(digest).decode()
+
+
+def signed_robot_url(webhook_url: str, secret: str, timestamp_ms: int) -> str:
+    """The robot URL with `timestamp` and the URL-encoded `sign` appended."""
+    separator = "&" if "?" in webhook_url else "?"
+    sign = quote_plus(robot_sign(secret, timestamp_ms))
+    return f"{webhook_url}{separator}timestamp={timestamp_ms}&sign={sign}"
+
+
+def text_message(content: str) -> dict[str, Any]:
+    return {"msgtype": "text", "text": {"content": content}}
+
+
+def _errcode_result(response: httpx.Response) -> Result:
+    if not 200 <= response.status_code < 300:
+        return Result(
+            ok=False,
+            status_code=response.status_code,
+            error=f"HTTP {response.status_code} {response.reason_phrase}"[:ERROR_LIMIT],
+        )
+    try:
+        document = response.json()
+        code = int(document.get("errcode", -1))
+    except (ValueError, TypeError, AttributeError):
+        return Result(ok=False, status_code=response.status_code, error="not a DingTalk answer")
+    if code != 0:
+        message = str(document.get("errmsg", ""))
+        return Result(
+            ok=False,
+            status_code=response.status_code,
+            error=f"errcode {code}: {message}"[:ERROR_LIMIT],
+        )
+    return Result(ok=True, status_code=response.status_code)
+
+
+async def send_robot(
+    client: httpx.AsyncClient,
+    url: httpx.URL | str,
+    content: str,
+    *,
+    host: str | None = None,
+    sni_hostname: str | None = None,
+) -> Result:
+    """POST one text message to an already signed robot URL (optionally a pinned address)."""
+    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+    extensions: dict[str, Any] = {}
+    if host is not None:
+        headers["Host"] = host
+    if sni_hostname is not None:
+        extensions["sni_hostname"] = sni_hostname
+    try:
+        request = client.build_request(
+            "POST", url, json=text_message(content), headers=headers, extensions=extensions
+        )
+        response = await client.send(request)
+    except httpx.HTTPError as exc:
+        return Result(ok=False, error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT])
+    return _errcode_result(response)
+
+
+# --- work notifications -------------------------------------------------------------------
+
+
+@dataclass
+class _Token:
+    value: str
+    expires_at: float
+
+
+_TOKENS: dict[tuple[str, str], _Token] = {}
+_LOCKS: dict[tuple[str, str], asyncio.Lock] = {}
+
+
+def clear_token_cache() -> None:
+    """Forget every cached access token (tests; a rotated app secret)."""
+    _TOKENS.clear()
+    _LOCKS.clear()
+
+
+async def access_token(
+    client: httpx.AsyncClient, base_url: str, app_key: str, app_secret: str
+) -> str:
+    """A valid access token for the app, from the cache or DingTalk; raises DingTalkError."""
+    key = (base_url, app_key)
+    cached = _TOKENS.get(key)
+    if cached is not None and cached.expires_at > time.monotonic():
+        return cached.value
+    lock = _LOCKS.setdefault(key, asyncio.Lock())
+    async with lock:
+        cached = _TOKENS.get(key)
+        if cached is not None and cached.expires_at > time.monotonic():
+            return cached.value
+        try:
+            response = await client.get(
+                f"{base_url}/gettoken", params={"appkey": app_key, "appsecret": app_secret}
+            )
+        except httpx.HTTPError as exc:
+            raise DingTalkError(f"gettoken: {type(exc).__name__}: {exc}"[:ERROR_LIMIT]) from exc
+        result = _errcode_result(response)
+        if not result.ok:
+            raise DingTalkError(f"gettoken: {result.error}")
+        document = response.json()
+        token = str(document.get("access_token") or "")
+        if not token:
+            raise DingTalkError("gettoken: no access_token in the answer")
+        lifetime = float(document.get("expires_in") or 7200)
+        expires_at = time.monotonic() + max(lifetime - TOKEN_MARGIN_SECONDS, lifetime / 2)
+        _TOKENS[key] = _Token(value=token, expires_at=expires_at)
+        return token
+
+
+async def send_work_notice(
+    client: httpx.AsyncClient,
+    base_url: str,
+    *,
+    app_key: str,
+    app_secret: str,
+    agent_id: int,
+    user_ids: list[str],
+    content: str,
+) -> Result:
+    """One asyncsend_v2 to up to 100 DingTalk user ids (the API's limit per call)."""
+    try:
+        token = await access_token(client, base_url, app_key, app_secret)
+    except DingTalkError as exc:
+        return Result(ok=False, error=str(exc))
+    body = {
+        "agent_id": agent_id,
+        "userid_list": ",".join(user_ids),
+        "msg": text_message(content),
+    }
+    try:
+        response = await client.post(
+            f"{base_url}/topapi/message/corpconversation/asyncsend_v2",
+            params={"access_token": token},
+            json=body,
+            headers={"User-Agent": USER_AGENT},
+        )
+    except httpx.HTTPError as exc:
+        return Result(ok=False, error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT])
+    result = _errcode_result(response)
+    if not result.ok:
+        try:
+            code = int(response.json().get("errcode", -1))
+        except (ValueError, TypeError, AttributeError):
+            code = -1
+        if code in INVALID_TOKEN_CODES:
+            _TOKENS.pop((base_url, app_key), None)
+    return result

@@ -1,0 +1,23 @@
+"""Background work of notification channels (thin: the service does the work)."""
+
+from __future__ import annotations
+
+import uuid
+
+from hrcore.channels import service
+from hrcore.core.jobs import JobContext, job
+
+
+@job(service.DELIVER_JOB, max_tries=service.MAX_ATTEMPTS_LIMIT)
+async def deliver(context: JobContext) -> None:
+    if context.org_id is None:
+        return
+    await service.deliver(
+        context.session,
+        context.sessionmaker,
+        uuid.UUID(str(context.payload["delivery_id"])),
+        org_id=context.org_id,
+        job_attempt=context.attempt,
+        config=service.config_from(context.settings),
+        clock=context.clock,
+    )

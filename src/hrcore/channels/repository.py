@@ -1,0 +1,160 @@
+"""Queries of notification channels and their delivery log. Tenant tables are also under RLS.
+
+The inbox's rows are read through a lightweight table clause (not the notifications models):
+notifications imports channels, never the other way round.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, column, delete, select, table, update
+from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.channels.models import ChannelDelivery, NotificationChannel
+
+OPEN_STATUSES = ("pending", "deferred")
+
+_notifications = table(
+    "notifications",
+    column("id", UUID(as_uuid=True)),
+    column("org_id", UUID(as_uuid=True)),
+    column("user_id", UUID(as_uuid=True)),
+    column("title"),
+    column("body"),
+    column("dedupe_key"),
+)
+
+
+def channels_query(org_id: uuid.UUID) -> Select[Any]:
+    return select(NotificationChannel).where(NotificationChannel.org_id == org_id)
+
+
+async def channel_by_id(
+    session: AsyncSession, org_id: uuid.UUID, channel_id: uuid.UUID
+) -> NotificationChannel | None:
+    return await session.scalar(
+        select(NotificationChannel).where(
+            NotificationChannel.org_id == org_id, NotificationChannel.id == channel_id
+        )
+    )
+
+
+async def delete_channel(session: AsyncSession, org_id: uuid.UUID, channel_id: uuid.UUID) -> None:
+    """Deletes its delivery log with it (foreign key ON DELETE CASCADE)."""
+    await session.execute(
+        delete(NotificationChannel).where(
+            NotificationChannel.org_id == org_id, NotificationChannel.id == channel_id
+        )
+    )
+
+
+async def active_channels(session: AsyncSession, org_id: uuid.UUID) -> list[NotificationChannel]:
+    rows = await session.scalars(
+        select(NotificationChannel)
+        .where(NotificationChannel.org_id == org_id, NotificationChannel.active.is_(True))
+        .order_by(NotificationChannel.id)
+    )
+    return list(rows)
+
+
+async def notifications_by_ids(
+    session: AsyncSession, org_id: uuid.UUID, notification_ids: Sequence[uuid.UUID]
+) -> list[Any]:
+    """(id, user_id, title, body, dedupe_key) of these inbox rows, oldest first."""
+    if not notification_ids:
+        return []
+    result = await session.execute(
+        select(
+            _notifications.c.id,
+            _notifications.c.user_id,
+            _notifications.c.title,
+            _notifications.c.body,
+            _notifications.c.dedupe_key,
+        )
+        .where(_notifications.c.org_id == org_id, _notifications.c.id.in_(list(notification_ids)))
+        .order_by(_notifications.c.id)
+    )
+    return list(result.all())
+
+
+async def insert_deliveries(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> list[uuid.UUID]:
+    """Insert, skipping (channel, notification) pairs that exist; returns the new ids."""
+    if not rows:
+        return []
+    result = await session.execute(
+        insert(ChannelDelivery)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["channel_id", "notification_id"])
+        .returning(ChannelDelivery.id)
+    )
+    return list(result.scalars().all())
+
+
+def deliveries_query(
+    org_id: uuid.UUID, channel_id: uuid.UUID, *, status: str | None
+) -> Select[Any]:
+    statement = select(ChannelDelivery).where(
+        ChannelDelivery.org_id == org_id, ChannelDelivery.channel_id == channel_id
+    )
+    if status is not None:
+        statement = statement.where(ChannelDelivery.status == status)
+    return statement
+
+
+async def delivery_by_id(
+    session: AsyncSession, org_id: uuid.UUID, delivery_id: uuid.UUID
+) -> ChannelDelivery | None:
+    return await session.scalar(
+        select(ChannelDelivery).where(
+            ChannelDelivery.org_id == org_id, ChannelDelivery.id == delivery_id
+        )
+    )
+
+
+async def update_open_delivery(
+    session: AsyncSession, delivery_id: uuid.UUID, **values: Any
+) -> bool:
+    """Change a pending or deferred delivery; False when it is already sent or failed."""
+    result = await session.execute(
+        update(ChannelDelivery)
+        .where(ChannelDelivery.id == delivery_id, ChannelDelivery.status.in_(OPEN_STATUSES))
+        .values(**values)
+        .returning(ChannelDelivery.id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def reserve_send_slot(
+    session: AsyncSession, channel_id: uuid.UUID, now: datetime, *, limit: int, window: timedelta
+) -> datetime | None:
+    """Take one slot of the channel's sliding window; when it is full, when one frees up.
+
+    Locks the channel row, so concurrent workers take slots one at a time. Call it in a short
+    transaction of its own and commit before sending: the slot counts whether or not the
+    send then succeeds (DingTalk counts requests).
+    """
+    times = await session.scalar(
+        select(NotificationChannel.send_times)
+        .where(NotificationChannel.id == channel_id)
+        .with_for_update()
+    )
+    if times is None:
+        return None
+    recent = sorted(at for at in times if at > now - window)
+    if len(recent) >= limit:
+        return recent[-limit] + window
+    await session.execute(
+        update(NotificationChannel)
+        .where(NotificationChannel.id == channel_id)
+        .values(send_times=[*recent, now], updated_at=NotificationChannel.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    return None

@@ -1,0 +1,129 @@
+"""Notification channels (DingTalk robots and work notifications) and their delivery logs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from hrcore.channels import service
+from hrcore.channels.models import ChannelDeliveryStatus
+from hrcore.channels.schemas import ChannelCreate, ChannelDeliveryOut, ChannelOut, ChannelPatch
+from hrcore.core.concurrency import set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppRuntime, IfMatch, Pagination
+from hrcore.core.errors import Problem
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.pagination import Page
+from hrcore.identity.dependencies import CurrentPrincipal
+
+router = APIRouter(route_class=HrcoreRoute, tags=["notification channels"])
+
+Responses = dict[int | str, dict[str, Any]]
+_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not an HR admin, or an API key"}}
+_NOT_FOUND: Responses = {404: {"model": Problem, "description": "No such channel in your org"}}
+_INVALID: Responses = {
+    422: {"model": Problem, "description": "Invalid input, or a robot URL on a non-public address"}
+}
+
+
+def _config(runtime: AppRuntime) -> service.ChannelConfig:
+    return service.config_from(runtime.settings)
+
+
+Config = Annotated[service.ChannelConfig, Depends(_config)]
+
+
+@router.get(
+    "/notification-channels",
+    operation_id="list_notification_channels",
+    summary="DingTalk notification channels (HR admin; secrets are never shown)",
+    responses=_FORBIDDEN,
+)
+async def list_notification_channels(
+    principal: CurrentPrincipal, session: DbSession, page: Pagination
+) -> Page[ChannelOut]:
+    rows, cursor = await service.list_channels(session, principal, page)
+    return Page(items=[service.view(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/notification-channels",
+    operation_id="create_notification_channel",
+    summary="Add a DingTalk robot or work-notification channel (the secret is write-only)",
+    status_code=201,
+    responses={**_FORBIDDEN, **_INVALID},
+)
+async def create_notification_channel(
+    body: ChannelCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    config: Config,
+    response: Response,
+) -> ChannelOut:
+    channel = await service.create_channel(session, principal, body, config)
+    set_etag(response, channel.version)
+    return service.view(channel)
+
+
+@router.patch(
+    "/notification-channels/{channel_id}",
+    operation_id="update_notification_channel",
+    summary="Change a channel: name, scope, configuration, secret, active",
+    responses={
+        **_FORBIDDEN,
+        **_NOT_FOUND,
+        **_INVALID,
+        409: {"model": Problem, "description": "Stale `version`"},
+        412: {"model": Problem, "description": "Stale `If-Match`"},
+    },
+)
+async def update_notification_channel(
+    channel_id: uuid.UUID,
+    body: ChannelPatch,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    config: Config,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ChannelOut:
+    channel = await service.update_channel(
+        session, principal, channel_id, body, config, if_match=if_match
+    )
+    set_etag(response, channel.version)
+    return service.view(channel)
+
+
+@router.delete(
+    "/notification-channels/{channel_id}",
+    operation_id="delete_notification_channel",
+    summary="Delete a channel and its delivery log",
+    status_code=204,
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def delete_notification_channel(
+    channel_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> None:
+    await service.delete_channel(session, principal, channel_id)
+
+
+@router.get(
+    "/notification-channels/{channel_id}/deliveries",
+    operation_id="list_notification_channel_deliveries",
+    summary="A channel's delivery log, newest first",
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def list_notification_channel_deliveries(
+    channel_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    status: Annotated[
+        ChannelDeliveryStatus | None, Query(description="Only deliveries in this state.")
+    ] = None,
+) -> Page[ChannelDeliveryOut]:
+    rows, cursor = await service.list_deliveries(
+        session, principal, channel_id, page, status=status
+    )
+    return Page(items=[ChannelDeliveryOut.model_validate(row) for row in rows], next_cursor=cursor)

@@ -1,0 +1,20 @@
+"""Background work of integrations (thin: the service does the work)."""
+
+from __future__ import annotations
+
+import uuid
+
+from hrcore.core.jobs import JobContext, job
+from hrcore.integrations import service
+
+
+@job(service.APPLY_JOB, max_tries=8)
+async def apply_dingtalk_event(context: JobContext) -> None:
+    if context.org_id is None:
+        return
+    await service.apply_event(
+        context.session,
+        context.org_id,
+        uuid.UUID(str(context.payload["event_id"])),
+        clock=context.clock,
+    )

@@ -1,0 +1,124 @@
+"""DingTalk integration: its configuration (HR admin) and the inbound event callback."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from hrcore.core.concurrency import set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppRuntime, Pagination
+from hrcore.core.errors import Problem
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.pagination import Page
+from hrcore.identity.dependencies import CurrentPrincipal
+from hrcore.integrations import service
+from hrcore.integrations.models import DingTalkIntegration, EventStatus
+from hrcore.integrations.schemas import (
+    DingTalkCallback,
+    DingTalkEventOut,
+    DingTalkIntegrationIn,
+    DingTalkIntegrationOut,
+    DingTalkReply,
+)
+
+router = APIRouter(route_class=HrcoreRoute, tags=["integrations"])
+
+Responses = dict[int | str, dict[str, Any]]
+_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not an HR admin, or an API key"}}
+
+
+def _out(integration: DingTalkIntegration, path: str) -> DingTalkIntegrationOut:
+    return DingTalkIntegrationOut(
+        receiver_id=integration.receiver_id,
+        active=integration.active,
+        callback_path=path,
+        token_set=bool(integration.token),
+        aes_key_set=bool(integration.aes_key),
+        created_at=integration.created_at,
+        updated_at=integration.updated_at,
+        version=integration.version,
+    )
+
+
+@router.get(
+    "/integrations/dingtalk",
+    operation_id="get_dingtalk_integration",
+    summary="The DingTalk callback registration (secrets are never returned)",
+    responses={**_FORBIDDEN, 404: {"model": Problem, "description": "Not configured yet"}},
+)
+async def get_dingtalk_integration(
+    principal: CurrentPrincipal, session: DbSession, response: Response
+) -> DingTalkIntegrationOut:
+    integration, path = await service.get_dingtalk(session, principal)
+    set_etag(response, integration.version)
+    return _out(integration, path)
+
+
+@router.put(
+    "/integrations/dingtalk",
+    operation_id="put_dingtalk_integration",
+    summary="Configure the DingTalk callback (token and AES key are write-only)",
+    responses={**_FORBIDDEN, 422: {"model": Problem, "description": "Invalid input"}},
+)
+async def put_dingtalk_integration(
+    body: DingTalkIntegrationIn, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> DingTalkIntegrationOut:
+    integration, path = await service.put_dingtalk(session, principal, body)
+    set_etag(response, integration.version)
+    return _out(integration, path)
+
+
+@router.get(
+    "/integrations/dingtalk/events",
+    operation_id="list_dingtalk_events",
+    summary="DingTalk events received, newest first, with what became of them (HR admin)",
+    responses=_FORBIDDEN,
+)
+async def list_dingtalk_events(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    status: Annotated[EventStatus | None, Query(description="Only events in this state.")] = None,
+) -> Page[DingTalkEventOut]:
+    rows, cursor = await service.list_events(session, principal, page, status=status)
+    return Page(items=[DingTalkEventOut.model_validate(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/integrations/dingtalk/events",
+    operation_id="receive_dingtalk_event",
+    summary="Inbound DingTalk callback (signature-verified, encrypted)",
+    description="Register `/api/v1/integrations/dingtalk/events?org=<slug>` in DingTalk. "
+    "The event is verified and stored, then applied by the worker; the answer is the "
+    "encrypted `success` DingTalk expects.",
+    responses={
+        400: {"model": Problem, "description": "Verified, but the event is not a JSON object"},
+        401: {
+            "model": Problem,
+            "description": "Unknown org or integration, bad signature or payload, or a "
+            "timestamp outside the replay window",
+        },
+    },
+)
+async def receive_dingtalk_event(
+    body: DingTalkCallback,
+    session: DbSession,
+    runtime: AppRuntime,
+    org: Annotated[str, Query(max_length=64, description="The organization's slug.")],
+    signature: Annotated[str, Query(max_length=128)],
+    timestamp: Annotated[str, Query(max_length=32, description="Milliseconds since the epoch.")],
+    nonce: Annotated[str, Query(max_length=128)],
+) -> DingTalkReply:
+    reply = await service.receive_dingtalk(
+        session,
+        org_slug=org,
+        signature=signature,
+        timestamp=timestamp,
+        nonce=nonce,
+        encrypt=body.encrypt,
+        clock=runtime.clock,
+        config=service.config_from(runtime.settings),
+    )
+    return DingTalkReply.model_validate(reply)

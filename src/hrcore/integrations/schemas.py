@@ -1,0 +1,85 @@
+"""Request and response models of inbound integrations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from hrcore.integrations import dingtalk_crypto
+from hrcore.integrations.models import EventStatus
+
+
+class DingTalkIntegrationIn(BaseModel):
+    """The callback registration made in the DingTalk developer console.
+
+    `token` and `aes_key` are write-only: required the first time, kept when omitted later.
+    """
+
+    receiver_id: str = Field(
+        min_length=1,
+        max_length=128,
+        description="The corp id (or app key / suite key) the callback is registered for: "
+        "DingTalk appends it to every encrypted message.",
+    )
+    token: str | None = Field(
+        default=None, min_length=1, max_length=128, description="The callback signing token."
+    )
+    aes_key: str | None = Field(
+        default=None,
+        min_length=43,
+        max_length=43,
+        description="The 43-character EncodingAESKey.",
+    )
+    active: bool = True
+
+    @field_validator("aes_key")
+    @classmethod
+    def _aes_key_decodes(cls, value: str | None) -> str | None:
+        if value is not None and not dingtalk_crypto.valid_aes_key(value):
+            raise ValueError("not a valid 43-character Base64 EncodingAESKey")
+        return value
+
+
+class DingTalkIntegrationOut(BaseModel):
+    """The registration; the token and AES key are never returned."""
+
+    receiver_id: str
+    active: bool
+    callback_path: str = Field(
+        description="Register this path (on the API's public host) as the callback URL."
+    )
+    token_set: bool
+    aes_key_set: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class DingTalkCallback(BaseModel):
+    encrypt: str = Field(min_length=1, description="Base64 of the AES-encrypted event.")
+
+
+class DingTalkReply(BaseModel):
+    """The encrypted `success` DingTalk expects within 1.5 s."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    msg_signature: str
+    time_stamp: str = Field(alias="timeStamp")
+    nonce: str
+    encrypt: str
+
+
+class DingTalkEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    event_type: str
+    payload: dict[str, Any]
+    status: EventStatus
+    received_at: datetime
+    applied_at: datetime | None
+    error: str | None

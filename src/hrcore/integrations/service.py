@@ -1,0 +1,446 @@
+"""Inbound DingTalk events: verified in the request, applied to the organization by the worker.
+
+The callback (`POST /integrations/dingtalk/events?org=<slug>`) is unauthenticated: the org is
+found by slug (organizations are not under RLS), the tenant is set, and only then is the
+org's integration read. The request verifies the timestamp window, the signature and the
+encrypted payload (see `dingtalk_crypto`), stores the event (one row per org and dedup key,
+so a replay or retry changes nothing) with an outbox job in the same transaction, and answers
+the encrypted `success` at once; the job applies it through the people and org services.
+
+DingTalk's directory events carry only ids (`UserId`, `DeptId`). Until hrcore calls the
+DingTalk directory API, details are taken from the event itself when present — extension
+fields `hrcore_users` (`[{userid, name, job_number, dept_id_list, hired_date?}]`) and
+`hrcore_depts` (`[{dept_id, name, parent_id}]`); ids without details are skipped and named
+in the event's `error` note ("needs a directory fetch").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit, outbox
+from hrcore.core.authz import Principal, require_hr_admin, require_user
+from hrcore.core.clock import Clock
+from hrcore.core.db import set_tenant
+from hrcore.core.errors import (
+    BadRequest,
+    FieldError,
+    NotFound,
+    ProblemError,
+    Unauthorized,
+    Unprocessable,
+)
+from hrcore.core.models import new_id
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.identity import service as identity
+from hrcore.integrations import dingtalk_crypto, repository
+from hrcore.integrations.dingtalk_crypto import DingTalkCrypto, DingTalkCryptoError
+from hrcore.integrations.models import DingTalkEvent, DingTalkIntegration, EventStatus
+from hrcore.integrations.schemas import DingTalkIntegrationIn
+from hrcore.org import service as org
+from hrcore.people import service as people
+from hrcore.settings import Settings
+
+logger = logging.getLogger("hrcore.integrations")
+
+APPLY_JOB = "integrations.apply_dingtalk_event"
+CALLBACK_PATH = "/api/v1/integrations/dingtalk/events"
+CHECK_URL = "check_url"
+USER_EVENTS = ("user_add_org", "user_modify_org", "user_leave_org")
+DEPT_EVENTS = ("org_dept_create", "org_dept_modify", "org_dept_remove")
+ERROR_LIMIT = 2000
+UNVERIFIABLE = "The DingTalk callback could not be verified"
+
+
+@dataclass(frozen=True)
+class CallbackConfig:
+    replay_window_seconds: int = 300
+
+
+def config_from(settings: Settings) -> CallbackConfig:
+    return CallbackConfig(replay_window_seconds=settings.dingtalk_callback_replay_window_seconds)
+
+
+# --- configuration (HR admin) -------------------------------------------------------------
+
+
+def _require_admin(principal: Principal) -> None:
+    require_user(principal)
+    require_hr_admin(principal)
+
+
+def callback_path(slug: str) -> str:
+    return f"{CALLBACK_PATH}?org={slug}"
+
+
+async def get_dingtalk(
+    session: AsyncSession, principal: Principal
+) -> tuple[DingTalkIntegration, str]:
+    """The org's registration and its callback path; 404 before it is configured."""
+    _require_admin(principal)
+    integration = await repository.dingtalk_integration(session, principal.org_id)
+    if integration is None:
+        raise NotFound("DingTalk is not configured for this organization")
+    return integration, callback_path(await identity.org_slug(session, principal.org_id) or "")
+
+
+def _snapshot(integration: DingTalkIntegration) -> dict[str, Any]:
+    """Audited fields: never the secrets themselves."""
+    return {"receiver_id": integration.receiver_id, "active": integration.active}
+
+
+async def put_dingtalk(
+    session: AsyncSession, principal: Principal, body: DingTalkIntegrationIn
+) -> tuple[DingTalkIntegration, str]:
+    """Create or replace the registration; omitted secrets are kept (required at first)."""
+    _require_admin(principal)
+    integration = await repository.dingtalk_integration(session, principal.org_id)
+    if integration is None:
+        missing = [name for name in ("token", "aes_key") if getattr(body, name) is None]
+        if missing:
+            raise Unprocessable(
+                "The token and AES key are required the first time",
+                errors=[FieldError(field=name, message="required") for name in missing],
+            )
+        integration = DingTalkIntegration(
+            org_id=principal.org_id,
+            receiver_id=body.receiver_id,
+            token=body.token or "",
+            aes_key=body.aes_key or "",
+            active=body.active,
+        )
+        session.add(integration)
+        await session.flush()
+        action, before = "dingtalk_integration.created", None
+    else:
+        before = _snapshot(integration)
+        integration.receiver_id = body.receiver_id
+        integration.active = body.active
+        if body.token is not None:
+            integration.token = body.token
+        if body.aes_key is not None:
+            integration.aes_key = body.aes_key
+        await session.flush()
+        await session.refresh(integration)  # `updated_at` is set by the database
+        action = "dingtalk_integration.updated"
+    after = {
+        **_snapshot(integration),
+        "token_changed": body.token is not None,
+        "aes_key_changed": body.aes_key is not None,
+    }
+    audit.record(
+        session,
+        principal,
+        action,
+        "dingtalk_integration",
+        integration.id,
+        org_id=principal.org_id,
+        before=before,
+        after=after,
+    )
+    return integration, callback_path(await identity.org_slug(session, principal.org_id) or "")
+
+
+async def list_events(
+    session: AsyncSession, principal: Principal, page: PageParams, *, status: EventStatus | None
+) -> tuple[list[DingTalkEvent], str | None]:
+    """Received events, newest first (HR admin)."""
+    _require_admin(principal)
+    statement = repository.events_query(principal.org_id, status=status.value if status else None)
+    return await paginate(session, statement, [DingTalkEvent.id], page, descending=True)
+
+
+# --- the callback -------------------------------------------------------------------------
+
+
+def _reject(reason: str, *, org_slug: str) -> Unauthorized:
+    logger.warning("dingtalk callback rejected", extra={"org": org_slug[:64], "reason": reason})
+    return Unauthorized(UNVERIFIABLE)
+
+
+def _timestamp_seconds(timestamp: str) -> float | None:
+    """DingTalk sends milliseconds since the epoch; seconds are accepted too."""
+    try:
+        value = int(timestamp)
+    except ValueError:
+        return None
+    return value / 1000 if value > 10**11 else float(value)
+
+
+def dedup_key(message: dict[str, Any]) -> str:
+    """`event:<id>` when DingTalk names the event, else a hash of the decrypted message."""
+    event_id = message.get("EventId") or message.get("eventId")
+    if isinstance(event_id, str | int) and str(event_id):
+        return f"event:{str(event_id)[:100]}"
+    canonical = json.dumps(message, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return f"sha256:{hashlib.sha256(canonical.encode()).hexdigest()}"
+
+
+async def receive_dingtalk(
+    session: AsyncSession,
+    *,
+    org_slug: str,
+    signature: str,
+    timestamp: str,
+    nonce: str,
+    encrypt: str,
+    clock: Clock,
+    config: CallbackConfig,
+) -> dict[str, str]:
+    """Verify, store and queue one callback; returns the encrypted `success` reply.
+
+    Anything unverifiable is 401 (logged with the reason) and stores nothing.
+    """
+    org_id = await identity.org_id_by_slug(session, org_slug)
+    if org_id is None:
+        raise _reject("unknown organization", org_slug=org_slug)
+    await set_tenant(session, org_id)
+    integration = await repository.dingtalk_integration(session, org_id)
+    if integration is None or not integration.active:
+        raise _reject("no active DingTalk integration", org_slug=org_slug)
+    sent = _timestamp_seconds(timestamp)
+    now = clock.now()
+    if sent is None or abs(now.timestamp() - sent) > config.replay_window_seconds:
+        raise _reject("timestamp outside the replay window", org_slug=org_slug)
+    crypto = DingTalkCrypto(integration.token, integration.aes_key, integration.receiver_id)
+    try:
+        crypto.verify_signature(signature, timestamp, nonce, encrypt)
+        plaintext = crypto.decrypt(encrypt)
+    except DingTalkCryptoError as exc:
+        raise _reject(str(exc), org_slug=org_slug) from exc
+    try:
+        message = json.loads(plaintext)
+    except ValueError as exc:
+        raise BadRequest("The decrypted DingTalk event is not JSON") from exc
+    if not isinstance(message, dict):
+        raise BadRequest("The decrypted DingTalk event is not a JSON object")
+    event_type = str(message.get("EventType") or "unknown")[:64]
+    if event_type != CHECK_URL:
+        await _store(session, org_id, event_type, message, org_slug=org_slug)
+    reply_timestamp = str(int(now.timestamp() * 1000))
+    return crypto.reply(reply_timestamp, dingtalk_crypto.new_nonce())
+
+
+async def _store(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    event_type: str,
+    message: dict[str, Any],
+    *,
+    org_slug: str,
+) -> None:
+    known = event_type in USER_EVENTS or event_type in DEPT_EVENTS
+    status = EventStatus.RECEIVED if known else EventStatus.IGNORED
+    event_id = await repository.insert_event(
+        session,
+        {
+            "id": new_id(),
+            "org_id": org_id,
+            "dedup_key": dedup_key(message),
+            "event_type": event_type,
+            "payload": message,
+            "status": status.value,
+            "error": None if known else f"event type {event_type!r} is not handled",
+        },
+    )
+    if event_id is None:
+        logger.info("dingtalk event replayed", extra={"org": org_slug, "event_type": event_type})
+        return
+    if known:
+        outbox.enqueue(session, APPLY_JOB, {"event_id": str(event_id)}, org_id=org_id)
+    else:
+        logger.info("dingtalk event ignored", extra={"org": org_slug, "event_type": event_type})
+
+
+# --- applying events (the worker) ---------------------------------------------------------
+
+Handler = Callable[[AsyncSession, uuid.UUID, str, dict[str, Any], date], Awaitable[list[str]]]
+
+
+def _strings(value: Any) -> list[str]:
+    """DingTalk sends id lists (numbers for departments); one id alone is accepted too."""
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    return [str(item) for item in items if isinstance(item, str | int) and str(item)]
+
+
+def _details(payload: dict[str, Any], field: str, key: str) -> dict[str, dict[str, Any]]:
+    rows = payload.get(field)
+    if not isinstance(rows, list):
+        return {}
+    return {
+        str(row[key]): row
+        for row in rows
+        if isinstance(row, dict) and isinstance(row.get(key), str | int)
+    }
+
+
+def _date_of(value: Any, timezone: str) -> date | None:
+    """A DingTalk timestamp (milliseconds) as a date where the organization is."""
+    seconds = _timestamp_seconds(str(value)) if value is not None else None
+    if seconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, UTC).astimezone(ZoneInfo(timezone)).date()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+async def _apply_users(
+    session: AsyncSession, org_id: uuid.UUID, event_type: str, payload: dict[str, Any], on: date
+) -> list[str]:
+    notes: list[str] = []
+    details = _details(payload, "hrcore_users", "userid")
+    dept_ids = {
+        dept_id for row in details.values() for dept_id in _strings(row.get("dept_id_list"))
+    }
+    departments = await org.department_ids_for_dingtalk(session, org_id, sorted(dept_ids))
+    timezone = await identity.org_timezone(session, org_id)
+    for user_id in _strings(payload.get("UserId")):
+        row = details.get(user_id)
+        name = str(row.get("name") or "").strip()[:200] if row else ""
+        if row is None or not name:
+            notes.append(f"user {user_id}: no details in the event; needs a directory fetch")
+            continue
+        mapped = [departments[d] for d in _strings(row.get("dept_id_list")) if d in departments]
+        number = str(row.get("job_number") or "").strip()[:32] or None
+        user = people.DirectoryUser(
+            dingtalk_user_id=user_id[:64],
+            full_name=name,
+            employee_number=number,
+            department_id=mapped[0] if mapped else None,
+            hire_date=_date_of(row.get("hired_date"), timezone),
+        )
+        try:
+            async with session.begin_nested():
+                await people.apply_directory_user(
+                    session, org_id, user, on=on, rehire=event_type == "user_add_org"
+                )
+        except Unprocessable as exc:
+            notes.append(f"user {user_id}: {exc.detail or exc.title} (not synced)")
+    return notes
+
+
+async def _leave(
+    session: AsyncSession, org_id: uuid.UUID, event_type: str, payload: dict[str, Any], on: date
+) -> list[str]:
+    notes = []
+    for user_id in _strings(payload.get("UserId")):
+        if not await people.mark_left(session, org_id, user_id[:64], on=on):
+            notes.append(f"user {user_id}: no linked employee, or already exited")
+    return notes
+
+
+def _parents_first(ids: list[str], details: dict[str, dict[str, Any]]) -> list[str]:
+    ordered: list[str] = []
+    seen: set[str] = set()
+
+    def visit(dept_id: str, trail: frozenset[str]) -> None:
+        if dept_id in seen or dept_id in trail:
+            return
+        parent = str(details.get(dept_id, {}).get("parent_id") or "")
+        if parent in details:
+            visit(parent, trail | {dept_id})
+        if dept_id in ids and dept_id not in seen:
+            seen.add(dept_id)
+            ordered.append(dept_id)
+
+    for dept_id in ids:
+        visit(dept_id, frozenset())
+    return ordered
+
+
+async def _apply_departments(
+    session: AsyncSession, org_id: uuid.UUID, event_type: str, payload: dict[str, Any], on: date
+) -> list[str]:
+    notes: list[str] = []
+    details = _details(payload, "hrcore_depts", "dept_id")
+    for dept_id in _parents_first(_strings(payload.get("DeptId")), details):
+        row = details.get(dept_id)
+        name = str(row.get("name") or "").strip()[:200] if row else ""
+        if row is None or not name:
+            notes.append(f"department {dept_id}: no details in the event; needs a directory fetch")
+            continue
+        parent = row.get("parent_id")
+        await org.apply_directory_department(
+            session,
+            org_id,
+            dingtalk_dept_id=dept_id[:64],
+            name=name,
+            parent_dingtalk_dept_id=str(parent)[:64] if parent is not None else None,
+        )
+    return notes
+
+
+async def _remove_departments(
+    session: AsyncSession, org_id: uuid.UUID, event_type: str, payload: dict[str, Any], on: date
+) -> list[str]:
+    notes = []
+    for dept_id in _strings(payload.get("DeptId")):
+        if not await org.remove_directory_department(session, org_id, dept_id[:64]):
+            notes.append(f"department {dept_id}: not synced, or already removed")
+    return notes
+
+
+HANDLERS: dict[str, Handler] = {
+    "user_add_org": _apply_users,
+    "user_modify_org": _apply_users,
+    "user_leave_org": _leave,
+    "org_dept_create": _apply_departments,
+    "org_dept_modify": _apply_departments,
+    "org_dept_remove": _remove_departments,
+}
+
+
+async def apply_event(
+    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID, *, clock: Clock
+) -> None:
+    """Apply a received event once (the `integrations.apply_dingtalk_event` job).
+
+    A business refusal (a department that is not empty, an employee number owned by another
+    DingTalk user) rolls back everything the event did and marks it `failed` with the reason;
+    infrastructure errors propagate, so the worker retries.
+    """
+    event = await repository.event_by_id(session, org_id, event_id)
+    if event is None or event.status != EventStatus.RECEIVED:
+        return
+    handler = HANDLERS.get(event.event_type)
+    if handler is None:
+        await repository.finish_event(
+            session, event.id, status=EventStatus.IGNORED.value, error=None, at=clock.now()
+        )
+        return
+    timezone = await identity.org_timezone(session, org_id)
+    on = (
+        _date_of(event.payload.get("TimeStamp"), timezone)
+        or clock.now().astimezone(ZoneInfo(timezone)).date()
+    )
+    try:
+        async with session.begin_nested():
+            notes = await handler(session, org_id, event.event_type, event.payload, on)
+    except ProblemError as exc:
+        error = f"{exc.title}: {exc.detail or ''}".strip(": ")[:ERROR_LIMIT]
+        logger.warning(
+            "dingtalk event failed",
+            extra={"event_id": str(event.id), "event_type": event.event_type, "error": error},
+        )
+        await repository.finish_event(
+            session, event.id, status=EventStatus.FAILED.value, error=error, at=clock.now()
+        )
+        return
+    await repository.finish_event(
+        session,
+        event.id,
+        status=EventStatus.APPLIED.value,
+        error="; ".join(notes)[:ERROR_LIMIT] or None,
+        at=clock.now(),
+    )
