@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.models import new_id
 from hrcore.notifications.models import Notification
 
 
@@ -22,9 +23,9 @@ async def insert_many(
         return []
     result = await session.execute(
         insert(Notification)
-        .values(list(rows))
         .on_conflict_do_nothing(index_elements=["org_id", "user_id", "dedupe_key"])
-        .returning(Notification.id, Notification.user_id)
+        .returning(Notification.id, Notification.user_id),
+        [{"id": new_id(), **row} for row in rows],
     )
     return [(notification_id, user_id) for notification_id, user_id in result.all()]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +25,19 @@ from hrcore.notifications.schemas import InboxPage, NotificationOut, SubjectLink
 TITLE_LIMIT = 200
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification for some users; `dedupe_key` makes sending it twice a no-op."""
+
+    user_ids: Sequence[uuid.UUID]
+    kind: str
+    title: str
+    body: str
+    subject_type: str | None
+    subject_id: uuid.UUID | None
+    dedupe_key: str
+
+
 async def notify(
     session: AsyncSession,
     *,
@@ -37,18 +51,27 @@ async def notify(
     dedupe_key: str,
 ) -> int:
     """Add one inbox row per user, once per `dedupe_key`; returns how many were new."""
+    message = Message(user_ids, kind, title, body, subject_type, subject_id, dedupe_key)
+    return await notify_many(session, org_id=org_id, messages=[message])
+
+
+async def notify_many(
+    session: AsyncSession, *, org_id: uuid.UUID, messages: Sequence[Message]
+) -> int:
+    """`notify` for a batch: one insert and one channel fan-out, whatever the batch size."""
     rows = [
         {
             "org_id": org_id,
             "user_id": user_id,
-            "kind": kind,
-            "title": title[:TITLE_LIMIT],
-            "body": body,
-            "subject_type": subject_type,
-            "subject_id": subject_id,
-            "dedupe_key": dedupe_key,
+            "kind": message.kind,
+            "title": message.title[:TITLE_LIMIT],
+            "body": message.body,
+            "subject_type": message.subject_type,
+            "subject_id": message.subject_id,
+            "dedupe_key": message.dedupe_key,
         }
-        for user_id in dict.fromkeys(user_ids)
+        for message in messages
+        for user_id in dict.fromkeys(message.user_ids)
     ]
     new = await repository.insert_many(session, rows)
     if new:

@@ -11,6 +11,7 @@ from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.models import new_id
 from hrcore.workflow.models import Task, TaskAction, TaskPolicyDefaults
 
 
@@ -86,9 +87,9 @@ async def record_actions(
         return set()
     result = await session.execute(
         insert(TaskAction)
-        .values(list(rows))
         .on_conflict_do_nothing(index_elements=["org_id", "task_id", "kind", "window"])
-        .returning(TaskAction.task_id, TaskAction.kind, TaskAction.window)
+        .returning(TaskAction.task_id, TaskAction.kind, TaskAction.window),
+        [{"id": new_id(), **row} for row in rows],
     )
     return {(task_id, kind, window) for task_id, kind, window in result.all()}
 

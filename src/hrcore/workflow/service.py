@@ -606,21 +606,26 @@ async def sweep_organization(
         new = await repository.record_actions(session, rows)
         zone = ZoneInfo(await identity.org_timezone(session, org_id))
         overdue: list[Task] = []
+        messages: list[notifications.Message] = []
         for action in actions:
             task, window = action.task, action.window
             key = (task.id, window.kind, f"s{task.schedule}:{window.name}")
             if key in new and window.overdue:
                 overdue.append(task)
             if key in new and action.user_ids:
-                await notifications.notify(
-                    session,
-                    org_id=org_id,
-                    user_ids=action.user_ids,
-                    **_message(task, window, zone, now),
-                    subject_type=SUBJECT_TYPE,
-                    subject_id=task.id,
-                    dedupe_key=f"task:{task.id}:{key[1]}:{key[2]}",
+                text = _message(task, window, zone, now)
+                messages.append(
+                    notifications.Message(
+                        user_ids=action.user_ids,
+                        kind=text["kind"],
+                        title=text["title"],
+                        body=text["body"],
+                        subject_type=SUBJECT_TYPE,
+                        subject_id=task.id,
+                        dedupe_key=f"task:{task.id}:{key[1]}:{key[2]}",
+                    )
                 )
+        await notifications.notify_many(session, org_id=org_id, messages=messages)
         await _publish_many(session, org_id, webhooks.EventType.TASK_OVERDUE, overdue, "overdue")
     await repository.mark_swept(
         session,
