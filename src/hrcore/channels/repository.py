@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, column, delete, select, table, update
-from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.channels.models import ChannelDelivery, NotificationChannel
+from hrcore.core.db import insert_new
 
 OPEN_STATUSES = ("pending", "deferred")
 
@@ -86,15 +87,14 @@ async def insert_deliveries(
     session: AsyncSession, rows: Sequence[dict[str, Any]]
 ) -> list[uuid.UUID]:
     """Insert, skipping (channel, notification) pairs that exist; returns the new ids."""
-    if not rows:
-        return []
-    result = await session.execute(
-        insert(ChannelDelivery)
-        .values(list(rows))
-        .on_conflict_do_nothing(index_elements=["channel_id", "notification_id"])
-        .returning(ChannelDelivery.id)
+    new = await insert_new(
+        session,
+        ChannelDelivery,
+        rows,
+        unique=["channel_id", "notification_id"],
+        returning=[ChannelDelivery.id],
     )
-    return list(result.scalars().all())
+    return [delivery_id for (delivery_id,) in new]
 
 
 def deliveries_query(

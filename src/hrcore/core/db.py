@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from hrcore.core.models import new_id
 
 SessionMaker = async_sessionmaker[AsyncSession]
 
@@ -87,3 +90,26 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]
 """The request's session. `scope="function"` commits before the response is sent."""
+
+
+async def insert_new(
+    session: AsyncSession,
+    model: type[Any],
+    rows: Sequence[dict[str, Any]],
+    *,
+    unique: Sequence[str],
+    returning: Sequence[Any],
+) -> list[tuple[Any, ...]]:
+    """Insert rows, skipping those that collide on `unique`; returns `returning` of the new.
+
+    The idempotent write every job needs (`INSERT … ON CONFLICT DO NOTHING RETURNING`), as an
+    executemany: one cached statement for any number of rows, where a multi-row VALUES
+    statement would be compiled afresh for every batch size.
+    """
+    if not rows:
+        return []
+    result = await session.execute(
+        pg_insert(model).on_conflict_do_nothing(index_elements=list(unique)).returning(*returning),
+        [{"id": new_id(), **row} for row in rows],
+    )
+    return [tuple(row) for row in result.all()]

@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.models import new_id
+from hrcore.core.db import insert_new
 from hrcore.notifications.models import Notification
 
 
@@ -19,15 +18,14 @@ async def insert_many(
     session: AsyncSession, rows: Sequence[dict[str, Any]]
 ) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """Insert, skipping (user, dedupe_key) pairs that exist; returns (id, user id) of the new."""
-    if not rows:
-        return []
-    result = await session.execute(
-        insert(Notification)
-        .on_conflict_do_nothing(index_elements=["org_id", "user_id", "dedupe_key"])
-        .returning(Notification.id, Notification.user_id),
-        [{"id": new_id(), **row} for row in rows],
+    new = await insert_new(
+        session,
+        Notification,
+        rows,
+        unique=["org_id", "user_id", "dedupe_key"],
+        returning=[Notification.id, Notification.user_id],
     )
-    return [(notification_id, user_id) for notification_id, user_id in result.all()]
+    return [(notification_id, user_id) for notification_id, user_id in new]
 
 
 def inbox_query(org_id: uuid.UUID, user_id: uuid.UUID, *, unread: bool | None) -> Select[Any]:

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.db import insert_new
 from hrcore.webhooks.models import WebhookDelivery, WebhookSubscription
 
 
@@ -56,15 +56,14 @@ async def insert_deliveries(
     session: AsyncSession, rows: Sequence[dict[str, Any]]
 ) -> list[uuid.UUID]:
     """Insert, skipping (subscription, event) pairs that exist; returns the new ids."""
-    if not rows:
-        return []
-    result = await session.execute(
-        insert(WebhookDelivery)
-        .values(list(rows))
-        .on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
-        .returning(WebhookDelivery.id)
+    new = await insert_new(
+        session,
+        WebhookDelivery,
+        rows,
+        unique=["subscription_id", "event_id"],
+        returning=[WebhookDelivery.id],
     )
-    return list(result.scalars().all())
+    return [delivery_id for (delivery_id,) in new]
 
 
 def deliveries_query(

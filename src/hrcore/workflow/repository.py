@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.models import new_id
+from hrcore.core.db import insert_new
 from hrcore.workflow.models import Task, TaskAction, TaskPolicyDefaults
 
 
@@ -83,15 +82,14 @@ async def record_actions(
 ) -> set[tuple[uuid.UUID, str, str]]:
     """Insert action rows, skipping those already recorded; returns the new (task, kind,
     window) keys — the only ones to notify about."""
-    if not rows:
-        return set()
-    result = await session.execute(
-        insert(TaskAction)
-        .on_conflict_do_nothing(index_elements=["org_id", "task_id", "kind", "window"])
-        .returning(TaskAction.task_id, TaskAction.kind, TaskAction.window),
-        [{"id": new_id(), **row} for row in rows],
+    new = await insert_new(
+        session,
+        TaskAction,
+        rows,
+        unique=["org_id", "task_id", "kind", "window"],
+        returning=[TaskAction.task_id, TaskAction.kind, TaskAction.window],
     )
-    return {(task_id, kind, window) for task_id, kind, window in result.all()}
+    return {(task_id, kind, window) for task_id, kind, window in new}
 
 
 async def actions_of(
