@@ -441,3 +441,13 @@ async def test_odd_inputs_are_rejected_not_errors(
     signed.body["encrypt"] = "\x00"
     assert (await dingtalk.post(signed)).status_code in (400, 401, 422)
     await _nothing_stored(owner_engine)
+
+
+async def test_newer_msg_signature_parameter_is_accepted(
+    dingtalk: DingTalkSender, owner_engine: AsyncEngine
+) -> None:
+    signed = dingtalk.sign(dept_event("org_dept_create", {"dept_id": 2, "name": "Sales"}))
+    signed.params["msg_signature"] = signed.params.pop("signature")
+    dingtalk.check_reply(await dingtalk.post(signed))
+    del signed.params["msg_signature"]
+    assert (await dingtalk.post(signed)).status_code == 401, "an unsigned callback is refused"

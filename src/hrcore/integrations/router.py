@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppRuntime, Pagination
-from hrcore.core.errors import Problem
+from hrcore.core.errors import Problem, Unauthorized
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.identity.dependencies import CurrentPrincipal
@@ -107,14 +107,20 @@ async def receive_dingtalk_event(
     session: DbSession,
     runtime: AppRuntime,
     org: Annotated[str, Query(max_length=64, description="The organization's slug.")],
-    signature: Annotated[str, Query(max_length=128)],
     timestamp: Annotated[str, Query(max_length=32, description="Milliseconds since the epoch.")],
     nonce: Annotated[str, Query(max_length=128)],
+    signature: Annotated[str | None, Query(max_length=128)] = None,
+    msg_signature: Annotated[
+        str | None, Query(max_length=128, description="The same, as newer callbacks name it.")
+    ] = None,
 ) -> DingTalkReply:
+    signed = signature or msg_signature
+    if signed is None:
+        raise Unauthorized("The callback is not signed")
     reply = await service.receive_dingtalk(
         session,
         org_slug=org,
-        signature=signature,
+        signature=signed,
         timestamp=timestamp,
         nonce=nonce,
         encrypt=body.encrypt,
