@@ -11,24 +11,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, column, delete, select, table, update
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.channels.models import ChannelDelivery, NotificationChannel
 from hrcore.core.db import insert_new
 
 OPEN_STATUSES = ("pending", "deferred")
-
-_notifications = table(
-    "notifications",
-    column("id", UUID(as_uuid=True)),
-    column("org_id", UUID(as_uuid=True)),
-    column("user_id", UUID(as_uuid=True)),
-    column("title"),
-    column("body"),
-    column("dedupe_key"),
-)
 
 
 def channels_query(org_id: uuid.UUID) -> Select[Any]:
@@ -61,26 +50,6 @@ async def active_channels(session: AsyncSession, org_id: uuid.UUID) -> list[Noti
         .order_by(NotificationChannel.id)
     )
     return list(rows)
-
-
-async def notifications_by_ids(
-    session: AsyncSession, org_id: uuid.UUID, notification_ids: Sequence[uuid.UUID]
-) -> list[Any]:
-    """(id, user_id, title, body, dedupe_key) of these inbox rows, oldest first."""
-    if not notification_ids:
-        return []
-    result = await session.execute(
-        select(
-            _notifications.c.id,
-            _notifications.c.user_id,
-            _notifications.c.title,
-            _notifications.c.body,
-            _notifications.c.dedupe_key,
-        )
-        .where(_notifications.c.org_id == org_id, _notifications.c.id.in_(list(notification_ids)))
-        .order_by(_notifications.c.id)
-    )
-    return list(result.all())
 
 
 async def insert_deliveries(

@@ -335,20 +335,29 @@ def _covers(department_path: str | None, recipient: _Recipient) -> bool:
     )
 
 
-async def fan_out(
-    session: AsyncSession, *, org_id: uuid.UUID, notification_ids: Sequence[uuid.UUID]
-) -> int:
+@dataclass(frozen=True)
+class InboxItem:
+    """A new inbox row as the inbox hands it over: channels never read the inbox's table."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    title: str
+    body: str
+    dedupe_key: str
+
+
+async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[InboxItem]) -> int:
     """Queue the new inbox rows for every channel that applies; returns deliveries queued.
 
     Runs in the caller's (tenant-scoped) transaction; idempotent per (channel, notification).
     A constant number of queries plus one per department that has a channel.
     """
-    if not notification_ids:
+    if not items:
         return 0
     channels = await repository.active_channels(session, org_id)
     if not channels:
         return 0
-    rows = await repository.notifications_by_ids(session, org_id, notification_ids)
+    rows = sorted(items, key=lambda item: item.id)
     user_ids = list(dict.fromkeys(row.user_id for row in rows))
     employees = await identity.employee_ids_for_users(session, org_id, user_ids)
     contacts = await people.dingtalk_contacts(session, org_id, list(set(employees.values())))

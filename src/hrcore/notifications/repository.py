@@ -16,16 +16,16 @@ from hrcore.notifications.models import Notification
 
 async def insert_many(
     session: AsyncSession, rows: Sequence[dict[str, Any]]
-) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """Insert, skipping (user, dedupe_key) pairs that exist; returns (id, user id) of the new."""
+) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
+    """Insert, skipping (user, dedupe_key) pairs that exist; returns (id, user, key) of the new."""
     new = await insert_new(
         session,
         Notification,
         rows,
         unique=["org_id", "user_id", "dedupe_key"],
-        returning=[Notification.id, Notification.user_id],
+        returning=[Notification.id, Notification.user_id, Notification.dedupe_key],
     )
-    return [(notification_id, user_id) for notification_id, user_id in new]
+    return [(notification_id, user_id, key) for notification_id, user_id, key in new]
 
 
 def inbox_query(org_id: uuid.UUID, user_id: uuid.UUID, *, unread: bool | None) -> Select[Any]:

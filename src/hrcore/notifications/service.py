@@ -74,10 +74,22 @@ async def notify_many(
         for user_id in dict.fromkeys(message.user_ids)
     ]
     new = await repository.insert_many(session, rows)
-    if new:
-        await channels.fan_out(
-            session, org_id=org_id, notification_ids=[notification_id for notification_id, _ in new]
+    by_key = {
+        (user_id, message.dedupe_key): message
+        for message in messages
+        for user_id in message.user_ids
+    }
+    items = [
+        channels.InboxItem(
+            id=notification_id,
+            user_id=user_id,
+            title=by_key[(user_id, key)].title[:TITLE_LIMIT],
+            body=by_key[(user_id, key)].body,
+            dedupe_key=key,
         )
+        for notification_id, user_id, key in new
+    ]
+    await channels.fan_out(session, org_id=org_id, items=items)
     return len(new)
 
 
