@@ -361,10 +361,9 @@ async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[I
     user_ids = list(dict.fromkeys(row.user_id for row in rows))
     employees = await identity.employee_ids_for_users(session, org_id, user_ids)
     contacts = await people.dingtalk_contacts(session, org_id, list(set(employees.values())))
-    paths: dict[uuid.UUID, str] = {}
-    for department_id in {c.department_id for c in channels if c.department_id is not None}:
-        department = await org.require_department(session, org_id, department_id)
-        paths[department_id] = department.path
+    scoped = {c.department_id for c in channels if c.department_id is not None}
+    homes = {contact.department_id for contact in contacts.values()} if scoped else set()
+    paths = await org.department_paths(session, org_id, sorted(scoped | homes))
 
     groups: dict[str, tuple[str, list[_Recipient]]] = {}
     for row in rows:
@@ -373,7 +372,7 @@ async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[I
         recipient = _Recipient(
             notification_id=row.id,
             dingtalk_user_id=contact.dingtalk_user_id if contact else None,
-            department_path=contact.department_path if contact else None,
+            department_path=paths.get(contact.department_id) if contact else None,
         )
         content, members = groups.setdefault(row.dedupe_key, (_content(row.title, row.body), []))
         members.append(recipient)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Select, case, delete, exists, func, insert, or_, select, text, update
@@ -334,3 +334,14 @@ async def department_ids_by_dingtalk_ids(
         )
     )
     return {str(row.dingtalk_dept_id): row.id for row in rows}
+
+
+async def paths_of(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    rows = await session.execute(
+        select(Department.id, Department.path).where(
+            Department.org_id == org_id, Department.id.in_(list(department_ids))
+        )
+    )
+    return {row.id: row.path for row in rows}

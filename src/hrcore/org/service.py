@@ -820,3 +820,13 @@ async def remove_directory_department(
         before=before,
     )
     return True
+
+
+async def department_paths(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """Tree paths (`/root/…/id/`) of these departments in one query: `a` is inside `b` when
+    `a`'s path starts with `b`'s."""
+    if not department_ids:
+        return {}
+    return await repository.paths_of(session, org_id, department_ids)

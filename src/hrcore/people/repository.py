@@ -298,24 +298,18 @@ async def employee_by_dingtalk_id(
     )
 
 
-_department_paths = table("departments", column("id"), column("org_id"), column("path"))
-
-
 async def dingtalk_contacts(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
-) -> list[tuple[uuid.UUID, str | None, str | None]]:
-    """(employee id, DingTalk user id, department path) of these employees. One query."""
+) -> list[tuple[uuid.UUID, str | None, uuid.UUID]]:
+    """(employee id, DingTalk user id, department id) of these employees. One query."""
     if not employee_ids:
         return []
     rows = await session.execute(
-        select(Employee.id, Employee.dingtalk_user_id, _department_paths.c.path)
-        .outerjoin(
-            _department_paths,
-            and_(
-                _department_paths.c.id == Employee.department_id,
-                _department_paths.c.org_id == Employee.org_id,
-            ),
+        select(Employee.id, Employee.dingtalk_user_id, Employee.department_id).where(
+            Employee.org_id == org_id, Employee.id.in_(list(employee_ids))
         )
-        .where(Employee.org_id == org_id, Employee.id.in_(list(employee_ids)))
     )
-    return [(employee_id, dingtalk_id, path) for employee_id, dingtalk_id, path in rows.all()]
+    return [
+        (employee_id, dingtalk_id, department)
+        for employee_id, dingtalk_id, department in rows.all()
+    ]

@@ -1039,10 +1039,10 @@ async def mark_left(
 
 @dataclass(frozen=True)
 class DingTalkContact:
-    """How a channel reaches an employee: their DingTalk id and department path (`/a/b/`)."""
+    """How a channel reaches an employee: their DingTalk id and department."""
 
     dingtalk_user_id: str | None
-    department_path: str | None
+    department_id: uuid.UUID
 
 
 async def dingtalk_contacts(
@@ -1050,8 +1050,8 @@ async def dingtalk_contacts(
 ) -> dict[uuid.UUID, DingTalkContact]:
     """Each known employee's DingTalk contact; unknown ids are absent. One query."""
     return {
-        employee_id: DingTalkContact(dingtalk_user_id=dingtalk_id, department_path=path)
-        for employee_id, dingtalk_id, path in await repository.dingtalk_contacts(
+        employee_id: DingTalkContact(dingtalk_user_id=dingtalk_id, department_id=department)
+        for employee_id, dingtalk_id, department in await repository.dingtalk_contacts(
             session, org_id, employee_ids
         )
     }
