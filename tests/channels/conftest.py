@@ -57,7 +57,7 @@ class FakeDingTalk:
     robots: dict[str, str] = field(default_factory=dict)
     apps: dict[str, str] = field(default_factory=dict)
     robot_failures: list[str] = field(default_factory=list)
-    """Failures to answer next, in order: "500" or "errcode"."""
+    """Failures to answer next, in order: "500", "throttled" (130101) or "errcode"."""
     notice_failures: list[str] = field(default_factory=list)
     messages: list[RobotMessage] = field(default_factory=list)
     robot_requests: int = 0
@@ -89,6 +89,8 @@ class FakeDingTalk:
             failure = self.robot_failures.pop(0)
             if failure == "500":
                 return JSONResponse({"error": "boom"}, status_code=500)
+            if failure == "throttled":
+                return JSONResponse({"errcode": 130101, "errmsg": "send too fast"})
             return JSONResponse({"errcode": 400013, "errmsg": "group is busy"})
         in_window = [
             m for m in self.messages if m.token == token and timestamp - 60_000 < m.timestamp

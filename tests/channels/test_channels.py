@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.channels import service as channels
+from hrcore.channels.repository import Pacing
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.db import set_tenant, unit_of_work
@@ -83,11 +84,16 @@ async def _deliveries(api: AsyncClient, hr: Account, channel_id: str) -> list[di
     return items
 
 
-async def _make_due(owner_engine: AsyncEngine) -> None:
-    """The relay compares `available_at` with the database's clock: move deferred jobs up."""
+async def _make_due(owner_engine: AsyncEngine, until: datetime | None = None) -> None:
+    """The relay compares `available_at` with the database's clock: move deferred jobs (those
+    due by `until`, the test's clock, when given) up."""
     async with owner_engine.begin() as connection:
         await connection.execute(
-            text("UPDATE outbox_messages SET available_at = now() WHERE status = 'pending'")
+            text(
+                "UPDATE outbox_messages SET available_at = now() WHERE status = 'pending'"
+                " AND available_at <= coalesce(:until, available_at)"
+            ),
+            {"until": until},
         )
 
 
@@ -153,6 +159,88 @@ async def test_the_21st_message_in_a_minute_is_deferred_then_sent(
     }
     deliveries = await _deliveries(api, hr, channel["id"])
     assert [d["status"] for d in deliveries] == ["sent"] * 21
+
+
+async def test_deferred_messages_wake_in_their_own_slots_not_all_at_once(
+    api: AsyncClient,
+    runtime: Runtime,
+    configure: Configure,
+    fake_dingtalk: FakeDingTalk,
+    owner_engine: AsyncEngine,
+) -> None:
+    clock = FrozenClock(datetime.now(UTC))
+    runtime.clock = clock
+    start = clock.now()
+    hr = await make_org(runtime)
+    user = await make_user(runtime, hr.org_id)
+    channel = await _robot(api, hr, fake_dingtalk)
+
+    for n in range(45):
+        await _notify(runtime, hr.org_id, [user.user_id], f"k{n}", title=f"Task {n} due")
+    await run_burst(runtime)
+
+    deliveries = await _deliveries(api, hr, channel["id"])
+    slots = sorted(d["next_attempt_at"] for d in deliveries if d["status"] == "deferred")
+    assert [datetime.fromisoformat(at) - start for at in slots] == [timedelta(minutes=1)] * 20 + [
+        timedelta(minutes=2)
+    ] * 5
+
+    for _ in range(2):
+        clock.advance(timedelta(minutes=1))
+        await _make_due(owner_engine, until=clock.now())
+        await run_burst(runtime)
+
+    assert len(fake_dingtalk.messages) == 45
+    assert fake_dingtalk.rate_violations == 0
+    async with owner_engine.connect() as connection:
+        jobs = await connection.scalar(
+            text("SELECT count(*) FROM outbox_messages WHERE job = :job"),
+            {"job": channels.DELIVER_JOB},
+        )
+    assert jobs == 45 + 25, "each deferred delivery woke once, in the slot it reserved"
+
+
+async def test_a_throttled_robot_is_muted_for_ten_minutes_and_nothing_is_lost(
+    api: AsyncClient,
+    runtime: Runtime,
+    configure: Configure,
+    fake_dingtalk: FakeDingTalk,
+    owner_engine: AsyncEngine,
+) -> None:
+    clock = FrozenClock(datetime.now(UTC))
+    runtime.clock = clock
+    start = clock.now()
+    hr = await make_org(runtime)
+    user = await make_user(runtime, hr.org_id)
+    channel = await _robot(api, hr, fake_dingtalk)
+    fake_dingtalk.robot_failures.append("throttled")
+
+    await _notify(runtime, hr.org_id, [user.user_id], "k1", title="Task 1 due")
+    await run_burst(runtime)
+    await _notify(runtime, hr.org_id, [user.user_id], "k2", title="Task 2 due")
+    await run_burst(runtime)
+
+    assert fake_dingtalk.robot_requests == 1, "the robot is left alone once it is throttled"
+    deliveries = await _deliveries(api, hr, channel["id"])
+    assert {d["status"] for d in deliveries} == {"deferred"}
+    [throttled] = [d for d in deliveries if d["attempts"] == 1]
+    assert "130101" in throttled["last_error"]
+    for delivery in deliveries:
+        assert datetime.fromisoformat(delivery["next_attempt_at"]) >= start + timedelta(minutes=10)
+
+    clock.advance(timedelta(minutes=9))
+    await _make_due(owner_engine)
+    await run_burst(runtime)
+    assert fake_dingtalk.messages == []
+
+    clock.advance(timedelta(minutes=1))
+    await _make_due(owner_engine)
+    await run_burst(runtime)
+    assert sorted(m.content.split("\n")[0] for m in fake_dingtalk.messages) == [
+        "Task 1 due",
+        "Task 2 due",
+    ]
+    assert [d["status"] for d in await _deliveries(api, hr, channel["id"])] == ["sent"] * 2
 
 
 async def test_a_failing_robot_is_retried_with_backoff_and_never_blocks_the_inbox(
@@ -425,3 +513,27 @@ def test_the_robot_signature_is_base64_hmac_sha256_of_timestamp_and_secret() -> 
     assert sign == "0QWYb8Ux63Sm4BhHaJNL3lv5mqW1sLFoks7vu+HFFi4="
     url = dingtalk.signed_robot_url("https://x.example/robot/send?access_token=a", "SECsecret", 1)
     assert url.startswith("https://x.example/robot/send?access_token=a&timestamp=1&sign=")
+
+
+def test_a_robot_slot_is_kept_only_by_a_delivery_that_wakes_on_time_and_unmuted() -> None:
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    sent = [now - timedelta(seconds=30)] * 20
+    reserved = now + timedelta(seconds=30)
+    pacing = Pacing([*sent, reserved, reserved], muted_until=None)
+
+    window, slot = channels.next_robot_slot(pacing, now)
+    assert slot == reserved, "after the reservations made before it, and the window allows it"
+    assert window.count(reserved) == 3
+
+    window, slot = channels.next_robot_slot(pacing, reserved, reserved=reserved)
+    assert slot == reserved, "on time: sends in its own slot"
+    assert window.count(reserved) == 2
+
+    late = reserved + timedelta(minutes=5)
+    window, slot = channels.next_robot_slot(pacing, late, reserved=reserved)
+    assert slot == late, "late: gives its slot back, sends now"
+    assert window == [late]
+
+    muted = Pacing(pacing.send_times, muted_until=now + timedelta(minutes=10))
+    _, slot = channels.next_robot_slot(muted, reserved, reserved=reserved)
+    assert slot == now + timedelta(minutes=10), "muted: waits for the robot to be heard again"

@@ -30,6 +30,8 @@ ERROR_LIMIT = 1000
 TOKEN_MARGIN_SECONDS = 300.0
 """A cached token is renewed this long before DingTalk says it expires."""
 INVALID_TOKEN_CODES = frozenset({40014, 42001, 40001})
+ROBOT_THROTTLED = 130101
+"""A robot past 20 messages a minute: DingTalk mutes it for 10 minutes."""
 USER_AGENT = "hrcore-channels/1"
 
 
@@ -42,6 +44,7 @@ class Result:
     ok: bool
     status_code: int | None = None
     error: str | None = None
+    errcode: int | None = None
 
 
 def robot_sign(secret: str, timestamp_ms: int) -> str:
@@ -81,8 +84,9 @@ def _errcode_result(response: httpx.Response) -> Result:
             ok=False,
             status_code=response.status_code,
             error=f"errcode {code}: {message}"[:ERROR_LIMIT],
+            errcode=code,
         )
-    return Result(ok=True, status_code=response.status_code)
+    return Result(ok=True, status_code=response.status_code, errcode=0)
 
 
 async def send_robot(
@@ -191,11 +195,6 @@ async def send_work_notice(
     except httpx.HTTPError as exc:
         return Result(ok=False, error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT])
     result = _errcode_result(response)
-    if not result.ok:
-        try:
-            code = int(response.json().get("errcode", -1))
-        except (ValueError, TypeError, AttributeError):
-            code = -1
-        if code in INVALID_TOKEN_CODES:
-            _TOKENS.pop((base_url, app_key), None)
+    if result.errcode in INVALID_TOKEN_CODES:
+        _TOKENS.pop((base_url, app_key), None)
     return result

@@ -44,7 +44,8 @@ class NotificationChannel(Entity, OrgScopedMixin, Base):
     `config` holds the public settings (robot: `webhook_url`; work notice: `agent_id`,
     `app_key`); `secret` (robot signing secret or app secret) must be readable to sign, so
     it is stored as is and never returned by the API. `send_times` is the robot's sliding
-    rate-limit window: the attempts of the last minute.
+    rate-limit window: the sends of the last minute and the slots reserved for deferred
+    deliveries; `muted_until` is set when DingTalk says the robot is throttled.
     """
 
     __tablename__ = "notification_channels"
@@ -65,6 +66,7 @@ class NotificationChannel(Entity, OrgScopedMixin, Base):
     send_times: Mapped[list[datetime]] = mapped_column(
         ARRAY(DateTime(timezone=True)), nullable=False, server_default=text("'{}'")
     )
+    muted_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ChannelDelivery(IdMixin, OrgScopedMixin, Base):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, select, update
@@ -101,29 +102,34 @@ async def update_open_delivery(
     return result.scalar_one_or_none() is not None
 
 
-async def reserve_send_slot(
-    session: AsyncSession, channel_id: uuid.UUID, now: datetime, *, limit: int, window: timedelta
-) -> datetime | None:
-    """Take one slot of the channel's sliding window; when it is full, when one frees up.
+@dataclass(frozen=True)
+class Pacing:
+    """A robot's rate-limit state: its sliding window of send times and its mute."""
 
-    Locks the channel row, so concurrent workers take slots one at a time. Call it in a short
-    transaction of its own and commit before sending: the slot counts whether or not the
-    send then succeeds (DingTalk counts requests).
-    """
-    times = await session.scalar(
-        select(NotificationChannel.send_times)
-        .where(NotificationChannel.id == channel_id)
-        .with_for_update()
-    )
-    if times is None:
-        return None
-    recent = sorted(at for at in times if at > now - window)
-    if len(recent) >= limit:
-        return recent[-limit] + window
+    send_times: list[datetime]
+    muted_until: datetime | None
+
+
+async def lock_pacing(session: AsyncSession, channel_id: uuid.UUID) -> Pacing | None:
+    """The channel's pacing, its row locked so concurrent workers take slots one at a time."""
+    row = (
+        await session.execute(
+            select(NotificationChannel.send_times, NotificationChannel.muted_until)
+            .where(NotificationChannel.id == channel_id)
+            .with_for_update()
+        )
+    ).one_or_none()
+    return Pacing(list(row.send_times), row.muted_until) if row is not None else None
+
+
+async def save_pacing(session: AsyncSession, channel_id: uuid.UUID, pacing: Pacing) -> None:
     await session.execute(
         update(NotificationChannel)
         .where(NotificationChannel.id == channel_id)
-        .values(send_times=[*recent, now], updated_at=NotificationChannel.updated_at)
+        .values(
+            send_times=pacing.send_times,
+            muted_until=pacing.muted_until,
+            updated_at=NotificationChannel.updated_at,
+        )
         .execution_options(synchronize_session=False)
     )
-    return None

@@ -15,10 +15,12 @@ does not swallow a different reminder.
 
 Robots allow 20 messages a minute and then mute the robot for 10 minutes, so every send takes
 a slot of a per-channel sliding window (`send_times`, under a row lock in a short transaction
-of its own). When the window is full the delivery is `deferred`: a new outbox job is written
-for the moment a slot frees up; nothing is dropped. Failures are logged on the delivery in a
-short separate transaction and retried by the worker with exponential backoff; after
-`MAX_ATTEMPTS` attempts the delivery is `failed`.
+of its own). When the window is full the delivery is `deferred` to the next free slot, which it
+reserves: N deferred deliveries wake at N spread-out moments, not all at once to fight over one
+slot. Should DingTalk still answer 130101 (another sender shares the robot), the robot is
+muted for 10 minutes and the delivery reserves a slot after that. Nothing is dropped.
+Failures are logged on the delivery in a short separate transaction and retried by the
+worker with exponential backoff; after `MAX_ATTEMPTS` attempts the delivery is `failed`.
 
 Secrets (robot signing secret, app secret) are write-only: never in a response or an audit
 event. A robot URL's `access_token` is masked in responses as well.
@@ -72,6 +74,9 @@ MAX_ATTEMPTS_LIMIT = 16
 """The job's registered `max_tries`."""
 ROBOT_LIMIT = 20
 ROBOT_WINDOW = timedelta(minutes=1)
+ROBOT_MUTE = timedelta(minutes=10)
+SLOT_TOLERANCE = timedelta(seconds=5)
+"""How late a deferred delivery may wake and still use the slot it reserved."""
 WORK_NOTICE_BATCH = 100
 MASK = "***"
 
@@ -473,6 +478,68 @@ async def _send_work_notice(
         )
 
 
+def next_robot_slot(
+    pacing: repository.Pacing, now: datetime, *, reserved: datetime | None = None
+) -> tuple[list[datetime], datetime]:
+    """A robot's send slot: (the new window, when to send; `now` means at once).
+
+    A deferred delivery sends in the slot it `reserved` when that has come (give or take
+    SLOT_TOLERANCE) and the robot is not muted; otherwise it gives the slot back and takes
+    the next one: after every slot reserved before it, after the mute, and at the earliest
+    moment that keeps at most ROBOT_LIMIT sends in any ROBOT_WINDOW.
+    """
+    window = sorted(at for at in pacing.send_times if at > now - ROBOT_WINDOW)
+    muted_until = pacing.muted_until if pacing.muted_until and pacing.muted_until > now else None
+    if reserved is not None and reserved in window:
+        window.remove(reserved)
+        if muted_until is None and abs(now - reserved) <= SLOT_TOLERANCE:
+            return sorted([*window, now]), now
+    slot = max([now, *window[-1:], *([muted_until] if muted_until else [])])
+    if len(window) >= ROBOT_LIMIT:
+        slot = max(slot, window[-ROBOT_LIMIT] + ROBOT_WINDOW)
+    return [*window, slot], slot
+
+
+async def _robot_slot(
+    sessionmaker: SessionMaker,
+    org_id: uuid.UUID,
+    channel_id: uuid.UUID,
+    now: datetime,
+    *,
+    reserved: datetime | None = None,
+    mute: bool = False,
+) -> datetime:
+    """Take a slot in a short transaction of its own, committed before sending: a slot
+    counts whether or not the send then succeeds (DingTalk counts requests)."""
+    async with unit_of_work(sessionmaker) as side:
+        await set_tenant(side, org_id)
+        pacing = await repository.lock_pacing(side, channel_id)
+        if pacing is None:
+            return now
+        if mute:
+            muted_until = max(now + ROBOT_MUTE, pacing.muted_until or now)
+            pacing = repository.Pacing(pacing.send_times, muted_until)
+        times, slot = next_robot_slot(pacing, now, reserved=reserved)
+        await repository.save_pacing(side, channel_id, repository.Pacing(times, pacing.muted_until))
+    return slot
+
+
+async def _defer(
+    session: AsyncSession,
+    delivery: ChannelDelivery,
+    org_id: uuid.UUID,
+    slot: datetime,
+    **log: Any,
+) -> None:
+    """Park the delivery until its reserved slot, with a new outbox job for that moment."""
+    await repository.update_open_delivery(
+        session, delivery.id, status="deferred", next_attempt_at=slot, **log
+    )
+    outbox.enqueue(
+        session, DELIVER_JOB, {"delivery_id": str(delivery.id)}, org_id=org_id, not_before=slot
+    )
+
+
 async def deliver(
     session: AsyncSession,
     sessionmaker: SessionMaker,
@@ -485,8 +552,8 @@ async def deliver(
 ) -> None:
     """One delivery attempt (the `channels.deliver` job); raises to be retried.
 
-    A pending or deferred delivery is sent unless its robot's window is full (then it is
-    deferred to when a slot frees, by a new outbox job). A failed attempt is recorded in a
+    A pending or deferred delivery is sent unless its robot has no slot now (then it is
+    deferred to the slot it reserved, by a new outbox job). A failed attempt is recorded in a
     short transaction of its own before raising, since the raise rolls the job back.
     """
     delivery = await repository.delivery_by_id(session, org_id, delivery_id)
@@ -503,24 +570,24 @@ async def deliver(
         )
         return
     if channel.kind == ChannelKind.DINGTALK_ROBOT:
-        async with unit_of_work(sessionmaker) as side:
-            await set_tenant(side, org_id)
-            ready_at = await repository.reserve_send_slot(
-                side, channel.id, now, limit=ROBOT_LIMIT, window=ROBOT_WINDOW
-            )
-        if ready_at is not None:
-            await repository.update_open_delivery(
-                session, delivery.id, status="deferred", next_attempt_at=ready_at
-            )
-            outbox.enqueue(
-                session,
-                DELIVER_JOB,
-                {"delivery_id": str(delivery.id)},
-                org_id=org_id,
-                not_before=ready_at,
-            )
+        reserved = delivery.next_attempt_at if delivery.status == "deferred" else None
+        slot = await _robot_slot(sessionmaker, org_id, channel.id, now, reserved=reserved)
+        if slot > now:
+            await _defer(session, delivery, org_id, slot)
             return
         result = await _send_robot(channel, delivery.content, config, now)
+        if result.errcode == dingtalk.ROBOT_THROTTLED:
+            slot = await _robot_slot(sessionmaker, org_id, channel.id, now, mute=True)
+            await _defer(
+                session,
+                delivery,
+                org_id,
+                slot,
+                attempts=number,
+                last_error=result.error,
+                last_attempt_at=now,
+            )
+            return
     else:
         result = await _send_work_notice(channel, delivery, config)
     if result.ok:

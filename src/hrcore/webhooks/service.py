@@ -22,7 +22,7 @@ import secrets
 import socket
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -332,12 +332,16 @@ async def publish_many(
     *,
     org_id: uuid.UUID,
     event_type: EventType | str,
-    events: Sequence[tuple[dict[str, Any], uuid.UUID]],
+    events: Iterable[tuple[dict[str, Any], uuid.UUID]],
 ) -> int:
-    """`publish` for a batch of (payload, event id) of one type: a fixed number of queries."""
+    """`publish` for a batch of (payload, event id) of one type: a fixed number of queries.
+
+    `events` is consumed only when someone subscribes: pass a generator to skip building
+    payloads nobody will receive.
+    """
     kind = EventType(event_type)
     subscription_ids = await repository.active_subscription_ids(session, org_id, kind.value)
-    if not subscription_ids or not events:
+    if not subscription_ids:
         return 0
     rows = [
         {

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, select, update
+from sqlalchemy import ARRAY, Result, Row, Select, Table, Text, bindparam, func, select, update
+from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import insert_new
@@ -62,19 +63,39 @@ def tasks_query(
     return statement
 
 
+DUE_COLUMNS = (
+    Task.id,
+    Task.subject_type,
+    Task.subject_id,
+    Task.kind,
+    Task.title,
+    Task.assignee_employee_id,
+    Task.due_at,
+    Task.status,
+    Task.on_time,
+    Task.schedule,
+    Task.handled_until,
+)
+
+
 async def due_for_action(
     session: AsyncSession, org_id: uuid.UUID, now: datetime, limit: int
-) -> list[Task]:
+) -> list[Row[Any]]:
     """Open tasks whose next action is due, oldest first, locked; rows another sweep holds
-    are skipped. Served by the partial index `ix_tasks_next_action`."""
+    are skipped. Served by the partial index `ix_tasks_next_action`.
+
+    Plain rows (`DUE_COLUMNS` and `policy` as its JSON text), not entities: the sweep reads
+    thousands and most share a policy, which the caller then parses once.
+    """
     statement = (
-        select(Task)
+        select(*DUE_COLUMNS, cast_(Task.policy, Text).label("policy"))
         .where(Task.org_id == org_id, Task.status == "open", Task.next_action_at <= now)
         .order_by(Task.next_action_at)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(of=Task, skip_locked=True)
     )
-    return list((await session.scalars(statement)).all())
+    result: Result[Any] = await session.execute(statement)
+    return list(result.all())
 
 
 async def record_actions(
@@ -110,20 +131,34 @@ async def policy_defaults(session: AsyncSession, org_id: uuid.UUID) -> TaskPolic
 
 
 async def mark_swept(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Record the sweep's progress on many tasks in one executemany UPDATE.
+    """Record the sweep's progress on many tasks in one UPDATE over arrays.
 
     Rows carry `task_id`, `handled_until` and `next_action_at`; the sweep holds their locks.
+    One statement whatever the batch size (an executemany is a round of work per row).
     """
     if not rows:
         return
     tasks = cast(Table, Task.__table__)
+    progress = select(
+        func.unnest(bindparam("ids", type_=ARRAY(tasks.c.id.type))).label("task_id"),
+        func.unnest(bindparam("handled", type_=ARRAY(tasks.c.handled_until.type))).label(
+            "handled_until"
+        ),
+        func.unnest(bindparam("next", type_=ARRAY(tasks.c.next_action_at.type))).label(
+            "next_action_at"
+        ),
+    ).subquery("progress")
     await session.execute(
         update(tasks)
-        .where(tasks.c.id == bindparam("task_id"))
+        .where(tasks.c.id == progress.c.task_id)
         .values(
-            handled_until=bindparam("handled_until"),
-            next_action_at=bindparam("next_action_at"),
+            handled_until=progress.c.handled_until,
+            next_action_at=progress.c.next_action_at,
             version=tasks.c.version + 1,
         ),
-        list(rows),
+        {
+            "ids": [row["task_id"] for row in rows],
+            "handled": [row["handled_until"] for row in rows],
+            "next": [row["next_action_at"] for row in rows],
+        },
     )

@@ -32,6 +32,7 @@ due time of a date-only task).
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -40,13 +41,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
+from hrcore.core.db import SessionMaker, commit_without_flush_wait, set_tenant, unit_of_work
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import service as identity
@@ -71,7 +73,7 @@ logger = logging.getLogger("hrcore.workflow")
 
 DEFAULT_REMINDER = ReminderPolicy(before_due_days=[3], repeat_every_days=2)
 DEFAULT_ESCALATION = EscalationPolicy(manager_after_days=3, hr_after_days=7)
-SWEEP_BATCH_SIZE = 500
+SWEEP_BATCH_SIZE = 1000
 
 REMIND = "reminder"
 ESCALATE_MANAGER = "escalate_manager"
@@ -547,6 +549,8 @@ async def sweep(
     runs one indexed query per organization with `app.org_id` set (RLS hides other tenants'
     tasks from the app role). Each batch is its own transaction: rows are locked with
     `SKIP LOCKED`, so sweeps on several workers share the work instead of repeating it.
+    Batches commit without waiting for the disk: a batch lost in a database crash is swept
+    again (every action has its unique key), and nothing it queued was sent.
     """
     now = clock.now()
     async with sessionmaker() as session:
@@ -557,6 +561,7 @@ async def sweep(
             while True:
                 async with unit_of_work(sessionmaker) as session:
                     await set_tenant(session, org_id)
+                    await commit_without_flush_wait(session)
                     count = await sweep_organization(session, org_id, now, batch_size)
                 handled += count
                 if count < batch_size:
@@ -566,9 +571,38 @@ async def sweep(
     return handled
 
 
+@dataclass(frozen=True, slots=True)
+class DueTask:
+    """What the sweep needs of a task: its columns and its parsed policy."""
+
+    id: uuid.UUID
+    subject_type: str
+    subject_id: uuid.UUID
+    kind: str
+    title: str
+    assignee_employee_id: uuid.UUID
+    due_at: datetime
+    status: str
+    on_time: bool | None
+    schedule: int
+    handled_until: datetime | None
+    policy: TaskPolicy
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> DueTask:
+        return cls(**{**row._asdict(), "policy": _parsed_policy(row.policy)})
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_policy(text: str) -> TaskPolicy:
+    """Policies are shared by many tasks (organization defaults, a template's stage): parse
+    each distinct one once. Callers never mutate the result."""
+    return TaskPolicy.model_validate_json(text)
+
+
 @dataclass(frozen=True)
 class _Action:
-    task: Task
+    task: DueTask
     window: Window
     user_ids: list[uuid.UUID]
 
@@ -581,13 +615,15 @@ async def sweep_organization(
     session: AsyncSession, org_id: uuid.UUID, now: datetime, limit: int
 ) -> int:
     """One batch of one organization's due tasks, in the caller's (tenant-scoped) transaction."""
-    tasks = await repository.due_for_action(session, org_id, now, limit)
+    tasks = [
+        DueTask.of(row) for row in await repository.due_for_action(session, org_id, now, limit)
+    ]
     if not tasks:
         return 0
     planned = [
         (task, window)
         for task in tasks
-        for window in due_windows(_policy(task), task.due_at, after=task.handled_until, now=now)
+        for window in due_windows(task.policy, task.due_at, after=task.handled_until, now=now)
     ]
     actions = await _recipients(session, org_id, planned)
     if actions:
@@ -605,7 +641,7 @@ async def sweep_organization(
         ]
         new = await repository.record_actions(session, rows)
         zone = ZoneInfo(await identity.org_timezone(session, org_id))
-        overdue: list[Task] = []
+        overdue: list[Task | DueTask] = []
         messages: list[notifications.Message] = []
         for action in actions:
             task, window = action.task, action.window
@@ -633,7 +669,7 @@ async def sweep_organization(
             {
                 "task_id": task.id,
                 "handled_until": now,
-                "next_action_at": next_action_at(_policy(task), task.due_at, after=now),
+                "next_action_at": next_action_at(task.policy, task.due_at, after=now),
             }
             for task in tasks
         ],
@@ -641,7 +677,7 @@ async def sweep_organization(
     return len(tasks)
 
 
-def _event(task: Task) -> dict[str, Any]:
+def _event(task: Task | DueTask) -> dict[str, Any]:
     return {
         "task_id": str(task.id),
         "kind": task.kind,
@@ -658,7 +694,7 @@ async def _publish_many(
     session: AsyncSession,
     org_id: uuid.UUID,
     event: webhooks.EventType,
-    tasks: Sequence[Task],
+    tasks: Sequence[Task | DueTask],
     occurrence: str,
 ) -> None:
     """Tell webhook subscribers; event ids are derived, so a repeat is delivered once.
@@ -672,7 +708,7 @@ async def _publish_many(
         session,
         org_id=org_id,
         event_type=event,
-        events=[
+        events=(
             (
                 _event(task),
                 uuid.uuid5(
@@ -680,12 +716,12 @@ async def _publish_many(
                 ),
             )
             for task in tasks
-        ],
+        ),
     )
 
 
 async def _recipients(
-    session: AsyncSession, org_id: uuid.UUID, planned: Sequence[tuple[Task, Window]]
+    session: AsyncSession, org_id: uuid.UUID, planned: Sequence[tuple[DueTask, Window]]
 ) -> list[_Action]:
     """Who hears of each action, in a fixed number of queries for the whole batch."""
     if not planned:
@@ -710,7 +746,7 @@ async def _recipients(
     return actions
 
 
-def _message(task: Task, window: Window, zone: ZoneInfo, now: datetime) -> dict[str, str]:
+def _message(task: DueTask, window: Window, zone: ZoneInfo, now: datetime) -> dict[str, str]:
     due = task.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     days = max((now - task.due_at) // timedelta(days=1), 0)
     if window.kind == REMIND and not window.overdue:
