@@ -1,175 +1,25 @@
-"""A local DingTalk on 127.0.0.1: robots that check signatures and the per-minute limit,
-and the open API (gettoken, asyncsend_v2) that checks access tokens."""
+"""Channels tests talk to the local DingTalk of `tests.fake_dingtalk`."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import hashlib
-import hmac
-import socket
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from httpx import AsyncClient
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
-from hrcore.channels import dingtalk
 from hrcore.core.runtime import Runtime
 from hrcore.settings import Settings
 from tests.conftest import client_for
+from tests.fake_dingtalk import FakeDingTalk, fake_dingtalk
+
+__all__ = ["FakeDingTalk", "fake_dingtalk"]
 
 
 @pytest.fixture
 async def api(app: FastAPI) -> AsyncIterator[AsyncClient]:
     async with client_for(app) as http:
         yield http
-
-
-@dataclass
-class RobotMessage:
-    token: str
-    timestamp: int
-    content: str
-    signature_ok: bool
-
-
-@dataclass
-class WorkNotice:
-    agent_id: int
-    user_ids: list[str]
-    content: str
-
-
-@dataclass
-class FakeDingTalk:
-    """Plays DingTalk. `robots` maps a robot's access_token to its signing secret."""
-
-    port: int
-    robots: dict[str, str] = field(default_factory=dict)
-    apps: dict[str, str] = field(default_factory=dict)
-    robot_failures: list[str] = field(default_factory=list)
-    """Failures to answer next, in order: "500", "throttled" (130101) or "errcode"."""
-    notice_failures: list[str] = field(default_factory=list)
-    messages: list[RobotMessage] = field(default_factory=list)
-    robot_requests: int = 0
-    rate_violations: int = 0
-    tokens_issued: list[str] = field(default_factory=list)
-    notices: list[WorkNotice] = field(default_factory=list)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def robot_url(self, token: str) -> str:
-        return f"{self.base}/robot/send?access_token={token}"
-
-    async def robot(self, request: Request) -> JSONResponse:
-        self.robot_requests += 1
-        token = request.query_params.get("access_token", "")
-        secret = self.robots.get(token)
-        if secret is None:
-            return JSONResponse({"errcode": 300001, "errmsg": "token is not exist"})
-        timestamp = int(request.query_params.get("timestamp", "0"))
-        digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256)
-        expected = base64.b64encode(digest.digest()).decode()
-        fresh = abs(timestamp - time.time() * 1000) < 3600 * 1000
-        signature_ok = fresh and request.query_params.get("sign") == expected
-        if not signature_ok:
-            return JSONResponse({"errcode": 310000, "errmsg": "sign not match"})
-        if self.robot_failures:
-            failure = self.robot_failures.pop(0)
-            if failure == "500":
-                return JSONResponse({"error": "boom"}, status_code=500)
-            if failure == "throttled":
-                return JSONResponse({"errcode": 130101, "errmsg": "send too fast"})
-            return JSONResponse({"errcode": 400013, "errmsg": "group is busy"})
-        in_window = [
-            m for m in self.messages if m.token == token and timestamp - 60_000 < m.timestamp
-        ]
-        if len(in_window) >= 20:
-            self.rate_violations += 1
-            return JSONResponse({"errcode": 130101, "errmsg": "send too fast"})
-        body: dict[str, Any] = await request.json()
-        self.messages.append(
-            RobotMessage(
-                token=token,
-                timestamp=timestamp,
-                content=str(body["text"]["content"]),
-                signature_ok=signature_ok,
-            )
-        )
-        return JSONResponse({"errcode": 0, "errmsg": "ok"})
-
-    async def gettoken(self, request: Request) -> JSONResponse:
-        key = request.query_params.get("appkey", "")
-        if self.apps.get(key) != request.query_params.get("appsecret"):
-            return JSONResponse({"errcode": 40089, "errmsg": "invalid appkey or appsecret"})
-        token = f"token-{key}-{len(self.tokens_issued)}"
-        self.tokens_issued.append(token)
-        return JSONResponse(
-            {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200}
-        )
-
-    async def asyncsend(self, request: Request) -> JSONResponse:
-        if request.query_params.get("access_token") not in self.tokens_issued:
-            return JSONResponse({"errcode": 40014, "errmsg": "invalid access_token"})
-        if self.notice_failures:
-            self.notice_failures.pop(0)
-            return JSONResponse({"errcode": 88, "errmsg": "busy"})
-        body: dict[str, Any] = await request.json()
-        self.notices.append(
-            WorkNotice(
-                agent_id=int(body["agent_id"]),
-                user_ids=str(body["userid_list"]).split(","),
-                content=str(body["msg"]["text"]["content"]),
-            )
-        )
-        return JSONResponse({"errcode": 0, "errmsg": "ok", "task_id": len(self.notices)})
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
-    target = FakeDingTalk(port=_free_port())
-    app = Starlette(
-        routes=[
-            Route("/robot/send", target.robot, methods=["POST"]),
-            Route("/gettoken", target.gettoken, methods=["GET"]),
-            Route(
-                "/topapi/message/corpconversation/asyncsend_v2",
-                target.asyncsend,
-                methods=["POST"],
-            ),
-        ]
-    )
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=target.port, log_level="warning", lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    dingtalk.clear_token_cache()
-    yield target
-    dingtalk.clear_token_cache()
-    server.should_exit = True
-    await task
 
 
 Configure = Callable[..., Settings]

@@ -260,7 +260,7 @@ async def test_user_without_details_is_skipped_and_named(
     assert await _count(owner_engine, "SELECT count(*) FROM employees") == 0
     event = (await _events(api, hr))[0]
     assert event["status"] == "applied"
-    assert "needs a directory fetch" in event["error"]
+    assert event["error"] == "user u9: no details in the event and no directory app configured"
 
 
 async def test_replayed_event_changes_nothing(

@@ -1,11 +1,15 @@
-"""DingTalk over HTTP: group-robot signing and sending, and work notifications.
+"""DingTalk over HTTP: group-robot signing and sending, work notifications, directory reads.
+
+A client without database access, shared by channels (sending) and integrations (reading
+the address book behind inbound events).
 
 Robot: `POST {webhook_url}&timestamp=…&sign=…` where `sign` is
 Base64(HmacSHA256(secret, "{timestamp}\\n{secret}")), URL-encoded; DingTalk refuses a
 timestamp more than an hour off. Work notifications: an access token from
 `GET {base}/gettoken?appkey=&appsecret=` (valid `expires_in` seconds, 7200), then
-`POST {base}/topapi/message/corpconversation/asyncsend_v2?access_token=`. Both answer HTTP
-200 with `errcode`; anything but `errcode == 0` is a failure.
+`POST {base}/topapi/message/corpconversation/asyncsend_v2?access_token=`; the directory is
+`topapi/v2/user/get` and `topapi/v2/department/get`. All answer HTTP 200 with `errcode`;
+anything but `errcode == 0` is a failure.
 
 Access tokens are cached **in process memory** per (base URL, app key) until a safety margin
 before they expire: jobs have no Redis handle, tokens are cheap to fetch, and DingTalk hands
@@ -165,6 +169,36 @@ async def access_token(
         return token
 
 
+async def _open_api(
+    client: httpx.AsyncClient,
+    base_url: str,
+    path: str,
+    body: dict[str, Any],
+    *,
+    app_key: str,
+    app_secret: str,
+) -> tuple[Result, dict[str, Any]]:
+    """POST `body` to an open-API `path` with the app's access token: (result, answer)."""
+    try:
+        token = await access_token(client, base_url, app_key, app_secret)
+    except DingTalkError as exc:
+        return Result(ok=False, error=str(exc)), {}
+    try:
+        response = await client.post(
+            f"{base_url}{path}",
+            params={"access_token": token},
+            json=body,
+            headers={"User-Agent": USER_AGENT},
+        )
+    except httpx.HTTPError as exc:
+        return Result(ok=False, error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT]), {}
+    result = _errcode_result(response)
+    if result.errcode in INVALID_TOKEN_CODES:
+        _TOKENS.pop((base_url, app_key), None)
+    document = response.json() if result.errcode is not None else {}
+    return result, document if isinstance(document, dict) else {}
+
+
 async def send_work_notice(
     client: httpx.AsyncClient,
     base_url: str,
@@ -176,25 +210,62 @@ async def send_work_notice(
     content: str,
 ) -> Result:
     """One asyncsend_v2 to up to 100 DingTalk user ids (the API's limit per call)."""
-    try:
-        token = await access_token(client, base_url, app_key, app_secret)
-    except DingTalkError as exc:
-        return Result(ok=False, error=str(exc))
     body = {
         "agent_id": agent_id,
         "userid_list": ",".join(user_ids),
         "msg": text_message(content),
     }
-    try:
-        response = await client.post(
-            f"{base_url}/topapi/message/corpconversation/asyncsend_v2",
-            params={"access_token": token},
-            json=body,
-            headers={"User-Agent": USER_AGENT},
-        )
-    except httpx.HTTPError as exc:
-        return Result(ok=False, error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT])
-    result = _errcode_result(response)
-    if result.errcode in INVALID_TOKEN_CODES:
-        _TOKENS.pop((base_url, app_key), None)
+    result, _ = await _open_api(
+        client,
+        base_url,
+        "/topapi/message/corpconversation/asyncsend_v2",
+        body,
+        app_key=app_key,
+        app_secret=app_secret,
+    )
     return result
+
+
+# --- directory ----------------------------------------------------------------------------
+
+USER_NOT_FOUND = 60121
+DEPARTMENT_NOT_FOUND = 60003
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Reads DingTalk's address book with an app that has the contact permissions.
+
+    `user` answers `topapi/v2/user/get`'s result (`userid`, `name`, `job_number`,
+    `dept_id_list`, `hired_date`…) and `department` `topapi/v2/department/get`'s (`dept_id`,
+    `name`, `parent_id`); None when DingTalk says there is no such user or department.
+    Anything else that fails raises DingTalkError, so the caller can retry later.
+    """
+
+    client: httpx.AsyncClient
+    base_url: str
+    app_key: str
+    app_secret: str
+
+    async def user(self, user_id: str) -> dict[str, Any] | None:
+        return await self._get("/topapi/v2/user/get", {"userid": user_id}, USER_NOT_FOUND)
+
+    async def department(self, dept_id: str) -> dict[str, Any] | None:
+        body: dict[str, Any] = {"dept_id": int(dept_id) if dept_id.isdigit() else dept_id}
+        return await self._get("/topapi/v2/department/get", body, DEPARTMENT_NOT_FOUND)
+
+    async def _get(self, path: str, body: dict[str, Any], not_found: int) -> dict[str, Any] | None:
+        result, document = await _open_api(
+            self.client,
+            self.base_url,
+            path,
+            {**body, "language": "zh_CN"},
+            app_key=self.app_key,
+            app_secret=self.app_secret,
+        )
+        if result.errcode == not_found:
+            return None
+        answer = document.get("result")
+        if not result.ok or not isinstance(answer, dict):
+            raise DingTalkError(f"{path}: {result.error or 'no result in the answer'}")
+        return answer

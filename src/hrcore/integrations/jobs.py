@@ -17,4 +17,5 @@ async def apply_dingtalk_event(context: JobContext) -> None:
         context.org_id,
         uuid.UUID(str(context.payload["event_id"])),
         clock=context.clock,
+        config=service.config_from(context.settings),
     )

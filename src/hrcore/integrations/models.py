@@ -34,7 +34,9 @@ class DingTalkIntegration(Entity, OrgScopedMixin, Base):
 
     `token` and `aes_key` verify and decrypt callbacks, so they are stored readable; they are
     write-only through the API. `receiver_id` is the corp id / app key DingTalk puts at the
-    end of every encrypted message.
+    end of every encrypted message. `app_key` / `app_secret` (optional, the secret write-only)
+    are an app with contact permissions: directory events carry only ids, and the worker
+    reads the people and departments behind them with it.
     """
 
     __tablename__ = "dingtalk_integrations"
@@ -43,6 +45,8 @@ class DingTalkIntegration(Entity, OrgScopedMixin, Base):
     receiver_id: Mapped[str] = mapped_column(String(128), nullable=False)
     token: Mapped[str] = mapped_column(String(128), nullable=False)
     aes_key: Mapped[str] = mapped_column(String(43), nullable=False)
+    app_key: Mapped[str | None] = mapped_column(String(128))
+    app_secret: Mapped[str | None] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
 

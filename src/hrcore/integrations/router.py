@@ -36,6 +36,8 @@ def _out(integration: DingTalkIntegration, path: str) -> DingTalkIntegrationOut:
         callback_path=path,
         token_set=bool(integration.token),
         aes_key_set=bool(integration.aes_key),
+        app_key=integration.app_key,
+        app_secret_set=bool(integration.app_secret),
         created_at=integration.created_at,
         updated_at=integration.updated_at,
         version=integration.version,

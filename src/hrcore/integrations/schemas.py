@@ -33,6 +33,19 @@ class DingTalkIntegrationIn(BaseModel):
         max_length=43,
         description="The 43-character EncodingAESKey.",
     )
+    app_key: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="AppKey of an app with contact (address book) read permission: the worker "
+        "reads the people and departments behind directory events with it. Kept when omitted.",
+    )
+    app_secret: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=256,
+        description="The app's AppSecret (write-only). Kept when omitted.",
+    )
     active: bool = True
 
     @field_validator("aes_key")
@@ -53,6 +66,8 @@ class DingTalkIntegrationOut(BaseModel):
     )
     token_set: bool
     aes_key_set: bool
+    app_key: str | None
+    app_secret_set: bool
     created_at: datetime
     updated_at: datetime
     version: int

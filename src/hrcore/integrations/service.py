@@ -7,11 +7,14 @@ encrypted payload (see `dingtalk_crypto`), stores the event (one row per org and
 so a replay or retry changes nothing) with an outbox job in the same transaction, and answers
 the encrypted `success` at once; the job applies it through the people and org services.
 
-DingTalk's directory events carry only ids (`UserId`, `DeptId`). Until hrcore calls the
-DingTalk directory API, details are taken from the event itself when present — extension
-fields `hrcore_users` (`[{userid, name, job_number, dept_id_list, hired_date?}]`) and
-`hrcore_depts` (`[{dept_id, name, parent_id}]`); ids without details are skipped and named
-in the event's `error` note ("needs a directory fetch").
+DingTalk's directory events carry only ids (`UserId`, `DeptId`). The job reads the people
+and departments behind them from DingTalk's directory API with the integration's app
+(`app_key` / `app_secret`, an app with contact permissions). A sender that already has the
+details may put them in the event — extension fields `hrcore_users` (`[{userid, name,
+job_number, dept_id_list, hired_date?}]`) and `hrcore_depts` (`[{dept_id, name,
+parent_id}]`) — and they are used without a call. An id DingTalk does not know, or any id
+when no app is configured, is skipped and named in the event's `error` note. A directory that
+cannot be reached fails the job, which the worker retries with backoff.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.channels import dingtalk
 from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal, require_hr_admin, require_user
 from hrcore.core.clock import Clock
@@ -65,10 +70,16 @@ UNVERIFIABLE = "The DingTalk callback could not be verified"
 @dataclass(frozen=True)
 class CallbackConfig:
     replay_window_seconds: int = 300
+    api_base: str = "https://oapi.dingtalk.com"
+    timeout_seconds: float = 10.0
 
 
 def config_from(settings: Settings) -> CallbackConfig:
-    return CallbackConfig(replay_window_seconds=settings.dingtalk_callback_replay_window_seconds)
+    return CallbackConfig(
+        replay_window_seconds=settings.dingtalk_callback_replay_window_seconds,
+        api_base=settings.dingtalk_api_base.rstrip("/"),
+        timeout_seconds=settings.webhook_timeout_seconds,
+    )
 
 
 # --- configuration (HR admin) -------------------------------------------------------------
@@ -96,7 +107,11 @@ async def get_dingtalk(
 
 def _snapshot(integration: DingTalkIntegration) -> dict[str, Any]:
     """Audited fields: never the secrets themselves."""
-    return {"receiver_id": integration.receiver_id, "active": integration.active}
+    return {
+        "receiver_id": integration.receiver_id,
+        "app_key": integration.app_key,
+        "active": integration.active,
+    }
 
 
 async def put_dingtalk(
@@ -117,6 +132,8 @@ async def put_dingtalk(
             receiver_id=body.receiver_id,
             token=body.token or "",
             aes_key=body.aes_key or "",
+            app_key=body.app_key,
+            app_secret=body.app_secret,
             active=body.active,
         )
         session.add(integration)
@@ -130,6 +147,10 @@ async def put_dingtalk(
             integration.token = body.token
         if body.aes_key is not None:
             integration.aes_key = body.aes_key
+        if body.app_key is not None:
+            integration.app_key = body.app_key
+        if body.app_secret is not None:
+            integration.app_secret = body.app_secret
         await session.flush()
         await session.refresh(integration)  # `updated_at` is set by the database
         action = "dingtalk_integration.updated"
@@ -137,6 +158,7 @@ async def put_dingtalk(
         **_snapshot(integration),
         "token_changed": body.token is not None,
         "aes_key_changed": body.aes_key is not None,
+        "app_secret_changed": body.app_secret is not None,
     }
     audit.record(
         session,
@@ -264,7 +286,19 @@ async def _store(
 
 # --- applying events (the worker) ---------------------------------------------------------
 
-Handler = Callable[[AsyncSession, uuid.UUID, str, dict[str, Any], date], Awaitable[list[str]]]
+
+@dataclass(frozen=True)
+class EventContext:
+    """What a handler works with: the event and where to look its ids up."""
+
+    org_id: uuid.UUID
+    event_type: str
+    payload: dict[str, Any]
+    on: date
+    directory: dingtalk.Directory | None
+
+
+Handler = Callable[[AsyncSession, EventContext], Awaitable[list[str]]]
 
 
 def _strings(value: Any) -> list[str]:
@@ -295,21 +329,52 @@ def _date_of(value: Any, timezone: str) -> date | None:
         return None
 
 
-async def _apply_users(
-    session: AsyncSession, org_id: uuid.UUID, event_type: str, payload: dict[str, Any], on: date
-) -> list[str]:
-    notes: list[str] = []
-    details = _details(payload, "hrcore_users", "userid")
+async def _details_of(
+    ids: list[str],
+    given: dict[str, dict[str, Any]],
+    fetch: Callable[[str], Awaitable[dict[str, Any] | None]] | None,
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Details of each id, from the event or the directory; and the ids nobody knows."""
+    found = {key: row for key, row in given.items() if key in ids}
+    missing = []
+    for key in ids:
+        if key in found:
+            continue
+        row = await fetch(key) if fetch is not None else None
+        if row is None:
+            missing.append(key)
+        else:
+            found[key] = row
+    return found, missing
+
+
+def _unknown(kind: str, key: str, directory: dingtalk.Directory | None) -> str:
+    if directory is None:
+        return f"{kind} {key}: no details in the event and no directory app configured"
+    return f"{kind} {key}: not in the DingTalk directory"
+
+
+async def _apply_users(session: AsyncSession, event: EventContext) -> list[str]:
+    org_id, directory = event.org_id, event.directory
+    user_ids = _strings(event.payload.get("UserId"))
+    details, missing = await _details_of(
+        user_ids,
+        _details(event.payload, "hrcore_users", "userid"),
+        directory.user if directory else None,
+    )
+    notes = [_unknown("user", user_id, directory) for user_id in missing]
     dept_ids = {
         dept_id for row in details.values() for dept_id in _strings(row.get("dept_id_list"))
     }
     departments = await org.department_ids_for_dingtalk(session, org_id, sorted(dept_ids))
     timezone = await identity.org_timezone(session, org_id)
-    for user_id in _strings(payload.get("UserId")):
+    for user_id in user_ids:
         row = details.get(user_id)
-        name = str(row.get("name") or "").strip()[:200] if row else ""
-        if row is None or not name:
-            notes.append(f"user {user_id}: no details in the event; needs a directory fetch")
+        if row is None:
+            continue
+        name = str(row.get("name") or "").strip()[:200]
+        if not name:
+            notes.append(f"user {user_id}: the directory gives no name (not synced)")
             continue
         mapped = [departments[d] for d in _strings(row.get("dept_id_list")) if d in departments]
         number = str(row.get("job_number") or "").strip()[:32] or None
@@ -323,19 +388,21 @@ async def _apply_users(
         try:
             async with session.begin_nested():
                 await people.apply_directory_user(
-                    session, org_id, user, on=on, rehire=event_type == "user_add_org"
+                    session,
+                    org_id,
+                    user,
+                    on=event.on,
+                    rehire=event.event_type == "user_add_org",
                 )
         except Unprocessable as exc:
             notes.append(f"user {user_id}: {exc.detail or exc.title} (not synced)")
     return notes
 
 
-async def _leave(
-    session: AsyncSession, org_id: uuid.UUID, event_type: str, payload: dict[str, Any], on: date
-) -> list[str]:
+async def _leave(session: AsyncSession, event: EventContext) -> list[str]:
     notes = []
-    for user_id in _strings(payload.get("UserId")):
-        if not await people.mark_left(session, org_id, user_id[:64], on=on):
+    for user_id in _strings(event.payload.get("UserId")):
+        if not await people.mark_left(session, event.org_id, user_id[:64], on=event.on):
             notes.append(f"user {user_id}: no linked employee, or already exited")
     return notes
 
@@ -359,21 +426,25 @@ def _parents_first(ids: list[str], details: dict[str, dict[str, Any]]) -> list[s
     return ordered
 
 
-async def _apply_departments(
-    session: AsyncSession, org_id: uuid.UUID, event_type: str, payload: dict[str, Any], on: date
-) -> list[str]:
-    notes: list[str] = []
-    details = _details(payload, "hrcore_depts", "dept_id")
-    for dept_id in _parents_first(_strings(payload.get("DeptId")), details):
-        row = details.get(dept_id)
-        name = str(row.get("name") or "").strip()[:200] if row else ""
-        if row is None or not name:
-            notes.append(f"department {dept_id}: no details in the event; needs a directory fetch")
+async def _apply_departments(session: AsyncSession, event: EventContext) -> list[str]:
+    directory = event.directory
+    dept_ids = _strings(event.payload.get("DeptId"))
+    details, missing = await _details_of(
+        dept_ids,
+        _details(event.payload, "hrcore_depts", "dept_id"),
+        directory.department if directory else None,
+    )
+    notes = [_unknown("department", dept_id, directory) for dept_id in missing]
+    for dept_id in _parents_first([d for d in dept_ids if d in details], details):
+        row = details[dept_id]
+        name = str(row.get("name") or "").strip()[:200]
+        if not name:
+            notes.append(f"department {dept_id}: the directory gives no name (not synced)")
             continue
         parent = row.get("parent_id")
         await org.apply_directory_department(
             session,
-            org_id,
+            event.org_id,
             dingtalk_dept_id=dept_id[:64],
             name=name,
             parent_dingtalk_dept_id=str(parent)[:64] if parent is not None else None,
@@ -381,12 +452,10 @@ async def _apply_departments(
     return notes
 
 
-async def _remove_departments(
-    session: AsyncSession, org_id: uuid.UUID, event_type: str, payload: dict[str, Any], on: date
-) -> list[str]:
+async def _remove_departments(session: AsyncSession, event: EventContext) -> list[str]:
     notes = []
-    for dept_id in _strings(payload.get("DeptId")):
-        if not await org.remove_directory_department(session, org_id, dept_id[:64]):
+    for dept_id in _strings(event.payload.get("DeptId")):
+        if not await org.remove_directory_department(session, event.org_id, dept_id[:64]):
             notes.append(f"department {dept_id}: not synced, or already removed")
     return notes
 
@@ -401,14 +470,45 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+async def _run(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    event: DingTalkEvent,
+    handler: Handler,
+    on: date,
+    config: CallbackConfig,
+) -> tuple[list[str], str | None]:
+    """(notes, refusal): the handler's notes, or why the event was refused, all undone."""
+    integration = await repository.dingtalk_integration(session, org_id)
+    async with httpx.AsyncClient(
+        timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
+    ) as client:
+        directory = (
+            dingtalk.Directory(client, config.api_base, integration.app_key, integration.app_secret)
+            if integration is not None and integration.app_key and integration.app_secret
+            else None
+        )
+        context = EventContext(org_id, event.event_type, event.payload, on, directory)
+        try:
+            async with session.begin_nested():
+                return await handler(session, context), None
+        except ProblemError as exc:
+            return [], f"{exc.title}: {exc.detail or ''}".strip(": ")[:ERROR_LIMIT]
+
+
 async def apply_event(
-    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID, *, clock: Clock
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    event_id: uuid.UUID,
+    *,
+    clock: Clock,
+    config: CallbackConfig,
 ) -> None:
     """Apply a received event once (the `integrations.apply_dingtalk_event` job).
 
     A business refusal (a department that is not empty, an employee number owned by another
     DingTalk user) rolls back everything the event did and marks it `failed` with the reason;
-    infrastructure errors propagate, so the worker retries.
+    infrastructure errors (the directory unreachable) propagate, so the worker retries.
     """
     event = await repository.event_by_id(session, org_id, event_id)
     if event is None or event.status != EventStatus.RECEIVED:
@@ -424,11 +524,8 @@ async def apply_event(
         _date_of(event.payload.get("TimeStamp"), timezone)
         or clock.now().astimezone(ZoneInfo(timezone)).date()
     )
-    try:
-        async with session.begin_nested():
-            notes = await handler(session, org_id, event.event_type, event.payload, on)
-    except ProblemError as exc:
-        error = f"{exc.title}: {exc.detail or ''}".strip(": ")[:ERROR_LIMIT]
+    notes, error = await _run(session, org_id, event, handler, on, config)
+    if error is not None:
         logger.warning(
             "dingtalk event failed",
             extra={"event_id": str(event.id), "event_type": event.event_type, "error": error},

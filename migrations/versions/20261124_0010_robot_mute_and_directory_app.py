@@ -1,4 +1,4 @@
-"""channels: robot muted after DingTalk throttles it
+"""channels: robot muted after DingTalk throttles it; integrations: directory app
 
 Revision ID: 0010
 Revises: 0009
@@ -21,7 +21,15 @@ def upgrade() -> None:
         "notification_channels",
         sa.Column("muted_until", sa.DateTime(timezone=True), nullable=True),
     )
+    op.add_column(
+        "dingtalk_integrations", sa.Column("app_key", sa.String(length=128), nullable=True)
+    )
+    op.add_column(
+        "dingtalk_integrations", sa.Column("app_secret", sa.String(length=256), nullable=True)
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("dingtalk_integrations", "app_secret")
+    op.drop_column("dingtalk_integrations", "app_key")
     op.drop_column("notification_channels", "muted_until")
