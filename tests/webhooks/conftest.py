@@ -64,6 +64,7 @@ class Receiver:
     port: int
     secret: str = ""
     fail_times: int = 0
+    delay_seconds: float = 0.0
     requests: list[Received] = field(default_factory=list)
 
     @property
@@ -81,6 +82,7 @@ class Receiver:
                 signature_ok=request.headers.get("x-hrcore-signature") == expected,
             )
         )
+        await asyncio.sleep(self.delay_seconds)
         if self.fail_times > 0:
             self.fail_times -= 1
             return JSONResponse({"error": "try later"}, status_code=503)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -296,3 +297,33 @@ async def test_unknown_event_types_cannot_be_published(runtime: Runtime) -> None
     hr = await make_org(runtime)
     with pytest.raises(ValueError, match=r"task\.exploded"):
         await _publish(runtime, hr.org_id, "task.exploded")  # type: ignore[arg-type]
+
+
+async def test_two_jobs_for_one_delivery_at_once_send_it_once(
+    api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
+) -> None:
+    hr = await make_org(runtime)
+    await _subscribe(api, hr, receiver)
+    await _publish(runtime, hr.org_id)
+    async with runtime.sessionmaker() as session:
+        await set_tenant(session, hr.org_id)
+        delivery_id = await session.scalar(select(WebhookDelivery.id))
+    assert delivery_id is not None
+    receiver.delay_seconds = 0.3
+
+    async def attempt() -> None:
+        async with unit_of_work(runtime.sessionmaker) as session:
+            await set_tenant(session, hr.org_id)
+            await webhooks.deliver(
+                session,
+                runtime.sessionmaker,
+                delivery_id,
+                org_id=hr.org_id,
+                job_attempt=1,
+                config=webhooks.config_from(runtime.settings),
+                clock=runtime.clock,
+            )
+
+    await asyncio.gather(attempt(), attempt())
+
+    assert len(receiver.requests) == 1

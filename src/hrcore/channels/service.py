@@ -57,7 +57,7 @@ from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal, require_hr_admin, require_user
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
+from hrcore.core.db import SessionMaker, set_tenant, try_claim, unit_of_work
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
@@ -540,6 +540,19 @@ async def _defer(
     )
 
 
+async def _claim(
+    session: AsyncSession, org_id: uuid.UUID, delivery_id: uuid.UUID
+) -> tuple[ChannelDelivery, NotificationChannel] | None:
+    """The open delivery and its channel, unless it is done, gone or being sent right now."""
+    if not await try_claim(session, f"channel-delivery:{delivery_id}"):
+        return None
+    delivery = await repository.delivery_by_id(session, org_id, delivery_id)
+    if delivery is None or delivery.status not in repository.OPEN_STATUSES:
+        return None
+    channel = await repository.channel_by_id(session, org_id, delivery.channel_id)
+    return (delivery, channel) if channel is not None else None
+
+
 async def deliver(
     session: AsyncSession,
     sessionmaker: SessionMaker,
@@ -554,14 +567,13 @@ async def deliver(
 
     A pending or deferred delivery is sent unless its robot has no slot now (then it is
     deferred to the slot it reserved, by a new outbox job). A failed attempt is recorded in a
-    short transaction of its own before raising, since the raise rolls the job back.
+    short transaction of its own before raising, since the raise rolls the job back. A second
+    job for the same delivery while one is sending skips it: never sent twice at once.
     """
-    delivery = await repository.delivery_by_id(session, org_id, delivery_id)
-    if delivery is None or delivery.status not in repository.OPEN_STATUSES:
+    claimed = await _claim(session, org_id, delivery_id)
+    if claimed is None:
         return
-    channel = await repository.channel_by_id(session, org_id, delivery.channel_id)
-    if channel is None:
-        return
+    delivery, channel = claimed
     now = clock.now()
     number = delivery.attempts + 1
     if not channel.active:

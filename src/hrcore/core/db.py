@@ -83,6 +83,23 @@ async def set_tenant(session: AsyncSession, org_id: uuid.UUID) -> None:
     )
 
 
+async def try_claim(session: AsyncSession, key: str) -> bool:
+    """Take a lock on `key` until this transaction ends; False when another one holds it.
+
+    For a job that must not run twice at once, such as one that sends over HTTP (two workers
+    could pick the same job after a stale re-send): the loser skips, the holder finishes or
+    retries. An advisory lock on a 64-bit hash of `key`, so rows stay writable by the short
+    side transactions that log attempts.
+    """
+    claimed = await session.scalar(
+        text(
+            "SELECT pg_try_advisory_xact_lock(('x' || substr(md5(:key), 1, 16))::bit(64)::bigint)"
+        ),
+        {"key": key},
+    )
+    return bool(claimed)
+
+
 async def commit_without_flush_wait(session: AsyncSession) -> None:
     """Let this transaction's COMMIT return before its WAL reaches disk.
 

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal, require_hr_admin, require_user
 from hrcore.core.clock import Clock
-from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
+from hrcore.core.db import SessionMaker, set_tenant, try_claim, unit_of_work
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
@@ -454,8 +454,11 @@ async def deliver(
 
     Runs in the job's transaction, which a raise rolls back: a failed attempt is recorded in
     a separate short transaction first, so the log keeps every attempt. The last attempt
-    (by the delivery's own count, or the job's) marks the delivery failed and returns.
+    (by the delivery's own count, or the job's) marks the delivery failed and returns. A
+    second job for the same delivery while one is sending skips it: never sent twice at once.
     """
+    if not await try_claim(session, f"webhook-delivery:{delivery_id}"):
+        return
     delivery = await repository.delivery_by_id(session, org_id, delivery_id)
     if delivery is None or delivery.status != DeliveryStatus.PENDING:
         return
