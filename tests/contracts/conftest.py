@@ -53,3 +53,8 @@ async def make_contract(
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+def stored(root: Path, pattern: str) -> dict[Path, bytes]:
+    """The files under `root` matching `pattern`, with their bytes."""
+    return {path: path.read_bytes() for path in root.rglob(pattern)}
