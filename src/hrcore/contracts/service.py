@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import asyncio
+import calendar
 import hashlib
 import logging
 import uuid
@@ -914,12 +915,7 @@ def add_months(day: date, months: int) -> date:
     """The same day `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    for candidate in range(day.day, 27, -1):
-        try:
-            return date(year, month, candidate)
-        except ValueError:
-            continue
-    return date(year, month, min(day.day, 28))
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 async def _window(
