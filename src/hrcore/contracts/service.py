@@ -495,6 +495,22 @@ async def draft_from_event(
     return drafted[0] if drafted else None
 
 
+async def draft_for_contract(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    contract_id: uuid.UUID,
+    body: AmendmentTermsIn,
+    clock: Clock,
+) -> Amendment | None:
+    """An amendment drafted by the system (demo data, later succession's appointments): no
+    actor and no permission check; None when nothing changes."""
+    contract = await repository.contract_by_id(session, org_id, contract_id)
+    if contract is None:
+        raise NotFound("No such contract")
+    drafted = await _draft(session, contract, body, event_id=None, actor=None, clock=clock)
+    return drafted[0] if drafted else None
+
+
 def _nothing_changes() -> Unprocessable:
     return Unprocessable(
         "The amendment changes nothing",
