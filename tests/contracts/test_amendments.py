@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,7 +36,12 @@ async def _amendments(client: AsyncClient, account: Account, contract_id: str) -
 
 
 async def test_a_promotion_is_amended_generated_and_confirmed(
-    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock, storage_dir: Path
+    client: AsyncClient,
+    runtime: Runtime,
+    world: World,
+    clock: FrozenClock,
+    storage_dir: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     hr = world.hr
     zhang = await make_employee(
@@ -64,10 +70,13 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     ]
     assert current["document"]["status"] == "ready", current["document"]
 
-    document = await client.get(
-        f"/api/v1/amendments/{amendment['id']}/document", headers=account.headers
-    )
+    with caplog.at_level(logging.DEBUG):
+        document = await client.get(
+            f"/api/v1/amendments/{amendment['id']}/document", headers=account.headers
+        )
     assert document.status_code == 200
+    assert caplog.records, "the request was logged"
+    assert not [r for r in caplog.records if "%PDF" in r.getMessage() or len(r.getMessage()) > 2000]
     assert document.headers["content-type"] == "application/pdf"
     sha = hashlib.sha256(document.content).hexdigest()
     assert sha == current["document"]["sha256"]

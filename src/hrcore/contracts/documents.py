@@ -28,6 +28,8 @@ from fontTools.ttLib import TTFont
 from fontTools.varLib import instancer
 from fpdf import FPDF, XPos, YPos
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from hrcore.core.errors import FieldError, Unprocessable
@@ -35,6 +37,8 @@ from hrcore.core.errors import FieldError, Unprocessable
 REGULAR_WEIGHT = 400
 ALLOWED_VARIABLES = frozenset({"organization", "employee", "contract", "amendment", "changes"})
 MAX_TEMPLATE_CHARS = 20_000
+MAX_DOCUMENT_CHARS = 100_000
+MAX_EXPONENT = 64
 
 DEFAULT_TEMPLATE = """\
 # 劳动合同变更协议书 / Labor Contract Amendment
@@ -63,10 +67,30 @@ class GenerationFailed(Exception):
     """The template cannot be rendered with this amendment's data; the reason is shown."""
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox already refuses internals and caps `range`; this also caps the operators
+    that allocate without bound (`"x" * 10**9`), so a template cannot exhaust the worker."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent above {MAX_EXPONENT}")
+        if operator == "*":
+            size = _repeated_size(left, right) or _repeated_size(right, left)
+            if size > MAX_DOCUMENT_CHARS:
+                raise SecurityError(f"a repetition above {MAX_DOCUMENT_CHARS} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeated_size(sequence: Any, times: Any) -> int:
+    if isinstance(sequence, str | list | tuple) and isinstance(times, int):
+        return len(sequence) * times
+    return 0
+
+
 def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
-    )
+    return _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 def validate_template(body: str) -> None:
@@ -98,9 +122,12 @@ def validate_template(body: str) -> None:
 def render_text(body: str, context: dict[str, Any]) -> str:
     """The template filled in; `GenerationFailed` with a readable reason otherwise."""
     try:
-        return _environment().from_string(body).render(**context)
+        text = _environment().from_string(body).render(**context)
     except Exception as exc:  # any template error is the template's or the data's fault
         raise GenerationFailed(f"{type(exc).__name__}: {exc}") from exc
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise GenerationFailed(f"The document exceeds {MAX_DOCUMENT_CHARS} characters")
+    return text
 
 
 @lru_cache

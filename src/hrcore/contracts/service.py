@@ -293,7 +293,7 @@ async def renew_contract(
 ) -> Contract:
     """A follow-up contract from the day after this one ends, on the same terms (HR admin)."""
     contract = await _active_for_hr(session, principal, contract_id)
-    if contract.end_date is None:
+    if contract.end_date is None or contract.end_date == date.max:
         raise Conflict("An open-ended contract is not renewed")
     start = contract.end_date + timedelta(days=1)
     if body.end_date is not None and body.end_date < start:
