@@ -265,3 +265,51 @@ async def test_amendment_list_is_n_plus_one_free(
         assert len(response.json()["items"]) == limit
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+async def _ready(client: AsyncClient, account: Account, amendment_id: str) -> dict[str, Any]:
+    response = await client.get(f"/api/v1/amendments/{amendment_id}", headers=account.headers)
+    current: dict[str, Any] = response.json()["current"]
+    assert current["document"]["status"] == "ready"
+    return current
+
+
+async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
+    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
+) -> None:
+    hr, member = world.hr, world.member_account
+    contract = await make_contract(client, hr, world.member.id)
+    url = f"/api/v1/contracts/{contract['id']}/amendments"
+    ids = []
+    for allowance in ("500.00", "900.00"):
+        body = {"effective_date": "2027-04-01", "allowance": allowance}
+        ids.append((await client.post(url, json=body, headers=hr.headers)).json()["id"])
+    await run_burst(runtime)
+    first, second = [await _ready(client, hr, amendment_id) for amendment_id in ids]
+    confirm = "/api/v1/amendments/{}/confirm"
+    done = await client.post(
+        confirm.format(ids[0]),
+        json={"version": 1, "document_sha256": first["document"]["sha256"]},
+        headers=member.headers,
+    )
+    assert done.status_code == 200
+    stale = await client.post(
+        confirm.format(ids[1]),
+        json={"version": 1, "document_sha256": second["document"]["sha256"]},
+        headers=member.headers,
+    )
+    assert stale.status_code == 409, "it would silently undo the first amendment"
+    revised = await client.post(
+        f"/api/v1/amendments/{ids[1]}/versions",
+        json={"effective_date": "2027-05-01", "allowance": "900.00"},
+        headers=hr.headers,
+    )
+    assert [c["before"] for c in revised.json()["current"]["changes"]] == ["500.00"]
+    await run_burst(runtime)
+    current = await _ready(client, hr, ids[1])
+    done = await client.post(
+        confirm.format(ids[1]),
+        json={"version": 2, "document_sha256": current["document"]["sha256"]},
+        headers=member.headers,
+    )
+    assert done.status_code == 200, done.text

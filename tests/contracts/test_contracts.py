@@ -100,3 +100,19 @@ async def test_list_costs_the_same_whatever_the_page_size(
         assert len(response.json()["items"]) == limit
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+async def test_an_exited_employee_gets_no_new_contract(client: AsyncClient, world: World) -> None:
+    exit_event = {"kind": "exit", "effective_date": "2026-01-31"}
+    response = await client.post(
+        f"/api/v1/employees/{world.peer.id}/events", json=exit_event, headers=world.hr.headers
+    )
+    assert response.status_code == 201
+    body = {
+        "employee_id": str(world.peer.id),
+        "kind": "open_ended",
+        "start_date": "2026-03-01",
+        "work_location": "上海",
+        "pay_terms_ref": "BAND-5",
+    }
+    assert (await client.post(URL, json=body, headers=world.hr.headers)).status_code == 409

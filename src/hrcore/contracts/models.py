@@ -133,6 +133,9 @@ class AmendmentVersion(IdMixin, OrgScopedMixin, Base):
     """[{field, before, after}] as shown to people (names, not ids)."""
     terms: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     """The contract's terms once confirmed (ids and values), applied on confirmation."""
+    base_terms: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    """The contract's terms the changes were computed against: confirming is refused once
+    the contract has moved on (another amendment confirmed meanwhile)."""
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

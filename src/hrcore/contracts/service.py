@@ -182,6 +182,8 @@ async def create_contract(
     require_hr_admin(principal)
     org_id = principal.org_id
     employee = await people.require_employee(session, org_id, body.employee_id)
+    if employee.status == "exited":
+        raise Conflict("The employee has exited")
     department_id = body.department_id or employee.department_id
     await org.require_department(session, org_id, department_id)
     position_id = body.position_id or employee.position_id
@@ -402,8 +404,9 @@ async def _add_version(
     clock: Clock,
 ) -> AmendmentVersion | None:
     """A version with its changes, queued for its document; None when nothing changes."""
+    base = _terms(contract)
     terms = await _terms_after(session, amendment.org_id, contract, body)
-    changes = await _changes(session, amendment.org_id, _terms(contract), terms)
+    changes = await _changes(session, amendment.org_id, base, terms)
     if not changes:
         return None
     version = AmendmentVersion(
@@ -414,6 +417,7 @@ async def _add_version(
         end_date=body.end_date,
         changes=changes,
         terms=terms,
+        base_terms=base,
         note=body.note,
         created_by=actor.user_id if actor else None,
         created_at=clock.now(),
@@ -817,10 +821,12 @@ async def confirm_amendment(
         raise Conflict("The document of this version is not ready")
     if body.document_sha256 != version.document_sha256:
         raise Conflict("This is not the document of the current version")
+    contract = await get_contract(session, principal, amendment.contract_id, for_update=True)
+    if _terms(contract) != version.base_terms:
+        raise Conflict("The contract changed since this version was drafted; HR revises it")
     amendment.status, amendment.confirmed_at = "confirmed", clock.now()
     amendment.confirmed_by = principal.user_id
     amendment.confirmed_version, amendment.confirmed_sha256 = version.number, body.document_sha256
-    contract = await get_contract(session, principal, amendment.contract_id, for_update=True)
     await _apply(session, principal, contract, version)
     if amendment.confirm_task_id is not None:
         await workflow.complete_task(
