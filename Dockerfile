@@ -10,7 +10,8 @@ COPY src ./src
 RUN uv sync --frozen --no-dev --no-editable
 
 FROM python:3.12-slim AS runtime
-RUN groupadd --system hrcore && useradd --system --gid hrcore --home /app hrcore
+RUN groupadd --system hrcore && useradd --system --gid hrcore --home /app hrcore \
+    && install -d -o hrcore -g hrcore /var/lib/hrcore/documents
 WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 COPY migrations ./migrations
@@ -18,7 +19,11 @@ COPY alembic.ini ./
 ENV PATH="/app/.venv/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
     HRCORE_ENVIRONMENT=production \
-    HRCORE_MIGRATIONS_DIR=/app/migrations
+    HRCORE_MIGRATIONS_DIR=/app/migrations \
+    HRCORE_STORAGE_DIR=/var/lib/hrcore/documents
+# Generated documents (local storage backend); mount a volume shared by API and worker, or
+# set HRCORE_STORAGE_BACKEND=s3. The CJK font comes with the Python dependencies.
+VOLUME ["/var/lib/hrcore/documents"]
 USER hrcore
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.runtime import Runtime
 from hrcore.seed import DEMO_SLUG, seed_demo
+from hrcore.worker import run_burst
 
 
 async def _counts(engine: AsyncEngine) -> dict[str, int]:
@@ -27,8 +31,13 @@ async def _counts(engine: AsyncEngine) -> dict[str, int]:
 
 
 async def test_seed_is_idempotent_and_believable(
-    client: AsyncClient, runtime: Runtime, owner_engine: AsyncEngine
+    client: AsyncClient,
+    runtime: Runtime,
+    owner_engine: AsyncEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(runtime.settings, "storage_dir", tmp_path)
     report = await seed_demo(runtime)
     first = await _counts(owner_engine)
     await seed_demo(runtime)
@@ -64,3 +73,29 @@ async def test_seed_is_idempotent_and_believable(
         assert len(tasks) == 2, role
         inbox = (await client.get("/api/v1/me/notifications", headers=headers[role])).json()
         assert inbox["unread_count"] >= 1, f"the {role}'s demo inbox is not empty"
+
+    await _demo_contracts(client, runtime, headers)
+
+
+async def _demo_contracts(
+    client: AsyncClient, runtime: Runtime, headers: dict[str, dict[str, str]]
+) -> None:
+    """The demo employee has a pending amendment to confirm; HR sees an expiring contract."""
+    [contract] = (await client.get("/api/v1/contracts", headers=headers["employee"])).json()[
+        "items"
+    ]
+    amendments = await client.get(
+        f"/api/v1/contracts/{contract['id']}/amendments", headers=headers["employee"]
+    )
+    [amendment] = amendments.json()["items"]
+    assert amendment["status"] == "draft"
+    await run_burst(runtime)
+    document = await client.get(
+        f"/api/v1/amendments/{amendment['id']}/document", headers=headers["employee"]
+    )
+    assert document.status_code == 200
+    tasks = (await client.get("/api/v1/me/tasks", headers=headers["employee"])).json()["items"]
+    assert "contract_amendment_confirmation" in [task["kind"] for task in tasks]
+    expiring = await client.get("/api/v1/contracts/expiring", headers=headers["HR admin"])
+    [soon] = expiring.json()["items"]
+    assert soon["alert_task_id"] is not None

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from hrcore import __version__, model_registry  # noqa: F401  (every table known)
 from hrcore.channels.router import router as channels_router
+from hrcore.contracts.router import router as contracts_router
 from hrcore.core.errors import Problem, install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, HrcoreRoute, RequestContextMiddleware
 from hrcore.core.runtime import Runtime
@@ -48,6 +49,7 @@ def api_router() -> APIRouter:
     router.include_router(webhooks_router)
     router.include_router(channels_router)
     router.include_router(integrations_router)
+    router.include_router(contracts_router)
     return router
 
 

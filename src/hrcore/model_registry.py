@@ -1,6 +1,7 @@
 """Imports every module that defines tables, so `Base.metadata` is complete for Alembic."""
 
 from hrcore.channels import models as channels_models
+from hrcore.contracts import models as contracts_models
 from hrcore.core import audit, idempotency, outbox
 from hrcore.core.models import Base
 from hrcore.identity import models as identity_models
@@ -17,6 +18,7 @@ metadata = Base.metadata
 __all__ = [
     "audit",
     "channels_models",
+    "contracts_models",
     "idempotency",
     "identity_models",
     "imports_models",

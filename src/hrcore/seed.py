@@ -14,12 +14,17 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.contracts import service as contracts
+from hrcore.contracts.models import Contract
+from hrcore.contracts.schemas import AmendmentTermsIn
 from hrcore.core import security
 from hrcore.core.authz import Role
+from hrcore.core.clock import Clock
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.identity.models import Organization, User
@@ -128,9 +133,10 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
         existing = await session.scalar(select(Organization).where(Organization.slug == DEMO_SLUG))
         created = existing is None
         if created:
-            await _create(session, runtime.clock.now().date())
+            await _create(session, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
+        await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
     return SeedReport(
         logins=[
             (role, f"{login}@demo.example", DEMO_PASSWORD)
@@ -144,7 +150,8 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
     )
 
 
-async def _create(session: AsyncSession, today: date) -> None:
+async def _create(session: AsyncSession, clock: Clock) -> None:
+    today = clock.now().date()
     org = Organization(slug=DEMO_SLUG, name="演示制造有限公司 Demo Manufacturing Co.")
     session.add(org)
     await session.flush()
@@ -158,6 +165,7 @@ async def _create(session: AsyncSession, today: date) -> None:
     _add_users(session, company)
     await session.flush()
     await _add_tasks(session, company, today)
+    await _add_contracts(session, company, clock)
 
 
 def _add_departments(session: AsyncSession, company: _Company) -> None:
@@ -404,3 +412,53 @@ async def _add_tasks(session: AsyncSession, company: _Company, today: date) -> N
             title=title,
             due=today + timedelta(days=days),
         )
+
+
+def _contract(company: _Company, employee: Employee, today: date) -> Contract:
+    """Managers hold open-ended contracts; staff three-year fixed terms renewed so far."""
+    position = next(p for p in company.positions.values() if p.id == employee.position_id)
+    end = None
+    if not position.is_management:
+        end = contracts.add_months(employee.hire_date, 36)
+        while end < today + timedelta(days=180):
+            end = contracts.add_months(end, 36)
+    return Contract(
+        org_id=company.org_id,
+        employee_id=employee.id,
+        kind="open_ended" if end is None else "fixed_term",
+        status="active",
+        start_date=employee.hire_date,
+        end_date=end,
+        department_id=employee.department_id,
+        position_id=position.id,
+        grade=position.grade,
+        work_location="上海 Shanghai",
+        pay_terms_ref=f"BAND-{position.grade}",
+    )
+
+
+async def _add_contracts(session: AsyncSession, company: _Company, clock: Clock) -> None:
+    """A contract per employee, one ending within the notice window, and a pending
+    amendment for the demo employee: a temporary project-lead post with an allowance (the
+    worker generates its document and asks the employee to confirm)."""
+    today = clock.now().date()
+    chief = next(
+        e for e in company.employees if e.position_id == company.positions["SALES-CHIEF"].id
+    )
+    rep, expiring = [e for e in company.employees if e.manager_id == chief.id][:2]
+    rows = {employee.id: _contract(company, employee, today) for employee in company.employees}
+    rows[expiring.id].end_date = today + timedelta(days=45)
+    session.add_all(rows.values())
+    await session.flush()
+    await contracts.draft_for_contract(
+        session,
+        company.org_id,
+        rows[rep.id].id,
+        AmendmentTermsIn(
+            effective_date=today + timedelta(days=14),
+            end_date=today + timedelta(days=14 + 182),
+            post_title="项目负责人 Project lead: new-customer program",
+            allowance=Decimal("1200.00"),
+        ),
+        clock,
+    )

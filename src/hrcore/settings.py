@@ -126,6 +126,41 @@ class Settings(BaseSettings):
         "rejected (replay protection).",
     )
 
+    storage_backend: Literal["local", "s3"] = Field(
+        default="local",
+        description="Where generated documents are kept: a local directory or an "
+        "S3-compatible bucket.",
+    )
+    storage_dir: Path = Field(
+        default=Path(".hrcore/documents"),
+        description="Directory of the local document storage.",
+    )
+    storage_s3_bucket: str | None = Field(
+        default=None, description="Bucket of the S3-compatible document storage."
+    )
+    storage_s3_endpoint_url: str | None = Field(
+        default=None,
+        description="Endpoint of an S3-compatible service (MinIO, OSS…). Unset: AWS.",
+    )
+    storage_s3_region: str | None = Field(default=None, description="S3 region name.")
+    storage_s3_access_key_id: str | None = Field(
+        default=None, description="S3 access key id. Unset: the default credential chain."
+    )
+    storage_s3_secret_access_key: SecretStr | None = Field(
+        default=None, description="S3 secret access key."
+    )
+    contract_font_path: Path | None = Field(
+        default=None,
+        description="TrueType font for contract documents; it must cover Chinese. Unset: "
+        "Noto Sans SC from the justmytype-intl-cjk package.",
+    )
+    contract_expiry_notice_months: int = Field(
+        default=3,
+        ge=1,
+        le=24,
+        description="HR is asked to renew or extend a contract this many months before it ends.",
+    )
+
     @model_validator(mode="after")
     def _signing_keys_are_safe(self) -> Settings:
         if self.jwt_active_kid not in self.jwt_keys:

@@ -14,6 +14,7 @@ from arq.worker import Function, Worker, func
 
 from hrcore import model_registry  # noqa: F401  (every table known before any query)
 from hrcore.channels import jobs as channel_jobs  # noqa: F401  (registers its jobs)
+from hrcore.contracts import jobs as contract_jobs
 from hrcore.core import idempotency, outbox
 from hrcore.core.jobs import JobSpec, registered_jobs
 from hrcore.core.migrations import is_at_head
@@ -117,6 +118,8 @@ def build_worker(runtime: Runtime, *, burst: bool = False) -> Worker:
             cron(prune_outbox, name="housekeeping.prune_outbox", minute={17}, hour={3}),
             # Every minute (second 0): reminders and escalations that became due.
             cron(workflow_jobs.sweep_deadlines, name="workflow.sweep_deadlines", timeout=55),
+            # Daily at 01:13 UTC (09:13 in Asia/Shanghai): contracts entering the notice window.
+            cron(contract_jobs.watch_expiry, name="contracts.watch_expiry", hour={1}, minute={13}),
         ],
         redis_pool=connect_redis(
             settings.redis_url or "", timeout=settings.dependency_timeout_seconds

@@ -564,3 +564,11 @@ async def org_id_by_slug(session: AsyncSession, slug: str) -> uuid.UUID | None:
 async def org_slug(session: AsyncSession, org_id: uuid.UUID) -> str | None:
     org = await repository.org_by_id(session, org_id)
     return org.slug if org else None
+
+
+async def org_name(session: AsyncSession, org_id: uuid.UUID) -> str:
+    """The organization's display name: documents are issued in it."""
+    org = await repository.org_by_id(session, org_id)
+    if org is None:
+        raise NotFound("No such organization")
+    return org.name

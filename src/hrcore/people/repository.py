@@ -167,6 +167,16 @@ def _matches(q: str) -> Any:
     )
 
 
+async def event_by_id(
+    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID
+) -> EmploymentEvent | None:
+    return await session.scalar(
+        select(EmploymentEvent).where(
+            EmploymentEvent.org_id == org_id, EmploymentEvent.id == event_id
+        )
+    )
+
+
 def events_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[EmploymentEvent]:
     return select(EmploymentEvent).where(
         EmploymentEvent.org_id == org_id, EmploymentEvent.employee_id == employee_id

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit
+from hrcore.core import audit, events
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
@@ -79,6 +79,11 @@ class EmployeeFilters:
     position_id: uuid.UUID | None = None
     q: str | None = None
     sort: EmployeeSort = "full_name"
+
+
+EMPLOYMENT_EVENT_RECORDED = "employment_event.recorded"
+"""Emitted (core.events) for every recorded employment event; payload: event_id,
+employee_id, kind."""
 
 
 # --- references used by other domains -----------------------------------------------------
@@ -498,7 +503,25 @@ async def _record_event(
         org_id=employee.org_id,
         after=_snapshot(event, EVENT_FIELDS),
     )
+    _announce(session, event)
     return event
+
+
+def _announce(session: AsyncSession, event: EmploymentEvent) -> None:
+    """Tell subscribed domains (contracts drafts an amendment) through the outbox."""
+    events.emit(
+        session,
+        EMPLOYMENT_EVENT_RECORDED,
+        {"event_id": str(event.id), "employee_id": str(event.employee_id), "kind": event.kind},
+        org_id=event.org_id,
+    )
+
+
+async def employment_event(
+    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID
+) -> EmploymentEvent | None:
+    """One recorded event, for domains reacting to `EMPLOYMENT_EVENT_RECORDED`."""
+    return await repository.event_by_id(session, org_id, event_id)
 
 
 # --- performance ratings ------------------------------------------------------------------
@@ -907,6 +930,7 @@ async def _record_directory_event(
         org_id=employee.org_id,
         after=_snapshot(event, EVENT_FIELDS),
     )
+    _announce(session, event)
 
 
 def _audit_directory_changes(

@@ -33,6 +33,8 @@ class EventType(StrEnum):
 
     TASK_OVERDUE = "task.overdue"
     TASK_COMPLETED = "task.completed"
+    CONTRACT_AMENDMENT_CONFIRMED = "contract.amendment_confirmed"
+    CONTRACT_EXPIRING = "contract.expiring"
 
 
 class DeliveryStatus(StrEnum):

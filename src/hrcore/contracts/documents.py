@@ -1,0 +1,185 @@
+"""Amendment documents: the organization's template rendered to text, then laid out as PDF.
+
+Templates are Jinja2 in a sandboxed environment (an organization's HR edits them, so they
+must not reach Python internals) with `StrictUndefined`, so a missing value fails the
+generation loudly instead of printing an empty clause. The names a template may use are
+checked when it is saved; what fails only with real data (`changes[3]` on a one-change
+amendment) fails at generation and is reported on the amendment version.
+
+The PDF embeds a subset of a TrueType CJK font (Noto Sans SC by default, SIL OFL, shipped by
+the `justmytype-intl-cjk` wheel so no system package is needed) with a ToUnicode map, so
+Chinese renders and can be extracted and searched. That font is variable and its default
+instance is Thin; instancing all 30,000 glyphs at Regular takes ~10 s, so the glyphs the text
+uses are subset first and only they are instanced (~1 s). Its creation date is the version's, so
+generating the same version again produces the same bytes and the same SHA-256.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from fontTools.varLib import instancer
+from fpdf import FPDF, XPos, YPos
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+
+from hrcore.core.errors import FieldError, Unprocessable
+
+REGULAR_WEIGHT = 400
+ALLOWED_VARIABLES = frozenset({"organization", "employee", "contract", "amendment", "changes"})
+MAX_TEMPLATE_CHARS = 20_000
+MAX_DOCUMENT_CHARS = 100_000
+MAX_EXPONENT = 64
+
+DEFAULT_TEMPLATE = """\
+# 劳动合同变更协议书 / Labor Contract Amendment
+甲方（用人单位）/ Employer: {{ organization.name }}
+乙方（劳动者）/ Employee: {{ employee.name }}（{{ employee.number }}）
+原合同 / Contract: {{ contract.kind }}，{{ contract.start_date }} 至 {{ contract.end_date or "—" }}
+工作地点 / Work location: {{ contract.work_location }}
+
+经双方协商一致，自 {{ amendment.effective_date }} 起对劳动合同作如下变更：
+The parties agree to amend the contract as follows, effective {{ amendment.effective_date }}:
+{% for change in changes %}
+{{ loop.index }}. {{ change.label }}：{{ change.before or "—" }} → {{ change.after or "—" }}
+{%- endfor %}
+{% if amendment.end_date %}
+上述变更至 {{ amendment.end_date }} 止，届时恢复原约定。
+The changes end on {{ amendment.end_date }}; the previous terms then apply again.
+{% endif %}
+原合同其他条款不变。All other terms remain unchanged.
+{% if amendment.note %}备注 / Note: {{ amendment.note }}{% endif %}
+
+变更协议版本 / Version {{ amendment.version }}
+"""
+
+
+class GenerationFailed(Exception):
+    """The template cannot be rendered with this amendment's data; the reason is shown."""
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox already refuses internals and caps `range`; this also caps the operators
+    that allocate without bound (`"x" * 10**9`), so a template cannot exhaust the worker."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent above {MAX_EXPONENT}")
+        if operator == "*":
+            size = _repeated_size(left, right) or _repeated_size(right, left)
+            if size > MAX_DOCUMENT_CHARS:
+                raise SecurityError(f"a repetition above {MAX_DOCUMENT_CHARS} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeated_size(sequence: Any, times: Any) -> int:
+    if isinstance(sequence, str | list | tuple) and isinstance(times, int):
+        return len(sequence) * times
+    return 0
+
+
+def _environment() -> SandboxedEnvironment:
+    return _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+
+def validate_template(body: str) -> None:
+    """422 unless `body` parses and uses only the documented variables."""
+    if not body.strip() or len(body) > MAX_TEMPLATE_CHARS:
+        raise Unprocessable(
+            "Invalid template",
+            errors=[FieldError(field="body", message=f"1–{MAX_TEMPLATE_CHARS} characters")],
+        )
+    try:
+        parsed = _environment().parse(body)
+    except TemplateSyntaxError as exc:
+        raise Unprocessable(
+            "The template does not parse",
+            errors=[FieldError(field="body", message=f"line {exc.lineno}: {exc.message}")],
+        ) from None
+    unknown = sorted(meta.find_undeclared_variables(parsed) - ALLOWED_VARIABLES)
+    if unknown:
+        allowed = ", ".join(sorted(ALLOWED_VARIABLES))
+        raise Unprocessable(
+            "The template uses unknown placeholders",
+            errors=[
+                FieldError(field="body", message=f"unknown placeholder {name!r}; use {allowed}")
+                for name in unknown
+            ],
+        )
+
+
+def render_text(body: str, context: dict[str, Any]) -> str:
+    """The template filled in; `GenerationFailed` with a readable reason otherwise."""
+    try:
+        text = _environment().from_string(body).render(**context)
+    except Exception as exc:  # any template error is the template's or the data's fault
+        raise GenerationFailed(f"{type(exc).__name__}: {exc}") from exc
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise GenerationFailed(f"The document exceeds {MAX_DOCUMENT_CHARS} characters")
+    return text
+
+
+@lru_cache
+def default_font_path() -> Path:
+    return Path(str(files("justmytype_intl_cjk") / "fonts/ofl/notosanssc/NotoSansSC[wght].ttf"))
+
+
+def _static_font(font_path: Path, text: str, scratch: Path) -> Path:
+    """`font_path` itself when static; else the glyphs of `text` at regular weight."""
+    font = TTFont(font_path, recalcTimestamp=False)
+    if "fvar" not in font:
+        return font_path
+    options = subset.Options(notdef_outline=True, name_IDs=["*"], layout_features=["*"])
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    location = {axis.axisTag: axis.defaultValue for axis in font["fvar"].axes}
+    if "wght" in location:
+        axis = next(axis for axis in font["fvar"].axes if axis.axisTag == "wght")
+        location["wght"] = min(max(REGULAR_WEIGHT, axis.minValue), axis.maxValue)
+    static = instancer.instantiateVariableFont(font, location)
+    static.recalcTimestamp = False
+    target = scratch / "body.ttf"
+    static.save(target)
+    return target
+
+
+def render_pdf(text: str, *, font_path: Path, title: str, created_at: datetime) -> bytes:
+    """Lay `text` out on A4: lines starting with `# ` are headings, the rest paragraphs."""
+    with tempfile.TemporaryDirectory(prefix="hrcore-font-") as scratch:
+        font = _static_font(font_path, text, Path(scratch))
+        return _layout(text, font, title, created_at)
+
+
+def _layout(text: str, font: Path, title: str, created_at: datetime) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_title(title)
+    pdf.set_creator("hrcore")
+    pdf.set_creation_date(created_at)
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    pdf.add_font("body", fname=str(font))
+    for line in text.splitlines():
+        heading = line.startswith("# ")
+        pdf.set_font("body", size=16 if heading else 11)
+        pdf.multi_cell(
+            0,
+            9 if heading else 7,
+            text=line[2:] if heading else line or " ",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        if heading:
+            pdf.ln(3)
+    return bytes(pdf.output())

@@ -1,0 +1,43 @@
+"""Background work of contracts: drafting amendments from employment events, generating
+their documents, and the daily expiry watch. Thin: the rules are in the service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from hrcore.contracts import service
+from hrcore.core.jobs import JobContext, job
+from hrcore.core.runtime import Runtime
+
+
+def _org(ctx: JobContext) -> uuid.UUID:
+    if ctx.org_id is None:
+        raise ValueError("contract jobs run for an organization")
+    return ctx.org_id
+
+
+@job(service.DRAFT_JOB)
+async def draft_amendment(ctx: JobContext) -> None:
+    """Subscribed to people's EMPLOYMENT_EVENT_RECORDED (core.events)."""
+    await service.draft_from_event(
+        ctx.session, _org(ctx), uuid.UUID(ctx.payload["event_id"]), ctx.clock
+    )
+
+
+@job(service.GENERATE_JOB)
+async def generate_document(ctx: JobContext) -> None:
+    await service.generate_document(
+        ctx.session,
+        _org(ctx),
+        uuid.UUID(ctx.payload["amendment_id"]),
+        int(ctx.payload["number"]),
+        ctx.settings,
+        ctx.clock,
+    )
+
+
+async def watch_expiry(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (daily): renew-or-extend tasks for contracts nearing their end."""
+    runtime: Runtime = ctx["runtime"]
+    return await service.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)

@@ -1,0 +1,302 @@
+"""Contracts, their amendments and documents, the amendment template, expiring contracts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse
+
+from hrcore.contracts import service
+from hrcore.contracts.schemas import (
+    AmendmentConfirm,
+    AmendmentOut,
+    AmendmentTemplateIn,
+    AmendmentTemplateOut,
+    AmendmentTermsIn,
+    ContractCreate,
+    ContractExtend,
+    ContractOut,
+    ContractRenew,
+    ContractStatus,
+    ExpiringContractOut,
+)
+from hrcore.core.concurrency import set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.pagination import Page
+from hrcore.identity.dependencies import CurrentPrincipal
+
+router = APIRouter(route_class=HrcoreRoute, tags=["contracts"])
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such object, or outside the caller's reach."}
+}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The contract or amendment is not in a state for this."}
+}
+RETRY_AFTER_SECONDS = 2
+
+
+@router.get(
+    "/contracts",
+    operation_id="list_contracts",
+    summary="Contracts: HR sees the organization's, an employee their own; newest first",
+)
+async def list_contracts(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    employee_id: Annotated[uuid.UUID | None, Query(description="One employee's history.")] = None,
+    contract_status: Annotated[
+        ContractStatus | None, Query(alias="status", description="Only contracts in this status.")
+    ] = None,
+) -> Page[ContractOut]:
+    rows, cursor = await service.list_contracts(
+        session, principal, page, employee_id=employee_id, status=contract_status
+    )
+    return Page(items=[service.contract_view(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/contracts",
+    operation_id="create_contract",
+    summary="Record a contract (HR admin)",
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "Overlaps the employee's active contract."}},
+)
+async def create_contract(
+    body: ContractCreate, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> ContractOut:
+    contract = await service.create_contract(session, principal, body)
+    set_etag(response, contract.version)
+    return service.contract_view(contract)
+
+
+@router.get(
+    "/contracts/expiring",
+    operation_id="list_expiring_contracts",
+    summary="Active contracts ending within the notice window, soonest first (HR admin)",
+)
+async def list_expiring_contracts(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    clock: AppClock,
+    runtime: AppRuntime,
+) -> Page[ExpiringContractOut]:
+    rows, cursor = await service.list_expiring(session, principal, page, clock, runtime.settings)
+    items = [
+        ExpiringContractOut(
+            contract=service.contract_view(contract), days_left=days, alert_task_id=task_id
+        )
+        for contract, task_id, days in rows
+    ]
+    return Page(items=items, next_cursor=cursor)
+
+
+@router.get(
+    "/contracts/{contract_id}",
+    operation_id="get_contract",
+    summary="One contract",
+    responses=NOT_FOUND,
+)
+async def get_contract(
+    contract_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> ContractOut:
+    contract = await service.get_contract(session, principal, contract_id)
+    set_etag(response, contract.version)
+    return service.contract_view(contract)
+
+
+@router.post(
+    "/contracts/{contract_id}/extend",
+    operation_id="extend_contract",
+    summary="Move the contract's end date later (HR admin); completes the expiry task",
+    responses=NOT_FOUND | CONFLICT,
+)
+async def extend_contract(
+    contract_id: uuid.UUID,
+    body: ContractExtend,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> ContractOut:
+    contract = await service.extend_contract(session, principal, contract_id, body, clock)
+    return service.contract_view(contract)
+
+
+@router.post(
+    "/contracts/{contract_id}/renew",
+    operation_id="renew_contract",
+    summary="A follow-up contract from the day after this one ends (HR admin)",
+    status_code=status.HTTP_201_CREATED,
+    responses=NOT_FOUND | CONFLICT,
+)
+async def renew_contract(
+    contract_id: uuid.UUID,
+    body: ContractRenew,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> ContractOut:
+    contract = await service.renew_contract(session, principal, contract_id, body, clock)
+    return service.contract_view(contract)
+
+
+@router.get(
+    "/contracts/{contract_id}/amendments",
+    operation_id="list_contract_amendments",
+    summary="A contract's amendments, newest first, each with its current version",
+    responses=NOT_FOUND,
+)
+async def list_contract_amendments(
+    contract_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
+) -> Page[AmendmentOut]:
+    rows, cursor = await service.list_amendments(session, principal, contract_id, page)
+    items = [service.amendment_view(amendment, version) for amendment, version in rows]
+    return Page(items=items, next_cursor=cursor)
+
+
+@router.post(
+    "/contracts/{contract_id}/amendments",
+    operation_id="create_contract_amendment",
+    summary="Draft an amendment by hand (HR admin); its document is generated in the background",
+    status_code=status.HTTP_201_CREATED,
+    responses=NOT_FOUND | CONFLICT,
+)
+async def create_contract_amendment(
+    contract_id: uuid.UUID,
+    body: AmendmentTermsIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> AmendmentOut:
+    amendment, version = await service.create_amendment(
+        session, principal, contract_id, body, clock
+    )
+    return service.amendment_view(amendment, version)
+
+
+@router.get(
+    "/amendments/{amendment_id}",
+    operation_id="get_amendment",
+    summary="One amendment with its current version, document status and confirmation",
+    responses=NOT_FOUND,
+)
+async def get_amendment(
+    amendment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> AmendmentOut:
+    amendment, version = await service.get_amendment(session, principal, amendment_id)
+    set_etag(response, amendment.version)
+    return service.amendment_view(amendment, version)
+
+
+@router.post(
+    "/amendments/{amendment_id}/versions",
+    operation_id="revise_amendment",
+    summary="Revise a draft amendment (HR admin): a new version supersedes the current one",
+    status_code=status.HTTP_201_CREATED,
+    responses=NOT_FOUND | CONFLICT,
+)
+async def revise_amendment(
+    amendment_id: uuid.UUID,
+    body: AmendmentTermsIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> AmendmentOut:
+    amendment, version = await service.revise_amendment(
+        session, principal, amendment_id, body, clock
+    )
+    return service.amendment_view(amendment, version)
+
+
+@router.get(
+    "/amendments/{amendment_id}/document",
+    operation_id="get_amendment_document",
+    summary="The current version's PDF; 202 while it is being generated",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+        202: {"description": "Being generated; retry after `Retry-After` seconds."},
+        404: NOT_FOUND[404],
+        409: {"description": "The generation failed; the amendment shows the reason."},
+    },
+)
+async def get_amendment_document(
+    amendment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, runtime: AppRuntime
+) -> Response:
+    document = await service.get_document(session, principal, amendment_id, runtime.settings)
+    version = document.version
+    if document.content is None:
+        return JSONResponse(
+            {"status": "pending", "version": version.number},
+            status_code=status.HTTP_202_ACCEPTED,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    return Response(
+        document.content,
+        media_type=service.PDF,
+        headers={
+            "Content-Disposition": f'inline; filename="amendment-v{version.number}.pdf"',
+            "ETag": f'"{version.document_sha256}"',
+            "X-Document-Version": str(version.number),
+        },
+    )
+
+
+@router.post(
+    "/amendments/{amendment_id}/confirm",
+    operation_id="confirm_amendment",
+    summary="Confirm my amendment: the current version, by the SHA-256 of its document",
+    responses={
+        403: {"description": "Only the employee confirms (HR sees the amendment)."},
+        404: NOT_FOUND[404],
+        409: {"description": "Superseded version, other document, not ready or confirmed."},
+    },
+)
+async def confirm_amendment(
+    amendment_id: uuid.UUID,
+    body: AmendmentConfirm,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> AmendmentOut:
+    amendment, version = await service.confirm_amendment(
+        session, principal, amendment_id, body, clock
+    )
+    return service.amendment_view(amendment, version)
+
+
+@router.get(
+    "/amendment-template",
+    operation_id="get_amendment_template",
+    summary="The organization's amendment template (HR admin)",
+)
+async def get_amendment_template(
+    principal: CurrentPrincipal, session: DbSession, response: Response
+) -> AmendmentTemplateOut:
+    template = await service.get_template(session, principal)
+    set_etag(response, template.version)
+    return template
+
+
+@router.put(
+    "/amendment-template",
+    operation_id="put_amendment_template",
+    summary="Replace the amendment template (HR admin); unknown placeholders answer 422",
+    responses={409: {"description": "Stale version."}},
+)
+async def put_amendment_template(
+    body: AmendmentTemplateIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AmendmentTemplateOut:
+    template = await service.put_template(session, principal, body, if_match=if_match)
+    set_etag(response, template.version)
+    return template

@@ -1,0 +1,190 @@
+"""Request and response shapes of contracts, amendments and the amendment template."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ContractKind = Literal["fixed_term", "open_ended", "internship", "part_time", "project_based"]
+ContractStatus = Literal["active", "terminated"]
+AmendmentStatus = Literal["draft", "confirmed"]
+DocumentStatus = Literal["pending", "ready", "failed"]
+Text200 = Annotated[str, Field(min_length=1, max_length=200)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+NEEDS_END = ("fixed_term", "internship", "project_based")
+
+
+class ContractCreate(BaseModel):
+    """A new contract. Fixed-term, internship and project contracts need an end date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    employee_id: uuid.UUID
+    kind: ContractKind
+    start_date: date
+    end_date: date | None = None
+    department_id: uuid.UUID | None = Field(
+        default=None, description="Default: the employee's current department."
+    )
+    position_id: uuid.UUID | None = Field(
+        default=None, description="Default: the employee's current position."
+    )
+    allowance: Money | None = None
+    work_location: Text200
+    pay_terms_ref: Text200 = Field(description="Reference of the pay terms (band, scheme).")
+
+    @model_validator(mode="after")
+    def _dates(self) -> ContractCreate:
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        if self.kind in NEEDS_END and self.end_date is None:
+            raise ValueError(f"a {self.kind} contract needs an end_date")
+        return self
+
+
+class ContractOut(BaseModel):
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    kind: ContractKind
+    status: ContractStatus
+    start_date: date
+    end_date: date | None
+    department_id: uuid.UUID
+    position_id: uuid.UUID | None
+    grade: str | None
+    allowance: Decimal | None
+    work_location: str
+    pay_terms_ref: str
+    renewed_from_id: uuid.UUID | None
+    created_at: datetime
+    version: int
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ContractExtend(BaseModel):
+    """Move the end of a contract later (the expiry task's "extend" action)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    end_date: date
+
+
+class ContractRenew(BaseModel):
+    """A follow-up contract from the day after this one ends, on the same terms."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ContractKind
+    end_date: date | None = None
+    work_location: Text200 | None = Field(default=None, description="Default: unchanged.")
+    pay_terms_ref: Text200 | None = Field(default=None, description="Default: unchanged.")
+
+    @model_validator(mode="after")
+    def _end(self) -> ContractRenew:
+        if self.kind in NEEDS_END and self.end_date is None:
+            raise ValueError(f"a {self.kind} contract needs an end_date")
+        return self
+
+
+class AmendmentTermsIn(BaseModel):
+    """The terms an amendment changes; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    effective_date: date
+    end_date: date | None = Field(default=None, description="For a temporary post.")
+    department_id: uuid.UUID | None = None
+    position_id: uuid.UUID | None = None
+    grade: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    allowance: Money | None = None
+    post_title: Text200 | None = Field(default=None, description="A temporary post's title.")
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> AmendmentTermsIn:
+        if self.end_date is not None and self.end_date < self.effective_date:
+            raise ValueError("end_date is before effective_date")
+        return self
+
+
+class Change(BaseModel):
+    field: str
+    label: str
+    before: str | None
+    after: str | None
+
+
+class DocumentOut(BaseModel):
+    status: DocumentStatus
+    error: str | None = Field(description="Why the generation failed (status failed).")
+    sha256: str | None
+    size: int | None
+    generated_at: datetime | None
+
+
+class AmendmentVersionOut(BaseModel):
+    number: int
+    effective_date: date
+    end_date: date | None
+    changes: list[Change]
+    note: str | None
+    created_at: datetime
+    document: DocumentOut
+
+
+class ConfirmationOut(BaseModel):
+    confirmed_at: datetime
+    confirmed_by: uuid.UUID
+    version: int
+    document_sha256: str
+
+
+class AmendmentOut(BaseModel):
+    id: uuid.UUID
+    contract_id: uuid.UUID
+    employee_id: uuid.UUID
+    source: Literal["event", "manual"]
+    event_id: uuid.UUID | None
+    status: AmendmentStatus
+    current: AmendmentVersionOut = Field(description="The version the employee may confirm.")
+    confirmation: ConfirmationOut | None
+    confirm_task_id: uuid.UUID | None
+    created_at: datetime
+    version: int = Field(description="Row version (ETag), not the amendment version.")
+
+
+class AmendmentConfirm(BaseModel):
+    """What the employee confirms: the version and the hash of the document they read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+    document_sha256: Sha256
+
+
+class AmendmentTemplateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(
+        description="Jinja2 text. Variables: organization, employee, contract, amendment, "
+        "changes. Lines starting with '# ' are headings."
+    )
+    version: int | None = Field(default=None, description="The version you read.")
+
+
+class AmendmentTemplateOut(BaseModel):
+    body: str
+    version: int = Field(description="0 while the organization uses the built-in template.")
+
+
+class ExpiringContractOut(BaseModel):
+    contract: ContractOut
+    days_left: int
+    alert_task_id: uuid.UUID | None = Field(description="HR's renew-or-extend task, once raised.")

@@ -1,0 +1,44 @@
+"""Domain events: a domain announces that something happened without knowing who listens.
+
+A listening domain subscribes one of its registered jobs to an event name at import time
+(`subscribe("employment_event.recorded", "contracts.draft_amendment")`). `emit` writes one
+outbox row per subscribed job in the caller's transaction, so the listeners run in the worker
+after the change commits — never when it rolls back — and a slow or failing listener never
+slows or fails the emitter. The payload carries ids only; the job re-reads what it needs
+through the emitting domain's service.
+
+This keeps the dependency one way: the emitter imports `core`, the listener imports the
+emitter's service. Subscriptions live in memory, so every process that emits must import the
+listening modules (the API and the worker import every domain's service).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import outbox
+
+_SUBSCRIBERS: dict[str, list[str]] = {}
+
+
+def subscribe(event: str, job: str) -> None:
+    """Run the registered job `job` for every `event` emitted from now on (idempotent)."""
+    jobs = _SUBSCRIBERS.setdefault(event, [])
+    if job not in jobs:
+        jobs.append(job)
+
+
+def subscribers(event: str) -> list[str]:
+    return list(_SUBSCRIBERS.get(event, ()))
+
+
+def emit(session: AsyncSession, event: str, payload: dict[str, Any], *, org_id: uuid.UUID) -> int:
+    """Queue every subscriber of `event` with `payload` (plus the event name) in the caller's
+    transaction; returns how many jobs were queued."""
+    jobs = subscribers(event)
+    for job in jobs:
+        outbox.enqueue(session, job, {"event": event, **payload}, org_id=org_id)
+    return len(jobs)
