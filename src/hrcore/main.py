@@ -22,6 +22,7 @@ from hrcore.ops.router import router as ops_router
 from hrcore.org.router import router as org_router
 from hrcore.people.router import router as people_router
 from hrcore.settings import Settings, get_settings
+from hrcore.talent.router import router as talent_router
 from hrcore.webhooks.router import router as webhooks_router
 from hrcore.workflow.router import router as workflow_router
 
@@ -50,6 +51,7 @@ def api_router() -> APIRouter:
     router.include_router(channels_router)
     router.include_router(integrations_router)
     router.include_router(contracts_router)
+    router.include_router(talent_router)
     return router
 
 

@@ -23,6 +23,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.imports import jobs as import_jobs  # noqa: F401  (registers its jobs)
 from hrcore.integrations import jobs as integration_jobs  # noqa: F401  (registers its jobs)
 from hrcore.settings import Settings
+from hrcore.talent import jobs as talent_jobs  # noqa: F401  (registers its jobs)
 from hrcore.webhooks import jobs as webhook_jobs  # noqa: F401  (registers its jobs)
 from hrcore.workflow import jobs as workflow_jobs
 

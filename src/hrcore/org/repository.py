@@ -345,3 +345,16 @@ async def paths_of(
         )
     )
     return {row.id: row.path for row in rows}
+
+
+async def position_titles(
+    session: AsyncSession, org_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not position_ids:
+        return {}
+    rows = await session.execute(
+        select(Position.id, Position.title).where(
+            Position.org_id == org_id, Position.id.in_(list(position_ids))
+        )
+    )
+    return {row.id: row.title for row in rows}

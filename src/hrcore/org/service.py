@@ -830,3 +830,11 @@ async def department_paths(
     if not department_ids:
         return {}
     return await repository.paths_of(session, org_id, department_ids)
+
+
+async def position_refs(
+    session: AsyncSession, org_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Ref]:
+    """Links to many positions in one query (for another domain's lists)."""
+    titles = await repository.position_titles(session, org_id, list(set(position_ids)))
+    return {position_id: Ref(id=position_id, name=title) for position_id, title in titles.items()}

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Row,
     Select,
     and_,
+    case,
     column,
     false,
     func,
@@ -323,3 +324,92 @@ async def dingtalk_contacts(
         (employee_id, dingtalk_id, department)
         for employee_id, dingtalk_id, department in rows.all()
     ]
+
+
+# --- screening facts: per-employee figures other domains rank and filter on, in SQL ---------
+
+LETTER_SCORES = {"A": 5, "B": 4, "C": 3, "D": 2}
+"""A letter-only rating counts as this score on the 1–5 scale when averaging."""
+
+
+def active_population(org_id: uuid.UUID) -> Select[Any]:
+    statement: Select[Any] = select(
+        Employee.id.label("employee_id"),
+        Employee.full_name,
+        Employee.department_id,
+        Employee.hire_date,
+    ).where(Employee.org_id == org_id, Employee.status == "active")  # type: ignore[assignment]
+    return statement
+
+
+def average_scores(org_id: uuid.UUID, periods: int) -> Select[Any]:
+    """(employee_id, value): the mean rating over the organization's `periods` latest periods."""
+    recent = (
+        select(PerformanceRating.period)
+        .where(PerformanceRating.org_id == org_id)
+        .group_by(PerformanceRating.period)
+        .order_by(PerformanceRating.period.desc())
+        .limit(periods)
+    )
+    letter_score = case(
+        *((PerformanceRating.letter == letter, score) for letter, score in LETTER_SCORES.items())
+    )
+    return (
+        select(
+            PerformanceRating.employee_id,
+            func.avg(func.coalesce(PerformanceRating.score, letter_score)).label("value"),
+        )
+        .where(PerformanceRating.org_id == org_id, PerformanceRating.period.in_(recent))
+        .group_by(PerformanceRating.employee_id)
+    )
+
+
+def rating_streaks(org_id: uuid.UUID, letter: str) -> Select[Any]:
+    """(employee_id, value): how many of the latest lettered ratings in a row are `letter` or
+    better (A is best)."""
+    misses = (
+        func.count()
+        .filter(PerformanceRating.letter > letter)
+        .over(
+            partition_by=PerformanceRating.employee_id,
+            order_by=PerformanceRating.period.desc(),
+            rows=(None, 0),
+        )
+    )
+    ordered = (
+        select(PerformanceRating.employee_id, misses.label("misses"))
+        .where(PerformanceRating.org_id == org_id, PerformanceRating.letter.is_not(None))
+        .subquery()
+    )
+    return select(
+        ordered.c.employee_id, func.count().filter(ordered.c.misses == 0).label("value")
+    ).group_by(ordered.c.employee_id)
+
+
+def team_lead_counts(org_id: uuid.UUID) -> Select[Any]:
+    """(employee_id, value): employment events that put the employee at the head of a team."""
+    statement: Select[Any] = (
+        select(EmploymentEvent.employee_id, func.count().label("value"))  # type: ignore[assignment]
+        .where(EmploymentEvent.org_id == org_id, EmploymentEvent.leads_team.is_(True))
+        .group_by(EmploymentEvent.employee_id)
+    )
+    return statement
+
+
+def career_aspirations(org_id: uuid.UUID) -> Select[Any]:
+    """(employee_id, value): the aspiration of each submitted career plan."""
+    return select(
+        GrowthProfile.employee_id,
+        GrowthProfile.career_plan["aspiration"].astext.label("value"),
+    ).where(GrowthProfile.org_id == org_id, GrowthProfile.submitted_at.is_not(None))
+
+
+async def employees_by_ids(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> list[Employee]:
+    if not employee_ids:
+        return []
+    rows = await session.scalars(
+        select(Employee).where(Employee.org_id == org_id, Employee.id.in_(list(employee_ids)))
+    )
+    return list(rows)

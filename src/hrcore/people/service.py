@@ -161,6 +161,11 @@ async def visible_employee_ids(session: AsyncSession, principal: Principal) -> S
     return None if condition is None else repository.ids_where(principal.org_id, condition)
 
 
+def own_employee_ids(principal: Principal) -> Select[Any]:
+    """A SELECT of the caller's own employee id (matches nothing for a user without one)."""
+    return repository.ids_where(principal.org_id, Employee.id == principal.employee_id)
+
+
 async def _department_scope(session: AsyncSession, principal: Principal) -> Select[Any] | None:
     if not principal.is_dept_head or principal.department_scope is None:
         return None
@@ -1079,3 +1084,51 @@ async def dingtalk_contacts(
             session, org_id, employee_ids
         )
     }
+
+
+@dataclass(frozen=True)
+class EmployeeSummary:
+    """What another domain shows of an employee in a list: a link and the department."""
+
+    ref: Ref
+    department_id: uuid.UUID
+    status: str
+
+
+async def employee_summaries(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, EmployeeSummary]:
+    """Many employees in one query (for lists in other domains; the caller checked reach)."""
+    rows = await repository.employees_by_ids(session, org_id, list(dict.fromkeys(employee_ids)))
+    return {
+        row.id: EmployeeSummary(Ref(id=row.id, name=row.full_name), row.department_id, row.status)
+        for row in rows
+    }
+
+
+# --- screening facts (talent pools) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreeningFacts:
+    """Sub-selects of per-employee figures, `(employee_id, value)` each, to join in one query.
+
+    Owned here because they read people's tables; talent pools compose them into their rules.
+    """
+
+    population: Select[Any]
+    average_scores: Callable[[int], Select[Any]]
+    rating_streaks: Callable[[str], Select[Any]]
+    team_lead_counts: Select[Any]
+    career_aspirations: Select[Any]
+
+
+def screening_facts(org_id: uuid.UUID) -> ScreeningFacts:
+    """Active employees and what screening rules look at, for one organization."""
+    return ScreeningFacts(
+        population=repository.active_population(org_id),
+        average_scores=lambda periods: repository.average_scores(org_id, periods),
+        rating_streaks=lambda letter: repository.rating_streaks(org_id, letter),
+        team_lead_counts=repository.team_lead_counts(org_id),
+        career_aspirations=repository.career_aspirations(org_id),
+    )

@@ -1,0 +1,132 @@
+"""Talent pools, their members and 9-box placements."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin
+
+
+class MemberStatus(StrEnum):
+    NOMINATED = "nominated"
+    ACTIVE = "active"
+    GRADUATED = "graduated"
+    APPOINTED = "appointed"
+    REMOVED = "removed"
+    LEFT = "left"
+
+
+class Readiness(StrEnum):
+    READY_NOW = "ready_now"
+    ONE_TO_TWO_YEARS = "one_to_two_years"
+    THREE_PLUS_YEARS = "three_plus_years"
+
+
+class NominationSource(StrEnum):
+    HR = "hr"
+    DEPT_HEAD = "dept_head"
+    SELF = "self"
+
+
+class TalentPool(Entity, OrgScopedMixin, Base):
+    """A reserve for a target position or position family, with its screening rules.
+
+    `rules` are structured criteria (see `talent.schemas.Rule`), never code: the screen
+    evaluates them in SQL.
+    """
+
+    __tablename__ = "talent_pools"
+    __table_args__ = (
+        UniqueConstraint("org_id", "name"),
+        Index("ix_talent_pools_org_id_id", "org_id", "id"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    target_position_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("positions.id", ondelete="SET NULL")
+    )
+    target_family: Mapped[str | None] = mapped_column(String(100))
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class TalentPoolMember(Entity, OrgScopedMixin, Base):
+    """One employee's membership of one pool; a removed member nominated again reuses it."""
+
+    __tablename__ = "talent_pool_members"
+    __table_args__ = (
+        UniqueConstraint("org_id", "pool_id", "employee_id"),
+        CheckConstraint(
+            "status IN ('nominated', 'active', 'graduated', 'appointed', 'removed', 'left')",
+            name="status",
+        ),
+        CheckConstraint(
+            "readiness IS NULL OR readiness IN "
+            "('ready_now', 'one_to_two_years', 'three_plus_years')",
+            name="readiness",
+        ),
+        CheckConstraint("source IN ('hr', 'dept_head', 'self')", name="source"),
+        Index("ix_talent_pool_members_org_pool_id", "org_id", "pool_id", "id"),
+        Index("ix_talent_pool_members_org_employee", "org_id", "employee_id"),
+    )
+
+    pool_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("talent_pools.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    readiness: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    nominated_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    nominated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NineBoxPlacement(IdMixin, OrgScopedMixin, Base):
+    """A member's place on the 9-box (performance × potential); every placement is kept."""
+
+    __tablename__ = "nine_box_placements"
+    __table_args__ = (
+        CheckConstraint("performance IN ('low', 'medium', 'high')", name="performance"),
+        CheckConstraint("potential IN ('low', 'medium', 'high')", name="potential"),
+        Index("ix_nine_box_placements_org_member", "org_id", "member_id", "placed_at"),
+    )
+
+    member_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("talent_pool_members.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+    performance: Mapped[str] = mapped_column(String(8), nullable=False)
+    potential: Mapped[str] = mapped_column(String(8), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    placed_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    placed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
