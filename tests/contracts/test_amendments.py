@@ -91,6 +91,10 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert task["kind"] == service.CONFIRM_TASK_KIND
     assert task["subject"] == {"type": "contract_amendment", "id": amendment["id"]}
 
+    shortcut = await client.post(
+        f"/api/v1/tasks/{task['id']}/complete", json={}, headers=account.headers
+    )
+    assert shortcut.status_code == 422, "the task closes by confirming the amendment"
     url = f"/api/v1/amendments/{amendment['id']}/confirm"
     confirmation = {"version": 1, "document_sha256": sha}
     other = await client.post(url, json=confirmation, headers=world.member_account.headers)

@@ -28,7 +28,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,6 +64,10 @@ from hrcore.people import service as people
 from hrcore.settings import Settings
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import service as workflow
+
+if TYPE_CHECKING:  # the shapes of workflow's validator hook, for type checking only
+    from hrcore.workflow.models import Task
+    from hrcore.workflow.schemas import Submission
 
 logger = logging.getLogger("hrcore.contracts")
 
@@ -792,6 +796,20 @@ async def _ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Cl
 
 
 # --- confirmation --------------------------------------------------------------------------
+
+
+async def _confirmed_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+    """The confirmation task closes through `/amendments/{id}/confirm` only, which records
+    the document confirmed; completing it at `/tasks/{id}/complete` would skip that."""
+    amendment = await repository.amendment_by_id(session, task.org_id, task.subject_id)
+    if amendment is not None and amendment.status != "confirmed":
+        raise Unprocessable(
+            f"Confirm the amendment itself: POST /amendments/{amendment.id}/confirm",
+            errors=[FieldError(field="task", message="completed by the confirmation")],
+        )
+
+
+workflow.register_submission_validator(CONFIRM_TASK_KIND, _confirmed_only)
 
 
 async def confirm_amendment(
