@@ -124,6 +124,12 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert amended.json()["position_id"] == str(world.chief.id)
     again = await client.post(url, json=confirmation, headers=account.headers)
     assert again.status_code == 409
+    audit = await client.get(
+        "/api/v1/audit-events", params={"object_id": contract["id"]}, headers=hr.headers
+    )
+    amended = next(e for e in audit.json()["items"] if e["action"] == "contract.amended")
+    assert amended["after"]["position_id"] == str(world.chief.id)
+    assert amended["actor_id"] == str(account.user_id)
 
 
 async def test_a_superseded_version_cannot_be_confirmed(

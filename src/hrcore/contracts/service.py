@@ -825,20 +825,7 @@ async def confirm_amendment(
     confirmation task. HR may see the amendment but not confirm it (403); anyone else: 404.
     """
     amendment = await _amendment(session, principal, amendment_id, for_update=True)
-    if principal.employee_id != amendment.employee_id:
-        raise Forbidden("Only the employee may confirm their amendment")
-    if amendment.status == "confirmed":
-        raise Conflict("The amendment is already confirmed")
-    if body.version != amendment.current_version:
-        raise Conflict(
-            f"Version {body.version} is superseded; read and confirm version "
-            f"{amendment.current_version}"
-        )
-    version = await _current(session, amendment)
-    if version.document_status != "ready":
-        raise Conflict("The document of this version is not ready")
-    if body.document_sha256 != version.document_sha256:
-        raise Conflict("This is not the document of the current version")
+    version = await _confirmable(session, principal, amendment, body)
     contract = await get_contract(session, principal, amendment.contract_id, for_update=True)
     if _terms(contract) != version.base_terms:
         raise Conflict("The contract changed since this version was drafted; HR revises it")
@@ -855,7 +842,35 @@ async def confirm_amendment(
             actor=principal,
         )
     await session.flush()
-    after = {"version": version.number, "document_sha256": body.document_sha256}
+    await _announce_confirmation(session, principal, amendment)
+    return amendment, version
+
+
+async def _confirmable(
+    session: AsyncSession, principal: Principal, amendment: Amendment, body: AmendmentConfirm
+) -> AmendmentVersion:
+    """The version `body` names, when it is the current one and its document is the one read."""
+    if principal.employee_id != amendment.employee_id:
+        raise Forbidden("Only the employee may confirm their amendment")
+    if amendment.status == "confirmed":
+        raise Conflict("The amendment is already confirmed")
+    if body.version != amendment.current_version:
+        raise Conflict(
+            f"Version {body.version} is superseded; read and confirm version "
+            f"{amendment.current_version}"
+        )
+    version = await _current(session, amendment)
+    if version.document_status != "ready":
+        raise Conflict("The document of this version is not ready")
+    if body.document_sha256 != version.document_sha256:
+        raise Conflict("This is not the document of the current version")
+    return version
+
+
+async def _announce_confirmation(
+    session: AsyncSession, principal: Principal, amendment: Amendment
+) -> None:
+    after = {"version": amendment.confirmed_version, "document_sha256": amendment.confirmed_sha256}
     audit.record(
         session,
         principal,
@@ -869,10 +884,10 @@ async def confirm_amendment(
         session,
         org_id=principal.org_id,
         event_type=webhooks.EventType.CONTRACT_AMENDMENT_CONFIRMED,
-        payload={"amendment_id": str(amendment.id), "contract_id": str(contract.id)} | after,
+        payload={"amendment_id": str(amendment.id), "contract_id": str(amendment.contract_id)}
+        | after,
         event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:amendment:{amendment.id}:confirmed"),
     )
-    return amendment, version
 
 
 async def _apply(
