@@ -91,6 +91,10 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert task["kind"] == service.CONFIRM_TASK_KIND
     assert task["subject"] == {"type": "contract_amendment", "id": amendment["id"]}
 
+    shortcut = await client.post(
+        f"/api/v1/tasks/{task['id']}/complete", json={}, headers=account.headers
+    )
+    assert shortcut.status_code == 422, "the task closes by confirming the amendment"
     url = f"/api/v1/amendments/{amendment['id']}/confirm"
     confirmation = {"version": 1, "document_sha256": sha}
     other = await client.post(url, json=confirmation, headers=world.member_account.headers)
@@ -120,6 +124,12 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert amended.json()["position_id"] == str(world.chief.id)
     again = await client.post(url, json=confirmation, headers=account.headers)
     assert again.status_code == 409
+    audit = await client.get(
+        "/api/v1/audit-events", params={"object_id": contract["id"]}, headers=hr.headers
+    )
+    amended = next(e for e in audit.json()["items"] if e["action"] == "contract.amended")
+    assert amended["after"]["position_id"] == str(world.chief.id)
+    assert amended["actor_id"] == str(account.user_id)
 
 
 async def test_a_superseded_version_cannot_be_confirmed(

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
+import pytest
 from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hrcore.contracts import service
+from hrcore.contracts.schemas import ContractCreate
+from hrcore.core.authz import Principal, Role
+from hrcore.core.db import set_tenant, unit_of_work
+from hrcore.core.errors import Conflict
 from hrcore.core.runtime import Runtime
 from tests.contracts.conftest import World, count_statements, make_contract
 
@@ -116,3 +125,46 @@ async def test_an_exited_employee_gets_no_new_contract(client: AsyncClient, worl
         "pay_terms_ref": "BAND-5",
     }
     assert (await client.post(URL, json=body, headers=world.hr.headers)).status_code == 409
+
+
+async def _create_in_own_transaction(runtime: Runtime, hr: Principal, body: ContractCreate) -> None:
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await set_tenant(session, hr.org_id)
+        await service.create_contract(session, hr, body)
+
+
+async def _blocked_on_a_lock(engine: AsyncEngine) -> bool:
+    async with engine.connect() as connection:
+        waiting = await connection.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE application_name = 'hrcore-test' AND wait_event_type = 'Lock'"
+            )
+        )
+    return bool(waiting)
+
+
+async def test_a_concurrent_overlapping_contract_waits_and_is_refused(
+    runtime: Runtime, owner_engine: AsyncEngine, world: World
+) -> None:
+    """The second transaction checks for overlaps only once the first has committed."""
+    hr = Principal(
+        kind="user", id=world.hr.user_id, org_id=world.hr.org_id, roles=frozenset({Role.HR_ADMIN})
+    )
+    body = ContractCreate(
+        employee_id=world.engineer.id,
+        kind="open_ended",
+        start_date=date(2026, 3, 1),
+        work_location="上海",
+        pay_terms_ref="BAND-5",
+    )
+    async with unit_of_work(runtime.sessionmaker) as first:
+        await set_tenant(first, hr.org_id)
+        await service.create_contract(first, hr, body)
+        second = asyncio.create_task(_create_in_own_transaction(runtime, hr, body))
+        while not await _blocked_on_a_lock(owner_engine):
+            finished, _ = await asyncio.wait({second}, timeout=0.01)
+            if finished:  # it did not wait for the first transaction: the lock is missing
+                break
+    with pytest.raises(Conflict):
+        await second

@@ -9,10 +9,12 @@ from httpx import AsyncClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hrcore.core import events
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from hrcore.org.models import Department
+from hrcore.people import service as people
 from hrcore.people.models import Employee, EmploymentEvent
 from hrcore.worker import run_burst
 from tests.factories import Account, make_org, make_user
@@ -286,8 +288,12 @@ async def test_replayed_event_changes_nothing(
     assert len(await _events(api, hr)) == 2  # the department event and this one
     assert await _count(owner_engine, "SELECT count(*) FROM employees") == 1
     assert await _count(owner_engine, "SELECT count(*) FROM employment_events") == 1
-    applied = "SELECT count(*) FROM outbox_messages WHERE job = 'integrations.apply_dingtalk_event'"
-    assert await _count(owner_engine, applied) == 2
+    inbound = "SELECT count(*) FROM outbox_messages WHERE payload->>'event' IS NULL"
+    assert await _count(owner_engine, inbound) == 2
+    # The one hire event was announced to its subscribers (core.events) once, not per replay.
+    announced = "SELECT count(*) FROM outbox_messages WHERE payload->>'event' IS NOT NULL"
+    subscribers = events.subscribers(people.EMPLOYMENT_EVENT_RECORDED)
+    assert await _count(owner_engine, announced) == len(subscribers)
 
 
 async def test_unknown_event_type_is_acknowledged_and_ignored(

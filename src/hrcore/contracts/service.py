@@ -28,7 +28,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,6 +64,10 @@ from hrcore.people import service as people
 from hrcore.settings import Settings
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import service as workflow
+
+if TYPE_CHECKING:  # the shapes of workflow's validator hook, for type checking only
+    from hrcore.workflow.models import Task
+    from hrcore.workflow.schemas import Submission
 
 logger = logging.getLogger("hrcore.contracts")
 
@@ -794,6 +798,20 @@ async def _ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Cl
 # --- confirmation --------------------------------------------------------------------------
 
 
+async def _confirmed_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+    """The confirmation task closes through `/amendments/{id}/confirm` only, which records
+    the document confirmed; completing it at `/tasks/{id}/complete` would skip that."""
+    amendment = await repository.amendment_by_id(session, task.org_id, task.subject_id)
+    if amendment is not None and amendment.status != "confirmed":
+        raise Unprocessable(
+            f"Confirm the amendment itself: POST /amendments/{amendment.id}/confirm",
+            errors=[FieldError(field="task", message="completed by the confirmation")],
+        )
+
+
+workflow.register_submission_validator(CONFIRM_TASK_KIND, _confirmed_only)
+
+
 async def confirm_amendment(
     session: AsyncSession,
     principal: Principal,
@@ -807,20 +825,7 @@ async def confirm_amendment(
     confirmation task. HR may see the amendment but not confirm it (403); anyone else: 404.
     """
     amendment = await _amendment(session, principal, amendment_id, for_update=True)
-    if principal.employee_id != amendment.employee_id:
-        raise Forbidden("Only the employee may confirm their amendment")
-    if amendment.status == "confirmed":
-        raise Conflict("The amendment is already confirmed")
-    if body.version != amendment.current_version:
-        raise Conflict(
-            f"Version {body.version} is superseded; read and confirm version "
-            f"{amendment.current_version}"
-        )
-    version = await _current(session, amendment)
-    if version.document_status != "ready":
-        raise Conflict("The document of this version is not ready")
-    if body.document_sha256 != version.document_sha256:
-        raise Conflict("This is not the document of the current version")
+    version = await _confirmable(session, principal, amendment, body)
     contract = await get_contract(session, principal, amendment.contract_id, for_update=True)
     if _terms(contract) != version.base_terms:
         raise Conflict("The contract changed since this version was drafted; HR revises it")
@@ -837,7 +842,35 @@ async def confirm_amendment(
             actor=principal,
         )
     await session.flush()
-    after = {"version": version.number, "document_sha256": body.document_sha256}
+    await _announce_confirmation(session, principal, amendment)
+    return amendment, version
+
+
+async def _confirmable(
+    session: AsyncSession, principal: Principal, amendment: Amendment, body: AmendmentConfirm
+) -> AmendmentVersion:
+    """The version `body` names, when it is the current one and its document is the one read."""
+    if principal.employee_id != amendment.employee_id:
+        raise Forbidden("Only the employee may confirm their amendment")
+    if amendment.status == "confirmed":
+        raise Conflict("The amendment is already confirmed")
+    if body.version != amendment.current_version:
+        raise Conflict(
+            f"Version {body.version} is superseded; read and confirm version "
+            f"{amendment.current_version}"
+        )
+    version = await _current(session, amendment)
+    if version.document_status != "ready":
+        raise Conflict("The document of this version is not ready")
+    if body.document_sha256 != version.document_sha256:
+        raise Conflict("This is not the document of the current version")
+    return version
+
+
+async def _announce_confirmation(
+    session: AsyncSession, principal: Principal, amendment: Amendment
+) -> None:
+    after = {"version": amendment.confirmed_version, "document_sha256": amendment.confirmed_sha256}
     audit.record(
         session,
         principal,
@@ -851,10 +884,10 @@ async def confirm_amendment(
         session,
         org_id=principal.org_id,
         event_type=webhooks.EventType.CONTRACT_AMENDMENT_CONFIRMED,
-        payload={"amendment_id": str(amendment.id), "contract_id": str(contract.id)} | after,
+        payload={"amendment_id": str(amendment.id), "contract_id": str(amendment.contract_id)}
+        | after,
         event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:amendment:{amendment.id}:confirmed"),
     )
-    return amendment, version
 
 
 async def _apply(
