@@ -1,0 +1,143 @@
+"""Weighted scoring shared by every domain that turns evidence into a figure.
+
+Two parts, both pure:
+
+- **Formulas** turn a quantitative result (target, actual) into a 0–100 score. They are data
+  (`Formula`), chosen from a small safe set — never evaluated code.
+- **Aggregation** combines 0–100 ratings given by raters in groups (relationships: self,
+  supervisor, peers…) into one score per item (indicator, competency) and an overall score.
+  Within a group, raters count equally; groups are weighted, then items are weighted. A group
+  or item nobody rated is left out and the remaining weights are renormalised, so a missing
+  rater never drags a score to zero. Every figure carries how many raters are behind it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+# --- formulas -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    """Actuals at or above `at_least` score `score` (the highest matching band wins)."""
+
+    at_least: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Formula:
+    """`ratio`: actual / target × 100, capped at `cap`. `linear`: 0 at `floor`, 100 at the
+    target, straight in between, capped at `cap`. `banded`: the score of the highest band
+    reached (0 below every band)."""
+
+    kind: Literal["ratio", "linear", "banded"]
+    cap: float = 100.0
+    floor: float = 0.0
+    bands: Sequence[Band] = ()
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def formula_score(formula: Formula, *, target: float, actual: float) -> float:
+    """The 0–100 score of `actual` against `target` (never outside 0..min(cap, 100))."""
+    cap = _clamp(formula.cap, 0.0, 100.0)
+    if formula.kind == "ratio":
+        raw = 0.0 if target <= 0 else actual / target * 100
+    elif formula.kind == "linear":
+        span = target - formula.floor
+        raw = 0.0 if span <= 0 else (actual - formula.floor) / span * 100
+    else:
+        reached = [band.score for band in formula.bands if actual >= band.at_least]
+        raw = max(reached) if reached else 0.0
+    return _clamp(raw, 0.0, cap)
+
+
+def scale_score(value: float, *, low: float, high: float) -> float:
+    """A rating on a `low`..`high` scale as 0–100."""
+    if high <= low:
+        raise ValueError("the scale must go up")
+    return _clamp((value - low) / (high - low) * 100, 0.0, 100.0)
+
+
+# --- aggregation --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One rater's 0–100 score on one item, in one group."""
+
+    rater: str
+    group: str
+    item: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Figure:
+    score: float
+    raters: int
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    score: float
+    raters: int
+    groups: dict[str, Figure]
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    overall: float | None
+    raters: int
+    items: dict[str, ItemScore]
+
+
+def weighted_mean(values: Mapping[str, float], weights: Mapping[str, float]) -> float | None:
+    """Mean of `values` by `weights`, over the keys present in both with a positive weight."""
+    used = {key: weights[key] for key in values if weights.get(key, 0) > 0}
+    total = sum(used.values())
+    if total <= 0:
+        return None
+    return sum(values[key] * weight for key, weight in used.items()) / total
+
+
+def aggregate(
+    ratings: Iterable[Rating],
+    *,
+    item_weights: Mapping[str, float],
+    group_weights: Mapping[str, float],
+) -> Aggregate:
+    """Combine ratings: group means, weighted across groups per item, weighted across items.
+
+    Ratings on items or groups without a positive weight are ignored. Scores stay in 0–100.
+    """
+    by_cell: dict[tuple[str, str], list[float]] = defaultdict(list)
+    raters_by_item: dict[str, set[str]] = defaultdict(set)
+    raters_by_cell: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rating in ratings:
+        if item_weights.get(rating.item, 0) <= 0 or group_weights.get(rating.group, 0) <= 0:
+            continue
+        cell = (rating.item, rating.group)
+        by_cell[cell].append(_clamp(rating.score, 0.0, 100.0))
+        raters_by_cell[cell].add(rating.rater)
+        raters_by_item[rating.item].add(rating.rater)
+    items: dict[str, ItemScore] = {}
+    for item in item_weights:
+        groups = {
+            group: Figure(sum(scores) / len(scores), len(raters_by_cell[(item, group)]))
+            for (cell_item, group), scores in by_cell.items()
+            if cell_item == item
+        }
+        score = weighted_mean({g: f.score for g, f in groups.items()}, group_weights)
+        if score is not None:
+            items[item] = ItemScore(score, len(raters_by_item[item]), groups)
+    overall = weighted_mean({item: s.score for item, s in items.items()}, item_weights)
+    everyone = set().union(*raters_by_item.values()) if raters_by_item else set()
+    return Aggregate(overall=overall, raters=len(everyone), items=items)
