@@ -160,6 +160,13 @@ class Settings(BaseSettings):
         le=24,
         description="HR is asked to renew or extend a contract this many months before it ends.",
     )
+    review_anonymity_threshold: int = Field(
+        default=3,
+        ge=2,
+        le=20,
+        description="Peer and subordinate answers are shown (aggregated) only when at least "
+        "this many of them answered.",
+    )
 
     @model_validator(mode="after")
     def _signing_keys_are_safe(self) -> Settings:

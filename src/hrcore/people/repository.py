@@ -413,3 +413,36 @@ async def employees_by_ids(
         select(Employee).where(Employee.org_id == org_id, Employee.id.in_(list(employee_ids)))
     )
     return list(rows)
+
+
+async def active_reports(
+    session: AsyncSession, org_id: uuid.UUID, manager_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(manager id, report id) of the active direct reports of these managers."""
+    if not manager_ids:
+        return []
+    rows = await session.execute(
+        select(Employee.manager_id, Employee.id)
+        .where(
+            Employee.org_id == org_id,
+            Employee.manager_id.in_(list(manager_ids)),
+            Employee.status == "active",
+        )
+        .order_by(Employee.id)
+    )
+    return [(manager_id, report_id) for manager_id, report_id in rows.all() if manager_id]
+
+
+async def active_ids_where(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Select[Any]
+) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(Employee.id)
+        .where(
+            Employee.org_id == org_id,
+            Employee.status == "active",
+            Employee.department_id.in_(department_ids),
+        )
+        .order_by(Employee.id)
+    )
+    return list(rows)

@@ -1,0 +1,18 @@
+"""Background work of reviews (thin: the service does the work)."""
+
+from __future__ import annotations
+
+import uuid
+
+from hrcore.core.jobs import JobContext, job
+from hrcore.reviews import service
+
+
+@job(service.AGGREGATE_JOB)
+async def aggregate(context: JobContext) -> None:
+    """Queued once when a cycle closes; a repeat finds the cycle aggregated and stops."""
+    if context.org_id is None:
+        return
+    await service.aggregate_cycle(
+        context.session, context.org_id, uuid.UUID(str(context.payload["cycle_id"]))
+    )

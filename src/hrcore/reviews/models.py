@@ -1,0 +1,163 @@
+"""Review templates, cycles, participants, rater assignments and results."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin
+
+RELATIONSHIPS = ("self", "supervisor", "peer", "subordinate")
+
+
+class ReviewTemplate(Entity, OrgScopedMixin, Base):
+    """A form: indicators with weights, kind weights and department overrides.
+
+    `revision` grows with every change; a cycle copies the form when it is created, so a
+    running cycle keeps the revision it started with.
+    """
+
+    __tablename__ = "review_templates"
+    __table_args__ = (
+        UniqueConstraint("org_id", "name"),
+        Index("ix_review_templates_org_id_id", "org_id", "id"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    indicators: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    kind_weights: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    department_overrides: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, default=list
+    )
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class ReviewCycle(Entity, OrgScopedMixin, Base):
+    """A round of reviews on one form (a copy of the template at creation)."""
+
+    __tablename__ = "review_cycles"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('mid_year', 'year_end', 'campaign_360', 'program_stage')", name="kind"
+        ),
+        CheckConstraint("status IN ('draft', 'open', 'closed', 'aggregated')", name="status"),
+        Index("ix_review_cycles_org_id_id", "org_id", "id"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    template_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_templates.id", ondelete="RESTRICT"), nullable=False
+    )
+    template_revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    form: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    relationship_weights: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewParticipant(IdMixin, OrgScopedMixin, Base):
+    __tablename__ = "review_participants"
+    __table_args__ = (
+        UniqueConstraint("org_id", "cycle_id", "employee_id"),
+        Index("ix_review_participants_org_cycle_id", "org_id", "cycle_id", "id"),
+    )
+
+    cycle_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_cycles.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    department_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False
+    )
+
+
+class ReviewAssignment(Entity, OrgScopedMixin, Base):
+    """One rater's work on one participant; `answers` maps indicator keys to answers."""
+
+    __tablename__ = "review_assignments"
+    __table_args__ = (
+        UniqueConstraint("org_id", "participant_id", "rater_employee_id", "relationship"),
+        CheckConstraint(
+            "relationship IN ('self', 'supervisor', 'peer', 'subordinate')", name="relationship"
+        ),
+        CheckConstraint("status IN ('pending', 'draft', 'submitted')", name="status"),
+        Index("ix_review_assignments_org_cycle", "org_id", "cycle_id", "participant_id"),
+        Index("ix_review_assignments_org_rater", "org_id", "rater_employee_id", "id"),
+    )
+
+    cycle_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_cycles.id", ondelete="CASCADE"), nullable=False
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_participants.id", ondelete="CASCADE"), nullable=False
+    )
+    rater_employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    relationship: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    comment: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    task_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewResult(Entity, OrgScopedMixin, Base):
+    """A participant's aggregated result. `scores` is what the worker computed; calibration
+    adds `adjusted_overall` and keeps every adjustment in `adjustments`."""
+
+    __tablename__ = "review_results"
+    __table_args__ = (
+        UniqueConstraint("org_id", "participant_id"),
+        CheckConstraint("status IN ('computed', 'published')", name="status"),
+        CheckConstraint(
+            "recommendation IS NULL OR recommendation IN "
+            "('promote', 'continue_development', 'reassess_next_cycle')",
+            name="recommendation",
+        ),
+        Index("ix_review_results_org_cycle_id", "org_id", "cycle_id", "id"),
+        Index("ix_review_results_org_employee", "org_id", "employee_id"),
+    )
+
+    cycle_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_cycles.id", ondelete="CASCADE"), nullable=False
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_participants.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    overall: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    scores: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    comments: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    adjusted_overall: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    adjustments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="computed")
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recommendation: Mapped[str | None] = mapped_column(String(32))
+    recommended_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

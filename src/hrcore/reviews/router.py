@@ -1,0 +1,370 @@
+"""Reviews and 360: templates, cycles, rater work and results."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from hrcore.core.concurrency import set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
+from hrcore.core.errors import Problem
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.pagination import Page
+from hrcore.identity.dependencies import CurrentPrincipal
+from hrcore.reviews import service
+from hrcore.reviews.models import ReviewResult
+from hrcore.reviews.schemas import (
+    AnswersIn,
+    AssignmentOut,
+    Calibration,
+    CycleIn,
+    CycleOut,
+    ParticipantsAdded,
+    ParticipantsIn,
+    RecommendationIn,
+    ResultOut,
+    TemplateIn,
+    TemplateOut,
+    TemplatePatch,
+)
+
+router = APIRouter(route_class=HrcoreRoute, tags=["reviews"])
+
+Responses = dict[int | str, dict[str, Any]]
+_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not allowed to do this"}}
+_NOT_FOUND: Responses = {404: {"model": Problem, "description": "Not found in your reach"}}
+_CONFLICT: Responses = {409: {"model": Problem, "description": "Not possible in this state"}}
+_STALE: Responses = {
+    409: {"model": Problem, "description": "Stale `version`, or not possible in this state"},
+    412: {"model": Problem, "description": "Stale `If-Match`"},
+}
+
+
+def _threshold(runtime: AppRuntime) -> int:
+    return runtime.settings.review_anonymity_threshold
+
+
+Threshold = Annotated[int, Depends(_threshold)]
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+@router.get("/review-templates", operation_id="list_review_templates", summary="Review forms")
+async def list_templates(
+    principal: CurrentPrincipal, session: DbSession, page: Pagination
+) -> Page[TemplateOut]:
+    rows, cursor = await service.list_templates(session, principal, page)
+    return Page(items=[service.template_view(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/review-templates",
+    operation_id="create_review_template",
+    summary="Create a review form; weights must sum to 100 (HR admin)",
+    status_code=201,
+    responses={**_FORBIDDEN, 409: {"model": Problem, "description": "The name is taken"}},
+)
+async def create_template(
+    body: TemplateIn, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> TemplateOut:
+    template = await service.create_template(session, principal, body)
+    set_etag(response, template.version)
+    return service.template_view(template)
+
+
+@router.get(
+    "/review-templates/{template_id}",
+    operation_id="get_review_template",
+    summary="One review form",
+    responses=_NOT_FOUND,
+)
+async def get_template(
+    template_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> TemplateOut:
+    template = await service.get_template(session, principal, template_id)
+    set_etag(response, template.version)
+    return service.template_view(template)
+
+
+@router.patch(
+    "/review-templates/{template_id}",
+    operation_id="update_review_template",
+    summary="Replace a review form (a new revision; running cycles keep theirs)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+)
+async def update_template(
+    template_id: uuid.UUID,
+    body: TemplatePatch,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TemplateOut:
+    template = await service.update_template(
+        session, principal, template_id, body, if_match=if_match
+    )
+    set_etag(response, template.version)
+    return service.template_view(template)
+
+
+# --- cycles -------------------------------------------------------------------------------
+
+
+@router.get("/review-cycles", operation_id="list_review_cycles", summary="Review cycles")
+async def list_cycles(
+    principal: CurrentPrincipal, session: DbSession, page: Pagination
+) -> Page[CycleOut]:
+    rows, cursor = await service.list_cycles(session, principal, page)
+    return Page(items=await service.cycle_views(session, rows), next_cursor=cursor)
+
+
+@router.post(
+    "/review-cycles",
+    operation_id="create_review_cycle",
+    summary="Create a cycle on a copy of a form (HR admin)",
+    status_code=201,
+    responses=_FORBIDDEN,
+)
+async def create_cycle(body: CycleIn, principal: CurrentPrincipal, session: DbSession) -> CycleOut:
+    cycle = await service.create_cycle(session, principal, body)
+    [view] = await service.cycle_views(session, [cycle])
+    return view
+
+
+@router.get(
+    "/review-cycles/{cycle_id}",
+    operation_id="get_review_cycle",
+    summary="One review cycle",
+    responses=_NOT_FOUND,
+)
+async def get_cycle(
+    cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> CycleOut:
+    [view] = await service.cycle_views(
+        session, [await service.get_cycle(session, principal, cycle_id)]
+    )
+    return view
+
+
+@router.post(
+    "/review-cycles/{cycle_id}/participants",
+    operation_id="add_review_participants",
+    summary="Add participants by hand or by department subtree (HR admin, before opening)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def add_participants(
+    cycle_id: uuid.UUID, body: ParticipantsIn, principal: CurrentPrincipal, session: DbSession
+) -> ParticipantsAdded:
+    return await service.add_participants(session, principal, cycle_id, body)
+
+
+@router.post(
+    "/review-cycles/{cycle_id}/open",
+    operation_id="open_review_cycle",
+    summary="Open: every rater gets an assignment and a task (HR admin)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def open_cycle(
+    cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
+) -> CycleOut:
+    [view] = await service.cycle_views(
+        session, [await service.open_cycle(session, principal, cycle_id, clock)]
+    )
+    return view
+
+
+@router.post(
+    "/review-cycles/{cycle_id}/close",
+    operation_id="close_review_cycle",
+    summary="Close: answers stop, results are computed in the background (HR admin)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def close_cycle(
+    cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
+) -> CycleOut:
+    [view] = await service.cycle_views(
+        session, [await service.close_cycle(session, principal, cycle_id, clock)]
+    )
+    return view
+
+
+@router.get(
+    "/review-cycles/{cycle_id}/results",
+    operation_id="list_review_cycle_results",
+    summary="Results of a cycle for the people in my reach (anonymity kept)",
+    responses=_NOT_FOUND,
+)
+async def list_cycle_results(
+    cycle_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    threshold: Threshold,
+) -> Page[ResultOut]:
+    rows, cursor = await service.list_cycle_results(session, principal, cycle_id, page)
+    items = await service.result_views(session, principal, rows, threshold=threshold)
+    return Page(items=items, next_cursor=cursor)
+
+
+# --- rater work ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/me/review-assignments",
+    operation_id="list_my_review_assignments",
+    summary="Reviews I am asked to give",
+)
+async def list_my_assignments(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    status: Annotated[
+        Literal["pending", "draft", "submitted"] | None, Query(description="Only this status.")
+    ] = None,
+) -> Page[AssignmentOut]:
+    rows, cursor = await service.list_my_assignments(session, principal, page, status=status)
+    items = await service.assignment_views(session, principal.org_id, rows)
+    return Page(items=items, next_cursor=cursor)
+
+
+@router.get(
+    "/review-assignments/{assignment_id}",
+    operation_id="get_review_assignment",
+    summary="One of my review assignments, with the form",
+    responses=_NOT_FOUND,
+)
+async def get_assignment(
+    assignment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> AssignmentOut:
+    assignment = await service.get_assignment(session, principal, assignment_id)
+    set_etag(response, assignment.version)
+    [view] = await service.assignment_views(session, principal.org_id, [assignment])
+    return view
+
+
+@router.put(
+    "/review-assignments/{assignment_id}",
+    operation_id="save_review_answers",
+    summary="Save my answers as a draft",
+    responses={**_NOT_FOUND, **_STALE},
+)
+async def save_answers(
+    assignment_id: uuid.UUID,
+    body: AnswersIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AssignmentOut:
+    assignment = await service.save_answers(
+        session, principal, assignment_id, body, if_match=if_match
+    )
+    set_etag(response, assignment.version)
+    [view] = await service.assignment_views(session, principal.org_id, [assignment])
+    return view
+
+
+@router.post(
+    "/review-assignments/{assignment_id}/submit",
+    operation_id="submit_review_answers",
+    summary="Submit my saved answers (final; completes my task)",
+    responses={**_NOT_FOUND, **_CONFLICT},
+)
+async def submit_answers(
+    assignment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
+) -> AssignmentOut:
+    assignment = await service.submit_answers(session, principal, assignment_id, clock)
+    [view] = await service.assignment_views(session, principal.org_id, [assignment])
+    return view
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+async def _view(
+    session: DbSession, principal: CurrentPrincipal, result: ReviewResult, threshold: int
+) -> ResultOut:
+    [view] = await service.result_views(session, principal, [result], threshold=threshold)
+    return view
+
+
+@router.get(
+    "/me/review-results",
+    operation_id="list_my_review_results",
+    summary="My published review results (anonymity kept)",
+)
+async def list_my_results(
+    principal: CurrentPrincipal, session: DbSession, page: Pagination, threshold: Threshold
+) -> Page[ResultOut]:
+    rows, cursor = await service.list_my_results(session, principal, page)
+    items = await service.result_views(session, principal, rows, threshold=threshold)
+    return Page(items=items, next_cursor=cursor)
+
+
+@router.get(
+    "/review-results/{result_id}",
+    operation_id="get_review_result",
+    summary="One result (HR; the employee once published; their managers)",
+    responses=_NOT_FOUND,
+)
+async def get_result(
+    result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, threshold: Threshold
+) -> ResultOut:
+    result = await service.get_result(session, principal, result_id)
+    return await _view(session, principal, result, threshold)
+
+
+@router.post(
+    "/review-results/{result_id}/calibrate",
+    operation_id="calibrate_review_result",
+    summary="Adjust the overall score with a reason (HR admin; before publishing)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def calibrate(
+    result_id: uuid.UUID,
+    body: Calibration,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    threshold: Threshold,
+) -> ResultOut:
+    result = await service.calibrate(session, principal, result_id, body, clock)
+    return await _view(session, principal, result, threshold)
+
+
+@router.post(
+    "/review-results/{result_id}/publish",
+    operation_id="publish_review_result",
+    summary="Show the result to the employee and notify them (HR admin)",
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def publish(
+    result_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    threshold: Threshold,
+) -> ResultOut:
+    result = await service.publish(session, principal, result_id, clock)
+    return await _view(session, principal, result, threshold)
+
+
+@router.post(
+    "/review-results/{result_id}/recommendation",
+    operation_id="recommend_from_review_result",
+    summary="Recommend: promote, continue development or re-assess (supervisor chain or HR)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+)
+async def recommend(
+    result_id: uuid.UUID,
+    body: RecommendationIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    threshold: Threshold,
+) -> ResultOut:
+    result = await service.recommend(session, principal, result_id, body)
+    return await _view(session, principal, result, threshold)

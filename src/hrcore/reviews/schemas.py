@@ -1,0 +1,277 @@
+"""Request and response shapes of review templates, cycles, rater work and results."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+
+from hrcore.core.schemas import Ref
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Relationship = Literal["self", "supervisor", "peer", "subordinate"]
+CycleKind = Literal["mid_year", "year_end", "campaign_360", "program_stage"]
+Recommendation = Literal["promote", "continue_development", "reassess_next_cycle"]
+TOTAL = 100.0
+TOLERANCE = 1e-6
+
+
+def _sums_to_100(values: list[float]) -> bool:
+    return abs(sum(values) - TOTAL) < TOLERANCE
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BandSpec(_Strict):
+    at_least: float
+    score: float = Field(ge=0, le=100)
+
+
+class FormulaSpec(_Strict):
+    """`ratio` (actual/target, capped), `linear` (0 at `floor`, 100 at the target) or
+    `banded` (score of the highest band reached). Data, never code."""
+
+    kind: Literal["ratio", "linear", "banded"]
+    cap: float = Field(default=100, gt=0, le=100)
+    floor: float = 0
+    bands: list[BandSpec] = Field(default_factory=list, max_length=10)
+
+
+class Scale(_Strict):
+    min: int = Field(default=1, ge=0, le=10)
+    max: int = Field(default=5, ge=1, le=10)
+    labels: dict[str, str] = Field(default_factory=dict, max_length=11)
+
+    @model_validator(mode="after")
+    def _goes_up(self) -> Scale:
+        if self.max <= self.min:
+            raise ValueError("the scale's max must be above its min")
+        return self
+
+
+class Indicator(_Strict):
+    key: Key
+    name: Name
+    section: Name
+    kind: Literal["quantitative", "qualitative"]
+    weight: float = Field(gt=0, le=100, description="Share within its kind; a kind sums to 100.")
+    scale: Scale | None = Field(default=None, description="Qualitative: the rating scale.")
+    target: float | None = Field(default=None, gt=0, description="Quantitative: the target.")
+    formula: FormulaSpec | None = Field(default=None, description="Quantitative: the formula.")
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Indicator:
+        if self.kind == "quantitative" and (self.target is None or self.formula is None):
+            raise ValueError(f"quantitative indicator {self.key} needs a target and a formula")
+        if self.kind == "qualitative" and self.scale is None:
+            self.scale = Scale()
+        return self
+
+
+class KindWeights(_Strict):
+    quantitative: float = Field(default=60, ge=0, le=100)
+    qualitative: float = Field(default=40, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _total(self) -> KindWeights:
+        if not _sums_to_100([self.quantitative, self.qualitative]):
+            raise ValueError("kind weights must sum to 100")
+        return self
+
+
+class DepartmentOverride(_Strict):
+    """Kind weights for a department subtree (sales: team results 70)."""
+
+    department_id: uuid.UUID
+    kind_weights: KindWeights
+
+
+class TemplateIn(_Strict):
+    name: Name
+    indicators: list[Indicator] = Field(min_length=1, max_length=50)
+    kind_weights: KindWeights = Field(default_factory=KindWeights)
+    department_overrides: list[DepartmentOverride] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _weights(self) -> TemplateIn:
+        keys = [indicator.key for indicator in self.indicators]
+        if len(set(keys)) != len(keys):
+            raise ValueError("indicator keys must be unique")
+        for kind in ("quantitative", "qualitative"):
+            weights = [i.weight for i in self.indicators if i.kind == kind]
+            if weights and not _sums_to_100(weights):
+                raise ValueError(f"{kind} indicator weights must sum to 100, not {sum(weights)}")
+        return self
+
+
+class TemplatePatch(TemplateIn):
+    version: int | None = Field(default=None, description="The version you read (or If-Match).")
+
+
+class TemplateOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    indicators: list[Indicator]
+    kind_weights: KindWeights
+    department_overrides: list[DepartmentOverride]
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class RelationshipWeights(_Strict):
+    self_: float = Field(default=0, ge=0, le=100, alias="self")
+    supervisor: float = Field(default=50, ge=0, le=100)
+    peer: float = Field(default=30, ge=0, le=100)
+    subordinate: float = Field(default=20, ge=0, le=100)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _total(self) -> RelationshipWeights:
+        if not _sums_to_100([self.self_, self.supervisor, self.peer, self.subordinate]):
+            raise ValueError("relationship weights must sum to 100")
+        return self
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "self": self.self_,
+            "supervisor": self.supervisor,
+            "peer": self.peer,
+            "subordinate": self.subordinate,
+        }
+
+
+class CycleIn(_Strict):
+    name: Name
+    kind: CycleKind
+    template_id: uuid.UUID
+    starts_on: date
+    due_on: date
+    relationship_weights: RelationshipWeights = Field(default_factory=RelationshipWeights)
+
+    @model_validator(mode="after")
+    def _dates(self) -> CycleIn:
+        if self.due_on < self.starts_on:
+            raise ValueError("due_on must not be before starts_on")
+        return self
+
+
+class CycleOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    kind: CycleKind
+    template_id: uuid.UUID
+    template_revision: int
+    relationship_weights: dict[str, float]
+    starts_on: date
+    due_on: date
+    status: Literal["draft", "open", "closed", "aggregated"]
+    participants: int
+    opened_at: datetime | None
+    closed_at: datetime | None
+    version: int
+
+
+class ParticipantsIn(_Strict):
+    """By hand (`employee_ids`) and/or everyone active in a department subtree."""
+
+    employee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=1000)
+    department_id: uuid.UUID | None = None
+
+
+class ParticipantsAdded(BaseModel):
+    added: int
+    participants: int
+
+
+class Evidence(_Strict):
+    title: Name
+    url: HttpUrl
+
+
+class IndicatorAnswer(_Strict):
+    score: float | None = Field(default=None, description="Qualitative: on the scale.")
+    actual: float | None = Field(default=None, description="Quantitative: the actual result.")
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class AnswersIn(_Strict):
+    answers: dict[Key, IndicatorAnswer] = Field(default_factory=dict, max_length=50)
+    comment: str | None = Field(default=None, max_length=4000)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+    version: int | None = Field(default=None, description="The version you read (or If-Match).")
+
+
+class AssignmentOut(BaseModel):
+    id: uuid.UUID
+    cycle_id: uuid.UUID
+    participant: Ref
+    relationship: Relationship
+    status: Literal["pending", "draft", "submitted"]
+    due_on: date
+    indicators: list[Indicator]
+    answers: dict[str, IndicatorAnswer]
+    comment: str | None
+    evidence: list[Evidence]
+    task_id: uuid.UUID | None
+    submitted_at: datetime | None
+    version: int
+
+
+class GroupScore(BaseModel):
+    relationship: Relationship
+    score: float
+    raters: int
+
+
+class IndicatorResult(BaseModel):
+    key: str
+    name: str
+    score: float
+    raters: int
+    groups: list[GroupScore] = Field(
+        description="Peers and subordinates only when enough of them answered."
+    )
+
+
+class Adjustment(BaseModel):
+    original: float | None
+    adjusted: float
+    reason: str
+    at: datetime
+    by: uuid.UUID | None
+
+
+class ResultOut(BaseModel):
+    id: uuid.UUID
+    cycle_id: uuid.UUID
+    employee: Ref
+    overall: float | None = Field(description="As calibrated when it was, else as computed.")
+    computed_overall: float | None
+    raters: int
+    indicators: list[IndicatorResult]
+    comments: list[str] = Field(description="Unattributed, in alphabetical order.")
+    adjustments: list[Adjustment]
+    status: Literal["computed", "published"]
+    published_at: datetime | None
+    recommendation: Recommendation | None
+    version: int
+
+
+class Calibration(_Strict):
+    overall: float = Field(ge=0, le=100)
+    reason: Text
+    version: int | None = None
+
+
+class RecommendationIn(_Strict):
+    recommendation: Recommendation
+    version: int | None = None

@@ -1,0 +1,1002 @@
+"""Reviews and 360: templates, cycles, rater work, aggregation and results.
+
+Flow: HR builds a template (weights checked), creates a cycle from it (the form is copied,
+so later template edits never reach a running cycle), adds participants and opens it —
+each participant gets a self assignment, one for their manager, their peers (same manager)
+and their direct reports, each a task with the cycle's due date through the tasks engine.
+Raters save drafts and submit (final unless HR reopens, audited). Closing enqueues one
+aggregation; the worker computes each participant's result with `core.scoring`.
+
+Anonymity: peer and subordinate answers are never shown one by one to anyone but HR's raw
+access (not offered yet); a relationship group appears in a result only when at least the
+threshold of its raters answered, and comments are shown unattributed and sorted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit, outbox, scoring
+from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.clock import Clock
+from hrcore.core.concurrency import check_version
+from hrcore.core.db import insert_new
+from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.schemas import Ref
+from hrcore.identity import service as identity
+from hrcore.notifications import service as notifications
+from hrcore.org import service as org
+from hrcore.people import service as people
+from hrcore.reviews import repository
+from hrcore.reviews.models import (
+    ReviewAssignment,
+    ReviewCycle,
+    ReviewParticipant,
+    ReviewResult,
+    ReviewTemplate,
+)
+from hrcore.reviews.schemas import (
+    Adjustment,
+    AnswersIn,
+    AssignmentOut,
+    Calibration,
+    CycleIn,
+    CycleOut,
+    GroupScore,
+    Indicator,
+    IndicatorAnswer,
+    IndicatorResult,
+    KindWeights,
+    ParticipantsAdded,
+    ParticipantsIn,
+    RecommendationIn,
+    ResultOut,
+    TemplateIn,
+    TemplateOut,
+    TemplatePatch,
+)
+from hrcore.workflow import service as workflow
+from hrcore.workflow.models import Task
+from hrcore.workflow.schemas import Submission
+
+AGGREGATE_JOB = "reviews.aggregate"
+TASK_KIND = "review.rate"
+SUBJECT = "review_assignment"
+ANONYMOUS = frozenset({"peer", "subordinate"})
+INDICATORS = TypeAdapter(list[Indicator])
+ANSWERS = TypeAdapter(dict[str, IndicatorAnswer])
+RESULT_BATCH = 500
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def _require_reader(principal: Principal) -> None:
+    if not (principal.is_hr_admin or principal.is_dept_head):
+        raise Forbidden("Only HR admins and department heads read review setups")
+
+
+def template_view(template: ReviewTemplate) -> TemplateOut:
+    return TemplateOut.model_validate(
+        {
+            "id": template.id,
+            "name": template.name,
+            "indicators": template.indicators,
+            "kind_weights": template.kind_weights,
+            "department_overrides": template.department_overrides,
+            "revision": template.revision,
+            "created_at": template.created_at,
+            "updated_at": template.updated_at,
+            "version": template.version,
+        }
+    )
+
+
+async def _template(
+    session: AsyncSession, principal: Principal, template_id: uuid.UUID
+) -> ReviewTemplate:
+    _require_reader(principal)
+    template = await repository.template_by_id(session, principal.org_id, template_id)
+    if template is None:
+        raise NotFound("No such review template")
+    return template
+
+
+async def list_templates(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[ReviewTemplate], str | None]:
+    _require_reader(principal)
+    statement = repository.templates_query(principal.org_id)
+    return await paginate(session, statement, [ReviewTemplate.id], page)
+
+
+async def get_template(
+    session: AsyncSession, principal: Principal, template_id: uuid.UUID
+) -> ReviewTemplate:
+    return await _template(session, principal, template_id)
+
+
+async def _check_template(
+    session: AsyncSession, org_id: uuid.UUID, body: TemplateIn, template_id: uuid.UUID | None
+) -> None:
+    same = await repository.template_by_name(session, org_id, body.name)
+    if same is not None and same.id != template_id:
+        raise Conflict(f"A review template named {body.name!r} exists")
+    for index, override in enumerate(body.department_overrides):
+        await org.require_department(
+            session, org_id, override.department_id, f"department_overrides.{index}.department_id"
+        )
+
+
+def _content(body: TemplateIn) -> dict[str, Any]:
+    return {
+        "name": body.name,
+        "indicators": [i.model_dump(mode="json") for i in body.indicators],
+        "kind_weights": body.kind_weights.model_dump(mode="json"),
+        "department_overrides": [o.model_dump(mode="json") for o in body.department_overrides],
+    }
+
+
+async def create_template(
+    session: AsyncSession, principal: Principal, body: TemplateIn
+) -> ReviewTemplate:
+    require_hr_admin(principal)
+    await _check_template(session, principal.org_id, body, None)
+    template = ReviewTemplate(org_id=principal.org_id, revision=1, **_content(body))
+    session.add(template)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "review_template.created",
+        "review_template",
+        template.id,
+        org_id=principal.org_id,
+        after=_content(body),
+    )
+    return template
+
+
+async def update_template(
+    session: AsyncSession,
+    principal: Principal,
+    template_id: uuid.UUID,
+    body: TemplatePatch,
+    *,
+    if_match: str | None,
+) -> ReviewTemplate:
+    """Replace the form; running cycles keep the copy they started with."""
+    require_hr_admin(principal)
+    template = await _template(session, principal, template_id)
+    check_version(template.version, if_match=if_match, body_version=body.version)
+    await _check_template(session, principal.org_id, body, template.id)
+    before = {k: getattr(template, k) for k in _content(body)}
+    for name, value in _content(body).items():
+        setattr(template, name, value)
+    template.revision += 1
+    await session.flush()
+    await session.refresh(template)
+    old, new = audit.changes(before, _content(body))
+    audit.record(
+        session,
+        principal,
+        "review_template.updated",
+        "review_template",
+        template.id,
+        org_id=principal.org_id,
+        before=old,
+        after=new | {"revision": template.revision},
+    )
+    return template
+
+
+# --- cycles -------------------------------------------------------------------------------
+
+
+async def cycle_views(session: AsyncSession, cycles: Sequence[ReviewCycle]) -> list[CycleOut]:
+    if not cycles:
+        return []
+    counts = await repository.participant_counts(session, cycles[0].org_id, [c.id for c in cycles])
+    return [
+        CycleOut(
+            id=c.id,
+            name=c.name,
+            kind=c.kind,
+            template_id=c.template_id,
+            template_revision=c.template_revision,
+            relationship_weights=c.relationship_weights,
+            starts_on=c.starts_on,
+            due_on=c.due_on,
+            status=c.status,
+            participants=counts.get(c.id, 0),
+            opened_at=c.opened_at,
+            closed_at=c.closed_at,
+            version=c.version,
+        )
+        for c in cycles
+    ]
+
+
+async def _cycle(
+    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, *, for_update: bool = False
+) -> ReviewCycle:
+    _require_reader(principal)
+    cycle = await repository.cycle_by_id(session, principal.org_id, cycle_id, for_update=for_update)
+    if cycle is None:
+        raise NotFound("No such review cycle")
+    return cycle
+
+
+async def list_cycles(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[ReviewCycle], str | None]:
+    _require_reader(principal)
+    return await paginate(
+        session, repository.cycles_query(principal.org_id), [ReviewCycle.id], page
+    )
+
+
+async def get_cycle(
+    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID
+) -> ReviewCycle:
+    return await _cycle(session, principal, cycle_id)
+
+
+async def create_cycle(session: AsyncSession, principal: Principal, body: CycleIn) -> ReviewCycle:
+    """A cycle on a copy of the template's current form."""
+    require_hr_admin(principal)
+    template = await repository.template_by_id(session, principal.org_id, body.template_id)
+    if template is None:
+        raise Unprocessable(
+            "Unknown review template",
+            errors=[FieldError(field="template_id", message="no such template")],
+        )
+    cycle = ReviewCycle(
+        org_id=principal.org_id,
+        name=body.name,
+        kind=body.kind,
+        template_id=template.id,
+        template_revision=template.revision,
+        form={
+            "indicators": template.indicators,
+            "kind_weights": template.kind_weights,
+            "department_overrides": template.department_overrides,
+        },
+        relationship_weights=body.relationship_weights.as_dict(),
+        starts_on=body.starts_on,
+        due_on=body.due_on,
+        status="draft",
+    )
+    session.add(cycle)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "review_cycle.created",
+        "review_cycle",
+        cycle.id,
+        org_id=principal.org_id,
+        after={"name": body.name, "kind": body.kind, "template_revision": template.revision},
+    )
+    return cycle
+
+
+async def add_participants(
+    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, body: ParticipantsIn
+) -> ParticipantsAdded:
+    """Add employees by hand and/or a department subtree (draft cycles; repeats ignored)."""
+    require_hr_admin(principal)
+    cycle = await _cycle(session, principal, cycle_id, for_update=True)
+    if cycle.status != "draft":
+        raise Conflict("Participants are added before the cycle opens")
+    if not body.employee_ids and body.department_id is None:
+        raise Unprocessable(
+            "Name employees or a department",
+            errors=[FieldError(field="employee_ids", message="or department_id")],
+        )
+    wanted = list(body.employee_ids)
+    if body.department_id is not None:
+        await org.require_department(session, principal.org_id, body.department_id)
+        wanted += await people.active_employees_in_subtree(
+            session, principal.org_id, body.department_id
+        )
+    found = await people.employee_summaries(session, principal.org_id, wanted)
+    missing = [
+        str(i) for i in dict.fromkeys(wanted) if i not in found or found[i].status == "exited"
+    ]
+    if missing:
+        raise Unprocessable(
+            "Some employees are unknown or have left",
+            errors=[FieldError(field="employee_ids", message=", ".join(missing[:20]))],
+        )
+    rows = [
+        {
+            "org_id": principal.org_id,
+            "cycle_id": cycle.id,
+            "employee_id": e.ref.id,
+            "department_id": e.department_id,
+        }
+        for e in found.values()
+    ]
+    added = await insert_new(
+        session,
+        ReviewParticipant,
+        rows,
+        unique=["org_id", "cycle_id", "employee_id"],
+        returning=[ReviewParticipant.id],
+    )
+    counts = await repository.participant_counts(session, principal.org_id, [cycle.id])
+    total = counts.get(cycle.id, 0)
+    return ParticipantsAdded(added=len(added), participants=total)
+
+
+def _raters(employee_id: uuid.UUID, team: people.Team | None) -> list[tuple[uuid.UUID, str]]:
+    pairs = [(employee_id, "self")]
+    if team is not None:
+        if team.manager_id is not None:
+            pairs.append((team.manager_id, "supervisor"))
+        pairs += [(peer, "peer") for peer in team.peers]
+        pairs += [(report, "subordinate") for report in team.reports]
+    return pairs
+
+
+async def open_cycle(
+    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, clock: Clock
+) -> ReviewCycle:
+    """Create every rater assignment and its task (self, supervisor, peers, reports)."""
+    require_hr_admin(principal)
+    cycle = await _cycle(session, principal, cycle_id, for_update=True)
+    if cycle.status != "draft":
+        raise Conflict(f"The cycle is {cycle.status}")
+    members = await repository.participants(session, principal.org_id, cycle.id)
+    if not members:
+        raise Unprocessable(
+            "A cycle needs participants before it opens",
+            errors=[FieldError(field="participants", message="none added")],
+        )
+    return await _open(session, principal, cycle, members, clock)
+
+
+async def _open(
+    session: AsyncSession,
+    principal: Principal | None,
+    cycle: ReviewCycle,
+    members: Sequence[ReviewParticipant],
+    clock: Clock,
+) -> ReviewCycle:
+    teams = await people.teams_of(session, cycle.org_id, [m.employee_id for m in members])
+    names = await people.employee_summaries(session, cycle.org_id, [m.employee_id for m in members])
+    for member in members:
+        for rater, relationship in _raters(member.employee_id, teams.get(member.employee_id)):
+            assignment = ReviewAssignment(
+                org_id=cycle.org_id,
+                cycle_id=cycle.id,
+                participant_id=member.id,
+                rater_employee_id=rater,
+                relationship=relationship,
+                status="pending",
+                answers={},
+                evidence=[],
+            )
+            session.add(assignment)
+            task = await workflow.create_task(
+                session,
+                org_id=cycle.org_id,
+                subject_type=SUBJECT,
+                subject_id=assignment.id,
+                kind=TASK_KIND,
+                assignee_employee_id=rater,
+                due=cycle.due_on,
+                actor=principal,
+                title=_task_title(cycle, relationship, names[member.employee_id].ref.name),
+            )
+            assignment.task_id = task.id
+    cycle.status, cycle.opened_at = "open", clock.now()
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "review_cycle.opened",
+        "review_cycle",
+        cycle.id,
+        org_id=cycle.org_id,
+        after={"participants": len(members)},
+    )
+    return cycle
+
+
+def _task_title(cycle: ReviewCycle, relationship: str, participant: str) -> str:
+    if relationship == "self":
+        return f"{cycle.name}: your self-assessment"
+    return f"{cycle.name}: review {participant} ({relationship})"[:200]
+
+
+async def close_cycle(
+    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, clock: Clock
+) -> ReviewCycle:
+    """Stop answering, withdraw open rater tasks, queue the aggregation (once)."""
+    require_hr_admin(principal)
+    cycle = await _cycle(session, principal, cycle_id, for_update=True)
+    if cycle.status in ("closed", "aggregated"):
+        return cycle
+    if cycle.status != "open":
+        raise Conflict("Only an open cycle can be closed")
+    unanswered = [
+        a
+        for a in await repository.assignments_of_cycle(session, cycle.org_id, cycle.id)
+        if a.status != "submitted" and a.task_id is not None
+    ]
+    for assignment in unanswered:
+        assert assignment.task_id is not None
+        await workflow.cancel_task(
+            session,
+            org_id=cycle.org_id,
+            task_id=assignment.task_id,
+            clock=clock,
+            actor=principal,
+        )
+    cycle.status, cycle.closed_at = "closed", clock.now()
+    outbox.enqueue(session, AGGREGATE_JOB, {"cycle_id": str(cycle.id)}, org_id=cycle.org_id)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "review_cycle.closed",
+        "review_cycle",
+        cycle.id,
+        org_id=cycle.org_id,
+        after={"unanswered": len(unanswered)},
+    )
+    return cycle
+
+
+# --- rater work ---------------------------------------------------------------------------
+
+
+async def _own_assignment(
+    session: AsyncSession,
+    principal: Principal,
+    assignment_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+) -> ReviewAssignment:
+    """The caller's own assignment; anyone else's is 404, whoever asks."""
+    assignment = await repository.assignment_by_id(
+        session, principal.org_id, assignment_id, for_update=for_update
+    )
+    if (
+        assignment is None
+        or principal.employee_id is None
+        or assignment.rater_employee_id != principal.employee_id
+    ):
+        raise NotFound("No such review assignment")
+    return assignment
+
+
+async def assignment_views(
+    session: AsyncSession, org_id: uuid.UUID, assignments: Sequence[ReviewAssignment]
+) -> list[AssignmentOut]:
+    cycles = await repository.cycles_by_ids(
+        session, org_id, list({a.cycle_id for a in assignments})
+    )
+    participants = await repository.participants_by_ids(
+        session, org_id, list({a.participant_id for a in assignments})
+    )
+    names = await people.employee_summaries(
+        session, org_id, [p.employee_id for p in participants.values()]
+    )
+    views = []
+    for a in assignments:
+        cycle, participant = cycles[a.cycle_id], participants[a.participant_id]
+        views.append(
+            AssignmentOut(
+                id=a.id,
+                cycle_id=a.cycle_id,
+                participant=names[participant.employee_id].ref,
+                relationship=a.relationship,
+                status=a.status,
+                due_on=cycle.due_on,
+                indicators=INDICATORS.validate_python(cycle.form["indicators"]),
+                answers=ANSWERS.validate_python(a.answers),
+                comment=a.comment,
+                evidence=a.evidence,
+                task_id=a.task_id,
+                submitted_at=a.submitted_at,
+                version=a.version,
+            )
+        )
+    return views
+
+
+async def list_my_assignments(
+    session: AsyncSession, principal: Principal, page: PageParams, *, status: str | None
+) -> tuple[list[ReviewAssignment], str | None]:
+    if principal.employee_id is None:
+        return [], None
+    statement = repository.assignments_query(
+        principal.org_id, rater_employee_id=principal.employee_id, status=status
+    )
+    return await paginate(session, statement, [ReviewAssignment.id], page)
+
+
+async def get_assignment(
+    session: AsyncSession, principal: Principal, assignment_id: uuid.UUID
+) -> ReviewAssignment:
+    return await _own_assignment(session, principal, assignment_id)
+
+
+def _check_answers(indicators: Sequence[Indicator], answers: dict[str, IndicatorAnswer]) -> None:
+    by_key = {indicator.key: indicator for indicator in indicators}
+    errors = []
+    for key, answer in answers.items():
+        indicator = by_key.get(key)
+        field = f"answers.{key}"
+        if indicator is None:
+            errors.append(FieldError(field=field, message="not an indicator of this form"))
+        elif indicator.kind == "qualitative":
+            scale = indicator.scale
+            assert scale is not None
+            if answer.score is None or not scale.min <= answer.score <= scale.max:
+                errors.append(
+                    FieldError(
+                        field=f"{field}.score", message=f"between {scale.min} and {scale.max}"
+                    )
+                )
+        elif answer.actual is None or answer.actual < 0:
+            errors.append(FieldError(field=f"{field}.actual", message="the actual result, ≥ 0"))
+    if errors:
+        raise Unprocessable("Some answers do not fit the form", errors=errors)
+
+
+async def _writable(
+    session: AsyncSession, principal: Principal, assignment_id: uuid.UUID
+) -> tuple[ReviewAssignment, ReviewCycle]:
+    assignment = await _own_assignment(session, principal, assignment_id, for_update=True)
+    cycle = await repository.cycle_by_id(session, principal.org_id, assignment.cycle_id)
+    assert cycle is not None
+    if cycle.status != "open":
+        raise Conflict(f"The cycle is {cycle.status}")
+    if assignment.status == "submitted":
+        raise Conflict("This assignment is submitted; HR can reopen it")
+    return assignment, cycle
+
+
+async def save_answers(
+    session: AsyncSession,
+    principal: Principal,
+    assignment_id: uuid.UUID,
+    body: AnswersIn,
+    *,
+    if_match: str | None,
+) -> ReviewAssignment:
+    """Save a draft (partial answers allowed, each must fit the form)."""
+    assignment, cycle = await _writable(session, principal, assignment_id)
+    check_version(assignment.version, if_match=if_match, body_version=body.version)
+    _check_answers(INDICATORS.validate_python(cycle.form["indicators"]), body.answers)
+    assignment.answers = {k: v.model_dump(mode="json") for k, v in body.answers.items()}
+    assignment.comment = body.comment
+    assignment.evidence = [e.model_dump(mode="json") for e in body.evidence]
+    assignment.status = "draft"
+    await session.flush()
+    return assignment
+
+
+async def submit_answers(
+    session: AsyncSession, principal: Principal, assignment_id: uuid.UUID, clock: Clock
+) -> ReviewAssignment:
+    """Make the saved answers final and complete the rater's task."""
+    assignment, _ = await _writable(session, principal, assignment_id)
+    if not assignment.answers:
+        raise Unprocessable(
+            "Answer at least one indicator before submitting",
+            errors=[FieldError(field="answers", message="empty")],
+        )
+    assignment.status, assignment.submitted_at = "submitted", clock.now()
+    await session.flush()
+    if assignment.task_id is not None:
+        await workflow.complete_task(
+            session,
+            org_id=assignment.org_id,
+            task_id=assignment.task_id,
+            clock=clock,
+            actor=principal,
+        )
+    audit.record(
+        session,
+        principal,
+        "review_assignment.submitted",
+        "review_assignment",
+        assignment.id,
+        org_id=assignment.org_id,
+        after={"relationship": assignment.relationship},
+    )
+    return assignment
+
+
+async def _submitted_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+    """A rater's task closes by submitting the answers, which it cannot carry itself."""
+    assignment = await repository.assignment_by_id(session, task.org_id, task.subject_id)
+    if assignment is not None and assignment.status != "submitted":
+        raise Unprocessable(
+            f"Submit the review itself: POST /review-assignments/{assignment.id}/submit",
+            errors=[FieldError(field="task", message="completed by submitting the review")],
+        )
+
+
+workflow.register_submission_validator(TASK_KIND, _submitted_only)
+
+
+# --- aggregation (the worker) -------------------------------------------------------------
+
+
+def _kind_weights(form: dict[str, Any], path: str | None, paths: dict[str, str]) -> KindWeights:
+    """The most specific department override covering `path`, else the form's weights."""
+    best: tuple[int, dict[str, Any]] | None = None
+    for override in form.get("department_overrides", []):
+        prefix = paths.get(str(override["department_id"]))
+        if path and prefix and path.startswith(prefix) and (best is None or len(prefix) > best[0]):
+            best = (len(prefix), override["kind_weights"])
+    return KindWeights.model_validate(best[1] if best else form["kind_weights"])
+
+
+def _item_weights(indicators: Sequence[Indicator], kinds: KindWeights) -> dict[str, float]:
+    share = {"quantitative": kinds.quantitative, "qualitative": kinds.qualitative}
+    return {i.key: share[i.kind] * i.weight / 100 for i in indicators}
+
+
+def _score(indicator: Indicator, answer: IndicatorAnswer) -> float | None:
+    if indicator.kind == "qualitative" and answer.score is not None and indicator.scale:
+        return scoring.scale_score(answer.score, low=indicator.scale.min, high=indicator.scale.max)
+    if indicator.kind == "quantitative" and answer.actual is not None and indicator.formula:
+        formula = scoring.Formula(
+            kind=indicator.formula.kind,
+            cap=indicator.formula.cap,
+            floor=indicator.formula.floor,
+            bands=tuple(scoring.Band(b.at_least, b.score) for b in indicator.formula.bands),
+        )
+        return scoring.formula_score(formula, target=indicator.target or 0, actual=answer.actual)
+    return None
+
+
+def _result_row(
+    cycle: ReviewCycle,
+    member: ReviewParticipant,
+    answered: Sequence[ReviewAssignment],
+    indicators: Sequence[Indicator],
+    kinds: KindWeights,
+) -> dict[str, Any]:
+    by_key = {i.key: i for i in indicators}
+    ratings, comments = [], defaultdict(list)
+    for a in answered:
+        for key, answer in ANSWERS.validate_python(a.answers).items():
+            value = _score(by_key[key], answer) if key in by_key else None
+            if value is not None:
+                ratings.append(scoring.Rating(str(a.rater_employee_id), a.relationship, key, value))
+            if answer.comment:
+                comments[a.relationship].append(answer.comment)
+        if a.comment:
+            comments[a.relationship].append(a.comment)
+    result = scoring.aggregate(
+        ratings,
+        item_weights=_item_weights(indicators, kinds),
+        group_weights=cycle.relationship_weights,
+    )
+    return {
+        "org_id": cycle.org_id,
+        "cycle_id": cycle.id,
+        "participant_id": member.id,
+        "employee_id": member.employee_id,
+        "overall": round(Decimal(result.overall), 2) if result.overall is not None else None,
+        "scores": {
+            "raters": result.raters,
+            "indicators": {
+                key: {
+                    "score": s.score,
+                    "raters": s.raters,
+                    "groups": {
+                        g: {"score": f.score, "raters": f.raters} for g, f in s.groups.items()
+                    },
+                }
+                for key, s in result.items.items()
+            },
+        },
+        "comments": dict(comments),
+        "adjustments": [],
+        "status": "computed",
+        "version": 1,
+    }
+
+
+async def aggregate_cycle(session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID) -> int:
+    """Compute every participant's result in batches (idempotent: one result each)."""
+    cycle = await repository.cycle_by_id(session, org_id, cycle_id, for_update=True)
+    if cycle is None or cycle.status != "closed":
+        return 0
+    indicators = INDICATORS.validate_python(cycle.form["indicators"])
+    members = await repository.participants(session, org_id, cycle.id)
+    override_ids = [o["department_id"] for o in cycle.form.get("department_overrides", [])]
+    paths = await org.department_paths(
+        session,
+        org_id,
+        [uuid.UUID(str(i)) for i in override_ids] + [m.department_id for m in members],
+    )
+    text_paths = {str(k): v for k, v in paths.items()}
+    made = 0
+    for start in range(0, len(members), RESULT_BATCH):
+        batch = members[start : start + RESULT_BATCH]
+        answered = await repository.assignments_of_cycle(
+            session, org_id, cycle.id, participant_ids=[m.id for m in batch], status="submitted"
+        )
+        by_member: dict[uuid.UUID, list[ReviewAssignment]] = defaultdict(list)
+        for a in answered:
+            by_member[a.participant_id].append(a)
+        rows = [
+            _result_row(
+                cycle,
+                m,
+                by_member[m.id],
+                indicators,
+                _kind_weights(cycle.form, paths.get(m.department_id), text_paths),
+            )
+            for m in batch
+        ]
+        made += len(
+            await insert_new(
+                session,
+                ReviewResult,
+                rows,
+                unique=["org_id", "participant_id"],
+                returning=[ReviewResult.id],
+            )
+        )
+    cycle.status = "aggregated"
+    await session.flush()
+    return made
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+async def _result(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID, *, for_update: bool = False
+) -> ReviewResult:
+    """HR any; the employee their own once published; their managers and heads in reach."""
+    result = await repository.result_by_id(
+        session, principal.org_id, result_id, for_update=for_update
+    )
+    if result is None:
+        raise NotFound("No such review result")
+    if principal.is_hr_admin:
+        return result
+    if principal.employee_id == result.employee_id:
+        if result.status != "published":
+            raise NotFound("No such review result")
+        return result
+    await people.ensure_can_view(session, principal, result.employee_id)
+    return result
+
+
+def result_view(
+    result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, threshold: int, hr: bool
+) -> ResultOut:
+    """The result as anyone but HR's raw access sees it: anonymous groups only when enough
+    answered, comments unattributed in alphabetical order."""
+    names = {i["key"]: i["name"] for i in cycle.form["indicators"]}
+    indicators = []
+    for key, figure in result.scores.get("indicators", {}).items():
+        groups = [
+            GroupScore(relationship=g, score=round(v["score"], 2), raters=v["raters"])
+            for g, v in sorted(figure["groups"].items())
+            if g not in ANONYMOUS or v["raters"] >= threshold
+        ]
+        indicators.append(
+            IndicatorResult(
+                key=key,
+                name=names.get(key, key),
+                score=round(figure["score"], 2),
+                raters=figure["raters"],
+                groups=groups,
+            )
+        )
+    shown = _shown_comments(result, threshold)
+    computed = float(result.overall) if result.overall is not None else None
+    adjusted = float(result.adjusted_overall) if result.adjusted_overall is not None else None
+    return ResultOut(
+        id=result.id,
+        cycle_id=result.cycle_id,
+        employee=employee,
+        overall=adjusted if adjusted is not None else computed,
+        computed_overall=computed,
+        raters=result.scores.get("raters", 0),
+        indicators=indicators,
+        comments=shown,
+        adjustments=[Adjustment.model_validate(a) for a in result.adjustments] if hr else [],
+        status=result.status,
+        published_at=result.published_at,
+        recommendation=result.recommendation,
+        version=result.version,
+    )
+
+
+def _shown_comments(result: ReviewResult, threshold: int) -> list[str]:
+    counts: dict[str, int] = defaultdict(int)
+    for figure in result.scores.get("indicators", {}).values():
+        for group, value in figure["groups"].items():
+            counts[group] = max(counts[group], value["raters"])
+    return sorted(
+        text
+        for group, texts in result.comments.items()
+        if group not in ANONYMOUS or counts[group] >= threshold
+        for text in texts
+    )
+
+
+async def result_views(
+    session: AsyncSession,
+    principal: Principal,
+    results: Sequence[ReviewResult],
+    *,
+    threshold: int,
+) -> list[ResultOut]:
+    names = await people.employee_summaries(
+        session, principal.org_id, [r.employee_id for r in results]
+    )
+    cycles = await repository.cycles_by_ids(
+        session, principal.org_id, list({r.cycle_id for r in results})
+    )
+    return [
+        result_view(
+            r,
+            cycles[r.cycle_id],
+            names[r.employee_id].ref,
+            threshold=threshold,
+            hr=principal.is_hr_admin,
+        )
+        for r in results
+    ]
+
+
+async def get_result(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID
+) -> ReviewResult:
+    return await _result(session, principal, result_id)
+
+
+async def list_cycle_results(
+    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, page: PageParams
+) -> tuple[list[ReviewResult], str | None]:
+    cycle = await _cycle(session, principal, cycle_id)
+    statement = repository.results_query(
+        principal.org_id,
+        cycle_id=cycle.id,
+        employee_ids=await people.visible_employee_ids(session, principal),
+    )
+    return await paginate(session, statement, [ReviewResult.id], page)
+
+
+async def list_my_results(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[ReviewResult], str | None]:
+    statement = repository.results_query(
+        principal.org_id, employee_ids=people.own_employee_ids(principal), status="published"
+    )
+    return await paginate(session, statement, [ReviewResult.id], page, descending=True)
+
+
+async def calibrate(
+    session: AsyncSession,
+    principal: Principal,
+    result_id: uuid.UUID,
+    body: Calibration,
+    clock: Clock,
+) -> ReviewResult:
+    """HR adjusts the overall score with a reason; the computed one stays beside it."""
+    result = await _result(session, principal, result_id, for_update=True)
+    require_hr_admin(principal)
+    check_version(result.version, if_match=None, body_version=body.version)
+    if result.status == "published":
+        raise Conflict("A published result changes through an appeal")
+    before = float(result.adjusted_overall or result.overall or 0) if result.overall else None
+    result.adjusted_overall = round(Decimal(body.overall), 2)
+    result.adjustments = [
+        *result.adjustments,
+        {
+            "original": before,
+            "adjusted": body.overall,
+            "reason": body.reason,
+            "at": clock.now().isoformat(),
+            "by": str(principal.id),
+        },
+    ]
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "review_result.calibrated",
+        "review_result",
+        result.id,
+        org_id=result.org_id,
+        before={"overall": before},
+        after={"overall": body.overall, "reason": body.reason},
+    )
+    return result
+
+
+async def publish(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID, clock: Clock
+) -> ReviewResult:
+    """Show the result to the employee and tell them (HR; publishing twice changes nothing)."""
+    result = await _result(session, principal, result_id, for_update=True)
+    require_hr_admin(principal)
+    if result.status == "published":
+        return result
+    result.status, result.published_at = "published", clock.now()
+    await session.flush()
+    users = await identity.user_ids_for_employees(session, result.org_id, [result.employee_id])
+    user_ids = users.get(result.employee_id, [])
+    await notifications.notify(
+        session,
+        org_id=result.org_id,
+        user_ids=user_ids,
+        kind="review.published",
+        title="Your review result is published",
+        body="Read it in the app; you may object to an item within the appeal window.",
+        subject_type="review_result",
+        subject_id=result.id,
+        dedupe_key=f"review_result:{result.id}:published",
+    )
+    audit.record(
+        session,
+        principal,
+        "review_result.published",
+        "review_result",
+        result.id,
+        org_id=result.org_id,
+        after={"published_at": result.published_at.isoformat()},
+    )
+    return result
+
+
+async def recommend(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID, body: RecommendationIn
+) -> ReviewResult:
+    """The supervisor (or anyone up the chain, the department head) or HR recommends."""
+    result = await _result(session, principal, result_id, for_update=True)
+    employee = await people.ensure_can_view(session, principal, result.employee_id)
+    await people.ensure_can_manage(session, principal, employee)
+    check_version(result.version, if_match=None, body_version=body.version)
+    before = result.recommendation
+    result.recommendation, result.recommended_by = body.recommendation, principal.id
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "review_result.recommended",
+        "review_result",
+        result.id,
+        org_id=result.org_id,
+        before={"recommendation": before},
+        after={"recommendation": body.recommendation},
+    )
+    return result
+
+
+async def latest_recommendation(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> tuple[str | None, float | None, datetime | None]:
+    """For later domains (pools, vacancies): the latest result's recommendation, score and
+    publication time."""
+    result = await repository.latest_result_of(session, org_id, employee_id)
+    if result is None:
+        return None, None, None
+    score = result.adjusted_overall if result.adjusted_overall is not None else result.overall
+    return result.recommendation, float(score) if score is not None else None, result.published_at
