@@ -62,6 +62,8 @@ async def main(url: str, runs: int) -> None:
     settings = Settings(database_url=url, redis_url="redis://127.0.0.1:6379/9", log_json=False)
     runtime = Runtime.open(settings, application_name="hrcore-bench")
     try:
+        async with runtime.sessionmaker() as session:  # connected, as the running worker is
+            await session.execute(text("SELECT 1"))
         started = time.perf_counter()
         handled = await workflow.sweep(runtime.sessionmaker, runtime.clock)
         print(f"sweep: {handled} due tasks handled in {time.perf_counter() - started:.2f}s")
