@@ -70,11 +70,14 @@ async def test_seed_is_idempotent_and_believable(
 
     for role in ("employee", "manager"):
         tasks = (await client.get("/api/v1/me/tasks", headers=headers[role])).json()["items"]
-        assert len(tasks) == 2, role
+        kinds = [task["kind"] for task in tasks]
+        assert len(kinds) >= 3, role
+        assert "review.rate" in kinds, f"the {role} has a 360 to give"
         inbox = (await client.get("/api/v1/me/notifications", headers=headers[role])).json()
         assert inbox["unread_count"] >= 1, f"the {role}'s demo inbox is not empty"
 
     await _demo_contracts(client, runtime, headers)
+    await _demo_reviews_and_pool(client, headers)
 
 
 async def _demo_contracts(
@@ -99,3 +102,23 @@ async def _demo_contracts(
     expiring = await client.get("/api/v1/contracts/expiring", headers=headers["HR admin"])
     [soon] = expiring.json()["items"]
     assert soon["alert_task_id"] is not None
+
+
+async def _demo_reviews_and_pool(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
+    """A published year-end result for the section chief, an open 360, a pool with members."""
+    results = (await client.get("/api/v1/me/review-results", headers=headers["manager"])).json()
+    [result] = results["items"]
+    assert result["overall"] is not None
+    assert result["status"] == "published"
+    cycles = (await client.get("/api/v1/review-cycles", headers=headers["HR admin"])).json()
+    assert sorted(c["status"] for c in cycles["items"]) == ["aggregated", "open"]
+    [pool] = (await client.get("/api/v1/talent-pools", headers=headers["HR admin"])).json()["items"]
+    members = await client.get(
+        f"/api/v1/talent-pools/{pool['id']}/members", headers=headers["HR admin"]
+    )
+    assert sorted(m["status"] for m in members.json()["items"]) == ["active", "nominated"]
+    screen = await client.post(
+        f"/api/v1/talent-pools/{pool['id']}/screen", json={}, headers=headers["HR admin"]
+    )
+    assert screen.status_code == 200
+    assert screen.json()["evaluated"] >= 55

@@ -30,6 +30,9 @@ from hrcore.core.runtime import Runtime
 from hrcore.identity.models import Organization, User
 from hrcore.org.models import Department, Position, PromotionPath
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
+from hrcore.reviews import service as reviews
+from hrcore.reviews.models import ReviewAssignment, ReviewResult, ReviewTemplate
+from hrcore.talent.models import NineBoxPlacement, TalentPool, TalentPoolMember
 from hrcore.workflow import service as workflow
 
 DEMO_SLUG = "demo"
@@ -166,6 +169,8 @@ async def _create(session: AsyncSession, clock: Clock) -> None:
     await session.flush()
     await _add_tasks(session, company, today)
     await _add_contracts(session, company, clock)
+    await _add_reviews(session, company, clock)
+    await _add_talent_pool(session, company, clock)
 
 
 def _add_departments(session: AsyncSession, company: _Company) -> None:
@@ -461,4 +466,176 @@ async def _add_contracts(session: AsyncSession, company: _Company, clock: Clock)
             allowance=Decimal("1200.00"),
         ),
         clock,
+    )
+
+
+DEMO_FORM = [
+    {
+        "key": "results",
+        "name": "业绩 Results against target",
+        "section": "Results",
+        "kind": "quantitative",
+        "weight": 100,
+        "target": 100,
+        "formula": {"kind": "ratio"},
+    },
+    {
+        "key": "teamwork",
+        "name": "协作 Teamwork",
+        "section": "Behaviour",
+        "kind": "qualitative",
+        "weight": 50,
+        "scale": {"min": 1, "max": 5, "labels": {}},
+    },
+    {
+        "key": "leadership",
+        "name": "领导力 Leadership",
+        "section": "Behaviour",
+        "kind": "qualitative",
+        "weight": 50,
+        "scale": {"min": 1, "max": 5, "labels": {}},
+    },
+]
+
+
+def _chiefs(company: _Company) -> list[Employee]:
+    codes = ("SALES-CHIEF", "PROD-CHIEF", "RD-CHIEF")
+    ids = {company.positions[code].id for code in codes}
+    return [e for e in company.employees if e.position_id in ids]
+
+
+async def _add_reviews(session: AsyncSession, company: _Company, clock: Clock) -> None:
+    """Last year-end review of the section chiefs, answered, aggregated and published; and an
+    open 360 of the demo employee, so raters have review tasks."""
+    today = clock.now().date()
+    template = ReviewTemplate(
+        org_id=company.org_id,
+        name="年度考核 Annual review",
+        indicators=DEMO_FORM,
+        kind_weights={"quantitative": 60, "qualitative": 40},
+        department_overrides=[
+            {
+                "department_id": str(company.departments["SALES"].id),
+                "kind_weights": {"quantitative": 70, "qualitative": 30},
+            }
+        ],
+        revision=1,
+    )
+    session.add(template)
+    await session.flush()
+    past = await reviews.start_cycle(
+        session,
+        org_id=company.org_id,
+        template_id=template.id,
+        name="2025 年终考核 Year-end 2025",
+        kind="year_end",
+        starts_on=today - timedelta(days=60),
+        due_on=today - timedelta(days=30),
+        employee_ids=[e.id for e in _chiefs(company)],
+        clock=clock,
+    )
+    await _answer_all(session, company, past.id, clock, random.Random(7))  # noqa: S311
+    await reviews.close(session, past, clock)
+    await reviews.aggregate_cycle(session, company.org_id, past.id)
+    results = await session.scalars(select(ReviewResult).where(ReviewResult.cycle_id == past.id))
+    for result in results:
+        result.status, result.published_at = "published", clock.now() - timedelta(days=20)
+    chief = _chiefs(company)[0]
+    rep = next(e for e in company.employees if e.manager_id == chief.id)
+    await reviews.start_cycle(
+        session,
+        org_id=company.org_id,
+        template_id=template.id,
+        name="2026 年中 360 Mid-year 360",
+        kind="campaign_360",
+        starts_on=today,
+        due_on=today + timedelta(days=10),
+        employee_ids=[rep.id],
+        clock=clock,
+    )
+
+
+async def _answer_all(
+    session: AsyncSession,
+    company: _Company,
+    cycle_id: uuid.UUID,
+    clock: Clock,
+    rng: random.Random,
+) -> None:
+    assignments = await session.scalars(
+        select(ReviewAssignment).where(ReviewAssignment.cycle_id == cycle_id)
+    )
+    for assignment in assignments:
+        assignment.answers = {
+            "results": {"actual": rng.randint(70, 120)},
+            "teamwork": {"score": rng.randint(3, 5)},
+            "leadership": {"score": rng.randint(2, 5)},
+        }
+        assignment.status, assignment.submitted_at = "submitted", clock.now() - timedelta(days=32)
+        assert assignment.task_id is not None
+        await workflow.complete_task(
+            session, org_id=company.org_id, task_id=assignment.task_id, clock=clock
+        )
+
+
+async def _add_talent_pool(session: AsyncSession, company: _Company, clock: Clock) -> None:
+    """A reserve of section chiefs with rules, an approved member on the 9-box and a nominee."""
+    now = clock.now()
+    pool = TalentPool(
+        org_id=company.org_id,
+        name="后备科长 Reserve section chiefs",
+        description="Candidates for section chief posts 「后备干部」",
+        target_position_id=company.positions["SALES-CHIEF"].id,
+        target_family="section chiefs",
+        rules=[
+            {
+                "kind": "performance_percentile",
+                "scope": "organization",
+                "periods": 2,
+                "top_percent": 15,
+            },
+            {"kind": "consecutive_top_ratings", "letter": "A", "count": 2},
+            {"kind": "tenure", "min_years": 2},
+        ],
+        active=True,
+    )
+    session.add(pool)
+    await session.flush()
+    chief = _chiefs(company)[0]
+    active, nominee = [e for e in company.employees if e.manager_id == chief.id][:2]
+    member = TalentPoolMember(
+        org_id=company.org_id,
+        pool_id=pool.id,
+        employee_id=active.id,
+        status="active",
+        readiness="one_to_two_years",
+        source="dept_head",
+        reason="Led the east-region launch",
+        nominated_at=now - timedelta(days=40),
+        activated_at=now - timedelta(days=30),
+    )
+    session.add_all(
+        [
+            member,
+            TalentPoolMember(
+                org_id=company.org_id,
+                pool_id=pool.id,
+                employee_id=nominee.id,
+                status="nominated",
+                source="self",
+                reason="I want to lead a section",
+                nominated_at=now - timedelta(days=3),
+            ),
+        ]
+    )
+    await session.flush()
+    session.add(
+        NineBoxPlacement(
+            org_id=company.org_id,
+            member_id=member.id,
+            performance="high",
+            potential="medium",
+            reason="Calibration meeting",
+            placed_at=now - timedelta(days=30),
+        )
     )

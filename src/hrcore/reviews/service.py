@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +50,7 @@ from hrcore.reviews.schemas import (
     AssignmentOut,
     Calibration,
     CycleIn,
+    CycleKind,
     CycleOut,
     GroupScore,
     Indicator,
@@ -251,17 +252,10 @@ async def get_cycle(
     return await _cycle(session, principal, cycle_id)
 
 
-async def create_cycle(session: AsyncSession, principal: Principal, body: CycleIn) -> ReviewCycle:
-    """A cycle on a copy of the template's current form."""
-    require_hr_admin(principal)
-    template = await repository.template_by_id(session, principal.org_id, body.template_id)
-    if template is None:
-        raise Unprocessable(
-            "Unknown review template",
-            errors=[FieldError(field="template_id", message="no such template")],
-        )
-    cycle = ReviewCycle(
-        org_id=principal.org_id,
+def _new_cycle(org_id: uuid.UUID, template: ReviewTemplate, body: CycleIn) -> ReviewCycle:
+    """A draft cycle on a copy of the template's current form."""
+    return ReviewCycle(
+        org_id=org_id,
         name=body.name,
         kind=body.kind,
         template_id=template.id,
@@ -276,6 +270,18 @@ async def create_cycle(session: AsyncSession, principal: Principal, body: CycleI
         due_on=body.due_on,
         status="draft",
     )
+
+
+async def create_cycle(session: AsyncSession, principal: Principal, body: CycleIn) -> ReviewCycle:
+    """A cycle on a copy of the template's current form."""
+    require_hr_admin(principal)
+    template = await repository.template_by_id(session, principal.org_id, body.template_id)
+    if template is None:
+        raise Unprocessable(
+            "Unknown review template",
+            errors=[FieldError(field="template_id", message="no such template")],
+        )
+    cycle = _new_cycle(principal.org_id, template, body)
     session.add(cycle)
     await session.flush()
     audit.record(
@@ -414,6 +420,42 @@ async def _open(
     return cycle
 
 
+async def start_cycle(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    template_id: uuid.UUID,
+    name: str,
+    kind: CycleKind,
+    starts_on: date,
+    due_on: date,
+    employee_ids: Sequence[uuid.UUID],
+    clock: Clock,
+    actor: Principal | None = None,
+) -> ReviewCycle:
+    """Create and open a cycle for these employees in one go (programs' review stages)."""
+    template = await repository.template_by_id(session, org_id, template_id)
+    if template is None:
+        raise NotFound("No such review template")
+    body = CycleIn(
+        name=name, kind=kind, template_id=template_id, starts_on=starts_on, due_on=due_on
+    )
+    cycle = _new_cycle(org_id, template, body)
+    session.add(cycle)
+    await session.flush()
+    summaries = await people.employee_summaries(session, org_id, employee_ids)
+    members = [
+        ReviewParticipant(
+            org_id=org_id, cycle_id=cycle.id, employee_id=e.ref.id, department_id=e.department_id
+        )
+        for e in summaries.values()
+        if e.status != "exited"
+    ]
+    session.add_all(members)
+    await session.flush()
+    return await _open(session, actor, cycle, members, clock)
+
+
 def _task_title(cycle: ReviewCycle, relationship: str, participant: str) -> str:
     if relationship == "self":
         return f"{cycle.name}: your self-assessment"
@@ -426,35 +468,37 @@ async def close_cycle(
     """Stop answering, withdraw open rater tasks, queue the aggregation (once)."""
     require_hr_admin(principal)
     cycle = await _cycle(session, principal, cycle_id, for_update=True)
+    return await close(session, cycle, clock, actor=principal)
+
+
+async def close(
+    session: AsyncSession, cycle: ReviewCycle, clock: Clock, *, actor: Principal | None = None
+) -> ReviewCycle:
+    """Close a locked cycle (for other domains too): idempotent, one aggregation."""
     if cycle.status in ("closed", "aggregated"):
         return cycle
     if cycle.status != "open":
         raise Conflict("Only an open cycle can be closed")
-    unanswered = [
-        a
+    task_ids = [
+        a.task_id
         for a in await repository.assignments_of_cycle(session, cycle.org_id, cycle.id)
         if a.status != "submitted" and a.task_id is not None
     ]
-    for assignment in unanswered:
-        assert assignment.task_id is not None
+    for task_id in task_ids:
         await workflow.cancel_task(
-            session,
-            org_id=cycle.org_id,
-            task_id=assignment.task_id,
-            clock=clock,
-            actor=principal,
+            session, org_id=cycle.org_id, task_id=task_id, clock=clock, actor=actor
         )
     cycle.status, cycle.closed_at = "closed", clock.now()
     outbox.enqueue(session, AGGREGATE_JOB, {"cycle_id": str(cycle.id)}, org_id=cycle.org_id)
     await session.flush()
     audit.record(
         session,
-        principal,
+        actor,
         "review_cycle.closed",
         "review_cycle",
         cycle.id,
         org_id=cycle.org_id,
-        after={"unanswered": len(unanswered)},
+        after={"unanswered": len(task_ids)},
     )
     return cycle
 
