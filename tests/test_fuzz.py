@@ -46,6 +46,7 @@ def _fuzz(token: str) -> subprocess.CompletedProcess[str]:
                 f"--header=Authorization: Bearer {token}",
                 "--max-examples=12",
                 "--generation-deterministic",
+                "--phases=examples,coverage,fuzzing",
                 "--exclude-path=/api/v1/auth/token",
             ],
             capture_output=True,

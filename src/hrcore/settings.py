@@ -167,6 +167,12 @@ class Settings(BaseSettings):
         description="Peer and subordinate answers are shown (aggregated) only when at least "
         "this many of them answered.",
     )
+    review_appeal_window_days: int = Field(
+        default=7,
+        ge=1,
+        le=90,
+        description="An employee may appeal a published review result for this many days.",
+    )
 
     @model_validator(mode="after")
     def _signing_keys_are_safe(self) -> Settings:

@@ -3,131 +3,17 @@ aggregation, anonymity, calibration, publication, recommendation."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hrcore.core.authz import Role
 from hrcore.core.outbox import OutboxMessage
 from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
-from tests.factories import Account, make_employee, make_user
-from tests.people.conftest import World, world
-
-__all__ = ["world"]
-API = "/api/v1"
-TEAMWORK = {
-    "key": "teamwork",
-    "name": "Teamwork",
-    "section": "Behaviour",
-    "kind": "qualitative",
-    "weight": 60,
-}
-FORM: dict[str, Any] = {
-    "name": "Annual review",
-    "indicators": [
-        {
-            "key": "sales",
-            "name": "Team sales",
-            "section": "Results",
-            "kind": "quantitative",
-            "weight": 100,
-            "target": 100,
-            "formula": {"kind": "ratio"},
-        },
-        {
-            "key": "teamwork",
-            "name": "Teamwork",
-            "section": "Behaviour",
-            "kind": "qualitative",
-            "weight": 60,
-        },
-        {
-            "key": "leadership",
-            "name": "Leadership",
-            "section": "Behaviour",
-            "kind": "qualitative",
-            "weight": 40,
-        },
-    ],
-    "kind_weights": {"quantitative": 60, "qualitative": 40},
-}
-
-
-async def _post(client: AsyncClient, account: Account, path: str, body: Any = None) -> Any:
-    response = await client.post(f"{API}{path}", json=body, headers=account.headers)
-    assert response.status_code in (200, 201), response.text
-    return response.json()
-
-
-async def _answer(
-    client: AsyncClient,
-    account: Account,
-    participant: str,
-    answers: dict[str, Any],
-    comment: str | None = None,
-) -> None:
-    mine = await client.get(f"{API}/me/review-assignments", headers=account.headers)
-    [assignment] = [a for a in mine.json()["items"] if a["participant"]["name"] == participant]
-    saved = await client.put(
-        f"{API}/review-assignments/{assignment['id']}",
-        json={"answers": answers, "comment": comment},
-        headers=account.headers,
-    )
-    assert saved.status_code == 200, saved.text
-    await _post(client, account, f"/review-assignments/{assignment['id']}/submit")
-
-
-class Setup:
-    def __init__(self, world: World, accounts: dict[str, Account], cycle: dict[str, Any]) -> None:
-        self.world, self.accounts, self.cycle = world, accounts, cycle
-
-
-@pytest.fixture
-async def setup(client: AsyncClient, world: World, runtime: Runtime) -> Setup:
-    org = world.hr.org_id
-    peer2 = await make_employee(runtime, org, world.sales, "Peer Two", manager=world.boss)
-    accounts = {
-        "boss": await make_user(runtime, org, Role.EMPLOYEE, employee_id=world.boss.id),
-        "peer": await make_user(runtime, org, Role.EMPLOYEE, employee_id=world.peer.id),
-        "engineer": await make_user(runtime, org, Role.EMPLOYEE, employee_id=world.engineer.id),
-        "peer2": await make_user(runtime, org, Role.EMPLOYEE, employee_id=peer2.id),
-    }
-    form = {
-        **FORM,
-        "department_overrides": [
-            {
-                "department_id": str(world.sales.id),
-                "kind_weights": {"quantitative": 70, "qualitative": 30},
-            }
-        ],
-    }
-    template = await _post(client, world.hr, "/review-templates", form)
-    cycle = await _post(
-        client,
-        world.hr,
-        "/review-cycles",
-        {
-            "name": "2026 year-end",
-            "kind": "year_end",
-            "template_id": template["id"],
-            "starts_on": "2026-12-01",
-            "due_on": "2026-12-20",
-        },
-    )
-    added = await _post(
-        client,
-        world.hr,
-        f"/review-cycles/{cycle['id']}/participants",
-        {"employee_ids": [str(world.lead.id), str(world.member.id)]},
-    )
-    assert added == {"added": 2, "participants": 2}
-    opened = await _post(client, world.hr, f"/review-cycles/{cycle['id']}/open")
-    assert opened["status"] == "open"
-    return Setup(world, accounts, cycle)
+from tests.factories import Account
+from tests.people.conftest import World
+from tests.reviews.conftest import API, FORM, TEAMWORK, Setup, answer_as, post_ok
 
 
 async def test_opening_gives_every_rater_an_assignment_and_a_task(
@@ -200,29 +86,29 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
     client: AsyncClient, setup: Setup, runtime: Runtime, owner_engine: AsyncEngine
 ) -> None:
     world, accounts, cycle = setup.world, setup.accounts, setup.cycle
-    await _answer(
+    await answer_as(
         client,
         accounts["boss"],
         "Lead",
         {"sales": {"actual": 80}, "teamwork": {"score": 4}, "leadership": {"score": 5}},
         "Delivers.",
     )
-    await _answer(
+    await answer_as(
         client, accounts["peer"], "Lead", {"teamwork": {"score": 3}}, "Could listen more."
     )
-    await _answer(client, accounts["engineer"], "Lead", {"teamwork": {"score": 5}}, "Great help.")
-    await _answer(client, accounts["peer2"], "Lead", {"teamwork": {"score": 4}})
-    await _answer(
+    await answer_as(client, accounts["engineer"], "Lead", {"teamwork": {"score": 5}}, "Great help.")
+    await answer_as(client, accounts["peer2"], "Lead", {"teamwork": {"score": 4}})
+    await answer_as(
         client,
         world.member_account,
         "Lead",
         {"teamwork": {"score": 4}, "leadership": {"score": 4}},
         "Secret view.",
     )
-    await _answer(client, world.lead_account, "Lead", {"teamwork": {"score": 5}})
+    await answer_as(client, world.lead_account, "Lead", {"teamwork": {"score": 5}})
 
-    await _post(client, world.hr, f"/review-cycles/{cycle['id']}/close")
-    await _post(client, world.hr, f"/review-cycles/{cycle['id']}/close")
+    await post_ok(client, world.hr, f"/review-cycles/{cycle['id']}/close")
+    await post_ok(client, world.hr, f"/review-cycles/{cycle['id']}/close")
     late = await client.put(
         f"{API}/review-assignments/{(await _first(client, world.junior_account))}",
         json={"answers": {}},
@@ -264,7 +150,7 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
         headers=world.hr.headers,
     )
     assert no_reason.status_code == 422
-    calibrated = await _post(
+    calibrated = await post_ok(
         client,
         world.hr,
         f"/review-results/{lead['id']}/calibrate",
@@ -273,7 +159,7 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
     assert calibrated["overall"] == 85
     assert calibrated["computed_overall"] == pytest.approx(expected, abs=0.01)
     assert calibrated["adjustments"][0]["reason"].startswith("Calibration committee")
-    await _post(client, world.hr, f"/review-results/{lead['id']}/publish")
+    await post_ok(client, world.hr, f"/review-results/{lead['id']}/publish")
 
     mine = (await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)).json()
     [published] = mine["items"]
@@ -295,7 +181,7 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
         headers=world.lead_account.headers,
     )
     assert self_made.status_code == 403
-    recommended = await _post(
+    recommended = await post_ok(
         client,
         world.sales_head,
         f"/review-results/{lead['id']}/recommendation",
@@ -342,7 +228,7 @@ async def test_participants_need_someone_and_only_before_opening(
         url, json={"employee_ids": [str(world.peer.id)]}, headers=world.hr.headers
     )
     assert late.status_code == 409
-    draft = await _post(
+    draft = await post_ok(
         client,
         world.hr,
         "/review-cycles",
@@ -357,7 +243,7 @@ async def test_participants_need_someone_and_only_before_opening(
     url = f"{API}/review-cycles/{draft['id']}/participants"
     nobody = await client.post(url, json={"department_id": None}, headers=world.hr.headers)
     assert nobody.status_code == 422
-    subtree = await _post(
+    subtree = await post_ok(
         client,
         world.hr,
         f"/review-cycles/{draft['id']}/participants",

@@ -18,6 +18,8 @@ class Role(StrEnum):
     HR_ADMIN = "hr_admin"
     DEPT_HEAD = "dept_head"
     EMPLOYEE = "employee"
+    REVIEW_AUDITOR = "review_auditor"
+    """With HR admin: may read reviews' individual (raw) answers; every read is audited."""
 
 
 class Scope(StrEnum):
@@ -47,6 +49,10 @@ class Principal:
     @property
     def is_dept_head(self) -> bool:
         return Role.DEPT_HEAD in self.roles and self.department_scope is not None
+
+    @property
+    def may_read_raw_answers(self) -> bool:
+        return self.is_hr_admin and Role.REVIEW_AUDITOR in self.roles
 
     @property
     def user_id(self) -> uuid.UUID | None:

@@ -358,3 +358,16 @@ async def position_titles(
         )
     )
     return {row.id: row.title for row in rows}
+
+
+async def department_names(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not department_ids:
+        return {}
+    rows = await session.execute(
+        select(Department.id, Department.name).where(
+            Department.org_id == org_id, Department.id.in_(list(department_ids))
+        )
+    )
+    return {row.id: row.name for row in rows}

@@ -838,3 +838,13 @@ async def position_refs(
     """Links to many positions in one query (for another domain's lists)."""
     titles = await repository.position_titles(session, org_id, list(set(position_ids)))
     return {position_id: Ref(id=position_id, name=title) for position_id, title in titles.items()}
+
+
+async def department_refs(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Ref]:
+    """Links to many departments in one query (for another domain's reports)."""
+    names = await repository.department_names(session, org_id, list(set(department_ids)))
+    return {
+        department_id: Ref(id=department_id, name=name) for department_id, name in names.items()
+    }

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -18,6 +19,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -74,6 +77,12 @@ class ReviewCycle(Entity, OrgScopedMixin, Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    peer_nomination: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    min_raters: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, default=dict, server_default=text("'{}'::jsonb")
+    )
 
 
 class ReviewParticipant(IdMixin, OrgScopedMixin, Base):
@@ -161,3 +170,69 @@ class ReviewResult(Entity, OrgScopedMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     recommendation: Mapped[str | None] = mapped_column(String(32))
     recommended_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class ReviewAppeal(Entity, OrgScopedMixin, Base):
+    """An employee's objection to one indicator of their published result 「异议」.
+
+    open → answered (the reviewer or HR replied) → upheld (with a new score) or rejected.
+    At most one appeal per indicator is open or answered at a time.
+    """
+
+    __tablename__ = "review_appeals"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'answered', 'upheld', 'rejected')", name="status"),
+        Index("ix_review_appeals_org_result_id", "org_id", "result_id", "id"),
+        Index(
+            "uq_review_appeals_one_open_per_indicator",
+            "org_id",
+            "result_id",
+            "indicator_key",
+            unique=True,
+            postgresql_where="status IN ('open', 'answered')",
+        ),
+    )
+
+    result_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_results.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    indicator_key: Mapped[str] = mapped_column(String(40), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    original_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    new_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    task_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class ReviewNomination(Entity, OrgScopedMixin, Base):
+    """A peer the participant asked to rate them; a peer assignment once the supervisor (or
+    HR) approves."""
+
+    __tablename__ = "review_nominations"
+    __table_args__ = (
+        UniqueConstraint("org_id", "participant_id", "nominee_employee_id"),
+        CheckConstraint("status IN ('nominated', 'approved', 'rejected')", name="status"),
+        Index("ix_review_nominations_org_participant", "org_id", "participant_id", "id"),
+    )
+
+    cycle_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_cycles.id", ondelete="CASCADE"), nullable=False
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_participants.id", ondelete="CASCADE"), nullable=False
+    )
+    nominee_employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="nominated")
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.reviews.models import (
+    ReviewAppeal,
     ReviewAssignment,
     ReviewCycle,
+    ReviewNomination,
     ReviewParticipant,
     ReviewResult,
     ReviewTemplate,
@@ -188,3 +191,149 @@ async def participants_by_ids(
         )
     )
     return {row.id: row for row in rows}
+
+
+async def pending_appeal(
+    session: AsyncSession, org_id: uuid.UUID, result_id: uuid.UUID, indicator_key: str
+) -> ReviewAppeal | None:
+    return await session.scalar(
+        select(ReviewAppeal).where(
+            ReviewAppeal.org_id == org_id,
+            ReviewAppeal.result_id == result_id,
+            ReviewAppeal.indicator_key == indicator_key,
+            ReviewAppeal.status.in_(("open", "answered")),
+        )
+    )
+
+
+async def appeal_by_id(
+    session: AsyncSession, org_id: uuid.UUID, appeal_id: uuid.UUID, *, for_update: bool = False
+) -> ReviewAppeal | None:
+    statement = select(ReviewAppeal).where(
+        ReviewAppeal.org_id == org_id, ReviewAppeal.id == appeal_id
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def appeals_of(
+    session: AsyncSession, org_id: uuid.UUID, result_id: uuid.UUID
+) -> list[ReviewAppeal]:
+    rows = await session.scalars(
+        select(ReviewAppeal)
+        .where(ReviewAppeal.org_id == org_id, ReviewAppeal.result_id == result_id)
+        .order_by(ReviewAppeal.id)
+    )
+    return list(rows)
+
+
+async def completion_counts(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    cycle_id: uuid.UUID,
+    due: datetime,
+    employee_ids: Select[Any] | None,
+) -> list[Any]:
+    """Assignments, submitted and submitted-by-`due` per (department, relationship)."""
+    statement = (
+        select(
+            ReviewParticipant.department_id,
+            ReviewAssignment.relationship,
+            func.count().label("assignments"),
+            func.count().filter(ReviewAssignment.status == "submitted").label("submitted"),
+            func.count().filter(ReviewAssignment.submitted_at <= due).label("on_time"),
+        )
+        .join(ReviewParticipant, ReviewParticipant.id == ReviewAssignment.participant_id)
+        .where(ReviewAssignment.org_id == org_id, ReviewAssignment.cycle_id == cycle_id)
+        .group_by(ReviewParticipant.department_id, ReviewAssignment.relationship)
+    )
+    if employee_ids is not None:
+        statement = statement.where(ReviewParticipant.employee_id.in_(employee_ids))
+    return list(await session.execute(statement))
+
+
+async def participants_per_department(
+    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID, employee_ids: Select[Any] | None
+) -> dict[uuid.UUID, int]:
+    statement = (
+        select(ReviewParticipant.department_id, func.count().label("participants"))
+        .where(ReviewParticipant.org_id == org_id, ReviewParticipant.cycle_id == cycle_id)
+        .group_by(ReviewParticipant.department_id)
+    )
+    if employee_ids is not None:
+        statement = statement.where(ReviewParticipant.employee_id.in_(employee_ids))
+    return {row.department_id: row.participants for row in await session.execute(statement)}
+
+
+async def score_buckets(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    cycle_id: uuid.UUID,
+    employee_ids: Select[Any] | None,
+    buckets: int,
+) -> dict[int, int]:
+    """Results per score bucket (1..`buckets` over 0–100; 100 itself in the last)."""
+    score = func.coalesce(ReviewResult.adjusted_overall, ReviewResult.overall)
+    bucket = func.least(func.width_bucket(score, 0, 100, buckets), buckets).label("bucket")
+    statement = (
+        select(bucket, func.count().label("results"))
+        .where(
+            ReviewResult.org_id == org_id,
+            ReviewResult.cycle_id == cycle_id,
+            score.is_not(None),
+        )
+        .group_by(bucket)
+    )
+    if employee_ids is not None:
+        statement = statement.where(ReviewResult.employee_id.in_(employee_ids))
+    return {row.bucket: row.results for row in await session.execute(statement)}
+
+
+async def nominations_of(
+    session: AsyncSession, org_id: uuid.UUID, participant_id: uuid.UUID
+) -> list[ReviewNomination]:
+    rows = await session.scalars(
+        select(ReviewNomination)
+        .where(ReviewNomination.org_id == org_id, ReviewNomination.participant_id == participant_id)
+        .order_by(ReviewNomination.id)
+    )
+    return list(rows)
+
+
+async def nomination_by_id(
+    session: AsyncSession, org_id: uuid.UUID, nomination_id: uuid.UUID, *, for_update: bool = False
+) -> ReviewNomination | None:
+    statement = select(ReviewNomination).where(
+        ReviewNomination.org_id == org_id, ReviewNomination.id == nomination_id
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def submitted_per_participant(
+    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID, employee_ids: Select[Any] | None
+) -> list[Any]:
+    """How many participants have n submitted answers, per relationship and n (n ≥ 1)."""
+    per_participant = (
+        select(
+            ReviewAssignment.participant_id,
+            ReviewAssignment.relationship,
+            func.count().label("answered"),
+        )
+        .join(ReviewParticipant, ReviewParticipant.id == ReviewAssignment.participant_id)
+        .where(
+            ReviewAssignment.org_id == org_id,
+            ReviewAssignment.cycle_id == cycle_id,
+            ReviewAssignment.status == "submitted",
+        )
+        .group_by(ReviewAssignment.participant_id, ReviewAssignment.relationship)
+    )
+    if employee_ids is not None:
+        per_participant = per_participant.where(ReviewParticipant.employee_id.in_(employee_ids))
+    counted = per_participant.subquery()
+    statement = select(
+        counted.c.relationship, counted.c.answered, func.count().label("participants")
+    ).group_by(counted.c.relationship, counted.c.answered)
+    return list(await session.execute(statement))

@@ -14,17 +14,27 @@ from hrcore.core.errors import Problem
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.reviews import service
+from hrcore.reviews import appeals, nominations, oversight, progress, service
 from hrcore.reviews.models import ReviewResult
 from hrcore.reviews.schemas import (
     AnswersIn,
+    AppealIn,
+    AppealOut,
+    AppealReply,
+    AppealResolution,
     AssignmentOut,
     Calibration,
     CycleIn,
     CycleOut,
+    CycleProgress,
+    NominationDecision,
+    NominationOut,
+    NominationsIn,
     ParticipantsAdded,
     ParticipantsIn,
+    RawAnswer,
     RecommendationIn,
+    ReopenIn,
     ResultOut,
     TemplateIn,
     TemplateOut,
@@ -48,6 +58,13 @@ def _threshold(runtime: AppRuntime) -> int:
 
 
 Threshold = Annotated[int, Depends(_threshold)]
+
+
+def _appeal_window(runtime: AppRuntime) -> int:
+    return runtime.settings.review_appeal_window_days
+
+
+AppealWindow = Annotated[int, Depends(_appeal_window)]
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -210,6 +227,18 @@ async def list_cycle_results(
     return Page(items=items, next_cursor=cursor)
 
 
+@router.get(
+    "/review-cycles/{cycle_id}/progress",
+    operation_id="get_review_cycle_progress",
+    summary="Submission and on-time rates by department and relationship; score distribution",
+    responses=_NOT_FOUND,
+)
+async def get_progress(
+    cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> CycleProgress:
+    return await progress.cycle_progress(session, principal, cycle_id)
+
+
 # --- rater work ---------------------------------------------------------------------------
 
 
@@ -279,6 +308,75 @@ async def submit_answers(
 ) -> AssignmentOut:
     assignment = await service.submit_answers(session, principal, assignment_id, clock)
     [view] = await service.assignment_views(session, principal.org_id, [assignment])
+    return view
+
+
+@router.post(
+    "/review-assignments/{assignment_id}/reopen",
+    operation_id="reopen_review_answers",
+    summary="Make a submitted answer a draft again, with a reason (HR admin; audited)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def reopen_answers(
+    assignment_id: uuid.UUID,
+    body: ReopenIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> AssignmentOut:
+    assignment = await oversight.reopen(session, principal, assignment_id, body, clock)
+    [view] = await service.assignment_views(session, principal.org_id, [assignment])
+    return view
+
+
+@router.post(
+    "/review-participants/{participant_id}/nominations",
+    operation_id="nominate_review_peers",
+    summary="Name the peers who should rate me (cycles with peer nomination)",
+    responses={
+        **_NOT_FOUND,
+        409: {"model": Problem, "description": "No nominations in this cycle, or not open"},
+        422: {"model": Problem, "description": "Yourself, unknown people, or below the minimum"},
+    },
+)
+async def nominate_peers(
+    participant_id: uuid.UUID,
+    body: NominationsIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+) -> list[NominationOut]:
+    rows = await nominations.nominate(session, principal, participant_id, body)
+    return await nominations.nomination_views(session, principal.org_id, rows)
+
+
+@router.get(
+    "/review-participants/{participant_id}/nominations",
+    operation_id="list_review_nominations",
+    summary="A participant's peer nominations (the participant, their supervisors, HR)",
+    responses=_NOT_FOUND,
+)
+async def list_nominations(
+    participant_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> list[NominationOut]:
+    rows = await nominations.list_nominations(session, principal, participant_id)
+    return await nominations.nomination_views(session, principal.org_id, rows)
+
+
+@router.post(
+    "/review-nominations/{nomination_id}/decision",
+    operation_id="decide_review_nomination",
+    summary="Approve (the peer is asked to rate) or reject a nomination (supervisor or HR)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def decide_nomination(
+    nomination_id: uuid.UUID,
+    body: NominationDecision,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> NominationOut:
+    row = await nominations.decide(session, principal, nomination_id, body, clock)
+    [view] = await nominations.nomination_views(session, principal.org_id, [row])
     return view
 
 
@@ -368,3 +466,102 @@ async def recommend(
 ) -> ResultOut:
     result = await service.recommend(session, principal, result_id, body)
     return await _view(session, principal, result, threshold)
+
+
+@router.get(
+    "/review-results/{result_id}/answers",
+    operation_id="list_review_raw_answers",
+    summary="Individual answers behind a result (HR admin with the review_auditor role; audited)",
+    responses=_NOT_FOUND,
+)
+async def list_raw_answers(
+    result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> list[RawAnswer]:
+    return await oversight.raw_answers(session, principal, result_id)
+
+
+# --- appeals ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/review-results/{result_id}/appeals",
+    operation_id="appeal_review_result",
+    summary="Object to one indicator of my published result, within the appeal window",
+    status_code=201,
+    responses={
+        **_NOT_FOUND,
+        409: {"model": Problem, "description": "An appeal on this indicator is open"},
+        422: {"model": Problem, "description": "Outside the window, or no such indicator"},
+    },
+)
+async def file_appeal(
+    result_id: uuid.UUID,
+    body: AppealIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    window: AppealWindow,
+) -> AppealOut:
+    appeal = await appeals.file_appeal(
+        session, principal, result_id, body, clock, window_days=window
+    )
+    return appeals.appeal_view(appeal)
+
+
+@router.get(
+    "/review-results/{result_id}/appeals",
+    operation_id="list_review_result_appeals",
+    summary="Appeals on a result (whoever may read the result)",
+    responses=_NOT_FOUND,
+)
+async def list_appeals(
+    result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> list[AppealOut]:
+    rows = await appeals.list_appeals(session, principal, result_id)
+    return [appeals.appeal_view(row) for row in rows]
+
+
+@router.get(
+    "/appeals/{appeal_id}",
+    operation_id="get_review_appeal",
+    summary="One appeal",
+    responses=_NOT_FOUND,
+)
+async def get_appeal(
+    appeal_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> AppealOut:
+    return appeals.appeal_view(await appeals.get_appeal(session, principal, appeal_id))
+
+
+@router.post(
+    "/appeals/{appeal_id}/reply",
+    operation_id="reply_to_review_appeal",
+    summary="Answer an appeal (the reviewer up the manager chain, or HR)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def reply_to_appeal(
+    appeal_id: uuid.UUID,
+    body: AppealReply,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> AppealOut:
+    appeal = await appeals.reply(session, principal, appeal_id, body, clock)
+    return appeals.appeal_view(appeal)
+
+
+@router.post(
+    "/appeals/{appeal_id}/resolve",
+    operation_id="resolve_review_appeal",
+    summary="Uphold (with the indicator's new score) or reject an appeal (HR admin)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def resolve_appeal(
+    appeal_id: uuid.UUID,
+    body: AppealResolution,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> AppealOut:
+    appeal = await appeals.resolve(session, principal, appeal_id, body, clock)
+    return appeals.appeal_view(appeal)

@@ -149,6 +149,14 @@ class RelationshipWeights(_Strict):
         }
 
 
+class MinRaters(_Strict):
+    """Raters wanted per relationship: nominations need at least `peer`, and progress counts
+    the participants with fewer answers than the minimum."""
+
+    peer: int = Field(default=0, ge=0, le=20)
+    subordinate: int = Field(default=0, ge=0, le=20)
+
+
 class CycleIn(_Strict):
     name: Name
     kind: CycleKind
@@ -156,6 +164,12 @@ class CycleIn(_Strict):
     starts_on: date
     due_on: date
     relationship_weights: RelationshipWeights = Field(default_factory=RelationshipWeights)
+    peer_nomination: bool = Field(
+        default=False,
+        description="Participants nominate their peers (approved by the supervisor) instead "
+        "of every colleague under the same manager being asked.",
+    )
+    min_raters: MinRaters = Field(default_factory=MinRaters)
 
     @model_validator(mode="after")
     def _dates(self) -> CycleIn:
@@ -175,6 +189,8 @@ class CycleOut(BaseModel):
     due_on: date
     status: Literal["draft", "open", "closed", "aggregated"]
     participants: int
+    peer_nomination: bool
+    min_raters: MinRaters
     opened_at: datetime | None
     closed_at: datetime | None
     version: int
@@ -213,6 +229,7 @@ class AnswersIn(_Strict):
 class AssignmentOut(BaseModel):
     id: uuid.UUID
     cycle_id: uuid.UUID
+    participant_id: uuid.UUID = Field(description="Nominations are made under this id.")
     participant: Ref
     relationship: Relationship
     status: Literal["pending", "draft", "submitted"]
@@ -248,6 +265,9 @@ class Adjustment(BaseModel):
     reason: str
     at: datetime
     by: uuid.UUID | None
+    indicator: str | None = Field(
+        default=None, description="Set when an upheld appeal changed this indicator."
+    )
 
 
 class ResultOut(BaseModel):
@@ -275,3 +295,116 @@ class Calibration(_Strict):
 class RecommendationIn(_Strict):
     recommendation: Recommendation
     version: int | None = None
+
+
+class AppealIn(_Strict):
+    indicator_key: Key
+    reason: Text
+
+
+class AppealReply(_Strict):
+    reply: Text
+
+
+class AppealResolution(_Strict):
+    """`upheld` sets the indicator's new score (required); `rejected` keeps the result."""
+
+    outcome: Literal["upheld", "rejected"]
+    resolution: Text
+    score: float | None = Field(default=None, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _score_when_upheld(self) -> AppealResolution:
+        if self.outcome == "upheld" and self.score is None:
+            raise ValueError("an upheld appeal needs the indicator's new score")
+        if self.outcome == "rejected" and self.score is not None:
+            raise ValueError("a rejected appeal keeps the score")
+        return self
+
+
+class AppealOut(BaseModel):
+    id: uuid.UUID
+    result_id: uuid.UUID
+    indicator_key: str
+    reason: str
+    status: Literal["open", "answered", "upheld", "rejected"]
+    reply: str | None
+    replied_at: datetime | None
+    resolution: str | None
+    original_score: float | None
+    new_score: float | None
+    resolved_at: datetime | None
+    created_at: datetime
+    version: int
+
+
+class Completion(BaseModel):
+    assignments: int
+    submitted: int
+    submitted_on_time: int
+    submission_rate: float | None = Field(description="Submitted / assignments, 0–1.")
+    on_time_rate: float | None = Field(description="Submitted by the due date / assignments.")
+
+
+class DepartmentProgress(Completion):
+    department: Ref
+    participants: int
+
+
+class RelationshipProgress(Completion):
+    relationship: Relationship
+    minimum: int = Field(description="Raters wanted per participant (0: no minimum).")
+    participants_below_minimum: int = Field(
+        description="Participants with fewer submitted answers than the minimum."
+    )
+
+
+class ScoreBucket(BaseModel):
+    low: int = Field(description="Scores from `low` (inclusive)…")
+    high: int = Field(description="…to `high` (exclusive; 100 is in the last bucket).")
+    results: int
+
+
+class CycleProgress(Completion):
+    cycle_id: uuid.UUID
+    status: Literal["draft", "open", "closed", "aggregated"]
+    participants: int
+    by_department: list[DepartmentProgress]
+    by_relationship: list[RelationshipProgress]
+    score_distribution: list[ScoreBucket] = Field(
+        description="Overall scores (as calibrated) in tens, once results exist."
+    )
+
+
+class ReopenIn(_Strict):
+    reason: Text
+
+
+class RawAnswer(BaseModel):
+    """One rater's answers as given — only for HR admins with the review-auditor role."""
+
+    assignment_id: uuid.UUID
+    rater: Ref
+    relationship: Relationship
+    status: Literal["pending", "draft", "submitted"]
+    answers: dict[str, IndicatorAnswer]
+    comment: str | None
+    evidence: list[Evidence]
+    submitted_at: datetime | None
+
+
+class NominationsIn(_Strict):
+    employee_ids: list[uuid.UUID] = Field(min_length=1, max_length=20)
+
+
+class NominationDecision(_Strict):
+    approve: bool
+
+
+class NominationOut(BaseModel):
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    nominee: Ref
+    status: Literal["nominated", "approved", "rejected"]
+    decided_at: datetime | None
+    version: int

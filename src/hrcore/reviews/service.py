@@ -2,13 +2,14 @@
 
 Flow: HR builds a template (weights checked), creates a cycle from it (the form is copied,
 so later template edits never reach a running cycle), adds participants and opens it —
-each participant gets a self assignment, one for their manager, their peers (same manager)
-and their direct reports, each a task with the cycle's due date through the tasks engine.
-Raters save drafts and submit (final unless HR reopens, audited). Closing enqueues one
-aggregation; the worker computes each participant's result with `core.scoring`.
+each participant gets a self assignment, one for their manager, their peers (same manager,
+or nominated: `nominations`) and their direct reports, each a task with the cycle's due date
+through the tasks engine. Raters save drafts and submit (final unless HR reopens:
+`oversight`). Closing enqueues one aggregation; the worker computes each participant's
+result with `core.scoring`. Published results can be appealed (`appeals`).
 
-Anonymity: peer and subordinate answers are never shown one by one to anyone but HR's raw
-access (not offered yet); a relationship group appears in a result only when at least the
+Anonymity: peer and subordinate answers are never shown one by one to anyone but HR's
+audited raw access (`oversight`); a relationship group appears in a result only when at least the
 threshold of its raters answered, and comments are shown unattributed and sorted.
 """
 
@@ -57,6 +58,7 @@ from hrcore.reviews.schemas import (
     IndicatorAnswer,
     IndicatorResult,
     KindWeights,
+    MinRaters,
     ParticipantsAdded,
     ParticipantsIn,
     RecommendationIn,
@@ -219,6 +221,8 @@ async def cycle_views(session: AsyncSession, cycles: Sequence[ReviewCycle]) -> l
             due_on=c.due_on,
             status=c.status,
             participants=counts.get(c.id, 0),
+            peer_nomination=c.peer_nomination,
+            min_raters=MinRaters.model_validate(c.min_raters),
             opened_at=c.opened_at,
             closed_at=c.closed_at,
             version=c.version,
@@ -266,6 +270,8 @@ def _new_cycle(org_id: uuid.UUID, template: ReviewTemplate, body: CycleIn) -> Re
             "department_overrides": template.department_overrides,
         },
         relationship_weights=body.relationship_weights.as_dict(),
+        peer_nomination=body.peer_nomination,
+        min_raters=body.min_raters.model_dump(),
         starts_on=body.starts_on,
         due_on=body.due_on,
         status="draft",
@@ -345,12 +351,16 @@ async def add_participants(
     return ParticipantsAdded(added=len(added), participants=total)
 
 
-def _raters(employee_id: uuid.UUID, team: people.Team | None) -> list[tuple[uuid.UUID, str]]:
+def _raters(
+    employee_id: uuid.UUID, team: people.Team | None, peers_nominated: bool
+) -> list[tuple[uuid.UUID, str]]:
+    """Self, the manager, the peers (unless the participant nominates them) and reports."""
     pairs = [(employee_id, "self")]
     if team is not None:
         if team.manager_id is not None:
             pairs.append((team.manager_id, "supervisor"))
-        pairs += [(peer, "peer") for peer in team.peers]
+        if not peers_nominated:
+            pairs += [(peer, "peer") for peer in team.peers]
         pairs += [(report, "subordinate") for report in team.reports]
     return pairs
 
@@ -372,6 +382,43 @@ async def open_cycle(
     return await _open(session, principal, cycle, members, clock)
 
 
+async def assign(
+    session: AsyncSession,
+    cycle: ReviewCycle,
+    member: ReviewParticipant,
+    rater: uuid.UUID,
+    relationship: str,
+    participant_name: str,
+    *,
+    actor: Principal | None,
+) -> ReviewAssignment:
+    """One rater's assignment on one participant, with its task due with the cycle."""
+    assignment = ReviewAssignment(
+        org_id=cycle.org_id,
+        cycle_id=cycle.id,
+        participant_id=member.id,
+        rater_employee_id=rater,
+        relationship=relationship,
+        status="pending",
+        answers={},
+        evidence=[],
+    )
+    session.add(assignment)
+    task = await workflow.create_task(
+        session,
+        org_id=cycle.org_id,
+        subject_type=SUBJECT,
+        subject_id=assignment.id,
+        kind=TASK_KIND,
+        assignee_employee_id=rater,
+        due=cycle.due_on,
+        actor=actor,
+        title=_task_title(cycle, relationship, participant_name),
+    )
+    assignment.task_id = task.id
+    return assignment
+
+
 async def _open(
     session: AsyncSession,
     principal: Principal | None,
@@ -382,30 +429,10 @@ async def _open(
     teams = await people.teams_of(session, cycle.org_id, [m.employee_id for m in members])
     names = await people.employee_summaries(session, cycle.org_id, [m.employee_id for m in members])
     for member in members:
-        for rater, relationship in _raters(member.employee_id, teams.get(member.employee_id)):
-            assignment = ReviewAssignment(
-                org_id=cycle.org_id,
-                cycle_id=cycle.id,
-                participant_id=member.id,
-                rater_employee_id=rater,
-                relationship=relationship,
-                status="pending",
-                answers={},
-                evidence=[],
-            )
-            session.add(assignment)
-            task = await workflow.create_task(
-                session,
-                org_id=cycle.org_id,
-                subject_type=SUBJECT,
-                subject_id=assignment.id,
-                kind=TASK_KIND,
-                assignee_employee_id=rater,
-                due=cycle.due_on,
-                actor=principal,
-                title=_task_title(cycle, relationship, names[member.employee_id].ref.name),
-            )
-            assignment.task_id = task.id
+        team = teams.get(member.employee_id)
+        for rater, relationship in _raters(member.employee_id, team, cycle.peer_nomination):
+            name = names[member.employee_id].ref.name
+            await assign(session, cycle, member, rater, relationship, name, actor=principal)
     cycle.status, cycle.opened_at = "open", clock.now()
     await session.flush()
     audit.record(
@@ -545,6 +572,7 @@ async def assignment_views(
             AssignmentOut(
                 id=a.id,
                 cycle_id=a.cycle_id,
+                participant_id=a.participant_id,
                 participant=names[participant.employee_id].ref,
                 relationship=a.relationship,
                 status=a.status,
@@ -729,10 +757,9 @@ def _result_row(
                 comments[a.relationship].append(answer.comment)
         if a.comment:
             comments[a.relationship].append(a.comment)
+    weights = _item_weights(indicators, kinds)
     result = scoring.aggregate(
-        ratings,
-        item_weights=_item_weights(indicators, kinds),
-        group_weights=cycle.relationship_weights,
+        ratings, item_weights=weights, group_weights=cycle.relationship_weights
     )
     return {
         "org_id": cycle.org_id,
@@ -745,6 +772,7 @@ def _result_row(
             "indicators": {
                 key: {
                     "score": s.score,
+                    "weight": weights[key],
                     "raters": s.raters,
                     "groups": {
                         g: {"score": f.score, "raters": f.raters} for g, f in s.groups.items()
@@ -910,9 +938,9 @@ async def result_views(
 
 
 async def get_result(
-    session: AsyncSession, principal: Principal, result_id: uuid.UUID
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID, *, for_update: bool = False
 ) -> ReviewResult:
-    return await _result(session, principal, result_id)
+    return await _result(session, principal, result_id, for_update=for_update)
 
 
 async def list_cycle_results(

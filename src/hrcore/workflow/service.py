@@ -227,7 +227,8 @@ async def put_policy_defaults(
 # --- the API other domains call -----------------------------------------------------------
 
 
-async def _due_at(session: AsyncSession, org_id: uuid.UUID, due: date | datetime) -> datetime:
+async def due_moment(session: AsyncSession, org_id: uuid.UUID, due: date | datetime) -> datetime:
+    """The instant a due date means: its last moment in the organization's time zone."""
     if isinstance(due, datetime):
         if due.tzinfo is None or due.utcoffset() is None:
             raise Unprocessable(
@@ -283,7 +284,7 @@ async def create_task(
         reminder=reminder_policy or defaults.reminder,
         escalation=escalation_policy or defaults.escalation,
     )
-    due_at = await _due_at(session, org_id, due)
+    due_at = await due_moment(session, org_id, due)
     task = Task(
         org_id=org_id,
         subject_type=_require_text("subject_type", subject_type, 64),
@@ -334,7 +335,7 @@ async def reschedule_task(
     if task.status != "open":
         raise Conflict(f"The task is {task.status}")
     before = _snapshot(task)
-    task.due_at = await _due_at(session, org_id, due)
+    task.due_at = await due_moment(session, org_id, due)
     task.schedule += 1
     task.handled_until = None
     task.next_action_at = next_action_at(_policy(task), task.due_at, after=None)
@@ -406,6 +407,12 @@ async def complete_task(
     )
     await _publish_many(session, org_id, webhooks.EventType.TASK_COMPLETED, [task], "completed")
     return task
+
+
+async def task_status(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> str | None:
+    """For domains that settle their own tasks: open, completed, cancelled (None: unknown)."""
+    task = await repository.task_by_id(session, org_id, task_id)
+    return task.status if task is not None else None
 
 
 # --- what callers see ---------------------------------------------------------------------

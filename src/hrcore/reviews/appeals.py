@@ -1,0 +1,361 @@
+"""Appeals 「异议」: the employee's right of reply to a published result.
+
+Within the window after publication (`HRCORE_REVIEW_APPEAL_WINDOW_DAYS`), the employee
+objects to one indicator with a reason. Their manager gets a task to reply (HR may reply
+too); HR resolves: upheld with the indicator's new score — the overall is recomputed with
+the result's own indicator weights, the computed figures stay beside it, audited — or
+rejected. One appeal per indicator may be open at a time. The employee is told at each step.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit, scoring
+from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.clock import Clock
+from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.identity import service as identity
+from hrcore.notifications import service as notifications
+from hrcore.people import service as people
+from hrcore.reviews import repository, service
+from hrcore.reviews.models import ReviewAppeal, ReviewResult
+from hrcore.reviews.schemas import AppealIn, AppealOut, AppealReply, AppealResolution
+from hrcore.workflow import service as workflow
+from hrcore.workflow.models import Task
+from hrcore.workflow.schemas import Submission
+
+REPLY_TASK_KIND = "review.appeal_reply"
+SUBJECT = "review_appeal"
+REPLY_DAYS = 5
+PENDING = ("open", "answered")
+
+
+def appeal_view(appeal: ReviewAppeal) -> AppealOut:
+    return AppealOut(
+        id=appeal.id,
+        result_id=appeal.result_id,
+        indicator_key=appeal.indicator_key,
+        reason=appeal.reason,
+        status=appeal.status,
+        reply=appeal.reply,
+        replied_at=appeal.replied_at,
+        resolution=appeal.resolution,
+        original_score=_float(appeal.original_score),
+        new_score=_float(appeal.new_score),
+        resolved_at=appeal.resolved_at,
+        created_at=appeal.created_at,
+        version=appeal.version,
+    )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _indicator_score(result: ReviewResult, key: str) -> float | None:
+    figure = result.scores.get("indicators", {}).get(key)
+    return None if figure is None else float(figure["score"])
+
+
+async def _tell_employee(
+    session: AsyncSession, appeal: ReviewAppeal, *, step: str, title: str, body: str
+) -> None:
+    users = await identity.user_ids_for_employees(session, appeal.org_id, [appeal.employee_id])
+    await notifications.notify(
+        session,
+        org_id=appeal.org_id,
+        user_ids=users.get(appeal.employee_id, []),
+        kind=f"review.appeal_{step}",
+        title=title,
+        body=body,
+        subject_type=SUBJECT,
+        subject_id=appeal.id,
+        dedupe_key=f"review_appeal:{appeal.id}:{step}:{appeal.version}",
+    )
+
+
+def _check_appealable(
+    result: ReviewResult, key: str, clock: Clock, window_days: int
+) -> float | None:
+    """422 outside the window or for a field the result does not hold; the current score."""
+    assert result.published_at is not None
+    closes = result.published_at + timedelta(days=window_days)
+    if clock.now() > closes:
+        raise Unprocessable(
+            f"The appeal window closed on {closes.date().isoformat()}",
+            errors=[FieldError(field="result", message=f"appeals close {window_days} days on")],
+        )
+    score = _indicator_score(result, key)
+    if score is None:
+        raise Unprocessable(
+            "This result has no such indicator",
+            errors=[FieldError(field="indicator_key", message="not an indicator of the result")],
+        )
+    return score
+
+
+async def file_appeal(
+    session: AsyncSession,
+    principal: Principal,
+    result_id: uuid.UUID,
+    body: AppealIn,
+    clock: Clock,
+    *,
+    window_days: int,
+) -> ReviewAppeal:
+    """The employee objects to one indicator of their own published result."""
+    result = await repository.result_by_id(session, principal.org_id, result_id, for_update=True)
+    if (
+        result is None
+        or principal.employee_id is None
+        or result.employee_id != principal.employee_id
+        or result.status != "published"
+    ):
+        raise NotFound("No such review result")
+    score = _check_appealable(result, body.indicator_key, clock, window_days)
+    if await repository.pending_appeal(session, result.org_id, result.id, body.indicator_key):
+        raise Conflict("An appeal on this indicator is already open")
+    appeal = ReviewAppeal(
+        org_id=result.org_id,
+        result_id=result.id,
+        employee_id=result.employee_id,
+        indicator_key=body.indicator_key,
+        reason=body.reason,
+        status="open",
+        original_score=round(Decimal(score), 2) if score is not None else None,
+    )
+    session.add(appeal)
+    await session.flush()
+    appeal.task_id = await _reply_task(session, appeal, clock, principal)
+    await _tell_hr(session, appeal)
+    audit.record(
+        session,
+        principal,
+        "review_appeal.filed",
+        SUBJECT,
+        appeal.id,
+        org_id=appeal.org_id,
+        after={"result_id": str(result.id), "indicator": body.indicator_key},
+    )
+    return appeal
+
+
+async def _reply_task(
+    session: AsyncSession, appeal: ReviewAppeal, clock: Clock, actor: Principal
+) -> uuid.UUID | None:
+    """The employee's manager replies; without one, HR's inbox is where it lands."""
+    teams = await people.teams_of(session, appeal.org_id, [appeal.employee_id])
+    team = teams.get(appeal.employee_id)
+    if team is None or team.manager_id is None:
+        return None
+    names = await people.employee_summaries(session, appeal.org_id, [appeal.employee_id])
+    task = await workflow.create_task(
+        session,
+        org_id=appeal.org_id,
+        subject_type=SUBJECT,
+        subject_id=appeal.id,
+        kind=REPLY_TASK_KIND,
+        assignee_employee_id=team.manager_id,
+        due=clock.now() + timedelta(days=REPLY_DAYS),
+        title=f"Reply to {names[appeal.employee_id].ref.name}'s review appeal",
+        actor=actor,
+    )
+    return task.id
+
+
+async def _tell_hr(session: AsyncSession, appeal: ReviewAppeal) -> None:
+    await notifications.notify(
+        session,
+        org_id=appeal.org_id,
+        user_ids=await identity.hr_admin_user_ids(session, appeal.org_id),
+        kind="review.appeal_filed",
+        title="A review result is appealed",
+        body=f"Indicator {appeal.indicator_key}: reply or resolve the appeal.",
+        subject_type=SUBJECT,
+        subject_id=appeal.id,
+        dedupe_key=f"review_appeal:{appeal.id}:filed",
+    )
+
+
+async def _appeal(
+    session: AsyncSession, principal: Principal, appeal_id: uuid.UUID
+) -> tuple[ReviewAppeal, ReviewResult]:
+    """The appeal, for whoever may see its result (the employee, HR, the manager chain)."""
+    appeal = await repository.appeal_by_id(session, principal.org_id, appeal_id, for_update=True)
+    if appeal is None:
+        raise NotFound("No such appeal")
+    try:
+        result = await service.get_result(session, principal, appeal.result_id, for_update=True)
+    except NotFound:
+        raise NotFound("No such appeal") from None
+    return appeal, result
+
+
+def _require_pending(appeal: ReviewAppeal) -> None:
+    if appeal.status not in PENDING:
+        raise Conflict(f"The appeal is {appeal.status}")
+
+
+async def reply(
+    session: AsyncSession,
+    principal: Principal,
+    appeal_id: uuid.UUID,
+    body: AppealReply,
+    clock: Clock,
+) -> ReviewAppeal:
+    """The reviewer (anyone up the manager chain, the department head) or HR answers."""
+    appeal, _ = await _appeal(session, principal, appeal_id)
+    employee = await people.ensure_can_view(session, principal, appeal.employee_id)
+    await people.ensure_can_manage(session, principal, employee)
+    _require_pending(appeal)
+    appeal.reply, appeal.replied_by, appeal.replied_at = body.reply, principal.id, clock.now()
+    appeal.status = "answered"
+    await session.flush()
+    if appeal.task_id is not None:
+        await _close_reply_task(session, appeal, clock, principal, done=True)
+    await _tell_employee(
+        session,
+        appeal,
+        step="answered",
+        title="Your review appeal was answered",
+        body=body.reply,
+    )
+    audit.record(
+        session,
+        principal,
+        "review_appeal.answered",
+        SUBJECT,
+        appeal.id,
+        org_id=appeal.org_id,
+        after={"reply": body.reply},
+    )
+    return appeal
+
+
+async def _close_reply_task(
+    session: AsyncSession, appeal: ReviewAppeal, clock: Clock, actor: Principal, *, done: bool
+) -> None:
+    """Replying completes the reviewer's task; resolving first withdraws it."""
+    assert appeal.task_id is not None
+    if await workflow.task_status(session, appeal.org_id, appeal.task_id) != "open":
+        return
+    settle = workflow.complete_task if done else workflow.cancel_task
+    await settle(session, org_id=appeal.org_id, task_id=appeal.task_id, clock=clock, actor=actor)
+
+
+def _rescored(result: ReviewResult, key: str, score: float) -> tuple[float | None, float | None]:
+    """Set the indicator's score (keeping the computed one) and return the overall before and
+    after, recomputed with the indicator weights the result was computed with."""
+    figures: dict[str, Any] = {k: dict(v) for k, v in result.scores["indicators"].items()}
+    weights = {k: float(v.get("weight", 1.0)) for k, v in figures.items()}
+    before = scoring.weighted_mean({k: float(v["score"]) for k, v in figures.items()}, weights)
+    figures[key].setdefault("computed_score", figures[key]["score"])
+    figures[key]["score"] = score
+    after = scoring.weighted_mean({k: float(v["score"]) for k, v in figures.items()}, weights)
+    result.scores = {**result.scores, "indicators": figures}
+    return before, after
+
+
+def _apply_upheld(
+    result: ReviewResult, appeal: ReviewAppeal, score: float, reason: str, at: str, by: str
+) -> None:
+    """Move the overall by what the indicator change moves it, calibration included."""
+    before, after = _rescored(result, appeal.indicator_key, score)
+    current = result.adjusted_overall if result.adjusted_overall is not None else result.overall
+    shift = Decimal(str((after or 0) - (before or 0)))
+    new_overall = min(Decimal(100), max(Decimal(0), (current or Decimal(0)) + shift))
+    result.adjusted_overall = round(new_overall, 2)
+    result.adjustments = [
+        *result.adjustments,
+        {
+            "original": float(current) if current is not None else None,
+            "adjusted": float(result.adjusted_overall),
+            "reason": f"Appeal upheld: {reason}",
+            "indicator": appeal.indicator_key,
+            "at": at,
+            "by": by,
+        },
+    ]
+
+
+async def resolve(
+    session: AsyncSession,
+    principal: Principal,
+    appeal_id: uuid.UUID,
+    body: AppealResolution,
+    clock: Clock,
+) -> ReviewAppeal:
+    """HR upholds (with the indicator's new score) or rejects; the employee is told."""
+    appeal, result = await _appeal(session, principal, appeal_id)
+    require_hr_admin(principal)
+    _require_pending(appeal)
+    now = clock.now()
+    if body.outcome == "upheld":
+        assert body.score is not None
+        _apply_upheld(
+            result, appeal, body.score, body.resolution, now.isoformat(), str(principal.id)
+        )
+        appeal.new_score = round(Decimal(body.score), 2)
+    if appeal.task_id is not None:
+        await _close_reply_task(session, appeal, clock, principal, done=False)
+    appeal.status, appeal.resolution = body.outcome, body.resolution
+    appeal.resolved_by, appeal.resolved_at = principal.id, now
+    await session.flush()
+    await _tell_employee(
+        session,
+        appeal,
+        step=body.outcome,
+        title=f"Your review appeal was {body.outcome}",
+        body=body.resolution,
+    )
+    audit.record(
+        session,
+        principal,
+        f"review_appeal.{body.outcome}",
+        SUBJECT,
+        appeal.id,
+        org_id=appeal.org_id,
+        before={"score": _float(appeal.original_score)},
+        after={"score": body.score, "resolution": body.resolution},
+    )
+    return appeal
+
+
+async def list_appeals(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID
+) -> Sequence[ReviewAppeal]:
+    result = await service.get_result(session, principal, result_id)
+    return await repository.appeals_of(session, result.org_id, result.id)
+
+
+async def get_appeal(
+    session: AsyncSession, principal: Principal, appeal_id: uuid.UUID
+) -> ReviewAppeal:
+    appeal = await repository.appeal_by_id(session, principal.org_id, appeal_id)
+    if appeal is None:
+        raise NotFound("No such appeal")
+    try:
+        await service.get_result(session, principal, appeal.result_id)
+    except NotFound:
+        raise NotFound("No such appeal") from None
+    return appeal
+
+
+async def _replied_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+    """The reviewer's task closes by replying to the appeal, which the task cannot carry."""
+    appeal = await repository.appeal_by_id(session, task.org_id, task.subject_id)
+    if appeal is not None and appeal.status == "open":
+        raise Unprocessable(
+            f"Reply to the appeal itself: POST /appeals/{appeal.id}/reply",
+            errors=[FieldError(field="task", message="completed by replying to the appeal")],
+        )
+
+
+workflow.register_submission_validator(REPLY_TASK_KIND, _replied_only)

@@ -1,0 +1,121 @@
+"""HR's two exceptional powers over rater work, both audited.
+
+- **Reopen** a submitted answer while the cycle is open (a rater's mistake): it becomes a
+  draft again and the rater gets a new task.
+- **Raw answers**: individual answers with the raters' names break anonymity, so only an
+  HR admin who also holds the `review_auditor` role may read them; everyone else gets 404
+  (the answers do not exist for them), and every read leaves an audit event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit
+from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.clock import Clock
+from hrcore.core.errors import Conflict, NotFound
+from hrcore.identity import service as identity
+from hrcore.people import service as people
+from hrcore.reviews import repository, service
+from hrcore.reviews.models import ReviewAssignment, ReviewCycle
+from hrcore.reviews.schemas import RawAnswer, ReopenIn
+from hrcore.workflow import service as workflow
+
+REOPEN_GRACE_DAYS = 3
+
+
+async def _reopen_due(session: AsyncSession, cycle: ReviewCycle, clock: Clock) -> date:
+    """The cycle's due date, or a few days from today when that has passed."""
+    zone = ZoneInfo(await identity.org_timezone(session, cycle.org_id))
+    today = clock.now().astimezone(zone).date()
+    return max(cycle.due_on, today + timedelta(days=REOPEN_GRACE_DAYS))
+
+
+async def reopen(
+    session: AsyncSession,
+    principal: Principal,
+    assignment_id: uuid.UUID,
+    body: ReopenIn,
+    clock: Clock,
+) -> ReviewAssignment:
+    require_hr_admin(principal)
+    assignment = await repository.assignment_by_id(
+        session, principal.org_id, assignment_id, for_update=True
+    )
+    if assignment is None:
+        raise NotFound("No such review assignment")
+    cycle = await repository.cycle_by_id(session, principal.org_id, assignment.cycle_id)
+    assert cycle is not None
+    if cycle.status != "open":
+        raise Conflict(f"The cycle is {cycle.status}")
+    if assignment.status != "submitted":
+        raise Conflict("Only a submitted answer can be reopened")
+    submitted_at = assignment.submitted_at
+    assignment.status, assignment.submitted_at = "draft", None
+    task = await workflow.create_task(
+        session,
+        org_id=cycle.org_id,
+        subject_type=service.SUBJECT,
+        subject_id=assignment.id,
+        kind=service.TASK_KIND,
+        assignee_employee_id=assignment.rater_employee_id,
+        due=await _reopen_due(session, cycle, clock),
+        title=f"{cycle.name}: your review was reopened — {body.reason}"[:200],
+        actor=principal,
+    )
+    assignment.task_id = task.id
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "review_assignment.reopened",
+        "review_assignment",
+        assignment.id,
+        org_id=assignment.org_id,
+        before={"status": "submitted", "submitted_at": submitted_at.isoformat()}
+        if submitted_at
+        else {"status": "submitted"},
+        after={"status": "draft", "reason": body.reason},
+    )
+    return assignment
+
+
+async def raw_answers(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID
+) -> list[RawAnswer]:
+    if not principal.may_read_raw_answers:
+        raise NotFound("No such review result")
+    result = await service.get_result(session, principal, result_id)
+    assignments = await repository.assignments_of_cycle(
+        session, result.org_id, result.cycle_id, participant_ids=[result.participant_id]
+    )
+    raters = await people.employee_summaries(
+        session, result.org_id, [a.rater_employee_id for a in assignments]
+    )
+    audit.record(
+        session,
+        principal,
+        "review_result.raw_answers_read",
+        "review_result",
+        result.id,
+        org_id=result.org_id,
+        after={"assignments": len(assignments)},
+    )
+    return [
+        RawAnswer(
+            assignment_id=a.id,
+            rater=raters[a.rater_employee_id].ref,
+            relationship=a.relationship,
+            status=a.status,
+            answers=service.ANSWERS.validate_python(a.answers),
+            comment=a.comment,
+            evidence=a.evidence,
+            submitted_at=a.submitted_at,
+        )
+        for a in assignments
+    ]
