@@ -500,9 +500,17 @@ async def _require_supervisors(
 async def start_run(
     session: AsyncSession, principal: Principal, run_id: uuid.UUID, clock: Clock
 ) -> ProgramRun:
-    """Snapshot the template, lay out every participant's stages and open the first."""
+    """Start a draft run over HTTP (HR admin); see `start`."""
     require_hr_admin(principal)
     run = await _run(session, principal, run_id, for_update=True)
+    return await start(session, run, clock, actor=principal)
+
+
+async def start(
+    session: AsyncSession, run: ProgramRun, clock: Clock, *, actor: Principal | None = None
+) -> ProgramRun:
+    """Snapshot the template, lay out every participant's stages and open the first (for the
+    demo seed too: `run` is locked by the caller)."""
     if run.status != "draft":
         raise Conflict("The program has started")
     template = await repository.template_by_id(session, run.org_id, run.template_id)
@@ -536,11 +544,11 @@ async def start_run(
         rows = _stage_rows(run, participant, plans[participant.id], zone)
         session.add_all(rows)
         await session.flush()
-        await _open_stage(session, principal, run, participant, rows[0], clock)
+        await _open_stage(session, actor, run, participant, rows[0], clock)
     await session.flush()
     audit.record(
         session,
-        principal,
+        actor,
         "program_run.started",
         "program_run",
         run.id,
