@@ -78,6 +78,7 @@ async def test_seed_is_idempotent_and_believable(
 
     await _demo_contracts(client, runtime, headers)
     await _demo_reviews_and_pool(client, headers)
+    await _demo_program(client, headers)
 
 
 async def _demo_contracts(
@@ -122,3 +123,25 @@ async def _demo_reviews_and_pool(client: AsyncClient, headers: dict[str, dict[st
     )
     assert screen.status_code == 200
     assert screen.json()["evaluated"] >= 55
+
+
+async def _demo_program(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
+    """The default template and a running cohort of the pool's active members."""
+    hr = headers["HR admin"]
+    [template] = (await client.get("/api/v1/program-templates", headers=hr)).json()["items"]
+    assert template["name"] == "Reserve section chief"
+    assert [s["kind"] for s in template["stages"]] == [
+        "training",
+        "submission",
+        "review",
+        "evaluation",
+        "decision",
+    ]
+    [run] = (await client.get("/api/v1/programs", headers=hr)).json()["items"]
+    assert run["status"] == "running"
+    assert run["participants"] == 1
+    participants = await client.get(f"/api/v1/programs/{run['id']}/participants", headers=hr)
+    [participant] = participants.json()["items"]
+    assert participant["current_stage"] == "training"
+    progress = (await client.get(f"/api/v1/programs/{run['id']}/progress", headers=hr)).json()
+    assert progress["stages"][0]["participants"] == 1

@@ -21,6 +21,7 @@ from hrcore.notifications.router import router as notifications_router
 from hrcore.ops.router import router as ops_router
 from hrcore.org.router import router as org_router
 from hrcore.people.router import router as people_router
+from hrcore.programs.router import router as programs_router
 from hrcore.reviews.router import router as reviews_router
 from hrcore.settings import Settings, get_settings
 from hrcore.talent.router import router as talent_router
@@ -54,6 +55,7 @@ def api_router() -> APIRouter:
     router.include_router(contracts_router)
     router.include_router(reviews_router)
     router.include_router(talent_router)
+    router.include_router(programs_router)
     return router
 
 

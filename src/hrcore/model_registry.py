@@ -10,6 +10,7 @@ from hrcore.integrations import models as integrations_models
 from hrcore.notifications import models as notifications_models
 from hrcore.org import models as org_models
 from hrcore.people import models as people_models
+from hrcore.programs import models as programs_models
 from hrcore.reviews import models as reviews_models
 from hrcore.talent import models as talent_models
 from hrcore.webhooks import models as webhooks_models
@@ -30,6 +31,7 @@ __all__ = [
     "org_models",
     "outbox",
     "people_models",
+    "programs_models",
     "reviews_models",
     "talent_models",
     "webhooks_models",

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +31,9 @@ from hrcore.core.runtime import Runtime
 from hrcore.identity.models import Organization, User
 from hrcore.org.models import Department, Position, PromotionPath
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
+from hrcore.programs import service as programs
+from hrcore.programs.models import ProgramParticipant, ProgramRun, ProgramTemplate
+from hrcore.programs.schemas import DepartmentVariant, StageIn, StageInsert, SubmissionRule
 from hrcore.reviews import service as reviews
 from hrcore.reviews.models import ReviewAssignment, ReviewResult, ReviewTemplate
 from hrcore.talent.models import NineBoxPlacement, TalentPool, TalentPoolMember
@@ -169,8 +173,9 @@ async def _create(session: AsyncSession, clock: Clock) -> None:
     await session.flush()
     await _add_tasks(session, company, today)
     await _add_contracts(session, company, clock)
-    await _add_reviews(session, company, clock)
-    await _add_talent_pool(session, company, clock)
+    review_template = await _add_reviews(session, company, clock)
+    pool = await _add_talent_pool(session, company, clock)
+    await _add_program(session, company, review_template, pool, clock)
 
 
 def _add_departments(session: AsyncSession, company: _Company) -> None:
@@ -504,7 +509,7 @@ def _chiefs(company: _Company) -> list[Employee]:
     return [e for e in company.employees if e.position_id in ids]
 
 
-async def _add_reviews(session: AsyncSession, company: _Company, clock: Clock) -> None:
+async def _add_reviews(session: AsyncSession, company: _Company, clock: Clock) -> ReviewTemplate:
     """Last year-end review of the section chiefs, answered, aggregated and published; and an
     open 360 of the demo employee, so raters have review tasks."""
     today = clock.now().date()
@@ -553,6 +558,7 @@ async def _add_reviews(session: AsyncSession, company: _Company, clock: Clock) -
         employee_ids=[rep.id],
         clock=clock,
     )
+    return template
 
 
 async def _answer_all(
@@ -578,7 +584,7 @@ async def _answer_all(
         )
 
 
-async def _add_talent_pool(session: AsyncSession, company: _Company, clock: Clock) -> None:
+async def _add_talent_pool(session: AsyncSession, company: _Company, clock: Clock) -> TalentPool:
     """A reserve of section chiefs with rules, an approved member on the 9-box and a nominee."""
     now = clock.now()
     pool = TalentPool(
@@ -639,3 +645,97 @@ async def _add_talent_pool(session: AsyncSession, company: _Company, clock: Cloc
             placed_at=now - timedelta(days=30),
         )
     )
+    return pool
+
+
+def _program_stages(review_template: ReviewTemplate) -> list[dict[str, Any]]:
+    """The seed default: a half-year cycle 「培养流程」."""
+    stages = [
+        StageIn(key="training", name="培训 Training", kind="training", duration_days=30),
+        StageIn(
+            key="reflection",
+            name="心得 Reflection report",
+            kind="submission",
+            duration_days=7,
+            submission=SubmissionRule(min_text_length=200),
+        ),
+        StageIn(
+            key="review",
+            name="360 测评 360 review",
+            kind="review",
+            duration_days=14,
+            review_template_id=review_template.id,
+        ),
+        StageIn(
+            key="evaluation",
+            name="上级评价 Supervisor evaluation",
+            kind="evaluation",
+            duration_days=7,
+        ),
+        StageIn(key="decision", name="结果应用 Decision", kind="decision", duration_days=14),
+    ]
+    return [stage.model_dump(mode="json") for stage in stages]
+
+
+def _sales_variant(company: _Company) -> dict[str, Any]:
+    """Sales adds a customer-visit report after the reflection 「个性化流程」."""
+    visit = StageIn(
+        key="customer_visit",
+        name="客户拜访报告 Customer-visit report",
+        kind="submission",
+        duration_days=7,
+    )
+    return DepartmentVariant(
+        department_id=company.departments["SALES"].id,
+        insert=[StageInsert(after="reflection", stage=visit)],
+    ).model_dump(mode="json")
+
+
+async def _add_program(
+    session: AsyncSession,
+    company: _Company,
+    review_template: ReviewTemplate,
+    pool: TalentPool,
+    clock: Clock,
+) -> None:
+    """The default template and a running cohort of the demo pool's active members."""
+    template = ProgramTemplate(
+        org_id=company.org_id,
+        name="Reserve section chief",
+        description="Half-year development cycle for reserve section chiefs",
+        stages=_program_stages(review_template),
+        department_variants=[_sales_variant(company)],
+        revision=1,
+    )
+    session.add(template)
+    await session.flush()
+    run = ProgramRun(
+        org_id=company.org_id,
+        name="2027 H1 后备科长 Reserve section chiefs",
+        template_id=template.id,
+        pool_id=pool.id,
+        starts_on=clock.now().date() - timedelta(days=10),
+        status="draft",
+    )
+    session.add(run)
+    await session.flush()
+    members = await session.scalars(
+        select(TalentPoolMember).where(
+            TalentPoolMember.pool_id == pool.id, TalentPoolMember.status == "active"
+        )
+    )
+    departments = {e.id: e.department_id for e in company.employees}
+    session.add_all(
+        [
+            ProgramParticipant(
+                org_id=company.org_id,
+                run_id=run.id,
+                employee_id=member.employee_id,
+                department_id=departments[member.employee_id],
+                status="enrolled",
+            )
+            for member in members
+        ]
+    )
+    await session.flush()
+    await programs.start(session, run, clock)

@@ -22,6 +22,7 @@ from hrcore.core.queue import connect_redis
 from hrcore.core.runtime import Runtime
 from hrcore.imports import jobs as import_jobs  # noqa: F401  (registers its jobs)
 from hrcore.integrations import jobs as integration_jobs  # noqa: F401  (registers its jobs)
+from hrcore.programs import jobs as program_jobs  # noqa: F401  (registers its jobs)
 from hrcore.reviews import jobs as review_jobs  # noqa: F401  (registers its jobs)
 from hrcore.settings import Settings
 from hrcore.talent import jobs as talent_jobs  # noqa: F401  (registers its jobs)

@@ -147,6 +147,18 @@ def results_query(
     return statement
 
 
+async def result_of(
+    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID, employee_id: uuid.UUID
+) -> ReviewResult | None:
+    return await session.scalar(
+        select(ReviewResult).where(
+            ReviewResult.org_id == org_id,
+            ReviewResult.cycle_id == cycle_id,
+            ReviewResult.employee_id == employee_id,
+        )
+    )
+
+
 async def result_by_id(
     session: AsyncSession, org_id: uuid.UUID, result_id: uuid.UUID, *, for_update: bool = False
 ) -> ReviewResult | None:

@@ -530,6 +530,28 @@ async def close(
     return cycle
 
 
+async def cycle_task_ids(
+    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The rater tasks of a cycle (for a domain that follows the cycle, like programs)."""
+    assignments = await repository.assignments_of_cycle(session, org_id, cycle_id)
+    return [a.task_id for a in assignments if a.task_id is not None]
+
+
+async def close_by_id(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    cycle_id: uuid.UUID,
+    clock: Clock,
+    *,
+    actor: Principal | None = None,
+) -> None:
+    """`close` for a domain that keeps only the cycle's id; a cycle that is gone is ignored."""
+    cycle = await repository.cycle_by_id(session, org_id, cycle_id, for_update=True)
+    if cycle is not None:
+        await close(session, cycle, clock, actor=actor)
+
+
 # --- rater work ---------------------------------------------------------------------------
 
 
@@ -935,6 +957,27 @@ async def result_views(
         )
         for r in results
     ]
+
+
+async def result_in_cycle(
+    session: AsyncSession,
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    *,
+    threshold: int,
+) -> ResultOut | None:
+    """An employee's result of one cycle under the usual rules (the employee sees it once
+    published; anonymity kept), or None when there is none the caller may see."""
+    found = await repository.result_of(session, principal.org_id, cycle_id, employee_id)
+    if found is None:
+        return None
+    try:
+        result = await _result(session, principal, found.id)
+    except NotFound:
+        return None
+    [view] = await result_views(session, principal, [result], threshold=threshold)
+    return view
 
 
 async def get_result(

@@ -55,6 +55,8 @@ from hrcore.talent.schemas import (
 )
 
 LEFT_JOB = "talent.end_memberships_of_leaver"
+MEMBER_REMOVED = "talent_member.removed"
+"""Emitted (core.events) when HR removes a member; payload: member_id, pool_id, employee_id."""
 events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, LEFT_JOB)
 RULES = TypeAdapter(list[Rule])
 LEVELS = ("high", "medium", "low")
@@ -455,6 +457,8 @@ async def update_member(
             )
         )
     await session.flush()
+    if body.status == MemberStatus.REMOVED.value:
+        _announce_removal(session, member)
     old, new = audit.changes(before, _member_snapshot(member))
     if body.nine_box is not None:
         new["nine_box"] = body.nine_box.model_dump()
@@ -471,6 +475,19 @@ async def update_member(
     return member
 
 
+def _announce_removal(session: AsyncSession, member: TalentPoolMember) -> None:
+    events.emit(
+        session,
+        MEMBER_REMOVED,
+        {
+            "member_id": str(member.id),
+            "pool_id": str(member.pool_id),
+            "employee_id": str(member.employee_id),
+        },
+        org_id=member.org_id,
+    )
+
+
 def _transition(member: TalentPoolMember, status: MemberStatus, now: Any) -> None:
     if MemberStatus(member.status) not in TRANSITIONS[status]:
         raise Conflict(f"A {member.status} member cannot become {status.value}")
@@ -479,6 +496,66 @@ def _transition(member: TalentPoolMember, status: MemberStatus, now: Any) -> Non
         member.activated_at = now
     else:
         member.ended_at = now
+
+
+# --- for programs --------------------------------------------------------------------------
+
+
+async def require_pool(
+    session: AsyncSession, org_id: uuid.UUID, pool_id: uuid.UUID, field: str = "pool_id"
+) -> None:
+    """A pool referenced in a request body: 422 when it is not in this organization."""
+    if await repository.pool_by_id(session, org_id, pool_id) is None:
+        raise Unprocessable(
+            "Unknown talent pool", errors=[FieldError(field=field, message="no such pool")]
+        )
+
+
+async def active_member_ids(
+    session: AsyncSession, org_id: uuid.UUID, pool_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these employees are active members of the pool, in one query."""
+    statement = repository.members_query(
+        org_id, pool_id, status=MemberStatus.ACTIVE.value, employee_ids=None
+    ).where(TalentPoolMember.employee_id.in_(list(employee_ids)))
+    return {member.employee_id for member in await session.scalars(statement)}
+
+
+async def record_program_outcome(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    pool_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    readiness: Readiness | None,
+    remove: bool,
+    reason: str,
+    clock: Clock,
+) -> None:
+    """A development program's decision on an active member: new readiness, or removal
+    (audited with the decision's reason; a member no longer active is left alone)."""
+    member = await repository.member_of(session, actor.org_id, pool_id, employee_id)
+    if member is None or member.status != MemberStatus.ACTIVE:
+        return
+    before = _member_snapshot(member)
+    if readiness is not None:
+        member.readiness = readiness.value
+    if remove:
+        _transition(member, MemberStatus.REMOVED, clock.now())
+    await session.flush()
+    if remove:
+        _announce_removal(session, member)
+    old, new = audit.changes(before, _member_snapshot(member))
+    audit.record(
+        session,
+        actor,
+        "talent_member.updated",
+        "talent_member",
+        member.id,
+        org_id=member.org_id,
+        before=old,
+        after=new | {"reason": reason, "source": "program_decision"},
+    )
 
 
 # --- 9-box --------------------------------------------------------------------------------

@@ -63,6 +63,21 @@ def tasks_query(
     return statement
 
 
+async def tasks_of_subjects(
+    session: AsyncSession, org_id: uuid.UUID, subject_type: str, subject_ids: Sequence[uuid.UUID]
+) -> list[Task]:
+    rows = await session.scalars(
+        select(Task)
+        .where(
+            Task.org_id == org_id,
+            Task.subject_type == subject_type,
+            Task.subject_id.in_(list(subject_ids)),
+        )
+        .order_by(Task.created_at, Task.id)
+    )
+    return list(rows)
+
+
 DUE_COLUMNS = (
     Task.id,
     Task.subject_type,

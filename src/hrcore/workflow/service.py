@@ -15,7 +15,10 @@ joins the caller's transaction and only flushes:
 - `complete_task(session, *, org_id, task_id, clock, submission=None, actor=None) -> Task` —
   409 unless open; 422 when the task requires a submission and none is given; then the
   validator registered for the task's kind (`register_submission_validator(kind, fn)`, an
-  `async fn(session, task, submission)` raising `Unprocessable`) has the last word.
+  `async fn(session, task, submission)` raising `Unprocessable`) has the last word; then the
+  listeners registered for the kind (`on_completion(kind, fn)`, an `async fn(session, task,
+  clock)`) run in the same transaction, so the owning domain moves on atomically.
+- `tasks_of_subjects(session, *, org_id, subject_type, subject_ids) -> list[Task]`.
 Every change writes an audit event. Completing or cancelling clears `next_action_at`, so no
 reminder follows.
 
@@ -83,11 +86,20 @@ SUBJECT_TYPE = "task"
 
 SubmissionValidator = Callable[[AsyncSession, Task, Submission | None], Awaitable[None]]
 _VALIDATORS: dict[str, SubmissionValidator] = {}
+CompletionListener = Callable[[AsyncSession, Task, Clock], Awaitable[None]]
+_LISTENERS: dict[str, list[CompletionListener]] = {}
 
 
 def register_submission_validator(kind: str, validator: SubmissionValidator) -> None:
     """Let the domain owning tasks of `kind` check submissions (raise `Unprocessable`)."""
     _VALIDATORS[kind] = validator
+
+
+def on_completion(kind: str, listener: CompletionListener) -> None:
+    """Let a domain react to a completed task of `kind` in the completing transaction."""
+    listeners = _LISTENERS.setdefault(kind, [])
+    if listener not in listeners:
+        listeners.append(listener)
 
 
 # --- action windows (pure) ----------------------------------------------------------------
@@ -405,6 +417,8 @@ async def complete_task(
     audit.record(
         session, actor, "task.completed", "task", task.id, org_id=org_id, before=old, after=new
     )
+    for listener in _LISTENERS.get(task.kind, ()):
+        await listener(session, task, clock)
     await _publish_many(session, org_id, webhooks.EventType.TASK_COMPLETED, [task], "completed")
     return task
 
@@ -413,6 +427,20 @@ async def task_status(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UU
     """For domains that settle their own tasks: open, completed, cancelled (None: unknown)."""
     task = await repository.task_by_id(session, org_id, task_id)
     return task.status if task is not None else None
+
+
+async def tasks_of_subjects(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    subject_type: str,
+    subject_ids: Sequence[uuid.UUID],
+) -> list[Task]:
+    """Tasks of many objects of one domain in one query, oldest first (the caller checked
+    reach)."""
+    if not subject_ids:
+        return []
+    return await repository.tasks_of_subjects(session, org_id, subject_type, subject_ids)
 
 
 # --- what callers see ---------------------------------------------------------------------

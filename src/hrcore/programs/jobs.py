@@ -1,0 +1,37 @@
+"""Background work of programs (thin: the service does the work)."""
+
+from __future__ import annotations
+
+import uuid
+
+from hrcore.core.jobs import JobContext, job
+from hrcore.programs import service
+
+
+@job(service.LEAVER_JOB)
+async def withdraw_leaver(context: JobContext) -> None:
+    """Subscribed to people's employment events; only an exit withdraws."""
+    if context.org_id is None or context.payload.get("kind") != "exit":
+        return
+    await service.withdraw(
+        context.session,
+        context.org_id,
+        uuid.UUID(str(context.payload["employee_id"])),
+        context.clock,
+        reason="left the company",
+    )
+
+
+@job(service.REMOVED_JOB)
+async def withdraw_removed_member(context: JobContext) -> None:
+    """Subscribed to talent's member removal: the runs of that pool lose the participant."""
+    if context.org_id is None:
+        return
+    await service.withdraw(
+        context.session,
+        context.org_id,
+        uuid.UUID(str(context.payload["employee_id"])),
+        context.clock,
+        reason="removed from the talent pool",
+        pool_id=uuid.UUID(str(context.payload["pool_id"])),
+    )

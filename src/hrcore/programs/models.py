@@ -1,0 +1,158 @@
+"""Program templates, runs (cohorts), participants, their stages and the stages' tasks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin, TimestampMixin
+
+
+class ProgramTemplate(Entity, OrgScopedMixin, Base):
+    """Ordered stages and department variants; `revision` grows with every edit."""
+
+    __tablename__ = "program_templates"
+    __table_args__ = (
+        UniqueConstraint("org_id", "name"),
+        Index("ix_program_templates_org_id_id", "org_id", "id"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    stages: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    department_variants: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class ProgramRun(Entity, OrgScopedMixin, Base):
+    """A cohort. Starting copies the template into `snapshot`: later edits never reach it."""
+
+    __tablename__ = "program_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'running')", name="status"),
+        Index("ix_program_runs_org_id_id", "org_id", "id"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    template_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("program_templates.id", ondelete="RESTRICT"), nullable=False
+    )
+    pool_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("talent_pools.id", ondelete="RESTRICT"), nullable=False
+    )
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")
+    template_revision: Mapped[int | None] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProgramParticipant(Entity, OrgScopedMixin, Base):
+    """One pool member in one run; `current_position` is the stage they are in."""
+
+    __tablename__ = "program_participants"
+    __table_args__ = (
+        UniqueConstraint("org_id", "run_id", "employee_id"),
+        CheckConstraint(
+            "status IN ('enrolled', 'active', 'completed', 'withdrawn')", name="status"
+        ),
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN ('appoint_when_open', 'continue', 'extend', 'remove')",
+            name="outcome",
+        ),
+        Index("ix_program_participants_org_run_id", "org_id", "run_id", "id"),
+        Index("ix_program_participants_org_employee", "org_id", "employee_id"),
+    )
+
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("program_runs.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    department_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False
+    )
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="enrolled")
+    current_position: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ParticipantStage(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """A participant's copy of one stage (department variant applied) with its window.
+
+    `department_id` is the participant's at the start: progress groups by it in SQL.
+    """
+
+    __tablename__ = "program_participant_stages"
+    __table_args__ = (
+        UniqueConstraint("org_id", "participant_id", "position"),
+        CheckConstraint("status IN ('pending', 'open', 'completed', 'cancelled')", name="status"),
+        Index("ix_program_participant_stages_org_run", "org_id", "run_id", "position"),
+    )
+
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("program_runs.id", ondelete="CASCADE"), nullable=False
+    )
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("program_participants.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+    department_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    key: Mapped[str] = mapped_column(String(40), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    config: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    review_cycle_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("review_cycles.id", ondelete="SET NULL")
+    )
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class StageTask(IdMixin, OrgScopedMixin, Base):
+    """A task (ours, or a review cycle's rater task) that a participant's stage waits for."""
+
+    __tablename__ = "program_stage_tasks"
+    __table_args__ = (
+        UniqueConstraint("org_id", "task_id"),
+        Index("ix_program_stage_tasks_org_stage", "org_id", "stage_id"),
+    )
+
+    stage_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("program_participant_stages.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+    task_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False
+    )
+    done: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

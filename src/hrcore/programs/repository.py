@@ -1,0 +1,281 @@
+"""Queries of program templates, runs, participants and stages. Tenant tables are under RLS."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Numeric, Select, and_, case, cast, func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.programs.models import (
+    ParticipantStage,
+    ProgramParticipant,
+    ProgramRun,
+    ProgramTemplate,
+    StageTask,
+)
+
+OPEN_PARTICIPANT = ("enrolled", "active")
+
+
+def templates_query(org_id: uuid.UUID) -> Select[Any]:
+    return select(ProgramTemplate).where(ProgramTemplate.org_id == org_id)
+
+
+async def template_by_id(
+    session: AsyncSession, org_id: uuid.UUID, template_id: uuid.UUID
+) -> ProgramTemplate | None:
+    return await session.scalar(
+        select(ProgramTemplate).where(
+            ProgramTemplate.org_id == org_id, ProgramTemplate.id == template_id
+        )
+    )
+
+
+async def template_by_name(
+    session: AsyncSession, org_id: uuid.UUID, name: str
+) -> ProgramTemplate | None:
+    return await session.scalar(
+        select(ProgramTemplate).where(
+            ProgramTemplate.org_id == org_id, ProgramTemplate.name == name
+        )
+    )
+
+
+def runs_query(org_id: uuid.UUID) -> Select[Any]:
+    return select(ProgramRun).where(ProgramRun.org_id == org_id)
+
+
+async def run_by_id(
+    session: AsyncSession, org_id: uuid.UUID, run_id: uuid.UUID, *, for_update: bool = False
+) -> ProgramRun | None:
+    statement = select(ProgramRun).where(ProgramRun.org_id == org_id, ProgramRun.id == run_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def participant_counts(
+    session: AsyncSession, org_id: uuid.UUID, run_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    rows = await session.execute(
+        select(ProgramParticipant.run_id, func.count())
+        .where(ProgramParticipant.org_id == org_id, ProgramParticipant.run_id.in_(run_ids))
+        .group_by(ProgramParticipant.run_id)
+    )
+    return dict(rows.all())
+
+
+def participants_query(
+    org_id: uuid.UUID, run_id: uuid.UUID, employee_ids: Select[Any] | None
+) -> Select[Any]:
+    statement = select(ProgramParticipant).where(
+        ProgramParticipant.org_id == org_id, ProgramParticipant.run_id == run_id
+    )
+    if employee_ids is not None:
+        statement = statement.where(ProgramParticipant.employee_id.in_(employee_ids))
+    return statement
+
+
+async def participants_of_run(
+    session: AsyncSession, org_id: uuid.UUID, run_id: uuid.UUID
+) -> list[ProgramParticipant]:
+    statement = participants_query(org_id, run_id, None).order_by(ProgramParticipant.id)
+    return list(await session.scalars(statement.with_for_update()))
+
+
+async def participant_by_id(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    run_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+) -> ProgramParticipant | None:
+    statement = select(ProgramParticipant).where(
+        ProgramParticipant.org_id == org_id,
+        ProgramParticipant.run_id == run_id,
+        ProgramParticipant.id == participant_id,
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def open_participations(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    pool_id: uuid.UUID | None,
+) -> list[ProgramParticipant]:
+    """An employee's participations still under way (of runs on `pool_id` when given)."""
+    statement = select(ProgramParticipant).where(
+        ProgramParticipant.org_id == org_id,
+        ProgramParticipant.employee_id == employee_id,
+        ProgramParticipant.status.in_(OPEN_PARTICIPANT),
+    )
+    if pool_id is not None:
+        statement = statement.join(ProgramRun, ProgramRun.id == ProgramParticipant.run_id).where(
+            ProgramRun.pool_id == pool_id
+        )
+    return list(await session.scalars(statement.with_for_update(of=ProgramParticipant)))
+
+
+async def stages_of(
+    session: AsyncSession, org_id: uuid.UUID, participant_id: uuid.UUID
+) -> list[ParticipantStage]:
+    return list(
+        await session.scalars(
+            select(ParticipantStage)
+            .where(
+                ParticipantStage.org_id == org_id,
+                ParticipantStage.participant_id == participant_id,
+            )
+            .order_by(ParticipantStage.position)
+            .with_for_update()
+        )
+    )
+
+
+async def current_stage_keys(
+    session: AsyncSession, org_id: uuid.UUID, participants: Sequence[ProgramParticipant]
+) -> dict[uuid.UUID, str]:
+    """Each participant's open stage key, in one query."""
+    ids = [p.id for p in participants if p.current_position is not None]
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(ParticipantStage.participant_id, ParticipantStage.key).where(
+            ParticipantStage.org_id == org_id,
+            ParticipantStage.participant_id.in_(ids),
+            ParticipantStage.status == "open",
+        )
+    )
+    return dict(rows.all())
+
+
+async def stage_of_task(
+    session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID
+) -> ParticipantStage | None:
+    return await session.scalar(
+        select(ParticipantStage)
+        .join(StageTask, StageTask.stage_id == ParticipantStage.id)
+        .where(StageTask.org_id == org_id, StageTask.task_id == task_id)
+        .with_for_update(of=ParticipantStage)
+    )
+
+
+async def open_task_ids(
+    session: AsyncSession, org_id: uuid.UUID, stage_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The stage's tasks not completed yet."""
+    rows = await session.scalars(
+        select(StageTask.task_id).where(
+            StageTask.org_id == org_id, StageTask.stage_id == stage_id, StageTask.done.is_(False)
+        )
+    )
+    return list(rows)
+
+
+async def mark_task_done(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> None:
+    await session.execute(
+        update(StageTask)
+        .where(StageTask.org_id == org_id, StageTask.task_id == task_id)
+        .values(done=True)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _rate(numerator: Any, denominator: Any) -> Any:
+    ratio = cast(numerator, Numeric) / denominator
+    return case((denominator > 0, func.round(ratio, 4)), else_=None)
+
+
+async def progress_rows(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    run_id: uuid.UUID,
+    now: datetime,
+    employee_ids: Select[Any] | None,
+) -> list[Any]:
+    """Counts per stage key and department, with stage totals (GROUPING SETS), in one query.
+
+    Withdrawn participants' stages are cancelled and left out.
+    """
+    stage = ParticipantStage
+    done = stage.status == "completed"
+    late = and_(stage.status.in_(("pending", "open")), stage.due_at < now)
+    participants = func.count()
+    completed = func.count().filter(done)
+    on_time = func.count().filter(and_(done, stage.on_time.is_(True)))
+    statement = (
+        select(
+            stage.key,
+            func.min(stage.name).label("name"),
+            func.min(stage.kind).label("kind"),
+            func.min(stage.position).label("position"),
+            stage.department_id,
+            participants.label("participants"),
+            completed.label("completed"),
+            _rate(completed, participants).label("completion_rate"),
+            _rate(on_time, completed).label("on_time_rate"),
+            func.count().filter(late).label("overdue"),
+        )
+        .where(stage.org_id == org_id, stage.run_id == run_id, stage.status != "cancelled")
+        .group_by(func.grouping_sets(tuple_(stage.key), tuple_(stage.key, stage.department_id)))
+    )
+    if employee_ids is not None:
+        statement = statement.join(
+            ProgramParticipant, ProgramParticipant.id == stage.participant_id
+        ).where(ProgramParticipant.employee_id.in_(employee_ids))
+    return list((await session.execute(statement)).all())
+
+
+async def late_rows(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    run_id: uuid.UUID,
+    now: datetime,
+    employee_ids: Select[Any] | None,
+) -> list[Any]:
+    """Who is past a stage's due time without having completed it."""
+    stage = ParticipantStage
+    statement = (
+        select(
+            stage.key,
+            stage.participant_id,
+            stage.department_id,
+            stage.due_on,
+            stage.status,
+            ProgramParticipant.employee_id,
+        )
+        .join(ProgramParticipant, ProgramParticipant.id == stage.participant_id)
+        .where(
+            stage.org_id == org_id,
+            stage.run_id == run_id,
+            stage.status.in_(("pending", "open")),
+            stage.due_at < now,
+        )
+        .order_by(stage.position, stage.due_on, stage.participant_id)
+    )
+    if employee_ids is not None:
+        statement = statement.where(ProgramParticipant.employee_id.in_(employee_ids))
+    return list((await session.execute(statement)).all())
+
+
+async def stages_for_dossier(
+    session: AsyncSession, org_id: uuid.UUID, participant_id: uuid.UUID
+) -> list[ParticipantStage]:
+    return list(
+        await session.scalars(
+            select(ParticipantStage)
+            .where(
+                ParticipantStage.org_id == org_id,
+                ParticipantStage.participant_id == participant_id,
+            )
+            .order_by(ParticipantStage.position)
+        )
+    )

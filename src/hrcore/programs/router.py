@@ -1,0 +1,248 @@
+"""Development programs: templates, runs, participants, progress, decisions, dossiers."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+
+from hrcore.core.concurrency import set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
+from hrcore.core.errors import Problem
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.pagination import Page
+from hrcore.identity.dependencies import CurrentPrincipal
+from hrcore.programs import service
+from hrcore.programs.schemas import (
+    DecisionIn,
+    Dossier,
+    ParticipantOut,
+    ParticipantsAdded,
+    ParticipantsIn,
+    ProgressOut,
+    RunIn,
+    RunOut,
+    TemplateIn,
+    TemplateOut,
+    TemplatePatch,
+)
+
+router = APIRouter(route_class=HrcoreRoute, tags=["programs"])
+
+Responses = dict[int | str, dict[str, Any]]
+_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not allowed to do this"}}
+_NOT_FOUND: Responses = {404: {"model": Problem, "description": "Not found in your reach"}}
+_CONFLICT: Responses = {409: {"model": Problem, "description": "Not possible in this state"}}
+_STALE: Responses = {
+    409: {"model": Problem, "description": "Stale `version`, or the name is taken"},
+    412: {"model": Problem, "description": "Stale `If-Match`"},
+}
+
+
+def _threshold(runtime: AppRuntime) -> int:
+    return runtime.settings.review_anonymity_threshold
+
+
+Threshold = Annotated[int, Depends(_threshold)]
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/program-templates",
+    operation_id="list_program_templates",
+    summary="Program templates (HR admins and department heads)",
+    responses=_FORBIDDEN,
+)
+async def list_templates(
+    principal: CurrentPrincipal, session: DbSession, page: Pagination
+) -> Page[TemplateOut]:
+    rows, cursor = await service.list_templates(session, principal, page)
+    return Page(items=[service.template_view(t) for t in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/program-templates",
+    operation_id="create_program_template",
+    summary="Create a template: ordered stages, policies, department variants (HR admin)",
+    status_code=201,
+    responses={**_FORBIDDEN, 409: {"model": Problem, "description": "The name is taken"}},
+)
+async def create_template(
+    body: TemplateIn, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> TemplateOut:
+    template = await service.create_template(session, principal, body)
+    set_etag(response, template.version)
+    return service.template_view(template)
+
+
+@router.get(
+    "/program-templates/{template_id}",
+    operation_id="get_program_template",
+    summary="One program template",
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def get_template(
+    template_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+) -> TemplateOut:
+    template = await service.get_template(session, principal, template_id)
+    set_etag(response, template.version)
+    return service.template_view(template)
+
+
+@router.patch(
+    "/program-templates/{template_id}",
+    operation_id="update_program_template",
+    summary="Replace the stages and variants; started programs keep their copy (HR admin)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+)
+async def update_template(
+    template_id: uuid.UUID,
+    body: TemplatePatch,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TemplateOut:
+    template = await service.update_template(
+        session, principal, template_id, body, if_match=if_match
+    )
+    set_etag(response, template.version)
+    return service.template_view(template)
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/programs",
+    operation_id="list_programs",
+    summary="Program runs (cohorts)",
+    responses=_FORBIDDEN,
+)
+async def list_runs(
+    principal: CurrentPrincipal, session: DbSession, page: Pagination
+) -> Page[RunOut]:
+    rows, cursor = await service.list_runs(session, principal, page)
+    return Page(items=await service.run_views(session, rows), next_cursor=cursor)
+
+
+@router.post(
+    "/programs",
+    operation_id="create_program",
+    summary="Create a run of a template for a talent pool (HR admin)",
+    status_code=201,
+    responses=_FORBIDDEN,
+)
+async def create_run(body: RunIn, principal: CurrentPrincipal, session: DbSession) -> RunOut:
+    run = await service.create_run(session, principal, body)
+    [view] = await service.run_views(session, [run])
+    return view
+
+
+@router.get(
+    "/programs/{run_id}",
+    operation_id="get_program",
+    summary="One program run, with its template snapshot once started",
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def get_run(run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> RunOut:
+    run = await service.get_run(session, principal, run_id)
+    [view] = await service.run_views(session, [run])
+    return view
+
+
+@router.post(
+    "/programs/{run_id}/start",
+    operation_id="start_program",
+    summary="Snapshot the template, lay out stage windows, open every first stage (HR admin)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def start_run(
+    run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
+) -> RunOut:
+    run = await service.start_run(session, principal, run_id, clock)
+    [view] = await service.run_views(session, [run])
+    return view
+
+
+@router.get(
+    "/programs/{run_id}/participants",
+    operation_id="list_program_participants",
+    summary="Participants in my reach (HR: all; department heads: their subtree)",
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def list_participants(
+    run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
+) -> Page[ParticipantOut]:
+    rows, cursor = await service.list_participants(session, principal, run_id, page)
+    items = await service.participant_views(session, principal.org_id, rows)
+    return Page(items=items, next_cursor=cursor)
+
+
+@router.post(
+    "/programs/{run_id}/participants",
+    operation_id="add_program_participants",
+    summary="Enrol active members of the run's pool before the start (HR admin)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def add_participants(
+    run_id: uuid.UUID, body: ParticipantsIn, principal: CurrentPrincipal, session: DbSession
+) -> ParticipantsAdded:
+    return await service.add_participants(session, principal, run_id, body)
+
+
+@router.get(
+    "/programs/{run_id}/progress",
+    operation_id="get_program_progress",
+    summary="Completion and on-time rates, overdue counts and who is late, by stage and "
+    "department (in my reach)",
+    responses={**_FORBIDDEN, **_NOT_FOUND},
+)
+async def progress(
+    run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
+) -> ProgressOut:
+    return await service.progress(session, principal, run_id, clock)
+
+
+@router.post(
+    "/programs/{run_id}/participants/{participant_id}/decision",
+    operation_id="decide_program_participant",
+    summary="The decision stage's outcome, applied to the pool membership (HR or the "
+    "supervisor chain)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+)
+async def decide(
+    run_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    body: DecisionIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> ParticipantOut:
+    participant = await service.decide(session, principal, run_id, participant_id, body, clock)
+    [view] = await service.participant_views(session, principal.org_id, [participant])
+    return view
+
+
+@router.get(
+    "/programs/{run_id}/participants/{participant_id}/dossier",
+    operation_id="get_program_dossier",
+    summary="Everything of one participant's program in order (HR, the participant, their "
+    "supervisor chain)",
+    responses=_NOT_FOUND,
+)
+async def dossier(
+    run_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    threshold: Threshold,
+) -> Dossier:
+    return await service.dossier(
+        session, principal, run_id, participant_id, clock, threshold=threshold
+    )

@@ -1,0 +1,260 @@
+"""Request and response shapes of program templates, runs, progress, decisions, dossiers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from hrcore.core.schemas import Ref
+from hrcore.reviews.schemas import ResultOut
+from hrcore.talent.models import Readiness
+from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskOut
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+StageKind = Literal["training", "submission", "review", "evaluation", "assignment", "decision"]
+RunStatus = Literal["draft", "running"]
+ParticipantStatus = Literal["enrolled", "active", "completed", "withdrawn"]
+StageStatus = Literal["pending", "open", "completed", "cancelled"]
+Outcome = Literal["appoint_when_open", "continue", "extend", "remove"]
+SUBMITTING_KINDS = ("submission", "assignment")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SubmissionRule(_Strict):
+    """What a stage's submission (the tasks engine's `Submission`) must contain."""
+
+    min_text_length: int = Field(default=1, ge=0, le=20_000)
+    min_links: int = Field(default=0, ge=0, le=20)
+    min_attachments: int = Field(default=0, ge=0, le=20)
+
+
+class StageIn(_Strict):
+    """One step. Training, submission and assignment are the candidate's tasks; evaluation
+    and decision the supervisor's; review is a 360 cycle on `review_template_id`."""
+
+    key: Key
+    name: Name
+    kind: StageKind
+    duration_days: int = Field(ge=1, le=366, description="Length of the stage's window.")
+    description: str | None = Field(default=None, max_length=4000)
+    submission: SubmissionRule | None = Field(
+        default=None,
+        description="Submission and assignment stages only; a submission stage without one "
+        "needs some text.",
+    )
+    reminder_policy: ReminderPolicy | None = Field(
+        default=None, description="Null: the organization's default."
+    )
+    escalation_policy: EscalationPolicy | None = Field(
+        default=None, description="Null: the organization's default."
+    )
+    review_template_id: uuid.UUID | None = Field(
+        default=None, description="Review stages only (required there)."
+    )
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> StageIn:
+        if (self.kind == "review") != (self.review_template_id is not None):
+            raise ValueError("review stages, and only they, name a review_template_id")
+        if self.submission is not None and self.kind not in SUBMITTING_KINDS:
+            raise ValueError("only submission and assignment stages take a submission rule")
+        if self.kind == "submission" and self.submission is None:
+            self.submission = SubmissionRule()
+        return self
+
+
+class StageInsert(_Strict):
+    after: Key | None = Field(
+        default=None, description="Key of the base stage it follows; null: first."
+    )
+    stage: StageIn
+
+
+class DepartmentVariant(_Strict):
+    """A department's own stages: inserted ones and replacements (matched by key). The most
+    specific variant covering a participant's department applies."""
+
+    department_id: uuid.UUID
+    insert: list[StageInsert] = Field(default_factory=list, max_length=20)
+    replace: list[StageIn] = Field(default_factory=list, max_length=20)
+
+
+def apply_variant(stages: list[StageIn], variant: DepartmentVariant | None) -> list[StageIn]:
+    """The base stages with a variant's replacements and insertions, in order."""
+    if variant is None:
+        return list(stages)
+    replaced = {stage.key: stage for stage in variant.replace}
+    result = [replaced.get(stage.key, stage) for stage in stages]
+    for insert in reversed(variant.insert):
+        keys = [stage.key for stage in result]
+        at = keys.index(insert.after) + 1 if insert.after is not None else 0
+        result.insert(at, insert.stage)
+    return result
+
+
+class TemplateIn(_Strict):
+    name: Name
+    description: str | None = Field(default=None, max_length=4000)
+    stages: list[StageIn] = Field(min_length=1, max_length=30)
+    department_variants: list[DepartmentVariant] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TemplateIn:
+        keys = [stage.key for stage in self.stages]
+        if len(set(keys)) != len(keys):
+            raise ValueError("stage keys must be unique")
+        departments = [variant.department_id for variant in self.department_variants]
+        if len(set(departments)) != len(departments):
+            raise ValueError("one variant per department")
+        for variant in self.department_variants:
+            _check_variant(keys, variant)
+        return self
+
+
+def _check_variant(keys: list[str], variant: DepartmentVariant) -> None:
+    unknown = [s.key for s in variant.replace if s.key not in keys]
+    unknown += [i.after for i in variant.insert if i.after is not None and i.after not in keys]
+    if unknown:
+        raise ValueError(f"variant names unknown stages: {', '.join(sorted(set(unknown)))}")
+    added = [i.stage.key for i in variant.insert]
+    if len(set(added)) != len(added) or set(added) & set(keys):
+        raise ValueError("inserted stage keys must be new and unique")
+
+
+class TemplatePatch(TemplateIn):
+    """The whole template again; running programs keep the copy they started with."""
+
+    version: int | None = Field(default=None, description="The version you read (or If-Match).")
+
+
+class TemplateOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    stages: list[StageIn]
+    department_variants: list[DepartmentVariant]
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class RunIn(_Strict):
+    name: Name
+    template_id: uuid.UUID
+    pool_id: uuid.UUID = Field(description="Participants come from this talent pool.")
+    starts_on: date = Field(description="First day of the first stage (organization's zone).")
+
+
+class RunOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    template_id: uuid.UUID
+    template_revision: int | None = Field(description="The revision snapshotted at the start.")
+    pool_id: uuid.UUID
+    starts_on: date
+    status: RunStatus
+    participants: int
+    stages: list[StageIn] | None = Field(description="The snapshotted base stages once started.")
+    started_at: datetime | None
+    version: int
+
+
+class ParticipantsIn(_Strict):
+    employee_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
+
+
+class ParticipantsAdded(BaseModel):
+    added: int = Field(description="New participants (repeats are ignored).")
+    participants: int
+
+
+class ParticipantOut(BaseModel):
+    id: uuid.UUID
+    run_id: uuid.UUID
+    employee: Ref
+    department_id: uuid.UUID
+    status: ParticipantStatus
+    current_stage: str | None = Field(description="Key of the open stage.")
+    outcome: Outcome | None
+    withdrawn_reason: str | None
+    version: int
+
+
+class Counts(BaseModel):
+    participants: int
+    completed: int
+    completion_rate: float | None = Field(description="completed / participants.")
+    on_time_rate: float | None = Field(description="Completed by the due time / completed.")
+    overdue: int = Field(description="Not completed and past the stage's due time.")
+
+
+class DepartmentProgress(Counts):
+    department_id: uuid.UUID
+
+
+class LateParticipant(BaseModel):
+    participant_id: uuid.UUID
+    employee: Ref
+    department_id: uuid.UUID
+    due_on: date
+    status: StageStatus
+
+
+class StageProgress(Counts):
+    key: str
+    name: str
+    kind: StageKind
+    departments: list[DepartmentProgress]
+    late: list[LateParticipant]
+
+
+class ProgressOut(BaseModel):
+    run_id: uuid.UUID
+    as_of: datetime
+    stages: list[StageProgress]
+
+
+class DecisionIn(_Strict):
+    outcome: Outcome
+    reason: Reason
+    readiness: Readiness | None = Field(
+        default=None,
+        description="New pool readiness (appoint_when_open sets ready_now when left out).",
+    )
+
+
+class DecisionRecord(BaseModel):
+    outcome: Outcome
+    reason: str | None = Field(description="Shown to HR and the supervisor chain.")
+    readiness: Readiness | None
+    decided_at: datetime
+
+
+class DossierStage(BaseModel):
+    key: str
+    name: str
+    kind: StageKind
+    starts_on: date
+    due_on: date
+    status: StageStatus
+    completed_at: datetime | None
+    on_time: bool | None
+    tasks: list[TaskOut]
+    review_result: ResultOut | None
+    decision: DecisionRecord | None
+
+
+class Dossier(BaseModel):
+    run: Ref
+    participant: ParticipantOut
+    template_revision: int | None
+    stages: list[DossierStage]

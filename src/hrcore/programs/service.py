@@ -1,0 +1,993 @@
+"""Development programs: templates of stages, runs (cohorts) of pool members, progress,
+decisions and dossiers.
+
+Who may do what: HR admins write templates and runs; HR admins and department heads read
+them (heads see progress of their subtree only). A decision is made by HR or the
+participant's supervisor chain; a dossier is read by HR, the participant themself (trimmed:
+no supervisor evaluation text, no decision reason) and their supervisor chain — anyone else
+gets 404.
+
+Flow: starting a run snapshots the template, resolves each participant's stages (the most
+specific department variant), computes every stage window in the organization's time zone
+and opens the first stage. A stage's work is tasks through the tasks engine (training,
+submission, assignment: the candidate; evaluation, decision: the supervisor; review: the
+rater tasks of a one-person 360 cycle from reviews). When the last task of a stage is
+completed (`workflow.on_completion`, in the completing transaction) the stage completes and
+the next opens. Leaving the company or removal from the pool withdraws the participant and
+cancels their open tasks (jobs subscribed to people's and talent's events).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit, events
+from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.clock import Clock
+from hrcore.core.concurrency import check_version
+from hrcore.core.db import insert_new
+from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.schemas import Ref
+from hrcore.identity import service as identity
+from hrcore.org import service as org
+from hrcore.people import service as people
+from hrcore.people.models import Employee
+from hrcore.programs import repository
+from hrcore.programs.models import (
+    ParticipantStage,
+    ProgramParticipant,
+    ProgramRun,
+    ProgramTemplate,
+    StageTask,
+)
+from hrcore.programs.schemas import (
+    Counts,
+    DecisionIn,
+    DecisionRecord,
+    DepartmentProgress,
+    DepartmentVariant,
+    Dossier,
+    DossierStage,
+    LateParticipant,
+    ParticipantOut,
+    ParticipantsAdded,
+    ParticipantsIn,
+    ProgressOut,
+    RunIn,
+    RunOut,
+    StageIn,
+    StageProgress,
+    SubmissionRule,
+    TemplateIn,
+    TemplateOut,
+    TemplatePatch,
+    apply_variant,
+)
+from hrcore.reviews import service as reviews
+from hrcore.talent import service as talent
+from hrcore.talent.models import Readiness
+from hrcore.workflow import service as workflow
+from hrcore.workflow.models import Task
+from hrcore.workflow.schemas import Submission
+
+SUBJECT = "program_stage"
+TASK_KINDS = {
+    kind: f"program.{kind}"
+    for kind in ("training", "submission", "assignment", "evaluation", "decision")
+}
+CANDIDATE_KINDS = ("training", "submission", "assignment")
+SUPERVISOR_KINDS = ("evaluation", "decision")
+LEAVER_JOB = "programs.withdraw_leaver"
+REMOVED_JOB = "programs.withdraw_removed_member"
+events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, LEAVER_JOB)
+events.subscribe(talent.MEMBER_REMOVED, REMOVED_JOB)
+STAGES = TypeAdapter(list[StageIn])
+VARIANTS = TypeAdapter(list[DepartmentVariant])
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+def _require_reader(principal: Principal) -> None:
+    if not (principal.is_hr_admin or principal.is_dept_head):
+        raise Forbidden("Only HR admins and department heads read programs")
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def template_view(template: ProgramTemplate) -> TemplateOut:
+    return TemplateOut(
+        id=template.id,
+        name=template.name,
+        description=template.description,
+        stages=STAGES.validate_python(template.stages),
+        department_variants=VARIANTS.validate_python(template.department_variants),
+        revision=template.revision,
+        created_at=template.created_at,
+        updated_at=template.updated_at,
+        version=template.version,
+    )
+
+
+async def _template(
+    session: AsyncSession, principal: Principal, template_id: uuid.UUID
+) -> ProgramTemplate:
+    _require_reader(principal)
+    template = await repository.template_by_id(session, principal.org_id, template_id)
+    if template is None:
+        raise NotFound("No such program template")
+    return template
+
+
+async def list_templates(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[ProgramTemplate], str | None]:
+    _require_reader(principal)
+    statement = repository.templates_query(principal.org_id)
+    return await paginate(session, statement, [ProgramTemplate.id], page)
+
+
+async def get_template(
+    session: AsyncSession, principal: Principal, template_id: uuid.UUID
+) -> ProgramTemplate:
+    return await _template(session, principal, template_id)
+
+
+def _all_stages(body: TemplateIn) -> list[tuple[str, StageIn]]:
+    """Every stage with the field path it came from, variants included."""
+    found = [(f"stages.{i}", stage) for i, stage in enumerate(body.stages)]
+    for v, variant in enumerate(body.department_variants):
+        base = f"department_variants.{v}"
+        found += [(f"{base}.insert.{i}.stage", ins.stage) for i, ins in enumerate(variant.insert)]
+        found += [(f"{base}.replace.{i}", stage) for i, stage in enumerate(variant.replace)]
+    return found
+
+
+async def _check_template(
+    session: AsyncSession, principal: Principal, body: TemplateIn, template_id: uuid.UUID | None
+) -> None:
+    same = await repository.template_by_name(session, principal.org_id, body.name)
+    if same is not None and same.id != template_id:
+        raise Conflict(f"A program template named {body.name!r} exists")
+    for index, variant in enumerate(body.department_variants):
+        await org.require_department(
+            session,
+            principal.org_id,
+            variant.department_id,
+            f"department_variants.{index}.department_id",
+        )
+    errors = []
+    for path, stage in _all_stages(body):
+        if stage.review_template_id is None:
+            continue
+        try:
+            await reviews.get_template(session, principal, stage.review_template_id)
+        except NotFound:
+            errors.append(
+                FieldError(field=f"{path}.review_template_id", message="no such template")
+            )
+    if errors:
+        raise Unprocessable("Unknown review template", errors=errors)
+
+
+def _content(body: TemplateIn) -> dict[str, Any]:
+    return {
+        "name": body.name,
+        "description": body.description,
+        "stages": STAGES.dump_python(body.stages, mode="json"),
+        "department_variants": VARIANTS.dump_python(body.department_variants, mode="json"),
+    }
+
+
+async def create_template(
+    session: AsyncSession, principal: Principal, body: TemplateIn
+) -> ProgramTemplate:
+    require_hr_admin(principal)
+    await _check_template(session, principal, body, None)
+    template = ProgramTemplate(org_id=principal.org_id, revision=1, **_content(body))
+    session.add(template)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "program_template.created",
+        "program_template",
+        template.id,
+        org_id=principal.org_id,
+        after=_content(body),
+    )
+    return template
+
+
+async def update_template(
+    session: AsyncSession,
+    principal: Principal,
+    template_id: uuid.UUID,
+    body: TemplatePatch,
+    *,
+    if_match: str | None,
+) -> ProgramTemplate:
+    """Replace the stages and variants; started runs keep the copy they started with."""
+    require_hr_admin(principal)
+    template = await _template(session, principal, template_id)
+    check_version(template.version, if_match=if_match, body_version=body.version)
+    await _check_template(session, principal, body, template.id)
+    content = _content(body)
+    before = {name: getattr(template, name) for name in content}
+    for name, value in content.items():
+        setattr(template, name, value)
+    template.revision += 1
+    await session.flush()
+    await session.refresh(template)
+    old, new = audit.changes(before, content)
+    audit.record(
+        session,
+        principal,
+        "program_template.updated",
+        "program_template",
+        template.id,
+        org_id=principal.org_id,
+        before=old,
+        after=new | {"revision": template.revision},
+    )
+    return template
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+
+async def run_views(session: AsyncSession, runs: Sequence[ProgramRun]) -> list[RunOut]:
+    if not runs:
+        return []
+    counts = await repository.participant_counts(session, runs[0].org_id, [r.id for r in runs])
+    return [
+        RunOut(
+            id=run.id,
+            name=run.name,
+            template_id=run.template_id,
+            template_revision=run.template_revision,
+            pool_id=run.pool_id,
+            starts_on=run.starts_on,
+            status=run.status,
+            participants=counts.get(run.id, 0),
+            stages=STAGES.validate_python(run.snapshot["stages"]) if run.snapshot else None,
+            started_at=run.started_at,
+            version=run.version,
+        )
+        for run in runs
+    ]
+
+
+async def _run(
+    session: AsyncSession, principal: Principal, run_id: uuid.UUID, *, for_update: bool = False
+) -> ProgramRun:
+    run = await repository.run_by_id(session, principal.org_id, run_id, for_update=for_update)
+    if run is None:
+        raise NotFound("No such program")
+    return run
+
+
+async def list_runs(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[ProgramRun], str | None]:
+    _require_reader(principal)
+    statement = repository.runs_query(principal.org_id)
+    return await paginate(session, statement, [ProgramRun.id], page)
+
+
+async def get_run(session: AsyncSession, principal: Principal, run_id: uuid.UUID) -> ProgramRun:
+    _require_reader(principal)
+    return await _run(session, principal, run_id)
+
+
+async def create_run(session: AsyncSession, principal: Principal, body: RunIn) -> ProgramRun:
+    require_hr_admin(principal)
+    if await repository.template_by_id(session, principal.org_id, body.template_id) is None:
+        raise Unprocessable(
+            "Unknown program template",
+            errors=[FieldError(field="template_id", message="no such template")],
+        )
+    await talent.require_pool(session, principal.org_id, body.pool_id)
+    run = ProgramRun(
+        org_id=principal.org_id,
+        name=body.name,
+        template_id=body.template_id,
+        pool_id=body.pool_id,
+        starts_on=body.starts_on,
+        status="draft",
+    )
+    session.add(run)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "program_run.created",
+        "program_run",
+        run.id,
+        org_id=principal.org_id,
+        after=body.model_dump(mode="json"),
+    )
+    return run
+
+
+# --- participants -------------------------------------------------------------------------
+
+
+async def participant_views(
+    session: AsyncSession, org_id: uuid.UUID, participants: Sequence[ProgramParticipant]
+) -> list[ParticipantOut]:
+    """Views of many participants in two queries (names, open stages)."""
+    names = await people.employee_summaries(session, org_id, [p.employee_id for p in participants])
+    current = await repository.current_stage_keys(session, org_id, participants)
+    return [
+        ParticipantOut(
+            id=p.id,
+            run_id=p.run_id,
+            employee=names[p.employee_id].ref,
+            department_id=p.department_id,
+            status=p.status,
+            current_stage=current.get(p.id),
+            outcome=p.outcome,
+            withdrawn_reason=p.withdrawn_reason,
+            version=p.version,
+        )
+        for p in participants
+    ]
+
+
+async def list_participants(
+    session: AsyncSession, principal: Principal, run_id: uuid.UUID, page: PageParams
+) -> tuple[list[ProgramParticipant], str | None]:
+    _require_reader(principal)
+    run = await _run(session, principal, run_id)
+    visible = await people.visible_employee_ids(session, principal)
+    statement = repository.participants_query(principal.org_id, run.id, visible)
+    return await paginate(session, statement, [ProgramParticipant.id], page)
+
+
+async def add_participants(
+    session: AsyncSession, principal: Principal, run_id: uuid.UUID, body: ParticipantsIn
+) -> ParticipantsAdded:
+    """Enrol active members of the run's pool (before the start; repeats are ignored)."""
+    require_hr_admin(principal)
+    run = await _run(session, principal, run_id, for_update=True)
+    if run.status != "draft":
+        raise Conflict("Participants are added before the program starts")
+    wanted = list(dict.fromkeys(body.employee_ids))
+    found = await people.employee_summaries(session, principal.org_id, wanted)
+    if any(employee_id not in found for employee_id in wanted):
+        raise NotFound("No such employee")
+    members = await talent.active_member_ids(session, principal.org_id, run.pool_id, wanted)
+    outsiders = [str(employee_id) for employee_id in wanted if employee_id not in members]
+    if outsiders:
+        raise Unprocessable(
+            "Participants must be active members of the program's talent pool",
+            errors=[FieldError(field="employee_ids", message=", ".join(outsiders[:20]))],
+        )
+    rows = [
+        {
+            "org_id": principal.org_id,
+            "run_id": run.id,
+            "employee_id": employee_id,
+            "department_id": found[employee_id].department_id,
+            "status": "enrolled",
+            "version": 1,
+        }
+        for employee_id in wanted
+    ]
+    added = await insert_new(
+        session,
+        ProgramParticipant,
+        rows,
+        unique=["org_id", "run_id", "employee_id"],
+        returning=[ProgramParticipant.employee_id],
+    )
+    if added:
+        audit.record(
+            session,
+            principal,
+            "program_run.participants_added",
+            "program_run",
+            run.id,
+            org_id=principal.org_id,
+            after={"employee_ids": [str(row[0]) for row in added]},
+        )
+    counts = await repository.participant_counts(session, principal.org_id, [run.id])
+    return ParticipantsAdded(added=len(added), participants=counts.get(run.id, 0))
+
+
+# --- starting a run -----------------------------------------------------------------------
+
+
+def _variant_for(
+    path: str | None, variants: Sequence[DepartmentVariant], paths: dict[uuid.UUID, str]
+) -> DepartmentVariant | None:
+    """The variant of the most specific department whose subtree holds `path`."""
+    best: tuple[int, DepartmentVariant] | None = None
+    for variant in variants:
+        prefix = paths.get(variant.department_id)
+        if path and prefix and path.startswith(prefix) and (best is None or len(prefix) > best[0]):
+            best = (len(prefix), variant)
+    return best[1] if best else None
+
+
+def stage_windows(starts_on: date, stages: Sequence[StageIn]) -> list[tuple[date, date]]:
+    """Consecutive windows: each stage starts the day after the previous one is due."""
+    windows = []
+    start = starts_on
+    for stage in stages:
+        due = start + timedelta(days=stage.duration_days - 1)
+        windows.append((start, due))
+        start = due + timedelta(days=1)
+    return windows
+
+
+def _end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=zone)
+
+
+def _stage_rows(
+    run: ProgramRun, participant: ProgramParticipant, stages: Sequence[StageIn], zone: ZoneInfo
+) -> list[ParticipantStage]:
+    return [
+        ParticipantStage(
+            org_id=run.org_id,
+            run_id=run.id,
+            participant_id=participant.id,
+            department_id=participant.department_id,
+            position=position,
+            key=stage.key,
+            kind=stage.kind,
+            name=stage.name,
+            config=stage.model_dump(mode="json"),
+            starts_on=starts_on,
+            due_on=due_on,
+            due_at=_end_of_day(due_on, zone),
+            status="pending",
+        )
+        for position, (stage, (starts_on, due_on)) in enumerate(
+            zip(stages, stage_windows(run.starts_on, stages), strict=True)
+        )
+    ]
+
+
+async def _plans(
+    session: AsyncSession,
+    template: ProgramTemplate,
+    participants: Sequence[ProgramParticipant],
+) -> dict[uuid.UUID, list[StageIn]]:
+    """Each participant's stages: the base ones with their department's variant applied."""
+    stages = STAGES.validate_python(template.stages)
+    variants = VARIANTS.validate_python(template.department_variants)
+    paths = await org.department_paths(
+        session,
+        template.org_id,
+        [v.department_id for v in variants] + [p.department_id for p in participants],
+    )
+    return {
+        p.id: apply_variant(stages, _variant_for(paths.get(p.department_id), variants, paths))
+        for p in participants
+    }
+
+
+async def _require_supervisors(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    participants: Sequence[ProgramParticipant],
+    plans: dict[uuid.UUID, list[StageIn]],
+) -> None:
+    """Evaluation stages need a supervisor: refuse the start rather than stall later."""
+    needing = [p for p in participants if any(s.kind == "evaluation" for s in plans[p.id])]
+    managers = await people.managers_of(session, org_id, [p.employee_id for p in needing])
+    missing = [str(p.employee_id) for p in needing if managers.get(p.employee_id) is None]
+    if missing:
+        raise Unprocessable(
+            "Some participants have no supervisor for the evaluation stage",
+            errors=[FieldError(field="participants", message=", ".join(missing[:20]))],
+        )
+
+
+async def start_run(
+    session: AsyncSession, principal: Principal, run_id: uuid.UUID, clock: Clock
+) -> ProgramRun:
+    """Start a draft run over HTTP (HR admin); see `start`."""
+    require_hr_admin(principal)
+    run = await _run(session, principal, run_id, for_update=True)
+    return await start(session, run, clock, actor=principal)
+
+
+async def start(
+    session: AsyncSession, run: ProgramRun, clock: Clock, *, actor: Principal | None = None
+) -> ProgramRun:
+    """Snapshot the template, lay out every participant's stages and open the first (for the
+    demo seed too: `run` is locked by the caller)."""
+    if run.status != "draft":
+        raise Conflict("The program has started")
+    template = await repository.template_by_id(session, run.org_id, run.template_id)
+    assert template is not None
+    if not template.stages:
+        raise Unprocessable(
+            "The template has no stages", errors=[FieldError(field="stages", message="empty")]
+        )
+    participants = await repository.participants_of_run(session, run.org_id, run.id)
+    if not participants:
+        raise Unprocessable(
+            "A program needs participants before it starts",
+            errors=[FieldError(field="participants", message="none added")],
+        )
+    summaries = await people.employee_summaries(
+        session, run.org_id, [p.employee_id for p in participants]
+    )
+    staying = [p for p in participants if summaries[p.employee_id].status != "exited"]
+    for participant in staying:
+        participant.department_id = summaries[participant.employee_id].department_id
+    plans = await _plans(session, template, staying)
+    await _require_supervisors(session, run.org_id, staying, plans)
+    run.snapshot = {"stages": template.stages, "department_variants": template.department_variants}
+    run.template_revision, run.status, run.started_at = template.revision, "running", clock.now()
+    zone = ZoneInfo(await identity.org_timezone(session, run.org_id))
+    for participant in participants:
+        if participant not in staying:
+            _mark_withdrawn(participant, "left the company", clock)
+    for participant in staying:
+        participant.status = "active"
+        rows = _stage_rows(run, participant, plans[participant.id], zone)
+        session.add_all(rows)
+        await session.flush()
+        await _open_stage(session, actor, run, participant, rows[0], clock)
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "program_run.started",
+        "program_run",
+        run.id,
+        org_id=run.org_id,
+        after={"template_revision": template.revision, "participants": len(staying)},
+    )
+    return run
+
+
+# --- stages -------------------------------------------------------------------------------
+
+
+async def _stage_task_ids(
+    session: AsyncSession,
+    actor: Principal | None,
+    run: ProgramRun,
+    participant: ProgramParticipant,
+    stage: ParticipantStage,
+    clock: Clock,
+) -> list[uuid.UUID]:
+    """Create the stage's work and return its task ids (none when nobody can do it)."""
+    config = StageIn.model_validate(stage.config)
+    names = await people.employee_summaries(session, run.org_id, [participant.employee_id])
+    name = names[participant.employee_id].ref.name
+    if stage.kind == "review":
+        assert config.review_template_id is not None
+        cycle = await reviews.start_cycle(
+            session,
+            org_id=run.org_id,
+            template_id=config.review_template_id,
+            name=f"{run.name}: {stage.name} — {name}"[:200],
+            kind="program_stage",
+            starts_on=stage.starts_on,
+            due_on=stage.due_on,
+            employee_ids=[participant.employee_id],
+            clock=clock,
+            actor=actor,
+        )
+        stage.review_cycle_id = cycle.id
+        return await reviews.cycle_task_ids(session, run.org_id, cycle.id)
+    assignee: uuid.UUID | None = participant.employee_id
+    title = f"{run.name}: {stage.name}"
+    if stage.kind in SUPERVISOR_KINDS:
+        managers = await people.managers_of(session, run.org_id, [participant.employee_id])
+        assignee = managers.get(participant.employee_id)
+        title = f"{title} — {name}"
+    if assignee is None:
+        return []
+    task = await workflow.create_task(
+        session,
+        org_id=run.org_id,
+        subject_type=SUBJECT,
+        subject_id=stage.id,
+        kind=TASK_KINDS[stage.kind],
+        assignee_employee_id=assignee,
+        title=title[:200],
+        due=stage.due_on,
+        reminder_policy=config.reminder_policy,
+        escalation_policy=config.escalation_policy,
+        submission_required=config.submission is not None or stage.kind == "evaluation",
+        actor=actor,
+    )
+    return [task.id]
+
+
+async def _open_stage(
+    session: AsyncSession,
+    actor: Principal | None,
+    run: ProgramRun,
+    participant: ProgramParticipant,
+    stage: ParticipantStage,
+    clock: Clock,
+) -> None:
+    stage.status, stage.opened_at = "open", clock.now()
+    participant.current_position = stage.position
+    task_ids = await _stage_task_ids(session, actor, run, participant, stage, clock)
+    session.add_all(
+        [StageTask(org_id=run.org_id, stage_id=stage.id, task_id=task_id) for task_id in task_ids]
+    )
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "program_stage.opened",
+        "program_participant",
+        participant.id,
+        org_id=run.org_id,
+        after={"stage": stage.key, "tasks": [str(task_id) for task_id in task_ids]},
+    )
+
+
+async def _complete_stage(
+    session: AsyncSession, stage: ParticipantStage, clock: Clock, actor: Principal | None
+) -> None:
+    """Close the stage, then open the participant's next one or finish the participant."""
+    now = clock.now()
+    stage.status, stage.completed_at, stage.on_time = "completed", now, now <= stage.due_at
+    if stage.review_cycle_id is not None:
+        await reviews.close_by_id(session, stage.org_id, stage.review_cycle_id, clock, actor=actor)
+    run = await repository.run_by_id(session, stage.org_id, stage.run_id)
+    participant = await repository.participant_by_id(
+        session, stage.org_id, stage.run_id, stage.participant_id, for_update=True
+    )
+    assert run is not None
+    assert participant is not None
+    audit.record(
+        session,
+        actor,
+        "program_stage.completed",
+        "program_participant",
+        participant.id,
+        org_id=stage.org_id,
+        after={"stage": stage.key, "on_time": stage.on_time},
+    )
+    stages = await repository.stages_of(session, stage.org_id, participant.id)
+    following = [s for s in stages if s.position > stage.position and s.status == "pending"]
+    if following:
+        await _open_stage(session, actor, run, participant, following[0], clock)
+        return
+    participant.status, participant.current_position, participant.ended_at = "completed", None, now
+    await session.flush()
+
+
+async def _check_completion(
+    session: AsyncSession, task: Task, submission: Submission | None
+) -> None:
+    """A program task completes only in its participant's open stage, in order (409), with
+    a submission that fits the stage's rule (422); decisions go through their endpoint."""
+    stage = await repository.stage_of_task(session, task.org_id, task.id)
+    if stage is None:
+        return
+    if stage.status == "pending":
+        raise Conflict("An earlier stage of this program is not completed yet")
+    if stage.status != "open":
+        raise Conflict(f"This program stage is {stage.status}")
+    if stage.kind == "decision" and stage.decision is None:
+        raise Unprocessable(
+            f"Record the decision: POST /programs/{stage.run_id}/participants/"
+            f"{stage.participant_id}/decision",
+            errors=[FieldError(field="task", message="completed by recording the decision")],
+        )
+    rule = stage.config.get("submission")
+    if rule is not None:
+        _check_submission(SubmissionRule.model_validate(rule), submission)
+
+
+def _check_submission(rule: SubmissionRule, submission: Submission | None) -> None:
+    text = (submission.text or "").strip() if submission else ""
+    links = len(submission.links) if submission else 0
+    attachments = len(submission.attachments) if submission else 0
+    errors = []
+    if len(text) < rule.min_text_length:
+        errors.append(
+            FieldError(field="submission.text", message=f"at least {rule.min_text_length} chars")
+        )
+    if links < rule.min_links:
+        errors.append(FieldError(field="submission.links", message=f"at least {rule.min_links}"))
+    if attachments < rule.min_attachments:
+        errors.append(
+            FieldError(field="submission.attachments", message=f"at least {rule.min_attachments}")
+        )
+    if errors:
+        raise Unprocessable("The submission does not meet the stage's requirements", errors=errors)
+
+
+async def _on_task_completed(session: AsyncSession, task: Task, clock: Clock) -> None:
+    """When a stage's last task is done, the stage completes and the next one opens."""
+    stage = await repository.stage_of_task(session, task.org_id, task.id)
+    if stage is None or stage.status != "open":
+        return
+    await repository.mark_task_done(session, task.org_id, task.id)
+    if await repository.open_task_ids(session, task.org_id, stage.id):
+        return
+    await _complete_stage(session, stage, clock, None)
+
+
+for _kind in TASK_KINDS.values():
+    workflow.register_submission_validator(_kind, _check_completion)
+    workflow.on_completion(_kind, _on_task_completed)
+workflow.on_completion(reviews.TASK_KIND, _on_task_completed)
+
+
+# --- withdrawal ---------------------------------------------------------------------------
+
+
+def _mark_withdrawn(participant: ProgramParticipant, reason: str, clock: Clock) -> None:
+    participant.status, participant.withdrawn_reason = "withdrawn", reason
+    participant.current_position, participant.ended_at = None, clock.now()
+
+
+async def _cancel_stage(session: AsyncSession, stage: ParticipantStage, clock: Clock) -> None:
+    if stage.status == "open" and stage.review_cycle_id is not None:
+        await reviews.close_by_id(session, stage.org_id, stage.review_cycle_id, clock)
+    elif stage.status == "open":
+        for task_id in await repository.open_task_ids(session, stage.org_id, stage.id):
+            await workflow.cancel_task(session, org_id=stage.org_id, task_id=task_id, clock=clock)
+    stage.status = "cancelled"
+
+
+async def withdraw(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    clock: Clock,
+    *,
+    reason: str,
+    pool_id: uuid.UUID | None = None,
+) -> int:
+    """Withdraw an employee from the programs under way (of one pool's runs when given) and
+    cancel their open tasks; idempotent."""
+    participations = await repository.open_participations(session, org_id, employee_id, pool_id)
+    for participant in participations:
+        for stage in await repository.stages_of(session, org_id, participant.id):
+            if stage.status in ("pending", "open"):
+                await _cancel_stage(session, stage, clock)
+        before = participant.status
+        _mark_withdrawn(participant, reason, clock)
+        audit.record(
+            session,
+            None,
+            "program_participant.withdrawn",
+            "program_participant",
+            participant.id,
+            org_id=org_id,
+            before={"status": before},
+            after={"status": "withdrawn", "reason": reason},
+        )
+    await session.flush()
+    return len(participations)
+
+
+# --- progress -----------------------------------------------------------------------------
+
+
+def _counts(row: Any) -> dict[str, Any]:
+    return {
+        "participants": row.participants,
+        "completed": row.completed,
+        "completion_rate": float(row.completion_rate) if row.completion_rate is not None else None,
+        "on_time_rate": float(row.on_time_rate) if row.on_time_rate is not None else None,
+        "overdue": row.overdue,
+    }
+
+
+async def progress(
+    session: AsyncSession, principal: Principal, run_id: uuid.UUID, clock: Clock
+) -> ProgressOut:
+    """Per stage and department, in the caller's reach: counts and rates computed in SQL."""
+    _require_reader(principal)
+    run = await _run(session, principal, run_id)
+    visible = await people.visible_employee_ids(session, principal)
+    now = clock.now()
+    rows = await repository.progress_rows(session, run.org_id, run.id, now, visible)
+    late = await repository.late_rows(session, run.org_id, run.id, now, visible)
+    names = await people.employee_summaries(session, run.org_id, [r.employee_id for r in late])
+    late_by_key: dict[str, list[LateParticipant]] = defaultdict(list)
+    for r in late:
+        late_by_key[r.key].append(
+            LateParticipant(
+                participant_id=r.participant_id,
+                employee=names[r.employee_id].ref,
+                department_id=r.department_id,
+                due_on=r.due_on,
+                status=r.status,
+            )
+        )
+    departments: dict[str, list[DepartmentProgress]] = defaultdict(list)
+    for row in rows:
+        if row.department_id is not None:
+            departments[row.key].append(
+                DepartmentProgress(department_id=row.department_id, **_counts(row))
+            )
+    totals = sorted((row for row in rows if row.department_id is None), key=lambda r: r.position)
+    return ProgressOut(
+        run_id=run.id,
+        as_of=now,
+        stages=[
+            StageProgress(
+                key=row.key,
+                name=row.name,
+                kind=row.kind,
+                departments=sorted(departments[row.key], key=lambda d: str(d.department_id)),
+                late=late_by_key[row.key],
+                **Counts(**_counts(row)).model_dump(),
+            )
+            for row in totals
+        ],
+    )
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+async def _participant(
+    session: AsyncSession,
+    principal: Principal,
+    run_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+) -> tuple[ProgramRun, ProgramParticipant, Employee]:
+    """The run and participant, 404 unless the caller sees the participant (self, chain,
+    department head, HR)."""
+    run = await _run(session, principal, run_id)
+    participant = await repository.participant_by_id(
+        session, principal.org_id, run.id, participant_id, for_update=for_update
+    )
+    if participant is None:
+        raise NotFound("No such participant")
+    try:
+        employee = await people.ensure_can_view(session, principal, participant.employee_id)
+    except (NotFound, Forbidden):
+        raise NotFound("No such participant") from None
+    return run, participant, employee
+
+
+async def decide(
+    session: AsyncSession,
+    principal: Principal,
+    run_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    body: DecisionIn,
+    clock: Clock,
+) -> ProgramParticipant:
+    """Record the decision stage's outcome and apply it to the pool membership."""
+    run, participant, employee = await _participant(
+        session, principal, run_id, participant_id, for_update=True
+    )
+    await people.ensure_can_manage(session, principal, employee)
+    stages = await repository.stages_of(session, run.org_id, participant.id)
+    stage = next((s for s in stages if s.status == "open"), None)
+    if stage is None or stage.kind != "decision":
+        raise Conflict("The participant has not reached a decision stage")
+    readiness = body.readiness
+    if readiness is None and body.outcome == "appoint_when_open":
+        readiness = Readiness.READY_NOW
+    stage.decision = {
+        "outcome": body.outcome,
+        "reason": body.reason,
+        "readiness": readiness.value if readiness else None,
+        "decided_at": clock.now().isoformat(),
+        "decided_by": str(principal.id),
+    }
+    participant.outcome = body.outcome
+    await session.flush()
+    task_ids = await repository.open_task_ids(session, run.org_id, stage.id)
+    for task_id in task_ids:
+        await workflow.complete_task(
+            session, org_id=run.org_id, task_id=task_id, clock=clock, actor=principal
+        )
+    if not task_ids:
+        await _complete_stage(session, stage, clock, principal)
+    await talent.record_program_outcome(
+        session,
+        principal,
+        pool_id=run.pool_id,
+        employee_id=participant.employee_id,
+        readiness=readiness,
+        remove=body.outcome == "remove",
+        reason=body.reason,
+        clock=clock,
+    )
+    audit.record(
+        session,
+        principal,
+        "program_participant.decided",
+        "program_participant",
+        participant.id,
+        org_id=run.org_id,
+        after={k: v for k, v in stage.decision.items() if k != "decided_by"},
+    )
+    await session.flush()
+    return participant
+
+
+# --- dossier ------------------------------------------------------------------------------
+
+
+def _decision(stage: ParticipantStage, full: bool) -> DecisionRecord | None:
+    if stage.decision is None:
+        return None
+    return DecisionRecord(
+        outcome=stage.decision["outcome"],
+        reason=stage.decision["reason"] if full else None,
+        readiness=stage.decision["readiness"],
+        decided_at=datetime.fromisoformat(stage.decision["decided_at"]),
+    )
+
+
+async def dossier(
+    session: AsyncSession,
+    principal: Principal,
+    run_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    clock: Clock,
+    *,
+    threshold: int,
+) -> Dossier:
+    """Every stage in order with its tasks, submissions, 360 result and decision."""
+    run, participant, _ = await _participant(session, principal, run_id, participant_id)
+    full = principal.employee_id != participant.employee_id
+    stages = await repository.stages_for_dossier(session, run.org_id, participant.id)
+    tasks = await workflow.tasks_of_subjects(
+        session, org_id=run.org_id, subject_type=SUBJECT, subject_ids=[s.id for s in stages]
+    )
+    now = clock.now()
+    by_stage: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for task in tasks:
+        view = workflow.task_view(task, now)
+        if not full and task.kind in (TASK_KINDS[k] for k in SUPERVISOR_KINDS):
+            view = view.model_copy(update={"submission": None})
+        by_stage[task.subject_id].append(view)
+    [participant_view] = await participant_views(session, run.org_id, [participant])
+    return Dossier(
+        run=Ref(id=run.id, name=run.name),
+        participant=participant_view,
+        template_revision=run.template_revision,
+        stages=[
+            DossierStage(
+                key=stage.key,
+                name=stage.name,
+                kind=stage.kind,
+                starts_on=stage.starts_on,
+                due_on=stage.due_on,
+                status=stage.status,
+                completed_at=stage.completed_at,
+                on_time=stage.on_time,
+                tasks=by_stage[stage.id],
+                review_result=await reviews.result_in_cycle(
+                    session,
+                    principal,
+                    stage.review_cycle_id,
+                    participant.employee_id,
+                    threshold=threshold,
+                )
+                if stage.review_cycle_id
+                else None,
+                decision=_decision(stage, full),
+            )
+            for stage in stages
+        ],
+    )

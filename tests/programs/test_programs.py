@@ -1,0 +1,479 @@
+"""Development programs over HTTP and the real worker: templates, runs, stage progression,
+withdrawal, progress figures, decisions and dossiers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from httpx import AsyncClient, Response
+
+from hrcore.core.authz import Role
+from hrcore.core.runtime import Runtime
+from hrcore.worker import run_burst
+from tests.factories import Account, make_department, make_employee, make_org, make_user
+from tests.people.conftest import World, world
+from tests.reviews.test_cycle import FORM
+
+__all__ = ["world"]
+API = "/api/v1"
+
+
+def _stages(review_template_id: str) -> list[dict[str, Any]]:
+    return [
+        {"key": "training", "name": "Training", "kind": "training", "duration_days": 30},
+        {"key": "reflection", "name": "Reflection", "kind": "submission", "duration_days": 7},
+        {
+            "key": "review",
+            "name": "360 review",
+            "kind": "review",
+            "duration_days": 14,
+            "review_template_id": review_template_id,
+        },
+        {"key": "evaluation", "name": "Evaluation", "kind": "evaluation", "duration_days": 7},
+        {"key": "decision", "name": "Decision", "kind": "decision", "duration_days": 14},
+    ]
+
+
+async def _ok(response: Response, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+async def _post(client: AsyncClient, account: Account, path: str, body: Any = None) -> Any:
+    response = await client.post(f"{API}{path}", json=body, headers=account.headers)
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+async def _get(client: AsyncClient, account: Account, path: str) -> Any:
+    return await _ok(await client.get(f"{API}{path}", headers=account.headers))
+
+
+class Setup:
+    def __init__(
+        self, world: World, template: dict[str, Any], pool: dict[str, Any], review: str
+    ) -> None:
+        self.world, self.template, self.pool, self.review = world, template, pool, review
+
+    async def run(
+        self, client: AsyncClient, employees: list[uuid.UUID], starts_on: date | None = None
+    ) -> dict[str, Any]:
+        hr = self.world.hr
+        run = await _post(
+            client,
+            hr,
+            "/programs",
+            {
+                "name": "2027 H1 reserve section chiefs",
+                "template_id": self.template["id"],
+                "pool_id": self.pool["id"],
+                "starts_on": (starts_on or date.today()).isoformat(),
+            },
+        )
+        if employees:
+            body = {"employee_ids": [str(e) for e in employees]}
+            await _post(client, hr, f"/programs/{run['id']}/participants", body)
+        return dict(run)
+
+
+@pytest.fixture
+async def setup(client: AsyncClient, world: World) -> Setup:
+    hr = world.hr
+    review = await _post(client, hr, "/review-templates", FORM)
+    template = await _post(
+        client,
+        hr,
+        "/program-templates",
+        {
+            "name": "Reserve section chief",
+            "stages": _stages(review["id"]),
+            "department_variants": [
+                {
+                    "department_id": str(world.sales.id),
+                    "insert": [
+                        {
+                            "after": "reflection",
+                            "stage": {
+                                "key": "customer_visit",
+                                "name": "Customer-visit report",
+                                "kind": "submission",
+                                "duration_days": 7,
+                            },
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+    pool = await _post(client, hr, "/talent-pools", {"name": "Reserve chiefs", "rules": []})
+    for employee in (world.lead, world.member, world.engineer, world.peer):
+        member = await _post(
+            client,
+            hr,
+            f"/talent-pools/{pool['id']}/members",
+            {"employee_id": str(employee.id), "reason": "strong results"},
+        )
+        await _ok(
+            await client.patch(
+                f"{API}/talent-pools/{pool['id']}/members/{member['id']}",
+                json={"status": "active", "reason": "approved"},
+                headers=hr.headers,
+            )
+        )
+    return Setup(world, template, pool, review["id"])
+
+
+async def _my_open_tasks(client: AsyncClient, account: Account) -> list[dict[str, Any]]:
+    tasks = await _get(client, account, "/me/tasks?status=open")
+    return list(tasks["items"])
+
+
+async def _participant(client: AsyncClient, hr: Account, run_id: str, name: str) -> Any:
+    page = await _get(client, hr, f"/programs/{run_id}/participants")
+    [found] = [p for p in page["items"] if p["employee"]["name"] == name]
+    return found
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"stages": []},
+        {"stages": [_stages(str(uuid.uuid4()))[0]] * 2},
+        {"stages": [{**_stages("x")[0], "duration_days": 0}]},
+        {"stages": [{**_stages("x")[0], "duration_days": 400}]},
+        {"stages": [{"key": "r", "name": "R", "kind": "review", "duration_days": 3}]},
+        {"stages": _stages(str(uuid.uuid4()))},
+        {
+            "department_variants": [
+                {"department_id": str(uuid.uuid4()), "replace": [_stages("x")[0]]}
+            ]
+        },
+        {
+            "stages": [_stages("x")[0]],
+            "department_variants": [
+                {
+                    "department_id": str(uuid.uuid4()),
+                    "replace": [{**_stages("x")[1], "key": "unknown"}],
+                }
+            ],
+        },
+    ],
+)
+async def test_bad_templates_are_refused(
+    client: AsyncClient, world: World, change: dict[str, Any]
+) -> None:
+    body = {"name": "Bad", "stages": [_stages("x")[0]], **change}
+    response = await client.post(f"{API}/program-templates", json=body, headers=world.hr.headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_templates_are_versioned_and_read_by_hr_and_heads(
+    client: AsyncClient, setup: Setup
+) -> None:
+    world, template = setup.world, setup.template
+    assert template["revision"] == 1
+    assert [s["key"] for s in template["stages"]][:2] == ["training", "reflection"]
+    changed = {"name": template["name"], "stages": _stages(setup.review)[:2]}
+    updated = await _ok(
+        await client.patch(
+            f"{API}/program-templates/{template['id']}",
+            json={**changed, "version": template["version"]},
+            headers=world.hr.headers,
+        )
+    )
+    assert updated["revision"] == 2
+    listed = await _get(client, world.sales_head, "/program-templates")
+    assert [t["id"] for t in listed["items"]] == [template["id"]]
+    for response in (
+        await client.get(f"{API}/program-templates", headers=world.member_account.headers),
+        await client.post(
+            f"{API}/program-templates", json=changed, headers=world.sales_head.headers
+        ),
+    ):
+        assert response.status_code == 403
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+
+async def test_starting_needs_participants_and_happens_once(
+    client: AsyncClient, setup: Setup
+) -> None:
+    hr = setup.world.hr
+    empty = await setup.run(client, [])
+    response = await client.post(f"{API}/programs/{empty['id']}/start", headers=hr.headers)
+    assert response.status_code == 422
+    run = await setup.run(client, [setup.world.member.id])
+    await _post(client, hr, f"/programs/{run['id']}/start")
+    again = await client.post(f"{API}/programs/{run['id']}/start", headers=hr.headers)
+    assert again.status_code == 409
+    late = await client.post(
+        f"{API}/programs/{run['id']}/participants",
+        json={"employee_ids": [str(setup.world.lead.id)]},
+        headers=hr.headers,
+    )
+    assert late.status_code == 409
+
+
+async def test_participants_must_be_active_pool_members_of_this_organization(
+    client: AsyncClient, setup: Setup, runtime: Runtime
+) -> None:
+    world = setup.world
+    run = await setup.run(client, [])
+    path = f"{API}/programs/{run['id']}/participants"
+    outsider = await client.post(
+        path, json={"employee_ids": [str(world.junior.id)]}, headers=world.hr.headers
+    )
+    assert outsider.status_code == 422
+    stranger = await make_org(runtime)
+    elsewhere = await make_department(runtime, stranger.org_id, "Elsewhere")
+    foreign = await make_employee(runtime, stranger.org_id, elsewhere, "Foreign")
+    response = await client.post(
+        path, json={"employee_ids": [str(foreign.id)]}, headers=world.hr.headers
+    )
+    assert response.status_code == 404
+    added = await _post(
+        client,
+        world.hr,
+        f"/programs/{run['id']}/participants",
+        {"employee_ids": [str(world.member.id), str(world.member.id)]},
+    )
+    assert added == {"added": 1, "participants": 1}
+    other_hr = await make_user(runtime, stranger.org_id, Role.HR_ADMIN)
+    assert (
+        await client.get(f"{API}/programs/{run['id']}", headers=other_hr.headers)
+    ).status_code == 404
+
+
+async def test_start_opens_first_stages_and_template_edits_never_touch_the_run(
+    client: AsyncClient, setup: Setup
+) -> None:
+    world = setup.world
+    run = await setup.run(client, [world.member.id, world.engineer.id])
+    started = await _post(client, world.hr, f"/programs/{run['id']}/start")
+    assert started["status"] == "running"
+    assert started["template_revision"] == 1
+    [task] = await _my_open_tasks(client, world.member_account)
+    assert task["kind"] == "program.training"
+    assert task["subject"]["type"] == "program_stage"
+    today = date.today()
+    assert task["due_at"].startswith((today + timedelta(days=29)).isoformat())
+
+    await _ok(
+        await client.patch(
+            f"{API}/program-templates/{setup.template['id']}",
+            json={"name": "Reserve section chief", "stages": _stages(setup.review)[:1]},
+            headers=world.hr.headers,
+        )
+    )
+    after = await _get(client, world.hr, f"/programs/{run['id']}")
+    assert [s["key"] for s in after["stages"]] == [s["key"] for s in setup.template["stages"]]
+    assert after["template_revision"] == 1
+    member = await _participant(client, world.hr, run["id"], "Member")
+    dossier = await _get(
+        client, world.hr, f"/programs/{run['id']}/participants/{member['id']}/dossier"
+    )
+    assert [s["key"] for s in dossier["stages"]] == [
+        "training",
+        "reflection",
+        "customer_visit",
+        "review",
+        "evaluation",
+        "decision",
+    ]
+    engineer = await _participant(client, world.hr, run["id"], "Engineer")
+    other = await _get(
+        client, world.hr, f"/programs/{run['id']}/participants/{engineer['id']}/dossier"
+    )
+    assert "customer_visit" not in [s["key"] for s in other["stages"]]
+
+
+async def _complete(
+    client: AsyncClient, account: Account, kind: str, text: str | None = "Done"
+) -> Response:
+    [task] = [t for t in await _my_open_tasks(client, account) if t["kind"] == kind]
+    body = {"submission": {"text": text}} if text else {}
+    return await client.post(
+        f"{API}/tasks/{task['id']}/complete", json=body, headers=account.headers
+    )
+
+
+async def _rate_all(client: AsyncClient, runtime: Runtime, world: World) -> None:
+    """Every rater of Member's 360 (self, the lead, the junior report) answers."""
+    for account in (world.member_account, world.lead_account, world.junior_account):
+        mine = await _get(client, account, "/me/review-assignments")
+        for assignment in mine["items"]:
+            saved = await client.put(
+                f"{API}/review-assignments/{assignment['id']}",
+                json={"answers": {"teamwork": {"score": 4}}},
+                headers=account.headers,
+            )
+            assert saved.status_code == 200, saved.text
+            await _post(client, account, f"/review-assignments/{assignment['id']}/submit")
+
+
+async def test_a_participant_goes_through_every_stage_in_order(
+    client: AsyncClient, setup: Setup, runtime: Runtime
+) -> None:
+    world = setup.world
+    run = await setup.run(client, [world.member.id])
+    await _post(client, world.hr, f"/programs/{run['id']}/start")
+    member = await _participant(client, world.hr, run["id"], "Member")
+    decision_path = f"{API}/programs/{run['id']}/participants/{member['id']}/decision"
+    early = await client.post(
+        decision_path,
+        json={"outcome": "appoint_when_open", "reason": "too soon"},
+        headers=world.lead_account.headers,
+    )
+    assert early.status_code == 409
+
+    assert (
+        await _complete(client, world.member_account, "program.training", None)
+    ).status_code == 200
+    assert (
+        await _complete(client, world.member_account, "program.submission", "  ")
+    ).status_code == 422
+    assert (await _complete(client, world.member_account, "program.submission")).status_code == 200
+    assert (await _complete(client, world.member_account, "program.submission")).status_code == 200
+    member = await _participant(client, world.hr, run["id"], "Member")
+    assert member["current_stage"] == "review"
+
+    await _rate_all(client, runtime, world)
+    await run_burst(runtime)
+    member = await _participant(client, world.hr, run["id"], "Member")
+    assert member["current_stage"] == "evaluation"
+    assert (
+        await _complete(client, world.lead_account, "program.evaluation", "Ready")
+    ).status_code == 200
+
+    direct = await _complete(client, world.lead_account, "program.decision", "x")
+    assert direct.status_code == 422
+    peer_account = await make_user(runtime, world.hr.org_id, employee_id=world.peer.id)
+    hidden = await client.post(
+        decision_path, json={"outcome": "remove", "reason": "no"}, headers=peer_account.headers
+    )
+    assert hidden.status_code == 404
+    decided = await _ok(
+        await client.post(
+            decision_path,
+            json={"outcome": "appoint_when_open", "reason": "Ready for the next vacancy"},
+            headers=world.lead_account.headers,
+        )
+    )
+    assert decided["status"] == "completed"
+    assert decided["outcome"] == "appoint_when_open"
+    members = await _get(client, world.hr, f"/talent-pools/{setup.pool['id']}/members")
+    [membership] = [m for m in members["items"] if m["employee"]["name"] == "Member"]
+    assert membership["readiness"] == "ready_now"
+
+    dossier_path = f"/programs/{run['id']}/participants/{member['id']}/dossier"
+    full = await _get(client, world.hr, dossier_path)
+    stages = {s["key"]: s for s in full["stages"]}
+    assert all(s["status"] == "completed" for s in full["stages"])
+    assert stages["reflection"]["tasks"][0]["submission"]["text"] == "Done"
+    assert stages["review"]["review_result"]["overall"] is not None
+    assert stages["review"]["tasks"] == []
+    assert stages["evaluation"]["tasks"][0]["submission"]["text"] == "Ready"
+    assert stages["decision"]["decision"]["reason"] == "Ready for the next vacancy"
+    own = await _get(client, world.member_account, dossier_path)
+    own_stages = {s["key"]: s for s in own["stages"]}
+    assert own_stages["evaluation"]["tasks"][0]["submission"] is None
+    assert own_stages["decision"]["decision"]["reason"] is None
+    assert own_stages["review"]["review_result"] is None  # not published yet
+    peer = await client.get(f"{API}{dossier_path}", headers=peer_account.headers)
+    assert peer.status_code == 404
+
+
+async def test_leaving_the_company_withdraws_and_cancels_open_tasks(
+    client: AsyncClient, setup: Setup, runtime: Runtime
+) -> None:
+    world = setup.world
+    run = await setup.run(client, [world.member.id, world.engineer.id])
+    await _post(client, world.hr, f"/programs/{run['id']}/start")
+    await _post(
+        client,
+        world.hr,
+        f"/employees/{world.member.id}/events",
+        {"kind": "exit", "effective_date": date.today().isoformat()},
+    )
+    await run_burst(runtime)
+    member = await _participant(client, world.hr, run["id"], "Member")
+    assert member["status"] == "withdrawn"
+    assert member["current_stage"] is None
+    tasks = await _get(client, world.hr, f"/tasks?assignee_employee_id={world.member.id}")
+    assert [t["status"] for t in tasks["items"]] == ["cancelled"]
+    engineer = await _participant(client, world.hr, run["id"], "Engineer")
+    assert engineer["status"] == "active"
+
+
+async def test_removal_from_the_pool_withdraws(
+    client: AsyncClient, setup: Setup, runtime: Runtime
+) -> None:
+    world = setup.world
+    run = await setup.run(client, [world.engineer.id])
+    await _post(client, world.hr, f"/programs/{run['id']}/start")
+    members = await _get(client, world.hr, f"/talent-pools/{setup.pool['id']}/members")
+    [engineer] = [m for m in members["items"] if m["employee"]["name"] == "Engineer"]
+    await _ok(
+        await client.patch(
+            f"{API}/talent-pools/{setup.pool['id']}/members/{engineer['id']}",
+            json={"status": "removed", "reason": "moved on"},
+            headers=world.hr.headers,
+        )
+    )
+    await run_burst(runtime)
+    participant = await _participant(client, world.hr, run["id"], "Engineer")
+    assert participant["status"] == "withdrawn"
+    assert participant["withdrawn_reason"] == "removed from the talent pool"
+
+
+async def test_progress_counts_by_stage_and_department_in_reach(
+    client: AsyncClient, setup: Setup
+) -> None:
+    world = setup.world
+    started = date.today() - timedelta(days=40)
+    run = await setup.run(client, [world.lead.id, world.member.id, world.engineer.id], started)
+    await _post(client, world.hr, f"/programs/{run['id']}/start")
+    assert (
+        await _complete(client, world.member_account, "program.training", None)
+    ).status_code == 200
+
+    progress = await _get(client, world.hr, f"/programs/{run['id']}/progress")
+    stages = {s["key"]: s for s in progress["stages"]}
+    assert list(stages) == [
+        "training",
+        "reflection",
+        "customer_visit",
+        "review",
+        "evaluation",
+        "decision",
+    ]
+    training = stages["training"]
+    assert (training["participants"], training["completed"], training["overdue"]) == (3, 1, 2)
+    assert training["completion_rate"] == pytest.approx(0.3333)
+    assert training["on_time_rate"] == 0.0
+    assert sorted(p["employee"]["name"] for p in training["late"]) == ["Engineer", "Lead"]
+    by_department = {d["department_id"]: d for d in training["departments"]}
+    assert by_department[str(world.sales_east.id)]["completed"] == 1
+    assert by_department[str(world.sales.id)]["overdue"] == 1
+    reflection = stages["reflection"]
+    assert (reflection["participants"], reflection["completed"], reflection["overdue"]) == (3, 0, 3)
+    assert reflection["completion_rate"] == 0.0
+    assert reflection["on_time_rate"] is None
+    assert stages["customer_visit"]["participants"] == 2
+
+    scoped = await _get(client, world.sales_head, f"/programs/{run['id']}/progress")
+    assert {s["key"]: s["participants"] for s in scoped["stages"]}["training"] == 2
+    late = [p["employee"]["name"] for p in scoped["stages"][0]["late"]]
+    assert late == ["Lead"]
+    denied = await client.get(
+        f"{API}/programs/{run['id']}/progress", headers=world.member_account.headers
+    )
+    assert denied.status_code == 403
