@@ -166,6 +166,27 @@ async def latest_result_of(
     )
 
 
+async def latest_published_results(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> list[ReviewResult]:
+    """Each employee's most recently published result, in one query."""
+    if not employee_ids:
+        return []
+    rows = await session.scalars(
+        select(ReviewResult)
+        .where(
+            ReviewResult.org_id == org_id,
+            ReviewResult.employee_id.in_(list(employee_ids)),
+            ReviewResult.status == "published",
+        )
+        .distinct(ReviewResult.employee_id)
+        .order_by(
+            ReviewResult.employee_id, ReviewResult.published_at.desc(), ReviewResult.id.desc()
+        )
+    )
+    return list(rows)
+
+
 async def cycles_by_ids(
     session: AsyncSession, org_id: uuid.UUID, cycle_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, ReviewCycle]:
