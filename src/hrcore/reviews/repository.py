@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.reviews.models import (
@@ -179,7 +180,7 @@ async def latest_published_results(
             ReviewResult.employee_id.in_(list(employee_ids)),
             ReviewResult.status == "published",
         )
-        .distinct(ReviewResult.employee_id)
+        .ext(distinct_on(ReviewResult.employee_id))
         .order_by(
             ReviewResult.employee_id, ReviewResult.published_at.desc(), ReviewResult.id.desc()
         )

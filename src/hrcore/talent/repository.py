@@ -232,7 +232,7 @@ async def candidate_rows(
     )
     if employee_id is not None:
         statement = statement.where(TalentPoolMember.employee_id == employee_id)
-    return list((await session.execute(statement)).tuples())
+    return [tuple(row) for row in await session.execute(statement)]
 
 
 def open_vacancies_for_member_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
