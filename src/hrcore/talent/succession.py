@@ -270,6 +270,7 @@ class _Standing:
     position_id: uuid.UUID
     pool: Ref
     employee: people.EmployeeSummary
+    facts: ranking.CandidateFacts
     factors: list[ranking.FactorResult]
     score: float
 
@@ -278,17 +279,14 @@ class _Standing:
         return self.member.readiness == Readiness.READY_NOW.value
 
     def sort_key(self) -> tuple[Any, ...]:
-        days = self.factors_by_name().get("time_in_pool")
+        """Best first: score, readiness, longer in the pool, then name for a stable order."""
         return (
             -self.score,
             ranking.readiness_rank(self.member.readiness),
-            -(float(days.value) if days and isinstance(days.value, float) else 0.0),
+            -self.facts.days_in_pool,
             self.employee.ref.name,
             self.employee.ref.id,
         )
-
-    def factors_by_name(self) -> dict[str, ranking.FactorResult]:
-        return {factor.factor: factor for factor in self.factors}
 
 
 async def _standings(
@@ -327,6 +325,7 @@ async def _standings(
                 position_id=position_id,
                 pool=Ref(id=member.pool_id, name=pool_name),
                 employee=employee,
+                facts=facts,
                 factors=factors,
                 score=ranking.total(factors),
             )
