@@ -106,7 +106,8 @@ async def _demo_contracts(
 
 
 async def _demo_reviews_and_pool(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
-    """A published year-end result for the section chief, an open 360, a pool with members."""
+    """A published year-end result for the section chief, an open 360, a pool with members,
+    an open vacancy on the pool's target post with its ranked candidate."""
     results = (await client.get("/api/v1/me/review-results", headers=headers["manager"])).json()
     [result] = results["items"]
     assert result["overall"] is not None
@@ -123,6 +124,13 @@ async def _demo_reviews_and_pool(client: AsyncClient, headers: dict[str, dict[st
     )
     assert screen.status_code == 200
     assert screen.json()["evaluated"] >= 55
+    [vacancy] = (await client.get("/api/v1/vacancies", headers=headers["HR admin"])).json()["items"]
+    assert (vacancy["status"], vacancy["position"]["id"]) == ("open", pool["target_position"]["id"])
+    candidates = await client.get(
+        f"/api/v1/vacancies/{vacancy['id']}/candidates", headers=headers["HR admin"]
+    )
+    [candidate] = candidates.json()["items"]
+    assert candidate["readiness"] == "one_to_two_years"
 
 
 async def _demo_program(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:

@@ -36,7 +36,14 @@ from hrcore.programs.models import ProgramParticipant, ProgramRun, ProgramTempla
 from hrcore.programs.schemas import DepartmentVariant, StageIn, StageInsert, SubmissionRule
 from hrcore.reviews import service as reviews
 from hrcore.reviews.models import ReviewAssignment, ReviewResult, ReviewTemplate
-from hrcore.talent.models import NineBoxPlacement, TalentPool, TalentPoolMember
+from hrcore.talent.models import (
+    NineBoxPlacement,
+    TalentPool,
+    TalentPoolMember,
+    Vacancy,
+    VacancyReason,
+    VacancyStatus,
+)
 from hrcore.workflow import service as workflow
 
 DEMO_SLUG = "demo"
@@ -585,7 +592,8 @@ async def _answer_all(
 
 
 async def _add_talent_pool(session: AsyncSession, company: _Company, clock: Clock) -> TalentPool:
-    """A reserve of section chiefs with rules, an approved member on the 9-box and a nominee."""
+    """A reserve of section chiefs with rules, an approved member on the 9-box and a nominee,
+    and an open vacancy on the pool's target post, so its candidates can be ranked."""
     now = clock.now()
     pool = TalentPool(
         org_id=company.org_id,
@@ -643,6 +651,18 @@ async def _add_talent_pool(session: AsyncSession, company: _Company, clock: Cloc
             potential="medium",
             reason="Calibration meeting",
             placed_at=now - timedelta(days=30),
+        )
+    )
+    target = company.positions["SALES-CHIEF"]
+    session.add(
+        Vacancy(
+            org_id=company.org_id,
+            position_id=target.id,
+            department_id=target.department_id,
+            status=VacancyStatus.OPEN.value,
+            reason=VacancyReason.MANUAL.value,
+            note="A third sales region opens next quarter",
+            opened_at=now - timedelta(days=5),
         )
     )
     return pool

@@ -178,6 +178,25 @@ async def event_by_id(
     )
 
 
+async def post_event_before(
+    session: AsyncSession, org_id: uuid.UUID, event: EmploymentEvent
+) -> EmploymentEvent | None:
+    """The latest event recorded before `event` that set the employee's post (ids are
+    time-ordered, so "recorded before" is a smaller id)."""
+    return await session.scalar(
+        select(EmploymentEvent)
+        .where(
+            EmploymentEvent.org_id == org_id,
+            EmploymentEvent.employee_id == event.employee_id,
+            EmploymentEvent.id < event.id,
+            EmploymentEvent.kind.in_(("hire", "transfer", "promotion")),
+            EmploymentEvent.position_id.is_not(None),
+        )
+        .order_by(EmploymentEvent.id.desc())
+        .limit(1)
+    )
+
+
 def events_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[EmploymentEvent]:
     return select(EmploymentEvent).where(
         EmploymentEvent.org_id == org_id, EmploymentEvent.employee_id == employee_id

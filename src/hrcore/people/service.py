@@ -529,6 +529,41 @@ async def employment_event(
     return await repository.event_by_id(session, org_id, event_id)
 
 
+@dataclass(frozen=True)
+class VacatedPost:
+    """The post an employee gave up through an exit, promotion or transfer."""
+
+    employee_id: uuid.UUID
+    position_id: uuid.UUID
+    department_id: uuid.UUID | None
+    kind: str
+
+
+async def vacated_post(
+    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID
+) -> VacatedPost | None:
+    """For domains reacting to `EMPLOYMENT_EVENT_RECORDED` (talent opens vacancies): the
+    position the event took the employee off, or None when it left their post unchanged.
+
+    An exit keeps the employee's last post on the row; a promotion or transfer to another
+    position left the post set by the previous post-changing event."""
+    event = await repository.event_by_id(session, org_id, event_id)
+    if event is None or event.kind not in ("exit", "promotion", "transfer"):
+        return None
+    if event.kind == "exit":
+        employee = await repository.employee_by_id(session, org_id, event.employee_id)
+        if employee is None or employee.position_id is None:
+            return None
+        return VacatedPost(employee.id, employee.position_id, employee.department_id, event.kind)
+    if event.position_id is None:
+        return None
+    previous = await repository.post_event_before(session, org_id, event)
+    left = previous.position_id if previous else None
+    if previous is None or left is None or left == event.position_id:
+        return None
+    return VacatedPost(event.employee_id, left, previous.department_id, event.kind)
+
+
 # --- performance ratings ------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.reviews.models import (
@@ -179,6 +180,27 @@ async def latest_result_of(
         .order_by(ReviewResult.id.desc())
         .limit(1)
     )
+
+
+async def latest_published_results(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> list[ReviewResult]:
+    """Each employee's most recently published result, in one query."""
+    if not employee_ids:
+        return []
+    rows = await session.scalars(
+        select(ReviewResult)
+        .where(
+            ReviewResult.org_id == org_id,
+            ReviewResult.employee_id.in_(list(employee_ids)),
+            ReviewResult.status == "published",
+        )
+        .ext(distinct_on(ReviewResult.employee_id))
+        .order_by(
+            ReviewResult.employee_id, ReviewResult.published_at.desc(), ReviewResult.id.desc()
+        )
+    )
+    return list(rows)
 
 
 async def cycles_by_ids(

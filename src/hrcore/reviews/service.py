@@ -1115,3 +1115,17 @@ async def latest_recommendation(
         return None, None, None
     score = result.adjusted_overall if result.adjusted_overall is not None else result.overall
     return result.recommendation, float(score) if score is not None else None, result.published_at
+
+
+async def latest_published_recommendations(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str | None, float | None, datetime | None]]:
+    """`latest_recommendation` for many employees in one query, published results only:
+    what other domains show the employee (vacancy rankings) must be what they may see."""
+    results = await repository.latest_published_results(session, org_id, employee_ids)
+    return {result.employee_id: _recommendation_of(result) for result in results}
+
+
+def _recommendation_of(result: ReviewResult) -> tuple[str | None, float | None, datetime | None]:
+    score = result.adjusted_overall if result.adjusted_overall is not None else result.overall
+    return result.recommendation, float(score) if score is not None else None, result.published_at

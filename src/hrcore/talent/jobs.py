@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from hrcore.core.jobs import JobContext, job
-from hrcore.talent import service
+from hrcore.talent import service, succession
 
 
 @job(service.LEFT_JOB)
@@ -18,4 +18,14 @@ async def end_memberships_of_leaver(context: JobContext) -> None:
         context.org_id,
         uuid.UUID(str(context.payload["employee_id"])),
         context.clock,
+    )
+
+
+@job(succession.OPEN_VACANCY_JOB)
+async def open_vacancy_for_vacated_post(context: JobContext) -> None:
+    """Subscribed to people's employment events: a management post left opens a vacancy."""
+    if context.org_id is None:
+        return
+    await succession.open_vacancy_for_vacated_post(
+        context.session, context.org_id, uuid.UUID(str(context.payload["event_id"])), context.clock
     )

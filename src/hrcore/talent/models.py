@@ -1,15 +1,16 @@
-"""Talent pools, their members and 9-box placements."""
+"""Talent pools, their members and 9-box placements; vacancies and appointments to them."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -130,3 +132,89 @@ class NineBoxPlacement(IdMixin, OrgScopedMixin, Base):
     placed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+
+
+class VacancyStatus(StrEnum):
+    OPEN = "open"
+    FILLED = "filled"
+    CANCELLED = "cancelled"
+
+
+class VacancyReason(StrEnum):
+    MANUAL = "manual"
+    HOLDER_LEFT = "holder_left"
+    HOLDER_PROMOTED = "holder_promoted"
+
+
+class Vacancy(Entity, OrgScopedMixin, Base):
+    """An open seat on a position. At most one vacancy per position is open at a time (the
+    partial unique index), so the automatic path can insert with ON CONFLICT DO NOTHING."""
+
+    __tablename__ = "vacancies"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'filled', 'cancelled')", name="status"),
+        CheckConstraint("reason IN ('manual', 'holder_left', 'holder_promoted')", name="reason"),
+        UniqueConstraint("org_id", "source_event_id"),
+        Index("ix_vacancies_org_id_id", "org_id", "id"),
+        Index(
+            "uq_vacancies_open_position",
+            "org_id",
+            "position_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    position_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("positions.id", ondelete="CASCADE"), nullable=False
+    )
+    department_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False
+    )
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(String(16), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    vacated_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="SET NULL")
+    )
+    """The holder whose exit or promotion opened the vacancy (automatic path)."""
+    source_event_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    """The employment event that opened it: a repeated job opens nothing twice."""
+    opened_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class VacancyAppointment(IdMixin, OrgScopedMixin, Base):
+    """Who filled a vacancy, on what grounds: the ranking explanation shown at the time and,
+    for someone not eligible, the override reason."""
+
+    __tablename__ = "vacancy_appointments"
+    __table_args__ = (
+        UniqueConstraint("org_id", "vacancy_id"),
+        Index("ix_vacancy_appointments_org_employee", "org_id", "employee_id"),
+    )
+
+    vacancy_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("vacancies.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    member_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("talent_pool_members.id", ondelete="SET NULL")
+    )
+    """The pool membership the appointee came from; null when appointed from outside pools."""
+    employment_event_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employment_events.id", ondelete="RESTRICT"), nullable=False
+    )
+    effective_date: Mapped[date] = mapped_column(Date, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    ranking: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    appointed_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    appointed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -1,4 +1,5 @@
-"""Queries of talent pools, members and 9-box placements. Tenant tables are also under RLS."""
+"""Queries of talent pools, members, 9-box placements, vacancies and appointments.
+Tenant tables are also under RLS."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import ColumnElement, Select, and_, extract, func, or_, select, true, update
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.talent.models import NineBoxPlacement, TalentPool, TalentPoolMember
+from hrcore.talent.models import (
+    NineBoxPlacement,
+    TalentPool,
+    TalentPoolMember,
+    Vacancy,
+    VacancyAppointment,
+)
 
 OPEN_STATUSES = ("nominated", "active")
 
@@ -130,3 +137,197 @@ async def end_memberships(
 
 async def count(session: AsyncSession, statement: Select[Any]) -> int:
     return int(await session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+
+
+# --- vacancies ------------------------------------------------------------------------------
+
+
+def vacancies_query(
+    org_id: uuid.UUID,
+    *,
+    status: str | None,
+    position_id: uuid.UUID | None,
+    department_ids: Select[Any] | None,
+) -> Select[Any]:
+    statement = select(Vacancy).where(Vacancy.org_id == org_id)
+    if status is not None:
+        statement = statement.where(Vacancy.status == status)
+    if position_id is not None:
+        statement = statement.where(Vacancy.position_id == position_id)
+    if department_ids is not None:
+        statement = statement.where(Vacancy.department_id.in_(department_ids))
+    return statement
+
+
+async def vacancy_by_id(
+    session: AsyncSession, org_id: uuid.UUID, vacancy_id: uuid.UUID, *, for_update: bool = False
+) -> Vacancy | None:
+    statement = select(Vacancy).where(Vacancy.org_id == org_id, Vacancy.id == vacancy_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def insert_open_vacancy(session: AsyncSession, values: dict[str, Any]) -> Vacancy | None:
+    """The new open vacancy, or None when its position has one open already (or its source
+    event opened one before): the unique indexes decide, so concurrent callers cannot both win."""
+    vacancy_id = await session.scalar(
+        insert(Vacancy).values(**values).on_conflict_do_nothing().returning(Vacancy.id)
+    )
+    if vacancy_id is None:
+        return None
+    return await vacancy_by_id(session, values["org_id"], vacancy_id)
+
+
+async def appointments_of(
+    session: AsyncSession, org_id: uuid.UUID, vacancy_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, VacancyAppointment]:
+    if not vacancy_ids:
+        return {}
+    rows = await session.scalars(
+        select(VacancyAppointment).where(
+            VacancyAppointment.org_id == org_id,
+            VacancyAppointment.vacancy_id.in_(list(vacancy_ids)),
+        )
+    )
+    return {row.vacancy_id: row for row in rows}
+
+
+async def candidate_rows(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    position_ids: Sequence[uuid.UUID],
+    *,
+    employee_id: uuid.UUID | None = None,
+) -> list[tuple[Any, ...]]:
+    """Active members of the pools targeting these positions, with their pool and current
+    9-box placement, in one query: `(member, position_id, pool_name, performance, potential)`."""
+    placement = (
+        select(NineBoxPlacement.performance, NineBoxPlacement.potential)
+        .where(
+            NineBoxPlacement.org_id == org_id,
+            NineBoxPlacement.member_id == TalentPoolMember.id,
+        )
+        .order_by(NineBoxPlacement.placed_at.desc(), NineBoxPlacement.id.desc())
+        .limit(1)
+        .lateral()
+    )
+    statement = (
+        select(
+            TalentPoolMember,
+            TalentPool.target_position_id,
+            TalentPool.name,
+            placement.c.performance,
+            placement.c.potential,
+        )
+        .join(TalentPool, TalentPool.id == TalentPoolMember.pool_id)
+        .outerjoin(placement, true())
+        .where(
+            TalentPoolMember.org_id == org_id,
+            TalentPool.org_id == org_id,
+            TalentPoolMember.status == "active",
+            TalentPool.target_position_id.in_(list(position_ids)),
+        )
+        .order_by(TalentPoolMember.id)
+    )
+    if employee_id is not None:
+        statement = statement.where(TalentPoolMember.employee_id == employee_id)
+    return [tuple(row) for row in await session.execute(statement)]
+
+
+def open_vacancies_for_member_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
+    """Open vacancies of positions targeted by a pool the employee is an active member of."""
+    targeted = (
+        select(TalentPool.target_position_id)
+        .join(TalentPoolMember, TalentPoolMember.pool_id == TalentPool.id)
+        .where(
+            TalentPool.org_id == org_id,
+            TalentPoolMember.org_id == org_id,
+            TalentPoolMember.employee_id == employee_id,
+            TalentPoolMember.status == "active",
+            TalentPool.target_position_id.is_not(None),
+        )
+    )
+    return select(Vacancy).where(
+        Vacancy.org_id == org_id, Vacancy.status == "open", Vacancy.position_id.in_(targeted)
+    )
+
+
+async def ids_within(
+    session: AsyncSession, scope: Select[Any], ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of `ids` the id-select `scope` (e.g. people's visible employees) contains."""
+    if not ids:
+        return set()
+    allowed = scope.subquery()
+    [column] = list(allowed.c)
+    return set(await session.scalars(select(column).where(column.in_(list(ids)))))
+
+
+# --- measures -------------------------------------------------------------------------------
+
+
+async def membership_measures(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    start: datetime,
+    end: datetime,
+    pool_id: uuid.UUID | None,
+) -> tuple[int, int, int]:
+    """Memberships active at some time in [start, end), and how many of them were appointed
+    or left within it."""
+    member = TalentPoolMember
+    ended_within = and_(member.ended_at >= start, member.ended_at < end)
+    statement = select(
+        func.count(),
+        func.count().filter(member.status == "appointed", ended_within),
+        func.count().filter(member.status == "left", ended_within),
+    ).where(
+        member.org_id == org_id,
+        member.activated_at.is_not(None),
+        member.activated_at < end,
+        or_(member.ended_at.is_(None), member.ended_at >= start),
+    )
+    if pool_id is not None:
+        statement = statement.where(member.pool_id == pool_id)
+    members, appointed, left = (await session.execute(statement)).one()
+    return int(members), int(appointed), int(left)
+
+
+async def vacancy_measures(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    start: datetime,
+    end: datetime,
+    pool_id: uuid.UUID | None,
+) -> tuple[int, int, float | None]:
+    """Vacancies filled in [start, end), how many by a pool member (of `pool_id` when given,
+    among its target position's vacancies), and the median days from opening to filling."""
+    appointment, member = VacancyAppointment, TalentPoolMember
+    from_pool: ColumnElement[bool] = appointment.member_id.is_not(None)
+    if pool_id is not None:
+        from_pool = member.pool_id == pool_id
+    days = extract("epoch", Vacancy.closed_at - Vacancy.opened_at) / 86400
+    statement = (
+        select(
+            func.count(),
+            func.count().filter(from_pool),
+            func.percentile_cont(0.5).within_group(days),
+        )
+        .select_from(Vacancy)
+        .outerjoin(appointment, appointment.vacancy_id == Vacancy.id)
+        .outerjoin(member, member.id == appointment.member_id)
+        .where(
+            Vacancy.org_id == org_id,
+            Vacancy.status == "filled",
+            Vacancy.closed_at >= start,
+            Vacancy.closed_at < end,
+        )
+    )
+    if pool_id is not None:
+        target = select(TalentPool.target_position_id).where(
+            TalentPool.org_id == org_id, TalentPool.id == pool_id
+        )
+        statement = statement.where(Vacancy.position_id.in_(target))
+    filled, from_pools, median = (await session.execute(statement)).one()
+    return int(filled), int(from_pools), float(median) if median is not None else None

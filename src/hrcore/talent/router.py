@@ -1,8 +1,10 @@
-"""Talent pools: rules, screening preview, members and the 9-box."""
+"""Talent pools (rules, screening preview, members, 9-box, measures) and succession
+(vacancies, ranked candidates, appointment, the caller's own ranking)."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -14,18 +16,24 @@ from hrcore.core.errors import Problem
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.talent import service
-from hrcore.talent.models import MemberStatus
+from hrcore.talent import service, succession
+from hrcore.talent.models import MemberStatus, VacancyStatus
 from hrcore.talent.schemas import (
+    AppointmentIn,
+    CandidateOut,
     MemberOut,
     MemberPatch,
+    MyRankingOut,
     NineBoxOut,
     Nomination,
+    PoolMeasuresOut,
     ScreenRequest,
     ScreenResult,
     TalentPoolIn,
     TalentPoolOut,
     TalentPoolPatch,
+    VacancyIn,
+    VacancyOut,
 )
 
 router = APIRouter(route_class=HrcoreRoute, tags=["talent pools"])
@@ -64,6 +72,36 @@ async def create_pool(
     set_etag(response, pool.version)
     [view] = await service.pool_views(session, [pool])
     return view
+
+
+@router.get(
+    "/talent-pools/measures",
+    operation_id="get_talent_pool_measures",
+    summary="Promotion rate, attrition, share of vacancies filled from pools, time to fill (HR)",
+    responses={**_FORBIDDEN, **_NOT_FOUND, 422: {"model": Problem, "description": "Bad period"}},
+)
+async def get_measures(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    pool_id: Annotated[
+        uuid.UUID | None, Query(description="One pool; all pools of the organization if absent.")
+    ] = None,
+    period_from: Annotated[
+        date | None, Query(alias="from", description="First day; default `to` − 365 days.")
+    ] = None,
+    period_to: Annotated[
+        date | None, Query(alias="to", description="Last day (inclusive); default today.")
+    ] = None,
+) -> PoolMeasuresOut:
+    return await succession.measures(
+        session,
+        principal,
+        clock,
+        pool_id=pool_id,
+        period_from=period_from,
+        period_to=period_to,
+    )
 
 
 @router.get(
@@ -197,3 +235,117 @@ async def nine_box(
     pool_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> NineBoxOut:
     return await service.nine_box(session, principal, pool_id)
+
+
+# --- succession ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/vacancies",
+    operation_id="list_vacancies",
+    summary="Vacancies (HR: all; department heads: their subtree's), newest first",
+    tags=["succession"],
+    responses=_FORBIDDEN,
+)
+async def list_vacancies(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    status: Annotated[VacancyStatus | None, Query(description="Only in this status.")] = None,
+    position_id: Annotated[uuid.UUID | None, Query(description="Only this position's.")] = None,
+) -> Page[VacancyOut]:
+    rows, cursor = await succession.list_vacancies(
+        session, principal, page, status=status, position_id=position_id
+    )
+    return Page(
+        items=await succession.vacancy_views(session, principal.org_id, rows), next_cursor=cursor
+    )
+
+
+@router.post(
+    "/vacancies",
+    operation_id="create_vacancy",
+    summary="Open a vacancy on a position by hand (HR admin)",
+    tags=["succession"],
+    status_code=201,
+    responses={
+        **_FORBIDDEN,
+        409: {"model": Problem, "description": "The position has an open vacancy"},
+    },
+)
+async def create_vacancy(
+    body: VacancyIn, principal: CurrentPrincipal, session: DbSession, clock: AppClock
+) -> VacancyOut:
+    vacancy = await succession.create_vacancy(session, principal, body, clock)
+    [view] = await succession.vacancy_views(session, principal.org_id, [vacancy])
+    return view
+
+
+@router.get(
+    "/vacancies/{vacancy_id}",
+    operation_id="get_vacancy",
+    summary="One vacancy, with its appointment once filled",
+    tags=["succession"],
+    responses=_NOT_FOUND,
+)
+async def get_vacancy(
+    vacancy_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> VacancyOut:
+    vacancy = await succession.get_vacancy(session, principal, vacancy_id)
+    [view] = await succession.vacancy_views(session, principal.org_id, [vacancy])
+    return view
+
+
+@router.get(
+    "/vacancies/{vacancy_id}/candidates",
+    operation_id="list_vacancy_candidates",
+    summary="Active members of the pools targeting the position, ranked, with each factor",
+    tags=["succession"],
+    responses=_NOT_FOUND,
+)
+async def list_candidates(
+    vacancy_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    clock: AppClock,
+) -> Page[CandidateOut]:
+    items, cursor = await succession.list_candidates(session, principal, vacancy_id, page, clock)
+    return Page(items=items, next_cursor=cursor)
+
+
+@router.post(
+    "/vacancies/{vacancy_id}/appoint",
+    operation_id="appoint_to_vacancy",
+    summary="Appoint: promotion event, vacancy filled, membership appointed (HR admin)",
+    tags=["succession"],
+    responses={
+        **_FORBIDDEN,
+        **_NOT_FOUND,
+        409: {"model": Problem, "description": "The vacancy is filled or cancelled"},
+        422: {"model": Problem, "description": "Not eligible and no `override_reason`"},
+    },
+)
+async def appoint(
+    vacancy_id: uuid.UUID,
+    body: AppointmentIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> VacancyOut:
+    vacancy = await succession.appoint(session, principal, vacancy_id, body, clock)
+    [view] = await succession.vacancy_views(session, principal.org_id, [vacancy])
+    return view
+
+
+@router.get(
+    "/me/vacancy-rankings",
+    operation_id="list_my_vacancy_rankings",
+    summary="Why I rank where I do for each open vacancy I am a candidate for (mine only)",
+    tags=["succession"],
+)
+async def my_rankings(
+    principal: CurrentPrincipal, session: DbSession, page: Pagination, clock: AppClock
+) -> Page[MyRankingOut]:
+    items, cursor = await succession.my_rankings(session, principal, page, clock)
+    return Page(items=items, next_cursor=cursor)

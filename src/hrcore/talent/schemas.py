@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hrcore.core.schemas import Ref
-from hrcore.talent.models import MemberStatus, NominationSource, Readiness
+from hrcore.talent.models import (
+    MemberStatus,
+    NominationSource,
+    Readiness,
+    VacancyReason,
+    VacancyStatus,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -198,3 +204,105 @@ class NineBoxOut(BaseModel):
     pool_id: uuid.UUID
     cells: list[NineBoxCell] = Field(description="All nine cells, high potential first.")
     unplaced: list[Ref] = Field(description="Nominated or active members not yet placed.")
+
+
+# --- vacancies and succession ---------------------------------------------------------------
+
+
+class VacancyIn(BaseModel):
+    """Open a vacancy by hand (HR admin). The department defaults to the position's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    position_id: uuid.UUID
+    department_id: uuid.UUID | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class FactorOut(BaseModel):
+    factor: str
+    weight: float = Field(description="The factor's weight; the weights sum to 100.")
+    value: float | str | None = Field(description="What was found (null: no data).")
+    points: float = Field(description="0–100 for what was found.")
+    contribution: float = Field(description="weight × points / 100, added to the score.")
+    explanation: str
+
+
+class CandidateOut(BaseModel):
+    rank: int = Field(description="1 is the best; ties broken by readiness, time in pool.")
+    employee: Ref
+    department_id: uuid.UUID
+    member_id: uuid.UUID
+    pool: Ref
+    readiness: Readiness | None
+    eligible: bool = Field(description="Appointable without an override: ready now.")
+    score: float = Field(description="Σ contributions, 0–100.")
+    factors: list[FactorOut]
+
+
+class AppointmentIn(BaseModel):
+    """Appoint an employee (HR admin). Someone who is not an active member of a pool for
+    this position, or not ready now, needs `override_reason`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    employee_id: uuid.UUID
+    effective_date: date
+    reason: Reason
+    override_reason: Reason | None = None
+
+
+class AppointmentOut(BaseModel):
+    employee: Ref
+    member_id: uuid.UUID | None = Field(description="The pool membership appointed from.")
+    employment_event_id: uuid.UUID
+    effective_date: date
+    reason: str
+    override_reason: str | None
+    ranking: CandidateOut | None = Field(
+        description="The ranking explanation as shown when appointing (null: not a candidate)."
+    )
+    appointed_at: datetime
+
+
+class VacancyOut(BaseModel):
+    id: uuid.UUID
+    position: Ref
+    department_id: uuid.UUID
+    status: VacancyStatus
+    reason: VacancyReason
+    note: str | None
+    vacated_by: uuid.UUID | None = Field(description="The holder whose leaving opened it.")
+    opened_at: datetime
+    closed_at: datetime | None
+    appointment: AppointmentOut | None
+    version: int
+
+
+class MyRankingOut(BaseModel):
+    """The caller's own standing for one open vacancy: their factors only, never others'."""
+
+    vacancy_id: uuid.UUID
+    position: Ref
+    pool: Ref
+    readiness: Readiness | None
+    eligible: bool
+    score: float
+    factors: list[FactorOut]
+
+
+class PoolMeasuresOut(BaseModel):
+    """Succession measures over a period (dates in the organization's time zone)."""
+
+    pool_id: uuid.UUID | None = Field(description="null: every pool of the organization.")
+    period_from: date
+    period_to: date
+    members: int = Field(description="Memberships active at some time in the period.")
+    appointed: int = Field(description="Of those, appointed to a vacancy in the period.")
+    left: int = Field(description="Of those, left the company in the period.")
+    promotion_rate: float | None = Field(description="appointed / members (null: no members).")
+    attrition_rate: float | None = Field(description="left / members (null: no members).")
+    vacancies_filled: int = Field(description="Vacancies filled in the period.")
+    filled_from_pools: int = Field(description="Of those, by an active pool member.")
+    filled_from_pools_share: float | None = Field(description="null: nothing filled.")
+    median_days_to_fill: float | None = Field(description="Opened → filled, in days.")

@@ -1,0 +1,170 @@
+"""How vacancy candidates are scored: pure rules over facts the service gathers.
+
+Every factor turns one fact into points from 0 to 100 and explains itself; the score is the
+weighted sum of the points, `Σ weight × points / 100`, so it lies between 0 and 100 when the
+weights sum to 100. Missing data earns 0 points and says so. The weights and point tables
+are data (`RankingPolicy`); `docs/talent.md` documents the defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hrcore.talent.models import Readiness
+
+READINESS_ORDER = {
+    Readiness.READY_NOW.value: 0,
+    Readiness.ONE_TO_TWO_YEARS.value: 1,
+    Readiness.THREE_PLUS_YEARS.value: 2,
+}
+"""Tie-break after the score: ready now first, then 1–2 years, 3+ years, not assessed."""
+
+
+class RankingPolicy(BaseModel):
+    """The weights of the factors and the points each fact earns."""
+
+    model_config = ConfigDict(frozen=True)
+
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "readiness": 35.0,
+            "review_score": 25.0,
+            "review_recommendation": 10.0,
+            "nine_box": 20.0,
+            "time_in_pool": 10.0,
+        }
+    )
+    readiness_points: dict[str, float] = Field(
+        default_factory=lambda: {
+            Readiness.READY_NOW.value: 100.0,
+            Readiness.ONE_TO_TWO_YEARS.value: 60.0,
+            Readiness.THREE_PLUS_YEARS.value: 20.0,
+        }
+    )
+    recommendation_points: dict[str, float] = Field(
+        default_factory=lambda: {
+            "promote": 100.0,
+            "continue_development": 50.0,
+            "reassess_next_cycle": 0.0,
+        }
+    )
+    nine_box_level_points: dict[str, float] = Field(
+        default_factory=lambda: {"low": 0.0, "medium": 50.0, "high": 100.0}
+    )
+    full_time_in_pool_days: int = Field(
+        default=730, description="Days in the pool that earn the full 100 points."
+    )
+
+
+DEFAULT_POLICY = RankingPolicy()
+
+
+@dataclass(frozen=True)
+class CandidateFacts:
+    """What the ranking looks at for one active pool member."""
+
+    readiness: str | None
+    review_score: float | None
+    recommendation: str | None
+    performance: str | None
+    potential: str | None
+    days_in_pool: int
+
+
+@dataclass(frozen=True)
+class FactorResult:
+    factor: str
+    weight: float
+    value: str | float | None
+    points: float
+    contribution: float
+    explanation: str
+
+
+Evaluation = tuple[str | float | None, float, str]
+"""A factor's finding: the value found, its points (0–100) and why."""
+
+
+def _readiness(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
+    if facts.readiness is None:
+        return None, 0.0, "readiness not assessed yet"
+    points = policy.readiness_points.get(facts.readiness, 0.0)
+    return facts.readiness, points, f"readiness {facts.readiness.replace('_', ' ')}"
+
+
+def _review_score(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
+    if facts.review_score is None:
+        return None, 0.0, "no published review result"
+    score = max(0.0, min(100.0, facts.review_score))
+    return facts.review_score, score, f"latest published review scored {facts.review_score:g}"
+
+
+def _recommendation(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
+    if facts.recommendation is None:
+        return None, 0.0, "no recommendation on the latest published review"
+    points = policy.recommendation_points.get(facts.recommendation, 0.0)
+    label = facts.recommendation.replace("_", " ")
+    return facts.recommendation, points, f"latest review recommends: {label}"
+
+
+def _nine_box(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
+    if facts.performance is None or facts.potential is None:
+        return None, 0.0, "not placed on the 9-box"
+    levels = policy.nine_box_level_points
+    points = (levels.get(facts.performance, 0.0) + levels.get(facts.potential, 0.0)) / 2
+    value = f"{facts.performance} performance, {facts.potential} potential"
+    return value, points, f"9-box: {value}"
+
+
+def _time_in_pool(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
+    days = max(0, facts.days_in_pool)
+    points = min(days, policy.full_time_in_pool_days) * 100 / policy.full_time_in_pool_days
+    return float(days), points, f"{days} days as an active pool member"
+
+
+@dataclass(frozen=True)
+class Factor:
+    name: str
+    evaluate: Callable[[CandidateFacts, RankingPolicy], Evaluation]
+
+
+FACTORS: tuple[Factor, ...] = (
+    Factor("readiness", _readiness),
+    Factor("review_score", _review_score),
+    Factor("review_recommendation", _recommendation),
+    Factor("nine_box", _nine_box),
+    Factor("time_in_pool", _time_in_pool),
+)
+"""The factors in the order explanations list them. Program completion (the programs domain)
+joins here as one more `Factor`, with a fact in `CandidateFacts` and a weight in
+`RankingPolicy.weights`."""
+
+
+def explain(facts: CandidateFacts, policy: RankingPolicy = DEFAULT_POLICY) -> list[FactorResult]:
+    """Every factor's value, points, weighted contribution and reason."""
+    results = []
+    for factor in FACTORS:
+        value, points, explanation = factor.evaluate(facts, policy)
+        weight = policy.weights.get(factor.name, 0.0)
+        results.append(
+            FactorResult(
+                factor=factor.name,
+                weight=weight,
+                value=value,
+                points=round(points, 2),
+                contribution=round(weight * points / 100, 2),
+                explanation=explanation,
+            )
+        )
+    return results
+
+
+def total(results: list[FactorResult]) -> float:
+    return round(sum(result.contribution for result in results), 2)
+
+
+def readiness_rank(readiness: str | None) -> int:
+    return READINESS_ORDER.get(readiness or "", len(READINESS_ORDER))
