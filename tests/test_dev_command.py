@@ -64,7 +64,7 @@ def test_dev_serves_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         _wait_ok(f"http://127.0.0.1:{port}/readyz", deadline)
         assert _wait_ok(f"http://127.0.0.1:{port}/docs", deadline).status_code == 200
         processes = _descendants(process.pid)

@@ -36,7 +36,7 @@ def _fuzz(token: str) -> subprocess.CompletedProcess[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_ok(f"http://127.0.0.1:{port}/readyz", time.monotonic() + 60)
+        _wait_ok(f"http://127.0.0.1:{port}/readyz", time.monotonic() + 120)
         return subprocess.run(
             [
                 str(SCHEMATHESIS),

@@ -371,3 +371,27 @@ async def submitted_per_participant(
         counted.c.relationship, counted.c.answered, func.count().label("participants")
     ).group_by(counted.c.relationship, counted.c.answered)
     return list(await session.execute(statement))
+
+
+async def submitted_answers(
+    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID, participant_ids: list[uuid.UUID]
+) -> Sequence[Any]:
+    """The submitted answers of these participants as plain rows (aggregation reads
+    hundreds of thousands: no ORM objects)."""
+    result = await session.execute(
+        select(
+            ReviewAssignment.participant_id,
+            ReviewAssignment.rater_employee_id,
+            ReviewAssignment.relationship,
+            ReviewAssignment.answers,
+            ReviewAssignment.comment,
+        )
+        .where(
+            ReviewAssignment.org_id == org_id,
+            ReviewAssignment.cycle_id == cycle_id,
+            ReviewAssignment.participant_id.in_(participant_ids),
+            ReviewAssignment.status == "submitted",
+        )
+        .order_by(ReviewAssignment.id)
+    )
+    return result.all()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -77,7 +77,8 @@ SUBJECT = "review_assignment"
 ANONYMOUS = frozenset({"peer", "subordinate"})
 INDICATORS = TypeAdapter(list[Indicator])
 ANSWERS = TypeAdapter(dict[str, IndicatorAnswer])
-RESULT_BATCH = 500
+RESULT_BATCH = 1000
+Scorer = Callable[[dict[str, Any]], float | None]
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -747,39 +748,55 @@ def _item_weights(indicators: Sequence[Indicator], kinds: KindWeights) -> dict[s
     return {i.key: share[i.kind] * i.weight / 100 for i in indicators}
 
 
-def _score(indicator: Indicator, answer: IndicatorAnswer) -> float | None:
-    if indicator.kind == "qualitative" and answer.score is not None and indicator.scale:
-        return scoring.scale_score(answer.score, low=indicator.scale.min, high=indicator.scale.max)
-    if indicator.kind == "quantitative" and answer.actual is not None and indicator.formula:
-        formula = scoring.Formula(
-            kind=indicator.formula.kind,
-            cap=indicator.formula.cap,
-            floor=indicator.formula.floor,
-            bands=tuple(scoring.Band(b.at_least, b.score) for b in indicator.formula.bands),
-        )
-        return scoring.formula_score(formula, target=indicator.target or 0, actual=answer.actual)
-    return None
+def _scorer(indicator: Indicator) -> Scorer:
+    """How a stored answer to `indicator` becomes a 0–100 score (built once per cycle; the
+    answers were checked against the form when saved)."""
+    if indicator.kind == "qualitative":
+        low, high = (indicator.scale.min, indicator.scale.max) if indicator.scale else (1, 5)
+
+        def rated(answer: dict[str, Any]) -> float | None:
+            value = answer.get("score")
+            return None if value is None else scoring.scale_score(value, low=low, high=high)
+
+        return rated
+    spec, target = indicator.formula, indicator.target or 0
+    if spec is None:
+        return lambda answer: None
+    formula = scoring.Formula(
+        kind=spec.kind,
+        cap=spec.cap,
+        floor=spec.floor,
+        bands=tuple(scoring.Band(b.at_least, b.score) for b in spec.bands),
+    )
+
+    def measured(answer: dict[str, Any]) -> float | None:
+        actual = answer.get("actual")
+        if actual is None:
+            return None
+        return scoring.formula_score(formula, target=target, actual=actual)
+
+    return measured
 
 
 def _result_row(
     cycle: ReviewCycle,
     member: ReviewParticipant,
-    answered: Sequence[ReviewAssignment],
-    indicators: Sequence[Indicator],
-    kinds: KindWeights,
+    answered: Sequence[Any],
+    scorers: dict[str, Scorer],
+    weights: dict[str, float],
 ) -> dict[str, Any]:
-    by_key = {i.key: i for i in indicators}
     ratings, comments = [], defaultdict(list)
-    for a in answered:
-        for key, answer in ANSWERS.validate_python(a.answers).items():
-            value = _score(by_key[key], answer) if key in by_key else None
+    for row in answered:
+        rater = str(row.rater_employee_id)
+        for key, answer in row.answers.items():
+            scorer = scorers.get(key)
+            value = scorer(answer) if scorer is not None else None
             if value is not None:
-                ratings.append(scoring.Rating(str(a.rater_employee_id), a.relationship, key, value))
-            if answer.comment:
-                comments[a.relationship].append(answer.comment)
-        if a.comment:
-            comments[a.relationship].append(a.comment)
-    weights = _item_weights(indicators, kinds)
+                ratings.append(scoring.Rating(rater, row.relationship, key, value))
+            if answer.get("comment"):
+                comments[row.relationship].append(answer["comment"])
+        if row.comment:
+            comments[row.relationship].append(row.comment)
     result = scoring.aggregate(
         ratings, item_weights=weights, group_weights=cycle.relationship_weights
     )
@@ -824,22 +841,25 @@ async def aggregate_cycle(session: AsyncSession, org_id: uuid.UUID, cycle_id: uu
         [uuid.UUID(str(i)) for i in override_ids] + [m.department_id for m in members],
     )
     text_paths = {str(k): v for k, v in paths.items()}
+    scorers = {indicator.key: _scorer(indicator) for indicator in indicators}
     made = 0
     for start in range(0, len(members), RESULT_BATCH):
         batch = members[start : start + RESULT_BATCH]
-        answered = await repository.assignments_of_cycle(
-            session, org_id, cycle.id, participant_ids=[m.id for m in batch], status="submitted"
+        answered = await repository.submitted_answers(
+            session, org_id, cycle.id, [m.id for m in batch]
         )
-        by_member: dict[uuid.UUID, list[ReviewAssignment]] = defaultdict(list)
-        for a in answered:
-            by_member[a.participant_id].append(a)
+        by_member: dict[uuid.UUID, list[Any]] = defaultdict(list)
+        for row in answered:
+            by_member[row.participant_id].append(row)
         rows = [
             _result_row(
                 cycle,
                 m,
                 by_member[m.id],
-                indicators,
-                _kind_weights(cycle.form, paths.get(m.department_id), text_paths),
+                scorers,
+                _item_weights(
+                    indicators, _kind_weights(cycle.form, paths.get(m.department_id), text_paths)
+                ),
             )
             for m in batch
         ]
