@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Numeric, Select, and_, case, cast, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.programs.models import (
@@ -320,7 +321,7 @@ async def latest_stage_counts(
             func.count(ParticipantStage.id),
             func.count(ParticipantStage.id).filter(ParticipantStage.status == "completed"),
         )
-        .distinct(ProgramParticipant.employee_id, ProgramRun.pool_id)
+        .ext(distinct_on(ProgramParticipant.employee_id, ProgramRun.pool_id))
         .join(ProgramRun, ProgramRun.id == ProgramParticipant.run_id)
         .join(ParticipantStage, ParticipantStage.participant_id == ProgramParticipant.id)
         .where(
