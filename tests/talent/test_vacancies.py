@@ -19,6 +19,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.reviews import service as reviews
 from hrcore.reviews.models import ReviewParticipant, ReviewResult, ReviewTemplate
 from hrcore.seed import DEMO_FORM
+from hrcore.talent import ranking
 from hrcore.worker import run_burst
 from tests.contracts.conftest import make_contract, storage_dir
 from tests.factories import (
@@ -27,6 +28,7 @@ from tests.factories import (
     make_employee,
     make_org,
     make_position,
+    make_user,
 )
 from tests.people.conftest import World, count_statements, world
 from tests.workflow.conftest import clock
@@ -187,24 +189,26 @@ async def test_candidates_are_ranked_with_every_factor_explained(
     ranked = await _candidates(client, world.hr, succession.vacancy["id"])
 
     assert [(c["rank"], c["employee"]["name"], c["score"], c["eligible"]) for c in ranked] == [
-        (1, "Member", 85.0, True),
-        (2, "Peer", 68.5, False),
-        (3, "Engineer", 7.0, False),
+        (1, "Member", 76.0, True),
+        (2, "Peer", 58.5, False),
+        (3, "Engineer", 6.0, False),
     ]
     member, peer, engineer = ranked
     assert _factors(member) == [
-        ("readiness", 35.0, "ready_now", 100.0, 35.0),
-        ("review_score", 25.0, 80.0, 80.0, 20.0),
+        ("readiness", 30.0, "ready_now", 100.0, 30.0),
+        ("review_score", 20.0, 80.0, 80.0, 16.0),
         ("review_recommendation", 10.0, "promote", 100.0, 10.0),
         ("nine_box", 20.0, "high performance, high potential", 100.0, 20.0),
-        ("time_in_pool", 10.0, 0.0, 0.0, 0.0),
+        ("time_in_pool", 5.0, 0.0, 0.0, 0.0),
+        ("program_completion", 15.0, None, 0.0, 0.0),
     ]
     assert _factors(peer) == [
-        ("readiness", 35.0, "one_to_two_years", 60.0, 21.0),
-        ("review_score", 25.0, 90.0, 90.0, 22.5),
+        ("readiness", 30.0, "one_to_two_years", 60.0, 18.0),
+        ("review_score", 20.0, 90.0, 90.0, 18.0),
         ("review_recommendation", 10.0, "continue_development", 50.0, 5.0),
         ("nine_box", 20.0, "high performance, medium potential", 75.0, 15.0),
-        ("time_in_pool", 10.0, 365.0, 50.0, 5.0),
+        ("time_in_pool", 5.0, 365.0, 50.0, 2.5),
+        ("program_completion", 15.0, None, 0.0, 0.0),
     ]
     assert [f["explanation"] for f in engineer["factors"]] == [
         "readiness three plus years",
@@ -212,9 +216,92 @@ async def test_candidates_are_ranked_with_every_factor_explained(
         "no recommendation on the latest published review",
         "not placed on the 9-box",
         "0 days as an active pool member",
+        "no development program of this pool started",
     ]
     assert member["pool"]["id"] == succession.pool["id"]
     assert member["member_id"] == succession.members["Member"]["id"]
+
+
+async def test_a_completed_program_lifts_a_candidate(
+    client: AsyncClient, runtime: Runtime, world: World, succession: Succession, clock: FrozenClock
+) -> None:
+    """Aaron and Engineer tie (3+ years, nothing else) and Aaron comes first by name, until
+    Engineer completes a program of the pool."""
+    hr = world.hr
+    aaron = await make_employee(runtime, hr.org_id, world.sales, "Aaron")
+    await _member(client, hr, succession.pool["id"], aaron.id, readiness="three_plus_years")
+    names = [c["employee"]["name"] for c in await _candidates(client, hr, succession.vacancy["id"])]
+    assert names[2:] == ["Aaron", "Engineer"]
+
+    stage = {"key": "training", "name": "Training", "kind": "training", "duration_days": 30}
+    template = await _ok(
+        await client.post(
+            "/api/v1/program-templates", json={"name": "T", "stages": [stage]}, headers=hr.headers
+        ),
+        201,
+    )
+    run = await _ok(
+        await client.post(
+            "/api/v1/programs",
+            json={
+                "name": "Chiefs 2028",
+                "template_id": template["id"],
+                "pool_id": succession.pool["id"],
+                "starts_on": clock.now().date().isoformat(),
+            },
+            headers=hr.headers,
+        ),
+        201,
+    )
+    added = await client.post(
+        f"/api/v1/programs/{run['id']}/participants",
+        json={"employee_ids": [str(world.engineer.id)]},
+        headers=hr.headers,
+    )
+    await _ok(added)
+    await _ok(await client.post(f"/api/v1/programs/{run['id']}/start", headers=hr.headers))
+    engineer = await make_user(runtime, hr.org_id, employee_id=world.engineer.id)
+    mine = await client.get(
+        "/api/v1/me/tasks", params={"kind": "program.training"}, headers=engineer.headers
+    )
+    [task] = (await _ok(mine))["items"]
+    done = await client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"submission": {"text": "Done"}},
+        headers=engineer.headers,
+    )
+    await _ok(done)
+
+    ranked = await _candidates(client, hr, succession.vacancy["id"])
+    assert [(c["employee"]["name"], c["score"]) for c in ranked[2:]] == [
+        ("Engineer", 21.0),
+        ("Aaron", 6.0),
+    ]
+    [completion] = [f for f in ranked[2]["factors"] if f["factor"] == "program_completion"]
+    assert (completion["value"], completion["points"], completion["explanation"]) == (
+        "1 of 1 stages",
+        100.0,
+        "completed the program Chiefs 2028",
+    )
+
+
+def test_a_program_in_progress_scores_its_share_of_stages() -> None:
+    facts = ranking.CandidateFacts(
+        readiness=None,
+        review_score=None,
+        recommendation=None,
+        performance=None,
+        potential=None,
+        days_in_pool=0,
+        program=ranking.ProgramProgress("Chiefs", completed=False, stages=5, completed_stages=2),
+    )
+    [completion] = [f for f in ranking.explain(facts) if f.factor == "program_completion"]
+    assert (completion.value, completion.points, completion.contribution) == (
+        "2 of 5 stages",
+        40.0,
+        6.0,
+    )
+    assert completion.explanation == "2 of 5 stages done in the program Chiefs"
 
 
 async def test_candidate_list_pages_and_costs_constant_queries(
@@ -250,7 +337,7 @@ async def test_a_candidate_sees_only_their_own_explanation(
     [ranking] = mine["items"]
     assert ranking["vacancy_id"] == succession.vacancy["id"]
     assert ranking["position"]["name"] == "Sales chief"
-    assert (ranking["score"], ranking["eligible"]) == (85.0, True)
+    assert (ranking["score"], ranking["eligible"]) == (76.0, True)
     assert ranking["factors"][0]["factor"] == "readiness"
     text = str(mine)
     assert "Peer" not in text
@@ -352,7 +439,7 @@ async def test_appointing_promotes_fills_and_starts_the_amendment(
     assert appointment["employee"]["name"] == "Member"
     assert appointment["override_reason"] is None
     assert appointment["member_id"] == succession.members["Member"]["id"]
-    assert (appointment["ranking"]["rank"], appointment["ranking"]["score"]) == (1, 85.0)
+    assert (appointment["ranking"]["rank"], appointment["ranking"]["score"]) == (1, 76.0)
     events = await _ok(
         await client.get(f"/api/v1/employees/{world.member.id}/events", headers=hr.headers)
     )

@@ -1,5 +1,6 @@
 """Background work of contracts: drafting amendments from employment events, generating
-their documents, and the daily expiry watch. Thin: the rules are in the service."""
+their documents, the daily expiry watch, and program conflicts of started runs. Thin: the
+rules are in the service."""
 
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ async def generate_document(ctx: JobContext) -> None:
         ctx.settings,
         ctx.clock,
     )
+
+
+@job(service.CONFLICT_JOB)
+async def check_program_conflicts(ctx: JobContext) -> None:
+    """Subscribed to programs' RUN_STARTED: the started participants' contracts are checked."""
+    employee_ids = [uuid.UUID(str(value)) for value in ctx.payload["employee_ids"]]
+    await service.check_program_conflicts(ctx.session, _org(ctx), employee_ids, ctx.clock)
 
 
 async def watch_expiry(ctx: dict[str, Any]) -> int:

@@ -217,3 +217,28 @@ async def alerts_for(
         )
     )
     return {row.contract_id: row for row in rows}
+
+
+async def cover_ends(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, date | None]:
+    """Per employee with an active contract, the last day active contracts cover (a renewal
+    counts); None when one of them is open-ended. One query."""
+    statement = (
+        select(
+            Contract.employee_id,
+            func.max(Contract.end_date),
+            func.bool_or(Contract.end_date.is_(None)),
+        )
+        .where(
+            Contract.org_id == org_id,
+            Contract.employee_id.in_(employee_ids),
+            Contract.status == "active",
+        )
+        .group_by(Contract.employee_id)
+    )
+    rows = (await session.execute(statement)).all()
+    return {
+        employee_id: None if open_ended or end in (None, date.max) else end
+        for employee_id, end, open_ended in rows
+    }

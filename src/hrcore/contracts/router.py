@@ -21,6 +21,7 @@ from hrcore.contracts.schemas import (
     ContractRenew,
     ContractStatus,
     ExpiringContractOut,
+    ProgramConflictOut,
 )
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
@@ -68,9 +69,13 @@ async def list_contracts(
     responses={409: {"description": "Overlaps the employee's active contract."}},
 )
 async def create_contract(
-    body: ContractCreate, principal: CurrentPrincipal, session: DbSession, response: Response
+    body: ContractCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    clock: AppClock,
 ) -> ContractOut:
-    contract = await service.create_contract(session, principal, body)
+    contract = await service.create_contract(session, principal, body, clock)
     set_etag(response, contract.version)
     return service.contract_view(contract)
 
@@ -90,9 +95,17 @@ async def list_expiring_contracts(
     rows, cursor = await service.list_expiring(session, principal, page, clock, runtime.settings)
     items = [
         ExpiringContractOut(
-            contract=service.contract_view(contract), days_left=days, alert_task_id=task_id
+            contract=service.contract_view(row.contract),
+            days_left=row.days_left,
+            alert_task_id=row.alert_task_id,
+            program_conflicts=[
+                ProgramConflictOut(
+                    run=end.run, participant_id=end.participant_id, program_ends_on=end.ends_on
+                )
+                for end in row.program_conflicts
+            ],
         )
-        for contract, task_id, days in rows
+        for row in rows
     ]
     return Page(items=items, next_cursor=cursor)
 

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hrcore.core.schemas import Ref
+
 ContractKind = Literal["fixed_term", "open_ended", "internship", "part_time", "project_based"]
 ContractStatus = Literal["active", "terminated"]
 AmendmentStatus = Literal["draft", "confirmed"]
@@ -184,7 +186,19 @@ class AmendmentTemplateOut(BaseModel):
     version: int = Field(description="0 while the organization uses the built-in template.")
 
 
+class ProgramConflictOut(BaseModel):
+    """A development program of the employee that runs past their contracts."""
+
+    run: Ref = Field(description="The program run.")
+    participant_id: uuid.UUID
+    program_ends_on: date = Field(description="The end of the participant's last stage window.")
+
+
 class ExpiringContractOut(BaseModel):
     contract: ContractOut
     days_left: int
     alert_task_id: uuid.UUID | None = Field(description="HR's renew-or-extend task, once raised.")
+    program_conflicts: list[ProgramConflictOut] = Field(
+        description="Open program participations of the employee ending after the last day "
+        "their active contracts cover (a renewal counts)."
+    )

@@ -16,6 +16,12 @@
   applies the changed terms to the contract and completes the confirmation task.
 - Once a day the expiry watch asks HR (a task) to renew or extend each contract ending
   within `contract_expiry_notice_months`, once per contract and end date.
+- A development program that runs past the last day an employee's active contracts cover is
+  a conflict: the expiring list flags it and HR gets one task per participation
+  (`check_program_conflicts`). Contracts asks programs (`programs.service`), never the other
+  way round: programs announces a started run (`RUN_STARTED`) and contracts' job checks it,
+  so the check lives in one place, also run when a contract is created, extended or renewed
+  and by the daily watch.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import calendar
 import hashlib
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -61,6 +68,7 @@ from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.org import service as org
 from hrcore.people import service as people
+from hrcore.programs import service as programs
 from hrcore.settings import Settings
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import service as workflow
@@ -77,6 +85,11 @@ AMENDMENT_SUBJECT = "contract_amendment"
 CONTRACT_SUBJECT = "contract"
 CONFIRM_TASK_KIND = "contract_amendment_confirmation"
 EXPIRY_TASK_KIND = "contract_expiry"
+CONFLICT_TASK_KIND = "contract_program_conflict"
+CONFLICT_JOB = "contracts.check_program_conflicts"
+PARTICIPANT_SUBJECT = "program_participant"
+CONFLICT_DUE = timedelta(days=14)
+"""HR has two weeks to settle a conflict, or until the contract ends if that is sooner."""
 CONFIRM_DAYS = 7
 """The employee is asked to confirm within a week of the document being ready."""
 EXPIRY_DUE_BEFORE_END = timedelta(days=30)
@@ -85,6 +98,7 @@ DRAFTING_KINDS = ("transfer", "promotion", "temporary_post")
 PDF = "application/pdf"
 
 events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, DRAFT_JOB)
+events.subscribe(programs.RUN_STARTED, CONFLICT_JOB)
 
 LABELS = {
     "department_id": "部门 / Department",
@@ -180,7 +194,7 @@ async def _require_free(
 
 
 async def create_contract(
-    session: AsyncSession, principal: Principal, body: ContractCreate
+    session: AsyncSession, principal: Principal, body: ContractCreate, clock: Clock
 ) -> Contract:
     """A new contract (HR admin) on the employee's current post unless given."""
     require_hr_admin(principal)
@@ -220,6 +234,7 @@ async def create_contract(
         org_id=org_id,
         after=_snapshot(contract),
     )
+    await check_program_conflicts(session, org_id, [contract.employee_id], clock)
     return contract
 
 
@@ -287,6 +302,7 @@ async def extend_contract(
         before=old,
         after=new,
     )
+    await check_program_conflicts(session, principal.org_id, [contract.employee_id], clock)
     return contract
 
 
@@ -335,6 +351,7 @@ async def renew_contract(
         org_id=principal.org_id,
         after=_snapshot(renewal) | {"renewed_from_id": str(contract.id)},
     )
+    await check_program_conflicts(session, principal.org_id, [contract.employee_id], clock)
     return renewal
 
 
@@ -980,21 +997,47 @@ async def _window(
     return today, add_months(today, settings.contract_expiry_notice_months)
 
 
+@dataclass(frozen=True)
+class ExpiringContract:
+    contract: Contract
+    alert_task_id: uuid.UUID | None
+    days_left: int
+    program_conflicts: list[programs.ParticipationEnd]
+
+
+async def program_conflicts(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[programs.ParticipationEnd]]:
+    """Per employee, the open participations ending after the last day their active
+    contracts cover; employees without a contract or with an open-ended one have none.
+    Two queries whatever the number of employees."""
+    if not employee_ids:
+        return {}
+    covers = await repository.cover_ends(session, org_id, employee_ids)
+    cutoffs = {employee_id: end for employee_id, end in covers.items() if end is not None}
+    return await programs.active_participations_ending_after(session, org_id, cutoffs)
+
+
 async def list_expiring(
     session: AsyncSession, principal: Principal, page: PageParams, clock: Clock, settings: Settings
-) -> tuple[list[tuple[Contract, uuid.UUID | None, int]], str | None]:
+) -> tuple[list[ExpiringContract], str | None]:
     """Active contracts ending within the notice window, soonest first (HR admin); with the
-    renew-or-extend task once the watch raised it. Two queries per page."""
+    renew-or-extend task once the watch raised it and the program conflicts of the employee.
+    Four queries per page."""
     require_hr_admin(principal)
     today, until = await _window(session, principal.org_id, clock, settings)
     statement = repository.expiring_query(principal.org_id, today, until)
     rows, cursor = await paginate(session, statement, [Contract.end_date, Contract.id], page)
     alerts = await repository.alerts_for(session, principal.org_id, rows)
+    conflicts = await program_conflicts(
+        session, principal.org_id, list({row.employee_id for row in rows})
+    )
     items = [
-        (
-            row,
-            alerts[row.id].task_id if row.id in alerts else None,
-            (row.end_date - today).days if row.end_date else 0,
+        ExpiringContract(
+            contract=row,
+            alert_task_id=alerts[row.id].task_id if row.id in alerts else None,
+            days_left=(row.end_date - today).days if row.end_date else 0,
+            program_conflicts=conflicts.get(row.employee_id, []),
         )
         for row in rows
     ]
@@ -1025,6 +1068,9 @@ async def watch_organization(
 ) -> int:
     today, until = await _window(session, org_id, clock, settings)
     contracts = {c.id: c for c in await repository.expiring(session, org_id, today, until)}
+    await check_program_conflicts(
+        session, org_id, list({c.employee_id for c in contracts.values()}), clock
+    )
     rows = [
         {"org_id": org_id, "contract_id": c.id, "end_date": c.end_date, "created_at": clock.now()}
         for c in contracts.values()
@@ -1032,10 +1078,7 @@ async def watch_organization(
     new = await repository.record_alerts(session, rows)
     if not new:
         return 0
-    hr_users = await identity.hr_admin_user_ids(session, org_id)
-    hr_employees = sorted(
-        set((await identity.employee_ids_for_users(session, org_id, hr_users)).values())
-    )
+    hr_employees, hr_users = await _hr_recipients(session, org_id)
     for alert_id, contract_id in new:
         contract = contracts[contract_id]
         task_id = await _ask_hr(session, contract, hr_employees, hr_users, today)
@@ -1054,6 +1097,17 @@ async def watch_organization(
             event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:contract-expiry:{alert_id}"),
         )
     return len(new)
+
+
+async def _hr_recipients(
+    session: AsyncSession, org_id: uuid.UUID
+) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """HR admins' employee records (the first one gets HR's tasks) and user accounts."""
+    hr_users = await identity.hr_admin_user_ids(session, org_id)
+    hr_employees = sorted(
+        set((await identity.employee_ids_for_users(session, org_id, hr_users)).values())
+    )
+    return hr_employees, hr_users
 
 
 async def _ask_hr(
@@ -1093,3 +1147,94 @@ async def _ask_hr(
         dedupe_key=f"contract:{contract.id}:expiry:{contract.end_date}",
     )
     return None
+
+
+# --- program conflicts ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    employee_id: uuid.UUID
+    cover_end: date
+    program: programs.ParticipationEnd
+
+
+async def check_program_conflicts(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID], clock: Clock
+) -> int:
+    """The one place conflicts become HR work: for each open participation of these employees
+    ending after the last day their contracts cover, HR gets one task unless one is open or
+    was completed (HR knows); an open task whose conflict is gone is cancelled. Five queries
+    plus the writes. Returns how many conflicts were raised."""
+    employee_ids = list(dict.fromkeys(employee_ids))
+    if not employee_ids:
+        return 0
+    covers = await repository.cover_ends(session, org_id, employee_ids)
+    participations = await programs.active_participations_ending_after(
+        session, org_id, dict.fromkeys(employee_ids, date.min)
+    )
+    conflicts = {
+        end.participant_id: _Conflict(employee_id, cover, end)
+        for employee_id, ends in participations.items()
+        if (cover := covers.get(employee_id)) is not None
+        for end in ends
+        if end.ends_on > cover
+    }
+    tasks = await workflow.tasks_of_subjects(
+        session,
+        org_id=org_id,
+        subject_type=PARTICIPANT_SUBJECT,
+        subject_ids=[end.participant_id for ends in participations.values() for end in ends],
+    )
+    raised = {t.subject_id: t for t in tasks if t.kind == CONFLICT_TASK_KIND}
+    for task in raised.values():
+        if task.status == "open" and task.subject_id not in conflicts:
+            await workflow.cancel_task(session, org_id=org_id, task_id=task.id, clock=clock)
+    new = [
+        conflict
+        for participant_id, conflict in conflicts.items()
+        if participant_id not in raised or raised[participant_id].status == "cancelled"
+    ]
+    await _ask_hr_about_conflicts(session, org_id, new, clock)
+    return len(new)
+
+
+async def _ask_hr_about_conflicts(
+    session: AsyncSession, org_id: uuid.UUID, conflicts: Sequence[_Conflict], clock: Clock
+) -> None:
+    """A task each for the first HR admin with an employee record; without one, every HR
+    admin hears of them in the inbox."""
+    if not conflicts:
+        return
+    today = await people.org_today(session, org_id, clock)
+    hr_employees, hr_users = await _hr_recipients(session, org_id)
+    for conflict in conflicts:
+        program = conflict.program
+        name = await people.employee_ref(session, org_id, conflict.employee_id)
+        title = (
+            f"Contract of {name.name if name else 'an employee'} ends {conflict.cover_end}, "
+            f"before the program {program.run.name} ends ({program.ends_on})"
+        )[:200]
+        if hr_employees:
+            await workflow.create_task(
+                session,
+                org_id=org_id,
+                subject_type=PARTICIPANT_SUBJECT,
+                subject_id=program.participant_id,
+                kind=CONFLICT_TASK_KIND,
+                assignee_employee_id=hr_employees[0],
+                title=title,
+                due=max(today, min(today + CONFLICT_DUE, conflict.cover_end)),
+            )
+            continue
+        await notifications.notify(
+            session,
+            org_id=org_id,
+            user_ids=hr_users,
+            kind="contract.program_conflict",
+            title=title,
+            body="Extend or renew the contract: POST /contracts/{id}/extend or /renew.",
+            subject_type=PARTICIPANT_SUBJECT,
+            subject_id=program.participant_id,
+            dedupe_key=f"contract:program-conflict:{program.participant_id}:{conflict.cover_end}",
+        )

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Numeric, Select, and_, case, cast, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.programs.models import (
@@ -279,3 +280,60 @@ async def stages_for_dossier(
             .order_by(ParticipantStage.position)
         )
     )
+
+
+async def open_participation_ends(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> list[Any]:
+    """(participant id, employee id, run id, run name, last stage's due day) of every open
+    participation with laid-out stages; one query."""
+    statement = (
+        select(
+            ProgramParticipant.id,
+            ProgramParticipant.employee_id,
+            ProgramRun.id,
+            ProgramRun.name,
+            func.max(ParticipantStage.due_on),
+        )
+        .join(ProgramRun, ProgramRun.id == ProgramParticipant.run_id)
+        .join(ParticipantStage, ParticipantStage.participant_id == ProgramParticipant.id)
+        .where(
+            ProgramParticipant.org_id == org_id,
+            ProgramParticipant.employee_id.in_(employee_ids),
+            ProgramParticipant.status.in_(OPEN_PARTICIPANT),
+        )
+        .group_by(ProgramParticipant.id, ProgramRun.id)
+    )
+    return list((await session.execute(statement)).all())
+
+
+async def latest_stage_counts(
+    session: AsyncSession, org_id: uuid.UUID, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> list[Any]:
+    """(employee id, pool id, run name, participant status, stages, completed stages) of each
+    (employee, pool)'s most recently started participation in a run of that pool; one query."""
+    statement = (
+        select(
+            ProgramParticipant.employee_id,
+            ProgramRun.pool_id,
+            ProgramRun.name,
+            ProgramParticipant.status,
+            func.count(ParticipantStage.id),
+            func.count(ParticipantStage.id).filter(ParticipantStage.status == "completed"),
+        )
+        .ext(distinct_on(ProgramParticipant.employee_id, ProgramRun.pool_id))
+        .join(ProgramRun, ProgramRun.id == ProgramParticipant.run_id)
+        .join(ParticipantStage, ParticipantStage.participant_id == ProgramParticipant.id)
+        .where(
+            ProgramParticipant.org_id == org_id,
+            tuple_(ProgramParticipant.employee_id, ProgramRun.pool_id).in_(pairs),
+        )
+        .group_by(ProgramParticipant.id, ProgramRun.id)
+        .order_by(
+            ProgramParticipant.employee_id,
+            ProgramRun.pool_id,
+            ProgramRun.started_at.desc(),
+            ProgramRun.id.desc(),
+        )
+    )
+    return list((await session.execute(statement)).all())

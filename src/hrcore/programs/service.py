@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -88,6 +89,8 @@ CANDIDATE_KINDS = ("training", "submission", "assignment")
 SUPERVISOR_KINDS = ("evaluation", "decision")
 LEAVER_JOB = "programs.withdraw_leaver"
 REMOVED_JOB = "programs.withdraw_removed_member"
+RUN_STARTED = "program_run.started"
+"""Emitted when a run starts, with `run_id` and the started participants' `employee_ids`."""
 events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, LEAVER_JOB)
 events.subscribe(talent.MEMBER_REMOVED, REMOVED_JOB)
 STAGES = TypeAdapter(list[StageIn])
@@ -555,6 +558,12 @@ async def start(
         org_id=run.org_id,
         after={"template_revision": template.revision, "participants": len(staying)},
     )
+    events.emit(
+        session,
+        RUN_STARTED,
+        {"run_id": str(run.id), "employee_ids": [str(p.employee_id) for p in staying]},
+        org_id=run.org_id,
+    )
     return run
 
 
@@ -991,3 +1000,60 @@ async def dossier(
             for stage in stages
         ],
     )
+
+
+# --- for other domains --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipationEnd:
+    """An open participation and the day its last stage window ends."""
+
+    participant_id: uuid.UUID
+    run: Ref
+    ends_on: date
+
+
+async def active_participations_ending_after(
+    session: AsyncSession, org_id: uuid.UUID, cutoffs: Mapping[uuid.UUID, date]
+) -> dict[uuid.UUID, list[ParticipationEnd]]:
+    """Per employee, the enrolled or active participations whose program ends after the
+    employee's cutoff day (contracts: the contract's end). One query for all employees; a
+    run not started yet has no stage windows, so no end to compare."""
+    found: dict[uuid.UUID, list[ParticipationEnd]] = defaultdict(list)
+    if not cutoffs:
+        return found
+    rows = await repository.open_participation_ends(session, org_id, list(cutoffs))
+    for participant_id, employee_id, run_id, run_name, ends_on in rows:
+        if ends_on > cutoffs[employee_id]:
+            found[employee_id].append(
+                ParticipationEnd(participant_id, Ref(id=run_id, name=run_name), ends_on)
+            )
+    for ends in found.values():
+        ends.sort(key=lambda end: (end.ends_on, end.run.id))
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class StageCompletion:
+    """How far an employee got in their latest started program of a pool."""
+
+    run_name: str
+    status: str
+    stages: int
+    completed_stages: int
+
+
+async def latest_completion_in_pools(
+    session: AsyncSession, org_id: uuid.UUID, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> dict[tuple[uuid.UUID, uuid.UUID], StageCompletion]:
+    """For each (employee, pool), the stages of their most recently started participation in
+    a run of that pool (talent ranks vacancy candidates by it); one query. Pairs without a
+    started participation are absent."""
+    if not pairs:
+        return {}
+    rows = await repository.latest_stage_counts(session, org_id, list(dict.fromkeys(pairs)))
+    return {
+        (employee_id, pool_id): StageCompletion(run_name, status, stages, completed)
+        for employee_id, pool_id, run_name, status, stages, completed in rows
+    }

@@ -30,11 +30,12 @@ class RankingPolicy(BaseModel):
 
     weights: dict[str, float] = Field(
         default_factory=lambda: {
-            "readiness": 35.0,
-            "review_score": 25.0,
+            "readiness": 30.0,
+            "review_score": 20.0,
             "review_recommendation": 10.0,
             "nine_box": 20.0,
-            "time_in_pool": 10.0,
+            "time_in_pool": 5.0,
+            "program_completion": 15.0,
         }
     )
     readiness_points: dict[str, float] = Field(
@@ -63,6 +64,16 @@ DEFAULT_POLICY = RankingPolicy()
 
 
 @dataclass(frozen=True)
+class ProgramProgress:
+    """The candidate's latest started program of the pool: its run, stages done and in all."""
+
+    run_name: str
+    completed: bool
+    stages: int
+    completed_stages: int
+
+
+@dataclass(frozen=True)
 class CandidateFacts:
     """What the ranking looks at for one active pool member."""
 
@@ -72,6 +83,7 @@ class CandidateFacts:
     performance: str | None
     potential: str | None
     days_in_pool: int
+    program: ProgramProgress | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,17 @@ def _time_in_pool(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
     return float(days), points, f"{days} days as an active pool member"
 
 
+def _program_completion(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
+    program = facts.program
+    if program is None or program.stages == 0:
+        return None, 0.0, "no development program of this pool started"
+    value = f"{program.completed_stages} of {program.stages} stages"
+    if program.completed:
+        return value, 100.0, f"completed the program {program.run_name}"
+    points = program.completed_stages * 100 / program.stages
+    return value, points, f"{value} done in the program {program.run_name}"
+
+
 @dataclass(frozen=True)
 class Factor:
     name: str
@@ -137,10 +160,9 @@ FACTORS: tuple[Factor, ...] = (
     Factor("review_recommendation", _recommendation),
     Factor("nine_box", _nine_box),
     Factor("time_in_pool", _time_in_pool),
+    Factor("program_completion", _program_completion),
 )
-"""The factors in the order explanations list them. Program completion (the programs domain)
-joins here as one more `Factor`, with a fact in `CandidateFacts` and a weight in
-`RankingPolicy.weights`."""
+"""The factors in the order explanations list them."""
 
 
 def explain(facts: CandidateFacts, policy: RankingPolicy = DEFAULT_POLICY) -> list[FactorResult]:

@@ -9,6 +9,10 @@ A vacancy opens by hand or by itself when the holder of a management position
 (`is_management`) exits or is promoted away; one vacancy per position is open at a time.
 Appointing records a promotion through people (so contracts drafts the amendment), fills
 the vacancy, marks the membership `appointed` and keeps the explanation shown at the time.
+
+Program completion comes from `programs.service`, imported at module level: programs
+imports `talent.service` (never this module), and `talent.service` does not import
+succession, so the module graph has no cycle — only the packages depend on each other.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import service as people
 from hrcore.people.schemas import EmploymentEventCreate
+from hrcore.programs import service as programs
 from hrcore.reviews import service as reviews
 from hrcore.talent import ranking, repository
 from hrcore.talent.models import (
@@ -298,11 +303,15 @@ async def _standings(
     employee_id: uuid.UUID | None = None,
 ) -> list[_Standing]:
     """Score every active member of the pools targeting these positions: one query for the
-    members and their 9-box, one for the employees, one for their published reviews."""
+    members and their 9-box, one for the employees, one for their published reviews, one
+    for their programs."""
     rows = await repository.candidate_rows(session, org_id, position_ids, employee_id=employee_id)
     employee_ids = [row[0].employee_id for row in rows]
     employees = await people.employee_summaries(session, org_id, employee_ids)
     results = await reviews.latest_published_recommendations(session, org_id, employee_ids)
+    programs_done = await programs.latest_completion_in_pools(
+        session, org_id, [(row[0].employee_id, row[0].pool_id) for row in rows]
+    )
     now = clock.now()
     standings = []
     for member, position_id, pool_name, performance, potential in rows:
@@ -317,6 +326,7 @@ async def _standings(
             performance=performance,
             potential=potential,
             days_in_pool=(now - (member.activated_at or now)).days,
+            program=_progress(programs_done.get((member.employee_id, member.pool_id))),
         )
         factors = ranking.explain(facts)
         standings.append(
@@ -331,6 +341,17 @@ async def _standings(
             )
         )
     return standings
+
+
+def _progress(completion: programs.StageCompletion | None) -> ranking.ProgramProgress | None:
+    if completion is None:
+        return None
+    return ranking.ProgramProgress(
+        run_name=completion.run_name,
+        completed=completion.status == "completed",
+        stages=completion.stages,
+        completed_stages=completion.completed_stages,
+    )
 
 
 def _ranked(standings: Sequence[_Standing], vacancy: Vacancy) -> list[_Standing]:
