@@ -4,6 +4,7 @@ content, trimmed like the JSON for the participant, Chinese extractable, failure
 from __future__ import annotations
 
 import io
+import logging
 import uuid
 from pathlib import Path
 from typing import Any
@@ -102,10 +103,13 @@ async def test_the_pdf_is_generated_once_per_content_and_trimmed_for_the_partici
     program: Program,
     storage_dir: Path,
     owner_engine: AsyncEngine,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     hr, path = world.hr, program.path
     assert (await _pdf(client, hr, path)).status_code == 202
-    first = await _generated(client, runtime, hr, path)
+    with caplog.at_level(logging.DEBUG):
+        first = await _generated(client, runtime, hr, path)
+    assert not [r for r in caplog.records if "%PDF" in r.getMessage()], "no bytes in logs"
     text = _text(first)
     assert "张伟" in text
     assert all(stage["name"] in text for stage in STAGES)

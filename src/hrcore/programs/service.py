@@ -1031,21 +1031,17 @@ async def _document_for(
 ) -> DossierDocument:
     """The document of exactly this content for this audience, queued when new."""
     content = view.model_dump(mode="json")
-    key = (principal.org_id, view.participant.id, audience, _fingerprint(content))
-    document = await repository.dossier_document(session, *key)
+    key: dict[str, Any] = {
+        "org_id": principal.org_id,
+        "participant_id": view.participant.id,
+        "audience": audience,
+        "fingerprint": _fingerprint(content),
+    }
+    document = await repository.dossier_document(session, **key)
     if document is not None:
         return document
-    created = await repository.add_dossier_document(
-        session,
-        {
-            "org_id": key[0],
-            "participant_id": key[1],
-            "audience": audience,
-            "fingerprint": key[3],
-            "content": content,
-        },
-    )
-    document = await repository.dossier_document(session, *key)
+    created = await repository.add_dossier_document(session, key | {"content": content})
+    document = await repository.dossier_document(session, **key)
     assert document is not None  # inserted now or by a concurrent request that committed
     if created:
         _queue(session, document)
