@@ -110,20 +110,26 @@ async def setup(client: AsyncClient, world: World) -> Setup:
     )
     pool = await _post(client, hr, "/talent-pools", {"name": "Reserve chiefs", "rules": []})
     for employee in (world.lead, world.member, world.engineer, world.peer):
-        member = await _post(
-            client,
-            hr,
-            f"/talent-pools/{pool['id']}/members",
-            {"employee_id": str(employee.id), "reason": "strong results"},
-        )
-        await _ok(
-            await client.patch(
-                f"{API}/talent-pools/{pool['id']}/members/{member['id']}",
-                json={"status": "active", "reason": "approved"},
-                headers=hr.headers,
-            )
-        )
+        await add_active_member(client, hr, pool["id"], employee.id)
     return Setup(world, template, pool, review["id"])
+
+
+async def add_active_member(
+    client: AsyncClient, hr: Account, pool_id: str, employee_id: uuid.UUID
+) -> None:
+    member = await _post(
+        client,
+        hr,
+        f"/talent-pools/{pool_id}/members",
+        {"employee_id": str(employee_id), "reason": "strong results"},
+    )
+    await _ok(
+        await client.patch(
+            f"{API}/talent-pools/{pool_id}/members/{member['id']}",
+            json={"status": "active", "reason": "approved"},
+            headers=hr.headers,
+        )
+    )
 
 
 async def _my_open_tasks(client: AsyncClient, account: Account) -> list[dict[str, Any]]:

@@ -56,7 +56,7 @@ from hrcore.contracts.schemas import (
     ContractRenew,
     DocumentOut,
 )
-from hrcore.core import audit, events, outbox
+from hrcore.core import audit, events, outbox, pdf
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
@@ -764,9 +764,9 @@ async def generate_document(
         logger.warning("amendment %s v%d: generation failed: %s", amendment_id, number, exc)
         return version.document_status
     content = await asyncio.to_thread(
-        documents.render_pdf,
+        pdf.render_pdf,
         text,
-        font_path=settings.contract_font_path or documents.default_font_path(),
+        font_path=pdf.font_path(settings),
         title=f"Contract amendment {amendment_id} v{number}",
         created_at=version.created_at,
     )

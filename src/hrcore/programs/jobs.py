@@ -35,3 +35,16 @@ async def withdraw_removed_member(context: JobContext) -> None:
         reason="removed from the talent pool",
         pool_id=uuid.UUID(str(context.payload["pool_id"])),
     )
+
+
+@job(service.DOSSIER_JOB)
+async def generate_dossier_document(context: JobContext) -> None:
+    if context.org_id is None:
+        return
+    await service.generate_dossier_document(
+        context.session,
+        context.org_id,
+        uuid.UUID(str(context.payload["document_id"])),
+        context.settings,
+        context.clock,
+    )

@@ -156,3 +156,32 @@ class StageTask(IdMixin, OrgScopedMixin, Base):
         UUID(as_uuid=True), ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False
     )
     done: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class DossierDocument(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """A dossier's PDF as one audience saw it: `content` is the trimmed dossier JSON the PDF
+    is rendered from and `fingerprint` its SHA-256, so an unchanged dossier reuses its
+    document and a changed one gets a new row."""
+
+    __tablename__ = "program_dossier_documents"
+    __table_args__ = (
+        UniqueConstraint("org_id", "participant_id", "audience", "fingerprint"),
+        CheckConstraint("audience IN ('full', 'self')", name="audience"),
+        CheckConstraint("status IN ('pending', 'ready', 'failed')", name="status"),
+    )
+
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("program_participants.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+    audience: Mapped[str] = mapped_column(String(8), nullable=False)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    content: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    storage_key: Mapped[str | None] = mapped_column(String(300))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    generated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

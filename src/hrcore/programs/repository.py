@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Numeric, Select, and_, case, cast, func, select, tuple_, update
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.programs.models import (
+    DossierDocument,
     ParticipantStage,
     ProgramParticipant,
     ProgramRun,
@@ -337,3 +338,43 @@ async def latest_stage_counts(
         )
     )
     return list((await session.execute(statement)).all())
+
+
+async def dossier_document(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    audience: str,
+    fingerprint: str,
+) -> DossierDocument | None:
+    return await session.scalar(
+        select(DossierDocument)
+        .where(
+            DossierDocument.org_id == org_id,
+            DossierDocument.participant_id == participant_id,
+            DossierDocument.audience == audience,
+            DossierDocument.fingerprint == fingerprint,
+        )
+        .with_for_update()
+    )
+
+
+async def dossier_document_by_id(
+    session: AsyncSession, org_id: uuid.UUID, document_id: uuid.UUID
+) -> DossierDocument | None:
+    return await session.scalar(
+        select(DossierDocument)
+        .where(DossierDocument.org_id == org_id, DossierDocument.id == document_id)
+        .with_for_update()
+    )
+
+
+async def add_dossier_document(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Insert unless a concurrent request already did; True when this one inserted it."""
+    inserted = await session.scalar(
+        insert(DossierDocument)
+        .values(values)
+        .on_conflict_do_nothing()
+        .returning(DossierDocument.id)
+    )
+    return inserted is not None

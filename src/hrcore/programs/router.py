@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
-from hrcore.core.errors import Problem
+from hrcore.core.errors import Problem, problem_response
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.identity.dependencies import CurrentPrincipal
@@ -228,21 +229,93 @@ async def decide(
     return view
 
 
+PDF = "application/pdf"
+RETRY_AFTER_SECONDS = 2
+_JSON_RANGES = ("application/json", "application/*", "*/*")
+
+
+def _media_ranges(accept: str) -> dict[str, float]:
+    """`Accept` as media range → quality."""
+    ranges: dict[str, float] = {}
+    for item in accept.split(","):
+        media, *parameters = item.split(";")
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.strip().partition("=")
+            if name.lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges[media.strip().lower()] = quality
+    return ranges
+
+
+def _prefers_pdf(accept: str | None) -> bool:
+    """PDF when `Accept` names it at least as high as anything JSON would satisfy."""
+    ranges = _media_ranges(accept or "")
+    wanted = ranges.get(PDF, 0.0)
+    return wanted > 0 and wanted >= max(ranges.get(media, 0.0) for media in _JSON_RANGES)
+
+
 @router.get(
     "/programs/{run_id}/participants/{participant_id}/dossier",
     operation_id="get_program_dossier",
     summary="Everything of one participant's program in order (HR, the participant, their "
-    "supervisor chain)",
-    responses=_NOT_FOUND,
+    "supervisor chain); `Accept: application/pdf` for its PDF, generated in the background",
+    response_model=Dossier,
+    responses={
+        200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}},
+        202: {"description": "The PDF is being generated; retry after `Retry-After` seconds."},
+        **_NOT_FOUND,
+        409: {
+            "model": Problem,
+            "description": "The PDF's generation failed (the reason is in `detail`); it is "
+            "queued again, retry after `Retry-After` seconds.",
+        },
+    },
 )
 async def dossier(
     run_id: uuid.UUID,
     participant_id: uuid.UUID,
+    request: Request,
+    response: Response,
     principal: CurrentPrincipal,
     session: DbSession,
     clock: AppClock,
+    runtime: AppRuntime,
     threshold: Threshold,
-) -> Dossier:
-    return await service.dossier(
-        session, principal, run_id, participant_id, clock, threshold=threshold
+    accept: Annotated[str | None, Header()] = None,
+) -> Dossier | Response:
+    response.headers["Vary"] = "Accept"
+    if not _prefers_pdf(accept):
+        return await service.dossier(
+            session, principal, run_id, participant_id, clock, threshold=threshold
+        )
+    found = await service.dossier_pdf(
+        session, principal, run_id, participant_id, clock, runtime.settings, threshold=threshold
+    )
+    return _pdf_response(request, found)
+
+
+def _pdf_response(request: Request, found: service.DossierPdf) -> Response:
+    document = found.document
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS), "Vary": "Accept"}
+    if found.error is not None:
+        detail = f"The dossier PDF could not be generated: {found.error}"
+        return problem_response(request, 409, detail=detail, headers=retry)
+    if found.content is None:
+        return JSONResponse(
+            {"status": "pending", "audience": document.audience},
+            status_code=status.HTTP_202_ACCEPTED,
+            headers=retry,
+        )
+    return Response(
+        found.content,
+        media_type=PDF,
+        headers={
+            "Content-Disposition": f'inline; filename="dossier-{document.participant_id}.pdf"',
+            "ETag": f'"{document.sha256}"',
+            "Vary": "Accept",
+        },
     )

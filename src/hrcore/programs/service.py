@@ -1,5 +1,5 @@
 """Development programs: templates of stages, runs (cohorts) of pool members, progress,
-decisions and dossiers.
+decisions and dossiers (JSON, and PDF rendered by the worker from the JSON its reader saw).
 
 Who may do what: HR admins write templates and runs; HR admins and department heads read
 them (heads see progress of their subtree only). A decision is made by HR or the
@@ -19,6 +19,10 @@ cancels their open tasks (jobs subscribed to people's and talent's events).
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -30,7 +34,7 @@ from zoneinfo import ZoneInfo
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, events
+from hrcore.core import audit, events, outbox, pdf
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
@@ -38,12 +42,14 @@ from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
+from hrcore.core.storage import storage_for
 from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import service as people
 from hrcore.people.models import Employee
-from hrcore.programs import repository
+from hrcore.programs import documents, repository
 from hrcore.programs.models import (
+    DossierDocument,
     ParticipantStage,
     ProgramParticipant,
     ProgramRun,
@@ -74,6 +80,7 @@ from hrcore.programs.schemas import (
     apply_variant,
 )
 from hrcore.reviews import service as reviews
+from hrcore.settings import Settings
 from hrcore.talent import service as talent
 from hrcore.talent.models import Readiness
 from hrcore.workflow import service as workflow
@@ -91,8 +98,11 @@ LEAVER_JOB = "programs.withdraw_leaver"
 REMOVED_JOB = "programs.withdraw_removed_member"
 RUN_STARTED = "program_run.started"
 """Emitted when a run starts, with `run_id` and the started participants' `employee_ids`."""
+DOSSIER_JOB = "programs.generate_dossier_document"
+DOSSIER_DOCUMENT = "program_dossier_document"
 events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, LEAVER_JOB)
 events.subscribe(talent.MEMBER_REMOVED, REMOVED_JOB)
+logger = logging.getLogger(__name__)
 STAGES = TypeAdapter(list[StageIn])
 VARIANTS = TypeAdapter(list[DepartmentVariant])
 
@@ -1057,3 +1067,132 @@ async def latest_completion_in_pools(
         (employee_id, pool_id): StageCompletion(run_name, status, stages, completed)
         for employee_id, pool_id, run_name, status, stages, completed in rows
     }
+
+
+# --- dossier PDF ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierPdf:
+    """What a reader of the PDF gets: `content` once ready; `error` when the last generation
+    failed (it is queued again, so the next request sees the new attempt)."""
+
+    document: DossierDocument
+    content: bytes | None = None
+    error: str | None = None
+
+
+def _fingerprint(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _queue(session: AsyncSession, document: DossierDocument) -> None:
+    outbox.enqueue(session, DOSSIER_JOB, {"document_id": str(document.id)}, org_id=document.org_id)
+
+
+async def _document_for(
+    session: AsyncSession, principal: Principal, view: Dossier, audience: str
+) -> DossierDocument:
+    """The document of exactly this content for this audience, queued when new."""
+    content = view.model_dump(mode="json")
+    key: dict[str, Any] = {
+        "org_id": principal.org_id,
+        "participant_id": view.participant.id,
+        "audience": audience,
+        "fingerprint": _fingerprint(content),
+    }
+    document = await repository.dossier_document(session, **key)
+    if document is not None:
+        return document
+    created = await repository.add_dossier_document(session, key | {"content": content})
+    document = await repository.dossier_document(session, **key)
+    assert document is not None  # inserted now or by a concurrent request that committed
+    if created:
+        _queue(session, document)
+        audit.record(
+            session,
+            principal,
+            "program_dossier_document.requested",
+            DOSSIER_DOCUMENT,
+            document.id,
+            org_id=document.org_id,
+            after={"audience": audience, "fingerprint": document.fingerprint},
+        )
+    return document
+
+
+def _retry(session: AsyncSession, principal: Principal, document: DossierDocument) -> str:
+    """Queue a failed document again; returns the failure's reason."""
+    reason = document.error or "unknown"
+    document.status, document.attempts = "pending", document.attempts + 1
+    _queue(session, document)
+    audit.record(
+        session,
+        principal,
+        "program_dossier_document.retried",
+        DOSSIER_DOCUMENT,
+        document.id,
+        org_id=document.org_id,
+        before={"status": "failed", "error": reason},
+        after={"status": "pending", "attempts": document.attempts},
+    )
+    return reason
+
+
+async def dossier_pdf(
+    session: AsyncSession,
+    principal: Principal,
+    run_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    clock: Clock,
+    settings: Settings,
+    *,
+    threshold: int,
+) -> DossierPdf:
+    """The PDF of the dossier the caller sees, keyed by audience and content: the
+    participant's own trimmed copy (`self`) or everyone else's (`full`)."""
+    view = await dossier(session, principal, run_id, participant_id, clock, threshold=threshold)
+    audience = "self" if principal.employee_id == view.participant.employee.id else "full"
+    document = await _document_for(session, principal, view, audience)
+    if document.status == "failed":
+        return DossierPdf(document, error=_retry(session, principal, document))
+    if document.status == "ready" and document.storage_key:
+        return DossierPdf(document, await storage_for(settings).get(document.storage_key))
+    return DossierPdf(document)
+
+
+async def generate_dossier_document(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    document_id: uuid.UUID,
+    settings: Settings,
+    clock: Clock,
+) -> str:
+    """Render and store one pending dossier document; returns its status.
+
+    Idempotent: only a pending document is rendered. A rendering error (an unreadable font)
+    marks it failed with the reason, shown to the next reader, whose request queues it again;
+    a storage error propagates, so the job retries with backoff.
+    """
+    document = await repository.dossier_document_by_id(session, org_id, document_id)
+    if document is None or document.status != "pending":
+        return document.status if document else "gone"
+    try:
+        content = await asyncio.to_thread(
+            pdf.render_pdf,
+            documents.dossier_text(Dossier.model_validate(document.content)),
+            font_path=pdf.font_path(settings),
+            title=f"Development dossier {document.participant_id}",
+            created_at=document.created_at,
+        )
+    except Exception as exc:  # rendering only reads the font and lays text out: final
+        document.status, document.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+        logger.warning("dossier document %s: generation failed: %s", document_id, exc)
+        return document.status
+    key = f"{org_id}/program-dossiers/{document.participant_id}/{document.id}.pdf"
+    await storage_for(settings).put(key, content, pdf.MEDIA_TYPE)
+    document.storage_key, document.size = key, len(content)
+    document.sha256 = hashlib.sha256(content).hexdigest()
+    document.status, document.error, document.generated_at = "ready", None, clock.now()
+    return document.status
