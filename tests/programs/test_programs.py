@@ -15,7 +15,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
 from tests.factories import Account, make_department, make_employee, make_org, make_user
 from tests.people.conftest import World, world
-from tests.reviews.test_cycle import FORM
+from tests.reviews.conftest import FORM
 
 __all__ = ["world"]
 API = "/api/v1"
@@ -154,6 +154,17 @@ async def _participant(client: AsyncClient, hr: Account, run_id: str, name: str)
         {"stages": [{**_stages("x")[0], "duration_days": 0}]},
         {"stages": [{**_stages("x")[0], "duration_days": 400}]},
         {"stages": [{"key": "r", "name": "R", "kind": "review", "duration_days": 3}]},
+        {
+            "stages": [
+                {
+                    "key": "t",
+                    "name": "T",
+                    "kind": "training",
+                    "duration_days": 3,
+                    "review_template_id": str(uuid.uuid4()),
+                }
+            ]
+        },
         {"stages": _stages(str(uuid.uuid4()))},
         {
             "department_variants": [
@@ -395,6 +406,54 @@ async def test_a_participant_goes_through_every_stage_in_order(
     assert own_stages["review"]["review_result"] is None  # not published yet
     peer = await client.get(f"{API}{dossier_path}", headers=peer_account.headers)
     assert peer.status_code == 404
+
+
+async def test_an_evaluation_stage_on_a_review_form_asks_only_the_supervisor(
+    client: AsyncClient, setup: Setup, runtime: Runtime
+) -> None:
+    world = setup.world
+    template = await _post(
+        client,
+        world.hr,
+        "/program-templates",
+        {
+            "name": "Evaluated on the form",
+            "stages": [
+                {
+                    "key": "evaluation",
+                    "name": "Supervisor evaluation",
+                    "kind": "evaluation",
+                    "duration_days": 7,
+                    "review_template_id": setup.review,
+                },
+                {"key": "decision", "name": "Decision", "kind": "decision", "duration_days": 7},
+            ],
+        },
+    )
+    evaluated = Setup(world, template, setup.pool, setup.review)
+    run = await evaluated.run(client, [world.member.id])
+    await _post(client, world.hr, f"/programs/{run['id']}/start")
+    mine = await _get(client, world.member_account, "/me/review-assignments")
+    assert mine["items"] == [], "no self-assessment in a supervisor evaluation"
+    lead_work = await _get(client, world.lead_account, "/me/review-assignments")
+    [assignment] = lead_work["items"]
+    assert (assignment["participant"]["name"], assignment["relationship"]) == (
+        "Member",
+        "supervisor",
+    )
+    url = f"{API}/review-assignments/{assignment['id']}"
+    answers = {"teamwork": {"score": 4}, "leadership": {"score": 5}}
+    saved = await client.put(url, json={"answers": answers}, headers=world.lead_account.headers)
+    assert saved.status_code == 200, saved.text
+    await _post(client, world.lead_account, f"/review-assignments/{assignment['id']}/submit")
+    member = await _participant(client, world.hr, run["id"], "Member")
+    assert member["current_stage"] == "decision"
+    await run_burst(runtime)
+    dossier = await _get(
+        client, world.hr, f"/programs/{run['id']}/participants/{member['id']}/dossier"
+    )
+    evaluation = {s["key"]: s for s in dossier["stages"]}["evaluation"]
+    assert evaluation["review_result"]["raters"] == 1
 
 
 async def test_leaving_the_company_withdraws_and_cancels_open_tasks(

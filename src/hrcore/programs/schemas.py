@@ -36,9 +36,13 @@ class SubmissionRule(_Strict):
     min_attachments: int = Field(default=0, ge=0, le=20)
 
 
+REVIEWED_KINDS = ("review", "evaluation")
+
+
 class StageIn(_Strict):
     """One step. Training, submission and assignment are the candidate's tasks; evaluation
-    and decision the supervisor's; review is a 360 cycle on `review_template_id`."""
+    and decision the supervisor's; review is a 360 cycle on `review_template_id`, and an
+    evaluation with a `review_template_id` is a supervisor-only cycle on that form."""
 
     key: Key
     name: Name
@@ -57,13 +61,17 @@ class StageIn(_Strict):
         default=None, description="Null: the organization's default."
     )
     review_template_id: uuid.UUID | None = Field(
-        default=None, description="Review stages only (required there)."
+        default=None,
+        description="The form of a review stage (required there), or of an evaluation stage "
+        "the supervisor fills in through reviews (without it, the evaluation is written).",
     )
 
     @model_validator(mode="after")
     def _fits_kind(self) -> StageIn:
-        if (self.kind == "review") != (self.review_template_id is not None):
-            raise ValueError("review stages, and only they, name a review_template_id")
+        if self.kind == "review" and self.review_template_id is None:
+            raise ValueError("a review stage names its review_template_id")
+        if self.review_template_id is not None and self.kind not in REVIEWED_KINDS:
+            raise ValueError("only review and evaluation stages name a review_template_id")
         if self.submission is not None and self.kind not in SUBMITTING_KINDS:
             raise ValueError("only submission and assignment stages take a submission rule")
         if self.kind == "submission" and self.submission is None:

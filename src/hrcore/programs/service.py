@@ -592,8 +592,7 @@ async def _stage_task_ids(
     config = StageIn.model_validate(stage.config)
     names = await people.employee_summaries(session, run.org_id, [participant.employee_id])
     name = names[participant.employee_id].ref.name
-    if stage.kind == "review":
-        assert config.review_template_id is not None
+    if config.review_template_id is not None:
         cycle = await reviews.start_cycle(
             session,
             org_id=run.org_id,
@@ -605,6 +604,7 @@ async def _stage_task_ids(
             employee_ids=[participant.employee_id],
             clock=clock,
             actor=actor,
+            relationships=("supervisor",) if stage.kind == "evaluation" else None,
         )
         stage.review_cycle_id = cycle.id
         return await reviews.cycle_task_ids(session, run.org_id, cycle.id)

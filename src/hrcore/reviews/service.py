@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -426,12 +426,16 @@ async def _open(
     cycle: ReviewCycle,
     members: Sequence[ReviewParticipant],
     clock: Clock,
+    *,
+    relationships: Collection[str] | None = None,
 ) -> ReviewCycle:
     teams = await people.teams_of(session, cycle.org_id, [m.employee_id for m in members])
     names = await people.employee_summaries(session, cycle.org_id, [m.employee_id for m in members])
     for member in members:
         team = teams.get(member.employee_id)
         for rater, relationship in _raters(member.employee_id, team, cycle.peer_nomination):
+            if relationships is not None and relationship not in relationships:
+                continue
             name = names[member.employee_id].ref.name
             await assign(session, cycle, member, rater, relationship, name, actor=principal)
     cycle.status, cycle.opened_at = "open", clock.now()
@@ -460,8 +464,10 @@ async def start_cycle(
     employee_ids: Sequence[uuid.UUID],
     clock: Clock,
     actor: Principal | None = None,
+    relationships: Collection[str] | None = None,
 ) -> ReviewCycle:
-    """Create and open a cycle for these employees in one go (programs' review stages)."""
+    """Create and open a cycle for these employees in one go (programs' review stages);
+    `relationships` limits who is asked (a supervisor evaluation: only `supervisor`)."""
     template = await repository.template_by_id(session, org_id, template_id)
     if template is None:
         raise NotFound("No such review template")
@@ -481,7 +487,7 @@ async def start_cycle(
     ]
     session.add_all(members)
     await session.flush()
-    return await _open(session, actor, cycle, members, clock)
+    return await _open(session, actor, cycle, members, clock, relationships=relationships)
 
 
 def _task_title(cycle: ReviewCycle, relationship: str, participant: str) -> str:
