@@ -167,6 +167,13 @@ class Settings(BaseSettings):
         description="Peer and subordinate answers are shown (aggregated) only when at least "
         "this many of them answered.",
     )
+    program_review_grace_days: int = Field(
+        default=3,
+        ge=0,
+        le=60,
+        description="A program's review or evaluation stage still missing answers this many "
+        "days after its window ends closes with the answers it has.",
+    )
     review_appeal_window_days: int = Field(
         default=7,
         ge=1,

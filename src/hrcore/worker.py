@@ -22,7 +22,7 @@ from hrcore.core.queue import connect_redis
 from hrcore.core.runtime import Runtime
 from hrcore.imports import jobs as import_jobs  # noqa: F401  (registers its jobs)
 from hrcore.integrations import jobs as integration_jobs  # noqa: F401  (registers its jobs)
-from hrcore.programs import jobs as program_jobs  # noqa: F401  (registers its jobs)
+from hrcore.programs import jobs as program_jobs
 from hrcore.reviews import jobs as review_jobs  # noqa: F401  (registers its jobs)
 from hrcore.settings import Settings
 from hrcore.talent import jobs as talent_jobs  # noqa: F401  (registers its jobs)
@@ -123,6 +123,12 @@ def build_worker(runtime: Runtime, *, burst: bool = False) -> Worker:
             cron(workflow_jobs.sweep_deadlines, name="workflow.sweep_deadlines", timeout=55),
             # Daily at 01:13 UTC (09:13 in Asia/Shanghai): contracts entering the notice window.
             cron(contract_jobs.watch_expiry, name="contracts.watch_expiry", hour={1}, minute={13}),
+            # Hourly: program review stages past their grace period close with what they have.
+            cron(
+                program_jobs.close_overdue_reviewed_stages,
+                name="programs.close_overdue_reviewed_stages",
+                minute={23},
+            ),
         ],
         redis_pool=connect_redis(
             settings.redis_url or "", timeout=settings.dependency_timeout_seconds

@@ -12,6 +12,7 @@ from httpx import AsyncClient, Response
 
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
+from hrcore.programs import service as programs
 from hrcore.worker import run_burst
 from tests.factories import Account, make_department, make_employee, make_org, make_user
 from tests.people.conftest import World, world
@@ -454,6 +455,43 @@ async def test_an_evaluation_stage_on_a_review_form_asks_only_the_supervisor(
     )
     evaluation = {s["key"]: s for s in dossier["stages"]}["evaluation"]
     assert evaluation["review_result"]["raters"] == 1
+
+
+async def test_a_review_stage_missing_answers_closes_after_its_grace_period(
+    client: AsyncClient, setup: Setup, runtime: Runtime
+) -> None:
+    world = setup.world
+    review_stage = {**_stages(setup.review)[2], "duration_days": 1}
+    decision = _stages(setup.review)[4]
+    template = await _post(
+        client,
+        world.hr,
+        "/program-templates",
+        {"name": "Short 360", "stages": [review_stage, decision]},
+    )
+    late = Setup(world, template, setup.pool, setup.review)
+    run = await late.run(client, [world.member.id], starts_on=date.today() - timedelta(days=5))
+    await _post(client, world.hr, f"/programs/{run['id']}/start")
+    patient = runtime.settings.model_copy(update={"program_review_grace_days": 30})
+    closer = programs.close_overdue_reviewed_stages
+    assert await closer(runtime.sessionmaker, runtime.clock, patient) == 0
+    member = await _participant(client, world.hr, run["id"], "Member")
+    assert member["current_stage"] == "review"
+
+    assert await closer(runtime.sessionmaker, runtime.clock, runtime.settings) == 1
+    assert await closer(runtime.sessionmaker, runtime.clock, runtime.settings) == 0
+    member = await _participant(client, world.hr, run["id"], "Member")
+    assert member["current_stage"] == "decision"
+    assert not [
+        t for t in await _my_open_tasks(client, world.lead_account) if t["kind"] == "review.rate"
+    ], "the unanswered rater tasks are withdrawn"
+    await run_burst(runtime)
+    dossier = await _get(
+        client, world.hr, f"/programs/{run['id']}/participants/{member['id']}/dossier"
+    )
+    review = {s["key"]: s for s in dossier["stages"]}["review"]
+    assert review["on_time"] is False
+    assert review["review_result"]["raters"] == 0
 
 
 async def test_leaving_the_company_withdraws_and_cancels_open_tasks(

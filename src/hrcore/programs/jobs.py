@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from hrcore.core.jobs import JobContext, job
+from hrcore.core.runtime import Runtime
 from hrcore.programs import service
 
 
@@ -47,4 +49,12 @@ async def generate_dossier_document(context: JobContext) -> None:
         uuid.UUID(str(context.payload["document_id"])),
         context.settings,
         context.clock,
+    )
+
+
+async def close_overdue_reviewed_stages(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (hourly)."""
+    runtime: Runtime = ctx["runtime"]
+    return await service.close_overdue_reviewed_stages(
+        runtime.sessionmaker, runtime.clock, runtime.settings
     )

@@ -378,3 +378,22 @@ async def add_dossier_document(session: AsyncSession, values: dict[str, Any]) ->
         .returning(DossierDocument.id)
     )
     return inserted is not None
+
+
+async def overdue_reviewed_stages(
+    session: AsyncSession, org_id: uuid.UUID, due_before: datetime
+) -> list[ParticipantStage]:
+    """Open stages run through a review cycle whose window ended before `due_before`
+    (locked, skipping any a concurrent run holds)."""
+    rows = await session.scalars(
+        select(ParticipantStage)
+        .where(
+            ParticipantStage.org_id == org_id,
+            ParticipantStage.status == "open",
+            ParticipantStage.review_cycle_id.is_not(None),
+            ParticipantStage.due_at < due_before,
+        )
+        .order_by(ParticipantStage.id)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows)

@@ -38,7 +38,7 @@ from hrcore.core import audit, events, outbox, pdf
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import insert_new
+from hrcore.core.db import SessionMaker, insert_new, set_tenant, unit_of_work
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
@@ -748,6 +748,29 @@ for _kind in TASK_KINDS.values():
     workflow.register_submission_validator(_kind, _check_completion)
     workflow.on_completion(_kind, _on_task_completed)
 workflow.on_completion(reviews.TASK_KIND, _on_task_completed)
+
+
+async def close_overdue_reviewed_stages(
+    sessionmaker: SessionMaker, clock: Clock, settings: Settings
+) -> int:
+    """The hourly cron: a review or evaluation stage whose raters have not all answered
+    `program_review_grace_days` after its window closes ends with the answers it has — the
+    cycle closes (unanswered rater tasks withdrawn, results aggregated), the stage completes
+    late and the participant moves on, so one silent rater never stalls a program."""
+    async with sessionmaker() as session:
+        org_ids = await identity.organization_ids(session)
+    cutoff = clock.now() - timedelta(days=settings.program_review_grace_days)
+    closed = 0
+    for org_id in org_ids:
+        try:
+            async with unit_of_work(sessionmaker) as session:
+                await set_tenant(session, org_id)
+                for stage in await repository.overdue_reviewed_stages(session, org_id, cutoff):
+                    await _complete_stage(session, stage, clock, None)
+                    closed += 1
+        except Exception:
+            logger.exception("closing overdue review stages failed for organization %s", org_id)
+    return closed
 
 
 # --- withdrawal ---------------------------------------------------------------------------
