@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     Date,
+    Float,
     Numeric,
     Select,
     and_,
@@ -56,6 +57,9 @@ class Screen:
 
     statement: Select[Any]
     population: Subquery
+    employees: Select[Any]
+    """The population's `employee_id`s alone: every rule joins at most one row per employee,
+    so counting these counts the statement's rows without evaluating the rules."""
 
 
 def compile_rules(facts: people.ScreeningFacts, rules: Sequence[Rule], *, today: date) -> Screen:
@@ -78,7 +82,11 @@ def compile_rules(facts: people.ScreeningFacts, rules: Sequence[Rule], *, today:
                 criterion.joined,
                 criterion.joined.c.employee_id == population.c.employee_id,
             )
-    return Screen(statement=statement, population=population)
+    return Screen(
+        statement=statement,
+        population=population,
+        employees=select(population.c.employee_id),
+    )
 
 
 def _criterion(
@@ -108,11 +116,19 @@ def _at_least(figures: Subquery, minimum: int) -> Criterion:
 def _percentile(
     facts: people.ScreeningFacts, rule: PerformancePercentileRule, name: str
 ) -> Criterion:
-    """Top share by mean rating: the fraction of rated colleagues scoring at least as well."""
+    """Top share by mean rating: the fraction of rated colleagues scoring at least as well.
+
+    That is `cume_dist()` over the scores best first, computed as `(n - rank + 1) / n` with
+    the rank worst first: cume_dist looks ahead through every tie, and with few distinct
+    means (thousands of ties) over a partition spilled to disk that took 0.8 s at 100,000
+    employees. Equal, as NULLs sort first descending and last ascending.
+    """
     scores = facts.average_scores(rule.periods).subquery(f"{name}_scores")
     rated = facts.population.subquery(f"{name}_rated")
     partition = [rated.c.department_id] if rule.scope == "department" else None
-    top_share = func.cume_dist().over(partition_by=partition, order_by=scores.c.value.desc())
+    rated_count = func.count().over(partition_by=partition)
+    worst_first = func.rank().over(partition_by=partition, order_by=scores.c.value.asc())
+    top_share = cast(rated_count - worst_first + 1, Float) / rated_count
     ranked = (
         select(rated.c.employee_id, (top_share * 100).label("value"))
         .select_from(rated.join(scores, scores.c.employee_id == rated.c.employee_id))

@@ -247,10 +247,12 @@ async def screen(
     compiled = screening.compile_rules(people.screening_facts(principal.org_id), rules, today=today)
     population = compiled.population
     statement = compiled.statement
+    in_scope = compiled.employees
     scope = await people.visible_employee_ids(session, principal)
     if scope is not None:
         statement = statement.where(population.c.employee_id.in_(scope))
-    evaluated = await repository.count(session, statement)
+        in_scope = in_scope.where(population.c.employee_id.in_(scope))
+    evaluated = await repository.count(session, in_scope)
     if body.only_passing:
         statement = statement.where(statement.selected_columns.passed)
     order: list[Any] = [population.c.full_name, population.c.employee_id]
