@@ -250,6 +250,22 @@ async def test_participants_need_someone_and_only_before_opening(
         {"department_id": str(world.sales.id)},
     )
     assert subtree["added"] == 5, "Lead, Member, Junior, Peer and Peer Two work in sales"
+    by_query = await post_ok(
+        client,
+        world.hr,
+        f"/review-cycles/{draft['id']}/participants",
+        {"query": {"q": "Engineer"}},
+    )
+    assert by_query == {"added": 1, "participants": 6}
+    chiefs = await post_ok(
+        client,
+        world.hr,
+        f"/review-cycles/{draft['id']}/participants",
+        {"query": {"position_id": str(world.chief.id)}},
+    )
+    assert chiefs == {"added": 0, "participants": 6}, "Lead, the only chief, is in already"
+    unfiltered = await client.post(url, json={"query": {}}, headers=world.hr.headers)
+    assert unfiltered.status_code == 422
     empty_open = await client.post(
         f"{API}/review-cycles/{draft['id']}/open", headers=world.sales_head.headers
     )

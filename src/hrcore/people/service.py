@@ -262,11 +262,18 @@ async def list_employees(
     session: AsyncSession, principal: Principal, page: PageParams, filters: EmployeeFilters
 ) -> tuple[list[Employee], str | None]:
     """One keyset page, always inside the caller's reach."""
+    statement = await _filtered(session, principal, filters)
+    return await paginate(session, statement, [SORT_KEYS[filters.sort], Employee.id], page)
+
+
+async def _filtered(
+    session: AsyncSession, principal: Principal, filters: EmployeeFilters
+) -> Select[Any]:
     visible = await visibility(session, principal)
     subtree = None
     if filters.department_id is not None and filters.include_subtree:
         subtree = await org.subtree_ids(session, principal.org_id, filters.department_id)
-    statement = repository.employees_query(
+    return repository.employees_query(
         principal.org_id,
         visible=visible,
         department_ids=subtree,
@@ -276,7 +283,16 @@ async def list_employees(
         position_id=filters.position_id,
         q=filters.q,
     )
-    return await paginate(session, statement, [SORT_KEYS[filters.sort], Employee.id], page)
+
+
+async def matching_employee_ids(
+    session: AsyncSession, principal: Principal, filters: EmployeeFilters, *, limit: int
+) -> list[uuid.UUID]:
+    """The ids the employee list would show with these filters (in the caller's reach), at
+    most `limit` — for another domain selecting people "by query"."""
+    statement = await _filtered(session, principal, filters)
+    ids = statement.with_only_columns(Employee.id).order_by(Employee.id).limit(limit)
+    return list(await session.scalars(ids))
 
 
 async def create_employee(

@@ -196,11 +196,30 @@ class CycleOut(BaseModel):
     version: int
 
 
+class ParticipantQuery(_Strict):
+    """Everyone active the employee list would show with these filters (all given must
+    match)."""
+
+    department_id: uuid.UUID | None = None
+    include_subtree: bool = True
+    manager_id: uuid.UUID | None = None
+    position_id: uuid.UUID | None = None
+    q: str | None = Field(default=None, min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _narrowed(self) -> ParticipantQuery:
+        if not (self.department_id or self.manager_id or self.position_id or self.q):
+            raise ValueError("a query names at least one filter")
+        return self
+
+
 class ParticipantsIn(_Strict):
-    """By hand (`employee_ids`) and/or everyone active in a department subtree."""
+    """By hand (`employee_ids`), everyone active in a department subtree (`department_id`)
+    and/or by `query`."""
 
     employee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=1000)
     department_id: uuid.UUID | None = None
+    query: ParticipantQuery | None = None
 
 
 class ParticipantsAdded(BaseModel):

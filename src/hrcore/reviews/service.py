@@ -59,6 +59,7 @@ from hrcore.reviews.schemas import (
     IndicatorResult,
     KindWeights,
     MinRaters,
+    ParticipantQuery,
     ParticipantsAdded,
     ParticipantsIn,
     RecommendationIn,
@@ -78,6 +79,7 @@ ANONYMOUS = frozenset({"peer", "subordinate"})
 INDICATORS = TypeAdapter(list[Indicator])
 ANSWERS = TypeAdapter(dict[str, IndicatorAnswer])
 RESULT_BATCH = 1000
+MAX_BY_QUERY = 20_000
 Scorer = Callable[[dict[str, Any]], float | None]
 
 
@@ -311,10 +313,10 @@ async def add_participants(
     cycle = await _cycle(session, principal, cycle_id, for_update=True)
     if cycle.status != "draft":
         raise Conflict("Participants are added before the cycle opens")
-    if not body.employee_ids and body.department_id is None:
+    if not body.employee_ids and body.department_id is None and body.query is None:
         raise Unprocessable(
-            "Name employees or a department",
-            errors=[FieldError(field="employee_ids", message="or department_id")],
+            "Name employees, a department or a query",
+            errors=[FieldError(field="employee_ids", message="or department_id, or query")],
         )
     wanted = list(body.employee_ids)
     if body.department_id is not None:
@@ -322,6 +324,8 @@ async def add_participants(
         wanted += await people.active_employees_in_subtree(
             session, principal.org_id, body.department_id
         )
+    if body.query is not None:
+        wanted += await _matching(session, principal, body.query)
     found = await people.employee_summaries(session, principal.org_id, wanted)
     missing = [
         str(i) for i in dict.fromkeys(wanted) if i not in found or found[i].status == "exited"
@@ -350,6 +354,29 @@ async def add_participants(
     counts = await repository.participant_counts(session, principal.org_id, [cycle.id])
     total = counts.get(cycle.id, 0)
     return ParticipantsAdded(added=len(added), participants=total)
+
+
+async def _matching(
+    session: AsyncSession, principal: Principal, query: ParticipantQuery
+) -> list[uuid.UUID]:
+    """The active employees a people list with this query shows (422 beyond the cap)."""
+    if query.department_id is not None:
+        await org.require_department(session, principal.org_id, query.department_id)
+    filters = people.EmployeeFilters(
+        status="active",
+        department_id=query.department_id,
+        include_subtree=query.include_subtree,
+        manager_id=query.manager_id,
+        position_id=query.position_id,
+        q=query.q,
+    )
+    found = await people.matching_employee_ids(session, principal, filters, limit=MAX_BY_QUERY + 1)
+    if len(found) > MAX_BY_QUERY:
+        raise Unprocessable(
+            f"The query matches more than {MAX_BY_QUERY} people: narrow it",
+            errors=[FieldError(field="query", message=f"over {MAX_BY_QUERY} matches")],
+        )
+    return found
 
 
 def _raters(
