@@ -114,9 +114,12 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
         return
     runtime: Runtime = request.getfixturevalue("runtime")
     engine: AsyncEngine = request.getfixturevalue("owner_engine")
-    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
     async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+        # DELETE with foreign-key triggers off, not TRUNCATE: a test leaves a few rows in a
+        # few tables, and TRUNCATE of every table cost ~0.5 s a test (a third of the suite).
+        await connection.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in reversed(metadata.sorted_tables):
+            await connection.execute(table.delete())
     await runtime.redis.flushdb()
 
 
