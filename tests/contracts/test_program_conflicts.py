@@ -107,8 +107,12 @@ async def test_a_contract_ending_mid_program_is_flagged_once_until_extended(
         client, hr, [world.member.id, world.engineer.id, world.peer.id]
     )
     await run_burst(runtime)
+    [peer_task] = [t for t in await _conflict_tasks(client, hr) if "Peer" in t["title"]]
+    assert peer_task["status"] == "open"
     await _remove_from_pool(client, hr, pool, world.peer.id)
     await run_burst(runtime)
+    [peer_task] = [t for t in await _conflict_tasks(client, hr) if "Peer" in t["title"]]
+    assert peer_task["status"] == "cancelled", "withdrawal settles the conflict"
 
     flags = await _flags(client, hr)
     assert flags[str(world.member.id)] == [

@@ -45,6 +45,13 @@ async def check_program_conflicts(ctx: JobContext) -> None:
     await service.check_program_conflicts(ctx.session, _org(ctx), employee_ids, ctx.clock)
 
 
+@job(service.CONFLICT_DROP_JOB)
+async def drop_program_conflicts(ctx: JobContext) -> None:
+    """Subscribed to programs' PARTICIPANT_WITHDRAWN: their conflict tasks are moot."""
+    participant_ids = [uuid.UUID(str(value)) for value in ctx.payload["participant_ids"]]
+    await service.drop_program_conflicts(ctx.session, _org(ctx), participant_ids, ctx.clock)
+
+
 async def watch_expiry(ctx: dict[str, Any]) -> int:
     """arq cron entry point (daily): renew-or-extend tasks for contracts nearing their end."""
     runtime: Runtime = ctx["runtime"]

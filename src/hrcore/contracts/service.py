@@ -87,6 +87,7 @@ CONFIRM_TASK_KIND = "contract_amendment_confirmation"
 EXPIRY_TASK_KIND = "contract_expiry"
 CONFLICT_TASK_KIND = "contract_program_conflict"
 CONFLICT_JOB = "contracts.check_program_conflicts"
+CONFLICT_DROP_JOB = "contracts.drop_program_conflicts"
 PARTICIPANT_SUBJECT = "program_participant"
 CONFLICT_DUE = timedelta(days=14)
 """HR has two weeks to settle a conflict, or until the contract ends if that is sooner."""
@@ -99,6 +100,7 @@ PDF = "application/pdf"
 
 events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, DRAFT_JOB)
 events.subscribe(programs.RUN_STARTED, CONFLICT_JOB)
+events.subscribe(programs.PARTICIPANT_WITHDRAWN, CONFLICT_DROP_JOB)
 
 LABELS = {
     "department_id": "部门 / Department",
@@ -1197,6 +1199,20 @@ async def check_program_conflicts(
     ]
     await _ask_hr_about_conflicts(session, org_id, new, clock)
     return len(new)
+
+
+async def drop_program_conflicts(
+    session: AsyncSession, org_id: uuid.UUID, participant_ids: Sequence[uuid.UUID], clock: Clock
+) -> int:
+    """A withdrawn participant's program no longer outlives anything: their open conflict
+    tasks are cancelled. Returns how many."""
+    tasks = await workflow.tasks_of_subjects(
+        session, org_id=org_id, subject_type=PARTICIPANT_SUBJECT, subject_ids=participant_ids
+    )
+    open_conflicts = [t for t in tasks if t.kind == CONFLICT_TASK_KIND and t.status == "open"]
+    for task in open_conflicts:
+        await workflow.cancel_task(session, org_id=org_id, task_id=task.id, clock=clock)
+    return len(open_conflicts)
 
 
 async def _ask_hr_about_conflicts(

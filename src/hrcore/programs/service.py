@@ -98,6 +98,8 @@ LEAVER_JOB = "programs.withdraw_leaver"
 REMOVED_JOB = "programs.withdraw_removed_member"
 RUN_STARTED = "program_run.started"
 """Emitted when a run starts, with `run_id` and the started participants' `employee_ids`."""
+PARTICIPANT_WITHDRAWN = "program_participant.withdrawn"
+"""Emitted when participations end early, with their `participant_ids`."""
 DOSSIER_JOB = "programs.generate_dossier_document"
 DOSSIER_DOCUMENT = "program_dossier_document"
 events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, LEAVER_JOB)
@@ -819,6 +821,13 @@ async def withdraw(
             after={"status": "withdrawn", "reason": reason},
         )
     await session.flush()
+    if participations:
+        events.emit(
+            session,
+            PARTICIPANT_WITHDRAWN,
+            {"participant_ids": [str(p.id) for p in participations]},
+            org_id=org_id,
+        )
     return len(participations)
 
 
