@@ -1224,11 +1224,12 @@ async def _ask_hr_about_conflicts(
         return
     today = await people.org_today(session, org_id, clock)
     hr_employees, hr_users = await _hr_recipients(session, org_id)
+    names = await people.employee_summaries(session, org_id, [c.employee_id for c in conflicts])
     for conflict in conflicts:
         program = conflict.program
-        name = await people.employee_ref(session, org_id, conflict.employee_id)
+        name = names.get(conflict.employee_id)
         title = (
-            f"Contract of {name.name if name else 'an employee'} ends {conflict.cover_end}, "
+            f"Contract of {name.ref.name if name else 'an employee'} ends {conflict.cover_end}, "
             f"before the program {program.run.name} ends ({program.ends_on})"
         )[:200]
         if hr_employees:
