@@ -257,6 +257,12 @@ async def test_participants_need_someone_and_only_before_opening(
         {"query": {"q": "Engineer"}},
     )
     assert by_query == {"added": 1, "participants": 6}
+    audited = await client.get(
+        f"{API}/audit-events",
+        params={"object_id": draft["id"], "action": "review_cycle.participants_added"},
+        headers=world.hr.headers,
+    )
+    assert [e["after"]["added"] for e in audited.json()["items"]] == [1, 5]
     chiefs = await post_ok(
         client,
         world.hr,

@@ -353,6 +353,15 @@ async def add_participants(
     )
     counts = await repository.participant_counts(session, principal.org_id, [cycle.id])
     total = counts.get(cycle.id, 0)
+    audit.record(
+        session,
+        principal,
+        "review_cycle.participants_added",
+        "review_cycle",
+        cycle.id,
+        org_id=cycle.org_id,
+        after={"added": len(added), "participants": total},
+    )
     return ParticipantsAdded(added=len(added), participants=total)
 
 
