@@ -124,6 +124,47 @@ async def test_screening_finds_who_meets_every_rule_and_says_why(
     }
 
 
+async def test_streaks_count_back_from_the_latest_and_means_use_the_latest_periods(
+    client: AsyncClient, world: World
+) -> None:
+    """Lead: A, C, A, A (a miss, then two). Member: A, A, A, then a score of 2.00 (not
+    lettered: no break in the streak, but in the mean). Peer: one B, older than the two
+    latest periods, so no mean at all."""
+    for period, letter in zip(("2022", "2023", "2024", "2025"), "ACAA", strict=True):
+        await _rate(client, world.hr, world.lead.id, period, letter)
+    for period in ("2022", "2023", "2024"):
+        await _rate(client, world.hr, world.member.id, period, "A")
+    response = await client.post(
+        f"/api/v1/employees/{world.member.id}/performance-ratings",
+        json={"period": "2025", "score": "2.00"},
+        headers=world.hr.headers,
+    )
+    assert response.status_code == 201, response.text
+    await _rate(client, world.hr, world.peer.id, "2022", "B")
+    pool = await _pool(client, world.hr, [])
+    rules = [
+        {"kind": "consecutive_top_ratings", "letter": "A", "count": 3},
+        {"kind": "consecutive_top_ratings", "letter": "C", "count": 4},
+        {
+            "kind": "performance_percentile",
+            "scope": "organization",
+            "periods": 2,
+            "top_percent": 50,
+        },
+    ]
+
+    result = await _screen(client, world.hr, pool["id"], rules=rules, only_passing=False)
+
+    values = {
+        c["employee"]["name"]: [(x["value"], x["passed"]) for x in c["criteria"]]
+        for c in result["candidates"]
+    }
+    assert values["Lead"] == [(2.0, False), (4.0, True), (50.0, True)], "mean 5.0, the best"
+    assert values["Member"] == [(3.0, True), (3.0, False), (100.0, False)], "mean 3.5"
+    assert values["Peer"] == [(0.0, False), (1.0, False), (None, False)]
+    assert values["Junior"] == [(0.0, False), (0.0, False), (None, False)]
+
+
 async def test_a_department_head_screens_only_their_subtree_with_org_wide_percentiles(
     client: AsyncClient, world: World
 ) -> None:

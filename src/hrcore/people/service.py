@@ -1188,7 +1188,7 @@ async def employee_summaries(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, EmployeeSummary]:
     """Many employees in one query (for lists in other domains; the caller checked reach)."""
-    rows = await repository.employees_by_ids(session, org_id, list(dict.fromkeys(employee_ids)))
+    rows = await repository.summaries_by_ids(session, org_id, list(dict.fromkeys(employee_ids)))
     return {
         row.id: EmployeeSummary(Ref(id=row.id, name=row.full_name), row.department_id, row.status)
         for row in rows

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Numeric, Select, and_, case, cast, func, select, tuple_, update
+from sqlalchemy import Float, Numeric, Select, and_, case, cast, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -192,8 +192,9 @@ async def mark_task_done(session: AsyncSession, org_id: uuid.UUID, task_id: uuid
 
 
 def _rate(numerator: Any, denominator: Any) -> Any:
+    """The ratio to 4 places as a double: the response's number, with nothing left to convert."""
     ratio = cast(numerator, Numeric) / denominator
-    return case((denominator > 0, func.round(ratio, 4)), else_=None)
+    return case((denominator > 0, cast(func.round(ratio, 4), Float)), else_=None)
 
 
 async def progress_rows(
@@ -205,7 +206,9 @@ async def progress_rows(
 ) -> list[Any]:
     """Counts per stage key and department, with stage totals (GROUPING SETS), in one query.
 
-    Withdrawn participants' stages are cancelled and left out.
+    Withdrawn participants' stages are cancelled and left out. The counts are the last five
+    columns, in the order the service reads them; each stage's total comes before its
+    departments.
     """
     stage = ParticipantStage
     done = stage.status == "completed"
@@ -228,6 +231,7 @@ async def progress_rows(
         )
         .where(stage.org_id == org_id, stage.run_id == run_id, stage.status != "cancelled")
         .group_by(func.grouping_sets(tuple_(stage.key), tuple_(stage.key, stage.department_id)))
+        .order_by(stage.key, stage.department_id.nulls_first())
     )
     if employee_ids is not None:
         statement = statement.join(

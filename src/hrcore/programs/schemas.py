@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from typing_extensions import TypedDict
 
 from hrcore.core.schemas import Ref
 from hrcore.reviews.schemas import ResultOut
@@ -197,19 +198,25 @@ class ParticipantOut(BaseModel):
     version: int
 
 
-class Counts(BaseModel):
+# Progress rows are typed dicts, not models: a run of thousands has thousands of department
+# rows, and validating them as dicts is several times cheaper than building a model each.
+
+
+class Counts(TypedDict):
     participants: int
     completed: int
-    completion_rate: float | None = Field(description="completed / participants.")
-    on_time_rate: float | None = Field(description="Completed by the due time / completed.")
-    overdue: int = Field(description="Not completed and past the stage's due time.")
+    completion_rate: Annotated[float | None, Field(description="completed / participants.")]
+    on_time_rate: Annotated[
+        float | None, Field(description="Completed by the due time / completed.")
+    ]
+    overdue: Annotated[int, Field(description="Not completed and past the stage's due time.")]
 
 
 class DepartmentProgress(Counts):
     department_id: uuid.UUID
 
 
-class LateParticipant(BaseModel):
+class LateParticipant(TypedDict):
     participant_id: uuid.UUID
     employee: Ref
     department_id: uuid.UUID

@@ -57,14 +57,11 @@ from hrcore.programs.models import (
     StageTask,
 )
 from hrcore.programs.schemas import (
-    Counts,
     DecisionIn,
     DecisionRecord,
-    DepartmentProgress,
     DepartmentVariant,
     Dossier,
     DossierStage,
-    LateParticipant,
     ParticipantOut,
     ParticipantsAdded,
     ParticipantsIn,
@@ -72,7 +69,6 @@ from hrcore.programs.schemas import (
     RunIn,
     RunOut,
     StageIn,
-    StageProgress,
     SubmissionRule,
     TemplateIn,
     TemplateOut,
@@ -834,20 +830,19 @@ async def withdraw(
 # --- progress -----------------------------------------------------------------------------
 
 
-def _counts(row: Any) -> dict[str, Any]:
-    return {
-        "participants": row.participants,
-        "completed": row.completed,
-        "completion_rate": float(row.completion_rate) if row.completion_rate is not None else None,
-        "on_time_rate": float(row.on_time_rate) if row.on_time_rate is not None else None,
-        "overdue": row.overdue,
-    }
+_COUNTS = ("participants", "completed", "completion_rate", "on_time_rate", "overdue")
+"""The last columns of `repository.progress_rows`, in order."""
+_PROGRESS = TypeAdapter(ProgressOut)
 
 
 async def progress(
     session: AsyncSession, principal: Principal, run_id: uuid.UUID, clock: Clock
 ) -> ProgressOut:
-    """Per stage and department, in the caller's reach: counts and rates computed in SQL."""
+    """Per stage and department, in the caller's reach: counts and rates computed in SQL.
+
+    A run of thousands has thousands of department rows: they are gathered as plain data and
+    validated in one pass, not built model by model.
+    """
     _require_reader(principal)
     run = await _run(session, principal, run_id)
     visible = await people.visible_employee_ids(session, principal)
@@ -855,39 +850,34 @@ async def progress(
     rows = await repository.progress_rows(session, run.org_id, run.id, now, visible)
     late = await repository.late_rows(session, run.org_id, run.id, now, visible)
     names = await people.employee_summaries(session, run.org_id, [r.employee_id for r in late])
-    late_by_key: dict[str, list[LateParticipant]] = defaultdict(list)
+    late_by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in late:
         late_by_key[r.key].append(
-            LateParticipant(
-                participant_id=r.participant_id,
-                employee=names[r.employee_id].ref,
-                department_id=r.department_id,
-                due_on=r.due_on,
-                status=r.status,
-            )
+            {
+                "participant_id": r.participant_id,
+                "employee": names[r.employee_id].ref,
+                "department_id": r.department_id,
+                "due_on": r.due_on,
+                "status": r.status,
+            }
         )
-    departments: dict[str, list[DepartmentProgress]] = defaultdict(list)
-    for row in rows:
-        if row.department_id is not None:
-            departments[row.key].append(
-                DepartmentProgress(department_id=row.department_id, **_counts(row))
-            )
-    totals = sorted((row for row in rows if row.department_id is None), key=lambda r: r.position)
-    return ProgressOut(
-        run_id=run.id,
-        as_of=now,
-        stages=[
-            StageProgress(
-                key=row.key,
-                name=row.name,
-                kind=row.kind,
-                departments=sorted(departments[row.key], key=lambda d: str(d.department_id)),
-                late=late_by_key[row.key],
-                **Counts(**_counts(row)).model_dump(),
-            )
-            for row in totals
-        ],
-    )
+    stages: dict[str, dict[str, Any]] = {}
+    positions: dict[str, int] = {}
+    for row in rows:  # ordered by key, each stage's total (no department) first
+        counts = dict(zip(_COUNTS, row[-len(_COUNTS) :], strict=True))
+        if row.department_id is None:
+            stages[row.key] = counts | {
+                "key": row.key,
+                "name": row.name,
+                "kind": row.kind,
+                "departments": [],
+                "late": late_by_key[row.key],
+            }
+            positions[row.key] = row.position
+        else:
+            stages[row.key]["departments"].append(counts | {"department_id": row.department_id})
+    ordered = [stages[key] for key in sorted(stages, key=positions.__getitem__)]
+    return _PROGRESS.validate_python({"run_id": run.id, "as_of": now, "stages": ordered})
 
 
 # --- decisions ----------------------------------------------------------------------------
