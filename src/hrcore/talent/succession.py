@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -364,7 +364,7 @@ def _ranked(standings: Sequence[_Standing], vacancy: Vacancy) -> list[_Standing]
 
 
 def _factor_views(factors: Sequence[ranking.FactorResult]) -> list[FactorOut]:
-    return [FactorOut(**asdict(factor)) for factor in factors]
+    return [FactorOut.model_validate(factor, from_attributes=True) for factor in factors]
 
 
 def _candidate_view(rank: int, standing: _Standing) -> CandidateOut:
@@ -383,12 +383,10 @@ def _candidate_view(rank: int, standing: _Standing) -> CandidateOut:
 
 async def _ranking(
     session: AsyncSession, org_id: uuid.UUID, vacancy: Vacancy, clock: Clock
-) -> list[CandidateOut]:
+) -> list[tuple[int, _Standing]]:
+    """Every candidate with their rank; views are built only for those shown."""
     standings = await _standings(session, org_id, [vacancy.position_id], clock)
-    return [
-        _candidate_view(rank, standing)
-        for rank, standing in enumerate(_ranked(standings, vacancy), start=1)
-    ]
+    return list(enumerate(_ranked(standings, vacancy), start=1))
 
 
 def _offset(page: PageParams) -> int:
@@ -412,11 +410,13 @@ async def list_candidates(
     candidates = await _ranking(session, principal.org_id, vacancy, clock)
     scope = await people.visible_employee_ids(session, principal)
     if scope is not None:
-        visible = await repository.ids_within(session, scope, [c.employee.id for c in candidates])
-        candidates = [c for c in candidates if c.employee.id in visible]
+        ids = [standing.employee.ref.id for _, standing in candidates]
+        visible = await repository.ids_within(session, scope, ids)
+        candidates = [c for c in candidates if c[1].employee.ref.id in visible]
     start = _offset(page)
     end = start + page.limit
-    return candidates[start:end], encode_cursor([end]) if end < len(candidates) else None
+    views = [_candidate_view(rank, standing) for rank, standing in candidates[start:end]]
+    return views, encode_cursor([end]) if end < len(candidates) else None
 
 
 async def my_rankings(
@@ -479,7 +479,9 @@ async def appoint(
             errors=[FieldError(field="employee_id", message="the employee has left")],
         )
     candidates = await _ranking(session, principal.org_id, vacancy, clock)
-    candidate = next((c for c in candidates if c.employee.id == employee.id), None)
+    candidate = next(
+        (_candidate_view(*c) for c in candidates if c[1].employee.ref.id == employee.id), None
+    )
     _require_eligible_or_override(candidate, body)
     event = await people.add_event(
         session,
