@@ -72,3 +72,21 @@ async def test_every_tenant_table_is_under_forced_rls(owner_engine: AsyncEngine)
         state = {name: (enabled, forced, policy) for name, enabled, forced, policy in rows}
     assert set(state) == tenant_tables
     assert {name for name, flags in state.items() if flags != (True, True, True)} == set()
+
+
+async def test_every_tenant_table_has_an_index_led_by_org_id(owner_engine: AsyncEngine) -> None:
+    """Row-level security filters every query by `org_id`: each tenant table needs an index
+    starting with it (the mixin no longer adds a one-column one)."""
+    tenant_tables = {table.name for table in metadata.sorted_tables if "org_id" in table.c}
+    tenant_tables -= {"outbox_messages"}  # not a tenant table: the worker reads it by status
+    async with owner_engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT DISTINCT t.relname FROM pg_index i "
+                "JOIN pg_class t ON t.oid = i.indrelid "
+                "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
+                "WHERE a.attname = 'org_id' AND i.indpred IS NULL"
+            )
+        )
+        indexed = {name for (name,) in rows}
+    assert tenant_tables - indexed == set()

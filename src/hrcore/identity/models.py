@@ -74,6 +74,7 @@ class RefreshToken(IdMixin, OrgScopedMixin, Base):
 
 class ApiKey(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_org_id", "org_id"),)
 
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     prefix: Mapped[str] = mapped_column(String(16), nullable=False)

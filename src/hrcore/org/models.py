@@ -71,6 +71,7 @@ class PromotionPath(OrgScopedMixin, Base):
     """Position → a position it leads to."""
 
     __tablename__ = "position_promotion_paths"
+    __table_args__ = (Index("ix_position_promotion_paths_org_id", "org_id"),)
 
     from_position_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("positions.id", ondelete="CASCADE"), primary_key=True
