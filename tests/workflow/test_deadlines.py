@@ -117,6 +117,31 @@ async def test_repeated_and_concurrent_sweeps_notify_once(
     assert actions == 1
 
 
+async def test_a_sweep_over_many_batches_side_by_side_handles_each_task_once(
+    client: AsyncClient,
+    runtime: Runtime,
+    world: World,
+    clock: FrozenClock,
+    owner_engine: AsyncEngine,
+) -> None:
+    tasks = [await make_task(runtime, world.hr.org_id, world.junior, DUE) for _ in range(11)]
+    clock.advance(tasks[0].due_at - START - 3 * DAY + MINUTE)
+
+    handled = await workflow.sweep(runtime.sessionmaker, runtime.clock, batch_size=2)
+
+    assert handled == 11
+    assert await inbox_kinds(client, world.junior_account) == ["task.reminder"] * 11
+    async with owner_engine.connect() as connection:
+        per_task = await connection.execute(
+            text("SELECT count(*) FROM task_actions GROUP BY task_id")
+        )
+        assert sorted(count for (count,) in per_task) == [1] * 11
+        left = await connection.scalar(
+            text("SELECT count(*) FROM tasks WHERE next_action_at <= :now"), {"now": clock.now()}
+        )
+    assert left == 0
+
+
 async def test_after_downtime_one_notification_per_kind_not_a_flood(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
