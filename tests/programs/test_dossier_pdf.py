@@ -149,6 +149,19 @@ async def test_the_pdf_is_generated_once_per_content_and_trimmed_for_the_partici
     assert stored(storage_dir, "*.pdf"), "stored through core storage"
 
 
+async def test_a_lost_pdf_is_rendered_again_from_the_kept_content(
+    client: AsyncClient, runtime: Runtime, world: World, program: Program, storage_dir: Path
+) -> None:
+    first = await _generated(client, runtime, world.hr, program.path)
+    [lost] = stored(storage_dir, "*.pdf")
+    lost.unlink()
+
+    again = await _generated(client, runtime, world.hr, program.path)
+
+    assert _text(again) == _text(first)
+    assert again.headers["ETag"] == first.headers["ETag"], "the same content, the same bytes"
+
+
 async def test_a_failed_generation_shows_its_reason_and_is_retried(
     client: AsyncClient,
     runtime: Runtime,

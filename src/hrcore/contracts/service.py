@@ -63,7 +63,7 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.core.storage import storage_for
+from hrcore.core.storage import StoredObjectMissing, storage_for
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.org import service as org
@@ -701,7 +701,37 @@ async def get_document(
         return Document(version, None)
     if version.document_status == "failed" or version.document_key is None:
         raise Conflict(f"The document could not be generated: {version.document_error}")
-    return Document(version, await storage_for(settings).get(version.document_key))
+    try:
+        return Document(version, await storage_for(settings).get(version.document_key))
+    except StoredObjectMissing:
+        _regenerate_lost(session, principal, version)
+        return Document(version, None)
+
+
+def _regenerate_lost(
+    session: AsyncSession, principal: Principal, version: AmendmentVersion
+) -> None:
+    """The stored PDF is gone: render the version again. The row keeps the lost file's
+    SHA-256, so `generate_document` refuses a rendering that differs (the template changed
+    since): the employee must never be shown other words than those they were given."""
+    logger.error("amendment %s v%d: stored file missing", version.amendment_id, version.number)
+    version.document_status, version.document_key = "pending", None
+    outbox.enqueue(
+        session,
+        GENERATE_JOB,
+        {"amendment_id": str(version.amendment_id), "number": version.number},
+        org_id=version.org_id,
+    )
+    audit.record(
+        session,
+        principal,
+        "contract_amendment.document_regenerated",
+        "contract_amendment",
+        version.amendment_id,
+        org_id=version.org_id,
+        before={"version": version.number, "sha256": version.document_sha256},
+        after={"status": "pending"},
+    )
 
 
 # --- documents (worker) --------------------------------------------------------------------
@@ -772,10 +802,19 @@ async def generate_document(
         title=f"Contract amendment {amendment_id} v{number}",
         created_at=version.created_at,
     )
+    digest = hashlib.sha256(content).hexdigest()
+    if version.document_sha256 not in (None, digest):
+        version.document_status = "failed"
+        version.document_error = (
+            "The stored document was lost and the template has changed since: rendering it "
+            f"again gives other text (lost file SHA-256 {version.document_sha256})"
+        )
+        logger.error("amendment %s v%d: %s", amendment_id, number, version.document_error)
+        return version.document_status
     key = f"{org_id}/contract-amendments/{amendment_id}/v{number}.pdf"
     await storage_for(settings).put(key, content, PDF)
     version.document_key, version.document_size = key, len(content)
-    version.document_sha256 = hashlib.sha256(content).hexdigest()
+    version.document_sha256 = digest
     version.document_status, version.document_error = "ready", None
     version.generated_at = clock.now()
     if amendment.current_version == number and amendment.status == "draft":

@@ -16,13 +16,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from hrcore.settings import Settings
 
 
 class StoredObjectMissing(LookupError):
     """No object under this key."""
+
+
+class StorageUnavailable(ConnectionError):
+    """The backend failed (disk error, bucket unreachable): an outage, answered 503."""
 
 
 class DocumentStorage(Protocol):
@@ -65,6 +69,8 @@ class LocalStorage:
             return self._path(key).read_bytes()
         except FileNotFoundError:
             raise StoredObjectMissing(key) from None
+        except OSError as exc:
+            raise StorageUnavailable(f"reading {key}: {exc}") from exc
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await asyncio.to_thread(self._put, key, data)
@@ -81,11 +87,13 @@ class S3Storage:
     def _get(self, key: str) -> bytes:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=str(_checked(key)))
+            body: bytes = response["Body"].read()
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 raise StoredObjectMissing(key) from None
-            raise
-        body: bytes = response["Body"].read()
+            raise StorageUnavailable(f"reading {key}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(f"reading {key}: {exc}") from exc
         return body
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:

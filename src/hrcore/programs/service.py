@@ -42,7 +42,7 @@ from hrcore.core.db import SessionMaker, insert_new, set_tenant, unit_of_work
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
-from hrcore.core.storage import storage_for
+from hrcore.core.storage import StoredObjectMissing, storage_for
 from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import service as people
@@ -1180,8 +1180,35 @@ async def dossier_pdf(
     if document.status == "failed":
         return DossierPdf(document, error=_retry(session, principal, document))
     if document.status == "ready" and document.storage_key:
-        return DossierPdf(document, await storage_for(settings).get(document.storage_key))
+        try:
+            return DossierPdf(document, await storage_for(settings).get(document.storage_key))
+        except StoredObjectMissing:
+            _regenerate_lost(session, principal, document)
     return DossierPdf(document)
+
+
+def _regenerate_lost(
+    session: AsyncSession, principal: Principal, document: DossierDocument
+) -> None:
+    """The stored file is gone (storage restored from an older backup, deleted by hand):
+    render it again from the content the row keeps, and say so in the log and the audit."""
+    logger.error(
+        "dossier document %s: stored file %s is missing", document.id, document.storage_key
+    )
+    lost = {"status": "ready", "storage_key": document.storage_key, "sha256": document.sha256}
+    document.status, document.storage_key = "pending", None
+    document.attempts += 1
+    _queue(session, document)
+    audit.record(
+        session,
+        principal,
+        "program_dossier_document.regenerated",
+        DOSSIER_DOCUMENT,
+        document.id,
+        org_id=document.org_id,
+        before=lost,
+        after={"status": "pending"},
+    )
 
 
 async def generate_dossier_document(
