@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from hrcore.core.schemas import Ref
 from hrcore.reviews.schemas import ResultOut
-from hrcore.talent.models import Readiness
+from hrcore.talent.schemas import Readiness
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskOut
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

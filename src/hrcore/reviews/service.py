@@ -71,8 +71,8 @@ from hrcore.reviews.schemas import (
     TemplatePatch,
 )
 from hrcore.workflow import service as workflow
-from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import Submission
+from hrcore.workflow.service import Task
 
 AGGREGATE_JOB = "reviews.aggregate"
 TASK_KIND = "review.rate"

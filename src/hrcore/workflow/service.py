@@ -70,7 +70,8 @@ from hrcore.notifications import service as notifications
 from hrcore.people import service as people
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import repository
-from hrcore.workflow.models import Task, TaskPolicyDefaults
+from hrcore.workflow.models import Task as Task  # noqa: PLC0414 (validators and listeners get it)
+from hrcore.workflow.models import TaskPolicyDefaults
 from hrcore.workflow.schemas import (
     EscalationPolicy,
     ReminderPolicy,
