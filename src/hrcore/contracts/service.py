@@ -74,8 +74,8 @@ from hrcore.webhooks import service as webhooks
 from hrcore.workflow import service as workflow
 
 if TYPE_CHECKING:  # the shapes of workflow's validator hook, for type checking only
-    from hrcore.workflow.models import Task
     from hrcore.workflow.schemas import Submission
+    from hrcore.workflow.service import Task
 
 logger = logging.getLogger("hrcore.contracts")
 

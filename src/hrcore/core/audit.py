@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hrcore.core.authz import Principal
 from hrcore.core.context import request_id_var
-from hrcore.core.models import Base, IdMixin, OrgScopedMixin
+from hrcore.core.db import insert_all
+from hrcore.core.models import Base, IdMixin, OrgScopedMixin, new_id
 
 
 class AuditEvent(IdMixin, OrgScopedMixin, Base):
@@ -61,6 +63,38 @@ def record(
             request_id=request_id_var.get(),
         )
     )
+
+
+async def record_many(
+    session: AsyncSession,
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    objects: Sequence[tuple[uuid.UUID, dict[str, Any] | None]],
+    *,
+    org_id: uuid.UUID,
+) -> None:
+    """One event per `(object id, after)`, inserted in one statement.
+
+    For changes to thousands of objects at once (opening a review cycle), where adding an
+    ORM object per event would cost more than the change itself.
+    """
+    if not objects:
+        return
+    shared: dict[str, Any] = {
+        "org_id": org_id,
+        "actor_kind": actor.kind if actor else "system",
+        "actor_id": actor.id if actor else None,
+        "action": action,
+        "object_type": object_type,
+        "before": None,
+        "request_id": request_id_var.get(),
+    }
+    rows = [
+        shared | {"id": new_id(), "object_id": object_id, "after": after}
+        for object_id, after in objects
+    ]
+    await insert_all(session, AuditEvent, rows)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import ARRAY, JSON, bindparam, func, select, text
+from sqlalchemy import ARRAY, JSON, ColumnElement, Text, bindparam, cast, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -156,6 +157,34 @@ async def insert_new(
         parameters,
     )
     return [tuple(row) for row in result.all()]
+
+
+async def insert_all(
+    session: AsyncSession, model: type[Any], rows: Sequence[dict[str, Any]]
+) -> None:
+    """Insert rows (all with the same keys) as one `INSERT … SELECT unnest(…)`: one array per
+    column, one round trip for any number of rows, no per-object bookkeeping.
+
+    JSON values travel as text and are cast back (so a JSON list is not read as an array
+    dimension); `None` in a JSON column is JSON `null`, as the ORM writes it.
+    """
+    if not rows:
+        return
+    table = model.__table__
+    names = list(rows[0])
+    await session.execute(
+        table.insert().from_select(names, select(*(_unnest(table, name, rows) for name in names)))
+    )
+
+
+def _unnest(table: Any, name: str, rows: Sequence[dict[str, Any]]) -> ColumnElement[Any]:
+    column_type = table.c[name].type
+    values = [row[name] for row in rows]
+    if isinstance(column_type, JSON):
+        texts = [json.dumps(value) for value in values]
+        array = cast(bindparam(name, texts, type_=ARRAY(Text)), ARRAY(column_type))
+        return func.unnest(array).label(name)
+    return func.unnest(bindparam(name, values, type_=ARRAY(column_type))).label(name)
 
 
 def _unnestable(column_type: TypeEngine[Any]) -> bool:

@@ -28,7 +28,8 @@ from hrcore.core.schemas import Ref
 from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import repository
-from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
+from hrcore.people.models import Employee as Employee  # noqa: PLC0414 (for other domains)
+from hrcore.people.models import EmploymentEvent, GrowthProfile, PerformanceRating
 from hrcore.people.schemas import (
     CurrentPost,
     EmployeeCreate,

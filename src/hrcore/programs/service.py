@@ -46,7 +46,6 @@ from hrcore.core.storage import StoredObjectMissing, storage_for
 from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import service as people
-from hrcore.people.models import Employee
 from hrcore.programs import documents, repository
 from hrcore.programs.models import (
     DossierDocument,
@@ -78,10 +77,10 @@ from hrcore.programs.schemas import (
 from hrcore.reviews import service as reviews
 from hrcore.settings import Settings
 from hrcore.talent import service as talent
-from hrcore.talent.models import Readiness
+from hrcore.talent.schemas import Readiness
 from hrcore.workflow import service as workflow
-from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import Submission
+from hrcore.workflow.service import Task
 
 SUBJECT = "program_stage"
 TASK_KINDS = {
@@ -890,7 +889,7 @@ async def _participant(
     participant_id: uuid.UUID,
     *,
     for_update: bool = False,
-) -> tuple[ProgramRun, ProgramParticipant, Employee]:
+) -> tuple[ProgramRun, ProgramParticipant, people.Employee]:
     """The run and participant, 404 unless the caller sees the participant (self, chain,
     department head, HR)."""
     run = await _run(session, principal, run_id)

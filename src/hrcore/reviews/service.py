@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,8 +30,9 @@ from hrcore.core import audit, outbox, scoring
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import insert_new
+from hrcore.core.db import insert_all, insert_new
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
+from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.identity import service as identity
@@ -69,8 +71,8 @@ from hrcore.reviews.schemas import (
     TemplatePatch,
 )
 from hrcore.workflow import service as workflow
-from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import Submission
+from hrcore.workflow.service import Task
 
 AGGREGATE_JOB = "reviews.aggregate"
 TASK_KIND = "review.rate"
@@ -419,6 +421,16 @@ async def open_cycle(
     return await _open(session, principal, cycle, members, clock)
 
 
+@dataclass(frozen=True)
+class Rating:
+    """One rater asked to review one participant."""
+
+    member: ReviewParticipant
+    rater: uuid.UUID
+    relationship: str
+    participant_name: str
+
+
 async def assign(
     session: AsyncSession,
     cycle: ReviewCycle,
@@ -428,32 +440,63 @@ async def assign(
     participant_name: str,
     *,
     actor: Principal | None,
-) -> ReviewAssignment:
+) -> None:
     """One rater's assignment on one participant, with its task due with the cycle."""
-    assignment = ReviewAssignment(
-        org_id=cycle.org_id,
-        cycle_id=cycle.id,
-        participant_id=member.id,
-        rater_employee_id=rater,
-        relationship=relationship,
-        status="pending",
-        answers={},
-        evidence=[],
-    )
-    session.add(assignment)
-    task = await workflow.create_task(
+    rating = Rating(member, rater, relationship, participant_name)
+    await assign_many(session, cycle, [rating], actor=actor)
+
+
+async def assign_many(
+    session: AsyncSession,
+    cycle: ReviewCycle,
+    ratings: Sequence[Rating],
+    *,
+    actor: Principal | None,
+) -> None:
+    """Rater assignments with their tasks, all due with the cycle, in a few statements.
+
+    Tasks are created first, so each assignment row is inserted with its `task_id`.
+    """
+    if not ratings:
+        return
+    assignment_ids = [new_id() for _ in ratings]
+    task_ids = await workflow.create_tasks(
         session,
         org_id=cycle.org_id,
-        subject_type=SUBJECT,
-        subject_id=assignment.id,
-        kind=TASK_KIND,
-        assignee_employee_id=rater,
-        due=cycle.due_on,
+        tasks=[
+            workflow.NewTask(
+                subject_type=SUBJECT,
+                subject_id=assignment_id,
+                kind=TASK_KIND,
+                assignee_employee_id=rating.rater,
+                title=_task_title(cycle, rating.relationship, rating.participant_name),
+                due=cycle.due_on,
+            )
+            for rating, assignment_id in zip(ratings, assignment_ids, strict=True)
+        ],
         actor=actor,
-        title=_task_title(cycle, relationship, participant_name),
     )
-    assignment.task_id = task.id
-    return assignment
+    await insert_all(
+        session,
+        ReviewAssignment,
+        [
+            {
+                "id": assignment_id,
+                "org_id": cycle.org_id,
+                "cycle_id": cycle.id,
+                "participant_id": rating.member.id,
+                "rater_employee_id": rating.rater,
+                "relationship": rating.relationship,
+                "status": "pending",
+                "answers": {},
+                "evidence": [],
+                "task_id": task_id,
+            }
+            for rating, assignment_id, task_id in zip(
+                ratings, assignment_ids, task_ids, strict=True
+            )
+        ],
+    )
 
 
 async def _open(
@@ -467,13 +510,15 @@ async def _open(
 ) -> ReviewCycle:
     teams = await people.teams_of(session, cycle.org_id, [m.employee_id for m in members])
     names = await people.employee_summaries(session, cycle.org_id, [m.employee_id for m in members])
-    for member in members:
-        team = teams.get(member.employee_id)
-        for rater, relationship in _raters(member.employee_id, team, cycle.peer_nomination):
-            if relationships is not None and relationship not in relationships:
-                continue
-            name = names[member.employee_id].ref.name
-            await assign(session, cycle, member, rater, relationship, name, actor=principal)
+    ratings = [
+        Rating(member, rater, relationship, names[member.employee_id].ref.name)
+        for member in members
+        for rater, relationship in _raters(
+            member.employee_id, teams.get(member.employee_id), cycle.peer_nomination
+        )
+        if relationships is None or relationship in relationships
+    ]
+    await assign_many(session, cycle, ratings, actor=principal)
     cycle.status, cycle.opened_at = "open", clock.now()
     await session.flush()
     audit.record(

@@ -12,10 +12,10 @@ from hrcore.core.schemas import Ref
 from hrcore.talent.models import (
     MemberStatus,
     NominationSource,
-    Readiness,
     VacancyReason,
     VacancyStatus,
 )
+from hrcore.talent.models import Readiness as Readiness  # noqa: PLC0414 (programs use it too)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

@@ -9,6 +9,9 @@ joins the caller's transaction and only flushes:
   time zone) or an aware `datetime`. Policies left `None` take the organization's defaults
   (`GET/PUT /task-policy-defaults`, else `DEFAULT_REMINDER` / `DEFAULT_ESCALATION`); the
   effective policy is snapshotted on the task, so later default changes do not move it.
+- `create_tasks(session, *, org_id, tasks: Sequence[NewTask], actor=None) -> list[UUID]` —
+  the same for many tasks in a fixed number of statements (all or nothing), for domains
+  that create thousands at once (opening a review cycle).
 - `reschedule_task(session, *, org_id, task_id, due, actor=None) -> Task` — open tasks only;
   reminder windows restart for the new due time.
 - `cancel_task(session, *, org_id, task_id, clock, actor=None) -> Task` — idempotent.
@@ -47,20 +50,29 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import SessionMaker, commit_without_flush_wait, set_tenant, unit_of_work
+from hrcore.core.db import (
+    SessionMaker,
+    commit_without_flush_wait,
+    insert_all,
+    set_tenant,
+    unit_of_work,
+)
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
+from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.people import service as people
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import repository
-from hrcore.workflow.models import Task, TaskPolicyDefaults
+from hrcore.workflow.models import Task as Task  # noqa: PLC0414 (validators and listeners get it)
+from hrcore.workflow.models import TaskPolicyDefaults
 from hrcore.workflow.schemas import (
     EscalationPolicy,
     ReminderPolicy,
@@ -244,13 +256,20 @@ async def put_policy_defaults(
 async def due_moment(session: AsyncSession, org_id: uuid.UUID, due: date | datetime) -> datetime:
     """The instant a due date means: its last moment in the organization's time zone."""
     if isinstance(due, datetime):
-        if due.tzinfo is None or due.utcoffset() is None:
-            raise Unprocessable(
-                "The due time needs a time zone",
-                errors=[FieldError(field="due", message="naive datetime")],
-            )
-        return due
-    zone = ZoneInfo(await identity.org_timezone(session, org_id))
+        return _aware(due)
+    return _end_of_day(due, ZoneInfo(await identity.org_timezone(session, org_id)))
+
+
+def _aware(due: datetime) -> datetime:
+    if due.tzinfo is None or due.utcoffset() is None:
+        raise Unprocessable(
+            "The due time needs a time zone",
+            errors=[FieldError(field="due", message="naive datetime")],
+        )
+    return due
+
+
+def _end_of_day(due: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(due, time(23, 59, 59, 999999), tzinfo=zone)
 
 
@@ -265,13 +284,41 @@ def _require_text(field: str, value: str, limit: int) -> str:
 
 
 def _snapshot(task: Task) -> dict[str, Any]:
+    return _state(
+        task.status, task.due_at, task.assignee_employee_id, task.completed_at, task.on_time
+    )
+
+
+def _state(
+    status: str,
+    due_at: datetime,
+    assignee_employee_id: uuid.UUID,
+    completed_at: datetime | None,
+    on_time: bool | None,
+) -> dict[str, Any]:
+    """What audit events record of a task's state."""
     return {
-        "status": task.status,
-        "due_at": task.due_at.isoformat(),
-        "assignee_employee_id": str(task.assignee_employee_id),
-        "completed_at": task.completed_at.isoformat() if task.completed_at else None,
-        "on_time": task.on_time,
+        "status": status,
+        "due_at": due_at.isoformat(),
+        "assignee_employee_id": str(assignee_employee_id),
+        "completed_at": completed_at.isoformat() if completed_at else None,
+        "on_time": on_time,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class NewTask:
+    """One task for `create_tasks`: the arguments of `create_task` that vary per task."""
+
+    subject_type: str
+    subject_id: uuid.UUID
+    kind: str
+    assignee_employee_id: uuid.UUID
+    title: str
+    due: date | datetime
+    reminder_policy: ReminderPolicy | None = None
+    escalation_policy: EscalationPolicy | None = None
+    submission_required: bool = False
 
 
 async def create_task(
@@ -290,43 +337,141 @@ async def create_task(
     actor: Principal | None = None,
 ) -> Task:
     """Assign a task to an employee of `org_id` (422 for an unknown employee)."""
-    employee = await people.require_employee(
-        session, org_id, assignee_employee_id, field="assignee_employee_id"
-    )
-    defaults = await effective_defaults(session, org_id)
-    policy = TaskPolicy(
-        reminder=reminder_policy or defaults.reminder,
-        escalation=escalation_policy or defaults.escalation,
-    )
-    due_at = await due_moment(session, org_id, due)
-    task = Task(
-        org_id=org_id,
-        subject_type=_require_text("subject_type", subject_type, 64),
+    new = NewTask(
+        subject_type=subject_type,
         subject_id=subject_id,
-        kind=_require_text("kind", kind, 64),
-        title=_require_text("title", title, 200),
-        assignee_employee_id=employee.id,
-        department_id=employee.department_id,
-        due_at=due_at,
-        status="open",
+        kind=kind,
+        assignee_employee_id=assignee_employee_id,
+        title=title,
+        due=due,
+        reminder_policy=reminder_policy,
+        escalation_policy=escalation_policy,
         submission_required=submission_required,
-        policy=policy.model_dump(mode="json"),
-        schedule=1,
-        handled_until=None,
-        next_action_at=next_action_at(policy, due_at, after=None),
     )
-    session.add(task)
-    await session.flush()
-    audit.record(
-        session,
-        actor,
-        "task.created",
-        "task",
-        task.id,
-        org_id=org_id,
-        after=_snapshot(task) | {"kind": task.kind, "subject_type": task.subject_type},
-    )
+    [row] = await _insert_tasks(session, org_id, [new], actor)
+    task = await repository.task_by_id(session, org_id, row["id"])
+    assert task is not None
+    # The database answers in UTC; the caller keeps the due time its organization's zone gave.
+    set_committed_value(task, "due_at", row["due_at"])
     return task
+
+
+async def create_tasks(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    tasks: Sequence[NewTask],
+    actor: Principal | None = None,
+) -> list[uuid.UUID]:
+    """Create many tasks in a fixed number of statements (a review cycle opens tens of
+    thousands); returns their ids in the order given.
+
+    All or nothing: any unknown assignee (422 naming them) or invalid field refuses the
+    batch before anything is written. Each task gets its own `task.created` audit event.
+    """
+    return [row["id"] for row in await _insert_tasks(session, org_id, tasks, actor)]
+
+
+async def _insert_tasks(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    tasks: Sequence[NewTask],
+    actor: Principal | None,
+) -> list[dict[str, Any]]:
+    """Rows go in without ORM objects: for thousands, the unit of work's bookkeeping costs
+    more than the insert."""
+    if not tasks:
+        return []
+    departments = await _assignee_departments(session, org_id, tasks)
+    defaults = await effective_defaults(session, org_id)
+    due_moments = await _due_moments(session, org_id, {new.due for new in tasks})
+    rows = [
+        _task_row(
+            org_id, new, departments[new.assignee_employee_id], due_moments[new.due], defaults
+        )
+        for new in tasks
+    ]
+    await insert_all(session, Task, rows)
+    await audit.record_many(
+        session, actor, "task.created", "task", _created_events(rows), org_id=org_id
+    )
+    return rows
+
+
+def _created_events(rows: Sequence[dict[str, Any]]) -> list[tuple[uuid.UUID, dict[str, Any]]]:
+    """Each new task's `task.created` audit: its state, kind and subject type."""
+    return [
+        (
+            row["id"],
+            _state(row["status"], row["due_at"], row["assignee_employee_id"], None, None)
+            | {"kind": row["kind"], "subject_type": row["subject_type"]},
+        )
+        for row in rows
+    ]
+
+
+async def _assignee_departments(
+    session: AsyncSession, org_id: uuid.UUID, tasks: Sequence[NewTask]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """Each assignee's department (tasks are listed by it), in one query; 422 for unknowns."""
+    wanted = list(dict.fromkeys(new.assignee_employee_id for new in tasks))
+    found = await people.employee_summaries(session, org_id, wanted)
+    unknown = [str(employee_id) for employee_id in wanted if employee_id not in found]
+    if unknown:
+        raise Unprocessable(
+            "Unknown employee" if len(unknown) == 1 else "Unknown employees",
+            errors=[
+                FieldError(
+                    field="assignee_employee_id",
+                    message="no such employee: " + ", ".join(unknown[:20]),
+                )
+            ],
+        )
+    return {employee_id: summary.department_id for employee_id, summary in found.items()}
+
+
+async def _due_moments(
+    session: AsyncSession, org_id: uuid.UUID, dues: set[date | datetime]
+) -> dict[date | datetime, datetime]:
+    """`due_moment` of each distinct due, looking the organization's time zone up once."""
+    moments: dict[date | datetime, datetime] = {
+        due: _aware(due) for due in dues if isinstance(due, datetime)
+    }
+    dates = [due for due in dues if not isinstance(due, datetime)]
+    if dates:
+        zone = ZoneInfo(await identity.org_timezone(session, org_id))
+        moments |= {due: _end_of_day(due, zone) for due in dates}
+    return moments
+
+
+def _task_row(
+    org_id: uuid.UUID,
+    new: NewTask,
+    department_id: uuid.UUID,
+    due_at: datetime,
+    defaults: TaskPolicy,
+) -> dict[str, Any]:
+    policy = TaskPolicy(
+        reminder=new.reminder_policy or defaults.reminder,
+        escalation=new.escalation_policy or defaults.escalation,
+    )
+    return {
+        "id": new_id(),
+        "org_id": org_id,
+        "subject_type": _require_text("subject_type", new.subject_type, 64),
+        "subject_id": new.subject_id,
+        "kind": _require_text("kind", new.kind, 64),
+        "title": _require_text("title", new.title, 200),
+        "assignee_employee_id": new.assignee_employee_id,
+        "department_id": department_id,
+        "due_at": due_at,
+        "status": "open",
+        "submission_required": new.submission_required,
+        "policy": policy.model_dump(mode="json"),
+        "schedule": 1,
+        "handled_until": None,
+        "next_action_at": next_action_at(policy, due_at, after=None),
+    }
 
 
 async def _locked(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> Task:

@@ -1,0 +1,67 @@
+"""Opening a cycle costs a fixed number of statements, whatever its size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from httpx import AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hrcore.core.audit import AuditEvent
+from hrcore.core.runtime import Runtime
+from hrcore.people.models import Employee
+from hrcore.workflow.models import Task
+from tests.people.conftest import World, count_statements
+from tests.reviews.conftest import API, FORM, post_ok
+
+
+async def _draft_cycle(
+    client: AsyncClient, world: World, template: dict[str, Any], name: str, people: list[Employee]
+) -> str:
+    cycle = await post_ok(
+        client,
+        world.hr,
+        "/review-cycles",
+        {
+            "name": name,
+            "kind": "year_end",
+            "template_id": template["id"],
+            "starts_on": "2026-12-01",
+            "due_on": "2026-12-20",
+        },
+    )
+    body = {"employee_ids": [str(person.id) for person in people]}
+    await post_ok(client, world.hr, f"/review-cycles/{cycle['id']}/participants", body)
+    return str(cycle["id"])
+
+
+async def _statements_to_open(
+    client: AsyncClient, runtime: Runtime, world: World, cycle: str
+) -> int:
+    with count_statements(runtime) as counter:
+        await post_ok(client, world.hr, f"/review-cycles/{cycle}/open")
+    return counter.count
+
+
+async def test_opening_a_cycle_costs_the_same_statements_whatever_its_size(
+    client: AsyncClient, runtime: Runtime, world: World, owner_engine: AsyncEngine
+) -> None:
+    template = await post_ok(client, world.hr, "/review-templates", FORM)
+    small = await _draft_cycle(client, world, template, "Small", [world.lead])
+    everyone = [world.boss, world.lead, world.member, world.junior, world.peer, world.engineer]
+    large = await _draft_cycle(client, world, template, "Large", everyone)
+
+    assert await _statements_to_open(client, runtime, world, small) == (
+        await _statements_to_open(client, runtime, world, large)
+    )
+    async with owner_engine.connect() as connection:
+        tasks = await connection.scalar(select(func.count()).select_from(Task))
+        created = await connection.scalar(
+            select(func.count()).where(AuditEvent.action == "task.created")
+        )
+    assert tasks is not None
+    assert tasks > 10, "the large cycle asks many raters"
+    assert created == tasks, "every task has its own audit event"
+    cycles = await client.get(f"{API}/review-cycles/{large}", headers=world.hr.headers)
+    assert cycles.json()["status"] == "open"
