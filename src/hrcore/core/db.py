@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.types import TypeEngine
 
 from hrcore.core.models import new_id
 
@@ -132,10 +131,10 @@ async def insert_new(
     """Insert rows, skipping those that collide on `unique`; returns `returning` of the new.
 
     The idempotent write every job needs (`INSERT … ON CONFLICT DO NOTHING RETURNING`). Rows
-    of scalar columns go in as one `INSERT … SELECT unnest(…)` with an array per column: one
-    cached statement and one round trip for any number of rows (10,000 rows: ~10× faster than
-    an executemany). Rows with array or JSON values, which `unnest` would flatten, fall back
-    to an executemany of one cached statement.
+    go in as one `INSERT … SELECT unnest(…)` with an array per column (see `insert_all`):
+    one cached statement and one round trip for any number of rows (10,000 rows: ~10×
+    faster than an executemany). Rows with array values, which `unnest` would flatten, fall
+    back to an executemany of one cached statement.
     """
     if not rows:
         return []
@@ -143,15 +142,11 @@ async def insert_new(
     table = model.__table__
     names = list(rows[0])
     insert = pg_insert(table)
-    if all(_unnestable(table.c[name].type) for name in names):
-        arrays = [
-            func.unnest(bindparam(f"{name}_values", type_=ARRAY(table.c[name].type))).label(name)
-            for name in names
-        ]
-        statement = insert.from_select(names, select(*arrays))
-        parameters: Any = {f"{name}_values": [row[name] for row in rows] for name in names}
-    else:
+    if any(isinstance(table.c[name].type, ARRAY) for name in names):
         statement, parameters = insert, list(rows)
+    else:
+        statement = insert.from_select(names, select(*(_unnest(table, n, rows) for n in names)))
+        parameters = None
     result = await session.execute(
         statement.on_conflict_do_nothing(index_elements=list(unique)).returning(*returning),
         parameters,
@@ -185,7 +180,3 @@ def _unnest(table: Any, name: str, rows: Sequence[dict[str, Any]]) -> ColumnElem
         array = cast(bindparam(name, texts, type_=ARRAY(Text)), ARRAY(column_type))
         return func.unnest(array).label(name)
     return func.unnest(bindparam(name, values, type_=ARRAY(column_type))).label(name)
-
-
-def _unnestable(column_type: TypeEngine[Any]) -> bool:
-    return not isinstance(column_type, ARRAY | JSON)
