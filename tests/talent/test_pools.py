@@ -129,7 +129,7 @@ async def test_streaks_count_back_from_the_latest_and_means_use_the_latest_perio
 ) -> None:
     """Lead: A, C, A, A (a miss, then two). Member: A, A, A, then a score of 2.00 (not
     lettered: no break in the streak, but in the mean). Peer: one B, older than the two
-    latest periods, so no mean at all."""
+    latest periods, so no mean over those. Two percentile rules in one screen."""
     for period, letter in zip(("2022", "2023", "2024", "2025"), "ACAA", strict=True):
         await _rate(client, world.hr, world.lead.id, period, letter)
     for period in ("2022", "2023", "2024"):
@@ -151,6 +151,7 @@ async def test_streaks_count_back_from_the_latest_and_means_use_the_latest_perio
             "periods": 2,
             "top_percent": 50,
         },
+        {"kind": "performance_percentile", "periods": 4, "top_percent": 50},
     ]
 
     result = await _screen(client, world.hr, pool["id"], rules=rules, only_passing=False)
@@ -159,10 +160,11 @@ async def test_streaks_count_back_from_the_latest_and_means_use_the_latest_perio
         c["employee"]["name"]: [(x["value"], x["passed"]) for x in c["criteria"]]
         for c in result["candidates"]
     }
-    assert values["Lead"] == [(2.0, False), (4.0, True), (50.0, True)], "mean 5.0, the best"
-    assert values["Member"] == [(3.0, True), (3.0, False), (100.0, False)], "mean 3.5"
-    assert values["Peer"] == [(0.0, False), (1.0, False), (None, False)]
-    assert values["Junior"] == [(0.0, False), (0.0, False), (None, False)]
+    # Over all four periods: Lead 4.5, Member 4.25, Peer 4.0.
+    assert values["Lead"] == [(2.0, False), (4.0, True), (50.0, True), (33.3, True)]
+    assert values["Member"] == [(3.0, True), (3.0, False), (100.0, False), (66.7, False)]
+    assert values["Peer"] == [(0.0, False), (1.0, False), (None, False), (100.0, False)]
+    assert values["Junior"] == [(0.0, False), (0.0, False), (None, False), (None, False)]
 
 
 async def test_a_department_head_screens_only_their_subtree_with_org_wide_percentiles(
