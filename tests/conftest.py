@@ -61,6 +61,13 @@ async def recreate_database(url: str) -> None:
 DATABASE_URL, REDIS_URL = _service_urls()
 
 
+def scratch_database_url(purpose: str) -> str:
+    """A throw-away database beside the test database, named after it (`<test db>_<purpose>`):
+    a fixed name would let two checkouts sharing one server drop each other's mid-test."""
+    parsed = make_url(DATABASE_URL)
+    return parsed.set(database=f"{parsed.database}_{purpose}").render_as_string(hide_password=False)
+
+
 def make_settings(**overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": "test",

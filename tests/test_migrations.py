@@ -11,13 +11,9 @@ from sqlalchemy import make_url
 
 from hrcore.core.migrations import alembic_config, downgrade, head_revisions, upgrade
 from hrcore.settings import Settings
-from tests.conftest import DATABASE_URL, recreate_database
+from tests.conftest import recreate_database, scratch_database_url
 
-URL = (
-    make_url(DATABASE_URL)
-    .set(database="hrcore_test_migrations")
-    .render_as_string(hide_password=False)
-)
+URL = scratch_database_url("migrations")
 
 
 async def _tables() -> set[str]:

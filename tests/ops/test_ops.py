@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
-from tests.conftest import DATABASE_URL, REDIS_URL, client_for, make_settings, recreate_database
+from tests.conftest import (
+    DATABASE_URL,
+    REDIS_URL,
+    client_for,
+    make_settings,
+    recreate_database,
+    scratch_database_url,
+)
 from tests.core import widgets
 from tests.proxy import Proxy
 
@@ -59,8 +66,7 @@ async def test_not_ready_names_the_database_when_it_is_down(runtime: Runtime) ->
 
 
 async def test_not_ready_when_migrations_are_behind(runtime: Runtime) -> None:
-    empty = make_url(DATABASE_URL).set(database="hrcore_test_unmigrated")
-    url = empty.render_as_string(hide_password=False)
+    url = scratch_database_url("unmigrated")
     await recreate_database(url)
     status, body, _ = await _readiness_with(database_url=url)
     assert status == 503
