@@ -830,7 +830,7 @@ async def withdraw(
 
 
 _COUNTS = ("participants", "completed", "completion_rate", "on_time_rate", "overdue")
-"""The last columns of `repository.progress_rows`, in order."""
+"""The columns of `repository.progress_rows` after key, name, kind, position, department."""
 _PROGRESS = TypeAdapter(ProgressOut)
 
 
@@ -862,19 +862,21 @@ async def progress(
         )
     stages: dict[str, dict[str, Any]] = {}
     positions: dict[str, int] = {}
-    for row in rows:  # ordered by key, each stage's total (no department) first
-        counts = dict(zip(_COUNTS, row[-len(_COUNTS) :], strict=True))
-        if row.department_id is None:
-            stages[row.key] = counts | {
-                "key": row.key,
-                "name": row.name,
-                "kind": row.kind,
+    # Ordered by key, each stage's total (no department) first; unpacked, not read by name.
+    for key, name, kind, position, department_id, *counts in rows:
+        figures = dict(zip(_COUNTS, counts, strict=True))
+        if department_id is None:
+            stages[key] = figures | {
+                "key": key,
+                "name": name,
+                "kind": kind,
                 "departments": [],
-                "late": late_by_key[row.key],
+                "late": late_by_key[key],
             }
-            positions[row.key] = row.position
+            positions[key] = position
         else:
-            stages[row.key]["departments"].append(counts | {"department_id": row.department_id})
+            figures["department_id"] = department_id
+            stages[key]["departments"].append(figures)
     ordered = [stages[key] for key in sorted(stages, key=positions.__getitem__)]
     return _PROGRESS.validate_python({"run_id": run.id, "as_of": now, "stages": ordered})
 
