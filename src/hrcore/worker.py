@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import uuid
 from datetime import timedelta
@@ -104,6 +105,7 @@ def build_worker(runtime: Runtime, *, burst: bool = False) -> Worker:
         if not await is_at_head(runtime.engine, settings.migrations_dir):
             raise MigrationsBehind("database is not migrated to head: run `hrcore migrate`")
         ctx["runtime"] = runtime
+        gc.freeze()  # start-up's objects out of the collector's way, as in the API (main.py)
         if not burst:
             ctx["relay"] = asyncio.create_task(_relay_forever(runtime))
 
