@@ -28,7 +28,7 @@ _INVALID: Responses = {
 }
 
 
-def _config(runtime: AppRuntime) -> service.ChannelConfig:
+async def _config(runtime: AppRuntime) -> service.ChannelConfig:
     return service.config_from(runtime.settings)
 
 

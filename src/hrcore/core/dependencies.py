@@ -11,13 +11,21 @@ from hrcore.core.pagination import PageParams, page_params
 from hrcore.core.runtime import Runtime
 
 
-def _runtime(request: Request) -> Runtime:
+def _runtime_of(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def _clock(request: Request) -> Clock:
-    return _runtime(request).clock
+# Dependencies are `async def` even when they await nothing: FastAPI runs a plain `def`
+# dependency in a worker thread, a thread hop per dependency per request.
+
+
+async def _runtime(request: Request) -> Runtime:
+    return _runtime_of(request)
+
+
+async def _clock(request: Request) -> Clock:
+    return _runtime_of(request).clock
 
 
 AppRuntime = Annotated[Runtime, Depends(_runtime)]

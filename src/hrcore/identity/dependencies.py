@@ -17,7 +17,7 @@ from hrcore.identity.service import Authenticated, PasswordChangeRequired, Servi
 _bearer = HTTPBearer(auto_error=False, description="An access token or an integration key.")
 
 
-def identity_services(request: Request) -> Services:
+async def identity_services(request: Request) -> Services:
     runtime: Runtime = request.app.state.runtime
     return Services(
         settings=runtime.settings,

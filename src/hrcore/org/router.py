@@ -35,7 +35,7 @@ from hrcore.org.service import DepartmentFilters, PositionFilters
 router = APIRouter(route_class=HrcoreRoute)
 
 
-def _department_filters(
+async def _department_filters(
     parent_id: Annotated[uuid.UUID | None, Query(description="Direct sub-departments of.")] = None,
     root_id: Annotated[
         uuid.UUID | None, Query(description="This department and everything below it.")
@@ -55,7 +55,7 @@ def _department_filters(
     return DepartmentFilters(parent_id=parent_id, root_id=root_id, q=q, sort=sort)
 
 
-def _position_filters(
+async def _position_filters(
     department_id: Annotated[uuid.UUID | None, Query(description="In this department.")] = None,
     is_management: Annotated[bool | None, Query(description="Management posts only.")] = None,
     q: Annotated[

@@ -33,7 +33,7 @@ from hrcore.people.service import EmployeeFilters
 router = APIRouter(route_class=HrcoreRoute)
 
 
-def _employee_filters(
+async def _employee_filters(
     department_id: Annotated[uuid.UUID | None, Query(description="In this department.")] = None,
     include_subtree: Annotated[
         bool, Query(description="With `department_id`: also its sub-departments.")

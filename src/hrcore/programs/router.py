@@ -42,7 +42,7 @@ _STALE: Responses = {
 }
 
 
-def _threshold(runtime: AppRuntime) -> int:
+async def _threshold(runtime: AppRuntime) -> int:
     return runtime.settings.review_anonymity_threshold
 
 

@@ -53,14 +53,14 @@ _STALE: Responses = {
 }
 
 
-def _threshold(runtime: AppRuntime) -> int:
+async def _threshold(runtime: AppRuntime) -> int:
     return runtime.settings.review_anonymity_threshold
 
 
 Threshold = Annotated[int, Depends(_threshold)]
 
 
-def _appeal_window(runtime: AppRuntime) -> int:
+async def _appeal_window(runtime: AppRuntime) -> int:
     return runtime.settings.review_appeal_window_days
 
 

@@ -25,7 +25,7 @@ _FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not an HR admin
 _NOT_FOUND: Responses = {404: {"model": Problem, "description": "No such webhook in your org"}}
 
 
-def _config(runtime: AppRuntime) -> service.WebhookConfig:
+async def _config(runtime: AppRuntime) -> service.WebhookConfig:
     return service.config_from(runtime.settings)
 
 

@@ -33,13 +33,13 @@ DueBefore = Annotated[
 ]
 
 
-def _my_filters(
+async def _my_filters(
     status: StatusFilter = None, kind: KindFilter = None, due_before: DueBefore = None
 ) -> TaskFilters:
     return TaskFilters(status=status, kind=kind, due_before=due_before)
 
 
-def _filters(
+async def _filters(
     status: StatusFilter = None,
     kind: KindFilter = None,
     due_before: DueBefore = None,
