@@ -358,6 +358,50 @@ async def test_a_candidate_sees_only_their_own_explanation(
     assert listing.status_code == 403
 
 
+async def test_a_pool_for_a_job_family_ranks_for_that_familys_vacancies(
+    client: AsyncClient, world: World, succession: Succession
+) -> None:
+    hr = world.hr
+    chief = await _ok(await client.get(f"/api/v1/positions/{world.chief.id}", headers=hr.headers))
+    assert chief["family"] is None
+    patched = await _ok(
+        await client.patch(
+            f"/api/v1/positions/{world.chief.id}",
+            json={"family": " Sales management ", "version": chief["version"]},
+            headers=hr.headers,
+        )
+    )
+    assert patched["family"] == "Sales management"
+
+    async def pool(name: str, family: str) -> str:
+        body = {"name": name, "target_family": family}
+        created = await _ok(await client.post(POOLS, json=body, headers=hr.headers), 201)
+        return str(created["id"])
+
+    sales = await pool("Sales leaders", "Sales management")
+    await _member(client, hr, sales, world.junior.id, readiness="ready_now")
+    engineering = await pool("Engineering leaders", "Engineering management")
+    await _member(client, hr, engineering, world.lead.id, readiness="ready_now")
+
+    ranked = await _candidates(client, hr, succession.vacancy["id"])
+
+    pools = {c["employee"]["name"]: c["pool"]["name"] for c in ranked}
+    assert pools == {
+        "Member": "Reserve chiefs",
+        "Peer": "Reserve chiefs",
+        "Engineer": "Reserve chiefs",
+        "Junior": "Sales leaders",
+    }
+    mine = await client.get("/api/v1/me/vacancy-rankings", headers=world.junior_account.headers)
+    [ranking] = (await _ok(mine))["items"]
+    assert (ranking["vacancy_id"], ranking["pool"]["name"]) == (
+        succession.vacancy["id"],
+        "Sales leaders",
+    )
+    lead = await client.get("/api/v1/me/vacancy-rankings", headers=world.lead_account.headers)
+    assert (await _ok(lead))["items"] == [], "another family's pool ranks for nothing here"
+
+
 async def test_a_department_head_sees_their_subtree_only(
     client: AsyncClient, runtime: Runtime, world: World, succession: Succession
 ) -> None:

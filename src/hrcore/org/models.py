@@ -63,6 +63,8 @@ class Position(Entity, OrgScopedMixin, Base):
     )
     grade: Mapped[str] = mapped_column(String(32), nullable=False)
     is_management: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    family: Mapped[str | None] = mapped_column(String(100))
+    """The job family ("sales management"): talent pools may target a family, not one post."""
     description: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
     description_revision: Mapped[int] = mapped_column(nullable=False, default=0)
 

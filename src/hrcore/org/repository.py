@@ -347,6 +347,23 @@ async def paths_of(
     return {row.id: row.path for row in rows}
 
 
+async def position_families(
+    session: AsyncSession, org_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str | None]:
+    if not position_ids:
+        return {}
+    rows = await session.execute(
+        select(Position.id, Position.family).where(
+            Position.org_id == org_id, Position.id.in_(list(position_ids))
+        )
+    )
+    return {row.id: row.family for row in rows}
+
+
+def positions_in_families(org_id: uuid.UUID, families: Select[Any]) -> Select[Any]:
+    return select(Position.id).where(Position.org_id == org_id, Position.family.in_(families))
+
+
 async def position_titles(
     session: AsyncSession, org_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, str]:

@@ -6,11 +6,23 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Grade = Annotated[str, Field(min_length=1, max_length=32)]
+Family = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    Field(description="Job family; talent pools targeting it rank for its vacancies."),
+]
 Responsibility = Annotated[str, Field(min_length=1, max_length=500)]
 
 DepartmentSort = Literal["tree", "name"]
@@ -110,6 +122,7 @@ class PositionCreate(BaseModel):
     department_id: uuid.UUID
     grade: Grade
     is_management: bool = False
+    family: Family | None = None
     description: PositionDescription = Field(default_factory=PositionDescription)
     next_position_ids: NextPositionIds = Field(default_factory=list)
 
@@ -126,6 +139,7 @@ class PositionPatch(BaseModel):
     department_id: uuid.UUID | None = None
     grade: Grade | None = None
     is_management: bool | None = None
+    family: Family | None = Field(default=None, description="null leaves the family.")
     description: PositionDescription | None = None
     next_position_ids: NextPositionIds | None = None
     version: int | None = Field(default=None, description="The version you read (or If-Match).")
@@ -154,6 +168,7 @@ class PositionOut(BaseModel):
     department_id: uuid.UUID
     grade: str
     is_management: bool
+    family: str | None
     description: PositionDescription
     description_revision: int = Field(
         description="0 as created; +1 for every change of the description."

@@ -43,7 +43,7 @@ NO_PATH = "//"
 """A path prefix no department has (paths are `/<id>/…`): a subtree that matches nothing."""
 DEPARTMENT_SORT_KEYS = {"tree": Department.path, "name": Department.name}
 POSITION_SORT_KEYS = {"title": Position.title, "code": Position.code}
-POSITION_FIELDS = ("code", "title", "department_id", "grade", "is_management")
+POSITION_FIELDS = ("code", "title", "department_id", "grade", "is_management", "family")
 
 
 @dataclass(frozen=True)
@@ -307,6 +307,7 @@ def _position_out(position: Position, next_ids: Sequence[uuid.UUID]) -> Position
         department_id=position.department_id,
         grade=position.grade,
         is_management=position.is_management,
+        family=position.family,
         description=PositionDescription.model_validate(position.description),
         description_revision=position.description_revision,
         next_position_ids=list(next_ids),
@@ -322,6 +323,7 @@ def _position_snapshot(position: Position, next_ids: Sequence[uuid.UUID]) -> dic
         "department_id": str(position.department_id),
         "grade": position.grade,
         "is_management": position.is_management,
+        "family": position.family,
         "description": position.description,
         "description_revision": position.description_revision,
         "next_position_ids": sorted(str(next_id) for next_id in next_ids),
@@ -408,6 +410,7 @@ async def create_position(
         department_id=body.department_id,
         grade=body.grade,
         is_management=body.is_management,
+        family=body.family,
         description=body.description.model_dump(),
         description_revision=0,
     )
@@ -838,6 +841,18 @@ async def position_refs(
     """Links to many positions in one query (for another domain's lists)."""
     titles = await repository.position_titles(session, org_id, list(set(position_ids)))
     return {position_id: Ref(id=position_id, name=title) for position_id, title in titles.items()}
+
+
+async def position_families(
+    session: AsyncSession, org_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str | None]:
+    """Each position's job family (None when it has none), in one query."""
+    return await repository.position_families(session, org_id, list(set(position_ids)))
+
+
+def positions_in_families(org_id: uuid.UUID, families: Select[Any]) -> Select[Any]:
+    """The ids of positions whose family is one the `families` select yields, to embed."""
+    return repository.positions_in_families(org_id, families)
 
 
 async def department_refs(

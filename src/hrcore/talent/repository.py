@@ -4,7 +4,7 @@ Tenant tables are also under RLS."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -197,11 +197,13 @@ async def candidate_rows(
     session: AsyncSession,
     org_id: uuid.UUID,
     position_ids: Sequence[uuid.UUID],
+    families: Collection[str],
     *,
     employee_id: uuid.UUID | None = None,
 ) -> list[tuple[Any, ...]]:
-    """Active members of the pools targeting these positions, with their pool and current
-    9-box placement, in one query: `(member, position_id, pool_name, performance, potential)`."""
+    """Active members of the pools targeting these positions or these job families, with
+    their pool and current 9-box placement, in one query: `(member, target position, target
+    family, pool name, performance, potential)`."""
     placement = (
         select(NineBoxPlacement.performance, NineBoxPlacement.potential)
         .where(
@@ -216,6 +218,7 @@ async def candidate_rows(
         select(
             TalentPoolMember,
             TalentPool.target_position_id,
+            TalentPool.target_family,
             TalentPool.name,
             placement.c.performance,
             placement.c.potential,
@@ -226,7 +229,10 @@ async def candidate_rows(
             TalentPoolMember.org_id == org_id,
             TalentPool.org_id == org_id,
             TalentPoolMember.status == "active",
-            TalentPool.target_position_id.in_(list(position_ids)),
+            or_(
+                TalentPool.target_position_id.in_(list(position_ids)),
+                TalentPool.target_family.in_(list(families)),
+            ),
         )
         .order_by(TalentPoolMember.id)
     )
@@ -235,21 +241,33 @@ async def candidate_rows(
     return [tuple(row) for row in await session.execute(statement)]
 
 
-def open_vacancies_for_member_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
-    """Open vacancies of positions targeted by a pool the employee is an active member of."""
-    targeted = (
-        select(TalentPool.target_position_id)
+def member_targets(org_id: uuid.UUID, employee_id: uuid.UUID) -> tuple[Select[Any], Select[Any]]:
+    """The positions and the job families targeted by pools the employee is an active
+    member of, as two selects to embed."""
+    memberships = (
+        select(TalentPool.target_position_id, TalentPool.target_family)
         .join(TalentPoolMember, TalentPoolMember.pool_id == TalentPool.id)
         .where(
             TalentPool.org_id == org_id,
             TalentPoolMember.org_id == org_id,
             TalentPoolMember.employee_id == employee_id,
             TalentPoolMember.status == "active",
-            TalentPool.target_position_id.is_not(None),
         )
+        .subquery()
     )
+    positions = select(memberships.c.target_position_id).where(
+        memberships.c.target_position_id.is_not(None)
+    )
+    families = select(memberships.c.target_family).where(memberships.c.target_family.is_not(None))
+    return positions, families
+
+
+def open_vacancies_of(org_id: uuid.UUID, *position_ids: Select[Any]) -> Select[Any]:
+    """Open vacancies of the positions any of the `position_ids` selects yields."""
     return select(Vacancy).where(
-        Vacancy.org_id == org_id, Vacancy.status == "open", Vacancy.position_id.in_(targeted)
+        Vacancy.org_id == org_id,
+        Vacancy.status == "open",
+        or_(*(Vacancy.position_id.in_(ids) for ids in position_ids)),
     )
 
 

@@ -302,10 +302,15 @@ async def _standings(
     *,
     employee_id: uuid.UUID | None = None,
 ) -> list[_Standing]:
-    """Score every active member of the pools targeting these positions: one query for the
-    members and their 9-box, one for the employees, one for their published reviews, one
-    for their programs."""
-    rows = await repository.candidate_rows(session, org_id, position_ids, employee_id=employee_id)
+    """Score every active member of the pools targeting these positions or their job
+    families, once per position a pool matches: one query for the positions' families, one
+    for the members and their 9-box, one for the employees, one for their published reviews,
+    one for their programs."""
+    families = await org.position_families(session, org_id, position_ids)
+    wanted = {family for family in families.values() if family is not None}
+    rows = await repository.candidate_rows(
+        session, org_id, position_ids, wanted, employee_id=employee_id
+    )
     employee_ids = [row[0].employee_id for row in rows]
     employees = await people.employee_summaries(session, org_id, employee_ids)
     results = await reviews.latest_published_recommendations(session, org_id, employee_ids)
@@ -313,8 +318,8 @@ async def _standings(
         session, org_id, [(row[0].employee_id, row[0].pool_id) for row in rows]
     )
     now = clock.now()
-    standings = []
-    for member, position_id, pool_name, performance, potential in rows:
+    standings: list[_Standing] = []
+    for member, target_position, target_family, pool_name, performance, potential in rows:
         employee = employees[member.employee_id]
         if employee.status == "exited":
             continue
@@ -329,7 +334,7 @@ async def _standings(
             program=_progress(programs_done.get((member.employee_id, member.pool_id))),
         )
         factors = ranking.explain(facts)
-        standings.append(
+        standings.extend(
             _Standing(
                 member=member,
                 position_id=position_id,
@@ -339,6 +344,9 @@ async def _standings(
                 factors=factors,
                 score=ranking.total(factors),
             )
+            for position_id in position_ids
+            if position_id == target_position
+            or (target_family is not None and families.get(position_id) == target_family)
         )
     return standings
 
@@ -425,7 +433,10 @@ async def my_rankings(
     """The caller's own factors for each open vacancy they are a candidate for."""
     if principal.employee_id is None:
         return [], None
-    statement = repository.open_vacancies_for_member_query(principal.org_id, principal.employee_id)
+    targeted, families = repository.member_targets(principal.org_id, principal.employee_id)
+    statement = repository.open_vacancies_of(
+        principal.org_id, targeted, org.positions_in_families(principal.org_id, families)
+    )
     vacancies, cursor = await paginate(session, statement, [Vacancy.id], page, descending=True)
     standings = await _standings(
         session,
