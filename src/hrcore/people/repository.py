@@ -445,6 +445,13 @@ def career_aspirations(org_id: uuid.UUID) -> Select[Any]:
     ).where(GrowthProfile.org_id == org_id, GrowthProfile.submitted_at.is_not(None))
 
 
+def names(org_id: uuid.UUID) -> Select[Any]:
+    statement: Select[Any] = select(Employee.id, Employee.full_name).where(  # type: ignore[assignment]
+        Employee.org_id == org_id
+    )
+    return statement
+
+
 async def summaries_by_ids(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> Sequence[Row[uuid.UUID, str, uuid.UUID, str]]:

@@ -248,9 +248,12 @@ async def late_rows(
     run_id: uuid.UUID,
     now: datetime,
     employee_ids: Select[Any] | None,
+    names: Select[Any],
 ) -> list[Any]:
-    """Who is past a stage's due time without having completed it."""
+    """Who is past a stage's due time without having completed it, with their names
+    (`names`: people's `(id, full_name)` select, joined)."""
     stage = ParticipantStage
+    employees = names.subquery("employees")
     statement = (
         select(
             stage.key,
@@ -259,8 +262,10 @@ async def late_rows(
             stage.due_on,
             stage.status,
             ProgramParticipant.employee_id,
+            employees.c.full_name,
         )
         .join(ProgramParticipant, ProgramParticipant.id == stage.participant_id)
+        .join(employees, employees.c.id == ProgramParticipant.employee_id)
         .where(
             stage.org_id == org_id,
             stage.run_id == run_id,
@@ -271,7 +276,8 @@ async def late_rows(
     )
     if employee_ids is not None:
         statement = statement.where(ProgramParticipant.employee_id.in_(employee_ids))
-    return list((await session.execute(statement)).all())
+    connection = await session.connection()
+    return list((await connection.execute(statement)).all())
 
 
 async def stages_for_dossier(
