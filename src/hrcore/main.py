@@ -6,14 +6,14 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from hrcore import __version__, model_registry  # noqa: F401  (every table known)
 from hrcore.channels.router import router as channels_router
 from hrcore.contracts.router import router as contracts_router
 from hrcore.core.errors import Problem, install_error_handlers
-from hrcore.core.http import BodyLimitMiddleware, HrcoreRoute, RequestContextMiddleware
+from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
 from hrcore.core.runtime import Runtime
 from hrcore.identity.router import router as identity_router
 from hrcore.imports.router import router as imports_router
@@ -41,23 +41,23 @@ updates take `If-Match` or a body `version`.
 """
 
 
-def api_router() -> APIRouter:
-    """Every domain's router under /api/v1."""
-    router = APIRouter(prefix=API_PREFIX, route_class=HrcoreRoute)
-    router.include_router(identity_router)
-    router.include_router(org_router)
-    router.include_router(people_router)
-    router.include_router(imports_router)
-    router.include_router(workflow_router)
-    router.include_router(notifications_router)
-    router.include_router(webhooks_router)
-    router.include_router(channels_router)
-    router.include_router(integrations_router)
-    router.include_router(contracts_router)
-    router.include_router(reviews_router)
-    router.include_router(talent_router)
-    router.include_router(programs_router)
-    return router
+DOMAIN_ROUTERS = (
+    identity_router,
+    org_router,
+    people_router,
+    imports_router,
+    workflow_router,
+    notifications_router,
+    webhooks_router,
+    channels_router,
+    integrations_router,
+    contracts_router,
+    reviews_router,
+    talent_router,
+    programs_router,
+)
+"""Every domain's router, each included under /api/v1 directly: a router nested in another
+is matched through both on every request."""
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -101,5 +101,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(ops_router)
-    app.include_router(api_router())
+    for router in DOMAIN_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
     return app
