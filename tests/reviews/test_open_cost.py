@@ -1,4 +1,4 @@
-"""Opening a cycle costs a fixed number of statements, whatever its size."""
+"""Opening and closing a cycle cost a fixed number of statements, whatever its size."""
 
 from __future__ import annotations
 
@@ -65,3 +65,38 @@ async def test_opening_a_cycle_costs_the_same_statements_whatever_its_size(
     assert created == tasks, "every task has its own audit event"
     cycles = await client.get(f"{API}/review-cycles/{large}", headers=world.hr.headers)
     assert cycles.json()["status"] == "open"
+
+
+async def _statements_to(
+    client: AsyncClient, runtime: Runtime, world: World, cycle: str, action: str
+) -> int:
+    with count_statements(runtime) as counter:
+        await post_ok(client, world.hr, f"/review-cycles/{cycle}/{action}")
+    return counter.count
+
+
+async def test_closing_withdraws_every_unanswered_task_in_fixed_statements(
+    client: AsyncClient, runtime: Runtime, world: World, owner_engine: AsyncEngine
+) -> None:
+    template = await post_ok(client, world.hr, "/review-templates", FORM)
+    small = await _draft_cycle(client, world, template, "Small", [world.lead])
+    everyone = [world.boss, world.lead, world.member, world.junior, world.peer, world.engineer]
+    large = await _draft_cycle(client, world, template, "Large", everyone)
+    for cycle in (small, large):
+        await post_ok(client, world.hr, f"/review-cycles/{cycle}/open")
+
+    assert await _statements_to(client, runtime, world, small, "close") == (
+        await _statements_to(client, runtime, world, large, "close")
+    )
+    async with owner_engine.connect() as connection:
+        rows = await connection.execute(select(Task.status, func.count()).group_by(Task.status))
+        statuses: dict[str, int] = dict(rows.all())
+        cancelled = await connection.scalar(
+            select(func.count()).where(
+                AuditEvent.action == "task.cancelled",
+                AuditEvent.before == {"status": "open"},
+                AuditEvent.after == {"status": "cancelled"},
+            )
+        )
+    assert set(statuses) == {"cancelled"}, "nobody answered: every task is withdrawn"
+    assert cancelled == statuses["cancelled"], "each with its own audit event"

@@ -73,8 +73,9 @@ async def record_many(
     objects: Sequence[tuple[uuid.UUID, dict[str, Any] | None]],
     *,
     org_id: uuid.UUID,
+    before: dict[str, Any] | None = None,
 ) -> None:
-    """One event per `(object id, after)`, inserted in one statement.
+    """One event per `(object id, after)`, all with the same `before`, in one statement.
 
     For changes to thousands of objects at once (opening a review cycle), where adding an
     ORM object per event would cost more than the change itself.
@@ -87,7 +88,7 @@ async def record_many(
         "actor_id": actor.id if actor else None,
         "action": action,
         "object_type": object_type,
-        "before": None,
+        "before": before,
         "request_id": request_id_var.get(),
     }
     rows = [

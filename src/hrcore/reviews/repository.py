@@ -113,6 +113,19 @@ async def assignment_by_id(
     return await session.scalar(statement)
 
 
+async def unanswered_task_ids(
+    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The tasks of the cycle's assignments not submitted."""
+    statement = select(ReviewAssignment.task_id).where(
+        ReviewAssignment.org_id == org_id,
+        ReviewAssignment.cycle_id == cycle_id,
+        ReviewAssignment.status != "submitted",
+        ReviewAssignment.task_id.is_not(None),
+    )
+    return [task_id for task_id in await session.scalars(statement) if task_id is not None]
+
+
 async def assignments_of_cycle(
     session: AsyncSession,
     org_id: uuid.UUID,

@@ -594,15 +594,10 @@ async def close(
         return cycle
     if cycle.status != "open":
         raise Conflict("Only an open cycle can be closed")
-    task_ids = [
-        a.task_id
-        for a in await repository.assignments_of_cycle(session, cycle.org_id, cycle.id)
-        if a.status != "submitted" and a.task_id is not None
-    ]
-    for task_id in task_ids:
-        await workflow.cancel_task(
-            session, org_id=cycle.org_id, task_id=task_id, clock=clock, actor=actor
-        )
+    task_ids = await repository.unanswered_task_ids(session, cycle.org_id, cycle.id)
+    await workflow.cancel_open_tasks(
+        session, org_id=cycle.org_id, task_ids=task_ids, clock=clock, actor=actor
+    )
     cycle.status, cycle.closed_at = "closed", clock.now()
     outbox.enqueue(session, AGGREGATE_JOB, {"cycle_id": str(cycle.id)}, org_id=cycle.org_id)
     await session.flush()

@@ -15,6 +15,23 @@ from hrcore.core.db import insert_new
 from hrcore.workflow.models import Task, TaskAction, TaskPolicyDefaults
 
 
+async def cancel_open(
+    session: AsyncSession, org_id: uuid.UUID, task_ids: Sequence[uuid.UUID], now: datetime
+) -> list[uuid.UUID]:
+    """Cancel the open ones of these tasks in one UPDATE; returns their ids. Loaded `Task`
+    objects of these ids are not refreshed: the caller must not hold any."""
+    if not task_ids:
+        return []
+    result = await session.execute(
+        update(Task)
+        .where(Task.org_id == org_id, Task.id.in_(list(task_ids)), Task.status == "open")
+        .values(status="cancelled", cancelled_at=now, next_action_at=None, version=Task.version + 1)
+        .returning(Task.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result.scalars())
+
+
 async def task_by_id(
     session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID, *, for_update: bool = False
 ) -> Task | None:

@@ -15,6 +15,8 @@ joins the caller's transaction and only flushes:
 - `reschedule_task(session, *, org_id, task_id, due, actor=None) -> Task` — open tasks only;
   reminder windows restart for the new due time.
 - `cancel_task(session, *, org_id, task_id, clock, actor=None) -> Task` — idempotent.
+- `cancel_open_tasks(session, *, org_id, task_ids, clock, actor=None) -> int` — the open
+  ones of many tasks at once; the others are left.
 - `complete_task(session, *, org_id, task_id, clock, submission=None, actor=None) -> Task` —
   409 unless open; 422 when the task requires a submission and none is given; then the
   validator registered for the task's kind (`register_submission_validator(kind, fn)`, an
@@ -528,6 +530,30 @@ async def cancel_task(
         session, actor, "task.cancelled", "task", task.id, org_id=org_id, before=old, after=new
     )
     return task
+
+
+async def cancel_open_tasks(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    task_ids: Sequence[uuid.UUID],
+    clock: Clock,
+    actor: Principal | None = None,
+) -> int:
+    """Withdraw whichever of these tasks are still open, in two statements however many
+    (closing a review cycle withdraws thousands); done or cancelled ones are left as they
+    are. Audited per task as `cancel_task` does; returns how many were cancelled."""
+    cancelled = await repository.cancel_open(session, org_id, task_ids, clock.now())
+    await audit.record_many(
+        session,
+        actor,
+        "task.cancelled",
+        "task",
+        [(task_id, {"status": "cancelled"}) for task_id in cancelled],
+        org_id=org_id,
+        before={"status": "open"},
+    )
+    return len(cancelled)
 
 
 async def complete_task(
