@@ -15,10 +15,10 @@ from hrcore.core.runtime import Runtime
 from hrcore.programs import service as programs
 from hrcore.worker import run_burst
 from tests.factories import Account, make_department, make_employee, make_org, make_user
-from tests.people.conftest import World, world
+from tests.people.conftest import World, count_statements, world
 from tests.reviews.conftest import FORM
 
-__all__ = ["world"]
+__all__ = ["count_statements", "world"]
 API = "/api/v1"
 
 
@@ -238,6 +238,26 @@ async def test_starting_needs_participants_and_happens_once(
         headers=hr.headers,
     )
     assert late.status_code == 409
+
+
+async def test_starting_costs_one_statement_more_per_participant_at_most(
+    client: AsyncClient, runtime: Runtime, setup: Setup
+) -> None:
+    """Stages, tasks, stage-task links and audit events go in together; what remains per
+    participant is the versioned update of their own row."""
+    world = setup.world
+    one = await setup.run(client, [world.member.id])
+    three = await setup.run(client, [world.lead.id, world.engineer.id, world.peer.id])
+
+    costs = []
+    for run in (one, three):
+        with count_statements(runtime) as counter:
+            await _post(client, world.hr, f"/programs/{run['id']}/start")
+        costs.append(counter.count)
+
+    assert costs[1] - costs[0] == 2, "two participants more, two row updates more"
+    tasks = await _get(client, world.hr, "/tasks?kind=program.training")
+    assert len(tasks["items"]) == 4, "every participant's first stage has its task"
 
 
 async def test_participants_must_be_active_pool_members_of_this_organization(

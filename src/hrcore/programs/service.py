@@ -549,12 +549,14 @@ async def start(
     for participant in participants:
         if participant not in staying:
             _mark_withdrawn(participant, "left the company", clock)
+    openings = []
     for participant in staying:
         participant.status = "active"
         rows = _stage_rows(run, participant, plans[participant.id], zone)
         session.add_all(rows)
-        await session.flush()
-        await _open_stage(session, actor, run, participant, rows[0], clock)
+        openings.append((participant, rows[0]))
+    # Opened before their first flush, the stages go in as one insert, already open.
+    await _open_stages(session, actor, run, openings, clock)
     await session.flush()
     audit.record(
         session,
@@ -577,45 +579,77 @@ async def start(
 # --- stages -------------------------------------------------------------------------------
 
 
-async def _stage_task_ids(
+async def _open_stages(
     session: AsyncSession,
     actor: Principal | None,
     run: ProgramRun,
-    participant: ProgramParticipant,
-    stage: ParticipantStage,
+    openings: Sequence[tuple[ProgramParticipant, ParticipantStage]],
     clock: Clock,
-) -> list[uuid.UUID]:
-    """Create the stage's work and return its task ids (none when nobody can do it)."""
-    config = StageIn.model_validate(stage.config)
-    names = await people.employee_summaries(session, run.org_id, [participant.employee_id])
-    name = names[participant.employee_id].ref.name
-    if config.review_template_id is not None:
-        cycle = await reviews.start_cycle(
-            session,
-            org_id=run.org_id,
-            template_id=config.review_template_id,
-            name=f"{run.name}: {stage.name} — {name}"[:200],
-            kind="program_stage",
-            starts_on=stage.starts_on,
-            due_on=stage.due_on,
-            employee_ids=[participant.employee_id],
-            clock=clock,
-            actor=actor,
-            relationships=("supervisor",) if stage.kind == "evaluation" else None,
+) -> None:
+    """Open one stage for each of these participants and create its work for the right
+    people. A run starts thousands at once: task stages take a fixed number of statements
+    together; a review stage opens its own cycle."""
+    now = clock.now()
+    names = await people.employee_summaries(
+        session, run.org_id, [participant.employee_id for participant, _ in openings]
+    )
+    supervised = [p.employee_id for p, stage in openings if stage.kind in SUPERVISOR_KINDS]
+    managers = await people.managers_of(session, run.org_id, supervised) if supervised else {}
+    task_ids: dict[uuid.UUID, list[uuid.UUID]] = {}
+    new_tasks: list[tuple[ParticipantStage, workflow.NewTask]] = []
+    for participant, stage in openings:
+        stage.status, stage.opened_at = "open", now
+        participant.current_position = stage.position
+        config = StageIn.model_validate(stage.config)
+        name = names[participant.employee_id].ref.name
+        if config.review_template_id is not None:
+            task_ids[stage.id] = await _open_review_stage(
+                session, actor, run, participant, stage, config.review_template_id, name, clock
+            )
+            continue
+        task_ids[stage.id] = []
+        assignee = (
+            managers.get(participant.employee_id)
+            if stage.kind in SUPERVISOR_KINDS
+            else participant.employee_id
         )
-        stage.review_cycle_id = cycle.id
-        return await reviews.cycle_task_ids(session, run.org_id, cycle.id)
-    assignee: uuid.UUID | None = participant.employee_id
+        if assignee is not None:
+            new_tasks.append((stage, _stage_task(run, stage, config, assignee, name)))
+    created = await workflow.create_tasks(
+        session, org_id=run.org_id, tasks=[new for _, new in new_tasks], actor=actor
+    )
+    for (stage, _), task_id in zip(new_tasks, created, strict=True):
+        task_ids[stage.id] = [task_id]
+    session.add_all(
+        [
+            StageTask(org_id=run.org_id, stage_id=stage_id, task_id=task_id)
+            for stage_id, ids in task_ids.items()
+            for task_id in ids
+        ]
+    )
+    await session.flush()
+    await audit.record_many(
+        session,
+        actor,
+        "program_stage.opened",
+        "program_participant",
+        [
+            (participant.id, {"stage": stage.key, "tasks": [str(t) for t in task_ids[stage.id]]})
+            for participant, stage in openings
+        ],
+        org_id=run.org_id,
+    )
+
+
+def _stage_task(
+    run: ProgramRun, stage: ParticipantStage, config: StageIn, assignee: uuid.UUID, name: str
+) -> workflow.NewTask:
+    """The task of a stage done by one person: the participant, or their supervisor (whose
+    title names the participant)."""
     title = f"{run.name}: {stage.name}"
     if stage.kind in SUPERVISOR_KINDS:
-        managers = await people.managers_of(session, run.org_id, [participant.employee_id])
-        assignee = managers.get(participant.employee_id)
         title = f"{title} — {name}"
-    if assignee is None:
-        return []
-    task = await workflow.create_task(
-        session,
-        org_id=run.org_id,
+    return workflow.NewTask(
         subject_type=SUBJECT,
         subject_id=stage.id,
         kind=TASK_KINDS[stage.kind],
@@ -625,35 +659,35 @@ async def _stage_task_ids(
         reminder_policy=config.reminder_policy,
         escalation_policy=config.escalation_policy,
         submission_required=config.submission is not None or stage.kind == "evaluation",
-        actor=actor,
     )
-    return [task.id]
 
 
-async def _open_stage(
+async def _open_review_stage(
     session: AsyncSession,
     actor: Principal | None,
     run: ProgramRun,
     participant: ProgramParticipant,
     stage: ParticipantStage,
+    template_id: uuid.UUID,
+    name: str,
     clock: Clock,
-) -> None:
-    stage.status, stage.opened_at = "open", clock.now()
-    participant.current_position = stage.position
-    task_ids = await _stage_task_ids(session, actor, run, participant, stage, clock)
-    session.add_all(
-        [StageTask(org_id=run.org_id, stage_id=stage.id, task_id=task_id) for task_id in task_ids]
-    )
-    await session.flush()
-    audit.record(
+) -> list[uuid.UUID]:
+    """A 360 or supervisor-evaluation stage: its own review cycle; returns the raters' tasks."""
+    cycle = await reviews.start_cycle(
         session,
-        actor,
-        "program_stage.opened",
-        "program_participant",
-        participant.id,
         org_id=run.org_id,
-        after={"stage": stage.key, "tasks": [str(task_id) for task_id in task_ids]},
+        template_id=template_id,
+        name=f"{run.name}: {stage.name} — {name}"[:200],
+        kind="program_stage",
+        starts_on=stage.starts_on,
+        due_on=stage.due_on,
+        employee_ids=[participant.employee_id],
+        clock=clock,
+        actor=actor,
+        relationships=("supervisor",) if stage.kind == "evaluation" else None,
     )
+    stage.review_cycle_id = cycle.id
+    return await reviews.cycle_task_ids(session, run.org_id, cycle.id)
 
 
 async def _complete_stage(
@@ -682,7 +716,7 @@ async def _complete_stage(
     stages = await repository.stages_of(session, stage.org_id, participant.id)
     following = [s for s in stages if s.position > stage.position and s.status == "pending"]
     if following:
-        await _open_stage(session, actor, run, participant, following[0], clock)
+        await _open_stages(session, actor, run, [(participant, following[0])], clock)
         return
     participant.status, participant.current_position, participant.ended_at = "completed", None, now
     await session.flush()
