@@ -402,6 +402,47 @@ async def test_a_pool_for_a_job_family_ranks_for_that_familys_vacancies(
     assert (await _ok(lead))["items"] == [], "another family's pool ranks for nothing here"
 
 
+async def test_hr_cancels_an_open_vacancy_with_a_reason(
+    client: AsyncClient, world: World, succession: Succession
+) -> None:
+    hr, vacancy = world.hr, succession.vacancy
+    url = f"{VACANCIES}/{vacancy['id']}/cancel"
+    for body in ({}, {"reason": "   "}, {"reason": "x", "colour": "red"}):
+        refused = await client.post(url, json=body, headers=hr.headers)
+        assert refused.status_code == 422, body
+    by_head = await client.post(url, json={"reason": "no"}, headers=world.sales_head.headers)
+    assert by_head.status_code == 403
+    stale = await client.post(url, json={"reason": "x", "version": 99}, headers=hr.headers)
+    assert stale.status_code == 409
+
+    cancelled = await _ok(
+        await client.post(url, json={"reason": " Post merged into sales east "}, headers=hr.headers)
+    )
+
+    assert (cancelled["status"], cancelled["cancel_reason"]) == (
+        "cancelled",
+        "Post merged into sales east",
+    )
+    assert cancelled["closed_at"] is not None
+    again = await client.post(url, json={"reason": "twice"}, headers=hr.headers)
+    assert again.status_code == 409
+    appoint = await client.post(
+        f"{VACANCIES}/{vacancy['id']}/appoint",
+        json={"employee_id": str(world.member.id), "effective_date": "2027-01-01", "reason": "x"},
+        headers=hr.headers,
+    )
+    assert appoint.status_code == 409
+    mine = await client.get("/api/v1/me/vacancy-rankings", headers=world.member_account.headers)
+    assert (await _ok(mine))["items"] == [], "a cancelled vacancy ranks nobody"
+    reopened = await _open(client, hr, world.chief.id)
+    assert reopened["status"] == "open", "the position can get a new vacancy"
+    audit = await client.get(
+        "/api/v1/audit-events", params={"action": "vacancy.cancelled"}, headers=hr.headers
+    )
+    [event] = (await _ok(audit))["items"]
+    assert event["after"] == {"status": "cancelled", "reason": "Post merged into sales east"}
+
+
 async def test_a_department_head_sees_their_subtree_only(
     client: AsyncClient, runtime: Runtime, world: World, succession: Succession
 ) -> None:

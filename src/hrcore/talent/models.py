@@ -185,6 +185,8 @@ class Vacancy(Entity, OrgScopedMixin, Base):
     )
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    """Why HR cancelled it (the post abolished, opened by mistake)."""
 
 
 class VacancyAppointment(IdMixin, OrgScopedMixin, Base):

@@ -32,6 +32,7 @@ from hrcore.talent.schemas import (
     TalentPoolIn,
     TalentPoolOut,
     TalentPoolPatch,
+    VacancyCancelIn,
     VacancyIn,
     VacancyOut,
 )
@@ -292,6 +293,28 @@ async def get_vacancy(
     vacancy_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> VacancyOut:
     vacancy = await succession.get_vacancy(session, principal, vacancy_id)
+    [view] = await succession.vacancy_views(session, principal.org_id, [vacancy])
+    return view
+
+
+@router.post(
+    "/vacancies/{vacancy_id}/cancel",
+    operation_id="cancel_vacancy",
+    summary="Cancel an open vacancy: the post is abolished or was opened by mistake (HR admin)",
+    tags=["succession"],
+    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+)
+async def cancel_vacancy(
+    vacancy_id: uuid.UUID,
+    body: VacancyCancelIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    if_match: IfMatch = None,
+) -> VacancyOut:
+    vacancy = await succession.cancel_vacancy(
+        session, principal, vacancy_id, body, clock, if_match=if_match
+    )
     [view] = await succession.vacancy_views(session, principal.org_id, [vacancy])
     return view
 

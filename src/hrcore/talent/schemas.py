@@ -252,6 +252,15 @@ class AppointmentIn(BaseModel):
     override_reason: Reason | None = None
 
 
+class VacancyCancelIn(BaseModel):
+    """Cancel an open vacancy (HR admin): the post is abolished or was opened by mistake."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+    version: int | None = Field(default=None, description="The version you read (or If-Match).")
+
+
 class AppointmentOut(BaseModel):
     employee: Ref
     member_id: uuid.UUID | None = Field(description="The pool membership appointed from.")
@@ -275,6 +284,7 @@ class VacancyOut(BaseModel):
     vacated_by: uuid.UUID | None = Field(description="The holder whose leaving opened it.")
     opened_at: datetime
     closed_at: datetime | None
+    cancel_reason: str | None = Field(description="Why HR cancelled it.")
     appointment: AppointmentOut | None
     version: int
 

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, events
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
+from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import (
     InvalidCursor,
@@ -62,6 +63,7 @@ from hrcore.talent.schemas import (
     FactorOut,
     MyRankingOut,
     PoolMeasuresOut,
+    VacancyCancelIn,
     VacancyIn,
     VacancyOut,
 )
@@ -150,6 +152,38 @@ async def create_vacancy(
     if vacancy is None:
         raise Conflict("This position has an open vacancy")
     _audit_opened(session, principal, vacancy)
+    return vacancy
+
+
+async def cancel_vacancy(
+    session: AsyncSession,
+    principal: Principal,
+    vacancy_id: uuid.UUID,
+    body: VacancyCancelIn,
+    clock: Clock,
+    *,
+    if_match: str | None,
+) -> Vacancy:
+    """Close an open vacancy without an appointment (HR admin); 409 once filled or cancelled.
+    The position may then get a new vacancy."""
+    require_hr_admin(principal)
+    vacancy = await _vacancy(session, principal, vacancy_id, for_update=True)
+    check_version(vacancy.version, if_match=if_match, body_version=body.version)
+    if vacancy.status != VacancyStatus.OPEN.value:
+        raise Conflict(f"This vacancy is {vacancy.status}")
+    vacancy.status, vacancy.closed_at = VacancyStatus.CANCELLED.value, clock.now()
+    vacancy.cancel_reason = body.reason
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "vacancy.cancelled",
+        "vacancy",
+        vacancy.id,
+        org_id=vacancy.org_id,
+        before={"status": VacancyStatus.OPEN.value},
+        after={"status": vacancy.status, "reason": body.reason},
+    )
     return vacancy
 
 
@@ -242,6 +276,7 @@ def _vacancy_view(
         vacated_by=vacancy.vacated_by,
         opened_at=vacancy.opened_at,
         closed_at=vacancy.closed_at,
+        cancel_reason=vacancy.cancel_reason,
         appointment=appointment,
         version=vacancy.version,
     )
