@@ -167,6 +167,13 @@ class Settings(BaseSettings):
         description="Peer and subordinate answers are shown (aggregated) only when at least "
         "this many of them answered.",
     )
+    dossier_document_retention_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="A generated dossier PDF superseded by a newer one for the same participant "
+        "and audience is deleted (row and stored file) this many days after it was made.",
+    )
     program_review_grace_days: int = Field(
         default=3,
         ge=0,

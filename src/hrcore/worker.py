@@ -131,6 +131,13 @@ def build_worker(runtime: Runtime, *, burst: bool = False) -> Worker:
                 name="programs.close_overdue_reviewed_stages",
                 minute={23},
             ),
+            # Daily at 03:41 UTC: superseded dossier PDFs past their retention.
+            cron(
+                program_jobs.prune_dossier_documents,
+                name="programs.prune_dossier_documents",
+                hour={3},
+                minute={41},
+            ),
         ],
         redis_pool=connect_redis(
             settings.redis_url or "", timeout=settings.dependency_timeout_seconds

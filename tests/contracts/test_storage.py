@@ -32,6 +32,10 @@ async def test_local_storage_round_trips_and_replaces_atomically(tmp_path: Path)
     assert sorted(p.name for p in (tmp_path / "org" / "a").iterdir()) == ["v1.pdf"]
     with pytest.raises(StoredObjectMissing):
         await storage.get("org/a/v2.pdf")
+    await storage.delete("org/a/v1.pdf")
+    await storage.delete("org/a/v1.pdf")  # already gone: fine
+    with pytest.raises(StoredObjectMissing):
+        await storage.get("org/a/v1.pdf")
     for key in ("../escape.pdf", "/etc/passwd", ""):
         with pytest.raises(ValueError, match="invalid storage key"):
             await storage.put(key, b"x", "application/pdf")
@@ -59,6 +63,10 @@ async def test_s3_storage_round_trips(s3_endpoint: str) -> None:
     assert (await storage.get("org/a/v1.pdf")).decode() == "变更协议"
     with pytest.raises(StoredObjectMissing):
         await storage.get("org/a/missing.pdf")
+    await storage.delete("org/a/v1.pdf")
+    await storage.delete("org/a/v1.pdf")  # already gone: fine
+    with pytest.raises(StoredObjectMissing):
+        await storage.get("org/a/v1.pdf")
 
 
 def test_s3_needs_a_bucket() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.authz import Role
+from hrcore.core.clock import FrozenClock
 from hrcore.core.outbox import OutboxMessage
 from hrcore.core.runtime import Runtime
+from hrcore.programs import service as programs
+from hrcore.programs.models import DossierDocument
 from hrcore.programs.service import DOSSIER_JOB
 from hrcore.worker import run_burst
 from tests.contracts.conftest import storage_dir, stored
@@ -160,6 +164,35 @@ async def test_a_lost_pdf_is_rendered_again_from_the_kept_content(
 
     assert _text(again) == _text(first)
     assert again.headers["ETag"] == first.headers["ETag"], "the same content, the same bytes"
+
+
+async def test_superseded_pdfs_are_pruned_after_their_retention(
+    client: AsyncClient,
+    runtime: Runtime,
+    world: World,
+    program: Program,
+    storage_dir: Path,
+    owner_engine: AsyncEngine,
+) -> None:
+    first = await _generated(client, runtime, world.hr, program.path)
+    [old_file] = stored(storage_dir, "*.pdf")
+    assert (await _complete(client, program.zhang, "program.training", None)).status_code == 200
+    latest = await _generated(client, runtime, world.hr, program.path)
+    assert len(stored(storage_dir, "*.pdf")) == 2
+    retention = timedelta(days=runtime.settings.dossier_document_retention_days)
+
+    soon = FrozenClock(datetime.now(UTC) + retention - timedelta(days=1))
+    kept = await programs.prune_dossier_documents(runtime.sessionmaker, soon, runtime.settings)
+    later = FrozenClock(datetime.now(UTC) + retention + timedelta(days=1))
+    pruned = await programs.prune_dossier_documents(runtime.sessionmaker, later, runtime.settings)
+
+    assert (kept, pruned) == (0, 1), "only the superseded one, only after its retention"
+    assert old_file not in stored(storage_dir, "*.pdf"), "its file went with it"
+    async with owner_engine.connect() as connection:
+        rows = await connection.scalar(select(func.count()).select_from(DossierDocument))
+    assert rows == 1
+    again = await _pdf(client, world.hr, program.path)
+    assert again.headers["ETag"] == latest.headers["ETag"] != first.headers["ETag"]
 
 
 async def test_a_failed_generation_shows_its_reason_and_is_retried(

@@ -34,6 +34,9 @@ class DocumentStorage(Protocol):
 
     async def get(self, key: str) -> bytes: ...
 
+    async def delete(self, key: str) -> None:
+        """Remove the object; a key already gone is fine (deleting is retried)."""
+
 
 def _checked(key: str) -> PurePosixPath:
     """Keys are relative POSIX paths without `..`: a key can never escape the storage root."""
@@ -78,6 +81,9 @@ class LocalStorage:
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._get, key)
 
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
 
 class S3Storage:
     def __init__(self, client: Any, bucket: str) -> None:
@@ -107,6 +113,11 @@ class S3Storage:
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._get, key)
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(
+            self.client.delete_object, Bucket=self.bucket, Key=str(_checked(key))
+        )
 
 
 def s3_client(settings: Settings) -> Any:

@@ -58,3 +58,11 @@ async def close_overdue_reviewed_stages(ctx: dict[str, Any]) -> int:
     return await service.close_overdue_reviewed_stages(
         runtime.sessionmaker, runtime.clock, runtime.settings
     )
+
+
+async def prune_dossier_documents(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (daily)."""
+    runtime: Runtime = ctx["runtime"]
+    return await service.prune_dossier_documents(
+        runtime.sessionmaker, runtime.clock, runtime.settings
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Float, Numeric, Select, and_, case, cast, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from hrcore.programs.models import (
     DossierDocument,
@@ -278,6 +279,32 @@ async def late_rows(
         statement = statement.where(ProgramParticipant.employee_id.in_(employee_ids))
     connection = await session.connection()
     return list((await connection.execute(statement)).all())
+
+
+async def superseded_dossier_documents(
+    session: AsyncSession, org_id: uuid.UUID, made_before: datetime, limit: int
+) -> list[DossierDocument]:
+    """Documents made before `made_before` for which a newer one exists for the same
+    participant and audience, oldest first."""
+    newer = aliased(DossierDocument)
+    statement = (
+        select(DossierDocument)
+        .where(
+            DossierDocument.org_id == org_id,
+            DossierDocument.created_at < made_before,
+            select(newer.id)
+            .where(
+                newer.org_id == org_id,
+                newer.participant_id == DossierDocument.participant_id,
+                newer.audience == DossierDocument.audience,
+                newer.created_at > DossierDocument.created_at,
+            )
+            .exists(),
+        )
+        .order_by(DossierDocument.created_at)
+        .limit(limit)
+    )
+    return list(await session.scalars(statement))
 
 
 async def stages_for_dossier(

@@ -804,6 +804,38 @@ async def close_overdue_reviewed_stages(
     return closed
 
 
+PRUNE_BATCH = 500
+
+
+async def prune_dossier_documents(
+    sessionmaker: SessionMaker, clock: Clock, settings: Settings
+) -> int:
+    """The daily cron: dossier PDFs superseded by a newer one for the same participant and
+    audience go, stored file first, `dossier_document_retention_days` after they were made
+    (every export of a changed dossier adds a document). A storage failure leaves the row,
+    so the next run deletes both. Returns how many were deleted."""
+    async with sessionmaker() as session:
+        org_ids = await identity.organization_ids(session)
+    made_before = clock.now() - timedelta(days=settings.dossier_document_retention_days)
+    storage = storage_for(settings)
+    deleted = 0
+    for org_id in org_ids:
+        try:
+            async with unit_of_work(sessionmaker) as session:
+                await set_tenant(session, org_id)
+                old = await repository.superseded_dossier_documents(
+                    session, org_id, made_before, PRUNE_BATCH
+                )
+                for document in old:
+                    if document.storage_key:
+                        await storage.delete(document.storage_key)
+                    await session.delete(document)
+                deleted += len(old)
+        except Exception:
+            logger.exception("pruning dossier documents failed for organization %s", org_id)
+    return deleted
+
+
 # --- withdrawal ---------------------------------------------------------------------------
 
 
