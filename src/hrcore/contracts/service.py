@@ -1228,9 +1228,8 @@ async def check_program_conflicts(
         subject_ids=[end.participant_id for ends in participations.values() for end in ends],
     )
     raised = {t.subject_id: t for t in tasks if t.kind == CONFLICT_TASK_KIND}
-    for task in raised.values():
-        if task.status == "open" and task.subject_id not in conflicts:
-            await workflow.cancel_task(session, org_id=org_id, task_id=task.id, clock=clock)
+    resolved = [t.id for t in raised.values() if t.subject_id not in conflicts]
+    await workflow.cancel_open_tasks(session, org_id=org_id, task_ids=resolved, clock=clock)
     new = [
         conflict
         for participant_id, conflict in conflicts.items()
@@ -1248,10 +1247,10 @@ async def drop_program_conflicts(
     tasks = await workflow.tasks_of_subjects(
         session, org_id=org_id, subject_type=PARTICIPANT_SUBJECT, subject_ids=participant_ids
     )
-    open_conflicts = [t for t in tasks if t.kind == CONFLICT_TASK_KIND and t.status == "open"]
-    for task in open_conflicts:
-        await workflow.cancel_task(session, org_id=org_id, task_id=task.id, clock=clock)
-    return len(open_conflicts)
+    conflict_tasks = [t.id for t in tasks if t.kind == CONFLICT_TASK_KIND]
+    return await workflow.cancel_open_tasks(
+        session, org_id=org_id, task_ids=conflict_tasks, clock=clock
+    )
 
 
 async def _ask_hr_about_conflicts(

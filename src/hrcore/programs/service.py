@@ -848,8 +848,10 @@ async def _cancel_stage(session: AsyncSession, stage: ParticipantStage, clock: C
     if stage.status == "open" and stage.review_cycle_id is not None:
         await reviews.close_by_id(session, stage.org_id, stage.review_cycle_id, clock)
     elif stage.status == "open":
-        for task_id in await repository.open_task_ids(session, stage.org_id, stage.id):
-            await workflow.cancel_task(session, org_id=stage.org_id, task_id=task_id, clock=clock)
+        task_ids = await repository.open_task_ids(session, stage.org_id, stage.id)
+        await workflow.cancel_open_tasks(
+            session, org_id=stage.org_id, task_ids=task_ids, clock=clock
+        )
     stage.status = "cancelled"
 
 

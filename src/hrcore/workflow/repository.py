@@ -18,8 +18,8 @@ from hrcore.workflow.models import Task, TaskAction, TaskPolicyDefaults
 async def cancel_open(
     session: AsyncSession, org_id: uuid.UUID, task_ids: Sequence[uuid.UUID], now: datetime
 ) -> list[uuid.UUID]:
-    """Cancel the open ones of these tasks in one UPDATE; returns their ids. Loaded `Task`
-    objects of these ids are not refreshed: the caller must not hold any."""
+    """Cancel the open ones of these tasks in one UPDATE; returns their ids. `Task` objects
+    the session holds are updated too (the criteria are evaluated in Python)."""
     if not task_ids:
         return []
     result = await session.execute(
@@ -27,7 +27,7 @@ async def cancel_open(
         .where(Task.org_id == org_id, Task.id.in_(list(task_ids)), Task.status == "open")
         .values(status="cancelled", cancelled_at=now, next_action_at=None, version=Task.version + 1)
         .returning(Task.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="evaluate")
     )
     return list(result.scalars())
 
