@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.outbox import OutboxMessage
@@ -190,7 +191,10 @@ async def test_superseded_pdfs_are_pruned_after_their_retention(
     assert old_file not in stored(storage_dir, "*.pdf"), "its file went with it"
     async with owner_engine.connect() as connection:
         rows = await connection.scalar(select(func.count()).select_from(DossierDocument))
-    assert rows == 1
+        audited = await connection.scalar(
+            select(func.count()).where(AuditEvent.action == "program_dossier_document.pruned")
+        )
+    assert (rows, audited) == (1, 1)
     again = await _pdf(client, world.hr, program.path)
     assert again.headers["ETag"] == latest.headers["ETag"] != first.headers["ETag"]
 

@@ -60,7 +60,7 @@ from hrcore.core import audit, events, outbox, pdf
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
+from hrcore.core.db import SessionMaker
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.storage import StoredObjectMissing, storage_for
@@ -1091,17 +1091,11 @@ async def watch_expiry(sessionmaker: SessionMaker, clock: Clock, settings: Setti
     Organizations are iterated with the tenant set for each (RLS); one organization's failure
     does not stop the others. Returns how many alerts were raised.
     """
-    async with sessionmaker() as session:
-        org_ids = await identity.organization_ids(session)
-    raised = 0
-    for org_id in org_ids:
-        try:
-            async with unit_of_work(sessionmaker) as session:
-                await set_tenant(session, org_id)
-                raised += await watch_organization(session, org_id, clock, settings)
-        except Exception:
-            logger.exception("contract expiry watch failed for organization %s", org_id)
-    return raised
+
+    async def watch(session: AsyncSession, org_id: uuid.UUID) -> int:
+        return await watch_organization(session, org_id, clock, settings)
+
+    return await identity.for_each_organization(sessionmaker, watch, label="contract expiry watch")
 
 
 async def watch_organization(

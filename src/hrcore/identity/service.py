@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -546,6 +546,28 @@ async def hr_admin_user_ids(session: AsyncSession, org_id: uuid.UUID) -> list[uu
 async def organization_ids(session: AsyncSession) -> list[uuid.UUID]:
     """Every organization's id: for cross-tenant jobs, which then scope each write."""
     return await repository.organization_ids(session)
+
+
+async def for_each_organization(
+    sessionmaker: SessionMaker,
+    work: Callable[[AsyncSession, uuid.UUID], Awaitable[int]],
+    *,
+    label: str,
+) -> int:
+    """Run a cron's `work` once per organization, each in its own transaction with the
+    tenant set (row-level security); one organization's failure is logged and does not stop
+    the others. Returns the sum of what `work` returns."""
+    async with sessionmaker() as session:
+        org_ids = await repository.organization_ids(session)
+    total = 0
+    for org_id in org_ids:
+        try:
+            async with unit_of_work(sessionmaker) as session:
+                await set_tenant(session, org_id)
+                total += await work(session, org_id)
+        except Exception:
+            logger.exception("%s failed for organization %s", label, org_id)
+    return total
 
 
 async def employee_ids_for_users(

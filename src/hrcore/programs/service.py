@@ -38,7 +38,7 @@ from hrcore.core import audit, events, outbox, pdf
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import SessionMaker, insert_new, set_tenant, unit_of_work
+from hrcore.core.db import SessionMaker, insert_new
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
@@ -788,20 +788,17 @@ async def close_overdue_reviewed_stages(
     `program_review_grace_days` after its window closes ends with the answers it has — the
     cycle closes (unanswered rater tasks withdrawn, results aggregated), the stage completes
     late and the participant moves on, so one silent rater never stalls a program."""
-    async with sessionmaker() as session:
-        org_ids = await identity.organization_ids(session)
     cutoff = clock.now() - timedelta(days=settings.program_review_grace_days)
-    closed = 0
-    for org_id in org_ids:
-        try:
-            async with unit_of_work(sessionmaker) as session:
-                await set_tenant(session, org_id)
-                for stage in await repository.overdue_reviewed_stages(session, org_id, cutoff):
-                    await _complete_stage(session, stage, clock, None)
-                    closed += 1
-        except Exception:
-            logger.exception("closing overdue review stages failed for organization %s", org_id)
-    return closed
+
+    async def close_overdue(session: AsyncSession, org_id: uuid.UUID) -> int:
+        stages = await repository.overdue_reviewed_stages(session, org_id, cutoff)
+        for stage in stages:
+            await _complete_stage(session, stage, clock, None)
+        return len(stages)
+
+    return await identity.for_each_organization(
+        sessionmaker, close_overdue, label="closing overdue review stages"
+    )
 
 
 PRUNE_BATCH = 500
@@ -813,27 +810,39 @@ async def prune_dossier_documents(
     """The daily cron: dossier PDFs superseded by a newer one for the same participant and
     audience go, stored file first, `dossier_document_retention_days` after they were made
     (every export of a changed dossier adds a document). A storage failure leaves the row,
-    so the next run deletes both. Returns how many were deleted."""
-    async with sessionmaker() as session:
-        org_ids = await identity.organization_ids(session)
+    so the next run deletes both. Each deletion is audited. Returns how many were deleted."""
     made_before = clock.now() - timedelta(days=settings.dossier_document_retention_days)
     storage = storage_for(settings)
-    deleted = 0
-    for org_id in org_ids:
-        try:
-            async with unit_of_work(sessionmaker) as session:
-                await set_tenant(session, org_id)
-                old = await repository.superseded_dossier_documents(
-                    session, org_id, made_before, PRUNE_BATCH
-                )
-                for document in old:
-                    if document.storage_key:
-                        await storage.delete(document.storage_key)
-                    await session.delete(document)
-                deleted += len(old)
-        except Exception:
-            logger.exception("pruning dossier documents failed for organization %s", org_id)
-    return deleted
+
+    async def prune(session: AsyncSession, org_id: uuid.UUID) -> int:
+        deleted = 0
+        while True:
+            old = await repository.superseded_dossier_documents(
+                session, org_id, made_before, PRUNE_BATCH
+            )
+            for document in old:
+                if document.storage_key:
+                    await storage.delete(document.storage_key)
+                await session.delete(document)
+            await session.flush()
+            await audit.record_many(
+                session,
+                None,
+                "program_dossier_document.pruned",
+                DOSSIER_DOCUMENT,
+                [
+                    (d.id, {"participant_id": str(d.participant_id), "sha256": d.sha256})
+                    for d in old
+                ],
+                org_id=org_id,
+            )
+            deleted += len(old)
+            if len(old) < PRUNE_BATCH:
+                return deleted
+
+    return await identity.for_each_organization(
+        sessionmaker, prune, label="pruning dossier documents"
+    )
 
 
 # --- withdrawal ---------------------------------------------------------------------------
