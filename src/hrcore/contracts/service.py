@@ -447,13 +447,18 @@ async def _add_version(
         document_status="pending",
     )
     session.add(version)
+    _queue_document(session, version)
+    return version
+
+
+def _queue_document(session: AsyncSession, version: AmendmentVersion) -> None:
+    """Have the worker render and store the version's PDF (`generate_document`)."""
     outbox.enqueue(
         session,
         GENERATE_JOB,
-        {"amendment_id": str(amendment.id), "number": number},
-        org_id=amendment.org_id,
+        {"amendment_id": str(version.amendment_id), "number": version.number},
+        org_id=version.org_id,
     )
-    return version
 
 
 async def _draft(
@@ -716,17 +721,12 @@ def _regenerate_lost(
     since): the employee must never be shown other words than those they were given."""
     logger.error("amendment %s v%d: stored file missing", version.amendment_id, version.number)
     version.document_status, version.document_key = "pending", None
-    outbox.enqueue(
-        session,
-        GENERATE_JOB,
-        {"amendment_id": str(version.amendment_id), "number": version.number},
-        org_id=version.org_id,
-    )
+    _queue_document(session, version)
     audit.record(
         session,
         principal,
         "contract_amendment.document_regenerated",
-        "contract_amendment",
+        AMENDMENT_SUBJECT,
         version.amendment_id,
         org_id=version.org_id,
         before={"version": version.number, "sha256": version.document_sha256},
@@ -1001,12 +1001,7 @@ async def put_template(
         row.body = body.body
     for version in await repository.failed_current_versions(session, principal.org_id):
         version.document_status, version.document_error = "pending", None
-        outbox.enqueue(
-            session,
-            GENERATE_JOB,
-            {"amendment_id": str(version.amendment_id), "number": version.number},
-            org_id=principal.org_id,
-        )
+        _queue_document(session, version)
     await session.flush()
     audit.record(
         session,
