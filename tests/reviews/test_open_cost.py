@@ -36,24 +36,29 @@ async def _draft_cycle(
     return str(cycle["id"])
 
 
-async def _statements_to_open(
-    client: AsyncClient, runtime: Runtime, world: World, cycle: str
+async def _small_and_large(client: AsyncClient, world: World) -> tuple[str, str]:
+    """Two draft cycles: one participant, and six (with supervisors, peers and reports)."""
+    template = await post_ok(client, world.hr, "/review-templates", FORM)
+    small = await _draft_cycle(client, world, template, "Small", [world.lead])
+    everyone = [world.boss, world.lead, world.member, world.junior, world.peer, world.engineer]
+    return small, await _draft_cycle(client, world, template, "Large", everyone)
+
+
+async def _statements_to(
+    client: AsyncClient, runtime: Runtime, world: World, cycle: str, action: str
 ) -> int:
     with count_statements(runtime) as counter:
-        await post_ok(client, world.hr, f"/review-cycles/{cycle}/open")
+        await post_ok(client, world.hr, f"/review-cycles/{cycle}/{action}")
     return counter.count
 
 
 async def test_opening_a_cycle_costs_the_same_statements_whatever_its_size(
     client: AsyncClient, runtime: Runtime, world: World, owner_engine: AsyncEngine
 ) -> None:
-    template = await post_ok(client, world.hr, "/review-templates", FORM)
-    small = await _draft_cycle(client, world, template, "Small", [world.lead])
-    everyone = [world.boss, world.lead, world.member, world.junior, world.peer, world.engineer]
-    large = await _draft_cycle(client, world, template, "Large", everyone)
+    small, large = await _small_and_large(client, world)
 
-    assert await _statements_to_open(client, runtime, world, small) == (
-        await _statements_to_open(client, runtime, world, large)
+    assert await _statements_to(client, runtime, world, small, "open") == (
+        await _statements_to(client, runtime, world, large, "open")
     )
     async with owner_engine.connect() as connection:
         tasks = await connection.scalar(select(func.count()).select_from(Task))
@@ -67,21 +72,10 @@ async def test_opening_a_cycle_costs_the_same_statements_whatever_its_size(
     assert cycles.json()["status"] == "open"
 
 
-async def _statements_to(
-    client: AsyncClient, runtime: Runtime, world: World, cycle: str, action: str
-) -> int:
-    with count_statements(runtime) as counter:
-        await post_ok(client, world.hr, f"/review-cycles/{cycle}/{action}")
-    return counter.count
-
-
 async def test_closing_withdraws_every_unanswered_task_in_fixed_statements(
     client: AsyncClient, runtime: Runtime, world: World, owner_engine: AsyncEngine
 ) -> None:
-    template = await post_ok(client, world.hr, "/review-templates", FORM)
-    small = await _draft_cycle(client, world, template, "Small", [world.lead])
-    everyone = [world.boss, world.lead, world.member, world.junior, world.peer, world.engineer]
-    large = await _draft_cycle(client, world, template, "Large", everyone)
+    small, large = await _small_and_large(client, world)
     for cycle in (small, large):
         await post_ok(client, world.hr, f"/review-cycles/{cycle}/open")
 
