@@ -50,19 +50,27 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Add an audit event to the caller's transaction; `actor=None` means the system."""
-    session.add(
-        AuditEvent(
-            org_id=org_id,
-            actor_kind=actor.kind if actor else "system",
-            actor_id=actor.id if actor else None,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            before=before,
-            after=after,
-            request_id=request_id_var.get(),
-        )
-    )
+    fields = _shared(actor, action, object_type, org_id, before)
+    session.add(AuditEvent(**fields, object_id=object_id, after=after))
+
+
+def _shared(
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    org_id: uuid.UUID,
+    before: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """An event's columns but the object and its state after: who, what, where, when asked."""
+    return {
+        "org_id": org_id,
+        "actor_kind": actor.kind if actor else "system",
+        "actor_id": actor.id if actor else None,
+        "action": action,
+        "object_type": object_type,
+        "before": before,
+        "request_id": request_id_var.get(),
+    }
 
 
 async def record_many(
@@ -82,15 +90,7 @@ async def record_many(
     """
     if not objects:
         return
-    shared: dict[str, Any] = {
-        "org_id": org_id,
-        "actor_kind": actor.kind if actor else "system",
-        "actor_id": actor.id if actor else None,
-        "action": action,
-        "object_type": object_type,
-        "before": before,
-        "request_id": request_id_var.get(),
-    }
+    shared = _shared(actor, action, object_type, org_id, before)
     rows = [
         shared | {"id": new_id(), "object_id": object_id, "after": after}
         for object_id, after in objects
