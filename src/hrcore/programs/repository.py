@@ -127,6 +127,25 @@ async def open_participations(
     return list(await session.scalars(statement.with_for_update(of=ProgramParticipant)))
 
 
+async def unfinished_stages(
+    session: AsyncSession, org_id: uuid.UUID, participant_ids: Sequence[uuid.UUID]
+) -> list[ParticipantStage]:
+    """The pending and open stages of these participants, locked, in one query."""
+    if not participant_ids:
+        return []
+    statement = (
+        select(ParticipantStage)
+        .where(
+            ParticipantStage.org_id == org_id,
+            ParticipantStage.participant_id.in_(list(participant_ids)),
+            ParticipantStage.status.in_(("pending", "open")),
+        )
+        .order_by(ParticipantStage.participant_id, ParticipantStage.position)
+        .with_for_update()
+    )
+    return list(await session.scalars(statement))
+
+
 async def stages_of(
     session: AsyncSession, org_id: uuid.UUID, participant_id: uuid.UUID
 ) -> list[ParticipantStage]:

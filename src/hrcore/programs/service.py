@@ -876,10 +876,10 @@ async def withdraw(
     """Withdraw an employee from the programs under way (of one pool's runs when given) and
     cancel their open tasks; idempotent."""
     participations = await repository.open_participations(session, org_id, employee_id, pool_id)
+    unfinished = [p.id for p in participations]
+    for stage in await repository.unfinished_stages(session, org_id, unfinished):
+        await _cancel_stage(session, stage, clock)
     for participant in participations:
-        for stage in await repository.stages_of(session, org_id, participant.id):
-            if stage.status in ("pending", "open"):
-                await _cancel_stage(session, stage, clock)
         before = participant.status
         _mark_withdrawn(participant, reason, clock)
         audit.record(
