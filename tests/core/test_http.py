@@ -13,6 +13,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, update
 
 from hrcore.core.db import unit_of_work
+from hrcore.core.http import prefers_over_json
 from hrcore.core.idempotency import IdempotencyRecord
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
@@ -273,3 +274,23 @@ async def test_values_the_database_cannot_store_are_422(widget_client: AsyncClie
     response = await widget_client.post("/api/v1/widgets", json={"name": "a", "rank": 2**40})
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
+
+
+@pytest.mark.parametrize(
+    ("accept", "prefers"),
+    [
+        (None, False),
+        ("application/json", False),
+        ("application/pdf", True),
+        ("application/pdf, application/json", True),
+        ("application/json, application/pdf;q=0.5", False),
+        ("application/pdf;q=0.8, */*;q=0.9", False),
+        ("application/pdf;q=0, */*", False),
+        ("application/pdf;q=nonsense", False),
+        ("*/*", False),
+    ],
+)
+def test_a_pdf_is_chosen_only_when_accept_ranks_it_as_high_as_json(
+    accept: str | None, prefers: bool
+) -> None:
+    assert prefers_over_json(accept, "application/pdf") is prefers

@@ -48,6 +48,34 @@ def _is_json(content_type: str) -> bool:
     )
 
 
+_JSON_RANGES = ("application/json", "application/*", "*/*")
+
+
+def _media_ranges(accept: str) -> dict[str, float]:
+    """`Accept` as media range → quality."""
+    ranges: dict[str, float] = {}
+    for item in accept.split(","):
+        media, *parameters = item.split(";")
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.strip().partition("=")
+            if name.lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges[media.strip().lower()] = quality
+    return ranges
+
+
+def prefers_over_json(accept: str | None, media: str) -> bool:
+    """Whether `Accept` names `media` at least as high as anything JSON would satisfy: for a
+    route that answers JSON by default and `media` (a PDF) on request."""
+    ranges = _media_ranges(accept or "")
+    wanted = ranges.get(media, 0.0)
+    return wanted > 0 and wanted >= max(ranges.get(json_range, 0.0) for json_range in _JSON_RANGES)
+
+
 class HrcoreRoute(APIRoute):
     """Adds the conventions FastAPI leaves open.
 

@@ -12,7 +12,7 @@ from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
 from hrcore.core.errors import Problem, problem_response
-from hrcore.core.http import HrcoreRoute
+from hrcore.core.http import HrcoreRoute, prefers_over_json
 from hrcore.core.pagination import Page
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.programs import service
@@ -231,31 +231,6 @@ async def decide(
 
 PDF = "application/pdf"
 RETRY_AFTER_SECONDS = 2
-_JSON_RANGES = ("application/json", "application/*", "*/*")
-
-
-def _media_ranges(accept: str) -> dict[str, float]:
-    """`Accept` as media range → quality."""
-    ranges: dict[str, float] = {}
-    for item in accept.split(","):
-        media, *parameters = item.split(";")
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.strip().partition("=")
-            if name.lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges[media.strip().lower()] = quality
-    return ranges
-
-
-def _prefers_pdf(accept: str | None) -> bool:
-    """PDF when `Accept` names it at least as high as anything JSON would satisfy."""
-    ranges = _media_ranges(accept or "")
-    wanted = ranges.get(PDF, 0.0)
-    return wanted > 0 and wanted >= max(ranges.get(media, 0.0) for media in _JSON_RANGES)
 
 
 @router.get(
@@ -288,7 +263,7 @@ async def dossier(
     accept: Annotated[str | None, Header()] = None,
 ) -> Dossier | Response:
     response.headers["Vary"] = "Accept"
-    if not _prefers_pdf(accept):
+    if not prefers_over_json(accept, PDF):
         return await service.dossier(
             session, principal, run_id, participant_id, clock, threshold=threshold
         )
