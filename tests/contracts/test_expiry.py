@@ -122,6 +122,25 @@ async def test_expiring_list_is_n_plus_one_free(
     assert counts[0] == counts[1]
 
 
+async def test_the_watch_raises_any_number_of_alerts_in_fixed_statements(
+    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
+) -> None:
+    await make_user(runtime, world.hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    counts = []
+    for employees in ([world.lead], [world.member, world.junior, world.peer]):
+        for employee in employees:
+            await make_contract(client, world.hr, employee.id, end=date(2027, 5, 1))
+        with count_statements(runtime) as counter:
+            assert await jobs.watch_expiry({"runtime": runtime}) == len(employees)
+        counts.append(counter.count)
+
+    assert counts[0] == counts[1]
+    listed = await client.get(EXPIRING, headers=world.hr.headers)
+    tasks = {task["id"] for task in await _expiry_tasks(client, world)}
+    assert {item["alert_task_id"] for item in listed.json()["items"]} == tasks
+    assert len(tasks) == 4, "each alert keeps its own task"
+
+
 def test_months_are_added_on_the_calendar() -> None:
     assert service.add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
     assert service.add_months(date(2027, 11, 30), 3) == date(2028, 2, 29)

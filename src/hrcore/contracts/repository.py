@@ -199,8 +199,13 @@ async def record_alerts(
     return [(alert_id, contract_id) for alert_id, contract_id in new]
 
 
-async def alert_by_id(session: AsyncSession, alert_id: uuid.UUID) -> ExpiryAlert | None:
-    return await session.get(ExpiryAlert, alert_id)
+async def alerts_by_ids(
+    session: AsyncSession, org_id: uuid.UUID, alert_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ExpiryAlert]:
+    rows = await session.scalars(
+        select(ExpiryAlert).where(ExpiryAlert.org_id == org_id, ExpiryAlert.id.in_(list(alert_ids)))
+    )
+    return {alert.id: alert for alert in rows}
 
 
 async def alerts_for(

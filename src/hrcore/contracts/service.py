@@ -1108,24 +1108,24 @@ async def watch_organization(
     new = await repository.record_alerts(session, rows)
     if not new:
         return 0
-    hr_employees, hr_users = await _hr_recipients(session, org_id)
-    for alert_id, contract_id in new:
-        contract = contracts[contract_id]
-        task_id = await _ask_hr(session, contract, hr_employees, hr_users, today)
-        alert = await repository.alert_by_id(session, alert_id)
-        if alert is not None:
-            alert.task_id = task_id
-        await webhooks.publish(
-            session,
-            org_id=org_id,
-            event_type=webhooks.EventType.CONTRACT_EXPIRING,
-            payload={
-                "contract_id": str(contract.id),
-                "employee_id": str(contract.employee_id),
-                "end_date": _jsonable(contract.end_date),
-            },
-            event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:contract-expiry:{alert_id}"),
-        )
+    raised = [(alert_id, contracts[contract_id]) for alert_id, contract_id in new]
+    await _ask_hr(session, org_id, raised, today)
+    await webhooks.publish_many(
+        session,
+        org_id=org_id,
+        event_type=webhooks.EventType.CONTRACT_EXPIRING,
+        events=(
+            (
+                {
+                    "contract_id": str(contract.id),
+                    "employee_id": str(contract.employee_id),
+                    "end_date": _jsonable(contract.end_date),
+                },
+                uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:contract-expiry:{alert_id}"),
+            )
+            for alert_id, contract in raised
+        ),
+    )
     return len(new)
 
 
@@ -1142,41 +1142,63 @@ async def _hr_recipients(
 
 async def _ask_hr(
     session: AsyncSession,
-    contract: Contract,
-    hr_employees: list[uuid.UUID],
-    hr_users: list[uuid.UUID],
+    org_id: uuid.UUID,
+    raised: Sequence[tuple[uuid.UUID, Contract]],
     today: date,
-) -> uuid.UUID | None:
-    """A renew-or-extend task for the first HR admin linked to an employee record; with no
-    such admin, every HR admin hears of it in the inbox instead."""
-    assert contract.end_date is not None
-    name = await people.employee_ref(session, contract.org_id, contract.employee_id)
-    who = name.name if name else "an employee"
-    title = f"Contract of {who} ends {contract.end_date}: renew or extend"
-    if hr_employees:
-        task = await workflow.create_task(
+) -> None:
+    """A renew-or-extend task per new alert for the first HR admin linked to an employee
+    record (the alert keeps it); with no such admin, every HR admin hears of each in the
+    inbox instead. A fixed number of statements for any number of alerts."""
+    hr_employees, hr_users = await _hr_recipients(session, org_id)
+    names = await people.employee_summaries(session, org_id, [c.employee_id for _, c in raised])
+    titles = {contract.id: _expiry_title(contract, names) for _, contract in raised}
+    if not hr_employees:
+        await notifications.notify_many(
             session,
-            org_id=contract.org_id,
-            subject_type=CONTRACT_SUBJECT,
-            subject_id=contract.id,
-            kind=EXPIRY_TASK_KIND,
-            assignee_employee_id=hr_employees[0],
-            title=title[:200],
-            due=max(today, contract.end_date - EXPIRY_DUE_BEFORE_END),
+            org_id=org_id,
+            messages=[
+                notifications.Message(
+                    user_ids=hr_users,
+                    kind="contract.expiring",
+                    title=titles[contract.id],
+                    body="Renew or extend it: POST /contracts/{id}/renew or /extend.",
+                    subject_type=CONTRACT_SUBJECT,
+                    subject_id=contract.id,
+                    dedupe_key=f"contract:{contract.id}:expiry:{contract.end_date}",
+                )
+                for _, contract in raised
+            ],
         )
-        return task.id
-    await notifications.notify(
+        return
+    task_ids = await workflow.create_tasks(
         session,
-        org_id=contract.org_id,
-        user_ids=hr_users,
-        kind="contract.expiring",
-        title=title[:200],
-        body="Renew or extend it: POST /contracts/{id}/renew or /extend.",
-        subject_type=CONTRACT_SUBJECT,
-        subject_id=contract.id,
-        dedupe_key=f"contract:{contract.id}:expiry:{contract.end_date}",
+        org_id=org_id,
+        tasks=[
+            workflow.NewTask(
+                subject_type=CONTRACT_SUBJECT,
+                subject_id=contract.id,
+                kind=EXPIRY_TASK_KIND,
+                assignee_employee_id=hr_employees[0],
+                title=titles[contract.id],
+                due=max(today, _end(contract) - EXPIRY_DUE_BEFORE_END),
+            )
+            for _, contract in raised
+        ],
     )
-    return None
+    alerts = await repository.alerts_by_ids(session, org_id, [alert_id for alert_id, _ in raised])
+    for (alert_id, _), task_id in zip(raised, task_ids, strict=True):
+        alerts[alert_id].task_id = task_id
+
+
+def _end(contract: Contract) -> date:
+    assert contract.end_date is not None  # only contracts with an end date expire
+    return contract.end_date
+
+
+def _expiry_title(contract: Contract, names: dict[uuid.UUID, people.EmployeeSummary]) -> str:
+    summary = names.get(contract.employee_id)
+    who = summary.ref.name if summary else "an employee"
+    return f"Contract of {who} ends {_end(contract)}: renew or extend"[:200]
 
 
 # --- program conflicts ----------------------------------------------------------------------
