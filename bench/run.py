@@ -92,15 +92,21 @@ async def _tokens(runtime: Runtime) -> dict[str, tuple[dict[str, str], str, str]
     return result
 
 
-async def main(url: str, runs: int) -> list[Result]:
-    settings = Settings(database_url=url, redis_url="redis://127.0.0.1:6379/9", log_json=False)
-    runtime = Runtime.open(settings, application_name="hrcore-bench")
+def statement_counter(runtime: Runtime) -> list[int]:
+    """A one-element list that counts every SQL statement the runtime's engine sends."""
     counter = [0]
 
     def count(*_: object) -> None:
         counter[0] += 1
 
     event.listen(runtime.engine.sync_engine, "before_cursor_execute", count)
+    return counter
+
+
+async def main(url: str, runs: int) -> list[Result]:
+    settings = Settings(database_url=url, redis_url="redis://127.0.0.1:6379/9", log_json=False)
+    runtime = Runtime.open(settings, application_name="hrcore-bench")
+    counter = statement_counter(runtime)
     app = create_app(runtime=runtime)
     tokens = await _tokens(runtime)
     hr, division, employee = tokens["hr@bench.example"]

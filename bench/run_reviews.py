@@ -16,8 +16,8 @@ import uuid
 
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
-from run import _measure, _tokens
-from sqlalchemy import event, text
+from run import _measure, _tokens, statement_counter
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import outbox
@@ -67,12 +67,7 @@ async def _aggregate(runtime: Runtime) -> float:
 
 
 async def _result_page(runtime: Runtime, runs: int) -> tuple[float, float, int]:
-    counter = [0]
-
-    def count(*_: object) -> None:
-        counter[0] += 1
-
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute", count)
+    counter = statement_counter(runtime)
     app = create_app(runtime=runtime)
     hr, _, _ = (await _tokens(runtime))["hr@bench.example"]
     async with unit_of_work(runtime.sessionmaker) as session:

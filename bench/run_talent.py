@@ -20,8 +20,8 @@ from typing import Any
 
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
-from run import Result, _measure, _tokens
-from sqlalchemy import event, text
+from run import Result, _measure, _tokens, statement_counter
+from sqlalchemy import text
 
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
@@ -76,12 +76,7 @@ def _describe(name: str, body: Any) -> str:
 async def main(url: str, screen_runs: int, runs: int) -> list[Result]:
     settings = Settings(database_url=url, redis_url="redis://127.0.0.1:6379/9", log_json=False)
     runtime = Runtime.open(settings, application_name="hrcore-bench")
-    counter = [0]
-
-    def count(*_: object) -> None:
-        counter[0] += 1
-
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute", count)
+    counter = statement_counter(runtime)
     app = create_app(runtime=runtime)
     hr, _, _ = (await _tokens(runtime))["hr@bench.example"]
     pool, vacancy, run = await _ids(runtime)
