@@ -1,4 +1,4 @@
-"""`hrcore dev` serves, and Ctrl-C leaves no process behind."""
+"""`hrcore dev` serves, restarts a child that died, and Ctrl-C leaves no process behind."""
 
 from __future__ import annotations
 
@@ -18,9 +18,17 @@ from tests.conftest import DATABASE_URL, REDIS_URL
 
 
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port whose successor is free too (the worker's health endpoint takes port + 1)."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
 
 
 def _wait_ok(url: str, deadline: float) -> httpx.Response:
@@ -49,8 +57,20 @@ def _descendants(pid: int) -> list[int]:
     return found + [grandchild for child in found for grandchild in _descendants(child)]
 
 
+def _worker_pid(parent: int) -> int | None:
+    for pid in _descendants(parent):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except FileNotFoundError:
+            continue
+        if b"worker" in command and _alive(pid):
+            return pid
+    return None
+
+
 @pytest.mark.slow
-def test_dev_serves_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+@pytest.mark.timeout(300)
+def test_dev_serves_restarts_a_dead_child_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("HRCORE_")} | {
         "HRCORE_STATE_DIR": str(tmp_path / "state"),
@@ -67,6 +87,20 @@ def test_dev_serves_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
         deadline = time.monotonic() + 120
         _wait_ok(f"http://127.0.0.1:{port}/readyz", deadline)
         assert _wait_ok(f"http://127.0.0.1:{port}/docs", deadline).status_code == 200
+        _wait_ok(f"http://127.0.0.1:{port + 1}/readyz", deadline)  # the worker's own
+
+        killed = _worker_pid(process.pid)
+        assert killed is not None
+        os.kill(killed, signal.SIGKILL)
+        while _alive(killed) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        while _worker_pid(process.pid) in (None, killed) and time.monotonic() < deadline:
+            assert process.poll() is None, "a dead worker must not stop `hrcore dev`"
+            time.sleep(0.2)
+        assert _worker_pid(process.pid) not in (None, killed)
+        _wait_ok(f"http://127.0.0.1:{port + 1}/readyz", time.monotonic() + 120)
+        assert _wait_ok(f"http://127.0.0.1:{port}/readyz", deadline).status_code == 200
+
         processes = _descendants(process.pid)
         postgres_pid = int((tmp_path / "state/postgres/postmaster.pid").read_text().split()[0])
         redis_pid = int((tmp_path / "state/redis.pid").read_text().strip())
@@ -78,6 +112,7 @@ def test_dev_serves_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
             devstack.stop(tmp_path / "state")
     assert process.returncode == 0, output.decode()
     assert b"stopped embedded postgres, redis" in output
+    assert b"the worker exited with code -9; restarting it" in output
     leftovers = [pid for pid in [*processes, postgres_pid, redis_pid] if _alive(pid)]
     assert leftovers == []
 

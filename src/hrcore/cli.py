@@ -188,11 +188,20 @@ def openapi(
 def dev(
     port: Annotated[int, typer.Option(envvar="PORT", help="API port.")] = 8000,
 ) -> None:
-    """Everything for local work: embedded services, migrations, demo data, API and worker."""
+    """Everything for local work: embedded services, migrations, demo data, API and worker.
+
+    A child that dies is started again (after 1 s, doubling to 30 s while it keeps dying);
+    Ctrl-C stops everything.
+    """
     started: list[str] = []
     settings = resolve_settings(started)
     env = _export_urls(settings)
-    children: list[subprocess.Popen[bytes]] = []
+    env.setdefault("HRCORE_WORKER_HEALTH_PORT", str(port + 1))
+    hrcore = [sys.executable, "-m", "hrcore"]
+    children = [
+        _Child("API", [*hrcore, "serve", "--port", str(port)], env),
+        _Child("worker", [*hrcore, "worker"], env),
+    ]
     stopping = False
 
     def stop(signum: int, frame: object) -> None:
@@ -202,24 +211,66 @@ def dev(
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        hrcore = [sys.executable, "-m", "hrcore"]
         subprocess.run([*hrcore, "migrate"], env=env, check=True)
         subprocess.run([*hrcore, "seed"], env=env, check=True)
-        children.append(subprocess.Popen([*hrcore, "serve", "--port", str(port)], env=env))
-        children.append(subprocess.Popen([*hrcore, "worker"], env=env))
-        _print_banner(settings, port)
-        while not stopping and all(child.poll() is None for child in children):
+        for child in children:
+            child.start()
+        _print_banner(settings, port, env["HRCORE_WORKER_HEALTH_PORT"])
+        while not stopping:
+            for child in children:
+                child.supervise()
             time.sleep(0.2)
     finally:
-        _terminate(children)
+        _terminate([child.process for child in children if child.process is not None])
         if started:
             from hrcore import devstack
 
             devstack.stop(settings.state_dir.resolve(), services=started)
             typer.echo(f"stopped embedded {', '.join(started)}")
-    failed = [child.returncode for child in children if child.returncode not in (0, -15, None)]
-    if failed and not stopping:
-        raise typer.Exit(1)
+
+
+class _Child:
+    """A process `hrcore dev` keeps running: restarted with backoff when it exits."""
+
+    FIRST_DELAY = 1.0
+    MAX_DELAY = 30.0
+    STEADY_SECONDS = 60.0
+    """Up this long, a child counts as healthy again and its next restart is prompt."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        self.name = name
+        self.command = command
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started_at = 0.0
+        self.delay = self.FIRST_DELAY
+        self.restart_at: float | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, env=self.env)
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+    def supervise(self) -> None:
+        now = time.monotonic()
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                typer.echo(f"hrcore dev: restarting the {self.name}", err=True)
+                self.start()
+            return
+        assert self.process is not None
+        code = self.process.poll()
+        if code is None:
+            return
+        if now - self.started_at >= self.STEADY_SECONDS:
+            self.delay = self.FIRST_DELAY
+        typer.echo(
+            f"hrcore dev: the {self.name} exited with code {code}; "
+            f"restarting it in {self.delay:.0f} s (Ctrl-C stops everything)",
+            err=True,
+        )
+        self.restart_at = now + self.delay
+        self.delay = min(self.delay * 2, self.MAX_DELAY)
 
 
 def _terminate(children: list[subprocess.Popen[bytes]]) -> None:
@@ -235,8 +286,9 @@ def _terminate(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
-def _print_banner(settings: Settings, port: int) -> None:
+def _print_banner(settings: Settings, port: int, worker_port: str) -> None:
     base = f"http://127.0.0.1:{port}"
+    worker = f"http://127.0.0.1:{worker_port}"
     typer.echo(
         "\n".join(
             [
@@ -245,10 +297,12 @@ def _print_banner(settings: Settings, port: int) -> None:
                 f"  API      {base}/api/v1",
                 f"  docs     {base}/docs",
                 f"  health   {base}/healthz  {base}/readyz  {base}/metrics",
+                f"  worker   {worker}/readyz  {worker}/metrics",
                 f"  database {settings.database_url}",
                 f"  redis    {settings.redis_url}",
                 "  logins   printed above by `hrcore seed` (org: demo)",
-                "Ctrl-C stops the API, the worker and the embedded services started here.",
+                "A child that dies is restarted. Ctrl-C stops the API, the worker and the",
+                "embedded services started here.",
                 "",
             ]
         )

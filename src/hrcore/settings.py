@@ -60,6 +60,33 @@ class Settings(BaseSettings):
         default=900, ge=10, description="Re-send a queued job that has not finished by then."
     )
     outbox_batch_size: int = Field(default=100, ge=1, description="Rows relayed per batch.")
+    outbox_recover_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How often the worker re-sends queued jobs Redis no longer has (also at "
+        "once after Redis restarts or comes back).",
+    )
+    outbox_orphan_after_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A job marked running in Redis whose row no worker holds is run again "
+        "after this long (its worker died).",
+    )
+    worker_reconnect_max_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest wait between the worker's reconnect attempts to PostgreSQL or "
+        "Redis (the wait doubles from half a second).",
+    )
+    worker_health_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of the worker's /healthz, /readyz and /metrics. Unset: not served.",
+    )
+    worker_health_host: str = Field(
+        default="127.0.0.1", description="Address the worker's health endpoint binds to."
+    )
     job_max_tries: int = Field(default=5, ge=1, description="Attempts before a job is failed.")
     job_retry_base_seconds: float = Field(
         default=5.0, ge=0, description="First retry delay; doubles on every attempt."

@@ -1,4 +1,10 @@
-"""The arq worker: relays the outbox, runs registered jobs, and does housekeeping on cron."""
+"""The arq worker: relays the outbox, runs registered jobs, and does housekeeping on cron.
+
+It outlives its dependencies: PostgreSQL or Redis going away is a wait with backoff and a
+reconnect (`core/resilience.py`), never an exit, and jobs Redis lost are re-sent from the
+outbox within seconds (`outbox.recover`). With `HRCORE_WORKER_HEALTH_PORT` it serves its own
+`/healthz`, `/readyz` and `/metrics`.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,30 @@ import contextlib
 import gc
 import logging
 import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import uvicorn
 from arq import Retry, cron
 from arq.worker import Function, Worker, func
+from fastapi import FastAPI
 
 from hrcore import model_registry  # noqa: F401  (every table known before any query)
 from hrcore.channels import jobs as channel_jobs  # noqa: F401  (registers its jobs)
 from hrcore.contracts import jobs as contract_jobs
 from hrcore.core import idempotency, outbox
+from hrcore.core.errors import OUTAGE_ERRORS, install_error_handlers
 from hrcore.core.jobs import JobSpec, registered_jobs
+from hrcore.core.metrics import JOB_RUNS, RECOVERED_JOBS
 from hrcore.core.migrations import is_at_head
 from hrcore.core.queue import connect_redis
+from hrcore.core.resilience import DATABASE, REDIS, Backoff, Dependencies
 from hrcore.core.runtime import Runtime
 from hrcore.imports import jobs as import_jobs  # noqa: F401  (registers its jobs)
 from hrcore.integrations import jobs as integration_jobs  # noqa: F401  (registers its jobs)
+from hrcore.ops import service as ops
+from hrcore.ops.router import router as ops_router
 from hrcore.programs import jobs as program_jobs
 from hrcore.reviews import jobs as review_jobs  # noqa: F401  (registers its jobs)
 from hrcore.settings import Settings
@@ -60,13 +74,19 @@ def _arq_function(spec: JobSpec, settings: Settings) -> Function:
                 settings=runtime.settings,
             )
         except Exception as exc:
+            # The row could not be read or written (the database is down): it stays queued,
+            # and `outbox.recover` sends it again if arq gives up on it.
             if attempt >= max_tries:
+                JOB_RUNS.labels(spec.name, "failed").inc()
                 raise
+            JOB_RUNS.labels(spec.name, "retry").inc()
             raise Retry(defer=retry_delay(settings, attempt)) from exc
         if result.error is not None:
+            JOB_RUNS.labels(spec.name, "failed" if result.final else "retry").inc()
             if result.final:
                 raise result.error
             raise Retry(defer=retry_delay(settings, attempt)) from result.error
+        JOB_RUNS.labels(spec.name, "done").inc()
 
     return func(run, name=spec.name, max_tries=max_tries)
 
@@ -82,22 +102,150 @@ async def prune_outbox(ctx: dict[str, Any]) -> int:
     return await outbox.prune(runtime.sessionmaker, retention=retention)
 
 
-async def _relay_forever(runtime: Runtime) -> None:
+async def _note_outage(
+    runtime: Runtime, dependencies: Dependencies, error: BaseException, retry_in: float
+) -> None:
+    """Find out which dependency failed (a probe of each) and record it."""
+    checks = await ops.readiness(runtime)
+    for name in (DATABASE, REDIS):
+        if checks[name] == "ok":
+            dependencies.up(name)
+        else:
+            dependencies.down(name, error, retry_in=retry_in)
+    if all(checks[name] == "ok" for name in (DATABASE, REDIS)):
+        logger.warning("worker loop failed, retrying in %.1f s: %s", retry_in, error)
+
+
+class ResilientWorker(Worker):
+    """arq's Worker, which exits on the first Redis error of its poll loop, made to wait.
+
+    Start-up (Redis info, the migrations check) is retried while a dependency is down; a poll
+    that fails backs off and polls again; no job is picked while the database is known to be
+    down (it would only burn its tries). A Redis reconnect asks the relay to recover at once.
+    A burst run (`hrcore worker --burst`, tests) fails instead of waiting.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        runtime: Runtime,
+        dependencies: Dependencies,
+        reconnected: asyncio.Event,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.runtime = runtime
+        self.dependencies = dependencies
+        self.reconnected = reconnected
+        self.backoff = Backoff(cap=runtime.settings.worker_reconnect_max_seconds)
+
+    async def main(self) -> None:
+        if self.burst:  # a one-off run reports an outage to its caller
+            await super().main()
+            return
+        while True:
+            try:
+                await super().main()
+            except OUTAGE_ERRORS as exc:
+                delay = self.backoff.next()
+                await _note_outage(self.runtime, self.dependencies, exc, delay)
+                await asyncio.sleep(delay)
+            else:
+                return
+
+    async def _poll_iteration(self) -> None:
+        if self.burst:
+            await super()._poll_iteration()
+            return
+        self.allow_pick_jobs = self.dependencies.is_up(DATABASE)
+        try:
+            await super()._poll_iteration()
+        except OUTAGE_ERRORS as exc:
+            delay = self.backoff.next()
+            await _note_outage(self.runtime, self.dependencies, exc, delay)
+            await asyncio.sleep(delay)
+            return
+        self.backoff.reset()
+        if self.dependencies.up(REDIS):
+            self.reconnected.set()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        except OUTAGE_ERRORS as exc:
+            logger.warning("Redis unreachable while the worker stopped: %s", exc)
+
+
+async def _relay_forever(
+    runtime: Runtime,
+    dependencies: Dependencies,
+    reconnected: asyncio.Event,
+    *,
+    in_progress_ttl: float,
+) -> None:
+    """Relay due rows; recover lost jobs every `outbox_recover_seconds`, and at once when
+    Redis restarted (its run id changed) or a dependency came back. Never exits."""
     settings = runtime.settings
+    backoff = Backoff(cap=settings.worker_reconnect_max_seconds)
+    loop = asyncio.get_running_loop()
+    server_id: str | None = None
+    recover_at = 0.0
     while True:
         try:
+            current = await runtime.queue.server_id()
+            if server_id is not None and current != server_id:
+                logger.warning("Redis restarted; re-sending the queued jobs it lost")
+                recover_at = 0.0
+            server_id = current
             await outbox.relay_all(
                 runtime.sessionmaker,
                 runtime.queue,
                 batch_size=settings.outbox_batch_size,
                 requeue_after=timedelta(seconds=settings.outbox_requeue_after_seconds),
             )
+            if reconnected.is_set() or loop.time() >= recover_at:
+                reconnected.clear()
+                await _recover(runtime, in_progress_ttl)
+                recover_at = loop.time() + settings.outbox_recover_seconds
         except Exception as exc:
-            logger.warning("outbox relay failed, retrying: %s", exc)
+            delay = backoff.next()
+            if isinstance(exc, OUTAGE_ERRORS):
+                await _note_outage(runtime, dependencies, exc, delay)
+            else:
+                logger.exception("outbox relay failed, retrying in %.1f s", delay)
+            recover_at = 0.0
+            await asyncio.sleep(delay)
+            continue
+        backoff.reset()
+        if dependencies.up(DATABASE) | dependencies.up(REDIS):
+            recover_at = 0.0
         await asyncio.sleep(settings.outbox_poll_seconds)
 
 
-def build_worker(runtime: Runtime, *, burst: bool = False) -> Worker:
+async def _recover(runtime: Runtime, in_progress_ttl: float) -> None:
+    settings = runtime.settings
+    revived = await outbox.recover(
+        runtime.sessionmaker,
+        runtime.queue,
+        batch_size=settings.outbox_batch_size,
+        orphan_after=settings.outbox_orphan_after_seconds,
+        in_progress_ttl=in_progress_ttl,
+    )
+    if revived.resent:
+        RECOVERED_JOBS.labels("resent").inc(len(revived.resent))
+        logger.warning("re-sent %d queued jobs Redis no longer had", len(revived.resent))
+    if revived.released:
+        RECOVERED_JOBS.labels("released").inc(len(revived.released))
+        logger.warning("released %d jobs left running by a worker that died", len(revived.released))
+
+
+def build_worker(
+    runtime: Runtime,
+    *,
+    burst: bool = False,
+    dependencies: Dependencies | None = None,
+    reconnected: asyncio.Event | None = None,
+) -> ResilientWorker:
     """An arq Worker over `runtime`; with `burst` it exits once the queue is empty."""
     settings = runtime.settings
 
@@ -106,17 +254,11 @@ def build_worker(runtime: Runtime, *, burst: bool = False) -> Worker:
             raise MigrationsBehind("database is not migrated to head: run `hrcore migrate`")
         ctx["runtime"] = runtime
         gc.freeze()  # start-up's objects out of the collector's way, as in the API (main.py)
-        if not burst:
-            ctx["relay"] = asyncio.create_task(_relay_forever(runtime))
 
-    async def shutdown(ctx: dict[str, Any]) -> None:
-        relay: asyncio.Task[None] | None = ctx.get("relay")
-        if relay is not None:
-            relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
-
-    return Worker(
+    return ResilientWorker(
+        runtime=runtime,
+        dependencies=dependencies or Dependencies(DATABASE, REDIS),
+        reconnected=reconnected or asyncio.Event(),
         functions=[_arq_function(spec, settings) for spec in registered_jobs().values()],
         cron_jobs=[
             cron(expire_idempotency_keys, name="housekeeping.expire_idempotency_keys", minute=7),
@@ -145,7 +287,6 @@ def build_worker(runtime: Runtime, *, burst: bool = False) -> Worker:
         queue_name=settings.queue_name,
         burst=burst,
         on_startup=startup,
-        on_shutdown=shutdown,
         handle_signals=not burst,
         keep_result=RESULT_TTL_SECONDS,
         max_tries=settings.job_max_tries,
@@ -173,12 +314,57 @@ async def run_burst(runtime: Runtime) -> None:
                 return
 
 
+class _HealthServer(uvicorn.Server):
+    """uvicorn inside the worker's loop; arq keeps SIGINT and SIGTERM."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def create_health_app(runtime: Runtime) -> FastAPI:
+    """The worker's /healthz, /readyz and /metrics: the API's operations routes over the
+    worker's own connections and metrics."""
+    app = FastAPI(title="hrcore worker", openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(ops_router)
+    return app
+
+
 async def run_forever(runtime: Runtime) -> None:
     """Run until SIGINT or SIGTERM; `async_run` lets arq's signal handler cancel the loop."""
-    worker = build_worker(runtime)
+    settings = runtime.settings
+    dependencies = Dependencies(DATABASE, REDIS)
+    reconnected = asyncio.Event()
+    worker = build_worker(runtime, dependencies=dependencies, reconnected=reconnected)
+    background = [
+        asyncio.create_task(
+            _relay_forever(
+                runtime, dependencies, reconnected, in_progress_ttl=worker.in_progress_timeout_s
+            )
+        )
+    ]
+    server: _HealthServer | None = None
+    if settings.worker_health_port is not None:
+        server = _HealthServer(
+            uvicorn.Config(
+                create_health_app(runtime),
+                host=settings.worker_health_host,
+                port=settings.worker_health_port,
+                log_config=None,
+                access_log=False,
+                lifespan="off",
+            )
+        )
+        background.append(asyncio.create_task(server.serve()))
     try:
         await worker.async_run()
     except asyncio.CancelledError:
         logger.info("worker stopped")
     finally:
+        if server is not None:
+            server.should_exit = True
+        background[0].cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         await worker.close()

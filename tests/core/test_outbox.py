@@ -207,3 +207,69 @@ async def test_prune_keeps_recent_and_failed_rows(runtime: Runtime) -> None:
         )
     assert await outbox.prune(runtime.sessionmaker, retention=timedelta(days=7)) == 1
     assert set(await _statuses(runtime)) == {recent_done, old_failed}
+
+
+async def _queued_in_redis(runtime: Runtime) -> list[uuid.UUID]:
+    """One row relayed to Redis and left there (no worker runs it)."""
+    [message_id] = await _write(runtime, "test.record")
+    await outbox.relay_all(runtime.sessionmaker, runtime.queue, batch_size=10)
+    assert (await _statuses(runtime))[message_id][0] == "queued"
+    return [message_id]
+
+
+async def _recover(runtime: Runtime, *, orphan_after: float = 60.0) -> outbox.Revived:
+    return await outbox.recover(
+        runtime.sessionmaker,
+        runtime.queue,
+        batch_size=2,
+        orphan_after=orphan_after,
+        in_progress_ttl=310.0,
+    )
+
+
+async def test_jobs_redis_lost_are_resent_at_once_and_run_once(runtime: Runtime) -> None:
+    """A Redis restart without persistence empties the queue: recovery does not wait for
+    HRCORE_OUTBOX_REQUEUE_AFTER_SECONDS, and a job still in Redis is not sent twice."""
+    widgets.RECORDED.clear()
+    lost = [*await _queued_in_redis(runtime), *await _queued_in_redis(runtime)]
+    lost.append((await _queued_in_redis(runtime))[0])
+    await runtime.redis.flushdb()
+    [kept] = await _queued_in_redis(runtime)
+
+    revived = await _recover(runtime)
+    assert sorted(revived.resent) == sorted(str(message_id) for message_id in lost)
+    assert revived.released == []
+    assert (await _recover(runtime)).resent == []  # now in Redis again
+
+    await run_burst(runtime)
+    delivered = Counter(entry["message"] for entry in widgets.RECORDED)
+    assert delivered == Counter(str(message_id) for message_id in [*lost, kept])
+
+
+async def test_a_job_left_running_by_a_dead_worker_is_released(runtime: Runtime) -> None:
+    """arq marks a started job in progress for minutes; a worker killed mid-job leaves that
+    mark behind. Nobody holds the row, so once the mark is older than the orphan delay the
+    job runs again."""
+    widgets.RECORDED.clear()
+    [message_id] = await _queued_in_redis(runtime)
+    in_progress = f"arq:in-progress:{message_id}"
+    await runtime.redis.psetex(in_progress, 310_000, b"1")  # as arq's start_jobs does
+
+    assert (await _recover(runtime, orphan_after=5)).released == []  # just started
+    await runtime.redis.psetex(in_progress, 300_000, b"1")  # started 10 s ago
+    assert (await _recover(runtime, orphan_after=5)).released == [str(message_id)]
+    assert not await runtime.redis.exists(in_progress)
+
+    await run_burst(runtime)
+    assert [entry["message"] for entry in widgets.RECORDED] == [str(message_id)]
+
+
+async def test_recovery_leaves_a_running_job_alone(runtime: Runtime) -> None:
+    """A job holds its row's lock for the whole attempt: recovery skips the row even when
+    Redis no longer has it, so the same row never runs twice at once."""
+    [message_id] = await _queued_in_redis(runtime)
+    await runtime.redis.flushdb()
+    async with unit_of_work(runtime.sessionmaker) as running:
+        await running.get(OutboxMessage, message_id, with_for_update=True)
+        assert (await _recover(runtime)).resent == []
+    assert (await _recover(runtime)).resent == [str(message_id)]

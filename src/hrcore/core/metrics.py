@@ -37,3 +37,27 @@ OUTBOX_OLDEST_AGE = Gauge(
     "Age of the oldest unfinished job; grows when the worker or Redis is down.",
     registry=REGISTRY,
 )
+DEPENDENCY_UP = Gauge(
+    "hrcore_worker_dependency_up",
+    "1 while the worker reaches the dependency (database, redis), 0 while it waits for it.",
+    ["dependency"],
+    registry=REGISTRY,
+)
+RECONNECTS = Counter(
+    "hrcore_worker_reconnects_total",
+    "Times the worker got a dependency back after losing it.",
+    ["dependency"],
+    registry=REGISTRY,
+)
+JOB_RUNS = Counter(
+    "hrcore_worker_job_runs_total",
+    "Job attempts run by this worker, by job and outcome (done, retry, failed).",
+    ["job", "outcome"],
+    registry=REGISTRY,
+)
+RECOVERED_JOBS = Counter(
+    "hrcore_worker_recovered_jobs_total",
+    "Queued jobs sent to Redis again (resent: Redis lost them; released: their worker died).",
+    ["reason"],
+    registry=REGISTRY,
+)

@@ -36,7 +36,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
 from hrcore.core.jobs import JobContext, get_job
 from hrcore.core.models import Base, IdMixin
-from hrcore.core.queue import JobQueue
+from hrcore.core.queue import JobQueue, Queued, RecoverableQueue, Revived
 from hrcore.settings import Settings
 
 logger = logging.getLogger("hrcore.outbox")
@@ -149,6 +149,57 @@ async def relay_all(
     ):
         total += moved
     return total
+
+
+async def recover(
+    sessionmaker: SessionMaker,
+    queue: RecoverableQueue,
+    *,
+    batch_size: int,
+    orphan_after: float,
+    in_progress_ttl: float,
+) -> Revived:
+    """Make every `queued` row's job runnable again if the queue lost it or its worker died.
+
+    Each batch is read `FOR UPDATE SKIP LOCKED`: a running job holds its row's lock for the
+    whole attempt, so the rows seen here are exactly the ones no live worker is running, and
+    a job can neither finish nor start its work while they are checked. Re-sent rows keep
+    their id as the job id; should one still be running somewhere, the row lock and its
+    status make the second run a no-op, so nothing ever runs twice in effect.
+    """
+    resent: list[str] = []
+    released: list[str] = []
+    after: uuid.UUID | None = None
+    while True:
+        async with unit_of_work(sessionmaker) as session:
+            statement = select(OutboxMessage.id, OutboxMessage.job).where(
+                OutboxMessage.status == "queued"
+            )
+            if after is not None:
+                statement = statement.where(OutboxMessage.id > after)
+            rows = (
+                await session.execute(
+                    statement.order_by(OutboxMessage.id)
+                    .limit(batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return Revived(resent=resent, released=released)
+            revived = await queue.revive(
+                [Queued(str(message_id), job) for message_id, job in rows],
+                orphan_after=orphan_after,
+                in_progress_ttl=in_progress_ttl,
+            )
+            if revived.resent:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_([uuid.UUID(i) for i in revived.resent]))
+                    .values(queued_at=func.now())
+                )
+        resent += revived.resent
+        released += revived.released
+        after = rows[-1][0]
 
 
 @dataclass(frozen=True)
