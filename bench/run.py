@@ -86,7 +86,7 @@ async def _tokens(runtime: Runtime) -> dict[str, tuple[dict[str, str], str, str]
     result = {}
     for email, user_id, _ in users:
         token, _ = security.issue_access_token(
-            runtime.settings, user_id=user_id, org_id=org, now=now
+            runtime.settings, user_id=user_id, org_id=org, now=now, version=0
         )
         result[email] = ({"Authorization": f"Bearer {token}"}, str(division), str(employee))
     return result

@@ -63,7 +63,7 @@ async def _inbox_token(runtime: Runtime) -> dict[str, str]:
             )
         ).scalar_one()
     token, _ = security.issue_access_token(
-        runtime.settings, user_id=user, org_id=org, now=datetime.now(UTC)
+        runtime.settings, user_id=user, org_id=org, now=datetime.now(UTC), version=0
     )
     return {"Authorization": f"Bearer {token}"}
 

@@ -30,7 +30,7 @@ class Account:
 
 def bearer(runtime: Runtime, user_id: uuid.UUID, org_id: uuid.UUID) -> dict[str, str]:
     token, _ = security.issue_access_token(
-        runtime.settings, user_id=user_id, org_id=org_id, now=datetime.now(UTC)
+        runtime.settings, user_id=user_id, org_id=org_id, now=datetime.now(UTC), version=0
     )
     return {"Authorization": f"Bearer {token}"}
 

@@ -146,7 +146,7 @@ def serve(
         port=port,
         workers=workers,
         log_config=None,
-        proxy_headers=True,
+        proxy_headers=False,  # the app reads them from HRCORE_TRUSTED_PROXIES peers only
         access_log=False,
     )
 

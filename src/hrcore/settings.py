@@ -115,13 +115,43 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=15, ge=1, description="Access token lifetime.")
     refresh_token_days: int = Field(default=30, ge=1, description="Refresh token lifetime.")
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins per account before 429."
+        default=5,
+        ge=1,
+        description="Failed logins per account and client address before that pair backs off "
+        "(1 s, doubling up to HRCORE_LOGIN_LOCKOUT_SECONDS).",
     )
     login_max_failures_per_address: int = Field(
-        default=20, ge=1, description="Failed logins per client address before 429."
+        default=20,
+        ge=1,
+        description="Failed logins per client address (any accounts) before it is refused "
+        "for HRCORE_LOGIN_LOCKOUT_SECONDS.",
+    )
+    login_max_failures_per_account: int = Field(
+        default=50,
+        ge=1,
+        description="Failed logins per account from all addresses before addresses that have "
+        "failed on it back off (doubling up to HRCORE_LOGIN_ACCOUNT_MAX_WAIT_SECONDS); an "
+        "address without failures is never held back.",
+    )
+    login_account_max_wait_seconds: int = Field(
+        default=60, ge=1, description="Longest back-off of the account-wide slow-down."
     )
     login_lockout_seconds: int = Field(
-        default=900, ge=1, description="Window in which failed logins are counted."
+        default=900,
+        ge=1,
+        description="Window in which failed logins are counted, and the longest back-off.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (JSON list) of reverse proxies whose "
+        "X-Forwarded-For / X-Forwarded-Proto are believed. Empty: the direct peer is the client.",
+    )
+    password_min_score: int = Field(
+        default=3,
+        ge=0,
+        le=4,
+        description="Least zxcvbn strength (0-4) of a new password; also refused: the account's "
+        "own name and email.",
     )
     import_inline_max_rows: int = Field(
         default=1000, ge=1, description="Imports above this many rows run as a background job."

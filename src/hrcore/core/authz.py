@@ -23,9 +23,16 @@ class Role(StrEnum):
 
 
 class Scope(StrEnum):
-    """What an integration key may do."""
+    """What an integration key may do. Each read scope names what it reads."""
 
     ORG_READ = "org:read"
+    """The directory: departments, positions, employees (names, posts), non-review tasks."""
+    PROFILES_READ = "profiles:read"
+    """Employment history and panoramic profiles (ratings in them need `ratings:read` too)."""
+    RATINGS_READ = "ratings:read"
+    """Performance ratings."""
+    REVIEWS_READ = "reviews:read"
+    """Review tasks (rater, nomination, appeal and result tasks) in task lists."""
     EMPLOYEES_WRITE = "employees:write"
     METRICS_WRITE = "metrics:write"
 
@@ -60,6 +67,15 @@ class Principal:
 
     def has_scope(self, scope: Scope) -> bool:
         return self.kind == "api_key" and scope in self.scopes
+
+    def require_key_scope(self, scope: Scope | None) -> None:
+        """Integration keys need `scope` (None: no key may); users pass."""
+        if self.kind != "api_key":
+            return
+        if scope is None:
+            raise Forbidden("Integration keys cannot read this")
+        if scope not in self.scopes:
+            raise Forbidden(f"This integration key lacks the {scope.value} scope")
 
 
 def require_hr_admin(principal: Principal, *, hide: bool = False) -> None:

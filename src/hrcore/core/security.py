@@ -68,6 +68,7 @@ class AccessClaims:
     org_id: uuid.UUID
     token_id: str
     expires_at: datetime
+    version: int
 
 
 class InvalidToken(Exception):
@@ -75,9 +76,18 @@ class InvalidToken(Exception):
 
 
 def issue_access_token(
-    settings: Settings, *, user_id: uuid.UUID, org_id: uuid.UUID, now: datetime
+    settings: Settings,
+    *,
+    user_id: uuid.UUID,
+    org_id: uuid.UUID,
+    now: datetime,
+    version: int,
 ) -> tuple[str, int]:
-    """A short-lived HS256 JWT signed with the active key; returns it and its lifetime."""
+    """A short-lived HS256 JWT signed with the active key; returns it and its lifetime.
+
+    `ver` is the user's token version: logout, family revocation and a password change
+    raise it, and a token of an older version is refused at once (not when it expires).
+    """
     lifetime = timedelta(minutes=settings.access_token_minutes)
     claims: dict[str, Any] = {
         "iss": settings.jwt_issuer,
@@ -88,10 +98,17 @@ def issue_access_token(
         "nbf": now,
         "exp": now + lifetime,
         "jti": uuid.uuid4().hex,
+        "ver": version,
     }
     key = settings.jwt_keys[settings.jwt_active_kid].get_secret_value()
     token = jwt.encode(claims, key, algorithm="HS256", headers={"kid": settings.jwt_active_kid})
     return token, int(lifetime.total_seconds())
+
+
+def _version(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidToken("ver is not an integer")
+    return value
 
 
 def decode_access_token(settings: Settings, token: str) -> AccessClaims:
@@ -107,7 +124,7 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
             algorithms=ALGORITHMS,
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
-            options={"require": ["iss", "aud", "exp", "iat", "jti", "sub"]},
+            options={"require": ["iss", "aud", "exp", "iat", "jti", "sub", "ver"]},
             leeway=10,
         )
         return AccessClaims(
@@ -115,6 +132,7 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
             org_id=uuid.UUID(claims["org"]),
             token_id=str(claims["jti"]),
             expires_at=datetime.fromtimestamp(claims["exp"]).astimezone(),
+            version=_version(claims["ver"]),
         )
     except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
         raise InvalidToken(str(exc)) from exc

@@ -1,4 +1,5 @@
-"""Organizations (tenants), user accounts, refresh tokens and integration keys."""
+"""Organizations (tenants), user accounts, refresh tokens, integration keys and the login
+throttle's fallback store."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     UniqueConstraint,
     func,
@@ -51,6 +53,11 @@ class User(Entity, OrgScopedMixin, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    token_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
+    """Raised by logout, family revocation and a password change: access tokens carry it
+    (`ver`) and one of an older version is refused."""
 
 
 class RefreshToken(IdMixin, OrgScopedMixin, Base):
@@ -85,3 +92,19 @@ class ApiKey(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     )
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginThrottle(Base):
+    """Login failure counters while Redis is unreachable (see identity/throttle.py).
+
+    Not a tenant table: logins are throttled before the organization is known. `key` is the
+    SHA-256 of the Redis key, so attempted emails and addresses are not stored in clear.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (Index("ix_login_throttles_expires_at", "expires_at"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

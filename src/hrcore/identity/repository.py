@@ -65,6 +65,16 @@ async def revoke_family(
     )
 
 
+async def end_access_tokens(session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    """Raise the user's token version: every access token issued before is refused."""
+    await session.execute(
+        update(User)
+        .where(User.org_id == org_id, User.id == user_id)
+        .values(token_version=User.token_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def revoke_user_tokens(
     session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID, at: datetime
 ) -> None:

@@ -46,6 +46,7 @@ router = APIRouter(route_class=HrcoreRoute)
 async def login(
     body: TokenRequest, request: Request, session: DbSession, services: IdentityServices
 ) -> TokenPair:
+    # The peer, or the client a trusted proxy names (HRCORE_TRUSTED_PROXIES, see main.py).
     address = request.client.host if request.client else "unknown"
     return await service.login(session, services, body, address)
 
@@ -77,16 +78,15 @@ async def logout(body: RefreshRequest, session: DbSession, services: IdentitySer
     "/auth/password",
     tags=["authentication"],
     operation_id="change_password",
-    summary="Change my password (ends my other sessions)",
-    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Change my password (ends every session; returns a new one)",
 )
 async def change_password(
     body: PasswordChange,
     principal: PrincipalPendingPasswordChange,
     session: DbSession,
     services: IdentityServices,
-) -> None:
-    await service.change_password(session, services, principal, body)
+) -> TokenPair:
+    return await service.change_password(session, services, principal, body)
 
 
 @router.get("/me", tags=["authentication"], operation_id="get_me", summary="The caller")

@@ -11,7 +11,7 @@ from datetime import timedelta
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, ratelimit, security
+from hrcore.core import audit, security
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal, Role, Scope, require_hr_admin
 from hrcore.core.clock import Clock
@@ -26,7 +26,7 @@ from hrcore.core.errors import (
 )
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
-from hrcore.identity import repository
+from hrcore.identity import passwords, repository
 from hrcore.identity.models import ApiKey, Organization, RefreshToken, User
 from hrcore.identity.schemas import (
     ApiKeyCreate,
@@ -38,6 +38,7 @@ from hrcore.identity.schemas import (
     UserCreate,
     UserPatch,
 )
+from hrcore.identity.throttle import Attempt, Throttle
 from hrcore.settings import Settings
 
 logger = logging.getLogger("hrcore.identity")
@@ -88,7 +89,11 @@ async def _issue_pair(
         )
     )
     access, lifetime = security.issue_access_token(
-        services.settings, user_id=user.id, org_id=user.org_id, now=now
+        services.settings,
+        user_id=user.id,
+        org_id=user.org_id,
+        now=now,
+        version=user.token_version,
     )
     return TokenPair(
         access_token=access,
@@ -101,21 +106,16 @@ async def _issue_pair(
 async def login(
     session: AsyncSession, services: Services, body: TokenRequest, client_address: str
 ) -> TokenPair:
-    """Password login, throttled per account and per client address."""
-    settings = services.settings
+    """Password login, throttled per account and address, per address and per account
+    (identity/throttle.py): an attacker is slowed, the owner is not locked out."""
     email = body.email.lower()
-    account_key = f"hrcore:login:account:{body.org}:{email}"
-    address_key = f"hrcore:login:address:{client_address}"
-    for key, limit in (
-        (account_key, settings.login_max_failures),
-        (address_key, settings.login_max_failures_per_address),
-    ):
-        wait = await ratelimit.retry_after(services.redis, key, limit)
-        if wait is not None:
-            raise TooManyRequests(
-                "Too many failed logins; try again later", headers={"Retry-After": str(wait)}
-            )
-
+    throttle = Throttle(services.redis, services.sessionmaker, services.settings)
+    attempt = Attempt.of(services.settings, body.org, email, client_address)
+    wait = await throttle.retry_after(attempt, services.clock.now())
+    if wait is not None:
+        raise TooManyRequests(
+            "Too many failed logins; try again later", headers={"Retry-After": str(wait)}
+        )
     org = await repository.org_by_slug(session, body.org)
     user = None
     if org is not None:
@@ -123,20 +123,22 @@ async def login(
         user = await repository.user_by_email(session, org.id, email)
     password_ok = security.verify_password(user.password_hash if user else None, body.password)
     if user is None or not password_ok or not user.is_active:
-        window = settings.login_lockout_seconds
-        await ratelimit.add_failure(services.redis, account_key, window)
-        await ratelimit.add_failure(services.redis, address_key, window)
+        await throttle.failed(attempt, services.clock.now())
         raise Unauthorized(INVALID_CREDENTIALS)
-    await ratelimit.clear(services.redis, account_key)
+    await throttle.succeeded(attempt)
     user.last_login_at = services.clock.now()
     return await _issue_pair(session, services, user, family_id=uuid.uuid4())
 
 
-async def _revoke_family_now(services: Services, org_id: uuid.UUID, family_id: uuid.UUID) -> None:
-    """Committed on its own: the request that detects reuse fails, the revocation must stay."""
+async def _revoke_family_now(
+    services: Services, org_id: uuid.UUID, family_id: uuid.UUID, user_id: uuid.UUID
+) -> None:
+    """Committed on its own: the request that detects reuse fails, the revocation must stay.
+    The user's access tokens end too (a thief may hold one from the stolen refresh token)."""
     async with unit_of_work(services.sessionmaker) as session:
         await set_tenant(session, org_id)
         await repository.revoke_family(session, org_id, family_id, services.clock.now())
+        await repository.end_access_tokens(session, org_id, user_id)
 
 
 async def _spend_refresh_token(session: AsyncSession, services: Services, raw: str) -> RefreshToken:
@@ -150,10 +152,10 @@ async def _spend_refresh_token(session: AsyncSession, services: Services, raw: s
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         raise Unauthorized("Invalid refresh token")
     if token.used_at is not None:
-        family_id = token.family_id
+        family_id, user_id = token.family_id, token.user_id
         logger.warning("refresh token reuse; revoking family %s", family_id)
         await session.rollback()  # release the row lock before revoking in a transaction of its own
-        await _revoke_family_now(services, org_id, family_id)
+        await _revoke_family_now(services, org_id, family_id, user_id)
         raise Unauthorized("Refresh token already used; please log in again")
     token.used_at = now
     return token
@@ -169,7 +171,8 @@ async def refresh(session: AsyncSession, services: Services, raw: str) -> TokenP
 
 
 async def logout(session: AsyncSession, services: Services, raw: str) -> None:
-    """Revoke the whole family of the presented token (idempotent for a spent one)."""
+    """Revoke the whole family of the presented token (idempotent for a spent one) and end
+    the user's access tokens; the user's other sessions refresh once to go on."""
     parsed = security.split_token(REFRESH_KIND, raw)
     if parsed is None:
         raise Unauthorized("Invalid refresh token")
@@ -179,6 +182,7 @@ async def logout(session: AsyncSession, services: Services, raw: str) -> None:
     if token is None:
         raise Unauthorized("Invalid refresh token")
     await repository.revoke_family(session, org_id, token.family_id, services.clock.now())
+    await repository.end_access_tokens(session, org_id, token.user_id)
 
 
 async def authenticate(session: AsyncSession, services: Services, credential: str) -> Authenticated:
@@ -192,7 +196,7 @@ async def authenticate(session: AsyncSession, services: Services, credential: st
         raise Unauthorized("Invalid or expired access token") from exc
     await set_tenant(session, claims.org_id)
     user = await repository.user_by_id(session, claims.org_id, claims.user_id)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.token_version != claims.version:
         raise Unauthorized("Invalid or expired access token")
     return Authenticated(principal_of(user), user.must_change_password)
 
@@ -231,17 +235,27 @@ async def _authenticate_api_key(
 
 async def change_password(
     session: AsyncSession, services: Services, principal: Principal, body: PasswordChange
-) -> None:
-    """Verify the current password, set the new one, end every other session."""
+) -> TokenPair:
+    """Verify the current password, set the new one, end every session (their access tokens
+    too) and start a new one for the caller."""
     user = await _own_user(session, principal)
     if not security.verify_password(user.password_hash, body.current_password):
         raise Unprocessable("The current password is wrong")
     if body.new_password == body.current_password:
         raise Unprocessable("Choose a password different from the current one")
+    passwords.check(
+        body.new_password,
+        personal=[user.email, user.display_name],
+        field="body.new_password",
+        min_score=services.settings.password_min_score,
+    )
     user.password_hash = security.hash_password(body.new_password)
     user.must_change_password = False
+    user.token_version += 1
     await repository.revoke_user_tokens(session, user.org_id, user.id, services.clock.now())
     audit.record(session, principal, "user.password_changed", "user", user.id, org_id=user.org_id)
+    await session.flush()
+    return await _issue_pair(session, services, user, family_id=uuid.uuid4())
 
 
 async def _own_user(session: AsyncSession, principal: Principal) -> User:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from hrcore.core.authz import Scope
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, IfMatch, Pagination
@@ -106,7 +107,9 @@ async def create_employee(
 async def get_employee(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> EmployeeOut:
-    employee = await service.ensure_can_view(session, principal, employee_id)
+    employee = await service.ensure_can_view(
+        session, principal, employee_id, key_scope=Scope.ORG_READ
+    )
     set_etag(response, employee.version)
     return service.employee_view(employee, principal)
 

@@ -138,27 +138,33 @@ async def _reach(
     )
 
 
-async def visibility(session: AsyncSession, principal: Principal) -> ColumnElement[bool] | None:
+async def visibility(
+    session: AsyncSession, principal: Principal, *, key_scope: Scope | None = None
+) -> ColumnElement[bool] | None:
     """A condition on `employees` for the rows the caller may see; `None` means all of the org.
 
     Users see themselves, their direct and indirect reports, and (department heads) their
-    department subtree; HR admins and keys with `org:read` see everyone; other keys are refused.
+    department subtree; HR admins everyone. Integration keys see everyone for a read that
+    names the scope it needs (`key_scope`) when they hold it, and are refused (403) otherwise:
+    a read that names none is not open to keys.
     """
     if principal.kind == "api_key":
-        if principal.has_scope(Scope.ORG_READ):
-            return None
-        raise Forbidden("This integration key lacks the org:read scope")
+        principal.require_key_scope(key_scope)
+        return None
     if principal.is_hr_admin:
         return None
     return await _reach(session, principal, include_self=True)
 
 
-async def visible_employee_ids(session: AsyncSession, principal: Principal) -> Select[Any] | None:
+async def visible_employee_ids(
+    session: AsyncSession, principal: Principal, *, key_scope: Scope | None = None
+) -> Select[Any] | None:
     """A SELECT of the employee ids the caller may see (`None`: the whole organization).
 
-    Other domains embed it with `.in_(...)` so their lists stay one query.
+    Other domains embed it with `.in_(...)` so their lists stay one query. Integration keys
+    need `key_scope` (see `visibility`).
     """
-    condition = await visibility(session, principal)
+    condition = await visibility(session, principal, key_scope=key_scope)
     return None if condition is None else repository.ids_where(principal.org_id, condition)
 
 
@@ -180,11 +186,16 @@ async def _department_scope(session: AsyncSession, principal: Principal) -> Sele
 
 
 async def ensure_can_view(
-    session: AsyncSession, principal: Principal, employee_id: uuid.UUID
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    *,
+    key_scope: Scope | None = None,
 ) -> Employee:
-    """The employee, or 404 when outside the caller's reach (existence must not leak)."""
+    """The employee, or 404 when outside the caller's reach (existence must not leak).
+    Integration keys need `key_scope` (see `visibility`)."""
     if principal.kind == "api_key" or principal.is_hr_admin:
-        await visibility(session, principal)  # refuses keys without org:read
+        principal.require_key_scope(key_scope)
         employee = await repository.employee_by_id(session, principal.org_id, employee_id)
     else:
         employee = await repository.employee_in_reach(
@@ -276,7 +287,7 @@ async def list_employees(
 async def _filtered(
     session: AsyncSession, principal: Principal, filters: EmployeeFilters
 ) -> Select[Any]:
-    visible = await visibility(session, principal)
+    visible = await visibility(session, principal, key_scope=Scope.ORG_READ)
     subtree = None
     if filters.department_id is not None and filters.include_subtree:
         subtree = await org.subtree_ids(session, principal.org_id, filters.department_id)
@@ -464,7 +475,7 @@ EVENT_FIELDS = (
 async def list_events(
     session: AsyncSession, principal: Principal, employee_id: uuid.UUID, page: PageParams
 ) -> tuple[list[EmploymentEvent], str | None]:
-    await ensure_can_view(session, principal, employee_id)
+    await ensure_can_view(session, principal, employee_id, key_scope=Scope.PROFILES_READ)
     statement = repository.events_query(principal.org_id, employee_id)
     keys = [EmploymentEvent.effective_date, EmploymentEvent.id]
     return await paginate(session, statement, keys, page)
@@ -593,7 +604,7 @@ async def vacated_post(
 async def list_ratings(
     session: AsyncSession, principal: Principal, employee_id: uuid.UUID, page: PageParams
 ) -> tuple[list[PerformanceRating], str | None]:
-    await ensure_can_view(session, principal, employee_id)
+    await ensure_can_view(session, principal, employee_id, key_scope=Scope.RATINGS_READ)
     statement = repository.ratings_query(principal.org_id, employee_id)
     keys = [PerformanceRating.period, PerformanceRating.id]
     return await paginate(session, statement, keys, page)
@@ -882,13 +893,18 @@ async def org_today(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> d
 async def panoramic_profile(
     session: AsyncSession, principal: Principal, employee_id: uuid.UUID, clock: Clock
 ) -> PanoramicProfile:
-    """Everything about one employee in a fixed number of statements, whatever its history."""
-    employee = await ensure_can_view(session, principal, employee_id)
+    """Everything about one employee in a fixed number of statements, whatever its history.
+    An integration key needs `profiles:read`, and `ratings:read` for the performance trend."""
+    employee = await ensure_can_view(session, principal, employee_id, key_scope=Scope.PROFILES_READ)
     today = await org_today(session, principal.org_id, clock)
     refs = await repository.post_refs(session, employee)
     history = await repository.history(session, principal.org_id, employee.id)
-    ratings = await repository.ratings_since(
-        session, principal.org_id, employee.id, today.year - TREND_YEARS
+    ratings = (
+        await repository.ratings_since(
+            session, principal.org_id, employee.id, today.year - TREND_YEARS
+        )
+        if principal.kind != "api_key" or principal.has_scope(Scope.RATINGS_READ)
+        else []
     )
     growth = await repository.growth_profile(session, principal.org_id, employee.id)
     events = [EmploymentEventOut.model_validate(event) for event, _ in history]

@@ -55,7 +55,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hrcore.core import audit
-from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.authz import Principal, Scope, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.db import (
@@ -645,12 +645,27 @@ def task_view(task: Task, now: datetime) -> TaskOut:
     )
 
 
+REVIEW_SUBJECT_PREFIX = "review_"
+"""Tasks whose subject type starts with this are review tasks (rater, nomination, appeal,
+result): integration keys read them only with `reviews:read`."""
+
+
+def _key_scope(task: Task) -> Scope:
+    return (
+        Scope.REVIEWS_READ
+        if task.subject_type.startswith(REVIEW_SUBJECT_PREFIX)
+        else Scope.ORG_READ
+    )
+
+
 async def _ensure_reach(session: AsyncSession, principal: Principal, task: Task) -> None:
     """The assignee, HR, and whoever sees the assignee (managers, department heads)."""
     if principal.is_hr_admin or principal.employee_id == task.assignee_employee_id:
         return
     try:
-        await people.ensure_can_view(session, principal, task.assignee_employee_id)
+        await people.ensure_can_view(
+            session, principal, task.assignee_employee_id, key_scope=_key_scope(task)
+        )
     except (NotFound, Forbidden):
         raise NotFound("No such task") from None
 
@@ -739,9 +754,14 @@ async def list_tasks(
     filters: TaskFilters,
     now: datetime,
 ) -> tuple[list[Task], str | None]:
-    """Tasks of everyone the caller may see (HR: the organization), soonest due first."""
-    visible = await people.visible_employee_ids(session, principal)
+    """Tasks of everyone the caller may see (HR: the organization), soonest due first.
+    Integration keys need `org:read`, and `reviews:read` to see review tasks."""
+    visible = await people.visible_employee_ids(session, principal, key_scope=Scope.ORG_READ)
     statement = _query(principal.org_id, filters, now, visible)
+    if principal.kind == "api_key" and not principal.has_scope(Scope.REVIEWS_READ):
+        statement = statement.where(
+            ~Task.subject_type.startswith(REVIEW_SUBJECT_PREFIX, autoescape=True)
+        )
     return await paginate(session, statement, [Task.due_at, Task.id], page)
 
 
