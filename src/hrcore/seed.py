@@ -147,7 +147,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
         existing = await session.scalar(select(Organization).where(Organization.slug == DEMO_SLUG))
         created = existing is None
         if created:
-            await _create(session, runtime.clock)
+            await _create(session, runtime.clock, runtime.settings.review_anonymity_threshold)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
@@ -164,7 +164,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
     )
 
 
-async def _create(session: AsyncSession, clock: Clock) -> None:
+async def _create(session: AsyncSession, clock: Clock, anonymity_threshold: int) -> None:
     today = clock.now().date()
     org = Organization(slug=DEMO_SLUG, name="演示制造有限公司 Demo Manufacturing Co.")
     session.add(org)
@@ -180,7 +180,7 @@ async def _create(session: AsyncSession, clock: Clock) -> None:
     await session.flush()
     await _add_tasks(session, company, today)
     await _add_contracts(session, company, clock)
-    review_template = await _add_reviews(session, company, clock)
+    review_template = await _add_reviews(session, company, clock, anonymity_threshold)
     pool = await _add_talent_pool(session, company, clock)
     await _add_program(session, company, review_template, pool, clock)
 
@@ -516,7 +516,9 @@ def _chiefs(company: _Company) -> list[Employee]:
     return [e for e in company.employees if e.position_id in ids]
 
 
-async def _add_reviews(session: AsyncSession, company: _Company, clock: Clock) -> ReviewTemplate:
+async def _add_reviews(
+    session: AsyncSession, company: _Company, clock: Clock, anonymity_threshold: int
+) -> ReviewTemplate:
     """Last year-end review of the section chiefs, answered, aggregated and published; and an
     open 360 of the demo employee, so raters have review tasks."""
     today = clock.now().date()
@@ -548,7 +550,7 @@ async def _add_reviews(session: AsyncSession, company: _Company, clock: Clock) -
     )
     await _answer_all(session, company, past.id, clock, random.Random(7))  # noqa: S311
     await reviews.close(session, past, clock)
-    await reviews.aggregate_cycle(session, company.org_id, past.id)
+    await reviews.aggregate_cycle(session, company.org_id, past.id, threshold=anonymity_threshold)
     results = await session.scalars(select(ReviewResult).where(ReviewResult.cycle_id == past.id))
     for result in results:
         result.status, result.published_at = "published", clock.now() - timedelta(days=20)

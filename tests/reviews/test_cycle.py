@@ -130,7 +130,9 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
     scores = {i["key"]: i for i in lead["indicators"]}
     assert scores["sales"]["score"] == 80
     assert scores["teamwork"]["score"] == 75
-    assert scores["leadership"]["score"] == pytest.approx((100 * 50 + 75 * 20) / 70, abs=0.01)
+    assert scores["leadership"]["score"] == 100, "the one subordinate's 75 is left out"
+    assert scores["leadership"]["raters"] == 1
+    assert lead["withheld_groups"] == ["subordinate"]
     expected = (80 * 70 + 75 * 18 + scores["leadership"]["score"] * 12) / 100
     assert lead["overall"] == pytest.approx(expected, abs=0.01), "sales weights (70/30) applied"
     groups = {g["relationship"]: g["raters"] for g in scores["teamwork"]["groups"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from hrcore.core.concurrency import set_etag
@@ -40,13 +40,6 @@ _STALE: Responses = {
     409: {"model": Problem, "description": "Stale `version`, or the name is taken"},
     412: {"model": Problem, "description": "Stale `If-Match`"},
 }
-
-
-async def _threshold(runtime: AppRuntime) -> int:
-    return runtime.settings.review_anonymity_threshold
-
-
-Threshold = Annotated[int, Depends(_threshold)]
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -259,16 +252,13 @@ async def dossier(
     session: DbSession,
     clock: AppClock,
     runtime: AppRuntime,
-    threshold: Threshold,
     accept: Annotated[str | None, Header()] = None,
 ) -> Dossier | Response:
     response.headers["Vary"] = "Accept"
     if not prefers_over_json(accept, PDF):
-        return await service.dossier(
-            session, principal, run_id, participant_id, clock, threshold=threshold
-        )
+        return await service.dossier(session, principal, run_id, participant_id, clock)
     found = await service.dossier_pdf(
-        session, principal, run_id, participant_id, clock, runtime.settings, threshold=threshold
+        session, principal, run_id, participant_id, clock, runtime.settings
     )
     return _pdf_response(request, found)
 

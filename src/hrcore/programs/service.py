@@ -1063,8 +1063,6 @@ async def dossier(
     run_id: uuid.UUID,
     participant_id: uuid.UUID,
     clock: Clock,
-    *,
-    threshold: int,
 ) -> Dossier:
     """Every stage in order with its tasks, submissions, 360 result and decision."""
     run, participant, _ = await _participant(session, principal, run_id, participant_id)
@@ -1101,7 +1099,6 @@ async def dossier(
                     principal,
                     stage.review_cycle_id,
                     participant.employee_id,
-                    threshold=threshold,
                 )
                 if stage.review_cycle_id
                 else None,
@@ -1247,12 +1244,10 @@ async def dossier_pdf(
     participant_id: uuid.UUID,
     clock: Clock,
     settings: Settings,
-    *,
-    threshold: int,
 ) -> DossierPdf:
     """The PDF of the dossier the caller sees, keyed by audience and content: the
     participant's own trimmed copy (`self`) or everyone else's (`full`)."""
-    view = await dossier(session, principal, run_id, participant_id, clock, threshold=threshold)
+    view = await dossier(session, principal, run_id, participant_id, clock)
     audience = "self" if principal.employee_id == view.participant.employee.id else "full"
     document = await _document_for(session, principal, view, audience)
     if document.status == "failed":

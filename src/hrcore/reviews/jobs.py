@@ -14,5 +14,8 @@ async def aggregate(context: JobContext) -> None:
     if context.org_id is None:
         return
     await service.aggregate_cycle(
-        context.session, context.org_id, uuid.UUID(str(context.payload["cycle_id"]))
+        context.session,
+        context.org_id,
+        uuid.UUID(str(context.payload["cycle_id"])),
+        threshold=context.settings.review_anonymity_threshold,
     )

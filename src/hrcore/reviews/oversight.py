@@ -66,6 +66,7 @@ async def reopen(
         assignee_employee_id=assignment.rater_employee_id,
         due=await _reopen_due(session, cycle, clock),
         title=f"{cycle.name}: your review was reopened — {body.reason}"[:200],
+        confidential=assignment.relationship in service.ANONYMOUS,
         actor=principal,
     )
     assignment.task_id = task.id

@@ -53,13 +53,6 @@ _STALE: Responses = {
 }
 
 
-async def _threshold(runtime: AppRuntime) -> int:
-    return runtime.settings.review_anonymity_threshold
-
-
-Threshold = Annotated[int, Depends(_threshold)]
-
-
 async def _appeal_window(runtime: AppRuntime) -> int:
     return runtime.settings.review_appeal_window_days
 
@@ -220,10 +213,9 @@ async def list_cycle_results(
     principal: CurrentPrincipal,
     session: DbSession,
     page: Pagination,
-    threshold: Threshold,
 ) -> Page[ResultOut]:
     rows, cursor = await service.list_cycle_results(session, principal, cycle_id, page)
-    items = await service.result_views(session, principal, rows, threshold=threshold)
+    items = await service.result_views(session, principal, rows)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -383,10 +375,8 @@ async def decide_nomination(
 # --- results ------------------------------------------------------------------------------
 
 
-async def _view(
-    session: DbSession, principal: CurrentPrincipal, result: ReviewResult, threshold: int
-) -> ResultOut:
-    [view] = await service.result_views(session, principal, [result], threshold=threshold)
+async def _view(session: DbSession, principal: CurrentPrincipal, result: ReviewResult) -> ResultOut:
+    [view] = await service.result_views(session, principal, [result])
     return view
 
 
@@ -396,10 +386,10 @@ async def _view(
     summary="My published review results (anonymity kept)",
 )
 async def list_my_results(
-    principal: CurrentPrincipal, session: DbSession, page: Pagination, threshold: Threshold
+    principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[ResultOut]:
     rows, cursor = await service.list_my_results(session, principal, page)
-    items = await service.result_views(session, principal, rows, threshold=threshold)
+    items = await service.result_views(session, principal, rows)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -410,10 +400,10 @@ async def list_my_results(
     responses=_NOT_FOUND,
 )
 async def get_result(
-    result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, threshold: Threshold
+    result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> ResultOut:
     result = await service.get_result(session, principal, result_id)
-    return await _view(session, principal, result, threshold)
+    return await _view(session, principal, result)
 
 
 @router.post(
@@ -428,10 +418,9 @@ async def calibrate(
     principal: CurrentPrincipal,
     session: DbSession,
     clock: AppClock,
-    threshold: Threshold,
 ) -> ResultOut:
     result = await service.calibrate(session, principal, result_id, body, clock)
-    return await _view(session, principal, result, threshold)
+    return await _view(session, principal, result)
 
 
 @router.post(
@@ -445,10 +434,9 @@ async def publish(
     principal: CurrentPrincipal,
     session: DbSession,
     clock: AppClock,
-    threshold: Threshold,
 ) -> ResultOut:
     result = await service.publish(session, principal, result_id, clock)
-    return await _view(session, principal, result, threshold)
+    return await _view(session, principal, result)
 
 
 @router.post(
@@ -462,10 +450,9 @@ async def recommend(
     body: RecommendationIn,
     principal: CurrentPrincipal,
     session: DbSession,
-    threshold: Threshold,
 ) -> ResultOut:
     result = await service.recommend(session, principal, result_id, body)
-    return await _view(session, principal, result, threshold)
+    return await _view(session, principal, result)
 
 
 @router.get(

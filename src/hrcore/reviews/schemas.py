@@ -297,6 +297,10 @@ class ResultOut(BaseModel):
     computed_overall: float | None
     raters: int
     indicators: list[IndicatorResult]
+    withheld_groups: list[Relationship] = Field(
+        description="Peer or subordinate groups that answered, but fewer of them than the "
+        "anonymity threshold: left out of every figure and comment here."
+    )
     comments: list[str] = Field(description="Unattributed, in alphabetical order.")
     adjustments: list[Adjustment]
     status: Literal["computed", "published"]

@@ -8,15 +8,18 @@ through the tasks engine. Raters save drafts and submit (final unless HR reopens
 `oversight`). Closing enqueues one aggregation; the worker computes each participant's
 result with `core.scoring`. Published results can be appealed (`appeals`).
 
-Anonymity: peer and subordinate answers are never shown one by one to anyone but HR's
-audited raw access (`oversight`); a relationship group appears in a result only when at least the
-threshold of its raters answered, and comments are shown unattributed and sorted.
+Anonymity is a property of the stored result, not of a view: aggregation leaves a peer or
+subordinate group with fewer answers than the threshold out of every figure (scores, rater
+counts, comments; the relationship weights renormalised over the groups that remain) and
+records only which groups it withheld. Every reader — result views, dossiers, progress,
+calibration, appeals — reads that result; only HR's audited raw access (`oversight`) sees
+individual answers. Peer and subordinate rater tasks are confidential (workflow).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -471,6 +474,7 @@ async def assign_many(
                 assignee_employee_id=rating.rater,
                 title=_task_title(cycle, rating.relationship, rating.participant_name),
                 due=cycle.due_on,
+                confidential=rating.relationship in ANONYMOUS,
             )
             for rating, assignment_id in zip(ratings, assignment_ids, strict=True)
         ],
@@ -860,15 +864,33 @@ def _scorer(indicator: Indicator) -> Scorer:
     return measured
 
 
+def _withheld(answered: Sequence[Any], threshold: int) -> list[str]:
+    """The anonymous groups that answered, but fewer than `threshold` of them."""
+    counts = Counter(row.relationship for row in answered if row.relationship in ANONYMOUS)
+    return sorted(group for group, count in counts.items() if count < threshold)
+
+
+def _anonymous_cells_shown(ratings: list[scoring.Rating], threshold: int) -> list[scoring.Rating]:
+    """Drop an anonymous group's ratings of an indicator fewer than `threshold` of its raters
+    rated (answers may be partial: three peers answered, one rated leadership)."""
+    cells = Counter((r.group, r.item) for r in ratings if r.group in ANONYMOUS)
+    return [r for r in ratings if r.group not in ANONYMOUS or cells[r.group, r.item] >= threshold]
+
+
 def _result_row(
     cycle: ReviewCycle,
     member: ReviewParticipant,
     answered: Sequence[Any],
     scorers: dict[str, Scorer],
     weights: dict[str, float],
+    threshold: int,
 ) -> dict[str, Any]:
+    """One participant's result as every reader but the raw-answer auditor will see it."""
+    withheld = _withheld(answered, threshold)
     ratings, comments = [], defaultdict(list)
     for row in answered:
+        if row.relationship in withheld:
+            continue
         rater = str(row.rater_employee_id)
         for key, answer in row.answers.items():
             scorer = scorers.get(key)
@@ -880,7 +902,9 @@ def _result_row(
         if row.comment:
             comments[row.relationship].append(row.comment)
     result = scoring.aggregate(
-        ratings, item_weights=weights, group_weights=cycle.relationship_weights
+        _anonymous_cells_shown(ratings, threshold),
+        item_weights=weights,
+        group_weights=cycle.relationship_weights,
     )
     return {
         "org_id": cycle.org_id,
@@ -901,6 +925,7 @@ def _result_row(
                 }
                 for key, s in result.items.items()
             },
+            "withheld": withheld,
         },
         "comments": dict(comments),
         "adjustments": [],
@@ -909,8 +934,11 @@ def _result_row(
     }
 
 
-async def aggregate_cycle(session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID) -> int:
-    """Compute every participant's result in batches (idempotent: one result each)."""
+async def aggregate_cycle(
+    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID, *, threshold: int
+) -> int:
+    """Compute every participant's result in batches (idempotent: one result each), with
+    the anonymous groups below `threshold` left out (`_result_row`)."""
     cycle = await repository.cycle_by_id(session, org_id, cycle_id, for_update=True)
     if cycle is None or cycle.status != "closed":
         return 0
@@ -942,6 +970,7 @@ async def aggregate_cycle(session: AsyncSession, org_id: uuid.UUID, cycle_id: uu
                 _item_weights(
                     indicators, _kind_weights(cycle.form, paths.get(m.department_id), text_paths)
                 ),
+                threshold,
             )
             for m in batch
         ]
@@ -981,18 +1010,15 @@ async def _result(
     return result
 
 
-def result_view(
-    result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, threshold: int, hr: bool
-) -> ResultOut:
-    """The result as anyone but HR's raw access sees it: anonymous groups only when enough
-    answered, comments unattributed in alphabetical order."""
+def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: bool) -> ResultOut:
+    """The stored result (anonymous groups below the threshold already left out at
+    aggregation), comments unattributed in alphabetical order."""
     names = {i["key"]: i["name"] for i in cycle.form["indicators"]}
     indicators = []
     for key, figure in result.scores.get("indicators", {}).items():
         groups = [
             GroupScore(relationship=g, score=round(v["score"], 2), raters=v["raters"])
             for g, v in sorted(figure["groups"].items())
-            if g not in ANONYMOUS or v["raters"] >= threshold
         ]
         indicators.append(
             IndicatorResult(
@@ -1003,7 +1029,6 @@ def result_view(
                 groups=groups,
             )
         )
-    shown = _shown_comments(result, threshold)
     computed = float(result.overall) if result.overall is not None else None
     adjusted = float(result.adjusted_overall) if result.adjusted_overall is not None else None
     return ResultOut(
@@ -1014,7 +1039,8 @@ def result_view(
         computed_overall=computed,
         raters=result.scores.get("raters", 0),
         indicators=indicators,
-        comments=shown,
+        withheld_groups=result.scores.get("withheld", []),
+        comments=sorted(text for texts in result.comments.values() for text in texts),
         adjustments=[Adjustment.model_validate(a) for a in result.adjustments] if hr else [],
         status=result.status,
         published_at=result.published_at,
@@ -1023,25 +1049,8 @@ def result_view(
     )
 
 
-def _shown_comments(result: ReviewResult, threshold: int) -> list[str]:
-    counts: dict[str, int] = defaultdict(int)
-    for figure in result.scores.get("indicators", {}).values():
-        for group, value in figure["groups"].items():
-            counts[group] = max(counts[group], value["raters"])
-    return sorted(
-        text
-        for group, texts in result.comments.items()
-        if group not in ANONYMOUS or counts[group] >= threshold
-        for text in texts
-    )
-
-
 async def result_views(
-    session: AsyncSession,
-    principal: Principal,
-    results: Sequence[ReviewResult],
-    *,
-    threshold: int,
+    session: AsyncSession, principal: Principal, results: Sequence[ReviewResult]
 ) -> list[ResultOut]:
     names = await people.employee_summaries(
         session, principal.org_id, [r.employee_id for r in results]
@@ -1054,7 +1063,6 @@ async def result_views(
             r,
             cycles[r.cycle_id],
             names[r.employee_id].ref,
-            threshold=threshold,
             hr=principal.is_hr_admin,
         )
         for r in results
@@ -1066,8 +1074,6 @@ async def result_in_cycle(
     principal: Principal,
     cycle_id: uuid.UUID,
     employee_id: uuid.UUID,
-    *,
-    threshold: int,
 ) -> ResultOut | None:
     """An employee's result of one cycle under the usual rules (the employee sees it once
     published; anonymity kept), or None when there is none the caller may see."""
@@ -1078,7 +1084,7 @@ async def result_in_cycle(
         result = await _result(session, principal, found.id)
     except NotFound:
         return None
-    [view] = await result_views(session, principal, [result], threshold=threshold)
+    [view] = await result_views(session, principal, [result])
     return view
 
 

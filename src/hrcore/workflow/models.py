@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -67,6 +68,11 @@ class Task(Entity, OrgScopedMixin, Base):
     on_time: Mapped[bool | None] = mapped_column(Boolean)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     submission_required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    confidential: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    """Seen by the assignee and HR auditors only; no escalation text or webhook names it
+    (a 360 peer's or subordinate's rating: who rates whom is itself confidential)."""
     submission: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     policy: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     """The effective reminder and escalation policy, snapshotted at creation."""

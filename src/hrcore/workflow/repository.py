@@ -7,7 +7,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, Result, Row, Select, Table, Text, bindparam, func, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Result,
+    Row,
+    Select,
+    Table,
+    Text,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,6 +56,7 @@ async def task_by_id(
 def tasks_query(
     org_id: uuid.UUID,
     *,
+    confidential_of: uuid.UUID | bool | None = True,
     assignee_ids: Select[Any] | None = None,
     assignee_employee_id: uuid.UUID | None = None,
     subject_type: str | None = None,
@@ -55,8 +68,15 @@ def tasks_query(
     overdue_at: datetime | None = None,
     not_overdue_at: datetime | None = None,
 ) -> Select[Any]:
-    """Tasks of the org matching every given filter. `assignee_ids` is a SELECT of ids."""
+    """Tasks of the org matching every given filter. `assignee_ids` is a SELECT of ids;
+    `confidential_of` keeps confidential tasks (True), drops them (False or None) or keeps
+    only those of one assignee (an employee id)."""
     statement = select(Task).where(Task.org_id == org_id)
+    if confidential_of is not True:
+        shown: ColumnElement[bool] = Task.confidential.is_(False)
+        if isinstance(confidential_of, uuid.UUID):
+            shown = shown | (Task.assignee_employee_id == confidential_of)
+        statement = statement.where(shown)
     if assignee_ids is not None:
         statement = statement.where(Task.assignee_employee_id.in_(assignee_ids))
     if assignee_employee_id is not None:
@@ -107,6 +127,7 @@ DUE_COLUMNS = (
     Task.on_time,
     Task.schedule,
     Task.handled_until,
+    Task.confidential,
 )
 
 

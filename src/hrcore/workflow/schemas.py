@@ -122,6 +122,10 @@ class TaskOut(BaseModel):
     completed_at: datetime | None
     on_time: bool | None = Field(description="Set on completion: completed by the due time.")
     submission_required: bool
+    confidential: bool = Field(
+        description="Seen only by the assignee and HR auditors (a 360 peer's or subordinate's "
+        "rating); never escalated by name nor sent to webhooks."
+    )
     submission: Submission | None
     policy: TaskPolicy
     created_at: datetime

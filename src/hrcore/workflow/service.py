@@ -5,10 +5,13 @@ joins the caller's transaction and only flushes:
 
 - `create_task(session, *, org_id, subject_type, subject_id, kind, assignee_employee_id,
   title, due, reminder_policy=None, escalation_policy=None, submission_required=False,
-  actor=None) -> Task` — `due` is a `date` (due at the end of that day in the organization's
-  time zone) or an aware `datetime`. Policies left `None` take the organization's defaults
-  (`GET/PUT /task-policy-defaults`, else `DEFAULT_REMINDER` / `DEFAULT_ESCALATION`); the
-  effective policy is snapshotted on the task, so later default changes do not move it.
+  confidential=False, actor=None) -> Task` — `due` is a `date` (due at the end of that day
+  in the organization's time zone) or an aware `datetime`. Policies left `None` take the
+  organization's defaults (`GET/PUT /task-policy-defaults`, else `DEFAULT_REMINDER` /
+  `DEFAULT_ESCALATION`); the effective policy is snapshotted on the task, so later default
+  changes do not move it.
+  A `confidential` task is seen by its assignee and HR auditors only, escalated without its
+  title and never sent to webhooks (a 360 peer's rating: who rates whom is anonymous).
 - `create_tasks(session, *, org_id, tasks: Sequence[NewTask], actor=None) -> list[UUID]` —
   the same for many tasks in a fixed number of statements (all or nothing), for domains
   that create thousands at once (opening a review cycle).
@@ -321,6 +324,7 @@ class NewTask:
     reminder_policy: ReminderPolicy | None = None
     escalation_policy: EscalationPolicy | None = None
     submission_required: bool = False
+    confidential: bool = False
 
 
 async def create_task(
@@ -336,6 +340,7 @@ async def create_task(
     reminder_policy: ReminderPolicy | None = None,
     escalation_policy: EscalationPolicy | None = None,
     submission_required: bool = False,
+    confidential: bool = False,
     actor: Principal | None = None,
 ) -> Task:
     """Assign a task to an employee of `org_id` (422 for an unknown employee)."""
@@ -349,6 +354,7 @@ async def create_task(
         reminder_policy=reminder_policy,
         escalation_policy=escalation_policy,
         submission_required=submission_required,
+        confidential=confidential,
     )
     [row] = await _insert_tasks(session, org_id, [new], actor)
     task = await repository.task_by_id(session, org_id, row["id"])
@@ -469,6 +475,7 @@ def _task_row(
         "due_at": due_at,
         "status": "open",
         "submission_required": new.submission_required,
+        "confidential": new.confidential,
         "policy": policy.model_dump(mode="json"),
         "schedule": 1,
         "handled_until": None,
@@ -638,6 +645,7 @@ def task_view(task: Task, now: datetime) -> TaskOut:
         completed_at=task.completed_at,
         on_time=task.on_time,
         submission_required=task.submission_required,
+        confidential=task.confidential,
         submission=Submission.model_validate(task.submission) if task.submission else None,
         policy=_policy(task),
         created_at=task.created_at,
@@ -659,8 +667,15 @@ def _key_scope(task: Task) -> Scope:
 
 
 async def _ensure_reach(session: AsyncSession, principal: Principal, task: Task) -> None:
-    """The assignee, HR, and whoever sees the assignee (managers, department heads)."""
-    if principal.is_hr_admin or principal.employee_id == task.assignee_employee_id:
+    """The assignee, HR, and whoever sees the assignee (managers, department heads); a
+    confidential task only the assignee and HR auditors."""
+    if principal.employee_id == task.assignee_employee_id:
+        return
+    if task.confidential:
+        if principal.may_read_raw_answers:
+            return
+        raise NotFound("No such task")
+    if principal.is_hr_admin:
         return
     try:
         await people.ensure_can_view(
@@ -711,9 +726,19 @@ class TaskFilters:
     due_before: datetime | None = None
 
 
-def _query(org_id: uuid.UUID, filters: TaskFilters, now: datetime, visible: Any) -> Any:
+def _query(
+    org_id: uuid.UUID,
+    filters: TaskFilters,
+    now: datetime,
+    visible: Any,
+    *,
+    confidential_of: uuid.UUID | bool | None = True,
+) -> Any:
+    """`confidential_of`: True lists confidential tasks, False none, an employee id only
+    that employee's own."""
     return repository.tasks_query(
         org_id,
+        confidential_of=confidential_of,
         assignee_ids=visible,
         assignee_employee_id=filters.assignee_employee_id,
         subject_type=filters.subject_type,
@@ -754,10 +779,12 @@ async def list_tasks(
     filters: TaskFilters,
     now: datetime,
 ) -> tuple[list[Task], str | None]:
-    """Tasks of everyone the caller may see (HR: the organization), soonest due first.
-    Integration keys need `org:read`, and `reviews:read` to see review tasks."""
+    """Tasks of everyone the caller may see (HR: the organization), soonest due first;
+    confidential ones only to their assignee and HR auditors. Integration keys need
+    `org:read`, and `reviews:read` to see review tasks."""
     visible = await people.visible_employee_ids(session, principal, key_scope=Scope.ORG_READ)
-    statement = _query(principal.org_id, filters, now, visible)
+    confidential = principal.may_read_raw_answers or principal.employee_id
+    statement = _query(principal.org_id, filters, now, visible, confidential_of=confidential)
     if principal.kind == "api_key" and not principal.has_scope(Scope.REVIEWS_READ):
         statement = statement.where(
             ~Task.subject_type.startswith(REVIEW_SUBJECT_PREFIX, autoescape=True)
@@ -830,6 +857,7 @@ class DueTask:
     on_time: bool | None
     schedule: int
     handled_until: datetime | None
+    confidential: bool
     policy: TaskPolicy
 
     @classmethod
@@ -944,8 +972,10 @@ async def _publish_many(
     """Tell webhook subscribers; event ids are derived, so a repeat is delivered once.
 
     The overdue event's id is per schedule: a rescheduled task that falls overdue again is
-    a new event.
+    a new event. Confidential tasks are never published: even a payload without names
+    would tell an integration when a rater answered.
     """
+    tasks = [task for task in tasks if not task.confidential]
     if not tasks:
         return
     await webhooks.publish_many(
@@ -1006,6 +1036,13 @@ def _message(task: DueTask, window: Window, zone: ZoneInfo, now: datetime) -> di
             "body": f"This task was due by {due}; please complete it.",
         }
     audience = "your report" if window.kind == ESCALATE_MANAGER else "an employee"
+    if task.confidential:
+        return {
+            "kind": "task.escalation",
+            "title": f"Overdue {days} days: a confidential task",
+            "body": f"A confidential task of {audience} (a 360 review, for instance) was due "
+            f"by {due} and is still open; only they see what it is.",
+        }
     return {
         "kind": "task.escalation",
         "title": f"Overdue {days} days: {task.title}",
