@@ -33,7 +33,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import (
-    InvalidCursor,
+    OFFSET,
     PageParams,
     decode_cursor,
     encode_cursor,
@@ -435,10 +435,8 @@ async def _ranking(
 def _offset(page: PageParams) -> int:
     if page.cursor is None:
         return 0
-    [offset] = decode_cursor(page.cursor, 1)
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise InvalidCursor()
-    return offset
+    [offset] = decode_cursor(page.cursor, [OFFSET])
+    return int(offset)
 
 
 async def list_candidates(
