@@ -39,7 +39,7 @@ from hrcore.core.pagination import (
     encode_cursor,
     paginate,
 )
-from hrcore.core.schemas import Ref
+from hrcore.core.schemas import Ref, window_error
 from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import service as people
@@ -651,10 +651,11 @@ async def measures(
         raise NotFound("No such talent pool")
     to = period_to or await people.org_today(session, principal.org_id, clock)
     since = period_from or to - timedelta(days=365)
-    if since > to:
+    problem = window_error(since, to)
+    if problem:
         raise Unprocessable(
-            "The period ends before it starts",
-            errors=[FieldError(field="from", message="after `to`")],
+            "The period is not one measures are computed over",
+            errors=[FieldError(field="query.to", message=f"{problem} (`from`)")],
         )
     zone = ZoneInfo(await identity.org_timezone(session, principal.org_id))
     start = datetime.combine(since, time(), zone)
