@@ -21,7 +21,7 @@ from hrcore.core.jobs import JobSpec, registered_jobs
 from hrcore.core.migrations import is_at_head
 from hrcore.core.queue import connect_redis
 from hrcore.core.runtime import Runtime
-from hrcore.imports import jobs as import_jobs  # noqa: F401  (registers its jobs)
+from hrcore.imports import jobs as import_jobs
 from hrcore.integrations import jobs as integration_jobs  # noqa: F401  (registers its jobs)
 from hrcore.programs import jobs as program_jobs
 from hrcore.reviews import jobs as review_jobs  # noqa: F401  (registers its jobs)
@@ -130,6 +130,12 @@ def build_worker(runtime: Runtime, *, burst: bool = False) -> Worker:
                 program_jobs.close_overdue_reviewed_stages,
                 name="programs.close_overdue_reviewed_stages",
                 minute={23},
+            ),
+            # Every five minutes: running imports with no progress for HRCORE_IMPORT_STALL_MINUTES.
+            cron(
+                import_jobs.fail_stalled_imports,
+                name="imports.fail_stalled_imports",
+                minute=set(range(2, 60, 5)),
             ),
             # Daily at 03:41 UTC: superseded dossier PDFs past their retention.
             cron(
