@@ -156,6 +156,12 @@ class Settings(BaseSettings):
     import_inline_max_rows: int = Field(
         default=1000, ge=1, description="Imports above this many rows run as a background job."
     )
+    import_stall_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="A running import with no progress for this long is marked failed: the "
+        "worker running it died.",
+    )
 
     webhook_allow_private_targets: bool = Field(
         default=False,

@@ -33,7 +33,7 @@ from hrcore.core.migrations import is_at_head
 from hrcore.core.queue import connect_redis
 from hrcore.core.resilience import DATABASE, REDIS, Backoff, Dependencies
 from hrcore.core.runtime import Runtime
-from hrcore.imports import jobs as import_jobs  # noqa: F401  (registers its jobs)
+from hrcore.imports import jobs as import_jobs
 from hrcore.integrations import jobs as integration_jobs  # noqa: F401  (registers its jobs)
 from hrcore.ops import service as ops
 from hrcore.ops.router import router as ops_router
@@ -272,6 +272,12 @@ def build_worker(
                 program_jobs.close_overdue_reviewed_stages,
                 name="programs.close_overdue_reviewed_stages",
                 minute={23},
+            ),
+            # Every five minutes: running imports with no progress for HRCORE_IMPORT_STALL_MINUTES.
+            cron(
+                import_jobs.fail_stalled_imports,
+                name="imports.fail_stalled_imports",
+                minute=set(range(2, 60, 5)),
             ),
             # Daily at 03:41 UTC: superseded dossier PDFs past their retention.
             cron(

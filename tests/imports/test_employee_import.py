@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.authz import Role
+from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
+from hrcore.imports import jobs as import_jobs
 from hrcore.imports import service as imports_service
 from hrcore.worker import run_burst
 from tests.factories import (
@@ -278,3 +282,65 @@ async def test_large_files_are_imported_by_the_worker_with_progress(
             await connection.execute(text("SELECT count(*) FROM imports WHERE content IS NULL"))
         ).scalar_one()
     assert stored == 1, "the uploaded file is dropped once imported"
+
+
+async def test_an_import_whose_worker_died_is_failed_after_the_stall_time(
+    client: AsyncClient,
+    runtime: Runtime,
+    owner_engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The job dies after its first progress report on every try: the import would show
+    `running` forever. After HRCORE_IMPORT_STALL_MINUTES without progress it is failed, on
+    read and by the cron, once, and a late delivery of the job leaves it failed."""
+    hr, sales_code, _ = await _world(runtime)
+    employees = await _count(owner_engine, "employees")
+    clock = FrozenClock(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    monkeypatch.setattr(runtime, "clock", clock)
+
+    async def dies(*args: Any, on_progress: Any, **kwargs: Any) -> int:
+        await on_progress(1000)
+        raise RuntimeError("the worker was killed")
+
+    monkeypatch.setattr(imports_service.people, "import_employees", dies)
+    lines = ["employee_number,full_name,department,manager_number,hire_date"]
+    lines += [f"S{n},Person {n},{sales_code},,2021-01-01" for n in range(200)]
+    ids = []
+    with _inline_limit(runtime, 100):
+        for _ in range(2):
+            upload = _upload("\n".join(lines).encode())
+            response = await client.post(URL, files=upload, headers=hr.headers)
+            assert response.status_code == 202, response.text
+            ids.append(response.json()["id"])
+    await run_burst(runtime)
+
+    async def status(import_id: str) -> dict[str, Any]:
+        response = await client.get(f"/api/v1/imports/{import_id}", headers=hr.headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    clock.advance(timedelta(minutes=14))
+    assert (await status(ids[0]))["status"] == "running"
+    clock.advance(timedelta(minutes=2))
+    failed = await status(ids[0])
+    assert failed["status"] == "failed"
+    assert failed["finished_at"] is not None
+    [error] = failed["errors"]
+    assert (error["field"], "no progress for 15 minutes" in error["message"]) == ("file", True)
+
+    assert await import_jobs.fail_stalled_imports({"runtime": runtime}) == 1, "the other one"
+    assert await import_jobs.fail_stalled_imports({"runtime": runtime}) == 0
+    assert (await status(ids[1]))["status"] == "failed"
+    async with owner_engine.connect() as connection:
+        audited = await connection.scalar(
+            text("SELECT count(*) FROM audit_events WHERE action = 'import.stalled'")
+        )
+        kept = await connection.scalar(text("SELECT count(*) FROM imports WHERE content IS NULL"))
+    assert (audited, kept) == (2, 2)
+
+    monkeypatch.undo()
+    async with runtime.sessionmaker() as session:
+        await imports_service.run_queued(session, runtime.sessionmaker, uuid.UUID(ids[0]), clock)
+    assert (await status(ids[0]))["status"] == "failed", "a late delivery changes nothing"
+    assert await _count(owner_engine, "employees") == employees

@@ -327,3 +327,24 @@ async def test_two_jobs_for_one_delivery_at_once_send_it_once(
     await asyncio.gather(attempt(), attempt())
 
     assert len(receiver.requests) == 1
+
+
+async def test_a_6to4_target_embedding_loopback_is_refused_at_delivery(
+    api: AsyncClient, runtime: Runtime, configure: Configure
+) -> None:
+    """A subscription made while private targets were allowed is checked again when sent:
+    `2002:7f00:1::` is 6to4 for 127.0.0.1."""
+    hr = await make_org(runtime)
+    created = await api.post(
+        "/api/v1/webhooks",
+        json={"url": "https://[2002:7f00:1::]:9/hooks", "event_types": ["task.overdue"]},
+        headers=hr.headers,
+    )
+    assert created.status_code == 201, created.text
+    configure(webhook_allow_private_targets=False, webhook_max_attempts=1)
+    await _publish(runtime, hr.org_id)
+    await run_burst(runtime)
+    [delivery] = await _deliveries(api, hr, created.json()["id"])
+    assert delivery["status"] == "failed"
+    assert delivery["last_error"].startswith("refused target:")
+    assert "2002:7f00:1::" in delivery["last_error"]

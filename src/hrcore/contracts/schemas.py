@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hrcore.core.schemas import Ref
+from hrcore.core.schemas import BoundedDate, Ref
 
 ContractKind = Literal["fixed_term", "open_ended", "internship", "part_time", "project_based"]
 ContractStatus = Literal["active", "terminated"]
@@ -29,8 +29,8 @@ class ContractCreate(BaseModel):
 
     employee_id: uuid.UUID
     kind: ContractKind
-    start_date: date
-    end_date: date | None = None
+    start_date: BoundedDate
+    end_date: BoundedDate | None = None
     department_id: uuid.UUID | None = Field(
         default=None, description="Default: the employee's current department."
     )
@@ -75,7 +75,7 @@ class ContractExtend(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    end_date: date
+    end_date: BoundedDate
 
 
 class ContractRenew(BaseModel):
@@ -84,7 +84,7 @@ class ContractRenew(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: ContractKind
-    end_date: date | None = None
+    end_date: BoundedDate | None = None
     work_location: Text200 | None = Field(default=None, description="Default: unchanged.")
     pay_terms_ref: Text200 | None = Field(default=None, description="Default: unchanged.")
 
@@ -100,8 +100,8 @@ class AmendmentTermsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    effective_date: date
-    end_date: date | None = Field(default=None, description="For a temporary post.")
+    effective_date: BoundedDate
+    end_date: BoundedDate | None = Field(default=None, description="For a temporary post.")
     department_id: uuid.UUID | None = None
     position_id: uuid.UUID | None = None
     grade: Annotated[str, Field(min_length=1, max_length=32)] | None = None

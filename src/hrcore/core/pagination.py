@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    Field,
+    FiniteFloat,
+    StrictBool,
+    StringConstraints,
+    TypeAdapter,
+)
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from hrcore.core.errors import BadRequest
+from hrcore.core.errors import BadRequest, FieldError
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -24,6 +34,12 @@ DEFAULT_LIMIT = 50
 
 class InvalidCursor(BadRequest):
     slug, title = "invalid-cursor", "Invalid cursor"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The cursor is not one this list issued; start again without it",
+            errors=[FieldError(field="query.cursor", message="not a cursor of this list")],
+        )
 
 
 class Page(BaseModel, Generic[T]):
@@ -53,30 +69,39 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, width: int) -> list[Any]:
-    """Decode a cursor or answer 400: a client never gets a 500 for a mangled cursor."""
+def _to_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("timestamp out of range") from exc
+
+
+_BIGINT = Annotated[int, Field(strict=True, ge=-(2**63), le=2**63 - 1)]
+_CURSOR_TYPES: dict[type, Any] = {
+    int: _BIGINT,
+    bool: StrictBool,
+    float: FiniteFloat,
+    str: Annotated[str, StringConstraints(max_length=512, pattern=r"^[^\x00]*$")],
+    datetime: Annotated[AwareDatetime, AfterValidator(_to_utc)],
+}
+OFFSET = Annotated[int, Field(strict=True, ge=0, le=2**31)]
+"""The one value of an offset cursor (a list ranked in Python, not by a keyset)."""
+
+
+@functools.cache
+def _cursor_adapter(types: tuple[Any, ...]) -> TypeAdapter[tuple[Any, ...]]:
+    """One validator for a whole cursor: arity, no nulls, each value of its key's type."""
+    fields = tuple(_CURSOR_TYPES.get(kind, kind) for kind in types)
+    return TypeAdapter(tuple[fields])  # type: ignore[valid-type]
+
+
+def decode_cursor(cursor: str, types: Sequence[Any]) -> tuple[Any, ...]:
+    """Decode a cursor whose values have `types`, or answer 400: a forged or mangled cursor
+    is bad input like any other, never a 500 from the query it would have built."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise InvalidCursor() from exc
-    if not isinstance(values, list) or len(values) != width:
-        raise InvalidCursor()
-    return values
-
-
-def _parse(key: InstrumentedAttribute[Any], value: Any) -> Any:
-    """Turn a cursor value back into the column's Python type, or answer 400."""
-    try:
-        python_type = key.type.python_type
-        if value is None or isinstance(value, python_type):
-            return value
-        if python_type is datetime:
-            return datetime.fromisoformat(value)
-        if python_type is date:
-            return date.fromisoformat(value)
-        return python_type(value)
-    except (TypeError, ValueError, NotImplementedError) as exc:
+        return _cursor_adapter(tuple(types)).validate_json(raw)
+    except (binascii.Error, ValueError) as exc:  # ValidationError is a ValueError
         raise InvalidCursor() from exc
 
 
@@ -102,8 +127,7 @@ async def paginate(
     know whether there is a next page, so a page costs exactly one query.
     """
     if params.cursor is not None:
-        values = decode_cursor(params.cursor, len(keys))
-        bound = [_parse(key, value) for key, value in zip(keys, values, strict=True)]
+        bound = decode_cursor(params.cursor, [key.type.python_type for key in keys])
         statement = statement.where(_after(keys, bound, descending=descending))
     order = [key.desc() for key in keys] if descending else list(keys)
     statement = statement.order_by(*order).limit(params.limit + 1)

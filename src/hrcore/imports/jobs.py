@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from typing import Any
 
 from hrcore.core.jobs import JobContext, job
+from hrcore.core.runtime import Runtime
 from hrcore.imports import service
 
 
@@ -16,3 +19,10 @@ async def import_employees(context: JobContext) -> None:
         uuid.UUID(str(context.payload["import_id"])),
         context.clock,
     )
+
+
+async def fail_stalled_imports(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (every five minutes): running imports whose worker died."""
+    runtime: Runtime = ctx["runtime"]
+    stall = timedelta(minutes=runtime.settings.import_stall_minutes)
+    return await service.fail_stalled_imports(runtime.sessionmaker, runtime.clock, stall)

@@ -41,3 +41,6 @@ class ImportJob(Entity, OrgScopedMixin, Base):
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
     )
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), doc="Last progress of a running import (the app's clock)."
+    )

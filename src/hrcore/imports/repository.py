@@ -31,5 +31,32 @@ async def set_state(
     )
 
 
+async def fail_stalled(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    *,
+    cutoff: datetime,
+    at: datetime,
+    errors: list[dict[str, Any]],
+    import_id: uuid.UUID | None = None,
+) -> list[uuid.UUID]:
+    """Fail running imports whose last heartbeat is before `cutoff`; the status condition
+    makes it safe to repeat and to race the job (which only runs a queued or running one)."""
+    statement = (
+        update(ImportJob)
+        .where(
+            ImportJob.org_id == org_id,
+            ImportJob.status == "running",
+            ImportJob.heartbeat_at < cutoff,
+        )
+        .values(**finished(at, status="failed", errors=errors))
+        .returning(ImportJob.id)
+        .execution_options(synchronize_session=False)
+    )
+    if import_id is not None:
+        statement = statement.where(ImportJob.id == import_id)
+    return list((await session.scalars(statement)).all())
+
+
 def finished(at: datetime, **values: Any) -> dict[str, Any]:
     return {"finished_at": at, "content": None, **values}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile, status
@@ -61,6 +62,8 @@ async def import_employees(
     summary="An import: status, progress and row errors",
 )
 async def get_import(
-    import_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+    import_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, runtime: AppRuntime
 ) -> ImportOut:
-    return ImportOut.model_validate(await service.get(session, principal, import_id))
+    stall = timedelta(minutes=runtime.settings.import_stall_minutes)
+    job = await service.get(session, principal, import_id, clock=runtime.clock, stall=stall)
+    return ImportOut.model_validate(job)

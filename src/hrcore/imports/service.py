@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -108,12 +109,72 @@ async def start(
     return job
 
 
-async def get(session: AsyncSession, principal: Principal, import_id: uuid.UUID) -> ImportJob:
+async def get(
+    session: AsyncSession,
+    principal: Principal,
+    import_id: uuid.UUID,
+    *,
+    clock: Clock,
+    stall: timedelta,
+) -> ImportJob:
+    """The import; one that stalled is failed now rather than at the next cron, so a client
+    polling it never waits on a worker that is gone."""
     require_hr_admin(principal, hide=True)
+    await _fail_stalled(session, principal.org_id, clock, stall, import_id=import_id)
     job = await repository.import_by_id(session, principal.org_id, import_id)
     if job is None:
         raise NotFound("No such import")
     return job
+
+
+def stalled_error(stall: timedelta) -> dict[str, Any]:
+    minutes = int(stall.total_seconds() // 60)
+    return _file_error(
+        f"the import stopped: no progress for {minutes} minutes (the worker running it was "
+        "interrupted); nothing was imported, upload the file again"
+    )
+
+
+async def _fail_stalled(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    clock: Clock,
+    stall: timedelta,
+    *,
+    import_id: uuid.UUID | None = None,
+) -> int:
+    now = clock.now()
+    failed = await repository.fail_stalled(
+        session,
+        org_id,
+        cutoff=now - stall,
+        at=now,
+        errors=[stalled_error(stall)],
+        import_id=import_id,
+    )
+    for failed_id in failed:
+        audit.record(
+            session,
+            None,
+            "import.stalled",
+            "import",
+            failed_id,
+            org_id=org_id,
+            after={"stalled_minutes": int(stall.total_seconds() // 60)},
+        )
+    return len(failed)
+
+
+async def fail_stalled_imports(sessionmaker: SessionMaker, clock: Clock, stall: timedelta) -> int:
+    """The cron: every running import whose worker stopped reporting progress is failed.
+
+    The import ran in the job's transaction, so a dead worker wrote none of its rows: failing
+    it leaves nothing half-imported, and a late delivery of the job finds it finished."""
+
+    async def fail(session: AsyncSession, org_id: uuid.UUID) -> int:
+        return await _fail_stalled(session, org_id, clock, stall)
+
+    return await identity.for_each_organization(sessionmaker, fail, label="failing stalled imports")
 
 
 @dataclass(frozen=True)
@@ -123,12 +184,19 @@ class Progress:
     sessionmaker: SessionMaker
     org_id: uuid.UUID
     import_id: uuid.UUID
+    clock: Clock
 
     async def __call__(self, processed_rows: int, **values: Any) -> None:
+        """Each report is also the heartbeat the stall rule (`fail_stalled`) reads."""
         async with unit_of_work(self.sessionmaker) as session:
             await set_tenant(session, self.org_id)
             await repository.set_state(
-                session, self.org_id, self.import_id, processed_rows=processed_rows, **values
+                session,
+                self.org_id,
+                self.import_id,
+                processed_rows=processed_rows,
+                heartbeat_at=self.clock.now(),
+                **values,
             )
 
 
@@ -139,7 +207,7 @@ async def run_queued(
     job = await session.get(ImportJob, import_id)
     if job is None or job.status not in ("queued", "running") or job.content is None:
         return  # gone, or finished by an earlier delivery of this job
-    progress = Progress(sessionmaker, job.org_id, job.id)
+    progress = Progress(sessionmaker, job.org_id, job.id, clock)
     await progress(0, status="running")
     principal = (
         await identity.principal_for_user(session, job.org_id, job.created_by)

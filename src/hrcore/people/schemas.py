@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from hrcore.core.schemas import Ref
+from hrcore.core.schemas import BoundedDate, Ref
 
 EmployeeStatus = Literal["active", "on_leave", "exited"]
 EventKind = Literal["hire", "transfer", "promotion", "temporary_post", "exit"]
@@ -31,7 +31,7 @@ class EmployeeCreate(BaseModel):
     department_id: uuid.UUID
     position_id: uuid.UUID | None = None
     manager_id: uuid.UUID | None = None
-    hire_date: date
+    hire_date: BoundedDate
     status: EmployeeStatus = "active"
     dingtalk_user_id: str | None = Field(
         default=None, min_length=1, max_length=64, description="The employee's DingTalk user id."
@@ -51,7 +51,7 @@ class EmployeePatch(BaseModel):
     department_id: uuid.UUID | None = None
     position_id: uuid.UUID | None = None
     manager_id: uuid.UUID | None = None
-    hire_date: date | None = None
+    hire_date: BoundedDate | None = None
     status: EmployeeStatus | None = None
     dingtalk_user_id: str | None = Field(default=None, min_length=1, max_length=64)
     version: int | None = Field(default=None, description="The version you read (or If-Match).")
@@ -95,8 +95,8 @@ class EmploymentEventCreate(BaseModel):
     """
 
     kind: EventKind
-    effective_date: date
-    end_date: date | None = None
+    effective_date: BoundedDate
+    end_date: BoundedDate | None = None
     department_id: uuid.UUID | None = None
     position_id: uuid.UUID | None = None
     title: ShortText | None = None
@@ -196,8 +196,8 @@ class Skill(BaseModel):
 class Certification(BaseModel):
     name: ShortText
     issuer: ShortText | None = None
-    obtained_on: date | None = None
-    expires_on: date | None = None
+    obtained_on: BoundedDate | None = None
+    expires_on: BoundedDate | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Certification:
@@ -209,7 +209,7 @@ class Certification(BaseModel):
 class ExternalTraining(BaseModel):
     title: ShortText
     provider: ShortText | None = None
-    completed_on: date | None = None
+    completed_on: BoundedDate | None = None
     hours: float | None = Field(default=None, ge=0, le=10_000)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from typing_extensions import TypedDict
 
-from hrcore.core.schemas import Ref
+from hrcore.core.schemas import BoundedDate, Ref
 from hrcore.reviews.schemas import ResultOut
 from hrcore.talent.schemas import Readiness
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskOut
@@ -160,7 +160,9 @@ class RunIn(_Strict):
     name: Name
     template_id: uuid.UUID
     pool_id: uuid.UUID = Field(description="Participants come from this talent pool.")
-    starts_on: date = Field(description="First day of the first stage (organization's zone).")
+    starts_on: BoundedDate = Field(
+        description="First day of the first stage (organization's zone)."
+    )
 
 
 class RunOut(BaseModel):

@@ -6,9 +6,18 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from hrcore.core.schemas import Ref
+from hrcore.core.schemas import BoundedDate, Ref, window_error
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -161,8 +170,8 @@ class CycleIn(_Strict):
     name: Name
     kind: CycleKind
     template_id: uuid.UUID
-    starts_on: date
-    due_on: date
+    starts_on: BoundedDate
+    due_on: BoundedDate
     relationship_weights: RelationshipWeights = Field(default_factory=RelationshipWeights)
     peer_nomination: bool = Field(
         default=False,
@@ -171,11 +180,14 @@ class CycleIn(_Strict):
     )
     min_raters: MinRaters = Field(default_factory=MinRaters)
 
-    @model_validator(mode="after")
-    def _dates(self) -> CycleIn:
-        if self.due_on < self.starts_on:
-            raise ValueError("due_on must not be before starts_on")
-        return self
+    @field_validator("due_on")
+    @classmethod
+    def _window(cls, due_on: date, info: ValidationInfo) -> date:
+        starts_on = info.data.get("starts_on")
+        problem = starts_on and window_error(starts_on, due_on)
+        if problem:
+            raise ValueError(f"{problem} (starts_on)")
+        return due_on
 
 
 class CycleOut(BaseModel):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -15,6 +14,7 @@ from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.errors import Problem
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.schemas import BoundedDate
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.talent import service, succession
 from hrcore.talent.models import MemberStatus, VacancyStatus
@@ -89,10 +89,15 @@ async def get_measures(
         uuid.UUID | None, Query(description="One pool; all pools of the organization if absent.")
     ] = None,
     period_from: Annotated[
-        date | None, Query(alias="from", description="First day; default `to` − 365 days.")
+        BoundedDate | None,
+        Query(alias="from", description="First day; default `to` − 365 days."),
     ] = None,
     period_to: Annotated[
-        date | None, Query(alias="to", description="Last day (inclusive); default today.")
+        BoundedDate | None,
+        Query(
+            alias="to",
+            description="Last day (inclusive); default today. At most ten years after `from`.",
+        ),
     ] = None,
 ) -> PoolMeasuresOut:
     return await succession.measures(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from hrcore.core.schemas import Ref
+from hrcore.core.schemas import BoundedDate, Ref
 from hrcore.talent.models import (
     MemberStatus,
     NominationSource,
@@ -247,7 +247,7 @@ class AppointmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     employee_id: uuid.UUID
-    effective_date: date
+    effective_date: BoundedDate
     reason: Reason
     override_reason: Reason | None = None
 

@@ -33,13 +33,13 @@ from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import (
-    InvalidCursor,
+    OFFSET,
     PageParams,
     decode_cursor,
     encode_cursor,
     paginate,
 )
-from hrcore.core.schemas import Ref
+from hrcore.core.schemas import Ref, window_error
 from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import service as people
@@ -435,10 +435,8 @@ async def _ranking(
 def _offset(page: PageParams) -> int:
     if page.cursor is None:
         return 0
-    [offset] = decode_cursor(page.cursor, 1)
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise InvalidCursor()
-    return offset
+    [offset] = decode_cursor(page.cursor, [OFFSET])
+    return int(offset)
 
 
 async def list_candidates(
@@ -653,10 +651,11 @@ async def measures(
         raise NotFound("No such talent pool")
     to = period_to or await people.org_today(session, principal.org_id, clock)
     since = period_from or to - timedelta(days=365)
-    if since > to:
+    problem = window_error(since, to)
+    if problem:
         raise Unprocessable(
-            "The period ends before it starts",
-            errors=[FieldError(field="from", message="after `to`")],
+            "The period is not one measures are computed over",
+            errors=[FieldError(field="query.to", message=f"{problem} (`from`)")],
         )
     zone = ZoneInfo(await identity.org_timezone(session, principal.org_id))
     start = datetime.combine(since, time(), zone)

@@ -99,9 +99,26 @@ class UnsafeTarget(Exception):
     """The URL is malformed or its host resolves to an address webhooks must not reach."""
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries to (IPv4-mapped, 6to4, Teredo server and
+    client, NAT64 well-known prefix, IPv4-compatible): each must be public as well, or
+    `[2002:7f00:1::]` would reach 127.0.0.1 through a relay."""
+    embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    if address in _NAT64 or address in _IPV4_COMPATIBLE:
+        embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [ipv4 for ipv4 in embedded if ipv4 is not None]
+
+
 def _is_public(address: IpAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if not all(_is_public(ipv4) for ipv4 in _embedded_ipv4(address)):
+            return False
+        if address.ipv4_mapped is not None:
+            return True
     return address.is_global and not (
         address.is_multicast
         or address.is_reserved

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -13,6 +12,7 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.schemas import BoundedDatetime
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.workflow import service
 from hrcore.workflow.schemas import (
@@ -29,7 +29,7 @@ router = APIRouter(route_class=HrcoreRoute, tags=["tasks"])
 StatusFilter = Annotated[TaskStatus | None, Query(description="Only tasks in this status.")]
 KindFilter = Annotated[str | None, Query(max_length=64, description="Only tasks of this kind.")]
 DueBefore = Annotated[
-    datetime | None, Query(description="Due strictly before this instant (ISO 8601).")
+    BoundedDatetime | None, Query(description="Due strictly before this instant (ISO 8601).")
 ]
 
 

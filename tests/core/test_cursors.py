@@ -1,0 +1,98 @@
+"""Every paginated list of the app answers a forged cursor with 400 naming `cursor`.
+
+The routes are read from the OpenAPI document, so a new list is covered without editing this
+test; path parameters are filled with the first item of the parent list (the demo
+organization has one of each), so the cursor reaches the query, not a 404.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from hrcore.core.runtime import Runtime
+from hrcore.seed import DEMO_PASSWORD, DEMO_SLUG, seed_demo
+
+
+def _b64(value: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+FORGED = {
+    "nulls": _b64([None, None]),
+    "one null": _b64([None]),
+    "object": _b64({"a": 1}),
+    "objects in a list": _b64([{"a": 1}, {"b": 2}]),
+    "object in a list": _b64([{"a": 1}]),
+    "lists in a list": _b64([[1], [2]]),
+    "wrong types": _b64([True, 1.5]),
+    "a fraction": _b64([1.5]),
+    "a huge number": _b64([10**40, 10**40]),
+    "infinity": base64.urlsafe_b64encode(b"[1e999,1e999]").decode(),
+    "negative": _b64([-1]),
+    "a string": _b64("x"),
+    "wrong arity": _b64(["a", "b", "c"]),
+    "empty list": _b64([]),
+    "naive and far timestamps": _b64(["9999-12-31T23:59:59-12:00", "2020-01-01T00:00:00"]),
+    "nul byte": _b64(["\u0000", "\u0000"]),
+    "garbage": base64.urlsafe_b64encode(b"\xff\xfe\x00garbage").decode(),
+    "not base64": "%%%not-base64%%%",
+}
+
+
+async def _paginated_paths(client: AsyncClient, app: FastAPI, headers: dict[str, str]) -> list[str]:
+    """Each GET taking `cursor`, with path parameters taken from the parent list."""
+    paths = []
+    for template, operations in app.openapi()["paths"].items():
+        parameters = operations.get("get", {}).get("parameters", [])
+        if not any(parameter["name"] == "cursor" for parameter in parameters):
+            continue
+        path = template
+        while match := re.search(r"\{[a-z_]+\}", path):
+            parent = path[: match.start()].rstrip("/")
+            listed = (await client.get(parent, headers=headers)).json()
+            assert listed["items"], f"the demo organization has no item under {parent}"
+            path = path.replace(match.group(0), listed["items"][0]["id"], 1)
+        paths.append(path)
+    return paths
+
+
+async def test_a_forged_cursor_is_400_on_every_list(
+    client: AsyncClient, app: FastAPI, runtime: Runtime
+) -> None:
+    await seed_demo(runtime)
+    login = await client.post(
+        "/api/v1/auth/token",
+        json={"org": DEMO_SLUG, "email": "hr@demo.example", "password": DEMO_PASSWORD},
+    )
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    for kind, payload in [
+        ("webhooks", {"url": "https://93.184.216.34/hook", "event_types": ["task.completed"]}),
+        (
+            "notification-channels",
+            {
+                "kind": "dingtalk_robot",
+                "name": "Group",
+                "config": {"webhook_url": "https://93.184.216.34/robot/send?access_token=t"},
+                "secret": "SECrobot-secret-value",
+            },
+        ),
+    ]:
+        created = await client.post(f"/api/v1/{kind}", json=payload, headers=headers)
+        assert created.status_code == 201, created.text
+    paths = await _paginated_paths(client, app, headers)
+    assert len(paths) >= 30
+    failures = []
+    for path in paths:
+        assert (await client.get(path, headers=headers)).status_code == 200, path
+        for name, cursor in FORGED.items():
+            response = await client.get(path, params={"cursor": cursor}, headers=headers)
+            body = response.json()
+            named = [error["field"] for error in body.get("errors", [])]
+            if response.status_code != 400 or named != ["query.cursor"]:
+                failures.append(f"{path} {name}: {response.status_code} {named}")
+    assert not failures, "\n".join(failures)
