@@ -1,7 +1,7 @@
 """A running import records a heartbeat, so one whose worker died can be failed.
 
-Revision ID: 0023
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-07 00:00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0023"
-down_revision: str | None = "0021"
+revision: str = "0024"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
