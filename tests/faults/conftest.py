@@ -130,6 +130,7 @@ class WorkerProcess:
             "HRCORE_WORKER_RECONNECT_MAX_SECONDS": "1",
             "HRCORE_JOB_RETRY_BASE_SECONDS": "0.2",
             "HRCORE_DEPENDENCY_TIMEOUT_SECONDS": "1",
+            "HRCORE_DB_STATEMENT_TIMEOUT_MS": "60000",  # jobs held mid-job by a test's lock
             "HRCORE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
             "HRCORE_WORKER_HEALTH_PORT": self.health.rsplit(":", 1)[1],
             "HRCORE_STORAGE_DIR": str(stack.storage),

@@ -139,13 +139,7 @@ async def prepare(api: httpx.AsyncClient, runtime: Runtime) -> Workload:
 
 
 async def add_overdue_tasks(runtime: Runtime, workload: Workload) -> None:
-    """Tasks that fell due yesterday: the next sweep owes each one overdue reminder.
-
-    Not within two seconds of a minute, when the worker's own cron sweeps: the reminders
-    must still be owed when the test holds the sweep."""
-    second = datetime.now(UTC).second
-    if not 3 <= second <= 50:
-        await asyncio.sleep((63 - second) % 60)
+    """Tasks that fell due yesterday: the next sweep owes each one overdue reminder."""
     org_id = workload.hr.org_id
     async with unit_of_work(runtime.sessionmaker) as session:
         await set_tenant(session, org_id)
@@ -217,6 +211,11 @@ async def start_mid_job(api: httpx.AsyncClient, runtime: Runtime, workload: Work
     held = await Held.open(runtime)
     await held.lock("review_results")
     await _post(api, workload.hr, f"/review-cycles/{workload.cycle_id}/close")
+    # Not just before a minute, when the worker's own cron sweeps: the reminders must still
+    # be owed when the sweep is held (creating them and the lock take well under a second).
+    second = datetime.now(UTC).second
+    if second >= 57:
+        await asyncio.sleep(61 - second)
     await add_overdue_tasks(runtime, workload)
     await held.lock("tasks")
     for contract_id in workload.contract_ids:
