@@ -65,6 +65,11 @@ class Stack:
     database_url: str
     redis_url: str
 
+    @property
+    def storage(self) -> Path:
+        """Documents of the API and the worker."""
+        return self.state_dir / "storage"
+
     async def stop(self, service: str) -> None:
         await asyncio.to_thread(devstack.stop, self.state_dir, [service])
 
@@ -92,6 +97,7 @@ async def fault_runtime(stack: Stack) -> AsyncIterator[Runtime]:
         redis_url=stack.redis_url,
         queue_name=QUEUE,
         webhook_allow_private_targets=True,
+        storage_dir=stack.storage,
     )
     opened = Runtime.open(settings, application_name="hrcore-fault-test")
     yield opened
@@ -124,8 +130,10 @@ class WorkerProcess:
             "HRCORE_WORKER_RECONNECT_MAX_SECONDS": "1",
             "HRCORE_JOB_RETRY_BASE_SECONDS": "0.2",
             "HRCORE_DEPENDENCY_TIMEOUT_SECONDS": "1",
+            "HRCORE_DB_STATEMENT_TIMEOUT_MS": "60000",  # jobs held mid-job by a test's lock
             "HRCORE_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
             "HRCORE_WORKER_HEALTH_PORT": self.health.rsplit(":", 1)[1],
+            "HRCORE_STORAGE_DIR": str(stack.storage),
         }
 
     def spawn(self) -> None:

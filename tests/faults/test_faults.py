@@ -1,8 +1,10 @@
 """Dependencies failing under a running API and worker: nothing lost, no effect doubled.
 
-Effects are webhook deliveries to a local receiver: each event carries a stable id, each
-delivery row its status and attempts. Redis restarts without persistence (what it held is
-gone), PostgreSQL restarts under open connections, and the worker is killed mid-job.
+Effects are webhook deliveries to a local receiver (each event carries a stable id, each
+delivery row its status and attempts) and, caught mid-job by the fault (`workload.py`),
+contract amendment documents, a review cycle's aggregation and deadline reminders. Redis
+restarts without persistence (what it held is gone), PostgreSQL restarts under open
+connections, and the worker is killed mid-job.
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ from hrcore.webhooks import service as webhooks
 from hrcore.webhooks.models import EventType
 from tests.factories import Account, make_org
 from tests.faults.conftest import Stack, WorkerProcess, until
+from tests.faults.workload import (
+    Workload,
+    assert_each_effect_once,
+    prepare,
+    settled,
+    start_mid_job,
+    sweep,
+)
 from tests.webhooks.conftest import Receiver
 
 pytestmark = [pytest.mark.fault, pytest.mark.slow]
@@ -91,6 +101,19 @@ def _metric(text: str, name: str, **labels: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
+async def _each_effect_once(
+    api: httpx.AsyncClient, runtime: Runtime, stack: Stack, work: Workload
+) -> None:
+    """Sweep again (the next minute's cron), wait for every job, count every effect."""
+    await sweep(runtime)
+
+    async def done() -> bool:
+        return await settled(runtime, work)
+
+    await until(done, "every job done and every reminder recorded", seconds=60)
+    await assert_each_effect_once(api, runtime, work, stack.storage)
+
+
 async def _worker_down(worker: WorkerProcess, dependency: str) -> bool:
     assert worker.alive, worker.output()
     response = await worker.get("/readyz")
@@ -106,9 +129,11 @@ async def test_redis_restart_mid_work_loses_no_job_and_runs_none_twice(
     worker: WorkerProcess,
     receiver: Receiver,
 ) -> None:
+    work = await prepare(api, fault_runtime)
     hr = await make_org(fault_runtime)
     webhook_id = await _subscribe(api, hr, receiver)
-    receiver.delay_seconds = 1.0  # ten at a time: the batch takes several seconds
+    receiver.delay_seconds = 1.0  # a few at a time: the batch takes several seconds
+    held = await start_mid_job(api, fault_runtime, work)
     first = await _publish(fault_runtime, hr.org_id, 60)
 
     async def some_received() -> bool:
@@ -117,6 +142,7 @@ async def test_redis_restart_mid_work_loses_no_job_and_runs_none_twice(
     await until(some_received, "the first deliveries")
     await stack.stop("redis")
     assert len(_received(receiver)) < len(first), "Redis must go while jobs are queued in it"
+    await held.release()  # the held jobs commit while Redis is away
     await until(lambda: _worker_down(worker, "redis"), "the worker reports Redis down")
     second = await _publish(fault_runtime, hr.org_id, 5)  # the outbox takes them meanwhile
     await asyncio.sleep(2)
@@ -139,6 +165,7 @@ async def test_redis_restart_mid_work_loses_no_job_and_runs_none_twice(
     assert _metric(metrics.text, "hrcore_worker_reconnects_total", dependency="redis") >= 1
     assert _metric(metrics.text, "hrcore_worker_dependency_up", dependency="redis") == 1
     assert _metric(metrics.text, "hrcore_worker_recovered_jobs_total", reason="resent") >= 1
+    await _each_effect_once(api, fault_runtime, stack, work)
 
 
 async def test_postgres_restart_under_the_api_and_the_worker(
@@ -148,16 +175,19 @@ async def test_postgres_restart_under_the_api_and_the_worker(
     worker: WorkerProcess,
     receiver: Receiver,
 ) -> None:
+    work = await prepare(api, fault_runtime)
     hr = await make_org(fault_runtime)
     webhook_id = await _subscribe(api, hr, receiver)
     receiver.delay_seconds = 0.5
+    held = await start_mid_job(api, fault_runtime, work)
     expected = await _publish(fault_runtime, hr.org_id, 30)
 
     async def some_received() -> bool:
         return len(receiver.requests) >= 3
 
     await until(some_received, "the first deliveries")
-    await stack.stop("postgres")
+    await stack.stop("postgres")  # the held jobs' transactions are cut
+    await held.release()
 
     async def api_not_ready() -> bool:
         return await _status("/readyz", client=api) == 503
@@ -188,17 +218,21 @@ async def test_postgres_restart_under_the_api_and_the_worker(
     metrics = await worker.get("/metrics")
     assert metrics is not None
     assert _metric(metrics.text, "hrcore_worker_reconnects_total", dependency="database") >= 1
+    await _each_effect_once(api, fault_runtime, stack, work)
 
 
 async def test_worker_killed_mid_job_and_restarted(
+    stack: Stack,
     fault_runtime: Runtime,
     api: httpx.AsyncClient,
     worker: WorkerProcess,
     receiver: Receiver,
 ) -> None:
+    work = await prepare(api, fault_runtime)
     hr = await make_org(fault_runtime)
     webhook_id = await _subscribe(api, hr, receiver)
     receiver.delay_seconds = 3.0  # the jobs are mid-request when the worker dies
+    held = await start_mid_job(api, fault_runtime, work)
     expected = await _publish(fault_runtime, hr.org_id, 4)
 
     async def in_flight() -> bool:
@@ -206,6 +240,7 @@ async def test_worker_killed_mid_job_and_restarted(
 
     await until(in_flight, "a delivery in flight")
     worker.kill()
+    await held.release()
     receiver.delay_seconds = 0.0
     items = await _deliveries(api, hr, webhook_id)
     assert {item["status"] for item in items} == {"pending"}, "killed before any finished"
@@ -217,3 +252,4 @@ async def test_worker_killed_mid_job_and_restarted(
     await until(delivered, "every delivery succeeded", seconds=60)
     assert set(_received(receiver)) == expected
     assert {item["attempts"] for item in await _deliveries(api, hr, webhook_id)} == {1}
+    await _each_effect_once(api, fault_runtime, stack, work)
