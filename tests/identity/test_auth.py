@@ -15,6 +15,7 @@ from hrcore.core import security
 from hrcore.core.authz import Role
 from hrcore.core.db import unit_of_work
 from hrcore.core.runtime import Runtime
+from hrcore.identity import auth
 from hrcore.identity import service as identity
 from hrcore.identity.models import RefreshToken
 from tests.factories import PASSWORD, make_org, make_user
@@ -59,7 +60,7 @@ async def test_bad_credentials_are_401_without_telling_which(
     await make_org(runtime, "acme")
     response = await client.post(TOKEN, json={"org": org, "email": email, "password": password})
     assert response.status_code == 401
-    assert response.json()["detail"] == identity.INVALID_CREDENTIALS
+    assert response.json()["detail"] == auth.INVALID_CREDENTIALS
 
 
 async def test_disabled_user_cannot_log_in_or_use_tokens(

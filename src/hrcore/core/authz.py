@@ -30,7 +30,7 @@ class Scope(StrEnum):
     PROFILES_READ = "profiles:read"
     """Employment history and panoramic profiles (ratings in them need `ratings:read` too)."""
     RATINGS_READ = "ratings:read"
-    """Performance ratings."""
+    """How people are rated: performance ratings, review cycles and their results."""
     REVIEWS_READ = "reviews:read"
     """Review tasks (rater, nomination, appeal and result tasks) in task lists."""
     EMPLOYEES_WRITE = "employees:write"

@@ -11,8 +11,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.db import DbSession
 from hrcore.core.errors import Unauthorized
 from hrcore.core.runtime import Runtime
-from hrcore.identity import service
-from hrcore.identity.service import Authenticated, PasswordChangeRequired, Services
+from hrcore.identity import auth
+from hrcore.identity.auth import Authenticated, PasswordChangeRequired, Services
 
 _bearer = HTTPBearer(auto_error=False, description="An access token or an integration key.")
 
@@ -39,7 +39,7 @@ async def _authenticated(
         raise Unauthorized(
             "Send `Authorization: Bearer <token>`", headers={"WWW-Authenticate": "Bearer"}
         )
-    return await service.authenticate(session, services, credentials.credentials)
+    return await auth.authenticate(session, services, credentials.credentials)
 
 
 async def _principal_even_before_password_change(

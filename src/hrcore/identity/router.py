@@ -13,7 +13,7 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
-from hrcore.identity import service
+from hrcore.identity import auth, service
 from hrcore.identity.dependencies import (
     CurrentPrincipal,
     IdentityServices,
@@ -48,7 +48,7 @@ async def login(
 ) -> TokenPair:
     # The peer, or the client a trusted proxy names (HRCORE_TRUSTED_PROXIES, see main.py).
     address = request.client.host if request.client else "unknown"
-    return await service.login(session, services, body, address)
+    return await auth.login(session, services, body, address)
 
 
 @router.post(
@@ -60,7 +60,7 @@ async def login(
 async def refresh(
     body: RefreshRequest, session: DbSession, services: IdentityServices
 ) -> TokenPair:
-    return await service.refresh(session, services, body.refresh_token)
+    return await auth.refresh(session, services, body.refresh_token)
 
 
 @router.post(
@@ -71,7 +71,7 @@ async def refresh(
     status_code=status.HTTP_204_NO_CONTENT,
 )
 async def logout(body: RefreshRequest, session: DbSession, services: IdentityServices) -> None:
-    await service.logout(session, services, body.refresh_token)
+    await auth.logout(session, services, body.refresh_token)
 
 
 @router.post(
@@ -86,7 +86,7 @@ async def change_password(
     session: DbSession,
     services: IdentityServices,
 ) -> TokenPair:
-    return await service.change_password(session, services, principal, body)
+    return await auth.change_password(session, services, principal, body)
 
 
 @router.get("/me", tags=["authentication"], operation_id="get_me", summary="The caller")
@@ -101,7 +101,7 @@ async def me(principal: PrincipalPendingPasswordChange, session: DbSession) -> M
         if principal.department_scope
         else None
     )
-    return await service.me(session, principal, employee, scope)
+    return await auth.me(session, principal, employee, scope)
 
 
 async def _check_user_refs(

@@ -1064,7 +1064,9 @@ async def dossier(
     participant_id: uuid.UUID,
     clock: Clock,
 ) -> Dossier:
-    """Every stage in order with its tasks, submissions, 360 result and decision."""
+    """Every stage in order with its tasks, submissions, 360 result and decision. Closed to
+    integration keys, as every read of programs is (no scope names them)."""
+    principal.require_key_scope(None)
     run, participant, _ = await _participant(session, principal, run_id, participant_id)
     full = principal.employee_id != participant.employee_id
     stages = await repository.stages_for_dossier(session, run.org_id, participant.id)

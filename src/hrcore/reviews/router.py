@@ -402,7 +402,7 @@ async def list_my_results(
 async def get_result(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> ResultOut:
-    result = await service.get_result(session, principal, result_id)
+    result = await service.read_result(session, principal, result_id)
     return await _view(session, principal, result)
 
 

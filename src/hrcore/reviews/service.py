@@ -30,7 +30,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit, outbox, scoring
-from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.authz import Principal, Scope, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.db import insert_all, insert_new
@@ -84,6 +84,11 @@ ANONYMOUS = frozenset({"peer", "subordinate"})
 INDICATORS = TypeAdapter(list[Indicator])
 ANSWERS = TypeAdapter(dict[str, IndicatorAnswer])
 RESULT_BATCH = 1000
+RESULTS_SCOPE = Scope.RATINGS_READ
+"""A review result is a rating: integration keys read cycles and their results with
+`ratings:read`, in the view managers get (anonymous groups below the threshold left out, no
+calibration notes). Templates, progress, assignments, nominations and appeals stay closed to
+keys; review tasks in `/tasks` are `reviews:read`."""
 MAX_BY_QUERY = 20_000
 Scorer = Callable[[dict[str, Any]], float | None]
 
@@ -91,7 +96,12 @@ Scorer = Callable[[dict[str, Any]], float | None]
 # --- templates ----------------------------------------------------------------------------
 
 
-def _require_reader(principal: Principal) -> None:
+def _require_reader(principal: Principal, *, key_scope: Scope | None = None) -> None:
+    """HR admins and department heads; integration keys only for a read that names the scope
+    it needs (`key_scope`), when they hold it."""
+    if principal.kind == "api_key":
+        principal.require_key_scope(key_scope)
+        return
     if not (principal.is_hr_admin or principal.is_dept_head):
         raise Forbidden("Only HR admins and department heads read review setups")
 
@@ -240,9 +250,14 @@ async def cycle_views(session: AsyncSession, cycles: Sequence[ReviewCycle]) -> l
 
 
 async def _cycle(
-    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession,
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+    key_scope: Scope | None = None,
 ) -> ReviewCycle:
-    _require_reader(principal)
+    _require_reader(principal, key_scope=key_scope)
     cycle = await repository.cycle_by_id(session, principal.org_id, cycle_id, for_update=for_update)
     if cycle is None:
         raise NotFound("No such review cycle")
@@ -252,7 +267,7 @@ async def _cycle(
 async def list_cycles(
     session: AsyncSession, principal: Principal, page: PageParams
 ) -> tuple[list[ReviewCycle], str | None]:
-    _require_reader(principal)
+    _require_reader(principal, key_scope=RESULTS_SCOPE)
     return await paginate(
         session, repository.cycles_query(principal.org_id), [ReviewCycle.id], page
     )
@@ -261,7 +276,7 @@ async def list_cycles(
 async def get_cycle(
     session: AsyncSession, principal: Principal, cycle_id: uuid.UUID
 ) -> ReviewCycle:
-    return await _cycle(session, principal, cycle_id)
+    return await _cycle(session, principal, cycle_id, key_scope=RESULTS_SCOPE)
 
 
 def _new_cycle(org_id: uuid.UUID, template: ReviewTemplate, body: CycleIn) -> ReviewCycle:
@@ -992,9 +1007,16 @@ async def aggregate_cycle(
 
 
 async def _result(
-    session: AsyncSession, principal: Principal, result_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession,
+    principal: Principal,
+    result_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+    key_scope: Scope | None = None,
 ) -> ReviewResult:
-    """HR any; the employee their own once published; their managers and heads in reach."""
+    """HR any; the employee their own once published; their managers and heads in reach;
+    integration keys holding `key_scope` any (a read that names none is closed to keys)."""
+    principal.require_key_scope(key_scope)
     result = await repository.result_by_id(
         session, principal.org_id, result_id, for_update=for_update
     )
@@ -1006,7 +1028,7 @@ async def _result(
         if result.status != "published":
             raise NotFound("No such review result")
         return result
-    await people.ensure_can_view(session, principal, result.employee_id)
+    await people.ensure_can_view(session, principal, result.employee_id, key_scope=key_scope)
     return result
 
 
@@ -1091,17 +1113,25 @@ async def result_in_cycle(
 async def get_result(
     session: AsyncSession, principal: Principal, result_id: uuid.UUID, *, for_update: bool = False
 ) -> ReviewResult:
+    """A result to act on (appeals, calibration…): closed to integration keys."""
     return await _result(session, principal, result_id, for_update=for_update)
+
+
+async def read_result(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID
+) -> ReviewResult:
+    """A result to read: integration keys need `ratings:read` (see RESULTS_SCOPE)."""
+    return await _result(session, principal, result_id, key_scope=RESULTS_SCOPE)
 
 
 async def list_cycle_results(
     session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, page: PageParams
 ) -> tuple[list[ReviewResult], str | None]:
-    cycle = await _cycle(session, principal, cycle_id)
+    cycle = await _cycle(session, principal, cycle_id, key_scope=RESULTS_SCOPE)
     statement = repository.results_query(
         principal.org_id,
         cycle_id=cycle.id,
-        employee_ids=await people.visible_employee_ids(session, principal),
+        employee_ids=await people.visible_employee_ids(session, principal, key_scope=RESULTS_SCOPE),
     )
     return await paginate(session, statement, [ReviewResult.id], page)
 

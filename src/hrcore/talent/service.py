@@ -286,8 +286,10 @@ def _candidate(row: Any, rules: Sequence[Rule]) -> ScreenCandidate:
 
 
 async def _member_scope(session: AsyncSession, principal: Principal) -> Select[Any] | None:
-    """Whose memberships the caller sees: HR all; heads their reach; employees their own."""
-    if principal.is_hr_admin or principal.is_dept_head or principal.kind == "api_key":
+    """Whose memberships the caller sees: HR all; heads their reach; employees their own.
+    Integration keys read pool definitions (`org:read`), never who is in a pool (403)."""
+    principal.require_key_scope(None)
+    if principal.is_hr_admin or principal.is_dept_head:
         return await people.visible_employee_ids(session, principal)
     return people.own_employee_ids(principal)
 

@@ -94,7 +94,8 @@ async def _department_scope(session: AsyncSession, principal: Principal) -> Sele
 async def _vacancy(
     session: AsyncSession, principal: Principal, vacancy_id: uuid.UUID, *, for_update: bool = False
 ) -> Vacancy:
-    """The vacancy in the caller's reach, or 404."""
+    """The vacancy in the caller's reach, or 404; integration keys read no vacancies (403)."""
+    principal.require_key_scope(None)
     scope = await _department_scope(session, principal)
     vacancy = await repository.vacancy_by_id(
         session, principal.org_id, vacancy_id, for_update=for_update
