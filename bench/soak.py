@@ -9,7 +9,8 @@ webhook subscription (to a receiver in this script) through the API, then runs a
 number of virtual users with no think time for `--warmup` and `--duration` seconds. Reports
 requests/s per minute, p50/p99 per endpoint, errors, the resident memory of both processes
 from the end of the warm-up to the end, and whether every completed task's webhook arrived
-exactly once. Stops its children on the way out; exits 1 on any error.
+exactly once. Stops its children on the way out; exits 1 on any error, a webhook missing or
+doubled, or memory growth of 10 % or more.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from generate import PASSWORD
 from redis.asyncio import Redis
-from soak_app import API, PASSWORD, Recorder, Session, virtual_user
+from soak_app import API, Recorder, Session, virtual_user
 
 from hrcore.seed import DEMO_FORM, DEMO_PASSWORD
 
@@ -139,15 +141,19 @@ def stop(children: list[Child]) -> None:
             child.wait()
 
 
-async def _ready(client: httpx.AsyncClient) -> None:
-    for _ in range(120):
+async def _ready(client: httpx.AsyncClient, seconds: float = 300) -> None:
+    """Wait for /readyz (generous: start-up on a busy machine takes a while)."""
+    deadline, last = time.monotonic() + seconds, "no answer"
+    while time.monotonic() < deadline:
         try:
-            if (await client.get("/readyz")).status_code == 200:
+            response = await client.get("/readyz")
+            if response.status_code == 200:
                 return
-        except httpx.HTTPError:
-            pass
+            last = f"{response.status_code} {response.text[:300]}"
+        except httpx.HTTPError as exc:
+            last = f"{type(exc).__name__}: {exc}"
         await asyncio.sleep(0.5)
-    raise SystemExit("the API did not become ready in 60 s")
+    raise SystemExit(f"the API was not ready in {seconds:.0f} s: {last}")
 
 
 async def _app_users(arguments: argparse.Namespace) -> tuple[list[str], list[str]]:

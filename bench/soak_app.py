@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from generate import PASSWORD
 
 from hrcore.seed import DEMO_PASSWORD
 
-PASSWORD = "bench-password-2026"  # bench/generate.py's
 API = "/api/v1"
 
 
@@ -194,7 +194,7 @@ APP: list[tuple[int, Callable[[Session], Awaitable[None]]]] = [
 
 
 async def office(s: Session, ids: dict[str, str]) -> None:
-    """The demo organization's HR on the phone: pools, the program, a dossier, the team."""
+    """The demo organization's HR on the phone: pools, the program, a dossier, all tasks."""
     pool, run, participant = ids["pool"], ids["run"], ids["participant"]
     reads = [
         ("GET /talent-pools", f"{API}/talent-pools"),
