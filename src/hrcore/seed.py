@@ -31,7 +31,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.identity.models import Organization, User
 from hrcore.org.models import Department, Position, PromotionPath
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
-from hrcore.programs import service as programs
+from hrcore.programs import api as programs
 from hrcore.programs.models import ProgramParticipant, ProgramRun, ProgramTemplate
 from hrcore.programs.schemas import DepartmentVariant, StageIn, StageInsert, SubmissionRule
 from hrcore.reviews import service as reviews

@@ -21,9 +21,8 @@ from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.outbox import OutboxMessage
 from hrcore.core.runtime import Runtime
-from hrcore.programs import service as programs
+from hrcore.programs.dossier_pdf import DOSSIER_JOB, prune_dossier_documents
 from hrcore.programs.models import DossierDocument
-from hrcore.programs.service import DOSSIER_JOB
 from hrcore.worker import run_burst
 from tests.contracts.conftest import storage_dir, stored
 from tests.factories import Account, make_employee, make_user
@@ -183,9 +182,9 @@ async def test_superseded_pdfs_are_pruned_after_their_retention(
     retention = timedelta(days=runtime.settings.dossier_document_retention_days)
 
     soon = FrozenClock(datetime.now(UTC) + retention - timedelta(days=1))
-    kept = await programs.prune_dossier_documents(runtime.sessionmaker, soon, runtime.settings)
+    kept = await prune_dossier_documents(runtime.sessionmaker, soon, runtime.settings)
     later = FrozenClock(datetime.now(UTC) + retention + timedelta(days=1))
-    pruned = await programs.prune_dossier_documents(runtime.sessionmaker, later, runtime.settings)
+    pruned = await prune_dossier_documents(runtime.sessionmaker, later, runtime.settings)
 
     assert (kept, pruned) == (0, 1), "only the superseded one, only after its retention"
     assert old_file not in stored(storage_dir, "*.pdf"), "its file went with it"

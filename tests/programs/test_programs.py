@@ -12,7 +12,7 @@ from httpx import AsyncClient, Response
 
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
-from hrcore.programs import service as programs
+from hrcore.programs import stages as program_stages
 from hrcore.worker import run_burst
 from tests.factories import Account, make_department, make_employee, make_org, make_user
 from tests.people.conftest import World, count_statements, world
@@ -493,7 +493,7 @@ async def test_a_review_stage_missing_answers_closes_after_its_grace_period(
     run = await late.run(client, [world.member.id], starts_on=date.today() - timedelta(days=5))
     await _post(client, world.hr, f"/programs/{run['id']}/start")
     patient = runtime.settings.model_copy(update={"program_review_grace_days": 30})
-    closer = programs.close_overdue_reviewed_stages
+    closer = program_stages.close_overdue_reviewed_stages
     assert await closer(runtime.sessionmaker, runtime.clock, patient) == 0
     member = await _participant(client, world.hr, run["id"], "Member")
     assert member["current_stage"] == "review"

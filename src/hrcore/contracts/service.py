@@ -18,7 +18,7 @@
   within `contract_expiry_notice_months`, once per contract and end date.
 - A development program that runs past the last day an employee's active contracts cover is
   a conflict: the expiring list flags it and HR gets one task per participation
-  (`check_program_conflicts`). Contracts asks programs (`programs.service`), never the other
+  (`check_program_conflicts`). Contracts asks programs (`programs.api`), never the other
   way round: programs announces a started run (`RUN_STARTED`) and contracts' job checks it,
   so the check lives in one place, also run when a contract is created, extended or renewed
   and by the daily watch.
@@ -68,7 +68,7 @@ from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.org import service as org
 from hrcore.people import service as people
-from hrcore.programs import service as programs
+from hrcore.programs import api as programs
 from hrcore.settings import Settings
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import service as workflow

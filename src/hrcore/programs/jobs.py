@@ -1,4 +1,4 @@
-"""Background work of programs (thin: the service does the work)."""
+"""Background work of programs (thin: the use-case modules do the work)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from typing import Any
 
 from hrcore.core.jobs import JobContext, job
 from hrcore.core.runtime import Runtime
-from hrcore.programs import service
+from hrcore.programs import dossier_pdf, stages, withdrawal
 
 
-@job(service.LEAVER_JOB)
+@job(withdrawal.LEAVER_JOB)
 async def withdraw_leaver(context: JobContext) -> None:
     """Subscribed to people's employment events; only an exit withdraws."""
     if context.org_id is None or context.payload.get("kind") != "exit":
         return
-    await service.withdraw(
+    await withdrawal.withdraw(
         context.session,
         context.org_id,
         uuid.UUID(str(context.payload["employee_id"])),
@@ -24,12 +24,12 @@ async def withdraw_leaver(context: JobContext) -> None:
     )
 
 
-@job(service.REMOVED_JOB)
+@job(withdrawal.REMOVED_JOB)
 async def withdraw_removed_member(context: JobContext) -> None:
     """Subscribed to talent's member removal: the runs of that pool lose the participant."""
     if context.org_id is None:
         return
-    await service.withdraw(
+    await withdrawal.withdraw(
         context.session,
         context.org_id,
         uuid.UUID(str(context.payload["employee_id"])),
@@ -39,11 +39,11 @@ async def withdraw_removed_member(context: JobContext) -> None:
     )
 
 
-@job(service.DOSSIER_JOB)
+@job(dossier_pdf.DOSSIER_JOB)
 async def generate_dossier_document(context: JobContext) -> None:
     if context.org_id is None:
         return
-    await service.generate_dossier_document(
+    await dossier_pdf.generate_dossier_document(
         context.session,
         context.org_id,
         uuid.UUID(str(context.payload["document_id"])),
@@ -55,7 +55,7 @@ async def generate_dossier_document(context: JobContext) -> None:
 async def close_overdue_reviewed_stages(ctx: dict[str, Any]) -> int:
     """arq cron entry point (hourly)."""
     runtime: Runtime = ctx["runtime"]
-    return await service.close_overdue_reviewed_stages(
+    return await stages.close_overdue_reviewed_stages(
         runtime.sessionmaker, runtime.clock, runtime.settings
     )
 
@@ -63,6 +63,6 @@ async def close_overdue_reviewed_stages(ctx: dict[str, Any]) -> int:
 async def prune_dossier_documents(ctx: dict[str, Any]) -> int:
     """arq cron entry point (daily)."""
     runtime: Runtime = ctx["runtime"]
-    return await service.prune_dossier_documents(
+    return await dossier_pdf.prune_dossier_documents(
         runtime.sessionmaker, runtime.clock, runtime.settings
     )

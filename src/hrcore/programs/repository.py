@@ -227,7 +227,7 @@ async def progress_rows(
     """Counts per stage key and department, with stage totals (GROUPING SETS), in one query.
 
     Withdrawn participants' stages are cancelled and left out. The counts are the last five
-    columns, in the order the service reads them; each stage's total comes before its
+    columns, in the order `progress.py` reads them; each stage's total comes before its
     departments.
     """
     stage = ParticipantStage

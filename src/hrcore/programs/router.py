@@ -15,7 +15,9 @@ from hrcore.core.errors import Problem, problem_response
 from hrcore.core.http import HrcoreRoute, prefers_over_json
 from hrcore.core.pagination import Page
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.programs import service
+from hrcore.programs import decisions, dossier_pdf, participants, runs, start, templates
+from hrcore.programs import dossier as dossiers
+from hrcore.programs import progress as run_progress
 from hrcore.programs.schemas import (
     DecisionIn,
     Dossier,
@@ -54,8 +56,8 @@ _STALE: Responses = {
 async def list_templates(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[TemplateOut]:
-    rows, cursor = await service.list_templates(session, principal, page)
-    return Page(items=[service.template_view(t) for t in rows], next_cursor=cursor)
+    rows, cursor = await templates.list_templates(session, principal, page)
+    return Page(items=[templates.template_view(t) for t in rows], next_cursor=cursor)
 
 
 @router.post(
@@ -68,9 +70,9 @@ async def list_templates(
 async def create_template(
     body: TemplateIn, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TemplateOut:
-    template = await service.create_template(session, principal, body)
+    template = await templates.create_template(session, principal, body)
     set_etag(response, template.version)
-    return service.template_view(template)
+    return templates.template_view(template)
 
 
 @router.get(
@@ -82,9 +84,9 @@ async def create_template(
 async def get_template(
     template_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TemplateOut:
-    template = await service.get_template(session, principal, template_id)
+    template = await templates.get_template(session, principal, template_id)
     set_etag(response, template.version)
-    return service.template_view(template)
+    return templates.template_view(template)
 
 
 @router.patch(
@@ -101,11 +103,11 @@ async def update_template(
     response: Response,
     if_match: IfMatch = None,
 ) -> TemplateOut:
-    template = await service.update_template(
+    template = await templates.update_template(
         session, principal, template_id, body, if_match=if_match
     )
     set_etag(response, template.version)
-    return service.template_view(template)
+    return templates.template_view(template)
 
 
 # --- runs ---------------------------------------------------------------------------------
@@ -120,8 +122,8 @@ async def update_template(
 async def list_runs(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[RunOut]:
-    rows, cursor = await service.list_runs(session, principal, page)
-    return Page(items=await service.run_views(session, rows), next_cursor=cursor)
+    rows, cursor = await runs.list_runs(session, principal, page)
+    return Page(items=await runs.run_views(session, rows), next_cursor=cursor)
 
 
 @router.post(
@@ -132,8 +134,8 @@ async def list_runs(
     responses=_FORBIDDEN,
 )
 async def create_run(body: RunIn, principal: CurrentPrincipal, session: DbSession) -> RunOut:
-    run = await service.create_run(session, principal, body)
-    [view] = await service.run_views(session, [run])
+    run = await runs.create_run(session, principal, body)
+    [view] = await runs.run_views(session, [run])
     return view
 
 
@@ -144,8 +146,8 @@ async def create_run(body: RunIn, principal: CurrentPrincipal, session: DbSessio
     responses={**_FORBIDDEN, **_NOT_FOUND},
 )
 async def get_run(run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> RunOut:
-    run = await service.get_run(session, principal, run_id)
-    [view] = await service.run_views(session, [run])
+    run = await runs.get_run(session, principal, run_id)
+    [view] = await runs.run_views(session, [run])
     return view
 
 
@@ -158,8 +160,8 @@ async def get_run(run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSes
 async def start_run(
     run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> RunOut:
-    run = await service.start_run(session, principal, run_id, clock)
-    [view] = await service.run_views(session, [run])
+    run = await start.start_run(session, principal, run_id, clock)
+    [view] = await runs.run_views(session, [run])
     return view
 
 
@@ -172,8 +174,8 @@ async def start_run(
 async def list_participants(
     run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[ParticipantOut]:
-    rows, cursor = await service.list_participants(session, principal, run_id, page)
-    items = await service.participant_views(session, principal.org_id, rows)
+    rows, cursor = await participants.list_participants(session, principal, run_id, page)
+    items = await participants.participant_views(session, principal.org_id, rows)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -186,7 +188,7 @@ async def list_participants(
 async def add_participants(
     run_id: uuid.UUID, body: ParticipantsIn, principal: CurrentPrincipal, session: DbSession
 ) -> ParticipantsAdded:
-    return await service.add_participants(session, principal, run_id, body)
+    return await participants.add_participants(session, principal, run_id, body)
 
 
 @router.get(
@@ -199,7 +201,7 @@ async def add_participants(
 async def progress(
     run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> ProgressOut:
-    return await service.progress(session, principal, run_id, clock)
+    return await run_progress.progress(session, principal, run_id, clock)
 
 
 @router.post(
@@ -217,8 +219,8 @@ async def decide(
     session: DbSession,
     clock: AppClock,
 ) -> ParticipantOut:
-    participant = await service.decide(session, principal, run_id, participant_id, body, clock)
-    [view] = await service.participant_views(session, principal.org_id, [participant])
+    participant = await decisions.decide(session, principal, run_id, participant_id, body, clock)
+    [view] = await participants.participant_views(session, principal.org_id, [participant])
     return view
 
 
@@ -256,14 +258,14 @@ async def dossier(
 ) -> Dossier | Response:
     response.headers["Vary"] = "Accept"
     if not prefers_over_json(accept, PDF):
-        return await service.dossier(session, principal, run_id, participant_id, clock)
-    found = await service.dossier_pdf(
+        return await dossiers.dossier(session, principal, run_id, participant_id, clock)
+    found = await dossier_pdf.dossier_pdf(
         session, principal, run_id, participant_id, clock, runtime.settings
     )
     return _pdf_response(request, found)
 
 
-def _pdf_response(request: Request, found: service.DossierPdf) -> Response:
+def _pdf_response(request: Request, found: dossier_pdf.DossierPdf) -> Response:
     document = found.document
     retry = {"Retry-After": str(RETRY_AFTER_SECONDS), "Vary": "Accept"}
     if found.error is not None:

@@ -10,7 +10,7 @@ A vacancy opens by hand or by itself when the holder of a management position
 Appointing records a promotion through people (so contracts drafts the amendment), fills
 the vacancy, marks the membership `appointed` and keeps the explanation shown at the time.
 
-Program completion comes from `programs.service`, imported at module level: programs
+Program completion comes from `programs.api`, imported at module level: programs
 imports `talent.service` (never this module), and `talent.service` does not import
 succession, so the module graph has no cycle — only the packages depend on each other.
 """
@@ -44,7 +44,7 @@ from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import service as people
 from hrcore.people.schemas import EmploymentEventCreate
-from hrcore.programs import service as programs
+from hrcore.programs import api as programs
 from hrcore.reviews import service as reviews
 from hrcore.talent import ranking, repository
 from hrcore.talent.models import (

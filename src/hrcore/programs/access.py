@@ -1,0 +1,82 @@
+"""Who may see and do what in programs.
+
+HR admins write templates and runs (`require_hr_admin` from core); HR admins and department
+heads read them. A participant is in reach of whoever sees the employee (themself, their
+supervisor chain, department heads over them, HR); anyone else gets 404, as if the
+participant did not exist. A decision is made by HR or the supervisor chain. The
+participant reads a trimmed dossier (no supervisor evaluation text, no decision reason).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal
+from hrcore.core.errors import Forbidden, NotFound
+from hrcore.people import service as people
+from hrcore.programs import repository
+from hrcore.programs.models import ProgramParticipant, ProgramRun, ProgramTemplate
+
+
+def require_reader(principal: Principal) -> None:
+    """Templates, runs and progress are read by HR admins and department heads (403)."""
+    if not (principal.is_hr_admin or principal.is_dept_head):
+        raise Forbidden("Only HR admins and department heads read programs")
+
+
+async def readable_template(
+    session: AsyncSession, principal: Principal, template_id: uuid.UUID
+) -> ProgramTemplate:
+    require_reader(principal)
+    template = await repository.template_by_id(session, principal.org_id, template_id)
+    if template is None:
+        raise NotFound("No such program template")
+    return template
+
+
+async def find_run(
+    session: AsyncSession, principal: Principal, run_id: uuid.UUID, *, for_update: bool = False
+) -> ProgramRun:
+    """A run of the caller's organization, else 404; the caller checks the role first."""
+    run = await repository.run_by_id(session, principal.org_id, run_id, for_update=for_update)
+    if run is None:
+        raise NotFound("No such program")
+    return run
+
+
+async def participant_in_reach(
+    session: AsyncSession,
+    principal: Principal,
+    run_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+) -> tuple[ProgramRun, ProgramParticipant, people.Employee]:
+    """The run and participant, 404 unless the caller sees the participant (self, chain,
+    department head, HR)."""
+    run = await find_run(session, principal, run_id)
+    participant = await repository.participant_by_id(
+        session, principal.org_id, run.id, participant_id, for_update=for_update
+    )
+    if participant is None:
+        raise NotFound("No such participant")
+    try:
+        employee = await people.ensure_can_view(session, principal, participant.employee_id)
+    except (NotFound, Forbidden):
+        raise NotFound("No such participant") from None
+    return run, participant, employee
+
+
+async def require_decider(
+    session: AsyncSession, principal: Principal, employee: people.Employee
+) -> None:
+    """HR or the participant's supervisor chain (department heads included); 403 for
+    anyone else who sees the participant."""
+    await people.ensure_can_manage(session, principal, employee)
+
+
+def reads_full_dossier(principal: Principal, employee_id: uuid.UUID) -> bool:
+    """Everyone in reach but the participant themself reads the whole dossier."""
+    return principal.employee_id != employee_id

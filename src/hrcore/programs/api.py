@@ -1,0 +1,84 @@
+"""What other domains (and the seed) may call of programs: events they subscribe to, the
+start of a seeded run, and named queries returning plain data.
+
+Importing this module imports `start`, hence `stages` and `withdrawal`, whose task hooks
+and event subscriptions register at import (as they did when this was one module)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.schemas import Ref
+from hrcore.programs import repository
+from hrcore.programs.start import RUN_STARTED, start
+from hrcore.programs.withdrawal import PARTICIPANT_WITHDRAWN
+
+__all__ = [
+    "PARTICIPANT_WITHDRAWN",
+    "RUN_STARTED",
+    "ParticipationEnd",
+    "StageCompletion",
+    "active_participations_ending_after",
+    "latest_completion_in_pools",
+    "start",
+]
+
+
+@dataclass(frozen=True)
+class ParticipationEnd:
+    """An open participation and the day its last stage window ends."""
+
+    participant_id: uuid.UUID
+    run: Ref
+    ends_on: date
+
+
+async def active_participations_ending_after(
+    session: AsyncSession, org_id: uuid.UUID, cutoffs: Mapping[uuid.UUID, date]
+) -> dict[uuid.UUID, list[ParticipationEnd]]:
+    """Per employee, the enrolled or active participations whose program ends after the
+    employee's cutoff day (contracts: the contract's end). One query for all employees; a
+    run not started yet has no stage windows, so no end to compare."""
+    found: dict[uuid.UUID, list[ParticipationEnd]] = defaultdict(list)
+    if not cutoffs:
+        return found
+    rows = await repository.open_participation_ends(session, org_id, list(cutoffs))
+    for participant_id, employee_id, run_id, run_name, ends_on in rows:
+        if ends_on > cutoffs[employee_id]:
+            found[employee_id].append(
+                ParticipationEnd(participant_id, Ref(id=run_id, name=run_name), ends_on)
+            )
+    for ends in found.values():
+        ends.sort(key=lambda end: (end.ends_on, end.run.id))
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class StageCompletion:
+    """How far an employee got in their latest started program of a pool."""
+
+    run_name: str
+    status: str
+    stages: int
+    completed_stages: int
+
+
+async def latest_completion_in_pools(
+    session: AsyncSession, org_id: uuid.UUID, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> dict[tuple[uuid.UUID, uuid.UUID], StageCompletion]:
+    """For each (employee, pool), the stages of their most recently started participation in
+    a run of that pool (talent ranks vacancy candidates by it); one query. Pairs without a
+    started participation are absent."""
+    if not pairs:
+        return {}
+    rows = await repository.latest_stage_counts(session, org_id, list(dict.fromkeys(pairs)))
+    return {
+        (employee_id, pool_id): StageCompletion(run_name, status, stages, completed)
+        for employee_id, pool_id, run_name, status, stages, completed in rows
+    }

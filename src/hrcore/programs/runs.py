@@ -1,0 +1,84 @@
+"""Program runs (cohorts): a template, a talent pool and a start day; read by HR and
+department heads, written by HR. Starting one is `start.py`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit
+from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.programs import access, repository
+from hrcore.programs.models import ProgramRun
+from hrcore.programs.schemas import RunIn, RunOut
+from hrcore.programs.templates import STAGES
+from hrcore.talent import service as talent
+
+
+async def run_views(session: AsyncSession, runs: Sequence[ProgramRun]) -> list[RunOut]:
+    if not runs:
+        return []
+    counts = await repository.participant_counts(session, runs[0].org_id, [r.id for r in runs])
+    return [
+        RunOut(
+            id=run.id,
+            name=run.name,
+            template_id=run.template_id,
+            template_revision=run.template_revision,
+            pool_id=run.pool_id,
+            starts_on=run.starts_on,
+            status=run.status,
+            participants=counts.get(run.id, 0),
+            stages=STAGES.validate_python(run.snapshot["stages"]) if run.snapshot else None,
+            started_at=run.started_at,
+            version=run.version,
+        )
+        for run in runs
+    ]
+
+
+async def list_runs(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[ProgramRun], str | None]:
+    access.require_reader(principal)
+    statement = repository.runs_query(principal.org_id)
+    return await paginate(session, statement, [ProgramRun.id], page)
+
+
+async def get_run(session: AsyncSession, principal: Principal, run_id: uuid.UUID) -> ProgramRun:
+    access.require_reader(principal)
+    return await access.find_run(session, principal, run_id)
+
+
+async def create_run(session: AsyncSession, principal: Principal, body: RunIn) -> ProgramRun:
+    require_hr_admin(principal)
+    if await repository.template_by_id(session, principal.org_id, body.template_id) is None:
+        raise Unprocessable(
+            "Unknown program template",
+            errors=[FieldError(field="template_id", message="no such template")],
+        )
+    await talent.require_pool(session, principal.org_id, body.pool_id)
+    run = ProgramRun(
+        org_id=principal.org_id,
+        name=body.name,
+        template_id=body.template_id,
+        pool_id=body.pool_id,
+        starts_on=body.starts_on,
+        status="draft",
+    )
+    session.add(run)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "program_run.created",
+        "program_run",
+        run.id,
+        org_id=principal.org_id,
+        after=body.model_dump(mode="json"),
+    )
+    return run

@@ -1,0 +1,262 @@
+"""A stage's life: opened with its work, completed when its last task is done, then the
+participant's next stage opens.
+
+A stage's work is tasks through the tasks engine (training, submission, assignment: the
+candidate; evaluation, decision: the supervisor; review: the rater tasks of a one-person 360
+cycle from reviews). The tasks engine calls back here in the completing transaction: the
+submission validator and completion listener are registered when this module is imported
+(the router, the jobs and `api` import it, directly or through `start`). A review stage
+whose raters stay silent is closed by an hourly cron after a grace period."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.db import SessionMaker
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.identity import service as identity
+from hrcore.people import service as people
+from hrcore.programs import repository
+from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun, StageTask
+from hrcore.programs.schemas import StageIn, SubmissionRule
+from hrcore.reviews import service as reviews
+from hrcore.settings import Settings
+from hrcore.workflow import service as workflow
+from hrcore.workflow.schemas import Submission
+from hrcore.workflow.service import Task
+
+SUBJECT = "program_stage"
+TASK_KINDS = {
+    kind: f"program.{kind}"
+    for kind in ("training", "submission", "assignment", "evaluation", "decision")
+}
+SUPERVISOR_KINDS = ("evaluation", "decision")
+
+
+async def open_stages(
+    session: AsyncSession,
+    actor: Principal | None,
+    run: ProgramRun,
+    openings: Sequence[tuple[ProgramParticipant, ParticipantStage]],
+    clock: Clock,
+) -> None:
+    """Open one stage for each of these participants and create its work for the right
+    people. A run starts thousands at once: task stages take a fixed number of statements
+    together; a review stage opens its own cycle."""
+    now = clock.now()
+    names = await people.employee_summaries(
+        session, run.org_id, [participant.employee_id for participant, _ in openings]
+    )
+    supervised = [p.employee_id for p, stage in openings if stage.kind in SUPERVISOR_KINDS]
+    managers = await people.managers_of(session, run.org_id, supervised) if supervised else {}
+    task_ids: dict[uuid.UUID, list[uuid.UUID]] = {}
+    new_tasks: list[tuple[ParticipantStage, workflow.NewTask]] = []
+    for participant, stage in openings:
+        stage.status, stage.opened_at = "open", now
+        participant.current_position = stage.position
+        config = StageIn.model_validate(stage.config)
+        name = names[participant.employee_id].ref.name
+        if config.review_template_id is not None:
+            task_ids[stage.id] = await _open_review_stage(
+                session, actor, run, participant, stage, config.review_template_id, name, clock
+            )
+            continue
+        task_ids[stage.id] = []
+        assignee = (
+            managers.get(participant.employee_id)
+            if stage.kind in SUPERVISOR_KINDS
+            else participant.employee_id
+        )
+        if assignee is not None:
+            new_tasks.append((stage, _stage_task(run, stage, config, assignee, name)))
+    created = await workflow.create_tasks(
+        session, org_id=run.org_id, tasks=[new for _, new in new_tasks], actor=actor
+    )
+    for (stage, _), task_id in zip(new_tasks, created, strict=True):
+        task_ids[stage.id] = [task_id]
+    session.add_all(
+        [
+            StageTask(org_id=run.org_id, stage_id=stage_id, task_id=task_id)
+            for stage_id, ids in task_ids.items()
+            for task_id in ids
+        ]
+    )
+    await session.flush()
+    await audit.record_many(
+        session,
+        actor,
+        "program_stage.opened",
+        "program_participant",
+        [
+            (participant.id, {"stage": stage.key, "tasks": [str(t) for t in task_ids[stage.id]]})
+            for participant, stage in openings
+        ],
+        org_id=run.org_id,
+    )
+
+
+def _stage_task(
+    run: ProgramRun, stage: ParticipantStage, config: StageIn, assignee: uuid.UUID, name: str
+) -> workflow.NewTask:
+    """The task of a stage done by one person: the participant, or their supervisor (whose
+    title names the participant)."""
+    title = f"{run.name}: {stage.name}"
+    if stage.kind in SUPERVISOR_KINDS:
+        title = f"{title} — {name}"
+    return workflow.NewTask(
+        subject_type=SUBJECT,
+        subject_id=stage.id,
+        kind=TASK_KINDS[stage.kind],
+        assignee_employee_id=assignee,
+        title=title[:200],
+        due=stage.due_on,
+        reminder_policy=config.reminder_policy,
+        escalation_policy=config.escalation_policy,
+        submission_required=config.submission is not None or stage.kind == "evaluation",
+    )
+
+
+async def _open_review_stage(
+    session: AsyncSession,
+    actor: Principal | None,
+    run: ProgramRun,
+    participant: ProgramParticipant,
+    stage: ParticipantStage,
+    template_id: uuid.UUID,
+    name: str,
+    clock: Clock,
+) -> list[uuid.UUID]:
+    """A 360 or supervisor-evaluation stage: its own review cycle; returns the raters' tasks."""
+    cycle = await reviews.start_cycle(
+        session,
+        org_id=run.org_id,
+        template_id=template_id,
+        name=f"{run.name}: {stage.name} — {name}"[:200],
+        kind="program_stage",
+        starts_on=stage.starts_on,
+        due_on=stage.due_on,
+        employee_ids=[participant.employee_id],
+        clock=clock,
+        actor=actor,
+        relationships=("supervisor",) if stage.kind == "evaluation" else None,
+    )
+    stage.review_cycle_id = cycle.id
+    return await reviews.cycle_task_ids(session, run.org_id, cycle.id)
+
+
+async def complete_stage(
+    session: AsyncSession, stage: ParticipantStage, clock: Clock, actor: Principal | None
+) -> None:
+    """Close the stage, then open the participant's next one or finish the participant."""
+    now = clock.now()
+    stage.status, stage.completed_at, stage.on_time = "completed", now, now <= stage.due_at
+    if stage.review_cycle_id is not None:
+        await reviews.close_by_id(session, stage.org_id, stage.review_cycle_id, clock, actor=actor)
+    run = await repository.run_by_id(session, stage.org_id, stage.run_id)
+    participant = await repository.participant_by_id(
+        session, stage.org_id, stage.run_id, stage.participant_id, for_update=True
+    )
+    assert run is not None
+    assert participant is not None
+    audit.record(
+        session,
+        actor,
+        "program_stage.completed",
+        "program_participant",
+        participant.id,
+        org_id=stage.org_id,
+        after={"stage": stage.key, "on_time": stage.on_time},
+    )
+    stages = await repository.stages_of(session, stage.org_id, participant.id)
+    following = [s for s in stages if s.position > stage.position and s.status == "pending"]
+    if following:
+        await open_stages(session, actor, run, [(participant, following[0])], clock)
+        return
+    participant.status, participant.current_position, participant.ended_at = "completed", None, now
+    await session.flush()
+
+
+async def _check_completion(
+    session: AsyncSession, task: Task, submission: Submission | None
+) -> None:
+    """A program task completes only in its participant's open stage, in order (409), with
+    a submission that fits the stage's rule (422); decisions go through their endpoint."""
+    stage = await repository.stage_of_task(session, task.org_id, task.id)
+    if stage is None:
+        return
+    if stage.status == "pending":
+        raise Conflict("An earlier stage of this program is not completed yet")
+    if stage.status != "open":
+        raise Conflict(f"This program stage is {stage.status}")
+    if stage.kind == "decision" and stage.decision is None:
+        raise Unprocessable(
+            f"Record the decision: POST /programs/{stage.run_id}/participants/"
+            f"{stage.participant_id}/decision",
+            errors=[FieldError(field="task", message="completed by recording the decision")],
+        )
+    rule = stage.config.get("submission")
+    if rule is not None:
+        _check_submission(SubmissionRule.model_validate(rule), submission)
+
+
+def _check_submission(rule: SubmissionRule, submission: Submission | None) -> None:
+    text = (submission.text or "").strip() if submission else ""
+    links = len(submission.links) if submission else 0
+    attachments = len(submission.attachments) if submission else 0
+    errors = []
+    if len(text) < rule.min_text_length:
+        errors.append(
+            FieldError(field="submission.text", message=f"at least {rule.min_text_length} chars")
+        )
+    if links < rule.min_links:
+        errors.append(FieldError(field="submission.links", message=f"at least {rule.min_links}"))
+    if attachments < rule.min_attachments:
+        errors.append(
+            FieldError(field="submission.attachments", message=f"at least {rule.min_attachments}")
+        )
+    if errors:
+        raise Unprocessable("The submission does not meet the stage's requirements", errors=errors)
+
+
+async def _on_task_completed(session: AsyncSession, task: Task, clock: Clock) -> None:
+    """When a stage's last task is done, the stage completes and the next one opens."""
+    stage = await repository.stage_of_task(session, task.org_id, task.id)
+    if stage is None or stage.status != "open":
+        return
+    await repository.mark_task_done(session, task.org_id, task.id)
+    if await repository.open_task_ids(session, task.org_id, stage.id):
+        return
+    await complete_stage(session, stage, clock, None)
+
+
+for _kind in TASK_KINDS.values():
+    workflow.register_submission_validator(_kind, _check_completion)
+    workflow.on_completion(_kind, _on_task_completed)
+workflow.on_completion(reviews.TASK_KIND, _on_task_completed)
+
+
+async def close_overdue_reviewed_stages(
+    sessionmaker: SessionMaker, clock: Clock, settings: Settings
+) -> int:
+    """The hourly cron: a review or evaluation stage whose raters have not all answered
+    `program_review_grace_days` after its window closes ends with the answers it has — the
+    cycle closes (unanswered rater tasks withdrawn, results aggregated), the stage completes
+    late and the participant moves on, so one silent rater never stalls a program."""
+    cutoff = clock.now() - timedelta(days=settings.program_review_grace_days)
+
+    async def close_overdue(session: AsyncSession, org_id: uuid.UUID) -> int:
+        stages = await repository.overdue_reviewed_stages(session, org_id, cutoff)
+        for stage in stages:
+            await complete_stage(session, stage, clock, None)
+        return len(stages)
+
+    return await identity.for_each_organization(
+        sessionmaker, close_overdue, label="closing overdue review stages"
+    )
