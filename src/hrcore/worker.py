@@ -31,7 +31,7 @@ from hrcore.core.jobs import JobSpec, registered_jobs
 from hrcore.core.metrics import JOB_RUNS, RECOVERED_JOBS
 from hrcore.core.migrations import is_at_head
 from hrcore.core.queue import connect_redis
-from hrcore.core.resilience import DATABASE, REDIS, Backoff, Dependencies
+from hrcore.core.resilience import DATABASE, REDIS, Backoff, Dependencies, retry_delay
 from hrcore.core.runtime import Runtime
 from hrcore.imports import jobs as import_jobs
 from hrcore.integrations import jobs as integration_jobs  # noqa: F401  (registers its jobs)
@@ -53,17 +53,13 @@ class MigrationsBehind(RuntimeError):
     """The database schema is not at the code's head; run `hrcore migrate` first."""
 
 
-def retry_delay(settings: Settings, attempt: int) -> float:
-    """Exponential backoff: base, 2×base, 4×base…"""
-    return float(settings.job_retry_base_seconds * 2 ** (attempt - 1))
-
-
 def _arq_function(spec: JobSpec, settings: Settings) -> Function:
     max_tries = spec.max_tries or settings.job_max_tries
 
     async def run(ctx: dict[str, Any], message_id: str) -> None:
         runtime: Runtime = ctx["runtime"]
         attempt: int = ctx["job_try"]
+        delay = retry_delay(settings.job_retry_base_seconds, attempt)
         try:
             result = await outbox.execute(
                 runtime.sessionmaker,
@@ -80,12 +76,12 @@ def _arq_function(spec: JobSpec, settings: Settings) -> Function:
                 JOB_RUNS.labels(spec.name, "failed").inc()
                 raise
             JOB_RUNS.labels(spec.name, "retry").inc()
-            raise Retry(defer=retry_delay(settings, attempt)) from exc
+            raise Retry(defer=delay) from exc
         if result.error is not None:
             JOB_RUNS.labels(spec.name, "failed" if result.final else "retry").inc()
             if result.final:
                 raise result.error
-            raise Retry(defer=retry_delay(settings, attempt)) from result.error
+            raise Retry(defer=delay) from result.error
         JOB_RUNS.labels(spec.name, "done").inc()
 
     return func(run, name=spec.name, max_tries=max_tries)

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.channels import service as channels
+from hrcore.channels.pacing import next_robot_slot
 from hrcore.channels.repository import Pacing
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
@@ -521,19 +522,19 @@ def test_a_robot_slot_is_kept_only_by_a_delivery_that_wakes_on_time_and_unmuted(
     reserved = now + timedelta(seconds=30)
     pacing = Pacing([*sent, reserved, reserved], muted_until=None)
 
-    window, slot = channels.next_robot_slot(pacing, now)
+    window, slot = next_robot_slot(pacing, now)
     assert slot == reserved, "after the reservations made before it, and the window allows it"
     assert window.count(reserved) == 3
 
-    window, slot = channels.next_robot_slot(pacing, reserved, reserved=reserved)
+    window, slot = next_robot_slot(pacing, reserved, reserved=reserved)
     assert slot == reserved, "on time: sends in its own slot"
     assert window.count(reserved) == 2
 
     late = reserved + timedelta(minutes=5)
-    window, slot = channels.next_robot_slot(pacing, late, reserved=reserved)
+    window, slot = next_robot_slot(pacing, late, reserved=reserved)
     assert slot == late, "late: gives its slot back, sends now"
     assert window == [late]
 
     muted = Pacing(pacing.send_times, muted_until=now + timedelta(minutes=10))
-    _, slot = channels.next_robot_slot(muted, reserved, reserved=reserved)
+    _, slot = next_robot_slot(muted, reserved, reserved=reserved)
     assert slot == now + timedelta(minutes=10), "muted: waits for the robot to be heard again"

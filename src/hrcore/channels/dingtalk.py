@@ -1,7 +1,8 @@
 """DingTalk over HTTP: group-robot signing and sending, work notifications, directory reads.
 
 A client without database access, shared by channels (sending) and integrations (reading
-the address book behind inbound events).
+the address book behind inbound events). Robot messages go out through the delivery engine
+(`core/delivery.py`), with `robot_signer` and `answer` plugged in.
 
 Robot: `POST {webhook_url}&timestamp=…&sign=…` where `sign` is
 Base64(HmacSHA256(secret, "{timestamp}\\n{secret}")), URL-encoded; DingTalk refuses a
@@ -30,25 +31,26 @@ from urllib.parse import quote_plus
 
 import httpx
 
-ERROR_LIMIT = 1000
+from hrcore.core.delivery import (
+    ERROR_LIMIT,
+    Attempt,
+    Signer,
+    describe,
+    status_attempt,
+    transport_failure,
+)
+
 TOKEN_MARGIN_SECONDS = 300.0
 """A cached token is renewed this long before DingTalk says it expires."""
 INVALID_TOKEN_CODES = frozenset({40014, 42001, 40001})
 ROBOT_THROTTLED = 130101
 """A robot past 20 messages a minute: DingTalk mutes it for 10 minutes."""
 USER_AGENT = "hrcore-channels/1"
+HEADERS = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
 
 
 class DingTalkError(Exception):
     """A failed call: transport error, non-2xx status or `errcode != 0`."""
-
-
-@dataclass(frozen=True)
-class Result:
-    ok: bool
-    status_code: int | None = None
-    error: str | None = None
-    errcode: int | None = None
 
 
 def robot_sign(secret: str, timestamp_ms: int) -> str:
@@ -66,56 +68,33 @@ def signed_robot_url(webhook_url: str, secret: str, timestamp_ms: int) -> str:
     return f"{webhook_url}{separator}timestamp={timestamp_ms}&sign={sign}"
 
 
+def robot_signer(secret: str, timestamp_ms: int) -> Signer:
+    """Signs a robot request for the delivery engine: the URL carries the signature."""
+    return lambda url, _body: (signed_robot_url(url, secret, timestamp_ms), {})
+
+
 def text_message(content: str) -> dict[str, Any]:
     return {"msgtype": "text", "text": {"content": content}}
 
 
-def _errcode_result(response: httpx.Response) -> Result:
-    if not 200 <= response.status_code < 300:
-        return Result(
-            ok=False,
-            status_code=response.status_code,
-            error=f"HTTP {response.status_code} {response.reason_phrase}"[:ERROR_LIMIT],
-        )
+def answer(response: httpx.Response) -> Attempt:
+    """A read response judged: HTTP 2xx and `errcode == 0`; `code` is the errcode."""
+    if not (attempt := status_attempt(response)).ok:
+        return attempt
     try:
         document = response.json()
         code = int(document.get("errcode", -1))
     except (ValueError, TypeError, AttributeError):
-        return Result(ok=False, status_code=response.status_code, error="not a DingTalk answer")
+        return Attempt(ok=False, status_code=response.status_code, error="not a DingTalk answer")
     if code != 0:
         message = str(document.get("errmsg", ""))
-        return Result(
+        return Attempt(
             ok=False,
             status_code=response.status_code,
             error=f"errcode {code}: {message}"[:ERROR_LIMIT],
-            errcode=code,
+            code=code,
         )
-    return Result(ok=True, status_code=response.status_code, errcode=0)
-
-
-async def send_robot(
-    client: httpx.AsyncClient,
-    url: httpx.URL | str,
-    content: str,
-    *,
-    host: str | None = None,
-    sni_hostname: str | None = None,
-) -> Result:
-    """POST one text message to an already signed robot URL (optionally a pinned address)."""
-    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
-    extensions: dict[str, Any] = {}
-    if host is not None:
-        headers["Host"] = host
-    if sni_hostname is not None:
-        extensions["sni_hostname"] = sni_hostname
-    try:
-        request = client.build_request(
-            "POST", url, json=text_message(content), headers=headers, extensions=extensions
-        )
-        response = await client.send(request)
-    except httpx.HTTPError as exc:
-        return Result(ok=False, error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT])
-    return _errcode_result(response)
+    return Attempt(ok=True, status_code=response.status_code, code=0)
 
 
 # --- work notifications -------------------------------------------------------------------
@@ -155,8 +134,8 @@ async def access_token(
                 f"{base_url}/gettoken", params={"appkey": app_key, "appsecret": app_secret}
             )
         except httpx.HTTPError as exc:
-            raise DingTalkError(f"gettoken: {type(exc).__name__}: {exc}"[:ERROR_LIMIT]) from exc
-        result = _errcode_result(response)
+            raise DingTalkError(describe(exc, "gettoken: ")) from exc
+        result = answer(response)
         if not result.ok:
             raise DingTalkError(f"gettoken: {result.error}")
         document = response.json()
@@ -177,12 +156,12 @@ async def _open_api(
     *,
     app_key: str,
     app_secret: str,
-) -> tuple[Result, dict[str, Any]]:
+) -> tuple[Attempt, dict[str, Any]]:
     """POST `body` to an open-API `path` with the app's access token: (result, answer)."""
     try:
         token = await access_token(client, base_url, app_key, app_secret)
     except DingTalkError as exc:
-        return Result(ok=False, error=str(exc)), {}
+        return Attempt(ok=False, error=str(exc)), {}
     try:
         response = await client.post(
             f"{base_url}{path}",
@@ -191,11 +170,11 @@ async def _open_api(
             headers={"User-Agent": USER_AGENT},
         )
     except httpx.HTTPError as exc:
-        return Result(ok=False, error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT]), {}
-    result = _errcode_result(response)
-    if result.errcode in INVALID_TOKEN_CODES:
+        return transport_failure(exc), {}
+    result = answer(response)
+    if result.code in INVALID_TOKEN_CODES:
         _TOKENS.pop((base_url, app_key), None)
-    document = response.json() if result.errcode is not None else {}
+    document = response.json() if result.code is not None else {}
     return result, document if isinstance(document, dict) else {}
 
 
@@ -208,7 +187,7 @@ async def send_work_notice(
     agent_id: int,
     user_ids: list[str],
     content: str,
-) -> Result:
+) -> Attempt:
     """One asyncsend_v2 to up to 100 DingTalk user ids (the API's limit per call)."""
     body = {
         "agent_id": agent_id,
@@ -263,7 +242,7 @@ class Directory:
             app_key=self.app_key,
             app_secret=self.app_secret,
         )
-        if result.errcode == not_found:
+        if result.code == not_found:
             return None
         answer = document.get("result")
         if not result.ok or not isinstance(answer, dict):

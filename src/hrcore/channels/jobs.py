@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 
 from hrcore.channels import service
+from hrcore.core.delivery import MAX_TRIES
 from hrcore.core.jobs import JobContext, job
 
 
-@job(service.DELIVER_JOB, max_tries=service.MAX_ATTEMPTS_LIMIT)
+@job(service.DELIVER_JOB, max_tries=MAX_TRIES)
 async def deliver(context: JobContext) -> None:
     if context.org_id is None:
         return

@@ -13,17 +13,16 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin
+from hrcore.core.delivery import DeliveryLogMixin
+from hrcore.core.models import Base, Entity, OrgScopedMixin
 
 
 class ChannelKind(StrEnum):
@@ -69,7 +68,7 @@ class NotificationChannel(Entity, OrgScopedMixin, Base):
     muted_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ChannelDelivery(IdMixin, OrgScopedMixin, Base):
+class ChannelDelivery(DeliveryLogMixin, Base):
     """One notification sent (or being sent) to one channel: the delivery log.
 
     (channel_id, notification_id) is unique, so fanning out twice delivers once.
@@ -93,12 +92,4 @@ class ChannelDelivery(IdMixin, OrgScopedMixin, Base):
     )
     content: Mapped[str] = mapped_column(Text, nullable=False)
     recipients: Mapped[list[str]] = mapped_column(ARRAY(String(64)), nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False
-    )
-    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

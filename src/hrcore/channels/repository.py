@@ -15,10 +15,16 @@ from typing import Any
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.channels.models import ChannelDelivery, NotificationChannel
+from hrcore.channels.models import ChannelDelivery, ChannelDeliveryStatus, NotificationChannel
 from hrcore.core.db import insert_new
+from hrcore.core.delivery import Log
 
-OPEN_STATUSES = ("pending", "deferred")
+LOG = Log(
+    ChannelDelivery,
+    name="channel",
+    open_statuses=(ChannelDeliveryStatus.PENDING.value, ChannelDeliveryStatus.DEFERRED.value),
+)
+"""The delivery log as the delivery engine writes it (a deferred delivery is still open)."""
 
 
 def channels_query(org_id: uuid.UUID) -> Select[Any]:
@@ -76,30 +82,6 @@ def deliveries_query(
     if status is not None:
         statement = statement.where(ChannelDelivery.status == status)
     return statement
-
-
-async def delivery_by_id(
-    session: AsyncSession, org_id: uuid.UUID, delivery_id: uuid.UUID
-) -> ChannelDelivery | None:
-    return await session.scalar(
-        select(ChannelDelivery).where(
-            ChannelDelivery.org_id == org_id, ChannelDelivery.id == delivery_id
-        )
-    )
-
-
-async def update_open_delivery(
-    session: AsyncSession, delivery_id: uuid.UUID, **values: Any
-) -> bool:
-    """Change a pending or deferred delivery; False when it is already sent or failed."""
-    result = await session.execute(
-        update(ChannelDelivery)
-        .where(ChannelDelivery.id == delivery_id, ChannelDelivery.status.in_(OPEN_STATUSES))
-        .values(**values)
-        .returning(ChannelDelivery.id)
-        .execution_options(synchronize_session=False)
-    )
-    return result.scalar_one_or_none() is not None
 
 
 @dataclass(frozen=True)

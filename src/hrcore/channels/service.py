@@ -13,14 +13,12 @@ DingTalk ids of the covered recipients whose user is linked to an employee with 
 name the task and its due date, so DingTalk's "identical content to a user once a day" rule
 does not swallow a different reminder.
 
-Robots allow 20 messages a minute and then mute the robot for 10 minutes, so every send takes
-a slot of a per-channel sliding window (`send_times`, under a row lock in a short transaction
-of its own). When the window is full the delivery is `deferred` to the next free slot, which it
-reserves: N deferred deliveries wake at N spread-out moments, not all at once to fight over one
-slot. Should DingTalk still answer 130101 (another sender shares the robot), the robot is
-muted for 10 minutes and the delivery reserves a slot after that. Nothing is dropped.
-Failures are logged on the delivery in a short separate transaction and retried by the
-worker with exponential backoff; after `MAX_ATTEMPTS` attempts the delivery is `failed`.
+Robots allow 20 messages a minute, so a robot delivery first takes a slot (`pacing.py`):
+without one it is `deferred` to the slot it reserved; nothing is dropped.
+Robot messages go through the delivery engine (`core/delivery.py`: the robot URL checked as a
+public target on every attempt, DingTalk's signature plugged in); every attempt is settled
+by the engine (the delivery log, retries with backoff; after `MAX_ATTEMPTS` attempts the
+delivery is `failed`). Channels are never disabled for failing.
 
 Secrets (robot signing secret, app secret) are write-only: never in a response or an audit
 event. A robot URL's `access_token` is masked in responses as well.
@@ -31,15 +29,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import httpx
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.channels import dingtalk, repository
+from hrcore.channels import dingtalk, pacing, repository
 from hrcore.channels.models import (
     ChannelDelivery,
     ChannelDeliveryStatus,
@@ -53,11 +50,12 @@ from hrcore.channels.schemas import (
     RobotConfig,
     WorkNoticeConfig,
 )
-from hrcore.core import audit, outbox
+from hrcore.core import audit, delivery, outbox
 from hrcore.core.authz import Principal, require_hr_admin, require_user
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import SessionMaker, set_tenant, try_claim, unit_of_work
+from hrcore.core.db import SessionMaker
+from hrcore.core.delivery import Attempt, Policy
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
@@ -65,18 +63,10 @@ from hrcore.identity import service as identity
 from hrcore.org import service as org
 from hrcore.people import service as people
 from hrcore.settings import Settings
-from hrcore.webhooks import service as webhooks
 
 DELIVER_JOB = "channels.deliver"
 MAX_ATTEMPTS = 8
 """Attempts of one delivery before it is `failed` (deferrals do not count)."""
-MAX_ATTEMPTS_LIMIT = 16
-"""The job's registered `max_tries`."""
-ROBOT_LIMIT = 20
-ROBOT_WINDOW = timedelta(minutes=1)
-ROBOT_MUTE = timedelta(minutes=10)
-SLOT_TOLERANCE = timedelta(seconds=5)
-"""How late a deferred delivery may wake and still use the slot it reserved."""
 WORK_NOTICE_BATCH = 100
 MASK = "***"
 
@@ -85,20 +75,19 @@ MASK = "***"
 class ChannelConfig:
     """The settings channels read, passed explicitly by the router and the job."""
 
-    allow_private_targets: bool = False
-    timeout_seconds: float = 10.0
+    policy: Policy
     api_base: str = "https://oapi.dingtalk.com"
-    retry_base_seconds: float = 5.0
 
 
 def config_from(settings: Settings) -> ChannelConfig:
     """Robot URLs follow the webhook rules (HRCORE_WEBHOOK_ALLOW_PRIVATE_TARGETS, timeout)."""
-    return ChannelConfig(
+    policy = Policy(
         allow_private_targets=settings.webhook_allow_private_targets,
         timeout_seconds=settings.webhook_timeout_seconds,
-        api_base=settings.dingtalk_api_base.rstrip("/"),
+        max_attempts=MAX_ATTEMPTS,
         retry_base_seconds=settings.job_retry_base_seconds,
     )
+    return ChannelConfig(policy=policy, api_base=settings.dingtalk_api_base.rstrip("/"))
 
 
 # --- views --------------------------------------------------------------------------------
@@ -156,17 +145,9 @@ def _require_admin(principal: Principal) -> None:
 
 
 async def _check_robot_url(url: str, config: ChannelConfig) -> None:
-    """The webhook rules: https on a public address (any address when private is allowed)."""
-    try:
-        target = webhooks.parse_target(url, allow_private=config.allow_private_targets)
-        await webhooks.resolve_target(
-            target, allow_private=config.allow_private_targets, seconds=config.timeout_seconds
-        )
-    except webhooks.UnsafeTarget as exc:
-        raise Unprocessable(
-            "The robot URL is not allowed",
-            errors=[FieldError(field="config.webhook_url", message=str(exc))],
-        ) from exc
+    await delivery.check_target(
+        url, config.policy, field="config.webhook_url", title="The robot URL is not allowed"
+    )
 
 
 def _validated_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
@@ -431,126 +412,48 @@ async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[I
 # --- delivery -----------------------------------------------------------------------------
 
 
-class ChannelDeliveryFailed(Exception):
-    """Raised by the job so the worker retries the delivery with backoff."""
-
-
 async def _send_robot(
     channel: NotificationChannel, content: str, config: ChannelConfig, now: datetime
-) -> dingtalk.Result:
-    """One signed POST to the address that was checked; never follows redirects."""
-    url = str(channel.config.get("webhook_url", ""))
-    try:
-        target = webhooks.parse_target(url, allow_private=config.allow_private_targets)
-        addresses = await webhooks.resolve_target(
-            target, allow_private=config.allow_private_targets, seconds=config.timeout_seconds
-        )
-    except webhooks.UnsafeTarget as exc:
-        return dingtalk.Result(ok=False, error=f"refused target: {exc}")
-    signed = httpx.URL(dingtalk.signed_robot_url(url, channel.secret, int(now.timestamp() * 1000)))
-    pinned = signed.copy_with(host=str(addresses[0]))
-    async with httpx.AsyncClient(
-        timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
-    ) as client:
-        return await dingtalk.send_robot(
-            client,
-            pinned,
-            content,
-            host=signed.netloc.decode("ascii"),
-            sni_hostname=target.host if signed.scheme == "https" else None,
-        )
+) -> Attempt:
+    return await delivery.post(
+        str(channel.config.get("webhook_url", "")),
+        delivery.json_body(dingtalk.text_message(content)),
+        headers=dingtalk.HEADERS,
+        policy=config.policy,
+        sign=dingtalk.robot_signer(channel.secret, int(now.timestamp() * 1000)),
+        answer=dingtalk.answer,
+    )
 
 
 async def _send_work_notice(
-    channel: NotificationChannel, delivery: ChannelDelivery, config: ChannelConfig
-) -> dingtalk.Result:
-    async with httpx.AsyncClient(
-        timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
-    ) as client:
+    channel: NotificationChannel, row: ChannelDelivery, config: ChannelConfig
+) -> Attempt:
+    async with delivery.client(config.policy) as client:
         return await dingtalk.send_work_notice(
             client,
             config.api_base,
             app_key=str(channel.config.get("app_key", "")),
             app_secret=channel.secret,
             agent_id=int(channel.config.get("agent_id", 0)),
-            user_ids=list(delivery.recipients),
-            content=delivery.content,
+            user_ids=list(row.recipients),
+            content=row.content,
         )
-
-
-def next_robot_slot(
-    pacing: repository.Pacing, now: datetime, *, reserved: datetime | None = None
-) -> tuple[list[datetime], datetime]:
-    """A robot's send slot: (the new window, when to send; `now` means at once).
-
-    A deferred delivery sends in the slot it `reserved` when that has come (give or take
-    SLOT_TOLERANCE) and the robot is not muted; otherwise it gives the slot back and takes
-    the next one: after every slot reserved before it, after the mute, and at the earliest
-    moment that keeps at most ROBOT_LIMIT sends in any ROBOT_WINDOW.
-    """
-    window = sorted(at for at in pacing.send_times if at > now - ROBOT_WINDOW)
-    muted_until = pacing.muted_until if pacing.muted_until and pacing.muted_until > now else None
-    if reserved is not None and reserved in window:
-        window.remove(reserved)
-        if muted_until is None and abs(now - reserved) <= SLOT_TOLERANCE:
-            return sorted([*window, now]), now
-    slot = max([now, *window[-1:], *([muted_until] if muted_until else [])])
-    if len(window) >= ROBOT_LIMIT:
-        slot = max(slot, window[-ROBOT_LIMIT] + ROBOT_WINDOW)
-    return [*window, slot], slot
-
-
-async def _robot_slot(
-    sessionmaker: SessionMaker,
-    org_id: uuid.UUID,
-    channel_id: uuid.UUID,
-    now: datetime,
-    *,
-    reserved: datetime | None = None,
-    mute: bool = False,
-) -> datetime:
-    """Take a slot in a short transaction of its own, committed before sending: a slot
-    counts whether or not the send then succeeds (DingTalk counts requests)."""
-    async with unit_of_work(sessionmaker) as side:
-        await set_tenant(side, org_id)
-        pacing = await repository.lock_pacing(side, channel_id)
-        if pacing is None:
-            return now
-        if mute:
-            muted_until = max(now + ROBOT_MUTE, pacing.muted_until or now)
-            pacing = repository.Pacing(pacing.send_times, muted_until)
-        times, slot = next_robot_slot(pacing, now, reserved=reserved)
-        await repository.save_pacing(side, channel_id, repository.Pacing(times, pacing.muted_until))
-    return slot
 
 
 async def _defer(
     session: AsyncSession,
-    delivery: ChannelDelivery,
+    row: ChannelDelivery,
     org_id: uuid.UUID,
     slot: datetime,
     **log: Any,
 ) -> None:
     """Park the delivery until its reserved slot, with a new outbox job for that moment."""
-    await repository.update_open_delivery(
-        session, delivery.id, status="deferred", next_attempt_at=slot, **log
+    await delivery.update_open(
+        session, repository.LOG, row.id, status="deferred", next_attempt_at=slot, **log
     )
     outbox.enqueue(
-        session, DELIVER_JOB, {"delivery_id": str(delivery.id)}, org_id=org_id, not_before=slot
+        session, DELIVER_JOB, {"delivery_id": str(row.id)}, org_id=org_id, not_before=slot
     )
-
-
-async def _claim(
-    session: AsyncSession, org_id: uuid.UUID, delivery_id: uuid.UUID
-) -> tuple[ChannelDelivery, NotificationChannel] | None:
-    """The open delivery and its channel, unless it is done, gone or being sent right now."""
-    if not await try_claim(session, f"channel-delivery:{delivery_id}"):
-        return None
-    delivery = await repository.delivery_by_id(session, org_id, delivery_id)
-    if delivery is None or delivery.status not in repository.OPEN_STATUSES:
-        return None
-    channel = await repository.channel_by_id(session, org_id, delivery.channel_id)
-    return (delivery, channel) if channel is not None else None
 
 
 async def deliver(
@@ -563,69 +466,52 @@ async def deliver(
     config: ChannelConfig,
     clock: Clock,
 ) -> None:
-    """One delivery attempt (the `channels.deliver` job); raises to be retried.
+    """One delivery attempt (the `channels.deliver` job); raises `DeliveryFailed` to retry.
 
     A pending or deferred delivery is sent unless its robot has no slot now (then it is
-    deferred to the slot it reserved, by a new outbox job). A failed attempt is recorded in a
-    short transaction of its own before raising, since the raise rolls the job back. A second
-    job for the same delivery while one is sending skips it: never sent twice at once.
+    deferred to the slot it reserved, by a new outbox job); the engine settles the attempt.
     """
-    claimed = await _claim(session, org_id, delivery_id)
-    if claimed is None:
+    row = await delivery.claim(session, repository.LOG, org_id, delivery_id)
+    if row is None:
         return
-    delivery, channel = claimed
+    channel = await repository.channel_by_id(session, org_id, row.channel_id)
+    if channel is None:
+        return
     now = clock.now()
-    number = delivery.attempts + 1
     if not channel.active:
-        await repository.update_open_delivery(
-            session, delivery.id, status="failed", last_error="channel is inactive"
+        await delivery.update_open(
+            session, repository.LOG, row.id, status="failed", last_error="channel is inactive"
         )
         return
     if channel.kind == ChannelKind.DINGTALK_ROBOT:
-        reserved = delivery.next_attempt_at if delivery.status == "deferred" else None
-        slot = await _robot_slot(sessionmaker, org_id, channel.id, now, reserved=reserved)
+        reserved = row.next_attempt_at if row.status == "deferred" else None
+        slot = await pacing.take_slot(sessionmaker, org_id, channel.id, now, reserved=reserved)
         if slot > now:
-            await _defer(session, delivery, org_id, slot)
+            await _defer(session, row, org_id, slot)
             return
-        result = await _send_robot(channel, delivery.content, config, now)
-        if result.errcode == dingtalk.ROBOT_THROTTLED:
-            slot = await _robot_slot(sessionmaker, org_id, channel.id, now, mute=True)
+        attempt = await _send_robot(channel, row.content, config, now)
+        if attempt.code == dingtalk.ROBOT_THROTTLED:
+            slot = await pacing.take_slot(sessionmaker, org_id, channel.id, now, mute=True)
             await _defer(
                 session,
-                delivery,
+                row,
                 org_id,
                 slot,
-                attempts=number,
-                last_error=result.error,
+                attempts=row.attempts + 1,
+                last_error=attempt.error,
                 last_attempt_at=now,
             )
             return
     else:
-        result = await _send_work_notice(channel, delivery, config)
-    if result.ok:
-        await repository.update_open_delivery(
-            session,
-            delivery.id,
-            status="sent",
-            attempts=number,
-            last_error=None,
-            last_attempt_at=now,
-            next_attempt_at=None,
-            sent_at=now,
-        )
-        return
-    final = number >= MAX_ATTEMPTS or job_attempt >= MAX_ATTEMPTS_LIMIT
-    delay = config.retry_base_seconds * 2 ** (job_attempt - 1)
-    async with unit_of_work(sessionmaker) as side:
-        await set_tenant(side, org_id)
-        await repository.update_open_delivery(
-            side,
-            delivery.id,
-            status="failed" if final else "pending",
-            attempts=number,
-            last_error=result.error,
-            last_attempt_at=now,
-            next_attempt_at=None if final else now + timedelta(seconds=delay),
-        )
-    if not final:
-        raise ChannelDeliveryFailed(result.error or "delivery failed")
+        attempt = await _send_work_notice(channel, row, config)
+    await delivery.settle(
+        session,
+        sessionmaker,
+        repository.LOG,
+        row,
+        attempt,
+        org_id=org_id,
+        job_attempt=job_attempt,
+        policy=config.policy,
+        now=now,
+    )

@@ -1,5 +1,8 @@
 """Waiting out a dependency: exponential backoff and the worker's view of what is up.
 
+`retry_delay` is the one backoff formula: the worker's job retries, the outbound delivery
+engine's `next_attempt_at` (which must match the retry it predicts) and `Backoff` use it.
+
 A worker must outlive PostgreSQL and Redis: a failure is a wait and a reconnect, never an
 exit. `Dependencies` keeps one state per dependency, logs each loss and each return once (not
 once per failed call) and exports them as `hrcore_worker_dependency_up` and
@@ -19,6 +22,11 @@ DATABASE = "database"
 REDIS = "redis"
 
 
+def retry_delay(base_seconds: float, attempt: int) -> float:
+    """The wait after failed try `attempt` (1, 2, 3…): base, 2×base, 4×base…"""
+    return float(base_seconds * 2 ** (attempt - 1))
+
+
 class Backoff:
     """Delays of first, 2×first, 4×first… capped at `cap`, with ±10 % jitter so that several
     workers do not reconnect in step."""
@@ -29,7 +37,7 @@ class Backoff:
         self.failures = 0
 
     def next(self) -> float:
-        delay: float = min(self.cap, self.first * 2.0**self.failures)
+        delay = min(self.cap, retry_delay(self.first, self.failures + 1))
         self.failures += 1
         return delay * random.uniform(0.9, 1.1)  # noqa: S311  (jitter, not security)
 

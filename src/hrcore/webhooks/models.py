@@ -15,14 +15,13 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin
+from hrcore.core.delivery import DeliveryLogMixin
+from hrcore.core.models import Base, Entity, OrgScopedMixin
 
 
 class EventType(StrEnum):
@@ -65,7 +64,7 @@ class WebhookSubscription(Entity, OrgScopedMixin, Base):
     )
 
 
-class WebhookDelivery(IdMixin, OrgScopedMixin, Base):
+class WebhookDelivery(DeliveryLogMixin, Base):
     """One event for one subscription, and how its delivery went (the delivery log).
 
     `event_id` is the event's identity, the same for every subscription and every retry, so
@@ -88,13 +87,5 @@ class WebhookDelivery(IdMixin, OrgScopedMixin, Base):
     event_type: Mapped[str] = mapped_column(String(64), nullable=False)
     event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_status_code: Mapped[int | None] = mapped_column(Integer)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False
-    )
-    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -11,7 +11,17 @@ from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import insert_new
-from hrcore.webhooks.models import WebhookDelivery, WebhookSubscription
+from hrcore.core.delivery import Log
+from hrcore.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+
+LOG = Log(
+    WebhookDelivery,
+    name="webhook",
+    sent_status=DeliveryStatus.SUCCEEDED.value,
+    sent_at="delivered_at",
+    status_code="last_status_code",
+)
+"""The delivery log as the delivery engine writes it."""
 
 
 def subscriptions_query(org_id: uuid.UUID) -> Select[Any]:
@@ -75,48 +85,6 @@ def deliveries_query(
     if status is not None:
         statement = statement.where(WebhookDelivery.status == status)
     return statement
-
-
-async def delivery_by_id(
-    session: AsyncSession, org_id: uuid.UUID, delivery_id: uuid.UUID
-) -> WebhookDelivery | None:
-    return await session.scalar(
-        select(WebhookDelivery).where(
-            WebhookDelivery.org_id == org_id, WebhookDelivery.id == delivery_id
-        )
-    )
-
-
-async def finish_delivery(
-    session: AsyncSession,
-    delivery_id: uuid.UUID,
-    *,
-    status: str,
-    attempts: int,
-    status_code: int | None,
-    error: str | None,
-    at: datetime,
-    next_attempt_at: datetime | None = None,
-) -> bool:
-    """Record one attempt of a pending delivery; False when it is no longer pending."""
-    values: dict[str, Any] = {
-        "status": status,
-        "attempts": attempts,
-        "last_status_code": status_code,
-        "last_error": error,
-        "last_attempt_at": at,
-        "next_attempt_at": next_attempt_at,
-    }
-    if status == "succeeded":
-        values["delivered_at"] = at
-    result = await session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending")
-        .values(**values)
-        .returning(WebhookDelivery.id)
-        .execution_options(synchronize_session=False)
-    )
-    return result.scalar_one_or_none() is not None
 
 
 async def reset_failures(session: AsyncSession, subscription_id: uuid.UUID) -> None:

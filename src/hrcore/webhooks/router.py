@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
+from hrcore.core.delivery import Policy
 from hrcore.core.dependencies import AppRuntime, Pagination
 from hrcore.core.errors import Problem
 from hrcore.core.http import HrcoreRoute
@@ -25,11 +26,11 @@ _FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not an HR admin
 _NOT_FOUND: Responses = {404: {"model": Problem, "description": "No such webhook in your org"}}
 
 
-async def _config(runtime: AppRuntime) -> service.WebhookConfig:
+async def _config(runtime: AppRuntime) -> Policy:
     return service.config_from(runtime.settings)
 
 
-Config = Annotated[service.WebhookConfig, Depends(_config)]
+Config = Annotated[Policy, Depends(_config)]
 
 
 @router.get(

@@ -2,40 +2,33 @@
 
 Other domains call `publish` inside their own transaction; each matching subscription gets a
 delivery row and an outbox job, so a rolled-back change sends nothing. The job POSTs the
-event signed with the subscription's secret; failures are retried by the worker with
-exponential backoff, recorded per attempt in the delivery log, and a subscription that fails
-`max_consecutive_failures` attempts in a row is disabled until an HR admin enables it again.
-
-Targets must be https on public addresses: the host is resolved when the subscription is
-created and again on every attempt (DNS rebinding), and the request goes to the address that
-was checked (the host name is kept for `Host` and TLS SNI/certificate checks).
+event signed with the subscription's secret through the delivery engine (`core/delivery.py`:
+public targets checked again on every attempt, retries with backoff, the delivery log); a
+subscription that fails `max_consecutive_failures` attempts in a row is disabled (its
+`Breaker` trips) until an HR admin enables it again.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
-import ipaddress
 import json
 import secrets
-import socket
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, outbox
+from hrcore.core import audit, delivery, outbox
 from hrcore.core.authz import Principal, require_hr_admin, require_user
 from hrcore.core.clock import Clock
-from hrcore.core.db import SessionMaker, set_tenant, try_claim, unit_of_work
-from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.db import SessionMaker
+from hrcore.core.delivery import Policy
+from hrcore.core.errors import NotFound
 from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.settings import Settings
@@ -48,151 +41,22 @@ from hrcore.webhooks.models import (
 )
 from hrcore.webhooks.schemas import WebhookCreate
 
-__all__ = [
-    "DELIVER_JOB",
-    "EventType",
-    "UnsafeTarget",
-    "WebhookConfig",
-    "config_from",
-    "parse_target",
-    "publish",
-    "publish_many",
-    "resolve_target",
-]
+__all__ = ["DELIVER_JOB", "EventType", "config_from", "publish", "publish_many"]
 
 DELIVER_JOB = "webhooks.deliver"
-MAX_ATTEMPTS_LIMIT = 16
-"""The job's registered `max_tries`: `webhook_max_attempts` above it is capped to it."""
 SIGNATURE_HEADER = "X-Hrcore-Signature"
 USER_AGENT = "hrcore-webhooks/1"
-ERROR_LIMIT = 1000
-
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-@dataclass(frozen=True)
-class WebhookConfig:
-    """The settings webhooks read, passed explicitly by the router and the job."""
-
-    allow_private_targets: bool = False
-    timeout_seconds: float = 10.0
-    max_consecutive_failures: int = 10
-    max_attempts: int = 8
-    retry_base_seconds: float = 5.0
-
-
-def config_from(settings: Settings) -> WebhookConfig:
+def config_from(settings: Settings) -> Policy:
     """The one place settings are read (HRCORE_WEBHOOK_* and the worker's retry base)."""
-    return WebhookConfig(
+    return Policy(
         allow_private_targets=settings.webhook_allow_private_targets,
         timeout_seconds=settings.webhook_timeout_seconds,
         max_consecutive_failures=settings.webhook_max_consecutive_failures,
-        max_attempts=min(settings.webhook_max_attempts, MAX_ATTEMPTS_LIMIT),
+        max_attempts=min(settings.webhook_max_attempts, delivery.MAX_TRIES),
         retry_base_seconds=settings.job_retry_base_seconds,
     )
-
-
-# --- targets ------------------------------------------------------------------------------
-
-
-class UnsafeTarget(Exception):
-    """The URL is malformed or its host resolves to an address webhooks must not reach."""
-
-
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
-
-
-def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
-    """The IPv4 addresses an IPv6 address carries to (IPv4-mapped, 6to4, Teredo server and
-    client, NAT64 well-known prefix, IPv4-compatible): each must be public as well, or
-    `[2002:7f00:1::]` would reach 127.0.0.1 through a relay."""
-    embedded = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
-    if address in _NAT64 or address in _IPV4_COMPATIBLE:
-        embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-    return [ipv4 for ipv4 in embedded if ipv4 is not None]
-
-
-def _is_public(address: IpAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address):
-        if not all(_is_public(ipv4) for ipv4 in _embedded_ipv4(address)):
-            return False
-        if address.ipv4_mapped is not None:
-            return True
-    return address.is_global and not (
-        address.is_multicast
-        or address.is_reserved
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_private
-        or address.is_unspecified
-    )
-
-
-@dataclass(frozen=True)
-class Target:
-    url: httpx.URL
-    host: str
-    port: int
-
-
-def parse_target(url: str, *, allow_private: bool) -> Target:
-    """Check the URL's shape: https (http only where private targets are allowed)."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise UnsafeTarget(f"not a valid URL: {exc}") from exc
-    allowed = ("https", "http") if allow_private else ("https",)
-    if parts.scheme not in allowed:
-        raise UnsafeTarget("must be an https URL")
-    if not parts.hostname:
-        raise UnsafeTarget("must name a host")
-    if parts.username is not None or parts.password is not None:
-        raise UnsafeTarget("must not carry credentials")
-    if parts.fragment:
-        raise UnsafeTarget("must not have a fragment")
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise UnsafeTarget(f"not a valid URL: {exc}") from exc
-    default_port = 443 if parts.scheme == "https" else 80
-    return Target(url=parsed, host=parts.hostname, port=port or default_port)
-
-
-async def resolve_target(target: Target, *, allow_private: bool, seconds: float) -> list[IpAddress]:
-    """The target's addresses; refuses non-public ones unless they are allowed."""
-    try:
-        async with asyncio.timeout(seconds):
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                target.host, target.port, type=socket.SOCK_STREAM
-            )
-    except (OSError, TimeoutError, UnicodeError, ValueError) as exc:
-        raise UnsafeTarget(f"host {target.host[:100]!r} does not resolve") from exc
-    addresses = list(
-        dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos)
-    )
-    if not addresses:
-        raise UnsafeTarget(f"host {target.host[:100]!r} does not resolve")
-    if not allow_private:
-        blocked = [str(address) for address in addresses if not _is_public(address)]
-        if blocked:
-            raise UnsafeTarget(
-                "resolves to a loopback, private, link-local or reserved address "
-                f"({', '.join(blocked)})"
-            )
-    return addresses
-
-
-async def check_url(url: str, *, allow_private: bool, seconds: float) -> None:
-    """422 on field `url` when the URL may not be a webhook target."""
-    try:
-        target = parse_target(url, allow_private=allow_private)
-        await resolve_target(target, allow_private=allow_private, seconds=seconds)
-    except UnsafeTarget as exc:
-        raise Unprocessable(
-            "The webhook URL is not allowed", errors=[FieldError(field="url", message=str(exc))]
-        ) from exc
 
 
 # --- subscriptions ------------------------------------------------------------------------
@@ -231,12 +95,12 @@ async def get_subscription(
 
 
 async def create_subscription(
-    session: AsyncSession, principal: Principal, body: WebhookCreate, config: WebhookConfig
+    session: AsyncSession, principal: Principal, body: WebhookCreate, config: Policy
 ) -> tuple[WebhookSubscription, str]:
     """Returns the subscription and its signing secret (the only time it is shown)."""
     _require_admin(principal)
-    await check_url(
-        body.url, allow_private=config.allow_private_targets, seconds=config.timeout_seconds
+    await delivery.check_target(
+        body.url, config, field="url", title="The webhook URL is not allowed"
     )
     secret = "whsec_" + secrets.token_urlsafe(32)
     subscription = WebhookSubscription(
@@ -389,72 +253,55 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={digest.hexdigest()}"
 
 
-def event_body(delivery: WebhookDelivery) -> bytes:
+def event_body(row: WebhookDelivery) -> bytes:
     document = {
-        "id": str(delivery.event_id),
-        "type": delivery.event_type,
-        "created_at": delivery.created_at.isoformat(),
-        "data": delivery.payload,
+        "id": str(row.event_id),
+        "type": row.event_type,
+        "created_at": row.created_at.isoformat(),
+        "data": row.payload,
     }
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def _signer(secret: str) -> delivery.Signer:
+    def sign_request(url: str, body: bytes) -> tuple[str, Mapping[str, str]]:
+        timestamp = int(time.time())
+        return url, {
+            "X-Hrcore-Timestamp": str(timestamp),
+            SIGNATURE_HEADER: sign(secret, timestamp, body),
+        }
+
+    return sign_request
+
+
 @dataclass(frozen=True)
-class Attempt:
-    ok: bool
-    status_code: int | None = None
-    error: str | None = None
+class _Breaker:
+    """The subscription's failures in a row; tripped, it is disabled (audited as the system)."""
 
+    org_id: uuid.UUID
+    subscription_id: uuid.UUID
 
-async def _send(
-    subscription: WebhookSubscription, delivery: WebhookDelivery, config: WebhookConfig
-) -> Attempt:
-    """One POST to the address that was checked; never follows redirects."""
-    try:
-        target = parse_target(subscription.url, allow_private=config.allow_private_targets)
-        addresses = await resolve_target(
-            target,
-            allow_private=config.allow_private_targets,
-            seconds=config.timeout_seconds,
+    async def reset(self, session: AsyncSession) -> None:
+        await repository.reset_failures(session, self.subscription_id)
+
+    async def count_failure(self, session: AsyncSession) -> int | None:
+        return await repository.count_failure(session, self.subscription_id)
+
+    async def trip(
+        self, session: AsyncSession, *, at: datetime, failures: int, error: str | None
+    ) -> None:
+        if await repository.disable(session, self.subscription_id, at) is None:
+            return
+        audit.record(
+            session,
+            None,
+            "webhook.disabled",
+            "webhook",
+            self.subscription_id,
+            org_id=self.org_id,
+            before={"active": True},
+            after={"active": False, "consecutive_failures": failures, "last_error": error},
         )
-    except UnsafeTarget as exc:
-        return Attempt(ok=False, error=f"refused target: {exc}")
-    body = event_body(delivery)
-    timestamp = int(time.time())
-    host_header = target.url.netloc.decode("ascii")
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "Host": host_header,
-        "X-Hrcore-Event": delivery.event_type,
-        "X-Hrcore-Delivery": str(delivery.event_id),
-        "X-Hrcore-Timestamp": str(timestamp),
-        SIGNATURE_HEADER: sign(subscription.secret, timestamp, body),
-    }
-    pinned = target.url.copy_with(host=str(addresses[0]))
-    extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
-    try:
-        async with httpx.AsyncClient(
-            timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
-        ) as client:
-            request = client.build_request(
-                "POST", pinned, content=body, headers=headers, extensions=extensions
-            )
-            response = await client.send(request, stream=True)
-            await response.aclose()
-    except httpx.HTTPError as exc:
-        return Attempt(ok=False, error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT])
-    if 200 <= response.status_code < 300:
-        return Attempt(ok=True, status_code=response.status_code)
-    return Attempt(
-        ok=False,
-        status_code=response.status_code,
-        error=f"HTTP {response.status_code} {response.reason_phrase}"[:ERROR_LIMIT],
-    )
-
-
-class DeliveryFailed(Exception):
-    """Raised by the job so the worker retries the delivery with backoff."""
 
 
 async def deliver(
@@ -464,81 +311,50 @@ async def deliver(
     *,
     org_id: uuid.UUID,
     job_attempt: int,
-    config: WebhookConfig,
+    config: Policy,
     clock: Clock,
 ) -> None:
-    """One delivery attempt (the `webhooks.deliver` job); raises `DeliveryFailed` to retry.
-
-    Runs in the job's transaction, which a raise rolls back: a failed attempt is recorded in
-    a separate short transaction first, so the log keeps every attempt. The last attempt
-    (by the delivery's own count, or the job's) marks the delivery failed and returns. A
-    second job for the same delivery while one is sending skips it: never sent twice at once.
-    """
-    if not await try_claim(session, f"webhook-delivery:{delivery_id}"):
+    """One delivery attempt (the `webhooks.deliver` job); raises `DeliveryFailed` to retry."""
+    row = await delivery.claim(session, repository.LOG, org_id, delivery_id)
+    if row is None:
         return
-    delivery = await repository.delivery_by_id(session, org_id, delivery_id)
-    if delivery is None or delivery.status != DeliveryStatus.PENDING:
-        return
-    subscription = await repository.subscription_by_id(session, org_id, delivery.subscription_id)
+    subscription = await repository.subscription_by_id(session, org_id, row.subscription_id)
     if subscription is None:
         return
-    number = delivery.attempts + 1
     if not subscription.active:
-        await repository.finish_delivery(
+        await delivery.update_open(
             session,
-            delivery.id,
+            repository.LOG,
+            row.id,
             status=DeliveryStatus.FAILED.value,
-            attempts=delivery.attempts,
-            status_code=None,
-            error="subscription is disabled",
-            at=clock.now(),
+            last_status_code=None,
+            last_error="subscription is disabled",
+            last_attempt_at=clock.now(),
+            next_attempt_at=None,
         )
         return
-    attempt = await _send(subscription, delivery, config)
-    now = clock.now()
-    if attempt.ok:
-        await repository.finish_delivery(
-            session,
-            delivery.id,
-            status=DeliveryStatus.SUCCEEDED.value,
-            attempts=number,
-            status_code=attempt.status_code,
-            error=None,
-            at=now,
-        )
-        await repository.reset_failures(session, subscription.id)
-        return
-    final = number >= config.max_attempts or job_attempt >= MAX_ATTEMPTS_LIMIT
-    delay = config.retry_base_seconds * 2 ** (job_attempt - 1)
-    async with unit_of_work(sessionmaker) as side:
-        await set_tenant(side, org_id)
-        await repository.finish_delivery(
-            side,
-            delivery.id,
-            status=(DeliveryStatus.FAILED if final else DeliveryStatus.PENDING).value,
-            attempts=number,
-            status_code=attempt.status_code,
-            error=attempt.error,
-            at=now,
-            next_attempt_at=None if final else now + timedelta(seconds=delay),
-        )
-        failures = await repository.count_failure(side, subscription.id)
-        if failures is not None and failures >= config.max_consecutive_failures:
-            disabled = await repository.disable(side, subscription.id, now)
-            if disabled is not None:
-                audit.record(
-                    side,
-                    None,
-                    "webhook.disabled",
-                    "webhook",
-                    subscription.id,
-                    org_id=org_id,
-                    before={"active": True},
-                    after={
-                        "active": False,
-                        "consecutive_failures": failures,
-                        "last_error": attempt.error,
-                    },
-                )
-    if not final:
-        raise DeliveryFailed(attempt.error or "delivery failed")
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Hrcore-Event": row.event_type,
+        "X-Hrcore-Delivery": str(row.event_id),
+    }
+    attempt = await delivery.post(
+        subscription.url,
+        event_body(row),
+        headers=headers,
+        policy=config,
+        sign=_signer(subscription.secret),
+    )
+    await delivery.settle(
+        session,
+        sessionmaker,
+        repository.LOG,
+        row,
+        attempt,
+        org_id=org_id,
+        job_attempt=job_attempt,
+        policy=config,
+        now=clock.now(),
+        breaker=_Breaker(org_id, subscription.id),
+    )
