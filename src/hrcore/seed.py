@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.contracts import service as contracts
+from hrcore.contracts import api as contracts
 from hrcore.contracts.models import Contract
 from hrcore.contracts.schemas import AmendmentTermsIn
 from hrcore.core import security

@@ -14,7 +14,8 @@ import pytest
 from httpx import AsyncClient
 from pypdf import PdfReader
 
-from hrcore.contracts import service
+from hrcore.contracts import generation, repository
+from hrcore.contracts.confirmation import CONFIRM_TASK_KIND
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.db import set_tenant, unit_of_work
@@ -88,7 +89,7 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
 
     tasks = await client.get("/api/v1/me/tasks", headers=account.headers)
     [task] = tasks.json()["items"]
-    assert task["kind"] == service.CONFIRM_TASK_KIND
+    assert task["kind"] == CONFIRM_TASK_KIND
     assert task["subject"] == {"type": "contract_amendment", "id": amendment["id"]}
 
     shortcut = await client.post(
@@ -204,20 +205,18 @@ async def test_regenerating_a_version_is_idempotent(
     [(path, first)] = stored(storage_dir, "*.pdf").items()
     async with unit_of_work(runtime.sessionmaker) as session:
         await set_tenant(session, world.hr.org_id)
-        version = await service.repository.version(
-            session, world.hr.org_id, uuid.UUID(amendment_id), 1
-        )
+        version = await repository.version(session, world.hr.org_id, uuid.UUID(amendment_id), 1)
         assert version is not None
         version.document_status = "pending"
     async with unit_of_work(runtime.sessionmaker) as session:
         await set_tenant(session, world.hr.org_id)
-        status = await service.generate_document(
+        status = await generation.generate_document(
             session, world.hr.org_id, version.amendment_id, 1, runtime.settings, clock
         )
     assert status == "ready"
     assert stored(storage_dir, "*.pdf") == {path: first}, "the same version renders the same bytes"
     tasks = await client.get(
-        "/api/v1/tasks", params={"kind": service.CONFIRM_TASK_KIND}, headers=world.hr.headers
+        "/api/v1/tasks", params={"kind": CONFIRM_TASK_KIND}, headers=world.hr.headers
     )
     assert len(tasks.json()["items"]) == 1, "one confirmation task per amendment"
 

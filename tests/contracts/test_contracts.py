@@ -10,7 +10,7 @@ from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hrcore.contracts import service
+from hrcore.contracts import lifecycle
 from hrcore.contracts.schemas import ContractCreate
 from hrcore.core.authz import Principal, Role
 from hrcore.core.db import set_tenant, unit_of_work
@@ -130,7 +130,7 @@ async def test_an_exited_employee_gets_no_new_contract(client: AsyncClient, worl
 async def _create_in_own_transaction(runtime: Runtime, hr: Principal, body: ContractCreate) -> None:
     async with unit_of_work(runtime.sessionmaker) as session:
         await set_tenant(session, hr.org_id)
-        await service.create_contract(session, hr, body, runtime.clock)
+        await lifecycle.create_contract(session, hr, body, runtime.clock)
 
 
 async def _blocked_on_a_lock(engine: AsyncEngine) -> bool:
@@ -160,7 +160,7 @@ async def test_a_concurrent_overlapping_contract_waits_and_is_refused(
     )
     async with unit_of_work(runtime.sessionmaker) as first:
         await set_tenant(first, hr.org_id)
-        await service.create_contract(first, hr, body, runtime.clock)
+        await lifecycle.create_contract(first, hr, body, runtime.clock)
         second = asyncio.create_task(_create_in_own_transaction(runtime, hr, body))
         while not await _blocked_on_a_lock(owner_engine):
             finished, _ = await asyncio.wait({second}, timeout=0.01)

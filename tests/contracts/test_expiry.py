@@ -6,7 +6,7 @@ from datetime import date
 
 from httpx import AsyncClient
 
-from hrcore.contracts import jobs, service
+from hrcore.contracts import expiry, jobs
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
@@ -18,7 +18,7 @@ EXPIRING = "/api/v1/contracts/expiring"
 
 async def _expiry_tasks(client: AsyncClient, world: World) -> list[dict[str, object]]:
     response = await client.get(
-        "/api/v1/tasks", params={"kind": service.EXPIRY_TASK_KIND}, headers=world.hr.headers
+        "/api/v1/tasks", params={"kind": expiry.EXPIRY_TASK_KIND}, headers=world.hr.headers
     )
     items: list[dict[str, object]] = response.json()["items"]
     return items
@@ -142,6 +142,6 @@ async def test_the_watch_raises_any_number_of_alerts_in_fixed_statements(
 
 
 def test_months_are_added_on_the_calendar() -> None:
-    assert service.add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
-    assert service.add_months(date(2027, 11, 30), 3) == date(2028, 2, 29)
-    assert service.add_months(date(2027, 3, 1), 3) == date(2027, 6, 1)
+    assert expiry.add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
+    assert expiry.add_months(date(2027, 11, 30), 3) == date(2028, 2, 29)
+    assert expiry.add_months(date(2027, 3, 1), 3) == date(2027, 6, 1)

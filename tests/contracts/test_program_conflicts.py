@@ -9,7 +9,7 @@ from typing import Any
 
 from httpx import AsyncClient
 
-from hrcore.contracts import jobs, service
+from hrcore.contracts import conflicts, jobs
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
@@ -70,7 +70,7 @@ async def _start_program(client: AsyncClient, hr: Account, employees: list[uuid.
 
 async def _conflict_tasks(client: AsyncClient, hr: Account) -> list[dict[str, Any]]:
     response = await client.get(
-        f"{API}/tasks", params={"kind": service.CONFLICT_TASK_KIND}, headers=hr.headers
+        f"{API}/tasks", params={"kind": conflicts.CONFLICT_TASK_KIND}, headers=hr.headers
     )
     assert response.status_code == 200, response.text
     return list(response.json()["items"])

@@ -1,13 +1,13 @@
 """Background work of contracts: drafting amendments from employment events, generating
 their documents, the daily expiry watch, and program conflicts of started runs. Thin: the
-rules are in the service."""
+rules are in the use cases."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from hrcore.contracts import service
+from hrcore.contracts import conflicts, drafting, expiry, generation
 from hrcore.core.jobs import JobContext, job
 from hrcore.core.runtime import Runtime
 
@@ -18,17 +18,17 @@ def _org(ctx: JobContext) -> uuid.UUID:
     return ctx.org_id
 
 
-@job(service.DRAFT_JOB)
+@job(drafting.DRAFT_JOB)
 async def draft_amendment(ctx: JobContext) -> None:
     """Subscribed to people's EMPLOYMENT_EVENT_RECORDED (core.events)."""
-    await service.draft_from_event(
+    await drafting.draft_from_event(
         ctx.session, _org(ctx), uuid.UUID(ctx.payload["event_id"]), ctx.clock
     )
 
 
-@job(service.GENERATE_JOB)
+@job(generation.GENERATE_JOB)
 async def generate_document(ctx: JobContext) -> None:
-    await service.generate_document(
+    await generation.generate_document(
         ctx.session,
         _org(ctx),
         uuid.UUID(ctx.payload["amendment_id"]),
@@ -38,21 +38,21 @@ async def generate_document(ctx: JobContext) -> None:
     )
 
 
-@job(service.CONFLICT_JOB)
+@job(conflicts.CONFLICT_JOB)
 async def check_program_conflicts(ctx: JobContext) -> None:
     """Subscribed to programs' RUN_STARTED: the started participants' contracts are checked."""
     employee_ids = [uuid.UUID(str(value)) for value in ctx.payload["employee_ids"]]
-    await service.check_program_conflicts(ctx.session, _org(ctx), employee_ids, ctx.clock)
+    await conflicts.check_program_conflicts(ctx.session, _org(ctx), employee_ids, ctx.clock)
 
 
-@job(service.CONFLICT_DROP_JOB)
+@job(conflicts.CONFLICT_DROP_JOB)
 async def drop_program_conflicts(ctx: JobContext) -> None:
     """Subscribed to programs' PARTICIPANT_WITHDRAWN: their conflict tasks are moot."""
     participant_ids = [uuid.UUID(str(value)) for value in ctx.payload["participant_ids"]]
-    await service.drop_program_conflicts(ctx.session, _org(ctx), participant_ids, ctx.clock)
+    await conflicts.drop_program_conflicts(ctx.session, _org(ctx), participant_ids, ctx.clock)
 
 
 async def watch_expiry(ctx: dict[str, Any]) -> int:
     """arq cron entry point (daily): renew-or-extend tasks for contracts nearing their end."""
     runtime: Runtime = ctx["runtime"]
-    return await service.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
+    return await expiry.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)

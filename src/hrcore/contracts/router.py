@@ -8,7 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from hrcore.contracts import service
+from hrcore.contracts import (
+    access,
+    amendment_template,
+    amendments,
+    confirmation,
+    drafting,
+    expiry,
+    generation,
+    lifecycle,
+)
 from hrcore.contracts.schemas import (
     AmendmentConfirm,
     AmendmentOut,
@@ -55,10 +64,10 @@ async def list_contracts(
         ContractStatus | None, Query(alias="status", description="Only contracts in this status.")
     ] = None,
 ) -> Page[ContractOut]:
-    rows, cursor = await service.list_contracts(
+    rows, cursor = await lifecycle.list_contracts(
         session, principal, page, employee_id=employee_id, status=contract_status
     )
-    return Page(items=[service.contract_view(row) for row in rows], next_cursor=cursor)
+    return Page(items=[lifecycle.contract_view(row) for row in rows], next_cursor=cursor)
 
 
 @router.post(
@@ -75,9 +84,9 @@ async def create_contract(
     response: Response,
     clock: AppClock,
 ) -> ContractOut:
-    contract = await service.create_contract(session, principal, body, clock)
+    contract = await lifecycle.create_contract(session, principal, body, clock)
     set_etag(response, contract.version)
-    return service.contract_view(contract)
+    return lifecycle.contract_view(contract)
 
 
 @router.get(
@@ -92,10 +101,10 @@ async def list_expiring_contracts(
     clock: AppClock,
     runtime: AppRuntime,
 ) -> Page[ExpiringContractOut]:
-    rows, cursor = await service.list_expiring(session, principal, page, clock, runtime.settings)
+    rows, cursor = await expiry.list_expiring(session, principal, page, clock, runtime.settings)
     items = [
         ExpiringContractOut(
-            contract=service.contract_view(row.contract),
+            contract=lifecycle.contract_view(row.contract),
             days_left=row.days_left,
             alert_task_id=row.alert_task_id,
             program_conflicts=[
@@ -119,9 +128,9 @@ async def list_expiring_contracts(
 async def get_contract(
     contract_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> ContractOut:
-    contract = await service.get_contract(session, principal, contract_id)
+    contract = await access.contract_in_reach(session, principal, contract_id)
     set_etag(response, contract.version)
-    return service.contract_view(contract)
+    return lifecycle.contract_view(contract)
 
 
 @router.post(
@@ -137,8 +146,8 @@ async def extend_contract(
     session: DbSession,
     clock: AppClock,
 ) -> ContractOut:
-    contract = await service.extend_contract(session, principal, contract_id, body, clock)
-    return service.contract_view(contract)
+    contract = await lifecycle.extend_contract(session, principal, contract_id, body, clock)
+    return lifecycle.contract_view(contract)
 
 
 @router.post(
@@ -155,8 +164,8 @@ async def renew_contract(
     session: DbSession,
     clock: AppClock,
 ) -> ContractOut:
-    contract = await service.renew_contract(session, principal, contract_id, body, clock)
-    return service.contract_view(contract)
+    contract = await lifecycle.renew_contract(session, principal, contract_id, body, clock)
+    return lifecycle.contract_view(contract)
 
 
 @router.get(
@@ -168,8 +177,8 @@ async def renew_contract(
 async def list_contract_amendments(
     contract_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[AmendmentOut]:
-    rows, cursor = await service.list_amendments(session, principal, contract_id, page)
-    items = [service.amendment_view(amendment, version) for amendment, version in rows]
+    rows, cursor = await amendments.list_amendments(session, principal, contract_id, page)
+    items = [amendments.amendment_view(amendment, version) for amendment, version in rows]
     return Page(items=items, next_cursor=cursor)
 
 
@@ -187,10 +196,10 @@ async def create_contract_amendment(
     session: DbSession,
     clock: AppClock,
 ) -> AmendmentOut:
-    amendment, version = await service.create_amendment(
+    amendment, version = await drafting.create_amendment(
         session, principal, contract_id, body, clock
     )
-    return service.amendment_view(amendment, version)
+    return amendments.amendment_view(amendment, version)
 
 
 @router.get(
@@ -202,9 +211,9 @@ async def create_contract_amendment(
 async def get_amendment(
     amendment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> AmendmentOut:
-    amendment, version = await service.get_amendment(session, principal, amendment_id)
+    amendment, version = await amendments.get_amendment(session, principal, amendment_id)
     set_etag(response, amendment.version)
-    return service.amendment_view(amendment, version)
+    return amendments.amendment_view(amendment, version)
 
 
 @router.post(
@@ -221,10 +230,10 @@ async def revise_amendment(
     session: DbSession,
     clock: AppClock,
 ) -> AmendmentOut:
-    amendment, version = await service.revise_amendment(
+    amendment, version = await drafting.revise_amendment(
         session, principal, amendment_id, body, clock
     )
-    return service.amendment_view(amendment, version)
+    return amendments.amendment_view(amendment, version)
 
 
 @router.get(
@@ -242,7 +251,7 @@ async def revise_amendment(
 async def get_amendment_document(
     amendment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, runtime: AppRuntime
 ) -> Response:
-    document = await service.get_document(session, principal, amendment_id, runtime.settings)
+    document = await generation.get_document(session, principal, amendment_id, runtime.settings)
     version = document.version
     if document.content is None:
         return JSONResponse(
@@ -252,7 +261,7 @@ async def get_amendment_document(
         )
     return Response(
         document.content,
-        media_type=service.PDF,
+        media_type=generation.PDF,
         headers={
             "Content-Disposition": f'inline; filename="amendment-v{version.number}.pdf"',
             "ETag": f'"{version.document_sha256}"',
@@ -278,10 +287,10 @@ async def confirm_amendment(
     session: DbSession,
     clock: AppClock,
 ) -> AmendmentOut:
-    amendment, version = await service.confirm_amendment(
+    amendment, version = await confirmation.confirm_amendment(
         session, principal, amendment_id, body, clock
     )
-    return service.amendment_view(amendment, version)
+    return amendments.amendment_view(amendment, version)
 
 
 @router.get(
@@ -292,7 +301,7 @@ async def confirm_amendment(
 async def get_amendment_template(
     principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> AmendmentTemplateOut:
-    template = await service.get_template(session, principal)
+    template = await amendment_template.get_template(session, principal)
     set_etag(response, template.version)
     return template
 
@@ -310,6 +319,6 @@ async def put_amendment_template(
     response: Response,
     if_match: IfMatch = None,
 ) -> AmendmentTemplateOut:
-    template = await service.put_template(session, principal, body, if_match=if_match)
+    template = await amendment_template.put_template(session, principal, body, if_match=if_match)
     set_etag(response, template.version)
     return template

@@ -1,0 +1,187 @@
+"""The employee confirms the amendment document they read.
+
+When the current version's document is ready the employee gets a confirmation task (with
+workflow's reminders and escalation) and an inbox message. Confirming names the version and
+the SHA-256 of its document; it records who, when and what, applies the changed terms to the
+contract and completes the task, which closes no other way.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.contracts import access, amendments, repository
+from hrcore.contracts.models import Amendment, AmendmentVersion, Contract
+from hrcore.contracts.schemas import AmendmentConfirm
+from hrcore.contracts.terms import AMENDMENT_SUBJECT, CONTRACT_SUBJECT, amendable, snapshot
+from hrcore.core import audit
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.identity import service as identity
+from hrcore.notifications import service as notifications
+from hrcore.people import service as people
+from hrcore.webhooks import service as webhooks
+from hrcore.workflow import service as workflow
+
+if TYPE_CHECKING:  # the shapes of workflow's validator hook, for type checking only
+    from hrcore.workflow.schemas import Submission
+    from hrcore.workflow.service import Task
+
+CONFIRM_TASK_KIND = "contract_amendment_confirmation"
+CONFIRM_DAYS = 7
+"""The employee is asked to confirm within a week of the document being ready."""
+
+
+async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clock) -> None:
+    """One confirmation task per amendment (reminders and escalation from workflow); a new
+    version's document is announced in the inbox."""
+    org_id = amendment.org_id
+    if amendment.confirm_task_id is None:
+        today = await people.org_today(session, org_id, clock)
+        task = await workflow.create_task(
+            session,
+            org_id=org_id,
+            subject_type=AMENDMENT_SUBJECT,
+            subject_id=amendment.id,
+            kind=CONFIRM_TASK_KIND,
+            assignee_employee_id=amendment.employee_id,
+            title="Confirm your contract amendment",
+            due=today + timedelta(days=CONFIRM_DAYS),
+        )
+        amendment.confirm_task_id = task.id
+    users = await identity.user_ids_for_employees(session, org_id, [amendment.employee_id])
+    await notifications.notify(
+        session,
+        org_id=org_id,
+        user_ids=users.get(amendment.employee_id, []),
+        kind="contract.amendment_ready",
+        title="A contract amendment awaits your confirmation",
+        body=f"Version {amendment.current_version} of your contract amendment is ready to read.",
+        subject_type=AMENDMENT_SUBJECT,
+        subject_id=amendment.id,
+        dedupe_key=f"amendment:{amendment.id}:v{amendment.current_version}:ready",
+    )
+
+
+async def _confirmed_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+    """The confirmation task closes through `/amendments/{id}/confirm` only, which records
+    the document confirmed; completing it at `/tasks/{id}/complete` would skip that."""
+    amendment = await repository.amendment_by_id(session, task.org_id, task.subject_id)
+    if amendment is not None and amendment.status != "confirmed":
+        raise Unprocessable(
+            f"Confirm the amendment itself: POST /amendments/{amendment.id}/confirm",
+            errors=[FieldError(field="task", message="completed by the confirmation")],
+        )
+
+
+workflow.register_submission_validator(CONFIRM_TASK_KIND, _confirmed_only)
+
+
+async def confirm_amendment(
+    session: AsyncSession,
+    principal: Principal,
+    amendment_id: uuid.UUID,
+    body: AmendmentConfirm,
+    clock: Clock,
+) -> tuple[Amendment, AmendmentVersion]:
+    """The employee confirms the document they read: only the current version, by its hash.
+
+    Records who, when and which document; applies the terms to the contract; completes the
+    confirmation task. HR may see the amendment but not confirm it (403); anyone else: 404.
+    """
+    amendment = await access.amendment_in_reach(session, principal, amendment_id, for_update=True)
+    version = await _confirmable(session, principal, amendment, body)
+    contract = await access.contract_in_reach(
+        session, principal, amendment.contract_id, for_update=True
+    )
+    if amendable(contract) != version.base_terms:
+        raise Conflict("The contract changed since this version was drafted; HR revises it")
+    amendment.status, amendment.confirmed_at = "confirmed", clock.now()
+    amendment.confirmed_by = principal.user_id
+    amendment.confirmed_version, amendment.confirmed_sha256 = version.number, body.document_sha256
+    await _apply(session, principal, contract, version)
+    if amendment.confirm_task_id is not None:
+        await workflow.complete_task(
+            session,
+            org_id=principal.org_id,
+            task_id=amendment.confirm_task_id,
+            clock=clock,
+            actor=principal,
+        )
+    await session.flush()
+    await _announce_confirmation(session, principal, amendment)
+    return amendment, version
+
+
+async def _confirmable(
+    session: AsyncSession, principal: Principal, amendment: Amendment, body: AmendmentConfirm
+) -> AmendmentVersion:
+    """The version `body` names, when it is the current one and its document is the one read."""
+    access.require_confirmer(principal, amendment)
+    if amendment.status == "confirmed":
+        raise Conflict("The amendment is already confirmed")
+    if body.version != amendment.current_version:
+        raise Conflict(
+            f"Version {body.version} is superseded; read and confirm version "
+            f"{amendment.current_version}"
+        )
+    version = await amendments.current_version(session, amendment)
+    if version.document_status != "ready":
+        raise Conflict("The document of this version is not ready")
+    if body.document_sha256 != version.document_sha256:
+        raise Conflict("This is not the document of the current version")
+    return version
+
+
+async def _announce_confirmation(
+    session: AsyncSession, principal: Principal, amendment: Amendment
+) -> None:
+    after = {"version": amendment.confirmed_version, "document_sha256": amendment.confirmed_sha256}
+    audit.record(
+        session,
+        principal,
+        "contract_amendment.confirmed",
+        AMENDMENT_SUBJECT,
+        amendment.id,
+        org_id=principal.org_id,
+        after=after,
+    )
+    await webhooks.publish(
+        session,
+        org_id=principal.org_id,
+        event_type=webhooks.EventType.CONTRACT_AMENDMENT_CONFIRMED,
+        payload={"amendment_id": str(amendment.id), "contract_id": str(amendment.contract_id)}
+        | after,
+        event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:amendment:{amendment.id}:confirmed"),
+    )
+
+
+async def _apply(
+    session: AsyncSession, principal: Principal, contract: Contract, version: AmendmentVersion
+) -> None:
+    """The confirmed terms become the contract's (a temporary post's title is on the
+    amendment only)."""
+    before = snapshot(contract)
+    terms = version.terms
+    contract.department_id = uuid.UUID(terms["department_id"])
+    contract.position_id = uuid.UUID(terms["position_id"]) if terms["position_id"] else None
+    contract.grade = terms["grade"]
+    contract.allowance = Decimal(terms["allowance"]) if terms["allowance"] else None
+    await session.flush()
+    old, new = audit.changes(before, snapshot(contract))
+    audit.record(
+        session,
+        principal,
+        "contract.amended",
+        CONTRACT_SUBJECT,
+        contract.id,
+        org_id=principal.org_id,
+        before=old,
+        after=new,
+    )
