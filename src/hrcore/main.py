@@ -13,8 +13,9 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from hrcore import __version__, model_registry  # noqa: F401  (every table known)
 from hrcore.channels.router import router as channels_router
 from hrcore.contracts.router import router as contracts_router
-from hrcore.core.errors import Problem, install_error_handlers
+from hrcore.core.errors import install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
+from hrcore.core.responses import UNEXPECTED, document_problems
 from hrcore.core.runtime import Runtime
 from hrcore.identity.router import router as identity_router
 from hrcore.imports.router import router as imports_router
@@ -85,12 +86,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        responses={
-            "4XX": {"model": Problem, "description": "Problem details (RFC 9457)"},
-            "5XX": {"model": Problem, "description": "Problem details (RFC 9457)"},
-        },
+        responses=UNEXPECTED,
     )
     install_error_handlers(app)
+    document_problems(app, API_PREFIX)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -13,19 +13,12 @@ from hrcore.channels.schemas import ChannelCreate, ChannelDeliveryOut, ChannelOu
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppRuntime, IfMatch, Pagination
-from hrcore.core.errors import Problem
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.responses import FORBIDDEN, INVALID_URL, NOT_FOUND, STALE
 from hrcore.identity.dependencies import CurrentPrincipal
 
 router = APIRouter(route_class=HrcoreRoute, tags=["notification channels"])
-
-Responses = dict[int | str, dict[str, Any]]
-_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not an HR admin, or an API key"}}
-_NOT_FOUND: Responses = {404: {"model": Problem, "description": "No such channel in your org"}}
-_INVALID: Responses = {
-    422: {"model": Problem, "description": "Invalid input, or a robot URL on a non-public address"}
-}
 
 
 async def _config(runtime: AppRuntime) -> service.ChannelConfig:
@@ -39,7 +32,7 @@ Config = Annotated[service.ChannelConfig, Depends(_config)]
     "/notification-channels",
     operation_id="list_notification_channels",
     summary="DingTalk notification channels (HR admin; secrets are never shown)",
-    responses=_FORBIDDEN,
+    responses=FORBIDDEN,
 )
 async def list_notification_channels(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
@@ -53,7 +46,7 @@ async def list_notification_channels(
     operation_id="create_notification_channel",
     summary="Add a DingTalk robot or work-notification channel (the secret is write-only)",
     status_code=201,
-    responses={**_FORBIDDEN, **_INVALID},
+    responses={**FORBIDDEN, **INVALID_URL},
 )
 async def create_notification_channel(
     body: ChannelCreate,
@@ -72,11 +65,10 @@ async def create_notification_channel(
     operation_id="update_notification_channel",
     summary="Change a channel: name, scope, configuration, secret, active",
     responses={
-        **_FORBIDDEN,
-        **_NOT_FOUND,
-        **_INVALID,
-        409: {"model": Problem, "description": "Stale `version`"},
-        412: {"model": Problem, "description": "Stale `If-Match`"},
+        **FORBIDDEN,
+        **NOT_FOUND,
+        **INVALID_URL,
+        **STALE,
     },
 )
 async def update_notification_channel(
@@ -100,7 +92,7 @@ async def update_notification_channel(
     operation_id="delete_notification_channel",
     summary="Delete a channel and its delivery log",
     status_code=204,
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def delete_notification_channel(
     channel_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -112,7 +104,7 @@ async def delete_notification_channel(
     "/notification-channels/{channel_id}/deliveries",
     operation_id="list_notification_channel_deliveries",
     summary="A channel's delivery log, newest first",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def list_notification_channel_deliveries(
     channel_id: uuid.UUID,

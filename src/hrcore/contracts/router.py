@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
@@ -37,16 +37,11 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.responses import CONFLICT, NOT_FOUND, STALE, problem
 from hrcore.identity.dependencies import CurrentPrincipal
 
 router = APIRouter(route_class=HrcoreRoute, tags=["contracts"])
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such object, or outside the caller's reach."}
-}
-CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"description": "The contract or amendment is not in a state for this."}
-}
 RETRY_AFTER_SECONDS = 2
 
 
@@ -75,7 +70,7 @@ async def list_contracts(
     operation_id="create_contract",
     summary="Record a contract (HR admin)",
     status_code=status.HTTP_201_CREATED,
-    responses={409: {"description": "Overlaps the employee's active contract."}},
+    responses=problem(409, "Overlaps the employee's active contract"),
 )
 async def create_contract(
     body: ContractCreate,
@@ -244,8 +239,8 @@ async def revise_amendment(
     responses={
         200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
         202: {"description": "Being generated; retry after `Retry-After` seconds."},
-        404: NOT_FOUND[404],
-        409: {"description": "The generation failed; the amendment shows the reason."},
+        **NOT_FOUND,
+        **problem(409, "The generation failed; the amendment shows the reason"),
     },
 )
 async def get_amendment_document(
@@ -275,9 +270,9 @@ async def get_amendment_document(
     operation_id="confirm_amendment",
     summary="Confirm my amendment: the current version, by the SHA-256 of its document",
     responses={
-        403: {"description": "Only the employee confirms (HR sees the amendment)."},
-        404: NOT_FOUND[404],
-        409: {"description": "Superseded version, other document, not ready or confirmed."},
+        **problem(403, "Only the employee confirms (HR sees the amendment)"),
+        **NOT_FOUND,
+        **problem(409, "Superseded version, other document, not ready or confirmed"),
     },
 )
 async def confirm_amendment(
@@ -310,7 +305,7 @@ async def get_amendment_template(
     "/amendment-template",
     operation_id="put_amendment_template",
     summary="Replace the amendment template (HR admin); unknown placeholders answer 422",
-    responses={409: {"description": "Stale version."}},
+    responses=STALE,
 )
 async def put_amendment_template(
     body: AmendmentTemplateIn,

@@ -13,6 +13,7 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.responses import problem
 from hrcore.identity import auth, service
 from hrcore.identity.dependencies import (
     CurrentPrincipal,
@@ -38,10 +39,16 @@ from hrcore.org import service as org
 from hrcore.people import service as people
 
 router = APIRouter(route_class=HrcoreRoute)
+BAD_REFRESH_TOKEN = problem(401, "Invalid, expired or already used refresh token")
 
 
 @router.post(
-    "/auth/token", tags=["authentication"], operation_id="login", summary="Log in with a password"
+    "/auth/token",
+    tags=["authentication"],
+    operation_id="login",
+    summary="Log in with a password",
+    responses=problem(401, "Invalid organization, email or password")
+    | problem(429, "Too many failed logins; retry after `Retry-After` seconds"),
 )
 async def login(
     body: TokenRequest, request: Request, session: DbSession, services: IdentityServices
@@ -56,6 +63,7 @@ async def login(
     tags=["authentication"],
     operation_id="refresh_token",
     summary="Rotate a refresh token",
+    responses=BAD_REFRESH_TOKEN,
 )
 async def refresh(
     body: RefreshRequest, session: DbSession, services: IdentityServices
@@ -69,6 +77,7 @@ async def refresh(
     operation_id="logout",
     summary="Revoke the refresh token's family",
     status_code=status.HTTP_204_NO_CONTENT,
+    responses=BAD_REFRESH_TOKEN,
 )
 async def logout(body: RefreshRequest, session: DbSession, services: IdentityServices) -> None:
     await auth.logout(session, services, body.refresh_token)

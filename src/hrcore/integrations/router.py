@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppRuntime, Pagination
-from hrcore.core.errors import Problem, Unauthorized
+from hrcore.core.errors import Unauthorized
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.responses import FORBIDDEN, problem
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.integrations import service
 from hrcore.integrations.models import DingTalkIntegration, EventStatus
@@ -24,9 +25,6 @@ from hrcore.integrations.schemas import (
 )
 
 router = APIRouter(route_class=HrcoreRoute, tags=["integrations"])
-
-Responses = dict[int | str, dict[str, Any]]
-_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not an HR admin, or an API key"}}
 
 
 def _out(integration: DingTalkIntegration, path: str) -> DingTalkIntegrationOut:
@@ -48,7 +46,7 @@ def _out(integration: DingTalkIntegration, path: str) -> DingTalkIntegrationOut:
     "/integrations/dingtalk",
     operation_id="get_dingtalk_integration",
     summary="The DingTalk callback registration (secrets are never returned)",
-    responses={**_FORBIDDEN, 404: {"model": Problem, "description": "Not configured yet"}},
+    responses={**FORBIDDEN, **problem(404, "Not configured yet")},
 )
 async def get_dingtalk_integration(
     principal: CurrentPrincipal, session: DbSession, response: Response
@@ -62,7 +60,7 @@ async def get_dingtalk_integration(
     "/integrations/dingtalk",
     operation_id="put_dingtalk_integration",
     summary="Configure the DingTalk callback (token and AES key are write-only)",
-    responses={**_FORBIDDEN, 422: {"model": Problem, "description": "Invalid input"}},
+    responses={**FORBIDDEN, **problem(422, "Invalid input")},
 )
 async def put_dingtalk_integration(
     body: DingTalkIntegrationIn, principal: CurrentPrincipal, session: DbSession, response: Response
@@ -76,7 +74,7 @@ async def put_dingtalk_integration(
     "/integrations/dingtalk/events",
     operation_id="list_dingtalk_events",
     summary="DingTalk events received, newest first, with what became of them (HR admin)",
-    responses=_FORBIDDEN,
+    responses=FORBIDDEN,
 )
 async def list_dingtalk_events(
     principal: CurrentPrincipal,
@@ -96,12 +94,12 @@ async def list_dingtalk_events(
     "The event is verified and stored, then applied by the worker; the answer is the "
     "encrypted `success` DingTalk expects.",
     responses={
-        400: {"model": Problem, "description": "Verified, but the event is not a JSON object"},
-        401: {
-            "model": Problem,
-            "description": "Unknown org or integration, bad signature or payload, or a "
-            "timestamp outside the replay window",
-        },
+        **problem(400, "Verified, but the event is not a JSON object"),
+        **problem(
+            401,
+            "Unknown org or integration, bad signature or payload, or a timestamp outside "
+            "the replay window",
+        ),
     },
 )
 async def receive_dingtalk_event(

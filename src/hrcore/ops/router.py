@@ -7,8 +7,9 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 
-from hrcore.core.errors import Problem, problem_response
+from hrcore.core.errors import problem_response
 from hrcore.core.http import HrcoreRoute
+from hrcore.core.responses import problem
 from hrcore.ops import service
 
 router = APIRouter(route_class=HrcoreRoute, tags=["operations"])
@@ -33,7 +34,7 @@ async def health() -> Health:
     operation_id="readiness",
     summary="Database, Redis and migrations are ready",
     response_model=Readiness,
-    responses={503: {"model": Problem, "description": "A dependency is not ready"}},
+    responses=problem(503, "A dependency is not ready"),
 )
 async def readiness(request: Request) -> Response:
     checks = await service.readiness(request.app.state.runtime)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
-from hrcore.core.errors import Problem, problem_response
+from hrcore.core.errors import problem_response
 from hrcore.core.http import HrcoreRoute, prefers_over_json
 from hrcore.core.pagination import Page
+from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.programs import decisions, dossier_pdf, participants, runs, start, templates
 from hrcore.programs import dossier as dossiers
@@ -34,15 +35,6 @@ from hrcore.programs.schemas import (
 
 router = APIRouter(route_class=HrcoreRoute, tags=["programs"])
 
-Responses = dict[int | str, dict[str, Any]]
-_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not allowed to do this"}}
-_NOT_FOUND: Responses = {404: {"model": Problem, "description": "Not found in your reach"}}
-_CONFLICT: Responses = {409: {"model": Problem, "description": "Not possible in this state"}}
-_STALE: Responses = {
-    409: {"model": Problem, "description": "Stale `version`, or the name is taken"},
-    412: {"model": Problem, "description": "Stale `If-Match`"},
-}
-
 
 # --- templates ----------------------------------------------------------------------------
 
@@ -51,7 +43,7 @@ _STALE: Responses = {
     "/program-templates",
     operation_id="list_program_templates",
     summary="Program templates (HR admins and department heads)",
-    responses=_FORBIDDEN,
+    responses=FORBIDDEN,
 )
 async def list_templates(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
@@ -65,7 +57,7 @@ async def list_templates(
     operation_id="create_program_template",
     summary="Create a template: ordered stages, policies, department variants (HR admin)",
     status_code=201,
-    responses={**_FORBIDDEN, 409: {"model": Problem, "description": "The name is taken"}},
+    responses={**FORBIDDEN, **problem(409, "The name is taken")},
 )
 async def create_template(
     body: TemplateIn, principal: CurrentPrincipal, session: DbSession, response: Response
@@ -79,7 +71,7 @@ async def create_template(
     "/program-templates/{template_id}",
     operation_id="get_program_template",
     summary="One program template",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def get_template(
     template_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
@@ -93,7 +85,7 @@ async def get_template(
     "/program-templates/{template_id}",
     operation_id="update_program_template",
     summary="Replace the stages and variants; started programs keep their copy (HR admin)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
 )
 async def update_template(
     template_id: uuid.UUID,
@@ -117,7 +109,7 @@ async def update_template(
     "/programs",
     operation_id="list_programs",
     summary="Program runs (cohorts)",
-    responses=_FORBIDDEN,
+    responses=FORBIDDEN,
 )
 async def list_runs(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
@@ -131,7 +123,7 @@ async def list_runs(
     operation_id="create_program",
     summary="Create a run of a template for a talent pool (HR admin)",
     status_code=201,
-    responses=_FORBIDDEN,
+    responses=FORBIDDEN,
 )
 async def create_run(body: RunIn, principal: CurrentPrincipal, session: DbSession) -> RunOut:
     run = await runs.create_run(session, principal, body)
@@ -143,7 +135,7 @@ async def create_run(body: RunIn, principal: CurrentPrincipal, session: DbSessio
     "/programs/{run_id}",
     operation_id="get_program",
     summary="One program run, with its template snapshot once started",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def get_run(run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> RunOut:
     run = await runs.get_run(session, principal, run_id)
@@ -155,7 +147,7 @@ async def get_run(run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSes
     "/programs/{run_id}/start",
     operation_id="start_program",
     summary="Snapshot the template, lay out stage windows, open every first stage (HR admin)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def start_run(
     run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
@@ -169,7 +161,7 @@ async def start_run(
     "/programs/{run_id}/participants",
     operation_id="list_program_participants",
     summary="Participants in my reach (HR: all; department heads: their subtree)",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def list_participants(
     run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
@@ -183,7 +175,7 @@ async def list_participants(
     "/programs/{run_id}/participants",
     operation_id="add_program_participants",
     summary="Enrol active members of the run's pool before the start (HR admin)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def add_participants(
     run_id: uuid.UUID, body: ParticipantsIn, principal: CurrentPrincipal, session: DbSession
@@ -196,7 +188,7 @@ async def add_participants(
     operation_id="get_program_progress",
     summary="Completion and on-time rates, overdue counts and who is late, by stage and "
     "department (in my reach)",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def progress(
     run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
@@ -209,7 +201,7 @@ async def progress(
     operation_id="decide_program_participant",
     summary="The decision stage's outcome, applied to the pool membership (HR or the "
     "supervisor chain)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def decide(
     run_id: uuid.UUID,
@@ -237,12 +229,12 @@ RETRY_AFTER_SECONDS = 2
     responses={
         200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}},
         202: {"description": "The PDF is being generated; retry after `Retry-After` seconds."},
-        **_NOT_FOUND,
-        409: {
-            "model": Problem,
-            "description": "The PDF's generation failed (the reason is in `detail`); it is "
-            "queued again, retry after `Retry-After` seconds.",
-        },
+        **NOT_FOUND,
+        **problem(
+            409,
+            "The PDF's generation failed (the reason is in `detail`); it is queued again, "
+            "retry after `Retry-After` seconds.",
+        ),
     },
 )
 async def dossier(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
-from hrcore.core.errors import Problem
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.reviews import appeals, nominations, oversight, progress, service
 from hrcore.reviews.models import ReviewResult
@@ -43,15 +43,6 @@ from hrcore.reviews.schemas import (
 
 router = APIRouter(route_class=HrcoreRoute, tags=["reviews"])
 
-Responses = dict[int | str, dict[str, Any]]
-_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not allowed to do this"}}
-_NOT_FOUND: Responses = {404: {"model": Problem, "description": "Not found in your reach"}}
-_CONFLICT: Responses = {409: {"model": Problem, "description": "Not possible in this state"}}
-_STALE: Responses = {
-    409: {"model": Problem, "description": "Stale `version`, or not possible in this state"},
-    412: {"model": Problem, "description": "Stale `If-Match`"},
-}
-
 
 async def _appeal_window(runtime: AppRuntime) -> int:
     return runtime.settings.review_appeal_window_days
@@ -76,7 +67,7 @@ async def list_templates(
     operation_id="create_review_template",
     summary="Create a review form; weights must sum to 100 (HR admin)",
     status_code=201,
-    responses={**_FORBIDDEN, 409: {"model": Problem, "description": "The name is taken"}},
+    responses={**FORBIDDEN, **problem(409, "The name is taken")},
 )
 async def create_template(
     body: TemplateIn, principal: CurrentPrincipal, session: DbSession, response: Response
@@ -90,7 +81,7 @@ async def create_template(
     "/review-templates/{template_id}",
     operation_id="get_review_template",
     summary="One review form",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def get_template(
     template_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
@@ -104,7 +95,7 @@ async def get_template(
     "/review-templates/{template_id}",
     operation_id="update_review_template",
     summary="Replace a review form (a new revision; running cycles keep theirs)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
 )
 async def update_template(
     template_id: uuid.UUID,
@@ -137,7 +128,7 @@ async def list_cycles(
     operation_id="create_review_cycle",
     summary="Create a cycle on a copy of a form (HR admin)",
     status_code=201,
-    responses=_FORBIDDEN,
+    responses=FORBIDDEN,
 )
 async def create_cycle(body: CycleIn, principal: CurrentPrincipal, session: DbSession) -> CycleOut:
     cycle = await service.create_cycle(session, principal, body)
@@ -149,7 +140,7 @@ async def create_cycle(body: CycleIn, principal: CurrentPrincipal, session: DbSe
     "/review-cycles/{cycle_id}",
     operation_id="get_review_cycle",
     summary="One review cycle",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def get_cycle(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -164,7 +155,7 @@ async def get_cycle(
     "/review-cycles/{cycle_id}/participants",
     operation_id="add_review_participants",
     summary="Add participants by hand or by department subtree (HR admin, before opening)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def add_participants(
     cycle_id: uuid.UUID, body: ParticipantsIn, principal: CurrentPrincipal, session: DbSession
@@ -176,7 +167,7 @@ async def add_participants(
     "/review-cycles/{cycle_id}/open",
     operation_id="open_review_cycle",
     summary="Open: every rater gets an assignment and a task (HR admin)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def open_cycle(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
@@ -191,7 +182,7 @@ async def open_cycle(
     "/review-cycles/{cycle_id}/close",
     operation_id="close_review_cycle",
     summary="Close: answers stop, results are computed in the background (HR admin)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def close_cycle(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
@@ -206,7 +197,7 @@ async def close_cycle(
     "/review-cycles/{cycle_id}/results",
     operation_id="list_review_cycle_results",
     summary="Results of a cycle for the people in my reach (anonymity kept)",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def list_cycle_results(
     cycle_id: uuid.UUID,
@@ -223,7 +214,7 @@ async def list_cycle_results(
     "/review-cycles/{cycle_id}/progress",
     operation_id="get_review_cycle_progress",
     summary="Submission and on-time rates by department and relationship; score distribution",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def get_progress(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -256,7 +247,7 @@ async def list_my_assignments(
     "/review-assignments/{assignment_id}",
     operation_id="get_review_assignment",
     summary="One of my review assignments, with the form",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def get_assignment(
     assignment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
@@ -271,7 +262,7 @@ async def get_assignment(
     "/review-assignments/{assignment_id}",
     operation_id="save_review_answers",
     summary="Save my answers as a draft",
-    responses={**_NOT_FOUND, **_STALE},
+    responses={**NOT_FOUND, **STALE},
 )
 async def save_answers(
     assignment_id: uuid.UUID,
@@ -293,7 +284,7 @@ async def save_answers(
     "/review-assignments/{assignment_id}/submit",
     operation_id="submit_review_answers",
     summary="Submit my saved answers (final; completes my task)",
-    responses={**_NOT_FOUND, **_CONFLICT},
+    responses={**NOT_FOUND, **CONFLICT},
 )
 async def submit_answers(
     assignment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
@@ -307,7 +298,7 @@ async def submit_answers(
     "/review-assignments/{assignment_id}/reopen",
     operation_id="reopen_review_answers",
     summary="Make a submitted answer a draft again, with a reason (HR admin; audited)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def reopen_answers(
     assignment_id: uuid.UUID,
@@ -326,9 +317,9 @@ async def reopen_answers(
     operation_id="nominate_review_peers",
     summary="Name the peers who should rate me (cycles with peer nomination)",
     responses={
-        **_NOT_FOUND,
-        409: {"model": Problem, "description": "No nominations in this cycle, or not open"},
-        422: {"model": Problem, "description": "Yourself, unknown people, or below the minimum"},
+        **NOT_FOUND,
+        **problem(409, "No nominations in this cycle, or not open"),
+        **problem(422, "Yourself, unknown people, or below the minimum"),
     },
 )
 async def nominate_peers(
@@ -345,7 +336,7 @@ async def nominate_peers(
     "/review-participants/{participant_id}/nominations",
     operation_id="list_review_nominations",
     summary="A participant's peer nominations (the participant, their supervisors, HR)",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def list_nominations(
     participant_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -358,7 +349,7 @@ async def list_nominations(
     "/review-nominations/{nomination_id}/decision",
     operation_id="decide_review_nomination",
     summary="Approve (the peer is asked to rate) or reject a nomination (supervisor or HR)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def decide_nomination(
     nomination_id: uuid.UUID,
@@ -397,7 +388,7 @@ async def list_my_results(
     "/review-results/{result_id}",
     operation_id="get_review_result",
     summary="One result (HR; the employee once published; their managers)",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def get_result(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -410,7 +401,7 @@ async def get_result(
     "/review-results/{result_id}/calibrate",
     operation_id="calibrate_review_result",
     summary="Adjust the overall score with a reason (HR admin; before publishing)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def calibrate(
     result_id: uuid.UUID,
@@ -427,7 +418,7 @@ async def calibrate(
     "/review-results/{result_id}/publish",
     operation_id="publish_review_result",
     summary="Show the result to the employee and notify them (HR admin)",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def publish(
     result_id: uuid.UUID,
@@ -443,7 +434,7 @@ async def publish(
     "/review-results/{result_id}/recommendation",
     operation_id="recommend_from_review_result",
     summary="Recommend: promote, continue development or re-assess (supervisor chain or HR)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
 )
 async def recommend(
     result_id: uuid.UUID,
@@ -459,7 +450,7 @@ async def recommend(
     "/review-results/{result_id}/answers",
     operation_id="list_review_raw_answers",
     summary="Individual answers behind a result (HR admin with the review_auditor role; audited)",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def list_raw_answers(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -476,9 +467,9 @@ async def list_raw_answers(
     summary="Object to one indicator of my published result, within the appeal window",
     status_code=201,
     responses={
-        **_NOT_FOUND,
-        409: {"model": Problem, "description": "An appeal on this indicator is open"},
-        422: {"model": Problem, "description": "Outside the window, or no such indicator"},
+        **NOT_FOUND,
+        **problem(409, "An appeal on this indicator is open"),
+        **problem(422, "Outside the window, or no such indicator"),
     },
 )
 async def file_appeal(
@@ -499,7 +490,7 @@ async def file_appeal(
     "/review-results/{result_id}/appeals",
     operation_id="list_review_result_appeals",
     summary="Appeals on a result (whoever may read the result)",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def list_appeals(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -512,7 +503,7 @@ async def list_appeals(
     "/appeals/{appeal_id}",
     operation_id="get_review_appeal",
     summary="One appeal",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def get_appeal(
     appeal_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -524,7 +515,7 @@ async def get_appeal(
     "/appeals/{appeal_id}/reply",
     operation_id="reply_to_review_appeal",
     summary="Answer an appeal (the reviewer up the manager chain, or HR)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def reply_to_appeal(
     appeal_id: uuid.UUID,
@@ -541,7 +532,7 @@ async def reply_to_appeal(
     "/appeals/{appeal_id}/resolve",
     operation_id="resolve_review_appeal",
     summary="Uphold (with the indicator's new score) or reject an appeal (HR admin)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_CONFLICT},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def resolve_appeal(
     appeal_id: uuid.UUID,

@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, IfMatch, Pagination
-from hrcore.core.errors import Problem
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.core.schemas import BoundedDate
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.talent import service, succession
@@ -39,14 +39,6 @@ from hrcore.talent.schemas import (
 
 router = APIRouter(route_class=HrcoreRoute, tags=["talent pools"])
 
-Responses = dict[int | str, dict[str, Any]]
-_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not allowed to do this"}}
-_NOT_FOUND: Responses = {404: {"model": Problem, "description": "Not found in your reach"}}
-_STALE: Responses = {
-    409: {"model": Problem, "description": "Stale `version`, or not possible in this state"},
-    412: {"model": Problem, "description": "Stale `If-Match`"},
-}
-
 
 @router.get("/talent-pools", operation_id="list_talent_pools", summary="Talent pools")
 async def list_pools(
@@ -64,7 +56,7 @@ async def list_pools(
     operation_id="create_talent_pool",
     summary="Create a talent pool with its screening rules (HR admin)",
     status_code=201,
-    responses={**_FORBIDDEN, 409: {"model": Problem, "description": "The name is taken"}},
+    responses={**FORBIDDEN, **problem(409, "The name is taken")},
 )
 async def create_pool(
     body: TalentPoolIn, principal: CurrentPrincipal, session: DbSession, response: Response
@@ -79,7 +71,7 @@ async def create_pool(
     "/talent-pools/measures",
     operation_id="get_talent_pool_measures",
     summary="Promotion rate, attrition, share of vacancies filled from pools, time to fill (HR)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, 422: {"model": Problem, "description": "Bad period"}},
+    responses={**FORBIDDEN, **NOT_FOUND, **problem(422, "Bad period")},
 )
 async def get_measures(
     principal: CurrentPrincipal,
@@ -114,7 +106,7 @@ async def get_measures(
     "/talent-pools/{pool_id}",
     operation_id="get_talent_pool",
     summary="One talent pool",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def get_pool(
     pool_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
@@ -129,7 +121,7 @@ async def get_pool(
     "/talent-pools/{pool_id}",
     operation_id="update_talent_pool",
     summary="Change a talent pool or its rules (HR admin)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
 )
 async def update_pool(
     pool_id: uuid.UUID,
@@ -149,7 +141,7 @@ async def update_pool(
     "/talent-pools/{pool_id}/screen",
     operation_id="screen_talent_pool",
     summary="Preview who the rules find, with each rule's value and verdict (writes nothing)",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def screen(
     pool_id: uuid.UUID,
@@ -165,7 +157,7 @@ async def screen(
     "/talent-pools/{pool_id}/members",
     operation_id="list_talent_pool_members",
     summary="Members I may see (HR: all; department heads: their reach; others: themself)",
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def list_members(
     pool_id: uuid.UUID,
@@ -188,9 +180,9 @@ async def list_members(
     summary="Nominate an employee (HR; department heads in their subtree; anyone themself)",
     status_code=201,
     responses={
-        **_FORBIDDEN,
-        **_NOT_FOUND,
-        409: {"model": Problem, "description": "Already a member, or the pool is closed"},
+        **FORBIDDEN,
+        **NOT_FOUND,
+        **problem(409, "Already a member, or the pool is closed"),
     },
 )
 async def nominate(
@@ -211,7 +203,7 @@ async def nominate(
     "/talent-pools/{pool_id}/members/{member_id}",
     operation_id="update_talent_pool_member",
     summary="Approve, graduate or remove; readiness; 9-box placement (HR admin, with a reason)",
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
 )
 async def update_member(
     pool_id: uuid.UUID,
@@ -235,7 +227,7 @@ async def update_member(
     "/talent-pools/{pool_id}/nine-box",
     operation_id="get_talent_pool_nine_box",
     summary="The 9-box of the pool's nominated and active members in my reach",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def nine_box(
     pool_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -251,7 +243,7 @@ async def nine_box(
     operation_id="list_vacancies",
     summary="Vacancies (HR: all; department heads: their subtree's), newest first",
     tags=["succession"],
-    responses=_FORBIDDEN,
+    responses=FORBIDDEN,
 )
 async def list_vacancies(
     principal: CurrentPrincipal,
@@ -275,8 +267,8 @@ async def list_vacancies(
     tags=["succession"],
     status_code=201,
     responses={
-        **_FORBIDDEN,
-        409: {"model": Problem, "description": "The position has an open vacancy"},
+        **FORBIDDEN,
+        **problem(409, "The position has an open vacancy"),
     },
 )
 async def create_vacancy(
@@ -292,7 +284,7 @@ async def create_vacancy(
     operation_id="get_vacancy",
     summary="One vacancy, with its appointment once filled",
     tags=["succession"],
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def get_vacancy(
     vacancy_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -307,7 +299,7 @@ async def get_vacancy(
     operation_id="cancel_vacancy",
     summary="Cancel an open vacancy: the post is abolished or was opened by mistake (HR admin)",
     tags=["succession"],
-    responses={**_FORBIDDEN, **_NOT_FOUND, **_STALE},
+    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
 )
 async def cancel_vacancy(
     vacancy_id: uuid.UUID,
@@ -329,7 +321,7 @@ async def cancel_vacancy(
     operation_id="list_vacancy_candidates",
     summary="Active members of the pools targeting the position, ranked, with each factor",
     tags=["succession"],
-    responses=_NOT_FOUND,
+    responses=NOT_FOUND,
 )
 async def list_candidates(
     vacancy_id: uuid.UUID,
@@ -348,10 +340,10 @@ async def list_candidates(
     summary="Appoint: promotion event, vacancy filled, membership appointed (HR admin)",
     tags=["succession"],
     responses={
-        **_FORBIDDEN,
-        **_NOT_FOUND,
-        409: {"model": Problem, "description": "The vacancy is filled or cancelled"},
-        422: {"model": Problem, "description": "Not eligible and no `override_reason`"},
+        **FORBIDDEN,
+        **NOT_FOUND,
+        **problem(409, "The vacancy is filled or cancelled"),
+        **problem(422, "Not eligible and no `override_reason`"),
     },
 )
 async def appoint(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -11,19 +11,15 @@ from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.delivery import Policy
 from hrcore.core.dependencies import AppRuntime, Pagination
-from hrcore.core.errors import Problem
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.responses import FORBIDDEN, INVALID_URL, NOT_FOUND
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.webhooks import service
 from hrcore.webhooks.models import DeliveryStatus
 from hrcore.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 
 router = APIRouter(route_class=HrcoreRoute, tags=["webhooks"])
-
-Responses = dict[int | str, dict[str, Any]]
-_FORBIDDEN: Responses = {403: {"model": Problem, "description": "Not an HR admin, or an API key"}}
-_NOT_FOUND: Responses = {404: {"model": Problem, "description": "No such webhook in your org"}}
 
 
 async def _config(runtime: AppRuntime) -> Policy:
@@ -37,7 +33,7 @@ Config = Annotated[Policy, Depends(_config)]
     "/webhooks",
     operation_id="list_webhooks",
     summary="Webhook subscriptions (HR admin)",
-    responses=_FORBIDDEN,
+    responses=FORBIDDEN,
 )
 async def list_webhooks(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
@@ -52,8 +48,8 @@ async def list_webhooks(
     summary="Subscribe a URL to events (the signing secret is shown once)",
     status_code=201,
     responses={
-        **_FORBIDDEN,
-        422: {"model": Problem, "description": "Invalid input, or a URL on a non-public address"},
+        **FORBIDDEN,
+        **INVALID_URL,
     },
 )
 async def create_webhook(
@@ -73,7 +69,7 @@ async def create_webhook(
     operation_id="delete_webhook",
     summary="Delete a subscription and its delivery log",
     status_code=204,
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def delete_webhook(
     webhook_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
@@ -85,7 +81,7 @@ async def delete_webhook(
     "/webhooks/{webhook_id}/enable",
     operation_id="enable_webhook",
     summary="Re-enable a subscription disabled after failures (resets the failure count)",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def enable_webhook(
     webhook_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
@@ -99,7 +95,7 @@ async def enable_webhook(
     "/webhooks/{webhook_id}/deliveries",
     operation_id="list_webhook_deliveries",
     summary="A subscription's delivery log, newest first",
-    responses={**_FORBIDDEN, **_NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def list_webhook_deliveries(
     webhook_id: uuid.UUID,

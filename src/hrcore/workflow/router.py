@@ -12,6 +12,7 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.responses import problem
 from hrcore.core.schemas import BoundedDatetime
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.workflow import service
@@ -114,7 +115,7 @@ async def get_task(
     "/tasks/{task_id}/complete",
     operation_id="complete_task",
     summary="Complete my task, with a submission where it needs one",
-    responses={409: {"description": "The task is not open."}},
+    responses=problem(409, "The task is not open"),
 )
 async def complete_task(
     task_id: uuid.UUID,
