@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from hrcore import cli
+from hrcore.core import security
 from hrcore.core.clock import Clock, FrozenClock
 from hrcore.core.runtime import Runtime
 from hrcore.identity import passwords
@@ -88,6 +90,29 @@ async def test_login_falls_back_to_postgresql_when_redis_is_down(
     async with owner_engine.connect() as connection:
         counters = await connection.scalar(select(func.count()).select_from(LoginThrottle))
     assert counters == 3, "pair, address and account counted in PostgreSQL"
+
+
+# --- argon2 off the event loop -----------------------------------------------------------
+
+
+async def test_password_checks_run_off_the_event_loop(
+    client: AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the loop, each ~0.5 s argon2 check stalled every other request of the process
+    (the soak run's logins queued for pooled connections until one timed out)."""
+    admin = await make_org(runtime, "acme")
+    threads: list[str] = []
+    verify = security.verify_password
+
+    def recording(password_hash: str | None, password: str) -> bool:
+        threads.append(threading.current_thread().name)
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(security, "verify_password", recording)
+    ok = await client.post(TOKEN, json={"org": "acme", "email": admin.email, "password": PASSWORD})
+    assert ok.status_code == 200, ok.text
+    assert threads
+    assert all(name.startswith("argon2") for name in threads), threads
 
 
 # --- back-off -----------------------------------------------------------------------------

@@ -100,7 +100,9 @@ async def login(
     if org is not None:
         await set_tenant(session, org.id)
         user = await repository.user_by_email(session, org.id, email)
-    password_ok = security.verify_password(user.password_hash if user else None, body.password)
+    password_ok = await security.verify_password_async(
+        user.password_hash if user else None, body.password
+    )
     if user is None or not password_ok or not user.is_active:
         await throttle.failed(attempt, services.clock.now())
         raise Unauthorized(INVALID_CREDENTIALS)
@@ -218,7 +220,7 @@ async def change_password(
     """Verify the current password, set the new one, end every session (their access tokens
     too) and start a new one for the caller."""
     user = await _own_user(session, principal)
-    if not security.verify_password(user.password_hash, body.current_password):
+    if not await security.verify_password_async(user.password_hash, body.current_password):
         raise Unprocessable("The current password is wrong")
     if body.new_password == body.current_password:
         raise Unprocessable("Choose a password different from the current one")
@@ -228,7 +230,7 @@ async def change_password(
         field="body.new_password",
         min_score=services.settings.password_min_score,
     )
-    user.password_hash = security.hash_password(body.new_password)
+    user.password_hash = await security.hash_password_async(body.new_password)
     user.must_change_password = False
     user.token_version += 1
     await repository.revoke_user_tokens(session, user.org_id, user.id, services.clock.now())

@@ -46,7 +46,7 @@ async def create_organization(
         org_id=org.id,
         email=admin_email.lower(),
         display_name=admin_email.split("@", maxsplit=1)[0],
-        password_hash=security.hash_password(password),
+        password_hash=await security.hash_password_async(password),
         roles=[Role.HR_ADMIN.value],
         must_change_password=True,
     )
@@ -131,7 +131,7 @@ async def create_user(
         org_id=principal.org_id,
         email=body.email.lower(),
         display_name=body.display_name,
-        password_hash=security.hash_password(password),
+        password_hash=await security.hash_password_async(password),
         roles=roles,
         employee_id=body.employee_id,
         department_scope_id=body.department_scope_id,
