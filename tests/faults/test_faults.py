@@ -36,7 +36,7 @@ from tests.faults.workload import (
 )
 from tests.webhooks.conftest import Receiver
 
-pytestmark = [pytest.mark.fault, pytest.mark.slow]
+pytestmark = [pytest.mark.fault, pytest.mark.slow, pytest.mark.timeout(300)]
 
 
 async def _subscribe(api: httpx.AsyncClient, hr: Account, receiver: Receiver) -> str:
@@ -110,7 +110,7 @@ async def _each_effect_once(
     async def done() -> bool:
         return await settled(runtime, work)
 
-    await until(done, "every job done and every reminder recorded", seconds=60)
+    await until(done, "every job done and every reminder recorded", seconds=180)
     await assert_each_effect_once(api, runtime, work, stack.storage)
 
 
@@ -154,7 +154,7 @@ async def test_redis_restart_mid_work_loses_no_job_and_runs_none_twice(
     async def delivered() -> bool:
         return await _all_delivered(api, hr, webhook_id, expected)
 
-    await until(delivered, "every delivery succeeded", seconds=60)
+    await until(delivered, "every delivery succeeded", seconds=180)
     received = _received(receiver)
     assert set(received) == expected
     assert [event for event, times in received.items() if times > 1] == []
@@ -208,7 +208,7 @@ async def test_postgres_restart_under_the_api_and_the_worker(
     async def delivered() -> bool:
         return await _all_delivered(api, hr, webhook_id, expected)
 
-    await until(delivered, "every delivery succeeded", seconds=60)
+    await until(delivered, "every delivery succeeded", seconds=180)
     # A POST answered while PostgreSQL went away is sent again (same event id: receivers
     # deduplicate on it); every delivery is recorded once, as one successful attempt.
     assert set(_received(receiver)) == expected
@@ -249,7 +249,7 @@ async def test_worker_killed_mid_job_and_restarted(
     async def delivered() -> bool:
         return await _all_delivered(api, hr, webhook_id, expected)
 
-    await until(delivered, "every delivery succeeded", seconds=60)
+    await until(delivered, "every delivery succeeded", seconds=180)
     assert set(_received(receiver)) == expected
     assert {item["attempts"] for item in await _deliveries(api, hr, webhook_id)} == {1}
     await _each_effect_once(api, fault_runtime, stack, work)
