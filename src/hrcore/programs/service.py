@@ -74,7 +74,7 @@ from hrcore.programs.schemas import (
     TemplatePatch,
     apply_variant,
 )
-from hrcore.reviews import service as reviews
+from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
 from hrcore.talent import service as talent
 from hrcore.talent.schemas import Readiness
