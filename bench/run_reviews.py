@@ -24,7 +24,7 @@ from hrcore.core import outbox
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
-from hrcore.reviews import service as reviews
+from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
 from hrcore.worker import run_burst
 

@@ -34,7 +34,7 @@ from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, Perfo
 from hrcore.programs import api as programs
 from hrcore.programs.models import ProgramParticipant, ProgramRun, ProgramTemplate
 from hrcore.programs.schemas import DepartmentVariant, StageIn, StageInsert, SubmissionRule
-from hrcore.reviews import service as reviews
+from hrcore.reviews import api as reviews
 from hrcore.reviews.models import ReviewAssignment, ReviewResult, ReviewTemplate
 from hrcore.talent.models import (
     NineBoxPlacement,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from hrcore.core.clock import FrozenClock
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
-from hrcore.reviews import service as reviews
+from hrcore.reviews import api as reviews
 from hrcore.reviews.models import ReviewParticipant, ReviewResult, ReviewTemplate
 from hrcore.seed import DEMO_FORM
 from hrcore.talent import ranking

@@ -17,7 +17,7 @@ from hrcore.programs import access, participants, repository
 from hrcore.programs.models import ParticipantStage
 from hrcore.programs.schemas import DecisionRecord, Dossier, DossierStage
 from hrcore.programs.stages import SUBJECT, SUPERVISOR_KINDS, TASK_KINDS
-from hrcore.reviews import service as reviews
+from hrcore.reviews import api as reviews
 from hrcore.workflow import service as workflow
 
 

@@ -26,7 +26,7 @@ from hrcore.people import service as people
 from hrcore.programs import repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun, StageTask
 from hrcore.programs.schemas import StageIn, SubmissionRule
-from hrcore.reviews import service as reviews
+from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
 from hrcore.workflow import service as workflow
 from hrcore.workflow.schemas import Submission

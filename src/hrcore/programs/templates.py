@@ -26,7 +26,7 @@ from hrcore.programs.schemas import (
     TemplateOut,
     TemplatePatch,
 )
-from hrcore.reviews import service as reviews
+from hrcore.reviews import api as reviews
 
 STAGES = TypeAdapter(list[StageIn])
 VARIANTS = TypeAdapter(list[DepartmentVariant])

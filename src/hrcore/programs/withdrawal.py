@@ -13,7 +13,7 @@ from hrcore.core.clock import Clock
 from hrcore.people import service as people
 from hrcore.programs import repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant
-from hrcore.reviews import service as reviews
+from hrcore.reviews import api as reviews
 from hrcore.talent import service as talent
 from hrcore.workflow import service as workflow
 

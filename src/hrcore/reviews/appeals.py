@@ -20,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, scoring
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.people import service as people
-from hrcore.reviews import repository, service
+from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewAppeal, ReviewResult
 from hrcore.reviews.schemas import AppealIn, AppealOut, AppealReply, AppealResolution
 from hrcore.workflow import service as workflow
@@ -111,14 +111,7 @@ async def file_appeal(
     window_days: int,
 ) -> ReviewAppeal:
     """The employee objects to one indicator of their own published result."""
-    result = await repository.result_by_id(session, principal.org_id, result_id, for_update=True)
-    if (
-        result is None
-        or principal.employee_id is None
-        or result.employee_id != principal.employee_id
-        or result.status != "published"
-    ):
-        raise NotFound("No such review result")
+    result = await access.own_published_result(session, principal, result_id)
     score = _check_appealable(result, body.indicator_key, clock, window_days)
     if await repository.pending_appeal(session, result.org_id, result.id, body.indicator_key):
         raise Conflict("An appeal on this indicator is already open")
@@ -184,20 +177,6 @@ async def _tell_hr(session: AsyncSession, appeal: ReviewAppeal) -> None:
     )
 
 
-async def _appeal(
-    session: AsyncSession, principal: Principal, appeal_id: uuid.UUID
-) -> tuple[ReviewAppeal, ReviewResult]:
-    """The appeal, for whoever may see its result (the employee, HR, the manager chain)."""
-    appeal = await repository.appeal_by_id(session, principal.org_id, appeal_id, for_update=True)
-    if appeal is None:
-        raise NotFound("No such appeal")
-    try:
-        result = await service.get_result(session, principal, appeal.result_id, for_update=True)
-    except NotFound:
-        raise NotFound("No such appeal") from None
-    return appeal, result
-
-
 def _require_pending(appeal: ReviewAppeal) -> None:
     if appeal.status not in PENDING:
         raise Conflict(f"The appeal is {appeal.status}")
@@ -211,9 +190,8 @@ async def reply(
     clock: Clock,
 ) -> ReviewAppeal:
     """The reviewer (anyone up the manager chain, the department head) or HR answers."""
-    appeal, _ = await _appeal(session, principal, appeal_id)
-    employee = await people.ensure_can_view(session, principal, appeal.employee_id)
-    await people.ensure_can_manage(session, principal, employee)
+    appeal, _ = await access.readable_appeal(session, principal, appeal_id, for_update=True)
+    await access.require_reviewer(session, principal, appeal.employee_id)
     _require_pending(appeal)
     appeal.reply, appeal.replied_by, appeal.replied_at = body.reply, principal.id, clock.now()
     appeal.status = "answered"
@@ -293,7 +271,7 @@ async def resolve(
     clock: Clock,
 ) -> ReviewAppeal:
     """HR upholds (with the indicator's new score) or rejects; the employee is told."""
-    appeal, result = await _appeal(session, principal, appeal_id)
+    appeal, result = await access.readable_appeal(session, principal, appeal_id, for_update=True)
     require_hr_admin(principal)
     _require_pending(appeal)
     now = clock.now()
@@ -331,20 +309,14 @@ async def resolve(
 async def list_appeals(
     session: AsyncSession, principal: Principal, result_id: uuid.UUID
 ) -> Sequence[ReviewAppeal]:
-    result = await service.get_result(session, principal, result_id)
+    result = await access.readable_result(session, principal, result_id)
     return await repository.appeals_of(session, result.org_id, result.id)
 
 
 async def get_appeal(
     session: AsyncSession, principal: Principal, appeal_id: uuid.UUID
 ) -> ReviewAppeal:
-    appeal = await repository.appeal_by_id(session, principal.org_id, appeal_id)
-    if appeal is None:
-        raise NotFound("No such appeal")
-    try:
-        await service.get_result(session, principal, appeal.result_id)
-    except NotFound:
-        raise NotFound("No such appeal") from None
+    appeal, _ = await access.readable_appeal(session, principal, appeal_id)
     return appeal
 
 

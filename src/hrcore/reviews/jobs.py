@@ -1,19 +1,19 @@
-"""Background work of reviews (thin: the service does the work)."""
+"""Background work of reviews (thin: the use cases do the work)."""
 
 from __future__ import annotations
 
 import uuid
 
 from hrcore.core.jobs import JobContext, job
-from hrcore.reviews import service
+from hrcore.reviews import aggregation
 
 
-@job(service.AGGREGATE_JOB)
+@job(aggregation.AGGREGATE_JOB)
 async def aggregate(context: JobContext) -> None:
     """Queued once when a cycle closes; a repeat finds the cycle aggregated and stops."""
     if context.org_id is None:
         return
-    await service.aggregate_cycle(
+    await aggregation.aggregate_cycle(
         context.session,
         context.org_id,
         uuid.UUID(str(context.payload["cycle_id"])),

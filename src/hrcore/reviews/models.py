@@ -28,6 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin
 
 RELATIONSHIPS = ("self", "supervisor", "peer", "subordinate")
+# Groups whose answers stay anonymous: withheld below the threshold, confidential tasks.
+ANONYMOUS = frozenset({"peer", "subordinate"})
 
 
 class ReviewTemplate(Entity, OrgScopedMixin, Base):

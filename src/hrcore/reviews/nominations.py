@@ -19,7 +19,8 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.people import service as people
-from hrcore.reviews import repository, service
+from hrcore.reviews import access, repository
+from hrcore.reviews.assignments import assign
 from hrcore.reviews.models import ReviewCycle, ReviewNomination, ReviewParticipant
 from hrcore.reviews.schemas import NominationDecision, NominationOut, NominationsIn
 
@@ -140,20 +141,12 @@ async def nominate(
     return await repository.nominations_of(session, participant.org_id, participant.id)
 
 
-async def _ensure_reviewer(
-    session: AsyncSession, principal: Principal, participant: ReviewParticipant
-) -> None:
-    """HR, or the participant's supervisor chain and department head (404 beyond reach)."""
-    employee = await people.ensure_can_view(session, principal, participant.employee_id)
-    await people.ensure_can_manage(session, principal, employee)
-
-
 async def list_nominations(
     session: AsyncSession, principal: Principal, participant_id: uuid.UUID
 ) -> list[ReviewNomination]:
     participant, _ = await _participant(session, principal, participant_id)
     if principal.employee_id != participant.employee_id:
-        await _ensure_reviewer(session, principal, participant)
+        await access.require_reviewer(session, principal, participant.employee_id)
     return await repository.nominations_of(session, participant.org_id, participant.id)
 
 
@@ -171,7 +164,7 @@ async def decide(
     if nomination is None:
         raise NotFound("No such nomination")
     participant, cycle = await _participant(session, principal, nomination.participant_id)
-    await _ensure_reviewer(session, principal, participant)
+    await access.require_reviewer(session, principal, participant.employee_id)
     _require_nominating(cycle)
     if nomination.status != "nominated":
         raise Conflict(f"The nomination is {nomination.status}")
@@ -181,7 +174,7 @@ async def decide(
         names = await people.employee_summaries(
             session, participant.org_id, [participant.employee_id]
         )
-        await service.assign(
+        await assign(
             session,
             cycle,
             participant,

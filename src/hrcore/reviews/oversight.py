@@ -21,9 +21,10 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, NotFound
 from hrcore.identity import service as identity
 from hrcore.people import service as people
-from hrcore.reviews import repository, service
-from hrcore.reviews.models import ReviewAssignment, ReviewCycle
-from hrcore.reviews.schemas import RawAnswer, ReopenIn
+from hrcore.reviews import access, repository
+from hrcore.reviews.assignments import SUBJECT, TASK_KIND
+from hrcore.reviews.models import ANONYMOUS, ReviewAssignment, ReviewCycle
+from hrcore.reviews.schemas import ANSWERS, RawAnswer, ReopenIn
 from hrcore.workflow import service as workflow
 
 REOPEN_GRACE_DAYS = 3
@@ -60,13 +61,13 @@ async def reopen(
     task = await workflow.create_task(
         session,
         org_id=cycle.org_id,
-        subject_type=service.SUBJECT,
+        subject_type=SUBJECT,
         subject_id=assignment.id,
-        kind=service.TASK_KIND,
+        kind=TASK_KIND,
         assignee_employee_id=assignment.rater_employee_id,
         due=await _reopen_due(session, cycle, clock),
         title=f"{cycle.name}: your review was reopened — {body.reason}"[:200],
-        confidential=assignment.relationship in service.ANONYMOUS,
+        confidential=assignment.relationship in ANONYMOUS,
         actor=principal,
     )
     assignment.task_id = task.id
@@ -89,9 +90,8 @@ async def reopen(
 async def raw_answers(
     session: AsyncSession, principal: Principal, result_id: uuid.UUID
 ) -> list[RawAnswer]:
-    if not principal.may_read_raw_answers:
-        raise NotFound("No such review result")
-    result = await service.get_result(session, principal, result_id)
+    access.require_raw_answer_reader(principal)
+    result = await access.readable_result(session, principal, result_id)
     assignments = await repository.assignments_of_cycle(
         session, result.org_id, result.cycle_id, participant_ids=[result.participant_id]
     )
@@ -113,7 +113,7 @@ async def raw_answers(
             rater=raters[a.rater_employee_id].ref,
             relationship=a.relationship,
             status=a.status,
-            answers=service.ANSWERS.validate_python(a.answers),
+            answers=ANSWERS.validate_python(a.answers),
             comment=a.comment,
             evidence=a.evidence,
             submitted_at=a.submitted_at,

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal
 from hrcore.org import service as org
 from hrcore.people import service as people
-from hrcore.reviews import repository, service
+from hrcore.reviews import access, repository
 from hrcore.reviews.models import RELATIONSHIPS, ReviewCycle
 from hrcore.reviews.schemas import (
     Completion,
@@ -77,7 +77,7 @@ async def _by_relationship(
 async def cycle_progress(
     session: AsyncSession, principal: Principal, cycle_id: uuid.UUID
 ) -> CycleProgress:
-    cycle = await service.get_cycle(session, principal, cycle_id)
+    cycle = await access.readable_cycle(session, principal, cycle_id)
     visible = await people.visible_employee_ids(session, principal)
     due = await workflow.due_moment(session, cycle.org_id, cycle.due_on)
     rows = await repository.completion_counts(session, cycle.org_id, cycle.id, due, visible)

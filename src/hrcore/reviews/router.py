@@ -14,7 +14,19 @@ from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.reviews import appeals, nominations, oversight, progress, service
+from hrcore.reviews import (
+    answers,
+    appeals,
+    cycles,
+    nominations,
+    oversight,
+    participants,
+    progress,
+    publication,
+    recommendations,
+    results,
+    templates,
+)
 from hrcore.reviews.models import ReviewResult
 from hrcore.reviews.schemas import (
     AnswersIn,
@@ -58,8 +70,8 @@ AppealWindow = Annotated[int, Depends(_appeal_window)]
 async def list_templates(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[TemplateOut]:
-    rows, cursor = await service.list_templates(session, principal, page)
-    return Page(items=[service.template_view(row) for row in rows], next_cursor=cursor)
+    rows, cursor = await templates.list_templates(session, principal, page)
+    return Page(items=[templates.template_view(row) for row in rows], next_cursor=cursor)
 
 
 @router.post(
@@ -72,9 +84,9 @@ async def list_templates(
 async def create_template(
     body: TemplateIn, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TemplateOut:
-    template = await service.create_template(session, principal, body)
+    template = await templates.create_template(session, principal, body)
     set_etag(response, template.version)
-    return service.template_view(template)
+    return templates.template_view(template)
 
 
 @router.get(
@@ -86,9 +98,9 @@ async def create_template(
 async def get_template(
     template_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TemplateOut:
-    template = await service.get_template(session, principal, template_id)
+    template = await templates.get_template(session, principal, template_id)
     set_etag(response, template.version)
-    return service.template_view(template)
+    return templates.template_view(template)
 
 
 @router.patch(
@@ -105,11 +117,11 @@ async def update_template(
     response: Response,
     if_match: IfMatch = None,
 ) -> TemplateOut:
-    template = await service.update_template(
+    template = await templates.update_template(
         session, principal, template_id, body, if_match=if_match
     )
     set_etag(response, template.version)
-    return service.template_view(template)
+    return templates.template_view(template)
 
 
 # --- cycles -------------------------------------------------------------------------------
@@ -119,8 +131,8 @@ async def update_template(
 async def list_cycles(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[CycleOut]:
-    rows, cursor = await service.list_cycles(session, principal, page)
-    return Page(items=await service.cycle_views(session, rows), next_cursor=cursor)
+    rows, cursor = await cycles.list_cycles(session, principal, page)
+    return Page(items=await cycles.cycle_views(session, rows), next_cursor=cursor)
 
 
 @router.post(
@@ -131,8 +143,8 @@ async def list_cycles(
     responses=FORBIDDEN,
 )
 async def create_cycle(body: CycleIn, principal: CurrentPrincipal, session: DbSession) -> CycleOut:
-    cycle = await service.create_cycle(session, principal, body)
-    [view] = await service.cycle_views(session, [cycle])
+    cycle = await cycles.create_cycle(session, principal, body)
+    [view] = await cycles.cycle_views(session, [cycle])
     return view
 
 
@@ -145,8 +157,8 @@ async def create_cycle(body: CycleIn, principal: CurrentPrincipal, session: DbSe
 async def get_cycle(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> CycleOut:
-    [view] = await service.cycle_views(
-        session, [await service.get_cycle(session, principal, cycle_id)]
+    [view] = await cycles.cycle_views(
+        session, [await cycles.get_cycle(session, principal, cycle_id)]
     )
     return view
 
@@ -160,7 +172,7 @@ async def get_cycle(
 async def add_participants(
     cycle_id: uuid.UUID, body: ParticipantsIn, principal: CurrentPrincipal, session: DbSession
 ) -> ParticipantsAdded:
-    return await service.add_participants(session, principal, cycle_id, body)
+    return await participants.add_participants(session, principal, cycle_id, body)
 
 
 @router.post(
@@ -172,8 +184,8 @@ async def add_participants(
 async def open_cycle(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> CycleOut:
-    [view] = await service.cycle_views(
-        session, [await service.open_cycle(session, principal, cycle_id, clock)]
+    [view] = await cycles.cycle_views(
+        session, [await cycles.open_cycle(session, principal, cycle_id, clock)]
     )
     return view
 
@@ -187,8 +199,8 @@ async def open_cycle(
 async def close_cycle(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> CycleOut:
-    [view] = await service.cycle_views(
-        session, [await service.close_cycle(session, principal, cycle_id, clock)]
+    [view] = await cycles.cycle_views(
+        session, [await cycles.close_cycle(session, principal, cycle_id, clock)]
     )
     return view
 
@@ -205,8 +217,8 @@ async def list_cycle_results(
     session: DbSession,
     page: Pagination,
 ) -> Page[ResultOut]:
-    rows, cursor = await service.list_cycle_results(session, principal, cycle_id, page)
-    items = await service.result_views(session, principal, rows)
+    rows, cursor = await results.list_cycle_results(session, principal, cycle_id, page)
+    items = await results.result_views(session, principal, rows)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -238,8 +250,8 @@ async def list_my_assignments(
         Literal["pending", "draft", "submitted"] | None, Query(description="Only this status.")
     ] = None,
 ) -> Page[AssignmentOut]:
-    rows, cursor = await service.list_my_assignments(session, principal, page, status=status)
-    items = await service.assignment_views(session, principal.org_id, rows)
+    rows, cursor = await answers.list_my_assignments(session, principal, page, status=status)
+    items = await answers.assignment_views(session, principal.org_id, rows)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -252,9 +264,9 @@ async def list_my_assignments(
 async def get_assignment(
     assignment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> AssignmentOut:
-    assignment = await service.get_assignment(session, principal, assignment_id)
+    assignment = await answers.get_assignment(session, principal, assignment_id)
     set_etag(response, assignment.version)
-    [view] = await service.assignment_views(session, principal.org_id, [assignment])
+    [view] = await answers.assignment_views(session, principal.org_id, [assignment])
     return view
 
 
@@ -272,11 +284,11 @@ async def save_answers(
     response: Response,
     if_match: IfMatch = None,
 ) -> AssignmentOut:
-    assignment = await service.save_answers(
+    assignment = await answers.save_answers(
         session, principal, assignment_id, body, if_match=if_match
     )
     set_etag(response, assignment.version)
-    [view] = await service.assignment_views(session, principal.org_id, [assignment])
+    [view] = await answers.assignment_views(session, principal.org_id, [assignment])
     return view
 
 
@@ -289,8 +301,8 @@ async def save_answers(
 async def submit_answers(
     assignment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> AssignmentOut:
-    assignment = await service.submit_answers(session, principal, assignment_id, clock)
-    [view] = await service.assignment_views(session, principal.org_id, [assignment])
+    assignment = await answers.submit_answers(session, principal, assignment_id, clock)
+    [view] = await answers.assignment_views(session, principal.org_id, [assignment])
     return view
 
 
@@ -308,7 +320,7 @@ async def reopen_answers(
     clock: AppClock,
 ) -> AssignmentOut:
     assignment = await oversight.reopen(session, principal, assignment_id, body, clock)
-    [view] = await service.assignment_views(session, principal.org_id, [assignment])
+    [view] = await answers.assignment_views(session, principal.org_id, [assignment])
     return view
 
 
@@ -367,7 +379,7 @@ async def decide_nomination(
 
 
 async def _view(session: DbSession, principal: CurrentPrincipal, result: ReviewResult) -> ResultOut:
-    [view] = await service.result_views(session, principal, [result])
+    [view] = await results.result_views(session, principal, [result])
     return view
 
 
@@ -379,8 +391,8 @@ async def _view(session: DbSession, principal: CurrentPrincipal, result: ReviewR
 async def list_my_results(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[ResultOut]:
-    rows, cursor = await service.list_my_results(session, principal, page)
-    items = await service.result_views(session, principal, rows)
+    rows, cursor = await results.list_my_results(session, principal, page)
+    items = await results.result_views(session, principal, rows)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -393,7 +405,7 @@ async def list_my_results(
 async def get_result(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> ResultOut:
-    result = await service.read_result(session, principal, result_id)
+    result = await results.read_result(session, principal, result_id)
     return await _view(session, principal, result)
 
 
@@ -410,7 +422,7 @@ async def calibrate(
     session: DbSession,
     clock: AppClock,
 ) -> ResultOut:
-    result = await service.calibrate(session, principal, result_id, body, clock)
+    result = await publication.calibrate(session, principal, result_id, body, clock)
     return await _view(session, principal, result)
 
 
@@ -426,7 +438,7 @@ async def publish(
     session: DbSession,
     clock: AppClock,
 ) -> ResultOut:
-    result = await service.publish(session, principal, result_id, clock)
+    result = await publication.publish(session, principal, result_id, clock)
     return await _view(session, principal, result)
 
 
@@ -442,7 +454,7 @@ async def recommend(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> ResultOut:
-    result = await service.recommend(session, principal, result_id, body)
+    result = await recommendations.recommend(session, principal, result_id, body)
     return await _view(session, principal, result)
 
 

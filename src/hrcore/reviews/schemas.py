@@ -12,6 +12,7 @@ from pydantic import (
     Field,
     HttpUrl,
     StringConstraints,
+    TypeAdapter,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -443,3 +444,8 @@ class NominationOut(BaseModel):
     status: Literal["nominated", "approved", "rejected"]
     decided_at: datetime | None
     version: int
+
+
+# A cycle's stored form and an assignment's stored answers, read back as checked.
+INDICATORS = TypeAdapter(list[Indicator])
+ANSWERS = TypeAdapter(dict[str, IndicatorAnswer])

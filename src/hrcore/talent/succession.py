@@ -45,7 +45,7 @@ from hrcore.org import service as org
 from hrcore.people import service as people
 from hrcore.people.schemas import EmploymentEventCreate
 from hrcore.programs import api as programs
-from hrcore.reviews import service as reviews
+from hrcore.reviews import api as reviews
 from hrcore.talent import ranking, repository
 from hrcore.talent.models import (
     MemberStatus,

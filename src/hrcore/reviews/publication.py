@@ -1,0 +1,96 @@
+"""HR's last word on a result before the employee sees it: calibration (a new overall score
+with a mandatory reason; the computed score and every adjustment kept and audited), then
+publication (visible at `/me/review-results`, the employee notified; appeals open).
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit
+from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.clock import Clock
+from hrcore.core.concurrency import check_version
+from hrcore.core.errors import Conflict
+from hrcore.identity import service as identity
+from hrcore.notifications import service as notifications
+from hrcore.reviews import access
+from hrcore.reviews.models import ReviewResult
+from hrcore.reviews.schemas import Calibration
+
+
+async def calibrate(
+    session: AsyncSession,
+    principal: Principal,
+    result_id: uuid.UUID,
+    body: Calibration,
+    clock: Clock,
+) -> ReviewResult:
+    """HR adjusts the overall score with a reason; the computed one stays beside it."""
+    result = await access.readable_result(session, principal, result_id, for_update=True)
+    require_hr_admin(principal)
+    check_version(result.version, if_match=None, body_version=body.version)
+    if result.status == "published":
+        raise Conflict("A published result changes through an appeal")
+    before = float(result.adjusted_overall or result.overall or 0) if result.overall else None
+    result.adjusted_overall = round(Decimal(body.overall), 2)
+    result.adjustments = [
+        *result.adjustments,
+        {
+            "original": before,
+            "adjusted": body.overall,
+            "reason": body.reason,
+            "at": clock.now().isoformat(),
+            "by": str(principal.id),
+        },
+    ]
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "review_result.calibrated",
+        "review_result",
+        result.id,
+        org_id=result.org_id,
+        before={"overall": before},
+        after={"overall": body.overall, "reason": body.reason},
+    )
+    return result
+
+
+async def publish(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID, clock: Clock
+) -> ReviewResult:
+    """Show the result to the employee and tell them (HR; publishing twice changes nothing)."""
+    result = await access.readable_result(session, principal, result_id, for_update=True)
+    require_hr_admin(principal)
+    if result.status == "published":
+        return result
+    result.status, result.published_at = "published", clock.now()
+    await session.flush()
+    users = await identity.user_ids_for_employees(session, result.org_id, [result.employee_id])
+    user_ids = users.get(result.employee_id, [])
+    await notifications.notify(
+        session,
+        org_id=result.org_id,
+        user_ids=user_ids,
+        kind="review.published",
+        title="Your review result is published",
+        body="Read it in the app; you may object to an item within the appeal window.",
+        subject_type="review_result",
+        subject_id=result.id,
+        dedupe_key=f"review_result:{result.id}:published",
+    )
+    audit.record(
+        session,
+        principal,
+        "review_result.published",
+        "review_result",
+        result.id,
+        org_id=result.org_id,
+        after={"published_at": result.published_at.isoformat()},
+    )
+    return result

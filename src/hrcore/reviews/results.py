@@ -1,0 +1,137 @@
+"""Reading results: HR any; the employee their own once published; their managers and
+department head within people's reach (`access.readable_result`).
+
+What is shown is the stored result — anonymous groups below the threshold were already left
+out at aggregation — with comments unattributed in alphabetical order and calibration notes
+for HR only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal
+from hrcore.core.errors import NotFound
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.schemas import Ref
+from hrcore.people import service as people
+from hrcore.reviews import access, repository
+from hrcore.reviews.models import ReviewCycle, ReviewResult
+from hrcore.reviews.schemas import Adjustment, GroupScore, IndicatorResult, ResultOut
+
+
+def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: bool) -> ResultOut:
+    """The stored result (anonymous groups below the threshold already left out at
+    aggregation), comments unattributed in alphabetical order."""
+    names = {i["key"]: i["name"] for i in cycle.form["indicators"]}
+    indicators = []
+    for key, figure in result.scores.get("indicators", {}).items():
+        groups = [
+            GroupScore(relationship=g, score=round(v["score"], 2), raters=v["raters"])
+            for g, v in sorted(figure["groups"].items())
+        ]
+        indicators.append(
+            IndicatorResult(
+                key=key,
+                name=names.get(key, key),
+                score=round(figure["score"], 2),
+                raters=figure["raters"],
+                groups=groups,
+            )
+        )
+    computed = float(result.overall) if result.overall is not None else None
+    adjusted = float(result.adjusted_overall) if result.adjusted_overall is not None else None
+    return ResultOut(
+        id=result.id,
+        cycle_id=result.cycle_id,
+        employee=employee,
+        overall=adjusted if adjusted is not None else computed,
+        computed_overall=computed,
+        raters=result.scores.get("raters", 0),
+        indicators=indicators,
+        withheld_groups=result.scores.get("withheld", []),
+        comments=sorted(text for texts in result.comments.values() for text in texts),
+        adjustments=[Adjustment.model_validate(a) for a in result.adjustments] if hr else [],
+        status=result.status,
+        published_at=result.published_at,
+        recommendation=result.recommendation,
+        version=result.version,
+    )
+
+
+async def result_views(
+    session: AsyncSession, principal: Principal, results: Sequence[ReviewResult]
+) -> list[ResultOut]:
+    names = await people.employee_summaries(
+        session, principal.org_id, [r.employee_id for r in results]
+    )
+    cycles = await repository.cycles_by_ids(
+        session, principal.org_id, list({r.cycle_id for r in results})
+    )
+    return [
+        result_view(
+            r,
+            cycles[r.cycle_id],
+            names[r.employee_id].ref,
+            hr=principal.is_hr_admin,
+        )
+        for r in results
+    ]
+
+
+async def result_in_cycle(
+    session: AsyncSession,
+    principal: Principal,
+    cycle_id: uuid.UUID,
+    employee_id: uuid.UUID,
+) -> ResultOut | None:
+    """An employee's result of one cycle under the usual rules (the employee sees it once
+    published; anonymity kept), or None when there is none the caller may see."""
+    found = await repository.result_of(session, principal.org_id, cycle_id, employee_id)
+    if found is None:
+        return None
+    try:
+        result = await access.readable_result(session, principal, found.id)
+    except NotFound:
+        return None
+    [view] = await result_views(session, principal, [result])
+    return view
+
+
+async def get_result(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID, *, for_update: bool = False
+) -> ReviewResult:
+    """A result to act on (appeals, calibration…): closed to integration keys."""
+    return await access.readable_result(session, principal, result_id, for_update=for_update)
+
+
+async def read_result(
+    session: AsyncSession, principal: Principal, result_id: uuid.UUID
+) -> ReviewResult:
+    """A result to read: integration keys need `ratings:read` (access.RESULTS_SCOPE)."""
+    return await access.readable_result(
+        session, principal, result_id, key_scope=access.RESULTS_SCOPE
+    )
+
+
+async def list_cycle_results(
+    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, page: PageParams
+) -> tuple[list[ReviewResult], str | None]:
+    cycle = await access.readable_cycle(
+        session, principal, cycle_id, key_scope=access.RESULTS_SCOPE
+    )
+    visible = await people.visible_employee_ids(session, principal, key_scope=access.RESULTS_SCOPE)
+    statement = repository.results_query(principal.org_id, cycle_id=cycle.id, employee_ids=visible)
+    return await paginate(session, statement, [ReviewResult.id], page)
+
+
+async def list_my_results(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[ReviewResult], str | None]:
+    statement = repository.results_query(
+        principal.org_id, employee_ids=people.own_employee_ids(principal), status="published"
+    )
+    return await paginate(session, statement, [ReviewResult.id], page, descending=True)
