@@ -15,8 +15,8 @@ from hrcore.programs import access, repository
 from hrcore.programs.models import ProgramParticipant
 from hrcore.programs.schemas import DecisionIn
 from hrcore.programs.stages import complete_stage
-from hrcore.talent import service as talent
-from hrcore.talent.schemas import Readiness
+from hrcore.talent import api as talent
+from hrcore.talent.api import Readiness
 from hrcore.workflow import service as workflow
 
 

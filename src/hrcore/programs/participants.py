@@ -17,7 +17,7 @@ from hrcore.people import service as people
 from hrcore.programs import access, repository
 from hrcore.programs.models import ProgramParticipant
 from hrcore.programs.schemas import ParticipantOut, ParticipantsAdded, ParticipantsIn
-from hrcore.talent import service as talent
+from hrcore.talent import api as talent
 
 
 async def participant_views(

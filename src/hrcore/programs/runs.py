@@ -16,7 +16,7 @@ from hrcore.programs import access, repository
 from hrcore.programs.models import ProgramRun
 from hrcore.programs.schemas import RunIn, RunOut
 from hrcore.programs.templates import STAGES
-from hrcore.talent import service as talent
+from hrcore.talent import api as talent
 
 
 async def run_views(session: AsyncSession, runs: Sequence[ProgramRun]) -> list[RunOut]:

@@ -11,7 +11,7 @@ from typing_extensions import TypedDict
 
 from hrcore.core.schemas import BoundedDate, Ref
 from hrcore.reviews.schemas import ResultOut
-from hrcore.talent.schemas import Readiness
+from hrcore.talent.api import Readiness
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskOut
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -14,7 +14,7 @@ from hrcore.people import service as people
 from hrcore.programs import repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant
 from hrcore.reviews import api as reviews
-from hrcore.talent import service as talent
+from hrcore.talent import api as talent
 from hrcore.workflow import service as workflow
 
 LEAVER_JOB = "programs.withdraw_leaver"

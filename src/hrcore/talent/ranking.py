@@ -1,4 +1,4 @@
-"""How vacancy candidates are scored: pure rules over facts the service gathers.
+"""How vacancy candidates are scored: pure rules over facts `candidates` gathers.
 
 Every factor turns one fact into points from 0 to 100 and explains itself; the score is the
 weighted sum of the points, `Σ weight × points / 100`, so it lies between 0 and 100 when the

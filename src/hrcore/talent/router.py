@@ -16,7 +16,16 @@ from hrcore.core.pagination import Page
 from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.core.schemas import BoundedDate
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.talent import service, succession
+from hrcore.talent import (
+    appointment,
+    candidates,
+    measures,
+    membership,
+    pools,
+    screening,
+    vacancies,
+)
+from hrcore.talent import nine_box as nine_boxes
 from hrcore.talent.models import MemberStatus, VacancyStatus
 from hrcore.talent.schemas import (
     AppointmentIn,
@@ -47,8 +56,8 @@ async def list_pools(
     page: Pagination,
     active: Annotated[bool | None, Query(description="Only open (true) or closed pools.")] = None,
 ) -> Page[TalentPoolOut]:
-    rows, cursor = await service.list_pools(session, principal, page, active=active)
-    return Page(items=await service.pool_views(session, rows), next_cursor=cursor)
+    rows, cursor = await pools.list_pools(session, principal, page, active=active)
+    return Page(items=await pools.pool_views(session, rows), next_cursor=cursor)
 
 
 @router.post(
@@ -61,9 +70,9 @@ async def list_pools(
 async def create_pool(
     body: TalentPoolIn, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TalentPoolOut:
-    pool = await service.create_pool(session, principal, body)
+    pool = await pools.create_pool(session, principal, body)
     set_etag(response, pool.version)
-    [view] = await service.pool_views(session, [pool])
+    [view] = await pools.pool_views(session, [pool])
     return view
 
 
@@ -92,7 +101,7 @@ async def get_measures(
         ),
     ] = None,
 ) -> PoolMeasuresOut:
-    return await succession.measures(
+    return await measures.measures(
         session,
         principal,
         clock,
@@ -111,9 +120,9 @@ async def get_measures(
 async def get_pool(
     pool_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TalentPoolOut:
-    pool = await service.get_pool(session, principal, pool_id)
+    pool = await pools.get_pool(session, principal, pool_id)
     set_etag(response, pool.version)
-    [view] = await service.pool_views(session, [pool])
+    [view] = await pools.pool_views(session, [pool])
     return view
 
 
@@ -131,9 +140,9 @@ async def update_pool(
     response: Response,
     if_match: IfMatch = None,
 ) -> TalentPoolOut:
-    pool = await service.update_pool(session, principal, pool_id, body, if_match=if_match)
+    pool = await pools.update_pool(session, principal, pool_id, body, if_match=if_match)
     set_etag(response, pool.version)
-    [view] = await service.pool_views(session, [pool])
+    [view] = await pools.pool_views(session, [pool])
     return view
 
 
@@ -150,7 +159,7 @@ async def screen(
     clock: AppClock,
     body: ScreenRequest | None = None,
 ) -> ScreenResult:
-    return await service.screen(session, principal, pool_id, body or ScreenRequest(), clock)
+    return await screening.screen(session, principal, pool_id, body or ScreenRequest(), clock)
 
 
 @router.get(
@@ -168,9 +177,9 @@ async def list_members(
         MemberStatus | None, Query(description="Only members in this status.")
     ] = None,
 ) -> Page[MemberOut]:
-    rows, cursor = await service.list_members(session, principal, pool_id, page, status=status)
+    rows, cursor = await membership.list_members(session, principal, pool_id, page, status=status)
     return Page(
-        items=await service.member_views(session, principal.org_id, rows), next_cursor=cursor
+        items=await membership.member_views(session, principal.org_id, rows), next_cursor=cursor
     )
 
 
@@ -193,9 +202,9 @@ async def nominate(
     clock: AppClock,
     response: Response,
 ) -> MemberOut:
-    member = await service.nominate(session, principal, pool_id, body, clock)
+    member = await membership.nominate(session, principal, pool_id, body, clock)
     set_etag(response, member.version)
-    [view] = await service.member_views(session, principal.org_id, [member])
+    [view] = await membership.member_views(session, principal.org_id, [member])
     return view
 
 
@@ -215,11 +224,11 @@ async def update_member(
     response: Response,
     if_match: IfMatch = None,
 ) -> MemberOut:
-    member = await service.update_member(
+    member = await membership.update_member(
         session, principal, pool_id, member_id, body, clock, if_match=if_match
     )
     set_etag(response, member.version)
-    [view] = await service.member_views(session, principal.org_id, [member])
+    [view] = await membership.member_views(session, principal.org_id, [member])
     return view
 
 
@@ -232,7 +241,7 @@ async def update_member(
 async def nine_box(
     pool_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> NineBoxOut:
-    return await service.nine_box(session, principal, pool_id)
+    return await nine_boxes.nine_box(session, principal, pool_id)
 
 
 # --- succession ---------------------------------------------------------------------------
@@ -252,11 +261,11 @@ async def list_vacancies(
     status: Annotated[VacancyStatus | None, Query(description="Only in this status.")] = None,
     position_id: Annotated[uuid.UUID | None, Query(description="Only this position's.")] = None,
 ) -> Page[VacancyOut]:
-    rows, cursor = await succession.list_vacancies(
+    rows, cursor = await vacancies.list_vacancies(
         session, principal, page, status=status, position_id=position_id
     )
     return Page(
-        items=await succession.vacancy_views(session, principal.org_id, rows), next_cursor=cursor
+        items=await vacancies.vacancy_views(session, principal.org_id, rows), next_cursor=cursor
     )
 
 
@@ -274,8 +283,8 @@ async def list_vacancies(
 async def create_vacancy(
     body: VacancyIn, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> VacancyOut:
-    vacancy = await succession.create_vacancy(session, principal, body, clock)
-    [view] = await succession.vacancy_views(session, principal.org_id, [vacancy])
+    vacancy = await vacancies.create_vacancy(session, principal, body, clock)
+    [view] = await vacancies.vacancy_views(session, principal.org_id, [vacancy])
     return view
 
 
@@ -289,8 +298,8 @@ async def create_vacancy(
 async def get_vacancy(
     vacancy_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> VacancyOut:
-    vacancy = await succession.get_vacancy(session, principal, vacancy_id)
-    [view] = await succession.vacancy_views(session, principal.org_id, [vacancy])
+    vacancy = await vacancies.get_vacancy(session, principal, vacancy_id)
+    [view] = await vacancies.vacancy_views(session, principal.org_id, [vacancy])
     return view
 
 
@@ -309,10 +318,10 @@ async def cancel_vacancy(
     clock: AppClock,
     if_match: IfMatch = None,
 ) -> VacancyOut:
-    vacancy = await succession.cancel_vacancy(
+    vacancy = await vacancies.cancel_vacancy(
         session, principal, vacancy_id, body, clock, if_match=if_match
     )
-    [view] = await succession.vacancy_views(session, principal.org_id, [vacancy])
+    [view] = await vacancies.vacancy_views(session, principal.org_id, [vacancy])
     return view
 
 
@@ -330,7 +339,7 @@ async def list_candidates(
     page: Pagination,
     clock: AppClock,
 ) -> Page[CandidateOut]:
-    items, cursor = await succession.list_candidates(session, principal, vacancy_id, page, clock)
+    items, cursor = await candidates.list_candidates(session, principal, vacancy_id, page, clock)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -353,8 +362,8 @@ async def appoint(
     session: DbSession,
     clock: AppClock,
 ) -> VacancyOut:
-    vacancy = await succession.appoint(session, principal, vacancy_id, body, clock)
-    [view] = await succession.vacancy_views(session, principal.org_id, [vacancy])
+    vacancy = await appointment.appoint(session, principal, vacancy_id, body, clock)
+    [view] = await vacancies.vacancy_views(session, principal.org_id, [vacancy])
     return view
 
 
@@ -367,5 +376,5 @@ async def appoint(
 async def my_rankings(
     principal: CurrentPrincipal, session: DbSession, page: Pagination, clock: AppClock
 ) -> Page[MyRankingOut]:
-    items, cursor = await succession.my_rankings(session, principal, page, clock)
+    items, cursor = await candidates.my_rankings(session, principal, page, clock)
     return Page(items=items, next_cursor=cursor)

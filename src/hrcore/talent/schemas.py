@@ -6,16 +6,16 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 from hrcore.core.schemas import BoundedDate, Ref
 from hrcore.talent.models import (
     MemberStatus,
     NominationSource,
+    Readiness,
     VacancyReason,
     VacancyStatus,
 )
-from hrcore.talent.models import Readiness as Readiness  # noqa: PLC0414 (programs use it too)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -75,6 +75,8 @@ Rule = Annotated[
     | TenureRule,
     Field(discriminator="kind"),
 ]
+RULES = TypeAdapter(list[Rule])
+"""A pool's rules as stored (JSON) to and from `Rule`s."""
 
 
 class TalentPoolIn(BaseModel):

@@ -1,4 +1,6 @@
-"""Screening rules compiled to one SQL query over the organization's active employees.
+"""Screening a pool: its rules compiled to one SQL query over the organization's active
+employees, run for HR admins and department heads (over their reach). Nothing is written;
+screening only advises.
 
 Each rule becomes a value column (what was found) and a pass column, joined from the
 per-employee figures people owns (`people.screening_facts`). Percentiles are ranked over the
@@ -8,6 +10,7 @@ head sees the same "top 15%" as HR, only fewer people. Nothing is written.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,16 +30,26 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.schemas import Ref
 from hrcore.people import service as people
+from hrcore.talent import access, repository
 from hrcore.talent.schemas import (
+    RULES,
     CareerPlanRule,
     ConsecutiveTopRatingsRule,
+    CriterionResult,
     ManagementExperienceRule,
     PerformancePercentileRule,
     Rule,
+    ScreenCandidate,
+    ScreenRequest,
+    ScreenResult,
     TenureRule,
 )
 
@@ -60,6 +73,62 @@ class Screen:
     employees: Select[Any]
     """The population's `employee_id`s alone: every rule joins at most one row per employee,
     so counting these counts the statement's rows without evaluating the rules."""
+
+
+async def screen(
+    session: AsyncSession,
+    principal: Principal,
+    pool_id: uuid.UUID,
+    body: ScreenRequest,
+    clock: Clock,
+) -> ScreenResult:
+    """Evaluate the rules over the organization in the database; writes nothing."""
+    access.require_screener(principal)
+    pool = await access.readable_pool(session, principal, pool_id)
+    rules = body.rules if body.rules is not None else RULES.validate_python(pool.rules)
+    today = await people.org_today(session, principal.org_id, clock)
+    compiled = compile_rules(people.screening_facts(principal.org_id), rules, today=today)
+    population = compiled.population
+    statement = compiled.statement
+    in_scope = compiled.employees
+    scope = await people.visible_employee_ids(session, principal)
+    if scope is not None:
+        statement = statement.where(population.c.employee_id.in_(scope))
+        in_scope = in_scope.where(population.c.employee_id.in_(scope))
+    evaluated = await repository.count(session, in_scope)
+    if body.only_passing:
+        statement = statement.where(statement.selected_columns.passed)
+    order: list[Any] = [population.c.full_name, population.c.employee_id]
+    if rules and rules[0].kind == "performance_percentile":
+        order.insert(0, statement.selected_columns.v0.asc().nulls_last())
+    rows = (await session.execute(statement.order_by(*order).limit(body.limit))).all()
+    return ScreenResult(
+        evaluated=evaluated,
+        rules=rules,
+        candidates=[_candidate(row, rules) for row in rows],
+    )
+
+
+def _plain(value: Any) -> float | str | None:
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return float(value)
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _candidate(row: Any, rules: Sequence[Rule]) -> ScreenCandidate:
+    return ScreenCandidate(
+        employee=Ref(id=row.employee_id, name=row.full_name),
+        department_id=row.department_id,
+        passed=bool(row.passed),
+        criteria=[
+            CriterionResult(
+                kind=rule.kind,
+                value=_plain(getattr(row, f"v{index}")),
+                passed=bool(getattr(row, f"p{index}")),
+            )
+            for index, rule in enumerate(rules)
+        ],
+    )
 
 
 def compile_rules(facts: people.ScreeningFacts, rules: Sequence[Rule], *, today: date) -> Screen:

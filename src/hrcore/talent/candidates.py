@@ -1,0 +1,264 @@
+"""Ranked candidates for a vacancy, and each employee's own standing.
+
+The active members of the pools aimed at the vacancy's position (or its job family) are
+scored by `ranking` and ranked best first, one entry per employee. Department heads see the
+candidates in their reach with the ranks they hold among all; an employee reads only their
+own factors (`/me/vacancy-rankings`, the right to an explanation).
+
+Program completion is a fact programs owns. Talent does not import programs (programs
+depends on talent's pools): programs provides its query through
+`provide_program_completion` when `programs.api` is imported, as the API and the worker do.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.pagination import OFFSET, PageParams, decode_cursor, encode_cursor, paginate
+from hrcore.core.schemas import Ref
+from hrcore.org import service as org
+from hrcore.people import service as people
+from hrcore.reviews import api as reviews
+from hrcore.talent import access, ranking, repository
+from hrcore.talent.models import Readiness, TalentPoolMember, Vacancy
+from hrcore.talent.schemas import CandidateOut, FactorOut, MyRankingOut
+
+
+class StageCompletion(Protocol):
+    """How far an employee got in their latest started program of a pool."""
+
+    @property
+    def run_name(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def stages(self) -> int: ...
+    @property
+    def completed_stages(self) -> int: ...
+
+
+ProgramCompletionSource = Callable[
+    [AsyncSession, uuid.UUID, Sequence[tuple[uuid.UUID, uuid.UUID]]],
+    Awaitable[Mapping[tuple[uuid.UUID, uuid.UUID], StageCompletion]],
+]
+"""For (employee, pool) pairs, their latest started participation in a run of that pool, in
+one query; pairs without one are absent."""
+_PROGRAM_COMPLETION: list[ProgramCompletionSource] = []
+
+
+def provide_program_completion(source: ProgramCompletionSource) -> None:
+    """Let programs answer the `program_completion` factor (the latest call wins)."""
+    _PROGRAM_COMPLETION[:] = [source]
+
+
+async def _program_completion(
+    session: AsyncSession, org_id: uuid.UUID, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> Mapping[tuple[uuid.UUID, uuid.UUID], StageCompletion]:
+    if not _PROGRAM_COMPLETION:
+        raise RuntimeError("No program completion source: import hrcore.programs.api")
+    return await _PROGRAM_COMPLETION[0](session, org_id, pairs)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One active membership scored for a position."""
+
+    member: TalentPoolMember
+    position_id: uuid.UUID
+    pool: Ref
+    employee: people.EmployeeSummary
+    facts: ranking.CandidateFacts
+    factors: list[ranking.FactorResult]
+    score: float
+
+    @property
+    def eligible(self) -> bool:
+        return self.member.readiness == Readiness.READY_NOW.value
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Best first: score, readiness, longer in the pool, then name for a stable order."""
+        return (
+            -self.score,
+            ranking.readiness_rank(self.member.readiness),
+            -self.facts.days_in_pool,
+            self.employee.ref.name,
+            self.employee.ref.id,
+        )
+
+
+async def _standings(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    position_ids: Sequence[uuid.UUID],
+    clock: Clock,
+    *,
+    employee_id: uuid.UUID | None = None,
+) -> list[Standing]:
+    """Score every active member of the pools targeting these positions or their job
+    families, once per position a pool matches: one query for the positions' families, one
+    for the members and their 9-box, one for the employees, one for their published reviews,
+    one for their programs."""
+    families = await org.position_families(session, org_id, position_ids)
+    wanted = {family for family in families.values() if family is not None}
+    rows = await repository.candidate_rows(
+        session, org_id, position_ids, wanted, employee_id=employee_id
+    )
+    employee_ids = [row[0].employee_id for row in rows]
+    employees = await people.employee_summaries(session, org_id, employee_ids)
+    results = await reviews.latest_published_recommendations(session, org_id, employee_ids)
+    programs_done = await _program_completion(
+        session, org_id, [(row[0].employee_id, row[0].pool_id) for row in rows]
+    )
+    now = clock.now()
+    standings: list[Standing] = []
+    for member, target_position, target_family, pool_name, performance, potential in rows:
+        employee = employees[member.employee_id]
+        if employee.status == "exited":
+            continue
+        recommendation, score, _ = results.get(member.employee_id, (None, None, None))
+        facts = ranking.CandidateFacts(
+            readiness=member.readiness,
+            review_score=score,
+            recommendation=recommendation,
+            performance=performance,
+            potential=potential,
+            days_in_pool=(now - (member.activated_at or now)).days,
+            program=_progress(programs_done.get((member.employee_id, member.pool_id))),
+        )
+        factors = ranking.explain(facts)
+        standings.extend(
+            Standing(
+                member=member,
+                position_id=position_id,
+                pool=Ref(id=member.pool_id, name=pool_name),
+                employee=employee,
+                facts=facts,
+                factors=factors,
+                score=ranking.total(factors),
+            )
+            for position_id in position_ids
+            if position_id == target_position
+            or (target_family is not None and families.get(position_id) == target_family)
+        )
+    return standings
+
+
+def _progress(completion: StageCompletion | None) -> ranking.ProgramProgress | None:
+    if completion is None:
+        return None
+    return ranking.ProgramProgress(
+        run_name=completion.run_name,
+        completed=completion.status == "completed",
+        stages=completion.stages,
+        completed_stages=completion.completed_stages,
+    )
+
+
+def _ranked(standings: Sequence[Standing], vacancy: Vacancy) -> list[Standing]:
+    """Best first, one entry per employee (their best membership), the leaver excluded."""
+    best: dict[uuid.UUID, Standing] = {}
+    for standing in sorted(standings, key=Standing.sort_key):
+        if standing.employee.ref.id != vacancy.vacated_by:
+            best.setdefault(standing.employee.ref.id, standing)
+    return list(best.values())
+
+
+def _factor_views(factors: Sequence[ranking.FactorResult]) -> list[FactorOut]:
+    return [FactorOut.model_validate(factor, from_attributes=True) for factor in factors]
+
+
+def candidate_view(rank: int, standing: Standing) -> CandidateOut:
+    return CandidateOut(
+        rank=rank,
+        employee=standing.employee.ref,
+        department_id=standing.employee.department_id,
+        member_id=standing.member.id,
+        pool=standing.pool,
+        readiness=Readiness(standing.member.readiness) if standing.member.readiness else None,
+        eligible=standing.eligible,
+        score=standing.score,
+        factors=_factor_views(standing.factors),
+    )
+
+
+async def ranking_of(
+    session: AsyncSession, org_id: uuid.UUID, vacancy: Vacancy, clock: Clock
+) -> list[tuple[int, Standing]]:
+    """Every candidate with their rank; views are built only for those shown."""
+    standings = await _standings(session, org_id, [vacancy.position_id], clock)
+    return list(enumerate(_ranked(standings, vacancy), start=1))
+
+
+def _offset(page: PageParams) -> int:
+    if page.cursor is None:
+        return 0
+    [offset] = decode_cursor(page.cursor, [OFFSET])
+    return int(offset)
+
+
+async def list_candidates(
+    session: AsyncSession,
+    principal: Principal,
+    vacancy_id: uuid.UUID,
+    page: PageParams,
+    clock: Clock,
+) -> tuple[list[CandidateOut], str | None]:
+    """The ranking (ranks over every candidate); department heads see those in their reach."""
+    vacancy = await access.vacancy_in_reach(session, principal, vacancy_id)
+    candidates = await ranking_of(session, principal.org_id, vacancy, clock)
+    scope = await people.visible_employee_ids(session, principal)
+    if scope is not None:
+        ids = [standing.employee.ref.id for _, standing in candidates]
+        visible = await repository.ids_within(session, scope, ids)
+        candidates = [c for c in candidates if c[1].employee.ref.id in visible]
+    start = _offset(page)
+    end = start + page.limit
+    views = [candidate_view(rank, standing) for rank, standing in candidates[start:end]]
+    return views, encode_cursor([end]) if end < len(candidates) else None
+
+
+async def my_rankings(
+    session: AsyncSession, principal: Principal, page: PageParams, clock: Clock
+) -> tuple[list[MyRankingOut], str | None]:
+    """The caller's own factors for each open vacancy they are a candidate for."""
+    if principal.employee_id is None:
+        return [], None
+    targeted, families = repository.member_targets(principal.org_id, principal.employee_id)
+    statement = repository.open_vacancies_of(
+        principal.org_id, targeted, org.positions_in_families(principal.org_id, families)
+    )
+    vacancies, cursor = await paginate(session, statement, [Vacancy.id], page, descending=True)
+    standings = await _standings(
+        session,
+        principal.org_id,
+        [v.position_id for v in vacancies],
+        clock,
+        employee_id=principal.employee_id,
+    )
+    positions = await org.position_refs(
+        session, principal.org_id, [v.position_id for v in vacancies]
+    )
+    views: list[MyRankingOut] = []
+    for vacancy in vacancies:
+        mine = _ranked([s for s in standings if s.position_id == vacancy.position_id], vacancy)
+        views.extend(_my_view(vacancy, positions[vacancy.position_id], s) for s in mine)
+    return views, cursor
+
+
+def _my_view(vacancy: Vacancy, position: Ref, standing: Standing) -> MyRankingOut:
+    return MyRankingOut(
+        vacancy_id=vacancy.id,
+        position=position,
+        pool=standing.pool,
+        readiness=Readiness(standing.member.readiness) if standing.member.readiness else None,
+        eligible=standing.eligible,
+        score=standing.score,
+        factors=_factor_views(standing.factors),
+    )

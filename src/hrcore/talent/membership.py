@@ -1,0 +1,311 @@
+"""Membership of a talent pool: nominations, HR's decisions, programs' outcomes, leavers.
+
+HR, department heads (within their reach) and the employee themself nominate; HR approves,
+graduates or removes members, sets readiness and places them on the 9-box, each with a
+reason and audited. A development program's decision changes readiness or removes a
+member. Leaving the company ends open memberships (`left`), through the employment event
+people emits; a removal is announced (`MEMBER_REMOVED`) for programs to withdraw the member.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit, events
+from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.clock import Clock
+from hrcore.core.concurrency import check_version
+from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.people import service as people
+from hrcore.talent import access, repository
+from hrcore.talent.models import (
+    MemberStatus,
+    NineBoxPlacement,
+    NominationSource,
+    Readiness,
+    TalentPoolMember,
+)
+from hrcore.talent.schemas import MemberOut, MemberPatch, Nomination, PlacementOut
+
+LEFT_JOB = "talent.end_memberships_of_leaver"
+MEMBER_REMOVED = "talent_member.removed"
+"""Emitted (core.events) when HR removes a member; payload: member_id, pool_id, employee_id."""
+events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, LEFT_JOB)
+TRANSITIONS = {
+    MemberStatus.ACTIVE: {MemberStatus.NOMINATED},
+    MemberStatus.GRADUATED: {MemberStatus.ACTIVE},
+    MemberStatus.REMOVED: {MemberStatus.NOMINATED, MemberStatus.ACTIVE},
+}
+"""Status changes HR makes by hand, from the statuses they may follow. `appointed` comes from
+a vacancy, `left` from leaving the company."""
+
+
+async def list_members(
+    session: AsyncSession,
+    principal: Principal,
+    pool_id: uuid.UUID,
+    page: PageParams,
+    *,
+    status: MemberStatus | None,
+) -> tuple[list[TalentPoolMember], str | None]:
+    pool = await access.readable_pool(session, principal, pool_id)
+    statement = repository.members_query(
+        principal.org_id,
+        pool.id,
+        status=status.value if status else None,
+        employee_ids=await access.member_employee_ids(session, principal),
+    )
+    return await paginate(session, statement, [TalentPoolMember.id], page)
+
+
+async def member_views(
+    session: AsyncSession, org_id: uuid.UUID, members: Sequence[TalentPoolMember]
+) -> list[MemberOut]:
+    """Views of many members in two queries (employees, placements)."""
+    people_by_id = await people.employee_summaries(
+        session, org_id, [m.employee_id for m in members]
+    )
+    placements = await repository.latest_placements(session, org_id, [m.id for m in members])
+    return [_member_view(m, people_by_id[m.employee_id], placements.get(m.id)) for m in members]
+
+
+def _member_view(
+    member: TalentPoolMember,
+    employee: people.EmployeeSummary,
+    placement: NineBoxPlacement | None,
+) -> MemberOut:
+    return MemberOut(
+        id=member.id,
+        pool_id=member.pool_id,
+        employee=employee.ref,
+        department_id=employee.department_id,
+        status=MemberStatus(member.status),
+        readiness=Readiness(member.readiness) if member.readiness else None,
+        source=NominationSource(member.source),
+        reason=member.reason,
+        nominated_at=member.nominated_at,
+        activated_at=member.activated_at,
+        ended_at=member.ended_at,
+        nine_box=PlacementOut(
+            performance=placement.performance,
+            potential=placement.potential,
+            reason=placement.reason,
+            placed_at=placement.placed_at,
+        )
+        if placement
+        else None,
+        version=member.version,
+    )
+
+
+def _member_snapshot(member: TalentPoolMember) -> dict[str, Any]:
+    return {
+        "pool_id": str(member.pool_id),
+        "employee_id": str(member.employee_id),
+        "status": member.status,
+        "readiness": member.readiness,
+    }
+
+
+async def nominate(
+    session: AsyncSession, principal: Principal, pool_id: uuid.UUID, body: Nomination, clock: Clock
+) -> TalentPoolMember:
+    """Put an employee forward; HR approves. A removed, graduated or departed member may be
+    nominated again (the membership reopens)."""
+    if principal.kind != "user":
+        raise Forbidden("Nominations are made by people, not integration keys")
+    pool = await access.readable_pool(session, principal, pool_id)
+    employee = await people.ensure_can_view(session, principal, body.employee_id)
+    source = access.nomination_source(principal, employee.id)
+    if not pool.active:
+        raise Conflict("This talent pool is closed")
+    if employee.status == "exited":
+        raise Unprocessable(
+            "Only current employees can be nominated",
+            errors=[FieldError(field="employee_id", message="the employee has left")],
+        )
+    member = await repository.member_of(session, principal.org_id, pool.id, employee.id)
+    now = clock.now()
+    before = _member_snapshot(member) if member else None
+    if member is None:
+        member = TalentPoolMember(org_id=principal.org_id, pool_id=pool.id, employee_id=employee.id)
+        session.add(member)
+    elif member.status in (MemberStatus.NOMINATED, MemberStatus.ACTIVE, MemberStatus.APPOINTED):
+        raise Conflict(f"The employee is already {member.status} in this pool")
+    member.status, member.readiness, member.source = (
+        MemberStatus.NOMINATED.value,
+        None,
+        source.value,
+    )
+    member.nominated_by, member.reason, member.nominated_at = principal.id, body.reason, now
+    member.activated_at = member.ended_at = None
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "talent_member.nominated",
+        "talent_member",
+        member.id,
+        org_id=principal.org_id,
+        before=before,
+        after=_member_snapshot(member) | {"source": source.value, "reason": body.reason},
+    )
+    return member
+
+
+async def update_member(
+    session: AsyncSession,
+    principal: Principal,
+    pool_id: uuid.UUID,
+    member_id: uuid.UUID,
+    body: MemberPatch,
+    clock: Clock,
+    *,
+    if_match: str | None,
+) -> TalentPoolMember:
+    """Approve, graduate or remove; set readiness; place on the 9-box (HR; with a reason)."""
+    await access.readable_pool(session, principal, pool_id)
+    member = await access.member_in_reach(session, principal, pool_id, member_id)
+    require_hr_admin(principal)
+    check_version(member.version, if_match=if_match, body_version=body.version)
+    before = _member_snapshot(member)
+    now = clock.now()
+    if body.status is not None:
+        _transition(member, MemberStatus(body.status), now)
+    if body.readiness is not None:
+        member.readiness = body.readiness.value
+    if body.nine_box is not None:
+        session.add(
+            NineBoxPlacement(
+                org_id=member.org_id,
+                member_id=member.id,
+                performance=body.nine_box.performance,
+                potential=body.nine_box.potential,
+                reason=body.reason,
+                placed_by=principal.id,
+                placed_at=now,
+            )
+        )
+    await session.flush()
+    if body.status == MemberStatus.REMOVED.value:
+        _announce_removal(session, member)
+    old, new = audit.changes(before, _member_snapshot(member))
+    if body.nine_box is not None:
+        new["nine_box"] = body.nine_box.model_dump()
+    audit.record(
+        session,
+        principal,
+        "talent_member.updated",
+        "talent_member",
+        member.id,
+        org_id=principal.org_id,
+        before=old,
+        after=new | {"reason": body.reason},
+    )
+    return member
+
+
+def _announce_removal(session: AsyncSession, member: TalentPoolMember) -> None:
+    events.emit(
+        session,
+        MEMBER_REMOVED,
+        {
+            "member_id": str(member.id),
+            "pool_id": str(member.pool_id),
+            "employee_id": str(member.employee_id),
+        },
+        org_id=member.org_id,
+    )
+
+
+def _transition(member: TalentPoolMember, status: MemberStatus, now: datetime) -> None:
+    if MemberStatus(member.status) not in TRANSITIONS[status]:
+        raise Conflict(f"A {member.status} member cannot become {status.value}")
+    member.status = status.value
+    if status == MemberStatus.ACTIVE:
+        member.activated_at = now
+    else:
+        member.ended_at = now
+
+
+# --- for programs --------------------------------------------------------------------------
+
+
+async def active_member_ids(
+    session: AsyncSession, org_id: uuid.UUID, pool_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these employees are active members of the pool, in one query."""
+    statement = repository.members_query(
+        org_id, pool_id, status=MemberStatus.ACTIVE.value, employee_ids=None
+    ).where(TalentPoolMember.employee_id.in_(list(employee_ids)))
+    return {member.employee_id for member in await session.scalars(statement)}
+
+
+async def record_program_outcome(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    pool_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    readiness: Readiness | None,
+    remove: bool,
+    reason: str,
+    clock: Clock,
+) -> None:
+    """A development program's decision on an active member: new readiness, or removal
+    (audited with the decision's reason; a member no longer active is left alone)."""
+    member = await repository.member_of(session, actor.org_id, pool_id, employee_id)
+    if member is None or member.status != MemberStatus.ACTIVE:
+        return
+    before = _member_snapshot(member)
+    if readiness is not None:
+        member.readiness = readiness.value
+    if remove:
+        _transition(member, MemberStatus.REMOVED, clock.now())
+    await session.flush()
+    if remove:
+        _announce_removal(session, member)
+    old, new = audit.changes(before, _member_snapshot(member))
+    audit.record(
+        session,
+        actor,
+        "talent_member.updated",
+        "talent_member",
+        member.id,
+        org_id=member.org_id,
+        before=old,
+        after=new | {"reason": reason, "source": "program_decision"},
+    )
+
+
+# --- leaving the company ------------------------------------------------------------------
+
+
+async def end_memberships_of_leaver(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, clock: Clock
+) -> int:
+    """Mark the open memberships of an employee who left as `left` (idempotent)."""
+    members = await repository.open_members_of_employee(session, org_id, employee_id)
+    if not members:
+        return 0
+    await repository.end_memberships(
+        session, [m.id for m in members], status=MemberStatus.LEFT.value, at=clock.now()
+    )
+    for member in members:
+        audit.record(
+            session,
+            None,
+            "talent_member.left",
+            "talent_member",
+            member.id,
+            org_id=org_id,
+            before={"status": member.status},
+            after={"status": MemberStatus.LEFT.value},
+        )
+    return len(members)
