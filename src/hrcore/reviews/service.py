@@ -41,7 +41,7 @@ from hrcore.core.schemas import Ref
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.reviews import repository
 from hrcore.reviews.models import (
     ReviewAssignment,

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.talent.schemas import (
     CareerPlanRule,
     ConsecutiveTopRatingsRule,

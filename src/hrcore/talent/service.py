@@ -27,7 +27,7 @@ from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unproc
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.talent import repository, screening
 from hrcore.talent.models import (
     MemberStatus,

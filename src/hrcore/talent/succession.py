@@ -42,7 +42,7 @@ from hrcore.core.pagination import (
 from hrcore.core.schemas import Ref, window_error
 from hrcore.identity import service as identity
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.people.schemas import EmploymentEventCreate
 from hrcore.programs import api as programs
 from hrcore.reviews import service as reviews
