@@ -14,7 +14,7 @@ from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from hrcore.org.models import Department
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.people.models import Employee, EmploymentEvent
 from hrcore.worker import run_burst
 from tests.factories import Account, make_org, make_user

@@ -9,7 +9,7 @@ from httpx import AsyncClient
 
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
-from hrcore.people.service import tenure_years
+from hrcore.people.profile import tenure_years
 from tests.factories import Account
 from tests.people.conftest import World, count_statements
 

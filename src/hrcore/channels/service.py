@@ -61,7 +61,7 @@ from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import service as identity
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.settings import Settings
 
 DELIVER_JOB = "channels.deliver"

@@ -25,7 +25,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import service as workflow
 

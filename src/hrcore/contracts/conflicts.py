@@ -21,7 +21,7 @@ from hrcore.contracts import access, repository
 from hrcore.core import events
 from hrcore.core.clock import Clock
 from hrcore.notifications import service as notifications
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.programs import api as programs
 from hrcore.workflow import service as workflow
 

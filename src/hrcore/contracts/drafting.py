@@ -26,7 +26,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 
 logger = logging.getLogger("hrcore.contracts")
 

@@ -28,7 +28,7 @@ from hrcore.core.errors import Conflict, NotFound
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.programs import api as programs
 from hrcore.settings import Settings
 from hrcore.webhooks import service as webhooks

@@ -27,7 +27,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict
 from hrcore.core.storage import StoredObjectMissing, storage_for
 from hrcore.identity import service as identity
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.settings import Settings
 
 logger = logging.getLogger("hrcore.contracts")

@@ -23,7 +23,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 
 
 def contract_view(contract: Contract) -> ContractOut:

@@ -36,7 +36,7 @@ from hrcore.identity.schemas import (
     UserPatch,
 )
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 
 router = APIRouter(route_class=HrcoreRoute)
 BAD_REFRESH_TOKEN = problem(401, "Invalid, expired or already used refresh token")

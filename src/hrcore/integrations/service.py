@@ -53,7 +53,7 @@ from hrcore.integrations.dingtalk_crypto import DingTalkCrypto, DingTalkCryptoEr
 from hrcore.integrations.models import DingTalkEvent, DingTalkIntegration, EventStatus
 from hrcore.integrations.schemas import DingTalkIntegrationIn
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.settings import Settings
 
 logger = logging.getLogger("hrcore.integrations")

@@ -14,7 +14,8 @@ from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.people import service
+from hrcore.people import access, employees, employment_events, growth, profile, ratings
+from hrcore.people.employees import EmployeeFilters
 from hrcore.people.schemas import (
     EmployeeCreate,
     EmployeeOut,
@@ -29,7 +30,6 @@ from hrcore.people.schemas import (
     PerformanceRatingCreate,
     PerformanceRatingOut,
 )
-from hrcore.people.service import EmployeeFilters
 
 router = APIRouter(route_class=HrcoreRoute)
 
@@ -78,8 +78,8 @@ async def list_employees(
     page: Pagination,
     filters: Annotated[EmployeeFilters, Depends(_employee_filters)],
 ) -> Page[EmployeeOut]:
-    rows, cursor = await service.list_employees(session, principal, page, filters)
-    items = [service.employee_view(row, principal) for row in rows]
+    rows, cursor = await employees.list_employees(session, principal, page, filters)
+    items = [employees.employee_view(row, principal) for row in rows]
     return Page(items=items, next_cursor=cursor)
 
 
@@ -93,9 +93,9 @@ async def list_employees(
 async def create_employee(
     body: EmployeeCreate, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> EmployeeOut:
-    employee = await service.create_employee(session, principal, body)
+    employee = await employees.create_employee(session, principal, body)
     set_etag(response, employee.version)
-    return service.employee_view(employee, principal)
+    return employees.employee_view(employee, principal)
 
 
 @router.get(
@@ -107,11 +107,11 @@ async def create_employee(
 async def get_employee(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> EmployeeOut:
-    employee = await service.ensure_can_view(
+    employee = await access.ensure_can_view(
         session, principal, employee_id, key_scope=Scope.ORG_READ
     )
     set_etag(response, employee.version)
-    return service.employee_view(employee, principal)
+    return employees.employee_view(employee, principal)
 
 
 @router.patch(
@@ -128,11 +128,11 @@ async def update_employee(
     response: Response,
     if_match: IfMatch = None,
 ) -> EmployeeOut:
-    employee = await service.update_employee(
+    employee = await employees.update_employee(
         session, principal, employee_id, body, if_match=if_match
     )
     set_etag(response, employee.version)
-    return service.employee_view(employee, principal)
+    return employees.employee_view(employee, principal)
 
 
 # --- employment events --------------------------------------------------------------------
@@ -147,7 +147,7 @@ async def update_employee(
 async def list_events(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[EmploymentEventOut]:
-    rows, cursor = await service.list_events(session, principal, employee_id, page)
+    rows, cursor = await employment_events.list_events(session, principal, employee_id, page)
     return Page(items=[EmploymentEventOut.model_validate(row) for row in rows], next_cursor=cursor)
 
 
@@ -164,7 +164,7 @@ async def create_event(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> EmploymentEventOut:
-    event = await service.add_event(session, principal, employee_id, body)
+    event = await employment_events.add_event(session, principal, employee_id, body)
     return EmploymentEventOut.model_validate(event)
 
 
@@ -180,7 +180,7 @@ async def create_event(
 async def list_ratings(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[PerformanceRatingOut]:
-    rows, cursor = await service.list_ratings(session, principal, employee_id, page)
+    rows, cursor = await ratings.list_ratings(session, principal, employee_id, page)
     items = [PerformanceRatingOut.model_validate(row) for row in rows]
     return Page(items=items, next_cursor=cursor)
 
@@ -198,7 +198,7 @@ async def create_rating(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> PerformanceRatingOut:
-    rating = await service.add_rating(session, principal, employee_id, body)
+    rating = await ratings.add_rating(session, principal, employee_id, body)
     return PerformanceRatingOut.model_validate(rating)
 
 
@@ -214,7 +214,7 @@ async def create_rating(
 async def get_profile(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> PanoramicProfile:
-    return await service.panoramic_profile(session, principal, employee_id, clock)
+    return await profile.panoramic_profile(session, principal, employee_id, clock)
 
 
 @router.get(
@@ -226,9 +226,9 @@ async def get_profile(
 async def get_growth_profile(
     principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> GrowthProfileOut:
-    profile = await service.get_growth_profile(session, principal)
-    set_etag(response, profile.version)
-    return profile
+    mine = await growth.get_growth_profile(session, principal)
+    set_etag(response, mine.version)
+    return mine
 
 
 @router.put(
@@ -245,8 +245,6 @@ async def put_growth_profile(
     clock: AppClock,
     if_match: IfMatch = None,
 ) -> GrowthProfileOut:
-    profile = await service.submit_growth_profile(
-        session, principal, clock, body, if_match=if_match
-    )
-    set_etag(response, profile.version)
-    return profile
+    mine = await growth.submit_growth_profile(session, principal, clock, body, if_match=if_match)
+    set_etag(response, mine.version)
+    return mine

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.errors import Forbidden, NotFound
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.programs import repository
 from hrcore.programs.models import ProgramParticipant, ProgramRun, ProgramTemplate
 

@@ -13,7 +13,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.programs import access, repository
 from hrcore.programs.models import ProgramParticipant
 from hrcore.programs.schemas import ParticipantOut, ParticipantsAdded, ParticipantsIn

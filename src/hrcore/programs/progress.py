@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.programs import access, repository
 from hrcore.programs.schemas import ProgressOut
 

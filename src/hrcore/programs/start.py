@@ -17,7 +17,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.identity import service as identity
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.programs import access, repository, withdrawal
 from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun, ProgramTemplate
 from hrcore.programs.schemas import DepartmentVariant, StageIn, apply_variant

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit, events
 from hrcore.core.clock import Clock
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.programs import repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant
 from hrcore.reviews import api as reviews

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.errors import Forbidden, NotFound
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.reviews import repository
 from hrcore.reviews.models import (
     ReviewAppeal,

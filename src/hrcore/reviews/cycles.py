@@ -19,7 +19,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.reviews import access, aggregation, repository
 from hrcore.reviews.assignments import Rating, assign_many
 from hrcore.reviews.models import ReviewCycle, ReviewParticipant, ReviewTemplate

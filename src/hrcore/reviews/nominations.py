@@ -18,7 +18,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.assignments import assign
 from hrcore.reviews.models import ReviewCycle, ReviewNomination, ReviewParticipant

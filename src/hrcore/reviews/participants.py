@@ -13,7 +13,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewParticipant
 from hrcore.reviews.schemas import ParticipantQuery, ParticipantsAdded, ParticipantsIn

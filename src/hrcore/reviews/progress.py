@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import RELATIONSHIPS, ReviewCycle
 from hrcore.reviews.schemas import (

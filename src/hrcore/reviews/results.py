@@ -17,7 +17,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewCycle, ReviewResult
 from hrcore.reviews.schemas import Adjustment, GroupScore, IndicatorResult, ResultOut

@@ -24,7 +24,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.pagination import OFFSET, PageParams, decode_cursor, encode_cursor, paginate
 from hrcore.core.schemas import Ref
 from hrcore.org import service as org
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.reviews import api as reviews
 from hrcore.talent import access, ranking, repository
 from hrcore.talent.models import Readiness, TalentPoolMember, Vacancy

@@ -14,7 +14,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.schemas import window_error
 from hrcore.identity import service as identity
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.talent import repository
 from hrcore.talent.schemas import PoolMeasuresOut
 

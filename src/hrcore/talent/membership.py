@@ -22,7 +22,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.talent import access, repository
 from hrcore.talent.models import (
     MemberStatus,

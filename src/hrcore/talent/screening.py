@@ -37,7 +37,7 @@ from sqlalchemy.sql.selectable import Subquery
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.schemas import Ref
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.talent import access, repository
 from hrcore.talent.schemas import (
     RULES,

@@ -73,7 +73,7 @@ from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
-from hrcore.people import service as people
+from hrcore.people import api as people
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import repository
 from hrcore.workflow.models import Task as Task  # noqa: PLC0414 (validators and listeners get it)

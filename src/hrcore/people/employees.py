@@ -1,0 +1,196 @@
+"""Employee records: the list in the caller's reach, hiring one, and HR's corrections
+(career moves go through employment events instead)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit
+from hrcore.core.authz import Principal, Scope
+from hrcore.core.concurrency import check_version
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.org import service as org
+from hrcore.people import access, repository
+from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
+from hrcore.people.employment_events import record_event
+from hrcore.people.models import Employee
+from hrcore.people.references import require_employee, require_position
+from hrcore.people.schemas import (
+    EmployeeCreate,
+    EmployeeOut,
+    EmployeePatch,
+    EmployeeSort,
+    EmployeeStatus,
+    EmploymentEventCreate,
+)
+
+CONTACT_FIELDS = ("email", "phone")
+SORT_KEYS = {
+    "full_name": Employee.full_name,
+    "employee_number": Employee.employee_number,
+    "hire_date": Employee.hire_date,
+}
+
+
+@dataclass(frozen=True)
+class EmployeeFilters:
+    department_id: uuid.UUID | None = None
+    include_subtree: bool = False
+    status: EmployeeStatus | None = None
+    manager_id: uuid.UUID | None = None
+    position_id: uuid.UUID | None = None
+    q: str | None = None
+    sort: EmployeeSort = "full_name"
+
+
+def employee_view(employee: Employee, principal: Principal) -> EmployeeOut:
+    """The employee as this caller may see it: contact data trimmed for non-HR."""
+    out = EmployeeOut.model_validate(employee)
+    if access.can_see_contact(principal):
+        return out
+    return out.model_copy(update=dict.fromkeys(CONTACT_FIELDS))
+
+
+async def list_employees(
+    session: AsyncSession, principal: Principal, page: PageParams, filters: EmployeeFilters
+) -> tuple[list[Employee], str | None]:
+    """One keyset page, always inside the caller's reach."""
+    statement = await _filtered(session, principal, filters)
+    return await paginate(session, statement, [SORT_KEYS[filters.sort], Employee.id], page)
+
+
+async def _filtered(
+    session: AsyncSession, principal: Principal, filters: EmployeeFilters
+) -> Select[Any]:
+    visible = await access.visibility(session, principal, key_scope=Scope.ORG_READ)
+    subtree = None
+    if filters.department_id is not None and filters.include_subtree:
+        subtree = await org.subtree_ids(session, principal.org_id, filters.department_id)
+    return repository.employees_query(
+        principal.org_id,
+        visible=visible,
+        department_ids=subtree,
+        department_id=filters.department_id if subtree is None else None,
+        status=filters.status,
+        manager_id=filters.manager_id,
+        position_id=filters.position_id,
+        q=filters.q,
+    )
+
+
+async def matching_employee_ids(
+    session: AsyncSession, principal: Principal, filters: EmployeeFilters, *, limit: int
+) -> list[uuid.UUID]:
+    """The ids the employee list would show with these filters (in the caller's reach), at
+    most `limit` — for another domain selecting people "by query"."""
+    statement = await _filtered(session, principal, filters)
+    ids = statement.with_only_columns(Employee.id).order_by(Employee.id).limit(limit)
+    return list(await session.scalars(ids))
+
+
+async def create_employee(
+    session: AsyncSession, principal: Principal, body: EmployeeCreate
+) -> Employee:
+    """A new employee and its `hire` event (HR only)."""
+    access.require_hr_writer(principal)
+    org_id = principal.org_id
+    await org.require_department(session, org_id, body.department_id)
+    await require_position(session, org_id, body.position_id)
+    manager = None
+    if body.manager_id is not None:
+        manager = await require_employee(session, org_id, body.manager_id, field="manager_id")
+    await require_free_number(session, org_id, body.employee_number)
+    employee = Employee(org_id=org_id, **body.model_dump())
+    employee.manager_path = manager.reports_prefix if manager else "/"
+    session.add(employee)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "employee.created",
+        "employee",
+        employee.id,
+        org_id=org_id,
+        after=snapshot(employee, AUDITED_EMPLOYEE_FIELDS),
+    )
+    hire = EmploymentEventCreate(
+        kind="hire",
+        effective_date=body.hire_date,
+        department_id=body.department_id,
+        position_id=body.position_id,
+    )
+    await record_event(session, principal, employee, hire)
+    return employee
+
+
+async def update_employee(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    body: EmployeePatch,
+    *,
+    if_match: str | None,
+) -> Employee:
+    """Correct an employee record (HR only); career moves go through events instead."""
+    employee = await access.find_for_hr_write(session, principal, employee_id)
+    check_version(employee.version, if_match=if_match, body_version=body.version)
+    fields = body.model_dump(exclude_unset=True, exclude={"version"})
+    await _check_patch(session, employee, fields)
+    before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+    if "manager_id" in fields and fields["manager_id"] != employee.manager_id:
+        await _change_manager(session, employee, fields.pop("manager_id"))
+    for name, value in fields.items():
+        setattr(employee, name, value)
+    await session.flush()
+    audit_employee_changes(session, principal, employee, before)
+    return employee
+
+
+async def _check_patch(session: AsyncSession, employee: Employee, fields: dict[str, Any]) -> None:
+    org_id = employee.org_id
+    if fields.get("department_id") is not None:
+        await org.require_department(session, org_id, fields["department_id"])
+    await require_position(session, org_id, fields.get("position_id"))
+    if fields.get("manager_id") is not None:
+        await _require_acyclic_manager(session, employee, fields["manager_id"])
+    number = fields.get("employee_number")
+    if number is not None and number != employee.employee_number:
+        await require_free_number(session, org_id, number)
+
+
+async def _change_manager(
+    session: AsyncSession, employee: Employee, manager_id: uuid.UUID | None
+) -> None:
+    """Point the employee at a new manager and re-root everyone below them."""
+    manager = (
+        await require_employee(session, employee.org_id, manager_id, field="manager_id")
+        if manager_id is not None
+        else None
+    )
+    old_prefix = employee.reports_prefix
+    employee.manager_id = manager_id
+    employee.manager_path = manager.reports_prefix if manager else "/"
+    await repository.move_reports(session, employee.org_id, old_prefix, employee.reports_prefix)
+
+
+async def _require_acyclic_manager(
+    session: AsyncSession, employee: Employee, manager_id: uuid.UUID
+) -> None:
+    """The proposed manager exists and the employee is not already above them."""
+    manager = await require_employee(session, employee.org_id, manager_id, field="manager_id")
+    if manager.id == employee.id or f"/{employee.id}/" in manager.manager_path:
+        raise Unprocessable(
+            "The manager chain would form a cycle",
+            errors=[FieldError(field="manager_id", message="the employee is above this manager")],
+        )
+
+
+async def require_free_number(session: AsyncSession, org_id: uuid.UUID, number: str) -> None:
+    if await repository.employee_by_number(session, org_id, number) is not None:
+        raise Conflict(f"Employee number {number!r} is taken")

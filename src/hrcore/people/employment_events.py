@@ -1,0 +1,159 @@
+"""Employment events: career moves (hire, transfer, promotion, temporary post, exit) that
+update the employee's current post, announced to other domains through the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit, events
+from hrcore.core.authz import Principal, Scope
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.org import service as org
+from hrcore.people import access, repository
+from hrcore.people.audit_trail import (
+    AUDITED_EMPLOYEE_FIELDS,
+    EVENT_FIELDS,
+    audit_employee_changes,
+    snapshot,
+)
+from hrcore.people.models import Employee, EmploymentEvent
+from hrcore.people.references import require_position
+from hrcore.people.schemas import EmploymentEventCreate
+
+EMPLOYMENT_EVENT_RECORDED = "employment_event.recorded"
+"""Emitted (core.events) for every recorded employment event; payload: event_id,
+employee_id, kind."""
+
+
+async def list_events(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, page: PageParams
+) -> tuple[list[EmploymentEvent], str | None]:
+    await access.ensure_can_view(session, principal, employee_id, key_scope=Scope.PROFILES_READ)
+    statement = repository.events_query(principal.org_id, employee_id)
+    keys = [EmploymentEvent.effective_date, EmploymentEvent.id]
+    return await paginate(session, statement, keys, page)
+
+
+async def add_event(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, body: EmploymentEventCreate
+) -> EmploymentEvent:
+    """Record a career move (HR only) and apply it to the employee's current post or status."""
+    employee = await access.find_for_hr_write(session, principal, employee_id)
+    if body.department_id is not None:
+        await org.require_department(session, employee.org_id, body.department_id)
+    await require_position(session, employee.org_id, body.position_id)
+    _require_event_fits(employee, body)
+    before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+    apply_event(employee, body)
+    event = await record_event(session, principal, employee, body)
+    audit_employee_changes(session, principal, employee, before)
+    return event
+
+
+def _require_event_fits(employee: Employee, body: EmploymentEventCreate) -> None:
+    if body.kind == "hire" and employee.status != "exited":
+        raise Conflict("The employee is employed; only an exited employee can be re-hired")
+    if body.kind != "hire" and employee.status == "exited":
+        raise Conflict("The employee has exited; re-hire them first")
+    if body.kind != "hire" and body.effective_date < employee.hire_date:
+        raise Unprocessable(
+            "The event precedes the hire date",
+            errors=[FieldError(field="effective_date", message="before hire_date")],
+        )
+
+
+def apply_event(employee: Employee, body: EmploymentEventCreate) -> None:
+    """Transfers, promotions and re-hires move the current post; exits end employment.
+
+    A temporary post is held on top of the current post, which it leaves unchanged.
+    """
+    if body.kind == "temporary_post":
+        return
+    if body.department_id is not None:
+        employee.department_id = body.department_id
+    if body.position_id is not None:
+        employee.position_id = body.position_id
+    if body.kind == "exit":
+        employee.status = "exited"
+    elif body.kind == "hire":
+        employee.status = "active"
+        employee.hire_date = body.effective_date
+
+
+async def record_event(
+    session: AsyncSession,
+    actor: Principal | None,
+    employee: Employee,
+    body: EmploymentEventCreate,
+) -> EmploymentEvent:
+    """Store the event, audit it (`actor=None`: the directory sync) and announce it."""
+    event = EmploymentEvent(org_id=employee.org_id, employee_id=employee.id, **body.model_dump())
+    session.add(event)
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "employment_event.created",
+        "employment_event",
+        event.id,
+        org_id=employee.org_id,
+        after=snapshot(event, EVENT_FIELDS),
+    )
+    _announce(session, event)
+    return event
+
+
+def _announce(session: AsyncSession, event: EmploymentEvent) -> None:
+    """Tell subscribed domains (contracts drafts an amendment) through the outbox."""
+    events.emit(
+        session,
+        EMPLOYMENT_EVENT_RECORDED,
+        {"event_id": str(event.id), "employee_id": str(event.employee_id), "kind": event.kind},
+        org_id=event.org_id,
+    )
+
+
+async def employment_event(
+    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID
+) -> EmploymentEvent | None:
+    """One recorded event, for domains reacting to `EMPLOYMENT_EVENT_RECORDED`."""
+    return await repository.event_by_id(session, org_id, event_id)
+
+
+@dataclass(frozen=True)
+class VacatedPost:
+    """The post an employee gave up through an exit, promotion or transfer."""
+
+    employee_id: uuid.UUID
+    position_id: uuid.UUID
+    department_id: uuid.UUID | None
+    kind: str
+
+
+async def vacated_post(
+    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID
+) -> VacatedPost | None:
+    """For domains reacting to `EMPLOYMENT_EVENT_RECORDED` (talent opens vacancies): the
+    position the event took the employee off, or None when it left their post unchanged.
+
+    An exit keeps the employee's last post on the row; a promotion or transfer to another
+    position left the post set by the previous post-changing event."""
+    event = await repository.event_by_id(session, org_id, event_id)
+    if event is None or event.kind not in ("exit", "promotion", "transfer"):
+        return None
+    if event.kind == "exit":
+        employee = await repository.employee_by_id(session, org_id, event.employee_id)
+        if employee is None or employee.position_id is None:
+            return None
+        return VacatedPost(employee.id, employee.position_id, employee.department_id, event.kind)
+    if event.position_id is None:
+        return None
+    previous = await repository.post_event_before(session, org_id, event)
+    left = previous.position_id if previous else None
+    if previous is None or left is None or left == event.position_id:
+        return None
+    return VacatedPost(event.employee_id, left, previous.department_id, event.kind)

@@ -1,0 +1,57 @@
+"""Performance ratings: one per employee and period, written by whoever manages them."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit
+from hrcore.core.authz import Principal, Scope
+from hrcore.core.errors import Conflict
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.people import access, repository
+from hrcore.people.models import PerformanceRating
+from hrcore.people.schemas import PerformanceRatingCreate
+
+
+async def list_ratings(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, page: PageParams
+) -> tuple[list[PerformanceRating], str | None]:
+    await access.ensure_can_view(session, principal, employee_id, key_scope=Scope.RATINGS_READ)
+    statement = repository.ratings_query(principal.org_id, employee_id)
+    keys = [PerformanceRating.period, PerformanceRating.id]
+    return await paginate(session, statement, keys, page)
+
+
+async def add_rating(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    body: PerformanceRatingCreate,
+) -> PerformanceRating:
+    """One rating per period: a second one is a 409 (ratings are not silently overwritten)."""
+    employee = await access.find_for_write(session, principal, employee_id)
+    await access.ensure_can_manage(session, principal, employee)
+    existing = await repository.rating_for_period(
+        session, principal.org_id, employee_id, body.period
+    )
+    if existing is not None:
+        raise Conflict(f"The employee already has a rating for {body.period}")
+    rating = PerformanceRating(
+        org_id=principal.org_id, employee_id=employee_id, rated_by=principal.user_id
+    )
+    for name, value in body.model_dump().items():
+        setattr(rating, name, value)
+    session.add(rating)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "performance_rating.created",
+        "performance_rating",
+        rating.id,
+        org_id=principal.org_id,
+        after=body.model_dump(mode="json") | {"employee_id": str(employee_id)},
+    )
+    return rating
