@@ -26,7 +26,7 @@ from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unproc
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.identity import service as identity
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import repository
 from hrcore.people.models import Employee as Employee  # noqa: PLC0414 (for other domains)
 from hrcore.people.models import EmploymentEvent, GrowthProfile, PerformanceRating

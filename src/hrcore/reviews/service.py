@@ -40,7 +40,7 @@ from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import service as people
 from hrcore.reviews import repository
 from hrcore.reviews.models import (

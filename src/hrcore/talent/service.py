@@ -26,7 +26,7 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import service as people
 from hrcore.talent import repository, screening
 from hrcore.talent.models import (

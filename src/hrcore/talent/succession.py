@@ -41,7 +41,7 @@ from hrcore.core.pagination import (
 )
 from hrcore.core.schemas import Ref, window_error
 from hrcore.identity import service as identity
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import service as people
 from hrcore.people.schemas import EmploymentEventCreate
 from hrcore.programs import api as programs
