@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Role
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
-from hrcore.org import service
+from hrcore.org import departments, descriptions
 from hrcore.org.schemas import DepartmentPatch
 from tests.factories import make_department, make_position
 from tests.org.conftest import World
@@ -49,7 +49,7 @@ async def test_crossing_moves_cannot_make_a_cycle(
     left = await make_department(runtime, world.hr.org_id, "Left")
     right = await make_department(runtime, world.hr.org_id, "Right")
     async with held_open(runtime, world) as session:
-        await service.update_department(
+        await departments.update_department(
             session, _hr(world), left.id, DepartmentPatch(parent_id=right.id), if_match=None
         )
         crossing = asyncio.create_task(
@@ -78,7 +78,7 @@ async def test_of_two_drafts_approved_at_once_exactly_one_wins(
         for summary in ("one", "two")
     ]
     async with held_open(runtime, world) as session:
-        await service.approve_draft(session, _hr(world), runtime.clock, first, if_match=None)
+        await descriptions.approve_draft(session, _hr(world), runtime.clock, first, if_match=None)
         racing = asyncio.create_task(
             client.post(f"/api/v1/description-drafts/{second}/approve", headers=world.hr.headers)
         )

@@ -60,7 +60,7 @@ from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import service as identity
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.settings import Settings
 

@@ -25,7 +25,7 @@ from hrcore.core import audit, events
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 
 logger = logging.getLogger("hrcore.contracts")

@@ -22,7 +22,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 
 

@@ -35,7 +35,7 @@ from hrcore.identity.schemas import (
     UserOut,
     UserPatch,
 )
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 
 router = APIRouter(route_class=HrcoreRoute)

@@ -23,7 +23,7 @@ from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.identity import service as identity
 from hrcore.imports import parsing, repository
 from hrcore.imports.models import ImportJob
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.people.schemas import EmployeeCreate, EmployeeImport, PerformanceRatingCreate
 

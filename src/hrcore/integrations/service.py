@@ -52,7 +52,7 @@ from hrcore.integrations import dingtalk_crypto, repository
 from hrcore.integrations.dingtalk_crypto import DingTalkCrypto, DingTalkCryptoError
 from hrcore.integrations.models import DingTalkEvent, DingTalkIntegration, EventStatus
 from hrcore.integrations.schemas import DingTalkIntegrationIn
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.settings import Settings
 

@@ -13,7 +13,9 @@ from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.org import service
+from hrcore.org import departments, descriptions, positions
+from hrcore.org.departments import DepartmentFilters
+from hrcore.org.positions import PositionFilters
 from hrcore.org.schemas import (
     CommentCreate,
     CommentOut,
@@ -30,7 +32,6 @@ from hrcore.org.schemas import (
     PositionPatch,
     PositionSort,
 )
-from hrcore.org.service import DepartmentFilters, PositionFilters
 
 router = APIRouter(route_class=HrcoreRoute)
 
@@ -83,8 +84,8 @@ async def list_departments(
     page: Pagination,
     filters: Annotated[DepartmentFilters, Depends(_department_filters)],
 ) -> Page[DepartmentOut]:
-    rows, cursor = await service.list_departments(session, principal, page, filters)
-    return Page(items=[service.department_view(row) for row in rows], next_cursor=cursor)
+    rows, cursor = await departments.list_departments(session, principal, page, filters)
+    return Page(items=[departments.department_view(row) for row in rows], next_cursor=cursor)
 
 
 @router.post(
@@ -97,9 +98,9 @@ async def list_departments(
 async def create_department(
     body: DepartmentCreate, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DepartmentOut:
-    department = await service.create_department(session, principal, body)
+    department = await departments.create_department(session, principal, body)
     set_etag(response, department.version)
-    return service.department_view(department)
+    return departments.department_view(department)
 
 
 @router.get(
@@ -111,9 +112,9 @@ async def create_department(
 async def get_department(
     department_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DepartmentOut:
-    department = await service.get_department(session, principal, department_id)
+    department = await departments.get_department(session, principal, department_id)
     set_etag(response, department.version)
-    return service.department_view(department)
+    return departments.department_view(department)
 
 
 @router.patch(
@@ -130,11 +131,11 @@ async def update_department(
     response: Response,
     if_match: IfMatch = None,
 ) -> DepartmentOut:
-    department = await service.update_department(
+    department = await departments.update_department(
         session, principal, department_id, body, if_match=if_match
     )
     set_etag(response, department.version)
-    return service.department_view(department)
+    return departments.department_view(department)
 
 
 @router.delete(
@@ -150,7 +151,7 @@ async def delete_department(
     session: DbSession,
     if_match: IfMatch = None,
 ) -> None:
-    await service.delete_department(session, principal, department_id, if_match=if_match)
+    await departments.delete_department(session, principal, department_id, if_match=if_match)
 
 
 # --- positions ----------------------------------------------------------------------------
@@ -163,7 +164,7 @@ async def list_positions(
     page: Pagination,
     filters: Annotated[PositionFilters, Depends(_position_filters)],
 ) -> Page[PositionOut]:
-    items, cursor = await service.list_positions(session, principal, page, filters)
+    items, cursor = await positions.list_positions(session, principal, page, filters)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -177,7 +178,7 @@ async def list_positions(
 async def create_position(
     body: PositionCreate, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> PositionOut:
-    position = await service.create_position(session, principal, body)
+    position = await positions.create_position(session, principal, body)
     set_etag(response, position.version)
     return position
 
@@ -191,7 +192,7 @@ async def create_position(
 async def get_position(
     position_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> PositionOut:
-    position = await service.get_position(session, principal, position_id)
+    position = await positions.get_position(session, principal, position_id)
     set_etag(response, position.version)
     return position
 
@@ -210,7 +211,7 @@ async def update_position(
     response: Response,
     if_match: IfMatch = None,
 ) -> PositionOut:
-    position = await service.update_position(
+    position = await positions.update_position(
         session, principal, position_id, body, if_match=if_match
     )
     set_etag(response, position.version)
@@ -234,7 +235,7 @@ async def create_draft(
     session: DbSession,
     response: Response,
 ) -> DraftOut:
-    draft = await service.create_draft(session, principal, position_id, body)
+    draft = await descriptions.create_draft(session, principal, position_id, body)
     set_etag(response, draft.version)
     return DraftOut.model_validate(draft)
 
@@ -252,7 +253,7 @@ async def list_drafts(
     page: Pagination,
     draft_status: Annotated[DraftStatus | None, Query(alias="status")] = None,
 ) -> Page[DraftOut]:
-    rows, cursor = await service.list_drafts(
+    rows, cursor = await descriptions.list_drafts(
         session, principal, position_id, page, status=draft_status
     )
     return Page(items=[DraftOut.model_validate(row) for row in rows], next_cursor=cursor)
@@ -267,7 +268,7 @@ async def list_drafts(
 async def get_draft(
     draft_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DraftDetail:
-    draft, comments = await service.get_draft(session, principal, draft_id)
+    draft, comments = await descriptions.get_draft(session, principal, draft_id)
     set_etag(response, draft.version)
     return DraftDetail(
         **DraftOut.model_validate(draft).model_dump(),
@@ -285,7 +286,7 @@ async def get_draft(
 async def add_comment(
     draft_id: uuid.UUID, body: CommentCreate, principal: CurrentPrincipal, session: DbSession
 ) -> CommentOut:
-    comment = await service.add_comment(session, principal, draft_id, body)
+    comment = await descriptions.add_comment(session, principal, draft_id, body)
     return CommentOut.model_validate(comment)
 
 
@@ -303,6 +304,6 @@ async def approve_draft(
     response: Response,
     if_match: IfMatch = None,
 ) -> DraftOut:
-    draft = await service.approve_draft(session, principal, clock, draft_id, if_match=if_match)
+    draft = await descriptions.approve_draft(session, principal, clock, draft_id, if_match=if_match)
     set_etag(response, draft.version)
     return DraftOut.model_validate(draft)

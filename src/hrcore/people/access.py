@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.errors import Forbidden, NotFound
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import repository
 from hrcore.people.models import Employee
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.errors import Conflict, Unprocessable
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
 from hrcore.people.employees import require_free_number

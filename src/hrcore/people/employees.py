@@ -15,7 +15,7 @@ from hrcore.core.authz import Principal, Scope
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import access, repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
 from hrcore.people.employment_events import record_event

@@ -12,7 +12,7 @@ from hrcore.core import audit, events
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import access, repository
 from hrcore.people.audit_trail import (
     AUDITED_EMPLOYEE_FIELDS,

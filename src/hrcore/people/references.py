@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.schemas import Ref
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import repository
 from hrcore.people.models import Employee
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import repository
 
 

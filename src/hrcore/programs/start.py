@@ -16,7 +16,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.identity import service as identity
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.programs import access, repository, withdrawal
 from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun, ProgramTemplate

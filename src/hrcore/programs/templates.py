@@ -16,7 +16,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.programs import access, repository
 from hrcore.programs.models import ProgramTemplate
 from hrcore.programs.schemas import (

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import scoring
 from hrcore.core.db import insert_new
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.reviews import repository
 from hrcore.reviews.models import ANONYMOUS, ReviewCycle, ReviewParticipant, ReviewResult
 from hrcore.reviews.schemas import INDICATORS, Indicator, KindWeights

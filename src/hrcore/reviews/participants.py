@@ -12,7 +12,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewParticipant

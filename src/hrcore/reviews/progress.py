@@ -16,7 +16,7 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import RELATIONSHIPS, ReviewCycle

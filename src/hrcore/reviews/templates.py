@@ -17,7 +17,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewTemplate
 from hrcore.reviews.schemas import TemplateIn, TemplateOut, TemplatePatch

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.errors import Forbidden, NotFound
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import repository
 from hrcore.talent.models import NominationSource, TalentPool, TalentPoolMember, Vacancy

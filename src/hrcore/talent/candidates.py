@@ -23,7 +23,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.pagination import OFFSET, PageParams, decode_cursor, encode_cursor, paginate
 from hrcore.core.schemas import Ref
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.reviews import api as reviews
 from hrcore.talent import access, ranking, repository

@@ -17,7 +17,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.talent import access, repository
 from hrcore.talent.models import TalentPool
 from hrcore.talent.schemas import RULES, TalentPoolIn, TalentPoolOut, TalentPoolPatch

@@ -20,7 +20,7 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
-from hrcore.org import service as org
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import access, repository
 from hrcore.talent.models import Vacancy, VacancyAppointment, VacancyReason, VacancyStatus
