@@ -17,7 +17,7 @@ from hrcore.programs.schemas import DecisionIn
 from hrcore.programs.stages import complete_stage
 from hrcore.talent import service as talent
 from hrcore.talent.schemas import Readiness
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 
 async def decide(

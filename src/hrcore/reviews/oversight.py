@@ -24,7 +24,7 @@ from hrcore.people import service as people
 from hrcore.reviews import repository, service
 from hrcore.reviews.models import ReviewAssignment, ReviewCycle
 from hrcore.reviews.schemas import RawAnswer, ReopenIn
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 REOPEN_GRACE_DAYS = 3
 

@@ -73,9 +73,8 @@ from hrcore.reviews.schemas import (
     TemplateOut,
     TemplatePatch,
 )
-from hrcore.workflow import service as workflow
-from hrcore.workflow.schemas import Submission
-from hrcore.workflow.service import Task
+from hrcore.workflow import api as workflow
+from hrcore.workflow.api import Submission, Task
 
 AGGREGATE_JOB = "reviews.aggregate"
 TASK_KIND = "review.rate"
