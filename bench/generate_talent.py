@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from hrcore.core.models import new_id
+from hrcore.workflow.api import end_of_day
 
 ZONE = ZoneInfo("Asia/Shanghai")
 POSITION_CODE = "BENCH-HEAD"
@@ -109,10 +110,6 @@ def _windows(starts_on: date) -> list[tuple[date, date]]:
         windows.append((start, due))
         start = due + timedelta(days=1)
     return windows
-
-
-def _end_of_day(day: date) -> datetime:
-    return datetime.combine(day, clock_time(23, 59, 59, 999999), tzinfo=ZONE)
 
 
 def _noon(day: date) -> datetime:
@@ -491,7 +488,7 @@ async def _run(
         ended: datetime | None = None
         previous_end = _noon(starts_on)
         for position, (stage, (start, due)) in enumerate(zip(STAGES, windows, strict=True)):
-            stage_id, due_at = new_id(), _end_of_day(due)
+            stage_id, due_at = new_id(), end_of_day(due, ZONE)
             opened = previous_end if position <= completed else None
             finished_at = None
             if position < completed:
@@ -574,7 +571,7 @@ def _finished(
     """When a completed stage was completed: mostly on time, 15 % a few days late; a stage
     whose window has not ended yet was finished early, between the previous one and now."""
     if rng.random() < 0.15:
-        at = _end_of_day(due) + timedelta(days=rng.randint(1, 5))
+        at = end_of_day(due, ZONE) + timedelta(days=rng.randint(1, 5))
     else:
         at = _noon(due) - timedelta(days=rng.randint(0, stage["duration_days"] // 2))
     at = max(at, previous + timedelta(hours=1))

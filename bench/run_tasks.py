@@ -23,7 +23,7 @@ from hrcore.core import security
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
 from hrcore.settings import Settings
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 INBOX_USER = "inbox@bench.example"
 RESET = (

@@ -44,7 +44,7 @@ from hrcore.talent.models import (
     VacancyReason,
     VacancyStatus,
 )
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "hrcore-demo-2026"  # noqa: S105 - printed on purpose: it is demo data

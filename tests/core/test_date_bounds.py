@@ -11,7 +11,7 @@ from httpx import AsyncClient
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
 from hrcore.core.schemas import LATEST_DATE
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskPolicy
 from tests.contracts.conftest import make_contract

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 from tests.factories import Account, make_department, make_employee, make_org, make_user
 from tests.faults.conftest import QUEUE, until
 

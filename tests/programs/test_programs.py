@@ -4,15 +4,18 @@ withdrawal, progress figures, decisions and dossiers."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from httpx import AsyncClient, Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from hrcore.programs import stages as program_stages
+from hrcore.programs.models import ParticipantStage
 from hrcore.worker import run_burst
 from tests.factories import Account, make_department, make_employee, make_org, make_user
 from tests.people.conftest import World, count_statements, world
@@ -291,7 +294,7 @@ async def test_participants_must_be_active_pool_members_of_this_organization(
 
 
 async def test_start_opens_first_stages_and_template_edits_never_touch_the_run(
-    client: AsyncClient, setup: Setup
+    client: AsyncClient, setup: Setup, owner_engine: AsyncEngine
 ) -> None:
     world = setup.world
     run = await setup.run(client, [world.member.id, world.engineer.id])
@@ -303,6 +306,13 @@ async def test_start_opens_first_stages_and_template_edits_never_touch_the_run(
     assert task["subject"]["type"] == "program_stage"
     today = date.today()
     assert task["due_at"].startswith((today + timedelta(days=29)).isoformat())
+    async with owner_engine.connect() as connection:
+        stage_due = await connection.scalar(
+            select(ParticipantStage.due_at).where(
+                ParticipantStage.id == uuid.UUID(task["subject"]["id"])
+            )
+        )
+    assert stage_due == datetime.fromisoformat(task["due_at"]), "one due-moment rule for both"
 
     await _ok(
         await client.patch(

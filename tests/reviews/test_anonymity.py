@@ -24,7 +24,7 @@ from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 from tests.factories import Account, make_department, make_employee, make_org, make_user
 from tests.reviews.conftest import API, FORM, START, answer_as, post_ok
 

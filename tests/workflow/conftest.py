@@ -15,8 +15,8 @@ from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.models import new_id
 from hrcore.core.runtime import Runtime
 from hrcore.people.models import Employee
+from hrcore.workflow import api as workflow
 from hrcore.workflow import jobs
-from hrcore.workflow import service as workflow
 from hrcore.workflow.models import Task
 from tests.factories import Account
 from tests.people.conftest import World, count_statements, world

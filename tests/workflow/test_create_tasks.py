@@ -12,7 +12,7 @@ from hrcore.core.errors import Unprocessable
 from hrcore.core.models import new_id
 from hrcore.core.runtime import Runtime
 from hrcore.people.models import Employee
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 from hrcore.workflow.models import Task
 from tests.workflow.conftest import World
 

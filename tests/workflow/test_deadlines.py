@@ -14,7 +14,7 @@ from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.models import new_id
 from hrcore.core.runtime import Runtime
 from hrcore.worker import build_worker
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskPolicy
 from tests.workflow.conftest import START, World, count_statements, inbox_kinds, make_task, sweep

@@ -11,7 +11,7 @@ from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.runtime import Runtime
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import Submission
 from tests.factories import make_department, make_employee, make_org, make_user

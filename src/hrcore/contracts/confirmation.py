@@ -27,11 +27,10 @@ from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.people import api as people
 from hrcore.webhooks import service as webhooks
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 if TYPE_CHECKING:  # the shapes of workflow's validator hook, for type checking only
-    from hrcore.workflow.schemas import Submission
-    from hrcore.workflow.service import Task
+    from hrcore.workflow.api import Submission, Task
 
 CONFIRM_TASK_KIND = "contract_amendment_confirmation"
 CONFIRM_DAYS = 7

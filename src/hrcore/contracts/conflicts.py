@@ -23,7 +23,7 @@ from hrcore.core.clock import Clock
 from hrcore.notifications import service as notifications
 from hrcore.people import api as people
 from hrcore.programs import api as programs
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 CONFLICT_TASK_KIND = "contract_program_conflict"
 CONFLICT_JOB = "contracts.check_program_conflicts"

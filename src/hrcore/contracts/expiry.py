@@ -32,7 +32,7 @@ from hrcore.people import api as people
 from hrcore.programs import api as programs
 from hrcore.settings import Settings
 from hrcore.webhooks import service as webhooks
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 logger = logging.getLogger("hrcore.contracts")
 

@@ -17,7 +17,7 @@ from hrcore.programs.schemas import DecisionIn
 from hrcore.programs.stages import complete_stage
 from hrcore.talent import api as talent
 from hrcore.talent.api import Readiness
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 
 async def decide(

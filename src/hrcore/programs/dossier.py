@@ -18,7 +18,7 @@ from hrcore.programs.models import ParticipantStage
 from hrcore.programs.schemas import DecisionRecord, Dossier, DossierStage
 from hrcore.programs.stages import SUBJECT, SUPERVISOR_KINDS, TASK_KINDS
 from hrcore.reviews import api as reviews
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 
 def _decision(stage: ParticipantStage, full: bool) -> DecisionRecord | None:

@@ -28,9 +28,8 @@ from hrcore.programs.models import ParticipantStage, ProgramParticipant, Program
 from hrcore.programs.schemas import StageIn, SubmissionRule
 from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
-from hrcore.workflow import service as workflow
-from hrcore.workflow.schemas import Submission
-from hrcore.workflow.service import Task
+from hrcore.workflow import api as workflow
+from hrcore.workflow.api import Submission, Task
 
 SUBJECT = "program_stage"
 TASK_KINDS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,7 @@ from hrcore.programs.models import ParticipantStage, ProgramParticipant, Program
 from hrcore.programs.schemas import DepartmentVariant, StageIn, apply_variant
 from hrcore.programs.stages import open_stages
 from hrcore.programs.templates import STAGES, VARIANTS
+from hrcore.workflow import api as workflow
 
 RUN_STARTED = "program_run.started"
 """Emitted when a run starts, with `run_id` and the started participants' `employee_ids`."""
@@ -51,10 +52,6 @@ def stage_windows(starts_on: date, stages: Sequence[StageIn]) -> list[tuple[date
     return windows
 
 
-def _end_of_day(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=zone)
-
-
 def _stage_rows(
     run: ProgramRun, participant: ProgramParticipant, stages: Sequence[StageIn], zone: ZoneInfo
 ) -> list[ParticipantStage]:
@@ -71,7 +68,7 @@ def _stage_rows(
             config=stage.model_dump(mode="json"),
             starts_on=starts_on,
             due_on=due_on,
-            due_at=_end_of_day(due_on, zone),
+            due_at=workflow.end_of_day(due_on, zone),
             status="pending",
         )
         for position, (stage, (starts_on, due_on)) in enumerate(

@@ -15,7 +15,7 @@ from hrcore.programs import repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant
 from hrcore.reviews import api as reviews
 from hrcore.talent import api as talent
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 LEAVER_JOB = "programs.withdraw_leaver"
 REMOVED_JOB = "programs.withdraw_removed_member"

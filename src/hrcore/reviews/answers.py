@@ -27,7 +27,7 @@ from hrcore.reviews.schemas import (
     Indicator,
     IndicatorAnswer,
 )
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 
 async def assignment_views(

@@ -27,9 +27,8 @@ from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewAppeal, ReviewResult
 from hrcore.reviews.schemas import AppealIn, AppealOut, AppealReply, AppealResolution
-from hrcore.workflow import service as workflow
-from hrcore.workflow.schemas import Submission
-from hrcore.workflow.service import Task
+from hrcore.workflow import api as workflow
+from hrcore.workflow.api import Submission, Task
 
 REPLY_TASK_KIND = "review.appeal_reply"
 SUBJECT = "review_appeal"

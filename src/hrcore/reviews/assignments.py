@@ -19,9 +19,9 @@ from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.models import new_id
 from hrcore.reviews import repository
 from hrcore.reviews.models import ANONYMOUS, ReviewAssignment, ReviewCycle, ReviewParticipant
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
+from hrcore.workflow.api import Task
 from hrcore.workflow.schemas import Submission
-from hrcore.workflow.service import Task
 
 TASK_KIND = "review.rate"
 SUBJECT = "review_assignment"

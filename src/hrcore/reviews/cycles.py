@@ -24,7 +24,7 @@ from hrcore.reviews import access, aggregation, repository
 from hrcore.reviews.assignments import Rating, assign_many
 from hrcore.reviews.models import ReviewCycle, ReviewParticipant, ReviewTemplate
 from hrcore.reviews.schemas import CycleIn, CycleKind, CycleOut, MinRaters
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 
 async def cycle_views(session: AsyncSession, cycles: Sequence[ReviewCycle]) -> list[CycleOut]:

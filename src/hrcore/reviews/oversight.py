@@ -25,7 +25,7 @@ from hrcore.reviews import access, repository
 from hrcore.reviews.assignments import SUBJECT, TASK_KIND
 from hrcore.reviews.models import ANONYMOUS, ReviewAssignment, ReviewCycle
 from hrcore.reviews.schemas import ANSWERS, RawAnswer, ReopenIn
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 REOPEN_GRACE_DAYS = 3
 

@@ -27,7 +27,7 @@ from hrcore.reviews.schemas import (
     RelationshipProgress,
     ScoreBucket,
 )
-from hrcore.workflow import service as workflow
+from hrcore.workflow import api as workflow
 
 BUCKETS = 10
 

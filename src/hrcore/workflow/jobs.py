@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from hrcore.core.runtime import Runtime
-from hrcore.workflow import service
+from hrcore.workflow.sweep import sweep
 
 
 async def sweep_deadlines(ctx: dict[str, Any]) -> int:
     """arq cron entry point (every minute): send due reminders and escalations."""
     runtime: Runtime = ctx["runtime"]
-    return await service.sweep(runtime.sessionmaker, runtime.clock)
+    return await sweep(runtime.sessionmaker, runtime.clock)

@@ -15,7 +15,8 @@ from hrcore.core.pagination import Page
 from hrcore.core.responses import problem
 from hrcore.core.schemas import BoundedDatetime
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.workflow import service
+from hrcore.workflow import lifecycle, policies, reading
+from hrcore.workflow.reading import TaskFilters
 from hrcore.workflow.schemas import (
     TaskCompletion,
     TaskOut,
@@ -23,7 +24,6 @@ from hrcore.workflow.schemas import (
     TaskPolicyDefaultsOut,
     TaskStatus,
 )
-from hrcore.workflow.service import TaskFilters
 
 router = APIRouter(route_class=HrcoreRoute, tags=["tasks"])
 
@@ -77,8 +77,8 @@ async def list_my_tasks(
     filters: Annotated[TaskFilters, Depends(_my_filters)],
 ) -> Page[TaskOut]:
     now = clock.now()
-    rows, cursor = await service.list_my_tasks(session, principal, page, filters, now)
-    return Page(items=[service.task_view(row, now) for row in rows], next_cursor=cursor)
+    rows, cursor = await reading.list_my_tasks(session, principal, page, filters, now)
+    return Page(items=[reading.task_view(row, now) for row in rows], next_cursor=cursor)
 
 
 @router.get(
@@ -94,8 +94,8 @@ async def list_tasks(
     filters: Annotated[TaskFilters, Depends(_filters)],
 ) -> Page[TaskOut]:
     now = clock.now()
-    rows, cursor = await service.list_tasks(session, principal, page, filters, now)
-    return Page(items=[service.task_view(row, now) for row in rows], next_cursor=cursor)
+    rows, cursor = await reading.list_tasks(session, principal, page, filters, now)
+    return Page(items=[reading.task_view(row, now) for row in rows], next_cursor=cursor)
 
 
 @router.get("/tasks/{task_id}", operation_id="get_task", summary="One task")
@@ -106,9 +106,9 @@ async def get_task(
     clock: AppClock,
     response: Response,
 ) -> TaskOut:
-    task = await service.get_task(session, principal, task_id)
+    task = await reading.get_task(session, principal, task_id)
     set_etag(response, task.version)
-    return service.task_view(task, clock.now())
+    return reading.task_view(task, clock.now())
 
 
 @router.post(
@@ -125,9 +125,9 @@ async def complete_task(
     clock: AppClock,
     response: Response,
 ) -> TaskOut:
-    task = await service.complete_as(session, principal, task_id, body.submission, clock)
+    task = await lifecycle.complete_as(session, principal, task_id, body.submission, clock)
     set_etag(response, task.version)
-    return service.task_view(task, clock.now())
+    return reading.task_view(task, clock.now())
 
 
 @router.get(
@@ -138,7 +138,7 @@ async def complete_task(
 async def get_task_policy_defaults(
     principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TaskPolicyDefaultsOut:
-    defaults = await service.get_policy_defaults(session, principal)
+    defaults = await policies.get_policy_defaults(session, principal)
     set_etag(response, defaults.version)
     return defaults
 
@@ -155,6 +155,6 @@ async def put_task_policy_defaults(
     response: Response,
     if_match: IfMatch = None,
 ) -> TaskPolicyDefaultsOut:
-    defaults = await service.put_policy_defaults(session, principal, body, if_match=if_match)
+    defaults = await policies.put_policy_defaults(session, principal, body, if_match=if_match)
     set_etag(response, defaults.version)
     return defaults

@@ -1,0 +1,41 @@
+"""The task hooks registry: the domain owning a kind of task checks its submissions and
+reacts to its completion, in the completing transaction.
+
+Hooks register at the owning module's import (reviews, programs, contracts); completing a
+task of a kind nobody registered for runs none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.clock import Clock
+from hrcore.workflow.models import Task
+from hrcore.workflow.schemas import Submission
+
+SubmissionValidator = Callable[[AsyncSession, Task, Submission | None], Awaitable[None]]
+_VALIDATORS: dict[str, SubmissionValidator] = {}
+CompletionListener = Callable[[AsyncSession, Task, Clock], Awaitable[None]]
+_LISTENERS: dict[str, list[CompletionListener]] = {}
+
+
+def register_submission_validator(kind: str, validator: SubmissionValidator) -> None:
+    """Let the domain owning tasks of `kind` check submissions (raise `Unprocessable`)."""
+    _VALIDATORS[kind] = validator
+
+
+def on_completion(kind: str, listener: CompletionListener) -> None:
+    """Let a domain react to a completed task of `kind` in the completing transaction."""
+    listeners = _LISTENERS.setdefault(kind, [])
+    if listener not in listeners:
+        listeners.append(listener)
+
+
+def validator_for(kind: str) -> SubmissionValidator | None:
+    return _VALIDATORS.get(kind)
+
+
+def listeners_for(kind: str) -> Sequence[CompletionListener]:
+    return _LISTENERS.get(kind, ())

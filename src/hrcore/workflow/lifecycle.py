@@ -1,0 +1,172 @@
+"""Moving a task on: reschedule, cancel (one or many), complete (by the owning domain or by
+the assignee over HTTP).
+
+Every change writes an audit event. Completing or cancelling clears `next_action_at`, so no
+reminder follows; rescheduling starts a new series of reminder windows. Completion runs the
+kind's submission validator first and its completion listeners after, in the same
+transaction (`hooks`), so the owning domain moves on atomically.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.webhooks import service as webhooks
+from hrcore.workflow import access, hooks, repository
+from hrcore.workflow.audit_state import snapshot
+from hrcore.workflow.models import Task
+from hrcore.workflow.policies import task_policy
+from hrcore.workflow.publishing import publish_many
+from hrcore.workflow.schedule import due_moment, next_action_at
+from hrcore.workflow.schemas import Submission
+
+
+async def _locked(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+    task = await repository.task_by_id(session, org_id, task_id, for_update=True)
+    if task is None:
+        raise NotFound("No such task")
+    return task
+
+
+async def reschedule_task(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    task_id: uuid.UUID,
+    due: date | datetime,
+    actor: Principal | None = None,
+) -> Task:
+    """Move the due time of an open task; its reminders and escalations start over."""
+    task = await _locked(session, org_id, task_id)
+    if task.status != "open":
+        raise Conflict(f"The task is {task.status}")
+    before = snapshot(task)
+    task.due_at = await due_moment(session, org_id, due)
+    task.schedule += 1
+    task.handled_until = None
+    task.next_action_at = next_action_at(task_policy(task), task.due_at, after=None)
+    await session.flush()
+    old, new = audit.changes(before, snapshot(task))
+    audit.record(
+        session, actor, "task.rescheduled", "task", task.id, org_id=org_id, before=old, after=new
+    )
+    return task
+
+
+async def cancel_task(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    task_id: uuid.UUID,
+    clock: Clock,
+    actor: Principal | None = None,
+) -> Task:
+    """Withdraw a task (the stage it belonged to is gone); nothing more is sent."""
+    task = await _locked(session, org_id, task_id)
+    if task.status == "cancelled":
+        return task
+    if task.status != "open":
+        raise Conflict(f"The task is {task.status}")
+    before = snapshot(task)
+    task.status, task.cancelled_at, task.next_action_at = "cancelled", clock.now(), None
+    await session.flush()
+    old, new = audit.changes(before, snapshot(task))
+    audit.record(
+        session, actor, "task.cancelled", "task", task.id, org_id=org_id, before=old, after=new
+    )
+    return task
+
+
+async def cancel_open_tasks(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    task_ids: Sequence[uuid.UUID],
+    clock: Clock,
+    actor: Principal | None = None,
+) -> int:
+    """Withdraw whichever of these tasks are still open, in two statements however many
+    (closing a review cycle withdraws thousands); done or cancelled ones are left as they
+    are. Audited per task as `cancel_task` does; returns how many were cancelled."""
+    cancelled = await repository.cancel_open(session, org_id, task_ids, clock.now())
+    await audit.record_many(
+        session,
+        actor,
+        "task.cancelled",
+        "task",
+        [(task_id, {"status": "cancelled"}) for task_id in cancelled],
+        org_id=org_id,
+        before={"status": "open"},
+    )
+    return len(cancelled)
+
+
+async def complete_task(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    task_id: uuid.UUID,
+    clock: Clock,
+    submission: Submission | None = None,
+    actor: Principal | None = None,
+) -> Task:
+    """Mark an open task done; `on_time` says whether that was by its due time.
+
+    409 unless open; 422 when the task requires a submission and none is given; then the
+    validator registered for the task's kind has the last word."""
+    task = await _locked(session, org_id, task_id)
+    if task.status != "open":
+        raise Conflict(f"The task is already {task.status}")
+    if submission is not None and submission.is_empty:
+        submission = None
+    if task.submission_required and submission is None:
+        raise Unprocessable(
+            "This task needs a submission",
+            errors=[FieldError(field="submission", message="text, links or attachments")],
+        )
+    validator = hooks.validator_for(task.kind)
+    if validator is not None:
+        await validator(session, task, submission)
+    before = snapshot(task)
+    now = clock.now()
+    task.status, task.completed_at, task.on_time = "completed", now, now <= task.due_at
+    task.completed_by = actor.id if actor else None
+    task.submission = submission.model_dump(mode="json") if submission else None
+    task.next_action_at = None
+    await session.flush()
+    old, new = audit.changes(before, snapshot(task))
+    audit.record(
+        session, actor, "task.completed", "task", task.id, org_id=org_id, before=old, after=new
+    )
+    for listener in hooks.listeners_for(task.kind):
+        await listener(session, task, clock)
+    await publish_many(session, org_id, webhooks.EventType.TASK_COMPLETED, [task], "completed")
+    return task
+
+
+async def complete_as(
+    session: AsyncSession,
+    principal: Principal,
+    task_id: uuid.UUID,
+    submission: Submission | None,
+    clock: Clock,
+) -> Task:
+    """Completion over HTTP: only the assignee; others who may see the task get 403."""
+    task = await access.task_in_reach(session, principal, task_id)
+    access.require_assignee(principal, task)
+    return await complete_task(
+        session,
+        org_id=principal.org_id,
+        task_id=task.id,
+        clock=clock,
+        submission=submission,
+        actor=principal,
+    )

@@ -1,0 +1,147 @@
+"""Reading tasks: one, the caller's own, everyone's in the caller's reach, and the tasks of
+another domain's objects; the view callers get of a task."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal
+from hrcore.core.errors import NotFound
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.workflow import access, repository
+from hrcore.workflow.models import Task
+from hrcore.workflow.policies import task_policy
+from hrcore.workflow.schemas import SubjectRef, Submission, TaskOut, TaskStatus
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    subject_type: str | None = None
+    subject_id: uuid.UUID | None = None
+    kind: str | None = None
+    status: TaskStatus | None = None
+    assignee_employee_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    overdue: bool | None = None
+    due_before: datetime | None = None
+
+
+def task_view(task: Task, now: datetime) -> TaskOut:
+    status: TaskStatus = task.status  # type: ignore[assignment]
+    return TaskOut(
+        id=task.id,
+        subject=SubjectRef(type=task.subject_type, id=task.subject_id),
+        kind=task.kind,
+        title=task.title,
+        assignee_employee_id=task.assignee_employee_id,
+        department_id=task.department_id,
+        due_at=task.due_at,
+        status=status,
+        overdue=task.status == "open" and task.due_at < now,
+        completed_at=task.completed_at,
+        on_time=task.on_time,
+        submission_required=task.submission_required,
+        confidential=task.confidential,
+        submission=Submission.model_validate(task.submission) if task.submission else None,
+        policy=task_policy(task),
+        created_at=task.created_at,
+        version=task.version,
+    )
+
+
+async def get_task(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
+    return await access.task_in_reach(session, principal, task_id)
+
+
+def _query(
+    org_id: uuid.UUID,
+    filters: TaskFilters,
+    now: datetime,
+    visible: Select[Any] | None,
+    *,
+    confidential_of: uuid.UUID | bool | None = True,
+) -> Select[Any]:
+    """`confidential_of`: True lists confidential tasks, False none, an employee id only
+    that employee's own."""
+    return repository.tasks_query(
+        org_id,
+        confidential_of=confidential_of,
+        assignee_ids=visible,
+        assignee_employee_id=filters.assignee_employee_id,
+        subject_type=filters.subject_type,
+        subject_id=filters.subject_id,
+        kind=filters.kind,
+        status=filters.status,
+        department_id=filters.department_id,
+        due_before=filters.due_before,
+        overdue_at=now if filters.overdue is True else None,
+        not_overdue_at=now if filters.overdue is False else None,
+    )
+
+
+async def list_my_tasks(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    filters: TaskFilters,
+    now: datetime,
+) -> tuple[list[Task], str | None]:
+    """The caller's own tasks, soonest due first."""
+    if principal.employee_id is None:
+        raise NotFound("Your account is not linked to an employee")
+    mine = TaskFilters(
+        kind=filters.kind,
+        status=filters.status,
+        due_before=filters.due_before,
+        assignee_employee_id=principal.employee_id,
+    )
+    statement = _query(principal.org_id, mine, now, None)
+    return await paginate(session, statement, [Task.due_at, Task.id], page)
+
+
+async def list_tasks(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    filters: TaskFilters,
+    now: datetime,
+) -> tuple[list[Task], str | None]:
+    """Tasks of everyone the caller may see (HR: the organization), soonest due first;
+    confidential ones only to their assignee and HR auditors. Integration keys need
+    `org:read`, and `reviews:read` to see review tasks."""
+    reach = await access.list_reach(session, principal)
+    statement = _query(
+        principal.org_id, filters, now, reach.assignee_ids, confidential_of=reach.confidential_of
+    )
+    if not reach.review_tasks:
+        statement = statement.where(
+            ~Task.subject_type.startswith(access.REVIEW_SUBJECT_PREFIX, autoescape=True)
+        )
+    return await paginate(session, statement, [Task.due_at, Task.id], page)
+
+
+async def task_status(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> str | None:
+    """For domains that settle their own tasks: open, completed, cancelled (None: unknown)."""
+    task = await repository.task_by_id(session, org_id, task_id)
+    return task.status if task is not None else None
+
+
+async def tasks_of_subjects(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    subject_type: str,
+    subject_ids: Sequence[uuid.UUID],
+) -> list[Task]:
+    """Tasks of many objects of one domain in one query, oldest first (the caller checked
+    reach)."""
+    if not subject_ids:
+        return []
+    return await repository.tasks_of_subjects(session, org_id, subject_type, subject_ids)

@@ -1,0 +1,257 @@
+"""The deadline sweep (run every minute by the worker) sends what became due.
+
+A window is recorded in `task_actions` under a unique (task, kind, window) key before anyone
+is notified, and the notification's `dedupe_key` is the same key: a repeated or concurrent
+sweep never notifies twice. After downtime, only the latest missed window of each kind is
+sent (`schedule.due_windows`). Escalations of confidential tasks never carry the title.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.clock import Clock
+from hrcore.core.db import SessionMaker, commit_without_flush_wait, set_tenant, unit_of_work
+from hrcore.identity import service as identity
+from hrcore.notifications import service as notifications
+from hrcore.people import api as people
+from hrcore.webhooks import service as webhooks
+from hrcore.workflow import repository
+from hrcore.workflow.publishing import publish_many
+from hrcore.workflow.schedule import (
+    ESCALATE_HR,
+    ESCALATE_MANAGER,
+    REMIND,
+    Window,
+    due_windows,
+    next_action_at,
+)
+from hrcore.workflow.schemas import TaskPolicy
+
+logger = logging.getLogger("hrcore.workflow")
+
+SWEEP_BATCH_SIZE = 1000
+SWEEP_CONCURRENCY = 2
+SUBJECT_TYPE = "task"
+"""Notifications link to the task; the task links on to its owning domain's object."""
+
+
+async def sweep(
+    sessionmaker: SessionMaker, clock: Clock, *, batch_size: int = SWEEP_BATCH_SIZE
+) -> int:
+    """Send every reminder and escalation that is due; returns how many tasks were handled.
+
+    `organizations` is not under row-level security, so the sweep lists organizations and
+    runs one indexed query per organization with `app.org_id` set (RLS hides other tenants'
+    tasks from the app role). Each batch is its own transaction: rows are locked with
+    `SKIP LOCKED`, so sweeps on several workers share the work instead of repeating it.
+    Batches commit without waiting for the disk: a batch lost in a database crash is swept
+    again (every action has its unique key), and nothing it queued was sent.
+    """
+    now = clock.now()
+    async with sessionmaker() as session:
+        org_ids = await identity.organization_ids(session)
+    handled = 0
+    for org_id in org_ids:
+        try:
+            drains = (
+                _drain(sessionmaker, org_id, now, batch_size) for _ in range(SWEEP_CONCURRENCY)
+            )
+            handled += sum(await asyncio.gather(*drains))
+        except Exception:
+            logger.exception("deadline sweep failed for organization %s", org_id)
+    return handled
+
+
+async def _drain(
+    sessionmaker: SessionMaker, org_id: uuid.UUID, now: datetime, batch_size: int
+) -> int:
+    """Sweep batches of one organization until a short one; returns the tasks handled.
+
+    The sweep runs `SWEEP_CONCURRENCY` of these side by side on their own connections: one
+    batch's Python work (windows, messages) overlaps another's statements, and `SKIP LOCKED`
+    keeps them from taking the same tasks.
+    """
+    handled = 0
+    while True:
+        async with unit_of_work(sessionmaker) as session:
+            await set_tenant(session, org_id)
+            await commit_without_flush_wait(session)
+            count = await sweep_organization(session, org_id, now, batch_size)
+        handled += count
+        if count < batch_size:
+            return handled
+
+
+@dataclass(frozen=True, slots=True)
+class DueTask:
+    """What the sweep needs of a task: its columns and its parsed policy."""
+
+    id: uuid.UUID
+    subject_type: str
+    subject_id: uuid.UUID
+    kind: str
+    title: str
+    assignee_employee_id: uuid.UUID
+    due_at: datetime
+    status: str
+    on_time: bool | None
+    schedule: int
+    handled_until: datetime | None
+    confidential: bool
+    policy: TaskPolicy
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> DueTask:
+        return cls(**{**row._asdict(), "policy": _parsed_policy(row.policy)})
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_policy(text: str) -> TaskPolicy:
+    """Policies are shared by many tasks (organization defaults, a template's stage): parse
+    each distinct one once. Callers never mutate the result."""
+    return TaskPolicy.model_validate_json(text)
+
+
+@dataclass(frozen=True)
+class _Action:
+    task: DueTask
+    window: Window
+    user_ids: list[uuid.UUID]
+
+    @property
+    def key(self) -> tuple[uuid.UUID, str, str]:
+        return (self.task.id, self.window.kind, self.window.name)
+
+
+async def sweep_organization(
+    session: AsyncSession, org_id: uuid.UUID, now: datetime, limit: int
+) -> int:
+    """One batch of one organization's due tasks, in the caller's (tenant-scoped) transaction."""
+    tasks = [
+        DueTask.of(row) for row in await repository.due_for_action(session, org_id, now, limit)
+    ]
+    if not tasks:
+        return 0
+    planned = [
+        (task, window)
+        for task in tasks
+        for window in due_windows(task.policy, task.due_at, after=task.handled_until, now=now)
+    ]
+    actions = await _recipients(session, org_id, planned)
+    if actions:
+        rows = [
+            {
+                "org_id": org_id,
+                "task_id": action.task.id,
+                "kind": action.window.kind,
+                "window": f"s{action.task.schedule}:{action.window.name}",
+                "window_at": action.window.at,
+                "performed_at": now,
+                "recipients": len(action.user_ids),
+            }
+            for action in actions
+        ]
+        new = await repository.record_actions(session, rows)
+        zone = ZoneInfo(await identity.org_timezone(session, org_id))
+        overdue: list[DueTask] = []
+        messages: list[notifications.Message] = []
+        for action in actions:
+            task, window = action.task, action.window
+            key = (task.id, window.kind, f"s{task.schedule}:{window.name}")
+            if key in new and window.overdue:
+                overdue.append(task)
+            if key in new and action.user_ids:
+                text = _message(task, window, zone, now)
+                messages.append(
+                    notifications.Message(
+                        user_ids=action.user_ids,
+                        kind=text["kind"],
+                        title=text["title"],
+                        body=text["body"],
+                        subject_type=SUBJECT_TYPE,
+                        subject_id=task.id,
+                        dedupe_key=f"task:{task.id}:{key[1]}:{key[2]}",
+                    )
+                )
+        await notifications.notify_many(session, org_id=org_id, messages=messages)
+        await publish_many(session, org_id, webhooks.EventType.TASK_OVERDUE, overdue, "overdue")
+    await repository.mark_swept(
+        session,
+        [
+            {
+                "task_id": task.id,
+                "handled_until": now,
+                "next_action_at": next_action_at(task.policy, task.due_at, after=now),
+            }
+            for task in tasks
+        ],
+    )
+    return len(tasks)
+
+
+async def _recipients(
+    session: AsyncSession, org_id: uuid.UUID, planned: Sequence[tuple[DueTask, Window]]
+) -> list[_Action]:
+    """Who hears of each action, in a fixed number of queries for the whole batch."""
+    if not planned:
+        return []
+    escalated = [task.assignee_employee_id for task, w in planned if w.kind == ESCALATE_MANAGER]
+    managers = await people.managers_of(session, org_id, escalated) if escalated else {}
+    employees = {task.assignee_employee_id for task, w in planned if w.kind == REMIND}
+    employees |= {manager for manager in managers.values() if manager is not None}
+    users = await identity.user_ids_for_employees(session, org_id, sorted(employees))
+    needs_hr = any(w.kind == ESCALATE_HR for _, w in planned)
+    hr = await identity.hr_admin_user_ids(session, org_id) if needs_hr else []
+    actions = []
+    for task, window in planned:
+        if window.kind == REMIND:
+            recipients = users.get(task.assignee_employee_id, [])
+        elif window.kind == ESCALATE_MANAGER:
+            manager = managers.get(task.assignee_employee_id)
+            recipients = users.get(manager, []) if manager else []
+        else:
+            recipients = hr
+        actions.append(_Action(task, window, list(recipients)))
+    return actions
+
+
+def _message(task: DueTask, window: Window, zone: ZoneInfo, now: datetime) -> dict[str, str]:
+    due = task.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    days = max((now - task.due_at) // timedelta(days=1), 0)
+    if window.kind == REMIND and not window.overdue:
+        return {
+            "kind": "task.reminder",
+            "title": f"Due soon: {task.title}",
+            "body": f"Due by {due}.",
+        }
+    if window.kind == REMIND:
+        return {
+            "kind": "task.overdue",
+            "title": f"Overdue: {task.title}",
+            "body": f"This task was due by {due}; please complete it.",
+        }
+    audience = "your report" if window.kind == ESCALATE_MANAGER else "an employee"
+    if task.confidential:
+        return {
+            "kind": "task.escalation",
+            "title": f"Overdue {days} days: a confidential task",
+            "body": f"A confidential task of {audience} (a 360 review, for instance) was due "
+            f"by {due} and is still open; only they see what it is.",
+        }
+    return {
+        "kind": "task.escalation",
+        "title": f"Overdue {days} days: {task.title}",
+        "body": f"A task of {audience} was due by {due} and is still open.",
+    }
