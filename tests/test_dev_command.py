@@ -68,6 +68,21 @@ def _worker_pid(parent: int) -> int | None:
     return None
 
 
+def _stop_everything(process: subprocess.Popen[bytes], state_dir: Path) -> None:
+    """After a failed assertion: Ctrl-C first (the supervisor stops its children), then kill
+    whatever is left, so a failing run leaves no API or worker behind."""
+    children = _descendants(process.pid)
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    for pid in children:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    devstack.stop(state_dir)
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(420)
 def test_dev_serves_restarts_a_dead_child_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
@@ -108,8 +123,7 @@ def test_dev_serves_restarts_a_dead_child_and_ctrl_c_stops_everything(tmp_path: 
         output, _ = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
-            process.kill()
-            devstack.stop(tmp_path / "state")
+            _stop_everything(process, tmp_path / "state")
     assert process.returncode == 0, output.decode()
     assert b"stopped embedded postgres, redis" in output
     assert b"the worker exited with code -9; restarting it" in output
