@@ -221,6 +221,37 @@ async def test_templates_are_versioned_and_read_by_hr_and_heads(
         assert response.status_code == 403
 
 
+async def test_template_names_are_unique_and_edits_need_the_current_version(
+    client: AsyncClient, setup: Setup
+) -> None:
+    world, template = setup.world, setup.template
+    url, hr = f"{API}/program-templates", world.hr.headers
+    body = {"name": template["name"], "stages": _stages(setup.review)}
+    taken = await client.post(url, json=body, headers=hr)
+    assert taken.status_code == 409
+    assert taken.json()["detail"] == f"A program template named {template['name']!r} exists"
+    other = await _post(client, world.hr, "/program-templates", body | {"name": "Other"})
+    # The name is checked before the references: an unknown review form still answers 409.
+    renamed = await client.patch(
+        f"{url}/{other['id']}",
+        json=body | {"stages": _stages(str(uuid.uuid4())), "version": other["version"]},
+        headers=hr,
+    )
+    assert renamed.status_code == 409
+    assert renamed.json()["detail"] == f"A program template named {template['name']!r} exists"
+    own_name = body | {"name": "Other"}
+    stale_etag = await client.patch(
+        f"{url}/{other['id']}", json=own_name, headers=hr | {"If-Match": '"9"'}
+    )
+    assert stale_etag.status_code == 412
+    stale_body = await client.patch(
+        f"{url}/{other['id']}", json=own_name | {"version": 9}, headers=hr
+    )
+    assert stale_body.status_code == 409
+    assert stale_body.json()["detail"] == "The object is at version 1, not 9; reload and retry"
+    assert (await _get(client, world.hr, f"/program-templates/{other['id']}"))["revision"] == 1
+
+
 # --- runs ---------------------------------------------------------------------------------
 
 

@@ -3,6 +3,8 @@ aggregation, anonymity, calibration, publication, recommendation."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
@@ -219,6 +221,44 @@ async def test_a_template_change_does_not_reach_a_running_cycle(
     mine = await client.get(f"{API}/me/review-assignments", headers=world.lead_account.headers)
     keys = [i["key"] for i in mine.json()["items"][0]["indicators"]]
     assert keys == ["sales", "teamwork", "leadership"]
+
+
+async def test_form_names_are_unique_and_edits_need_the_current_version(
+    client: AsyncClient, world: World
+) -> None:
+    url, hr = f"{API}/review-templates", world.hr.headers
+    await post_ok(client, world.hr, "/review-templates", FORM)
+    other = await post_ok(client, world.hr, "/review-templates", {**FORM, "name": "Mid-year"})
+    taken = await client.post(url, json=FORM, headers=hr)
+    assert taken.status_code == 409
+    assert taken.json()["detail"] == "A review template named 'Annual review' exists"
+    # The name is checked before the departments: an unknown one still answers 409.
+    unknown = {
+        "department_id": str(uuid.uuid4()),
+        "kind_weights": {"quantitative": 70, "qualitative": 30},
+    }
+    renamed = await client.patch(
+        f"{url}/{other['id']}",
+        json={**FORM, "department_overrides": [unknown], "version": other["version"]},
+        headers=hr,
+    )
+    assert renamed.status_code == 409
+    assert renamed.json()["detail"] == "A review template named 'Annual review' exists"
+    own_name = {**FORM, "name": "Mid-year"}
+    stale_etag = await client.patch(
+        f"{url}/{other['id']}", json=own_name, headers=hr | {"If-Match": '"9"'}
+    )
+    assert stale_etag.status_code == 412
+    stale_body = await client.patch(
+        f"{url}/{other['id']}", json=own_name | {"version": 9}, headers=hr
+    )
+    assert stale_body.status_code == 409
+    assert stale_body.json()["detail"] == "The object is at version 1, not 9; reload and retry"
+    saved = await client.patch(
+        f"{url}/{other['id']}", json=own_name, headers=hr | {"If-Match": '"1"'}
+    )
+    assert saved.status_code == 200, saved.text
+    assert (saved.json()["revision"], saved.headers["ETag"]) == (2, '"2"')
 
 
 async def test_participants_need_someone_and_only_before_opening(

@@ -17,7 +17,12 @@ from hrcore.core.authz import Principal
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.people import api as people
 from hrcore.programs import repository
-from hrcore.programs.models import ProgramParticipant, ProgramRun, ProgramTemplate
+from hrcore.programs.models import (
+    PROGRAM_TEMPLATES,
+    ProgramParticipant,
+    ProgramRun,
+    ProgramTemplate,
+)
 
 
 def require_reader(principal: Principal) -> None:
@@ -30,7 +35,7 @@ async def readable_template(
     session: AsyncSession, principal: Principal, template_id: uuid.UUID
 ) -> ProgramTemplate:
     require_reader(principal)
-    template = await repository.template_by_id(session, principal.org_id, template_id)
+    template = await PROGRAM_TEMPLATES.by_id(session, principal.org_id, template_id)
     if template is None:
         raise NotFound("No such program template")
     return template

@@ -22,22 +22,21 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin, TimestampMixin
+from hrcore.core.templates import RevisionedTemplate, TemplateKind
 
 
-class ProgramTemplate(Entity, OrgScopedMixin, Base):
-    """Ordered stages and department variants; `revision` grows with every edit."""
+class ProgramTemplate(RevisionedTemplate, Base):
+    """Ordered stages and department variants, revisioned (`core.templates`): a started run
+    keeps the copy it started with."""
 
     __tablename__ = "program_templates"
-    __table_args__ = (
-        UniqueConstraint("org_id", "name"),
-        Index("ix_program_templates_org_id_id", "org_id", "id"),
-    )
 
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
     stages: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
     department_variants: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
-    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+PROGRAM_TEMPLATES = TemplateKind(ProgramTemplate, "program_template", "program template")
 
 
 class ProgramRun(Entity, OrgScopedMixin, Base):

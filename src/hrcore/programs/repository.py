@@ -17,35 +17,10 @@ from hrcore.programs.models import (
     ParticipantStage,
     ProgramParticipant,
     ProgramRun,
-    ProgramTemplate,
     StageTask,
 )
 
 OPEN_PARTICIPANT = ("enrolled", "active")
-
-
-def templates_query(org_id: uuid.UUID) -> Select[Any]:
-    return select(ProgramTemplate).where(ProgramTemplate.org_id == org_id)
-
-
-async def template_by_id(
-    session: AsyncSession, org_id: uuid.UUID, template_id: uuid.UUID
-) -> ProgramTemplate | None:
-    return await session.scalar(
-        select(ProgramTemplate).where(
-            ProgramTemplate.org_id == org_id, ProgramTemplate.id == template_id
-        )
-    )
-
-
-async def template_by_name(
-    session: AsyncSession, org_id: uuid.UUID, name: str
-) -> ProgramTemplate | None:
-    return await session.scalar(
-        select(ProgramTemplate).where(
-            ProgramTemplate.org_id == org_id, ProgramTemplate.name == name
-        )
-    )
 
 
 def runs_query(org_id: uuid.UUID) -> Select[Any]:

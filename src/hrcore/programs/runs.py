@@ -13,7 +13,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.programs import access, repository
-from hrcore.programs.models import ProgramRun
+from hrcore.programs.models import PROGRAM_TEMPLATES, ProgramRun
 from hrcore.programs.schemas import RunIn, RunOut
 from hrcore.programs.templates import STAGES
 from hrcore.talent import api as talent
@@ -56,7 +56,7 @@ async def get_run(session: AsyncSession, principal: Principal, run_id: uuid.UUID
 
 async def create_run(session: AsyncSession, principal: Principal, body: RunIn) -> ProgramRun:
     require_hr_admin(principal)
-    if await repository.template_by_id(session, principal.org_id, body.template_id) is None:
+    if await PROGRAM_TEMPLATES.by_id(session, principal.org_id, body.template_id) is None:
         raise Unprocessable(
             "Unknown program template",
             errors=[FieldError(field="template_id", message="no such template")],

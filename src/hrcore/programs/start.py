@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, events
+from hrcore.core import audit, events, templates
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
@@ -19,7 +19,13 @@ from hrcore.identity import service as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.programs import access, repository, withdrawal
-from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun, ProgramTemplate
+from hrcore.programs.models import (
+    PROGRAM_TEMPLATES,
+    ParticipantStage,
+    ProgramParticipant,
+    ProgramRun,
+    ProgramTemplate,
+)
 from hrcore.programs.schemas import DepartmentVariant, StageIn, apply_variant
 from hrcore.programs.stages import open_stages
 from hrcore.programs.templates import STAGES, VARIANTS
@@ -129,7 +135,7 @@ async def start(
     demo seed too: `run` is locked by the caller)."""
     if run.status != "draft":
         raise Conflict("The program has started")
-    template = await repository.template_by_id(session, run.org_id, run.template_id)
+    template = await PROGRAM_TEMPLATES.by_id(session, run.org_id, run.template_id)
     assert template is not None
     if not template.stages:
         raise Unprocessable(
@@ -149,8 +155,9 @@ async def start(
         participant.department_id = summaries[participant.employee_id].department_id
     plans = await _plans(session, template, staying)
     await _require_supervisors(session, run.org_id, staying, plans)
-    run.snapshot = {"stages": template.stages, "department_variants": template.department_variants}
-    run.template_revision, run.status, run.started_at = template.revision, "running", clock.now()
+    kept = templates.copy(template, ("stages", "department_variants"))
+    run.snapshot, run.template_revision = kept.content, kept.revision
+    run.status, run.started_at = "running", clock.now()
     zone = ZoneInfo(await identity.org_timezone(session, run.org_id))
     for participant in participants:
         if participant not in staying:

@@ -1,6 +1,7 @@
 """Program templates: ordered stages with their policies and department variants.
 
-Every edit bumps `revision`; a started run keeps the copy it started with (`start`).
+Revisioned by `core.templates` (the name is checked there): every edit bumps `revision`; a
+started run keeps the copy it started with (`start`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
-from hrcore.core.concurrency import check_version
-from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
-from hrcore.programs import access, repository
-from hrcore.programs.models import ProgramTemplate
+from hrcore.programs import access
+from hrcore.programs.models import PROGRAM_TEMPLATES, ProgramTemplate
 from hrcore.programs.schemas import (
     DepartmentVariant,
     StageIn,
@@ -50,8 +49,9 @@ async def list_templates(
     session: AsyncSession, principal: Principal, page: PageParams
 ) -> tuple[list[ProgramTemplate], str | None]:
     access.require_reader(principal)
-    statement = repository.templates_query(principal.org_id)
-    return await paginate(session, statement, [ProgramTemplate.id], page)
+    return await paginate(
+        session, PROGRAM_TEMPLATES.current(principal.org_id), [ProgramTemplate.id], page
+    )
 
 
 async def get_template(
@@ -70,12 +70,8 @@ def _all_stages(body: TemplateIn) -> list[tuple[str, StageIn]]:
     return found
 
 
-async def _check_template(
-    session: AsyncSession, principal: Principal, body: TemplateIn, template_id: uuid.UUID | None
-) -> None:
-    same = await repository.template_by_name(session, principal.org_id, body.name)
-    if same is not None and same.id != template_id:
-        raise Conflict(f"A program template named {body.name!r} exists")
+async def _check_references(session: AsyncSession, principal: Principal, body: TemplateIn) -> None:
+    """Variant departments and review templates must exist (422 naming the field)."""
     for index, variant in enumerate(body.department_variants):
         await org.require_department(
             session,
@@ -110,20 +106,12 @@ async def create_template(
     session: AsyncSession, principal: Principal, body: TemplateIn
 ) -> ProgramTemplate:
     require_hr_admin(principal)
-    await _check_template(session, principal, body, None)
-    template = ProgramTemplate(org_id=principal.org_id, revision=1, **_content(body))
-    session.add(template)
-    await session.flush()
-    audit.record(
+    return await PROGRAM_TEMPLATES.create(
         session,
         principal,
-        "program_template.created",
-        "program_template",
-        template.id,
-        org_id=principal.org_id,
-        after=_content(body),
+        _content(body),
+        validate=lambda: _check_references(session, principal, body),
     )
-    return template
 
 
 async def update_template(
@@ -137,24 +125,12 @@ async def update_template(
     """Replace the stages and variants; started runs keep the copy they started with."""
     require_hr_admin(principal)
     template = await access.readable_template(session, principal, template_id)
-    check_version(template.version, if_match=if_match, body_version=body.version)
-    await _check_template(session, principal, body, template.id)
-    content = _content(body)
-    before = {name: getattr(template, name) for name in content}
-    for name, value in content.items():
-        setattr(template, name, value)
-    template.revision += 1
-    await session.flush()
-    await session.refresh(template)
-    old, new = audit.changes(before, content)
-    audit.record(
+    return await PROGRAM_TEMPLATES.revise(
         session,
         principal,
-        "program_template.updated",
-        "program_template",
-        template.id,
-        org_id=principal.org_id,
-        before=old,
-        after=new | {"revision": template.revision},
+        template,
+        _content(body),
+        if_match=if_match,
+        body_version=body.version,
+        validate=lambda: _check_references(session, principal, body),
     )
-    return template

@@ -24,6 +24,7 @@ from hrcore.core.errors import Forbidden, NotFound
 from hrcore.people import api as people
 from hrcore.reviews import repository
 from hrcore.reviews.models import (
+    REVIEW_TEMPLATES,
     ReviewAppeal,
     ReviewAssignment,
     ReviewCycle,
@@ -52,7 +53,7 @@ async def readable_template(
     session: AsyncSession, principal: Principal, template_id: uuid.UUID
 ) -> ReviewTemplate:
     require_setup_reader(principal)
-    template = await repository.template_by_id(session, principal.org_id, template_id)
+    template = await REVIEW_TEMPLATES.by_id(session, principal.org_id, template_id)
     if template is None:
         raise NotFound("No such review template")
     return template

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, outbox
+from hrcore.core import audit, outbox, templates
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
@@ -22,9 +22,12 @@ from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.reviews import access, aggregation, repository
 from hrcore.reviews.assignments import Rating, assign_many
-from hrcore.reviews.models import ReviewCycle, ReviewParticipant, ReviewTemplate
+from hrcore.reviews.models import REVIEW_TEMPLATES, ReviewCycle, ReviewParticipant, ReviewTemplate
 from hrcore.reviews.schemas import CycleIn, CycleKind, CycleOut, MinRaters
 from hrcore.workflow import api as workflow
+
+# What a cycle keeps of its form (`templates.copy`): later revisions never reach it.
+FORM = ("indicators", "kind_weights", "department_overrides")
 
 
 async def cycle_views(session: AsyncSession, cycles: Sequence[ReviewCycle]) -> list[CycleOut]:
@@ -69,18 +72,15 @@ async def get_cycle(
 
 
 def _new_cycle(org_id: uuid.UUID, template: ReviewTemplate, body: CycleIn) -> ReviewCycle:
+    form = templates.copy(template, FORM)
     """A draft cycle on a copy of the template's current form."""
     return ReviewCycle(
         org_id=org_id,
         name=body.name,
         kind=body.kind,
         template_id=template.id,
-        template_revision=template.revision,
-        form={
-            "indicators": template.indicators,
-            "kind_weights": template.kind_weights,
-            "department_overrides": template.department_overrides,
-        },
+        template_revision=form.revision,
+        form=form.content,
         relationship_weights=body.relationship_weights.as_dict(),
         peer_nomination=body.peer_nomination,
         min_raters=body.min_raters.model_dump(),
@@ -93,7 +93,7 @@ def _new_cycle(org_id: uuid.UUID, template: ReviewTemplate, body: CycleIn) -> Re
 async def create_cycle(session: AsyncSession, principal: Principal, body: CycleIn) -> ReviewCycle:
     """A cycle on a copy of the template's current form."""
     require_hr_admin(principal)
-    template = await repository.template_by_id(session, principal.org_id, body.template_id)
+    template = await REVIEW_TEMPLATES.by_id(session, principal.org_id, body.template_id)
     if template is None:
         raise Unprocessable(
             "Unknown review template",
@@ -195,7 +195,7 @@ async def start_cycle(
 ) -> ReviewCycle:
     """Create and open a cycle for these employees in one go (programs' review stages);
     `relationships` limits who is asked (a supervisor evaluation: only `supervisor`)."""
-    template = await repository.template_by_id(session, org_id, template_id)
+    template = await REVIEW_TEMPLATES.by_id(session, org_id, template_id)
     if template is None:
         raise NotFound("No such review template")
     body = CycleIn(

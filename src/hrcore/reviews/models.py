@@ -26,32 +26,30 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin
+from hrcore.core.templates import RevisionedTemplate, TemplateKind
 
 RELATIONSHIPS = ("self", "supervisor", "peer", "subordinate")
 # Groups whose answers stay anonymous: withheld below the threshold, confidential tasks.
 ANONYMOUS = frozenset({"peer", "subordinate"})
 
 
-class ReviewTemplate(Entity, OrgScopedMixin, Base):
+class ReviewTemplate(RevisionedTemplate, Base):
     """A form: indicators with weights, kind weights and department overrides.
 
-    `revision` grows with every change; a cycle copies the form when it is created, so a
-    running cycle keeps the revision it started with.
+    Revisioned (`core.templates`): a cycle copies the form when it is created, so a running
+    cycle keeps the revision it started with.
     """
 
     __tablename__ = "review_templates"
-    __table_args__ = (
-        UniqueConstraint("org_id", "name"),
-        Index("ix_review_templates_org_id_id", "org_id", "id"),
-    )
 
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
     indicators: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
     kind_weights: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     department_overrides: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, nullable=False, default=list
     )
-    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+REVIEW_TEMPLATES = TemplateKind(ReviewTemplate, "review_template", "review template")
 
 
 class ReviewCycle(Entity, OrgScopedMixin, Base):

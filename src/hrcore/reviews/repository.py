@@ -18,30 +18,7 @@ from hrcore.reviews.models import (
     ReviewNomination,
     ReviewParticipant,
     ReviewResult,
-    ReviewTemplate,
 )
-
-
-def templates_query(org_id: uuid.UUID) -> Select[Any]:
-    return select(ReviewTemplate).where(ReviewTemplate.org_id == org_id)
-
-
-async def template_by_id(
-    session: AsyncSession, org_id: uuid.UUID, template_id: uuid.UUID
-) -> ReviewTemplate | None:
-    return await session.scalar(
-        select(ReviewTemplate).where(
-            ReviewTemplate.org_id == org_id, ReviewTemplate.id == template_id
-        )
-    )
-
-
-async def template_by_name(
-    session: AsyncSession, org_id: uuid.UUID, name: str
-) -> ReviewTemplate | None:
-    return await session.scalar(
-        select(ReviewTemplate).where(ReviewTemplate.org_id == org_id, ReviewTemplate.name == name)
-    )
 
 
 def cycles_query(org_id: uuid.UUID) -> Select[Any]:

@@ -1,8 +1,8 @@
 """Review forms (templates): HR builds them, HR and department heads read them.
 
-Every change is a new `revision`; a cycle copies the form when it is created (`cycles`), so
-a running cycle never changes. Weights are checked by the request schema; here the name is
-unique and override departments exist.
+Revisioned by `core.templates`: every change is a new `revision`; a cycle copies the form
+when it is created (`cycles`), so a running cycle never changes. Weights are checked by the
+request schema, the name by `core.templates`; here override departments must exist.
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
-from hrcore.core.concurrency import check_version
-from hrcore.core.errors import Conflict
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
-from hrcore.reviews import access, repository
-from hrcore.reviews.models import ReviewTemplate
+from hrcore.reviews import access
+from hrcore.reviews.models import REVIEW_TEMPLATES, ReviewTemplate
 from hrcore.reviews.schemas import TemplateIn, TemplateOut, TemplatePatch
 
 
@@ -43,8 +40,9 @@ async def list_templates(
     session: AsyncSession, principal: Principal, page: PageParams
 ) -> tuple[list[ReviewTemplate], str | None]:
     access.require_setup_reader(principal)
-    statement = repository.templates_query(principal.org_id)
-    return await paginate(session, statement, [ReviewTemplate.id], page)
+    return await paginate(
+        session, REVIEW_TEMPLATES.current(principal.org_id), [ReviewTemplate.id], page
+    )
 
 
 async def get_template(
@@ -53,12 +51,7 @@ async def get_template(
     return await access.readable_template(session, principal, template_id)
 
 
-async def _check_template(
-    session: AsyncSession, org_id: uuid.UUID, body: TemplateIn, template_id: uuid.UUID | None
-) -> None:
-    same = await repository.template_by_name(session, org_id, body.name)
-    if same is not None and same.id != template_id:
-        raise Conflict(f"A review template named {body.name!r} exists")
+async def _check_departments(session: AsyncSession, org_id: uuid.UUID, body: TemplateIn) -> None:
     for index, override in enumerate(body.department_overrides):
         await org.require_department(
             session, org_id, override.department_id, f"department_overrides.{index}.department_id"
@@ -78,20 +71,12 @@ async def create_template(
     session: AsyncSession, principal: Principal, body: TemplateIn
 ) -> ReviewTemplate:
     require_hr_admin(principal)
-    await _check_template(session, principal.org_id, body, None)
-    template = ReviewTemplate(org_id=principal.org_id, revision=1, **_content(body))
-    session.add(template)
-    await session.flush()
-    audit.record(
+    return await REVIEW_TEMPLATES.create(
         session,
         principal,
-        "review_template.created",
-        "review_template",
-        template.id,
-        org_id=principal.org_id,
-        after=_content(body),
+        _content(body),
+        validate=lambda: _check_departments(session, principal.org_id, body),
     )
-    return template
 
 
 async def update_template(
@@ -105,23 +90,12 @@ async def update_template(
     """Replace the form; running cycles keep the copy they started with."""
     require_hr_admin(principal)
     template = await access.readable_template(session, principal, template_id)
-    check_version(template.version, if_match=if_match, body_version=body.version)
-    await _check_template(session, principal.org_id, body, template.id)
-    before = {k: getattr(template, k) for k in _content(body)}
-    for name, value in _content(body).items():
-        setattr(template, name, value)
-    template.revision += 1
-    await session.flush()
-    await session.refresh(template)
-    old, new = audit.changes(before, _content(body))
-    audit.record(
+    return await REVIEW_TEMPLATES.revise(
         session,
         principal,
-        "review_template.updated",
-        "review_template",
-        template.id,
-        org_id=principal.org_id,
-        before=old,
-        after=new | {"revision": template.revision},
+        template,
+        _content(body),
+        if_match=if_match,
+        body_version=body.version,
+        validate=lambda: _check_departments(session, principal.org_id, body),
     )
-    return template

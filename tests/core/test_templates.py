@@ -1,0 +1,151 @@
+"""The revisioned-template mechanism on a template kind of its own (not reviews' or programs').
+
+The fixture table lives in the `fixtures` schema with its own metadata, so it never shows
+up in migrations; review forms and program templates are covered over HTTP in their domains.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Column, MetaData, Table, UniqueConstraint, select
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from hrcore.core import templates
+from hrcore.core.audit import AuditEvent
+from hrcore.core.authz import Principal
+from hrcore.core.errors import Conflict, PreconditionFailed, Unprocessable
+from hrcore.core.runtime import Runtime
+from tests.factories import make_org
+
+
+class ChecklistBase(DeclarativeBase):
+    metadata = MetaData()
+
+
+# The organizations table is the real one; declared here only so the foreign key resolves.
+Table("organizations", ChecklistBase.metadata, Column("id", UUID(as_uuid=True), primary_key=True))
+
+
+class Checklist(templates.RevisionedTemplate, ChecklistBase):
+    __tablename__ = "checklists"
+    __table_args__ = (UniqueConstraint("org_id", "name"), {"schema": "fixtures"})
+
+    items: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
+
+
+CHECKLISTS = templates.TemplateKind(Checklist, "checklist", "checklist")
+
+
+@pytest.fixture
+async def session(runtime: Runtime, owner_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with owner_engine.begin() as connection:
+        await connection.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS fixtures")
+        await connection.run_sync(ChecklistBase.metadata.create_all)
+    async with async_sessionmaker(owner_engine, expire_on_commit=False)() as db:
+        yield db
+    async with owner_engine.begin() as connection:
+        await connection.exec_driver_sql("DROP TABLE fixtures.checklists")
+
+
+@pytest.fixture
+async def hr(runtime: Runtime) -> Principal:
+    account = await make_org(runtime)
+    return Principal(kind="user", id=account.user_id, org_id=account.org_id)
+
+
+async def _audit(session: AsyncSession, object_id: uuid.UUID) -> list[tuple[str, Any, Any]]:
+    rows = await session.scalars(
+        select(AuditEvent).where(AuditEvent.object_id == object_id).order_by(AuditEvent.id)
+    )
+    return [(row.action, row.before, row.after) for row in rows]
+
+
+async def test_create_is_revision_one_audited_and_names_are_unique(
+    session: AsyncSession, hr: Principal
+) -> None:
+    first = await CHECKLISTS.create(session, hr, {"name": "Onboarding", "items": ["laptop"]})
+    await session.commit()
+    assert (first.revision, first.version, first.items) == (1, 1, ["laptop"])
+    assert await _audit(session, first.id) == [
+        ("checklist.created", None, {"name": "Onboarding", "items": ["laptop"]})
+    ]
+    validated: list[bool] = []
+
+    async def validate() -> None:
+        validated.append(True)
+
+    with pytest.raises(Conflict, match="A checklist named 'Onboarding' exists"):
+        await CHECKLISTS.create(session, hr, {"name": "Onboarding", "items": []}, validate=validate)
+    assert validated == []  # the name is checked before the domain's rules
+    await CHECKLISTS.create(session, hr, {"name": "Offboarding", "items": []}, validate=validate)
+    assert validated == [True]
+
+
+async def test_revise_checks_version_then_name_then_rules_and_audits_the_change(
+    session: AsyncSession, hr: Principal
+) -> None:
+    sheet = await CHECKLISTS.create(session, hr, {"name": "Onboarding", "items": ["laptop"]})
+    await CHECKLISTS.create(session, hr, {"name": "Taken", "items": []})
+    await session.commit()
+    content = {"name": "Onboarding", "items": ["laptop", "badge"]}
+    with pytest.raises(PreconditionFailed):
+        await CHECKLISTS.revise(session, hr, sheet, content, if_match='"7"', body_version=None)
+    with pytest.raises(Conflict, match="version 1, not 7"):
+        await CHECKLISTS.revise(session, hr, sheet, content, if_match=None, body_version=7)
+    with pytest.raises(Conflict, match="named 'Taken'"):
+        await CHECKLISTS.revise(
+            session, hr, sheet, content | {"name": "Taken"}, if_match='"1"', body_version=None
+        )
+
+    async def refuse() -> None:
+        raise Unprocessable("no")
+
+    with pytest.raises(Unprocessable):
+        await CHECKLISTS.revise(
+            session, hr, sheet, content, if_match=None, body_version=1, validate=refuse
+        )
+    assert (sheet.revision, sheet.items) == (1, ["laptop"])  # refused edits change nothing
+
+    revised = await CHECKLISTS.revise(session, hr, sheet, content, if_match='"1"', body_version=1)
+    await session.commit()
+    assert (revised.revision, revised.version, revised.items) == (2, 2, ["laptop", "badge"])
+    assert (await _audit(session, sheet.id))[-1] == (
+        "checklist.updated",
+        {"items": ["laptop"]},
+        {"items": ["laptop", "badge"], "revision": 2},
+    )
+
+
+async def test_a_copy_keeps_its_revision_and_content_through_later_edits(
+    session: AsyncSession, hr: Principal
+) -> None:
+    sheet = await CHECKLISTS.create(session, hr, {"name": "Onboarding", "items": ["laptop"]})
+    kept = templates.copy(sheet, ("items",))
+    kept.content["items"].append("changed in the process")
+    assert sheet.items == ["laptop"]  # a deep copy: the process cannot reach the template
+    await CHECKLISTS.revise(
+        session, hr, sheet, {"name": "Onboarding", "items": ["desk"]}, if_match=None, body_version=1
+    )
+    assert kept.revision == 1
+    assert kept.content == {"items": ["laptop", "changed in the process"]}
+    assert templates.copy(sheet, ("items",)) == templates.TemplateCopy(2, {"items": ["desk"]})
+
+
+async def test_current_and_by_id_stay_inside_the_organization(
+    session: AsyncSession, hr: Principal, runtime: Runtime
+) -> None:
+    other_account = await make_org(runtime)
+    other = Principal(kind="user", id=other_account.user_id, org_id=other_account.org_id)
+    mine = await CHECKLISTS.create(session, hr, {"name": "Same name", "items": []})
+    theirs = await CHECKLISTS.create(session, other, {"name": "Same name", "items": []})
+    await session.commit()
+    listed = (await session.scalars(CHECKLISTS.current(hr.org_id))).all()
+    assert [row.id for row in listed] == [mine.id]
+    assert await CHECKLISTS.by_id(session, hr.org_id, theirs.id) is None
+    assert await CHECKLISTS.by_id(session, other.org_id, theirs.id) is theirs
