@@ -17,12 +17,15 @@ from hrcore.core.errors import install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
 from hrcore.core.responses import UNEXPECTED, document_problems
 from hrcore.core.runtime import Runtime
+from hrcore.identity.directory import Directory
 from hrcore.identity.router import router as identity_router
 from hrcore.imports.router import router as imports_router
 from hrcore.integrations.router import router as integrations_router
 from hrcore.notifications.router import router as notifications_router
 from hrcore.ops.router import router as ops_router
+from hrcore.org import api as org_api
 from hrcore.org.router import router as org_router
+from hrcore.people import api as people_api
 from hrcore.people.router import router as people_router
 from hrcore.programs.router import router as programs_router
 from hrcore.reviews.router import router as reviews_router
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         lifespan=lifespan,
         responses=UNEXPECTED,
     )
+    app.state.identity_directory = Directory(people=people_api, org=org_api)
     install_error_handlers(app)
     document_problems(app, API_PREFIX)
     if settings.cors_origins:

@@ -13,6 +13,7 @@ from hrcore.core.errors import Unauthorized
 from hrcore.core.runtime import Runtime
 from hrcore.identity import auth
 from hrcore.identity.auth import Authenticated, PasswordChangeRequired, Services
+from hrcore.identity.directory import Directory
 
 _bearer = HTTPBearer(auto_error=False, description="An access token or an integration key.")
 
@@ -28,6 +29,17 @@ async def identity_services(request: Request) -> Services:
 
 
 IdentityServices = Annotated[Services, Depends(identity_services)]
+
+
+async def _directory(request: Request) -> Directory:
+    directory: Directory | None = getattr(request.app.state, "identity_directory", None)
+    if directory is None:
+        raise RuntimeError("create_app sets app.state.identity_directory (people and org)")
+    return directory
+
+
+IdentityDirectory = Annotated[Directory, Depends(_directory)]
+"""People and org as identity's account routes see them (identity does not import them)."""
 
 
 async def _authenticated(

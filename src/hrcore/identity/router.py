@@ -17,6 +17,7 @@ from hrcore.core.responses import problem
 from hrcore.identity import auth, service
 from hrcore.identity.dependencies import (
     CurrentPrincipal,
+    IdentityDirectory,
     IdentityServices,
     PrincipalPendingPasswordChange,
 )
@@ -35,8 +36,6 @@ from hrcore.identity.schemas import (
     UserOut,
     UserPatch,
 )
-from hrcore.org import api as org
-from hrcore.people import api as people
 
 router = APIRouter(route_class=HrcoreRoute)
 BAD_REFRESH_TOKEN = problem(401, "Invalid, expired or already used refresh token")
@@ -99,14 +98,16 @@ async def change_password(
 
 
 @router.get("/me", tags=["authentication"], operation_id="get_me", summary="The caller")
-async def me(principal: PrincipalPendingPasswordChange, session: DbSession) -> MeOut:
+async def me(
+    principal: PrincipalPendingPasswordChange, session: DbSession, directory: IdentityDirectory
+) -> MeOut:
     employee = (
-        await people.employee_ref(session, principal.org_id, principal.employee_id)
+        await directory.people.employee_ref(session, principal.org_id, principal.employee_id)
         if principal.employee_id
         else None
     )
     scope = (
-        await org.department_ref(session, principal.org_id, principal.department_scope)
+        await directory.org.department_ref(session, principal.org_id, principal.department_scope)
         if principal.department_scope
         else None
     )
@@ -114,12 +115,15 @@ async def me(principal: PrincipalPendingPasswordChange, session: DbSession) -> M
 
 
 async def _check_user_refs(
-    session: DbSession, principal: Principal, body: UserCreate | UserPatch
+    session: DbSession,
+    directory: IdentityDirectory,
+    principal: Principal,
+    body: UserCreate | UserPatch,
 ) -> None:
     if body.employee_id is not None:
-        await people.require_employee(session, principal.org_id, body.employee_id)
+        await directory.people.require_employee(session, principal.org_id, body.employee_id)
     if body.department_scope_id is not None:
-        await org.require_department(session, principal.org_id, body.department_scope_id)
+        await directory.org.require_department(session, principal.org_id, body.department_scope_id)
 
 
 @router.get("/users", tags=["users"], operation_id="list_users", summary="Accounts (HR admin)")
@@ -142,9 +146,13 @@ async def list_users(
     status_code=status.HTTP_201_CREATED,
 )
 async def create_user(
-    body: UserCreate, principal: CurrentPrincipal, session: DbSession, response: Response
+    body: UserCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    directory: IdentityDirectory,
+    response: Response,
 ) -> UserCreated:
-    await _check_user_refs(session, principal, body)
+    await _check_user_refs(session, directory, principal, body)
     user, password = await service.create_user(session, principal, body)
     set_etag(response, user.version)
     return UserCreated(**UserOut.model_validate(user).model_dump(), one_time_password=password)
@@ -170,12 +178,13 @@ async def update_user(
     body: UserPatch,
     principal: CurrentPrincipal,
     session: DbSession,
+    directory: IdentityDirectory,
     response: Response,
     if_match: IfMatch = None,
 ) -> UserOut:
     user = await service.get_user(session, principal, user_id)
     check_version(user.version, if_match=if_match, body_version=body.version)
-    await _check_user_refs(session, principal, body)
+    await _check_user_refs(session, directory, principal, body)
     user = await service.update_user(session, principal, user, body)
     set_etag(response, user.version)
     return UserOut.model_validate(user)
