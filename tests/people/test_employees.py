@@ -10,6 +10,7 @@ from httpx import AsyncClient
 from hrcore.core.runtime import Runtime
 from tests.factories import make_department, make_employee, make_org, make_position
 from tests.people.conftest import World, count_statements
+from tests.problems import problem_fields
 
 
 def _new(world: World, number: str = "N-001", **overrides: Any) -> dict[str, Any]:
@@ -24,10 +25,6 @@ def _new(world: World, number: str = "N-001", **overrides: Any) -> dict[str, Any
         "hire_date": "2024-03-01",
     }
     return body | overrides
-
-
-def _fields(response: Any) -> set[str]:
-    return {error["field"] for error in response.json().get("errors", [])}
 
 
 async def test_hr_creates_an_employee_with_a_hire_event(client: AsyncClient, world: World) -> None:
@@ -78,7 +75,7 @@ async def test_references_from_another_org_are_422(
         body = _new(world, **{field: str(value)})
         response = await client.post("/api/v1/employees", json=body, headers=world.hr.headers)
         assert response.status_code == 422, field
-        assert _fields(response) == {field}
+        assert problem_fields(response) == {field}
 
 
 async def test_invalid_input_is_422(client: AsyncClient, world: World) -> None:
@@ -106,7 +103,7 @@ async def test_manager_cycle_is_422(client: AsyncClient, world: World) -> None:
             headers=world.hr.headers,
         )
         assert response.status_code == 422
-        assert _fields(response) == {"manager_id"}
+        assert problem_fields(response) == {"manager_id"}
     sideways = await client.patch(
         f"/api/v1/employees/{world.junior.id}",
         json={"manager_id": str(world.peer.id)},
