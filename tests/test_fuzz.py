@@ -66,6 +66,8 @@ def _fuzz(token: str, config: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.commits  # the served app (another process) reads the seeded demo
+@pytest.mark.timeout(420)  # its own bounds (120 s to serve, 240 s to fuzz) report first
 async def test_every_generated_request_gets_a_documented_answer(
     client: AsyncClient, app: FastAPI, runtime: Runtime, tmp_path: Path
 ) -> None:

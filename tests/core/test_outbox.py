@@ -102,6 +102,7 @@ async def test_job_written_while_redis_is_down_is_delivered_later(runtime: Runti
     assert (await _statuses(runtime))[message_id][0] == "done"
 
 
+@pytest.mark.commits
 async def test_two_relays_at_once_send_each_job_once(runtime: Runtime) -> None:
     widgets.RECORDED.clear()
     written = await _write(runtime, "test.record", count=60)
@@ -227,6 +228,7 @@ async def _recover(runtime: Runtime, *, orphan_after: float = 60.0) -> outbox.Re
     )
 
 
+@pytest.mark.commits
 async def test_jobs_redis_lost_are_resent_at_once_and_run_once(runtime: Runtime) -> None:
     """A Redis restart without persistence empties the queue: recovery does not wait for
     HRCORE_OUTBOX_REQUEUE_AFTER_SECONDS, and a job still in Redis is not sent twice."""
@@ -264,6 +266,7 @@ async def test_a_job_left_running_by_a_dead_worker_is_released(runtime: Runtime)
     assert [entry["message"] for entry in widgets.RECORDED] == [str(message_id)]
 
 
+@pytest.mark.commits
 async def test_recovery_leaves_a_running_job_alone(runtime: Runtime) -> None:
     """A job holds its row's lock for the whole attempt: recovery skips the row even when
     Redis no longer has it, so the same row never runs twice at once."""

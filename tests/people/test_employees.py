@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
@@ -265,6 +266,7 @@ async def test_list_costs_the_same_whatever_the_page_size(
         assert counts[-1] == counts[-2], account
 
 
+@pytest.mark.commits
 async def test_a_retried_create_is_replayed_not_duplicated(
     client: AsyncClient, world: World
 ) -> None:
