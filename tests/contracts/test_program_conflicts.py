@@ -148,6 +148,7 @@ async def test_a_contract_ending_mid_program_is_flagged_once_until_extended(
     assert statuses[task["id"]] == "cancelled", "the conflict is settled"
 
 
+@pytest.mark.commits
 async def test_a_new_contract_shorter_than_the_program_asks_hr(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:

@@ -302,6 +302,7 @@ async def test_replayed_event_changes_nothing(
     assert await _count(owner_engine, announced) == len(subscribers)
 
 
+@pytest.mark.commits
 async def test_unknown_event_type_is_acknowledged_and_ignored(
     dingtalk: DingTalkSender, runtime: Runtime, hr: Account, api: AsyncClient
 ) -> None:

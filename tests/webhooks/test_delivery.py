@@ -213,6 +213,7 @@ async def test_a_dead_receiver_fails_the_delivery_and_then_disables_the_subscrip
     assert actions == ["webhook.enabled", "webhook.disabled", "webhook.created"]
 
 
+@pytest.mark.commits
 async def test_publishing_in_a_rolled_back_transaction_sends_nothing(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
@@ -283,6 +284,7 @@ async def test_an_event_is_delivered_once_per_subscription_and_event_id(
     ]
 
 
+@pytest.mark.commits
 async def test_a_deleted_subscription_drops_its_pending_deliveries(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
