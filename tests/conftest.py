@@ -10,14 +10,17 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import Connection, event, make_url, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from hrcore.core.migrations import upgrade
@@ -97,37 +100,122 @@ async def database(settings: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
-async def runtime(
-    settings: Settings, database: str, owner_engine: AsyncEngine
-) -> AsyncIterator[Runtime]:
+async def runtime(settings: Settings, database: str) -> AsyncIterator[Runtime]:
     opened = Runtime.open(settings, application_name="hrcore-test")
     yield opened
     await opened.close()
 
 
 @pytest.fixture(scope="session")
-async def owner_engine(database: str) -> AsyncIterator[AsyncEngine]:
-    """The schema owner's connection: bypasses row-level security, for set-up and clean-up only."""
+async def schema_owner_engine(database: str) -> AsyncIterator[AsyncEngine]:
+    """The schema owner's own connections: bypass row-level security, see only commits."""
     engine = create_async_engine(database, poolclass=NullPool)
     yield engine
     await engine.dispose()
 
 
+class _TestSession(Session):
+    """A session joining the test's transaction through a SAVEPOINT."""
+
+
+@event.listens_for(_TestSession, "after_begin")
+def _forget_tenant(session: Session, transaction: Any, connection: Connection) -> None:
+    # `set_tenant` is SET LOCAL: released savepoints keep it until the test's transaction
+    # ends. Production starts every transaction without a tenant; so does each savepoint.
+    connection.exec_driver_sql("SELECT set_config('app.org_id', '', true)")
+
+
 @pytest.fixture(autouse=True)
-async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    """Each test starts with empty tables and an empty Redis database."""
-    yield
+def _isolation(request: pytest.FixtureRequest) -> AsyncConnection | None:
+    """Each test starts with empty tables and an empty Redis database.
+
+    By default the test runs inside one transaction on one connection, rolled back at the
+    end: the runtime's sessions (the app's, the jobs', the factories') join it through
+    SAVEPOINTs, so `commit` releases a savepoint and nothing reaches the database. Tests
+    marked `commits` (another connection must see their writes: the worker, concurrency,
+    their own stacks) commit for real and are cleaned up by deleting every row.
+    """
     if "runtime" not in request.fixturenames:
-        return
-    runtime: Runtime = request.getfixturevalue("runtime")
-    engine: AsyncEngine = request.getfixturevalue("owner_engine")
-    async with engine.begin() as connection:
+        return None
+    if request.node.get_closest_marker("commits"):
+        return request.getfixturevalue("_deleted_after")  # type: ignore[no-any-return]
+    return request.getfixturevalue("_rolled_back")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def _rolled_back(
+    runtime: Runtime, schema_owner_engine: AsyncEngine
+) -> AsyncIterator[AsyncConnection]:
+    sessionmaker = runtime.sessionmaker
+    unbound = dict(sessionmaker.kw)
+    async with runtime.engine.connect() as connection:
+        transaction = await connection.begin()
+        sessionmaker.configure(
+            bind=connection,
+            join_transaction_mode="create_savepoint",
+            sync_session_class=_TestSession,
+        )
+        try:
+            yield connection
+        finally:
+            sessionmaker.kw = unbound
+            await transaction.rollback()
+    await runtime.redis.flushdb()
+    async with schema_owner_engine.connect() as check:
+        leaked = await check.scalar(text("SELECT EXISTS (SELECT FROM organizations)"))
+    if leaked:
+        await _delete_every_row(schema_owner_engine)
+        pytest.fail(
+            "the test committed rows outside its transaction (its own runtime or engine?): "
+            "mark it `@pytest.mark.commits`"
+        )
+
+
+@pytest.fixture
+async def _deleted_after(runtime: Runtime, schema_owner_engine: AsyncEngine) -> AsyncIterator[None]:
+    yield None
+    await _delete_every_row(schema_owner_engine)
+    await runtime.redis.flushdb()
+
+
+async def _delete_every_row(owner: AsyncEngine) -> None:
+    async with owner.begin() as connection:
         # DELETE with foreign-key triggers off, not TRUNCATE: a test leaves a few rows in a
         # few tables, and TRUNCATE of every table cost ~0.5 s a test (a third of the suite).
         await connection.execute(text("SET LOCAL session_replication_role = replica"))
         for table in reversed(metadata.sorted_tables):
             await connection.execute(table.delete())
-    await runtime.redis.flushdb()
+
+
+class OwnerOnTestConnection:
+    """`owner_engine` under rollback isolation: the test's own connection, switched to the
+    schema owner (RLS bypassed) for the block, in a savepoint, so it sees and keeps what the
+    test wrote."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        connection = self._connection
+        async with connection.begin_nested():
+            role = await connection.scalar(text("SELECT current_user"))
+            await connection.exec_driver_sql("SET LOCAL ROLE NONE")
+            yield connection
+            # Not reached on an error: rolling back to the savepoint restores the role.
+            await connection.exec_driver_sql(f'SET LOCAL ROLE "{role}"')
+
+    begin = connect
+
+
+@pytest.fixture
+def owner_engine(
+    _isolation: AsyncConnection | None, schema_owner_engine: AsyncEngine
+) -> AsyncEngine | OwnerOnTestConnection:
+    """The schema owner's view, for set-up and checks only: bypasses row-level security."""
+    if _isolation is None:
+        return schema_owner_engine
+    return OwnerOnTestConnection(_isolation)
 
 
 @pytest.fixture(scope="session")

@@ -137,7 +137,6 @@ def test_worker_burst_exits_when_nothing_is_due(database: str) -> None:
         [sys.executable, "-m", "hrcore", "worker", "--burst"],
         env=env,
         capture_output=True,
-        timeout=60,
         check=False,
     )
     assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()

@@ -66,6 +66,7 @@ def _fuzz(token: str, config: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.commits  # the served app (another process) reads the seeded demo
 @pytest.mark.timeout(900)  # a safety net: ~50 s on a quiet machine, minutes on a loaded one
 async def test_every_generated_request_gets_a_documented_answer(
     client: AsyncClient, app: FastAPI, runtime: Runtime, tmp_path: Path

@@ -30,6 +30,7 @@ async def _counts(engine: AsyncEngine) -> dict[str, int]:
         }
 
 
+@pytest.mark.commits
 async def test_seed_is_idempotent_and_believable(
     client: AsyncClient,
     runtime: Runtime,

@@ -98,6 +98,7 @@ async def _make_due(owner_engine: AsyncEngine, until: datetime | None = None) ->
         )
 
 
+@pytest.mark.commits
 async def test_a_notification_reaches_the_robot_signed(
     api: AsyncClient, runtime: Runtime, configure: Configure, fake_dingtalk: FakeDingTalk
 ) -> None:
@@ -119,6 +120,7 @@ async def test_a_notification_reaches_the_robot_signed(
     assert delivery["sent_at"] is not None
 
 
+@pytest.mark.commits
 async def test_the_21st_message_in_a_minute_is_deferred_then_sent(
     api: AsyncClient,
     runtime: Runtime,
@@ -162,6 +164,7 @@ async def test_the_21st_message_in_a_minute_is_deferred_then_sent(
     assert [d["status"] for d in deliveries] == ["sent"] * 21
 
 
+@pytest.mark.commits
 async def test_deferred_messages_wake_in_their_own_slots_not_all_at_once(
     api: AsyncClient,
     runtime: Runtime,
@@ -201,6 +204,7 @@ async def test_deferred_messages_wake_in_their_own_slots_not_all_at_once(
     assert jobs == 45 + 25, "each deferred delivery woke once, in the slot it reserved"
 
 
+@pytest.mark.commits
 async def test_a_throttled_robot_is_muted_for_ten_minutes_and_nothing_is_lost(
     api: AsyncClient,
     runtime: Runtime,
@@ -244,6 +248,7 @@ async def test_a_throttled_robot_is_muted_for_ten_minutes_and_nothing_is_lost(
     assert [d["status"] for d in await _deliveries(api, hr, channel["id"])] == ["sent"] * 2
 
 
+@pytest.mark.commits
 async def test_a_failing_robot_is_retried_with_backoff_and_never_blocks_the_inbox(
     api: AsyncClient, runtime: Runtime, configure: Configure, fake_dingtalk: FakeDingTalk
 ) -> None:
@@ -269,6 +274,7 @@ async def test_a_failing_robot_is_retried_with_backoff_and_never_blocks_the_inbo
     assert delivery["last_error"] is None
 
 
+@pytest.mark.commits
 async def test_a_dead_robot_fails_the_delivery_and_logs_why(
     api: AsyncClient,
     runtime: Runtime,
@@ -307,6 +313,7 @@ async def _employee_user(
     return await make_user(runtime, org_id, employee_id=employee.id)
 
 
+@pytest.mark.commits
 async def test_work_notices_reach_only_people_with_a_dingtalk_id_and_reuse_the_token(
     api: AsyncClient, runtime: Runtime, configure: Configure, fake_dingtalk: FakeDingTalk
 ) -> None:
@@ -346,6 +353,7 @@ async def test_work_notices_reach_only_people_with_a_dingtalk_id_and_reuse_the_t
     assert [d["status"] for d in deliveries] == ["sent", "sent"]
 
 
+@pytest.mark.commits
 async def test_a_failing_work_notice_is_retried(
     api: AsyncClient, runtime: Runtime, configure: Configure, fake_dingtalk: FakeDingTalk
 ) -> None:
@@ -373,6 +381,7 @@ async def test_a_failing_work_notice_is_retried(
     assert delivery["attempts"] == 2
 
 
+@pytest.mark.commits
 async def test_a_department_channel_covers_only_its_subtree(
     api: AsyncClient, runtime: Runtime, configure: Configure, fake_dingtalk: FakeDingTalk
 ) -> None:

@@ -36,6 +36,7 @@ async def _amendments(client: AsyncClient, account: Account, contract_id: str) -
     return items
 
 
+@pytest.mark.commits
 async def test_a_promotion_is_amended_generated_and_confirmed(
     client: AsyncClient,
     runtime: Runtime,
@@ -133,6 +134,7 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert amended["actor_id"] == str(account.user_id)
 
 
+@pytest.mark.commits
 async def test_a_superseded_version_cannot_be_confirmed(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
@@ -191,6 +193,7 @@ async def test_a_superseded_version_cannot_be_confirmed(
     assert amended.json()["allowance"] == "1800.00"
 
 
+@pytest.mark.commits
 async def test_regenerating_a_version_is_idempotent(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock, storage_dir: Path
 ) -> None:
@@ -221,6 +224,7 @@ async def test_regenerating_a_version_is_idempotent(
     assert len(tasks.json()["items"]) == 1, "one confirmation task per amendment"
 
 
+@pytest.mark.commits
 async def test_events_that_change_nothing_draft_nothing(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
@@ -283,6 +287,7 @@ async def _ready(client: AsyncClient, account: Account, amendment_id: str) -> di
     return current
 
 
+@pytest.mark.commits
 async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:

@@ -20,6 +20,7 @@ __all__ = ["configure", "receiver"]
 pytestmark = pytest.mark.usefixtures("storage_dir")
 
 
+@pytest.mark.commits
 async def test_expiry_and_confirmation_are_published(
     client: AsyncClient,
     runtime: Runtime,

@@ -21,6 +21,7 @@ from tests.contracts.conftest import World, count_statements, make_contract
 URL = "/api/v1/contracts"
 
 
+@pytest.mark.commits
 async def test_hr_records_contracts_and_overlaps_are_refused(
     client: AsyncClient, world: World
 ) -> None:
@@ -144,6 +145,7 @@ async def _blocked_on_a_lock(engine: AsyncEngine) -> bool:
     return bool(waiting)
 
 
+@pytest.mark.commits
 async def test_a_concurrent_overlapping_contract_waits_and_is_refused(
     runtime: Runtime, owner_engine: AsyncEngine, world: World
 ) -> None:

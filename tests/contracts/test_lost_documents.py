@@ -34,6 +34,7 @@ async def _document(client: AsyncClient, world: World, amendment_id: str) -> tup
     return response.status_code, response.content
 
 
+@pytest.mark.commits
 async def test_a_lost_amendment_pdf_is_rendered_again_to_the_same_bytes(
     client: AsyncClient, runtime: Runtime, world: World, storage_dir: Path
 ) -> None:
@@ -54,6 +55,7 @@ async def test_a_lost_amendment_pdf_is_rendered_again_to_the_same_bytes(
     assert len(audit.json()["items"]) == 1
 
 
+@pytest.mark.commits
 async def test_a_lost_amendment_pdf_is_not_replaced_by_other_words(
     client: AsyncClient, runtime: Runtime, world: World, storage_dir: Path
 ) -> None:
@@ -73,6 +75,7 @@ async def test_a_lost_amendment_pdf_is_not_replaced_by_other_words(
     assert stored(storage_dir, "*.pdf") == {}
 
 
+@pytest.mark.commits
 async def test_unreadable_storage_is_a_503_not_a_500(
     client: AsyncClient,
     runtime: Runtime,

@@ -7,6 +7,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 
 from hrcore.contracts import conflicts, jobs
@@ -95,6 +96,7 @@ async def _remove_from_pool(
     assert removed.status_code == 200, removed.text
 
 
+@pytest.mark.commits
 async def test_a_contract_ending_mid_program_is_flagged_once_until_extended(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
@@ -146,6 +148,7 @@ async def test_a_contract_ending_mid_program_is_flagged_once_until_extended(
     assert statuses[task["id"]] == "cancelled", "the conflict is settled"
 
 
+@pytest.mark.commits
 async def test_a_new_contract_shorter_than_the_program_asks_hr(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:

@@ -35,6 +35,7 @@ async def test_unknown_placeholders_and_bad_syntax_are_refused_at_save_time(
     assert employee.status_code == 403
 
 
+@pytest.mark.commits
 async def test_a_failing_generation_is_shown_and_retried_after_the_fix(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock, storage_dir: Path
 ) -> None:

@@ -15,9 +15,9 @@ from tests.core import widgets
 
 
 @pytest.fixture(scope="session")
-async def widget_app(runtime: Runtime, owner_engine: AsyncEngine) -> AsyncIterator[FastAPI]:
+async def widget_app(runtime: Runtime, schema_owner_engine: AsyncEngine) -> AsyncIterator[FastAPI]:
     """The real app plus the fixture resource."""
-    await widgets.create_fixture_tables(owner_engine)
+    await widgets.create_fixture_tables(schema_owner_engine)
     application = create_app(runtime=runtime)
     application.include_router(widgets.router)
     async with LifespanManager(application):

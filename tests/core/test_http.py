@@ -172,6 +172,7 @@ async def test_idempotency_keys_are_per_caller(widget_client: AsyncClient) -> No
     assert len((await widget_client.get("/api/v1/widgets")).json()["items"]) == 2
 
 
+@pytest.mark.commits
 async def test_concurrent_duplicates_write_once(widget_client: AsyncClient) -> None:
     headers = {"Idempotency-Key": "k-3"}
     responses = await asyncio.gather(

@@ -69,6 +69,7 @@ async def _statuses(runtime: Runtime) -> dict[uuid.UUID, tuple[str, int, str | N
         return {row.id: (row.status, row.attempts, row.last_error) for row in rows}
 
 
+@pytest.mark.commits
 async def test_a_request_writes_its_job_and_the_worker_runs_it(
     widget_client: AsyncClient, runtime: Runtime
 ) -> None:
@@ -85,6 +86,7 @@ async def test_a_failed_request_writes_no_job(widget_client: AsyncClient, runtim
     assert await _statuses(runtime) == {}
 
 
+@pytest.mark.commits
 async def test_job_written_while_redis_is_down_is_delivered_later(runtime: Runtime) -> None:
     widgets.RECORDED.clear()
     [message_id] = await _write(runtime, "test.record")
@@ -102,6 +104,7 @@ async def test_job_written_while_redis_is_down_is_delivered_later(runtime: Runti
     assert (await _statuses(runtime))[message_id][0] == "done"
 
 
+@pytest.mark.commits
 async def test_two_relays_at_once_send_each_job_once(runtime: Runtime) -> None:
     widgets.RECORDED.clear()
     written = await _write(runtime, "test.record", count=60)
@@ -121,6 +124,7 @@ async def test_two_relays_at_once_send_each_job_once(runtime: Runtime) -> None:
     assert set(delivered.values()) == {1}
 
 
+@pytest.mark.commits
 async def test_requeued_message_runs_once(runtime: Runtime) -> None:
     """A crash between enqueue and commit re-sends the row; the job still runs once."""
     widgets.RECORDED.clear()
@@ -132,6 +136,7 @@ async def test_requeued_message_runs_once(runtime: Runtime) -> None:
     assert [entry["message"] for entry in widgets.RECORDED] == [str(message_id)]
 
 
+@pytest.mark.commits
 async def test_stale_queued_rows_are_sent_again(runtime: Runtime) -> None:
     """Redis lost the job: once the requeue delay has passed the relay sends it again."""
     widgets.RECORDED.clear()
@@ -153,6 +158,7 @@ async def test_stale_queued_rows_are_sent_again(runtime: Runtime) -> None:
     assert [entry["message"] for entry in widgets.RECORDED] == [str(message_id)]
 
 
+@pytest.mark.commits
 async def test_failing_job_is_retried_with_backoff_until_it_succeeds(runtime: Runtime) -> None:
     [message_id] = await _write(runtime, "test.flaky")
     await run_burst(runtime)
@@ -161,6 +167,7 @@ async def test_failing_job_is_retried_with_backoff_until_it_succeeds(runtime: Ru
     assert (status, attempts, last_error) == ("done", 3, None)
 
 
+@pytest.mark.commits
 async def test_job_past_its_limit_is_visible_as_failed(
     runtime: Runtime, client: AsyncClient
 ) -> None:
@@ -174,6 +181,7 @@ async def test_job_past_its_limit_is_visible_as_failed(
     assert 'hrcore_jobs{job="test.broken",status="failed"} 1.0' in metrics
 
 
+@pytest.mark.commits
 async def test_delayed_job_waits_for_its_time(runtime: Runtime) -> None:
     widgets.RECORDED.clear()
     async with unit_of_work(runtime.sessionmaker) as session:
@@ -227,6 +235,7 @@ async def _recover(runtime: Runtime, *, orphan_after: float = 60.0) -> outbox.Re
     )
 
 
+@pytest.mark.commits
 async def test_jobs_redis_lost_are_resent_at_once_and_run_once(runtime: Runtime) -> None:
     """A Redis restart without persistence empties the queue: recovery does not wait for
     HRCORE_OUTBOX_REQUEUE_AFTER_SECONDS, and a job still in Redis is not sent twice."""
@@ -246,6 +255,7 @@ async def test_jobs_redis_lost_are_resent_at_once_and_run_once(runtime: Runtime)
     assert delivered == Counter(str(message_id) for message_id in [*lost, kept])
 
 
+@pytest.mark.commits
 async def test_a_job_left_running_by_a_dead_worker_is_released(runtime: Runtime) -> None:
     """arq marks a started job in progress for minutes; a worker killed mid-job leaves that
     mark behind. Nobody holds the row, so once the mark is older than the orphan delay the
@@ -264,6 +274,7 @@ async def test_a_job_left_running_by_a_dead_worker_is_released(runtime: Runtime)
     assert [entry["message"] for entry in widgets.RECORDED] == [str(message_id)]
 
 
+@pytest.mark.commits
 async def test_recovery_leaves_a_running_job_alone(runtime: Runtime) -> None:
     """A job holds its row's lock for the whole attempt: recovery skips the row even when
     Redis no longer has it, so the same row never runs twice at once."""

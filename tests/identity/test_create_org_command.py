@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
@@ -18,9 +19,10 @@ def _create_org() -> subprocess.CompletedProcess[str]:
     env = os.environ | {"HRCORE_DATABASE_URL": DATABASE_URL, "HRCORE_REDIS_URL": REDIS_URL}
     command = [sys.executable, "-m", "hrcore", "create-org", "--slug", "initech"]
     command += ["--name", "Initech", "--admin-email", "Boss@Initech.example"]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
+@pytest.mark.commits
 async def test_create_org_prints_a_working_one_time_password(
     client: AsyncClient, runtime: Runtime
 ) -> None:

@@ -65,6 +65,7 @@ def _bad(email: str) -> dict[str, str]:
 # --- Redis unreachable --------------------------------------------------------------------
 
 
+@pytest.mark.commits
 async def test_login_falls_back_to_postgresql_when_redis_is_down(
     runtime: Runtime, owner_engine: Any
 ) -> None:

@@ -57,6 +57,7 @@ async def _count(engine: AsyncEngine, table: str) -> int:
         return int((await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
 
 
+@pytest.mark.commits
 async def test_csv_import_creates_everyone_with_managers_and_ratings(
     client: AsyncClient, runtime: Runtime, owner_engine: AsyncEngine
 ) -> None:
@@ -145,6 +146,7 @@ async def test_every_row_error_is_reported_and_nothing_is_written(
     assert fetched.json()["errors"] == body["errors"]
 
 
+@pytest.mark.commits
 async def test_xlsx_and_gb18030_csv_are_read(client: AsyncClient, runtime: Runtime) -> None:
     hr, sales_code, _ = await _world(runtime)
     workbook = Workbook()
@@ -206,6 +208,7 @@ async def test_a_ten_megabyte_upload_is_413(client: AsyncClient, runtime: Runtim
     assert response.status_code == 413
 
 
+@pytest.mark.commits
 async def test_only_hr_imports_and_sees_imports(client: AsyncClient, runtime: Runtime) -> None:
     hr, sales_code, _ = await _world(runtime)
     employee = await make_user(runtime, hr.org_id, Role.EMPLOYEE)
@@ -229,6 +232,7 @@ def _inline_limit(runtime: Runtime, rows: int) -> Iterator[None]:
         runtime.settings = original
 
 
+@pytest.mark.commits
 async def test_large_files_are_imported_by_the_worker_with_progress(
     client: AsyncClient,
     runtime: Runtime,
@@ -284,6 +288,7 @@ async def test_large_files_are_imported_by_the_worker_with_progress(
     assert stored == 1, "the uploaded file is dropped once imported"
 
 
+@pytest.mark.commits
 async def test_an_import_whose_worker_died_is_failed_after_the_stall_time(
     client: AsyncClient,
     runtime: Runtime,

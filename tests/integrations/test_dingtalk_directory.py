@@ -60,6 +60,7 @@ async def _events(api: AsyncClient, hr: Account) -> list[dict[str, Any]]:
     return items
 
 
+@pytest.mark.commits
 async def test_ids_only_events_are_completed_from_the_directory(
     directory: FakeDingTalk,
     dingtalk: DingTalkSender,
@@ -96,6 +97,7 @@ async def test_ids_only_events_are_completed_from_the_directory(
     assert len(directory.tokens_issued) == 1, "the access token is cached"
 
 
+@pytest.mark.commits
 async def test_an_id_the_directory_does_not_know_is_named_not_guessed(
     directory: FakeDingTalk,
     dingtalk: DingTalkSender,
@@ -113,6 +115,7 @@ async def test_an_id_the_directory_does_not_know_is_named_not_guessed(
         assert (await connection.execute(select(Employee))).first() is None
 
 
+@pytest.mark.commits
 async def test_an_unreachable_directory_is_retried_until_it_answers(
     directory: FakeDingTalk,
     dingtalk: DingTalkSender,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -107,6 +108,7 @@ async def test_callback_answers_well_within_dingtalks_deadline(
 # --- departments --------------------------------------------------------------------------
 
 
+@pytest.mark.commits
 async def test_department_create_rename_move_and_remove(
     dingtalk: DingTalkSender,
     runtime: Runtime,
@@ -149,6 +151,7 @@ async def test_department_create_rename_move_and_remove(
     assert audit == 4  # created x2, updated, deleted
 
 
+@pytest.mark.commits
 async def test_removing_a_department_with_employees_fails_the_event(
     dingtalk: DingTalkSender,
     runtime: Runtime,
@@ -177,6 +180,7 @@ async def test_removing_a_department_with_employees_fails_the_event(
 # --- employees ----------------------------------------------------------------------------
 
 
+@pytest.mark.commits
 async def test_user_add_modify_and_leave(
     dingtalk: DingTalkSender,
     runtime: Runtime,
@@ -251,6 +255,7 @@ async def test_user_add_modify_and_leave(
     assert {event["status"] for event in await _events(api, hr)} == {"applied"}
 
 
+@pytest.mark.commits
 async def test_user_without_details_is_skipped_and_named(
     dingtalk: DingTalkSender,
     runtime: Runtime,
@@ -265,6 +270,7 @@ async def test_user_without_details_is_skipped_and_named(
     assert event["error"] == "user u9: no details in the event and no directory app configured"
 
 
+@pytest.mark.commits
 async def test_replayed_event_changes_nothing(
     dingtalk: DingTalkSender,
     runtime: Runtime,
@@ -296,6 +302,7 @@ async def test_replayed_event_changes_nothing(
     assert await _count(owner_engine, announced) == len(subscribers)
 
 
+@pytest.mark.commits
 async def test_unknown_event_type_is_acknowledged_and_ignored(
     dingtalk: DingTalkSender, runtime: Runtime, hr: Account, api: AsyncClient
 ) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from httpx import AsyncClient, Response
+from httpx import AsyncClient
 from sqlalchemy import event
 
 from hrcore.core import security
@@ -81,8 +81,3 @@ async def api_key(client: AsyncClient, hr: Account, *scopes: str) -> dict[str, s
     )
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['key']}"}
-
-
-def fields(response: Response) -> set[str]:
-    """The fields named in a problem's `errors`."""
-    return {error["field"] for error in response.json().get("errors", [])}

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import pytest
 from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,8 @@ from hrcore.org import departments, descriptions
 from hrcore.org.schemas import DepartmentPatch
 from tests.factories import make_department, make_position
 from tests.org.conftest import World
+
+pytestmark = pytest.mark.commits  # two connections: the held transaction and the request's
 
 
 @asynccontextmanager

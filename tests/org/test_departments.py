@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.runtime import Runtime
 from tests.factories import make_department, make_employee, make_org, make_position
-from tests.org.conftest import World, api_key, fields, recorded_statements
+from tests.org.conftest import World, api_key, recorded_statements
+from tests.problems import assert_problem
 
 DEPARTMENTS = "/api/v1/departments"
 
@@ -84,8 +85,7 @@ async def test_a_move_under_itself_or_a_descendant_is_refused(
             json={"parent_id": str(target.id)},
             headers=world.hr.headers,
         )
-        assert response.status_code == 422, response.text
-        assert fields(response) == {"parent_id"}
+        assert_problem(response, 422, kind="validation-error", fields={"parent_id"})
     unchanged = await client.get(f"{DEPARTMENTS}/{world.sales.id}", headers=world.hr.headers)
     assert unchanged.json()["parent_id"] == str(world.head_office.id)
 
@@ -95,25 +95,22 @@ async def test_only_an_empty_department_is_deleted(
 ) -> None:
     org_id = world.hr.org_id
     with_child = await client.delete(f"{DEPARTMENTS}/{world.sales.id}", headers=world.hr.headers)
-    assert with_child.status_code == 409
-    assert "sub departments" in with_child.json()["detail"]
+    assert_problem(with_child, 409, kind="conflict", detail="sub departments")
 
     staffed = await make_department(runtime, org_id, "Staffed")
     await make_employee(runtime, org_id, staffed, "Wang Wei")
     with_people = await client.delete(f"{DEPARTMENTS}/{staffed.id}", headers=world.hr.headers)
-    assert with_people.status_code == 409
-    assert "employees" in with_people.json()["detail"]
+    assert_problem(with_people, 409, kind="conflict", detail="employees")
 
     posted = await make_department(runtime, org_id, "Posted")
     await make_position(runtime, org_id, posted, "Clerk")
     with_position = await client.delete(f"{DEPARTMENTS}/{posted.id}", headers=world.hr.headers)
-    assert with_position.status_code == 409
-    assert "positions" in with_position.json()["detail"]
+    assert_problem(with_position, 409, kind="conflict", detail="positions")
 
     empty = await client.delete(f"{DEPARTMENTS}/{world.sales_east.id}", headers=world.hr.headers)
     assert empty.status_code == 204
     gone = await client.get(f"{DEPARTMENTS}/{world.sales_east.id}", headers=world.hr.headers)
-    assert gone.status_code == 404
+    assert_problem(gone, 404, kind="not-found")
 
 
 async def test_codes_are_unique_in_an_organization(
@@ -123,11 +120,11 @@ async def test_codes_are_unique_in_an_organization(
     again = await client.post(
         DEPARTMENTS, json={"name": "Ops 2", "code": "OPS"}, headers=world.hr.headers
     )
-    assert again.status_code == 409
+    assert_problem(again, 409, kind="conflict")
     recode = await client.patch(
         f"{DEPARTMENTS}/{world.sales.id}", json={"code": "OPS"}, headers=world.hr.headers
     )
-    assert recode.status_code == 409
+    assert_problem(recode, 409, kind="conflict")
     other = await make_org(runtime)
     elsewhere = await client.post(
         DEPARTMENTS, json={"name": "Ops", "code": "OPS"}, headers=other.headers
@@ -145,19 +142,20 @@ async def test_another_orgs_departments_are_422_in_bodies_and_404_in_paths(
         json={"name": "X", "code": "X", "parent_id": str(foreign.id)},
         headers=world.hr.headers,
     )
-    assert created.status_code == 422
-    assert fields(created) == {"parent_id"}
+    assert_problem(created, 422, kind="validation-error", fields={"parent_id"})
     moved = await client.patch(
         f"{DEPARTMENTS}/{world.sales.id}",
         json={"parent_id": str(foreign.id)},
         headers=world.hr.headers,
     )
-    assert moved.status_code == 422
+    assert_problem(moved, 422, kind="validation-error", fields={"parent_id"})
     url = f"{DEPARTMENTS}/{foreign.id}"
-    assert (await client.get(url, headers=world.hr.headers)).status_code == 404
-    patched = await client.patch(url, json={"name": "Mine"}, headers=world.hr.headers)
-    assert patched.status_code == 404
-    assert (await client.delete(url, headers=world.hr.headers)).status_code == 404
+    for response in (
+        await client.get(url, headers=world.hr.headers),
+        await client.patch(url, json={"name": "Mine"}, headers=world.hr.headers),
+        await client.delete(url, headers=world.hr.headers),
+    ):
+        assert_problem(response, 404, kind="not-found")
 
 
 async def test_everyone_reads_only_hr_writes(client: AsyncClient, world: World) -> None:
@@ -167,11 +165,12 @@ async def test_everyone_reads_only_hr_writes(client: AsyncClient, world: World) 
         listed = await client.get(DEPARTMENTS, headers=account.headers)
         assert len(listed.json()["items"]) == 4
         body = {"name": "Mine", "code": "MINE"}
-        assert (
-            await client.post(DEPARTMENTS, json=body, headers=account.headers)
-        ).status_code == 403
-        assert (await client.patch(url, json=body, headers=account.headers)).status_code == 403
-        assert (await client.delete(url, headers=account.headers)).status_code == 403
+        for response in (
+            await client.post(DEPARTMENTS, json=body, headers=account.headers),
+            await client.patch(url, json=body, headers=account.headers),
+            await client.delete(url, headers=account.headers),
+        ):
+            assert_problem(response, 403, kind="forbidden")
 
 
 async def test_integration_keys_read_with_org_read_and_never_write(
@@ -182,12 +181,13 @@ async def test_integration_keys_read_with_org_read_and_never_write(
     url = f"{DEPARTMENTS}/{world.sales.id}"
     assert (await client.get(url, headers=reader)).status_code == 200
     assert (await client.get(DEPARTMENTS, headers=reader)).status_code == 200
-    assert (await client.get(url, headers=writer)).status_code == 403
-    assert (await client.get(DEPARTMENTS, headers=writer)).status_code == 403
+    assert_problem(await client.get(url, headers=writer), 403, kind="forbidden")
+    assert_problem(await client.get(DEPARTMENTS, headers=writer), 403, kind="forbidden")
     for headers in (reader, writer):
         body = {"name": "Bot", "code": "BOT"}
-        assert (await client.post(DEPARTMENTS, json=body, headers=headers)).status_code == 403
-        assert (await client.patch(url, json=body, headers=headers)).status_code == 403
+        posted = await client.post(DEPARTMENTS, json=body, headers=headers)
+        assert_problem(posted, 403, kind="forbidden")
+        assert_problem(await client.patch(url, json=body, headers=headers), 403, kind="forbidden")
 
 
 async def test_updates_need_the_current_version(client: AsyncClient, world: World) -> None:
@@ -202,20 +202,20 @@ async def test_updates_need_the_current_version(client: AsyncClient, world: Worl
     stale = await client.patch(
         url, json={"name": "Research"}, headers=world.hr.headers | {"If-Match": etag}
     )
-    assert stale.status_code == 412
+    assert_problem(stale, 412, kind="precondition-failed")
     stale_body = await client.patch(
         url, json={"name": "Research", "version": read.json()["version"]}, headers=world.hr.headers
     )
-    assert stale_body.status_code == 409
+    assert_problem(stale_body, 409, kind="conflict", detail="reload and retry")
     stale_delete = await client.delete(url, headers=world.hr.headers | {"If-Match": etag})
-    assert stale_delete.status_code == 412
+    assert_problem(stale_delete, 412, kind="precondition-failed")
 
 
 async def test_patch_refuses_null_for_required_fields(client: AsyncClient, world: World) -> None:
     response = await client.patch(
         f"{DEPARTMENTS}/{world.sales.id}", json={"name": None}, headers=world.hr.headers
     )
-    assert response.status_code == 422
+    assert_problem(response, 422, kind="validation-error", fields={"body"}, detail="invalid fields")
 
 
 async def _all_pages(client: AsyncClient, world: World, query: str) -> list[str]:
@@ -243,9 +243,9 @@ async def test_list_pages_in_tree_or_name_order_with_filters(
     assert await _all_pages(client, world, "&q=%25") == []
     assert await _all_pages(client, world, f"&root_id={uuid.uuid4()}") == []
     bad = await client.get(f"{DEPARTMENTS}?sort=path", headers=world.hr.headers)
-    assert bad.status_code == 422
+    assert_problem(bad, 422, kind="validation-error", fields={"query.sort"})
     typo = await client.get(f"{DEPARTMENTS}?parent={world.sales.id}", headers=world.hr.headers)
-    assert typo.status_code == 400
+    assert_problem(typo, 400)
 
 
 async def test_changes_are_audited(client: AsyncClient, world: World) -> None:

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.runtime import Runtime
 from tests.factories import make_department, make_org, make_position
-from tests.org.conftest import World, api_key, fields, recorded_statements
+from tests.org.conftest import World, api_key, recorded_statements
+from tests.problems import problem_fields
 
 POSITIONS = "/api/v1/positions"
 COMPETENCY: dict[str, Any] = {
@@ -109,11 +110,11 @@ async def test_references_from_another_org_are_422_and_its_positions_404(
         json=_new(world, department_id=str(foreign_department.id)),
         headers=world.hr.headers,
     )
-    assert (elsewhere.status_code, fields(elsewhere)) == (422, {"department_id"})
+    assert (elsewhere.status_code, problem_fields(elsewhere)) == (422, {"department_id"})
     leads_out = await client.post(
         POSITIONS, json=_new(world, next_position_ids=[str(foreign.id)]), headers=world.hr.headers
     )
-    assert (leads_out.status_code, fields(leads_out)) == (422, {"next_position_ids"})
+    assert (leads_out.status_code, problem_fields(leads_out)) == (422, {"next_position_ids"})
     mine = await _create(client, world)
     url = f"{POSITIONS}/{mine['id']}"
     moved_out = await client.patch(
@@ -123,7 +124,7 @@ async def test_references_from_another_org_are_422_and_its_positions_404(
     itself = await client.patch(
         url, json={"next_position_ids": [mine["id"]]}, headers=world.hr.headers
     )
-    assert (itself.status_code, fields(itself)) == (422, {"next_position_ids"})
+    assert (itself.status_code, problem_fields(itself)) == (422, {"next_position_ids"})
     foreign_url = f"{POSITIONS}/{foreign.id}"
     assert (await client.get(foreign_url, headers=world.hr.headers)).status_code == 404
     patched = await client.patch(foreign_url, json={"title": "Mine"}, headers=world.hr.headers)

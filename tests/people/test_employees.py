@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
 from tests.factories import make_department, make_employee, make_org, make_position
 from tests.people.conftest import World, count_statements
+from tests.problems import problem_fields
 
 
 def _new(world: World, number: str = "N-001", **overrides: Any) -> dict[str, Any]:
@@ -24,10 +26,6 @@ def _new(world: World, number: str = "N-001", **overrides: Any) -> dict[str, Any
         "hire_date": "2024-03-01",
     }
     return body | overrides
-
-
-def _fields(response: Any) -> set[str]:
-    return {error["field"] for error in response.json().get("errors", [])}
 
 
 async def test_hr_creates_an_employee_with_a_hire_event(client: AsyncClient, world: World) -> None:
@@ -78,7 +76,7 @@ async def test_references_from_another_org_are_422(
         body = _new(world, **{field: str(value)})
         response = await client.post("/api/v1/employees", json=body, headers=world.hr.headers)
         assert response.status_code == 422, field
-        assert _fields(response) == {field}
+        assert problem_fields(response) == {field}
 
 
 async def test_invalid_input_is_422(client: AsyncClient, world: World) -> None:
@@ -106,7 +104,7 @@ async def test_manager_cycle_is_422(client: AsyncClient, world: World) -> None:
             headers=world.hr.headers,
         )
         assert response.status_code == 422
-        assert _fields(response) == {"manager_id"}
+        assert problem_fields(response) == {"manager_id"}
     sideways = await client.patch(
         f"/api/v1/employees/{world.junior.id}",
         json={"manager_id": str(world.peer.id)},
@@ -268,6 +266,7 @@ async def test_list_costs_the_same_whatever_the_page_size(
         assert counts[-1] == counts[-2], account
 
 
+@pytest.mark.commits
 async def test_a_retried_create_is_replayed_not_duplicated(
     client: AsyncClient, world: World
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 
 from hrcore.core.clock import FrozenClock
@@ -140,6 +141,7 @@ async def test_profile_outside_reach_is_404(client: AsyncClient, world: World) -
     assert (await _profile(client, world.lead_account, world.boss.id)).status_code == 404
 
 
+@pytest.mark.commits
 async def test_profile_costs_the_same_for_short_and_long_histories(
     client: AsyncClient, runtime: Runtime, world: World
 ) -> None:

@@ -100,6 +100,7 @@ async def _jobs(owner_engine: AsyncEngine, org_id: uuid.UUID) -> int:
     return int(count)
 
 
+@pytest.mark.commits
 async def test_the_pdf_is_generated_once_per_content_and_trimmed_for_the_participant(
     client: AsyncClient,
     runtime: Runtime,
@@ -153,6 +154,7 @@ async def test_the_pdf_is_generated_once_per_content_and_trimmed_for_the_partici
     assert stored(storage_dir, "*.pdf"), "stored through core storage"
 
 
+@pytest.mark.commits
 async def test_a_lost_pdf_is_rendered_again_from_the_kept_content(
     client: AsyncClient, runtime: Runtime, world: World, program: Program, storage_dir: Path
 ) -> None:
@@ -166,6 +168,7 @@ async def test_a_lost_pdf_is_rendered_again_from_the_kept_content(
     assert again.headers["ETag"] == first.headers["ETag"], "the same content, the same bytes"
 
 
+@pytest.mark.commits
 async def test_superseded_pdfs_are_pruned_after_their_retention(
     client: AsyncClient,
     runtime: Runtime,
@@ -198,6 +201,7 @@ async def test_superseded_pdfs_are_pruned_after_their_retention(
     assert again.headers["ETag"] == latest.headers["ETag"] != first.headers["ETag"]
 
 
+@pytest.mark.commits
 async def test_a_failed_generation_shows_its_reason_and_is_retried(
     client: AsyncClient,
     runtime: Runtime,

@@ -398,6 +398,7 @@ async def _rate_all(client: AsyncClient, runtime: Runtime, world: World) -> None
             await _post(client, account, f"/review-assignments/{assignment['id']}/submit")
 
 
+@pytest.mark.commits
 async def test_a_participant_goes_through_every_stage_in_order(
     client: AsyncClient, setup: Setup, runtime: Runtime
 ) -> None:
@@ -470,6 +471,7 @@ async def test_a_participant_goes_through_every_stage_in_order(
     assert peer.status_code == 404
 
 
+@pytest.mark.commits
 async def test_an_evaluation_stage_on_a_review_form_asks_only_the_supervisor(
     client: AsyncClient, setup: Setup, runtime: Runtime
 ) -> None:
@@ -518,6 +520,7 @@ async def test_an_evaluation_stage_on_a_review_form_asks_only_the_supervisor(
     assert evaluation["review_result"]["raters"] == 1
 
 
+@pytest.mark.commits
 async def test_a_review_stage_missing_answers_closes_after_its_grace_period(
     client: AsyncClient, setup: Setup, runtime: Runtime
 ) -> None:
@@ -555,6 +558,7 @@ async def test_a_review_stage_missing_answers_closes_after_its_grace_period(
     assert review["review_result"]["raters"] == 0
 
 
+@pytest.mark.commits
 async def test_leaving_the_company_withdraws_and_cancels_open_tasks(
     client: AsyncClient, setup: Setup, runtime: Runtime
 ) -> None:
@@ -577,6 +581,7 @@ async def test_leaving_the_company_withdraws_and_cancels_open_tasks(
     assert engineer["status"] == "active"
 
 
+@pytest.mark.commits
 async def test_removal_from_the_pool_withdraws(
     client: AsyncClient, setup: Setup, runtime: Runtime
 ) -> None:

@@ -259,6 +259,7 @@ async def _assert_rater_tasks_hidden(client: AsyncClient, run: Run) -> None:
     assert not {d["payload"]["task_id"] for d in deliveries} & set(run.peer_task_ids)
 
 
+@pytest.mark.commits
 async def test_one_peer_answer_leaves_no_trace_any_reader_can_see(
     client: AsyncClient, runtime: Runtime, frozen: FrozenClock
 ) -> None:
@@ -272,6 +273,7 @@ async def test_one_peer_answer_leaves_no_trace_any_reader_can_see(
     assert "task.escalation" in kinds, "the unanswered peer task was escalated, namelessly"
 
 
+@pytest.mark.commits
 async def test_two_peer_answers_leave_no_trace_and_differ_from_one_in_no_figure(
     client: AsyncClient, runtime: Runtime, frozen: FrozenClock
 ) -> None:

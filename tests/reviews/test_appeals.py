@@ -33,6 +33,7 @@ async def published(
     return dict(await post_ok(client, world.hr, f"/review-results/{lead['id']}/publish"))
 
 
+@pytest.mark.commits
 async def test_an_upheld_appeal_rescores_the_indicator_and_the_overall(
     client: AsyncClient, setup: Setup, published: dict[str, Any], clock: FrozenClock
 ) -> None:
@@ -114,6 +115,7 @@ async def test_an_upheld_appeal_rescores_the_indicator_and_the_overall(
     assert reopened["status"] == "open", "a settled appeal frees the indicator"
 
 
+@pytest.mark.commits
 async def test_appeals_outside_the_window_or_the_result_are_refused(
     client: AsyncClient, setup: Setup, published: dict[str, Any], clock: FrozenClock
 ) -> None:
@@ -136,6 +138,7 @@ async def test_appeals_outside_the_window_or_the_result_are_refused(
     assert "window" in late.json()["detail"]
 
 
+@pytest.mark.commits
 async def test_a_rejected_appeal_keeps_the_score_and_peers_cannot_see_it(
     client: AsyncClient, setup: Setup, published: dict[str, Any], clock: FrozenClock
 ) -> None:

@@ -84,6 +84,7 @@ async def test_weights_must_sum_to_100(client: AsyncClient, world: World) -> Non
         assert response.status_code == 422, response.text
 
 
+@pytest.mark.commits
 async def test_a_cycle_runs_to_a_published_anonymous_result(
     client: AsyncClient, setup: Setup, runtime: Runtime, owner_engine: AsyncEngine
 ) -> None:

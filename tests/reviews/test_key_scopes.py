@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from httpx import AsyncClient, Response
 
 from hrcore.core.runtime import Runtime
@@ -54,6 +55,7 @@ async def _closed_cycle(client: AsyncClient, setup: Setup, runtime: Runtime) -> 
     return dict(lead)
 
 
+@pytest.mark.commits
 async def test_review_results_need_ratings_read(
     client: AsyncClient, setup: Setup, runtime: Runtime
 ) -> None:
@@ -91,6 +93,7 @@ async def test_review_results_need_ratings_read(
     assert [item["id"] for item in cycles.json()["items"]] == [cycle["id"]]
 
 
+@pytest.mark.commits
 async def test_other_review_reads_stay_closed_to_keys(
     client: AsyncClient, setup: Setup, runtime: Runtime
 ) -> None:

@@ -3,6 +3,7 @@ HR admin with the review_auditor role may read — both audited."""
 
 from __future__ import annotations
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -46,6 +47,7 @@ async def test_hr_reopens_a_submitted_answer_with_a_reason(
     assert event.after == {"status": "draft", "reason": "Meant 4"}
 
 
+@pytest.mark.commits
 async def test_raw_answers_need_the_auditor_role_and_are_audited(
     client: AsyncClient,
     setup: Setup,

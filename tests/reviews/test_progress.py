@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from httpx import AsyncClient
 
 from hrcore.core.authz import Role
@@ -15,6 +16,7 @@ from tests.factories import make_user
 from tests.reviews.conftest import API, Setup, answer_as, post_ok
 
 
+@pytest.mark.commits
 async def test_progress_counts_submissions_on_time_and_late(
     client: AsyncClient, setup: Setup, runtime: Runtime, clock: FrozenClock
 ) -> None:

@@ -340,6 +340,7 @@ async def test_the_nine_box_keeps_history_and_shows_the_current_placement(
     assert [row.action for row in rows].count("talent_member.updated") == 2
 
 
+@pytest.mark.commits
 async def test_leaving_the_company_ends_open_memberships(
     client: AsyncClient, world: World, runtime: Runtime
 ) -> None:

@@ -500,6 +500,7 @@ async def test_opening_by_hand_checks_its_input(
     assert [e["action"] for e in audit["items"]] == ["vacancy.opened"]
 
 
+@pytest.mark.commits
 async def test_appointing_promotes_fills_and_starts_the_amendment(
     client: AsyncClient,
     runtime: Runtime,
@@ -642,6 +643,7 @@ async def test_appointment_refuses_bad_input(
     assert len(members["items"]) == 3
 
 
+@pytest.mark.commits
 async def test_a_management_post_left_opens_its_vacancy_once(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
@@ -681,6 +683,7 @@ async def test_a_management_post_left_opens_its_vacancy_once(
     assert (opened["action"], opened["actor_kind"]) == ("vacancy.opened", "system")
 
 
+@pytest.mark.commits
 async def test_a_holder_promoted_away_opens_a_vacancy_unless_one_is_open(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
@@ -739,6 +742,7 @@ async def test_a_holder_promoted_away_opens_a_vacancy_unless_one_is_open(
     assert [v["id"] for v in listing["items"]] == [vacancy["id"]], "one open vacancy per post"
 
 
+@pytest.mark.commits
 async def test_measures_are_exact(
     client: AsyncClient, runtime: Runtime, world: World, succession: Succession, clock: FrozenClock
 ) -> None:

@@ -64,6 +64,7 @@ async def _webhook(api: AsyncClient, hr: Account, webhook_id: str) -> dict[str, 
     return next(item for item in items if item["id"] == webhook_id)
 
 
+@pytest.mark.commits
 async def test_an_event_is_delivered_once_signed(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
@@ -109,6 +110,7 @@ async def test_a_tampered_body_fails_verification() -> None:
     assert webhooks.sign("whsec_other", 1700000000, body) != signature
 
 
+@pytest.mark.commits
 async def test_a_failing_receiver_is_retried_until_it_succeeds(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
@@ -135,6 +137,7 @@ async def test_a_failing_receiver_is_retried_until_it_succeeds(
     assert subscription["active"] is True
 
 
+@pytest.mark.commits
 async def test_a_dead_receiver_fails_the_delivery_and_then_disables_the_subscription(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
@@ -210,6 +213,7 @@ async def test_a_dead_receiver_fails_the_delivery_and_then_disables_the_subscrip
     assert actions == ["webhook.enabled", "webhook.disabled", "webhook.created"]
 
 
+@pytest.mark.commits
 async def test_publishing_in_a_rolled_back_transaction_sends_nothing(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
@@ -238,6 +242,7 @@ async def test_publishing_in_a_rolled_back_transaction_sends_nothing(
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
+@pytest.mark.commits
 async def test_a_target_that_now_resolves_privately_is_not_contacted(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
@@ -254,6 +259,7 @@ async def test_a_target_that_now_resolves_privately_is_not_contacted(
     assert delivery["last_error"].startswith("refused target:")
 
 
+@pytest.mark.commits
 async def test_an_event_is_delivered_once_per_subscription_and_event_id(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
@@ -278,6 +284,7 @@ async def test_an_event_is_delivered_once_per_subscription_and_event_id(
     ]
 
 
+@pytest.mark.commits
 async def test_a_deleted_subscription_drops_its_pending_deliveries(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
@@ -299,6 +306,7 @@ async def test_unknown_event_types_cannot_be_published(runtime: Runtime) -> None
         await _publish(runtime, hr.org_id, "task.exploded")  # type: ignore[arg-type]
 
 
+@pytest.mark.commits
 async def test_two_jobs_for_one_delivery_at_once_send_it_once(
     api: AsyncClient, runtime: Runtime, configure: Configure, receiver: Receiver
 ) -> None:
@@ -329,6 +337,7 @@ async def test_two_jobs_for_one_delivery_at_once_send_it_once(
     assert len(receiver.requests) == 1
 
 
+@pytest.mark.commits
 async def test_a_6to4_target_embedding_loopback_is_refused_at_delivery(
     api: AsyncClient, runtime: Runtime, configure: Configure
 ) -> None:

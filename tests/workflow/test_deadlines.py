@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -33,6 +34,7 @@ async def test_due_date_is_the_end_of_that_day_in_the_org_time_zone(
     assert task.next_action_at == task.due_at - 3 * DAY
 
 
+@pytest.mark.commits
 async def test_reminder_then_repeats_then_manager_then_hr_then_stops_when_completed(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
@@ -89,6 +91,7 @@ async def test_reminder_then_repeats_then_manager_then_hr_then_stops_when_comple
     assert {item["subject"]["type"] for item in items} == {"task"}
 
 
+@pytest.mark.commits
 async def test_repeated_and_concurrent_sweeps_notify_once(
     client: AsyncClient,
     runtime: Runtime,
@@ -117,6 +120,7 @@ async def test_repeated_and_concurrent_sweeps_notify_once(
     assert actions == 1
 
 
+@pytest.mark.commits
 async def test_a_sweep_over_many_batches_side_by_side_handles_each_task_once(
     client: AsyncClient,
     runtime: Runtime,
@@ -159,6 +163,7 @@ async def test_after_downtime_one_notification_per_kind_not_a_flood(
     assert len(await inbox_kinds(client, world.hr)) == 1
 
 
+@pytest.mark.commits
 async def test_cancelling_stops_reminders_at_once(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
@@ -191,6 +196,7 @@ async def test_rescheduling_restarts_the_windows(
     assert await inbox_kinds(client, world.junior_account) == ["task.reminder"] * 2
 
 
+@pytest.mark.commits
 async def test_a_policy_overridden_by_the_calling_domain_is_snapshotted(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
@@ -225,6 +231,7 @@ def test_windows_are_pure_functions_of_policy_due_and_time() -> None:
     assert workflow.next_action_at(policy, due, after=due + DAY) == due + 2 * DAY
 
 
+@pytest.mark.commits
 async def test_sweep_cost_follows_due_work_not_open_tasks(
     runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:

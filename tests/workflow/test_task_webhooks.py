@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from httpx import AsyncClient
 
 from hrcore.core.authz import Role
@@ -34,6 +35,7 @@ def _events(receiver: Receiver) -> list[tuple[str, str]]:
     return [(body["type"], body["data"]["task_id"]) for body in bodies]
 
 
+@pytest.mark.commits
 async def test_overdue_and_completed_tasks_are_published(
     client: AsyncClient,
     runtime: Runtime,
