@@ -51,7 +51,7 @@ from hrcore.channels.schemas import (
     WorkNoticeConfig,
 )
 from hrcore.core import audit, delivery, outbox
-from hrcore.core.authz import Principal, require_hr_admin, require_user
+from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.db import SessionMaker
@@ -139,11 +139,6 @@ def _snapshot(channel: NotificationChannel) -> dict[str, Any]:
 # --- administration -----------------------------------------------------------------------
 
 
-def _require_admin(principal: Principal) -> None:
-    require_user(principal)
-    require_hr_admin(principal)
-
-
 async def _check_robot_url(url: str, config: ChannelConfig) -> None:
     await delivery.check_target(
         url, config.policy, field="config.webhook_url", title="The robot URL is not allowed"
@@ -172,7 +167,7 @@ def _validated_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
 async def list_channels(
     session: AsyncSession, principal: Principal, page: PageParams
 ) -> tuple[list[NotificationChannel], str | None]:
-    _require_admin(principal)
+    require_hr_admin_user(principal)
     statement = repository.channels_query(principal.org_id)
     return await paginate(session, statement, [NotificationChannel.id], page)
 
@@ -180,7 +175,7 @@ async def list_channels(
 async def get_channel(
     session: AsyncSession, principal: Principal, channel_id: uuid.UUID
 ) -> NotificationChannel:
-    _require_admin(principal)
+    require_hr_admin_user(principal)
     channel = await repository.channel_by_id(session, principal.org_id, channel_id)
     if channel is None:
         raise NotFound("No such notification channel")
@@ -190,7 +185,7 @@ async def get_channel(
 async def create_channel(
     session: AsyncSession, principal: Principal, body: ChannelCreate, config: ChannelConfig
 ) -> NotificationChannel:
-    _require_admin(principal)
+    require_hr_admin_user(principal)
     if body.department_id is not None:
         await org.require_department(session, principal.org_id, body.department_id)
     settings = body.config.model_dump()

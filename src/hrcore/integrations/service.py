@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.channels import dingtalk
 from hrcore.core import audit, outbox
-from hrcore.core.authz import Principal, require_hr_admin, require_user
+from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.clock import Clock
 from hrcore.core.db import set_tenant
 from hrcore.core.errors import (
@@ -85,11 +85,6 @@ def config_from(settings: Settings) -> CallbackConfig:
 # --- configuration (HR admin) -------------------------------------------------------------
 
 
-def _require_admin(principal: Principal) -> None:
-    require_user(principal)
-    require_hr_admin(principal)
-
-
 def callback_path(slug: str) -> str:
     return f"{CALLBACK_PATH}?org={slug}"
 
@@ -98,7 +93,7 @@ async def get_dingtalk(
     session: AsyncSession, principal: Principal
 ) -> tuple[DingTalkIntegration, str]:
     """The org's registration and its callback path; 404 before it is configured."""
-    _require_admin(principal)
+    require_hr_admin_user(principal)
     integration = await repository.dingtalk_integration(session, principal.org_id)
     if integration is None:
         raise NotFound("DingTalk is not configured for this organization")
@@ -118,7 +113,7 @@ async def put_dingtalk(
     session: AsyncSession, principal: Principal, body: DingTalkIntegrationIn
 ) -> tuple[DingTalkIntegration, str]:
     """Create or replace the registration; omitted secrets are kept (required at first)."""
-    _require_admin(principal)
+    require_hr_admin_user(principal)
     integration = await repository.dingtalk_integration(session, principal.org_id)
     if integration is None:
         missing = [name for name in ("token", "aes_key") if getattr(body, name) is None]
@@ -177,7 +172,7 @@ async def list_events(
     session: AsyncSession, principal: Principal, page: PageParams, *, status: EventStatus | None
 ) -> tuple[list[DingTalkEvent], str | None]:
     """Received events, newest first (HR admin)."""
-    _require_admin(principal)
+    require_hr_admin_user(principal)
     statement = repository.events_query(principal.org_id, status=status.value if status else None)
     return await paginate(session, statement, [DingTalkEvent.id], page, descending=True)
 

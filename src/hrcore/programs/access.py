@@ -13,7 +13,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.authz import Principal
+from hrcore.core.authz import Principal, require_hr_or_dept_head
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.people import api as people
 from hrcore.programs import repository
@@ -22,8 +22,7 @@ from hrcore.programs.models import ProgramParticipant, ProgramRun, ProgramTempla
 
 def require_reader(principal: Principal) -> None:
     """Templates, runs and progress are read by HR admins and department heads (403)."""
-    if not (principal.is_hr_admin or principal.is_dept_head):
-        raise Forbidden("Only HR admins and department heads read programs")
+    require_hr_or_dept_head(principal, "Only HR admins and department heads read programs")
 
 
 async def readable_template(

@@ -19,8 +19,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.authz import Principal, Scope
-from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
+from hrcore.core.errors import NotFound
 from hrcore.people import api as people
 from hrcore.reviews import repository
 from hrcore.reviews.models import (
@@ -44,8 +44,7 @@ def require_setup_reader(principal: Principal, *, key_scope: Scope | None = None
     if principal.kind == "api_key":
         principal.require_key_scope(key_scope)
         return
-    if not (principal.is_hr_admin or principal.is_dept_head):
-        raise Forbidden("Only HR admins and department heads read review setups")
+    require_hr_or_dept_head(principal, "Only HR admins and department heads read review setups")
 
 
 async def readable_template(

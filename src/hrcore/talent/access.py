@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.authz import Principal, Scope
+from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -35,8 +35,7 @@ def require_reader(principal: Principal) -> None:
 
 def require_screener(principal: Principal) -> None:
     """Screening and the 9-box: HR admins and department heads (403 otherwise)."""
-    if not (principal.is_hr_admin or principal.is_dept_head):
-        raise Forbidden("Only HR admins and department heads screen for talent")
+    require_hr_or_dept_head(principal, "Only HR admins and department heads screen for talent")
 
 
 async def readable_pool(
@@ -88,8 +87,7 @@ def nomination_source(principal: Principal, employee_id: uuid.UUID) -> Nominatio
 
 def require_vacancy_reader(principal: Principal) -> None:
     """The vacancy list: HR admins and department heads (403 otherwise)."""
-    if not (principal.is_hr_admin or principal.is_dept_head):
-        raise Forbidden("Only HR admins and department heads see vacancies")
+    require_hr_or_dept_head(principal, "Only HR admins and department heads see vacancies")
 
 
 async def vacancy_departments(session: AsyncSession, principal: Principal) -> Select[Any] | None:
