@@ -170,6 +170,7 @@ async def test_other_organizations_see_nothing(
     ):
         response = await api.request(method, path, headers=other.headers)
         assert response.status_code == 404, (method, path)
+        assert response.json()["detail"] == "No such webhook"
     assert (await api.get("/api/v1/webhooks", headers=hr.headers)).json()["items"]
 
 

@@ -31,7 +31,8 @@ from hrcore.channels.schemas import (
 from hrcore.core import audit, delivery
 from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.concurrency import check_version
-from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.db import get_or_404
+from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
 
@@ -124,10 +125,9 @@ async def get_channel(
     session: AsyncSession, principal: Principal, channel_id: uuid.UUID
 ) -> NotificationChannel:
     require_hr_admin_user(principal)
-    channel = await repository.channel_by_id(session, principal.org_id, channel_id)
-    if channel is None:
-        raise NotFound("No such notification channel")
-    return channel
+    return await get_or_404(
+        session, NotificationChannel, principal.org_id, channel_id, what="notification channel"
+    )
 
 
 async def create_channel(

@@ -14,6 +14,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, require_hr_or_dept_head
+from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.people import api as people
 from hrcore.programs import repository
@@ -29,20 +30,18 @@ async def readable_template(
     session: AsyncSession, principal: Principal, template_id: uuid.UUID
 ) -> ProgramTemplate:
     require_reader(principal)
-    template = await repository.template_by_id(session, principal.org_id, template_id)
-    if template is None:
-        raise NotFound("No such program template")
-    return template
+    return await get_or_404(
+        session, ProgramTemplate, principal.org_id, template_id, what="program template"
+    )
 
 
 async def find_run(
     session: AsyncSession, principal: Principal, run_id: uuid.UUID, *, for_update: bool = False
 ) -> ProgramRun:
     """A run of the caller's organization, else 404; the caller checks the role first."""
-    run = await repository.run_by_id(session, principal.org_id, run_id, for_update=for_update)
-    if run is None:
-        raise NotFound("No such program")
-    return run
+    return await get_or_404(
+        session, ProgramRun, principal.org_id, run_id, what="program", for_update=for_update
+    )
 
 
 async def participant_in_reach(

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.db import get_or_404
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.reviews import access, aggregation, repository
@@ -195,9 +196,9 @@ async def start_cycle(
 ) -> ReviewCycle:
     """Create and open a cycle for these employees in one go (programs' review stages);
     `relationships` limits who is asked (a supervisor evaluation: only `supervisor`)."""
-    template = await repository.template_by_id(session, org_id, template_id)
-    if template is None:
-        raise NotFound("No such review template")
+    template = await get_or_404(
+        session, ReviewTemplate, org_id, template_id, what="review template"
+    )
     body = CycleIn(
         name=name, kind=kind, template_id=template_id, starts_on=starts_on, due_on=due_on
     )

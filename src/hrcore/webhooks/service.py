@@ -26,9 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, delivery, outbox
 from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.clock import Clock
-from hrcore.core.db import SessionMaker
+from hrcore.core.db import SessionMaker, get_or_404
 from hrcore.core.delivery import Policy
-from hrcore.core.errors import NotFound
 from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.settings import Settings
@@ -83,10 +82,9 @@ async def get_subscription(
     session: AsyncSession, principal: Principal, subscription_id: uuid.UUID
 ) -> WebhookSubscription:
     require_hr_admin_user(principal)
-    subscription = await repository.subscription_by_id(session, principal.org_id, subscription_id)
-    if subscription is None:
-        raise NotFound("No such webhook")
-    return subscription
+    return await get_or_404(
+        session, WebhookSubscription, principal.org_id, subscription_id, what="webhook"
+    )
 
 
 async def create_subscription(
