@@ -12,7 +12,8 @@ from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hrcore.channels import service as channels
+from hrcore.channels import config as channel_config
+from hrcore.channels.config import DELIVER_JOB
 from hrcore.channels.pacing import next_robot_slot
 from hrcore.channels.repository import Pacing
 from hrcore.core.authz import Role
@@ -199,7 +200,7 @@ async def test_deferred_messages_wake_in_their_own_slots_not_all_at_once(
     async with owner_engine.connect() as connection:
         jobs = await connection.scalar(
             text("SELECT count(*) FROM outbox_messages WHERE job = :job"),
-            {"job": channels.DELIVER_JOB},
+            {"job": DELIVER_JOB},
         )
     assert jobs == 45 + 25, "each deferred delivery woke once, in the slot it reserved"
 
@@ -282,7 +283,7 @@ async def test_a_dead_robot_fails_the_delivery_and_logs_why(
     fake_dingtalk: FakeDingTalk,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(channels, "MAX_ATTEMPTS", 3)
+    monkeypatch.setattr(channel_config, "MAX_ATTEMPTS", 3)
     hr = await make_org(runtime)
     user = await make_user(runtime, hr.org_id)
     channel = await _robot(api, hr, fake_dingtalk)

@@ -133,8 +133,15 @@ async def test_only_hr_admins_manage_webhooks(
         "/api/v1/api-keys", json={"name": "CRM", "scopes": ["org:read"]}, headers=hr.headers
     )
     key_headers = {"Authorization": f"Bearer {key.json()['key']}"}
-    for headers in (head.headers, key_headers):
-        assert (await api.get("/api/v1/webhooks", headers=headers)).status_code == 403
+    refusals = {
+        "Only an HR admin may do this": head.headers,
+        "This action needs a user, not an integration key": key_headers,
+    }
+    for detail, headers in refusals.items():
+        listed = await api.get("/api/v1/webhooks", headers=headers)
+        assert listed.status_code == 403
+        assert listed.json()["detail"] == detail
+        assert listed.json()["type"] == "https://hrcore.dev/problems/forbidden"
         denied = await api.post(
             "/api/v1/webhooks", json={"url": PUBLIC, "event_types": EVENTS}, headers=headers
         )
@@ -163,6 +170,7 @@ async def test_other_organizations_see_nothing(
     ):
         response = await api.request(method, path, headers=other.headers)
         assert response.status_code == 404, (method, path)
+        assert response.json()["detail"] == "No such webhook"
     assert (await api.get("/api/v1/webhooks", headers=hr.headers)).json()["items"]
 
 

@@ -1,24 +1,25 @@
-"""Background work of notification channels (thin: the service does the work)."""
+"""Background work of notification channels (thin: `sending` does the work)."""
 
 from __future__ import annotations
 
 import uuid
 
-from hrcore.channels import service
+from hrcore.channels import sending
+from hrcore.channels.config import DELIVER_JOB, config_from
 from hrcore.core.delivery import MAX_TRIES
 from hrcore.core.jobs import JobContext, job
 
 
-@job(service.DELIVER_JOB, max_tries=MAX_TRIES)
+@job(DELIVER_JOB, max_tries=MAX_TRIES)
 async def deliver(context: JobContext) -> None:
     if context.org_id is None:
         return
-    await service.deliver(
+    await sending.deliver(
         context.session,
         context.sessionmaker,
         uuid.UUID(str(context.payload["delivery_id"])),
         org_id=context.org_id,
         job_attempt=context.attempt,
-        config=service.config_from(context.settings),
+        config=config_from(context.settings),
         clock=context.clock,
     )

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from hrcore.channels import service
+from hrcore.channels import administration
+from hrcore.channels.config import ChannelConfig, config_from
 from hrcore.channels.models import ChannelDeliveryStatus
 from hrcore.channels.schemas import ChannelCreate, ChannelDeliveryOut, ChannelOut, ChannelPatch
 from hrcore.core.concurrency import set_etag
@@ -21,11 +22,11 @@ from hrcore.identity.dependencies import CurrentPrincipal
 router = APIRouter(route_class=HrcoreRoute, tags=["notification channels"])
 
 
-async def _config(runtime: AppRuntime) -> service.ChannelConfig:
-    return service.config_from(runtime.settings)
+async def _config(runtime: AppRuntime) -> ChannelConfig:
+    return config_from(runtime.settings)
 
 
-Config = Annotated[service.ChannelConfig, Depends(_config)]
+Config = Annotated[ChannelConfig, Depends(_config)]
 
 
 @router.get(
@@ -37,8 +38,8 @@ Config = Annotated[service.ChannelConfig, Depends(_config)]
 async def list_notification_channels(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[ChannelOut]:
-    rows, cursor = await service.list_channels(session, principal, page)
-    return Page(items=[service.view(row) for row in rows], next_cursor=cursor)
+    rows, cursor = await administration.list_channels(session, principal, page)
+    return Page(items=[administration.view(row) for row in rows], next_cursor=cursor)
 
 
 @router.post(
@@ -55,9 +56,9 @@ async def create_notification_channel(
     config: Config,
     response: Response,
 ) -> ChannelOut:
-    channel = await service.create_channel(session, principal, body, config)
+    channel = await administration.create_channel(session, principal, body, config)
     set_etag(response, channel.version)
-    return service.view(channel)
+    return administration.view(channel)
 
 
 @router.patch(
@@ -80,11 +81,11 @@ async def update_notification_channel(
     response: Response,
     if_match: IfMatch = None,
 ) -> ChannelOut:
-    channel = await service.update_channel(
+    channel = await administration.update_channel(
         session, principal, channel_id, body, config, if_match=if_match
     )
     set_etag(response, channel.version)
-    return service.view(channel)
+    return administration.view(channel)
 
 
 @router.delete(
@@ -97,7 +98,7 @@ async def update_notification_channel(
 async def delete_notification_channel(
     channel_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> None:
-    await service.delete_channel(session, principal, channel_id)
+    await administration.delete_channel(session, principal, channel_id)
 
 
 @router.get(
@@ -115,7 +116,7 @@ async def list_notification_channel_deliveries(
         ChannelDeliveryStatus | None, Query(description="Only deliveries in this state.")
     ] = None,
 ) -> Page[ChannelDeliveryOut]:
-    rows, cursor = await service.list_deliveries(
+    rows, cursor = await administration.list_deliveries(
         session, principal, channel_id, page, status=status
     )
     return Page(items=[ChannelDeliveryOut.model_validate(row) for row in rows], next_cursor=cursor)

@@ -24,7 +24,8 @@ from hrcore.contracts.terms import AMENDMENT_SUBJECT, amendable
 from hrcore.core import audit, events
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.db import get_or_404
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.org import api as org
 from hrcore.people import api as people
 
@@ -200,9 +201,7 @@ async def draft_for_contract(
 ) -> Amendment | None:
     """An amendment drafted by the system (demo data, later succession's appointments): no
     actor and no permission check; None when nothing changes."""
-    contract = await repository.contract_by_id(session, org_id, contract_id)
-    if contract is None:
-        raise NotFound("No such contract")
+    contract = await get_or_404(session, Contract, org_id, contract_id, what="contract")
     drafted = await _draft(session, contract, body, event_id=None, actor=None, clock=clock)
     return drafted[0] if drafted else None
 

@@ -87,3 +87,16 @@ def require_hr_admin(principal: Principal, *, hide: bool = False) -> None:
 def require_user(principal: Principal) -> None:
     if principal.kind != "user":
         raise Forbidden("This action needs a user, not an integration key")
+
+
+def require_hr_admin_user(principal: Principal) -> None:
+    """Settings that hold secrets (webhooks, channels, integrations): an HR admin signed in
+    as a user; an integration key is refused first, whatever its scopes."""
+    require_user(principal)
+    require_hr_admin(principal)
+
+
+def require_hr_or_dept_head(principal: Principal, message: str) -> None:
+    """Reads for HR admins and department heads; `message` says what was refused (403)."""
+    if not (principal.is_hr_admin or principal.is_dept_head):
+        raise Forbidden(message)

@@ -6,10 +6,21 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import ARRAY, JSON, ColumnElement, Text, bindparam, cast, func, select, text
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    ColumnElement,
+    Text,
+    bindparam,
+    cast,
+    func,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,7 +29,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from hrcore.core.models import new_id
+from hrcore.core.errors import NotFound
+from hrcore.core.models import Base, new_id
 
 SessionMaker = async_sessionmaker[AsyncSession]
 
@@ -81,6 +93,30 @@ async def set_tenant(session: AsyncSession, org_id: uuid.UUID) -> None:
     await session.execute(
         text("SELECT set_config('app.org_id', :org_id, true)"), {"org_id": str(org_id)}
     )
+
+
+RowT = TypeVar("RowT", bound=Base)
+
+
+async def get_or_404(
+    session: AsyncSession,
+    model: type[RowT],
+    org_id: uuid.UUID,
+    row_id: uuid.UUID,
+    *,
+    what: str,
+    for_update: bool = False,
+) -> RowT:
+    """The row `row_id` of the organization, else 404 `No such <what>`: the same answer for a
+    row that does not exist and one of another organization."""
+    columns = inspect(model).columns
+    statement = select(model).where(columns.org_id == org_id, columns.id == row_id)
+    if for_update:
+        statement = statement.with_for_update()
+    row = await session.scalar(statement)
+    if row is None:
+        raise NotFound(f"No such {what}")
+    return row
 
 
 async def try_claim(session: AsyncSession, key: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 import redis.exceptions
@@ -40,12 +40,66 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
+class ProblemType(NamedTuple):
+    """One kind of problem: its `type` is `TYPE_BASE + slug`."""
+
+    status: int
+    slug: str
+    title: str
+
+
+BAD_REQUEST = ProblemType(400, "bad-request", "Bad request")
+MALFORMED_JSON = ProblemType(400, "malformed-json", "Bad request")
+INVALID_CURSOR = ProblemType(400, "invalid-cursor", "Invalid cursor")
+UNKNOWN_QUERY_PARAMETER = ProblemType(400, "unknown-query-parameter", "Unknown query parameter")
+UNAUTHORIZED = ProblemType(401, "unauthorized", "Authentication required")
+FORBIDDEN = ProblemType(403, "forbidden", "Not allowed")
+PASSWORD_CHANGE_REQUIRED = ProblemType(403, "password-change-required", "Password change required")
+NOT_FOUND = ProblemType(404, "not-found", "Not found")
+METHOD_NOT_ALLOWED = ProblemType(405, "method-not-allowed", "Method not allowed")
+NOT_ACCEPTABLE = ProblemType(406, "not-acceptable", "Not acceptable")
+CONFLICT = ProblemType(409, "conflict", "Conflict")
+STALE_VERSION = ProblemType(409, "stale-version", "Conflict")
+PRECONDITION_FAILED = ProblemType(412, "precondition-failed", "Precondition failed")
+PAYLOAD_TOO_LARGE = ProblemType(413, "payload-too-large", "Request body too large")
+UNSUPPORTED_MEDIA_TYPE = ProblemType(415, "unsupported-media-type", "Unsupported media type")
+VALIDATION_ERROR = ProblemType(422, "validation-error", "Invalid input")
+TOO_MANY_REQUESTS = ProblemType(429, "too-many-requests", "Too many requests")
+INTERNAL_ERROR = ProblemType(500, "internal-error", "Internal server error")
+SERVICE_UNAVAILABLE = ProblemType(503, "service-unavailable", "A dependency is unavailable")
+
+PROBLEM_TYPES: tuple[ProblemType, ...] = (
+    BAD_REQUEST,
+    MALFORMED_JSON,
+    INVALID_CURSOR,
+    UNKNOWN_QUERY_PARAMETER,
+    UNAUTHORIZED,
+    FORBIDDEN,
+    PASSWORD_CHANGE_REQUIRED,
+    NOT_FOUND,
+    METHOD_NOT_ALLOWED,
+    NOT_ACCEPTABLE,
+    CONFLICT,
+    STALE_VERSION,
+    PRECONDITION_FAILED,
+    PAYLOAD_TOO_LARGE,
+    UNSUPPORTED_MEDIA_TYPE,
+    VALIDATION_ERROR,
+    TOO_MANY_REQUESTS,
+    INTERNAL_ERROR,
+    SERVICE_UNAVAILABLE,
+)
+"""Every problem type a response can carry (docs/platform.md, "Errors", lists them): each
+`ProblemError` subclass takes its status, slug and title from here."""
+
+_BY_STATUS = {kind.status: kind for kind in reversed(PROBLEM_TYPES)}
+"""The generic type of a status: the first listed with it."""
+
+
 class ProblemError(Exception):
     """Raise from any layer to answer with a problem; services never import HTTP types."""
 
-    status = 400
-    slug = "bad-request"
-    title = "Bad request"
+    status, slug, title = BAD_REQUEST
 
     def __init__(
         self,
@@ -65,61 +119,44 @@ class BadRequest(ProblemError):
 
 
 class Unauthorized(ProblemError):
-    status, slug, title = 401, "unauthorized", "Authentication required"
+    status, slug, title = UNAUTHORIZED
 
 
 class Forbidden(ProblemError):
-    status, slug, title = 403, "forbidden", "Not allowed"
+    status, slug, title = FORBIDDEN
 
 
 class NotFound(ProblemError):
-    status, slug, title = 404, "not-found", "Not found"
+    status, slug, title = NOT_FOUND
 
 
 class Conflict(ProblemError):
-    status, slug, title = 409, "conflict", "Conflict"
+    status, slug, title = CONFLICT
 
 
 class PreconditionFailed(ProblemError):
-    status, slug, title = 412, "precondition-failed", "Precondition failed"
+    status, slug, title = PRECONDITION_FAILED
 
 
 class PayloadTooLarge(ProblemError):
-    status, slug, title = 413, "payload-too-large", "Request body too large"
+    status, slug, title = PAYLOAD_TOO_LARGE
 
 
 class UnsupportedMediaType(ProblemError):
-    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+    status, slug, title = UNSUPPORTED_MEDIA_TYPE
 
 
 class Unprocessable(ProblemError):
-    status, slug, title = 422, "validation-error", "Invalid input"
+    status, slug, title = VALIDATION_ERROR
 
 
 class TooManyRequests(ProblemError):
-    status, slug, title = 429, "too-many-requests", "Too many requests"
+    status, slug, title = TOO_MANY_REQUESTS
 
 
 class ServiceUnavailable(ProblemError):
-    status, slug, title = 503, "service-unavailable", "A dependency is unavailable"
+    status, slug, title = SERVICE_UNAVAILABLE
 
-
-_STATUS_SLUGS = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthorized", "Authentication required"),
-    403: ("forbidden", "Not allowed"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    406: ("not-acceptable", "Not acceptable"),
-    409: ("conflict", "Conflict"),
-    412: ("precondition-failed", "Precondition failed"),
-    413: ("payload-too-large", "Request body too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-    422: ("validation-error", "Invalid input"),
-    429: ("too-many-requests", "Too many requests"),
-    500: ("internal-error", "Internal server error"),
-    503: ("service-unavailable", "A dependency is unavailable"),
-}
 
 OUTAGE_ERRORS: tuple[type[Exception], ...] = (
     sa_exc.OperationalError,
@@ -144,17 +181,17 @@ def problem_response(
     status: int,
     *,
     detail: str | None = None,
-    slug: str | None = None,
-    title: str | None = None,
+    kind: ProblemType | None = None,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
     extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    """Render a problem+json response for `request`; `extensions` adds members (RFC 9457 §3.2)."""
-    default_slug, default_title = _STATUS_SLUGS.get(status, ("error", "Error"))
+    """Render a problem+json response for `request`; `kind` defaults to the status's generic
+    type; `extensions` adds members (RFC 9457 §3.2)."""
+    kind = kind or _BY_STATUS.get(status) or ProblemType(status, "error", "Error")
     problem = Problem(
-        type=TYPE_BASE + (slug or default_slug),
-        title=title or default_title,
+        type=TYPE_BASE + kind.slug,
+        title=kind.title,
         status=status,
         detail=detail,
         instance=request.url.path,
@@ -179,8 +216,7 @@ async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
         request,
         exc.status,
         detail=exc.detail,
-        slug=exc.slug,
-        title=exc.title,
+        kind=ProblemType(exc.status, exc.slug, exc.title),
         errors=exc.errors,
         headers=exc.headers,
     )
@@ -190,7 +226,7 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     raw = exc.errors()
     if any(error.get("type") == "json_invalid" for error in raw):
-        return problem_response(request, 400, slug="malformed-json", detail="Malformed JSON body")
+        return problem_response(request, 400, kind=MALFORMED_JSON, detail="Malformed JSON body")
     errors = [FieldError(field=_field_path(e["loc"]), message=e["msg"]) for e in raw]
     return problem_response(request, 422, detail="The request has invalid fields", errors=errors)
 
@@ -204,7 +240,7 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
 
 async def _handle_stale(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
-        request, 409, slug="stale-version", detail="The object was changed by someone else"
+        request, 409, kind=STALE_VERSION, detail="The object was changed by someone else"
     )
 
 

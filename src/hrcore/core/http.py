@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hrcore.core.context import request_id_var
 from hrcore.core.errors import (
+    UNKNOWN_QUERY_PARAMETER,
     BadRequest,
     FieldError,
     Unprocessable,
@@ -36,7 +37,7 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 class UnknownQueryParameter(BadRequest):
-    slug, title = "unknown-query-parameter", "Unknown query parameter"
+    status, slug, title = UNKNOWN_QUERY_PARAMETER
 
 
 def _is_json(content_type: str) -> bool:

@@ -25,7 +25,7 @@ from sqlalchemy import Select, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from hrcore.core.errors import BadRequest, FieldError
+from hrcore.core.errors import INVALID_CURSOR, BadRequest, FieldError
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -33,7 +33,7 @@ DEFAULT_LIMIT = 50
 
 
 class InvalidCursor(BadRequest):
-    slug, title = "invalid-cursor", "Invalid cursor"
+    status, slug, title = INVALID_CURSOR
 
     def __init__(self) -> None:
         super().__init__(

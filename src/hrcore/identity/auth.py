@@ -15,7 +15,13 @@ from hrcore.core import audit, security
 from hrcore.core.authz import Principal, Role, Scope
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
-from hrcore.core.errors import Forbidden, TooManyRequests, Unauthorized, Unprocessable
+from hrcore.core.errors import (
+    PASSWORD_CHANGE_REQUIRED,
+    Forbidden,
+    TooManyRequests,
+    Unauthorized,
+    Unprocessable,
+)
 from hrcore.core.schemas import Ref
 from hrcore.identity import passwords, repository
 from hrcore.identity.models import RefreshToken, User
@@ -31,7 +37,7 @@ INVALID_CREDENTIALS = "Invalid organization, email or password"
 
 
 class PasswordChangeRequired(Forbidden):
-    slug, title = "password-change-required", "Password change required"
+    status, slug, title = PASSWORD_CHANGE_REQUIRED
 
 
 @dataclass(frozen=True)

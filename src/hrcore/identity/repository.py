@@ -97,12 +97,6 @@ async def api_key_by_hash(
     )
 
 
-async def api_key_by_id(
-    session: AsyncSession, org_id: uuid.UUID, key_id: uuid.UUID
-) -> ApiKey | None:
-    return await session.scalar(select(ApiKey).where(ApiKey.org_id == org_id, ApiKey.id == key_id))
-
-
 def api_keys_query(org_id: uuid.UUID) -> Select[Any]:
     return select(ApiKey).where(ApiKey.org_id == org_id)
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, security
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal, Role, require_hr_admin
-from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
+from hrcore.core.db import SessionMaker, get_or_404, set_tenant, unit_of_work
 from hrcore.core.errors import Conflict, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import repository
@@ -106,10 +106,7 @@ async def list_users(
 async def get_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
     if principal.user_id != user_id:
         require_hr_admin(principal, hide=True)
-    user = await repository.user_by_id(session, principal.org_id, user_id)
-    if user is None:
-        raise NotFound("No such user")
-    return user
+    return await get_or_404(session, User, principal.org_id, user_id, what="user")
 
 
 def _check_scope(roles: list[str], department_scope_id: uuid.UUID | None) -> None:
@@ -224,9 +221,7 @@ async def revoke_api_key(
     session: AsyncSession, services: Services, principal: Principal, key_id: uuid.UUID
 ) -> None:
     require_hr_admin(principal)
-    key = await repository.api_key_by_id(session, principal.org_id, key_id)
-    if key is None:
-        raise NotFound("No such API key")
+    key = await get_or_404(session, ApiKey, principal.org_id, key_id, what="API key")
     if key.revoked_at is None:
         key.revoked_at = services.clock.now()
         audit.record(

@@ -6,18 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.imports.models import ImportJob
-
-
-async def import_by_id(
-    session: AsyncSession, org_id: uuid.UUID, import_id: uuid.UUID
-) -> ImportJob | None:
-    return await session.scalar(
-        select(ImportJob).where(ImportJob.org_id == org_id, ImportJob.id == import_id)
-    )
 
 
 async def set_state(

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
-from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
-from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.db import SessionMaker, get_or_404, set_tenant, unit_of_work
+from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.identity import service as identity
 from hrcore.imports import parsing, repository
 from hrcore.imports.models import ImportJob
@@ -121,10 +121,7 @@ async def get(
     polling it never waits on a worker that is gone."""
     require_hr_admin(principal, hide=True)
     await _fail_stalled(session, principal.org_id, clock, stall, import_id=import_id)
-    job = await repository.import_by_id(session, principal.org_id, import_id)
-    if job is None:
-        raise NotFound("No such import")
-    return job
+    return await get_or_404(session, ImportJob, principal.org_id, import_id, what="import")
 
 
 def stalled_error(stall: timedelta) -> dict[str, Any]:

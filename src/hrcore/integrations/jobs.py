@@ -1,21 +1,22 @@
-"""Background work of integrations (thin: the service does the work)."""
+"""Background work of integrations (thin: `directory_sync` does the work)."""
 
 from __future__ import annotations
 
 import uuid
 
 from hrcore.core.jobs import JobContext, job
-from hrcore.integrations import service
+from hrcore.integrations import directory_sync
+from hrcore.integrations.config import APPLY_JOB, config_from
 
 
-@job(service.APPLY_JOB, max_tries=8)
+@job(APPLY_JOB, max_tries=8)
 async def apply_dingtalk_event(context: JobContext) -> None:
     if context.org_id is None:
         return
-    await service.apply_event(
+    await directory_sync.apply_event(
         context.session,
         context.org_id,
         uuid.UUID(str(context.payload["event_id"])),
         clock=context.clock,
-        config=service.config_from(context.settings),
+        config=config_from(context.settings),
     )

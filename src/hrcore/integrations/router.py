@@ -14,7 +14,8 @@ from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.core.responses import FORBIDDEN, problem
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.integrations import service
+from hrcore.integrations import callback, registration
+from hrcore.integrations.config import config_from
 from hrcore.integrations.models import DingTalkIntegration, EventStatus
 from hrcore.integrations.schemas import (
     DingTalkCallback,
@@ -51,7 +52,7 @@ def _out(integration: DingTalkIntegration, path: str) -> DingTalkIntegrationOut:
 async def get_dingtalk_integration(
     principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DingTalkIntegrationOut:
-    integration, path = await service.get_dingtalk(session, principal)
+    integration, path = await registration.get_dingtalk(session, principal)
     set_etag(response, integration.version)
     return _out(integration, path)
 
@@ -65,7 +66,7 @@ async def get_dingtalk_integration(
 async def put_dingtalk_integration(
     body: DingTalkIntegrationIn, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DingTalkIntegrationOut:
-    integration, path = await service.put_dingtalk(session, principal, body)
+    integration, path = await registration.put_dingtalk(session, principal, body)
     set_etag(response, integration.version)
     return _out(integration, path)
 
@@ -82,7 +83,7 @@ async def list_dingtalk_events(
     page: Pagination,
     status: Annotated[EventStatus | None, Query(description="Only events in this state.")] = None,
 ) -> Page[DingTalkEventOut]:
-    rows, cursor = await service.list_events(session, principal, page, status=status)
+    rows, cursor = await registration.list_events(session, principal, page, status=status)
     return Page(items=[DingTalkEventOut.model_validate(row) for row in rows], next_cursor=cursor)
 
 
@@ -117,7 +118,7 @@ async def receive_dingtalk_event(
     signed = signature or msg_signature
     if signed is None:
         raise Unauthorized("The callback is not signed")
-    reply = await service.receive_dingtalk(
+    reply = await callback.receive_dingtalk(
         session,
         org_slug=org,
         signature=signed,
@@ -125,6 +126,6 @@ async def receive_dingtalk_event(
         nonce=nonce,
         encrypt=body.encrypt,
         clock=runtime.clock,
-        config=service.config_from(runtime.settings),
+        config=config_from(runtime.settings),
     )
     return DingTalkReply.model_validate(reply)

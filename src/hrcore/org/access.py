@@ -13,6 +13,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope, require_hr_admin
+from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.org import repository
 from hrcore.org.models import Department, DescriptionDraft, Position
@@ -35,10 +36,7 @@ async def find_department(
     session: AsyncSession, principal: Principal, department_id: uuid.UUID
 ) -> Department:
     """A department of the caller's organization, else 404; the caller checks the role first."""
-    department = await repository.department_by_id(session, principal.org_id, department_id)
-    if department is None:
-        raise NotFound("No such department")
-    return department
+    return await get_or_404(session, Department, principal.org_id, department_id, what="department")
 
 
 async def find_position(
@@ -72,9 +70,7 @@ async def drafts_in_reach(
     session: AsyncSession, principal: Principal, position_id: uuid.UUID
 ) -> tuple[Position, set[AuthorSide]]:
     """The position and the caller's sides; 404 when its drafts are out of the caller's reach."""
-    position = await repository.position_by_id(session, principal.org_id, position_id)
-    if position is None:
-        raise NotFound("No such position")
+    position = await get_or_404(session, Position, principal.org_id, position_id, what="position")
     sides = await _sides(session, principal, position)
     if not sides:
         raise NotFound("No description drafts of this position within your reach")
@@ -85,9 +81,9 @@ async def draft_in_reach(
     session: AsyncSession, principal: Principal, draft_id: uuid.UUID
 ) -> tuple[DescriptionDraft, Position, set[AuthorSide]]:
     """The draft, its position and the caller's sides; 404 as if the draft did not exist."""
-    draft = await repository.draft_by_id(session, principal.org_id, draft_id)
-    if draft is None:
-        raise NotFound("No such description draft")
+    draft = await get_or_404(
+        session, DescriptionDraft, principal.org_id, draft_id, what="description draft"
+    )
     try:
         position, sides = await drafts_in_reach(session, principal, draft.position_id)
     except NotFound:

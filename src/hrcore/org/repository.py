@@ -242,16 +242,6 @@ def touch(position: Position) -> None:
 # --- description drafts -------------------------------------------------------------------
 
 
-async def draft_by_id(
-    session: AsyncSession, org_id: uuid.UUID, draft_id: uuid.UUID
-) -> DescriptionDraft | None:
-    return await session.scalar(
-        select(DescriptionDraft).where(
-            DescriptionDraft.org_id == org_id, DescriptionDraft.id == draft_id
-        )
-    )
-
-
 def drafts_query(org_id: uuid.UUID, position_id: uuid.UUID, *, status: str | None) -> Select[Any]:
     statement = select(DescriptionDraft).where(
         DescriptionDraft.org_id == org_id, DescriptionDraft.position_id == position_id

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
+from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.org import api as org
 from hrcore.people import repository
@@ -151,10 +152,7 @@ async def find_for_write(
     """For writes: HR writers find any employee of the org, others only within reach."""
     if not is_hr_writer(principal):
         return await ensure_can_view(session, principal, employee_id)
-    employee = await repository.employee_by_id(session, principal.org_id, employee_id)
-    if employee is None:
-        raise NotFound("No such employee")
-    return employee
+    return await get_or_404(session, Employee, principal.org_id, employee_id, what="employee")
 
 
 async def find_for_hr_write(

@@ -13,7 +13,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.authz import Principal
+from hrcore.core.authz import Principal, require_hr_or_dept_head
+from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.people import api as people
 from hrcore.programs import repository
@@ -27,8 +28,7 @@ from hrcore.programs.models import (
 
 def require_reader(principal: Principal) -> None:
     """Templates, runs and progress are read by HR admins and department heads (403)."""
-    if not (principal.is_hr_admin or principal.is_dept_head):
-        raise Forbidden("Only HR admins and department heads read programs")
+    require_hr_or_dept_head(principal, "Only HR admins and department heads read programs")
 
 
 async def readable_template(
@@ -45,10 +45,9 @@ async def find_run(
     session: AsyncSession, principal: Principal, run_id: uuid.UUID, *, for_update: bool = False
 ) -> ProgramRun:
     """A run of the caller's organization, else 404; the caller checks the role first."""
-    run = await repository.run_by_id(session, principal.org_id, run_id, for_update=for_update)
-    if run is None:
-        raise NotFound("No such program")
-    return run
+    return await get_or_404(
+        session, ProgramRun, principal.org_id, run_id, what="program", for_update=for_update
+    )
 
 
 async def participant_in_reach(

@@ -19,8 +19,9 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.authz import Principal, Scope
-from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
+from hrcore.core.db import get_or_404
+from hrcore.core.errors import NotFound
 from hrcore.people import api as people
 from hrcore.reviews import repository
 from hrcore.reviews.models import (
@@ -45,8 +46,7 @@ def require_setup_reader(principal: Principal, *, key_scope: Scope | None = None
     if principal.kind == "api_key":
         principal.require_key_scope(key_scope)
         return
-    if not (principal.is_hr_admin or principal.is_dept_head):
-        raise Forbidden("Only HR admins and department heads read review setups")
+    require_hr_or_dept_head(principal, "Only HR admins and department heads read review setups")
 
 
 async def readable_template(
@@ -68,10 +68,9 @@ async def readable_cycle(
     key_scope: Scope | None = None,
 ) -> ReviewCycle:
     require_setup_reader(principal, key_scope=key_scope)
-    cycle = await repository.cycle_by_id(session, principal.org_id, cycle_id, for_update=for_update)
-    if cycle is None:
-        raise NotFound("No such review cycle")
-    return cycle
+    return await get_or_404(
+        session, ReviewCycle, principal.org_id, cycle_id, what="review cycle", for_update=for_update
+    )
 
 
 async def own_assignment(
@@ -105,11 +104,14 @@ async def readable_result(
     """HR any; the employee their own once published; their managers and heads in reach;
     integration keys holding `key_scope` any (a read that names none is closed to keys)."""
     principal.require_key_scope(key_scope)
-    result = await repository.result_by_id(
-        session, principal.org_id, result_id, for_update=for_update
+    result = await get_or_404(
+        session,
+        ReviewResult,
+        principal.org_id,
+        result_id,
+        what="review result",
+        for_update=for_update,
     )
-    if result is None:
-        raise NotFound("No such review result")
     if principal.is_hr_admin:
         return result
     if principal.employee_id == result.employee_id:
@@ -139,11 +141,9 @@ async def readable_appeal(
     session: AsyncSession, principal: Principal, appeal_id: uuid.UUID, *, for_update: bool = False
 ) -> tuple[ReviewAppeal, ReviewResult]:
     """The appeal and its result, for whoever may read the result (else 404)."""
-    appeal = await repository.appeal_by_id(
-        session, principal.org_id, appeal_id, for_update=for_update
+    appeal = await get_or_404(
+        session, ReviewAppeal, principal.org_id, appeal_id, what="appeal", for_update=for_update
     )
-    if appeal is None:
-        raise NotFound("No such appeal")
     try:
         result = await readable_result(session, principal, appeal.result_id, for_update=for_update)
     except NotFound:

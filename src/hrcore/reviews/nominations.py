@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
-from hrcore.core.db import insert_new
+from hrcore.core.db import get_or_404, insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -47,9 +47,9 @@ async def nomination_views(
 async def _participant(
     session: AsyncSession, principal: Principal, participant_id: uuid.UUID
 ) -> tuple[ReviewParticipant, ReviewCycle]:
-    participant = await repository.participant_by_id(session, principal.org_id, participant_id)
-    if participant is None:
-        raise NotFound("No such review participant")
+    participant = await get_or_404(
+        session, ReviewParticipant, principal.org_id, participant_id, what="review participant"
+    )
     cycle = await repository.cycle_by_id(
         session, principal.org_id, participant.cycle_id, for_update=True
     )
@@ -158,11 +158,14 @@ async def decide(
     clock: Clock,
 ) -> ReviewNomination:
     """Approve (the nominee gets a peer assignment and task) or reject, once."""
-    nomination = await repository.nomination_by_id(
-        session, principal.org_id, nomination_id, for_update=True
+    nomination = await get_or_404(
+        session,
+        ReviewNomination,
+        principal.org_id,
+        nomination_id,
+        what="nomination",
+        for_update=True,
     )
-    if nomination is None:
-        raise NotFound("No such nomination")
     participant, cycle = await _participant(session, principal, nomination.participant_id)
     await access.require_reviewer(session, principal, participant.employee_id)
     _require_nominating(cycle)

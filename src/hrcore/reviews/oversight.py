@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, NotFound
+from hrcore.core.db import get_or_404
+from hrcore.core.errors import Conflict
 from hrcore.identity import service as identity
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -45,11 +46,14 @@ async def reopen(
     clock: Clock,
 ) -> ReviewAssignment:
     require_hr_admin(principal)
-    assignment = await repository.assignment_by_id(
-        session, principal.org_id, assignment_id, for_update=True
+    assignment = await get_or_404(
+        session,
+        ReviewAssignment,
+        principal.org_id,
+        assignment_id,
+        what="review assignment",
+        for_update=True,
     )
-    if assignment is None:
-        raise NotFound("No such review assignment")
     cycle = await repository.cycle_by_id(session, principal.org_id, assignment.cycle_id)
     assert cycle is not None
     if cycle.status != "open":

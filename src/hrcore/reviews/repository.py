@@ -58,16 +58,6 @@ async def participants(
     return list(rows)
 
 
-async def participant_by_id(
-    session: AsyncSession, org_id: uuid.UUID, participant_id: uuid.UUID
-) -> ReviewParticipant | None:
-    return await session.scalar(
-        select(ReviewParticipant).where(
-            ReviewParticipant.org_id == org_id, ReviewParticipant.id == participant_id
-        )
-    )
-
-
 def assignments_query(
     org_id: uuid.UUID, *, rater_employee_id: uuid.UUID | None = None, status: str | None = None
 ) -> Select[Any]:
@@ -323,17 +313,6 @@ async def nominations_of(
         .order_by(ReviewNomination.id)
     )
     return list(rows)
-
-
-async def nomination_by_id(
-    session: AsyncSession, org_id: uuid.UUID, nomination_id: uuid.UUID, *, for_update: bool = False
-) -> ReviewNomination | None:
-    statement = select(ReviewNomination).where(
-        ReviewNomination.org_id == org_id, ReviewNomination.id == nomination_id
-    )
-    if for_update:
-        statement = statement.with_for_update()
-    return await session.scalar(statement)
 
 
 async def submitted_per_participant(

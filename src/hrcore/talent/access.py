@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.authz import Principal, Scope
+from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
+from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -35,8 +36,7 @@ def require_reader(principal: Principal) -> None:
 
 def require_screener(principal: Principal) -> None:
     """Screening and the 9-box: HR admins and department heads (403 otherwise)."""
-    if not (principal.is_hr_admin or principal.is_dept_head):
-        raise Forbidden("Only HR admins and department heads screen for talent")
+    require_hr_or_dept_head(principal, "Only HR admins and department heads screen for talent")
 
 
 async def readable_pool(
@@ -44,10 +44,7 @@ async def readable_pool(
 ) -> TalentPool:
     """A pool of the caller's organization the caller may read, else 404."""
     require_reader(principal)
-    pool = await repository.pool_by_id(session, principal.org_id, pool_id)
-    if pool is None:
-        raise NotFound("No such talent pool")
-    return pool
+    return await get_or_404(session, TalentPool, principal.org_id, pool_id, what="talent pool")
 
 
 async def member_employee_ids(session: AsyncSession, principal: Principal) -> Select[Any] | None:
@@ -88,8 +85,7 @@ def nomination_source(principal: Principal, employee_id: uuid.UUID) -> Nominatio
 
 def require_vacancy_reader(principal: Principal) -> None:
     """The vacancy list: HR admins and department heads (403 otherwise)."""
-    if not (principal.is_hr_admin or principal.is_dept_head):
-        raise Forbidden("Only HR admins and department heads see vacancies")
+    require_hr_or_dept_head(principal, "Only HR admins and department heads see vacancies")
 
 
 async def vacancy_departments(session: AsyncSession, principal: Principal) -> Select[Any] | None:
@@ -111,11 +107,9 @@ async def vacancy_in_reach(
     """The vacancy in the caller's reach, or 404; integration keys read no vacancies (403)."""
     principal.require_key_scope(None)
     departments = await vacancy_departments(session, principal)
-    vacancy = await repository.vacancy_by_id(
-        session, principal.org_id, vacancy_id, for_update=for_update
+    vacancy = await get_or_404(
+        session, Vacancy, principal.org_id, vacancy_id, what="vacancy", for_update=for_update
     )
-    if vacancy is None:
-        raise NotFound("No such vacancy")
     if departments is not None and not await repository.ids_within(
         session, departments, [vacancy.department_id]
     ):

@@ -24,11 +24,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit, delivery, outbox
-from hrcore.core.authz import Principal, require_hr_admin, require_user
+from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.clock import Clock
-from hrcore.core.db import SessionMaker
+from hrcore.core.db import SessionMaker, get_or_404
 from hrcore.core.delivery import Policy
-from hrcore.core.errors import NotFound
 from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.settings import Settings
@@ -62,11 +61,6 @@ def config_from(settings: Settings) -> Policy:
 # --- subscriptions ------------------------------------------------------------------------
 
 
-def _require_admin(principal: Principal) -> None:
-    require_user(principal)
-    require_hr_admin(principal)
-
-
 def _snapshot(subscription: WebhookSubscription) -> dict[str, Any]:
     return {
         "url": subscription.url,
@@ -79,7 +73,7 @@ def _snapshot(subscription: WebhookSubscription) -> dict[str, Any]:
 async def list_subscriptions(
     session: AsyncSession, principal: Principal, page: PageParams
 ) -> tuple[list[WebhookSubscription], str | None]:
-    _require_admin(principal)
+    require_hr_admin_user(principal)
     statement = repository.subscriptions_query(principal.org_id)
     return await paginate(session, statement, [WebhookSubscription.id], page)
 
@@ -87,18 +81,17 @@ async def list_subscriptions(
 async def get_subscription(
     session: AsyncSession, principal: Principal, subscription_id: uuid.UUID
 ) -> WebhookSubscription:
-    _require_admin(principal)
-    subscription = await repository.subscription_by_id(session, principal.org_id, subscription_id)
-    if subscription is None:
-        raise NotFound("No such webhook")
-    return subscription
+    require_hr_admin_user(principal)
+    return await get_or_404(
+        session, WebhookSubscription, principal.org_id, subscription_id, what="webhook"
+    )
 
 
 async def create_subscription(
     session: AsyncSession, principal: Principal, body: WebhookCreate, config: Policy
 ) -> tuple[WebhookSubscription, str]:
     """Returns the subscription and its signing secret (the only time it is shown)."""
-    _require_admin(principal)
+    require_hr_admin_user(principal)
     await delivery.check_target(
         body.url, config, field="url", title="The webhook URL is not allowed"
     )

@@ -17,9 +17,9 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
+from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.people import api as people
-from hrcore.workflow import repository
 from hrcore.workflow.models import Task
 
 REVIEW_SUBJECT_PREFIX = "review_"
@@ -55,9 +55,7 @@ async def ensure_reach(session: AsyncSession, principal: Principal, task: Task) 
 
 
 async def task_in_reach(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
-    task = await repository.task_by_id(session, principal.org_id, task_id)
-    if task is None:
-        raise NotFound("No such task")
+    task = await get_or_404(session, Task, principal.org_id, task_id, what="task")
     await ensure_reach(session, principal, task)
     return task
 

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.db import get_or_404
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import access, hooks, repository
 from hrcore.workflow.audit_state import snapshot
@@ -30,10 +31,7 @@ from hrcore.workflow.schemas import Submission
 
 
 async def _locked(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> Task:
-    task = await repository.task_by_id(session, org_id, task_id, for_update=True)
-    if task is None:
-        raise NotFound("No such task")
-    return task
+    return await get_or_404(session, Task, org_id, task_id, what="task", for_update=True)
 
 
 async def reschedule_task(

@@ -1,11 +1,4 @@
-"""Inbound DingTalk events: verified in the request, applied to the organization by the worker.
-
-The callback (`POST /integrations/dingtalk/events?org=<slug>`) is unauthenticated: the org is
-found by slug (organizations are not under RLS), the tenant is set, and only then is the
-org's integration read. The request verifies the timestamp window, the signature and the
-encrypted payload (see `dingtalk_crypto`), stores the event (one row per org and dedup key,
-so a replay or retry changes nothing) with an outbox job in the same transaction, and answers
-the encrypted `success` at once; the job applies it through the people and org services.
+"""Applying a received DingTalk event (the worker) through the people and org services.
 
 DingTalk's directory events carry only ids (`UserId`, `DeptId`). The job reads the people
 and departments behind them from DingTalk's directory API with the integration's app
@@ -19,8 +12,6 @@ cannot be reached fails the job, which the worker retries with backoff.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -33,258 +24,21 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.channels import dingtalk
-from hrcore.core import audit, outbox
-from hrcore.core.authz import Principal, require_hr_admin, require_user
 from hrcore.core.clock import Clock
-from hrcore.core.db import set_tenant
 from hrcore.core.errors import (
-    BadRequest,
-    FieldError,
-    NotFound,
     ProblemError,
-    Unauthorized,
     Unprocessable,
 )
-from hrcore.core.models import new_id
-from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import service as identity
-from hrcore.integrations import dingtalk_crypto, repository
-from hrcore.integrations.dingtalk_crypto import DingTalkCrypto, DingTalkCryptoError
-from hrcore.integrations.models import DingTalkEvent, DingTalkIntegration, EventStatus
-from hrcore.integrations.schemas import DingTalkIntegrationIn
+from hrcore.integrations import repository
+from hrcore.integrations.config import CallbackConfig, timestamp_seconds
+from hrcore.integrations.models import DingTalkEvent, EventStatus
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.settings import Settings
 
 logger = logging.getLogger("hrcore.integrations")
 
-APPLY_JOB = "integrations.apply_dingtalk_event"
-CALLBACK_PATH = "/api/v1/integrations/dingtalk/events"
-CHECK_URL = "check_url"
-USER_EVENTS = ("user_add_org", "user_modify_org", "user_leave_org")
-DEPT_EVENTS = ("org_dept_create", "org_dept_modify", "org_dept_remove")
 ERROR_LIMIT = 2000
-UNVERIFIABLE = "The DingTalk callback could not be verified"
-
-
-@dataclass(frozen=True)
-class CallbackConfig:
-    replay_window_seconds: int = 300
-    api_base: str = "https://oapi.dingtalk.com"
-    timeout_seconds: float = 10.0
-
-
-def config_from(settings: Settings) -> CallbackConfig:
-    return CallbackConfig(
-        replay_window_seconds=settings.dingtalk_callback_replay_window_seconds,
-        api_base=settings.dingtalk_api_base.rstrip("/"),
-        timeout_seconds=settings.webhook_timeout_seconds,
-    )
-
-
-# --- configuration (HR admin) -------------------------------------------------------------
-
-
-def _require_admin(principal: Principal) -> None:
-    require_user(principal)
-    require_hr_admin(principal)
-
-
-def callback_path(slug: str) -> str:
-    return f"{CALLBACK_PATH}?org={slug}"
-
-
-async def get_dingtalk(
-    session: AsyncSession, principal: Principal
-) -> tuple[DingTalkIntegration, str]:
-    """The org's registration and its callback path; 404 before it is configured."""
-    _require_admin(principal)
-    integration = await repository.dingtalk_integration(session, principal.org_id)
-    if integration is None:
-        raise NotFound("DingTalk is not configured for this organization")
-    return integration, callback_path(await identity.org_slug(session, principal.org_id) or "")
-
-
-def _snapshot(integration: DingTalkIntegration) -> dict[str, Any]:
-    """Audited fields: never the secrets themselves."""
-    return {
-        "receiver_id": integration.receiver_id,
-        "app_key": integration.app_key,
-        "active": integration.active,
-    }
-
-
-async def put_dingtalk(
-    session: AsyncSession, principal: Principal, body: DingTalkIntegrationIn
-) -> tuple[DingTalkIntegration, str]:
-    """Create or replace the registration; omitted secrets are kept (required at first)."""
-    _require_admin(principal)
-    integration = await repository.dingtalk_integration(session, principal.org_id)
-    if integration is None:
-        missing = [name for name in ("token", "aes_key") if getattr(body, name) is None]
-        if missing:
-            raise Unprocessable(
-                "The token and AES key are required the first time",
-                errors=[FieldError(field=name, message="required") for name in missing],
-            )
-        integration = DingTalkIntegration(
-            org_id=principal.org_id,
-            receiver_id=body.receiver_id,
-            token=body.token or "",
-            aes_key=body.aes_key or "",
-            app_key=body.app_key,
-            app_secret=body.app_secret,
-            active=body.active,
-        )
-        session.add(integration)
-        await session.flush()
-        action, before = "dingtalk_integration.created", None
-    else:
-        before = _snapshot(integration)
-        integration.receiver_id = body.receiver_id
-        integration.active = body.active
-        if body.token is not None:
-            integration.token = body.token
-        if body.aes_key is not None:
-            integration.aes_key = body.aes_key
-        if body.app_key is not None:
-            integration.app_key = body.app_key
-        if body.app_secret is not None:
-            integration.app_secret = body.app_secret
-        await session.flush()
-        await session.refresh(integration)  # `updated_at` is set by the database
-        action = "dingtalk_integration.updated"
-    after = {
-        **_snapshot(integration),
-        "token_changed": body.token is not None,
-        "aes_key_changed": body.aes_key is not None,
-        "app_secret_changed": body.app_secret is not None,
-    }
-    audit.record(
-        session,
-        principal,
-        action,
-        "dingtalk_integration",
-        integration.id,
-        org_id=principal.org_id,
-        before=before,
-        after=after,
-    )
-    return integration, callback_path(await identity.org_slug(session, principal.org_id) or "")
-
-
-async def list_events(
-    session: AsyncSession, principal: Principal, page: PageParams, *, status: EventStatus | None
-) -> tuple[list[DingTalkEvent], str | None]:
-    """Received events, newest first (HR admin)."""
-    _require_admin(principal)
-    statement = repository.events_query(principal.org_id, status=status.value if status else None)
-    return await paginate(session, statement, [DingTalkEvent.id], page, descending=True)
-
-
-# --- the callback -------------------------------------------------------------------------
-
-
-def _reject(reason: str, *, org_slug: str) -> Unauthorized:
-    logger.warning("dingtalk callback rejected", extra={"org": org_slug[:64], "reason": reason})
-    return Unauthorized(UNVERIFIABLE)
-
-
-def _timestamp_seconds(timestamp: str) -> float | None:
-    """DingTalk sends milliseconds since the epoch; seconds are accepted too."""
-    try:
-        value = int(timestamp)
-    except ValueError:
-        return None
-    return value / 1000 if value > 10**11 else float(value)
-
-
-def dedup_key(message: dict[str, Any]) -> str:
-    """`event:<id>` when DingTalk names the event, else a hash of the decrypted message."""
-    event_id = message.get("EventId") or message.get("eventId")
-    if isinstance(event_id, str | int) and str(event_id):
-        return f"event:{str(event_id)[:100]}"
-    canonical = json.dumps(message, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return f"sha256:{hashlib.sha256(canonical.encode()).hexdigest()}"
-
-
-async def receive_dingtalk(
-    session: AsyncSession,
-    *,
-    org_slug: str,
-    signature: str,
-    timestamp: str,
-    nonce: str,
-    encrypt: str,
-    clock: Clock,
-    config: CallbackConfig,
-) -> dict[str, str]:
-    """Verify, store and queue one callback; returns the encrypted `success` reply.
-
-    Anything unverifiable is 401 (logged with the reason) and stores nothing.
-    """
-    org_id = await identity.org_id_by_slug(session, org_slug)
-    if org_id is None:
-        raise _reject("unknown organization", org_slug=org_slug)
-    await set_tenant(session, org_id)
-    integration = await repository.dingtalk_integration(session, org_id)
-    if integration is None or not integration.active:
-        raise _reject("no active DingTalk integration", org_slug=org_slug)
-    sent = _timestamp_seconds(timestamp)
-    now = clock.now()
-    if sent is None or abs(now.timestamp() - sent) > config.replay_window_seconds:
-        raise _reject("timestamp outside the replay window", org_slug=org_slug)
-    crypto = DingTalkCrypto(integration.token, integration.aes_key, integration.receiver_id)
-    try:
-        crypto.verify_signature(signature, timestamp, nonce, encrypt)
-        plaintext = crypto.decrypt(encrypt)
-    except DingTalkCryptoError as exc:
-        raise _reject(str(exc), org_slug=org_slug) from exc
-    try:
-        message = json.loads(plaintext)
-    except ValueError as exc:
-        raise BadRequest("The decrypted DingTalk event is not JSON") from exc
-    if not isinstance(message, dict):
-        raise BadRequest("The decrypted DingTalk event is not a JSON object")
-    event_type = str(message.get("EventType") or "unknown")[:64]
-    if event_type != CHECK_URL:
-        await _store(session, org_id, event_type, message, org_slug=org_slug)
-    reply_timestamp = str(int(now.timestamp() * 1000))
-    return crypto.reply(reply_timestamp, dingtalk_crypto.new_nonce())
-
-
-async def _store(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    event_type: str,
-    message: dict[str, Any],
-    *,
-    org_slug: str,
-) -> None:
-    known = event_type in USER_EVENTS or event_type in DEPT_EVENTS
-    status = EventStatus.RECEIVED if known else EventStatus.IGNORED
-    event_id = await repository.insert_event(
-        session,
-        {
-            "id": new_id(),
-            "org_id": org_id,
-            "dedup_key": dedup_key(message),
-            "event_type": event_type,
-            "payload": message,
-            "status": status.value,
-            "error": None if known else f"event type {event_type!r} is not handled",
-        },
-    )
-    if event_id is None:
-        logger.info("dingtalk event replayed", extra={"org": org_slug, "event_type": event_type})
-        return
-    if known:
-        outbox.enqueue(session, APPLY_JOB, {"event_id": str(event_id)}, org_id=org_id)
-    else:
-        logger.info("dingtalk event ignored", extra={"org": org_slug, "event_type": event_type})
-
-
-# --- applying events (the worker) ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -320,7 +74,7 @@ def _details(payload: dict[str, Any], field: str, key: str) -> dict[str, dict[st
 
 def _date_of(value: Any, timezone: str) -> date | None:
     """A DingTalk timestamp (milliseconds) as a date where the organization is."""
-    seconds = _timestamp_seconds(str(value)) if value is not None else None
+    seconds = timestamp_seconds(str(value)) if value is not None else None
     if seconds is None:
         return None
     try:

@@ -1,0 +1,242 @@
+"""Channel administration (HR admin): robots and work-notice apps, their delivery log.
+
+Secrets (robot signing secret, app secret) are write-only: never in a response or an audit
+event. A robot URL's `access_token` is masked in responses as well.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.channels import repository
+from hrcore.channels.config import ChannelConfig
+from hrcore.channels.models import (
+    ChannelDelivery,
+    ChannelDeliveryStatus,
+    ChannelKind,
+    NotificationChannel,
+)
+from hrcore.channels.schemas import (
+    ChannelCreate,
+    ChannelOut,
+    ChannelPatch,
+    RobotConfig,
+    WorkNoticeConfig,
+)
+from hrcore.core import audit, delivery
+from hrcore.core.authz import Principal, require_hr_admin_user
+from hrcore.core.concurrency import check_version
+from hrcore.core.db import get_or_404
+from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.pagination import PageParams, paginate
+from hrcore.org import api as org
+
+MASK = "***"
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+def _masked_url(url: str) -> str:
+    parts = urlsplit(url)
+    query = [
+        (key, MASK if key == "access_token" else value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
+
+
+def _public_config(channel: NotificationChannel) -> dict[str, Any]:
+    config = dict(channel.config)
+    if channel.kind == ChannelKind.DINGTALK_ROBOT and "webhook_url" in config:
+        config["webhook_url"] = _masked_url(str(config["webhook_url"]))
+    return config
+
+
+def view(channel: NotificationChannel) -> ChannelOut:
+    """The channel as the API shows it: no secret, a masked robot token."""
+    return ChannelOut(
+        id=channel.id,
+        kind=ChannelKind(channel.kind),
+        name=channel.name,
+        department_id=channel.department_id,
+        config=_public_config(channel),
+        has_secret=bool(channel.secret),
+        active=channel.active,
+        created_at=channel.created_at,
+        updated_at=channel.updated_at,
+        version=channel.version,
+    )
+
+
+def _snapshot(channel: NotificationChannel) -> dict[str, Any]:
+    """For audit events: never the secret."""
+    return {
+        "kind": channel.kind,
+        "name": channel.name,
+        "department_id": str(channel.department_id) if channel.department_id else None,
+        "config": _public_config(channel),
+        "active": channel.active,
+    }
+
+
+# --- administration -----------------------------------------------------------------------
+
+
+async def _check_robot_url(url: str, config: ChannelConfig) -> None:
+    await delivery.check_target(
+        url, config.policy, field="config.webhook_url", title="The robot URL is not allowed"
+    )
+
+
+def _validated_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+    model: type[RobotConfig] | type[WorkNoticeConfig] = (
+        RobotConfig if kind == ChannelKind.DINGTALK_ROBOT else WorkNoticeConfig
+    )
+    try:
+        return TypeAdapter(model).validate_python(raw).model_dump()
+    except ValidationError as exc:
+        raise Unprocessable(
+            "Invalid channel configuration",
+            errors=[
+                FieldError(
+                    field=".".join(["config", *(str(part) for part in error["loc"])]),
+                    message=error["msg"],
+                )
+                for error in exc.errors()
+            ],
+        ) from exc
+
+
+async def list_channels(
+    session: AsyncSession, principal: Principal, page: PageParams
+) -> tuple[list[NotificationChannel], str | None]:
+    require_hr_admin_user(principal)
+    statement = repository.channels_query(principal.org_id)
+    return await paginate(session, statement, [NotificationChannel.id], page)
+
+
+async def get_channel(
+    session: AsyncSession, principal: Principal, channel_id: uuid.UUID
+) -> NotificationChannel:
+    require_hr_admin_user(principal)
+    return await get_or_404(
+        session, NotificationChannel, principal.org_id, channel_id, what="notification channel"
+    )
+
+
+async def create_channel(
+    session: AsyncSession, principal: Principal, body: ChannelCreate, config: ChannelConfig
+) -> NotificationChannel:
+    require_hr_admin_user(principal)
+    if body.department_id is not None:
+        await org.require_department(session, principal.org_id, body.department_id)
+    settings = body.config.model_dump()
+    if body.kind == ChannelKind.DINGTALK_ROBOT:
+        await _check_robot_url(settings["webhook_url"], config)
+    channel = NotificationChannel(
+        org_id=principal.org_id,
+        department_id=body.department_id,
+        kind=body.kind.value,
+        name=body.name,
+        config=settings,
+        secret=body.secret,
+        active=body.active,
+        send_times=[],
+    )
+    session.add(channel)
+    await session.flush()
+    await session.refresh(channel)
+    audit.record(
+        session,
+        principal,
+        "notification_channel.created",
+        "notification_channel",
+        channel.id,
+        org_id=principal.org_id,
+        after=_snapshot(channel),
+    )
+    return channel
+
+
+async def update_channel(
+    session: AsyncSession,
+    principal: Principal,
+    channel_id: uuid.UUID,
+    body: ChannelPatch,
+    config: ChannelConfig,
+    *,
+    if_match: str | None,
+) -> NotificationChannel:
+    channel = await get_channel(session, principal, channel_id)
+    check_version(channel.version, if_match=if_match, body_version=body.version)
+    fields = body.model_dump(exclude_unset=True, exclude={"version"})
+    before = _snapshot(channel)
+    if "department_id" in fields and fields["department_id"] is not None:
+        await org.require_department(session, principal.org_id, fields["department_id"])
+    if "config" in fields:
+        settings = _validated_config(channel.kind, fields["config"])
+        if channel.kind == ChannelKind.DINGTALK_ROBOT:
+            await _check_robot_url(settings["webhook_url"], config)
+        channel.config = settings
+    for name in ("name", "department_id", "active"):
+        if name in fields:
+            setattr(channel, name, fields[name])
+    secret_changed = "secret" in fields and fields["secret"] != channel.secret
+    if secret_changed:
+        channel.secret = fields["secret"]
+    await session.flush()
+    await session.refresh(channel)
+    changed_before, changed_after = audit.changes(before, _snapshot(channel))
+    if secret_changed:
+        changed_after["secret_changed"] = True
+    if changed_after:
+        audit.record(
+            session,
+            principal,
+            "notification_channel.updated",
+            "notification_channel",
+            channel.id,
+            org_id=principal.org_id,
+            before=changed_before,
+            after=changed_after,
+        )
+    return channel
+
+
+async def delete_channel(
+    session: AsyncSession, principal: Principal, channel_id: uuid.UUID
+) -> None:
+    """Deletes the channel and its delivery log; queued deliveries are dropped with it."""
+    channel = await get_channel(session, principal, channel_id)
+    audit.record(
+        session,
+        principal,
+        "notification_channel.deleted",
+        "notification_channel",
+        channel.id,
+        org_id=principal.org_id,
+        before=_snapshot(channel),
+    )
+    await repository.delete_channel(session, principal.org_id, channel.id)
+
+
+async def list_deliveries(
+    session: AsyncSession,
+    principal: Principal,
+    channel_id: uuid.UUID,
+    page: PageParams,
+    *,
+    status: ChannelDeliveryStatus | None,
+) -> tuple[list[ChannelDelivery], str | None]:
+    """The channel's delivery log, newest first."""
+    channel = await get_channel(session, principal, channel_id)
+    statement = repository.deliveries_query(
+        principal.org_id, channel.id, status=status.value if status else None
+    )
+    return await paginate(session, statement, [ChannelDelivery.id], page, descending=True)

@@ -1,0 +1,46 @@
+"""Loading by id answers one way in every domain: 404 `No such <what>` for an id that does not
+exist (`core.db.get_or_404`), with the problem body of the error table."""
+
+from __future__ import annotations
+
+import uuid
+
+from httpx import AsyncClient
+
+from hrcore.core.runtime import Runtime
+from tests.factories import make_org
+
+READS = {
+    "/api/v1/users/{}": "No such user",
+    "/api/v1/departments/{}": "No such department",
+    "/api/v1/positions/{}": "No such position",
+    "/api/v1/description-drafts/{}": "No such description draft",
+    "/api/v1/employees/{}": "No such employee",
+    "/api/v1/imports/{}": "No such import",
+    "/api/v1/tasks/{}": "No such task",
+    "/api/v1/contracts/{}": "No such contract",
+    "/api/v1/review-templates/{}": "No such review template",
+    "/api/v1/review-cycles/{}": "No such review cycle",
+    "/api/v1/review-results/{}": "No such review result",
+    "/api/v1/appeals/{}": "No such appeal",
+    "/api/v1/talent-pools/{}": "No such talent pool",
+    "/api/v1/vacancies/{}": "No such vacancy",
+    "/api/v1/program-templates/{}": "No such program template",
+    "/api/v1/programs/{}": "No such program",
+    "/api/v1/notification-channels/{}/deliveries": "No such notification channel",
+    "/api/v1/webhooks/{}/deliveries": "No such webhook",
+}
+
+
+async def test_an_unknown_id_is_404_no_such_thing(client: AsyncClient, runtime: Runtime) -> None:
+    hr = await make_org(runtime)
+    for template, detail in READS.items():
+        path = template.format(uuid.uuid4())
+        response = await client.get(path, headers=hr.headers)
+        assert response.status_code == 404, (path, response.text)
+        body = response.json()
+        assert (body["type"], body["title"], body["detail"]) == (
+            "https://hrcore.dev/problems/not-found",
+            "Not found",
+            detail,
+        ), path
