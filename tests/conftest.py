@@ -20,10 +20,11 @@ from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from hrcore import domains
 from hrcore.core.migrations import upgrade
 from hrcore.core.runtime import Runtime
+from hrcore.domains import metadata
 from hrcore.main import create_app
-from hrcore.model_registry import metadata
 from hrcore.settings import PROJECT_ROOT, Settings
 
 
@@ -100,6 +101,7 @@ async def database(settings: Settings) -> str:
 async def runtime(
     settings: Settings, database: str, owner_engine: AsyncEngine
 ) -> AsyncIterator[Runtime]:
+    domains.install()  # every job, subscription and hook, as the API and the worker have
     opened = Runtime.open(settings, application_name="hrcore-test")
     yield opened
     await opened.close()

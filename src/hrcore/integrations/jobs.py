@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext
 from hrcore.integrations import service
 
 
-@job(service.APPLY_JOB, max_tries=8)
 async def apply_dingtalk_event(context: JobContext) -> None:
     if context.org_id is None:
         return
