@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hrcore.model_registry import metadata
+from hrcore.domains import metadata
 
 config = context.config
 

@@ -23,10 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from hrcore import domains
 from hrcore.core.migrations import upgrade
 from hrcore.core.runtime import Runtime
+from hrcore.domains import metadata
 from hrcore.main import create_app
-from hrcore.model_registry import metadata
 from hrcore.settings import PROJECT_ROOT, Settings
 
 
@@ -101,6 +102,7 @@ async def database(settings: Settings) -> str:
 
 @pytest.fixture(scope="session")
 async def runtime(settings: Settings, database: str) -> AsyncIterator[Runtime]:
+    domains.install()  # every job, subscription and hook, as the API and the worker have
     opened = Runtime.open(settings, application_name="hrcore-test")
     yield opened
     await opened.close()

@@ -15,7 +15,7 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 
-from hrcore import model_registry  # noqa: F401  (every table known before any query)
+from hrcore import domains
 from hrcore.core.errors import ProblemError
 from hrcore.core.logs import configure_logging
 from hrcore.core.migrations import upgrade
@@ -64,6 +64,7 @@ def _export_urls(settings: Settings) -> dict[str, str]:
 
 def _with_runtime(settings: Settings, name: str, body: Callable[[Runtime], Awaitable[T]]) -> T:
     async def run() -> T:
+        domains.install()  # a command that emits must reach every subscriber
         runtime = Runtime.open(settings, application_name=name)
         try:
             return await body(runtime)

@@ -10,29 +10,17 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from hrcore import __version__, model_registry  # noqa: F401  (every table known)
-from hrcore.channels.router import router as channels_router
-from hrcore.contracts.router import router as contracts_router
+from hrcore import __version__, domains
 from hrcore.core.errors import install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
+from hrcore.core.registry import routers
 from hrcore.core.responses import UNEXPECTED, document_problems
 from hrcore.core.runtime import Runtime
 from hrcore.identity.directory import Directory
-from hrcore.identity.router import router as identity_router
-from hrcore.imports.router import router as imports_router
-from hrcore.integrations.router import router as integrations_router
-from hrcore.notifications.router import router as notifications_router
 from hrcore.ops.router import router as ops_router
 from hrcore.org import api as org_api
-from hrcore.org.router import router as org_router
 from hrcore.people import api as people_api
-from hrcore.people.router import router as people_router
-from hrcore.programs.router import router as programs_router
-from hrcore.reviews.router import router as reviews_router
 from hrcore.settings import Settings, get_settings
-from hrcore.talent.router import router as talent_router
-from hrcore.webhooks.router import router as webhooks_router
-from hrcore.workflow.router import router as workflow_router
 
 API_PREFIX = "/api/v1"
 
@@ -46,28 +34,10 @@ updates take `If-Match` or a body `version`.
 """
 
 
-DOMAIN_ROUTERS = (
-    identity_router,
-    org_router,
-    people_router,
-    imports_router,
-    workflow_router,
-    notifications_router,
-    webhooks_router,
-    channels_router,
-    integrations_router,
-    contracts_router,
-    reviews_router,
-    talent_router,
-    programs_router,
-)
-"""Every domain's router, each included under /api/v1 directly: a router nested in another
-is matched through both on every request."""
-
-
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Build the app. `runtime` lets tests inject connections; otherwise the lifespan opens them."""
     settings = settings or (runtime.settings if runtime else get_settings())
+    domains.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -109,6 +79,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         # client address login throttling counts is the peer unless the peer is trusted.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.include_router(ops_router)
-    for router in DOMAIN_ROUTERS:
+    # Each domain's router directly under /api/v1, in the domain list's order: a router
+    # nested in another is matched through both on every request.
+    for router in routers(domains.DOMAINS):
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -19,30 +19,23 @@ from typing import Any
 
 import uvicorn
 from arq import Retry, cron
+from arq.cron import CronJob
 from arq.worker import Function, Worker, func
 from fastapi import FastAPI
 
-from hrcore import model_registry  # noqa: F401  (every table known before any query)
-from hrcore.channels import jobs as channel_jobs  # noqa: F401  (registers its jobs)
-from hrcore.contracts import jobs as contract_jobs
-from hrcore.core import idempotency, outbox
+from hrcore import domains
+from hrcore.core import outbox
 from hrcore.core.errors import OUTAGE_ERRORS, install_error_handlers
 from hrcore.core.jobs import JobSpec, registered_jobs
 from hrcore.core.metrics import JOB_RUNS, RECOVERED_JOBS
 from hrcore.core.migrations import is_at_head
 from hrcore.core.queue import connect_redis
+from hrcore.core.registry import Cron, crons
 from hrcore.core.resilience import DATABASE, REDIS, Backoff, Dependencies, retry_delay
 from hrcore.core.runtime import Runtime
-from hrcore.imports import jobs as import_jobs
-from hrcore.integrations import jobs as integration_jobs  # noqa: F401  (registers its jobs)
 from hrcore.ops import service as ops
 from hrcore.ops.router import router as ops_router
-from hrcore.programs import jobs as program_jobs
-from hrcore.reviews import jobs as review_jobs  # noqa: F401  (registers its jobs)
 from hrcore.settings import Settings
-from hrcore.talent import jobs as talent_jobs  # noqa: F401  (registers its jobs)
-from hrcore.webhooks import jobs as webhook_jobs  # noqa: F401  (registers its jobs)
-from hrcore.workflow import jobs as workflow_jobs
 
 logger = logging.getLogger("hrcore.worker")
 
@@ -87,15 +80,8 @@ def _arq_function(spec: JobSpec, settings: Settings) -> Function:
     return func(run, name=spec.name, max_tries=max_tries)
 
 
-async def expire_idempotency_keys(ctx: dict[str, Any]) -> int:
-    runtime: Runtime = ctx["runtime"]
-    return await idempotency.expire_keys(runtime.sessionmaker)
-
-
-async def prune_outbox(ctx: dict[str, Any]) -> int:
-    runtime: Runtime = ctx["runtime"]
-    retention = timedelta(days=runtime.settings.outbox_retention_days)
-    return await outbox.prune(runtime.sessionmaker, retention=retention)
+def _arq_cron(spec: Cron) -> CronJob:
+    return cron(spec.run, name=spec.name, hour=spec.hour, minute=spec.minute, timeout=spec.timeout)
 
 
 async def _note_outage(
@@ -244,6 +230,7 @@ def build_worker(
 ) -> ResilientWorker:
     """An arq Worker over `runtime`; with `burst` it exits once the queue is empty."""
     settings = runtime.settings
+    domains.install()
 
     async def startup(ctx: dict[str, Any]) -> None:
         if not await is_at_head(runtime.engine, settings.migrations_dir):
@@ -256,33 +243,7 @@ def build_worker(
         dependencies=dependencies or Dependencies(DATABASE, REDIS),
         reconnected=reconnected or asyncio.Event(),
         functions=[_arq_function(spec, settings) for spec in registered_jobs().values()],
-        cron_jobs=[
-            cron(expire_idempotency_keys, name="housekeeping.expire_idempotency_keys", minute=7),
-            cron(prune_outbox, name="housekeeping.prune_outbox", minute={17}, hour={3}),
-            # Every minute (second 0): reminders and escalations that became due.
-            cron(workflow_jobs.sweep_deadlines, name="workflow.sweep_deadlines", timeout=55),
-            # Daily at 01:13 UTC (09:13 in Asia/Shanghai): contracts entering the notice window.
-            cron(contract_jobs.watch_expiry, name="contracts.watch_expiry", hour={1}, minute={13}),
-            # Hourly: program review stages past their grace period close with what they have.
-            cron(
-                program_jobs.close_overdue_reviewed_stages,
-                name="programs.close_overdue_reviewed_stages",
-                minute={23},
-            ),
-            # Every five minutes: running imports with no progress for HRCORE_IMPORT_STALL_MINUTES.
-            cron(
-                import_jobs.fail_stalled_imports,
-                name="imports.fail_stalled_imports",
-                minute=set(range(2, 60, 5)),
-            ),
-            # Daily at 03:41 UTC: superseded dossier PDFs past their retention.
-            cron(
-                program_jobs.prune_dossier_documents,
-                name="programs.prune_dossier_documents",
-                hour={3},
-                minute={41},
-            ),
-        ],
+        cron_jobs=[_arq_cron(spec) for spec in crons(domains.DOMAINS)],
         redis_pool=connect_redis(
             settings.redis_url or "", timeout=settings.dependency_timeout_seconds
         ),

@@ -13,11 +13,11 @@ from httpx import AsyncClient
 from sqlalchemy import func, update
 
 from hrcore.core.db import unit_of_work
+from hrcore.core.housekeeping import expire_idempotency_keys
 from hrcore.core.http import prefers_over_json
 from hrcore.core.idempotency import IdempotencyRecord
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
-from hrcore.worker import expire_idempotency_keys
 from tests.conftest import client_for
 
 PROBLEM = "application/problem+json"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from hrcore.core import outbox
 from hrcore.core.db import unit_of_work
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext, JobSpec, register
 from hrcore.core.outbox import OutboxMessage
 from hrcore.core.queue import ArqQueue, connect_redis
 from hrcore.core.runtime import Runtime
@@ -24,7 +24,6 @@ from tests.core import widgets
 ATTEMPTS: Counter[str] = Counter()
 
 
-@job("test.flaky", max_tries=4)
 async def flaky(context: JobContext) -> None:
     """Fails twice, then succeeds."""
     key = str(context.message_id)
@@ -33,10 +32,13 @@ async def flaky(context: JobContext) -> None:
         raise RuntimeError(f"flaky failure {ATTEMPTS[key]}")
 
 
-@job("test.broken", max_tries=3)
 async def broken(context: JobContext) -> None:
     ATTEMPTS[str(context.message_id)] += 1
     raise ValueError("always broken")
+
+
+register(JobSpec("test.flaky", flaky, max_tries=4))
+register(JobSpec("test.broken", broken, max_tries=3))
 
 
 class CountingQueue:

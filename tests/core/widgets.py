@@ -20,7 +20,7 @@ from hrcore.core.concurrency import check_version, set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.errors import NotFound
 from hrcore.core.http import HrcoreRoute
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext, JobSpec, register
 from hrcore.core.models import Entity
 from hrcore.core.pagination import Page, PageParams, page_params, paginate
 
@@ -122,7 +122,9 @@ async def truncate_fixture_tables(engine: AsyncEngine) -> None:
 RECORDED: list[dict[str, object]] = []
 
 
-@job("test.record")
 async def record(context: JobContext) -> None:
     """Remember each run, so tests can count deliveries."""
     RECORDED.append({"message": str(context.message_id), **context.payload})
+
+
+register(JobSpec("test.record", record))

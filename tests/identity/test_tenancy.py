@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.db import set_tenant
 from hrcore.core.runtime import Runtime
+from hrcore.domains import metadata
 from hrcore.identity.models import User
-from hrcore.model_registry import metadata
 from hrcore.people.models import Employee
 from tests.factories import make_department, make_employee, make_org, make_user
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import uuid
 
 from hrcore.channels import sending
-from hrcore.channels.config import DELIVER_JOB, config_from
-from hrcore.core.delivery import MAX_TRIES
-from hrcore.core.jobs import JobContext, job
+from hrcore.channels.config import config_from
+from hrcore.core.jobs import JobContext
 
 
-@job(DELIVER_JOB, max_tries=MAX_TRIES)
 async def deliver(context: JobContext) -> None:
     if context.org_id is None:
         return

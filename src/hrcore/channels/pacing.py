@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from hrcore.channels import repository
-from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
+from hrcore.core.db import SessionMaker, tenant_transaction
 
 ROBOT_LIMIT = 20
 ROBOT_WINDOW = timedelta(minutes=1)
@@ -55,8 +55,7 @@ async def take_slot(
 ) -> datetime:
     """Take a slot in a short transaction of its own, committed before sending: a slot
     counts whether or not the send then succeeds (DingTalk counts requests)."""
-    async with unit_of_work(sessionmaker) as side:
-        await set_tenant(side, org_id)
+    async with tenant_transaction(sessionmaker, org_id) as side:
         pacing = await repository.lock_pacing(side, channel_id)
         if pacing is None:
             return now

@@ -68,7 +68,7 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
     )
 
 
-async def _confirmed_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+async def confirmed_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
     """The confirmation task closes through `/amendments/{id}/confirm` only, which records
     the document confirmed; completing it at `/tasks/{id}/complete` would skip that."""
     amendment = await repository.amendment_by_id(session, task.org_id, task.subject_id)
@@ -77,9 +77,6 @@ async def _confirmed_only(session: AsyncSession, task: Task, submission: Submiss
             f"Confirm the amendment itself: POST /amendments/{amendment.id}/confirm",
             errors=[FieldError(field="task", message="completed by the confirmation")],
         )
-
-
-workflow.register_submission_validator(CONFIRM_TASK_KIND, _confirmed_only)
 
 
 async def confirm_amendment(

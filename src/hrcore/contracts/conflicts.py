@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.contracts import access, repository
-from hrcore.core import events
 from hrcore.core.clock import Clock
 from hrcore.notifications import service as notifications
 from hrcore.people import api as people
@@ -31,9 +30,6 @@ CONFLICT_DROP_JOB = "contracts.drop_program_conflicts"
 PARTICIPANT_SUBJECT = "program_participant"
 CONFLICT_DUE = timedelta(days=14)
 """HR has two weeks to settle a conflict, or until the contract ends if that is sooner."""
-
-events.subscribe(programs.RUN_STARTED, CONFLICT_JOB)
-events.subscribe(programs.PARTICIPANT_WITHDRAWN, CONFLICT_DROP_JOB)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from hrcore.contracts import access, generation, repository
 from hrcore.contracts.models import Amendment, AmendmentVersion, Contract
 from hrcore.contracts.schemas import AmendmentTermsIn, Change
 from hrcore.contracts.terms import AMENDMENT_SUBJECT, amendable
-from hrcore.core import audit, events
+from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
@@ -34,7 +34,6 @@ logger = logging.getLogger("hrcore.contracts")
 DRAFT_JOB = "contracts.draft_amendment"
 DRAFTING_KINDS = ("transfer", "promotion", "temporary_post")
 
-events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, DRAFT_JOB)
 
 LABELS = {
     "department_id": "部门 / Department",

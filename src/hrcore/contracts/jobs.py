@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from hrcore.contracts import conflicts, drafting, expiry, generation
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
 
 
@@ -18,7 +18,6 @@ def _org(ctx: JobContext) -> uuid.UUID:
     return ctx.org_id
 
 
-@job(drafting.DRAFT_JOB)
 async def draft_amendment(ctx: JobContext) -> None:
     """Subscribed to people's EMPLOYMENT_EVENT_RECORDED (core.events)."""
     await drafting.draft_from_event(
@@ -26,7 +25,6 @@ async def draft_amendment(ctx: JobContext) -> None:
     )
 
 
-@job(generation.GENERATE_JOB)
 async def generate_document(ctx: JobContext) -> None:
     await generation.generate_document(
         ctx.session,
@@ -38,14 +36,12 @@ async def generate_document(ctx: JobContext) -> None:
     )
 
 
-@job(conflicts.CONFLICT_JOB)
 async def check_program_conflicts(ctx: JobContext) -> None:
     """Subscribed to programs' RUN_STARTED: the started participants' contracts are checked."""
     employee_ids = [uuid.UUID(str(value)) for value in ctx.payload["employee_ids"]]
     await conflicts.check_program_conflicts(ctx.session, _org(ctx), employee_ids, ctx.clock)
 
 
-@job(conflicts.CONFLICT_DROP_JOB)
 async def drop_program_conflicts(ctx: JobContext) -> None:
     """Subscribed to programs' PARTICIPANT_WITHDRAWN: their conflict tasks are moot."""
     participant_ids = [uuid.UUID(str(value)) for value in ctx.payload["participant_ids"]]

@@ -119,6 +119,17 @@ async def get_or_404(
     return row
 
 
+@asynccontextmanager
+async def tenant_transaction(
+    sessionmaker: SessionMaker, org_id: uuid.UUID
+) -> AsyncIterator[AsyncSession]:
+    """A unit of work scoped to one organization: a job's side transaction (progress, a
+    delivery log, a rate-limit slot) or one organization's share of a cron."""
+    async with unit_of_work(sessionmaker) as session:
+        await set_tenant(session, org_id)
+        yield session
+
+
 async def try_claim(session: AsyncSession, key: str) -> bool:
     """Take a lock on `key` until this transaction ends; False when another one holds it.
 

@@ -37,7 +37,7 @@ from sqlalchemy import DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hrcore.core.db import SessionMaker, set_tenant, try_claim, unit_of_work
+from hrcore.core.db import SessionMaker, tenant_transaction, try_claim
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.models import IdMixin, OrgScopedMixin
 from hrcore.core.resilience import retry_delay
@@ -381,8 +381,7 @@ async def settle(
     if not final:
         delay = retry_delay(policy.retry_base_seconds, job_attempt)
         values["next_attempt_at"] = now + timedelta(seconds=delay)
-    async with unit_of_work(sessionmaker) as side:
-        await set_tenant(side, org_id)
+    async with tenant_transaction(sessionmaker, org_id) as side:
         await update_open(side, log, row.id, **values, status="failed" if final else "pending")
         limit = policy.max_consecutive_failures
         if breaker is not None and limit is not None:

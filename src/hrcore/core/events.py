@@ -1,15 +1,16 @@
 """Domain events: a domain announces that something happened without knowing who listens.
 
-A listening domain subscribes one of its registered jobs to an event name at import time
-(`subscribe("employment_event.recorded", "contracts.draft_amendment")`). `emit` writes one
+A listening domain declares a subscription of one of its jobs in its registry
+(`Subscription("employment_event.recorded", "contracts.draft_amendment")`), which
+`core.registry.install` passes to `subscribe` when a process is built. `emit` writes one
 outbox row per subscribed job in the caller's transaction, so the listeners run in the worker
 after the change commits — never when it rolls back — and a slow or failing listener never
 slows or fails the emitter. The payload carries ids only; the job re-reads what it needs
 through the emitting domain's service.
 
 This keeps the dependency one way: the emitter imports `core`, the listener imports the
-emitter's service. Subscriptions live in memory, so every process that emits must import the
-listening modules (the API and the worker import every domain's service).
+emitter's api. Subscriptions live in memory; every process that emits installs the whole
+domain list (`hrcore.domains.install`), in its order, so an event's rows are deterministic.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Registry of background jobs. Domains register handlers; the worker runs them."""
+"""Registry of background jobs. Domains declare handlers (`<domain>/registry.py`); the
+worker runs them."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ class JobContext:
     """What a handler gets: the session of the job's transaction, already scoped to its org.
 
     `sessionmaker` is for the rare write that must be visible before the job commits, such as
-    progress; such a transaction must set the tenant itself.
+    progress; open it with `core.db.tenant_transaction`.
     """
 
     session: AsyncSession
@@ -36,24 +37,22 @@ JobHandler = Callable[[JobContext], Awaitable[None]]
 
 @dataclass(frozen=True)
 class JobSpec:
+    """A handler under a name. Handlers must be idempotent: arq is at-least-once."""
+
     name: str
     handler: JobHandler
-    max_tries: int | None
+    max_tries: int | None = None
 
 
 _REGISTRY: dict[str, JobSpec] = {}
 
 
-def job(name: str, *, max_tries: int | None = None) -> Callable[[JobHandler], JobHandler]:
-    """Register `handler` under `name`. Handlers must be idempotent: arq is at-least-once."""
-
-    def register(handler: JobHandler) -> JobHandler:
-        if name in _REGISTRY and _REGISTRY[name].handler is not handler:
-            raise ValueError(f"job {name!r} is registered twice")
-        _REGISTRY[name] = JobSpec(name=name, handler=handler, max_tries=max_tries)
-        return handler
-
-    return register
+def register(spec: JobSpec) -> None:
+    """Register `spec` (done by `core.registry.install` from each domain's declaration);
+    registering the same spec again is a no-op, another handler under its name an error."""
+    if _REGISTRY.get(spec.name, spec) != spec:
+        raise ValueError(f"job {spec.name!r} is registered twice")
+    _REGISTRY[spec.name] = spec
 
 
 def registered_jobs() -> dict[str, JobSpec]:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, security
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal, Role, require_hr_admin
-from hrcore.core.db import SessionMaker, get_or_404, set_tenant, unit_of_work
+from hrcore.core.db import SessionMaker, get_or_404, set_tenant, tenant_transaction
 from hrcore.core.errors import Conflict, NotFound, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import repository
@@ -305,8 +305,7 @@ async def for_each_organization(
     total = 0
     for org_id in org_ids:
         try:
-            async with unit_of_work(sessionmaker) as session:
-                await set_tenant(session, org_id)
+            async with tenant_transaction(sessionmaker, org_id) as session:
                 total += await work(session, org_id)
         except Exception:
             logger.exception("%s failed for organization %s", label, org_id)

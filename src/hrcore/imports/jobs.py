@@ -6,12 +6,11 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
 from hrcore.imports import service
 
 
-@job(service.JOB, max_tries=3)
 async def import_employees(context: JobContext) -> None:
     await service.run_queued(
         context.session,

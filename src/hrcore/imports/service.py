@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
-from hrcore.core.db import SessionMaker, get_or_404, set_tenant, unit_of_work
+from hrcore.core.db import SessionMaker, get_or_404, tenant_transaction
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.identity import service as identity
 from hrcore.imports import parsing, repository
@@ -185,8 +185,7 @@ class Progress:
 
     async def __call__(self, processed_rows: int, **values: Any) -> None:
         """Each report is also the heartbeat the stall rule (`fail_stalled`) reads."""
-        async with unit_of_work(self.sessionmaker) as session:
-            await set_tenant(session, self.org_id)
+        async with tenant_transaction(self.sessionmaker, self.org_id) as session:
             await repository.set_state(
                 session,
                 self.org_id,

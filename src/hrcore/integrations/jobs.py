@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext
 from hrcore.integrations import directory_sync
-from hrcore.integrations.config import APPLY_JOB, config_from
+from hrcore.integrations.config import config_from
 
 
-@job(APPLY_JOB, max_tries=8)
 async def apply_dingtalk_event(context: JobContext) -> None:
     if context.org_id is None:
         return

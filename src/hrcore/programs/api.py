@@ -1,10 +1,8 @@
 """What other domains (and the seed) may call of programs: events they subscribe to, the
 start of a seeded run, and named queries returning plain data.
 
-Importing this module imports `start`, hence `stages` and `withdrawal`, whose task hooks
-and event subscriptions register at import (as they did when this was one module), and
-provides talent's vacancy ranking with `latest_completion_in_pools`: talent does not import
-programs, programs hands it the query (`talent.provide_program_completion`)."""
+`latest_completion_in_pools` answers talent's vacancy ranking: talent does not import
+programs, programs' registry hands it the query (`talent.ProgramCompletionProvider`)."""
 
 from __future__ import annotations
 
@@ -20,7 +18,6 @@ from hrcore.core.schemas import Ref
 from hrcore.programs import repository
 from hrcore.programs.start import RUN_STARTED, start
 from hrcore.programs.withdrawal import PARTICIPANT_WITHDRAWN
-from hrcore.talent import api as talent
 
 __all__ = [
     "PARTICIPANT_WITHDRAWN",
@@ -85,6 +82,3 @@ async def latest_completion_in_pools(
         (employee_id, pool_id): StageCompletion(run_name, status, stages, completed)
         for employee_id, pool_id, run_name, status, stages, completed in rows
     }
-
-
-talent.provide_program_completion(latest_completion_in_pools)

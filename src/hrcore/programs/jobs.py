@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
 from hrcore.programs import dossier_pdf, stages, withdrawal
 
 
-@job(withdrawal.LEAVER_JOB)
 async def withdraw_leaver(context: JobContext) -> None:
     """Subscribed to people's employment events; only an exit withdraws."""
     if context.org_id is None or context.payload.get("kind") != "exit":
@@ -24,7 +23,6 @@ async def withdraw_leaver(context: JobContext) -> None:
     )
 
 
-@job(withdrawal.REMOVED_JOB)
 async def withdraw_removed_member(context: JobContext) -> None:
     """Subscribed to talent's member removal: the runs of that pool lose the participant."""
     if context.org_id is None:
@@ -39,7 +37,6 @@ async def withdraw_removed_member(context: JobContext) -> None:
     )
 
 
-@job(dossier_pdf.DOSSIER_JOB)
 async def generate_dossier_document(context: JobContext) -> None:
     if context.org_id is None:
         return

@@ -182,7 +182,7 @@ async def complete_stage(
     await session.flush()
 
 
-async def _check_completion(
+async def check_completion(
     session: AsyncSession, task: Task, submission: Submission | None
 ) -> None:
     """A program task completes only in its participant's open stage, in order (409), with
@@ -224,7 +224,7 @@ def _check_submission(rule: SubmissionRule, submission: Submission | None) -> No
         raise Unprocessable("The submission does not meet the stage's requirements", errors=errors)
 
 
-async def _on_task_completed(session: AsyncSession, task: Task, clock: Clock) -> None:
+async def on_task_completed(session: AsyncSession, task: Task, clock: Clock) -> None:
     """When a stage's last task is done, the stage completes and the next one opens."""
     stage = await repository.stage_of_task(session, task.org_id, task.id)
     if stage is None or stage.status != "open":
@@ -233,12 +233,6 @@ async def _on_task_completed(session: AsyncSession, task: Task, clock: Clock) ->
     if await repository.open_task_ids(session, task.org_id, stage.id):
         return
     await complete_stage(session, stage, clock, None)
-
-
-for _kind in TASK_KINDS.values():
-    workflow.register_submission_validator(_kind, _check_completion)
-    workflow.on_completion(_kind, _on_task_completed)
-workflow.on_completion(reviews.TASK_KIND, _on_task_completed)
 
 
 async def close_overdue_reviewed_stages(

@@ -10,19 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit, events
 from hrcore.core.clock import Clock
-from hrcore.people import api as people
 from hrcore.programs import repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant
 from hrcore.reviews import api as reviews
-from hrcore.talent import api as talent
 from hrcore.workflow import api as workflow
 
 LEAVER_JOB = "programs.withdraw_leaver"
 REMOVED_JOB = "programs.withdraw_removed_member"
 PARTICIPANT_WITHDRAWN = "program_participant.withdrawn"
 """Emitted when participations end early, with their `participant_ids`."""
-events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, LEAVER_JOB)
-events.subscribe(talent.MEMBER_REMOVED, REMOVED_JOB)
 
 
 def mark_withdrawn(participant: ProgramParticipant, reason: str, clock: Clock) -> None:

@@ -319,7 +319,7 @@ async def get_appeal(
     return appeal
 
 
-async def _replied_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+async def replied_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
     """The reviewer's task closes by replying to the appeal, which the task cannot carry."""
     appeal = await repository.appeal_by_id(session, task.org_id, task.subject_id)
     if appeal is not None and appeal.status == "open":
@@ -327,6 +327,3 @@ async def _replied_only(session: AsyncSession, task: Task, submission: Submissio
             f"Reply to the appeal itself: POST /appeals/{appeal.id}/reply",
             errors=[FieldError(field="task", message="completed by replying to the appeal")],
         )
-
-
-workflow.register_submission_validator(REPLY_TASK_KIND, _replied_only)

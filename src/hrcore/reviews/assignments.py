@@ -112,7 +112,7 @@ def _task_title(cycle: ReviewCycle, relationship: str, participant: str) -> str:
     return f"{cycle.name}: review {participant} ({relationship})"[:200]
 
 
-async def _submitted_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+async def submitted_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
     """A rater's task closes by submitting the answers, which it cannot carry itself."""
     assignment = await repository.assignment_by_id(session, task.org_id, task.subject_id)
     if assignment is not None and assignment.status != "submitted":
@@ -120,6 +120,3 @@ async def _submitted_only(session: AsyncSession, task: Task, submission: Submiss
             f"Submit the review itself: POST /review-assignments/{assignment.id}/submit",
             errors=[FieldError(field="task", message="completed by submitting the review")],
         )
-
-
-workflow.register_submission_validator(TASK_KIND, _submitted_only)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext
 from hrcore.reviews import aggregation
 
 
-@job(aggregation.AGGREGATE_JOB)
 async def aggregate(context: JobContext) -> None:
     """Queued once when a cycle closes; a repeat finds the cycle aggregated and stops."""
     if context.org_id is None:

@@ -6,8 +6,8 @@ candidates in their reach with the ranks they hold among all; an employee reads 
 own factors (`/me/vacancy-rankings`, the right to an explanation).
 
 Program completion is a fact programs owns. Talent does not import programs (programs
-depends on talent's pools): programs provides its query through
-`provide_program_completion` when `programs.api` is imported, as the API and the worker do.
+depends on talent's pools): programs declares `ProgramCompletionProvider(its query)` among
+its registry's providers, installed when the API, the worker or the CLI is built.
 """
 
 from __future__ import annotations
@@ -58,11 +58,21 @@ def provide_program_completion(source: ProgramCompletionSource) -> None:
     _PROGRAM_COMPLETION[:] = [source]
 
 
+@dataclass(frozen=True)
+class ProgramCompletionProvider:
+    """Programs' declaration (a `core.registry.Hook`): it answers `program_completion`."""
+
+    source: ProgramCompletionSource
+
+    def install(self) -> None:
+        provide_program_completion(self.source)
+
+
 async def _program_completion(
     session: AsyncSession, org_id: uuid.UUID, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
 ) -> Mapping[tuple[uuid.UUID, uuid.UUID], StageCompletion]:
     if not _PROGRAM_COMPLETION:
-        raise RuntimeError("No program completion source: import hrcore.programs.api")
+        raise RuntimeError("No program completion source: install hrcore.domains.DOMAINS")
     return await _PROGRAM_COMPLETION[0](session, org_id, pairs)
 
 

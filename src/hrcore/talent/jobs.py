@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext
 from hrcore.talent import membership, vacancies
 
 
-@job(membership.LEFT_JOB)
 async def end_memberships_of_leaver(context: JobContext) -> None:
     """Subscribed to people's employment events; only an exit ends memberships."""
     if context.org_id is None or context.payload.get("kind") != "exit":
@@ -21,7 +20,6 @@ async def end_memberships_of_leaver(context: JobContext) -> None:
     )
 
 
-@job(vacancies.OPEN_VACANCY_JOB)
 async def open_vacancy_for_vacated_post(context: JobContext) -> None:
     """Subscribed to people's employment events: a management post left opens a vacancy."""
     if context.org_id is None:

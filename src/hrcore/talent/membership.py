@@ -36,7 +36,6 @@ from hrcore.talent.schemas import MemberOut, MemberPatch, Nomination, PlacementO
 LEFT_JOB = "talent.end_memberships_of_leaver"
 MEMBER_REMOVED = "talent_member.removed"
 """Emitted (core.events) when HR removes a member; payload: member_id, pool_id, employee_id."""
-events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, LEFT_JOB)
 TRANSITIONS = {
     MemberStatus.ACTIVE: {MemberStatus.NOMINATED},
     MemberStatus.GRADUATED: {MemberStatus.ACTIVE},

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, events
+from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
@@ -33,7 +33,6 @@ from hrcore.talent.schemas import (
 )
 
 OPEN_VACANCY_JOB = "talent.open_vacancy_for_vacated_post"
-events.subscribe(people.EMPLOYMENT_EVENT_RECORDED, OPEN_VACANCY_JOB)
 AUTOMATIC_REASONS = {"exit": VacancyReason.HOLDER_LEFT, "promotion": VacancyReason.HOLDER_PROMOTED}
 """Employment events that open a vacancy on the post they vacate, and the reason recorded."""
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from hrcore.core.delivery import MAX_TRIES
-from hrcore.core.jobs import JobContext, job
+from hrcore.core.jobs import JobContext
 from hrcore.webhooks import service
 
 
-@job(service.DELIVER_JOB, max_tries=MAX_TRIES)
 async def deliver(context: JobContext) -> None:
     if context.org_id is None:
         return

@@ -14,9 +14,10 @@ may call in workflow. Each call joins the caller's transaction and only flushes.
   (idempotent), `cancel_open_tasks` (the open ones of many; returns how many),
   `complete_task` (409 unless open; 422 without a required submission; then the kind's
   validator and completion listeners).
-- Hooks: `register_submission_validator(kind, fn)` — an `async fn(session, task,
-  submission)` raising `Unprocessable`; `on_completion(kind, fn)` — an `async fn(session,
-  task, clock)` run in the completing transaction.
+- Hooks, declared in the owning domain's registry `task_hooks`: `SubmissionCheck(kind, fn)`
+  — an `async fn(session, task, submission)` raising `Unprocessable`; `CompletionHook(kind,
+  fn)` — an `async fn(session, task, clock)` run in the completing transaction
+  (`register_submission_validator` / `on_completion` are what they install).
 - Reading: `task_status`, `tasks_of_subjects` (the caller checked reach), `task_view`.
 - The due-moment rule: `end_of_day(day, zone)` and `due_moment(session, org_id, due)`;
   every domain that turns a due date into an instant uses them.
@@ -30,7 +31,9 @@ from __future__ import annotations
 
 from hrcore.workflow.creation import NewTask, create_task, create_tasks
 from hrcore.workflow.hooks import (
+    CompletionHook,
     CompletionListener,
+    SubmissionCheck,
     SubmissionValidator,
     on_completion,
     register_submission_validator,
@@ -57,11 +60,13 @@ from hrcore.workflow.sweep import sweep
 __all__ = [
     "DEFAULT_ESCALATION",
     "DEFAULT_REMINDER",
+    "CompletionHook",
     "CompletionListener",
     "EscalationPolicy",
     "NewTask",
     "ReminderPolicy",
     "Submission",
+    "SubmissionCheck",
     "SubmissionValidator",
     "Task",
     "TaskOut",

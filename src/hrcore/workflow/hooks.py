@@ -1,13 +1,15 @@
 """The task hooks registry: the domain owning a kind of task checks its submissions and
 reacts to its completion, in the completing transaction.
 
-Hooks register at the owning module's import (reviews, programs, contracts); completing a
-task of a kind nobody registered for runs none.
+The owning domain declares them in its registry (`SubmissionCheck`, `CompletionHook` in
+`task_hooks`), installed when a process is built; completing a task of a kind nobody
+registered for runs none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,3 +41,25 @@ def validator_for(kind: str) -> SubmissionValidator | None:
 
 def listeners_for(kind: str) -> Sequence[CompletionListener]:
     return _LISTENERS.get(kind, ())
+
+
+@dataclass(frozen=True)
+class SubmissionCheck:
+    """A domain's declaration: `validator` checks submissions of tasks of `kind`."""
+
+    kind: str
+    validator: SubmissionValidator
+
+    def install(self) -> None:
+        register_submission_validator(self.kind, self.validator)
+
+
+@dataclass(frozen=True)
+class CompletionHook:
+    """A domain's declaration: `listener` runs when a task of `kind` completes."""
+
+    kind: str
+    listener: CompletionListener
+
+    def install(self) -> None:
+        on_completion(self.kind, self.listener)

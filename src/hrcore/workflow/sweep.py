@@ -22,7 +22,11 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.clock import Clock
-from hrcore.core.db import SessionMaker, commit_without_flush_wait, set_tenant, unit_of_work
+from hrcore.core.db import (
+    SessionMaker,
+    commit_without_flush_wait,
+    tenant_transaction,
+)
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.people import api as people
@@ -85,8 +89,7 @@ async def _drain(
     """
     handled = 0
     while True:
-        async with unit_of_work(sessionmaker) as session:
-            await set_tenant(session, org_id)
+        async with tenant_transaction(sessionmaker, org_id) as session:
             await commit_without_flush_wait(session)
             count = await sweep_organization(session, org_id, now, batch_size)
         handled += count

@@ -1,0 +1,34 @@
+"""What contracts plugs into the processes (core.registry): amendments drafted from
+people's employment events, conflicts with programs' runs, the daily expiry watch."""
+
+from hrcore.contracts import confirmation, conflicts, drafting, generation, jobs, models
+from hrcore.contracts.router import router
+from hrcore.core.jobs import JobSpec
+from hrcore.core.registry import Cron, Domain, Subscription
+from hrcore.people import api as people
+from hrcore.programs import api as programs
+from hrcore.workflow import api as workflow
+
+DOMAIN = Domain(
+    name="contracts",
+    models=[models],
+    router=router,
+    jobs=[
+        JobSpec(drafting.DRAFT_JOB, jobs.draft_amendment),
+        JobSpec(generation.GENERATE_JOB, jobs.generate_document),
+        JobSpec(conflicts.CONFLICT_JOB, jobs.check_program_conflicts),
+        JobSpec(conflicts.CONFLICT_DROP_JOB, jobs.drop_program_conflicts),
+    ],
+    crons=[
+        # Daily at 01:13 UTC (09:13 in Asia/Shanghai): contracts entering the notice window.
+        Cron("contracts.watch_expiry", jobs.watch_expiry, hour={1}, minute={13})
+    ],
+    subscriptions=[
+        Subscription(people.EMPLOYMENT_EVENT_RECORDED, drafting.DRAFT_JOB),
+        Subscription(programs.RUN_STARTED, conflicts.CONFLICT_JOB),
+        Subscription(programs.PARTICIPANT_WITHDRAWN, conflicts.CONFLICT_DROP_JOB),
+    ],
+    task_hooks=[
+        workflow.SubmissionCheck(confirmation.CONFIRM_TASK_KIND, confirmation.confirmed_only)
+    ],
+)

@@ -1,0 +1,56 @@
+"""What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
+review stages' rater tasks), withdrawals on people's and talent's events, the crons, and
+the program completion talent's ranking asks for."""
+
+from hrcore.core.jobs import JobSpec
+from hrcore.core.registry import Cron, Domain, Subscription
+from hrcore.people import api as people
+from hrcore.programs import api, dossier_pdf, jobs, models, stages, withdrawal
+from hrcore.programs.router import router
+from hrcore.reviews import api as reviews
+from hrcore.talent import api as talent
+from hrcore.workflow import api as workflow
+
+_STAGE_KINDS = tuple(stages.TASK_KINDS.values())
+
+DOMAIN = Domain(
+    name="programs",
+    models=[models],
+    router=router,
+    jobs=[
+        JobSpec(withdrawal.LEAVER_JOB, jobs.withdraw_leaver),
+        JobSpec(withdrawal.REMOVED_JOB, jobs.withdraw_removed_member),
+        JobSpec(dossier_pdf.DOSSIER_JOB, jobs.generate_dossier_document),
+    ],
+    crons=[
+        # Hourly: program review stages past their grace period close with what they have.
+        Cron(
+            "programs.close_overdue_reviewed_stages",
+            jobs.close_overdue_reviewed_stages,
+            minute={23},
+        ),
+        # Daily at 03:41 UTC: superseded dossier PDFs past their retention.
+        Cron(
+            "programs.prune_dossier_documents",
+            jobs.prune_dossier_documents,
+            hour={3},
+            minute={41},
+        ),
+    ],
+    subscriptions=[
+        Subscription(people.EMPLOYMENT_EVENT_RECORDED, withdrawal.LEAVER_JOB),
+        Subscription(talent.MEMBER_REMOVED, withdrawal.REMOVED_JOB),
+    ],
+    task_hooks=[
+        *(
+            workflow.SubmissionCheck(kind, stages.check_completion)
+            for kind in stages.TASK_KINDS.values()
+        ),
+        *(
+            workflow.CompletionHook(kind, stages.on_task_completed)
+            for kind in stages.TASK_KINDS.values()
+        ),
+        workflow.CompletionHook(reviews.TASK_KIND, stages.on_task_completed),
+    ],
+    providers=[talent.ProgramCompletionProvider(api.latest_completion_in_pools)],
+)

@@ -1,0 +1,18 @@
+"""What reviews plugs into the processes (core.registry)."""
+
+from hrcore.core.jobs import JobSpec
+from hrcore.core.registry import Domain
+from hrcore.reviews import aggregation, appeals, assignments, jobs, models
+from hrcore.reviews.router import router
+from hrcore.workflow import api as workflow
+
+DOMAIN = Domain(
+    name="reviews",
+    models=[models],
+    router=router,
+    jobs=[JobSpec(aggregation.AGGREGATE_JOB, jobs.aggregate)],
+    task_hooks=[
+        workflow.SubmissionCheck(assignments.TASK_KIND, assignments.submitted_only),
+        workflow.SubmissionCheck(appeals.REPLY_TASK_KIND, appeals.replied_only),
+    ],
+)

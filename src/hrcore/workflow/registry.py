@@ -1,0 +1,14 @@
+"""What workflow plugs into the processes (core.registry). Task hooks are declared by the
+domains owning the task kinds (`SubmissionCheck`, `CompletionHook`)."""
+
+from hrcore.core.registry import Cron, Domain
+from hrcore.workflow import jobs, models
+from hrcore.workflow.router import router
+
+DOMAIN = Domain(
+    name="workflow",
+    models=[models],
+    router=router,
+    # Every minute (second 0): reminders and escalations that became due.
+    crons=[Cron("workflow.sweep_deadlines", jobs.sweep_deadlines, timeout=55)],
+)
