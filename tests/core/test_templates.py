@@ -39,6 +39,8 @@ class Checklist(templates.RevisionedTemplate, ChecklistBase):
     items: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
 
 
+pytestmark = pytest.mark.commits  # its fixture table is created and dropped for real
+
 CHECKLISTS = templates.TemplateKind(Checklist, "checklist", "checklist")
 
 
