@@ -11,6 +11,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from hrcore import domains
+from hrcore.core.clock import FrozenClock
 from hrcore.core.migrations import upgrade
 from hrcore.core.runtime import Runtime
 from hrcore.domains import metadata
@@ -236,3 +238,16 @@ def client_for(application: FastAPI) -> AsyncClient:
 async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
     async with client_for(app) as http:
         yield http
+
+
+@asynccontextmanager
+async def frozen_clock(runtime: Runtime, start: datetime) -> AsyncIterator[FrozenClock]:
+    """The runtime's clock stopped at `start` for the block (tests travel in time by
+    advancing it), the real clock back afterwards."""
+    frozen = FrozenClock(start)
+    original = runtime.clock
+    runtime.clock = frozen
+    try:
+        yield frozen
+    finally:
+        runtime.clock = original

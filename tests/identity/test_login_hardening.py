@@ -21,13 +21,13 @@ from typer.testing import CliRunner
 
 from hrcore import cli
 from hrcore.core import security
-from hrcore.core.clock import Clock, FrozenClock
+from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
 from hrcore.identity import passwords
 from hrcore.identity.models import LoginThrottle
 from hrcore.main import create_app
 from hrcore.seed import DEMO_PASSWORD
-from tests.conftest import client_for, make_settings
+from tests.conftest import client_for, frozen_clock, make_settings
 from tests.factories import PASSWORD, make_org
 
 TOKEN = "/api/v1/auth/token"
@@ -36,13 +36,8 @@ START = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def clock(runtime: Runtime) -> AsyncIterator[FrozenClock]:
-    frozen = FrozenClock(START)
-    original: Clock = runtime.clock
-    runtime.clock = frozen
-    try:
+    async with frozen_clock(runtime, START) as frozen:
         yield frozen
-    finally:
-        runtime.clock = original
 
 
 @pytest.fixture

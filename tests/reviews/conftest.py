@@ -10,8 +10,9 @@ import pytest
 from httpx import AsyncClient
 
 from hrcore.core.authz import Role
-from hrcore.core.clock import Clock, FrozenClock
+from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
+from tests.conftest import frozen_clock
 from tests.factories import Account, make_employee, make_user
 from tests.people.conftest import World, world
 
@@ -61,13 +62,8 @@ START = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def clock(runtime: Runtime) -> AsyncIterator[FrozenClock]:
-    frozen = FrozenClock(START)
-    original: Clock = runtime.clock
-    runtime.clock = frozen
-    try:
+    async with frozen_clock(runtime, START) as frozen:
         yield frozen
-    finally:
-        runtime.clock = original
 
 
 async def post_ok(client: AsyncClient, account: Account, path: str, body: Any = None) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
-from hrcore.core.clock import Clock, FrozenClock
+from hrcore.core.clock import FrozenClock
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.models import new_id
 from hrcore.core.runtime import Runtime
@@ -18,6 +18,7 @@ from hrcore.people.models import Employee
 from hrcore.workflow import api as workflow
 from hrcore.workflow import jobs
 from hrcore.workflow.models import Task
+from tests.conftest import frozen_clock
 from tests.factories import Account
 from tests.people.conftest import World, count_statements, world
 
@@ -29,13 +30,8 @@ START = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def clock(runtime: Runtime) -> AsyncIterator[FrozenClock]:
-    frozen = FrozenClock(START)
-    original: Clock = runtime.clock
-    runtime.clock = frozen
-    try:
+    async with frozen_clock(runtime, START) as frozen:
         yield frozen
-    finally:
-        runtime.clock = original
 
 
 async def make_task(
