@@ -220,7 +220,7 @@ def _assert_supervisor_only(run: Run, peer_answers: list[dict[str, Any]]) -> Non
     assert {k: i["raters"] for k, i in indicators.items()} == dict.fromkeys(supervisor, 1)
     assert result["raters"] == 1
     assert result["overall"] == pytest.approx((80 * 60 + 75 * 24 + 100 * 16) / 100)
-    assert result["withheld_groups"] == ["peer"]
+    assert result["withheld_groups"] == ["peer", "subordinate"]
     assert result["comments"] == ["Delivers."]
     sup, peer = WEIGHTS["supervisor"], WEIGHTS["peer"]
     for key in ("teamwork", "leadership"):
@@ -284,6 +284,10 @@ async def test_two_peer_answers_leave_no_trace_and_differ_from_one_in_no_figure(
     one = await _scenario(client, runtime, [HARSH])
     assert _normalised(one.results) == _normalised(first.results), (
         "one more peer answer changes no figure of the result"
+    )
+    none = await _scenario(client, runtime, [])
+    assert _normalised(none.results) == _normalised(one.results), (
+        "a result does not tell whether any peer answered at all"
     )
     for run in (first, one):
         await _assert_rater_tasks_hidden(client, run)

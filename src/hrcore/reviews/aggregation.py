@@ -81,9 +81,10 @@ def _scorer(indicator: Indicator) -> Scorer:
 
 
 def _withheld(answered: Sequence[Any], threshold: int) -> list[str]:
-    """The anonymous groups that answered, but fewer than `threshold` of them."""
+    """The anonymous groups with fewer than `threshold` answers, none included: listing only
+    groups that answered would tell a reader that somebody did."""
     counts = Counter(row.relationship for row in answered if row.relationship in ANONYMOUS)
-    return sorted(group for group, count in counts.items() if count < threshold)
+    return sorted(group for group in ANONYMOUS if counts[group] < threshold)
 
 
 def _anonymous_cells_shown(ratings: list[scoring.Rating], threshold: int) -> list[scoring.Rating]:

@@ -311,8 +311,8 @@ class ResultOut(BaseModel):
     raters: int
     indicators: list[IndicatorResult]
     withheld_groups: list[Relationship] = Field(
-        description="Peer or subordinate groups that answered, but fewer of them than the "
-        "anonymity threshold: left out of every figure and comment here."
+        description="Peer or subordinate groups with fewer answers than the anonymity "
+        "threshold (none included): left out of every figure and comment here."
     )
     comments: list[str] = Field(description="Unattributed, in alphabetical order.")
     adjustments: list[Adjustment]
