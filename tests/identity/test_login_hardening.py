@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from hrcore import cli
 from hrcore.core import security
+from hrcore.core.audit import AuditEvent
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
 from hrcore.identity import passwords
@@ -287,7 +288,7 @@ async def test_access_token_is_refused_after_logout(client: AsyncClient, runtime
 
 
 async def test_access_tokens_are_refused_after_family_revocation(
-    client: AsyncClient, runtime: Runtime
+    client: AsyncClient, runtime: Runtime, owner_engine: Any
 ) -> None:
     admin = await make_org(runtime, "acme")
     stolen = await _session(client, admin.email)
@@ -302,6 +303,17 @@ async def test_access_tokens_are_refused_after_family_revocation(
     assert reuse.status_code == 401
     await _refused(client, stolen["headers"])
     await _refused(client, new_headers)
+    async with owner_engine.connect() as connection:
+        revoked = (
+            await connection.execute(
+                select(AuditEvent.object_id, AuditEvent.after).where(
+                    AuditEvent.action == "user.sessions_revoked"
+                )
+            )
+        ).all()
+    assert [(row.object_id, row.after["reason"]) for row in revoked] == [
+        (admin.user_id, "refresh_token_reused")
+    ]
 
 
 async def test_access_tokens_are_refused_after_a_password_change(

@@ -126,6 +126,15 @@ async def _revoke_family_now(
         await set_tenant(session, org_id)
         await repository.revoke_family(session, org_id, family_id, services.clock.now())
         await repository.end_access_tokens(session, org_id, user_id)
+        audit.record(
+            session,
+            None,
+            "user.sessions_revoked",
+            "user",
+            user_id,
+            org_id=org_id,
+            after={"reason": "refresh_token_reused", "family_id": str(family_id)},
+        )
 
 
 async def _spend_refresh_token(session: AsyncSession, services: Services, raw: str) -> RefreshToken:
