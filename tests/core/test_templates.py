@@ -151,3 +151,52 @@ async def test_current_and_by_id_stay_inside_the_organization(
     assert [row.id for row in listed] == [mine.id]
     assert await CHECKLISTS.by_id(session, hr.org_id, theirs.id) is None
     assert await CHECKLISTS.by_id(session, other.org_id, theirs.id) is theirs
+
+
+async def test_every_revision_is_stored_and_a_copy_resolves_to_its_own(
+    session: AsyncSession, hr: Principal, runtime: Runtime
+) -> None:
+    sheet = await CHECKLISTS.create(session, hr, {"name": "Onboarding", "items": ["laptop"]})
+    kept = templates.copy(sheet, ("items",))
+    await CHECKLISTS.revise(
+        session,
+        hr,
+        sheet,
+        {"name": "Onboarding", "items": ["laptop", "badge"]},
+        if_match=None,
+        body_version=1,
+    )
+
+    async def refuse() -> None:
+        raise Unprocessable("no")
+
+    with pytest.raises(Unprocessable):
+        await CHECKLISTS.revise(
+            session,
+            hr,
+            sheet,
+            {"name": "X", "items": []},
+            if_match=None,
+            body_version=2,
+            validate=refuse,
+        )
+    await CHECKLISTS.revise(
+        session, hr, sheet, {"name": "Joining", "items": []}, if_match='"2"', body_version=None
+    )
+    await session.commit()
+    rows = await session.scalars(
+        CHECKLISTS.revisions(hr.org_id, sheet.id).order_by(templates.TemplateRevision.revision)
+    )
+    assert [(row.kind, row.revision, row.content) for row in rows] == [
+        ("checklist", 1, {"name": "Onboarding", "items": ["laptop"]}),
+        ("checklist", 2, {"name": "Onboarding", "items": ["laptop", "badge"]}),
+        ("checklist", 3, {"name": "Joining", "items": []}),
+    ]
+    resolved = await CHECKLISTS.revision(session, hr.org_id, sheet.id, kept.revision)
+    assert resolved is not None
+    assert resolved.content == {"name": "Onboarding"} | kept.content
+    assert await CHECKLISTS.revision(session, hr.org_id, sheet.id, 4) is None
+    other_account = await make_org(runtime)
+    assert await CHECKLISTS.revision(session, other_account.org_id, sheet.id, 1) is None
+    other_kind = templates.TemplateKind(Checklist, "packing_list", "packing list")
+    assert await other_kind.revision(session, hr.org_id, sheet.id, 1) is None
