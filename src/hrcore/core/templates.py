@@ -2,9 +2,10 @@
 
 A template row holds its current content, a `name` unique in the organization and a
 `revision` that grows with every change (`version`, the optimistic lock, grows with it).
-Every revision of every kind is also kept in one table, `template_revisions` (content as
-written, keyed by organization, kind, template and revision), in the transaction that makes
-it: a new kind gets its history without a table or a migration of its own.
+Every revision of every kind is also kept in one table, `template_revisions` (the
+template's own columns as JSONB, keyed by organization, kind, template and revision), in the
+transaction that makes it: a new kind gets its history without a table or a migration of
+its own.
 A process that runs on a template (a review cycle, a program run) takes a `copy` when it
 begins and keeps it with the revision, so later edits never reach a running process; the
 revision it keeps resolves to the stored one (`TemplateKind.revision`).
@@ -36,6 +37,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    inspect,
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -71,7 +73,7 @@ class RevisionedTemplate(Entity, OrgScopedMixin):
 
 
 class TemplateRevision(OrgScopedMixin, Base):
-    """One revision of one template of any kind, as it was written (never changed).
+    """One revision of one template of any kind: its own columns then (never changed).
 
     `kind` is the kind's `object_type`; no foreign key to the template, since one table
     serves every kind. The key leads with `org_id` for row-level security.
@@ -100,6 +102,20 @@ class TemplateCopy:
 
     revision: int
     content: dict[str, Any]
+
+
+BOOKKEEPING = frozenset({"id", "org_id", "revision", "version", "created_at", "updated_at"})
+
+
+def content_of(template: RevisionedTemplate) -> dict[str, Any]:
+    """What a revision stores: the template's own columns (`name` and the domain's), deep
+    copied, without the bookkeeping every template has."""
+    columns = inspect(type(template)).column_attrs
+    return {
+        column.key: copying.deepcopy(getattr(template, column.key))
+        for column in columns
+        if column.key not in BOOKKEEPING
+    }
 
 
 def copy(template: RevisionedTemplate, fields: Iterable[str]) -> TemplateCopy:
@@ -159,14 +175,16 @@ class TemplateKind(Generic[T]):
         if taken is not None and taken != template_id:
             raise Conflict(f"A {self.label} named {name!r} exists")
 
-    def _keep(self, session: AsyncSession, template: T, content: dict[str, Any]) -> None:
+    def keep_revision(self, session: AsyncSession, template: T) -> None:
+        """Store the template's current revision (`create` and `revise` do; a seed that adds
+        template rows itself calls it once they are flushed)."""
         session.add(
             TemplateRevision(
                 org_id=template.org_id,
                 kind=self.object_type,
                 template_id=template.id,
                 revision=template.revision,
-                content=copying.deepcopy(content),
+                content=content_of(template),
             )
         )
 
@@ -179,14 +197,14 @@ class TemplateKind(Generic[T]):
         validate: Validate | None = None,
     ) -> T:
         """Revision 1 of a new template (`content` holds `name` and the domain's columns,
-        JSON-ready: it is stored as the revision too)."""
+        JSON-ready, as the stored revision will)."""
         await self.require_name_free(session, principal.org_id, content["name"])
         if validate is not None:
             await validate()
         template = self.model(org_id=principal.org_id, revision=1, **content)
         session.add(template)
         await session.flush()
-        self._keep(session, template, content)
+        self.keep_revision(session, template)
         audit.record(
             session,
             principal,
@@ -218,7 +236,7 @@ class TemplateKind(Generic[T]):
         for name, value in content.items():
             setattr(template, name, value)
         template.revision += 1
-        self._keep(session, template, content)
+        self.keep_revision(session, template)
         await session.flush()
         await session.refresh(template)
         old, new = audit.changes(before, content)
