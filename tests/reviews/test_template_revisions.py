@@ -75,6 +75,9 @@ async def test_every_revision_is_kept_with_its_content(client: AsyncClient, worl
 
     unknown = await client.get(f"{API}{url}/4", headers=hr.headers)
     assert_problem(unknown, 404, kind="not-found", detail="No revision 4 of this review template")
+    for impossible in ("0", str(2**31), "first"):
+        refused = await client.get(f"{API}{url}/{impossible}", headers=hr.headers)
+        assert_problem(refused, 422, fields={"path.revision"})
 
 
 async def test_revisions_are_read_as_the_form_is(

@@ -16,9 +16,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
 
 from hrcore.core.concurrency import set_etag
@@ -30,6 +30,7 @@ from hrcore.core.templates import RevisionedTemplate, TemplateRevision, Template
 
 T = TypeVar("T", bound=RevisionedTemplate)
 Body = TypeVar("Body", bound=BaseModel)
+RevisionNumber = Annotated[int, Path(ge=1, le=2**31 - 1, description="Counts from 1.")]
 
 
 class Versioned(Protocol):
@@ -136,7 +137,7 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
         return revisions_page(items=[revision_view(row) for row in rows], next_cursor=cursor)
 
     async def get_revision(
-        template_id: uuid.UUID, revision: int, principal: Any, session: DbSession
+        template_id: uuid.UUID, revision: RevisionNumber, principal: Any, session: DbSession
     ) -> Any:
         return revision_view(await rules.get_revision(session, principal, template_id, revision))
 

@@ -49,7 +49,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, NotFound
 from hrcore.core.models import Base, Entity, OrgScopedMixin
-from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.pagination import POSITIVE, PageParams, paginate
 
 
 class RevisionedTemplate(Entity, OrgScopedMixin):
@@ -84,7 +84,7 @@ class TemplateRevision(OrgScopedMixin, Base):
 
     kind: Mapped[str] = mapped_column(String(64), nullable=False)
     template_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
-    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, info={"cursor": POSITIVE})
     content: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
