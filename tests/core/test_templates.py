@@ -18,6 +18,7 @@ from sqlalchemy import Column, MetaData, Table, UniqueConstraint, select
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
 
 from hrcore.core import template_routes, templates
 from hrcore.core.audit import AuditEvent
@@ -203,6 +204,36 @@ async def test_every_revision_is_stored_and_a_copy_resolves_to_its_own(
     assert await CHECKLISTS.revision(session, other_account.org_id, sheet.id, 1) is None
     other_kind = templates.TemplateKind(Checklist, "packing_list", "packing list")
     assert await other_kind.revision(session, hr.org_id, sheet.id, 1) is None
+
+
+async def test_an_edit_racing_another_is_stale_and_stores_no_revision(
+    session: AsyncSession, hr: Principal, owner_engine: AsyncEngine
+) -> None:
+    sheet = await CHECKLISTS.create(session, hr, {"name": "Onboarding", "items": []})
+    await session.commit()
+    async with async_sessionmaker(owner_engine, expire_on_commit=False)() as other:
+        same = await CHECKLISTS.by_id(other, hr.org_id, sheet.id)
+        assert same is not None
+        await CHECKLISTS.revise(
+            session,
+            hr,
+            sheet,
+            {"name": "Onboarding", "items": ["a"]},
+            if_match=None,
+            body_version=1,
+        )
+        await session.commit()
+        with pytest.raises(StaleDataError):  # the version check, before the revision's insert
+            await CHECKLISTS.revise(
+                other,
+                hr,
+                same,
+                {"name": "Onboarding", "items": ["b"]},
+                if_match=None,
+                body_version=1,
+            )
+    rows = await session.scalars(CHECKLISTS.revisions(hr.org_id, sheet.id))
+    assert sorted((row.revision, row.content["items"]) for row in rows) == [(1, []), (2, ["a"])]
 
 
 class ChecklistIn(BaseModel):

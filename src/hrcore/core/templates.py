@@ -236,8 +236,8 @@ class TemplateKind(Generic[T]):
         for name, value in content.items():
             setattr(template, name, value)
         template.revision += 1
+        await session.flush()  # the version check first: a concurrent edit is stale, not a clash
         self.keep_revision(session, template)
-        await session.flush()
         await session.refresh(template)
         old, new = audit.changes(before, content)
         audit.record(
