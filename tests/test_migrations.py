@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 
 import asyncpg
@@ -101,3 +102,59 @@ async def test_upgrade_downgrade_upgrade_and_no_drift(settings: Settings) -> Non
     await asyncio.to_thread(downgrade, migrations, URL, "base")
     assert await _tables() == set()
     assert len(head_revisions(migrations)) == 1, "one linear history"
+
+
+async def test_template_revisions_start_with_every_templates_current_revision(
+    settings: Settings,
+) -> None:
+    """0026 copies each review form and program template in at its current revision, with
+    the content the domains write; its downgrade drops the table."""
+    await recreate_database(URL)
+    migrations = settings.migrations_dir
+    await asyncio.to_thread(upgrade, migrations, URL, "0024")
+    connection = await asyncpg.connect(_plain_url())
+    try:
+        org = await connection.fetchval(
+            "INSERT INTO organizations (id, slug, name, timezone, locale, version) "
+            "VALUES (gen_random_uuid(), 't', 'T', 'UTC', 'en', 1) RETURNING id"
+        )
+        form = await connection.fetchval(
+            "INSERT INTO review_templates (id, org_id, name, revision, indicators, kind_weights, "
+            "department_overrides, version) VALUES (gen_random_uuid(), $1, 'Annual', 3, "
+            """'[{"key": "k"}]', '{"quantitative": 100}', '[]', 3) RETURNING id""",
+            org,
+        )
+        plan = await connection.fetchval(
+            "INSERT INTO program_templates (id, org_id, name, revision, description, stages, "
+            "department_variants, version) VALUES (gen_random_uuid(), $1, 'Chiefs', 1, NULL, "
+            """'[{"key": "s"}]', '[]', 1) RETURNING id""",
+            org,
+        )
+        await asyncio.to_thread(upgrade, migrations, URL, "0026")
+        rows = await connection.fetch(
+            "SELECT kind, template_id, revision, content::text FROM template_revisions "
+            "ORDER BY kind"
+        )
+        assert [(r["kind"], r["template_id"], r["revision"]) for r in rows] == [
+            ("program_template", plan, 1),
+            ("review_template", form, 3),
+        ]
+        assert [json.loads(r["content"]) for r in rows] == [
+            {
+                "name": "Chiefs",
+                "description": None,
+                "stages": [{"key": "s"}],
+                "department_variants": [],
+            },
+            {
+                "name": "Annual",
+                "indicators": [{"key": "k"}],
+                "kind_weights": {"quantitative": 100},
+                "department_overrides": [],
+            },
+        ]
+        await asyncio.to_thread(downgrade, migrations, URL, "0024")
+        assert "template_revisions" not in await _tables()
+    finally:
+        await connection.close()
+    await asyncio.to_thread(downgrade, migrations, URL, "base")

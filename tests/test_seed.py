@@ -115,6 +115,12 @@ async def _demo_reviews_and_pool(client: AsyncClient, headers: dict[str, dict[st
     assert result["status"] == "published"
     cycles = (await client.get("/api/v1/review-cycles", headers=headers["HR admin"])).json()
     assert sorted(c["status"] for c in cycles["items"]) == ["aggregated", "open"]
+    for cycle in cycles["items"]:
+        revision = await client.get(
+            f"/api/v1/review-templates/{cycle['template_id']}/revisions/1",
+            headers=headers["HR admin"],
+        )
+        assert revision.status_code == 200, "the seeded form's revision is stored"
     [pool] = (await client.get("/api/v1/talent-pools", headers=headers["HR admin"])).json()["items"]
     members = await client.get(
         f"/api/v1/talent-pools/{pool['id']}/members", headers=headers["HR admin"]
@@ -148,6 +154,9 @@ async def _demo_program(client: AsyncClient, headers: dict[str, dict[str, str]])
     ]
     [run] = (await client.get("/api/v1/programs", headers=hr)).json()["items"]
     assert run["status"] == "running"
+    revisions = f"/api/v1/program-templates/{template['id']}/revisions"
+    kept = (await client.get(f"{revisions}/{run['template_revision']}", headers=hr)).json()
+    assert kept["stages"] == template["stages"], "the run's revision is stored"
     assert run["participants"] == 1
     participants = await client.get(f"/api/v1/programs/{run['id']}/participants", headers=hr)
     [participant] = participants.json()["items"]

@@ -32,10 +32,20 @@ from hrcore.identity.models import Organization, User
 from hrcore.org.models import Department, Position, PromotionPath
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
 from hrcore.programs import api as programs
-from hrcore.programs.models import ProgramParticipant, ProgramRun, ProgramTemplate
+from hrcore.programs.models import (
+    PROGRAM_TEMPLATES,
+    ProgramParticipant,
+    ProgramRun,
+    ProgramTemplate,
+)
 from hrcore.programs.schemas import DepartmentVariant, StageIn, StageInsert, SubmissionRule
 from hrcore.reviews import api as reviews
-from hrcore.reviews.models import ReviewAssignment, ReviewResult, ReviewTemplate
+from hrcore.reviews.models import (
+    REVIEW_TEMPLATES,
+    ReviewAssignment,
+    ReviewResult,
+    ReviewTemplate,
+)
 from hrcore.talent.models import (
     NineBoxPlacement,
     TalentPool,
@@ -537,6 +547,7 @@ async def _add_reviews(
     )
     session.add(template)
     await session.flush()
+    REVIEW_TEMPLATES.keep_revision(session, template)
     past = await reviews.start_cycle(
         session,
         org_id=company.org_id,
@@ -731,6 +742,7 @@ async def _add_program(
     )
     session.add(template)
     await session.flush()
+    PROGRAM_TEMPLATES.keep_revision(session, template)
     run = ProgramRun(
         org_id=company.org_id,
         name="2027 H1 后备科长 Reserve section chiefs",

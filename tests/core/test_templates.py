@@ -1,4 +1,5 @@
-"""The revisioned-template mechanism on a template kind of its own (not reviews' or programs').
+"""The revisioned-template mechanism and its routes factory on a kind of its own (not reviews' or
+programs').
 
 The fixture table lives in the `fixtures` schema with its own metadata, so it never shows
 up in migrations; review forms and program templates are covered over HTTP in their domains.
@@ -8,18 +9,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from fastapi import APIRouter, Depends, FastAPI
+from pydantic import BaseModel
 from sqlalchemy import Column, MetaData, Table, UniqueConstraint, select
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
 
-from hrcore.core import templates
+from hrcore.core import template_routes, templates
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal
-from hrcore.core.errors import Conflict, PreconditionFailed, Unprocessable
+from hrcore.core.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from hrcore.core.runtime import Runtime
 from tests.factories import make_org
 
@@ -151,3 +155,185 @@ async def test_current_and_by_id_stay_inside_the_organization(
     assert [row.id for row in listed] == [mine.id]
     assert await CHECKLISTS.by_id(session, hr.org_id, theirs.id) is None
     assert await CHECKLISTS.by_id(session, other.org_id, theirs.id) is theirs
+
+
+async def test_every_revision_is_stored_and_a_copy_resolves_to_its_own(
+    session: AsyncSession, hr: Principal, runtime: Runtime
+) -> None:
+    sheet = await CHECKLISTS.create(session, hr, {"name": "Onboarding", "items": ["laptop"]})
+    kept = templates.copy(sheet, ("items",))
+    await CHECKLISTS.revise(
+        session,
+        hr,
+        sheet,
+        {"name": "Onboarding", "items": ["laptop", "badge"]},
+        if_match=None,
+        body_version=1,
+    )
+
+    async def refuse() -> None:
+        raise Unprocessable("no")
+
+    with pytest.raises(Unprocessable):
+        await CHECKLISTS.revise(
+            session,
+            hr,
+            sheet,
+            {"name": "X", "items": []},
+            if_match=None,
+            body_version=2,
+            validate=refuse,
+        )
+    await CHECKLISTS.revise(
+        session, hr, sheet, {"name": "Joining", "items": []}, if_match='"2"', body_version=None
+    )
+    await session.commit()
+    rows = await session.scalars(
+        CHECKLISTS.revisions(hr.org_id, sheet.id).order_by(templates.TemplateRevision.revision)
+    )
+    assert [(row.kind, row.revision, row.content) for row in rows] == [
+        ("checklist", 1, {"name": "Onboarding", "items": ["laptop"]}),
+        ("checklist", 2, {"name": "Onboarding", "items": ["laptop", "badge"]}),
+        ("checklist", 3, {"name": "Joining", "items": []}),
+    ]
+    resolved = await CHECKLISTS.revision(session, hr.org_id, sheet.id, kept.revision)
+    assert resolved is not None
+    assert resolved.content == {"name": "Onboarding"} | kept.content
+    assert await CHECKLISTS.revision(session, hr.org_id, sheet.id, 4) is None
+    other_account = await make_org(runtime)
+    assert await CHECKLISTS.revision(session, other_account.org_id, sheet.id, 1) is None
+    other_kind = templates.TemplateKind(Checklist, "packing_list", "packing list")
+    assert await other_kind.revision(session, hr.org_id, sheet.id, 1) is None
+
+
+async def test_an_edit_racing_another_is_stale_and_stores_no_revision(
+    session: AsyncSession, hr: Principal, owner_engine: AsyncEngine
+) -> None:
+    sheet = await CHECKLISTS.create(session, hr, {"name": "Onboarding", "items": []})
+    await session.commit()
+    async with async_sessionmaker(owner_engine, expire_on_commit=False)() as other:
+        same = await CHECKLISTS.by_id(other, hr.org_id, sheet.id)
+        assert same is not None
+        await CHECKLISTS.revise(
+            session,
+            hr,
+            sheet,
+            {"name": "Onboarding", "items": ["a"]},
+            if_match=None,
+            body_version=1,
+        )
+        await session.commit()
+        with pytest.raises(StaleDataError):  # the version check, before the revision's insert
+            await CHECKLISTS.revise(
+                other,
+                hr,
+                same,
+                {"name": "Onboarding", "items": ["b"]},
+                if_match=None,
+                body_version=1,
+            )
+    rows = await session.scalars(CHECKLISTS.revisions(hr.org_id, sheet.id))
+    assert sorted((row.revision, row.content["items"]) for row in rows) == [(1, []), (2, ["a"])]
+
+
+class ChecklistIn(BaseModel):
+    name: str
+    items: list[str]
+
+
+class ChecklistPatch(ChecklistIn):
+    version: int | None = None
+
+
+class ChecklistOut(ChecklistIn):
+    id: uuid.UUID
+    revision: int
+    version: int
+
+
+class ChecklistRevision(ChecklistIn):
+    template_id: uuid.UUID
+    revision: int
+
+
+async def _caller() -> Principal:
+    return Principal(kind="user", id=uuid.uuid4(), org_id=uuid.uuid4())
+
+
+async def _readable(
+    session: AsyncSession, principal: Principal, template_id: uuid.UUID
+) -> Checklist:
+    found = await CHECKLISTS.by_id(session, principal.org_id, template_id)
+    if found is None:
+        raise NotFound("No such checklist")
+    return found
+
+
+async def _no_rules(session: AsyncSession, principal: Principal, body: ChecklistIn) -> None:
+    return None
+
+
+def test_a_new_kind_gets_its_six_routes_by_one_call() -> None:
+    rules = templates.TemplateRules(
+        kind=CHECKLISTS,
+        require_reader=lambda principal: None,
+        readable=_readable,
+        content=lambda body: body.model_dump(),
+        validate=_no_rules,
+    )
+    router = APIRouter()
+    template_routes.add_template_routes(
+        router,
+        template_routes.TemplateRoutes(
+            path="/checklists",
+            noun="checklist",
+            rules=rules,
+            body=ChecklistIn,
+            patch=ChecklistPatch,
+            output=ChecklistOut,
+            revision=ChecklistRevision,
+            principal=Annotated[Principal, Depends(_caller)],
+            summaries=template_routes.Summaries(*(f"Summary {n}" for n in range(6))),
+        ),
+    )
+    app = FastAPI()
+    app.include_router(router)
+    paths = app.openapi()["paths"]
+    bodies = {
+        (path, method): operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        for path, methods in paths.items()
+        for method, operation in methods.items()
+        if "requestBody" in operation
+    }
+    assert bodies == {
+        ("/checklists", "post"): "#/components/schemas/ChecklistIn",
+        ("/checklists/{template_id}", "patch"): "#/components/schemas/ChecklistPatch",
+    }
+    operations = [
+        (path, method, operation["operationId"], sorted(operation["responses"]))
+        for path, methods in paths.items()
+        for method, operation in methods.items()
+    ]
+    assert operations == [
+        ("/checklists", "get", "list_checklists", ["200", "422"]),
+        ("/checklists", "post", "create_checklist", ["201", "403", "409", "422"]),
+        ("/checklists/{template_id}", "get", "get_checklist", ["200", "404", "422"]),
+        (
+            "/checklists/{template_id}",
+            "patch",
+            "update_checklist",
+            ["200", "403", "404", "409", "412", "422"],
+        ),
+        (
+            "/checklists/{template_id}/revisions",
+            "get",
+            "list_checklist_revisions",
+            ["200", "404", "422"],
+        ),
+        (
+            "/checklists/{template_id}/revisions/{revision}",
+            "get",
+            "get_checklist_revision",
+            ["200", "404", "422"],
+        ),
+    ]

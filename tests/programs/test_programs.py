@@ -19,6 +19,7 @@ from hrcore.programs.models import ParticipantStage
 from hrcore.worker import run_burst
 from tests.factories import Account, make_department, make_employee, make_org, make_user
 from tests.people.conftest import World, count_statements, world
+from tests.problems import assert_problem
 from tests.reviews.conftest import FORM
 
 __all__ = ["count_statements", "world"]
@@ -250,6 +251,61 @@ async def test_template_names_are_unique_and_edits_need_the_current_version(
     assert stale_body.status_code == 409
     assert stale_body.json()["detail"] == "The object is at version 1, not 9; reload and retry"
     assert (await _get(client, world.hr, f"/program-templates/{other['id']}"))["revision"] == 1
+
+
+async def test_template_revisions_are_kept_and_a_started_run_resolves_its_own(
+    client: AsyncClient, setup: Setup, runtime: Runtime
+) -> None:
+    world, template = setup.world, setup.template
+    run = await setup.run(client, [world.member.id])
+    started = await _post(client, world.hr, f"/programs/{run['id']}/start")
+    path = f"{API}/program-templates/{template['id']}"
+    second = await _ok(
+        await client.patch(
+            path,
+            json={
+                "name": template["name"],
+                "stages": _stages(setup.review)[:2],
+                "version": template["version"],
+            },
+            headers=world.hr.headers,
+        )
+    )
+    await _ok(
+        await client.patch(
+            path,
+            json={"name": "Renamed", "description": "Shorter", "stages": _stages(setup.review)[:1]},
+            headers=world.hr.headers | {"If-Match": f'"{second["version"]}"'},
+        )
+    )
+    url = f"/program-templates/{template['id']}/revisions"
+    listed = await _get(client, world.sales_head, url)
+    assert [
+        (r["revision"], r["name"], r["description"], len(r["stages"])) for r in listed["items"]
+    ] == [
+        (1, template["name"], None, 5),
+        (2, template["name"], None, 2),
+        (3, "Renamed", "Shorter", 1),
+    ]
+    kept = await _get(client, world.hr, f"{url}/{started['template_revision']}")
+    assert kept == listed["items"][0]
+    assert (kept["stages"], kept["department_variants"]) == (
+        template["stages"],
+        template["department_variants"],
+    )
+    after = await _get(client, world.hr, f"/programs/{run['id']}")
+    assert after["template_revision"] == 1
+    assert [s["key"] for s in after["stages"]] == [s["key"] for s in kept["stages"]]
+
+    unknown = await client.get(f"{API}{url}/4", headers=world.hr.headers)
+    assert_problem(unknown, 404, kind="not-found", detail="No revision 4 of this program template")
+    for target in (url, f"{url}/1"):
+        refused = await client.get(f"{API}{target}", headers=world.member_account.headers)
+        assert_problem(refused, 403, detail="Only HR admins and department heads")
+    stranger = await make_org(runtime)
+    for target in (url, f"{url}/1"):
+        hidden = await client.get(f"{API}{target}", headers=stranger.headers)
+        assert_problem(hidden, 404, detail="No such program template")
 
 
 # --- runs ---------------------------------------------------------------------------------

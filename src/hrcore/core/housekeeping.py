@@ -1,12 +1,13 @@
-"""The platform's own tables and crons (audit, idempotency keys, the outbox), declared like
-a domain's so the processes and Alembic are built from one list (`hrcore.domains`)."""
+"""The platform's own tables and crons (audit, idempotency keys, the outbox, template
+revisions), declared like a domain's so the processes and Alembic are built from one list
+(`hrcore.domains`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from hrcore.core import audit, idempotency, outbox
+from hrcore.core import audit, idempotency, outbox, templates
 from hrcore.core.registry import Cron, Domain
 from hrcore.core.runtime import Runtime
 
@@ -24,7 +25,7 @@ async def prune_outbox(ctx: dict[str, Any]) -> int:
 
 DOMAIN = Domain(
     name="core",
-    models=[audit, idempotency, outbox],
+    models=[audit, idempotency, outbox, templates],
     crons=[
         Cron("housekeeping.expire_idempotency_keys", expire_idempotency_keys, minute=7),
         Cron("housekeeping.prune_outbox", prune_outbox, hour={3}, minute={17}),

@@ -86,6 +86,14 @@ _CURSOR_TYPES: dict[type, Any] = {
 }
 OFFSET = Annotated[int, Field(strict=True, ge=0, le=2**31)]
 """The one value of an offset cursor (a list ranked in Python, not by a keyset)."""
+POSITIVE = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
+"""A key that counts from 1 (a revision): a column's `info={"cursor": POSITIVE}`."""
+
+
+def _cursor_type(key: InstrumentedAttribute[Any]) -> Any:
+    """The key's value type in a cursor: its column's `info["cursor"]` where that narrows
+    the Python type (a forged 0 or -1 is then 400 too), else the Python type."""
+    return key.info.get("cursor", key.type.python_type)
 
 
 @functools.cache
@@ -127,7 +135,7 @@ async def paginate(
     know whether there is a next page, so a page costs exactly one query.
     """
     if params.cursor is not None:
-        bound = decode_cursor(params.cursor, [key.type.python_type for key in keys])
+        bound = decode_cursor(params.cursor, [_cursor_type(key) for key in keys])
         statement = statement.where(_after(keys, bound, descending=descending))
     order = [key.desc() for key in keys] if descending else list(keys)
     statement = statement.order_by(*order).limit(params.limit + 1)

@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
-from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
+from hrcore.core.dependencies import AppClock, AppRuntime, Pagination
 from hrcore.core.errors import problem_response
 from hrcore.core.http import HrcoreRoute, prefers_over_json
 from hrcore.core.pagination import Page
-from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE, problem
+from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, problem
+from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.programs import decisions, dossier_pdf, participants, runs, start, templates
 from hrcore.programs import dossier as dossiers
@@ -25,6 +25,7 @@ from hrcore.programs.schemas import (
     ParticipantOut,
     ParticipantsAdded,
     ParticipantsIn,
+    ProgramTemplateRevision,
     ProgressOut,
     RunIn,
     RunOut,
@@ -38,68 +39,29 @@ router = APIRouter(route_class=HrcoreRoute, tags=["programs"])
 
 # --- templates ----------------------------------------------------------------------------
 
-
-@router.get(
-    "/program-templates",
-    operation_id="list_program_templates",
-    summary="Program templates (HR admins and department heads)",
-    responses=FORBIDDEN,
+add_template_routes(
+    router,
+    TemplateRoutes(
+        path="/program-templates",
+        noun="program_template",
+        rules=templates.RULES,
+        body=TemplateIn,
+        patch=TemplatePatch,
+        output=TemplateOut,
+        revision=ProgramTemplateRevision,
+        principal=CurrentPrincipal,
+        summaries=Summaries(
+            list="Program templates (HR admins and department heads)",
+            create="Create a template: ordered stages, policies, department variants (HR admin)",
+            get="One program template",
+            update="Replace the stages and variants; started programs keep their copy (HR admin)",
+            list_revisions="Every revision of a program template, oldest first",
+            get_revision="A program template as it was at one revision (what runs started on "
+            "it keep)",
+        ),
+        read_responses=FORBIDDEN,
+    ),
 )
-async def list_templates(
-    principal: CurrentPrincipal, session: DbSession, page: Pagination
-) -> Page[TemplateOut]:
-    rows, cursor = await templates.list_templates(session, principal, page)
-    return Page(items=[templates.template_view(t) for t in rows], next_cursor=cursor)
-
-
-@router.post(
-    "/program-templates",
-    operation_id="create_program_template",
-    summary="Create a template: ordered stages, policies, department variants (HR admin)",
-    status_code=201,
-    responses={**FORBIDDEN, **problem(409, "The name is taken")},
-)
-async def create_template(
-    body: TemplateIn, principal: CurrentPrincipal, session: DbSession, response: Response
-) -> TemplateOut:
-    template = await templates.create_template(session, principal, body)
-    set_etag(response, template.version)
-    return templates.template_view(template)
-
-
-@router.get(
-    "/program-templates/{template_id}",
-    operation_id="get_program_template",
-    summary="One program template",
-    responses={**FORBIDDEN, **NOT_FOUND},
-)
-async def get_template(
-    template_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
-) -> TemplateOut:
-    template = await templates.get_template(session, principal, template_id)
-    set_etag(response, template.version)
-    return templates.template_view(template)
-
-
-@router.patch(
-    "/program-templates/{template_id}",
-    operation_id="update_program_template",
-    summary="Replace the stages and variants; started programs keep their copy (HR admin)",
-    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
-)
-async def update_template(
-    template_id: uuid.UUID,
-    body: TemplatePatch,
-    principal: CurrentPrincipal,
-    session: DbSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> TemplateOut:
-    template = await templates.update_template(
-        session, principal, template_id, body, if_match=if_match
-    )
-    set_etag(response, template.version)
-    return templates.template_view(template)
 
 
 # --- runs ---------------------------------------------------------------------------------

@@ -156,6 +156,18 @@ class TemplateOut(BaseModel):
     version: int
 
 
+class ProgramTemplateRevision(BaseModel):
+    """A template as it was at one revision (what a run started at that revision keeps)."""
+
+    template_id: uuid.UUID
+    revision: int
+    name: str
+    description: str | None
+    stages: list[StageIn]
+    department_variants: list[DepartmentVariant]
+    created_at: datetime
+
+
 class RunIn(_Strict):
     name: Name
     template_id: uuid.UUID

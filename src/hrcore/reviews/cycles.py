@@ -72,8 +72,8 @@ async def get_cycle(
 
 
 def _new_cycle(org_id: uuid.UUID, template: ReviewTemplate, body: CycleIn) -> ReviewCycle:
-    form = templates.copy(template, FORM)
     """A draft cycle on a copy of the template's current form."""
+    form = templates.copy(template, FORM)
     return ReviewCycle(
         org_id=org_id,
         name=body.name,

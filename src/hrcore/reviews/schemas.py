@@ -136,6 +136,18 @@ class TemplateOut(BaseModel):
     version: int
 
 
+class ReviewTemplateRevision(BaseModel):
+    """A form as it was at one revision (what a cycle created at that revision runs on)."""
+
+    template_id: uuid.UUID
+    revision: int
+    name: str
+    indicators: list[Indicator]
+    kind_weights: KindWeights
+    department_overrides: list[DepartmentOverride]
+    created_at: datetime
+
+
 class RelationshipWeights(_Strict):
     self_: float = Field(default=0, ge=0, le=100, alias="self")
     supervisor: float = Field(default=50, ge=0, le=100)

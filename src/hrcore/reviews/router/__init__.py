@@ -14,6 +14,7 @@ from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE, problem
+from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.reviews import (
     answers,
@@ -45,6 +46,7 @@ from hrcore.reviews.schemas import (
     RecommendationIn,
     ReopenIn,
     ResultOut,
+    ReviewTemplateRevision,
     TemplateIn,
     TemplateOut,
     TemplatePatch,
@@ -55,63 +57,27 @@ router = APIRouter(route_class=HrcoreRoute, tags=["reviews"])
 
 # --- templates ----------------------------------------------------------------------------
 
-
-@router.get("/review-templates", operation_id="list_review_templates", summary="Review forms")
-async def list_templates(
-    principal: CurrentPrincipal, session: DbSession, page: Pagination
-) -> Page[TemplateOut]:
-    rows, cursor = await templates.list_templates(session, principal, page)
-    return Page(items=[templates.template_view(row) for row in rows], next_cursor=cursor)
-
-
-@router.post(
-    "/review-templates",
-    operation_id="create_review_template",
-    summary="Create a review form; weights must sum to 100 (HR admin)",
-    status_code=201,
-    responses={**FORBIDDEN, **problem(409, "The name is taken")},
+add_template_routes(
+    router,
+    TemplateRoutes(
+        path="/review-templates",
+        noun="review_template",
+        rules=templates.RULES,
+        body=TemplateIn,
+        patch=TemplatePatch,
+        output=TemplateOut,
+        revision=ReviewTemplateRevision,
+        principal=CurrentPrincipal,
+        summaries=Summaries(
+            list="Review forms",
+            create="Create a review form; weights must sum to 100 (HR admin)",
+            get="One review form",
+            update="Replace a review form (a new revision; running cycles keep theirs)",
+            list_revisions="Every revision of a review form, oldest first",
+            get_revision="A review form as it was at one revision (what cycles on it run on)",
+        ),
+    ),
 )
-async def create_template(
-    body: TemplateIn, principal: CurrentPrincipal, session: DbSession, response: Response
-) -> TemplateOut:
-    template = await templates.create_template(session, principal, body)
-    set_etag(response, template.version)
-    return templates.template_view(template)
-
-
-@router.get(
-    "/review-templates/{template_id}",
-    operation_id="get_review_template",
-    summary="One review form",
-    responses=NOT_FOUND,
-)
-async def get_template(
-    template_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
-) -> TemplateOut:
-    template = await templates.get_template(session, principal, template_id)
-    set_etag(response, template.version)
-    return templates.template_view(template)
-
-
-@router.patch(
-    "/review-templates/{template_id}",
-    operation_id="update_review_template",
-    summary="Replace a review form (a new revision; running cycles keep theirs)",
-    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
-)
-async def update_template(
-    template_id: uuid.UUID,
-    body: TemplatePatch,
-    principal: CurrentPrincipal,
-    session: DbSession,
-    response: Response,
-    if_match: IfMatch = None,
-) -> TemplateOut:
-    template = await templates.update_template(
-        session, principal, template_id, body, if_match=if_match
-    )
-    set_etag(response, template.version)
-    return templates.template_view(template)
 
 
 # --- cycles -------------------------------------------------------------------------------
