@@ -23,10 +23,10 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.identity import service as identity
-from hrcore.notifications import service as notifications
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
-from hrcore.webhooks import service as webhooks
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import api as workflow
 
 if TYPE_CHECKING:  # the shapes of workflow's validator hook, for type checking only

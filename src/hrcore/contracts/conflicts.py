@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.contracts import access, repository
 from hrcore.core.clock import Clock
-from hrcore.notifications import service as notifications
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.programs import api as programs
 from hrcore.workflow import api as workflow

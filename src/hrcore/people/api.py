@@ -48,6 +48,12 @@ from hrcore.people.references import (
     require_employee,
 )
 from hrcore.people.reporting_lines import Team, active_employees_in_subtree, managers_of, teams_of
+from hrcore.people.schemas import (
+    EmployeeCreate,
+    EmployeeImport,
+    EmploymentEventCreate,
+    PerformanceRatingCreate,
+)
 from hrcore.people.screening import ScreeningFacts, screening_facts
 
 __all__ = [
@@ -55,8 +61,12 @@ __all__ = [
     "DingTalkContact",
     "DirectoryUser",
     "Employee",
+    "EmployeeCreate",
     "EmployeeFilters",
+    "EmployeeImport",
     "EmployeeSummary",
+    "EmploymentEventCreate",
+    "PerformanceRatingCreate",
     "RowError",
     "ScreeningFacts",
     "Team",

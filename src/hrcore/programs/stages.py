@@ -21,7 +21,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.programs import repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun, StageTask

@@ -13,11 +13,13 @@ from hrcore.reviews.assignments import TASK_KIND
 from hrcore.reviews.cycles import close, close_by_id, cycle_task_ids, start_cycle
 from hrcore.reviews.recommendations import latest_published_recommendations, latest_recommendation
 from hrcore.reviews.results import result_in_cycle
+from hrcore.reviews.schemas import ResultOut
 from hrcore.reviews.templates import get_template
 
 __all__ = [
     "AGGREGATE_JOB",
     "TASK_KIND",
+    "ResultOut",
     "aggregate_cycle",
     "close",
     "close_by_id",

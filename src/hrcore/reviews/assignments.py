@@ -20,8 +20,7 @@ from hrcore.core.models import new_id
 from hrcore.reviews import repository
 from hrcore.reviews.models import ANONYMOUS, ReviewAssignment, ReviewCycle, ReviewParticipant
 from hrcore.workflow import api as workflow
-from hrcore.workflow.api import Task
-from hrcore.workflow.schemas import Submission
+from hrcore.workflow.api import Submission, Task
 
 TASK_KIND = "review.rate"
 SUBJECT = "review_assignment"

@@ -20,7 +20,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.assignments import SUBJECT, TASK_KIND

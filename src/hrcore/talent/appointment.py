@@ -17,7 +17,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.people import api as people
-from hrcore.people.schemas import EmploymentEventCreate
+from hrcore.people.api import EmploymentEventCreate
 from hrcore.talent import access, repository
 from hrcore.talent.candidates import candidate_view, ranking_of
 from hrcore.talent.models import MemberStatus, Vacancy, VacancyAppointment, VacancyStatus

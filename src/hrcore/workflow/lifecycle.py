@@ -20,7 +20,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.webhooks import service as webhooks
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import access, hooks, repository
 from hrcore.workflow.audit_state import snapshot
 from hrcore.workflow.models import Task
