@@ -84,7 +84,7 @@ def own_employee_ids(principal: Principal) -> Select[Any]:
     return repository.ids_where(principal.org_id, Employee.id == principal.employee_id)
 
 
-async def _department_scope(session: AsyncSession, principal: Principal) -> Select[Any] | None:
+async def _department_scope(session: AsyncSession, principal: Principal) -> list[uuid.UUID] | None:
     if not principal.is_dept_head or principal.department_scope is None:
         return None
     return await org.subtree_ids(session, principal.org_id, principal.department_scope)

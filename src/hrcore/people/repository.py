@@ -67,7 +67,7 @@ async def employee_in_reach(
     employee_id: uuid.UUID,
     *,
     viewer_id: uuid.UUID | None,
-    subtree: Select[Any] | None,
+    subtree: Sequence[uuid.UUID] | None,
     include_self: bool,
 ) -> Employee | None:
     """The employee when the viewer manages them (somewhere up the chain) or heads their
@@ -99,7 +99,7 @@ def reach_condition(
     *,
     self_id: uuid.UUID | None,
     reports_prefix: str | None,
-    subtree: Select[Any] | None,
+    subtree: Sequence[uuid.UUID] | None,
 ) -> ColumnElement[bool]:
     """Employees that are the viewer, below the viewer, or in the viewer's department subtree.
 
@@ -143,7 +143,7 @@ def employees_query(
     org_id: uuid.UUID,
     *,
     visible: ColumnElement[bool] | None,
-    department_ids: Select[Any] | None,
+    department_ids: Sequence[uuid.UUID] | None,
     department_id: uuid.UUID | None,
     status: str | None,
     manager_id: uuid.UUID | None,
@@ -485,7 +485,7 @@ async def active_reports(
 
 
 async def active_ids_where(
-    session: AsyncSession, org_id: uuid.UUID, department_ids: Select[Any]
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
 ) -> list[uuid.UUID]:
     rows = await session.scalars(
         select(Employee.id)

@@ -88,8 +88,10 @@ def require_vacancy_reader(principal: Principal) -> None:
     require_hr_or_dept_head(principal, "Only HR admins and department heads see vacancies")
 
 
-async def vacancy_departments(session: AsyncSession, principal: Principal) -> Select[Any] | None:
-    """The departments whose vacancies the caller sees, as a SELECT of department ids:
+async def vacancy_departments(
+    session: AsyncSession, principal: Principal
+) -> list[uuid.UUID] | None:
+    """The ids of the departments whose vacancies the caller sees:
     HR all (`None`), department heads their subtree, anyone else none (404).
 
     Not people's department scope: there `None` means "no subtree adds to the reach",
@@ -110,8 +112,6 @@ async def vacancy_in_reach(
     vacancy = await get_or_404(
         session, Vacancy, principal.org_id, vacancy_id, what="vacancy", for_update=for_update
     )
-    if departments is not None and not await repository.ids_within(
-        session, departments, [vacancy.department_id]
-    ):
+    if departments is not None and vacancy.department_id not in departments:
         raise NotFound("No such vacancy")
     return vacancy

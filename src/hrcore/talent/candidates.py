@@ -240,9 +240,13 @@ async def my_rankings(
     """The caller's own factors for each open vacancy they are a candidate for."""
     if principal.employee_id is None:
         return [], None
-    targeted, families = repository.member_targets(principal.org_id, principal.employee_id)
+    families = await repository.member_target_families(
+        session, principal.org_id, principal.employee_id
+    )
     statement = repository.open_vacancies_of(
-        principal.org_id, targeted, org.positions_in_families(principal.org_id, families)
+        principal.org_id,
+        repository.member_target_positions(principal.org_id, principal.employee_id),
+        await org.positions_in_families(session, principal.org_id, families),
     )
     vacancies, cursor = await paginate(session, statement, [Vacancy.id], page, descending=True)
     standings = await _standings(

@@ -147,7 +147,7 @@ def vacancies_query(
     *,
     status: str | None,
     position_id: uuid.UUID | None,
-    department_ids: Select[Any] | None,
+    department_ids: Sequence[uuid.UUID] | None,
 ) -> Select[Any]:
     statement = select(Vacancy).where(Vacancy.org_id == org_id)
     if status is not None:
@@ -241,11 +241,9 @@ async def candidate_rows(
     return [tuple(row) for row in await session.execute(statement)]
 
 
-def member_targets(org_id: uuid.UUID, employee_id: uuid.UUID) -> tuple[Select[Any], Select[Any]]:
-    """The positions and the job families targeted by pools the employee is an active
-    member of, as two selects to embed."""
-    memberships = (
-        select(TalentPool.target_position_id, TalentPool.target_family)
+def _member_pools(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
+    statement: Select[Any] = (
+        select(TalentPool.target_position_id, TalentPool.target_family)  # type: ignore[assignment]
         .join(TalentPoolMember, TalentPoolMember.pool_id == TalentPool.id)
         .where(
             TalentPool.org_id == org_id,
@@ -253,17 +251,35 @@ def member_targets(org_id: uuid.UUID, employee_id: uuid.UUID) -> tuple[Select[An
             TalentPoolMember.employee_id == employee_id,
             TalentPoolMember.status == "active",
         )
-        .subquery()
     )
-    positions = select(memberships.c.target_position_id).where(
+    return statement
+
+
+def member_target_positions(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
+    """The positions targeted by pools the employee is an active member of, to embed."""
+    memberships = _member_pools(org_id, employee_id).subquery()
+    return select(memberships.c.target_position_id).where(
         memberships.c.target_position_id.is_not(None)
     )
-    families = select(memberships.c.target_family).where(memberships.c.target_family.is_not(None))
-    return positions, families
 
 
-def open_vacancies_of(org_id: uuid.UUID, *position_ids: Select[Any]) -> Select[Any]:
-    """Open vacancies of the positions any of the `position_ids` selects yields."""
+async def member_target_families(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[str]:
+    """The job families targeted by pools the employee is an active member of."""
+    memberships = _member_pools(org_id, employee_id).subquery()
+    found = await session.scalars(
+        select(memberships.c.target_family)
+        .where(memberships.c.target_family.is_not(None))
+        .distinct()
+    )
+    return list(found)
+
+
+def open_vacancies_of(
+    org_id: uuid.UUID, *position_ids: Select[Any] | Sequence[uuid.UUID]
+) -> Select[Any]:
+    """Open vacancies of the positions any of `position_ids` (selects or ids) yields."""
     return select(Vacancy).where(
         Vacancy.org_id == org_id,
         Vacancy.status == "open",
