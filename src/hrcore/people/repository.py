@@ -117,8 +117,12 @@ def reach_condition(
     return or_(*conditions) if conditions else false()
 
 
-def ids_where(org_id: uuid.UUID, condition: ColumnElement[bool]) -> Select[Any]:
-    return select(Employee.id).where(Employee.org_id == org_id, condition)
+async def ids_where(
+    session: AsyncSession, org_id: uuid.UUID, condition: ColumnElement[bool]
+) -> list[uuid.UUID]:
+    return list(
+        await session.scalars(select(Employee.id).where(Employee.org_id == org_id, condition))
+    )
 
 
 async def move_reports(
@@ -443,13 +447,6 @@ def career_aspirations(org_id: uuid.UUID) -> Select[Any]:
         GrowthProfile.employee_id,
         GrowthProfile.career_plan["aspiration"].astext.label("value"),
     ).where(GrowthProfile.org_id == org_id, GrowthProfile.submitted_at.is_not(None))
-
-
-def names(org_id: uuid.UUID) -> Select[Any]:
-    statement: Select[Any] = select(Employee.id, Employee.full_name).where(  # type: ignore[assignment]
-        Employee.org_id == org_id
-    )
-    return statement
 
 
 async def summaries_by_ids(

@@ -12,9 +12,7 @@ single vacancy (404). Integration keys see no membership and no vacancy (403).
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
@@ -47,14 +45,16 @@ async def readable_pool(
     return await get_or_404(session, TalentPool, principal.org_id, pool_id, what="talent pool")
 
 
-async def member_employee_ids(session: AsyncSession, principal: Principal) -> Select[Any] | None:
-    """Whose memberships the caller sees, as a SELECT of employee ids (`None`: everyone):
+async def member_employee_ids(
+    session: AsyncSession, principal: Principal
+) -> list[uuid.UUID] | None:
+    """The ids of the employees whose memberships the caller sees (`None`: everyone):
     HR all; heads their reach; employees their own. Integration keys read pool definitions
     (`org:read`), never who is in a pool (403)."""
     principal.require_key_scope(None)
     if principal.is_hr_admin or principal.is_dept_head:
         return await people.visible_employee_ids(session, principal)
-    return people.own_employee_ids(principal)
+    return [principal.employee_id] if principal.employee_id is not None else []
 
 
 async def member_in_reach(

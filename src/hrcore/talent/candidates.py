@@ -225,8 +225,7 @@ async def list_candidates(
     candidates = await ranking_of(session, principal.org_id, vacancy, clock)
     scope = await people.visible_employee_ids(session, principal)
     if scope is not None:
-        ids = [standing.employee.ref.id for _, standing in candidates]
-        visible = await repository.ids_within(session, scope, ids)
+        visible = set(scope)
         candidates = [c for c in candidates if c[1].employee.ref.id in visible]
     start = _offset(page)
     end = start + page.limit

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, extract, func, or_, select, 
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.db import among
 from hrcore.talent.models import (
     NineBoxPlacement,
     TalentPool,
@@ -49,7 +50,7 @@ def members_query(
     pool_id: uuid.UUID,
     *,
     status: str | None,
-    employee_ids: Select[Any] | None,
+    employee_ids: Collection[uuid.UUID] | None,
 ) -> Select[Any]:
     statement = select(TalentPoolMember).where(
         TalentPoolMember.org_id == org_id, TalentPoolMember.pool_id == pool_id
@@ -57,7 +58,7 @@ def members_query(
     if status is not None:
         statement = statement.where(TalentPoolMember.status == status)
     if employee_ids is not None:
-        statement = statement.where(TalentPoolMember.employee_id.in_(employee_ids))
+        statement = statement.where(among(TalentPoolMember.employee_id, employee_ids))
     return statement
 
 
@@ -285,17 +286,6 @@ def open_vacancies_of(
         Vacancy.status == "open",
         or_(*(Vacancy.position_id.in_(ids) for ids in position_ids)),
     )
-
-
-async def ids_within(
-    session: AsyncSession, scope: Select[Any], ids: Sequence[uuid.UUID]
-) -> set[uuid.UUID]:
-    """Which of `ids` the id-select `scope` (e.g. people's visible employees) contains."""
-    if not ids:
-        return set()
-    allowed = scope.subquery()
-    [column] = list(allowed.c)
-    return set(await session.scalars(select(column).where(column.in_(list(ids)))))
 
 
 # --- measures -------------------------------------------------------------------------------
