@@ -29,7 +29,7 @@ from hrcore.programs.schemas import StageIn, SubmissionRule
 from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
 from hrcore.workflow import api as workflow
-from hrcore.workflow.api import Submission, Task
+from hrcore.workflow.api import Submission, TaskInfo
 
 SUBJECT = "program_stage"
 TASK_KINDS = {
@@ -183,7 +183,7 @@ async def complete_stage(
 
 
 async def check_completion(
-    session: AsyncSession, task: Task, submission: Submission | None
+    session: AsyncSession, task: TaskInfo, submission: Submission | None
 ) -> None:
     """A program task completes only in its participant's open stage, in order (409), with
     a submission that fits the stage's rule (422); decisions go through their endpoint."""
@@ -224,7 +224,7 @@ def _check_submission(rule: SubmissionRule, submission: Submission | None) -> No
         raise Unprocessable("The submission does not meet the stage's requirements", errors=errors)
 
 
-async def on_task_completed(session: AsyncSession, task: Task, clock: Clock) -> None:
+async def on_task_completed(session: AsyncSession, task: TaskInfo, clock: Clock) -> None:
     """When a stage's last task is done, the stage completes and the next one opens."""
     stage = await repository.stage_of_task(session, task.org_id, task.id)
     if stage is None or stage.status != "open":

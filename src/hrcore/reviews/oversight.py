@@ -62,7 +62,7 @@ async def reopen(
         raise Conflict("Only a submitted answer can be reopened")
     submitted_at = assignment.submitted_at
     assignment.status, assignment.submitted_at = "draft", None
-    task = await workflow.create_task(
+    assignment.task_id = await workflow.create_task(
         session,
         org_id=cycle.org_id,
         subject_type=SUBJECT,
@@ -74,7 +74,6 @@ async def reopen(
         confidential=assignment.relationship in ANONYMOUS,
         actor=principal,
     )
-    assignment.task_id = task.id
     await session.flush()
     audit.record(
         session,
