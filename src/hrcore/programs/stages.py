@@ -133,7 +133,7 @@ async def _open_review_stage(
     clock: Clock,
 ) -> list[uuid.UUID]:
     """A 360 or supervisor-evaluation stage: its own review cycle; returns the raters' tasks."""
-    cycle = await reviews.start_cycle(
+    cycle_id = await reviews.start_cycle(
         session,
         org_id=run.org_id,
         template_id=template_id,
@@ -146,8 +146,8 @@ async def _open_review_stage(
         actor=actor,
         relationships=("supervisor",) if stage.kind == "evaluation" else None,
     )
-    stage.review_cycle_id = cycle.id
-    return await reviews.cycle_task_ids(session, run.org_id, cycle.id)
+    stage.review_cycle_id = cycle_id
+    return await reviews.cycle_task_ids(session, run.org_id, cycle_id)
 
 
 async def complete_stage(
