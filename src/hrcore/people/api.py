@@ -13,8 +13,8 @@ inside people. The wrappers below turn people's own rows into what other domains
 - Reporting lines (`reporting_lines`): `managers_of`, `teams_of` / `Team`,
   `active_employees_in_subtree`; the list's selection (`matching_employee_ids` with
   `EmployeeFilters`).
-- Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`, `add_event`,
-  `employment_event`, `vacated_post` / `VacatedPost`.
+- Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`, `add_event` (→ the
+  event's id), `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
 - `org_today`: today's date where the organization is (`profile`).
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`.
@@ -33,7 +33,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
-from hrcore.people import access, references
+from hrcore.people import access, employment_events, references
 from hrcore.people.access import ensure_can_manage, visible_employee_ids
 from hrcore.people.bulk_import import RowError, check_import, import_employees
 from hrcore.people.contacts import DingTalkContact, dingtalk_contacts
@@ -41,8 +41,8 @@ from hrcore.people.directory_sync import DirectoryUser, apply_directory_user, ma
 from hrcore.people.employees import EmployeeFilters, matching_employee_ids
 from hrcore.people.employment_events import (
     EMPLOYMENT_EVENT_RECORDED,
+    EmploymentEventInfo,
     VacatedPost,
-    add_event,
     employment_event,
     vacated_post,
 )
@@ -74,6 +74,7 @@ __all__ = [
     "EmployeeInfo",
     "EmployeeSummary",
     "EmploymentEventCreate",
+    "EmploymentEventInfo",
     "PerformanceRatingCreate",
     "RowError",
     "ScreeningFacts",
@@ -121,3 +122,12 @@ async def require_employee(
 ) -> EmployeeInfo:
     """An employee referenced in a request body: 422 when it is not in this organization."""
     return employee_info(await references.require_employee(session, org_id, employee_id, field))
+
+
+async def add_event(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, body: EmploymentEventCreate
+) -> uuid.UUID:
+    """Record a career move (HR only) and apply it to the employee's post or status; the
+    event's id."""
+    event = await employment_events.add_event(session, principal, employee_id, body)
+    return event.id
