@@ -31,14 +31,14 @@ Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays 
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import ParamSpec
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.authz import Principal
-from hrcore.core.clock import Clock
 from hrcore.workflow import lifecycle, reading
 from hrcore.workflow.creation import NewTask, create_task, create_tasks
 from hrcore.workflow.hooks import (
@@ -52,6 +52,7 @@ from hrcore.workflow.hooks import (
     task_info,
 )
 from hrcore.workflow.lifecycle import cancel_open_tasks
+from hrcore.workflow.models import Task
 from hrcore.workflow.policies import DEFAULT_ESCALATION, DEFAULT_REMINDER
 from hrcore.workflow.reading import task_status, task_view
 from hrcore.workflow.schedule import Window, due_moment, due_windows, end_of_day, next_action_at
@@ -63,6 +64,8 @@ from hrcore.workflow.schemas import (
     TaskPolicy,
 )
 from hrcore.workflow.sweep import sweep
+
+P = ParamSpec("P")
 
 __all__ = [
     "DEFAULT_ESCALATION",
@@ -97,47 +100,19 @@ __all__ = [
 ]
 
 
-async def reschedule_task(
-    session: AsyncSession,
-    *,
-    org_id: uuid.UUID,
-    task_id: uuid.UUID,
-    due: date | datetime,
-    actor: Principal | None = None,
-) -> TaskInfo:
-    task = await lifecycle.reschedule_task(
-        session, org_id=org_id, task_id=task_id, due=due, actor=actor
-    )
-    return task_info(task)
+def _as_info(use_case: Callable[P, Awaitable[Task]]) -> Callable[P, Awaitable[TaskInfo]]:
+    """The use case as other domains call it: the same arguments, the task as `TaskInfo`."""
+
+    @functools.wraps(use_case)
+    async def published(*args: P.args, **kwargs: P.kwargs) -> TaskInfo:
+        return task_info(await use_case(*args, **kwargs))
+
+    return published
 
 
-async def cancel_task(
-    session: AsyncSession,
-    *,
-    org_id: uuid.UUID,
-    task_id: uuid.UUID,
-    clock: Clock,
-    actor: Principal | None = None,
-) -> TaskInfo:
-    task = await lifecycle.cancel_task(
-        session, org_id=org_id, task_id=task_id, clock=clock, actor=actor
-    )
-    return task_info(task)
-
-
-async def complete_task(
-    session: AsyncSession,
-    *,
-    org_id: uuid.UUID,
-    task_id: uuid.UUID,
-    clock: Clock,
-    submission: Submission | None = None,
-    actor: Principal | None = None,
-) -> TaskInfo:
-    task = await lifecycle.complete_task(
-        session, org_id=org_id, task_id=task_id, clock=clock, submission=submission, actor=actor
-    )
-    return task_info(task)
+reschedule_task = _as_info(lifecycle.reschedule_task)
+cancel_task = _as_info(lifecycle.cancel_task)
+complete_task = _as_info(lifecycle.complete_task)
 
 
 async def tasks_of_subjects(
