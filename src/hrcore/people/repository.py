@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from hrcore.core.db import among
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
 
 _departments = table("departments", column("id"), column("org_id"), column("name"))
@@ -82,7 +83,7 @@ async def employee_in_reach(
         if include_self:
             conditions.append(Employee.id == viewer_id)
     if subtree is not None:
-        conditions.append(Employee.department_id.in_(subtree))
+        conditions.append(among(Employee.department_id, subtree))
     if not conditions:
         return None
     return await session.scalar(
@@ -113,7 +114,7 @@ def reach_condition(
     if reports_prefix is not None:
         conditions.append(Employee.manager_path.startswith(reports_prefix))
     if subtree is not None:
-        conditions.append(Employee.department_id.in_(subtree))
+        conditions.append(among(Employee.department_id, subtree))
     return or_(*conditions) if conditions else false()
 
 
@@ -157,7 +158,7 @@ def employees_query(
     statement = select(Employee).where(Employee.org_id == org_id)
     conditions = [
         visible,
-        Employee.department_id.in_(department_ids) if department_ids is not None else None,
+        among(Employee.department_id, department_ids) if department_ids is not None else None,
         Employee.department_id == department_id if department_id is not None else None,
         Employee.status == status if status is not None else None,
         Employee.manager_id == manager_id if manager_id is not None else None,
@@ -489,7 +490,7 @@ async def active_ids_where(
         .where(
             Employee.org_id == org_id,
             Employee.status == "active",
-            Employee.department_id.in_(department_ids),
+            among(Employee.department_id, department_ids),
         )
         .order_by(Employee.id)
     )

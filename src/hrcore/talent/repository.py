@@ -156,7 +156,7 @@ def vacancies_query(
     if position_id is not None:
         statement = statement.where(Vacancy.position_id == position_id)
     if department_ids is not None:
-        statement = statement.where(Vacancy.department_id.in_(department_ids))
+        statement = statement.where(among(Vacancy.department_id, department_ids))
     return statement
 
 
