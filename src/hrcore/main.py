@@ -16,7 +16,7 @@ from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
 from hrcore.core.registry import routers
 from hrcore.core.responses import UNEXPECTED, document_problems
 from hrcore.core.runtime import Runtime
-from hrcore.identity.directory import Directory
+from hrcore.identity.api import Directory
 from hrcore.ops.router import router as ops_router
 from hrcore.org import api as org_api
 from hrcore.people import api as people_api

@@ -559,10 +559,10 @@ async def _add_reviews(
         employee_ids=[e.id for e in _chiefs(company)],
         clock=clock,
     )
-    await _answer_all(session, company, past.id, clock, random.Random(7))  # noqa: S311
-    await reviews.close(session, past, clock)
-    await reviews.aggregate_cycle(session, company.org_id, past.id, threshold=anonymity_threshold)
-    results = await session.scalars(select(ReviewResult).where(ReviewResult.cycle_id == past.id))
+    await _answer_all(session, company, past, clock, random.Random(7))  # noqa: S311
+    await reviews.close_by_id(session, company.org_id, past, clock)
+    await reviews.aggregate_cycle(session, company.org_id, past, threshold=anonymity_threshold)
+    results = await session.scalars(select(ReviewResult).where(ReviewResult.cycle_id == past))
     for result in results:
         result.status, result.published_at = "published", clock.now() - timedelta(days=20)
     chief = _chiefs(company)[0]

@@ -151,7 +151,7 @@ async def add_overdue_tasks(runtime: Runtime, workload: Workload) -> None:
         people = list(assignees)
         yesterday = datetime.now(ZoneInfo("Asia/Shanghai")).date() - timedelta(days=1)
         for n in range(REMINDERS):
-            task = await workflow.create_task(
+            task_id = await workflow.create_task(
                 session,
                 org_id=org_id,
                 assignee_employee_id=people[n % len(people)],
@@ -161,7 +161,7 @@ async def add_overdue_tasks(runtime: Runtime, workload: Workload) -> None:
                 kind="reflection",
                 title="Reflection report",
             )
-            workload.task_ids.append(task.id)
+            workload.task_ids.append(task_id)
 
 
 class Held:

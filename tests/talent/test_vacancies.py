@@ -59,7 +59,7 @@ async def _publish_reviews(
         )
         session.add(template)
         await session.flush()
-        cycle = await reviews.start_cycle(
+        cycle_id = await reviews.start_cycle(
             session,
             org_id=org_id,
             template_id=template.id,
@@ -71,14 +71,14 @@ async def _publish_reviews(
             clock=runtime.clock,
         )
         participants = await session.scalars(
-            select(ReviewParticipant).where(ReviewParticipant.cycle_id == cycle.id)
+            select(ReviewParticipant).where(ReviewParticipant.cycle_id == cycle_id)
         )
         for participant in participants:
             score, recommendation = results[participant.employee_id]
             session.add(
                 ReviewResult(
                     org_id=org_id,
-                    cycle_id=cycle.id,
+                    cycle_id=cycle_id,
                     participant_id=participant.id,
                     employee_id=participant.employee_id,
                     overall=Decimal(score),

@@ -51,9 +51,12 @@ async def make_task(
     values.update(options)
     async with unit_of_work(runtime.sessionmaker) as session:
         await set_tenant(session, org_id)
-        return await workflow.create_task(
+        task_id = await workflow.create_task(
             session, org_id=org_id, assignee_employee_id=assignee.id, due=due, **values
         )
+        task = await session.get(Task, task_id)
+        assert task is not None
+        return task
 
 
 async def sweep(runtime: Runtime) -> int:

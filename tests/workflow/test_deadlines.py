@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
@@ -16,6 +17,7 @@ from hrcore.core.models import new_id
 from hrcore.core.runtime import Runtime
 from hrcore.worker import build_worker
 from hrcore.workflow import api as workflow
+from hrcore.workflow import lifecycle
 from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskPolicy
 from tests.workflow.conftest import START, World, count_statements, inbox_kinds, make_task, sweep
@@ -30,7 +32,8 @@ async def test_due_date_is_the_end_of_that_day_in_the_org_time_zone(
     runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
     task = await make_task(runtime, world.hr.org_id, world.junior, DUE)
-    assert task.due_at.isoformat() == "2027-03-04T23:59:59.999999+08:00"
+    in_org_zone = task.due_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert in_org_zone.isoformat() == "2027-03-04T23:59:59.999999+08:00"
     assert task.next_action_at == task.due_at - 3 * DAY
 
 
@@ -170,7 +173,7 @@ async def test_cancelling_stops_reminders_at_once(
     task = await make_task(runtime, world.hr.org_id, world.junior, DUE)
     async with unit_of_work(runtime.sessionmaker) as session:
         await set_tenant(session, world.hr.org_id)
-        cancelled = await workflow.cancel_task(
+        cancelled = await lifecycle.cancel_task(
             session, org_id=world.hr.org_id, task_id=task.id, clock=clock
         )
     assert cancelled.status == "cancelled"
@@ -188,7 +191,7 @@ async def test_rescheduling_restarts_the_windows(
     await sweep(runtime)
     async with unit_of_work(runtime.sessionmaker) as session:
         await set_tenant(session, world.hr.org_id)
-        moved = await workflow.reschedule_task(
+        moved = await lifecycle.reschedule_task(
             session, org_id=world.hr.org_id, task_id=task.id, due=DUE + 10 * DAY
         )
     clock._at = moved.due_at - 3 * DAY + MINUTE

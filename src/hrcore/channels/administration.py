@@ -13,11 +13,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.channels import repository
 from hrcore.channels.config import ChannelConfig
 from hrcore.channels.models import (
     ChannelDelivery,
-    ChannelDeliveryStatus,
     ChannelKind,
     NotificationChannel,
 )
@@ -31,9 +29,8 @@ from hrcore.channels.schemas import (
 from hrcore.core import audit, delivery
 from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import get_or_404
+from hrcore.core.endpoints import Endpoints
 from hrcore.core.errors import FieldError, Unprocessable
-from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
 
 MASK = "***"
@@ -88,6 +85,20 @@ def _snapshot(channel: NotificationChannel) -> dict[str, Any]:
 # --- administration -----------------------------------------------------------------------
 
 
+CHANNELS: Endpoints[NotificationChannel, ChannelDelivery] = Endpoints(
+    NotificationChannel,
+    ChannelDelivery,
+    ChannelDelivery.channel_id,
+    what="notification channel",
+    subject="notification_channel",
+    snapshot=_snapshot,
+)
+list_channels = CHANNELS.page
+get_channel = CHANNELS.get
+delete_channel = CHANNELS.delete
+list_deliveries = CHANNELS.deliveries
+
+
 async def _check_robot_url(url: str, config: ChannelConfig) -> None:
     await delivery.check_target(
         url, config.policy, field="config.webhook_url", title="The robot URL is not allowed"
@@ -111,23 +122,6 @@ def _validated_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
                 for error in exc.errors()
             ],
         ) from exc
-
-
-async def list_channels(
-    session: AsyncSession, principal: Principal, page: PageParams
-) -> tuple[list[NotificationChannel], str | None]:
-    require_hr_admin_user(principal)
-    statement = repository.channels_query(principal.org_id)
-    return await paginate(session, statement, [NotificationChannel.id], page)
-
-
-async def get_channel(
-    session: AsyncSession, principal: Principal, channel_id: uuid.UUID
-) -> NotificationChannel:
-    require_hr_admin_user(principal)
-    return await get_or_404(
-        session, NotificationChannel, principal.org_id, channel_id, what="notification channel"
-    )
 
 
 async def create_channel(
@@ -207,36 +201,3 @@ async def update_channel(
             after=changed_after,
         )
     return channel
-
-
-async def delete_channel(
-    session: AsyncSession, principal: Principal, channel_id: uuid.UUID
-) -> None:
-    """Deletes the channel and its delivery log; queued deliveries are dropped with it."""
-    channel = await get_channel(session, principal, channel_id)
-    audit.record(
-        session,
-        principal,
-        "notification_channel.deleted",
-        "notification_channel",
-        channel.id,
-        org_id=principal.org_id,
-        before=_snapshot(channel),
-    )
-    await repository.delete_channel(session, principal.org_id, channel.id)
-
-
-async def list_deliveries(
-    session: AsyncSession,
-    principal: Principal,
-    channel_id: uuid.UUID,
-    page: PageParams,
-    *,
-    status: ChannelDeliveryStatus | None,
-) -> tuple[list[ChannelDelivery], str | None]:
-    """The channel's delivery log, newest first."""
-    channel = await get_channel(session, principal, channel_id)
-    statement = repository.deliveries_query(
-        principal.org_id, channel.id, status=status.value if status else None
-    )
-    return await paginate(session, statement, [ChannelDelivery.id], page, descending=True)

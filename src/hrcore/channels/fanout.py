@@ -32,7 +32,7 @@ from hrcore.channels.models import (
 )
 from hrcore.core import outbox
 from hrcore.core.models import new_id
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
 

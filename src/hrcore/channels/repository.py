@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.channels.models import ChannelDelivery, ChannelDeliveryStatus, NotificationChannel
@@ -27,24 +27,11 @@ LOG = Log(
 """The delivery log as the delivery engine writes it (a deferred delivery is still open)."""
 
 
-def channels_query(org_id: uuid.UUID) -> Select[Any]:
-    return select(NotificationChannel).where(NotificationChannel.org_id == org_id)
-
-
 async def channel_by_id(
     session: AsyncSession, org_id: uuid.UUID, channel_id: uuid.UUID
 ) -> NotificationChannel | None:
     return await session.scalar(
         select(NotificationChannel).where(
-            NotificationChannel.org_id == org_id, NotificationChannel.id == channel_id
-        )
-    )
-
-
-async def delete_channel(session: AsyncSession, org_id: uuid.UUID, channel_id: uuid.UUID) -> None:
-    """Deletes its delivery log with it (foreign key ON DELETE CASCADE)."""
-    await session.execute(
-        delete(NotificationChannel).where(
             NotificationChannel.org_id == org_id, NotificationChannel.id == channel_id
         )
     )
@@ -71,17 +58,6 @@ async def insert_deliveries(
         returning=[ChannelDelivery.id],
     )
     return [delivery_id for (delivery_id,) in new]
-
-
-def deliveries_query(
-    org_id: uuid.UUID, channel_id: uuid.UUID, *, status: str | None
-) -> Select[Any]:
-    statement = select(ChannelDelivery).where(
-        ChannelDelivery.org_id == org_id, ChannelDelivery.channel_id == channel_id
-    )
-    if status is not None:
-        statement = statement.where(ChannelDelivery.status == status)
-    return statement
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from hrcore.contracts import repository
 from hrcore.contracts.models import Amendment, Contract
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.errors import Conflict, Forbidden, NotFound
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 
 
 def may_see(principal: Principal, employee_id: uuid.UUID) -> bool:

@@ -23,14 +23,14 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.identity import service as identity
-from hrcore.notifications import service as notifications
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
-from hrcore.webhooks import service as webhooks
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import api as workflow
 
 if TYPE_CHECKING:  # the shapes of workflow's validator hook, for type checking only
-    from hrcore.workflow.api import Submission, Task
+    from hrcore.workflow.api import Submission, TaskInfo
 
 CONFIRM_TASK_KIND = "contract_amendment_confirmation"
 CONFIRM_DAYS = 7
@@ -43,7 +43,7 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
     org_id = amendment.org_id
     if amendment.confirm_task_id is None:
         today = await people.org_today(session, org_id, clock)
-        task = await workflow.create_task(
+        amendment.confirm_task_id = await workflow.create_task(
             session,
             org_id=org_id,
             subject_type=AMENDMENT_SUBJECT,
@@ -53,7 +53,6 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
             title="Confirm your contract amendment",
             due=today + timedelta(days=CONFIRM_DAYS),
         )
-        amendment.confirm_task_id = task.id
     users = await identity.user_ids_for_employees(session, org_id, [amendment.employee_id])
     await notifications.notify(
         session,
@@ -68,7 +67,9 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
     )
 
 
-async def confirmed_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+async def confirmed_only(
+    session: AsyncSession, task: TaskInfo, submission: Submission | None
+) -> None:
     """The confirmation task closes through `/amendments/{id}/confirm` only, which records
     the document confirmed; completing it at `/tasks/{id}/complete` would skip that."""
     amendment = await repository.amendment_by_id(session, task.org_id, task.subject_id)

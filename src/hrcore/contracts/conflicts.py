@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.contracts import access, repository
 from hrcore.core.clock import Clock
-from hrcore.notifications import service as notifications
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.programs import api as programs
 from hrcore.workflow import api as workflow
@@ -78,9 +78,10 @@ async def check_program_conflicts(
         org_id=org_id,
         subject_type=PARTICIPANT_SUBJECT,
         subject_ids=[end.participant_id for ends in participations.values() for end in ends],
+        now=clock.now(),
     )
-    raised = {t.subject_id: t for t in tasks if t.kind == CONFLICT_TASK_KIND}
-    resolved = [t.id for t in raised.values() if t.subject_id not in conflicts]
+    raised = {t.subject.id: t for t in tasks if t.kind == CONFLICT_TASK_KIND}
+    resolved = [t.id for t in raised.values() if t.subject.id not in conflicts]
     await workflow.cancel_open_tasks(session, org_id=org_id, task_ids=resolved, clock=clock)
     new = [
         conflict
@@ -97,7 +98,11 @@ async def drop_program_conflicts(
     """A withdrawn participant's program no longer outlives anything: their open conflict
     tasks are cancelled. Returns how many."""
     tasks = await workflow.tasks_of_subjects(
-        session, org_id=org_id, subject_type=PARTICIPANT_SUBJECT, subject_ids=participant_ids
+        session,
+        org_id=org_id,
+        subject_type=PARTICIPANT_SUBJECT,
+        subject_ids=participant_ids,
+        now=clock.now(),
     )
     conflict_tasks = [t.id for t in tasks if t.kind == CONFLICT_TASK_KIND]
     return await workflow.cancel_open_tasks(

@@ -26,12 +26,12 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.errors import Conflict, NotFound
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.identity import service as identity
-from hrcore.notifications import service as notifications
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.programs import api as programs
 from hrcore.settings import Settings
-from hrcore.webhooks import service as webhooks
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import api as workflow
 
 logger = logging.getLogger("hrcore.contracts")

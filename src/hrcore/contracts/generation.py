@@ -26,7 +26,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict
 from hrcore.core.storage import StoredObjectMissing, storage_for
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.settings import Settings
 

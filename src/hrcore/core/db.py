@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
@@ -14,10 +14,13 @@ from sqlalchemy import (
     JSON,
     ColumnElement,
     Text,
+    Uuid,
+    any_,
     bindparam,
     cast,
     func,
     inspect,
+    literal,
     select,
     text,
 )
@@ -28,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import InstrumentedAttribute
 
 from hrcore.core.errors import NotFound
 from hrcore.core.models import Base, new_id
@@ -96,6 +100,16 @@ async def set_tenant(session: AsyncSession, org_id: uuid.UUID) -> None:
 
 
 RowT = TypeVar("RowT", bound=Base)
+
+
+def among(
+    column: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID], ids: Collection[uuid.UUID]
+) -> ColumnElement[bool]:
+    """`column = ANY(:ids)`: rows whose id is one of `ids` (e.g. another domain's named query
+    answer), bound as one array however many there are — an IN list binds one parameter per
+    id, and PostgreSQL takes at most 32,767."""
+    condition: ColumnElement[bool] = column == any_(literal(list(ids), ARRAY(Uuid())))
+    return condition
 
 
 async def get_or_404(

@@ -20,12 +20,12 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker, get_or_404, tenant_transaction
 from hrcore.core.errors import FieldError, Unprocessable
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.imports import parsing, repository
 from hrcore.imports.models import ImportJob
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.people.schemas import EmployeeCreate, EmployeeImport, PerformanceRatingCreate
+from hrcore.people.api import EmployeeCreate, EmployeeImport, PerformanceRatingCreate
 
 KIND = "employees"
 JOB = "imports.employees"

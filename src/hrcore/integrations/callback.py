@@ -26,7 +26,7 @@ from hrcore.core.errors import (
     Unauthorized,
 )
 from hrcore.core.models import new_id
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.integrations import dingtalk_crypto, repository
 from hrcore.integrations.config import (
     APPLY_JOB,

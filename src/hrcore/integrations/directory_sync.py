@@ -23,13 +23,13 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.channels import dingtalk
+from hrcore.channels import api as channels
 from hrcore.core.clock import Clock
 from hrcore.core.errors import (
     ProblemError,
     Unprocessable,
 )
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.integrations import repository
 from hrcore.integrations.config import CallbackConfig, timestamp_seconds
 from hrcore.integrations.models import DingTalkEvent, EventStatus
@@ -49,7 +49,7 @@ class EventContext:
     event_type: str
     payload: dict[str, Any]
     on: date
-    directory: dingtalk.Directory | None
+    directory: channels.DingTalkDirectory | None
 
 
 Handler = Callable[[AsyncSession, EventContext], Awaitable[list[str]]]
@@ -102,7 +102,7 @@ async def _details_of(
     return found, missing
 
 
-def _unknown(kind: str, key: str, directory: dingtalk.Directory | None) -> str:
+def _unknown(kind: str, key: str, directory: channels.DingTalkDirectory | None) -> str:
     if directory is None:
         return f"{kind} {key}: no details in the event and no directory app configured"
     return f"{kind} {key}: not in the DingTalk directory"
@@ -238,7 +238,9 @@ async def _run(
         timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
     ) as client:
         directory = (
-            dingtalk.Directory(client, config.api_base, integration.app_key, integration.app_secret)
+            channels.DingTalkDirectory(
+                client, config.api_base, integration.app_key, integration.app_secret
+            )
             if integration is not None and integration.app_key and integration.app_secret
             else None
         )

@@ -14,7 +14,7 @@ from hrcore.core.errors import (
     Unprocessable,
 )
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.integrations import repository
 from hrcore.integrations.config import CALLBACK_PATH
 from hrcore.integrations.models import DingTalkEvent, DingTalkIntegration, EventStatus

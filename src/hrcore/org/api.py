@@ -1,10 +1,8 @@
-"""What other domains may call of org: ids in request bodies checked, names and tree paths
-of departments and positions, subtrees and job families to embed in their queries, the
-lookups an import resolves codes with, and the DingTalk directory's department sync.
-
-Two of these still hand over SQLAlchemy (`subtree_ids`, `positions_in_families` return
-sub-selects) and two return ORM rows (`require_department`, `require_position`); they are
-kept as they were until callers move to plain data."""
+"""What other domains may call of org, all in plain data: ids in request bodies checked
+(`require_department` → `Ref`, `require_position` → `PositionInfo`; 422 when unknown), links,
+tree paths, the named queries `subtree_ids` (a department subtree's ids) and
+`positions_in_families`, the lookups an import resolves codes with, and the DingTalk
+directory's department sync."""
 
 from __future__ import annotations
 
@@ -14,6 +12,7 @@ from hrcore.org.directory import (
     remove_directory_department,
 )
 from hrcore.org.references import (
+    PositionInfo,
     department_lookup,
     department_paths,
     department_ref,
@@ -28,6 +27,7 @@ from hrcore.org.references import (
 )
 
 __all__ = [
+    "PositionInfo",
     "apply_directory_department",
     "department_ids_for_dingtalk",
     "department_lookup",

@@ -17,10 +17,11 @@ from hrcore.core.authz import Principal
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.references import referenced_row
 from hrcore.org import repository
 from hrcore.org.access import find_department, require_reader, require_writer
 from hrcore.org.models import Department
-from hrcore.org.references import NO_PATH, require_department
+from hrcore.org.references import NO_PATH
 from hrcore.org.schemas import DepartmentCreate, DepartmentOut, DepartmentPatch, DepartmentSort
 
 DEPARTMENT_SORT_KEYS = {"tree": Department.path, "name": Department.name}
@@ -72,6 +73,12 @@ async def ensure_code_free(session: AsyncSession, org_id: uuid.UUID, code: str) 
         raise Conflict(f"A department with code {code!r} exists")
 
 
+async def _parent(session: AsyncSession, org_id: uuid.UUID, parent_id: uuid.UUID) -> Department:
+    return await referenced_row(
+        session, Department, org_id, parent_id, what="department", field="parent_id"
+    )
+
+
 async def list_departments(
     session: AsyncSession, principal: Principal, page: PageParams, filters: DepartmentFilters
 ) -> tuple[list[Department], str | None]:
@@ -101,7 +108,7 @@ async def create_department(
     parent = None
     if body.parent_id is not None:
         await repository.lock_tree(session, principal.org_id)
-        parent = await require_department(session, principal.org_id, body.parent_id, "parent_id")
+        parent = await _parent(session, principal.org_id, body.parent_id)
     await ensure_code_free(session, principal.org_id, body.code)
     department = Department(
         org_id=principal.org_id, name=body.name, code=body.code, parent_id=body.parent_id, path=""
@@ -170,7 +177,7 @@ async def _move(
     """Re-parent the department; refuse a parent inside its own subtree (a cycle)."""
     parent_path = "/"
     if parent_id is not None:
-        parent = await require_department(session, principal.org_id, parent_id, "parent_id")
+        parent = await _parent(session, principal.org_id, parent_id)
         refuse_cycle(department, parent)
         parent_path = parent.path
     await repository.move_subtree(session, department, f"{parent_path}{department.id}/")

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.references import ref_by_id, referenced_row, refs_by_ids
 from hrcore.core.schemas import Ref
 from hrcore.org import repository
 from hrcore.org.models import Department, Position
@@ -21,54 +20,58 @@ NO_PATH = "//"
 """A path prefix no department has (paths are `/<id>/…`): a subtree that matches nothing."""
 
 
+@dataclass(frozen=True)
+class PositionInfo:
+    """What other domains read of a position: drafting terms, opening a vacancy for it."""
+
+    id: uuid.UUID
+    title: str
+    department_id: uuid.UUID
+    grade: str
+    is_management: bool
+
+
 async def require_department(
     session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID, field: str = "department_id"
-) -> Department:
+) -> Ref:
     """A department referenced in a request body: 422 when it is not in this organization."""
-    department = await repository.department_by_id(session, org_id, department_id)
-    if department is None:
-        raise Unprocessable(
-            "Unknown department", errors=[FieldError(field=field, message="no such department")]
-        )
-    return department
+    department = await referenced_row(
+        session, Department, org_id, department_id, what="department", field=field
+    )
+    return Ref(id=department.id, name=department.name)
 
 
 async def require_position(
     session: AsyncSession, org_id: uuid.UUID, position_id: uuid.UUID, field: str = "position_id"
-) -> Position:
+) -> PositionInfo:
     """A position referenced in a request body: 422 when it is not in this organization."""
-    position = await repository.position_by_id(session, org_id, position_id)
-    if position is None:
-        raise Unprocessable(
-            "Unknown position", errors=[FieldError(field=field, message="no such position")]
-        )
-    return position
+    position = await referenced_row(
+        session, Position, org_id, position_id, what="position", field=field
+    )
+    return PositionInfo(
+        position.id, position.title, position.department_id, position.grade, position.is_management
+    )
 
 
 async def department_ref(
     session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
 ) -> Ref | None:
-    department = await repository.department_by_id(session, org_id, department_id)
-    return Ref(id=department.id, name=department.name) if department else None
+    return await ref_by_id(session, Department.name, org_id, department_id)
 
 
 async def department_refs(
     session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Ref]:
     """Links to many departments in one query (for another domain's reports)."""
-    names = await repository.department_names(session, org_id, list(set(department_ids)))
-    return {
-        department_id: Ref(id=department_id, name=name) for department_id, name in names.items()
-    }
+    return await refs_by_ids(session, Department.name, org_id, department_ids)
 
 
-async def subtree_ids(session: AsyncSession, org_id: uuid.UUID, root_id: uuid.UUID) -> Select[Any]:
-    """A sub-select of the ids in a department's subtree, to embed in another domain's query.
-
-    An unknown root yields a select that matches nothing, so callers need no special case.
-    """
-    root = await repository.department_by_id(session, org_id, root_id)
-    return repository.subtree_ids(org_id, root.path if root else NO_PATH)
+async def subtree_ids(
+    session: AsyncSession, org_id: uuid.UUID, root_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The ids of a department and every department below it, in one query (a named query:
+    another domain filters its own rows by them). An unknown root has an empty subtree."""
+    return await repository.subtree_of(session, org_id, root_id)
 
 
 async def department_paths(
@@ -85,8 +88,7 @@ async def position_refs(
     session: AsyncSession, org_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Ref]:
     """Links to many positions in one query (for another domain's lists)."""
-    titles = await repository.position_titles(session, org_id, list(set(position_ids)))
-    return {position_id: Ref(id=position_id, name=title) for position_id, title in titles.items()}
+    return await refs_by_ids(session, Position.title, org_id, position_ids)
 
 
 async def position_families(
@@ -96,9 +98,13 @@ async def position_families(
     return await repository.position_families(session, org_id, list(set(position_ids)))
 
 
-def positions_in_families(org_id: uuid.UUID, families: Select[Any]) -> Select[Any]:
-    """The ids of positions whose family is one the `families` select yields, to embed."""
-    return repository.positions_in_families(org_id, families)
+async def positions_in_families(
+    session: AsyncSession, org_id: uuid.UUID, families: Sequence[str]
+) -> list[uuid.UUID]:
+    """The ids of the positions in these job families, in one query (none for no families)."""
+    if not families:
+        return []
+    return await repository.positions_in_families(session, org_id, list(set(families)))
 
 
 async def department_lookup(session: AsyncSession, org_id: uuid.UUID) -> dict[str, uuid.UUID]:

@@ -47,15 +47,22 @@ async def department_by_id(
     )
 
 
-def subtree_ids(org_id: uuid.UUID, root_path: str) -> Select[Any]:
-    """Ids of the department at `root_path` and everything below it (one indexed prefix scan).
-
-    Paths hold only UUIDs and slashes: no LIKE escaping, whose ESCAPE clause would keep
-    PostgreSQL from using the prefix index.
-    """
-    return select(Department.id).where(
-        Department.org_id == org_id, Department.path.startswith(root_path)
+async def subtree_of(
+    session: AsyncSession, org_id: uuid.UUID, root_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """Ids of a department and everything below it: the root's path read in the same
+    statement (an organization's departments are few, so no prefix index is needed)."""
+    root_path = (
+        select(Department.path)
+        .where(Department.org_id == org_id, Department.id == root_id)
+        .scalar_subquery()
     )
+    found = await session.scalars(
+        select(Department.id).where(
+            Department.org_id == org_id, Department.path.startswith(root_path, autoescape=False)
+        )
+    )
+    return list(found)
 
 
 async def lock_tree(session: AsyncSession, org_id: uuid.UUID) -> None:
@@ -350,31 +357,10 @@ async def position_families(
     return {row.id: row.family for row in rows}
 
 
-def positions_in_families(org_id: uuid.UUID, families: Select[Any]) -> Select[Any]:
-    return select(Position.id).where(Position.org_id == org_id, Position.family.in_(families))
-
-
-async def position_titles(
-    session: AsyncSession, org_id: uuid.UUID, position_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, str]:
-    if not position_ids:
-        return {}
-    rows = await session.execute(
-        select(Position.id, Position.title).where(
-            Position.org_id == org_id, Position.id.in_(list(position_ids))
-        )
+async def positions_in_families(
+    session: AsyncSession, org_id: uuid.UUID, families: Sequence[str]
+) -> list[uuid.UUID]:
+    found = await session.scalars(
+        select(Position.id).where(Position.org_id == org_id, Position.family.in_(families))
     )
-    return {row.id: row.title for row in rows}
-
-
-async def department_names(
-    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, str]:
-    if not department_ids:
-        return {}
-    rows = await session.execute(
-        select(Department.id, Department.name).where(
-            Department.org_id == org_id, Department.id.in_(list(department_ids))
-        )
-    )
-    return {row.id: row.name for row in rows}
+    return list(found)

@@ -2,17 +2,17 @@
 
 Every domain asks the same two questions — whom may this caller see, and whose work data may
 they change — and must get the same answers: `visibility`, `visible_employee_ids`,
-`ensure_can_view` and `ensure_can_manage`. Users see themselves, their direct and indirect
-reports and (department heads) their department subtree; HR admins everyone. Outside reach
-is 404; visible but not allowed is 403. Employee records are changed by HR writers only.
+`ensure_can_view` and `ensure_can_manage` (`people.api` hands other domains plain data).
+Users see themselves, their direct and indirect reports and (department heads) their
+department subtree; HR admins everyone. Outside reach is 404; visible but not allowed is 403.
+Employee records are changed by HR writers only.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
@@ -69,22 +69,18 @@ async def visibility(
 
 async def visible_employee_ids(
     session: AsyncSession, principal: Principal, *, key_scope: Scope | None = None
-) -> Select[Any] | None:
-    """A SELECT of the employee ids the caller may see (`None`: the whole organization).
-
-    Other domains embed it with `.in_(...)` so their lists stay one query. Integration keys
-    need `key_scope` (see `visibility`).
-    """
+) -> list[uuid.UUID] | None:
+    """The ids of the employees the caller may see (`None`: the whole organization), for
+    another domain to filter its rows by (`core.db.among`). HR admins and keys cost nothing;
+    a user's reach is one query after the viewer's. Integration keys need `key_scope` (see
+    `visibility`)."""
     condition = await visibility(session, principal, key_scope=key_scope)
-    return None if condition is None else repository.ids_where(principal.org_id, condition)
+    if condition is None:
+        return None
+    return await repository.ids_where(session, principal.org_id, condition)
 
 
-def own_employee_ids(principal: Principal) -> Select[Any]:
-    """A SELECT of the caller's own employee id (matches nothing for a user without one)."""
-    return repository.ids_where(principal.org_id, Employee.id == principal.employee_id)
-
-
-async def _department_scope(session: AsyncSession, principal: Principal) -> Select[Any] | None:
+async def _department_scope(session: AsyncSession, principal: Principal) -> list[uuid.UUID] | None:
     if not principal.is_dept_head or principal.department_scope is None:
         return None
     return await org.subtree_ids(session, principal.org_id, principal.department_scope)
@@ -117,14 +113,14 @@ async def ensure_can_view(
 
 
 async def ensure_can_manage(
-    session: AsyncSession, principal: Principal, employee: Employee
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID
 ) -> None:
     """Work-data writes (ratings, evaluations): HR, the department head over the employee's
     department, or a manager up the chain — never on oneself.
 
     403 when the caller may see the employee but not do this; 404 when they cannot see it.
     """
-    if principal.employee_id == employee.id:
+    if principal.employee_id == employee_id:
         raise Forbidden("Nobody may do this on themself")
     if is_hr_writer(principal):
         return
@@ -133,7 +129,7 @@ async def ensure_can_manage(
     managed = await repository.employee_in_reach(
         session,
         principal.org_id,
-        employee.id,
+        employee_id,
         viewer_id=principal.employee_id,
         subtree=await _department_scope(session, principal),
         include_self=False,
@@ -142,7 +138,7 @@ async def ensure_can_manage(
         return
     # Today everyone a user sees but themself is someone they manage; when visibility grows
     # (mentors, raters) this keeps 403 for the visible and 404 for the rest.
-    await ensure_can_view(session, principal, employee.id)
+    await ensure_can_view(session, principal, employee_id)
     raise Forbidden("Only the employee's managers, department head or HR may do this")
 
 

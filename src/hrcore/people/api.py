@@ -1,62 +1,81 @@
 """What other domains and the composition roots (`seed`, `cli`, `worker`) may call in
 people. Everything else in the package is internal.
 
-- Reach (`access`): `visible_employee_ids`, `own_employee_ids`,
-  `ensure_can_view`, `ensure_can_manage` — every domain gets the same answers.
-- References and summaries (`references`): `require_employee`, `employee_ref`,
-  `employee_summaries` / `EmployeeSummary`, `employee_names`.
+Everything answers in plain data (`EmployeeInfo`, `Ref`, ids, dataclasses); the ORM rows stay
+inside people. The wrappers below turn people's own rows into what other domains read.
+
+- Reach (`access`): `visible_employee_ids` (a named query: the ids the caller sees, `None`
+  for the whole organization; filter with `core.db.among`), `ensure_can_view` (→
+  `EmployeeInfo`, 404 outside reach), `ensure_can_manage` — every domain gets the same
+  answers.
+- References and summaries (`references`): `require_employee` (→ `EmployeeInfo`, 422),
+  `employee_ref`, `employee_refs`, `employee_summaries` / `EmployeeSummary`.
 - Reporting lines (`reporting_lines`): `managers_of`, `teams_of` / `Team`,
   `active_employees_in_subtree`; the list's selection (`matching_employee_ids` with
   `EmployeeFilters`).
-- Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`, `add_event`,
-  `employment_event`, `vacated_post` / `VacatedPost`.
+- Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`, `add_event` (→ the
+  event's id), `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
 - `org_today`: today's date where the organization is (`profile`).
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`.
-- Screening facts for talent pools (`screening`): `screening_facts` / `ScreeningFacts`.
+- Screening facts for talent pools (`screening`): `screening_facts` / `ScreeningFacts` —
+  the one deliberate exception: sub-selects talent composes into one screening statement
+  over the whole organization (docs/architecture.md, "Between domains").
 - Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`.
-- `Employee`: the ORM model, still handed to callers by `ensure_can_view` and
-  `require_employee` (to become plain data).
+- Request schemas other domains build: `EmployeeCreate`, `EmployeeImport`,
+  `EmploymentEventCreate`, `PerformanceRatingCreate`.
 """
 
 from __future__ import annotations
 
-from hrcore.people.access import (
-    ensure_can_manage,
-    ensure_can_view,
-    own_employee_ids,
-    visible_employee_ids,
-)
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal, Scope
+from hrcore.people import access, employment_events, references
+from hrcore.people.access import ensure_can_manage, visible_employee_ids
 from hrcore.people.bulk_import import RowError, check_import, import_employees
 from hrcore.people.contacts import DingTalkContact, dingtalk_contacts
 from hrcore.people.directory_sync import DirectoryUser, apply_directory_user, mark_left
 from hrcore.people.employees import EmployeeFilters, matching_employee_ids
 from hrcore.people.employment_events import (
     EMPLOYMENT_EVENT_RECORDED,
+    EmploymentEventInfo,
     VacatedPost,
-    add_event,
     employment_event,
     vacated_post,
 )
-from hrcore.people.models import Employee
 from hrcore.people.profile import org_today
 from hrcore.people.references import (
+    EmployeeInfo,
     EmployeeSummary,
-    employee_names,
+    employee_info,
     employee_ref,
+    employee_refs,
     employee_summaries,
-    require_employee,
 )
 from hrcore.people.reporting_lines import Team, active_employees_in_subtree, managers_of, teams_of
+from hrcore.people.schemas import (
+    EmployeeCreate,
+    EmployeeImport,
+    EmploymentEventCreate,
+    PerformanceRatingCreate,
+)
 from hrcore.people.screening import ScreeningFacts, screening_facts
 
 __all__ = [
     "EMPLOYMENT_EVENT_RECORDED",
     "DingTalkContact",
     "DirectoryUser",
-    "Employee",
+    "EmployeeCreate",
     "EmployeeFilters",
+    "EmployeeImport",
+    "EmployeeInfo",
     "EmployeeSummary",
+    "EmploymentEventCreate",
+    "EmploymentEventInfo",
+    "PerformanceRatingCreate",
     "RowError",
     "ScreeningFacts",
     "Team",
@@ -66,8 +85,8 @@ __all__ = [
     "apply_directory_user",
     "check_import",
     "dingtalk_contacts",
-    "employee_names",
     "employee_ref",
+    "employee_refs",
     "employee_summaries",
     "employment_event",
     "ensure_can_manage",
@@ -77,10 +96,38 @@ __all__ = [
     "mark_left",
     "matching_employee_ids",
     "org_today",
-    "own_employee_ids",
     "require_employee",
     "screening_facts",
     "teams_of",
     "vacated_post",
     "visible_employee_ids",
 ]
+
+
+async def ensure_can_view(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    *,
+    key_scope: Scope | None = None,
+) -> EmployeeInfo:
+    """The employee, or 404 when outside the caller's reach (existence must not leak).
+    Integration keys need `key_scope`."""
+    employee = await access.ensure_can_view(session, principal, employee_id, key_scope=key_scope)
+    return employee_info(employee)
+
+
+async def require_employee(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, field: str = "employee_id"
+) -> EmployeeInfo:
+    """An employee referenced in a request body: 422 when it is not in this organization."""
+    return employee_info(await references.require_employee(session, org_id, employee_id, field))
+
+
+async def add_event(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, body: EmploymentEventCreate
+) -> uuid.UUID:
+    """Record a career move (HR only) and apply it to the employee's post or status; the
+    event's id."""
+    event = await employment_events.add_event(session, principal, employee_id, body)
+    return event.id

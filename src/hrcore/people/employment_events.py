@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -117,11 +119,42 @@ def _announce(session: AsyncSession, event: EmploymentEvent) -> None:
     )
 
 
+@dataclass(frozen=True)
+class EmploymentEventInfo:
+    """What a domain reacting to `EMPLOYMENT_EVENT_RECORDED` reads of the event (contracts
+    drafts an amendment from it)."""
+
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    kind: str
+    effective_date: date
+    end_date: date | None
+    department_id: uuid.UUID | None
+    position_id: uuid.UUID | None
+    title: str | None
+    allowance: Decimal | None
+    note: str | None
+
+
 async def employment_event(
     session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID
-) -> EmploymentEvent | None:
+) -> EmploymentEventInfo | None:
     """One recorded event, for domains reacting to `EMPLOYMENT_EVENT_RECORDED`."""
-    return await repository.event_by_id(session, org_id, event_id)
+    event = await repository.event_by_id(session, org_id, event_id)
+    if event is None:
+        return None
+    return EmploymentEventInfo(
+        event.id,
+        event.employee_id,
+        event.kind,
+        event.effective_date,
+        event.end_date,
+        event.department_id,
+        event.position_id,
+        event.title,
+        event.allowance,
+        event.note,
+    )
 
 
 @dataclass(frozen=True)

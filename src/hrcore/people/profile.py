@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
 from hrcore.core.schemas import Ref
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.people import access, repository
 from hrcore.people.employees import employee_view
 from hrcore.people.growth import growth_view

@@ -32,7 +32,7 @@ async def add_rating(
 ) -> PerformanceRating:
     """One rating per period: a second one is a 409 (ratings are not silently overwritten)."""
     employee = await access.find_for_write(session, principal, employee_id)
-    await access.ensure_can_manage(session, principal, employee)
+    await access.ensure_can_manage(session, principal, employee.id)
     existing = await repository.rating_for_period(
         session, principal.org_id, employee_id, body.period
     )

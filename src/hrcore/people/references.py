@@ -6,12 +6,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.references import ref_by_id, referenced_row, refs_by_ids
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import repository
@@ -22,19 +20,15 @@ async def require_employee(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, field: str = "employee_id"
 ) -> Employee:
     """An employee referenced in a request body: 422 when it is not in this organization."""
-    employee = await repository.employee_by_id(session, org_id, employee_id)
-    if employee is None:
-        raise Unprocessable(
-            "Unknown employee", errors=[FieldError(field=field, message="no such employee")]
-        )
-    return employee
+    return await referenced_row(
+        session, Employee, org_id, employee_id, what="employee", field=field
+    )
 
 
 async def employee_ref(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
 ) -> Ref | None:
-    employee = await repository.employee_by_id(session, org_id, employee_id)
-    return Ref(id=employee.id, name=employee.full_name) if employee else None
+    return await ref_by_id(session, Employee.full_name, org_id, employee_id)
 
 
 async def require_position(
@@ -47,10 +41,35 @@ async def require_position(
         await org.require_position(session, org_id, position_id, field=field)
 
 
-def employee_names(org_id: uuid.UUID) -> Select[Any]:
-    """A SELECT of `(id, full_name)` of the organization's employees, for another domain to
-    join where its list shows names (one query instead of a lookup after it)."""
-    return repository.names(org_id)
+async def employee_refs(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Ref]:
+    """Links to many employees in one query (the caller checked reach)."""
+    return await refs_by_ids(session, Employee.full_name, org_id, employee_ids)
+
+
+@dataclass(frozen=True)
+class EmployeeInfo:
+    """What other domains read of one employee: `ensure_can_view` and `require_employee`
+    answer with it, never with the ORM row."""
+
+    id: uuid.UUID
+    full_name: str
+    employee_number: str
+    department_id: uuid.UUID
+    position_id: uuid.UUID | None
+    status: str
+
+
+def employee_info(employee: Employee) -> EmployeeInfo:
+    return EmployeeInfo(
+        employee.id,
+        employee.full_name,
+        employee.employee_number,
+        employee.department_id,
+        employee.position_id,
+        employee.status,
+    )
 
 
 @dataclass(frozen=True)

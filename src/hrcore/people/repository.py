@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from hrcore.core.db import among
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
 
 _departments = table("departments", column("id"), column("org_id"), column("name"))
@@ -67,7 +68,7 @@ async def employee_in_reach(
     employee_id: uuid.UUID,
     *,
     viewer_id: uuid.UUID | None,
-    subtree: Select[Any] | None,
+    subtree: Sequence[uuid.UUID] | None,
     include_self: bool,
 ) -> Employee | None:
     """The employee when the viewer manages them (somewhere up the chain) or heads their
@@ -82,7 +83,7 @@ async def employee_in_reach(
         if include_self:
             conditions.append(Employee.id == viewer_id)
     if subtree is not None:
-        conditions.append(Employee.department_id.in_(subtree))
+        conditions.append(among(Employee.department_id, subtree))
     if not conditions:
         return None
     return await session.scalar(
@@ -99,7 +100,7 @@ def reach_condition(
     *,
     self_id: uuid.UUID | None,
     reports_prefix: str | None,
-    subtree: Select[Any] | None,
+    subtree: Sequence[uuid.UUID] | None,
 ) -> ColumnElement[bool]:
     """Employees that are the viewer, below the viewer, or in the viewer's department subtree.
 
@@ -113,12 +114,16 @@ def reach_condition(
     if reports_prefix is not None:
         conditions.append(Employee.manager_path.startswith(reports_prefix))
     if subtree is not None:
-        conditions.append(Employee.department_id.in_(subtree))
+        conditions.append(among(Employee.department_id, subtree))
     return or_(*conditions) if conditions else false()
 
 
-def ids_where(org_id: uuid.UUID, condition: ColumnElement[bool]) -> Select[Any]:
-    return select(Employee.id).where(Employee.org_id == org_id, condition)
+async def ids_where(
+    session: AsyncSession, org_id: uuid.UUID, condition: ColumnElement[bool]
+) -> list[uuid.UUID]:
+    return list(
+        await session.scalars(select(Employee.id).where(Employee.org_id == org_id, condition))
+    )
 
 
 async def move_reports(
@@ -143,7 +148,7 @@ def employees_query(
     org_id: uuid.UUID,
     *,
     visible: ColumnElement[bool] | None,
-    department_ids: Select[Any] | None,
+    department_ids: Sequence[uuid.UUID] | None,
     department_id: uuid.UUID | None,
     status: str | None,
     manager_id: uuid.UUID | None,
@@ -153,7 +158,7 @@ def employees_query(
     statement = select(Employee).where(Employee.org_id == org_id)
     conditions = [
         visible,
-        Employee.department_id.in_(department_ids) if department_ids is not None else None,
+        among(Employee.department_id, department_ids) if department_ids is not None else None,
         Employee.department_id == department_id if department_id is not None else None,
         Employee.status == status if status is not None else None,
         Employee.manager_id == manager_id if manager_id is not None else None,
@@ -445,13 +450,6 @@ def career_aspirations(org_id: uuid.UUID) -> Select[Any]:
     ).where(GrowthProfile.org_id == org_id, GrowthProfile.submitted_at.is_not(None))
 
 
-def names(org_id: uuid.UUID) -> Select[Any]:
-    statement: Select[Any] = select(Employee.id, Employee.full_name).where(  # type: ignore[assignment]
-        Employee.org_id == org_id
-    )
-    return statement
-
-
 async def summaries_by_ids(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> Sequence[Row[uuid.UUID, str, uuid.UUID, str]]:
@@ -485,14 +483,14 @@ async def active_reports(
 
 
 async def active_ids_where(
-    session: AsyncSession, org_id: uuid.UUID, department_ids: Select[Any]
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
 ) -> list[uuid.UUID]:
     rows = await session.scalars(
         select(Employee.id)
         .where(
             Employee.org_id == org_id,
             Employee.status == "active",
-            Employee.department_id.in_(department_ids),
+            among(Employee.department_id, department_ids),
         )
         .order_by(Employee.id)
     )

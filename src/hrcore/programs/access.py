@@ -57,7 +57,7 @@ async def participant_in_reach(
     participant_id: uuid.UUID,
     *,
     for_update: bool = False,
-) -> tuple[ProgramRun, ProgramParticipant, people.Employee]:
+) -> tuple[ProgramRun, ProgramParticipant, people.EmployeeInfo]:
     """The run and participant, 404 unless the caller sees the participant (self, chain,
     department head, HR)."""
     run = await find_run(session, principal, run_id)
@@ -74,11 +74,11 @@ async def participant_in_reach(
 
 
 async def require_decider(
-    session: AsyncSession, principal: Principal, employee: people.Employee
+    session: AsyncSession, principal: Principal, employee: people.EmployeeInfo
 ) -> None:
     """HR or the participant's supervisor chain (department heads included); 403 for
     anyone else who sees the participant."""
-    await people.ensure_can_manage(session, principal, employee)
+    await people.ensure_can_manage(session, principal, employee.id)
 
 
 def reads_full_dossier(principal: Principal, employee_id: uuid.UUID) -> bool:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hrcore.programs.schemas import DecisionRecord, Dossier, DossierStage
-from hrcore.reviews.schemas import ResultOut
-from hrcore.workflow.schemas import TaskOut
+from hrcore.reviews.api import ResultOut
+from hrcore.workflow.api import TaskOut
 
 
 def dossier_text(dossier: Dossier) -> str:

@@ -48,15 +48,18 @@ async def dossier(
     full = access.reads_full_dossier(principal, participant.employee_id)
     stages = await repository.stages_for_dossier(session, run.org_id, participant.id)
     tasks = await workflow.tasks_of_subjects(
-        session, org_id=run.org_id, subject_type=SUBJECT, subject_ids=[s.id for s in stages]
+        session,
+        org_id=run.org_id,
+        subject_type=SUBJECT,
+        subject_ids=[s.id for s in stages],
+        now=clock.now(),
     )
-    now = clock.now()
     by_stage: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for task in tasks:
-        view = workflow.task_view(task, now)
-        if not full and task.kind in (TASK_KINDS[k] for k in SUPERVISOR_KINDS):
-            view = view.model_copy(update={"submission": None})
-        by_stage[task.subject_id].append(view)
+        hidden = not full and task.kind in (TASK_KINDS[k] for k in SUPERVISOR_KINDS)
+        by_stage[task.subject.id].append(
+            task.model_copy(update={"submission": None}) if hidden else task
+        )
     [participant_view] = await participants.participant_views(session, run.org_id, [participant])
     return Dossier(
         run=Ref(id=run.id, name=run.name),

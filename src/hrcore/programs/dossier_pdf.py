@@ -20,7 +20,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.storage import StoredObjectMissing, storage_for
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.programs import access, documents, dossier, repository
 from hrcore.programs.models import DossierDocument
 from hrcore.programs.schemas import Dossier

@@ -34,14 +34,14 @@ async def progress(
     visible = await people.visible_employee_ids(session, principal)
     now = clock.now()
     rows = await repository.progress_rows(session, run.org_id, run.id, now, visible)
-    names = people.employee_names(run.org_id)
-    late = await repository.late_rows(session, run.org_id, run.id, now, visible, names)
+    late = await repository.late_rows(session, run.org_id, run.id, now, visible)
+    names = await people.employee_refs(session, run.org_id, [r.employee_id for r in late])
     late_by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in late:
         late_by_key[r.key].append(
             {
                 "participant_id": r.participant_id,
-                "employee": {"id": r.employee_id, "name": r.full_name},
+                "employee": {"id": r.employee_id, "name": names[r.employee_id].name},
                 "department_id": r.department_id,
                 "due_on": r.due_on,
                 "status": r.status,

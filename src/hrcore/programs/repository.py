@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from hrcore.core.db import among
 from hrcore.programs.models import (
     DossierDocument,
     ParticipantStage,
@@ -48,13 +49,13 @@ async def participant_counts(
 
 
 def participants_query(
-    org_id: uuid.UUID, run_id: uuid.UUID, employee_ids: Select[Any] | None
+    org_id: uuid.UUID, run_id: uuid.UUID, employee_ids: Collection[uuid.UUID] | None
 ) -> Select[Any]:
     statement = select(ProgramParticipant).where(
         ProgramParticipant.org_id == org_id, ProgramParticipant.run_id == run_id
     )
     if employee_ids is not None:
-        statement = statement.where(ProgramParticipant.employee_id.in_(employee_ids))
+        statement = statement.where(among(ProgramParticipant.employee_id, employee_ids))
     return statement
 
 
@@ -197,7 +198,7 @@ async def progress_rows(
     org_id: uuid.UUID,
     run_id: uuid.UUID,
     now: datetime,
-    employee_ids: Select[Any] | None,
+    employee_ids: Collection[uuid.UUID] | None,
 ) -> list[Any]:
     """Counts per stage key and department, with stage totals (GROUPING SETS), in one query.
 
@@ -232,7 +233,7 @@ async def progress_rows(
     if employee_ids is not None:
         statement = statement.join(
             ProgramParticipant, ProgramParticipant.id == stage.participant_id
-        ).where(ProgramParticipant.employee_id.in_(employee_ids))
+        ).where(among(ProgramParticipant.employee_id, employee_ids))
     connection = await session.connection()  # Core rows: no ORM processing of thousands
     return list((await connection.execute(statement)).all())
 
@@ -242,13 +243,10 @@ async def late_rows(
     org_id: uuid.UUID,
     run_id: uuid.UUID,
     now: datetime,
-    employee_ids: Select[Any] | None,
-    names: Select[Any],
+    employee_ids: Collection[uuid.UUID] | None,
 ) -> list[Any]:
-    """Who is past a stage's due time without having completed it, with their names
-    (`names`: people's `(id, full_name)` select, joined)."""
+    """Who is past a stage's due time without having completed it."""
     stage = ParticipantStage
-    employees = names.subquery("employees")
     statement = (
         select(
             stage.key,
@@ -257,10 +255,8 @@ async def late_rows(
             stage.due_on,
             stage.status,
             ProgramParticipant.employee_id,
-            employees.c.full_name,
         )
         .join(ProgramParticipant, ProgramParticipant.id == stage.participant_id)
-        .join(employees, employees.c.id == ProgramParticipant.employee_id)
         .where(
             stage.org_id == org_id,
             stage.run_id == run_id,
@@ -270,7 +266,7 @@ async def late_rows(
         .order_by(stage.position, stage.due_on, stage.participant_id)
     )
     if employee_ids is not None:
-        statement = statement.where(ProgramParticipant.employee_id.in_(employee_ids))
+        statement = statement.where(among(ProgramParticipant.employee_id, employee_ids))
     connection = await session.connection()
     return list((await connection.execute(statement)).all())
 
@@ -333,7 +329,7 @@ async def open_participation_ends(
         .join(ParticipantStage, ParticipantStage.participant_id == ProgramParticipant.id)
         .where(
             ProgramParticipant.org_id == org_id,
-            ProgramParticipant.employee_id.in_(employee_ids),
+            among(ProgramParticipant.employee_id, employee_ids),
             ProgramParticipant.status.in_(OPEN_PARTICIPANT),
         )
         .group_by(ProgramParticipant.id, ProgramRun.id)

@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from typing_extensions import TypedDict
 
 from hrcore.core.schemas import BoundedDate, Ref
-from hrcore.reviews.schemas import ResultOut
+from hrcore.reviews.api import ResultOut
 from hrcore.talent.api import Readiness
-from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskOut
+from hrcore.workflow.api import EscalationPolicy, ReminderPolicy, TaskOut
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

@@ -21,7 +21,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.programs import repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun, StageTask
@@ -29,7 +29,7 @@ from hrcore.programs.schemas import StageIn, SubmissionRule
 from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
 from hrcore.workflow import api as workflow
-from hrcore.workflow.api import Submission, Task
+from hrcore.workflow.api import Submission, TaskInfo
 
 SUBJECT = "program_stage"
 TASK_KINDS = {
@@ -133,7 +133,7 @@ async def _open_review_stage(
     clock: Clock,
 ) -> list[uuid.UUID]:
     """A 360 or supervisor-evaluation stage: its own review cycle; returns the raters' tasks."""
-    cycle = await reviews.start_cycle(
+    cycle_id = await reviews.start_cycle(
         session,
         org_id=run.org_id,
         template_id=template_id,
@@ -146,8 +146,8 @@ async def _open_review_stage(
         actor=actor,
         relationships=("supervisor",) if stage.kind == "evaluation" else None,
     )
-    stage.review_cycle_id = cycle.id
-    return await reviews.cycle_task_ids(session, run.org_id, cycle.id)
+    stage.review_cycle_id = cycle_id
+    return await reviews.cycle_task_ids(session, run.org_id, cycle_id)
 
 
 async def complete_stage(
@@ -183,7 +183,7 @@ async def complete_stage(
 
 
 async def check_completion(
-    session: AsyncSession, task: Task, submission: Submission | None
+    session: AsyncSession, task: TaskInfo, submission: Submission | None
 ) -> None:
     """A program task completes only in its participant's open stage, in order (409), with
     a submission that fits the stage's rule (422); decisions go through their endpoint."""
@@ -224,7 +224,7 @@ def _check_submission(rule: SubmissionRule, submission: Submission | None) -> No
         raise Unprocessable("The submission does not meet the stage's requirements", errors=errors)
 
 
-async def on_task_completed(session: AsyncSession, task: Task, clock: Clock) -> None:
+async def on_task_completed(session: AsyncSession, task: TaskInfo, clock: Clock) -> None:
     """When a stage's last task is done, the stage completes and the next one opens."""
     stage = await repository.stage_of_task(session, task.org_id, task.id)
     if stage is None or stage.status != "open":

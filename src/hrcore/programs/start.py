@@ -15,7 +15,7 @@ from hrcore.core import audit, events, templates
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.programs import access, repository, withdrawal

@@ -157,7 +157,7 @@ async def require_reviewer(
     """HR, or the employee's supervisor chain and department head: 404 beyond reach, 403
     for whoever sees the employee but may not act for them (the employee included)."""
     employee = await people.ensure_can_view(session, principal, employee_id)
-    await people.ensure_can_manage(session, principal, employee)
+    await people.ensure_can_manage(session, principal, employee.id)
 
 
 def require_raw_answer_reader(principal: Principal) -> None:

@@ -1,25 +1,33 @@
 """What other domains (and seed, CLI, benchmarks) may call in reviews.
 
-Programs run review stages as cycles of their own (`start_cycle`, `cycle_task_ids`,
-`close_by_id`, the rater task kind) and show their results (`result_in_cycle`); talent
-ranks candidates by their latest published recommendation. Importing this module also
-registers how a rater's task may close (`assignments`).
+Programs run review stages as cycles of their own (`start_cycle` returns the cycle's id,
+`cycle_task_ids`, `close_by_id`, the rater task kind) and show their results
+(`result_in_cycle` → `ResultOut`); talent ranks candidates by their latest published
+recommendation; programs checks a stage's form with `get_template` (→ `Ref`). Plain data
+only.
 """
 
 from __future__ import annotations
 
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal
+from hrcore.core.schemas import Ref
+from hrcore.reviews import access
 from hrcore.reviews.aggregation import AGGREGATE_JOB, aggregate_cycle
 from hrcore.reviews.assignments import TASK_KIND
-from hrcore.reviews.cycles import close, close_by_id, cycle_task_ids, start_cycle
+from hrcore.reviews.cycles import close_by_id, cycle_task_ids, start_cycle
 from hrcore.reviews.recommendations import latest_published_recommendations, latest_recommendation
 from hrcore.reviews.results import result_in_cycle
-from hrcore.reviews.templates import get_template
+from hrcore.reviews.schemas import ResultOut
 
 __all__ = [
     "AGGREGATE_JOB",
     "TASK_KIND",
+    "ResultOut",
     "aggregate_cycle",
-    "close",
     "close_by_id",
     "cycle_task_ids",
     "get_template",
@@ -28,3 +36,9 @@ __all__ = [
     "result_in_cycle",
     "start_cycle",
 ]
+
+
+async def get_template(session: AsyncSession, principal: Principal, template_id: uuid.UUID) -> Ref:
+    """A review template the caller may read, else 404 (programs checks a stage's form)."""
+    template = await access.readable_template(session, principal, template_id)
+    return Ref(id=template.id, name=template.name)

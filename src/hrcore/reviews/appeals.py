@@ -21,14 +21,14 @@ from hrcore.core import audit, scoring
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.identity import service as identity
-from hrcore.notifications import service as notifications
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewAppeal, ReviewResult
 from hrcore.reviews.schemas import AppealIn, AppealOut, AppealReply, AppealResolution
 from hrcore.workflow import api as workflow
-from hrcore.workflow.api import Submission, Task
+from hrcore.workflow.api import Submission, TaskInfo
 
 REPLY_TASK_KIND = "review.appeal_reply"
 SUBJECT = "review_appeal"
@@ -148,7 +148,7 @@ async def _reply_task(
     if team is None or team.manager_id is None:
         return None
     names = await people.employee_summaries(session, appeal.org_id, [appeal.employee_id])
-    task = await workflow.create_task(
+    return await workflow.create_task(
         session,
         org_id=appeal.org_id,
         subject_type=SUBJECT,
@@ -159,7 +159,6 @@ async def _reply_task(
         title=f"Reply to {names[appeal.employee_id].ref.name}'s review appeal",
         actor=actor,
     )
-    return task.id
 
 
 async def _tell_hr(session: AsyncSession, appeal: ReviewAppeal) -> None:
@@ -319,7 +318,9 @@ async def get_appeal(
     return appeal
 
 
-async def replied_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+async def replied_only(
+    session: AsyncSession, task: TaskInfo, submission: Submission | None
+) -> None:
     """The reviewer's task closes by replying to the appeal, which the task cannot carry."""
     appeal = await repository.appeal_by_id(session, task.org_id, task.subject_id)
     if appeal is not None and appeal.status == "open":

@@ -20,8 +20,7 @@ from hrcore.core.models import new_id
 from hrcore.reviews import repository
 from hrcore.reviews.models import ANONYMOUS, ReviewAssignment, ReviewCycle, ReviewParticipant
 from hrcore.workflow import api as workflow
-from hrcore.workflow.api import Task
-from hrcore.workflow.schemas import Submission
+from hrcore.workflow.api import Submission, TaskInfo
 
 TASK_KIND = "review.rate"
 SUBJECT = "review_assignment"
@@ -112,7 +111,9 @@ def _task_title(cycle: ReviewCycle, relationship: str, participant: str) -> str:
     return f"{cycle.name}: review {participant} ({relationship})"[:200]
 
 
-async def submitted_only(session: AsyncSession, task: Task, submission: Submission | None) -> None:
+async def submitted_only(
+    session: AsyncSession, task: TaskInfo, submission: Submission | None
+) -> None:
     """A rater's task closes by submitting the answers, which it cannot carry itself."""
     assignment = await repository.assignment_by_id(session, task.org_id, task.subject_id)
     if assignment is not None and assignment.status != "submitted":

@@ -192,9 +192,10 @@ async def start_cycle(
     clock: Clock,
     actor: Principal | None = None,
     relationships: Collection[str] | None = None,
-) -> ReviewCycle:
+) -> uuid.UUID:
     """Create and open a cycle for these employees in one go (programs' review stages);
-    `relationships` limits who is asked (a supervisor evaluation: only `supervisor`)."""
+    `relationships` limits who is asked (a supervisor evaluation: only `supervisor`).
+    Returns the cycle's id."""
     template = await REVIEW_TEMPLATES.by_id(session, org_id, template_id)
     if template is None:
         raise NotFound("No such review template")
@@ -214,7 +215,8 @@ async def start_cycle(
     ]
     session.add_all(members)
     await session.flush()
-    return await _open(session, actor, cycle, members, clock, relationships=relationships)
+    await _open(session, actor, cycle, members, clock, relationships=relationships)
+    return cycle.id
 
 
 async def close_cycle(

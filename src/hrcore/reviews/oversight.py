@@ -20,7 +20,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.assignments import SUBJECT, TASK_KIND
@@ -62,7 +62,7 @@ async def reopen(
         raise Conflict("Only a submitted answer can be reopened")
     submitted_at = assignment.submitted_at
     assignment.status, assignment.submitted_at = "draft", None
-    task = await workflow.create_task(
+    assignment.task_id = await workflow.create_task(
         session,
         org_id=cycle.org_id,
         subject_type=SUBJECT,
@@ -74,7 +74,6 @@ async def reopen(
         confidential=assignment.relationship in ANONYMOUS,
         actor=principal,
     )
-    assignment.task_id = task.id
     await session.flush()
     audit.record(
         session,

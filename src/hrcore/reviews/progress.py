@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
@@ -50,7 +49,7 @@ def _completion(rows: Iterable[Any]) -> dict[str, Any]:
 async def _by_relationship(
     session: AsyncSession,
     cycle: ReviewCycle,
-    visible: Select[Any] | None,
+    visible: list[uuid.UUID] | None,
     rows: dict[str, list[Any]],
     participants: int,
 ) -> list[RelationshipProgress]:

@@ -15,8 +15,8 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict
-from hrcore.identity import service as identity
-from hrcore.notifications import service as notifications
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
 from hrcore.reviews import access
 from hrcore.reviews.models import ReviewResult
 from hrcore.reviews.schemas import Calibration

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.db import among
 from hrcore.reviews.models import (
     ReviewAppeal,
     ReviewAssignment,
@@ -115,14 +116,14 @@ def results_query(
     org_id: uuid.UUID,
     *,
     cycle_id: uuid.UUID | None = None,
-    employee_ids: Select[Any] | None = None,
+    employee_ids: Collection[uuid.UUID] | None = None,
     status: str | None = None,
 ) -> Select[Any]:
     statement = select(ReviewResult).where(ReviewResult.org_id == org_id)
     if cycle_id is not None:
         statement = statement.where(ReviewResult.cycle_id == cycle_id)
     if employee_ids is not None:
-        statement = statement.where(ReviewResult.employee_id.in_(employee_ids))
+        statement = statement.where(among(ReviewResult.employee_id, employee_ids))
     if status is not None:
         statement = statement.where(ReviewResult.status == status)
     return statement
@@ -247,7 +248,7 @@ async def completion_counts(
     org_id: uuid.UUID,
     cycle_id: uuid.UUID,
     due: datetime,
-    employee_ids: Select[Any] | None,
+    employee_ids: Collection[uuid.UUID] | None,
 ) -> list[Any]:
     """Assignments, submitted and submitted-by-`due` per (department, relationship)."""
     statement = (
@@ -263,12 +264,15 @@ async def completion_counts(
         .group_by(ReviewParticipant.department_id, ReviewAssignment.relationship)
     )
     if employee_ids is not None:
-        statement = statement.where(ReviewParticipant.employee_id.in_(employee_ids))
+        statement = statement.where(among(ReviewParticipant.employee_id, employee_ids))
     return list(await session.execute(statement))
 
 
 async def participants_per_department(
-    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID, employee_ids: Select[Any] | None
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    cycle_id: uuid.UUID,
+    employee_ids: Collection[uuid.UUID] | None,
 ) -> dict[uuid.UUID, int]:
     statement = (
         select(ReviewParticipant.department_id, func.count().label("participants"))
@@ -276,7 +280,7 @@ async def participants_per_department(
         .group_by(ReviewParticipant.department_id)
     )
     if employee_ids is not None:
-        statement = statement.where(ReviewParticipant.employee_id.in_(employee_ids))
+        statement = statement.where(among(ReviewParticipant.employee_id, employee_ids))
     return {row.department_id: row.participants for row in await session.execute(statement)}
 
 
@@ -284,7 +288,7 @@ async def score_buckets(
     session: AsyncSession,
     org_id: uuid.UUID,
     cycle_id: uuid.UUID,
-    employee_ids: Select[Any] | None,
+    employee_ids: Collection[uuid.UUID] | None,
     buckets: int,
 ) -> dict[int, int]:
     """Results per score bucket (1..`buckets` over 0–100; 100 itself in the last)."""
@@ -300,7 +304,7 @@ async def score_buckets(
         .group_by(bucket)
     )
     if employee_ids is not None:
-        statement = statement.where(ReviewResult.employee_id.in_(employee_ids))
+        statement = statement.where(among(ReviewResult.employee_id, employee_ids))
     return {row.bucket: row.results for row in await session.execute(statement)}
 
 
@@ -316,7 +320,10 @@ async def nominations_of(
 
 
 async def submitted_per_participant(
-    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID, employee_ids: Select[Any] | None
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    cycle_id: uuid.UUID,
+    employee_ids: Collection[uuid.UUID] | None,
 ) -> list[Any]:
     """How many participants have n submitted answers, per relationship and n (n ≥ 1)."""
     per_participant = (
@@ -334,7 +341,7 @@ async def submitted_per_participant(
         .group_by(ReviewAssignment.participant_id, ReviewAssignment.relationship)
     )
     if employee_ids is not None:
-        per_participant = per_participant.where(ReviewParticipant.employee_id.in_(employee_ids))
+        per_participant = per_participant.where(among(ReviewParticipant.employee_id, employee_ids))
     counted = per_participant.subquery()
     statement = select(
         counted.c.relationship, counted.c.answered, func.count().label("participants")

@@ -132,6 +132,8 @@ async def list_my_results(
     session: AsyncSession, principal: Principal, page: PageParams
 ) -> tuple[list[ReviewResult], str | None]:
     statement = repository.results_query(
-        principal.org_id, employee_ids=people.own_employee_ids(principal), status="published"
+        principal.org_id,
+        employee_ids=[principal.employee_id] if principal.employee_id is not None else [],
+        status="published",
     )
     return await paginate(session, statement, [ReviewResult.id], page, descending=True)

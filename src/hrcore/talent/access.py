@@ -12,9 +12,7 @@ single vacancy (404). Integration keys see no membership and no vacancy (403).
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
@@ -47,14 +45,16 @@ async def readable_pool(
     return await get_or_404(session, TalentPool, principal.org_id, pool_id, what="talent pool")
 
 
-async def member_employee_ids(session: AsyncSession, principal: Principal) -> Select[Any] | None:
-    """Whose memberships the caller sees, as a SELECT of employee ids (`None`: everyone):
+async def member_employee_ids(
+    session: AsyncSession, principal: Principal
+) -> list[uuid.UUID] | None:
+    """The ids of the employees whose memberships the caller sees (`None`: everyone):
     HR all; heads their reach; employees their own. Integration keys read pool definitions
     (`org:read`), never who is in a pool (403)."""
     principal.require_key_scope(None)
     if principal.is_hr_admin or principal.is_dept_head:
         return await people.visible_employee_ids(session, principal)
-    return people.own_employee_ids(principal)
+    return [principal.employee_id] if principal.employee_id is not None else []
 
 
 async def member_in_reach(
@@ -88,8 +88,10 @@ def require_vacancy_reader(principal: Principal) -> None:
     require_hr_or_dept_head(principal, "Only HR admins and department heads see vacancies")
 
 
-async def vacancy_departments(session: AsyncSession, principal: Principal) -> Select[Any] | None:
-    """The departments whose vacancies the caller sees, as a SELECT of department ids:
+async def vacancy_departments(
+    session: AsyncSession, principal: Principal
+) -> list[uuid.UUID] | None:
+    """The ids of the departments whose vacancies the caller sees:
     HR all (`None`), department heads their subtree, anyone else none (404).
 
     Not people's department scope: there `None` means "no subtree adds to the reach",
@@ -110,8 +112,6 @@ async def vacancy_in_reach(
     vacancy = await get_or_404(
         session, Vacancy, principal.org_id, vacancy_id, what="vacancy", for_update=for_update
     )
-    if departments is not None and not await repository.ids_within(
-        session, departments, [vacancy.department_id]
-    ):
+    if departments is not None and vacancy.department_id not in departments:
         raise NotFound("No such vacancy")
     return vacancy

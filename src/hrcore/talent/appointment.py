@@ -17,7 +17,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.people import api as people
-from hrcore.people.schemas import EmploymentEventCreate
+from hrcore.people.api import EmploymentEventCreate
 from hrcore.talent import access, repository
 from hrcore.talent.candidates import candidate_view, ranking_of
 from hrcore.talent.models import MemberStatus, Vacancy, VacancyAppointment, VacancyStatus
@@ -48,7 +48,7 @@ async def appoint(
         (candidate_view(*c) for c in candidates if c[1].employee.ref.id == employee.id), None
     )
     _require_eligible_or_override(candidate, body)
-    event = await people.add_event(
+    event_id = await people.add_event(
         session,
         principal,
         employee.id,
@@ -70,7 +70,7 @@ async def appoint(
             vacancy_id=vacancy.id,
             employee_id=employee.id,
             member_id=candidate.member_id if candidate else None,
-            employment_event_id=event.id,
+            employment_event_id=event_id,
             effective_date=body.effective_date,
             reason=body.reason,
             override_reason=body.override_reason,
@@ -80,7 +80,7 @@ async def appoint(
         )
     )
     await session.flush()
-    _audit_filled(session, principal, vacancy, body, event.id, candidate)
+    _audit_filled(session, principal, vacancy, body, event_id, candidate)
     return vacancy
 
 

@@ -225,8 +225,7 @@ async def list_candidates(
     candidates = await ranking_of(session, principal.org_id, vacancy, clock)
     scope = await people.visible_employee_ids(session, principal)
     if scope is not None:
-        ids = [standing.employee.ref.id for _, standing in candidates]
-        visible = await repository.ids_within(session, scope, ids)
+        visible = set(scope)
         candidates = [c for c in candidates if c[1].employee.ref.id in visible]
     start = _offset(page)
     end = start + page.limit
@@ -240,9 +239,13 @@ async def my_rankings(
     """The caller's own factors for each open vacancy they are a candidate for."""
     if principal.employee_id is None:
         return [], None
-    targeted, families = repository.member_targets(principal.org_id, principal.employee_id)
+    families = await repository.member_target_families(
+        session, principal.org_id, principal.employee_id
+    )
     statement = repository.open_vacancies_of(
-        principal.org_id, targeted, org.positions_in_families(principal.org_id, families)
+        principal.org_id,
+        repository.member_target_positions(principal.org_id, principal.employee_id),
+        await org.positions_in_families(session, principal.org_id, families),
     )
     vacancies, cursor = await paginate(session, statement, [Vacancy.id], page, descending=True)
     standings = await _standings(

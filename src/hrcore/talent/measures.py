@@ -13,7 +13,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.schemas import window_error
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.talent import repository
 from hrcore.talent.schemas import PoolMeasuresOut

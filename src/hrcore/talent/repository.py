@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, extract, func, or_, select, 
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.db import among
 from hrcore.talent.models import (
     NineBoxPlacement,
     TalentPool,
@@ -49,7 +50,7 @@ def members_query(
     pool_id: uuid.UUID,
     *,
     status: str | None,
-    employee_ids: Select[Any] | None,
+    employee_ids: Collection[uuid.UUID] | None,
 ) -> Select[Any]:
     statement = select(TalentPoolMember).where(
         TalentPoolMember.org_id == org_id, TalentPoolMember.pool_id == pool_id
@@ -57,7 +58,7 @@ def members_query(
     if status is not None:
         statement = statement.where(TalentPoolMember.status == status)
     if employee_ids is not None:
-        statement = statement.where(TalentPoolMember.employee_id.in_(employee_ids))
+        statement = statement.where(among(TalentPoolMember.employee_id, employee_ids))
     return statement
 
 
@@ -147,7 +148,7 @@ def vacancies_query(
     *,
     status: str | None,
     position_id: uuid.UUID | None,
-    department_ids: Select[Any] | None,
+    department_ids: Sequence[uuid.UUID] | None,
 ) -> Select[Any]:
     statement = select(Vacancy).where(Vacancy.org_id == org_id)
     if status is not None:
@@ -155,7 +156,7 @@ def vacancies_query(
     if position_id is not None:
         statement = statement.where(Vacancy.position_id == position_id)
     if department_ids is not None:
-        statement = statement.where(Vacancy.department_id.in_(department_ids))
+        statement = statement.where(among(Vacancy.department_id, department_ids))
     return statement
 
 
@@ -241,11 +242,9 @@ async def candidate_rows(
     return [tuple(row) for row in await session.execute(statement)]
 
 
-def member_targets(org_id: uuid.UUID, employee_id: uuid.UUID) -> tuple[Select[Any], Select[Any]]:
-    """The positions and the job families targeted by pools the employee is an active
-    member of, as two selects to embed."""
-    memberships = (
-        select(TalentPool.target_position_id, TalentPool.target_family)
+def _member_pools(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
+    statement: Select[Any] = (
+        select(TalentPool.target_position_id, TalentPool.target_family)  # type: ignore[assignment]
         .join(TalentPoolMember, TalentPoolMember.pool_id == TalentPool.id)
         .where(
             TalentPool.org_id == org_id,
@@ -253,33 +252,40 @@ def member_targets(org_id: uuid.UUID, employee_id: uuid.UUID) -> tuple[Select[An
             TalentPoolMember.employee_id == employee_id,
             TalentPoolMember.status == "active",
         )
-        .subquery()
     )
-    positions = select(memberships.c.target_position_id).where(
+    return statement
+
+
+def member_target_positions(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
+    """The positions targeted by pools the employee is an active member of, to embed."""
+    memberships = _member_pools(org_id, employee_id).subquery()
+    return select(memberships.c.target_position_id).where(
         memberships.c.target_position_id.is_not(None)
     )
-    families = select(memberships.c.target_family).where(memberships.c.target_family.is_not(None))
-    return positions, families
 
 
-def open_vacancies_of(org_id: uuid.UUID, *position_ids: Select[Any]) -> Select[Any]:
-    """Open vacancies of the positions any of the `position_ids` selects yields."""
+async def member_target_families(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[str]:
+    """The job families targeted by pools the employee is an active member of."""
+    memberships = _member_pools(org_id, employee_id).subquery()
+    found = await session.scalars(
+        select(memberships.c.target_family)
+        .where(memberships.c.target_family.is_not(None))
+        .distinct()
+    )
+    return list(found)
+
+
+def open_vacancies_of(
+    org_id: uuid.UUID, *position_ids: Select[Any] | Sequence[uuid.UUID]
+) -> Select[Any]:
+    """Open vacancies of the positions any of `position_ids` (selects or ids) yields."""
     return select(Vacancy).where(
         Vacancy.org_id == org_id,
         Vacancy.status == "open",
         or_(*(Vacancy.position_id.in_(ids) for ids in position_ids)),
     )
-
-
-async def ids_within(
-    session: AsyncSession, scope: Select[Any], ids: Sequence[uuid.UUID]
-) -> set[uuid.UUID]:
-    """Which of `ids` the id-select `scope` (e.g. people's visible employees) contains."""
-    if not ids:
-        return set()
-    allowed = scope.subquery()
-    [column] = list(allowed.c)
-    return set(await session.scalars(select(column).where(column.in_(list(ids)))))
 
 
 # --- measures -------------------------------------------------------------------------------

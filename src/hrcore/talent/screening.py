@@ -36,6 +36,7 @@ from sqlalchemy.sql.selectable import Subquery
 
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
+from hrcore.core.db import among
 from hrcore.core.schemas import Ref
 from hrcore.people import api as people
 from hrcore.talent import access, repository
@@ -93,8 +94,8 @@ async def screen(
     in_scope = compiled.employees
     scope = await people.visible_employee_ids(session, principal)
     if scope is not None:
-        statement = statement.where(population.c.employee_id.in_(scope))
-        in_scope = in_scope.where(population.c.employee_id.in_(scope))
+        statement = statement.where(among(population.c.employee_id, scope))
+        in_scope = in_scope.where(among(population.c.employee_id, scope))
     evaluated = await repository.count(session, in_scope)
     if body.only_passing:
         statement = statement.where(statement.selected_columns.passed)

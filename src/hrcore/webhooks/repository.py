@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import insert_new
@@ -22,10 +22,6 @@ LOG = Log(
     status_code="last_status_code",
 )
 """The delivery log as the delivery engine writes it."""
-
-
-def subscriptions_query(org_id: uuid.UUID) -> Select[Any]:
-    return select(WebhookSubscription).where(WebhookSubscription.org_id == org_id)
 
 
 async def subscription_by_id(
@@ -51,17 +47,6 @@ async def active_subscription_ids(
     return list(rows)
 
 
-async def delete_subscription(
-    session: AsyncSession, org_id: uuid.UUID, subscription_id: uuid.UUID
-) -> None:
-    """Deletes its delivery log with it (foreign key ON DELETE CASCADE)."""
-    await session.execute(
-        delete(WebhookSubscription).where(
-            WebhookSubscription.org_id == org_id, WebhookSubscription.id == subscription_id
-        )
-    )
-
-
 async def insert_deliveries(
     session: AsyncSession, rows: Sequence[dict[str, Any]]
 ) -> list[uuid.UUID]:
@@ -74,17 +59,6 @@ async def insert_deliveries(
         returning=[WebhookDelivery.id],
     )
     return [delivery_id for (delivery_id,) in new]
-
-
-def deliveries_query(
-    org_id: uuid.UUID, subscription_id: uuid.UUID, *, status: str | None
-) -> Select[Any]:
-    statement = select(WebhookDelivery).where(
-        WebhookDelivery.org_id == org_id, WebhookDelivery.subscription_id == subscription_id
-    )
-    if status is not None:
-        statement = statement.where(WebhookDelivery.status == status)
-    return statement
 
 
 async def reset_failures(session: AsyncSession, subscription_id: uuid.UUID) -> None:

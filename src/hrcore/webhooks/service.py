@@ -26,10 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, delivery, outbox
 from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.clock import Clock
-from hrcore.core.db import SessionMaker, get_or_404
+from hrcore.core.db import SessionMaker
 from hrcore.core.delivery import Policy
+from hrcore.core.endpoints import Endpoints
 from hrcore.core.models import new_id
-from hrcore.core.pagination import PageParams, paginate
 from hrcore.settings import Settings
 from hrcore.webhooks import repository
 from hrcore.webhooks.models import (
@@ -70,21 +70,18 @@ def _snapshot(subscription: WebhookSubscription) -> dict[str, Any]:
     }
 
 
-async def list_subscriptions(
-    session: AsyncSession, principal: Principal, page: PageParams
-) -> tuple[list[WebhookSubscription], str | None]:
-    require_hr_admin_user(principal)
-    statement = repository.subscriptions_query(principal.org_id)
-    return await paginate(session, statement, [WebhookSubscription.id], page)
-
-
-async def get_subscription(
-    session: AsyncSession, principal: Principal, subscription_id: uuid.UUID
-) -> WebhookSubscription:
-    require_hr_admin_user(principal)
-    return await get_or_404(
-        session, WebhookSubscription, principal.org_id, subscription_id, what="webhook"
-    )
+SUBSCRIPTIONS: Endpoints[WebhookSubscription, WebhookDelivery] = Endpoints(
+    WebhookSubscription,
+    WebhookDelivery,
+    WebhookDelivery.subscription_id,
+    what="webhook",
+    subject="webhook",
+    snapshot=_snapshot,
+)
+list_subscriptions = SUBSCRIPTIONS.page
+get_subscription = SUBSCRIPTIONS.get
+delete_subscription = SUBSCRIPTIONS.delete
+list_deliveries = SUBSCRIPTIONS.deliveries
 
 
 async def create_subscription(
@@ -120,23 +117,6 @@ async def create_subscription(
     return subscription, secret
 
 
-async def delete_subscription(
-    session: AsyncSession, principal: Principal, subscription_id: uuid.UUID
-) -> None:
-    """Deletes the subscription and its delivery log; pending deliveries are dropped."""
-    subscription = await get_subscription(session, principal, subscription_id)
-    audit.record(
-        session,
-        principal,
-        "webhook.deleted",
-        "webhook",
-        subscription.id,
-        org_id=principal.org_id,
-        before=_snapshot(subscription),
-    )
-    await repository.delete_subscription(session, principal.org_id, subscription.id)
-
-
 async def enable_subscription(
     session: AsyncSession, principal: Principal, subscription_id: uuid.UUID
 ) -> WebhookSubscription:
@@ -160,22 +140,6 @@ async def enable_subscription(
         after={"active": True},
     )
     return subscription
-
-
-async def list_deliveries(
-    session: AsyncSession,
-    principal: Principal,
-    subscription_id: uuid.UUID,
-    page: PageParams,
-    *,
-    status: DeliveryStatus | None,
-) -> tuple[list[WebhookDelivery], str | None]:
-    """The subscription's delivery log, newest first."""
-    subscription = await get_subscription(session, principal, subscription_id)
-    statement = repository.deliveries_query(
-        principal.org_id, subscription.id, status=status.value if status else None
-    )
-    return await paginate(session, statement, [WebhookDelivery.id], page, descending=True)
 
 
 # --- publishing ---------------------------------------------------------------------------

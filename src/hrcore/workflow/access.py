@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
@@ -70,12 +68,12 @@ def require_assignee(principal: Principal, task: Task) -> None:
 class ListReach:
     """Which tasks a caller's lists may hold.
 
-    `assignee_ids`: a SELECT of the assignees they may see (None: the organization);
+    `assignee_ids`: the ids of the assignees they may see (None: the organization);
     `confidential_of`: True for HR auditors (every confidential task), else the caller's
     own employee id (their own only), or None (none); `review_tasks`: False for integration
     keys without `reviews:read`."""
 
-    assignee_ids: Select[Any] | None
+    assignee_ids: list[uuid.UUID] | None
     confidential_of: uuid.UUID | bool | None
     review_tasks: bool
 

@@ -1,52 +1,60 @@
 """What other domains and the composition roots (`seed`, `cli`, `worker`, the benchmarks)
 may call in workflow. Each call joins the caller's transaction and only flushes.
 
+Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays in workflow.
+
 - Creating: `create_task(session, *, org_id, subject_type, subject_id, kind,
   assignee_employee_id, title, due, reminder_policy=None, escalation_policy=None,
-  submission_required=False, confidential=False, actor=None) -> Task` (422 for an unknown
+  submission_required=False, confidential=False, actor=None) -> UUID` (422 for an unknown
   employee); `create_tasks(session, *, org_id, tasks: Sequence[NewTask], actor=None) ->
   list[UUID]`, all or nothing in a fixed number of statements. `due` is a `date` (the end of
   that day in the organization's time zone) or an aware `datetime`. Policies left `None`
   take the organization's defaults (else `DEFAULT_REMINDER` / `DEFAULT_ESCALATION`); the
   effective policy is snapshotted on the task. A `confidential` task is seen by its
   assignee and HR auditors only, escalated without its title and never sent to webhooks.
-- Moving on: `reschedule_task` (open tasks; reminder windows restart), `cancel_task`
-  (idempotent), `cancel_open_tasks` (the open ones of many; returns how many),
-  `complete_task` (409 unless open; 422 without a required submission; then the kind's
-  validator and completion listeners).
+- Moving on (each → `TaskInfo`): `reschedule_task` (open tasks; reminder windows restart),
+  `cancel_task` (idempotent), `complete_task` (409 unless open; 422 without a required
+  submission; then the kind's validator and completion listeners); `cancel_open_tasks`
+  (the open ones of many; returns how many).
 - Hooks, declared in the owning domain's registry `task_hooks`: `SubmissionCheck(kind, fn)`
-  — an `async fn(session, task, submission)` raising `Unprocessable`; `CompletionHook(kind,
-  fn)` — an `async fn(session, task, clock)` run in the completing transaction
+  — an `async fn(session, task: TaskInfo, submission)` raising `Unprocessable`;
+  `CompletionHook(kind, fn)` — an `async fn(session, task: TaskInfo, clock)` run in the
+  completing transaction
   (`register_submission_validator` / `on_completion` are what they install).
-- Reading: `task_status`, `tasks_of_subjects` (the caller checked reach), `task_view`.
+- Reading: `task_status`, `tasks_of_subjects` (→ `TaskOut`s; the caller checked reach).
 - The due-moment rule: `end_of_day(day, zone)` and `due_moment(session, org_id, due)`;
   every domain that turns a due date into an instant uses them.
 - The sweep: `sweep(sessionmaker, clock)`; `due_windows` and `next_action_at` are its pure
   window rules.
-- Types: `Task` (the ORM row; validators and listeners get it), `NewTask`, the policy and
-  submission schemas.
+- Types: `TaskInfo`, `NewTask`, `TaskOut`, the policy and submission schemas.
 """
 
 from __future__ import annotations
 
+import functools
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import ParamSpec
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.workflow import lifecycle, reading
 from hrcore.workflow.creation import NewTask, create_task, create_tasks
 from hrcore.workflow.hooks import (
     CompletionHook,
     CompletionListener,
     SubmissionCheck,
     SubmissionValidator,
+    TaskInfo,
     on_completion,
     register_submission_validator,
+    task_info,
 )
-from hrcore.workflow.lifecycle import (
-    cancel_open_tasks,
-    cancel_task,
-    complete_task,
-    reschedule_task,
-)
+from hrcore.workflow.lifecycle import cancel_open_tasks
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import DEFAULT_ESCALATION, DEFAULT_REMINDER
-from hrcore.workflow.reading import task_status, task_view, tasks_of_subjects
+from hrcore.workflow.reading import task_status, task_view
 from hrcore.workflow.schedule import Window, due_moment, due_windows, end_of_day, next_action_at
 from hrcore.workflow.schemas import (
     EscalationPolicy,
@@ -56,6 +64,8 @@ from hrcore.workflow.schemas import (
     TaskPolicy,
 )
 from hrcore.workflow.sweep import sweep
+
+P = ParamSpec("P")
 
 __all__ = [
     "DEFAULT_ESCALATION",
@@ -68,7 +78,7 @@ __all__ = [
     "Submission",
     "SubmissionCheck",
     "SubmissionValidator",
-    "Task",
+    "TaskInfo",
     "TaskOut",
     "TaskPolicy",
     "Window",
@@ -86,6 +96,36 @@ __all__ = [
     "reschedule_task",
     "sweep",
     "task_status",
-    "task_view",
     "tasks_of_subjects",
 ]
+
+
+def _as_info(use_case: Callable[P, Awaitable[Task]]) -> Callable[P, Awaitable[TaskInfo]]:
+    """The use case as other domains call it: the same arguments, the task as `TaskInfo`."""
+
+    @functools.wraps(use_case)
+    async def published(*args: P.args, **kwargs: P.kwargs) -> TaskInfo:
+        return task_info(await use_case(*args, **kwargs))
+
+    return published
+
+
+reschedule_task = _as_info(lifecycle.reschedule_task)
+cancel_task = _as_info(lifecycle.cancel_task)
+complete_task = _as_info(lifecycle.complete_task)
+
+
+async def tasks_of_subjects(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    subject_type: str,
+    subject_ids: Sequence[uuid.UUID],
+    now: datetime,
+) -> list[TaskOut]:
+    """Tasks of many objects of one domain in one query, oldest first, as shown at `now`
+    (the caller checked reach)."""
+    tasks = await reading.tasks_of_subjects(
+        session, org_id=org_id, subject_type=subject_type, subject_ids=subject_ids
+    )
+    return [task_view(task, now) for task in tasks]

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from hrcore.core import audit
 from hrcore.core.authz import Principal
@@ -23,7 +22,7 @@ from hrcore.core.db import insert_all
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.models import new_id
 from hrcore.people import api as people
-from hrcore.workflow import audit_state, repository
+from hrcore.workflow import audit_state
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import effective_defaults
 from hrcore.workflow.schedule import due_moments, next_action_at
@@ -61,8 +60,8 @@ async def create_task(
     submission_required: bool = False,
     confidential: bool = False,
     actor: Principal | None = None,
-) -> Task:
-    """Assign a task to an employee of `org_id` (422 for an unknown employee)."""
+) -> uuid.UUID:
+    """Assign a task to an employee of `org_id` (422 for an unknown employee); its id."""
     new = NewTask(
         subject_type=subject_type,
         subject_id=subject_id,
@@ -76,11 +75,8 @@ async def create_task(
         confidential=confidential,
     )
     [row] = await _insert_tasks(session, org_id, [new], actor)
-    task = await repository.task_by_id(session, org_id, row["id"])
-    assert task is not None
-    # The database answers in UTC; the caller keeps the due time its organization's zone gave.
-    set_committed_value(task, "due_at", row["due_at"])
-    return task
+    task_id: uuid.UUID = row["id"]
+    return task_id
 
 
 async def create_tasks(

@@ -8,8 +8,10 @@ registered for runs none.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,9 +19,38 @@ from hrcore.core.clock import Clock
 from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import Submission
 
-SubmissionValidator = Callable[[AsyncSession, Task, Submission | None], Awaitable[None]]
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What other domains read of one task: hooks get it, and the api's create, complete,
+    cancel and reschedule answer with it (the ORM row stays in workflow)."""
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    kind: str
+    subject_type: str
+    subject_id: uuid.UUID
+    assignee_employee_id: uuid.UUID
+    status: str
+    due_at: datetime
+
+
+def task_info(task: Task) -> TaskInfo:
+    return TaskInfo(
+        task.id,
+        task.org_id,
+        task.kind,
+        task.subject_type,
+        task.subject_id,
+        task.assignee_employee_id,
+        task.status,
+        task.due_at,
+    )
+
+
+SubmissionValidator = Callable[[AsyncSession, TaskInfo, Submission | None], Awaitable[None]]
 _VALIDATORS: dict[str, SubmissionValidator] = {}
-CompletionListener = Callable[[AsyncSession, Task, Clock], Awaitable[None]]
+CompletionListener = Callable[[AsyncSession, TaskInfo, Clock], Awaitable[None]]
 _LISTENERS: dict[str, list[CompletionListener]] = {}
 
 

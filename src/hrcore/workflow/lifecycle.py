@@ -20,7 +20,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.webhooks import service as webhooks
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import access, hooks, repository
 from hrcore.workflow.audit_state import snapshot
 from hrcore.workflow.models import Task
@@ -132,7 +132,7 @@ async def complete_task(
         )
     validator = hooks.validator_for(task.kind)
     if validator is not None:
-        await validator(session, task, submission)
+        await validator(session, hooks.task_info(task), submission)
     before = snapshot(task)
     now = clock.now()
     task.status, task.completed_at, task.on_time = "completed", now, now <= task.due_at
@@ -144,8 +144,9 @@ async def complete_task(
     audit.record(
         session, actor, "task.completed", "task", task.id, org_id=org_id, before=old, after=new
     )
+    completed = hooks.task_info(task)
     for listener in hooks.listeners_for(task.kind):
-        await listener(session, task, clock)
+        await listener(session, completed, clock)
     await publish_many(session, org_id, webhooks.EventType.TASK_COMPLETED, [task], "completed")
     return task
 

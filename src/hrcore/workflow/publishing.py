@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.webhooks import service as webhooks
+from hrcore.webhooks import api as webhooks
 
 
 class PublishedTask(Protocol):

@@ -64,7 +64,7 @@ def _query(
     org_id: uuid.UUID,
     filters: TaskFilters,
     now: datetime,
-    visible: Select[Any] | None,
+    visible: list[uuid.UUID] | None,
     *,
     confidential_of: uuid.UUID | bool | None = True,
 ) -> Select[Any]:

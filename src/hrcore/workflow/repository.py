@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.db import insert_new
+from hrcore.core.db import among, insert_new
 from hrcore.workflow.models import Task, TaskAction, TaskPolicyDefaults
 
 
@@ -57,7 +57,7 @@ def tasks_query(
     org_id: uuid.UUID,
     *,
     confidential_of: uuid.UUID | bool | None = True,
-    assignee_ids: Select[Any] | None = None,
+    assignee_ids: Collection[uuid.UUID] | None = None,
     assignee_employee_id: uuid.UUID | None = None,
     subject_type: str | None = None,
     subject_id: uuid.UUID | None = None,
@@ -68,7 +68,7 @@ def tasks_query(
     overdue_at: datetime | None = None,
     not_overdue_at: datetime | None = None,
 ) -> Select[Any]:
-    """Tasks of the org matching every given filter. `assignee_ids` is a SELECT of ids;
+    """Tasks of the org matching every given filter. `assignee_ids` are the ids in reach;
     `confidential_of` keeps confidential tasks (True), drops them (False or None) or keeps
     only those of one assignee (an employee id)."""
     statement = select(Task).where(Task.org_id == org_id)
@@ -78,7 +78,7 @@ def tasks_query(
             shown = shown | (Task.assignee_employee_id == confidential_of)
         statement = statement.where(shown)
     if assignee_ids is not None:
-        statement = statement.where(Task.assignee_employee_id.in_(assignee_ids))
+        statement = statement.where(among(Task.assignee_employee_id, assignee_ids))
     if assignee_employee_id is not None:
         statement = statement.where(Task.assignee_employee_id == assignee_employee_id)
     if subject_type is not None:

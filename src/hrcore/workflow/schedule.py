@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.errors import FieldError, Unprocessable
-from hrcore.identity import service as identity
+from hrcore.identity import api as identity
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskPolicy
 
 REMIND = "reminder"

@@ -27,10 +27,10 @@ from hrcore.core.db import (
     commit_without_flush_wait,
     tenant_transaction,
 )
-from hrcore.identity import service as identity
-from hrcore.notifications import service as notifications
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
-from hrcore.webhooks import service as webhooks
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import repository
 from hrcore.workflow.publishing import publish_many
 from hrcore.workflow.schedule import (

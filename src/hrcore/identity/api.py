@@ -1,0 +1,37 @@
+"""What other domains may call of identity besides authentication (which routers get from
+`identity.dependencies`, identity's published HTTP dependencies): the organization's settings
+and names, whose accounts belong to which employees, who the HR admins are, and the loop a
+cron runs once per organization. Everything answers with plain values.
+
+`Directory` is what identity asks of people and org (`create_app` provides their api
+modules), so identity never imports the domains above it."""
+
+from __future__ import annotations
+
+from hrcore.identity.directory import Directory
+from hrcore.identity.service import (
+    employee_ids_for_users,
+    for_each_organization,
+    hr_admin_user_ids,
+    org_id_by_slug,
+    org_name,
+    org_slug,
+    org_timezone,
+    organization_ids,
+    principal_for_user,
+    user_ids_for_employees,
+)
+
+__all__ = [
+    "Directory",
+    "employee_ids_for_users",
+    "for_each_organization",
+    "hr_admin_user_ids",
+    "org_id_by_slug",
+    "org_name",
+    "org_slug",
+    "org_timezone",
+    "organization_ids",
+    "principal_for_user",
+    "user_ids_for_employees",
+]
