@@ -13,6 +13,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from hrcore import __version__, domains
 from hrcore.core.errors import install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
+from hrcore.core.i18n import LocaleMiddleware
 from hrcore.core.registry import routers
 from hrcore.core.responses import UNEXPECTED, document_problems
 from hrcore.core.runtime import Runtime
@@ -70,10 +71,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location", "Content-Language"],
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(LocaleMiddleware)
     if settings.trusted_proxies:
         # The one place proxy headers are read (`hrcore serve` turns uvicorn's off): the
         # client address login throttling counts is the peer unless the peer is trusted.

@@ -33,6 +33,7 @@ from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.concurrency import check_version
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
 
@@ -102,7 +103,7 @@ def _validated_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
         return TypeAdapter(model).validate_python(raw).model_dump()
     except ValidationError as exc:
         raise Unprocessable(
-            "Invalid channel configuration",
+            _("Invalid channel configuration"),
             errors=[
                 FieldError(
                     field=".".join(["config", *(str(part) for part in error["loc"])]),

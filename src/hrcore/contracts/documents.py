@@ -21,6 +21,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 
 ALLOWED_VARIABLES = frozenset({"organization", "employee", "contract", "amendment", "changes"})
 MAX_TEMPLATE_CHARS = 20_000
@@ -84,23 +85,40 @@ def validate_template(body: str) -> None:
     """422 unless `body` parses and uses only the documented variables."""
     if not body.strip() or len(body) > MAX_TEMPLATE_CHARS:
         raise Unprocessable(
-            "Invalid template",
-            errors=[FieldError(field="body", message=f"1–{MAX_TEMPLATE_CHARS} characters")],
+            _("Invalid template"),
+            errors=[
+                FieldError(
+                    field="body",
+                    message=_(
+                        "1–{MAX_TEMPLATE_CHARS} characters", MAX_TEMPLATE_CHARS=MAX_TEMPLATE_CHARS
+                    ),
+                )
+            ],
         )
     try:
         parsed = _environment().parse(body)
     except TemplateSyntaxError as exc:
         raise Unprocessable(
-            "The template does not parse",
-            errors=[FieldError(field="body", message=f"line {exc.lineno}: {exc.message}")],
+            _("The template does not parse"),
+            errors=[
+                FieldError(
+                    field="body",
+                    message=_("line {lineno}: {message}", lineno=exc.lineno, message=exc.message),
+                )
+            ],
         ) from None
     unknown = sorted(meta.find_undeclared_variables(parsed) - ALLOWED_VARIABLES)
     if unknown:
         allowed = ", ".join(sorted(ALLOWED_VARIABLES))
         raise Unprocessable(
-            "The template uses unknown placeholders",
+            _("The template uses unknown placeholders"),
             errors=[
-                FieldError(field="body", message=f"unknown placeholder {name!r}; use {allowed}")
+                FieldError(
+                    field="body",
+                    message=_(
+                        "unknown placeholder '{name}'; use {allowed}", name=name, allowed=allowed
+                    ),
+                )
                 for name in unknown
             ],
         )

@@ -8,6 +8,8 @@ from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel
 
+from hrcore.core.i18n import _
+
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 """Every date or timestamp a client sends lies in this range. It is far wider than any HR
@@ -25,7 +27,13 @@ D = TypeVar("D", date, datetime)
 def _within_calendar(value: D) -> D:
     day = value.date() if isinstance(value, datetime) else value
     if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise ValueError(f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
+        raise ValueError(
+            _(
+                "must be between {EARLIEST_DATE} and {LATEST_DATE}",
+                EARLIEST_DATE=EARLIEST_DATE,
+                LATEST_DATE=LATEST_DATE,
+            )
+        )
     return value
 
 

@@ -27,6 +27,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict
+from hrcore.core.i18n import _
 from hrcore.core.models import Entity, OrgScopedMixin
 
 
@@ -99,7 +100,7 @@ class TemplateKind(Generic[T]):
             select(self.model.id).where(self.model.org_id == org_id, self.model.name == name)
         )
         if taken is not None and taken != template_id:
-            raise Conflict(f"A {self.label} named {name!r} exists")
+            raise Conflict(_("A {label} named '{name}' exists", label=self.label, name=name))
 
     async def create(
         self,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from zxcvbn import zxcvbn
 
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 
 _PARTS = re.compile(r"[\W_]+")
 _ZXCVBN_MAX = 100
@@ -52,5 +53,5 @@ def check(password: str, *, personal: Iterable[str], field: str, min_score: int)
         reasons.insert(0, "Without your name and email it is too easy to guess.")
     message = " ".join(reason for reason in reasons if reason) or "Too easy to guess."
     raise Unprocessable(
-        "The password is too weak", errors=[FieldError(field=field, message=message)]
+        _("The password is too weak"), errors=[FieldError(field=field, message=message)]
     )

@@ -25,6 +25,7 @@ from hrcore.core.errors import (
     BadRequest,
     Unauthorized,
 )
+from hrcore.core.i18n import _
 from hrcore.core.models import new_id
 from hrcore.identity import service as identity
 from hrcore.integrations import dingtalk_crypto, repository
@@ -93,9 +94,9 @@ async def receive_dingtalk(
     try:
         message = json.loads(plaintext)
     except ValueError as exc:
-        raise BadRequest("The decrypted DingTalk event is not JSON") from exc
+        raise BadRequest(_("The decrypted DingTalk event is not JSON")) from exc
     if not isinstance(message, dict):
-        raise BadRequest("The decrypted DingTalk event is not a JSON object")
+        raise BadRequest(_("The decrypted DingTalk event is not a JSON object"))
     event_type = str(message.get("EventType") or "unknown")[:64]
     if event_type != CHECK_URL:
         await _store(session, org_id, event_type, message, org_slug=org_slug)

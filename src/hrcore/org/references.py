@@ -13,6 +13,7 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.schemas import Ref
 from hrcore.org import repository
 from hrcore.org.models import Department, Position
@@ -28,7 +29,8 @@ async def require_department(
     department = await repository.department_by_id(session, org_id, department_id)
     if department is None:
         raise Unprocessable(
-            "Unknown department", errors=[FieldError(field=field, message="no such department")]
+            _("Unknown department"),
+            errors=[FieldError(field=field, message=_("no such department"))],
         )
     return department
 
@@ -40,7 +42,7 @@ async def require_position(
     position = await repository.position_by_id(session, org_id, position_id)
     if position is None:
         raise Unprocessable(
-            "Unknown position", errors=[FieldError(field=field, message="no such position")]
+            _("Unknown position"), errors=[FieldError(field=field, message=_("no such position"))]
         )
     return position
 

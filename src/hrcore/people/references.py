@@ -12,6 +12,7 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import repository
@@ -25,7 +26,7 @@ async def require_employee(
     employee = await repository.employee_by_id(session, org_id, employee_id)
     if employee is None:
         raise Unprocessable(
-            "Unknown employee", errors=[FieldError(field=field, message="no such employee")]
+            _("Unknown employee"), errors=[FieldError(field=field, message=_("no such employee"))]
         )
     return employee
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal
 from hrcore.core.db import insert_all
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.models import new_id
 from hrcore.reviews import repository
 from hrcore.reviews.models import ANONYMOUS, ReviewAssignment, ReviewCycle, ReviewParticipant
@@ -117,6 +118,6 @@ async def submitted_only(session: AsyncSession, task: Task, submission: Submissi
     assignment = await repository.assignment_by_id(session, task.org_id, task.subject_id)
     if assignment is not None and assignment.status != "submitted":
         raise Unprocessable(
-            f"Submit the review itself: POST /review-assignments/{assignment.id}/submit",
-            errors=[FieldError(field="task", message="completed by submitting the review")],
+            _("Submit the review itself: POST /review-assignments/{id}/submit", id=assignment.id),
+            errors=[FieldError(field="task", message=_("completed by submitting the review"))],
         )
