@@ -22,7 +22,12 @@ from hrcore.core.i18n import Text, _, _n
 SOURCE = Path(i18n.__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
 HAN = re.compile(r"[\u4e00-\u9fff]")
-NOT_WORDS = {"Value error, {error}", "{problem} (starts_on)", "{problem} (`from`)"}
+NOT_WORDS = {
+    "Value error, {error}",
+    "{problem} (starts_on)",
+    "{problem} (`from`)",
+    "{kind} · {starts} – {due} · {status}",
+}
 """Messages whose Chinese is only their placeholders (a validator's own message)."""
 
 
