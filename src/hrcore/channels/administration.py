@@ -91,7 +91,7 @@ def _snapshot(channel: NotificationChannel) -> dict[str, Any]:
 
 async def _check_robot_url(url: str, config: ChannelConfig) -> None:
     await delivery.check_target(
-        url, config.policy, field="config.webhook_url", title="The robot URL is not allowed"
+        url, config.policy, field="config.webhook_url", title=_("The robot URL is not allowed")
     )
 
 

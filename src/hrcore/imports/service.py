@@ -79,7 +79,7 @@ async def start(
     except parsing.UnreadableFile as exc:
         raise Unprocessable(
             _("Cannot read the file: {exc}", exc=exc),
-            errors=[FieldError(field="file", message=str(exc))],
+            errors=[FieldError(field="file", message=exc.args[0])],
         ) from exc
     _check_header(table.header)
     job = ImportJob(
