@@ -25,7 +25,7 @@ from hrcore.core import audit, outbox, pdf
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict
-from hrcore.core.i18n import _
+from hrcore.core.i18n import _, bilingual
 from hrcore.core.storage import StoredObjectMissing, storage_for
 from hrcore.identity import service as identity
 from hrcore.people import api as people
@@ -114,6 +114,7 @@ async def _context(
         "employee": {"name": employee.full_name, "number": employee.employee_number},
         "contract": {
             "kind": contract.kind,
+            "kind_label": bilingual(documents.CONTRACT_KINDS.get(contract.kind, contract.kind)),
             "start_date": contract.start_date.isoformat(),
             "end_date": contract.end_date.isoformat() if contract.end_date else None,
             "work_location": contract.work_location,

@@ -134,6 +134,12 @@ def translate(msgid: str, locale: str | None = None) -> str:
     return translations(supported(locale) or current_locale()).gettext(msgid)
 
 
+def bilingual(msgid: str) -> str:
+    """`中文 / English` for documents both parties sign (the contract amendment)."""
+    chinese, english = translate(msgid, "zh-CN"), translate(msgid, "en")
+    return english if chinese == english else f"{chinese} / {english}"
+
+
 def render(value: str | Text, locale: str | None = None) -> str:
     """A `Text` rendered in `locale` (default: the current one); plain strings (data people
     typed) unchanged."""

@@ -25,7 +25,7 @@ from hrcore.core.errors import (
     BadRequest,
     Unauthorized,
 )
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.core.models import new_id
 from hrcore.identity import service as identity
 from hrcore.integrations import dingtalk_crypto, repository
@@ -42,12 +42,12 @@ from hrcore.integrations.models import EventStatus
 logger = logging.getLogger("hrcore.integrations")
 
 CHECK_URL = "check_url"
-UNVERIFIABLE = "The DingTalk callback could not be verified"
+UNVERIFIABLE = N_("The DingTalk callback could not be verified")
 
 
 def _reject(reason: str, *, org_slug: str) -> Unauthorized:
     logger.warning("dingtalk callback rejected", extra={"org": org_slug[:64], "reason": reason})
-    return Unauthorized(UNVERIFIABLE)
+    return Unauthorized(_(UNVERIFIABLE))
 
 
 def dedup_key(message: dict[str, Any]) -> str:

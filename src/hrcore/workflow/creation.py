@@ -170,7 +170,7 @@ async def _assignee_departments(
             errors=[
                 FieldError(
                     field="assignee_employee_id",
-                    message="no such employee: " + ", ".join(unknown[:20]),
+                    message=_("no such employee: {employees}", employees=", ".join(unknown[:20])),
                 )
             ],
         )
