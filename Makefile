@@ -51,9 +51,9 @@ LOCALES := src/hrcore/locale
 ## (empty msgstr) in $(LOCALES)/*/LC_MESSAGES/messages.po — the pytest check fails until then
 messages: $(VENV)/.synced
 	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k N_ -k _n:1,2 \
-		--no-location --sort-output --project=hrcore -o $(LOCALES)/messages.pot .
+		--no-location --sort-output --width 100 --project=hrcore -o $(LOCALES)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
-		--no-fuzzy-matching --ignore-obsolete --omit-header
+		--no-fuzzy-matching --ignore-obsolete --width 100
 	@rm $(LOCALES)/messages.pot
 
 migrate: $(VENV)/.synced
