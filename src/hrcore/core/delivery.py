@@ -247,7 +247,8 @@ async def post(
     try:
         target, addresses = await _checked(url, policy)
     except UnsafeTarget as exc:
-        return Attempt(ok=False, error=f"refused target: {exc}")
+        reason = i18n.render(exc.args[0], "en") if exc.args else ""  # logs are English
+        return Attempt(ok=False, error=f"refused target: {reason}")
     signed_url, signature = sign(url, body)
     signed = httpx.URL(signed_url)
     pinned = signed.copy_with(host=str(addresses[0]))
