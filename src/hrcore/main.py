@@ -13,7 +13,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from hrcore import __version__, domains
 from hrcore.core.errors import install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
-from hrcore.core.i18n import LocaleMiddleware
+from hrcore.core.i18n import LocaleMiddleware, load_catalogs
 from hrcore.core.registry import routers
 from hrcore.core.responses import UNEXPECTED, document_problems
 from hrcore.core.runtime import Runtime
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.identity_directory = Directory(people=people_api, org=org_api)
     install_error_handlers(app)
+    load_catalogs()
     document_problems(app, API_PREFIX)
     if settings.cors_origins:
         app.add_middleware(

@@ -23,7 +23,8 @@ async def settle_request_locale(
     preference = i18n.request_preference()
     if preference is None or preference.prefer_user(user_locale):
         return
-    preference.fall_back_to(await repository.org_locale(session, org_id))
+    org = await repository.org_by_id(session, org_id)  # kept for org_timezone, /me
+    preference.fall_back_to(org.locale if org else None)
 
 
 async def reader_locales(
