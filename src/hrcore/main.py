@@ -32,6 +32,11 @@ Talent development for companies: talent pools and succession, development progr
 Errors are RFC 9457 `application/problem+json`. Lists are cursor-paginated
 (`?limit=&cursor=` → `{items, next_cursor}`). POST honours `Idempotency-Key`;
 updates take `If-Match` or a body `version`.
+
+Texts people read (problem `title`, `detail` and field messages, notifications, task titles,
+explanations, documents) are in Chinese (`zh-CN`) or English (`en`): the user's own choice
+(`PUT /me/locale`), else `Accept-Language`, else the organization's locale; every response
+says which in `Content-Language`. Codes, enum values and `type` URIs never change.
 """
 
 
