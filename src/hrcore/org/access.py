@@ -16,6 +16,7 @@ from hrcore.core.authz import Principal, Scope, require_hr_admin
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.org import repository
 from hrcore.org.models import Department, DescriptionDraft, Position
 from hrcore.org.schemas import AuthorSide
@@ -101,7 +102,7 @@ def require_other_side(
         raise Forbidden(
             _(
                 "A draft by the {author_side} side is approved by the other side",
-                author_side=draft.author_side,
+                author_side=label(draft.author_side),
             )
         )
     if draft.author_id == principal.id:

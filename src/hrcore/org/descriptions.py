@@ -14,6 +14,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import repository
 from hrcore.org.access import (
@@ -32,7 +33,7 @@ def _require_open(draft: DescriptionDraft) -> None:
         raise Conflict(
             _(
                 "The draft is {status}; only open drafts take comments or approval",
-                status=draft.status,
+                status=label(draft.status),
             )
         )
 

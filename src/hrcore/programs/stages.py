@@ -22,6 +22,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.identity import service as identity
 from hrcore.people import api as people
 from hrcore.programs import repository
@@ -194,7 +195,7 @@ async def check_completion(
     if stage.status == "pending":
         raise Conflict(_("An earlier stage of this program is not completed yet"))
     if stage.status != "open":
-        raise Conflict(_("This program stage is {status}", status=stage.status))
+        raise Conflict(_("This program stage is {status}", status=label(stage.status)))
     if stage.kind == "decision" and stage.decision is None:
         raise Unprocessable(
             f"Record the decision: POST /programs/{stage.run_id}/participants/"

@@ -16,6 +16,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -115,7 +116,7 @@ async def _writable(
     cycle = await repository.cycle_by_id(session, principal.org_id, assignment.cycle_id)
     assert cycle is not None
     if cycle.status != "open":
-        raise Conflict(_("The cycle is {status}", status=cycle.status))
+        raise Conflict(_("The cycle is {status}", status=label(cycle.status)))
     if assignment.status == "submitted":
         raise Conflict(_("This assignment is submitted; HR can reopen it"))
     return assignment, cycle

@@ -22,6 +22,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import Text, _
+from hrcore.core.labels import label
 from hrcore.identity import service as identity
 from hrcore.notifications import service as notifications
 from hrcore.people import api as people
@@ -186,7 +187,7 @@ async def _tell_hr(session: AsyncSession, appeal: ReviewAppeal) -> None:
 
 def _require_pending(appeal: ReviewAppeal) -> None:
     if appeal.status not in PENDING:
-        raise Conflict(_("The appeal is {status}", status=appeal.status))
+        raise Conflict(_("The appeal is {status}", status=label(appeal.status)))
 
 
 async def reply(

@@ -19,6 +19,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.reviews import access, aggregation, repository
@@ -136,7 +137,7 @@ async def open_cycle(
     require_hr_admin(principal)
     cycle = await access.readable_cycle(session, principal, cycle_id, for_update=True)
     if cycle.status != "draft":
-        raise Conflict(_("The cycle is {status}", status=cycle.status))
+        raise Conflict(_("The cycle is {status}", status=label(cycle.status)))
     members = await repository.participants(session, principal.org_id, cycle.id)
     if not members:
         raise Unprocessable(

@@ -19,6 +19,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404, insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.assignments import assign
@@ -62,7 +63,7 @@ def _require_nominating(cycle: ReviewCycle) -> None:
     if not cycle.peer_nomination:
         raise Conflict(_("Peers are not nominated in this cycle"))
     if cycle.status != "open":
-        raise Conflict(_("The cycle is {status}", status=cycle.status))
+        raise Conflict(_("The cycle is {status}", status=label(cycle.status)))
 
 
 async def _check_nominees(
@@ -175,7 +176,7 @@ async def decide(
     await access.require_reviewer(session, principal, participant.employee_id)
     _require_nominating(cycle)
     if nomination.status != "nominated":
-        raise Conflict(_("The nomination is {status}", status=nomination.status))
+        raise Conflict(_("The nomination is {status}", status=label(nomination.status)))
     nomination.status = "approved" if body.approve else "rejected"
     nomination.decided_by, nomination.decided_at = principal.id, clock.now()
     if body.approve:

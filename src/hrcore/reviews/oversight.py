@@ -21,6 +21,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.identity import service as identity
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -58,7 +59,7 @@ async def reopen(
     cycle = await repository.cycle_by_id(session, principal.org_id, assignment.cycle_id)
     assert cycle is not None
     if cycle.status != "open":
-        raise Conflict(_("The cycle is {status}", status=cycle.status))
+        raise Conflict(_("The cycle is {status}", status=label(cycle.status)))
     if assignment.status != "submitted":
         raise Conflict(_("Only a submitted answer can be reopened"))
     submitted_at = assignment.submitted_at

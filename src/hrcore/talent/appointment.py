@@ -17,6 +17,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.people import api as people
 from hrcore.people.schemas import EmploymentEventCreate
 from hrcore.talent import access, repository
@@ -38,7 +39,7 @@ async def appoint(
     vacancy = await access.vacancy_in_reach(session, principal, vacancy_id, for_update=True)
     employee = await people.ensure_can_view(session, principal, body.employee_id)
     if vacancy.status != VacancyStatus.OPEN.value:
-        raise Conflict(_("This vacancy is {status}", status=vacancy.status))
+        raise Conflict(_("This vacancy is {status}", status=label(vacancy.status)))
     if employee.status == "exited":
         raise Unprocessable(
             _("Only current employees can be appointed"),

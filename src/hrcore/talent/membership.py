@@ -22,6 +22,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.talent import access, repository
@@ -137,7 +138,9 @@ async def nominate(
         member = TalentPoolMember(org_id=principal.org_id, pool_id=pool.id, employee_id=employee.id)
         session.add(member)
     elif member.status in (MemberStatus.NOMINATED, MemberStatus.ACTIVE, MemberStatus.APPOINTED):
-        raise Conflict(_("The employee is already {status} in this pool", status=member.status))
+        raise Conflict(
+            _("The employee is already {status} in this pool", status=label(member.status))
+        )
     member.status, member.readiness, member.source = (
         MemberStatus.NOMINATED.value,
         None,
@@ -229,8 +232,8 @@ def _transition(member: TalentPoolMember, status: MemberStatus, now: datetime) -
         raise Conflict(
             _(
                 "A {status} member cannot become {status_value}",
-                status=member.status,
-                status_value=status.value,
+                status=label(member.status),
+                status_value=label(status.value),
             )
         )
     member.status = status.value

@@ -21,6 +21,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.webhooks import service as webhooks
 from hrcore.workflow import access, hooks, repository
 from hrcore.workflow.audit_state import snapshot
@@ -46,7 +47,7 @@ async def reschedule_task(
     """Move the due time of an open task; its reminders and escalations start over."""
     task = await _locked(session, org_id, task_id)
     if task.status != "open":
-        raise Conflict(_("The task is {status}", status=task.status))
+        raise Conflict(_("The task is {status}", status=label(task.status)))
     before = snapshot(task)
     task.due_at = await due_moment(session, org_id, due)
     task.schedule += 1
@@ -73,7 +74,7 @@ async def cancel_task(
     if task.status == "cancelled":
         return task
     if task.status != "open":
-        raise Conflict(_("The task is {status}", status=task.status))
+        raise Conflict(_("The task is {status}", status=label(task.status)))
     before = snapshot(task)
     task.status, task.cancelled_at, task.next_action_at = "cancelled", clock.now(), None
     await session.flush()
@@ -123,7 +124,7 @@ async def complete_task(
     validator registered for the task's kind has the last word."""
     task = await _locked(session, org_id, task_id)
     if task.status != "open":
-        raise Conflict(_("The task is already {status}", status=task.status))
+        raise Conflict(_("The task is already {status}", status=label(task.status)))
     if submission is not None and submission.is_empty:
         submission = None
     if task.submission_required and submission is None:
