@@ -55,6 +55,8 @@ messages: $(VENV)/.synced
 	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
 		--no-fuzzy-matching --ignore-obsolete --width 100
 	@rm $(LOCALES)/messages.pot
+	@# no extraction timestamp: branches that add messages should not conflict on it
+	@sed -i '/^"POT-Creation-Date:/d' $(LOCALES)/*/LC_MESSAGES/messages.po
 
 migrate: $(VENV)/.synced
 	$(BIN)/hrcore migrate
