@@ -8,6 +8,9 @@ COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY src ./src
 RUN uv sync --frozen --no-dev --no-editable
+# The message catalogs ship as .po files inside the package and are read at start (no .mo to
+# compile); refuse to build an image whose catalogs do not load.
+RUN .venv/bin/python -c "from hrcore.core import i18n; [i18n.translations(tag) for tag in i18n.SUPPORTED_LOCALES]"
 
 FROM python:3.12-slim AS runtime
 RUN groupadd --system hrcore && useradd --system --gid hrcore --home /app hrcore \

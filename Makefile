@@ -9,7 +9,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: dev test lint typecheck contracts openapi-check pytest openapi migrate seed worker clean
+.PHONY: dev test lint typecheck contracts openapi-check pytest openapi messages migrate seed worker clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -45,6 +45,18 @@ pytest: $(VENV)/.synced
 ## openapi: regenerate openapi/openapi.json after changing routes or schemas
 openapi: $(VENV)/.synced
 	$(BIN)/hrcore openapi
+
+LOCALES := src/hrcore/locale
+## messages: extract every message from the code into both catalogs; translate what is new
+## (empty msgstr) in $(LOCALES)/*/LC_MESSAGES/messages.po — the pytest check fails until then
+messages: $(VENV)/.synced
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k N_ -k _n:1,2 \
+		--no-location --sort-output --width 100 --project=hrcore -o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+	@rm $(LOCALES)/messages.pot
+	@# no extraction timestamp: branches that add messages should not conflict on it
+	@sed -i '/^"POT-Creation-Date:/d' $(LOCALES)/*/LC_MESSAGES/messages.po
 
 migrate: $(VENV)/.synced
 	$(BIN)/hrcore migrate

@@ -35,12 +35,13 @@ def bearer(runtime: Runtime, user_id: uuid.UUID, org_id: uuid.UUID) -> dict[str,
     return {"Authorization": f"Bearer {token}"}
 
 
-async def make_org(runtime: Runtime, slug: str | None = None) -> Account:
-    """An organization and its HR admin, with PASSWORD already set (no one-time password)."""
+async def make_org(runtime: Runtime, slug: str | None = None, locale: str = "en") -> Account:
+    """An organization and its HR admin, with PASSWORD already set (no one-time password).
+    Test organizations read English unless a test asks for another `locale`."""
     slug = slug or f"org{next(_numbers)}"
     async with unit_of_work(runtime.sessionmaker) as session:
         org, admin, _ = await identity.create_organization(
-            session, slug=slug, name=slug.title(), admin_email=f"hr@{slug}.example"
+            session, slug=slug, name=slug.title(), admin_email=f"hr@{slug}.example", locale=locale
         )
         admin.password_hash = security.hash_password(PASSWORD)
         admin.must_change_password = False

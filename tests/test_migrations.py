@@ -111,7 +111,7 @@ async def test_template_revisions_start_with_every_templates_current_revision(
     the content the domains write; its downgrade drops the table."""
     await recreate_database(URL)
     migrations = settings.migrations_dir
-    await asyncio.to_thread(upgrade, migrations, URL, "0024")
+    await asyncio.to_thread(upgrade, migrations, URL, "0025")
     connection = await asyncpg.connect(_plain_url())
     try:
         org = await connection.fetchval(
@@ -153,7 +153,7 @@ async def test_template_revisions_start_with_every_templates_current_revision(
                 "department_overrides": [],
             },
         ]
-        await asyncio.to_thread(downgrade, migrations, URL, "0024")
+        await asyncio.to_thread(downgrade, migrations, URL, "0025")
         assert "template_revisions" not in await _tables()
     finally:
         await connection.close()

@@ -111,7 +111,7 @@ def create_org(
     try:
         password = _with_runtime(resolve_settings(), "hrcore-cli", run)
     except ProblemError as exc:
-        typer.echo(f"error: {exc.detail}", err=True)
+        typer.echo(f"error: {exc}", err=True)  # operators read English
         raise typer.Exit(1) from exc
     typer.echo(f"created organization {slug!r}")
     typer.echo(f"HR admin {admin_email}  one-time password: {password}")

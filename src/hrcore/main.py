@@ -13,6 +13,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from hrcore import __version__, domains
 from hrcore.core.errors import install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
+from hrcore.core.i18n import LocaleMiddleware, load_catalogs
 from hrcore.core.registry import routers
 from hrcore.core.responses import UNEXPECTED, document_problems
 from hrcore.core.runtime import Runtime
@@ -31,6 +32,11 @@ Talent development for companies: talent pools and succession, development progr
 Errors are RFC 9457 `application/problem+json`. Lists are cursor-paginated
 (`?limit=&cursor=` → `{items, next_cursor}`). POST honours `Idempotency-Key`;
 updates take `If-Match` or a body `version`.
+
+Texts people read (problem `title`, `detail` and field messages, notifications, task titles,
+explanations, documents) are in Chinese (`zh-CN`) or English (`en`): the user's own choice
+(`PUT /me/locale`), else `Accept-Language`, else the organization's locale; every response
+says which in `Content-Language`. Codes, enum values and `type` URIs never change.
 """
 
 
@@ -63,6 +69,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.identity_directory = Directory(people=people_api, org=org_api)
     install_error_handlers(app)
+    load_catalogs()
     document_problems(app, API_PREFIX)
     if settings.cors_origins:
         app.add_middleware(
@@ -70,10 +77,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location", "Content-Language"],
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(LocaleMiddleware)
     if settings.trusted_proxies:
         # The one place proxy headers are read (`hrcore serve` turns uvicorn's off): the
         # client address login throttling counts is the peer unless the peer is trusted.

@@ -13,6 +13,7 @@ from httpx import AsyncClient
 from hrcore.contracts import conflicts, jobs
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
+from hrcore.core.i18n import format_date
 from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
 from tests.contracts.conftest import World, make_contract
@@ -159,5 +160,5 @@ async def test_a_new_contract_shorter_than_the_program_asks_hr(
     assert await _conflict_tasks(client, hr) == [], "no contract, nothing to compare"
     await make_contract(client, hr, world.member.id, end=TODAY + timedelta(days=10))
     [task] = await _conflict_tasks(client, hr)
-    assert str(PROGRAM_ENDS) in task["title"]
+    assert format_date(PROGRAM_ENDS, "en") in task["title"]
     assert task["due_at"].startswith((TODAY + timedelta(days=10)).isoformat())

@@ -30,5 +30,6 @@ async def widget_client(
 ) -> AsyncIterator[AsyncClient]:
     widgets.RECORDED.clear()
     async with client_for(widget_app) as http:
+        http.headers["Accept-Language"] = "en"  # nobody signs in here: English by header
         yield http
     await widgets.truncate_fixture_tables(owner_engine)

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from hrcore.core import delivery
+from hrcore.core import delivery, i18n
 from hrcore.core.delivery import Attempt, Policy
 from hrcore.core.errors import Unprocessable
 from hrcore.core.resilience import Backoff, retry_delay
@@ -56,7 +56,7 @@ def test_only_public_addresses_are_targets(address: str, public: bool) -> None:
 
 
 async def test_a_target_check_answers_422_naming_the_field() -> None:
-    with pytest.raises(Unprocessable) as raised:
+    with i18n.using("en"), pytest.raises(Unprocessable) as raised:
         await delivery.check_target(
             "https://127.0.0.1/in", Policy(), field="config.url", title="Not allowed"
         )

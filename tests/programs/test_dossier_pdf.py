@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -233,3 +234,21 @@ async def test_json_stays_the_default(client: AsyncClient, world: World, program
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert response.headers["Vary"] == "Accept"
+
+
+@pytest.mark.commits
+async def test_the_pdf_reads_in_the_readers_language(
+    client: AsyncClient, runtime: Runtime, world: World, program: Program, storage_dir: Path
+) -> None:
+    hr, path = world.hr, program.path
+    chinese_reader = replace(hr, headers=hr.headers | {"Accept-Language": "zh-CN"})
+    chinese = _text(await _generated(client, runtime, chinese_reader, path))
+    english = _text(await _generated(client, runtime, hr, path))
+    assert "培养档案" in chinese
+    assert "学员：" in chinese
+    assert "Development dossier" not in chinese
+    assert "Development dossier" in english
+    assert "Participant: " in english
+    assert "培养档案" not in english
+    assert "张伟" in chinese
+    assert "张伟" in english

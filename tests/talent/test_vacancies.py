@@ -301,7 +301,7 @@ def test_a_program_in_progress_scores_its_share_of_stages() -> None:
         40.0,
         6.0,
     )
-    assert completion.explanation == "2 of 5 stages done in the program Chiefs"
+    assert completion.explanation.render("en") == "2 of 5 stages done in the program Chiefs"
 
 
 async def test_candidate_list_pages_and_costs_constant_queries(

@@ -31,6 +31,7 @@ from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.concurrency import check_version
 from hrcore.core.endpoints import Endpoints
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.org import api as org
 
 MASK = "***"
@@ -101,7 +102,7 @@ list_deliveries = CHANNELS.deliveries
 
 async def _check_robot_url(url: str, config: ChannelConfig) -> None:
     await delivery.check_target(
-        url, config.policy, field="config.webhook_url", title="The robot URL is not allowed"
+        url, config.policy, field="config.webhook_url", title=_("The robot URL is not allowed")
     )
 
 
@@ -113,7 +114,7 @@ def _validated_config(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
         return TypeAdapter(model).validate_python(raw).model_dump()
     except ValidationError as exc:
         raise Unprocessable(
-            "Invalid channel configuration",
+            _("Invalid channel configuration"),
             errors=[
                 FieldError(
                     field=".".join(["config", *(str(part) for part in error["loc"])]),

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hrcore.channels.models import ChannelDeliveryStatus, ChannelKind
+from hrcore.core.i18n import _
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Secret = Annotated[
@@ -78,7 +79,7 @@ class ChannelPatch(BaseModel):
     def _required_stay_set(self) -> ChannelPatch:
         for name in ("name", "config", "secret", "active"):
             if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
+                raise ValueError(_("{name} cannot be null", name=name))
         return self
 
 

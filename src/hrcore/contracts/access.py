@@ -16,6 +16,7 @@ from hrcore.contracts import repository
 from hrcore.contracts.models import Amendment, Contract
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.errors import Conflict, Forbidden, NotFound
+from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 
 
@@ -31,7 +32,7 @@ async def contract_in_reach(
         session, principal.org_id, contract_id, for_update=for_update
     )
     if contract is None or not may_see(principal, contract.employee_id):
-        raise NotFound("No such contract")
+        raise NotFound(_("No such contract"))
     return contract
 
 
@@ -42,7 +43,7 @@ async def active_contract_for_hr(
     require_hr_admin(principal)
     contract = await contract_in_reach(session, principal, contract_id, for_update=True)
     if contract.status != "active":
-        raise Conflict("The contract is not active")
+        raise Conflict(_("The contract is not active"))
     return contract
 
 
@@ -57,14 +58,14 @@ async def amendment_in_reach(
         session, principal.org_id, amendment_id, for_update=for_update
     )
     if amendment is None or not may_see(principal, amendment.employee_id):
-        raise NotFound("No such amendment")
+        raise NotFound(_("No such amendment"))
     return amendment
 
 
 def require_confirmer(principal: Principal, amendment: Amendment) -> None:
     """Only the employee confirms their amendment; HR, who sees it, gets 403."""
     if principal.employee_id != amendment.employee_id:
-        raise Forbidden("Only the employee may confirm their amendment")
+        raise Forbidden(_("Only the employee may confirm their amendment"))
 
 
 async def hr_recipients(

@@ -20,6 +20,7 @@ from hrcore.contracts.schemas import (
 )
 from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 
 
@@ -28,7 +29,7 @@ async def current_version(session: AsyncSession, amendment: Amendment) -> Amendm
         session, amendment.org_id, amendment.id, amendment.current_version
     )
     if version is None:
-        raise NotFound("No such amendment version")
+        raise NotFound(_("No such amendment version"))
     return version
 
 

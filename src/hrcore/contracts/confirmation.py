@@ -23,6 +23,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -50,7 +51,7 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
             subject_id=amendment.id,
             kind=CONFIRM_TASK_KIND,
             assignee_employee_id=amendment.employee_id,
-            title="Confirm your contract amendment",
+            title=_("Confirm your contract amendment"),
             due=today + timedelta(days=CONFIRM_DAYS),
         )
     users = await identity.user_ids_for_employees(session, org_id, [amendment.employee_id])
@@ -59,8 +60,11 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
         org_id=org_id,
         user_ids=users.get(amendment.employee_id, []),
         kind="contract.amendment_ready",
-        title="A contract amendment awaits your confirmation",
-        body=f"Version {amendment.current_version} of your contract amendment is ready to read.",
+        title=_("A contract amendment awaits your confirmation"),
+        body=_(
+            "Version {version} of your contract amendment is ready to read.",
+            version=amendment.current_version,
+        ),
         subject_type=AMENDMENT_SUBJECT,
         subject_id=amendment.id,
         dedupe_key=f"amendment:{amendment.id}:v{amendment.current_version}:ready",
@@ -75,8 +79,8 @@ async def confirmed_only(
     amendment = await repository.amendment_by_id(session, task.org_id, task.subject_id)
     if amendment is not None and amendment.status != "confirmed":
         raise Unprocessable(
-            f"Confirm the amendment itself: POST /amendments/{amendment.id}/confirm",
-            errors=[FieldError(field="task", message="completed by the confirmation")],
+            _("Confirm the amendment itself: POST /amendments/{id}/confirm", id=amendment.id),
+            errors=[FieldError(field="task", message=_("completed by the confirmation"))],
         )
 
 
@@ -98,7 +102,7 @@ async def confirm_amendment(
         session, principal, amendment.contract_id, for_update=True
     )
     if amendable(contract) != version.base_terms:
-        raise Conflict("The contract changed since this version was drafted; HR revises it")
+        raise Conflict(_("The contract changed since this version was drafted; HR revises it"))
     amendment.status, amendment.confirmed_at = "confirmed", clock.now()
     amendment.confirmed_by = principal.user_id
     amendment.confirmed_version, amendment.confirmed_sha256 = version.number, body.document_sha256
@@ -122,7 +126,7 @@ async def _confirmable(
     """The version `body` names, when it is the current one and its document is the one read."""
     access.require_confirmer(principal, amendment)
     if amendment.status == "confirmed":
-        raise Conflict("The amendment is already confirmed")
+        raise Conflict(_("The amendment is already confirmed"))
     if body.version != amendment.current_version:
         raise Conflict(
             f"Version {body.version} is superseded; read and confirm version "
@@ -130,9 +134,9 @@ async def _confirmable(
         )
     version = await amendments.current_version(session, amendment)
     if version.document_status != "ready":
-        raise Conflict("The document of this version is not ready")
+        raise Conflict(_("The document of this version is not ready"))
     if body.document_sha256 != version.document_sha256:
-        raise Conflict("This is not the document of the current version")
+        raise Conflict(_("This is not the document of the current version"))
     return version
 
 

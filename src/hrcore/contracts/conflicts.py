@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.contracts import access, repository
 from hrcore.core.clock import Clock
+from hrcore.core.i18n import Day, _
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.programs import api as programs
@@ -123,10 +124,14 @@ async def _ask_hr_about_conflicts(
     for conflict in conflicts:
         program = conflict.program
         name = names.get(conflict.employee_id)
-        title = (
-            f"Contract of {name.ref.name if name else 'an employee'} ends {conflict.cover_end}, "
-            f"before the program {program.run.name} ends ({program.ends_on})"
-        )[:200]
+        title = _(
+            "Contract of {employee} ends {contract_end}, before the program {program} ends "
+            "({program_end})",
+            employee=name.ref.name if name else _("an employee"),
+            contract_end=Day(conflict.cover_end),
+            program=program.run.name,
+            program_end=Day(program.ends_on),
+        )
         if hr_employees:
             await workflow.create_task(
                 session,
@@ -145,7 +150,7 @@ async def _ask_hr_about_conflicts(
             user_ids=hr_users,
             kind="contract.program_conflict",
             title=title,
-            body="Extend or renew the contract: POST /contracts/{id}/extend or /renew.",
+            body=_("Extend or renew the contract: POST /contracts/{{id}}/extend or /renew."),
             subject_type=PARTICIPANT_SUBJECT,
             subject_id=program.participant_id,
             dedupe_key=f"contract:program-conflict:{program.participant_id}:{conflict.cover_end}",

@@ -21,17 +21,28 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import N_, _
 
 ALLOWED_VARIABLES = frozenset({"organization", "employee", "contract", "amendment", "changes"})
 MAX_TEMPLATE_CHARS = 20_000
 MAX_DOCUMENT_CHARS = 100_000
 MAX_EXPONENT = 64
 
+CONTRACT_KINDS = {
+    "fixed_term": N_("Fixed term"),
+    "open_ended": N_("Open-ended"),
+    "internship": N_("Internship"),
+    "part_time": N_("Part-time"),
+    "project_based": N_("Project-based"),
+}
+"""Contract kinds as the amendment names them, in both languages (`contract.kind_label`)."""
+
 DEFAULT_TEMPLATE = """\
 # 劳动合同变更协议书 / Labor Contract Amendment
 甲方（用人单位）/ Employer: {{ organization.name }}
 乙方（劳动者）/ Employee: {{ employee.name }}（{{ employee.number }}）
-原合同 / Contract: {{ contract.kind }}，{{ contract.start_date }} 至 {{ contract.end_date or "—" }}
+原合同 / Contract: {{ contract.kind_label }}，{{ contract.start_date }} 至 {{
+    contract.end_date or "—" }}
 工作地点 / Work location: {{ contract.work_location }}
 
 经双方协商一致，自 {{ amendment.effective_date }} 起对劳动合同作如下变更：
@@ -84,23 +95,40 @@ def validate_template(body: str) -> None:
     """422 unless `body` parses and uses only the documented variables."""
     if not body.strip() or len(body) > MAX_TEMPLATE_CHARS:
         raise Unprocessable(
-            "Invalid template",
-            errors=[FieldError(field="body", message=f"1–{MAX_TEMPLATE_CHARS} characters")],
+            _("Invalid template"),
+            errors=[
+                FieldError(
+                    field="body",
+                    message=_(
+                        "1–{MAX_TEMPLATE_CHARS} characters", MAX_TEMPLATE_CHARS=MAX_TEMPLATE_CHARS
+                    ),
+                )
+            ],
         )
     try:
         parsed = _environment().parse(body)
     except TemplateSyntaxError as exc:
         raise Unprocessable(
-            "The template does not parse",
-            errors=[FieldError(field="body", message=f"line {exc.lineno}: {exc.message}")],
+            _("The template does not parse"),
+            errors=[
+                FieldError(
+                    field="body",
+                    message=_("line {lineno}: {message}", lineno=exc.lineno, message=exc.message),
+                )
+            ],
         ) from None
     unknown = sorted(meta.find_undeclared_variables(parsed) - ALLOWED_VARIABLES)
     if unknown:
         allowed = ", ".join(sorted(ALLOWED_VARIABLES))
         raise Unprocessable(
-            "The template uses unknown placeholders",
+            _("The template uses unknown placeholders"),
             errors=[
-                FieldError(field="body", message=f"unknown placeholder {name!r}; use {allowed}")
+                FieldError(
+                    field="body",
+                    message=_(
+                        "unknown placeholder '{name}'; use {allowed}", name=name, allowed=allowed
+                    ),
+                )
                 for name in unknown
             ],
         )

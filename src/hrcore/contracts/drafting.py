@@ -26,6 +26,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.org import api as org
 from hrcore.people import api as people
 
@@ -207,8 +208,8 @@ async def draft_for_contract(
 
 def _nothing_changes() -> Unprocessable:
     return Unprocessable(
-        "The amendment changes nothing",
-        errors=[FieldError(field="body", message="no term differs from the contract")],
+        _("The amendment changes nothing"),
+        errors=[FieldError(field="body", message=_("no term differs from the contract"))],
     )
 
 
@@ -239,7 +240,7 @@ async def revise_amendment(
     require_hr_admin(principal)
     amendment = await access.amendment_in_reach(session, principal, amendment_id, for_update=True)
     if amendment.status != "draft":
-        raise Conflict("A confirmed amendment is not revised; draft a new one")
+        raise Conflict(_("A confirmed amendment is not revised; draft a new one"))
     contract = await access.contract_in_reach(session, principal, amendment.contract_id)
     number = amendment.current_version + 1
     version = await _add_version(

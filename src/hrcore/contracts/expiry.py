@@ -25,6 +25,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.errors import Conflict, NotFound
+from hrcore.core.i18n import Day, Text, _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
@@ -163,8 +164,10 @@ async def _ask_hr(
     record (the alert keeps it); with no such admin, every HR admin hears of each in the
     inbox instead. A fixed number of statements for any number of alerts."""
     hr_employees, hr_users = await access.hr_recipients(session, org_id)
-    names = await people.employee_summaries(session, org_id, [c.employee_id for _, c in raised])
-    titles = {contract.id: _expiry_title(contract, names) for _, contract in raised}
+    names = await people.employee_summaries(
+        session, org_id, [c.employee_id for _alert, c in raised]
+    )
+    titles = {contract.id: _expiry_title(contract, names) for _alert, contract in raised}
     if not hr_employees:
         await notifications.notify_many(
             session,
@@ -174,12 +177,12 @@ async def _ask_hr(
                     user_ids=hr_users,
                     kind="contract.expiring",
                     title=titles[contract.id],
-                    body="Renew or extend it: POST /contracts/{id}/renew or /extend.",
+                    body=_("Renew or extend it: POST /contracts/{{id}}/renew or /extend."),
                     subject_type=CONTRACT_SUBJECT,
                     subject_id=contract.id,
                     dedupe_key=f"contract:{contract.id}:expiry:{contract.end_date}",
                 )
-                for _, contract in raised
+                for _alert, contract in raised
             ],
         )
         return
@@ -195,11 +198,13 @@ async def _ask_hr(
                 title=titles[contract.id],
                 due=max(today, _end(contract) - EXPIRY_DUE_BEFORE_END),
             )
-            for _, contract in raised
+            for _alert, contract in raised
         ],
     )
-    alerts = await repository.alerts_by_ids(session, org_id, [alert_id for alert_id, _ in raised])
-    for (alert_id, _), task_id in zip(raised, task_ids, strict=True):
+    alerts = await repository.alerts_by_ids(
+        session, org_id, [alert_id for alert_id, _contract in raised]
+    )
+    for (alert_id, _contract), task_id in zip(raised, task_ids, strict=True):
         alerts[alert_id].task_id = task_id
 
 
@@ -208,7 +213,9 @@ def _end(contract: Contract) -> date:
     return contract.end_date
 
 
-def _expiry_title(contract: Contract, names: dict[uuid.UUID, people.EmployeeSummary]) -> str:
+def _expiry_title(contract: Contract, names: dict[uuid.UUID, people.EmployeeSummary]) -> Text:
     summary = names.get(contract.employee_id)
-    who = summary.ref.name if summary else "an employee"
-    return f"Contract of {who} ends {_end(contract)}: renew or extend"[:200]
+    who = summary.ref.name if summary else _("an employee")
+    return _(
+        "Contract of {employee} ends {end}: renew or extend", employee=who, end=Day(_end(contract))
+    )

@@ -25,6 +25,7 @@ from hrcore.core import audit, outbox, pdf
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict
+from hrcore.core.i18n import _, bilingual
 from hrcore.core.storage import StoredObjectMissing, storage_for
 from hrcore.identity import api as identity
 from hrcore.people import api as people
@@ -57,11 +58,16 @@ class Document:
 async def get_document(
     session: AsyncSession, principal: Principal, amendment_id: uuid.UUID, settings: Settings
 ) -> Document:
-    _, version = await amendments.get_amendment(session, principal, amendment_id)
+    _amendment, version = await amendments.get_amendment(session, principal, amendment_id)
     if version.document_status == "pending":
         return Document(version, None)
     if version.document_status == "failed" or version.document_key is None:
-        raise Conflict(f"The document could not be generated: {version.document_error}")
+        raise Conflict(
+            _(
+                "The document could not be generated: {document_error}",
+                document_error=version.document_error,
+            )
+        )
     try:
         return Document(version, await storage_for(settings).get(version.document_key))
     except StoredObjectMissing:
@@ -108,6 +114,7 @@ async def _context(
         "employee": {"name": employee.full_name, "number": employee.employee_number},
         "contract": {
             "kind": contract.kind,
+            "kind_label": bilingual(documents.CONTRACT_KINDS.get(contract.kind, contract.kind)),
             "start_date": contract.start_date.isoformat(),
             "end_date": contract.end_date.isoformat() if contract.end_date else None,
             "work_location": contract.work_location,

@@ -21,6 +21,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -77,7 +78,7 @@ async def create_contract(
     org_id = principal.org_id
     employee = await people.require_employee(session, org_id, body.employee_id)
     if employee.status == "exited":
-        raise Conflict("The employee has exited")
+        raise Conflict(_("The employee has exited"))
     department_id = body.department_id or employee.department_id
     await org.require_department(session, org_id, department_id)
     position_id = body.position_id or employee.position_id
@@ -124,11 +125,15 @@ async def extend_contract(
     """Move the end date later (HR admin); closes the expiry task of the old end date."""
     contract = await access.active_contract_for_hr(session, principal, contract_id)
     if contract.end_date is None:
-        raise Conflict("The contract has no end date")
+        raise Conflict(_("The contract has no end date"))
     if body.end_date <= contract.end_date:
         raise Unprocessable(
-            "An extension ends later",
-            errors=[FieldError(field="end_date", message=f"after {contract.end_date}")],
+            _("An extension ends later"),
+            errors=[
+                FieldError(
+                    field="end_date", message=_("after {end_date}", end_date=contract.end_date)
+                )
+            ],
         )
     await _require_free(
         session,
@@ -169,12 +174,12 @@ async def renew_contract(
     """A follow-up contract from the day after this one ends, on the same terms (HR admin)."""
     contract = await access.active_contract_for_hr(session, principal, contract_id)
     if contract.end_date is None or contract.end_date == date.max:
-        raise Conflict("An open-ended contract is not renewed")
+        raise Conflict(_("An open-ended contract is not renewed"))
     start = contract.end_date + timedelta(days=1)
     if body.end_date is not None and body.end_date < start:
         raise Unprocessable(
-            "The renewal ends before it starts",
-            errors=[FieldError(field="end_date", message=f"on or after {start}")],
+            _("The renewal ends before it starts"),
+            errors=[FieldError(field="end_date", message=_("on or after {start}", start=start))],
         )
     await _require_free(session, principal.org_id, contract.employee_id, start, body.end_date)
     await expiry.close_expiry_task(session, principal, contract, clock)

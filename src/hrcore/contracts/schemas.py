@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hrcore.core.i18n import _
 from hrcore.core.schemas import BoundedDate, Ref
 
 ContractKind = Literal["fixed_term", "open_ended", "internship", "part_time", "project_based"]
@@ -44,9 +45,9 @@ class ContractCreate(BaseModel):
     @model_validator(mode="after")
     def _dates(self) -> ContractCreate:
         if self.end_date is not None and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise ValueError(_("end_date is before start_date"))
         if self.kind in NEEDS_END and self.end_date is None:
-            raise ValueError(f"a {self.kind} contract needs an end_date")
+            raise ValueError(_("a {kind} contract needs an end_date", kind=self.kind))
         return self
 
 
@@ -91,7 +92,7 @@ class ContractRenew(BaseModel):
     @model_validator(mode="after")
     def _end(self) -> ContractRenew:
         if self.kind in NEEDS_END and self.end_date is None:
-            raise ValueError(f"a {self.kind} contract needs an end_date")
+            raise ValueError(_("a {kind} contract needs an end_date", kind=self.kind))
         return self
 
 
@@ -112,7 +113,7 @@ class AmendmentTermsIn(BaseModel):
     @model_validator(mode="after")
     def _dates(self) -> AmendmentTermsIn:
         if self.end_date is not None and self.end_date < self.effective_date:
-            raise ValueError("end_date is before effective_date")
+            raise ValueError(_("end_date is before effective_date"))
         return self
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Literal
 
 from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.i18n import Text, _
 
 
 class Role(StrEnum):
@@ -73,20 +74,22 @@ class Principal:
         if self.kind != "api_key":
             return
         if scope is None:
-            raise Forbidden("Integration keys cannot read this")
+            raise Forbidden(_("Integration keys cannot read this"))
         if scope not in self.scopes:
-            raise Forbidden(f"This integration key lacks the {scope.value} scope")
+            raise Forbidden(
+                _("This integration key lacks the {scope_value} scope", scope_value=scope.value)
+            )
 
 
 def require_hr_admin(principal: Principal, *, hide: bool = False) -> None:
     """HR-only actions: 403, or 404 when the object must stay invisible to the caller."""
     if not principal.is_hr_admin:
-        raise NotFound() if hide else Forbidden("Only an HR admin may do this")
+        raise NotFound() if hide else Forbidden(_("Only an HR admin may do this"))
 
 
 def require_user(principal: Principal) -> None:
     if principal.kind != "user":
-        raise Forbidden("This action needs a user, not an integration key")
+        raise Forbidden(_("This action needs a user, not an integration key"))
 
 
 def require_hr_admin_user(principal: Principal) -> None:
@@ -96,7 +99,7 @@ def require_hr_admin_user(principal: Principal) -> None:
     require_hr_admin(principal)
 
 
-def require_hr_or_dept_head(principal: Principal, message: str) -> None:
+def require_hr_or_dept_head(principal: Principal, message: str | Text) -> None:
     """Reads for HR admins and department heads; `message` says what was refused (403)."""
     if not (principal.is_hr_admin or principal.is_dept_head):
         raise Forbidden(message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Response
 
 from hrcore.core.errors import Conflict, PreconditionFailed
+from hrcore.core.i18n import _
 
 
 def etag(version: int) -> str:
@@ -25,6 +26,14 @@ def check_version(current: int, *, if_match: str | None, body_version: int | Non
     if if_match is not None:
         candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
         if "*" not in candidates and etag(current) not in candidates:
-            raise PreconditionFailed(f"The object is at version {current}; reload and retry")
+            raise PreconditionFailed(
+                _("The object is at version {current}; reload and retry", current=current)
+            )
     if body_version is not None and body_version != current:
-        raise Conflict(f"The object is at version {current}, not {body_version}; reload and retry")
+        raise Conflict(
+            _(
+                "The object is at version {current}, not {body_version}; reload and retry",
+                current=current,
+                body_version=body_version,
+            )
+        )

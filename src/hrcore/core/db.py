@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import InstrumentedAttribute
 
 from hrcore.core.errors import NotFound
+from hrcore.core.i18n import _
 from hrcore.core.models import Base, new_id
 
 SessionMaker = async_sessionmaker[AsyncSession]
@@ -129,7 +130,7 @@ async def get_or_404(
         statement = statement.with_for_update()
     row = await session.scalar(statement)
     if row is None:
-        raise NotFound(f"No such {what}")
+        raise NotFound(_("No such {what}", what=what))
     return row
 
 

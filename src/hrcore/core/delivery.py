@@ -37,8 +37,10 @@ from sqlalchemy import DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hrcore.core import i18n
 from hrcore.core.db import SessionMaker, tenant_transaction, try_claim
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.models import IdMixin, OrgScopedMixin
 from hrcore.core.resilience import retry_delay
 
@@ -113,20 +115,20 @@ def parse_target(url: str, *, allow_private: bool) -> Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise UnsafeTarget(f"not a valid URL: {exc}") from exc
+        raise UnsafeTarget(_("not a valid URL: {error}", error=exc)) from exc
     allowed = ("https", "http") if allow_private else ("https",)
     if parts.scheme not in allowed:
-        raise UnsafeTarget("must be an https URL")
+        raise UnsafeTarget(_("must be an https URL"))
     if not parts.hostname:
-        raise UnsafeTarget("must name a host")
+        raise UnsafeTarget(_("must name a host"))
     if parts.username is not None or parts.password is not None:
-        raise UnsafeTarget("must not carry credentials")
+        raise UnsafeTarget(_("must not carry credentials"))
     if parts.fragment:
-        raise UnsafeTarget("must not have a fragment")
+        raise UnsafeTarget(_("must not have a fragment"))
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise UnsafeTarget(f"not a valid URL: {exc}") from exc
+        raise UnsafeTarget(_("not a valid URL: {error}", error=exc)) from exc
     default_port = 443 if parts.scheme == "https" else 80
     return Target(url=parsed, host=parts.hostname, port=port or default_port)
 
@@ -139,18 +141,20 @@ async def resolve_target(target: Target, *, allow_private: bool, seconds: float)
                 target.host, target.port, type=socket.SOCK_STREAM
             )
     except (OSError, TimeoutError, UnicodeError, ValueError) as exc:
-        raise UnsafeTarget(f"host {target.host[:100]!r} does not resolve") from exc
+        raise UnsafeTarget(_("host '{host}' does not resolve", host=target.host[:100])) from exc
     addresses = list(
         dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos)
     )
     if not addresses:
-        raise UnsafeTarget(f"host {target.host[:100]!r} does not resolve")
+        raise UnsafeTarget(_("host '{host}' does not resolve", host=target.host[:100]))
     if not allow_private:
         blocked = [str(address) for address in addresses if not is_public(address)]
         if blocked:
             raise UnsafeTarget(
-                "resolves to a loopback, private, link-local or reserved address "
-                f"({', '.join(blocked)})"
+                _(
+                    "resolves to a loopback, private, link-local or reserved address ({addresses})",
+                    addresses=", ".join(blocked),
+                )
             )
     return addresses
 
@@ -163,12 +167,13 @@ async def _checked(url: str, policy: Policy) -> tuple[Target, list[IpAddress]]:
     return target, addresses
 
 
-async def check_target(url: str, policy: Policy, *, field: str, title: str) -> None:
+async def check_target(url: str, policy: Policy, *, field: str, title: str | i18n.Text) -> None:
     """422 naming `field` when `url` may not be a delivery target."""
     try:
         await _checked(url, policy)
     except UnsafeTarget as exc:
-        raise Unprocessable(title, errors=[FieldError(field=field, message=str(exc))]) from exc
+        reason = exc.args[0] if exc.args else str(exc)
+        raise Unprocessable(title, errors=[FieldError(field=field, message=reason)]) from exc
 
 
 # --- sending ------------------------------------------------------------------------------
@@ -242,7 +247,8 @@ async def post(
     try:
         target, addresses = await _checked(url, policy)
     except UnsafeTarget as exc:
-        return Attempt(ok=False, error=f"refused target: {exc}")
+        reason = i18n.render(exc.args[0], "en") if exc.args else ""  # logs are English
+        return Attempt(ok=False, error=f"refused target: {reason}")
     signed_url, signature = sign(url, body)
     signed = httpx.URL(signed_url)
     pinned = signed.copy_with(host=str(addresses[0]))

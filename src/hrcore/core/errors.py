@@ -16,6 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrcore.core.context import request_id_var
+from hrcore.core.i18n import N_, Rendered, Text, _, render, translate
+from hrcore.core.validation_messages import translated_message
 
 logger = logging.getLogger("hrcore.errors")
 
@@ -25,7 +27,7 @@ TYPE_BASE = "https://hrcore.dev/problems/"
 
 class FieldError(BaseModel):
     field: str = Field(description="Dotted path of the offending input, e.g. `body.email`.")
-    message: str
+    message: Rendered
 
 
 class Problem(BaseModel):
@@ -46,27 +48,30 @@ class ProblemType(NamedTuple):
     status: int
     slug: str
     title: str
+    """English, marked with `N_`; rendered in the reader's locale in every response."""
 
 
-BAD_REQUEST = ProblemType(400, "bad-request", "Bad request")
-MALFORMED_JSON = ProblemType(400, "malformed-json", "Bad request")
-INVALID_CURSOR = ProblemType(400, "invalid-cursor", "Invalid cursor")
-UNKNOWN_QUERY_PARAMETER = ProblemType(400, "unknown-query-parameter", "Unknown query parameter")
-UNAUTHORIZED = ProblemType(401, "unauthorized", "Authentication required")
-FORBIDDEN = ProblemType(403, "forbidden", "Not allowed")
-PASSWORD_CHANGE_REQUIRED = ProblemType(403, "password-change-required", "Password change required")
-NOT_FOUND = ProblemType(404, "not-found", "Not found")
-METHOD_NOT_ALLOWED = ProblemType(405, "method-not-allowed", "Method not allowed")
-NOT_ACCEPTABLE = ProblemType(406, "not-acceptable", "Not acceptable")
-CONFLICT = ProblemType(409, "conflict", "Conflict")
-STALE_VERSION = ProblemType(409, "stale-version", "Conflict")
-PRECONDITION_FAILED = ProblemType(412, "precondition-failed", "Precondition failed")
-PAYLOAD_TOO_LARGE = ProblemType(413, "payload-too-large", "Request body too large")
-UNSUPPORTED_MEDIA_TYPE = ProblemType(415, "unsupported-media-type", "Unsupported media type")
-VALIDATION_ERROR = ProblemType(422, "validation-error", "Invalid input")
-TOO_MANY_REQUESTS = ProblemType(429, "too-many-requests", "Too many requests")
-INTERNAL_ERROR = ProblemType(500, "internal-error", "Internal server error")
-SERVICE_UNAVAILABLE = ProblemType(503, "service-unavailable", "A dependency is unavailable")
+BAD_REQUEST = ProblemType(400, "bad-request", N_("Bad request"))
+MALFORMED_JSON = ProblemType(400, "malformed-json", N_("Bad request"))
+INVALID_CURSOR = ProblemType(400, "invalid-cursor", N_("Invalid cursor"))
+UNKNOWN_QUERY_PARAMETER = ProblemType(400, "unknown-query-parameter", N_("Unknown query parameter"))
+UNAUTHORIZED = ProblemType(401, "unauthorized", N_("Authentication required"))
+FORBIDDEN = ProblemType(403, "forbidden", N_("Not allowed"))
+PASSWORD_CHANGE_REQUIRED = ProblemType(
+    403, "password-change-required", N_("Password change required")
+)
+NOT_FOUND = ProblemType(404, "not-found", N_("Not found"))
+METHOD_NOT_ALLOWED = ProblemType(405, "method-not-allowed", N_("Method not allowed"))
+NOT_ACCEPTABLE = ProblemType(406, "not-acceptable", N_("Not acceptable"))
+CONFLICT = ProblemType(409, "conflict", N_("Conflict"))
+STALE_VERSION = ProblemType(409, "stale-version", N_("Conflict"))
+PRECONDITION_FAILED = ProblemType(412, "precondition-failed", N_("Precondition failed"))
+PAYLOAD_TOO_LARGE = ProblemType(413, "payload-too-large", N_("Request body too large"))
+UNSUPPORTED_MEDIA_TYPE = ProblemType(415, "unsupported-media-type", N_("Unsupported media type"))
+VALIDATION_ERROR = ProblemType(422, "validation-error", N_("Invalid input"))
+TOO_MANY_REQUESTS = ProblemType(429, "too-many-requests", N_("Too many requests"))
+INTERNAL_ERROR = ProblemType(500, "internal-error", N_("Internal server error"))
+SERVICE_UNAVAILABLE = ProblemType(503, "service-unavailable", N_("A dependency is unavailable"))
 
 PROBLEM_TYPES: tuple[ProblemType, ...] = (
     BAD_REQUEST,
@@ -103,12 +108,12 @@ class ProblemError(Exception):
 
     def __init__(
         self,
-        detail: str | None = None,
+        detail: str | Text | None = None,
         *,
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(detail or self.title)
+        super().__init__(render(detail, "en") if detail else self.title)
         self.detail = detail
         self.errors = errors
         self.headers = headers or {}
@@ -180,7 +185,7 @@ def problem_response(
     request: Request,
     status: int,
     *,
-    detail: str | None = None,
+    detail: str | Text | None = None,
     kind: ProblemType | None = None,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
@@ -188,12 +193,12 @@ def problem_response(
 ) -> JSONResponse:
     """Render a problem+json response for `request`; `kind` defaults to the status's generic
     type; `extensions` adds members (RFC 9457 §3.2)."""
-    kind = kind or _BY_STATUS.get(status) or ProblemType(status, "error", "Error")
+    kind = kind or _BY_STATUS.get(status) or ProblemType(status, "error", N_("Error"))
     problem = Problem(
         type=TYPE_BASE + kind.slug,
-        title=kind.title,
+        title=translate(kind.title),
         status=status,
-        detail=detail,
+        detail=render(detail) if detail is not None else None,
         instance=request.url.path,
         request_id=request_id_var.get(),
         errors=errors,
@@ -226,34 +231,40 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     raw = exc.errors()
     if any(error.get("type") == "json_invalid" for error in raw):
-        return problem_response(request, 400, kind=MALFORMED_JSON, detail="Malformed JSON body")
-    errors = [FieldError(field=_field_path(e["loc"]), message=e["msg"]) for e in raw]
-    return problem_response(request, 422, detail="The request has invalid fields", errors=errors)
+        return problem_response(request, 400, kind=MALFORMED_JSON, detail=_("Malformed JSON body"))
+    errors = [FieldError(field=_field_path(e["loc"]), message=translated_message(e)) for e in raw]
+    return problem_response(request, 422, detail=_("The request has invalid fields"), errors=errors)
+
+
+_STARLETTE_DETAILS = (N_("Not Found"), N_("Method Not Allowed"), N_("Not Acceptable"))
+"""Starlette's own details (an unmatched path or method), translated like ours."""
 
 
 async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers) if exc.headers else None
-    detail = exc.detail if isinstance(exc.detail, str) else None
+    detail = exc.detail if isinstance(exc.detail, str | Text) else None
+    if isinstance(detail, str) and detail in _STARLETTE_DETAILS:
+        detail = translate(detail)
     return problem_response(request, exc.status_code, detail=detail, headers=headers)
 
 
 async def _handle_stale(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
-        request, 409, kind=STALE_VERSION, detail="The object was changed by someone else"
+        request, 409, kind=STALE_VERSION, detail=_("The object was changed by someone else")
     )
 
 
 async def _handle_integrity(request: Request, exc: Exception) -> JSONResponse:
     logger.info("integrity error reached the handler: %s", exc)
-    return problem_response(request, 409, detail="The change conflicts with existing data")
+    return problem_response(request, 409, detail=_("The change conflicts with existing data"))
 
 
 async def _handle_data_error(request: Request, exc: Exception) -> JSONResponse:
     """A value validation let through but the database cannot store: still the client's input."""
     logger.warning("data error reached the handler: %s", exc)
     return problem_response(
-        request, 422, detail="A value cannot be stored (too long or out of range)"
+        request, 422, detail=_("A value cannot be stored (too long or out of range)")
     )
 
 
@@ -268,7 +279,7 @@ async def _handle_database_error(request: Request, exc: Exception) -> JSONRespon
     if sqlstate.startswith("22") or isinstance(driver_error, asyncpg.exceptions.DataError):
         return await _handle_data_error(request, exc)
     logger.error("database error", exc_info=exc)
-    return problem_response(request, 500, detail="Unexpected error; quote the request id")
+    return problem_response(request, 500, detail=_("Unexpected error; quote the request id"))
 
 
 async def _handle_outage(request: Request, exc: Exception) -> JSONResponse:
@@ -276,7 +287,7 @@ async def _handle_outage(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         request,
         503,
-        detail="A backing service is unavailable; retry later",
+        detail=_("A backing service is unavailable; retry later"),
         headers={"Retry-After": "5"},
     )
 

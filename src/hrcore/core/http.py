@@ -27,6 +27,7 @@ from hrcore.core.errors import (
     UnsupportedMediaType,
     problem_response,
 )
+from hrcore.core.i18n import _
 from hrcore.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from hrcore.core.idempotency import run_idempotently
 from hrcore.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -93,17 +94,17 @@ class HrcoreRoute(APIRoute):
             unknown = sorted(set(request.query_params) - known_query)
             if unknown:
                 raise UnknownQueryParameter(
-                    f"Unknown query parameter(s): {', '.join(unknown)}",
+                    _("Unknown query parameter(s): {names}", names=", ".join(unknown)),
                     errors=[
-                        FieldError(field=f"query.{name}", message="not accepted")
+                        FieldError(field=f"query.{name}", message=_("not accepted"))
                         for name in unknown
                     ],
                 )
             if any("\x00" in value for value in request.query_params.values()):
-                raise BadRequest("Query parameters must not contain NUL characters")
+                raise BadRequest(_("Query parameters must not contain NUL characters"))
             content_type = request.headers.get("content-type")
             if takes_json and content_type and not _is_json(content_type):
-                raise UnsupportedMediaType("Send the body as application/json")
+                raise UnsupportedMediaType(_("Send the body as application/json"))
             if takes_json:
                 await _refuse_nul_characters(request)
             if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
@@ -125,8 +126,8 @@ async def _refuse_nul_characters(request: Request) -> None:
         return  # FastAPI answers malformed JSON itself
     if _contains_nul(document):
         raise Unprocessable(
-            "Text must not contain NUL characters",
-            errors=[FieldError(field="body", message="contains U+0000")],
+            _("Text must not contain NUL characters"),
+            errors=[FieldError(field="body", message=_("contains U+0000"))],
         )
 
 
@@ -189,7 +190,7 @@ class RequestContextMiddleware:
             if status_sent:
                 raise
             response = problem_response(
-                Request(scope), 500, detail="Unexpected error; quote the request id"
+                Request(scope), 500, detail=_("Unexpected error; quote the request id")
             )
             await response(scope, receive, send_with_id)
         finally:
@@ -218,7 +219,7 @@ class BodyTooLarge(StarletteHTTPException):
     """An HTTPException, so FastAPI re-raises it from body parsing and the handler renders it."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"The request body exceeds {limit} bytes")
+        super().__init__(413, _("The request body exceeds {limit} bytes", limit=limit))  # type: ignore[arg-type]
 
 
 class BodyLimitMiddleware:
@@ -235,7 +236,9 @@ class BodyLimitMiddleware:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             response = problem_response(
-                Request(scope), 413, detail=f"The request body exceeds {self.max_bytes} bytes"
+                Request(scope),
+                413,
+                detail=_("The request body exceeds {limit} bytes", limit=self.max_bytes),
             )
             await response(scope, receive, send)
             return

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hrcore.core.db import SessionMaker, unit_of_work
 from hrcore.core.errors import BadRequest, Conflict, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.models import Base
 
 HEADER = "idempotency-key"
@@ -117,16 +118,21 @@ async def run_idempotently(
     """Run `handler` at most once per caller and `Idempotency-Key`."""
     key = request.headers[HEADER]
     if not key or len(key) > MAX_KEY_LENGTH:
-        raise BadRequest(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters")
+        raise BadRequest(
+            _(
+                "Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters",
+                MAX_KEY_LENGTH=MAX_KEY_LENGTH,
+            )
+        )
     sessionmaker: SessionMaker = request.app.state.sessionmaker
     caller = _caller(request)
     request_hash = _request_hash(request, await request.body())
     existing = await _claim(sessionmaker, caller, key, request_hash, ttl)
     if existing is not None:
         if existing.request_hash != request_hash:
-            raise Unprocessable("This Idempotency-Key was used for a different request")
+            raise Unprocessable(_("This Idempotency-Key was used for a different request"))
         if existing.status_code is None:
-            raise Conflict("A request with this Idempotency-Key is still in progress")
+            raise Conflict(_("A request with this Idempotency-Key is still in progress"))
         return _replay(existing)
     try:
         response = await handler(request)

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from hrcore.core.errors import INVALID_CURSOR, BadRequest, FieldError
+from hrcore.core.i18n import _
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -38,7 +39,7 @@ class InvalidCursor(BadRequest):
     def __init__(self) -> None:
         super().__init__(
             "The cursor is not one this list issued; start again without it",
-            errors=[FieldError(field="query.cursor", message="not a cursor of this list")],
+            errors=[FieldError(field="query.cursor", message=_("not a cursor of this list"))],
         )
 
 

@@ -1,5 +1,6 @@
-"""Rows one domain names by id in another's request or list: checked (422 `Unknown <what>`
-on the request field when the row is not in the organization) and shown as links (`Ref`).
+"""Rows one domain names by id in another's request or list: checked (422 with the owning
+domain's "Unknown …" message on the request field when the row is not in the organization)
+and shown as links (`Ref`).
 Departments, positions and employees are referred to this one way; the owning domain turns
 what it finds into the plain data it publishes."""
 
@@ -14,17 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import Text
 from hrcore.core.models import Base
 from hrcore.core.schemas import Ref
 
 RowT = TypeVar("RowT", bound=Base)
 
 
-def unknown(what: str, field: str) -> Unprocessable:
-    """The 422 for a request field naming a `what` the organization does not have."""
-    return Unprocessable(
-        f"Unknown {what}", errors=[FieldError(field=field, message=f"no such {what}")]
-    )
+def unknown(title: Text, message: Text, field: str) -> Unprocessable:
+    """The 422 for a request field naming a row the organization does not have: `title` such
+    as "Unknown department", `message` on the field such as "no such department"."""
+    return Unprocessable(title, errors=[FieldError(field=field, message=message)])
 
 
 async def referenced_row(
@@ -33,15 +34,16 @@ async def referenced_row(
     org_id: uuid.UUID,
     row_id: uuid.UUID,
     *,
-    what: str,
     field: str,
+    title: Text,
+    message: Text,
 ) -> RowT:
     """The row a request body names in `field`, else 422: the same answer for a row that does
     not exist and one of another organization."""
     columns = inspect(model).columns
     row = await session.scalar(select(model).where(columns.org_id == org_id, columns.id == row_id))
     if row is None:
-        raise unknown(what, field)
+        raise unknown(title, message, field)
     return row
 
 

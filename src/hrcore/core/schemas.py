@@ -8,6 +8,8 @@ from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel
 
+from hrcore.core.i18n import Text, _
+
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 """Every date or timestamp a client sends lies in this range. It is far wider than any HR
@@ -25,7 +27,13 @@ D = TypeVar("D", date, datetime)
 def _within_calendar(value: D) -> D:
     day = value.date() if isinstance(value, datetime) else value
     if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise ValueError(f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
+        raise ValueError(
+            _(
+                "must be between {EARLIEST_DATE} and {LATEST_DATE}",
+                EARLIEST_DATE=EARLIEST_DATE,
+                LATEST_DATE=LATEST_DATE,
+            )
+        )
     return value
 
 
@@ -35,12 +43,12 @@ BoundedDatetime = Annotated[datetime, AfterValidator(_within_calendar)]
 """A timestamp input, bounded like BoundedDate by its calendar day."""
 
 
-def window_error(start: date, end: date) -> str | None:
+def window_error(start: date, end: date) -> Text | None:
     """Why `start..end` is not a window the API accepts, or None."""
     if end < start:
-        return "must not be before the start"
+        return _("must not be before the start")
     if end - start > MAX_WINDOW:
-        return f"must be at most {MAX_WINDOW.days} days after the start"
+        return _("must be at most {days} days after the start", days=MAX_WINDOW.days)
     return None
 
 

@@ -48,6 +48,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, NotFound
+from hrcore.core.i18n import _
 from hrcore.core.models import Base, Entity, OrgScopedMixin
 from hrcore.core.pagination import POSITIVE, PageParams, paginate
 
@@ -173,7 +174,7 @@ class TemplateKind(Generic[T]):
             select(self.model.id).where(self.model.org_id == org_id, self.model.name == name)
         )
         if taken is not None and taken != template_id:
-            raise Conflict(f"A {self.label} named {name!r} exists")
+            raise Conflict(_("A {label} named '{name}' exists", label=self.label, name=name))
 
     def keep_revision(self, session: AsyncSession, template: T) -> None:
         """Store the template's current revision (`create` and `revise` do; a seed that adds

@@ -1,7 +1,7 @@
 """What other domains may call of identity besides authentication (which routers get from
 `identity.dependencies`, identity's published HTTP dependencies): the organization's settings
-and names, whose accounts belong to which employees, who the HR admins are, and the loop a
-cron runs once per organization. Everything answers with plain values.
+and names, whose accounts belong to which employees, who the HR admins are, the language each
+reader gets, and the loop a cron runs once per organization. Everything answers with plain values.
 
 `Directory` is what identity asks of people and org (`create_app` provides their api
 modules), so identity never imports the domains above it."""
@@ -9,6 +9,7 @@ modules), so identity never imports the domains above it."""
 from __future__ import annotations
 
 from hrcore.identity.directory import Directory
+from hrcore.identity.locales import employee_locales, reader_locales
 from hrcore.identity.service import (
     employee_ids_for_users,
     for_each_organization,
@@ -25,6 +26,7 @@ from hrcore.identity.service import (
 __all__ = [
     "Directory",
     "employee_ids_for_users",
+    "employee_locales",
     "for_each_organization",
     "hr_admin_user_ids",
     "org_id_by_slug",
@@ -33,5 +35,6 @@ __all__ = [
     "org_timezone",
     "organization_ids",
     "principal_for_user",
+    "reader_locales",
     "user_ids_for_employees",
 ]

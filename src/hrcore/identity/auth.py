@@ -22,8 +22,9 @@ from hrcore.core.errors import (
     Unauthorized,
     Unprocessable,
 )
+from hrcore.core.i18n import _
 from hrcore.core.schemas import Ref
-from hrcore.identity import passwords, repository
+from hrcore.identity import locales, passwords, repository
 from hrcore.identity.models import RefreshToken, User
 from hrcore.identity.schemas import MeOut, OrgOut, PasswordChange, TokenPair, TokenRequest
 from hrcore.identity.throttle import Attempt, Throttle
@@ -85,6 +86,7 @@ async def _issue_pair(
         refresh_token=security.compose_token(REFRESH_KIND, user.org_id, secret),
         expires_in=lifetime,
         must_change_password=user.must_change_password,
+        locale=user.locale,
     )
 
 
@@ -99,7 +101,7 @@ async def login(
     wait = await throttle.retry_after(attempt, services.clock.now())
     if wait is not None:
         raise TooManyRequests(
-            "Too many failed logins; try again later", headers={"Retry-After": str(wait)}
+            _("Too many failed logins; try again later"), headers={"Retry-After": str(wait)}
         )
     org = await repository.org_by_slug(session, body.org)
     user = None
@@ -140,19 +142,19 @@ async def _revoke_family_now(
 async def _spend_refresh_token(session: AsyncSession, services: Services, raw: str) -> RefreshToken:
     parsed = security.split_token(REFRESH_KIND, raw)
     if parsed is None:
-        raise Unauthorized("Invalid refresh token")
+        raise Unauthorized(_("Invalid refresh token"))
     org_id, secret = parsed
     await set_tenant(session, org_id)
     token = await repository.refresh_token_for_update(session, org_id, security.hash_token(secret))
     now = services.clock.now()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
-        raise Unauthorized("Invalid refresh token")
+        raise Unauthorized(_("Invalid refresh token"))
     if token.used_at is not None:
         family_id, user_id = token.family_id, token.user_id
         logger.warning("refresh token reuse; revoking family %s", family_id)
         await session.rollback()  # release the row lock before revoking in a transaction of its own
         await _revoke_family_now(services, org_id, family_id, user_id)
-        raise Unauthorized("Refresh token already used; please log in again")
+        raise Unauthorized(_("Refresh token already used; please log in again"))
     token.used_at = now
     return token
 
@@ -162,7 +164,7 @@ async def refresh(session: AsyncSession, services: Services, raw: str) -> TokenP
     token = await _spend_refresh_token(session, services, raw)
     user = await repository.user_by_id(session, token.org_id, token.user_id)
     if user is None or not user.is_active:
-        raise Unauthorized("Invalid refresh token")
+        raise Unauthorized(_("Invalid refresh token"))
     return await _issue_pair(session, services, user, family_id=token.family_id)
 
 
@@ -171,12 +173,12 @@ async def logout(session: AsyncSession, services: Services, raw: str) -> None:
     the user's access tokens; the user's other sessions refresh once to go on."""
     parsed = security.split_token(REFRESH_KIND, raw)
     if parsed is None:
-        raise Unauthorized("Invalid refresh token")
+        raise Unauthorized(_("Invalid refresh token"))
     org_id, secret = parsed
     await set_tenant(session, org_id)
     token = await repository.refresh_token_for_update(session, org_id, security.hash_token(secret))
     if token is None:
-        raise Unauthorized("Invalid refresh token")
+        raise Unauthorized(_("Invalid refresh token"))
     await repository.revoke_family(session, org_id, token.family_id, services.clock.now())
     await repository.end_access_tokens(session, org_id, token.user_id)
 
@@ -189,11 +191,12 @@ async def authenticate(session: AsyncSession, services: Services, credential: st
         claims = security.decode_access_token(services.settings, credential)
     except security.InvalidToken as exc:
         logger.info("rejected access token: %s", exc)
-        raise Unauthorized("Invalid or expired access token") from exc
+        raise Unauthorized(_("Invalid or expired access token")) from exc
     await set_tenant(session, claims.org_id)
     user = await repository.user_by_id(session, claims.org_id, claims.user_id)
     if user is None or not user.is_active or user.token_version != claims.version:
-        raise Unauthorized("Invalid or expired access token")
+        raise Unauthorized(_("Invalid or expired access token"))
+    await locales.settle_request_locale(session, claims.org_id, user.locale)
     return Authenticated(principal_of(user), user.must_change_password)
 
 
@@ -213,13 +216,14 @@ async def _authenticate_api_key(
 ) -> Authenticated:
     parsed = security.split_token(API_KEY_KIND, credential)
     if parsed is None:
-        raise Unauthorized("Invalid API key")
+        raise Unauthorized(_("Invalid API key"))
     org_id, secret = parsed
     await set_tenant(session, org_id)
     key = await repository.api_key_by_hash(session, org_id, security.hash_token(secret))
     if key is None or key.revoked_at is not None:
-        raise Unauthorized("Invalid API key")
+        raise Unauthorized(_("Invalid API key"))
     key.last_used_at = services.clock.now()
+    await locales.settle_request_locale(session, org_id, None)
     principal = Principal(
         kind="api_key",
         id=key.id,
@@ -236,9 +240,9 @@ async def change_password(
     too) and start a new one for the caller."""
     user = await _own_user(session, principal)
     if not await security.verify_password_async(user.password_hash, body.current_password):
-        raise Unprocessable("The current password is wrong")
+        raise Unprocessable(_("The current password is wrong"))
     if body.new_password == body.current_password:
-        raise Unprocessable("Choose a password different from the current one")
+        raise Unprocessable(_("Choose a password different from the current one"))
     passwords.check(
         body.new_password,
         personal=[user.email, user.display_name],
@@ -256,7 +260,7 @@ async def change_password(
 
 async def _own_user(session: AsyncSession, principal: Principal) -> User:
     if principal.user_id is None:
-        raise Forbidden("Only users have passwords")
+        raise Forbidden(_("Only users have passwords"))
     user = await repository.user_by_id(session, principal.org_id, principal.user_id)
     if user is None:
         raise Unauthorized()
@@ -281,4 +285,5 @@ async def me(
         employee=employee,
         department_scope=department_scope,
         must_change_password=user.must_change_password,
+        locale=user.locale,
     )

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from hrcore.core.authz import Principal
 from hrcore.core.db import DbSession
 from hrcore.core.errors import Unauthorized
+from hrcore.core.i18n import _
 from hrcore.core.runtime import Runtime
 from hrcore.identity import auth
 from hrcore.identity.auth import Authenticated, PasswordChangeRequired, Services
@@ -49,7 +50,7 @@ async def _authenticated(
 ) -> Authenticated:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized(
-            "Send `Authorization: Bearer <token>`", headers={"WWW-Authenticate": "Bearer"}
+            _("Send `Authorization: Bearer <token>`"), headers={"WWW-Authenticate": "Bearer"}
         )
     return await auth.authenticate(session, services, credentials.credentials)
 
@@ -62,7 +63,7 @@ async def _principal_even_before_password_change(
 
 async def _principal(authenticated: Annotated[Authenticated, Depends(_authenticated)]) -> Principal:
     if authenticated.must_change_password:
-        raise PasswordChangeRequired("Change your one-time password at /api/v1/auth/password")
+        raise PasswordChangeRequired(_("Change your one-time password at /api/v1/auth/password"))
     return authenticated.principal
 
 

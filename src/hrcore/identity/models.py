@@ -52,6 +52,9 @@ class User(Entity, OrgScopedMixin, Base):
     )
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    """The language the user reads (`core.i18n.SUPPORTED_LOCALES`); None: the request's or
+    the organization's."""
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     token_version: Mapped[int] = mapped_column(
         Integer, nullable=False, default=0, server_default="0"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from zxcvbn import zxcvbn
 
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 
 _PARTS = re.compile(r"[\W_]+")
 _ZXCVBN_MAX = 100
@@ -49,8 +50,9 @@ def check(password: str, *, personal: Iterable[str], field: str, min_score: int)
         feedback = result["feedback"]
         reasons = [feedback.get("warning") or "", *feedback.get("suggestions", [])]
     if remainder != password:
-        reasons.insert(0, "Without your name and email it is too easy to guess.")
-    message = " ".join(reason for reason in reasons if reason) or "Too easy to guess."
+        reasons.insert(0, str(_("Without your name and email it is too easy to guess.")))
+    # zxcvbn's own feedback is English only; ours is translated.
+    message = " ".join(reason for reason in reasons if reason) or str(_("Too easy to guess."))
     raise Unprocessable(
-        "The password is too weak", errors=[FieldError(field=field, message=message)]
+        _("The password is too weak"), errors=[FieldError(field=field, message=message)]
     )

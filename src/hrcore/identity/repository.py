@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.audit import AuditEvent
@@ -173,3 +173,32 @@ async def employee_ids_for_users(
     return [
         (user_id, employee_id) for user_id, employee_id in rows.all() if employee_id is not None
     ]
+
+
+async def org_locale(session: AsyncSession, org_id: uuid.UUID) -> str | None:
+    return await session.scalar(select(Organization.locale).where(Organization.id == org_id))
+
+
+async def user_locales(
+    session: AsyncSession, org_id: uuid.UUID, user_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, str]]:
+    """(user, their locale or else their organization's) for each user found."""
+    rows = await session.execute(
+        select(User.id, func.coalesce(User.locale, Organization.locale))
+        .join(Organization, Organization.id == User.org_id)
+        .where(User.org_id == org_id, User.id.in_(list(set(user_ids))))
+    )
+    return [(user_id, locale) for user_id, locale in rows]
+
+
+async def employee_locales(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, str]]:
+    """(employee, the locale of a user linked to them or else the organization's)."""
+    rows = await session.execute(
+        select(User.employee_id, func.coalesce(User.locale, Organization.locale))
+        .join(Organization, Organization.id == User.org_id)
+        .where(User.org_id == org_id, User.employee_id.in_(list(set(employee_ids))))
+        .order_by(User.employee_id, User.locale.is_(None), User.id)
+    )
+    return [(employee_id, locale) for employee_id, locale in rows if employee_id is not None]

@@ -13,8 +13,8 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
-from hrcore.core.responses import problem
-from hrcore.identity import auth, service
+from hrcore.core.responses import FORBIDDEN, problem
+from hrcore.identity import auth, locales, service
 from hrcore.identity.dependencies import (
     CurrentPrincipal,
     IdentityDirectory,
@@ -26,6 +26,7 @@ from hrcore.identity.schemas import (
     ApiKeyCreated,
     ApiKeyOut,
     AuditEventOut,
+    LocaleChoice,
     MeOut,
     PasswordChange,
     RefreshRequest,
@@ -112,6 +113,19 @@ async def me(
         else None
     )
     return await auth.me(session, principal, employee, scope)
+
+
+@router.put(
+    "/me/locale",
+    tags=["authentication"],
+    operation_id="set_my_locale",
+    summary="Choose the language I read (errors, notifications, documents)",
+    responses=FORBIDDEN,
+)
+async def set_my_locale(
+    body: LocaleChoice, principal: PrincipalPendingPasswordChange, session: DbSession
+) -> LocaleChoice:
+    return LocaleChoice(locale=await locales.set_own_locale(session, principal, body.locale))
 
 
 async def _check_user_refs(

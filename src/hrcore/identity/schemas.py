@@ -58,6 +58,15 @@ class MeOut(BaseModel):
     employee: Ref | None
     department_scope: Ref | None
     must_change_password: bool
+    locale: str | None = Field(
+        default=None, description="The language the user chose (`PUT /me/locale`); null: none."
+    )
+
+
+class LocaleChoice(BaseModel):
+    locale: str | None = Field(
+        description="`zh-CN` or `en`; null follows `Accept-Language`, then the organization."
+    )
 
 
 class UserCreate(BaseModel):

@@ -14,6 +14,7 @@ from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal, Role, require_hr_admin
 from hrcore.core.db import SessionMaker, get_or_404, set_tenant, tenant_transaction
 from hrcore.core.errors import Conflict, NotFound, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import repository
 from hrcore.identity.auth import API_KEY_KIND, Services, principal_of
@@ -36,7 +37,7 @@ async def create_organization(
 ) -> tuple[Organization, User, str]:
     """A tenant and its first HR admin with a one-time password (returned once)."""
     if await repository.org_by_slug(session, slug) is not None:
-        raise Conflict(f"Organization {slug!r} exists")
+        raise Conflict(_("Organization '{slug}' exists", slug=slug))
     org = Organization(slug=slug, name=name, timezone=timezone, locale=locale)
     session.add(org)
     await session.flush()
@@ -111,7 +112,7 @@ async def get_user(session: AsyncSession, principal: Principal, user_id: uuid.UU
 
 def _check_scope(roles: list[str], department_scope_id: uuid.UUID | None) -> None:
     if Role.DEPT_HEAD.value in roles and department_scope_id is None:
-        raise Unprocessable("A department head needs department_scope_id")
+        raise Unprocessable(_("A department head needs department_scope_id"))
 
 
 async def create_user(
@@ -122,7 +123,7 @@ async def create_user(
     roles = [role.value for role in body.roles]
     _check_scope(roles, body.department_scope_id)
     if await repository.user_by_email(session, principal.org_id, body.email) is not None:
-        raise Conflict("A user with this email exists")
+        raise Conflict(_("A user with this email exists"))
     password = security.new_secret(12)
     user = User(
         org_id=principal.org_id,
@@ -163,7 +164,7 @@ async def update_user(
     if user.id == principal.user_id and (
         Role.HR_ADMIN.value not in user.roles or not user.is_active
     ):
-        raise Unprocessable("You cannot remove your own HR admin role or deactivate yourself")
+        raise Unprocessable(_("You cannot remove your own HR admin role or deactivate yourself"))
     await session.flush()
     changed_before, changed_after = audit.changes(before, _user_snapshot(user))
     if changed_after:
@@ -265,7 +266,7 @@ async def org_timezone(session: AsyncSession, org_id: uuid.UUID) -> str:
     """The organization's IANA time zone: deadlines and "today" are computed in it."""
     org = await repository.org_by_id(session, org_id)
     if org is None:
-        raise NotFound("No such organization")
+        raise NotFound(_("No such organization"))
     return org.timezone
 
 
@@ -334,5 +335,5 @@ async def org_name(session: AsyncSession, org_id: uuid.UUID) -> str:
     """The organization's display name: documents are issued in it."""
     org = await repository.org_by_id(session, org_id)
     if org is None:
-        raise NotFound("No such organization")
+        raise NotFound(_("No such organization"))
     return org.name

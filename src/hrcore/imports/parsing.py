@@ -11,6 +11,8 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from hrcore.core.i18n import _
+
 MAX_ROWS = 50_000
 MAX_COLUMNS = 64
 XLSX_MAGIC = b"PK\x03\x04"
@@ -32,20 +34,20 @@ def read_table(content: bytes, filename: str) -> Table:
     if content.startswith(XLSX_MAGIC):
         return _read_xlsx(content)
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise UnreadableFile("the file is named .xlsx but is not a spreadsheet")
+        raise UnreadableFile(_("the file is named .xlsx but is not a spreadsheet"))
     return _read_csv(content)
 
 
 def _decode(content: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030, which Excel uses for Chinese CSV exports."""
     if b"\x00" in content[:4096]:
-        raise UnreadableFile("the file is binary, not CSV text")
+        raise UnreadableFile(_("the file is binary, not CSV text"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile("the file is neither UTF-8 nor GB18030 text")
+    raise UnreadableFile(_("the file is neither UTF-8 nor GB18030 text"))
 
 
 def _read_csv(content: bytes) -> Table:
@@ -53,7 +55,7 @@ def _read_csv(content: bytes) -> Table:
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise UnreadableFile(f"malformed CSV: {exc}") from exc
+        raise UnreadableFile(_("malformed CSV: {error}", error=exc)) from exc
     return _table("csv", records)
 
 
@@ -61,7 +63,7 @@ def _read_xlsx(content: bytes) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableFile("the spreadsheet cannot be opened") from exc
+        raise UnreadableFile(_("the spreadsheet cannot be opened")) from exc
     try:
         sheet = workbook.worksheets[0]
         records = [
@@ -93,12 +95,12 @@ def _table(file_format: str, records: list[list[str]]) -> Table:
         if any(cell.strip() for cell in cells)
     ]
     if not numbered:
-        raise UnreadableFile("the file has no header row")
+        raise UnreadableFile(_("the file has no header row"))
     header = [cell.strip().lower() for cell in numbered[0][1]]
     if len(header) > MAX_COLUMNS:
-        raise UnreadableFile(f"more than {MAX_COLUMNS} columns")
+        raise UnreadableFile(_("more than {limit} columns", limit=MAX_COLUMNS))
     if len(numbered) - 1 > MAX_ROWS:
-        raise UnreadableFile(f"more than {MAX_ROWS} rows; split the file")
+        raise UnreadableFile(_("more than {limit} rows; split the file", limit=MAX_ROWS))
     rows = [(number, _by_column(header, cells)) for number, cells in numbered[1:]]
     return Table(file_format, header, rows)
 

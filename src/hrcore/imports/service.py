@@ -20,6 +20,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker, get_or_404, tenant_transaction
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.imports import parsing, repository
 from hrcore.imports.models import ImportJob
@@ -49,17 +50,17 @@ class Lookups:
 def _check_header(header: list[str]) -> None:
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
     problems = [
-        FieldError(field=column, message="required column is missing")
+        FieldError(field=column, message=_("required column is missing"))
         for column in REQUIRED_COLUMNS
         if column not in header
     ]
     problems += [
-        FieldError(field=column, message="unknown column")
+        FieldError(field=column, message=_("unknown column"))
         for column in header
         if column not in known and not column.startswith(RATING_PREFIX)
     ]
     if problems:
-        raise Unprocessable("The header row does not match the import format", errors=problems)
+        raise Unprocessable(_("The header row does not match the import format"), errors=problems)
 
 
 async def start(
@@ -77,7 +78,8 @@ async def start(
         table = parsing.read_table(content, filename)
     except parsing.UnreadableFile as exc:
         raise Unprocessable(
-            f"Cannot read the file: {exc}", errors=[FieldError(field="file", message=str(exc))]
+            _("Cannot read the file: {exc}", exc=exc),
+            errors=[FieldError(field="file", message=exc.args[0])],
         ) from exc
     _check_header(table.header)
     job = ImportJob(

@@ -25,6 +25,7 @@ from hrcore.core.errors import (
     BadRequest,
     Unauthorized,
 )
+from hrcore.core.i18n import N_, _
 from hrcore.core.models import new_id
 from hrcore.identity import api as identity
 from hrcore.integrations import dingtalk_crypto, repository
@@ -41,12 +42,12 @@ from hrcore.integrations.models import EventStatus
 logger = logging.getLogger("hrcore.integrations")
 
 CHECK_URL = "check_url"
-UNVERIFIABLE = "The DingTalk callback could not be verified"
+UNVERIFIABLE = N_("The DingTalk callback could not be verified")
 
 
 def _reject(reason: str, *, org_slug: str) -> Unauthorized:
     logger.warning("dingtalk callback rejected", extra={"org": org_slug[:64], "reason": reason})
-    return Unauthorized(UNVERIFIABLE)
+    return Unauthorized(_(UNVERIFIABLE))
 
 
 def dedup_key(message: dict[str, Any]) -> str:
@@ -93,9 +94,9 @@ async def receive_dingtalk(
     try:
         message = json.loads(plaintext)
     except ValueError as exc:
-        raise BadRequest("The decrypted DingTalk event is not JSON") from exc
+        raise BadRequest(_("The decrypted DingTalk event is not JSON")) from exc
     if not isinstance(message, dict):
-        raise BadRequest("The decrypted DingTalk event is not a JSON object")
+        raise BadRequest(_("The decrypted DingTalk event is not a JSON object"))
     event_type = str(message.get("EventType") or "unknown")[:64]
     if event_type != CHECK_URL:
         await _store(session, org_id, event_type, message, org_slug=org_slug)

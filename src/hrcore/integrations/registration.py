@@ -13,6 +13,7 @@ from hrcore.core.errors import (
     NotFound,
     Unprocessable,
 )
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import api as identity
 from hrcore.integrations import repository
@@ -32,7 +33,7 @@ async def get_dingtalk(
     require_hr_admin_user(principal)
     integration = await repository.dingtalk_integration(session, principal.org_id)
     if integration is None:
-        raise NotFound("DingTalk is not configured for this organization")
+        raise NotFound(_("DingTalk is not configured for this organization"))
     return integration, callback_path(await identity.org_slug(session, principal.org_id) or "")
 
 
@@ -55,8 +56,8 @@ async def put_dingtalk(
         missing = [name for name in ("token", "aes_key") if getattr(body, name) is None]
         if missing:
             raise Unprocessable(
-                "The token and AES key are required the first time",
-                errors=[FieldError(field=name, message="required") for name in missing],
+                _("The token and AES key are required the first time"),
+                errors=[FieldError(field=name, message=_("required")) for name in missing],
             )
         integration = DingTalkIntegration(
             org_id=principal.org_id,

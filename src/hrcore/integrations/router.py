@@ -11,6 +11,7 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppRuntime, Pagination
 from hrcore.core.errors import Unauthorized
 from hrcore.core.http import HrcoreRoute
+from hrcore.core.i18n import _
 from hrcore.core.pagination import Page
 from hrcore.core.responses import FORBIDDEN, problem
 from hrcore.identity.dependencies import CurrentPrincipal
@@ -117,7 +118,7 @@ async def receive_dingtalk_event(
 ) -> DingTalkReply:
     signed = signature or msg_signature
     if signed is None:
-        raise Unauthorized("The callback is not signed")
+        raise Unauthorized(_("The callback is not signed"))
     reply = await callback.receive_dingtalk(
         session,
         org_slug=org,

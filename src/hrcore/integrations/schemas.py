@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hrcore.core.i18n import _
 from hrcore.integrations import dingtalk_crypto
 from hrcore.integrations.models import EventStatus
 
@@ -52,7 +53,7 @@ class DingTalkIntegrationIn(BaseModel):
     @classmethod
     def _aes_key_decodes(cls, value: str | None) -> str | None:
         if value is not None and not dingtalk_crypto.valid_aes_key(value):
-            raise ValueError("not a valid 43-character Base64 EncodingAESKey")
+            raise ValueError(_("not a valid 43-character Base64 EncodingAESKey"))
         return value
 
 

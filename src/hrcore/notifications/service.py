@@ -17,7 +17,9 @@ from hrcore.channels import api as channels
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.i18n import Text, _, render
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.identity import api as identity
 from hrcore.notifications import repository
 from hrcore.notifications.models import Notification
 from hrcore.notifications.schemas import InboxPage, NotificationOut, SubjectLink
@@ -27,12 +29,13 @@ TITLE_LIMIT = 200
 
 @dataclass(frozen=True)
 class Message:
-    """One notification for some users; `dedupe_key` makes sending it twice a no-op."""
+    """One notification for some users; `dedupe_key` makes sending it twice a no-op. A `Text`
+    title or body is rendered in each recipient's locale."""
 
     user_ids: Sequence[uuid.UUID]
     kind: str
-    title: str
-    body: str
+    title: str | Text
+    body: str | Text
     subject_type: str | None
     subject_id: uuid.UUID | None
     dedupe_key: str
@@ -44,8 +47,8 @@ async def notify(
     org_id: uuid.UUID,
     user_ids: Sequence[uuid.UUID],
     kind: str,
-    title: str,
-    body: str,
+    title: str | Text,
+    body: str | Text,
     subject_type: str | None,
     subject_id: uuid.UUID | None,
     dedupe_key: str,
@@ -58,14 +61,18 @@ async def notify(
 async def notify_many(
     session: AsyncSession, *, org_id: uuid.UUID, messages: Sequence[Message]
 ) -> int:
-    """`notify` for a batch: one insert and one channel fan-out, whatever the batch size."""
+    """`notify` for a batch: one insert and one channel fan-out, whatever the batch size; a
+    `Text` is rendered in each recipient's locale (one more read, only when there is one)."""
+    translated = any(isinstance(m.title, Text) or isinstance(m.body, Text) for m in messages)
+    recipients = [user_id for message in messages for user_id in message.user_ids]
+    locales = await identity.reader_locales(session, org_id, recipients) if translated else {}
     rows = [
         {
             "org_id": org_id,
             "user_id": user_id,
             "kind": message.kind,
-            "title": message.title[:TITLE_LIMIT],
-            "body": message.body,
+            "title": render(message.title, locales.get(user_id))[:TITLE_LIMIT],
+            "body": render(message.body, locales.get(user_id)),
             "subject_type": message.subject_type,
             "subject_id": message.subject_id,
             "dedupe_key": message.dedupe_key,
@@ -83,8 +90,8 @@ async def notify_many(
         channels.InboxItem(
             id=notification_id,
             user_id=user_id,
-            title=by_key[(user_id, key)].title[:TITLE_LIMIT],
-            body=by_key[(user_id, key)].body,
+            title=render(by_key[(user_id, key)].title, locales.get(user_id))[:TITLE_LIMIT],
+            body=render(by_key[(user_id, key)].body, locales.get(user_id)),
             dedupe_key=key,
         )
         for notification_id, user_id, key in new
@@ -95,7 +102,7 @@ async def notify_many(
 
 def _caller(principal: Principal) -> uuid.UUID:
     if principal.user_id is None:
-        raise Forbidden("Integration keys have no inbox")
+        raise Forbidden(_("Integration keys have no inbox"))
     return principal.user_id
 
 
@@ -135,7 +142,7 @@ async def mark_read(
     await repository.mark_read(session, principal.org_id, user_id, clock.now(), notification_id)
     notification = await repository.by_id(session, principal.org_id, user_id, notification_id)
     if notification is None:
-        raise NotFound("No such notification")
+        raise NotFound(_("No such notification"))
     return _view(notification)
 
 

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope, require_hr_admin
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.org import repository
 from hrcore.org.models import Department, DescriptionDraft, Position
 from hrcore.org.schemas import AuthorSide
@@ -23,12 +25,12 @@ from hrcore.org.schemas import AuthorSide
 def require_reader(principal: Principal) -> None:
     """Users of the org read the structure; integration keys need `org:read`."""
     if principal.kind == "api_key" and not principal.has_scope(Scope.ORG_READ):
-        raise Forbidden("This integration key lacks the org:read scope")
+        raise Forbidden(_("This integration key lacks the org:read scope"))
 
 
 def require_writer(principal: Principal) -> None:
     if principal.kind == "api_key":
-        raise Forbidden("Integration keys cannot change the organization structure")
+        raise Forbidden(_("Integration keys cannot change the organization structure"))
     require_hr_admin(principal)
 
 
@@ -45,7 +47,7 @@ async def find_position(
     """A position of the caller's organization, else 404; the caller checks the role first."""
     position = await repository.position_by_id(session, principal.org_id, position_id, lock=lock)
     if position is None:
-        raise NotFound("No such position")
+        raise NotFound(_("No such position"))
     return position
 
 
@@ -73,7 +75,7 @@ async def drafts_in_reach(
     position = await get_or_404(session, Position, principal.org_id, position_id, what="position")
     sides = await _sides(session, principal, position)
     if not sides:
-        raise NotFound("No description drafts of this position within your reach")
+        raise NotFound(_("No description drafts of this position within your reach"))
     return position, sides
 
 
@@ -87,7 +89,7 @@ async def draft_in_reach(
     try:
         position, sides = await drafts_in_reach(session, principal, draft.position_id)
     except NotFound:
-        raise NotFound("No such description draft") from None
+        raise NotFound(_("No such description draft")) from None
     return draft, position, sides
 
 
@@ -97,6 +99,11 @@ def require_other_side(
     """Four eyes from two sides: never the author, never the author's side."""
     other: AuthorSide = "department" if draft.author_side == "hr" else "hr"
     if other not in sides:
-        raise Forbidden(f"A draft by the {draft.author_side} side is approved by the other side")
+        raise Forbidden(
+            _(
+                "A draft by the {author_side} side is approved by the other side",
+                author_side=label(draft.author_side),
+            )
+        )
     if draft.author_id == principal.id:
-        raise Forbidden("Nobody approves their own draft")
+        raise Forbidden(_("Nobody approves their own draft"))

@@ -16,6 +16,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.references import referenced_row
 from hrcore.org import repository
@@ -63,19 +64,25 @@ def refuse_cycle(department: Department, parent: Department) -> None:
     """422 when `parent` lies inside the department's own subtree."""
     if parent.path.startswith(department.path):
         raise Unprocessable(
-            "A department cannot move under itself or one of its sub-departments",
-            errors=[FieldError(field="parent_id", message="inside the department's subtree")],
+            _("A department cannot move under itself or one of its sub-departments"),
+            errors=[FieldError(field="parent_id", message=_("inside the department's subtree"))],
         )
 
 
 async def ensure_code_free(session: AsyncSession, org_id: uuid.UUID, code: str) -> None:
     if await repository.department_code_taken(session, org_id, code):
-        raise Conflict(f"A department with code {code!r} exists")
+        raise Conflict(_("A department with code '{code}' exists", code=code))
 
 
 async def _parent(session: AsyncSession, org_id: uuid.UUID, parent_id: uuid.UUID) -> Department:
     return await referenced_row(
-        session, Department, org_id, parent_id, what="department", field="parent_id"
+        session,
+        Department,
+        org_id,
+        parent_id,
+        field="parent_id",
+        title=_("Unknown department"),
+        message=_("no such department"),
     )
 
 
@@ -194,7 +201,9 @@ async def delete_department(
     blockers = await repository.department_blockers(session, principal.org_id, department.id)
     if blockers:
         listed = blocker_list(blockers)
-        raise Conflict(f"The department still has {listed}; move or remove them first")
+        raise Conflict(
+            _("The department still has {listed}; move or remove them first", listed=listed)
+        )
     before = department_snapshot(department)
     await session.delete(department)
     await session.flush()

@@ -13,6 +13,8 @@ from hrcore.core.authz import Principal, require_user
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import repository
 from hrcore.org.access import (
@@ -28,7 +30,12 @@ from hrcore.org.schemas import CommentCreate, DraftStatus, PositionDescription
 
 def _require_open(draft: DescriptionDraft) -> None:
     if draft.status != "open":
-        raise Conflict(f"The draft is {draft.status}; only open drafts take comments or approval")
+        raise Conflict(
+            _(
+                "The draft is {status}; only open drafts take comments or approval",
+                status=label(draft.status),
+            )
+        )
 
 
 async def create_draft(

@@ -17,6 +17,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import repository
 from hrcore.org.access import find_position, require_reader, require_writer
@@ -111,7 +112,7 @@ async def get_position(
 
 async def _ensure_code_free(session: AsyncSession, principal: Principal, code: str) -> None:
     if await repository.position_code_taken(session, principal.org_id, code):
-        raise Conflict(f"A position with code {code!r} exists")
+        raise Conflict(_("A position with code '{code}' exists", code=code))
 
 
 async def _checked_next_ids(
@@ -122,15 +123,18 @@ async def _checked_next_ids(
     field = "next_position_ids"
     if position_id in wanted:
         raise Unprocessable(
-            "A position cannot lead to itself",
-            errors=[FieldError(field=field, message="contains the position itself")],
+            _("A position cannot lead to itself"),
+            errors=[FieldError(field=field, message=_("contains the position itself"))],
         )
     found = await repository.existing_position_ids(session, principal.org_id, wanted)
     missing = [position for position in wanted if position not in found]
     if missing:
         raise Unprocessable(
-            "Unknown positions in the promotion path",
-            errors=[FieldError(field=field, message=f"no such position: {m}") for m in missing],
+            _("Unknown positions in the promotion path"),
+            errors=[
+                FieldError(field=field, message=_("no such position: {position}", position=m))
+                for m in missing
+            ],
         )
     return wanted
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.i18n import _
 from hrcore.core.references import ref_by_id, referenced_row, refs_by_ids
 from hrcore.core.schemas import Ref
 from hrcore.org import repository
@@ -36,7 +37,13 @@ async def require_department(
 ) -> Ref:
     """A department referenced in a request body: 422 when it is not in this organization."""
     department = await referenced_row(
-        session, Department, org_id, department_id, what="department", field=field
+        session,
+        Department,
+        org_id,
+        department_id,
+        field=field,
+        title=_("Unknown department"),
+        message=_("no such department"),
     )
     return Ref(id=department.id, name=department.name)
 
@@ -46,7 +53,13 @@ async def require_position(
 ) -> PositionInfo:
     """A position referenced in a request body: 422 when it is not in this organization."""
     position = await referenced_row(
-        session, Position, org_id, position_id, what="position", field=field
+        session,
+        Position,
+        org_id,
+        position_id,
+        field=field,
+        title=_("Unknown position"),
+        message=_("no such position"),
     )
     return PositionInfo(
         position.id, position.title, position.department_id, position.grade, position.is_management

@@ -15,6 +15,8 @@ from pydantic import (
     model_validator,
 )
 
+from hrcore.core.i18n import _
+
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Grade = Annotated[str, Field(min_length=1, max_length=32)]
@@ -38,7 +40,7 @@ def _refuse_nulls(model: BaseModel, names: tuple[str, ...]) -> None:
     """PATCH semantics: an absent field stays; these may not be sent as null."""
     cleared = [name for name in names if name in model.model_fields_set]
     if any(getattr(model, name) is None for name in cleared):
-        raise ValueError(f"these fields cannot be null: {', '.join(names)}")
+        raise ValueError(_("these fields cannot be null: {names}", names=", ".join(names)))
 
 
 # --- departments --------------------------------------------------------------------------
@@ -103,7 +105,7 @@ class PositionDescription(BaseModel):
     def _unique_competencies(cls, competencies: list[Competency]) -> list[Competency]:
         names = [competency.name.casefold() for competency in competencies]
         if len(set(names)) != len(names):
-            raise ValueError("each competency may appear once")
+            raise ValueError(_("each competency may appear once"))
         return competencies
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.i18n import _
 from hrcore.org import api as org
 from hrcore.people import repository
 from hrcore.people.models import Employee
@@ -108,7 +109,7 @@ async def ensure_can_view(
             include_self=True,
         )
     if employee is None:
-        raise NotFound("No such employee")
+        raise NotFound(_("No such employee"))
     return employee
 
 
@@ -121,11 +122,11 @@ async def ensure_can_manage(
     403 when the caller may see the employee but not do this; 404 when they cannot see it.
     """
     if principal.employee_id == employee_id:
-        raise Forbidden("Nobody may do this on themself")
+        raise Forbidden(_("Nobody may do this on themself"))
     if is_hr_writer(principal):
         return
     if principal.kind == "api_key":
-        raise Forbidden("This integration key lacks the employees:write scope")
+        raise Forbidden(_("This integration key lacks the employees:write scope"))
     managed = await repository.employee_in_reach(
         session,
         principal.org_id,
@@ -139,7 +140,7 @@ async def ensure_can_manage(
     # Today everyone a user sees but themself is someone they manage; when visibility grows
     # (mentors, raters) this keeps 403 for the visible and 404 for the rest.
     await ensure_can_view(session, principal, employee_id)
-    raise Forbidden("Only the employee's managers, department head or HR may do this")
+    raise Forbidden(_("Only the employee's managers, department head or HR may do this"))
 
 
 async def find_for_write(
@@ -162,4 +163,4 @@ async def find_for_hr_write(
 
 def require_hr_writer(principal: Principal) -> None:
     if not is_hr_writer(principal):
-        raise Forbidden("Only an HR admin may change employee records")
+        raise Forbidden(_("Only an HR admin may change employee records"))

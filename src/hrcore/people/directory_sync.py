@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.errors import Conflict, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.org import api as org
 from hrcore.people import repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
@@ -51,7 +52,7 @@ async def apply_directory_user(
             )
     if employee is None:
         if not user.employee_number or user.department_id is None:
-            raise Unprocessable("A new employee needs an employee number and a department")
+            raise Unprocessable(_("A new employee needs an employee number and a department"))
         await org.require_department(session, org_id, user.department_id)
         await require_free_number(session, org_id, user.employee_number)
         hire_date = user.hire_date or on

@@ -14,6 +14,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
 from hrcore.people import access, repository
@@ -186,11 +187,13 @@ async def _require_acyclic_manager(
     manager = await require_employee(session, employee.org_id, manager_id, field="manager_id")
     if manager.id == employee.id or f"/{employee.id}/" in manager.manager_path:
         raise Unprocessable(
-            "The manager chain would form a cycle",
-            errors=[FieldError(field="manager_id", message="the employee is above this manager")],
+            _("The manager chain would form a cycle"),
+            errors=[
+                FieldError(field="manager_id", message=_("the employee is above this manager"))
+            ],
         )
 
 
 async def require_free_number(session: AsyncSession, org_id: uuid.UUID, number: str) -> None:
     if await repository.employee_by_number(session, org_id, number) is not None:
-        raise Conflict(f"Employee number {number!r} is taken")
+        raise Conflict(_("Employee number '{number}' is taken", number=number))

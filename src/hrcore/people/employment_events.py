@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, events
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
 from hrcore.people import access, repository
@@ -58,13 +59,13 @@ async def add_event(
 
 def _require_event_fits(employee: Employee, body: EmploymentEventCreate) -> None:
     if body.kind == "hire" and employee.status != "exited":
-        raise Conflict("The employee is employed; only an exited employee can be re-hired")
+        raise Conflict(_("The employee is employed; only an exited employee can be re-hired"))
     if body.kind != "hire" and employee.status == "exited":
-        raise Conflict("The employee has exited; re-hire them first")
+        raise Conflict(_("The employee has exited; re-hire them first"))
     if body.kind != "hire" and body.effective_date < employee.hire_date:
         raise Unprocessable(
-            "The event precedes the hire date",
-            errors=[FieldError(field="effective_date", message="before hire_date")],
+            _("The event precedes the hire date"),
+            errors=[FieldError(field="effective_date", message=_("before hire_date"))],
         )
 
 

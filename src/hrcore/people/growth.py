@@ -12,6 +12,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import NotFound
+from hrcore.core.i18n import _
 from hrcore.people import repository
 from hrcore.people.audit_trail import snapshot
 from hrcore.people.models import GrowthProfile
@@ -23,7 +24,7 @@ GROWTH_SECTIONS = ("skills", "certifications", "external_trainings", "career_pla
 
 def _own_employee_id(principal: Principal) -> uuid.UUID:
     if principal.employee_id is None:
-        raise NotFound("Your account is not linked to an employee")
+        raise NotFound(_("Your account is not linked to an employee"))
     return principal.employee_id
 
 

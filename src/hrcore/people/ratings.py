@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.errors import Conflict
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import access, repository
 from hrcore.people.models import PerformanceRating
@@ -37,7 +38,7 @@ async def add_rating(
         session, principal.org_id, employee_id, body.period
     )
     if existing is not None:
-        raise Conflict(f"The employee already has a rating for {body.period}")
+        raise Conflict(_("The employee already has a rating for {period}", period=body.period))
     rating = PerformanceRating(
         org_id=principal.org_id, employee_id=employee_id, rated_by=principal.user_id
     )

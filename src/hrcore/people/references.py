@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.i18n import _
 from hrcore.core.references import ref_by_id, referenced_row, refs_by_ids
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
@@ -21,7 +22,13 @@ async def require_employee(
 ) -> Employee:
     """An employee referenced in a request body: 422 when it is not in this organization."""
     return await referenced_row(
-        session, Employee, org_id, employee_id, what="employee", field=field
+        session,
+        Employee,
+        org_id,
+        employee_id,
+        field=field,
+        title=_("Unknown employee"),
+        message=_("no such employee"),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from hrcore.core.i18n import _
 from hrcore.core.schemas import BoundedDate, Ref
 
 EmployeeStatus = Literal["active", "on_leave", "exited"]
@@ -60,7 +61,12 @@ class EmployeePatch(BaseModel):
     def _required_stay_set(self) -> EmployeePatch:
         cleared = [name for name in REQUIRED_ON_PATCH if name in self.model_fields_set]
         if any(getattr(self, name) is None for name in cleared):
-            raise ValueError(f"these fields cannot be null: {', '.join(REQUIRED_ON_PATCH)}")
+            raise ValueError(
+                _(
+                    "these fields cannot be null: {REQUIRED_ON_PATCH}",
+                    REQUIRED_ON_PATCH=", ".join(REQUIRED_ON_PATCH),
+                )
+            )
         return self
 
 
@@ -114,13 +120,15 @@ class EmploymentEventCreate(BaseModel):
             ],
         }.get(self.kind, [])
         if missing:
-            raise ValueError(f"a {self.kind} event needs {' and '.join(missing)}")
+            raise ValueError(
+                _("a {kind} event needs {missing}", kind=self.kind, missing=" and ".join(missing))
+            )
         if self.kind != "temporary_post" and (self.end_date or self.allowance is not None):
-            raise ValueError("end_date and allowance belong to temporary posts only")
+            raise ValueError(_("end_date and allowance belong to temporary posts only"))
         if self.kind == "exit" and (self.department_id or self.position_id):
-            raise ValueError("an exit event carries no department or position")
+            raise ValueError(_("an exit event carries no department or position"))
         if self.end_date is not None and self.end_date < self.effective_date:
-            raise ValueError("end_date must not be before effective_date")
+            raise ValueError(_("end_date must not be before effective_date"))
         return self
 
 
@@ -157,7 +165,7 @@ class PerformanceRatingCreate(BaseModel):
     @model_validator(mode="after")
     def _one_value(self) -> PerformanceRatingCreate:
         if (self.letter is None) == (self.score is None):
-            raise ValueError("give exactly one of letter and score")
+            raise ValueError(_("give exactly one of letter and score"))
         return self
 
 
@@ -202,7 +210,7 @@ class Certification(BaseModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Certification:
         if self.obtained_on and self.expires_on and self.expires_on < self.obtained_on:
-            raise ValueError("expires_on must not be before obtained_on")
+            raise ValueError(_("expires_on must not be before obtained_on"))
         return self
 
 
@@ -233,7 +241,7 @@ class GrowthProfileIn(BaseModel):
     def _skills_unique(self) -> GrowthProfileIn:
         names = [skill.name.casefold() for skill in self.skills]
         if len(names) != len(set(names)):
-            raise ValueError("each skill may appear once")
+            raise ValueError(_("each skill may appear once"))
         return self
 
 

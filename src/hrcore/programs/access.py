@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, require_hr_or_dept_head
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.i18n import _
 from hrcore.people import api as people
 from hrcore.programs import repository
 from hrcore.programs.models import (
@@ -28,7 +29,7 @@ from hrcore.programs.models import (
 
 def require_reader(principal: Principal) -> None:
     """Templates, runs and progress are read by HR admins and department heads (403)."""
-    require_hr_or_dept_head(principal, "Only HR admins and department heads read programs")
+    require_hr_or_dept_head(principal, _("Only HR admins and department heads read programs"))
 
 
 async def readable_template(
@@ -37,7 +38,7 @@ async def readable_template(
     require_reader(principal)
     template = await PROGRAM_TEMPLATES.by_id(session, principal.org_id, template_id)
     if template is None:
-        raise NotFound("No such program template")
+        raise NotFound(_("No such program template"))
     return template
 
 
@@ -65,11 +66,11 @@ async def participant_in_reach(
         session, principal.org_id, run.id, participant_id, for_update=for_update
     )
     if participant is None:
-        raise NotFound("No such participant")
+        raise NotFound(_("No such participant"))
     try:
         employee = await people.ensure_can_view(session, principal, participant.employee_id)
     except (NotFound, Forbidden):
-        raise NotFound("No such participant") from None
+        raise NotFound(_("No such participant")) from None
     return run, participant, employee
 
 

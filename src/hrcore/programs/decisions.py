@@ -11,6 +11,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict
+from hrcore.core.i18n import _
 from hrcore.programs import access, repository
 from hrcore.programs.models import ProgramParticipant
 from hrcore.programs.schemas import DecisionIn
@@ -36,7 +37,7 @@ async def decide(
     stages = await repository.stages_of(session, run.org_id, participant.id)
     stage = next((s for s in stages if s.status == "open"), None)
     if stage is None or stage.kind != "decision":
-        raise Conflict("The participant has not reached a decision stage")
+        raise Conflict(_("The participant has not reached a decision stage"))
     readiness = body.readiness
     if readiness is None and body.outcome == "appoint_when_open":
         readiness = Readiness.READY_NOW

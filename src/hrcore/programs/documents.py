@@ -1,46 +1,95 @@
-"""A dossier as the text of its PDF: headings (`# `) and lines, bilingual labels.
+"""A dossier as the text of its PDF: headings (`# `) and lines in the reader's language.
 
 Rendered only from the trimmed `Dossier` its reader was shown, so the PDF can never say more
 than the JSON did (no supervisor evaluation or decision reason in the participant's own copy,
-360 results only as reviews aggregated them).
+360 results only as reviews aggregated them). The worker renders it inside
+`i18n.using(<the locale the reader asked in>)`: labels and enum values are messages, dates
+follow the locale, names and texts people typed stay as they are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from hrcore.core.i18n import N_, Day, Text, _, _n, translate
 from hrcore.programs.schemas import DecisionRecord, Dossier, DossierStage
 from hrcore.reviews.api import ResultOut
 from hrcore.workflow.api import TaskOut
 
+LABELS = {
+    "enrolled": N_("enrolled"),
+    "active": N_("active"),
+    "completed": N_("completed"),
+    "withdrawn": N_("withdrawn"),
+    "pending": N_("pending"),
+    "open": N_("open"),
+    "cancelled": N_("cancelled"),
+    "computed": N_("computed"),
+    "published": N_("published"),
+    "training": N_("training"),
+    "submission": N_("submission"),
+    "review": N_("review"),
+    "evaluation": N_("evaluation"),
+    "assignment": N_("assignment"),
+    "decision": N_("decision"),
+    "appoint_when_open": N_("appoint when a post opens"),
+    "continue": N_("continue"),
+    "extend": N_("extend"),
+    "remove": N_("remove"),
+    "ready_now": N_("ready now"),
+    "one_to_two_years": N_("one to two years"),
+    "three_plus_years": N_("three plus years"),
+    "self": N_("self"),
+    "supervisor": N_("supervisor"),
+    "peer": N_("peer"),
+    "subordinate": N_("subordinate"),
+}
+"""Enum values as the reader reads them (the JSON keeps the codes)."""
+
+
+def label(code: str) -> str:
+    """An enum value in the current locale; an unknown one as it is."""
+    return translate(LABELS[code]) if code in LABELS else code
+
 
 def dossier_text(dossier: Dossier) -> str:
-    return "\n".join(_lines(dossier))
+    return "\n".join(str(line) for line in _lines(dossier))
 
 
-def _lines(dossier: Dossier) -> Iterator[str]:
+def _lines(dossier: Dossier) -> Iterator[str | Text]:
     participant = dossier.participant
-    yield "# 培养档案 / Development dossier"
-    yield f"项目 / Program: {dossier.run.name}"
-    yield f"学员 / Participant: {participant.employee.name}"
-    yield f"状态 / Status: {participant.status}" + (
-        f" · 结果 / Outcome: {participant.outcome}" if participant.outcome else ""
-    )
+    yield "# " + str(_("Development dossier"))
+    yield _("Program: {program}", program=dossier.run.name)
+    yield _("Participant: {name}", name=participant.employee.name)
+    if participant.outcome:
+        yield _(
+            "Status: {status} · Outcome: {outcome}",
+            status=label(participant.status),
+            outcome=label(participant.outcome),
+        )
+    else:
+        yield _("Status: {status}", status=label(participant.status))
     if participant.withdrawn_reason:
-        yield f"退出原因 / Withdrawn: {participant.withdrawn_reason}"
+        yield _("Withdrawn: {reason}", reason=participant.withdrawn_reason)
     for number, stage in enumerate(dossier.stages, start=1):
         yield ""
         yield from _stage(number, stage)
 
 
-def _stage(number: int, stage: DossierStage) -> Iterator[str]:
+def _stage(number: int, stage: DossierStage) -> Iterator[str | Text]:
     yield f"# {number}. {stage.name}"
-    timing = f"{stage.starts_on} – {stage.due_on}"
-    yield f"{stage.kind} · {timing} · {stage.status}" + (
-        ""
-        if stage.on_time is None
-        else f" · {'按时 / on time' if stage.on_time else '逾期 / late'}"
-    )
+    fields = {
+        "kind": label(stage.kind),
+        "starts": Day(stage.starts_on),
+        "due": Day(stage.due_on),
+        "status": label(stage.status),
+    }
+    if stage.on_time is None:
+        yield _("{kind} · {starts} – {due} · {status}", **fields)
+    elif stage.on_time:
+        yield _("{kind} · {starts} – {due} · {status} · on time", **fields)
+    else:
+        yield _("{kind} · {starts} – {due} · {status} · late", **fields)
     for task in stage.tasks:
         yield from _task(task)
     if stage.review_result is not None:
@@ -49,32 +98,59 @@ def _stage(number: int, stage: DossierStage) -> Iterator[str]:
         yield from _decision(stage.decision)
 
 
-def _task(task: TaskOut) -> Iterator[str]:
-    done = f", {task.completed_at:%Y-%m-%d}" if task.completed_at else ""
-    yield f"任务 / Task: {task.title} ({task.status}{done})"
+def _task(task: TaskOut) -> Iterator[str | Text]:
+    if task.completed_at:
+        yield _(
+            "Task: {title} ({status}, {done})",
+            title=task.title,
+            status=label(task.status),
+            done=Day(task.completed_at.date()),
+        )
+    else:
+        yield _("Task: {title} ({status})", title=task.title, status=label(task.status))
     submission = task.submission
     if submission is None:
         return
     if submission.text:
-        yield f"提交 / Submission: {submission.text}"
+        yield _("Submission: {text}", text=submission.text)
     for link in submission.links:
-        yield f"链接 / Link: {link}"
+        yield _("Link: {link}", link=link)
     for attachment in submission.attachments:
-        yield f"附件 / Attachment: {attachment}"
+        yield _("Attachment: {attachment}", attachment=attachment)
 
 
-def _review(result: ResultOut) -> Iterator[str]:
+def _review(result: ResultOut) -> Iterator[str | Text]:
     overall = "—" if result.overall is None else f"{result.overall:g}"
-    yield f"360 评估 / 360 review: {overall} ({result.raters} raters, {result.status})"
+    yield _n(
+        "360 review: {overall} ({count} rater, {status})",
+        "360 review: {overall} ({count} raters, {status})",
+        result.raters,
+        overall=overall,
+        status=label(result.status),
+    )
     for indicator in result.indicators:
-        groups = ", ".join(f"{g.relationship} {g.score:g} ({g.raters})" for g in indicator.groups)
-        yield f"  {indicator.name}: {indicator.score:g}" + (f" — {groups}" if groups else "")
+        score = f"{indicator.score:g}"
+        if indicator.groups:
+            groups = ", ".join(
+                f"{label(group.relationship)} {group.score:g} ({group.raters})"
+                for group in indicator.groups
+            )
+            yield f"  {indicator.name}: {score} — {groups}"
+        else:
+            yield f"  {indicator.name}: {score}"
     for comment in result.comments:
-        yield f"  评语 / Comment: {comment}"
+        yield _("  Comment: {comment}", comment=comment)
 
 
-def _decision(decision: DecisionRecord) -> Iterator[str]:
-    readiness = f", {decision.readiness}" if decision.readiness else ""
-    yield f"决定 / Decision: {decision.outcome}{readiness} ({decision.decided_at:%Y-%m-%d})"
+def _decision(decision: DecisionRecord) -> Iterator[str | Text]:
+    fields = {"outcome": label(decision.outcome), "date": Day(decision.decided_at.date())}
+    if decision.readiness:
+        yield _(
+            "Decision: {outcome}, {readiness} ({date})",
+            readiness=label(decision.readiness),
+            **fields,
+        )
+    else:
+        yield _("Decision: {outcome} ({date})", **fields)
     if decision.reason:
-        yield f"理由 / Reason: {decision.reason}"
+        yield _("Reason: {reason}", reason=decision.reason)

@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, outbox, pdf
+from hrcore.core import audit, i18n, outbox, pdf
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
+from hrcore.core.i18n import _
 from hrcore.core.storage import StoredObjectMissing, storage_for
 from hrcore.identity import api as identity
 from hrcore.programs import access, documents, dossier, repository
@@ -54,7 +55,8 @@ async def _document_for(
     session: AsyncSession, principal: Principal, view: Dossier, audience: str
 ) -> DossierDocument:
     """The document of exactly this content for this audience, queued when new."""
-    content = view.model_dump(mode="json")
+    # The reader's language is part of the content: each language is its own document.
+    content = view.model_dump(mode="json") | {"locale": i18n.current_locale()}
     key: dict[str, Any] = {
         "org_id": principal.org_id,
         "participant_id": view.participant.id,
@@ -164,13 +166,16 @@ async def generate_dossier_document(
     if document is None or document.status != "pending":
         return document.status if document else "gone"
     try:
-        content = await asyncio.to_thread(
-            pdf.render_pdf,
-            documents.dossier_text(Dossier.model_validate(document.content)),
-            font_path=pdf.font_path(settings),
-            title=f"Development dossier {document.participant_id}",
-            created_at=document.created_at,
-        )
+        with i18n.using(document.content.get("locale")):
+            text = documents.dossier_text(Dossier.model_validate(document.content))
+            title = _("Development dossier {participant}", participant=document.participant_id)
+            content = await asyncio.to_thread(
+                pdf.render_pdf,
+                text,
+                font_path=pdf.font_path(settings),
+                title=str(title),
+                created_at=document.created_at,
+            )
     except Exception as exc:  # rendering only reads the font and lays text out: final
         document.status, document.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("dossier document %s: generation failed: %s", document_id, exc)

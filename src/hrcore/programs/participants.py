@@ -12,6 +12,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.programs import access, repository
@@ -59,16 +60,16 @@ async def add_participants(
     require_hr_admin(principal)
     run = await access.find_run(session, principal, run_id, for_update=True)
     if run.status != "draft":
-        raise Conflict("Participants are added before the program starts")
+        raise Conflict(_("Participants are added before the program starts"))
     wanted = list(dict.fromkeys(body.employee_ids))
     found = await people.employee_summaries(session, principal.org_id, wanted)
     if any(employee_id not in found for employee_id in wanted):
-        raise NotFound("No such employee")
+        raise NotFound(_("No such employee"))
     members = await talent.active_member_ids(session, principal.org_id, run.pool_id, wanted)
     outsiders = [str(employee_id) for employee_id in wanted if employee_id not in members]
     if outsiders:
         raise Unprocessable(
-            "Participants must be active members of the program's talent pool",
+            _("Participants must be active members of the program's talent pool"),
             errors=[FieldError(field="employee_ids", message=", ".join(outsiders[:20]))],
         )
     rows = [

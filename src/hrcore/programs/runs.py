@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.programs import access, repository
 from hrcore.programs.models import PROGRAM_TEMPLATES, ProgramRun
@@ -58,8 +59,8 @@ async def create_run(session: AsyncSession, principal: Principal, body: RunIn) -
     require_hr_admin(principal)
     if await PROGRAM_TEMPLATES.by_id(session, principal.org_id, body.template_id) is None:
         raise Unprocessable(
-            "Unknown program template",
-            errors=[FieldError(field="template_id", message="no such template")],
+            _("Unknown program template"),
+            errors=[FieldError(field="template_id", message=_("no such template"))],
         )
     await talent.require_pool(session, principal.org_id, body.pool_id)
     run = ProgramRun(

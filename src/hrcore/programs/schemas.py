@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from typing_extensions import TypedDict
 
+from hrcore.core.i18n import _
 from hrcore.core.schemas import BoundedDate, Ref
 from hrcore.reviews.api import ResultOut
 from hrcore.talent.api import Readiness
@@ -70,11 +71,11 @@ class StageIn(_Strict):
     @model_validator(mode="after")
     def _fits_kind(self) -> StageIn:
         if self.kind == "review" and self.review_template_id is None:
-            raise ValueError("a review stage names its review_template_id")
+            raise ValueError(_("a review stage names its review_template_id"))
         if self.review_template_id is not None and self.kind not in REVIEWED_KINDS:
-            raise ValueError("only review and evaluation stages name a review_template_id")
+            raise ValueError(_("only review and evaluation stages name a review_template_id"))
         if self.submission is not None and self.kind not in SUBMITTING_KINDS:
-            raise ValueError("only submission and assignment stages take a submission rule")
+            raise ValueError(_("only submission and assignment stages take a submission rule"))
         if self.kind == "submission" and self.submission is None:
             self.submission = SubmissionRule()
         return self
@@ -119,10 +120,10 @@ class TemplateIn(_Strict):
     def _consistent(self) -> TemplateIn:
         keys = [stage.key for stage in self.stages]
         if len(set(keys)) != len(keys):
-            raise ValueError("stage keys must be unique")
+            raise ValueError(_("stage keys must be unique"))
         departments = [variant.department_id for variant in self.department_variants]
         if len(set(departments)) != len(departments):
-            raise ValueError("one variant per department")
+            raise ValueError(_("one variant per department"))
         for variant in self.department_variants:
             _check_variant(keys, variant)
         return self
@@ -132,10 +133,12 @@ def _check_variant(keys: list[str], variant: DepartmentVariant) -> None:
     unknown = [s.key for s in variant.replace if s.key not in keys]
     unknown += [i.after for i in variant.insert if i.after is not None and i.after not in keys]
     if unknown:
-        raise ValueError(f"variant names unknown stages: {', '.join(sorted(set(unknown)))}")
+        raise ValueError(
+            _("variant names unknown stages: {unknown}", unknown=", ".join(sorted(set(unknown))))
+        )
     added = [i.stage.key for i in variant.insert]
     if len(set(added)) != len(added) or set(added) & set(keys):
-        raise ValueError("inserted stage keys must be new and unique")
+        raise ValueError(_("inserted stage keys must be new and unique"))
 
 
 class TemplatePatch(TemplateIn):

@@ -21,6 +21,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.programs import repository
@@ -78,7 +80,7 @@ async def open_stages(
     created = await workflow.create_tasks(
         session, org_id=run.org_id, tasks=[new for _, new in new_tasks], actor=actor
     )
-    for (stage, _), task_id in zip(new_tasks, created, strict=True):
+    for (stage, _task), task_id in zip(new_tasks, created, strict=True):
         task_ids[stage.id] = [task_id]
     session.add_all(
         [
@@ -191,14 +193,14 @@ async def check_completion(
     if stage is None:
         return
     if stage.status == "pending":
-        raise Conflict("An earlier stage of this program is not completed yet")
+        raise Conflict(_("An earlier stage of this program is not completed yet"))
     if stage.status != "open":
-        raise Conflict(f"This program stage is {stage.status}")
+        raise Conflict(_("This program stage is {status}", status=label(stage.status)))
     if stage.kind == "decision" and stage.decision is None:
         raise Unprocessable(
             f"Record the decision: POST /programs/{stage.run_id}/participants/"
             f"{stage.participant_id}/decision",
-            errors=[FieldError(field="task", message="completed by recording the decision")],
+            errors=[FieldError(field="task", message=_("completed by recording the decision"))],
         )
     rule = stage.config.get("submission")
     if rule is not None:
@@ -212,16 +214,29 @@ def _check_submission(rule: SubmissionRule, submission: Submission | None) -> No
     errors = []
     if len(text) < rule.min_text_length:
         errors.append(
-            FieldError(field="submission.text", message=f"at least {rule.min_text_length} chars")
+            FieldError(
+                field="submission.text",
+                message=_("at least {min_text_length} chars", min_text_length=rule.min_text_length),
+            )
         )
     if links < rule.min_links:
-        errors.append(FieldError(field="submission.links", message=f"at least {rule.min_links}"))
+        errors.append(
+            FieldError(
+                field="submission.links",
+                message=_("at least {min_links}", min_links=rule.min_links),
+            )
+        )
     if attachments < rule.min_attachments:
         errors.append(
-            FieldError(field="submission.attachments", message=f"at least {rule.min_attachments}")
+            FieldError(
+                field="submission.attachments",
+                message=_("at least {min_attachments}", min_attachments=rule.min_attachments),
+            )
         )
     if errors:
-        raise Unprocessable("The submission does not meet the stage's requirements", errors=errors)
+        raise Unprocessable(
+            _("The submission does not meet the stage's requirements"), errors=errors
+        )
 
 
 async def on_task_completed(session: AsyncSession, task: TaskInfo, clock: Clock) -> None:

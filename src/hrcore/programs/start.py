@@ -15,6 +15,7 @@ from hrcore.core import audit, events, templates
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -114,7 +115,7 @@ async def _require_supervisors(
     missing = [str(p.employee_id) for p in needing if managers.get(p.employee_id) is None]
     if missing:
         raise Unprocessable(
-            "Some participants have no supervisor for the evaluation stage",
+            _("Some participants have no supervisor for the evaluation stage"),
             errors=[FieldError(field="participants", message=", ".join(missing[:20]))],
         )
 
@@ -134,18 +135,18 @@ async def start(
     """Snapshot the template, lay out every participant's stages and open the first (for the
     demo seed too: `run` is locked by the caller)."""
     if run.status != "draft":
-        raise Conflict("The program has started")
+        raise Conflict(_("The program has started"))
     template = await PROGRAM_TEMPLATES.by_id(session, run.org_id, run.template_id)
     assert template is not None
     if not template.stages:
         raise Unprocessable(
-            "The template has no stages", errors=[FieldError(field="stages", message="empty")]
+            _("The template has no stages"), errors=[FieldError(field="stages", message=_("empty"))]
         )
     participants = await repository.participants_of_run(session, run.org_id, run.id)
     if not participants:
         raise Unprocessable(
-            "A program needs participants before it starts",
-            errors=[FieldError(field="participants", message="none added")],
+            _("A program needs participants before it starts"),
+            errors=[FieldError(field="participants", message=_("none added"))],
         )
     summaries = await people.employee_summaries(
         session, run.org_id, [p.employee_id for p in participants]

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.templates import TemplateRules
 from hrcore.org import api as org
 from hrcore.programs import access
@@ -52,10 +53,10 @@ async def _check_references(session: AsyncSession, principal: Principal, body: T
             await reviews.get_template(session, principal, stage.review_template_id)
         except NotFound:
             errors.append(
-                FieldError(field=f"{path}.review_template_id", message="no such template")
+                FieldError(field=f"{path}.review_template_id", message=_("no such template"))
             )
     if errors:
-        raise Unprocessable("Unknown review template", errors=errors)
+        raise Unprocessable(_("Unknown review template"), errors=errors)
 
 
 def _content(body: TemplateIn) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import NotFound
+from hrcore.core.i18n import _
 from hrcore.people import api as people
 from hrcore.reviews import repository
 from hrcore.reviews.models import (
@@ -46,7 +47,7 @@ def require_setup_reader(principal: Principal, *, key_scope: Scope | None = None
     if principal.kind == "api_key":
         principal.require_key_scope(key_scope)
         return
-    require_hr_or_dept_head(principal, "Only HR admins and department heads read review setups")
+    require_hr_or_dept_head(principal, _("Only HR admins and department heads read review setups"))
 
 
 async def readable_template(
@@ -55,7 +56,7 @@ async def readable_template(
     require_setup_reader(principal)
     template = await REVIEW_TEMPLATES.by_id(session, principal.org_id, template_id)
     if template is None:
-        raise NotFound("No such review template")
+        raise NotFound(_("No such review template"))
     return template
 
 
@@ -89,7 +90,7 @@ async def own_assignment(
         or principal.employee_id is None
         or assignment.rater_employee_id != principal.employee_id
     ):
-        raise NotFound("No such review assignment")
+        raise NotFound(_("No such review assignment"))
     return assignment
 
 
@@ -116,7 +117,7 @@ async def readable_result(
         return result
     if principal.employee_id == result.employee_id:
         if result.status != "published":
-            raise NotFound("No such review result")
+            raise NotFound(_("No such review result"))
         return result
     await people.ensure_can_view(session, principal, result.employee_id, key_scope=key_scope)
     return result
@@ -133,7 +134,7 @@ async def own_published_result(
         or result.employee_id != principal.employee_id
         or result.status != "published"
     ):
-        raise NotFound("No such review result")
+        raise NotFound(_("No such review result"))
     return result
 
 
@@ -147,7 +148,7 @@ async def readable_appeal(
     try:
         result = await readable_result(session, principal, appeal.result_id, for_update=for_update)
     except NotFound:
-        raise NotFound("No such appeal") from None
+        raise NotFound(_("No such appeal")) from None
     return appeal, result
 
 
@@ -163,4 +164,4 @@ async def require_reviewer(
 def require_raw_answer_reader(principal: Principal) -> None:
     """Individual answers exist only for an HR admin holding `review_auditor`."""
     if not principal.may_read_raw_answers:
-        raise NotFound("No such review result")
+        raise NotFound(_("No such review result"))

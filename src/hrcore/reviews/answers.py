@@ -15,6 +15,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -90,20 +92,21 @@ def _check_answers(indicators: Sequence[Indicator], answers: dict[str, Indicator
         indicator = by_key.get(key)
         field = f"answers.{key}"
         if indicator is None:
-            errors.append(FieldError(field=field, message="not an indicator of this form"))
+            errors.append(FieldError(field=field, message=_("not an indicator of this form")))
         elif indicator.kind == "qualitative":
             scale = indicator.scale
             assert scale is not None
             if answer.score is None or not scale.min <= answer.score <= scale.max:
                 errors.append(
                     FieldError(
-                        field=f"{field}.score", message=f"between {scale.min} and {scale.max}"
+                        field=f"{field}.score",
+                        message=_("between {min} and {max}", min=scale.min, max=scale.max),
                     )
                 )
         elif answer.actual is None or answer.actual < 0:
-            errors.append(FieldError(field=f"{field}.actual", message="the actual result, ≥ 0"))
+            errors.append(FieldError(field=f"{field}.actual", message=_("the actual result, ≥ 0")))
     if errors:
-        raise Unprocessable("Some answers do not fit the form", errors=errors)
+        raise Unprocessable(_("Some answers do not fit the form"), errors=errors)
 
 
 async def _writable(
@@ -113,9 +116,9 @@ async def _writable(
     cycle = await repository.cycle_by_id(session, principal.org_id, assignment.cycle_id)
     assert cycle is not None
     if cycle.status != "open":
-        raise Conflict(f"The cycle is {cycle.status}")
+        raise Conflict(_("The cycle is {status}", status=label(cycle.status)))
     if assignment.status == "submitted":
-        raise Conflict("This assignment is submitted; HR can reopen it")
+        raise Conflict(_("This assignment is submitted; HR can reopen it"))
     return assignment, cycle
 
 
@@ -143,11 +146,11 @@ async def submit_answers(
     session: AsyncSession, principal: Principal, assignment_id: uuid.UUID, clock: Clock
 ) -> ReviewAssignment:
     """Make the saved answers final and complete the rater's task."""
-    assignment, _ = await _writable(session, principal, assignment_id)
+    assignment, _cycle = await _writable(session, principal, assignment_id)
     if not assignment.answers:
         raise Unprocessable(
-            "Answer at least one indicator before submitting",
-            errors=[FieldError(field="answers", message="empty")],
+            _("Answer at least one indicator before submitting"),
+            errors=[FieldError(field="answers", message=_("empty"))],
         )
     assignment.status, assignment.submitted_at = "submitted", clock.now()
     await session.flush()

@@ -21,6 +21,8 @@ from hrcore.core import audit, scoring
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import Text, _
+from hrcore.core.labels import label
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -64,7 +66,7 @@ def _indicator_score(result: ReviewResult, key: str) -> float | None:
 
 
 async def _tell_employee(
-    session: AsyncSession, appeal: ReviewAppeal, *, step: str, title: str, body: str
+    session: AsyncSession, appeal: ReviewAppeal, *, step: str, title: Text, body: str
 ) -> None:
     users = await identity.user_ids_for_employees(session, appeal.org_id, [appeal.employee_id])
     await notifications.notify(
@@ -88,14 +90,19 @@ def _check_appealable(
     closes = result.published_at + timedelta(days=window_days)
     if clock.now() > closes:
         raise Unprocessable(
-            f"The appeal window closed on {closes.date().isoformat()}",
-            errors=[FieldError(field="result", message=f"appeals close {window_days} days on")],
+            _("The appeal window closed on {value}", value=closes.date().isoformat()),
+            errors=[
+                FieldError(
+                    field="result",
+                    message=_("appeals close {window_days} days on", window_days=window_days),
+                )
+            ],
         )
     score = _indicator_score(result, key)
     if score is None:
         raise Unprocessable(
-            "This result has no such indicator",
-            errors=[FieldError(field="indicator_key", message="not an indicator of the result")],
+            _("This result has no such indicator"),
+            errors=[FieldError(field="indicator_key", message=_("not an indicator of the result"))],
         )
     return score
 
@@ -113,7 +120,7 @@ async def file_appeal(
     result = await access.own_published_result(session, principal, result_id)
     score = _check_appealable(result, body.indicator_key, clock, window_days)
     if await repository.pending_appeal(session, result.org_id, result.id, body.indicator_key):
-        raise Conflict("An appeal on this indicator is already open")
+        raise Conflict(_("An appeal on this indicator is already open"))
     appeal = ReviewAppeal(
         org_id=result.org_id,
         result_id=result.id,
@@ -156,7 +163,7 @@ async def _reply_task(
         kind=REPLY_TASK_KIND,
         assignee_employee_id=team.manager_id,
         due=clock.now() + timedelta(days=REPLY_DAYS),
-        title=f"Reply to {names[appeal.employee_id].ref.name}'s review appeal",
+        title=_("Reply to {employee}'s review appeal", employee=names[appeal.employee_id].ref.name),
         actor=actor,
     )
 
@@ -167,8 +174,10 @@ async def _tell_hr(session: AsyncSession, appeal: ReviewAppeal) -> None:
         org_id=appeal.org_id,
         user_ids=await identity.hr_admin_user_ids(session, appeal.org_id),
         kind="review.appeal_filed",
-        title="A review result is appealed",
-        body=f"Indicator {appeal.indicator_key}: reply or resolve the appeal.",
+        title=_("A review result is appealed"),
+        body=_(
+            "Indicator {indicator}: reply or resolve the appeal.", indicator=appeal.indicator_key
+        ),
         subject_type=SUBJECT,
         subject_id=appeal.id,
         dedupe_key=f"review_appeal:{appeal.id}:filed",
@@ -177,7 +186,7 @@ async def _tell_hr(session: AsyncSession, appeal: ReviewAppeal) -> None:
 
 def _require_pending(appeal: ReviewAppeal) -> None:
     if appeal.status not in PENDING:
-        raise Conflict(f"The appeal is {appeal.status}")
+        raise Conflict(_("The appeal is {status}", status=label(appeal.status)))
 
 
 async def reply(
@@ -188,7 +197,7 @@ async def reply(
     clock: Clock,
 ) -> ReviewAppeal:
     """The reviewer (anyone up the manager chain, the department head) or HR answers."""
-    appeal, _ = await access.readable_appeal(session, principal, appeal_id, for_update=True)
+    appeal, _result = await access.readable_appeal(session, principal, appeal_id, for_update=True)
     await access.require_reviewer(session, principal, appeal.employee_id)
     _require_pending(appeal)
     appeal.reply, appeal.replied_by, appeal.replied_at = body.reply, principal.id, clock.now()
@@ -200,7 +209,7 @@ async def reply(
         session,
         appeal,
         step="answered",
-        title="Your review appeal was answered",
+        title=_("Your review appeal was answered"),
         body=body.reply,
     )
     audit.record(
@@ -288,7 +297,9 @@ async def resolve(
         session,
         appeal,
         step=body.outcome,
-        title=f"Your review appeal was {body.outcome}",
+        title=_("Your review appeal was upheld")
+        if body.outcome == "upheld"
+        else _("Your review appeal was rejected"),
         body=body.resolution,
     )
     audit.record(
@@ -325,6 +336,6 @@ async def replied_only(
     appeal = await repository.appeal_by_id(session, task.org_id, task.subject_id)
     if appeal is not None and appeal.status == "open":
         raise Unprocessable(
-            f"Reply to the appeal itself: POST /appeals/{appeal.id}/reply",
-            errors=[FieldError(field="task", message="completed by replying to the appeal")],
+            _("Reply to the appeal itself: POST /appeals/{id}/reply", id=appeal.id),
+            errors=[FieldError(field="task", message=_("completed by replying to the appeal"))],
         )

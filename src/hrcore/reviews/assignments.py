@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal
 from hrcore.core.db import insert_all
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import N_, Text, _
 from hrcore.core.models import new_id
 from hrcore.reviews import repository
 from hrcore.reviews.models import ANONYMOUS, ReviewAssignment, ReviewCycle, ReviewParticipant
@@ -105,10 +106,24 @@ async def assign_many(
     )
 
 
-def _task_title(cycle: ReviewCycle, relationship: str, participant: str) -> str:
+RELATIONSHIPS = {
+    "supervisor": N_("supervisor"),
+    "peer": N_("peer"),
+    "subordinate": N_("subordinate"),
+}
+"""How a rater's relationship reads in their task's title (the JSON keeps the code)."""
+
+
+def _task_title(cycle: ReviewCycle, relationship: str, participant: str) -> Text:
+    """In the rater's language: workflow renders it for the assignee."""
     if relationship == "self":
-        return f"{cycle.name}: your self-assessment"
-    return f"{cycle.name}: review {participant} ({relationship})"[:200]
+        return _("{cycle}: your self-assessment", cycle=cycle.name)
+    return _(
+        "{cycle}: review {participant} ({relationship})",
+        cycle=cycle.name,
+        participant=participant,
+        relationship=Text(RELATIONSHIPS.get(relationship, relationship)),
+    )
 
 
 async def submitted_only(
@@ -118,6 +133,6 @@ async def submitted_only(
     assignment = await repository.assignment_by_id(session, task.org_id, task.subject_id)
     if assignment is not None and assignment.status != "submitted":
         raise Unprocessable(
-            f"Submit the review itself: POST /review-assignments/{assignment.id}/submit",
-            errors=[FieldError(field="task", message="completed by submitting the review")],
+            _("Submit the review itself: POST /review-assignments/{id}/submit", id=assignment.id),
+            errors=[FieldError(field="task", message=_("completed by submitting the review"))],
         )

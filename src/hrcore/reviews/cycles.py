@@ -18,6 +18,8 @@ from hrcore.core import audit, outbox, templates
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.reviews import access, aggregation, repository
@@ -96,8 +98,8 @@ async def create_cycle(session: AsyncSession, principal: Principal, body: CycleI
     template = await REVIEW_TEMPLATES.by_id(session, principal.org_id, body.template_id)
     if template is None:
         raise Unprocessable(
-            "Unknown review template",
-            errors=[FieldError(field="template_id", message="no such template")],
+            _("Unknown review template"),
+            errors=[FieldError(field="template_id", message=_("no such template"))],
         )
     cycle = _new_cycle(principal.org_id, template, body)
     session.add(cycle)
@@ -135,12 +137,12 @@ async def open_cycle(
     require_hr_admin(principal)
     cycle = await access.readable_cycle(session, principal, cycle_id, for_update=True)
     if cycle.status != "draft":
-        raise Conflict(f"The cycle is {cycle.status}")
+        raise Conflict(_("The cycle is {status}", status=label(cycle.status)))
     members = await repository.participants(session, principal.org_id, cycle.id)
     if not members:
         raise Unprocessable(
-            "A cycle needs participants before it opens",
-            errors=[FieldError(field="participants", message="none added")],
+            _("A cycle needs participants before it opens"),
+            errors=[FieldError(field="participants", message=_("none added"))],
         )
     return await _open(session, principal, cycle, members, clock)
 
@@ -198,7 +200,7 @@ async def start_cycle(
     Returns the cycle's id."""
     template = await REVIEW_TEMPLATES.by_id(session, org_id, template_id)
     if template is None:
-        raise NotFound("No such review template")
+        raise NotFound(_("No such review template"))
     body = CycleIn(
         name=name, kind=kind, template_id=template_id, starts_on=starts_on, due_on=due_on
     )
@@ -235,7 +237,7 @@ async def close(
     if cycle.status in ("closed", "aggregated"):
         return cycle
     if cycle.status != "open":
-        raise Conflict("Only an open cycle can be closed")
+        raise Conflict(_("Only an open cycle can be closed"))
     task_ids = await repository.unanswered_task_ids(session, cycle.org_id, cycle.id)
     await workflow.cancel_open_tasks(
         session, org_id=cycle.org_id, task_ids=task_ids, clock=clock, actor=actor

@@ -18,6 +18,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404, insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.assignments import assign
@@ -59,9 +61,9 @@ async def _participant(
 
 def _require_nominating(cycle: ReviewCycle) -> None:
     if not cycle.peer_nomination:
-        raise Conflict("Peers are not nominated in this cycle")
+        raise Conflict(_("Peers are not nominated in this cycle"))
     if cycle.status != "open":
-        raise Conflict(f"The cycle is {cycle.status}")
+        raise Conflict(_("The cycle is {status}", status=label(cycle.status)))
 
 
 async def _check_nominees(
@@ -69,22 +71,24 @@ async def _check_nominees(
 ) -> None:
     if participant.employee_id in nominees:
         raise Unprocessable(
-            "You cannot rate yourself as a peer",
-            errors=[FieldError(field="employee_ids", message="includes yourself")],
+            _("You cannot rate yourself as a peer"),
+            errors=[FieldError(field="employee_ids", message=_("includes yourself"))],
         )
     teams = await people.teams_of(session, participant.org_id, [participant.employee_id])
     team = teams.get(participant.employee_id)
     already = {team.manager_id, *team.reports} if team is not None else set()
     if already & set(nominees):
         raise Unprocessable(
-            "Your manager and your reports already rate you in their own right",
-            errors=[FieldError(field="employee_ids", message="includes your manager or a report")],
+            _("Your manager and your reports already rate you in their own right"),
+            errors=[
+                FieldError(field="employee_ids", message=_("includes your manager or a report"))
+            ],
         )
     found = await people.employee_summaries(session, participant.org_id, nominees)
     unknown = [str(i) for i in nominees if i not in found or found[i].status == "exited"]
     if unknown:
         raise Unprocessable(
-            "Some nominees are unknown or have left",
+            _("Some nominees are unknown or have left"),
             errors=[FieldError(field="employee_ids", message=", ".join(unknown))],
         )
 
@@ -96,7 +100,7 @@ async def nominate(
     nominations, rejected ones excepted."""
     participant, cycle = await _participant(session, principal, participant_id)
     if principal.employee_id != participant.employee_id:
-        raise NotFound("No such review participant")
+        raise NotFound(_("No such review participant"))
     _require_nominating(cycle)
     nominees = list(dict.fromkeys(body.employee_ids))
     await _check_nominees(session, participant, nominees)
@@ -108,8 +112,10 @@ async def nominate(
     minimum = int(cycle.min_raters.get("peer", 0))
     if len(standing | set(nominees)) < minimum:
         raise Unprocessable(
-            f"Nominate at least {minimum} peers",
-            errors=[FieldError(field="employee_ids", message=f"at least {minimum}")],
+            _("Nominate at least {minimum} peers", minimum=minimum),
+            errors=[
+                FieldError(field="employee_ids", message=_("at least {minimum}", minimum=minimum))
+            ],
         )
     rows = [
         {
@@ -170,7 +176,7 @@ async def decide(
     await access.require_reviewer(session, principal, participant.employee_id)
     _require_nominating(cycle)
     if nomination.status != "nominated":
-        raise Conflict(f"The nomination is {nomination.status}")
+        raise Conflict(_("The nomination is {status}", status=label(nomination.status)))
     nomination.status = "approved" if body.approve else "rejected"
     nomination.decided_by, nomination.decided_at = principal.id, clock.now()
     if body.approve:

@@ -20,6 +20,8 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -57,9 +59,9 @@ async def reopen(
     cycle = await repository.cycle_by_id(session, principal.org_id, assignment.cycle_id)
     assert cycle is not None
     if cycle.status != "open":
-        raise Conflict(f"The cycle is {cycle.status}")
+        raise Conflict(_("The cycle is {status}", status=label(cycle.status)))
     if assignment.status != "submitted":
-        raise Conflict("Only a submitted answer can be reopened")
+        raise Conflict(_("Only a submitted answer can be reopened"))
     submitted_at = assignment.submitted_at
     assignment.status, assignment.submitted_at = "draft", None
     assignment.task_id = await workflow.create_task(
@@ -70,7 +72,9 @@ async def reopen(
         kind=TASK_KIND,
         assignee_employee_id=assignment.rater_employee_id,
         due=await _reopen_due(session, cycle, clock),
-        title=f"{cycle.name}: your review was reopened — {body.reason}"[:200],
+        title=_(
+            "{cycle}: your review was reopened — {reason}", cycle=cycle.name, reason=body.reason
+        ),
         confidential=assignment.relationship in ANONYMOUS,
         actor=principal,
     )

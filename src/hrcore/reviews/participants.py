@@ -12,6 +12,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -28,11 +29,11 @@ async def add_participants(
     require_hr_admin(principal)
     cycle = await access.readable_cycle(session, principal, cycle_id, for_update=True)
     if cycle.status != "draft":
-        raise Conflict("Participants are added before the cycle opens")
+        raise Conflict(_("Participants are added before the cycle opens"))
     if not body.employee_ids and body.department_id is None and body.query is None:
         raise Unprocessable(
-            "Name employees, a department or a query",
-            errors=[FieldError(field="employee_ids", message="or department_id, or query")],
+            _("Name employees, a department or a query"),
+            errors=[FieldError(field="employee_ids", message=_("or department_id, or query"))],
         )
     wanted = list(body.employee_ids)
     if body.department_id is not None:
@@ -48,7 +49,7 @@ async def add_participants(
     ]
     if missing:
         raise Unprocessable(
-            "Some employees are unknown or have left",
+            _("Some employees are unknown or have left"),
             errors=[FieldError(field="employee_ids", message=", ".join(missing[:20]))],
         )
     rows = [
@@ -98,7 +99,15 @@ async def _matching(
     found = await people.matching_employee_ids(session, principal, filters, limit=MAX_BY_QUERY + 1)
     if len(found) > MAX_BY_QUERY:
         raise Unprocessable(
-            f"The query matches more than {MAX_BY_QUERY} people: narrow it",
-            errors=[FieldError(field="query", message=f"over {MAX_BY_QUERY} matches")],
+            _(
+                "The query matches more than {MAX_BY_QUERY} people: narrow it",
+                MAX_BY_QUERY=MAX_BY_QUERY,
+            ),
+            errors=[
+                FieldError(
+                    field="query",
+                    message=_("over {limit} matches", limit=MAX_BY_QUERY),
+                )
+            ],
         )
     return found

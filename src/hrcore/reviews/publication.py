@@ -15,6 +15,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict
+from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.reviews import access
@@ -34,7 +35,7 @@ async def calibrate(
     require_hr_admin(principal)
     check_version(result.version, if_match=None, body_version=body.version)
     if result.status == "published":
-        raise Conflict("A published result changes through an appeal")
+        raise Conflict(_("A published result changes through an appeal"))
     before = float(result.adjusted_overall or result.overall or 0) if result.overall else None
     result.adjusted_overall = round(Decimal(body.overall), 2)
     result.adjustments = [
@@ -78,8 +79,8 @@ async def publish(
         org_id=result.org_id,
         user_ids=user_ids,
         kind="review.published",
-        title="Your review result is published",
-        body="Read it in the app; you may object to an item within the appeal window.",
+        title=_("Your review result is published"),
+        body=_("Read it in the app; you may object to an item within the appeal window."),
         subject_type="review_result",
         subject_id=result.id,
         dedupe_key=f"review_result:{result.id}:published",

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from hrcore.core.i18n import _
 from hrcore.core.schemas import BoundedDate, Ref, window_error
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -61,7 +62,7 @@ class Scale(_Strict):
     @model_validator(mode="after")
     def _goes_up(self) -> Scale:
         if self.max <= self.min:
-            raise ValueError("the scale's max must be above its min")
+            raise ValueError(_("the scale's max must be above its min"))
         return self
 
 
@@ -78,7 +79,9 @@ class Indicator(_Strict):
     @model_validator(mode="after")
     def _fits_kind(self) -> Indicator:
         if self.kind == "quantitative" and (self.target is None or self.formula is None):
-            raise ValueError(f"quantitative indicator {self.key} needs a target and a formula")
+            raise ValueError(
+                _("quantitative indicator {key} needs a target and a formula", key=self.key)
+            )
         if self.kind == "qualitative" and self.scale is None:
             self.scale = Scale()
         return self
@@ -91,7 +94,7 @@ class KindWeights(_Strict):
     @model_validator(mode="after")
     def _total(self) -> KindWeights:
         if not _sums_to_100([self.quantitative, self.qualitative]):
-            raise ValueError("kind weights must sum to 100")
+            raise ValueError(_("kind weights must sum to 100"))
         return self
 
 
@@ -112,11 +115,17 @@ class TemplateIn(_Strict):
     def _weights(self) -> TemplateIn:
         keys = [indicator.key for indicator in self.indicators]
         if len(set(keys)) != len(keys):
-            raise ValueError("indicator keys must be unique")
+            raise ValueError(_("indicator keys must be unique"))
         for kind in ("quantitative", "qualitative"):
             weights = [i.weight for i in self.indicators if i.kind == kind]
             if weights and not _sums_to_100(weights):
-                raise ValueError(f"{kind} indicator weights must sum to 100, not {sum(weights)}")
+                raise ValueError(
+                    _(
+                        "{kind} indicator weights must sum to 100, not {total}",
+                        kind=kind,
+                        total=sum(weights),
+                    )
+                )
         return self
 
 
@@ -159,7 +168,7 @@ class RelationshipWeights(_Strict):
     @model_validator(mode="after")
     def _total(self) -> RelationshipWeights:
         if not _sums_to_100([self.self_, self.supervisor, self.peer, self.subordinate]):
-            raise ValueError("relationship weights must sum to 100")
+            raise ValueError(_("relationship weights must sum to 100"))
         return self
 
     def as_dict(self) -> dict[str, float]:
@@ -199,7 +208,7 @@ class CycleIn(_Strict):
         starts_on = info.data.get("starts_on")
         problem = starts_on and window_error(starts_on, due_on)
         if problem:
-            raise ValueError(f"{problem} (starts_on)")
+            raise ValueError(_("{problem} (starts_on)", problem=problem))
         return due_on
 
 
@@ -234,7 +243,7 @@ class ParticipantQuery(_Strict):
     @model_validator(mode="after")
     def _narrowed(self) -> ParticipantQuery:
         if not (self.department_id or self.manager_id or self.position_id or self.q):
-            raise ValueError("a query names at least one filter")
+            raise ValueError(_("a query names at least one filter"))
         return self
 
 
@@ -364,9 +373,9 @@ class AppealResolution(_Strict):
     @model_validator(mode="after")
     def _score_when_upheld(self) -> AppealResolution:
         if self.outcome == "upheld" and self.score is None:
-            raise ValueError("an upheld appeal needs the indicator's new score")
+            raise ValueError(_("an upheld appeal needs the indicator's new score"))
         if self.outcome == "rejected" and self.score is not None:
-            raise ValueError("a rejected appeal keeps the score")
+            raise ValueError(_("a rejected appeal keeps the score"))
         return self
 
 

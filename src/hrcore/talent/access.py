@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.i18n import _
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import repository
@@ -29,12 +30,12 @@ from hrcore.talent.models import NominationSource, TalentPool, TalentPoolMember,
 def require_reader(principal: Principal) -> None:
     """Pool definitions: every user; integration keys with `org:read` (403 otherwise)."""
     if principal.kind == "api_key" and not principal.has_scope(Scope.ORG_READ):
-        raise Forbidden("This integration key lacks the org:read scope")
+        raise Forbidden(_("This integration key lacks the org:read scope"))
 
 
 def require_screener(principal: Principal) -> None:
     """Screening and the 9-box: HR admins and department heads (403 otherwise)."""
-    require_hr_or_dept_head(principal, "Only HR admins and department heads screen for talent")
+    require_hr_or_dept_head(principal, _("Only HR admins and department heads screen for talent"))
 
 
 async def readable_pool(
@@ -63,7 +64,7 @@ async def member_in_reach(
     """A member of the pool whose employee the caller sees, else 404."""
     member = await repository.member_by_id(session, principal.org_id, pool_id, member_id)
     if member is None:
-        raise NotFound("No such member")
+        raise NotFound(_("No such member"))
     await people.ensure_can_view(session, principal, member.employee_id)
     return member
 
@@ -77,7 +78,7 @@ def nomination_source(principal: Principal, employee_id: uuid.UUID) -> Nominatio
         return NominationSource.HR
     if principal.is_dept_head:
         return NominationSource.DEPT_HEAD
-    raise Forbidden("Only HR, department heads and the employee themself nominate")
+    raise Forbidden(_("Only HR, department heads and the employee themself nominate"))
 
 
 # --- vacancies ----------------------------------------------------------------------------
@@ -85,7 +86,7 @@ def nomination_source(principal: Principal, employee_id: uuid.UUID) -> Nominatio
 
 def require_vacancy_reader(principal: Principal) -> None:
     """The vacancy list: HR admins and department heads (403 otherwise)."""
-    require_hr_or_dept_head(principal, "Only HR admins and department heads see vacancies")
+    require_hr_or_dept_head(principal, _("Only HR admins and department heads see vacancies"))
 
 
 async def vacancy_departments(
@@ -100,7 +101,7 @@ async def vacancy_departments(
         return None
     if principal.is_dept_head and principal.department_scope is not None:
         return await org.subtree_ids(session, principal.org_id, principal.department_scope)
-    raise NotFound("No such vacancy")
+    raise NotFound(_("No such vacancy"))
 
 
 async def vacancy_in_reach(
@@ -113,5 +114,5 @@ async def vacancy_in_reach(
         session, Vacancy, principal.org_id, vacancy_id, what="vacancy", for_update=for_update
     )
     if departments is not None and vacancy.department_id not in departments:
-        raise NotFound("No such vacancy")
+        raise NotFound(_("No such vacancy"))
     return vacancy

@@ -16,6 +16,8 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.people import api as people
 from hrcore.people.api import EmploymentEventCreate
 from hrcore.talent import access, repository
@@ -37,11 +39,11 @@ async def appoint(
     vacancy = await access.vacancy_in_reach(session, principal, vacancy_id, for_update=True)
     employee = await people.ensure_can_view(session, principal, body.employee_id)
     if vacancy.status != VacancyStatus.OPEN.value:
-        raise Conflict(f"This vacancy is {vacancy.status}")
+        raise Conflict(_("This vacancy is {status}", status=label(vacancy.status)))
     if employee.status == "exited":
         raise Unprocessable(
-            "Only current employees can be appointed",
-            errors=[FieldError(field="employee_id", message="the employee has left")],
+            _("Only current employees can be appointed"),
+            errors=[FieldError(field="employee_id", message=_("the employee has left"))],
         )
     candidates = await ranking_of(session, principal.org_id, vacancy, clock)
     candidate = next(
@@ -95,8 +97,8 @@ def _require_eligible_or_override(candidate: CandidateOut | None, body: Appointm
     else:
         return
     raise Unprocessable(
-        f"The employee is not eligible: {why}; appointing needs an override_reason",
-        errors=[FieldError(field="override_reason", message=f"required: {why}")],
+        _("The employee is not eligible: {why}; appointing needs an override_reason", why=why),
+        errors=[FieldError(field="override_reason", message=_("required: {why}", why=why))],
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.schemas import window_error
 from hrcore.identity import api as identity
 from hrcore.people import api as people
@@ -39,14 +40,14 @@ async def measures(
         pool_id is not None
         and await repository.pool_by_id(session, principal.org_id, pool_id) is None
     ):
-        raise NotFound("No such talent pool")
+        raise NotFound(_("No such talent pool"))
     to = period_to or await people.org_today(session, principal.org_id, clock)
     since = period_from or to - timedelta(days=365)
     problem = window_error(since, to)
     if problem:
         raise Unprocessable(
-            "The period is not one measures are computed over",
-            errors=[FieldError(field="query.to", message=f"{problem} (`from`)")],
+            _("The period is not one measures are computed over"),
+            errors=[FieldError(field="query.to", message=_("{problem} (`from`)", problem=problem))],
         )
     zone = ZoneInfo(await identity.org_timezone(session, principal.org_id))
     start = datetime.combine(since, time(), zone)

@@ -21,6 +21,8 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.talent import access, repository
@@ -118,16 +120,16 @@ async def nominate(
     """Put an employee forward; HR approves. A removed, graduated or departed member may be
     nominated again (the membership reopens)."""
     if principal.kind != "user":
-        raise Forbidden("Nominations are made by people, not integration keys")
+        raise Forbidden(_("Nominations are made by people, not integration keys"))
     pool = await access.readable_pool(session, principal, pool_id)
     employee = await people.ensure_can_view(session, principal, body.employee_id)
     source = access.nomination_source(principal, employee.id)
     if not pool.active:
-        raise Conflict("This talent pool is closed")
+        raise Conflict(_("This talent pool is closed"))
     if employee.status == "exited":
         raise Unprocessable(
-            "Only current employees can be nominated",
-            errors=[FieldError(field="employee_id", message="the employee has left")],
+            _("Only current employees can be nominated"),
+            errors=[FieldError(field="employee_id", message=_("the employee has left"))],
         )
     member = await repository.member_of(session, principal.org_id, pool.id, employee.id)
     now = clock.now()
@@ -136,7 +138,9 @@ async def nominate(
         member = TalentPoolMember(org_id=principal.org_id, pool_id=pool.id, employee_id=employee.id)
         session.add(member)
     elif member.status in (MemberStatus.NOMINATED, MemberStatus.ACTIVE, MemberStatus.APPOINTED):
-        raise Conflict(f"The employee is already {member.status} in this pool")
+        raise Conflict(
+            _("The employee is already {status} in this pool", status=label(member.status))
+        )
     member.status, member.readiness, member.source = (
         MemberStatus.NOMINATED.value,
         None,
@@ -225,7 +229,13 @@ def _announce_removal(session: AsyncSession, member: TalentPoolMember) -> None:
 
 def _transition(member: TalentPoolMember, status: MemberStatus, now: datetime) -> None:
     if MemberStatus(member.status) not in TRANSITIONS[status]:
-        raise Conflict(f"A {member.status} member cannot become {status.value}")
+        raise Conflict(
+            _(
+                "A {status} member cannot become {status_value}",
+                status=label(member.status),
+                status_value=label(status.value),
+            )
+        )
     member.status = status.value
     if status == MemberStatus.ACTIVE:
         member.activated_at = now

@@ -16,6 +16,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
 from hrcore.talent import access, repository
@@ -75,7 +76,7 @@ async def _require_free_name(
 ) -> None:
     existing = await repository.pool_by_name(session, org_id, name)
     if existing is not None and existing.id != pool_id:
-        raise Conflict(f"A talent pool named {name!r} exists")
+        raise Conflict(_("A talent pool named '{name}' exists", name=name))
 
 
 async def create_pool(
@@ -160,5 +161,5 @@ async def require_pool(
     this organization."""
     if await repository.pool_by_id(session, org_id, pool_id) is None:
         raise Unprocessable(
-            "Unknown talent pool", errors=[FieldError(field=field, message="no such pool")]
+            _("Unknown talent pool"), errors=[FieldError(field=field, message=_("no such pool"))]
         )

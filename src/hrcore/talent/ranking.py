@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hrcore.core.i18n import N_, Text, _, _n
 from hrcore.talent.models import Readiness
 
 READINESS_ORDER = {
@@ -93,59 +94,93 @@ class FactorResult:
     value: str | float | None
     points: float
     contribution: float
-    explanation: str
+    explanation: Text
 
 
-Evaluation = tuple[str | float | None, float, str]
-"""A factor's finding: the value found, its points (0–100) and why."""
+Evaluation = tuple[str | float | None, float, Text]
+"""A factor's finding: the value found, its points (0–100) and why, in the reader's language
+(the employee's own right to an explanation)."""
+
+LABELS = {
+    "ready_now": N_("ready now"),
+    "one_to_two_years": N_("one to two years"),
+    "three_plus_years": N_("three plus years"),
+    "promote": N_("promote"),
+    "continue_development": N_("continue development"),
+    "reassess_next_cycle": N_("reassess next cycle"),
+    "low": N_("low"),
+    "medium": N_("medium"),
+    "high": N_("high"),
+}
+"""What the machine values in explanations read as; the `value` field keeps the code."""
+
+
+def _label(code: str) -> Text:
+    return _(LABELS[code]) if code in LABELS else Text("{code}", params={"code": code})
 
 
 def _readiness(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
     if facts.readiness is None:
-        return None, 0.0, "readiness not assessed yet"
+        return None, 0.0, _("readiness not assessed yet")
     points = policy.readiness_points.get(facts.readiness, 0.0)
-    return facts.readiness, points, f"readiness {facts.readiness.replace('_', ' ')}"
+    return facts.readiness, points, _("readiness {label}", label=_label(facts.readiness))
 
 
 def _review_score(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
     if facts.review_score is None:
-        return None, 0.0, "no published review result"
+        return None, 0.0, _("no published review result")
     score = max(0.0, min(100.0, facts.review_score))
-    return facts.review_score, score, f"latest published review scored {facts.review_score:g}"
+    return (
+        facts.review_score,
+        score,
+        _("latest published review scored {score}", score=f"{facts.review_score:g}"),
+    )
 
 
 def _recommendation(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
     if facts.recommendation is None:
-        return None, 0.0, "no recommendation on the latest published review"
+        return None, 0.0, _("no recommendation on the latest published review")
     points = policy.recommendation_points.get(facts.recommendation, 0.0)
-    label = facts.recommendation.replace("_", " ")
-    return facts.recommendation, points, f"latest review recommends: {label}"
+    label = _label(facts.recommendation)
+    return facts.recommendation, points, _("latest review recommends: {label}", label=label)
 
 
 def _nine_box(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
     if facts.performance is None or facts.potential is None:
-        return None, 0.0, "not placed on the 9-box"
+        return None, 0.0, _("not placed on the 9-box")
     levels = policy.nine_box_level_points
     points = (levels.get(facts.performance, 0.0) + levels.get(facts.potential, 0.0)) / 2
     value = f"{facts.performance} performance, {facts.potential} potential"
-    return value, points, f"9-box: {value}"
+    why = _(
+        "9-box: {performance} performance, {potential} potential",
+        performance=_label(facts.performance),
+        potential=_label(facts.potential),
+    )
+    return value, points, why
 
 
 def _time_in_pool(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
     days = max(0, facts.days_in_pool)
     points = min(days, policy.full_time_in_pool_days) * 100 / policy.full_time_in_pool_days
-    return float(days), points, f"{days} days as an active pool member"
+    why = _n("{count} day as an active pool member", "{count} days as an active pool member", days)
+    return float(days), points, why
 
 
 def _program_completion(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
     program = facts.program
     if program is None or program.stages == 0:
-        return None, 0.0, "no development program of this pool started"
+        return None, 0.0, _("no development program of this pool started")
     value = f"{program.completed_stages} of {program.stages} stages"
     if program.completed:
-        return value, 100.0, f"completed the program {program.run_name}"
+        return value, 100.0, _("completed the program {program}", program=program.run_name)
     points = program.completed_stages * 100 / program.stages
-    return value, points, f"{value} done in the program {program.run_name}"
+    why = _(
+        "{done} of {stages} stages done in the program {program}",
+        done=program.completed_stages,
+        stages=program.stages,
+        program=program.run_name,
+    )
+    return value, points, why
 
 
 @dataclass(frozen=True)

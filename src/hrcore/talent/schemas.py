@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
+from hrcore.core.i18n import Rendered
 from hrcore.core.schemas import BoundedDate, Ref
 from hrcore.talent.models import (
     MemberStatus,
@@ -227,7 +228,7 @@ class FactorOut(BaseModel):
     value: float | str | None = Field(description="What was found (null: no data).")
     points: float = Field(description="0–100 for what was found.")
     contribution: float = Field(description="weight × points / 100, added to the score.")
-    explanation: str
+    explanation: Rendered
 
 
 class CandidateOut(BaseModel):

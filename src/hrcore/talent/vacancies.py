@@ -18,6 +18,8 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
@@ -76,7 +78,7 @@ async def create_vacancy(
         | {"note": body.note, "opened_by": principal.id},
     )
     if vacancy is None:
-        raise Conflict("This position has an open vacancy")
+        raise Conflict(_("This position has an open vacancy"))
     _audit_opened(session, principal, vacancy)
     return vacancy
 
@@ -96,7 +98,7 @@ async def cancel_vacancy(
     vacancy = await access.vacancy_in_reach(session, principal, vacancy_id, for_update=True)
     check_version(vacancy.version, if_match=if_match, body_version=body.version)
     if vacancy.status != VacancyStatus.OPEN.value:
-        raise Conflict(f"This vacancy is {vacancy.status}")
+        raise Conflict(_("This vacancy is {status}", status=label(vacancy.status)))
     vacancy.status, vacancy.closed_at = VacancyStatus.CANCELLED.value, clock.now()
     vacancy.cancel_reason = body.reason
     await session.flush()

@@ -29,6 +29,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.delivery import Policy
 from hrcore.core.endpoints import Endpoints
+from hrcore.core.i18n import _
 from hrcore.core.models import new_id
 from hrcore.settings import Settings
 from hrcore.webhooks import repository
@@ -90,7 +91,7 @@ async def create_subscription(
     """Returns the subscription and its signing secret (the only time it is shown)."""
     require_hr_admin_user(principal)
     await delivery.check_target(
-        body.url, config, field="url", title="The webhook URL is not allowed"
+        body.url, config, field="url", title=_("The webhook URL is not allowed")
     )
     secret = "whsec_" + secrets.token_urlsafe(32)
     subscription = WebhookSubscription(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.i18n import _
 from hrcore.people import api as people
 from hrcore.workflow.models import Task
 
@@ -41,7 +42,7 @@ async def ensure_reach(session: AsyncSession, principal: Principal, task: Task) 
     if task.confidential:
         if principal.may_read_raw_answers:
             return
-        raise NotFound("No such task")
+        raise NotFound(_("No such task"))
     if principal.is_hr_admin:
         return
     try:
@@ -49,7 +50,7 @@ async def ensure_reach(session: AsyncSession, principal: Principal, task: Task) 
             session, principal, task.assignee_employee_id, key_scope=_key_scope(task)
         )
     except (NotFound, Forbidden):
-        raise NotFound("No such task") from None
+        raise NotFound(_("No such task")) from None
 
 
 async def task_in_reach(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
@@ -61,7 +62,7 @@ async def task_in_reach(session: AsyncSession, principal: Principal, task_id: uu
 def require_assignee(principal: Principal, task: Task) -> None:
     """Only the assignee completes a task; others who may see it get 403."""
     if principal.employee_id != task.assignee_employee_id:
-        raise Forbidden("Only the assignee may complete this task")
+        raise Forbidden(_("Only the assignee may complete this task"))
 
 
 @dataclass(frozen=True)

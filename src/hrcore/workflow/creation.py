@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +20,9 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.db import insert_all
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import Text, _, render
 from hrcore.core.models import new_id
+from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.workflow import audit_state
 from hrcore.workflow.models import Task
@@ -37,7 +39,7 @@ class NewTask:
     subject_id: uuid.UUID
     kind: str
     assignee_employee_id: uuid.UUID
-    title: str
+    title: str | Text
     due: date | datetime
     reminder_policy: ReminderPolicy | None = None
     escalation_policy: EscalationPolicy | None = None
@@ -53,7 +55,7 @@ async def create_task(
     subject_id: uuid.UUID,
     kind: str,
     assignee_employee_id: uuid.UUID,
-    title: str,
+    title: str | Text,
     due: date | datetime,
     reminder_policy: ReminderPolicy | None = None,
     escalation_policy: EscalationPolicy | None = None,
@@ -105,6 +107,7 @@ async def _insert_tasks(
     more than the insert."""
     if not tasks:
         return []
+    tasks = await _titles_in_assignee_locales(session, org_id, tasks)
     departments = await _assignee_departments(session, org_id, tasks)
     defaults = await effective_defaults(session, org_id)
     moments = await due_moments(session, org_id, {new.due for new in tasks})
@@ -117,6 +120,25 @@ async def _insert_tasks(
         session, actor, "task.created", "task", _created_events(rows), org_id=org_id
     )
     return rows
+
+
+TITLE_LIMIT = 200
+
+
+async def _titles_in_assignee_locales(
+    session: AsyncSession, org_id: uuid.UUID, tasks: Sequence[NewTask]
+) -> Sequence[NewTask]:
+    """A title given as a `Text` is written in the assignee's language (their account's, else
+    the organization's); titles people typed stay as they are."""
+    if not any(isinstance(new.title, Text) for new in tasks):
+        return tasks
+    locales = await identity.employee_locales(
+        session, org_id, [new.assignee_employee_id for new in tasks]
+    )
+    return [
+        replace(new, title=render(new.title, locales[new.assignee_employee_id])[:TITLE_LIMIT])
+        for new in tasks
+    ]
 
 
 def _created_events(rows: Sequence[dict[str, Any]]) -> list[tuple[uuid.UUID, dict[str, Any]]]:
@@ -144,7 +166,7 @@ async def _assignee_departments(
             errors=[
                 FieldError(
                     field="assignee_employee_id",
-                    message="no such employee: " + ", ".join(unknown[:20]),
+                    message=_("no such employee: {employees}", employees=", ".join(unknown[:20])),
                 )
             ],
         )
@@ -155,8 +177,8 @@ def _require_text(field: str, value: str, limit: int) -> str:
     value = value.strip()
     if not value or len(value) > limit:
         raise Unprocessable(
-            f"Invalid {field}",
-            errors=[FieldError(field=field, message=f"1–{limit} characters")],
+            _("Invalid {field}", field=field),
+            errors=[FieldError(field=field, message=_("1–{limit} characters", limit=limit))],
         )
     return value
 
@@ -178,7 +200,7 @@ def _task_row(
         "subject_type": _require_text("subject_type", new.subject_type, 64),
         "subject_id": new.subject_id,
         "kind": _require_text("kind", new.kind, 64),
-        "title": _require_text("title", new.title, 200),
+        "title": _require_text("title", render(new.title), 200),
         "assignee_employee_id": new.assignee_employee_id,
         "department_id": department_id,
         "due_at": due_at,

@@ -20,6 +20,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.labels import label
 from hrcore.webhooks import api as webhooks
 from hrcore.workflow import access, hooks, repository
 from hrcore.workflow.audit_state import snapshot
@@ -45,7 +47,7 @@ async def reschedule_task(
     """Move the due time of an open task; its reminders and escalations start over."""
     task = await _locked(session, org_id, task_id)
     if task.status != "open":
-        raise Conflict(f"The task is {task.status}")
+        raise Conflict(_("The task is {status}", status=label(task.status)))
     before = snapshot(task)
     task.due_at = await due_moment(session, org_id, due)
     task.schedule += 1
@@ -72,7 +74,7 @@ async def cancel_task(
     if task.status == "cancelled":
         return task
     if task.status != "open":
-        raise Conflict(f"The task is {task.status}")
+        raise Conflict(_("The task is {status}", status=label(task.status)))
     before = snapshot(task)
     task.status, task.cancelled_at, task.next_action_at = "cancelled", clock.now(), None
     await session.flush()
@@ -122,13 +124,13 @@ async def complete_task(
     validator registered for the task's kind has the last word."""
     task = await _locked(session, org_id, task_id)
     if task.status != "open":
-        raise Conflict(f"The task is already {task.status}")
+        raise Conflict(_("The task is already {status}", status=label(task.status)))
     if submission is not None and submission.is_empty:
         submission = None
     if task.submission_required and submission is None:
         raise Unprocessable(
-            "This task needs a submission",
-            errors=[FieldError(field="submission", message="text, links or attachments")],
+            _("This task needs a submission"),
+            errors=[FieldError(field="submission", message=_("text, links or attachments"))],
         )
     validator = hooks.validator_for(task.kind)
     if validator is not None:

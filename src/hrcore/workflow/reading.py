@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.workflow import access, repository
 from hrcore.workflow.models import Task
@@ -95,7 +96,7 @@ async def list_my_tasks(
 ) -> tuple[list[Task], str | None]:
     """The caller's own tasks, soonest due first."""
     if principal.employee_id is None:
-        raise NotFound("Your account is not linked to an employee")
+        raise NotFound(_("Your account is not linked to an employee"))
     mine = TaskFilters(
         kind=filters.kind,
         status=filters.status,

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskPolicy
 
@@ -40,8 +41,8 @@ def aware(due: datetime) -> datetime:
     """A due time as given, refused (422 naming `due`) without a time zone."""
     if due.tzinfo is None or due.utcoffset() is None:
         raise Unprocessable(
-            "The due time needs a time zone",
-            errors=[FieldError(field="due", message="naive datetime")],
+            _("The due time needs a time zone"),
+            errors=[FieldError(field="due", message=_("naive datetime"))],
         )
     return due
 

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from hrcore.core.i18n import _
+
 TaskStatus = Literal["open", "completed", "cancelled"]
 
 
@@ -33,7 +35,7 @@ class ReminderPolicy(BaseModel):
     @classmethod
     def _offsets(cls, value: list[int]) -> list[int]:
         if any(day < 1 or day > 365 for day in value):
-            raise ValueError("each offset must be between 1 and 365 days")
+            raise ValueError(_("each offset must be between 1 and 365 days"))
         return sorted(set(value), reverse=True)
 
 
@@ -88,7 +90,7 @@ class Submission(BaseModel):
     @classmethod
     def _refs(cls, value: list[str]) -> list[str]:
         if any(not ref.strip() or len(ref) > 200 for ref in value):
-            raise ValueError("attachment references are 1–200 characters")
+            raise ValueError(_("attachment references are 1–200 characters"))
         return value
 
     @property

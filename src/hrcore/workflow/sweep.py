@@ -27,6 +27,7 @@ from hrcore.core.db import (
     commit_without_flush_wait,
     tenant_transaction,
 )
+from hrcore.core.i18n import Moment, _, _n
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -230,31 +231,50 @@ async def _recipients(
     return actions
 
 
-def _message(task: DueTask, window: Window, zone: ZoneInfo, now: datetime) -> dict[str, str]:
-    due = task.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+def _message(task: DueTask, window: Window, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
+    """The kind, title and body of a reminder or escalation; texts render in each recipient's
+    locale, the due time in the organization's time zone."""
+    due = Moment(task.due_at, zone)
     days = max((now - task.due_at) // timedelta(days=1), 0)
     if window.kind == REMIND and not window.overdue:
         return {
             "kind": "task.reminder",
-            "title": f"Due soon: {task.title}",
-            "body": f"Due by {due}.",
+            "title": _("Due soon: {title}", title=task.title),
+            "body": _("Due by {due}.", due=due),
         }
     if window.kind == REMIND:
         return {
             "kind": "task.overdue",
-            "title": f"Overdue: {task.title}",
-            "body": f"This task was due by {due}; please complete it.",
+            "title": _("Overdue: {title}", title=task.title),
+            "body": _("This task was due by {due}; please complete it.", due=due),
         }
-    audience = "your report" if window.kind == ESCALATE_MANAGER else "an employee"
+    to_manager = window.kind == ESCALATE_MANAGER
     if task.confidential:
         return {
             "kind": "task.escalation",
-            "title": f"Overdue {days} days: a confidential task",
-            "body": f"A confidential task of {audience} (a 360 review, for instance) was due "
-            f"by {due} and is still open; only they see what it is.",
+            "title": _n(
+                "Overdue {count} day: a confidential task",
+                "Overdue {count} days: a confidential task",
+                days,
+            ),
+            "body": _(
+                "A confidential task of your report (a 360 review, for instance) was due by "
+                "{due} and is still open; only they see what it is.",
+                due=due,
+            )
+            if to_manager
+            else _(
+                "A confidential task of an employee (a 360 review, for instance) was due by "
+                "{due} and is still open; only they see what it is.",
+                due=due,
+            ),
         }
     return {
         "kind": "task.escalation",
-        "title": f"Overdue {days} days: {task.title}",
-        "body": f"A task of {audience} was due by {due} and is still open.",
+        "title": _n(
+            "Overdue {count} day: {title}", "Overdue {count} days: {title}", days, title=task.title
+        ),
+        "body": _("A task of your report was due by {due} and is still open.", due=due)
+        if to_manager
+        else _("A task of an employee was due by {due} and is still open.", due=due),
     }
