@@ -174,7 +174,7 @@ class TemplateKind(Generic[T]):
             select(self.model.id).where(self.model.org_id == org_id, self.model.name == name)
         )
         if taken is not None and taken != template_id:
-            raise Conflict(_("A {label} named '{name}' exists", label=self.label, name=name))
+            raise Conflict(_("A {label} named '{name}' exists", label=_(self.label), name=name))
 
     def keep_revision(self, session: AsyncSession, template: T) -> None:
         """Store the template's current revision (`create` and `revise` do; a seed that adds
@@ -320,5 +320,11 @@ class TemplateRules(Generic[T, Body]):
         await self.readable(session, principal, template_id)
         found = await self.kind.revision(session, principal.org_id, template_id, revision)
         if found is None:
-            raise NotFound(f"No revision {revision} of this {self.kind.label}")
+            raise NotFound(
+                _(
+                    "No revision {revision} of this {label}",
+                    revision=revision,
+                    label=_(self.kind.label),
+                )
+            )
         return found

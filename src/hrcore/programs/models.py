@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hrcore.core.i18n import N_
 from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin, TimestampMixin
 from hrcore.core.templates import RevisionedTemplate, TemplateKind
 
@@ -36,7 +37,7 @@ class ProgramTemplate(RevisionedTemplate, Base):
     department_variants: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
 
 
-PROGRAM_TEMPLATES = TemplateKind(ProgramTemplate, "program_template", "program template")
+PROGRAM_TEMPLATES = TemplateKind(ProgramTemplate, "program_template", N_("program template"))
 
 
 class ProgramRun(Entity, OrgScopedMixin, Base):

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hrcore.core.i18n import N_
 from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin
 from hrcore.core.templates import RevisionedTemplate, TemplateKind
 
@@ -49,7 +50,7 @@ class ReviewTemplate(RevisionedTemplate, Base):
     )
 
 
-REVIEW_TEMPLATES = TemplateKind(ReviewTemplate, "review_template", "review template")
+REVIEW_TEMPLATES = TemplateKind(ReviewTemplate, "review_template", N_("review template"))
 
 
 class ReviewCycle(Entity, OrgScopedMixin, Base):
