@@ -63,7 +63,7 @@ async def refs_by_ids(
             columns.org_id == org_id, columns.id.in_(list(dict.fromkeys(row_ids)))
         )
     )
-    return {row_id: Ref(id=row_id, name=value) for row_id, value in rows.tuples()}
+    return {row_id: Ref(id=row_id, name=value) for row_id, value in rows}
 
 
 async def ref_by_id(
