@@ -1,0 +1,434 @@
+"""The limit: the four mobile reads as a bare Starlette + asyncpg app.
+
+    HRCORE_DATABASE_URL=postgresql://postgres@127.0.0.1/hrcore_bench_fast \
+        .venv/bin/uvicorn --factory bench.limit_app:create_app --port 8101
+
+What hrcore cannot beat on the same SQL: the same JWT verification, the same tenant
+`set_config` and user lookup, the byte-identical statements hrcore sends for the benchmark's
+callers (captured with `bench/limit_check.py --show-sql`, hard-coded here, run as asyncpg
+prepared statements in one transaction) and JSON-identical bodies. It serves only what the
+benchmark asks — HR for the list and the profile, a user with an employee for the inbox
+reads — and answers 501 to anything else: it is a yardstick, not a second implementation.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hrcore.core import security
+from hrcore.settings import Settings
+
+SET_TENANT = "SELECT set_config('app.org_id', $1, true)"
+USER = (
+    "SELECT users.email, users.display_name, users.password_hash, users.roles,"
+    " users.employee_id, users.department_scope_id, users.is_active,"
+    " users.must_change_password, users.last_login_at, users.token_version, users.id,"
+    " users.created_at, users.updated_at, users.version, users.org_id \n"
+    "FROM users \nWHERE users.org_id = $1::UUID AND users.id = $2::UUID"
+)
+DEPARTMENT = (
+    "SELECT departments.name, departments.code, departments.parent_id, departments.path,"
+    " departments.dingtalk_dept_id, departments.id, departments.created_at,"
+    " departments.updated_at, departments.version, departments.org_id \n"
+    "FROM departments \nWHERE departments.org_id = $1::UUID AND departments.id = $2::UUID"
+)
+EMPLOYEE_COLUMNS = (
+    "SELECT employees.employee_number, employees.full_name, employees.email, employees.phone,"
+    " employees.department_id, employees.position_id, employees.manager_id,"
+    " employees.manager_path, employees.hire_date, employees.status,"
+    " employees.dingtalk_user_id, employees.id, employees.created_at, employees.updated_at,"
+    " employees.version, employees.org_id \nFROM employees \n"
+)
+SUBTREE_PAGE = (
+    EMPLOYEE_COLUMNS + "WHERE employees.org_id = $1::UUID AND employees.department_id IN "
+    "(SELECT departments.id \nFROM departments \nWHERE departments.org_id = $2::UUID AND "
+    "(departments.path LIKE $3::VARCHAR || '%')) AND employees.status = $4::VARCHAR "
+    "ORDER BY employees.full_name, employees.id \n LIMIT $5::INTEGER"
+)
+EMPLOYEE = EMPLOYEE_COLUMNS + "WHERE employees.org_id = $1::UUID AND employees.id = $2::UUID"
+ORGANIZATION = (
+    "SELECT organizations.slug, organizations.name, organizations.timezone,"
+    " organizations.locale, organizations.id, organizations.created_at,"
+    " organizations.updated_at, organizations.version \nFROM organizations \n"
+    "WHERE organizations.id = $1::UUID"
+)
+POST_REFS = (
+    "SELECT departments.name AS department_name, positions.title AS position_title,"
+    " positions.is_management AS position_is_management, employees_1.full_name AS"
+    " manager_name \nFROM employees JOIN departments ON departments.id ="
+    " employees.department_id AND departments.org_id = employees.org_id LEFT OUTER JOIN"
+    " positions ON positions.id = employees.position_id AND positions.org_id ="
+    " employees.org_id LEFT OUTER JOIN employees AS employees_1 ON employees_1.id ="
+    " employees.manager_id AND employees_1.org_id = employees.org_id \n"
+    "WHERE employees.org_id = $1::UUID AND employees.id = $2::UUID"
+)
+HISTORY = (
+    "SELECT employment_events.employee_id, employment_events.kind,"
+    " employment_events.effective_date, employment_events.end_date,"
+    " employment_events.department_id, employment_events.position_id,"
+    " employment_events.title, employment_events.leads_team, employment_events.allowance,"
+    " employment_events.note, employment_events.id, employment_events.created_at,"
+    " employment_events.updated_at, employment_events.version, employment_events.org_id,"
+    " employment_events.leads_team OR positions.is_management IS true AS anon_1 \n"
+    "FROM employment_events LEFT OUTER JOIN positions ON positions.id ="
+    " employment_events.position_id AND positions.org_id = employment_events.org_id \n"
+    "WHERE employment_events.org_id = $1::UUID AND employment_events.employee_id = $2::UUID"
+    " ORDER BY employment_events.effective_date, employment_events.id"
+)
+RATINGS = (
+    "SELECT performance_ratings.employee_id, performance_ratings.period,"
+    " performance_ratings.letter, performance_ratings.score, performance_ratings.comment,"
+    " performance_ratings.rated_by, performance_ratings.id, performance_ratings.created_at,"
+    " performance_ratings.updated_at, performance_ratings.version,"
+    " performance_ratings.org_id \nFROM performance_ratings \n"
+    "WHERE performance_ratings.org_id = $1::UUID AND performance_ratings.employee_id ="
+    " $2::UUID AND performance_ratings.period >= $3::VARCHAR ORDER BY"
+    " performance_ratings.period, performance_ratings.id"
+)
+GROWTH = (
+    "SELECT growth_profiles.employee_id, growth_profiles.skills,"
+    " growth_profiles.certifications, growth_profiles.external_trainings,"
+    " growth_profiles.career_plan, growth_profiles.submitted_at, growth_profiles.id,"
+    " growth_profiles.created_at, growth_profiles.updated_at, growth_profiles.version,"
+    " growth_profiles.org_id \nFROM growth_profiles \n"
+    "WHERE growth_profiles.org_id = $1::UUID AND growth_profiles.employee_id = $2::UUID"
+)
+OPEN_TASKS = (
+    "SELECT tasks.subject_type, tasks.subject_id, tasks.kind, tasks.title,"
+    " tasks.assignee_employee_id, tasks.department_id, tasks.due_at, tasks.status,"
+    " tasks.completed_at, tasks.completed_by, tasks.on_time, tasks.cancelled_at,"
+    " tasks.submission_required, tasks.confidential, tasks.submission, tasks.policy,"
+    " tasks.schedule, tasks.handled_until, tasks.next_action_at, tasks.id, tasks.created_at,"
+    " tasks.updated_at, tasks.version, tasks.org_id \nFROM tasks \n"
+    "WHERE tasks.org_id = $1::UUID AND tasks.assignee_employee_id = $2::UUID AND"
+    " tasks.status = $3::VARCHAR ORDER BY tasks.due_at, tasks.id \n LIMIT $4::INTEGER"
+)
+INBOX = (
+    "SELECT notifications.user_id, notifications.kind, notifications.title,"
+    " notifications.body, notifications.subject_type, notifications.subject_id,"
+    " notifications.dedupe_key, notifications.created_at, notifications.read_at,"
+    " notifications.id, notifications.org_id \nFROM notifications \n"
+    "WHERE notifications.org_id = $1::UUID AND notifications.user_id = $2::UUID"
+    " ORDER BY notifications.id DESC \n LIMIT $3::INTEGER"
+)
+UNREAD = (
+    "SELECT count(*) AS count_1 \nFROM notifications \n"
+    "WHERE notifications.org_id = $1::UUID AND notifications.user_id = $2::UUID AND"
+    " notifications.read_at IS NULL"
+)
+STATEMENTS = {
+    "list": (SET_TENANT, USER, DEPARTMENT, SUBTREE_PAGE),
+    "profile": (SET_TENANT, USER, EMPLOYEE, ORGANIZATION, POST_REFS, HISTORY, RATINGS, GROWTH),
+    "tasks": (SET_TENANT, USER, OPEN_TASKS),
+    "inbox": (SET_TENANT, USER, INBOX, UNREAD),
+}
+"""What each read sends, in order: `bench/limit_check.py` compares it with hrcore's."""
+
+PAGE = 50
+TREND_YEARS = 3
+
+
+class Refused(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, uuid.UUID | date | Decimal):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def _respond(body: Any) -> Response:
+    content = json.dumps(body, default=_json, ensure_ascii=False, separators=(",", ":"))
+    return Response(content, media_type="application/json")
+
+
+def _cursor(values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime) else str(v) for v in values]
+    raw = json.dumps(plain, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+async def _caller(request: Request, connection: Any) -> tuple[uuid.UUID, Any]:
+    """The same verification hrcore does: the token, then the tenant, then the user row."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer "):
+        raise Refused(401)
+    settings: Settings = request.app.state.settings
+    try:
+        claims = security.decode_access_token(settings, header[7:])
+    except security.InvalidToken as exc:
+        raise Refused(401) from exc
+    await connection.fetchval(SET_TENANT, str(claims.org_id))
+    user = await connection.fetchrow(USER, claims.org_id, claims.user_id)
+    if user is None or not user["is_active"] or user["token_version"] != claims.version:
+        raise Refused(401)
+    if user["must_change_password"]:
+        raise Refused(403)
+    return claims.org_id, user
+
+
+def _employee(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "employee_number": row["employee_number"],
+        "full_name": row["full_name"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "department_id": row["department_id"],
+        "position_id": row["position_id"],
+        "manager_id": row["manager_id"],
+        "hire_date": row["hire_date"],
+        "status": row["status"],
+        "dingtalk_user_id": row["dingtalk_user_id"],
+        "created_at": row["created_at"],
+        "version": row["version"],
+    }
+
+
+def _hr_only(user: Any) -> None:
+    if "hr_admin" not in user["roles"]:
+        raise Refused(501)
+
+
+async def employee_list(request: Request, connection: Any) -> Any:
+    query = request.query_params
+    if set(query) != {"department_id", "include_subtree", "status"}:
+        raise Refused(501)
+    org_id, user = await _caller(request, connection)
+    _hr_only(user)
+    department = await connection.fetchrow(DEPARTMENT, org_id, uuid.UUID(query["department_id"]))
+    rows = await connection.fetch(
+        SUBTREE_PAGE, org_id, org_id, department["path"], query["status"], PAGE + 1
+    )
+    last = rows[PAGE - 1] if len(rows) > PAGE else None
+    cursor = _cursor([last["full_name"], last["id"]]) if last else None
+    return {"items": [_employee(row) for row in rows[:PAGE]], "next_cursor": cursor}
+
+
+def _ref(ref_id: Any, name: Any) -> dict[str, Any]:
+    return {"id": ref_id, "name": name}
+
+
+async def profile(request: Request, connection: Any) -> Any:
+    org_id, user = await _caller(request, connection)
+    _hr_only(user)
+    employee_id = uuid.UUID(request.path_params["employee_id"])
+    employee = await connection.fetchrow(EMPLOYEE, org_id, employee_id)
+    if employee is None:
+        raise Refused(404)
+    organization = await connection.fetchrow(ORGANIZATION, org_id)
+    today = datetime.now(UTC).astimezone(ZoneInfo(organization["timezone"])).date()
+    refs = await connection.fetchrow(POST_REFS, org_id, employee_id)
+    history = await connection.fetch(HISTORY, org_id, employee_id)
+    ratings = await connection.fetch(RATINGS, org_id, employee_id, str(today.year - TREND_YEARS))
+    growth = await connection.fetchrow(GROWTH, org_id, employee_id)
+    if growth is not None:
+        raise Refused(501)
+    events = [
+        {
+            "id": e["id"],
+            "employee_id": e["employee_id"],
+            "kind": e["kind"],
+            "effective_date": e["effective_date"],
+            "end_date": e["end_date"],
+            "department_id": e["department_id"],
+            "position_id": e["position_id"],
+            "title": e["title"],
+            "leads_team": e["leads_team"],
+            "allowance": e["allowance"],
+            "note": e["note"],
+            "created_at": e["created_at"],
+        }
+        for e in history
+    ]
+    department = _ref(employee["department_id"], refs["department_name"])
+    position = (
+        {
+            "id": employee["position_id"],
+            "name": refs["position_title"],
+            "is_management": refs["position_is_management"],
+        }
+        if employee["position_id"]
+        else None
+    )
+    manager = _ref(employee["manager_id"], refs["manager_name"]) if employee["manager_id"] else None
+    running = [
+        e
+        for e in events
+        if e["kind"] == "temporary_post"
+        and e["effective_date"] <= today
+        and (e["end_date"] is None or e["end_date"] >= today)
+    ]
+    return {
+        "basics": {
+            "id": employee["id"],
+            "employee_number": employee["employee_number"],
+            "full_name": employee["full_name"],
+            "department": department,
+            "position": position,
+            "manager": manager,
+            "hire_date": employee["hire_date"],
+            "status": employee["status"],
+            "tenure_years": max(0.0, round((today - employee["hire_date"]).days / 365.25, 1)),
+            "email": employee["email"],
+            "phone": employee["phone"],
+        },
+        "current_post": {
+            "department": department,
+            "position": position,
+            "temporary_posts": running,
+        },
+        "employment_history": events,
+        "management_experience": sum(1 for e in history if e["anon_1"]),
+        "performance_trend": [
+            {
+                "id": r["id"],
+                "employee_id": r["employee_id"],
+                "period": r["period"],
+                "letter": r["letter"],
+                "score": r["score"],
+                "comment": r["comment"],
+                "rated_by": r["rated_by"],
+                "created_at": r["created_at"],
+            }
+            for r in ratings
+        ],
+        "growth_profile": None,
+        "trainings": [],
+        "projects": [],
+        "peer_feedback": [],
+        "points": [],
+        "program_participation": [],
+        "mentoring": [],
+        "contracts": [],
+    }
+
+
+async def my_tasks(request: Request, connection: Any) -> Any:
+    if dict(request.query_params) != {"status": "open"}:
+        raise Refused(501)
+    org_id, user = await _caller(request, connection)
+    now = datetime.now(UTC)
+    rows = await connection.fetch(OPEN_TASKS, org_id, user["employee_id"], "open", PAGE + 1)
+    items = [
+        {
+            "id": t["id"],
+            "subject": {"type": t["subject_type"], "id": t["subject_id"]},
+            "kind": t["kind"],
+            "title": t["title"],
+            "assignee_employee_id": t["assignee_employee_id"],
+            "department_id": t["department_id"],
+            "due_at": t["due_at"],
+            "status": t["status"],
+            "overdue": t["status"] == "open" and t["due_at"] < now,
+            "completed_at": t["completed_at"],
+            "on_time": t["on_time"],
+            "submission_required": t["submission_required"],
+            "confidential": t["confidential"],
+            "submission": t["submission"],
+            "policy": t["policy"],
+            "created_at": t["created_at"],
+            "version": t["version"],
+        }
+        for t in rows[:PAGE]
+    ]
+    last = rows[PAGE - 1] if len(rows) > PAGE else None
+    return {"items": items, "next_cursor": _cursor([last["due_at"], last["id"]]) if last else None}
+
+
+async def inbox(request: Request, connection: Any) -> Any:
+    if request.query_params:
+        raise Refused(501)
+    org_id, user = await _caller(request, connection)
+    user_id = user["id"]
+    rows = await connection.fetch(INBOX, org_id, user_id, PAGE + 1)
+    unread = await connection.fetchval(UNREAD, org_id, user_id)
+    items = [
+        {
+            "id": n["id"],
+            "kind": n["kind"],
+            "title": n["title"],
+            "body": n["body"],
+            "subject": {"type": n["subject_type"], "id": n["subject_id"]}
+            if n["subject_type"] is not None
+            else None,
+            "created_at": n["created_at"],
+            "read_at": n["read_at"],
+        }
+        for n in rows[:PAGE]
+    ]
+    cursor = _cursor([rows[PAGE - 1]["id"]]) if len(rows) > PAGE else None
+    return {"items": items, "next_cursor": cursor, "unread_count": unread}
+
+
+def _endpoint(read: Any) -> Any:
+    async def endpoint(request: Request) -> Response:
+        pool: asyncpg.Pool = request.app.state.pool
+        try:
+            async with pool.acquire() as connection, connection.transaction():
+                return _respond(await read(request, connection))
+        except Refused as refused:
+            return Response(status_code=refused.status)
+
+    return endpoint
+
+
+async def _init(connection: Any) -> None:
+    for kind in ("json", "jsonb"):
+        await connection.set_type_codec(
+            kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+def create_app() -> Starlette:
+    settings = Settings()
+    url = os.environ["HRCORE_DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        server_settings = {
+            "application_name": "hrcore-limit",
+            "statement_timeout": str(settings.db_statement_timeout_ms),
+            "jit": "off",
+        }
+        if settings.db_role:
+            server_settings["role"] = settings.db_role
+        app.state.settings = settings
+        app.state.pool = await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=settings.db_pool_size + settings.db_max_overflow,
+            server_settings=server_settings,
+            init=_init,
+        )
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    routes = [
+        Route("/api/v1/employees", _endpoint(employee_list)),
+        Route("/api/v1/employees/{employee_id}/profile", _endpoint(profile)),
+        Route("/api/v1/me/tasks", _endpoint(my_tasks)),
+        Route("/api/v1/me/notifications", _endpoint(inbox)),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
