@@ -35,11 +35,8 @@ from hrcore.settings import Settings
 
 SET_TENANT = "SELECT set_config('app.org_id', $1, true)"
 USER = (
-    "SELECT users.email, users.display_name, users.password_hash, users.roles,"
-    " users.employee_id, users.department_scope_id, users.is_active,"
-    " users.must_change_password, users.last_login_at, users.token_version, users.id,"
-    " users.created_at, users.updated_at, users.version, users.org_id \n"
-    "FROM users \nWHERE users.org_id = $1::UUID AND users.id = $2::UUID"
+    "SELECT id, employee_id, roles, department_scope_id, is_active, must_change_password,"
+    " token_version FROM users WHERE org_id = $1 AND id = $2"
 )
 DEPARTMENT = (
     "SELECT departments.name, departments.code, departments.parent_id, departments.path,"
@@ -48,11 +45,10 @@ DEPARTMENT = (
     "FROM departments \nWHERE departments.org_id = $1::UUID AND departments.id = $2::UUID"
 )
 EMPLOYEE_COLUMNS = (
-    "SELECT employees.employee_number, employees.full_name, employees.email, employees.phone,"
-    " employees.department_id, employees.position_id, employees.manager_id,"
-    " employees.manager_path, employees.hire_date, employees.status,"
-    " employees.dingtalk_user_id, employees.id, employees.created_at, employees.updated_at,"
-    " employees.version, employees.org_id \nFROM employees \n"
+    "SELECT employees.id, employees.employee_number, employees.full_name, employees.email,"
+    " employees.phone, employees.department_id, employees.position_id, employees.manager_id,"
+    " employees.hire_date, employees.status, employees.dingtalk_user_id,"
+    " employees.created_at, employees.version \nFROM employees \n"
 )
 SUBTREE_PAGE = (
     EMPLOYEE_COLUMNS + "WHERE employees.org_id = $1::UUID AND employees.department_id IN "
@@ -60,80 +56,48 @@ SUBTREE_PAGE = (
     "(departments.path LIKE $3::VARCHAR || '%')) AND employees.status = $4::VARCHAR "
     "ORDER BY employees.full_name, employees.id \n LIMIT $5::INTEGER"
 )
-EMPLOYEE = EMPLOYEE_COLUMNS + "WHERE employees.org_id = $1::UUID AND employees.id = $2::UUID"
-ORGANIZATION = (
-    "SELECT organizations.slug, organizations.name, organizations.timezone,"
-    " organizations.locale, organizations.id, organizations.created_at,"
-    " organizations.updated_at, organizations.version \nFROM organizations \n"
-    "WHERE organizations.id = $1::UUID"
-)
-POST_REFS = (
-    "SELECT departments.name AS department_name, positions.title AS position_title,"
-    " positions.is_management AS position_is_management, employees_1.full_name AS"
-    " manager_name \nFROM employees JOIN departments ON departments.id ="
-    " employees.department_id AND departments.org_id = employees.org_id LEFT OUTER JOIN"
-    " positions ON positions.id = employees.position_id AND positions.org_id ="
-    " employees.org_id LEFT OUTER JOIN employees AS employees_1 ON employees_1.id ="
-    " employees.manager_id AND employees_1.org_id = employees.org_id \n"
-    "WHERE employees.org_id = $1::UUID AND employees.id = $2::UUID"
+PROFILE_HEAD = (
+    "SELECT e.id, e.employee_number, e.full_name, e.email, e.phone, e.department_id,"
+    " e.position_id, e.manager_id, e.hire_date, e.status, d.name AS department_name,"
+    " p.title AS position_title, p.is_management AS position_is_management,"
+    " m.full_name AS manager_name, o.timezone"
+    " FROM employees e JOIN organizations o ON o.id = e.org_id"
+    " JOIN departments d ON d.id = e.department_id AND d.org_id = e.org_id"
+    " LEFT JOIN positions p ON p.id = e.position_id AND p.org_id = e.org_id"
+    " LEFT JOIN employees m ON m.id = e.manager_id AND m.org_id = e.org_id"
+    " WHERE e.org_id = $1 AND e.id = $2"
 )
 HISTORY = (
-    "SELECT employment_events.employee_id, employment_events.kind,"
-    " employment_events.effective_date, employment_events.end_date,"
-    " employment_events.department_id, employment_events.position_id,"
-    " employment_events.title, employment_events.leads_team, employment_events.allowance,"
-    " employment_events.note, employment_events.id, employment_events.created_at,"
-    " employment_events.updated_at, employment_events.version, employment_events.org_id,"
-    " employment_events.leads_team OR positions.is_management IS true AS anon_1 \n"
-    "FROM employment_events LEFT OUTER JOIN positions ON positions.id ="
-    " employment_events.position_id AND positions.org_id = employment_events.org_id \n"
-    "WHERE employment_events.org_id = $1::UUID AND employment_events.employee_id = $2::UUID"
-    " ORDER BY employment_events.effective_date, employment_events.id"
+    "SELECT ev.id, ev.employee_id, ev.kind, ev.effective_date, ev.end_date, ev.department_id,"
+    " ev.position_id, ev.title, ev.leads_team, ev.allowance, ev.note, ev.created_at,"
+    " (ev.leads_team OR p.is_management IS true) AS management"
+    " FROM employment_events ev"
+    " LEFT JOIN positions p ON p.id = ev.position_id AND p.org_id = ev.org_id"
+    " WHERE ev.org_id = $1 AND ev.employee_id = $2 ORDER BY ev.effective_date, ev.id"
 )
 RATINGS = (
-    "SELECT performance_ratings.employee_id, performance_ratings.period,"
-    " performance_ratings.letter, performance_ratings.score, performance_ratings.comment,"
-    " performance_ratings.rated_by, performance_ratings.id, performance_ratings.created_at,"
-    " performance_ratings.updated_at, performance_ratings.version,"
-    " performance_ratings.org_id \nFROM performance_ratings \n"
-    "WHERE performance_ratings.org_id = $1::UUID AND performance_ratings.employee_id ="
-    " $2::UUID AND performance_ratings.period >= $3::VARCHAR ORDER BY"
-    " performance_ratings.period, performance_ratings.id"
+    "SELECT id, employee_id, period, letter, score, comment, rated_by, created_at"
+    " FROM performance_ratings WHERE org_id = $1 AND employee_id = $2 AND period >= $3"
+    " ORDER BY period, id"
 )
 GROWTH = (
-    "SELECT growth_profiles.employee_id, growth_profiles.skills,"
-    " growth_profiles.certifications, growth_profiles.external_trainings,"
-    " growth_profiles.career_plan, growth_profiles.submitted_at, growth_profiles.id,"
-    " growth_profiles.created_at, growth_profiles.updated_at, growth_profiles.version,"
-    " growth_profiles.org_id \nFROM growth_profiles \n"
-    "WHERE growth_profiles.org_id = $1::UUID AND growth_profiles.employee_id = $2::UUID"
+    "SELECT skills, certifications, external_trainings, career_plan, submitted_at, version"
+    " FROM growth_profiles WHERE org_id = $1 AND employee_id = $2"
 )
 OPEN_TASKS = (
-    "SELECT tasks.subject_type, tasks.subject_id, tasks.kind, tasks.title,"
-    " tasks.assignee_employee_id, tasks.department_id, tasks.due_at, tasks.status,"
-    " tasks.completed_at, tasks.completed_by, tasks.on_time, tasks.cancelled_at,"
-    " tasks.submission_required, tasks.confidential, tasks.submission, tasks.policy,"
-    " tasks.schedule, tasks.handled_until, tasks.next_action_at, tasks.id, tasks.created_at,"
-    " tasks.updated_at, tasks.version, tasks.org_id \nFROM tasks \n"
-    "WHERE tasks.org_id = $1::UUID AND tasks.assignee_employee_id = $2::UUID AND"
-    " tasks.status = $3::VARCHAR ORDER BY tasks.due_at, tasks.id \n LIMIT $4::INTEGER"
+    "SELECT id, subject_type, subject_id, kind, title, assignee_employee_id, department_id,"
+    " due_at, status, completed_at, on_time, submission_required, confidential, submission,"
+    " policy, created_at, version FROM tasks WHERE org_id = $1 AND assignee_employee_id = $2"
+    " AND status = $4 ORDER BY due_at, id LIMIT $3"
 )
 INBOX = (
-    "SELECT notifications.user_id, notifications.kind, notifications.title,"
-    " notifications.body, notifications.subject_type, notifications.subject_id,"
-    " notifications.dedupe_key, notifications.created_at, notifications.read_at,"
-    " notifications.id, notifications.org_id \nFROM notifications \n"
-    "WHERE notifications.org_id = $1::UUID AND notifications.user_id = $2::UUID"
-    " ORDER BY notifications.id DESC \n LIMIT $3::INTEGER"
+    "SELECT id, kind, title, body, subject_type, subject_id, created_at, read_at"
+    " FROM notifications WHERE org_id = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3"
 )
-UNREAD = (
-    "SELECT count(*) AS count_1 \nFROM notifications \n"
-    "WHERE notifications.org_id = $1::UUID AND notifications.user_id = $2::UUID AND"
-    " notifications.read_at IS NULL"
-)
+UNREAD = "SELECT count(*) FROM notifications WHERE org_id = $1 AND user_id = $2 AND read_at IS NULL"
 STATEMENTS = {
     "list": (SET_TENANT, USER, DEPARTMENT, SUBTREE_PAGE),
-    "profile": (SET_TENANT, USER, EMPLOYEE, ORGANIZATION, POST_REFS, HISTORY, RATINGS, GROWTH),
+    "profile": (SET_TENANT, USER, PROFILE_HEAD, HISTORY, RATINGS, GROWTH),
     "tasks": (SET_TENANT, USER, OPEN_TASKS),
     "inbox": (SET_TENANT, USER, INBOX, UNREAD),
 }
@@ -232,12 +196,10 @@ async def profile(request: Request, connection: Any) -> Any:
     org_id, user = await _caller(request, connection)
     _hr_only(user)
     employee_id = uuid.UUID(request.path_params["employee_id"])
-    employee = await connection.fetchrow(EMPLOYEE, org_id, employee_id)
+    employee = refs = await connection.fetchrow(PROFILE_HEAD, org_id, employee_id)
     if employee is None:
         raise Refused(404)
-    organization = await connection.fetchrow(ORGANIZATION, org_id)
-    today = datetime.now(UTC).astimezone(ZoneInfo(organization["timezone"])).date()
-    refs = await connection.fetchrow(POST_REFS, org_id, employee_id)
+    today = datetime.now(UTC).astimezone(ZoneInfo(employee["timezone"])).date()
     history = await connection.fetch(HISTORY, org_id, employee_id)
     ratings = await connection.fetch(RATINGS, org_id, employee_id, str(today.year - TREND_YEARS))
     growth = await connection.fetchrow(GROWTH, org_id, employee_id)
@@ -298,7 +260,7 @@ async def profile(request: Request, connection: Any) -> Any:
             "temporary_posts": running,
         },
         "employment_history": events,
-        "management_experience": sum(1 for e in history if e["anon_1"]),
+        "management_experience": sum(1 for e in history if e["management"]),
         "performance_trend": [
             {
                 "id": r["id"],
@@ -328,7 +290,7 @@ async def my_tasks(request: Request, connection: Any) -> Any:
         raise Refused(501)
     org_id, user = await _caller(request, connection)
     now = datetime.now(UTC)
-    rows = await connection.fetch(OPEN_TASKS, org_id, user["employee_id"], "open", PAGE + 1)
+    rows = await connection.fetch(OPEN_TASKS, org_id, user["employee_id"], PAGE + 1, "open")
     items = [
         {
             "id": t["id"],

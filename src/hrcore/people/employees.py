@@ -14,7 +14,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.pagination import Page, PageParams, paginate_mappings
 from hrcore.org import api as org
 from hrcore.people import access, repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
@@ -57,12 +57,20 @@ def employee_view(employee: Employee, principal: Principal) -> EmployeeOut:
     return out.model_copy(update=dict.fromkeys(CONTACT_FIELDS))
 
 
+LISTED_COLUMNS = [getattr(Employee, name) for name in EmployeeOut.model_fields]
+
+
 async def list_employees(
     session: AsyncSession, principal: Principal, page: PageParams, filters: EmployeeFilters
-) -> tuple[list[Employee], str | None]:
-    """One keyset page, always inside the caller's reach."""
-    statement = await _filtered(session, principal, filters)
-    return await paginate(session, statement, [SORT_KEYS[filters.sort], Employee.id], page)
+) -> Page[EmployeeOut]:
+    """One keyset page, always inside the caller's reach: the response's columns only, rows
+    mapped straight to the page (no ORM objects)."""
+    statement = (await _filtered(session, principal, filters)).with_only_columns(*LISTED_COLUMNS)
+    keys = [SORT_KEYS[filters.sort], Employee.id]
+    rows, cursor = await paginate_mappings(session, statement, keys, page)
+    hidden = {} if access.can_see_contact(principal) else dict.fromkeys(CONTACT_FIELDS)
+    items = [{**row, **hidden} for row in rows]
+    return Page[EmployeeOut].model_validate({"items": items, "next_cursor": cursor})
 
 
 async def _filtered(
