@@ -38,12 +38,7 @@ USER = (
     "SELECT id, employee_id, roles, department_scope_id, is_active, must_change_password,"
     " token_version FROM users WHERE org_id = $1 AND id = $2"
 )
-DEPARTMENT = (
-    "SELECT departments.name, departments.code, departments.parent_id, departments.path,"
-    " departments.dingtalk_dept_id, departments.id, departments.created_at,"
-    " departments.updated_at, departments.version, departments.org_id \n"
-    "FROM departments \nWHERE departments.org_id = $1::UUID AND departments.id = $2::UUID"
-)
+DEPARTMENT = "SELECT path FROM departments WHERE org_id = $1 AND id = $2"
 EMPLOYEE_COLUMNS = (
     "SELECT employees.id, employees.employee_number, employees.full_name, employees.email,"
     " employees.phone, employees.department_id, employees.position_id, employees.manager_id,"

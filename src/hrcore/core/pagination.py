@@ -134,7 +134,7 @@ async def paginate(
     return rows, encode_cursor([getattr(last, key.key) for key in keys])
 
 
-async def paginate_mappings(
+async def paginate_rows(
     session: AsyncSession,
     statement: Select[Any],
     keys: Sequence[InstrumentedAttribute[Any]],
@@ -142,10 +142,14 @@ async def paginate_mappings(
     *,
     descending: bool = False,
 ) -> tuple[Sequence[Any], str | None]:
-    """`paginate` for a statement of columns (the keys among them): plain row mappings, no
-    ORM objects, for a read that maps its rows straight to the response."""
+    """`paginate` for a statement of columns (the keys among them): plain rows, no ORM
+    objects, for a response model to read with `from_attributes`."""
     result = await session.execute(_page_statement(statement, keys, params, descending))
-    return cut_page(result.mappings().all(), [key.key for key in keys], params)
+    rows = result.all()
+    if len(rows) <= params.limit:
+        return rows, None
+    last = rows[params.limit - 1]
+    return rows[: params.limit], encode_cursor([getattr(last, key.key) for key in keys])
 
 
 def _page_statement(

@@ -18,7 +18,7 @@ from hrcore.identity.directory import Directory
 _bearer = HTTPBearer(auto_error=False, description="An access token or an integration key.")
 
 
-async def identity_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     runtime: Runtime = request.app.state.runtime
     return Services(
         settings=runtime.settings,
@@ -26,6 +26,10 @@ async def identity_services(request: Request) -> Services:
         clock=runtime.clock,
         sessionmaker=runtime.sessionmaker,
     )
+
+
+async def identity_services(request: Request) -> Services:
+    return services_of(request)
 
 
 IdentityServices = Annotated[Services, Depends(identity_services)]
@@ -43,15 +47,17 @@ IdentityDirectory = Annotated[Directory, Depends(_directory)]
 
 
 async def _authenticated(
+    request: Request,
     session: DbSession,
-    services: IdentityServices,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Authenticated:
+    """Every authenticated request solves this: its services are read here rather than
+    declared as one more dependency (each costs FastAPI's solving on every request)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized(
             "Send `Authorization: Bearer <token>`", headers={"WWW-Authenticate": "Bearer"}
         )
-    return await auth.authenticate(session, services, credentials.credentials)
+    return await auth.authenticate(session, services_of(request), credentials.credentials)
 
 
 async def _principal_even_before_password_change(

@@ -67,8 +67,8 @@ async def subtree_ids(session: AsyncSession, org_id: uuid.UUID, root_id: uuid.UU
 
     An unknown root yields a select that matches nothing, so callers need no special case.
     """
-    root = await repository.department_by_id(session, org_id, root_id)
-    return repository.subtree_ids(org_id, root.path if root else NO_PATH)
+    path = await repository.department_path(session, org_id, root_id)
+    return repository.subtree_ids(org_id, path or NO_PATH)
 
 
 async def department_paths(

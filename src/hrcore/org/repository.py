@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hrcore.core.db import fetch
 from hrcore.org.models import (
     Department,
     DescriptionDraft,
@@ -45,6 +46,17 @@ async def department_by_id(
     return await session.scalar(
         select(Department).where(Department.org_id == org_id, Department.id == department_id)
     )
+
+
+DEPARTMENT_PATH = "SELECT path FROM departments WHERE org_id = $1 AND id = $2"
+
+
+async def department_path(
+    session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
+) -> str | None:
+    """The department's tree path by a prepared statement: every subtree filter reads it."""
+    rows = await fetch(session, DEPARTMENT_PATH, org_id, department_id)
+    return rows[0][0] if rows else None
 
 
 def subtree_ids(org_id: uuid.UUID, root_path: str) -> Select[Any]:

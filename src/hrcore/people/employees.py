@@ -7,14 +7,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, null
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.core.pagination import Page, PageParams, paginate_mappings
+from hrcore.core.pagination import Page, PageParams, paginate_rows
 from hrcore.org import api as org
 from hrcore.people import access, repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
@@ -58,19 +58,23 @@ def employee_view(employee: Employee, principal: Principal) -> EmployeeOut:
 
 
 LISTED_COLUMNS = [getattr(Employee, name) for name in EmployeeOut.model_fields]
+LISTED_WITHOUT_CONTACT = [
+    null().label(column.key) if column.key in CONTACT_FIELDS else column
+    for column in LISTED_COLUMNS
+]
 
 
 async def list_employees(
     session: AsyncSession, principal: Principal, page: PageParams, filters: EmployeeFilters
 ) -> Page[EmployeeOut]:
-    """One keyset page, always inside the caller's reach: the response's columns only, rows
-    mapped straight to the page (no ORM objects)."""
-    statement = (await _filtered(session, principal, filters)).with_only_columns(*LISTED_COLUMNS)
+    """One keyset page, always inside the caller's reach: the response's columns only (contact
+    data not even read for those who may not see it), rows validated straight into the page."""
+    columns = LISTED_COLUMNS if access.can_see_contact(principal) else LISTED_WITHOUT_CONTACT
+    statement = (await _filtered(session, principal, filters)).with_only_columns(*columns)
     keys = [SORT_KEYS[filters.sort], Employee.id]
-    rows, cursor = await paginate_mappings(session, statement, keys, page)
-    hidden = {} if access.can_see_contact(principal) else dict.fromkeys(CONTACT_FIELDS)
-    items = [{**row, **hidden} for row in rows]
-    return Page[EmployeeOut].model_validate({"items": items, "next_cursor": cursor})
+    rows, cursor = await paginate_rows(session, statement, keys, page)
+    page_of = {"items": rows, "next_cursor": cursor}
+    return Page[EmployeeOut].model_validate(page_of, from_attributes=True)
 
 
 async def _filtered(
