@@ -25,6 +25,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -146,24 +147,39 @@ async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[asyncpg.Rec
     after `set_tenant` (authentication does it first on every request): row-level security
     answers nothing outside a tenant.
     """
-    connection = await session.connection()
-    sync_connection = connection.sync_connection
-    assert sync_connection is not None
+    driver, sync_connection = await _driver_of(session)
     dispatch = sync_connection.dispatch
     if dispatch.before_cursor_execute:
         dispatch.before_cursor_execute(sync_connection, None, sql, args, None, False)
-    raw = await connection.get_raw_connection()
-    driver: asyncpg.Connection = raw.driver_connection
     try:
         rows: list[asyncpg.Record] = await driver.fetch(sql, *args)
         return rows
     except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError) as exc:
-        await connection.invalidate(exc)
+        await (await session.connection()).invalidate(exc)
         raise DriverOutage(str(exc)) from exc
     except asyncpg.PostgresError as exc:
         if exc.sqlstate in TRANSIENT_SQLSTATES:
             raise DriverOutage(str(exc)) from exc
         raise
+
+
+async def _driver_of(session: AsyncSession) -> tuple[asyncpg.Connection, Connection]:
+    """The asyncpg connection under the session's transaction, looked up once per
+    transaction (each lookup is two trips through SQLAlchemy's greenlet bridge)."""
+    transaction = session.sync_session.get_transaction()
+    known = session.info.get(_DRIVER)
+    if transaction is not None and known is not None and known[0] is transaction:
+        return known[1], known[2]
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    sync_connection = connection.sync_connection
+    assert sync_connection is not None
+    driver: asyncpg.Connection = raw.driver_connection
+    session.info[_DRIVER] = (session.sync_session.get_transaction(), driver, sync_connection)
+    return driver, sync_connection
+
+
+_DRIVER = "hrcore.driver"
 
 
 class DriverOutage(ConnectionError):
