@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.db import DbSession
@@ -46,13 +47,12 @@ IdentityDirectory = Annotated[Directory, Depends(_directory)]
 """People and org as identity's account routes see them (identity does not import them)."""
 
 
-async def _authenticated(
-    request: Request,
-    session: DbSession,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def _authenticate(
+    request: Request, session: AsyncSession, credentials: HTTPAuthorizationCredentials | None
 ) -> Authenticated:
-    """Every authenticated request solves this: its services are read here rather than
-    declared as one more dependency (each costs FastAPI's solving on every request)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized(
             "Send `Authorization: Bearer <token>`", headers={"WWW-Authenticate": "Bearer"}
@@ -60,13 +60,19 @@ async def _authenticated(
     return await auth.authenticate(session, services_of(request), credentials.credentials)
 
 
+# Both dependencies below authenticate themselves instead of depending on a shared
+# dependency: FastAPI solves every declared dependency on every request, and these two run
+# on every authenticated one.
+
+
 async def _principal_even_before_password_change(
-    authenticated: Annotated[Authenticated, Depends(_authenticated)],
+    request: Request, session: DbSession, credentials: Bearer
 ) -> Principal:
-    return authenticated.principal
+    return (await _authenticate(request, session, credentials)).principal
 
 
-async def _principal(authenticated: Annotated[Authenticated, Depends(_authenticated)]) -> Principal:
+async def _principal(request: Request, session: DbSession, credentials: Bearer) -> Principal:
+    authenticated = await _authenticate(request, session, credentials)
     if authenticated.must_change_password:
         raise PasswordChangeRequired("Change your one-time password at /api/v1/auth/password")
     return authenticated.principal
