@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -135,6 +136,7 @@ async def set_tenant(session: AsyncSession, org_id: uuid.UUID) -> None:
     """
     connection = await session.connection()
     await connection.exec_driver_sql(SET_TENANT, (str(org_id),))
+    _remember_driver(session, connection)
 
 
 async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[asyncpg.Record]:
@@ -165,16 +167,23 @@ async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[asyncpg.Rec
 
 async def _driver_of(session: AsyncSession) -> tuple[asyncpg.Connection, Connection]:
     """The asyncpg connection under the session's transaction, looked up once per
-    transaction (each lookup is two trips through SQLAlchemy's greenlet bridge)."""
+    transaction (each lookup is a trip through SQLAlchemy's greenlet bridge); `set_tenant`
+    already notes it."""
     transaction = session.sync_session.get_transaction()
     known = session.info.get(_DRIVER)
     if transaction is not None and known is not None and known[0] is transaction:
         return known[1], known[2]
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
+    return _remember_driver(session, await session.connection())
+
+
+def _remember_driver(
+    session: AsyncSession, connection: AsyncConnection
+) -> tuple[asyncpg.Connection, Connection]:
+    """Called with a connection that has just been checked out or used, so reading its
+    DBAPI connection needs no I/O."""
     sync_connection = connection.sync_connection
     assert sync_connection is not None
-    driver: asyncpg.Connection = raw.driver_connection
+    driver: asyncpg.Connection = sync_connection.connection.driver_connection
     session.info[_DRIVER] = (session.sync_session.get_transaction(), driver, sync_connection)
     return driver, sync_connection
 
