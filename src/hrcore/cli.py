@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 import typer
-import uvicorn
 
 from hrcore import domains
+from hrcore.core import serving
 from hrcore.core.errors import ProblemError
 from hrcore.core.logs import configure_logging
 from hrcore.core.migrations import upgrade
@@ -140,12 +140,12 @@ def serve(
     settings = resolve_settings()
     os.environ.update(_export_urls(settings))
     configure_logging(settings.log_level, json=settings.log_json)
-    uvicorn.run(
+    serving.serve(
         "hrcore.main:create_app",
-        factory=True,
+        workers=workers,
+        healthcheck_seconds=settings.worker_healthcheck_seconds,
         host=host,
         port=port,
-        workers=workers,
         log_config=None,
         proxy_headers=False,  # the app reads them from HRCORE_TRUSTED_PROXIES peers only
         access_log=False,

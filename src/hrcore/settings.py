@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         default_factory=list, description='Allowed CORS origins, JSON list: ["https://app"].'
     )
     log_level: str = Field(default="INFO", description="Python log level.")
+    worker_healthcheck_seconds: int = Field(
+        default=60,
+        ge=1,
+        description="`hrcore serve --workers N`: how long a worker may take to answer the "
+        "supervisor's health check (importing the app included) before it is replaced.",
+    )
     log_json: bool = Field(default=True, description="JSON log lines (false: plain text).")
     idempotency_ttl_hours: int = Field(
         default=24, ge=1, description="How long an Idempotency-Key is remembered."

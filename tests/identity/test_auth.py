@@ -58,7 +58,11 @@ async def test_bad_credentials_are_401_without_telling_which(
     client: AsyncClient, runtime: Runtime, org: str, email: str, password: str
 ) -> None:
     await make_org(runtime, "acme")
-    response = await client.post(TOKEN, json={"org": org, "email": email, "password": password})
+    response = await client.post(
+        TOKEN,
+        json={"org": org, "email": email, "password": password},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 401
     assert response.json()["detail"] == auth.INVALID_CREDENTIALS
 

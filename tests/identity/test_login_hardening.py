@@ -192,7 +192,7 @@ async def test_served_api_ignores_forwarded_for_from_an_untrusted_peer(
     """`hrcore serve`'s own uvicorn options, on a real socket: rotating the header from a
     peer that is not a configured proxy does not reset the per-address limit."""
     options: dict[str, Any] = {}
-    monkeypatch.setattr(cli.uvicorn, "run", lambda *args, **kwargs: options.update(kwargs))
+    monkeypatch.setattr(cli.serving.uvicorn, "run", lambda *args, **kwargs: options.update(kwargs))
     monkeypatch.setattr(cli, "resolve_settings", lambda started=None: runtime.settings)
     monkeypatch.setattr(cli, "_export_urls", lambda settings: {})
     monkeypatch.setattr(cli, "configure_logging", lambda *args, **kwargs: None)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import (
     ARRAY,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     cast,
+    event,
     func,
     inspect,
     literal,
@@ -25,7 +28,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -33,11 +39,14 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import InstrumentedAttribute
 
-from hrcore.core.errors import NotFound
+from hrcore.core.errors import TRANSIENT_SQLSTATES, NotFound
 from hrcore.core.i18n import _
 from hrcore.core.models import Base, new_id
 
 SessionMaker = async_sessionmaker[AsyncSession]
+
+PING_AFTER_IDLE_SECONDS = 5.0
+"""A pooled connection idle longer than this is pinged before use (see `create_engine`)."""
 
 
 def create_engine(
@@ -49,7 +58,8 @@ def create_engine(
     statement_timeout_ms: int = 15_000,
     role: str | None = None,
 ) -> AsyncEngine:
-    """A bounded pool that re-checks connections, so the service recovers after a DB restart.
+    """A bounded pool that re-checks idle connections, so the service recovers after a DB
+    restart.
 
     `role` is switched to on connect (SET ROLE), so row-level security applies even when the
     login is the tables' owner, as in development and CI.
@@ -63,17 +73,44 @@ def create_engine(
     }
     if role:
         server_settings["role"] = role
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
         pool_timeout=5,
         connect_args={
             "timeout": 5,
             "server_settings": server_settings,
         },
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Ping a connection before use only when it has sat idle in the pool.
+
+    `pool_pre_ping` costs three round trips (BEGIN, `;`, ROLLBACK) on every checkout, more
+    than a short read's own statements. A connection used in the last
+    `PING_AFTER_IDLE_SECONDS` is handed out as it is: should the database have gone away in
+    that window, the request fails as an outage (503) and its disconnect error invalidates
+    the whole pool, so the next checkouts connect afresh.
+    """
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:  # any failure: let the pool connect afresh
+            raise DisconnectionError(str(exc)) from exc
 
 
 def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
@@ -93,11 +130,75 @@ async def unit_of_work(sessionmaker: SessionMaker) -> AsyncIterator[AsyncSession
             raise
 
 
+SET_TENANT = "SELECT set_config('app.org_id', $1, true)"
+
+
 async def set_tenant(session: AsyncSession, org_id: uuid.UUID) -> None:
-    """Scope this transaction to one organization; row-level security policies read it."""
-    await session.execute(
-        text("SELECT set_config('app.org_id', :org_id, true)"), {"org_id": str(org_id)}
-    )
+    """Scope this transaction to one organization; row-level security policies read it.
+
+    Sent as driver SQL (no compilation, no ORM): every authenticated request pays it. It is
+    the transaction's first statement, so after it `fetch` runs inside the transaction.
+    """
+    connection = await session.connection()
+    await connection.exec_driver_sql(SET_TENANT, (str(org_id),))
+    _remember_driver(session, connection)
+
+
+async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[asyncpg.Record]:
+    """Rows of `sql` (PostgreSQL `$n` parameters) straight from the driver, in the session's
+    transaction and tenant: for reads that map rows to a response themselves.
+
+    asyncpg prepares `sql` once per connection and reuses the plan; SQLAlchemy adds no
+    compilation, no result processing and no ORM objects. Listeners of the engine's
+    `before_cursor_execute` (statement counters) still see each statement. Call it only
+    after `set_tenant` (authentication does it first on every request): row-level security
+    answers nothing outside a tenant.
+    """
+    driver, sync_connection = await _driver_of(session)
+    dispatch = sync_connection.dispatch
+    if dispatch.before_cursor_execute:
+        dispatch.before_cursor_execute(sync_connection, None, sql, args, None, False)
+    try:
+        rows: list[asyncpg.Record] = await driver.fetch(sql, *args)
+        return rows
+    except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError) as exc:
+        await (await session.connection()).invalidate(exc)
+        raise DriverOutage(str(exc)) from exc
+    except asyncpg.PostgresError as exc:
+        if exc.sqlstate in TRANSIENT_SQLSTATES:
+            raise DriverOutage(str(exc)) from exc
+        raise
+
+
+async def _driver_of(session: AsyncSession) -> tuple[asyncpg.Connection, Connection]:
+    """The asyncpg connection under the session's transaction, looked up once per
+    transaction (each lookup is a trip through SQLAlchemy's greenlet bridge); `set_tenant`
+    already notes it."""
+    transaction = session.sync_session.get_transaction()
+    known = session.info.get(_DRIVER)
+    if transaction is not None and known is not None and known[0] is transaction:
+        return known[1], known[2]
+    return _remember_driver(session, await session.connection())
+
+
+def _remember_driver(
+    session: AsyncSession, connection: AsyncConnection
+) -> tuple[asyncpg.Connection, Connection]:
+    """Called with a connection that has just been checked out or used, so reading its
+    DBAPI connection needs no I/O."""
+    sync_connection = connection.sync_connection
+    assert sync_connection is not None
+    driver: asyncpg.Connection = sync_connection.connection.driver_connection
+    session.info[_DRIVER] = (session.sync_session.get_transaction(), driver, sync_connection)
+    return driver, sync_connection
+
+
+_DRIVER = "hrcore.driver"
+
+
+class DriverOutage(ConnectionError):
+    """A lost connection or a transient failure (timeout, shutdown) under `fetch`: answered
+    as an outage (503), as SQLAlchemy's own errors of that kind are."""
 
 
 RowT = TypeVar("RowT", bound=Base)

@@ -5,15 +5,20 @@ from __future__ import annotations
 import asyncio
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
+    """Alembic is imported when first needed (a second of every process's start-up
+    otherwise): `/readyz`'s first check, `hrcore migrate`."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
@@ -23,6 +28,8 @@ def alembic_config(migrations_dir: Path, database_url: str) -> Config:
 @lru_cache
 def head_revisions(migrations_dir: Path) -> frozenset[str]:
     """The head revision ids of the scripts on disk (read once per process)."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(migrations_dir, "postgresql://"))
     return frozenset(script.get_heads())
 
@@ -43,10 +50,14 @@ async def is_at_head(engine: AsyncEngine, migrations_dir: Path) -> bool:
 
 def upgrade(migrations_dir: Path, database_url: str, revision: str = "heads") -> None:
     """Run migrations as the schema owner. Blocking: call it outside an event loop."""
+    from alembic import command
+
     command.upgrade(alembic_config(migrations_dir, database_url), revision)
 
 
 def downgrade(migrations_dir: Path, database_url: str, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(migrations_dir, database_url), revision)
 
 

@@ -131,21 +131,58 @@ async def paginate(
     descending: bool = False,
 ) -> tuple[list[Any], str | None]:
     """Run `statement` ordered by `keys` (the last must be unique, e.g. `id`; keys not null).
-
     Returns the rows of the page and the cursor of the next page. Fetches one extra row to
     know whether there is a next page, so a page costs exactly one query.
     """
-    if params.cursor is not None:
-        bound = decode_cursor(params.cursor, [_cursor_type(key) for key in keys])
-        statement = statement.where(_after(keys, bound, descending=descending))
-    order = [key.desc() for key in keys] if descending else list(keys)
-    statement = statement.order_by(*order).limit(params.limit + 1)
-    rows = list((await session.execute(statement)).scalars().all())
+    result = await session.execute(_page_statement(statement, keys, params, descending))
+    rows = list(result.scalars().all())
     if len(rows) <= params.limit:
         return rows, None
     rows = rows[: params.limit]
     last = rows[-1]
     return rows, encode_cursor([getattr(last, key.key) for key in keys])
+
+
+async def paginate_rows(
+    session: AsyncSession,
+    statement: Select[Any],
+    keys: Sequence[InstrumentedAttribute[Any]],
+    params: PageParams,
+    *,
+    descending: bool = False,
+) -> tuple[Sequence[Any], str | None]:
+    """`paginate` for a statement of columns (the keys among them): plain rows, no ORM
+    objects, for a response model to read with `from_attributes`."""
+    result = await session.execute(_page_statement(statement, keys, params, descending))
+    rows = result.all()
+    if len(rows) <= params.limit:
+        return rows, None
+    last = rows[params.limit - 1]
+    return rows[: params.limit], encode_cursor([getattr(last, key.key) for key in keys])
+
+
+def _page_statement(
+    statement: Select[Any],
+    keys: Sequence[InstrumentedAttribute[Any]],
+    params: PageParams,
+    descending: bool,
+) -> Select[Any]:
+    if params.cursor is not None:
+        bound = decode_cursor(params.cursor, [_cursor_type(key) for key in keys])
+        statement = statement.where(_after(keys, bound, descending=descending))
+    order = [key.desc() for key in keys] if descending else list(keys)
+    return statement.order_by(*order).limit(params.limit + 1)
+
+
+def cut_page(
+    rows: Sequence[Any], keys: Sequence[str], params: PageParams
+) -> tuple[Sequence[Any], str | None]:
+    """`paginate` for rows a read fetched itself (`core.db.fetch`, `LIMIT limit + 1`): the
+    page and the cursor of the next one, from the last row's `keys` (mapping access)."""
+    if len(rows) <= params.limit:
+        return rows, None
+    last = rows[params.limit - 1]
+    return rows[: params.limit], encode_cursor([last[key] for key in keys])
 
 
 def _after(

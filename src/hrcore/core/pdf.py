@@ -17,11 +17,6 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-from fontTools.varLib import instancer
-from fpdf import FPDF, XPos, YPos
-
 from hrcore.settings import Settings
 
 REGULAR_WEIGHT = 400
@@ -41,6 +36,12 @@ def font_path(settings: Settings) -> Path:
 
 def _static_font(font_path: Path, text: str, scratch: Path) -> Path:
     """`font_path` itself when static; else the glyphs of `text` at regular weight."""
+    # fontTools and fpdf cost seconds to import on a busy machine: every process imports this
+    # module (contracts' registry), few render a PDF.
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
     font = TTFont(font_path, recalcTimestamp=False)
     if "fvar" not in font:
         return font_path
@@ -70,6 +71,8 @@ def render_pdf(text: str, *, font_path: Path, title: str, created_at: datetime) 
 
 
 def _layout(text: str, font: Path, title: str, created_at: datetime) -> bytes:
+    from fpdf import FPDF, XPos, YPos
+
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.set_creator("hrcore")

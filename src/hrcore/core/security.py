@@ -132,6 +132,10 @@ def _version(value: object) -> int:
     return value
 
 
+LEEWAY_SECONDS = 10
+"""Clock skew tolerated on `exp` and `iat`."""
+
+
 def decode_access_token(settings: Settings, token: str) -> AccessClaims:
     """Verify signature (by `kid`), algorithm, issuer, audience and times."""
     try:
@@ -146,7 +150,7 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
             options={"require": ["iss", "aud", "exp", "iat", "jti", "sub", "ver"]},
-            leeway=10,
+            leeway=LEEWAY_SECONDS,
         )
         return AccessClaims(
             user_id=uuid.UUID(claims["sub"]),

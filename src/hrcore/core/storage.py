@@ -15,9 +15,6 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-import boto3
-from botocore.exceptions import BotoCoreError, ClientError
-
 from hrcore.settings import Settings
 
 
@@ -91,6 +88,8 @@ class S3Storage:
         self.bucket = bucket
 
     def _get(self, key: str) -> bytes:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=str(_checked(key)))
             body: bytes = response["Body"].read()
@@ -121,6 +120,9 @@ class S3Storage:
 
 
 def s3_client(settings: Settings) -> Any:
+    """Imports boto3 only when S3 is configured: it costs a second to import."""
+    import boto3
+
     secret = settings.storage_s3_secret_access_key
     return boto3.client(
         "s3",

@@ -4,6 +4,7 @@ resolving a bearer credential (access token or integration key) to the caller.""
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +23,7 @@ from hrcore.core.errors import (
     Unauthorized,
     Unprocessable,
 )
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.core.schemas import Ref
 from hrcore.identity import locales, passwords, repository
 from hrcore.identity.models import RefreshToken, User
@@ -34,7 +35,7 @@ logger = logging.getLogger("hrcore.identity")
 
 REFRESH_KIND = "rt"
 API_KEY_KIND = "hk"
-INVALID_CREDENTIALS = "Invalid organization, email or password"
+INVALID_CREDENTIALS = N_("Invalid organization, email or password")
 
 
 class PasswordChangeRequired(Forbidden):
@@ -113,7 +114,7 @@ async def login(
     )
     if user is None or not password_ok or not user.is_active:
         await throttle.failed(attempt, services.clock.now())
-        raise Unauthorized(INVALID_CREDENTIALS)
+        raise Unauthorized(_(INVALID_CREDENTIALS))
     await throttle.succeeded(attempt)
     user.last_login_at = services.clock.now()
     return await _issue_pair(session, services, user, family_id=uuid.uuid4())
@@ -184,20 +185,58 @@ async def logout(session: AsyncSession, services: Services, raw: str) -> None:
 
 
 async def authenticate(session: AsyncSession, services: Services, credential: str) -> Authenticated:
-    """Resolve a bearer credential (access token or API key) and scope the session to its org."""
+    """Resolve a bearer credential (access token or API key) and scope the session to its org.
+
+    An access token costs two statements, the tenant and the user's row (a third, the
+    organization's locale, only when neither the user nor `Accept-Language` chose): the row is
+    read on every request (not cached), so a deactivation, a password change or a logout
+    (`token_version`) revokes the token at once, in every process.
+    """
     if credential.startswith(f"{API_KEY_KIND}_"):
         return await _authenticate_api_key(session, services, credential)
+    claims = _claims(services, credential)
+    await set_tenant(session, claims.org_id)
+    user = await repository.caller_row(session, claims.org_id, claims.user_id)
+    if user is None or not user["is_active"] or user["token_version"] != claims.version:
+        raise Unauthorized(_("Invalid or expired access token"))
+    principal = Principal(
+        kind="user",
+        id=user["id"],
+        org_id=claims.org_id,
+        employee_id=user["employee_id"],
+        roles=frozenset(Role(role) for role in user["roles"]),
+        department_scope=user["department_scope_id"],
+    )
+    await locales.settle_request_locale(session, claims.org_id, user["locale"])
+    return Authenticated(principal, user["must_change_password"])
+
+
+_verified: dict[str, tuple[Settings, security.AccessClaims]] = {}
+VERIFIED_TOKENS_KEPT = 10_000
+
+
+def _claims(services: Services, credential: str) -> security.AccessClaims:
+    """The token's verified claims, verified once per token and process.
+
+    Verifying costs more than the rest of authentication (PyJWT checks the token's alphabet
+    character by character); a token's claims cannot change, so a token seen before is only
+    checked for expiry (with the verifier's leeway) under the same settings. Revocation is
+    not cached: `authenticate` reads the user's `token_version` on every request.
+    """
+    seen = _verified.get(credential)
+    if seen is not None and seen[0] is services.settings:
+        claims = seen[1]
+        if time.time() < claims.expires_at.timestamp() + security.LEEWAY_SECONDS:
+            return claims
     try:
         claims = security.decode_access_token(services.settings, credential)
     except security.InvalidToken as exc:
         logger.info("rejected access token: %s", exc)
         raise Unauthorized(_("Invalid or expired access token")) from exc
-    await set_tenant(session, claims.org_id)
-    user = await repository.user_by_id(session, claims.org_id, claims.user_id)
-    if user is None or not user.is_active or user.token_version != claims.version:
-        raise Unauthorized(_("Invalid or expired access token"))
-    await locales.settle_request_locale(session, claims.org_id, user.locale)
-    return Authenticated(principal_of(user), user.must_change_password)
+    if len(_verified) >= VERIFIED_TOKENS_KEPT:
+        _verified.clear()
+    _verified[credential] = (services.settings, claims)
+    return claims
 
 
 def principal_of(user: User) -> Principal:

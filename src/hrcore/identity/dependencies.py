@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.db import DbSession
@@ -19,7 +20,7 @@ from hrcore.identity.directory import Directory
 _bearer = HTTPBearer(auto_error=False, description="An access token or an integration key.")
 
 
-async def identity_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     runtime: Runtime = request.app.state.runtime
     return Services(
         settings=runtime.settings,
@@ -27,6 +28,10 @@ async def identity_services(request: Request) -> Services:
         clock=runtime.clock,
         sessionmaker=runtime.sessionmaker,
     )
+
+
+async def identity_services(request: Request) -> Services:
+    return services_of(request)
 
 
 IdentityServices = Annotated[Services, Depends(identity_services)]
@@ -43,25 +48,32 @@ IdentityDirectory = Annotated[Directory, Depends(_directory)]
 """People and org as identity's account routes see them (identity does not import them)."""
 
 
-async def _authenticated(
-    session: DbSession,
-    services: IdentityServices,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def _authenticate(
+    request: Request, session: AsyncSession, credentials: HTTPAuthorizationCredentials | None
 ) -> Authenticated:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized(
             _("Send `Authorization: Bearer <token>`"), headers={"WWW-Authenticate": "Bearer"}
         )
-    return await auth.authenticate(session, services, credentials.credentials)
+    return await auth.authenticate(session, services_of(request), credentials.credentials)
+
+
+# Both dependencies below authenticate themselves instead of depending on a shared
+# dependency: FastAPI solves every declared dependency on every request, and these two run
+# on every authenticated one.
 
 
 async def _principal_even_before_password_change(
-    authenticated: Annotated[Authenticated, Depends(_authenticated)],
+    request: Request, session: DbSession, credentials: Bearer
 ) -> Principal:
-    return authenticated.principal
+    return (await _authenticate(request, session, credentials)).principal
 
 
-async def _principal(authenticated: Annotated[Authenticated, Depends(_authenticated)]) -> Principal:
+async def _principal(request: Request, session: DbSession, credentials: Bearer) -> Principal:
+    authenticated = await _authenticate(request, session, credentials)
     if authenticated.must_change_password:
         raise PasswordChangeRequired(_("Change your one-time password at /api/v1/auth/password"))
     return authenticated.principal

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.audit import AuditEvent
+from hrcore.core.db import fetch
 from hrcore.identity.models import ApiKey, Organization, RefreshToken, User
 
 
@@ -30,6 +31,19 @@ async def user_by_email(session: AsyncSession, org_id: uuid.UUID, email: str) ->
 
 async def user_by_id(session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
     return await session.scalar(select(User).where(User.org_id == org_id, User.id == user_id))
+
+
+CALLER = (
+    "SELECT id, employee_id, roles, department_scope_id, is_active, must_change_password,"
+    " token_version, locale FROM users WHERE org_id = $1 AND id = $2"
+)
+
+
+async def caller_row(session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID) -> Any:
+    """What authenticating an access token needs of its user, by a statement prepared once
+    per connection (every authenticated request runs it)."""
+    rows = await fetch(session, CALLER, org_id, user_id)
+    return rows[0] if rows else None
 
 
 def users_query(org_id: uuid.UUID, *, role: str | None, active: bool | None) -> Select[Any]:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.db import insert_new
+from hrcore.core.db import fetch, insert_new
 from hrcore.notifications.models import Notification
 
 
@@ -28,26 +28,43 @@ async def insert_many(
     return [(notification_id, user_id, key) for notification_id, user_id, key in new]
 
 
-def inbox_query(org_id: uuid.UUID, user_id: uuid.UUID, *, unread: bool | None) -> Select[Any]:
-    statement = select(Notification).where(
-        Notification.org_id == org_id, Notification.user_id == user_id
-    )
-    if unread is True:
-        statement = statement.where(Notification.read_at.is_(None))
-    elif unread is False:
-        statement = statement.where(Notification.read_at.is_not(None))
-    return statement
+_INBOX = (
+    "SELECT id, kind, title, body, subject_type, subject_id, created_at, read_at"
+    " FROM notifications WHERE org_id = $1 AND user_id = $2"
+)
+_READ_STATE = {None: "", True: " AND read_at IS NULL", False: " AND read_at IS NOT NULL"}
+INBOX_PAGES = {
+    (unread, after): _INBOX
+    + _READ_STATE[unread]
+    + (" AND id < $4" if after else "")
+    + " ORDER BY id DESC LIMIT $3"
+    for unread in (None, True, False)
+    for after in (False, True)
+}
+"""The inbox page by (read filter, has a cursor): written once, prepared once per connection."""
+UNREAD_COUNT = (
+    "SELECT count(*) FROM notifications WHERE org_id = $1 AND user_id = $2 AND read_at IS NULL"
+)
+
+
+async def inbox_rows(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    user_id: uuid.UUID,
+    *,
+    unread: bool | None,
+    before: uuid.UUID | None,
+    limit: int,
+) -> list[Any]:
+    """Newest first (ids are time-ordered), below the id `before` when given."""
+    sql = INBOX_PAGES[(unread, before is not None)]
+    arguments = (org_id, user_id, limit) + ((before,) if before is not None else ())
+    return await fetch(session, sql, *arguments)
 
 
 async def unread_count(session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID) -> int:
-    count = await session.scalar(
-        select(func.count()).where(
-            Notification.org_id == org_id,
-            Notification.user_id == user_id,
-            Notification.read_at.is_(None),
-        )
-    )
-    return int(count or 0)
+    rows = await fetch(session, UNREAD_COUNT, org_id, user_id)
+    return int(rows[0][0])
 
 
 async def mark_read(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +19,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.core.i18n import Text, _, render
-from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.pagination import PageParams, cut_page, decode_cursor
 from hrcore.identity import api as identity
 from hrcore.notifications import repository
 from hrcore.notifications.models import Notification
@@ -128,10 +129,29 @@ async def inbox(
 ) -> InboxPage:
     """Newest first, with the unread count the app shows on its badge."""
     user_id = _caller(principal)
-    statement = repository.inbox_query(principal.org_id, user_id, unread=unread)
-    rows, cursor = await paginate(session, statement, [Notification.id], page, descending=True)
+    before = decode_cursor(page.cursor, [uuid.UUID])[0] if page.cursor is not None else None
+    rows = await repository.inbox_rows(
+        session, principal.org_id, user_id, unread=unread, before=before, limit=page.limit + 1
+    )
+    shown, cursor = cut_page(rows, ["id"], page)
     count = await repository.unread_count(session, principal.org_id, user_id)
-    return InboxPage(items=[_view(row) for row in rows], next_cursor=cursor, unread_count=count)
+    items = [
+        {
+            "id": row["id"],
+            "kind": row["kind"],
+            "title": row["title"],
+            "body": row["body"],
+            "subject": _subject(row["subject_type"], row["subject_id"]),
+            "created_at": row["created_at"],
+            "read_at": row["read_at"],
+        }
+        for row in shown
+    ]
+    return InboxPage.model_validate({"items": items, "next_cursor": cursor, "unread_count": count})
+
+
+def _subject(subject_type: str | None, subject_id: uuid.UUID | None) -> dict[str, Any] | None:
+    return {"type": subject_type, "id": subject_id} if subject_type and subject_id else None
 
 
 async def mark_read(

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, null
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
@@ -15,7 +15,7 @@ from hrcore.core.authz import Principal, Scope
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
-from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.pagination import Page, PageParams, paginate_rows
 from hrcore.org import api as org
 from hrcore.people import access, repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
@@ -58,12 +58,24 @@ def employee_view(employee: Employee, principal: Principal) -> EmployeeOut:
     return out.model_copy(update=dict.fromkeys(CONTACT_FIELDS))
 
 
+LISTED_COLUMNS = [getattr(Employee, name) for name in EmployeeOut.model_fields]
+LISTED_WITHOUT_CONTACT = [
+    null().label(column.key) if column.key in CONTACT_FIELDS else column
+    for column in LISTED_COLUMNS
+]
+
+
 async def list_employees(
     session: AsyncSession, principal: Principal, page: PageParams, filters: EmployeeFilters
-) -> tuple[list[Employee], str | None]:
-    """One keyset page, always inside the caller's reach."""
-    statement = await _filtered(session, principal, filters)
-    return await paginate(session, statement, [SORT_KEYS[filters.sort], Employee.id], page)
+) -> Page[EmployeeOut]:
+    """One keyset page, always inside the caller's reach: the response's columns only (contact
+    data not even read for those who may not see it), rows validated straight into the page."""
+    columns = LISTED_COLUMNS if access.can_see_contact(principal) else LISTED_WITHOUT_CONTACT
+    statement = (await _filtered(session, principal, filters)).with_only_columns(*columns)
+    keys = [SORT_KEYS[filters.sort], Employee.id]
+    rows, cursor = await paginate_rows(session, statement, keys, page)
+    page_of = {"items": rows, "next_cursor": cursor}
+    return Page[EmployeeOut].model_validate(page_of, from_attributes=True)
 
 
 async def _filtered(

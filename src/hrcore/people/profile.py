@@ -12,20 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
-from hrcore.core.schemas import Ref
+from hrcore.core.errors import NotFound
+from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.people import access, repository
-from hrcore.people.employees import employee_view
-from hrcore.people.growth import growth_view
-from hrcore.people.models import Employee
-from hrcore.people.schemas import (
-    CurrentPost,
-    EmploymentEventOut,
-    PanoramicProfile,
-    PerformanceRatingOut,
-    PositionRef,
-    ProfileBasics,
-)
+from hrcore.people.schemas import PanoramicProfile
 
 TREND_YEARS = 3
 """Full calendar years in the performance trend, before the current (partial) one."""
@@ -39,6 +30,10 @@ def tenure_years(hire_date: date, today: date) -> float:
 async def org_today(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> date:
     """Today's date where the organization is, not where the server is."""
     timezone = await identity.org_timezone(session, org_id)
+    return _today_in(timezone, clock)
+
+
+def _today_in(timezone: str, clock: Clock) -> date:
     return clock.now().astimezone(ZoneInfo(timezone)).date()
 
 
@@ -46,79 +41,81 @@ async def panoramic_profile(
     session: AsyncSession, principal: Principal, employee_id: uuid.UUID, clock: Clock
 ) -> PanoramicProfile:
     """Everything about one employee in a fixed number of statements, whatever its history.
-    An integration key needs `profiles:read`, and `ratings:read` for the performance trend."""
-    employee = await access.ensure_can_view(
-        session, principal, employee_id, key_scope=Scope.PROFILES_READ
-    )
-    today = await org_today(session, principal.org_id, clock)
-    refs = await repository.post_refs(session, employee)
-    history = await repository.history(session, principal.org_id, employee.id)
+    An integration key needs `profiles:read`, and `ratings:read` for the performance trend.
+
+    Rows go straight from the driver into the response: HR (and keys) read the employee
+    with its post's names and the organization's time zone in one statement; anyone else is
+    first checked for reach (404 outside it), as every read of an employee is.
+    """
+    if principal.kind == "api_key" or principal.is_hr_admin:
+        principal.require_key_scope(Scope.PROFILES_READ)
+    else:
+        await access.ensure_can_view(session, principal, employee_id)
+    org_id = principal.org_id
+    head = await repository.profile_head(session, org_id, employee_id)
+    if head is None:
+        raise NotFound(_("No such employee"))
+    today = _today_in(head["timezone"], clock)
+    history = await repository.profile_history(session, org_id, employee_id)
     ratings = (
-        await repository.ratings_since(
-            session, principal.org_id, employee.id, today.year - TREND_YEARS
-        )
+        await repository.profile_ratings(session, org_id, employee_id, today.year - TREND_YEARS)
         if principal.kind != "api_key" or principal.has_scope(Scope.RATINGS_READ)
         else []
     )
-    growth = await repository.growth_profile(session, principal.org_id, employee.id)
-    events = [EmploymentEventOut.model_validate(event) for event, _ in history]
-    return PanoramicProfile(
-        basics=_basics(employee, refs, principal, today),
-        current_post=_current_post(employee, refs, events, today),
-        employment_history=events,
-        management_experience=sum(1 for _, management in history if management),
-        performance_trend=[PerformanceRatingOut.model_validate(rating) for rating in ratings],
-        growth_profile=growth_view(employee.id, growth) if growth else None,
-        trainings=[],
-        projects=[],
-        peer_feedback=[],
-        points=[],
-        program_participation=[],
-        mentoring=[],
-        contracts=[] if principal.is_hr_admin else None,
+    growth = await repository.profile_growth(session, org_id, employee_id)
+    events = [dict(event) for event in history]
+    department = {"id": head["department_id"], "name": head["department_name"]}
+    position = (
+        {
+            "id": head["position_id"],
+            "name": head["position_title"],
+            "is_management": head["position_is_management"],
+        }
+        if head["position_id"] is not None
+        else None
+    )
+    contact = access.can_see_contact(principal)
+    return PanoramicProfile.model_validate(
+        {
+            "basics": {
+                "id": head["id"],
+                "employee_number": head["employee_number"],
+                "full_name": head["full_name"],
+                "department": department,
+                "position": position,
+                "manager": {"id": head["manager_id"], "name": head["manager_name"]}
+                if head["manager_id"] is not None
+                else None,
+                "hire_date": head["hire_date"],
+                "status": head["status"],
+                "tenure_years": tenure_years(head["hire_date"], today),
+                "email": head["email"] if contact else None,
+                "phone": head["phone"] if contact else None,
+            },
+            "current_post": {
+                "department": department,
+                "position": position,
+                "temporary_posts": [event for event in events if _running(event, today)],
+            },
+            "employment_history": events,
+            "management_experience": sum(1 for event in events if event["management"]),
+            "performance_trend": [dict(rating) for rating in ratings],
+            "growth_profile": {"employee_id": employee_id, **dict(growth)} if growth else None,
+            "trainings": [],
+            "projects": [],
+            "peer_feedback": [],
+            "points": [],
+            "program_participation": [],
+            "mentoring": [],
+            "contracts": [] if principal.is_hr_admin else None,
+        }
     )
 
 
-def _position_ref(employee: Employee, refs: Any) -> PositionRef | None:
-    if employee.position_id is None:
-        return None
-    return PositionRef(
-        id=employee.position_id,
-        name=refs.position_title,
-        is_management=refs.position_is_management,
-    )
-
-
-def _basics(employee: Employee, refs: Any, principal: Principal, today: date) -> ProfileBasics:
-    view = employee_view(employee, principal)
-    manager = Ref(id=employee.manager_id, name=refs.manager_name) if employee.manager_id else None
-    return ProfileBasics(
-        id=employee.id,
-        employee_number=employee.employee_number,
-        full_name=employee.full_name,
-        department=Ref(id=employee.department_id, name=refs.department_name),
-        position=_position_ref(employee, refs),
-        manager=manager,
-        hire_date=employee.hire_date,
-        status=view.status,
-        tenure_years=tenure_years(employee.hire_date, today),
-        email=view.email,
-        phone=view.phone,
-    )
-
-
-def _current_post(
-    employee: Employee, refs: Any, events: list[EmploymentEventOut], today: date
-) -> CurrentPost:
-    running = [
-        event
-        for event in events
-        if event.kind == "temporary_post"
-        and event.effective_date <= today
-        and (event.end_date is None or event.end_date >= today)
-    ]
-    return CurrentPost(
-        department=Ref(id=employee.department_id, name=refs.department_name),
-        position=_position_ref(employee, refs),
-        temporary_posts=running,
+def _running(event: dict[str, Any], today: date) -> bool:
+    """A temporary post held today."""
+    return (
+        event["kind"] == "temporary_post"
+        and event["effective_date"] <= today
+        and (event["end_date"] is None or event["end_date"] >= today)
     )

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Float,
     Row,
     Select,
-    and_,
     any_,
     case,
     cast,
@@ -29,9 +28,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from hrcore.core.db import among
+from hrcore.core.db import among, fetch
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
 
 _departments = table("departments", column("id"), column("org_id"), column("name"))
@@ -250,66 +248,61 @@ async def growth_profile(
 # --- the panoramic profile ----------------------------------------------------------------
 
 
-async def post_refs(session: AsyncSession, employee: Employee) -> Row[Any]:
-    """Names of the employee's department, position and manager, in one statement."""
-    manager = aliased(Employee)
-    statement = (
-        select(
-            _departments.c.name.label("department_name"),
-            _positions.c.title.label("position_title"),
-            _positions.c.is_management.label("position_is_management"),
-            manager.full_name.label("manager_name"),
-        )
-        .select_from(Employee)
-        .join(
-            _departments,
-            and_(
-                _departments.c.id == Employee.department_id,
-                _departments.c.org_id == Employee.org_id,
-            ),
-        )
-        .outerjoin(_positions, _position_of(Employee.position_id, Employee.org_id))
-        .outerjoin(
-            manager, and_(manager.id == Employee.manager_id, manager.org_id == Employee.org_id)
-        )
-        .where(Employee.org_id == employee.org_id, Employee.id == employee.id)
-    )
-    return (await session.execute(statement)).one()
+PROFILE_HEAD = (
+    "SELECT e.id, e.employee_number, e.full_name, e.email, e.phone, e.department_id,"
+    " e.position_id, e.manager_id, e.hire_date, e.status, d.name AS department_name,"
+    " p.title AS position_title, p.is_management AS position_is_management,"
+    " m.full_name AS manager_name, o.timezone"
+    " FROM employees e JOIN organizations o ON o.id = e.org_id"
+    " JOIN departments d ON d.id = e.department_id AND d.org_id = e.org_id"
+    " LEFT JOIN positions p ON p.id = e.position_id AND p.org_id = e.org_id"
+    " LEFT JOIN employees m ON m.id = e.manager_id AND m.org_id = e.org_id"
+    " WHERE e.org_id = $1 AND e.id = $2"
+)
+PROFILE_HISTORY = (
+    "SELECT ev.id, ev.employee_id, ev.kind, ev.effective_date, ev.end_date, ev.department_id,"
+    " ev.position_id, ev.title, ev.leads_team, ev.allowance, ev.note, ev.created_at,"
+    " (ev.leads_team OR p.is_management IS true) AS management"
+    " FROM employment_events ev"
+    " LEFT JOIN positions p ON p.id = ev.position_id AND p.org_id = ev.org_id"
+    " WHERE ev.org_id = $1 AND ev.employee_id = $2 ORDER BY ev.effective_date, ev.id"
+)
+PROFILE_RATINGS = (
+    "SELECT id, employee_id, period, letter, score, comment, rated_by, created_at"
+    " FROM performance_ratings WHERE org_id = $1 AND employee_id = $2 AND period >= $3"
+    " ORDER BY period, id"
+)
+PROFILE_GROWTH = (
+    "SELECT skills, certifications, external_trainings, career_plan, submitted_at, version"
+    " FROM growth_profiles WHERE org_id = $1 AND employee_id = $2"
+)
+"""The panoramic profile's statements, written once: the employee with the names of its
+post and its organization's time zone, then history, ratings and growth. Management
+experience — led a team, or held a management post — is `PROFILE_HISTORY`'s `management`."""
 
 
-def _position_of(position_id: Any, org_id: Any) -> Any:
-    return and_(_positions.c.id == position_id, _positions.c.org_id == org_id)
+async def profile_head(session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID) -> Any:
+    rows = await fetch(session, PROFILE_HEAD, org_id, employee_id)
+    return rows[0] if rows else None
 
 
-def is_management_event() -> Any:
-    """The one definition of management experience: led a team, or held a management post."""
-    return or_(EmploymentEvent.leads_team, _positions.c.is_management.is_(True))
-
-
-async def history(
+async def profile_history(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
-) -> list[tuple[EmploymentEvent, bool]]:
+) -> list[Any]:
     """Every event, oldest first, with whether it counts as management experience."""
-    statement = (
-        events_query(org_id, employee_id)
-        .add_columns(is_management_event())
-        .outerjoin(_positions, _position_of(EmploymentEvent.position_id, EmploymentEvent.org_id))
-        .order_by(EmploymentEvent.effective_date, EmploymentEvent.id)
-    )
-    rows = (await session.execute(statement)).all()
-    return [(event, bool(management)) for event, management in rows]
+    return await fetch(session, PROFILE_HISTORY, org_id, employee_id)
 
 
-async def ratings_since(
+async def profile_ratings(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, first_year: int
-) -> list[PerformanceRating]:
+) -> list[Any]:
     """Ratings from `first_year` on, by period (periods start with their year)."""
-    statement = (
-        ratings_query(org_id, employee_id)
-        .where(PerformanceRating.period >= str(first_year))
-        .order_by(PerformanceRating.period, PerformanceRating.id)
-    )
-    return list((await session.scalars(statement)).all())
+    return await fetch(session, PROFILE_RATINGS, org_id, employee_id, str(first_year))
+
+
+async def profile_growth(session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID) -> Any:
+    rows = await fetch(session, PROFILE_GROWTH, org_id, employee_id)
+    return rows[0] if rows else None
 
 
 async def manager_ids(

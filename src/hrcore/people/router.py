@@ -78,9 +78,7 @@ async def list_employees(
     page: Pagination,
     filters: Annotated[EmployeeFilters, Depends(_employee_filters)],
 ) -> Page[EmployeeOut]:
-    rows, cursor = await employees.list_employees(session, principal, page, filters)
-    items = [employees.employee_view(row, principal) for row in rows]
-    return Page(items=items, next_cursor=cursor)
+    return await employees.list_employees(session, principal, page, filters)
 
 
 @router.post(

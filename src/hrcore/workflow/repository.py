@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
@@ -23,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.db import among, insert_new
+from hrcore.core.db import among, fetch, insert_new
 from hrcore.workflow.models import Task, TaskAction, TaskPolicyDefaults
 
 
@@ -51,6 +52,46 @@ async def task_by_id(
     if for_update:
         statement = statement.with_for_update()
     return await session.scalar(statement)
+
+
+TASK_COLUMNS = (
+    "SELECT id, subject_type, subject_id, kind, title, assignee_employee_id, department_id,"
+    " due_at, status, completed_at, on_time, submission_required, confidential, submission,"
+    " policy, created_at, version FROM tasks"
+)
+
+
+@functools.cache
+def assignee_tasks_sql(kind: bool, status: bool, due_before: bool, after: bool) -> str:
+    """One assignee's tasks, soonest due first, with the filters given (each variant written
+    once and prepared once per connection). Parameters: org, assignee, limit, then kind,
+    status, due_before and the cursor's (due_at, id), those present, in that order."""
+    conditions = ["org_id = $1", "assignee_employee_id = $2"]
+    for column, given in (("kind = ", kind), ("status = ", status), ("due_at < ", due_before)):
+        if given:
+            conditions.append(f"{column}${len(conditions) + 2}")
+    if after:
+        due, task_id = len(conditions) + 2, len(conditions) + 3
+        conditions.append(f"(due_at > ${due} OR (due_at = ${due} AND id > ${task_id}))")
+    return f"{TASK_COLUMNS} WHERE {' AND '.join(conditions)} ORDER BY due_at, id LIMIT $3"
+
+
+async def assignee_tasks(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    assignee_id: uuid.UUID,
+    *,
+    kind: str | None,
+    status: str | None,
+    due_before: datetime | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Any]:
+    sql = assignee_tasks_sql(
+        kind is not None, status is not None, due_before is not None, after is not None
+    )
+    given = [value for value in (kind, status, due_before) if value is not None]
+    return await fetch(session, sql, org_id, assignee_id, limit, *given, *(after or ()))
 
 
 def tasks_query(

@@ -76,9 +76,7 @@ async def list_my_tasks(
     clock: AppClock,
     filters: Annotated[TaskFilters, Depends(_my_filters)],
 ) -> Page[TaskOut]:
-    now = clock.now()
-    rows, cursor = await reading.list_my_tasks(session, principal, page, filters, now)
-    return Page(items=[reading.task_view(row, now) for row in rows], next_cursor=cursor)
+    return await reading.my_tasks_page(session, principal, page, filters, clock.now())
 
 
 @router.get(

@@ -1,0 +1,391 @@
+"""The limit: the four mobile reads as a bare Starlette + asyncpg app.
+
+    HRCORE_DATABASE_URL=postgresql://postgres@127.0.0.1/hrcore_bench_fast \
+        .venv/bin/uvicorn --factory bench.limit_app:create_app --port 8101
+
+What hrcore cannot beat on the same SQL: the same JWT verification, the same tenant
+`set_config` and user lookup, the byte-identical statements hrcore sends for the benchmark's
+callers (captured with `bench/limit_check.py --show-sql`, hard-coded here, run as asyncpg
+prepared statements in one transaction) and JSON-identical bodies. It serves only what the
+benchmark asks — HR for the list and the profile, a user with an employee for the inbox
+reads — and answers 501 to anything else: it is a yardstick, not a second implementation.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hrcore.core import security
+from hrcore.settings import Settings
+
+SET_TENANT = "SELECT set_config('app.org_id', $1, true)"
+USER = (
+    "SELECT id, employee_id, roles, department_scope_id, is_active, must_change_password,"
+    " token_version FROM users WHERE org_id = $1 AND id = $2"
+)
+DEPARTMENT = "SELECT path FROM departments WHERE org_id = $1 AND id = $2"
+EMPLOYEE_COLUMNS = (
+    "SELECT employees.id, employees.employee_number, employees.full_name, employees.email,"
+    " employees.phone, employees.department_id, employees.position_id, employees.manager_id,"
+    " employees.hire_date, employees.status, employees.dingtalk_user_id,"
+    " employees.created_at, employees.version \nFROM employees \n"
+)
+SUBTREE_PAGE = (
+    EMPLOYEE_COLUMNS + "WHERE employees.org_id = $1::UUID AND employees.department_id IN "
+    "(SELECT departments.id \nFROM departments \nWHERE departments.org_id = $2::UUID AND "
+    "(departments.path LIKE $3::VARCHAR || '%')) AND employees.status = $4::VARCHAR "
+    "ORDER BY employees.full_name, employees.id \n LIMIT $5::INTEGER"
+)
+PROFILE_HEAD = (
+    "SELECT e.id, e.employee_number, e.full_name, e.email, e.phone, e.department_id,"
+    " e.position_id, e.manager_id, e.hire_date, e.status, d.name AS department_name,"
+    " p.title AS position_title, p.is_management AS position_is_management,"
+    " m.full_name AS manager_name, o.timezone"
+    " FROM employees e JOIN organizations o ON o.id = e.org_id"
+    " JOIN departments d ON d.id = e.department_id AND d.org_id = e.org_id"
+    " LEFT JOIN positions p ON p.id = e.position_id AND p.org_id = e.org_id"
+    " LEFT JOIN employees m ON m.id = e.manager_id AND m.org_id = e.org_id"
+    " WHERE e.org_id = $1 AND e.id = $2"
+)
+HISTORY = (
+    "SELECT ev.id, ev.employee_id, ev.kind, ev.effective_date, ev.end_date, ev.department_id,"
+    " ev.position_id, ev.title, ev.leads_team, ev.allowance, ev.note, ev.created_at,"
+    " (ev.leads_team OR p.is_management IS true) AS management"
+    " FROM employment_events ev"
+    " LEFT JOIN positions p ON p.id = ev.position_id AND p.org_id = ev.org_id"
+    " WHERE ev.org_id = $1 AND ev.employee_id = $2 ORDER BY ev.effective_date, ev.id"
+)
+RATINGS = (
+    "SELECT id, employee_id, period, letter, score, comment, rated_by, created_at"
+    " FROM performance_ratings WHERE org_id = $1 AND employee_id = $2 AND period >= $3"
+    " ORDER BY period, id"
+)
+GROWTH = (
+    "SELECT skills, certifications, external_trainings, career_plan, submitted_at, version"
+    " FROM growth_profiles WHERE org_id = $1 AND employee_id = $2"
+)
+OPEN_TASKS = (
+    "SELECT id, subject_type, subject_id, kind, title, assignee_employee_id, department_id,"
+    " due_at, status, completed_at, on_time, submission_required, confidential, submission,"
+    " policy, created_at, version FROM tasks WHERE org_id = $1 AND assignee_employee_id = $2"
+    " AND status = $4 ORDER BY due_at, id LIMIT $3"
+)
+INBOX = (
+    "SELECT id, kind, title, body, subject_type, subject_id, created_at, read_at"
+    " FROM notifications WHERE org_id = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3"
+)
+UNREAD = "SELECT count(*) FROM notifications WHERE org_id = $1 AND user_id = $2 AND read_at IS NULL"
+STATEMENTS = {
+    "list": (SET_TENANT, USER, DEPARTMENT, SUBTREE_PAGE),
+    "profile": (SET_TENANT, USER, PROFILE_HEAD, HISTORY, RATINGS, GROWTH),
+    "tasks": (SET_TENANT, USER, OPEN_TASKS),
+    "inbox": (SET_TENANT, USER, INBOX, UNREAD),
+}
+"""What each read sends, in order: `bench/limit_check.py` compares it with hrcore's."""
+
+PAGE = 50
+TREND_YEARS = 3
+
+
+class Refused(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, uuid.UUID | date | Decimal):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def _respond(body: Any) -> Response:
+    content = json.dumps(body, default=_json, ensure_ascii=False, separators=(",", ":"))
+    return Response(content, media_type="application/json")
+
+
+def _cursor(values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime) else str(v) for v in values]
+    raw = json.dumps(plain, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+async def _caller(request: Request, connection: Any) -> tuple[uuid.UUID, Any]:
+    """The same verification hrcore does: the token, then the tenant, then the user row."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer "):
+        raise Refused(401)
+    settings: Settings = request.app.state.settings
+    try:
+        claims = security.decode_access_token(settings, header[7:])
+    except security.InvalidToken as exc:
+        raise Refused(401) from exc
+    await connection.fetchval(SET_TENANT, str(claims.org_id))
+    user = await connection.fetchrow(USER, claims.org_id, claims.user_id)
+    if user is None or not user["is_active"] or user["token_version"] != claims.version:
+        raise Refused(401)
+    if user["must_change_password"]:
+        raise Refused(403)
+    return claims.org_id, user
+
+
+def _employee(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "employee_number": row["employee_number"],
+        "full_name": row["full_name"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "department_id": row["department_id"],
+        "position_id": row["position_id"],
+        "manager_id": row["manager_id"],
+        "hire_date": row["hire_date"],
+        "status": row["status"],
+        "dingtalk_user_id": row["dingtalk_user_id"],
+        "created_at": row["created_at"],
+        "version": row["version"],
+    }
+
+
+def _hr_only(user: Any) -> None:
+    if "hr_admin" not in user["roles"]:
+        raise Refused(501)
+
+
+async def employee_list(request: Request, connection: Any) -> Any:
+    query = request.query_params
+    if set(query) != {"department_id", "include_subtree", "status"}:
+        raise Refused(501)
+    org_id, user = await _caller(request, connection)
+    _hr_only(user)
+    department = await connection.fetchrow(DEPARTMENT, org_id, uuid.UUID(query["department_id"]))
+    rows = await connection.fetch(
+        SUBTREE_PAGE, org_id, org_id, department["path"], query["status"], PAGE + 1
+    )
+    last = rows[PAGE - 1] if len(rows) > PAGE else None
+    cursor = _cursor([last["full_name"], last["id"]]) if last else None
+    return {"items": [_employee(row) for row in rows[:PAGE]], "next_cursor": cursor}
+
+
+def _ref(ref_id: Any, name: Any) -> dict[str, Any]:
+    return {"id": ref_id, "name": name}
+
+
+async def profile(request: Request, connection: Any) -> Any:
+    org_id, user = await _caller(request, connection)
+    _hr_only(user)
+    employee_id = uuid.UUID(request.path_params["employee_id"])
+    employee = refs = await connection.fetchrow(PROFILE_HEAD, org_id, employee_id)
+    if employee is None:
+        raise Refused(404)
+    today = datetime.now(UTC).astimezone(ZoneInfo(employee["timezone"])).date()
+    history = await connection.fetch(HISTORY, org_id, employee_id)
+    ratings = await connection.fetch(RATINGS, org_id, employee_id, str(today.year - TREND_YEARS))
+    growth = await connection.fetchrow(GROWTH, org_id, employee_id)
+    if growth is not None:
+        raise Refused(501)
+    events = [
+        {
+            "id": e["id"],
+            "employee_id": e["employee_id"],
+            "kind": e["kind"],
+            "effective_date": e["effective_date"],
+            "end_date": e["end_date"],
+            "department_id": e["department_id"],
+            "position_id": e["position_id"],
+            "title": e["title"],
+            "leads_team": e["leads_team"],
+            "allowance": e["allowance"],
+            "note": e["note"],
+            "created_at": e["created_at"],
+        }
+        for e in history
+    ]
+    department = _ref(employee["department_id"], refs["department_name"])
+    position = (
+        {
+            "id": employee["position_id"],
+            "name": refs["position_title"],
+            "is_management": refs["position_is_management"],
+        }
+        if employee["position_id"]
+        else None
+    )
+    manager = _ref(employee["manager_id"], refs["manager_name"]) if employee["manager_id"] else None
+    running = [
+        e
+        for e in events
+        if e["kind"] == "temporary_post"
+        and e["effective_date"] <= today
+        and (e["end_date"] is None or e["end_date"] >= today)
+    ]
+    return {
+        "basics": {
+            "id": employee["id"],
+            "employee_number": employee["employee_number"],
+            "full_name": employee["full_name"],
+            "department": department,
+            "position": position,
+            "manager": manager,
+            "hire_date": employee["hire_date"],
+            "status": employee["status"],
+            "tenure_years": max(0.0, round((today - employee["hire_date"]).days / 365.25, 1)),
+            "email": employee["email"],
+            "phone": employee["phone"],
+        },
+        "current_post": {
+            "department": department,
+            "position": position,
+            "temporary_posts": running,
+        },
+        "employment_history": events,
+        "management_experience": sum(1 for e in history if e["management"]),
+        "performance_trend": [
+            {
+                "id": r["id"],
+                "employee_id": r["employee_id"],
+                "period": r["period"],
+                "letter": r["letter"],
+                "score": r["score"],
+                "comment": r["comment"],
+                "rated_by": r["rated_by"],
+                "created_at": r["created_at"],
+            }
+            for r in ratings
+        ],
+        "growth_profile": None,
+        "trainings": [],
+        "projects": [],
+        "peer_feedback": [],
+        "points": [],
+        "program_participation": [],
+        "mentoring": [],
+        "contracts": [],
+    }
+
+
+async def my_tasks(request: Request, connection: Any) -> Any:
+    if dict(request.query_params) != {"status": "open"}:
+        raise Refused(501)
+    org_id, user = await _caller(request, connection)
+    now = datetime.now(UTC)
+    rows = await connection.fetch(OPEN_TASKS, org_id, user["employee_id"], PAGE + 1, "open")
+    items = [
+        {
+            "id": t["id"],
+            "subject": {"type": t["subject_type"], "id": t["subject_id"]},
+            "kind": t["kind"],
+            "title": t["title"],
+            "assignee_employee_id": t["assignee_employee_id"],
+            "department_id": t["department_id"],
+            "due_at": t["due_at"],
+            "status": t["status"],
+            "overdue": t["status"] == "open" and t["due_at"] < now,
+            "completed_at": t["completed_at"],
+            "on_time": t["on_time"],
+            "submission_required": t["submission_required"],
+            "confidential": t["confidential"],
+            "submission": t["submission"],
+            "policy": t["policy"],
+            "created_at": t["created_at"],
+            "version": t["version"],
+        }
+        for t in rows[:PAGE]
+    ]
+    last = rows[PAGE - 1] if len(rows) > PAGE else None
+    return {"items": items, "next_cursor": _cursor([last["due_at"], last["id"]]) if last else None}
+
+
+async def inbox(request: Request, connection: Any) -> Any:
+    if request.query_params:
+        raise Refused(501)
+    org_id, user = await _caller(request, connection)
+    user_id = user["id"]
+    rows = await connection.fetch(INBOX, org_id, user_id, PAGE + 1)
+    unread = await connection.fetchval(UNREAD, org_id, user_id)
+    items = [
+        {
+            "id": n["id"],
+            "kind": n["kind"],
+            "title": n["title"],
+            "body": n["body"],
+            "subject": {"type": n["subject_type"], "id": n["subject_id"]}
+            if n["subject_type"] is not None
+            else None,
+            "created_at": n["created_at"],
+            "read_at": n["read_at"],
+        }
+        for n in rows[:PAGE]
+    ]
+    cursor = _cursor([rows[PAGE - 1]["id"]]) if len(rows) > PAGE else None
+    return {"items": items, "next_cursor": cursor, "unread_count": unread}
+
+
+def _endpoint(read: Any) -> Any:
+    async def endpoint(request: Request) -> Response:
+        pool: asyncpg.Pool = request.app.state.pool
+        try:
+            async with pool.acquire() as connection, connection.transaction():
+                return _respond(await read(request, connection))
+        except Refused as refused:
+            return Response(status_code=refused.status)
+
+    return endpoint
+
+
+async def _init(connection: Any) -> None:
+    for kind in ("json", "jsonb"):
+        await connection.set_type_codec(
+            kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+def create_app() -> Starlette:
+    settings = Settings()
+    url = os.environ["HRCORE_DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        server_settings = {
+            "application_name": "hrcore-limit",
+            "statement_timeout": str(settings.db_statement_timeout_ms),
+            "jit": "off",
+        }
+        if settings.db_role:
+            server_settings["role"] = settings.db_role
+        app.state.settings = settings
+        app.state.pool = await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=settings.db_pool_size + settings.db_max_overflow,
+            server_settings=server_settings,
+            init=_init,
+        )
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    routes = [
+        Route("/api/v1/employees", _endpoint(employee_list)),
+        Route("/api/v1/employees/{employee_id}/profile", _endpoint(profile)),
+        Route("/api/v1/me/tasks", _endpoint(my_tasks)),
+        Route("/api/v1/me/notifications", _endpoint(inbox)),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
