@@ -31,7 +31,6 @@ from hrcore.core.runtime import Runtime
 from hrcore.identity.models import Organization, User
 from hrcore.org.models import Department, Position, PromotionPath
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
-from hrcore.programs import api as programs
 from hrcore.programs.models import (
     PROGRAM_TEMPLATES,
     ProgramParticipant,
@@ -39,6 +38,7 @@ from hrcore.programs.models import (
     ProgramTemplate,
 )
 from hrcore.programs.schemas import DepartmentVariant, StageIn, StageInsert, SubmissionRule
+from hrcore.programs.start import start as start_run
 from hrcore.reviews import api as reviews
 from hrcore.reviews.models import (
     REVIEW_TEMPLATES,
@@ -772,4 +772,4 @@ async def _add_program(
         ]
     )
     await session.flush()
-    await programs.start(session, run, clock)
+    await start_run(session, run, clock)

@@ -198,12 +198,12 @@ async def draft_for_contract(
     contract_id: uuid.UUID,
     body: AmendmentTermsIn,
     clock: Clock,
-) -> Amendment | None:
-    """An amendment drafted by the system (demo data, later succession's appointments): no
-    actor and no permission check; None when nothing changes."""
+) -> uuid.UUID | None:
+    """The id of an amendment drafted by the system (demo data, later succession's
+    appointments): no actor and no permission check; None when nothing changes."""
     contract = await get_or_404(session, Contract, org_id, contract_id, what="contract")
     drafted = await _draft(session, contract, body, event_id=None, actor=None, clock=clock)
-    return drafted[0] if drafted else None
+    return drafted[0].id if drafted else None
 
 
 def _nothing_changes() -> Unprocessable:

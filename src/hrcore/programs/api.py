@@ -1,5 +1,5 @@
-"""What other domains (and the seed) may call of programs: events they subscribe to, the
-start of a seeded run, and named queries returning plain data.
+"""What other domains may call of programs: events they subscribe to and named queries
+returning plain data.
 
 `latest_completion_in_pools` answers talent's vacancy ranking: talent does not import
 programs, programs' registry hands it the query (`talent.ProgramCompletionProvider`)."""
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.schemas import Ref
 from hrcore.programs import repository
-from hrcore.programs.start import RUN_STARTED, start
+from hrcore.programs.start import RUN_STARTED
 from hrcore.programs.withdrawal import PARTICIPANT_WITHDRAWN
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "StageCompletion",
     "active_participations_ending_after",
     "latest_completion_in_pools",
-    "start",
 ]
 
 
