@@ -4,15 +4,18 @@ session."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import socket
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+import zxcvbn
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import AsyncClient
@@ -24,7 +27,7 @@ from hrcore.core import security
 from hrcore.core.audit import AuditEvent
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
-from hrcore.identity import passwords
+from hrcore.identity import password_feedback, passwords
 from hrcore.identity.models import LoginThrottle
 from hrcore.main import create_app
 from hrcore.seed import DEMO_PASSWORD
@@ -250,6 +253,39 @@ async def test_weak_and_personal_passwords_are_refused(
     [error] = response.json()["errors"]
     assert error["field"] == "body.new_password"
     assert error["message"]
+
+
+async def test_zxcvbns_advice_reads_in_the_readers_language(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    admin = await make_org(runtime, "acme")
+    answers = {
+        language: await client.post(
+            "/api/v1/auth/password",
+            json={"current_password": PASSWORD, "new_password": "qwertyuiop12"},
+            headers=admin.headers | {"Accept-Language": language},
+        )
+        for language in ("zh-CN", "en")
+    }
+    chinese = answers["zh-CN"].json()["errors"][0]["message"]
+    english = answers["en"].json()["errors"][0]["message"]
+    assert "This is similar to a commonly used password." in english
+    assert "这与一个常用密码相似。" in chinese
+    assert not any(letter.isascii() and letter.isalpha() for letter in chinese)
+
+
+def test_every_sentence_zxcvbn_can_say_is_in_the_catalogs() -> None:
+    """A zxcvbn upgrade that adds advice fails here until `password_feedback` lists it."""
+    source = Path(zxcvbn.__file__).with_name("feedback.py").read_text()
+    said = {
+        node.args[0].value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "_"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+    assert said == set(password_feedback.FEEDBACK)
 
 
 def test_the_demo_password_passes_the_policy() -> None:

@@ -14,6 +14,7 @@ from zxcvbn import zxcvbn
 
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.identity.password_feedback import in_reader_language
 
 _PARTS = re.compile(r"[\W_]+")
 _ZXCVBN_MAX = 100
@@ -48,10 +49,10 @@ def check(password: str, *, personal: Iterable[str], field: str, min_score: int)
         if int(result["score"]) >= min_score:
             return
         feedback = result["feedback"]
-        reasons = [feedback.get("warning") or "", *feedback.get("suggestions", [])]
+        sentences = [feedback.get("warning") or "", *feedback.get("suggestions", [])]
+        reasons = [in_reader_language(sentence) for sentence in sentences if sentence]
     if remainder != password:
         reasons.insert(0, str(_("Without your name and email it is too easy to guess.")))
-    # zxcvbn's own feedback is English only; ours is translated.
     message = " ".join(reason for reason in reasons if reason) or str(_("Too easy to guess."))
     raise Unprocessable(
         _("The password is too weak"), errors=[FieldError(field=field, message=message)]
