@@ -151,6 +151,25 @@ async def test_idempotency_key_replays_the_first_response(widget_client: AsyncCl
     assert len(listing) == 1
 
 
+async def test_a_replay_says_the_language_its_body_was_written_in(
+    widget_client: AsyncClient,
+) -> None:
+    body = {"name": "b", "rank": 2}
+    first = await widget_client.post(
+        "/api/v1/widgets",
+        json=body,
+        headers={"Idempotency-Key": "k-lang", "Accept-Language": "zh-CN"},
+    )
+    replay = await widget_client.post(
+        "/api/v1/widgets",
+        json=body,
+        headers={"Idempotency-Key": "k-lang", "Accept-Language": "en"},
+    )
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert first.headers["content-language"] == "zh-CN"
+    assert replay.headers.get_list("content-language") == ["zh-CN"]
+
+
 async def test_idempotency_key_with_another_body_is_422(widget_client: AsyncClient) -> None:
     headers = {"Idempotency-Key": "k-2"}
     await widget_client.post("/api/v1/widgets", json={"name": "a", "rank": 1}, headers=headers)

@@ -244,7 +244,9 @@ class LocaleMiddleware:
         async def send_with_language(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.append((b"content-language", preference.chosen.encode()))
+                # a replayed idempotent response keeps the language its body was written in
+                if not any(name.lower() == b"content-language" for name, _value in headers):
+                    headers.append((b"content-language", preference.chosen.encode()))
                 message["headers"] = headers
             await send(message)
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hrcore.core.db import SessionMaker, unit_of_work
 from hrcore.core.errors import BadRequest, Conflict, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import _, current_locale
 from hrcore.core.models import Base
 
 HEADER = "idempotency-key"
@@ -97,6 +97,8 @@ async def _store(sessionmaker: SessionMaker, caller: str, key: str, response: Re
     headers = {
         name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers
     }
+    # the body is already written in this language: a replay says so, whatever it asked for
+    headers["content-language"] = current_locale()
     async with unit_of_work(sessionmaker) as session:
         record = await session.get(IdempotencyRecord, (caller, key))
         if record is not None:
