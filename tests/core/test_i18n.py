@@ -27,6 +27,8 @@ NOT_WORDS = {
     "{problem} (starts_on)",
     "{problem} (`from`)",
     "{kind} · {starts} – {due} · {status}",
+    "{program}: {stage}",
+    "{program}: {stage} — {employee}",
 }
 """Messages whose Chinese is only their placeholders (a validator's own message)."""
 

@@ -41,14 +41,12 @@ async def employee_locales(
 ) -> dict[uuid.UUID, str]:
     """The language of each employee's account (one who chose wins), else the
     organization's: tasks are written for the employee they are assigned to."""
+    linked, org_locale = await repository.employee_locales(session, org_id, employee_ids)
+    fallback = i18n.supported(org_locale) or i18n.DEFAULT_LOCALE
     chosen: dict[uuid.UUID, str] = {}
-    for employee_id, locale in await repository.employee_locales(session, org_id, employee_ids):
-        chosen.setdefault(employee_id, i18n.supported(locale) or i18n.DEFAULT_LOCALE)
-    missing = set(employee_ids) - chosen.keys()
-    if missing:
-        org_locale = i18n.supported(await repository.org_locale(session, org_id))
-        chosen |= dict.fromkeys(missing, org_locale or i18n.DEFAULT_LOCALE)
-    return chosen
+    for employee_id, locale in linked:
+        chosen.setdefault(employee_id, i18n.supported(locale) or fallback)
+    return {employee_id: chosen.get(employee_id, fallback) for employee_id in employee_ids}
 
 
 async def set_own_locale(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.audit import AuditEvent
@@ -189,10 +189,6 @@ async def employee_ids_for_users(
     ]
 
 
-async def org_locale(session: AsyncSession, org_id: uuid.UUID) -> str | None:
-    return await session.scalar(select(Organization.locale).where(Organization.id == org_id))
-
-
 async def user_locales(
     session: AsyncSession, org_id: uuid.UUID, user_ids: Sequence[uuid.UUID]
 ) -> list[tuple[uuid.UUID, str]]:
@@ -207,12 +203,21 @@ async def user_locales(
 
 async def employee_locales(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
-) -> list[tuple[uuid.UUID, str]]:
-    """(employee, the locale of a user linked to them or else the organization's)."""
-    rows = await session.execute(
-        select(User.employee_id, func.coalesce(User.locale, Organization.locale))
-        .join(Organization, Organization.id == User.org_id)
-        .where(User.org_id == org_id, User.employee_id.in_(list(set(employee_ids))))
-        .order_by(User.employee_id, User.locale.is_(None), User.id)
-    )
-    return [(employee_id, locale) for employee_id, locale in rows if employee_id is not None]
+) -> tuple[list[tuple[uuid.UUID, str | None]], str | None]:
+    """(employee, the locale a user linked to them chose) for each linked employee, and the
+    organization's locale, in one statement (the organization outer-joined to its users)."""
+    rows = (
+        await session.execute(
+            select(User.employee_id, User.locale, Organization.locale)
+            .select_from(Organization)
+            .outerjoin(
+                User,
+                and_(User.org_id == Organization.id, User.employee_id.in_(list(set(employee_ids)))),
+            )
+            .where(Organization.id == org_id)
+            .order_by(User.employee_id, User.locale.is_(None), User.id)
+        )
+    ).all()
+    org_locale = rows[0][2] if rows else None
+    linked = [(employee, locale) for employee, locale, _org in rows if employee is not None]
+    return linked, org_locale

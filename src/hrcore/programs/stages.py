@@ -108,15 +108,17 @@ def _stage_task(
 ) -> workflow.NewTask:
     """The task of a stage done by one person: the participant, or their supervisor (whose
     title names the participant)."""
-    title = f"{run.name}: {stage.name}"
-    if stage.kind in SUPERVISOR_KINDS:
-        title = f"{title} — {name}"
+    title = (
+        _("{program}: {stage} — {employee}", program=run.name, stage=stage.name, employee=name)
+        if stage.kind in SUPERVISOR_KINDS
+        else _("{program}: {stage}", program=run.name, stage=stage.name)
+    )
     return workflow.NewTask(
         subject_type=SUBJECT,
         subject_id=stage.id,
         kind=TASK_KINDS[stage.kind],
         assignee_employee_id=assignee,
-        title=title[:200],
+        title=title,
         due=stage.due_on,
         reminder_policy=config.reminder_policy,
         escalation_policy=config.escalation_policy,
