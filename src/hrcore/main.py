@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hrcore import __version__, domains
@@ -60,8 +61,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             if runtime is None:
                 await opened.close()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from files in the fastapi-offline package,
+    # not from a CDN (unreliable from mainland China, absent offline); nor does Swagger UI
+    # send the document to swagger.io's online validator.
+    app = FastAPIOffline(
         title="hrcore",
+        swagger_ui_parameters={"validatorUrl": None},
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
