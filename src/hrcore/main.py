@@ -27,8 +27,10 @@ from hrcore.settings import Settings, get_settings
 API_PREFIX = "/api/v1"
 
 DESCRIPTION = """
-Talent development for companies: talent pools and succession, development programs,
-360 reviews, competency models, mentoring, points-based training and labor contracts.
+Talent development for companies: the organization and its people, talent pools and
+succession, development programs, 360 reviews, labor contracts and their amendments, tasks
+and notifications. Planned, not built yet: competency models and profiles, mentoring and
+points-based training.
 
 Errors are RFC 9457 `application/problem+json`. Lists are cursor-paginated
 (`?limit=&cursor=` → `{items, next_cursor}`). POST honours `Idempotency-Key`;
