@@ -15,12 +15,19 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
+# `make dev` installs what running needs: the dependencies and the embedded stack, not the
+# dev group's test and lint tools (mypy, moto, schemathesis…) that every other target adds.
+# Installing for running leaves the tools in place (--inexact): switching costs nothing.
+$(VENV)/.synced-run: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --all-extras --no-dev --inexact
+	@touch $@
+
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --all-extras
 	@touch $@
 
 ## dev: the API and the worker on embedded PostgreSQL and Redis, with demo data
-dev: $(VENV)/.synced
+dev: $(VENV)/.synced-run
 	$(BIN)/hrcore dev
 
 ## test: lint, types, import contracts, OpenAPI freshness and the whole suite

@@ -13,7 +13,9 @@ from hrcore.main import create_app
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", ["dev", "serve", "worker", "migrate", "seed", "openapi"])
+@pytest.mark.parametrize(
+    "command", ["dev", "serve", "worker", "migrate", "create-org", "seed", "openapi"]
+)
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0, result.output

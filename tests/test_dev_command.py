@@ -126,6 +126,9 @@ def test_dev_serves_restarts_a_dead_child_and_ctrl_c_stops_everything(tmp_path: 
             _stop_everything(process, tmp_path / "state")
     assert process.returncode == 0, output.decode()
     assert b"stopped embedded postgres, redis" in output
+    # The banner once, after the API answered; the seed's contract PDFs log no font chatter.
+    assert output.count(b"hrcore is running:") == 1
+    assert b"fontTools" not in output
     assert b"the worker exited with code -9; restarting it" in output
     leftovers = [pid for pid in [*processes, postgres_pid, redis_pid] if _alive(pid)]
     assert leftovers == []

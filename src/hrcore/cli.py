@@ -1,35 +1,43 @@
-"""The `hrcore` command: dev, serve, worker, migrate, seed, openapi."""
+"""The `hrcore` command: dev, serve, worker, migrate, create-org, seed, openapi.
+
+Each command imports what it runs inside its function: importing the app, the models or the
+database drivers up front made `hrcore --help` take seconds (tests/test_cli_imports.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from hrcore import domains
+# Light (uvicorn, the log formatter), and tests patch them here.
 from hrcore.core import serving
-from hrcore.core.errors import ProblemError
 from hrcore.core.logs import configure_logging
-from hrcore.core.migrations import upgrade
-from hrcore.core.runtime import Runtime
-from hrcore.settings import PROJECT_ROOT, Settings, get_settings
+
+if TYPE_CHECKING:
+    from hrcore.core.runtime import Runtime
+    from hrcore.settings import Settings
 
 app = typer.Typer(help="hrcore: talent development backend.", no_args_is_help=True)
 T = TypeVar("T")
 
-OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
+OPENAPI_PATH = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 
 
 def resolve_settings(started: list[str] | None = None) -> Settings:
     """Settings with URLs filled in; unset ones point at the embedded stack, started if needed."""
+    from hrcore.settings import get_settings
+
     settings = get_settings()
     if settings.database_url and settings.redis_url:
         return settings
@@ -63,6 +71,9 @@ def _export_urls(settings: Settings) -> dict[str, str]:
 
 
 def _with_runtime(settings: Settings, name: str, body: Callable[[Runtime], Awaitable[T]]) -> T:
+    from hrcore import domains
+    from hrcore.core.runtime import Runtime
+
     async def run() -> T:
         domains.install()  # a command that emits must reach every subscriber
         runtime = Runtime.open(settings, application_name=name)
@@ -77,6 +88,8 @@ def _with_runtime(settings: Settings, name: str, body: Callable[[Runtime], Await
 @app.command()
 def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Upgrade the database schema (a deploy step; the API never migrates itself)."""
+    from hrcore.core.migrations import upgrade
+
     settings = resolve_settings()
     owner_url = settings.migration_database_url or settings.database_url
     assert owner_url
@@ -94,6 +107,7 @@ def create_org(
 ) -> None:
     """Create an organization and its first HR admin; prints a one-time password."""
     from hrcore.core.db import unit_of_work
+    from hrcore.core.errors import ProblemError
     from hrcore.identity import service as identity
 
     async def run(runtime: Runtime) -> str:
@@ -122,6 +136,7 @@ def create_org(
 def seed() -> None:
     """Create the demo organization (idempotent)."""
     from hrcore.seed import seed_demo
+    from hrcore.settings import get_settings
 
     configure_logging(get_settings().log_level, json=False)
     report = _with_runtime(resolve_settings(), "hrcore-seed", seed_demo)
@@ -170,6 +185,8 @@ def openapi(
     check: Annotated[bool, typer.Option(help="Fail if the committed file differs.")] = False,
 ) -> None:
     """Write openapi/openapi.json from the app (or check that it is current)."""
+    import json
+
     from hrcore.main import create_app
 
     document = json.dumps(create_app().openapi(), indent=2, ensure_ascii=False) + "\n"
@@ -216,10 +233,13 @@ def dev(
         subprocess.run([*hrcore, "seed"], env=env, check=True)
         for child in children:
             child.start()
-        _print_banner(settings, port, env["HRCORE_WORKER_HEALTH_PORT"])
+        announced = False
         while not stopping:
             for child in children:
                 child.supervise()
+            if not announced and _answers(f"http://127.0.0.1:{port}/healthz"):
+                _print_banner(settings, port, env["HRCORE_WORKER_HEALTH_PORT"])
+                announced = True
             time.sleep(0.2)
     finally:
         _terminate([child.process for child in children if child.process is not None])
@@ -287,6 +307,15 @@ def _terminate(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
+def _answers(url: str) -> bool:
+    """Whether `url` answers 200 now: the banner waits for the API to listen, not to start."""
+    try:
+        with urllib.request.urlopen(url, timeout=0.5) as response:  # noqa: S310 (our own URL)
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 def _print_banner(settings: Settings, port: int, worker_port: str) -> None:
     base = f"http://127.0.0.1:{port}"
     worker = f"http://127.0.0.1:{worker_port}"
@@ -294,7 +323,7 @@ def _print_banner(settings: Settings, port: int, worker_port: str) -> None:
         "\n".join(
             [
                 "",
-                "hrcore is starting:",
+                "hrcore is running:",
                 f"  API      {base}/api/v1",
                 f"  docs     {base}/docs",
                 f"  health   {base}/healthz  {base}/readyz  {base}/metrics",

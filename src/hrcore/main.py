@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hrcore import __version__, domains
@@ -26,8 +27,10 @@ from hrcore.settings import Settings, get_settings
 API_PREFIX = "/api/v1"
 
 DESCRIPTION = """
-Talent development for companies: talent pools and succession, development programs,
-360 reviews, competency models, mentoring, points-based training and labor contracts.
+Talent development for companies: the organization and its people, talent pools and
+succession, development programs, 360 reviews, labor contracts and their amendments, tasks
+and notifications. Planned, not built yet: competency models and profiles, mentoring and
+points-based training.
 
 Errors are RFC 9457 `application/problem+json`. Lists are cursor-paginated
 (`?limit=&cursor=` → `{items, next_cursor}`). POST honours `Idempotency-Key`;
@@ -60,8 +63,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             if runtime is None:
                 await opened.close()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from files in the fastapi-offline package,
+    # not from a CDN (unreliable from mainland China, absent offline); nor does Swagger UI
+    # send the document to swagger.io's online validator.
+    app = FastAPIOffline(
         title="hrcore",
+        swagger_ui_parameters={"validatorUrl": None},
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,

@@ -23,3 +23,16 @@ def test_log_lines_are_json_with_the_request_id(capsys: pytest.CaptureFixture[st
     assert line["message"] == "hello world"
     assert line["request_id"] == "req-42"
     assert line["level"] == "INFO"
+
+
+def test_font_subsetting_chatter_is_quiet_and_its_warnings_pass() -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    configure_logging("INFO", json=False)
+    try:
+        subsetter = logging.getLogger("fontTools.subset")
+        assert not subsetter.isEnabledFor(logging.INFO)
+        assert subsetter.isEnabledFor(logging.WARNING)
+        assert logging.getLogger("hrcore.contracts").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]

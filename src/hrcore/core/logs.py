@@ -39,3 +39,6 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "arq"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # Subsetting the document font logs every table it touches at INFO (dozens of lines per
+    # PDF, drowning `hrcore dev`'s banner); its warnings still pass.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
