@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from hrcore import domains
+from hrcore.core import security
 from hrcore.core.clock import FrozenClock
 from hrcore.core.migrations import upgrade
 from hrcore.core.runtime import Runtime
@@ -238,6 +239,36 @@ def client_for(application: FastAPI) -> AsyncClient:
 async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
     async with client_for(app) as http:
         yield http
+
+
+@pytest.fixture
+async def api(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A second client of the app, by the name the delivery and integration tests use."""
+    async with client_for(app) as http:
+        yield http
+
+
+@pytest.fixture
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For accounts that authenticate with issued tokens, never passwords: skip argon2's cost
+    (tenths of a second an account)."""
+    monkeypatch.setattr(security, "hash_password", lambda password: f"unused:{password}")
+
+
+@contextmanager
+def recorded_statements(runtime: Runtime) -> Iterator[list[str]]:
+    """Every SQL statement the app's engine sends while the block runs."""
+    statements: list[str] = []
+
+    def _record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    engine = runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", _record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)
 
 
 @asynccontextmanager
