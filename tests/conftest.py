@@ -109,15 +109,10 @@ def make_settings(**overrides: object) -> Settings:
     return Settings.model_validate(values)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first and, under xdist (`--dist loadgroup`), one after another on one worker
-    while the other runs the short ones: each starts servers and stacks of its own (the fault
-    tests share one per module), and two at once on two cores only slow both down."""
+    """Slow tests first: under xdist (`--dist loadscope`, a module to one worker) they then
+    overlap the short ones instead of ending last."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-    for item in items:
-        if item.get_closest_marker("slow"):
-            item.add_marker(pytest.mark.xdist_group("slow"))
 
 
 @pytest.fixture(scope="session")
