@@ -5,6 +5,7 @@ TOOLS := .hrcore/tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
+PYTEST_WORKERS ?= 2
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -46,8 +47,12 @@ contracts: $(VENV)/.synced
 openapi-check: $(VENV)/.synced
 	$(BIN)/hrcore openapi --check
 
+## pytest: the suite on PYTEST_WORKERS xdist workers (each with its own database and Redis db),
+## a module to one worker so module-scoped fixtures (the fault tests' stack) are built once.
+## Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: every subprocess the suite
+## starts (CLI, worker, served app, schemathesis) would otherwise compile its imports again.
 pytest: $(VENV)/.synced
-	$(BIN)/pytest
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 ## openapi: regenerate openapi/openapi.json after changing routes or schemas
 openapi: $(VENV)/.synced

@@ -89,6 +89,24 @@ async def make_department(
     return department
 
 
+@dataclass(frozen=True)
+class Tree:
+    """Head office ⊃ sales ⊃ sales east, and head office ⊃ engineering."""
+
+    head_office: Department
+    sales: Department
+    sales_east: Department
+    engineering: Department
+
+
+async def make_tree(runtime: Runtime, org_id: uuid.UUID) -> Tree:
+    head_office = await make_department(runtime, org_id, "Head office")
+    sales = await make_department(runtime, org_id, "Sales", head_office)
+    sales_east = await make_department(runtime, org_id, "Sales East", sales)
+    engineering = await make_department(runtime, org_id, "Engineering", head_office)
+    return Tree(head_office, sales, sales_east, engineering)
+
+
 async def make_position(
     runtime: Runtime,
     org_id: uuid.UUID,

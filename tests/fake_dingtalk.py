@@ -4,24 +4,22 @@ the open API (gettoken, asyncsend_v2) that checks access tokens, and the directo
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
-import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hrcore.channels import dingtalk
+from tests.servers import free_port, serving
 
 
 @dataclass
@@ -147,16 +145,9 @@ class FakeDingTalk:
         return JSONResponse({"errcode": 0, "errmsg": "ok", "result": found})
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
-    target = FakeDingTalk(port=_free_port())
+    target = FakeDingTalk(port=free_port())
     app = Starlette(
         routes=[
             Route("/robot/send", target.robot, methods=["POST"]),
@@ -170,16 +161,7 @@ async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
             Route("/topapi/v2/department/get", target.directory, methods=["POST"]),
         ]
     )
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=target.port, log_level="warning", lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    dingtalk.clear_token_cache()
-    yield target
-    dingtalk.clear_token_cache()
-    server.should_exit = True
-    await task
+    async with serving(app, target.port):
+        dingtalk.clear_token_cache()
+        yield target
+        dingtalk.clear_token_cache()

@@ -15,6 +15,7 @@ import pytest
 
 from hrcore import devstack
 from tests.conftest import DATABASE_URL, REDIS_URL
+from tests.servers import PATIENCE
 
 
 def _free_port() -> int:
@@ -74,7 +75,7 @@ def _stop_everything(process: subprocess.Popen[bytes], state_dir: Path) -> None:
     children = _descendants(process.pid)
     process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=60)
+        process.wait(timeout=PATIENCE)
     except subprocess.TimeoutExpired:
         process.kill()
     for pid in children:
@@ -84,7 +85,7 @@ def _stop_everything(process: subprocess.Popen[bytes], state_dir: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(720)  # a net above its own bounds: 360 s to serve and restart, 240 s to stop
 def test_dev_serves_restarts_a_dead_child_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("HRCORE_")} | {
@@ -113,14 +114,14 @@ def test_dev_serves_restarts_a_dead_child_and_ctrl_c_stops_everything(tmp_path: 
             assert process.poll() is None, "a dead worker must not stop `hrcore dev`"
             time.sleep(0.2)
         assert _worker_pid(process.pid) not in (None, killed)
-        _wait_ok(f"http://127.0.0.1:{port + 1}/readyz", time.monotonic() + 120)
+        _wait_ok(f"http://127.0.0.1:{port + 1}/readyz", time.monotonic() + PATIENCE)
         assert _wait_ok(f"http://127.0.0.1:{port}/readyz", deadline).status_code == 200
 
         processes = _descendants(process.pid)
         postgres_pid = int((tmp_path / "state/postgres/postmaster.pid").read_text().split()[0])
         redis_pid = int((tmp_path / "state/redis.pid").read_text().strip())
         process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
+        output, _ = process.communicate(timeout=PATIENCE)
     finally:
         if process.poll() is None:
             _stop_everything(process, tmp_path / "state")

@@ -18,6 +18,7 @@ from httpx import AsyncClient
 from hrcore.core.runtime import Runtime
 from hrcore.seed import DEMO_PASSWORD, DEMO_SLUG, seed_demo
 from tests.conftest import DATABASE_URL, REDIS_URL
+from tests.servers import PATIENCE
 from tests.test_dev_command import _free_port, _wait_ok
 
 SCHEMATHESIS = Path(sys.executable).parent / "st"
@@ -39,7 +40,7 @@ def _fuzz(token: str, config: Path) -> subprocess.CompletedProcess[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_ok(f"http://127.0.0.1:{port}/readyz", time.monotonic() + 300)
+        _wait_ok(f"http://127.0.0.1:{port}/readyz", time.monotonic() + PATIENCE)
         return subprocess.run(
             [
                 str(SCHEMATHESIS),
@@ -62,12 +63,12 @@ def _fuzz(token: str, config: Path) -> subprocess.CompletedProcess[str]:
         )
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=PATIENCE)
 
 
 @pytest.mark.slow
 @pytest.mark.commits  # the served app (another process) reads the seeded demo
-@pytest.mark.timeout(900)  # a safety net: ~50 s on a quiet machine, minutes on a loaded one
+@pytest.mark.timeout(1200)  # a net above its bounds: ~50 s on a quiet machine, minutes loaded
 async def test_every_generated_request_gets_a_documented_answer(
     client: AsyncClient, app: FastAPI, runtime: Runtime, tmp_path: Path
 ) -> None:

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from fastapi import FastAPI
-from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
 from hrcore.settings import Settings
-from tests.conftest import client_for
 from tests.fake_dingtalk import FakeDingTalk, fake_dingtalk
 
 __all__ = ["FakeDingTalk", "fake_dingtalk"]
-
-
-@pytest.fixture
-async def api(app: FastAPI) -> AsyncIterator[AsyncClient]:
-    async with client_for(app) as http:
-        yield http
 
 
 Configure = Callable[..., Settings]

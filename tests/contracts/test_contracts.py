@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.contracts import lifecycle
@@ -17,6 +16,7 @@ from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.errors import Conflict
 from hrcore.core.runtime import Runtime
 from tests.contracts.conftest import World, count_statements, make_contract
+from tests.servers import blocked_on_a_lock
 
 URL = "/api/v1/contracts"
 
@@ -134,17 +134,6 @@ async def _create_in_own_transaction(runtime: Runtime, hr: Principal, body: Cont
         await lifecycle.create_contract(session, hr, body, runtime.clock)
 
 
-async def _blocked_on_a_lock(engine: AsyncEngine) -> bool:
-    async with engine.connect() as connection:
-        waiting = await connection.scalar(
-            text(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE application_name = 'hrcore-test' AND wait_event_type = 'Lock'"
-            )
-        )
-    return bool(waiting)
-
-
 @pytest.mark.commits
 async def test_a_concurrent_overlapping_contract_waits_and_is_refused(
     runtime: Runtime, owner_engine: AsyncEngine, world: World
@@ -164,7 +153,7 @@ async def test_a_concurrent_overlapping_contract_waits_and_is_refused(
         await set_tenant(first, hr.org_id)
         await lifecycle.create_contract(first, hr, body, runtime.clock)
         second = asyncio.create_task(_create_in_own_transaction(runtime, hr, body))
-        while not await _blocked_on_a_lock(owner_engine):
+        while not await blocked_on_a_lock(owner_engine):
             finished, _ = await asyncio.wait({second}, timeout=0.01)
             if finished:  # it did not wait for the first transaction: the lock is missing
                 break

@@ -6,7 +6,6 @@ tests/webhooks and tests/channels; these tests hold the pieces both rely on.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
 from collections.abc import AsyncIterator, Mapping
@@ -14,7 +13,6 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -24,6 +22,7 @@ from hrcore.core import delivery, i18n
 from hrcore.core.delivery import Attempt, Policy
 from hrcore.core.errors import Unprocessable
 from hrcore.core.resilience import Backoff, retry_delay
+from tests.servers import free_port, serving
 
 LOCAL = Policy(allow_private_targets=True, timeout_seconds=5.0)
 
@@ -90,22 +89,10 @@ class Receiver:
 
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    target = Receiver(port=port)
+    target = Receiver(port=free_port())
     app = Starlette(routes=[Route("/{path:path}", target.handle, methods=["POST"])])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    yield target
-    server.should_exit = True
-    await task
+    async with serving(app, target.port):
+        yield target
 
 
 def _signer(url: str, body: bytes) -> tuple[str, Mapping[str, str]]:

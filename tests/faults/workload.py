@@ -27,7 +27,8 @@ from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.workflow import api as workflow
 from tests.factories import Account, make_department, make_employee, make_org, make_user
-from tests.faults.conftest import QUEUE, until
+from tests.faults.conftest import QUEUE
+from tests.servers import until
 
 API = "/api/v1"
 DOCUMENTS = 3

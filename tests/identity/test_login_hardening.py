@@ -5,8 +5,6 @@ session."""
 from __future__ import annotations
 
 import ast
-import asyncio
-import socket
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -14,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 import zxcvbn
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
@@ -33,6 +30,7 @@ from hrcore.main import create_app
 from hrcore.seed import DEMO_PASSWORD
 from tests.conftest import client_for, frozen_clock, make_settings
 from tests.factories import PASSWORD, make_org
+from tests.servers import free_port, serving
 
 TOKEN = "/api/v1/auth/token"
 START = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
@@ -183,12 +181,6 @@ async def test_forwarded_for_counts_only_from_a_trusted_proxy(
     assert other.status_code == 401, "another client behind the proxy is its own address"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_served_api_ignores_forwarded_for_from_an_untrusted_peer(
     app: FastAPI, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,31 +198,20 @@ async def test_served_api_ignores_forwarded_for_from_an_untrusted_peer(
         if key in ("proxy_headers", "forwarded_allow_ips")
     }
     await make_org(runtime, "acme")
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=port, lifespan="off", log_config=None, **proxy_options
-        )
-    )
-    serving = asyncio.create_task(server.serve())
-    try:
-        for _ in range(300):  # up to 30 s
-            if server.started:
-                break
-            await asyncio.sleep(0.1)
-        async with AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            for n in range(runtime.settings.login_max_failures_per_address):
-                response = await http.post(
-                    TOKEN, json=_bad(f"guess{n}@acme.example"), headers=_from(f"203.0.113.{n}")
-                )
-                assert response.status_code == 401
-            last = await http.post(
-                TOKEN, json=_bad("last@acme.example"), headers=_from("203.0.113.250")
+    port = free_port()
+    async with (
+        serving(app, port, log_config=None, **proxy_options),
+        AsyncClient(base_url=f"http://127.0.0.1:{port}") as http,
+    ):
+        for n in range(runtime.settings.login_max_failures_per_address):
+            response = await http.post(
+                TOKEN, json=_bad(f"guess{n}@acme.example"), headers=_from(f"203.0.113.{n}")
             )
-            assert last.status_code == 429
-    finally:
-        server.should_exit = True
-        await serving
+            assert response.status_code == 401
+        last = await http.post(
+            TOKEN, json=_bad("last@acme.example"), headers=_from("203.0.113.250")
+        )
+        assert last.status_code == 429
 
 
 # --- password policy ----------------------------------------------------------------------

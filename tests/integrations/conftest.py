@@ -13,17 +13,14 @@ import os
 import secrets
 import struct
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from fastapi import FastAPI
 from httpx import AsyncClient, Response
 
 from hrcore.core.runtime import Runtime
-from tests.conftest import client_for
 from tests.factories import Account, make_org
 
 
@@ -108,12 +105,6 @@ class DingTalkSender:
         expected = sha1_signature(self.token, reply["timeStamp"], reply["nonce"], reply["encrypt"])
         assert reply["msg_signature"] == expected
         assert dingtalk_decrypt(self.aes_key, reply["encrypt"]) == ("success", self.receiver_id)
-
-
-@pytest.fixture
-async def api(app: FastAPI) -> AsyncIterator[AsyncClient]:
-    async with client_for(app) as http:
-        yield http
 
 
 async def configure(api: AsyncClient, hr: Account, slug: str) -> DingTalkSender:

@@ -93,6 +93,7 @@ async def proxied_database() -> AsyncIterator[tuple[Proxy, str]]:
     await proxy.stop()
 
 
+@pytest.mark.commits  # its own runtime must see the fixture tables
 async def test_database_outage_answers_503_and_recovers(
     runtime: Runtime, proxied_database: tuple[Proxy, str], owner_engine: AsyncEngine
 ) -> None:

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import event
 
-from hrcore.core import security
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from hrcore.org.models import Department
-from tests.factories import Account, make_department, make_org, make_user
+from tests.conftest import recorded_statements
+from tests.factories import Account, make_org, make_tree, make_user
 
-
-@contextmanager
-def recorded_statements(runtime: Runtime) -> Iterator[list[str]]:
-    """Every SQL statement the app's engine sends while the block runs."""
-    statements: list[str] = []
-
-    def _record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    engine = runtime.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", _record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _record)
+__all__ = ["recorded_statements"]
 
 
 @dataclass(frozen=True)
@@ -49,26 +31,21 @@ class World:
 
 
 @pytest.fixture
-async def world(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> World:
-    # These accounts authenticate with issued tokens, never passwords: skip argon2's cost.
-    monkeypatch.setattr(security, "hash_password", lambda password: f"unused:{password}")
+async def world(runtime: Runtime, cheap_passwords: None) -> World:
     hr = await make_org(runtime)
     org_id = hr.org_id
-    head_office = await make_department(runtime, org_id, "Head office")
-    sales = await make_department(runtime, org_id, "Sales", head_office)
-    sales_east = await make_department(runtime, org_id, "Sales East", sales)
-    engineering = await make_department(runtime, org_id, "Engineering", head_office)
+    tree = await make_tree(runtime, org_id)
     return World(
         hr=hr,
-        head_office=head_office,
-        sales=sales,
-        sales_east=sales_east,
-        engineering=engineering,
+        head_office=tree.head_office,
+        sales=tree.sales,
+        sales_east=tree.sales_east,
+        engineering=tree.engineering,
         sales_head=await make_user(
-            runtime, org_id, Role.DEPT_HEAD, Role.EMPLOYEE, department_scope_id=sales.id
+            runtime, org_id, Role.DEPT_HEAD, Role.EMPLOYEE, department_scope_id=tree.sales.id
         ),
         engineering_head=await make_user(
-            runtime, org_id, Role.DEPT_HEAD, Role.EMPLOYEE, department_scope_id=engineering.id
+            runtime, org_id, Role.DEPT_HEAD, Role.EMPLOYEE, department_scope_id=tree.engineering.id
         ),
         employee=await make_user(runtime, org_id, Role.EMPLOYEE),
     )

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 from httpx import AsyncClient, Response
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hrcore.core.authz import Principal, Role
 from hrcore.core.db import set_tenant, unit_of_work
@@ -21,6 +21,7 @@ from hrcore.org import departments, descriptions
 from hrcore.org.schemas import DepartmentPatch
 from tests.factories import make_department, make_position
 from tests.org.conftest import World
+from tests.servers import blocked_on_a_lock, until
 
 pytestmark = pytest.mark.commits  # two connections: the held transaction and the request's
 
@@ -32,10 +33,17 @@ async def held_open(runtime: Runtime, world: World) -> AsyncIterator[AsyncSessio
         yield session
 
 
-async def waits_then_answers(pending: asyncio.Task[Response], release: AsyncSession) -> Response:
-    """The request is still blocked while the other transaction is open; then it answers."""
-    await asyncio.sleep(0.3)
-    assert not pending.done(), "the second change did not wait for the first"
+async def waits_then_answers(
+    pending: asyncio.Task[Response], release: AsyncSession, owner_engine: AsyncEngine
+) -> Response:
+    """The request waits for the other transaction's lock (however long a loaded machine takes
+    to get it there, it must not answer first); once that commits, it answers."""
+
+    async def waiting() -> bool:
+        assert not pending.done(), "the second change did not wait for the first"
+        return await blocked_on_a_lock(owner_engine)
+
+    await until(waiting, "the second change waits for the first's lock")
     await release.commit()
     return await pending
 
@@ -47,7 +55,7 @@ def _hr(world: World) -> Principal:
 
 
 async def test_crossing_moves_cannot_make_a_cycle(
-    client: AsyncClient, runtime: Runtime, world: World
+    client: AsyncClient, runtime: Runtime, owner_engine: AsyncEngine, world: World
 ) -> None:
     left = await make_department(runtime, world.hr.org_id, "Left")
     right = await make_department(runtime, world.hr.org_id, "Right")
@@ -62,12 +70,12 @@ async def test_crossing_moves_cannot_make_a_cycle(
                 headers=world.hr.headers,
             )
         )
-        response = await waits_then_answers(crossing, session)
+        response = await waits_then_answers(crossing, session, owner_engine)
     assert response.status_code == 422, response.text
 
 
 async def test_of_two_drafts_approved_at_once_exactly_one_wins(
-    client: AsyncClient, runtime: Runtime, world: World
+    client: AsyncClient, runtime: Runtime, owner_engine: AsyncEngine, world: World
 ) -> None:
     position = await make_position(runtime, world.hr.org_id, world.sales, "Chief")
     first, second = [
@@ -85,7 +93,7 @@ async def test_of_two_drafts_approved_at_once_exactly_one_wins(
         racing = asyncio.create_task(
             client.post(f"/api/v1/description-drafts/{second}/approve", headers=world.hr.headers)
         )
-        response = await waits_then_answers(racing, session)
+        response = await waits_then_answers(racing, session, owner_engine)
     assert response.status_code == 409, response.text
     current = await client.get(f"/api/v1/positions/{position.id}", headers=world.hr.headers)
     assert (current.json()["description"]["summary"], current.json()["description_revision"]) == (

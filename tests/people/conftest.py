@@ -5,45 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 
-from hrcore.core import security
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from hrcore.org.models import Department, Position
 from hrcore.people.models import Employee
-from tests.factories import (
-    Account,
-    make_department,
-    make_employee,
-    make_org,
-    make_position,
-    make_user,
-)
+from tests.conftest import recorded_statements
+from tests.factories import Account, make_employee, make_org, make_position, make_tree, make_user
 
 
 @dataclass
 class StatementCounter:
-    count: int = 0
+    statements: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
 
 
 @contextmanager
 def count_statements(runtime: Runtime) -> Iterator[StatementCounter]:
     """Count every SQL statement the app's engine sends while the block runs."""
-    counter = StatementCounter()
-
-    def _count(*_: Any) -> None:
-        counter.count += 1
-
-    engine = runtime.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
+    with recorded_statements(runtime) as statements:
+        yield StatementCounter(statements)
 
 
 @dataclass(frozen=True)
@@ -74,15 +60,16 @@ class World:
 
 
 @pytest.fixture
-async def world(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> World:
-    # These accounts authenticate with issued tokens, never passwords: skip argon2's cost.
-    monkeypatch.setattr(security, "hash_password", lambda password: f"unused:{password}")
+async def world(runtime: Runtime, cheap_passwords: None) -> World:
     hr = await make_org(runtime)
     org_id = hr.org_id
-    head_office = await make_department(runtime, org_id, "Head office")
-    sales = await make_department(runtime, org_id, "Sales", head_office)
-    sales_east = await make_department(runtime, org_id, "Sales East", sales)
-    engineering = await make_department(runtime, org_id, "Engineering", head_office)
+    tree = await make_tree(runtime, org_id)
+    head_office, sales, sales_east, engineering = (
+        tree.head_office,
+        tree.sales,
+        tree.sales_east,
+        tree.engineering,
+    )
     chief = await make_position(runtime, org_id, sales, "Sales chief", management=True)
     clerk = await make_position(runtime, org_id, sales, "Sales clerk")
     boss = await make_employee(runtime, org_id, head_office, "Boss")

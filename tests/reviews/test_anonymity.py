@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
-from hrcore.core import security
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
@@ -43,12 +42,15 @@ TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?")
 
 
 @pytest.fixture
-async def frozen(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FrozenClock]:
-    """A settable clock, cheap passwords and webhooks that fail fast on a closed local port."""
-    monkeypatch.setattr(security, "hash_password", lambda password: f"unused:{password}")
+async def frozen(runtime: Runtime, cheap_passwords: None) -> AsyncIterator[FrozenClock]:
+    """A settable clock, cheap passwords and webhooks that fail fast on a closed local port,
+    once: retried, they would fail on beside the aggregation job and, ten failures on, disable
+    the subscription, an audit event whose place in the log depends on timing, not answers."""
     clock, original, settings = FrozenClock(START), runtime.clock, runtime.settings
     runtime.clock = clock
-    runtime.settings = settings.model_copy(update={"webhook_allow_private_targets": True})
+    runtime.settings = settings.model_copy(
+        update={"webhook_allow_private_targets": True, "webhook_max_attempts": 1}
+    )
     try:
         yield clock
     finally:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
-from httpx import AsyncClient
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -19,14 +15,7 @@ from starlette.routing import Route
 from hrcore.core.runtime import Runtime
 from hrcore.settings import Settings
 from hrcore.webhooks import service
-from tests.conftest import client_for
-
-
-@pytest.fixture
-async def api(app: FastAPI) -> AsyncIterator[AsyncClient]:
-    async with client_for(app) as http:
-        yield http
-
+from tests.servers import free_port, serving
 
 Configure = Callable[..., Settings]
 
@@ -89,25 +78,9 @@ class Receiver:
         return JSONResponse({"ok": True})
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    target = Receiver(port=_free_port())
+    target = Receiver(port=free_port())
     app = Starlette(routes=[Route("/hooks", target.handle, methods=["POST"])])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=target.port, log_level="warning", lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    yield target
-    server.should_exit = True
-    await task
+    async with serving(app, target.port):
+        yield target
