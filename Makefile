@@ -10,7 +10,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: dev test lint typecheck contracts openapi-check pytest openapi messages migrate seed worker clean
+.PHONY: dev test lint typecheck contracts openapi-check pytest openapi messages migrate clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
