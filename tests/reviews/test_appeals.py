@@ -98,7 +98,12 @@ async def test_an_upheld_appeal_rescores_the_indicator_and_the_overall(
     hr_view = await client.get(f"{API}/review-results/{result['id']}", headers=world.hr.headers)
     [adjustment] = hr_view.json()["adjustments"]
     assert adjustment["indicator"] == "sales"
-    assert "Late orders" in adjustment["reason"]
+    assert adjustment["reason"] == "Appeal upheld: Late orders count"
+    in_chinese = await client.get(
+        f"{API}/review-results/{result['id']}",
+        headers=world.hr.headers | {"Accept-Language": "zh-CN"},
+    )
+    assert in_chinese.json()["adjustments"][0]["reason"] == "申诉已获支持：Late orders count"
     inbox = await client.get(f"{API}/me/notifications", headers=world.lead_account.headers)
     titles = [n["title"] for n in inbox.json()["items"]]
     assert "Your review appeal was answered" in titles

@@ -262,7 +262,7 @@ def _apply_upheld(
         {
             "original": float(current) if current is not None else None,
             "adjusted": float(result.adjusted_overall),
-            "reason": f"Appeal upheld: {reason}",
+            "reason": reason,
             "indicator": appeal.indicator_key,
             "at": at,
             "by": by,

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
+from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.people import api as people
@@ -54,12 +56,22 @@ def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: 
         indicators=indicators,
         withheld_groups=result.scores.get("withheld", []),
         comments=sorted(text for texts in result.comments.values() for text in texts),
-        adjustments=[Adjustment.model_validate(a) for a in result.adjustments] if hr else [],
+        adjustments=[_adjustment(a) for a in result.adjustments] if hr else [],
         status=result.status,
         published_at=result.published_at,
         recommendation=result.recommendation,
         version=result.version,
     )
+
+
+def _adjustment(stored: dict[str, Any]) -> Adjustment:
+    """An adjustment as HR reads it: one an upheld appeal made (it names its indicator) says
+    so in the reader's language around the resolution HR typed."""
+    adjustment = Adjustment.model_validate(stored)
+    if adjustment.indicator is None:
+        return adjustment
+    said = _("Appeal upheld: {resolution}", resolution=adjustment.reason)
+    return adjustment.model_copy(update={"reason": str(said)})
 
 
 async def result_views(
