@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -72,7 +72,8 @@ class Text:
     """A message not yet rendered: its English msgid (and plural), its count and parameters.
 
     `str(text)` renders it in the current locale; `render(locale)` in a given one (a
-    recipient's). Parameters that are `Text`, `Moment` or `Day` render in the same locale.
+    recipient's). Parameters that are `Text`, `Lines`, `Moment` or `Day` render in the same
+    locale.
     """
 
     msgid: str
@@ -87,13 +88,24 @@ class Text:
         else:
             template = catalog.ngettext(self.msgid, self.plural, self.count or 0)
         values = {
-            name: value.render(locale) if isinstance(value, Text | Moment | Day) else value
+            name: value.render(locale) if isinstance(value, Text | Lines | Moment | Day) else value
             for name, value in (self.params or {}).items()
         }
         return template.format(**values)
 
     def __str__(self) -> str:
         return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Messages as one parameter, one per line: a list inside a message (the tasks of a
+    digest), each line rendered in the reader's locale."""
+
+    items: Sequence[Text]
+
+    def render(self, locale: str | None = None) -> str:
+        return "\n".join(item.render(locale) for item in self.items)
 
 
 @dataclass(frozen=True, slots=True)

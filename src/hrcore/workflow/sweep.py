@@ -4,14 +4,18 @@ A window is recorded in `task_actions` under a unique (task, kind, window) key b
 is notified, and the notification's `dedupe_key` is the same key: a repeated or concurrent
 sweep never notifies twice. After downtime, only the latest missed window of each kind is
 sent (`schedule.due_windows`). Escalations of confidential tasks never carry the title.
+Within a batch, the notices of one reason to one recipient are one digest listing the tasks
+(`_messages`); each task's action is still recorded on its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,7 +31,7 @@ from hrcore.core.db import (
     commit_without_flush_wait,
     tenant_transaction,
 )
-from hrcore.core.i18n import Moment, _, _n
+from hrcore.core.i18n import Lines, Moment, Text, _, _n
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -50,6 +54,8 @@ SWEEP_BATCH_SIZE = 1000
 SWEEP_CONCURRENCY = 2
 SUBJECT_TYPE = "task"
 """Notifications link to the task; the task links on to its owning domain's object."""
+DIGEST_LINES = 50
+"""Tasks a digest lists one by one; the others are counted in a last line."""
 
 
 async def sweep(
@@ -135,8 +141,14 @@ class _Action:
     user_ids: list[uuid.UUID]
 
     @property
-    def key(self) -> tuple[uuid.UUID, str, str]:
-        return (self.task.id, self.window.kind, self.window.name)
+    def recorded_key(self) -> tuple[uuid.UUID, str, str]:
+        """The action's unique key in `task_actions`: (task, kind, schedule and window)."""
+        return (self.task.id, self.window.kind, f"s{self.task.schedule}:{self.window.name}")
+
+    @property
+    def dedupe_key(self) -> str:
+        task_id, kind, window = self.recorded_key
+        return f"task:{task_id}:{kind}:{window}"
 
 
 async def sweep_organization(
@@ -160,7 +172,7 @@ async def sweep_organization(
                 "org_id": org_id,
                 "task_id": action.task.id,
                 "kind": action.window.kind,
-                "window": f"s{action.task.schedule}:{action.window.name}",
+                "window": action.recorded_key[2],
                 "window_at": action.window.at,
                 "performed_at": now,
                 "recipients": len(action.user_ids),
@@ -169,26 +181,9 @@ async def sweep_organization(
         ]
         new = await repository.record_actions(session, rows)
         zone = ZoneInfo(await identity.org_timezone(session, org_id))
-        overdue: list[DueTask] = []
-        messages: list[notifications.Message] = []
-        for action in actions:
-            task, window = action.task, action.window
-            key = (task.id, window.kind, f"s{task.schedule}:{window.name}")
-            if key in new and window.overdue:
-                overdue.append(task)
-            if key in new and action.user_ids:
-                text = _message(task, window, zone, now)
-                messages.append(
-                    notifications.Message(
-                        user_ids=action.user_ids,
-                        kind=text["kind"],
-                        title=text["title"],
-                        body=text["body"],
-                        subject_type=SUBJECT_TYPE,
-                        subject_id=task.id,
-                        dedupe_key=f"task:{task.id}:{key[1]}:{key[2]}",
-                    )
-                )
+        recorded = [action for action in actions if action.recorded_key in new]
+        overdue = [action.task for action in recorded if action.window.overdue]
+        messages = _messages([action for action in recorded if action.user_ids], zone, now)
         await notifications.notify_many(session, org_id=org_id, messages=messages)
         await publish_many(session, org_id, webhooks.EventType.TASK_OVERDUE, overdue, "overdue")
     await repository.mark_swept(
@@ -231,11 +226,133 @@ async def _recipients(
     return actions
 
 
+def _messages(
+    actions: Sequence[_Action], zone: ZoneInfo, now: datetime
+) -> list[notifications.Message]:
+    """One message per recipient and reason (reminder, overdue reminder, escalation to the
+    manager, to HR): one action is today's single-task message, several a digest listing
+    them. A digest's `dedupe_key` is a digest of its actions' keys, so a re-run that finds
+    the same actions again sends nothing twice."""
+    groups: dict[tuple[str, bool, tuple[uuid.UUID, ...]], list[_Action]] = defaultdict(list)
+    for action in actions:
+        recipients = tuple(sorted(set(action.user_ids)))
+        groups[(action.window.kind, action.window.overdue, recipients)].append(action)
+    messages = []
+    for (kind, _overdue, recipients), grouped in groups.items():
+        if len(grouped) == 1:
+            [action] = grouped
+            text = _message(action.task, action.window, zone, now)
+            subject_id: uuid.UUID | None = action.task.id
+            dedupe_key = action.dedupe_key
+        else:
+            # confidential tasks last: their place among the titles would hint at theirs
+            grouped.sort(key=lambda a: (a.task.confidential, a.task.due_at, a.task.title))
+            text = _digest(grouped, zone, now)
+            subject_id = None
+            keys = "\n".join(sorted(action.dedupe_key for action in grouped))
+            dedupe_key = f"digest:{kind}:{hashlib.sha256(keys.encode()).hexdigest()}"
+        messages.append(
+            notifications.Message(
+                user_ids=list(recipients),
+                kind=text["kind"],
+                title=text["title"],
+                body=text["body"],
+                subject_type=SUBJECT_TYPE if subject_id else None,
+                subject_id=subject_id,
+                dedupe_key=dedupe_key,
+            )
+        )
+    return messages
+
+
+def _days_overdue(task: DueTask, now: datetime) -> int:
+    return max((now - task.due_at) // timedelta(days=1), 0)
+
+
+def _digest(actions: Sequence[_Action], zone: ZoneInfo, now: datetime) -> dict[str, Any]:
+    """The kind, title and body of several actions of one reason for one recipient: the
+    count in the title, one line per task; escalations list confidential tasks without
+    their title."""
+    count, window = len(actions), actions[0].window
+    if window.kind == REMIND:
+        lines = _listed(
+            [
+                _("{title}, due by {due}", title=a.task.title, due=Moment(a.task.due_at, zone))
+                for a in actions
+            ]
+        )
+        if not window.overdue:
+            return {
+                "kind": "task.reminder",
+                "title": _n("{count} task due soon", "{count} tasks due soon", count),
+                "body": _("These tasks are due soon:\n{tasks}", tasks=lines),
+            }
+        return {
+            "kind": "task.overdue",
+            "title": _n("{count} task overdue", "{count} tasks overdue", count),
+            "body": _("Please complete these overdue tasks:\n{tasks}", tasks=lines),
+        }
+    lines = _listed([_overdue_line(action.task, zone, now) for action in actions])
+    if window.kind == ESCALATE_MANAGER:
+        return {
+            "kind": "task.escalation",
+            "title": _n(
+                "{count} task of your reports is overdue",
+                "{count} tasks of your reports are overdue",
+                count,
+            ),
+            "body": _(
+                "These tasks of your reports are still open past their due time:\n{tasks}",
+                tasks=lines,
+            ),
+        }
+    return {
+        "kind": "task.escalation",
+        "title": _n(
+            "{count} task of employees is overdue", "{count} tasks of employees are overdue", count
+        ),
+        "body": _(
+            "These tasks of employees are still open past their due time:\n{tasks}", tasks=lines
+        ),
+    }
+
+
+def _listed(lines: Sequence[Text]) -> Lines:
+    """The first `DIGEST_LINES` lines and how many more: a digest stays readable, and within
+    what a DingTalk message holds, however many tasks a batch had (the title has the count)."""
+    rest = len(lines) - DIGEST_LINES
+    if rest <= 0:
+        return Lines(lines)
+    more = _n("…and {count} more task", "…and {count} more tasks", rest)
+    return Lines([*lines[:DIGEST_LINES], more])
+
+
+def _overdue_line(task: DueTask, zone: ZoneInfo, now: datetime) -> Text:
+    """One task of an escalation digest; a confidential one says only that it is one."""
+    due, days = Moment(task.due_at, zone), _days_overdue(task, now)
+    if task.confidential:
+        return _n(
+            "A confidential task (only its assignee sees what it is), due by {due}, "
+            "{count} day overdue",
+            "A confidential task (only its assignee sees what it is), due by {due}, "
+            "{count} days overdue",
+            days,
+            due=due,
+        )
+    return _n(
+        "{title}, due by {due}, {count} day overdue",
+        "{title}, due by {due}, {count} days overdue",
+        days,
+        title=task.title,
+        due=due,
+    )
+
+
 def _message(task: DueTask, window: Window, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
     """The kind, title and body of a reminder or escalation; texts render in each recipient's
     locale, the due time in the organization's time zone."""
     due = Moment(task.due_at, zone)
-    days = max((now - task.due_at) // timedelta(days=1), 0)
+    days = _days_overdue(task, now)
     if window.kind == REMIND and not window.overdue:
         return {
             "kind": "task.reminder",
