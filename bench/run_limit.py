@@ -41,8 +41,7 @@ BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 REDIS = "redis://127.0.0.1:6379/9"
 LANGUAGE = {"Accept-Language": "zh-CN"}
-"""What a mobile app sends with every request: hrcore then needs no statement for the
-organization's locale when the user chose none (docs/performance.md)."""
+"""What a mobile app sends with every request (docs/performance.md)."""
 
 
 def reads(database_url: str) -> dict[str, tuple[str, dict[str, str]]]:
