@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.concurrency import check_version
-from hrcore.core.db import fetch_compiled
+from hrcore.core.db import fetch_compiled, plan_for_these_values
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, cut_page, paginate_rows
@@ -76,6 +76,8 @@ async def list_employees(
     department lists — runs a statement compiled once per filter shape."""
     contact = access.can_see_contact(principal)
     visible, subtree = await _reach(session, principal, filters)
+    if visible is not None and filters.q is not None:
+        await plan_for_these_values(session)
     if visible is None and filters.q is None and page.cursor is None:
         rows, cursor = await _common_page(session, principal, page, filters, subtree, contact)
     else:
