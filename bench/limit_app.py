@@ -30,15 +30,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hrcore.core import security
+from hrcore.core import i18n, security
 from hrcore.settings import Settings
 
 SET_TENANT = "SELECT set_config('app.org_id', $1, true)"
 USER = (
-    "SELECT id, employee_id, roles, department_scope_id, is_active, must_change_password,"
-    " token_version FROM users WHERE org_id = $1 AND id = $2"
+    "SELECT u.id, u.employee_id, u.roles, u.department_scope_id, u.is_active,"
+    " u.must_change_password, u.token_version, u.locale, o.locale AS org_locale"
+    " FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.org_id = $1 AND u.id = $2"
 )
-DEPARTMENT = "SELECT path FROM departments WHERE org_id = $1 AND id = $2"
+SUBTREE = (
+    "SELECT departments.id \nFROM departments \nWHERE departments.org_id = $1::UUID AND "
+    "(departments.path LIKE (SELECT departments.path \nFROM departments \n"
+    "WHERE departments.org_id = $2::UUID AND departments.id = $3::UUID) || '%')"
+)
 EMPLOYEE_COLUMNS = (
     "SELECT employees.id, employees.employee_number, employees.full_name, employees.email,"
     " employees.phone, employees.department_id, employees.position_id, employees.manager_id,"
@@ -46,10 +51,9 @@ EMPLOYEE_COLUMNS = (
     " employees.created_at, employees.version \nFROM employees \n"
 )
 SUBTREE_PAGE = (
-    EMPLOYEE_COLUMNS + "WHERE employees.org_id = $1::UUID AND employees.department_id IN "
-    "(SELECT departments.id \nFROM departments \nWHERE departments.org_id = $2::UUID AND "
-    "(departments.path LIKE $3::VARCHAR || '%')) AND employees.status = $4::VARCHAR "
-    "ORDER BY employees.full_name, employees.id \n LIMIT $5::INTEGER"
+    EMPLOYEE_COLUMNS + "WHERE employees.org_id = $1::UUID AND employees.department_id = "
+    "ANY ($2::UUID[]) AND employees.status = $3::VARCHAR "
+    "ORDER BY employees.full_name, employees.id \n LIMIT $4::INTEGER"
 )
 PROFILE_HEAD = (
     "SELECT e.id, e.employee_number, e.full_name, e.email, e.phone, e.department_id,"
@@ -91,7 +95,7 @@ INBOX = (
 )
 UNREAD = "SELECT count(*) FROM notifications WHERE org_id = $1 AND user_id = $2 AND read_at IS NULL"
 STATEMENTS = {
-    "list": (SET_TENANT, USER, DEPARTMENT, SUBTREE_PAGE),
+    "list": (SET_TENANT, USER, SUBTREE, SUBTREE_PAGE),
     "profile": (SET_TENANT, USER, PROFILE_HEAD, HISTORY, RATINGS, GROWTH),
     "tasks": (SET_TENANT, USER, OPEN_TASKS),
     "inbox": (SET_TENANT, USER, INBOX, UNREAD),
@@ -115,9 +119,9 @@ def _json(value: Any) -> Any:
     raise TypeError(type(value))
 
 
-def _respond(body: Any) -> Response:
+def _respond(body: Any, locale: str) -> Response:
     content = json.dumps(body, default=_json, ensure_ascii=False, separators=(",", ":"))
-    return Response(content, media_type="application/json")
+    return Response(content, media_type="application/json", headers={"content-language": locale})
 
 
 def _cursor(values: list[Any]) -> str:
@@ -142,6 +146,13 @@ async def _caller(request: Request, connection: Any) -> tuple[uuid.UUID, Any]:
         raise Refused(401)
     if user["must_change_password"]:
         raise Refused(403)
+    # hrcore's choice: the user's locale, else Accept-Language, else the organization's.
+    request.state.locale = (
+        i18n.supported(user["locale"])
+        or i18n.negotiate(request.headers.get("accept-language"))
+        or i18n.supported(user["org_locale"])
+        or i18n.DEFAULT_LOCALE
+    )
     return claims.org_id, user
 
 
@@ -174,10 +185,9 @@ async def employee_list(request: Request, connection: Any) -> Any:
         raise Refused(501)
     org_id, user = await _caller(request, connection)
     _hr_only(user)
-    department = await connection.fetchrow(DEPARTMENT, org_id, uuid.UUID(query["department_id"]))
-    rows = await connection.fetch(
-        SUBTREE_PAGE, org_id, org_id, department["path"], query["status"], PAGE + 1
-    )
+    subtree = await connection.fetch(SUBTREE, org_id, org_id, uuid.UUID(query["department_id"]))
+    department_ids = [row["id"] for row in subtree]
+    rows = await connection.fetch(SUBTREE_PAGE, org_id, department_ids, query["status"], PAGE + 1)
     last = rows[PAGE - 1] if len(rows) > PAGE else None
     cursor = _cursor([last["full_name"], last["id"]]) if last else None
     return {"items": [_employee(row) for row in rows[:PAGE]], "next_cursor": cursor}
@@ -342,7 +352,8 @@ def _endpoint(read: Any) -> Any:
         pool: asyncpg.Pool = request.app.state.pool
         try:
             async with pool.acquire() as connection, connection.transaction():
-                return _respond(await read(request, connection))
+                body = await read(request, connection)
+                return _respond(body, request.state.locale)
         except Refused as refused:
             return Response(status_code=refused.status)
 

@@ -40,6 +40,8 @@ from hrcore.settings import Settings
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 REDIS = "redis://127.0.0.1:6379/9"
+LANGUAGE = {"Accept-Language": "zh-CN"}
+"""What a mobile app sends with every request (docs/performance.md)."""
 
 
 def reads(database_url: str) -> dict[str, tuple[str, dict[str, str]]]:
@@ -53,6 +55,8 @@ def reads(database_url: str) -> dict[str, tuple[str, dict[str, str]]]:
         finally:
             await runtime.close()
         hr, division, employee = tokens["hr@bench.example"]
+        hr = {**hr, **LANGUAGE}
+        inbox = {**inbox, **LANGUAGE}
         subtree = f"department_id={division}&include_subtree=true&status=active"
         return {
             "list": (f"/api/v1/employees?{subtree}", hr),
@@ -135,14 +139,17 @@ def _wait_ready(port: int) -> None:
 def check(database_url: str, ports: dict[str, int], targets: dict[str, Any]) -> None:
     """Same JSON from both, and hrcore sends exactly the statements the limit hard-codes."""
     for name, (path, headers) in targets.items():
-        bodies = {}
+        bodies, languages = {}, {}
         for server, port in ports.items():
             response = httpx.get(f"http://127.0.0.1:{port}{path}", headers=headers, timeout=30)
             if response.status_code != 200:
                 raise SystemExit(f"{name}: {server} answered {response.status_code}")
             bodies[server] = response.json()
+            languages[server] = response.headers.get("content-language")
         if bodies["hrcore"] != bodies["limit"]:
             raise SystemExit(f"{name}: bodies differ\n{bodies['hrcore']}\n{bodies['limit']}")
+        if languages["hrcore"] != languages["limit"]:
+            raise SystemExit(f"{name}: Content-Language differs: {languages}")
         sent = asyncio.run(hrcore_statements(database_url, path, headers))
         if sent != list(limit_app.STATEMENTS[name]):
             shown = "\n".join(sent)

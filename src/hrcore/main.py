@@ -14,7 +14,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from hrcore import __version__, domains
 from hrcore.core.errors import install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
-from hrcore.core.i18n import LocaleMiddleware, load_catalogs
+from hrcore.core.i18n import load_catalogs
 from hrcore.core.registry import routers
 from hrcore.core.responses import UNEXPECTED, document_problems
 from hrcore.core.runtime import Runtime
@@ -88,7 +88,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(LocaleMiddleware)
     if settings.trusted_proxies:
         # The one place proxy headers are read (`hrcore serve` turns uvicorn's off): the
         # client address login throttling counts is the peer unless the peer is trusted.

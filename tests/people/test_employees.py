@@ -217,6 +217,31 @@ async def test_list_filters(client: AsyncClient, world: World) -> None:
     assert await _names(client, world, status="exited") == ["Peer"]
 
 
+async def test_a_first_page_continues_into_the_next_with_the_filters_combined(
+    client: AsyncClient, world: World
+) -> None:
+    """An organization-wide reader's first page runs a statement compiled once per filter
+    shape, the next pages the composed one: their cursor and filters must agree."""
+    filters = {"department_id": str(world.sales.id), "include_subtree": "true", "status": "active"}
+    everyone = await _names(client, world, **filters)
+    for sort in ("full_name", "employee_number", "hire_date"):
+        seen: list[str] = []
+        cursor = None
+        while True:
+            params = filters | {"sort": sort, "limit": "1"} | ({"cursor": cursor} if cursor else {})
+            response = await client.get(
+                "/api/v1/employees", params=params, headers=world.hr.headers
+            )
+            assert response.status_code == 200, response.text
+            seen += [item["full_name"] for item in response.json()["items"]]
+            cursor = response.json()["next_cursor"]
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(everyone) == ["Junior", "Lead", "Member", "Peer"], sort
+    assert await _names(client, world, **filters, manager_id=str(world.boss.id)) == ["Lead", "Peer"]
+    assert await _names(client, world, **filters, position_id=str(world.chief.id)) == ["Lead"]
+
+
 async def test_list_rejects_unknown_parameters_and_sorts(client: AsyncClient, world: World) -> None:
     for params in ({"sort": "email"}, {"departmnet_id": str(world.sales.id)}):
         response = await client.get("/api/v1/employees", params=params, headers=world.hr.headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Hashable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
@@ -28,6 +28,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -38,6 +39,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import ClauseElement
 
 from hrcore.core.errors import TRANSIENT_SQLSTATES, NotFound
 from hrcore.core.i18n import _
@@ -168,6 +170,42 @@ async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[asyncpg.Rec
         if exc.sqlstate in TRANSIENT_SQLSTATES:
             raise DriverOutage(str(exc)) from exc
         raise
+
+
+async def plan_for_these_values(session: AsyncSession) -> None:
+    """Have PostgreSQL plan every statement for its values until the transaction ends.
+
+    A statement prepared once per connection (asyncpg) gets a generic plan after five runs,
+    blind to its parameters; for a search whose selectivity lives in the values (a name
+    fragment against a reach of 10,000 people) that plan walks the whole table (about 70 ms
+    where the planned one takes 5). One statement, paid only by such reads."""
+    await fetch(session, "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
+
+
+_COMPILED: dict[Hashable, tuple[str, tuple[str, ...]]] = {}
+_DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
+
+
+def compiled_once(
+    shape: Hashable, build: Callable[[], ClauseElement]
+) -> tuple[str, tuple[str, ...]]:
+    """The SQL text of a statement written with named `bindparam`s and the parameters' names
+    in their `$n` order, compiled once per `shape` and process: the same text SQLAlchemy
+    sends, without building, cache-keying and compiling it on every request."""
+    found = _COMPILED.get(shape)
+    if found is None:
+        compiled = build().compile(dialect=_DIALECT)
+        names = getattr(compiled, "positiontup", None) or ()
+        found = _COMPILED[shape] = (str(compiled), tuple(names))
+    return found
+
+
+async def fetch_compiled(
+    session: AsyncSession, shape: Hashable, build: Callable[[], ClauseElement], **values: Any
+) -> list[asyncpg.Record]:
+    """`fetch` of the statement `compiled_once` for `shape`, its parameters by name."""
+    sql, names = compiled_once(shape, build)
+    return await fetch(session, sql, *(values[name] for name in names))
 
 
 async def _driver_of(session: AsyncSession) -> tuple[asyncpg.Connection, Connection]:

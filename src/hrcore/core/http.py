@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hrcore.core import i18n
 from hrcore.core.context import request_id_var
 from hrcore.core.errors import (
     UNKNOWN_QUERY_PARAMETER,
@@ -34,6 +35,7 @@ from hrcore.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 logger = logging.getLogger("hrcore.http")
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode()
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -154,7 +156,10 @@ def _is_form(route: APIRoute) -> bool:
 
 
 class RequestContextMiddleware:
-    """Request id in and out, latency and count per route template, one access log line.
+    """Request id in and out, the request's language (`Accept-Language` in, `Content-Language`
+    out: the locale the response was finally rendered in), latency and count per route
+    template, one access log line. One pure-ASGI layer for all of it: each layer costs every
+    request a call and a wrapped `send`.
 
     It also answers unhandled errors itself (a 500 problem with the request id and no stack
     trace), because Starlette's error middleware runs outside it, after the id is gone.
@@ -167,9 +172,13 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        headers = dict(scope["headers"])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        preference, locale_token = i18n.begin_request(
+            headers.get(b"accept-language", b"").decode("latin-1")
+        )
         status = 500
         status_sent = False
         started = time.perf_counter()
@@ -178,8 +187,10 @@ class RequestContextMiddleware:
             nonlocal status, status_sent
             if message["type"] == "http.response.start":
                 status, status_sent = message["status"], True
-                headers = list(message.get("headers", []))
-                headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
+                headers = [*message.get("headers", ()), (_REQUEST_ID_KEY, request_id.encode())]
+                # a replayed idempotent response keeps the language its body was written in
+                if not any(name == b"content-language" for name, _value in headers):
+                    headers.append((b"content-language", preference.chosen.encode()))
                 message["headers"] = headers
             await send(message)
 
@@ -213,6 +224,7 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+            i18n.end_request(locale_token)
 
 
 class BodyTooLarge(StarletteHTTPException):

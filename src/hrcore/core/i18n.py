@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
@@ -27,7 +27,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from pydantic import BeforeValidator
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SUPPORTED_LOCALES = ("zh-CN", "en")
 """The locales hrcore speaks, as BCP 47 tags (the API's and `Organization.locale`'s form)."""
@@ -167,7 +166,7 @@ def render(value: str | Text, locale: str | None = None) -> str:
 
 class Preference:
     """The locale of the request in progress. Mutable on purpose: authentication settles it
-    after the middleware made it, and every copy of the context shares the one object."""
+    after the request middleware made it, and every copy of the context shares the one object."""
 
     __slots__ = ("accepted", "chosen")
 
@@ -238,34 +237,15 @@ def negotiate(accept_language: str | None) -> str | None:
     return None
 
 
-class LocaleMiddleware:
-    """Reads `Accept-Language` into the request's `Preference` and answers with
-    `Content-Language`: the locale the response was finally rendered in."""
+def begin_request(accept_language: str | None) -> tuple[Preference, Token[Preference | None]]:
+    """The request's preference from its `Accept-Language`, current until `end_request`
+    (`RequestContextMiddleware` calls both and answers with `Content-Language`)."""
+    preference = Preference(negotiate(accept_language))
+    return preference, _preference.set(preference)
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        header = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
-        preference = Preference(negotiate(header))
-        token = _preference.set(preference)
-
-        async def send_with_language(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                # a replayed idempotent response keeps the language its body was written in
-                if not any(name.lower() == b"content-language" for name, _value in headers):
-                    headers.append((b"content-language", preference.chosen.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_language)
-        finally:
-            _preference.reset(token)
+def end_request(token: Token[Preference | None]) -> None:
+    _preference.reset(token)
 
 
 def _format_locale(locale: str | None) -> str:

@@ -187,8 +187,8 @@ async def logout(session: AsyncSession, services: Services, raw: str) -> None:
 async def authenticate(session: AsyncSession, services: Services, credential: str) -> Authenticated:
     """Resolve a bearer credential (access token or API key) and scope the session to its org.
 
-    An access token costs two statements, the tenant and the user's row (a third, the
-    organization's locale, only when neither the user nor `Accept-Language` chose): the row is
+    An access token costs two statements, the tenant and the user's row (with their
+    organization's locale, for when neither the user nor `Accept-Language` chose): the row is
     read on every request (not cached), so a deactivation, a password change or a logout
     (`token_version`) revokes the token at once, in every process.
     """
@@ -207,7 +207,7 @@ async def authenticate(session: AsyncSession, services: Services, credential: st
         roles=frozenset(Role(role) for role in user["roles"]),
         department_scope=user["department_scope_id"],
     )
-    await locales.settle_request_locale(session, claims.org_id, user["locale"])
+    locales.settle_caller_locale(user["locale"], user["org_locale"])
     return Authenticated(principal, user["must_change_password"])
 
 
@@ -262,7 +262,7 @@ async def _authenticate_api_key(
     if key is None or key.revoked_at is not None:
         raise Unauthorized(_("Invalid API key"))
     key.last_used_at = services.clock.now()
-    await locales.settle_request_locale(session, org_id, None)
+    await locales.settle_request_locale(session, org_id)
     principal = Principal(
         kind="api_key",
         id=key.id,

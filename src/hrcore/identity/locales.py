@@ -15,13 +15,19 @@ from hrcore.core.i18n import _
 from hrcore.identity import repository
 
 
-async def settle_request_locale(
-    session: AsyncSession, org_id: uuid.UUID, user_locale: str | None
-) -> None:
-    """Settle the request's locale once the caller is known; the organization's locale is read
-    only when neither the user nor `Accept-Language` decides."""
+def settle_caller_locale(user_locale: str | None, org_locale: str | None) -> None:
+    """Settle the request's locale once the user is known, from their row (the caller
+    statement reads the organization's locale with it)."""
     preference = i18n.request_preference()
-    if preference is None or preference.prefer_user(user_locale):
+    if preference is not None and not preference.prefer_user(user_locale):
+        preference.fall_back_to(org_locale)
+
+
+async def settle_request_locale(session: AsyncSession, org_id: uuid.UUID) -> None:
+    """Settle the request's locale of a caller without a user (an API key): the
+    organization's locale is read only when `Accept-Language` does not decide."""
+    preference = i18n.request_preference()
+    if preference is None or preference.prefer_user(None):
         return
     org = await repository.org_by_id(session, org_id)  # kept for org_timezone, /me
     preference.fall_back_to(org.locale if org else None)

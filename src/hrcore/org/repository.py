@@ -7,11 +7,25 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Select, case, delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Select,
+    Uuid,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hrcore.core.db import fetch_compiled
 from hrcore.org.models import (
     Department,
     DescriptionDraft,
@@ -52,17 +66,30 @@ async def subtree_of(
 ) -> list[uuid.UUID]:
     """Ids of a department and everything below it: the root's path read in the same
     statement (an organization's departments are few, so no prefix index is needed)."""
+    rows = await fetch_compiled(
+        session,
+        "org.subtree_of",
+        _subtree_statement,
+        org_id=org_id,
+        root_org_id=org_id,
+        root_id=root_id,
+    )
+    return [row[0] for row in rows]
+
+
+def _subtree_statement() -> Select[Any]:
     root_path = (
         select(Department.path)
-        .where(Department.org_id == org_id, Department.id == root_id)
+        .where(
+            Department.org_id == bindparam("root_org_id", type_=Uuid()),
+            Department.id == bindparam("root_id", type_=Uuid()),
+        )
         .scalar_subquery()
     )
-    found = await session.scalars(
-        select(Department.id).where(
-            Department.org_id == org_id, Department.path.startswith(root_path, autoescape=False)
-        )
+    return select(Department.id).where(
+        Department.org_id == bindparam("org_id", type_=Uuid()),
+        Department.path.startswith(root_path, autoescape=False),
     )
-    return list(found)
 
 
 async def lock_tree(session: AsyncSession, org_id: uuid.UUID) -> None:

@@ -4,18 +4,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, null
+from sqlalchemy import ColumnElement, Select, null
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.concurrency import check_version
+from hrcore.core.db import fetch_compiled, plan_for_these_values
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
-from hrcore.core.pagination import Page, PageParams, paginate_rows
+from hrcore.core.pagination import Page, PageParams, cut_page, paginate_rows
 from hrcore.org import api as org
 from hrcore.people import access, repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
@@ -69,22 +71,71 @@ async def list_employees(
     session: AsyncSession, principal: Principal, page: PageParams, filters: EmployeeFilters
 ) -> Page[EmployeeOut]:
     """One keyset page, always inside the caller's reach: the response's columns only (contact
-    data not even read for those who may not see it), rows validated straight into the page."""
-    columns = LISTED_COLUMNS if access.can_see_contact(principal) else LISTED_WITHOUT_CONTACT
-    statement = (await _filtered(session, principal, filters)).with_only_columns(*columns)
-    keys = [SORT_KEYS[filters.sort], Employee.id]
-    rows, cursor = await paginate_rows(session, statement, keys, page)
+    data not even read for those who may not see it), rows validated straight into the page.
+    An organization-wide reader's first page without a name search — the mobile app's
+    department lists — runs a statement compiled once per filter shape."""
+    contact = access.can_see_contact(principal)
+    visible, subtree = await _reach(session, principal, filters)
+    if visible is not None and filters.q is not None:
+        await plan_for_these_values(session)
+    if visible is None and filters.q is None and page.cursor is None:
+        rows, cursor = await _common_page(session, principal, page, filters, subtree, contact)
+    else:
+        columns = LISTED_COLUMNS if contact else LISTED_WITHOUT_CONTACT
+        statement = _query(principal, filters, visible, subtree).with_only_columns(*columns)
+        keys = [SORT_KEYS[filters.sort], Employee.id]
+        rows, cursor = await paginate_rows(session, statement, keys, page)
     page_of = {"items": rows, "next_cursor": cursor}
     return Page[EmployeeOut].model_validate(page_of, from_attributes=True)
 
 
-async def _filtered(
+async def _common_page(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    filters: EmployeeFilters,
+    subtree: list[uuid.UUID] | None,
+    contact: bool,
+) -> tuple[Sequence[Any], str | None]:
+    values: dict[str, Any] = {
+        "department_ids": subtree,
+        "department_id": filters.department_id if subtree is None else None,
+        "status": filters.status,
+        "manager_id": filters.manager_id,
+        "position_id": filters.position_id,
+    }
+    present = frozenset(name for name, value in values.items() if value is not None)
+    columns = LISTED_COLUMNS if contact else LISTED_WITHOUT_CONTACT
+    rows = await fetch_compiled(
+        session,
+        ("people.employee_list", present, filters.sort, contact),
+        lambda: repository.listed_page_statement(columns, present, SORT_KEYS[filters.sort]),
+        org_id=principal.org_id,
+        limit=page.limit + 1,
+        **{name: values[name] for name in present},
+    )
+    items, cursor = cut_page(rows, [filters.sort, "id"], page)
+    return [dict(row) for row in items], cursor
+
+
+async def _reach(
     session: AsyncSession, principal: Principal, filters: EmployeeFilters
-) -> Select[Any]:
+) -> tuple[ColumnElement[bool] | None, list[uuid.UUID] | None]:
+    """The caller's visibility condition (None: the whole organization) and the requested
+    department subtree's ids, if any."""
     visible = await access.visibility(session, principal, key_scope=Scope.ORG_READ)
     subtree = None
     if filters.department_id is not None and filters.include_subtree:
         subtree = await org.subtree_ids(session, principal.org_id, filters.department_id)
+    return visible, subtree
+
+
+def _query(
+    principal: Principal,
+    filters: EmployeeFilters,
+    visible: ColumnElement[bool] | None,
+    subtree: list[uuid.UUID] | None,
+) -> Select[Any]:
     return repository.employees_query(
         principal.org_id,
         visible=visible,
@@ -102,7 +153,7 @@ async def matching_employee_ids(
 ) -> list[uuid.UUID]:
     """The ids the employee list would show with these filters (in the caller's reach), at
     most `limit` — for another domain selecting people "by query"."""
-    statement = await _filtered(session, principal, filters)
+    statement = _query(principal, filters, *await _reach(session, principal, filters))
     ids = statement.with_only_columns(Employee.id).order_by(Employee.id).limit(limit)
     return list(await session.scalars(ids))
 

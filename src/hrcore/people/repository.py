@@ -11,12 +11,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Boolean,
     ColumnElement,
     Float,
+    Integer,
     Row,
     Select,
+    Uuid,
     any_,
+    bindparam,
     case,
     cast,
     column,
@@ -164,6 +168,31 @@ def employees_query(
         _matches(q) if q else None,
     ]
     return statement.where(*(condition for condition in conditions if condition is not None))
+
+
+def listed_page_statement(
+    columns: Sequence[Any], filters: frozenset[str], sort_key: Any
+) -> Select[Any]:
+    """`employees_query` of an organization-wide reader (no visibility condition, no name
+    search), first page, written with named parameters: `org_id`, `limit` and one per name
+    in `filters` (`department_ids`, `department_id`, `status`, `manager_id`, `position_id`),
+    for `core.db.fetch_compiled` to compile once per shape."""
+    conditions = {
+        "department_ids": Employee.department_id
+        == any_(bindparam("department_ids", type_=ARRAY(Uuid()))),
+        "department_id": Employee.department_id == bindparam("department_id"),
+        "status": Employee.status == bindparam("status"),
+        "manager_id": Employee.manager_id == bindparam("manager_id"),
+        "position_id": Employee.position_id == bindparam("position_id"),
+    }
+    return (
+        select(Employee)
+        .where(Employee.org_id == bindparam("org_id"))
+        .where(*(condition for name, condition in conditions.items() if name in filters))
+        .with_only_columns(*columns)
+        .order_by(sort_key, Employee.id)
+        .limit(bindparam("limit", type_=Integer()))
+    )
 
 
 def _matches(q: str) -> Any:
