@@ -18,9 +18,10 @@ inside people. The wrappers below turn people's own rows into what other domains
 - `org_today`: today's date where the organization is (`profile`).
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`.
-- Screening facts for talent pools (`screening`): `screening_facts` / `ScreeningFacts` —
-  the one deliberate exception: sub-selects talent composes into one screening statement
-  over the whole organization (docs/architecture.md, "Between domains").
+- Screening for talent pools (`screening`): `screen` (a named query: plain criteria in —
+  `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`, `CareerPlanCriterion`,
+  `TenureCriterion`, together `ScreeningCriterion` — one statement over the organization,
+  `ScreenRows` of `ScreenedEmployee` / `CriterionRow` out).
 - Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`.
 - Request schemas other domains build: `EmployeeCreate`, `EmployeeImport`,
   `EmploymentEventCreate`, `PerformanceRatingCreate`.
@@ -62,10 +63,23 @@ from hrcore.people.schemas import (
     EmploymentEventCreate,
     PerformanceRatingCreate,
 )
-from hrcore.people.screening import ScreeningFacts, screening_facts
+from hrcore.people.screening import (
+    CareerPlanCriterion,
+    CriterionRow,
+    ManagementCriterion,
+    PercentileCriterion,
+    ScreenedEmployee,
+    ScreeningCriterion,
+    ScreenRows,
+    TenureCriterion,
+    TopRatingsCriterion,
+    screen,
+)
 
 __all__ = [
     "EMPLOYMENT_EVENT_RECORDED",
+    "CareerPlanCriterion",
+    "CriterionRow",
     "DingTalkContact",
     "DirectoryUser",
     "EmployeeCreate",
@@ -75,10 +89,16 @@ __all__ = [
     "EmployeeSummary",
     "EmploymentEventCreate",
     "EmploymentEventInfo",
+    "ManagementCriterion",
+    "PercentileCriterion",
     "PerformanceRatingCreate",
     "RowError",
-    "ScreeningFacts",
+    "ScreenRows",
+    "ScreenedEmployee",
+    "ScreeningCriterion",
     "Team",
+    "TenureCriterion",
+    "TopRatingsCriterion",
     "VacatedPost",
     "active_employees_in_subtree",
     "add_event",
@@ -97,7 +117,7 @@ __all__ = [
     "matching_employee_ids",
     "org_today",
     "require_employee",
-    "screening_facts",
+    "screen",
     "teams_of",
     "vacated_post",
     "visible_employee_ids",

@@ -136,10 +136,6 @@ async def end_memberships(
     )
 
 
-async def count(session: AsyncSession, statement: Select[Any]) -> int:
-    return int(await session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
-
-
 # --- vacancies ------------------------------------------------------------------------------
 
 
