@@ -2,9 +2,11 @@
 answers 304 with no body, so a client polling a resource or the inbox pays for a changed
 representation only.
 
-A route that sets the version-based tag (`concurrency.set_etag`) keeps it: that tag is what
-`If-Match` compares against on the update. Otherwise the tag is a digest of the body, so it
-changes with anything the client would see (a new notification, one marked read).
+A route that sets the version-based tag (`concurrency.set_etag`) keeps it, and never answers
+304: that tag is what `If-Match` compares against on the update, and the body may show more
+than the row's version covers (a task turns overdue with the clock, a joined name changes),
+so a 304 on it could hide a change. Every other read is tagged with a digest of its body, so
+the tag changes with anything the client would see (a new notification, one marked read).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from fastapi import Request, Response
 from hrcore.core.responses import Responses
 
 NOT_MODIFIED: Responses = {
-    304: {"description": "Not modified: `If-None-Match` names the current `ETag`; no body"}
+    304: {
+        "description": "Not modified: `If-None-Match` names the current digest `ETag`; no body "
+        '(a read tagged with its version, `"<version>"`, never answers 304)'
+    }
 }
 # what RFC 9110 §15.4.5 lets a 304 carry over from the 200 it stands for
 _KEPT_ON_304 = ("etag", "cache-control", "content-location", "date", "expires", "vary")
@@ -43,10 +48,10 @@ def answer_conditionally(request: Request, response: Response) -> Response:
     body = getattr(response, "body", None)
     if not isinstance(body, bytes):
         return response
-    current = response.headers.get("etag")
-    if current is None:
-        current = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-        response.headers["ETag"] = current
+    if "etag" in response.headers:
+        return response
+    current = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    response.headers["ETag"] = current
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is None or not none_match(if_none_match, current):
         return response
