@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hrcore.core import i18n
+from hrcore.core.conditional import NOT_MODIFIED, answer_conditionally
 from hrcore.core.context import request_id_var
 from hrcore.core.errors import (
     UNKNOWN_QUERY_PARAMETER,
@@ -84,8 +85,14 @@ class HrcoreRoute(APIRoute):
     """Adds the conventions FastAPI leaves open.
 
     Unknown query parameters answer 400 (a typo in a filter must not silently widen a list);
-    a JSON body in another content type answers 415; POST honours `Idempotency-Key`.
+    a JSON body in another content type answers 415; POST honours `Idempotency-Key`; GET
+    sends an `ETag` and answers `If-None-Match` (core.conditional).
     """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if "GET" in (kwargs.get("methods") or ()):
+            kwargs["responses"] = {**NOT_MODIFIED, **(kwargs.get("responses") or {})}
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -112,7 +119,7 @@ class HrcoreRoute(APIRoute):
             if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
                 ttl = timedelta(hours=request.app.state.runtime.settings.idempotency_ttl_hours)
                 return await run_idempotently(request, handler, ttl)
-            return await handler(request)
+            return answer_conditionally(request, await handler(request))
 
         return route
 
