@@ -28,6 +28,7 @@ NOT_WORDS = {
     "{problem} (`from`)",
     "{kind} · {starts} – {due} · {status}",
     "{program}: {stage}",
+    ", ",
     "{program}: {stage} — {employee}",
 }
 """Messages whose Chinese is only their placeholders (a validator's own message)."""

@@ -174,7 +174,7 @@ async def test_removing_a_department_with_employees_fails_the_event(
     latest = (await _events(api, hr))[0]
     assert latest["event_type"] == "org_dept_remove"
     assert latest["status"] == "failed"
-    assert "employees" in latest["error"]
+    assert "员工" in latest["error"], "written in the default language of background work"
 
 
 # --- employees ----------------------------------------------------------------------------

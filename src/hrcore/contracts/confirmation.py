@@ -129,8 +129,11 @@ async def _confirmable(
         raise Conflict(_("The amendment is already confirmed"))
     if body.version != amendment.current_version:
         raise Conflict(
-            f"Version {body.version} is superseded; read and confirm version "
-            f"{amendment.current_version}"
+            _(
+                "Version {version} is superseded; read and confirm version {current}",
+                version=body.version,
+                current=amendment.current_version,
+            )
         )
     version = await amendments.current_version(session, amendment)
     if version.document_status != "ready":

@@ -21,7 +21,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import Day, _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -64,9 +64,21 @@ async def _require_free(
         session, org_id, employee_id, start, end, exclude_id=exclude_id
     )
     if clash is not None:
+        if clash.end_date is None:
+            raise Conflict(
+                _(
+                    "The employee has an open-ended active contract from {start} that overlaps "
+                    "these dates",
+                    start=Day(clash.start_date),
+                )
+            )
         raise Conflict(
-            f"The employee has an active contract from {clash.start_date} "
-            f"to {clash.end_date or 'open end'} that overlaps these dates"
+            _(
+                "The employee has an active contract from {start} to {end} that overlaps these "
+                "dates",
+                start=Day(clash.start_date),
+                end=Day(clash.end_date),
+            )
         )
 
 

@@ -98,13 +98,16 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Lines:
-    """Messages as one parameter, one per line: a list inside a message (the tasks of a
-    digest), each line rendered in the reader's locale."""
+    """Messages as one parameter, one per line (or joined by `separator`): a list inside a
+    message (the tasks of a digest, what still refers to a department), each rendered in the
+    reader's locale."""
 
     items: Sequence[Text]
+    separator: str = "\n"
 
     def render(self, locale: str | None = None) -> str:
-        return "\n".join(item.render(locale) for item in self.items)
+        separator = translate(self.separator, locale) if self.separator.strip() else self.separator
+        return separator.join(item.render(locale) for item in self.items)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, Lines, _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.references import referenced_row
 from hrcore.org import repository
@@ -218,6 +218,15 @@ async def delete_department(
     )
 
 
-def blocker_list(blockers: list[str]) -> str:
-    """`sub departments, positions` from the repository's names of what still refers to one."""
-    return ", ".join(name.replace("_", " ") for name in blockers)
+_BLOCKERS = {
+    "sub_departments": N_("sub departments"),
+    "positions": N_("positions"),
+    "employees": N_("employees"),
+    "employment_history": N_("employment history"),
+}
+
+
+def blocker_list(blockers: list[str]) -> Lines:
+    """What still refers to a department (`sub departments`, `positions`…), from the
+    repository's names, each in the reader's language."""
+    return Lines([_(_BLOCKERS[name]) for name in blockers], separator=N_(", "))

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.errors import Conflict
+from hrcore.core.i18n import _
 from hrcore.org import repository
 from hrcore.org.departments import blocker_list, department_snapshot, ensure_code_free, refuse_cycle
 from hrcore.org.models import Department
@@ -123,8 +124,13 @@ async def remove_directory_department(
     blockers = await repository.department_blockers(session, org_id, department.id)
     if blockers:
         raise Conflict(
-            f"Department {department.name!r} (DingTalk {dingtalk_dept_id}) still has "
-            f"{blocker_list(blockers)}; move or remove them first"
+            _(
+                "Department '{name}' (DingTalk {dingtalk_id}) still has {blockers}; move or "
+                "remove them first",
+                name=department.name,
+                dingtalk_id=dingtalk_dept_id,
+                blockers=blocker_list(blockers),
+            )
         )
     before = _directory_snapshot(department)
     await session.delete(department)

@@ -48,7 +48,10 @@ async def apply_directory_user(
         employee = await repository.employee_by_number(session, org_id, user.employee_number)
         if employee is not None and employee.dingtalk_user_id not in (None, user.dingtalk_user_id):
             raise Conflict(
-                f"Employee number {user.employee_number!r} belongs to another DingTalk user"
+                _(
+                    "Employee number '{number}' belongs to another DingTalk user",
+                    number=user.employee_number,
+                )
             )
     if employee is None:
         if not user.employee_number or user.department_id is None:

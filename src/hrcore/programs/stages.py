@@ -200,8 +200,10 @@ async def check_completion(
         raise Conflict(_("This program stage is {status}", status=label(stage.status)))
     if stage.kind == "decision" and stage.decision is None:
         raise Unprocessable(
-            f"Record the decision: POST /programs/{stage.run_id}/participants/"
-            f"{stage.participant_id}/decision",
+            _(
+                "Record the decision: POST {path}",
+                path=f"/programs/{stage.run_id}/participants/{stage.participant_id}/decision",
+            ),
             errors=[FieldError(field="task", message=_("completed by recording the decision"))],
         )
     rule = stage.config.get("submission")
