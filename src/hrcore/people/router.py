@@ -13,6 +13,7 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.responses import validated_json
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.people import access, employees, employment_events, growth, profile, ratings
 from hrcore.people.employees import EmployeeFilters
@@ -208,11 +209,12 @@ async def create_rating(
     tags=["employees"],
     operation_id="get_employee_profile",
     summary="Panoramic profile, trimmed to what the caller may see",
+    response_model=PanoramicProfile,
 )
 async def get_profile(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
-) -> PanoramicProfile:
-    return await profile.panoramic_profile(session, principal, employee_id, clock)
+) -> Response:
+    return validated_json(await profile.panoramic_profile(session, principal, employee_id, clock))
 
 
 @router.get(
