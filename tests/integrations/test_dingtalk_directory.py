@@ -109,7 +109,7 @@ async def test_an_id_the_directory_does_not_know_is_named_not_guessed(
     await _send(dingtalk, runtime, {"EventType": "user_add_org", "UserId": ["ghost"]})
 
     [event] = await _events(api, hr)
-    assert event["status"] == "applied"
+    assert event["status"] == "failed"
     assert event["error"] == "user ghost: not in the DingTalk directory"
     async with owner_engine.connect() as connection:
         assert (await connection.execute(select(Employee))).first() is None

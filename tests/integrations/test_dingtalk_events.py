@@ -266,8 +266,29 @@ async def test_user_without_details_is_skipped_and_named(
     await _apply(dingtalk, runtime, user_event("user_add_org", ["u9"]))
     assert await _count(owner_engine, "SELECT count(*) FROM employees") == 0
     event = (await _events(api, hr))[0]
-    assert event["status"] == "applied"
+    assert event["status"] == "failed", "an event that created nobody is not applied"
     assert event["error"] == "user u9: no details in the event and no directory app configured"
+
+
+@pytest.mark.commits
+async def test_event_that_applied_some_ids_is_partial_and_names_the_rest(
+    dingtalk: DingTalkSender,
+    runtime: Runtime,
+    owner_engine: AsyncEngine,
+    hr: Account,
+    api: AsyncClient,
+) -> None:
+    await _apply(dingtalk, runtime, dept_event("org_dept_create", {"dept_id": 2, "name": "Sales"}))
+    known = {"userid": "u10", "name": "王芳", "job_number": "E10", "dept_id_list": [2]}
+    await _apply(dingtalk, runtime, user_event("user_add_org", ["u10", "u11"], [known]))
+
+    assert await _employee(owner_engine, "u10") is not None
+    assert await _employee(owner_engine, "u11") is None
+    event = (await _events(api, hr))[0]
+    assert event["status"] == "partial"
+    assert event["error"] == "user u11: no details in the event and no directory app configured"
+    partial = await api.get(EVENTS, params={"status": "partial"}, headers=hr.headers)
+    assert [item["id"] for item in partial.json()["items"]] == [event["id"]]
 
 
 @pytest.mark.commits

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,7 +52,22 @@ class EventContext:
     directory: channels.DingTalkDirectory | None
 
 
-Handler = Callable[[AsyncSession, EventContext], Awaitable[list[str]]]
+@dataclass
+class Outcome:
+    """What a handler did: how many ids it applied, and a note for each it skipped."""
+
+    applied: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> EventStatus:
+        """`applied` when nothing was skipped, `failed` when nothing was applied, else `partial`."""
+        if not self.notes:
+            return EventStatus.APPLIED
+        return EventStatus.PARTIAL if self.applied else EventStatus.FAILED
+
+
+Handler = Callable[[AsyncSession, EventContext], Awaitable[Outcome]]
 
 
 def _strings(value: Any) -> list[str]:
@@ -108,7 +123,7 @@ def _unknown(kind: str, key: str, directory: channels.DingTalkDirectory | None) 
     return f"{kind} {key}: not in the DingTalk directory"
 
 
-async def _apply_users(session: AsyncSession, event: EventContext) -> list[str]:
+async def _apply_users(session: AsyncSession, event: EventContext) -> Outcome:
     org_id, directory = event.org_id, event.directory
     user_ids = _strings(event.payload.get("UserId"))
     details, missing = await _details_of(
@@ -116,7 +131,7 @@ async def _apply_users(session: AsyncSession, event: EventContext) -> list[str]:
         _details(event.payload, "hrcore_users", "userid"),
         directory.user if directory else None,
     )
-    notes = [_unknown("user", user_id, directory) for user_id in missing]
+    outcome = Outcome(notes=[_unknown("user", user_id, directory) for user_id in missing])
     dept_ids = {
         dept_id for row in details.values() for dept_id in _strings(row.get("dept_id_list"))
     }
@@ -128,7 +143,7 @@ async def _apply_users(session: AsyncSession, event: EventContext) -> list[str]:
             continue
         name = str(row.get("name") or "").strip()[:200]
         if not name:
-            notes.append(f"user {user_id}: the directory gives no name (not synced)")
+            outcome.notes.append(f"user {user_id}: the directory gives no name (not synced)")
             continue
         mapped = [departments[d] for d in _strings(row.get("dept_id_list")) if d in departments]
         number = str(row.get("job_number") or "").strip()[:32] or None
@@ -149,16 +164,20 @@ async def _apply_users(session: AsyncSession, event: EventContext) -> list[str]:
                     rehire=event.event_type == "user_add_org",
                 )
         except Unprocessable as exc:
-            notes.append(f"user {user_id}: {exc.detail or exc.title} (not synced)")
-    return notes
+            outcome.notes.append(f"user {user_id}: {exc.detail or exc.title} (not synced)")
+        else:
+            outcome.applied += 1
+    return outcome
 
 
-async def _leave(session: AsyncSession, event: EventContext) -> list[str]:
-    notes = []
+async def _leave(session: AsyncSession, event: EventContext) -> Outcome:
+    outcome = Outcome()
     for user_id in _strings(event.payload.get("UserId")):
-        if not await people.mark_left(session, event.org_id, user_id[:64], on=event.on):
-            notes.append(f"user {user_id}: no linked employee, or already exited")
-    return notes
+        if await people.mark_left(session, event.org_id, user_id[:64], on=event.on):
+            outcome.applied += 1
+        else:
+            outcome.notes.append(f"user {user_id}: no linked employee, or already exited")
+    return outcome
 
 
 def _parents_first(ids: list[str], details: dict[str, dict[str, Any]]) -> list[str]:
@@ -180,7 +199,7 @@ def _parents_first(ids: list[str], details: dict[str, dict[str, Any]]) -> list[s
     return ordered
 
 
-async def _apply_departments(session: AsyncSession, event: EventContext) -> list[str]:
+async def _apply_departments(session: AsyncSession, event: EventContext) -> Outcome:
     directory = event.directory
     dept_ids = _strings(event.payload.get("DeptId"))
     details, missing = await _details_of(
@@ -188,12 +207,12 @@ async def _apply_departments(session: AsyncSession, event: EventContext) -> list
         _details(event.payload, "hrcore_depts", "dept_id"),
         directory.department if directory else None,
     )
-    notes = [_unknown("department", dept_id, directory) for dept_id in missing]
+    outcome = Outcome(notes=[_unknown("department", dept_id, directory) for dept_id in missing])
     for dept_id in _parents_first([d for d in dept_ids if d in details], details):
         row = details[dept_id]
         name = str(row.get("name") or "").strip()[:200]
         if not name:
-            notes.append(f"department {dept_id}: the directory gives no name (not synced)")
+            outcome.notes.append(f"department {dept_id}: the directory gives no name (not synced)")
             continue
         parent = row.get("parent_id")
         await org.apply_directory_department(
@@ -203,15 +222,18 @@ async def _apply_departments(session: AsyncSession, event: EventContext) -> list
             name=name,
             parent_dingtalk_dept_id=str(parent)[:64] if parent is not None else None,
         )
-    return notes
+        outcome.applied += 1
+    return outcome
 
 
-async def _remove_departments(session: AsyncSession, event: EventContext) -> list[str]:
-    notes = []
+async def _remove_departments(session: AsyncSession, event: EventContext) -> Outcome:
+    outcome = Outcome()
     for dept_id in _strings(event.payload.get("DeptId")):
-        if not await org.remove_directory_department(session, event.org_id, dept_id[:64]):
-            notes.append(f"department {dept_id}: not synced, or already removed")
-    return notes
+        if await org.remove_directory_department(session, event.org_id, dept_id[:64]):
+            outcome.applied += 1
+        else:
+            outcome.notes.append(f"department {dept_id}: not synced, or already removed")
+    return outcome
 
 
 HANDLERS: dict[str, Handler] = {
@@ -231,8 +253,8 @@ async def _run(
     handler: Handler,
     on: date,
     config: CallbackConfig,
-) -> tuple[list[str], str | None]:
-    """(notes, refusal): the handler's notes, or why the event was refused, all undone."""
+) -> tuple[Outcome, str | None]:
+    """(outcome, refusal): what the handler did, or why the event was refused, all undone."""
     integration = await repository.dingtalk_integration(session, org_id)
     async with httpx.AsyncClient(
         timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
@@ -249,7 +271,7 @@ async def _run(
             async with session.begin_nested():
                 return await handler(session, context), None
         except ProblemError as exc:
-            return [], f"{exc.title}: {exc.detail or ''}".strip(": ")[:ERROR_LIMIT]
+            return Outcome(), f"{exc.title}: {exc.detail or ''}".strip(": ")[:ERROR_LIMIT]
 
 
 async def apply_event(
@@ -263,7 +285,9 @@ async def apply_event(
     """Apply a received event once (the `integrations.apply_dingtalk_event` job).
 
     A business refusal (a department that is not empty, an employee number owned by another
-    DingTalk user) rolls back everything the event did and marks it `failed` with the reason;
+    DingTalk user) rolls back everything the event did and marks it `failed` with the reason.
+    Ids that were skipped are named in `error`: the event is `partial` when others were applied,
+    `failed` when none was (a `user_add_org` that created nobody is not `applied`);
     infrastructure errors (the directory unreachable) propagate, so the worker retries.
     """
     event = await repository.event_by_id(session, org_id, event_id)
@@ -280,7 +304,7 @@ async def apply_event(
         _date_of(event.payload.get("TimeStamp"), timezone)
         or clock.now().astimezone(ZoneInfo(timezone)).date()
     )
-    notes, error = await _run(session, org_id, event, handler, on, config)
+    outcome, error = await _run(session, org_id, event, handler, on, config)
     if error is not None:
         logger.warning(
             "dingtalk event failed",
@@ -293,7 +317,7 @@ async def apply_event(
     await repository.finish_event(
         session,
         event.id,
-        status=EventStatus.APPLIED.value,
-        error="; ".join(notes)[:ERROR_LIMIT] or None,
+        status=outcome.status.value,
+        error="; ".join(outcome.notes)[:ERROR_LIMIT] or None,
         at=clock.now(),
     )

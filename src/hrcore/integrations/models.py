@@ -25,6 +25,7 @@ from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin
 class EventStatus(StrEnum):
     RECEIVED = "received"
     APPLIED = "applied"
+    PARTIAL = "partial"
     IGNORED = "ignored"
     FAILED = "failed"
 
@@ -60,7 +61,9 @@ class DingTalkEvent(IdMixin, OrgScopedMixin, Base):
     __tablename__ = "dingtalk_events"
     __table_args__ = (
         UniqueConstraint("org_id", "dedup_key"),
-        CheckConstraint("status IN ('received', 'applied', 'ignored', 'failed')", name="status"),
+        CheckConstraint(
+            "status IN ('received', 'applied', 'partial', 'ignored', 'failed')", name="status"
+        ),
         Index("ix_dingtalk_events_org_id_id", "org_id", "id"),
     )
 

@@ -18,6 +18,7 @@ from hrcore.programs.schemas import DecisionIn
 from hrcore.programs.stages import complete_stage
 from hrcore.talent import api as talent
 from hrcore.talent.api import Readiness
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import api as workflow
 
 
@@ -75,6 +76,18 @@ async def decide(
         participant.id,
         org_id=run.org_id,
         after={k: v for k, v in stage.decision.items() if k != "decided_by"},
+    )
+    await webhooks.publish(
+        session,
+        org_id=run.org_id,
+        event_type=webhooks.EventType.PROGRAM_PARTICIPANT_DECIDED,
+        payload={
+            "run_id": str(run.id),
+            "participant_id": str(participant.id),
+            "employee_id": str(participant.employee_id),
+            "outcome": body.outcome,
+            "readiness": stage.decision["readiness"],
+        },
     )
     await session.flush()
     return participant

@@ -30,6 +30,7 @@ from hrcore.programs.models import ParticipantStage, ProgramParticipant, Program
 from hrcore.programs.schemas import StageIn, SubmissionRule
 from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import api as workflow
 from hrcore.workflow.api import Submission, TaskInfo
 
@@ -176,6 +177,20 @@ async def complete_stage(
         participant.id,
         org_id=stage.org_id,
         after={"stage": stage.key, "on_time": stage.on_time},
+    )
+    await webhooks.publish(
+        session,
+        org_id=stage.org_id,
+        event_type=webhooks.EventType.PROGRAM_STAGE_COMPLETED,
+        payload={
+            "run_id": str(run.id),
+            "participant_id": str(participant.id),
+            "employee_id": str(participant.employee_id),
+            "stage": stage.key,
+            "on_time": stage.on_time,
+            "completed_at": now.isoformat(),
+        },
+        event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:program-stage:{stage.id}:completed"),
     )
     stages = await repository.stages_of(session, stage.org_id, participant.id)
     following = [s for s in stages if s.position > stage.position and s.status == "pending"]

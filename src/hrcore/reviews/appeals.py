@@ -29,6 +29,7 @@ from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewAppeal, ReviewResult
 from hrcore.reviews.schemas import AppealIn, AppealOut, AppealReply, AppealResolution
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import api as workflow
 from hrcore.workflow.api import Submission, TaskInfo
 
@@ -311,6 +312,18 @@ async def resolve(
         org_id=appeal.org_id,
         before={"score": _float(appeal.original_score)},
         after={"score": body.score, "resolution": body.resolution},
+    )
+    await webhooks.publish(
+        session,
+        org_id=appeal.org_id,
+        event_type=webhooks.EventType.REVIEW_APPEAL_RESOLVED,
+        payload={
+            "appeal_id": str(appeal.id),
+            "result_id": str(result.id),
+            "cycle_id": str(result.cycle_id),
+            "employee_id": str(appeal.employee_id),
+            "outcome": body.outcome,
+        },
     )
     return appeal
 

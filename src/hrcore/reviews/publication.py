@@ -21,6 +21,7 @@ from hrcore.notifications import api as notifications
 from hrcore.reviews import access
 from hrcore.reviews.models import ReviewResult
 from hrcore.reviews.schemas import Calibration
+from hrcore.webhooks import api as webhooks
 
 
 async def calibrate(
@@ -94,4 +95,23 @@ async def publish(
         org_id=result.org_id,
         after={"published_at": result.published_at.isoformat()},
     )
+    await _publish_webhook(session, result)
     return result
+
+
+async def _publish_webhook(session: AsyncSession, result: ReviewResult) -> None:
+    """The published result as the employee sees it: its overall (already without the groups
+    below the anonymity threshold), never who rated or what each rater answered."""
+    overall = result.adjusted_overall if result.adjusted_overall is not None else result.overall
+    await webhooks.publish(
+        session,
+        org_id=result.org_id,
+        event_type=webhooks.EventType.REVIEW_RESULT_PUBLISHED,
+        payload={
+            "result_id": str(result.id),
+            "cycle_id": str(result.cycle_id),
+            "employee_id": str(result.employee_id),
+            "overall": float(overall) if overall is not None else None,
+        },
+        event_id=uuid.uuid5(uuid.NAMESPACE_URL, f"hrcore:review-result:{result.id}:published"),
+    )

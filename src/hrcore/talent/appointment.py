@@ -24,6 +24,7 @@ from hrcore.talent import access, repository
 from hrcore.talent.candidates import candidate_view, ranking_of
 from hrcore.talent.models import MemberStatus, Vacancy, VacancyAppointment, VacancyStatus
 from hrcore.talent.schemas import AppointmentIn, CandidateOut
+from hrcore.webhooks import api as webhooks
 
 
 async def appoint(
@@ -83,6 +84,18 @@ async def appoint(
     )
     await session.flush()
     _audit_filled(session, principal, vacancy, body, event_id, candidate)
+    await webhooks.publish(
+        session,
+        org_id=vacancy.org_id,
+        event_type=webhooks.EventType.VACANCY_FILLED,
+        payload={
+            "vacancy_id": str(vacancy.id),
+            "position_id": str(vacancy.position_id),
+            "department_id": str(vacancy.department_id),
+            "employee_id": str(employee.id),
+            "effective_date": body.effective_date.isoformat(),
+        },
+    )
     return vacancy
 
 

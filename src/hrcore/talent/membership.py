@@ -34,6 +34,7 @@ from hrcore.talent.models import (
     TalentPoolMember,
 )
 from hrcore.talent.schemas import MemberOut, MemberPatch, Nomination, PlacementOut
+from hrcore.webhooks import api as webhooks
 
 LEFT_JOB = "talent.end_memberships_of_leaver"
 MEMBER_REMOVED = "talent_member.removed"
@@ -198,6 +199,8 @@ async def update_member(
     await session.flush()
     if body.status == MemberStatus.REMOVED.value:
         _announce_removal(session, member)
+    if before["status"] == MemberStatus.NOMINATED.value and body.status is not None:
+        await _publish_nomination_decided(session, member)
     old, new = audit.changes(before, _member_snapshot(member))
     if body.nine_box is not None:
         new["nine_box"] = body.nine_box.model_dump()
@@ -224,6 +227,22 @@ def _announce_removal(session: AsyncSession, member: TalentPoolMember) -> None:
             "employee_id": str(member.employee_id),
         },
         org_id=member.org_id,
+    )
+
+
+async def _publish_nomination_decided(session: AsyncSession, member: TalentPoolMember) -> None:
+    """A nomination approved (`active`) or rejected (`removed`), for webhook subscribers."""
+    await webhooks.publish(
+        session,
+        org_id=member.org_id,
+        event_type=webhooks.EventType.NOMINATION_DECIDED,
+        payload={
+            "member_id": str(member.id),
+            "pool_id": str(member.pool_id),
+            "employee_id": str(member.employee_id),
+            "decision": "approved" if member.status == MemberStatus.ACTIVE.value else "rejected",
+            "readiness": member.readiness,
+        },
     )
 
 

@@ -34,6 +34,12 @@ class EventType(StrEnum):
     TASK_COMPLETED = "task.completed"
     CONTRACT_AMENDMENT_CONFIRMED = "contract.amendment_confirmed"
     CONTRACT_EXPIRING = "contract.expiring"
+    NOMINATION_DECIDED = "nomination.decided"
+    VACANCY_FILLED = "vacancy.filled"
+    PROGRAM_STAGE_COMPLETED = "program.stage_completed"
+    PROGRAM_PARTICIPANT_DECIDED = "program.participant_decided"
+    REVIEW_RESULT_PUBLISHED = "review.result_published"
+    REVIEW_APPEAL_RESOLVED = "review.appeal_resolved"
 
 
 class DeliveryStatus(StrEnum):
