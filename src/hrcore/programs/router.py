@@ -23,15 +23,15 @@ from hrcore.programs.schemas import (
     DecisionIn,
     Dossier,
     ParticipantOut,
-    ParticipantsAdded,
-    ParticipantsIn,
+    ProgramParticipantsAdded,
+    ProgramParticipantsIn,
+    ProgramTemplateIn,
+    ProgramTemplateOut,
+    ProgramTemplatePatch,
     ProgramTemplateRevision,
     ProgressOut,
     RunIn,
     RunOut,
-    TemplateIn,
-    TemplateOut,
-    TemplatePatch,
 )
 
 router = APIRouter(route_class=HrcoreRoute, tags=["programs"])
@@ -45,9 +45,9 @@ add_template_routes(
         path="/program-templates",
         noun="program_template",
         rules=templates.RULES,
-        body=TemplateIn,
-        patch=TemplatePatch,
-        output=TemplateOut,
+        body=ProgramTemplateIn,
+        patch=ProgramTemplatePatch,
+        output=ProgramTemplateOut,
         revision=ProgramTemplateRevision,
         principal=CurrentPrincipal,
         summaries=Summaries(
@@ -140,8 +140,8 @@ async def list_participants(
     responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def add_participants(
-    run_id: uuid.UUID, body: ParticipantsIn, principal: CurrentPrincipal, session: DbSession
-) -> ParticipantsAdded:
+    run_id: uuid.UUID, body: ProgramParticipantsIn, principal: CurrentPrincipal, session: DbSession
+) -> ProgramParticipantsAdded:
     return await participants.add_participants(session, principal, run_id, body)
 
 

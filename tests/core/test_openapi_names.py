@@ -1,0 +1,24 @@
+"""The OpenAPI document generates clean clients: plain type names, every operation described."""
+
+from __future__ import annotations
+
+import re
+
+from hrcore.main import create_app
+
+PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*_?")
+
+
+def test_schema_names_carry_no_module_path() -> None:
+    names = create_app().openapi()["components"]["schemas"].keys()
+    leaked = [
+        name for name in names if "__" in name or "hrcore" in name or not PLAIN_NAME.fullmatch(name)
+    ]
+    assert leaked == []
+
+
+def test_every_operation_has_a_summary_and_an_id() -> None:
+    for path, operations in create_app().openapi()["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("summary") or operation.get("description"), f"{method} {path}"
+            assert operation.get("operationId"), f"{method} {path}"
