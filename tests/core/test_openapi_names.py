@@ -1,4 +1,4 @@
-"""The OpenAPI document generates clean clients: plain type names, every operation described."""
+"""The OpenAPI document generates clean clients: plain names, summaries, declared headers."""
 
 from __future__ import annotations
 
@@ -22,3 +22,10 @@ def test_every_operation_has_a_summary_and_an_id() -> None:
         for method, operation in operations.items():
             assert operation.get("summary") or operation.get("description"), f"{method} {path}"
             assert operation.get("operationId"), f"{method} {path}"
+
+
+def test_every_post_declares_the_idempotency_key_it_honours() -> None:
+    for path, operations in create_app().openapi()["paths"].items():
+        for method, operation in operations.items():
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            assert ("Idempotency-Key" in headers) == (method == "post"), f"{method} {path}"
