@@ -29,3 +29,11 @@ def test_every_post_declares_the_idempotency_key_it_honours() -> None:
         for method, operation in operations.items():
             headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
             assert ("Idempotency-Key" in headers) == (method == "post"), f"{method} {path}"
+
+
+def test_every_success_with_a_body_declares_it() -> None:
+    for path, operations in create_app().openapi()["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if status.startswith("2") and status != "204":
+                    assert response.get("content"), f"{method} {path} {status}"

@@ -22,6 +22,7 @@ from hrcore.programs import progress as run_progress
 from hrcore.programs.schemas import (
     DecisionIn,
     Dossier,
+    DossierPdfPending,
     ParticipantOut,
     ProgramParticipantsAdded,
     ProgramParticipantsIn,
@@ -190,7 +191,10 @@ RETRY_AFTER_SECONDS = 2
     response_model=Dossier,
     responses={
         200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}},
-        202: {"description": "The PDF is being generated; retry after `Retry-After` seconds."},
+        202: {
+            "model": DossierPdfPending,
+            "description": "The PDF is being generated; retry after `Retry-After` seconds.",
+        },
         **NOT_FOUND,
         **problem(
             409,
@@ -227,7 +231,7 @@ def _pdf_response(request: Request, found: dossier_pdf.DossierPdf) -> Response:
         return problem_response(request, 409, detail=detail, headers=retry)
     if found.content is None:
         return JSONResponse(
-            {"status": "pending", "audience": document.audience},
+            DossierPdfPending.model_validate({"audience": document.audience}).model_dump(),
             status_code=status.HTTP_202_ACCEPTED,
             headers=retry,
         )

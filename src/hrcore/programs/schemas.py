@@ -285,6 +285,13 @@ class DossierStage(BaseModel):
     decision: DecisionRecord | None
 
 
+class DossierPdfPending(BaseModel):
+    """The 202 body while a dossier's PDF is being generated."""
+
+    status: Literal["pending"] = "pending"
+    audience: Literal["full", "self"]
+
+
 class Dossier(BaseModel):
     run: Ref
     participant: ParticipantOut
