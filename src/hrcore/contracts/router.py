@@ -29,6 +29,7 @@ from hrcore.contracts.schemas import (
     ContractOut,
     ContractRenew,
     ContractStatus,
+    DocumentPending,
     ExpiringContractOut,
     ProgramConflictOut,
 )
@@ -238,7 +239,10 @@ async def revise_amendment(
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-        202: {"description": "Being generated; retry after `Retry-After` seconds."},
+        202: {
+            "model": DocumentPending,
+            "description": "Being generated; retry after `Retry-After` seconds.",
+        },
         **NOT_FOUND,
         **problem(409, "The generation failed; the amendment shows the reason"),
     },
@@ -250,7 +254,7 @@ async def get_amendment_document(
     version = document.version
     if document.content is None:
         return JSONResponse(
-            {"status": "pending", "version": version.number},
+            DocumentPending(version=version.number).model_dump(),
             status_code=status.HTTP_202_ACCEPTED,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )

@@ -132,6 +132,13 @@ class DocumentOut(BaseModel):
     generated_at: datetime | None
 
 
+class DocumentPending(BaseModel):
+    """The 202 body while a version's PDF is being generated."""
+
+    status: Literal["pending"] = "pending"
+    version: int
+
+
 class AmendmentVersionOut(BaseModel):
     number: int
     effective_date: date

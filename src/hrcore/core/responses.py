@@ -3,7 +3,8 @@
 A router names only what is particular to an operation (`problem(409, "The name is taken")`);
 `document_problems` adds, in one pass over the generated document, the statuses the shared
 plumbing gives every route it applies to (authentication, validation, unknown query
-parameters, body limits, idempotency, outages), and puts every error under
+parameters, body limits, idempotency, outages), declares the `Idempotency-Key` header every
+POST honours (`core/http.py`), and puts every error under
 `application/problem+json`, the media type the handlers send.
 """
 
@@ -16,12 +17,20 @@ from fastapi import FastAPI, Response
 from pydantic import BaseModel
 
 from hrcore.core.errors import PROBLEM_JSON, Problem
+from hrcore.core.idempotency import MAX_KEY_LENGTH
 
 Responses = dict[int | str, dict[str, Any]]
 
 _PROBLEM_SCHEMA = {"$ref": f"#/components/schemas/{Problem.__name__}"}
 _VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 _WRITES = frozenset({"post", "put", "patch", "delete"})
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "description": "Retry-safe POST: the same key and request replay the first 2xx response.",
+}
 
 
 def validated_json(body: BaseModel) -> Response:
@@ -92,6 +101,8 @@ def _document(document: dict[str, Any], api_prefix: str) -> dict[str, Any]:
                 if status[0] in "45":
                     response["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}}
             operation["responses"] = dict(sorted(responses.items()))
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
     schemas = document["components"]["schemas"]
     for name in _VALIDATION_SCHEMAS:
         schemas.pop(name, None)

@@ -19,7 +19,7 @@ class Health(BaseModel):
     status: str
 
 
-class Readiness(BaseModel):
+class ServiceReadiness(BaseModel):
     status: str
     checks: dict[str, str]
 
@@ -33,7 +33,7 @@ async def health() -> Health:
     "/readyz",
     operation_id="readiness",
     summary="Database, Redis and migrations are ready",
-    response_model=Readiness,
+    response_model=ServiceReadiness,
     responses=problem(503, "A dependency is not ready"),
 )
 async def readiness(request: Request) -> Response:
@@ -47,7 +47,7 @@ async def readiness(request: Request) -> Response:
             headers={"Retry-After": "5"},
             extensions={"checks": checks},
         )
-    return JSONResponse(Readiness(status="ok", checks=checks).model_dump())
+    return JSONResponse(ServiceReadiness(status="ok", checks=checks).model_dump())
 
 
 @router.get(

@@ -17,7 +17,7 @@ from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
 from hrcore.programs import access, repository
 from hrcore.programs.models import ProgramParticipant
-from hrcore.programs.schemas import ParticipantOut, ParticipantsAdded, ParticipantsIn
+from hrcore.programs.schemas import ParticipantOut, ProgramParticipantsAdded, ProgramParticipantsIn
 from hrcore.talent import api as talent
 
 
@@ -54,8 +54,8 @@ async def list_participants(
 
 
 async def add_participants(
-    session: AsyncSession, principal: Principal, run_id: uuid.UUID, body: ParticipantsIn
-) -> ParticipantsAdded:
+    session: AsyncSession, principal: Principal, run_id: uuid.UUID, body: ProgramParticipantsIn
+) -> ProgramParticipantsAdded:
     """Enrol active members of the run's pool (before the start; repeats are ignored)."""
     require_hr_admin(principal)
     run = await access.find_run(session, principal, run_id, for_update=True)
@@ -101,4 +101,4 @@ async def add_participants(
             after={"employee_ids": [str(row[0]) for row in added]},
         )
     counts = await repository.participant_counts(session, principal.org_id, [run.id])
-    return ParticipantsAdded(added=len(added), participants=counts.get(run.id, 0))
+    return ProgramParticipantsAdded(added=len(added), participants=counts.get(run.id, 0))

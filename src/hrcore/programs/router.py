@@ -22,16 +22,17 @@ from hrcore.programs import progress as run_progress
 from hrcore.programs.schemas import (
     DecisionIn,
     Dossier,
+    DossierPdfPending,
     ParticipantOut,
-    ParticipantsAdded,
-    ParticipantsIn,
+    ProgramParticipantsAdded,
+    ProgramParticipantsIn,
+    ProgramTemplateIn,
+    ProgramTemplateOut,
+    ProgramTemplatePatch,
     ProgramTemplateRevision,
     ProgressOut,
     RunIn,
     RunOut,
-    TemplateIn,
-    TemplateOut,
-    TemplatePatch,
 )
 
 router = APIRouter(route_class=HrcoreRoute, tags=["programs"])
@@ -45,9 +46,9 @@ add_template_routes(
         path="/program-templates",
         noun="program_template",
         rules=templates.RULES,
-        body=TemplateIn,
-        patch=TemplatePatch,
-        output=TemplateOut,
+        body=ProgramTemplateIn,
+        patch=ProgramTemplatePatch,
+        output=ProgramTemplateOut,
         revision=ProgramTemplateRevision,
         principal=CurrentPrincipal,
         summaries=Summaries(
@@ -140,8 +141,8 @@ async def list_participants(
     responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def add_participants(
-    run_id: uuid.UUID, body: ParticipantsIn, principal: CurrentPrincipal, session: DbSession
-) -> ParticipantsAdded:
+    run_id: uuid.UUID, body: ProgramParticipantsIn, principal: CurrentPrincipal, session: DbSession
+) -> ProgramParticipantsAdded:
     return await participants.add_participants(session, principal, run_id, body)
 
 
@@ -190,7 +191,10 @@ RETRY_AFTER_SECONDS = 2
     response_model=Dossier,
     responses={
         200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}},
-        202: {"description": "The PDF is being generated; retry after `Retry-After` seconds."},
+        202: {
+            "model": DossierPdfPending,
+            "description": "The PDF is being generated; retry after `Retry-After` seconds.",
+        },
         **NOT_FOUND,
         **problem(
             409,
@@ -227,7 +231,7 @@ def _pdf_response(request: Request, found: dossier_pdf.DossierPdf) -> Response:
         return problem_response(request, 409, detail=detail, headers=retry)
     if found.content is None:
         return JSONResponse(
-            {"status": "pending", "audience": document.audience},
+            DossierPdfPending.model_validate({"audience": document.audience}).model_dump(),
             status_code=status.HTTP_202_ACCEPTED,
             headers=retry,
         )

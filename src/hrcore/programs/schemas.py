@@ -110,14 +110,14 @@ def apply_variant(stages: list[StageIn], variant: DepartmentVariant | None) -> l
     return result
 
 
-class TemplateIn(_Strict):
+class ProgramTemplateIn(_Strict):
     name: Name
     description: str | None = Field(default=None, max_length=4000)
     stages: list[StageIn] = Field(min_length=1, max_length=30)
     department_variants: list[DepartmentVariant] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")
-    def _consistent(self) -> TemplateIn:
+    def _consistent(self) -> ProgramTemplateIn:
         keys = [stage.key for stage in self.stages]
         if len(set(keys)) != len(keys):
             raise ValueError(_("stage keys must be unique"))
@@ -141,13 +141,13 @@ def _check_variant(keys: list[str], variant: DepartmentVariant) -> None:
         raise ValueError(_("inserted stage keys must be new and unique"))
 
 
-class TemplatePatch(TemplateIn):
+class ProgramTemplatePatch(ProgramTemplateIn):
     """The whole template again; running programs keep the copy they started with."""
 
     version: int | None = Field(default=None, description="The version you read (or If-Match).")
 
 
-class TemplateOut(BaseModel):
+class ProgramTemplateOut(BaseModel):
     id: uuid.UUID
     name: str
     description: str | None
@@ -194,11 +194,11 @@ class RunOut(BaseModel):
     version: int
 
 
-class ParticipantsIn(_Strict):
+class ProgramParticipantsIn(_Strict):
     employee_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
 
 
-class ParticipantsAdded(BaseModel):
+class ProgramParticipantsAdded(BaseModel):
     added: int = Field(description="New participants (repeats are ignored).")
     participants: int
 
@@ -229,7 +229,7 @@ class Counts(TypedDict):
     overdue: Annotated[int, Field(description="Not completed and past the stage's due time.")]
 
 
-class DepartmentProgress(Counts):
+class ProgramDepartmentProgress(Counts):
     department_id: uuid.UUID
 
 
@@ -245,7 +245,7 @@ class StageProgress(Counts):
     key: str
     name: str
     kind: StageKind
-    departments: list[DepartmentProgress]
+    departments: list[ProgramDepartmentProgress]
     late: list[LateParticipant]
 
 
@@ -283,6 +283,13 @@ class DossierStage(BaseModel):
     tasks: list[TaskOut]
     review_result: ResultOut | None
     decision: DecisionRecord | None
+
+
+class DossierPdfPending(BaseModel):
+    """The 202 body while a dossier's PDF is being generated."""
+
+    status: Literal["pending"] = "pending"
+    audience: Literal["full", "self"]
 
 
 class Dossier(BaseModel):

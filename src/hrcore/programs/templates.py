@@ -19,14 +19,14 @@ from hrcore.core.templates import TemplateRules
 from hrcore.org import api as org
 from hrcore.programs import access
 from hrcore.programs.models import PROGRAM_TEMPLATES
-from hrcore.programs.schemas import DepartmentVariant, StageIn, TemplateIn
+from hrcore.programs.schemas import DepartmentVariant, ProgramTemplateIn, StageIn
 from hrcore.reviews import api as reviews
 
 STAGES = TypeAdapter(list[StageIn])
 VARIANTS = TypeAdapter(list[DepartmentVariant])
 
 
-def _all_stages(body: TemplateIn) -> list[tuple[str, StageIn]]:
+def _all_stages(body: ProgramTemplateIn) -> list[tuple[str, StageIn]]:
     """Every stage with the field path it came from, variants included."""
     found = [(f"stages.{i}", stage) for i, stage in enumerate(body.stages)]
     for v, variant in enumerate(body.department_variants):
@@ -36,7 +36,9 @@ def _all_stages(body: TemplateIn) -> list[tuple[str, StageIn]]:
     return found
 
 
-async def _check_references(session: AsyncSession, principal: Principal, body: TemplateIn) -> None:
+async def _check_references(
+    session: AsyncSession, principal: Principal, body: ProgramTemplateIn
+) -> None:
     """Variant departments and review templates must exist (422 naming the field)."""
     for index, variant in enumerate(body.department_variants):
         await org.require_department(
@@ -59,7 +61,7 @@ async def _check_references(session: AsyncSession, principal: Principal, body: T
         raise Unprocessable(_("Unknown review template"), errors=errors)
 
 
-def _content(body: TemplateIn) -> dict[str, Any]:
+def _content(body: ProgramTemplateIn) -> dict[str, Any]:
     return {
         "name": body.name,
         "description": body.description,

@@ -17,14 +17,14 @@ from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewParticipant
-from hrcore.reviews.schemas import ParticipantQuery, ParticipantsAdded, ParticipantsIn
+from hrcore.reviews.schemas import ParticipantQuery, ReviewParticipantsAdded, ReviewParticipantsIn
 
 MAX_BY_QUERY = 20_000
 
 
 async def add_participants(
-    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, body: ParticipantsIn
-) -> ParticipantsAdded:
+    session: AsyncSession, principal: Principal, cycle_id: uuid.UUID, body: ReviewParticipantsIn
+) -> ReviewParticipantsAdded:
     """Add employees by hand and/or a department subtree (draft cycles; repeats ignored)."""
     require_hr_admin(principal)
     cycle = await access.readable_cycle(session, principal, cycle_id, for_update=True)
@@ -79,7 +79,7 @@ async def add_participants(
         org_id=cycle.org_id,
         after={"added": len(added), "participants": total},
     )
-    return ParticipantsAdded(added=len(added), participants=total)
+    return ReviewParticipantsAdded(added=len(added), participants=total)
 
 
 async def _matching(

@@ -22,8 +22,8 @@ from hrcore.reviews.models import RELATIONSHIPS, ReviewCycle
 from hrcore.reviews.schemas import (
     Completion,
     CycleProgress,
-    DepartmentProgress,
     RelationshipProgress,
+    ReviewDepartmentProgress,
     ScoreBucket,
 )
 from hrcore.workflow import api as workflow
@@ -97,7 +97,7 @@ async def cycle_progress(
         **_completion(rows),
         by_department=sorted(
             (
-                DepartmentProgress(
+                ReviewDepartmentProgress(
                     department=refs[department_id],
                     participants=count,
                     **_completion(by_department[department_id]),

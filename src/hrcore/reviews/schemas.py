@@ -105,14 +105,14 @@ class DepartmentOverride(_Strict):
     kind_weights: KindWeights
 
 
-class TemplateIn(_Strict):
+class ReviewTemplateIn(_Strict):
     name: Name
     indicators: list[Indicator] = Field(min_length=1, max_length=50)
     kind_weights: KindWeights = Field(default_factory=KindWeights)
     department_overrides: list[DepartmentOverride] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")
-    def _weights(self) -> TemplateIn:
+    def _weights(self) -> ReviewTemplateIn:
         keys = [indicator.key for indicator in self.indicators]
         if len(set(keys)) != len(keys):
             raise ValueError(_("indicator keys must be unique"))
@@ -129,11 +129,11 @@ class TemplateIn(_Strict):
         return self
 
 
-class TemplatePatch(TemplateIn):
+class ReviewTemplatePatch(ReviewTemplateIn):
     version: int | None = Field(default=None, description="The version you read (or If-Match).")
 
 
-class TemplateOut(BaseModel):
+class ReviewTemplateOut(BaseModel):
     id: uuid.UUID
     name: str
     indicators: list[Indicator]
@@ -247,7 +247,7 @@ class ParticipantQuery(_Strict):
         return self
 
 
-class ParticipantsIn(_Strict):
+class ReviewParticipantsIn(_Strict):
     """By hand (`employee_ids`), everyone active in a department subtree (`department_id`)
     and/or by `query`."""
 
@@ -256,7 +256,7 @@ class ParticipantsIn(_Strict):
     query: ParticipantQuery | None = None
 
 
-class ParticipantsAdded(BaseModel):
+class ReviewParticipantsAdded(BaseModel):
     added: int
     participants: int
 
@@ -403,7 +403,7 @@ class Completion(BaseModel):
     on_time_rate: float | None = Field(description="Submitted by the due date / assignments.")
 
 
-class DepartmentProgress(Completion):
+class ReviewDepartmentProgress(Completion):
     department: Ref
     participants: int
 
@@ -426,7 +426,7 @@ class CycleProgress(Completion):
     cycle_id: uuid.UUID
     status: Literal["draft", "open", "closed", "aggregated"]
     participants: int
-    by_department: list[DepartmentProgress]
+    by_department: list[ReviewDepartmentProgress]
     by_relationship: list[RelationshipProgress]
     score_distribution: list[ScoreBucket] = Field(
         description="Overall scores (as calibrated) in tens, once results exist."

@@ -18,10 +18,12 @@ from hrcore.core.templates import TemplateRules
 from hrcore.org import api as org
 from hrcore.reviews import access
 from hrcore.reviews.models import REVIEW_TEMPLATES, ReviewTemplate
-from hrcore.reviews.schemas import TemplateIn
+from hrcore.reviews.schemas import ReviewTemplateIn
 
 
-async def _check_departments(session: AsyncSession, principal: Principal, body: TemplateIn) -> None:
+async def _check_departments(
+    session: AsyncSession, principal: Principal, body: ReviewTemplateIn
+) -> None:
     for index, override in enumerate(body.department_overrides):
         await org.require_department(
             session,
@@ -31,7 +33,7 @@ async def _check_departments(session: AsyncSession, principal: Principal, body: 
         )
 
 
-def _content(body: TemplateIn) -> dict[str, Any]:
+def _content(body: ReviewTemplateIn) -> dict[str, Any]:
     return {
         "name": body.name,
         "indicators": [i.model_dump(mode="json") for i in body.indicators],

@@ -40,16 +40,16 @@ from hrcore.reviews.schemas import (
     NominationDecision,
     NominationOut,
     NominationsIn,
-    ParticipantsAdded,
-    ParticipantsIn,
     RawAnswer,
     RecommendationIn,
     ReopenIn,
     ResultOut,
+    ReviewParticipantsAdded,
+    ReviewParticipantsIn,
+    ReviewTemplateIn,
+    ReviewTemplateOut,
+    ReviewTemplatePatch,
     ReviewTemplateRevision,
-    TemplateIn,
-    TemplateOut,
-    TemplatePatch,
 )
 
 router = APIRouter(route_class=HrcoreRoute, tags=["reviews"])
@@ -63,9 +63,9 @@ add_template_routes(
         path="/review-templates",
         noun="review_template",
         rules=templates.RULES,
-        body=TemplateIn,
-        patch=TemplatePatch,
-        output=TemplateOut,
+        body=ReviewTemplateIn,
+        patch=ReviewTemplatePatch,
+        output=ReviewTemplateOut,
         revision=ReviewTemplateRevision,
         principal=CurrentPrincipal,
         summaries=Summaries(
@@ -126,8 +126,8 @@ async def get_cycle(
     responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def add_participants(
-    cycle_id: uuid.UUID, body: ParticipantsIn, principal: CurrentPrincipal, session: DbSession
-) -> ParticipantsAdded:
+    cycle_id: uuid.UUID, body: ReviewParticipantsIn, principal: CurrentPrincipal, session: DbSession
+) -> ReviewParticipantsAdded:
     return await participants.add_participants(session, principal, cycle_id, body)
 
 
