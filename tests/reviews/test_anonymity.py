@@ -134,6 +134,10 @@ async def _scenario(
     await run_burst(runtime)
     results = (await _get(client, hr.headers, f"{path}/results"))["items"]
     [result] = results
+    pending = {
+        f"lead before publication {p}": await _get(client, lead_account.headers, p)
+        for p in ("/me/review-results", f"/review-results/{result['id']}")
+    }
     await post_ok(client, hr, f"/review-results/{result['id']}/publish")
 
     readers = {
@@ -168,6 +172,7 @@ async def _scenario(
         for who, paths in reads.items()
         for p in paths
     }
+    seen.update({UUID.sub("<id>", k): v for k, v in pending.items()})
     org_name = hr.email.split("@")[1].split(".")[0].title()
     return Run(seen, results, peer_task_ids, readers, auditor, peer_accounts, org_name)
 

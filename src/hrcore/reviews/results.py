@@ -1,5 +1,6 @@
-"""Reading results: HR any; the employee their own once published; their managers and
-department head within people's reach (`access.readable_result`).
+"""Reading results: HR any; the employee their own once published — before that as
+pending, without anything computed; their managers and department head within people's
+reach (`access.readable_result`).
 
 What is shown is the stored result — anonymous groups below the threshold were already left
 out at aggregation — with comments unattributed in alphabetical order and calibration notes
@@ -22,7 +23,13 @@ from hrcore.core.schemas import Ref
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewCycle, ReviewResult
-from hrcore.reviews.schemas import Adjustment, GroupScore, IndicatorResult, ResultOut
+from hrcore.reviews.schemas import (
+    Adjustment,
+    GroupScore,
+    IndicatorResult,
+    PendingResultOut,
+    ResultOut,
+)
 
 
 def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: bool) -> ResultOut:
@@ -94,6 +101,36 @@ async def result_views(
     ]
 
 
+def is_pending_for(principal: Principal, result: ReviewResult) -> bool:
+    """The caller's own result that HR has not published: shown as pending. HR reads its
+    figures even when it is their own (HR computes and publishes results)."""
+    return (
+        not principal.is_hr_admin
+        and principal.employee_id == result.employee_id
+        and result.status != "published"
+    )
+
+
+async def own_result_views(
+    session: AsyncSession, principal: Principal, results: Sequence[ReviewResult]
+) -> list[ResultOut | PendingResultOut]:
+    """Views where the caller's own unpublished results say only that they are pending."""
+    shown = [r for r in results if not is_pending_for(principal, r)]
+    views: dict[uuid.UUID, ResultOut | PendingResultOut] = {
+        view.id: view for view in await result_views(session, principal, shown)
+    }
+    pending = [r for r in results if is_pending_for(principal, r)]
+    if pending:
+        names = await people.employee_summaries(
+            session, principal.org_id, [r.employee_id for r in pending]
+        )
+        for r in pending:
+            views[r.id] = PendingResultOut(
+                id=r.id, cycle_id=r.cycle_id, employee=names[r.employee_id].ref, status="pending"
+            )
+    return [views[r.id] for r in results]
+
+
 async def result_in_cycle(
     session: AsyncSession,
     principal: Principal,
@@ -123,9 +160,10 @@ async def get_result(
 async def read_result(
     session: AsyncSession, principal: Principal, result_id: uuid.UUID
 ) -> ReviewResult:
-    """A result to read: integration keys need `ratings:read` (access.RESULTS_SCOPE)."""
+    """A result to read: integration keys need `ratings:read` (access.RESULTS_SCOPE); the
+    employee's own unpublished one too (shown as pending: `own_result_views`)."""
     return await access.readable_result(
-        session, principal, result_id, key_scope=access.RESULTS_SCOPE
+        session, principal, result_id, key_scope=access.RESULTS_SCOPE, own_unpublished=True
     )
 
 
@@ -146,6 +184,5 @@ async def list_my_results(
     statement = repository.results_query(
         principal.org_id,
         employee_ids=[principal.employee_id] if principal.employee_id is not None else [],
-        status="published",
     )
     return await paginate(session, statement, [ReviewResult.id], page, descending=True)

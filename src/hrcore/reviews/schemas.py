@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from hrcore.core.i18n import _
+from hrcore.core.pagination import Page
 from hrcore.core.schemas import BoundedDate, Ref, window_error
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -341,6 +342,25 @@ class ResultOut(BaseModel):
     published_at: datetime | None
     recommendation: Recommendation | None
     version: int
+
+
+class PendingResultOut(BaseModel):
+    """The employee's own result before HR publishes it: that it exists and nothing computed
+    (no score, group, comment, rater count or version), so nothing can leak early."""
+
+    id: uuid.UUID
+    cycle_id: uuid.UUID
+    employee: Ref
+    status: Literal["pending"] = Field(description="Computed, not yet published.")
+
+
+OwnResult = Annotated[ResultOut | PendingResultOut, Field(discriminator="status")]
+"""What `/me/review-results` lists and `GET /review-results/{id}` answers: the employee's own
+unpublished result as pending, everything else as before."""
+
+
+class MyReviewResultsPage(Page[OwnResult]):
+    """The employee's own results, newest first, unpublished ones as pending."""
 
 
 class Calibration(_Strict):
