@@ -49,6 +49,10 @@ def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: 
                 score=round(figure["score"], 2),
                 raters=figure["raters"],
                 groups=groups,
+                adjusted="computed_score" in figure,
+                computed_score=round(figure["computed_score"], 2)
+                if "computed_score" in figure
+                else None,
             )
         )
     computed = float(result.overall) if result.overall is not None else None

@@ -306,10 +306,20 @@ class GroupScore(BaseModel):
 class IndicatorResult(BaseModel):
     key: str
     name: str
-    score: float
+    score: float = Field(description="As an upheld appeal set it when `adjusted`, else computed.")
     raters: int
     groups: list[GroupScore] = Field(
-        description="Peers and subordinates only when enough of them answered."
+        description="Peers and subordinates only when enough of them answered. Always the "
+        "figures computed from the answers: after an upheld appeal they make up "
+        "`computed_score`, not `score`."
+    )
+    adjusted: bool = Field(
+        default=False,
+        description="An upheld appeal set `score`; the appeal and HR's resolution are in the "
+        "result's appeals (`GET /review-results/{id}/appeals`).",
+    )
+    computed_score: float | None = Field(
+        default=None, description="The score computed from the answers, when `adjusted`."
     )
 
 
