@@ -202,6 +202,23 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
         {"recommendation": "promote"},
     )
     assert recommended["recommendation"] == "promote"
+    assert recommended["recommendation_reason"] is None, "a reason stays optional"
+    blank = await client.post(
+        f"{API}/review-results/{lead['id']}/recommendation",
+        json={"recommendation": "promote", "reason": "   "},
+        headers=world.sales_head.headers,
+    )
+    assert blank.status_code == 422
+    reasoned = await post_ok(
+        client,
+        world.sales_head,
+        f"/review-results/{lead['id']}/recommendation",
+        {"recommendation": "continue_development", "reason": "Needs a year leading the team"},
+    )
+    assert reasoned["recommendation"] == "continue_development"
+    assert reasoned["recommendation_reason"] == "Needs a year leading the team"
+    mine = (await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)).json()
+    assert mine["items"][0]["recommendation_reason"] == "Needs a year leading the team"
 
 
 async def _first(client: AsyncClient, account: Account) -> str:

@@ -71,6 +71,7 @@ def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: 
         status=result.status,
         published_at=result.published_at,
         recommendation=result.recommendation,
+        recommendation_reason=result.recommendation_reason,
         version=result.version,
     )
 

@@ -351,6 +351,11 @@ class ResultOut(BaseModel):
     status: Literal["computed", "published"]
     published_at: datetime | None
     recommendation: Recommendation | None
+    recommendation_reason: str | None = Field(
+        default=None,
+        description="Why, as its author gave it (none on recommendations made before reasons "
+        "were recorded, or when none was given).",
+    )
     version: int
 
 
@@ -381,6 +386,11 @@ class Calibration(_Strict):
 
 class RecommendationIn(_Strict):
     recommendation: Recommendation
+    reason: Text | None = Field(
+        default=None,
+        description="Why: shown on the result beside the recommendation (optional, so that "
+        "clients sending none keep working; a new recommendation replaces the reason).",
+    )
     version: int | None = None
 
 
