@@ -119,12 +119,13 @@ def is_pending_for(principal: Principal, result: ReviewResult) -> bool:
 async def own_result_views(
     session: AsyncSession, principal: Principal, results: Sequence[ReviewResult]
 ) -> list[ResultOut | PendingResultOut]:
-    """Views where the caller's own unpublished results say only that they are pending."""
+    """Views where the caller's own unpublished results say only that they are pending
+    (no statement for a kind of view the page does not hold)."""
     shown = [r for r in results if not is_pending_for(principal, r)]
-    views: dict[uuid.UUID, ResultOut | PendingResultOut] = {
-        view.id: view for view in await result_views(session, principal, shown)
-    }
     pending = [r for r in results if is_pending_for(principal, r)]
+    views: dict[uuid.UUID, ResultOut | PendingResultOut] = {}
+    if shown:
+        views.update((view.id, view) for view in await result_views(session, principal, shown))
     if pending:
         names = await people.employee_summaries(
             session, principal.org_id, [r.employee_id for r in pending]
