@@ -119,22 +119,23 @@ def is_pending_for(principal: Principal, result: ReviewResult) -> bool:
 async def own_result_views(
     session: AsyncSession, principal: Principal, results: Sequence[ReviewResult]
 ) -> list[ResultOut | PendingResultOut]:
-    """Views where the caller's own unpublished results say only that they are pending
-    (no statement for a kind of view the page does not hold)."""
+    """Views where the caller's own unpublished results say only that they are pending:
+    one names statement for the page, cycles only for the results shown in full."""
+    names = await people.employee_summaries(
+        session, principal.org_id, [r.employee_id for r in results]
+    )
     shown = [r for r in results if not is_pending_for(principal, r)]
-    pending = [r for r in results if is_pending_for(principal, r)]
-    views: dict[uuid.UUID, ResultOut | PendingResultOut] = {}
-    if shown:
-        views.update((view.id, view) for view in await result_views(session, principal, shown))
-    if pending:
-        names = await people.employee_summaries(
-            session, principal.org_id, [r.employee_id for r in pending]
+    cycles = await repository.cycles_by_ids(
+        session, principal.org_id, list({r.cycle_id for r in shown})
+    )
+    return [
+        PendingResultOut(
+            id=r.id, cycle_id=r.cycle_id, employee=names[r.employee_id].ref, status="pending"
         )
-        for r in pending:
-            views[r.id] = PendingResultOut(
-                id=r.id, cycle_id=r.cycle_id, employee=names[r.employee_id].ref, status="pending"
-            )
-    return [views[r.id] for r in results]
+        if is_pending_for(principal, r)
+        else result_view(r, cycles[r.cycle_id], names[r.employee_id].ref, hr=principal.is_hr_admin)
+        for r in results
+    ]
 
 
 async def result_in_cycle(
