@@ -77,7 +77,10 @@ async def _get(client: AsyncClient, headers: dict[str, str], path: str) -> Any:
 
 
 async def _scenario(
-    client: AsyncClient, runtime: Runtime, peer_answers: list[dict[str, Any]]
+    client: AsyncClient,
+    runtime: Runtime,
+    peer_answers: list[dict[str, Any]],
+    supervisor: dict[str, Any] = SUPERVISOR,
 ) -> Run:
     """Lead is rated by Boss (supervisor), themself and two peers, of whom
     `len(peer_answers)` answer; then the cycle is escalated, closed, aggregated, published."""
@@ -119,7 +122,7 @@ async def _scenario(
     await post_ok(client, hr, f"{path}/participants", {"employee_ids": [str(lead.id)]})
     await post_ok(client, hr, f"{path}/open")
 
-    await answer_as(client, boss_account, "Lead", SUPERVISOR, "Delivers.")
+    await answer_as(client, boss_account, "Lead", supervisor, "Delivers.")
     await answer_as(client, lead_account, "Lead", {"teamwork": {"score": 5}})
     for account, answers in zip(peer_accounts, peer_answers, strict=False):
         await answer_as(client, account, "Lead", answers, f"Peer says {answers}")
@@ -134,6 +137,10 @@ async def _scenario(
     await run_burst(runtime)
     results = (await _get(client, hr.headers, f"{path}/results"))["items"]
     [result] = results
+    pending = {
+        f"lead before publication {p}": await _get(client, lead_account.headers, p)
+        for p in ("/me/review-results", f"/review-results/{result['id']}")
+    }
     await post_ok(client, hr, f"/review-results/{result['id']}/publish")
 
     readers = {
@@ -168,6 +175,7 @@ async def _scenario(
         for who, paths in reads.items()
         for p in paths
     }
+    seen.update({UUID.sub("<id>", k): v for k, v in pending.items()})
     org_name = hr.email.split("@")[1].split(".")[0].title()
     return Run(seen, results, peer_task_ids, readers, auditor, peer_accounts, org_name)
 
@@ -301,3 +309,24 @@ def test_normalising_keeps_what_differs() -> None:
     other = {"id": str(uuid.uuid4()), "at": "2026-12-21T10:00:00Z", "score": 75.0}
     assert _normalised(one) == _normalised(other)
     assert _normalised(one) != _normalised({**other, "score": 76.0})
+
+
+@pytest.mark.commits
+async def test_a_pending_result_shows_nothing_of_the_answers_until_published(
+    client: AsyncClient, runtime: Runtime, frozen: FrozenClock
+) -> None:
+    """Two results that differ in every figure look the same to their employee until HR
+    publishes them; the published reads then differ (the comparison is live)."""
+    low = {"sales": {"actual": 20}, "teamwork": {"score": 1}, "leadership": {"score": 2}}
+    high = await _scenario(client, runtime, [], SUPERVISOR)
+    other = await _scenario(client, runtime, [], low)
+    pending = [k for k in high.seen if k.startswith("lead before publication")]
+    assert len(pending) == 2
+    left, right = _normalised(high.seen, high.org_name), _normalised(other.seen, other.org_name)
+    for read in pending:
+        assert _first_difference(left[read], right[read]) is None, read
+    [own] = high.seen[pending[0]]["items"]
+    assert set(own) == {"id", "cycle_id", "employee", "status"}
+    assert own["status"] == "pending"
+    assert high.seen[pending[1]] == own
+    assert _first_difference(left["lead /me/review-results"], right["lead /me/review-results"])

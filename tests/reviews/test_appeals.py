@@ -90,7 +90,13 @@ async def test_an_upheld_appeal_rescores_the_indicator_and_the_overall(
     assert upheld["new_score"] == 95
     mine = (await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)).json()
     [result] = mine["items"]
-    assert {i["key"]: i["score"] for i in result["indicators"]}["sales"] == 95
+    indicators = {i["key"]: i for i in result["indicators"]}
+    assert indicators["sales"]["score"] == 95
+    assert indicators["sales"]["adjusted"] is True, "the result says the score was changed"
+    assert indicators["sales"]["computed_score"] == 80, "what its groups were computed to"
+    assert [g["score"] for g in indicators["sales"]["groups"]] == [80]
+    assert indicators["teamwork"]["adjusted"] is False
+    assert indicators["teamwork"]["computed_score"] is None
     assert before == pytest.approx((80 * 70 + 100 * 18) / 88, abs=0.01)
     expected = before + (95 - 80) * 70 / (70 + 18)
     assert result["overall"] == pytest.approx(expected, abs=0.01)

@@ -147,7 +147,15 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
     assert head.status_code == 200
     assert "Secret view." not in head.text
     own = await client.get(f"{API}/review-results/{lead['id']}", headers=world.lead_account.headers)
-    assert own.status_code == 404, "not before it is published"
+    assert own.status_code == 200
+    pending = {"id": lead["id"], "cycle_id": cycle["id"], "employee": lead["employee"]}
+    assert own.json() == {**pending, "status": "pending"}, "nothing computed before publishing"
+    listed = await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)
+    assert listed.json()["items"] == [own.json()]
+    colleague = await client.get(
+        f"{API}/review-results/{lead['id']}", headers=world.junior_account.headers
+    )
+    assert colleague.status_code == 404, "another employee's result stays unknown"
 
     no_reason = await client.post(
         f"{API}/review-results/{lead['id']}/calibrate",
@@ -168,6 +176,7 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
 
     mine = (await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)).json()
     [published] = mine["items"]
+    assert published["status"] == "published"
     assert published["overall"] == 85
     assert published["adjustments"] == [], "calibration notes stay with HR"
     assert "Secret view." not in str(mine)
@@ -193,6 +202,23 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
         {"recommendation": "promote"},
     )
     assert recommended["recommendation"] == "promote"
+    assert recommended["recommendation_reason"] is None, "a reason stays optional"
+    blank = await client.post(
+        f"{API}/review-results/{lead['id']}/recommendation",
+        json={"recommendation": "promote", "reason": "   "},
+        headers=world.sales_head.headers,
+    )
+    assert blank.status_code == 422
+    reasoned = await post_ok(
+        client,
+        world.sales_head,
+        f"/review-results/{lead['id']}/recommendation",
+        {"recommendation": "continue_development", "reason": "Needs a year leading the team"},
+    )
+    assert reasoned["recommendation"] == "continue_development"
+    assert reasoned["recommendation_reason"] == "Needs a year leading the team"
+    mine = (await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)).json()
+    assert mine["items"][0]["recommendation_reason"] == "Needs a year leading the team"
 
 
 async def _first(client: AsyncClient, account: Account) -> str:

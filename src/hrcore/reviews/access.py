@@ -101,9 +101,12 @@ async def readable_result(
     *,
     for_update: bool = False,
     key_scope: Scope | None = None,
+    own_unpublished: bool = False,
 ) -> ReviewResult:
-    """HR any; the employee their own once published; their managers and heads in reach;
-    integration keys holding `key_scope` any (a read that names none is closed to keys)."""
+    """HR any; the employee their own once published (before that too with
+    `own_unpublished`, for a caller that shows it as pending); their managers and heads in
+    reach; integration keys holding `key_scope` any (a read that names none is closed to
+    keys)."""
     principal.require_key_scope(key_scope)
     result = await get_or_404(
         session,
@@ -116,7 +119,7 @@ async def readable_result(
     if principal.is_hr_admin:
         return result
     if principal.employee_id == result.employee_id:
-        if result.status != "published":
+        if result.status != "published" and not own_unpublished:
             raise NotFound(_("No such review result"))
         return result
     await people.ensure_can_view(session, principal, result.employee_id, key_scope=key_scope)

@@ -170,6 +170,7 @@ class ReviewResult(Entity, OrgScopedMixin, Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="computed")
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     recommendation: Mapped[str | None] = mapped_column(String(32))
+    recommendation_reason: Mapped[str | None] = mapped_column(Text)
     recommended_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 

@@ -1,6 +1,6 @@
 """What should happen next for the employee: promote, continue development or re-assess
-next cycle — set by the supervisor chain, the department head or HR (never oneself), and
-read by later domains (talent pools, vacancy rankings).
+next cycle, with the reason its author gives — set by the supervisor chain, the department
+head or HR (never oneself), and read by later domains (talent pools, vacancy rankings).
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ async def recommend(
     result = await access.readable_result(session, principal, result_id, for_update=True)
     await access.require_reviewer(session, principal, result.employee_id)
     check_version(result.version, if_match=None, body_version=body.version)
-    before = result.recommendation
+    before = {"recommendation": result.recommendation, "reason": result.recommendation_reason}
     result.recommendation, result.recommended_by = body.recommendation, principal.id
+    result.recommendation_reason = body.reason
     await session.flush()
     audit.record(
         session,
@@ -36,8 +37,8 @@ async def recommend(
         "review_result",
         result.id,
         org_id=result.org_id,
-        before={"recommendation": before},
-        after={"recommendation": body.recommendation},
+        before=before,
+        after={"recommendation": body.recommendation, "reason": body.reason},
     )
     return result
 

@@ -1,5 +1,6 @@
-"""Reading results: HR any; the employee their own once published; their managers and
-department head within people's reach (`access.readable_result`).
+"""Reading results: HR any; the employee their own once published — before that as
+pending, without anything computed; their managers and department head within people's
+reach (`access.readable_result`).
 
 What is shown is the stored result — anonymous groups below the threshold were already left
 out at aggregation — with comments unattributed in alphabetical order and calibration notes
@@ -22,7 +23,13 @@ from hrcore.core.schemas import Ref
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewCycle, ReviewResult
-from hrcore.reviews.schemas import Adjustment, GroupScore, IndicatorResult, ResultOut
+from hrcore.reviews.schemas import (
+    Adjustment,
+    GroupScore,
+    IndicatorResult,
+    PendingResultOut,
+    ResultOut,
+)
 
 
 def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: bool) -> ResultOut:
@@ -42,6 +49,10 @@ def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: 
                 score=round(figure["score"], 2),
                 raters=figure["raters"],
                 groups=groups,
+                adjusted="computed_score" in figure,
+                computed_score=round(figure["computed_score"], 2)
+                if "computed_score" in figure
+                else None,
             )
         )
     computed = float(result.overall) if result.overall is not None else None
@@ -60,6 +71,7 @@ def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: 
         status=result.status,
         published_at=result.published_at,
         recommendation=result.recommendation,
+        recommendation_reason=result.recommendation_reason,
         version=result.version,
     )
 
@@ -94,6 +106,38 @@ async def result_views(
     ]
 
 
+def is_pending_for(principal: Principal, result: ReviewResult) -> bool:
+    """The caller's own result that HR has not published: shown as pending. HR reads its
+    figures even when it is their own (HR computes and publishes results)."""
+    return (
+        not principal.is_hr_admin
+        and principal.employee_id == result.employee_id
+        and result.status != "published"
+    )
+
+
+async def own_result_views(
+    session: AsyncSession, principal: Principal, results: Sequence[ReviewResult]
+) -> list[ResultOut | PendingResultOut]:
+    """Views where the caller's own unpublished results say only that they are pending:
+    one names statement for the page, cycles only for the results shown in full."""
+    names = await people.employee_summaries(
+        session, principal.org_id, [r.employee_id for r in results]
+    )
+    shown = [r for r in results if not is_pending_for(principal, r)]
+    cycles = await repository.cycles_by_ids(
+        session, principal.org_id, list({r.cycle_id for r in shown})
+    )
+    return [
+        PendingResultOut(
+            id=r.id, cycle_id=r.cycle_id, employee=names[r.employee_id].ref, status="pending"
+        )
+        if is_pending_for(principal, r)
+        else result_view(r, cycles[r.cycle_id], names[r.employee_id].ref, hr=principal.is_hr_admin)
+        for r in results
+    ]
+
+
 async def result_in_cycle(
     session: AsyncSession,
     principal: Principal,
@@ -123,9 +167,10 @@ async def get_result(
 async def read_result(
     session: AsyncSession, principal: Principal, result_id: uuid.UUID
 ) -> ReviewResult:
-    """A result to read: integration keys need `ratings:read` (access.RESULTS_SCOPE)."""
+    """A result to read: integration keys need `ratings:read` (access.RESULTS_SCOPE); the
+    employee's own unpublished one too (shown as pending: `own_result_views`)."""
     return await access.readable_result(
-        session, principal, result_id, key_scope=access.RESULTS_SCOPE
+        session, principal, result_id, key_scope=access.RESULTS_SCOPE, own_unpublished=True
     )
 
 
@@ -146,6 +191,5 @@ async def list_my_results(
     statement = repository.results_query(
         principal.org_id,
         employee_ids=[principal.employee_id] if principal.employee_id is not None else [],
-        status="published",
     )
     return await paginate(session, statement, [ReviewResult.id], page, descending=True)

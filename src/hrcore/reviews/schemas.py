@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from hrcore.core.i18n import _
+from hrcore.core.pagination import Page
 from hrcore.core.schemas import BoundedDate, Ref, window_error
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -305,10 +306,20 @@ class GroupScore(BaseModel):
 class IndicatorResult(BaseModel):
     key: str
     name: str
-    score: float
+    score: float = Field(description="As an upheld appeal set it when `adjusted`, else computed.")
     raters: int
     groups: list[GroupScore] = Field(
-        description="Peers and subordinates only when enough of them answered."
+        description="Peers and subordinates only when enough of them answered. Always the "
+        "figures computed from the answers: after an upheld appeal they make up "
+        "`computed_score`, not `score`."
+    )
+    adjusted: bool = Field(
+        default=False,
+        description="An upheld appeal set `score`; the appeal and HR's resolution are in the "
+        "result's appeals (`GET /review-results/{id}/appeals`).",
+    )
+    computed_score: float | None = Field(
+        default=None, description="The score computed from the answers, when `adjusted`."
     )
 
 
@@ -340,7 +351,31 @@ class ResultOut(BaseModel):
     status: Literal["computed", "published"]
     published_at: datetime | None
     recommendation: Recommendation | None
+    recommendation_reason: str | None = Field(
+        default=None,
+        description="Why, as its author gave it (none on recommendations made before reasons "
+        "were recorded, or when none was given).",
+    )
     version: int
+
+
+class PendingResultOut(BaseModel):
+    """The employee's own result before HR publishes it: that it exists and nothing computed
+    (no score, group, comment, rater count or version), so nothing can leak early."""
+
+    id: uuid.UUID
+    cycle_id: uuid.UUID
+    employee: Ref
+    status: Literal["pending"] = Field(description="Computed, not yet published.")
+
+
+OwnResult = Annotated[ResultOut | PendingResultOut, Field(discriminator="status")]
+"""What `/me/review-results` lists and `GET /review-results/{id}` answers: the employee's own
+unpublished result as pending, everything else as before."""
+
+
+class MyReviewResultsPage(Page[OwnResult]):
+    """The employee's own results, newest first, unpublished ones as pending."""
 
 
 class Calibration(_Strict):
@@ -351,6 +386,11 @@ class Calibration(_Strict):
 
 class RecommendationIn(_Strict):
     recommendation: Recommendation
+    reason: Text | None = Field(
+        default=None,
+        description="Why: shown on the result beside the recommendation (optional, so that "
+        "clients sending none keep working; a new recommendation replaces the reason).",
+    )
     version: int | None = None
 
 

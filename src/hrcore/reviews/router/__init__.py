@@ -37,9 +37,11 @@ from hrcore.reviews.schemas import (
     CycleIn,
     CycleOut,
     CycleProgress,
+    MyReviewResultsPage,
     NominationDecision,
     NominationOut,
     NominationsIn,
+    OwnResult,
     RawAnswer,
     RecommendationIn,
     ReopenIn,
@@ -342,27 +344,28 @@ async def _view(session: DbSession, principal: CurrentPrincipal, result: ReviewR
 @router.get(
     "/me/review-results",
     operation_id="list_my_review_results",
-    summary="My published review results (anonymity kept)",
+    summary="My review results: published ones (anonymity kept), unpublished ones as pending",
 )
 async def list_my_results(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
-) -> Page[ResultOut]:
+) -> MyReviewResultsPage:
     rows, cursor = await results.list_my_results(session, principal, page)
-    items = await results.result_views(session, principal, rows)
-    return Page(items=items, next_cursor=cursor)
+    items = await results.own_result_views(session, principal, rows)
+    return MyReviewResultsPage(items=items, next_cursor=cursor)
 
 
 @router.get(
     "/review-results/{result_id}",
     operation_id="get_review_result",
-    summary="One result (HR; the employee once published; their managers)",
+    summary="One result (HR; the employee: pending until published; their managers)",
     responses=NOT_FOUND,
 )
 async def get_result(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
-) -> ResultOut:
+) -> OwnResult:
     result = await results.read_result(session, principal, result_id)
-    return await _view(session, principal, result)
+    [view] = await results.own_result_views(session, principal, [result])
+    return view
 
 
 @router.post(
