@@ -4,7 +4,6 @@ and the dates it is computed in (today where the organization is, tenure)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -124,10 +123,16 @@ async def panoramic_profile(
 
 
 def _contract_entry(contract: profile_sections.ContractRecord) -> dict[str, Any]:
-    return asdict(contract) | {
+    return {
+        "id": contract.id,
         "type": contract.kind,
+        "status": contract.status,
         "starts_on": contract.start_date,
         "ends_on": contract.end_date,
+        "grade": contract.grade,
+        "allowance": contract.allowance,
+        "work_location": contract.work_location,
+        "pay_terms_ref": contract.pay_terms_ref,
     }
 
 
