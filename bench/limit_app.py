@@ -83,6 +83,23 @@ GROWTH = (
     "SELECT skills, certifications, external_trainings, career_plan, submitted_at, version"
     " FROM growth_profiles WHERE org_id = $1 AND employee_id = $2"
 )
+PROGRAMS = (
+    "SELECT program_runs.id, program_runs.name, program_participants.status,"
+    " program_participant_stages.name AS name_1, program_runs.starts_on,"
+    " program_participants.ended_at \nFROM program_participants JOIN program_runs"
+    " ON program_runs.id = program_participants.run_id LEFT OUTER JOIN"
+    " program_participant_stages ON program_participant_stages.participant_id ="
+    " program_participants.id AND program_participant_stages.position ="
+    " program_participants.current_position \nWHERE program_participants.org_id = $1::UUID"
+    " AND program_participants.employee_id = $2::UUID"
+    " ORDER BY program_runs.starts_on, program_runs.id"
+)
+CONTRACTS = (
+    "SELECT contracts.id, contracts.kind, contracts.status, contracts.start_date,"
+    " contracts.end_date, contracts.grade, contracts.allowance, contracts.work_location,"
+    " contracts.pay_terms_ref \nFROM contracts \nWHERE contracts.org_id = $1::UUID"
+    " AND contracts.employee_id = $2::UUID ORDER BY contracts.start_date, contracts.id"
+)
 OPEN_TASKS = (
     "SELECT id, subject_type, subject_id, kind, title, assignee_employee_id, department_id,"
     " due_at, status, completed_at, on_time, submission_required, confidential, submission,"
@@ -96,7 +113,7 @@ INBOX = (
 UNREAD = "SELECT count(*) FROM notifications WHERE org_id = $1 AND user_id = $2 AND read_at IS NULL"
 STATEMENTS = {
     "list": (SET_TENANT, USER, SUBTREE, SUBTREE_PAGE),
-    "profile": (SET_TENANT, USER, PROFILE_HEAD, HISTORY, RATINGS, GROWTH),
+    "profile": (SET_TENANT, USER, PROFILE_HEAD, HISTORY, RATINGS, GROWTH, PROGRAMS, CONTRACTS),
     "tasks": (SET_TENANT, USER, OPEN_TASKS),
     "inbox": (SET_TENANT, USER, INBOX, UNREAD),
 }
@@ -210,6 +227,8 @@ async def profile(request: Request, connection: Any) -> Any:
     growth = await connection.fetchrow(GROWTH, org_id, employee_id)
     if growth is not None:
         raise Refused(501)
+    participations = await connection.fetch(PROGRAMS, org_id, employee_id)
+    contracts = await connection.fetch(CONTRACTS, org_id, employee_id)
     events = [
         {
             "id": e["id"],
@@ -280,13 +299,30 @@ async def profile(request: Request, connection: Any) -> Any:
             for r in ratings
         ],
         "growth_profile": None,
-        "trainings": [],
-        "projects": [],
-        "peer_feedback": [],
-        "points": [],
-        "program_participation": [],
-        "mentoring": [],
-        "contracts": [],
+        "program_participation": [
+            {
+                "program": _ref(p["id"], p["name"]),
+                "status": p["status"],
+                "current_stage": p["name_1"],
+                "started_on": p["starts_on"],
+                "ended_at": p["ended_at"],
+            }
+            for p in participations
+        ],
+        "contracts": [
+            {
+                "id": c["id"],
+                "type": c["kind"],
+                "status": c["status"],
+                "starts_on": c["start_date"],
+                "ends_on": c["end_date"],
+                "grade": c["grade"],
+                "allowance": c["allowance"],
+                "work_location": c["work_location"],
+                "pay_terms_ref": c["pay_terms_ref"],
+            }
+            for c in contracts
+        ],
     }
 
 

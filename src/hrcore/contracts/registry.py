@@ -1,7 +1,8 @@
 """What contracts plugs into the processes (core.registry): amendments drafted from
-people's employment events, conflicts with programs' runs, the daily expiry watch."""
+people's employment events, conflicts with programs' runs, the daily expiry watch, and the
+contracts section of people's profile."""
 
-from hrcore.contracts import confirmation, conflicts, drafting, generation, jobs, models
+from hrcore.contracts import api, confirmation, conflicts, drafting, generation, jobs, models
 from hrcore.contracts.router import router
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
@@ -31,4 +32,5 @@ DOMAIN = Domain(
     task_hooks=[
         workflow.SubmissionCheck(confirmation.CONFIRM_TASK_KIND, confirmation.confirmed_only)
     ],
+    providers=[people.ContractsProvider(api.profile_contracts)],
 )

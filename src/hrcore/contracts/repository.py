@@ -48,6 +48,29 @@ def contracts_query(
     return statement
 
 
+async def contract_terms_of(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[Any]:
+    """(id, kind, status, start, end, grade, allowance, work location, pay terms) of every
+    contract of one employee, oldest first; one query."""
+    statement = (
+        select(
+            Contract.id,
+            Contract.kind,
+            Contract.status,
+            Contract.start_date,
+            Contract.end_date,
+            Contract.grade,
+            Contract.allowance,
+            Contract.work_location,
+            Contract.pay_terms_ref,
+        )
+        .where(Contract.org_id == org_id, Contract.employee_id == employee_id)
+        .order_by(Contract.start_date, Contract.id)
+    )
+    return list((await session.execute(statement)).all())
+
+
 async def overlapping(
     session: AsyncSession,
     org_id: uuid.UUID,

@@ -16,6 +16,9 @@ inside people. The wrappers below turn people's own rows into what other domains
 - Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`, `add_event` (→ the
   event's id), `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
 - `org_today`: today's date where the organization is (`profile`).
+- The profile's sections other domains own (`profile_sections`): programs declares
+  `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
+  (→ `ContractRecord`) among their registry's providers.
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`.
 - Screening for talent pools (`screening`): `screen` (a named query: plain criteria in —
@@ -48,6 +51,12 @@ from hrcore.people.employment_events import (
     vacated_post,
 )
 from hrcore.people.profile import org_today
+from hrcore.people.profile_sections import (
+    ContractRecord,
+    ContractsProvider,
+    ProgramParticipation,
+    ProgramParticipationProvider,
+)
 from hrcore.people.references import (
     EmployeeInfo,
     EmployeeSummary,
@@ -79,6 +88,8 @@ from hrcore.people.screening import (
 __all__ = [
     "EMPLOYMENT_EVENT_RECORDED",
     "CareerPlanCriterion",
+    "ContractRecord",
+    "ContractsProvider",
     "CriterionRow",
     "DingTalkContact",
     "DirectoryUser",
@@ -92,6 +103,8 @@ __all__ = [
     "ManagementCriterion",
     "PercentileCriterion",
     "PerformanceRatingCreate",
+    "ProgramParticipation",
+    "ProgramParticipationProvider",
     "RowError",
     "ScreenRows",
     "ScreenedEmployee",

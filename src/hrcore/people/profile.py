@@ -15,7 +15,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
-from hrcore.people import access, repository
+from hrcore.people import access, profile_sections, repository
 from hrcore.people.schemas import PanoramicProfile
 
 TREND_YEARS = 3
@@ -45,7 +45,9 @@ async def panoramic_profile(
 
     Rows go straight from the driver into the response: HR (and keys) read the employee
     with its post's names and the organization's time zone in one statement; anyone else is
-    first checked for reach (404 outside it), as every read of an employee is.
+    first checked for reach (404 outside it), as every read of an employee is. Programs
+    and contracts answer their sections (`profile_sections`), one statement each; contracts
+    only for whom its rule allows (HR, the employee), else `null` without a query.
     """
     if principal.kind == "api_key" or principal.is_hr_admin:
         principal.require_key_scope(Scope.PROFILES_READ)
@@ -63,6 +65,8 @@ async def panoramic_profile(
         else []
     )
     growth = await repository.profile_growth(session, org_id, employee_id)
+    participations = await profile_sections.program_participation(session, org_id, employee_id)
+    contracts = await profile_sections.contracts(session, principal, employee_id)
     events = [dict(event) for event in history]
     department = {"id": head["department_id"], "name": head["department_name"]}
     position = (
@@ -101,15 +105,35 @@ async def panoramic_profile(
             "management_experience": sum(1 for event in events if event["management"]),
             "performance_trend": [dict(rating) for rating in ratings],
             "growth_profile": {"employee_id": employee_id, **dict(growth)} if growth else None,
-            "trainings": [],
-            "projects": [],
-            "peer_feedback": [],
-            "points": [],
-            "program_participation": [],
-            "mentoring": [],
-            "contracts": [] if principal.is_hr_admin else None,
+            "program_participation": [
+                {
+                    "program": participation.run,
+                    "status": participation.status,
+                    "current_stage": participation.current_stage,
+                    "started_on": participation.started_on,
+                    "ended_at": participation.ended_at,
+                }
+                for participation in participations
+            ],
+            "contracts": [_contract_entry(contract) for contract in contracts]
+            if contracts is not None
+            else None,
         }
     )
+
+
+def _contract_entry(contract: profile_sections.ContractRecord) -> dict[str, Any]:
+    return {
+        "id": contract.id,
+        "type": contract.kind,
+        "status": contract.status,
+        "starts_on": contract.start_date,
+        "ends_on": contract.end_date,
+        "grade": contract.grade,
+        "allowance": contract.allowance,
+        "work_location": contract.work_location,
+        "pay_terms_ref": contract.pay_terms_ref,
+    }
 
 
 def _running(event: dict[str, Any], today: date) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from hrcore.core.i18n import _
 from hrcore.core.schemas import BoundedDate, Ref
@@ -309,9 +310,11 @@ class PointsEntry(BaseModel):
 
 
 class ProgramEntry(BaseModel):
-    program: Ref
-    status: str
-    started_on: date | None
+    program: Ref = Field(description="The program run.")
+    status: str = Field(description="enrolled, active, completed or withdrawn.")
+    current_stage: str | None = Field(description="The stage the participant is in, if open.")
+    started_on: date | None = Field(description="The run's start day.")
+    ended_at: datetime | None = Field(description="When the participation completed or ended.")
 
 
 class MentoringEntry(BaseModel):
@@ -323,15 +326,30 @@ class MentoringEntry(BaseModel):
 
 class ContractEntry(BaseModel):
     id: uuid.UUID
-    type: str
+    type: str = Field(description="The contract's kind.")
+    status: str = Field(description="active or terminated.")
     starts_on: date
     ends_on: date | None
+    grade: str | None
+    allowance: Decimal | None
+    work_location: str
+    pay_terms_ref: str = Field(description="A reference to the pay terms; amounts live in payroll.")
+
+
+def _absent_section() -> Any:
+    """A section whose domain does not exist yet: absent from the body rather than empty."""
+    return Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Absent until its domain exists.",
+    )
 
 
 class PanoramicProfile(BaseModel):
     """Everything known about one employee, trimmed to what the caller may see.
 
-    The sections from trainings onwards are filled by their domains as they arrive.
+    Programs and contracts fill their sections; the sections of domains that do not exist
+    yet (trainings, projects, peer feedback, points, mentoring) are absent, not empty.
     """
 
     basics: ProfileBasics
@@ -344,10 +362,12 @@ class PanoramicProfile(BaseModel):
         description="Ratings of the last three full calendar years and the current one, by period."
     )
     growth_profile: GrowthProfileOut | None
-    trainings: list[TrainingEntry]
-    projects: list[ProjectEntry]
-    peer_feedback: list[PeerFeedbackEntry]
-    points: list[PointsEntry]
-    program_participation: list[ProgramEntry]
-    mentoring: list[MentoringEntry]
-    contracts: list[ContractEntry] | None = Field(description="HR admins only; null otherwise.")
+    trainings: list[TrainingEntry] | SkipJsonSchema[None] = _absent_section()
+    projects: list[ProjectEntry] | SkipJsonSchema[None] = _absent_section()
+    peer_feedback: list[PeerFeedbackEntry] | SkipJsonSchema[None] = _absent_section()
+    points: list[PointsEntry] | SkipJsonSchema[None] = _absent_section()
+    program_participation: list[ProgramEntry] = Field(description="Oldest run first.")
+    mentoring: list[MentoringEntry] | SkipJsonSchema[None] = _absent_section()
+    contracts: list[ContractEntry] | None = Field(
+        description="HR admins and the employee themself (as the contracts routes); null otherwise."
+    )

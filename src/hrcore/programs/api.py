@@ -2,7 +2,9 @@
 returning plain data.
 
 `latest_completion_in_pools` answers talent's vacancy ranking: talent does not import
-programs, programs' registry hands it the query (`talent.ProgramCompletionProvider`)."""
+programs, programs' registry hands it the query (`talent.ProgramCompletionProvider`);
+`participations_of` answers people's profile the same way
+(`people.ProgramParticipationProvider`)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.schemas import Ref
+from hrcore.people.api import ProgramParticipation
 from hrcore.programs import repository
 from hrcore.programs.start import RUN_STARTED
 from hrcore.programs.withdrawal import PARTICIPANT_WITHDRAWN
@@ -26,6 +29,7 @@ __all__ = [
     "StageCompletion",
     "active_participations_ending_after",
     "latest_completion_in_pools",
+    "participations_of",
 ]
 
 
@@ -81,3 +85,14 @@ async def latest_completion_in_pools(
         (employee_id, pool_id): StageCompletion(run_name, status, stages, completed)
         for employee_id, pool_id, run_name, status, stages, completed in rows
     }
+
+
+async def participations_of(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[ProgramParticipation]:
+    """The employee's participations for their profile, oldest run first; one query."""
+    rows = await repository.participations_of(session, org_id, employee_id)
+    return [
+        ProgramParticipation(Ref(id=run_id, name=run_name), status, stage, starts_on, ended_at)
+        for run_id, run_name, status, stage, starts_on, ended_at in rows
+    ]

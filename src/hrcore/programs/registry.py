@@ -1,6 +1,7 @@
 """What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
 review stages' rater tasks), withdrawals on people's and talent's events, the crons, and
-the program completion talent's ranking asks for."""
+the program completion talent's ranking asks for and the participations people's
+profile shows."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
@@ -52,5 +53,8 @@ DOMAIN = Domain(
         ),
         workflow.CompletionHook(reviews.TASK_KIND, stages.on_task_completed),
     ],
-    providers=[talent.ProgramCompletionProvider(api.latest_completion_in_pools)],
+    providers=[
+        talent.ProgramCompletionProvider(api.latest_completion_in_pools),
+        people.ProgramParticipationProvider(api.participations_of),
+    ],
 )

@@ -337,6 +337,34 @@ async def open_participation_ends(
     return list((await session.execute(statement)).all())
 
 
+async def participations_of(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[Any]:
+    """(run id, run name, status, current stage's name, run's start, end) of every
+    participation of one employee, oldest run first; one query."""
+    statement = (
+        select(
+            ProgramRun.id,
+            ProgramRun.name,
+            ProgramParticipant.status,
+            ParticipantStage.name,
+            ProgramRun.starts_on,
+            ProgramParticipant.ended_at,
+        )
+        .join(ProgramRun, ProgramRun.id == ProgramParticipant.run_id)
+        .outerjoin(
+            ParticipantStage,
+            and_(
+                ParticipantStage.participant_id == ProgramParticipant.id,
+                ParticipantStage.position == ProgramParticipant.current_position,
+            ),
+        )
+        .where(ProgramParticipant.org_id == org_id, ProgramParticipant.employee_id == employee_id)
+        .order_by(ProgramRun.starts_on, ProgramRun.id)
+    )
+    return list((await session.execute(statement)).all())
+
+
 async def latest_stage_counts(
     session: AsyncSession, org_id: uuid.UUID, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
 ) -> list[Any]:

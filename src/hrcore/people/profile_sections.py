@@ -1,0 +1,98 @@
+"""The profile's sections that other domains own: people sits below programs and
+contracts, so it declares what it asks for and they answer it (`core.registry` providers,
+as talent's program completion), one statement per section.
+
+A domain's registry declares `ProgramParticipationProvider(its query)` or
+`ContractsProvider(its query)`; the provider is installed when the API, the worker or the
+CLI is built. Each source answers plain data for one employee of the caller's organization.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal
+from hrcore.core.schemas import Ref
+
+
+@dataclass(frozen=True)
+class ProgramParticipation:
+    """One participation in a program run."""
+
+    run: Ref
+    status: str
+    current_stage: str | None
+    started_on: date
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ContractRecord:
+    """One labor contract with its terms (pay is a reference; amounts live in payroll)."""
+
+    id: uuid.UUID
+    kind: str
+    status: str
+    start_date: date
+    end_date: date | None
+    grade: str | None
+    allowance: Decimal | None
+    work_location: str
+    pay_terms_ref: str
+
+
+ProgramParticipationSource = Callable[
+    [AsyncSession, uuid.UUID, uuid.UUID], Awaitable[Sequence[ProgramParticipation]]
+]
+"""(session, org id, employee id) → the employee's participations, oldest run first."""
+
+ContractsSource = Callable[
+    [AsyncSession, Principal, uuid.UUID], Awaitable[Sequence[ContractRecord] | None]
+]
+"""(session, caller, employee id) → the employee's contracts, or `None` when the caller may
+not see them (the owning domain's rule; then no query is run)."""
+
+_PROGRAM_PARTICIPATION: list[ProgramParticipationSource] = []
+_CONTRACTS: list[ContractsSource] = []
+
+
+@dataclass(frozen=True)
+class ProgramParticipationProvider:
+    """Programs' declaration (a `core.registry.Hook`): it answers `program_participation`."""
+
+    source: ProgramParticipationSource
+
+    def install(self) -> None:
+        _PROGRAM_PARTICIPATION[:] = [self.source]
+
+
+@dataclass(frozen=True)
+class ContractsProvider:
+    """Contracts' declaration (a `core.registry.Hook`): it answers `contracts`."""
+
+    source: ContractsSource
+
+    def install(self) -> None:
+        _CONTRACTS[:] = [self.source]
+
+
+async def program_participation(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> Sequence[ProgramParticipation]:
+    if not _PROGRAM_PARTICIPATION:
+        raise RuntimeError("No program participation source: install hrcore.domains.DOMAINS")
+    return await _PROGRAM_PARTICIPATION[0](session, org_id, employee_id)
+
+
+async def contracts(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID
+) -> Sequence[ContractRecord] | None:
+    if not _CONTRACTS:
+        raise RuntimeError("No contracts source: install hrcore.domains.DOMAINS")
+    return await _CONTRACTS[0](session, principal, employee_id)
