@@ -134,6 +134,16 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert amended["actor_id"] == str(account.user_id)
 
 
+async def _open_confirmations(client: AsyncClient, account: Account) -> list[str]:
+    response = await client.get("/api/v1/me/tasks", headers=account.headers)
+    assert response.status_code == 200, response.text
+    return [
+        task["id"]
+        for task in response.json()["items"]
+        if task["kind"] == CONFIRM_TASK_KIND and task["status"] == "open"
+    ]
+
+
 @pytest.mark.commits
 async def test_a_superseded_version_cannot_be_confirmed(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
@@ -162,6 +172,7 @@ async def test_a_superseded_version_cannot_be_confirmed(
         "current"
     ]
     assert first["end_date"] == "2027-09-30"
+    [first_task] = await _open_confirmations(client, world.member_account)
 
     revised = await client.post(
         f"/api/v1/amendments/{amendment_id}/versions",
@@ -180,6 +191,10 @@ async def test_a_superseded_version_cannot_be_confirmed(
         "current"
     ]
     assert second["document"]["sha256"] != first["document"]["sha256"]
+    superseded = await client.get(f"/api/v1/tasks/{first_task}", headers=hr.headers)
+    assert superseded.json()["status"] == "cancelled", "version 1 can no longer be confirmed"
+    [second_task] = await _open_confirmations(client, world.member_account)
+    assert second_task != first_task
 
     url = f"/api/v1/amendments/{amendment_id}/confirm"
     stale = {"version": 1, "document_sha256": first["document"]["sha256"]}
@@ -191,6 +206,8 @@ async def test_a_superseded_version_cannot_be_confirmed(
     assert response.status_code == 200, response.text
     amended = await client.get(f"/api/v1/contracts/{contract['id']}", headers=hr.headers)
     assert amended.json()["allowance"] == "1800.00"
+    completed = await client.get(f"/api/v1/tasks/{second_task}", headers=hr.headers)
+    assert completed.json()["status"] == "completed"
 
 
 @pytest.mark.commits

@@ -3,7 +3,8 @@
 When the current version's document is ready the employee gets a confirmation task (with
 workflow's reminders and escalation) and an inbox message. Confirming names the version and
 the SHA-256 of its document; it records who, when and what, applies the changed terms to the
-contract and completes the task, which closes no other way.
+contract and completes the task, which closes no other way (a revision cancels it; the new
+version's ready document asks again).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ CONFIRM_DAYS = 7
 
 
 async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clock) -> None:
-    """One confirmation task per amendment (reminders and escalation from workflow); a new
-    version's document is announced in the inbox."""
+    """One open confirmation task per amendment, for its current version (reminders and
+    escalation from workflow); a new version's document is announced in the inbox."""
     org_id = amendment.org_id
     if amendment.confirm_task_id is None:
         today = await people.org_today(session, org_id, clock)
@@ -69,6 +70,24 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
         subject_id=amendment.id,
         dedupe_key=f"amendment:{amendment.id}:v{amendment.current_version}:ready",
     )
+
+
+async def withdraw_request(
+    session: AsyncSession, amendment: Amendment, clock: Clock, actor: Principal
+) -> None:
+    """A new version supersedes the one the employee was asked to confirm: that task is
+    cancelled (it could never be completed), and the new version's ready document asks
+    again with a task of its own."""
+    if amendment.confirm_task_id is None:
+        return
+    await workflow.cancel_task(
+        session,
+        org_id=amendment.org_id,
+        task_id=amendment.confirm_task_id,
+        clock=clock,
+        actor=actor,
+    )
+    amendment.confirm_task_id = None
 
 
 async def confirmed_only(
