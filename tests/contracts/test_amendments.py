@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from httpx import AsyncClient
@@ -80,6 +81,11 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert caplog.records, "the request was logged"
     assert not [r for r in caplog.records if "%PDF" in r.getMessage() or len(r.getMessage()) > 2000]
     assert document.headers["content-type"] == "application/pdf"
+    number = zhang.employee_number
+    readable = quote(f"变更协议-{number}-张伟-v1.pdf", safe="")
+    assert document.headers["content-disposition"] == (
+        f"inline; filename=\"amendment-{number}-v1.pdf\"; filename*=UTF-8''{readable}"
+    ), "the file says whose amendment and which version"
     sha = hashlib.sha256(document.content).hexdigest()
     assert sha == current["document"]["sha256"]
     text = PdfReader(io.BytesIO(document.content)).pages[0].extract_text()
