@@ -201,6 +201,15 @@ async def test_a_superseded_version_cannot_be_confirmed(
     assert superseded.json()["status"] == "cancelled", "version 1 can no longer be confirmed"
     [second_task] = await _open_confirmations(client, world.member_account)
     assert second_task != first_task
+    document = await client.get(document_url, headers=world.member_account.headers)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(document.content)).pages)
+    assert "固定期限" in text, "the kind by its label"
+    assert "fixed_term" not in text
+    assert "有效" in text, "the contract's status by its label"
+    assert "¥1,800.00 元/月" in text, "the allowance with its unit"
+    assert "甲方（用人单位，盖章）" in text
+    assert "乙方（劳动者，签字）" in text
+    assert text.count("日期 / Date") == 2, "each party dates its signature"
 
     url = f"/api/v1/amendments/{amendment_id}/confirm"
     stale = {"version": 1, "document_sha256": first["document"]["sha256"]}

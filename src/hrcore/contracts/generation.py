@@ -124,6 +124,8 @@ async def _context(
         "contract": {
             "kind": contract.kind,
             "kind_label": bilingual(documents.CONTRACT_KINDS.get(contract.kind, contract.kind)),
+            "status": contract.status,
+            "status_label": bilingual(contract.status),
             "start_date": contract.start_date.isoformat(),
             "end_date": contract.end_date.isoformat() if contract.end_date else None,
             "work_location": contract.work_location,
@@ -135,7 +137,7 @@ async def _context(
             "end_date": version.end_date.isoformat() if version.end_date else None,
             "note": version.note,
         },
-        "changes": version.changes,
+        "changes": [documents.displayed_change(change) for change in version.changes],
     }
 
 
