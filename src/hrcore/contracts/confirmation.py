@@ -80,10 +80,10 @@ async def withdraw_request(
     again with a task of its own."""
     if amendment.confirm_task_id is None:
         return
-    await workflow.cancel_task(
+    await workflow.cancel_open_tasks(  # leaves a task closed meanwhile as it is, never a 409
         session,
         org_id=amendment.org_id,
-        task_id=amendment.confirm_task_id,
+        task_ids=[amendment.confirm_task_id],
         clock=clock,
         actor=actor,
     )
