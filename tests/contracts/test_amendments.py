@@ -332,6 +332,8 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
         ids.append((await client.post(url, json=body, headers=hr.headers)).json()["id"])
     await run_burst(runtime)
     first, second = [await _ready(client, hr, amendment_id) for amendment_id in ids]
+    asked = set(await _open_confirmations(client, member))
+    assert len(asked) == 2
     confirm = "/api/v1/amendments/{}/confirm"
     done = await client.post(
         confirm.format(ids[0]),
@@ -345,6 +347,7 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
         headers=member.headers,
     )
     assert stale.status_code == 409, "it would silently undo the first amendment"
+    assert await _open_confirmations(client, member) == [], "none the employee cannot complete"
     revised = await client.post(
         f"/api/v1/amendments/{ids[1]}/versions",
         json={"effective_date": "2027-05-01", "allowance": "900.00"},
@@ -353,9 +356,13 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
     assert [c["before"] for c in revised.json()["current"]["changes"]] == ["500.00"]
     await run_burst(runtime)
     current = await _ready(client, hr, ids[1])
+    [asked_again] = await _open_confirmations(client, member)
+    assert asked_again not in asked
     done = await client.post(
         confirm.format(ids[1]),
         json={"version": 2, "document_sha256": current["document"]["sha256"]},
         headers=member.headers,
     )
     assert done.status_code == 200, done.text
+    task = await client.get(f"/api/v1/tasks/{asked_again}", headers=hr.headers)
+    assert task.json()["status"] == "completed"
