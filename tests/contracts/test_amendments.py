@@ -88,7 +88,9 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     ), "the file says whose amendment and which version"
     sha = hashlib.sha256(document.content).hexdigest()
     assert sha == current["document"]["sha256"]
-    text = PdfReader(io.BytesIO(document.content)).pages[0].extract_text()
+    reader = PdfReader(io.BytesIO(document.content))
+    assert reader.metadata.title == f"变更协议 / Contract amendment {number} 张伟 v1"
+    text = reader.pages[0].extract_text()
     assert "张伟" in text
     assert "Sales chief" in text
     assert "Org" in text, "the organization's name"

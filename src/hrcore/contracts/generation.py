@@ -141,6 +141,11 @@ async def _context(
     }
 
 
+def _whose(context: dict[str, Any]) -> str:
+    employee = context["employee"]
+    return f"{employee['number']} {employee['name']}"
+
+
 async def generate_document(
     session: AsyncSession,
     org_id: uuid.UUID,
@@ -170,7 +175,7 @@ async def generate_document(
         pdf.render_pdf,
         text,
         font_path=pdf.font_path(settings),
-        title=f"Contract amendment {amendment_id} v{number}",
+        title=f"变更协议 / Contract amendment {_whose(context)} v{number}",
         created_at=version.created_at,
     )
     digest = hashlib.sha256(content).hexdigest()
