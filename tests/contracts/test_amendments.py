@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from httpx import AsyncClient
@@ -80,9 +81,16 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert caplog.records, "the request was logged"
     assert not [r for r in caplog.records if "%PDF" in r.getMessage() or len(r.getMessage()) > 2000]
     assert document.headers["content-type"] == "application/pdf"
+    number = zhang.employee_number
+    readable = quote(f"变更协议-{number}-张伟-v1.pdf", safe="")
+    assert document.headers["content-disposition"] == (
+        f"inline; filename=\"amendment-{number}-v1.pdf\"; filename*=UTF-8''{readable}"
+    ), "the file says whose amendment and which version"
     sha = hashlib.sha256(document.content).hexdigest()
     assert sha == current["document"]["sha256"]
-    text = PdfReader(io.BytesIO(document.content)).pages[0].extract_text()
+    reader = PdfReader(io.BytesIO(document.content))
+    assert reader.metadata.title == f"变更协议 / Contract amendment {number} 张伟 v1"
+    text = reader.pages[0].extract_text()
     assert "张伟" in text
     assert "Sales chief" in text
     assert "Org" in text, "the organization's name"
@@ -134,6 +142,16 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert amended["actor_id"] == str(account.user_id)
 
 
+async def _open_confirmations(client: AsyncClient, account: Account) -> list[str]:
+    response = await client.get("/api/v1/me/tasks", headers=account.headers)
+    assert response.status_code == 200, response.text
+    return [
+        task["id"]
+        for task in response.json()["items"]
+        if task["kind"] == CONFIRM_TASK_KIND and task["status"] == "open"
+    ]
+
+
 @pytest.mark.commits
 async def test_a_superseded_version_cannot_be_confirmed(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
@@ -162,6 +180,7 @@ async def test_a_superseded_version_cannot_be_confirmed(
         "current"
     ]
     assert first["end_date"] == "2027-09-30"
+    [first_task] = await _open_confirmations(client, world.member_account)
 
     revised = await client.post(
         f"/api/v1/amendments/{amendment_id}/versions",
@@ -180,6 +199,19 @@ async def test_a_superseded_version_cannot_be_confirmed(
         "current"
     ]
     assert second["document"]["sha256"] != first["document"]["sha256"]
+    superseded = await client.get(f"/api/v1/tasks/{first_task}", headers=hr.headers)
+    assert superseded.json()["status"] == "cancelled", "version 1 can no longer be confirmed"
+    [second_task] = await _open_confirmations(client, world.member_account)
+    assert second_task != first_task
+    document = await client.get(document_url, headers=world.member_account.headers)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(document.content)).pages)
+    assert "固定期限" in text, "the kind by its label"
+    assert "fixed_term" not in text
+    assert "有效" in text, "the contract's status by its label"
+    assert "¥1,800.00 元/月" in text, "the allowance with its unit"
+    assert "甲方（用人单位，盖章）" in text
+    assert "乙方（劳动者，签字）" in text
+    assert text.count("日期 / Date") == 2, "each party dates its signature"
 
     url = f"/api/v1/amendments/{amendment_id}/confirm"
     stale = {"version": 1, "document_sha256": first["document"]["sha256"]}
@@ -191,6 +223,8 @@ async def test_a_superseded_version_cannot_be_confirmed(
     assert response.status_code == 200, response.text
     amended = await client.get(f"/api/v1/contracts/{contract['id']}", headers=hr.headers)
     assert amended.json()["allowance"] == "1800.00"
+    completed = await client.get(f"/api/v1/tasks/{second_task}", headers=hr.headers)
+    assert completed.json()["status"] == "completed"
 
 
 @pytest.mark.commits
@@ -300,6 +334,8 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
         ids.append((await client.post(url, json=body, headers=hr.headers)).json()["id"])
     await run_burst(runtime)
     first, second = [await _ready(client, hr, amendment_id) for amendment_id in ids]
+    asked = set(await _open_confirmations(client, member))
+    assert len(asked) == 2
     confirm = "/api/v1/amendments/{}/confirm"
     done = await client.post(
         confirm.format(ids[0]),
@@ -313,6 +349,7 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
         headers=member.headers,
     )
     assert stale.status_code == 409, "it would silently undo the first amendment"
+    assert await _open_confirmations(client, member) == [], "none the employee cannot complete"
     revised = await client.post(
         f"/api/v1/amendments/{ids[1]}/versions",
         json={"effective_date": "2027-05-01", "allowance": "900.00"},
@@ -321,9 +358,13 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
     assert [c["before"] for c in revised.json()["current"]["changes"]] == ["500.00"]
     await run_burst(runtime)
     current = await _ready(client, hr, ids[1])
+    [asked_again] = await _open_confirmations(client, member)
+    assert asked_again not in asked
     done = await client.post(
         confirm.format(ids[1]),
         json={"version": 2, "document_sha256": current["document"]["sha256"]},
         headers=member.headers,
     )
     assert done.status_code == 200, done.text
+    task = await client.get(f"/api/v1/tasks/{asked_again}", headers=hr.headers)
+    assert task.json()["status"] == "completed"

@@ -3,7 +3,9 @@
 When the current version's document is ready the employee gets a confirmation task (with
 workflow's reminders and escalation) and an inbox message. Confirming names the version and
 the SHA-256 of its document; it records who, when and what, applies the changed terms to the
-contract and completes the task, which closes no other way.
+contract and completes the task, which closes no other way: a revision cancels it (the new
+version's ready document asks again), and so does confirming another amendment of the same
+contract, which leaves this one to be revised.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ CONFIRM_DAYS = 7
 
 
 async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clock) -> None:
-    """One confirmation task per amendment (reminders and escalation from workflow); a new
-    version's document is announced in the inbox."""
+    """One open confirmation task per amendment, for its current version (reminders and
+    escalation from workflow); a new version's document is announced in the inbox."""
     org_id = amendment.org_id
     if amendment.confirm_task_id is None:
         today = await people.org_today(session, org_id, clock)
@@ -69,6 +71,38 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
         subject_id=amendment.id,
         dedupe_key=f"amendment:{amendment.id}:v{amendment.current_version}:ready",
     )
+
+
+async def withdraw_request(
+    session: AsyncSession, amendment: Amendment, clock: Clock, actor: Principal
+) -> None:
+    """A new version supersedes the one the employee was asked to confirm: that task is
+    cancelled (it could never be completed), and the new version's ready document asks
+    again with a task of its own."""
+    if amendment.confirm_task_id is None:
+        return
+    await workflow.cancel_open_tasks(  # leaves a task closed meanwhile as it is, never a 409
+        session,
+        org_id=amendment.org_id,
+        task_ids=[amendment.confirm_task_id],
+        clock=clock,
+        actor=actor,
+    )
+    amendment.confirm_task_id = None
+
+
+async def _withdraw_overtaken(
+    session: AsyncSession, principal: Principal, contract: Contract, clock: Clock
+) -> None:
+    """Other drafts of the contract were drafted against the terms just replaced: they cannot
+    be confirmed until HR revises them, so their tasks are cancelled (the revision asks
+    again) instead of reminding the employee of what they cannot do."""
+    drafts = await repository.drafts_awaiting_confirmation(session, contract.org_id, contract.id)
+    versions = await repository.current_versions(session, contract.org_id, drafts)
+    terms = amendable(contract)
+    for draft in drafts:
+        if versions[draft.id].base_terms != terms:
+            await withdraw_request(session, draft, clock, principal)
 
 
 async def confirmed_only(
@@ -107,6 +141,7 @@ async def confirm_amendment(
     amendment.confirmed_by = principal.user_id
     amendment.confirmed_version, amendment.confirmed_sha256 = version.number, body.document_sha256
     await _apply(session, principal, contract, version)
+    await _withdraw_overtaken(session, principal, contract, clock)
     if amendment.confirm_task_id is not None:
         await workflow.complete_task(
             session,

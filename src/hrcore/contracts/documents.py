@@ -6,13 +6,16 @@ generation loudly instead of printing an empty clause. The names a template may 
 checked when it is saved; what fails only with real data (`changes[3]` on a one-change
 amendment) fails at generation and is reported on the amendment version.
 
-The text is laid out by `core.pdf` (an embedded CJK font subset, so Chinese renders and
-extracts); its creation date is the version's, so generating the same version again produces
-the same bytes and the same SHA-256.
+The built-in template ends with the signature, seal and date block of both parties (甲方, the
+employer, seals; 乙方, the employee, signs) and names kinds and statuses by their labels,
+amounts with their unit. The text is laid out by `core.pdf` (an embedded CJK font subset, so
+Chinese renders and extracts); its creation date is the version's, so generating the same
+version again produces the same bytes and the same SHA-256.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
@@ -21,7 +24,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from hrcore.core.errors import FieldError, Unprocessable
-from hrcore.core.i18n import N_, _
+from hrcore.core.i18n import N_, _, format_currency
 
 ALLOWED_VARIABLES = frozenset({"organization", "employee", "contract", "amendment", "changes"})
 MAX_TEMPLATE_CHARS = 20_000
@@ -36,13 +39,15 @@ CONTRACT_KINDS = {
     "project_based": N_("Project-based"),
 }
 """Contract kinds as the amendment names them, in both languages (`contract.kind_label`)."""
+AMOUNT_FIELDS = frozenset({"allowance"})
+"""Changed terms that are monthly amounts in yuan, shown as `¥1,200.00 元/月`."""
 
 DEFAULT_TEMPLATE = """\
 # 劳动合同变更协议书 / Labor Contract Amendment
 甲方（用人单位）/ Employer: {{ organization.name }}
 乙方（劳动者）/ Employee: {{ employee.name }}（{{ employee.number }}）
-原合同 / Contract: {{ contract.kind_label }}，{{ contract.start_date }} 至 {{
-    contract.end_date or "—" }}
+原合同 / Contract: {{ contract.kind_label }}（{{ contract.status_label }}），{{
+    contract.start_date }} 至 {{ contract.end_date or "—" }}
 工作地点 / Work location: {{ contract.work_location }}
 
 经双方协商一致，自 {{ amendment.effective_date }} 起对劳动合同作如下变更：
@@ -58,7 +63,31 @@ The changes end on {{ amendment.end_date }}; the previous terms then apply again
 {% if amendment.note %}备注 / Note: {{ amendment.note }}{% endif %}
 
 变更协议版本 / Version {{ amendment.version }}
+
+甲方（用人单位，盖章）/ Party A (Employer, company seal): {{ organization.name }}
+法定代表人或委托代理人（签字）/ Legal or authorized representative (signature): ______________
+日期 / Date: ________年____月____日
+
+乙方（劳动者，签字）/ Party B (Employee, signature): {{ employee.name }} ______________
+日期 / Date: ________年____月____日
 """
+
+
+def monthly_amount(value: str | None) -> str | None:
+    """`1200.00` as the agreement states it, `¥1,200.00 元/月` (both parties read it)."""
+    if value is None:
+        return None
+    return f"{format_currency(Decimal(value), locale='zh-CN')} 元/月"
+
+
+def displayed_change(change: dict[str, Any]) -> dict[str, Any]:
+    """A stored change as the document shows it: amounts with their unit."""
+    if change.get("field") not in AMOUNT_FIELDS:
+        return change
+    return change | {
+        "before": monthly_amount(change.get("before")),
+        "after": monthly_amount(change.get("after")),
+    }
 
 
 class GenerationFailed(Exception):

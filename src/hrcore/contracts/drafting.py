@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.contracts import access, generation, repository
+from hrcore.contracts import access, confirmation, generation, repository
 from hrcore.contracts.models import Amendment, AmendmentVersion, Contract
 from hrcore.contracts.schemas import AmendmentTermsIn, Change
 from hrcore.contracts.terms import AMENDMENT_SUBJECT, amendable
@@ -236,7 +236,7 @@ async def revise_amendment(
     clock: Clock,
 ) -> tuple[Amendment, AmendmentVersion]:
     """A new version (HR admin); the previous one is superseded and can no longer be
-    confirmed."""
+    confirmed, so its confirmation task is cancelled."""
     require_hr_admin(principal)
     amendment = await access.amendment_in_reach(session, principal, amendment_id, for_update=True)
     if amendment.status != "draft":
@@ -249,6 +249,7 @@ async def revise_amendment(
     if version is None:
         raise _nothing_changes()
     amendment.current_version = number
+    await confirmation.withdraw_request(session, amendment, clock, principal)
     await session.flush()
     audit.record(
         session,

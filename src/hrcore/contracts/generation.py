@@ -49,16 +49,18 @@ def queue_document(session: AsyncSession, version: AmendmentVersion) -> None:
 
 @dataclass(frozen=True)
 class Document:
-    """The current version's document: `content` is None while it is being generated."""
+    """The current version's document: `content` is None while it is being generated;
+    `content_disposition` names whose amendment and which version it is."""
 
     version: AmendmentVersion
     content: bytes | None
+    content_disposition: str = ""
 
 
 async def get_document(
     session: AsyncSession, principal: Principal, amendment_id: uuid.UUID, settings: Settings
 ) -> Document:
-    _amendment, version = await amendments.get_amendment(session, principal, amendment_id)
+    amendment, version = await amendments.get_amendment(session, principal, amendment_id)
     if version.document_status == "pending":
         return Document(version, None)
     if version.document_status == "failed" or version.document_key is None:
@@ -69,10 +71,17 @@ async def get_document(
             )
         )
     try:
-        return Document(version, await storage_for(settings).get(version.document_key))
+        content = await storage_for(settings).get(version.document_key)
     except StoredObjectMissing:
         _regenerate_lost(session, principal, version)
         return Document(version, None)
+    employee = await people.require_employee(session, amendment.org_id, amendment.employee_id)
+    number = employee.employee_number
+    disposition = pdf.content_disposition(
+        f"变更协议-{number}-{employee.full_name}-v{version.number}.pdf",
+        f"amendment-{number}-v{version.number}.pdf",
+    )
+    return Document(version, content, disposition)
 
 
 def _regenerate_lost(
@@ -115,6 +124,8 @@ async def _context(
         "contract": {
             "kind": contract.kind,
             "kind_label": bilingual(documents.CONTRACT_KINDS.get(contract.kind, contract.kind)),
+            "status": contract.status,
+            "status_label": bilingual(contract.status),
             "start_date": contract.start_date.isoformat(),
             "end_date": contract.end_date.isoformat() if contract.end_date else None,
             "work_location": contract.work_location,
@@ -126,8 +137,13 @@ async def _context(
             "end_date": version.end_date.isoformat() if version.end_date else None,
             "note": version.note,
         },
-        "changes": version.changes,
+        "changes": [documents.displayed_change(change) for change in version.changes],
     }
+
+
+def _whose(context: dict[str, Any]) -> str:
+    employee = context["employee"]
+    return f"{employee['number']} {employee['name']}"
 
 
 async def generate_document(
@@ -159,7 +175,7 @@ async def generate_document(
         pdf.render_pdf,
         text,
         font_path=pdf.font_path(settings),
-        title=f"Contract amendment {amendment_id} v{number}",
+        title=f"变更协议 / Contract amendment {_whose(context)} v{number}",
         created_at=version.created_at,
     )
     digest = hashlib.sha256(content).hexdigest()

@@ -132,6 +132,19 @@ def amendments_query(org_id: uuid.UUID, contract_id: uuid.UUID) -> Select[Any]:
     return select(Amendment).where(Amendment.org_id == org_id, Amendment.contract_id == contract_id)
 
 
+async def drafts_awaiting_confirmation(
+    session: AsyncSession, org_id: uuid.UUID, contract_id: uuid.UUID
+) -> list[Amendment]:
+    """The contract's draft amendments with a confirmation task, locked."""
+    statement = (
+        amendments_query(org_id, contract_id)
+        .where(Amendment.status == "draft", Amendment.confirm_task_id.is_not(None))
+        .order_by(Amendment.id)
+        .with_for_update()
+    )
+    return list((await session.scalars(statement)).all())
+
+
 async def version(
     session: AsyncSession,
     org_id: uuid.UUID,

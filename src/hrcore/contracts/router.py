@@ -262,7 +262,7 @@ async def get_amendment_document(
         document.content,
         media_type=generation.PDF,
         headers={
-            "Content-Disposition": f'inline; filename="amendment-v{version.number}.pdf"',
+            "Content-Disposition": document.content_disposition,
             "ETag": f'"{version.document_sha256}"',
             "X-Document-Version": str(version.number),
         },

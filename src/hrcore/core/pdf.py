@@ -11,17 +11,30 @@ produces the same bytes and the same SHA-256.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from datetime import datetime
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import quote
 
 from hrcore.settings import Settings
 
 REGULAR_WEIGHT = 400
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH")
 MEDIA_TYPE = "application/pdf"
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+_NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def content_disposition(filename: str, ascii_fallback: str) -> str:
+    """An inline `Content-Disposition` naming the file in any script (RFC 6266/5987
+    `filename*`), with an ASCII `filename` for clients that read only that one; characters a
+    file system refuses become `_`."""
+    readable = _UNSAFE_IN_NAME.sub("_", filename)
+    fallback = _NOT_ASCII_NAME.sub("_", ascii_fallback)
+    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(readable, safe='')}"
 
 
 @lru_cache
