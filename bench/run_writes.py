@@ -10,8 +10,8 @@ next one. It lists the statements hrcore sends for one completion (in-process, c
 a `before_cursor_execute` listener) and checks that the limit sends the same ones, then
 measures hrcore (`hrcore serve`) and the limit (uvicorn) as bench/run_limit.py does: 32
 keep-alive connections, alternating turns, median of `--rounds` rounds. Latency is the median
-of one connection's requests, taken in a turn of its own. The tasks left are deleted at the
-end.
+of one connection's requests, taken in a turn of its own. The tasks and their audit events
+are deleted at the end.
 """
 
 from __future__ import annotations
@@ -44,11 +44,17 @@ COPY = (
     " (SELECT employee_id FROM users WHERE email = 'inbox@bench.example') LIMIT 1)"
 )
 FRESH = "SELECT id FROM tasks WHERE kind = 'bench.write' AND status = 'open'"
-CLEAN = "DELETE FROM tasks WHERE kind = 'bench.write'"
+CLEAN = (
+    "DELETE FROM audit_events WHERE object_type = 'task'"
+    " AND object_id IN (SELECT id FROM tasks WHERE kind = 'bench.write')",
+    "DELETE FROM tasks WHERE kind = 'bench.write'",
+)
+"""The bench's tasks and their audit events go, so other benchmarks see the data as generated."""
 
 
 async def _prepare(runtime: Runtime, count: int) -> tuple[list[uuid.UUID], dict[str, str]]:
-    await _as_owner(runtime, (CLEAN, COPY.format(count=count), "ANALYZE tasks"))
+    copy = ("SET statement_timeout = 0", *CLEAN, COPY.format(count=count), "ANALYZE tasks")
+    await _as_owner(runtime, (*copy, "RESET statement_timeout"))
     async with runtime.engine.connect() as connection:
         await connection.execute(text("SET ROLE NONE"))
         ids = list((await connection.execute(text(FRESH))).scalars())
@@ -206,7 +212,7 @@ def main() -> None:
         cleanup = Runtime.open(_settings(args.database_url), application_name="hrcore-bench")
 
         async def clean() -> None:
-            await _as_owner(cleanup, (CLEAN,))
+            await _as_owner(cleanup, ("SET statement_timeout = 0", *CLEAN))
             await cleanup.close()
 
         asyncio.run(clean())
