@@ -94,8 +94,13 @@ def _completion(task_id: uuid.UUID) -> tuple[str, bytes]:
 
 def _promotion(target: tuple[uuid.UUID, uuid.UUID]) -> tuple[str, bytes]:
     employee_id, position_id = target
-    body = {"kind": "promotion", "effective_date": EFFECTIVE, "position_id": str(position_id)}
-    return f"/api/v1/employees/{employee_id}/events", json.dumps({**body, "note": NOTE}).encode()
+    body = {
+        "kind": "promotion",
+        "effective_date": EFFECTIVE,
+        "position_id": str(position_id),
+        "note": NOTE,
+    }
+    return f"/api/v1/employees/{employee_id}/events", json.dumps(body).encode()
 
 
 async def hrcore_statements(
@@ -107,7 +112,10 @@ async def hrcore_statements(
     from hrcore.main import create_app
 
     sent: list[str] = []
-    listener = lambda _c, _cu, statement, *_: sent.append(statement)  # noqa: E731
+
+    def listener(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
     event.listen(runtime.engine.sync_engine, "before_cursor_execute", listener)
     app = create_app(runtime=runtime)
     transport = httpx.ASGITransport(app=app)
