@@ -20,6 +20,20 @@ from tests.workflow.conftest import World, count_statements, make_task
 DUE = date(2027, 3, 4)
 
 
+async def test_a_completion_reads_the_task_once_locked(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    task = await make_task(runtime, world.hr.org_id, world.junior, DUE)
+    with count_statements(runtime) as sent:
+        done = await client.post(
+            f"/api/v1/tasks/{task.id}/complete", json={}, headers=world.junior_account.headers
+        )
+    assert done.status_code == 200, done.text
+    reads = [s for s in sent.statements if s.startswith("SELECT") and "FROM tasks" in s]
+    assert len(reads) == 1
+    assert reads[0].endswith("FOR UPDATE")
+
+
 async def test_the_assignee_completes_on_time(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:

@@ -33,11 +33,17 @@ from hrcore.workflow import api as workflow
 
 
 async def assignment_views(
-    session: AsyncSession, org_id: uuid.UUID, assignments: Sequence[ReviewAssignment]
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    assignments: Sequence[ReviewAssignment],
+    *,
+    known_cycles: Sequence[ReviewCycle] = (),
 ) -> list[AssignmentOut]:
-    cycles = await repository.cycles_by_ids(
-        session, org_id, list({a.cycle_id for a in assignments})
-    )
+    """The views of `assignments`; `known_cycles`, already read by a write, are not read again."""
+    cycles = {cycle.id: cycle for cycle in known_cycles}
+    missing = list({a.cycle_id for a in assignments} - cycles.keys())
+    if missing:
+        cycles.update(await repository.cycles_by_ids(session, org_id, missing))
     participants = await repository.participants_by_ids(
         session, org_id, list({a.participant_id for a in assignments})
     )
@@ -129,8 +135,9 @@ async def save_answers(
     body: AnswersIn,
     *,
     if_match: str | None,
-) -> ReviewAssignment:
-    """Save a draft (partial answers allowed, each must fit the form)."""
+) -> tuple[ReviewAssignment, ReviewCycle]:
+    """Save a draft (partial answers allowed, each must fit the form); the assignment and its
+    cycle."""
     assignment, cycle = await _writable(session, principal, assignment_id)
     check_version(assignment.version, if_match=if_match, body_version=body.version)
     _check_answers(INDICATORS.validate_python(cycle.form["indicators"]), body.answers)
@@ -139,14 +146,15 @@ async def save_answers(
     assignment.evidence = [e.model_dump(mode="json") for e in body.evidence]
     assignment.status = "draft"
     await session.flush()
-    return assignment
+    return assignment, cycle
 
 
 async def submit_answers(
     session: AsyncSession, principal: Principal, assignment_id: uuid.UUID, clock: Clock
-) -> ReviewAssignment:
-    """Make the saved answers final and complete the rater's task."""
-    assignment, _cycle = await _writable(session, principal, assignment_id)
+) -> tuple[ReviewAssignment, ReviewCycle]:
+    """Make the saved answers final and complete the rater's task; the assignment and its
+    cycle."""
+    assignment, cycle = await _writable(session, principal, assignment_id)
     if not assignment.answers:
         raise Unprocessable(
             _("Answer at least one indicator before submitting"),
@@ -171,4 +179,4 @@ async def submit_answers(
         org_id=assignment.org_id,
         after={"relationship": assignment.relationship},
     )
-    return assignment
+    return assignment, cycle

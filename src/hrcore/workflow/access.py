@@ -53,8 +53,13 @@ async def ensure_reach(session: AsyncSession, principal: Principal, task: Task) 
         raise NotFound(_("No such task")) from None
 
 
-async def task_in_reach(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
-    task = await get_or_404(session, Task, principal.org_id, task_id, what="task")
+async def task_in_reach(
+    session: AsyncSession, principal: Principal, task_id: uuid.UUID, *, for_update: bool = False
+) -> Task:
+    """The task if the caller may see it, else 404; `for_update` locks it for a change."""
+    task = await get_or_404(
+        session, Task, principal.org_id, task_id, what="task", for_update=for_update
+    )
     await ensure_reach(session, principal, task)
     return task
 

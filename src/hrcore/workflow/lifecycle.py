@@ -123,6 +123,18 @@ async def complete_task(
     409 unless open; 422 when the task requires a submission and none is given; then the
     validator registered for the task's kind has the last word."""
     task = await _locked(session, org_id, task_id)
+    return await _complete(session, task, org_id, clock, submission, actor)
+
+
+async def _complete(
+    session: AsyncSession,
+    task: Task,
+    org_id: uuid.UUID,
+    clock: Clock,
+    submission: Submission | None,
+    actor: Principal | None,
+) -> Task:
+    """Complete `task`, already read FOR UPDATE in this transaction."""
     if task.status != "open":
         raise Conflict(_("The task is already {status}", status=label(task.status)))
     if submission is not None and submission.is_empty:
@@ -160,14 +172,8 @@ async def complete_as(
     submission: Submission | None,
     clock: Clock,
 ) -> Task:
-    """Completion over HTTP: only the assignee; others who may see the task get 403."""
-    task = await access.task_in_reach(session, principal, task_id)
+    """Completion over HTTP: only the assignee; others who may see the task get 403. The
+    task is read once, locked, for both the reach check and the completion."""
+    task = await access.task_in_reach(session, principal, task_id, for_update=True)
     access.require_assignee(principal, task)
-    return await complete_task(
-        session,
-        org_id=principal.org_id,
-        task_id=task.id,
-        clock=clock,
-        submission=submission,
-        actor=principal,
-    )
+    return await _complete(session, task, principal.org_id, clock, submission, principal)

@@ -242,11 +242,13 @@ async def save_answers(
     response: Response,
     if_match: IfMatch = None,
 ) -> AssignmentOut:
-    assignment = await answers.save_answers(
+    assignment, cycle = await answers.save_answers(
         session, principal, assignment_id, body, if_match=if_match
     )
     set_etag(response, assignment.version)
-    [view] = await answers.assignment_views(session, principal.org_id, [assignment])
+    [view] = await answers.assignment_views(
+        session, principal.org_id, [assignment], known_cycles=[cycle]
+    )
     return view
 
 
@@ -259,8 +261,10 @@ async def save_answers(
 async def submit_answers(
     assignment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> AssignmentOut:
-    assignment = await answers.submit_answers(session, principal, assignment_id, clock)
-    [view] = await answers.assignment_views(session, principal.org_id, [assignment])
+    assignment, cycle = await answers.submit_answers(session, principal, assignment_id, clock)
+    [view] = await answers.assignment_views(
+        session, principal.org_id, [assignment], known_cycles=[cycle]
+    )
     return view
 
 

@@ -1,0 +1,280 @@
+"""hrcore's writes measured as the reads are: statements per request, requests/s, latency
+and, for completing a task, the ratio to the limit (bench/limit_writes.py).
+
+    .venv/bin/python bench/run_writes.py --database-url postgresql+asyncpg://postgres@127.0.0.1/hrcore_bench_fast
+
+Run bench/generate.py and bench/generate_tasks.py first. A write changes what it acts on, so
+every request gets a fresh object: the script copies one of the inbox user's open tasks
+`--objects` times (new ids and subjects, as the owner, bounded) and promotes up to 20,000
+active employees, one each, to the position they hold. It lists the statements hrcore sends for each
+write (in-process, captured with a `before_cursor_execute` listener) and checks that the
+limit sends the completion's, then measures hrcore (`hrcore serve`) and the limit (uvicorn)
+as bench/run_limit.py does: 32 keep-alive connections, alternating turns, median of
+`--rounds` rounds; the promotion on hrcore alone (no limit for it yet). Latency is the median
+of one connection's requests, taken in a turn of its own. What the bench wrote is deleted at
+the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import limit_writes
+from run import _tokens
+from run_limit import BENCH, BIN, REDIS, _settings, _wait_ready
+from run_tasks import _as_owner, _inbox_token
+from sqlalchemy import event, text
+
+from hrcore.core.runtime import Runtime
+
+COPY = (
+    "INSERT INTO tasks SELECT (jsonb_populate_record(null::tasks, to_jsonb(t)"
+    " || jsonb_build_object('id', gen_random_uuid(), 'subject_id', gen_random_uuid(),"
+    " 'kind', 'bench.write', 'version', 1))).*"
+    " FROM tasks t CROSS JOIN generate_series(1, {count})"
+    " WHERE t.id = (SELECT id FROM tasks WHERE kind = 'bench.task' AND status = 'open'"
+    " AND next_action_at IS NOT NULL"
+    " AND assignee_employee_id ="
+    " (SELECT employee_id FROM users WHERE email = 'inbox@bench.example') LIMIT 1)"
+)
+FRESH = "SELECT id FROM tasks WHERE kind = 'bench.write' AND status = 'open'"
+NOTE = "bench.write"
+PROMOTIONS = 20_000
+"""Employees promoted at most: hrcore alone writes far fewer in the measured seconds."""
+EFFECTIVE = "2026-12-01"
+EMPLOYEES = (
+    "SELECT id, position_id FROM employees WHERE status = 'active'"
+    f" AND position_id IS NOT NULL AND hire_date <= '{EFFECTIVE}' ORDER BY id LIMIT :count"
+)
+CLEAN = (
+    "DELETE FROM audit_events WHERE object_type = 'task'"
+    " AND object_id IN (SELECT id FROM tasks WHERE kind = 'bench.write')",
+    "DELETE FROM tasks WHERE kind = 'bench.write'",
+    "DELETE FROM outbox_messages WHERE payload->>'event_id' IN"
+    f" (SELECT id::text FROM employment_events WHERE note = '{NOTE}')",
+    "DELETE FROM audit_events WHERE object_type = 'employment_event'"
+    f" AND object_id IN (SELECT id FROM employment_events WHERE note = '{NOTE}')",
+    f"DELETE FROM employment_events WHERE note = '{NOTE}'",
+)
+"""What the bench wrote goes (tasks, events, their audit events and outbox jobs), so other
+benchmarks see the data as generated."""
+
+
+async def _prepare(runtime: Runtime, count: int) -> tuple[list[uuid.UUID], dict[str, str]]:
+    copy = ("SET statement_timeout = 0", *CLEAN, COPY.format(count=count), "ANALYZE tasks")
+    await _as_owner(runtime, (*copy, "RESET statement_timeout"))
+    async with runtime.engine.connect() as connection:
+        await connection.execute(text("SET ROLE NONE"))
+        ids = list((await connection.execute(text(FRESH))).scalars())
+    return ids, await _inbox_token(runtime)
+
+
+async def _promotion_targets(runtime: Runtime, count: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Active employees with a post: each gets one promotion to the position they hold (so
+    the bench leaves every employee as generated; the event row is what it writes)."""
+    async with runtime.engine.connect() as connection:
+        await connection.execute(text("SET ROLE NONE"))
+        rows = await connection.execute(text(EMPLOYEES), {"count": count})
+        return [(row.id, row.position_id) for row in rows]
+
+
+def _completion(task_id: uuid.UUID) -> tuple[str, bytes]:
+    return f"/api/v1/tasks/{task_id}/complete", b"{}"
+
+
+def _promotion(target: tuple[uuid.UUID, uuid.UUID]) -> tuple[str, bytes]:
+    employee_id, position_id = target
+    body = {
+        "kind": "promotion",
+        "effective_date": EFFECTIVE,
+        "position_id": str(position_id),
+        "note": NOTE,
+    }
+    return f"/api/v1/employees/{employee_id}/events", json.dumps(body).encode()
+
+
+async def hrcore_statements(
+    runtime: Runtime, writes: list[tuple[str, bytes]], headers: dict[str, str]
+) -> list[str]:
+    """The statements hrcore sends for the last of `writes` (in-process; the first warm up)."""
+    from asgi_lifespan import LifespanManager
+
+    from hrcore.main import create_app
+
+    sent: list[str] = []
+
+    def listener(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", listener)
+    app = create_app(runtime=runtime)
+    transport = httpx.ASGITransport(app=app)
+    json_headers = {**headers, "Content-Type": "application/json"}
+    async with LifespanManager(app), httpx.AsyncClient(transport=transport) as client:
+        for path, body in writes:
+            sent.clear()
+            response = await client.post(f"http://bench{path}", headers=json_headers, content=body)
+            if response.status_code not in (200, 201):
+                raise SystemExit(f"hrcore answered {response.status_code}: {response.text}")
+    event.remove(runtime.engine.sync_engine, "before_cursor_execute", listener)
+    return sent
+
+
+async def _load(
+    port: int, writes: Iterator[bytes], seconds: float, conns: int
+) -> tuple[float, list[float]]:
+    """Writes per second over `seconds` with `conns` connections, and each latency."""
+    stop = time.perf_counter() + seconds
+    latencies: list[float] = []
+
+    async def client() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while time.perf_counter() < stop:
+            request = next(writes, None)
+            if request is None:
+                raise SystemExit("out of fresh objects: raise --objects")
+            started = time.perf_counter()
+            writer.write(request)
+            answer = await reader.readuntil(b"\r\n\r\n")
+            if not answer.startswith(b"HTTP/1.1 20"):
+                raise SystemExit(f"port {port}: {answer.splitlines()[0]!r}")
+            length = int(answer.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            await reader.readexactly(length)
+            latencies.append((time.perf_counter() - started) * 1000)
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(conns)))
+    return len(latencies) / (time.perf_counter() - started), latencies
+
+
+def _requests(writes: Iterator[tuple[str, bytes]], headers: dict[str, str]) -> Iterator[bytes]:
+    extra = "".join(f"{key}: {value}\r\n" for key, value in headers.items())
+    for path, body in writes:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        yield head.encode() + body
+
+
+def measure(name: str, ports: dict[str, int], writes: Iterator[bytes], args: Any) -> None:
+    """As bench/run_limit.py: alternating turns per round (hrcore alone where no limit)."""
+    rates: dict[str, list[float]] = {server: [] for server in ports}
+    latency: dict[str, list[float]] = {server: [] for server in ports}
+    turns = max(1, round(args.seconds / args.slice))
+    for number in range(args.rounds):
+        order = list(ports) if number % 2 == 0 else list(reversed(ports))
+        for server in order:
+            asyncio.run(_load(ports[server], writes, 1.0, args.concurrency))
+        done = dict.fromkeys(order, 0.0)
+        for _ in range(turns):
+            for server in order:
+                done[server] += asyncio.run(
+                    _load(ports[server], writes, args.slice, args.concurrency)
+                )[0]
+        for server in order:
+            rates[server].append(done[server] / turns)
+            latency[server] += asyncio.run(_load(ports[server], writes, args.slice, 1))[1]
+            print(f"round {number + 1} {name} {server:<6} {rates[server][-1]:8.1f} req/s")
+    for server in ports:
+        print(
+            f"{name} {server}: {statistics.median(rates[server]):.1f} req/s,"
+            f" {statistics.median(latency[server]):.1f} ms median latency"
+        )
+    if "limit" in ports:
+        pairs = zip(rates["hrcore"], rates["limit"], strict=True)
+        ratios = sorted(h / lim for h, lim in pairs)
+        spread = ", ".join(f"{r:.2f}" for r in ratios)
+        print(f"{name} ratio: {statistics.median(ratios):.2f}  round ratios: {spread}")
+
+
+def _serve(database_url: str, ports: dict[str, int]) -> list[subprocess.Popen[bytes]]:
+    env = {
+        "HRCORE_DATABASE_URL": database_url,
+        "HRCORE_REDIS_URL": REDIS,
+        "HRCORE_LOG_LEVEL": "WARNING",
+    }
+
+    env = {**os.environ, **env}
+    return [
+        subprocess.Popen([BIN / "hrcore", "serve", "--port", str(ports["hrcore"])], env=env),
+        subprocess.Popen(
+            [
+                *(BIN / "uvicorn", "--factory", "limit_writes:create_app"),
+                *("--app-dir", str(BENCH), "--port", str(ports["limit"])),
+                *("--no-access-log", "--log-level", "warning"),
+            ],
+            env=env,
+        ),
+    ]
+
+
+def _show(name: str, sent: list[str]) -> None:
+    print(f"{name}: {len(sent)} statements")
+    for statement in sent:
+        print("  " + " ".join(statement.split())[:160])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="hrcore's writes against the limit.")
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=6.0, help="per server and round")
+    parser.add_argument("--slice", type=float, default=2.0, help="seconds of one turn")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--objects", type=int, default=60_000, help="fresh tasks (bounded)")
+    args = parser.parse_args()
+    count = min(args.objects, 100_000)
+    runtime = Runtime.open(_settings(args.database_url), application_name="hrcore-bench")
+
+    async def prepare() -> tuple[list[uuid.UUID], list[Any], dict[str, str], dict[str, str]]:
+        tasks, inbox = await _prepare(runtime, count)
+        targets = await _promotion_targets(runtime, min(count, PROMOTIONS))
+        hr = (await _tokens(runtime))["hr@bench.example"][0]
+        completing = [_completion(tasks.pop()) for _ in range(2)]
+        completed = await hrcore_statements(runtime, completing, inbox)
+        _show("complete a task", completed)
+        if completed != list(limit_writes.STATEMENTS["complete"]):
+            raise SystemExit("hrcore sent other statements than the limit")
+        promoting = [_promotion(targets.pop()) for _ in range(2)]
+        _show("promotion", await hrcore_statements(runtime, promoting, hr))
+        await runtime.close()
+        return tasks, targets, inbox, hr
+
+    tasks, targets, inbox, hr = asyncio.run(prepare())
+    ports = {"hrcore": 8173, "limit": 8174}
+    children = _serve(args.database_url, ports)
+    try:
+        for port in ports.values():
+            _wait_ready(port)
+        completions = _requests((_completion(task) for task in tasks), inbox)
+        measure("complete", ports, completions, args)
+        promotions = _requests((_promotion(target) for target in targets), hr)
+        measure("promotion", {"hrcore": ports["hrcore"]}, promotions, args)
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=30)
+        cleanup = Runtime.open(_settings(args.database_url), application_name="hrcore-bench")
+
+        async def clean() -> None:
+            await _as_owner(cleanup, ("SET statement_timeout = 0", *CLEAN))
+            await cleanup.close()
+
+        asyncio.run(clean())
+
+
+if __name__ == "__main__":
+    main()
