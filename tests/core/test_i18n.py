@@ -29,6 +29,7 @@ NOT_WORDS = {
     "{kind} · {starts} – {due} · {status}",
     "{program}: {stage}",
     ", ",
+    "; ",
     "{program}: {stage} — {employee}",
 }
 """Messages whose Chinese is only their placeholders (a validator's own message)."""

@@ -174,7 +174,7 @@ async def test_removing_a_department_with_employees_fails_the_event(
     latest = (await _events(api, hr))[0]
     assert latest["event_type"] == "org_dept_remove"
     assert latest["status"] == "failed"
-    assert "员工" in latest["error"], "written in the default language of background work"
+    assert "employees" in latest["error"], "written in the organization's language (en here)"
 
 
 # --- employees ----------------------------------------------------------------------------
@@ -268,6 +268,25 @@ async def test_user_without_details_is_skipped_and_named(
     event = (await _events(api, hr))[0]
     assert event["status"] == "failed", "an event that created nobody is not applied"
     assert event["error"] == "user u9: no details in the event and no directory app configured"
+
+
+@pytest.mark.commits
+async def test_an_events_note_is_written_in_the_organizations_language(
+    dingtalk: DingTalkSender,
+    runtime: Runtime,
+    owner_engine: AsyncEngine,
+    hr: Account,
+    api: AsyncClient,
+) -> None:
+    async with owner_engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE organizations SET locale = 'zh-CN' WHERE id = :id"), {"id": hr.org_id}
+        )
+    await _apply(dingtalk, runtime, user_event("user_add_org", ["u9", "u8"]))
+    event = (await _events(api, hr))[0]
+    assert event["error"] == (
+        "用户 u9：事件中没有详情，且未配置通讯录应用；用户 u8：事件中没有详情，且未配置通讯录应用"
+    )
 
 
 @pytest.mark.commits

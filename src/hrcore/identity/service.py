@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, security
+from hrcore.core import audit, i18n, security
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal, Role, require_hr_admin
 from hrcore.core.db import SessionMaker, get_or_404, set_tenant, tenant_transaction
@@ -268,6 +268,13 @@ async def org_timezone(session: AsyncSession, org_id: uuid.UUID) -> str:
     if org is None:
         raise NotFound(_("No such organization"))
     return org.timezone
+
+
+async def org_locale(session: AsyncSession, org_id: uuid.UUID) -> str:
+    """The organization's language: what background work no single reader owns (a DingTalk
+    event's notes, for instance) is written in it."""
+    org = await repository.org_by_id(session, org_id)
+    return i18n.supported(org.locale if org else None) or i18n.DEFAULT_LOCALE
 
 
 async def user_ids_for_employees(

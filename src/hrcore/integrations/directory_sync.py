@@ -24,11 +24,13 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.channels import api as channels
+from hrcore.core import i18n
 from hrcore.core.clock import Clock
 from hrcore.core.errors import (
     ProblemError,
     Unprocessable,
 )
+from hrcore.core.i18n import N_, Lines, Text, _
 from hrcore.identity import api as identity
 from hrcore.integrations import repository
 from hrcore.integrations.config import CallbackConfig, timestamp_seconds
@@ -57,7 +59,7 @@ class Outcome:
     """What a handler did: how many ids it applied, and a note for each it skipped."""
 
     applied: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
 
     @property
     def status(self) -> EventStatus:
@@ -117,10 +119,11 @@ async def _details_of(
     return found, missing
 
 
-def _unknown(kind: str, key: str, directory: channels.DingTalkDirectory | None) -> str:
+def _unknown(kind: str, key: str, directory: channels.DingTalkDirectory | None) -> Text:
+    what = _("user {id}", id=key) if kind == "user" else _("department {id}", id=key)
     if directory is None:
-        return f"{kind} {key}: no details in the event and no directory app configured"
-    return f"{kind} {key}: not in the DingTalk directory"
+        return _("{what}: no details in the event and no directory app configured", what=what)
+    return _("{what}: not in the DingTalk directory", what=what)
 
 
 async def _apply_users(session: AsyncSession, event: EventContext) -> Outcome:
@@ -143,7 +146,9 @@ async def _apply_users(session: AsyncSession, event: EventContext) -> Outcome:
             continue
         name = str(row.get("name") or "").strip()[:200]
         if not name:
-            outcome.notes.append(f"user {user_id}: the directory gives no name (not synced)")
+            outcome.notes.append(
+                _("user {id}: the directory gives no name (not synced)", id=user_id)
+            )
             continue
         mapped = [departments[d] for d in _strings(row.get("dept_id_list")) if d in departments]
         number = str(row.get("job_number") or "").strip()[:32] or None
@@ -164,7 +169,9 @@ async def _apply_users(session: AsyncSession, event: EventContext) -> Outcome:
                     rehire=event.event_type == "user_add_org",
                 )
         except Unprocessable as exc:
-            outcome.notes.append(f"user {user_id}: {exc.detail or exc.title} (not synced)")
+            outcome.notes.append(
+                _("user {id}: {reason} (not synced)", id=user_id, reason=exc.detail or exc.title)
+            )
         else:
             outcome.applied += 1
     return outcome
@@ -176,7 +183,7 @@ async def _leave(session: AsyncSession, event: EventContext) -> Outcome:
         if await people.mark_left(session, event.org_id, user_id[:64], on=event.on):
             outcome.applied += 1
         else:
-            outcome.notes.append(f"user {user_id}: no linked employee, or already exited")
+            outcome.notes.append(_("user {id}: no linked employee, or already exited", id=user_id))
     return outcome
 
 
@@ -212,7 +219,9 @@ async def _apply_departments(session: AsyncSession, event: EventContext) -> Outc
         row = details[dept_id]
         name = str(row.get("name") or "").strip()[:200]
         if not name:
-            outcome.notes.append(f"department {dept_id}: the directory gives no name (not synced)")
+            outcome.notes.append(
+                _("department {id}: the directory gives no name (not synced)", id=dept_id)
+            )
             continue
         parent = row.get("parent_id")
         await org.apply_directory_department(
@@ -232,7 +241,7 @@ async def _remove_departments(session: AsyncSession, event: EventContext) -> Out
         if await org.remove_directory_department(session, event.org_id, dept_id[:64]):
             outcome.applied += 1
         else:
-            outcome.notes.append(f"department {dept_id}: not synced, or already removed")
+            outcome.notes.append(_("department {id}: not synced, or already removed", id=dept_id))
     return outcome
 
 
@@ -304,7 +313,9 @@ async def apply_event(
         _date_of(event.payload.get("TimeStamp"), timezone)
         or clock.now().astimezone(ZoneInfo(timezone)).date()
     )
-    outcome, error = await _run(session, org_id, event, handler, on, config)
+    with i18n.using(await identity.org_locale(session, org_id)):
+        outcome, error = await _run(session, org_id, event, handler, on, config)
+        notes = Lines(outcome.notes, separator=N_("; ")).render()
     if error is not None:
         logger.warning(
             "dingtalk event failed",
@@ -318,6 +329,6 @@ async def apply_event(
         session,
         event.id,
         status=outcome.status.value,
-        error="; ".join(outcome.notes)[:ERROR_LIMIT] or None,
+        error=notes[:ERROR_LIMIT] or None,
         at=clock.now(),
     )
