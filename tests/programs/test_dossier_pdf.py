@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from httpx import AsyncClient, Response
@@ -224,6 +225,9 @@ async def test_a_failed_generation_shows_its_reason_and_is_retried(
     monkeypatch.setattr(runtime.settings, "contract_font_path", font)
     retried = await _generated(client, runtime, world.hr, program.path)
     assert "张伟" in _text(retried)
+    disposition = retried.headers["content-disposition"]
+    assert disposition.startswith('inline; filename="dossier-'), "an ASCII name for old clients"
+    assert unquote(disposition.split("filename*=UTF-8''")[1]).endswith("-张伟.pdf"), "whose"
 
 
 async def test_json_stays_the_default(client: AsyncClient, world: World, program: Program) -> None:

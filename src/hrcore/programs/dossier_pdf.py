@@ -38,6 +38,8 @@ class DossierPdf:
     failed (it is queued again, so the next request sees the new attempt)."""
 
     document: DossierDocument
+    file_name: str
+    """Whose and which: the run's and the participant's names (`Content-Disposition`)."""
     content: bytes | None = None
     error: str | None = None
 
@@ -115,14 +117,16 @@ async def dossier_pdf(
     full = access.reads_full_dossier(principal, view.participant.employee.id)
     audience = "full" if full else "self"
     document = await _document_for(session, principal, view, audience)
+    file_name = f"{view.run.name}-{view.participant.employee.name}.pdf"
     if document.status == "failed":
-        return DossierPdf(document, error=_retry(session, principal, document))
+        return DossierPdf(document, file_name, error=_retry(session, principal, document))
     if document.status == "ready" and document.storage_key:
         try:
-            return DossierPdf(document, await storage_for(settings).get(document.storage_key))
+            content = await storage_for(settings).get(document.storage_key)
+            return DossierPdf(document, file_name, content)
         except StoredObjectMissing:
             _regenerate_lost(session, principal, document)
-    return DossierPdf(document)
+    return DossierPdf(document, file_name)
 
 
 def _regenerate_lost(

@@ -12,7 +12,9 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime, Pagination
 from hrcore.core.errors import problem_response
 from hrcore.core.http import HrcoreRoute, prefers_over_json
+from hrcore.core.i18n import _
 from hrcore.core.pagination import Page
+from hrcore.core.pdf import content_disposition
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, problem
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
@@ -227,7 +229,7 @@ def _pdf_response(request: Request, found: dossier_pdf.DossierPdf) -> Response:
     document = found.document
     retry = {"Retry-After": str(RETRY_AFTER_SECONDS), "Vary": "Accept"}
     if found.error is not None:
-        detail = f"The dossier PDF could not be generated: {found.error}"
+        detail = _("The dossier PDF could not be generated: {error}", error=found.error)
         return problem_response(request, 409, detail=detail, headers=retry)
     if found.content is None:
         return JSONResponse(
@@ -239,7 +241,9 @@ def _pdf_response(request: Request, found: dossier_pdf.DossierPdf) -> Response:
         found.content,
         media_type=PDF,
         headers={
-            "Content-Disposition": f'inline; filename="dossier-{document.participant_id}.pdf"',
+            "Content-Disposition": content_disposition(
+                found.file_name, f"dossier-{document.participant_id}.pdf"
+            ),
             "ETag": f'"{document.sha256}"',
             "Vary": "Accept",
         },
