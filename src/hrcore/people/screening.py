@@ -3,7 +3,7 @@ active employees and run here, where the tables are. Talent hands in plain crite
 plain rows back (the named query of docs/architecture.md, "Between domains"); no SQL crosses.
 
 Each criterion becomes a value column (what was found) and a pass column, joined from
-per-employee figures (`repository`). Percentiles are ranked over the whole organization (or
+per-employee figures (`screening_queries`). Percentiles are ranked over the whole organization (or
 department) before `among_ids` narrows the rows, so a department head sees the same
 "top 15%" as HR, only fewer people. Nothing is written.
 """
@@ -23,7 +23,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from hrcore.core.db import among
-from hrcore.people import repository
+from hrcore.people import screening_queries
 
 DAYS_PER_YEAR = Decimal("365.25")
 
@@ -119,7 +119,7 @@ async def screen(
     """The organization's active employees against `criteria`, narrowed to `among_ids`
     (`None`: everyone): the evaluated count, then up to `limit` rows, best percentile first
     when the first criterion is one, else by name. Two statements."""
-    active = repository.active_population(org_id)
+    active = screening_queries.active_population(org_id)
     population = active.subquery("population")
     compiled = [
         _criterion(org_id, active, population, criterion, f"r{index}", today)
@@ -190,12 +190,13 @@ def _criterion(
     if isinstance(criterion, PercentileCriterion):
         return _percentile(org_id, active, criterion, name)
     if isinstance(criterion, TopRatingsCriterion):
-        streaks = repository.rating_streaks(org_id, criterion.letter).subquery(name)
+        streaks = screening_queries.rating_streaks(org_id, criterion.letter).subquery(name)
         return _at_least(streaks, criterion.count)
     if isinstance(criterion, ManagementCriterion):
-        return _at_least(repository.team_lead_counts(org_id).subquery(name), criterion.min_events)
+        counts = screening_queries.team_lead_counts(org_id).subquery(name)
+        return _at_least(counts, criterion.min_events)
     if isinstance(criterion, CareerPlanCriterion):
-        plans = repository.career_aspirations(org_id).subquery(name)
+        plans = screening_queries.career_aspirations(org_id).subquery(name)
         return _Compiled(
             value=plans.c.value,
             passed=func.coalesce(plans.c.value == criterion.aspiration, false()),
@@ -219,7 +220,7 @@ def _percentile(
     means (thousands of ties) over a partition spilled to disk that took 0.8 s at 100,000
     employees. Equal, as NULLs sort first descending and last ascending.
     """
-    scores = repository.average_scores(org_id, criterion.periods).subquery(f"{name}_scores")
+    scores = screening_queries.average_scores(org_id, criterion.periods).subquery(f"{name}_scores")
     rated = active.subquery(f"{name}_rated")
     partition = [rated.c.department_id] if criterion.scope == "department" else None
     rated_count = func.count().over(partition_by=partition)
