@@ -145,6 +145,13 @@ class TemplateKind(Generic[T]):
             select(self.model).where(self.model.org_id == org_id, self.model.id == template_id)
         )
 
+    async def require(self, session: AsyncSession, org_id: uuid.UUID, template_id: uuid.UUID) -> T:
+        """The template, else 404 "No such <label>" (the domain checks the reader's role)."""
+        template = await self.by_id(session, org_id, template_id)
+        if template is None:
+            raise NotFound(_("No such {label}", label=_(self.label)))
+        return template
+
     def revisions(self, org_id: uuid.UUID, template_id: uuid.UUID) -> Select[Any]:
         """A template's stored revisions (for `paginate` by `TemplateRevision.revision`)."""
         return select(TemplateRevision).where(

@@ -36,10 +36,7 @@ async def readable_template(
     session: AsyncSession, principal: Principal, template_id: uuid.UUID
 ) -> ProgramTemplate:
     require_reader(principal)
-    template = await PROGRAM_TEMPLATES.by_id(session, principal.org_id, template_id)
-    if template is None:
-        raise NotFound(_("No such program template"))
-    return template
+    return await PROGRAM_TEMPLATES.require(session, principal.org_id, template_id)
 
 
 async def find_run(

@@ -54,10 +54,7 @@ async def readable_template(
     session: AsyncSession, principal: Principal, template_id: uuid.UUID
 ) -> ReviewTemplate:
     require_setup_reader(principal)
-    template = await REVIEW_TEMPLATES.by_id(session, principal.org_id, template_id)
-    if template is None:
-        raise NotFound(_("No such review template"))
-    return template
+    return await REVIEW_TEMPLATES.require(session, principal.org_id, template_id)
 
 
 async def readable_cycle(

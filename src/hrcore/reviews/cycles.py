@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, outbox, templates
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
@@ -198,9 +198,7 @@ async def start_cycle(
     """Create and open a cycle for these employees in one go (programs' review stages);
     `relationships` limits who is asked (a supervisor evaluation: only `supervisor`).
     Returns the cycle's id."""
-    template = await REVIEW_TEMPLATES.by_id(session, org_id, template_id)
-    if template is None:
-        raise NotFound(_("No such review template"))
+    template = await REVIEW_TEMPLATES.require(session, org_id, template_id)
     body = CycleIn(
         name=name, kind=kind, template_id=template_id, starts_on=starts_on, due_on=due_on
     )
