@@ -27,8 +27,8 @@ from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
+from hrcore.reviews.appeal_schemas import AppealIn, AppealOut, AppealReply, AppealResolution
 from hrcore.reviews.models import ReviewAppeal, ReviewResult
-from hrcore.reviews.schemas import AppealIn, AppealOut, AppealReply, AppealResolution
 from hrcore.webhooks import api as webhooks
 from hrcore.workflow import api as workflow
 from hrcore.workflow.api import Submission, TaskInfo

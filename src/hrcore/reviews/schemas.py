@@ -36,16 +36,16 @@ def _sums_to_100(values: list[float]) -> bool:
     return abs(sum(values) - TOTAL) < TOLERANCE
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class BandSpec(_Strict):
+class BandSpec(Strict):
     at_least: float
     score: float = Field(ge=0, le=100)
 
 
-class FormulaSpec(_Strict):
+class FormulaSpec(Strict):
     """`ratio` (actual/target, capped), `linear` (0 at `floor`, 100 at the target) or
     `banded` (score of the highest band reached). Data, never code."""
 
@@ -55,7 +55,7 @@ class FormulaSpec(_Strict):
     bands: list[BandSpec] = Field(default_factory=list, max_length=10)
 
 
-class Scale(_Strict):
+class Scale(Strict):
     min: int = Field(default=1, ge=0, le=10)
     max: int = Field(default=5, ge=1, le=10)
     labels: dict[str, str] = Field(default_factory=dict, max_length=11)
@@ -67,7 +67,7 @@ class Scale(_Strict):
         return self
 
 
-class Indicator(_Strict):
+class Indicator(Strict):
     key: Key
     name: Name
     section: Name
@@ -88,7 +88,7 @@ class Indicator(_Strict):
         return self
 
 
-class KindWeights(_Strict):
+class KindWeights(Strict):
     quantitative: float = Field(default=60, ge=0, le=100)
     qualitative: float = Field(default=40, ge=0, le=100)
 
@@ -99,14 +99,14 @@ class KindWeights(_Strict):
         return self
 
 
-class DepartmentOverride(_Strict):
+class DepartmentOverride(Strict):
     """Kind weights for a department subtree (sales: team results 70)."""
 
     department_id: uuid.UUID
     kind_weights: KindWeights
 
 
-class ReviewTemplateIn(_Strict):
+class ReviewTemplateIn(Strict):
     name: Name
     indicators: list[Indicator] = Field(min_length=1, max_length=50)
     kind_weights: KindWeights = Field(default_factory=KindWeights)
@@ -158,7 +158,7 @@ class ReviewTemplateRevision(BaseModel):
     created_at: datetime
 
 
-class RelationshipWeights(_Strict):
+class RelationshipWeights(Strict):
     self_: float = Field(default=0, ge=0, le=100, alias="self")
     supervisor: float = Field(default=50, ge=0, le=100)
     peer: float = Field(default=30, ge=0, le=100)
@@ -181,7 +181,7 @@ class RelationshipWeights(_Strict):
         }
 
 
-class MinRaters(_Strict):
+class MinRaters(Strict):
     """Raters wanted per relationship: nominations need at least `peer`, and progress counts
     the participants with fewer answers than the minimum."""
 
@@ -189,7 +189,7 @@ class MinRaters(_Strict):
     subordinate: int = Field(default=0, ge=0, le=20)
 
 
-class CycleIn(_Strict):
+class CycleIn(Strict):
     name: Name
     kind: CycleKind
     template_id: uuid.UUID
@@ -231,7 +231,7 @@ class CycleOut(BaseModel):
     version: int
 
 
-class ParticipantQuery(_Strict):
+class ParticipantQuery(Strict):
     """Everyone active the employee list would show with these filters (all given must
     match)."""
 
@@ -248,7 +248,7 @@ class ParticipantQuery(_Strict):
         return self
 
 
-class ReviewParticipantsIn(_Strict):
+class ReviewParticipantsIn(Strict):
     """By hand (`employee_ids`), everyone active in a department subtree (`department_id`)
     and/or by `query`."""
 
@@ -262,18 +262,18 @@ class ReviewParticipantsAdded(BaseModel):
     participants: int
 
 
-class Evidence(_Strict):
+class Evidence(Strict):
     title: Name
     url: HttpUrl
 
 
-class IndicatorAnswer(_Strict):
+class IndicatorAnswer(Strict):
     score: float | None = Field(default=None, description="Qualitative: on the scale.")
     actual: float | None = Field(default=None, description="Quantitative: the actual result.")
     comment: str | None = Field(default=None, max_length=2000)
 
 
-class AnswersIn(_Strict):
+class AnswersIn(Strict):
     answers: dict[Key, IndicatorAnswer] = Field(default_factory=dict, max_length=50)
     comment: str | None = Field(default=None, max_length=4000)
     evidence: list[Evidence] = Field(default_factory=list, max_length=20)
@@ -378,13 +378,13 @@ class MyReviewResultsPage(Page[OwnResult]):
     """The employee's own results, newest first, unpublished ones as pending."""
 
 
-class Calibration(_Strict):
+class Calibration(Strict):
     overall: float = Field(ge=0, le=100)
     reason: Text
     version: int | None = None
 
 
-class RecommendationIn(_Strict):
+class RecommendationIn(Strict):
     recommendation: Recommendation
     reason: Text | None = Field(
         default=None,
@@ -392,47 +392,6 @@ class RecommendationIn(_Strict):
         "clients sending none keep working; a new recommendation replaces the reason).",
     )
     version: int | None = None
-
-
-class AppealIn(_Strict):
-    indicator_key: Key
-    reason: Text
-
-
-class AppealReply(_Strict):
-    reply: Text
-
-
-class AppealResolution(_Strict):
-    """`upheld` sets the indicator's new score (required); `rejected` keeps the result."""
-
-    outcome: Literal["upheld", "rejected"]
-    resolution: Text
-    score: float | None = Field(default=None, ge=0, le=100)
-
-    @model_validator(mode="after")
-    def _score_when_upheld(self) -> AppealResolution:
-        if self.outcome == "upheld" and self.score is None:
-            raise ValueError(_("an upheld appeal needs the indicator's new score"))
-        if self.outcome == "rejected" and self.score is not None:
-            raise ValueError(_("a rejected appeal keeps the score"))
-        return self
-
-
-class AppealOut(BaseModel):
-    id: uuid.UUID
-    result_id: uuid.UUID
-    indicator_key: str
-    reason: str
-    status: Literal["open", "answered", "upheld", "rejected"]
-    reply: str | None
-    replied_at: datetime | None
-    resolution: str | None
-    original_score: float | None
-    new_score: float | None
-    resolved_at: datetime | None
-    created_at: datetime
-    version: int
 
 
 class Completion(BaseModel):
@@ -473,7 +432,7 @@ class CycleProgress(Completion):
     )
 
 
-class ReopenIn(_Strict):
+class ReopenIn(Strict):
     reason: Text
 
 
@@ -490,11 +449,11 @@ class RawAnswer(BaseModel):
     submitted_at: datetime | None
 
 
-class NominationsIn(_Strict):
+class NominationsIn(Strict):
     employee_ids: list[uuid.UUID] = Field(min_length=1, max_length=20)
 
 
-class NominationDecision(_Strict):
+class NominationDecision(Strict):
     approve: bool
 
 

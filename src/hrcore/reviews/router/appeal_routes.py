@@ -14,7 +14,7 @@ from hrcore.core.http import HrcoreRoute
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, problem
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.reviews import appeals
-from hrcore.reviews.schemas import AppealIn, AppealOut, AppealReply, AppealResolution
+from hrcore.reviews.appeal_schemas import AppealIn, AppealOut, AppealReply, AppealResolution
 
 router = APIRouter(route_class=HrcoreRoute)
 """Tagged `reviews` by the reviews router that includes it."""
