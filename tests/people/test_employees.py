@@ -9,6 +9,7 @@ import pytest
 from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
+from tests.conftest import recorded_statements
 from tests.factories import make_department, make_employee, make_org, make_position
 from tests.people.conftest import World, count_statements
 from tests.problems import problem_fields
@@ -289,6 +290,22 @@ async def test_list_costs_the_same_whatever_the_page_size(
             assert len(response.json()["items"]) == limit
             counts.append(counter.count)
         assert counts[-1] == counts[-2], account
+
+
+async def test_a_name_search_within_a_reach_is_planned_for_its_values(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    """A prepared statement's generic plan walks every name testing the reach per row (70 ms
+    at 100,000 employees); a search inside a restricted reach asks for a plan per value."""
+    planned = []
+    for account in (world.hr, world.lead_account):
+        with recorded_statements(runtime) as statements:
+            response = await client.get(
+                "/api/v1/employees", params={"q": "mem"}, headers=account.headers
+            )
+        assert response.status_code == 200, response.text
+        planned.append(any("plan_cache_mode" in statement for statement in statements))
+    assert planned == [False, True], "HR reads the whole organization; the lead a reach"
 
 
 @pytest.mark.commits
