@@ -9,13 +9,12 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit
 from hrcore.core.errors import Conflict, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.org import api as org
 from hrcore.people import repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
-from hrcore.people.employees import require_free_number
+from hrcore.people.employees import hire, require_free_number
 from hrcore.people.employment_events import apply_event, record_event
 from hrcore.people.models import Employee
 from hrcore.people.schemas import EmploymentEventCreate
@@ -69,21 +68,7 @@ async def apply_directory_user(
             manager_path="/",
             dingtalk_user_id=user.dingtalk_user_id,
         )
-        session.add(employee)
-        await session.flush()
-        audit.record(
-            session,
-            None,
-            "employee.created",
-            "employee",
-            employee.id,
-            org_id=org_id,
-            after=snapshot(employee, AUDITED_EMPLOYEE_FIELDS),
-        )
-        hire = EmploymentEventCreate(
-            kind="hire", effective_date=hire_date, department_id=user.department_id
-        )
-        await record_event(session, None, employee, hire)
+        await hire(session, None, employee)
         return "created"
     before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
     employee.dingtalk_user_id = user.dingtalk_user_id

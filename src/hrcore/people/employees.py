@@ -172,25 +172,32 @@ async def create_employee(
     await require_free_number(session, org_id, body.employee_number)
     employee = Employee(org_id=org_id, **body.model_dump())
     employee.manager_path = manager.reports_prefix if manager else "/"
+    await hire(session, principal, employee)
+    return employee
+
+
+async def hire(session: AsyncSession, actor: Principal | None, employee: Employee) -> None:
+    """Add a new employee with its audit event and its `hire` employment event, on its hire
+    date, department and position (HR's create and the DingTalk directory; `None`: the
+    system)."""
     session.add(employee)
     await session.flush()
     audit.record(
         session,
-        principal,
+        actor,
         "employee.created",
         "employee",
         employee.id,
-        org_id=org_id,
+        org_id=employee.org_id,
         after=snapshot(employee, AUDITED_EMPLOYEE_FIELDS),
     )
-    hire = EmploymentEventCreate(
+    event = EmploymentEventCreate(
         kind="hire",
-        effective_date=body.hire_date,
-        department_id=body.department_id,
-        position_id=body.position_id,
+        effective_date=employee.hire_date,
+        department_id=employee.department_id,
+        position_id=employee.position_id,
     )
-    await record_event(session, principal, employee, hire)
-    return employee
+    await record_event(session, actor, employee, event)
 
 
 async def update_employee(
