@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, Uuid, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.contracts.models import (
@@ -17,7 +17,7 @@ from hrcore.contracts.models import (
     Contract,
     ExpiryAlert,
 )
-from hrcore.core.db import insert_new
+from hrcore.core.db import fetch_compiled, insert_new
 
 
 async def lock_employee(session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID) -> None:
@@ -52,8 +52,19 @@ async def contract_terms_of(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
 ) -> list[Any]:
     """(id, kind, status, start, end, grade, allowance, work location, pay terms) of every
-    contract of one employee, oldest first; one query."""
-    statement = (
+    contract of one employee, oldest first; one query, compiled once (the profile reads it
+    on every request)."""
+    return await fetch_compiled(
+        session,
+        "contracts.contract_terms_of",
+        _contract_terms_statement,
+        org_id=org_id,
+        employee_id=employee_id,
+    )
+
+
+def _contract_terms_statement() -> Select[Any]:
+    return (
         select(
             Contract.id,
             Contract.kind,
@@ -65,10 +76,12 @@ async def contract_terms_of(
             Contract.work_location,
             Contract.pay_terms_ref,
         )
-        .where(Contract.org_id == org_id, Contract.employee_id == employee_id)
+        .where(
+            Contract.org_id == bindparam("org_id", type_=Uuid()),
+            Contract.employee_id == bindparam("employee_id", type_=Uuid()),
+        )
         .order_by(Contract.start_date, Contract.id)
     )
-    return list((await session.execute(statement)).all())
 
 
 async def overlapping(

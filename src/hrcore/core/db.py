@@ -55,8 +55,8 @@ def create_engine(
     url: str,
     *,
     application_name: str,
-    pool_size: int = 10,
-    max_overflow: int = 5,
+    pool_size: int = 15,
+    max_overflow: int = 0,
     statement_timeout_ms: int = 15_000,
     role: str | None = None,
 ) -> AsyncEngine:

@@ -7,12 +7,25 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Numeric, Select, and_, case, cast, func, select, tuple_, update
+from sqlalchemy import (
+    Float,
+    Numeric,
+    Select,
+    Uuid,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from hrcore.core.db import among
+from hrcore.core.db import among, fetch_compiled
 from hrcore.programs.models import (
     DossierDocument,
     ParticipantStage,
@@ -341,8 +354,19 @@ async def participations_of(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
 ) -> list[Any]:
     """(run id, run name, status, current stage's name, run's start, end) of every
-    participation of one employee, oldest run first; one query."""
-    statement = (
+    participation of one employee, oldest run first; one query, compiled once (the profile
+    reads it on every request)."""
+    return await fetch_compiled(
+        session,
+        "programs.participations_of",
+        _participations_statement,
+        org_id=org_id,
+        employee_id=employee_id,
+    )
+
+
+def _participations_statement() -> Select[Any]:
+    return (
         select(
             ProgramRun.id,
             ProgramRun.name,
@@ -359,10 +383,12 @@ async def participations_of(
                 ParticipantStage.position == ProgramParticipant.current_position,
             ),
         )
-        .where(ProgramParticipant.org_id == org_id, ProgramParticipant.employee_id == employee_id)
+        .where(
+            ProgramParticipant.org_id == bindparam("org_id", type_=Uuid()),
+            ProgramParticipant.employee_id == bindparam("employee_id", type_=Uuid()),
+        )
         .order_by(ProgramRun.starts_on, ProgramRun.id)
     )
-    return list((await session.execute(statement)).all())
 
 
 async def latest_stage_counts(
