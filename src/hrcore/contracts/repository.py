@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, Uuid, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ClauseElement
 
 from hrcore.contracts.models import (
     Amendment,
@@ -63,7 +64,7 @@ async def contract_terms_of(
     )
 
 
-def _contract_terms_statement() -> Select[Any]:
+def _contract_terms_statement() -> ClauseElement:
     return (
         select(
             Contract.id,

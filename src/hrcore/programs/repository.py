@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ClauseElement
 
 from hrcore.core.db import among, fetch_compiled
 from hrcore.programs.models import (
@@ -365,7 +366,7 @@ async def participations_of(
     )
 
 
-def _participations_statement() -> Select[Any]:
+def _participations_statement() -> ClauseElement:
     return (
         select(
             ProgramRun.id,
