@@ -147,6 +147,8 @@ async def test_idempotency_key_replays_the_first_response(widget_client: AsyncCl
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert second.headers["idempotent-replayed"] == "true"
+    assert first.headers["etag"].startswith('"1.'), "the version tag covers the body"
+    assert second.headers["etag"] == first.headers["etag"]
     listing = (await widget_client.get("/api/v1/widgets")).json()["items"]
     assert len(listing) == 1
 
