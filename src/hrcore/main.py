@@ -34,7 +34,8 @@ points-based training.
 
 Errors are RFC 9457 `application/problem+json`. Lists are cursor-paginated
 (`?limit=&cursor=` → `{items, next_cursor}`). POST honours `Idempotency-Key`;
-updates take `If-Match` or a body `version`.
+updates take `If-Match` or a body `version`. Every read carries an `ETag` (a versioned
+object's is `"<version>.<digest>"`) and answers a matching `If-None-Match` with 304.
 
 Texts people read (problem `title`, `detail` and field messages, notifications, task titles,
 explanations, documents) are in Chinese (`zh-CN`) or English (`en`): the user's own choice

@@ -1,6 +1,6 @@
-"""Conditional GET (core.conditional): `If-None-Match` answers 304 on reads tagged with their
-body's digest (the inbox among them), through the route class, without touching the version
-tags `If-Match` compares against (those never answer 304)."""
+"""Conditional GET (core.conditional): `If-None-Match` answers 304 on every read whose tag is
+current, through the route class: the inbox and lists (tagged with their body's digest) and
+versioned objects (`"<version>.<digest>"`, whose version part `If-Match` compares)."""
 
 from __future__ import annotations
 
@@ -36,27 +36,61 @@ def test_none_match_compares_weakly_over_lists(header: str, matches: bool) -> No
     assert none_match(header, '"3"') is matches
 
 
-async def test_a_version_tag_is_kept_for_if_match_and_never_answers_304(
+async def test_a_versioned_object_answers_304_until_it_changes(
     client: AsyncClient, runtime: Runtime
 ) -> None:
-    """A body may show more than its row's version covers (a task turns overdue with the
-    clock): a version tag matching `If-None-Match` still gets the whole body."""
+    """`"<version>.<digest>"`: polling a single object costs no body while it is unchanged,
+    and the tag moves with the version."""
     hr = await make_org(runtime)
     department = await make_department(runtime, hr.org_id, "Sales")
     url = f"{DEPARTMENTS}/{department.id}"
     first = await client.get(url, headers=hr.headers)
     tag = first.headers["ETag"]
-    assert tag == f'"{first.json()["version"]}"', "the version tag If-Match compares against"
+    assert tag.startswith(f'"{first.json()["version"]}.'), tag
 
-    again = await client.get(url, headers={**hr.headers, "If-None-Match": tag})
-    assert again.status_code == 200
-    assert again.json() == first.json()
+    polled = await client.get(url, headers={**hr.headers, "If-None-Match": tag})
+    assert (polled.status_code, polled.content) == (304, b"")
+    assert polled.headers["ETag"] == tag
+    bare = await client.get(url, headers={**hr.headers, "If-None-Match": tag.split(".")[0] + '"'})
+    assert bare.status_code == 200, "a bare version does not vouch for the body"
 
     patched = await client.patch(
         url, json={"name": "Field sales"}, headers={**hr.headers, "If-Match": tag}
     )
     assert patched.status_code == 200, patched.text
-    assert patched.headers["ETag"] != tag
+    assert patched.headers["ETag"].startswith(f'"{first.json()["version"] + 1}.')
+    changed = await client.get(url, headers={**hr.headers, "If-None-Match": tag})
+    assert changed.status_code == 200
+    assert changed.json()["name"] == "Field sales"
+    assert changed.headers["ETag"] == patched.headers["ETag"], "the write's tag is the read's"
+    again = await client.get(url, headers={**hr.headers, "If-None-Match": patched.headers["ETag"]})
+    assert again.status_code == 304
+
+
+async def test_if_match_compares_the_version_part_of_the_tag(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    """The full tag and the bare `"<version>"` older clients hold both pass; another version
+    is 412 whichever form it takes."""
+    hr = await make_org(runtime)
+    department = await make_department(runtime, hr.org_id, "Sales")
+    url = f"{DEPARTMENTS}/{department.id}"
+    tag = (await client.get(url, headers=hr.headers)).headers["ETag"]
+    version = int(tag.strip('"').split(".")[0])
+
+    full = await client.patch(url, json={"name": "A"}, headers={**hr.headers, "If-Match": tag})
+    assert full.status_code == 200, full.text
+    bare = await client.patch(
+        url, json={"name": "B"}, headers={**hr.headers, "If-Match": f'"{version + 1}"'}
+    )
+    assert bare.status_code == 200, bare.text
+    for stale in (tag, f'"{version}"', f'W/"{version + 1}.{"0" * 32}"'):
+        refused = await client.patch(
+            url, json={"name": "C"}, headers={**hr.headers, "If-Match": stale}
+        )
+        assert_problem(refused, 412)
+    current = (await client.get(url, headers=hr.headers)).json()
+    assert (current["name"], current["version"]) == ("B", version + 2), "no partial write"
 
 
 async def test_another_organizations_tag_never_turns_404_into_304(

@@ -27,6 +27,17 @@ def test_every_operation_has_a_summary_and_an_id() -> None:
             assert summary not in ("", generated), f"{method} {path}"
 
 
+def test_every_operation_has_a_description() -> None:
+    """A client's developer reads who may call it and what it does (the route's docstring)."""
+    bare = [
+        f"{method.upper()} {path}"
+        for path, operations in create_app().openapi()["paths"].items()
+        for method, operation in operations.items()
+        if len(operation.get("description", "").strip()) < 40
+    ]
+    assert bare == [], "give these routes a docstring"
+
+
 def test_every_post_declares_the_idempotency_key_it_honours() -> None:
     for path, operations in create_app().openapi()["paths"].items():
         for method, operation in operations.items():

@@ -123,6 +123,10 @@ async def test_the_pdf_is_generated_once_per_content_and_trimmed_for_the_partici
     again = await _pdf(client, hr, path)
     assert again.content == first.content
     assert again.headers["ETag"] == first.headers["ETag"]
+    polled = await client.get(
+        path, headers=hr.headers | PDF | {"If-None-Match": first.headers["ETag"]}
+    )
+    assert (polled.status_code, polled.content) == (304, b""), "its own tag answers 304"
     assert await _jobs(owner_engine, hr.org_id) == 1, "an unchanged dossier is reused"
 
     assert (await _complete(client, program.zhang, "program.training", None)).status_code == 200

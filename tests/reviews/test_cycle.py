@@ -285,7 +285,8 @@ async def test_form_names_are_unique_and_edits_need_the_current_version(
         f"{url}/{other['id']}", json=own_name, headers=hr | {"If-Match": '"1"'}
     )
     assert saved.status_code == 200, saved.text
-    assert (saved.json()["revision"], saved.headers["ETag"]) == (2, '"2"')
+    assert saved.json()["revision"] == 2
+    assert saved.headers["ETag"].startswith('"2.')
 
 
 async def test_participants_need_someone_and_only_before_opening(

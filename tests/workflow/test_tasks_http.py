@@ -41,7 +41,7 @@ async def test_the_assignee_completes_on_time(
     headers = world.junior_account.headers
     shown = await client.get(f"/api/v1/tasks/{task.id}", headers=headers)
     assert shown.status_code == 200, shown.text
-    assert shown.headers["ETag"] == '"1"'
+    assert shown.headers["ETag"].startswith('"1.')
     body = shown.json()
     assert body["status"] == "open"
     assert body["overdue"] is False
@@ -70,6 +70,25 @@ async def test_the_assignee_completes_on_time(
         "task.created",
         "task.completed",
     }
+
+
+async def test_polling_a_task_sees_it_turn_overdue_with_the_clock(
+    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
+) -> None:
+    """The version does not move when a task falls due, the tag does: a poll is 304 only
+    while the body is the same."""
+    task = await make_task(runtime, world.hr.org_id, world.junior, DUE)
+    url, headers = f"/api/v1/tasks/{task.id}", world.junior_account.headers
+    shown = await client.get(url, headers=headers)
+    tag = shown.headers["ETag"]
+    polled = await client.get(url, headers=headers | {"If-None-Match": tag})
+    assert (polled.status_code, polled.content) == (304, b"")
+
+    clock.advance(timedelta(days=5))
+    late = await client.get(url, headers=headers | {"If-None-Match": tag})
+    assert late.status_code == 200
+    assert (late.json()["overdue"], late.json()["version"]) == (True, shown.json()["version"])
+    assert late.headers["ETag"] != tag
 
 
 async def test_completing_late_is_not_on_time(

@@ -38,6 +38,8 @@ Config = Annotated[ChannelConfig, Depends(_config)]
 async def list_notification_channels(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[ChannelOut]:
+    """For HR admins (a signed-in user, not an integration key): the organization's DingTalk
+    channels, cursor-paginated. Secrets never appear; a robot's webhook URL is shown masked."""
     rows, cursor = await administration.list_channels(session, principal, page)
     return Page(items=[administration.view(row) for row in rows], next_cursor=cursor)
 
@@ -56,6 +58,10 @@ async def create_notification_channel(
     config: Config,
     response: Response,
 ) -> ChannelOut:
+    """For HR admins. Adds a DingTalk group robot (`dingtalk_robot`, its webhook URL must pass the
+    outbound-URL policy) or a work-notification app (`dingtalk_work_notice`). `department_id`
+    limits it to recipients in that department's subtree; without it the channel serves the whole
+    organization. The secret is stored write-only; the creation is audited."""
     channel = await administration.create_channel(session, principal, body, config)
     set_etag(response, channel.version)
     return administration.view(channel)
@@ -81,6 +87,10 @@ async def update_notification_channel(
     response: Response,
     if_match: IfMatch = None,
 ) -> ChannelOut:
+    """For HR admins. Only the fields sent change: `config` is replaced whole and must fit the
+    channel's kind, a new `secret` replaces the old one, `department_id: null` widens the channel
+    to the organization. Guarded by `If-Match` or a body `version` (412/409 when stale); the change
+    is audited without the secret."""
     channel = await administration.update_channel(
         session, principal, channel_id, body, config, if_match=if_match
     )
@@ -98,6 +108,8 @@ async def update_notification_channel(
 async def delete_notification_channel(
     channel_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> None:
+    """For HR admins. Removes the channel with its delivery log; audited. Messages are no longer
+    sent through it."""
     await administration.delete_channel(session, principal, channel_id)
 
 
@@ -116,6 +128,8 @@ async def list_notification_channel_deliveries(
         ChannelDeliveryStatus | None, Query(description="Only deliveries in this state.")
     ] = None,
 ) -> Page[ChannelDeliveryOut]:
+    """For HR admins: what was sent through this channel and how it went (attempts, last error),
+    newest first, cursor-paginated, optionally only one status."""
     rows, cursor = await administration.list_deliveries(
         session, principal, channel_id, page, status=status
     )

@@ -60,6 +60,9 @@ async def list_contracts(
         ContractStatus | None, Query(alias="status", description="Only contracts in this status.")
     ] = None,
 ) -> Page[ContractOut]:
+    """HR admins see the organization's contracts, any other caller only their own (whatever the
+    filter); newest first, cursor-paginated. Filter by `employee_id` for one employee's history or
+    by `status`."""
     rows, cursor = await lifecycle.list_contracts(
         session, principal, page, employee_id=employee_id, status=contract_status
     )
@@ -80,6 +83,11 @@ async def create_contract(
     response: Response,
     clock: AppClock,
 ) -> ContractOut:
+    """For HR admins. Records an employee's contract; department and position default to the
+    employee's current post. A fixed-term, internship or project-based contract needs an end date.
+    An active contract overlapping the employee's other active contract answers 409 (checked under
+    a per-employee lock), as does an exited employee. Audited; checks the employee's programs for
+    conflicts with the contract's end."""
     contract = await lifecycle.create_contract(session, principal, body, clock)
     set_etag(response, contract.version)
     return lifecycle.contract_view(contract)
@@ -97,6 +105,10 @@ async def list_expiring_contracts(
     clock: AppClock,
     runtime: AppRuntime,
 ) -> Page[ExpiringContractOut]:
+    """For HR admins: active contracts ending within the notice window
+    (`HRCORE_CONTRACT_EXPIRY_NOTICE_MONTHS`, 3 by default) of the organization's today, soonest
+    first, cursor-paginated, each with the days left, the expiry task once raised and the
+    development programs that run past its end."""
     rows, cursor = await expiry.list_expiring(session, principal, page, clock, runtime.settings)
     items = [
         ExpiringContractOut(
@@ -124,6 +136,8 @@ async def list_expiring_contracts(
 async def get_contract(
     contract_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> ContractOut:
+    """One contract, for HR admins or the employee it belongs to; anyone else gets 404. The `ETag`
+    serves `If-None-Match` polling."""
     contract = await access.contract_in_reach(session, principal, contract_id)
     set_etag(response, contract.version)
     return lifecycle.contract_view(contract)
@@ -142,6 +156,9 @@ async def extend_contract(
     session: DbSession,
     clock: AppClock,
 ) -> ContractOut:
+    """For HR admins. Moves a fixed end date later (an earlier or equal date is 422, an open-ended
+    contract or an overlap with another contract 409), completes the contract's expiry task and is
+    audited."""
     contract = await lifecycle.extend_contract(session, principal, contract_id, body, clock)
     return lifecycle.contract_view(contract)
 
@@ -160,6 +177,9 @@ async def renew_contract(
     session: DbSession,
     clock: AppClock,
 ) -> ContractOut:
+    """For HR admins. Creates the follow-up contract starting the day after this one ends, on the
+    same terms, linked by `renewed_from_id`; an open-ended contract is not renewed (409). Completes
+    the expiry task and is audited."""
     contract = await lifecycle.renew_contract(session, principal, contract_id, body, clock)
     return lifecycle.contract_view(contract)
 
@@ -173,6 +193,9 @@ async def renew_contract(
 async def list_contract_amendments(
     contract_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[AmendmentOut]:
+    """A contract's amendments, newest first, cursor-paginated, each with its current version,
+    document state and confirmation. For HR admins and the contract's employee; anyone else gets
+    404."""
     rows, cursor = await amendments.list_amendments(session, principal, contract_id, page)
     items = [amendments.amendment_view(amendment, version) for amendment, version in rows]
     return Page(items=items, next_cursor=cursor)
@@ -192,6 +215,10 @@ async def create_contract_amendment(
     session: DbSession,
     clock: AppClock,
 ) -> AmendmentOut:
+    """For HR admins. Drafts an amendment of the contract's terms (department, position, grade,
+    allowance or a temporary post) from an effective date; each changed term is listed before and
+    after. Its PDF is generated in the background; when ready the employee gets a confirmation
+    task. Terms that change nothing answer 422."""
     amendment, version = await drafting.create_amendment(
         session, principal, contract_id, body, clock
     )
@@ -207,6 +234,9 @@ async def create_contract_amendment(
 async def get_amendment(
     amendment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> AmendmentOut:
+    """One amendment with its current version, its changes, the document's state and the
+    confirmation. For HR admins and the amendment's employee; anyone else gets 404. The `ETag`
+    serves `If-None-Match` polling."""
     amendment, version = await amendments.get_amendment(session, principal, amendment_id)
     set_etag(response, amendment.version)
     return amendments.amendment_view(amendment, version)
@@ -226,6 +256,9 @@ async def revise_amendment(
     session: DbSession,
     clock: AppClock,
 ) -> AmendmentOut:
+    """For HR admins. Drafts a new version of an unconfirmed amendment, computed against the
+    contract's current terms; it supersedes the current version, whose open confirmation task is
+    cancelled, and gets a document of its own. A confirmed amendment answers 409."""
     amendment, version = await drafting.revise_amendment(
         session, principal, amendment_id, body, clock
     )
@@ -250,6 +283,11 @@ async def revise_amendment(
 async def get_amendment_document(
     amendment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, runtime: AppRuntime
 ) -> Response:
+    """The current version's PDF, for HR admins and the amendment's employee, with its SHA-256 as
+    `ETag` (the hash `confirm` needs), the version in `X-Document-Version` and a file name naming
+    the employee and the version. While the document is generated (or regenerated after its file
+    was lost) it answers 202 with `Retry-After`; a failed generation answers 409 with the reason.
+    """
     document = await generation.get_document(session, principal, amendment_id, runtime.settings)
     version = document.version
     if document.content is None:
@@ -286,6 +324,11 @@ async def confirm_amendment(
     session: DbSession,
     clock: AppClock,
 ) -> AmendmentOut:
+    """Only the amendment's employee confirms (HR gets 403, anyone else 404), naming the current
+    version and the SHA-256 of the document they read. Records who confirmed what and when, applies
+    the terms to the contract, completes the confirmation task and publishes
+    `contract.amendment_confirmed`. A superseded version, another hash, a document not ready, an
+    amendment already confirmed or drafted against terms the contract no longer has answers 409."""
     amendment, version = await confirmation.confirm_amendment(
         session, principal, amendment_id, body, clock
     )
@@ -300,6 +343,8 @@ async def confirm_amendment(
 async def get_amendment_template(
     principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> AmendmentTemplateOut:
+    """For HR admins: the Jinja2 template amendment documents are rendered from : the
+    organization's own, or the built-in bilingual one (`version` 0)."""
     template = await amendment_template.get_template(session, principal)
     set_etag(response, template.version)
     return template
@@ -318,6 +363,9 @@ async def put_amendment_template(
     response: Response,
     if_match: IfMatch = None,
 ) -> AmendmentTemplateOut:
+    """For HR admins. Replaces the template; a syntax error or an unknown placeholder answers 422
+    naming it. Guarded by `If-Match` or a body `version`. New documents use it (and every current
+    version whose generation failed is generated again); ready documents keep their bytes."""
     template = await amendment_template.put_template(session, principal, body, if_match=if_match)
     set_etag(response, template.version)
     return template

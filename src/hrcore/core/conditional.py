@@ -2,11 +2,11 @@
 answers 304 with no body, so a client polling a resource or the inbox pays for a changed
 representation only.
 
-A route that sets the version-based tag (`concurrency.set_etag`) keeps it, and never answers
-304: that tag is what `If-Match` compares against on the update, and the body may show more
-than the row's version covers (a task turns overdue with the clock, a joined name changes),
-so a 304 on it could hide a change. Every other read is tagged with a digest of its body, so
-the tag changes with anything the client would see (a new notification, one marked read).
+The tag always covers the body. A read without a version is tagged with a digest of its body
+(the inbox, lists); a versioned object (`concurrency.set_etag`) with `"<version>.<digest>"`,
+on reads and on the writes that return it alike: the version part is what `If-Match`
+compares, the digest catches what the version does not cover (a task turns overdue with the
+clock, a joined name changes), so a 304 never hides a change.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import hashlib
 
 from fastapi import Request, Response
 
+from hrcore.core.concurrency import VERSION_TAG
 from hrcore.core.responses import Responses
 
 NOT_MODIFIED: Responses = {
     304: {
-        "description": "Not modified: `If-None-Match` names the current digest `ETag`; no body "
-        '(a read tagged with its version, `"<version>"`, never answers 304)'
+        "description": "Not modified: `If-None-Match` names the current `ETag` (a versioned "
+        "object's is `\"<version>.<digest>\"`, anything else's a digest); no body"
     }
 }
 # what RFC 9110 §15.4.5 lets a 304 carry over from the 200 it stands for
@@ -38,22 +39,41 @@ def none_match(if_none_match: str, current: str) -> bool:
     return "*" in tags or current.removeprefix("W/") in tags
 
 
-def answer_conditionally(request: Request, response: Response) -> Response:
-    """Tag a successful GET, and answer 304 when the client already holds this representation.
+def _tag(request: Request, response: Response, body: bytes) -> str | None:
+    """The response's tag: the route's own (a stored file's hash) is kept, a version tag gets
+    the body's digest appended, a 200 to a GET without one is tagged with the digest alone."""
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    route_tag = response.headers.get("etag")
+    if route_tag is None:
+        return f'"{digest}"' if _is_full_read(request, response) else None
+    version = VERSION_TAG.match(route_tag)
+    return f'"{version[1]}.{digest}"' if version else route_tag
 
-    Only a complete 200 body qualifies: problems, streams and redirects pass untouched.
+
+def _is_full_read(request: Request, response: Response) -> bool:
+    return request.method == "GET" and response.status_code == 200
+
+
+def answer_conditionally(request: Request, response: Response) -> Response:
+    """Tag a successful response, and answer a GET with 304 when the client already holds
+    this representation.
+
+    Only a complete 2xx body is tagged, only a 200 to a GET answers 304: problems, streams
+    and redirects pass untouched.
     """
-    if request.method != "GET" or response.status_code != 200:
-        return response
     body = getattr(response, "body", None)
-    if not isinstance(body, bytes):
+    if not 200 <= response.status_code < 300 or not isinstance(body, bytes):
         return response
-    if "etag" in response.headers:
+    current = _tag(request, response, body)
+    if current is None:
         return response
-    current = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     response.headers["ETag"] = current
     if_none_match = request.headers.get("if-none-match")
-    if if_none_match is None or not none_match(if_none_match, current):
+    if (
+        if_none_match is None
+        or not _is_full_read(request, response)
+        or not none_match(if_none_match, current)
+    ):
         return response
     kept = {name: response.headers[name] for name in _KEPT_ON_304 if name in response.headers}
     return Response(status_code=304, headers=kept)

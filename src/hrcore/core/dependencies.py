@@ -31,4 +31,10 @@ async def _clock(request: Request) -> Clock:
 AppRuntime = Annotated[Runtime, Depends(_runtime)]
 AppClock = Annotated[Clock, Depends(_clock)]
 Pagination = Annotated[PageParams, Depends(page_params)]
-IfMatch = Annotated[str | None, Header(description="The ETag you read.")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        description='The ETag you read, `"<version>.<digest>"` (a bare `"<version>"` works '
+        "too): only its version is compared, another answers 412; `*` matches any."
+    ),
+]

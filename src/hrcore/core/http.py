@@ -86,7 +86,8 @@ class HrcoreRoute(APIRoute):
 
     Unknown query parameters answer 400 (a typo in a filter must not silently widen a list);
     a JSON body in another content type answers 415; POST honours `Idempotency-Key`; GET
-    sends an `ETag` and answers `If-None-Match` (core.conditional).
+    sends an `ETag` and answers `If-None-Match`, a versioned object's tag covers its body on
+    writes too (core.conditional).
     """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
@@ -98,6 +99,9 @@ class HrcoreRoute(APIRoute):
         handler = super().get_route_handler()
         known_query = _query_names(self.dependant)
         takes_json = self.body_field is not None and not _is_form(self)
+
+        async def tagged(request: Request) -> Response:
+            return answer_conditionally(request, await handler(request))
 
         async def route(request: Request) -> Response:
             unknown = sorted(set(request.query_params) - known_query)
@@ -118,8 +122,8 @@ class HrcoreRoute(APIRoute):
                 await _refuse_nul_characters(request)
             if request.method == "POST" and IDEMPOTENCY_HEADER in request.headers:
                 ttl = timedelta(hours=request.app.state.runtime.settings.idempotency_ttl_hours)
-                return await run_idempotently(request, handler, ttl)
-            return answer_conditionally(request, await handler(request))
+                return await run_idempotently(request, tagged, ttl)
+            return await tagged(request)
 
         return route
 

@@ -93,12 +93,17 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
         return revision_schema.model_validate(kept | {"created_at": row.created_at} | row.content)
 
     async def list_templates(principal: Any, session: DbSession, page: Pagination) -> Any:
+        """The organization's templates of this kind at their current revision, cursor-paginated.
+        Read by HR admins and department heads (others 403)."""
         rows, cursor = await rules.list_templates(session, principal, page)
         return templates_page(items=[view(row) for row in rows], next_cursor=cursor)
 
     async def create_template(
         body: Any, principal: Any, session: DbSession, response: Response
     ) -> Any:
+        """For HR admins. Creates a template at revision 1; its name must be unique in the
+        organization (409) and its content pass the kind's checks (422 naming the field). Audited.
+        """
         template = await rules.create_template(session, principal, body)
         set_etag(response, template.version)
         return view(template)
@@ -106,6 +111,8 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
     async def get_template(
         template_id: uuid.UUID, principal: Any, session: DbSession, response: Response
     ) -> Any:
+        """One template at its current revision, for HR admins and department heads. Its `ETag`
+        serves `If-None-Match` polling and `If-Match` on the update."""
         template = await rules.readable(session, principal, template_id)
         set_etag(response, template.version)
         return view(template)
@@ -118,6 +125,9 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
         response: Response,
         if_match: IfMatch = None,
     ) -> Any:
+        """For HR admins. Replaces the whole content as a new revision (the previous one stays
+        readable under `/revisions`); what already runs on a template keeps the revision it started
+        on. Guarded by `If-Match` or a body `version` (412/409 when stale); audited."""
         versioned: Versioned = body
         template = await rules.update_template(
             session,
@@ -133,12 +143,16 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
     async def list_revisions(
         template_id: uuid.UUID, principal: Any, session: DbSession, page: Pagination
     ) -> Any:
+        """Every stored revision of one template, oldest first, cursor-paginated, for those who may
+        read the template."""
         rows, cursor = await rules.list_revisions(session, principal, template_id, page)
         return revisions_page(items=[revision_view(row) for row in rows], next_cursor=cursor)
 
     async def get_revision(
         template_id: uuid.UUID, revision: RevisionNumber, principal: Any, session: DbSession
     ) -> Any:
+        """One template as it was at a revision, for those who may read the template; an unknown
+        revision is a 404."""
         return revision_view(await rules.get_revision(session, principal, template_id, revision))
 
     path, noun, who = routes.path, routes.noun, routes.principal

@@ -53,6 +53,12 @@ BAD_REFRESH_TOKEN = problem(401, "Invalid, expired or already used refresh token
 async def login(
     body: TokenRequest, request: Request, session: DbSession, services: IdentityServices
 ) -> TokenPair:
+    """No authentication: exchanges organization slug, email and password for a 15-minute access
+    token and a 30-day refresh token. An unknown organization or email, a wrong password and a
+    disabled account all answer the same 401; repeated failures are throttled per account and
+    address (429 with `Retry-After`). An account with a one-time password gets
+    `must_change_password: true` and may call only `/me` and `/auth/password` until it changes it.
+    """
     # The peer, or the client a trusted proxy names (HRCORE_TRUSTED_PROXIES, see main.py).
     address = request.client.host if request.client else "unknown"
     return await auth.login(session, services, body, address)
@@ -68,6 +74,9 @@ async def login(
 async def refresh(
     body: RefreshRequest, session: DbSession, services: IdentityServices
 ) -> TokenPair:
+    """No access token needed: rotates a refresh token into a new token pair. Each refresh token
+    works once; presenting a spent one again revokes every token descended from the same login
+    (401)."""
     return await auth.refresh(session, services, body.refresh_token)
 
 
@@ -80,6 +89,8 @@ async def refresh(
     responses=BAD_REFRESH_TOKEN,
 )
 async def logout(body: RefreshRequest, session: DbSession, services: IdentityServices) -> None:
+    """Revokes the refresh token's family (the login it descends from) and invalidates the user's
+    access tokens issued before; the user's other devices must refresh once."""
     await auth.logout(session, services, body.refresh_token)
 
 
@@ -95,6 +106,9 @@ async def change_password(
     session: DbSession,
     services: IdentityServices,
 ) -> TokenPair:
+    """For a signed-in user, also while a one-time password must be changed: checks the current
+    password, refuses a weak new one (422 naming `body.new_password` and why), ends every session
+    of the user and returns a fresh token pair for this one."""
     return await auth.change_password(session, services, principal, body)
 
 
@@ -102,6 +116,9 @@ async def change_password(
 async def me(
     principal: PrincipalPendingPasswordChange, session: DbSession, directory: IdentityDirectory
 ) -> MeOut:
+    """Who the caller is: account, roles, organization, department scope and linked employee (`{id,
+    name}`), the language chosen and whether the password must be changed. Works with a one-time
+    password too."""
     employee = (
         await directory.people.employee_ref(session, principal.org_id, principal.employee_id)
         if principal.employee_id
@@ -125,6 +142,9 @@ async def me(
 async def set_my_locale(
     body: LocaleChoice, principal: PrincipalPendingPasswordChange, session: DbSession
 ) -> LocaleChoice:
+    """For a signed-in user (an integration key gets 403): the language (`zh-CN` or `en`) of their
+    problems, notifications and documents; `null` follows `Accept-Language`, then the
+    organization's. An unsupported locale answers 422. Audited."""
     return LocaleChoice(locale=await locales.set_own_locale(session, principal, body.locale))
 
 
@@ -148,6 +168,8 @@ async def list_users(
     role: Annotated[Role | None, Query(description="Only accounts with this role.")] = None,
     active: Annotated[bool | None, Query(description="Only (in)active accounts.")] = None,
 ) -> Page[UserOut]:
+    """For HR admins: the organization's accounts, cursor-paginated, optionally by role or active
+    state."""
     rows, cursor = await service.list_users(session, principal, page, role=role, active=active)
     return Page(items=[UserOut.model_validate(row) for row in rows], next_cursor=cursor)
 
@@ -166,6 +188,9 @@ async def create_user(
     directory: IdentityDirectory,
     response: Response,
 ) -> UserCreated:
+    """For HR admins. Creates an account with a random one-time password, returned once in this
+    response; the user must change it at the first login. A linked employee or department scope of
+    another organization answers 422; an email already in use 409. Audited."""
     await _check_user_refs(session, directory, principal, body)
     user, password = await service.create_user(session, principal, body)
     set_etag(response, user.version)
@@ -176,6 +201,7 @@ async def create_user(
 async def get_user(
     user_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> UserOut:
+    """One account: HR admins read any of the organization's, a user their own; otherwise 404."""
     user = await service.get_user(session, principal, user_id)
     set_etag(response, user.version)
     return UserOut.model_validate(user)
@@ -196,6 +222,9 @@ async def update_user(
     response: Response,
     if_match: IfMatch = None,
 ) -> UserOut:
+    """For HR admins. Changes roles, department scope, the linked employee or the active state
+    (only the fields sent). Guarded by `If-Match` or a body `version` (412/409 when stale);
+    audited."""
     user = await service.get_user(session, principal, user_id)
     check_version(user.version, if_match=if_match, body_version=body.version)
     await _check_user_refs(session, directory, principal, body)
@@ -212,6 +241,8 @@ async def list_api_keys(
     session: DbSession,
     page: Pagination,
 ) -> Page[ApiKeyOut]:
+    """For HR admins: the organization's integration keys with their scopes and revocation; never
+    the secret."""
     rows, cursor = await service.list_api_keys(session, principal, page)
     return Page(items=[ApiKeyOut.model_validate(row) for row in rows], next_cursor=cursor)
 
@@ -226,6 +257,9 @@ async def list_api_keys(
 async def create_api_key(
     body: ApiKeyCreate, principal: CurrentPrincipal, session: DbSession
 ) -> ApiKeyCreated:
+    """For HR admins. Creates an integration key with the scopes it may use; the secret (`hk_…`,
+    sent as `Authorization: Bearer`) is in this response only and stored hashed. A key never acts
+    as an HR admin. Audited."""
     key, secret = await service.create_api_key(session, principal, body)
     return ApiKeyCreated(**ApiKeyOut.model_validate(key).model_dump(), key=secret)
 
@@ -240,6 +274,7 @@ async def create_api_key(
 async def revoke_api_key(
     key_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, services: IdentityServices
 ) -> None:
+    """For HR admins. Revokes a key at once (revoking it again changes nothing); audited."""
     await service.revoke_api_key(session, services, principal, key_id)
 
 
@@ -258,6 +293,9 @@ async def list_audit_events(
     actor_id: uuid.UUID | None = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[AuditEventOut]:
+    """For HR admins: who changed what, newest first, cursor-paginated, with the changed fields
+    before and after and the request id; filter by `object_type`, `object_id`, `actor_id` or
+    `action`."""
     rows, cursor = await service.list_audit_events(
         session,
         principal,

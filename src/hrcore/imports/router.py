@@ -64,6 +64,9 @@ async def import_employees(
 async def get_import(
     import_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, runtime: AppRuntime
 ) -> ImportOut:
+    """For HR admins (anyone else gets 404): an import's status, rows processed and every row
+    error. Poll it after a 202: an import whose worker stopped answering is marked failed rather
+    than left running."""
     stall = timedelta(minutes=runtime.settings.import_stall_minutes)
     job = await service.get(session, principal, import_id, clock=runtime.clock, stall=stall)
     return ImportOut.model_validate(job)

@@ -53,6 +53,9 @@ def _out(integration: DingTalkIntegration, path: str) -> DingTalkIntegrationOut:
 async def get_dingtalk_integration(
     principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DingTalkIntegrationOut:
+    """For HR admins (signed in, not an integration key): the organization's DingTalk callback
+    registration, with the callback path to register in DingTalk and which secrets are set, never
+    their values; 404 until configured."""
     integration, path = await registration.get_dingtalk(session, principal)
     set_etag(response, integration.version)
     return _out(integration, path)
@@ -67,6 +70,9 @@ async def get_dingtalk_integration(
 async def put_dingtalk_integration(
     body: DingTalkIntegrationIn, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DingTalkIntegrationOut:
+    """For HR admins. Creates or replaces the registration: receiver id, active flag, callback
+    token and AES key (required the first time, kept when omitted later, write-only) and the app
+    key and secret used to read the directory."""
     integration, path = await registration.put_dingtalk(session, principal, body)
     set_etag(response, integration.version)
     return _out(integration, path)
@@ -84,6 +90,9 @@ async def list_dingtalk_events(
     page: Pagination,
     status: Annotated[EventStatus | None, Query(description="Only events in this state.")] = None,
 ) -> Page[DingTalkEventOut]:
+    """For HR admins: the DingTalk events received, newest first, cursor-paginated, with what
+    became of each (`received`, `applied`, `partial`, `ignored` or `failed`, with the error);
+    filter by `status`."""
     rows, cursor = await registration.list_events(session, principal, page, status=status)
     return Page(items=[DingTalkEventOut.model_validate(row) for row in rows], next_cursor=cursor)
 

@@ -28,6 +28,9 @@ async def list_my_notifications(
     page: Pagination,
     unread: Annotated[bool | None, Query(description="Only unread (true) or read (false).")] = None,
 ) -> InboxPage:
+    """For the signed-in user (an integration key has no inbox: 403): their own notifications,
+    newest first, cursor-paginated, with the unread count; filter with `unread`. Cheap to poll:
+    send the `ETag` back as `If-None-Match` and an unchanged inbox answers 304."""
     return await service.inbox(session, principal, page, unread=unread)
 
 
@@ -39,6 +42,8 @@ async def list_my_notifications(
 async def read_notification(
     notification_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> NotificationOut:
+    """Marks one of the caller's own notifications as read and returns it; marking it again changes
+    nothing. Another user's notification is a 404."""
     return await service.mark_read(session, principal, notification_id, clock)
 
 
@@ -50,4 +55,5 @@ async def read_notification(
 async def read_all_notifications(
     principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> ReadAll:
+    """Marks every unread notification of the caller as read and says how many were marked."""
     return ReadAll(marked=await service.mark_all_read(session, principal, clock))

@@ -26,6 +26,8 @@ class ServiceReadiness(BaseModel):
 
 @router.get("/healthz", operation_id="health", summary="The process is alive")
 async def health() -> Health:
+    """For orchestrators, no authentication: the process is up and serving. Checks no dependency
+    (see `/readyz`)."""
     return Health(status="ok")
 
 
@@ -37,6 +39,9 @@ async def health() -> Health:
     responses=problem(503, "A dependency is not ready"),
 )
 async def readiness(request: Request) -> Response:
+    """For orchestrators, no authentication: checks the database, Redis and that the schema is at
+    the latest migration, each within a short timeout. All ok: 200 with each check; otherwise 503
+    problem naming what is not ready, with `Retry-After`."""
     checks = await service.readiness(request.app.state.runtime)
     failing = sorted(name for name, state in checks.items() if state != "ok")
     if failing:
@@ -58,5 +63,7 @@ async def readiness(request: Request) -> Response:
     responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text"}},
 )
 async def metrics(request: Request) -> Response:
+    """For Prometheus: request counts and latencies per route template, and outbox job counts per
+    state refreshed from the database when it answers, in the Prometheus text format."""
     body = await service.metrics_text(request.app.state.runtime)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

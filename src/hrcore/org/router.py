@@ -84,6 +84,10 @@ async def list_departments(
     page: Pagination,
     filters: Annotated[DepartmentFilters, Depends(_department_filters)],
 ) -> Page[DepartmentOut]:
+    """Every signed-in user of the organization reads the structure (an integration key needs
+    `org:read`). Cursor-paginated; `parent_id` for direct sub-departments, `root_id` for a whole
+    subtree, `q` for a name search; `sort=tree` (each department right after its parent, the
+    default) or `name`. Each department carries `ancestor_ids` (top first) and `depth`."""
     rows, cursor = await departments.list_departments(session, principal, page, filters)
     return Page(items=[departments.department_view(row) for row in rows], next_cursor=cursor)
 
@@ -98,6 +102,8 @@ async def list_departments(
 async def create_department(
     body: DepartmentCreate, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DepartmentOut:
+    """For HR admins. Creates a department at the top or under `parent_id`; the code must be unique
+    in the organization (409), an unknown parent is 422. Audited."""
     department = await departments.create_department(session, principal, body)
     set_etag(response, department.version)
     return departments.department_view(department)
@@ -112,6 +118,8 @@ async def create_department(
 async def get_department(
     department_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DepartmentOut:
+    """One department, for any user of the organization (a key needs `org:read`). Its `ETag` serves
+    `If-None-Match` polling and `If-Match` on the update."""
     department = await departments.get_department(session, principal, department_id)
     set_etag(response, department.version)
     return departments.department_view(department)
@@ -131,6 +139,9 @@ async def update_department(
     response: Response,
     if_match: IfMatch = None,
 ) -> DepartmentOut:
+    """For HR admins. Renames, re-codes or moves a department (`parent_id`) together with its whole
+    subtree; moving it under itself or a descendant is 422. Guarded by `If-Match` or a body
+    `version` (412/409 when stale); audited."""
     department = await departments.update_department(
         session, principal, department_id, body, if_match=if_match
     )
@@ -151,6 +162,9 @@ async def delete_department(
     session: DbSession,
     if_match: IfMatch = None,
 ) -> None:
+    """For HR admins. Deletes a department nothing refers to; while sub-departments, positions,
+    employees or employment history refer to it the answer is 409 naming which. Honours `If-Match`;
+    audited."""
     await departments.delete_department(session, principal, department_id, if_match=if_match)
 
 
@@ -164,6 +178,9 @@ async def list_positions(
     page: Pagination,
     filters: Annotated[PositionFilters, Depends(_position_filters)],
 ) -> Page[PositionOut]:
+    """Every signed-in user of the organization reads positions (an integration key needs
+    `org:read`). Cursor-paginated; filter by department, `is_management` or `q` (title contains, or
+    code starts with); `sort` by `title` (default) or `code`."""
     items, cursor = await positions.list_positions(session, principal, page, filters)
     return Page(items=items, next_cursor=cursor)
 
@@ -178,6 +195,9 @@ async def list_positions(
 async def create_position(
     body: PositionCreate, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> PositionOut:
+    """For HR admins. Creates a position with its code (unique in the organization, 409), title,
+    department, grade, job family, description and promotion path (`next_position_ids`: unknown,
+    foreign or self references answer 422). Audited."""
     position = await positions.create_position(session, principal, body)
     set_etag(response, position.version)
     return position
@@ -192,6 +212,9 @@ async def create_position(
 async def get_position(
     position_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> PositionOut:
+    """One position with its description (summary, responsibilities, core competencies with their
+    required levels), its revision and its promotion path; for any user of the organization (a key
+    needs `org:read`)."""
     position = await positions.get_position(session, principal, position_id)
     set_etag(response, position.version)
     return position
@@ -211,6 +234,9 @@ async def update_position(
     response: Response,
     if_match: IfMatch = None,
 ) -> PositionOut:
+    """For HR admins. Changes the fields sent: title, department, grade, family (`null` clears it),
+    management flag, promotion path, or the description directly (bumping `description_revision`;
+    the co-edited way is a draft). Guarded by `If-Match` or a body `version`; audited."""
     position = await positions.update_position(
         session, principal, position_id, body, if_match=if_match
     )
@@ -235,6 +261,9 @@ async def create_draft(
     session: DbSession,
     response: Response,
 ) -> DraftOut:
+    """An HR admin (side `hr`) or the head of a department whose subtree holds the position (side
+    `department`) proposes a new description. It is approved by the other side; anyone else gets
+    404."""
     draft = await descriptions.create_draft(session, principal, position_id, body)
     set_etag(response, draft.version)
     return DraftOut.model_validate(draft)
@@ -253,6 +282,9 @@ async def list_drafts(
     page: Pagination,
     draft_status: Annotated[DraftStatus | None, Query(alias="status")] = None,
 ) -> Page[DraftOut]:
+    """The position's description drafts — open, approved and superseded — newest first,
+    cursor-paginated, for HR admins and the department heads over the position (anyone else 404);
+    filter by `status`."""
     rows, cursor = await descriptions.list_drafts(
         session, principal, position_id, page, status=draft_status
     )
@@ -268,6 +300,8 @@ async def list_drafts(
 async def get_draft(
     draft_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> DraftDetail:
+    """One description draft with its comments, for the two sides of the position (anyone else
+    404)."""
     draft, comments = await descriptions.get_draft(session, principal, draft_id)
     set_etag(response, draft.version)
     return DraftDetail(
@@ -286,6 +320,8 @@ async def get_draft(
 async def add_comment(
     draft_id: uuid.UUID, body: CommentCreate, principal: CurrentPrincipal, session: DbSession
 ) -> CommentOut:
+    """Either side of the position comments on an open draft (a closed one answers 409; anyone else
+    404)."""
     comment = await descriptions.add_comment(session, principal, draft_id, body)
     return CommentOut.model_validate(comment)
 
@@ -304,6 +340,10 @@ async def approve_draft(
     response: Response,
     if_match: IfMatch = None,
 ) -> DraftOut:
+    """The side that did not write the draft approves it (the author's side gets 403): its content
+    becomes the position's description, the description revision is bumped and the position's other
+    open drafts are marked superseded. Of two approvals at once one wins, the other gets 409.
+    Honours `If-Match`; audited."""
     draft = await descriptions.approve_draft(session, principal, clock, draft_id, if_match=if_match)
     set_etag(response, draft.version)
     return DraftOut.model_validate(draft)

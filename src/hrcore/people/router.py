@@ -79,6 +79,11 @@ async def list_employees(
     page: Pagination,
     filters: Annotated[EmployeeFilters, Depends(_employee_filters)],
 ) -> Page[EmployeeOut]:
+    """Employees within the caller's reach — themself; a manager's direct and indirect reports; a
+    department head's subtree; HR admins everyone; an integration key with `org:read` the directory
+    without contact data. Cursor-paginated; filter by department (with `include_subtree`), status,
+    manager, position or `q` (name contains, or number starts with); `sort` ascending. Email and
+    phone are shown to HR admins only."""
     return await employees.list_employees(session, principal, page, filters)
 
 
@@ -92,6 +97,9 @@ async def list_employees(
 async def create_employee(
     body: EmployeeCreate, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> EmployeeOut:
+    """For HR admins. Hires an employee: the number must be unique in the organization (409);
+    department, position and manager must be of the organization (422). Records the hire as an
+    employment event and is audited."""
     employee = await employees.create_employee(session, principal, body)
     set_etag(response, employee.version)
     return employees.employee_view(employee, principal)
@@ -106,6 +114,8 @@ async def create_employee(
 async def get_employee(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> EmployeeOut:
+    """One employee within the caller's reach (else 404; a key needs `org:read`); contact data for
+    HR admins only. Its `ETag` serves `If-None-Match` polling and `If-Match` on the correction."""
     employee = await access.ensure_can_view(
         session, principal, employee_id, key_scope=Scope.ORG_READ
     )
@@ -127,6 +137,9 @@ async def update_employee(
     response: Response,
     if_match: IfMatch = None,
 ) -> EmployeeOut:
+    """For HR admins: corrects a record (only the fields sent; career moves are employment events).
+    A manager that would make the chain loop is 422. Guarded by `If-Match` or a body `version`
+    (412/409 when stale); audited."""
     employee = await employees.update_employee(
         session, principal, employee_id, body, if_match=if_match
     )
@@ -146,6 +159,9 @@ async def update_employee(
 async def list_events(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[EmploymentEventOut]:
+    """An employee's employment history (hire, transfers, promotions, temporary posts, exits,
+    re-hires), oldest first, cursor-paginated, for whoever may see the employee (a key needs
+    `profiles:read`)."""
     rows, cursor = await employment_events.list_events(session, principal, employee_id, page)
     return Page(items=[EmploymentEventOut.model_validate(row) for row in rows], next_cursor=cursor)
 
@@ -163,6 +179,11 @@ async def create_event(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> EmploymentEventOut:
+    """For HR admins. Records a career move and applies it to the employee: a transfer or promotion
+    moves the current post, a temporary post is held on top of it, an exit ends employment, a
+    re-hire (only of an exited employee) restarts it; an event before the hire date is 422.
+    Audited, and announced to the other domains: contracts drafts an amendment when a term of the
+    active contract changes."""
     event = await employment_events.add_event(session, principal, employee_id, body)
     return EmploymentEventOut.model_validate(event)
 
@@ -179,6 +200,8 @@ async def create_event(
 async def list_ratings(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[PerformanceRatingOut]:
+    """An employee's performance ratings by period, cursor-paginated, for whoever may see the
+    employee (a key needs `ratings:read`)."""
     rows, cursor = await ratings.list_ratings(session, principal, employee_id, page)
     items = [PerformanceRatingOut.model_validate(row) for row in rows]
     return Page(items=items, next_cursor=cursor)
@@ -197,6 +220,9 @@ async def create_rating(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> PerformanceRatingOut:
+    """HR admins, the department head over the employee or a manager up the chain rate a period
+    (`2025`, `2025-H1`, `2025-Q3`) with a letter A–D or a score 1–5; never the employee themself
+    (403). One rating per period: a second is 409."""
     rating = await ratings.add_rating(session, principal, employee_id, body)
     return PerformanceRatingOut.model_validate(rating)
 
@@ -214,6 +240,10 @@ async def create_rating(
 async def get_profile(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> Response:
+    """The panoramic profile of an employee within reach, in a fixed number of statements: basics,
+    current post, employment history, tenure, management experience, three years of ratings, the
+    growth profile, program participation and — for HR admins and the employee — contracts (`null`
+    for anyone else). Sections of domains that do not exist yet are absent, not empty."""
     return validated_json(await profile.panoramic_profile(session, principal, employee_id, clock))
 
 
@@ -226,6 +256,9 @@ async def get_profile(
 async def get_growth_profile(
     principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> GrowthProfileOut:
+    """The caller's own growth profile (skills, certifications, external trainings, career plan);
+    version 0 with empty sections before the first submission. An account not linked to an employee
+    gets 404."""
     mine = await growth.get_growth_profile(session, principal)
     set_etag(response, mine.version)
     return mine
@@ -245,6 +278,8 @@ async def put_growth_profile(
     clock: AppClock,
     if_match: IfMatch = None,
 ) -> GrowthProfileOut:
+    """Replaces the caller's whole growth profile and stamps `submitted_at`. Guarded by `If-Match`
+    or a body `version` (412/409 when stale); send version 0 the first time."""
     mine = await growth.submit_growth_profile(session, principal, clock, body, if_match=if_match)
     set_etag(response, mine.version)
     return mine

@@ -79,6 +79,9 @@ add_template_routes(
 async def list_runs(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[RunOut]:
+    """Program runs (cohorts) of the organization, cursor-paginated, each with its template, talent
+    pool, start date and state (`draft`, `running`). Read by HR admins and department heads (others
+    403)."""
     rows, cursor = await runs.list_runs(session, principal, page)
     return Page(items=await runs.run_views(session, rows), next_cursor=cursor)
 
@@ -91,6 +94,8 @@ async def list_runs(
     responses=FORBIDDEN,
 )
 async def create_run(body: RunIn, principal: CurrentPrincipal, session: DbSession) -> RunOut:
+    """For HR admins. Creates a draft run of a program template for a talent pool, starting on
+    `starts_on`; enrol participants, then start it. An unknown template or pool is 422."""
     run = await runs.create_run(session, principal, body)
     [view] = await runs.run_views(session, [run])
     return view
@@ -103,6 +108,8 @@ async def create_run(body: RunIn, principal: CurrentPrincipal, session: DbSessio
     responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def get_run(run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession) -> RunOut:
+    """One program run, for HR admins and department heads; once started it carries the template
+    snapshot (and its revision) it runs on."""
     run = await runs.get_run(session, principal, run_id)
     [view] = await runs.run_views(session, [run])
     return view
@@ -117,6 +124,11 @@ async def get_run(run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSes
 async def start_run(
     run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> RunOut:
+    """For HR admins. Starts a draft run: snapshots the template (later edits never reach the run),
+    lays out each participant's stages — their department's variant — in consecutive day windows
+    from `starts_on`, opens every first stage (tasks, or a 360 cycle for review stages) and
+    withdraws participants who left meanwhile. Already started: 409; no participants, no stages or
+    an evaluation stage without a supervisor: 422. Announces `program_run.started`."""
     run = await start.start_run(session, principal, run_id, clock)
     [view] = await runs.run_views(session, [run])
     return view
@@ -131,6 +143,8 @@ async def start_run(
 async def list_participants(
     run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[ParticipantOut]:
+    """The run's participants with their status and current stage, cursor-paginated: HR admins see
+    all, department heads those in their subtree (others 403)."""
     rows, cursor = await participants.list_participants(session, principal, run_id, page)
     items = await participants.participant_views(session, principal.org_id, rows)
     return Page(items=items, next_cursor=cursor)
@@ -145,6 +159,8 @@ async def list_participants(
 async def add_participants(
     run_id: uuid.UUID, body: ProgramParticipantsIn, principal: CurrentPrincipal, session: DbSession
 ) -> ProgramParticipantsAdded:
+    """For HR admins, before the run starts (409 after): enrols employees who are active members of
+    the run's talent pool (422 otherwise); repeats are ignored. Answers who was added."""
     return await participants.add_participants(session, principal, run_id, body)
 
 
@@ -158,6 +174,9 @@ async def add_participants(
 async def progress(
     run_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> ProgressOut:
+    """Per stage (in order) and per department: participants, completed, completion and on-time
+    rates, overdue counts and who is late. HR admins see everyone, department heads their reach
+    (others 403); withdrawn participants are left out."""
     return await run_progress.progress(session, principal, run_id, clock)
 
 
@@ -176,6 +195,11 @@ async def decide(
     session: DbSession,
     clock: AppClock,
 ) -> ParticipantOut:
+    """HR admins or the participant's supervisor chain (department head included) record the
+    decision stage's outcome — `appoint_when_open`, `continue`, `extend` or `remove` — with a
+    reason, only while the participant's open stage is a decision stage (409 otherwise). The pool
+    membership changes accordingly (readiness, or removal), audited with the reason; the decision
+    stage and its task are completed and the program moves on."""
     participant = await decisions.decide(session, principal, run_id, participant_id, body, clock)
     [view] = await participants.participant_views(session, principal.org_id, [participant])
     return view
@@ -216,6 +240,13 @@ async def dossier(
     runtime: AppRuntime,
     accept: Annotated[str | None, Header()] = None,
 ) -> Dossier | Response:
+    """Everything of one participant's program in order: each stage with its tasks and submissions,
+    the 360 result as reviews allow the caller to see it, the evaluation and the decision. Readers:
+    HR admins, the participant (without the supervisor's evaluation text and the decision's
+    reason), their supervisor chain and department heads over them; anyone else 404. With `Accept:
+    application/pdf` the same content as a PDF: 202 with `Retry-After` while the worker generates
+    it, then the file with its SHA-256 as `ETag` (`If-None-Match` answers 304 while unchanged); a
+    failed generation answers 409 and is queued again."""
     response.headers["Vary"] = "Accept"
     if not prefers_over_json(accept, PDF):
         return await dossiers.dossier(session, principal, run_id, participant_id, clock)

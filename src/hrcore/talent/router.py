@@ -56,6 +56,9 @@ async def list_pools(
     page: Pagination,
     active: Annotated[bool | None, Query(description="Only open (true) or closed pools.")] = None,
 ) -> Page[TalentPoolOut]:
+    """Talent pool definitions — target position or family, screening rules, open or closed —
+    cursor-paginated. Every user of the organization reads them (an integration key needs
+    `org:read`); who is in a pool is a separate, narrower read."""
     rows, cursor = await pools.list_pools(session, principal, page, active=active)
     return Page(items=await pools.pool_views(session, rows), next_cursor=cursor)
 
@@ -70,6 +73,9 @@ async def list_pools(
 async def create_pool(
     body: TalentPoolIn, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TalentPoolOut:
+    """For HR admins. Creates a talent pool for a target position or a family of positions, with its
+    screening rules as typed criteria (unknown fields, kinds or wrong types answer 422); the name
+    must be unique (409). Audited."""
     pool = await pools.create_pool(session, principal, body)
     set_etag(response, pool.version)
     [view] = await pools.pool_views(session, [pool])
@@ -101,6 +107,10 @@ async def get_measures(
         ),
     ] = None,
 ) -> PoolMeasuresOut:
+    """For HR admins: over a period in the organization's time zone (default the 365 days up to
+    today; `from` after `to` is 422), the members active in it, how many were appointed or left,
+    promotion and attrition rates, vacancies filled, the share filled from pools and the median days
+    to fill; for one pool or all."""
     return await measures.measures(
         session,
         principal,
@@ -120,6 +130,8 @@ async def get_measures(
 async def get_pool(
     pool_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TalentPoolOut:
+    """One talent pool definition, for any user of the organization (a key needs `org:read`). Its
+    `ETag` serves `If-None-Match` polling and `If-Match` on the update."""
     pool = await pools.get_pool(session, principal, pool_id)
     set_etag(response, pool.version)
     [view] = await pools.pool_views(session, [pool])
@@ -140,6 +152,8 @@ async def update_pool(
     response: Response,
     if_match: IfMatch = None,
 ) -> TalentPoolOut:
+    """For HR admins. Changes a pool's name, target, rules or open state (only the fields sent).
+    Guarded by `If-Match` or a body `version` (412/409 when stale); audited."""
     pool = await pools.update_pool(session, principal, pool_id, body, if_match=if_match)
     set_etag(response, pool.version)
     [view] = await pools.pool_views(session, [pool])
@@ -159,6 +173,10 @@ async def screen(
     clock: AppClock,
     body: ScreenRequest | None = None,
 ) -> ScreenResult:
+    """HR admins and department heads preview who the pool's rules (or `rules` sent in the body,
+    before saving them) find among the active employees in their scope: each candidate with every
+    rule's value and verdict, in one query. `only_passing: false` lists everyone in scope. Writes
+    nothing; screening only advises."""
     return await screening.screen(session, principal, pool_id, body or ScreenRequest(), clock)
 
 
@@ -177,6 +195,9 @@ async def list_members(
         MemberStatus | None, Query(description="Only members in this status.")
     ] = None,
 ) -> Page[MemberOut]:
+    """The pool's members with their status, readiness and current 9-box placement,
+    cursor-paginated: HR admins see all, department heads those in their reach, other employees only
+    themselves; filter by `status`."""
     rows, cursor = await membership.list_members(session, principal, pool_id, page, status=status)
     return Page(
         items=await membership.member_views(session, principal.org_id, rows), next_cursor=cursor
@@ -202,6 +223,10 @@ async def nominate(
     clock: AppClock,
     response: Response,
 ) -> MemberOut:
+    """Nominates an employee to the pool with a reason: HR admins anyone in the organization,
+    department heads anyone in their reach, any employee themself (someone outside reach is 404).
+    Already a member or a closed pool: 409; a removed, graduated or departed member's membership
+    reopens. Audited."""
     member = await membership.nominate(session, principal, pool_id, body, clock)
     set_etag(response, member.version)
     [view] = await membership.member_views(session, principal.org_id, [member])
@@ -224,6 +249,10 @@ async def update_member(
     response: Response,
     if_match: IfMatch = None,
 ) -> MemberOut:
+    """For HR admins, with a mandatory reason: approve (`nominated → active`), graduate or remove a
+    member, set readiness (`ready_now`, `one_to_two_years`, `three_plus_years`) or a 9-box placement
+    (performance × potential). Every placement is kept as history. Guarded by `If-Match` or a body
+    `version`; every change audited with its reason."""
     member = await membership.update_member(
         session, principal, pool_id, member_id, body, clock, if_match=if_match
     )
@@ -241,6 +270,9 @@ async def update_member(
 async def nine_box(
     pool_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> NineBoxOut:
+    """For HR admins and department heads: the nine cells (high potential first) with the current
+    placements of the pool's nominated and active members in the caller's reach, and who is not
+    placed yet."""
     return await nine_boxes.nine_box(session, principal, pool_id)
 
 
@@ -261,6 +293,9 @@ async def list_vacancies(
     status: Annotated[VacancyStatus | None, Query(description="Only in this status.")] = None,
     position_id: Annotated[uuid.UUID | None, Query(description="Only this position's.")] = None,
 ) -> Page[VacancyOut]:
+    """Vacancies, newest first, cursor-paginated: HR admins see all, department heads those in their
+    subtree, others 403; filter by `status` or `position_id`. Vacancies also open automatically when
+    the holder of a management post leaves or is promoted."""
     rows, cursor = await vacancies.list_vacancies(
         session, principal, page, status=status, position_id=position_id
     )
@@ -283,6 +318,9 @@ async def list_vacancies(
 async def create_vacancy(
     body: VacancyIn, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> VacancyOut:
+    """For HR admins (department heads 403). Opens a vacancy on a position, in the position's
+    department unless `department_id` is given; unknown position or department 422; a position with
+    an open vacancy 409. Audited."""
     vacancy = await vacancies.create_vacancy(session, principal, body, clock)
     [view] = await vacancies.vacancy_views(session, principal.org_id, [vacancy])
     return view
@@ -298,6 +336,8 @@ async def create_vacancy(
 async def get_vacancy(
     vacancy_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> VacancyOut:
+    """One vacancy with its reason, state and, once filled, the appointment with the candidate entry
+    as it was ranked then. HR admins, or department heads over its department; anyone else 404."""
     vacancy = await vacancies.get_vacancy(session, principal, vacancy_id)
     [view] = await vacancies.vacancy_views(session, principal.org_id, [vacancy])
     return view
@@ -318,6 +358,9 @@ async def cancel_vacancy(
     clock: AppClock,
     if_match: IfMatch = None,
 ) -> VacancyOut:
+    """For HR admins. Cancels an open vacancy (409 otherwise) with a reason — the post is abolished
+    or it was opened by mistake; it ranks nobody any more and the position may get a new vacancy.
+    Honours `If-Match` or a body `version`; audited."""
     vacancy = await vacancies.cancel_vacancy(
         session, principal, vacancy_id, body, clock, if_match=if_match
     )
@@ -339,6 +382,11 @@ async def list_candidates(
     page: Pagination,
     clock: AppClock,
 ) -> Page[CandidateOut]:
+    """The active members of the pools targeting the vacancy's position (or its job family), one
+    entry per employee, ranked by an explained score: per factor (readiness, review score and
+    recommendation, 9-box, time in pool, program completion) its weight, value, points and why.
+    Cursor-paginated, for HR admins and department heads over the vacancy (who see the candidates in
+    their reach with their overall rank); `eligible` means ready now."""
     items, cursor = await candidates.list_candidates(session, principal, vacancy_id, page, clock)
     return Page(items=items, next_cursor=cursor)
 
@@ -362,6 +410,11 @@ async def appoint(
     session: DbSession,
     clock: AppClock,
 ) -> VacancyOut:
+    """For HR admins. Appoints an employee to an open vacancy: records a promotion employment event
+    (from which contracts drafts the amendment), fills the vacancy, marks the membership appointed
+    and keeps the candidate entry as ranked at that moment. An employee who is not an eligible
+    candidate needs `override_reason` (422 without it); a filled or cancelled vacancy 409. All or
+    nothing; audited."""
     vacancy = await appointment.appoint(session, principal, vacancy_id, body, clock)
     [view] = await vacancies.vacancy_views(session, principal.org_id, [vacancy])
     return view
@@ -376,5 +429,8 @@ async def appoint(
 async def my_rankings(
     principal: CurrentPrincipal, session: DbSession, page: Pagination, clock: AppClock
 ) -> Page[MyRankingOut]:
+    """The caller's own explanation (PIPL Art. 24): for every open vacancy they are a candidate for,
+    their score, readiness, eligibility and each factor — never another candidate nor their rank.
+    Cursor-paginated."""
     items, cursor = await candidates.my_rankings(session, principal, page, clock)
     return Page(items=items, next_cursor=cursor)

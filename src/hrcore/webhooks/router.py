@@ -38,6 +38,8 @@ Config = Annotated[Policy, Depends(_config)]
 async def list_webhooks(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[WebhookOut]:
+    """For HR admins: the organization's webhook subscriptions with their event types, state and
+    consecutive failures, cursor-paginated; never the secret."""
     rows, cursor = await service.list_subscriptions(session, principal, page)
     return Page(items=[WebhookOut.model_validate(row) for row in rows], next_cursor=cursor)
 
@@ -59,6 +61,11 @@ async def create_webhook(
     config: Config,
     response: Response,
 ) -> WebhookCreated:
+    """For HR admins. Subscribes an https URL on a public address (checked again on every delivery)
+    to the event types listed. Each event is POSTed signed with `X-Hrcore-Signature` (HMAC-SHA256
+    of `{X-Hrcore-Timestamp}.{raw body}`) with the secret in this response, shown only once.
+    Deliveries retry with backoff; after too many consecutive failures the subscription is
+    disabled. Audited."""
     subscription, secret = await service.create_subscription(session, principal, body, config)
     set_etag(response, subscription.version)
     return WebhookCreated(**WebhookOut.model_validate(subscription).model_dump(), secret=secret)
@@ -74,6 +81,8 @@ async def create_webhook(
 async def delete_webhook(
     webhook_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> None:
+    """For HR admins. Deletes the subscription and its delivery log; nothing more is sent to it.
+    Audited."""
     await service.delete_subscription(session, principal, webhook_id)
 
 
@@ -86,6 +95,8 @@ async def delete_webhook(
 async def enable_webhook(
     webhook_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> WebhookOut:
+    """For HR admins. Enables a subscription disabled after consecutive failures and resets its
+    failure count; enabling an active one changes nothing."""
     subscription = await service.enable_subscription(session, principal, webhook_id)
     set_etag(response, subscription.version)
     return WebhookOut.model_validate(subscription)
@@ -106,6 +117,9 @@ async def list_webhook_deliveries(
         DeliveryStatus | None, Query(description="Only deliveries in this state.")
     ] = None,
 ) -> Page[DeliveryOut]:
+    """For HR admins: each event sent to this subscription with its payload, attempts, last
+    response status and error and the next retry, newest first, cursor-paginated; filter by
+    `status`."""
     rows, cursor = await service.list_deliveries(
         session, principal, webhook_id, page, status=status
     )

@@ -76,6 +76,9 @@ async def list_my_tasks(
     clock: AppClock,
     filters: Annotated[TaskFilters, Depends(_my_filters)],
 ) -> Page[TaskOut]:
+    """The caller's own tasks (as an employee), soonest due first, cursor-paginated, each with
+    `overdue` computed now; filter by `status`, `kind` or `due_before`. An account not linked to an
+    employee gets 404."""
     return await reading.my_tasks_page(session, principal, page, filters, clock.now())
 
 
@@ -91,6 +94,11 @@ async def list_tasks(
     clock: AppClock,
     filters: Annotated[TaskFilters, Depends(_filters)],
 ) -> Page[TaskOut]:
+    """Tasks of everyone the caller may see — HR admins the organization, a department head their
+    subtree, a manager their reports — soonest due first, cursor-paginated, with filters by status,
+    kind, due time, subject, assignee, department and `overdue`. Confidential tasks (360 rater
+    tasks) appear only to their assignee and to HR admins holding `review_auditor`. An integration
+    key needs `org:read`, and `reviews:read` for review tasks."""
     now = clock.now()
     rows, cursor = await reading.list_tasks(session, principal, page, filters, now)
     return Page(items=[reading.task_view(row, now) for row in rows], next_cursor=cursor)
@@ -104,6 +112,10 @@ async def get_task(
     clock: AppClock,
     response: Response,
 ) -> TaskOut:
+    """One task the caller may see (else 404): assignee, due time, `overdue` computed now, the
+    policy it runs on, its subject and any submission. Cheap to poll: its `ETag`
+    (`"<version>.<digest>"`) answers `If-None-Match` with 304 until anything shown changes,
+    including turning overdue."""
     task = await reading.get_task(session, principal, task_id)
     set_etag(response, task.version)
     return reading.task_view(task, clock.now())
@@ -123,6 +135,12 @@ async def complete_task(
     clock: AppClock,
     response: Response,
 ) -> TaskOut:
+    """Only the assignee completes an open task (others who may see it get 403; a closed task 409).
+    A task that needs a submission refuses an empty one (422); the owning domain may check it
+    further, and some kinds are completed only where they are done (a review at
+    `/review-assignments/{id}/submit`, an amendment at `/amendments/{id}/confirm`: 422 here).
+    Records `on_time`, is audited, runs the domain's follow-up (the next program stage, …) and
+    publishes `task.completed` (never for a confidential task)."""
     task = await lifecycle.complete_as(session, principal, task_id, body.submission, clock)
     set_etag(response, task.version)
     return reading.task_view(task, clock.now())
@@ -136,6 +154,9 @@ async def complete_task(
 async def get_task_policy_defaults(
     principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> TaskPolicyDefaultsOut:
+    """For HR admins: the organization's default reminder and escalation policy — days before due
+    to remind, the repeat interval after due, and after how many overdue days to escalate to the
+    manager and to HR."""
     defaults = await policies.get_policy_defaults(session, principal)
     set_etag(response, defaults.version)
     return defaults
@@ -153,6 +174,9 @@ async def put_task_policy_defaults(
     response: Response,
     if_match: IfMatch = None,
 ) -> TaskPolicyDefaultsOut:
+    """For HR admins. Replaces the default policy for tasks created from now on; tasks already
+    created keep the policy copied onto them. Guarded by `If-Match` or a body `version`; audited.
+    """
     defaults = await policies.put_policy_defaults(session, principal, body, if_match=if_match)
     set_etag(response, defaults.version)
     return defaults

@@ -89,6 +89,9 @@ add_template_routes(
 async def list_cycles(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[CycleOut]:
+    """The organization's review cycles with their kind, dates, state and weights,
+    cursor-paginated. For HR admins and department heads; an integration key needs `ratings:read`.
+    """
     rows, cursor = await cycles.list_cycles(session, principal, page)
     return Page(items=await cycles.cycle_views(session, rows), next_cursor=cursor)
 
@@ -101,6 +104,10 @@ async def list_cycles(
     responses=FORBIDDEN,
 )
 async def create_cycle(body: CycleIn, principal: CurrentPrincipal, session: DbSession) -> CycleOut:
+    """For HR admins. Creates a draft cycle (`mid_year`, `year_end`, `campaign_360` or
+    `program_stage`) on a copy of a review form's current revision, with its dates in the
+    organization's time zone, relationship weights summing to 100, optional peer nomination and
+    minimum raters. Add participants, then open it."""
     cycle = await cycles.create_cycle(session, principal, body)
     [view] = await cycles.cycle_views(session, [cycle])
     return view
@@ -115,6 +122,7 @@ async def create_cycle(body: CycleIn, principal: CurrentPrincipal, session: DbSe
 async def get_cycle(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> CycleOut:
+    """One review cycle, for HR admins and department heads (a key needs `ratings:read`)."""
     [view] = await cycles.cycle_views(
         session, [await cycles.get_cycle(session, principal, cycle_id)]
     )
@@ -130,6 +138,9 @@ async def get_cycle(
 async def add_participants(
     cycle_id: uuid.UUID, body: ReviewParticipantsIn, principal: CurrentPrincipal, session: DbSession
 ) -> ReviewParticipantsAdded:
+    """For HR admins, before the cycle opens (409 after): adds participants by id, by department
+    subtree or by the employee list's filters (`query`), active people only, at most 20,000 a call
+    (422 beyond). Repeats are ignored; answers who was added."""
     return await participants.add_participants(session, principal, cycle_id, body)
 
 
@@ -142,6 +153,10 @@ async def add_participants(
 async def open_cycle(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> CycleOut:
+    """For HR admins. Opens a draft cycle: every participant gets a self assignment and one for
+    their manager, each peer (or, with peer nomination, each approved nominee) and each direct
+    report, each with a task due on the cycle's due date, so reminders and escalation apply. Peer
+    and subordinate rater tasks are confidential. Already open: 409."""
     [view] = await cycles.cycle_views(
         session, [await cycles.open_cycle(session, principal, cycle_id, clock)]
     )
@@ -157,6 +172,8 @@ async def open_cycle(
 async def close_cycle(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> CycleOut:
+    """For HR admins. Stops answers, withdraws the tasks of unanswered assignments and queues the
+    aggregation of results in the background (poll the results). Closing again changes nothing."""
     [view] = await cycles.cycle_views(
         session, [await cycles.close_cycle(session, principal, cycle_id, clock)]
     )
@@ -175,6 +192,10 @@ async def list_cycle_results(
     session: DbSession,
     page: Pagination,
 ) -> Page[ResultOut]:
+    """The cycle's results for the people in the caller's reach — HR admins everyone, managers and
+    department heads their people (a key needs `ratings:read`) — cursor-paginated. Peer and
+    subordinate groups below the anonymity threshold are withheld (`withheld_groups`), comments
+    unattributed."""
     rows, cursor = await results.list_cycle_results(session, principal, cycle_id, page)
     items = await results.result_views(session, principal, rows)
     return Page(items=items, next_cursor=cursor)
@@ -189,6 +210,9 @@ async def list_cycle_results(
 async def get_progress(
     cycle_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> CycleProgress:
+    """For HR admins (department heads: their subtree): assignments, submitted and on-time counts
+    and rates for the cycle, per department and per relationship, participants below the minimum
+    raters, and the distribution of overall scores once results exist."""
     return await progress.cycle_progress(session, principal, cycle_id)
 
 
@@ -208,6 +232,8 @@ async def list_my_assignments(
         Literal["pending", "draft", "submitted"] | None, Query(description="Only this status.")
     ] = None,
 ) -> Page[AssignmentOut]:
+    """The reviews the caller is asked to give (self, supervisor, peer, subordinate),
+    cursor-paginated, with whom they rate and their state; filter by `status`."""
     rows, cursor = await answers.list_my_assignments(session, principal, page, status=status)
     items = await answers.assignment_views(session, principal.org_id, rows)
     return Page(items=items, next_cursor=cursor)
@@ -222,6 +248,8 @@ async def list_my_assignments(
 async def get_assignment(
     assignment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> AssignmentOut:
+    """One of the caller's own review assignments with the form to answer and the answers saved so
+    far; anyone else's (HR included) is 404. Its `ETag` serves `If-Match` on saving."""
     assignment = await answers.get_assignment(session, principal, assignment_id)
     set_etag(response, assignment.version)
     [view] = await answers.assignment_views(session, principal.org_id, [assignment])
@@ -242,6 +270,9 @@ async def save_answers(
     response: Response,
     if_match: IfMatch = None,
 ) -> AssignmentOut:
+    """Saves the rater's answers as a draft, replacing the previous draft. Each answer must fit its
+    indicator (a score on the scale, an actual ≥ 0, a known key: else 422 naming the field).
+    Submitted or closed: 409. Guarded by `If-Match` or a body `version`."""
     assignment, cycle = await answers.save_answers(
         session, principal, assignment_id, body, if_match=if_match
     )
@@ -261,6 +292,8 @@ async def save_answers(
 async def submit_answers(
     assignment_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> AssignmentOut:
+    """Submits the saved answers as final and completes the rater's task (the only way to close
+    it). Already submitted or the cycle closed: 409."""
     assignment, cycle = await answers.submit_answers(session, principal, assignment_id, clock)
     [view] = await answers.assignment_views(
         session, principal.org_id, [assignment], known_cycles=[cycle]
@@ -281,6 +314,9 @@ async def reopen_answers(
     session: DbSession,
     clock: AppClock,
 ) -> AssignmentOut:
+    """For HR admins, while the cycle is open: turns a submitted answer back into a draft with a
+    mandatory reason; the rater gets a new task (due on the cycle's due date, or in 3 days when
+    that has passed). Audited with the reason."""
     assignment = await oversight.reopen(session, principal, assignment_id, body, clock)
     [view] = await answers.assignment_views(session, principal.org_id, [assignment])
     return view
@@ -302,6 +338,10 @@ async def nominate_peers(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> list[NominationOut]:
+    """The participant names the peers who should rate them, in a cycle with peer nomination while
+    it is open: never themselves, their manager or reports, unknown or departed people, and at
+    least the cycle's minimum (422). The supervisor chain, department head or HR decides each
+    nomination."""
     rows = await nominations.nominate(session, principal, participant_id, body)
     return await nominations.nomination_views(session, principal.org_id, rows)
 
@@ -315,6 +355,8 @@ async def nominate_peers(
 async def list_nominations(
     participant_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> list[NominationOut]:
+    """A participant's peer nominations with their decisions, for the participant, their supervisor
+    chain, department head and HR admins; anyone else 404."""
     rows = await nominations.list_nominations(session, principal, participant_id)
     return await nominations.nomination_views(session, principal.org_id, rows)
 
@@ -332,6 +374,8 @@ async def decide_nomination(
     session: DbSession,
     clock: AppClock,
 ) -> NominationOut:
+    """The participant's supervisor chain, department head or an HR admin approves or rejects a
+    nomination once (409 when decided); an approved peer gets an assignment and its task."""
     row = await nominations.decide(session, principal, nomination_id, body, clock)
     [view] = await nominations.nomination_views(session, principal.org_id, [row])
     return view
@@ -353,6 +397,8 @@ async def _view(session: DbSession, principal: CurrentPrincipal, result: ReviewR
 async def list_my_results(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> MyReviewResultsPage:
+    """The caller's own review results, newest first, cursor-paginated: published ones with their
+    figures (anonymity kept), unpublished ones as `pending` with nothing computed in them."""
     rows, cursor = await results.list_my_results(session, principal, page)
     items = await results.own_result_views(session, principal, rows)
     return MyReviewResultsPage(items=items, next_cursor=cursor)
@@ -367,6 +413,9 @@ async def list_my_results(
 async def get_result(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> OwnResult:
+    """One result. HR admins and the employee's managers and department head read it whole (a key
+    needs `ratings:read`); the employee reads it once published and sees `status: pending` before;
+    anyone else 404. Calibration notes are HR's only."""
     result = await results.read_result(session, principal, result_id)
     [view] = await results.own_result_views(session, principal, [result])
     return view
@@ -385,6 +434,8 @@ async def calibrate(
     session: DbSession,
     clock: AppClock,
 ) -> ResultOut:
+    """For HR admins, before publishing (409 after): sets a new overall score with a mandatory
+    reason; the computed score and every adjustment are kept. Audited."""
     result = await publication.calibrate(session, principal, result_id, body, clock)
     return await _view(session, principal, result)
 
@@ -401,6 +452,8 @@ async def publish(
     session: DbSession,
     clock: AppClock,
 ) -> ResultOut:
+    """For HR admins. Publishes the result: the employee sees it at `/me/review-results` and is
+    notified, and the appeal window starts."""
     result = await publication.publish(session, principal, result_id, clock)
     return await _view(session, principal, result)
 
@@ -417,6 +470,10 @@ async def recommend(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> ResultOut:
+    """The employee's supervisor chain, department head or an HR admin (never the employee
+    themself) recommends promote, continue development or re-assess next cycle, with an optional
+    reason; a new recommendation replaces the last. Honours a body `version` (409 when stale);
+    audited."""
     result = await recommendations.recommend(session, principal, result_id, body)
     return await _view(session, principal, result)
 
@@ -430,6 +487,8 @@ async def recommend(
 async def list_raw_answers(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> list[RawAnswer]:
+    """Only for an HR admin who also holds `review_auditor`: the individual answers behind a result
+    with the raters' names; for anyone else they do not exist (404). Every read is audited."""
     return await oversight.raw_answers(session, principal, result_id)
 
 

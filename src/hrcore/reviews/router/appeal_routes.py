@@ -46,6 +46,10 @@ async def file_appeal(
     clock: AppClock,
     window: AppealWindow,
 ) -> AppealOut:
+    """The employee objects to one indicator of their own published result with a reason, within
+    the appeal window after publication (`HRCORE_REVIEW_APPEAL_WINDOW_DAYS`, 7; 422 afterwards or
+    for an indicator the result does not hold). One open appeal per indicator (409). The manager
+    gets a reply task and HR admins an inbox message."""
     appeal = await appeals.file_appeal(
         session, principal, result_id, body, clock, window_days=window
     )
@@ -61,6 +65,8 @@ async def file_appeal(
 async def list_appeals(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> list[AppealOut]:
+    """The appeals filed on a result, with their replies and resolutions, for whoever may read the
+    result."""
     rows = await appeals.list_appeals(session, principal, result_id)
     return [appeals.appeal_view(row) for row in rows]
 
@@ -74,6 +80,8 @@ async def list_appeals(
 async def get_appeal(
     appeal_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> AppealOut:
+    """One appeal with its reply and resolution, for whoever may read its result; anyone else gets
+    404."""
     return appeals.appeal_view(await appeals.get_appeal(session, principal, appeal_id))
 
 
@@ -90,6 +98,10 @@ async def reply_to_appeal(
     session: DbSession,
     clock: AppClock,
 ) -> AppealOut:
+    """The employee's manager (or another up the chain, the department head or an HR admin) answers
+    an appeal that is not resolved yet; this completes the reply task, which closes no other way,
+    and the employee is notified. A later reply replaces the earlier one; a resolved appeal answers
+    409."""
     appeal = await appeals.reply(session, principal, appeal_id, body, clock)
     return appeals.appeal_view(appeal)
 
@@ -107,5 +119,8 @@ async def resolve_appeal(
     session: DbSession,
     clock: AppClock,
 ) -> AppealOut:
+    """For HR admins. `upheld` with the indicator's new score — the indicator keeps its computed
+    score beside it and the overall moves by what the change is worth under the result's weights —
+    or `rejected`. Audited; the employee is notified."""
     appeal = await appeals.resolve(session, principal, appeal_id, body, clock)
     return appeals.appeal_view(appeal)
