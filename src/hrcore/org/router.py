@@ -85,7 +85,7 @@ async def list_departments(
     filters: Annotated[DepartmentFilters, Depends(_department_filters)],
 ) -> Page[DepartmentOut]:
     rows, cursor = await departments.list_departments(session, principal, page, filters)
-    return Page(items=[departments.department_view(row) for row in rows], next_cursor=cursor)
+    return Page(items=await departments.department_views(session, rows), next_cursor=cursor)
 
 
 @router.post(
@@ -100,7 +100,8 @@ async def create_department(
 ) -> DepartmentOut:
     department = await departments.create_department(session, principal, body)
     set_etag(response, department.version)
-    return departments.department_view(department)
+    [view] = await departments.department_views(session, [department])
+    return view
 
 
 @router.get(
@@ -114,7 +115,8 @@ async def get_department(
 ) -> DepartmentOut:
     department = await departments.get_department(session, principal, department_id)
     set_etag(response, department.version)
-    return departments.department_view(department)
+    [view] = await departments.department_views(session, [department])
+    return view
 
 
 @router.patch(
@@ -135,7 +137,8 @@ async def update_department(
         session, principal, department_id, body, if_match=if_match
     )
     set_etag(response, department.version)
-    return departments.department_view(department)
+    [view] = await departments.department_views(session, [department])
+    return view
 
 
 @router.delete(
