@@ -63,7 +63,8 @@ async def list_contracts(
     rows, cursor = await lifecycle.list_contracts(
         session, principal, page, employee_id=employee_id, status=contract_status
     )
-    return Page(items=[lifecycle.contract_view(row) for row in rows], next_cursor=cursor)
+    items = await lifecycle.contract_views(session, principal.org_id, rows)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.post(
@@ -82,7 +83,7 @@ async def create_contract(
 ) -> ContractOut:
     contract = await lifecycle.create_contract(session, principal, body, clock)
     set_etag(response, contract.version)
-    return lifecycle.contract_view(contract)
+    return await lifecycle.contract_view(session, contract)
 
 
 @router.get(
@@ -98,9 +99,11 @@ async def list_expiring_contracts(
     runtime: AppRuntime,
 ) -> Page[ExpiringContractOut]:
     rows, cursor = await expiry.list_expiring(session, principal, page, clock, runtime.settings)
+    contracts = [row.contract for row in rows]
+    views = await lifecycle.contract_views(session, principal.org_id, contracts)
     items = [
         ExpiringContractOut(
-            contract=lifecycle.contract_view(row.contract),
+            contract=view,
             days_left=row.days_left,
             alert_task_id=row.alert_task_id,
             program_conflicts=[
@@ -110,7 +113,7 @@ async def list_expiring_contracts(
                 for end in row.program_conflicts
             ],
         )
-        for row in rows
+        for row, view in zip(rows, views, strict=True)
     ]
     return Page(items=items, next_cursor=cursor)
 
@@ -126,7 +129,7 @@ async def get_contract(
 ) -> ContractOut:
     contract = await access.contract_in_reach(session, principal, contract_id)
     set_etag(response, contract.version)
-    return lifecycle.contract_view(contract)
+    return await lifecycle.contract_view(session, contract)
 
 
 @router.post(
@@ -143,7 +146,7 @@ async def extend_contract(
     clock: AppClock,
 ) -> ContractOut:
     contract = await lifecycle.extend_contract(session, principal, contract_id, body, clock)
-    return lifecycle.contract_view(contract)
+    return await lifecycle.contract_view(session, contract)
 
 
 @router.post(
@@ -161,7 +164,7 @@ async def renew_contract(
     clock: AppClock,
 ) -> ContractOut:
     contract = await lifecycle.renew_contract(session, principal, contract_id, body, clock)
-    return lifecycle.contract_view(contract)
+    return await lifecycle.contract_view(session, contract)
 
 
 @router.get(
@@ -174,7 +177,7 @@ async def list_contract_amendments(
     contract_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[AmendmentOut]:
     rows, cursor = await amendments.list_amendments(session, principal, contract_id, page)
-    items = [amendments.amendment_view(amendment, version) for amendment, version in rows]
+    items = await amendments.amendment_views(session, principal.org_id, rows)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -195,7 +198,7 @@ async def create_contract_amendment(
     amendment, version = await drafting.create_amendment(
         session, principal, contract_id, body, clock
     )
-    return amendments.amendment_view(amendment, version)
+    return await amendments.amendment_view(session, amendment, version)
 
 
 @router.get(
@@ -209,7 +212,7 @@ async def get_amendment(
 ) -> AmendmentOut:
     amendment, version = await amendments.get_amendment(session, principal, amendment_id)
     set_etag(response, amendment.version)
-    return amendments.amendment_view(amendment, version)
+    return await amendments.amendment_view(session, amendment, version)
 
 
 @router.post(
@@ -229,7 +232,7 @@ async def revise_amendment(
     amendment, version = await drafting.revise_amendment(
         session, principal, amendment_id, body, clock
     )
-    return amendments.amendment_view(amendment, version)
+    return await amendments.amendment_view(session, amendment, version)
 
 
 @router.get(
@@ -289,7 +292,7 @@ async def confirm_amendment(
     amendment, version = await confirmation.confirm_amendment(
         session, principal, amendment_id, body, clock
     )
-    return amendments.amendment_view(amendment, version)
+    return await amendments.amendment_view(session, amendment, version)
 
 
 @router.get(
