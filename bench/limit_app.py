@@ -48,7 +48,13 @@ EMPLOYEE_COLUMNS = (
     "SELECT employees.id, employees.employee_number, employees.full_name, employees.email,"
     " employees.phone, employees.department_id, employees.position_id, employees.manager_id,"
     " employees.hire_date, employees.status, employees.dingtalk_user_id,"
-    " employees.created_at, employees.version \nFROM employees \n"
+    " employees.created_at, employees.version, departments.name AS department_name,"
+    " positions.title AS position_title, managers.full_name AS manager_name \nFROM employees"
+    " JOIN departments ON departments.id = employees.department_id"
+    " AND departments.org_id = employees.org_id LEFT OUTER JOIN positions"
+    " ON positions.id = employees.position_id AND positions.org_id = employees.org_id"
+    " LEFT OUTER JOIN employees AS managers ON managers.id = employees.manager_id"
+    " AND managers.org_id = employees.org_id \n"
 )
 SUBTREE_PAGE = (
     EMPLOYEE_COLUMNS + "WHERE employees.org_id = $1::UUID AND employees.department_id = "
@@ -183,6 +189,9 @@ def _employee(row: Any) -> dict[str, Any]:
         "department_id": row["department_id"],
         "position_id": row["position_id"],
         "manager_id": row["manager_id"],
+        "department": _ref(row["department_id"], row["department_name"]),
+        "position": _ref(row["position_id"], row["position_title"]) if row["position_id"] else None,
+        "manager": _ref(row["manager_id"], row["manager_name"]) if row["manager_id"] else None,
         "hire_date": row["hire_date"],
         "status": row["status"],
         "dingtalk_user_id": row["dingtalk_user_id"],

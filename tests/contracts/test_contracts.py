@@ -101,13 +101,16 @@ async def test_contracts_are_hr_data_employees_see_their_own(
 async def test_list_costs_the_same_whatever_the_page_size(
     client: AsyncClient, runtime: Runtime, world: World
 ) -> None:
+    """Every contract names a position, so each page looks up every kind of name."""
     for employee in (world.lead, world.member, world.junior, world.peer):
-        await make_contract(client, world.hr, employee.id)
+        await make_contract(client, world.hr, employee.id, position_id=str(world.clerk.id))
     counts = []
     for limit in (1, 4):
         with count_statements(runtime) as counter:
             response = await client.get(URL, params={"limit": limit}, headers=world.hr.headers)
-        assert len(response.json()["items"]) == limit
+        items = response.json()["items"]
+        assert len(items) == limit
+        assert all(item["position"]["name"] == "Sales clerk" for item in items)
         counts.append(counter.count)
     assert counts[0] == counts[1]
 

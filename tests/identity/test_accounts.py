@@ -41,7 +41,9 @@ async def test_hr_creates_a_user_with_a_one_time_password(
     )
     token = login.json()["access_token"]
     me = (await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})).json()
-    assert me["employee"] == {"id": str(employee.id), "name": "Li Lei"}
+    assert me["employee"] == {"id": str(employee.id), "name": "Li Lei", "full_name": "Li Lei"}
+    own = await client.get(f"/api/v1/employees/{employee.id}", headers=admin.headers)
+    assert own.json()["full_name"] == me["employee"]["full_name"], "one name for one person"
     assert me["department_scope"] == {"id": str(department.id), "name": "Sales"}
     fetched = (await client.get(f"/api/v1/users/{body['id']}", headers=admin.headers)).json()
     assert "one_time_password" not in fetched

@@ -673,6 +673,7 @@ async def test_a_management_post_left_opens_its_vacancy_once(
         "open",
     )
     assert vacancy["vacated_by"] == str(world.lead.id)
+    assert vacancy["vacated_by_employee"] == {"id": str(world.lead.id), "name": "Lead"}
     assert vacancy["department_id"] == str(world.sales.id)
     audit = await _ok(
         await client.get(

@@ -6,6 +6,7 @@ An amendment keeps every version; the current one is what the employee reads and
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +23,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.schemas import Ref
+from hrcore.people import api as people
 
 
 async def current_version(session: AsyncSession, amendment: Amendment) -> AmendmentVersion:
@@ -69,7 +72,25 @@ def version_view(version: AmendmentVersion) -> AmendmentVersionOut:
     )
 
 
-def amendment_view(amendment: Amendment, version: AmendmentVersion) -> AmendmentOut:
+async def amendment_views(
+    session: AsyncSession, org_id: uuid.UUID, rows: Sequence[tuple[Amendment, AmendmentVersion]]
+) -> list[AmendmentOut]:
+    """Amendments with their employees' names: one batched lookup however many rows."""
+    employees = await people.employee_refs(session, org_id, [row.employee_id for row, _ in rows])
+    return [
+        _amendment_out(amendment, version, employees[amendment.employee_id])
+        for amendment, version in rows
+    ]
+
+
+async def amendment_view(
+    session: AsyncSession, amendment: Amendment, version: AmendmentVersion
+) -> AmendmentOut:
+    [view] = await amendment_views(session, amendment.org_id, [(amendment, version)])
+    return view
+
+
+def _amendment_out(amendment: Amendment, version: AmendmentVersion, employee: Ref) -> AmendmentOut:
     confirmation = None
     if amendment.confirmed_at is not None:
         confirmation = ConfirmationOut(
@@ -82,6 +103,7 @@ def amendment_view(amendment: Amendment, version: AmendmentVersion) -> Amendment
         id=amendment.id,
         contract_id=amendment.contract_id,
         employee_id=amendment.employee_id,
+        employee=employee,
         source=amendment.source,
         event_id=amendment.event_id,
         status=amendment.status,

@@ -9,13 +9,20 @@ re-checks the employee's program conflicts in the same transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.contracts import access, conflicts, expiry, repository
 from hrcore.contracts.models import Contract
-from hrcore.contracts.schemas import ContractCreate, ContractExtend, ContractOut, ContractRenew
+from hrcore.contracts.schemas import (
+    CONTRACT_LINKS,
+    ContractCreate,
+    ContractExtend,
+    ContractOut,
+    ContractRenew,
+)
 from hrcore.contracts.terms import CONTRACT_SUBJECT, snapshot
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
@@ -26,9 +33,33 @@ from hrcore.core.pagination import PageParams, paginate
 from hrcore.org import api as org
 from hrcore.people import api as people
 
+CONTRACT_FIELDS = [name for name in ContractOut.model_fields if name not in CONTRACT_LINKS]
 
-def contract_view(contract: Contract) -> ContractOut:
-    return ContractOut.model_validate(contract)
+
+async def contract_views(
+    session: AsyncSession, org_id: uuid.UUID, contracts: Sequence[Contract]
+) -> list[ContractOut]:
+    """Contracts with the names of their employee, department and position: three batched
+    lookups (fewer when none is needed) however many contracts."""
+    employees = await people.employee_refs(session, org_id, [c.employee_id for c in contracts])
+    departments = await org.department_refs(session, org_id, [c.department_id for c in contracts])
+    positions = await org.position_refs(
+        session, org_id, [c.position_id for c in contracts if c.position_id is not None]
+    )
+    return [
+        ContractOut(
+            **{name: getattr(contract, name) for name in CONTRACT_FIELDS},
+            employee=employees[contract.employee_id],
+            department=departments[contract.department_id],
+            position=positions[contract.position_id] if contract.position_id else None,
+        )
+        for contract in contracts
+    ]
+
+
+async def contract_view(session: AsyncSession, contract: Contract) -> ContractOut:
+    [view] = await contract_views(session, contract.org_id, [contract])
+    return view
 
 
 async def list_contracts(

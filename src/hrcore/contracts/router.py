@@ -66,7 +66,8 @@ async def list_contracts(
     rows, cursor = await lifecycle.list_contracts(
         session, principal, page, employee_id=employee_id, status=contract_status
     )
-    return Page(items=[lifecycle.contract_view(row) for row in rows], next_cursor=cursor)
+    items = await lifecycle.contract_views(session, principal.org_id, rows)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.post(
@@ -90,7 +91,7 @@ async def create_contract(
     conflicts with the contract's end."""
     contract = await lifecycle.create_contract(session, principal, body, clock)
     set_etag(response, contract.version)
-    return lifecycle.contract_view(contract)
+    return await lifecycle.contract_view(session, contract)
 
 
 @router.get(
@@ -110,9 +111,11 @@ async def list_expiring_contracts(
     first, cursor-paginated, each with the days left, the expiry task once raised and the
     development programs that run past its end."""
     rows, cursor = await expiry.list_expiring(session, principal, page, clock, runtime.settings)
+    contracts = [row.contract for row in rows]
+    views = await lifecycle.contract_views(session, principal.org_id, contracts)
     items = [
         ExpiringContractOut(
-            contract=lifecycle.contract_view(row.contract),
+            contract=view,
             days_left=row.days_left,
             alert_task_id=row.alert_task_id,
             program_conflicts=[
@@ -122,7 +125,7 @@ async def list_expiring_contracts(
                 for end in row.program_conflicts
             ],
         )
-        for row in rows
+        for row, view in zip(rows, views, strict=True)
     ]
     return Page(items=items, next_cursor=cursor)
 
@@ -140,7 +143,7 @@ async def get_contract(
     serves `If-None-Match` polling."""
     contract = await access.contract_in_reach(session, principal, contract_id)
     set_etag(response, contract.version)
-    return lifecycle.contract_view(contract)
+    return await lifecycle.contract_view(session, contract)
 
 
 @router.post(
@@ -160,7 +163,7 @@ async def extend_contract(
     contract or an overlap with another contract 409), completes the contract's expiry task and is
     audited."""
     contract = await lifecycle.extend_contract(session, principal, contract_id, body, clock)
-    return lifecycle.contract_view(contract)
+    return await lifecycle.contract_view(session, contract)
 
 
 @router.post(
@@ -181,7 +184,7 @@ async def renew_contract(
     same terms, linked by `renewed_from_id`; an open-ended contract is not renewed (409). Completes
     the expiry task and is audited."""
     contract = await lifecycle.renew_contract(session, principal, contract_id, body, clock)
-    return lifecycle.contract_view(contract)
+    return await lifecycle.contract_view(session, contract)
 
 
 @router.get(
@@ -197,7 +200,7 @@ async def list_contract_amendments(
     document state and confirmation. For HR admins and the contract's employee; anyone else gets
     404."""
     rows, cursor = await amendments.list_amendments(session, principal, contract_id, page)
-    items = [amendments.amendment_view(amendment, version) for amendment, version in rows]
+    items = await amendments.amendment_views(session, principal.org_id, rows)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -222,7 +225,7 @@ async def create_contract_amendment(
     amendment, version = await drafting.create_amendment(
         session, principal, contract_id, body, clock
     )
-    return amendments.amendment_view(amendment, version)
+    return await amendments.amendment_view(session, amendment, version)
 
 
 @router.get(
@@ -239,7 +242,7 @@ async def get_amendment(
     serves `If-None-Match` polling."""
     amendment, version = await amendments.get_amendment(session, principal, amendment_id)
     set_etag(response, amendment.version)
-    return amendments.amendment_view(amendment, version)
+    return await amendments.amendment_view(session, amendment, version)
 
 
 @router.post(
@@ -262,7 +265,7 @@ async def revise_amendment(
     amendment, version = await drafting.revise_amendment(
         session, principal, amendment_id, body, clock
     )
-    return amendments.amendment_view(amendment, version)
+    return await amendments.amendment_view(session, amendment, version)
 
 
 @router.get(
@@ -332,7 +335,7 @@ async def confirm_amendment(
     amendment, version = await confirmation.confirm_amendment(
         session, principal, amendment_id, body, clock
     )
-    return amendments.amendment_view(amendment, version)
+    return await amendments.amendment_view(session, amendment, version)
 
 
 @router.get(

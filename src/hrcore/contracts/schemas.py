@@ -51,15 +51,23 @@ class ContractCreate(BaseModel):
         return self
 
 
+CONTRACT_LINKS = ("employee", "department", "position")
+
+
 class ContractOut(BaseModel):
+    """A contract, with the names a screen shows of its employee, department and position."""
+
     id: uuid.UUID
     employee_id: uuid.UUID
+    employee: Ref = Field(description="The employee's full name as `name`.")
     kind: ContractKind
     status: ContractStatus
     start_date: date
     end_date: date | None
     department_id: uuid.UUID
+    department: Ref
     position_id: uuid.UUID | None
+    position: Ref | None = Field(description="The position's title as `name`.")
     grade: str | None
     allowance: Decimal | None
     work_location: str
@@ -67,8 +75,6 @@ class ContractOut(BaseModel):
     renewed_from_id: uuid.UUID | None
     created_at: datetime
     version: int
-
-    model_config = ConfigDict(from_attributes=True)
 
 
 class ContractExtend(BaseModel):
@@ -160,6 +166,7 @@ class AmendmentOut(BaseModel):
     id: uuid.UUID
     contract_id: uuid.UUID
     employee_id: uuid.UUID
+    employee: Ref = Field(description="The employee's full name as `name`.")
     source: Literal["event", "manual"]
     event_id: uuid.UUID | None
     status: AmendmentStatus

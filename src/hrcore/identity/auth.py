@@ -27,7 +27,14 @@ from hrcore.core.i18n import N_, _
 from hrcore.core.schemas import Ref
 from hrcore.identity import locales, passwords, repository
 from hrcore.identity.models import RefreshToken, User
-from hrcore.identity.schemas import MeOut, OrgOut, PasswordChange, TokenPair, TokenRequest
+from hrcore.identity.schemas import (
+    MeOut,
+    MyEmployee,
+    OrgOut,
+    PasswordChange,
+    TokenPair,
+    TokenRequest,
+)
 from hrcore.identity.throttle import Attempt, Throttle
 from hrcore.settings import Settings
 
@@ -321,7 +328,11 @@ async def me(
         display_name=user.display_name,
         roles=[Role(role) for role in user.roles],
         org=OrgOut.model_validate(org),
-        employee=employee,
+        employee=(
+            MyEmployee(id=employee.id, name=employee.name, full_name=employee.name)
+            if employee is not None
+            else None
+        ),
         department_scope=department_scope,
         must_change_password=user.must_change_password,
         locale=user.locale,

@@ -49,13 +49,24 @@ class OrgOut(BaseModel):
     locale: str
 
 
+class MyEmployee(Ref):
+    """The caller's employee: `full_name` is a person's name everywhere (`EmployeeOut`);
+    `name` is what every link (`Ref`) calls the object it points at, kept for compatibility."""
+
+    name: str = Field(
+        description="Deprecated: the same as `full_name`, which new clients read.",
+        json_schema_extra={"deprecated": True},
+    )
+    full_name: str
+
+
 class MeOut(BaseModel):
     user_id: uuid.UUID
     email: str
     display_name: str
     roles: list[Role]
     org: OrgOut
-    employee: Ref | None
+    employee: MyEmployee | None
     department_scope: Ref | None
     must_change_password: bool
     locale: str | None = Field(

@@ -7,6 +7,7 @@ per-org tree lock first, so two crossing moves cannot build a cycle.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,8 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import N_, Lines, _
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.core.references import referenced_row
+from hrcore.core.references import referenced_row, refs_by_ids
+from hrcore.core.schemas import Ref
 from hrcore.org import repository
 from hrcore.org.access import find_department, require_reader, require_writer
 from hrcore.org.models import Department
@@ -36,18 +38,31 @@ class DepartmentFilters:
     sort: DepartmentSort = "tree"
 
 
-def department_view(department: Department) -> DepartmentOut:
+def department_view(department: Department, parents: Mapping[uuid.UUID, Ref]) -> DepartmentOut:
+    """The department with its parent's link from `parents` (`department_views` reads them)."""
     ancestors = [uuid.UUID(part) for part in department.path.strip("/").split("/")[:-1]]
     return DepartmentOut(
         id=department.id,
         name=department.name,
         code=department.code,
         parent_id=department.parent_id,
+        parent=parents.get(department.parent_id) if department.parent_id else None,
         ancestor_ids=ancestors,
         depth=len(ancestors),
         created_at=department.created_at,
         version=department.version,
     )
+
+
+async def department_views(
+    session: AsyncSession, rows: Sequence[Department]
+) -> list[DepartmentOut]:
+    """Departments with their parents' names, read in one statement however many rows."""
+    if not rows:
+        return []
+    parent_ids = [row.parent_id for row in rows if row.parent_id is not None]
+    parents = await refs_by_ids(session, Department.name, rows[0].org_id, parent_ids)
+    return [department_view(row, parents) for row in rows]
 
 
 def department_snapshot(department: Department) -> dict[str, Any]:

@@ -19,10 +19,11 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.schemas import Ref
 from hrcore.org import repository
 from hrcore.org.access import find_position, require_reader, require_writer
 from hrcore.org.models import Position
-from hrcore.org.references import require_department
+from hrcore.org.references import department_ref, department_refs, require_department
 from hrcore.org.schemas import (
     PositionCreate,
     PositionDescription,
@@ -43,12 +44,15 @@ class PositionFilters:
     sort: PositionSort = "title"
 
 
-def _position_out(position: Position, next_ids: Sequence[uuid.UUID]) -> PositionOut:
+def _position_out(
+    position: Position, next_ids: Sequence[uuid.UUID], department: Ref
+) -> PositionOut:
     return PositionOut(
         id=position.id,
         code=position.code,
         title=position.title,
         department_id=position.department_id,
+        department=department,
         grade=position.grade,
         is_management=position.is_management,
         family=position.family,
@@ -83,7 +87,8 @@ def set_description(position: Position, description: dict[str, Any]) -> None:
 async def list_positions(
     session: AsyncSession, principal: Principal, page: PageParams, filters: PositionFilters
 ) -> tuple[list[PositionOut], str | None]:
-    """One page in two queries: the positions, then all their promotion paths."""
+    """One page in three queries: the positions, all their promotion paths, their
+    departments' names."""
     require_reader(principal)
     statement = repository.positions_query(
         principal.org_id,
@@ -94,7 +99,17 @@ async def list_positions(
     keys = [POSITION_SORT_KEYS[filters.sort], Position.id]
     rows, cursor = await paginate(session, statement, keys, page)
     paths = await repository.next_position_ids(session, principal.org_id, [p.id for p in rows])
-    return [_position_out(row, paths.get(row.id, [])) for row in rows], cursor
+    departments = await department_refs(session, principal.org_id, [p.department_id for p in rows])
+    items = [
+        _position_out(row, paths.get(row.id, []), departments[row.department_id]) for row in rows
+    ]
+    return items, cursor
+
+
+async def _department(session: AsyncSession, position: Position) -> Ref:
+    found = await department_ref(session, position.org_id, position.department_id)
+    assert found is not None, "a position's department is in its organization (foreign key)"
+    return found
 
 
 async def _next_ids(session: AsyncSession, position: Position) -> list[uuid.UUID]:
@@ -107,7 +122,8 @@ async def get_position(
 ) -> PositionOut:
     require_reader(principal)
     position = await find_position(session, principal, position_id)
-    return _position_out(position, await _next_ids(session, position))
+    next_ids = await _next_ids(session, position)
+    return _position_out(position, next_ids, await _department(session, position))
 
 
 async def _ensure_code_free(session: AsyncSession, principal: Principal, code: str) -> None:
@@ -143,7 +159,7 @@ async def create_position(
     session: AsyncSession, principal: Principal, body: PositionCreate
 ) -> PositionOut:
     require_writer(principal)
-    await require_department(session, principal.org_id, body.department_id)
+    department = await require_department(session, principal.org_id, body.department_id)
     await _ensure_code_free(session, principal, body.code)
     position = Position(
         org_id=principal.org_id,
@@ -169,7 +185,7 @@ async def create_position(
         org_id=principal.org_id,
         after=_position_snapshot(position, next_ids),
     )
-    return _position_out(position, next_ids)
+    return _position_out(position, next_ids, department)
 
 
 async def update_position(
@@ -206,7 +222,7 @@ async def update_position(
             next_ids = wanted
     await session.flush()
     _audit_change(session, principal, position, before, _position_snapshot(position, next_ids))
-    return _position_out(position, next_ids)
+    return _position_out(position, next_ids, await _department(session, position))
 
 
 def _audit_change(

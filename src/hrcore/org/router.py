@@ -89,7 +89,7 @@ async def list_departments(
     subtree, `q` for a name search; `sort=tree` (each department right after its parent, the
     default) or `name`. Each department carries `ancestor_ids` (top first) and `depth`."""
     rows, cursor = await departments.list_departments(session, principal, page, filters)
-    return Page(items=[departments.department_view(row) for row in rows], next_cursor=cursor)
+    return Page(items=await departments.department_views(session, rows), next_cursor=cursor)
 
 
 @router.post(
@@ -106,7 +106,8 @@ async def create_department(
     in the organization (409), an unknown parent is 422. Audited."""
     department = await departments.create_department(session, principal, body)
     set_etag(response, department.version)
-    return departments.department_view(department)
+    [view] = await departments.department_views(session, [department])
+    return view
 
 
 @router.get(
@@ -122,7 +123,8 @@ async def get_department(
     `If-None-Match` polling and `If-Match` on the update."""
     department = await departments.get_department(session, principal, department_id)
     set_etag(response, department.version)
-    return departments.department_view(department)
+    [view] = await departments.department_views(session, [department])
+    return view
 
 
 @router.patch(
@@ -146,7 +148,8 @@ async def update_department(
         session, principal, department_id, body, if_match=if_match
     )
     set_etag(response, department.version)
-    return departments.department_view(department)
+    [view] = await departments.department_views(session, [department])
+    return view
 
 
 @router.delete(

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from hrcore.core.i18n import _
+from hrcore.core.schemas import Ref
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -72,6 +73,7 @@ class DepartmentOut(BaseModel):
     name: str
     code: str
     parent_id: uuid.UUID | None
+    parent: Ref | None = Field(description="The parent department's link; null for a top one.")
     ancestor_ids: list[uuid.UUID] = Field(
         description="From the top department down to the parent; empty for a top department."
     )
@@ -168,6 +170,7 @@ class PositionOut(BaseModel):
     code: str
     title: str
     department_id: uuid.UUID
+    department: Ref
     grade: str
     is_management: bool
     family: str | None

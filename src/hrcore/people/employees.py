@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,12 @@ from hrcore.people.schemas import (
 )
 
 CONTACT_FIELDS = ("email", "phone")
+NAMED_LINKS = {
+    "department": ("department_id", "department_name"),
+    "position": ("position_id", "position_title"),
+    "manager": ("manager_id", "manager_name"),
+}
+"""Each `{id, name}` link of `EmployeeOut`: the id column it shows and the joined name."""
 SORT_KEYS = {
     "full_name": Employee.full_name,
     "employee_number": Employee.employee_number,
@@ -52,19 +58,34 @@ class EmployeeFilters:
     sort: EmployeeSort = "full_name"
 
 
-def employee_view(employee: Employee, principal: Principal) -> EmployeeOut:
-    """The employee as this caller may see it: contact data trimmed for non-HR."""
-    out = EmployeeOut.model_validate(employee)
-    if access.can_see_contact(principal):
-        return out
-    return out.model_copy(update=dict.fromkeys(CONTACT_FIELDS))
+async def employee_view(
+    session: AsyncSession, employee: Employee, principal: Principal
+) -> EmployeeOut:
+    """The employee as this caller may see it (contact data trimmed for non-HR), with the
+    names of its department, position and manager: one statement, as a listed row."""
+    contact = access.can_see_contact(principal)
+    columns = LISTED_COLUMNS if contact else LISTED_WITHOUT_CONTACT
+    row = await repository.listed_row(session, employee.org_id, employee.id, columns)
+    assert row is not None, "the caller holds the row"
+    return EmployeeOut.model_validate(listed_item(row._mapping))
 
 
-LISTED_COLUMNS = [getattr(Employee, name) for name in EmployeeOut.model_fields]
+LISTED_FIELDS = [name for name in EmployeeOut.model_fields if name not in NAMED_LINKS]
+LISTED_COLUMNS = [getattr(Employee, name) for name in LISTED_FIELDS]
 LISTED_WITHOUT_CONTACT = [
     null().label(column.key) if column.key in CONTACT_FIELDS else column
     for column in LISTED_COLUMNS
 ]
+
+
+def listed_item(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A listed row (`LISTED_COLUMNS` and `repository.LISTED_NAMES`) as the response's dict:
+    the names joined in the statement become the `{id, name}` links."""
+    item = dict(row)
+    for link, (id_key, name_key) in NAMED_LINKS.items():
+        link_id, name = item[id_key], item.pop(name_key)
+        item[link] = {"id": link_id, "name": name} if link_id is not None else None
+    return item
 
 
 async def list_employees(
@@ -82,11 +103,13 @@ async def list_employees(
         rows, cursor = await _common_page(session, principal, page, filters, subtree, contact)
     else:
         columns = LISTED_COLUMNS if contact else LISTED_WITHOUT_CONTACT
-        statement = _query(principal, filters, visible, subtree).with_only_columns(*columns)
+        statement: Select[Any] = _query(
+            principal, filters, visible, subtree, joined_names=True
+        ).with_only_columns(*columns, *repository.LISTED_NAMES)
         keys = [SORT_KEYS[filters.sort], Employee.id]
-        rows, cursor = await paginate_rows(session, statement, keys, page)
-    page_of = {"items": rows, "next_cursor": cursor}
-    return Page[EmployeeOut].model_validate(page_of, from_attributes=True)
+        found, cursor = await paginate_rows(session, statement, keys, page)
+        rows = [listed_item(row._mapping) for row in found]
+    return Page[EmployeeOut].model_validate({"items": rows, "next_cursor": cursor})
 
 
 async def _common_page(
@@ -109,13 +132,15 @@ async def _common_page(
     rows = await fetch_compiled(
         session,
         ("people.employee_list", present, filters.sort, contact),
-        lambda: repository.listed_page_statement(columns, present, SORT_KEYS[filters.sort]),
+        lambda: repository.listed_page_statement(
+            [*columns, *repository.LISTED_NAMES], present, SORT_KEYS[filters.sort]
+        ),
         org_id=principal.org_id,
         limit=page.limit + 1,
         **{name: values[name] for name in present},
     )
     items, cursor = cut_page(rows, [filters.sort, "id"], page)
-    return [dict(row) for row in items], cursor
+    return [listed_item(row) for row in items], cursor
 
 
 async def _reach(
@@ -135,6 +160,8 @@ def _query(
     filters: EmployeeFilters,
     visible: ColumnElement[bool] | None,
     subtree: list[uuid.UUID] | None,
+    *,
+    joined_names: bool = False,
 ) -> Select[Any]:
     return repository.employees_query(
         principal.org_id,
@@ -145,6 +172,7 @@ def _query(
         manager_id=filters.manager_id,
         position_id=filters.position_id,
         q=filters.q,
+        joined_names=joined_names,
     )
 
 

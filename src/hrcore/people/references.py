@@ -81,11 +81,13 @@ def employee_info(employee: Employee) -> EmployeeInfo:
 
 @dataclass(frozen=True)
 class EmployeeSummary:
-    """What another domain shows of an employee in a list: a link and the department."""
+    """What another domain shows of an employee in a list: a link and the department (its id
+    and its link, so a list names it without a lookup of its own)."""
 
     ref: Ref
     department_id: uuid.UUID
     status: str
+    department: Ref
 
 
 async def employee_summaries(
@@ -94,6 +96,11 @@ async def employee_summaries(
     """Many employees in one query (for lists in other domains; the caller checked reach)."""
     rows = await repository.summaries_by_ids(session, org_id, list(dict.fromkeys(employee_ids)))
     return {
-        row.id: EmployeeSummary(Ref(id=row.id, name=row.full_name), row.department_id, row.status)
+        row.id: EmployeeSummary(
+            Ref(id=row.id, name=row.full_name),
+            row.department_id,
+            row.status,
+            Ref(id=row.department_id, name=row.department_name),
+        )
         for row in rows
     }

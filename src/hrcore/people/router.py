@@ -102,7 +102,7 @@ async def create_employee(
     employment event and is audited."""
     employee = await employees.create_employee(session, principal, body)
     set_etag(response, employee.version)
-    return employees.employee_view(employee, principal)
+    return await employees.employee_view(session, employee, principal)
 
 
 @router.get(
@@ -120,7 +120,7 @@ async def get_employee(
         session, principal, employee_id, key_scope=Scope.ORG_READ
     )
     set_etag(response, employee.version)
-    return employees.employee_view(employee, principal)
+    return await employees.employee_view(session, employee, principal)
 
 
 @router.patch(
@@ -144,7 +144,7 @@ async def update_employee(
         session, principal, employee_id, body, if_match=if_match
     )
     set_etag(response, employee.version)
-    return employees.employee_view(employee, principal)
+    return await employees.employee_view(session, employee, principal)
 
 
 # --- employment events --------------------------------------------------------------------

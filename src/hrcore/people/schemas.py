@@ -72,7 +72,8 @@ class EmployeePatch(BaseModel):
 
 
 class EmployeeOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """An employee, with the names a screen shows of its department, position and manager
+    (`department`, `position`, `manager` link the `*_id` fields)."""
 
     id: uuid.UUID
     employee_number: str
@@ -82,6 +83,11 @@ class EmployeeOut(BaseModel):
     department_id: uuid.UUID
     position_id: uuid.UUID | None
     manager_id: uuid.UUID | None
+    department: Ref
+    position: Ref | None = Field(description="The position's title as `name`.")
+    manager: Ref | None = Field(
+        description="The direct manager's full name as `name`, whoever may see it."
+    )
     hire_date: date
     status: EmployeeStatus
     dingtalk_user_id: str | None

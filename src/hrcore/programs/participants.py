@@ -14,6 +14,7 @@ from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.programs import access, repository
 from hrcore.programs.models import ProgramParticipant
@@ -24,8 +25,11 @@ from hrcore.talent import api as talent
 async def participant_views(
     session: AsyncSession, org_id: uuid.UUID, participants: Sequence[ProgramParticipant]
 ) -> list[ParticipantOut]:
-    """Views of many participants in two queries (names, open stages)."""
+    """Views of many participants in three queries (names, departments, open stages)."""
     names = await people.employee_summaries(session, org_id, [p.employee_id for p in participants])
+    departments = await org.department_refs(
+        session, org_id, [p.department_id for p in participants]
+    )
     current = await repository.current_stage_keys(session, org_id, participants)
     return [
         ParticipantOut(
@@ -33,6 +37,7 @@ async def participant_views(
             run_id=p.run_id,
             employee=names[p.employee_id].ref,
             department_id=p.department_id,
+            department=departments[p.department_id],
             status=p.status,
             current_stage=current.get(p.id),
             outcome=p.outcome,

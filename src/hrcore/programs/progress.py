@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.programs import access, repository
 from hrcore.programs.schemas import ProgressOut
@@ -24,7 +25,8 @@ _PROGRESS = TypeAdapter(ProgressOut)
 async def progress(
     session: AsyncSession, principal: Principal, run_id: uuid.UUID, clock: Clock
 ) -> ProgressOut:
-    """Per stage and department, in the caller's reach: counts and rates computed in SQL.
+    """Per stage and department, in the caller's reach: counts and rates computed in SQL,
+    then the late participants, their names and every department's name (one statement each).
 
     A run of thousands has thousands of department rows: they are gathered as plain data and
     validated in one pass, not built model by model.
@@ -36,6 +38,11 @@ async def progress(
     rows = await repository.progress_rows(session, run.org_id, run.id, now, visible)
     late = await repository.late_rows(session, run.org_id, run.id, now, visible)
     names = await people.employee_refs(session, run.org_id, [r.employee_id for r in late])
+    departments = await org.department_refs(
+        session,
+        run.org_id,
+        [r.department_id for r in late] + [row[4] for row in rows if row[4] is not None],
+    )
     late_by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in late:
         late_by_key[r.key].append(
@@ -43,6 +50,7 @@ async def progress(
                 "participant_id": r.participant_id,
                 "employee": {"id": r.employee_id, "name": names[r.employee_id].name},
                 "department_id": r.department_id,
+                "department": departments[r.department_id],
                 "due_on": r.due_on,
                 "status": r.status,
             }
@@ -63,6 +71,7 @@ async def progress(
             positions[key] = position
         else:
             figures["department_id"] = department_id
+            figures["department"] = departments[department_id]
             stages[key]["departments"].append(figures)
     ordered = [stages[key] for key in sorted(stages, key=positions.__getitem__)]
     return _PROGRESS.validate_python({"run_id": run.id, "as_of": now, "stages": ordered})

@@ -13,24 +13,32 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.references import refs_by_ids
 from hrcore.programs import access, repository
-from hrcore.programs.models import PROGRAM_TEMPLATES, ProgramRun
+from hrcore.programs.models import PROGRAM_TEMPLATES, ProgramRun, ProgramTemplate
 from hrcore.programs.schemas import RunIn, RunOut
 from hrcore.programs.templates import STAGES
 from hrcore.talent import api as talent
 
 
 async def run_views(session: AsyncSession, runs: Sequence[ProgramRun]) -> list[RunOut]:
+    """Runs with their participant counts, templates' and pools' names: three statements."""
     if not runs:
         return []
-    counts = await repository.participant_counts(session, runs[0].org_id, [r.id for r in runs])
+    org_id = runs[0].org_id
+    counts = await repository.participant_counts(session, org_id, [r.id for r in runs])
+    template_ids = [r.template_id for r in runs]
+    templates = await refs_by_ids(session, ProgramTemplate.name, org_id, template_ids)
+    pools = await talent.pool_refs(session, org_id, [r.pool_id for r in runs])
     return [
         RunOut(
             id=run.id,
             name=run.name,
             template_id=run.template_id,
+            template=templates[run.template_id],
             template_revision=run.template_revision,
             pool_id=run.pool_id,
+            pool=pools[run.pool_id],
             starts_on=run.starts_on,
             status=run.status,
             participants=counts.get(run.id, 0),

@@ -184,8 +184,10 @@ class RunOut(BaseModel):
     id: uuid.UUID
     name: str
     template_id: uuid.UUID
+    template: Ref = Field(description="The program template, by its current name.")
     template_revision: int | None = Field(description="The revision snapshotted at the start.")
     pool_id: uuid.UUID
+    pool: Ref = Field(description="The talent pool participants come from.")
     starts_on: date
     status: RunStatus
     participants: int
@@ -208,6 +210,7 @@ class ParticipantOut(BaseModel):
     run_id: uuid.UUID
     employee: Ref
     department_id: uuid.UUID
+    department: Ref = Field(description="The department the participant enrolled from.")
     status: ParticipantStatus
     current_stage: str | None = Field(description="Key of the open stage.")
     outcome: Outcome | None
@@ -231,12 +234,14 @@ class Counts(TypedDict):
 
 class ProgramDepartmentProgress(Counts):
     department_id: uuid.UUID
+    department: Ref
 
 
 class LateParticipant(TypedDict):
     participant_id: uuid.UUID
     employee: Ref
     department_id: uuid.UUID
+    department: Ref
     due_on: date
     status: StageStatus
 

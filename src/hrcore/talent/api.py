@@ -2,7 +2,7 @@
 package is internal.
 
 For programs (whose runs develop a pool's members):
-- `require_pool`: a pool named in a request body, 422 when unknown;
+- `require_pool`: a pool named in a request body, 422 when unknown; `pool_refs`: links;
 - `active_member_ids`: which employees are active members of a pool;
 - `record_program_outcome`: a program decision's new readiness or removal of a member;
 - `MEMBER_REMOVED`: the event announced when HR removes a member; `Readiness`;
@@ -16,7 +16,7 @@ from __future__ import annotations
 from hrcore.talent.candidates import ProgramCompletionProvider, StageCompletion
 from hrcore.talent.membership import MEMBER_REMOVED, active_member_ids, record_program_outcome
 from hrcore.talent.models import Readiness
-from hrcore.talent.pools import require_pool
+from hrcore.talent.pools import pool_refs, require_pool
 
 __all__ = [
     "MEMBER_REMOVED",
@@ -24,6 +24,7 @@ __all__ = [
     "Readiness",
     "StageCompletion",
     "active_member_ids",
+    "pool_refs",
     "record_program_outcome",
     "require_pool",
 ]

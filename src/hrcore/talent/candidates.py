@@ -189,6 +189,7 @@ def candidate_view(rank: int, standing: Standing) -> CandidateOut:
         rank=rank,
         employee=standing.employee.ref,
         department_id=standing.employee.department_id,
+        department=standing.employee.department,
         member_id=standing.member.id,
         pool=standing.pool,
         readiness=Readiness(standing.member.readiness) if standing.member.readiness else None,

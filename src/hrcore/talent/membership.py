@@ -87,6 +87,7 @@ def _member_view(
         pool_id=member.pool_id,
         employee=employee.ref,
         department_id=employee.department_id,
+        department=employee.department,
         status=MemberStatus(member.status),
         readiness=Readiness(member.readiness) if member.readiness else None,
         source=NominationSource(member.source),

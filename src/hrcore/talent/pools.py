@@ -18,6 +18,8 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.references import refs_by_ids
+from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.talent import access, repository
 from hrcore.talent.models import TalentPool
@@ -163,3 +165,10 @@ async def require_pool(
         raise Unprocessable(
             _("Unknown talent pool"), errors=[FieldError(field=field, message=_("no such pool"))]
         )
+
+
+async def pool_refs(
+    session: AsyncSession, org_id: uuid.UUID, pool_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Ref]:
+    """Links to many pools in one query (another domain's lists: programs' runs)."""
+    return await refs_by_ids(session, TalentPool.name, org_id, pool_ids)

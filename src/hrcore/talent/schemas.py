@@ -137,6 +137,7 @@ class CriterionResult(BaseModel):
 class ScreenCandidate(BaseModel):
     employee: Ref
     department_id: uuid.UUID
+    department: Ref
     passed: bool
     criteria: list[CriterionResult]
 
@@ -186,6 +187,7 @@ class MemberOut(BaseModel):
     pool_id: uuid.UUID
     employee: Ref
     department_id: uuid.UUID
+    department: Ref = Field(description="The employee's department.")
     status: MemberStatus
     readiness: Readiness | None
     source: NominationSource
@@ -235,6 +237,11 @@ class CandidateOut(BaseModel):
     rank: int = Field(description="1 is the best; ties broken by readiness, time in pool.")
     employee: Ref
     department_id: uuid.UUID
+    department: Ref | None = Field(
+        default=None,
+        description="The employee's department; null only in a ranking stored with an "
+        "appointment before departments were named.",
+    )
     member_id: uuid.UUID
     pool: Ref
     readiness: Readiness | None
@@ -281,10 +288,12 @@ class VacancyOut(BaseModel):
     id: uuid.UUID
     position: Ref
     department_id: uuid.UUID
+    department: Ref
     status: VacancyStatus
     reason: VacancyReason
     note: str | None
     vacated_by: uuid.UUID | None = Field(description="The holder whose leaving opened it.")
+    vacated_by_employee: Ref | None = Field(description="`vacated_by`'s link: their full name.")
     opened_at: datetime
     closed_at: datetime | None
     cancel_reason: str | None = Field(description="Why HR cancelled it.")

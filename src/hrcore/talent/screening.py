@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.schemas import Ref
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import access
 from hrcore.talent.schemas import (
@@ -56,10 +57,16 @@ async def screen(
         only_passing=body.only_passing,
         limit=body.limit,
     )
+    departments = await org.department_refs(
+        session, principal.org_id, [employee.department_id for employee in screened.employees]
+    )
     return ScreenResult(
         evaluated=screened.evaluated,
         rules=rules,
-        candidates=[_candidate(employee, rules) for employee in screened.employees],
+        candidates=[
+            _candidate(employee, departments[employee.department_id], rules)
+            for employee in screened.employees
+        ],
     )
 
 
@@ -84,10 +91,13 @@ def _plain(value: Any) -> float | str | None:
     return value if value is None or isinstance(value, str) else str(value)
 
 
-def _candidate(employee: people.ScreenedEmployee, rules: Sequence[Rule]) -> ScreenCandidate:
+def _candidate(
+    employee: people.ScreenedEmployee, department: Ref, rules: Sequence[Rule]
+) -> ScreenCandidate:
     return ScreenCandidate(
         employee=Ref(id=employee.employee_id, name=employee.full_name),
         department_id=employee.department_id,
+        department=department,
         passed=employee.passed,
         criteria=[
             CriterionResult(kind=rule.kind, value=_plain(found.value), passed=found.passed)

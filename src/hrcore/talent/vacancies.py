@@ -175,33 +175,44 @@ async def open_vacancy_for_vacated_post(
 async def vacancy_views(
     session: AsyncSession, org_id: uuid.UUID, vacancies: Sequence[Vacancy]
 ) -> list[VacancyOut]:
-    """Views of many vacancies in three queries (positions, appointments, appointees)."""
+    """Views of many vacancies in four queries (positions, departments, appointments, the
+    appointees and leavers)."""
     positions = await org.position_refs(session, org_id, [v.position_id for v in vacancies])
+    departments = await org.department_refs(session, org_id, [v.department_id for v in vacancies])
     appointments = await repository.appointments_of(session, org_id, [v.id for v in vacancies])
-    appointees = await people.employee_summaries(
-        session, org_id, [a.employee_id for a in appointments.values()]
+    leavers = [v.vacated_by for v in vacancies if v.vacated_by is not None]
+    named = await people.employee_summaries(
+        session, org_id, [a.employee_id for a in appointments.values()] + leavers
     )
     return [
         _vacancy_view(
             vacancy,
             positions[vacancy.position_id],
-            _appointment_view(appointments.get(vacancy.id), appointees),
+            departments[vacancy.department_id],
+            named[vacancy.vacated_by].ref if vacancy.vacated_by in named else None,
+            _appointment_view(appointments.get(vacancy.id), named),
         )
         for vacancy in vacancies
     ]
 
 
 def _vacancy_view(
-    vacancy: Vacancy, position: Ref, appointment: AppointmentOut | None
+    vacancy: Vacancy,
+    position: Ref,
+    department: Ref,
+    leaver: Ref | None,
+    appointment: AppointmentOut | None,
 ) -> VacancyOut:
     return VacancyOut(
         id=vacancy.id,
         position=position,
         department_id=vacancy.department_id,
+        department=department,
         status=VacancyStatus(vacancy.status),
         reason=VacancyReason(vacancy.reason),
         note=vacancy.note,
         vacated_by=vacancy.vacated_by,
+        vacated_by_employee=leaver,
         opened_at=vacancy.opened_at,
         closed_at=vacancy.closed_at,
         cancel_reason=vacancy.cancel_reason,
