@@ -30,12 +30,13 @@ AppealWindow = Annotated[int, Depends(_appeal_window)]
 @router.post(
     "/review-results/{result_id}/appeals",
     operation_id="appeal_review_result",
-    summary="Object to one indicator of my published result, within the appeal window",
+    summary="Object to one indicator or one comment of my published result, within the "
+    "appeal window",
     status_code=201,
     responses={
         **NOT_FOUND,
-        **problem(409, "An appeal on this indicator is open"),
-        **problem(422, "Outside the window, or no such indicator"),
+        **problem(409, "An appeal on this indicator or comment is open"),
+        **problem(422, "Outside the window, or no such indicator or comment"),
     },
 )
 async def file_appeal(
@@ -49,7 +50,7 @@ async def file_appeal(
     appeal = await appeals.file_appeal(
         session, principal, result_id, body, clock, window_days=window
     )
-    return appeals.appeal_view(appeal)
+    return appeals.appeal_view(appeal, principal)
 
 
 @router.get(
@@ -62,7 +63,7 @@ async def list_appeals(
     result_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> list[AppealOut]:
     rows = await appeals.list_appeals(session, principal, result_id)
-    return [appeals.appeal_view(row) for row in rows]
+    return [appeals.appeal_view(row, principal) for row in rows]
 
 
 @router.get(
@@ -74,7 +75,7 @@ async def list_appeals(
 async def get_appeal(
     appeal_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> AppealOut:
-    return appeals.appeal_view(await appeals.get_appeal(session, principal, appeal_id))
+    return appeals.appeal_view(await appeals.get_appeal(session, principal, appeal_id), principal)
 
 
 @router.post(
@@ -91,13 +92,14 @@ async def reply_to_appeal(
     clock: AppClock,
 ) -> AppealOut:
     appeal = await appeals.reply(session, principal, appeal_id, body, clock)
-    return appeals.appeal_view(appeal)
+    return appeals.appeal_view(appeal, principal)
 
 
 @router.post(
     "/appeals/{appeal_id}/resolve",
     operation_id="resolve_review_appeal",
-    summary="Uphold (with the indicator's new score) or reject an appeal (HR admin)",
+    summary="Uphold (the indicator's new score, or the comment hidden) or reject an appeal "
+    "(HR admin)",
     responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def resolve_appeal(
@@ -108,4 +110,4 @@ async def resolve_appeal(
     clock: AppClock,
 ) -> AppealOut:
     appeal = await appeals.resolve(session, principal, appeal_id, body, clock)
-    return appeals.appeal_view(appeal)
+    return appeals.appeal_view(appeal, principal)
