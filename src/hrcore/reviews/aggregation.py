@@ -217,6 +217,7 @@ async def aggregate_cycle(
     text_paths = {str(k): v for k, v in paths.items()}
     names = await org.department_refs(session, org_id, [uuid.UUID(str(i)) for i in override_ids])
     scorers = {indicator.key: _scorer(indicator) for indicator in indicators}
+    by_variant: dict[str, Weights] = {}  # one set of weights per variant, built once
     made = 0
     for start in range(0, len(members), RESULT_BATCH):
         batch = members[start : start + RESULT_BATCH]
@@ -229,10 +230,13 @@ async def aggregate_cycle(
         rows = []
         for m in batch:
             override = _variant(cycle.form, paths.get(m.department_id), text_paths)
-            ref = names.get(uuid.UUID(str(override["department_id"]))) if override else None
-            name = ref.name if ref else ""
-            weights = _weights(indicators, cycle.form, override, name)
-            rows.append(_result_row(cycle, m, by_member[m.id], scorers, weights, threshold))
+            key = str(override.get("department_id", ""))
+            if key not in by_variant:
+                ref = names.get(uuid.UUID(key)) if key else None
+                by_variant[key] = _weights(
+                    indicators, cycle.form, override, ref.name if ref else ""
+                )
+            rows.append(_result_row(cycle, m, by_member[m.id], scorers, by_variant[key], threshold))
         made += len(
             await insert_new(
                 session,
