@@ -64,6 +64,7 @@ async def test_publication_and_appeal_resolution_are_published(
         "result_id": lead["id"],
         "cycle_id": setup.cycle["id"],
         "employee_id": str(world.lead.id),
+        "about": "indicator",
         "outcome": "rejected",
     }
     assert delivered(receiver) == [

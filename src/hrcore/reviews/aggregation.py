@@ -4,8 +4,9 @@ participant, in batches.
 
 Qualitative ratings and quantitative formulas become 0–100 scores; raters count equally
 within a relationship, relationships are weighted, indicators by kind weight × indicator
-weight (the most specific department override wins); whatever nobody rated is left out and
-the remaining weights renormalised.
+weight (the most specific department variant wins, its weights replacing the form's; the
+result says which came from it); whatever nobody rated is left out and the remaining
+weights renormalised.
 
 Anonymity is a property of the stored result, not of a view: a peer or subordinate group
 with fewer answers than the threshold is left out of every figure (scores, rater counts,
@@ -18,6 +19,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -35,19 +37,47 @@ RESULT_BATCH = 1000
 Scorer = Callable[[dict[str, Any]], float | None]
 
 
-def _kind_weights(form: dict[str, Any], path: str | None, paths: dict[str, str]) -> KindWeights:
-    """The most specific department override covering `path`, else the form's weights."""
-    best: tuple[int, dict[str, Any]] | None = None
+@dataclass(frozen=True)
+class Weights:
+    """A participant's indicator weights (kind weight × indicator weight, as shares of the
+    overall) and how they were made: which department variant applied and what it set."""
+
+    items: dict[str, float]
+    explained: dict[str, dict[str, Any]]
+    variant: dict[str, str] | None
+
+
+def _variant(form: dict[str, Any], path: str | None, paths: dict[str, str]) -> dict[str, Any]:
+    """The most specific department override covering `path` (empty when none does)."""
+    best: tuple[int, dict[str, Any]] = (-1, {})
     for override in form.get("department_overrides", []):
         prefix = paths.get(str(override["department_id"]))
-        if path and prefix and path.startswith(prefix) and (best is None or len(prefix) > best[0]):
-            best = (len(prefix), override["kind_weights"])
-    return KindWeights.model_validate(best[1] if best else form["kind_weights"])
+        if path and prefix and path.startswith(prefix) and len(prefix) > best[0]:
+            best = (len(prefix), override)
+    return best[1]
 
 
-def _item_weights(indicators: Sequence[Indicator], kinds: KindWeights) -> dict[str, float]:
+def _weights(
+    indicators: Sequence[Indicator], form: dict[str, Any], override: dict[str, Any], name: str
+) -> Weights:
+    """The form's weights with the variant's in their place, each figure saying where it came
+    from (`form` or `department`)."""
+    split = override.get("kind_weights")
+    kinds = KindWeights.model_validate(split or form["kind_weights"])
     share = {"quantitative": kinds.quantitative, "qualitative": kinds.qualitative}
-    return {i.key: share[i.kind] * i.weight / 100 for i in indicators}
+    own = override.get("indicator_weights") or {}
+    items, explained = {}, {}
+    for i in indicators:
+        weight = float(own.get(i.key, i.weight))
+        items[i.key] = share[i.kind] * weight / 100
+        explained[i.key] = {
+            "kind_weight": share[i.kind],
+            "kind_weight_from": "department" if split else "form",
+            "indicator_weight": weight,
+            "indicator_weight_from": "department" if i.key in own else "form",
+        }
+    variant = {"id": str(override["department_id"]), "name": name} if override else None
+    return Weights(items, explained, variant)
 
 
 def _scorer(indicator: Indicator) -> Scorer:
@@ -99,7 +129,7 @@ def _result_row(
     member: ReviewParticipant,
     answered: Sequence[Any],
     scorers: dict[str, Scorer],
-    weights: dict[str, float],
+    weights: Weights,
     threshold: int,
 ) -> dict[str, Any]:
     """One participant's result as every reader but the raw-answer auditor will see it."""
@@ -120,7 +150,7 @@ def _result_row(
             comments[row.relationship].append(row.comment)
     result = scoring.aggregate(
         _anonymous_cells_shown(ratings, threshold),
-        item_weights=weights,
+        item_weights=weights.items,
         group_weights=cycle.relationship_weights,
     )
     return {
@@ -134,7 +164,8 @@ def _result_row(
             "indicators": {
                 key: {
                     "score": s.score,
-                    "weight": weights[key],
+                    "weight": weights.items[key],
+                    **weights.explained[key],
                     "raters": s.raters,
                     "groups": {
                         g: {"score": f.score, "raters": f.raters} for g, f in s.groups.items()
@@ -143,12 +174,28 @@ def _result_row(
                 for key, s in result.items.items()
             },
             "withheld": withheld,
+            "variant": weights.variant,
         },
         "comments": dict(comments),
         "adjustments": [],
         "status": "computed",
         "version": 1,
     }
+
+
+def shown_comments(result: ReviewResult) -> list[tuple[uuid.UUID, str]]:
+    """The comments a result shows — unattributed, in alphabetical order, without those HR
+    hid — each with the id an appeal names it by. The id is made of the result, the text and
+    how many identical texts precede it: of what the reviewee sees, never of who wrote it."""
+    hidden = {uuid.UUID(h["id"]) for h in result.hidden_comments}
+    before: Counter[str] = Counter()
+    shown = []
+    for text in sorted(t for texts in result.comments.values() for t in texts):
+        comment_id = uuid.uuid5(result.id, f"{before[text]}:{text}")
+        before[text] += 1
+        if comment_id not in hidden:
+            shown.append((comment_id, text))
+    return shown
 
 
 async def aggregate_cycle(
@@ -168,7 +215,9 @@ async def aggregate_cycle(
         [uuid.UUID(str(i)) for i in override_ids] + [m.department_id for m in members],
     )
     text_paths = {str(k): v for k, v in paths.items()}
+    names = await org.department_refs(session, org_id, [uuid.UUID(str(i)) for i in override_ids])
     scorers = {indicator.key: _scorer(indicator) for indicator in indicators}
+    by_variant: dict[str, Weights] = {}  # one set of weights per variant, built once
     made = 0
     for start in range(0, len(members), RESULT_BATCH):
         batch = members[start : start + RESULT_BATCH]
@@ -178,19 +227,16 @@ async def aggregate_cycle(
         by_member: dict[uuid.UUID, list[Any]] = defaultdict(list)
         for row in answered:
             by_member[row.participant_id].append(row)
-        rows = [
-            _result_row(
-                cycle,
-                m,
-                by_member[m.id],
-                scorers,
-                _item_weights(
-                    indicators, _kind_weights(cycle.form, paths.get(m.department_id), text_paths)
-                ),
-                threshold,
-            )
-            for m in batch
-        ]
+        rows = []
+        for m in batch:
+            override = _variant(cycle.form, paths.get(m.department_id), text_paths)
+            key = str(override.get("department_id", ""))
+            if key not in by_variant:
+                ref = names.get(uuid.UUID(key)) if key else None
+                by_variant[key] = _weights(
+                    indicators, cycle.form, override, ref.name if ref else ""
+                )
+            rows.append(_result_row(cycle, m, by_member[m.id], scorers, by_variant[key], threshold))
         made += len(
             await insert_new(
                 session,

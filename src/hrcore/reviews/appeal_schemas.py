@@ -1,4 +1,5 @@
-"""Request and response models of appeals (an employee objects to one indicator's score)."""
+"""Request and response models of appeals (an employee objects to one indicator's score or
+to one comment on their result)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,19 @@ from hrcore.reviews.schemas import Key, Strict, Text
 
 
 class AppealIn(Strict):
-    indicator_key: Key
+    """One indicator's score (`indicator_key`) or one comment (`comment_id`), not both."""
+
+    indicator_key: Key | None = None
+    comment_id: uuid.UUID | None = Field(
+        default=None, description="The `id` of one of the result's `comment_items`."
+    )
     reason: Text
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> AppealIn:
+        if (self.indicator_key is None) == (self.comment_id is None):
+            raise ValueError(_("an appeal names either an indicator_key or a comment_id"))
+        return self
 
 
 class AppealReply(Strict):
@@ -22,16 +34,15 @@ class AppealReply(Strict):
 
 
 class AppealResolution(Strict):
-    """`upheld` sets the indicator's new score (required); `rejected` keeps the result."""
+    """`upheld` sets an indicator's new score (required) or hides the comment (no score);
+    `rejected` keeps the result."""
 
     outcome: Literal["upheld", "rejected"]
     resolution: Text
     score: float | None = Field(default=None, ge=0, le=100)
 
     @model_validator(mode="after")
-    def _score_when_upheld(self) -> AppealResolution:
-        if self.outcome == "upheld" and self.score is None:
-            raise ValueError(_("an upheld appeal needs the indicator's new score"))
+    def _no_score_when_rejected(self) -> AppealResolution:
         if self.outcome == "rejected" and self.score is not None:
             raise ValueError(_("a rejected appeal keeps the score"))
         return self
@@ -40,7 +51,13 @@ class AppealResolution(Strict):
 class AppealOut(BaseModel):
     id: uuid.UUID
     result_id: uuid.UUID
-    indicator_key: str
+    about: Literal["indicator", "comment"]
+    indicator_key: str | None = Field(description="Set when the appeal is about an indicator.")
+    comment_id: uuid.UUID | None = Field(description="Set when the appeal is about a comment.")
+    comment: str | None = Field(
+        description="The comment as quoted when filed; once hidden only HR and the employee "
+        "who appealed read it here."
+    )
     reason: str
     status: Literal["open", "answered", "upheld", "rejected"]
     reply: str | None

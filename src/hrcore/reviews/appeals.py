@@ -1,10 +1,15 @@
 """Appeals 「异议」: the employee's right of reply to a published result.
 
 Within the window after publication (`HRCORE_REVIEW_APPEAL_WINDOW_DAYS`), the employee
-objects to one indicator with a reason. Their manager gets a task to reply (HR may reply
-too); HR resolves: upheld with the indicator's new score — the overall is recomputed with
-the result's own indicator weights, the computed figures stay beside it, audited — or
-rejected. One appeal per indicator may be open at a time. The employee is told at each step.
+objects to one indicator or one comment with a reason. Their manager gets a task to reply
+(HR may reply too); HR resolves: upheld with the indicator's new score — the overall is
+recomputed with the result's own indicator weights, the computed figures stay beside it —
+or with the comment hidden from the result; or rejected. Audited either way. One appeal per
+indicator or comment may be open at a time. The employee is told at each step.
+
+A comment is named by the id the result shows it with (`aggregation.shown_comments`), made
+of what the reviewee sees; nothing in the flow — who replies, what anyone is told, the
+webhook — depends on who wrote it, so objecting to a comment cannot reveal its author.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
+from hrcore.reviews.aggregation import shown_comments
 from hrcore.reviews.appeal_schemas import AppealIn, AppealOut, AppealReply, AppealResolution
 from hrcore.reviews.models import ReviewAppeal, ReviewResult
 from hrcore.webhooks import api as webhooks
@@ -39,11 +45,18 @@ REPLY_DAYS = 5
 PENDING = ("open", "answered")
 
 
-def appeal_view(appeal: ReviewAppeal) -> AppealOut:
+def appeal_view(appeal: ReviewAppeal, principal: Principal) -> AppealOut:
+    """A hidden comment's quote stays readable for HR and the employee who appealed only."""
+    quoted = appeal.comment if appeal.status != "upheld" else None
+    if principal.is_hr_admin or principal.employee_id == appeal.employee_id:
+        quoted = appeal.comment
     return AppealOut(
         id=appeal.id,
         result_id=appeal.result_id,
+        about="indicator" if appeal.indicator_key is not None else "comment",
         indicator_key=appeal.indicator_key,
+        comment_id=appeal.comment_id,
+        comment=quoted,
         reason=appeal.reason,
         status=appeal.status,
         reply=appeal.reply,
@@ -83,10 +96,8 @@ async def _tell_employee(
     )
 
 
-def _check_appealable(
-    result: ReviewResult, key: str, clock: Clock, window_days: int
-) -> float | None:
-    """422 outside the window or for a field the result does not hold; the current score."""
+def _check_window(result: ReviewResult, clock: Clock, window_days: int) -> None:
+    """422 outside the window (the same for indicators and comments)."""
     assert result.published_at is not None
     closes = result.published_at + timedelta(days=window_days)
     if clock.now() > closes:
@@ -99,13 +110,28 @@ def _check_appealable(
                 )
             ],
         )
-    score = _indicator_score(result, key)
-    if score is None:
+
+
+def _subject(result: ReviewResult, body: AppealIn) -> tuple[float | None, str | None]:
+    """The indicator's current score or the comment's text; 422 when the result does not
+    show it (a comment HR hid included)."""
+    if body.indicator_key is not None:
+        score = _indicator_score(result, body.indicator_key)
+        if score is None:
+            raise Unprocessable(
+                _("This result has no such indicator"),
+                errors=[
+                    FieldError(field="indicator_key", message=_("not an indicator of the result"))
+                ],
+            )
+        return score, None
+    text = next((t for i, t in shown_comments(result) if i == body.comment_id), None)
+    if text is None:
         raise Unprocessable(
-            _("This result has no such indicator"),
-            errors=[FieldError(field="indicator_key", message=_("not an indicator of the result"))],
+            _("This result shows no such comment"),
+            errors=[FieldError(field="comment_id", message=_("not a comment of the result"))],
         )
-    return score
+    return None, text
 
 
 async def file_appeal(
@@ -117,16 +143,29 @@ async def file_appeal(
     *,
     window_days: int,
 ) -> ReviewAppeal:
-    """The employee objects to one indicator of their own published result."""
+    """The employee objects to one indicator or one comment of their own published result."""
     result = await access.own_published_result(session, principal, result_id)
-    score = _check_appealable(result, body.indicator_key, clock, window_days)
-    if await repository.pending_appeal(session, result.org_id, result.id, body.indicator_key):
-        raise Conflict(_("An appeal on this indicator is already open"))
+    _check_window(result, clock, window_days)
+    score, comment = _subject(result, body)
+    if await repository.pending_appeal(
+        session,
+        result.org_id,
+        result.id,
+        indicator_key=body.indicator_key,
+        comment_id=body.comment_id,
+    ):
+        raise Conflict(
+            _("An appeal on this indicator is already open")
+            if comment is None
+            else _("An appeal on this comment is already open")
+        )
     appeal = ReviewAppeal(
         org_id=result.org_id,
         result_id=result.id,
         employee_id=result.employee_id,
         indicator_key=body.indicator_key,
+        comment_id=body.comment_id,
+        comment=comment,
         reason=body.reason,
         status="open",
         original_score=round(Decimal(score), 2) if score is not None else None,
@@ -142,7 +181,11 @@ async def file_appeal(
         SUBJECT,
         appeal.id,
         org_id=appeal.org_id,
-        after={"result_id": str(result.id), "indicator": body.indicator_key},
+        after={
+            "result_id": str(result.id),
+            "indicator": body.indicator_key,
+            "comment_id": str(body.comment_id) if body.comment_id else None,
+        },
     )
     return appeal
 
@@ -178,7 +221,9 @@ async def _tell_hr(session: AsyncSession, appeal: ReviewAppeal) -> None:
         title=_("A review result is appealed"),
         body=_(
             "Indicator {indicator}: reply or resolve the appeal.", indicator=appeal.indicator_key
-        ),
+        )
+        if appeal.indicator_key is not None
+        else _("A comment on the result: reply or resolve the appeal."),
         subject_type=SUBJECT,
         subject_id=appeal.id,
         dedupe_key=f"review_appeal:{appeal.id}:filed",
@@ -253,6 +298,7 @@ def _apply_upheld(
     result: ReviewResult, appeal: ReviewAppeal, score: float, reason: str, at: str, by: str
 ) -> None:
     """Move the overall by what the indicator change moves it, calibration included."""
+    assert appeal.indicator_key is not None
     before, after = _rescored(result, appeal.indicator_key, score)
     current = result.adjusted_overall if result.adjusted_overall is not None else result.overall
     shift = Decimal(str((after or 0) - (before or 0)))
@@ -271,6 +317,27 @@ def _apply_upheld(
     ]
 
 
+def _check_resolution(appeal: ReviewAppeal, body: AppealResolution) -> None:
+    """An upheld indicator appeal sets a score; an upheld comment appeal hides, scoring
+    nothing."""
+    if body.outcome != "upheld":
+        return
+    if appeal.indicator_key is not None and body.score is None:
+        message = _("an upheld appeal needs the indicator's new score")
+    elif appeal.comment_id is not None and body.score is not None:
+        message = _("an upheld appeal on a comment hides it and sets no score")
+    else:
+        return
+    raise Unprocessable(message, errors=[FieldError(field="score", message=message)])
+
+
+def _hide_comment(result: ReviewResult, appeal: ReviewAppeal, reason: str, at: str) -> None:
+    """The comment leaves the published result; the stored answers keep it (the raw-answer
+    auditor still reads it)."""
+    hidden = {"id": str(appeal.comment_id), "appeal_id": str(appeal.id), "reason": reason}
+    result.hidden_comments = [*result.hidden_comments, hidden | {"hidden_at": at}]
+
+
 async def resolve(
     session: AsyncSession,
     principal: Principal,
@@ -278,17 +345,20 @@ async def resolve(
     body: AppealResolution,
     clock: Clock,
 ) -> ReviewAppeal:
-    """HR upholds (with the indicator's new score) or rejects; the employee is told."""
+    """HR upholds (the indicator's new score, or the comment hidden) or rejects; the employee
+    is told."""
     appeal, result = await access.readable_appeal(session, principal, appeal_id, for_update=True)
     require_hr_admin(principal)
     _require_pending(appeal)
     now = clock.now()
-    if body.outcome == "upheld":
-        assert body.score is not None
+    _check_resolution(appeal, body)
+    if body.outcome == "upheld" and body.score is not None:
         _apply_upheld(
             result, appeal, body.score, body.resolution, now.isoformat(), str(principal.id)
         )
         appeal.new_score = round(Decimal(body.score), 2)
+    elif body.outcome == "upheld":
+        _hide_comment(result, appeal, body.resolution, now.isoformat())
     if appeal.task_id is not None:
         await _close_reply_task(session, appeal, clock, principal, done=False)
     appeal.status, appeal.resolution = body.outcome, body.resolution
@@ -311,7 +381,13 @@ async def resolve(
         appeal.id,
         org_id=appeal.org_id,
         before={"score": _float(appeal.original_score)},
-        after={"score": body.score, "resolution": body.resolution},
+        after={
+            "score": body.score,
+            "hidden_comment": str(appeal.comment_id)
+            if appeal.comment_id and body.outcome == "upheld"
+            else None,
+            "resolution": body.resolution,
+        },
     )
     await webhooks.publish(
         session,
@@ -322,6 +398,7 @@ async def resolve(
             "result_id": str(result.id),
             "cycle_id": str(result.cycle_id),
             "employee_id": str(appeal.employee_id),
+            "about": "indicator" if appeal.indicator_key is not None else "comment",
             "outcome": body.outcome,
         },
     )

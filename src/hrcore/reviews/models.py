@@ -167,6 +167,9 @@ class ReviewResult(Entity, OrgScopedMixin, Base):
     comments: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
     adjusted_overall: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     adjustments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    hidden_comments: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, default=list, server_default=text("'[]'::jsonb")
+    )
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="computed")
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     recommendation: Mapped[str | None] = mapped_column(String(32))
@@ -175,15 +178,19 @@ class ReviewResult(Entity, OrgScopedMixin, Base):
 
 
 class ReviewAppeal(Entity, OrgScopedMixin, Base):
-    """An employee's objection to one indicator of their published result 「异议」.
+    """An employee's objection to one indicator or one comment of their published result
+    「异议」.
 
-    open → answered (the reviewer or HR replied) → upheld (with a new score) or rejected.
-    At most one appeal per indicator is open or answered at a time.
+    open → answered (the reviewer or HR replied) → upheld (a new score, or the comment
+    hidden) or rejected. At most one appeal per indicator or comment is open or answered at
+    a time. A comment is named by the id the result shows (`aggregation.shown_comments`),
+    which says nothing about who wrote it.
     """
 
     __tablename__ = "review_appeals"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'answered', 'upheld', 'rejected')", name="status"),
+        CheckConstraint("(indicator_key IS NULL) <> (comment_id IS NULL)", name="subject"),
         Index("ix_review_appeals_org_result_id", "org_id", "result_id", "id"),
         Index(
             "uq_review_appeals_one_open_per_indicator",
@@ -193,6 +200,14 @@ class ReviewAppeal(Entity, OrgScopedMixin, Base):
             unique=True,
             postgresql_where="status IN ('open', 'answered')",
         ),
+        Index(
+            "uq_review_appeals_one_open_per_comment",
+            "org_id",
+            "result_id",
+            "comment_id",
+            unique=True,
+            postgresql_where="status IN ('open', 'answered') AND comment_id IS NOT NULL",
+        ),
     )
 
     result_id: Mapped[uuid.UUID] = mapped_column(
@@ -201,7 +216,9 @@ class ReviewAppeal(Entity, OrgScopedMixin, Base):
     employee_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
     )
-    indicator_key: Mapped[str] = mapped_column(String(40), nullable=False)
+    indicator_key: Mapped[str | None] = mapped_column(String(40))
+    comment_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    comment: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
     reply: Mapped[str | None] = mapped_column(Text)

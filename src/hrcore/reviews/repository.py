@@ -209,13 +209,24 @@ async def participants_by_ids(
 
 
 async def pending_appeal(
-    session: AsyncSession, org_id: uuid.UUID, result_id: uuid.UUID, indicator_key: str
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    result_id: uuid.UUID,
+    *,
+    indicator_key: str | None,
+    comment_id: uuid.UUID | None,
 ) -> ReviewAppeal | None:
+    """The open or answered appeal on this indicator or this comment, if any."""
+    subject = (
+        ReviewAppeal.indicator_key == indicator_key
+        if indicator_key is not None
+        else ReviewAppeal.comment_id == comment_id
+    )
     return await session.scalar(
         select(ReviewAppeal).where(
             ReviewAppeal.org_id == org_id,
             ReviewAppeal.result_id == result_id,
-            ReviewAppeal.indicator_key == indicator_key,
+            subject,
             ReviewAppeal.status.in_(("open", "answered")),
         )
     )

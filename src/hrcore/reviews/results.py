@@ -3,8 +3,8 @@ pending, without anything computed; their managers and department head within pe
 reach (`access.readable_result`).
 
 What is shown is the stored result — anonymous groups below the threshold were already left
-out at aggregation — with comments unattributed in alphabetical order and calibration notes
-for HR only.
+out at aggregation — with comments unattributed in alphabetical order (without those HR hid
+on an appeal) and calibration notes for HR only.
 """
 
 from __future__ import annotations
@@ -22,13 +22,17 @@ from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
+from hrcore.reviews.aggregation import shown_comments
 from hrcore.reviews.models import ReviewCycle, ReviewResult
 from hrcore.reviews.schemas import (
     Adjustment,
     GroupScore,
+    HiddenComment,
     IndicatorResult,
     PendingResultOut,
+    ResultComment,
     ResultOut,
+    Weighting,
 )
 
 
@@ -53,9 +57,12 @@ def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: 
                 computed_score=round(figure["computed_score"], 2)
                 if "computed_score" in figure
                 else None,
+                weighting=_weighting(figure),
             )
         )
     computed = float(result.overall) if result.overall is not None else None
+    variant = result.scores.get("variant")
+    comments = shown_comments(result)
     adjusted = float(result.adjusted_overall) if result.adjusted_overall is not None else None
     return ResultOut(
         id=result.id,
@@ -65,14 +72,27 @@ def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: 
         computed_overall=computed,
         raters=result.scores.get("raters", 0),
         indicators=indicators,
+        weights_department=Ref.model_validate(variant) if variant else None,
         withheld_groups=result.scores.get("withheld", []),
-        comments=sorted(text for texts in result.comments.values() for text in texts),
+        comments=[text for _id, text in comments],
+        comment_items=[ResultComment(id=i, text=text) for i, text in comments],
+        hidden_comments=[HiddenComment.model_validate(h) for h in result.hidden_comments],
         adjustments=[_adjustment(a) for a in result.adjustments] if hr else [],
         status=result.status,
         published_at=result.published_at,
         recommendation=result.recommendation,
         recommendation_reason=result.recommendation_reason,
         version=result.version,
+    )
+
+
+def _weighting(figure: dict[str, Any]) -> Weighting | None:
+    """Stored since weights were explained (department variants of single indicators)."""
+    if "indicator_weight" not in figure:
+        return None
+    return Weighting(
+        weight=round(figure["weight"], 4),
+        **{k: figure[k] for k in Weighting.model_fields if k != "weight"},
     )
 
 

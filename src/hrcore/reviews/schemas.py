@@ -32,7 +32,7 @@ TOTAL = 100.0
 TOLERANCE = 1e-6
 
 
-def _sums_to_100(values: list[float]) -> bool:
+def sums_to_100(values: list[float]) -> bool:
     return abs(sum(values) - TOTAL) < TOLERANCE
 
 
@@ -94,68 +94,9 @@ class KindWeights(Strict):
 
     @model_validator(mode="after")
     def _total(self) -> KindWeights:
-        if not _sums_to_100([self.quantitative, self.qualitative]):
+        if not sums_to_100([self.quantitative, self.qualitative]):
             raise ValueError(_("kind weights must sum to 100"))
         return self
-
-
-class DepartmentOverride(Strict):
-    """Kind weights for a department subtree (sales: team results 70)."""
-
-    department_id: uuid.UUID
-    kind_weights: KindWeights
-
-
-class ReviewTemplateIn(Strict):
-    name: Name
-    indicators: list[Indicator] = Field(min_length=1, max_length=50)
-    kind_weights: KindWeights = Field(default_factory=KindWeights)
-    department_overrides: list[DepartmentOverride] = Field(default_factory=list, max_length=50)
-
-    @model_validator(mode="after")
-    def _weights(self) -> ReviewTemplateIn:
-        keys = [indicator.key for indicator in self.indicators]
-        if len(set(keys)) != len(keys):
-            raise ValueError(_("indicator keys must be unique"))
-        for kind in ("quantitative", "qualitative"):
-            weights = [i.weight for i in self.indicators if i.kind == kind]
-            if weights and not _sums_to_100(weights):
-                raise ValueError(
-                    _(
-                        "{kind} indicator weights must sum to 100, not {total}",
-                        kind=kind,
-                        total=sum(weights),
-                    )
-                )
-        return self
-
-
-class ReviewTemplatePatch(ReviewTemplateIn):
-    version: int | None = Field(default=None, description="The version you read (or If-Match).")
-
-
-class ReviewTemplateOut(BaseModel):
-    id: uuid.UUID
-    name: str
-    indicators: list[Indicator]
-    kind_weights: KindWeights
-    department_overrides: list[DepartmentOverride]
-    revision: int
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-
-class ReviewTemplateRevision(BaseModel):
-    """A form as it was at one revision (what a cycle created at that revision runs on)."""
-
-    template_id: uuid.UUID
-    revision: int
-    name: str
-    indicators: list[Indicator]
-    kind_weights: KindWeights
-    department_overrides: list[DepartmentOverride]
-    created_at: datetime
 
 
 class RelationshipWeights(Strict):
@@ -168,7 +109,7 @@ class RelationshipWeights(Strict):
 
     @model_validator(mode="after")
     def _total(self) -> RelationshipWeights:
-        if not _sums_to_100([self.self_, self.supervisor, self.peer, self.subordinate]):
+        if not sums_to_100([self.self_, self.supervisor, self.peer, self.subordinate]):
             raise ValueError(_("relationship weights must sum to 100"))
         return self
 
@@ -303,6 +244,20 @@ class GroupScore(BaseModel):
     raters: int
 
 
+WeightFrom = Literal["form", "department"]
+
+
+class Weighting(BaseModel):
+    """How much an indicator counts and where each weight came from: the form, or the
+    department variant the result names in `weights_department`."""
+
+    weight: float = Field(description="Share of the overall: kind weight × indicator weight.")
+    kind_weight: float
+    kind_weight_from: WeightFrom
+    indicator_weight: float = Field(description="Within its kind.")
+    indicator_weight_from: WeightFrom
+
+
 class IndicatorResult(BaseModel):
     key: str
     name: str
@@ -321,6 +276,9 @@ class IndicatorResult(BaseModel):
     computed_score: float | None = Field(
         default=None, description="The score computed from the answers, when `adjusted`."
     )
+    weighting: Weighting | None = Field(
+        default=None, description="Null on results computed before weights were explained."
+    )
 
 
 class Adjustment(BaseModel):
@@ -334,6 +292,23 @@ class Adjustment(BaseModel):
     )
 
 
+class ResultComment(BaseModel):
+    """A comment as the result shows it; `id` is what an appeal on it names, made of the
+    result and the text, never of who wrote it."""
+
+    id: uuid.UUID
+    text: str
+
+
+class HiddenComment(BaseModel):
+    """A comment HR hid from the result on the employee's appeal (its text is not shown)."""
+
+    id: uuid.UUID
+    appeal_id: uuid.UUID
+    reason: str
+    hidden_at: datetime
+
+
 class ResultOut(BaseModel):
     id: uuid.UUID
     cycle_id: uuid.UUID
@@ -342,11 +317,22 @@ class ResultOut(BaseModel):
     computed_overall: float | None
     raters: int
     indicators: list[IndicatorResult]
+    weights_department: Ref | None = Field(
+        default=None,
+        description="The department whose variant of the form set weights of this result "
+        "(the most specific covering the participant's department in the cycle), if any.",
+    )
     withheld_groups: list[Relationship] = Field(
         description="Peer or subordinate groups with fewer answers than the anonymity "
         "threshold (none included): left out of every figure and comment here."
     )
     comments: list[str] = Field(description="Unattributed, in alphabetical order.")
+    comment_items: list[ResultComment] = Field(
+        default_factory=list, description="`comments` with the ids appeals name them by."
+    )
+    hidden_comments: list[HiddenComment] = Field(
+        default_factory=list, description="Comments HR hid on an appeal, and why."
+    )
     adjustments: list[Adjustment]
     status: Literal["computed", "published"]
     published_at: datetime | None

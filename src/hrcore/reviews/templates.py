@@ -17,8 +17,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.templates import TemplateRules
 from hrcore.org import api as org
 from hrcore.reviews import access
+from hrcore.reviews.form_schemas import ReviewTemplateIn
 from hrcore.reviews.models import REVIEW_TEMPLATES, ReviewTemplate
-from hrcore.reviews.schemas import ReviewTemplateIn
 
 
 async def _check_departments(

@@ -28,6 +28,12 @@ from hrcore.reviews import (
     results,
     templates,
 )
+from hrcore.reviews.form_schemas import (
+    ReviewTemplateIn,
+    ReviewTemplateOut,
+    ReviewTemplatePatch,
+    ReviewTemplateRevision,
+)
 from hrcore.reviews.models import ReviewResult
 from hrcore.reviews.router import appeal_routes
 from hrcore.reviews.schemas import (
@@ -48,10 +54,6 @@ from hrcore.reviews.schemas import (
     ResultOut,
     ReviewParticipantsAdded,
     ReviewParticipantsIn,
-    ReviewTemplateIn,
-    ReviewTemplateOut,
-    ReviewTemplatePatch,
-    ReviewTemplateRevision,
 )
 
 router = APIRouter(route_class=HrcoreRoute, tags=["reviews"])

@@ -30,12 +30,13 @@ AppealWindow = Annotated[int, Depends(_appeal_window)]
 @router.post(
     "/review-results/{result_id}/appeals",
     operation_id="appeal_review_result",
-    summary="Object to one indicator of my published result, within the appeal window",
+    summary="Object to one indicator or one comment of my published result, within the "
+    "appeal window",
     status_code=201,
     responses={
         **NOT_FOUND,
-        **problem(409, "An appeal on this indicator is open"),
-        **problem(422, "Outside the window, or no such indicator"),
+        **problem(409, "An appeal on this indicator or comment is open"),
+        **problem(422, "Outside the window, or no such indicator or comment"),
     },
 )
 async def file_appeal(
@@ -46,14 +47,16 @@ async def file_appeal(
     clock: AppClock,
     window: AppealWindow,
 ) -> AppealOut:
-    """The employee objects to one indicator of their own published result with a reason, within
-    the appeal window after publication (`HRCORE_REVIEW_APPEAL_WINDOW_DAYS`, 7; 422 afterwards or
-    for an indicator the result does not hold). One open appeal per indicator (409). The manager
-    gets a reply task and HR admins an inbox message."""
+    """The employee objects, with a reason, to one indicator's score (`indicator_key`) or to one
+    comment (`comment_id`, from the result's `comment_items`) of their own published result,
+    within the appeal window after publication (`HRCORE_REVIEW_APPEAL_WINDOW_DAYS`, 7; 422
+    afterwards, for both or neither, or for an indicator or comment the result does not show).
+    One open appeal per indicator or comment (409). The manager gets a reply task and HR admins
+    an inbox message; nothing in either says who wrote a comment."""
     appeal = await appeals.file_appeal(
         session, principal, result_id, body, clock, window_days=window
     )
-    return appeals.appeal_view(appeal)
+    return appeals.appeal_view(appeal, principal)
 
 
 @router.get(
@@ -68,7 +71,7 @@ async def list_appeals(
     """The appeals filed on a result, with their replies and resolutions, for whoever may read the
     result."""
     rows = await appeals.list_appeals(session, principal, result_id)
-    return [appeals.appeal_view(row) for row in rows]
+    return [appeals.appeal_view(row, principal) for row in rows]
 
 
 @router.get(
@@ -82,7 +85,7 @@ async def get_appeal(
 ) -> AppealOut:
     """One appeal with its reply and resolution, for whoever may read its result; anyone else gets
     404."""
-    return appeals.appeal_view(await appeals.get_appeal(session, principal, appeal_id))
+    return appeals.appeal_view(await appeals.get_appeal(session, principal, appeal_id), principal)
 
 
 @router.post(
@@ -103,13 +106,14 @@ async def reply_to_appeal(
     and the employee is notified. A later reply replaces the earlier one; a resolved appeal answers
     409."""
     appeal = await appeals.reply(session, principal, appeal_id, body, clock)
-    return appeals.appeal_view(appeal)
+    return appeals.appeal_view(appeal, principal)
 
 
 @router.post(
     "/appeals/{appeal_id}/resolve",
     operation_id="resolve_review_appeal",
-    summary="Uphold (with the indicator's new score) or reject an appeal (HR admin)",
+    summary="Uphold (the indicator's new score, or the comment hidden) or reject an appeal "
+    "(HR admin)",
     responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def resolve_appeal(
@@ -123,4 +127,4 @@ async def resolve_appeal(
     score beside it and the overall moves by what the change is worth under the result's weights —
     or `rejected`. Audited; the employee is notified."""
     appeal = await appeals.resolve(session, principal, appeal_id, body, clock)
-    return appeals.appeal_view(appeal)
+    return appeals.appeal_view(appeal, principal)
