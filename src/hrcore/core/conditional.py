@@ -21,7 +21,8 @@ from hrcore.core.responses import Responses
 NOT_MODIFIED: Responses = {
     304: {
         "description": "Not modified: `If-None-Match` names the current `ETag` (a versioned "
-        "object's is `\"<version>.<digest>\"`, anything else's a digest); no body"
+        "object's is `\"<version>.<digest>\"`, a stored file's its SHA-256, anything else's "
+        "a digest of the body); no body"
     }
 }
 # what RFC 9110 §15.4.5 lets a 304 carry over from the 200 it stands for
