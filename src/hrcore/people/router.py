@@ -19,6 +19,7 @@ from hrcore.people import access, employees, employment_events, growth, profile,
 from hrcore.people.employees import EmployeeFilters
 from hrcore.people.schemas import (
     EmployeeCreate,
+    EmployeeDetail,
     EmployeeOut,
     EmployeePatch,
     EmployeeSort,
@@ -105,12 +106,15 @@ async def create_employee(
 )
 async def get_employee(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
-) -> EmployeeOut:
+) -> EmployeeDetail:
     employee = await access.ensure_can_view(
         session, principal, employee_id, key_scope=Scope.ORG_READ
     )
     set_etag(response, employee.version)
-    return employees.employee_view(employee, principal)
+    pending = await employment_events.pending_changes(session, employee.org_id, employee.id)
+    return EmployeeDetail(
+        **employees.employee_view(employee, principal).model_dump(), pending_changes=pending
+    )
 
 
 @router.patch(
@@ -162,8 +166,9 @@ async def create_event(
     body: EmploymentEventCreate,
     principal: CurrentPrincipal,
     session: DbSession,
+    clock: AppClock,
 ) -> EmploymentEventOut:
-    event = await employment_events.add_event(session, principal, employee_id, body)
+    event = await employment_events.add_event(session, principal, employee_id, body, clock)
     return EmploymentEventOut.model_validate(event)
 
 

@@ -1,7 +1,7 @@
 """What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
 review stages' rater tasks), withdrawals on people's and talent's events, the crons, and
-the program completion talent's ranking asks for and the participations people's
-profile shows."""
+the program completion talent's ranking asks for, the ending of an appointee's programs
+talent's appointment asks for, and the participations people's profile shows."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
@@ -56,5 +56,6 @@ DOMAIN = Domain(
     providers=[
         talent.ProgramCompletionProvider(api.latest_completion_in_pools),
         people.ProgramParticipationProvider(api.participations_of),
+        talent.AppointeeProgramsProvider(api.graduate_appointee),
     ],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from hrcore.core.jobs import JobContext
-from hrcore.talent import membership, vacancies
+from hrcore.talent import aftermath, membership, vacancies
 
 
 async def end_memberships_of_leaver(context: JobContext) -> None:
@@ -26,4 +26,14 @@ async def open_vacancy_for_vacated_post(context: JobContext) -> None:
         return
     await vacancies.open_vacancy_for_vacated_post(
         context.session, context.org_id, uuid.UUID(str(context.payload["event_id"])), context.clock
+    )
+
+
+async def tell_appointment_in_effect(context: JobContext) -> None:
+    """Subscribed to people's EMPLOYMENT_EVENT_APPLIED: an appointment dated later took
+    effect; the appointee is told."""
+    if context.org_id is None:
+        return
+    await aftermath.tell_in_effect(
+        context.session, context.org_id, uuid.UUID(str(context.payload["event_id"]))
     )
