@@ -5,9 +5,10 @@ carries the new pay band, and they are told again when it takes effect."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
@@ -160,3 +161,40 @@ async def test_an_appointment_closes_the_loop_and_takes_effect_on_its_date(
     ]
     assert in_effect["title"] == "Your appointment as Sales clerk is in effect"
     assert date(2027, 1, 1).strftime("%-d %b %Y") in in_effect["body"]
+
+
+@pytest.mark.commits
+async def test_a_future_exit_ends_memberships_and_programs_on_its_date(
+    client: AsyncClient, runtime: Runtime, setup: Setup
+) -> None:
+    world = setup.world
+    hr = world.hr
+    run = await setup.run(client, [world.engineer.id])
+    await _ok(await client.post(f"{API}/programs/{run['id']}/start", headers=hr.headers))
+    leaves_on = date.today() + timedelta(days=30)
+    exit_event = {"kind": "exit", "effective_date": leaves_on.isoformat()}
+    await _ok(
+        await client.post(
+            f"{API}/employees/{world.engineer.id}/events", json=exit_event, headers=hr.headers
+        ),
+        201,
+    )
+    await run_burst(runtime)
+
+    async def states() -> tuple[str, str, str]:
+        members = await _ok(
+            await client.get(f"{API}/talent-pools/{setup.pool['id']}/members", headers=hr.headers)
+        )
+        [member] = [m for m in members["items"] if m["employee"]["name"] == "Engineer"]
+        employee = await _ok(
+            await client.get(f"{API}/employees/{world.engineer.id}", headers=hr.headers)
+        )
+        participant = await _participant(client, hr, run["id"], "Engineer")
+        return employee["status"], member["status"], participant["status"]
+
+    assert await states() == ("active", "active", "active"), "until the exit's date"
+    midnight = datetime.combine(leaves_on, time(), tzinfo=ZoneInfo("Asia/Shanghai"))
+    async with frozen_clock(runtime, midnight):
+        assert await people_jobs.apply_due_changes({"runtime": runtime}) == 1
+        await run_burst(runtime)
+    assert await states() == ("exited", "left", "withdrawn")

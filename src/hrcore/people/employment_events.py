@@ -38,7 +38,7 @@ from hrcore.people.schemas import EmploymentEventCreate, PendingChange
 
 EMPLOYMENT_EVENT_RECORDED = "employment_event.recorded"
 """Emitted (core.events) for every recorded employment event; payload: event_id,
-employee_id, kind."""
+employee_id, kind, applied (false while its effective date is ahead)."""
 EMPLOYMENT_EVENT_APPLIED = "employment_event.applied"
 """Emitted when a pending (future-dated) event reaches the record on its date; same
 payload."""
@@ -195,7 +195,12 @@ def _announce(session: AsyncSession, event: EmploymentEvent, name: str) -> None:
     events.emit(
         session,
         name,
-        {"event_id": str(event.id), "employee_id": str(event.employee_id), "kind": event.kind},
+        {
+            "event_id": str(event.id),
+            "employee_id": str(event.employee_id),
+            "kind": event.kind,
+            "applied": event.applied_at is not None,
+        },
         org_id=event.org_id,
     )
 

@@ -40,6 +40,7 @@ DOMAIN = Domain(
     ],
     subscriptions=[
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, withdrawal.LEAVER_JOB),
+        Subscription(people.EMPLOYMENT_EVENT_APPLIED, withdrawal.LEAVER_JOB),
         Subscription(talent.MEMBER_REMOVED, withdrawal.REMOVED_JOB),
     ],
     task_hooks=[

@@ -9,8 +9,10 @@ from hrcore.talent import aftermath, membership, vacancies
 
 
 async def end_memberships_of_leaver(context: JobContext) -> None:
-    """Subscribed to people's employment events; only an exit ends memberships."""
-    if context.org_id is None or context.payload.get("kind") != "exit":
+    """Subscribed to people's employment events, recorded and applied: only an exit that
+    took effect ends memberships (one dated later does on its date)."""
+    payload = context.payload
+    if context.org_id is None or payload.get("kind") != "exit" or payload.get("applied") is False:
         return
     await membership.end_memberships_of_leaver(
         context.session,

@@ -20,6 +20,7 @@ DOMAIN = Domain(
     subscriptions=[
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, membership.LEFT_JOB),
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, vacancies.OPEN_VACANCY_JOB),
+        Subscription(people.EMPLOYMENT_EVENT_APPLIED, membership.LEFT_JOB),
         Subscription(people.EMPLOYMENT_EVENT_APPLIED, aftermath.APPLIED_JOB),
     ],
 )
