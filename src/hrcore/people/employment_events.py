@@ -114,7 +114,7 @@ async def apply_due(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> i
             before={"applied_at": None},
             after={"applied_at": event.applied_at.isoformat()},
         )
-        _announce(session, event, EMPLOYMENT_EVENT_APPLIED)
+        _announce(session, event, EMPLOYMENT_EVENT_APPLIED, applied=True)
     return len(due)
 
 
@@ -186,11 +186,11 @@ async def record_event(
         org_id=employee.org_id,
         after=snapshot(event, EVENT_FIELDS),
     )
-    _announce(session, event, EMPLOYMENT_EVENT_RECORDED)
+    _announce(session, event, EMPLOYMENT_EVENT_RECORDED, applied=applied_at is not None)
     return event
 
 
-def _announce(session: AsyncSession, event: EmploymentEvent, name: str) -> None:
+def _announce(session: AsyncSession, event: EmploymentEvent, name: str, *, applied: bool) -> None:
     """Tell subscribed domains (contracts drafts an amendment) through the outbox."""
     events.emit(
         session,
@@ -199,7 +199,7 @@ def _announce(session: AsyncSession, event: EmploymentEvent, name: str) -> None:
             "event_id": str(event.id),
             "employee_id": str(event.employee_id),
             "kind": event.kind,
-            "applied": event.applied_at is not None,
+            "applied": applied,
         },
         org_id=event.org_id,
     )
