@@ -25,6 +25,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
 from tests.contracts.conftest import World, count_statements, make_contract, stored
 from tests.factories import Account, make_employee, make_user
+from tests.problems import assert_problem
 
 pytestmark = pytest.mark.usefixtures("storage_dir")
 
@@ -389,3 +390,40 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
     assert done.status_code == 200, done.text
     task = await client.get(f"/api/v1/tasks/{asked_again}", headers=hr.headers)
     assert task.json()["status"] == "completed"
+
+
+@pytest.mark.commits
+async def test_a_confirmed_future_amendment_holds_the_others_and_applies_its_pay_band(
+    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
+) -> None:
+    hr, member = world.hr, world.member_account
+    contract = await make_contract(client, hr, world.member.id)
+    url = f"/api/v1/contracts/{contract['id']}/amendments"
+    ids = []
+    for terms in ({"pay_terms_ref": "BAND-6"}, {"allowance": "300.00"}):
+        body = {"effective_date": "2027-04-01"} | terms
+        ids.append((await client.post(url, json=body, headers=hr.headers)).json()["id"])
+    await run_burst(runtime)
+    first, second = [await _ready(client, hr, amendment_id) for amendment_id in ids]
+    assert [(c["field"], c["before"], c["after"]) for c in first["changes"]] == [
+        ("pay_terms_ref", "BAND-5", "BAND-6")
+    ]
+    confirm = "/api/v1/amendments/{}/confirm"
+    done = await client.post(
+        confirm.format(ids[0]),
+        json={"version": 1, "document_sha256": first["document"]["sha256"]},
+        headers=member.headers,
+    )
+    assert done.status_code == 200, done.text
+    held = await client.post(
+        confirm.format(ids[1]),
+        json={"version": 1, "document_sha256": second["document"]["sha256"]},
+        headers=member.headers | {"Accept-Language": "zh-CN"},
+    )
+    assert_problem(held, 409, detail="须待其生效后")
+    contract_url = f"/api/v1/contracts/{contract['id']}"
+    assert (await client.get(contract_url, headers=hr.headers)).json()["pay_terms_ref"] == "BAND-5"
+
+    clock.advance(timedelta(days=30, hours=14))  # 1 April in Asia/Shanghai
+    assert await contract_jobs.apply_due_amendments({"runtime": runtime}) == 1
+    assert (await client.get(contract_url, headers=hr.headers)).json()["pay_terms_ref"] == "BAND-6"
