@@ -75,9 +75,13 @@ PROFILE_HEAD = (
 HISTORY = (
     "SELECT ev.id, ev.employee_id, ev.kind, ev.effective_date, ev.end_date, ev.department_id,"
     " ev.position_id, ev.title, ev.leads_team, ev.allowance, ev.note, ev.created_at,"
-    " (ev.leads_team OR p.is_management IS true) AS management"
+    " ev.manager_id, ev.pay_terms_ref, ev.applied_at,"
+    " (ev.leads_team OR p.is_management IS true) AS management,"
+    " d.name AS department_name, p.title AS position_title, m.full_name AS manager_name"
     " FROM employment_events ev"
     " LEFT JOIN positions p ON p.id = ev.position_id AND p.org_id = ev.org_id"
+    " LEFT JOIN departments d ON d.id = ev.department_id AND d.org_id = ev.org_id"
+    " LEFT JOIN employees m ON m.id = ev.manager_id AND m.org_id = ev.org_id"
     " WHERE ev.org_id = $1 AND ev.employee_id = $2 ORDER BY ev.effective_date, ev.id"
 )
 RATINGS = (
@@ -251,9 +255,27 @@ async def profile(request: Request, connection: Any) -> Any:
             "leads_team": e["leads_team"],
             "allowance": e["allowance"],
             "note": e["note"],
+            "manager_id": e["manager_id"],
+            "pay_terms_ref": e["pay_terms_ref"],
+            "applied_at": e["applied_at"],
             "created_at": e["created_at"],
         }
         for e in history
+    ]
+    applied = [e for e in history if e["applied_at"] is not None]
+    pending = [
+        {
+            "event_id": e["id"],
+            "kind": e["kind"],
+            "effective_date": e["effective_date"],
+            "department": _ref(e["department_id"], e["department_name"])
+            if e["department_id"]
+            else None,
+            "position": _ref(e["position_id"], e["position_title"]) if e["position_id"] else None,
+            "manager": _ref(e["manager_id"], e["manager_name"]) if e["manager_id"] else None,
+        }
+        for e in history
+        if e["applied_at"] is None
     ]
     department = _ref(employee["department_id"], refs["department_name"])
     position = (
@@ -269,7 +291,8 @@ async def profile(request: Request, connection: Any) -> Any:
     running = [
         e
         for e in events
-        if e["kind"] == "temporary_post"
+        if e["applied_at"] is not None
+        and e["kind"] == "temporary_post"
         and e["effective_date"] <= today
         and (e["end_date"] is None or e["end_date"] >= today)
     ]
@@ -291,9 +314,10 @@ async def profile(request: Request, connection: Any) -> Any:
             "department": department,
             "position": position,
             "temporary_posts": running,
+            "pending_changes": pending,
         },
         "employment_history": events,
-        "management_experience": sum(1 for e in history if e["management"]),
+        "management_experience": sum(1 for e in applied if e["management"]),
         "performance_trend": [
             {
                 "id": r["id"],

@@ -16,6 +16,7 @@ from httpx import AsyncClient
 from pypdf import PdfReader
 
 from hrcore.contracts import generation, repository
+from hrcore.contracts import jobs as contract_jobs
 from hrcore.contracts.confirmation import CONFIRM_TASK_KIND
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
@@ -24,6 +25,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
 from tests.contracts.conftest import World, count_statements, make_contract, stored
 from tests.factories import Account, make_employee, make_user
+from tests.problems import assert_problem
 
 pytestmark = pytest.mark.usefixtures("storage_dir")
 
@@ -67,6 +69,7 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     [amendment] = await _amendments(client, hr, contract["id"])
     assert amendment["source"] == "event"
     assert amendment["status"] == "draft"
+    assert amendment["status_label"] == "Awaiting the employee's confirmation"
     current = amendment["current"]
     assert [(c["field"], c["before"], c["after"]) for c in current["changes"]] == [
         ("position", "Sales clerk", "Sales chief")
@@ -130,16 +133,35 @@ async def test_a_promotion_is_amended_generated_and_confirmed(
     assert seen_by_hr.json()["status"] == "confirmed"
     task_after = await client.get(f"/api/v1/tasks/{task['id']}", headers=account.headers)
     assert task_after.json()["status"] == "completed"
-    amended = await client.get(f"/api/v1/contracts/{contract['id']}", headers=hr.headers)
-    assert amended.json()["position_id"] == str(world.chief.id)
     again = await client.post(url, json=confirmation, headers=account.headers)
     assert again.status_code == 409
+
+    # Confirmed on 1 March for 1 April: the terms wait for their date.
+    assert (body["applied_at"], body["status_label"]) == (
+        None,
+        "Confirmed; takes effect on 1 Apr 2027",
+    )
+    unchanged = await client.get(f"/api/v1/contracts/{contract['id']}", headers=hr.headers)
+    assert unchanged.json()["position_id"] == str(world.clerk.id), "not applied early"
+    assert await contract_jobs.apply_due_amendments({"runtime": runtime}) == 0
+    clock.advance(timedelta(days=30, hours=14))  # 1 April, 00:00 in Asia/Shanghai
+    assert await contract_jobs.apply_due_amendments({"runtime": runtime}) == 1
+    assert await contract_jobs.apply_due_amendments({"runtime": runtime}) == 0, "once"
+    amended = await client.get(f"/api/v1/contracts/{contract['id']}", headers=hr.headers)
+    assert amended.json()["position_id"] == str(world.chief.id)
+    in_effect = await client.get(
+        f"/api/v1/amendments/{amendment['id']}",
+        headers=hr.headers | {"Accept-Language": "zh-CN"},
+    )
+    assert in_effect.json()["status_label"] == "已确认并生效"
+    assert datetime.fromisoformat(in_effect.json()["applied_at"]) == clock.now()
     audit = await client.get(
         "/api/v1/audit-events", params={"object_id": contract["id"]}, headers=hr.headers
     )
     amended = next(e for e in audit.json()["items"] if e["action"] == "contract.amended")
     assert amended["after"]["position_id"] == str(world.chief.id)
-    assert amended["actor_id"] == str(account.user_id)
+    assert amended["after"]["amendment_id"] == amendment["id"]
+    assert amended["actor_kind"] == "system", "the daily job applied it"
 
 
 async def _open_confirmations(client: AsyncClient, account: Account) -> list[str]:
@@ -161,7 +183,7 @@ async def test_a_superseded_version_cannot_be_confirmed(
     created = await client.post(
         f"/api/v1/contracts/{contract['id']}/amendments",
         json={
-            "effective_date": "2027-04-01",
+            "effective_date": "2027-03-01",
             "end_date": "2027-09-30",
             "post_title": "项目负责人",
             "allowance": "1500.00",
@@ -185,7 +207,7 @@ async def test_a_superseded_version_cannot_be_confirmed(
     revised = await client.post(
         f"/api/v1/amendments/{amendment_id}/versions",
         json={
-            "effective_date": "2027-04-01",
+            "effective_date": "2027-03-01",
             "end_date": "2027-09-30",
             "post_title": "项目负责人",
             "allowance": "1800.00",
@@ -330,7 +352,7 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
     url = f"/api/v1/contracts/{contract['id']}/amendments"
     ids = []
     for allowance in ("500.00", "900.00"):
-        body = {"effective_date": "2027-04-01", "allowance": allowance}
+        body = {"effective_date": "2027-03-01", "allowance": allowance}
         ids.append((await client.post(url, json=body, headers=hr.headers)).json()["id"])
     await run_burst(runtime)
     first, second = [await _ready(client, hr, amendment_id) for amendment_id in ids]
@@ -352,7 +374,7 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
     assert await _open_confirmations(client, member) == [], "none the employee cannot complete"
     revised = await client.post(
         f"/api/v1/amendments/{ids[1]}/versions",
-        json={"effective_date": "2027-05-01", "allowance": "900.00"},
+        json={"effective_date": "2027-03-01", "allowance": "900.00"},
         headers=hr.headers,
     )
     assert [c["before"] for c in revised.json()["current"]["changes"]] == ["500.00"]
@@ -368,3 +390,40 @@ async def test_a_draft_overtaken_by_another_confirmation_must_be_revised(
     assert done.status_code == 200, done.text
     task = await client.get(f"/api/v1/tasks/{asked_again}", headers=hr.headers)
     assert task.json()["status"] == "completed"
+
+
+@pytest.mark.commits
+async def test_a_confirmed_future_amendment_holds_the_others_and_applies_its_pay_band(
+    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
+) -> None:
+    hr, member = world.hr, world.member_account
+    contract = await make_contract(client, hr, world.member.id)
+    url = f"/api/v1/contracts/{contract['id']}/amendments"
+    ids = []
+    for terms in ({"pay_terms_ref": "BAND-6"}, {"allowance": "300.00"}):
+        body = {"effective_date": "2027-04-01"} | terms
+        ids.append((await client.post(url, json=body, headers=hr.headers)).json()["id"])
+    await run_burst(runtime)
+    first, second = [await _ready(client, hr, amendment_id) for amendment_id in ids]
+    assert [(c["field"], c["before"], c["after"]) for c in first["changes"]] == [
+        ("pay_terms_ref", "BAND-5", "BAND-6")
+    ]
+    confirm = "/api/v1/amendments/{}/confirm"
+    done = await client.post(
+        confirm.format(ids[0]),
+        json={"version": 1, "document_sha256": first["document"]["sha256"]},
+        headers=member.headers,
+    )
+    assert done.status_code == 200, done.text
+    held = await client.post(
+        confirm.format(ids[1]),
+        json={"version": 1, "document_sha256": second["document"]["sha256"]},
+        headers=member.headers | {"Accept-Language": "zh-CN"},
+    )
+    assert_problem(held, 409, detail="须待其生效后")
+    contract_url = f"/api/v1/contracts/{contract['id']}"
+    assert (await client.get(contract_url, headers=hr.headers)).json()["pay_terms_ref"] == "BAND-5"
+
+    clock.advance(timedelta(days=30, hours=14))  # 1 April in Asia/Shanghai
+    assert await contract_jobs.apply_due_amendments({"runtime": runtime}) == 1
+    assert (await client.get(contract_url, headers=hr.headers)).json()["pay_terms_ref"] == "BAND-6"

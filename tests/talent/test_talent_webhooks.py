@@ -115,6 +115,8 @@ async def test_nomination_decisions_and_a_filled_vacancy_are_published(
                 "department_id": vacancy["department_id"],
                 "employee_id": str(world.member.id),
                 "effective_date": "2027-04-01",
+                "memberships_ended": 0,
+                "programs_graduated": 0,
             },
         ),
     ]

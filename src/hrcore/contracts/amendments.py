@@ -21,7 +21,7 @@ from hrcore.contracts.schemas import (
 )
 from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
-from hrcore.core.i18n import _
+from hrcore.core.i18n import Day, Text, _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.people import api as people
@@ -72,6 +72,15 @@ def version_view(version: AmendmentVersion) -> AmendmentVersionOut:
     )
 
 
+def status_label(amendment: Amendment, version: AmendmentVersion) -> Text:
+    """What the mobile app shows: whose move it is, and when the terms apply."""
+    if amendment.status != "confirmed":
+        return _("Awaiting the employee's confirmation")
+    if amendment.applied_at is None:
+        return _("Confirmed; takes effect on {date}", date=Day(version.effective_date))
+    return _("Confirmed and in effect")
+
+
 async def amendment_views(
     session: AsyncSession, org_id: uuid.UUID, rows: Sequence[tuple[Amendment, AmendmentVersion]]
 ) -> list[AmendmentOut]:
@@ -107,6 +116,8 @@ def _amendment_out(amendment: Amendment, version: AmendmentVersion, employee: Re
         source=amendment.source,
         event_id=amendment.event_id,
         status=amendment.status,
+        status_label=status_label(amendment, version),
+        applied_at=amendment.applied_at,
         current=version_view(version),
         confirmation=confirmation,
         confirm_task_id=amendment.confirm_task_id,

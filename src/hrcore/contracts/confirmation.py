@@ -6,6 +6,10 @@ the SHA-256 of its document; it records who, when and what, applies the changed 
 contract and completes the task, which closes no other way: a revision cancels it (the new
 version's ready document asks again), and so does confirming another amendment of the same
 contract, which leaves this one to be revised.
+
+The terms apply on the version's effective date in the organization's time zone: at once
+when it has come, else by the hourly job (`apply_due`) on that date. Until then the
+amendment is confirmed but not applied, and no other amendment of the contract is confirmed.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.contracts import access, amendments, repository
 from hrcore.contracts.models import Amendment, AmendmentVersion, Contract
 from hrcore.contracts.schemas import AmendmentConfirm
-from hrcore.contracts.terms import AMENDMENT_SUBJECT, CONTRACT_SUBJECT, amendable, snapshot
+from hrcore.contracts.terms import AMENDMENT_SUBJECT, CONTRACT_SUBJECT, drafted_against, snapshot
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
@@ -74,7 +78,7 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
 
 
 async def withdraw_request(
-    session: AsyncSession, amendment: Amendment, clock: Clock, actor: Principal
+    session: AsyncSession, amendment: Amendment, clock: Clock, actor: Principal | None
 ) -> None:
     """A new version supersedes the one the employee was asked to confirm: that task is
     cancelled (it could never be completed), and the new version's ready document asks
@@ -92,16 +96,15 @@ async def withdraw_request(
 
 
 async def _withdraw_overtaken(
-    session: AsyncSession, principal: Principal, contract: Contract, clock: Clock
+    session: AsyncSession, principal: Principal | None, contract: Contract, clock: Clock
 ) -> None:
     """Other drafts of the contract were drafted against the terms just replaced: they cannot
     be confirmed until HR revises them, so their tasks are cancelled (the revision asks
     again) instead of reminding the employee of what they cannot do."""
     drafts = await repository.drafts_awaiting_confirmation(session, contract.org_id, contract.id)
     versions = await repository.current_versions(session, contract.org_id, drafts)
-    terms = amendable(contract)
     for draft in drafts:
-        if versions[draft.id].base_terms != terms:
+        if not drafted_against(contract, versions[draft.id].base_terms):
             await withdraw_request(session, draft, clock, principal)
 
 
@@ -127,7 +130,8 @@ async def confirm_amendment(
 ) -> tuple[Amendment, AmendmentVersion]:
     """The employee confirms the document they read: only the current version, by its hash.
 
-    Records who, when and which document; applies the terms to the contract; completes the
+    Records who, when and which document; applies the terms to the contract when the
+    version's effective date has come (else the daily job does on that date); completes the
     confirmation task. HR may see the amendment but not confirm it (403); anyone else: 404.
     """
     amendment = await access.amendment_in_reach(session, principal, amendment_id, for_update=True)
@@ -135,13 +139,21 @@ async def confirm_amendment(
     contract = await access.contract_in_reach(
         session, principal, amendment.contract_id, for_update=True
     )
-    if amendable(contract) != version.base_terms:
+    if not drafted_against(contract, version.base_terms):
         raise Conflict(_("The contract changed since this version was drafted; HR revises it"))
+    waiting = await repository.confirmed_not_applied(session, contract.org_id, contract.id)
+    if waiting is not None:
+        raise Conflict(
+            _(
+                "Another confirmed amendment of this contract takes effect first; "
+                "HR revises this one after it"
+            )
+        )
     amendment.status, amendment.confirmed_at = "confirmed", clock.now()
     amendment.confirmed_by = principal.user_id
     amendment.confirmed_version, amendment.confirmed_sha256 = version.number, body.document_sha256
-    await _apply(session, principal, contract, version)
-    await _withdraw_overtaken(session, principal, contract, clock)
+    if version.effective_date <= await people.org_today(session, contract.org_id, clock):
+        await _take_effect(session, principal, amendment, contract, version, clock)
     if amendment.confirm_task_id is not None:
         await workflow.complete_task(
             session,
@@ -201,26 +213,48 @@ async def _announce_confirmation(
     )
 
 
-async def _apply(
-    session: AsyncSession, principal: Principal, contract: Contract, version: AmendmentVersion
+async def apply_due(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> int:
+    """The hourly job: confirmed amendments whose effective date has come reach their
+    contracts, once (locked, then marked applied). Returns how many."""
+    today = await people.org_today(session, org_id, clock)
+    due = await repository.confirmed_due(session, org_id, today)
+    for amendment, version in due:
+        contract = await repository.contract_by_id(
+            session, org_id, amendment.contract_id, for_update=True
+        )
+        if contract is not None:
+            await _take_effect(session, None, amendment, contract, version, clock)
+    return len(due)
+
+
+async def _take_effect(
+    session: AsyncSession,
+    actor: Principal | None,
+    amendment: Amendment,
+    contract: Contract,
+    version: AmendmentVersion,
+    clock: Clock,
 ) -> None:
     """The confirmed terms become the contract's (a temporary post's title is on the
-    amendment only)."""
+    amendment only); drafts computed against the old terms stop asking the employee."""
     before = snapshot(contract)
     terms = version.terms
     contract.department_id = uuid.UUID(terms["department_id"])
     contract.position_id = uuid.UUID(terms["position_id"]) if terms["position_id"] else None
     contract.grade = terms["grade"]
     contract.allowance = Decimal(terms["allowance"]) if terms["allowance"] else None
+    contract.pay_terms_ref = terms.get("pay_terms_ref") or contract.pay_terms_ref
+    amendment.applied_at = clock.now()
     await session.flush()
     old, new = audit.changes(before, snapshot(contract))
     audit.record(
         session,
-        principal,
+        actor,
         "contract.amended",
         CONTRACT_SUBJECT,
         contract.id,
-        org_id=principal.org_id,
+        org_id=contract.org_id,
         before=old,
-        after=new,
+        after=new | {"amendment_id": str(amendment.id)},
     )
+    await _withdraw_overtaken(session, actor, contract, clock)

@@ -41,6 +41,7 @@ LABELS = {
     "position_id": "岗位 / Position",
     "grade": "职级 / Grade",
     "allowance": "津贴 / Allowance",
+    "pay_terms_ref": "薪酬标准 / Pay band",
     "post_title": "临时岗位 / Temporary post",
 }
 
@@ -87,6 +88,8 @@ async def _terms_after(
         terms["grade"] = body.grade
     if body.allowance is not None:
         terms["allowance"] = str(body.allowance)
+    if body.pay_terms_ref is not None:
+        terms["pay_terms_ref"] = body.pay_terms_ref
     terms["post_title"] = body.post_title
     return terms
 
@@ -185,6 +188,7 @@ async def draft_from_event(
         department_id=event.department_id,
         position_id=event.position_id,
         allowance=event.allowance,
+        pay_terms_ref=event.pay_terms_ref,
         post_title=event.title if event.kind == "temporary_post" else None,
         note=event.note,
     )

@@ -7,9 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from hrcore.contracts import conflicts, drafting, expiry, generation
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.contracts import confirmation, conflicts, drafting, expiry, generation
 from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
+from hrcore.identity import api as identity
 
 
 def _org(ctx: JobContext) -> uuid.UUID:
@@ -52,3 +55,16 @@ async def watch_expiry(ctx: dict[str, Any]) -> int:
     """arq cron entry point (daily): renew-or-extend tasks for contracts nearing their end."""
     runtime: Runtime = ctx["runtime"]
     return await expiry.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
+
+
+async def apply_due_amendments(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (hourly, so terms apply within the first hour of their date
+    wherever the organization is): confirmed amendments whose effective date has come."""
+    runtime: Runtime = ctx["runtime"]
+
+    async def apply(session: AsyncSession, org_id: uuid.UUID) -> int:
+        return await confirmation.apply_due(session, org_id, runtime.clock)
+
+    return await identity.for_each_organization(
+        runtime.sessionmaker, apply, label="confirmed amendments taking effect"
+    )

@@ -106,6 +106,9 @@ class Amendment(Entity, OrgScopedMixin, Base):
     )
     confirmed_version: Mapped[int | None] = mapped_column(Integer)
     confirmed_sha256: Mapped[str | None] = mapped_column(String(64))
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the confirmed terms reached the contract: on confirmation, or on the effective
+    date when that was still ahead (the daily job)."""
 
 
 class AmendmentVersion(IdMixin, OrgScopedMixin, Base):

@@ -1,6 +1,7 @@
 """What contracts plugs into the processes (core.registry): amendments drafted from
-people's employment events, conflicts with programs' runs, the daily expiry watch, and the
-contracts section of people's profile."""
+people's employment events, conflicts with programs' runs, the daily expiry watch, the
+hourly job applying confirmed amendments on their effective date, and the contracts section
+of people's profile."""
 
 from hrcore.contracts import api, confirmation, conflicts, drafting, generation, jobs, models
 from hrcore.contracts.router import router
@@ -22,7 +23,9 @@ DOMAIN = Domain(
     ],
     crons=[
         # Daily at 01:13 UTC (09:13 in Asia/Shanghai): contracts entering the notice window.
-        Cron("contracts.watch_expiry", jobs.watch_expiry, hour={1}, minute={13})
+        Cron("contracts.watch_expiry", jobs.watch_expiry, hour={1}, minute={13}),
+        # Hourly: confirmed amendments whose effective date has come reach their contracts.
+        Cron("contracts.apply_due_amendments", jobs.apply_due_amendments, minute={4}),
     ],
     subscriptions=[
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, drafting.DRAFT_JOB),

@@ -159,6 +159,43 @@ async def drafts_awaiting_confirmation(
     return list((await session.scalars(statement)).all())
 
 
+async def confirmed_not_applied(
+    session: AsyncSession, org_id: uuid.UUID, contract_id: uuid.UUID
+) -> Amendment | None:
+    """The contract's confirmed amendment still waiting for its effective date, if any."""
+    statement = (
+        select(Amendment)
+        .where(Amendment.org_id == org_id, Amendment.contract_id == contract_id)
+        .where(Amendment.status == "confirmed", Amendment.applied_at.is_(None))
+        .limit(1)
+    )
+    return await session.scalar(statement)
+
+
+async def confirmed_due(
+    session: AsyncSession, org_id: uuid.UUID, today: date
+) -> list[tuple[Amendment, AmendmentVersion]]:
+    """Confirmed amendments not applied yet whose confirmed version takes effect by `today`,
+    locked (a concurrent run skips them), in the order they take effect."""
+    rows = await session.execute(
+        select(Amendment, AmendmentVersion)
+        .join(
+            AmendmentVersion,
+            (AmendmentVersion.amendment_id == Amendment.id)
+            & (AmendmentVersion.number == Amendment.confirmed_version),
+        )
+        .where(
+            Amendment.org_id == org_id,
+            Amendment.status == "confirmed",
+            Amendment.applied_at.is_(None),
+            AmendmentVersion.effective_date <= today,
+        )
+        .order_by(AmendmentVersion.effective_date, Amendment.id)
+        .with_for_update(of=Amendment, skip_locked=True)
+    )
+    return [(amendment, version) for amendment, version in rows.tuples()]
+
+
 async def version(
     session: AsyncSession,
     org_id: uuid.UUID,

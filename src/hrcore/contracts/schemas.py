@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hrcore.core.i18n import _
+from hrcore.core.i18n import Rendered, _
 from hrcore.core.schemas import BoundedDate, Ref
 
 ContractKind = Literal["fixed_term", "open_ended", "internship", "part_time", "project_based"]
@@ -113,6 +113,9 @@ class AmendmentTermsIn(BaseModel):
     position_id: uuid.UUID | None = None
     grade: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     allowance: Money | None = None
+    pay_terms_ref: Text200 | None = Field(
+        default=None, description="The new pay band (reference of the pay terms)."
+    )
     post_title: Text200 | None = Field(default=None, description="A temporary post's title.")
     note: Annotated[str, Field(max_length=2000)] | None = None
 
@@ -170,6 +173,14 @@ class AmendmentOut(BaseModel):
     source: Literal["event", "manual"]
     event_id: uuid.UUID | None
     status: AmendmentStatus
+    status_label: Rendered = Field(
+        description="The status as people read it: awaiting the employee's confirmation, "
+        "confirmed and taking effect on a later date, or in effect."
+    )
+    applied_at: datetime | None = Field(
+        description="When the confirmed terms reached the contract; null until confirmed "
+        "and its effective date has come."
+    )
     current: AmendmentVersionOut = Field(description="The version the employee may confirm.")
     confirmation: ConfirmationOut | None
     confirm_task_id: uuid.UUID | None

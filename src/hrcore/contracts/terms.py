@@ -51,5 +51,13 @@ def amendable(contract: Contract) -> dict[str, Any]:
         "position_id": jsonable(contract.position_id),
         "grade": contract.grade,
         "allowance": jsonable(contract.allowance),
+        "pay_terms_ref": contract.pay_terms_ref,
         "post_title": None,
     }
+
+
+def drafted_against(contract: Contract, base_terms: dict[str, Any]) -> bool:
+    """Whether the contract still has the terms a version was drafted against (versions
+    drafted before the pay band was amendable do not name it)."""
+    terms = amendable(contract)
+    return all(terms.get(name) == value for name, value in base_terms.items())

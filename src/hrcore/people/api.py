@@ -13,8 +13,9 @@ inside people. The wrappers below turn people's own rows into what other domains
 - Reporting lines (`reporting_lines`): `managers_of`, `teams_of` / `Team`,
   `active_employees_in_subtree`; the list's selection (`matching_employee_ids` with
   `EmployeeFilters`).
-- Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`, `add_event` (→ the
-  event's id), `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
+- Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`,
+  `EMPLOYMENT_EVENT_APPLIED` (a pending move reached the record on its date), `add_event` (→
+  the event's id), `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
 - `org_today`: today's date where the organization is (`profile`).
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
@@ -37,6 +38,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
+from hrcore.core.clock import Clock
 from hrcore.people import access, employment_events, references
 from hrcore.people.access import ensure_can_manage, visible_employee_ids
 from hrcore.people.bulk_import import RowError, check_import, import_employees
@@ -44,6 +46,7 @@ from hrcore.people.contacts import DingTalkContact, dingtalk_contacts
 from hrcore.people.directory_sync import DirectoryUser, apply_directory_user, mark_left
 from hrcore.people.employees import EmployeeFilters, matching_employee_ids
 from hrcore.people.employment_events import (
+    EMPLOYMENT_EVENT_APPLIED,
     EMPLOYMENT_EVENT_RECORDED,
     EmploymentEventInfo,
     VacatedPost,
@@ -86,6 +89,7 @@ from hrcore.people.screening import (
 )
 
 __all__ = [
+    "EMPLOYMENT_EVENT_APPLIED",
     "EMPLOYMENT_EVENT_RECORDED",
     "CareerPlanCriterion",
     "ContractRecord",
@@ -125,6 +129,7 @@ __all__ = [
     "ensure_can_manage",
     "ensure_can_view",
     "import_employees",
+    "is_applied",
     "managers_of",
     "mark_left",
     "matching_employee_ids",
@@ -158,9 +163,19 @@ async def require_employee(
 
 
 async def add_event(
-    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, body: EmploymentEventCreate
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    body: EmploymentEventCreate,
+    clock: Clock,
 ) -> uuid.UUID:
-    """Record a career move (HR only) and apply it to the employee's post or status; the
-    event's id."""
-    event = await employment_events.add_event(session, principal, employee_id, body)
+    """Record a career move (HR only), applied to the employee's post or status at once or,
+    dated later, on its effective date; the event's id."""
+    event = await employment_events.add_event(session, principal, employee_id, body, clock)
     return event.id
+
+
+async def is_applied(session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID) -> bool:
+    """Whether the event reached the employee's record (False while its date is ahead)."""
+    event = await employment_events.employment_event(session, org_id, event_id)
+    return event is not None and event.applied

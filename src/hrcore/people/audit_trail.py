@@ -36,6 +36,8 @@ EVENT_FIELDS = (
     "title",
     "leads_team",
     "allowance",
+    "manager_id",
+    "pay_terms_ref",
 )
 
 

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.errors import Conflict, Unprocessable
@@ -99,8 +100,8 @@ async def apply_directory_user(
     if move is not None:
         if move.department_id is not None:
             await org.require_department(session, org_id, move.department_id)
-        apply_event(employee, move)
-        await record_event(session, None, employee, move)
+        await apply_event(session, employee, move)
+        await record_event(session, None, employee, move, applied_at=func.now())
     await session.flush()
     changed = audit_employee_changes(session, None, employee, before)
     return outcome if changed or move is not None else "unchanged"
@@ -118,8 +119,8 @@ async def mark_left(
         return False
     before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
     leave = EmploymentEventCreate(kind="exit", effective_date=max(on, employee.hire_date))
-    apply_event(employee, leave)
-    await record_event(session, None, employee, leave)
+    await apply_event(session, employee, leave)
+    await record_event(session, None, employee, leave, applied_at=func.now())
     await session.flush()
     audit_employee_changes(session, None, employee, before)
     return True

@@ -15,7 +15,7 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.concurrency import check_version
 from hrcore.core.db import fetch_compiled, plan_for_these_values
-from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, cut_page, paginate_rows
 from hrcore.org import api as org
@@ -24,6 +24,7 @@ from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_ch
 from hrcore.people.employment_events import record_event
 from hrcore.people.models import Employee
 from hrcore.people.references import require_employee, require_position
+from hrcore.people.reporting_lines import change_manager, require_acyclic_manager
 from hrcore.people.schemas import (
     EmployeeCreate,
     EmployeeOut,
@@ -225,7 +226,7 @@ async def hire(session: AsyncSession, actor: Principal | None, employee: Employe
         department_id=employee.department_id,
         position_id=employee.position_id,
     )
-    await record_event(session, actor, employee, event)
+    await record_event(session, actor, employee, event, applied_at=employee.created_at)
 
 
 async def update_employee(
@@ -243,7 +244,7 @@ async def update_employee(
     await _check_patch(session, employee, fields)
     before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
     if "manager_id" in fields and fields["manager_id"] != employee.manager_id:
-        await _change_manager(session, employee, fields.pop("manager_id"))
+        await change_manager(session, employee, fields.pop("manager_id"))
     for name, value in fields.items():
         setattr(employee, name, value)
     await session.flush()
@@ -257,39 +258,10 @@ async def _check_patch(session: AsyncSession, employee: Employee, fields: dict[s
         await org.require_department(session, org_id, fields["department_id"])
     await require_position(session, org_id, fields.get("position_id"))
     if fields.get("manager_id") is not None:
-        await _require_acyclic_manager(session, employee, fields["manager_id"])
+        await require_acyclic_manager(session, employee, fields["manager_id"])
     number = fields.get("employee_number")
     if number is not None and number != employee.employee_number:
         await require_free_number(session, org_id, number)
-
-
-async def _change_manager(
-    session: AsyncSession, employee: Employee, manager_id: uuid.UUID | None
-) -> None:
-    """Point the employee at a new manager and re-root everyone below them."""
-    manager = (
-        await require_employee(session, employee.org_id, manager_id, field="manager_id")
-        if manager_id is not None
-        else None
-    )
-    old_prefix = employee.reports_prefix
-    employee.manager_id = manager_id
-    employee.manager_path = manager.reports_prefix if manager else "/"
-    await repository.move_reports(session, employee.org_id, old_prefix, employee.reports_prefix)
-
-
-async def _require_acyclic_manager(
-    session: AsyncSession, employee: Employee, manager_id: uuid.UUID
-) -> None:
-    """The proposed manager exists and the employee is not already above them."""
-    manager = await require_employee(session, employee.org_id, manager_id, field="manager_id")
-    if manager.id == employee.id or f"/{employee.id}/" in manager.manager_path:
-        raise Unprocessable(
-            _("The manager chain would form a cycle"),
-            errors=[
-                FieldError(field="manager_id", message=_("the employee is above this manager"))
-            ],
-        )
 
 
 async def require_free_number(session: AsyncSession, org_id: uuid.UUID, number: str) -> None:

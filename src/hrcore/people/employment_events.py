@@ -1,17 +1,24 @@
 """Employment events: career moves (hire, transfer, promotion, temporary post, exit) that
-update the employee's current post, announced to other domains through the outbox."""
+update the employee's current post, announced to other domains through the outbox.
+
+A move takes effect on its effective date in the organization's time zone: dated today or
+earlier it reaches the record at once; dated later it is pending (`applied_at` null) — the
+record keeps the current post and manager — until the hourly job applies what has fallen
+due (`apply_due`), in date order, once (the row is locked and marked)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit, events
 from hrcore.core.authz import Principal, Scope
+from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
@@ -24,12 +31,17 @@ from hrcore.people.audit_trail import (
     snapshot,
 )
 from hrcore.people.models import Employee, EmploymentEvent
+from hrcore.people.profile import org_today, pending_change
 from hrcore.people.references import require_position
-from hrcore.people.schemas import EmploymentEventCreate
+from hrcore.people.reporting_lines import change_manager, require_acyclic_manager
+from hrcore.people.schemas import EmploymentEventCreate, PendingChange
 
 EMPLOYMENT_EVENT_RECORDED = "employment_event.recorded"
 """Emitted (core.events) for every recorded employment event; payload: event_id,
-employee_id, kind."""
+employee_id, kind, applied (false while its effective date is ahead)."""
+EMPLOYMENT_EVENT_APPLIED = "employment_event.applied"
+"""Emitted when a pending (future-dated) event reaches the record on its date; same
+payload."""
 
 
 async def list_events(
@@ -42,19 +54,76 @@ async def list_events(
 
 
 async def add_event(
-    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, body: EmploymentEventCreate
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    body: EmploymentEventCreate,
+    clock: Clock,
 ) -> EmploymentEvent:
-    """Record a career move (HR only) and apply it to the employee's current post or status."""
+    """Record a career move (HR only); applied to the employee's post, manager or status at
+    once when its effective date has come, else pending until that date."""
     employee = await access.find_for_hr_write(session, principal, employee_id)
     if body.department_id is not None:
         await org.require_department(session, employee.org_id, body.department_id)
     await require_position(session, employee.org_id, body.position_id)
+    if body.manager_id is not None:
+        await require_acyclic_manager(session, employee, body.manager_id)
     _require_event_fits(employee, body)
+    if body.effective_date > await org_today(session, employee.org_id, clock):
+        return await record_event(session, principal, employee, body, applied_at=None)
     before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
-    apply_event(employee, body)
-    event = await record_event(session, principal, employee, body)
+    await apply_event(session, employee, body)
+    event = await record_event(session, principal, employee, body, applied_at=clock.now())
     audit_employee_changes(session, principal, employee, before)
     return event
+
+
+async def pending_changes(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[PendingChange]:
+    """The employee's moves still ahead, in the order they take effect; one statement."""
+    rows = await repository.pending_changes(session, org_id, employee_id)
+    return [PendingChange.model_validate(pending_change(row)) for row in rows]
+
+
+async def apply_due(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> int:
+    """Apply the organization's pending events whose date has come (the hourly job): each
+    locked, applied to its employee and marked, in date order; announced as applied.
+    Idempotent: an applied event is never pending again. Returns how many were applied."""
+    today = await org_today(session, org_id, clock)
+    due = await repository.due_pending_events(session, org_id, today)
+    for event in due:
+        employee = await repository.employee_by_id(session, org_id, event.employee_id)
+        if employee is None:
+            continue
+        move = EmploymentEventCreate.model_validate(event, from_attributes=True)
+        if move.manager_id is not None and await _would_cycle(session, employee, move.manager_id):
+            move = move.model_copy(update={"manager_id": None})  # the chain moved meanwhile
+        before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+        await apply_event(session, employee, move)
+        event.applied_at = clock.now()
+        await session.flush()
+        audit_employee_changes(session, None, employee, before)
+        audit.record(
+            session,
+            None,
+            "employment_event.applied",
+            "employment_event",
+            event.id,
+            org_id=org_id,
+            before={"applied_at": None},
+            after={"applied_at": event.applied_at.isoformat()},
+        )
+        _announce(session, event, EMPLOYMENT_EVENT_APPLIED, applied=True)
+    return len(due)
+
+
+async def _would_cycle(session: AsyncSession, employee: Employee, manager_id: uuid.UUID) -> bool:
+    try:
+        await require_acyclic_manager(session, employee, manager_id)
+    except Unprocessable:
+        return True
+    return False
 
 
 def _require_event_fits(employee: Employee, body: EmploymentEventCreate) -> None:
@@ -69,13 +138,18 @@ def _require_event_fits(employee: Employee, body: EmploymentEventCreate) -> None
         )
 
 
-def apply_event(employee: Employee, body: EmploymentEventCreate) -> None:
-    """Transfers, promotions and re-hires move the current post; exits end employment.
+async def apply_event(
+    session: AsyncSession, employee: Employee, body: EmploymentEventCreate
+) -> None:
+    """Transfers, promotions and re-hires move the current post, and the manager chain to
+    the manager named for it; exits end employment.
 
     A temporary post is held on top of the current post, which it leaves unchanged.
     """
     if body.kind == "temporary_post":
         return
+    if body.manager_id is not None and body.manager_id != employee.manager_id:
+        await change_manager(session, employee, body.manager_id)
     if body.department_id is not None:
         employee.department_id = body.department_id
     if body.position_id is not None:
@@ -92,9 +166,15 @@ async def record_event(
     actor: Principal | None,
     employee: Employee,
     body: EmploymentEventCreate,
+    *,
+    applied_at: datetime | ColumnElement[datetime] | None,
 ) -> EmploymentEvent:
-    """Store the event, audit it (`actor=None`: the directory sync) and announce it."""
-    event = EmploymentEvent(org_id=employee.org_id, employee_id=employee.id, **body.model_dump())
+    """Store the event, audit it (`actor=None`: the directory sync) and announce it;
+    `applied_at` None: pending until its effective date (`func.now()` where the caller has
+    no clock: the directory sync applies what DingTalk already shows)."""
+    event = EmploymentEvent(
+        org_id=employee.org_id, employee_id=employee.id, applied_at=applied_at, **body.model_dump()
+    )
     session.add(event)
     await session.flush()
     audit.record(
@@ -106,16 +186,21 @@ async def record_event(
         org_id=employee.org_id,
         after=snapshot(event, EVENT_FIELDS),
     )
-    _announce(session, event)
+    _announce(session, event, EMPLOYMENT_EVENT_RECORDED, applied=applied_at is not None)
     return event
 
 
-def _announce(session: AsyncSession, event: EmploymentEvent) -> None:
+def _announce(session: AsyncSession, event: EmploymentEvent, name: str, *, applied: bool) -> None:
     """Tell subscribed domains (contracts drafts an amendment) through the outbox."""
     events.emit(
         session,
-        EMPLOYMENT_EVENT_RECORDED,
-        {"event_id": str(event.id), "employee_id": str(event.employee_id), "kind": event.kind},
+        name,
+        {
+            "event_id": str(event.id),
+            "employee_id": str(event.employee_id),
+            "kind": event.kind,
+            "applied": applied,
+        },
         org_id=event.org_id,
     )
 
@@ -135,6 +220,8 @@ class EmploymentEventInfo:
     title: str | None
     allowance: Decimal | None
     note: str | None
+    pay_terms_ref: str | None
+    applied: bool
 
 
 async def employment_event(
@@ -155,6 +242,8 @@ async def employment_event(
         event.title,
         event.allowance,
         event.note,
+        event.pay_terms_ref,
+        event.applied_at is not None,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -90,6 +91,12 @@ class EmploymentEvent(Entity, OrgScopedMixin, Base):
         ),
         CheckConstraint("end_date IS NULL OR end_date >= effective_date", name="dates"),
         Index("ix_employment_events_org_employee", "org_id", "employee_id", "effective_date"),
+        Index(
+            "ix_employment_events_org_pending",
+            "org_id",
+            "effective_date",
+            postgresql_where=text("applied_at IS NULL"),
+        ),
     )
 
     employee_id: Mapped[uuid.UUID] = mapped_column(
@@ -108,6 +115,14 @@ class EmploymentEvent(Entity, OrgScopedMixin, Base):
     leads_team: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     allowance: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     note: Mapped[str | None] = mapped_column(Text)
+    manager_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="RESTRICT")
+    )
+    """The direct manager at the new post, from the effective date (None: unchanged)."""
+    pay_terms_ref: Mapped[str | None] = mapped_column(String(200))
+    """The pay band of the new post, carried to the contract amendment."""
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the move reached the employee's record; None while its effective date is ahead."""
 
 
 class PerformanceRating(Entity, OrgScopedMixin, Base):

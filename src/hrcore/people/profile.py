@@ -68,6 +68,7 @@ async def panoramic_profile(
     participations = await profile_sections.program_participation(session, org_id, employee_id)
     contracts = await profile_sections.contracts(session, principal, employee_id)
     events = [dict(event) for event in history]
+    applied = [event for event in events if event["applied_at"] is not None]
     department = {"id": head["department_id"], "name": head["department_name"]}
     position = (
         {
@@ -99,10 +100,13 @@ async def panoramic_profile(
             "current_post": {
                 "department": department,
                 "position": position,
-                "temporary_posts": [event for event in events if _running(event, today)],
+                "temporary_posts": [event for event in applied if _running(event, today)],
+                "pending_changes": [
+                    pending_change(event) for event in events if event["applied_at"] is None
+                ],
             },
             "employment_history": events,
-            "management_experience": sum(1 for event in events if event["management"]),
+            "management_experience": sum(1 for event in applied if event["management"]),
             "performance_trend": [dict(rating) for rating in ratings],
             "growth_profile": {"employee_id": employee_id, **dict(growth)} if growth else None,
             "program_participation": [
@@ -120,6 +124,22 @@ async def panoramic_profile(
             else None,
         }
     )
+
+
+def pending_change(row: Any) -> dict[str, Any]:
+    """A pending event's row (with the names of what it changes to) as a `PendingChange`."""
+
+    def ref(id_field: str, name_field: str) -> dict[str, Any] | None:
+        return {"id": row[id_field], "name": row[name_field]} if row[id_field] else None
+
+    return {
+        "event_id": row["id"],
+        "kind": row["kind"],
+        "effective_date": row["effective_date"],
+        "department": ref("department_id", "department_name"),
+        "position": ref("position_id", "position_title"),
+        "manager": ref("manager_id", "manager_name"),
+    }
 
 
 def _contract_entry(contract: profile_sections.ContractRecord) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Reporting lines for other domains: managers, 360 teams, everyone in a department subtree."""
+"""Reporting lines: managers, 360 teams, everyone in a department subtree (for other
+domains), and moving an employee under another manager (HR's correction, a career move)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
 from hrcore.org import api as org
 from hrcore.people import repository
+from hrcore.people.models import Employee
+from hrcore.people.references import require_employee
 
 
 async def managers_of(
@@ -55,3 +60,32 @@ async def active_employees_in_subtree(
     """Everyone active in a department and the departments under it."""
     subtree = await org.subtree_ids(session, org_id, department_id)
     return await repository.active_ids_where(session, org_id, subtree)
+
+
+async def change_manager(
+    session: AsyncSession, employee: Employee, manager_id: uuid.UUID | None
+) -> None:
+    """Point the employee at a new manager and re-root everyone below them."""
+    manager = (
+        await require_employee(session, employee.org_id, manager_id, field="manager_id")
+        if manager_id is not None
+        else None
+    )
+    old_prefix = employee.reports_prefix
+    employee.manager_id = manager_id
+    employee.manager_path = manager.reports_prefix if manager else "/"
+    await repository.move_reports(session, employee.org_id, old_prefix, employee.reports_prefix)
+
+
+async def require_acyclic_manager(
+    session: AsyncSession, employee: Employee, manager_id: uuid.UUID
+) -> None:
+    """The proposed manager exists and the employee is not already above them."""
+    manager = await require_employee(session, employee.org_id, manager_id, field="manager_id")
+    if manager.id == employee.id or f"/{employee.id}/" in manager.manager_path:
+        raise Unprocessable(
+            _("The manager chain would form a cycle"),
+            errors=[
+                FieldError(field="manager_id", message=_("the employee is above this manager"))
+            ],
+        )

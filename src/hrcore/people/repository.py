@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -258,6 +259,24 @@ async def post_event_before(
     )
 
 
+async def due_pending_events(
+    session: AsyncSession, org_id: uuid.UUID, today: date
+) -> list[EmploymentEvent]:
+    """Pending events dated today or earlier, locked (a concurrent run skips them), in the
+    order they take effect."""
+    rows = await session.scalars(
+        select(EmploymentEvent)
+        .where(
+            EmploymentEvent.org_id == org_id,
+            EmploymentEvent.applied_at.is_(None),
+            EmploymentEvent.effective_date <= today,
+        )
+        .order_by(EmploymentEvent.effective_date, EmploymentEvent.id)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows)
+
+
 def events_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[EmploymentEvent]:
     return select(EmploymentEvent).where(
         EmploymentEvent.org_id == org_id, EmploymentEvent.employee_id == employee_id
@@ -317,10 +336,25 @@ PROFILE_HEAD = (
 PROFILE_HISTORY = (
     "SELECT ev.id, ev.employee_id, ev.kind, ev.effective_date, ev.end_date, ev.department_id,"
     " ev.position_id, ev.title, ev.leads_team, ev.allowance, ev.note, ev.created_at,"
-    " (ev.leads_team OR p.is_management IS true) AS management"
+    " ev.manager_id, ev.pay_terms_ref, ev.applied_at,"
+    " (ev.leads_team OR p.is_management IS true) AS management,"
+    " d.name AS department_name, p.title AS position_title, m.full_name AS manager_name"
     " FROM employment_events ev"
     " LEFT JOIN positions p ON p.id = ev.position_id AND p.org_id = ev.org_id"
+    " LEFT JOIN departments d ON d.id = ev.department_id AND d.org_id = ev.org_id"
+    " LEFT JOIN employees m ON m.id = ev.manager_id AND m.org_id = ev.org_id"
     " WHERE ev.org_id = $1 AND ev.employee_id = $2 ORDER BY ev.effective_date, ev.id"
+)
+PENDING_CHANGES = (
+    "SELECT ev.id, ev.kind, ev.effective_date, ev.department_id, ev.position_id,"
+    " ev.manager_id, d.name AS department_name, p.title AS position_title,"
+    " m.full_name AS manager_name"
+    " FROM employment_events ev"
+    " LEFT JOIN positions p ON p.id = ev.position_id AND p.org_id = ev.org_id"
+    " LEFT JOIN departments d ON d.id = ev.department_id AND d.org_id = ev.org_id"
+    " LEFT JOIN employees m ON m.id = ev.manager_id AND m.org_id = ev.org_id"
+    " WHERE ev.org_id = $1 AND ev.employee_id = $2 AND ev.applied_at IS NULL"
+    " ORDER BY ev.effective_date, ev.id"
 )
 PROFILE_RATINGS = (
     "SELECT id, employee_id, period, letter, score, comment, rated_by, created_at"
@@ -346,6 +380,13 @@ async def profile_history(
 ) -> list[Any]:
     """Every event, oldest first, with whether it counts as management experience."""
     return await fetch(session, PROFILE_HISTORY, org_id, employee_id)
+
+
+async def pending_changes(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[Any]:
+    """The employee's pending events with the names of what they change to."""
+    return await fetch(session, PENDING_CHANGES, org_id, employee_id)
 
 
 async def profile_ratings(

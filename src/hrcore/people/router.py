@@ -19,6 +19,7 @@ from hrcore.people import access, employees, employment_events, growth, profile,
 from hrcore.people.employees import EmployeeFilters
 from hrcore.people.schemas import (
     EmployeeCreate,
+    EmployeeDetail,
     EmployeeOut,
     EmployeePatch,
     EmployeeSort,
@@ -113,14 +114,17 @@ async def create_employee(
 )
 async def get_employee(
     employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
-) -> EmployeeOut:
+) -> EmployeeDetail:
     """One employee within the caller's reach (else 404; a key needs `org:read`); contact data for
-    HR admins only. Its `ETag` serves `If-None-Match` polling and `If-Match` on the correction."""
+    HR admins only, and the career moves recorded for a later date (`pending_changes`). Its `ETag`
+    serves `If-None-Match` polling and `If-Match` on the correction."""
     employee = await access.ensure_can_view(
         session, principal, employee_id, key_scope=Scope.ORG_READ
     )
     set_etag(response, employee.version)
-    return await employees.employee_view(session, employee, principal)
+    view = await employees.employee_view(session, employee, principal)
+    pending = await employment_events.pending_changes(session, employee.org_id, employee.id)
+    return EmployeeDetail(**view.model_dump(), pending_changes=pending)
 
 
 @router.patch(
@@ -178,13 +182,16 @@ async def create_event(
     body: EmploymentEventCreate,
     principal: CurrentPrincipal,
     session: DbSession,
+    clock: AppClock,
 ) -> EmploymentEventOut:
-    """For HR admins. Records a career move and applies it to the employee: a transfer or promotion
-    moves the current post, a temporary post is held on top of it, an exit ends employment, a
-    re-hire (only of an exited employee) restarts it; an event before the hire date is 422.
-    Audited, and announced to the other domains: contracts drafts an amendment when a term of the
-    active contract changes."""
-    event = await employment_events.add_event(session, principal, employee_id, body)
+    """For HR admins. Records a career move: a transfer or promotion moves the current post, a
+    temporary post is held on top of it, an exit ends employment, a re-hire (only of an exited
+    employee) restarts it; an event before the hire date is 422. Dated today or earlier it applies
+    at once; dated later it waits (`applied_at` null, shown in the employee's `pending_changes`)
+    and an hourly job applies it on its date in the organization's time zone. Audited, and
+    announced to the other domains: contracts drafts an amendment when a term of the active
+    contract changes."""
+    event = await employment_events.add_event(session, principal, employee_id, body, clock)
     return EmploymentEventOut.model_validate(event)
 
 

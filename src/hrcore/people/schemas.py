@@ -95,6 +95,15 @@ class EmployeeOut(BaseModel):
     version: int
 
 
+class EmployeeDetail(EmployeeOut):
+    """One employee, with the moves recorded for later dates."""
+
+    pending_changes: list[PendingChange] = Field(
+        description="Moves recorded with a future effective date, in the order they take "
+        "effect: the post, department and manager above stay until then."
+    )
+
+
 # --- employment events --------------------------------------------------------------------
 
 
@@ -116,6 +125,16 @@ class EmploymentEventCreate(BaseModel):
     leads_team: bool = False
     allowance: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
     note: LongText | None = None
+    manager_id: uuid.UUID | None = Field(
+        default=None,
+        description="The direct manager at the new post, from the effective date (the "
+        "manager chain follows); default: unchanged.",
+    )
+    pay_terms_ref: ShortText | None = Field(
+        default=None,
+        description="The pay band of the new post: the contract amendment drafted from the "
+        "move carries it.",
+    )
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> EmploymentEventCreate:
@@ -132,8 +151,8 @@ class EmploymentEventCreate(BaseModel):
             )
         if self.kind != "temporary_post" and (self.end_date or self.allowance is not None):
             raise ValueError(_("end_date and allowance belong to temporary posts only"))
-        if self.kind == "exit" and (self.department_id or self.position_id):
-            raise ValueError(_("an exit event carries no department or position"))
+        if self.kind == "exit" and (self.department_id or self.position_id or self.manager_id):
+            raise ValueError(_("an exit event carries no department, position or manager"))
         if self.end_date is not None and self.end_date < self.effective_date:
             raise ValueError(_("end_date must not be before effective_date"))
         return self
@@ -153,7 +172,25 @@ class EmploymentEventOut(BaseModel):
     leads_team: bool
     allowance: Decimal | None
     note: str | None
+    manager_id: uuid.UUID | None = Field(description="The manager at the new post.")
+    pay_terms_ref: str | None = Field(description="The pay band of the new post.")
+    applied_at: datetime | None = Field(
+        description="When the move reached the employee's record; null while pending (its "
+        "effective date is ahead in the organization's time zone)."
+    )
     created_at: datetime
+
+
+class PendingChange(BaseModel):
+    """A move recorded with a future effective date: until then the record shows the
+    current post and manager."""
+
+    event_id: uuid.UUID
+    kind: EventKind
+    effective_date: date
+    department: Ref | None
+    position: Ref | None
+    manager: Ref | None
 
 
 # --- performance ratings ------------------------------------------------------------------
@@ -288,6 +325,10 @@ class CurrentPost(BaseModel):
     position: PositionRef | None
     temporary_posts: list[EmploymentEventOut] = Field(
         description="Temporary posts running today (end_date not passed)."
+    )
+    pending_changes: list[PendingChange] = Field(
+        description="Moves recorded with a future effective date, in the order they take "
+        "effect; the post above stays until then."
     )
 
 

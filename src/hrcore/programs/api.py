@@ -4,7 +4,8 @@ returning plain data.
 `latest_completion_in_pools` answers talent's vacancy ranking: talent does not import
 programs, programs' registry hands it the query (`talent.ProgramCompletionProvider`);
 `participations_of` answers people's profile the same way
-(`people.ProgramParticipationProvider`)."""
+(`people.ProgramParticipationProvider`), and `graduate_appointee` ends an appointee's
+programs for talent's appointment (`talent.AppointeeProgramsProvider`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from hrcore.core.schemas import Ref
 from hrcore.people.api import ProgramParticipation
 from hrcore.programs import repository
 from hrcore.programs.start import RUN_STARTED
-from hrcore.programs.withdrawal import PARTICIPANT_WITHDRAWN
+from hrcore.programs.withdrawal import PARTICIPANT_WITHDRAWN, graduate_appointee
 
 __all__ = [
     "PARTICIPANT_WITHDRAWN",
@@ -28,6 +29,7 @@ __all__ = [
     "ParticipationEnd",
     "StageCompletion",
     "active_participations_ending_after",
+    "graduate_appointee",
     "latest_completion_in_pools",
     "participations_of",
 ]

@@ -20,6 +20,7 @@ LABELS = {
     "enrolled": N_("enrolled"),
     "active": N_("active"),
     "completed": N_("completed"),
+    "graduated": N_("graduated"),
     "withdrawn": N_("withdrawn"),
     "pending": N_("pending"),
     "open": N_("open"),

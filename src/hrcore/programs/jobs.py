@@ -11,8 +11,9 @@ from hrcore.programs import dossier_pdf, stages, withdrawal
 
 
 async def withdraw_leaver(context: JobContext) -> None:
-    """Subscribed to people's employment events; only an exit withdraws."""
-    if context.org_id is None or context.payload.get("kind") != "exit":
+    """Subscribed to people's employment events, recorded and applied: only an exit that
+    took effect withdraws (one dated later does on its date)."""
+    if context.org_id is None or not _exit_in_effect(context.payload):
         return
     await withdrawal.withdraw(
         context.session,
@@ -21,6 +22,10 @@ async def withdraw_leaver(context: JobContext) -> None:
         context.clock,
         reason="left the company",
     )
+
+
+def _exit_in_effect(payload: dict[str, Any]) -> bool:
+    return payload.get("kind") == "exit" and payload.get("applied", True) is not False
 
 
 async def withdraw_removed_member(context: JobContext) -> None:

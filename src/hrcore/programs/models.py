@@ -70,7 +70,7 @@ class ProgramParticipant(Entity, OrgScopedMixin, Base):
     __table_args__ = (
         UniqueConstraint("org_id", "run_id", "employee_id"),
         CheckConstraint(
-            "status IN ('enrolled', 'active', 'completed', 'withdrawn')", name="status"
+            "status IN ('enrolled', 'active', 'completed', 'graduated', 'withdrawn')", name="status"
         ),
         CheckConstraint(
             "outcome IS NULL OR outcome IN ('appoint_when_open', 'continue', 'extend', 'remove')",

@@ -1,7 +1,7 @@
 """What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
 review stages' rater tasks), withdrawals on people's and talent's events, the crons, and
-the program completion talent's ranking asks for and the participations people's
-profile shows."""
+the program completion talent's ranking asks for, the ending of an appointee's programs
+talent's appointment asks for, and the participations people's profile shows."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
@@ -40,6 +40,7 @@ DOMAIN = Domain(
     ],
     subscriptions=[
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, withdrawal.LEAVER_JOB),
+        Subscription(people.EMPLOYMENT_EVENT_APPLIED, withdrawal.LEAVER_JOB),
         Subscription(talent.MEMBER_REMOVED, withdrawal.REMOVED_JOB),
     ],
     task_hooks=[
@@ -56,5 +57,6 @@ DOMAIN = Domain(
     providers=[
         talent.ProgramCompletionProvider(api.latest_completion_in_pools),
         people.ProgramParticipationProvider(api.participations_of),
+        talent.AppointeeProgramsProvider(api.graduate_appointee),
     ],
 )

@@ -20,7 +20,7 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 StageKind = Literal["training", "submission", "review", "evaluation", "assignment", "decision"]
 RunStatus = Literal["draft", "running"]
-ParticipantStatus = Literal["enrolled", "active", "completed", "withdrawn"]
+ParticipantStatus = Literal["enrolled", "active", "completed", "graduated", "withdrawn"]
 StageStatus = Literal["pending", "open", "completed", "cancelled"]
 Outcome = Literal["appoint_when_open", "continue", "extend", "remove"]
 SUBMITTING_KINDS = ("submission", "assignment")

@@ -8,11 +8,14 @@ For programs (whose runs develop a pool's members):
 - `MEMBER_REMOVED`: the event announced when HR removes a member; `Readiness`;
 - `ProgramCompletionProvider`: programs answers the ranking's `program_completion` factor
   through it (a provider in programs' registry), so talent never imports programs
-  (`StageCompletion` is the shape).
+  (`StageCompletion` is the shape);
+- `AppointeeProgramsProvider`: programs ends an appointee's programs as graduated through
+  it, in the appointment's transaction.
 """
 
 from __future__ import annotations
 
+from hrcore.talent.aftermath import AppointeeProgramsProvider
 from hrcore.talent.candidates import ProgramCompletionProvider, StageCompletion
 from hrcore.talent.membership import MEMBER_REMOVED, active_member_ids, record_program_outcome
 from hrcore.talent.models import Readiness
@@ -20,6 +23,7 @@ from hrcore.talent.pools import pool_refs, require_pool
 
 __all__ = [
     "MEMBER_REMOVED",
+    "AppointeeProgramsProvider",
     "ProgramCompletionProvider",
     "Readiness",
     "StageCompletion",

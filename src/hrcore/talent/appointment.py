@@ -2,7 +2,9 @@
 
 Records a promotion through people (so contracts drafts the amendment), fills the vacancy,
 marks the membership `appointed` and keeps the candidate entry exactly as it was ranked.
-An appointee who is not a ready-now pool member needs an override reason.
+An appointee who is not a ready-now pool member needs an override reason. The promotion
+takes effect on its date (at once when it has come); the loop closes at once (`aftermath`):
+other memberships and programs end, and the appointee is told.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.people import api as people
 from hrcore.people.api import EmploymentEventCreate
-from hrcore.talent import access, repository
+from hrcore.talent import access, aftermath, repository
 from hrcore.talent.candidates import candidate_view, ranking_of
 from hrcore.talent.models import MemberStatus, Vacancy, VacancyAppointment, VacancyStatus
 from hrcore.talent.schemas import AppointmentIn, CandidateOut
@@ -61,29 +63,43 @@ async def appoint(
             position_id=vacancy.position_id,
             department_id=vacancy.department_id,
             note=body.reason,
+            manager_id=body.manager_id,
+            pay_terms_ref=body.pay_terms_ref,
         ),
+        clock,
     )
     now = clock.now()
     vacancy.status, vacancy.closed_at = VacancyStatus.FILLED.value, now
     if candidate is not None:
-        await _mark_appointed(session, principal, candidate.member_id, now)
-    session.add(
-        VacancyAppointment(
-            org_id=principal.org_id,
-            vacancy_id=vacancy.id,
-            employee_id=employee.id,
-            member_id=candidate.member_id if candidate else None,
-            employment_event_id=event_id,
-            effective_date=body.effective_date,
-            reason=body.reason,
-            override_reason=body.override_reason,
-            ranking=candidate.model_dump(mode="json") if candidate else None,
-            appointed_by=principal.id,
-            appointed_at=now,
-        )
+        await _mark_appointed(session, principal, candidate.member_id, now, body.reason)
+    closed = await aftermath.close_loop(session, principal, employee.id, body.reason, clock, now)
+    appointment = VacancyAppointment(
+        org_id=principal.org_id,
+        vacancy_id=vacancy.id,
+        employee_id=employee.id,
+        member_id=candidate.member_id if candidate else None,
+        employment_event_id=event_id,
+        effective_date=body.effective_date,
+        reason=body.reason,
+        override_reason=body.override_reason,
+        ranking=candidate.model_dump(mode="json") if candidate else None,
+        appointed_by=principal.id,
+        appointed_at=now,
     )
+    session.add(appointment)
     await session.flush()
-    _audit_filled(session, principal, vacancy, body, event_id, candidate)
+    _audit_filled(session, principal, vacancy, body, event_id, candidate, closed)
+    await aftermath.tell_appointee(
+        session,
+        principal.org_id,
+        appointment.id,
+        employee.id,
+        vacancy.position_id,
+        body.effective_date,
+        moment="made"
+        if await people.is_applied(session, principal.org_id, event_id)
+        else "made_pending",
+    )
     await webhooks.publish(
         session,
         org_id=vacancy.org_id,
@@ -94,6 +110,8 @@ async def appoint(
             "department_id": str(vacancy.department_id),
             "employee_id": str(employee.id),
             "effective_date": body.effective_date.isoformat(),
+            "memberships_ended": closed.memberships_ended,
+            "programs_graduated": closed.programs_graduated,
         },
     )
     return vacancy
@@ -116,10 +134,10 @@ def _require_eligible_or_override(candidate: CandidateOut | None, body: Appointm
 
 
 async def _mark_appointed(
-    session: AsyncSession, principal: Principal, member_id: uuid.UUID, now: datetime
+    session: AsyncSession, principal: Principal, member_id: uuid.UUID, now: datetime, reason: str
 ) -> None:
     await repository.end_memberships(
-        session, [member_id], status=MemberStatus.APPOINTED.value, at=now
+        session, [member_id], status=MemberStatus.APPOINTED.value, at=now, reason=reason
     )
     audit.record(
         session,
@@ -140,6 +158,7 @@ def _audit_filled(
     body: AppointmentIn,
     event_id: uuid.UUID,
     candidate: CandidateOut | None,
+    closed: aftermath.LoopClosed,
 ) -> None:
     audit.record(
         session,
@@ -157,5 +176,7 @@ def _audit_filled(
             "override_reason": body.override_reason,
             "rank": candidate.rank if candidate else None,
             "score": candidate.score if candidate else None,
+            "memberships_ended": closed.memberships_ended,
+            "programs_graduated": closed.programs_graduated,
         },
     )

@@ -95,6 +95,7 @@ def _member_view(
         nominated_at=member.nominated_at,
         activated_at=member.activated_at,
         ended_at=member.ended_at,
+        ended_reason=member.ended_reason,
         nine_box=PlacementOut(
             performance=placement.performance,
             potential=placement.potential,

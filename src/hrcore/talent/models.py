@@ -106,6 +106,8 @@ class TalentPoolMember(Entity, OrgScopedMixin, Base):
     nominated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_reason: Mapped[str | None] = mapped_column(Text)
+    """Why the membership ended when the system ended it (an appointment)."""
 
 
 class NineBoxPlacement(IdMixin, OrgScopedMixin, Base):

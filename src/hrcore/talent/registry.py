@@ -1,10 +1,11 @@
 """What talent plugs into the processes (core.registry): a leaver's memberships end and a
-vacated management post opens a vacancy, both on people's employment events."""
+vacated management post opens a vacancy, both on people's employment events; an appointee
+is told when an appointment dated later takes effect."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain, Subscription
 from hrcore.people import api as people
-from hrcore.talent import jobs, membership, models, vacancies
+from hrcore.talent import aftermath, jobs, membership, models, vacancies
 from hrcore.talent.router import router
 
 DOMAIN = Domain(
@@ -14,9 +15,12 @@ DOMAIN = Domain(
     jobs=[
         JobSpec(membership.LEFT_JOB, jobs.end_memberships_of_leaver),
         JobSpec(vacancies.OPEN_VACANCY_JOB, jobs.open_vacancy_for_vacated_post),
+        JobSpec(aftermath.APPLIED_JOB, jobs.tell_appointment_in_effect),
     ],
     subscriptions=[
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, membership.LEFT_JOB),
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, vacancies.OPEN_VACANCY_JOB),
+        Subscription(people.EMPLOYMENT_EVENT_APPLIED, membership.LEFT_JOB),
+        Subscription(people.EMPLOYMENT_EVENT_APPLIED, aftermath.APPLIED_JOB),
     ],
 )

@@ -126,12 +126,23 @@ async def latest_placements(
 
 
 async def end_memberships(
-    session: AsyncSession, member_ids: Sequence[uuid.UUID], *, status: str, at: datetime
+    session: AsyncSession,
+    member_ids: Sequence[uuid.UUID],
+    *,
+    status: str,
+    at: datetime,
+    reason: str | None = None,
 ) -> None:
+    """End these memberships (`reason`: why, when the system ended them)."""
     await session.execute(
         update(TalentPoolMember)
         .where(TalentPoolMember.id.in_(list(member_ids)))
-        .values(status=status, ended_at=at, version=TalentPoolMember.version + 1)
+        .values(
+            status=status,
+            ended_at=at,
+            ended_reason=reason,
+            version=TalentPoolMember.version + 1,
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -174,6 +185,17 @@ async def insert_open_vacancy(session: AsyncSession, values: dict[str, Any]) -> 
     if vacancy_id is None:
         return None
     return await vacancy_by_id(session, values["org_id"], vacancy_id)
+
+
+async def appointment_by_event(
+    session: AsyncSession, org_id: uuid.UUID, employment_event_id: uuid.UUID
+) -> VacancyAppointment | None:
+    return await session.scalar(
+        select(VacancyAppointment).where(
+            VacancyAppointment.org_id == org_id,
+            VacancyAppointment.employment_event_id == employment_event_id,
+        )
+    )
 
 
 async def appointments_of(

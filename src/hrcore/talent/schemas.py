@@ -195,6 +195,9 @@ class MemberOut(BaseModel):
     nominated_at: datetime
     activated_at: datetime | None
     ended_at: datetime | None
+    ended_reason: str | None = Field(
+        description="Why the system ended the membership (an appointment's reason)."
+    )
     nine_box: PlacementOut | None
     version: int
 
@@ -257,9 +260,20 @@ class AppointmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     employee_id: uuid.UUID
-    effective_date: BoundedDate
+    effective_date: BoundedDate = Field(
+        description="When the new post takes effect: today or earlier at once, a later date "
+        "on that date (the employee shows the current post and the pending change until then)."
+    )
     reason: Reason
     override_reason: Reason | None = None
+    manager_id: uuid.UUID | None = Field(
+        default=None,
+        description="The appointee's direct manager at the new post, from the effective "
+        "date; default: unchanged.",
+    )
+    pay_terms_ref: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="The new post's pay band: the contract amendment carries it."
+    )
 
 
 class VacancyCancelIn(BaseModel):

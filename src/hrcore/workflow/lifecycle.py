@@ -92,17 +92,20 @@ async def cancel_open_tasks(
     task_ids: Sequence[uuid.UUID],
     clock: Clock,
     actor: Principal | None = None,
+    reason: str | None = None,
 ) -> int:
     """Withdraw whichever of these tasks are still open, in two statements however many
     (closing a review cycle withdraws thousands); done or cancelled ones are left as they
-    are. Audited per task as `cancel_task` does; returns how many were cancelled."""
+    are. Audited per task as `cancel_task` does, with `reason` when given; returns how many
+    were cancelled."""
     cancelled = await repository.cancel_open(session, org_id, task_ids, clock.now())
+    after = {"status": "cancelled"} | ({"reason": reason} if reason else {})
     await audit.record_many(
         session,
         actor,
         "task.cancelled",
         "task",
-        [(task_id, {"status": "cancelled"}) for task_id in cancelled],
+        [(task_id, after) for task_id in cancelled],
         org_id=org_id,
         before={"status": "open"},
     )

@@ -1,0 +1,153 @@
+"""The loop after an appointment: what the appointee was being developed for is done.
+
+In the appointment's transaction: the appointee's other open memberships end (active ones
+`graduated`, pending nominations `removed`), each with the appointment's reason and audited;
+their programs under way end as `graduated` with their open stage work cancelled (programs
+answers through `AppointeeProgramsProvider`, declared in its registry: talent does not
+import programs); and the employee is told. When the move was dated later, they are told
+again on the day it takes effect (a job on people's `EMPLOYMENT_EVENT_APPLIED`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import audit
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.i18n import Day, _
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
+from hrcore.org import api as org
+from hrcore.talent import repository
+from hrcore.talent.models import MemberStatus
+
+APPLIED_JOB = "talent.tell_appointment_in_effect"
+
+AppointeePrograms = Callable[[AsyncSession, uuid.UUID, uuid.UUID, Clock, str], Awaitable[int]]
+"""(session, org id, employee id, clock, reason) → how many participations ended."""
+_PROGRAMS: list[AppointeePrograms] = []
+
+
+@dataclass(frozen=True)
+class AppointeeProgramsProvider:
+    """Programs' declaration (a `core.registry.Hook`): it ends an appointee's programs."""
+
+    graduate: AppointeePrograms
+
+    def install(self) -> None:
+        _PROGRAMS[:] = [self.graduate]
+
+
+@dataclass(frozen=True)
+class LoopClosed:
+    """What the appointment ended, for its audit event and webhook."""
+
+    memberships_ended: int
+    programs_graduated: int
+
+
+async def close_loop(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    reason: str,
+    clock: Clock,
+    now: datetime,
+) -> LoopClosed:
+    """End the appointee's open memberships and programs; call after the appointed
+    membership was marked, so it is not among them."""
+    if not _PROGRAMS:
+        raise RuntimeError("No appointee programs hook: install hrcore.domains.DOMAINS")
+    members = await repository.open_members_of_employee(session, principal.org_id, employee_id)
+    for status in (MemberStatus.GRADUATED, MemberStatus.REMOVED):
+        was = MemberStatus.ACTIVE if status is MemberStatus.GRADUATED else MemberStatus.NOMINATED
+        ids = [m.id for m in members if m.status == was.value]
+        if not ids:
+            continue
+        await repository.end_memberships(session, ids, status=status.value, at=now, reason=reason)
+        await audit.record_many(
+            session,
+            principal,
+            f"talent_member.{status.value}",
+            "talent_member",
+            [(member_id, {"status": status.value, "reason": reason}) for member_id in ids],
+            org_id=principal.org_id,
+            before={"status": was.value},
+        )
+    graduated = await _PROGRAMS[0](session, principal.org_id, employee_id, clock, reason)
+    return LoopClosed(len(members), graduated)
+
+
+async def tell_appointee(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    appointment_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    position_id: uuid.UUID,
+    effective_date: date,
+    *,
+    moment: Literal["made", "made_pending", "in_effect"],
+) -> None:
+    """The appointee's inbox (and DingTalk): appointed (in effect, or from a later date), or
+    the later date has come."""
+    position = await org.require_position(session, org_id, position_id)
+    users = await identity.user_ids_for_employees(session, org_id, [employee_id])
+    title = _("You are appointed {position}", position=position.title)
+    if moment == "made":
+        body = _(
+            "Your new post is in effect from {date}. Your talent pool memberships and "
+            "development programs have ended.",
+            date=Day(effective_date),
+        )
+    elif moment == "made_pending":
+        body = _(
+            "Your appointment takes effect on {date}; until then your current post stays. "
+            "Your talent pool memberships and development programs have ended.",
+            date=Day(effective_date),
+        )
+    else:
+        title = _("Your appointment as {position} is in effect", position=position.title)
+        body = _(
+            "From {date} your post is {position}; your manager and team follow the new post.",
+            date=Day(effective_date),
+            position=position.title,
+        )
+    await notifications.notify(
+        session,
+        org_id=org_id,
+        user_ids=users.get(employee_id, []),
+        kind="talent.appointment_in_effect" if moment == "in_effect" else "talent.appointed",
+        title=title,
+        body=body,
+        subject_type="vacancy_appointment",
+        subject_id=appointment_id,
+        dedupe_key=f"appointment:{appointment_id}:{moment}",
+    )
+
+
+async def tell_in_effect(
+    session: AsyncSession, org_id: uuid.UUID, employment_event_id: uuid.UUID
+) -> None:
+    """A pending move reached the record: if it was an appointment, tell the appointee."""
+    appointment = await repository.appointment_by_event(session, org_id, employment_event_id)
+    if appointment is None:
+        return
+    vacancy = await repository.vacancy_by_id(session, org_id, appointment.vacancy_id)
+    if vacancy is None:
+        return
+    await tell_appointee(
+        session,
+        org_id,
+        appointment.id,
+        appointment.employee_id,
+        vacancy.position_id,
+        appointment.effective_date,
+        moment="in_effect",
+    )
