@@ -411,10 +411,14 @@ async def appoint(
     clock: AppClock,
 ) -> VacancyOut:
     """For HR admins. Appoints an employee to an open vacancy: records a promotion employment event
-    (from which contracts drafts the amendment), fills the vacancy, marks the membership appointed
-    and keeps the candidate entry as ranked at that moment. An employee who is not an eligible
-    candidate needs `override_reason` (422 without it); a filled or cancelled vacancy 409. All or
-    nothing; audited."""
+    (from which contracts drafts the amendment, with `pay_terms_ref` as the new pay band), fills
+    the vacancy, marks the membership appointed and keeps the candidate entry as ranked at that
+    moment. The post and the manager (`manager_id`) change on the effective date: at once when it
+    has come, else by the hourly job on that date. The appointee's other memberships and programs
+    in progress end as graduated, their program tasks are cancelled, and they are told (again
+    when a later-dated move takes effect). An employee who is not an eligible candidate needs
+    `override_reason` (422 without it); a filled or cancelled vacancy 409. All or nothing;
+    audited."""
     vacancy = await appointment.appoint(session, principal, vacancy_id, body, clock)
     [view] = await vacancies.vacancy_views(session, principal.org_id, [vacancy])
     return view
