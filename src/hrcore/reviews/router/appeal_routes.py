@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from hrcore.core.calendar import DaysAre
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime
 from hrcore.core.http import HrcoreRoute
@@ -20,11 +21,12 @@ router = APIRouter(route_class=HrcoreRoute)
 """Tagged `reviews` by the reviews router that includes it."""
 
 
-async def _appeal_window(runtime: AppRuntime) -> int:
-    return runtime.settings.review_appeal_window_days
+async def _appeal_window(runtime: AppRuntime) -> tuple[int, DaysAre]:
+    settings = runtime.settings
+    return settings.review_appeal_window_days, settings.review_appeal_window_days_are
 
 
-AppealWindow = Annotated[int, Depends(_appeal_window)]
+AppealWindow = Annotated[tuple[int, DaysAre], Depends(_appeal_window)]
 
 
 @router.post(
@@ -46,8 +48,9 @@ async def file_appeal(
     clock: AppClock,
     window: AppealWindow,
 ) -> AppealOut:
+    days, days_are = window
     appeal = await appeals.file_appeal(
-        session, principal, result_id, body, clock, window_days=window
+        session, principal, result_id, body, clock, window_days=days, days_are=days_are
     )
     return appeals.appeal_view(appeal)
 
