@@ -16,8 +16,9 @@ organization's `Timeline` (its calendar and time zone, loaded once per batch).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,26 +69,42 @@ async def due_moment(session: AsyncSession, org_id: uuid.UUID, due: date | datet
 
 @dataclass(frozen=True)
 class Timeline:
-    """Where a policy's days land: the organization's working calendar and time zone."""
+    """Where a policy's days land: the organization's working calendar and time zone.
+
+    Answers are remembered for the timeline's life (one sweep of one organization, one batch
+    of new tasks): a batch's tasks share their due moments and policies, so each window time
+    is worked out once, not once per task.
+    """
 
     calendar: calendars.WorkCalendar
     zone: ZoneInfo
+    _memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def shift(self, moment: datetime, n: int, days_are: calendars.DaysAre) -> datetime:
-        return calendars.add_days(self.calendar, moment, n, days_are, self.zone)
-
-    def held(self, moment: datetime, hold: bool) -> datetime:
-        """A moment on a non-working day waits for the next working morning (09:00)."""
-        return self.calendar.next_working_morning(moment, self.zone) if hold else moment
+    def at(self, moment: datetime, n: int, days_are: calendars.DaysAre, hold: bool) -> datetime:
+        """`moment` moved by `n` days; on a non-working day, held to the next working
+        morning (09:00) when `hold`."""
+        key = (moment, n, days_are, hold)
+        found: datetime | None = self._memo.get(key)
+        if found is None:
+            found = calendars.add_days(self.calendar, moment, n, days_are, self.zone)
+            if hold:
+                found = self.calendar.next_working_morning(found, self.zone)
+            self._memo[key] = found
+        return found
 
     def steps(self, start: datetime, end: datetime, days_are: calendars.DaysAre) -> int:
         """Whole days from `start` to `end`: 24-hour steps, or working days between their
         dates in the organization's time zone."""
         if days_are == "calendar":
             return (end - start) // timedelta(days=1)
-        return self.calendar.working_days_between(
-            start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
-        )
+        key = (start, end)
+        found: int | None = self._memo.get(key)
+        if found is None:
+            found = self.calendar.working_days_between(
+                start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
+            )
+            self._memo[key] = found
+        return found
 
 
 async def timeline(session: AsyncSession, org_id: uuid.UUID) -> Timeline:
@@ -110,7 +127,7 @@ def _before(policy: ReminderPolicy, line: Timeline, due: datetime) -> list[Windo
         Window(
             REMIND,
             f"before:{days}d",
-            line.held(line.shift(due, -days, policy.days_are), policy.hold_on_non_working_days),
+            line.at(due, -days, policy.days_are, policy.hold_on_non_working_days),
         )
         for days in sorted(policy.before_due_days, reverse=True)
     ]
@@ -119,8 +136,8 @@ def _before(policy: ReminderPolicy, line: Timeline, due: datetime) -> list[Windo
 def _repeat(policy: ReminderPolicy, line: Timeline, due: datetime, k: int) -> datetime:
     """The `k`-th overdue reminder (0: at the due time)."""
     assert policy.repeat_every_days is not None
-    shifted = line.shift(due, k * policy.repeat_every_days, policy.days_are)
-    return line.held(shifted, policy.hold_on_non_working_days)
+    days = k * policy.repeat_every_days
+    return line.at(due, days, policy.days_are, policy.hold_on_non_working_days)
 
 
 def _latest_reminder(
@@ -156,8 +173,7 @@ def _next_reminder(
 
 def _escalations(policy: EscalationPolicy, line: Timeline, due: datetime) -> list[Window]:
     def at(days: int) -> datetime:
-        shifted = line.shift(due, days, policy.days_are)
-        return line.held(shifted, policy.hold_on_non_working_days)
+        return line.at(due, days, policy.days_are, policy.hold_on_non_working_days)
 
     windows = []
     if policy.manager_after_days is not None:
