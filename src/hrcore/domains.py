@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+from hrcore.calendars.registry import DOMAIN as CALENDARS
 from hrcore.channels.registry import DOMAIN as CHANNELS
 from hrcore.contracts.registry import DOMAIN as CONTRACTS
 from hrcore.core import registry
@@ -39,6 +40,7 @@ DOMAINS: tuple[Domain, ...] = (
     REVIEWS,
     TALENT,
     PROGRAMS,
+    CALENDARS,
 )
 
 metadata: MetaData = Base.metadata

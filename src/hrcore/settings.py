@@ -263,6 +263,11 @@ class Settings(BaseSettings):
         le=90,
         description="An employee may appeal a published review result for this many days.",
     )
+    review_appeal_window_days_are: Literal["calendar", "working"] = Field(
+        default="calendar",
+        description="calendar: the appeal window counts calendar days; working: working days "
+        "on the organization's calendar (weekends, statutory holidays, make-up days).",
+    )
 
     @model_validator(mode="after")
     def _signing_keys_are_safe(self) -> Settings:

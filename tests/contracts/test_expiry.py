@@ -145,3 +145,22 @@ def test_months_are_added_on_the_calendar() -> None:
     assert expiry.add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
     assert expiry.add_months(date(2027, 11, 30), 3) == date(2028, 2, 29)
     assert expiry.add_months(date(2027, 3, 1), 3) == date(2027, 6, 1)
+
+
+async def test_the_notice_task_is_due_the_last_working_day_before_the_legal_thirty_days(
+    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
+) -> None:
+    """30 calendar days before Monday 10 May 2027 is Saturday 10 April: HR must act by
+    Friday 9 April, or Thursday 8 when the organization rests on the Friday."""
+    hr = world.hr
+    await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    day_off = await client.post(
+        "/api/v1/working-calendar/days",
+        json={"day": "2027-04-09", "working": False, "name": "公司活动日"},
+        headers=hr.headers,
+    )
+    assert day_off.status_code == 201, day_off.text
+    await make_contract(client, hr, world.member.id, end=date(2027, 5, 10))
+    assert await jobs.watch_expiry({"runtime": runtime}) == 1
+    [task] = await _expiry_tasks(client, world)
+    assert task["due_at"].startswith("2027-04-08")

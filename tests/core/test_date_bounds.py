@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from httpx import AsyncClient
 
+from hrcore.core.calendar import WorkCalendar
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
 from hrcore.core.schemas import LATEST_DATE
@@ -74,8 +76,17 @@ def test_the_engine_has_room_after_the_last_day_with_the_longest_policy() -> Non
     )
     due = datetime.combine(LATEST_DATE, time.max, UTC)
     later = due + timedelta(days=3 * 365)
-    assert workflow.due_windows(policy, due, after=None, now=later)
-    assert workflow.next_action_at(policy, due, after=later) is not None
+    line = workflow.Timeline(WorkCalendar(), ZoneInfo("Asia/Shanghai"))
+    assert workflow.due_windows(policy, line, due, after=None, now=later)
+    assert workflow.next_action_at(policy, line, due, after=later) is not None
+    working = policy.model_copy(
+        update={
+            "reminder": policy.reminder.model_copy(update={"days_are": "working"}),
+            "escalation": policy.escalation.model_copy(update={"days_are": "working"}),
+        }
+    )
+    assert workflow.due_windows(working, line, due, after=None, now=later)
+    assert workflow.next_action_at(working, line, due, after=later) is not None
     assert Task.due_at.type.python_type is datetime
 
 

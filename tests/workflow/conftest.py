@@ -18,6 +18,7 @@ from hrcore.people.models import Employee
 from hrcore.workflow import api as workflow
 from hrcore.workflow import jobs
 from hrcore.workflow.models import Task
+from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy
 from tests.conftest import frozen_clock
 from tests.factories import Account
 from tests.people.conftest import World, count_statements, world
@@ -26,6 +27,13 @@ __all__ = ["World", "count_statements", "world"]
 
 START = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
 """10:00 in Asia/Shanghai, the organizations' default time zone."""
+
+CALENDAR_DAYS: dict[str, Any] = {
+    "reminder_policy": ReminderPolicy(hold_on_non_working_days=False),
+    "escalation_policy": EscalationPolicy(hold_on_non_working_days=False),
+}
+"""Policies that hold nothing to a working morning: for tests of the windows' arithmetic in
+calendar days, whose dates cross weekends."""
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from hrcore.core.clock import FrozenClock
 from hrcore.core.i18n import _
 from hrcore.core.runtime import Runtime
 from tests.factories import Account
-from tests.workflow.conftest import World, inbox, make_task, sweep
+from tests.workflow.conftest import CALENDAR_DAYS, World, inbox, make_task, sweep
 
 DUE = date(2027, 3, 4)
 
@@ -33,7 +33,12 @@ async def test_reminders_and_escalations_read_in_each_recipients_language(
     junior, manager, hr = world.junior_account, world.member_account, world.hr
     await _reads(client, junior, "zh-CN")  # the organization reads English
     task = await make_task(
-        runtime, hr.org_id, world.junior, DUE, title=_("Confirm your contract amendment")
+        runtime,
+        hr.org_id,
+        world.junior,
+        DUE,
+        title=_("Confirm your contract amendment"),
+        **CALENDAR_DAYS,
     )
     assert task.title == "确认你的合同变更协议", "a system title in the assignee's language"
 

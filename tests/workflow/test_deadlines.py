@@ -11,6 +11,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hrcore.core.calendar import WorkCalendar
 from hrcore.core.clock import FrozenClock
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.models import new_id
@@ -21,6 +22,7 @@ from hrcore.workflow import lifecycle
 from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskPolicy
 from tests.workflow.conftest import (
+    CALENDAR_DAYS,
     START,
     World,
     count_statements,
@@ -49,7 +51,7 @@ async def test_due_date_is_the_end_of_that_day_in_the_org_time_zone(
 async def test_reminder_then_repeats_then_manager_then_hr_then_stops_when_completed(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
-    task = await make_task(runtime, world.hr.org_id, world.junior, DUE)
+    task = await make_task(runtime, world.hr.org_id, world.junior, DUE, **CALENDAR_DAYS)
     junior, manager, hr = world.junior_account, world.member_account, world.hr
 
     async def at(moment: timedelta) -> None:
@@ -162,10 +164,11 @@ async def test_a_sweep_over_many_batches_side_by_side_handles_each_task_once(
     assert left == 0
 
 
+@pytest.mark.commits  # the sweep's side-by-side batches need connections of their own
 async def test_after_downtime_one_notification_per_kind_not_a_flood(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
-    task = await make_task(runtime, world.hr.org_id, world.junior, DUE)
+    task = await make_task(runtime, world.hr.org_id, world.junior, DUE, **CALENDAR_DAYS)
     clock._at = task.due_at + 8 * DAY + MINUTE
     await sweep(runtime)
     assert await inbox_kinds(client, world.junior_account) == ["task.overdue"]
@@ -232,19 +235,25 @@ async def test_a_policy_overridden_by_the_calling_domain_is_snapshotted(
     assert await inbox_kinds(client, world.hr) == []
 
 
+LINE = workflow.Timeline(WorkCalendar(), ZoneInfo("Asia/Shanghai"))
+
+
 def test_windows_are_pure_functions_of_policy_due_and_time() -> None:
-    policy = TaskPolicy(reminder=ReminderPolicy(), escalation=EscalationPolicy())
+    policy = TaskPolicy(
+        reminder=ReminderPolicy(hold_on_non_working_days=False),
+        escalation=EscalationPolicy(hold_on_non_working_days=False),
+    )
     due = START + 3 * DAY
-    assert workflow.next_action_at(policy, due, after=None) == START
-    assert workflow.due_windows(policy, due, after=None, now=START - MINUTE) == []
-    late = workflow.due_windows(policy, due, after=None, now=due + 100 * DAY)
+    assert workflow.next_action_at(policy, LINE, due, after=None) == START
+    assert workflow.due_windows(policy, LINE, due, after=None, now=START - MINUTE) == []
+    late = workflow.due_windows(policy, LINE, due, after=None, now=due + 100 * DAY)
     assert [(w.kind, w.name) for w in late] == [
         ("reminder", "after:50"),
         ("escalate_manager", "manager"),
         ("escalate_hr", "hr"),
     ]
-    assert workflow.next_action_at(policy, due, after=due + 100 * DAY) == due + 102 * DAY
-    assert workflow.next_action_at(policy, due, after=due + DAY) == due + 2 * DAY
+    assert workflow.next_action_at(policy, LINE, due, after=due + 100 * DAY) == due + 102 * DAY
+    assert workflow.next_action_at(policy, LINE, due, after=due + DAY) == due + 2 * DAY
 
 
 @pytest.mark.commits
@@ -272,7 +281,7 @@ async def test_sweep_cost_follows_due_work_not_open_tasks(
                     submission_required=False,
                     policy=policy.model_dump(mode="json"),
                     schedule=1,
-                    next_action_at=workflow.next_action_at(policy, due_at, after=None),
+                    next_action_at=workflow.next_action_at(policy, LINE, due_at, after=None),
                 )
                 for i in range(count)
             )

@@ -46,7 +46,12 @@ async def test_the_assignee_completes_on_time(
     assert body["status"] == "open"
     assert body["overdue"] is False
     assert body["subject"]["type"] == "program_stage"
-    assert body["policy"]["reminder"] == {"before_due_days": [3], "repeat_every_days": 2}
+    assert body["policy"]["reminder"] == {
+        "before_due_days": [3],
+        "repeat_every_days": 2,
+        "days_are": "calendar",
+        "hold_on_non_working_days": True,
+    }
 
     done = await client.post(
         f"/api/v1/tasks/{task.id}/complete",
@@ -257,8 +262,18 @@ async def test_policy_defaults_apply_to_new_tasks_only(
     initial = await client.get(url, headers=headers)
     assert initial.status_code == 200
     assert initial.json() == {
-        "reminder": {"before_due_days": [3], "repeat_every_days": 2},
-        "escalation": {"manager_after_days": 3, "hr_after_days": 7},
+        "reminder": {
+            "before_due_days": [3],
+            "repeat_every_days": 2,
+            "days_are": "calendar",
+            "hold_on_non_working_days": True,
+        },
+        "escalation": {
+            "manager_after_days": 3,
+            "hr_after_days": 7,
+            "days_are": "calendar",
+            "hold_on_non_working_days": True,
+        },
         "version": 0,
     }
     before = await make_task(runtime, world.hr.org_id, world.junior, DUE)
@@ -278,8 +293,18 @@ async def test_policy_defaults_apply_to_new_tasks_only(
     ).status_code == 412
 
     after = await make_task(runtime, world.hr.org_id, world.junior, DUE)
-    assert after.policy["escalation"] == {"manager_after_days": 2, "hr_after_days": None}
-    assert before.policy["escalation"] == {"manager_after_days": 3, "hr_after_days": 7}
+    assert after.policy["escalation"] == {
+        "manager_after_days": 2,
+        "hr_after_days": None,
+        "days_are": "calendar",
+        "hold_on_non_working_days": True,
+    }
+    assert before.policy["escalation"] == {
+        "manager_after_days": 3,
+        "hr_after_days": 7,
+        "days_are": "calendar",
+        "hold_on_non_working_days": True,
+    }
     shown = await client.get(f"/api/v1/tasks/{before.id}", headers=headers)
     assert shown.json()["policy"]["reminder"]["before_due_days"] == [3]
 

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.calendars import api as calendars
 from hrcore.contracts import access, conflicts, repository
 from hrcore.contracts.models import Contract
 from hrcore.contracts.terms import CONTRACT_SUBJECT, jsonable
@@ -39,7 +40,11 @@ logger = logging.getLogger("hrcore.contracts")
 
 EXPIRY_TASK_KIND = "contract_expiry"
 EXPIRY_DUE_BEFORE_END = timedelta(days=30)
-"""HR's renew-or-extend task is due a month before the contract ends."""
+"""HR's renew-or-extend task is due 30 calendar days before the contract ends: the law's
+notice periods (劳动合同法 第四十条 and the local rules on notice of non-renewal, "提前三十日")
+count calendar days, not working days. When that day is not a working day on the
+organization's calendar, the task is due the last working day before it, so the notice can
+still be given in time."""
 
 
 def add_months(day: date, months: int) -> date:
@@ -154,6 +159,12 @@ async def watch_organization(
     return len(new)
 
 
+def _notice_due(work_calendar: calendars.WorkCalendar, end: date) -> date:
+    """The last working day on or before the 30th calendar day before `end`."""
+    latest = end - EXPIRY_DUE_BEFORE_END
+    return work_calendar.add_working_days(latest + timedelta(days=1), -1)
+
+
 async def _ask_hr(
     session: AsyncSession,
     org_id: uuid.UUID,
@@ -186,6 +197,7 @@ async def _ask_hr(
             ],
         )
         return
+    work_calendar = await calendars.work_calendar(session, org_id)
     task_ids = await workflow.create_tasks(
         session,
         org_id=org_id,
@@ -196,7 +208,7 @@ async def _ask_hr(
                 kind=EXPIRY_TASK_KIND,
                 assignee_employee_id=hr_employees[0],
                 title=titles[contract.id],
-                due=max(today, _end(contract) - EXPIRY_DUE_BEFORE_END),
+                due=max(today, _notice_due(work_calendar, _end(contract))),
             )
             for _alert, contract in raised
         ],

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from typing_extensions import TypedDict
 
+from hrcore.core.calendar import DaysAre
 from hrcore.core.i18n import _
 from hrcore.core.schemas import BoundedDate, Ref
 from hrcore.reviews.api import ResultOut
@@ -50,6 +51,11 @@ class StageIn(_Strict):
     name: Name
     kind: StageKind
     duration_days: int = Field(ge=1, le=366, description="Length of the stage's window.")
+    days_are: DaysAre = Field(
+        default="calendar",
+        description="calendar: `duration_days` counts calendar days; working: working days "
+        "on the organization's calendar (the window ends on the last of them).",
+    )
     description: str | None = Field(default=None, max_length=4000)
     submission: SubmissionRule | None = Field(
         default=None,

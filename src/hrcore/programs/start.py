@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.calendars import api as calendars
 from hrcore.core import audit, events, templates
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
@@ -48,19 +49,30 @@ def _variant_for(
     return best[1] if best else None
 
 
-def stage_windows(starts_on: date, stages: Sequence[StageIn]) -> list[tuple[date, date]]:
-    """Consecutive windows: each stage starts the day after the previous one is due."""
+def stage_windows(
+    starts_on: date, stages: Sequence[StageIn], calendar: calendars.WorkCalendar
+) -> list[tuple[date, date]]:
+    """Consecutive windows: each stage starts the day after the previous one is due. A
+    stage in working days is due on its last working day (its first day counts when it is
+    a working day)."""
     windows = []
     start = starts_on
     for stage in stages:
-        due = start + timedelta(days=stage.duration_days - 1)
+        if stage.days_are == "working":
+            due = calendar.add_working_days(start - timedelta(days=1), stage.duration_days)
+        else:
+            due = start + timedelta(days=stage.duration_days - 1)
         windows.append((start, due))
         start = due + timedelta(days=1)
     return windows
 
 
 def _stage_rows(
-    run: ProgramRun, participant: ProgramParticipant, stages: Sequence[StageIn], zone: ZoneInfo
+    run: ProgramRun,
+    participant: ProgramParticipant,
+    stages: Sequence[StageIn],
+    zone: ZoneInfo,
+    calendar: calendars.WorkCalendar,
 ) -> list[ParticipantStage]:
     return [
         ParticipantStage(
@@ -79,7 +91,7 @@ def _stage_rows(
             status="pending",
         )
         for position, (stage, (starts_on, due_on)) in enumerate(
-            zip(stages, stage_windows(run.starts_on, stages), strict=True)
+            zip(stages, stage_windows(run.starts_on, stages, calendar), strict=True)
         )
     ]
 
@@ -160,13 +172,14 @@ async def start(
     run.snapshot, run.template_revision = kept.content, kept.revision
     run.status, run.started_at = "running", clock.now()
     zone = ZoneInfo(await identity.org_timezone(session, run.org_id))
+    calendar = await calendars.work_calendar(session, run.org_id)
     for participant in participants:
         if participant not in staying:
             withdrawal.mark_withdrawn(participant, "left the company", clock)
     openings = []
     for participant in staying:
         participant.status = "active"
-        rows = _stage_rows(run, participant, plans[participant.id], zone)
+        rows = _stage_rows(run, participant, plans[participant.id], zone, calendar)
         session.add_all(rows)
         openings.append((participant, rows[0]))
     # Opened before their first flush, the stages go in as one insert, already open.

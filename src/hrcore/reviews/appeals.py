@@ -1,11 +1,12 @@
 """Appeals 「异议」: the employee's right of reply to a published result.
 
-Within the window after publication (`HRCORE_REVIEW_APPEAL_WINDOW_DAYS`), the employee
-objects to one indicator or one comment with a reason. Their manager gets a task to reply
-(HR may reply too); HR resolves: upheld with the indicator's new score — the overall is
-recomputed with the result's own indicator weights, the computed figures stay beside it —
-or with the comment hidden from the result; or rejected. Audited either way. One appeal per
-indicator or comment may be open at a time. The employee is told at each step.
+Within the window after publication (`HRCORE_REVIEW_APPEAL_WINDOW_DAYS`, calendar days or,
+with `HRCORE_REVIEW_APPEAL_WINDOW_DAYS_ARE=working`, working days on the organization's
+calendar), the employee objects to one indicator or one comment with a reason. Their manager
+gets a task to reply (HR may reply too); HR resolves: upheld with the indicator's new score —
+the overall is recomputed with the result's own indicator weights, the computed figures stay
+beside it — or with the comment hidden from the result; or rejected. Audited either way. One
+appeal per indicator or comment may be open at a time. The employee is told at each step.
 
 A comment is named by the id the result shows it with (`aggregation.shown_comments`), made
 of what the reviewee sees; nothing in the flow — who replies, what anyone is told, the
@@ -16,14 +17,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.calendars import api as calendars
 from hrcore.core import audit, scoring
 from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.calendar import DaysAre
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import Text, _
@@ -96,19 +100,25 @@ async def _tell_employee(
     )
 
 
-def _check_window(result: ReviewResult, clock: Clock, window_days: int) -> None:
-    """422 outside the window (the same for indicators and comments)."""
+async def _closes(
+    session: AsyncSession, result: ReviewResult, window_days: int, days_are: DaysAre
+) -> datetime:
+    """When the window closes: `window_days` after publication, in working days on the
+    organization's calendar (the same local time on the last of them) when so configured."""
     assert result.published_at is not None
-    closes = result.published_at + timedelta(days=window_days)
+    if days_are == "calendar":
+        return result.published_at + timedelta(days=window_days)
+    zone = ZoneInfo(await identity.org_timezone(session, result.org_id))
+    calendar = await calendars.work_calendar(session, result.org_id)
+    return calendars.add_days(calendar, result.published_at, window_days, days_are, zone)
+
+
+def _check_window(clock: Clock, closes: datetime, window: Text) -> None:
+    """422 outside the window (the same for indicators and comments)."""
     if clock.now() > closes:
         raise Unprocessable(
             _("The appeal window closed on {value}", value=closes.date().isoformat()),
-            errors=[
-                FieldError(
-                    field="result",
-                    message=_("appeals close {window_days} days on", window_days=window_days),
-                )
-            ],
+            errors=[FieldError(field="result", message=window)],
         )
 
 
@@ -142,10 +152,17 @@ async def file_appeal(
     clock: Clock,
     *,
     window_days: int,
+    days_are: DaysAre = "calendar",
 ) -> ReviewAppeal:
     """The employee objects to one indicator or one comment of their own published result."""
     result = await access.own_published_result(session, principal, result_id)
-    _check_window(result, clock, window_days)
+    closes = await _closes(session, result, window_days, days_are)
+    window = (
+        _("appeals close {window_days} days on", window_days=window_days)
+        if days_are == "calendar"
+        else _("appeals close {window_days} working days on", window_days=window_days)
+    )
+    _check_window(clock, closes, window)
     score, comment = _subject(result, body)
     if await repository.pending_appeal(
         session,

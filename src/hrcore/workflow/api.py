@@ -55,7 +55,15 @@ from hrcore.workflow.lifecycle import cancel_open_tasks
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import DEFAULT_ESCALATION, DEFAULT_REMINDER
 from hrcore.workflow.reading import task_status, task_view
-from hrcore.workflow.schedule import Window, due_moment, due_windows, end_of_day, next_action_at
+from hrcore.workflow.schedule import (
+    Timeline,
+    Window,
+    due_moment,
+    due_windows,
+    end_of_day,
+    next_action_at,
+    timeline,
+)
 from hrcore.workflow.schemas import (
     EscalationPolicy,
     ReminderPolicy,
@@ -81,6 +89,7 @@ __all__ = [
     "TaskInfo",
     "TaskOut",
     "TaskPolicy",
+    "Timeline",
     "Window",
     "cancel_open_tasks",
     "cancel_task",
@@ -97,6 +106,7 @@ __all__ = [
     "sweep",
     "task_status",
     "tasks_of_subjects",
+    "timeline",
 ]
 
 

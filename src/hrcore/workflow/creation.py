@@ -27,7 +27,7 @@ from hrcore.people import api as people
 from hrcore.workflow import audit_state
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import effective_defaults
-from hrcore.workflow.schedule import due_moments, next_action_at
+from hrcore.workflow.schedule import Timeline, due_in, next_action_at, timeline
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy, TaskPolicy
 
 
@@ -110,9 +110,12 @@ async def _insert_tasks(
     tasks = await _titles_in_assignee_locales(session, org_id, tasks)
     departments = await _assignee_departments(session, org_id, tasks)
     defaults = await effective_defaults(session, org_id)
-    moments = await due_moments(session, org_id, {new.due for new in tasks})
+    line = await timeline(session, org_id)
+    moments = {new.due: due_in(new.due, line.zone) for new in tasks}
     rows = [
-        _task_row(org_id, new, departments[new.assignee_employee_id], moments[new.due], defaults)
+        _task_row(
+            org_id, new, departments[new.assignee_employee_id], moments[new.due], defaults, line
+        )
         for new in tasks
     ]
     await insert_all(session, Task, rows)
@@ -189,6 +192,7 @@ def _task_row(
     department_id: uuid.UUID,
     due_at: datetime,
     defaults: TaskPolicy,
+    line: Timeline,
 ) -> dict[str, Any]:
     policy = TaskPolicy(
         reminder=new.reminder_policy or defaults.reminder,
@@ -210,5 +214,5 @@ def _task_row(
         "policy": policy.model_dump(mode="json"),
         "schedule": 1,
         "handled_until": None,
-        "next_action_at": next_action_at(policy, due_at, after=None),
+        "next_action_at": next_action_at(policy, line, due_at, after=None),
     }

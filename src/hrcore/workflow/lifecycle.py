@@ -28,7 +28,7 @@ from hrcore.workflow.audit_state import snapshot
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import task_policy
 from hrcore.workflow.publishing import publish_many
-from hrcore.workflow.schedule import due_moment, next_action_at
+from hrcore.workflow.schedule import due_in, next_action_at, timeline
 from hrcore.workflow.schemas import Submission
 
 
@@ -49,10 +49,11 @@ async def reschedule_task(
     if task.status != "open":
         raise Conflict(_("The task is {status}", status=label(task.status)))
     before = snapshot(task)
-    task.due_at = await due_moment(session, org_id, due)
+    line = await timeline(session, org_id)
+    task.due_at = due_in(due, line.zone)
     task.schedule += 1
     task.handled_until = None
-    task.next_action_at = next_action_at(task_policy(task), task.due_at, after=None)
+    task.next_action_at = next_action_at(task_policy(task), line, task.due_at, after=None)
     await session.flush()
     old, new = audit.changes(before, snapshot(task))
     audit.record(

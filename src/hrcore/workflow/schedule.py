@@ -6,19 +6,24 @@ windows and reviews' "on time" use it too, through `workflow.api`.
 
 Per task there are three action kinds, each a series of windows: `reminder` (N days before
 due, then at due and every R days after), `escalate_manager` (D days overdue) and
-`escalate_hr`. Windows are days from `due_at` as exact 24-hour steps (the org's time zone
-only places the due time of a date-only task). The window functions are pure.
+`escalate_hr`. A policy counts its days as calendar days (exact 24-hour steps from `due_at`)
+or as working days on the organization's calendar (the same local time on the N-th working
+day), and by default holds a window that falls on a non-working day to the next working
+morning (09:00 in the organization's time zone). The window functions are pure, given the
+organization's `Timeline` (its calendar and time zone, loaded once per batch).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.calendars import api as calendars
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
@@ -47,6 +52,11 @@ def aware(due: datetime) -> datetime:
     return due
 
 
+def due_in(due: date | datetime, zone: ZoneInfo) -> datetime:
+    """`due_moment` when the organization's time zone is at hand."""
+    return aware(due) if isinstance(due, datetime) else end_of_day(due, zone)
+
+
 async def due_moment(session: AsyncSession, org_id: uuid.UUID, due: date | datetime) -> datetime:
     """The instant a due date means: its last moment in the organization's time zone."""
     if isinstance(due, datetime):
@@ -54,21 +64,53 @@ async def due_moment(session: AsyncSession, org_id: uuid.UUID, due: date | datet
     return end_of_day(due, ZoneInfo(await identity.org_timezone(session, org_id)))
 
 
-async def due_moments(
-    session: AsyncSession, org_id: uuid.UUID, dues: set[date | datetime]
-) -> dict[date | datetime, datetime]:
-    """`due_moment` of each distinct due, looking the organization's time zone up once."""
-    moments: dict[date | datetime, datetime] = {
-        due: aware(due) for due in dues if isinstance(due, datetime)
-    }
-    dates = [due for due in dues if not isinstance(due, datetime)]
-    if dates:
-        zone = ZoneInfo(await identity.org_timezone(session, org_id))
-        moments |= {due: end_of_day(due, zone) for due in dates}
-    return moments
-
-
 # --- action windows (pure) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Where a policy's days land: the organization's working calendar and time zone.
+
+    Answers are remembered for the timeline's life (one sweep of one organization, one batch
+    of new tasks): a batch's tasks share their due moments and policies, so each window time
+    is worked out once, not once per task.
+    """
+
+    calendar: calendars.WorkCalendar
+    zone: ZoneInfo
+    _memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def at(self, moment: datetime, n: int, days_are: calendars.DaysAre, hold: bool) -> datetime:
+        """`moment` moved by `n` days; on a non-working day, held to the next working
+        morning (09:00) when `hold`."""
+        key = (moment, n, days_are, hold)
+        found: datetime | None = self._memo.get(key)
+        if found is None:
+            found = calendars.add_days(self.calendar, moment, n, days_are, self.zone)
+            if hold:
+                found = self.calendar.next_working_morning(found, self.zone)
+            self._memo[key] = found
+        return found
+
+    def steps(self, start: datetime, end: datetime, days_are: calendars.DaysAre) -> int:
+        """Whole days from `start` to `end`: 24-hour steps, or working days between their
+        dates in the organization's time zone."""
+        if days_are == "calendar":
+            return (end - start) // timedelta(days=1)
+        key = (start, end)
+        found: int | None = self._memo.get(key)
+        if found is None:
+            found = self.calendar.working_days_between(
+                start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
+            )
+            self._memo[key] = found
+        return found
+
+
+async def timeline(session: AsyncSession, org_id: uuid.UUID) -> Timeline:
+    """The organization's timeline: two statements, once per batch or request."""
+    zone = ZoneInfo(await identity.org_timezone(session, org_id))
+    return Timeline(await calendars.work_calendar(session, org_id), zone)
 
 
 @dataclass(frozen=True)
@@ -79,57 +121,74 @@ class Window:
     overdue: bool = False
 
 
-def _days(n: int) -> timedelta:
-    return timedelta(days=n)
+def _before(policy: ReminderPolicy, line: Timeline, due: datetime) -> list[Window]:
+    """The reminders before the due time, earliest first."""
+    return [
+        Window(
+            REMIND,
+            f"before:{days}d",
+            line.at(due, -days, policy.days_are, policy.hold_on_non_working_days),
+        )
+        for days in sorted(policy.before_due_days, reverse=True)
+    ]
 
 
-def _latest_reminder(policy: ReminderPolicy, due: datetime, until: datetime) -> Window | None:
+def _repeat(policy: ReminderPolicy, line: Timeline, due: datetime, k: int) -> datetime:
+    """The `k`-th overdue reminder (0: at the due time)."""
+    assert policy.repeat_every_days is not None
+    days = k * policy.repeat_every_days
+    return line.at(due, days, policy.days_are, policy.hold_on_non_working_days)
+
+
+def _latest_reminder(
+    policy: ReminderPolicy, line: Timeline, due: datetime, until: datetime
+) -> Window | None:
     """The last reminder window at or before `until`."""
     if policy.repeat_every_days is not None and until >= due:
-        period = _days(policy.repeat_every_days)
-        k = (until - due) // period
-        return Window(REMIND, f"after:{k}", due + k * period, overdue=True)
-    past = [
-        Window(REMIND, f"before:{days}d", due - _days(days))
-        for days in sorted(policy.before_due_days, reverse=True)
-        if due - _days(days) <= until
-    ]
+        k = line.steps(due, until, policy.days_are) // policy.repeat_every_days
+        while k >= 0 and _repeat(policy, line, due, k) > until:
+            k -= 1
+        if k >= 0:
+            return Window(REMIND, f"after:{k}", _repeat(policy, line, due, k), overdue=True)
+    past = [window for window in _before(policy, line, due) if window.at <= until]
     return past[-1] if past else None
 
 
 def _next_reminder(
-    policy: ReminderPolicy, due: datetime, after: datetime | None
+    policy: ReminderPolicy, line: Timeline, due: datetime, after: datetime | None
 ) -> datetime | None:
     """The first reminder window strictly after `after` (the very first for None)."""
-    for days in sorted(policy.before_due_days, reverse=True):
-        at = due - _days(days)
-        if after is None or at > after:
-            return at
+    for window in _before(policy, line, due):
+        if after is None or window.at > after:
+            return window.at
     if policy.repeat_every_days is None:
         return None
-    if after is None or after < due:
-        return due
-    period = _days(policy.repeat_every_days)
-    return due + ((after - due) // period + 1) * period
+    k = 0
+    if after is not None and after >= due:
+        k = line.steps(due, after, policy.days_are) // policy.repeat_every_days
+    while after is not None and _repeat(policy, line, due, k) <= after:
+        k += 1
+    return _repeat(policy, line, due, k)
 
 
-def _escalations(policy: EscalationPolicy, due: datetime) -> list[Window]:
+def _escalations(policy: EscalationPolicy, line: Timeline, due: datetime) -> list[Window]:
+    def at(days: int) -> datetime:
+        return line.at(due, days, policy.days_are, policy.hold_on_non_working_days)
+
     windows = []
     if policy.manager_after_days is not None:
-        windows.append(
-            Window(ESCALATE_MANAGER, "manager", due + _days(policy.manager_after_days), True)
-        )
+        windows.append(Window(ESCALATE_MANAGER, "manager", at(policy.manager_after_days), True))
     if policy.hr_after_days is not None:
-        windows.append(Window(ESCALATE_HR, "hr", due + _days(policy.hr_after_days), True))
+        windows.append(Window(ESCALATE_HR, "hr", at(policy.hr_after_days), True))
     return windows
 
 
 def due_windows(
-    policy: TaskPolicy, due: datetime, *, after: datetime | None, now: datetime
+    policy: TaskPolicy, line: Timeline, due: datetime, *, after: datetime | None, now: datetime
 ) -> list[Window]:
     """What to do now: for each kind, only its latest window in (`after`, `now`]."""
-    candidates = [_latest_reminder(policy.reminder, due, now)]
-    candidates += [window for window in _escalations(policy.escalation, due) if window.at <= now]
+    candidates = [_latest_reminder(policy.reminder, line, due, now)]
+    candidates += [w for w in _escalations(policy.escalation, line, due) if w.at <= now]
     return [
         window
         for window in candidates
@@ -137,9 +196,13 @@ def due_windows(
     ]
 
 
-def next_action_at(policy: TaskPolicy, due: datetime, *, after: datetime | None) -> datetime | None:
+def next_action_at(
+    policy: TaskPolicy, line: Timeline, due: datetime, *, after: datetime | None
+) -> datetime | None:
     """When the sweep must next look at the task: the first window of any kind after `after`."""
-    times = [_next_reminder(policy.reminder, due, after)]
-    times += [w.at for w in _escalations(policy.escalation, due) if after is None or w.at > after]
+    times = [_next_reminder(policy.reminder, line, due, after)]
+    times += [
+        w.at for w in _escalations(policy.escalation, line, due) if after is None or w.at > after
+    ]
     present = [at for at in times if at is not None]
     return min(present) if present else None

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from hrcore.core.calendar import DaysAre
 from hrcore.core.i18n import _
 
 TaskStatus = Literal["open", "completed", "cancelled"]
@@ -30,6 +31,16 @@ class ReminderPolicy(BaseModel):
         description="Once overdue: remind at the due time, then every this many days until "
         "done. Null: no overdue reminders.",
     )
+    days_are: DaysAre = Field(
+        default="calendar",
+        description="calendar: the offsets are calendar days; working: working days on the "
+        "organization's calendar (weekends, statutory holidays and make-up days 「调休」).",
+    )
+    hold_on_non_working_days: bool = Field(
+        default=True,
+        description="A reminder that would fall on a non-working day waits for the next "
+        "working morning (09:00, the organization's time zone); false sends it as it falls.",
+    )
 
     @field_validator("before_due_days")
     @classmethod
@@ -49,6 +60,16 @@ class EscalationPolicy(BaseModel):
     )
     hr_after_days: int | None = Field(
         default=7, ge=0, le=365, description="Days overdue before HR admins are told."
+    )
+    days_are: DaysAre = Field(
+        default="calendar",
+        description="calendar: the offsets are calendar days; working: working days on the "
+        "organization's calendar (weekends, statutory holidays and make-up days 「调休」).",
+    )
+    hold_on_non_working_days: bool = Field(
+        default=True,
+        description="A escalation that would fall on a non-working day waits for the next "
+        "working morning (09:00, the organization's time zone); false sends it as it falls.",
     )
 
 

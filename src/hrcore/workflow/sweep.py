@@ -42,9 +42,11 @@ from hrcore.workflow.schedule import (
     ESCALATE_HR,
     ESCALATE_MANAGER,
     REMIND,
+    Timeline,
     Window,
     due_windows,
     next_action_at,
+    timeline,
 )
 from hrcore.workflow.schemas import TaskPolicy
 
@@ -65,7 +67,8 @@ async def sweep(
 
     `organizations` is not under row-level security, so the sweep lists organizations and
     runs one indexed query per organization with `app.org_id` set (RLS hides other tenants'
-    tasks from the app role). Each batch is its own transaction: rows are locked with
+    tasks from the app role); the organization's calendar and time zone are read once, before
+    its batches. Each batch is its own transaction: rows are locked with
     `SKIP LOCKED`, so sweeps on several workers share the work instead of repeating it.
     Batches commit without waiting for the disk: a batch lost in a database crash is swept
     again (every action has its unique key), and nothing it queued was sent.
@@ -76,8 +79,11 @@ async def sweep(
     handled = 0
     for org_id in org_ids:
         try:
+            async with tenant_transaction(sessionmaker, org_id) as session:
+                line = await timeline(session, org_id)
             drains = (
-                _drain(sessionmaker, org_id, now, batch_size) for _ in range(SWEEP_CONCURRENCY)
+                _drain(sessionmaker, org_id, line, now, batch_size)
+                for _ in range(SWEEP_CONCURRENCY)
             )
             handled += sum(await asyncio.gather(*drains))
         except Exception:
@@ -86,7 +92,7 @@ async def sweep(
 
 
 async def _drain(
-    sessionmaker: SessionMaker, org_id: uuid.UUID, now: datetime, batch_size: int
+    sessionmaker: SessionMaker, org_id: uuid.UUID, line: Timeline, now: datetime, batch_size: int
 ) -> int:
     """Sweep batches of one organization until a short one; returns the tasks handled.
 
@@ -98,7 +104,7 @@ async def _drain(
     while True:
         async with tenant_transaction(sessionmaker, org_id) as session:
             await commit_without_flush_wait(session)
-            count = await sweep_organization(session, org_id, now, batch_size)
+            count = await sweep_organization(session, org_id, line, now, batch_size)
         handled += count
         if count < batch_size:
             return handled
@@ -152,9 +158,10 @@ class _Action:
 
 
 async def sweep_organization(
-    session: AsyncSession, org_id: uuid.UUID, now: datetime, limit: int
+    session: AsyncSession, org_id: uuid.UUID, line: Timeline, now: datetime, limit: int
 ) -> int:
-    """One batch of one organization's due tasks, in the caller's (tenant-scoped) transaction."""
+    """One batch of one organization's due tasks, in the caller's (tenant-scoped) transaction,
+    on the organization's timeline (its calendar and time zone, loaded once per sweep)."""
     tasks = [
         DueTask.of(row) for row in await repository.due_for_action(session, org_id, now, limit)
     ]
@@ -163,7 +170,7 @@ async def sweep_organization(
     planned = [
         (task, window)
         for task in tasks
-        for window in due_windows(task.policy, task.due_at, after=task.handled_until, now=now)
+        for window in due_windows(task.policy, line, task.due_at, after=task.handled_until, now=now)
     ]
     actions = await _recipients(session, org_id, planned)
     if actions:
@@ -180,7 +187,7 @@ async def sweep_organization(
             for action in actions
         ]
         new = await repository.record_actions(session, rows)
-        zone = ZoneInfo(await identity.org_timezone(session, org_id))
+        zone = line.zone
         recorded = [action for action in actions if action.recorded_key in new]
         overdue = [action.task for action in recorded if action.window.overdue]
         messages = _messages([action for action in recorded if action.user_ids], zone, now)
@@ -192,7 +199,7 @@ async def sweep_organization(
             {
                 "task_id": task.id,
                 "handled_until": now,
-                "next_action_at": next_action_at(task.policy, task.due_at, after=now),
+                "next_action_at": next_action_at(task.policy, line, task.due_at, after=now),
             }
             for task in tasks
         ],

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from hrcore.core.calendar import DaysAre
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime
 from hrcore.core.http import HrcoreRoute
@@ -20,11 +21,12 @@ router = APIRouter(route_class=HrcoreRoute)
 """Tagged `reviews` by the reviews router that includes it."""
 
 
-async def _appeal_window(runtime: AppRuntime) -> int:
-    return runtime.settings.review_appeal_window_days
+async def _appeal_window(runtime: AppRuntime) -> tuple[int, DaysAre]:
+    settings = runtime.settings
+    return settings.review_appeal_window_days, settings.review_appeal_window_days_are
 
 
-AppealWindow = Annotated[int, Depends(_appeal_window)]
+AppealWindow = Annotated[tuple[int, DaysAre], Depends(_appeal_window)]
 
 
 @router.post(
@@ -49,12 +51,14 @@ async def file_appeal(
 ) -> AppealOut:
     """The employee objects, with a reason, to one indicator's score (`indicator_key`) or to one
     comment (`comment_id`, from the result's `comment_items`) of their own published result,
-    within the appeal window after publication (`HRCORE_REVIEW_APPEAL_WINDOW_DAYS`, 7; 422
-    afterwards, for both or neither, or for an indicator or comment the result does not show).
-    One open appeal per indicator or comment (409). The manager gets a reply task and HR admins
-    an inbox message; nothing in either says who wrote a comment."""
+    within the appeal window after publication (`HRCORE_REVIEW_APPEAL_WINDOW_DAYS`, 7, in
+    calendar days or working days per `HRCORE_REVIEW_APPEAL_WINDOW_DAYS_ARE`; 422 afterwards,
+    for both or neither, or for an indicator or comment the result does not show). One open
+    appeal per indicator or comment (409). The manager gets a reply task and HR admins an inbox
+    message; nothing in either says who wrote a comment."""
+    days, days_are = window
     appeal = await appeals.file_appeal(
-        session, principal, result_id, body, clock, window_days=window
+        session, principal, result_id, body, clock, window_days=days, days_are=days_are
     )
     return appeals.appeal_view(appeal, principal)
 

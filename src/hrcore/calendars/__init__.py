@@ -1,0 +1,1 @@
+"""An organization's working calendar: the official schedule plus its own days."""
