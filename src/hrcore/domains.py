@@ -12,6 +12,7 @@ from hrcore.core import registry
 from hrcore.core.housekeeping import DOMAIN as CORE
 from hrcore.core.models import Base
 from hrcore.core.registry import Domain
+from hrcore.files.registry import DOMAIN as FILES
 from hrcore.identity.registry import DOMAIN as IDENTITY
 from hrcore.imports.registry import DOMAIN as IMPORTS
 from hrcore.integrations.registry import DOMAIN as INTEGRATIONS
@@ -39,6 +40,7 @@ DOMAINS: tuple[Domain, ...] = (
     REVIEWS,
     TALENT,
     PROGRAMS,
+    FILES,
 )
 
 metadata: MetaData = Base.metadata
