@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from httpx import AsyncClient
+from moto.server import ThreadedMotoServer
+from pydantic import SecretStr
 
 from hrcore.core.runtime import Runtime
+from hrcore.core.storage import s3_client
 from hrcore.files.sniffing import clean_name
 from tests.factories import make_org
 from tests.files.conftest import (
@@ -166,3 +170,44 @@ def test_a_name_is_cleaned_of_directories_control_characters_and_excess() -> Non
     long = clean_name("a" * 300 + ".docx")
     assert len(long) == 200
     assert long.endswith("a.docx")
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+async def test_uploads_go_to_the_s3_bucket_when_configured(
+    client: AsyncClient,
+    world: World,
+    runtime: Runtime,
+    s3_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s3 = {
+        "storage_backend": "s3",
+        "storage_s3_bucket": "uploads",
+        "storage_s3_endpoint_url": s3_endpoint,
+        "storage_s3_region": "us-east-1",
+        "storage_s3_access_key_id": "test",
+        "storage_s3_secret_access_key": SecretStr("test"),
+    }
+    for name, value in s3.items():
+        monkeypatch.setattr(runtime.settings, name, value)
+    bucket = s3_client(runtime.settings)
+    bucket.create_bucket(Bucket="uploads")
+    file_id = await uploaded(client, world.junior_account, content=PNG_BYTES, name="scan.png")
+    key = f"{world.hr.org_id}/files/{file_id}"
+    stored = bucket.get_object(Bucket="uploads", Key=key)
+    assert stored["Body"].read() == PNG_BYTES
+    assert stored["ContentType"] == "image/png"
+    content = await client.get(
+        f"{API}/files/{file_id}/content", headers=world.junior_account.headers
+    )
+    assert content.content == PNG_BYTES
