@@ -15,6 +15,7 @@ from hrcore.files import jobs
 from tests.conftest import frozen_clock
 from tests.factories import Account, make_org, make_user
 from tests.files.conftest import API, World, status_of, stored_files, uploaded
+from tests.org.conftest import api_key
 from tests.problems import assert_problem
 from tests.workflow.conftest import make_task
 
@@ -131,3 +132,16 @@ async def test_unreferenced_uploads_are_purged_after_a_day(
     assert await status_of(client, junior, dropped) == (404, 404)
     assert await status_of(client, junior, kept) == (200, 200)
     assert stored_files(storage_dir).keys() == {f"{org}/files/{kept}"}
+
+
+async def test_an_integration_key_may_neither_upload_nor_read_an_unattached_file(
+    client: AsyncClient, world: World, storage_dir: Path
+) -> None:
+    key = await api_key(client, world.hr, "org:read", "reviews:read")
+    refused = await client.post(
+        f"{API}/files", files={"file": ("a.pdf", b"%PDF-1.7", "application/pdf")}, headers=key
+    )
+    assert_problem(refused, 403, kind="forbidden")
+    file_id = await uploaded(client, world.junior_account)
+    hidden = await client.get(f"{API}/files/{file_id}", headers=key)
+    assert_problem(hidden, 404, kind="not-found")
