@@ -211,3 +211,27 @@ async def test_uploads_go_to_the_s3_bucket_when_configured(
         f"{API}/files/{file_id}/content", headers=world.junior_account.headers
     )
     assert content.content == PNG_BYTES
+
+
+@pytest.mark.commits  # the key's claim is a transaction of its own, as in production
+async def test_an_upload_retried_with_its_idempotency_key_is_stored_once(
+    client: AsyncClient, world: World, storage_dir: Path
+) -> None:
+    """A retry sends the same bytes, boundary included (the key's request hash covers the
+    raw body)."""
+    body = (
+        b"--retry\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n" + PDF_BYTES + b"\r\n--retry--\r\n"
+    )
+    headers = {
+        **world.junior_account.headers,
+        "Idempotency-Key": "upload-1",
+        "Content-Type": "multipart/form-data; boundary=retry",
+    }
+    first = await client.post(f"{API}/files", content=body, headers=headers)
+    again = await client.post(f"{API}/files", content=body, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert len(stored_files(storage_dir)) == 1
