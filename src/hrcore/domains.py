@@ -13,6 +13,7 @@ from hrcore.core import registry
 from hrcore.core.housekeeping import DOMAIN as CORE
 from hrcore.core.models import Base
 from hrcore.core.registry import Domain
+from hrcore.files.registry import DOMAIN as FILES
 from hrcore.identity.registry import DOMAIN as IDENTITY
 from hrcore.imports.registry import DOMAIN as IMPORTS
 from hrcore.integrations.registry import DOMAIN as INTEGRATIONS
@@ -41,6 +42,7 @@ DOMAINS: tuple[Domain, ...] = (
     TALENT,
     PROGRAMS,
     CALENDARS,
+    FILES,
 )
 
 metadata: MetaData = Base.metadata

@@ -18,11 +18,15 @@ from hrcore.core.i18n import load_catalogs
 from hrcore.core.registry import routers
 from hrcore.core.responses import UNEXPECTED, document_problems
 from hrcore.core.runtime import Runtime
+from hrcore.files import api as files_api
 from hrcore.identity.api import Directory
 from hrcore.ops.router import router as ops_router
 from hrcore.org import api as org_api
 from hrcore.people import api as people_api
 from hrcore.settings import Settings, get_settings
+
+MULTIPART_FRAMING = 64 * 1024
+"""What an upload's body may hold beyond the file: boundaries, part headers, a long name."""
 
 API_PREFIX = "/api/v1"
 
@@ -87,7 +91,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             allow_headers=["*"],
             expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location", "Content-Language"],
         )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # An upload's body is the file plus its multipart framing; the files route checks the
+    # file's own size.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        larger={files_api.UPLOAD_PATH: settings.file_max_bytes + MULTIPART_FRAMING},
+    )
     app.add_middleware(RequestContextMiddleware)
     if settings.trusted_proxies:
         # The one place proxy headers are read (`hrcore serve` turns uvicorn's off): the

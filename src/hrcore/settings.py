@@ -225,6 +225,37 @@ class Settings(BaseSettings):
     storage_s3_secret_access_key: SecretStr | None = Field(
         default=None, description="S3 secret access key."
     )
+    file_max_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1,
+        le=1024 * 1024 * 1024,
+        description="Largest file `POST /api/v1/files` accepts (the request body may exceed it "
+        "by the multipart framing only).",
+    )
+    file_allowed_types: list[str] = Field(
+        default_factory=lambda: [
+            "application/pdf",
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "application/msword",
+            "application/vnd.ms-excel",
+            "application/vnd.ms-powerpoint",
+        ],
+        description="Content types an upload may have, as recognised from its bytes (the "
+        "declared type is not trusted), JSON list. Only these formats are recognised.",
+    )
+    file_unreferenced_retention_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 365,
+        description="An uploaded file no submission, answer or evidence references is deleted "
+        "(row and stored bytes) this many hours after its upload.",
+    )
     contract_font_path: Path | None = Field(
         default=None,
         description="TrueType font for contract documents; it must cover Chinese. Unset: "

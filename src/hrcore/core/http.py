@@ -8,7 +8,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -246,22 +246,25 @@ class BodyTooLarge(StarletteHTTPException):
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over the limit: at once by Content-Length, or while streaming."""
+    """Refuse bodies over the limit: at once by Content-Length, or while streaming. A path in
+    `larger` (an upload route) has its own limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] = {}) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             response = problem_response(
                 Request(scope),
                 413,
-                detail=_("The request body exceeds {limit} bytes", limit=self.max_bytes),
+                detail=_("The request body exceeds {limit} bytes", limit=limit),
             )
             await response(scope, receive, send)
             return
@@ -271,8 +274,8 @@ class BodyLimitMiddleware:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise BodyTooLarge(self.max_bytes)
+            if received > limit:
+                raise BodyTooLarge(limit)
             return message
 
         await self.app(scope, counted_receive, send)

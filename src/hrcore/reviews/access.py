@@ -91,6 +91,26 @@ async def own_assignment(
     return assignment
 
 
+FILES_SUBJECT = "review_assignment"
+"""A rater's evidence files are attached to their assignment under this subject type."""
+
+
+async def may_read_files(
+    session: AsyncSession, principal: Principal, assignment_id: uuid.UUID
+) -> bool:
+    """A rater's files are read by the rater and by those who may read raw answers (HR
+    review auditors), never by the reviewee or their managers: who rated whom stays
+    anonymous (files' `SubjectReader`)."""
+    if principal.may_read_raw_answers:
+        return True
+    assignment = await repository.assignment_by_id(session, principal.org_id, assignment_id)
+    return (
+        assignment is not None
+        and principal.employee_id is not None
+        and assignment.rater_employee_id == principal.employee_id
+    )
+
+
 async def readable_result(
     session: AsyncSession,
     principal: Principal,

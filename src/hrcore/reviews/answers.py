@@ -18,6 +18,7 @@ from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.files import api as files
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.models import ReviewAssignment, ReviewCycle
@@ -50,6 +51,9 @@ async def assignment_views(
     names = await people.employee_summaries(
         session, org_id, [p.employee_id for p in participants.values()]
     )
+    attached = await files.attachments_of(
+        session, org_id, access.FILES_SUBJECT, [a.id for a in assignments]
+    )
     views = []
     for a in assignments:
         cycle, participant = cycles[a.cycle_id], participants[a.participant_id]
@@ -66,6 +70,7 @@ async def assignment_views(
                 answers=ANSWERS.validate_python(a.answers),
                 comment=a.comment,
                 evidence=a.evidence,
+                attachments=attached[a.id],
                 task_id=a.task_id,
                 submitted_at=a.submitted_at,
                 version=a.version,
@@ -144,6 +149,15 @@ async def save_answers(
     assignment.answers = {k: v.model_dump(mode="json") for k, v in body.answers.items()}
     assignment.comment = body.comment
     assignment.evidence = [e.model_dump(mode="json") for e in body.evidence]
+    await files.attach(
+        session,
+        org_id=assignment.org_id,
+        refs=body.attachments,
+        employee_id=assignment.rater_employee_id,
+        subject_type=access.FILES_SUBJECT,
+        subject_id=assignment.id,
+        field="attachments",
+    )
     assignment.status = "draft"
     await session.flush()
     return assignment, cycle

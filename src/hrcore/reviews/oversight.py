@@ -22,6 +22,7 @@ from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
+from hrcore.files import api as files
 from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -105,6 +106,9 @@ async def raw_answers(
     raters = await people.employee_summaries(
         session, result.org_id, [a.rater_employee_id for a in assignments]
     )
+    attached = await files.attachments_of(
+        session, result.org_id, access.FILES_SUBJECT, [a.id for a in assignments]
+    )
     audit.record(
         session,
         principal,
@@ -123,6 +127,7 @@ async def raw_answers(
             answers=ANSWERS.validate_python(a.answers),
             comment=a.comment,
             evidence=a.evidence,
+            attachments=attached[a.id],
             submitted_at=a.submitted_at,
         )
         for a in assignments

@@ -2,7 +2,8 @@
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
-from hrcore.reviews import aggregation, appeals, assignments, jobs, models
+from hrcore.files import api as files
+from hrcore.reviews import access, aggregation, appeals, assignments, jobs, models
 from hrcore.reviews.router import router
 from hrcore.workflow import api as workflow
 
@@ -15,4 +16,5 @@ DOMAIN = Domain(
         workflow.SubmissionCheck(assignments.TASK_KIND, assignments.submitted_only),
         workflow.SubmissionCheck(appeals.REPLY_TASK_KIND, appeals.replied_only),
     ],
+    providers=[files.SubjectReader(access.FILES_SUBJECT, access.may_read_files)],
 )

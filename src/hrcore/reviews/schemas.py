@@ -218,6 +218,12 @@ class AnswersIn(Strict):
     answers: dict[Key, IndicatorAnswer] = Field(default_factory=dict, max_length=50)
     comment: str | None = Field(default=None, max_length=4000)
     evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+    attachments: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Files you uploaded (`POST /files`) as evidence; each save replaces the "
+        "list. Only you and HR review auditors may read them, never the reviewee.",
+    )
     version: int | None = Field(default=None, description="The version you read (or If-Match).")
 
 
@@ -233,6 +239,7 @@ class AssignmentOut(BaseModel):
     answers: dict[str, IndicatorAnswer]
     comment: str | None
     evidence: list[Evidence]
+    attachments: list[uuid.UUID] = Field(description="Ids of the files attached as evidence.")
     task_id: uuid.UUID | None
     submitted_at: datetime | None
     version: int
@@ -432,6 +439,7 @@ class RawAnswer(BaseModel):
     answers: dict[str, IndicatorAnswer]
     comment: str | None
     evidence: list[Evidence]
+    attachments: list[uuid.UUID]
     submitted_at: datetime | None
 
 

@@ -64,6 +64,20 @@ async def task_in_reach(
     return task
 
 
+FILES_SUBJECT = "task"
+"""Files a submission references are attached to its task under this subject type."""
+
+
+async def may_read_files(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> bool:
+    """Whoever may see a task may read the files its submission references (files'
+    `SubjectReader`): the assignee, HR, their managers; a confidential one's as above."""
+    try:
+        await task_in_reach(session, principal, task_id)
+    except NotFound:
+        return False
+    return True
+
+
 def require_assignee(principal: Principal, task: Task) -> None:
     """Only the assignee completes a task; others who may see it get 403."""
     if principal.employee_id != task.assignee_employee_id:

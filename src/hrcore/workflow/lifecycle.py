@@ -22,6 +22,7 @@ from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
+from hrcore.files import api as files
 from hrcore.webhooks import api as webhooks
 from hrcore.workflow import access, hooks, repository
 from hrcore.workflow.audit_state import snapshot
@@ -151,6 +152,16 @@ async def _complete(
     validator = hooks.validator_for(task.kind)
     if validator is not None:
         await validator(session, hooks.task_info(task), submission)
+    if submission is not None and submission.attachments:
+        await files.attach(
+            session,
+            org_id=org_id,
+            refs=submission.attachments,
+            employee_id=task.assignee_employee_id,
+            subject_type=access.FILES_SUBJECT,
+            subject_id=task.id,
+            field="submission.attachments",
+        )
     before = snapshot(task)
     now = clock.now()
     task.status, task.completed_at, task.on_time = "completed", now, now <= task.due_at

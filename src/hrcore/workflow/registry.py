@@ -2,7 +2,8 @@
 domains owning the task kinds (`SubmissionCheck`, `CompletionHook`)."""
 
 from hrcore.core.registry import Cron, Domain
-from hrcore.workflow import jobs, models
+from hrcore.files import api as files
+from hrcore.workflow import access, jobs, models
 from hrcore.workflow.router import router
 
 DOMAIN = Domain(
@@ -11,4 +12,5 @@ DOMAIN = Domain(
     router=router,
     # Every minute (second 0): reminders and escalations that became due.
     crons=[Cron("workflow.sweep_deadlines", jobs.sweep_deadlines, timeout=55)],
+    providers=[files.SubjectReader(access.FILES_SUBJECT, access.may_read_files)],
 )
