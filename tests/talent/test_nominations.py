@@ -156,12 +156,20 @@ async def test_a_self_nomination_tells_no_one_but_hr_and_without_an_hr_employee_
 ) -> None:
     pool = await _pool(client, world.hr)
     member = await _nominate(client, world.junior_account, pool, world.junior)
+    chinese = await client.put(
+        f"{API}/me/locale", json={"locale": "zh-CN"}, headers=world.member_account.headers
+    )
+    assert chinese.status_code == 200, chinese.text
+    await _nominate(client, world.hr, pool, world.member)
 
     assert await _inbox(client, world.junior_account) == []
-    [asked] = await _inbox(client, world.hr)
+    asked = (await _inbox(client, world.hr))[-1]
     assert asked["title"] == "Decide the nomination of Junior to the talent pool Reserve chiefs"
     assert f"/talent-pools/{pool['id']}/members/{member['id']}" in asked["body"]
     assert asked["subject"]["id"] == member["id"]
+    [told] = await _inbox(client, world.member_account)
+    assert told["title"] == "您已被提名进入人才池「Reserve chiefs」"
+    assert told["body"] == "提名理由：Leads the east team。是否入池由人事审批决定。"
 
 
 @pytest.mark.commits
