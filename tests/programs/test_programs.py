@@ -508,6 +508,16 @@ async def test_a_participant_goes_through_every_stage_in_order(
     members = await _get(client, world.hr, f"/talent-pools/{setup.pool['id']}/members")
     [membership] = [m for m in members["items"] if m["employee"]["name"] == "Member"]
     assert membership["readiness"] == "ready_now"
+    history = await _get(
+        client,
+        world.hr,
+        f"/talent-pools/{setup.pool['id']}/members/{membership['id']}/history",
+    )
+    assert [(c["readiness"], c["source"], c["reason"]) for c in history["items"]][-1] == (
+        "ready_now",
+        "program",
+        "Ready for the next vacancy",
+    ), "the program's decision is in the member's history"
 
     dossier_path = f"/programs/{run['id']}/participants/{member['id']}/dossier"
     full = await _get(client, world.hr, dossier_path)

@@ -106,6 +106,24 @@ async def test_an_appointment_closes_the_loop_and_takes_effect_on_its_date(
         )
     )
     assert [(m["id"], m["ended_reason"]) for m in removed["items"]] == [(nominated["id"], REASON)]
+    for ended, status in ((graduated["items"][0], "graduated"), (nominated, "removed")):
+        history = await _ok(
+            await client.get(
+                f"{API}/talent-pools/{ended['pool_id']}/members/{ended['id']}/history",
+                headers=hr.headers,
+            )
+        )
+        assert [(c["status"], c["source"], c["reason"]) for c in history["items"]][-1] == (
+            status,
+            "hr",
+            REASON,
+        ), "the member's history says how it ended"
+    open_tasks = await _ok(
+        await client.get(f"{API}/tasks", params={"status": "open"}, headers=hr.headers)
+    )
+    assert not [t for t in open_tasks["items"] if t["subject_id"] == nominated["id"]], (
+        "nothing is left for HR to decide on the removed nomination"
+    )
     participant = await _participant(client, hr, run["id"], "Member")
     assert (participant["status"], participant["withdrawn_reason"]) == ("graduated", REASON)
     assert (await _participant(client, hr, run["id"], "Engineer"))["status"] == "active"

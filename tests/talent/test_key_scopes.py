@@ -18,6 +18,8 @@ EVERY_READ = ("org:read", "profiles:read", "ratings:read", "reviews:read")
 SOME = uuid.UUID(int=1)
 CLOSED = [
     f"{POOLS}/{{pool}}/members",
+    f"{POOLS}/{{pool}}/members?sort=readiness",
+    f"{POOLS}/{{pool}}/members/{SOME}/history",
     f"{POOLS}/{{pool}}/nine-box",
     f"{POOLS}/measures",
     "/api/v1/vacancies",

@@ -50,7 +50,7 @@ async def test_nomination_decisions_and_a_filled_vacancy_are_published(
     )
     members = f"/api/v1/talent-pools/{pool['id']}/members"
     decided = {}
-    for employee, decision in ((world.member, "active"), (world.engineer, "removed")):
+    for employee, decision in ((world.member, "active"), (world.engineer, "rejected")):
         nominated = await _ok(
             await client.post(
                 members,

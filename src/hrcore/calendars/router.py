@@ -31,6 +31,9 @@ async def list_calendar_days(
     page: Pagination,
     year: Annotated[int | None, Query(description="Only the days of this year.")] = None,
 ) -> Page[CalendarDayOut]:
+    """Any member of the organization: the days it set itself (company holidays, make-up
+    working days, days of a year the official schedule does not cover), by date,
+    cursor-paginated; `year` narrows to one year."""
     rows, cursor = await days.list_days(session, principal, year, page)
     return Page(items=[CalendarDayOut.model_validate(row) for row in rows], next_cursor=cursor)
 
@@ -46,6 +49,10 @@ async def list_calendar_days(
 async def add_calendar_day(
     body: CalendarDayIn, principal: CurrentPrincipal, session: DbSession
 ) -> CalendarDayOut:
+    """For HR admins: mark one date as worked or not worked, with its name; it overrides the
+    official schedule and weekends for every working-day count of the organization (task
+    policies, stage durations, appeal windows) from then on. A date already set is 409.
+    Audited."""
     return CalendarDayOut.model_validate(await days.add_day(session, principal, body))
 
 
@@ -60,6 +67,9 @@ async def add_calendar_day(
 async def remove_calendar_day(
     day_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> Response:
+    """For HR admins: remove one of the organization's own days (404 for another
+    organization's); that date counts as the official schedule or the weekend says again.
+    Audited."""
     await days.remove_day(session, principal, day_id)
     return Response(status_code=204)
 
@@ -74,4 +84,9 @@ async def remove_calendar_day(
 async def get_working_year(
     year: int, principal: CurrentPrincipal, session: DbSession
 ) -> WorkingYearOut:
+    """Any member: one year as the organization works it — `basis` (`official` when the
+    maintained schedule covers the year, else `weekends_only`, with a `note` in the reader's
+    language), the number of working days, and every date that differs from Monday-to-Friday
+    with where that comes from (statutory holiday, make-up working day 调休, the organization's
+    own day). A year outside 2000–2100 is 422."""
     return await days.working_year(session, principal, year)

@@ -1,7 +1,8 @@
 """The loop after an appointment: what the appointee was being developed for is done.
 
 In the appointment's transaction: the appointee's other open memberships end (active ones
-`graduated`, pending nominations `removed`), each with the appointment's reason and audited;
+`graduated`, pending nominations `removed` and HR's task to decide them withdrawn), each with
+the appointment's reason, audited and in the member's history;
 their programs under way end as `graduated` with their open stage work cancelled (programs
 answers through `AppointeeProgramsProvider`, declared in its registry: talent does not
 import programs); and the employee is told. When the move was dated later, they are told
@@ -25,8 +26,8 @@ from hrcore.core.i18n import Day, _
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.org import api as org
-from hrcore.talent import repository
-from hrcore.talent.models import MemberStatus
+from hrcore.talent import history, nominations, repository
+from hrcore.talent.models import ChangeSource, MemberStatus
 
 APPLIED_JOB = "talent.tell_appointment_in_effect"
 
@@ -72,6 +73,19 @@ async def close_loop(
         if not ids:
             continue
         await repository.end_memberships(session, ids, status=status.value, at=now, reason=reason)
+        if status is MemberStatus.REMOVED:
+            await nominations.withdraw(session, principal.org_id, ids, clock)
+        for member in (m for m in members if m.id in ids):
+            history.record(
+                session,
+                member,
+                "status",
+                source=ChangeSource.HR,
+                by=principal.user_id,
+                at=now,
+                reason=reason,
+                status=status.value,
+            )
         await audit.record_many(
             session,
             principal,

@@ -22,9 +22,15 @@ from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.people import api as people
 from hrcore.people.api import EmploymentEventCreate
-from hrcore.talent import access, aftermath, repository
+from hrcore.talent import access, aftermath, history, repository
 from hrcore.talent.candidates import candidate_view, ranking_of
-from hrcore.talent.models import MemberStatus, Vacancy, VacancyAppointment, VacancyStatus
+from hrcore.talent.models import (
+    ChangeSource,
+    MemberStatus,
+    Vacancy,
+    VacancyAppointment,
+    VacancyStatus,
+)
 from hrcore.talent.schemas import AppointmentIn, CandidateOut
 from hrcore.webhooks import api as webhooks
 
@@ -139,6 +145,18 @@ async def _mark_appointed(
     await repository.end_memberships(
         session, [member_id], status=MemberStatus.APPOINTED.value, at=now, reason=reason
     )
+    member = await repository.member_by_key(session, principal.org_id, member_id)
+    if member is not None:
+        history.record(
+            session,
+            member,
+            "status",
+            source=ChangeSource.HR,
+            by=principal.user_id,
+            at=now,
+            reason=reason,
+            status=MemberStatus.APPOINTED.value,
+        )
     audit.record(
         session,
         principal,

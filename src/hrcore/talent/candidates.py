@@ -120,28 +120,16 @@ async def _standings(
     rows = await repository.candidate_rows(
         session, org_id, position_ids, wanted, employee_id=employee_id
     )
-    employee_ids = [row[0].employee_id for row in rows]
-    employees = await people.employee_summaries(session, org_id, employee_ids)
-    results = await reviews.latest_published_recommendations(session, org_id, employee_ids)
-    programs_done = await _program_completion(
-        session, org_id, [(row[0].employee_id, row[0].pool_id) for row in rows]
+    employees = await people.employee_summaries(
+        session, org_id, [row[0].employee_id for row in rows]
     )
-    now = clock.now()
+    all_facts = await facts_of(session, org_id, [(row[0], row[4], row[5]) for row in rows], clock)
     standings: list[Standing] = []
-    for member, target_position, target_family, pool_name, performance, potential in rows:
+    for row, facts in zip(rows, all_facts, strict=True):
+        member, target_position, target_family, pool_name = row[:4]
         employee = employees[member.employee_id]
         if employee.status == "exited":
             continue
-        recommendation, score, _ = results.get(member.employee_id, (None, None, None))
-        facts = ranking.CandidateFacts(
-            readiness=member.readiness,
-            review_score=score,
-            recommendation=recommendation,
-            performance=performance,
-            potential=potential,
-            days_in_pool=(now - (member.activated_at or now)).days,
-            program=_progress(programs_done.get((member.employee_id, member.pool_id))),
-        )
         factors = ranking.explain(facts)
         standings.extend(
             Standing(
@@ -158,6 +146,37 @@ async def _standings(
             or (target_family is not None and families.get(position_id) == target_family)
         )
     return standings
+
+
+async def facts_of(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    members: Sequence[tuple[TalentPoolMember, str | None, str | None]],
+    clock: Clock,
+) -> list[ranking.CandidateFacts]:
+    """What the ranking looks at for each membership (with its current 9-box performance and
+    potential): one query for the published reviews, one for the programs."""
+    employee_ids = [member.employee_id for member, _performance, _potential in members]
+    results = await reviews.latest_published_recommendations(session, org_id, employee_ids)
+    programs_done = await _program_completion(
+        session, org_id, [(member.employee_id, member.pool_id) for member, *_levels in members]
+    )
+    now = clock.now()
+    facts = []
+    for member, performance, potential in members:
+        recommendation, score, _reason = results.get(member.employee_id, (None, None, None))
+        facts.append(
+            ranking.CandidateFacts(
+                readiness=member.readiness,
+                review_score=score,
+                recommendation=recommendation,
+                performance=performance,
+                potential=potential,
+                days_in_pool=(now - (member.activated_at or now)).days,
+                program=_progress(programs_done.get((member.employee_id, member.pool_id))),
+            )
+        )
+    return facts
 
 
 def _progress(completion: StageCompletion | None) -> ranking.ProgramProgress | None:

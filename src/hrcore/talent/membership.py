@@ -1,14 +1,17 @@
 """Membership of a talent pool: nominations, HR's decisions, programs' outcomes, leavers.
 
-HR, department heads (within their reach) and the employee themself nominate; HR approves,
-graduates or removes members, sets readiness and places them on the 9-box, each with a
-reason and audited. A development program's decision changes readiness or removes a
-member. Leaving the company ends open memberships (`left`), through the employment event
-people emits; a removal is announced (`MEMBER_REMOVED`) for programs to withdraw the member.
+HR, department heads (within their reach) and the employee themself nominate; HR approves
+or rejects a nomination (a rejection is kept, with its reason, and the employee may be
+nominated again), graduates or removes members, sets readiness and places them on the
+9-box, each with a reason, audited and kept in the member's history. A development
+program's decision changes readiness or removes a member. Leaving the company ends open
+memberships (`left`), through the employment event people emits; a removal is announced
+(`MEMBER_REMOVED`) for programs to withdraw the member.
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -25,8 +28,9 @@ from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.people import api as people
-from hrcore.talent import access, repository
+from hrcore.talent import access, history, nominations, repository
 from hrcore.talent.models import (
+    ChangeSource,
     MemberStatus,
     NineBoxPlacement,
     NominationSource,
@@ -41,11 +45,13 @@ MEMBER_REMOVED = "talent_member.removed"
 """Emitted (core.events) when HR removes a member; payload: member_id, pool_id, employee_id."""
 TRANSITIONS = {
     MemberStatus.ACTIVE: {MemberStatus.NOMINATED},
+    MemberStatus.REJECTED: {MemberStatus.NOMINATED},
     MemberStatus.GRADUATED: {MemberStatus.ACTIVE},
-    MemberStatus.REMOVED: {MemberStatus.NOMINATED, MemberStatus.ACTIVE},
+    MemberStatus.REMOVED: {MemberStatus.ACTIVE},
 }
-"""Status changes HR makes by hand, from the statuses they may follow. `appointed` comes from
-a vacancy, `left` from leaving the company."""
+"""Status changes HR makes by hand, from the statuses they may follow: a nomination is
+approved or rejected, an active member graduates or is removed. `appointed` comes from a
+vacancy, `left` from leaving the company."""
 
 
 async def list_members(
@@ -55,12 +61,14 @@ async def list_members(
     page: PageParams,
     *,
     status: MemberStatus | None,
+    readiness: Readiness | None,
 ) -> tuple[list[TalentPoolMember], str | None]:
     pool = await access.readable_pool(session, principal, pool_id)
     statement = repository.members_query(
         principal.org_id,
         pool.id,
         status=status.value if status else None,
+        readiness=readiness.value if readiness else None,
         employee_ids=await access.member_employee_ids(session, principal),
     )
     return await paginate(session, statement, [TalentPoolMember.id], page)
@@ -74,10 +82,10 @@ async def member_views(
         session, org_id, [m.employee_id for m in members]
     )
     placements = await repository.latest_placements(session, org_id, [m.id for m in members])
-    return [_member_view(m, people_by_id[m.employee_id], placements.get(m.id)) for m in members]
+    return [member_view(m, people_by_id[m.employee_id], placements.get(m.id)) for m in members]
 
 
-def _member_view(
+def member_view(
     member: TalentPoolMember,
     employee: people.EmployeeSummary,
     placement: NineBoxPlacement | None,
@@ -104,6 +112,9 @@ def _member_view(
         )
         if placement
         else None,
+        decided_by=member.decided_by,
+        decided_at=member.decided_at,
+        decision_reason=member.decision_reason,
         version=member.version,
     )
 
@@ -144,14 +155,34 @@ async def nominate(
         raise Conflict(
             _("The employee is already {status} in this pool", status=label(member.status))
         )
+    cleared = member.readiness is not None
     member.status, member.readiness, member.source = (
         MemberStatus.NOMINATED.value,
         None,
         source.value,
     )
     member.nominated_by, member.reason, member.nominated_at = principal.id, body.reason, now
-    member.activated_at = member.ended_at = None
+    member.activated_at = member.ended_at = member.decided_at = member.decided_by = None
+    member.decision_reason = None
     await session.flush()
+    record = functools.partial(
+        history.record,
+        session,
+        member,
+        source=ChangeSource(source.value),
+        by=principal.id,
+        at=now,
+        reason=body.reason,
+    )
+    record("status", status=member.status)
+    if cleared:
+        record("readiness", readiness=None)
+    names = await people.employee_summaries(session, principal.org_id, [employee.id])
+    await nominations.ask_hr(
+        session, member, employee=names[employee.id].ref.name, pool=pool.name, actor=principal
+    )
+    if source != NominationSource.SELF:
+        await nominations.tell_nominee(session, member, pool=pool.name)
     audit.record(
         session,
         principal,
@@ -175,18 +206,36 @@ async def update_member(
     *,
     if_match: str | None,
 ) -> TalentPoolMember:
-    """Approve, graduate or remove; set readiness; place on the 9-box (HR; with a reason)."""
-    await access.readable_pool(session, principal, pool_id)
+    """Approve or reject a nomination, graduate or remove; set readiness; place on the 9-box
+    (HR; with a reason). Each change goes to the member's history; a decision completes
+    HR's task and tells the nominee."""
+    pool = await access.readable_pool(session, principal, pool_id)
     member = await access.member_in_reach(session, principal, pool_id, member_id)
     require_hr_admin(principal)
     check_version(member.version, if_match=if_match, body_version=body.version)
     before = _member_snapshot(member)
     now = clock.now()
+    record = functools.partial(
+        history.record,
+        session,
+        member,
+        source=ChangeSource.HR,
+        by=principal.user_id,
+        at=now,
+        reason=body.reason,
+    )
     if body.status is not None:
         _transition(member, MemberStatus(body.status), now)
-    if body.readiness is not None:
+        record("status", status=member.status)
+    deciding = before["status"] == MemberStatus.NOMINATED.value and body.status is not None
+    if deciding:
+        member.decided_by, member.decided_at = principal.user_id, now
+        member.decision_reason = body.reason
+    if body.readiness is not None and body.readiness.value != member.readiness:
         member.readiness = body.readiness.value
+        record("readiness", readiness=member.readiness)
     if body.nine_box is not None:
+        record("placement", nine_box=body.nine_box)
         session.add(
             NineBoxPlacement(
                 org_id=member.org_id,
@@ -201,8 +250,9 @@ async def update_member(
     await session.flush()
     if body.status == MemberStatus.REMOVED.value:
         _announce_removal(session, member)
-    if before["status"] == MemberStatus.NOMINATED.value and body.status is not None:
+    if deciding:
         await _publish_nomination_decided(session, member)
+        await nominations.decided(session, member, pool=pool.name, actor=principal, clock=clock)
     old, new = audit.changes(before, _member_snapshot(member))
     if body.nine_box is not None:
         new["nine_box"] = body.nine_box.model_dump()
@@ -233,7 +283,7 @@ def _announce_removal(session: AsyncSession, member: TalentPoolMember) -> None:
 
 
 async def _publish_nomination_decided(session: AsyncSession, member: TalentPoolMember) -> None:
-    """A nomination approved (`active`) or rejected (`removed`), for webhook subscribers."""
+    """A nomination approved (`active`) or rejected (`rejected`), for webhook subscribers."""
     await webhooks.publish(
         session,
         org_id=member.org_id,
@@ -249,6 +299,8 @@ async def _publish_nomination_decided(session: AsyncSession, member: TalentPoolM
 
 
 def _transition(member: TalentPoolMember, status: MemberStatus, now: datetime) -> None:
+    if member.status == MemberStatus.NOMINATED and status == MemberStatus.REMOVED:
+        raise Conflict(_("A nomination is rejected (status rejected, with a reason), not removed"))
     if MemberStatus(member.status) not in TRANSITIONS[status]:
         raise Conflict(
             _(
@@ -294,10 +346,22 @@ async def record_program_outcome(
     if member is None or member.status != MemberStatus.ACTIVE:
         return
     before = _member_snapshot(member)
-    if readiness is not None:
+    now = clock.now()
+    record = functools.partial(
+        history.record,
+        session,
+        member,
+        source=ChangeSource.PROGRAM,
+        by=actor.user_id,
+        at=now,
+        reason=reason,
+    )
+    if readiness is not None and readiness.value != member.readiness:
         member.readiness = readiness.value
+        record("readiness", readiness=member.readiness)
     if remove:
-        _transition(member, MemberStatus.REMOVED, clock.now())
+        _transition(member, MemberStatus.REMOVED, now)
+        record("status", status=member.status)
     await session.flush()
     if remove:
         _announce_removal(session, member)
@@ -324,10 +388,24 @@ async def end_memberships_of_leaver(
     members = await repository.open_members_of_employee(session, org_id, employee_id)
     if not members:
         return 0
+    now = clock.now()
     await repository.end_memberships(
-        session, [m.id for m in members], status=MemberStatus.LEFT.value, at=clock.now()
+        session, [m.id for m in members], status=MemberStatus.LEFT.value, at=now
+    )
+    await nominations.withdraw(
+        session, org_id, [m.id for m in members if m.status == MemberStatus.NOMINATED], clock
     )
     for member in members:
+        history.record(
+            session,
+            member,
+            "status",
+            source=ChangeSource.SYSTEM,
+            by=None,
+            at=now,
+            reason=None,
+            status=MemberStatus.LEFT.value,
+        )
         audit.record(
             session,
             None,

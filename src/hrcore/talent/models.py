@@ -32,6 +32,7 @@ class MemberStatus(StrEnum):
     GRADUATED = "graduated"
     APPOINTED = "appointed"
     REMOVED = "removed"
+    REJECTED = "rejected"
     LEFT = "left"
 
 
@@ -77,7 +78,8 @@ class TalentPoolMember(Entity, OrgScopedMixin, Base):
     __table_args__ = (
         UniqueConstraint("org_id", "pool_id", "employee_id"),
         CheckConstraint(
-            "status IN ('nominated', 'active', 'graduated', 'appointed', 'removed', 'left')",
+            "status IN ('nominated', 'active', 'graduated', 'appointed', 'removed', 'rejected', "
+            "'left')",
             name="status",
         ),
         CheckConstraint(
@@ -108,6 +110,12 @@ class TalentPoolMember(Entity, OrgScopedMixin, Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_reason: Mapped[str | None] = mapped_column(Text)
     """Why the membership ended when the system ended it (an appointment)."""
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    """Who approved or rejected the current nomination (null until decided)."""
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class NineBoxPlacement(IdMixin, OrgScopedMixin, Base):
@@ -134,6 +142,50 @@ class NineBoxPlacement(IdMixin, OrgScopedMixin, Base):
     placed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+
+
+class ChangeSource(StrEnum):
+    """Who made a membership change: the nominator's role, HR, a program's decision, or the
+    system (the employee left)."""
+
+    HR = "hr"
+    DEPT_HEAD = "dept_head"
+    SELF = "self"
+    PROGRAM = "program"
+    SYSTEM = "system"
+
+
+class MemberChange(IdMixin, OrgScopedMixin, Base):
+    """One change of a membership's status, readiness or 9-box placement, written by the use
+    case that makes it: the member's own history, readable where the member is (the audit
+    log is HR's). `nine_box_placements` still holds the placements the grid and ranking read."""
+
+    __tablename__ = "talent_member_changes"
+    __table_args__ = (
+        CheckConstraint("kind IN ('status', 'readiness', 'placement')", name="kind"),
+        CheckConstraint(
+            "source IN ('hr', 'dept_head', 'self', 'program', 'system')", name="source"
+        ),
+        Index("ix_talent_member_changes_org_member", "org_id", "member_id", "changed_at", "id"),
+    )
+
+    member_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("talent_pool_members.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str | None] = mapped_column(String(16))
+    readiness: Mapped[str | None] = mapped_column(String(20))
+    """The new readiness (kind `readiness`); null when a new nomination cleared it."""
+    performance: Mapped[str | None] = mapped_column(String(8))
+    potential: Mapped[str | None] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    changed_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class VacancyStatus(StrEnum):

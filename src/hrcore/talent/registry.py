@@ -1,12 +1,14 @@
 """What talent plugs into the processes (core.registry): a leaver's memberships end and a
 vacated management post opens a vacancy, both on people's employment events; an appointee
-is told when an appointment dated later takes effect."""
+is told when an appointment dated later takes effect; HR's task to decide a nomination is
+completed by the decision, not on its own."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain, Subscription
 from hrcore.people import api as people
-from hrcore.talent import aftermath, jobs, membership, models, vacancies
+from hrcore.talent import aftermath, jobs, membership, models, nominations, vacancies
 from hrcore.talent.router import router
+from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="talent",
@@ -23,4 +25,5 @@ DOMAIN = Domain(
         Subscription(people.EMPLOYMENT_EVENT_APPLIED, membership.LEFT_JOB),
         Subscription(people.EMPLOYMENT_EVENT_APPLIED, aftermath.APPLIED_JOB),
     ],
+    task_hooks=[workflow.SubmissionCheck(nominations.TASK_KIND, nominations.decided_only)],
 )

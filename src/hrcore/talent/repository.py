@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import among
 from hrcore.talent.models import (
+    MemberChange,
     NineBoxPlacement,
     TalentPool,
     TalentPoolMember,
@@ -51,12 +52,15 @@ def members_query(
     *,
     status: str | None,
     employee_ids: Collection[uuid.UUID] | None,
+    readiness: str | None = None,
 ) -> Select[Any]:
     statement = select(TalentPoolMember).where(
         TalentPoolMember.org_id == org_id, TalentPoolMember.pool_id == pool_id
     )
     if status is not None:
         statement = statement.where(TalentPoolMember.status == status)
+    if readiness is not None:
+        statement = statement.where(TalentPoolMember.readiness == readiness)
     if employee_ids is not None:
         statement = statement.where(among(TalentPoolMember.employee_id, employee_ids))
     return statement
@@ -71,6 +75,22 @@ async def member_by_id(
             TalentPoolMember.pool_id == pool_id,
             TalentPoolMember.id == member_id,
         )
+    )
+
+
+async def member_by_key(
+    session: AsyncSession, org_id: uuid.UUID, member_id: uuid.UUID
+) -> TalentPoolMember | None:
+    return await session.scalar(
+        select(TalentPoolMember).where(
+            TalentPoolMember.org_id == org_id, TalentPoolMember.id == member_id
+        )
+    )
+
+
+def changes_query(org_id: uuid.UUID, member_id: uuid.UUID) -> Select[Any]:
+    return select(MemberChange).where(
+        MemberChange.org_id == org_id, MemberChange.member_id == member_id
     )
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -18,7 +18,9 @@ from hrcore.core.schemas import BoundedDate
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.talent import (
     appointment,
+    bands,
     candidates,
+    history,
     measures,
     membership,
     pools,
@@ -26,10 +28,11 @@ from hrcore.talent import (
     vacancies,
 )
 from hrcore.talent import nine_box as nine_boxes
-from hrcore.talent.models import MemberStatus, VacancyStatus
+from hrcore.talent.models import MemberStatus, Readiness, VacancyStatus
 from hrcore.talent.schemas import (
     AppointmentIn,
     CandidateOut,
+    MemberChangeOut,
     MemberOut,
     MemberPatch,
     MyRankingOut,
@@ -191,14 +194,35 @@ async def list_members(
     principal: CurrentPrincipal,
     session: DbSession,
     page: Pagination,
+    clock: AppClock,
     status: Annotated[
         MemberStatus | None, Query(description="Only members in this status.")
+    ] = None,
+    readiness: Annotated[
+        Readiness | None, Query(description="Only members with this readiness.")
+    ] = None,
+    sort: Annotated[
+        Literal["readiness"] | None,
+        Query(
+            description="`readiness`: ready now first, then 1–2 years, 3+ years, not assessed; "
+            "within each band by the vacancy ranking's score, each member with `ranking` "
+            "(band rank, score, factors). Default: in the order of nomination."
+        ),
     ] = None,
 ) -> Page[MemberOut]:
     """The pool's members with their status, readiness and current 9-box placement,
     cursor-paginated: HR admins see all, department heads those in their reach, other employees only
-    themselves; filter by `status`."""
-    rows, cursor = await membership.list_members(session, principal, pool_id, page, status=status)
+    themselves; filter by `status` and `readiness`. `sort=readiness` ranks within each readiness
+    band by the vacancy ranking's explained score (ranks for HR and department heads; an employee
+    sees their own score and factors, no rank)."""
+    if sort == "readiness":
+        items, next_cursor = await bands.members_by_readiness(
+            session, principal, pool_id, page, clock, status=status, readiness=readiness
+        )
+        return Page(items=items, next_cursor=next_cursor)
+    rows, cursor = await membership.list_members(
+        session, principal, pool_id, page, status=status, readiness=readiness
+    )
     return Page(
         items=await membership.member_views(session, principal.org_id, rows), next_cursor=cursor
     )
@@ -236,7 +260,8 @@ async def nominate(
 @router.patch(
     "/talent-pools/{pool_id}/members/{member_id}",
     operation_id="update_talent_pool_member",
-    summary="Approve, graduate or remove; readiness; 9-box placement (HR admin, with a reason)",
+    summary="Approve or reject a nomination, graduate or remove; readiness; 9-box placement "
+    "(HR admin, with a reason)",
     responses={**FORBIDDEN, **NOT_FOUND, **STALE},
 )
 async def update_member(
@@ -259,6 +284,27 @@ async def update_member(
     set_etag(response, member.version)
     [view] = await membership.member_views(session, principal.org_id, [member])
     return view
+
+
+@router.get(
+    "/talent-pools/{pool_id}/members/{member_id}/history",
+    operation_id="list_talent_pool_member_history",
+    summary="A member's status, readiness and 9-box changes, oldest first (who sees the member)",
+    responses={**FORBIDDEN, **NOT_FOUND},
+)
+async def member_history(
+    pool_id: uuid.UUID,
+    member_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+) -> Page[MemberChangeOut]:
+    """For whoever sees the member (HR admins, department heads in reach, the employee; not
+    integration keys): every change of its status, readiness and 9-box placement, oldest
+    first, with the reason, when, by whom and from where (`hr`, `dept_head`, `self`,
+    `program`, `system`), cursor-paginated."""
+    items, cursor = await history.member_history(session, principal, pool_id, member_id, page)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.get(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 from hrcore.core.i18n import Rendered
 from hrcore.core.schemas import BoundedDate, Ref
 from hrcore.talent.models import (
+    ChangeSource,
     MemberStatus,
     NominationSource,
     Readiness,
@@ -163,12 +164,13 @@ class Nomination(BaseModel):
 
 
 class MemberPatch(BaseModel):
-    """HR: approve (status active), graduate or remove, set readiness, place on the 9-box.
-    Every change needs a reason; it is audited."""
+    """HR: approve (status active) or reject (status rejected) a nomination, graduate or
+    remove an active member, set readiness, place on the 9-box. Every change needs a reason;
+    it is audited and kept in the member's history."""
 
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["active", "graduated", "removed"] | None = None
+    status: Literal["active", "rejected", "graduated", "removed"] | None = None
     readiness: Readiness | None = None
     nine_box: NineBox | None = None
     reason: Reason
@@ -199,7 +201,42 @@ class MemberOut(BaseModel):
         description="Why the system ended the membership (an appointment's reason)."
     )
     nine_box: PlacementOut | None
+    decided_by: uuid.UUID | None = Field(
+        description="The user who approved or rejected the current nomination."
+    )
+    decided_at: datetime | None
+    decision_reason: str | None = Field(description="Why it was approved or rejected.")
+    ranking: MemberRankingOut | None = Field(
+        default=None,
+        description="With `sort=readiness`: the member's place in their readiness band by the "
+        "vacancy ranking's score, with each factor; null otherwise.",
+    )
     version: int
+
+
+class MemberRankingOut(BaseModel):
+    band_rank: int | None = Field(
+        description="1 is the best of the band among every listed member (not only those in "
+        "the caller's reach); null for an employee reading their own membership."
+    )
+    score: float = Field(description="Σ contributions, 0–100, as the vacancy ranking scores.")
+    factors: list[FactorOut]
+
+
+class MemberChangeOut(BaseModel):
+    """One change of a membership, as it was made."""
+
+    kind: Literal["status", "readiness", "placement"]
+    status: MemberStatus | None = Field(description="The new status (kind `status`).")
+    readiness: Readiness | None = Field(
+        description="The new readiness (kind `readiness`; null: cleared by a new nomination)."
+    )
+    nine_box: NineBox | None = Field(description="The new placement (kind `placement`).")
+    reason: str | None = Field(description="Why (null when the employee left).")
+    source: ChangeSource = Field(
+        description="Who: the nominator's role, HR, a program's decision or the system."
+    )
+    changed_at: datetime
 
 
 class NineBoxCell(BaseModel):

@@ -1,0 +1,165 @@
+"""The people around a nomination: HR's task to decide it and the nominee's notices.
+
+A nomination gives the first HR admin linked to an employee record a task to decide it (as
+contracts assigns HR's tasks); with no such admin every HR admin hears of it in the inbox.
+The task is completed by the decision itself (approve or reject on the member), withdrawn
+when the nominee leaves, and cannot be completed on its own (`decided_only`). The nominee
+is told of the nomination (unless they nominated themself) and of the decision.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import Text, _
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
+from hrcore.talent import repository
+from hrcore.talent.models import MemberStatus, TalentPoolMember
+from hrcore.workflow import api as workflow
+
+TASK_KIND = "talent.nomination_decision"
+SUBJECT = "talent_member"
+DECISION_WITHIN = timedelta(days=7)
+
+
+async def ask_hr(
+    session: AsyncSession,
+    member: TalentPoolMember,
+    *,
+    employee: str,
+    pool: str,
+    actor: Principal,
+) -> None:
+    """HR's task to approve or reject the nomination (or, without an HR employee record,
+    every HR admin's inbox)."""
+    hr_users = await identity.hr_admin_user_ids(session, member.org_id)
+    linked = await identity.employee_ids_for_users(session, member.org_id, hr_users)
+    title = _(
+        "Decide the nomination of {employee} to the talent pool {pool}",
+        employee=employee,
+        pool=pool,
+    )
+    if linked:
+        await workflow.create_task(
+            session,
+            org_id=member.org_id,
+            subject_type=SUBJECT,
+            subject_id=member.id,
+            kind=TASK_KIND,
+            assignee_employee_id=sorted(set(linked.values()))[0],
+            title=title,
+            due=member.nominated_at + DECISION_WITHIN,
+            actor=actor,
+        )
+        return
+    await _notify(session, member, hr_users, title, _where_to_decide(member), "decide")
+
+
+def _where_to_decide(member: TalentPoolMember) -> Text:
+    return _(
+        "Approve or reject it on the member: PATCH /talent-pools/{pool_id}/members/{member_id}",
+        pool_id=str(member.pool_id),
+        member_id=str(member.id),
+    )
+
+
+async def tell_nominee(session: AsyncSession, member: TalentPoolMember, *, pool: str) -> None:
+    """The nominee hears they were put forward, and why (a self-nomination tells no one)."""
+    await _notify(
+        session,
+        member,
+        await _nominee_users(session, member),
+        _("You are nominated to the talent pool {pool}", pool=pool),
+        _("Reason: {reason}. HR decides whether you join.", reason=member.reason),
+        "nominated",
+    )
+
+
+async def decided(
+    session: AsyncSession, member: TalentPoolMember, *, pool: str, actor: Principal, clock: Clock
+) -> None:
+    """HR approved or rejected: the task is done and the nominee hears why."""
+    for task in await _open_tasks(session, member.org_id, [member.id], clock):
+        await workflow.complete_task(
+            session, org_id=member.org_id, task_id=task, clock=clock, actor=actor
+        )
+    if member.status == MemberStatus.ACTIVE.value:
+        title = _("You joined the talent pool {pool}", pool=pool)
+        body = _("HR approved your nomination: {reason}", reason=member.decision_reason)
+    else:
+        title = _("Your nomination to the talent pool {pool} was not approved", pool=pool)
+        body = _(
+            "HR's reason: {reason}. You may be nominated again later.",
+            reason=member.decision_reason,
+        )
+    await _notify(session, member, await _nominee_users(session, member), title, body, "decided")
+
+
+async def withdraw(
+    session: AsyncSession, org_id: uuid.UUID, member_ids: Sequence[uuid.UUID], clock: Clock
+) -> None:
+    """The nominee left before HR decided: nothing is left to decide."""
+    tasks = await _open_tasks(session, org_id, member_ids, clock)
+    if tasks:
+        await workflow.cancel_open_tasks(session, org_id=org_id, task_ids=tasks, clock=clock)
+
+
+async def decided_only(
+    session: AsyncSession, task: workflow.TaskInfo, submission: workflow.Submission | None
+) -> None:
+    """The task closes by deciding the nomination, which the task cannot carry."""
+    member = await repository.member_by_key(session, task.org_id, task.subject_id)
+    if member is not None and member.status == MemberStatus.NOMINATED.value:
+        raise Unprocessable(
+            _where_to_decide(member),
+            errors=[
+                FieldError(
+                    field="task", message=_("completed by approving or rejecting the nomination")
+                )
+            ],
+        )
+
+
+async def _open_tasks(
+    session: AsyncSession, org_id: uuid.UUID, member_ids: Sequence[uuid.UUID], clock: Clock
+) -> list[uuid.UUID]:
+    tasks = await workflow.tasks_of_subjects(
+        session, org_id=org_id, subject_type=SUBJECT, subject_ids=member_ids, now=clock.now()
+    )
+    return [t.id for t in tasks if t.kind == TASK_KIND and t.status == "open"]
+
+
+async def _nominee_users(session: AsyncSession, member: TalentPoolMember) -> list[uuid.UUID]:
+    users = await identity.user_ids_for_employees(session, member.org_id, [member.employee_id])
+    return users.get(member.employee_id, [])
+
+
+async def _notify(
+    session: AsyncSession,
+    member: TalentPoolMember,
+    user_ids: Sequence[uuid.UUID],
+    title: Text,
+    body: Text,
+    step: str,
+) -> None:
+    if not user_ids:
+        return
+    await notifications.notify(
+        session,
+        org_id=member.org_id,
+        user_ids=user_ids,
+        kind=f"talent.nomination_{step}",
+        title=title,
+        body=body,
+        subject_type=SUBJECT,
+        subject_id=member.id,
+        dedupe_key=f"talent_member:{member.id}:{step}:{member.nominated_at.isoformat()}",
+    )
