@@ -45,7 +45,7 @@ async def make_task(
     values: dict[str, Any] = {
         "subject_type": "program_stage",
         "subject_id": new_id(),
-        "kind": "reflection",
+        "kind": "workflow.todo",
         "title": "Reflection report",
     }
     values.update(options)

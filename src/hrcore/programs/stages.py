@@ -124,6 +124,24 @@ def _stage_task(
         reminder_policy=config.reminder_policy,
         escalation_policy=config.escalation_policy,
         submission_required=config.submission is not None or stage.kind == "evaluation",
+        submission_rule=_requirement(config.submission),
+        completion_params=(
+            {"run_id": str(run.id), "participant_id": str(stage.participant_id)}
+            if stage.kind == "decision"
+            else None
+        ),
+    )
+
+
+def _requirement(rule: SubmissionRule | None) -> workflow.Requirement | None:
+    """A stage's submission rule as the task keeps and checks it."""
+    if rule is None:
+        return None
+    return workflow.Requirement(
+        required=True,
+        min_text_length=rule.min_text_length,
+        min_links=rule.min_links,
+        min_attachments=rule.min_attachments,
     )
 
 
@@ -204,8 +222,9 @@ async def complete_stage(
 async def check_completion(
     session: AsyncSession, task: TaskInfo, submission: Submission | None
 ) -> None:
-    """A program task completes only in its participant's open stage, in order (409), with
-    a submission that fits the stage's rule (422); decisions go through their endpoint."""
+    """A program task completes only in its participant's open stage, in order (409);
+    decisions go through their endpoint. The stage's submission rule is on the task, which
+    workflow checks."""
     stage = await repository.stage_of_task(session, task.org_id, task.id)
     if stage is None:
         return
@@ -220,41 +239,6 @@ async def check_completion(
                 path=f"/programs/{stage.run_id}/participants/{stage.participant_id}/decision",
             ),
             errors=[FieldError(field="task", message=_("completed by recording the decision"))],
-        )
-    rule = stage.config.get("submission")
-    if rule is not None:
-        _check_submission(SubmissionRule.model_validate(rule), submission)
-
-
-def _check_submission(rule: SubmissionRule, submission: Submission | None) -> None:
-    text = (submission.text or "").strip() if submission else ""
-    links = len(submission.links) if submission else 0
-    attachments = len(submission.attachments) if submission else 0
-    errors = []
-    if len(text) < rule.min_text_length:
-        errors.append(
-            FieldError(
-                field="submission.text",
-                message=_("at least {min_text_length} chars", min_text_length=rule.min_text_length),
-            )
-        )
-    if links < rule.min_links:
-        errors.append(
-            FieldError(
-                field="submission.links",
-                message=_("at least {min_links}", min_links=rule.min_links),
-            )
-        )
-    if attachments < rule.min_attachments:
-        errors.append(
-            FieldError(
-                field="submission.attachments",
-                message=_("at least {min_attachments}", min_attachments=rule.min_attachments),
-            )
-        )
-    if errors:
-        raise Unprocessable(
-            _("The submission does not meet the stage's requirements"), errors=errors
         )
 
 

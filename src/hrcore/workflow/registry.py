@@ -1,9 +1,17 @@
-"""What workflow plugs into the processes (core.registry). Task hooks are declared by the
-domains owning the task kinds (`SubmissionCheck`, `CompletionHook`)."""
+"""What workflow plugs into the processes (core.registry). Task hooks and kinds are
+declared by the domains owning the task kinds (`SubmissionCheck`, `CompletionHook`,
+`TaskKindSpec`); workflow declares the two generic kinds a composition root (the demo seed)
+assigns directly."""
 
 from hrcore.core.registry import Cron, Domain
 from hrcore.workflow import jobs, models
+from hrcore.workflow.kinds import REPORT, TaskKindSpec
 from hrcore.workflow.router import router
+
+REPORT_KIND = "workflow.report"
+"""A written report the assignee hands in at `/tasks/{id}/complete` (never empty)."""
+TODO_KIND = "workflow.todo"
+"""Something to do and tick off at `/tasks/{id}/complete`, with a submission or without."""
 
 DOMAIN = Domain(
     name="workflow",
@@ -11,4 +19,5 @@ DOMAIN = Domain(
     router=router,
     # Every minute (second 0): reminders and escalations that became due.
     crons=[Cron("workflow.sweep_deadlines", jobs.sweep_deadlines, timeout=55)],
+    task_hooks=[TaskKindSpec(REPORT_KIND, submission=REPORT), TaskKindSpec(TODO_KIND)],
 )

@@ -93,7 +93,8 @@ async def list_tasks(
 ) -> Page[TaskOut]:
     now = clock.now()
     rows, cursor = await reading.list_tasks(session, principal, page, filters, now)
-    return Page(items=[reading.task_view(row, now) for row in rows], next_cursor=cursor)
+    items = await reading.task_views(session, principal.org_id, rows, now)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.get("/tasks/{task_id}", operation_id="get_task", summary="One task")
@@ -106,7 +107,8 @@ async def get_task(
 ) -> TaskOut:
     task = await reading.get_task(session, principal, task_id)
     set_etag(response, task.version)
-    return reading.task_view(task, clock.now())
+    [view] = await reading.task_views(session, principal.org_id, [task], clock.now())
+    return view
 
 
 @router.post(
@@ -125,7 +127,8 @@ async def complete_task(
 ) -> TaskOut:
     task = await lifecycle.complete_as(session, principal, task_id, body.submission, clock)
     set_etag(response, task.version)
-    return reading.task_view(task, clock.now())
+    [view] = await reading.task_views(session, principal.org_id, [task], clock.now())
+    return view
 
 
 @router.get(
