@@ -104,9 +104,11 @@ OPEN_TASKS = (
     "SELECT t.id, t.subject_type, t.subject_id, t.kind, t.title, t.assignee_employee_id,"
     " e.full_name AS assignee_name, t.department_id, d.name AS department_name, t.due_at,"
     " t.status, t.completed_at, t.on_time, t.submission_required, t.submission_rule,"
-    " t.completion_params, t.confidential, t.submission, t.policy, t.created_at, t.version"
+    " t.completion_params, t.subject_employee_id, s.full_name AS subject_employee_name,"
+    " t.confidential, t.submission, t.policy, t.created_at, t.version"
     " FROM tasks t JOIN employees e ON e.id = t.assignee_employee_id AND e.org_id = t.org_id"
     " JOIN departments d ON d.id = t.department_id AND d.org_id = t.org_id"
+    " LEFT JOIN employees s ON s.id = t.subject_employee_id AND s.org_id = t.org_id"
     " WHERE t.org_id = $1 AND t.assignee_employee_id = $2 AND t.status = $4"
     " ORDER BY t.due_at, t.id LIMIT $3"
 )
@@ -356,6 +358,9 @@ async def my_tasks(request: Request, connection: Any) -> Any:
             "assignee": _ref(t["assignee_employee_id"], t["assignee_name"]),
             "department_id": t["department_id"],
             "department": _ref(t["department_id"], t["department_name"]),
+            "subject_employee": _ref(t["subject_employee_id"], t["subject_employee_name"])
+            if t["subject_employee_name"] is not None
+            else None,
             "completed_by": {
                 "operation_id": "complete_task",
                 "method": "POST",

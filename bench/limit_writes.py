@@ -25,8 +25,8 @@ LOCKED_TASK = (
     "SELECT tasks.subject_type, tasks.subject_id, tasks.kind, tasks.title,"
     " tasks.assignee_employee_id, tasks.department_id, tasks.due_at, tasks.status,"
     " tasks.completed_at, tasks.completed_by, tasks.on_time, tasks.cancelled_at,"
-    " tasks.submission_required, tasks.confidential, tasks.submission, tasks.submission_rule,"
-    " tasks.completion_params, tasks.policy,"
+    " tasks.submission_required, tasks.confidential, tasks.submission,"
+    " tasks.subject_employee_id, tasks.submission_rule, tasks.completion_params, tasks.policy,"
     " tasks.schedule, tasks.handled_until, tasks.next_action_at, tasks.id, tasks.created_at,"
     " tasks.updated_at, tasks.version, tasks.org_id \nFROM tasks \n"
     "WHERE tasks.org_id = $1::UUID AND tasks.id = $2::UUID FOR UPDATE"
@@ -69,6 +69,8 @@ async def complete(request: Request, connection: Any) -> Any:
         raise Refused(501)
     if task["kind"] not in BENCH_KINDS or task["submission_rule"] or task["completion_params"]:
         raise Refused(501)
+    if task["subject_employee_id"] is not None:
+        raise Refused(501)
     if task["status"] != "open":
         raise Refused(409)
     now = datetime.now(UTC)
@@ -102,6 +104,7 @@ async def complete(request: Request, connection: Any) -> Any:
         "assignee": _ref(task["assignee_employee_id"], names[task["assignee_employee_id"]]),
         "department_id": task["department_id"],
         "department": _ref(task["department_id"], names[task["department_id"]]),
+        "subject_employee": None,
         "completed_by": {
             "operation_id": "complete_task",
             "method": "POST",

@@ -1,5 +1,6 @@
-"""A task keeps what its submission needs and the path parameters of the operation that
-completes it: clients read them on the task instead of learning them from a 422.
+"""A task keeps what its submission needs, the path parameters of the operation that
+completes it and the employee it is about: clients read them on the task instead of
+learning them from a 422 or looking each row's person up.
 
 Program stage tasks created before get their stage's rule (the rule programs checked
 until now) and decision tasks their run and participant, so every open task shows how it
@@ -24,9 +25,40 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+_ABOUT = (
+    "UPDATE tasks t SET subject_employee_id = x.employee_id FROM"
+    " (SELECT s.id, s.org_id, p.employee_id FROM program_participant_stages s"
+    " JOIN program_participants p ON p.id = s.participant_id AND p.org_id = s.org_id) x"
+    " WHERE t.subject_type = 'program_stage' AND x.id = t.subject_id AND x.org_id = t.org_id",
+    "UPDATE tasks t SET subject_employee_id = x.employee_id FROM"
+    " (SELECT a.id, a.org_id, p.employee_id FROM review_assignments a"
+    " JOIN review_participants p ON p.id = a.participant_id AND p.org_id = a.org_id) x"
+    " WHERE t.subject_type = 'review_assignment' AND x.id = t.subject_id"
+    " AND x.org_id = t.org_id",
+    "UPDATE tasks t SET subject_employee_id = x.employee_id FROM"
+    " review_appeals x WHERE t.subject_type = 'review_appeal'"
+    " AND x.id = t.subject_id AND x.org_id = t.org_id",
+    "UPDATE tasks t SET subject_employee_id = x.employee_id FROM"
+    " contracts x WHERE t.subject_type = 'contract'"
+    " AND x.id = t.subject_id AND x.org_id = t.org_id",
+    "UPDATE tasks t SET subject_employee_id = x.employee_id FROM"
+    " contract_amendments x WHERE t.subject_type = 'contract_amendment'"
+    " AND x.id = t.subject_id AND x.org_id = t.org_id",
+    "UPDATE tasks t SET subject_employee_id = x.employee_id FROM"
+    " program_participants x WHERE t.subject_type = 'program_participant'"
+    " AND x.id = t.subject_id AND x.org_id = t.org_id",
+)
+"""Whom existing tasks are about, by their subject's type."""
+
+
 def upgrade() -> None:
     op.add_column("tasks", sa.Column("submission_rule", postgresql.JSONB(), nullable=True))
     op.add_column("tasks", sa.Column("completion_params", postgresql.JSONB(), nullable=True))
+    op.add_column(
+        "tasks", sa.Column("subject_employee_id", postgresql.UUID(as_uuid=True), nullable=True)
+    )
+    for statement in _ABOUT:
+        op.execute(statement)
     op.execute(
         "UPDATE tasks t SET submission_rule = jsonb_build_object("
         " 'required', true,"
@@ -49,5 +81,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("tasks", "subject_employee_id")
     op.drop_column("tasks", "completion_params")
     op.drop_column("tasks", "submission_rule")

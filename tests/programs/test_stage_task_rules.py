@@ -66,6 +66,7 @@ async def test_a_stage_task_carries_its_rule_and_its_completing_operation(
     }
     assert task["completed_by"]["path"] == f"{API}/tasks/{task['id']}/complete"
     assert task["assignee"]["name"] == world.member.full_name
+    assert task["subject_employee"] == task["assignee"]
 
     url = f"{API}/tasks/{task['id']}/complete"
     zh = {**member, "Accept-Language": "zh-CN"}
@@ -93,6 +94,8 @@ async def test_a_stage_task_carries_its_rule_and_its_completing_operation(
         "path": f"{API}/programs/{run['id']}/participants/{participant['id']}/decision",
     }
     assert decision["submission_rule"] is None
+    assert decision["assignee"]["id"] == str(world.lead.id)
+    assert decision["subject_employee"] == {"id": str(world.member.id), "name": "Member"}
     decided = await client.post(
         decision["completed_by"]["path"],
         json={"outcome": "continue", "reason": "More visits first"},

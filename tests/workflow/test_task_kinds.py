@@ -73,6 +73,7 @@ async def test_a_task_says_who_where_how_it_completes_and_what_it_needs(
         DUE + DAY,
         kind=RATE_KIND,
         subject_type="review_assignment",
+        subject_employee_id=world.member.id,
     )
     headers = world.junior_account.headers
     with count_statements(runtime) as sent:
@@ -103,6 +104,8 @@ async def test_a_task_says_who_where_how_it_completes_and_what_it_needs(
         "path": f"/api/v1/review-assignments/{rating.subject_id}/submit",
     }
     assert second["submission_rule"] is None
+    assert first["subject_employee"] is None
+    assert second["subject_employee"] == {"id": str(world.member.id), "name": "Member"}
 
     one = await client.get(f"/api/v1/tasks/{report.id}", headers=headers)
     assert {key: one.json()[key] for key in first} == first
@@ -112,6 +115,10 @@ async def test_a_task_says_who_where_how_it_completes_and_what_it_needs(
     assert [item["assignee"]["name"] for item in listed.json()["items"]] == [
         world.junior.full_name
     ] * 2
+    assert [item["subject_employee"] for item in listed.json()["items"]] == [
+        None,
+        second["subject_employee"],
+    ]
 
 
 async def _department_name(client: AsyncClient, world: World) -> str:

@@ -77,7 +77,9 @@ async def open_stages(
             else participant.employee_id
         )
         if assignee is not None:
-            new_tasks.append((stage, _stage_task(run, stage, config, assignee, name)))
+            new_tasks.append(
+                (stage, _stage_task(run, stage, config, assignee, participant.employee_id, name))
+            )
     created = await workflow.create_tasks(
         session, org_id=run.org_id, tasks=[new for _, new in new_tasks], actor=actor
     )
@@ -105,7 +107,12 @@ async def open_stages(
 
 
 def _stage_task(
-    run: ProgramRun, stage: ParticipantStage, config: StageIn, assignee: uuid.UUID, name: str
+    run: ProgramRun,
+    stage: ParticipantStage,
+    config: StageIn,
+    assignee: uuid.UUID,
+    participant: uuid.UUID,
+    name: str,
 ) -> workflow.NewTask:
     """The task of a stage done by one person: the participant, or their supervisor (whose
     title names the participant)."""
@@ -125,6 +132,7 @@ def _stage_task(
         escalation_policy=config.escalation_policy,
         submission_required=config.submission is not None or stage.kind == "evaluation",
         submission_rule=_requirement(config.submission),
+        subject_employee_id=participant,
         completion_params=(
             {"run_id": str(run.id), "participant_id": str(stage.participant_id)}
             if stage.kind == "decision"

@@ -6,7 +6,7 @@ Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays 
 - Creating: `create_task(session, *, org_id, subject_type, subject_id, kind,
   assignee_employee_id, title, due, reminder_policy=None, escalation_policy=None,
   submission_required=False, confidential=False, submission_rule=None,
-  completion_params=None, actor=None) -> UUID` (422 for an unknown
+  completion_params=None, subject_employee_id=None, actor=None) -> UUID` (422 for an unknown
   employee); `create_tasks(session, *, org_id, tasks: Sequence[NewTask], actor=None) ->
   list[UUID]`, all or nothing in a fixed number of statements. `due` is a `date` (the end of
   that day in the organization's time zone) or an aware `datetime`. Policies left `None`

@@ -47,6 +47,7 @@ class NewTask:
     confidential: bool = False
     submission_rule: kinds.Requirement | None = None
     completion_params: Mapping[str, str] | None = None
+    subject_employee_id: uuid.UUID | None = None
 
 
 async def create_task(
@@ -65,6 +66,7 @@ async def create_task(
     confidential: bool = False,
     submission_rule: kinds.Requirement | None = None,
     completion_params: Mapping[str, str] | None = None,
+    subject_employee_id: uuid.UUID | None = None,
     actor: Principal | None = None,
 ) -> uuid.UUID:
     """Assign a task to an employee of `org_id` (422 for an unknown employee); its id."""
@@ -81,6 +83,7 @@ async def create_task(
         confidential=confidential,
         submission_rule=submission_rule,
         completion_params=completion_params,
+        subject_employee_id=subject_employee_id,
     )
     [row] = await _insert_tasks(session, org_id, [new], actor)
     task_id: uuid.UUID = row["id"]
@@ -214,6 +217,7 @@ def _task_row(
         "due_at": due_at,
         "status": "open",
         "submission_required": rule is not None and rule.required,
+        "subject_employee_id": new.subject_employee_id,
         "submission_rule": rule.as_json() if rule is not None else None,
         "completion_params": dict(new.completion_params) if new.completion_params else None,
         "confidential": new.confidential,

@@ -95,10 +95,6 @@ def declared() -> list[str]:
     return sorted(_KINDS)
 
 
-def spec_of(kind: str) -> TaskKindSpec | None:
-    return _KINDS.get(kind)
-
-
 def require_declared(kind: str) -> TaskKindSpec:
     spec = _KINDS.get(kind)
     if spec is None:
@@ -136,10 +132,11 @@ def rule_json(kind: str, required: bool, stored: Mapping[str, Any] | None) -> di
     if stored is not None:
         return dict(stored)
     spec = _KINDS.get(kind)
-    if spec is not None and spec.submission is None:
+    if spec is None:
+        return Requirement(required=required).as_json()
+    if spec.submission is None:
         return None
-    floor = spec.submission if spec is not None and spec.submission else Requirement()
-    return floor.at_least(Requirement(required=required)).as_json()
+    return spec.submission.at_least(Requirement(required=required)).as_json()
 
 
 def completion_json(

@@ -47,6 +47,11 @@ def task_view(task: Task, now: datetime, names: Mapping[uuid.UUID, str]) -> Task
             "assignee": _ref(task.assignee_employee_id, names),
             "department_id": task.department_id,
             "department": _ref(task.department_id, names),
+            "subject_employee": (
+                _ref(task.subject_employee_id, names)
+                if task.subject_employee_id is not None and task.subject_employee_id in names
+                else None
+            ),
             "completed_by": kinds.completion_json(
                 task.kind, task.id, task.subject_id, task.completion_params
             ),
@@ -75,15 +80,13 @@ def _ref(ref_id: uuid.UUID, names: Mapping[uuid.UUID, str]) -> dict[str, Any]:
 async def task_names(
     session: AsyncSession, org_id: uuid.UUID, tasks: Sequence[Task]
 ) -> dict[uuid.UUID, str]:
-    """The names the tasks show (assignees, departments), one statement for any number."""
+    """The names the tasks show (assignees, subject employees, departments), one statement
+    for any number."""
     if not tasks:
         return {}
-    return await repository.names(
-        session,
-        org_id,
-        {task.assignee_employee_id for task in tasks},
-        {task.department_id for task in tasks},
-    )
+    people = {task.assignee_employee_id for task in tasks}
+    people |= {task.subject_employee_id for task in tasks if task.subject_employee_id}
+    return await repository.names(session, org_id, people, {task.department_id for task in tasks})
 
 
 async def task_views(
@@ -156,6 +159,11 @@ async def my_tasks_page(
             "assignee": {"id": row["assignee_employee_id"], "name": row["assignee_name"]},
             "department_id": row["department_id"],
             "department": {"id": row["department_id"], "name": row["department_name"]},
+            "subject_employee": (
+                {"id": row["subject_employee_id"], "name": row["subject_employee_name"]}
+                if row["subject_employee_name"] is not None
+                else None
+            ),
             "completed_by": kinds.completion_json(
                 row["kind"], row["id"], row["subject_id"], row["completion_params"]
             ),

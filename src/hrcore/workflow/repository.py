@@ -58,11 +58,14 @@ TASK_COLUMNS = (
     "SELECT t.id, t.subject_type, t.subject_id, t.kind, t.title, t.assignee_employee_id,"
     " e.full_name AS assignee_name, t.department_id, d.name AS department_name, t.due_at,"
     " t.status, t.completed_at, t.on_time, t.submission_required, t.submission_rule,"
-    " t.completion_params, t.confidential, t.submission, t.policy, t.created_at, t.version"
+    " t.completion_params, t.subject_employee_id, s.full_name AS subject_employee_name,"
+    " t.confidential, t.submission, t.policy, t.created_at, t.version"
     " FROM tasks t JOIN employees e ON e.id = t.assignee_employee_id AND e.org_id = t.org_id"
     " JOIN departments d ON d.id = t.department_id AND d.org_id = t.org_id"
+    " LEFT JOIN employees s ON s.id = t.subject_employee_id AND s.org_id = t.org_id"
 )
-"""A task's columns with its assignee's and department's names, joined in the statement."""
+"""A task's columns with its assignee's, department's and subject employee's names, joined
+in the statement."""
 
 
 @functools.cache
@@ -96,8 +99,8 @@ async def names(
     employee_ids: Collection[uuid.UUID],
     department_ids: Collection[uuid.UUID],
 ) -> dict[uuid.UUID, str]:
-    """Names of the tasks' assignees and departments, in one statement (ids are unique
-    across both tables)."""
+    """Names of the tasks' people and departments, in one statement (ids are unique across
+    both tables)."""
     rows = await fetch(session, NAMES, org_id, list(employee_ids), list(department_ids))
     return {row["id"]: row["name"] for row in rows}
 

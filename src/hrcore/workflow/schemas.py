@@ -140,6 +140,11 @@ class TaskOut(BaseModel):
     assignee: Ref = Field(description="The assignee, named.")
     department_id: uuid.UUID
     department: Ref = Field(description="The assignee's department when assigned, named.")
+    subject_employee: Ref | None = Field(
+        description="The employee the task is about, named: the participant a supervisor "
+        "evaluates, the employee a rater reviews, the appellant, the contract holder. Null "
+        "when it is about nobody in particular."
+    )
     completed_by: CompletedBy
     submission_rule: SubmissionRequirement | None = Field(
         description="Null: the task takes no submission; `completed_by` names the operation "
