@@ -111,14 +111,25 @@ CONTRACTS = (
     " AND contracts.employee_id = $2::UUID ORDER BY contracts.start_date, contracts.id"
 )
 OPEN_TASKS = (
-    "SELECT id, subject_type, subject_id, kind, title, assignee_employee_id, department_id,"
-    " due_at, status, completed_at, on_time, submission_required, confidential, submission,"
-    " policy, created_at, version FROM tasks WHERE org_id = $1 AND assignee_employee_id = $2"
-    " AND status = $4 ORDER BY due_at, id LIMIT $3"
+    "SELECT t.id, t.subject_type, t.subject_id, t.kind, t.title, t.assignee_employee_id,"
+    " e.full_name AS assignee_name, t.department_id, d.name AS department_name, t.due_at,"
+    " t.status, t.completed_at, t.on_time, t.submission_required, t.submission_rule,"
+    " t.completion_params, t.subject_employee_id, s.full_name AS subject_employee_name,"
+    " t.confidential, t.submission, t.policy, t.created_at, t.version"
+    " FROM tasks t JOIN employees e ON e.id = t.assignee_employee_id AND e.org_id = t.org_id"
+    " JOIN departments d ON d.id = t.department_id AND d.org_id = t.org_id"
+    " LEFT JOIN employees s ON s.id = t.subject_employee_id AND s.org_id = t.org_id"
+    " WHERE t.org_id = $1 AND t.assignee_employee_id = $2 AND t.status = $4"
+    " ORDER BY t.due_at, t.id LIMIT $3"
 )
 INBOX = (
-    "SELECT id, kind, title, body, subject_type, subject_id, created_at, read_at"
-    " FROM notifications WHERE org_id = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3"
+    "SELECT n.id, n.kind, n.title, n.body, n.subject_type, n.subject_id, n.created_at,"
+    " n.read_at, t.title AS subject_name, t.assignee_employee_id, e.full_name AS employee_name"
+    " FROM notifications n LEFT JOIN tasks t ON n.subject_type = 'task'"
+    " AND t.id = n.subject_id AND t.org_id = n.org_id"
+    " AND (NOT t.confidential OR t.assignee_employee_id = $4)"
+    " LEFT JOIN employees e ON e.id = t.assignee_employee_id AND e.org_id = t.org_id"
+    " WHERE n.org_id = $1 AND n.user_id = $2 ORDER BY n.id DESC LIMIT $3"
 )
 UNREAD = "SELECT count(*) FROM notifications WHERE org_id = $1 AND user_id = $2 AND read_at IS NULL"
 STATEMENTS = {
@@ -130,6 +141,9 @@ STATEMENTS = {
 """What each read sends, in order: `bench/limit_check.py` compares it with hrcore's."""
 
 PAGE = 50
+BENCH_KINDS = ("bench.task", "bench.write")
+"""The benchmarks' tasks (read, completed): kinds nobody declares, completed at
+`/tasks/{id}/complete` (what hrcore shows for them); the limit answers 501 to any other."""
 TREND_YEARS = 3
 
 
@@ -365,6 +379,8 @@ async def my_tasks(request: Request, connection: Any) -> Any:
     org_id, user = await _caller(request, connection)
     now = datetime.now(UTC)
     rows = await connection.fetch(OPEN_TASKS, org_id, user["employee_id"], PAGE + 1, "open")
+    if any(t["kind"] not in BENCH_KINDS or t["completion_params"] for t in rows):
+        raise Refused(501)
     items = [
         {
             "id": t["id"],
@@ -372,7 +388,24 @@ async def my_tasks(request: Request, connection: Any) -> Any:
             "kind": t["kind"],
             "title": t["title"],
             "assignee_employee_id": t["assignee_employee_id"],
+            "assignee": _ref(t["assignee_employee_id"], t["assignee_name"]),
             "department_id": t["department_id"],
+            "department": _ref(t["department_id"], t["department_name"]),
+            "subject_employee": _ref(t["subject_employee_id"], t["subject_employee_name"])
+            if t["subject_employee_name"] is not None
+            else None,
+            "completed_by": {
+                "operation_id": "complete_task",
+                "method": "POST",
+                "path": f"/api/v1/tasks/{t['id']}/complete",
+            },
+            "submission_rule": t["submission_rule"]
+            or {
+                "required": t["submission_required"],
+                "min_text_length": 0,
+                "min_links": 0,
+                "min_attachments": 0,
+            },
             "due_at": t["due_at"],
             "status": t["status"],
             "overdue": t["status"] == "open" and t["due_at"] < now,
@@ -396,7 +429,7 @@ async def inbox(request: Request, connection: Any) -> Any:
         raise Refused(501)
     org_id, user = await _caller(request, connection)
     user_id = user["id"]
-    rows = await connection.fetch(INBOX, org_id, user_id, PAGE + 1)
+    rows = await connection.fetch(INBOX, org_id, user_id, PAGE + 1, user["employee_id"])
     unread = await connection.fetchval(UNREAD, org_id, user_id)
     items = [
         {
@@ -404,8 +437,15 @@ async def inbox(request: Request, connection: Any) -> Any:
             "kind": n["kind"],
             "title": n["title"],
             "body": n["body"],
-            "subject": {"type": n["subject_type"], "id": n["subject_id"]}
+            "subject": {
+                "type": n["subject_type"],
+                "id": n["subject_id"],
+                "name": n["subject_name"],
+            }
             if n["subject_type"] is not None
+            else None,
+            "employee": _ref(n["assignee_employee_id"], n["employee_name"])
+            if n["assignee_employee_id"] is not None
             else None,
             "created_at": n["created_at"],
             "read_at": n["read_at"],

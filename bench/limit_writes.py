@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from limit_app import SET_TENANT, USER, Refused, _caller, _respond
+from limit_app import BENCH_KINDS, SET_TENANT, USER, Refused, _caller, _ref, _respond
 from limit_app import create_app as _reads_app
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,7 +25,8 @@ LOCKED_TASK = (
     "SELECT tasks.subject_type, tasks.subject_id, tasks.kind, tasks.title,"
     " tasks.assignee_employee_id, tasks.department_id, tasks.due_at, tasks.status,"
     " tasks.completed_at, tasks.completed_by, tasks.on_time, tasks.cancelled_at,"
-    " tasks.submission_required, tasks.confidential, tasks.submission, tasks.policy,"
+    " tasks.submission_required, tasks.confidential, tasks.submission,"
+    " tasks.subject_employee_id, tasks.submission_rule, tasks.completion_params, tasks.policy,"
     " tasks.schedule, tasks.handled_until, tasks.next_action_at, tasks.id, tasks.created_at,"
     " tasks.updated_at, tasks.version, tasks.org_id \nFROM tasks \n"
     "WHERE tasks.org_id = $1::UUID AND tasks.id = $2::UUID FOR UPDATE"
@@ -41,13 +42,17 @@ SUBSCRIBERS = (
     "WHERE webhook_subscriptions.org_id = $1::UUID AND webhook_subscriptions.active IS true"
     " AND webhook_subscriptions.event_types @> $2::VARCHAR(64)[]"
 )
+NAMES = (
+    "SELECT id, full_name AS name FROM employees WHERE org_id = $1 AND id = ANY($2::uuid[])"
+    " UNION ALL SELECT id, name FROM departments WHERE org_id = $1 AND id = ANY($3::uuid[])"
+)
 AUDIT = (
     "INSERT INTO audit_events (actor_kind, actor_id, action, object_type, object_id, before,"
     " after, request_id, id, org_id) VALUES ($1::VARCHAR, $2::UUID, $3::VARCHAR, $4::VARCHAR,"
     " $5::UUID, $6::JSONB, $7::JSONB, $8::VARCHAR, $9::UUID, $10::UUID)"
     " RETURNING audit_events.created_at"
 )
-STATEMENTS = {"complete": (SET_TENANT, USER, LOCKED_TASK, COMPLETE, SUBSCRIBERS, AUDIT)}
+STATEMENTS = {"complete": (SET_TENANT, USER, LOCKED_TASK, COMPLETE, SUBSCRIBERS, NAMES, AUDIT)}
 """What each write sends, in order: `bench/run_writes.py` compares it with hrcore's."""
 
 
@@ -62,6 +67,10 @@ async def complete(request: Request, connection: Any) -> Any:
         raise Refused(404)
     if task["assignee_employee_id"] != user["employee_id"] or task["submission_required"]:
         raise Refused(501)
+    if task["kind"] not in BENCH_KINDS or task["submission_rule"] or task["completion_params"]:
+        raise Refused(501)
+    if task["subject_employee_id"] is not None:
+        raise Refused(501)
     if task["status"] != "open":
         raise Refused(409)
     now = datetime.now(UTC)
@@ -73,6 +82,12 @@ async def complete(request: Request, connection: Any) -> Any:
     subscribers = await connection.fetch(SUBSCRIBERS, org_id, ["task.completed"])
     if subscribers:
         raise Refused(501)
+    names = {
+        row["id"]: row["name"]
+        for row in await connection.fetch(
+            NAMES, org_id, [task["assignee_employee_id"]], [task["department_id"]]
+        )
+    }
     before = {"status": "open", "completed_at": None, "on_time": None}
     after = {"status": "completed", "completed_at": _stamp(now), "on_time": on_time}
     await connection.fetchval(
@@ -86,7 +101,21 @@ async def complete(request: Request, connection: Any) -> Any:
         "kind": task["kind"],
         "title": task["title"],
         "assignee_employee_id": task["assignee_employee_id"],
+        "assignee": _ref(task["assignee_employee_id"], names[task["assignee_employee_id"]]),
         "department_id": task["department_id"],
+        "department": _ref(task["department_id"], names[task["department_id"]]),
+        "subject_employee": None,
+        "completed_by": {
+            "operation_id": "complete_task",
+            "method": "POST",
+            "path": f"/api/v1/tasks/{task['id']}/complete",
+        },
+        "submission_rule": {
+            "required": False,
+            "min_text_length": 0,
+            "min_links": 0,
+            "min_attachments": 0,
+        },
         "due_at": task["due_at"],
         "status": "completed",
         "overdue": False,

@@ -423,10 +423,10 @@ async def _add_tasks(session: AsyncSession, company: _Company, today: date) -> N
     )
     rep = next(e for e in company.employees if e.manager_id == chief.id)
     plan = [  # assignee, kind, title, days from today
-        (rep, "development.reflection", "Submit your reflection report 「心得」", 2),
-        (rep, "development.visit_report", "Customer-visit report: new-customer program", -5),
-        (chief, "development.evaluation", f"Supervisor evaluation of {rep.full_name}", 6),
-        (chief, "review.rating", "360 review: rate your peer section chief", -1),
+        (rep, "workflow.report", "Submit your reflection report 「心得」", 2),
+        (rep, "workflow.report", "Customer-visit report: new-customer program", -5),
+        (chief, "workflow.report", f"Supervisor evaluation of {rep.full_name}", 6),
+        (chief, "workflow.todo", "360 review: rate your peer section chief", -1),
     ]
     for assignee, kind, title, days in plan:
         await workflow.create_task(

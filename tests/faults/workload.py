@@ -161,7 +161,7 @@ async def add_overdue_tasks(runtime: Runtime, workload: Workload) -> None:
                 due=yesterday,
                 subject_type="program_stage",
                 subject_id=uuid.uuid4(),
-                kind="reflection",
+                kind="workflow.report",
                 title=f"Reflection report {n:02}",
             )
             workload.task_ids.append(task_id)

@@ -50,7 +50,12 @@ async def test_inbox_lists_newest_first_with_unread_count(
         "Reflection report due (second)",
         "Reflection report due (first)",
     ]
-    assert inbox["items"][0]["subject"] == {"type": "task", "id": str(uuid.UUID(int=7))}
+    assert inbox["items"][0]["subject"] == {
+        "type": "task",
+        "id": str(uuid.UUID(int=7)),
+        "name": None,
+    }
+    assert inbox["items"][0]["employee"] is None
 
     newest = inbox["items"][0]["id"]
     read = await client.post(f"/api/v1/me/notifications/{newest}/read", headers=user.headers)

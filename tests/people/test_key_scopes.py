@@ -69,7 +69,7 @@ async def test_review_tasks_need_reviews_read(
         world.peer,
         due,
         subject_type="review_assignment",
-        kind="review",
+        kind="review.rate",
         title="Review Member (peer)",
     )
     directory = await _api_key(client, world.hr, "org:read")

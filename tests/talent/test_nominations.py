@@ -77,6 +77,12 @@ async def test_a_nomination_asks_hr_tells_the_nominee_and_a_rejection_is_kept(
     [task] = await _tasks(client, boss)
     assert task["subject"] == {"type": "talent_member", "id": member["id"]}
     assert task["title"] == "Decide the nomination of Member to the talent pool Reserve chiefs"
+    assert task["completed_by"] == {
+        "operation_id": "update_talent_pool_member",
+        "method": "PATCH",
+        "path": f"/api/v1/talent-pools/{pool['id']}/members/{member['id']}",
+    }
+    assert task["subject_employee"] == {"id": str(world.member.id), "name": "Member"}
     alone = await client.post(f"{API}/tasks/{task['id']}/complete", json={}, headers=boss.headers)
     assert alone.status_code == 422, alone.text
     assert alone.headers["content-type"] == "application/problem+json"

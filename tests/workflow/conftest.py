@@ -53,7 +53,7 @@ async def make_task(
     values: dict[str, Any] = {
         "subject_type": "program_stage",
         "subject_id": new_id(),
-        "kind": "reflection",
+        "kind": "workflow.todo",
         "title": "Reflection report",
     }
     values.update(options)

@@ -21,7 +21,7 @@ def _new(assignee: Employee, due: date | datetime, title: str) -> workflow.NewTa
     return workflow.NewTask(
         subject_type="program_stage",
         subject_id=new_id(),
-        kind="reflection",
+        kind="workflow.todo",
         assignee_employee_id=assignee.id,
         title=title,
         due=due,
@@ -59,7 +59,7 @@ async def test_an_unknown_assignee_refuses_the_whole_batch(runtime: Runtime, wor
     ghost = workflow.NewTask(
         subject_type="program_stage",
         subject_id=new_id(),
-        kind="reflection",
+        kind="workflow.todo",
         assignee_employee_id=new_id(),
         title="Nobody",
         due=date(2027, 3, 4),

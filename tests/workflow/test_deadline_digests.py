@@ -149,7 +149,10 @@ async def test_reminders_due_soon_are_one_digest_and_a_lone_task_keeps_its_own_m
         "Due soon: Approve a nomination",
         "Due by 4 Mar 2027, 23:59.",
     )
-    assert single["subject"] == {"type": "task", "id": str(alone.id)}
+    assert single["subject"] == {"type": "task", "id": str(alone.id), "name": alone.title}
+    assert single["employee"] == {"id": str(world.lead.id), "name": world.lead.full_name}
+    assert digest["subject"] is None
+    assert digest["employee"] is None
 
 
 async def test_a_long_digest_lists_fifty_tasks_and_counts_the_rest(

@@ -272,7 +272,7 @@ async def test_sweep_cost_follows_due_work_not_open_tasks(
                     org_id=org_id,
                     subject_type="program_stage",
                     subject_id=new_id(),
-                    kind="reflection",
+                    kind="workflow.todo",
                     title=f"Task {i}",
                     assignee_employee_id=world.junior.id,
                     department_id=world.junior.department_id,

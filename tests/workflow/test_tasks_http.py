@@ -12,6 +12,7 @@ from hrcore.core.clock import FrozenClock
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.runtime import Runtime
 from hrcore.workflow import api as workflow
+from hrcore.workflow import hooks
 from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import Submission
 from tests.factories import make_department, make_employee, make_org, make_user
@@ -110,20 +111,16 @@ async def test_completing_late_is_not_on_time(
     assert done.json()["overdue"] is False
 
 
-async def test_a_required_submission_is_checked_by_shape_and_by_its_domain(
+async def test_a_required_submission_is_checked_by_shape_rule_and_its_domain(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
-    async def needs_text(_session: object, _task: Task, submission: Submission | None) -> None:
-        if submission is None or not submission.text:
+    async def no_acme(_session: object, _task: Task, submission: Submission | None) -> None:
+        if submission is not None and "ACME" in (submission.text or ""):
             raise Unprocessable(
-                "A reflection needs text",
-                errors=[FieldError(field="submission.text", message="required")],
+                "Not that customer", errors=[FieldError(field="submission.text", message="ACME")]
             )
 
-    workflow.register_submission_validator("visit_report", needs_text)
-    task = await make_task(
-        runtime, world.hr.org_id, world.junior, DUE, kind="visit_report", submission_required=True
-    )
+    task = await make_task(runtime, world.hr.org_id, world.junior, DUE, kind="workflow.report")
     url, headers = f"/api/v1/tasks/{task.id}/complete", world.junior_account.headers
     assert (await client.post(url, json={}, headers=headers)).status_code == 422
     empty = await client.post(url, json={"submission": {"text": "  "}}, headers=headers)
@@ -136,8 +133,16 @@ async def test_a_required_submission_is_checked_by_shape_and_by_its_domain(
         url, json={"submission": {"links": ["https://crm.example/visit/1"]}}, headers=headers
     )
     assert only_link.status_code == 422
-    assert only_link.json()["errors"] == [{"field": "submission.text", "message": "required"}]
-    ok = await client.post(url, json={"submission": {"text": "Visited ACME"}}, headers=headers)
+    assert only_link.json()["errors"] == [
+        {"field": "submission.text", "message": "at least 1 chars"}
+    ]
+    workflow.register_submission_validator("workflow.report", no_acme)
+    try:
+        refused = await client.post(url, json={"submission": {"text": "ACME"}}, headers=headers)
+        assert refused.json()["errors"] == [{"field": "submission.text", "message": "ACME"}]
+    finally:
+        hooks._VALIDATORS.pop("workflow.report")
+    ok = await client.post(url, json={"submission": {"text": "Visited Initech"}}, headers=headers)
     assert ok.status_code == 200, ok.text
 
 
@@ -170,7 +175,9 @@ async def test_my_tasks_with_filters(
 ) -> None:
     org_id = world.hr.org_id
     soon = await make_task(runtime, org_id, world.junior, DUE)
-    later = await make_task(runtime, org_id, world.junior, DUE + timedelta(days=30), kind="review")
+    later = await make_task(
+        runtime, org_id, world.junior, DUE + timedelta(days=30), kind="workflow.report"
+    )
     await make_task(runtime, org_id, world.member, DUE)
     headers = world.junior_account.headers
 
@@ -180,7 +187,7 @@ async def test_my_tasks_with_filters(
         return [item["id"] for item in response.json()["items"]]
 
     assert await ids() == [str(soon.id), str(later.id)]
-    assert await ids(kind="review") == [str(later.id)]
+    assert await ids(kind="workflow.report") == [str(later.id)]
     assert await ids(due_before="2027-03-10T00:00:00+08:00") == [str(soon.id)]
     await client.post(f"/api/v1/tasks/{soon.id}/complete", json={}, headers=headers)
     assert await ids(status="open") == [str(later.id)]

@@ -57,6 +57,7 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
             subject_id=amendment.id,
             kind=CONFIRM_TASK_KIND,
             assignee_employee_id=amendment.employee_id,
+            subject_employee_id=amendment.employee_id,
             title=_("Confirm your contract amendment"),
             due=today + timedelta(days=CONFIRM_DAYS),
         )

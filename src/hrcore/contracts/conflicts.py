@@ -140,6 +140,7 @@ async def _ask_hr_about_conflicts(
                 subject_id=program.participant_id,
                 kind=CONFLICT_TASK_KIND,
                 assignee_employee_id=hr_employees[0],
+                subject_employee_id=conflict.employee_id,
                 title=title,
                 due=max(today, min(today + CONFLICT_DUE, conflict.cover_end)),
             )

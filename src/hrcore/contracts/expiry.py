@@ -207,6 +207,7 @@ async def _ask_hr(
                 subject_id=contract.id,
                 kind=EXPIRY_TASK_KIND,
                 assignee_employee_id=hr_employees[0],
+                subject_employee_id=contract.employee_id,
                 title=titles[contract.id],
                 due=max(today, _notice_due(work_calendar, _end(contract))),
             )

@@ -3,7 +3,16 @@ people's employment events, conflicts with programs' runs, the daily expiry watc
 hourly job applying confirmed amendments on their effective date, and the contracts section
 of people's profile."""
 
-from hrcore.contracts import api, confirmation, conflicts, drafting, generation, jobs, models
+from hrcore.contracts import (
+    api,
+    confirmation,
+    conflicts,
+    drafting,
+    expiry,
+    generation,
+    jobs,
+    models,
+)
 from hrcore.contracts.router import router
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
@@ -33,7 +42,20 @@ DOMAIN = Domain(
         Subscription(programs.PARTICIPANT_WITHDRAWN, conflicts.CONFLICT_DROP_JOB),
     ],
     task_hooks=[
-        workflow.SubmissionCheck(confirmation.CONFIRM_TASK_KIND, confirmation.confirmed_only)
+        workflow.TaskKindSpec(
+            confirmation.CONFIRM_TASK_KIND,
+            completed_by=workflow.Operation(
+                "confirm_amendment",
+                "POST",
+                "/amendments/{amendment_id}/confirm",
+                subject_param="amendment_id",
+            ),
+            submission=None,
+        ),
+        # HR settles a conflict or an expiring contract and ticks the task off.
+        workflow.TaskKindSpec(conflicts.CONFLICT_TASK_KIND),
+        workflow.TaskKindSpec(expiry.EXPIRY_TASK_KIND),
+        workflow.SubmissionCheck(confirmation.CONFIRM_TASK_KIND, confirmation.confirmed_only),
     ],
     providers=[people.ContractsProvider(api.profile_contracts)],
 )

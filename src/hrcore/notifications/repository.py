@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import fetch, insert_new
@@ -29,19 +29,26 @@ async def insert_many(
 
 
 _INBOX = (
-    "SELECT id, kind, title, body, subject_type, subject_id, created_at, read_at"
-    " FROM notifications WHERE org_id = $1 AND user_id = $2"
+    "SELECT n.id, n.kind, n.title, n.body, n.subject_type, n.subject_id, n.created_at,"
+    " n.read_at, t.title AS subject_name, t.assignee_employee_id, e.full_name AS employee_name"
+    " FROM notifications n LEFT JOIN tasks t ON n.subject_type = 'task'"
+    " AND t.id = n.subject_id AND t.org_id = n.org_id"
+    " AND (NOT t.confidential OR t.assignee_employee_id = $4)"
+    " LEFT JOIN employees e ON e.id = t.assignee_employee_id AND e.org_id = t.org_id"
+    " WHERE n.org_id = $1 AND n.user_id = $2"
 )
-_READ_STATE = {None: "", True: " AND read_at IS NULL", False: " AND read_at IS NOT NULL"}
+_READ_STATE = {None: "", True: " AND n.read_at IS NULL", False: " AND n.read_at IS NOT NULL"}
 INBOX_PAGES = {
     (unread, after): _INBOX
     + _READ_STATE[unread]
-    + (" AND id < $4" if after else "")
-    + " ORDER BY id DESC LIMIT $3"
+    + (" AND n.id < $5" if after else "")
+    + " ORDER BY n.id DESC LIMIT $3"
     for unread in (None, True, False)
     for after in (False, True)
 }
-"""The inbox page by (read filter, has a cursor): written once, prepared once per connection."""
+"""The inbox page by (read filter, has a cursor): written once, prepared once per connection.
+A task's title and assignee are joined in (a confidential task's only for its assignee: an
+escalation never names it)."""
 UNREAD_COUNT = (
     "SELECT count(*) FROM notifications WHERE org_id = $1 AND user_id = $2 AND read_at IS NULL"
 )
@@ -51,14 +58,16 @@ async def inbox_rows(
     session: AsyncSession,
     org_id: uuid.UUID,
     user_id: uuid.UUID,
+    employee_id: uuid.UUID | None,
     *,
     unread: bool | None,
     before: uuid.UUID | None,
     limit: int,
 ) -> list[Any]:
-    """Newest first (ids are time-ordered), below the id `before` when given."""
+    """Newest first (ids are time-ordered), below the id `before` when given; `employee_id`
+    is the reader's (names of their own confidential tasks)."""
     sql = INBOX_PAGES[(unread, before is not None)]
-    arguments = (org_id, user_id, limit) + ((before,) if before is not None else ())
+    arguments = (org_id, user_id, limit, employee_id) + ((before,) if before is not None else ())
     return await fetch(session, sql, *arguments)
 
 
@@ -90,13 +99,16 @@ async def mark_read(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def by_id(
-    session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID, notification_id: uuid.UUID
-) -> Notification | None:
-    return await session.scalar(
-        select(Notification).where(
-            Notification.org_id == org_id,
-            Notification.user_id == user_id,
-            Notification.id == notification_id,
-        )
-    )
+ONE = _INBOX + " AND n.id = $3"
+
+
+async def one_row(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    user_id: uuid.UUID,
+    employee_id: uuid.UUID | None,
+    notification_id: uuid.UUID,
+) -> Any | None:
+    """One of the user's notifications as the inbox shows it (None: not theirs)."""
+    rows = await fetch(session, ONE, org_id, user_id, notification_id, employee_id)
+    return rows[0] if rows else None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from hrcore.core.pagination import Page
+from hrcore.core.schemas import Ref
 
 
 class SubjectLink(BaseModel):
@@ -15,16 +16,22 @@ class SubjectLink(BaseModel):
 
     type: str
     id: uuid.UUID
+    name: str | None = Field(
+        description="The task's title when the subject is a task (a confidential one only "
+        "for its assignee); null for other subjects."
+    )
 
 
 class NotificationOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: uuid.UUID
     kind: str
     title: str
     body: str
     subject: SubjectLink | None
+    employee: Ref | None = Field(
+        description="Whom it is about, named: the assignee of the task it concerns (the "
+        "report whose task is overdue, in a manager's escalation)."
+    )
     created_at: datetime
     read_at: datetime | None
 

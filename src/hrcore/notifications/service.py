@@ -22,8 +22,7 @@ from hrcore.core.i18n import Text, _, render
 from hrcore.core.pagination import PageParams, cut_page, decode_cursor
 from hrcore.identity import api as identity
 from hrcore.notifications import repository
-from hrcore.notifications.models import Notification
-from hrcore.notifications.schemas import InboxPage, NotificationOut, SubjectLink
+from hrcore.notifications.schemas import InboxPage, NotificationOut
 
 TITLE_LIMIT = 200
 
@@ -107,21 +106,18 @@ def _caller(principal: Principal) -> uuid.UUID:
     return principal.user_id
 
 
-def _view(notification: Notification) -> NotificationOut:
-    subject = (
-        SubjectLink(type=notification.subject_type, id=notification.subject_id)
-        if notification.subject_type and notification.subject_id
-        else None
-    )
-    return NotificationOut(
-        id=notification.id,
-        kind=notification.kind,
-        title=notification.title,
-        body=notification.body,
-        subject=subject,
-        created_at=notification.created_at,
-        read_at=notification.read_at,
-    )
+def _item(row: Any) -> dict[str, Any]:
+    """A row of the inbox statement as `NotificationOut` reads it."""
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "body": row["body"],
+        "subject": _subject(row["subject_type"], row["subject_id"], row["subject_name"]),
+        "employee": _employee(row["assignee_employee_id"], row["employee_name"]),
+        "created_at": row["created_at"],
+        "read_at": row["read_at"],
+    }
 
 
 async def inbox(
@@ -131,27 +127,30 @@ async def inbox(
     user_id = _caller(principal)
     before = decode_cursor(page.cursor, [uuid.UUID])[0] if page.cursor is not None else None
     rows = await repository.inbox_rows(
-        session, principal.org_id, user_id, unread=unread, before=before, limit=page.limit + 1
+        session,
+        principal.org_id,
+        user_id,
+        principal.employee_id,
+        unread=unread,
+        before=before,
+        limit=page.limit + 1,
     )
     shown, cursor = cut_page(rows, ["id"], page)
     count = await repository.unread_count(session, principal.org_id, user_id)
-    items = [
-        {
-            "id": row["id"],
-            "kind": row["kind"],
-            "title": row["title"],
-            "body": row["body"],
-            "subject": _subject(row["subject_type"], row["subject_id"]),
-            "created_at": row["created_at"],
-            "read_at": row["read_at"],
-        }
-        for row in shown
-    ]
+    items = [_item(row) for row in shown]
     return InboxPage.model_validate({"items": items, "next_cursor": cursor, "unread_count": count})
 
 
-def _subject(subject_type: str | None, subject_id: uuid.UUID | None) -> dict[str, Any] | None:
-    return {"type": subject_type, "id": subject_id} if subject_type and subject_id else None
+def _subject(
+    subject_type: str | None, subject_id: uuid.UUID | None, name: str | None
+) -> dict[str, Any] | None:
+    if not (subject_type and subject_id):
+        return None
+    return {"type": subject_type, "id": subject_id, "name": name}
+
+
+def _employee(employee_id: uuid.UUID | None, name: str | None) -> dict[str, Any] | None:
+    return {"id": employee_id, "name": name} if employee_id is not None else None
 
 
 async def mark_read(
@@ -160,10 +159,12 @@ async def mark_read(
     """Idempotent: reading a read notification changes nothing."""
     user_id = _caller(principal)
     await repository.mark_read(session, principal.org_id, user_id, clock.now(), notification_id)
-    notification = await repository.by_id(session, principal.org_id, user_id, notification_id)
-    if notification is None:
+    row = await repository.one_row(
+        session, principal.org_id, user_id, principal.employee_id, notification_id
+    )
+    if row is None:
         raise NotFound(_("No such notification"))
-    return _view(notification)
+    return NotificationOut.model_validate(_item(row))
 
 
 async def mark_all_read(session: AsyncSession, principal: Principal, clock: Clock) -> int:

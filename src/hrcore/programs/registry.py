@@ -12,7 +12,19 @@ from hrcore.reviews import api as reviews
 from hrcore.talent import api as talent
 from hrcore.workflow import api as workflow
 
-_STAGE_KINDS = tuple(stages.TASK_KINDS.values())
+_DECISION = workflow.Operation(
+    "decide_program_participant",
+    "POST",
+    "/programs/{run_id}/participants/{participant_id}/decision",
+)
+_KINDS = [
+    workflow.TaskKindSpec(stages.TASK_KINDS["training"]),
+    # 心得 and the other reports: never closed with an empty text; a stage adds its rule.
+    workflow.TaskKindSpec(stages.TASK_KINDS["submission"], submission=workflow.REPORT),
+    workflow.TaskKindSpec(stages.TASK_KINDS["assignment"]),
+    workflow.TaskKindSpec(stages.TASK_KINDS["evaluation"], submission=workflow.REPORT),
+    workflow.TaskKindSpec(stages.TASK_KINDS["decision"], completed_by=_DECISION, submission=None),
+]
 
 DOMAIN = Domain(
     name="programs",
@@ -44,6 +56,7 @@ DOMAIN = Domain(
         Subscription(talent.MEMBER_REMOVED, withdrawal.REMOVED_JOB),
     ],
     task_hooks=[
+        *_KINDS,
         *(
             workflow.SubmissionCheck(kind, stages.check_completion)
             for kind in stages.TASK_KINDS.values()

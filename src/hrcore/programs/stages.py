@@ -77,7 +77,9 @@ async def open_stages(
             else participant.employee_id
         )
         if assignee is not None:
-            new_tasks.append((stage, _stage_task(run, stage, config, assignee, name)))
+            new_tasks.append(
+                (stage, _stage_task(run, stage, config, assignee, participant.employee_id, name))
+            )
     created = await workflow.create_tasks(
         session, org_id=run.org_id, tasks=[new for _, new in new_tasks], actor=actor
     )
@@ -105,7 +107,12 @@ async def open_stages(
 
 
 def _stage_task(
-    run: ProgramRun, stage: ParticipantStage, config: StageIn, assignee: uuid.UUID, name: str
+    run: ProgramRun,
+    stage: ParticipantStage,
+    config: StageIn,
+    assignee: uuid.UUID,
+    participant: uuid.UUID,
+    name: str,
 ) -> workflow.NewTask:
     """The task of a stage done by one person: the participant, or their supervisor (whose
     title names the participant)."""
@@ -124,6 +131,25 @@ def _stage_task(
         reminder_policy=config.reminder_policy,
         escalation_policy=config.escalation_policy,
         submission_required=config.submission is not None or stage.kind == "evaluation",
+        submission_rule=_requirement(config.submission),
+        subject_employee_id=participant,
+        completion_params=(
+            {"run_id": str(run.id), "participant_id": str(stage.participant_id)}
+            if stage.kind == "decision"
+            else None
+        ),
+    )
+
+
+def _requirement(rule: SubmissionRule | None) -> workflow.Requirement | None:
+    """A stage's submission rule as the task keeps and checks it."""
+    if rule is None:
+        return None
+    return workflow.Requirement(
+        required=True,
+        min_text_length=rule.min_text_length,
+        min_links=rule.min_links,
+        min_attachments=rule.min_attachments,
     )
 
 
@@ -204,8 +230,9 @@ async def complete_stage(
 async def check_completion(
     session: AsyncSession, task: TaskInfo, submission: Submission | None
 ) -> None:
-    """A program task completes only in its participant's open stage, in order (409), with
-    a submission that fits the stage's rule (422); decisions go through their endpoint."""
+    """A program task completes only in its participant's open stage, in order (409);
+    decisions go through their endpoint. The stage's submission rule is on the task, which
+    workflow checks."""
     stage = await repository.stage_of_task(session, task.org_id, task.id)
     if stage is None:
         return
@@ -220,41 +247,6 @@ async def check_completion(
                 path=f"/programs/{stage.run_id}/participants/{stage.participant_id}/decision",
             ),
             errors=[FieldError(field="task", message=_("completed by recording the decision"))],
-        )
-    rule = stage.config.get("submission")
-    if rule is not None:
-        _check_submission(SubmissionRule.model_validate(rule), submission)
-
-
-def _check_submission(rule: SubmissionRule, submission: Submission | None) -> None:
-    text = (submission.text or "").strip() if submission else ""
-    links = len(submission.links) if submission else 0
-    attachments = len(submission.attachments) if submission else 0
-    errors = []
-    if len(text) < rule.min_text_length:
-        errors.append(
-            FieldError(
-                field="submission.text",
-                message=_("at least {min_text_length} chars", min_text_length=rule.min_text_length),
-            )
-        )
-    if links < rule.min_links:
-        errors.append(
-            FieldError(
-                field="submission.links",
-                message=_("at least {min_links}", min_links=rule.min_links),
-            )
-        )
-    if attachments < rule.min_attachments:
-        errors.append(
-            FieldError(
-                field="submission.attachments",
-                message=_("at least {min_attachments}", min_attachments=rule.min_attachments),
-            )
-        )
-    if errors:
-        raise Unprocessable(
-            _("The submission does not meet the stage's requirements"), errors=errors
         )
 
 

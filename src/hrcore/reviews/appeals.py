@@ -223,6 +223,7 @@ async def _reply_task(
         subject_id=appeal.id,
         kind=REPLY_TASK_KIND,
         assignee_employee_id=team.manager_id,
+        subject_employee_id=appeal.employee_id,
         due=clock.now() + timedelta(days=REPLY_DAYS),
         title=_("Reply to {employee}'s review appeal", employee=names[appeal.employee_id].ref.name),
         actor=actor,

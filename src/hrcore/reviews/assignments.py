@@ -78,6 +78,7 @@ async def assign_many(
                 title=_task_title(cycle, rating.relationship, rating.participant_name),
                 due=cycle.due_on,
                 confidential=rating.relationship in ANONYMOUS,
+                subject_employee_id=rating.member.employee_id,
             )
             for rating, assignment_id in zip(ratings, assignment_ids, strict=True)
         ],

@@ -65,6 +65,9 @@ async def reopen(
         raise Conflict(_("Only a submitted answer can be reopened"))
     submitted_at = assignment.submitted_at
     assignment.status, assignment.submitted_at = "draft", None
+    participants = await repository.participants_by_ids(
+        session, cycle.org_id, [assignment.participant_id]
+    )
     assignment.task_id = await workflow.create_task(
         session,
         org_id=cycle.org_id,
@@ -77,6 +80,7 @@ async def reopen(
             "{cycle}: your review was reopened — {reason}", cycle=cycle.name, reason=body.reason
         ),
         confidential=assignment.relationship in ANONYMOUS,
+        subject_employee_id=participants[assignment.participant_id].employee_id,
         actor=principal,
     )
     await session.flush()

@@ -13,6 +13,26 @@ DOMAIN = Domain(
     router=router,
     jobs=[JobSpec(aggregation.AGGREGATE_JOB, jobs.aggregate)],
     task_hooks=[
+        workflow.TaskKindSpec(
+            assignments.TASK_KIND,
+            completed_by=workflow.Operation(
+                "submit_review_answers",
+                "POST",
+                "/review-assignments/{assignment_id}/submit",
+                subject_param="assignment_id",
+            ),
+            submission=None,
+        ),
+        workflow.TaskKindSpec(
+            appeals.REPLY_TASK_KIND,
+            completed_by=workflow.Operation(
+                "reply_to_review_appeal",
+                "POST",
+                "/appeals/{appeal_id}/reply",
+                subject_param="appeal_id",
+            ),
+            submission=None,
+        ),
         workflow.SubmissionCheck(assignments.TASK_KIND, assignments.submitted_only),
         workflow.SubmissionCheck(appeals.REPLY_TASK_KIND, appeals.replied_only),
     ],

@@ -26,6 +26,13 @@ from hrcore.talent.models import MemberStatus, TalentPoolMember
 from hrcore.workflow import api as workflow
 
 TASK_KIND = "talent.nomination_decision"
+DECIDED_BY = workflow.Operation(
+    "update_talent_pool_member",
+    "PATCH",
+    "/talent-pools/{pool_id}/members/{member_id}",
+    subject_param="member_id",
+)
+"""HR completes the task by deciding the nomination (`status` active or rejected)."""
 SUBJECT = "talent_member"
 DECISION_WITHIN = timedelta(days=7)
 
@@ -57,6 +64,8 @@ async def ask_hr(
             assignee_employee_id=sorted(set(linked.values()))[0],
             title=title,
             due=member.nominated_at + DECISION_WITHIN,
+            completion_params={"pool_id": str(member.pool_id)},
+            subject_employee_id=member.employee_id,
             actor=actor,
         )
         return

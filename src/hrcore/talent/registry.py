@@ -25,5 +25,10 @@ DOMAIN = Domain(
         Subscription(people.EMPLOYMENT_EVENT_APPLIED, membership.LEFT_JOB),
         Subscription(people.EMPLOYMENT_EVENT_APPLIED, aftermath.APPLIED_JOB),
     ],
-    task_hooks=[workflow.SubmissionCheck(nominations.TASK_KIND, nominations.decided_only)],
+    task_hooks=[
+        workflow.TaskKindSpec(
+            nominations.TASK_KIND, completed_by=nominations.DECIDED_BY, submission=None
+        ),
+        workflow.SubmissionCheck(nominations.TASK_KIND, nominations.decided_only),
+    ],
 )

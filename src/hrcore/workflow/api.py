@@ -5,7 +5,8 @@ Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays 
 
 - Creating: `create_task(session, *, org_id, subject_type, subject_id, kind,
   assignee_employee_id, title, due, reminder_policy=None, escalation_policy=None,
-  submission_required=False, confidential=False, actor=None) -> UUID` (422 for an unknown
+  submission_required=False, confidential=False, submission_rule=None,
+  completion_params=None, subject_employee_id=None, actor=None) -> UUID` (422 for an unknown
   employee); `create_tasks(session, *, org_id, tasks: Sequence[NewTask], actor=None) ->
   list[UUID]`, all or nothing in a fixed number of statements. `due` is a `date` (the end of
   that day in the organization's time zone) or an aware `datetime`. Policies left `None`
@@ -16,6 +17,13 @@ Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays 
   `cancel_task` (idempotent), `complete_task` (409 unless open; 422 without a required
   submission; then the kind's validator and completion listeners); `cancel_open_tasks`
   (the open ones of many; returns how many).
+- Kinds, declared by the owning domain in its registry's `task_hooks` (`kinds.py`):
+  `TaskKindSpec(kind, completed_by=COMPLETE_TASK, submission=Requirement())` — the
+  `Operation` that completes it (operation id, method, path; `subject_param` takes the
+  subject's id, other path parameters the task's `completion_params`) and the floor of its
+  `submission_rule` (`REPORT`: text required; `None`: it takes no submission). Creating a
+  task of an undeclared kind raises `LookupError`; a creator may add a stricter
+  `submission_rule` (a program stage's) and `completion_params`.
 - Hooks, declared in the owning domain's registry `task_hooks`: `SubmissionCheck(kind, fn)`
   — an `async fn(session, task: TaskInfo, submission)` raising `Unprocessable`;
   `CompletionHook(kind, fn)` — an `async fn(session, task: TaskInfo, clock)` run in the
@@ -51,10 +59,11 @@ from hrcore.workflow.hooks import (
     register_submission_validator,
     task_info,
 )
+from hrcore.workflow.kinds import COMPLETE_TASK, REPORT, Operation, Requirement, TaskKindSpec
 from hrcore.workflow.lifecycle import cancel_open_tasks
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import DEFAULT_ESCALATION, DEFAULT_REMINDER
-from hrcore.workflow.reading import task_status, task_view
+from hrcore.workflow.reading import task_status
 from hrcore.workflow.schedule import (
     Timeline,
     Window,
@@ -76,17 +85,22 @@ from hrcore.workflow.sweep import sweep
 P = ParamSpec("P")
 
 __all__ = [
+    "COMPLETE_TASK",
     "DEFAULT_ESCALATION",
     "DEFAULT_REMINDER",
+    "REPORT",
     "CompletionHook",
     "CompletionListener",
     "EscalationPolicy",
     "NewTask",
+    "Operation",
     "ReminderPolicy",
+    "Requirement",
     "Submission",
     "SubmissionCheck",
     "SubmissionValidator",
     "TaskInfo",
+    "TaskKindSpec",
     "TaskOut",
     "TaskPolicy",
     "Timeline",
@@ -138,4 +152,4 @@ async def tasks_of_subjects(
     tasks = await reading.tasks_of_subjects(
         session, org_id=org_id, subject_type=subject_type, subject_ids=subject_ids
     )
-    return [task_view(task, now) for task in tasks]
+    return await reading.task_views(session, org_id, tasks, now)

@@ -9,7 +9,7 @@ Every task gets a `task.created` audit event.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +24,7 @@ from hrcore.core.i18n import Text, _, render
 from hrcore.core.models import new_id
 from hrcore.identity import api as identity
 from hrcore.people import api as people
-from hrcore.workflow import audit_state
+from hrcore.workflow import audit_state, kinds
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import effective_defaults
 from hrcore.workflow.schedule import Timeline, due_in, next_action_at, timeline
@@ -45,6 +45,9 @@ class NewTask:
     escalation_policy: EscalationPolicy | None = None
     submission_required: bool = False
     confidential: bool = False
+    submission_rule: kinds.Requirement | None = None
+    completion_params: Mapping[str, str] | None = None
+    subject_employee_id: uuid.UUID | None = None
 
 
 async def create_task(
@@ -61,6 +64,9 @@ async def create_task(
     escalation_policy: EscalationPolicy | None = None,
     submission_required: bool = False,
     confidential: bool = False,
+    submission_rule: kinds.Requirement | None = None,
+    completion_params: Mapping[str, str] | None = None,
+    subject_employee_id: uuid.UUID | None = None,
     actor: Principal | None = None,
 ) -> uuid.UUID:
     """Assign a task to an employee of `org_id` (422 for an unknown employee); its id."""
@@ -75,6 +81,9 @@ async def create_task(
         escalation_policy=escalation_policy,
         submission_required=submission_required,
         confidential=confidential,
+        submission_rule=submission_rule,
+        completion_params=completion_params,
+        subject_employee_id=subject_employee_id,
     )
     [row] = await _insert_tasks(session, org_id, [new], actor)
     task_id: uuid.UUID = row["id"]
@@ -198,6 +207,8 @@ def _task_row(
         reminder=new.reminder_policy or defaults.reminder,
         escalation=new.escalation_policy or defaults.escalation,
     )
+    rule = kinds.effective_rule(new.kind, new.submission_required, new.submission_rule)
+    kinds.check_params(new.kind, new.completion_params)
     return {
         "id": new_id(),
         "org_id": org_id,
@@ -209,7 +220,10 @@ def _task_row(
         "department_id": department_id,
         "due_at": due_at,
         "status": "open",
-        "submission_required": new.submission_required,
+        "submission_required": rule is not None and rule.required,
+        "subject_employee_id": new.subject_employee_id,
+        "submission_rule": rule.as_json() if rule is not None else None,
+        "completion_params": dict(new.completion_params) if new.completion_params else None,
         "confidential": new.confidential,
         "policy": policy.model_dump(mode="json"),
         "schedule": 1,

@@ -24,7 +24,7 @@ from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.files import api as files
 from hrcore.webhooks import api as webhooks
-from hrcore.workflow import access, hooks, repository
+from hrcore.workflow import access, hooks, kinds, repository
 from hrcore.workflow.audit_state import snapshot
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import task_policy
@@ -144,11 +144,9 @@ async def _complete(
         raise Conflict(_("The task is already {status}", status=label(task.status)))
     if submission is not None and submission.is_empty:
         submission = None
-    if task.submission_required and submission is None:
-        raise Unprocessable(
-            _("This task needs a submission"),
-            errors=[FieldError(field="submission", message=_("text, links or attachments"))],
-        )
+    rule = kinds.rule_json(task.kind, task.submission_required, task.submission_rule)
+    if rule is not None:
+        _check_submission(kinds.Requirement(**rule), submission)
     validator = hooks.validator_for(task.kind)
     if validator is not None:
         await validator(session, hooks.task_info(task), submission)
@@ -178,6 +176,44 @@ async def _complete(
         await listener(session, completed, clock)
     await publish_many(session, org_id, webhooks.EventType.TASK_COMPLETED, [task], "completed")
     return task
+
+
+def _check_submission(rule: kinds.Requirement, submission: Submission | None) -> None:
+    """422 unless the submission meets the task's rule, naming each field that falls short."""
+    if rule.required and submission is None:
+        raise Unprocessable(
+            _("This task needs a submission"),
+            errors=[FieldError(field="submission", message=_("text, links or attachments"))],
+        )
+    if submission is None:
+        return
+    text = (submission.text or "").strip()
+    errors = []
+    if len(text) < rule.min_text_length:
+        errors.append(
+            FieldError(
+                field="submission.text",
+                message=_("at least {min_text_length} chars", min_text_length=rule.min_text_length),
+            )
+        )
+    if len(submission.links) < rule.min_links:
+        errors.append(
+            FieldError(
+                field="submission.links",
+                message=_("at least {min_links}", min_links=rule.min_links),
+            )
+        )
+    if len(submission.attachments) < rule.min_attachments:
+        errors.append(
+            FieldError(
+                field="submission.attachments",
+                message=_("at least {min_attachments}", min_attachments=rule.min_attachments),
+            )
+        )
+    if errors:
+        raise Unprocessable(
+            _("The submission does not meet the task's requirements"), errors=errors
+        )
 
 
 async def complete_as(

@@ -74,6 +74,15 @@ class Task(Entity, OrgScopedMixin, Base):
     """Seen by the assignee and HR auditors only; no escalation text or webhook names it
     (a 360 peer's or subordinate's rating: who rates whom is itself confidential)."""
     submission: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    subject_employee_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    """The employee the task is about (the participant a supervisor evaluates, the
+    appellant, the contract holder), named on the task; NULL when nobody in particular."""
+    submission_rule: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """What a submission needs (`kinds.Requirement`), fixed at creation; NULL on tasks that
+    take none, and on tasks created before rules were stored (their kind's rule applies)."""
+    completion_params: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """Path parameters of the completing operation beyond the task and its subject (a
+    decision stage's run and participant)."""
     policy: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     """The effective reminder and escalation policy, snapshotted at creation."""
     schedule: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

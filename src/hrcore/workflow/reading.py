@@ -4,7 +4,7 @@ another domain's objects; the view callers get of a task."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +16,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor, paginate
-from hrcore.workflow import access, repository
+from hrcore.workflow import access, kinds, repository
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import task_policy
 from hrcore.workflow.schemas import SubjectRef, Submission, TaskOut, TaskStatus
@@ -34,27 +34,66 @@ class TaskFilters:
     due_before: datetime | None = None
 
 
-def task_view(task: Task, now: datetime) -> TaskOut:
+def task_view(task: Task, now: datetime, names: Mapping[uuid.UUID, str]) -> TaskOut:
+    """The task as shown; `names` holds its assignee's and department's (`task_names`)."""
     status: TaskStatus = task.status  # type: ignore[assignment]
-    return TaskOut(
-        id=task.id,
-        subject=SubjectRef(type=task.subject_type, id=task.subject_id),
-        kind=task.kind,
-        title=task.title,
-        assignee_employee_id=task.assignee_employee_id,
-        department_id=task.department_id,
-        due_at=task.due_at,
-        status=status,
-        overdue=task.status == "open" and task.due_at < now,
-        completed_at=task.completed_at,
-        on_time=task.on_time,
-        submission_required=task.submission_required,
-        confidential=task.confidential,
-        submission=Submission.model_validate(task.submission) if task.submission else None,
-        policy=task_policy(task),
-        created_at=task.created_at,
-        version=task.version,
+    return TaskOut.model_validate(
+        {
+            "id": task.id,
+            "subject": SubjectRef(type=task.subject_type, id=task.subject_id),
+            "kind": task.kind,
+            "title": task.title,
+            "assignee_employee_id": task.assignee_employee_id,
+            "assignee": _ref(task.assignee_employee_id, names),
+            "department_id": task.department_id,
+            "department": _ref(task.department_id, names),
+            "subject_employee": (
+                _ref(task.subject_employee_id, names)
+                if task.subject_employee_id is not None and task.subject_employee_id in names
+                else None
+            ),
+            "completed_by": kinds.completion_json(
+                task.kind, task.id, task.subject_id, task.completion_params
+            ),
+            "submission_rule": kinds.rule_json(
+                task.kind, task.submission_required, task.submission_rule
+            ),
+            "due_at": task.due_at,
+            "status": status,
+            "overdue": task.status == "open" and task.due_at < now,
+            "completed_at": task.completed_at,
+            "on_time": task.on_time,
+            "submission_required": task.submission_required,
+            "confidential": task.confidential,
+            "submission": Submission.model_validate(task.submission) if task.submission else None,
+            "policy": task_policy(task),
+            "created_at": task.created_at,
+            "version": task.version,
+        }
     )
+
+
+def _ref(ref_id: uuid.UUID, names: Mapping[uuid.UUID, str]) -> dict[str, Any]:
+    return {"id": ref_id, "name": names[ref_id]}
+
+
+async def task_names(
+    session: AsyncSession, org_id: uuid.UUID, tasks: Sequence[Task]
+) -> dict[uuid.UUID, str]:
+    """The names the tasks show (assignees, subject employees, departments), one statement
+    for any number."""
+    if not tasks:
+        return {}
+    people = {task.assignee_employee_id for task in tasks}
+    people |= {task.subject_employee_id for task in tasks if task.subject_employee_id}
+    return await repository.names(session, org_id, people, {task.department_id for task in tasks})
+
+
+async def task_views(
+    session: AsyncSession, org_id: uuid.UUID, tasks: Sequence[Task], now: datetime
+) -> list[TaskOut]:
+    names = await task_names(session, org_id, tasks)
+    return [task_view(task, now, names) for task in tasks]
 
 
 async def get_task(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
@@ -117,7 +156,20 @@ async def my_tasks_page(
             "kind": row["kind"],
             "title": row["title"],
             "assignee_employee_id": row["assignee_employee_id"],
+            "assignee": {"id": row["assignee_employee_id"], "name": row["assignee_name"]},
             "department_id": row["department_id"],
+            "department": {"id": row["department_id"], "name": row["department_name"]},
+            "subject_employee": (
+                {"id": row["subject_employee_id"], "name": row["subject_employee_name"]}
+                if row["subject_employee_name"] is not None
+                else None
+            ),
+            "completed_by": kinds.completion_json(
+                row["kind"], row["id"], row["subject_id"], row["completion_params"]
+            ),
+            "submission_rule": kinds.rule_json(
+                row["kind"], row["submission_required"], row["submission_rule"]
+            ),
             "due_at": row["due_at"],
             "status": row["status"],
             "overdue": row["status"] == "open" and row["due_at"] < now,

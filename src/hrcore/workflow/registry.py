@@ -1,10 +1,18 @@
-"""What workflow plugs into the processes (core.registry). Task hooks are declared by the
-domains owning the task kinds (`SubmissionCheck`, `CompletionHook`)."""
+"""What workflow plugs into the processes (core.registry). Task hooks and kinds are
+declared by the domains owning the task kinds (`SubmissionCheck`, `CompletionHook`,
+`TaskKindSpec`); workflow declares the two generic kinds a composition root (the demo seed)
+assigns directly."""
 
 from hrcore.core.registry import Cron, Domain
 from hrcore.files import api as files
 from hrcore.workflow import access, jobs, models
+from hrcore.workflow.kinds import REPORT, TaskKindSpec
 from hrcore.workflow.router import router
+
+REPORT_KIND = "workflow.report"
+"""A written report the assignee hands in at `/tasks/{id}/complete` (never empty)."""
+TODO_KIND = "workflow.todo"
+"""Something to do and tick off at `/tasks/{id}/complete`, with a submission or without."""
 
 DOMAIN = Domain(
     name="workflow",
@@ -13,4 +21,5 @@ DOMAIN = Domain(
     # Every minute (second 0): reminders and escalations that became due.
     crons=[Cron("workflow.sweep_deadlines", jobs.sweep_deadlines, timeout=55)],
     providers=[files.SubjectReader(access.FILES_SUBJECT, access.may_read_files)],
+    task_hooks=[TaskKindSpec(REPORT_KIND, submission=REPORT), TaskKindSpec(TODO_KIND)],
 )

@@ -55,10 +55,17 @@ async def task_by_id(
 
 
 TASK_COLUMNS = (
-    "SELECT id, subject_type, subject_id, kind, title, assignee_employee_id, department_id,"
-    " due_at, status, completed_at, on_time, submission_required, confidential, submission,"
-    " policy, created_at, version FROM tasks"
+    "SELECT t.id, t.subject_type, t.subject_id, t.kind, t.title, t.assignee_employee_id,"
+    " e.full_name AS assignee_name, t.department_id, d.name AS department_name, t.due_at,"
+    " t.status, t.completed_at, t.on_time, t.submission_required, t.submission_rule,"
+    " t.completion_params, t.subject_employee_id, s.full_name AS subject_employee_name,"
+    " t.confidential, t.submission, t.policy, t.created_at, t.version"
+    " FROM tasks t JOIN employees e ON e.id = t.assignee_employee_id AND e.org_id = t.org_id"
+    " JOIN departments d ON d.id = t.department_id AND d.org_id = t.org_id"
+    " LEFT JOIN employees s ON s.id = t.subject_employee_id AND s.org_id = t.org_id"
 )
+"""A task's columns with its assignee's, department's and subject employee's names, joined
+in the statement."""
 
 
 @functools.cache
@@ -66,14 +73,36 @@ def assignee_tasks_sql(kind: bool, status: bool, due_before: bool, after: bool) 
     """One assignee's tasks, soonest due first, with the filters given (each variant written
     once and prepared once per connection). Parameters: org, assignee, limit, then kind,
     status, due_before and the cursor's (due_at, id), those present, in that order."""
-    conditions = ["org_id = $1", "assignee_employee_id = $2"]
-    for column, given in (("kind = ", kind), ("status = ", status), ("due_at < ", due_before)):
+    conditions = ["t.org_id = $1", "t.assignee_employee_id = $2"]
+    for column, given in (
+        ("t.kind = ", kind),
+        ("t.status = ", status),
+        ("t.due_at < ", due_before),
+    ):
         if given:
             conditions.append(f"{column}${len(conditions) + 2}")
     if after:
         due, task_id = len(conditions) + 2, len(conditions) + 3
-        conditions.append(f"(due_at > ${due} OR (due_at = ${due} AND id > ${task_id}))")
-    return f"{TASK_COLUMNS} WHERE {' AND '.join(conditions)} ORDER BY due_at, id LIMIT $3"
+        conditions.append(f"(t.due_at > ${due} OR (t.due_at = ${due} AND t.id > ${task_id}))")
+    return f"{TASK_COLUMNS} WHERE {' AND '.join(conditions)} ORDER BY t.due_at, t.id LIMIT $3"
+
+
+NAMES = (
+    "SELECT id, full_name AS name FROM employees WHERE org_id = $1 AND id = ANY($2::uuid[])"
+    " UNION ALL SELECT id, name FROM departments WHERE org_id = $1 AND id = ANY($3::uuid[])"
+)
+
+
+async def names(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_ids: Collection[uuid.UUID],
+    department_ids: Collection[uuid.UUID],
+) -> dict[uuid.UUID, str]:
+    """Names of the tasks' people and departments, in one statement (ids are unique across
+    both tables)."""
+    rows = await fetch(session, NAMES, org_id, list(employee_ids), list(department_ids))
+    return {row["id"]: row["name"] for row in rows}
 
 
 async def assignee_tasks(

@@ -101,7 +101,8 @@ async def list_tasks(
     key needs `org:read`, and `reviews:read` for review tasks."""
     now = clock.now()
     rows, cursor = await reading.list_tasks(session, principal, page, filters, now)
-    return Page(items=[reading.task_view(row, now) for row in rows], next_cursor=cursor)
+    items = await reading.task_views(session, principal.org_id, rows, now)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.get("/tasks/{task_id}", operation_id="get_task", summary="One task")
@@ -118,7 +119,8 @@ async def get_task(
     including turning overdue."""
     task = await reading.get_task(session, principal, task_id)
     set_etag(response, task.version)
-    return reading.task_view(task, clock.now())
+    [view] = await reading.task_views(session, principal.org_id, [task], clock.now())
+    return view
 
 
 @router.post(
@@ -143,7 +145,8 @@ async def complete_task(
     publishes `task.completed` (never for a confidential task)."""
     task = await lifecycle.complete_as(session, principal, task_id, body.submission, clock)
     set_etag(response, task.version)
-    return reading.task_view(task, clock.now())
+    [view] = await reading.task_views(session, principal.org_id, [task], clock.now())
+    return view
 
 
 @router.get(

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from hrcore.core.calendar import DaysAre
 from hrcore.core.i18n import _
+from hrcore.core.schemas import Ref
+from hrcore.workflow.kinds import DeclaredKind
 
 TaskStatus = Literal["open", "completed", "cancelled"]
 
@@ -132,13 +134,43 @@ class SubjectRef(BaseModel):
     id: uuid.UUID
 
 
+class SubmissionRequirement(BaseModel):
+    """What `POST /tasks/{id}/complete` needs in `submission`: the task's kind and the rule
+    its creator set (a program stage's), whichever is stricter."""
+
+    required: bool = Field(description="False: the task may be completed without one.")
+    min_text_length: int = Field(description="Characters of `text`, spaces trimmed.")
+    min_links: int
+    min_attachments: int
+
+
+class CompletedBy(BaseModel):
+    """The operation that completes the task, with the task's values in its path."""
+
+    operation_id: str = Field(description="The OpenAPI operation id, e.g. `complete_task`.")
+    method: str
+    path: str = Field(description="Ready to call, e.g. `/api/v1/review-assignments/{id}/submit`.")
+
+
 class TaskOut(BaseModel):
     id: uuid.UUID
     subject: SubjectRef
-    kind: str
+    kind: DeclaredKind
     title: str
     assignee_employee_id: uuid.UUID
+    assignee: Ref = Field(description="The assignee, named.")
     department_id: uuid.UUID
+    department: Ref = Field(description="The assignee's department when assigned, named.")
+    subject_employee: Ref | None = Field(
+        description="The employee the task is about, named: the participant a supervisor "
+        "evaluates, the employee a rater reviews, the appellant, the contract holder. Null "
+        "when it is about nobody in particular."
+    )
+    completed_by: CompletedBy
+    submission_rule: SubmissionRequirement | None = Field(
+        description="Null: the task takes no submission; `completed_by` names the operation "
+        "that completes it (a review's submit, an amendment's confirm)."
+    )
     due_at: datetime
     status: TaskStatus
     overdue: bool = Field(description="Open and past its due time.")
