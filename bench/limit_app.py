@@ -373,6 +373,13 @@ async def profile(request: Request, connection: Any) -> Any:
     }
 
 
+def _policy(stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored policy as `TaskOut` shows it: a part written before working days counts
+    calendar days and holds a notice off a non-working day (the schema's defaults)."""
+    defaults = {"days_are": "calendar", "hold_on_non_working_days": True}
+    return {part: rules and {**defaults, **rules} for part, rules in stored.items()}
+
+
 async def my_tasks(request: Request, connection: Any) -> Any:
     if dict(request.query_params) != {"status": "open"}:
         raise Refused(501)
@@ -414,7 +421,7 @@ async def my_tasks(request: Request, connection: Any) -> Any:
             "submission_required": t["submission_required"],
             "confidential": t["confidential"],
             "submission": t["submission"],
-            "policy": t["policy"],
+            "policy": _policy(t["policy"]),
             "created_at": t["created_at"],
             "version": t["version"],
         }
