@@ -264,12 +264,17 @@ async def profile(request: Request, connection: Any) -> Any:
             "effective_date": e["effective_date"],
             "end_date": e["end_date"],
             "department_id": e["department_id"],
+            "department": _ref(e["department_id"], e["department_name"])
+            if e["department_id"]
+            else None,
             "position_id": e["position_id"],
+            "position": _ref(e["position_id"], e["position_title"]) if e["position_id"] else None,
             "title": e["title"],
             "leads_team": e["leads_team"],
             "allowance": e["allowance"],
             "note": e["note"],
             "manager_id": e["manager_id"],
+            "manager": _ref(e["manager_id"], e["manager_name"]) if e["manager_id"] else None,
             "pay_terms_ref": e["pay_terms_ref"],
             "applied_at": e["applied_at"],
             "created_at": e["created_at"],

@@ -49,13 +49,17 @@ async def test_a_future_promotion_waits_for_its_date_and_then_moves_post_and_man
         "M2",
     )
 
+    named = {
+        "department": {"id": str(world.sales.id), "name": "Sales"},
+        "position": {"id": str(world.chief.id), "name": "Sales chief"},
+        "manager": {"id": str(world.boss.id), "name": "Boss"},
+    }
+    assert {key: event[key] for key in named} == named, "the event names what it moves to"
     pending = {
         "event_id": event["id"],
         "kind": "promotion",
         "effective_date": "2027-04-01",
-        "department": {"id": str(world.sales.id), "name": "Sales"},
-        "position": {"id": str(world.chief.id), "name": "Sales chief"},
-        "manager": {"id": str(world.boss.id), "name": "Boss"},
+        **named,
     }
     before = await _ok(await client.get(member_url, headers=hr.headers))
     assert (before["department_id"], before["position_id"], before["manager_id"]) == (
@@ -98,6 +102,10 @@ async def test_a_future_promotion_waits_for_its_date_and_then_moves_post_and_man
     assert "Member" in [e["full_name"] for e in reports["items"]]
     events = await _ok(await client.get(f"{member_url}/events", headers=hr.headers))
     [applied] = [e for e in events["items"] if e["id"] == event["id"]]
+    assert {key: applied[key] for key in named} == named, "the history names them too"
+    profile = await _ok(await client.get(f"{member_url}/profile", headers=hr.headers))
+    [in_profile] = [e for e in profile["employment_history"] if e["id"] == event["id"]]
+    assert {key: in_profile[key] for key in named} == named
     assert datetime.fromisoformat(applied["applied_at"]) == clock.now()
     audit = await _ok(
         await client.get(

@@ -9,6 +9,7 @@ due (`apply_due`), in date order, once (the row is locked and marked)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,9 +33,9 @@ from hrcore.people.audit_trail import (
 )
 from hrcore.people.models import Employee, EmploymentEvent
 from hrcore.people.profile import org_today, pending_change
-from hrcore.people.references import require_position
+from hrcore.people.references import employee_refs, require_position
 from hrcore.people.reporting_lines import change_manager, require_acyclic_manager
-from hrcore.people.schemas import EmploymentEventCreate, PendingChange
+from hrcore.people.schemas import EmploymentEventCreate, EmploymentEventOut, PendingChange
 
 EMPLOYMENT_EVENT_RECORDED = "employment_event.recorded"
 """Emitted (core.events) for every recorded employment event; payload: event_id,
@@ -51,6 +52,40 @@ async def list_events(
     statement = repository.events_query(principal.org_id, employee_id)
     keys = [EmploymentEvent.effective_date, EmploymentEvent.id]
     return await paginate(session, statement, keys, page)
+
+
+async def event_views(
+    session: AsyncSession, org_id: uuid.UUID, rows: Sequence[EmploymentEvent]
+) -> list[EmploymentEventOut]:
+    """Events with what they move to named: one batched lookup per kind of name, whatever
+    the page size."""
+    departments = await org.department_refs(
+        session, org_id, sorted({row.department_id for row in rows if row.department_id})
+    )
+    positions = await org.position_refs(
+        session, org_id, sorted({row.position_id for row in rows if row.position_id})
+    )
+    managers = await employee_refs(
+        session, org_id, sorted({row.manager_id for row in rows if row.manager_id})
+    )
+    return [
+        EmploymentEventOut.model_validate(
+            {
+                **{field: getattr(row, field) for field in _EVENT_FIELDS},
+                "department": departments.get(row.department_id) if row.department_id else None,
+                "position": positions.get(row.position_id) if row.position_id else None,
+                "manager": managers.get(row.manager_id) if row.manager_id else None,
+            }
+        )
+        for row in rows
+    ]
+
+
+_EVENT_FIELDS = tuple(
+    name
+    for name in EmploymentEventOut.model_fields
+    if name not in ("department", "position", "manager")
+)
 
 
 async def add_event(

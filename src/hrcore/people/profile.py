@@ -67,7 +67,7 @@ async def panoramic_profile(
     growth = await repository.profile_growth(session, org_id, employee_id)
     participations = await profile_sections.program_participation(session, org_id, employee_id)
     contracts = await profile_sections.contracts(session, principal, employee_id)
-    events = [dict(event) for event in history]
+    events = [{**dict(event), **named_moves(event)} for event in history]
     applied = [event for event in events if event["applied_at"] is not None]
     department = {"id": head["department_id"], "name": head["department_name"]}
     position = (
@@ -126,19 +126,26 @@ async def panoramic_profile(
     )
 
 
-def pending_change(row: Any) -> dict[str, Any]:
-    """A pending event's row (with the names of what it changes to) as a `PendingChange`."""
+def named_moves(row: Any) -> dict[str, dict[str, Any] | None]:
+    """What an event row (read with the names of what it moves to) moves to, as links."""
 
     def ref(id_field: str, name_field: str) -> dict[str, Any] | None:
         return {"id": row[id_field], "name": row[name_field]} if row[id_field] else None
 
     return {
-        "event_id": row["id"],
-        "kind": row["kind"],
-        "effective_date": row["effective_date"],
         "department": ref("department_id", "department_name"),
         "position": ref("position_id", "position_title"),
         "manager": ref("manager_id", "manager_name"),
+    }
+
+
+def pending_change(row: Any) -> dict[str, Any]:
+    """A pending event's row (with the names of what it changes to) as a `PendingChange`."""
+    return {
+        "event_id": row["id"],
+        "kind": row["kind"],
+        "effective_date": row["effective_date"],
+        **named_moves(row),
     }
 
 

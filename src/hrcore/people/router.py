@@ -167,7 +167,8 @@ async def list_events(
     re-hires), oldest first, cursor-paginated, for whoever may see the employee (a key needs
     `profiles:read`)."""
     rows, cursor = await employment_events.list_events(session, principal, employee_id, page)
-    return Page(items=[EmploymentEventOut.model_validate(row) for row in rows], next_cursor=cursor)
+    items = await employment_events.event_views(session, principal.org_id, rows)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.post(
@@ -192,7 +193,8 @@ async def create_event(
     announced to the other domains: contracts drafts an amendment when a term of the active
     contract changes."""
     event = await employment_events.add_event(session, principal, employee_id, body, clock)
-    return EmploymentEventOut.model_validate(event)
+    [view] = await employment_events.event_views(session, principal.org_id, [event])
+    return view
 
 
 # --- performance ratings ------------------------------------------------------------------

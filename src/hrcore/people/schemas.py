@@ -159,7 +159,7 @@ class EmploymentEventCreate(BaseModel):
 
 
 class EmploymentEventOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """A career move, with what it moves to named (`{id, name}` beside each id)."""
 
     id: uuid.UUID
     employee_id: uuid.UUID
@@ -167,12 +167,15 @@ class EmploymentEventOut(BaseModel):
     effective_date: date
     end_date: date | None
     department_id: uuid.UUID | None
+    department: Ref | None = Field(description="The department of the move, named.")
     position_id: uuid.UUID | None
+    position: Ref | None = Field(description="The position of the move, named.")
     title: str | None
     leads_team: bool
     allowance: Decimal | None
     note: str | None
     manager_id: uuid.UUID | None = Field(description="The manager at the new post.")
+    manager: Ref | None = Field(description="The manager at the new post, named.")
     pay_terms_ref: str | None = Field(description="The pay band of the new post.")
     applied_at: datetime | None = Field(
         description="When the move reached the employee's record; null while pending (its "
