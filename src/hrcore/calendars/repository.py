@@ -18,7 +18,7 @@ OWN_DAYS = select(CalendarDay.day, CalendarDay.working).where(
 async def own_days(session: AsyncSession, org_id: uuid.UUID) -> dict[date, bool]:
     """Every day the organization set, in one statement (a few dozen rows a year)."""
     rows = await session.execute(OWN_DAYS, {"org_id": org_id})
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def days_statement(org_id: uuid.UUID, year: int | None) -> Select[CalendarDay]:

@@ -193,7 +193,7 @@ async def confirmed_due(
         .order_by(AmendmentVersion.effective_date, Amendment.id)
         .with_for_update(of=Amendment, skip_locked=True)
     )
-    return [(amendment, version) for amendment, version in rows.tuples()]
+    return [(amendment, version) for amendment, version in rows]
 
 
 async def version(
