@@ -27,7 +27,7 @@ from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.org import api as org
 from hrcore.talent import history, nominations, repository
-from hrcore.talent.models import ChangeSource, MemberStatus
+from hrcore.talent.models import MemberStatus
 
 APPLIED_JOB = "talent.tell_appointment_in_effect"
 
@@ -76,15 +76,8 @@ async def close_loop(
         if status is MemberStatus.REMOVED:
             await nominations.withdraw(session, principal.org_id, ids, clock)
         for member in (m for m in members if m.id in ids):
-            history.record(
-                session,
-                member,
-                "status",
-                source=ChangeSource.HR,
-                by=principal.user_id,
-                at=now,
-                reason=reason,
-                status=status.value,
+            history.record_hr_status(
+                session, member, status.value, by=principal.user_id, at=now, reason=reason
             )
         await audit.record_many(
             session,

@@ -25,7 +25,6 @@ from hrcore.people.api import EmploymentEventCreate
 from hrcore.talent import access, aftermath, history, repository
 from hrcore.talent.candidates import candidate_view, ranking_of
 from hrcore.talent.models import (
-    ChangeSource,
     MemberStatus,
     Vacancy,
     VacancyAppointment,
@@ -147,15 +146,13 @@ async def _mark_appointed(
     )
     member = await repository.member_by_key(session, principal.org_id, member_id)
     if member is not None:
-        history.record(
+        history.record_hr_status(
             session,
             member,
-            "status",
-            source=ChangeSource.HR,
+            MemberStatus.APPOINTED.value,
             by=principal.user_id,
             at=now,
             reason=reason,
-            status=MemberStatus.APPOINTED.value,
         )
     audit.record(
         session,

@@ -47,6 +47,28 @@ def record(
     )
 
 
+def record_hr_status(
+    session: AsyncSession,
+    member: TalentPoolMember,
+    status: str,
+    *,
+    by: uuid.UUID | None,
+    at: datetime,
+    reason: str,
+) -> None:
+    """HR's act ended or changed the membership (an appointment, the loop after it)."""
+    record(
+        session,
+        member,
+        "status",
+        source=ChangeSource.HR,
+        by=by,
+        at=at,
+        reason=reason,
+        status=status,
+    )
+
+
 async def member_history(
     session: AsyncSession,
     principal: Principal,
