@@ -46,3 +46,20 @@ async def test_an_unknown_id_is_404_no_such_thing(client: AsyncClient, runtime: 
             "Not found",
             detail,
         ), path
+
+
+async def test_the_thing_not_found_is_named_in_the_reader_s_language(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    """The noun is a catalog entry of its own, so no English word lands in a Chinese message."""
+    hr = await make_org(runtime)
+    chinese = hr.headers | {"Accept-Language": "zh-CN"}
+    for path, detail in {
+        "/api/v1/tasks/{}": "任务不存在",
+        "/api/v1/employees/{}": "员工不存在",
+        "/api/v1/vacancies/{}": "空缺岗位不存在",
+        "/api/v1/webhooks/{}/deliveries": "Webhook 订阅不存在",
+    }.items():
+        response = await client.get(path.format(uuid.uuid4()), headers=chinese)
+        assert response.status_code == 404, (path, response.text)
+        assert response.json()["detail"] == detail, path

@@ -31,7 +31,7 @@ from hrcore.core.authz import Principal, require_hr_admin_user
 from hrcore.core.concurrency import check_version
 from hrcore.core.endpoints import Endpoints
 from hrcore.core.errors import FieldError, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.org import api as org
 
 MASK = "***"
@@ -90,7 +90,7 @@ CHANNELS: Endpoints[NotificationChannel, ChannelDelivery] = Endpoints(
     NotificationChannel,
     ChannelDelivery,
     ChannelDelivery.channel_id,
-    what="notification channel",
+    what=N_("notification channel"),
     subject="notification_channel",
     snapshot=_snapshot,
 )

@@ -26,7 +26,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.org import api as org
 from hrcore.people import api as people
 
@@ -205,7 +205,7 @@ async def draft_for_contract(
 ) -> uuid.UUID | None:
     """The id of an amendment drafted by the system (demo data, later succession's
     appointments): no actor and no permission check; None when nothing changes."""
-    contract = await get_or_404(session, Contract, org_id, contract_id, what="contract")
+    contract = await get_or_404(session, Contract, org_id, contract_id, what=N_("contract"))
     drafted = await _draft(session, contract, body, event_id=None, actor=None, clock=clock)
     return drafted[0].id if drafted else None
 

@@ -42,6 +42,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import ClauseElement
 
 from hrcore.core.errors import TRANSIENT_SQLSTATES, NotFound
+from hrcore.core.i18n import Text as Message
 from hrcore.core.i18n import _
 from hrcore.core.models import Base, new_id
 
@@ -262,14 +263,15 @@ async def get_or_404(
     for_update: bool = False,
 ) -> RowT:
     """The row `row_id` of the organization, else 404 `No such <what>`: the same answer for a
-    row that does not exist and one of another organization."""
+    row that does not exist and one of another organization. `what` is a catalog noun
+    (`N_("task")`), rendered in the reader's language inside the message."""
     columns = inspect(model).columns
     statement = select(model).where(columns.org_id == org_id, columns.id == row_id)
     if for_update:
         statement = statement.with_for_update()
     row = await session.scalar(statement)
     if row is None:
-        raise NotFound(_("No such {what}", what=what))
+        raise NotFound(_("No such {what}", what=Message(what)))
     return row
 
 

@@ -14,7 +14,7 @@ from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal, Role, require_hr_admin
 from hrcore.core.db import SessionMaker, get_or_404, set_tenant, tenant_transaction
 from hrcore.core.errors import Conflict, NotFound, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import repository
 from hrcore.identity.auth import API_KEY_KIND, Services, principal_of
@@ -107,7 +107,7 @@ async def list_users(
 async def get_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
     if principal.user_id != user_id:
         require_hr_admin(principal, hide=True)
-    return await get_or_404(session, User, principal.org_id, user_id, what="user")
+    return await get_or_404(session, User, principal.org_id, user_id, what=N_("user"))
 
 
 def _check_scope(roles: list[str], department_scope_id: uuid.UUID | None) -> None:
@@ -222,7 +222,7 @@ async def revoke_api_key(
     session: AsyncSession, services: Services, principal: Principal, key_id: uuid.UUID
 ) -> None:
     require_hr_admin(principal)
-    key = await get_or_404(session, ApiKey, principal.org_id, key_id, what="API key")
+    key = await get_or_404(session, ApiKey, principal.org_id, key_id, what=N_("API key"))
     if key.revoked_at is None:
         key.revoked_at = services.clock.now()
         audit.record(

@@ -20,7 +20,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker, get_or_404, tenant_transaction
 from hrcore.core.errors import FieldError, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.identity import api as identity
 from hrcore.imports import parsing, repository
 from hrcore.imports.models import ImportJob
@@ -123,7 +123,7 @@ async def get(
     polling it never waits on a worker that is gone."""
     require_hr_admin(principal, hide=True)
     await _fail_stalled(session, principal.org_id, clock, stall, import_id=import_id)
-    return await get_or_404(session, ImportJob, principal.org_id, import_id, what="import")
+    return await get_or_404(session, ImportJob, principal.org_id, import_id, what=N_("import"))
 
 
 def stalled_error(stall: timedelta) -> dict[str, Any]:

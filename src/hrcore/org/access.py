@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope, require_hr_admin
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
 from hrcore.org import repository
 from hrcore.org.models import Department, DescriptionDraft, Position
@@ -38,7 +38,9 @@ async def find_department(
     session: AsyncSession, principal: Principal, department_id: uuid.UUID
 ) -> Department:
     """A department of the caller's organization, else 404; the caller checks the role first."""
-    return await get_or_404(session, Department, principal.org_id, department_id, what="department")
+    return await get_or_404(
+        session, Department, principal.org_id, department_id, what=N_("department")
+    )
 
 
 async def find_position(
@@ -72,7 +74,9 @@ async def drafts_in_reach(
     session: AsyncSession, principal: Principal, position_id: uuid.UUID
 ) -> tuple[Position, set[AuthorSide]]:
     """The position and the caller's sides; 404 when its drafts are out of the caller's reach."""
-    position = await get_or_404(session, Position, principal.org_id, position_id, what="position")
+    position = await get_or_404(
+        session, Position, principal.org_id, position_id, what=N_("position")
+    )
     sides = await _sides(session, principal, position)
     if not sides:
         raise NotFound(_("No description drafts of this position within your reach"))
@@ -84,7 +88,7 @@ async def draft_in_reach(
 ) -> tuple[DescriptionDraft, Position, set[AuthorSide]]:
     """The draft, its position and the caller's sides; 404 as if the draft did not exist."""
     draft = await get_or_404(
-        session, DescriptionDraft, principal.org_id, draft_id, what="description draft"
+        session, DescriptionDraft, principal.org_id, draft_id, what=N_("description draft")
     )
     try:
         position, sides = await drafts_in_reach(session, principal, draft.position_id)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.org import api as org
 from hrcore.people import repository
 from hrcore.people.models import Employee
@@ -149,7 +149,7 @@ async def find_for_write(
     """For writes: HR writers find any employee of the org, others only within reach."""
     if not is_hr_writer(principal):
         return await ensure_can_view(session, principal, employee_id)
-    return await get_or_404(session, Employee, principal.org_id, employee_id, what="employee")
+    return await get_or_404(session, Employee, principal.org_id, employee_id, what=N_("employee"))
 
 
 async def find_for_hr_write(

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, require_hr_or_dept_head
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.people import api as people
 from hrcore.programs import repository
 from hrcore.programs.models import (
@@ -44,7 +44,7 @@ async def find_run(
 ) -> ProgramRun:
     """A run of the caller's organization, else 404; the caller checks the role first."""
     return await get_or_404(
-        session, ProgramRun, principal.org_id, run_id, what="program", for_update=for_update
+        session, ProgramRun, principal.org_id, run_id, what=N_("program"), for_update=for_update
     )
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import NotFound
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.people import api as people
 from hrcore.reviews import repository
 from hrcore.reviews.models import (
@@ -67,7 +67,12 @@ async def readable_cycle(
 ) -> ReviewCycle:
     require_setup_reader(principal, key_scope=key_scope)
     return await get_or_404(
-        session, ReviewCycle, principal.org_id, cycle_id, what="review cycle", for_update=for_update
+        session,
+        ReviewCycle,
+        principal.org_id,
+        cycle_id,
+        what=N_("review cycle"),
+        for_update=for_update,
     )
 
 
@@ -130,7 +135,7 @@ async def readable_result(
         ReviewResult,
         principal.org_id,
         result_id,
-        what="review result",
+        what=N_("review result"),
         for_update=for_update,
     )
     if principal.is_hr_admin:
@@ -163,7 +168,7 @@ async def readable_appeal(
 ) -> tuple[ReviewAppeal, ReviewResult]:
     """The appeal and its result, for whoever may read the result (else 404)."""
     appeal = await get_or_404(
-        session, ReviewAppeal, principal.org_id, appeal_id, what="appeal", for_update=for_update
+        session, ReviewAppeal, principal.org_id, appeal_id, what=N_("appeal"), for_update=for_update
     )
     try:
         result = await readable_result(session, principal, appeal.result_id, for_update=for_update)

@@ -18,7 +18,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404, insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -50,7 +50,7 @@ async def _participant(
     session: AsyncSession, principal: Principal, participant_id: uuid.UUID
 ) -> tuple[ReviewParticipant, ReviewCycle]:
     participant = await get_or_404(
-        session, ReviewParticipant, principal.org_id, participant_id, what="review participant"
+        session, ReviewParticipant, principal.org_id, participant_id, what=N_("review participant")
     )
     cycle = await repository.cycle_by_id(
         session, principal.org_id, participant.cycle_id, for_update=True
@@ -169,7 +169,7 @@ async def decide(
         ReviewNomination,
         principal.org_id,
         nomination_id,
-        what="nomination",
+        what=N_("nomination"),
         for_update=True,
     )
     participant, cycle = await _participant(session, principal, nomination.participant_id)

@@ -20,7 +20,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
 from hrcore.files import api as files
 from hrcore.identity import api as identity
@@ -54,7 +54,7 @@ async def reopen(
         ReviewAssignment,
         principal.org_id,
         assignment_id,
-        what="review assignment",
+        what=N_("review assignment"),
         for_update=True,
     )
     cycle = await repository.cycle_by_id(session, principal.org_id, assignment.cycle_id)

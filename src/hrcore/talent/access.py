@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope, require_hr_or_dept_head
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import repository
@@ -43,7 +43,7 @@ async def readable_pool(
 ) -> TalentPool:
     """A pool of the caller's organization the caller may read, else 404."""
     require_reader(principal)
-    return await get_or_404(session, TalentPool, principal.org_id, pool_id, what="talent pool")
+    return await get_or_404(session, TalentPool, principal.org_id, pool_id, what=N_("talent pool"))
 
 
 async def member_employee_ids(
@@ -111,7 +111,7 @@ async def vacancy_in_reach(
     principal.require_key_scope(None)
     departments = await vacancy_departments(session, principal)
     vacancy = await get_or_404(
-        session, Vacancy, principal.org_id, vacancy_id, what="vacancy", for_update=for_update
+        session, Vacancy, principal.org_id, vacancy_id, what=N_("vacancy"), for_update=for_update
     )
     if departments is not None and vacancy.department_id not in departments:
         raise NotFound(_("No such vacancy"))

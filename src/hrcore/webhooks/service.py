@@ -29,7 +29,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.delivery import Policy
 from hrcore.core.endpoints import Endpoints
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.core.models import new_id
 from hrcore.settings import Settings
 from hrcore.webhooks import repository
@@ -75,7 +75,7 @@ SUBSCRIPTIONS: Endpoints[WebhookSubscription, WebhookDelivery] = Endpoints(
     WebhookSubscription,
     WebhookDelivery,
     WebhookDelivery.subscription_id,
-    what="webhook",
+    what=N_("webhook"),
     subject="webhook",
     snapshot=_snapshot,
 )

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Forbidden, NotFound
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.people import api as people
 from hrcore.workflow.models import Task
 
@@ -58,7 +58,7 @@ async def task_in_reach(
 ) -> Task:
     """The task if the caller may see it, else 404; `for_update` locks it for a change."""
     task = await get_or_404(
-        session, Task, principal.org_id, task_id, what="task", for_update=for_update
+        session, Task, principal.org_id, task_id, what=N_("task"), for_update=for_update
     )
     await ensure_reach(session, principal, task)
     return task

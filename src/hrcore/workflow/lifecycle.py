@@ -20,7 +20,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
 from hrcore.files import api as files
 from hrcore.webhooks import api as webhooks
@@ -34,7 +34,7 @@ from hrcore.workflow.schemas import Submission
 
 
 async def _locked(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> Task:
-    return await get_or_404(session, Task, org_id, task_id, what="task", for_update=True)
+    return await get_or_404(session, Task, org_id, task_id, what=N_("task"), for_update=True)
 
 
 async def reschedule_task(
