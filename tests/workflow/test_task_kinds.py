@@ -224,3 +224,19 @@ async def test_a_decision_task_names_its_run_and_participant(
     assert shown["path"] == f"/api/v1/programs/{run_id}/participants/{participant_id}/decision"
     with pytest.raises(LookupError, match="completion_params"):
         await make_task(runtime, world.hr.org_id, world.member, DUE, kind=TASK_KINDS["decision"])
+
+
+async def test_a_kind_filter_names_a_declared_kind(client: AsyncClient, world: World) -> None:
+    """`kind=` is the enum of declared kinds: a misspelt one is a 422, not an empty list."""
+    for path, account in (("/api/v1/me/tasks", world.junior_account), ("/api/v1/tasks", world.hr)):
+        known = await client.get(path, params={"kind": "workflow.report"}, headers=account.headers)
+        assert known.status_code == 200, known.text
+        wrong = await client.get(
+            path,
+            params={"kind": "workflow.reprot"},
+            headers=account.headers | {"Accept-Language": "zh-CN"},
+        )
+        assert wrong.status_code == 422, wrong.text
+        [error] = wrong.json()["errors"]
+        assert error["field"] == "query.kind"
+        assert "不是已有的任务类型" in error["message"]

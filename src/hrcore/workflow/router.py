@@ -6,16 +6,19 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import AfterValidator
 
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
+from hrcore.core.i18n import _
 from hrcore.core.pagination import Page
 from hrcore.core.responses import problem
 from hrcore.core.schemas import BoundedDatetime
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.workflow import lifecycle, policies, reading
+from hrcore.workflow import kinds, lifecycle, policies, reading
+from hrcore.workflow.kinds import DeclaredKind
 from hrcore.workflow.reading import TaskFilters
 from hrcore.workflow.schemas import (
     TaskCompletion,
@@ -28,7 +31,18 @@ from hrcore.workflow.schemas import (
 router = APIRouter(route_class=HrcoreRoute, tags=["tasks"])
 
 StatusFilter = Annotated[TaskStatus | None, Query(description="Only tasks in this status.")]
-KindFilter = Annotated[str | None, Query(max_length=64, description="Only tasks of this kind.")]
+
+
+def _declared(kind: str) -> str:
+    if kind not in kinds.declared():
+        raise ValueError(_("not a task kind (the enum lists them)"))
+    return kind
+
+
+KindFilter = Annotated[
+    Annotated[DeclaredKind, AfterValidator(_declared)] | None,
+    Query(description="Only tasks of this kind (422 for one no domain declares)."),
+]
 DueBefore = Annotated[
     BoundedDatetime | None, Query(description="Due strictly before this instant (ISO 8601).")
 ]
