@@ -100,7 +100,7 @@ async def list_approvals(
     summary="Submit something for approval",
     status_code=201,
     response_model=ApprovalOut,
-    responses=FORBIDDEN,
+    responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def submit(
     body: ApprovalIn, principal: CurrentPrincipal, session: DbSession, clock: AppClock
