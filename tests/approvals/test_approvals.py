@@ -164,6 +164,16 @@ async def test_a_countersign_where_one_rejects_is_rejected_and_the_other_task_ca
     parts = {a["approver"]["name"]: (a["status"], a["comment"]) for a in rejected["assignments"]}
     assert parts == {"Peer": ("approved", None), "Engineer": ("rejected", "Not yet")}
     assert ACTED == []
+    audit = _ok(
+        await client.get(
+            f"{API}/audit-events?object_type=approval&object_id={approval['id']}",
+            headers=world.hr.headers,
+        )
+    )
+    assert [(e["action"], e["after"]) for e in audit["items"]][:2] == [
+        ("approval.rejected", {"step": 0, "comment": "Not yet"}),
+        ("approval.approved", {"step": 0, "comment": None}),
+    ]
 
     other = await _submit(client, world.member_account, world.member)
     _ok(await _act(client, people.head, other, "reject", comment="No budget"))
