@@ -344,3 +344,25 @@ async def test_a_page_of_approvals_costs_the_same_statements_however_many(
         awaiting = await _mine(client, people.head)
     assert len(awaiting) == 5
     assert mine.count == few.count
+
+
+async def test_return_for_changes_and_bad_delegations(
+    client: AsyncClient, world: World, people: People
+) -> None:
+    await _chain(client, world.hr, MANAGER_HEAD_HR[:1])
+    approval = await _submit(client, world.member_account, world.member)
+    to_self = await _act(
+        client, world.lead_account, approval, "delegate", employee_id=str(world.lead.id)
+    )
+    assert _ok(to_self, 422)["errors"][0]["field"] == "employee_id"
+    unknown = await _act(
+        client, world.lead_account, approval, "delegate", employee_id=str(uuid.uuid4())
+    )
+    assert _ok(unknown, 422)["errors"][0]["field"] == "employee_id"
+    assert (await _act(client, world.lead_account, approval, "return")).status_code == 422
+    returned = _ok(await _act(client, world.lead_account, approval, "return", comment="Add goals"))
+    assert returned["status"] == "returned"
+    assert returned["assignments"][0]["comment"] == "Add goals"
+    assert await _open_tasks(client, world.lead_account) == []
+    assert await _mine(client, world.lead_account) == []
+    assert (await _act(client, world.lead_account, approval, "approve")).status_code == 409
