@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+from hrcore.approvals.registry import DOMAIN as APPROVALS
 from hrcore.calendars.registry import DOMAIN as CALENDARS
 from hrcore.channels.registry import DOMAIN as CHANNELS
 from hrcore.contracts.registry import DOMAIN as CONTRACTS
@@ -43,6 +44,7 @@ DOMAINS: tuple[Domain, ...] = (
     PROGRAMS,
     CALENDARS,
     FILES,
+    APPROVALS,
 )
 
 metadata: MetaData = Base.metadata

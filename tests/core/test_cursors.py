@@ -14,8 +14,10 @@ import re
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from hrcore.approvals.api import ApprovalKindSpec
 from hrcore.core.runtime import Runtime
 from hrcore.seed import DEMO_PASSWORD, DEMO_SLUG, seed_demo
+from tests.approvals.conftest import KIND, promote
 
 
 def _b64(value: object) -> str:
@@ -70,7 +72,12 @@ async def test_a_forged_cursor_is_400_on_every_list(
         json={"org": DEMO_SLUG, "email": "hr@demo.example", "password": DEMO_PASSWORD},
     )
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    ApprovalKindSpec(KIND, promote).install()  # as a domain declares one
     for kind, payload in [
+        (
+            "approval-chains",
+            {"name": "Chain", "kind": KIND, "steps": [{"approver": {"rule": "manager"}}]},
+        ),
         ("webhooks", {"url": "https://93.184.216.34/hook", "event_types": ["task.completed"]}),
         (
             "notification-channels",

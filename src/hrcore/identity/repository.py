@@ -166,6 +166,24 @@ async def active_user_ids_with_role(
     return list(rows.all())
 
 
+async def department_head_employee_ids(
+    session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
+) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(User.employee_id)
+        .where(
+            User.org_id == org_id,
+            User.roles.contains(["dept_head"]),
+            User.department_scope_id == department_id,
+            User.is_active.is_(True),
+            User.employee_id.is_not(None),
+        )
+        .distinct()
+        .order_by(User.employee_id)
+    )
+    return [row for row in rows.all() if row is not None]
+
+
 async def organization_ids(session: AsyncSession) -> list[uuid.UUID]:
     """Every organization (the table is not under row-level security)."""
     rows = await session.scalars(select(Organization.id).order_by(Organization.id))

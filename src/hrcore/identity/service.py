@@ -294,6 +294,13 @@ async def hr_admin_user_ids(session: AsyncSession, org_id: uuid.UUID) -> list[uu
     return await repository.active_user_ids_with_role(session, org_id, Role.HR_ADMIN.value)
 
 
+async def department_head_employee_ids(
+    session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The employees whose active accounts head `department_id` (approval chains' rule)."""
+    return await repository.department_head_employee_ids(session, org_id, department_id)
+
+
 async def organization_ids(session: AsyncSession) -> list[uuid.UUID]:
     """Every organization's id: for cross-tenant jobs, which then scope each write."""
     return await repository.organization_ids(session)

@@ -1,0 +1,229 @@
+"""Approval chains: per organization and kind, revisioned by `core.templates`, and the
+preview of who would approve what.
+
+A chain's kind must be declared by a domain and have no other chain (409); conditions may
+only read the kind's declared facts; named people and departments must exist (422 naming
+the field). A kind without a chain runs its declared default.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.approvals import access
+from hrcore.approvals.kinds import HR_ONLY, ApprovalKindSpec, spec_of
+from hrcore.approvals.models import APPROVAL_CHAINS, ApprovalChain
+from hrcore.approvals.resolution import hr_admin_employees, resolve_from
+from hrcore.approvals.schemas import ApprovalChainIn, ApprovalPreviewIn, ApprovalStep
+from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.templates import TemplateRules
+from hrcore.org import api as org
+from hrcore.people import api as people
+
+STEPS = TypeAdapter(list[ApprovalStep])
+
+
+def require_kind(kind: str, field: str = "kind") -> ApprovalKindSpec:
+    spec = spec_of(kind)
+    if spec is None:
+        raise Unprocessable(
+            _("Unknown approval kind"),
+            errors=[FieldError(field=field, message=_("no domain declares this kind"))],
+        )
+    return spec
+
+
+async def _validate(session: AsyncSession, principal: Principal, body: ApprovalChainIn) -> None:
+    spec = require_kind(body.kind)
+    errors = []
+    for index, step in enumerate(body.steps):
+        where, approver = f"steps.{index}", step.approver
+        if step.condition is not None and step.condition.fact not in spec.fact_types:
+            errors.append(
+                FieldError(
+                    field=f"{where}.condition.fact",
+                    message=_("the kind has no such fact"),
+                )
+            )
+        if approver.rule == "person" and approver.employee_id is None:
+            errors.append(
+                FieldError(field=f"{where}.approver.employee_id", message=_("name the person"))
+            )
+    if errors:
+        raise Unprocessable(_("The chain cannot run as written"), errors=errors)
+    for index, step in enumerate(body.steps):
+        where, approver = f"steps.{index}.approver", step.approver
+        if approver.rule == "person" and approver.employee_id is not None:
+            await people.require_employee(
+                session, principal.org_id, approver.employee_id, f"{where}.employee_id"
+            )
+        if approver.department_id is not None:
+            await org.require_department(
+                session, principal.org_id, approver.department_id, f"{where}.department_id"
+            )
+
+
+def _content(body: ApprovalChainIn) -> dict[str, Any]:
+    return {
+        "name": body.name,
+        "kind": body.kind,
+        "description": body.description,
+        "steps": STEPS.dump_python(body.steps, mode="json"),
+    }
+
+
+async def chain_for(session: AsyncSession, org_id: uuid.UUID, kind: str) -> ApprovalChain | None:
+    found: ApprovalChain | None = await session.scalar(
+        select(ApprovalChain).where(ApprovalChain.org_id == org_id, ApprovalChain.kind == kind)
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class ChainRules(TemplateRules[ApprovalChain, ApprovalChainIn]):
+    """The template kit's use cases plus one chain per kind, whose kind never changes."""
+
+    async def create_template(
+        self, session: AsyncSession, principal: Principal, body: ApprovalChainIn
+    ) -> ApprovalChain:
+        require_hr_admin(principal)
+        if await chain_for(session, principal.org_id, body.kind) is not None:
+            raise Conflict(_("The kind {kind} has a chain already: edit it", kind=body.kind))
+        return await super().create_template(session, principal, body)
+
+    async def update_template(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        template_id: uuid.UUID,
+        body: ApprovalChainIn,
+        *,
+        if_match: str | None,
+        body_version: int | None,
+    ) -> ApprovalChain:
+        require_hr_admin(principal)
+        chain = await self.readable(session, principal, template_id)
+        if body.kind != chain.kind:
+            raise Unprocessable(
+                _("A chain's kind does not change"),
+                errors=[FieldError(field="kind", message=_("create a chain for the other kind"))],
+            )
+        return await super().update_template(
+            session,
+            principal,
+            template_id,
+            body,
+            if_match=if_match,
+            body_version=body_version,
+        )
+
+
+RULES = ChainRules(
+    kind=APPROVAL_CHAINS,
+    require_reader=access.require_reader,
+    readable=access.readable_chain,
+    content=_content,
+    validate=_validate,
+)
+
+
+def check_facts(spec: ApprovalKindSpec, facts: dict[str, Any]) -> None:
+    unknown = [name for name in facts if name not in spec.fact_types]
+    if unknown:
+        raise Unprocessable(
+            _("Unknown fact"),
+            errors=[
+                FieldError(field=f"facts.{name}", message=_("the kind has no such fact"))
+                for name in unknown
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The chain a new approval of a kind would keep, and its steps resolved now."""
+
+    chain_id: uuid.UUID | None
+    chain_revision: int | None
+    steps: list[dict[str, Any]]
+    resolved: list[dict[str, Any]]
+    fallback: list[uuid.UUID] | None
+
+
+async def plan(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    spec: ApprovalKindSpec,
+    facts: dict[str, Any],
+    subject: people.EmployeeInfo,
+    requester_id: uuid.UUID,
+    *,
+    until_first: bool,
+) -> Plan:
+    """Resolve the organization's chain for the kind (else the kind's default); `fallback`
+    holds the HR admins when no step resolved to anyone."""
+    chain = await chain_for(session, org_id, spec.kind)
+    steps = (
+        list(chain.steps)
+        if chain is not None
+        else [dict(step) for step in (spec.default_steps or HR_ONLY)]
+    )
+    resolved = await resolve_from(
+        session,
+        org_id,
+        steps,
+        0,
+        facts=facts,
+        fact_types=spec.fact_types,
+        subject=subject,
+        requester_id=requester_id,
+        until_first=until_first,
+    )
+    anyone = any(not step["skipped"] for step in resolved)
+    fallback = None if anyone else await hr_admin_employees(session, org_id)
+    if fallback == []:
+        raise Unprocessable(_("Nobody can approve this: the organization has no HR admin employee"))
+    return Plan(
+        chain.id if chain else None, chain.revision if chain else None, steps, resolved, fallback
+    )
+
+
+async def preview(
+    session: AsyncSession, principal: Principal, body: ApprovalPreviewIn
+) -> dict[str, Any]:
+    """Who would approve, step by step, if it were submitted now."""
+    access.require_reader(principal)
+    spec = require_kind(body.kind)
+    check_facts(spec, body.facts)
+    subject = await people.require_employee(
+        session, principal.org_id, body.subject_employee_id, "subject_employee_id"
+    )
+    requester = body.requester_employee_id or principal.employee_id
+    if body.requester_employee_id is not None:
+        await people.require_employee(
+            session, principal.org_id, body.requester_employee_id, "requester_employee_id"
+        )
+    found = await plan(
+        session,
+        principal.org_id,
+        spec,
+        body.facts,
+        subject,
+        requester or uuid.UUID(int=0),
+        until_first=False,
+    )
+    return {
+        "kind": spec.kind,
+        "chain_id": found.chain_id,
+        "chain_revision": found.chain_revision,
+        "resolved": found.resolved,
+        "fallback": found.fallback,
+    }

@@ -1,0 +1,146 @@
+"""Deciding an approval: approve, reject or return (each with the approver's comment),
+delegate, and the requester's withdrawal. Every decision is audited.
+
+Only an approver with a pending part in the current step decides (404 for anyone else, as
+if the approval did not exist for them); deciding twice, or an approval no longer pending,
+is 409. 或签 (`any`): the first approval closes the step and cancels the others' tasks;
+会签 (`all`): the step waits for every approver. One rejection or return ends the approval
+and cancels every open task.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.approvals import access, repository
+from hrcore.approvals.models import Approval, ApprovalAssignment
+from hrcore.approvals.running import SUBJECT, advance, close_assignments, open_step
+from hrcore.core import audit
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.people import api as people
+from hrcore.workflow import api as workflow
+
+Verdict = Literal["approved", "rejected", "returned"]
+
+
+async def _my_part(
+    session: AsyncSession, principal: Principal, approval_id: uuid.UUID
+) -> tuple[Approval, list[ApprovalAssignment], ApprovalAssignment]:
+    """The approval (locked), its assignments and the caller's pending one on the current
+    step: 404 when the caller is not on the step, 409 when they decided already."""
+    approval = await access.visible_approval(session, principal, approval_id, for_update=True)
+    parts = await repository.assignments_of(session, principal.org_id, approval.id)
+    mine = [a for a in parts if a.employee_id == principal.employee_id]
+    pending = [a for a in mine if a.status == "pending" and a.step == approval.current_step]
+    if approval.status == "pending" and pending:
+        return approval, parts, pending[0]
+    if mine:
+        raise Conflict(_("You have decided on this approval already"))
+    raise NotFound(_("You are not an approver of this approval's current step"))
+
+
+async def decide(
+    session: AsyncSession,
+    principal: Principal,
+    approval_id: uuid.UUID,
+    verdict: Verdict,
+    comment: str | None,
+    clock: Clock,
+) -> Approval:
+    approval, parts, mine = await _my_part(session, principal, approval_id)
+    mine.status, mine.comment, mine.decided_at = verdict, comment, clock.now()
+    await session.flush()
+    if mine.task_id is not None:
+        await workflow.complete_task(
+            session, org_id=approval.org_id, task_id=mine.task_id, clock=clock, actor=principal
+        )
+    audit.record(
+        session,
+        principal,
+        f"approval.{verdict}",
+        SUBJECT,
+        approval.id,
+        org_id=approval.org_id,
+        after={"step": mine.step, "comment": comment},
+    )
+    step = [a for a in parts if a.step == mine.step]
+    if verdict != "approved":
+        approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
+        await close_assignments(session, approval, parts, clock, principal, reason=verdict)
+        return approval
+    mode = approval.resolved[-1]["mode"]
+    if mode == "all" and any(a.status == "pending" for a in step):
+        return approval
+    await close_assignments(session, approval, step, clock, principal, reason="step_decided")
+    await advance(session, approval, clock, principal)
+    return approval
+
+
+async def delegate(
+    session: AsyncSession,
+    principal: Principal,
+    approval_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    comment: str | None,
+    clock: Clock,
+) -> Approval:
+    """Hand the caller's part in the current step to another employee (422 for an unknown
+    one or oneself, 409 when they are on the step already)."""
+    approval, parts, mine = await _my_part(session, principal, approval_id)
+    delegate_to = await people.require_employee(session, approval.org_id, employee_id)
+    if delegate_to.id == mine.employee_id:
+        raise Unprocessable(
+            _("Delegate to someone else"),
+            errors=[FieldError(field="employee_id", message=_("that is you"))],
+        )
+    if any(
+        a.employee_id == delegate_to.id and a.step == mine.step and a.status == "pending"
+        for a in parts
+    ):
+        raise Conflict(_("{name} decides this step already", name=delegate_to.full_name))
+    mine.status, mine.comment, mine.decided_at = "delegated", comment, clock.now()
+    mine.delegated_to_id = delegate_to.id
+    if mine.task_id is not None:
+        await workflow.cancel_open_tasks(
+            session,
+            org_id=approval.org_id,
+            task_ids=[mine.task_id],
+            clock=clock,
+            actor=principal,
+            reason="delegated",
+        )
+    await open_step(session, approval, approval.resolved[-1], clock, principal, [delegate_to.id])
+    audit.record(
+        session,
+        principal,
+        "approval.delegated",
+        SUBJECT,
+        approval.id,
+        org_id=approval.org_id,
+        after={"step": mine.step, "to": str(delegate_to.id), "comment": comment},
+    )
+    return approval
+
+
+async def withdraw(
+    session: AsyncSession, principal: Principal, approval_id: uuid.UUID, clock: Clock
+) -> Approval:
+    """The requester takes it back while it is pending (403 for anyone else, 409 after)."""
+    approval = await access.visible_approval(session, principal, approval_id, for_update=True)
+    if principal.employee_id != approval.requester_employee_id:
+        raise Forbidden(_("Only the requester withdraws an approval"))
+    if approval.status != "pending":
+        raise Conflict(_("The approval is decided already"))
+    parts = await repository.assignments_of(session, principal.org_id, approval.id)
+    approval.status, approval.current_step, approval.decided_at = "withdrawn", None, clock.now()
+    await close_assignments(session, approval, parts, clock, principal, reason="withdrawn")
+    audit.record(
+        session, principal, "approval.withdrawn", SUBJECT, approval.id, org_id=approval.org_id
+    )
+    return approval

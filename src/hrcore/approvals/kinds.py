@@ -1,0 +1,113 @@
+"""Approval kinds: what each owning domain declares about the things it has approved.
+
+Approvals sit below the domains whose objects need approving (talent, programs, contracts),
+so they cannot name those kinds: each domain declares its own (`ApprovalKindSpec` in its
+registry's `task_hooks`), installed when a process is built. A kind names the facts a chain's
+conditions may read, the chain it runs when the organization has none of its own (today's
+behaviour), and the act that runs, in the transaction of the last decision, when approved.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.clock import Clock
+
+FactType = Literal["number", "text", "grade"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact a rule may test: `grade` compares like grades do (M2 ≥ M1, not M10 < M2)."""
+
+    name: str
+    type: FactType = "text"
+
+
+@dataclass(frozen=True)
+class ApprovedSubject:
+    """What the owning domain's act reads of a completed approval."""
+
+    approval_id: uuid.UUID
+    org_id: uuid.UUID
+    kind: str
+    subject_id: uuid.UUID
+    subject_employee_id: uuid.UUID
+    requester_employee_id: uuid.UUID
+    facts: Mapping[str, Any]
+
+
+OnApproved = Callable[[AsyncSession, ApprovedSubject, Clock], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ApprovalKindSpec:
+    """A domain's declaration of one approval kind. `default_steps` are chain steps as
+    `POST /approval-chains` takes them (None: HR admins, any one of them)."""
+
+    kind: str
+    on_approved: OnApproved
+    facts: tuple[Fact, ...] = ()
+    default_steps: tuple[Mapping[str, Any], ...] | None = None
+    fact_types: dict[str, FactType] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fact_types", {fact.name: fact.type for fact in self.facts})
+
+    def install(self) -> None:
+        _KINDS[self.kind] = self
+
+
+_KINDS: dict[str, ApprovalKindSpec] = {}
+HR_ONLY: tuple[Mapping[str, Any], ...] = ({"approver": {"rule": "hr_admins"}, "mode": "any"},)
+
+
+def declared() -> list[str]:
+    return sorted(_KINDS)
+
+
+def spec_of(kind: str) -> ApprovalKindSpec | None:
+    return _KINDS.get(kind)
+
+
+_GRADE = re.compile(r"^\s*([A-Za-z]*)\s*(\d+)\s*$")
+
+
+def _grade(value: Any) -> tuple[str, int] | None:
+    found = _GRADE.match(str(value))
+    return (found.group(1).upper(), int(found.group(2))) if found else None
+
+
+def holds(fact_type: FactType, actual: Any, op: str, expected: Any) -> bool:
+    """Whether `actual op expected`; a missing fact or grades of different ladders never
+    hold, so a condition on something unknown does not add a step."""
+    if actual is None:
+        return False
+    left: Any
+    right: Any
+    if fact_type == "grade":
+        left, right = _grade(actual), _grade(expected)
+        if left is None or right is None or left[0] != right[0]:
+            return False
+    elif fact_type == "number":
+        try:
+            left, right = float(actual), float(expected)
+        except (TypeError, ValueError):
+            return False
+    else:
+        left, right = str(actual), str(expected)
+    result: bool = {
+        "eq": left == right,
+        "ne": left != right,
+        "gt": left > right,
+        "gte": left >= right,
+        "lt": left < right,
+        "lte": left <= right,
+    }[op]
+    return result

@@ -1,0 +1,151 @@
+"""Approvals as their readers see them: the kept chain's steps as resolved so far, every
+approver's part with names, a page of them in one lookup per kind of name."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.approvals import access, repository
+from hrcore.approvals.models import Approval, ApprovalAssignment
+from hrcore.approvals.resolution import fallback_text, reason_text
+from hrcore.approvals.schemas import ApprovalOut, ApprovalPreviewOut
+from hrcore.core.authz import Principal
+from hrcore.core.pagination import Page, PageParams, paginate
+from hrcore.core.schemas import Ref
+from hrcore.people import api as people
+
+
+def _steps(resolved: Sequence[dict[str, Any]], refs: dict[uuid.UUID, Ref]) -> list[dict[str, Any]]:
+    return [
+        {
+            "step": step["step"],
+            "name": step.get("name"),
+            "mode": step["mode"],
+            "approvers": [refs[uuid.UUID(a)] for a in step["approvers"] if uuid.UUID(a) in refs],
+            "skipped": step["skipped"],
+            "reason": reason_text(step.get("reason")),
+        }
+        for step in resolved
+    ]
+
+
+def _employees(resolved: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
+    return {uuid.UUID(a) for step in resolved for a in step["approvers"]}
+
+
+async def views(
+    session: AsyncSession, org_id: uuid.UUID, approvals: Sequence[Approval]
+) -> list[ApprovalOut]:
+    parts = await repository.assignments_of_many(session, org_id, [a.id for a in approvals])
+    wanted: set[uuid.UUID] = set()
+    for approval in approvals:
+        wanted |= {approval.subject_employee_id, approval.requester_employee_id}
+        wanted |= _employees(approval.resolved)
+    for part in parts:
+        wanted |= {part.employee_id, *([part.delegated_to_id] if part.delegated_to_id else [])}
+    refs = await people.employee_refs(session, org_id, list(wanted))
+    by_approval: dict[uuid.UUID, list[ApprovalAssignment]] = {}
+    for part in parts:
+        by_approval.setdefault(part.approval_id, []).append(part)
+    return [
+        ApprovalOut.model_validate(
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "title": a.title,
+                "status": a.status,
+                "subject_id": a.subject_id,
+                "subject_employee": refs[a.subject_employee_id],
+                "requester": refs[a.requester_employee_id],
+                "facts": a.facts,
+                "chain_id": a.chain_id,
+                "chain_revision": a.chain_revision,
+                "current_step": a.current_step,
+                "fallback": a.fallback,
+                "note": fallback_text(a.fallback),
+                "steps": _steps(a.resolved, refs),
+                "assignments": [
+                    {
+                        "step": p.step,
+                        "approver": refs[p.employee_id],
+                        "status": p.status,
+                        "comment": p.comment,
+                        "task_id": p.task_id,
+                        "delegated_to": refs.get(p.delegated_to_id) if p.delegated_to_id else None,
+                        "decided_at": p.decided_at,
+                    }
+                    for p in by_approval.get(a.id, [])
+                ],
+                "created_at": a.created_at,
+                "decided_at": a.decided_at,
+            }
+        )
+        for a in approvals
+    ]
+
+
+async def view(session: AsyncSession, approval: Approval) -> ApprovalOut:
+    await session.flush()
+    await session.refresh(approval)
+    [found] = await views(session, approval.org_id, [approval])
+    return found
+
+
+async def get(session: AsyncSession, principal: Principal, approval_id: uuid.UUID) -> ApprovalOut:
+    return await view(session, await access.visible_approval(session, principal, approval_id))
+
+
+async def listed(
+    session: AsyncSession, principal: Principal, page: PageParams, status: str | None
+) -> Page[ApprovalOut]:
+    """HR admins read every approval; others those they requested or are or were on."""
+    statement = repository.approvals_seen_by(
+        principal.org_id, principal.employee_id, everyone=principal.is_hr_admin, status=status
+    )
+    if not principal.is_hr_admin and principal.employee_id is None:
+        return Page[ApprovalOut](items=[], next_cursor=None)
+    rows, cursor = await paginate(session, statement, [Approval.id], page)
+    return Page[ApprovalOut](items=await views(session, principal.org_id, rows), next_cursor=cursor)
+
+
+async def mine(session: AsyncSession, principal: Principal, page: PageParams) -> Page[ApprovalOut]:
+    """The approvals awaiting the caller's decision."""
+    employee_id = access.require_employee(principal)
+    statement = repository.awaiting(principal.org_id, employee_id)
+    rows, cursor = await paginate(session, statement, [Approval.id], page)
+    return Page[ApprovalOut](items=await views(session, principal.org_id, rows), next_cursor=cursor)
+
+
+async def preview_view(
+    session: AsyncSession, org_id: uuid.UUID, found: dict[str, Any]
+) -> ApprovalPreviewOut:
+    resolved = list(found["resolved"])
+    fallback = found["fallback"]
+    wanted = _employees(resolved) | set(fallback or [])
+    refs = await people.employee_refs(session, org_id, list(wanted))
+    steps = _steps(resolved, refs)
+    if fallback is not None:
+        steps.append(
+            {
+                "step": len(resolved),
+                "name": None,
+                "mode": "any",
+                "approvers": [refs[e] for e in fallback if e in refs],
+                "skipped": False,
+                "reason": None,
+            }
+        )
+    return ApprovalPreviewOut.model_validate(
+        {
+            "kind": found["kind"],
+            "chain_id": found["chain_id"],
+            "chain_revision": found["chain_revision"],
+            "steps": steps,
+            "fallback": fallback is not None,
+            "note": fallback_text(fallback is not None),
+        }
+    )

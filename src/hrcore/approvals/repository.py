@@ -1,0 +1,84 @@
+"""Queries of approvals and their assignments: no rules, no HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.approvals.models import Approval, ApprovalAssignment
+
+
+async def assignments_of(
+    session: AsyncSession, org_id: uuid.UUID, approval_id: uuid.UUID, *, for_update: bool = False
+) -> list[ApprovalAssignment]:
+    statement = (
+        select(ApprovalAssignment)
+        .where(ApprovalAssignment.org_id == org_id, ApprovalAssignment.approval_id == approval_id)
+        .order_by(ApprovalAssignment.step, ApprovalAssignment.created_at, ApprovalAssignment.id)
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return list((await session.scalars(statement)).all())
+
+
+async def pending_with_task(
+    session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID
+) -> ApprovalAssignment | None:
+    found: ApprovalAssignment | None = await session.scalar(
+        select(ApprovalAssignment).where(
+            ApprovalAssignment.org_id == org_id,
+            ApprovalAssignment.task_id == task_id,
+            ApprovalAssignment.status == "pending",
+        )
+    )
+    return found
+
+
+def approvals_seen_by(
+    org_id: uuid.UUID, employee_id: uuid.UUID | None, *, everyone: bool, status: str | None
+) -> Select[Any]:
+    """The organization's approvals (`everyone`), else those the employee requested or is
+    or was on."""
+    statement = select(Approval).where(Approval.org_id == org_id)
+    if not everyone:
+        on_them = select(ApprovalAssignment.approval_id).where(
+            ApprovalAssignment.org_id == org_id, ApprovalAssignment.employee_id == employee_id
+        )
+        statement = statement.where(
+            or_(Approval.requester_employee_id == employee_id, Approval.id.in_(on_them))
+        )
+    if status is not None:
+        statement = statement.where(Approval.status == status)
+    return statement
+
+
+def awaiting(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
+    """Pending approvals with a pending decision of the employee's."""
+    mine = select(ApprovalAssignment.approval_id).where(
+        ApprovalAssignment.org_id == org_id,
+        ApprovalAssignment.employee_id == employee_id,
+        ApprovalAssignment.status == "pending",
+    )
+    return select(Approval).where(
+        Approval.org_id == org_id, Approval.status == "pending", Approval.id.in_(mine)
+    )
+
+
+async def assignments_of_many(
+    session: AsyncSession, org_id: uuid.UUID, approval_ids: Sequence[uuid.UUID]
+) -> list[ApprovalAssignment]:
+    if not approval_ids:
+        return []
+    rows = await session.scalars(
+        select(ApprovalAssignment)
+        .where(
+            ApprovalAssignment.org_id == org_id,
+            ApprovalAssignment.approval_id.in_(list(approval_ids)),
+        )
+        .order_by(ApprovalAssignment.step, ApprovalAssignment.created_at, ApprovalAssignment.id)
+    )
+    return list(rows.all())

@@ -1,0 +1,209 @@
+"""Submitting an approval and moving it from step to step.
+
+An approval keeps the chain revision it was submitted under (`steps` is that copy), so an
+edited chain reaches only later submissions. Each step becomes one decision task per
+approver (workflow's reminders and escalation apply); when the last step is approved the
+kind's act runs in the same transaction as that decision, so a failing act undoes it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.approvals import repository
+from hrcore.approvals.chains import check_facts, plan, require_kind
+from hrcore.approvals.kinds import ApprovedSubject, spec_of
+from hrcore.approvals.models import Approval, ApprovalAssignment
+from hrcore.approvals.resolution import fallback_step, resolve_from
+from hrcore.core import audit
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import Unprocessable
+from hrcore.core.i18n import _
+from hrcore.people import api as people
+from hrcore.workflow import api as workflow
+
+TASK_KIND = "approvals.decision"
+SUBJECT = "approval"
+DECIDED_BY = workflow.Operation(
+    "approve_approval", "POST", "/approvals/{approval_id}/approve", subject_param="approval_id"
+)
+"""An approver completes the task by deciding (approve, reject, return or delegate)."""
+DECISION_WITHIN = timedelta(days=3)
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    kind: str,
+    title: str,
+    subject_employee: people.EmployeeInfo,
+    subject_id: uuid.UUID,
+    requester_employee_id: uuid.UUID,
+    facts: dict[str, Any],
+    clock: Clock,
+    actor: Principal | None,
+) -> Approval:
+    """Start an approval of a declared kind on the organization's chain (422 for an unknown
+    kind or fact; 422 when nobody at all could approve, never a stuck approval)."""
+    spec = require_kind(kind)
+    check_facts(spec, facts)
+    found = await plan(
+        session, org_id, spec, facts, subject_employee, requester_employee_id, until_first=True
+    )
+    resolved = list(found.resolved)
+    if found.fallback is not None:
+        resolved.append(fallback_step(len(found.steps), found.fallback))
+    approval = Approval(
+        org_id=org_id,
+        kind=kind,
+        title=title,
+        status="pending",
+        subject_id=subject_id,
+        subject_employee_id=subject_employee.id,
+        requester_employee_id=requester_employee_id,
+        facts=facts,
+        chain_id=found.chain_id,
+        chain_revision=found.chain_revision,
+        steps=found.steps,
+        resolved=resolved,
+        current_step=resolved[-1]["step"],
+        fallback=found.fallback is not None,
+    )
+    session.add(approval)
+    await session.flush()
+    await open_step(session, approval, resolved[-1], clock, actor)
+    audit.record(
+        session,
+        actor,
+        "approval.submitted",
+        SUBJECT,
+        approval.id,
+        org_id=org_id,
+        after={"kind": kind, "chain_revision": found.chain_revision, "facts": facts},
+    )
+    return approval
+
+
+async def open_step(
+    session: AsyncSession,
+    approval: Approval,
+    step: dict[str, Any],
+    clock: Clock,
+    actor: Principal | None,
+    approvers: list[uuid.UUID] | None = None,
+) -> None:
+    """One pending assignment and one decision task per approver of `step`."""
+    who = approvers if approvers is not None else [uuid.UUID(a) for a in step["approvers"]]
+    task_ids = await workflow.create_tasks(
+        session,
+        org_id=approval.org_id,
+        tasks=[
+            workflow.NewTask(
+                subject_type=SUBJECT,
+                subject_id=approval.id,
+                kind=TASK_KIND,
+                assignee_employee_id=employee_id,
+                title=_("Approve: {title}", title=approval.title),
+                due=clock.now() + DECISION_WITHIN,
+                subject_employee_id=approval.subject_employee_id,
+            )
+            for employee_id in who
+        ],
+        actor=actor,
+    )
+    for employee_id, task_id in zip(who, task_ids, strict=True):
+        session.add(
+            ApprovalAssignment(
+                org_id=approval.org_id,
+                approval_id=approval.id,
+                step=step["step"],
+                employee_id=employee_id,
+                status="pending",
+                task_id=task_id,
+            )
+        )
+    await session.flush()
+
+
+async def advance(
+    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None
+) -> None:
+    """The current step is approved: open the next one with approvers, else the approval
+    is approved and the kind's act runs here, in this transaction."""
+    spec = spec_of(approval.kind)
+    if spec is None:  # the kind's domain no longer declares it: nothing can act on approval
+        raise Unprocessable(_("Unknown approval kind"))
+    subject = await people.require_employee(
+        session, approval.org_id, approval.subject_employee_id, "subject_employee_id"
+    )
+    start = (approval.current_step or 0) + 1
+    found = await resolve_from(
+        session,
+        approval.org_id,
+        approval.steps,
+        start,
+        facts=approval.facts,
+        fact_types=spec.fact_types,
+        subject=subject,
+        requester_id=approval.requester_employee_id,
+        until_first=True,
+    )
+    approval.resolved = [*approval.resolved, *found]
+    if found and not found[-1]["skipped"]:
+        approval.current_step = found[-1]["step"]
+        await session.flush()
+        await open_step(session, approval, found[-1], clock, actor)
+        return
+    approval.status, approval.current_step, approval.decided_at = "approved", None, clock.now()
+    await session.flush()
+    await spec.on_approved(
+        session,
+        ApprovedSubject(
+            approval_id=approval.id,
+            org_id=approval.org_id,
+            kind=approval.kind,
+            subject_id=approval.subject_id,
+            subject_employee_id=approval.subject_employee_id,
+            requester_employee_id=approval.requester_employee_id,
+            facts=dict(approval.facts),
+        ),
+        clock,
+    )
+
+
+async def close_assignments(
+    session: AsyncSession,
+    approval: Approval,
+    assignments: list[ApprovalAssignment],
+    clock: Clock,
+    actor: Principal | None,
+    *,
+    reason: str,
+) -> None:
+    """The step (or the approval) closed without these approvers: their parts and tasks
+    are cancelled."""
+    open_ones = [a for a in assignments if a.status == "pending"]
+    for assignment in open_ones:
+        assignment.status = "cancelled"
+    tasks = [a.task_id for a in open_ones if a.task_id is not None]
+    if tasks:
+        await workflow.cancel_open_tasks(
+            session, org_id=approval.org_id, task_ids=tasks, clock=clock, actor=actor, reason=reason
+        )
+    await session.flush()
+
+
+async def decided_only(
+    session: AsyncSession, task: workflow.TaskInfo, submission: workflow.Submission | None
+) -> None:
+    """A decision task closes by deciding the approval, which the task cannot carry."""
+    if await repository.pending_with_task(session, task.org_id, task.id) is not None:
+        raise Unprocessable(
+            _("Decide it on the approval: POST /approvals/{id}/approve", id=str(task.subject_id))
+        )

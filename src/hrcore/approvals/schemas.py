@@ -1,0 +1,164 @@
+"""Request and response models of approval chains and running approvals."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from hrcore.core.i18n import Rendered
+from hrcore.core.schemas import Ref
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+FactValue = str | float
+RuleName = Literal["manager", "department_head", "hr_admins", "person"]
+Mode = Literal["any", "all"]
+Status = Literal["pending", "approved", "rejected", "returned", "withdrawn"]
+
+
+class ApproverRule(BaseModel):
+    """Who approves a step: the subject's `manager` (`level` 1 direct, 2 the manager's
+    manager…), the head of the subject's department (or of `department_id`), every HR admin,
+    or the named `person` (`employee_id`)."""
+
+    rule: RuleName
+    level: int = Field(1, ge=1, le=10, description="For `manager`: how many levels up.")
+    department_id: uuid.UUID | None = None
+    employee_id: uuid.UUID | None = None
+
+
+class ApprovalCondition(BaseModel):
+    """The step applies only when the fact compares so (`grade` gte `M2`)."""
+
+    fact: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    op: Literal["eq", "ne", "gt", "gte", "lt", "lte"]
+    value: FactValue
+
+
+class ApprovalStep(BaseModel):
+    name: Name | None = None
+    approver: ApproverRule
+    mode: Mode = Field("any", description="`any`: one of them decides (或签); `all`: 会签.")
+    condition: ApprovalCondition | None = None
+
+
+class ApprovalChainIn(BaseModel):
+    name: Name
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    description: Comment | None = None
+    steps: list[ApprovalStep] = Field(min_length=1, max_length=20)
+
+
+class ApprovalChainPatch(ApprovalChainIn):
+    version: int | None = None
+
+
+class ApprovalChainOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    kind: str
+    description: str | None
+    steps: list[ApprovalStep]
+    revision: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApprovalChainRevisionOut(BaseModel):
+    template_id: uuid.UUID
+    revision: int
+    created_at: datetime
+    name: str
+    kind: str
+    description: str | None
+    steps: list[ApprovalStep]
+
+
+class ApprovalPreviewIn(BaseModel):
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    subject_employee_id: uuid.UUID
+    requester_employee_id: uuid.UUID | None = Field(
+        None, description="Who would submit it; the caller's own employee record if left out."
+    )
+    facts: dict[str, FactValue] = Field(default_factory=dict)
+
+
+class ResolvedApprovalStep(BaseModel):
+    """One step as the chain resolves it now: its approvers, or why it is skipped."""
+
+    step: int
+    name: str | None
+    mode: Mode
+    approvers: list[Ref]
+    skipped: bool
+    reason: Rendered | None = None
+
+
+class ApprovalPreviewOut(BaseModel):
+    kind: str
+    chain_id: uuid.UUID | None = Field(description="None: the kind's default chain.")
+    chain_revision: int | None
+    steps: list[ResolvedApprovalStep]
+    fallback: bool = Field(description="No step had an approver: HR admins approve instead.")
+    note: Rendered | None = None
+
+
+class ApprovalIn(BaseModel):
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    title: Name
+    subject_employee_id: uuid.UUID
+    subject_id: uuid.UUID | None = Field(
+        None, description="The owning domain's object; the subject employee if left out."
+    )
+    facts: dict[str, FactValue] = Field(default_factory=dict)
+
+
+class ApprovalDecisionIn(BaseModel):
+    comment: Comment | None = None
+
+
+class ApprovalCommentIn(BaseModel):
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class ApprovalDelegateIn(BaseModel):
+    employee_id: uuid.UUID
+    comment: Comment | None = None
+
+
+class ApprovalAssignmentOut(BaseModel):
+    """One approver's part in a step: pending, their decision, or handed on."""
+
+    step: int
+    approver: Ref
+    status: str
+    comment: str | None
+    task_id: uuid.UUID | None
+    delegated_to: Ref | None
+    decided_at: datetime | None
+
+
+class ApprovalOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    title: str
+    status: Status
+    subject_id: uuid.UUID
+    subject_employee: Ref
+    requester: Ref
+    facts: dict[str, Any]
+    chain_id: uuid.UUID | None
+    chain_revision: int | None
+    current_step: int | None = Field(description="The step awaiting decisions; None when done.")
+    fallback: bool
+    note: Rendered | None
+    steps: list[ResolvedApprovalStep] = Field(
+        description="The kept chain's steps as resolved so far."
+    )
+    assignments: list[ApprovalAssignmentOut]
+    created_at: datetime
+    decided_at: datetime | None

@@ -1,0 +1,38 @@
+"""An approval kind as a domain declares one, with an act the tests can observe: it records
+each approved subject and refuses (422) the subjects in `REFUSE`, so a test sees the act
+run once, and run in the last decision's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.approvals.api import ApprovalKindSpec, ApprovedSubject, Fact
+from hrcore.core.clock import Clock
+from hrcore.core.errors import Unprocessable
+from hrcore.core.i18n import _
+
+KIND = "test.promotion"
+ACTED: list[ApprovedSubject] = []
+REFUSE: set[uuid.UUID] = set()
+
+
+async def promote(session: AsyncSession, approved: ApprovedSubject, clock: Clock) -> None:
+    if approved.subject_id in REFUSE:
+        raise Unprocessable(_("Unknown fact"))
+    ACTED.append(approved)
+
+
+@pytest.fixture(autouse=True)
+def promotion_kind() -> Iterator[None]:
+    ApprovalKindSpec(
+        KIND, promote, facts=(Fact("grade", "grade"), Fact("amount", "number"))
+    ).install()
+    ACTED.clear()
+    REFUSE.clear()
+    yield
+    ACTED.clear()
+    REFUSE.clear()
