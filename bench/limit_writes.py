@@ -108,11 +108,11 @@ JOBS = (
     "programs.withdraw_leaver",
 )
 """The subscribers of `employment_event.recorded`, in hrcore's order (checked by the script)."""
-_OUTBOX_TYPES = ("UUID", "VARCHAR", "JSONB", "VARCHAR", "INTEGER", "VARCHAR")
-_OUTBOX_TYPES += ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE", "UUID")
+_STAMP = "TIMESTAMP WITH TIME ZONE"
+_OUTBOX_TYPES = ("UUID", "VARCHAR", "JSONB", "VARCHAR", "INTEGER", "VARCHAR", _STAMP, _STAMP)
+_ROW = ", ".join(f"{{}}::{kind}" for kind in (*_OUTBOX_TYPES, "UUID"))
 _ROWS = ", ".join(
-    "(" + ", ".join(f"${9 * n + i}::{kind}" for i, kind in enumerate(_OUTBOX_TYPES, 1)) + ")"
-    for n in range(len(JOBS))
+    "(" + _ROW.format(*(f"${9 * n + i}" for i in range(1, 10))) + ")" for n in range(len(JOBS))
 )
 OUTBOX = (
     "INSERT INTO outbox_messages (org_id, job, payload, status, attempts, last_error,"
@@ -204,8 +204,10 @@ async def complete(request: Request, connection: Any) -> Any:
 
 
 _PROMOTION_KEYS = {"kind", "effective_date", "position_id", "note"}
-_EVENT_AUDITED = ("employee_id", "kind", "effective_date", "end_date", "department_id")
-_EVENT_AUDITED += ("position_id", "title", "leads_team", "allowance", "manager_id", "pay_terms_ref")
+_EVENT_AUDITED = (
+    *("employee_id", "kind", "effective_date", "end_date", "department_id", "position_id"),
+    *("title", "leads_team", "allowance", "manager_id", "pay_terms_ref"),
+)
 
 
 async def promote(request: Request, connection: Any) -> Any:
