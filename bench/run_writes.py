@@ -1,18 +1,20 @@
 """hrcore's writes measured as the reads are: statements per request, requests/s, latency
-and, for completing a task, the ratio to the limit (bench/limit_writes.py).
+and, for completing a task and a promotion, the ratio to the limit (bench/limit_writes.py).
 
     .venv/bin/python bench/run_writes.py --database-url postgresql+asyncpg://postgres@127.0.0.1/hrcore_bench_fast
 
 Run bench/generate.py and bench/generate_tasks.py first. A write changes what it acts on, so
 every request gets a fresh object: the script copies one of the inbox user's open tasks
-`--objects` times (new ids and subjects, as the owner, bounded) and promotes up to 20,000
-active employees, one each, to the position they hold. It lists the statements hrcore sends for each
-write (in-process, captured with a `before_cursor_execute` listener) and checks that the
-limit sends the completion's, then measures hrcore (`hrcore serve`) and the limit (uvicorn)
-as bench/run_limit.py does: 32 keep-alive connections, alternating turns, median of
-`--rounds` rounds; the promotion on hrcore alone (no limit for it yet). Latency is the median
-of one connection's requests, taken in a turn of its own. What the bench wrote is deleted at
-the end.
+`--objects` times (new ids and subjects, as the owner, bounded), promotes up to 60,000 active
+employees, one each, to the position they hold, and opens a review cycle in which the inbox
+user has 10,000 draft answers to submit (bench/review_submissions.py). It lists the
+statements hrcore sends for each write (in-process, captured with a `before_cursor_execute`
+listener) and stops unless the limit sends the completion's and the promotion's (and, for
+the promotion, unless both servers answer equal bodies and write equal audit and outbox
+rows), then measures hrcore (`hrcore serve`) and the limit (uvicorn) as bench/run_limit.py
+does: 32 keep-alive connections, alternating turns, median of `--rounds` rounds; the review
+submission on hrcore alone (no limit for it yet). Latency is the median of one connection's
+requests, taken in a turn of its own. What the bench wrote is deleted at the end.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from typing import Any
 
 import httpx
 import limit_writes
+import review_submissions
 from run import _tokens
 from run_limit import BENCH, BIN, REDIS, _settings, _wait_ready
-from run_tasks import _as_owner, _inbox_token
+from run_tasks import INBOX_USER, _as_owner, _inbox_token
 from sqlalchemy import event, text
 
 from hrcore.core.runtime import Runtime
@@ -49,6 +52,8 @@ COPY = (
 )
 FRESH = "SELECT id FROM tasks WHERE kind = 'bench.write' AND status = 'open'"
 NOTE = "bench.write"
+SUBMISSIONS = 10_000
+"""Draft answers the bench rater (the inbox user) submits at most: hrcore alone."""
 PROMOTIONS = 60_000
 """Employees promoted at most (one each): more than hrcore and the limit write together in
 the measured seconds."""
@@ -80,7 +85,8 @@ benchmarks see the data as generated."""
 
 
 async def _prepare(runtime: Runtime, count: int) -> tuple[list[uuid.UUID], dict[str, str]]:
-    copy = ("SET statement_timeout = 0", *CLEAN, COPY.format(count=count), "ANALYZE tasks")
+    copy = ("SET statement_timeout = 0", *CLEAN, *review_submissions.CLEAN)
+    copy += (COPY.format(count=count), "ANALYZE tasks")
     await _as_owner(runtime, (*copy, "RESET statement_timeout"))
     async with runtime.engine.connect() as connection:
         await connection.execute(text("SET ROLE NONE"))
@@ -99,6 +105,10 @@ async def _promotion_targets(runtime: Runtime, count: int) -> list[tuple[uuid.UU
 
 def _completion(task_id: uuid.UUID) -> tuple[str, bytes]:
     return f"/api/v1/tasks/{task_id}/complete", b"{}"
+
+
+def _submission(assignment_id: uuid.UUID) -> tuple[str, bytes]:
+    return f"/api/v1/review-assignments/{assignment_id}/submit", b"{}"
 
 
 def _promotion(target: tuple[uuid.UUID, uuid.UUID]) -> tuple[str, bytes]:
@@ -230,11 +240,15 @@ def _serve(database_url: str, ports: dict[str, int]) -> list[subprocess.Popen[by
     ]
 
 
-def _check(name: str, sent: list[tuple[str, Any]], write: str) -> None:
-    """Print hrcore's statements; stop unless they are the limit's."""
+def _show(name: str, sent: list[tuple[str, Any]]) -> None:
     print(f"{name}: {len(sent)} statements")
     for statement, _ in sent:
         print("  " + " ".join(statement.split())[:160])
+
+
+def _check(name: str, sent: list[tuple[str, Any]], write: str) -> None:
+    """Print hrcore's statements; stop unless they are the limit's."""
+    _show(name, sent)
     if [statement for statement, _ in sent] != list(limit_writes.STATEMENTS[write]):
         raise SystemExit(f"{name}: hrcore sent other statements than the limit")
 
@@ -294,8 +308,9 @@ def main() -> None:
     count = min(args.objects, 100_000)
     runtime = Runtime.open(_settings(args.database_url), application_name="hrcore-bench")
 
-    async def prepare() -> tuple[list[uuid.UUID], list[Any], dict[str, str], dict[str, str]]:
+    async def prepare() -> tuple[list[uuid.UUID], list[Any], list[Any], Any, Any]:
         tasks, inbox = await _prepare(runtime, count)
+        drafts = await review_submissions.open_cycle(runtime, INBOX_USER, SUBMISSIONS)
         targets = await _promotion_targets(runtime, min(count, PROMOTIONS))
         hr = (await _tokens(runtime))["hr@bench.example"][0]
         completing = [_completion(tasks.pop()) for _ in range(2)]
@@ -304,10 +319,12 @@ def main() -> None:
         promoted = await hrcore_statements(runtime, promoting, hr)
         _check("promotion", promoted, "promote")
         _check_jobs(promoted)
+        submitting = [_submission(drafts.pop()) for _ in range(2)]
+        _show("submit a review answer", await hrcore_statements(runtime, submitting, inbox))
         await runtime.close()
-        return tasks, targets, inbox, hr
+        return tasks, targets, drafts, inbox, hr
 
-    tasks, targets, inbox, hr = asyncio.run(prepare())
+    tasks, targets, drafts, inbox, hr = asyncio.run(prepare())
     ports = {"hrcore": 8173, "limit": 8174}
     children = _serve(args.database_url, ports)
     try:
@@ -319,6 +336,8 @@ def main() -> None:
         measure("complete", ports, completions, args)
         promotions = _requests((_promotion(target) for target in targets), hr)
         measure("promotion", ports, promotions, args)
+        submissions = _requests((_submission(draft) for draft in drafts), inbox)
+        measure("submit", {"hrcore": ports["hrcore"]}, submissions, args)
     finally:
         for child in children:
             child.terminate()
@@ -328,6 +347,7 @@ def main() -> None:
 
         async def clean() -> None:
             await _as_owner(cleanup, ("SET statement_timeout = 0", *CLEAN))
+            await _as_owner(cleanup, review_submissions.CLEAN)
             await cleanup.close()
 
         asyncio.run(clean())
