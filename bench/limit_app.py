@@ -481,10 +481,18 @@ def _endpoint(read: Any) -> Any:
     return endpoint
 
 
+JSON_NULL = object()
+"""A JSON `null` value, as SQLAlchemy's JSON type sends None (asyncpg sends None as NULL)."""
+
+
+def _encode(value: Any) -> str:
+    return "null" if value is JSON_NULL else json.dumps(value)
+
+
 async def _init(connection: Any) -> None:
     for kind in ("json", "jsonb"):
         await connection.set_type_codec(
-            kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+            kind, encoder=_encode, decoder=json.loads, schema="pg_catalog"
         )
 
 

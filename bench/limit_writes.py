@@ -1,25 +1,41 @@
-"""The limit for a write: completing a task as a bare Starlette + asyncpg app.
+"""The limit for the writes: completing a task and recording a promotion as a bare
+Starlette + asyncpg app.
 
 Served by `bench/run_writes.py` beside `hrcore serve`: the same JWT verification, tenant and
 user lookup as `bench/limit_app.py`, then the byte-identical statements hrcore sends to
-complete the caller's open task without a submission (checked by the script), as asyncpg
-prepared statements in one transaction. No submission validator, completion listener or
-webhook delivery runs (the benchmark's tasks have none, as in hrcore): a yardstick for what
-the SQL of the write costs, not a second implementation.
+complete the caller's open task without a submission, or to promote an employee to the post
+they hold, effective today or earlier (checked by the script), as asyncpg prepared statements
+in one transaction. No submission validator, completion listener or webhook delivery runs
+(the benchmark's tasks have none, as in hrcore); anything else the bench does not send is
+refused with 501: a yardstick for what the SQL of the write costs, not a second
+implementation.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from limit_app import BENCH_KINDS, SET_TENANT, USER, Refused, _caller, _ref, _respond
+from limit_app import (
+    BENCH_KINDS,
+    JSON_NULL,
+    SET_TENANT,
+    USER,
+    Refused,
+    _caller,
+    _hr_only,
+    _ref,
+    _respond,
+)
 from limit_app import create_app as _reads_app
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from uuid6 import uuid7
 
 LOCKED_TASK = (
     "SELECT tasks.subject_type, tasks.subject_id, tasks.kind, tasks.title,"
@@ -52,7 +68,64 @@ AUDIT = (
     " $5::UUID, $6::JSONB, $7::JSONB, $8::VARCHAR, $9::UUID, $10::UUID)"
     " RETURNING audit_events.created_at"
 )
-STATEMENTS = {"complete": (SET_TENANT, USER, LOCKED_TASK, COMPLETE, SUBSCRIBERS, NAMES, AUDIT)}
+EMPLOYEE = (
+    "SELECT employees.employee_number, employees.full_name, employees.email, employees.phone,"
+    " employees.department_id, employees.position_id, employees.manager_id,"
+    " employees.manager_path, employees.hire_date, employees.status,"
+    " employees.dingtalk_user_id, employees.id, employees.created_at, employees.updated_at,"
+    " employees.version, employees.org_id \nFROM employees \n"
+    "WHERE employees.org_id = $1::UUID AND employees.id = $2::UUID"
+)
+POSITION = (
+    "SELECT positions.code, positions.title, positions.department_id, positions.grade,"
+    " positions.is_management, positions.family, positions.description,"
+    " positions.description_revision, positions.id, positions.created_at,"
+    " positions.updated_at, positions.version, positions.org_id \nFROM positions \n"
+    "WHERE positions.org_id = $1::UUID AND positions.id = $2::UUID"
+)
+ORGANIZATION = (
+    "SELECT organizations.slug, organizations.name, organizations.timezone,"
+    " organizations.locale, organizations.id, organizations.created_at,"
+    " organizations.updated_at, organizations.version \nFROM organizations \n"
+    "WHERE organizations.id = $1::UUID"
+)
+EVENT = (
+    "INSERT INTO employment_events (employee_id, kind, effective_date, end_date, department_id,"
+    " position_id, title, leads_team, allowance, note, manager_id, pay_terms_ref, applied_at,"
+    " id, version, org_id) VALUES ($1::UUID, $2::VARCHAR, $3::DATE, $4::DATE, $5::UUID,"
+    " $6::UUID, $7::VARCHAR, $8::BOOLEAN, $9::NUMERIC(12, 2), $10::VARCHAR, $11::UUID,"
+    " $12::VARCHAR, $13::TIMESTAMP WITH TIME ZONE, $14::UUID, $15::INTEGER, $16::UUID)"
+    " RETURNING employment_events.created_at, employment_events.updated_at"
+)
+POSITION_REFS = (
+    "SELECT positions.id, positions.title \nFROM positions \n"
+    "WHERE positions.org_id = $1::UUID AND positions.id IN ($2::UUID)"
+)
+JOBS = (
+    "contracts.draft_amendment",
+    "talent.end_memberships_of_leaver",
+    "talent.open_vacancy_for_vacated_post",
+    "programs.withdraw_leaver",
+)
+"""The subscribers of `employment_event.recorded`, in hrcore's order (checked by the script)."""
+_STAMP = "TIMESTAMP WITH TIME ZONE"
+_OUTBOX_TYPES = ("UUID", "VARCHAR", "JSONB", "VARCHAR", "INTEGER", "VARCHAR", _STAMP, _STAMP)
+_ROW = ", ".join(f"{{}}::{kind}" for kind in (*_OUTBOX_TYPES, "UUID"))
+_ROWS = ", ".join(
+    "(" + _ROW.format(*(f"${9 * n + i}" for i in range(1, 10))) + ")" for n in range(len(JOBS))
+)
+OUTBOX = (
+    "INSERT INTO outbox_messages (org_id, job, payload, status, attempts, last_error,"
+    f" queued_at, finished_at, id) VALUES {_ROWS}"
+    " RETURNING outbox_messages.created_at, outbox_messages.available_at, outbox_messages.id"
+)
+STATEMENTS = {
+    "complete": (SET_TENANT, USER, LOCKED_TASK, COMPLETE, SUBSCRIBERS, NAMES, AUDIT),
+    "promote": (
+        *(SET_TENANT, USER, EMPLOYEE, POSITION, ORGANIZATION),
+        *(EVENT, POSITION_REFS, AUDIT, OUTBOX),
+    ),
+}
 """What each write sends, in order: `bench/run_writes.py` compares it with hrcore's."""
 
 
@@ -130,16 +203,111 @@ async def complete(request: Request, connection: Any) -> Any:
     }
 
 
-async def _endpoint(request: Request) -> Response:
-    try:
-        async with request.app.state.pool.acquire() as connection, connection.transaction():
-            return _respond(await complete(request, connection), request.state.locale)
-    except Refused as refused:
-        return Response(status_code=refused.status)
+_PROMOTION_KEYS = {"kind", "effective_date", "position_id", "note"}
+_EVENT_AUDITED = (
+    *("employee_id", "kind", "effective_date", "end_date", "department_id", "position_id"),
+    *("title", "leads_team", "allowance", "manager_id", "pay_terms_ref"),
+)
+
+
+async def promote(request: Request, connection: Any) -> Any:
+    """A promotion to the post the employee holds, effective today or earlier, as the bench
+    sends it: no employee update, no manager change, the event recorded and announced."""
+    org_id, user = await _caller(request, connection)
+    body = json.loads(await request.body())
+    if set(body) - _PROMOTION_KEYS or body.get("kind") != "promotion":
+        raise Refused(501)
+    _hr_only(user)
+    if user["department_scope_id"] is not None:
+        raise Refused(501)
+    employee_id = uuid.UUID(request.path_params["id"])
+    employee = await connection.fetchrow(EMPLOYEE, org_id, employee_id)
+    if employee is None:
+        raise Refused(404)
+    position_id = uuid.UUID(body["position_id"])
+    if await connection.fetchrow(POSITION, org_id, position_id) is None:
+        raise Refused(422)
+    effective = date.fromisoformat(body["effective_date"])
+    if employee["status"] == "exited":
+        raise Refused(409)
+    if effective < employee["hire_date"] or position_id != employee["position_id"]:
+        raise Refused(501)
+    organization = await connection.fetchrow(ORGANIZATION, org_id)
+    now = datetime.now(UTC)
+    if effective > now.astimezone(ZoneInfo(organization["timezone"])).date():
+        raise Refused(501)
+    event_id = uuid.UUID(bytes=uuid7().bytes)
+    event = {
+        "employee_id": employee_id,
+        "kind": "promotion",
+        "effective_date": effective,
+        "end_date": None,
+        "department_id": None,
+        "position_id": position_id,
+        "title": None,
+        "leads_team": False,
+        "allowance": None,
+        "note": body.get("note"),
+        "manager_id": None,
+        "pay_terms_ref": None,
+    }
+    stamps = await connection.fetchrow(EVENT, *event.values(), now, event_id, 1, org_id)
+    refs = await connection.fetch(POSITION_REFS, org_id, position_id)
+    after = {key: _plain(event[key]) for key in _EVENT_AUDITED}
+    await connection.fetchval(
+        AUDIT,
+        *("user", user["id"], "employment_event.created", "employment_event", event_id),
+        *(JSON_NULL, after, uuid.uuid4().hex, uuid.uuid4(), org_id),
+    )
+    payload = {
+        "event": "employment_event.recorded",
+        "event_id": str(event_id),
+        "employee_id": str(employee_id),
+        "kind": "promotion",
+        "applied": True,
+    }
+    rows = [
+        (org_id, job, payload, "pending", 0, None, None, None, uuid.UUID(bytes=uuid7().bytes))
+        for job in JOBS
+    ]
+    await connection.fetch(OUTBOX, *(value for row in rows for value in row))
+    return {
+        "id": event_id,
+        **{key: event[key] for key in ("employee_id", "kind", "effective_date", "end_date")},
+        "department_id": None,
+        "department": None,
+        "position_id": position_id,
+        "position": _ref(refs[0]["id"], refs[0]["title"]),
+        **{key: event[key] for key in ("title", "leads_team", "allowance", "note")},
+        "manager_id": None,
+        "manager": None,
+        "pay_terms_ref": None,
+        "applied_at": now,
+        "created_at": stamps["created_at"],
+    }
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, uuid.UUID | date) else value
+
+
+def _endpoint(write: Any, status: int) -> Any:
+    async def endpoint(request: Request) -> Response:
+        try:
+            async with request.app.state.pool.acquire() as connection, connection.transaction():
+                response = _respond(await write(request, connection), request.state.locale)
+        except Refused as refused:
+            return Response(status_code=refused.status)
+        response.status_code = status
+        return response
+
+    return endpoint
 
 
 def create_app() -> Starlette:
-    """The reads' limit app (its pool and lifespan) with the task completion added."""
+    """The reads' limit app (its pool and lifespan) with the writes added."""
     app = _reads_app()
-    app.router.routes.append(Route("/api/v1/tasks/{id}/complete", _endpoint, methods=["POST"]))
+    routes = app.router.routes
+    routes.append(Route("/api/v1/tasks/{id}/complete", _endpoint(complete, 200), methods=["POST"]))
+    routes.append(Route("/api/v1/employees/{id}/events", _endpoint(promote, 201), methods=["POST"]))
     return app

@@ -1,18 +1,20 @@
 """hrcore's writes measured as the reads are: statements per request, requests/s, latency
-and, for completing a task, the ratio to the limit (bench/limit_writes.py).
+and, for completing a task and a promotion, the ratio to the limit (bench/limit_writes.py).
 
     .venv/bin/python bench/run_writes.py --database-url postgresql+asyncpg://postgres@127.0.0.1/hrcore_bench_fast
 
 Run bench/generate.py and bench/generate_tasks.py first. A write changes what it acts on, so
 every request gets a fresh object: the script copies one of the inbox user's open tasks
-`--objects` times (new ids and subjects, as the owner, bounded) and promotes up to 20,000
-active employees, one each, to the position they hold. It lists the statements hrcore sends for each
-write (in-process, captured with a `before_cursor_execute` listener) and checks that the
-limit sends the completion's, then measures hrcore (`hrcore serve`) and the limit (uvicorn)
-as bench/run_limit.py does: 32 keep-alive connections, alternating turns, median of
-`--rounds` rounds; the promotion on hrcore alone (no limit for it yet). Latency is the median
-of one connection's requests, taken in a turn of its own. What the bench wrote is deleted at
-the end.
+`--objects` times (new ids and subjects, as the owner, bounded), promotes up to 60,000 active
+employees, one each, to the position they hold, and opens a review cycle in which the inbox
+user has 10,000 draft answers to submit (bench/review_submissions.py). It lists the
+statements hrcore sends for each write (in-process, captured with a `before_cursor_execute`
+listener) and stops unless the limit sends the completion's and the promotion's (and, for
+the promotion, unless both servers answer equal bodies and write equal audit and outbox
+rows), then measures hrcore (`hrcore serve`) and the limit (uvicorn) as bench/run_limit.py
+does: 32 keep-alive connections, alternating turns, median of `--rounds` rounds; the review
+submission on hrcore alone (no limit for it yet). Latency is the median of one connection's
+requests, taken in a turn of its own. What the bench wrote is deleted at the end.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from typing import Any
 
 import httpx
 import limit_writes
+import review_submissions
 from run import _tokens
 from run_limit import BENCH, BIN, REDIS, _settings, _wait_ready
-from run_tasks import _as_owner, _inbox_token
+from run_tasks import INBOX_USER, _as_owner, _inbox_token
 from sqlalchemy import event, text
 
 from hrcore.core.runtime import Runtime
@@ -49,8 +52,19 @@ COPY = (
 )
 FRESH = "SELECT id FROM tasks WHERE kind = 'bench.write' AND status = 'open'"
 NOTE = "bench.write"
-PROMOTIONS = 20_000
-"""Employees promoted at most: hrcore alone writes far fewer in the measured seconds."""
+SUBMISSIONS = 10_000
+"""Draft answers the bench rater (the inbox user) submits at most: hrcore alone."""
+PROMOTIONS = 60_000
+"""Employees promoted at most (one each): more than hrcore and the limit write together in
+the measured seconds."""
+UNAVOIDABLE = ("id", "applied_at", "created_at")
+"""What differs between two promotions' bodies only because each is a new row."""
+WRITTEN = (
+    "SELECT a.after, a.before, o.jobs FROM audit_events a, LATERAL (SELECT"
+    " jsonb_agg(jsonb_build_object('job', job, 'payload', payload - 'event_id',"
+    " 'status', status, 'attempts', attempts) ORDER BY id) AS jobs FROM outbox_messages"
+    " WHERE payload->>'event_id' = :id) o WHERE a.object_id = CAST(:id AS uuid)"
+)
 EFFECTIVE = "2026-12-01"
 EMPLOYEES = (
     "SELECT id, position_id FROM employees WHERE status = 'active'"
@@ -71,7 +85,8 @@ benchmarks see the data as generated."""
 
 
 async def _prepare(runtime: Runtime, count: int) -> tuple[list[uuid.UUID], dict[str, str]]:
-    copy = ("SET statement_timeout = 0", *CLEAN, COPY.format(count=count), "ANALYZE tasks")
+    copy = ("SET statement_timeout = 0", *CLEAN, *review_submissions.CLEAN)
+    copy += (COPY.format(count=count), "ANALYZE tasks")
     await _as_owner(runtime, (*copy, "RESET statement_timeout"))
     async with runtime.engine.connect() as connection:
         await connection.execute(text("SET ROLE NONE"))
@@ -92,6 +107,10 @@ def _completion(task_id: uuid.UUID) -> tuple[str, bytes]:
     return f"/api/v1/tasks/{task_id}/complete", b"{}"
 
 
+def _submission(assignment_id: uuid.UUID) -> tuple[str, bytes]:
+    return f"/api/v1/review-assignments/{assignment_id}/submit", b"{}"
+
+
 def _promotion(target: tuple[uuid.UUID, uuid.UUID]) -> tuple[str, bytes]:
     employee_id, position_id = target
     body = {
@@ -105,16 +124,17 @@ def _promotion(target: tuple[uuid.UUID, uuid.UUID]) -> tuple[str, bytes]:
 
 async def hrcore_statements(
     runtime: Runtime, writes: list[tuple[str, bytes]], headers: dict[str, str]
-) -> list[str]:
-    """The statements hrcore sends for the last of `writes` (in-process; the first warm up)."""
+) -> list[tuple[str, Any]]:
+    """The statements hrcore sends for the last of `writes`, with their parameters
+    (in-process; the first warm up)."""
     from asgi_lifespan import LifespanManager
 
     from hrcore.main import create_app
 
-    sent: list[str] = []
+    sent: list[tuple[str, Any]] = []
 
-    def listener(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        sent.append(statement)
+    def listener(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
 
     event.listen(runtime.engine.sync_engine, "before_cursor_execute", listener)
     app = create_app(runtime=runtime)
@@ -220,10 +240,60 @@ def _serve(database_url: str, ports: dict[str, int]) -> list[subprocess.Popen[by
     ]
 
 
-def _show(name: str, sent: list[str]) -> None:
+def _show(name: str, sent: list[tuple[str, Any]]) -> None:
     print(f"{name}: {len(sent)} statements")
-    for statement in sent:
+    for statement, _ in sent:
         print("  " + " ".join(statement.split())[:160])
+
+
+def _check(name: str, sent: list[tuple[str, Any]], write: str) -> None:
+    """Print hrcore's statements; stop unless they are the limit's."""
+    _show(name, sent)
+    if [statement for statement, _ in sent] != list(limit_writes.STATEMENTS[write]):
+        raise SystemExit(f"{name}: hrcore sent other statements than the limit")
+
+
+def _check_jobs(sent: list[tuple[str, Any]]) -> None:
+    """The promotion's outbox rows name the jobs the limit writes, in its order."""
+    jobs = tuple(sent[-1][1][1::9])
+    if jobs != limit_writes.JOBS:
+        raise SystemExit(f"promotion: hrcore queued {jobs}, the limit {limit_writes.JOBS}")
+
+
+def same_promotion(ports: dict[str, int], target: Any, headers: dict[str, str]) -> list[str]:
+    """Promote one employee through both servers; stop unless the bodies are equal but for
+    `UNAVOIDABLE`. Returns the two event ids (their rows are compared by `same_rows`)."""
+    path, body = _promotion(target)
+    bodies = {}
+    for server, port in ports.items():
+        response = httpx.post(
+            f"http://127.0.0.1:{port}{path}",
+            headers={**headers, "Content-Type": "application/json"},
+            content=body,
+        )
+        if response.status_code != 201:
+            raise SystemExit(f"{server} answered {response.status_code} to a promotion")
+        bodies[server] = response.json()
+    ids = [bodies[server]["id"] for server in ports]
+    for answer in bodies.values():
+        for key in UNAVOIDABLE:
+            answer.pop(key)
+    if bodies["hrcore"] != bodies["limit"]:
+        raise SystemExit(f"promotion bodies differ: {bodies}")
+    print(f"promotion: bodies equal but for {', '.join(UNAVOIDABLE)}")
+    return ids
+
+
+async def same_rows(database_url: str, ids: list[str]) -> None:
+    """The audit row and the outbox jobs written for each are equal but for the event id."""
+    runtime = Runtime.open(_settings(database_url), application_name="hrcore-bench")
+    async with runtime.engine.connect() as connection:
+        await connection.execute(text("SET ROLE NONE"))
+        rows = [tuple((await connection.execute(text(WRITTEN), {"id": i})).one()) for i in ids]
+    await runtime.close()
+    if rows[0] != rows[1] or not rows[0][2]:
+        raise SystemExit(f"promotion rows differ: {rows}")
+    print("promotion: audit and outbox rows equal but for the event id")
 
 
 def main() -> None:
@@ -238,30 +308,36 @@ def main() -> None:
     count = min(args.objects, 100_000)
     runtime = Runtime.open(_settings(args.database_url), application_name="hrcore-bench")
 
-    async def prepare() -> tuple[list[uuid.UUID], list[Any], dict[str, str], dict[str, str]]:
+    async def prepare() -> tuple[list[uuid.UUID], list[Any], list[Any], Any, Any]:
         tasks, inbox = await _prepare(runtime, count)
+        drafts = await review_submissions.open_cycle(runtime, INBOX_USER, SUBMISSIONS)
         targets = await _promotion_targets(runtime, min(count, PROMOTIONS))
         hr = (await _tokens(runtime))["hr@bench.example"][0]
         completing = [_completion(tasks.pop()) for _ in range(2)]
-        completed = await hrcore_statements(runtime, completing, inbox)
-        _show("complete a task", completed)
-        if completed != list(limit_writes.STATEMENTS["complete"]):
-            raise SystemExit("hrcore sent other statements than the limit")
+        _check("complete a task", await hrcore_statements(runtime, completing, inbox), "complete")
         promoting = [_promotion(targets.pop()) for _ in range(2)]
-        _show("promotion", await hrcore_statements(runtime, promoting, hr))
+        promoted = await hrcore_statements(runtime, promoting, hr)
+        _check("promotion", promoted, "promote")
+        _check_jobs(promoted)
+        submitting = [_submission(drafts.pop()) for _ in range(2)]
+        _show("submit a review answer", await hrcore_statements(runtime, submitting, inbox))
         await runtime.close()
-        return tasks, targets, inbox, hr
+        return tasks, targets, drafts, inbox, hr
 
-    tasks, targets, inbox, hr = asyncio.run(prepare())
+    tasks, targets, drafts, inbox, hr = asyncio.run(prepare())
     ports = {"hrcore": 8173, "limit": 8174}
     children = _serve(args.database_url, ports)
     try:
         for port in ports.values():
             _wait_ready(port)
+        ids = same_promotion(ports, targets.pop(), hr)
+        asyncio.run(same_rows(args.database_url, ids))
         completions = _requests((_completion(task) for task in tasks), inbox)
         measure("complete", ports, completions, args)
         promotions = _requests((_promotion(target) for target in targets), hr)
-        measure("promotion", {"hrcore": ports["hrcore"]}, promotions, args)
+        measure("promotion", ports, promotions, args)
+        submissions = _requests((_submission(draft) for draft in drafts), inbox)
+        measure("submit", {"hrcore": ports["hrcore"]}, submissions, args)
     finally:
         for child in children:
             child.terminate()
@@ -271,6 +347,7 @@ def main() -> None:
 
         async def clean() -> None:
             await _as_owner(cleanup, ("SET statement_timeout = 0", *CLEAN))
+            await _as_owner(cleanup, review_submissions.CLEAN)
             await cleanup.close()
 
         asyncio.run(clean())
