@@ -13,6 +13,12 @@ def _cycle_reads(statements: list[str]) -> int:
     return sum(1 for s in statements if s.startswith("SELECT") and "FROM review_cycles" in s)
 
 
+def _assignment_reads(statements: list[str]) -> int:
+    return sum(
+        1 for s in statements if s.startswith("SELECT") and "\nFROM review_assignments \n" in s
+    )
+
+
 async def test_saving_and_submitting_read_the_cycle_once(
     client: AsyncClient, setup: Setup, runtime: Runtime
 ) -> None:
@@ -32,3 +38,6 @@ async def test_saving_and_submitting_read_the_cycle_once(
     assert submitted["status"] == "submitted"
     assert submitted["indicators"]
     assert _cycle_reads(submitting.statements) == 1
+    assert _assignment_reads(submitting.statements) == 1, (
+        "the task's completion check finds the submitted assignment in the session"
+    )

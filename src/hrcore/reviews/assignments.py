@@ -18,7 +18,6 @@ from hrcore.core.db import insert_all
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import N_, Text, _
 from hrcore.core.models import new_id
-from hrcore.reviews import repository
 from hrcore.reviews.models import ANONYMOUS, ReviewAssignment, ReviewCycle, ReviewParticipant
 from hrcore.workflow import api as workflow
 from hrcore.workflow.api import Submission, TaskInfo
@@ -130,8 +129,13 @@ def _task_title(cycle: ReviewCycle, relationship: str, participant: str) -> Text
 async def submitted_only(
     session: AsyncSession, task: TaskInfo, submission: Submission | None
 ) -> None:
-    """A rater's task closes by submitting the answers, which it cannot carry itself."""
-    assignment = await repository.assignment_by_id(session, task.org_id, task.subject_id)
+    """A rater's task closes by submitting the answers, which it cannot carry itself.
+
+    The submit that completes the task has just loaded and locked the assignment: the
+    session's identity map answers without a second read (`session.get`)."""
+    assignment = await session.get(ReviewAssignment, task.subject_id)
+    if assignment is not None and assignment.org_id != task.org_id:
+        assignment = None
     if assignment is not None and assignment.status != "submitted":
         raise Unprocessable(
             _("Submit the review itself: POST /review-assignments/{id}/submit", id=assignment.id),
