@@ -97,10 +97,6 @@ EVENT = (
     " $12::VARCHAR, $13::TIMESTAMP WITH TIME ZONE, $14::UUID, $15::INTEGER, $16::UUID)"
     " RETURNING employment_events.created_at, employment_events.updated_at"
 )
-POSITION_REFS = (
-    "SELECT positions.id, positions.title \nFROM positions \n"
-    "WHERE positions.org_id = $1::UUID AND positions.id IN ($2::UUID)"
-)
 JOBS = (
     "contracts.draft_amendment",
     "talent.end_memberships_of_leaver",
@@ -123,7 +119,7 @@ STATEMENTS = {
     "complete": (SET_TENANT, USER, LOCKED_TASK, COMPLETE, SUBSCRIBERS, NAMES, AUDIT),
     "promote": (
         *(SET_TENANT, USER, EMPLOYEE, POSITION, ORGANIZATION),
-        *(EVENT, POSITION_REFS, AUDIT, OUTBOX),
+        *(EVENT, AUDIT, OUTBOX),
     ),
 }
 """What each write sends, in order: `bench/run_writes.py` compares it with hrcore's."""
@@ -225,7 +221,8 @@ async def promote(request: Request, connection: Any) -> Any:
     if employee is None:
         raise Refused(404)
     position_id = uuid.UUID(body["position_id"])
-    if await connection.fetchrow(POSITION, org_id, position_id) is None:
+    position = await connection.fetchrow(POSITION, org_id, position_id)
+    if position is None:
         raise Refused(422)
     effective = date.fromisoformat(body["effective_date"])
     if employee["status"] == "exited":
@@ -252,7 +249,6 @@ async def promote(request: Request, connection: Any) -> Any:
         "pay_terms_ref": None,
     }
     stamps = await connection.fetchrow(EVENT, *event.values(), now, event_id, 1, org_id)
-    refs = await connection.fetch(POSITION_REFS, org_id, position_id)
     after = {key: _plain(event[key]) for key in _EVENT_AUDITED}
     await connection.fetchval(
         AUDIT,
@@ -277,7 +273,7 @@ async def promote(request: Request, connection: Any) -> Any:
         "department_id": None,
         "department": None,
         "position_id": position_id,
-        "position": _ref(refs[0]["id"], refs[0]["title"]),
+        "position": _ref(position["id"], position["title"]),
         **{key: event[key] for key in ("title", "leads_team", "allowance", "note")},
         "manager_id": None,
         "manager": None,

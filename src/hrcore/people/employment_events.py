@@ -23,6 +23,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import access, repository
 from hrcore.people.audit_trail import (
@@ -69,16 +70,27 @@ async def event_views(
         session, org_id, sorted({row.manager_id for row in rows if row.manager_id})
     )
     return [
-        EmploymentEventOut.model_validate(
-            {
-                **{field: getattr(row, field) for field in _EVENT_FIELDS},
-                "department": departments.get(row.department_id) if row.department_id else None,
-                "position": positions.get(row.position_id) if row.position_id else None,
-                "manager": managers.get(row.manager_id) if row.manager_id else None,
-            }
+        _view(
+            row,
+            departments.get(row.department_id) if row.department_id else None,
+            positions.get(row.position_id) if row.position_id else None,
+            managers.get(row.manager_id) if row.manager_id else None,
         )
         for row in rows
     ]
+
+
+def _view(
+    row: EmploymentEvent, department: Ref | None, position: Ref | None, manager: Ref | None
+) -> EmploymentEventOut:
+    return EmploymentEventOut.model_validate(
+        {
+            **{field: getattr(row, field) for field in _EVENT_FIELDS},
+            "department": department,
+            "position": position,
+            "manager": manager,
+        }
+    )
 
 
 _EVENT_FIELDS = tuple(
@@ -94,23 +106,31 @@ async def add_event(
     employee_id: uuid.UUID,
     body: EmploymentEventCreate,
     clock: Clock,
-) -> EmploymentEvent:
+) -> EmploymentEventOut:
     """Record a career move (HR only); applied to the employee's post, manager or status at
-    once when its effective date has come, else pending until that date."""
+    once when its effective date has come, else pending until that date. Answered with what
+    it moves to named from the rows its checks read (no lookup of names afterwards)."""
     employee = await access.find_for_hr_write(session, principal, employee_id)
-    if body.department_id is not None:
+    department = (
         await org.require_department(session, employee.org_id, body.department_id)
-    await require_position(session, employee.org_id, body.position_id)
-    if body.manager_id is not None:
+        if body.department_id is not None
+        else None
+    )
+    position = await require_position(session, employee.org_id, body.position_id)
+    manager = (
         await require_acyclic_manager(session, employee, body.manager_id)
+        if body.manager_id is not None
+        else None
+    )
     _require_event_fits(employee, body)
     if body.effective_date > await org_today(session, employee.org_id, clock):
-        return await record_event(session, principal, employee, body, applied_at=None)
-    before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
-    await apply_event(session, employee, body)
-    event = await record_event(session, principal, employee, body, applied_at=clock.now())
-    audit_employee_changes(session, principal, employee, before)
-    return event
+        event = await record_event(session, principal, employee, body, applied_at=None)
+    else:
+        before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
+        await apply_event(session, employee, body)
+        event = await record_event(session, principal, employee, body, applied_at=clock.now())
+        audit_employee_changes(session, principal, employee, before)
+    return _view(event, department, position, manager)
 
 
 async def pending_changes(

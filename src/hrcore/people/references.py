@@ -43,9 +43,13 @@ async def require_position(
     org_id: uuid.UUID,
     position_id: uuid.UUID | None,
     field: str = "position_id",
-) -> None:
-    if position_id is not None:
-        await org.require_position(session, org_id, position_id, field=field)
+) -> Ref | None:
+    """The position named in a request body, as a link (None when none is named); 422 when it
+    is not in this organization."""
+    if position_id is None:
+        return None
+    position = await org.require_position(session, org_id, position_id, field=field)
+    return Ref(id=position.id, name=position.title)
 
 
 async def employee_refs(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import repository
 from hrcore.people.models import Employee
@@ -79,8 +80,9 @@ async def change_manager(
 
 async def require_acyclic_manager(
     session: AsyncSession, employee: Employee, manager_id: uuid.UUID
-) -> None:
-    """The proposed manager exists and the employee is not already above them."""
+) -> Ref:
+    """The proposed manager exists and the employee is not already above them; the manager
+    as a link."""
     manager = await require_employee(session, employee.org_id, manager_id, field="manager_id")
     if manager.id == employee.id or f"/{employee.id}/" in manager.manager_path:
         raise Unprocessable(
@@ -89,3 +91,4 @@ async def require_acyclic_manager(
                 FieldError(field="manager_id", message=_("the employee is above this manager"))
             ],
         )
+    return Ref(id=manager.id, name=manager.full_name)

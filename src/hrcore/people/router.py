@@ -192,9 +192,7 @@ async def create_event(
     and an hourly job applies it on its date in the organization's time zone. Audited, and
     announced to the other domains: contracts drafts an amendment when a term of the active
     contract changes."""
-    event = await employment_events.add_event(session, principal, employee_id, body, clock)
-    [view] = await employment_events.event_views(session, principal.org_id, [event])
-    return view
+    return await employment_events.add_event(session, principal, employee_id, body, clock)
 
 
 # --- performance ratings ------------------------------------------------------------------
