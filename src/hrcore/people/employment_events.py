@@ -25,7 +25,7 @@ from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
-from hrcore.people import access, repository
+from hrcore.people import access, profile_queries, repository
 from hrcore.people.audit_trail import (
     AUDITED_EMPLOYEE_FIELDS,
     EVENT_FIELDS,
@@ -137,7 +137,7 @@ async def pending_changes(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
 ) -> list[PendingChange]:
     """The employee's moves still ahead, in the order they take effect; one statement."""
-    rows = await repository.pending_changes(session, org_id, employee_id)
+    rows = await profile_queries.pending_changes(session, org_id, employee_id)
     return [PendingChange.model_validate(pending_change(row)) for row in rows]
 
 

@@ -15,7 +15,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
-from hrcore.people import access, profile_sections, repository
+from hrcore.people import access, profile_queries, profile_sections
 from hrcore.people.schemas import PanoramicProfile
 
 TREND_YEARS = 3
@@ -54,17 +54,19 @@ async def panoramic_profile(
     else:
         await access.ensure_can_view(session, principal, employee_id)
     org_id = principal.org_id
-    head = await repository.profile_head(session, org_id, employee_id)
+    head = await profile_queries.profile_head(session, org_id, employee_id)
     if head is None:
         raise NotFound(_("No such employee"))
     today = _today_in(head["timezone"], clock)
-    history = await repository.profile_history(session, org_id, employee_id)
+    history = await profile_queries.profile_history(session, org_id, employee_id)
     ratings = (
-        await repository.profile_ratings(session, org_id, employee_id, today.year - TREND_YEARS)
+        await profile_queries.profile_ratings(
+            session, org_id, employee_id, today.year - TREND_YEARS
+        )
         if principal.kind != "api_key" or principal.has_scope(Scope.RATINGS_READ)
         else []
     )
-    growth = await repository.profile_growth(session, org_id, employee_id)
+    growth = await profile_queries.profile_growth(session, org_id, employee_id)
     participations = await profile_sections.program_participation(session, org_id, employee_id)
     contracts = await profile_sections.contracts(session, principal, employee_id)
     events = [{**dict(event), **named_moves(event)} for event in history]
