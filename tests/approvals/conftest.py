@@ -29,7 +29,10 @@ async def promote(session: AsyncSession, approved: ApprovedSubject, clock: Clock
 @pytest.fixture(autouse=True)
 def promotion_kind() -> Iterator[None]:
     ApprovalKindSpec(
-        KIND, promote, facts=(Fact("grade", "grade"), Fact("amount", "number"))
+        KIND,
+        promote,
+        facts=(Fact("grade", "grade"), Fact("amount", "number")),
+        requested_over_http=True,
     ).install()
     ACTED.clear()
     REFUSE.clear()

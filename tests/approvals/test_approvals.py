@@ -4,12 +4,14 @@ nobody, a delegation, a withdrawal, a chain edited while an approval runs, the p
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
 
+from hrcore.approvals import kinds
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from tests.approvals.conftest import ACTED, KIND, REFUSE
@@ -219,7 +221,7 @@ async def test_preview_lists_who_approves_in_order_and_skips_the_requester(
     }
     preview = _ok(await client.post(f"{CHAINS}/preview", json=body, headers=world.hr.headers))
     assert [(s["skipped"], s["reason"]) for s in preview["steps"]] == [
-        (True, "The only approver is the requester"),
+        (True, "The only approver is the requester or the subject"),
         (False, None),
         (False, None),
     ]
@@ -359,6 +361,12 @@ async def test_return_for_changes_and_bad_delegations(
         client, world.lead_account, approval, "delegate", employee_id=str(uuid.uuid4())
     )
     assert _ok(unknown, 422)["errors"][0]["field"] == "employee_id"
+    to_requester = await _act(
+        client, world.lead_account, approval, "delegate", employee_id=str(world.member.id)
+    )
+    assert _ok(to_requester, 422)["errors"][0]["field"] == "employee_id", (
+        "the requester (here also the subject) never decides their own approval"
+    )
     assert (await _act(client, world.lead_account, approval, "return")).status_code == 422
     returned = _ok(await _act(client, world.lead_account, approval, "return", comment="Add goals"))
     assert returned["status"] == "returned"
@@ -366,3 +374,30 @@ async def test_return_for_changes_and_bad_delegations(
     assert await _open_tasks(client, world.lead_account) == []
     assert await _mine(client, world.lead_account) == []
     assert (await _act(client, world.lead_account, approval, "approve")).status_code == 409
+
+
+async def test_the_subject_never_approves_and_a_stated_fact_kind_alone_is_requested(
+    client: AsyncClient, world: World, people: People, monkeypatch: Any
+) -> None:
+    """A rule naming the subject skips them (they never approve their own promotion), and
+    `POST /approvals` starts only kinds whose facts a requester may state."""
+    steps = [{"name": "Named", "approver": {"rule": "person", "employee_id": str(world.lead.id)}}]
+    await _chain(client, world.hr, steps)
+    body = {
+        "kind": KIND,
+        "subject_employee_id": str(world.lead.id),
+        "requester_employee_id": str(world.member.id),
+        "facts": {"grade": "M1"},
+    }
+    preview = _ok(await client.post(f"{CHAINS}/preview", json=body, headers=world.hr.headers))
+    assert [(s["skipped"], s["reason"]) for s in preview["steps"][:1]] == [
+        (True, "The only approver is the requester or the subject")
+    ]
+    spec = kinds._KINDS[KIND]
+    monkeypatch.setitem(kinds._KINDS, KIND, dataclasses.replace(spec, requested_over_http=False))
+    refused = await client.post(
+        APPROVALS,
+        json={"kind": KIND, "title": "t", "subject_employee_id": str(world.member.id), "facts": {}},
+        headers=world.member_account.headers | {"Accept-Language": "zh-CN"},
+    )
+    assert _ok(refused, 422)["errors"][0]["field"] == "kind"

@@ -99,8 +99,18 @@ async def delegate(
             _("Delegate to someone else"),
             errors=[FieldError(field="employee_id", message=_("that is you"))],
         )
+    if delegate_to.id in (approval.requester_employee_id, approval.subject_employee_id):
+        raise Unprocessable(
+            _("Neither the requester nor the subject decides their own approval"),
+            errors=[FieldError(field="employee_id", message=_("the requester or the subject"))],
+        )
+    if delegate_to.status != "active":
+        raise Unprocessable(
+            _("Delegate to an active employee"),
+            errors=[FieldError(field="employee_id", message=_("not an active employee"))],
+        )
     if any(
-        a.employee_id == delegate_to.id and a.step == mine.step and a.status == "pending"
+        a.employee_id == delegate_to.id and a.step == mine.step and a.status != "cancelled"
         for a in parts
     ):
         raise Conflict(_("{name} decides this step already", name=delegate_to.full_name))

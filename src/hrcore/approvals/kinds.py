@@ -55,6 +55,10 @@ class ApprovalKindSpec:
     on_approved: OnApproved
     facts: tuple[Fact, ...] = ()
     default_steps: tuple[Mapping[str, Any], ...] | None = None
+    requested_over_http: bool = False
+    """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
+    state (the facts decide the chain's conditions). A domain that computes them starts its
+    approvals through `api.submit`."""
     fact_types: dict[str, FactType] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

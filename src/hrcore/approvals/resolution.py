@@ -24,7 +24,7 @@ from hrcore.people import api as people
 REASONS = {
     "condition": N_("Its condition does not hold"),
     "nobody": N_("Nobody holds this role for the subject"),
-    "requester": N_("The only approver is the requester"),
+    "requester": N_("The only approver is the requester or the subject"),
 }
 FALLBACK_NOTE = N_("No step had an approver, so the HR admins approve it")
 
@@ -95,10 +95,12 @@ async def resolve_step(
     ):
         resolved["reason"] = "condition"
         return resolved
-    found = await _candidates(session, org_id, step["approver"], subject)
-    approvers = [str(a) for a in dict.fromkeys(found) if a != requester_id]
+    found = list(dict.fromkeys(await _candidates(session, org_id, step["approver"], subject)))
+    summaries = await people.employee_summaries(session, org_id, found)
+    active = [a for a in found if a in summaries and summaries[a].status == "active"]
+    approvers = [str(a) for a in active if a not in (requester_id, subject.id)]
     if not approvers:
-        resolved["reason"] = "requester" if found else "nobody"
+        resolved["reason"] = "requester" if active else "nobody"
         return resolved
     resolved.update(approvers=approvers, skipped=False)
     return resolved

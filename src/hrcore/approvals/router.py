@@ -106,10 +106,12 @@ async def submit(
     body: ApprovalIn, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> ApprovalOut:
     """The caller (an account linked to an employee) asks for an approval of a declared kind
-    about an employee in their reach (404 otherwise). The chain's current revision is kept;
-    the first step with approvers gets its decision tasks."""
+    about an employee in their reach (404 otherwise); only a kind whose facts a requester may
+    state is started here (422 for the others: their domain starts them). The chain's current
+    revision is kept; the first step with approvers gets its decision tasks."""
     requester = require_employee(principal)
     subject = await people.ensure_can_view(session, principal, body.subject_employee_id)
+    running.require_requestable(body.kind)
     approval = await running.submit(
         session,
         org_id=principal.org_id,

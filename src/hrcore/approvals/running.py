@@ -22,7 +22,7 @@ from hrcore.approvals.resolution import fallback_step, resolve_from
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Unprocessable
+from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.people import api as people
 from hrcore.workflow import api as workflow
@@ -34,6 +34,15 @@ DECIDED_BY = workflow.Operation(
 )
 """An approver completes the task by deciding (approve, reject, return or delegate)."""
 DECISION_WITHIN = timedelta(days=3)
+
+
+def require_requestable(kind: str) -> None:
+    """422 unless the kind may be started by a request that states its facts."""
+    if not require_kind(kind).requested_over_http:
+        raise Unprocessable(
+            _("This kind of approval is started by its own domain, not by a request"),
+            errors=[FieldError(field="kind", message=_("not requested directly"))],
+        )
 
 
 async def submit(
