@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
@@ -170,3 +171,37 @@ async def test_a_move_naming_a_bad_manager_is_refused(
     assert_problem(response, 422)
     events = await _ok(await client.get(url, headers=world.hr.headers))
     assert [e["kind"] for e in events["items"]] == [], "nothing was written"
+
+
+@pytest.mark.commits
+async def test_a_move_of_someone_who_left_before_its_date_lapses(
+    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
+) -> None:
+    """Recorded for 1 April, the employee exits today: on the date nothing moves and nobody
+    is told; the event is marked and audited as lapsed, and the job counts nothing applied."""
+    url = f"/api/v1/employees/{world.peer.id}"
+    promotion = {
+        "kind": "promotion",
+        "effective_date": "2027-04-01",
+        "position_id": str(world.chief.id),
+    }
+    event = await _ok(
+        await client.post(f"{url}/events", json=promotion, headers=world.hr.headers), 201
+    )
+    today = clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    exit_now = {"kind": "exit", "effective_date": today}
+    await _ok(await client.post(f"{url}/events", json=exit_now, headers=world.hr.headers), 201)
+    clock.advance(timedelta(days=120))
+    assert await jobs.apply_due_changes({"runtime": runtime}) == 0
+    peer = await _ok(await client.get(url, headers=world.hr.headers))
+    assert (peer["status"], peer["position_id"], peer["pending_changes"]) == (
+        "exited",
+        str(world.peer.position_id) if world.peer.position_id else None,
+        [],
+    )
+    audit = await _ok(
+        await client.get(
+            "/api/v1/audit-events", params={"object_id": event["id"]}, headers=world.hr.headers
+        )
+    )
+    assert "employment_event.lapsed" in [e["action"] for e in audit["items"]]

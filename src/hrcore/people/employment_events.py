@@ -144,12 +144,28 @@ async def pending_changes(
 async def apply_due(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> int:
     """Apply the organization's pending events whose date has come (the hourly job): each
     locked, applied to its employee and marked, in date order; announced as applied.
-    Idempotent: an applied event is never pending again. Returns how many were applied."""
+    Idempotent: an applied event is never pending again. A move of an employee who left
+    before its date lapses: marked, audited as lapsed, applied to nothing and announced to no
+    one (nobody is told of an appointment they no longer hold). Returns how many applied."""
     today = await org_today(session, org_id, clock)
     due = await repository.due_pending_events(session, org_id, today)
+    applied = 0
     for event in due:
         employee = await repository.employee_by_id(session, org_id, event.employee_id)
         if employee is None:
+            continue
+        if employee.status == "exited" and event.kind != "hire":
+            event.applied_at = clock.now()
+            audit.record(
+                session,
+                None,
+                "employment_event.lapsed",
+                "employment_event",
+                event.id,
+                org_id=org_id,
+                before={"applied_at": None},
+                after={"lapsed": "the employee left before its effective date"},
+            )
             continue
         move = EmploymentEventCreate.model_validate(event, from_attributes=True)
         if move.manager_id is not None and await _would_cycle(session, employee, move.manager_id):
@@ -170,7 +186,8 @@ async def apply_due(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> i
             after={"applied_at": event.applied_at.isoformat()},
         )
         _announce(session, event, EMPLOYMENT_EVENT_APPLIED, applied=True)
-    return len(due)
+        applied += 1
+    return applied
 
 
 async def _would_cycle(session: AsyncSession, employee: Employee, manager_id: uuid.UUID) -> bool:
