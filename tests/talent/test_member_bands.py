@@ -183,3 +183,23 @@ async def test_the_ranked_list_is_a_fixed_number_of_statements(
         page = await _list(client, world.hr, pool, "sort=readiness")
     assert len(page["items"]) == 8
     assert many.count == few.count
+
+
+async def test_an_ended_member_takes_no_band_rank(
+    client: AsyncClient, world: World, pool: Any
+) -> None:
+    """Without a status filter the ranking ranks the open members (nominated, active): a
+    member removed from the pool neither shows nor holds a rank in its band."""
+    page = await _list(client, world.hr, pool, "sort=readiness")
+    [peer] = [m for m in page["items"] if m["employee"]["name"] == "Peer"]
+    await _ok(
+        await client.patch(
+            f"{POOLS}/{pool['id']}/members/{peer['id']}",
+            json={"status": "removed", "reason": "Left the track"},
+            headers=world.hr.headers,
+        )
+    )
+    after = await _list(client, world.hr, pool, "sort=readiness")
+    assert _ranks(after)[:2] == [("Lead", "ready_now", 1), ("Member", "one_to_two_years", 1)]
+    removed = await _list(client, world.hr, pool, "sort=readiness&status=removed")
+    assert _ranks(removed) == [("Peer", "ready_now", 1)], "asked for, the ended are ranked"

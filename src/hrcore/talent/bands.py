@@ -41,6 +41,7 @@ async def members_by_readiness(
         principal.org_id,
         pool.id,
         status=status.value if status else None,
+        open_only=status is None,
         readiness=readiness.value if readiness else None,
         employee_ids=None,
     )

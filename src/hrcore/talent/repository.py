@@ -53,10 +53,14 @@ def members_query(
     status: str | None,
     employee_ids: Collection[uuid.UUID] | None,
     readiness: str | None = None,
+    open_only: bool = False,
 ) -> Select[Any]:
+    """`open_only`: nominated and active members only (what a ranking ranks)."""
     statement = select(TalentPoolMember).where(
         TalentPoolMember.org_id == org_id, TalentPoolMember.pool_id == pool_id
     )
+    if open_only:
+        statement = statement.where(TalentPoolMember.status.in_(OPEN_STATUSES))
     if status is not None:
         statement = statement.where(TalentPoolMember.status == status)
     if readiness is not None:

@@ -204,7 +204,8 @@ async def list_members(
     sort: Annotated[
         Literal["readiness"] | None,
         Query(
-            description="`readiness`: ready now first, then 1–2 years, 3+ years, not assessed; "
+            description="`readiness`: the nominated and active members (or those of `status`), "
+            "ready now first, then 1–2 years, 3+ years, not assessed; "
             "within each band by the vacancy ranking's score, each member with `ranking` "
             "(band rank, score, factors). Default: in the order of nomination."
         ),
