@@ -111,6 +111,7 @@ async def test_refusals_are_problems_in_the_readers_language(
     for wrong, field in [
         ({**body, "day": "2026-02-30"}, "day"),
         ({**body, "name": ""}, "name"),
+        ({**body, "day": "2026-03-07", "name": "   "}, "name"),
         ({**body, "working": "sometimes"}, "working"),
         ({**body, "extra": 1}, "extra"),
     ]:

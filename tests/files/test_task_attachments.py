@@ -132,6 +132,10 @@ async def test_unreferenced_uploads_are_purged_after_a_day(
     assert await status_of(client, junior, dropped) == (404, 404)
     assert await status_of(client, junior, kept) == (200, 200)
     assert stored_files(storage_dir).keys() == {f"{org}/files/{kept}"}
+    audit = await client.get(
+        f"{API}/audit-events", params={"object_id": dropped}, headers=world.hr.headers
+    )
+    assert "file.purged" in [e["action"] for e in audit.json()["items"]]
 
 
 async def test_an_integration_key_may_neither_upload_nor_read_an_unattached_file(

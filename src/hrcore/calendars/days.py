@@ -95,9 +95,7 @@ async def add_day(session: AsyncSession, principal: Principal, body: CalendarDay
     require_hr_admin(principal)
     if await repository.day_on(session, principal.org_id, body.day) is not None:
         raise Conflict(_("{day} is set already; remove it to change it", day=body.day.isoformat()))
-    row = CalendarDay(
-        org_id=principal.org_id, day=body.day, working=body.working, name=body.name.strip()
-    )
+    row = CalendarDay(org_id=principal.org_id, day=body.day, working=body.working, name=body.name)
     session.add(row)
     await session.flush()
     audit.record(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hrcore.core.calendar import Basis
 from hrcore.core.schemas import BoundedDate
@@ -17,7 +17,9 @@ class CalendarDayIn(BaseModel):
 
     day: BoundedDate
     working: bool = Field(description="true: a working day (a make-up day); false: a day off.")
-    name: str = Field(min_length=1, max_length=100, description="年会, 公司年假, 调休上班…")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = (
+        Field(description="年会, 公司年假, 调休上班… (blank is refused)")
+    )
 
 
 class CalendarDayOut(BaseModel):

@@ -174,7 +174,7 @@ async def extend_contract(
             _("An extension ends later"),
             errors=[
                 FieldError(
-                    field="end_date", message=_("after {end_date}", end_date=contract.end_date)
+                    field="end_date", message=_("after {end_date}", end_date=Day(contract.end_date))
                 )
             ],
         )

@@ -182,7 +182,8 @@ async def attach(
 
 async def purge_unreferenced(sessionmaker: SessionMaker, clock: Clock, settings: Settings) -> int:
     """The hourly cron: files nothing references, uploaded more than the retention ago, go
-    (stored bytes first: a storage failure leaves the row, so the next run deletes both).
+    (stored bytes first: a storage failure leaves the row, so the next run deletes both), each
+    audited as `file.purged`.
     Returns how many were deleted."""
     before = clock.now() - timedelta(hours=settings.file_unreferenced_retention_hours)
     storage = storage_for(settings)
@@ -194,6 +195,15 @@ async def purge_unreferenced(sessionmaker: SessionMaker, clock: Clock, settings:
             for row in rows:
                 await storage.delete(row.storage_key)
                 await session.delete(row)
+            await audit.record_many(
+                session,
+                None,
+                "file.purged",
+                "file",
+                [(row.id, {"size": row.size, "sha256": row.sha256}) for row in rows],
+                org_id=org_id,
+                before={"attached": False},
+            )
             await session.flush()
             deleted += len(rows)
             if len(rows) < PURGE_BATCH:
