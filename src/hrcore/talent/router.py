@@ -302,7 +302,7 @@ async def member_history(
 ) -> Page[MemberChangeOut]:
     """For whoever sees the member (HR admins, department heads in reach, the employee; not
     integration keys): every change of its status, readiness and 9-box placement, oldest
-    first, with the reason, when, by whom and from where (`hr`, `dept_head`, `self`,
+    first, with the reason, when and from where (`hr`, `dept_head`, `self`,
     `program`, `system`), cursor-paginated."""
     items, cursor = await history.member_history(session, principal, pool_id, member_id, page)
     return Page(items=items, next_cursor=cursor)
