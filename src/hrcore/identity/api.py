@@ -11,7 +11,7 @@ from __future__ import annotations
 from hrcore.identity.directory import Directory
 from hrcore.identity.locales import employee_locales, reader_locales
 from hrcore.identity.service import (
-    department_head_employee_ids,
+    department_heads,
     employee_ids_for_users,
     for_each_organization,
     hr_admin_user_ids,
@@ -27,7 +27,7 @@ from hrcore.identity.service import (
 
 __all__ = [
     "Directory",
-    "department_head_employee_ids",
+    "department_heads",
     "employee_ids_for_users",
     "employee_locales",
     "for_each_organization",
