@@ -1,6 +1,7 @@
 """An approval kind as a domain declares one, with an act the tests can observe: it records
 each approved subject and refuses (422) the subjects in `REFUSE`, so a test sees the act
-run once, and run in the last decision's transaction."""
+run once, and run in the last decision's transaction. The kind is declared for each test
+only (`monkeypatch` undoes it), so no other test runs with a kind no domain declares."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.approvals import kinds
 from hrcore.approvals.api import ApprovalKindSpec, ApprovedSubject, Fact
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Unprocessable
@@ -26,14 +28,21 @@ async def promote(session: AsyncSession, approved: ApprovedSubject, clock: Clock
     ACTED.append(approved)
 
 
+SPEC = ApprovalKindSpec(
+    KIND,
+    promote,
+    facts=(
+        Fact("grade", "grade"),
+        Fact("amount", "number"),
+        Fact("other_department_id", "department"),
+    ),
+    requested_over_http=True,
+)
+
+
 @pytest.fixture(autouse=True)
-def promotion_kind() -> Iterator[None]:
-    ApprovalKindSpec(
-        KIND,
-        promote,
-        facts=(Fact("grade", "grade"), Fact("amount", "number")),
-        requested_over_http=True,
-    ).install()
+def promotion_kind(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setitem(kinds._KINDS, KIND, SPEC)
     ACTED.clear()
     REFUSE.clear()
     yield

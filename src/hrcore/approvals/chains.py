@@ -20,7 +20,12 @@ from hrcore.approvals import access
 from hrcore.approvals.kinds import HR_ONLY, ApprovalKindSpec, spec_of
 from hrcore.approvals.models import APPROVAL_CHAINS, ApprovalChain
 from hrcore.approvals.resolution import hr_admin_employees, resolve_from
-from hrcore.approvals.schemas import ApprovalChainIn, ApprovalPreviewIn, ApprovalStep
+from hrcore.approvals.schemas import (
+    SUBJECT_DEPARTMENT,
+    ApprovalChainIn,
+    ApprovalPreviewIn,
+    ApprovalStep,
+)
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
@@ -41,22 +46,49 @@ def require_kind(kind: str, field: str = "kind") -> ApprovalKindSpec:
     return spec
 
 
+def _step_errors(spec: ApprovalKindSpec, where: str, step: ApprovalStep) -> list[FieldError]:
+    """What a step asks that the kind cannot answer: an undeclared fact, a department rule
+    over a fact that is not a department, a person not named, a comparison without a value."""
+    errors = []
+    approver, condition = step.approver, step.condition
+    if condition is not None:
+        fact_type = spec.fact_types.get(condition.fact)
+        if fact_type is None:
+            errors.append(
+                FieldError(field=f"{where}.condition.fact", message=_("the kind has no such fact"))
+            )
+        elif condition.op == "involved" and fact_type != "department":
+            errors.append(
+                FieldError(field=f"{where}.condition.op", message=_("not a department fact"))
+            )
+        if condition.op != "involved" and condition.value is None:
+            errors.append(
+                FieldError(field=f"{where}.condition.value", message=_("compare with a value"))
+            )
+    if approver.rule == "person" and approver.employee_id is None:
+        errors.append(
+            FieldError(field=f"{where}.approver.employee_id", message=_("name the person"))
+        )
+    if approver.department_id is not None and approver.of != [SUBJECT_DEPARTMENT]:
+        errors.append(
+            FieldError(field=f"{where}.approver.of", message=_("name one department or the other"))
+        )
+    if approver.rule == "department_head":
+        errors.extend(
+            FieldError(field=f"{where}.approver.of.{index}", message=_("not a department fact"))
+            for index, name in enumerate(approver.of)
+            if name != SUBJECT_DEPARTMENT and spec.fact_types.get(name) != "department"
+        )
+    return errors
+
+
 async def _validate(session: AsyncSession, principal: Principal, body: ApprovalChainIn) -> None:
     spec = require_kind(body.kind)
-    errors = []
-    for index, step in enumerate(body.steps):
-        where, approver = f"steps.{index}", step.approver
-        if step.condition is not None and step.condition.fact not in spec.fact_types:
-            errors.append(
-                FieldError(
-                    field=f"{where}.condition.fact",
-                    message=_("the kind has no such fact"),
-                )
-            )
-        if approver.rule == "person" and approver.employee_id is None:
-            errors.append(
-                FieldError(field=f"{where}.approver.employee_id", message=_("name the person"))
-            )
+    errors = [
+        error
+        for index, step in enumerate(body.steps)
+        for error in _step_errors(spec, f"steps.{index}", step)
+    ]
     if errors:
         raise Unprocessable(_("The chain cannot run as written"), errors=errors)
     for index, step in enumerate(body.steps):
@@ -69,6 +101,15 @@ async def _validate(session: AsyncSession, principal: Principal, body: ApprovalC
             await org.require_department(
                 session, principal.org_id, approver.department_id, f"{where}.department_id"
             )
+        if approver.rule == "group":
+            known = await people.employee_refs(session, principal.org_id, approver.employee_ids)
+            unknown = [
+                FieldError(field=f"{where}.employee_ids.{i}", message=_("no such employee"))
+                for i, member in enumerate(approver.employee_ids)
+                if member not in known
+            ]
+            if unknown:
+                raise Unprocessable(_("Unknown employee"), errors=unknown)
 
 
 def _content(body: ApprovalChainIn) -> dict[str, Any]:
@@ -135,7 +176,11 @@ RULES = ChainRules(
 )
 
 
-def check_facts(spec: ApprovalKindSpec, facts: dict[str, Any]) -> None:
+async def check_facts(
+    session: AsyncSession, org_id: uuid.UUID, spec: ApprovalKindSpec, facts: dict[str, Any]
+) -> None:
+    """422 naming the fact for one the kind does not declare, or a department fact that is
+    not a department of the organization."""
     unknown = [name for name in facts if name not in spec.fact_types]
     if unknown:
         raise Unprocessable(
@@ -145,6 +190,17 @@ def check_facts(spec: ApprovalKindSpec, facts: dict[str, Any]) -> None:
                 for name in unknown
             ],
         )
+    for name, value in facts.items():
+        if spec.fact_types[name] != "department":
+            continue
+        try:
+            department_id = uuid.UUID(str(value))
+        except ValueError:
+            raise Unprocessable(
+                _("Unknown department"),
+                errors=[FieldError(field=f"facts.{name}", message=_("no such department"))],
+            ) from None
+        await org.require_department(session, org_id, department_id, f"facts.{name}")
 
 
 @dataclass(frozen=True)
@@ -202,7 +258,7 @@ async def preview(
     """Who would approve, step by step, if it were submitted now."""
     access.require_reader(principal)
     spec = require_kind(body.kind)
-    check_facts(spec, body.facts)
+    await check_facts(session, principal.org_id, spec, body.facts)
     subject = await people.require_employee(
         session, principal.org_id, body.subject_employee_id, "subject_employee_id"
     )

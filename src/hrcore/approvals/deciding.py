@@ -1,6 +1,10 @@
 """Deciding an approval: approve, reject or return (each with the approver's comment),
 delegate, and the requester's withdrawal. Every decision is audited.
 
+The requester resubmits a returned approval (`resubmit`): it starts again at the first step
+of its kept chain, in a new round, since changed facts may change who has to approve; the
+returned round stays in the history.
+
 Only an approver with a pending part in the current step decides (404 for anyone else, as
 if the approval did not exist for them); deciding twice, or an approval no longer pending,
 is 409. 或签 (`any`): the first approval closes the step and cancels the others' tasks;
@@ -16,8 +20,10 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import access, repository
+from hrcore.approvals.chains import check_facts, require_kind
 from hrcore.approvals.models import Approval, ApprovalAssignment
-from hrcore.approvals.running import SUBJECT, advance, close_assignments, open_step
+from hrcore.approvals.running import SUBJECT, advance, assign, close_assignments, restart
+from hrcore.approvals.schemas import ApprovalResubmitIn
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
@@ -36,7 +42,9 @@ async def _my_part(
     step: 404 when the caller is not on the step, 409 when they decided already."""
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
     parts = await repository.assignments_of(session, principal.org_id, approval.id)
-    mine = [a for a in parts if a.employee_id == principal.employee_id]
+    mine = [
+        a for a in parts if a.employee_id == principal.employee_id and a.round == approval.round
+    ]
     pending = [a for a in mine if a.status == "pending" and a.step == approval.current_step]
     if approval.status == "pending" and pending:
         return approval, parts, pending[0]
@@ -69,7 +77,7 @@ async def decide(
         org_id=approval.org_id,
         after={"step": mine.step, "comment": comment},
     )
-    step = [a for a in parts if a.step == mine.step]
+    step = [a for a in parts if a.step == mine.step and a.round == mine.round]
     if verdict != "approved":
         approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
         await close_assignments(session, approval, parts, clock, principal, reason=verdict)
@@ -110,7 +118,9 @@ async def delegate(
             errors=[FieldError(field="employee_id", message=_("not an active employee"))],
         )
     if any(
-        a.employee_id == delegate_to.id and a.step == mine.step and a.status != "cancelled"
+        a.employee_id == delegate_to.id
+        and (a.step, a.round) == (mine.step, mine.round)
+        and a.status != "cancelled"
         for a in parts
     ):
         raise Conflict(_("{name} decides this step already", name=delegate_to.full_name))
@@ -125,7 +135,7 @@ async def delegate(
             actor=principal,
             reason="delegated",
         )
-    await open_step(session, approval, approval.resolved[-1], clock, principal, [delegate_to.id])
+    await assign(session, approval, approval.resolved[-1], clock, principal, [delegate_to.id])
     audit.record(
         session,
         principal,
@@ -153,4 +163,49 @@ async def withdraw(
     audit.record(
         session, principal, "approval.withdrawn", SUBJECT, approval.id, org_id=approval.org_id
     )
+    return approval
+
+
+async def resubmit(
+    session: AsyncSession,
+    principal: Principal,
+    approval_id: uuid.UUID,
+    body: ApprovalResubmitIn,
+    clock: Clock,
+) -> Approval:
+    """The requester sends a returned approval again, with changed facts where the kind lets
+    the requester state them (422 otherwise): 403 for anyone else, 409 unless returned."""
+    approval = await access.visible_approval(session, principal, approval_id, for_update=True)
+    if principal.employee_id != approval.requester_employee_id:
+        raise Forbidden(_("Only the requester resubmits an approval"))
+    if approval.status != "returned":
+        raise Conflict(_("Only an approval returned for changes is resubmitted"))
+    spec = require_kind(approval.kind)
+    before = {"facts": dict(approval.facts), "title": approval.title}
+    if body.facts is not None and body.facts != approval.facts:
+        if not spec.requested_over_http:
+            raise Unprocessable(
+                _("This kind's facts come from its own domain, not from the requester"),
+                errors=[FieldError(field="facts", message=_("not stated by the requester"))],
+            )
+        await check_facts(session, approval.org_id, spec, body.facts)
+        approval.facts = dict(body.facts)
+    approval.title = body.title or approval.title
+    approval.round += 1
+    audit.record(
+        session,
+        principal,
+        "approval.resubmitted",
+        SUBJECT,
+        approval.id,
+        org_id=approval.org_id,
+        before=before,
+        after={
+            "facts": approval.facts,
+            "title": approval.title,
+            "round": approval.round,
+            "comment": body.comment,
+        },
+    )
+    await restart(session, approval, clock, principal)
     return approval

@@ -19,12 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.clock import Clock
 
-FactType = Literal["number", "text", "grade"]
+FactType = Literal["number", "text", "grade", "department"]
 
 
 @dataclass(frozen=True)
 class Fact:
-    """A fact a rule may test: `grade` compares like grades do (M2 ≥ M1, not M10 < M2)."""
+    """A fact a rule may test: `grade` compares like grades do (M2 ≥ M1, not M10 < M2); a
+    `department` is a department's id (another department involved, whose head may
+    approve)."""
 
     name: str
     type: FactType = "text"

@@ -73,6 +73,8 @@ class Approval(Entity, OrgScopedMixin, Base):
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
     resolved: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
     current_step: Mapped[int | None] = mapped_column(Integer)
+    round: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    """1, then one more each time the requester resubmits it after a return."""
     fallback: Mapped[bool] = mapped_column(nullable=False, default=False)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -91,6 +93,7 @@ class ApprovalAssignment(Entity, OrgScopedMixin, Base):
         UUID(as_uuid=True), ForeignKey("approvals.id", ondelete="CASCADE"), nullable=False
     )
     step: Mapped[int] = mapped_column(Integer, nullable=False)
+    round: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     employee_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
     )

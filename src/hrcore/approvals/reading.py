@@ -23,6 +23,7 @@ def _steps(resolved: Sequence[dict[str, Any]], refs: dict[uuid.UUID, Ref]) -> li
     return [
         {
             "step": step["step"],
+            "round": step.get("round", 1),
             "name": step.get("name"),
             "mode": step["mode"],
             "approvers": [refs[uuid.UUID(a)] for a in step["approvers"] if uuid.UUID(a) in refs],
@@ -65,12 +66,14 @@ async def views(
                 "chain_id": a.chain_id,
                 "chain_revision": a.chain_revision,
                 "current_step": a.current_step,
+                "round": a.round,
                 "fallback": a.fallback,
                 "note": fallback_text(a.fallback),
                 "steps": _steps(a.resolved, refs),
                 "assignments": [
                     {
                         "step": p.step,
+                        "round": p.round,
                         "approver": refs[p.employee_id],
                         "status": p.status,
                         "comment": p.comment,
@@ -100,11 +103,22 @@ async def get(session: AsyncSession, principal: Principal, approval_id: uuid.UUI
 
 
 async def listed(
-    session: AsyncSession, principal: Principal, page: PageParams, status: str | None
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    status: str | None,
+    subject_id: uuid.UUID | None = None,
+    subject_employee_id: uuid.UUID | None = None,
 ) -> Page[ApprovalOut]:
-    """HR admins read every approval; others those they requested or are or were on."""
+    """HR admins read every approval; others those they requested or are or were on. Filtered
+    by subject, it is that subject's approval history with every decision."""
     statement = repository.approvals_seen_by(
-        principal.org_id, principal.employee_id, everyone=principal.is_hr_admin, status=status
+        principal.org_id,
+        principal.employee_id,
+        everyone=principal.is_hr_admin,
+        status=status,
+        subject_id=subject_id,
+        subject_employee_id=subject_employee_id,
     )
     if not principal.is_hr_admin and principal.employee_id is None:
         return Page[ApprovalOut](items=[], next_cursor=None)

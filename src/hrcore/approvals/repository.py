@@ -39,10 +39,16 @@ async def pending_with_task(
 
 
 def approvals_seen_by(
-    org_id: uuid.UUID, employee_id: uuid.UUID | None, *, everyone: bool, status: str | None
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID | None,
+    *,
+    everyone: bool,
+    status: str | None,
+    subject_id: uuid.UUID | None = None,
+    subject_employee_id: uuid.UUID | None = None,
 ) -> Select[Any]:
     """The organization's approvals (`everyone`), else those the employee requested or is
-    or was on."""
+    or was on; optionally only one subject's (the owning domain's object or the employee)."""
     statement = select(Approval).where(Approval.org_id == org_id)
     if not everyone:
         on_them = select(ApprovalAssignment.approval_id).where(
@@ -53,6 +59,10 @@ def approvals_seen_by(
         )
     if status is not None:
         statement = statement.where(Approval.status == status)
+    if subject_id is not None:
+        statement = statement.where(Approval.subject_id == subject_id)
+    if subject_employee_id is not None:
+        statement = statement.where(Approval.subject_employee_id == subject_employee_id)
     return statement
 
 

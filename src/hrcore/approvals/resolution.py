@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals.kinds import FactType, holds
+from hrcore.approvals.schemas import SUBJECT_DEPARTMENT
 from hrcore.core.i18n import N_, Text, _
 from hrcore.identity import api as identity
+from hrcore.org import api as org
 from hrcore.people import api as people
 
 REASONS = {
@@ -42,28 +44,89 @@ async def hr_admin_employees(session: AsyncSession, org_id: uuid.UUID) -> list[u
     return sorted(set((await identity.employee_ids_for_users(session, org_id, users)).values()))
 
 
+def _department_ids(
+    approver: Mapping[str, Any], facts: Mapping[str, Any], subject: people.EmployeeInfo
+) -> list[uuid.UUID]:
+    """The departments whose heads a `department_head` rule asks: a named one, else those
+    `of` names (the subject's, department facts); a fact not stated names none."""
+    if approver.get("department_id"):
+        return [uuid.UUID(str(approver["department_id"]))]
+    found = []
+    for name in approver.get("of") or [SUBJECT_DEPARTMENT]:
+        value = subject.department_id if name == SUBJECT_DEPARTMENT else facts.get(name)
+        if value:
+            found.append(uuid.UUID(str(value)))
+    return list(dict.fromkeys(found))
+
+
+async def _nearest_heads(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """For each department, the active heads of the nearest department at or above it that
+    has one (a department without a head of its own is approved above it). Three queries
+    whatever the depth: the paths, the heads on them, their employees' states."""
+    paths = await org.department_paths(session, org_id, department_ids)
+    ladders = [
+        [uuid.UUID(part) for part in reversed(paths[d].split("/")) if part]
+        for d in department_ids
+        if d in paths
+    ]
+    heads = await identity.department_heads(
+        session, org_id, list({d for ladder in ladders for d in ladder})
+    )
+    everyone = [e for found in heads.values() for e in found]
+    summaries = await people.employee_summaries(session, org_id, everyone)
+    chosen: list[uuid.UUID] = []
+    for ladder in ladders:
+        for department in ladder:
+            active = [
+                e
+                for e in heads.get(department, [])
+                if e in summaries and summaries[e].status == "active"
+            ]
+            if active:
+                chosen.extend(active)
+                break
+    return chosen
+
+
 async def _candidates(
     session: AsyncSession,
     org_id: uuid.UUID,
     approver: Mapping[str, Any],
+    facts: Mapping[str, Any],
     subject: people.EmployeeInfo,
 ) -> list[uuid.UUID]:
     rule = approver["rule"]
     if rule == "manager":
-        current: uuid.UUID | None = subject.id
-        for _level in range(int(approver.get("level") or 1)):
-            if current is None:
-                break
-            current = (await people.managers_of(session, org_id, [current])).get(current)
-        return [current] if current is not None else []
+        chain = await people.manager_chain(session, org_id, subject.id)
+        level = int(approver.get("level") or 1)
+        return chain[level - 1 : level]
     if rule == "department_head":
-        department = approver.get("department_id") or subject.department_id
-        return await identity.department_head_employee_ids(
-            session, org_id, uuid.UUID(str(department))
-        )
+        return await _nearest_heads(session, org_id, _department_ids(approver, facts, subject))
     if rule == "hr_admins":
         return await hr_admin_employees(session, org_id)
+    if rule == "group":
+        return [uuid.UUID(str(member)) for member in approver.get("employee_ids") or []]
     return [uuid.UUID(str(approver["employee_id"]))]
+
+
+def _applies(
+    condition: Mapping[str, Any] | None,
+    facts: Mapping[str, Any],
+    fact_types: Mapping[str, FactType],
+    subject: people.EmployeeInfo,
+) -> bool:
+    """Whether the step's condition holds; `involved`: the department fact names a
+    department other than the subject's."""
+    if condition is None:
+        return True
+    actual = facts.get(condition["fact"])
+    if condition["op"] == "involved":
+        return bool(actual) and str(actual) != str(subject.department_id)
+    return holds(
+        fact_types.get(condition["fact"], "text"), actual, condition["op"], condition["value"]
+    )
 
 
 async def resolve_step(
@@ -86,16 +149,12 @@ async def resolve_step(
         "skipped": True,
         "reason": None,
     }
-    condition = step.get("condition")
-    if condition is not None and not holds(
-        fact_types.get(condition["fact"], "text"),
-        facts.get(condition["fact"]),
-        condition["op"],
-        condition["value"],
-    ):
+    if not _applies(step.get("condition"), facts, fact_types, subject):
         resolved["reason"] = "condition"
         return resolved
-    found = list(dict.fromkeys(await _candidates(session, org_id, step["approver"], subject)))
+    found = list(
+        dict.fromkeys(await _candidates(session, org_id, step["approver"], facts, subject))
+    )
     summaries = await people.employee_summaries(session, org_id, found)
     active = [a for a in found if a in summaries and summaries[a].status == "active"]
     approvers = [str(a) for a in active if a not in (requester_id, subject.id)]

@@ -21,6 +21,7 @@ from hrcore.approvals.schemas import (
     ApprovalOut,
     ApprovalPreviewIn,
     ApprovalPreviewOut,
+    ApprovalResubmitIn,
     Status,
 )
 from hrcore.core.db import DbSession
@@ -88,10 +89,18 @@ async def list_approvals(
     session: DbSession,
     page: Pagination,
     status: Annotated[Status | None, Query(description="Only approvals in this state.")] = None,
+    subject_id: Annotated[
+        uuid.UUID | None, Query(description="Only those about this object of the owning domain.")
+    ] = None,
+    subject_employee_id: Annotated[
+        uuid.UUID | None, Query(description="Only those about this employee.")
+    ] = None,
 ) -> Page[ApprovalOut]:
     """HR admins read every approval of the organization; others those they requested or
-    are or were an approver of. Cursor-paginated."""
-    return await reading.listed(session, principal, page, status)
+    are or were an approver of. Filtered by `subject_id` or `subject_employee_id` it is the
+    subject's approval history, each with every round's decisions and comments, oldest
+    first, for the subject's own screens. Cursor-paginated."""
+    return await reading.listed(session, principal, page, status, subject_id, subject_employee_id)
 
 
 @router.post(
@@ -246,6 +255,30 @@ async def withdraw(
     """The requester withdraws a pending approval; every open decision task is cancelled
     (403 for others, 409 once decided)."""
     approval = await deciding.withdraw(session, principal, approval_id, clock)
+    return await reading.view(session, approval)
+
+
+@router.post(
+    "/approvals/{approval_id}/resubmit",
+    operation_id="resubmit_approval",
+    summary="Resubmit a returned approval",
+    response_model=ApprovalOut,
+    responses={**FORBIDDEN, **DECIDING},
+)
+async def resubmit(
+    approval_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    body: ApprovalResubmitIn | None = None,
+) -> ApprovalOut:
+    """The requester sends an approval returned for changes again, with changed facts where
+    the kind lets the requester state them (422 otherwise): it starts over at the first step
+    of its kept chain in a new `round`, and the returned round stays in its history (403 for
+    others, 409 unless returned)."""
+    approval = await deciding.resubmit(
+        session, principal, approval_id, body or ApprovalResubmitIn(), clock
+    )
     return await reading.view(session, approval)
 
 

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import repository
 from hrcore.approvals.chains import check_facts, plan, require_kind
-from hrcore.approvals.kinds import ApprovedSubject, spec_of
+from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, spec_of
 from hrcore.approvals.models import Approval, ApprovalAssignment
-from hrcore.approvals.resolution import fallback_step, resolve_from
+from hrcore.approvals.resolution import fallback_step, hr_admin_employees, resolve_from
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
@@ -45,6 +45,13 @@ def require_requestable(kind: str) -> None:
         )
 
 
+def _spec(kind: str) -> ApprovalKindSpec:
+    spec = spec_of(kind)
+    if spec is None:  # the kind's domain no longer declares it: nothing can act on approval
+        raise Unprocessable(_("Unknown approval kind"))
+    return spec
+
+
 async def submit(
     session: AsyncSession,
     *,
@@ -61,13 +68,13 @@ async def submit(
     """Start an approval of a declared kind on the organization's chain (422 for an unknown
     kind or fact; 422 when nobody at all could approve, never a stuck approval)."""
     spec = require_kind(kind)
-    check_facts(spec, facts)
+    await check_facts(session, org_id, spec, facts)
     found = await plan(
         session, org_id, spec, facts, subject_employee, requester_employee_id, until_first=True
     )
-    resolved = list(found.resolved)
+    resolved = [{**step, "round": 1} for step in found.resolved]
     if found.fallback is not None:
-        resolved.append(fallback_step(len(found.steps), found.fallback))
+        resolved.append({**fallback_step(len(found.steps), found.fallback), "round": 1})
     approval = Approval(
         org_id=org_id,
         kind=kind,
@@ -83,10 +90,10 @@ async def submit(
         resolved=resolved,
         current_step=resolved[-1]["step"],
         fallback=found.fallback is not None,
+        round=1,
     )
     session.add(approval)
     await session.flush()
-    await open_step(session, approval, resolved[-1], clock, actor)
     audit.record(
         session,
         actor,
@@ -96,7 +103,45 @@ async def submit(
         org_id=org_id,
         after={"kind": kind, "chain_revision": found.chain_revision, "facts": facts},
     )
+    await open_step(session, approval, resolved[-1], clock, actor)
     return approval
+
+
+async def restart(
+    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None
+) -> None:
+    """A resubmitted approval starts its kept chain again from the first step, in a new
+    round, resolved now for its (possibly changed) facts; the HR admins approve when no
+    step has anyone, and 422 when nobody could (never a stuck approval)."""
+    spec = _spec(approval.kind)
+    subject = await people.require_employee(
+        session, approval.org_id, approval.subject_employee_id, "subject_employee_id"
+    )
+    found = await resolve_from(
+        session,
+        approval.org_id,
+        approval.steps,
+        0,
+        facts=approval.facts,
+        fact_types=spec.fact_types,
+        subject=subject,
+        requester_id=approval.requester_employee_id,
+        until_first=True,
+    )
+    fallback = not found or found[-1]["skipped"]
+    if fallback:
+        admins = await hr_admin_employees(session, approval.org_id)
+        if not admins:
+            raise Unprocessable(
+                _("Nobody can approve this: the organization has no HR admin employee")
+            )
+        found.append(fallback_step(len(approval.steps), admins))
+    found = [{**step, "round": approval.round} for step in found]
+    approval.resolved = [*approval.resolved, *found]
+    approval.status, approval.current_step = "pending", found[-1]["step"]
+    approval.fallback, approval.decided_at = fallback, None
+    await session.flush()
+    await open_step(session, approval, found[-1], clock, actor)
 
 
 async def open_step(
@@ -105,10 +150,31 @@ async def open_step(
     step: dict[str, Any],
     clock: Clock,
     actor: Principal | None,
-    approvers: list[uuid.UUID] | None = None,
 ) -> None:
-    """One pending assignment and one decision task per approver of `step`."""
-    who = approvers if approvers is not None else [uuid.UUID(a) for a in step["approvers"]]
+    """The step's approvers get their parts and decision tasks; audited, so the log shows
+    who was asked when."""
+    approvers = [uuid.UUID(a) for a in step["approvers"]]
+    await assign(session, approval, step, clock, actor, approvers)
+    audit.record(
+        session,
+        actor,
+        "approval.step_opened",
+        SUBJECT,
+        approval.id,
+        org_id=approval.org_id,
+        after={"step": step["step"], "round": approval.round, "approvers": step["approvers"]},
+    )
+
+
+async def assign(
+    session: AsyncSession,
+    approval: Approval,
+    step: dict[str, Any],
+    clock: Clock,
+    actor: Principal | None,
+    who: list[uuid.UUID],
+) -> None:
+    """One pending assignment and one decision task per approver in `who`."""
     task_ids = await workflow.create_tasks(
         session,
         org_id=approval.org_id,
@@ -132,6 +198,7 @@ async def open_step(
                 org_id=approval.org_id,
                 approval_id=approval.id,
                 step=step["step"],
+                round=approval.round,
                 employee_id=employee_id,
                 status="pending",
                 task_id=task_id,
@@ -145,9 +212,7 @@ async def advance(
 ) -> None:
     """The current step is approved: open the next one with approvers, else the approval
     is approved and the kind's act runs here, in this transaction."""
-    spec = spec_of(approval.kind)
-    if spec is None:  # the kind's domain no longer declares it: nothing can act on approval
-        raise Unprocessable(_("Unknown approval kind"))
+    spec = _spec(approval.kind)
     subject = await people.require_employee(
         session, approval.org_id, approval.subject_employee_id, "subject_employee_id"
     )
@@ -163,6 +228,7 @@ async def advance(
         requester_id=approval.requester_employee_id,
         until_first=True,
     )
+    found = [{**step, "round": approval.round} for step in found]
     approval.resolved = [*approval.resolved, *found]
     if found and not found[-1]["skipped"]:
         approval.current_step = found[-1]["step"]
@@ -171,6 +237,15 @@ async def advance(
         return
     approval.status, approval.current_step, approval.decided_at = "approved", None, clock.now()
     await session.flush()
+    audit.record(
+        session,
+        actor,
+        "approval.completed",
+        SUBJECT,
+        approval.id,
+        org_id=approval.org_id,
+        after={"status": "approved", "round": approval.round},
+    )
     await spec.on_approved(
         session,
         ApprovedSubject(
@@ -214,5 +289,5 @@ async def decided_only(
     """A decision task closes by deciding the approval, which the task cannot carry."""
     if await repository.pending_with_task(session, task.org_id, task.id) is not None:
         raise Unprocessable(
-            _("Decide it on the approval: POST /approvals/{id}/approve", id=str(task.subject_id))
+            _("Decide on the approval itself: approve, reject, return it or hand it on")
         )

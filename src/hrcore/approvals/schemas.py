@@ -14,28 +14,46 @@ from hrcore.core.schemas import Ref
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 FactValue = str | float
-RuleName = Literal["manager", "department_head", "hr_admins", "person"]
+RuleName = Literal["manager", "department_head", "hr_admins", "person", "group"]
+SUBJECT_DEPARTMENT = "subject"
 Mode = Literal["any", "all"]
 Status = Literal["pending", "approved", "rejected", "returned", "withdrawn"]
 
 
 class ApproverRule(BaseModel):
     """Who approves a step: the subject's `manager` (`level` 1 direct, 2 the manager's
-    manager…), the head of the subject's department (or of `department_id`), every HR admin,
-    or the named `person` (`employee_id`)."""
+    manager…), the `department_head` of the subject's department, of `department_id` or of
+    the departments `of` names, every HR admin (`hr_admins`), the named `person`
+    (`employee_id`) or a named `group` of people (`group`, `employee_ids`)."""
 
     rule: RuleName
     level: int = Field(1, ge=1, le=10, description="For `manager`: how many levels up.")
-    department_id: uuid.UUID | None = None
-    employee_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = Field(
+        None, description="For `department_head`: this department rather than the subject's."
+    )
+    of: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        default_factory=lambda: [SUBJECT_DEPARTMENT],
+        min_length=1,
+        max_length=5,
+        description="For `department_head`: whose departments' heads approve — `subject` "
+        "(the subject's department) and/or department facts (`other_department_id`), each "
+        "the nearest head at or above it.",
+    )
+    employee_id: uuid.UUID | None = Field(None, description="For `person`.")
+    group: Name | None = Field(None, description="For `group`: the group's name.")
+    employee_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=100, description="For `group`: its members."
+    )
 
 
 class ApprovalCondition(BaseModel):
-    """The step applies only when the fact compares so (`grade` gte `M2`)."""
+    """The step applies only when the fact compares so (`grade` gte `M2`), or, with
+    `involved` and no value, when a department fact names a department other than the
+    subject's (another department is involved)."""
 
     fact: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    op: Literal["eq", "ne", "gt", "gte", "lt", "lte"]
-    value: FactValue
+    op: Literal["eq", "ne", "gt", "gte", "lt", "lte", "involved"]
+    value: FactValue | None = None
 
 
 class ApprovalStep(BaseModel):
@@ -91,6 +109,7 @@ class ResolvedApprovalStep(BaseModel):
     """One step as the chain resolves it now: its approvers, or why it is skipped."""
 
     step: int
+    round: int = Field(1, description="Which submission it belongs to (a resubmission: 2…).")
     name: str | None
     mode: Mode
     approvers: list[Ref]
@@ -125,6 +144,15 @@ class ApprovalCommentIn(BaseModel):
     comment: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
+class ApprovalResubmitIn(BaseModel):
+    """A returned approval sent again: changed facts (only for a kind whose facts the
+    requester states), a new title, a comment for the approvers."""
+
+    facts: dict[str, FactValue] | None = Field(None, description="Left out: unchanged.")
+    title: Name | None = None
+    comment: Comment | None = None
+
+
 class ApprovalDelegateIn(BaseModel):
     employee_id: uuid.UUID
     comment: Comment | None = None
@@ -134,6 +162,7 @@ class ApprovalAssignmentOut(BaseModel):
     """One approver's part in a step: pending, their decision, or handed on."""
 
     step: int
+    round: int
     approver: Ref
     status: str
     comment: str | None
@@ -154,6 +183,7 @@ class ApprovalOut(BaseModel):
     chain_id: uuid.UUID | None
     chain_revision: int | None
     current_step: int | None = Field(description="The step awaiting decisions; None when done.")
+    round: int = Field(description="1, then one more each time it is resubmitted.")
     fallback: bool
     note: Rendered | None
     steps: list[ResolvedApprovalStep] = Field(

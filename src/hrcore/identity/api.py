@@ -1,7 +1,8 @@
 """What other domains may call of identity besides authentication (which routers get from
 `identity.dependencies`, identity's published HTTP dependencies): the organization's settings
-and names, whose accounts belong to which employees, who the HR admins are, the language each
-reader gets, and the loop a cron runs once per organization. Everything answers with plain values.
+and names, whose accounts belong to which employees, who the HR admins and department heads
+are, the language each reader gets, and the loop a cron runs once per organization.
+Everything answers with plain values.
 
 `Directory` is what identity asks of people and org (`create_app` provides their api
 modules), so identity never imports the domains above it."""
@@ -11,7 +12,7 @@ from __future__ import annotations
 from hrcore.identity.directory import Directory
 from hrcore.identity.locales import employee_locales, reader_locales
 from hrcore.identity.service import (
-    department_head_employee_ids,
+    department_heads,
     employee_ids_for_users,
     for_each_organization,
     hr_admin_user_ids,
@@ -27,7 +28,7 @@ from hrcore.identity.service import (
 
 __all__ = [
     "Directory",
-    "department_head_employee_ids",
+    "department_heads",
     "employee_ids_for_users",
     "employee_locales",
     "for_each_organization",

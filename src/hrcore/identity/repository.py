@@ -155,33 +155,21 @@ async def active_user_ids_for_employees(
     return [(employee_id, user_id) for employee_id, user_id in rows.all() if employee_id]
 
 
-async def active_user_ids_with_role(
-    session: AsyncSession, org_id: uuid.UUID, role: str
-) -> list[uuid.UUID]:
-    rows = await session.scalars(
-        select(User.id)
-        .where(User.org_id == org_id, User.roles.contains([role]), User.is_active.is_(True))
-        .order_by(User.id)
+async def active_role_holders(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    role: str,
+    department_ids: Sequence[uuid.UUID] | None = None,
+) -> list[tuple[uuid.UUID, uuid.UUID | None, uuid.UUID | None]]:
+    """(user id, employee id, department scope) of the active accounts holding `role`,
+    only those scoped to one of `department_ids` when given."""
+    statement = select(User.id, User.employee_id, User.department_scope_id).where(
+        User.org_id == org_id, User.roles.contains([role]), User.is_active.is_(True)
     )
-    return list(rows.all())
-
-
-async def department_head_employee_ids(
-    session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
-) -> list[uuid.UUID]:
-    rows = await session.scalars(
-        select(User.employee_id)
-        .where(
-            User.org_id == org_id,
-            User.roles.contains(["dept_head"]),
-            User.department_scope_id == department_id,
-            User.is_active.is_(True),
-            User.employee_id.is_not(None),
-        )
-        .distinct()
-        .order_by(User.employee_id)
-    )
-    return [row for row in rows.all() if row is not None]
+    if department_ids is not None:
+        statement = statement.where(User.department_scope_id.in_(list(department_ids)))
+    rows = await session.execute(statement.order_by(User.id))
+    return [(row.id, row.employee_id, row.department_scope_id) for row in rows]
 
 
 async def organization_ids(session: AsyncSession) -> list[uuid.UUID]:

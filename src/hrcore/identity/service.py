@@ -291,14 +291,26 @@ async def user_ids_for_employees(
 
 async def hr_admin_user_ids(session: AsyncSession, org_id: uuid.UUID) -> list[uuid.UUID]:
     """The active HR admins of the organization."""
-    return await repository.active_user_ids_with_role(session, org_id, Role.HR_ADMIN.value)
+    holders = await repository.active_role_holders(session, org_id, Role.HR_ADMIN.value)
+    return [user_id for user_id, _employee, _scope in holders]
 
 
-async def department_head_employee_ids(
-    session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
-) -> list[uuid.UUID]:
-    """The employees whose active accounts head `department_id` (approval chains' rule)."""
-    return await repository.department_head_employee_ids(session, org_id, department_id)
+async def department_heads(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The employees whose active accounts head each of these departments (scoped to it
+    exactly; departments without one are absent), in one query."""
+    if not department_ids:
+        return {}
+    found: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for _user, employee_id, scope in await repository.active_role_holders(
+        session, org_id, Role.DEPT_HEAD.value, department_ids
+    ):
+        if employee_id is not None and scope is not None:
+            heads = found.setdefault(scope, [])
+            if employee_id not in heads:
+                heads.append(employee_id)
+    return found
 
 
 async def organization_ids(session: AsyncSession) -> list[uuid.UUID]:

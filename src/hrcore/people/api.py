@@ -10,7 +10,7 @@ inside people. The wrappers below turn people's own rows into what other domains
   answers.
 - References and summaries (`references`): `require_employee` (→ `EmployeeInfo`, 422),
   `employee_ref`, `employee_refs`, `employee_summaries` / `EmployeeSummary`.
-- Reporting lines (`reporting_lines`): `managers_of`, `teams_of` / `Team`,
+- Reporting lines (`reporting_lines`): `managers_of`, `manager_chain`, `teams_of` / `Team`,
   `active_employees_in_subtree`; the list's selection (`matching_employee_ids` with
   `EmployeeFilters`).
 - Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`,
@@ -68,7 +68,13 @@ from hrcore.people.references import (
     employee_refs,
     employee_summaries,
 )
-from hrcore.people.reporting_lines import Team, active_employees_in_subtree, managers_of, teams_of
+from hrcore.people.reporting_lines import (
+    Team,
+    active_employees_in_subtree,
+    manager_chain,
+    managers_of,
+    teams_of,
+)
 from hrcore.people.schemas import (
     EmployeeCreate,
     EmployeeImport,
@@ -130,6 +136,7 @@ __all__ = [
     "ensure_can_view",
     "import_employees",
     "is_applied",
+    "manager_chain",
     "managers_of",
     "mark_left",
     "matching_employee_ids",

@@ -25,6 +25,15 @@ async def managers_of(
     return dict(await repository.manager_ids(session, org_id, employee_ids))
 
 
+async def manager_chain(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The employee's managers, the direct one first, up to the top: read from the stored
+    manager path in one query, whatever its length."""
+    path = await repository.manager_path_of(session, org_id, employee_id)
+    return [uuid.UUID(part) for part in reversed((path or "").split("/")) if part]
+
+
 @dataclass(frozen=True)
 class Team:
     """An employee's working relations: who rates whom in a 360."""

@@ -336,6 +336,15 @@ async def manager_ids(
     return [(employee_id, manager_id) for employee_id, manager_id in rows.all()]
 
 
+async def manager_path_of(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> str | None:
+    found: str | None = await session.scalar(
+        select(Employee.manager_path).where(Employee.org_id == org_id, Employee.id == employee_id)
+    )
+    return found
+
+
 async def employee_by_dingtalk_id(
     session: AsyncSession, org_id: uuid.UUID, dingtalk_user_id: str
 ) -> Employee | None:
