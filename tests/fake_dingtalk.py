@@ -218,6 +218,10 @@ class FakeDingTalk:
         }
         return event if result is None else {**event, "result": result}
 
+    def started(self, instance_id: str) -> dict[str, Any]:
+        """The event DingTalk pushes once an instance is created."""
+        return self._event(instance_id, "start", None)
+
     def decide(
         self, instance_id: str, user_id: str, result: str, remark: str | None = None
     ) -> dict[str, Any]:

@@ -15,13 +15,14 @@ from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hrcore.approvals import dingtalk_start
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.integrations import directory_sync
 from hrcore.integrations.config import config_from
 from hrcore.settings import Settings
 from hrcore.worker import run_burst
-from tests.approvals.conftest import ACTED, KIND
+from tests.approvals.conftest import ACTED, KIND, REFUSE
 from tests.factories import Account, make_employee, make_org, make_tree, make_user
 from tests.fake_dingtalk import FakeDingTalk, fake_dingtalk
 from tests.integrations.conftest import DingTalkSender, configure
@@ -185,7 +186,7 @@ async def test_a_kind_runs_in_dingtalk_approval_end_to_end_and_a_replay_is_appli
     assert created.form == {"Title": "Promote to team lead", "Employee": "Member", "grade": "M2"}
     assert (await _get(client, world.hr, approval))["status"] == "pending"
 
-    await _push(ding, runtime, {**ding.fake._event(instance_id, "start", None)})
+    await _push(ding, runtime, ding.fake.started(instance_id))
     assert ACTED == []
     finish = ding.fake.decide(instance_id, "lead-dt", "agree", "Ready to lead")
     await _push(ding, runtime, finish)
@@ -216,6 +217,26 @@ async def test_a_kind_runs_in_dingtalk_approval_end_to_end_and_a_replay_is_appli
     assert decided[0]["after"]["dingtalk_user_id"] == "lead-dt"
     assert decided[0]["after"]["employee_id"] == str(world.lead.id)
     assert decided[0]["after"]["instance_id"] == instance_id
+
+
+@pytest.mark.commits
+async def test_dingtalk_refusing_every_attempt_leaves_it_failed_and_pending(
+    client: AsyncClient, world: World, ding: Ding, runtime: Runtime, owner_engine: AsyncEngine
+) -> None:
+    approval = await _submit(client, world.member_account, world.member.id)
+    ding.fake.instance_failures = 100
+    await run_burst(runtime)
+    assert ding.fake.instance_requests == dingtalk_start.MAX_TRIES
+    async with owner_engine.connect() as connection:
+        sql = text("SELECT status, last_error FROM approval_dingtalk_instances")
+        [(status, error)] = (await connection.execute(sql)).all()
+    assert status == "failed"
+    assert "503" in error
+    assert (await _get(client, world.hr, approval))["status"] == "pending"
+    withdrawn = await client.post(
+        f"{APPROVALS}/{approval['id']}/withdraw", json={}, headers=world.member_account.headers
+    )
+    assert _ok(withdrawn)["status"] == "withdrawn"
 
 
 @pytest.mark.commits
@@ -309,3 +330,28 @@ async def test_concurrent_callbacks_apply_the_outcome_once(
     assert len(ACTED) == 1
     statuses = sorted(e["status"] for e in await _events(client, world.hr))
     assert statuses == ["applied", "ignored"]
+
+
+@pytest.mark.commits
+async def test_the_kinds_act_refusing_undoes_the_outcome(
+    client: AsyncClient, world: World, ding: Ding, runtime: Runtime
+) -> None:
+    """The act runs in the outcome's transaction: refused, nothing is applied and the event
+    says why; a later delivery of the outcome applies it."""
+    approval = await _submit(client, world.member_account, world.member.id)
+    await run_burst(runtime)
+    REFUSE.add(uuid.UUID(approval["subject_id"]))
+    finish = ding.fake.decide(_only_instance(ding.fake), "lead-dt", "agree")
+    await _push(ding, runtime, finish)
+    [failed] = await _events(client, world.hr)
+    assert failed["status"] == "failed"
+    assert failed["error"]
+    shown = await _get(client, world.hr, approval)
+    assert shown["status"] == "pending"
+    assert shown["assignments"] == []
+    assert ACTED == []
+
+    REFUSE.clear()
+    await _push(ding, runtime, {**finish, "eventId": uuid.uuid4().hex})
+    assert (await _get(client, world.hr, approval))["status"] == "approved"
+    assert len(ACTED) == 1

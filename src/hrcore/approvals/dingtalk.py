@@ -5,7 +5,7 @@ rejects; `terminate` (the originator cancelled it in DingTalk) withdraws. Exactl
 instance row moves from `running` to `closed` in one conditional update, so a replayed or
 concurrent callback finds nothing to move and changes nothing. DingTalk's event names only
 the originator, so who decided (and their comment) is read from the instance's operation
-records; a decider linked to an employee appears among the approval's parts (step 1), and
+records; a decider linked to an employee appears among the approval's parts (step 0), and
 every outcome is audited with the DingTalk user id. An instance hrcore did not start, or one
 of another organization (its rows are not visible here), is ignored and logged.
 """
@@ -129,7 +129,7 @@ async def _apply(
             ApprovalAssignment(
                 org_id=approval.org_id,
                 approval_id=approval.id,
-                step=1,
+                step=0,
                 employee_id=employee_id,
                 status=verdict,
                 comment=remark,
