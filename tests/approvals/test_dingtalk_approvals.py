@@ -200,7 +200,9 @@ async def test_a_kind_runs_in_dingtalk_approval_end_to_end_and_a_replay_is_appli
     await _push(ding, runtime, finish)  # the same callback again: one event row
     await _push(ding, runtime, {**finish, "eventId": uuid.uuid4().hex})  # retried anew
     assert len(ACTED) == 1
-    statuses = [(e["event_type"], e["status"]) for e in await _events(client, world.hr)]
+    events = await _events(client, world.hr)
+    assert events[0]["error"] == "The DingTalk outcome is applied already"
+    statuses = [(e["event_type"], e["status"]) for e in events]
     assert statuses == [
         ("bpms_instance_change", "ignored"),
         ("bpms_instance_change", "applied"),
@@ -269,7 +271,7 @@ async def test_an_unknown_instance_is_answered_and_ignored(
     await _push(ding, runtime, {**event, "processInstanceId": "not-ours"})
     [ignored] = await _events(client, world.hr)
     assert ignored["status"] == "ignored"
-    assert "not-ours" in ignored["error"]
+    assert ignored["error"] == "DingTalk instance not-ours is not an hrcore approval"
     assert (await _get(client, world.hr, approval))["status"] == "pending"
     assert ACTED == []
 

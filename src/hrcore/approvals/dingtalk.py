@@ -25,7 +25,7 @@ from hrcore.approvals.models import Approval, ApprovalAssignment
 from hrcore.approvals.running import SUBJECT, complete
 from hrcore.core import audit
 from hrcore.core.errors import Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.i18n import Text, _
 from hrcore.integrations import api as integrations
 from hrcore.people import api as people
 
@@ -36,8 +36,9 @@ VERDICTS = {"agree": "approved", "refuse": "rejected"}
 TASK_RECORDS = ("EXECUTE_TASK_NORMAL", "EXECUTE_TASK_AGENT")
 
 
-def _ignored(note: str) -> integrations.Handled:
-    return integrations.Handled(integrations.EventStatus.IGNORED, note)
+def _ignored(note: Text) -> integrations.Handled:
+    """Nothing applied; the note in the organization's language (the hook runs in it)."""
+    return integrations.Handled(integrations.EventStatus.IGNORED, note.render())
 
 
 def _verdict(payload: dict[str, Any]) -> str | None:
@@ -85,12 +86,17 @@ async def on_instance_change(
     )
     if row is None:
         logger.info("dingtalk instance unknown", extra={"instance_id": instance_id})
-        return _ignored(f"instance {instance_id!r} is not an hrcore approval")
+        return _ignored(_("DingTalk instance {id} is not an hrcore approval", id=instance_id))
     verdict = _verdict(payload)
     if verdict is None:
-        return _ignored(f"{payload.get('type')!r}: nothing to apply")
+        return _ignored(
+            _(
+                "A DingTalk instance change of type {type}: nothing to apply",
+                type=str(payload.get("type"))[:32],
+            )
+        )
     if row.status != "running":
-        return _ignored("the outcome is applied already")
+        return _ignored(_("The DingTalk outcome is applied already"))
     if verdict == "withdrawn":
         decider, remark = str(payload.get("staffId") or "")[:64] or None, None
     else:
@@ -103,10 +109,10 @@ async def on_instance_change(
         .execution_options(synchronize_session=False)
     )
     if claimed is None:
-        return _ignored("the outcome is applied already")
+        return _ignored(_("The DingTalk outcome is applied already"))
     approval = await session.get(Approval, row.approval_id, with_for_update=True)
     if approval is None or approval.status != "pending":
-        return _ignored("the approval is decided already")
+        return _ignored(_("The approval is decided already"))
     await _apply(session, approval, verdict, decider, remark, event)
     return integrations.Handled(integrations.EventStatus.APPLIED)
 
