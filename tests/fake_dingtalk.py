@@ -1,6 +1,8 @@
 """A local DingTalk on 127.0.0.1: robots that check signatures and the per-minute limit,
-the open API (gettoken, asyncsend_v2) that checks access tokens, and the directory
-(user/get, department/get). Shared by the channels and integrations tests."""
+the open API (gettoken, asyncsend_v2) that checks access tokens, the directory
+(user/get, department/get) and the approval app (v1.0 process instances: created, read back,
+decided by `decide`/`terminate`, which answer the `bpms_instance_change` event DingTalk then
+pushes). Shared by the channels, integrations and approvals tests."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import time
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +41,19 @@ class WorkNotice:
 
 
 @dataclass
+class Instance:
+    """A process instance as DingTalk keeps it."""
+
+    process_code: str
+    originator: str
+    dept_id: int | None
+    form: dict[str, str]
+    status: str = "RUNNING"
+    result: str = ""
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class FakeDingTalk:
     """Plays DingTalk. `robots` maps a robot's access_token to its signing secret."""
 
@@ -57,6 +73,10 @@ class FakeDingTalk:
     directory_failures: int = 0
     """Directory requests to answer with 503 before answering again."""
     directory_requests: int = 0
+    instances: dict[str, Instance] = field(default_factory=dict)
+    instance_failures: int = 0
+    """Instance creations to answer with 503 before creating again."""
+    instance_requests: int = 0
 
     @property
     def base(self) -> str:
@@ -144,6 +164,79 @@ class FakeDingTalk:
             return JSONResponse({"errcode": missing, "errmsg": "not found"})
         return JSONResponse({"errcode": 0, "errmsg": "ok", "result": found})
 
+    def _token_ok(self, request: Request) -> bool:
+        return request.headers.get("x-acs-dingtalk-access-token") in self.tokens_issued
+
+    async def create_instance(self, request: Request) -> JSONResponse:
+        self.instance_requests += 1
+        if not self._token_ok(request):
+            return JSONResponse({"code": "InvalidAuthentication", "message": "bad token"}, 401)
+        if self.instance_failures:
+            self.instance_failures -= 1
+            return JSONResponse({"code": "ServiceUnavailable", "message": "busy"}, 503)
+        body: dict[str, Any] = await request.json()
+        if not body.get("processCode") or not body.get("originatorUserId"):
+            return JSONResponse({"code": "MissingParameter", "message": "missing"}, 400)
+        instance_id = uuid.uuid4().hex
+        self.instances[instance_id] = Instance(
+            process_code=str(body["processCode"]),
+            originator=str(body["originatorUserId"]),
+            dept_id=body.get("deptId"),
+            form={str(v["name"]): str(v["value"]) for v in body["formComponentValues"]},
+            records=[{"userId": body["originatorUserId"], "type": "START_PROCESS_INSTANCE"}],
+        )
+        return JSONResponse({"instanceId": instance_id})
+
+    async def get_instance(self, request: Request) -> JSONResponse:
+        if not self._token_ok(request):
+            return JSONResponse({"code": "InvalidAuthentication", "message": "bad token"}, 401)
+        found = self.instances.get(request.query_params.get("processInstanceId", ""))
+        if found is None:
+            return JSONResponse({"code": "InstanceNotFound", "message": "not found"}, 400)
+        result = {
+            "processCode": found.process_code,
+            "originatorUserId": found.originator,
+            "status": found.status,
+            "result": found.result,
+            "operationRecords": found.records,
+        }
+        return JSONResponse({"success": True, "result": result})
+
+    def _event(self, instance_id: str, change: str, result: str | None) -> dict[str, Any]:
+        found = self.instances[instance_id]
+        now = int(time.time() * 1000)
+        event = {
+            "EventType": "bpms_instance_change",
+            "eventId": uuid.uuid4().hex,
+            "processInstanceId": instance_id,
+            "processCode": found.process_code,
+            "type": change,
+            "staffId": found.originator,
+            "createTime": now,
+            "finishTime": now,
+            "title": found.form.get("Title", ""),
+        }
+        return event if result is None else {**event, "result": result}
+
+    def started(self, instance_id: str) -> dict[str, Any]:
+        """The event DingTalk pushes once an instance is created."""
+        return self._event(instance_id, "start", None)
+
+    def decide(
+        self, instance_id: str, user_id: str, result: str, remark: str | None = None
+    ) -> dict[str, Any]:
+        """An approver agrees or refuses in the app, which ends the instance: the event."""
+        found = self.instances[instance_id]
+        record = {"userId": user_id, "type": "EXECUTE_TASK_NORMAL", "result": result.upper()}
+        found.records.append({**record, **({"remark": remark} if remark else {})})
+        found.status, found.result = "COMPLETED", result
+        return self._event(instance_id, "finish", result)
+
+    def terminate(self, instance_id: str) -> dict[str, Any]:
+        """The originator cancels it 「撤销」: the event."""
+        self.instances[instance_id].status = "TERMINATED"
+        return self._event(instance_id, "terminate", None)
+
 
 @pytest.fixture
 async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
@@ -159,6 +252,8 @@ async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
             ),
             Route("/topapi/v2/user/get", target.directory, methods=["POST"]),
             Route("/topapi/v2/department/get", target.directory, methods=["POST"]),
+            Route("/v1.0/workflow/processInstances", target.create_instance, methods=["POST"]),
+            Route("/v1.0/workflow/processInstances", target.get_instance, methods=["GET"]),
         ]
     )
     async with serving(app, target.port):

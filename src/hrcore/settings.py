@@ -195,6 +195,10 @@ class Settings(BaseSettings):
         default="https://oapi.dingtalk.com",
         description="Base URL of the DingTalk open API (work notifications and access tokens).",
     )
+    dingtalk_workflow_api_base: str = Field(
+        default="https://api.dingtalk.com",
+        description="Base URL of DingTalk's v1.0 API (approval process instances).",
+    )
     dingtalk_callback_replay_window_seconds: int = Field(
         default=300,
         ge=1,

@@ -1,17 +1,25 @@
 """What approvals plug into the processes (core.registry): its tables, its routes and the
-decision task kind, completed by deciding the approval, never on its own."""
+decision task kind, completed by deciding the approval, never on its own; DingTalk approvals
+(starting the instance, applying its callbacks)."""
 
-from hrcore.approvals import models, running
+from hrcore.approvals import dingtalk, dingtalk_models, dingtalk_start, kinds, models, running
 from hrcore.approvals.router import router
+from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
+from hrcore.integrations import api as integrations
 from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="approvals",
-    models=[models],
+    models=[models, dingtalk_models],
     router=router,
+    jobs=[
+        JobSpec(dingtalk_start.START_JOB, dingtalk_start.start, max_tries=dingtalk_start.MAX_TRIES)
+    ],
     task_hooks=[
         workflow.TaskKindSpec(running.TASK_KIND, completed_by=running.DECIDED_BY, submission=None),
         workflow.SubmissionCheck(running.TASK_KIND, running.decided_only),
+        integrations.DingTalkEventHook(dingtalk.EVENT, dingtalk.on_instance_change),
+        integrations.ApprovalKinds(kinds.declared),
     ],
 )

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import repository
+from hrcore.approvals import dingtalk_start, repository
 from hrcore.approvals.chains import check_facts, plan, require_kind
 from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, spec_of
 from hrcore.approvals.models import Approval, ApprovalAssignment
@@ -69,6 +69,19 @@ async def submit(
     kind or fact; 422 when nobody at all could approve, never a stuck approval)."""
     spec = require_kind(kind)
     await check_facts(session, org_id, spec, facts)
+    if (process := await dingtalk_start.process_code(session, org_id, kind)) is not None:
+        return await dingtalk_start.submit(  # the organization approves this kind in DingTalk
+            session,
+            process=process,
+            org_id=org_id,
+            kind=kind,
+            title=title,
+            subject_employee=subject_employee,
+            subject_id=subject_id,
+            requester_employee_id=requester_employee_id,
+            facts=facts,
+            actor=actor,
+        )
     found = await plan(
         session, org_id, spec, facts, subject_employee, requester_employee_id, until_first=True
     )
@@ -235,6 +248,18 @@ async def advance(
         await session.flush()
         await open_step(session, approval, found[-1], clock, actor)
         return
+    await complete(session, approval, spec, clock, actor)
+
+
+async def complete(
+    session: AsyncSession,
+    approval: Approval,
+    spec: ApprovalKindSpec,
+    clock: Clock,
+    actor: Principal | None,
+) -> None:
+    """The approval is approved (its last step here, or in DingTalk): the kind's act runs
+    in this transaction, so a failing act undoes the decision."""
     approval.status, approval.current_step, approval.decided_at = "approved", None, clock.now()
     await session.flush()
     audit.record(

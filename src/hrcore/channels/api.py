@@ -1,10 +1,19 @@
 """What other domains may call of channels: the fan-out of notifications to the channels
 that apply (`notifications.notify` calls it in its own transaction), and the DingTalk
-directory client integrations' directory sync reads users and departments with."""
+directory client integrations' directory sync reads users and departments with, and the
+app access tokens (cached per app) integrations calls DingTalk's other APIs with."""
 
 from __future__ import annotations
 
+from hrcore.channels.dingtalk import DingTalkError, access_token, forget_token
 from hrcore.channels.dingtalk import Directory as DingTalkDirectory
 from hrcore.channels.fanout import InboxItem, fan_out
 
-__all__ = ["DingTalkDirectory", "InboxItem", "fan_out"]
+__all__ = [
+    "DingTalkDirectory",
+    "DingTalkError",
+    "InboxItem",
+    "access_token",
+    "fan_out",
+    "forget_token",
+]

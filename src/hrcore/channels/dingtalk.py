@@ -116,6 +116,11 @@ def clear_token_cache() -> None:
     _LOCKS.clear()
 
 
+def forget_token(base_url: str, app_key: str) -> None:
+    """Drop one app's cached token (DingTalk called it invalid)."""
+    _TOKENS.pop((base_url, app_key), None)
+
+
 async def access_token(
     client: httpx.AsyncClient, base_url: str, app_key: str, app_secret: str
 ) -> str:

@@ -5,7 +5,8 @@ found by slug (organizations are not under RLS), the tenant is set, and only the
 org's integration read. The request verifies the timestamp window, the signature and the
 encrypted payload (see `dingtalk_crypto`), stores the event (one row per org and dedup key,
 so a replay or retry changes nothing) with an outbox job in the same transaction, and answers
-the encrypted `success` at once; the job applies it (`directory_sync`).
+the encrypted `success` at once; the job applies it (`directory_sync`, or the handler another
+domain hooked in for the event type, as approvals does for `bpms_instance_change`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from hrcore.core.errors import (
 from hrcore.core.i18n import N_, _
 from hrcore.core.models import new_id
 from hrcore.identity import api as identity
-from hrcore.integrations import dingtalk_crypto, repository
+from hrcore.integrations import dingtalk_crypto, hooks, repository
 from hrcore.integrations.config import (
     APPLY_JOB,
     DEPT_EVENTS,
@@ -112,7 +113,11 @@ async def _store(
     *,
     org_slug: str,
 ) -> None:
-    known = event_type in USER_EVENTS or event_type in DEPT_EVENTS
+    known = (
+        event_type in USER_EVENTS
+        or event_type in DEPT_EVENTS
+        or hooks.handler_of(event_type) is not None
+    )
     status = EventStatus.RECEIVED if known else EventStatus.IGNORED
     event_id = await repository.insert_event(
         session,

@@ -16,6 +16,7 @@ DEPT_EVENTS = ("org_dept_create", "org_dept_modify", "org_dept_remove")
 class CallbackConfig:
     replay_window_seconds: int = 300
     api_base: str = "https://oapi.dingtalk.com"
+    workflow_api_base: str = "https://api.dingtalk.com"
     timeout_seconds: float = 10.0
 
 
@@ -23,6 +24,7 @@ def config_from(settings: Settings) -> CallbackConfig:
     return CallbackConfig(
         replay_window_seconds=settings.dingtalk_callback_replay_window_seconds,
         api_base=settings.dingtalk_api_base.rstrip("/"),
+        workflow_api_base=settings.dingtalk_workflow_api_base.rstrip("/"),
         timeout_seconds=settings.webhook_timeout_seconds,
     )
 

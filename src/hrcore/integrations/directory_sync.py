@@ -32,8 +32,9 @@ from hrcore.core.errors import (
 )
 from hrcore.core.i18n import N_, Lines, Text, _
 from hrcore.identity import api as identity
-from hrcore.integrations import repository
+from hrcore.integrations import hooks, repository
 from hrcore.integrations.config import CallbackConfig, timestamp_seconds
+from hrcore.integrations.dingtalk_workflow import workflow_of
 from hrcore.integrations.models import DingTalkEvent, EventStatus
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -283,6 +284,31 @@ async def _run(
             return Outcome(), f"{exc.title}: {exc.detail or ''}".strip(": ")[:ERROR_LIMIT]
 
 
+async def _run_hook(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    event: DingTalkEvent,
+    handler: hooks.EventHandler,
+    *,
+    clock: Clock,
+    config: CallbackConfig,
+) -> None:
+    """An event another domain handles, in a savepoint: a business refusal undoes what it
+    did and marks the event `failed`; DingTalk unreachable propagates, so the job retries."""
+    async with workflow_of(session, org_id, config) as workflow:
+        inbound = hooks.InboundEvent(org_id, event.event_type, event.payload, clock, workflow)
+        with i18n.using(await identity.org_locale(session, org_id)):
+            try:
+                async with session.begin_nested():
+                    handled = await handler(session, inbound)
+            except ProblemError as exc:
+                reason = f"{exc.title}: {exc.detail or ''}".strip(": ")[:ERROR_LIMIT]
+                handled = hooks.Handled(EventStatus.FAILED, reason)
+    await repository.finish_event(
+        session, event.id, status=handled.status.value, error=handled.note, at=clock.now()
+    )
+
+
 async def apply_event(
     session: AsyncSession,
     org_id: uuid.UUID,
@@ -301,6 +327,10 @@ async def apply_event(
     """
     event = await repository.event_by_id(session, org_id, event_id)
     if event is None or event.status != EventStatus.RECEIVED:
+        return
+    hooked = hooks.handler_of(event.event_type)
+    if hooked is not None:
+        await _run_hook(session, org_id, event, hooked, clock=clock, config=config)
         return
     handler = HANDLERS.get(event.event_type)
     if handler is None:

@@ -37,7 +37,9 @@ class DingTalkIntegration(Entity, OrgScopedMixin, Base):
     write-only through the API. `receiver_id` is the corp id / app key DingTalk puts at the
     end of every encrypted message. `app_key` / `app_secret` (optional, the secret write-only)
     are an app with contact permissions: directory events carry only ids, and the worker
-    reads the people and departments behind them with it.
+    reads the people and departments behind them with it, and starts DingTalk approvals
+    with it. `approval_processes` maps an approval kind to the DingTalk process code its
+    approvals run under instead of hrcore's chain.
     """
 
     __tablename__ = "dingtalk_integrations"
@@ -49,6 +51,9 @@ class DingTalkIntegration(Entity, OrgScopedMixin, Base):
     app_key: Mapped[str | None] = mapped_column(String(128))
     app_secret: Mapped[str | None] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    approval_processes: Mapped[dict[str, str]] = mapped_column(
+        JSONB, nullable=False, default=dict, server_default="{}"
+    )
 
 
 class DingTalkEvent(IdMixin, OrgScopedMixin, Base):

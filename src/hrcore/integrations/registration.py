@@ -16,7 +16,7 @@ from hrcore.core.errors import (
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import api as identity
-from hrcore.integrations import repository
+from hrcore.integrations import hooks, repository
 from hrcore.integrations.config import CALLBACK_PATH
 from hrcore.integrations.models import DingTalkEvent, DingTalkIntegration, EventStatus
 from hrcore.integrations.schemas import DingTalkIntegrationIn
@@ -43,7 +43,28 @@ def _snapshot(integration: DingTalkIntegration) -> dict[str, Any]:
         "receiver_id": integration.receiver_id,
         "app_key": integration.app_key,
         "active": integration.active,
+        "approval_processes": dict(integration.approval_processes),
     }
+
+
+def _check_processes(body: DingTalkIntegrationIn, has_app: bool) -> None:
+    """422 for a kind no domain declares, or for process codes without an app to start
+    them with."""
+    if not body.approval_processes:
+        return
+    known = hooks.approval_kinds()
+    errors = [
+        FieldError(field=f"approval_processes.{kind}", message=_("not an approval kind"))
+        for kind in body.approval_processes
+        if kind not in known
+    ]
+    if errors:
+        raise Unprocessable(_("Only declared approval kinds run in DingTalk"), errors=errors)
+    if not has_app:
+        raise Unprocessable(
+            _("DingTalk approvals need the app key and secret"),
+            errors=[FieldError(field="app_key", message=_("required"))],
+        )
 
 
 async def put_dingtalk(
@@ -59,6 +80,7 @@ async def put_dingtalk(
                 _("The token and AES key are required the first time"),
                 errors=[FieldError(field=name, message=_("required")) for name in missing],
             )
+        _check_processes(body, bool(body.app_key and body.app_secret))
         integration = DingTalkIntegration(
             org_id=principal.org_id,
             receiver_id=body.receiver_id,
@@ -67,12 +89,20 @@ async def put_dingtalk(
             app_key=body.app_key,
             app_secret=body.app_secret,
             active=body.active,
+            approval_processes=body.approval_processes or {},
         )
         session.add(integration)
         await session.flush()
         action, before = "dingtalk_integration.created", None
     else:
         before = _snapshot(integration)
+        _check_processes(
+            body,
+            bool(
+                (body.app_key or integration.app_key)
+                and (body.app_secret or integration.app_secret)
+            ),
+        )
         integration.receiver_id = body.receiver_id
         integration.active = body.active
         if body.token is not None:
@@ -83,6 +113,8 @@ async def put_dingtalk(
             integration.app_key = body.app_key
         if body.app_secret is not None:
             integration.app_secret = body.app_secret
+        if body.approval_processes is not None:
+            integration.approval_processes = body.approval_processes
         await session.flush()
         await session.refresh(integration)  # `updated_at` is set by the database
         action = "dingtalk_integration.updated"

@@ -64,3 +64,13 @@ def events_query(org_id: uuid.UUID, *, status: str | None) -> Any:
     if status is not None:
         statement = statement.where(DingTalkEvent.status == status)
     return statement
+
+
+async def approval_process_code(session: AsyncSession, org_id: uuid.UUID, kind: str) -> str | None:
+    """The DingTalk process code `kind` runs under, when the integration is active."""
+    code = await session.scalar(
+        select(DingTalkIntegration.approval_processes[kind].astext).where(
+            DingTalkIntegration.org_id == org_id, DingTalkIntegration.active.is_(True)
+        )
+    )
+    return str(code) if code else None

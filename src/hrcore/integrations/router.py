@@ -38,6 +38,7 @@ def _out(integration: DingTalkIntegration, path: str) -> DingTalkIntegrationOut:
         aes_key_set=bool(integration.aes_key),
         app_key=integration.app_key,
         app_secret_set=bool(integration.app_secret),
+        approval_processes=dict(integration.approval_processes),
         created_at=integration.created_at,
         updated_at=integration.updated_at,
         version=integration.version,
@@ -72,7 +73,9 @@ async def put_dingtalk_integration(
 ) -> DingTalkIntegrationOut:
     """For HR admins. Creates or replaces the registration: receiver id, active flag, callback
     token and AES key (required the first time, kept when omitted later, write-only) and the app
-    key and secret used to read the directory."""
+    key and secret used to read the directory and start DingTalk approvals, and the DingTalk
+    process code of each approval kind run in DingTalk (422 for a kind nobody declares, or
+    without an app)."""
     integration, path = await registration.put_dingtalk(session, principal, body)
     set_etag(response, integration.version)
     return _out(integration, path)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from hrcore.core.i18n import _
 from hrcore.integrations import dingtalk_crypto
 from hrcore.integrations.models import EventStatus
+
+ProcessCode = Annotated[
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$")
+]
 
 
 class DingTalkIntegrationIn(BaseModel):
@@ -48,6 +52,13 @@ class DingTalkIntegrationIn(BaseModel):
         description="The app's AppSecret (write-only). Kept when omitted.",
     )
     active: bool = True
+    approval_processes: dict[str, ProcessCode] | None = Field(
+        default=None,
+        max_length=50,
+        description="Approval kind → DingTalk process code (`PROC-…`): approvals of a mapped "
+        "kind run in DingTalk's approval app instead of hrcore's chain (needs the app key and "
+        "secret). Replaced as a whole when given, kept when omitted; `{}` maps none.",
+    )
 
     @field_validator("aes_key")
     @classmethod
@@ -69,6 +80,7 @@ class DingTalkIntegrationOut(BaseModel):
     aes_key_set: bool
     app_key: str | None
     app_secret_set: bool
+    approval_processes: dict[str, str]
     created_at: datetime
     updated_at: datetime
     version: int

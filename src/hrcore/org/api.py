@@ -9,6 +9,7 @@ from __future__ import annotations
 from hrcore.org.directory import (
     apply_directory_department,
     department_ids_for_dingtalk,
+    dingtalk_dept_ids,
     remove_directory_department,
 )
 from hrcore.org.references import (
@@ -34,6 +35,7 @@ __all__ = [
     "department_paths",
     "department_ref",
     "department_refs",
+    "dingtalk_dept_ids",
     "position_families",
     "position_lookup",
     "position_refs",

@@ -33,6 +33,13 @@ async def department_ids_for_dingtalk(
     return await repository.department_ids_by_dingtalk_ids(session, org_id, set(dingtalk_dept_ids))
 
 
+async def dingtalk_dept_ids(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """DingTalk department ids of our departments (unlinked ones are absent)."""
+    return await repository.dingtalk_ids_of_departments(session, org_id, set(department_ids))
+
+
 async def apply_directory_department(
     session: AsyncSession,
     org_id: uuid.UUID,

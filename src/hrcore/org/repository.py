@@ -360,6 +360,21 @@ async def department_ids_by_dingtalk_ids(
     return {str(row.dingtalk_dept_id): row.id for row in rows}
 
 
+async def dingtalk_ids_of_departments(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not department_ids:
+        return {}
+    rows = await session.execute(
+        select(Department.id, Department.dingtalk_dept_id).where(
+            Department.org_id == org_id,
+            Department.id.in_(list(department_ids)),
+            Department.dingtalk_dept_id.is_not(None),
+        )
+    )
+    return {row.id: str(row.dingtalk_dept_id) for row in rows}
+
+
 async def paths_of(
     session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, str]:

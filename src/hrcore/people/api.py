@@ -21,7 +21,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
   (→ `ContractRecord`) among their registry's providers.
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
-  `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`.
+  `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`,
+  `employees_by_dingtalk_id`.
 - Screening for talent pools (`screening`): `screen` (a named query: plain criteria in —
   `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`, `CareerPlanCriterion`,
   `TenureCriterion`, together `ScreeningCriterion` — one statement over the organization,
@@ -42,7 +43,7 @@ from hrcore.core.clock import Clock
 from hrcore.people import access, employment_events, references
 from hrcore.people.access import ensure_can_manage, visible_employee_ids
 from hrcore.people.bulk_import import RowError, check_import, import_employees
-from hrcore.people.contacts import DingTalkContact, dingtalk_contacts
+from hrcore.people.contacts import DingTalkContact, dingtalk_contacts, employees_by_dingtalk_id
 from hrcore.people.directory_sync import DirectoryUser, apply_directory_user, mark_left
 from hrcore.people.employees import EmployeeFilters, matching_employee_ids
 from hrcore.people.employment_events import (
@@ -131,6 +132,7 @@ __all__ = [
     "employee_ref",
     "employee_refs",
     "employee_summaries",
+    "employees_by_dingtalk_id",
     "employment_event",
     "ensure_can_manage",
     "ensure_can_view",

@@ -29,3 +29,10 @@ async def dingtalk_contacts(
             session, org_id, employee_ids
         )
     }
+
+
+async def employees_by_dingtalk_id(
+    session: AsyncSession, org_id: uuid.UUID, dingtalk_user_ids: Sequence[str]
+) -> dict[str, uuid.UUID]:
+    """The employee linked to each DingTalk user id (unknown ids are absent). One query."""
+    return await repository.employee_ids_by_dingtalk_ids(session, org_id, dingtalk_user_ids)

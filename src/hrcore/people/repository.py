@@ -355,6 +355,19 @@ async def employee_by_dingtalk_id(
     )
 
 
+async def employee_ids_by_dingtalk_ids(
+    session: AsyncSession, org_id: uuid.UUID, dingtalk_user_ids: Sequence[str]
+) -> dict[str, uuid.UUID]:
+    if not dingtalk_user_ids:
+        return {}
+    rows = await session.execute(
+        select(Employee.dingtalk_user_id, Employee.id).where(
+            Employee.org_id == org_id, Employee.dingtalk_user_id.in_(list(dingtalk_user_ids))
+        )
+    )
+    return {str(dingtalk_id): employee_id for dingtalk_id, employee_id in rows.all()}
+
+
 async def dingtalk_contacts(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> list[tuple[uuid.UUID, str | None, uuid.UUID]]:

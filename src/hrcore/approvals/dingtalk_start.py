@@ -1,0 +1,171 @@
+"""Starting an approval in DingTalk's approval app 「钉钉审批」 instead of hrcore's chain.
+
+When the organization maps the kind to a DingTalk process code, submitting writes the
+approval (`pending`, no steps) and its instance row with an outbox job in the request's
+transaction; the job creates the DingTalk process instance with the requester as originator
+and the approval's facts as form values (labels in the organization's language), and keeps
+the instance id. DingTalk failing fails the job, which the worker retries; after the last try
+the instance row is `failed` with DingTalk's answer and the approval stays pending, for the
+requester to withdraw. DingTalk has no idempotency key for instances: a worker that dies
+between DingTalk's answer and its commit starts a second instance on retry (the first one's
+outcome is then unknown to hrcore and ignored).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.approvals.dingtalk_models import ApprovalDingTalkInstance
+from hrcore.approvals.models import Approval
+from hrcore.core import audit, outbox
+from hrcore.core.authz import Principal
+from hrcore.core.errors import FieldError, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.jobs import JobContext
+from hrcore.identity import api as identity
+from hrcore.integrations import api as integrations
+from hrcore.org import api as org
+from hrcore.people import api as people
+
+logger = logging.getLogger("hrcore.approvals")
+
+START_JOB = "approvals.start_dingtalk"
+MAX_TRIES = 8
+SUBJECT = "approval"
+
+
+async def process_code(session: AsyncSession, org_id: uuid.UUID, kind: str) -> str | None:
+    """The DingTalk process code this organization runs `kind` under, if any."""
+    return await integrations.approval_process_code(session, org_id, kind)
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    process: str,
+    org_id: uuid.UUID,
+    kind: str,
+    title: str,
+    subject_employee: people.EmployeeInfo,
+    subject_id: uuid.UUID,
+    requester_employee_id: uuid.UUID,
+    facts: dict[str, Any],
+    actor: Principal | None,
+) -> Approval:
+    """The approval, pending, with its DingTalk instance queued (422 when the requester has
+    no DingTalk account to start it as)."""
+    contacts = await people.dingtalk_contacts(session, org_id, [requester_employee_id])
+    contact = contacts.get(requester_employee_id)
+    if contact is None or not contact.dingtalk_user_id:
+        raise Unprocessable(
+            _("This kind is approved in DingTalk, and the requester has no DingTalk account"),
+            errors=[FieldError(field="requester", message=_("no DingTalk user id"))],
+        )
+    approval = Approval(
+        org_id=org_id,
+        kind=kind,
+        title=title,
+        status="pending",
+        subject_id=subject_id,
+        subject_employee_id=subject_employee.id,
+        requester_employee_id=requester_employee_id,
+        facts=facts,
+        steps=[],
+        resolved=[],
+        fallback=False,
+    )
+    session.add(approval)
+    await session.flush()
+    session.add(
+        ApprovalDingTalkInstance(org_id=org_id, approval_id=approval.id, process_code=process)
+    )
+    outbox.enqueue(session, START_JOB, {"approval_id": str(approval.id)}, org_id=org_id)
+    audit.record(
+        session,
+        actor,
+        "approval.submitted",
+        SUBJECT,
+        approval.id,
+        org_id=org_id,
+        after={"kind": kind, "facts": facts, "dingtalk_process_code": process},
+    )
+    return approval
+
+
+async def _form(session: AsyncSession, approval: Approval) -> tuple[tuple[str, str], ...]:
+    """The title, the subject and each fact, labelled in the organization's language."""
+    refs = await people.employee_refs(session, approval.org_id, [approval.subject_employee_id])
+    subject = refs.get(approval.subject_employee_id)
+    locale = await identity.org_locale(session, approval.org_id)
+    fixed = (
+        (_("Title").render(locale), approval.title),
+        (_("Employee").render(locale), subject.name if subject else ""),
+    )
+    facts = tuple((name, str(value)) for name, value in sorted(approval.facts.items()))
+    return fixed + facts
+
+
+async def _instance(
+    session: AsyncSession, approval: Approval, process: str
+) -> integrations.NewInstance | None:
+    """The instance to create, as the requester in their department; None when the
+    requester has lost their DingTalk account since submitting."""
+    contacts = await people.dingtalk_contacts(
+        session, approval.org_id, [approval.requester_employee_id]
+    )
+    contact = contacts.get(approval.requester_employee_id)
+    if contact is None or not contact.dingtalk_user_id:
+        return None
+    departments = await org.dingtalk_dept_ids(session, approval.org_id, [contact.department_id])
+    dept = departments.get(contact.department_id)
+    return integrations.NewInstance(
+        process_code=process,
+        originator_user_id=contact.dingtalk_user_id,
+        dept_id=int(dept) if dept and dept.isdigit() else None,
+        form=await _form(session, approval),
+    )
+
+
+async def start(context: JobContext) -> None:
+    """The `approvals.start_dingtalk` job: create the instance once, keep its id."""
+    if context.org_id is None:
+        return
+    session, org_id = context.session, context.org_id
+    approval_id = uuid.UUID(str(context.payload["approval_id"]))
+    row = await session.scalar(
+        select(ApprovalDingTalkInstance)
+        .where(
+            ApprovalDingTalkInstance.org_id == org_id,
+            ApprovalDingTalkInstance.approval_id == approval_id,
+        )
+        .with_for_update()
+    )
+    approval = await session.get(Approval, approval_id)
+    if row is None or approval is None or row.status != "starting":
+        return
+    if approval.status != "pending":  # withdrawn before DingTalk heard of it
+        row.status, row.outcome = "closed", approval.status
+        return
+    instance = await _instance(session, approval, row.process_code)
+    try:
+        async with integrations.workflow_of(
+            session, org_id, integrations.config_from(context.settings)
+        ) as workflow:
+            if workflow is None or instance is None:
+                raise integrations.DingTalkError(
+                    "no DingTalk app configured, or the requester has no DingTalk user id"
+                )
+            row.instance_id = await workflow.start(instance)
+    except integrations.DingTalkError as exc:
+        row.last_error = str(exc)[:2000]
+        if context.attempt < MAX_TRIES:
+            raise
+        row.status = "failed"
+        logger.warning("dingtalk approval not started", extra={"approval_id": str(approval_id)})
+        return
+    row.status, row.last_error = "running", None

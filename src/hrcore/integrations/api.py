@@ -1,0 +1,34 @@
+"""What other domains may call of integrations, for DingTalk approvals:
+
+- hooks, filled from the owning domain's registry: `DingTalkEventHook(event_type, handler)`
+  (an `async handler(session, InboundEvent) -> Handled` applied by the worker, in the event's
+  transaction) and `ApprovalKinds(declared)` (the kinds a process code may be mapped to);
+- `approval_process_code(session, org_id, kind)`: the DingTalk process code a kind runs
+  under, None when it runs in hrcore;
+- `workflow_of(session, org_id, config)`: the organization's DingTalk approval client
+  (`Workflow.start(NewInstance) -> instance id`, `Workflow.get(instance id)`), None without an
+  app; `config_from(settings)` its configuration. Failures raise `DingTalkError`.
+"""
+
+from __future__ import annotations
+
+from hrcore.channels.api import DingTalkError
+from hrcore.integrations.config import config_from
+from hrcore.integrations.dingtalk_workflow import NewInstance, Workflow, workflow_of
+from hrcore.integrations.hooks import ApprovalKinds, DingTalkEventHook, Handled, InboundEvent
+from hrcore.integrations.models import EventStatus
+from hrcore.integrations.repository import approval_process_code
+
+__all__ = [
+    "ApprovalKinds",
+    "DingTalkError",
+    "DingTalkEventHook",
+    "EventStatus",
+    "Handled",
+    "InboundEvent",
+    "NewInstance",
+    "Workflow",
+    "approval_process_code",
+    "config_from",
+    "workflow_of",
+]

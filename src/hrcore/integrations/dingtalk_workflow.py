@@ -1,0 +1,124 @@
+"""DingTalk's approval (OA 审批) API, v1.0: start a process instance, read one back.
+
+`POST {workflow base}/v1.0/workflow/processInstances` with `processCode`,
+`originatorUserId`, `deptId` and `formComponentValues` (`[{name, value}]`, the names of the
+form's controls) answers `{"instanceId": …}`; `GET …/processInstances?processInstanceId=`
+answers `{"result": {status, result, operationRecords: [{userId, type, result, remark,
+date}], …}}`. The v1.0 API takes the app's access token in the `x-acs-dingtalk-access-token`
+header (the same token `gettoken` hands out, cached by channels) and answers errors with a
+non-2xx status and `{code, message}`. Any failure raises `DingTalkError`, so a job retries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.channels import api as channels
+from hrcore.integrations import repository
+from hrcore.integrations.config import CallbackConfig
+
+INSTANCES = "/v1.0/workflow/processInstances"
+TOKEN_HEADER = "x-acs-dingtalk-access-token"  # noqa: S105 - a header name
+
+
+@dataclass(frozen=True)
+class NewInstance:
+    """What starting a DingTalk approval needs: the form's values as `(name, value)`."""
+
+    process_code: str
+    originator_user_id: str
+    dept_id: int | None
+    form: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """One app's client: `token_base` is where its access token comes from (oapi)."""
+
+    client: httpx.AsyncClient
+    token_base: str
+    api_base: str
+    app_key: str
+    app_secret: str
+
+    async def _call(self, method: str, params: Any = None, body: Any = None) -> dict[str, Any]:
+        token = await channels.access_token(
+            self.client, self.token_base, self.app_key, self.app_secret
+        )
+        try:
+            response = await self.client.request(
+                method,
+                f"{self.api_base}{INSTANCES}",
+                params=params,
+                json=body,
+                headers={TOKEN_HEADER: token},
+            )
+        except httpx.HTTPError as exc:
+            raise channels.DingTalkError(f"{INSTANCES}: {type(exc).__name__}") from exc
+        if response.status_code in (401, 403):
+            channels.forget_token(self.token_base, self.app_key)
+        try:
+            document = response.json()
+        except ValueError:
+            document = None
+        if not response.is_success or not isinstance(document, dict):
+            detail = document if isinstance(document, dict) else {}
+            raise channels.DingTalkError(
+                f"{INSTANCES}: HTTP {response.status_code} "
+                f"{detail.get('code', '')} {detail.get('message', '')}".strip()[:500]
+            )
+        return document
+
+    async def start(self, instance: NewInstance) -> str:
+        """Create the instance; its id."""
+        body: dict[str, Any] = {
+            "processCode": instance.process_code,
+            "originatorUserId": instance.originator_user_id,
+            "formComponentValues": [{"name": n, "value": v} for n, v in instance.form],
+        }
+        if instance.dept_id is not None:
+            body["deptId"] = instance.dept_id
+        document = await self._call("POST", body=body)
+        instance_id = document.get("instanceId")
+        if not isinstance(instance_id, str) or not instance_id:
+            raise channels.DingTalkError(f"{INSTANCES}: no instanceId in the answer")
+        return instance_id
+
+    async def get(self, instance_id: str) -> dict[str, Any]:
+        """The instance as DingTalk reads it (`result` of the answer)."""
+        document = await self._call("GET", params={"processInstanceId": instance_id})
+        result = document.get("result")
+        if not isinstance(result, dict):
+            raise channels.DingTalkError(f"{INSTANCES}: no result in the answer")
+        return result
+
+
+@asynccontextmanager
+async def workflow_of(
+    session: AsyncSession, org_id: uuid.UUID, config: CallbackConfig
+) -> AsyncIterator[Workflow | None]:
+    """The organization's approval client while the block runs; None without an active
+    integration with an app key and secret."""
+    integration = await repository.dingtalk_integration(session, org_id)
+    async with httpx.AsyncClient(
+        timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
+    ) as client:
+        if integration is None or not (
+            integration.active and integration.app_key and integration.app_secret
+        ):
+            yield None
+        else:
+            yield Workflow(
+                client,
+                config.api_base,
+                config.workflow_api_base,
+                integration.app_key,
+                integration.app_secret,
+            )
