@@ -33,7 +33,9 @@ Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays 
 - The due-moment rule: `end_of_day(day, zone)` and `due_moment(session, org_id, due)`;
   every domain that turns a due date into an instant uses them.
 - The sweep: `sweep(sessionmaker, clock)`; `due_windows` and `next_action_at` are its pure
-  window rules.
+  window rules. `replan_open_tasks(session, org_id, day)` moves the open tasks' next actions
+  after a day of the organization's calendar flipped (calendars calls it through the
+  `DayChangeListener` workflow's registry declares).
 - Types: `TaskInfo`, `NewTask`, `TaskOut`, the policy and submission schemas.
 """
 
@@ -64,6 +66,7 @@ from hrcore.workflow.lifecycle import cancel_open_tasks
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import DEFAULT_ESCALATION, DEFAULT_REMINDER
 from hrcore.workflow.reading import task_status
+from hrcore.workflow.replanning import replan_open_tasks
 from hrcore.workflow.schedule import (
     Timeline,
     Window,
@@ -116,6 +119,7 @@ __all__ = [
     "next_action_at",
     "on_completion",
     "register_submission_validator",
+    "replan_open_tasks",
     "reschedule_task",
     "sweep",
     "task_status",

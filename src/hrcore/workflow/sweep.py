@@ -11,7 +11,6 @@ Within a batch, the notices of one reason to one recipient are one digest listin
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import logging
 import uuid
@@ -36,6 +35,7 @@ from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.webhooks import api as webhooks
 from hrcore.workflow import repository
+from hrcore.workflow.policies import parsed_policy
 from hrcore.workflow.publishing import publish_many
 from hrcore.workflow.schedule import (
     ESCALATE_HR,
@@ -129,14 +129,7 @@ class DueTask:
 
     @classmethod
     def of(cls, row: Row[Any]) -> DueTask:
-        return cls(**{**row._asdict(), "policy": _parsed_policy(row.policy)})
-
-
-@functools.lru_cache(maxsize=1024)
-def _parsed_policy(text: str) -> TaskPolicy:
-    """Policies are shared by many tasks (organization defaults, a template's stage): parse
-    each distinct one once. Callers never mutate the result."""
-    return TaskPolicy.model_validate_json(text)
+        return cls(**{**row._asdict(), "policy": parsed_policy(row.policy)})
 
 
 @dataclass(frozen=True)
