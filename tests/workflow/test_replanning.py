@@ -17,7 +17,7 @@ from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.workflow.models import Task
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy
-from tests.factories import Account
+from tests.factories import Account, make_department, make_employee, make_org
 from tests.workflow.conftest import (
     World,
     count_statements,
@@ -60,18 +60,24 @@ async def test_a_make_up_working_day_pulls_an_escalation_earlier_and_removing_it
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
     working = EscalationPolicy(manager_after_days=2, hr_after_days=None, days_are="working")
-    task = await make_task(
+    options = {"reminder_policy": SILENT, "escalation_policy": working}
+    # due on a Friday: two working days later is Tuesday 9
+    task = await make_task(runtime, world.hr.org_id, world.junior, date(2027, 3, 5), **options)
+    other = await make_org(runtime)
+    theirs = await make_task(
         runtime,
-        world.hr.org_id,
-        world.junior,
-        date(2027, 3, 5),  # a Friday: two working days later is Tuesday 9
-        reminder_policy=SILENT,
-        escalation_policy=working,
+        other.org_id,
+        await make_employee(
+            runtime, other.org_id, await make_department(runtime, other.org_id, "HQ")
+        ),
+        date(2027, 3, 5),
+        **options,
     )
     assert await _planned(runtime, task) == (end_of(5), end_of(9))
 
     saturday = await _set(client, world.hr, 6, True)  # 调休: Saturday 6 is worked
     assert await _planned(runtime, task) == (end_of(5), end_of(8)), "a day earlier, same due"
+    assert await _planned(runtime, theirs) == (end_of(5), end_of(9)), "not another org's"
 
     removed = await client.delete(f"{DAYS}/{saturday}", headers=world.hr.headers)
     assert removed.status_code == 204

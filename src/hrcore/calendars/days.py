@@ -42,11 +42,11 @@ class DayChangeListener:
 
 
 async def _changed(
-    session: AsyncSession, org_id: uuid.UUID, day: date, was: bool, is_: bool
+    session: AsyncSession, org_id: uuid.UUID, day: date, *, was_working: bool, working: bool
 ) -> None:
     """Tell the listeners when the day's working status flipped (naming an official
     holiday again changes nothing they counted)."""
-    if was != is_:
+    if was_working != working:
         for on_change in _LISTENERS.values():
             await on_change(session, org_id, day)
 
@@ -129,7 +129,7 @@ async def add_day(session: AsyncSession, principal: Principal, body: CalendarDay
     session.add(row)
     await session.flush()
     official = WorkCalendar().is_working_day(body.day)
-    await _changed(session, principal.org_id, body.day, official, body.working)
+    await _changed(session, principal.org_id, body.day, was_working=official, working=body.working)
     audit.record(
         session,
         principal,
@@ -160,7 +160,7 @@ async def remove_day(session: AsyncSession, principal: Principal, day_id: uuid.U
     await session.delete(row)
     await session.flush()
     official = WorkCalendar().is_working_day(row.day)
-    await _changed(session, principal.org_id, row.day, row.working, official)
+    await _changed(session, principal.org_id, row.day, was_working=row.working, working=official)
 
 
 def _state(row: CalendarDay) -> dict[str, object]:
