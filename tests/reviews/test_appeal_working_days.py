@@ -65,3 +65,36 @@ async def test_the_window_counts_working_days_and_the_organizations_days_off(
     )
     body = assert_problem(late, 422, fields={"result"}, detail="2026-12-22")
     assert "工作日" in body["errors"][0]["message"]
+
+
+@pytest.mark.commits
+async def test_the_reply_is_due_in_working_days_when_the_organization_counts_them(
+    client: AsyncClient, setup: Setup, published: dict[str, Any], clock: FrozenClock
+) -> None:
+    world, boss = setup.world, setup.accounts["boss"]
+    url = f"/review-results/{published['id']}/appeals"
+
+    async def reply_due(indicator: str) -> str:
+        await post_ok(client, world.lead_account, url, {"indicator_key": indicator, "reason": "x"})
+        tasks = (await client.get(f"{API}/me/tasks", headers=boss.headers)).json()["items"]
+        replies = [t for t in tasks if t["kind"] == "review.appeal_reply"]
+        due: str = replies[-1]["due_at"]
+        return datetime.fromisoformat(due).astimezone(SHANGHAI).isoformat()
+
+    # filed Thursday 10 December 2026, 10:00: five calendar days is Tuesday 15
+    assert await reply_due("sales") == "2026-12-15T10:00:00+08:00"
+
+    working = {"days_are": "working"}
+    defaults = {"reminder": working, "escalation": working}
+    saved = await client.put(
+        "/api/v1/task-policy-defaults", json=defaults, headers=world.hr.headers
+    )
+    assert saved.status_code == 200, saved.text
+    await post_ok(
+        client,
+        world.hr,
+        "/working-calendar/days",
+        {"day": "2026-12-16", "working": False, "name": "公司活动日"},
+    )
+    # five working days: 11, 14, 15, 17 and 18 (the company rests on the 16th)
+    assert await reply_due("teamwork") == "2026-12-18T10:00:00+08:00"

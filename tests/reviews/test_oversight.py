@@ -3,6 +3,8 @@ HR admin with the review_auditor role may read — both audited."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
@@ -75,3 +77,26 @@ async def test_raw_answers_need_the_auditor_role_and_are_audited(
     assert peer["rater"]["id"] == str(world.peer.id)
     [event] = await _audited(owner_engine, "review_result.raw_answers_read")
     assert event.actor_id == auditor.user_id
+
+
+async def test_a_reopened_answer_past_the_due_date_gets_working_days_when_the_org_counts_them(
+    client: AsyncClient, setup: Setup, clock: FrozenClock
+) -> None:
+    world, boss = setup.world, setup.accounts["boss"]
+    await answer_as(client, boss, "Lead", {"teamwork": {"score": 2}})
+    [assignment] = (await client.get(f"{API}/me/review-assignments", headers=boss.headers)).json()[
+        "items"
+    ]
+    working = {"days_are": "working"}
+    saved = await client.put(
+        f"{API}/task-policy-defaults",
+        json={"reminder": working, "escalation": working},
+        headers=world.hr.headers,
+    )
+    assert saved.status_code == 200, saved.text
+    clock._at = datetime(2026, 12, 25, 2, 0, tzinfo=UTC)  # Friday, after the cycle's due date
+    url = f"/review-assignments/{assignment['id']}/reopen"
+    reopened = await post_ok(client, world.hr, url, {"reason": "Meant 4"})
+    task = await client.get(f"{API}/tasks/{reopened['task_id']}", headers=boss.headers)
+    # three working days from Friday 25 December: 28, 29 and 30 (calendar days: Monday 28)
+    assert task.json()["due_at"].startswith("2026-12-30")

@@ -13,7 +13,7 @@ from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
 from hrcore.workflow.schemas import EscalationPolicy, ReminderPolicy
 from tests.problems import assert_problem
-from tests.workflow.conftest import World, inbox_kinds, make_task, sweep
+from tests.workflow.conftest import World, inbox, inbox_kinds, make_task, sweep
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MINUTE = timedelta(minutes=1)
@@ -110,3 +110,49 @@ async def test_a_reminder_on_a_weekend_waits_for_the_next_working_morning(
     await sweep(runtime)
     assert await inbox_kinds(client, world.junior_account) == ["task.reminder"]
     assert len(await inbox_kinds(client, world.member_account)) == 1
+
+
+@pytest.mark.commits
+async def test_escalations_count_overdue_days_as_their_policy_counts_them(
+    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
+) -> None:
+    org_id, friday = world.hr.org_id, date(2027, 3, 5)
+    silent = ReminderPolicy(before_due_days=[], repeat_every_days=None)
+    working = EscalationPolicy(manager_after_days=2, hr_after_days=None, days_are="working")
+    calendar = EscalationPolicy(
+        manager_after_days=4, hr_after_days=None, hold_on_non_working_days=False
+    )
+    chosen = await client.put(
+        "/api/v1/me/locale", json={"locale": "zh-CN"}, headers=world.member_account.headers
+    )
+    assert chosen.status_code == 200, chosen.text
+    options = {"reminder_policy": silent, "escalation_policy": working}
+    await make_task(runtime, org_id, world.junior, friday, title="Visit report", **options)
+    await make_task(runtime, org_id, world.member, friday, title="Plan A", **options)
+    await make_task(
+        runtime, org_id, world.member, friday, title="Rate Lead Li", confidential=True, **options
+    )
+    await make_task(
+        runtime,
+        org_id,
+        world.member,
+        friday,
+        title="Plan B",
+        reminder_policy=silent,
+        escalation_policy=calendar,
+    )
+
+    # Friday 23:59 + 2 working days and + 4 calendar days are both Tuesday 23:59
+    clock._at = at(10, 0, 1)
+    await sweep(runtime)
+
+    [single] = await inbox(client, world.member_account)
+    assert single["title"] == "已逾期 2 个工作日：Visit report"
+    [digest] = await inbox(client, world.lead_account)
+    assert digest["body"].splitlines() == [
+        "These tasks of your reports are still open past their due time:",
+        "Plan A, due by 5 Mar 2027, 23:59, 2 working days overdue",
+        "Plan B, due by 5 Mar 2027, 23:59, 4 days overdue",
+        "A confidential task (only its assignee sees what it is), due by 5 Mar 2027, 23:59,"
+        " 2 working days overdue",
+    ]

@@ -4,6 +4,8 @@ days (HR admin adds and removes them, audited)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +21,34 @@ from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+DayChanged = Callable[[AsyncSession, uuid.UUID, date], Awaitable[object]]
+"""(session, org id, the day that changed) → anything; run after the change is flushed."""
+_LISTENERS: dict[str, DayChanged] = {}
+
+
+@dataclass(frozen=True)
+class DayChangeListener:
+    """A domain's declaration (its registry's `providers`, a `core.registry.Hook`): what it
+    counted on the calendar is re-planned in the transaction that flips a day between
+    working and not (workflow re-plans open tasks). Calendars is below the domains that count
+    on it, so it calls them through this hook instead of importing them."""
+
+    name: str
+    on_change: DayChanged
+
+    def install(self) -> None:
+        _LISTENERS[self.name] = self.on_change
+
+
+async def _changed(
+    session: AsyncSession, org_id: uuid.UUID, day: date, *, was_working: bool, working: bool
+) -> None:
+    """Tell the listeners when the day's working status flipped (naming an official
+    holiday again changes nothing they counted)."""
+    if was_working != working:
+        for on_change in _LISTENERS.values():
+            await on_change(session, org_id, day)
 
 
 async def work_calendar(session: AsyncSession, org_id: uuid.UUID) -> WorkCalendar:
@@ -98,6 +128,8 @@ async def add_day(session: AsyncSession, principal: Principal, body: CalendarDay
     row = CalendarDay(org_id=principal.org_id, day=body.day, working=body.working, name=body.name)
     session.add(row)
     await session.flush()
+    official = WorkCalendar().is_working_day(body.day)
+    await _changed(session, principal.org_id, body.day, was_working=official, working=body.working)
     audit.record(
         session,
         principal,
@@ -127,6 +159,8 @@ async def remove_day(session: AsyncSession, principal: Principal, day_id: uuid.U
     )
     await session.delete(row)
     await session.flush()
+    official = WorkCalendar().is_working_day(row.day)
+    await _changed(session, principal.org_id, row.day, was_working=row.working, working=official)
 
 
 def _state(row: CalendarDay) -> dict[str, object]:

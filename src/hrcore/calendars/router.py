@@ -51,7 +51,8 @@ async def add_calendar_day(
 ) -> CalendarDayOut:
     """For HR admins: mark one date as worked or not worked, with its name; it overrides the
     official schedule and weekends for every working-day count of the organization (task
-    policies, stage durations, appeal windows) from then on. A date already set is 409.
+    policies, stage durations, appeal windows) from then on, and open tasks' next reminders
+    and escalations move with it at once (their due dates stay). A date already set is 409.
     Audited."""
     return CalendarDayOut.model_validate(await days.add_day(session, principal, body))
 
@@ -68,8 +69,8 @@ async def remove_calendar_day(
     day_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> Response:
     """For HR admins: remove one of the organization's own days (404 for another
-    organization's); that date counts as the official schedule or the weekend says again.
-    Audited."""
+    organization's); that date counts as the official schedule or the weekend says again,
+    and open tasks' next reminders and escalations move back with it. Audited."""
     await days.remove_day(session, principal, day_id)
     return Response(status_code=204)
 

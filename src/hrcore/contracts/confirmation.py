@@ -15,7 +15,6 @@ amendment is confirmed but not applied, and no other amendment of the contract i
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -41,7 +40,8 @@ if TYPE_CHECKING:  # the shapes of workflow's validator hook, for type checking 
 
 CONFIRM_TASK_KIND = "contract_amendment_confirmation"
 CONFIRM_DAYS = 7
-"""The employee is asked to confirm within a week of the document being ready."""
+"""The employee is asked to confirm within 7 days of the document being ready: working days
+when the organization counts its tasks' days so (`workflow.due_after`)."""
 
 
 async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clock) -> None:
@@ -59,7 +59,7 @@ async def ask_to_confirm(session: AsyncSession, amendment: Amendment, clock: Clo
             assignee_employee_id=amendment.employee_id,
             subject_employee_id=amendment.employee_id,
             title=_("Confirm your contract amendment"),
-            due=today + timedelta(days=CONFIRM_DAYS),
+            due=await workflow.due_after(session, org_id, today, CONFIRM_DAYS),
         )
     users = await identity.user_ids_for_employees(session, org_id, [amendment.employee_id])
     await notifications.notify(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,8 +29,9 @@ CONFLICT_TASK_KIND = "contract_program_conflict"
 CONFLICT_JOB = "contracts.check_program_conflicts"
 CONFLICT_DROP_JOB = "contracts.drop_program_conflicts"
 PARTICIPANT_SUBJECT = "program_participant"
-CONFLICT_DUE = timedelta(days=14)
-"""HR has two weeks to settle a conflict, or until the contract ends if that is sooner."""
+CONFLICT_DAYS = 14
+"""HR has 14 days to settle a conflict (working days when the organization counts its tasks'
+days so, `workflow.due_after`), or until the contract ends if that is sooner."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,9 @@ async def check_program_conflicts(
 ) -> int:
     """The one place conflicts become HR work: for each open participation of these employees
     ending after the last day their contracts cover, HR gets one task unless one is open or
-    was completed (HR knows); an open task whose conflict is gone is cancelled. Five queries
-    plus the writes. Returns how many conflicts were raised."""
+    was completed (HR knows); an open task whose conflict is gone is cancelled. Five queries,
+    one more for how the organization counts days (three when in working days), plus the
+    writes. Returns how many conflicts were raised."""
     employee_ids = list(dict.fromkeys(employee_ids))
     if not employee_ids:
         return 0
@@ -119,6 +121,7 @@ async def _ask_hr_about_conflicts(
     if not conflicts:
         return
     today = await people.org_today(session, org_id, clock)
+    within = await workflow.due_after(session, org_id, today, CONFLICT_DAYS)
     hr_employees, hr_users = await access.hr_recipients(session, org_id)
     names = await people.employee_summaries(session, org_id, [c.employee_id for c in conflicts])
     for conflict in conflicts:
@@ -142,7 +145,7 @@ async def _ask_hr_about_conflicts(
                 assignee_employee_id=hr_employees[0],
                 subject_employee_id=conflict.employee_id,
                 title=title,
-                due=max(today, min(today + CONFLICT_DUE, conflict.cover_end)),
+                due=max(today, min(within, conflict.cover_end)),
             )
             continue
         await notifications.notify(

@@ -80,6 +80,11 @@ class WorkCalendar:
         self._own = dict(own_days or {})
         self._years: dict[int, list[int]] = {}
 
+    def with_day(self, day: date, working: bool) -> WorkCalendar:
+        """This calendar with `day` set one way: the calendar as it was before a change, so
+        a plan can be compared across it."""
+        return WorkCalendar(self._own | {day: working})
+
     def is_working_day(self, day: date) -> bool:
         own = self._own.get(day)
         if own is not None:

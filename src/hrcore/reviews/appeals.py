@@ -46,6 +46,8 @@ from hrcore.workflow.api import Submission, TaskInfo
 REPLY_TASK_KIND = "review.appeal_reply"
 SUBJECT = "review_appeal"
 REPLY_DAYS = 5
+"""The reviewer replies within 5 days: working days when the organization counts its tasks'
+days so (`workflow.due_after`)."""
 PENDING = ("open", "answered")
 
 
@@ -224,7 +226,7 @@ async def _reply_task(
         kind=REPLY_TASK_KIND,
         assignee_employee_id=team.manager_id,
         subject_employee_id=appeal.employee_id,
-        due=clock.now() + timedelta(days=REPLY_DAYS),
+        due=await workflow.due_after(session, appeal.org_id, clock.now(), REPLY_DAYS),
         title=_("Reply to {employee}'s review appeal", employee=names[appeal.employee_id].ref.name),
         actor=actor,
     )

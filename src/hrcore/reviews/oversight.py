@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,13 +32,17 @@ from hrcore.reviews.schemas import ANSWERS, RawAnswer, ReopenIn
 from hrcore.workflow import api as workflow
 
 REOPEN_GRACE_DAYS = 3
+"""Days a reopened rater gets when the cycle's due date has passed: working days when the
+organization counts its tasks' days so (`workflow.due_after`)."""
 
 
 async def _reopen_due(session: AsyncSession, cycle: ReviewCycle, clock: Clock) -> date:
     """The cycle's due date, or a few days from today when that has passed."""
     zone = ZoneInfo(await identity.org_timezone(session, cycle.org_id))
     today = clock.now().astimezone(zone).date()
-    return max(cycle.due_on, today + timedelta(days=REOPEN_GRACE_DAYS))
+    return max(
+        cycle.due_on, await workflow.due_after(session, cycle.org_id, today, REOPEN_GRACE_DAYS)
+    )
 
 
 async def reopen(

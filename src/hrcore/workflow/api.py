@@ -31,9 +31,13 @@ Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays 
   (`register_submission_validator` / `on_completion` are what they install).
 - Reading: `task_status`, `tasks_of_subjects` (→ `TaskOut`s; the caller checked reach).
 - The due-moment rule: `end_of_day(day, zone)` and `due_moment(session, org_id, due)`;
-  every domain that turns a due date into an instant uses them.
+  every domain that turns a due date into an instant uses them. A fixed length a domain
+  gives a task ("within 5 days") goes through `due_after(session, org_id, start, days)`:
+  working days when the organization's default task policy counts them.
 - The sweep: `sweep(sessionmaker, clock)`; `due_windows` and `next_action_at` are its pure
-  window rules.
+  window rules. `replan_open_tasks(session, org_id, day)` moves the open tasks' next actions
+  after a day of the organization's calendar flipped (calendars calls it through the
+  `DayChangeListener` workflow's registry declares).
 - Types: `TaskInfo`, `NewTask`, `TaskOut`, the policy and submission schemas.
 """
 
@@ -48,7 +52,7 @@ from typing import ParamSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.workflow import lifecycle, reading
-from hrcore.workflow.creation import NewTask, create_task, create_tasks
+from hrcore.workflow.creation import NewTask, create_task, create_tasks, due_after
 from hrcore.workflow.hooks import (
     CompletionHook,
     CompletionListener,
@@ -64,6 +68,7 @@ from hrcore.workflow.lifecycle import cancel_open_tasks
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import DEFAULT_ESCALATION, DEFAULT_REMINDER
 from hrcore.workflow.reading import task_status
+from hrcore.workflow.replanning import replan_open_tasks
 from hrcore.workflow.schedule import (
     Timeline,
     Window,
@@ -110,12 +115,14 @@ __all__ = [
     "complete_task",
     "create_task",
     "create_tasks",
+    "due_after",
     "due_moment",
     "due_windows",
     "end_of_day",
     "next_action_at",
     "on_completion",
     "register_submission_validator",
+    "replan_open_tasks",
     "reschedule_task",
     "sweep",
     "task_status",

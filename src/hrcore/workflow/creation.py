@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -132,6 +132,29 @@ async def _insert_tasks(
         session, actor, "task.created", "task", _created_events(rows), org_id=org_id
     )
     return rows
+
+
+@overload
+async def due_after(
+    session: AsyncSession, org_id: uuid.UUID, start: datetime, days: int
+) -> datetime: ...
+@overload
+async def due_after(session: AsyncSession, org_id: uuid.UUID, start: date, days: int) -> date: ...
+async def due_after(
+    session: AsyncSession, org_id: uuid.UUID, start: date | datetime, days: int
+) -> date | datetime:
+    """A fixed length another domain gives a task ("reply within 5 days"), counted as the
+    organization counts its tasks' days: working days on its calendar when its default task
+    policy counts working days (reminders or escalations), else calendar days. A moment
+    keeps its local time on the last working day. One statement in calendar days, three in
+    working days."""
+    defaults = await effective_defaults(session, org_id)
+    if "working" not in (defaults.reminder.days_are, defaults.escalation.days_are):
+        return start + timedelta(days=days)
+    line = await timeline(session, org_id)
+    if isinstance(start, datetime):
+        return line.at(start, days, "working", hold=False)
+    return line.calendar.add_working_days(start, days)
 
 
 TITLE_LIMIT = 200

@@ -9,6 +9,7 @@ moves running work.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +34,14 @@ DEFAULT_ESCALATION = EscalationPolicy(manager_after_days=3, hr_after_days=7)
 def task_policy(task: Task) -> TaskPolicy:
     """The policy snapshotted on the task."""
     return TaskPolicy.model_validate(task.policy)
+
+
+@functools.lru_cache(maxsize=1024)
+def parsed_policy(text: str) -> TaskPolicy:
+    """A policy read as JSON text (the sweep, re-planning): policies are shared by many tasks
+    (organization defaults, a template's stage), so each distinct one is parsed once.
+    Callers never mutate the result."""
+    return TaskPolicy.model_validate_json(text)
 
 
 async def effective_defaults(session: AsyncSession, org_id: uuid.UUID) -> TaskPolicy:

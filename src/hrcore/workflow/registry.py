@@ -3,9 +3,10 @@ declared by the domains owning the task kinds (`SubmissionCheck`, `CompletionHoo
 `TaskKindSpec`); workflow declares the two generic kinds a composition root (the demo seed)
 assigns directly."""
 
+from hrcore.calendars import api as calendars
 from hrcore.core.registry import Cron, Domain
 from hrcore.files import api as files
-from hrcore.workflow import access, jobs, models
+from hrcore.workflow import access, api, jobs, models
 from hrcore.workflow.kinds import REPORT, TaskKindSpec
 from hrcore.workflow.router import router
 
@@ -20,6 +21,10 @@ DOMAIN = Domain(
     router=router,
     # Every minute (second 0): reminders and escalations that became due.
     crons=[Cron("workflow.sweep_deadlines", jobs.sweep_deadlines, timeout=55)],
-    providers=[files.SubjectReader(access.FILES_SUBJECT, access.may_read_files)],
+    providers=[
+        files.SubjectReader(access.FILES_SUBJECT, access.may_read_files),
+        # a day of the organization's calendar flipped: open tasks' next actions move
+        calendars.DayChangeListener("workflow", api.replan_open_tasks),
+    ],
     task_hooks=[TaskKindSpec(REPORT_KIND, submission=REPORT), TaskKindSpec(TODO_KIND)],
 )

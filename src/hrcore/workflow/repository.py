@@ -285,3 +285,45 @@ async def mark_swept(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> N
             "next": [row["next_action_at"] for row in rows],
         },
     )
+
+
+ON_THE_CALENDAR = (
+    "SELECT id, due_at, handled_until, next_action_at, policy::text AS policy FROM tasks"
+    " WHERE org_id = $1 AND status = 'open' AND next_action_at IS NOT NULL"
+    " AND greatest(due_at, next_action_at) >= $2"
+    " AND (policy->'reminder'->>'days_are' = 'working'"
+    " OR policy->'escalation'->>'days_are' = 'working'"
+    " OR coalesce((policy->'reminder'->>'hold_on_non_working_days')::boolean, true)"
+    " OR coalesce((policy->'escalation'->>'hold_on_non_working_days')::boolean, true))"
+)
+"""Open tasks with an action to come whose windows count on the calendar (working days,
+or held over days off; a policy stored before those options holds) and whose due time or
+next action is on or after the given instant: a day later than both moves nothing."""
+
+
+async def planned_on_calendar(
+    session: AsyncSession, org_id: uuid.UUID, since: datetime
+) -> list[Any]:
+    """The open tasks a calendar change from `since` on may move, in one statement."""
+    return await fetch(session, ON_THE_CALENDAR, org_id, since)
+
+
+REPLAN = (
+    "UPDATE tasks SET handled_until = plan.handled_until, next_action_at = plan.next_action_at"
+    " FROM unnest($2::uuid[], $3::timestamptz[], $4::timestamptz[])"
+    " AS plan(id, handled_until, next_action_at)"
+    " WHERE tasks.org_id = $1 AND tasks.id = plan.id AND tasks.status = 'open'"
+    " RETURNING tasks.id"
+)
+"""New plans in one statement; a task completed or cancelled meanwhile keeps none."""
+
+
+async def replan(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    plans: Sequence[tuple[uuid.UUID, datetime | None, datetime | None]],
+) -> None:
+    """Set (task id, handled_until, next_action_at) of many tasks at once."""
+    if plans:
+        ids, handled, upcoming = zip(*plans, strict=True)
+        await fetch(session, REPLAN, org_id, list(ids), list(handled), list(upcoming))

@@ -93,16 +93,17 @@ class Timeline:
         return found
 
     def steps(self, start: datetime, end: datetime, days_are: calendars.DaysAre) -> int:
-        """Whole days from `start` to `end`: 24-hour steps, or working days between their
-        dates in the organization's time zone."""
+        """Whole days from `start` to `end`: 24-hour steps, or the working days whose
+        moment (`start`'s local time on that day, as `at` places it) `end` has reached."""
         if days_are == "calendar":
             return (end - start) // timedelta(days=1)
         key = (start, end)
         found: int | None = self._memo.get(key)
         if found is None:
-            found = self.calendar.working_days_between(
-                start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
-            )
+            first, last = start.astimezone(self.zone), end.astimezone(self.zone)
+            found = self.calendar.working_days_between(first.date(), last.date())
+            if found and last.time() < first.time() and self.calendar.is_working_day(last.date()):
+                found -= 1  # today's moment is still to come
             self._memo[key] = found
         return found
 

@@ -11,16 +11,14 @@ Within a batch, the notices of one reason to one recipient are one digest listin
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +35,7 @@ from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.webhooks import api as webhooks
 from hrcore.workflow import repository
+from hrcore.workflow.policies import parsed_policy
 from hrcore.workflow.publishing import publish_many
 from hrcore.workflow.schedule import (
     ESCALATE_HR,
@@ -130,14 +129,7 @@ class DueTask:
 
     @classmethod
     def of(cls, row: Row[Any]) -> DueTask:
-        return cls(**{**row._asdict(), "policy": _parsed_policy(row.policy)})
-
-
-@functools.lru_cache(maxsize=1024)
-def _parsed_policy(text: str) -> TaskPolicy:
-    """Policies are shared by many tasks (organization defaults, a template's stage): parse
-    each distinct one once. Callers never mutate the result."""
-    return TaskPolicy.model_validate_json(text)
+        return cls(**{**row._asdict(), "policy": parsed_policy(row.policy)})
 
 
 @dataclass(frozen=True)
@@ -187,10 +179,9 @@ async def sweep_organization(
             for action in actions
         ]
         new = await repository.record_actions(session, rows)
-        zone = line.zone
         recorded = [action for action in actions if action.recorded_key in new]
         overdue = [action.task for action in recorded if action.window.overdue]
-        messages = _messages([action for action in recorded if action.user_ids], zone, now)
+        messages = _messages([action for action in recorded if action.user_ids], line, now)
         await notifications.notify_many(session, org_id=org_id, messages=messages)
         await publish_many(session, org_id, webhooks.EventType.TASK_OVERDUE, overdue, "overdue")
     await repository.mark_swept(
@@ -234,7 +225,7 @@ async def _recipients(
 
 
 def _messages(
-    actions: Sequence[_Action], zone: ZoneInfo, now: datetime
+    actions: Sequence[_Action], line: Timeline, now: datetime
 ) -> list[notifications.Message]:
     """One message per recipient and reason (reminder, overdue reminder, escalation to the
     manager, to HR): one action is today's single-task message, several a digest listing
@@ -248,13 +239,13 @@ def _messages(
     for (kind, _overdue, recipients), grouped in groups.items():
         if len(grouped) == 1:
             [action] = grouped
-            text = _message(action.task, action.window, zone, now)
+            text = _message(action.task, action.window, line, now)
             subject_id: uuid.UUID | None = action.task.id
             dedupe_key = action.dedupe_key
         else:
             # confidential tasks last: their place among the titles would hint at theirs
             grouped.sort(key=lambda a: (a.task.confidential, a.task.due_at, a.task.title))
-            text = _digest(grouped, zone, now)
+            text = _digest(grouped, line, now)
             subject_id = None
             keys = "\n".join(sorted(action.dedupe_key for action in grouped))
             dedupe_key = f"digest:{kind}:{hashlib.sha256(keys.encode()).hexdigest()}"
@@ -272,15 +263,20 @@ def _messages(
     return messages
 
 
-def _days_overdue(task: DueTask, now: datetime) -> int:
-    return max((now - task.due_at) // timedelta(days=1), 0)
+def _days_overdue(task: DueTask, line: Timeline, now: datetime) -> tuple[int, bool]:
+    """Whole days past the due time, and whether they are working days: counted as the
+    task's escalation policy counts its thresholds, so an escalation after 3 working days
+    says 3 working days, not the 5 calendar days a weekend makes of them."""
+    working = task.policy.escalation.days_are == "working"
+    days = line.steps(task.due_at, now, "working" if working else "calendar")
+    return max(days, 0), working
 
 
-def _digest(actions: Sequence[_Action], zone: ZoneInfo, now: datetime) -> dict[str, Any]:
+def _digest(actions: Sequence[_Action], line: Timeline, now: datetime) -> dict[str, Any]:
     """The kind, title and body of several actions of one reason for one recipient: the
     count in the title, one line per task; escalations list confidential tasks without
     their title."""
-    count, window = len(actions), actions[0].window
+    count, window, zone = len(actions), actions[0].window, line.zone
     if window.kind == REMIND:
         lines = _listed(
             [
@@ -299,7 +295,7 @@ def _digest(actions: Sequence[_Action], zone: ZoneInfo, now: datetime) -> dict[s
             "title": _n("{count} task overdue", "{count} tasks overdue", count),
             "body": _("Please complete these overdue tasks:\n{tasks}", tasks=lines),
         }
-    lines = _listed([_overdue_line(action.task, zone, now) for action in actions])
+    lines = _listed([_overdue_line(action.task, line, now) for action in actions])
     if window.kind == ESCALATE_MANAGER:
         return {
             "kind": "task.escalation",
@@ -334,9 +330,19 @@ def _listed(lines: Sequence[Text]) -> Lines:
     return Lines([*lines[:DIGEST_LINES], more])
 
 
-def _overdue_line(task: DueTask, zone: ZoneInfo, now: datetime) -> Text:
+def _overdue_line(task: DueTask, line: Timeline, now: datetime) -> Text:
     """One task of an escalation digest; a confidential one says only that it is one."""
-    due, days = Moment(task.due_at, zone), _days_overdue(task, now)
+    due = Moment(task.due_at, line.zone)
+    days, working = _days_overdue(task, line, now)
+    if task.confidential and working:
+        return _n(
+            "A confidential task (only its assignee sees what it is), due by {due}, "
+            "{count} working day overdue",
+            "A confidential task (only its assignee sees what it is), due by {due}, "
+            "{count} working days overdue",
+            days,
+            due=due,
+        )
     if task.confidential:
         return _n(
             "A confidential task (only its assignee sees what it is), due by {due}, "
@@ -344,6 +350,14 @@ def _overdue_line(task: DueTask, zone: ZoneInfo, now: datetime) -> Text:
             "A confidential task (only its assignee sees what it is), due by {due}, "
             "{count} days overdue",
             days,
+            due=due,
+        )
+    if working:
+        return _n(
+            "{title}, due by {due}, {count} working day overdue",
+            "{title}, due by {due}, {count} working days overdue",
+            days,
+            title=task.title,
             due=due,
         )
     return _n(
@@ -355,11 +369,10 @@ def _overdue_line(task: DueTask, zone: ZoneInfo, now: datetime) -> Text:
     )
 
 
-def _message(task: DueTask, window: Window, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
+def _message(task: DueTask, window: Window, line: Timeline, now: datetime) -> dict[str, Any]:
     """The kind, title and body of a reminder or escalation; texts render in each recipient's
     locale, the due time in the organization's time zone."""
-    due = Moment(task.due_at, zone)
-    days = _days_overdue(task, now)
+    due = Moment(task.due_at, line.zone)
     if window.kind == REMIND and not window.overdue:
         return {
             "kind": "task.reminder",
@@ -376,11 +389,7 @@ def _message(task: DueTask, window: Window, zone: ZoneInfo, now: datetime) -> di
     if task.confidential:
         return {
             "kind": "task.escalation",
-            "title": _n(
-                "Overdue {count} day: a confidential task",
-                "Overdue {count} days: a confidential task",
-                days,
-            ),
+            "title": _escalation_title(task, line, now),
             "body": _(
                 "A confidential task of your report (a 360 review, for instance) was due by "
                 "{due} and is still open; only they see what it is.",
@@ -395,10 +404,36 @@ def _message(task: DueTask, window: Window, zone: ZoneInfo, now: datetime) -> di
         }
     return {
         "kind": "task.escalation",
-        "title": _n(
-            "Overdue {count} day: {title}", "Overdue {count} days: {title}", days, title=task.title
-        ),
+        "title": _escalation_title(task, line, now),
         "body": _("A task of your report was due by {due} and is still open.", due=due)
         if to_manager
         else _("A task of an employee was due by {due} and is still open.", due=due),
     }
+
+
+def _escalation_title(task: DueTask, line: Timeline, now: datetime) -> Text:
+    """The "Overdue N days: …" title, in working days when the escalation counts them; a
+    confidential task without its title."""
+    days, working = _days_overdue(task, line, now)
+    if task.confidential and working:
+        return _n(
+            "Overdue {count} working day: a confidential task",
+            "Overdue {count} working days: a confidential task",
+            days,
+        )
+    if task.confidential:
+        return _n(
+            "Overdue {count} day: a confidential task",
+            "Overdue {count} days: a confidential task",
+            days,
+        )
+    if working:
+        return _n(
+            "Overdue {count} working day: {title}",
+            "Overdue {count} working days: {title}",
+            days,
+            title=task.title,
+        )
+    return _n(
+        "Overdue {count} day: {title}", "Overdue {count} days: {title}", days, title=task.title
+    )
