@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import access, repository
 from hrcore.approvals.models import Approval, ApprovalAssignment
-from hrcore.approvals.running import SUBJECT, advance, close_assignments, open_step
+from hrcore.approvals.running import SUBJECT, advance, close_assignments, ended, open_step
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
@@ -73,6 +73,8 @@ async def decide(
     if verdict != "approved":
         approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
         await close_assignments(session, approval, parts, clock, principal, reason=verdict)
+        if verdict == "rejected":
+            await ended(session, approval, clock)
         return approval
     mode = approval.resolved[-1]["mode"]
     if mode == "all" and any(a.status == "pending" for a in step):
@@ -153,4 +155,5 @@ async def withdraw(
     audit.record(
         session, principal, "approval.withdrawn", SUBJECT, approval.id, org_id=approval.org_id
     )
+    await ended(session, approval, clock)
     return approval

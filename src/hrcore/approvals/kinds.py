@@ -44,6 +44,8 @@ class ApprovedSubject:
 
 
 OnApproved = Callable[[AsyncSession, ApprovedSubject, Clock], Awaitable[None]]
+OnEnded = Callable[[AsyncSession, ApprovedSubject, str, Clock], Awaitable[None]]
+"""Given the subject and how the approval ended without approval (`rejected`, `withdrawn`)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class ApprovalKindSpec:
     """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
     state (the facts decide the chain's conditions). A domain that computes them starts its
     approvals through `api.submit`."""
+    on_ended: OnEnded | None = None
+    """The domain's act when a rejection or a withdrawal ends the approval, run in that
+    transaction (a nomination ends rejected)."""
     fact_types: dict[str, FactType] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

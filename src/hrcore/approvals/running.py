@@ -208,6 +208,24 @@ async def close_assignments(
     await session.flush()
 
 
+async def ended(session: AsyncSession, approval: Approval, clock: Clock) -> None:
+    """A rejection or a withdrawal ended the approval: the kind's `on_ended` runs here, in
+    that transaction (kinds without one need no act)."""
+    spec = spec_of(approval.kind)
+    if spec is None or spec.on_ended is None:
+        return
+    subject = ApprovedSubject(
+        approval_id=approval.id,
+        org_id=approval.org_id,
+        kind=approval.kind,
+        subject_id=approval.subject_id,
+        subject_employee_id=approval.subject_employee_id,
+        requester_employee_id=approval.requester_employee_id,
+        facts=dict(approval.facts),
+    )
+    await spec.on_ended(session, subject, approval.status, clock)
+
+
 async def decided_only(
     session: AsyncSession, task: workflow.TaskInfo, submission: workflow.Submission | None
 ) -> None:

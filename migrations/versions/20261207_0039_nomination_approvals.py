@@ -1,0 +1,42 @@
+"""Nominations on the approval engine: a member's history names a change made by an
+approval's decision (source `approval`), and a subject's approvals are found by index.
+
+Revision ID: 0039
+Revises: 0038
+Create Date: 2026-12-07 09:00:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0039"
+down_revision: str | None = "0038"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+SOURCES = "'hr', 'dept_head', 'self', 'program', 'system'"
+
+
+def _sources(allowed: str) -> None:
+    op.drop_constraint(
+        op.f("ck_talent_member_changes_source"), "talent_member_changes", type_="check"
+    )
+    op.create_check_constraint(
+        op.f("ck_talent_member_changes_source"),
+        "talent_member_changes",
+        f"source IN ({allowed})",
+    )
+
+
+def upgrade() -> None:
+    _sources(f"{SOURCES}, 'approval'")
+    op.create_index(
+        op.f("ix_approvals_org_subject"), "approvals", ["org_id", "subject_id"], unique=False
+    )
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_approvals_org_subject"), table_name="approvals")
+    op.execute("UPDATE talent_member_changes SET source = 'hr' WHERE source = 'approval'")
+    _sources(SOURCES)
