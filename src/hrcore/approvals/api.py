@@ -6,6 +6,8 @@
 - Submitting: `submit(session, *, org_id, kind, title, subject_employee_id, subject_id,
   requester_employee_id, facts, clock, actor=None) -> UUID` (422 for an unknown kind, fact
   or employee, or when nobody at all could approve).
+- `has_chain(session, org_id, kind)`: whether the organization wrote a chain for the kind
+  (a kind whose default is "no one else approves" starts approvals only then).
 - A domain's own decision endpoint (talent's HR decision on a nomination): `latest(session,
   org_id, kind, subject_id) -> ApprovalState | None` (status, current step, who it awaits),
   `decide(session, principal, approval_id, verdict, comment, clock) -> status` (as
@@ -23,7 +25,7 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import deciding, repository, running
+from hrcore.approvals import chains, deciding, repository, running
 from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, Fact, OnApproved, OnEnded
 from hrcore.approvals.models import Approval
 from hrcore.core import audit
@@ -41,6 +43,7 @@ __all__ = [
     "OnEnded",
     "cancel",
     "decide",
+    "has_chain",
     "last_decision",
     "latest",
     "submit",
@@ -160,3 +163,7 @@ async def cancel(
     approval.status, approval.current_step, approval.decided_at = "withdrawn", None, clock.now()
     await running.close_assignments(session, approval, parts, clock, None, reason="withdrawn")
     audit.record(session, None, "approval.withdrawn", running.SUBJECT, approval.id, org_id=org_id)
+
+
+async def has_chain(session: AsyncSession, org_id: uuid.UUID, kind: str) -> bool:
+    return await chains.chain_for(session, org_id, kind) is not None

@@ -243,6 +243,9 @@ class Vacancy(Entity, OrgScopedMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     """Why HR cancelled it (the post abolished, opened by mistake)."""
+    pending_appointment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """An appointment with an override awaiting its approval: the request (`body`), the HR
+    admin who made it (`by`) and the approval (`approval_id`); null otherwise."""
 
 
 class VacancyAppointment(IdMixin, OrgScopedMixin, Base):

@@ -8,7 +8,16 @@ from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain, Subscription
 from hrcore.people import api as people
-from hrcore.talent import aftermath, approving, jobs, membership, models, nominations, vacancies
+from hrcore.talent import (
+    aftermath,
+    appointment,
+    approving,
+    jobs,
+    membership,
+    models,
+    nominations,
+    vacancies,
+)
 from hrcore.talent.router import router
 from hrcore.workflow import api as workflow
 
@@ -38,6 +47,12 @@ DOMAIN = Domain(
             facts=approving.FACTS,
             default_steps=approving.DEFAULT_STEPS,
             on_ended=approving.ended,
+        ),
+        approvals.ApprovalKindSpec(
+            appointment.OVERRIDE,
+            appointment.override_approved,
+            facts=appointment.OVERRIDE_FACTS,
+            on_ended=appointment.override_ended,
         ),
     ],
 )

@@ -1,5 +1,6 @@
-"""Nominations on the approval engine: a member's history names a change made by an
-approval's decision (source `approval`), and a subject's approvals are found by index.
+"""Talent on the approval engine: a member's history names a change made by an approval's
+decision (source `approval`), a vacancy keeps an appointment awaiting its override's
+approval, and a subject's approvals are found by index.
 
 Revision ID: 0039
 Revises: 0038
@@ -8,7 +9,9 @@ Create Date: 2026-12-07 09:00:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0039"
 down_revision: str | None = "0038"
@@ -31,12 +34,17 @@ def _sources(allowed: str) -> None:
 
 def upgrade() -> None:
     _sources(f"{SOURCES}, 'approval'")
+    op.add_column(
+        "vacancies",
+        sa.Column("pending_appointment", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+    )
     op.create_index(
         op.f("ix_approvals_org_subject"), "approvals", ["org_id", "subject_id"], unique=False
     )
 
 
 def downgrade() -> None:
+    op.drop_column("vacancies", "pending_appointment")
     op.drop_index(op.f("ix_approvals_org_subject"), table_name="approvals")
     op.execute("UPDATE talent_member_changes SET source = 'hr' WHERE source = 'approval'")
     _sources(SOURCES)
