@@ -7,6 +7,7 @@ default chain (any one HR admin) with its decision task."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -264,6 +265,8 @@ async def test_the_default_chain_is_any_one_hr_admin_deciding_on_the_member(
     assert task["title"] == "Approve: Nomination of Junior to the talent pool Reserve chiefs"
     assert task["completed_by"]["path"] == f"{API}/approvals/{approval['id']}/approve"
     assert task["subject_employee"]["name"] == "Junior"
+    waited = datetime.fromisoformat(task["due_at"]) - datetime.fromisoformat(member["nominated_at"])
+    assert timedelta(days=7) <= waited < timedelta(days=7, minutes=1), "HR's 7 days, as before"
     told = _ok(await client.get(f"{API}/me/notifications", headers=world.junior_account.headers))
     assert told["items"][0]["body"] == (
         "Reason: Leads the east team. Its approvers decide whether you join."

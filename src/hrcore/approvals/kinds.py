@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,6 +62,8 @@ class ApprovalKindSpec:
     """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
     state (the facts decide the chain's conditions). A domain that computes them starts its
     approvals through `api.submit`."""
+    decision_within: timedelta = timedelta(days=3)
+    """How long each approver has to decide (the decision task's due date)."""
     on_ended: OnEnded | None = None
     """The domain's act when a rejection or a withdrawal ends the approval, run in that
     transaction (a nomination ends rejected)."""

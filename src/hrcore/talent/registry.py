@@ -46,6 +46,7 @@ DOMAIN = Domain(
             approving.approved,
             facts=approving.FACTS,
             default_steps=approving.DEFAULT_STEPS,
+            decision_within=nominations.DECISION_WITHIN,
             on_ended=approving.ended,
         ),
         approvals.ApprovalKindSpec(
