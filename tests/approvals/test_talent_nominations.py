@@ -310,3 +310,28 @@ async def test_the_nominee_leaving_withdraws_the_approval_and_its_tasks(
     assert (await _member(client, world.hr, member))["status"] == "left"
     gone = await _decide(client, cast.hr, member, status="active", reason="Too late")
     assert gone.status_code == 409
+
+
+async def test_hr_deciding_an_earlier_step_leaves_the_member_nominated_and_a_return_is_409(
+    client: AsyncClient, world: World, cast: Cast
+) -> None:
+    steps = [{"name": "HR", "approver": {"rule": "hr_admins"}}, MANAGER_HEAD_HR[0]]
+    chain = {"name": "Nominations", "kind": KIND, "steps": steps}
+    _ok(await client.post(f"{API}/approval-chains", json=chain, headers=world.hr.headers), 201)
+    pool = await _pool(client, world.hr)
+    member = await _nominate(client, cast.head, pool, world.junior)
+
+    first = _ok(await _decide(client, cast.hr, member, status="active", reason="Fine by HR"))
+    assert (first["status"], first["decision_reason"]) == ("nominated", None)
+    [approval] = await _awaiting(client, world.member_account)
+    returned = await _act(client, world.member_account, approval, "return", comment="Add goals")
+    assert returned["status"] == "returned"
+    assert (await _member(client, world.hr, member))["status"] == "nominated"
+    refused = await client.patch(
+        f"{POOLS}/{pool['id']}/members/{member['id']}",
+        json={"status": "active", "reason": "Ready"},
+        headers=cast.hr.headers | {"Accept-Language": "zh-CN"},
+    )
+    assert refused.status_code == 409
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["detail"] == "该提名已退回提名人：请由提名人重新提交或撤回"
