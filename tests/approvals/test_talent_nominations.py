@@ -15,6 +15,7 @@ from httpx import AsyncClient
 from sqlalchemy import update
 
 from hrcore.core.authz import Role
+from hrcore.core.clock import FrozenClock
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.org.models import Position
@@ -22,8 +23,9 @@ from hrcore.people.models import Employee
 from hrcore.worker import run_burst
 from tests.factories import Account, make_user
 from tests.people.conftest import World, world
+from tests.workflow.conftest import clock, inbox, sweep
 
-__all__ = ["world"]
+__all__ = ["clock", "world"]
 API = "/api/v1"
 POOLS = f"{API}/talent-pools"
 KIND = "talent.pool_nomination"
@@ -335,3 +337,18 @@ async def test_hr_deciding_an_earlier_step_leaves_the_member_nominated_and_a_ret
     assert refused.status_code == 409
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["detail"] == "该提名已退回提名人：请由提名人重新提交或撤回"
+
+
+@pytest.mark.commits
+async def test_the_approver_is_reminded_of_the_nomination_by_its_task(
+    client: AsyncClient, world: World, cast: Cast, runtime: Runtime, clock: FrozenClock
+) -> None:
+    pool = await _pool(client, world.hr)
+    await _nominate(client, cast.head, pool, world.junior)
+    clock.advance(timedelta(days=4, hours=1))
+    await sweep(runtime)
+    [reminder] = [n for n in await inbox(client, cast.hr) if n["kind"] == "task.reminder"]
+    assert reminder["title"] == (
+        "Due soon: Approve: Nomination of Junior to the talent pool Reserve chiefs"
+    )
+    assert reminder["body"] == "Due by 8 Mar 2027, 10:00."
