@@ -59,7 +59,6 @@ class ApprovalState:
     status: str
     current_step: int | None
     awaiting: tuple[uuid.UUID, ...]
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -115,9 +114,7 @@ async def latest(
         and a.status == "pending"
         and a.step == approval.current_step
     )
-    return ApprovalState(
-        approval.id, approval.status, approval.current_step, awaiting, approval.created_at
-    )
+    return ApprovalState(approval.id, approval.status, approval.current_step, awaiting)
 
 
 async def decide(
