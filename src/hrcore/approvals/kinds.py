@@ -58,15 +58,15 @@ class ApprovalKindSpec:
     on_approved: OnApproved
     facts: tuple[Fact, ...] = ()
     default_steps: tuple[Mapping[str, Any], ...] | None = None
+    on_ended: OnEnded | None = None
+    """The domain's act when a rejection or a withdrawal ends the approval, run in that
+    transaction (a returned one may still be resubmitted: nothing has ended)."""
     requested_over_http: bool = False
     """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
     state (the facts decide the chain's conditions). A domain that computes them starts its
     approvals through `api.submit`."""
     decision_within: timedelta = timedelta(days=3)
     """How long each approver has to decide (the decision task's due date)."""
-    on_ended: OnEnded | None = None
-    """The domain's act when a rejection or a withdrawal ends the approval, run in that
-    transaction (a nomination ends rejected)."""
     fact_types: dict[str, FactType] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
