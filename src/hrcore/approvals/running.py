@@ -198,7 +198,7 @@ async def assign(
                 kind=TASK_KIND,
                 assignee_employee_id=employee_id,
                 title=_("Approve: {title}", title=approval.title),
-                due=clock.now() + DECISION_WITHIN,
+                due=clock.now() + _within(approval.kind),
                 subject_employee_id=approval.subject_employee_id,
             )
             for employee_id in who
@@ -306,6 +306,29 @@ async def close_assignments(
             session, org_id=approval.org_id, task_ids=tasks, clock=clock, actor=actor, reason=reason
         )
     await session.flush()
+
+
+def _within(kind: str) -> timedelta:
+    spec = spec_of(kind)
+    return spec.decision_within if spec is not None else DECISION_WITHIN
+
+
+async def ended(session: AsyncSession, approval: Approval, clock: Clock) -> None:
+    """A rejection or a withdrawal ended the approval: the kind's `on_ended` runs here, in
+    that transaction (kinds without one need no act)."""
+    spec = spec_of(approval.kind)
+    if spec is None or spec.on_ended is None:
+        return
+    subject = ApprovedSubject(
+        approval_id=approval.id,
+        org_id=approval.org_id,
+        kind=approval.kind,
+        subject_id=approval.subject_id,
+        subject_employee_id=approval.subject_employee_id,
+        requester_employee_id=approval.requester_employee_id,
+        facts=dict(approval.facts),
+    )
+    await spec.on_ended(session, subject, approval.status, clock)
 
 
 async def decided_only(
