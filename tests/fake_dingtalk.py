@@ -325,6 +325,8 @@ class FakeDingTalk:
         body: dict[str, Any] = await request.json()
         if "done" in body:
             found.done = bool(body["done"])
+        if "dueTime" in body:
+            found.due_ms = int(body["dueTime"])
         return JSONResponse({"result": True})
 
     async def query_todos(self, request: Request) -> JSONResponse:

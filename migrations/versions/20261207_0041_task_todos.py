@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("todo_id", sa.String(length=128), nullable=True),
         sa.Column("wanted", sa.String(length=16), nullable=False),
         sa.Column("synced", sa.String(length=16), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),

@@ -304,6 +304,24 @@ async def test_cancelling_deletes_the_todo_and_reassigning_moves_it(
 
 
 @pytest.mark.commits
+async def test_rescheduling_moves_the_todos_due_time(
+    client: AsyncClient, world: World, enabled: Ding, runtime: Runtime
+) -> None:
+    task = await _task(runtime, world, world.member)
+    await run_burst(runtime)
+    later = datetime.fromisoformat("2027-03-12T18:00:00+08:00")
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await set_tenant(session, world.hr.org_id)
+        await workflow.reschedule_task(session, org_id=world.hr.org_id, task_id=task.id, due=later)
+    await run_burst(runtime)
+    todo_id, todo = _todo_of(enabled.fake, task)
+    assert (todo.due_ms, todo.done) == (int(later.timestamp() * 1000), False)
+    [row] = await _log(client, world.hr)
+    assert (row["todo_id"], row["status"]) == (todo_id, "sent")
+    assert datetime.fromisoformat(row["due_at"]) == later
+
+
+@pytest.mark.commits
 async def test_a_todo_ticked_in_dingtalk_completes_its_task_once(
     client: AsyncClient, world: World, enabled: Ding, runtime: Runtime
 ) -> None:

@@ -61,6 +61,7 @@ async def reschedule_task(
     audit.record(
         session, actor, "task.rescheduled", "task", task.id, org_id=org_id, before=old, after=new
     )
+    await todos.retimed(session, org_id, task.id)
     return task
 
 

@@ -152,4 +152,6 @@ class TaskTodo(DeliveryLogMixin, Base):
     todo_id: Mapped[str | None] = mapped_column(String(128))
     wanted: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
     synced: Mapped[str] = mapped_column(String(16), nullable=False, default="none")
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """The due time DingTalk shows; a rescheduled task's to-do is moved to its new one."""
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -353,6 +353,24 @@ async def want_todos(
     return list(result.scalars())
 
 
+async def reopen_open_todos(
+    session: AsyncSession, org_id: uuid.UUID, task_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """These tasks changed (a new due time): their open to-dos go back to the worker."""
+    result = await session.execute(
+        update(TaskTodo)
+        .where(
+            TaskTodo.org_id == org_id,
+            TaskTodo.task_id.in_(list(task_ids)),
+            TaskTodo.wanted == "open",
+        )
+        .values(**REOPENED)
+        .returning(TaskTodo.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result.scalars())
+
+
 REOPENED: dict[str, Any] = {
     "status": "pending",
     "attempts": 0,

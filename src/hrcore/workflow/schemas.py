@@ -209,6 +209,9 @@ class TodoDeliveryOut(BaseModel):
         "or deleted (cancelled)."
     )
     synced: TodoState = Field(description="What DingTalk shows as far as hrcore knows.")
+    due_at: datetime | None = Field(
+        description="The due time DingTalk shows (a rescheduled task's to-do follows it)."
+    )
     status: Literal["pending", "sent", "failed"] = Field(
         description="pending: the worker has a change to make (and retries a failure); "
         "sent: DingTalk shows what hrcore wants; failed: given up after the last attempt."

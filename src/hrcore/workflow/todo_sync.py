@@ -84,10 +84,12 @@ async def sync_todo(
 
 
 async def _reconcile(todos: Todos, todo: TaskTodo, task: Task) -> None:
-    if todo.synced in (todo.wanted, "deleted"):
-        return
     if todo.synced == "none" and todo.wanted != OPEN:
         todo.synced = todo.wanted  # never created: nothing to close
+        return
+    if todo.synced == "deleted" or (
+        todo.synced == todo.wanted and (todo.wanted != OPEN or todo.due_at == task.due_at)
+    ):
         return
     if todo.union_id is None:
         todo.union_id = await todos.union_id(todo.dingtalk_user_id)
@@ -95,15 +97,18 @@ async def _reconcile(todos: Todos, todo: TaskTodo, task: Task) -> None:
             raise DingTalkError(f"DingTalk knows no user {todo.dingtalk_user_id!r}")
     if todo.synced == "none":
         todo.todo_id = await _create(todos, todo.union_id, task)
-        todo.synced = OPEN
-        return
-    if todo.todo_id is None:
+    elif todo.todo_id is None:
         raise DingTalkError("the to-do's DingTalk id is unknown")
-    if todo.wanted == "deleted":
+    elif todo.wanted == "deleted":
         await todos.delete(todo.union_id, todo.todo_id)
+    elif todo.wanted == DONE:
+        await todos.update(todo.union_id, todo.todo_id, done=True)
     else:
-        await todos.update(todo.union_id, todo.todo_id, done=todo.wanted == DONE)
+        due_ms = int(task.due_at.timestamp() * 1000)
+        await todos.update(todo.union_id, todo.todo_id, done=False, dueTime=due_ms)
     todo.synced = todo.wanted
+    if todo.wanted == OPEN:
+        todo.due_at = task.due_at
 
 
 async def _create(todos: Todos, union_id: str, task: Task) -> str:

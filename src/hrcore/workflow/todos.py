@@ -1,6 +1,6 @@
 """Tasks as DingTalk to-dos 「待办」: which tasks get one, and telling the worker when a task
-moved on. Nothing here calls DingTalk: the request writes a `task_todos` row and an outbox
-job in its own transaction, and the worker (`todo_sync`) makes the calls.
+moved on or was rescheduled. Nothing here calls DingTalk: the request writes a `task_todos`
+row and an outbox job in its own transaction, and the worker (`todo_sync`) makes the calls.
 
 A task gets a to-do when its organization's DingTalk integration is active with an app and
 its assignee is a DingTalk user (`dingtalk_user_id`). Completing it asks for the to-do done,
@@ -67,6 +67,11 @@ async def want(
 ) -> None:
     """These tasks moved on: their to-dos (those that have one) should show `wanted`."""
     _queue(session, org_id, await repository.want_todos(session, org_id, task_ids, wanted))
+
+
+async def retimed(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> None:
+    """The task has a new due time: its open to-do is moved to it."""
+    _queue(session, org_id, await repository.reopen_open_todos(session, org_id, [task_id]))
 
 
 def resync(session: AsyncSession, todo: TaskTodo, *, synced: str) -> None:
