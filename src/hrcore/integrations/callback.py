@@ -98,7 +98,7 @@ async def receive_dingtalk(
         raise BadRequest(_("The decrypted DingTalk event is not JSON")) from exc
     if not isinstance(message, dict):
         raise BadRequest(_("The decrypted DingTalk event is not a JSON object"))
-    event_type = str(message.get("EventType") or "unknown")[:64]
+    event_type = str(message.get("EventType") or message.get("eventType") or "unknown")[:64]
     if event_type != CHECK_URL:
         await _store(session, org_id, event_type, message, org_slug=org_slug)
     reply_timestamp = str(int(now.timestamp() * 1000))
