@@ -80,8 +80,8 @@ async def receive_dingtalk(
         raise _reject("unknown organization", org_slug=org_slug)
     await set_tenant(session, org_id)
     integration = await repository.dingtalk_integration(session, org_id)
-    if integration is None or not integration.active:
-        raise _reject("no active DingTalk integration", org_slug=org_slug)
+    if integration is None or not integration.active or not integration.token:
+        raise _reject("no active DingTalk callback", org_slug=org_slug)
     sent = timestamp_seconds(timestamp)
     now = clock.now()
     if sent is None or abs(now.timestamp() - sent) > config.replay_window_seconds:
