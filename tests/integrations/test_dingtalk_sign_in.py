@@ -272,3 +272,20 @@ async def test_failed_sign_ins_are_throttled_like_password_logins(
     assert held.headers["Retry-After"] == "1"
     clock.advance(timedelta(seconds=2))
     assert (await _sign_in(api, peer.issue_auth_code(CORP, "u-li"))).status_code == 200
+
+
+async def test_odd_inputs_are_refused_not_errors(
+    api: AsyncClient, hr: Account, peer: FakeDingTalk
+) -> None:
+    for body in (
+        {"org": "ac\x00me", "code": "c"},
+        {"org": "acme", "code": "c\x00"},
+        {"org": "acme", "code": "x" * 257},
+        {"org": "acme", "code": "two words"},
+        {"org": "acme", "code": "c", "corp_id": "ding\x00"},
+        {"org": "acme"},
+        {"code": "c"},
+    ):
+        response = await api.post(SIGN_IN, json=body)
+        assert response.status_code in (401, 422), (body, response.text)
+        assert response.headers["content-type"] == "application/problem+json"

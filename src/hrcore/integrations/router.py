@@ -13,7 +13,7 @@ from hrcore.core.errors import Unauthorized
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page
-from hrcore.core.responses import FORBIDDEN, problem
+from hrcore.core.responses import FORBIDDEN, STALE, problem
 from hrcore.identity import api as identity
 from hrcore.identity.dependencies import CurrentPrincipal, IdentityServices
 from hrcore.integrations import app, callback, registration, sign_in
@@ -183,7 +183,7 @@ async def get_dingtalk_app(
     "/integrations/dingtalk/app",
     operation_id="put_dingtalk_app",
     summary="Configure the DingTalk micro-app for sign-in 「免登」 (the secret is write-only)",
-    responses={**FORBIDDEN, **problem(422, "Invalid input")},
+    responses={**FORBIDDEN, **STALE, **problem(422, "Invalid input")},
 )
 async def put_dingtalk_app(
     body: DingTalkAppIn,
