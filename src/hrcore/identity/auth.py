@@ -173,7 +173,8 @@ async def external_login(
             _("Too many failed logins; try again later"), headers={"Retry-After": str(wait)}
         )
     organization = await repository.org_by_slug(session, org)
-    if organization is None:
+    if organization is None:  # no organization, no audit trail to write to: logged only
+        logger.info("%s sign-in refused: unknown organization", method)
         await throttle.failed(attempt, services.clock.now())
         raise Unauthorized(unavailable)
     org_id = organization.id
