@@ -30,7 +30,7 @@ from hrcore.integrations.schemas import (
     DingTalkSignIn,
 )
 
-router = APIRouter(route_class=HrcoreRoute, tags=["integrations"])
+router = APIRouter(route_class=HrcoreRoute)
 
 
 def _out(integration: DingTalkIntegration, path: str) -> DingTalkIntegrationOut:
@@ -51,6 +51,7 @@ def _out(integration: DingTalkIntegration, path: str) -> DingTalkIntegrationOut:
 
 @router.get(
     "/integrations/dingtalk",
+    tags=["integrations"],
     operation_id="get_dingtalk_integration",
     summary="The DingTalk callback registration (secrets are never returned)",
     responses={**FORBIDDEN, **problem(404, "Not configured yet")},
@@ -68,6 +69,7 @@ async def get_dingtalk_integration(
 
 @router.put(
     "/integrations/dingtalk",
+    tags=["integrations"],
     operation_id="put_dingtalk_integration",
     summary="Configure the DingTalk callback (token and AES key are write-only)",
     responses={**FORBIDDEN, **problem(422, "Invalid input")},
@@ -87,6 +89,7 @@ async def put_dingtalk_integration(
 
 @router.get(
     "/integrations/dingtalk/events",
+    tags=["integrations"],
     operation_id="list_dingtalk_events",
     summary="DingTalk events received, newest first, with what became of them (HR admin)",
     responses=FORBIDDEN,
@@ -106,6 +109,7 @@ async def list_dingtalk_events(
 
 @router.post(
     "/integrations/dingtalk/events",
+    tags=["integrations"],
     operation_id="receive_dingtalk_event",
     summary="Inbound DingTalk callback (signature-verified, encrypted)",
     description="Register `/api/v1/integrations/dingtalk/events?org=<slug>` in DingTalk. "
@@ -164,6 +168,7 @@ def _app_out(integration: DingTalkIntegration) -> DingTalkAppOut:
 
 @router.get(
     "/integrations/dingtalk/app",
+    tags=["integrations"],
     operation_id="get_dingtalk_app",
     summary="The DingTalk micro-app people sign in through (the secret is never returned)",
     responses={**FORBIDDEN, **problem(404, "Not configured yet")},
@@ -181,6 +186,7 @@ async def get_dingtalk_app(
 
 @router.put(
     "/integrations/dingtalk/app",
+    tags=["integrations"],
     operation_id="put_dingtalk_app",
     summary="Configure the DingTalk micro-app for sign-in 「免登」 (the secret is write-only)",
     responses={**FORBIDDEN, **STALE, **problem(422, "Invalid input")},
