@@ -2,9 +2,10 @@
 the open API (gettoken, asyncsend_v2) that checks access tokens, the directory
 (user/get, department/get) and the approval app (v1.0 process instances: created, read back,
 decided by `decide`/`terminate`, which answer the `bpms_instance_change` event DingTalk then
-pushes) and the to-do app 「待办」 (v1.0 to-dos created, updated, deleted, read back and
+pushes), the to-do app 「待办」 (v1.0 to-dos created, updated, deleted, read back and
 listed; `tick` is a person completing one in DingTalk, answering the event DingTalk then
-pushes). Shared by the channels, integrations, approvals and workflow tests."""
+pushes) and sign-in 「免登」 (`issue_auth_code` plays the DingTalk client, getuserinfo
+exchanges the code). Shared by the channels, integrations, approvals and workflow tests."""
 
 from __future__ import annotations
 
@@ -70,6 +71,15 @@ class Todo:
 
 
 @dataclass
+class AuthCode:
+    """A temporary auth code: one corp's user, five minutes, one use."""
+
+    corp_id: str
+    user_id: str
+    expires_at: float
+
+
+@dataclass
 class FakeDingTalk:
     """Plays DingTalk. `robots` maps a robot's access_token to its signing secret."""
 
@@ -100,6 +110,12 @@ class FakeDingTalk:
     """To-do creations to carry out but answer with 503, as if the answer were lost."""
     todo_requests: list[str] = field(default_factory=list)
     """`METHOD path` of every to-do request."""
+    app_corps: dict[str, str] = field(default_factory=dict)
+    """The corp each app key belongs to: its tokens exchange that corp's auth codes only."""
+    auth_codes: dict[str, AuthCode] = field(default_factory=dict)
+    userinfo_requests: int = 0
+    userinfo_failures: int = 0
+    """Code exchanges to answer with 503 before answering again."""
 
     @property
     def base(self) -> str:
@@ -356,6 +372,33 @@ class FakeDingTalk:
         self.instances[instance_id].status = "TERMINATED"
         return self._event(instance_id, "terminate", None)
 
+    def issue_auth_code(self, corp_id: str, user_id: str, *, lifetime: float = 300) -> str:
+        """What `dd.getAuthCode` hands a micro-app opened by `user_id` in `corp_id`."""
+        code = uuid.uuid4().hex
+        self.auth_codes[code] = AuthCode(corp_id, user_id, time.time() + lifetime)
+        return code
+
+    async def getuserinfo(self, request: Request) -> JSONResponse:
+        """`topapi/v2/user/getuserinfo`: a code of the token's corp, once, before it expires."""
+        self.userinfo_requests += 1
+        if self.userinfo_failures:
+            self.userinfo_failures -= 1
+            return JSONResponse({"error": "down"}, status_code=503)
+        token = request.query_params.get("access_token", "")
+        if token not in self.tokens_issued:
+            return JSONResponse({"errcode": 40014, "errmsg": "invalid access_token"})
+        app_key = token.removeprefix("token-").rsplit("-", 1)[0]
+        body: dict[str, Any] = await request.json()
+        found = self.auth_codes.pop(str(body.get("code")), None)
+        if (
+            found is None
+            or found.expires_at < time.time()
+            or found.corp_id != self.app_corps.get(app_key)
+        ):
+            return JSONResponse({"errcode": 40078, "errmsg": "不存在的临时授权码"})
+        result = {"userid": found.user_id, "unionid": f"union-{found.user_id}", "sys": False}
+        return JSONResponse({"errcode": 0, "errmsg": "ok", "result": result})
+
 
 @pytest.fixture
 async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
@@ -371,6 +414,7 @@ async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
             ),
             Route("/topapi/v2/user/get", target.directory, methods=["POST"]),
             Route("/topapi/v2/department/get", target.directory, methods=["POST"]),
+            Route("/topapi/v2/user/getuserinfo", target.getuserinfo, methods=["POST"]),
             Route("/v1.0/workflow/processInstances", target.create_instance, methods=["POST"]),
             Route("/v1.0/workflow/processInstances", target.get_instance, methods=["GET"]),
             Route("/v1.0/todo/users/{union_id}/tasks", target.create_todo, methods=["POST"]),

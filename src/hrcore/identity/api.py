@@ -4,13 +4,20 @@ and names, whose accounts belong to which employees, who the HR admins and depar
 are, the language each reader gets, and the loop a cron runs once per organization.
 Everything answers with plain values.
 
+Sign-in through another identity provider (integrations' DingTalk 「免登」):
+`external_login` with a resolver that answers an `ExternalIdentity` or raises
+`SignInRefused`; it answers the same `TokenPair` as the password login, with `Services` from
+`identity.dependencies.IdentityServices`.
+
 `Directory` is what identity asks of people and org (`create_app` provides their api
 modules), so identity never imports the domains above it."""
 
 from __future__ import annotations
 
+from hrcore.identity.auth import ExternalIdentity, Services, SignInRefused, external_login
 from hrcore.identity.directory import Directory
 from hrcore.identity.locales import employee_locales, reader_locales
+from hrcore.identity.schemas import TokenPair
 from hrcore.identity.service import (
     department_heads,
     employee_ids_for_users,
@@ -28,9 +35,14 @@ from hrcore.identity.service import (
 
 __all__ = [
     "Directory",
+    "ExternalIdentity",
+    "Services",
+    "SignInRefused",
+    "TokenPair",
     "department_heads",
     "employee_ids_for_users",
     "employee_locales",
+    "external_login",
     "for_each_organization",
     "hr_admin_user_ids",
     "org_id_by_slug",
