@@ -38,7 +38,6 @@ from hrcore.talent.models import (
     TalentPoolMember,
 )
 from hrcore.talent.schemas import MemberOut, MemberPatch, Nomination, PlacementOut
-from hrcore.webhooks import api as webhooks
 
 LEFT_JOB = "talent.end_memberships_of_leaver"
 MEMBER_REMOVED = "talent_member.removed"
@@ -251,7 +250,7 @@ async def update_member(
     if body.status == MemberStatus.REMOVED.value:
         _announce_removal(session, member)
     if deciding:
-        await _publish_nomination_decided(session, member)
+        await nominations.publish_decided(session, member)
         await nominations.decided(session, member, pool=pool.name, actor=principal, clock=clock)
     old, new = audit.changes(before, _member_snapshot(member))
     if body.nine_box is not None:
@@ -279,22 +278,6 @@ def _announce_removal(session: AsyncSession, member: TalentPoolMember) -> None:
             "employee_id": str(member.employee_id),
         },
         org_id=member.org_id,
-    )
-
-
-async def _publish_nomination_decided(session: AsyncSession, member: TalentPoolMember) -> None:
-    """A nomination approved (`active`) or rejected (`rejected`), for webhook subscribers."""
-    await webhooks.publish(
-        session,
-        org_id=member.org_id,
-        event_type=webhooks.EventType.NOMINATION_DECIDED,
-        payload={
-            "member_id": str(member.id),
-            "pool_id": str(member.pool_id),
-            "employee_id": str(member.employee_id),
-            "decision": "approved" if member.status == MemberStatus.ACTIVE.value else "rejected",
-            "readiness": member.readiness,
-        },
     )
 
 
