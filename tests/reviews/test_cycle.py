@@ -172,6 +172,11 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
     assert calibrated["overall"] == 85
     assert calibrated["computed_overall"] == pytest.approx(expected, abs=0.01)
     assert calibrated["adjustments"][0]["reason"].startswith("Calibration committee")
+    hr_user = (await client.get(f"{API}/users/{world.hr.user_id}", headers=world.hr.headers)).json()
+    assert calibrated["adjustments"][0]["by_user"] == {
+        "id": str(world.hr.user_id),
+        "name": hr_user["display_name"],
+    }, "HR's adjustment names who made it"
     await post_ok(client, world.hr, f"/review-results/{lead['id']}/publish")
 
     mine = (await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)).json()

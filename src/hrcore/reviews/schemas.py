@@ -159,6 +159,7 @@ class CycleOut(BaseModel):
     name: str
     kind: CycleKind
     template_id: uuid.UUID
+    template: Ref = Field(description="The review template, by its current name.")
     template_revision: int
     relationship_weights: dict[str, float]
     starts_on: date
@@ -294,6 +295,9 @@ class Adjustment(BaseModel):
     reason: str
     at: datetime
     by: uuid.UUID | None
+    by_user: Ref | None = Field(
+        default=None, description="`by`'s link: the HR user's display name."
+    )
     indicator: str | None = Field(
         default=None, description="Set when an upheld appeal changed this indicator."
     )
