@@ -148,7 +148,13 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
     assert "Secret view." not in head.text
     own = await client.get(f"{API}/review-results/{lead['id']}", headers=world.lead_account.headers)
     assert own.status_code == 200
-    pending = {"id": lead["id"], "cycle_id": cycle["id"], "employee": lead["employee"]}
+    assert lead["cycle"] == {"id": cycle["id"], "name": "2026 year-end"}
+    pending = {
+        "id": lead["id"],
+        "cycle_id": cycle["id"],
+        "cycle": lead["cycle"],
+        "employee": lead["employee"],
+    }
     assert own.json() == {**pending, "status": "pending"}, "nothing computed before publishing"
     listed = await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)
     assert listed.json()["items"] == [own.json()]

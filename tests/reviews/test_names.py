@@ -1,16 +1,19 @@
-"""Review cycles name their form and HR's adjustments name who made them, beside the ids, in
-a fixed number of statements."""
+"""Review cycles name their form, results their cycle and HR's adjustments who made them,
+beside the ids, in a fixed number of statements."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 
+from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
-from tests.factories import make_org
+from tests.factories import make_org, make_user
 from tests.people.conftest import World, count_statements, world
-from tests.reviews.conftest import API, FORM, post_ok
+from tests.reviews.conftest import API, FORM, Setup, post_ok
+from tests.reviews.test_key_scopes import _closed_cycle
 
 __all__ = ["world"]
 
@@ -53,3 +56,35 @@ async def test_cycles_link_their_template_in_fixed_statements(
     assert one.json()["template"] == created["template"]
     other = await make_org(runtime)
     assert (await client.get(f"{API}/review-cycles", headers=other.headers)).json()["items"] == []
+
+
+@pytest.mark.commits
+async def test_results_link_their_cycle_and_who_adjusted_them_in_fixed_statements(
+    client: AsyncClient, runtime: Runtime, setup: Setup
+) -> None:
+    world, cycle = setup.world, setup.cycle
+    lead = await _closed_cycle(client, setup, runtime)
+    url = f"{API}/review-cycles/{cycle['id']}/results"
+    with count_statements(runtime) as few:
+        listed = (await client.get(url, headers=world.hr.headers)).json()
+    by_name = {r["employee"]["name"]: r for r in listed["items"]}
+    assert {r["cycle"]["name"] for r in listed["items"]} == {"2026 year-end"}
+    [calibration] = by_name["Lead"]["adjustments"]
+    assert calibration["by_user"]["id"] == str(world.hr.user_id)
+    second_hr = await make_user(runtime, world.hr.org_id, Role.HR_ADMIN)
+    await post_ok(
+        client,
+        second_hr,
+        f"/review-results/{by_name['Member']['id']}/calibrate",
+        {"overall": 70, "reason": "Committee: steady"},
+    )
+    with count_statements(runtime) as many:
+        listed = (await client.get(url, headers=world.hr.headers)).json()
+    assert many.count == few.count
+    adjusted = {
+        r["employee"]["name"]: [a["by_user"]["id"] for a in r["adjustments"]]
+        for r in listed["items"]
+    }
+    assert adjusted == {"Lead": [str(world.hr.user_id)], "Member": [str(second_hr.user_id)]}
+    head = await client.get(f"{API}/review-results/{lead['id']}", headers=world.sales_head.headers)
+    assert (head.json()["cycle"], head.json()["adjustments"]) == (lead["cycle"], [])

@@ -76,6 +76,7 @@ def result_view(
     return ResultOut(
         id=result.id,
         cycle_id=result.cycle_id,
+        cycle=Ref(id=cycle.id, name=cycle.name),
         employee=employee,
         overall=adjusted if adjusted is not None else computed,
         computed_overall=computed,
@@ -162,19 +163,23 @@ def is_pending_for(principal: Principal, result: ReviewResult) -> bool:
 async def own_result_views(
     session: AsyncSession, principal: Principal, results: Sequence[ReviewResult]
 ) -> list[ResultOut | PendingResultOut]:
-    """Views where the caller's own unpublished results say only that they are pending:
-    one names statement for the page, cycles only for the results shown in full."""
+    """Views where the caller's own unpublished results say only that they are pending (and
+    in which cycle): one statement each for the page's names and cycles."""
     names = await people.employee_summaries(
         session, principal.org_id, [r.employee_id for r in results]
     )
     shown = [r for r in results if not is_pending_for(principal, r)]
     cycles = await repository.cycles_by_ids(
-        session, principal.org_id, list({r.cycle_id for r in shown})
+        session, principal.org_id, list({r.cycle_id for r in results})
     )
     users = await _adjusters(session, principal, shown)
     return [
         PendingResultOut(
-            id=r.id, cycle_id=r.cycle_id, employee=names[r.employee_id].ref, status="pending"
+            id=r.id,
+            cycle_id=r.cycle_id,
+            cycle=Ref(id=r.cycle_id, name=cycles[r.cycle_id].name),
+            employee=names[r.employee_id].ref,
+            status="pending",
         )
         if is_pending_for(principal, r)
         else result_view(

@@ -323,6 +323,11 @@ class HiddenComment(BaseModel):
 class ResultOut(BaseModel):
     id: uuid.UUID
     cycle_id: uuid.UUID
+    cycle: Ref | None = Field(
+        default=None,
+        description="The review cycle, by its name (null only in a dossier PDF's stored copy "
+        "made before cycles were named).",
+    )
     employee: Ref
     overall: float | None = Field(description="As calibrated when it was, else as computed.")
     computed_overall: float | None
@@ -362,6 +367,7 @@ class PendingResultOut(BaseModel):
 
     id: uuid.UUID
     cycle_id: uuid.UUID
+    cycle: Ref = Field(description="The review cycle, by its name.")
     employee: Ref
     status: Literal["pending"] = Field(description="Computed, not yet published.")
 
