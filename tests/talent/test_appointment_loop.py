@@ -126,6 +126,7 @@ async def test_an_appointment_closes_the_loop_and_takes_effect_on_its_date(
     ] == [(nominated["id"], REASON, REASON, str(hr.user_id))], (
         "a pending nomination is rejected by the appointment, not removed"
     )
+    assert rejected["items"][0]["decided_by_user"]["id"] == str(hr.user_id)
     for ended, status in ((graduated["items"][0], "graduated"), (nominated, "rejected")):
         history = await _ok(
             await client.get(
