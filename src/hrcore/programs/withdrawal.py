@@ -72,6 +72,8 @@ async def graduate_appointee(
         participant.status, participant.ended_reason = "graduated", reason
         participant.current_position, participant.ended_at = None, now
     await _audit_and_announce(session, org_id, actor, participations, before, PARTICIPANT_GRADUATED)
+    if not participations:
+        return 0
     await webhooks.publish_many(
         session,
         org_id=org_id,
