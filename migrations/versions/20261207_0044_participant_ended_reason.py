@@ -1,8 +1,8 @@
 """A participation's reason names why it ended before its last stage — a withdrawal, or an
 appointment that graduated it — so `withdrawn_reason` becomes `ended_reason`.
 
-Revision ID: 0039
-Revises: 0038
+Revision ID: 0044
+Revises: 0043
 Create Date: 2026-12-07 08:30:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0039"
-down_revision: str | None = "0038"
+revision: str = "0044"
+down_revision: str | None = "0043"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
