@@ -1,8 +1,8 @@
 """What other domains may call of identity besides authentication (which routers get from
 `identity.dependencies`, identity's published HTTP dependencies): the organization's settings
-and names, whose accounts belong to which employees, who the HR admins and department heads
-are, the language each reader gets, and the loop a cron runs once per organization.
-Everything answers with plain values.
+and names, whose accounts belong to which employees, links to users (`user_refs`), who the
+HR admins and department heads are, the language each reader gets, and the loop a cron runs
+once per organization. Everything answers with plain values.
 
 Sign-in through another identity provider (integrations' DingTalk 「免登」):
 `external_login` with a resolver that answers an `ExternalIdentity` or raises
@@ -31,6 +31,7 @@ from hrcore.identity.service import (
     organization_ids,
     principal_for_user,
     user_ids_for_employees,
+    user_refs,
 )
 
 __all__ = [
@@ -54,4 +55,5 @@ __all__ = [
     "principal_for_user",
     "reader_locales",
     "user_ids_for_employees",
+    "user_refs",
 ]

@@ -21,6 +21,7 @@ from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.references import refs_by_ids
 from hrcore.people import api as people
 from hrcore.reviews import access, aggregation, repository
 from hrcore.reviews.assignments import Rating, assign_many
@@ -35,13 +36,18 @@ FORM = ("indicators", "kind_weights", "department_overrides")
 async def cycle_views(session: AsyncSession, cycles: Sequence[ReviewCycle]) -> list[CycleOut]:
     if not cycles:
         return []
-    counts = await repository.participant_counts(session, cycles[0].org_id, [c.id for c in cycles])
+    org_id = cycles[0].org_id
+    counts = await repository.participant_counts(session, org_id, [c.id for c in cycles])
+    templates = await refs_by_ids(
+        session, ReviewTemplate.name, org_id, [c.template_id for c in cycles]
+    )
     return [
         CycleOut(
             id=c.id,
             name=c.name,
             kind=c.kind,
             template_id=c.template_id,
+            template=templates[c.template_id],
             template_revision=c.template_revision,
             relationship_weights=c.relationship_weights,
             starts_on=c.starts_on,

@@ -39,7 +39,6 @@ from hrcore.talent.models import (
     TalentPool,
     TalentPoolMember,
 )
-from hrcore.webhooks import api as webhooks
 
 NOMINATION = "talent.pool_nomination"
 FACTS = (
@@ -202,7 +201,7 @@ async def _conclude(
     pool = await session.get(TalentPool, member.pool_id)
     await nominations.concluded(session, member, pool=pool.name if pool else "", comment=comment)
     if outcome != MemberStatus.REMOVED:
-        await publish_decided(session, member)
+        await nominations.publish_decided(session, member)
     audit.record(
         session,
         None,
@@ -216,22 +215,6 @@ async def _conclude(
             "reason": comment,
             "source": "approval",
             "approval_id": str(subject.approval_id),
-        },
-    )
-
-
-async def publish_decided(session: AsyncSession, member: TalentPoolMember) -> None:
-    """A nomination approved (`active`) or rejected (`rejected`), for webhook subscribers."""
-    await webhooks.publish(
-        session,
-        org_id=member.org_id,
-        event_type=webhooks.EventType.NOMINATION_DECIDED,
-        payload={
-            "member_id": str(member.id),
-            "pool_id": str(member.pool_id),
-            "employee_id": str(member.employee_id),
-            "decision": "approved" if member.status == MemberStatus.ACTIVE.value else "rejected",
-            "readiness": member.readiness,
         },
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,9 @@ from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.references import refs_by_ids
+from hrcore.core.schemas import Ref
+from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.talent import access, approving, history, nominations, repository
 from hrcore.talent.models import (
@@ -35,6 +39,7 @@ from hrcore.talent.models import (
     NineBoxPlacement,
     NominationSource,
     Readiness,
+    TalentPool,
     TalentPoolMember,
 )
 from hrcore.talent.schemas import MemberOut, MemberPatch, Nomination, PlacementOut
@@ -73,25 +78,50 @@ async def list_members(
     return await paginate(session, statement, [TalentPoolMember.id], page)
 
 
+@dataclass(frozen=True)
+class MemberLinks:
+    """The names members link beside their ids: pools and the users who decided."""
+
+    pools: dict[uuid.UUID, Ref]
+    users: dict[uuid.UUID, Ref]
+
+
+async def member_links(
+    session: AsyncSession, org_id: uuid.UUID, members: Sequence[TalentPoolMember]
+) -> MemberLinks:
+    """One statement for the pools, one for the deciders (none when nobody decided)."""
+    return MemberLinks(
+        pools=await refs_by_ids(session, TalentPool.name, org_id, [m.pool_id for m in members]),
+        users=await identity.user_refs(
+            session, org_id, [m.decided_by for m in members if m.decided_by is not None]
+        ),
+    )
+
+
 async def member_views(
     session: AsyncSession, org_id: uuid.UUID, members: Sequence[TalentPoolMember]
 ) -> list[MemberOut]:
-    """Views of many members in two queries (employees, placements)."""
+    """Views of many members in a fixed number of queries (employees, placements, links)."""
     people_by_id = await people.employee_summaries(
         session, org_id, [m.employee_id for m in members]
     )
     placements = await repository.latest_placements(session, org_id, [m.id for m in members])
-    return [member_view(m, people_by_id[m.employee_id], placements.get(m.id)) for m in members]
+    links = await member_links(session, org_id, members)
+    return [
+        member_view(m, people_by_id[m.employee_id], placements.get(m.id), links) for m in members
+    ]
 
 
 def member_view(
     member: TalentPoolMember,
     employee: people.EmployeeSummary,
     placement: NineBoxPlacement | None,
+    links: MemberLinks,
 ) -> MemberOut:
     return MemberOut(
         id=member.id,
         pool_id=member.pool_id,
+        pool=links.pools[member.pool_id],
         employee=employee.ref,
         department_id=employee.department_id,
         department=employee.department,
@@ -112,6 +142,7 @@ def member_view(
         if placement
         else None,
         decided_by=member.decided_by,
+        decided_by_user=links.users.get(member.decided_by) if member.decided_by else None,
         decided_at=member.decided_at,
         decision_reason=member.decision_reason,
         version=member.version,
@@ -271,7 +302,7 @@ async def update_member(
     if body.status == MemberStatus.REMOVED.value:
         _announce_removal(session, member)
     if deciding:
-        await approving.publish_decided(session, member)
+        await nominations.publish_decided(session, member)
         await nominations.decided(session, member, pool=pool.name, actor=principal, clock=clock)
     old, new = audit.changes(before, _member_snapshot(member))
     if body.nine_box is not None:
