@@ -6,6 +6,10 @@
 - Submitting: `submit(session, *, org_id, kind, title, subject_employee_id, subject_id,
   requester_employee_id, facts, clock, actor=None) -> UUID` (422 for an unknown kind, fact
   or employee, or when nobody at all could approve).
+- Deciding through the owning domain's endpoint: `subject_approval(session, org_id, kind,
+  subject_id)` (the subject's newest approval, or None) and `decide_current_step(session,
+  principal, approval_id, verdict, clock, authority=…)` (the caller's part; with `authority`,
+  the whole current step in their name).
 """
 
 from __future__ import annotations
@@ -16,12 +20,22 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import running
+from hrcore.approvals.authority import SubjectApproval, decide_current_step, subject_approval
 from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, Fact, OnApproved
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.people import api as people
 
-__all__ = ["ApprovalKindSpec", "ApprovedSubject", "Fact", "OnApproved", "submit"]
+__all__ = [
+    "ApprovalKindSpec",
+    "ApprovedSubject",
+    "Fact",
+    "OnApproved",
+    "SubjectApproval",
+    "decide_current_step",
+    "subject_approval",
+    "submit",
+]
 
 
 async def submit(

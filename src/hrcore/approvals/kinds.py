@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 
 FactType = Literal["number", "text", "grade", "department"]
@@ -43,6 +44,10 @@ class ApprovedSubject:
     subject_employee_id: uuid.UUID
     requester_employee_id: uuid.UUID
     facts: Mapping[str, Any]
+    status: str = "approved"
+    """`approved`, or how it ended otherwise: `rejected`, `returned`, `withdrawn`."""
+    actor: Principal | None = None
+    """Who made the deciding move (None: the system)."""
 
 
 OnApproved = Callable[[AsyncSession, ApprovedSubject, Clock], Awaitable[None]]
@@ -57,6 +62,9 @@ class ApprovalKindSpec:
     on_approved: OnApproved
     facts: tuple[Fact, ...] = ()
     default_steps: tuple[Mapping[str, Any], ...] | None = None
+    on_ended: OnApproved | None = None
+    """The domain's act when the approval ends without approval (rejected, returned,
+    withdrawn: `ApprovedSubject.status`), in the same transaction."""
     requested_over_http: bool = False
     """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
     state (the facts decide the chain's conditions). A domain that computes them starts its

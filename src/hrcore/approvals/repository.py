@@ -92,3 +92,16 @@ async def assignments_of_many(
         .order_by(ApprovalAssignment.step, ApprovalAssignment.created_at, ApprovalAssignment.id)
     )
     return list(rows.all())
+
+
+async def latest_for_subject(
+    session: AsyncSession, org_id: uuid.UUID, kind: str, subject_id: uuid.UUID
+) -> Approval | None:
+    """The newest approval of a kind about one subject (a nomination, a draft)."""
+    found: Approval | None = await session.scalar(
+        select(Approval)
+        .where(Approval.org_id == org_id, Approval.kind == kind, Approval.subject_id == subject_id)
+        .order_by(Approval.id.desc())
+        .limit(1)
+    )
+    return found

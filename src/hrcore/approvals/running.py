@@ -271,19 +271,30 @@ async def complete(
         org_id=approval.org_id,
         after={"status": "approved", "round": approval.round},
     )
-    await spec.on_approved(
-        session,
-        ApprovedSubject(
-            approval_id=approval.id,
-            org_id=approval.org_id,
-            kind=approval.kind,
-            subject_id=approval.subject_id,
-            subject_employee_id=approval.subject_employee_id,
-            requester_employee_id=approval.requester_employee_id,
-            facts=dict(approval.facts),
-        ),
-        clock,
+    await spec.on_approved(session, _subject(approval, actor), clock)
+
+
+def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
+    return ApprovedSubject(
+        approval_id=approval.id,
+        org_id=approval.org_id,
+        kind=approval.kind,
+        subject_id=approval.subject_id,
+        subject_employee_id=approval.subject_employee_id,
+        requester_employee_id=approval.requester_employee_id,
+        facts=dict(approval.facts),
+        status=approval.status,
+        actor=actor,
     )
+
+
+async def ended(
+    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None
+) -> None:
+    """The approval ended without approval: the kind's `on_ended`, in this transaction."""
+    spec = spec_of(approval.kind)
+    if spec is not None and spec.on_ended is not None:
+        await spec.on_ended(session, _subject(approval, actor), clock)
 
 
 async def close_assignments(

@@ -1,0 +1,112 @@
+"""Deciding an approval through its owning domain's own endpoint (a peer nomination's
+`/decision`, a description draft's `/approve`).
+
+The caller's pending part on the current step is decided as on `/approvals/{id}/approve`.
+A caller without one decides the whole current step in their name only where the owning
+domain grants them `authority` over the subject: so those who decided before the flow ran
+on the engine keep deciding on the kind's default chain — HR accounts without an employee
+record included, which can hold no part. Their decision is audited like any other and, for
+a caller with an employee record, kept as their part of the step.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.approvals import deciding, repository
+from hrcore.approvals.deciding import Verdict
+from hrcore.approvals.models import Approval, ApprovalAssignment
+from hrcore.approvals.running import SUBJECT, advance, close_assignments, ended
+from hrcore.core import audit
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import Conflict, Forbidden, NotFound
+from hrcore.core.i18n import _
+
+
+@dataclass(frozen=True)
+class SubjectApproval:
+    """A subject's newest approval: `on_default_chain` when the organization has no chain
+    of its own for the kind (the kind's declared default runs)."""
+
+    id: uuid.UUID
+    status: str
+    on_default_chain: bool
+
+
+async def subject_approval(
+    session: AsyncSession, org_id: uuid.UUID, kind: str, subject_id: uuid.UUID
+) -> SubjectApproval | None:
+    found = await repository.latest_for_subject(session, org_id, kind, subject_id)
+    if found is None:
+        return None
+    return SubjectApproval(found.id, found.status, found.chain_id is None)
+
+
+async def decide_current_step(
+    session: AsyncSession,
+    principal: Principal,
+    approval_id: uuid.UUID,
+    verdict: Verdict,
+    clock: Clock,
+    *,
+    authority: bool,
+) -> str:
+    """Decide the current step (404 for a caller with neither a part nor `authority`, 409
+    once the approval is decided); answers the approval's status afterwards."""
+    approval = await session.scalar(
+        select(Approval)
+        .where(Approval.org_id == principal.org_id, Approval.id == approval_id)
+        .with_for_update()
+    )
+    if approval is None:
+        raise NotFound(_("No such approval"))
+    if approval.status != "pending":
+        raise Conflict(_("The approval is decided already"))
+    parts = await repository.assignments_of(session, approval.org_id, approval.id)
+    step = approval.current_step
+    pending = [
+        a for a in parts if a.status == "pending" and a.step == step and a.round == approval.round
+    ]
+    if principal.employee_id is not None and any(
+        a.employee_id == principal.employee_id for a in pending
+    ):
+        decided = await deciding.decide(session, principal, approval.id, verdict, None, clock)
+        return decided.status
+    if not authority:
+        raise NotFound(_("You are not an approver of this approval's current step"))
+    if principal.employee_id in (approval.requester_employee_id, approval.subject_employee_id):
+        raise Forbidden(_("Neither the requester nor the subject decides their own approval"))
+    if principal.employee_id is not None and step is not None:
+        session.add(
+            ApprovalAssignment(
+                org_id=approval.org_id,
+                approval_id=approval.id,
+                step=step,
+                round=approval.round,
+                employee_id=principal.employee_id,
+                status=verdict,
+                decided_at=clock.now(),
+            )
+        )
+    audit.record(
+        session,
+        principal,
+        f"approval.{verdict}",
+        SUBJECT,
+        approval.id,
+        org_id=approval.org_id,
+        after={"step": step, "in_stead_of": [str(a.employee_id) for a in pending]},
+    )
+    if verdict != "approved":
+        approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
+        await close_assignments(session, approval, parts, clock, principal, reason=verdict)
+        await ended(session, approval, clock, principal)
+        return approval.status
+    await close_assignments(session, approval, pending, clock, principal, reason="step_decided")
+    await advance(session, approval, clock, principal)
+    return approval.status
