@@ -187,9 +187,23 @@ async def test_an_organizations_chain_manager_then_hr_runs_before_the_peer_is_as
             ],
         },
     )
+    preview = await post_ok(
+        client,
+        world.hr,
+        "/approval-chains/preview",
+        {"kind": KIND, "subject_employee_id": str(world.lead.id)},
+    )
+    assert [[a["name"] for a in step["approvers"]] for step in preview["steps"]] == [
+        ["Boss"],
+        ["HR Partner"],
+    ]
     cycle_id, made = await _nominate(client, setup, world.peer, world.engineer)
     participant_id = made[str(world.peer.id)]["participant_id"]
     peer_decision = f"{API}/review-nominations/{made[str(world.peer.id)]['id']}/decision"
+    outsider = await client.post(
+        peer_decision, json={"approve": True}, headers=accounts["peer2"].headers
+    )
+    assert outsider.status_code == 404
 
     assert not await _awaiting(client, hr_partner), "HR's step comes second"
     by_hr = await client.post(peer_decision, json={"approve": True}, headers=world.hr.headers)
@@ -206,6 +220,8 @@ async def test_an_organizations_chain_manager_then_hr_runs_before_the_peer_is_as
     assert await _asked(client, accounts["peer"], cycle_id) == []
 
     [at_hr] = [a for a in await _awaiting(client, hr_partner) if "Peer" in a["title"]]
+    hidden = await client.get(f"{API}/approvals/{at_hr['id']}", headers=accounts["peer"].headers)
+    assert hidden.status_code == 404, "the nominee does not see who asked for them"
     await post_ok(client, hr_partner, f"/approvals/{at_hr['id']}/approve", {})
     assert await _asked(client, accounts["peer"], cycle_id) == ["Lead"]
 
@@ -223,19 +239,37 @@ async def test_an_organizations_chain_manager_then_hr_runs_before_the_peer_is_as
     assert not await _awaiting(client, hr_partner)
 
 
-async def test_approving_after_the_cycle_closed_is_refused_and_undone(
+async def test_closing_the_cycle_withdraws_the_undecided_nominations_approvals(
     client: AsyncClient, setup: Setup
 ) -> None:
     world, accounts = setup.world, setup.accounts
-    cycle_id, _ = await _nominate(client, setup, world.peer)
+    cycle_id, made = await _nominate(client, setup, world.peer)
     [approval] = await _awaiting(client, accounts["boss"])
+    open_tasks = f"{API}/me/tasks?kind=approvals.decision&status=open"
+    tasks = await client.get(open_tasks, headers=accounts["boss"].headers)
+    [task] = tasks.json()["items"]
+    assert task["confidential"] is True, "it says who would rate whom"
+    assert task["title"] == "Approve: Peer nomination: Peer to rate Lead"
     await post_ok(client, world.hr, f"/review-cycles/{cycle_id}/close")
 
+    assert not await _awaiting(client, accounts["boss"])
+    tasks = await client.get(open_tasks, headers=accounts["boss"].headers)
+    assert tasks.json()["items"] == [], "no reminders about a closed cycle"
+    shown = await client.get(f"{API}/approvals/{approval['id']}", headers=world.hr.headers)
+    assert shown.json()["status"] == "withdrawn"
     late = await client.post(
         f"{API}/approvals/{approval['id']}/approve", json={}, headers=accounts["boss"].headers
     )
     assert late.status_code == 409, late.text
     assert late.headers["content-type"].startswith("application/problem+json")
-    shown = await client.get(f"{API}/approvals/{approval['id']}", headers=world.hr.headers)
-    assert shown.json()["status"] == "pending", "the decision is undone with the act"
+    nomination = made[str(world.peer.id)]
+    by_hr = await client.post(
+        f"{API}/review-nominations/{nomination['id']}/decision",
+        json={"approve": True},
+        headers=world.hr.headers,
+    )
+    assert by_hr.status_code == 409, "the cycle is closed, as before the engine"
+    assert await _nomination_status(client, setup, nomination["participant_id"]) == {
+        str(world.peer.id): "nominated"
+    }
     assert await _asked(client, accounts["peer"], cycle_id) == []

@@ -9,7 +9,8 @@
 - Deciding through the owning domain's endpoint: `subject_approval(session, org_id, kind,
   subject_id)` (the subject's newest approval, or None) and `decide_current_step(session,
   principal, approval_id, verdict, clock, authority=…)` (the caller's part; with `authority`,
-  the whole current step in their name).
+  the whole current step in their name); `withdraw_for_subjects(session, org_id, kind,
+  subject_ids, clock, actor)` when the domain's subjects can no longer be decided.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import running
-from hrcore.approvals.authority import SubjectApproval, decide_current_step, subject_approval
+from hrcore.approvals.authority import (
+    SubjectApproval,
+    decide_current_step,
+    subject_approval,
+    withdraw_for_subjects,
+)
 from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, Fact, OnApproved
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
@@ -35,6 +41,7 @@ __all__ = [
     "decide_current_step",
     "subject_approval",
     "submit",
+    "withdraw_for_subjects",
 ]
 
 

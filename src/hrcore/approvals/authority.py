@@ -6,12 +6,14 @@ A caller without one decides the whole current step in their name only where the
 domain grants them `authority` over the subject: so those who decided before the flow ran
 on the engine keep deciding on the kind's default chain — HR accounts without an employee
 record included, which can hold no part. Their decision is audited like any other and, for
-a caller with an employee record, kept as their part of the step.
+a caller with an employee record, kept as their part of the step. A domain whose subjects
+can no longer be decided (a closed review cycle) withdraws their approvals itself.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -26,16 +28,20 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, Forbidden, NotFound
 from hrcore.core.i18n import _
+from hrcore.workflow import api as workflow
 
 
 @dataclass(frozen=True)
 class SubjectApproval:
     """A subject's newest approval: `on_default_chain` when the organization has no chain
-    of its own for the kind (the kind's declared default runs)."""
+    of its own for the kind (the kind's declared default runs), and who is or was on it (a
+    domain answers 404 to anyone else)."""
 
     id: uuid.UUID
     status: str
     on_default_chain: bool
+    approvers: frozenset[uuid.UUID]
+    """Everyone who has or had a part in it, on any step."""
 
 
 async def subject_approval(
@@ -44,7 +50,10 @@ async def subject_approval(
     found = await repository.latest_for_subject(session, org_id, kind, subject_id)
     if found is None:
         return None
-    return SubjectApproval(found.id, found.status, found.chain_id is None)
+    parts = await repository.assignments_of(session, org_id, found.id)
+    return SubjectApproval(
+        found.id, found.status, found.chain_id is None, frozenset(a.employee_id for a in parts)
+    )
 
 
 async def decide_current_step(
@@ -110,3 +119,57 @@ async def decide_current_step(
     await close_assignments(session, approval, pending, clock, principal, reason="step_decided")
     await advance(session, approval, clock, principal)
     return approval.status
+
+
+async def withdraw_for_subjects(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    kind: str,
+    subject_ids: Sequence[uuid.UUID],
+    clock: Clock,
+    actor: Principal | None,
+) -> int:
+    """The owning domain withdraws the pending approvals of subjects nobody can decide any
+    more (a closed review cycle's nominations): their open parts and tasks are cancelled and
+    each is audited; the kind's `on_ended` does not run, the domain being the one acting.
+    A constant number of statements whatever their number; answers how many."""
+    if not subject_ids:
+        return 0
+    pending = list(
+        (
+            await session.scalars(
+                select(Approval)
+                .where(
+                    Approval.org_id == org_id,
+                    Approval.kind == kind,
+                    Approval.status == "pending",
+                    Approval.subject_id.in_(list(subject_ids)),
+                )
+                .with_for_update()
+            )
+        ).all()
+    )
+    if not pending:
+        return 0
+    parts = await repository.assignments_of_many(session, org_id, [a.id for a in pending])
+    open_parts = [a for a in parts if a.status == "pending"]
+    for part in open_parts:
+        part.status = "cancelled"
+    tasks = [a.task_id for a in open_parts if a.task_id is not None]
+    if tasks:
+        await workflow.cancel_open_tasks(
+            session, org_id=org_id, task_ids=tasks, clock=clock, actor=actor, reason="withdrawn"
+        )
+    now = clock.now()
+    for approval in pending:
+        approval.status, approval.current_step, approval.decided_at = "withdrawn", None, now
+    await session.flush()
+    await audit.record_many(
+        session,
+        actor,
+        "approval.withdrawn",
+        SUBJECT,
+        [(a.id, {"by": "owning_domain"}) for a in pending],
+        org_id=org_id,
+    )
+    return len(pending)

@@ -65,6 +65,10 @@ class ApprovalKindSpec:
     on_ended: OnApproved | None = None
     """The domain's act when the approval ends without approval (rejected, returned,
     withdrawn: `ApprovedSubject.status`), in the same transaction."""
+    confidential: bool = False
+    """Decision tasks that would say who rates whom (a peer nomination) are confidential:
+    seen by the approver and HR auditors, escalated without their title, never sent to
+    webhooks."""
     requested_over_http: bool = False
     """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
     state (the facts decide the chain's conditions). A domain that computes them starts its

@@ -188,6 +188,7 @@ async def assign(
     who: list[uuid.UUID],
 ) -> None:
     """One pending assignment and one decision task per approver in `who`."""
+    spec = spec_of(approval.kind)
     task_ids = await workflow.create_tasks(
         session,
         org_id=approval.org_id,
@@ -200,6 +201,7 @@ async def assign(
                 title=_("Approve: {title}", title=approval.title),
                 due=clock.now() + DECISION_WITHIN,
                 subject_employee_id=approval.subject_employee_id,
+                confidential=spec.confidential if spec is not None else False,
             )
             for employee_id in who
         ],

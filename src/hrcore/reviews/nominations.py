@@ -33,11 +33,16 @@ from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.assignments import assign
-from hrcore.reviews.models import ReviewCycle, ReviewNomination, ReviewParticipant
+from hrcore.reviews.models import (
+    NOMINATION_APPROVAL,
+    ReviewCycle,
+    ReviewNomination,
+    ReviewParticipant,
+)
 from hrcore.reviews.schemas import NominationDecision, NominationOut, NominationsIn
 
 SUBJECT = "review_nomination"
-APPROVAL_KIND = "reviews.peer_nomination"
+APPROVAL_KIND = NOMINATION_APPROVAL
 FACTS = (
     approvals.Fact("department_id"),
     approvals.Fact("grade", "grade"),
@@ -158,8 +163,7 @@ async def nominate(
         unique=["org_id", "participant_id", "nominee_employee_id"],
         returning=[ReviewNomination.id, ReviewNomination.nominee_employee_id],
     )
-    for nomination_id, nominee in made:
-        await _submit(session, participant, nomination_id, nominee, principal, clock)
+    await _submit(session, participant, [(row[0], row[1]) for row in made], principal, clock)
     audit.record(
         session,
         principal,
@@ -184,19 +188,19 @@ async def list_nominations(
 async def _submit(
     session: AsyncSession,
     participant: ReviewParticipant,
-    nomination_id: uuid.UUID,
-    nominee: uuid.UUID,
+    made: Sequence[tuple[uuid.UUID, uuid.UUID]],
     actor: Principal,
     clock: Clock,
-) -> uuid.UUID:
-    """Start the nomination's approval, requested by the participant."""
+) -> list[uuid.UUID]:
+    """Put each `(nomination id, nominee)` to approval, requested by the participant."""
+    if not made:
+        return []
     org_id = participant.org_id
     subject = await people.require_employee(session, org_id, participant.employee_id)
-    names = await people.employee_summaries(session, org_id, [subject.id, nominee])
+    names = await people.employee_summaries(session, org_id, [subject.id, *(n for _, n in made)])
     facts: dict[str, Any] = {
         "department_id": str(subject.department_id),
         "requester_id": str(subject.id),
-        "nominee_department_id": str(names[nominee].department_id),
     }
     if subject.position_id is not None:
         position = await org.require_position(session, org_id, subject.position_id)
@@ -204,23 +208,27 @@ async def _submit(
         facts["grade"] = position.grade
         if family is not None:
             facts["position_family"] = family
-    title = _(
-        "Peer nomination: {nominee} to rate {participant}",
-        nominee=names[nominee].ref.name,
-        participant=subject.full_name,
-    )
-    return await approvals.submit(
-        session,
-        org_id=org_id,
-        kind=APPROVAL_KIND,
-        title=str(title),
-        subject_employee_id=subject.id,
-        subject_id=nomination_id,
-        requester_employee_id=subject.id,
-        facts=facts,
-        clock=clock,
-        actor=actor,
-    )
+    return [
+        await approvals.submit(
+            session,
+            org_id=org_id,
+            kind=APPROVAL_KIND,
+            title=str(
+                _(
+                    "Peer nomination: {nominee} to rate {participant}",
+                    nominee=names[nominee].ref.name,
+                    participant=subject.full_name,
+                )
+            ),
+            subject_employee_id=subject.id,
+            subject_id=nomination_id,
+            requester_employee_id=subject.id,
+            facts=facts | {"nominee_department_id": str(names[nominee].department_id)},
+            clock=clock,
+            actor=actor,
+        )
+        for nomination_id, nominee in made
+    ]
 
 
 async def decide(
@@ -247,15 +255,16 @@ async def decide(
         session, principal.org_id, APPROVAL_KIND, nomination.id
     )
     on_default = approval is None or approval.on_default_chain
+    if approval is not None and not on_default and principal.employee_id not in approval.approvers:
+        raise NotFound(_("No such {what}", what=_("nomination")))
     if on_default:
         await access.require_reviewer(session, principal, participant.employee_id)
     _require_nominating(cycle)
     if nomination.status != "nominated":
         raise Conflict(_("The nomination is {status}", status=label(nomination.status)))
     if approval is None or approval.status != "pending":
-        approval_id = await _submit(
-            session, participant, nomination.id, nomination.nominee_employee_id, principal, clock
-        )
+        made = [(nomination.id, nomination.nominee_employee_id)]
+        [approval_id] = await _submit(session, participant, made, principal, clock)
     else:
         approval_id = approval.id
     await approvals.decide_current_step(

@@ -42,6 +42,7 @@ DOMAIN = Domain(
             facts=nominations.FACTS,
             default_steps=nominations.DEFAULT_STEPS,
             on_ended=nominations.ended,
+            confidential=True,
         ),
     ],
     providers=[files.SubjectReader(access.FILES_SUBJECT, access.may_read_files)],
