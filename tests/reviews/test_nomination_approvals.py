@@ -273,3 +273,50 @@ async def test_closing_the_cycle_withdraws_the_undecided_nominations_approvals(
         str(world.peer.id): "nominated"
     }
     assert await _asked(client, accounts["peer"], cycle_id) == []
+
+
+async def test_a_participant_without_a_manager_is_approved_by_hr_never_stuck(
+    client: AsyncClient, setup: Setup, runtime: Runtime
+) -> None:
+    world, accounts = setup.world, setup.accounts
+    cycle = await post_ok(
+        client,
+        world.hr,
+        "/review-cycles",
+        {
+            "name": "Top 360",
+            "kind": "campaign_360",
+            "template_id": setup.cycle["template_id"],
+            "starts_on": "2026-12-01",
+            "due_on": "2026-12-20",
+            "peer_nomination": True,
+            "min_raters": {"peer": 1},
+        },
+    )
+    await post_ok(
+        client,
+        world.hr,
+        f"/review-cycles/{cycle['id']}/participants",
+        {"employee_ids": [str(world.boss.id)]},
+    )
+    await post_ok(client, world.hr, f"/review-cycles/{cycle['id']}/open")
+    mine = await client.get(f"{API}/me/review-assignments", headers=accounts["boss"].headers)
+    [own] = [a for a in mine.json()["items"] if a["cycle_id"] == cycle["id"]]
+    url = f"{API}/review-participants/{own['participant_id']}/nominations"
+    body = {"employee_ids": [str(world.member.id)]}
+
+    nobody = await client.post(url, json=body, headers=accounts["boss"].headers)
+    assert nobody.status_code == 422, "no manager and no HR admin with an employee record"
+    assert nobody.headers["content-type"].startswith("application/problem+json")
+    listed = await client.get(url, headers=accounts["boss"].headers)
+    assert listed.json() == [], "nothing written"
+
+    partner = await make_employee(runtime, world.hr.org_id, world.head_office, "HR Partner")
+    hr_partner = await make_user(runtime, world.hr.org_id, Role.HR_ADMIN, employee_id=partner.id)
+    made = await client.post(url, json=body, headers=accounts["boss"].headers)
+    assert made.status_code == 200, made.text
+    [approval] = await _awaiting(client, hr_partner)
+    shown = await client.get(f"{API}/approvals/{approval['id']}", headers=hr_partner.headers)
+    assert shown.json()["fallback"] is True
+    await post_ok(client, hr_partner, f"/approvals/{approval['id']}/approve", {})
+    assert await _asked(client, world.member_account, cycle["id"]) == ["Boss"]
