@@ -3,8 +3,8 @@
 The default chain is the participant's direct manager, who finds the nomination in
 `/me/approvals`; the supervisor chain, the department head and HR still decide it through
 `/review-nominations/{id}/decision`. An organization's own chain (manager, then HR) runs
-step by step and the nominee is asked to rate only when it completes; a rejection, a
-return or a withdrawal on `/approvals` ends the nomination.
+step by step and the nominee is asked to rate only when it completes; a rejection or a
+withdrawal on `/approvals` ends the nomination, a return waits on the participant.
 """
 
 from __future__ import annotations
@@ -230,13 +230,31 @@ async def test_an_organizations_chain_manager_then_hr_runs_before_the_peer_is_as
         client,
         accounts["boss"],
         f"/approvals/{engineer['id']}/return",
-        {"comment": "Pick someone from your own team"},
+        {"comment": "Why Engineer?"},
     )
     assert await _nomination_status(client, setup, participant_id) == {
         str(world.peer.id): "approved",
-        str(world.engineer.id): "rejected",
-    }
+        str(world.engineer.id): "nominated",
+    }, "returned, not ended: the participant may resubmit it"
+    engineer_decision = f"{API}/review-nominations/{made[str(world.engineer.id)]['id']}/decision"
+    waiting = await client.post(
+        engineer_decision, json={"approve": True}, headers=accounts["boss"].headers
+    )
+    assert waiting.status_code == 409, "it waits on the participant"
+    await post_ok(
+        client,
+        world.lead_account,
+        f"/approvals/{engineer['id']}/resubmit",
+        {"comment": "We ran the Q3 launch together"},
+    )
+    assert [a["id"] for a in await _awaiting(client, accounts["boss"])] == [engineer["id"]]
+    rejected = await client.post(
+        engineer_decision, json={"approve": False}, headers=accounts["boss"].headers
+    )
+    assert rejected.status_code == 200, rejected.text
+    assert rejected.json()["status"] == "rejected"
     assert not await _awaiting(client, hr_partner)
+    assert await _asked(client, accounts["engineer"], cycle_id) == []
 
 
 async def test_closing_the_cycle_withdraws_the_undecided_nominations_approvals(

@@ -47,7 +47,7 @@ class SubjectApproval:
 async def subject_approval(
     session: AsyncSession, org_id: uuid.UUID, kind: str, subject_id: uuid.UUID
 ) -> SubjectApproval | None:
-    found = await repository.latest_for_subject(session, org_id, kind, subject_id)
+    found = await repository.latest_of_subject(session, org_id, kind, subject_id)
     if found is None:
         return None
     parts = await repository.assignments_of(session, org_id, found.id)
@@ -129,10 +129,10 @@ async def withdraw_for_subjects(
     clock: Clock,
     actor: Principal | None,
 ) -> int:
-    """The owning domain withdraws the pending approvals of subjects nobody can decide any
-    more (a closed review cycle's nominations): their open parts and tasks are cancelled and
-    each is audited; the kind's `on_ended` does not run, the domain being the one acting.
-    A constant number of statements whatever their number; answers how many."""
+    """The owning domain withdraws the pending or returned approvals of subjects nobody can
+    decide any more (a closed review cycle's nominations): their open parts and tasks are
+    cancelled and each is audited; the kind's `on_ended` does not run, the domain being the
+    one acting. A constant number of statements whatever their number; answers how many."""
     if not subject_ids:
         return 0
     pending = list(
@@ -142,7 +142,7 @@ async def withdraw_for_subjects(
                 .where(
                     Approval.org_id == org_id,
                     Approval.kind == kind,
-                    Approval.status == "pending",
+                    Approval.status.in_(("pending", "returned")),
                     Approval.subject_id.in_(list(subject_ids)),
                 )
                 .with_for_update()

@@ -81,7 +81,8 @@ async def decide(
     if verdict != "approved":
         approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
         await close_assignments(session, approval, parts, clock, principal, reason=verdict)
-        await ended(session, approval, clock, principal)
+        if verdict == "rejected":
+            await ended(session, approval, clock, principal)
         return approval
     mode = approval.resolved[-1]["mode"]
     if mode == "all" and any(a.status == "pending" for a in step):

@@ -44,13 +44,13 @@ class ApprovedSubject:
     subject_employee_id: uuid.UUID
     requester_employee_id: uuid.UUID
     facts: Mapping[str, Any]
-    status: str = "approved"
-    """`approved`, or how it ended otherwise: `rejected`, `returned`, `withdrawn`."""
     actor: Principal | None = None
     """Who made the deciding move (None: the system)."""
 
 
 OnApproved = Callable[[AsyncSession, ApprovedSubject, Clock], Awaitable[None]]
+OnEnded = Callable[[AsyncSession, ApprovedSubject, str, Clock], Awaitable[None]]
+"""Given the subject and how the approval ended without approval (`rejected`, `withdrawn`)."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,9 @@ class ApprovalKindSpec:
     on_approved: OnApproved
     facts: tuple[Fact, ...] = ()
     default_steps: tuple[Mapping[str, Any], ...] | None = None
-    on_ended: OnApproved | None = None
-    """The domain's act when the approval ends without approval (rejected, returned,
-    withdrawn: `ApprovedSubject.status`), in the same transaction."""
+    on_ended: OnEnded | None = None
+    """The domain's act when a rejection or a withdrawal ends the approval, run in that
+    transaction (a returned one may still be resubmitted: nothing has ended)."""
     confidential: bool = False
     """Decision tasks that would say who rates whom (a peer nomination) are confidential:
     seen by the approver and HR auditors, escalated without their title, never sent to

@@ -285,7 +285,6 @@ def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
         subject_employee_id=approval.subject_employee_id,
         requester_employee_id=approval.requester_employee_id,
         facts=dict(approval.facts),
-        status=approval.status,
         actor=actor,
     )
 
@@ -293,10 +292,10 @@ def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
 async def ended(
     session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None
 ) -> None:
-    """The approval ended without approval: the kind's `on_ended`, in this transaction."""
+    """A rejection or a withdrawal ended it: the kind's `on_ended`, in this transaction."""
     spec = spec_of(approval.kind)
     if spec is not None and spec.on_ended is not None:
-        await spec.on_ended(session, _subject(approval, actor), clock)
+        await spec.on_ended(session, _subject(approval, actor), approval.status, clock)
 
 
 async def close_assignments(

@@ -5,9 +5,10 @@ nominee gets a peer assignment and its task, in the transaction of the last deci
 The kind's default chain is the participant's direct manager; on it, whoever decided before
 the flow ran on the engine still decides through `/review-nominations/{id}/decision` (the
 supervisor chain, the department head, HR). An organization's own chain says who decides:
-that endpoint then decides the caller's own part of the current step. A rejection or a
-return rejects the nomination (it has nothing to change: the participant nominates someone
-else); a withdrawal by the participant takes it back (the row goes, the approval keeps it).
+that endpoint then decides the caller's own part of the current step. A rejection rejects
+the nomination; a return leaves it nominated for the participant to resubmit (with a word
+for the approvers) or withdraw; a withdrawal takes it back (the row goes, the approval
+keeps it).
 
 Nominating oneself, an unknown or departed employee, or fewer peers than the cycle's
 minimum is 422; nominations are made while the cycle is open.
@@ -241,19 +242,17 @@ async def decide(
     """Decide the nomination's approval at its current step (409 once decided). On the
     default chain the supervisor chain, department head or HR decide it (404 / 403 for
     others, as before the engine); on the organization's own chain only the step's approvers.
-    A nomination made before nominations ran on the engine is put to approval first."""
+    A nomination made before nominations ran on the engine is put to approval first. Locks
+    the approval, then the nomination and its cycle: the order `/approvals/{id}/approve`
+    takes them in."""
     nomination = await get_or_404(
-        session,
-        ReviewNomination,
-        principal.org_id,
-        nomination_id,
-        what=N_("nomination"),
-        for_update=True,
+        session, ReviewNomination, principal.org_id, nomination_id, what=N_("nomination")
     )
-    participant, cycle = await _participant(session, principal.org_id, nomination.participant_id)
     approval = await approvals.subject_approval(
         session, principal.org_id, APPROVAL_KIND, nomination.id
     )
+    await session.refresh(nomination, with_for_update=True)
+    participant, cycle = await _participant(session, principal.org_id, nomination.participant_id)
     on_default = approval is None or approval.on_default_chain
     if approval is not None and not on_default and principal.employee_id not in approval.approvers:
         raise NotFound(_("No such {what}", what=_("nomination")))
@@ -262,6 +261,8 @@ async def decide(
     _require_nominating(cycle)
     if nomination.status != "nominated":
         raise Conflict(_("The nomination is {status}", status=label(nomination.status)))
+    if approval is not None and approval.status == "returned":
+        raise Conflict(_("The nomination is returned to the participant, who resubmits it"))
     if approval is None or approval.status != "pending":
         made = [(nomination.id, nomination.nominee_employee_id)]
         [approval_id] = await _submit(session, participant, made, principal, clock)
@@ -314,13 +315,15 @@ async def approved(session: AsyncSession, subject: approvals.ApprovedSubject, cl
     _audit(session, subject, nomination, "approved")
 
 
-async def ended(session: AsyncSession, subject: approvals.ApprovedSubject, clock: Clock) -> None:
-    """Rejected or returned: the nomination is rejected; withdrawn by the participant: it is
-    taken back (deleted, so the peer may be nominated again)."""
+async def ended(
+    session: AsyncSession, subject: approvals.ApprovedSubject, status: str, clock: Clock
+) -> None:
+    """Rejected: the nomination is rejected; withdrawn by the participant: it is taken back
+    (deleted, so the peer may be nominated again)."""
     nomination = await _standing(session, subject)
     if nomination.status != "nominated":
         return
-    if subject.status == "withdrawn":
+    if status == "withdrawn":
         await session.delete(nomination)
         await session.flush()
         _audit(session, subject, nomination, "withdrawn")
@@ -348,6 +351,5 @@ def _audit(
         after={
             "nominee": str(nomination.nominee_employee_id),
             "approval_id": str(subject.approval_id),
-            "approval": subject.status,
         },
     )
