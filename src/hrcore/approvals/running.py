@@ -290,7 +290,7 @@ def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
 
 
 async def ended(
-    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None
+    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None = None
 ) -> None:
     """A rejection or a withdrawal ended it: the kind's `on_ended`, in this transaction."""
     spec = spec_of(approval.kind)
