@@ -66,7 +66,8 @@ async def decide_current_step(
     authority: bool,
 ) -> str:
     """Decide the current step (404 for a caller with neither a part nor `authority`, 409
-    once the approval is decided); answers the approval's status afterwards."""
+    once the approval is decided or while it runs in DingTalk); answers the approval's
+    status afterwards."""
     approval = await session.scalar(
         select(Approval)
         .where(Approval.org_id == principal.org_id, Approval.id == approval_id)
@@ -76,6 +77,8 @@ async def decide_current_step(
         raise NotFound(_("No such approval"))
     if approval.status != "pending":
         raise Conflict(_("The approval is decided already"))
+    if approval.current_step is None:  # pending with no step: it runs in DingTalk
+        raise Conflict(_("This approval is decided in DingTalk"))
     parts = await repository.assignments_of(session, approval.org_id, approval.id)
     step = approval.current_step
     pending = [
