@@ -22,7 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.approvals import access, repository
 from hrcore.approvals.chains import check_facts, require_kind
 from hrcore.approvals.models import Approval, ApprovalAssignment
-from hrcore.approvals.running import SUBJECT, advance, assign, close_assignments, ended, restart
+from hrcore.approvals.running import (
+    SUBJECT,
+    advance,
+    assign,
+    close_assignments,
+    ended,
+    restart,
+)
 from hrcore.approvals.schemas import ApprovalResubmitIn
 from hrcore.core import audit
 from hrcore.core.authz import Principal
@@ -162,10 +169,10 @@ async def withdraw(
     parts = await repository.assignments_of(session, principal.org_id, approval.id)
     approval.status, approval.current_step, approval.decided_at = "withdrawn", None, clock.now()
     await close_assignments(session, approval, parts, clock, principal, reason="withdrawn")
-    await ended(session, approval, clock, principal)
     audit.record(
         session, principal, "approval.withdrawn", SUBJECT, approval.id, org_id=approval.org_id
     )
+    await ended(session, approval, clock, principal)
     return approval
 
 

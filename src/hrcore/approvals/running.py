@@ -199,7 +199,7 @@ async def assign(
                 kind=TASK_KIND,
                 assignee_employee_id=employee_id,
                 title=_("Approve: {title}", title=approval.title),
-                due=clock.now() + DECISION_WITHIN,
+                due=clock.now() + _within(approval.kind),
                 subject_employee_id=approval.subject_employee_id,
                 confidential=spec.confidential if spec is not None else False,
             )
@@ -318,6 +318,11 @@ async def close_assignments(
             session, org_id=approval.org_id, task_ids=tasks, clock=clock, actor=actor, reason=reason
         )
     await session.flush()
+
+
+def _within(kind: str) -> timedelta:
+    spec = spec_of(kind)
+    return spec.decision_within if spec is not None else DECISION_WITHIN
 
 
 async def decided_only(

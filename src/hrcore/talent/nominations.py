@@ -1,10 +1,11 @@
-"""The people around a nomination: HR's task to decide it and the nominee's notices.
+"""The people around a nomination: the nominee's notices, and HR's task to decide one the
+approval engine cannot carry (`approving`).
 
-A nomination gives the first HR admin linked to an employee record a task to decide it (as
-contracts assigns HR's tasks); with no such admin every HR admin hears of it in the inbox.
-The task is completed by the decision itself (approve or reject on the member), withdrawn
-when the nominee leaves, and cannot be completed on its own (`decided_only`). The nominee
-is told of the nomination (unless they nominated themself) and of the decision.
+Such a nomination gives the first HR admin linked to an employee record a task to decide it
+(as contracts assigns HR's tasks); with no such admin every HR admin hears of it in the
+inbox. The task is completed by the decision itself (approve or reject on the member),
+withdrawn when the nominee leaves, and cannot be completed on its own (`decided_only`). The
+nominee is told of the nomination (unless they nominated themself) and of the outcome.
 """
 
 from __future__ import annotations
@@ -80,14 +81,18 @@ def _where_to_decide(member: TalentPoolMember) -> Text:
     )
 
 
-async def tell_nominee(session: AsyncSession, member: TalentPoolMember, *, pool: str) -> None:
+async def tell_nominee(
+    session: AsyncSession, member: TalentPoolMember, *, pool: str, approval: bool
+) -> None:
     """The nominee hears they were put forward, and why (a self-nomination tells no one)."""
     await _notify(
         session,
         member,
         await _nominee_users(session, member),
         _("You are nominated to the talent pool {pool}", pool=pool),
-        _("Reason: {reason}. HR decides whether you join.", reason=member.reason),
+        _("Reason: {reason}. Its approvers decide whether you join.", reason=member.reason)
+        if approval
+        else _("Reason: {reason}. HR decides whether you join.", reason=member.reason),
         "nominated",
     )
 
@@ -109,6 +114,29 @@ async def decided(
             "HR's reason: {reason}. You may be nominated again later.",
             reason=member.decision_reason,
         )
+    await _notify(session, member, await _nominee_users(session, member), title, body, "decided")
+
+
+async def concluded(
+    session: AsyncSession, member: TalentPoolMember, *, pool: str, comment: str | None
+) -> None:
+    """The nomination's approval ended: the nominee hears how, with the last approver's
+    comment when there is one."""
+    if member.status == MemberStatus.ACTIVE.value:
+        title = _("You joined the talent pool {pool}", pool=pool)
+        body = (
+            _("Your nomination was approved: {reason}", reason=comment)
+            if comment
+            else _("Your nomination was approved.")
+        )
+    elif member.status == MemberStatus.REJECTED.value:
+        title = _("Your nomination to the talent pool {pool} was not approved", pool=pool)
+        body = _(
+            "The reason given: {reason}. You may be nominated again later.", reason=comment or "-"
+        )
+    else:
+        title = _("Your nomination to the talent pool {pool} was withdrawn", pool=pool)
+        body = _("Your nominator withdrew it. You may be nominated again later.")
     await _notify(session, member, await _nominee_users(session, member), title, body, "decided")
 
 

@@ -349,6 +349,11 @@ class VacancyOut(BaseModel):
     closed_at: datetime | None
     cancel_reason: str | None = Field(description="Why HR cancelled it.")
     appointment: AppointmentOut | None
+    awaiting_approval: uuid.UUID | None = Field(
+        None,
+        description="The approval an appointment with an override awaits (the organization's "
+        "chain for `talent.appointment_override`); the vacancy stays open until it completes.",
+    )
     version: int
 
 
