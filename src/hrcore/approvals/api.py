@@ -14,6 +14,12 @@
   `/approvals/{id}/approve|reject`), `last_decision(...)` (who decided last and why, for the
   kind's act), `cancel(session, org_id, approval_id, clock)` (the subject left: nothing is
   left to decide; audited, no act runs).
+- Deciding with the domain's own authority (reviews' nomination decision):
+  `subject_approval(session, org_id, kind, subject_id)` (the subject's newest approval and
+  who is or was on it, or None) and `decide_current_step(session, principal, approval_id,
+  verdict, clock, authority=…)` (the caller's part; with `authority`, the whole current step
+  in their name); `withdraw_for_subjects(session, org_id, kind, subject_ids, clock, actor)`
+  when the domain's subjects can no longer be decided.
 """
 
 from __future__ import annotations
@@ -26,6 +32,12 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import chains, deciding, repository, running
+from hrcore.approvals.authority import (
+    SubjectApproval,
+    decide_current_step,
+    subject_approval,
+    withdraw_for_subjects,
+)
 from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, Fact, OnApproved, OnEnded
 from hrcore.approvals.models import Approval
 from hrcore.core import audit
@@ -41,12 +53,16 @@ __all__ = [
     "Fact",
     "OnApproved",
     "OnEnded",
+    "SubjectApproval",
     "cancel",
     "decide",
+    "decide_current_step",
     "has_chain",
     "last_decision",
     "latest",
+    "subject_approval",
     "submit",
+    "withdraw_for_subjects",
 ]
 
 

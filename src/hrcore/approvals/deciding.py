@@ -89,7 +89,7 @@ async def decide(
         approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
         await close_assignments(session, approval, parts, clock, principal, reason=verdict)
         if verdict == "rejected":
-            await ended(session, approval, clock)
+            await ended(session, approval, clock, principal)
         return approval
     mode = approval.resolved[-1]["mode"]
     if mode == "all" and any(a.status == "pending" for a in step):
@@ -172,7 +172,7 @@ async def withdraw(
     audit.record(
         session, principal, "approval.withdrawn", SUBJECT, approval.id, org_id=approval.org_id
     )
-    await ended(session, approval, clock)
+    await ended(session, approval, clock, principal)
     return approval
 
 

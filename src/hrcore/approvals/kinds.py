@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 
 FactType = Literal["number", "text", "grade", "department"]
@@ -44,6 +45,8 @@ class ApprovedSubject:
     subject_employee_id: uuid.UUID
     requester_employee_id: uuid.UUID
     facts: Mapping[str, Any]
+    actor: Principal | None = None
+    """Who made the deciding move (None: the system)."""
 
 
 OnApproved = Callable[[AsyncSession, ApprovedSubject, Clock], Awaitable[None]]
@@ -63,6 +66,10 @@ class ApprovalKindSpec:
     on_ended: OnEnded | None = None
     """The domain's act when a rejection or a withdrawal ends the approval, run in that
     transaction (a returned one may still be resubmitted: nothing has ended)."""
+    confidential: bool = False
+    """Decision tasks that would say who rates whom (a peer nomination) are confidential:
+    seen by the approver and HR auditors, escalated without their title, never sent to
+    webhooks."""
     requested_over_http: bool = False
     """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
     state (the facts decide the chain's conditions). A domain that computes them starts its

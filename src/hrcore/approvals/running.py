@@ -188,6 +188,7 @@ async def assign(
     who: list[uuid.UUID],
 ) -> None:
     """One pending assignment and one decision task per approver in `who`."""
+    spec = spec_of(approval.kind)
     task_ids = await workflow.create_tasks(
         session,
         org_id=approval.org_id,
@@ -200,6 +201,7 @@ async def assign(
                 title=_("Approve: {title}", title=approval.title),
                 due=clock.now() + _within(approval.kind),
                 subject_employee_id=approval.subject_employee_id,
+                confidential=spec.confidential if spec is not None else False,
             )
             for employee_id in who
         ],
@@ -271,19 +273,29 @@ async def complete(
         org_id=approval.org_id,
         after={"status": "approved", "round": approval.round},
     )
-    await spec.on_approved(
-        session,
-        ApprovedSubject(
-            approval_id=approval.id,
-            org_id=approval.org_id,
-            kind=approval.kind,
-            subject_id=approval.subject_id,
-            subject_employee_id=approval.subject_employee_id,
-            requester_employee_id=approval.requester_employee_id,
-            facts=dict(approval.facts),
-        ),
-        clock,
+    await spec.on_approved(session, _subject(approval, actor), clock)
+
+
+def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
+    return ApprovedSubject(
+        approval_id=approval.id,
+        org_id=approval.org_id,
+        kind=approval.kind,
+        subject_id=approval.subject_id,
+        subject_employee_id=approval.subject_employee_id,
+        requester_employee_id=approval.requester_employee_id,
+        facts=dict(approval.facts),
+        actor=actor,
     )
+
+
+async def ended(
+    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None = None
+) -> None:
+    """A rejection or a withdrawal ended it: the kind's `on_ended`, in this transaction."""
+    spec = spec_of(approval.kind)
+    if spec is not None and spec.on_ended is not None:
+        await spec.on_ended(session, _subject(approval, actor), approval.status, clock)
 
 
 async def close_assignments(
@@ -311,24 +323,6 @@ async def close_assignments(
 def _within(kind: str) -> timedelta:
     spec = spec_of(kind)
     return spec.decision_within if spec is not None else DECISION_WITHIN
-
-
-async def ended(session: AsyncSession, approval: Approval, clock: Clock) -> None:
-    """A rejection or a withdrawal ended the approval: the kind's `on_ended` runs here, in
-    that transaction (kinds without one need no act)."""
-    spec = spec_of(approval.kind)
-    if spec is None or spec.on_ended is None:
-        return
-    subject = ApprovedSubject(
-        approval_id=approval.id,
-        org_id=approval.org_id,
-        kind=approval.kind,
-        subject_id=approval.subject_id,
-        subject_employee_id=approval.subject_employee_id,
-        requester_employee_id=approval.requester_employee_id,
-        facts=dict(approval.facts),
-    )
-    await spec.on_ended(session, subject, approval.status, clock)
 
 
 async def decided_only(

@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.approvals import api as approvals
 from hrcore.core import audit, outbox, templates
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
@@ -25,7 +26,13 @@ from hrcore.core.references import refs_by_ids
 from hrcore.people import api as people
 from hrcore.reviews import access, aggregation, repository
 from hrcore.reviews.assignments import Rating, assign_many
-from hrcore.reviews.models import REVIEW_TEMPLATES, ReviewCycle, ReviewParticipant, ReviewTemplate
+from hrcore.reviews.models import (
+    NOMINATION_APPROVAL,
+    REVIEW_TEMPLATES,
+    ReviewCycle,
+    ReviewParticipant,
+    ReviewTemplate,
+)
 from hrcore.reviews.schemas import CycleIn, CycleKind, CycleOut, MinRaters
 from hrcore.workflow import api as workflow
 
@@ -237,7 +244,9 @@ async def close_cycle(
 async def close(
     session: AsyncSession, cycle: ReviewCycle, clock: Clock, *, actor: Principal | None = None
 ) -> ReviewCycle:
-    """Close a locked cycle (for other domains too): idempotent, one aggregation."""
+    """Close a locked cycle (for other domains too): idempotent, one aggregation. Undecided
+    peer nominations stay as they are; their approvals are withdrawn (no one is left asking
+    for a decision)."""
     if cycle.status in ("closed", "aggregated"):
         return cycle
     if cycle.status != "open":
@@ -245,6 +254,10 @@ async def close(
     task_ids = await repository.unanswered_task_ids(session, cycle.org_id, cycle.id)
     await workflow.cancel_open_tasks(
         session, org_id=cycle.org_id, task_ids=task_ids, clock=clock, actor=actor
+    )
+    undecided = await repository.undecided_nomination_ids(session, cycle.org_id, cycle.id)
+    await approvals.withdraw_for_subjects(
+        session, cycle.org_id, NOMINATION_APPROVAL, undecided, clock, actor
     )
     cycle.status, cycle.closed_at = "closed", clock.now()
     outbox.enqueue(
