@@ -59,7 +59,7 @@ def _caller(request: Request) -> str:
 async def _request_hash(request: Request, body: bytes) -> str:
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.url.path}?{request.url.query}\n".encode())
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+    if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         parts = await _multipart_fingerprint(request, body)
         if parts is not None:
             digest.update(b"multipart\n" + parts)

@@ -31,7 +31,12 @@ from hrcore.core.errors import (
     UnsupportedMediaType,
 )
 from hrcore.core.i18n import _
-from hrcore.core.storage import DocumentStorage, StoredObjectMissing, storage_for
+from hrcore.core.storage import (
+    DocumentStorage,
+    StorageUnavailable,
+    StoredObjectMissing,
+    storage_for,
+)
 from hrcore.files import access, repository
 from hrcore.files.models import StoredFile
 from hrcore.files.schemas import FileOut
@@ -220,11 +225,13 @@ async def _purge_orphans(
 ) -> int:
     """Delete the organization's stored uploads that no row names, written before `before`
     (a younger one may be an upload whose row is still being committed)."""
-    stale = [
-        stored.key
-        for stored in await storage.list_under(f"{org_id}/files/")
-        if stored.modified_at < before
-    ]
+    try:
+        listed = await storage.list_under(f"{org_id}/files/")
+    except StorageUnavailable:
+        # the rows purged before stay purged (their bytes are gone); orphans wait an hour
+        logger.warning("listing the stored uploads of %s failed", org_id, exc_info=True)
+        return 0
+    stale = [stored.key for stored in listed if stored.modified_at < before]
     named = await repository.named_keys(session, org_id, stale)
     orphans = [key for key in stale if key not in named]
     for key in orphans:
