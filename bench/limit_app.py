@@ -85,9 +85,12 @@ HISTORY = (
     " WHERE ev.org_id = $1 AND ev.employee_id = $2 ORDER BY ev.effective_date, ev.id"
 )
 RATINGS = (
-    "SELECT id, employee_id, period, letter, score, comment, rated_by, created_at"
-    " FROM performance_ratings WHERE org_id = $1 AND employee_id = $2 AND period >= $3"
-    " ORDER BY period, id"
+    "SELECT r.id, r.employee_id, r.period, r.letter, r.score, r.comment, r.rated_by,"
+    " u.display_name AS rated_by_name, r.created_at"
+    " FROM performance_ratings r"
+    " LEFT JOIN users u ON u.id = r.rated_by AND u.org_id = r.org_id"
+    " WHERE r.org_id = $1 AND r.employee_id = $2 AND r.period >= $3"
+    " ORDER BY r.period, r.id"
 )
 GROWTH = (
     "SELECT skills, certifications, external_trainings, career_plan, submitted_at, version"
@@ -346,6 +349,9 @@ async def profile(request: Request, connection: Any) -> Any:
                 "score": r["score"],
                 "comment": r["comment"],
                 "rated_by": r["rated_by"],
+                "rated_by_user": _ref(r["rated_by"], r["rated_by_name"])
+                if r["rated_by"] is not None and r["rated_by_name"] is not None
+                else None,
                 "created_at": r["created_at"],
             }
             for r in ratings

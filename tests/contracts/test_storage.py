@@ -29,6 +29,9 @@ async def test_local_storage_round_trips_and_replaces_atomically(tmp_path: Path)
     await storage.put("org/a/v1.pdf", b"first", "application/pdf")
     await storage.put("org/a/v1.pdf", b"second", "application/pdf")
     assert await storage.get("org/a/v1.pdf") == b"second"
+    await storage.put("org/b/v1.pdf", b"other", "application/pdf")
+    assert [stored.key for stored in await storage.list_under("org/a/")] == ["org/a/v1.pdf"]
+    assert await storage.list_under("org/none/") == []
     assert sorted(p.name for p in (tmp_path / "org" / "a").iterdir()) == ["v1.pdf"]
     with pytest.raises(StoredObjectMissing):
         await storage.get("org/a/v2.pdf")
@@ -61,6 +64,8 @@ async def test_s3_storage_round_trips(s3_endpoint: str) -> None:
     assert isinstance(storage, S3Storage)
     await storage.put("org/a/v1.pdf", "变更协议".encode(), "application/pdf")
     assert (await storage.get("org/a/v1.pdf")).decode() == "变更协议"
+    await storage.put("org/ab/v1.pdf", b"other", "application/pdf")
+    assert [stored.key for stored in await storage.list_under("org/a/")] == ["org/a/v1.pdf"]
     with pytest.raises(StoredObjectMissing):
         await storage.get("org/a/missing.pdf")
     await storage.delete("org/a/v1.pdf")

@@ -4,13 +4,14 @@ the purge of what nothing references."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from httpx import AsyncClient, Response
 
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
+from hrcore.core.storage import LocalStorage
 from hrcore.files import jobs
 from tests.conftest import frozen_clock
 from tests.factories import Account, make_org, make_user
@@ -136,6 +137,30 @@ async def test_unreferenced_uploads_are_purged_after_a_day(
         f"{API}/audit-events", params={"object_id": dropped}, headers=world.hr.headers
     )
     assert "file.purged" in [e["action"] for e in audit.json()["items"]]
+
+
+async def test_stored_bytes_no_file_names_are_purged_after_a_day(
+    client: AsyncClient, runtime: Runtime, world: World, storage_dir: Path
+) -> None:
+    """An upload whose commit failed after its bytes were stored leaves bytes no row names."""
+    junior = world.junior_account
+    task = await make_task(runtime, world.hr.org_id, world.junior, DUE)
+    kept = await uploaded(client, junior)
+    assert (await _complete(client, junior, task.id, [kept])).status_code == 200
+    org = world.hr.org_id
+    orphan = f"{org}/files/{uuid.uuid4()}"
+    await LocalStorage(storage_dir).put(orphan, b"%PDF-1.7 lost", "application/pdf")
+    elsewhere = f"{org}/contracts/{uuid.uuid4()}.pdf"
+    await LocalStorage(storage_dir).put(elsewhere, b"%PDF-1.7 contract", "application/pdf")
+    start = datetime.now(UTC)
+
+    async with frozen_clock(runtime, start + timedelta(hours=23)) as clock:
+        assert await jobs.purge_unreferenced({"runtime": runtime}) == 0, "younger than a day"
+        assert orphan in stored_files(storage_dir)
+        clock.advance(timedelta(hours=2))
+        assert await jobs.purge_unreferenced({"runtime": runtime}) == 1
+    assert stored_files(storage_dir).keys() == {f"{org}/files/{kept}", elsewhere}
+    assert await status_of(client, junior, kept) == (200, 200)
 
 
 async def test_an_integration_key_may_neither_upload_nor_read_an_unattached_file(

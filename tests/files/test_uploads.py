@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 from moto.server import ThreadedMotoServer
 from pydantic import SecretStr
 
@@ -213,25 +213,41 @@ async def test_uploads_go_to_the_s3_bucket_when_configured(
     assert content.content == PNG_BYTES
 
 
+def _multipart(boundary: str, content: bytes) -> bytes:
+    return (
+        (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+
 @pytest.mark.commits  # the key's claim is a transaction of its own, as in production
 async def test_an_upload_retried_with_its_idempotency_key_is_stored_once(
     client: AsyncClient, world: World, storage_dir: Path
 ) -> None:
-    """A retry sends the same bytes, boundary included (the key's request hash covers the
-    raw body)."""
-    body = (
-        b"--retry\r\n"
-        b'Content-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
-        b"Content-Type: application/pdf\r\n\r\n" + PDF_BYTES + b"\r\n--retry--\r\n"
-    )
-    headers = {
-        **world.junior_account.headers,
-        "Idempotency-Key": "upload-1",
-        "Content-Type": "multipart/form-data; boundary=retry",
-    }
-    first = await client.post(f"{API}/files", content=body, headers=headers)
-    again = await client.post(f"{API}/files", content=body, headers=headers)
+    """A client's retry draws a new multipart boundary: the parts decide, not the raw body."""
+
+    async def send(boundary: str, content: bytes) -> Response:
+        headers = {
+            **world.junior_account.headers,
+            "Idempotency-Key": "upload-1",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        }
+        return await client.post(
+            f"{API}/files", content=_multipart(boundary, content), headers=headers
+        )
+
+    first = await send("first-try", PDF_BYTES)
+    again = await send("second-try", PDF_BYTES)
     assert first.status_code == again.status_code == 201, again.text
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
+    assert len(stored_files(storage_dir)) == 1
+
+    other = await send("third-try", PDF_BYTES + b"%changed\n")
+    assert_problem(other, 422)
     assert len(stored_files(storage_dir)) == 1

@@ -9,7 +9,8 @@ from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
 from hrcore.org.models import Position
-from tests.factories import make_department, make_org, make_position
+from tests.conftest import recorded_statements
+from tests.factories import Account, make_department, make_org, make_position
 from tests.org.conftest import World, api_key
 
 PROPOSAL = {
@@ -23,6 +24,11 @@ PROPOSAL = {
 async def chief(runtime: Runtime, world: World) -> Position:
     """A post in a sub-department of Sales, so the Sales head is responsible for it."""
     return await make_position(runtime, world.hr.org_id, world.sales_east, "East chief")
+
+
+def _user(account: Account) -> dict[str, str]:
+    """The `{id, name}` link naming a user account: its display name."""
+    return {"id": str(account.user_id), "name": account.email.split("@")[0]}
 
 
 def _drafts(position: Position) -> str:
@@ -52,10 +58,12 @@ async def test_a_department_draft_is_discussed_and_approved_by_hr(
         comment = await client.post(f"{url}/comments", json={"body": body}, headers=account.headers)
         assert comment.status_code == 201, comment.text
     detail = (await client.get(url, headers=world.sales_head.headers)).json()
-    assert [(c["author_id"], c["body"]) for c in detail["comments"]] == [
-        (str(world.hr.user_id), "Add a KPI?"),
-        (str(world.sales_head.user_id), "Added below."),
+    assert [(c["author_id"], c["author"], c["body"]) for c in detail["comments"]] == [
+        (str(world.hr.user_id), _user(world.hr), "Add a KPI?"),
+        (str(world.sales_head.user_id), _user(world.sales_head), "Added below."),
     ]
+    assert comment.json()["author"] == _user(world.sales_head)
+    assert (detail["author"], detail["approved_by_user"]) == (_user(world.sales_head), None)
 
     own_side = await client.post(f"{url}/approve", headers=world.sales_head.headers)
     assert own_side.status_code == 403
@@ -63,6 +71,8 @@ async def test_a_department_draft_is_discussed_and_approved_by_hr(
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
     assert approved.json()["approved_by"] == str(world.hr.user_id)
+    assert approved.json()["approved_by_user"] == _user(world.hr)
+    assert approved.json()["author"] == _user(world.sales_head)
     assert approved.json()["approved_at"] is not None
 
     position = (await client.get(f"/api/v1/positions/{chief.id}", headers=world.hr.headers)).json()
@@ -81,8 +91,39 @@ async def test_a_department_draft_is_discussed_and_approved_by_hr(
         (competing["id"], "superseded"),
         (draft["id"], "approved"),
     ]
+    assert [(d["author"], d["approved_by_user"]) for d in history.json()["items"]] == [
+        (_user(world.hr), None),
+        (_user(world.sales_head), _user(world.hr)),
+    ]
     only_open = await client.get(f"{_drafts(chief)}?status=open", headers=world.hr.headers)
     assert only_open.json()["items"] == []
+
+
+async def test_the_history_names_its_people_in_a_fixed_number_of_statements(
+    client: AsyncClient, runtime: Runtime, world: World, chief: Position
+) -> None:
+    """Author and approver names are joined into the page's statement: more drafts by more
+    people cost nothing more."""
+    await _propose(client, chief, world.hr.headers)
+
+    async def listed() -> tuple[int, list[Any]]:
+        with recorded_statements(runtime) as statements:
+            response = await client.get(_drafts(chief), headers=world.hr.headers)
+        assert response.status_code == 200, response.text
+        return len(statements), response.json()["items"]
+
+    few, _ = await listed()
+    first = await _propose(client, chief, world.sales_head.headers, "by the head")
+    await _propose(client, chief, world.hr.headers, "another")
+    approve = f"/api/v1/description-drafts/{first['id']}/approve"
+    assert (await client.post(approve, headers=world.hr.headers)).status_code == 200
+    many, items = await listed()
+    assert many == few
+    assert [(item["author"], item["approved_by_user"]) for item in items] == [
+        (_user(world.hr), None),
+        (_user(world.sales_head), _user(world.hr)),
+        (_user(world.hr), None),
+    ]
 
 
 async def test_an_hr_draft_is_approved_by_the_responsible_head(

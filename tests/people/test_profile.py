@@ -85,6 +85,8 @@ async def test_profile_gathers_everything(
     assert [event["kind"] for event in profile["employment_history"]][-1] == "promotion"
     assert profile["management_experience"] == 6  # five team leads and a management post
     assert [rating["period"] for rating in profile["performance_trend"]] == ["2023", "2024", "2025"]
+    hr = {"id": str(world.hr.user_id), "name": world.hr.email.split("@")[0]}
+    assert [rating["rated_by_user"] for rating in profile["performance_trend"]] == [hr] * 3
     assert profile["growth_profile"]["skills"][0]["name"] == "Negotiation"
     assert profile["current_post"]["position"]["id"] == str(world.chief.id)
     assert profile["current_post"]["temporary_posts"] == []

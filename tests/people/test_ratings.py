@@ -7,8 +7,14 @@ from typing import Any
 from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
+from tests.conftest import recorded_statements
 from tests.factories import Account
 from tests.people.conftest import World
+
+
+def _user(account: Account) -> dict[str, str]:
+    """The `{id, name}` link of a user account: its display name."""
+    return {"id": str(account.user_id), "name": account.email.split("@")[0]}
 
 
 async def _rate(
@@ -29,6 +35,7 @@ async def test_hr_department_head_and_managers_rate(client: AsyncClient, world: 
     indirect = await _rate(client, world.lead_account, world.junior.id, period="2024")
     assert indirect.status_code == 201
     assert indirect.json()["rated_by"] == str(world.lead_account.user_id)
+    assert indirect.json()["rated_by_user"] == _user(world.lead_account)
 
 
 async def test_nobody_rates_themself(client: AsyncClient, world: World) -> None:
@@ -98,3 +105,26 @@ async def test_ratings_are_audited(client: AsyncClient, world: World) -> None:
     [recorded] = events.json()["items"]
     assert recorded["actor_id"] == str(world.lead_account.user_id)
     assert recorded["after"]["letter"] == "A"
+
+
+async def test_the_list_names_each_rater_in_its_one_statement(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    url = f"/api/v1/employees/{world.junior.id}/performance-ratings"
+    assert (await _rate(client, world.hr, world.junior.id, "2023")).status_code == 201
+
+    async def listed() -> tuple[int, list[Any]]:
+        with recorded_statements(runtime) as statements:
+            response = await client.get(url, headers=world.hr.headers)
+        assert response.status_code == 200, response.text
+        return len(statements), response.json()["items"]
+
+    few, _ = await listed()
+    for account, period in ((world.member_account, "2024"), (world.lead_account, "2025")):
+        assert (await _rate(client, account, world.junior.id, period)).status_code == 201
+    many, items = await listed()
+    assert many == few
+    assert [(item["rated_by"], item["rated_by_user"]) for item in items] == [
+        (str(account.user_id), _user(account))
+        for account in (world.hr, world.member_account, world.lead_account)
+    ]

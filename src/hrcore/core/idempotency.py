@@ -3,19 +3,23 @@
 Records are keyed by the caller (a hash of its credential) and the key. The first request
 claims the key; a concurrent duplicate gets 409; a later duplicate with the same body gets
 the stored response replayed; a duplicate with another body gets 422. Only successful
-responses are stored: a failed request wrote nothing, so retrying it is safe.
+responses are stored: a failed request wrote nothing, so retrying it is safe. A multipart
+body is compared by its parts, not its bytes: a client's retry draws a new boundary.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
+import json
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import datetime, timedelta
 
 from fastapi import Request, Response
 from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, func, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.orm import Mapped, mapped_column
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from hrcore.core.db import SessionMaker, unit_of_work
 from hrcore.core.errors import BadRequest, Conflict, Unprocessable
@@ -52,11 +56,42 @@ def _caller(request: Request) -> str:
     return hashlib.sha256(credential.encode()).hexdigest()
 
 
-def _request_hash(request: Request, body: bytes) -> str:
+async def _request_hash(request: Request, body: bytes) -> str:
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.url.path}?{request.url.query}\n".encode())
+    if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        parts = await _multipart_fingerprint(request, body)
+        if parts is not None:
+            digest.update(b"multipart\n" + parts)
+            return digest.hexdigest()
     digest.update(body)
     return digest.hexdigest()
+
+
+async def _multipart_fingerprint(request: Request, body: bytes) -> bytes | None:
+    """Each part's name, file name, content type and bytes, in order, without the boundary
+    (chosen anew by each send). None when the body does not parse: its raw bytes count."""
+
+    async def stream() -> AsyncGenerator[bytes]:
+        yield body
+
+    try:
+        form = await MultiPartParser(request.headers, stream()).parse()
+    except MultiPartException:
+        return None
+    digest = hashlib.sha256()
+    try:
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                content = await value.read()
+                described = [name, value.filename or "", value.content_type or "", len(content)]
+            else:
+                content = value.encode()
+                described = [name, None, None, len(content)]
+            digest.update(json.dumps(described).encode() + b"\n" + content)
+    finally:
+        await form.close()
+    return digest.digest()
 
 
 async def _claim(
@@ -128,7 +163,7 @@ async def run_idempotently(
         )
     sessionmaker: SessionMaker = request.app.state.sessionmaker
     caller = _caller(request)
-    request_hash = _request_hash(request, await request.body())
+    request_hash = await _request_hash(request, await request.body())
     existing = await _claim(sessionmaker, caller, key, request_hash, ttl)
     if existing is not None:
         if existing.request_hash != request_hash:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
@@ -26,6 +28,14 @@ class StorageUnavailable(ConnectionError):
     """The backend failed (disk error, bucket unreachable): an outage, answered 503."""
 
 
+@dataclass(frozen=True)
+class StoredObject:
+    """A key in the storage and when its bytes were last written."""
+
+    key: str
+    modified_at: datetime
+
+
 class DocumentStorage(Protocol):
     async def put(self, key: str, data: bytes, content_type: str) -> None: ...
 
@@ -33,6 +43,10 @@ class DocumentStorage(Protocol):
 
     async def delete(self, key: str) -> None:
         """Remove the object; a key already gone is fine (deleting is retried)."""
+
+    async def list_under(self, prefix: str) -> list[StoredObject]:
+        """Every object whose key starts with `prefix` (a folder: `org/files/`), to find
+        bytes that nothing names."""
 
 
 def _checked(key: str) -> PurePosixPath:
@@ -81,6 +95,25 @@ class LocalStorage:
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
 
+    def _list_under(self, prefix: str) -> list[StoredObject]:
+        folder = self._path(prefix)
+        try:
+            return [
+                StoredObject(
+                    path.relative_to(self.root).as_posix(),
+                    datetime.fromtimestamp(path.stat().st_mtime, UTC),
+                )
+                for path in folder.rglob("*")
+                if path.is_file()
+            ]
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise StorageUnavailable(f"listing {prefix}: {exc}") from exc
+
+    async def list_under(self, prefix: str) -> list[StoredObject]:
+        return await asyncio.to_thread(self._list_under, prefix)
+
 
 class S3Storage:
     def __init__(self, client: Any, bucket: str) -> None:
@@ -100,6 +133,24 @@ class S3Storage:
         except BotoCoreError as exc:
             raise StorageUnavailable(f"reading {key}: {exc}") from exc
         return body
+
+    def _list_under(self, prefix: str) -> list[StoredObject]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=str(_checked(prefix)).rstrip("/") + "/"
+        )
+        try:
+            return [
+                StoredObject(item["Key"], item["LastModified"])
+                for page in pages
+                for item in page.get("Contents", ())
+            ]
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"listing {prefix}: {exc}") from exc
+
+    async def list_under(self, prefix: str) -> list[StoredObject]:
+        return await asyncio.to_thread(self._list_under, prefix)
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await asyncio.to_thread(

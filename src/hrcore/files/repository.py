@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import String, any_, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import among
@@ -95,3 +96,16 @@ async def unreferenced_before(
         .with_for_update(skip_locked=True)
     )
     return rows.all()
+
+
+async def named_keys(session: AsyncSession, org_id: uuid.UUID, keys: Sequence[str]) -> set[str]:
+    """Which of these storage keys a file row of the organization names (one statement)."""
+    if not keys:
+        return set()
+    rows = await session.scalars(
+        select(StoredFile.storage_key).where(
+            StoredFile.org_id == org_id,
+            StoredFile.storage_key == any_(literal(list(keys), ARRAY(String()))),
+        )
+    )
+    return set(rows)

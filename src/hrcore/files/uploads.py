@@ -5,7 +5,8 @@ An upload is checked from its bytes (size, then the format its magic numbers say
 recorded with its uploader, size, SHA-256, recognised type and cleaned name. A submission or
 an answer that names it attaches it to that object (`attach`); from then on whoever may see
 the object may read it. What nothing references is deleted after
-`HRCORE_FILE_UNREFERENCED_RETENTION_HOURS`.
+`HRCORE_FILE_UNREFERENCED_RETENTION_HOURS`, and so are stored bytes no row names (an upload
+whose commit failed after its bytes were stored).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,12 @@ from hrcore.core.errors import (
     UnsupportedMediaType,
 )
 from hrcore.core.i18n import _
-from hrcore.core.storage import StoredObjectMissing, storage_for
+from hrcore.core.storage import (
+    DocumentStorage,
+    StorageUnavailable,
+    StoredObjectMissing,
+    storage_for,
+)
 from hrcore.files import access, repository
 from hrcore.files.models import StoredFile
 from hrcore.files.schemas import FileOut
@@ -183,8 +189,8 @@ async def attach(
 async def purge_unreferenced(sessionmaker: SessionMaker, clock: Clock, settings: Settings) -> int:
     """The hourly cron: files nothing references, uploaded more than the retention ago, go
     (stored bytes first: a storage failure leaves the row, so the next run deletes both), each
-    audited as `file.purged`.
-    Returns how many were deleted."""
+    audited as `file.purged`; then stored bytes under the organization's `files/` that no row
+    names and older than the retention. Returns how many files and orphans were deleted."""
     before = clock.now() - timedelta(hours=settings.file_unreferenced_retention_hours)
     storage = storage_for(settings)
 
@@ -207,8 +213,29 @@ async def purge_unreferenced(sessionmaker: SessionMaker, clock: Clock, settings:
             await session.flush()
             deleted += len(rows)
             if len(rows) < PURGE_BATCH:
-                return deleted
+                return deleted + await _purge_orphans(session, storage, org_id, before)
 
     return await identity.for_each_organization(
         sessionmaker, purge, label="purging unreferenced files"
     )
+
+
+async def _purge_orphans(
+    session: AsyncSession, storage: DocumentStorage, org_id: uuid.UUID, before: datetime
+) -> int:
+    """Delete the organization's stored uploads that no row names, written before `before`
+    (a younger one may be an upload whose row is still being committed)."""
+    try:
+        listed = await storage.list_under(f"{org_id}/files/")
+    except StorageUnavailable:
+        # the rows purged before stay purged (their bytes are gone); orphans wait an hour
+        logger.warning("listing the stored uploads of %s failed", org_id, exc_info=True)
+        return 0
+    stale = [stored.key for stored in listed if stored.modified_at < before]
+    named = await repository.named_keys(session, org_id, stale)
+    orphans = [key for key in stale if key not in named]
+    for key in orphans:
+        await storage.delete(key)
+    if orphans:
+        logger.info("deleted %d stored uploads no file names in %s", len(orphans), org_id)
+    return len(orphans)

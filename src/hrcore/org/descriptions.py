@@ -5,6 +5,7 @@ The history stays readable, newest first."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +16,8 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
-from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.pagination import PageParams, paginate_rows
+from hrcore.core.schemas import Ref
 from hrcore.org import repository
 from hrcore.org.access import (
     draft_in_reach,
@@ -25,7 +27,40 @@ from hrcore.org.access import (
 )
 from hrcore.org.models import DescriptionDraft, DraftComment
 from hrcore.org.positions import set_description
-from hrcore.org.schemas import CommentCreate, DraftStatus, PositionDescription
+from hrcore.org.schemas import (
+    CommentCreate,
+    CommentOut,
+    DraftOut,
+    DraftStatus,
+    PositionDescription,
+)
+
+
+def draft_out(row: Any) -> DraftOut:
+    """A draft row of `repository.drafts_query`, its author and approver named."""
+    approver = (
+        Ref(id=row.approved_by, name=row.approved_by_name)
+        if row.approved_by is not None and row.approved_by_name is not None
+        else None
+    )
+    return DraftOut.model_validate(
+        {
+            **row._mapping,
+            "author": Ref(id=row.author_id, name=row.author_name),
+            "approved_by_user": approver,
+        }
+    )
+
+
+async def draft_view(session: AsyncSession, org_id: uuid.UUID, draft_id: uuid.UUID) -> DraftOut:
+    """The draft as the list shows it (one statement)."""
+    return draft_out(await repository.named_draft(session, org_id, draft_id))
+
+
+def _comment_out(row: Any) -> CommentOut:
+    return CommentOut.model_validate(
+        {**row._mapping, "author": Ref(id=row.author_id, name=row.author_name)}
+    )
 
 
 def _require_open(draft: DescriptionDraft) -> None:
@@ -73,23 +108,30 @@ async def list_drafts(
     page: PageParams,
     *,
     status: DraftStatus | None,
-) -> tuple[list[DescriptionDraft], str | None]:
-    """The position's description history, newest first."""
+) -> tuple[list[DraftOut], str | None]:
+    """The position's description history, newest first, its people named in the page's
+    one statement."""
     await drafts_in_reach(session, principal, position_id)
     statement = repository.drafts_query(principal.org_id, position_id, status=status)
-    return await paginate(session, statement, [DescriptionDraft.id], page, descending=True)
+    rows, cursor = await paginate_rows(
+        session, statement, [DescriptionDraft.id], page, descending=True
+    )
+    return [draft_out(row) for row in rows], cursor
 
 
 async def get_draft(
     session: AsyncSession, principal: Principal, draft_id: uuid.UUID
-) -> tuple[DescriptionDraft, list[DraftComment]]:
+) -> tuple[DescriptionDraft, DraftOut, list[CommentOut]]:
+    """The draft (for its version), its view, and its comments with their authors named."""
     draft, _, _ = await draft_in_reach(session, principal, draft_id)
-    return draft, await repository.comments_of(session, principal.org_id, draft.id)
+    comments = await repository.comments_of(session, principal.org_id, draft.id)
+    view = await draft_view(session, principal.org_id, draft.id)
+    return draft, view, [_comment_out(row) for row in comments]
 
 
 async def add_comment(
     session: AsyncSession, principal: Principal, draft_id: uuid.UUID, body: CommentCreate
-) -> DraftComment:
+) -> CommentOut:
     """Either side comments while the draft is open. Comments are an append-only record with
     author and time, so they need no audit event of their own."""
     require_user(principal)
@@ -100,7 +142,10 @@ async def add_comment(
     )
     session.add(comment)
     await session.flush()
-    return comment
+    (row,) = await repository.comments_of(
+        session, principal.org_id, draft.id, comment_id=comment.id
+    )
+    return _comment_out(row)
 
 
 async def approve_draft(

@@ -10,14 +10,17 @@ from typing import Any
 from sqlalchemy import (
     Select,
     Uuid,
+    and_,
     bindparam,
     case,
+    column,
     delete,
     exists,
     func,
     insert,
     or_,
     select,
+    table,
     text,
     update,
 )
@@ -33,6 +36,11 @@ from hrcore.org.models import (
     Position,
     PromotionPath,
 )
+
+# User accounts belong to identity: only their display names are read, to name authors.
+_users = table("users", column("id"), column("org_id"), column("display_name"))
+_authors = _users.alias("authors")
+_approvers = _users.alias("approvers")
 
 # Employees and their history belong to the people domain: read here as raw SQL, not models.
 _DEPARTMENT_BLOCKERS = text(
@@ -276,24 +284,69 @@ def touch(position: Position) -> None:
 # --- description drafts -------------------------------------------------------------------
 
 
-def drafts_query(org_id: uuid.UUID, position_id: uuid.UUID, *, status: str | None) -> Select[Any]:
-    statement = select(DescriptionDraft).where(
-        DescriptionDraft.org_id == org_id, DescriptionDraft.position_id == position_id
+def _named_drafts(org_id: uuid.UUID) -> Select[Any]:
+    """Drafts with their author's and approver's display names (`author_name`,
+    `approved_by_name`) joined in: one statement however many drafts."""
+    drafts = DescriptionDraft.__table__
+    return (
+        select(
+            *drafts.c,
+            _authors.c.display_name.label("author_name"),
+            _approvers.c.display_name.label("approved_by_name"),
+        )
+        .select_from(
+            drafts.join(
+                _authors,
+                and_(_authors.c.id == drafts.c.author_id, _authors.c.org_id == drafts.c.org_id),
+            ).outerjoin(
+                _approvers,
+                and_(
+                    _approvers.c.id == drafts.c.approved_by,
+                    _approvers.c.org_id == drafts.c.org_id,
+                ),
+            )
+        )
+        .where(drafts.c.org_id == org_id)
     )
+
+
+def drafts_query(org_id: uuid.UUID, position_id: uuid.UUID, *, status: str | None) -> Select[Any]:
+    statement = _named_drafts(org_id).where(DescriptionDraft.position_id == position_id)
     if status is not None:
         statement = statement.where(DescriptionDraft.status == status)
     return statement
 
 
+async def named_draft(session: AsyncSession, org_id: uuid.UUID, draft_id: uuid.UUID) -> Any:
+    """One draft as `drafts_query` lists it."""
+    result = await session.execute(_named_drafts(org_id).where(DescriptionDraft.id == draft_id))
+    return result.one()
+
+
 async def comments_of(
-    session: AsyncSession, org_id: uuid.UUID, draft_id: uuid.UUID
-) -> list[DraftComment]:
-    rows = await session.scalars(
-        select(DraftComment)
-        .where(DraftComment.org_id == org_id, DraftComment.draft_id == draft_id)
-        .order_by(DraftComment.id)
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    draft_id: uuid.UUID,
+    *,
+    comment_id: uuid.UUID | None = None,
+) -> list[Any]:
+    """The draft's comments (or the one `comment_id`), oldest first, with their author's
+    display name (`author_name`) joined in."""
+    comments = DraftComment.__table__
+    statement = (
+        select(*comments.c, _authors.c.display_name.label("author_name"))
+        .select_from(
+            comments.join(
+                _authors,
+                and_(_authors.c.id == comments.c.author_id, _authors.c.org_id == comments.c.org_id),
+            )
+        )
+        .where(comments.c.org_id == org_id, comments.c.draft_id == draft_id)
+        .order_by(comments.c.id)
     )
-    return list(rows)
+    if comment_id is not None:
+        statement = statement.where(comments.c.id == comment_id)
+    return list((await session.execute(statement)).all())
 
 
 async def supersede_open_drafts(

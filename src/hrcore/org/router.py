@@ -269,7 +269,7 @@ async def create_draft(
     404."""
     draft = await descriptions.create_draft(session, principal, position_id, body)
     set_etag(response, draft.version)
-    return DraftOut.model_validate(draft)
+    return await descriptions.draft_view(session, principal.org_id, draft.id)
 
 
 @router.get(
@@ -288,10 +288,10 @@ async def list_drafts(
     """The position's description drafts — open, approved and superseded — newest first,
     cursor-paginated, for HR admins and the department heads over the position (anyone else 404);
     filter by `status`."""
-    rows, cursor = await descriptions.list_drafts(
+    items, cursor = await descriptions.list_drafts(
         session, principal, position_id, page, status=draft_status
     )
-    return Page(items=[DraftOut.model_validate(row) for row in rows], next_cursor=cursor)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.get(
@@ -305,12 +305,9 @@ async def get_draft(
 ) -> DraftDetail:
     """One description draft with its comments, for the two sides of the position (anyone else
     404)."""
-    draft, comments = await descriptions.get_draft(session, principal, draft_id)
+    draft, view, comments = await descriptions.get_draft(session, principal, draft_id)
     set_etag(response, draft.version)
-    return DraftDetail(
-        **DraftOut.model_validate(draft).model_dump(),
-        comments=[CommentOut.model_validate(comment) for comment in comments],
-    )
+    return DraftDetail(**view.model_dump(), comments=comments)
 
 
 @router.post(
@@ -325,8 +322,7 @@ async def add_comment(
 ) -> CommentOut:
     """Either side of the position comments on an open draft (a closed one answers 409; anyone else
     404)."""
-    comment = await descriptions.add_comment(session, principal, draft_id, body)
-    return CommentOut.model_validate(comment)
+    return await descriptions.add_comment(session, principal, draft_id, body)
 
 
 @router.post(
@@ -349,4 +345,4 @@ async def approve_draft(
     Honours `If-Match`; audited."""
     draft = await descriptions.approve_draft(session, principal, clock, draft_id, if_match=if_match)
     set_etag(response, draft.version)
-    return DraftOut.model_validate(draft)
+    return await descriptions.draft_view(session, principal.org_id, draft.id)

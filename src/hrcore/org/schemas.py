@@ -195,6 +195,7 @@ class CommentOut(BaseModel):
 
     id: uuid.UUID
     author_id: uuid.UUID
+    author: Ref = Field(description="`author_id`'s link: the user's display name.")
     body: str
     created_at: datetime
 
@@ -205,6 +206,7 @@ class DraftOut(BaseModel):
     id: uuid.UUID
     position_id: uuid.UUID
     author_id: uuid.UUID
+    author: Ref = Field(description="`author_id`'s link: the user's display name.")
     author_side: AuthorSide = Field(
         description="`hr` or `department`; the other side approves the draft."
     )
@@ -213,6 +215,9 @@ class DraftOut(BaseModel):
         description="`superseded` when another draft of the position was approved first."
     )
     approved_by: uuid.UUID | None
+    approved_by_user: Ref | None = Field(
+        description="`approved_by`'s link: the user's display name."
+    )
     approved_at: datetime | None
     created_at: datetime
     version: int

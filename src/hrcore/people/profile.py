@@ -16,6 +16,7 @@ from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.people import access, profile_queries, profile_sections
+from hrcore.people.ratings import rating_out
 from hrcore.people.schemas import PanoramicProfile
 
 TREND_YEARS = 3
@@ -109,7 +110,7 @@ async def panoramic_profile(
             },
             "employment_history": events,
             "management_experience": sum(1 for event in applied if event["management"]),
-            "performance_trend": [dict(rating) for rating in ratings],
+            "performance_trend": [rating_out(rating) for rating in ratings],
             "growth_profile": {"employee_id": employee_id, **dict(growth)} if growth else None,
             "program_participation": [
                 {

@@ -46,9 +46,12 @@ PENDING_CHANGES = (
     " ORDER BY ev.effective_date, ev.id"
 )
 PROFILE_RATINGS = (
-    "SELECT id, employee_id, period, letter, score, comment, rated_by, created_at"
-    " FROM performance_ratings WHERE org_id = $1 AND employee_id = $2 AND period >= $3"
-    " ORDER BY period, id"
+    "SELECT r.id, r.employee_id, r.period, r.letter, r.score, r.comment, r.rated_by,"
+    " u.display_name AS rated_by_name, r.created_at"
+    " FROM performance_ratings r"
+    " LEFT JOIN users u ON u.id = r.rated_by AND u.org_id = r.org_id"
+    " WHERE r.org_id = $1 AND r.employee_id = $2 AND r.period >= $3"
+    " ORDER BY r.period, r.id"
 )
 PROFILE_GROWTH = (
     "SELECT skills, certifications, external_trainings, career_plan, submitted_at, version"
@@ -81,7 +84,8 @@ async def pending_changes(
 async def profile_ratings(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, first_year: int
 ) -> list[Any]:
-    """Ratings from `first_year` on, by period (periods start with their year)."""
+    """Ratings from `first_year` on, by period (periods start with their year), each with
+    its rater's display name (`rated_by_name`)."""
     return await fetch(session, PROFILE_RATINGS, org_id, employee_id, str(first_year))
 
 

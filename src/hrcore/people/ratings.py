@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,19 +12,32 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
-from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.pagination import PageParams, paginate_rows
+from hrcore.core.schemas import Ref
 from hrcore.people import access, repository
 from hrcore.people.models import PerformanceRating
-from hrcore.people.schemas import PerformanceRatingCreate
+from hrcore.people.schemas import PerformanceRatingCreate, PerformanceRatingOut
+
+
+def rating_out(row: Mapping[str, Any]) -> PerformanceRatingOut:
+    """A rating read with its rater's display name (`rated_by_name`), the rater linked."""
+    rater = (
+        Ref(id=row["rated_by"], name=row["rated_by_name"])
+        if row["rated_by"] is not None and row["rated_by_name"] is not None
+        else None
+    )
+    return PerformanceRatingOut.model_validate({**row, "rated_by_user": rater})
 
 
 async def list_ratings(
     session: AsyncSession, principal: Principal, employee_id: uuid.UUID, page: PageParams
-) -> tuple[list[PerformanceRating], str | None]:
+) -> tuple[list[PerformanceRatingOut], str | None]:
+    """By period, each rater named in the page's one statement."""
     await access.ensure_can_view(session, principal, employee_id, key_scope=Scope.RATINGS_READ)
-    statement = repository.ratings_query(principal.org_id, employee_id)
+    statement = repository.named_ratings_query(principal.org_id, employee_id)
     keys = [PerformanceRating.period, PerformanceRating.id]
-    return await paginate(session, statement, keys, page)
+    rows, cursor = await paginate_rows(session, statement, keys, page)
+    return [rating_out(row._mapping) for row in rows], cursor
 
 
 async def add_rating(
@@ -30,7 +45,7 @@ async def add_rating(
     principal: Principal,
     employee_id: uuid.UUID,
     body: PerformanceRatingCreate,
-) -> PerformanceRating:
+) -> PerformanceRatingOut:
     """One rating per period: a second one is a 409 (ratings are not silently overwritten)."""
     employee = await access.find_for_write(session, principal, employee_id)
     await access.ensure_can_manage(session, principal, employee.id)
@@ -55,4 +70,6 @@ async def add_rating(
         org_id=principal.org_id,
         after=body.model_dump(mode="json") | {"employee_id": str(employee_id)},
     )
-    return rating
+    named = repository.named_ratings_query(principal.org_id, employee_id)
+    row = (await session.execute(named.where(PerformanceRating.id == rating.id))).one()
+    return rating_out(row._mapping)

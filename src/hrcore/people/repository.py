@@ -44,6 +44,8 @@ _positions = table(
     column("is_management", Boolean),
 )
 _managers = Employee.__table__.alias("managers")
+# identity's user accounts: only the display name, to name who rated
+_users = table("users", column("id"), column("org_id"), column("display_name"))
 
 LISTED_FROM = (
     Employee.__table__.join(
@@ -286,6 +288,21 @@ def events_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Employment
 def ratings_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[PerformanceRating]:
     return select(PerformanceRating).where(
         PerformanceRating.org_id == org_id, PerformanceRating.employee_id == employee_id
+    )
+
+
+def named_ratings_query(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
+    """The employee's ratings with the rater's display name (`rated_by_name`) joined in."""
+    ratings = PerformanceRating.__table__
+    return (
+        select(*ratings.c, _users.c.display_name.label("rated_by_name"))
+        .select_from(
+            ratings.outerjoin(
+                _users,
+                and_(_users.c.id == ratings.c.rated_by, _users.c.org_id == ratings.c.org_id),
+            )
+        )
+        .where(ratings.c.org_id == org_id, ratings.c.employee_id == employee_id)
     )
 
 

@@ -209,8 +209,7 @@ async def list_ratings(
 ) -> Page[PerformanceRatingOut]:
     """An employee's performance ratings by period, cursor-paginated, for whoever may see the
     employee (a key needs `ratings:read`)."""
-    rows, cursor = await ratings.list_ratings(session, principal, employee_id, page)
-    items = [PerformanceRatingOut.model_validate(row) for row in rows]
+    items, cursor = await ratings.list_ratings(session, principal, employee_id, page)
     return Page(items=items, next_cursor=cursor)
 
 
@@ -230,8 +229,7 @@ async def create_rating(
     """HR admins, the department head over the employee or a manager up the chain rate a period
     (`2025`, `2025-H1`, `2025-Q3`) with a letter A–D or a score 1–5; never the employee themself
     (403). One rating per period: a second is 409."""
-    rating = await ratings.add_rating(session, principal, employee_id, body)
-    return PerformanceRatingOut.model_validate(rating)
+    return await ratings.add_rating(session, principal, employee_id, body)
 
 
 # --- profiles -----------------------------------------------------------------------------

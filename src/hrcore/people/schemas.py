@@ -236,6 +236,9 @@ class PerformanceRatingOut(BaseModel):
     score: Decimal | None
     comment: str | None
     rated_by: uuid.UUID | None
+    rated_by_user: Ref | None = Field(
+        description="`rated_by`'s link: the rating user's display name."
+    )
     created_at: datetime
 
 
