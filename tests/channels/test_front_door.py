@@ -18,7 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core import links
 from hrcore.core.clock import FrozenClock
+from hrcore.core.db import set_tenant, unit_of_work
+from hrcore.core.i18n import _
 from hrcore.core.runtime import Runtime
+from hrcore.notifications import api as notifications
 from hrcore.people.models import Employee
 from hrcore.worker import run_burst
 from tests.conftest import frozen_clock
@@ -258,3 +261,31 @@ async def test_the_button_names_the_act_for_the_assignee_and_opens_for_the_manag
     assert _button(escalation) == ("查看详情", _link("task", task.id)), "the manager opens it"
     assert escalation.card is not None
     assert "2026年12月11日 10:00" in escalation.card["markdown"], "due, in Asia/Shanghai"
+
+
+@pytest.mark.commits
+async def test_one_notice_to_readers_of_two_languages_is_a_card_in_each(
+    client: AsyncClient, runtime: Runtime, world: World, door: FakeDingTalk
+) -> None:
+    amendment_id = uuid.uuid4()
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await set_tenant(session, world.hr.org_id)
+        await notifications.notify(
+            session,
+            org_id=world.hr.org_id,
+            user_ids=[world.member_account.user_id, world.lead_account.user_id],
+            kind="contract.amendment_ready",
+            title=_("A contract amendment awaits your confirmation"),
+            body="",
+            subject_type="contract_amendment",
+            subject_id=amendment_id,
+            dedupe_key="both-languages",
+        )
+    await run_burst(runtime)
+
+    link = _link("contract_amendment", amendment_id)
+    [english] = _cards_to(door, "member-dt")
+    [chinese] = _cards_to(door, "lead-dt")
+    assert _button(english) == ("Confirm the amendment", link)
+    assert _button(chinese) == ("确认变更协议", link)
+    assert chinese.content == "### 有一份合同变更协议等待你确认"
