@@ -1,5 +1,6 @@
 """A local DingTalk on 127.0.0.1: robots that check signatures and the per-minute limit,
-the open API (gettoken, asyncsend_v2) that checks access tokens, the directory
+the open API (gettoken, asyncsend_v2: text or action cards, checked) that checks access
+tokens, the directory
 (user/get, department/get) and the approval app (v1.0 process instances: created, read back,
 decided by `decide`/`terminate`, which answer the `bpms_instance_change` event DingTalk then
 pushes), the to-do app 「待办」 (v1.0 to-dos created, updated, deleted, read back and
@@ -41,6 +42,24 @@ class WorkNotice:
     agent_id: int
     user_ids: list[str]
     content: str
+    card: dict[str, Any] | None = None
+    """An action card's `action_card` (then `content` is its markdown)."""
+
+
+def card_error(card: Any) -> str | None:
+    """Why DingTalk refuses an `action_card` message (None: it shows it): a title and a
+    markdown, and either `single_title` with `single_url` or `btn_orientation` with a
+    non-empty `btn_json_list` of buttons that each have a `title` and an `action_url`."""
+    if not isinstance(card, dict) or not card.get("title") or not card.get("markdown"):
+        return "action_card needs title and markdown"
+    if card.get("single_title") or card.get("single_url"):
+        return None if card.get("single_title") and card.get("single_url") else "single_*"
+    buttons = card.get("btn_json_list")
+    if card.get("btn_orientation") not in ("0", "1") or not isinstance(buttons, list):
+        return "btn_orientation and btn_json_list go together"
+    if not buttons or not all(b.get("title") and b.get("action_url") for b in buttons):
+        return "every button needs title and action_url"
+    return None
 
 
 @dataclass
@@ -178,11 +197,16 @@ class FakeDingTalk:
             self.notice_failures.pop(0)
             return JSONResponse({"errcode": 88, "errmsg": "busy"})
         body: dict[str, Any] = await request.json()
+        msg = body["msg"]
+        card = msg.get("action_card") if msg.get("msgtype") == "action_card" else None
+        if card is not None and (error := card_error(card)) is not None:
+            return JSONResponse({"errcode": 40035, "errmsg": f"invalid msg: {error}"})
         self.notices.append(
             WorkNotice(
                 agent_id=int(body["agent_id"]),
                 user_ids=str(body["userid_list"]).split(","),
-                content=str(body["msg"]["text"]["content"]),
+                content=str(card["markdown"] if card else msg["text"]["content"]),
+                card=card,
             )
         )
         return JSONResponse({"errcode": 0, "errmsg": "ok", "task_id": len(self.notices)})

@@ -192,12 +192,14 @@ async def send_work_notice(
     agent_id: int,
     user_ids: list[str],
     content: str,
+    card: dict[str, Any] | None = None,
 ) -> Attempt:
-    """One asyncsend_v2 to up to 100 DingTalk user ids (the API's limit per call)."""
+    """One asyncsend_v2 to up to 100 DingTalk user ids (the API's limit per call): the
+    action card `card` (a `msg`, `cards.action_card`) when given, else `content` as text."""
     body = {
         "agent_id": agent_id,
         "userid_list": ",".join(user_ids),
-        "msg": text_message(content),
+        "msg": card or text_message(content),
     }
     result, _ = await _open_api(
         client,

@@ -11,7 +11,9 @@ whose employee is in that department's **subtree** (path prefix). One `notify` c
 DingTalk ids of the covered recipients whose user is linked to an employee with a DingTalk id
 (batches of at most 100, the API's limit). Texts are the notification's title and body, which
 name the task and its due date, so DingTalk's "identical content to a user once a day" rule
-does not swallow a different reminder.
+does not swallow a different reminder. A work notice about an item is an action card in each
+recipient's language (`cards.py`: one notice per language among the recipients); a robot's
+message stays plain text with the link at the end.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.channels import repository
+from hrcore.channels import cards, repository
 from hrcore.channels.config import DELIVER_JOB
 from hrcore.channels.models import (
     ChannelDeliveryStatus,
@@ -51,6 +53,35 @@ def _content(title: str, body: str, link: str | None) -> str:
     return "\n".join(part for part in (title, body, link) if part).strip()
 
 
+@dataclass(frozen=True)
+class _Notice:
+    """What one recipient is sent: the text (robots, and notices linking nothing) and the
+    work notice's card."""
+
+    content: str
+    card: dict[str, Any] | None
+
+
+def _work_notices(
+    covered: Sequence[tuple[_Recipient, _Notice]],
+) -> list[tuple[_Notice, list[_Recipient]]]:
+    """The reachable recipients, each DingTalk id once, grouped by what they read (their
+    language) and cut into batches of `WORK_NOTICE_BATCH`."""
+    seen: set[str] = set()
+    readers: dict[str, tuple[_Notice, list[_Recipient]]] = {}
+    for member, notice in covered:
+        if not member.dingtalk_user_id or member.dingtalk_user_id in seen:
+            continue
+        seen.add(member.dingtalk_user_id)
+        key = f"{notice.content}\x00{notice.card}"
+        readers.setdefault(key, (notice, []))[1].append(member)
+    return [
+        (notice, members[start : start + WORK_NOTICE_BATCH])
+        for notice, members in readers.values()
+        for start in range(0, len(members), WORK_NOTICE_BATCH)
+    ]
+
+
 def _covers(department_path: str | None, recipient: _Recipient) -> bool:
     if department_path is None:
         return True
@@ -70,6 +101,14 @@ class InboxItem:
     dedupe_key: str
     link: str | None = None
     """The deep link that opens the item (`core.links`), added to the notice's text."""
+    act: str = ""
+    """The card's button title in the recipient's language (`cards.act_label`)."""
+
+    def card(self) -> dict[str, Any] | None:
+        """The action card of a work notice; None (plain text) when it links no item."""
+        if self.link is None:
+            return None
+        return cards.action_card(self.title, self.body, self.act, self.link)
 
 
 async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[InboxItem]) -> int:
@@ -91,7 +130,7 @@ async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[I
     homes = {contact.department_id for contact in contacts.values()} if scoped else set()
     paths = await org.department_paths(session, org_id, sorted(scoped | homes))
 
-    groups: dict[str, tuple[str, list[_Recipient]]] = {}
+    groups: dict[str, list[tuple[_Recipient, _Notice]]] = {}
     for row in rows:
         employee_id = employees.get(row.user_id)
         contact = contacts.get(employee_id) if employee_id is not None else None
@@ -100,15 +139,13 @@ async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[I
             dingtalk_user_id=contact.dingtalk_user_id if contact else None,
             department_path=paths.get(contact.department_id) if contact else None,
         )
-        content, members = groups.setdefault(
-            row.dedupe_key, (_content(row.title, row.body, row.link), [])
-        )
-        members.append(recipient)
+        notice = _Notice(_content(row.title, row.body, row.link), row.card())
+        groups.setdefault(row.dedupe_key, []).append((recipient, notice))
 
     deliveries: list[dict[str, Any]] = []
 
     def add(
-        channel: NotificationChannel, notification_id: uuid.UUID, content: str, to: list[str]
+        channel: NotificationChannel, notification_id: uuid.UUID, notice: _Notice, to: list[str]
     ) -> None:
         deliveries.append(
             {
@@ -116,7 +153,8 @@ async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[I
                 "org_id": org_id,
                 "channel_id": channel.id,
                 "notification_id": notification_id,
-                "content": content,
+                "content": notice.content,
+                "card": notice.card if to else None,
                 "recipients": to,
                 "status": ChannelDeliveryStatus.PENDING.value,
                 "attempts": 0,
@@ -125,25 +163,16 @@ async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[I
 
     for channel in channels:
         scope = paths.get(channel.department_id) if channel.department_id else None
-        for content, members in groups.values():
-            covered = [member for member in members if _covers(scope, member)]
+        for members in groups.values():
+            covered = [(member, n) for member, n in members if _covers(scope, member)]
             if not covered:
                 continue
             if channel.kind == ChannelKind.DINGTALK_ROBOT:
-                add(channel, covered[0].notification_id, content, [])
+                add(channel, covered[0][0].notification_id, covered[0][1], [])
                 continue
-            reachable = [member for member in covered if member.dingtalk_user_id]
-            seen: set[str] = set()
-            unique = []
-            for member in reachable:
-                assert member.dingtalk_user_id is not None
-                if member.dingtalk_user_id not in seen:
-                    seen.add(member.dingtalk_user_id)
-                    unique.append(member)
-            for start in range(0, len(unique), WORK_NOTICE_BATCH):
-                batch = unique[start : start + WORK_NOTICE_BATCH]
+            for notice, batch in _work_notices(covered):
                 ids = [member.dingtalk_user_id or "" for member in batch]
-                add(channel, batch[0].notification_id, content, ids)
+                add(channel, batch[0].notification_id, notice, ids)
 
     delivery_ids = await repository.insert_deliveries(session, deliveries)
     for delivery_id in delivery_ids:

@@ -72,7 +72,8 @@ class ChannelDelivery(DeliveryLogMixin, Base):
     """One notification sent (or being sent) to one channel: the delivery log.
 
     (channel_id, notification_id) is unique, so fanning out twice delivers once.
-    `recipients` are the DingTalk user ids of a work notification (empty for a robot).
+    `recipients` are the DingTalk user ids of a work notification (empty for a robot);
+    `card` is a work notice's action card (`cards.py`), sent instead of `content`.
     """
 
     __tablename__ = "channel_deliveries"
@@ -92,4 +93,5 @@ class ChannelDelivery(DeliveryLogMixin, Base):
     )
     content: Mapped[str] = mapped_column(Text, nullable=False)
     recipients: Mapped[list[str]] = mapped_column(ARRAY(String(64)), nullable=False)
+    card: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

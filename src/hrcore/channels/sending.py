@@ -1,7 +1,9 @@
 """Sending one channel delivery (the `channels.deliver` job).
 
-Robots allow 20 messages a minute, so a robot delivery first takes a slot (`pacing.py`):
-without one it is `deferred` to the slot it reserved; nothing is dropped.
+A work notice goes as the action card fan-out stored on the row (`cards.py`), else as text;
+a robot message is always text. Robots allow 20 messages a minute, so a robot delivery first
+takes a slot (`pacing.py`): without one it is `deferred` to the slot it reserved; nothing is
+dropped.
 Robot messages go through the delivery engine (`core/delivery.py`: the robot URL checked as a
 public target on every attempt, DingTalk's signature plugged in); every attempt is settled
 by the engine (the delivery log, retries with backoff; after `MAX_ATTEMPTS` attempts the
@@ -54,6 +56,7 @@ async def _send_work_notice(
             agent_id=int(channel.config.get("agent_id", 0)),
             user_ids=list(row.recipients),
             content=row.content,
+            card=row.card,
         )
 
 

@@ -40,7 +40,9 @@ def _link_of(org_id: uuid.UUID, row: Any) -> str:
 @dataclass(frozen=True)
 class Message:
     """One notification for some users; `dedupe_key` makes sending it twice a no-op. A `Text`
-    title or body is rendered in each recipient's locale."""
+    title or body is rendered in each recipient's locale. `act` is the type of the item the
+    recipient acts on when it is not the subject (a reminder of a task acts on the task's
+    own subject): a DingTalk card's button names that act (`channels.act_label`)."""
 
     user_ids: Sequence[uuid.UUID]
     kind: str
@@ -49,6 +51,7 @@ class Message:
     subject_type: str | None
     subject_id: uuid.UUID | None
     dedupe_key: str
+    act: str | None = None
 
 
 async def notify(
@@ -72,8 +75,11 @@ async def notify_many(
     session: AsyncSession, *, org_id: uuid.UUID, messages: Sequence[Message]
 ) -> int:
     """`notify` for a batch: one insert and one channel fan-out, whatever the batch size; a
-    `Text` is rendered in each recipient's locale (one more read, only when there is one)."""
-    translated = any(isinstance(m.title, Text) or isinstance(m.body, Text) for m in messages)
+    `Text` (and a card's act) is rendered in each recipient's locale (one more read, only
+    when there is one)."""
+    translated = any(
+        isinstance(m.title, Text) or isinstance(m.body, Text) or m.subject_id for m in messages
+    )
     recipients = [user_id for message in messages for user_id in message.user_ids]
     locales = await identity.reader_locales(session, org_id, recipients) if translated else {}
     rows = [
@@ -104,6 +110,7 @@ async def notify_many(
             body=render(by_key[(user_id, key)].body, locales.get(user_id)),
             dedupe_key=key,
             link=_subject_link(org_id, by_key[(user_id, key)]),
+            act=_act(by_key[(user_id, key)], locales.get(user_id)),
         )
         for notification_id, user_id, key in new
     ]
@@ -117,6 +124,11 @@ def _subject_link(org_id: uuid.UUID, message: Message) -> str | None:
     if message.subject_type and message.subject_id:
         return deep_link(message.subject_type, message.subject_id, org_id)
     return None
+
+
+def _act(message: Message, locale: str | None) -> str:
+    """The card button's title: the act on the item, in the recipient's language."""
+    return channels.act_label(message.act or message.subject_type, locale)
 
 
 def _caller(principal: Principal) -> uuid.UUID:

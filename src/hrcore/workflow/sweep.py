@@ -242,6 +242,8 @@ def _messages(
             text = _message(action.task, action.window, line, now)
             subject_id: uuid.UUID | None = action.task.id
             dedupe_key = action.dedupe_key
+            # the assignee acts on the task's own item (answers the review); others open it
+            act = action.task.subject_type if kind == REMIND else None
         else:
             # confidential tasks last: their place among the titles would hint at theirs
             grouped.sort(key=lambda a: (a.task.confidential, a.task.due_at, a.task.title))
@@ -249,6 +251,7 @@ def _messages(
             subject_id = None
             keys = "\n".join(sorted(action.dedupe_key for action in grouped))
             dedupe_key = f"digest:{kind}:{hashlib.sha256(keys.encode()).hexdigest()}"
+            act = None
         messages.append(
             notifications.Message(
                 user_ids=list(recipients),
@@ -258,6 +261,7 @@ def _messages(
                 subject_type=SUBJECT_TYPE if subject_id else None,
                 subject_id=subject_id,
                 dedupe_key=dedupe_key,
+                act=act,
             )
         )
     return messages
