@@ -1,7 +1,7 @@
 """An approval kind as a domain declares one, with an act the tests can observe: it records
 each approved subject and refuses (422) the subjects in `REFUSE`, so a test sees the act
 run once, and run in the last decision's transaction. The kind is declared for each test
-only (`monkeypatch` undoes it), so no other test runs with a kind no domain declares."""
+only (`kinds.declared_for_test`), so no other test runs with a kind no domain declares."""
 
 from __future__ import annotations
 
@@ -41,10 +41,10 @@ SPEC = ApprovalKindSpec(
 
 
 @pytest.fixture(autouse=True)
-def promotion_kind(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(kinds._KINDS, KIND, SPEC)
+def promotion_kind() -> Iterator[None]:
     ACTED.clear()
     REFUSE.clear()
-    yield
+    with kinds.declared_for_test(SPEC):
+        yield
     ACTED.clear()
     REFUSE.clear()

@@ -6,6 +6,11 @@
 - Submitting: `submit(session, *, org_id, kind, title, subject_employee_id, subject_id,
   requester_employee_id, facts, clock, actor=None) -> UUID` (422 for an unknown kind, fact
   or employee, or when nobody at all could approve).
+- Resubmitting, for a domain that computes its kind's facts: `resubmit(session, *, org_id,
+  approval_id, kind, facts, clock, actor=None, title=None, comment=None)` sends a `returned`
+  approval of that kind again with the recomputed facts, from the first step of its kept
+  chain in a new round, as `POST /approvals/{id}/resubmit` does for a requester (404 for no
+  approval of that kind, 409 unless returned, 422 for an unknown fact).
 """
 
 from __future__ import annotations
@@ -15,13 +20,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import running
+from hrcore.approvals import deciding, running
 from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, Fact, OnApproved
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.people import api as people
 
-__all__ = ["ApprovalKindSpec", "ApprovedSubject", "Fact", "OnApproved", "submit"]
+__all__ = ["ApprovalKindSpec", "ApprovedSubject", "Fact", "OnApproved", "resubmit", "submit"]
 
 
 async def submit(
@@ -53,3 +58,28 @@ async def submit(
         actor=actor,
     )
     return approval.id
+
+
+async def resubmit(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    approval_id: uuid.UUID,
+    kind: str,
+    facts: dict[str, Any],
+    clock: Clock,
+    actor: Principal | None = None,
+    title: str | None = None,
+    comment: str | None = None,
+) -> None:
+    await deciding.resubmit_of_kind(
+        session,
+        org_id=org_id,
+        approval_id=approval_id,
+        kind=kind,
+        facts=facts,
+        title=title,
+        comment=comment,
+        clock=clock,
+        actor=actor,
+    )

@@ -15,8 +15,9 @@ and cancels every open task.
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import access, repository
@@ -178,23 +179,85 @@ async def resubmit(
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
     if principal.employee_id != approval.requester_employee_id:
         raise Forbidden(_("Only the requester resubmits an approval"))
+    await send_again(
+        session,
+        approval,
+        facts=body.facts,
+        title=body.title,
+        comment=body.comment,
+        clock=clock,
+        actor=principal,
+        by_requester=True,
+    )
+    return approval
+
+
+async def resubmit_of_kind(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    approval_id: uuid.UUID,
+    kind: str,
+    facts: dict[str, Any],
+    title: str | None,
+    comment: str | None,
+    clock: Clock,
+    actor: Principal | None,
+) -> Approval:
+    """A domain sends a returned approval of its own kind again with the facts it recomputed
+    (404 for no approval of that kind in the organization)."""
+    approval = await session.scalar(
+        select(Approval)
+        .where(Approval.org_id == org_id, Approval.id == approval_id, Approval.kind == kind)
+        .with_for_update()
+    )
+    if approval is None:
+        raise NotFound(_("No such approval"))
+    await send_again(
+        session,
+        approval,
+        facts=facts,
+        title=title,
+        comment=comment,
+        clock=clock,
+        actor=actor,
+        by_requester=False,
+    )
+    return approval
+
+
+async def send_again(
+    session: AsyncSession,
+    approval: Approval,
+    *,
+    facts: dict[str, Any] | None,
+    title: str | None,
+    comment: str | None,
+    clock: Clock,
+    actor: Principal | None,
+    by_requester: bool,
+) -> None:
+    """A returned approval (409 otherwise) starts over at the first step of its kept chain in
+    a new round, with changed facts checked against its kind (422 for an unknown one). A
+    requester states new facts only for a kind that lets them (`by_requester`); a domain
+    always states its own."""
     if approval.status != "returned":
         raise Conflict(_("Only an approval returned for changes is resubmitted"))
     spec = require_kind(approval.kind)
     before = {"facts": dict(approval.facts), "title": approval.title}
-    if body.facts is not None and body.facts != approval.facts:
-        if not spec.requested_over_http:
+    if facts is not None and facts != approval.facts:
+        if by_requester and not spec.requested_over_http:
             raise Unprocessable(
                 _("This kind's facts come from its own domain, not from the requester"),
                 errors=[FieldError(field="facts", message=_("not stated by the requester"))],
             )
-        await check_facts(session, approval.org_id, spec, body.facts)
-        approval.facts = dict(body.facts)
-    approval.title = body.title or approval.title
+        await check_facts(session, approval.org_id, spec, facts)
+        approval.facts = dict(facts)
+    approval.title = title or approval.title
     approval.round += 1
     audit.record(
         session,
-        principal,
+        actor,
         "approval.resubmitted",
         SUBJECT,
         approval.id,
@@ -204,8 +267,7 @@ async def resubmit(
             "facts": approval.facts,
             "title": approval.title,
             "round": approval.round,
-            "comment": body.comment,
+            "comment": comment,
         },
     )
-    await restart(session, approval, clock, principal)
-    return approval
+    await restart(session, approval, clock, actor)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -117,3 +118,18 @@ def holds(fact_type: FactType, actual: Any, op: str, expected: Any) -> bool:
         "lte": left <= right,
     }[op]
     return result
+
+
+@contextmanager
+def declared_for_test(spec: ApprovalKindSpec) -> Iterator[ApprovalKindSpec]:
+    """Declare `spec` while the block runs, then put back whatever its kind was: tests
+    declare a kind no domain has (or change a domain's) without it leaking into others."""
+    before = _KINDS.get(spec.kind)
+    _KINDS[spec.kind] = spec
+    try:
+        yield spec
+    finally:
+        if before is None:
+            _KINDS.pop(spec.kind, None)
+        else:
+            _KINDS[spec.kind] = before

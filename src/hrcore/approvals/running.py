@@ -9,7 +9,6 @@ kind's act runs in the same transaction as that decision, so a failing act undoe
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +32,9 @@ DECIDED_BY = workflow.Operation(
     "approve_approval", "POST", "/approvals/{approval_id}/approve", subject_param="approval_id"
 )
 """An approver completes the task by deciding (approve, reject, return or delegate)."""
-DECISION_WITHIN = timedelta(days=3)
+DECISION_DAYS = 3
+"""How long each approver has to decide, counted as the organization counts its tasks' days
+(working days when its default task policy does: workflow's `due_after`)."""
 
 
 def require_requestable(kind: str) -> None:
@@ -188,6 +189,7 @@ async def assign(
     who: list[uuid.UUID],
 ) -> None:
     """One pending assignment and one decision task per approver in `who`."""
+    due = await workflow.due_after(session, approval.org_id, clock.now(), DECISION_DAYS)
     task_ids = await workflow.create_tasks(
         session,
         org_id=approval.org_id,
@@ -198,7 +200,7 @@ async def assign(
                 kind=TASK_KIND,
                 assignee_employee_id=employee_id,
                 title=_("Approve: {title}", title=approval.title),
-                due=clock.now() + DECISION_WITHIN,
+                due=due,
                 subject_employee_id=approval.subject_employee_id,
             )
             for employee_id in who
