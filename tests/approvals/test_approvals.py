@@ -108,7 +108,11 @@ async def test_manager_then_head_then_hr_for_m2_each_a_task_and_the_act_runs_onc
 ) -> None:
     await _chain(client, world.hr, MANAGER_HEAD_HR)
     approval = await _submit(client, world.member_account, world.member)
-    assert approval["status"] == "pending"
+    assert (approval["status"], approval["runs_in"], approval["dingtalk"]) == (
+        "pending",
+        "hrcore",
+        None,
+    )
     assert approval["chain_revision"] == 1
     assert [a["approver"]["name"] for a in approval["assignments"]] == ["Lead"]
     assert await _mine(client, world.lead_account) == [approval["id"]]
@@ -220,6 +224,7 @@ async def test_preview_lists_who_approves_in_order_and_skips_the_requester(
         "facts": {"grade": "M3"},
     }
     preview = _ok(await client.post(f"{CHAINS}/preview", json=body, headers=world.hr.headers))
+    assert (preview["runs_in"], preview["dingtalk_process_code"]) == ("hrcore", None)
     assert [(s["skipped"], s["reason"]) for s in preview["steps"]] == [
         (True, "The only approver is the requester or the subject"),
         (False, None),

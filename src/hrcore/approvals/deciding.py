@@ -7,9 +7,10 @@ returned round stays in the history.
 
 Only an approver with a pending part in the current step decides (404 for anyone else, as
 if the approval did not exist for them); deciding twice, or an approval no longer pending,
-is 409. 或签 (`any`): the first approval closes the step and cancels the others' tasks;
-会签 (`all`): the step waits for every approver. One rejection or return ends the approval
-and cancels every open task.
+is 409, and so is deciding in hrcore an approval that runs in DingTalk (its approvers decide
+in DingTalk's approval app). 或签 (`any`): the first approval closes the step and cancels
+the others' tasks; 会签 (`all`): the step waits for every approver. One rejection or return
+ends the approval and cancels every open task.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import access, repository
+from hrcore.approvals import access, dingtalk_start, repository
 from hrcore.approvals.chains import check_facts, require_kind
 from hrcore.approvals.models import Approval, ApprovalAssignment
 from hrcore.approvals.running import SUBJECT, advance, assign, close_assignments, restart
@@ -42,6 +43,10 @@ async def _my_part(
     """The approval (locked), its assignments and the caller's pending one on the current
     step: 404 when the caller is not on the step, 409 when they decided already."""
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
+    if await dingtalk_start.instances_of(session, principal.org_id, [approval.id]):
+        raise Conflict(
+            _("This approval is decided in DingTalk: approve or reject it in DingTalk's app")
+        )
     parts = await repository.assignments_of(session, principal.org_id, approval.id)
     mine = [
         a for a in parts if a.employee_id == principal.employee_id and a.round == approval.round
