@@ -10,7 +10,8 @@ if the approval did not exist for them); deciding twice, or an approval no longe
 is 409, and so is deciding in hrcore an approval that runs in DingTalk (its approvers decide
 in DingTalk's approval app). 或签 (`any`): the first approval closes the step and cancels
 the others' tasks; 会签 (`all`): the step waits for every approver. One rejection or return
-ends the approval and cancels every open task.
+ends the approval and cancels every open task. Withdrawing one that runs in DingTalk
+terminates its DingTalk instance too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import access, dingtalk_start, repository
+from hrcore.approvals import access, dingtalk_start, dingtalk_stop, repository
 from hrcore.approvals.chains import check_facts, require_kind
 from hrcore.approvals.models import Approval, ApprovalAssignment
 from hrcore.approvals.running import SUBJECT, advance, assign, close_assignments, restart
@@ -157,7 +158,8 @@ async def delegate(
 async def withdraw(
     session: AsyncSession, principal: Principal, approval_id: uuid.UUID, clock: Clock
 ) -> Approval:
-    """The requester takes it back while it is pending (403 for anyone else, 409 after)."""
+    """The requester takes it back while it is pending (403 for anyone else, 409 after);
+    one running in DingTalk is terminated there too."""
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
     if principal.employee_id != approval.requester_employee_id:
         raise Forbidden(_("Only the requester withdraws an approval"))
@@ -166,6 +168,7 @@ async def withdraw(
     parts = await repository.assignments_of(session, principal.org_id, approval.id)
     approval.status, approval.current_step, approval.decided_at = "withdrawn", None, clock.now()
     await close_assignments(session, approval, parts, clock, principal, reason="withdrawn")
+    await dingtalk_stop.withdrawn(session, approval)
     audit.record(
         session, principal, "approval.withdrawn", SUBJECT, approval.id, org_id=approval.org_id
     )
