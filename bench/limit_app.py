@@ -427,6 +427,7 @@ async def my_tasks(request: Request, connection: Any) -> Any:
             "confidential": t["confidential"],
             "submission": t["submission"],
             "policy": _policy(t["policy"]),
+            "deep_link": f"hrcore://open/task/{t['id']}",
             "created_at": t["created_at"],
             "version": t["version"],
         }
@@ -459,6 +460,9 @@ async def inbox(request: Request, connection: Any) -> Any:
             "employee": _ref(n["assignee_employee_id"], n["employee_name"])
             if n["assignee_employee_id"] is not None
             else None,
+            "deep_link": f"hrcore://open/{n['subject_type']}/{n['subject_id']}"
+            if n["subject_type"] is not None
+            else f"hrcore://open/notification/{n['id']}",
             "created_at": n["created_at"],
             "read_at": n["read_at"],
         }

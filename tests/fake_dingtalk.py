@@ -2,8 +2,11 @@
 the open API (gettoken, asyncsend_v2) that checks access tokens, the directory
 (user/get, department/get) and the approval app (v1.0 process instances: created, read back,
 terminated through the API, decided by `decide`/`terminate`, which answer the
-`bpms_instance_change` event DingTalk then pushes). Shared by the channels, integrations and
-approvals tests."""
+`bpms_instance_change` event DingTalk then pushes), the to-do app 「待办」 (v1.0 to-dos
+created, updated, deleted, read back and listed; `tick` is a person completing one in
+DingTalk, answering the event DingTalk then pushes) and sign-in 「免登」 (`issue_auth_code`
+plays the DingTalk client, getuserinfo exchanges the code). Shared by the channels,
+integrations, approvals and workflow tests."""
 
 from __future__ import annotations
 
@@ -55,6 +58,29 @@ class Instance:
 
 
 @dataclass
+class Todo:
+    """A to-do as DingTalk keeps it."""
+
+    owner: str
+    source_id: str
+    subject: str
+    executors: list[str]
+    due_ms: int
+    app_url: str
+    pc_url: str
+    done: bool = False
+
+
+@dataclass
+class AuthCode:
+    """A temporary auth code: one corp's user, five minutes, one use."""
+
+    corp_id: str
+    user_id: str
+    expires_at: float
+
+
+@dataclass
 class FakeDingTalk:
     """Plays DingTalk. `robots` maps a robot's access_token to its signing secret."""
 
@@ -82,6 +108,19 @@ class FakeDingTalk:
     """Every terminate request's body, answered or failed."""
     terminate_failures: int = 0
     """Terminations to answer with 503 before terminating again."""
+    todos: dict[str, Todo] = field(default_factory=dict)
+    todo_failures: int = 0
+    """To-do requests to answer with 503 before answering again."""
+    todo_lost_answers: int = 0
+    """To-do creations to carry out but answer with 503, as if the answer were lost."""
+    todo_requests: list[str] = field(default_factory=list)
+    """`METHOD path` of every to-do request."""
+    app_corps: dict[str, str] = field(default_factory=dict)
+    """The corp each app key belongs to: its tokens exchange that corp's auth codes only."""
+    auth_codes: dict[str, AuthCode] = field(default_factory=dict)
+    userinfo_requests: int = 0
+    userinfo_failures: int = 0
+    """Code exchanges to answer with 503 before answering again."""
 
     @property
     def base(self) -> str:
@@ -260,11 +299,134 @@ class FakeDingTalk:
         found.status, found.result = "COMPLETED", result
         return self._event(instance_id, "finish", result)
 
+    def _unions(self) -> set[str]:
+        return {str(user.get("unionid")) for user in self.users.values() if user.get("unionid")}
+
+    async def _todo_gate(self, request: Request) -> JSONResponse | None:
+        self.todo_requests.append(f"{request.method} {request.url.path}")
+        if not self._token_ok(request):
+            return JSONResponse({"code": "InvalidAuthentication", "message": "bad token"}, 401)
+        if self.todo_failures:
+            self.todo_failures -= 1
+            return JSONResponse({"code": "ServiceUnavailable", "message": "busy"}, 503)
+        if request.path_params["union_id"] not in self._unions():
+            return JSONResponse({"code": "todo.paramError", "message": "user not exist"}, 400)
+        return None
+
+    async def create_todo(self, request: Request) -> JSONResponse:
+        if (refused := await self._todo_gate(request)) is not None:
+            return refused
+        body: dict[str, Any] = await request.json()
+        detail = body.get("detailUrl") or {}
+        executors = [str(e) for e in body.get("executorIds") or []]
+        if not body.get("subject") or not executors or not set(executors) <= self._unions():
+            return JSONResponse({"code": "todo.taskCreate.paramError", "message": "param"}, 400)
+        if not isinstance(body.get("dueTime"), int) or not detail.get("appUrl"):
+            return JSONResponse({"code": "todo.taskCreate.paramError", "message": "param"}, 400)
+        if any(t.source_id == body.get("sourceId") for t in self.todos.values()):
+            return JSONResponse(
+                {"code": "todo.taskCreate.paramError", "message": "task exist"}, 400
+            )
+        todo_id = f"task{uuid.uuid4().hex}"
+        self.todos[todo_id] = Todo(
+            owner=request.path_params["union_id"],
+            source_id=str(body.get("sourceId")),
+            subject=str(body["subject"]),
+            executors=executors,
+            due_ms=int(body["dueTime"]),
+            app_url=str(detail["appUrl"]),
+            pc_url=str(detail.get("pcUrl")),
+        )
+        if self.todo_lost_answers:
+            self.todo_lost_answers -= 1
+            return JSONResponse({"code": "ServiceUnavailable", "message": "timeout"}, 503)
+        return JSONResponse({"id": todo_id, "sourceId": body.get("sourceId"), "done": False})
+
+    def _todo_of(self, request: Request) -> Todo | None:
+        found = self.todos.get(request.path_params["todo_id"])
+        union_id = request.path_params["union_id"]
+        return found if found is not None and union_id in (found.owner, *found.executors) else None
+
+    async def change_todo(self, request: Request) -> JSONResponse:
+        if (refused := await self._todo_gate(request)) is not None:
+            return refused
+        found = self._todo_of(request)
+        if found is None:
+            return JSONResponse(
+                {"code": "todo.taskUpdate.paramError", "message": "task not exist"}, 400
+            )
+        if request.method == "DELETE":
+            del self.todos[request.path_params["todo_id"]]
+            return JSONResponse({"result": True})
+        if request.method == "GET":
+            return JSONResponse(
+                {
+                    "id": request.path_params["todo_id"],
+                    "sourceId": found.source_id,
+                    "done": found.done,
+                }
+            )
+        body: dict[str, Any] = await request.json()
+        if "done" in body:
+            found.done = bool(body["done"])
+        if "dueTime" in body:
+            found.due_ms = int(body["dueTime"])
+        return JSONResponse({"result": True})
+
+    async def query_todos(self, request: Request) -> JSONResponse:
+        if (refused := await self._todo_gate(request)) is not None:
+            return refused
+        body: dict[str, Any] = await request.json()
+        union_id = request.path_params["union_id"]
+        cards = [
+            {"taskId": todo_id, "sourceId": t.source_id, "subject": t.subject, "isDone": t.done}
+            for todo_id, t in self.todos.items()
+            if union_id in t.executors and t.done == bool(body.get("isDone"))
+        ]
+        return JSONResponse({"todoCards": cards, "nextToken": None})
+
+    def tick(self, todo_id: str, *, done: bool = True) -> dict[str, Any]:
+        """The person completes (or re-opens) the to-do in DingTalk: the event DingTalk pushes."""
+        self.todos[todo_id].done = done
+        return {
+            "EventType": "todo_task_change",
+            "eventId": uuid.uuid4().hex,
+            "taskId": todo_id,
+            "EventTime": int(time.time() * 1000),
+        }
+
     def terminate(self, instance_id: str) -> dict[str, Any]:
         """The originator cancels it 「撤销」 in the app (or the terminate API did): the
         event."""
         self.instances[instance_id].status = "TERMINATED"
         return self._event(instance_id, "terminate", None)
+
+    def issue_auth_code(self, corp_id: str, user_id: str, *, lifetime: float = 300) -> str:
+        """What `dd.getAuthCode` hands a micro-app opened by `user_id` in `corp_id`."""
+        code = uuid.uuid4().hex
+        self.auth_codes[code] = AuthCode(corp_id, user_id, time.time() + lifetime)
+        return code
+
+    async def getuserinfo(self, request: Request) -> JSONResponse:
+        """`topapi/v2/user/getuserinfo`: a code of the token's corp, once, before it expires."""
+        self.userinfo_requests += 1
+        if self.userinfo_failures:
+            self.userinfo_failures -= 1
+            return JSONResponse({"error": "down"}, status_code=503)
+        token = request.query_params.get("access_token", "")
+        if token not in self.tokens_issued:
+            return JSONResponse({"errcode": 40014, "errmsg": "invalid access_token"})
+        app_key = token.removeprefix("token-").rsplit("-", 1)[0]
+        body: dict[str, Any] = await request.json()
+        found = self.auth_codes.pop(str(body.get("code")), None)
+        if (
+            found is None
+            or found.expires_at < time.time()
+            or found.corp_id != self.app_corps.get(app_key)
+        ):
+            return JSONResponse({"errcode": 40078, "errmsg": "不存在的临时授权码"})
+        result = {"userid": found.user_id, "unionid": f"union-{found.user_id}", "sys": False}
+        return JSONResponse({"errcode": 0, "errmsg": "ok", "result": result})
 
 
 @pytest.fixture
@@ -281,12 +443,22 @@ async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
             ),
             Route("/topapi/v2/user/get", target.directory, methods=["POST"]),
             Route("/topapi/v2/department/get", target.directory, methods=["POST"]),
+            Route("/topapi/v2/user/getuserinfo", target.getuserinfo, methods=["POST"]),
             Route("/v1.0/workflow/processInstances", target.create_instance, methods=["POST"]),
             Route("/v1.0/workflow/processInstances", target.get_instance, methods=["GET"]),
             Route(
                 "/v1.0/workflow/processInstances/terminate",
                 target.terminate_instance,
                 methods=["POST"],
+            ),
+            Route("/v1.0/todo/users/{union_id}/tasks", target.create_todo, methods=["POST"]),
+            Route(
+                "/v1.0/todo/users/{union_id}/tasks/{todo_id}",
+                target.change_todo,
+                methods=["PUT", "DELETE", "GET"],
+            ),
+            Route(
+                "/v1.0/todo/users/{union_id}/org/tasks/query", target.query_todos, methods=["POST"]
             ),
         ]
     )

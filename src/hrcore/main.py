@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hrcore import __version__, domains
+from hrcore.core import links
 from hrcore.core.errors import install_error_handlers
 from hrcore.core.http import BodyLimitMiddleware, RequestContextMiddleware
 from hrcore.core.i18n import load_catalogs
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """Build the app. `runtime` lets tests inject connections; otherwise the lifespan opens them."""
     settings = settings or (runtime.settings if runtime else get_settings())
     domains.install()
+    links.configure(settings.deep_link_template)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

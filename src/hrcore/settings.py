@@ -197,7 +197,13 @@ class Settings(BaseSettings):
     )
     dingtalk_workflow_api_base: str = Field(
         default="https://api.dingtalk.com",
-        description="Base URL of DingTalk's v1.0 API (approval process instances).",
+        description="Base URL of DingTalk's v1.0 API (approval process instances, to-dos).",
+    )
+    deep_link_template: str = Field(
+        default="hrcore://open/{type}/{id}",
+        description="The link that opens an item in the mobile app or the DingTalk micro-app, "
+        "with {type} (task, review_assignment…), {id} and optionally {org_id}: every task, "
+        "inbox item, channel notice and DingTalk to-do carries it.",
     )
     dingtalk_callback_replay_window_seconds: int = Field(
         default=300,

@@ -24,7 +24,7 @@ from arq.worker import Function, Worker, func
 from fastapi import FastAPI
 
 from hrcore import domains
-from hrcore.core import i18n, outbox
+from hrcore.core import i18n, links, outbox
 from hrcore.core.errors import OUTAGE_ERRORS, install_error_handlers
 from hrcore.core.jobs import JobSpec, registered_jobs
 from hrcore.core.metrics import JOB_RUNS, RECOVERED_JOBS
@@ -231,6 +231,7 @@ def build_worker(
     """An arq Worker over `runtime`; with `burst` it exits once the queue is empty."""
     settings = runtime.settings
     domains.install()
+    links.configure(settings.deep_link_template)
     i18n.load_catalogs()
 
     async def startup(ctx: dict[str, Any]) -> None:

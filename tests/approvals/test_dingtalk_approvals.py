@@ -22,7 +22,7 @@ from hrcore.integrations import directory_sync
 from hrcore.integrations.config import config_from
 from hrcore.settings import Settings
 from hrcore.worker import run_burst
-from tests.approvals.conftest import ACTED, KIND, REFUSE
+from tests.approvals.conftest import ACTED, ENDED, KIND, REFUSE
 from tests.factories import Account, make_employee, make_org, make_tree, make_user
 from tests.fake_dingtalk import FakeDingTalk, fake_dingtalk
 from tests.integrations.conftest import DingTalkSender, configure
@@ -259,6 +259,8 @@ async def test_a_refusal_rejects_and_a_termination_withdraws(
     await _push(ding, runtime, ding.fake.terminate(second))
     assert (await _get(client, world.hr, cancelled))["status"] == "withdrawn"
     assert ACTED == []
+    ended = [(uuid.UUID(refused["id"]), "rejected"), (uuid.UUID(cancelled["id"]), "withdrawn")]
+    assert list(ENDED) == ended, "the owning domain ends its subject as on its own decisions"
 
 
 @pytest.mark.commits

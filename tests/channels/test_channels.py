@@ -548,3 +548,36 @@ def test_a_robot_slot_is_kept_only_by_a_delivery_that_wakes_on_time_and_unmuted(
     muted = Pacing(pacing.send_times, muted_until=now + timedelta(minutes=10))
     _, slot = next_robot_slot(muted, reserved, reserved=reserved)
     assert slot == now + timedelta(minutes=10), "muted: waits for the robot to be heard again"
+
+
+@pytest.mark.commits
+async def test_a_notice_about_an_item_carries_the_link_that_opens_it(
+    api: AsyncClient, runtime: Runtime, configure: Configure, fake_dingtalk: FakeDingTalk
+) -> None:
+    hr = await make_org(runtime)
+    user = await make_user(runtime, hr.org_id)
+    await _robot(api, hr, fake_dingtalk)
+    task_id = uuid.uuid4()
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await set_tenant(session, hr.org_id)
+        await notifications.notify(
+            session,
+            org_id=hr.org_id,
+            user_ids=[user.user_id],
+            kind="task.reminder",
+            title="Due soon: Reflection report",
+            body="Due by 2026-12-01 18:00.",
+            subject_type="task",
+            subject_id=task_id,
+            dedupe_key="linked",
+        )
+    await run_burst(runtime)
+
+    [message] = fake_dingtalk.messages
+    assert message.content.split("\n") == [
+        "Due soon: Reflection report",
+        "Due by 2026-12-01 18:00.",
+        f"hrcore://open/task/{task_id}",
+    ]
+    inbox = await api.get("/api/v1/me/notifications", headers=user.headers)
+    assert inbox.json()["items"][0]["deep_link"] == f"hrcore://open/task/{task_id}"

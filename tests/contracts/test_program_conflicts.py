@@ -162,3 +162,31 @@ async def test_a_new_contract_shorter_than_the_program_asks_hr(
     [task] = await _conflict_tasks(client, hr)
     assert format_date(PROGRAM_ENDS, "en") in task["title"]
     assert task["due_at"].startswith((TODAY + timedelta(days=10)).isoformat())
+
+
+@pytest.mark.commits
+async def test_an_appointment_graduating_the_participant_settles_the_conflict(
+    client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
+) -> None:
+    hr = world.hr
+    await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    await make_contract(client, hr, world.member.id, end=TODAY + timedelta(days=20))
+    await _start_program(client, hr, [world.member.id])
+    await run_burst(runtime)
+    [task] = await _conflict_tasks(client, hr)
+    assert task["status"] == "open"
+    vacancy = await _post(client, hr, "/vacancies", {"position_id": str(world.clerk.id)})
+    await _post(
+        client,
+        hr,
+        f"/vacancies/{vacancy['id']}/appoint",
+        {
+            "employee_id": str(world.member.id),
+            "effective_date": TODAY.isoformat(),
+            "reason": "Best candidate",
+            "override_reason": "Readiness reassessed",
+        },
+    )
+    await run_burst(runtime)
+    [task] = await _conflict_tasks(client, hr)
+    assert task["status"] == "cancelled", "the graduated program outlives nothing"

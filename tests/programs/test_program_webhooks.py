@@ -1,5 +1,5 @@
-"""Every completed stage and the participant's decision reach webhook subscribers of the
-organization only."""
+"""Every completed stage, the participant's decision and a graduation by an appointment reach
+webhook subscribers of the organization only."""
 
 from __future__ import annotations
 
@@ -63,4 +63,62 @@ async def test_stage_completions_and_the_decision_are_published(
         "program.stage_completed",
         "program.participant_decided",
     }
+    await nothing_for(client, other)
+
+
+@pytest.mark.commits
+async def test_an_appointment_publishes_the_graduation_and_the_rejected_nomination(
+    client: AsyncClient,
+    setup: Setup,
+    runtime: Runtime,
+    configure: Configure,
+    receiver: Receiver,
+) -> None:
+    world = setup.world
+    hr = world.hr
+    other = await subscribe_another_org(client, runtime, receiver)
+    await subscribe(client, hr, receiver)
+    run = await setup.run(client, [world.member.id])
+    await _post(client, hr, f"/programs/{run['id']}/start")
+    member = await _participant(client, hr, run["id"], "Member")
+    experts = await _post(client, hr, "/talent-pools", {"name": "Experts"})
+    nominated = await _post(
+        client,
+        hr,
+        f"/talent-pools/{experts['id']}/members",
+        {"employee_id": str(world.member.id), "reason": "deep knowledge"},
+    )
+    vacancy = await _post(client, hr, "/vacancies", {"position_id": str(world.clerk.id)})
+    appointment = {
+        "employee_id": str(world.member.id),
+        "effective_date": "2027-01-01",
+        "reason": "Best candidate",
+        "override_reason": "No pool for clerks",
+    }
+    await _post(client, hr, f"/vacancies/{vacancy['id']}/appoint", appointment)
+    await run_burst(runtime)
+
+    events = delivered(receiver)
+    [graduated] = [data for kind, data in events if kind == "program.participant_graduated"]
+    assert graduated.pop("graduated_at")
+    assert graduated == {
+        "run_id": run["id"],
+        "participant_id": member["id"],
+        "employee_id": str(world.member.id),
+        "cause": "appointment",
+    }, "the appointment's reason stays in hrcore"
+    assert [data for kind, data in events if kind == "nomination.decided"] == [
+        {
+            "member_id": nominated["id"],
+            "pool_id": experts["id"],
+            "employee_id": str(world.member.id),
+            "decision": "rejected",
+            "readiness": None,
+        }
+    ]
+    assert {kind for kind, _ in events} == {
+        "program.participant_graduated",
+        "nomination.decided",
+        "vacancy.filled",
+    }, "a graduation is not announced as a withdrawal nor as a decision"
     await nothing_for(client, other)

@@ -326,7 +326,7 @@ async def test_a_pending_result_shows_nothing_of_the_answers_until_published(
     for read in pending:
         assert _first_difference(left[read], right[read]) is None, read
     [own] = high.seen[pending[0]]["items"]
-    assert set(own) == {"id", "cycle_id", "employee", "status"}
+    assert set(own) == {"id", "cycle_id", "cycle", "employee", "status"}
     assert own["status"] == "pending"
     assert high.seen[pending[1]] == own
     assert _first_difference(left["lead /me/review-results"], right["lead /me/review-results"])

@@ -105,6 +105,7 @@ async def test_an_upheld_appeal_rescores_the_indicator_and_the_overall(
     [adjustment] = hr_view.json()["adjustments"]
     assert adjustment["indicator"] == "sales"
     assert adjustment["reason"] == "Appeal upheld: Late orders count"
+    assert adjustment["by_user"]["id"] == adjustment["by"], "it names who upheld it"
     in_chinese = await client.get(
         f"{API}/review-results/{result['id']}",
         headers=world.hr.headers | {"Accept-Language": "zh-CN"},

@@ -148,7 +148,13 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
     assert "Secret view." not in head.text
     own = await client.get(f"{API}/review-results/{lead['id']}", headers=world.lead_account.headers)
     assert own.status_code == 200
-    pending = {"id": lead["id"], "cycle_id": cycle["id"], "employee": lead["employee"]}
+    assert lead["cycle"] == {"id": cycle["id"], "name": "2026 year-end"}
+    pending = {
+        "id": lead["id"],
+        "cycle_id": cycle["id"],
+        "cycle": lead["cycle"],
+        "employee": lead["employee"],
+    }
     assert own.json() == {**pending, "status": "pending"}, "nothing computed before publishing"
     listed = await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)
     assert listed.json()["items"] == [own.json()]
@@ -172,6 +178,11 @@ async def test_a_cycle_runs_to_a_published_anonymous_result(
     assert calibrated["overall"] == 85
     assert calibrated["computed_overall"] == pytest.approx(expected, abs=0.01)
     assert calibrated["adjustments"][0]["reason"].startswith("Calibration committee")
+    hr_user = (await client.get(f"{API}/users/{world.hr.user_id}", headers=world.hr.headers)).json()
+    assert calibrated["adjustments"][0]["by_user"] == {
+        "id": str(world.hr.user_id),
+        "name": hr_user["display_name"],
+    }, "HR's adjustment names who made it"
     await post_ok(client, world.hr, f"/review-results/{lead['id']}/publish")
 
     mine = (await client.get(f"{API}/me/review-results", headers=world.lead_account.headers)).json()

@@ -1,6 +1,7 @@
 """The loop after an appointment, over HTTP and the real worker: the appointee's other
-memberships and programs end, their open program work is cancelled with the reason, they
-are told; a future-dated appointment keeps the current post until its date, its amendment
+memberships end (active ones graduated, pending nominations rejected), their programs
+graduate with their open work cancelled, all with the reason and as the appointing HR admin;
+they are told; a future-dated appointment keeps the current post until its date, its amendment
 carries the new pay band, and they are told again when it takes effect."""
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from httpx import AsyncClient
 
+from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from hrcore.people import jobs as people_jobs
 from hrcore.worker import run_burst
 from tests.conftest import frozen_clock
 from tests.contracts.conftest import make_contract, storage_dir
+from tests.factories import Account, make_user
 from tests.people.conftest import world
 from tests.programs.test_programs import Setup, _participant, setup
 
@@ -29,6 +32,16 @@ REASON = "Best candidate for the clerks"
 async def _ok(response: Any, status: int = 200) -> Any:
     assert response.status_code == status, response.text
     return response.json()
+
+
+async def _actions(
+    client: AsyncClient, hr: Account, object_id: str, action: str
+) -> list[tuple[str | None, Any]]:
+    """Who did `action` on the object, and why, from the audit log."""
+    audit = await _ok(
+        await client.get(f"{API}/audit-events", params={"object_id": object_id}, headers=hr.headers)
+    )
+    return [(e["actor_id"], e["after"]["reason"]) for e in audit["items"] if e["action"] == action]
 
 
 async def _inbox(client: AsyncClient, headers: dict[str, str]) -> list[Any]:
@@ -44,6 +57,7 @@ async def test_an_appointment_closes_the_loop_and_takes_effect_on_its_date(
     world = setup.world
     hr, member = world.hr, world.member_account
     en = {"Accept-Language": "en"}
+    await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
     contract = await make_contract(client, hr, world.member.id)
     run = await setup.run(client, [world.member.id, world.engineer.id])
     await _ok(await client.post(f"{API}/programs/{run['id']}/start", headers=hr.headers))
@@ -99,15 +113,21 @@ async def test_an_appointment_closes_the_loop_and_takes_effect_on_its_date(
     assert [(m["employee"]["name"], m["ended_reason"]) for m in graduated["items"]] == [
         ("Member", REASON)
     ], "the membership ends with its reason; the row is kept"
-    removed = await _ok(
+    rejected = await _ok(
         await client.get(
             f"{API}/talent-pools/{other_pool['id']}/members",
-            params={"status": "removed"},
+            params={"status": "rejected"},
             headers=hr.headers,
         )
     )
-    assert [(m["id"], m["ended_reason"]) for m in removed["items"]] == [(nominated["id"], REASON)]
-    for ended, status in ((graduated["items"][0], "graduated"), (nominated, "removed")):
+    assert [
+        (m["id"], m["ended_reason"], m["decision_reason"], m["decided_by"])
+        for m in rejected["items"]
+    ] == [(nominated["id"], REASON, REASON, str(hr.user_id))], (
+        "a pending nomination is rejected by the appointment, not removed"
+    )
+    assert rejected["items"][0]["decided_by_user"]["id"] == str(hr.user_id)
+    for ended, status in ((graduated["items"][0], "graduated"), (nominated, "rejected")):
         history = await _ok(
             await client.get(
                 f"{API}/talent-pools/{ended['pool_id']}/members/{ended['id']}/history",
@@ -119,25 +139,38 @@ async def test_an_appointment_closes_the_loop_and_takes_effect_on_its_date(
             "hr",
             REASON,
         ), "the member's history says how it ended"
-    open_tasks = await _ok(
-        await client.get(f"{API}/tasks", params={"status": "open"}, headers=hr.headers)
-    )
-    assert not [t for t in open_tasks["items"] if t["subject"]["id"] == nominated["id"]], (
-        "nothing is left for HR to decide on the removed nomination"
-    )
+    [decision_task] = (
+        await _ok(
+            await client.get(
+                f"{API}/tasks", params={"kind": "talent.nomination_decision"}, headers=hr.headers
+            )
+        )
+    )["items"]
+    assert (decision_task["subject"]["id"], decision_task["status"]) == (
+        nominated["id"],
+        "cancelled",
+    ), "nothing is left for HR to decide on the rejected nomination"
+    assert await _actions(client, hr, decision_task["id"], "task.cancelled") == [
+        (str(hr.user_id), REASON)
+    ]
     participant = await _participant(client, hr, run["id"], "Member")
-    assert (participant["status"], participant["withdrawn_reason"]) == ("graduated", REASON)
+    assert (
+        participant["status"],
+        participant["ended_reason"],
+        participant["withdrawn_reason"],
+    ) == ("graduated", REASON, None)
+    assert participant["ended_at"] is not None
+    assert await _actions(client, hr, participant["id"], "program_participant.graduated") == [
+        (str(hr.user_id), REASON)
+    ], "audited as the appointing HR admin"
+    assert await _actions(client, hr, participant["id"], "program_participant.withdrawn") == []
     assert (await _participant(client, hr, run["id"], "Engineer"))["status"] == "active"
     for task in open_work["items"]:
         after = await _ok(await client.get(f"{API}/tasks/{task['id']}", headers=hr.headers))
         assert after["status"] == "cancelled"
-        audit = await _ok(
-            await client.get(
-                f"{API}/audit-events", params={"object_id": task["id"]}, headers=hr.headers
-            )
-        )
-        [cancelled] = [e for e in audit["items"] if e["action"] == "task.cancelled"]
-        assert cancelled["after"]["reason"] == REASON
+        assert await _actions(client, hr, task["id"], "task.cancelled") == [
+            (str(hr.user_id), REASON)
+        ]
     audit = await _ok(
         await client.get(
             f"{API}/audit-events", params={"object_id": vacancy["id"]}, headers=hr.headers

@@ -1,5 +1,5 @@
-"""Pool members, screening results, candidates and vacancies name their departments, in a
-fixed number of statements."""
+"""Pool members, screening results, candidates and vacancies name their departments, members
+and the 9-box their pool and who decided, in a fixed number of statements."""
 
 from __future__ import annotations
 
@@ -50,12 +50,44 @@ async def test_members_and_screening_name_the_department(
     for index in range(4):
         extra = await make_employee(runtime, world.hr.org_id, world.head_office, f"Extra {index}")
         await _member(client, world.hr, pool["id"], extra.id)
+    pending = await make_employee(runtime, world.hr.org_id, world.head_office, "Pending")
+    await _ok(
+        await client.post(
+            f"{POOLS}/{pool['id']}/members",
+            json={"employee_id": str(pending.id), "reason": "Strong results"},
+            headers=world.hr.headers,
+        ),
+        201,
+    )
     with count_statements(runtime) as many:
         members = await _ok(
             await client.get(f"{POOLS}/{pool['id']}/members", headers=world.hr.headers)
         )
-    assert len(members["items"]) == 7
+    assert len(members["items"]) == 8
     assert many.count == few.count
+    hr_user = await _ok(
+        await client.get(f"/api/v1/users/{world.hr.user_id}", headers=world.hr.headers)
+    )
+    decider = {"id": str(world.hr.user_id), "name": hr_user["display_name"]}
+    assert {(m["pool_id"], m["pool"]["name"]) for m in members["items"]} == {
+        (pool["id"], "Reserve")
+    }
+    assert {m["employee"]["name"]: m["decided_by_user"] for m in members["items"]} == {
+        name: None if name == "Pending" else decider
+        for name in ("Lead", "Member", "Engineer", "Pending", *(f"Extra {i}" for i in range(4)))
+    }, "an undecided nomination names no decider"
+    nine_box = await _ok(
+        await client.get(f"{POOLS}/{pool['id']}/nine-box", headers=world.hr.headers)
+    )
+    assert nine_box["pool"] == {"id": pool["id"], "name": "Reserve"}
+    measured = await _ok(
+        await client.get(
+            f"{POOLS}/measures", params={"pool_id": pool["id"]}, headers=world.hr.headers
+        )
+    )
+    assert measured["pool"] == {"id": pool["id"], "name": "Reserve"}
+    everything = await _ok(await client.get(f"{POOLS}/measures", headers=world.hr.headers))
+    assert (everything["pool_id"], everything["pool"]) == (None, None)
     screened = await _ok(
         await client.post(
             f"{POOLS}/{pool['id']}/screen", json={"only_passing": False}, headers=world.hr.headers

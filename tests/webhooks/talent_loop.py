@@ -16,6 +16,7 @@ TALENT_LOOP_EVENTS = [
     "vacancy.filled",
     "program.stage_completed",
     "program.participant_decided",
+    "program.participant_graduated",
     "review.result_published",
     "review.appeal_resolved",
 ]

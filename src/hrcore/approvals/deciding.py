@@ -25,7 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.approvals import access, dingtalk_start, dingtalk_stop, repository
 from hrcore.approvals.chains import check_facts, require_kind
 from hrcore.approvals.models import Approval, ApprovalAssignment
-from hrcore.approvals.running import SUBJECT, advance, assign, close_assignments, restart
+from hrcore.approvals.running import (
+    SUBJECT,
+    advance,
+    assign,
+    close_assignments,
+    ended,
+    restart,
+)
 from hrcore.approvals.schemas import ApprovalResubmitIn
 from hrcore.core import audit
 from hrcore.core.authz import Principal
@@ -88,6 +95,8 @@ async def decide(
     if verdict != "approved":
         approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
         await close_assignments(session, approval, parts, clock, principal, reason=verdict)
+        if verdict == "rejected":
+            await ended(session, approval, clock, principal)
         return approval
     mode = approval.resolved[-1]["mode"]
     if mode == "all" and any(a.status == "pending" for a in step):
@@ -172,6 +181,7 @@ async def withdraw(
     audit.record(
         session, principal, "approval.withdrawn", SUBJECT, approval.id, org_id=approval.org_id
     )
+    await ended(session, approval, clock, principal)
     return approval
 
 

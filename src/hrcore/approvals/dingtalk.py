@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.approvals.dingtalk_models import ApprovalDingTalkInstance
 from hrcore.approvals.kinds import spec_of
 from hrcore.approvals.models import Approval, ApprovalAssignment
-from hrcore.approvals.running import SUBJECT, complete
+from hrcore.approvals.running import SUBJECT, complete, ended
 from hrcore.core import audit
 from hrcore.core.errors import Unprocessable
 from hrcore.core.i18n import Text, _
@@ -164,6 +164,7 @@ async def _apply(
     if verdict != "approved":
         approval.status, approval.current_step, approval.decided_at = verdict, None, now
         await session.flush()
+        await ended(session, approval, event.clock)
         return
     spec = spec_of(approval.kind)
     if spec is None:

@@ -14,10 +14,12 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 
 FactType = Literal["number", "text", "grade", "department"]
@@ -44,9 +46,13 @@ class ApprovedSubject:
     subject_employee_id: uuid.UUID
     requester_employee_id: uuid.UUID
     facts: Mapping[str, Any]
+    actor: Principal | None = None
+    """Who made the deciding move (None: the system)."""
 
 
 OnApproved = Callable[[AsyncSession, ApprovedSubject, Clock], Awaitable[None]]
+OnEnded = Callable[[AsyncSession, ApprovedSubject, str, Clock], Awaitable[None]]
+"""Given the subject and how the approval ended without approval (`rejected`, `withdrawn`)."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,19 @@ class ApprovalKindSpec:
     on_approved: OnApproved
     facts: tuple[Fact, ...] = ()
     default_steps: tuple[Mapping[str, Any], ...] | None = None
+    on_ended: OnEnded | None = None
+    """The domain's act when a rejection or a withdrawal ends the approval, run in that
+    transaction (a returned one may still be resubmitted: nothing has ended)."""
+    confidential: bool = False
+    """Decision tasks that would say who rates whom (a peer nomination) are confidential:
+    seen by the approver and HR auditors, escalated without their title, never sent to
+    webhooks."""
     requested_over_http: bool = False
     """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
     state (the facts decide the chain's conditions). A domain that computes them starts its
     approvals through `api.submit`."""
+    decision_within: timedelta = timedelta(days=3)
+    """How long each approver has to decide (the decision task's due date)."""
     fact_types: dict[str, FactType] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

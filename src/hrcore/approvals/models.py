@@ -53,6 +53,7 @@ class Approval(Entity, OrgScopedMixin, Base):
     __table_args__ = (
         Index("ix_approvals_org_requester", "org_id", "requester_employee_id"),
         Index("ix_approvals_org_id_id", "org_id", "id"),
+        Index("ix_approvals_org_subject", "org_id", "subject_id"),
     )
 
     kind: Mapped[str] = mapped_column(String(64), nullable=False)

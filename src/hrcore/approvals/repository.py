@@ -38,6 +38,20 @@ async def pending_with_task(
     return found
 
 
+async def latest_of_subject(
+    session: AsyncSession, org_id: uuid.UUID, kind: str, subject_id: uuid.UUID
+) -> Approval | None:
+    """The subject's latest approval of the kind, locked until the transaction ends."""
+    found: Approval | None = await session.scalar(
+        select(Approval)
+        .where(Approval.org_id == org_id, Approval.kind == kind, Approval.subject_id == subject_id)
+        .order_by(Approval.created_at.desc(), Approval.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    return found
+
+
 def approvals_seen_by(
     org_id: uuid.UUID,
     employee_id: uuid.UUID | None,

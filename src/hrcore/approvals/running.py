@@ -189,7 +189,9 @@ async def assign(
     who: list[uuid.UUID],
 ) -> None:
     """One pending assignment and one decision task per approver in `who`."""
-    due = await workflow.due_after(session, approval.org_id, clock.now(), DECISION_DAYS)
+    spec = spec_of(approval.kind)
+    days = spec.decision_within.days if spec is not None else DECISION_DAYS
+    due = await workflow.due_after(session, approval.org_id, clock.now(), days)
     task_ids = await workflow.create_tasks(
         session,
         org_id=approval.org_id,
@@ -202,6 +204,7 @@ async def assign(
                 title=_("Approve: {title}", title=approval.title),
                 due=due,
                 subject_employee_id=approval.subject_employee_id,
+                confidential=spec.confidential if spec is not None else False,
             )
             for employee_id in who
         ],
@@ -273,19 +276,29 @@ async def complete(
         org_id=approval.org_id,
         after={"status": "approved", "round": approval.round},
     )
-    await spec.on_approved(
-        session,
-        ApprovedSubject(
-            approval_id=approval.id,
-            org_id=approval.org_id,
-            kind=approval.kind,
-            subject_id=approval.subject_id,
-            subject_employee_id=approval.subject_employee_id,
-            requester_employee_id=approval.requester_employee_id,
-            facts=dict(approval.facts),
-        ),
-        clock,
+    await spec.on_approved(session, _subject(approval, actor), clock)
+
+
+def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
+    return ApprovedSubject(
+        approval_id=approval.id,
+        org_id=approval.org_id,
+        kind=approval.kind,
+        subject_id=approval.subject_id,
+        subject_employee_id=approval.subject_employee_id,
+        requester_employee_id=approval.requester_employee_id,
+        facts=dict(approval.facts),
+        actor=actor,
     )
+
+
+async def ended(
+    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None = None
+) -> None:
+    """A rejection or a withdrawal ended it: the kind's `on_ended`, in this transaction."""
+    spec = spec_of(approval.kind)
+    if spec is not None and spec.on_ended is not None:
+        await spec.on_ended(session, _subject(approval, actor), approval.status, clock)
 
 
 async def close_assignments(

@@ -46,8 +46,9 @@ class _Recipient:
     department_path: str | None
 
 
-def _content(title: str, body: str) -> str:
-    return f"{title}\n{body}".strip()
+def _content(title: str, body: str, link: str | None) -> str:
+    """The notice: title, body and, on its own line, the deep link that opens the item."""
+    return "\n".join(part for part in (title, body, link) if part).strip()
 
 
 def _covers(department_path: str | None, recipient: _Recipient) -> bool:
@@ -67,6 +68,8 @@ class InboxItem:
     title: str
     body: str
     dedupe_key: str
+    link: str | None = None
+    """The deep link that opens the item (`core.links`), added to the notice's text."""
 
 
 async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[InboxItem]) -> int:
@@ -97,7 +100,9 @@ async def fan_out(session: AsyncSession, *, org_id: uuid.UUID, items: Sequence[I
             dingtalk_user_id=contact.dingtalk_user_id if contact else None,
             department_path=paths.get(contact.department_id) if contact else None,
         )
-        content, members = groups.setdefault(row.dedupe_key, (_content(row.title, row.body), []))
+        content, members = groups.setdefault(
+            row.dedupe_key, (_content(row.title, row.body, row.link), [])
+        )
         members.append(recipient)
 
     deliveries: list[dict[str, Any]] = []

@@ -46,7 +46,8 @@ async def check_program_conflicts(ctx: JobContext) -> None:
 
 
 async def drop_program_conflicts(ctx: JobContext) -> None:
-    """Subscribed to programs' PARTICIPANT_WITHDRAWN: their conflict tasks are moot."""
+    """Subscribed to programs' PARTICIPANT_WITHDRAWN and PARTICIPANT_GRADUATED (ended by an
+    appointment): their conflict tasks are moot."""
     participant_ids = [uuid.UUID(str(value)) for value in ctx.payload["participant_ids"]]
     await conflicts.drop_program_conflicts(ctx.session, _org(ctx), participant_ids, ctx.clock)
 

@@ -40,6 +40,7 @@ DOMAIN = Domain(
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, drafting.DRAFT_JOB),
         Subscription(programs.RUN_STARTED, conflicts.CONFLICT_JOB),
         Subscription(programs.PARTICIPANT_WITHDRAWN, conflicts.CONFLICT_DROP_JOB),
+        Subscription(programs.PARTICIPANT_GRADUATED, conflicts.CONFLICT_DROP_JOB),
     ],
     task_hooks=[
         workflow.TaskKindSpec(

@@ -1,16 +1,23 @@
 """What other domains may call of identity besides authentication (which routers get from
 `identity.dependencies`, identity's published HTTP dependencies): the organization's settings
-and names, whose accounts belong to which employees, who the HR admins and department heads
-are, the language each reader gets, and the loop a cron runs once per organization.
-Everything answers with plain values.
+and names, whose accounts belong to which employees, links to users (`user_refs`), who the
+HR admins and department heads are, the language each reader gets, and the loop a cron runs
+once per organization. Everything answers with plain values.
+
+Sign-in through another identity provider (integrations' DingTalk 「免登」):
+`external_login` with a resolver that answers an `ExternalIdentity` or raises
+`SignInRefused`; it answers the same `TokenPair` as the password login, with `Services` from
+`identity.dependencies.IdentityServices`.
 
 `Directory` is what identity asks of people and org (`create_app` provides their api
 modules), so identity never imports the domains above it."""
 
 from __future__ import annotations
 
+from hrcore.identity.auth import ExternalIdentity, Services, SignInRefused, external_login
 from hrcore.identity.directory import Directory
 from hrcore.identity.locales import employee_locales, reader_locales
+from hrcore.identity.schemas import TokenPair
 from hrcore.identity.service import (
     department_heads,
     employee_ids_for_users,
@@ -24,13 +31,19 @@ from hrcore.identity.service import (
     organization_ids,
     principal_for_user,
     user_ids_for_employees,
+    user_refs,
 )
 
 __all__ = [
     "Directory",
+    "ExternalIdentity",
+    "Services",
+    "SignInRefused",
+    "TokenPair",
     "department_heads",
     "employee_ids_for_users",
     "employee_locales",
+    "external_login",
     "for_each_organization",
     "hr_admin_user_ids",
     "org_id_by_slug",
@@ -42,4 +55,5 @@ __all__ = [
     "principal_for_user",
     "reader_locales",
     "user_ids_for_employees",
+    "user_refs",
 ]

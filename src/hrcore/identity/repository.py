@@ -33,6 +33,18 @@ async def user_by_id(session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUI
     return await session.scalar(select(User).where(User.org_id == org_id, User.id == user_id))
 
 
+async def user_for_employee(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> User | None:
+    """The account linked to an employee; an active one first when there are several."""
+    return await session.scalar(
+        select(User)
+        .where(User.org_id == org_id, User.employee_id == employee_id)
+        .order_by(User.is_active.desc(), User.id)
+        .limit(1)
+    )
+
+
 CALLER = (
     "SELECT u.id, u.employee_id, u.roles, u.department_scope_id, u.is_active,"
     " u.must_change_password, u.token_version, u.locale, o.locale AS org_locale"

@@ -16,6 +16,8 @@ from hrcore.core.db import SessionMaker, get_or_404, set_tenant, tenant_transact
 from hrcore.core.errors import Conflict, NotFound, Unprocessable
 from hrcore.core.i18n import N_, _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.references import refs_by_ids
+from hrcore.core.schemas import Ref
 from hrcore.identity import repository
 from hrcore.identity.auth import API_KEY_KIND, Services, principal_of
 from hrcore.identity.models import ApiKey, Organization, User
@@ -344,6 +346,14 @@ async def employee_ids_for_users(
 ) -> dict[uuid.UUID, uuid.UUID]:
     """The employee each active user account is linked to (unlinked users are absent)."""
     return dict(await repository.employee_ids_for_users(session, org_id, user_ids))
+
+
+async def user_refs(
+    session: AsyncSession, org_id: uuid.UUID, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Ref]:
+    """Links to these users (`{id, name}`: their display name) in one query, none without
+    ids: what a response shows beside a `…_by` user id."""
+    return await refs_by_ids(session, User.display_name, org_id, user_ids)
 
 
 async def org_id_by_slug(session: AsyncSession, slug: str) -> uuid.UUID | None:

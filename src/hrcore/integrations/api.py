@@ -8,20 +8,25 @@
 - `workflow_of(session, org_id, config)`: the organization's DingTalk approval client
   (`Workflow.start(NewInstance) -> instance id`, `Workflow.get(instance id)`,
   `Workflow.terminate(instance id, operator, remark)`), None without an
-  app; `config_from(settings)` its configuration. Failures raise `DingTalkError`.
+  app; `config_from(settings)` its configuration. Failures raise `DingTalkError`;
+- for DingTalk to-dos (workflow): `has_app(session, org_id)`, `todos_of(session, org_id,
+  config)` (the organization's `channels.Todos` client, None without an app) and
+  `todos_for(workflow)` (the same app's to-do client inside an event handler).
 """
 
 from __future__ import annotations
 
 from hrcore.channels.api import DingTalkError
-from hrcore.integrations.config import config_from
+from hrcore.integrations.config import CallbackConfig, config_from
 from hrcore.integrations.dingtalk_workflow import NewInstance, Workflow, workflow_of
 from hrcore.integrations.hooks import ApprovalKinds, DingTalkEventHook, Handled, InboundEvent
 from hrcore.integrations.models import EventStatus
 from hrcore.integrations.repository import approval_process_code
+from hrcore.integrations.todo_clients import has_app, todos_for, todos_of
 
 __all__ = [
     "ApprovalKinds",
+    "CallbackConfig",
     "DingTalkError",
     "DingTalkEventHook",
     "EventStatus",
@@ -31,5 +36,8 @@ __all__ = [
     "Workflow",
     "approval_process_code",
     "config_from",
+    "has_app",
+    "todos_for",
+    "todos_of",
     "workflow_of",
 ]

@@ -80,8 +80,8 @@ async def receive_dingtalk(
         raise _reject("unknown organization", org_slug=org_slug)
     await set_tenant(session, org_id)
     integration = await repository.dingtalk_integration(session, org_id)
-    if integration is None or not integration.active:
-        raise _reject("no active DingTalk integration", org_slug=org_slug)
+    if integration is None or not integration.active or not integration.token:
+        raise _reject("no active DingTalk callback", org_slug=org_slug)
     sent = timestamp_seconds(timestamp)
     now = clock.now()
     if sent is None or abs(now.timestamp() - sent) > config.replay_window_seconds:
@@ -98,7 +98,7 @@ async def receive_dingtalk(
         raise BadRequest(_("The decrypted DingTalk event is not JSON")) from exc
     if not isinstance(message, dict):
         raise BadRequest(_("The decrypted DingTalk event is not a JSON object"))
-    event_type = str(message.get("EventType") or "unknown")[:64]
+    event_type = str(message.get("EventType") or message.get("eventType") or "unknown")[:64]
     if event_type != CHECK_URL:
         await _store(session, org_id, event_type, message, org_slug=org_slug)
     reply_timestamp = str(int(now.timestamp() * 1000))

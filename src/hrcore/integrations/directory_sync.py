@@ -1,6 +1,8 @@
 """Applying a received DingTalk event (the worker) through the people and org services.
 
-DingTalk's directory events carry only ids (`UserId`, `DeptId`). The job reads the people
+DingTalk's directory events carry only ids, in one of two shapes: the legacy `UserId` /
+`DeptId` and the newer `userId` / `deptId` lists beside `eventId`, `BizId` and `EventTime`
+(`event_ids` reads both). The job reads the people
 and departments behind them from DingTalk's directory API with the integration's app
 (`app_key` / `app_secret`, an app with contact permissions). A sender that already has the
 details may put them in the event — extension fields `hrcore_users` (`[{userid, name,
@@ -42,6 +44,9 @@ from hrcore.people import api as people
 logger = logging.getLogger("hrcore.integrations")
 
 ERROR_LIMIT = 2000
+NOTHING_NAMED = N_(
+    "nothing to apply: the event names no user (UserId, userId) or department (DeptId, deptId)"
+)
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,10 @@ class Outcome:
 
     @property
     def status(self) -> EventStatus:
-        """`applied` when nothing was skipped, `failed` when nothing was applied, else `partial`."""
+        """`applied` when nothing was skipped, `failed` when nothing was applied, else
+        `partial`; `ignored` when the event named nothing to apply (never `applied`)."""
         if not self.notes:
-            return EventStatus.APPLIED
+            return EventStatus.APPLIED if self.applied else EventStatus.IGNORED
         return EventStatus.PARTIAL if self.applied else EventStatus.FAILED
 
 
@@ -77,6 +83,19 @@ def _strings(value: Any) -> list[str]:
     """DingTalk sends id lists (numbers for departments); one id alone is accepted too."""
     items = value if isinstance(value, list) else [] if value is None else [value]
     return [str(item) for item in items if isinstance(item, str | int) and str(item)]
+
+
+ID_FIELDS = {"user": ("UserId", "userId"), "department": ("DeptId", "deptId")}
+"""Where each shape of a contact event lists its ids: legacy first, then the newer one."""
+TIME_FIELDS = ("TimeStamp", "EventTime")
+
+
+def event_ids(payload: dict[str, Any], kind: str) -> list[str]:
+    """The user or department ids an event names, in either shape, each once in order."""
+    ids: list[str] = []
+    for name in ID_FIELDS[kind]:
+        ids.extend(key for key in _strings(payload.get(name)) if key not in ids)
+    return ids
 
 
 def _details(payload: dict[str, Any], field: str, key: str) -> dict[str, dict[str, Any]]:
@@ -129,7 +148,7 @@ def _unknown(kind: str, key: str, directory: channels.DingTalkDirectory | None) 
 
 async def _apply_users(session: AsyncSession, event: EventContext) -> Outcome:
     org_id, directory = event.org_id, event.directory
-    user_ids = _strings(event.payload.get("UserId"))
+    user_ids = event_ids(event.payload, "user")
     details, missing = await _details_of(
         user_ids,
         _details(event.payload, "hrcore_users", "userid"),
@@ -180,7 +199,7 @@ async def _apply_users(session: AsyncSession, event: EventContext) -> Outcome:
 
 async def _leave(session: AsyncSession, event: EventContext) -> Outcome:
     outcome = Outcome()
-    for user_id in _strings(event.payload.get("UserId")):
+    for user_id in event_ids(event.payload, "user"):
         if await people.mark_left(session, event.org_id, user_id[:64], on=event.on):
             outcome.applied += 1
         else:
@@ -209,7 +228,7 @@ def _parents_first(ids: list[str], details: dict[str, dict[str, Any]]) -> list[s
 
 async def _apply_departments(session: AsyncSession, event: EventContext) -> Outcome:
     directory = event.directory
-    dept_ids = _strings(event.payload.get("DeptId"))
+    dept_ids = event_ids(event.payload, "department")
     details, missing = await _details_of(
         dept_ids,
         _details(event.payload, "hrcore_depts", "dept_id"),
@@ -238,7 +257,7 @@ async def _apply_departments(session: AsyncSession, event: EventContext) -> Outc
 
 async def _remove_departments(session: AsyncSession, event: EventContext) -> Outcome:
     outcome = Outcome()
-    for dept_id in _strings(event.payload.get("DeptId")):
+    for dept_id in event_ids(event.payload, "department"):
         if await org.remove_directory_department(session, event.org_id, dept_id[:64]):
             outcome.applied += 1
         else:
@@ -322,8 +341,9 @@ async def apply_event(
     A business refusal (a department that is not empty, an employee number owned by another
     DingTalk user) rolls back everything the event did and marks it `failed` with the reason.
     Ids that were skipped are named in `error`: the event is `partial` when others were applied,
-    `failed` when none was (a `user_add_org` that created nobody is not `applied`);
-    infrastructure errors (the directory unreachable) propagate, so the worker retries.
+    `failed` when none was (a `user_add_org` that created nobody is not `applied`), `ignored`
+    with a note when it named no id in either shape; infrastructure errors (the directory
+    unreachable) propagate, so the worker retries.
     """
     event = await repository.event_by_id(session, org_id, event_id)
     if event is None or event.status != EventStatus.RECEIVED:
@@ -339,12 +359,16 @@ async def apply_event(
         )
         return
     timezone = await identity.org_timezone(session, org_id)
+    stamped = (_date_of(event.payload.get(name), timezone) for name in TIME_FIELDS)
     on = (
-        _date_of(event.payload.get("TimeStamp"), timezone)
+        next((day for day in stamped if day), None)
         or clock.now().astimezone(ZoneInfo(timezone)).date()
     )
     with i18n.using(await identity.org_locale(session, org_id)):
         outcome, error = await _run(session, org_id, event, handler, on, config)
+        status = outcome.status
+        if status == EventStatus.IGNORED:
+            outcome.notes.append(_(NOTHING_NAMED))
         notes = Lines(outcome.notes, separator=N_("; ")).render()
     if error is not None:
         logger.warning(
@@ -358,7 +382,7 @@ async def apply_event(
     await repository.finish_event(
         session,
         event.id,
-        status=outcome.status.value,
+        status=status.value,
         error=notes[:ERROR_LIMIT] or None,
         at=clock.now(),
     )

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,6 +42,12 @@ class DingTalkIntegration(Entity, OrgScopedMixin, Base):
     reads the people and departments behind them with it, and starts DingTalk approvals
     with it. `approval_processes` maps an approval kind to the DingTalk process code its
     approvals run under instead of hrcore's chain.
+
+    The same app is the micro-app people sign in through 「免登」 (`PUT
+    /integrations/dingtalk/app`): `corp_id` is the organization its auth codes belong to,
+    `agent_id` the micro-app's id, `sign_in_enabled` whether `POST /auth/dingtalk` accepts
+    codes. A row created there first has no callback yet: `token` and `aes_key` are empty
+    (unset, as `token_set` says) and callbacks are refused until they are configured.
     """
 
     __tablename__ = "dingtalk_integrations"
@@ -53,6 +61,11 @@ class DingTalkIntegration(Entity, OrgScopedMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     approval_processes: Mapped[dict[str, str]] = mapped_column(
         JSONB, nullable=False, default=dict, server_default="{}"
+    )
+    corp_id: Mapped[str | None] = mapped_column(String(64))
+    agent_id: Mapped[int | None] = mapped_column(BigInteger)
+    sign_in_enabled: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=True, server_default=true()
     )
 
 

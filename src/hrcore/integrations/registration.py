@@ -73,13 +73,18 @@ async def put_dingtalk(
     """Create or replace the registration; omitted secrets are kept (required at first)."""
     require_hr_admin_user(principal)
     integration = await repository.dingtalk_integration(session, principal.org_id)
+    # Required while unset: a row set up through `PUT /integrations/dingtalk/app` has none.
+    missing = [
+        name
+        for name in ("token", "aes_key")
+        if getattr(body, name) is None and not (integration and getattr(integration, name))
+    ]
+    if missing:
+        raise Unprocessable(
+            _("The token and AES key are required the first time"),
+            errors=[FieldError(field=name, message=_("required")) for name in missing],
+        )
     if integration is None:
-        missing = [name for name in ("token", "aes_key") if getattr(body, name) is None]
-        if missing:
-            raise Unprocessable(
-                _("The token and AES key are required the first time"),
-                errors=[FieldError(field=name, message=_("required")) for name in missing],
-            )
         _check_processes(body, bool(body.app_key and body.app_secret))
         integration = DingTalkIntegration(
             org_id=principal.org_id,

@@ -111,3 +111,69 @@ class DingTalkEventOut(BaseModel):
     received_at: datetime
     applied_at: datetime | None
     error: str | None
+
+
+NoSpaces = r"^\S+$"
+
+
+class DingTalkAppIn(BaseModel):
+    """The enterprise-internal app people open hrcore in (its H5 micro-app) and sign in
+    through 「免登」. It is the same app as the integration's `app_key`: one app reads the
+    directory, starts approvals and signs people in. `app_secret` is write-only: required
+    while none is set, kept when omitted."""
+
+    corp_id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=NoSpaces,
+        description="The organization's DingTalk CorpId (`ding…`): only its people sign in.",
+    )
+    agent_id: int = Field(ge=1, le=2**63 - 1, description="The micro-app's AgentId.")
+    app_key: str = Field(min_length=1, max_length=128, pattern=NoSpaces, description="AppKey.")
+    app_secret: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=256,
+        pattern=NoSpaces,
+        description="AppSecret (write-only; kept when omitted).",
+    )
+    sign_in_enabled: bool = Field(
+        default=True, description="Whether `POST /auth/dingtalk` accepts this app's auth codes."
+    )
+    version: int | None = Field(
+        default=None, description="The version read; a stale one answers 409 (or `If-Match`)."
+    )
+
+
+class DingTalkAppOut(BaseModel):
+    """The micro-app's settings; the secret is never returned, only whether it is set."""
+
+    corp_id: str | None
+    agent_id: int | None
+    app_key: str | None
+    app_secret_set: bool
+    sign_in_enabled: bool
+    sign_in_ready: bool = Field(
+        description="True when people can sign in: enabled, with corp id, app key and secret."
+    )
+    sign_in_path: str = Field(description="Where the micro-app posts its auth code.")
+    updated_at: datetime
+    version: int
+
+
+class DingTalkSignIn(BaseModel):
+    """An auth code the DingTalk client handed the micro-app (`dd.getAuthCode` /
+    `dd.runtime.permission.requestAuthCode` with the organization's corp id)."""
+
+    org: str = Field(min_length=1, max_length=63, description="Organization slug.")
+    code: str = Field(
+        min_length=1, max_length=256, pattern=NoSpaces, description="The temporary auth code."
+    )
+    corp_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=NoSpaces,
+        description="The corp id the client runs in (`dd.corpId`); another organization's "
+        "is refused before DingTalk is asked.",
+    )

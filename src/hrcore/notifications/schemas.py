@@ -32,6 +32,11 @@ class NotificationOut(BaseModel):
         description="Whom it is about, named: the assignee of the task it concerns (the "
         "report whose task is overdue, in a manager's escalation)."
     )
+    deep_link: str = Field(
+        description="Opens what the notification is about (its subject: the task's own "
+        "`deep_link`), or the notification itself when it has no subject "
+        "(`HRCORE_DEEP_LINK_TEMPLATE`, default `hrcore://open/{type}/{id}`)."
+    )
     created_at: datetime
     read_at: datetime | None
 

@@ -19,12 +19,22 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Forbidden, NotFound
 from hrcore.core.i18n import Text, _, render
+from hrcore.core.links import deep_link
 from hrcore.core.pagination import PageParams, cut_page, decode_cursor
 from hrcore.identity import api as identity
 from hrcore.notifications import repository
 from hrcore.notifications.schemas import InboxPage, NotificationOut
 
 TITLE_LIMIT = 200
+NOTIFICATION_LINK = "notification"
+"""The type a notification without a subject links to (`core.links`)."""
+
+
+def _link_of(org_id: uuid.UUID, row: Any) -> str:
+    """The deep link of an inbox item: its subject's, else its own."""
+    if row["subject_type"] and row["subject_id"]:
+        return deep_link(row["subject_type"], row["subject_id"], org_id)
+    return deep_link(NOTIFICATION_LINK, row["id"], org_id)
 
 
 @dataclass(frozen=True)
@@ -93,11 +103,20 @@ async def notify_many(
             title=render(by_key[(user_id, key)].title, locales.get(user_id))[:TITLE_LIMIT],
             body=render(by_key[(user_id, key)].body, locales.get(user_id)),
             dedupe_key=key,
+            link=_subject_link(org_id, by_key[(user_id, key)]),
         )
         for notification_id, user_id, key in new
     ]
     await channels.fan_out(session, org_id=org_id, items=items)
     return len(new)
+
+
+def _subject_link(org_id: uuid.UUID, message: Message) -> str | None:
+    """A channel notice links the message's subject; one without a subject has no link (a
+    group robot's one message would otherwise open one recipient's own notification)."""
+    if message.subject_type and message.subject_id:
+        return deep_link(message.subject_type, message.subject_id, org_id)
+    return None
 
 
 def _caller(principal: Principal) -> uuid.UUID:
@@ -106,7 +125,7 @@ def _caller(principal: Principal) -> uuid.UUID:
     return principal.user_id
 
 
-def _item(row: Any) -> dict[str, Any]:
+def _item(org_id: uuid.UUID, row: Any) -> dict[str, Any]:
     """A row of the inbox statement as `NotificationOut` reads it."""
     return {
         "id": row["id"],
@@ -115,6 +134,7 @@ def _item(row: Any) -> dict[str, Any]:
         "body": row["body"],
         "subject": _subject(row["subject_type"], row["subject_id"], row["subject_name"]),
         "employee": _employee(row["assignee_employee_id"], row["employee_name"]),
+        "deep_link": _link_of(org_id, row),
         "created_at": row["created_at"],
         "read_at": row["read_at"],
     }
@@ -137,7 +157,7 @@ async def inbox(
     )
     shown, cursor = cut_page(rows, ["id"], page)
     count = await repository.unread_count(session, principal.org_id, user_id)
-    items = [_item(row) for row in shown]
+    items = [_item(principal.org_id, row) for row in shown]
     return InboxPage.model_validate({"items": items, "next_cursor": cursor, "unread_count": count})
 
 
@@ -164,7 +184,7 @@ async def mark_read(
     )
     if row is None:
         raise NotFound(_("No such notification"))
-    return NotificationOut.model_validate(_item(row))
+    return NotificationOut.model_validate(_item(principal.org_id, row))
 
 
 async def mark_all_read(session: AsyncSession, principal: Principal, clock: Clock) -> int:

@@ -21,9 +21,14 @@ from hrcore.core.schemas import Ref
 from hrcore.people.api import ProgramParticipation
 from hrcore.programs import repository
 from hrcore.programs.start import RUN_STARTED
-from hrcore.programs.withdrawal import PARTICIPANT_WITHDRAWN, graduate_appointee
+from hrcore.programs.withdrawal import (
+    PARTICIPANT_GRADUATED,
+    PARTICIPANT_WITHDRAWN,
+    graduate_appointee,
+)
 
 __all__ = [
+    "PARTICIPANT_GRADUATED",
     "PARTICIPANT_WITHDRAWN",
     "RUN_STARTED",
     "ParticipationEnd",

@@ -70,7 +70,9 @@ def _lines(dossier: Dossier) -> Iterator[str | Text]:
         )
     else:
         yield _("Status: {status}", status=label(participant.status))
-    if participant.withdrawn_reason:
+    if participant.status == "graduated" and participant.ended_reason:
+        yield _("Graduated: {reason}", reason=participant.ended_reason)
+    elif participant.withdrawn_reason:
         yield _("Withdrawn: {reason}", reason=participant.withdrawn_reason)
     for number, stage in enumerate(dossier.stages, start=1):
         yield ""

@@ -92,7 +92,7 @@ class ProgramParticipant(Entity, OrgScopedMixin, Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="enrolled")
     current_position: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str | None] = mapped_column(String(20))
-    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    ended_reason: Mapped[str | None] = mapped_column(Text)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

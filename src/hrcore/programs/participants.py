@@ -41,7 +41,9 @@ async def participant_views(
             status=p.status,
             current_stage=current.get(p.id),
             outcome=p.outcome,
-            withdrawn_reason=p.withdrawn_reason,
+            withdrawn_reason=p.ended_reason if p.status == "withdrawn" else None,
+            ended_reason=p.ended_reason,
+            ended_at=p.ended_at,
             version=p.version,
         )
         for p in participants

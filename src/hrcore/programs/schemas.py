@@ -220,7 +220,13 @@ class ParticipantOut(BaseModel):
     status: ParticipantStatus
     current_stage: str | None = Field(description="Key of the open stage.")
     outcome: Outcome | None
-    withdrawn_reason: str | None
+    withdrawn_reason: str | None = Field(description="Why it was withdrawn (status withdrawn).")
+    ended_reason: str | None = Field(
+        default=None,
+        description="Why it ended before its last stage: the withdrawal's reason, or the "
+        "appointment's for a participant an appointment graduated.",
+    )
+    ended_at: datetime | None = Field(default=None, description="When it completed or ended.")
     version: int
 
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.approvals import api as approvals
 from hrcore.core import audit, outbox, templates
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
@@ -21,10 +22,17 @@ from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.references import refs_by_ids
 from hrcore.people import api as people
 from hrcore.reviews import access, aggregation, repository
 from hrcore.reviews.assignments import Rating, assign_many
-from hrcore.reviews.models import REVIEW_TEMPLATES, ReviewCycle, ReviewParticipant, ReviewTemplate
+from hrcore.reviews.models import (
+    NOMINATION_APPROVAL,
+    REVIEW_TEMPLATES,
+    ReviewCycle,
+    ReviewParticipant,
+    ReviewTemplate,
+)
 from hrcore.reviews.schemas import CycleIn, CycleKind, CycleOut, MinRaters
 from hrcore.workflow import api as workflow
 
@@ -35,13 +43,18 @@ FORM = ("indicators", "kind_weights", "department_overrides")
 async def cycle_views(session: AsyncSession, cycles: Sequence[ReviewCycle]) -> list[CycleOut]:
     if not cycles:
         return []
-    counts = await repository.participant_counts(session, cycles[0].org_id, [c.id for c in cycles])
+    org_id = cycles[0].org_id
+    counts = await repository.participant_counts(session, org_id, [c.id for c in cycles])
+    templates = await refs_by_ids(
+        session, ReviewTemplate.name, org_id, [c.template_id for c in cycles]
+    )
     return [
         CycleOut(
             id=c.id,
             name=c.name,
             kind=c.kind,
             template_id=c.template_id,
+            template=templates[c.template_id],
             template_revision=c.template_revision,
             relationship_weights=c.relationship_weights,
             starts_on=c.starts_on,
@@ -231,7 +244,9 @@ async def close_cycle(
 async def close(
     session: AsyncSession, cycle: ReviewCycle, clock: Clock, *, actor: Principal | None = None
 ) -> ReviewCycle:
-    """Close a locked cycle (for other domains too): idempotent, one aggregation."""
+    """Close a locked cycle (for other domains too): idempotent, one aggregation. Undecided
+    peer nominations stay as they are; their approvals are withdrawn (no one is left asking
+    for a decision)."""
     if cycle.status in ("closed", "aggregated"):
         return cycle
     if cycle.status != "open":
@@ -239,6 +254,10 @@ async def close(
     task_ids = await repository.unanswered_task_ids(session, cycle.org_id, cycle.id)
     await workflow.cancel_open_tasks(
         session, org_id=cycle.org_id, task_ids=task_ids, clock=clock, actor=actor
+    )
+    undecided = await repository.undecided_nomination_ids(session, cycle.org_id, cycle.id)
+    await approvals.withdraw_for_subjects(
+        session, cycle.org_id, NOMINATION_APPROVAL, undecided, clock, actor
     )
     cycle.status, cycle.closed_at = "closed", clock.now()
     outbox.enqueue(

@@ -232,6 +232,11 @@ class ReviewAppeal(Entity, OrgScopedMixin, Base):
     task_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
+NOMINATION_APPROVAL = "reviews.peer_nomination"
+"""The approval kind a nomination runs as (declared by `nominations`; closing a cycle
+withdraws its pending ones)."""
+
+
 class ReviewNomination(Entity, OrgScopedMixin, Base):
     """A peer the participant asked to rate them; a peer assignment once the supervisor (or
     HR) approves."""

@@ -1,6 +1,14 @@
 """Peer nominations: in a cycle with `peer_nomination`, participants choose who rates them
-as peers; their supervisor (anyone up the chain, the department head) or HR approves each
-one, and an approved nominee gets a peer assignment and its task.
+as peers; each nomination is an approval of kind `reviews.peer_nomination`, and an approved
+nominee gets a peer assignment and its task, in the transaction of the last decision.
+
+The kind's default chain is the participant's direct manager; on it, whoever decided before
+the flow ran on the engine still decides through `/review-nominations/{id}/decision` (the
+supervisor chain, the department head, HR). An organization's own chain says who decides:
+that endpoint then decides the caller's own part of the current step. A rejection rejects
+the nomination; a return leaves it nominated for the participant to resubmit (with a word
+for the approvers) or withdraw; a withdrawal takes it back (the row goes, the approval
+keeps it).
 
 Nominating oneself, an unknown or departed employee, or fewer peers than the cycle's
 minimum is 422; nominations are made while the cycle is open.
@@ -10,9 +18,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.approvals import api as approvals
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
@@ -20,13 +30,30 @@ from hrcore.core.db import get_or_404, insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.assignments import assign
-from hrcore.reviews.models import ReviewCycle, ReviewNomination, ReviewParticipant
+from hrcore.reviews.models import (
+    NOMINATION_APPROVAL,
+    ReviewCycle,
+    ReviewNomination,
+    ReviewParticipant,
+)
 from hrcore.reviews.schemas import NominationDecision, NominationOut, NominationsIn
 
 SUBJECT = "review_nomination"
+APPROVAL_KIND = NOMINATION_APPROVAL
+FACTS = (
+    approvals.Fact("department_id"),
+    approvals.Fact("grade", "grade"),
+    approvals.Fact("position_family"),
+    approvals.Fact("requester_id"),
+    approvals.Fact("nominee_department_id"),
+)
+"""The participant's department, grade and position family, who asked, and the nominee's
+department (another department involved)."""
+DEFAULT_STEPS = ({"approver": {"rule": "manager", "level": 1}, "mode": "any"},)
 
 
 async def nomination_views(
@@ -47,14 +74,12 @@ async def nomination_views(
 
 
 async def _participant(
-    session: AsyncSession, principal: Principal, participant_id: uuid.UUID
+    session: AsyncSession, org_id: uuid.UUID, participant_id: uuid.UUID
 ) -> tuple[ReviewParticipant, ReviewCycle]:
     participant = await get_or_404(
-        session, ReviewParticipant, principal.org_id, participant_id, what=N_("review participant")
+        session, ReviewParticipant, org_id, participant_id, what=N_("review participant")
     )
-    cycle = await repository.cycle_by_id(
-        session, principal.org_id, participant.cycle_id, for_update=True
-    )
+    cycle = await repository.cycle_by_id(session, org_id, participant.cycle_id, for_update=True)
     assert cycle is not None
     return participant, cycle
 
@@ -94,11 +119,15 @@ async def _check_nominees(
 
 
 async def nominate(
-    session: AsyncSession, principal: Principal, participant_id: uuid.UUID, body: NominationsIn
+    session: AsyncSession,
+    principal: Principal,
+    participant_id: uuid.UUID,
+    body: NominationsIn,
+    clock: Clock,
 ) -> list[ReviewNomination]:
-    """The participant names their peers (repeats ignored); the minimum counts all standing
-    nominations, rejected ones excepted."""
-    participant, cycle = await _participant(session, principal, participant_id)
+    """The participant names their peers (repeats ignored), each new one put to approval; the
+    minimum counts all standing nominations, rejected ones excepted."""
+    participant, cycle = await _participant(session, principal.org_id, participant_id)
     if principal.employee_id != participant.employee_id:
         raise NotFound(_("No such review participant"))
     _require_nominating(cycle)
@@ -128,13 +157,14 @@ async def nominate(
         }
         for nominee in nominees
     ]
-    await insert_new(
+    made = await insert_new(
         session,
         ReviewNomination,
         rows,
         unique=["org_id", "participant_id", "nominee_employee_id"],
-        returning=[ReviewNomination.id],
+        returning=[ReviewNomination.id, ReviewNomination.nominee_employee_id],
     )
+    await _submit(session, participant, [(row[0], row[1]) for row in made], principal, clock)
     audit.record(
         session,
         principal,
@@ -150,10 +180,56 @@ async def nominate(
 async def list_nominations(
     session: AsyncSession, principal: Principal, participant_id: uuid.UUID
 ) -> list[ReviewNomination]:
-    participant, _ = await _participant(session, principal, participant_id)
+    participant, _ = await _participant(session, principal.org_id, participant_id)
     if principal.employee_id != participant.employee_id:
         await access.require_reviewer(session, principal, participant.employee_id)
     return await repository.nominations_of(session, participant.org_id, participant.id)
+
+
+async def _submit(
+    session: AsyncSession,
+    participant: ReviewParticipant,
+    made: Sequence[tuple[uuid.UUID, uuid.UUID]],
+    actor: Principal,
+    clock: Clock,
+) -> list[uuid.UUID]:
+    """Put each `(nomination id, nominee)` to approval, requested by the participant."""
+    if not made:
+        return []
+    org_id = participant.org_id
+    subject = await people.require_employee(session, org_id, participant.employee_id)
+    names = await people.employee_summaries(session, org_id, [subject.id, *(n for _, n in made)])
+    facts: dict[str, Any] = {
+        "department_id": str(subject.department_id),
+        "requester_id": str(subject.id),
+    }
+    if subject.position_id is not None:
+        position = await org.require_position(session, org_id, subject.position_id)
+        family = (await org.position_families(session, org_id, [position.id])).get(position.id)
+        facts["grade"] = position.grade
+        if family is not None:
+            facts["position_family"] = family
+    return [
+        await approvals.submit(
+            session,
+            org_id=org_id,
+            kind=APPROVAL_KIND,
+            title=str(
+                _(
+                    "Peer nomination: {nominee} to rate {participant}",
+                    nominee=names[nominee].ref.name,
+                    participant=subject.full_name,
+                )
+            ),
+            subject_employee_id=subject.id,
+            subject_id=nomination_id,
+            requester_employee_id=subject.id,
+            facts=facts | {"nominee_department_id": str(names[nominee].department_id)},
+            clock=clock,
+            actor=actor,
+        )
+        for nomination_id, nominee in made
+    ]
 
 
 async def decide(
@@ -163,43 +239,117 @@ async def decide(
     body: NominationDecision,
     clock: Clock,
 ) -> ReviewNomination:
-    """Approve (the nominee gets a peer assignment and task) or reject, once."""
+    """Decide the nomination's approval at its current step (409 once decided). On the
+    default chain the supervisor chain, department head or HR decide it (404 / 403 for
+    others, as before the engine); on the organization's own chain only the step's approvers.
+    A nomination made before nominations ran on the engine is put to approval first. Locks
+    the approval, then the nomination and its cycle: the order `/approvals/{id}/approve`
+    takes them in."""
     nomination = await get_or_404(
-        session,
-        ReviewNomination,
-        principal.org_id,
-        nomination_id,
-        what=N_("nomination"),
-        for_update=True,
+        session, ReviewNomination, principal.org_id, nomination_id, what=N_("nomination")
     )
-    participant, cycle = await _participant(session, principal, nomination.participant_id)
-    await access.require_reviewer(session, principal, participant.employee_id)
+    approval = await approvals.subject_approval(
+        session, principal.org_id, APPROVAL_KIND, nomination.id
+    )
+    await session.refresh(nomination, with_for_update=True)
+    participant, cycle = await _participant(session, principal.org_id, nomination.participant_id)
+    on_default = approval is None or approval.on_default_chain
+    if approval is not None and not on_default and principal.employee_id not in approval.approvers:
+        raise NotFound(_("No such {what}", what=_("nomination")))
+    if on_default:
+        await access.require_reviewer(session, principal, participant.employee_id)
     _require_nominating(cycle)
     if nomination.status != "nominated":
         raise Conflict(_("The nomination is {status}", status=label(nomination.status)))
-    nomination.status = "approved" if body.approve else "rejected"
-    nomination.decided_by, nomination.decided_at = principal.id, clock.now()
-    if body.approve:
-        names = await people.employee_summaries(
-            session, participant.org_id, [participant.employee_id]
-        )
-        await assign(
-            session,
-            cycle,
-            participant,
-            nomination.nominee_employee_id,
-            "peer",
-            names[participant.employee_id].ref.name,
-            actor=principal,
-        )
-    await session.flush()
-    audit.record(
+    if approval is not None and approval.status == "returned":
+        raise Conflict(_("The nomination is returned to the participant, who resubmits it"))
+    if approval is None or approval.status != "pending":
+        made = [(nomination.id, nomination.nominee_employee_id)]
+        [approval_id] = await _submit(session, participant, made, principal, clock)
+    else:
+        approval_id = approval.id
+    await approvals.decide_current_step(
         session,
         principal,
-        f"review_nomination.{nomination.status}",
+        approval_id,
+        "approved" if body.approve else "rejected",
+        clock,
+        authority=on_default,
+    )
+    return nomination
+
+
+async def _standing(session: AsyncSession, subject: approvals.ApprovedSubject) -> ReviewNomination:
+    return await get_or_404(
+        session,
+        ReviewNomination,
+        subject.org_id,
+        subject.subject_id,
+        what=N_("nomination"),
+        for_update=True,
+    )
+
+
+async def approved(session: AsyncSession, subject: approvals.ApprovedSubject, clock: Clock) -> None:
+    """The chain approved the nomination: the nominee gets a peer assignment and its task
+    (409, undoing the last decision, once the nomination or its cycle is no longer open)."""
+    nomination = await _standing(session, subject)
+    participant, cycle = await _participant(session, subject.org_id, nomination.participant_id)
+    _require_nominating(cycle)
+    if nomination.status != "nominated":
+        raise Conflict(_("The nomination is {status}", status=label(nomination.status)))
+    actor = subject.actor
+    nomination.status, nomination.decided_at = "approved", clock.now()
+    nomination.decided_by = actor.id if actor is not None else None
+    names = await people.employee_summaries(session, participant.org_id, [participant.employee_id])
+    await assign(
+        session,
+        cycle,
+        participant,
+        nomination.nominee_employee_id,
+        "peer",
+        names[participant.employee_id].ref.name,
+        actor=actor,
+    )
+    await session.flush()
+    _audit(session, subject, nomination, "approved")
+
+
+async def ended(
+    session: AsyncSession, subject: approvals.ApprovedSubject, status: str, clock: Clock
+) -> None:
+    """Rejected: the nomination is rejected; withdrawn by the participant: it is taken back
+    (deleted, so the peer may be nominated again)."""
+    nomination = await _standing(session, subject)
+    if nomination.status != "nominated":
+        return
+    if status == "withdrawn":
+        await session.delete(nomination)
+        await session.flush()
+        _audit(session, subject, nomination, "withdrawn")
+        return
+    actor = subject.actor
+    nomination.status, nomination.decided_at = "rejected", clock.now()
+    nomination.decided_by = actor.id if actor is not None else None
+    await session.flush()
+    _audit(session, subject, nomination, "rejected")
+
+
+def _audit(
+    session: AsyncSession,
+    subject: approvals.ApprovedSubject,
+    nomination: ReviewNomination,
+    action: str,
+) -> None:
+    audit.record(
+        session,
+        subject.actor,
+        f"review_nomination.{action}",
         SUBJECT,
         nomination.id,
         org_id=nomination.org_id,
-        after={"nominee": str(nomination.nominee_employee_id)},
+        after={
+            "nominee": str(nomination.nominee_employee_id),
+            "approval_id": str(subject.approval_id),
+        },
     )
-    return nomination

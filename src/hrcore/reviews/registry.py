@@ -1,9 +1,10 @@
 """What reviews plugs into the processes (core.registry)."""
 
+from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
 from hrcore.files import api as files
-from hrcore.reviews import access, aggregation, appeals, assignments, jobs, models
+from hrcore.reviews import access, aggregation, appeals, assignments, jobs, models, nominations
 from hrcore.reviews.router import router
 from hrcore.workflow import api as workflow
 
@@ -35,6 +36,14 @@ DOMAIN = Domain(
         ),
         workflow.SubmissionCheck(assignments.TASK_KIND, assignments.submitted_only),
         workflow.SubmissionCheck(appeals.REPLY_TASK_KIND, appeals.replied_only),
+        approvals.ApprovalKindSpec(
+            nominations.APPROVAL_KIND,
+            nominations.approved,
+            facts=nominations.FACTS,
+            default_steps=nominations.DEFAULT_STEPS,
+            on_ended=nominations.ended,
+            confidential=True,
+        ),
     ],
     providers=[files.SubjectReader(access.FILES_SUBJECT, access.may_read_files)],
 )

@@ -319,6 +319,19 @@ async def score_buckets(
     return {row.bucket: row.results for row in await session.execute(statement)}
 
 
+async def undecided_nomination_ids(
+    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID
+) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(ReviewNomination.id).where(
+            ReviewNomination.org_id == org_id,
+            ReviewNomination.cycle_id == cycle_id,
+            ReviewNomination.status == "nominated",
+        )
+    )
+    return list(rows)
+
+
 async def nominations_of(
     session: AsyncSession, org_id: uuid.UUID, participant_id: uuid.UUID
 ) -> list[ReviewNomination]:

@@ -10,7 +10,7 @@ on an appeal) and calibration notes for HR only.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
+from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
 from hrcore.reviews.aggregation import shown_comments
@@ -36,9 +37,17 @@ from hrcore.reviews.schemas import (
 )
 
 
-def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: bool) -> ResultOut:
+def result_view(
+    result: ReviewResult,
+    cycle: ReviewCycle,
+    employee: Ref,
+    *,
+    hr: bool,
+    users: Mapping[uuid.UUID, Ref],
+) -> ResultOut:
     """The stored result (anonymous groups below the threshold already left out at
-    aggregation), comments unattributed in alphabetical order."""
+    aggregation), comments unattributed in alphabetical order; HR's adjustments name who made
+    them from `users`."""
     names = {i["key"]: i["name"] for i in cycle.form["indicators"]}
     indicators = []
     for key, figure in result.scores.get("indicators", {}).items():
@@ -67,6 +76,7 @@ def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: 
     return ResultOut(
         id=result.id,
         cycle_id=result.cycle_id,
+        cycle=Ref(id=cycle.id, name=cycle.name),
         employee=employee,
         overall=adjusted if adjusted is not None else computed,
         computed_overall=computed,
@@ -77,7 +87,7 @@ def result_view(result: ReviewResult, cycle: ReviewCycle, employee: Ref, *, hr: 
         comments=[text for _id, text in comments],
         comment_items=[ResultComment(id=i, text=text) for i, text in comments],
         hidden_comments=[HiddenComment.model_validate(h) for h in result.hidden_comments],
-        adjustments=[_adjustment(a) for a in result.adjustments] if hr else [],
+        adjustments=[_adjustment(a, users) for a in result.adjustments] if hr else [],
         status=result.status,
         published_at=result.published_at,
         recommendation=result.recommendation,
@@ -96,14 +106,26 @@ def _weighting(figure: dict[str, Any]) -> Weighting | None:
     )
 
 
-def _adjustment(stored: dict[str, Any]) -> Adjustment:
-    """An adjustment as HR reads it: one an upheld appeal made (it names its indicator) says
-    so in the reader's language around the resolution HR typed."""
+def _adjustment(stored: dict[str, Any], users: Mapping[uuid.UUID, Ref]) -> Adjustment:
+    """An adjustment as HR reads it, with who made it: one an upheld appeal made (it names
+    its indicator) says so in the reader's language around the resolution HR typed."""
     adjustment = Adjustment.model_validate(stored)
+    adjustment.by_user = users.get(adjustment.by) if adjustment.by else None
     if adjustment.indicator is None:
         return adjustment
     said = _("Appeal upheld: {resolution}", resolution=adjustment.reason)
     return adjustment.model_copy(update={"reason": str(said)})
+
+
+async def _adjusters(
+    session: AsyncSession, principal: Principal, results: Sequence[ReviewResult]
+) -> dict[uuid.UUID, Ref]:
+    """Links to the users who adjusted these results, for HR (the only readers of
+    adjustments): one statement, none when nothing was adjusted."""
+    if not principal.is_hr_admin:
+        return {}
+    ids = {uuid.UUID(a["by"]) for r in results for a in r.adjustments if a.get("by")}
+    return await identity.user_refs(session, principal.org_id, list(ids))
 
 
 async def result_views(
@@ -115,12 +137,14 @@ async def result_views(
     cycles = await repository.cycles_by_ids(
         session, principal.org_id, list({r.cycle_id for r in results})
     )
+    users = await _adjusters(session, principal, results)
     return [
         result_view(
             r,
             cycles[r.cycle_id],
             names[r.employee_id].ref,
             hr=principal.is_hr_admin,
+            users=users,
         )
         for r in results
     ]
@@ -139,21 +163,28 @@ def is_pending_for(principal: Principal, result: ReviewResult) -> bool:
 async def own_result_views(
     session: AsyncSession, principal: Principal, results: Sequence[ReviewResult]
 ) -> list[ResultOut | PendingResultOut]:
-    """Views where the caller's own unpublished results say only that they are pending:
-    one names statement for the page, cycles only for the results shown in full."""
+    """Views where the caller's own unpublished results say only that they are pending (and
+    in which cycle): one statement each for the page's names and cycles."""
     names = await people.employee_summaries(
         session, principal.org_id, [r.employee_id for r in results]
     )
     shown = [r for r in results if not is_pending_for(principal, r)]
     cycles = await repository.cycles_by_ids(
-        session, principal.org_id, list({r.cycle_id for r in shown})
+        session, principal.org_id, list({r.cycle_id for r in results})
     )
+    users = await _adjusters(session, principal, shown)
     return [
         PendingResultOut(
-            id=r.id, cycle_id=r.cycle_id, employee=names[r.employee_id].ref, status="pending"
+            id=r.id,
+            cycle_id=r.cycle_id,
+            cycle=Ref(id=r.cycle_id, name=cycles[r.cycle_id].name),
+            employee=names[r.employee_id].ref,
+            status="pending",
         )
         if is_pending_for(principal, r)
-        else result_view(r, cycles[r.cycle_id], names[r.employee_id].ref, hr=principal.is_hr_admin)
+        else result_view(
+            r, cycles[r.cycle_id], names[r.employee_id].ref, hr=principal.is_hr_admin, users=users
+        )
         for r in results
     ]
 

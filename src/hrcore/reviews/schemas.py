@@ -159,6 +159,7 @@ class CycleOut(BaseModel):
     name: str
     kind: CycleKind
     template_id: uuid.UUID
+    template: Ref = Field(description="The review template, by its current name.")
     template_revision: int
     relationship_weights: dict[str, float]
     starts_on: date
@@ -294,6 +295,9 @@ class Adjustment(BaseModel):
     reason: str
     at: datetime
     by: uuid.UUID | None
+    by_user: Ref | None = Field(
+        default=None, description="`by`'s link: the HR user's display name."
+    )
     indicator: str | None = Field(
         default=None, description="Set when an upheld appeal changed this indicator."
     )
@@ -319,6 +323,11 @@ class HiddenComment(BaseModel):
 class ResultOut(BaseModel):
     id: uuid.UUID
     cycle_id: uuid.UUID
+    cycle: Ref | None = Field(
+        default=None,
+        description="The review cycle, by its name (null only in a dossier PDF's stored copy "
+        "made before cycles were named).",
+    )
     employee: Ref
     overall: float | None = Field(description="As calibrated when it was, else as computed.")
     computed_overall: float | None
@@ -358,6 +367,7 @@ class PendingResultOut(BaseModel):
 
     id: uuid.UUID
     cycle_id: uuid.UUID
+    cycle: Ref = Field(description="The review cycle, by its name.")
     employee: Ref
     status: Literal["pending"] = Field(description="Computed, not yet published.")
 

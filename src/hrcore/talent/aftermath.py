@@ -1,8 +1,9 @@
 """The loop after an appointment: what the appointee was being developed for is done.
 
-In the appointment's transaction: the appointee's other open memberships end (active ones
-`graduated`, pending nominations `removed` and HR's task to decide them withdrawn), each with
-the appointment's reason, audited and in the member's history;
+In the appointment's transaction: the appointee's other open memberships end, each with the
+appointment's reason, audited and in the member's history — active ones `graduated`, pending
+nominations `rejected` (a nomination is rejected, never removed: the appointment is HR's
+decision on it, published as `nomination.decided`, and HR's task to decide it is withdrawn);
 their programs under way end as `graduated` with their open stage work cancelled (programs
 answers through `AppointeeProgramsProvider`, declared in its registry: talent does not
 import programs); and the employee is told. When the move was dated later, they are told
@@ -26,13 +27,14 @@ from hrcore.core.i18n import Day, _
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.org import api as org
-from hrcore.talent import history, nominations, repository
-from hrcore.talent.models import MemberStatus
+from hrcore.talent import approving, history, nominations, repository
+from hrcore.talent.models import MemberStatus, TalentPoolMember
 
 APPLIED_JOB = "talent.tell_appointment_in_effect"
 
-AppointeePrograms = Callable[[AsyncSession, uuid.UUID, uuid.UUID, Clock, str], Awaitable[int]]
-"""(session, org id, employee id, clock, reason) → how many participations ended."""
+AppointeePrograms = Callable[[AsyncSession, Principal, uuid.UUID, Clock, str], Awaitable[int]]
+"""(session, the appointing principal, employee id, clock, reason) → how many participations
+graduated."""
 _PROGRAMS: list[AppointeePrograms] = []
 
 
@@ -67,29 +69,64 @@ async def close_loop(
     if not _PROGRAMS:
         raise RuntimeError("No appointee programs hook: install hrcore.domains.DOMAINS")
     members = await repository.open_members_of_employee(session, principal.org_id, employee_id)
-    for status in (MemberStatus.GRADUATED, MemberStatus.REMOVED):
-        was = MemberStatus.ACTIVE if status is MemberStatus.GRADUATED else MemberStatus.NOMINATED
-        ids = [m.id for m in members if m.status == was.value]
-        if not ids:
-            continue
-        await repository.end_memberships(session, ids, status=status.value, at=now, reason=reason)
-        if status is MemberStatus.REMOVED:
-            await nominations.withdraw(session, principal.org_id, ids, clock)
-        for member in (m for m in members if m.id in ids):
-            history.record_hr_status(
-                session, member, status.value, by=principal.user_id, at=now, reason=reason
-            )
-        await audit.record_many(
+    active = [m for m in members if m.status == MemberStatus.ACTIVE.value]
+    nominated = [m for m in members if m.status == MemberStatus.NOMINATED.value]
+    if active:
+        await repository.end_memberships(
             session,
-            principal,
-            f"talent_member.{status.value}",
-            "talent_member",
-            [(member_id, {"status": status.value, "reason": reason}) for member_id in ids],
-            org_id=principal.org_id,
-            before={"status": was.value},
+            [m.id for m in active],
+            status=MemberStatus.GRADUATED.value,
+            at=now,
+            reason=reason,
         )
-    graduated = await _PROGRAMS[0](session, principal.org_id, employee_id, clock, reason)
+        await _record_ends(session, principal, active, MemberStatus.GRADUATED, now, reason)
+    if nominated:
+        for member in nominated:
+            member.status, member.ended_at = MemberStatus.REJECTED.value, now
+            member.ended_reason = reason
+            member.decided_by, member.decided_at = principal.user_id, now
+            member.decision_reason = reason
+        await session.flush()
+        await _record_ends(session, principal, nominated, MemberStatus.REJECTED, now, reason)
+        await nominations.withdraw(
+            session,
+            principal.org_id,
+            [m.id for m in nominated],
+            clock,
+            actor=principal,
+            reason=reason,
+        )
+        await approving.cancel(session, principal.org_id, nominated, clock)
+        for member in nominated:
+            await nominations.publish_decided(session, member)
+    graduated = await _PROGRAMS[0](session, principal, employee_id, clock, reason)
     return LoopClosed(len(members), graduated)
+
+
+async def _record_ends(
+    session: AsyncSession,
+    principal: Principal,
+    members: list[TalentPoolMember],
+    status: MemberStatus,
+    now: datetime,
+    reason: str,
+) -> None:
+    """The member's history and the audit of memberships the appointment ended: active ones
+    graduated, pending nominations rejected."""
+    was = MemberStatus.ACTIVE if status is MemberStatus.GRADUATED else MemberStatus.NOMINATED
+    for member in members:
+        history.record_hr_status(
+            session, member, status.value, by=principal.user_id, at=now, reason=reason
+        )
+    await audit.record_many(
+        session,
+        principal,
+        f"talent_member.{status.value}",
+        "talent_member",
+        [(member.id, {"status": status.value, "reason": reason}) for member in members],
+        org_id=principal.org_id,
+        before={"status": was.value},
+    )
 
 
 async def tell_appointee(

@@ -5,6 +5,13 @@ marks the membership `appointed` and keeps the candidate entry exactly as it was
 An appointee who is not a ready-now pool member needs an override reason. The promotion
 takes effect on its date (at once when it has come); the loop closes at once (`aftermath`):
 other memberships and programs end, and the appointee is told.
+
+An override is the approval kind `talent.appointment_override`. Its default is today's rule:
+the appointing HR admin's override reason suffices, and no approval is started. When the
+organization writes a chain for the kind, an appointment that needs an override waits on the
+vacancy (`pending_appointment`, still open) for its approval, and the appointment is made
+as the HR admin who asked, in the transaction of the chain's last decision; a rejection or a
+withdrawal drops the request and the vacancy stays open.
 """
 
 from __future__ import annotations
@@ -14,12 +21,15 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.approvals import api as approvals
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
+from hrcore.identity import api as identity
+from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.people.api import EmploymentEventCreate
 from hrcore.talent import access, aftermath, history, repository
@@ -33,6 +43,18 @@ from hrcore.talent.models import (
 from hrcore.talent.schemas import AppointmentIn, CandidateOut
 from hrcore.webhooks import api as webhooks
 
+OVERRIDE = "talent.appointment_override"
+OVERRIDE_FACTS = (
+    approvals.Fact("department_id"),
+    approvals.Fact("grade", "grade"),
+    approvals.Fact("position_family"),
+    approvals.Fact("position_id"),
+    approvals.Fact("eligibility"),
+)
+"""The vacancy's department, its position's grade, job family and id, and why the appointee
+is not eligible (`not_a_candidate`: no active membership of a pool for the position;
+`not_ready_now`)."""
+
 
 async def appoint(
     session: AsyncSession,
@@ -40,14 +62,19 @@ async def appoint(
     vacancy_id: uuid.UUID,
     body: AppointmentIn,
     clock: Clock,
+    *,
+    approved: bool = False,
 ) -> Vacancy:
     """Fill the vacancy: the promotion event (contracts drafts the amendment from it), the
-    membership appointed, the explanation kept. Ineligible appointees need an override."""
+    membership appointed, the explanation kept. Ineligible appointees need an override, and
+    its approval when the organization has a chain for it (`approved`: it completed)."""
     require_hr_admin(principal)
     vacancy = await access.vacancy_in_reach(session, principal, vacancy_id, for_update=True)
     employee = await people.ensure_can_view(session, principal, body.employee_id)
     if vacancy.status != VacancyStatus.OPEN.value:
         raise Conflict(_("This vacancy is {status}", status=label(vacancy.status)))
+    if vacancy.pending_appointment is not None and not approved:
+        raise Conflict(_("An appointment to this vacancy awaits its approval"))
     if employee.status == "exited":
         raise Unprocessable(
             _("Only current employees can be appointed"),
@@ -58,6 +85,13 @@ async def appoint(
         (candidate_view(*c) for c in candidates if c[1].employee.ref.id == employee.id), None
     )
     _require_eligible_or_override(candidate, body)
+    overridden = candidate is None or not candidate.eligible
+    if (
+        overridden
+        and not approved
+        and await _ask_approval(session, principal, vacancy, employee, candidate, body, clock)
+    ):
+        return vacancy
     event_id = await people.add_event(
         session,
         principal,
@@ -120,6 +154,108 @@ async def appoint(
         },
     )
     return vacancy
+
+
+async def _ask_approval(
+    session: AsyncSession,
+    principal: Principal,
+    vacancy: Vacancy,
+    employee: people.EmployeeInfo,
+    candidate: CandidateOut | None,
+    body: AppointmentIn,
+    clock: Clock,
+) -> bool:
+    """Start the override's approval when the organization has a chain for it (and the HR
+    admin has an employee record to request it with); False: appoint now, as before."""
+    org_id = vacancy.org_id
+    if principal.employee_id is None or not await approvals.has_chain(session, org_id, OVERRIDE):
+        return False
+    position = await org.require_position(session, org_id, vacancy.position_id)
+    family = (await org.position_families(session, org_id, [position.id])).get(position.id)
+    facts = {
+        "department_id": str(vacancy.department_id),
+        "grade": position.grade,
+        "position_id": str(position.id),
+        "eligibility": "not_a_candidate" if candidate is None else "not_ready_now",
+    } | ({"position_family": family} if family else {})
+    approval_id = await approvals.submit(
+        session,
+        org_id=org_id,
+        kind=OVERRIDE,
+        title=str(
+            _(
+                "Appointment of {employee} to {position} outside the rules",
+                employee=employee.full_name,
+                position=position.title,
+            )
+        )[:200],
+        subject_employee_id=employee.id,
+        subject_id=vacancy.id,
+        requester_employee_id=principal.employee_id,
+        facts=facts,
+        clock=clock,
+        actor=principal,
+    )
+    vacancy.pending_appointment = {
+        "body": body.model_dump(mode="json"),
+        "by": str(principal.id),
+        "approval_id": str(approval_id),
+    }
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "vacancy.appointment_requested",
+        "vacancy",
+        vacancy.id,
+        org_id=org_id,
+        after={"employee_id": str(employee.id), "approval_id": str(approval_id)} | facts,
+    )
+    return True
+
+
+async def override_approved(
+    session: AsyncSession, subject: approvals.ApprovedSubject, clock: Clock
+) -> None:
+    """The override's chain completed: the appointment is made as the HR admin who asked
+    (422, and the decision undone, when they may no longer appoint)."""
+    vacancy = await session.get(Vacancy, subject.subject_id, with_for_update=True)
+    if vacancy is None or vacancy.pending_appointment is None:
+        return
+    pending = vacancy.pending_appointment
+    asker = await identity.principal_for_user(session, subject.org_id, uuid.UUID(pending["by"]))
+    if asker is None or not asker.is_hr_admin:
+        raise Unprocessable(_("The HR admin who asked for this appointment can no longer make it"))
+    await appoint(
+        session,
+        asker,
+        vacancy.id,
+        AppointmentIn.model_validate(pending["body"]),
+        clock,
+        approved=True,
+    )
+    vacancy.pending_appointment = None
+    await session.flush()
+
+
+async def override_ended(
+    session: AsyncSession, subject: approvals.ApprovedSubject, status: str, clock: Clock
+) -> None:
+    """Rejected or withdrawn: the request is dropped, the vacancy stays open."""
+    vacancy = await session.get(Vacancy, subject.subject_id, with_for_update=True)
+    if vacancy is None or vacancy.pending_appointment is None:
+        return
+    vacancy.pending_appointment = None
+    await session.flush()
+    audit.record(
+        session,
+        None,
+        "vacancy.appointment_dropped",
+        "vacancy",
+        vacancy.id,
+        org_id=vacancy.org_id,
+        after={"approval_id": str(subject.approval_id), "status": status},
+    )
 
 
 def _require_eligible_or_override(candidate: CandidateOut | None, body: AppointmentIn) -> None:

@@ -6,7 +6,7 @@ Ranks are held among every member the filters select, as the vacancy ranking hol
 among all candidates; the caller then sees the members in their reach. HR and department
 heads see the band ranks; an employee sees their own score and factors, never a rank (as in
 `/me/vacancy-rankings`). A fixed number of statements: the members, their placements, the
-employees, the published reviews and the programs.
+employees, the published reviews, the programs, and the page's links (pool, deciders).
 """
 
 from __future__ import annotations
@@ -86,10 +86,12 @@ async def members_by_readiness(
     start = 0 if page.cursor is None else int(decode_cursor(page.cursor, [OFFSET])[0])
     end = start + page.limit
     shows_rank = principal.is_hr_admin or principal.is_dept_head
+    shown = ranked[start:end]
+    links = await membership.member_links(session, principal.org_id, [m for m, *_ in shown])
     views = []
-    for member, rank, factors, score in ranked[start:end]:
+    for member, rank, factors, score in shown:
         view = membership.member_view(
-            member, employees[member.employee_id], placements.get(member.id)
+            member, employees[member.employee_id], placements.get(member.id), links
         )
         view.ranking = MemberRankingOut(
             band_rank=rank if shows_rank else None,

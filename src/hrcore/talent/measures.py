@@ -13,7 +13,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import _
-from hrcore.core.schemas import window_error
+from hrcore.core.schemas import Ref, window_error
 from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.talent import repository
@@ -36,10 +36,8 @@ async def measures(
     """Promotion rate, attrition, share filled from pools and median time to fill over a
     period (default: the last 365 days up to today), computed in SQL (HR admins)."""
     require_hr_admin(principal)
-    if (
-        pool_id is not None
-        and await repository.pool_by_id(session, principal.org_id, pool_id) is None
-    ):
+    pool = await repository.pool_by_id(session, principal.org_id, pool_id) if pool_id else None
+    if pool_id is not None and pool is None:
         raise NotFound(_("No such talent pool"))
     to = period_to or await people.org_today(session, principal.org_id, clock)
     since = period_from or to - timedelta(days=365)
@@ -60,6 +58,7 @@ async def measures(
     )
     return PoolMeasuresOut(
         pool_id=pool_id,
+        pool=Ref(id=pool.id, name=pool.name) if pool else None,
         period_from=since,
         period_to=to,
         members=members,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,18 +28,21 @@ from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.references import refs_by_ids
+from hrcore.core.schemas import Ref
+from hrcore.identity import api as identity
 from hrcore.people import api as people
-from hrcore.talent import access, history, nominations, repository
+from hrcore.talent import access, approving, history, nominations, repository
 from hrcore.talent.models import (
     ChangeSource,
     MemberStatus,
     NineBoxPlacement,
     NominationSource,
     Readiness,
+    TalentPool,
     TalentPoolMember,
 )
 from hrcore.talent.schemas import MemberOut, MemberPatch, Nomination, PlacementOut
-from hrcore.webhooks import api as webhooks
 
 LEFT_JOB = "talent.end_memberships_of_leaver"
 MEMBER_REMOVED = "talent_member.removed"
@@ -74,25 +78,50 @@ async def list_members(
     return await paginate(session, statement, [TalentPoolMember.id], page)
 
 
+@dataclass(frozen=True)
+class MemberLinks:
+    """The names members link beside their ids: pools and the users who decided."""
+
+    pools: dict[uuid.UUID, Ref]
+    users: dict[uuid.UUID, Ref]
+
+
+async def member_links(
+    session: AsyncSession, org_id: uuid.UUID, members: Sequence[TalentPoolMember]
+) -> MemberLinks:
+    """One statement for the pools, one for the deciders (none when nobody decided)."""
+    return MemberLinks(
+        pools=await refs_by_ids(session, TalentPool.name, org_id, [m.pool_id for m in members]),
+        users=await identity.user_refs(
+            session, org_id, [m.decided_by for m in members if m.decided_by is not None]
+        ),
+    )
+
+
 async def member_views(
     session: AsyncSession, org_id: uuid.UUID, members: Sequence[TalentPoolMember]
 ) -> list[MemberOut]:
-    """Views of many members in two queries (employees, placements)."""
+    """Views of many members in a fixed number of queries (employees, placements, links)."""
     people_by_id = await people.employee_summaries(
         session, org_id, [m.employee_id for m in members]
     )
     placements = await repository.latest_placements(session, org_id, [m.id for m in members])
-    return [member_view(m, people_by_id[m.employee_id], placements.get(m.id)) for m in members]
+    links = await member_links(session, org_id, members)
+    return [
+        member_view(m, people_by_id[m.employee_id], placements.get(m.id), links) for m in members
+    ]
 
 
 def member_view(
     member: TalentPoolMember,
     employee: people.EmployeeSummary,
     placement: NineBoxPlacement | None,
+    links: MemberLinks,
 ) -> MemberOut:
     return MemberOut(
         id=member.id,
         pool_id=member.pool_id,
+        pool=links.pools[member.pool_id],
         employee=employee.ref,
         department_id=employee.department_id,
         department=employee.department,
@@ -113,6 +142,7 @@ def member_view(
         if placement
         else None,
         decided_by=member.decided_by,
+        decided_by_user=links.users.get(member.decided_by) if member.decided_by else None,
         decided_at=member.decided_at,
         decision_reason=member.decision_reason,
         version=member.version,
@@ -177,12 +207,23 @@ async def nominate(
     record("status", status=member.status)
     if cleared:
         record("readiness", readiness=None)
-    names = await people.employee_summaries(session, principal.org_id, [employee.id])
-    await nominations.ask_hr(
-        session, member, employee=names[employee.id].ref.name, pool=pool.name, actor=principal
+    name = (await people.employee_summaries(session, principal.org_id, [employee.id]))[
+        employee.id
+    ].ref.name
+    on_engine = await approving.start(
+        session,
+        principal,
+        member,
+        employee,
+        employee_name=name,
+        pool=pool,
+        source=source,
+        clock=clock,
     )
+    if not on_engine:
+        await nominations.ask_hr(session, member, employee=name, pool=pool.name, actor=principal)
     if source != NominationSource.SELF:
-        await nominations.tell_nominee(session, member, pool=pool.name)
+        await nominations.tell_nominee(session, member, pool=pool.name, approval=on_engine)
     audit.record(
         session,
         principal,
@@ -224,10 +265,20 @@ async def update_member(
         at=now,
         reason=body.reason,
     )
-    if body.status is not None:
+    approval = await approving.running(session, member) if body.status is not None else None
+    if approval is not None and body.status is not None:
+        _check_transition(member, MemberStatus(body.status))
+        await approving.decide(
+            session, principal, approval, MemberStatus(body.status), body.reason, clock
+        )
+    elif body.status is not None:
         _transition(member, MemberStatus(body.status), now)
         record("status", status=member.status)
-    deciding = before["status"] == MemberStatus.NOMINATED.value and body.status is not None
+    deciding = (
+        before["status"] == MemberStatus.NOMINATED.value
+        and body.status is not None
+        and approval is None
+    )
     if deciding:
         member.decided_by, member.decided_at = principal.user_id, now
         member.decision_reason = body.reason
@@ -251,7 +302,7 @@ async def update_member(
     if body.status == MemberStatus.REMOVED.value:
         _announce_removal(session, member)
     if deciding:
-        await _publish_nomination_decided(session, member)
+        await nominations.publish_decided(session, member)
         await nominations.decided(session, member, pool=pool.name, actor=principal, clock=clock)
     old, new = audit.changes(before, _member_snapshot(member))
     if body.nine_box is not None:
@@ -282,23 +333,7 @@ def _announce_removal(session: AsyncSession, member: TalentPoolMember) -> None:
     )
 
 
-async def _publish_nomination_decided(session: AsyncSession, member: TalentPoolMember) -> None:
-    """A nomination approved (`active`) or rejected (`rejected`), for webhook subscribers."""
-    await webhooks.publish(
-        session,
-        org_id=member.org_id,
-        event_type=webhooks.EventType.NOMINATION_DECIDED,
-        payload={
-            "member_id": str(member.id),
-            "pool_id": str(member.pool_id),
-            "employee_id": str(member.employee_id),
-            "decision": "approved" if member.status == MemberStatus.ACTIVE.value else "rejected",
-            "readiness": member.readiness,
-        },
-    )
-
-
-def _transition(member: TalentPoolMember, status: MemberStatus, now: datetime) -> None:
+def _check_transition(member: TalentPoolMember, status: MemberStatus) -> None:
     if member.status == MemberStatus.NOMINATED and status == MemberStatus.REMOVED:
         raise Conflict(_("A nomination is rejected (status rejected, with a reason), not removed"))
     if MemberStatus(member.status) not in TRANSITIONS[status]:
@@ -309,6 +344,10 @@ def _transition(member: TalentPoolMember, status: MemberStatus, now: datetime) -
                 status_value=label(status.value),
             )
         )
+
+
+def _transition(member: TalentPoolMember, status: MemberStatus, now: datetime) -> None:
+    _check_transition(member, status)
     member.status = status.value
     if status == MemberStatus.ACTIVE:
         member.activated_at = now
@@ -392,9 +431,9 @@ async def end_memberships_of_leaver(
     await repository.end_memberships(
         session, [m.id for m in members], status=MemberStatus.LEFT.value, at=now
     )
-    await nominations.withdraw(
-        session, org_id, [m.id for m in members if m.status == MemberStatus.NOMINATED], clock
-    )
+    nominated = [m for m in members if m.status == MemberStatus.NOMINATED]
+    await nominations.withdraw(session, org_id, [m.id for m in nominated], clock)
+    await approving.cancel(session, org_id, nominated, clock)
     for member in members:
         history.record(
             session,

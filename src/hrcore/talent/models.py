@@ -145,14 +145,15 @@ class NineBoxPlacement(IdMixin, OrgScopedMixin, Base):
 
 
 class ChangeSource(StrEnum):
-    """Who made a membership change: the nominator's role, HR, a program's decision, or the
-    system (the employee left)."""
+    """Who made a membership change: the nominator's role, HR, a program's decision, the
+    system (the employee left), or an approval's decision (its chain ended)."""
 
     HR = "hr"
     DEPT_HEAD = "dept_head"
     SELF = "self"
     PROGRAM = "program"
     SYSTEM = "system"
+    APPROVAL = "approval"
 
 
 class MemberChange(IdMixin, OrgScopedMixin, Base):
@@ -164,7 +165,8 @@ class MemberChange(IdMixin, OrgScopedMixin, Base):
     __table_args__ = (
         CheckConstraint("kind IN ('status', 'readiness', 'placement')", name="kind"),
         CheckConstraint(
-            "source IN ('hr', 'dept_head', 'self', 'program', 'system')", name="source"
+            "source IN ('hr', 'dept_head', 'self', 'program', 'system', 'approval')",
+            name="source",
         ),
         Index("ix_talent_member_changes_org_member", "org_id", "member_id", "changed_at", "id"),
     )
@@ -241,6 +243,9 @@ class Vacancy(Entity, OrgScopedMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     """Why HR cancelled it (the post abolished, opened by mistake)."""
+    pending_appointment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """An appointment with an override awaiting its approval: the request (`body`), the HR
+    admin who made it (`by`) and the approval (`approval_id`); null otherwise."""
 
 
 class VacancyAppointment(IdMixin, OrgScopedMixin, Base):

@@ -40,6 +40,7 @@ async def nine_box(session: AsyncSession, principal: Principal, pool_id: uuid.UU
             cells[(view.nine_box.potential, view.nine_box.performance)].append(view.employee)
     return NineBoxOut(
         pool_id=pool.id,
+        pool=Ref(id=pool.id, name=pool.name),
         cells=[
             NineBoxCell(potential=potential, performance=performance, members=refs)
             for (potential, performance), refs in cells.items()

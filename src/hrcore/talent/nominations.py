@@ -1,10 +1,12 @@
-"""The people around a nomination: HR's task to decide it and the nominee's notices.
+"""The people around a nomination: the nominee's notices, the `nomination.decided` webhook,
+and HR's task to decide one the approval engine cannot carry (`approving`).
 
-A nomination gives the first HR admin linked to an employee record a task to decide it (as
-contracts assigns HR's tasks); with no such admin every HR admin hears of it in the inbox.
-The task is completed by the decision itself (approve or reject on the member), withdrawn
-when the nominee leaves, and cannot be completed on its own (`decided_only`). The nominee
-is told of the nomination (unless they nominated themself) and of the decision.
+Such a nomination gives the first HR admin linked to an employee record a task to decide it
+(as contracts assigns HR's tasks); with no such admin every HR admin hears of it in the
+inbox. The task is completed by the decision itself (approve or reject on the member),
+withdrawn when the nominee leaves or is appointed elsewhere (the appointment rejects the
+nomination), and cannot be completed on its own (`decided_only`). The nominee is told of the
+nomination (unless they nominated themself) and of the outcome.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.talent import repository
 from hrcore.talent.models import MemberStatus, TalentPoolMember
+from hrcore.webhooks import api as webhooks
 from hrcore.workflow import api as workflow
 
 TASK_KIND = "talent.nomination_decision"
@@ -80,14 +83,18 @@ def _where_to_decide(member: TalentPoolMember) -> Text:
     )
 
 
-async def tell_nominee(session: AsyncSession, member: TalentPoolMember, *, pool: str) -> None:
+async def tell_nominee(
+    session: AsyncSession, member: TalentPoolMember, *, pool: str, approval: bool
+) -> None:
     """The nominee hears they were put forward, and why (a self-nomination tells no one)."""
     await _notify(
         session,
         member,
         await _nominee_users(session, member),
         _("You are nominated to the talent pool {pool}", pool=pool),
-        _("Reason: {reason}. HR decides whether you join.", reason=member.reason),
+        _("Reason: {reason}. Its approvers decide whether you join.", reason=member.reason)
+        if approval
+        else _("Reason: {reason}. HR decides whether you join.", reason=member.reason),
         "nominated",
     )
 
@@ -112,13 +119,61 @@ async def decided(
     await _notify(session, member, await _nominee_users(session, member), title, body, "decided")
 
 
-async def withdraw(
-    session: AsyncSession, org_id: uuid.UUID, member_ids: Sequence[uuid.UUID], clock: Clock
+async def concluded(
+    session: AsyncSession, member: TalentPoolMember, *, pool: str, comment: str | None
 ) -> None:
-    """The nominee left before HR decided: nothing is left to decide."""
+    """The nomination's approval ended: the nominee hears how, with the last approver's
+    comment when there is one."""
+    if member.status == MemberStatus.ACTIVE.value:
+        title = _("You joined the talent pool {pool}", pool=pool)
+        body = (
+            _("Your nomination was approved: {reason}", reason=comment)
+            if comment
+            else _("Your nomination was approved.")
+        )
+    elif member.status == MemberStatus.REJECTED.value:
+        title = _("Your nomination to the talent pool {pool} was not approved", pool=pool)
+        body = _(
+            "The reason given: {reason}. You may be nominated again later.", reason=comment or "-"
+        )
+    else:
+        title = _("Your nomination to the talent pool {pool} was withdrawn", pool=pool)
+        body = _("Your nominator withdrew it. You may be nominated again later.")
+    await _notify(session, member, await _nominee_users(session, member), title, body, "decided")
+
+
+async def publish_decided(session: AsyncSession, member: TalentPoolMember) -> None:
+    """A nomination approved (`active`) or rejected (`rejected`), for webhook subscribers."""
+    await webhooks.publish(
+        session,
+        org_id=member.org_id,
+        event_type=webhooks.EventType.NOMINATION_DECIDED,
+        payload={
+            "member_id": str(member.id),
+            "pool_id": str(member.pool_id),
+            "employee_id": str(member.employee_id),
+            "decision": "approved" if member.status == MemberStatus.ACTIVE.value else "rejected",
+            "readiness": member.readiness,
+        },
+    )
+
+
+async def withdraw(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    member_ids: Sequence[uuid.UUID],
+    clock: Clock,
+    *,
+    actor: Principal | None = None,
+    reason: str | None = None,
+) -> None:
+    """Nothing is left to decide: the nominee left, or an appointment rejected the
+    nomination (`actor` and `reason` are the appointment's, on the task's audit event)."""
     tasks = await _open_tasks(session, org_id, member_ids, clock)
     if tasks:
-        await workflow.cancel_open_tasks(session, org_id=org_id, task_ids=tasks, clock=clock)
+        await workflow.cancel_open_tasks(
+            session, org_id=org_id, task_ids=tasks, clock=clock, actor=actor, reason=reason
+        )
 
 
 async def decided_only(

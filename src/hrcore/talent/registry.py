@@ -1,12 +1,23 @@
 """What talent plugs into the processes (core.registry): a leaver's memberships end and a
 vacated management post opens a vacancy, both on people's employment events; an appointee
-is told when an appointment dated later takes effect; HR's task to decide a nomination is
+is told when an appointment dated later takes effect; a nomination runs on the approval
+engine (`talent.pool_nomination`), and HR's task for one the engine cannot carry is
 completed by the decision, not on its own."""
 
+from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain, Subscription
 from hrcore.people import api as people
-from hrcore.talent import aftermath, jobs, membership, models, nominations, vacancies
+from hrcore.talent import (
+    aftermath,
+    appointment,
+    approving,
+    jobs,
+    membership,
+    models,
+    nominations,
+    vacancies,
+)
 from hrcore.talent.router import router
 from hrcore.workflow import api as workflow
 
@@ -30,5 +41,19 @@ DOMAIN = Domain(
             nominations.TASK_KIND, completed_by=nominations.DECIDED_BY, submission=None
         ),
         workflow.SubmissionCheck(nominations.TASK_KIND, nominations.decided_only),
+        approvals.ApprovalKindSpec(
+            approving.NOMINATION,
+            approving.approved,
+            facts=approving.FACTS,
+            default_steps=approving.DEFAULT_STEPS,
+            decision_within=nominations.DECISION_WITHIN,
+            on_ended=approving.ended,
+        ),
+        approvals.ApprovalKindSpec(
+            appointment.OVERRIDE,
+            appointment.override_approved,
+            facts=appointment.OVERRIDE_FACTS,
+            on_ended=appointment.override_ended,
+        ),
     ],
 )

@@ -446,7 +446,12 @@ async def list_candidates(
     responses={
         **FORBIDDEN,
         **NOT_FOUND,
-        **problem(409, "The vacancy is filled or cancelled"),
+        202: {
+            "description": "The override awaits its approval (the organization's chain for "
+            "`talent.appointment_override`): the vacancy stays open, `awaiting_approval` names it",
+            "model": VacancyOut,
+        },
+        **problem(409, "The vacancy is filled or cancelled, or an appointment awaits approval"),
         **problem(422, "Not eligible and no `override_reason`"),
     },
 )
@@ -456,6 +461,7 @@ async def appoint(
     principal: CurrentPrincipal,
     session: DbSession,
     clock: AppClock,
+    response: Response,
 ) -> VacancyOut:
     """For HR admins. Appoints an employee to an open vacancy: records a promotion employment event
     (from which contracts drafts the amendment, with `pay_terms_ref` as the new pay band), fills
@@ -465,9 +471,14 @@ async def appoint(
     in progress end as graduated, their program tasks are cancelled, and they are told (again
     when a later-dated move takes effect). An employee who is not an eligible candidate needs
     `override_reason` (422 without it); a filled or cancelled vacancy 409. All or nothing;
-    audited."""
+    audited. When the organization has a chain for `talent.appointment_override`, an appointment
+    that needs an override answers 202: the vacancy stays open, `awaiting_approval` names the
+    approval, and the appointment is made when its chain completes (409 for another appointment
+    meanwhile)."""
     vacancy = await appointment.appoint(session, principal, vacancy_id, body, clock)
     [view] = await vacancies.vacancy_views(session, principal.org_id, [vacancy])
+    if view.awaiting_approval is not None:
+        response.status_code = 202
     return view
 
 

@@ -187,6 +187,7 @@ class PlacementOut(BaseModel):
 class MemberOut(BaseModel):
     id: uuid.UUID
     pool_id: uuid.UUID
+    pool: Ref = Field(description="The talent pool, by its name.")
     employee: Ref
     department_id: uuid.UUID
     department: Ref = Field(description="The employee's department.")
@@ -204,6 +205,7 @@ class MemberOut(BaseModel):
     decided_by: uuid.UUID | None = Field(
         description="The user who approved or rejected the current nomination."
     )
+    decided_by_user: Ref | None = Field(description="`decided_by`'s link: the user's display name.")
     decided_at: datetime | None
     decision_reason: str | None = Field(description="Why it was approved or rejected.")
     ranking: MemberRankingOut | None = Field(
@@ -247,6 +249,7 @@ class NineBoxCell(BaseModel):
 
 class NineBoxOut(BaseModel):
     pool_id: uuid.UUID
+    pool: Ref = Field(description="The talent pool, by its name.")
     cells: list[NineBoxCell] = Field(description="All nine cells, high potential first.")
     unplaced: list[Ref] = Field(description="Nominated or active members not yet placed.")
 
@@ -349,6 +352,11 @@ class VacancyOut(BaseModel):
     closed_at: datetime | None
     cancel_reason: str | None = Field(description="Why HR cancelled it.")
     appointment: AppointmentOut | None
+    awaiting_approval: uuid.UUID | None = Field(
+        None,
+        description="The approval an appointment with an override awaits (the organization's "
+        "chain for `talent.appointment_override`); the vacancy stays open until it completes.",
+    )
     version: int
 
 
@@ -368,6 +376,7 @@ class PoolMeasuresOut(BaseModel):
     """Succession measures over a period (dates in the organization's time zone)."""
 
     pool_id: uuid.UUID | None = Field(description="null: every pool of the organization.")
+    pool: Ref | None = Field(description="`pool_id`'s link (null: every pool).")
     period_from: date
     period_to: date
     members: int = Field(description="Memberships active at some time in the period.")

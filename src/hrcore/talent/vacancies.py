@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.approvals import api as approvals
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
@@ -101,6 +102,10 @@ async def cancel_vacancy(
         raise Conflict(_("This vacancy is {status}", status=label(vacancy.status)))
     vacancy.status, vacancy.closed_at = VacancyStatus.CANCELLED.value, clock.now()
     vacancy.cancel_reason = body.reason
+    if vacancy.pending_appointment is not None:
+        approval_id = uuid.UUID(vacancy.pending_appointment["approval_id"])
+        vacancy.pending_appointment = None
+        await approvals.cancel(session, vacancy.org_id, approval_id, clock)
     await session.flush()
     audit.record(
         session,
@@ -217,6 +222,7 @@ def _vacancy_view(
         closed_at=vacancy.closed_at,
         cancel_reason=vacancy.cancel_reason,
         appointment=appointment,
+        awaiting_approval=(vacancy.pending_appointment or {}).get("approval_id"),
         version=vacancy.version,
     )
 

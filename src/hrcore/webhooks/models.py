@@ -38,6 +38,7 @@ class EventType(StrEnum):
     VACANCY_FILLED = "vacancy.filled"
     PROGRAM_STAGE_COMPLETED = "program.stage_completed"
     PROGRAM_PARTICIPANT_DECIDED = "program.participant_decided"
+    PROGRAM_PARTICIPANT_GRADUATED = "program.participant_graduated"
     REVIEW_RESULT_PUBLISHED = "review.result_published"
     REVIEW_APPEAL_RESOLVED = "review.appeal_resolved"
 

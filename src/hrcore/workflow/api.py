@@ -38,6 +38,8 @@ Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays 
   window rules. `replan_open_tasks(session, org_id, day)` moves the open tasks' next actions
   after a day of the organization's calendar flipped (calendars calls it through the
   `DayChangeListener` workflow's registry declares).
+- DingTalk to-dos (the registry wires them): `TODO_SYNC_JOB`, `TODO_EVENT` and its handler
+  `apply_todo_event` (docs/workflow.md, "DingTalk to-dos").
 - Types: `TaskInfo`, `NewTask`, `TaskOut`, the policy and submission schemas.
 """
 
@@ -86,6 +88,8 @@ from hrcore.workflow.schemas import (
     TaskPolicy,
 )
 from hrcore.workflow.sweep import sweep
+from hrcore.workflow.todo_events import TODO_EVENT, apply_todo_event
+from hrcore.workflow.todos import SYNC_JOB as TODO_SYNC_JOB
 
 P = ParamSpec("P")
 
@@ -94,6 +98,8 @@ __all__ = [
     "DEFAULT_ESCALATION",
     "DEFAULT_REMINDER",
     "REPORT",
+    "TODO_EVENT",
+    "TODO_SYNC_JOB",
     "CompletionHook",
     "CompletionListener",
     "EscalationPolicy",
@@ -110,6 +116,7 @@ __all__ = [
     "TaskPolicy",
     "Timeline",
     "Window",
+    "apply_todo_event",
     "cancel_open_tasks",
     "cancel_task",
     "complete_task",

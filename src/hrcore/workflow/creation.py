@@ -3,7 +3,8 @@
 
 Policies left `None` take the organization's defaults; the effective policy is snapshotted
 on the task. A date-only due is the end of that day in the organization's time zone.
-Every task gets a `task.created` audit event.
+Every task gets a `task.created` audit event, and a DingTalk to-do where its assignee is a
+DingTalk user (`todos`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from hrcore.core.i18n import Text, _, render
 from hrcore.core.models import new_id
 from hrcore.identity import api as identity
 from hrcore.people import api as people
-from hrcore.workflow import audit_state, kinds
+from hrcore.workflow import audit_state, kinds, todos
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import effective_defaults
 from hrcore.workflow.schedule import Timeline, due_in, next_action_at, timeline
@@ -131,6 +132,7 @@ async def _insert_tasks(
     await audit.record_many(
         session, actor, "task.created", "task", _created_events(rows), org_id=org_id
     )
+    await todos.open_todos(session, org_id, rows)
     return rows
 
 

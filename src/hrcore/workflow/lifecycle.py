@@ -4,7 +4,8 @@ the assignee over HTTP).
 Every change writes an audit event. Completing or cancelling clears `next_action_at`, so no
 reminder follows; rescheduling starts a new series of reminder windows. Completion runs the
 kind's submission validator first and its completion listeners after, in the same
-transaction (`hooks`), so the owning domain moves on atomically.
+transaction (`hooks`), so the owning domain moves on atomically. A task's DingTalk to-do
+follows (`todos`: done, or deleted when the task is cancelled) from the worker.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
 from hrcore.files import api as files
 from hrcore.webhooks import api as webhooks
-from hrcore.workflow import access, hooks, kinds, repository
+from hrcore.workflow import access, hooks, kinds, repository, todos
 from hrcore.workflow.audit_state import snapshot
 from hrcore.workflow.models import Task
 from hrcore.workflow.policies import task_policy
@@ -60,6 +61,7 @@ async def reschedule_task(
     audit.record(
         session, actor, "task.rescheduled", "task", task.id, org_id=org_id, before=old, after=new
     )
+    await todos.retimed(session, org_id, task.id)
     return task
 
 
@@ -84,6 +86,7 @@ async def cancel_task(
     audit.record(
         session, actor, "task.cancelled", "task", task.id, org_id=org_id, before=old, after=new
     )
+    await todos.want(session, org_id, [task.id], todos.DELETED)
     return task
 
 
@@ -111,6 +114,7 @@ async def cancel_open_tasks(
         org_id=org_id,
         before={"status": "open"},
     )
+    await todos.want(session, org_id, cancelled, todos.DELETED)
     return len(cancelled)
 
 
@@ -175,6 +179,7 @@ async def _complete(
     for listener in hooks.listeners_for(task.kind):
         await listener(session, completed, clock)
     await publish_many(session, org_id, webhooks.EventType.TASK_COMPLETED, [task], "completed")
+    await todos.want(session, org_id, [task.id], todos.DONE)
     return task
 
 

@@ -22,9 +22,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hrcore.core.delivery import DeliveryLogMixin
 from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin
 
 TASK_STATUSES = ("open", "completed", "cancelled")
+TASK_LINK = "task"
+"""The type a task's deep link names (`core.links`): `hrcore://open/task/{id}` by default."""
 
 
 class Task(Entity, OrgScopedMixin, Base):
@@ -119,3 +122,36 @@ class TaskPolicyDefaults(Entity, OrgScopedMixin, Base):
 
     reminder: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     escalation: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+
+
+class TaskTodo(DeliveryLogMixin, Base):
+    """A task's DingTalk to-do 「待办」 and its delivery log: what hrcore wants DingTalk to
+    show (`wanted`: open, done, deleted) and what DingTalk shows as far as hrcore knows
+    (`synced`: none before it exists). A change to the task sets `wanted` and re-opens the
+    delivery (`pending`, attempts from zero); the worker brings `synced` to `wanted`.
+
+    `todo_id` is DingTalk's id of the to-do (its `sourceId` is the task id), `union_id` the
+    assignee's DingTalk union id, which the to-do API addresses people by.
+    """
+
+    __tablename__ = "task_todos"
+    __table_args__ = (
+        UniqueConstraint("org_id", "task_id"),
+        UniqueConstraint("org_id", "todo_id"),
+        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+        CheckConstraint("wanted IN ('open', 'done', 'deleted')", name="wanted"),
+        CheckConstraint("synced IN ('none', 'open', 'done', 'deleted')", name="synced"),
+        Index("ix_task_todos_org_id_id", "org_id", "id"),
+    )
+
+    task_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False
+    )
+    dingtalk_user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    union_id: Mapped[str | None] = mapped_column(String(64))
+    todo_id: Mapped[str | None] = mapped_column(String(128))
+    wanted: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
+    synced: Mapped[str] = mapped_column(String(16), nullable=False, default="none")
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """The due time DingTalk shows; a rescheduled task's to-do is moved to its new one."""
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

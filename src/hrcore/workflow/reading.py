@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
+from hrcore.core.links import deep_link
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor, paginate
 from hrcore.workflow import access, kinds, repository
-from hrcore.workflow.models import Task
+from hrcore.workflow.models import TASK_LINK, Task
 from hrcore.workflow.policies import task_policy
 from hrcore.workflow.schemas import SubjectRef, Submission, TaskOut, TaskStatus
 
@@ -67,6 +68,7 @@ def task_view(task: Task, now: datetime, names: Mapping[uuid.UUID, str]) -> Task
             "confidential": task.confidential,
             "submission": Submission.model_validate(task.submission) if task.submission else None,
             "policy": task_policy(task),
+            "deep_link": deep_link(TASK_LINK, task.id, task.org_id),
             "created_at": task.created_at,
             "version": task.version,
         }
@@ -179,6 +181,7 @@ async def my_tasks_page(
             "confidential": row["confidential"],
             "submission": row["submission"] or None,
             "policy": row["policy"],
+            "deep_link": deep_link(TASK_LINK, row["id"], principal.org_id),
             "created_at": row["created_at"],
             "version": row["version"],
         }

@@ -4,8 +4,10 @@ declared by the domains owning the task kinds (`SubmissionCheck`, `CompletionHoo
 assigns directly."""
 
 from hrcore.calendars import api as calendars
+from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain
 from hrcore.files import api as files
+from hrcore.integrations import api as integrations
 from hrcore.workflow import access, api, jobs, models
 from hrcore.workflow.kinds import REPORT, TaskKindSpec
 from hrcore.workflow.router import router
@@ -21,7 +23,10 @@ DOMAIN = Domain(
     router=router,
     # Every minute (second 0): reminders and escalations that became due.
     crons=[Cron("workflow.sweep_deadlines", jobs.sweep_deadlines, timeout=55)],
+    jobs=[JobSpec(api.TODO_SYNC_JOB, jobs.sync_todo)],
     providers=[
+        # a to-do ticked in DingTalk completes its task where a tick may (docs/workflow.md)
+        integrations.DingTalkEventHook(api.TODO_EVENT, api.apply_todo_event),
         files.SubjectReader(access.FILES_SUBJECT, access.may_read_files),
         # a day of the organization's calendar flipped: open tasks' next actions move
         calendars.DayChangeListener("workflow", api.replan_open_tasks),

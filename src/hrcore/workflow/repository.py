@@ -25,7 +25,7 @@ from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import among, fetch, insert_new
-from hrcore.workflow.models import Task, TaskAction, TaskPolicyDefaults
+from hrcore.workflow.models import Task, TaskAction, TaskPolicyDefaults, TaskTodo
 
 
 async def cancel_open(
@@ -327,3 +327,84 @@ async def replan(
     if plans:
         ids, handled, upcoming = zip(*plans, strict=True)
         await fetch(session, REPLAN, org_id, list(ids), list(handled), list(upcoming))
+
+
+# --- DingTalk to-dos ----------------------------------------------------------------------
+
+
+async def want_todos(
+    session: AsyncSession, org_id: uuid.UUID, task_ids: Sequence[uuid.UUID], wanted: str
+) -> list[uuid.UUID]:
+    """Ask these tasks' to-dos to show `wanted` (one UPDATE, however many tasks): each that
+    did not already is re-opened for the worker; their ids."""
+    if not task_ids:
+        return []
+    result = await session.execute(
+        update(TaskTodo)
+        .where(
+            TaskTodo.org_id == org_id,
+            TaskTodo.task_id.in_(list(task_ids)),
+            TaskTodo.wanted != wanted,
+        )
+        .values(**REOPENED, wanted=wanted)
+        .returning(TaskTodo.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result.scalars())
+
+
+async def reopen_open_todos(
+    session: AsyncSession, org_id: uuid.UUID, task_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """These tasks changed (a new due time): their open to-dos go back to the worker."""
+    result = await session.execute(
+        update(TaskTodo)
+        .where(
+            TaskTodo.org_id == org_id,
+            TaskTodo.task_id.in_(list(task_ids)),
+            TaskTodo.wanted == "open",
+        )
+        .values(**REOPENED)
+        .returning(TaskTodo.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result.scalars())
+
+
+REOPENED: dict[str, Any] = {
+    "status": "pending",
+    "attempts": 0,
+    "last_error": None,
+    "next_attempt_at": None,
+}
+"""A to-do's delivery started over: what a change of the task (or of DingTalk) writes."""
+
+
+async def todo_for_sync(
+    session: AsyncSession, org_id: uuid.UUID, row_id: uuid.UUID
+) -> TaskTodo | None:
+    """The to-do row, locked: a change of its task waits until the worker's call is done."""
+    return await session.scalar(
+        select(TaskTodo).where(TaskTodo.org_id == org_id, TaskTodo.id == row_id).with_for_update()
+    )
+
+
+async def todo_by_dingtalk_id(
+    session: AsyncSession, org_id: uuid.UUID, todo_id: str
+) -> TaskTodo | None:
+    """The organization's to-do row DingTalk calls `todo_id`, locked."""
+    return await session.scalar(
+        select(TaskTodo)
+        .where(TaskTodo.org_id == org_id, TaskTodo.todo_id == todo_id)
+        .with_for_update()
+    )
+
+
+def todos_query(org_id: uuid.UUID, *, status: str | None, task_id: uuid.UUID | None) -> Any:
+    """The organization's to-do delivery log, filtered."""
+    statement = select(TaskTodo).where(TaskTodo.org_id == org_id)
+    if status is not None:
+        statement = statement.where(TaskTodo.status == status)
+    if task_id is not None:
+        statement = statement.where(TaskTodo.task_id == task_id)
+    return statement

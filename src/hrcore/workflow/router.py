@@ -1,9 +1,10 @@
-"""Tasks: mine, one, complete, all in my scope; the organization's policy defaults."""
+"""Tasks: mine, one, complete, all in my scope; the organization's policy defaults; the
+DingTalk to-dos' delivery log."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AfterValidator
@@ -17,7 +18,7 @@ from hrcore.core.pagination import Page
 from hrcore.core.responses import problem
 from hrcore.core.schemas import BoundedDatetime
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.workflow import kinds, lifecycle, policies, reading
+from hrcore.workflow import kinds, lifecycle, policies, reading, todo_sync
 from hrcore.workflow.kinds import DeclaredKind
 from hrcore.workflow.reading import TaskFilters
 from hrcore.workflow.schemas import (
@@ -26,6 +27,7 @@ from hrcore.workflow.schemas import (
     TaskPolicyDefaultsIn,
     TaskPolicyDefaultsOut,
     TaskStatus,
+    TodoDeliveryOut,
 )
 
 router = APIRouter(route_class=HrcoreRoute, tags=["tasks"])
@@ -197,3 +199,27 @@ async def put_task_policy_defaults(
     defaults = await policies.put_policy_defaults(session, principal, body, if_match=if_match)
     set_etag(response, defaults.version)
     return defaults
+
+
+@router.get(
+    "/dingtalk-todos",
+    operation_id="list_dingtalk_todos",
+    summary="Tasks as DingTalk to-dos, and where each delivery stands (HR admin)",
+)
+async def list_dingtalk_todos(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    status: Annotated[
+        Literal["pending", "sent", "failed"] | None, Query(description="Only in this status.")
+    ] = None,
+    task_id: Annotated[uuid.UUID | None, Query(description="Only this task's.")] = None,
+) -> Page[TodoDeliveryOut]:
+    """For HR admins: the delivery log of the tasks sent to DingTalk as to-dos 「待办」, newest
+    first: what hrcore wants DingTalk to show, what it shows, the attempts and the last error
+    (a to-do DingTalk keeps refusing is `failed` after its last attempt)."""
+    rows, cursor = await todo_sync.delivery_log(
+        session, principal, page, status=status, task_id=task_id
+    )
+    items = [TodoDeliveryOut.model_validate(row) for row in rows]
+    return Page[TodoDeliveryOut](items=items, next_cursor=cursor)

@@ -183,5 +183,42 @@ class TaskOut(BaseModel):
     )
     submission: Submission | None
     policy: TaskPolicy
+    deep_link: str = Field(
+        description="Opens the task in the mobile app or the DingTalk micro-app "
+        "(`HRCORE_DEEP_LINK_TEMPLATE`, default `hrcore://open/task/{id}`): the same link its "
+        "inbox items, channel notices and DingTalk to-do carry."
+    )
     created_at: datetime
     version: int
+
+
+TodoState = Literal["none", "open", "done", "deleted"]
+
+
+class TodoDeliveryOut(BaseModel):
+    """A task's DingTalk to-do and where its delivery stands."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    task_id: uuid.UUID
+    dingtalk_user_id: str = Field(description="The assignee's DingTalk user id.")
+    todo_id: str | None = Field(description="DingTalk's id of the to-do; null until created.")
+    wanted: Literal["open", "done", "deleted"] = Field(
+        description="What hrcore wants DingTalk to show: open, done (the task was completed) "
+        "or deleted (cancelled)."
+    )
+    synced: TodoState = Field(description="What DingTalk shows as far as hrcore knows.")
+    due_at: datetime | None = Field(
+        description="The due time DingTalk shows (a rescheduled task's to-do follows it)."
+    )
+    status: Literal["pending", "sent", "failed"] = Field(
+        description="pending: the worker has a change to make (and retries a failure); "
+        "sent: DingTalk shows what hrcore wants; failed: given up after the last attempt."
+    )
+    attempts: int = Field(description="Attempts at the latest change.")
+    last_error: str | None
+    next_attempt_at: datetime | None
+    last_attempt_at: datetime | None
+    sent_at: datetime | None
+    created_at: datetime

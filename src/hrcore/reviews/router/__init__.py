@@ -339,12 +339,14 @@ async def nominate_peers(
     body: NominationsIn,
     principal: CurrentPrincipal,
     session: DbSession,
+    clock: AppClock,
 ) -> list[NominationOut]:
     """The participant names the peers who should rate them, in a cycle with peer nomination while
     it is open: never themselves, their manager or reports, unknown or departed people, and at
-    least the cycle's minimum (422). The supervisor chain, department head or HR decides each
-    nomination."""
-    rows = await nominations.nominate(session, principal, participant_id, body)
+    least the cycle's minimum (422). Each new nomination is an approval
+    (`reviews.peer_nomination`): by default the direct manager decides it, and the supervisor
+    chain, department head or HR may; an organization's chain says otherwise."""
+    rows = await nominations.nominate(session, principal, participant_id, body, clock)
     return await nominations.nomination_views(session, principal.org_id, rows)
 
 
@@ -376,8 +378,10 @@ async def decide_nomination(
     session: DbSession,
     clock: AppClock,
 ) -> NominationOut:
-    """The participant's supervisor chain, department head or an HR admin approves or rejects a
-    nomination once (409 when decided); an approved peer gets an assignment and its task."""
+    """Decide the nomination's approval at its current step, once (409 when decided): on the
+    default chain the participant's supervisor chain, department head or an HR admin; on the
+    organization's own chain, that step's approvers. An approved peer gets an assignment and
+    its task when the chain completes."""
     row = await nominations.decide(session, principal, nomination_id, body, clock)
     [view] = await nominations.nomination_views(session, principal.org_id, [row])
     return view

@@ -1,0 +1,131 @@
+"""Sign-in through DingTalk 「免登」: an auth code from the DingTalk client, exchanged for the
+person's DingTalk user id, mapped to the synced employee and their hrcore account.
+
+The micro-app calls `dd.getAuthCode` (or `dd.runtime.permission.requestAuthCode`) with the
+organization's corp id and posts the code here. hrcore exchanges it with the open API
+(`POST {api base}/topapi/v2/user/getuserinfo?access_token=` with `{"code": …}`, the app's
+access token from `gettoken`, cached by channels), which answers `{"errcode": 0, "result":
+{"userid": …, "unionid": …, "name": …}}`. A code lives five minutes and works once;
+DingTalk answers a forged, spent or expired one — or one issued in another corp, since the
+app's token belongs to its own corp — with a non-zero `errcode`. The user id must be linked
+to an employee (`employees.dingtalk_user_id`, set by the directory sync) who has not left;
+identity (`external_login`) then checks the account, audits and answers the token pair.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.channels import api as channels
+from hrcore.core.delivery import describe
+from hrcore.core.errors import ServiceUnavailable
+from hrcore.core.i18n import N_, _
+from hrcore.identity import api as identity
+from hrcore.integrations import repository
+from hrcore.integrations.app import sign_in_ready
+from hrcore.integrations.config import CallbackConfig
+from hrcore.integrations.schemas import DingTalkSignIn
+from hrcore.people import api as people
+
+logger = logging.getLogger("hrcore.integrations")
+
+METHOD = "dingtalk"
+GETUSERINFO = "/topapi/v2/user/getuserinfo"
+TOKEN_REFUSED = frozenset({40001, 40014, 42001})
+"""Errcodes about the app's access token, not the code: the token is fetched anew next time."""
+NOT_AVAILABLE = N_("DingTalk sign-in is not available for this organization")
+
+
+def _unreachable() -> ServiceUnavailable:
+    return ServiceUnavailable(_("DingTalk could not be asked who this is; try again shortly"))
+
+
+async def exchange_code(
+    client: httpx.AsyncClient, base_url: str, app_key: str, app_secret: str, code: str
+) -> str:
+    """The DingTalk user id behind an auth code. A code DingTalk refuses is a
+    `SignInRefused`; DingTalk unreachable (or refusing the app itself) is a 503."""
+    try:
+        token = await channels.access_token(client, base_url, app_key, app_secret)
+        response = await client.post(
+            f"{base_url}{GETUSERINFO}", params={"access_token": token}, json={"code": code}
+        )
+    except channels.DingTalkError as exc:
+        logger.warning("dingtalk sign-in: no access token: %s", exc)
+        raise _unreachable() from exc
+    except httpx.HTTPError as exc:
+        logger.warning("dingtalk sign-in: %s", describe(exc, "getuserinfo: "))
+        raise _unreachable() from exc
+    try:
+        document = response.json() if response.is_success else None
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        logger.warning("dingtalk sign-in: getuserinfo answered HTTP %s", response.status_code)
+        raise _unreachable()
+    errcode = document.get("errcode")
+    result = document.get("result")
+    user_id = result.get("userid") if isinstance(result, dict) else None
+    if errcode in TOKEN_REFUSED:
+        channels.forget_token(base_url, app_key)
+        raise _unreachable()
+    if errcode != 0 or not isinstance(user_id, str) or not user_id:
+        raise identity.SignInRefused(
+            "invalid_code", _("The DingTalk auth code is invalid or has expired")
+        )
+    return user_id
+
+
+async def sign_in(
+    session: AsyncSession,
+    services: identity.Services,
+    body: DingTalkSignIn,
+    *,
+    client_address: str,
+    config: CallbackConfig,
+) -> identity.TokenPair:
+    """`POST /auth/dingtalk`: the token pair for the person behind the code, or a 401 that
+    says why (audited either way, throttled like password logins)."""
+
+    async def resolve(session: AsyncSession, org_id: uuid.UUID) -> identity.ExternalIdentity:
+        integration = await repository.dingtalk_integration(session, org_id)
+        if integration is None or not sign_in_ready(integration):
+            raise identity.SignInRefused("not_configured", _(NOT_AVAILABLE))
+        app_key, app_secret = integration.app_key or "", integration.app_secret or ""
+        if body.corp_id is not None and body.corp_id != integration.corp_id:
+            raise identity.SignInRefused(
+                "other_corp", _("This DingTalk account belongs to another organization")
+            )
+        async with httpx.AsyncClient(
+            timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
+        ) as client:
+            user_id = await exchange_code(client, config.api_base, app_key, app_secret, body.code)
+        employee_id = (await people.employees_by_dingtalk_id(session, org_id, [user_id])).get(
+            user_id
+        )
+        if employee_id is None:
+            raise identity.SignInRefused(
+                "unmapped",
+                _("No employee of this organization is linked to this DingTalk account"),
+                subject=user_id,
+            )
+        employee = await people.require_employee(session, org_id, employee_id)
+        if employee.status == "exited":
+            raise identity.SignInRefused(
+                "left", _("This employee has left the organization"), subject=user_id
+            )
+        return identity.ExternalIdentity(employee_id=employee_id, subject=user_id)
+
+    return await identity.external_login(
+        session,
+        services,
+        org=body.org,
+        method=METHOD,
+        client_address=client_address,
+        resolve=resolve,
+        unavailable=_(NOT_AVAILABLE),
+    )
