@@ -2,7 +2,8 @@
 manager → head of the subject's department → HR admins when grade ≥ M2" walked step by
 step (the member active only at the end, HR deciding its step on the member), an M1
 nominee skipping HR, the preview, a rejection with a comment, a withdrawal, and the
-default chain (any one HR admin) with its decision task."""
+default chain (any one HR admin, with or without an employee record) with its decision
+task."""
 
 from __future__ import annotations
 
@@ -285,6 +286,30 @@ async def test_the_default_chain_is_any_one_hr_admin_deciding_on_the_member(
     assert closed["status"] == "completed"
     shown = _ok(await client.get(f"{API}/approvals/{approval['id']}", headers=cast.hr.headers))
     assert (shown["status"], shown["assignments"][0]["comment"]) == ("rejected", "Not yet")
+
+
+async def test_on_the_default_chain_an_hr_admin_without_an_employee_record_decides(
+    client: AsyncClient, world: World, cast: Cast
+) -> None:
+    pool = await _pool(client, world.hr)
+    member = await _nominate(client, cast.head, pool, world.junior)
+    [approval] = await _awaiting(client, cast.hr)
+
+    decided = _ok(await _decide(client, world.hr, member, status="active", reason="Ready now"))
+    assert (decided["status"], decided["decision_reason"]) == ("active", "Ready now")
+    assert decided["decided_by"] == str(world.hr.user_id)
+    assert await _awaiting(client, cast.hr) == []
+    shown = _ok(await client.get(f"{API}/approvals/{approval['id']}", headers=cast.hr.headers))
+    assert (shown["status"], [a["status"] for a in shown["assignments"]]) == (
+        "approved",
+        ["cancelled"],
+    ), "decided in HR's name: the HR admin holding the step has nothing left to do"
+    changes = await _history(client, world.junior_account, member)
+    assert [(c["status"], c["source"], c["reason"]) for c in changes][-1] == (
+        "active",
+        "approval",
+        "Ready now",
+    )
 
 
 @pytest.mark.commits

@@ -96,13 +96,13 @@ async def decide(
         approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
         await close_assignments(session, approval, parts, clock, principal, reason=verdict)
         if verdict == "rejected":
-            await ended(session, approval, clock, principal)
+            await ended(session, approval, clock, principal, comment)
         return approval
     mode = approval.resolved[-1]["mode"]
     if mode == "all" and any(a.status == "pending" for a in step):
         return approval
     await close_assignments(session, approval, step, clock, principal, reason="step_decided")
-    await advance(session, approval, clock, principal)
+    await advance(session, approval, clock, principal, comment)
     return approval
 
 
@@ -177,7 +177,7 @@ async def withdraw(
     parts = await repository.assignments_of(session, principal.org_id, approval.id)
     approval.status, approval.current_step, approval.decided_at = "withdrawn", None, clock.now()
     await close_assignments(session, approval, parts, clock, principal, reason="withdrawn")
-    await dingtalk_stop.withdrawn(session, approval)
+    await dingtalk_stop.withdrawn(session, approval.org_id, [approval.id])
     audit.record(
         session, principal, "approval.withdrawn", SUBJECT, approval.id, org_id=approval.org_id
     )

@@ -164,9 +164,9 @@ async def _apply(
     if verdict != "approved":
         approval.status, approval.current_step, approval.decided_at = verdict, None, now
         await session.flush()
-        await ended(session, approval, event.clock)
+        await ended(session, approval, event.clock, comment=remark)
         return
     spec = spec_of(approval.kind)
     if spec is None:
         raise Unprocessable(_("Unknown approval kind"))
-    await complete(session, approval, spec, event.clock, None)
+    await complete(session, approval, spec, event.clock, None, remark)

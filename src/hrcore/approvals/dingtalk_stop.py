@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,25 +34,29 @@ TERMINATE_JOB = "approvals.terminate_dingtalk"
 MAX_TRIES = 8
 
 
-async def withdrawn(session: AsyncSession, approval: Approval) -> None:
-    """The approval was withdrawn in hrcore: close its DingTalk instance row, if it has one,
-    and queue the termination of a running instance. The approval is locked already (the
-    callbacks lock it first too: one lock order)."""
-    row = await session.scalar(
+async def withdrawn(
+    session: AsyncSession, org_id: uuid.UUID, approval_ids: Sequence[uuid.UUID]
+) -> None:
+    """These approvals were withdrawn in hrcore (by their requester, or by their owning
+    domain): close their DingTalk instance rows and queue the termination of each running
+    instance, in one query whatever their number. The approvals are locked already (the
+    callbacks lock the approval first too: one lock order)."""
+    if not approval_ids:
+        return
+    rows = await session.scalars(
         select(ApprovalDingTalkInstance)
         .where(
-            ApprovalDingTalkInstance.org_id == approval.org_id,
-            ApprovalDingTalkInstance.approval_id == approval.id,
+            ApprovalDingTalkInstance.org_id == org_id,
+            ApprovalDingTalkInstance.approval_id.in_(list(approval_ids)),
+            ApprovalDingTalkInstance.status != "closed",
         )
         .with_for_update()
     )
-    if row is None or row.status == "closed":
-        return
-    running = row.status == "running" and row.instance_id is not None
-    row.status, row.outcome = "closed", "withdrawn"
-    if running:
-        payload = {"approval_id": str(approval.id)}
-        outbox.enqueue(session, TERMINATE_JOB, payload, org_id=approval.org_id)
+    for row in rows.all():
+        if row.status == "running" and row.instance_id is not None:
+            payload = {"approval_id": str(row.approval_id)}
+            outbox.enqueue(session, TERMINATE_JOB, payload, org_id=org_id)
+        row.status, row.outcome = "closed", "withdrawn"
     await session.flush()
 
 

@@ -47,7 +47,9 @@ class ApprovedSubject:
     requester_employee_id: uuid.UUID
     facts: Mapping[str, Any]
     actor: Principal | None = None
-    """Who made the deciding move (None: the system)."""
+    """Who made the deciding move (None: the system, or DingTalk)."""
+    comment: str | None = None
+    """The deciding move's comment: the approver's reason, or DingTalk's remark."""
 
 
 OnApproved = Callable[[AsyncSession, ApprovedSubject, Clock], Awaitable[None]]

@@ -226,7 +226,11 @@ async def assign(
 
 
 async def advance(
-    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None
+    session: AsyncSession,
+    approval: Approval,
+    clock: Clock,
+    actor: Principal | None,
+    comment: str | None = None,
 ) -> None:
     """The current step is approved: open the next one with approvers, else the approval
     is approved and the kind's act runs here, in this transaction."""
@@ -253,7 +257,7 @@ async def advance(
         await session.flush()
         await open_step(session, approval, found[-1], clock, actor)
         return
-    await complete(session, approval, spec, clock, actor)
+    await complete(session, approval, spec, clock, actor, comment)
 
 
 async def complete(
@@ -262,6 +266,7 @@ async def complete(
     spec: ApprovalKindSpec,
     clock: Clock,
     actor: Principal | None,
+    comment: str | None = None,
 ) -> None:
     """The approval is approved (its last step here, or in DingTalk): the kind's act runs
     in this transaction, so a failing act undoes the decision."""
@@ -276,10 +281,10 @@ async def complete(
         org_id=approval.org_id,
         after={"status": "approved", "round": approval.round},
     )
-    await spec.on_approved(session, _subject(approval, actor), clock)
+    await spec.on_approved(session, _subject(approval, actor, comment), clock)
 
 
-def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
+def _subject(approval: Approval, actor: Principal | None, comment: str | None) -> ApprovedSubject:
     return ApprovedSubject(
         approval_id=approval.id,
         org_id=approval.org_id,
@@ -289,16 +294,21 @@ def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
         requester_employee_id=approval.requester_employee_id,
         facts=dict(approval.facts),
         actor=actor,
+        comment=comment,
     )
 
 
 async def ended(
-    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None = None
+    session: AsyncSession,
+    approval: Approval,
+    clock: Clock,
+    actor: Principal | None = None,
+    comment: str | None = None,
 ) -> None:
     """A rejection or a withdrawal ended it: the kind's `on_ended`, in this transaction."""
     spec = spec_of(approval.kind)
     if spec is not None and spec.on_ended is not None:
-        await spec.on_ended(session, _subject(approval, actor), approval.status, clock)
+        await spec.on_ended(session, _subject(approval, actor, comment), approval.status, clock)
 
 
 async def close_assignments(
