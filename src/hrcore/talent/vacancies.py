@@ -26,8 +26,13 @@ from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import access, repository
-from hrcore.talent.appointment import OVERRIDE
-from hrcore.talent.models import Vacancy, VacancyAppointment, VacancyReason, VacancyStatus
+from hrcore.talent.models import (
+    OVERRIDE_APPROVAL,
+    Vacancy,
+    VacancyAppointment,
+    VacancyReason,
+    VacancyStatus,
+)
 from hrcore.talent.schemas import (
     AppointmentOut,
     CandidateOut,
@@ -106,7 +111,7 @@ async def cancel_vacancy(
     if vacancy.pending_appointment is not None:
         vacancy.pending_appointment = None
         await approvals.withdraw_for_subjects(
-            session, vacancy.org_id, OVERRIDE, [vacancy.id], clock, principal
+            session, vacancy.org_id, OVERRIDE_APPROVAL, [vacancy.id], clock, principal
         )
     await session.flush()
     audit.record(
