@@ -8,7 +8,7 @@ task."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.org.models import Position
 from hrcore.people.models import Employee
 from hrcore.worker import run_burst
+from tests.conftest import frozen_clock
 from tests.factories import Account, make_user
 from tests.people.conftest import World, world
 from tests.workflow.conftest import clock, inbox, sweep
@@ -310,6 +311,20 @@ async def test_on_the_default_chain_an_hr_admin_without_an_employee_record_decid
         "approval",
         "Ready now",
     )
+
+
+async def test_hrs_seven_days_are_working_days_when_the_organization_counts_them(
+    client: AsyncClient, world: World, cast: Cast, runtime: Runtime
+) -> None:
+    working = {"reminder": {"days_are": "working"}, "escalation": {"days_are": "working"}}
+    policy = "/api/v1/task-policy-defaults"
+    _ok(await client.put(policy, json=working, headers=world.hr.headers))
+    async with frozen_clock(runtime, datetime(2027, 3, 5, 9, tzinfo=UTC)):  # a Friday
+        pool = await _pool(client, world.hr)
+        await _nominate(client, cast.head, pool, world.junior)
+    tasks = _ok(await client.get(f"{API}/me/tasks?status=open", headers=cast.hr.headers))
+    [task] = [t for t in tasks["items"] if t["kind"] == "approvals.decision"]
+    assert task["due_at"].startswith("2027-03-16"), "seven working days, not Friday the 12th"
 
 
 @pytest.mark.commits

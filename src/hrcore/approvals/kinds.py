@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +22,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 
 FactType = Literal["number", "text", "grade", "department"]
+DECISION_DAYS = 3
+"""An approver's time to decide unless the kind says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,10 @@ class ApprovalKindSpec:
     """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
     state (the facts decide the chain's conditions). A domain that computes them starts its
     approvals through `api.submit`."""
-    decision_within: timedelta = timedelta(days=3)
-    """How long each approver has to decide (the decision task's due date)."""
+    decision_days: int = DECISION_DAYS
+    """How many days each approver has to decide (the decision task's due date), counted as
+    the organization counts its tasks' days: working days when its default task policy
+    does (workflow's `due_after`)."""
     fact_types: dict[str, FactType] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import dingtalk_start, repository
 from hrcore.approvals.chains import check_facts, plan, require_kind
-from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, spec_of
+from hrcore.approvals.kinds import DECISION_DAYS, ApprovalKindSpec, ApprovedSubject, spec_of
 from hrcore.approvals.models import Approval, ApprovalAssignment
 from hrcore.approvals.resolution import fallback_step, hr_admin_employees, resolve_from
 from hrcore.core import audit
@@ -32,9 +32,6 @@ DECIDED_BY = workflow.Operation(
     "approve_approval", "POST", "/approvals/{approval_id}/approve", subject_param="approval_id"
 )
 """An approver completes the task by deciding (approve, reject, return or delegate)."""
-DECISION_DAYS = 3
-"""How long each approver has to decide, counted as the organization counts its tasks' days
-(working days when its default task policy does: workflow's `due_after`)."""
 
 
 def require_requestable(kind: str) -> None:
@@ -189,8 +186,8 @@ async def assign(
     who: list[uuid.UUID],
 ) -> None:
     """One pending assignment and one decision task per approver in `who`."""
-    spec = spec_of(approval.kind)
-    days = spec.decision_within.days if spec is not None else DECISION_DAYS
+    spec = spec_of(approval.kind)  # a kind no longer declared still reaches its approvers
+    days = spec.decision_days if spec is not None else DECISION_DAYS
     due = await workflow.due_after(session, approval.org_id, clock.now(), days)
     task_ids = await workflow.create_tasks(
         session,
