@@ -2,11 +2,12 @@
 the open API (gettoken, asyncsend_v2: text or action cards, checked) that checks access
 tokens, the directory
 (user/get, department/get) and the approval app (v1.0 process instances: created, read back,
-decided by `decide`/`terminate`, which answer the `bpms_instance_change` event DingTalk then
-pushes), the to-do app 「待办」 (v1.0 to-dos created, updated, deleted, read back and
-listed; `tick` is a person completing one in DingTalk, answering the event DingTalk then
-pushes) and sign-in 「免登」 (`issue_auth_code` plays the DingTalk client, getuserinfo
-exchanges the code). Shared by the channels, integrations, approvals and workflow tests."""
+terminated through the API, decided by `decide`/`terminate`, which answer the
+`bpms_instance_change` event DingTalk then pushes), the to-do app 「待办」 (v1.0 to-dos
+created, updated, deleted, read back and listed; `tick` is a person completing one in
+DingTalk, answering the event DingTalk then pushes) and sign-in 「免登」 (`issue_auth_code`
+plays the DingTalk client, getuserinfo exchanges the code). Shared by the channels,
+integrations, approvals and workflow tests."""
 
 from __future__ import annotations
 
@@ -122,6 +123,10 @@ class FakeDingTalk:
     instance_failures: int = 0
     """Instance creations to answer with 503 before creating again."""
     instance_requests: int = 0
+    terminations: list[dict[str, Any]] = field(default_factory=list)
+    """Every terminate request's body, answered or failed."""
+    terminate_failures: int = 0
+    """Terminations to answer with 503 before terminating again."""
     todos: dict[str, Todo] = field(default_factory=dict)
     todo_failures: int = 0
     """To-do requests to answer with 503 before answering again."""
@@ -265,6 +270,29 @@ class FakeDingTalk:
         }
         return JSONResponse({"success": True, "result": result})
 
+    async def terminate_instance(self, request: Request) -> JSONResponse:
+        """撤销: `isSystem` ends it as the system; otherwise only its originator may."""
+        if not self._token_ok(request):
+            return JSONResponse({"code": "InvalidAuthentication", "message": "bad token"}, 401)
+        body: dict[str, Any] = await request.json()
+        self.terminations.append(body)
+        if self.terminate_failures:
+            self.terminate_failures -= 1
+            return JSONResponse({"code": "ServiceUnavailable", "message": "busy"}, 503)
+        found = self.instances.get(str(body.get("processInstanceId")))
+        if not isinstance(body.get("isSystem"), bool) or found is None:
+            return JSONResponse({"code": "InvalidParameter", "message": "bad instance"}, 400)
+        operator = body.get("operatingUserId")
+        if not body["isSystem"] and operator != found.originator:
+            return JSONResponse({"code": "Forbidden.NotOriginator", "message": "no"}, 400)
+        if found.status != "RUNNING":
+            return JSONResponse({"code": "InstanceStatusError", "message": "finished"}, 400)
+        found.status = "TERMINATED"
+        found.records.append(
+            {"userId": operator, "type": "TERMINATE_PROCESS_INSTANCE", "remark": body.get("remark")}
+        )
+        return JSONResponse({"success": True, "result": True})
+
     def _event(self, instance_id: str, change: str, result: str | None) -> dict[str, Any]:
         found = self.instances[instance_id]
         now = int(time.time() * 1000)
@@ -392,7 +420,8 @@ class FakeDingTalk:
         }
 
     def terminate(self, instance_id: str) -> dict[str, Any]:
-        """The originator cancels it 「撤销」: the event."""
+        """The originator cancels it 「撤销」 in the app (or the terminate API did): the
+        event."""
         self.instances[instance_id].status = "TERMINATED"
         return self._event(instance_id, "terminate", None)
 
@@ -441,6 +470,11 @@ async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
             Route("/topapi/v2/user/getuserinfo", target.getuserinfo, methods=["POST"]),
             Route("/v1.0/workflow/processInstances", target.create_instance, methods=["POST"]),
             Route("/v1.0/workflow/processInstances", target.get_instance, methods=["GET"]),
+            Route(
+                "/v1.0/workflow/processInstances/terminate",
+                target.terminate_instance,
+                methods=["POST"],
+            ),
             Route("/v1.0/todo/users/{union_id}/tasks", target.create_todo, methods=["POST"]),
             Route(
                 "/v1.0/todo/users/{union_id}/tasks/{todo_id}",

@@ -1,8 +1,8 @@
 """An approval kind as a domain declares one, with an act the tests can observe: it records
 each approved subject and refuses (422) the subjects in `REFUSE`, so a test sees the act
 run once, and run in the last decision's transaction; `ENDED` records each rejection or
-withdrawal the kind's `on_ended` is told of. The kind is declared for each test
-only (`monkeypatch` undoes it), so no other test runs with a kind no domain declares."""
+withdrawal the kind's `on_ended` is told of. The kind is declared for each test only
+(`kinds.declared_for_test`), so no other test runs with a kind no domain declares."""
 
 from __future__ import annotations
 
@@ -48,12 +48,12 @@ SPEC = ApprovalKindSpec(
 
 
 @pytest.fixture(autouse=True)
-def promotion_kind(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(kinds._KINDS, KIND, SPEC)
+def promotion_kind() -> Iterator[None]:
     ACTED.clear()
     ENDED.clear()
     REFUSE.clear()
-    yield
+    with kinds.declared_for_test(SPEC):
+        yield
     ACTED.clear()
     ENDED.clear()
     REFUSE.clear()

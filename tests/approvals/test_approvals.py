@@ -14,7 +14,7 @@ from httpx import AsyncClient
 from hrcore.approvals import kinds
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
-from tests.approvals.conftest import ACTED, KIND, REFUSE
+from tests.approvals.conftest import ACTED, KIND, REFUSE, SPEC
 from tests.factories import Account, make_org, make_user
 from tests.people.conftest import World, count_statements, world
 
@@ -108,7 +108,11 @@ async def test_manager_then_head_then_hr_for_m2_each_a_task_and_the_act_runs_onc
 ) -> None:
     await _chain(client, world.hr, MANAGER_HEAD_HR)
     approval = await _submit(client, world.member_account, world.member)
-    assert approval["status"] == "pending"
+    assert (approval["status"], approval["runs_in"], approval["dingtalk"]) == (
+        "pending",
+        "hrcore",
+        None,
+    )
     assert approval["chain_revision"] == 1
     assert [a["approver"]["name"] for a in approval["assignments"]] == ["Lead"]
     assert await _mine(client, world.lead_account) == [approval["id"]]
@@ -220,6 +224,7 @@ async def test_preview_lists_who_approves_in_order_and_skips_the_requester(
         "facts": {"grade": "M3"},
     }
     preview = _ok(await client.post(f"{CHAINS}/preview", json=body, headers=world.hr.headers))
+    assert (preview["runs_in"], preview["dingtalk_process_code"]) == ("hrcore", None)
     assert [(s["skipped"], s["reason"]) for s in preview["steps"]] == [
         (True, "The only approver is the requester or the subject"),
         (False, None),
@@ -377,7 +382,7 @@ async def test_return_for_changes_and_bad_delegations(
 
 
 async def test_the_subject_never_approves_and_a_stated_fact_kind_alone_is_requested(
-    client: AsyncClient, world: World, people: People, monkeypatch: Any
+    client: AsyncClient, world: World, people: People
 ) -> None:
     """A rule naming the subject skips them (they never approve their own promotion), and
     `POST /approvals` starts only kinds whose facts a requester may state."""
@@ -393,11 +398,15 @@ async def test_the_subject_never_approves_and_a_stated_fact_kind_alone_is_reques
     assert [(s["skipped"], s["reason"]) for s in preview["steps"][:1]] == [
         (True, "The only approver is the requester or the subject")
     ]
-    spec = kinds._KINDS[KIND]
-    monkeypatch.setitem(kinds._KINDS, KIND, dataclasses.replace(spec, requested_over_http=False))
-    refused = await client.post(
-        APPROVALS,
-        json={"kind": KIND, "title": "t", "subject_employee_id": str(world.member.id), "facts": {}},
-        headers=world.member_account.headers | {"Accept-Language": "zh-CN"},
-    )
-    assert _ok(refused, 422)["errors"][0]["field"] == "kind"
+    with kinds.declared_for_test(dataclasses.replace(SPEC, requested_over_http=False)):
+        refused = await client.post(
+            APPROVALS,
+            json={
+                "kind": KIND,
+                "title": "t",
+                "subject_employee_id": str(world.member.id),
+                "facts": {},
+            },
+            headers=world.member_account.headers | {"Accept-Language": "zh-CN"},
+        )
+        assert _ok(refused, 422)["errors"][0]["field"] == "kind"

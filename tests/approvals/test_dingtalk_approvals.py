@@ -359,3 +359,105 @@ async def test_the_kinds_act_refusing_undoes_the_outcome(
     await _push(ding, runtime, {**finish, "eventId": uuid.uuid4().hex})
     assert (await _get(client, world.hr, approval))["status"] == "approved"
     assert len(ACTED) == 1
+
+
+@pytest.mark.commits
+async def test_a_dingtalk_approval_shows_as_one_and_is_decided_only_in_dingtalk(
+    client: AsyncClient, world: World, ding: Ding, runtime: Runtime
+) -> None:
+    body = {"kind": KIND, "subject_employee_id": str(world.member.id), "facts": {"grade": "M2"}}
+    preview = _ok(
+        await client.post(f"{API}/approval-chains/preview", json=body, headers=world.hr.headers)
+    )
+    assert (preview["runs_in"], preview["dingtalk_process_code"], preview["steps"]) == (
+        "dingtalk",
+        PROCESS,
+        [],
+    )
+    assert preview["note"] == f"Approved in DingTalk's approval app, on process {PROCESS}"
+
+    approval = await _submit(client, world.member_account, world.member.id)
+    assert approval["runs_in"] == "dingtalk"
+    assert approval["dingtalk"] == {
+        "state": "starting",
+        "instance_id": None,
+        "process_code": PROCESS,
+    }
+    await run_burst(runtime)
+    shown = await _get(client, world.hr, approval)
+    assert shown["dingtalk"]["state"] == "running"
+    assert shown["dingtalk"]["instance_id"] == _only_instance(ding.fake)
+    [listed] = _ok(await client.get(APPROVALS, headers=world.member_account.headers))["items"]
+    assert (listed["runs_in"], listed["dingtalk"]) == ("dingtalk", shown["dingtalk"])
+
+    url = f"{APPROVALS}/{approval['id']}"
+    for account in (world.hr, world.member_account):
+        for verb, extra in [
+            ("approve", {}),
+            ("reject", {"comment": "No"}),
+            ("return", {"comment": "Fix it"}),
+            ("delegate", {"employee_id": str(world.lead.id)}),
+        ]:
+            refused = await client.post(f"{url}/{verb}", json=extra, headers=account.headers)
+            assert _ok(refused, 409)["detail"] == (
+                "This approval is decided in DingTalk: approve or reject it in DingTalk's app"
+            ), verb
+    zh = world.hr.headers | {"Accept-Language": "zh-CN"}
+    assert "钉钉" in _ok(await client.post(f"{url}/approve", json={}, headers=zh), 409)["detail"]
+    assert (
+        await client.post(f"{url}/approve", json={}, headers=world.junior_account.headers)
+    ).status_code == 404
+    assert (await _get(client, world.hr, approval))["status"] == "pending"
+
+
+@pytest.mark.commits
+async def test_withdrawing_in_hrcore_terminates_the_dingtalk_instance_and_its_echo_is_a_no_op(
+    client: AsyncClient, world: World, ding: Ding, runtime: Runtime
+) -> None:
+    approval = await _submit(client, world.member_account, world.member.id)
+    await run_burst(runtime)
+    instance_id = _only_instance(ding.fake)
+    ding.fake.terminate_failures = 1
+    withdrawn = _ok(
+        await client.post(
+            f"{APPROVALS}/{approval['id']}/withdraw", json={}, headers=world.member_account.headers
+        )
+    )
+    assert (withdrawn["status"], withdrawn["dingtalk"]["state"]) == ("withdrawn", "closed")
+    assert ding.fake.terminations == []  # nothing reaches DingTalk inside the request
+
+    await run_burst(runtime)
+    assert len(ding.fake.terminations) == 2  # DingTalk failing once is retried
+    assert ding.fake.terminations[-1] == {
+        "processInstanceId": instance_id,
+        "isSystem": False,
+        "operatingUserId": "member-dt",
+        "remark": "Withdrawn in hrcore",
+    }
+    assert ding.fake.instances[instance_id].status == "TERMINATED"
+
+    await _push(ding, runtime, ding.fake.terminate(instance_id))  # DingTalk's echo
+    [echo] = await _events(client, world.hr)
+    assert (echo["status"], echo["error"]) == ("ignored", "The DingTalk outcome is applied already")
+    assert (await _get(client, world.hr, approval))["status"] == "withdrawn"
+    audit = _ok(
+        await client.get(
+            f"{API}/audit-events?object_type=approval&object_id={approval['id']}",
+            headers=world.hr.headers,
+        )
+    )
+    assert [e["action"] for e in audit["items"]].count("approval.withdrawn") == 1
+    assert ACTED == []
+
+
+@pytest.mark.commits
+async def test_withdrawn_before_the_worker_started_it_never_reaches_dingtalk(
+    client: AsyncClient, world: World, ding: Ding, runtime: Runtime
+) -> None:
+    approval = await _submit(client, world.member_account, world.member.id)
+    withdrawn = await client.post(
+        f"{APPROVALS}/{approval['id']}/withdraw", json={}, headers=world.member_account.headers
+    )
+    assert _ok(withdrawn)["dingtalk"]["state"] == "closed"
+    await run_burst(runtime)
+    assert (ding.fake.instances, ding.fake.terminations) == ({}, [])

@@ -8,13 +8,12 @@ import dataclasses
 import uuid
 from typing import Any
 
-import pytest
 from httpx import AsyncClient
 
 from hrcore.approvals import kinds
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
-from tests.approvals.conftest import ACTED, KIND
+from tests.approvals.conftest import ACTED, SPEC
 from tests.approvals.test_approvals import (
     API,
     APPROVALS,
@@ -105,23 +104,28 @@ async def test_a_returned_approval_is_resubmitted_with_changed_facts_from_the_fi
 
 
 async def test_a_resubmission_keeps_its_revision_and_only_stated_facts_change(
-    client: AsyncClient, world: World, monkeypatch: pytest.MonkeyPatch
+    client: AsyncClient, world: World
 ) -> None:
     chain = await _chain(client, world.hr, LEAD_THEN_HR_FOR_M2[:1])
     approval = await _submit(client, world.member_account, world.member, grade="M1")
     _ok(await _act(client, world.lead_account, approval, "return", comment="Fix the title"))
     edited = {k: chain[k] for k in ("name", "kind", "version")} | {"steps": MANAGER_HEAD_HR}
     _ok(await client.patch(f"{CHAINS}/{chain['id']}", json=edited, headers=world.hr.headers))
-    spec = kinds._KINDS[KIND]
-    monkeypatch.setitem(kinds._KINDS, KIND, dataclasses.replace(spec, requested_over_http=False))
-    refused = await _act(client, world.member_account, approval, "resubmit", facts={"grade": "M3"})
-    assert _ok(refused, 422)["errors"][0]["field"] == "facts"
-    same = _ok(
-        await _act(client, world.member_account, approval, "resubmit", title="Promote to lead")
-    )
-    assert (same["title"], same["facts"], same["round"]) == ("Promote to lead", {"grade": "M1"}, 2)
-    assert same["chain_revision"] == 1, "a resubmission keeps the revision it was submitted on"
-    assert [s["name"] for s in same["steps"]] == ["Manager", "Manager"]
+    with kinds.declared_for_test(dataclasses.replace(SPEC, requested_over_http=False)):
+        refused = await _act(
+            client, world.member_account, approval, "resubmit", facts={"grade": "M3"}
+        )
+        assert _ok(refused, 422)["errors"][0]["field"] == "facts"
+        same = _ok(
+            await _act(client, world.member_account, approval, "resubmit", title="Promote to lead")
+        )
+        assert (same["title"], same["facts"], same["round"]) == (
+            "Promote to lead",
+            {"grade": "M1"},
+            2,
+        )
+        assert same["chain_revision"] == 1, "a resubmission keeps the revision it was submitted on"
+        assert [s["name"] for s in same["steps"]] == ["Manager", "Manager"]
 
 
 async def test_a_subjects_history_lists_its_approvals_with_their_decisions(

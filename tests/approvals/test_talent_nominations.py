@@ -2,12 +2,13 @@
 manager → head of the subject's department → HR admins when grade ≥ M2" walked step by
 step (the member active only at the end, HR deciding its step on the member), an M1
 nominee skipping HR, the preview, a rejection with a comment, a withdrawal, and the
-default chain (any one HR admin) with its decision task."""
+default chain (any one HR admin, with or without an employee record) with its decision
+task."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.org.models import Position
 from hrcore.people.models import Employee
 from hrcore.worker import run_burst
+from tests.conftest import frozen_clock
 from tests.factories import Account, make_user
 from tests.people.conftest import World, world
 from tests.workflow.conftest import clock, inbox, sweep
@@ -285,6 +287,44 @@ async def test_the_default_chain_is_any_one_hr_admin_deciding_on_the_member(
     assert closed["status"] == "completed"
     shown = _ok(await client.get(f"{API}/approvals/{approval['id']}", headers=cast.hr.headers))
     assert (shown["status"], shown["assignments"][0]["comment"]) == ("rejected", "Not yet")
+
+
+async def test_on_the_default_chain_an_hr_admin_without_an_employee_record_decides(
+    client: AsyncClient, world: World, cast: Cast
+) -> None:
+    pool = await _pool(client, world.hr)
+    member = await _nominate(client, cast.head, pool, world.junior)
+    [approval] = await _awaiting(client, cast.hr)
+
+    decided = _ok(await _decide(client, world.hr, member, status="active", reason="Ready now"))
+    assert (decided["status"], decided["decision_reason"]) == ("active", "Ready now")
+    assert decided["decided_by"] == str(world.hr.user_id)
+    assert await _awaiting(client, cast.hr) == []
+    shown = _ok(await client.get(f"{API}/approvals/{approval['id']}", headers=cast.hr.headers))
+    assert (shown["status"], [a["status"] for a in shown["assignments"]]) == (
+        "approved",
+        ["cancelled"],
+    ), "decided in HR's name: the HR admin holding the step has nothing left to do"
+    changes = await _history(client, world.junior_account, member)
+    assert [(c["status"], c["source"], c["reason"]) for c in changes][-1] == (
+        "active",
+        "approval",
+        "Ready now",
+    )
+
+
+async def test_hrs_seven_days_are_working_days_when_the_organization_counts_them(
+    client: AsyncClient, world: World, cast: Cast, runtime: Runtime
+) -> None:
+    working = {"reminder": {"days_are": "working"}, "escalation": {"days_are": "working"}}
+    policy = "/api/v1/task-policy-defaults"
+    _ok(await client.put(policy, json=working, headers=world.hr.headers))
+    async with frozen_clock(runtime, datetime(2027, 3, 5, 9, tzinfo=UTC)):  # a Friday
+        pool = await _pool(client, world.hr)
+        await _nominate(client, cast.head, pool, world.junior)
+    tasks = _ok(await client.get(f"{API}/me/tasks?status=open", headers=cast.hr.headers))
+    [task] = [t for t in tasks["items"] if t["kind"] == "approvals.decision"]
+    assert task["due_at"].startswith("2027-03-16"), "seven working days, not Friday the 12th"
 
 
 @pytest.mark.commits

@@ -11,7 +11,6 @@ import base64
 import json
 import re
 
-import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -65,7 +64,7 @@ async def _paginated_paths(client: AsyncClient, app: FastAPI, headers: dict[str,
 
 
 async def test_a_forged_cursor_is_400_on_every_list(
-    client: AsyncClient, app: FastAPI, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+    client: AsyncClient, app: FastAPI, runtime: Runtime
 ) -> None:
     await seed_demo(runtime)
     login = await client.post(
@@ -73,34 +72,34 @@ async def test_a_forged_cursor_is_400_on_every_list(
         json={"org": DEMO_SLUG, "email": "hr@demo.example", "password": DEMO_PASSWORD},
     )
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    monkeypatch.setitem(kinds._KINDS, KIND, SPEC)  # as a domain declares one, for this test
-    for kind, payload in [
-        (
-            "approval-chains",
-            {"name": "Chain", "kind": KIND, "steps": [{"approver": {"rule": "manager"}}]},
-        ),
-        ("webhooks", {"url": "https://93.184.216.34/hook", "event_types": ["task.completed"]}),
-        (
-            "notification-channels",
-            {
-                "kind": "dingtalk_robot",
-                "name": "Group",
-                "config": {"webhook_url": "https://93.184.216.34/robot/send?access_token=t"},
-                "secret": "SECrobot-secret-value",
-            },
-        ),
-    ]:
-        created = await client.post(f"/api/v1/{kind}", json=payload, headers=headers)
-        assert created.status_code == 201, created.text
-    paths = await _paginated_paths(client, app, headers)
-    assert len(paths) >= 30
-    failures = []
-    for path in paths:
-        assert (await client.get(path, headers=headers)).status_code == 200, path
-        for name, cursor in FORGED.items():
-            response = await client.get(path, params={"cursor": cursor}, headers=headers)
-            body = response.json()
-            named = [error["field"] for error in body.get("errors", [])]
-            if response.status_code != 400 or named != ["query.cursor"]:
-                failures.append(f"{path} {name}: {response.status_code} {named}")
-    assert not failures, "\n".join(failures)
+    with kinds.declared_for_test(SPEC):  # as a domain declares one, for this test
+        for kind, payload in [
+            (
+                "approval-chains",
+                {"name": "Chain", "kind": KIND, "steps": [{"approver": {"rule": "manager"}}]},
+            ),
+            ("webhooks", {"url": "https://93.184.216.34/hook", "event_types": ["task.completed"]}),
+            (
+                "notification-channels",
+                {
+                    "kind": "dingtalk_robot",
+                    "name": "Group",
+                    "config": {"webhook_url": "https://93.184.216.34/robot/send?access_token=t"},
+                    "secret": "SECrobot-secret-value",
+                },
+            ),
+        ]:
+            created = await client.post(f"/api/v1/{kind}", json=payload, headers=headers)
+            assert created.status_code == 201, created.text
+        paths = await _paginated_paths(client, app, headers)
+        assert len(paths) >= 30
+        failures = []
+        for path in paths:
+            assert (await client.get(path, headers=headers)).status_code == 200, path
+            for name, cursor in FORGED.items():
+                response = await client.get(path, params={"cursor": cursor}, headers=headers)
+                body = response.json()
+                named = [error["field"] for error in body.get("errors", [])]
+                if response.status_code != 400 or named != ["query.cursor"]:
+                    failures.append(f"{path} {name}: {response.status_code} {named}")
+        assert not failures, "\n".join(failures)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import deciding, repository
+from hrcore.approvals import deciding, dingtalk_stop, repository
 from hrcore.approvals.deciding import Verdict
 from hrcore.approvals.models import Approval, ApprovalAssignment
 from hrcore.approvals.running import SUBJECT, advance, close_assignments, ended
@@ -42,6 +42,8 @@ class SubjectApproval:
     on_default_chain: bool
     approvers: frozenset[uuid.UUID]
     """Everyone who has or had a part in it, on any step."""
+    awaiting: frozenset[uuid.UUID]
+    """The approvers whose part on the current step is pending (empty once decided)."""
 
 
 async def subject_approval(
@@ -51,8 +53,20 @@ async def subject_approval(
     if found is None:
         return None
     parts = await repository.assignments_of(session, org_id, found.id)
+    awaiting = (
+        a.employee_id
+        for a in parts
+        if found.status == "pending"
+        and a.status == "pending"
+        and a.step == found.current_step
+        and a.round == found.round
+    )
     return SubjectApproval(
-        found.id, found.status, found.chain_id is None, frozenset(a.employee_id for a in parts)
+        found.id,
+        found.status,
+        found.chain_id is None,
+        frozenset(a.employee_id for a in parts),
+        frozenset(awaiting),
     )
 
 
@@ -64,10 +78,11 @@ async def decide_current_step(
     clock: Clock,
     *,
     authority: bool,
+    comment: str | None = None,
 ) -> str:
-    """Decide the current step (404 for a caller with neither a part nor `authority`, 409
-    once the approval is decided or while it runs in DingTalk); answers the approval's
-    status afterwards."""
+    """Decide the current step with the caller's `comment` (404 for a caller with neither a
+    part nor `authority`, 409 once the approval is decided or while it runs in DingTalk);
+    answers the approval's status afterwards."""
     approval = await session.scalar(
         select(Approval)
         .where(Approval.org_id == principal.org_id, Approval.id == approval_id)
@@ -87,7 +102,7 @@ async def decide_current_step(
     if principal.employee_id is not None and any(
         a.employee_id == principal.employee_id for a in pending
     ):
-        decided = await deciding.decide(session, principal, approval.id, verdict, None, clock)
+        decided = await deciding.decide(session, principal, approval.id, verdict, comment, clock)
         return decided.status
     if not authority:
         raise NotFound(_("You are not an approver of this approval's current step"))
@@ -102,6 +117,7 @@ async def decide_current_step(
                 round=approval.round,
                 employee_id=principal.employee_id,
                 status=verdict,
+                comment=comment,
                 decided_at=clock.now(),
             )
         )
@@ -112,15 +128,19 @@ async def decide_current_step(
         SUBJECT,
         approval.id,
         org_id=approval.org_id,
-        after={"step": step, "in_stead_of": [str(a.employee_id) for a in pending]},
+        after={
+            "step": step,
+            "comment": comment,
+            "in_stead_of": [str(a.employee_id) for a in pending],
+        },
     )
     if verdict != "approved":
         approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
         await close_assignments(session, approval, parts, clock, principal, reason=verdict)
-        await ended(session, approval, clock, principal)
+        await ended(session, approval, clock, principal, comment)
         return approval.status
     await close_assignments(session, approval, pending, clock, principal, reason="step_decided")
-    await advance(session, approval, clock, principal)
+    await advance(session, approval, clock, principal, comment)
     return approval.status
 
 
@@ -133,9 +153,11 @@ async def withdraw_for_subjects(
     actor: Principal | None,
 ) -> int:
     """The owning domain withdraws the pending or returned approvals of subjects nobody can
-    decide any more (a closed review cycle's nominations): their open parts and tasks are
-    cancelled and each is audited; the kind's `on_ended` does not run, the domain being the
-    one acting. A constant number of statements whatever their number; answers how many."""
+    decide any more (a closed review cycle's nominations, a nominee who left, a cancelled
+    vacancy): their open parts and tasks are cancelled, an instance running in DingTalk is
+    terminated there (as the requester's withdrawal does), and each is audited; the kind's
+    `on_ended` does not run, the domain being the one acting. A constant number of
+    statements whatever their number; answers how many."""
     if not subject_ids:
         return 0
     pending = list(
@@ -166,7 +188,7 @@ async def withdraw_for_subjects(
     now = clock.now()
     for approval in pending:
         approval.status, approval.current_step, approval.decided_at = "withdrawn", None, now
-    await session.flush()
+    await dingtalk_stop.withdrawn(session, org_id, [a.id for a in pending])
     await audit.record_many(
         session,
         actor,

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import access
+from hrcore.approvals import access, dingtalk_start
 from hrcore.approvals.kinds import HR_ONLY, ApprovalKindSpec, spec_of
 from hrcore.approvals.models import APPROVAL_CHAINS, ApprovalChain
 from hrcore.approvals.resolution import hr_admin_employees, resolve_from
@@ -255,7 +255,8 @@ async def plan(
 async def preview(
     session: AsyncSession, principal: Principal, body: ApprovalPreviewIn
 ) -> dict[str, Any]:
-    """Who would approve, step by step, if it were submitted now."""
+    """Who would approve, step by step, if it were submitted now; for a kind the organization
+    approves in DingTalk, only its process code (DingTalk's form decides who approves)."""
     access.require_reader(principal)
     spec = require_kind(body.kind)
     await check_facts(session, principal.org_id, spec, body.facts)
@@ -267,6 +268,9 @@ async def preview(
         await people.require_employee(
             session, principal.org_id, body.requester_employee_id, "requester_employee_id"
         )
+    process = await dingtalk_start.process_code(session, principal.org_id, spec.kind)
+    if process is not None:  # no hrcore step runs
+        return {"kind": spec.kind, "dingtalk_process_code": process}
     found = await plan(
         session,
         principal.org_id,

@@ -7,19 +7,22 @@ returned round stays in the history.
 
 Only an approver with a pending part in the current step decides (404 for anyone else, as
 if the approval did not exist for them); deciding twice, or an approval no longer pending,
-is 409. 或签 (`any`): the first approval closes the step and cancels the others' tasks;
-会签 (`all`): the step waits for every approver. One rejection or return ends the approval
-and cancels every open task.
+is 409, and so is deciding in hrcore an approval that runs in DingTalk (its approvers decide
+in DingTalk's approval app). 或签 (`any`): the first approval closes the step and cancels
+the others' tasks; 会签 (`all`): the step waits for every approver. One rejection or return
+ends the approval and cancels every open task. Withdrawing one that runs in DingTalk
+terminates its DingTalk instance too.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import access, repository
+from hrcore.approvals import access, dingtalk_start, dingtalk_stop, repository
 from hrcore.approvals.chains import check_facts, require_kind
 from hrcore.approvals.models import Approval, ApprovalAssignment
 from hrcore.approvals.running import (
@@ -48,6 +51,10 @@ async def _my_part(
     """The approval (locked), its assignments and the caller's pending one on the current
     step: 404 when the caller is not on the step, 409 when they decided already."""
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
+    if await dingtalk_start.instances_of(session, principal.org_id, [approval.id]):
+        raise Conflict(
+            _("This approval is decided in DingTalk: approve or reject it in DingTalk's app")
+        )
     parts = await repository.assignments_of(session, principal.org_id, approval.id)
     mine = [
         a for a in parts if a.employee_id == principal.employee_id and a.round == approval.round
@@ -89,13 +96,13 @@ async def decide(
         approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
         await close_assignments(session, approval, parts, clock, principal, reason=verdict)
         if verdict == "rejected":
-            await ended(session, approval, clock, principal)
+            await ended(session, approval, clock, principal, comment)
         return approval
     mode = approval.resolved[-1]["mode"]
     if mode == "all" and any(a.status == "pending" for a in step):
         return approval
     await close_assignments(session, approval, step, clock, principal, reason="step_decided")
-    await advance(session, approval, clock, principal)
+    await advance(session, approval, clock, principal, comment)
     return approval
 
 
@@ -160,7 +167,8 @@ async def delegate(
 async def withdraw(
     session: AsyncSession, principal: Principal, approval_id: uuid.UUID, clock: Clock
 ) -> Approval:
-    """The requester takes it back while it is pending (403 for anyone else, 409 after)."""
+    """The requester takes it back while it is pending (403 for anyone else, 409 after);
+    one running in DingTalk is terminated there too."""
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
     if principal.employee_id != approval.requester_employee_id:
         raise Forbidden(_("Only the requester withdraws an approval"))
@@ -169,6 +177,7 @@ async def withdraw(
     parts = await repository.assignments_of(session, principal.org_id, approval.id)
     approval.status, approval.current_step, approval.decided_at = "withdrawn", None, clock.now()
     await close_assignments(session, approval, parts, clock, principal, reason="withdrawn")
+    await dingtalk_stop.withdrawn(session, approval.org_id, [approval.id])
     audit.record(
         session, principal, "approval.withdrawn", SUBJECT, approval.id, org_id=approval.org_id
     )
@@ -188,23 +197,85 @@ async def resubmit(
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
     if principal.employee_id != approval.requester_employee_id:
         raise Forbidden(_("Only the requester resubmits an approval"))
+    await send_again(
+        session,
+        approval,
+        facts=body.facts,
+        title=body.title,
+        comment=body.comment,
+        clock=clock,
+        actor=principal,
+        by_requester=True,
+    )
+    return approval
+
+
+async def resubmit_of_kind(
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    approval_id: uuid.UUID,
+    kind: str,
+    facts: dict[str, Any],
+    title: str | None,
+    comment: str | None,
+    clock: Clock,
+    actor: Principal | None,
+) -> Approval:
+    """A domain sends a returned approval of its own kind again with the facts it recomputed
+    (404 for no approval of that kind in the organization)."""
+    approval = await session.scalar(
+        select(Approval)
+        .where(Approval.org_id == org_id, Approval.id == approval_id, Approval.kind == kind)
+        .with_for_update()
+    )
+    if approval is None:
+        raise NotFound(_("No such approval"))
+    await send_again(
+        session,
+        approval,
+        facts=facts,
+        title=title,
+        comment=comment,
+        clock=clock,
+        actor=actor,
+        by_requester=False,
+    )
+    return approval
+
+
+async def send_again(
+    session: AsyncSession,
+    approval: Approval,
+    *,
+    facts: dict[str, Any] | None,
+    title: str | None,
+    comment: str | None,
+    clock: Clock,
+    actor: Principal | None,
+    by_requester: bool,
+) -> None:
+    """A returned approval (409 otherwise) starts over at the first step of its kept chain in
+    a new round, with changed facts checked against its kind (422 for an unknown one). A
+    requester states new facts only for a kind that lets them (`by_requester`); a domain
+    always states its own."""
     if approval.status != "returned":
         raise Conflict(_("Only an approval returned for changes is resubmitted"))
     spec = require_kind(approval.kind)
     before = {"facts": dict(approval.facts), "title": approval.title}
-    if body.facts is not None and body.facts != approval.facts:
-        if not spec.requested_over_http:
+    if facts is not None and facts != approval.facts:
+        if by_requester and not spec.requested_over_http:
             raise Unprocessable(
                 _("This kind's facts come from its own domain, not from the requester"),
                 errors=[FieldError(field="facts", message=_("not stated by the requester"))],
             )
-        await check_facts(session, approval.org_id, spec, body.facts)
-        approval.facts = dict(body.facts)
-    approval.title = body.title or approval.title
+        await check_facts(session, approval.org_id, spec, facts)
+        approval.facts = dict(facts)
+    approval.title = title or approval.title
     approval.round += 1
     audit.record(
         session,
-        principal,
+        actor,
         "approval.resubmitted",
         SUBJECT,
         approval.id,
@@ -214,8 +285,7 @@ async def resubmit(
             "facts": approval.facts,
             "title": approval.title,
             "round": approval.round,
-            "comment": body.comment,
+            "comment": comment,
         },
     )
-    await restart(session, approval, clock, principal)
-    return approval
+    await restart(session, approval, clock, actor)

@@ -3,11 +3,13 @@
 `finish` with `result` `agree` approves (the kind's act runs in this transaction), `refuse`
 rejects; `terminate` (the originator cancelled it in DingTalk) withdraws. Exactly once: the
 instance row moves from `running` to `closed` in one conditional update, so a replayed or
-concurrent callback finds nothing to move and changes nothing. DingTalk's event names only
-the originator, so who decided (and their comment) is read from the instance's operation
-records; a decider linked to an employee appears among the approval's parts (step 0), and
-every outcome is audited with the DingTalk user id. An instance hrcore did not start, or one
-of another organization (its rows are not visible here), is ignored and logged.
+concurrent callback finds nothing to move and changes nothing — nor does the `terminate`
+echo of a withdrawal in hrcore, which closed the row already (`dingtalk_stop`). DingTalk's
+event names only the originator, so who decided (and their comment) is read from the
+instance's operation records; a decider linked to an employee appears among the approval's
+parts (step 0), and every outcome is audited with the DingTalk user id. An instance hrcore
+did not start, or one of another organization (its rows are not visible here), is ignored
+and logged.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ async def on_instance_change(
         )
     if row.status != "running":
         return _ignored(_("The DingTalk outcome is applied already"))
+    # the approval first, as withdrawing in hrcore locks it: one lock order, no deadlock
+    approval = await session.get(Approval, row.approval_id, with_for_update=True)
     if verdict == "withdrawn":
         decider, remark = str(payload.get("staffId") or "")[:64] or None, None
     else:
@@ -110,7 +114,6 @@ async def on_instance_change(
     )
     if claimed is None:
         return _ignored(_("The DingTalk outcome is applied already"))
-    approval = await session.get(Approval, row.approval_id, with_for_update=True)
     if approval is None or approval.status != "pending":
         return _ignored(_("The approval is decided already"))
     await _apply(session, approval, verdict, decider, remark, event)
@@ -161,9 +164,9 @@ async def _apply(
     if verdict != "approved":
         approval.status, approval.current_step, approval.decided_at = verdict, None, now
         await session.flush()
-        await ended(session, approval, event.clock)
+        await ended(session, approval, event.clock, comment=remark)
         return
     spec = spec_of(approval.kind)
     if spec is None:
         raise Unprocessable(_("Unknown approval kind"))
-    await complete(session, approval, spec, event.clock, None)
+    await complete(session, approval, spec, event.clock, None, remark)

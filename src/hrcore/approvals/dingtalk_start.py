@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -42,6 +43,22 @@ SUBJECT = "approval"
 async def process_code(session: AsyncSession, org_id: uuid.UUID, kind: str) -> str | None:
     """The DingTalk process code this organization runs `kind` under, if any."""
     return await integrations.approval_process_code(session, org_id, kind)
+
+
+async def instances_of(
+    session: AsyncSession, org_id: uuid.UUID, approval_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ApprovalDingTalkInstance]:
+    """The DingTalk instances of those of these approvals that run in DingTalk (one
+    statement, however many)."""
+    if not approval_ids:
+        return {}
+    rows = await session.scalars(
+        select(ApprovalDingTalkInstance).where(
+            ApprovalDingTalkInstance.org_id == org_id,
+            ApprovalDingTalkInstance.approval_id.in_(list(approval_ids)),
+        )
+    )
+    return {row.approval_id: row for row in rows}
 
 
 async def submit(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 
 FactType = Literal["number", "text", "grade", "department"]
+DECISION_DAYS = 3
+"""An approver's time to decide unless the kind says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ class ApprovedSubject:
     requester_employee_id: uuid.UUID
     facts: Mapping[str, Any]
     actor: Principal | None = None
-    """Who made the deciding move (None: the system)."""
+    """Who made the deciding move (None: the system, or DingTalk)."""
+    comment: str | None = None
+    """The deciding move's comment: the approver's reason, or DingTalk's remark."""
 
 
 OnApproved = Callable[[AsyncSession, ApprovedSubject, Clock], Awaitable[None]]
@@ -74,8 +78,10 @@ class ApprovalKindSpec:
     """Whether `POST /approvals` may start one: only for a kind whose facts the requester may
     state (the facts decide the chain's conditions). A domain that computes them starts its
     approvals through `api.submit`."""
-    decision_within: timedelta = timedelta(days=3)
-    """How long each approver has to decide (the decision task's due date)."""
+    decision_days: int = DECISION_DAYS
+    """How many days each approver has to decide (the decision task's due date), counted as
+    the organization counts its tasks' days: working days when its default task policy
+    does (workflow's `due_after`)."""
     fact_types: dict[str, FactType] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -132,3 +138,18 @@ def holds(fact_type: FactType, actual: Any, op: str, expected: Any) -> bool:
         "lte": left <= right,
     }[op]
     return result
+
+
+@contextmanager
+def declared_for_test(spec: ApprovalKindSpec) -> Iterator[ApprovalKindSpec]:
+    """Declare `spec` while the block runs, then put back whatever its kind was: tests
+    declare a kind no domain has (or change a domain's) without it leaking into others."""
+    before = _KINDS.get(spec.kind)
+    _KINDS[spec.kind] = spec
+    try:
+        yield spec
+    finally:
+        if before is None:
+            _KINDS.pop(spec.kind, None)
+        else:
+            _KINDS[spec.kind] = before

@@ -9,11 +9,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import access, repository
+from hrcore.approvals import access, dingtalk_start, repository
+from hrcore.approvals.dingtalk_models import ApprovalDingTalkInstance
 from hrcore.approvals.models import Approval, ApprovalAssignment
 from hrcore.approvals.resolution import fallback_text, reason_text
 from hrcore.approvals.schemas import ApprovalOut, ApprovalPreviewOut
 from hrcore.core.authz import Principal
+from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.people import api as people
@@ -38,10 +40,18 @@ def _employees(resolved: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
     return {uuid.UUID(a) for step in resolved for a in step["approvers"]}
 
 
+def _dingtalk(row: ApprovalDingTalkInstance | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"state": row.status, "instance_id": row.instance_id, "process_code": row.process_code}
+
+
 async def views(
     session: AsyncSession, org_id: uuid.UUID, approvals: Sequence[Approval]
 ) -> list[ApprovalOut]:
-    parts = await repository.assignments_of_many(session, org_id, [a.id for a in approvals])
+    ids = [a.id for a in approvals]
+    parts = await repository.assignments_of_many(session, org_id, ids)
+    instances = await dingtalk_start.instances_of(session, org_id, ids)
     wanted: set[uuid.UUID] = set()
     for approval in approvals:
         wanted |= {approval.subject_employee_id, approval.requester_employee_id}
@@ -67,6 +77,8 @@ async def views(
                 "chain_revision": a.chain_revision,
                 "current_step": a.current_step,
                 "round": a.round,
+                "runs_in": "dingtalk" if a.id in instances else "hrcore",
+                "dingtalk": _dingtalk(instances.get(a.id)),
                 "fallback": a.fallback,
                 "note": fallback_text(a.fallback),
                 "steps": _steps(a.resolved, refs),
@@ -137,6 +149,19 @@ async def mine(session: AsyncSession, principal: Principal, page: PageParams) ->
 async def preview_view(
     session: AsyncSession, org_id: uuid.UUID, found: dict[str, Any]
 ) -> ApprovalPreviewOut:
+    if (process := found.get("dingtalk_process_code")) is not None:  # DingTalk's form decides
+        return ApprovalPreviewOut.model_validate(
+            {
+                "kind": found["kind"],
+                "runs_in": "dingtalk",
+                "dingtalk_process_code": process,
+                "chain_id": None,
+                "chain_revision": None,
+                "steps": [],
+                "fallback": False,
+                "note": _("Approved in DingTalk's approval app, on process {code}", code=process),
+            }
+        )
     resolved = list(found["resolved"])
     fallback = found["fallback"]
     wanted = _employees(resolved) | set(fallback or [])
@@ -156,6 +181,7 @@ async def preview_view(
     return ApprovalPreviewOut.model_validate(
         {
             "kind": found["kind"],
+            "runs_in": "hrcore",
             "chain_id": found["chain_id"],
             "chain_revision": found["chain_revision"],
             "steps": steps,

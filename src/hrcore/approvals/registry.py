@@ -1,8 +1,16 @@
 """What approvals plug into the processes (core.registry): its tables, its routes and the
 decision task kind, completed by deciding the approval, never on its own; DingTalk approvals
-(starting the instance, applying its callbacks)."""
+(starting the instance, applying its callbacks, terminating it when withdrawn in hrcore)."""
 
-from hrcore.approvals import dingtalk, dingtalk_models, dingtalk_start, kinds, models, running
+from hrcore.approvals import (
+    dingtalk,
+    dingtalk_models,
+    dingtalk_start,
+    dingtalk_stop,
+    kinds,
+    models,
+    running,
+)
 from hrcore.approvals.router import router
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
@@ -14,7 +22,10 @@ DOMAIN = Domain(
     models=[models, dingtalk_models],
     router=router,
     jobs=[
-        JobSpec(dingtalk_start.START_JOB, dingtalk_start.start, max_tries=dingtalk_start.MAX_TRIES)
+        JobSpec(dingtalk_start.START_JOB, dingtalk_start.start, max_tries=dingtalk_start.MAX_TRIES),
+        JobSpec(
+            dingtalk_stop.TERMINATE_JOB, dingtalk_stop.terminate, max_tries=dingtalk_stop.MAX_TRIES
+        ),
     ],
     task_hooks=[
         workflow.TaskKindSpec(running.TASK_KIND, completed_by=running.DECIDED_BY, submission=None),

@@ -9,14 +9,13 @@ kind's act runs in the same transaction as that decision, so a failing act undoe
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import dingtalk_start, repository
 from hrcore.approvals.chains import check_facts, plan, require_kind
-from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, spec_of
+from hrcore.approvals.kinds import DECISION_DAYS, ApprovalKindSpec, ApprovedSubject, spec_of
 from hrcore.approvals.models import Approval, ApprovalAssignment
 from hrcore.approvals.resolution import fallback_step, hr_admin_employees, resolve_from
 from hrcore.core import audit
@@ -33,7 +32,6 @@ DECIDED_BY = workflow.Operation(
     "approve_approval", "POST", "/approvals/{approval_id}/approve", subject_param="approval_id"
 )
 """An approver completes the task by deciding (approve, reject, return or delegate)."""
-DECISION_WITHIN = timedelta(days=3)
 
 
 def require_requestable(kind: str) -> None:
@@ -188,7 +186,9 @@ async def assign(
     who: list[uuid.UUID],
 ) -> None:
     """One pending assignment and one decision task per approver in `who`."""
-    spec = spec_of(approval.kind)
+    spec = spec_of(approval.kind)  # a kind no longer declared still reaches its approvers
+    days = spec.decision_days if spec is not None else DECISION_DAYS
+    due = await workflow.due_after(session, approval.org_id, clock.now(), days)
     task_ids = await workflow.create_tasks(
         session,
         org_id=approval.org_id,
@@ -199,7 +199,7 @@ async def assign(
                 kind=TASK_KIND,
                 assignee_employee_id=employee_id,
                 title=_("Approve: {title}", title=approval.title),
-                due=clock.now() + _within(approval.kind),
+                due=due,
                 subject_employee_id=approval.subject_employee_id,
                 confidential=spec.confidential if spec is not None else False,
             )
@@ -223,7 +223,11 @@ async def assign(
 
 
 async def advance(
-    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None
+    session: AsyncSession,
+    approval: Approval,
+    clock: Clock,
+    actor: Principal | None,
+    comment: str | None = None,
 ) -> None:
     """The current step is approved: open the next one with approvers, else the approval
     is approved and the kind's act runs here, in this transaction."""
@@ -250,7 +254,7 @@ async def advance(
         await session.flush()
         await open_step(session, approval, found[-1], clock, actor)
         return
-    await complete(session, approval, spec, clock, actor)
+    await complete(session, approval, spec, clock, actor, comment)
 
 
 async def complete(
@@ -259,6 +263,7 @@ async def complete(
     spec: ApprovalKindSpec,
     clock: Clock,
     actor: Principal | None,
+    comment: str | None = None,
 ) -> None:
     """The approval is approved (its last step here, or in DingTalk): the kind's act runs
     in this transaction, so a failing act undoes the decision."""
@@ -273,10 +278,10 @@ async def complete(
         org_id=approval.org_id,
         after={"status": "approved", "round": approval.round},
     )
-    await spec.on_approved(session, _subject(approval, actor), clock)
+    await spec.on_approved(session, _subject(approval, actor, comment), clock)
 
 
-def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
+def _subject(approval: Approval, actor: Principal | None, comment: str | None) -> ApprovedSubject:
     return ApprovedSubject(
         approval_id=approval.id,
         org_id=approval.org_id,
@@ -286,16 +291,21 @@ def _subject(approval: Approval, actor: Principal | None) -> ApprovedSubject:
         requester_employee_id=approval.requester_employee_id,
         facts=dict(approval.facts),
         actor=actor,
+        comment=comment,
     )
 
 
 async def ended(
-    session: AsyncSession, approval: Approval, clock: Clock, actor: Principal | None = None
+    session: AsyncSession,
+    approval: Approval,
+    clock: Clock,
+    actor: Principal | None = None,
+    comment: str | None = None,
 ) -> None:
     """A rejection or a withdrawal ended it: the kind's `on_ended`, in this transaction."""
     spec = spec_of(approval.kind)
     if spec is not None and spec.on_ended is not None:
-        await spec.on_ended(session, _subject(approval, actor), approval.status, clock)
+        await spec.on_ended(session, _subject(approval, actor, comment), approval.status, clock)
 
 
 async def close_assignments(
@@ -318,11 +328,6 @@ async def close_assignments(
             session, org_id=approval.org_id, task_ids=tasks, clock=clock, actor=actor, reason=reason
         )
     await session.flush()
-
-
-def _within(kind: str) -> timedelta:
-    spec = spec_of(kind)
-    return spec.decision_within if spec is not None else DECISION_WITHIN
 
 
 async def decided_only(

@@ -18,6 +18,11 @@ RuleName = Literal["manager", "department_head", "hr_admins", "person", "group"]
 SUBJECT_DEPARTMENT = "subject"
 Mode = Literal["any", "all"]
 Status = Literal["pending", "approved", "rejected", "returned", "withdrawn"]
+RunsIn = Literal["hrcore", "dingtalk"]
+RUNS_IN = (
+    "Where it is decided: `hrcore` (its chain's steps) or `dingtalk` (the organization "
+    "approves the kind in DingTalk's approval app)."
+)
 
 
 class ApproverRule(BaseModel):
@@ -119,9 +124,15 @@ class ResolvedApprovalStep(BaseModel):
 
 class ApprovalPreviewOut(BaseModel):
     kind: str
-    chain_id: uuid.UUID | None = Field(description="None: the kind's default chain.")
+    runs_in: RunsIn = Field(description=RUNS_IN)
+    dingtalk_process_code: str | None = Field(
+        None, description="In DingTalk: the process code whose form decides who approves."
+    )
+    chain_id: uuid.UUID | None = Field(
+        description="None: the kind's default chain, or it runs in DingTalk."
+    )
     chain_revision: int | None
-    steps: list[ResolvedApprovalStep]
+    steps: list[ResolvedApprovalStep] = Field(description="Empty when it runs in DingTalk.")
     fallback: bool = Field(description="No step had an approver: HR admins approve instead.")
     note: Rendered | None = None
 
@@ -171,6 +182,18 @@ class ApprovalAssignmentOut(BaseModel):
     decided_at: datetime | None
 
 
+class ApprovalDingTalkOut(BaseModel):
+    """The approval's process instance in DingTalk's approval app."""
+
+    state: Literal["starting", "running", "closed", "failed"] = Field(
+        description="`starting` until the worker has created it, `running` until its outcome "
+        "is applied or it is withdrawn (`closed`), `failed` when DingTalk never accepted it "
+        "(withdraw it)."
+    )
+    instance_id: str | None = Field(description="DingTalk's `processInstanceId`, once created.")
+    process_code: str
+
+
 class ApprovalOut(BaseModel):
     id: uuid.UUID
     kind: str
@@ -184,6 +207,10 @@ class ApprovalOut(BaseModel):
     chain_revision: int | None
     current_step: int | None = Field(description="The step awaiting decisions; None when done.")
     round: int = Field(description="1, then one more each time it is resubmitted.")
+    runs_in: RunsIn = Field(description=RUNS_IN)
+    dingtalk: ApprovalDingTalkOut | None = Field(
+        description="Its DingTalk instance, for one that runs in DingTalk; None otherwise."
+    )
     fallback: bool
     note: Rendered | None
     steps: list[ResolvedApprovalStep] = Field(

@@ -6,7 +6,8 @@
 - `approval_process_code(session, org_id, kind)`: the DingTalk process code a kind runs
   under, None when it runs in hrcore;
 - `workflow_of(session, org_id, config)`: the organization's DingTalk approval client
-  (`Workflow.start(NewInstance) -> instance id`, `Workflow.get(instance id)`), None without an
+  (`Workflow.start(NewInstance) -> instance id`, `Workflow.get(instance id)`,
+  `Workflow.terminate(instance id, operator, remark)`), None without an
   app; `config_from(settings)` its configuration. Failures raise `DingTalkError`;
 - for DingTalk to-dos (workflow): `has_app(session, org_id)`, `todos_of(session, org_id,
   config)` (the organization's `channels.Todos` client, None without an app) and

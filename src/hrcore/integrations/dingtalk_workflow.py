@@ -1,12 +1,16 @@
-"""DingTalk's approval (OA 审批) API, v1.0: start a process instance, read one back.
+"""DingTalk's approval (OA 审批) API, v1.0: start a process instance, read one back,
+terminate one.
 
 `POST {workflow base}/v1.0/workflow/processInstances` with `processCode`,
 `originatorUserId`, `deptId` and `formComponentValues` (`[{name, value}]`, the names of the
 form's controls) answers `{"instanceId": …}`; `GET …/processInstances?processInstanceId=`
 answers `{"result": {status, result, operationRecords: [{userId, type, result, remark,
-date}], …}}`. The v1.0 API takes the app's access token in the `x-acs-dingtalk-access-token`
-header (the same token `gettoken` hands out, cached by channels) and answers errors with a
-non-2xx status and `{code, message}`. Any failure raises `DingTalkError`, so a job retries.
+date}], …}}`; `POST …/processInstances/terminate` with `processInstanceId`, `isSystem`,
+`remark` and `operatingUserId` (without `isSystem` DingTalk requires the originator as the
+operator) answers `{"result": true}`. The v1.0 API takes the app's access token in the
+`x-acs-dingtalk-access-token` header (the same token `gettoken` hands out, cached by
+channels) and answers errors with a non-2xx status and `{code, message}`. Any failure
+raises `DingTalkError`, so a job retries.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from hrcore.integrations import repository
 from hrcore.integrations.config import CallbackConfig
 
 INSTANCES = "/v1.0/workflow/processInstances"
+TERMINATE = f"{INSTANCES}/terminate"
 TOKEN_HEADER = "x-acs-dingtalk-access-token"  # noqa: S105 - a header name
 
 
@@ -48,20 +53,22 @@ class Workflow:
     app_key: str
     app_secret: str
 
-    async def _call(self, method: str, params: Any = None, body: Any = None) -> dict[str, Any]:
+    async def _call(
+        self, method: str, params: Any = None, body: Any = None, path: str = INSTANCES
+    ) -> dict[str, Any]:
         token = await channels.access_token(
             self.client, self.token_base, self.app_key, self.app_secret
         )
         try:
             response = await self.client.request(
                 method,
-                f"{self.api_base}{INSTANCES}",
+                f"{self.api_base}{path}",
                 params=params,
                 json=body,
                 headers={TOKEN_HEADER: token},
             )
         except httpx.HTTPError as exc:
-            raise channels.DingTalkError(f"{INSTANCES}: {type(exc).__name__}") from exc
+            raise channels.DingTalkError(f"{path}: {type(exc).__name__}") from exc
         if response.status_code in (401, 403):
             channels.forget_token(self.token_base, self.app_key)
         try:
@@ -71,7 +78,7 @@ class Workflow:
         if not response.is_success or not isinstance(document, dict):
             detail = document if isinstance(document, dict) else {}
             raise channels.DingTalkError(
-                f"{INSTANCES}: HTTP {response.status_code} "
+                f"{path}: HTTP {response.status_code} "
                 f"{detail.get('code', '')} {detail.get('message', '')}".strip()[:500]
             )
         return document
@@ -98,6 +105,19 @@ class Workflow:
         if not isinstance(result, dict):
             raise channels.DingTalkError(f"{INSTANCES}: no result in the answer")
         return result
+
+    async def terminate(self, instance_id: str, operator: str | None, remark: str) -> None:
+        """End a running instance 「撤销」: as its originator `operator`, else as the system."""
+        body: dict[str, Any] = {
+            "processInstanceId": instance_id,
+            "isSystem": operator is None,
+            "remark": remark,
+        }
+        if operator is not None:
+            body["operatingUserId"] = operator
+        document = await self._call("POST", body=body, path=TERMINATE)
+        if document.get("result") is not True:
+            raise channels.DingTalkError(f"{TERMINATE}: not terminated")
 
 
 @asynccontextmanager

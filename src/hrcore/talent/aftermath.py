@@ -96,7 +96,7 @@ async def close_loop(
             actor=principal,
             reason=reason,
         )
-        await approving.cancel(session, principal.org_id, nominated, clock)
+        await approving.cancel(session, principal.org_id, nominated, clock, principal)
         for member in nominated:
             await nominations.publish_decided(session, member)
     graduated = await _PROGRAMS[0](session, principal, employee_id, clock, reason)

@@ -35,6 +35,7 @@ from hrcore.people.api import EmploymentEventCreate
 from hrcore.talent import access, aftermath, history, repository
 from hrcore.talent.candidates import candidate_view, ranking_of
 from hrcore.talent.models import (
+    OVERRIDE_APPROVAL,
     MemberStatus,
     Vacancy,
     VacancyAppointment,
@@ -43,7 +44,7 @@ from hrcore.talent.models import (
 from hrcore.talent.schemas import AppointmentIn, CandidateOut
 from hrcore.webhooks import api as webhooks
 
-OVERRIDE = "talent.appointment_override"
+OVERRIDE = OVERRIDE_APPROVAL
 OVERRIDE_FACTS = (
     approvals.Fact("department_id"),
     approvals.Fact("grade", "grade"),

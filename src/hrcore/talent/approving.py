@@ -3,7 +3,8 @@
 The kind names the facts an organization's chain may test and its default chain: any one
 HR admin, as HR decided every nomination before chains existed. A nomination starts an
 approval whose subject is the membership; HR's decision on the member (`PATCH
-…/members/{id}`) is the caller's decision on the approval's current step. The acts run in
+…/members/{id}`) decides the approval's current step: on the default chain any HR admin's,
+as before chains; on the organization's own chain only its approvers'. The acts run in
 the transaction of the approval's last decision: approved → the member is active; rejected
 → the nomination ends rejected with the approver's comment; withdrawn by the nominator →
 removed. Each is kept in the member's history (source `approval`), audited, published to
@@ -115,41 +116,53 @@ async def _facts(
 
 async def running(
     session: AsyncSession, member: TalentPoolMember
-) -> approvals.ApprovalState | None:
+) -> approvals.SubjectApproval | None:
     """The approval of the member's current nomination, while it runs (pending, or returned
     to the nominator); None for a nomination HR decides alone."""
     if member.status != MemberStatus.NOMINATED.value:
         return None
-    state = await approvals.latest(session, member.org_id, NOMINATION, member.id)
-    return state if state is not None and state.status in OPEN else None
+    found = await approvals.subject_approval(session, member.org_id, NOMINATION, member.id)
+    return found if found is not None and found.status in OPEN else None
 
 
 async def decide(
     session: AsyncSession,
     principal: Principal,
-    state: approvals.ApprovalState,
+    approval: approvals.SubjectApproval,
     status: MemberStatus,
     reason: str,
     clock: Clock,
 ) -> None:
-    """HR's decision on the member is the caller's on the approval's current step (409 when
-    the approval awaits someone else, or was returned to the nominator)."""
-    if state.status != "pending":
+    """HR's decision on the member decides the approval's current step with HR's reason. On
+    the kind's default chain any HR admin decides it, as before the engine (those without an
+    employee record included); on the organization's own chain the HR admin must be one of
+    the step's approvers (409 naming whom it awaits). 409 too once returned to the
+    nominator, or while it runs in DingTalk."""
+    if approval.status != "pending":
         raise Conflict(
             _("The nomination was returned to its nominator: they resubmit or withdraw it")
         )
-    if principal.employee_id is None or principal.employee_id not in state.awaiting:
-        names = await people.employee_refs(session, principal.org_id, list(state.awaiting))
+    waiting = approval.awaiting
+    if not approval.on_default_chain and waiting and principal.employee_id not in waiting:
+        names = await people.employee_refs(session, principal.org_id, list(waiting))
         raise Conflict(
             _(
                 "The nomination awaits the decision of {names} on its approval",
-                names=", ".join(names[a].name for a in state.awaiting if a in names),
+                names=", ".join(names[a].name for a in waiting if a in names),
             )
         )
     verdict: Literal["approved", "rejected"] = (
         "approved" if status == MemberStatus.ACTIVE else "rejected"
     )
-    await approvals.decide(session, principal, state.id, verdict, reason, clock)
+    await approvals.decide_current_step(
+        session,
+        principal,
+        approval.id,
+        verdict,
+        clock,
+        authority=approval.on_default_chain,
+        comment=reason,
+    )
 
 
 async def approved(session: AsyncSession, subject: approvals.ApprovedSubject, clock: Clock) -> None:
@@ -174,17 +187,14 @@ async def _conclude(
     member = await repository.member_by_key(session, subject.org_id, subject.subject_id)
     if member is None or member.status != MemberStatus.NOMINATED.value:
         return
-    decision = await approvals.last_decision(session, subject.org_id, subject.approval_id)
-    decider = decision.employee_id if decision else subject.requester_employee_id
-    users = await identity.user_ids_for_employees(session, subject.org_id, [decider])
-    by = next(iter(users.get(decider, [])), None)
+    by = subject.actor.user_id if subject.actor is not None else None
     now = clock.now()
     member.status = outcome.value
     if outcome == MemberStatus.ACTIVE:
         member.activated_at = now
     else:
         member.ended_at = now
-    comment = decision.comment if decision and outcome != MemberStatus.REMOVED else None
+    comment = subject.comment if outcome != MemberStatus.REMOVED else None
     if outcome != MemberStatus.REMOVED:
         member.decided_by, member.decided_at, member.decision_reason = by, now, comment
     history.record(
@@ -220,10 +230,14 @@ async def _conclude(
 
 
 async def cancel(
-    session: AsyncSession, org_id: uuid.UUID, members: Sequence[TalentPoolMember], clock: Clock
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    members: Sequence[TalentPoolMember],
+    clock: Clock,
+    actor: Principal | None = None,
 ) -> None:
-    """The nominees left: their nominations' approvals end, nothing is left to decide."""
-    for member in members:
-        state = await approvals.latest(session, org_id, NOMINATION, member.id)
-        if state is not None and state.status in OPEN:
-            await approvals.cancel(session, org_id, state.id, clock)
+    """The nominees left (or an appointment rejected their nominations): their nominations'
+    approvals are withdrawn, nothing is left to decide; no act runs."""
+    await approvals.withdraw_for_subjects(
+        session, org_id, NOMINATION, [m.id for m in members], clock, actor
+    )

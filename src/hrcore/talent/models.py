@@ -190,6 +190,11 @@ class MemberChange(IdMixin, OrgScopedMixin, Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
+OVERRIDE_APPROVAL = "talent.appointment_override"
+"""The approval kind of an appointment that overrides eligibility: appointment submits it,
+cancelling the vacancy withdraws it."""
+
+
 class VacancyStatus(StrEnum):
     OPEN = "open"
     FILLED = "filled"

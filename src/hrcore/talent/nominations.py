@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,7 +36,8 @@ DECIDED_BY = workflow.Operation(
 )
 """HR completes the task by deciding the nomination (`status` active or rejected)."""
 SUBJECT = "talent_member"
-DECISION_WITHIN = timedelta(days=7)
+DECISION_DAYS = 7
+"""HR's time to decide a nomination, counted as the organization counts its tasks' days."""
 
 
 async def ask_hr(
@@ -66,7 +66,9 @@ async def ask_hr(
             kind=TASK_KIND,
             assignee_employee_id=sorted(set(linked.values()))[0],
             title=title,
-            due=member.nominated_at + DECISION_WITHIN,
+            due=await workflow.due_after(
+                session, member.org_id, member.nominated_at, DECISION_DAYS
+            ),
             completion_params={"pool_id": str(member.pool_id)},
             subject_employee_id=member.employee_id,
             actor=actor,

@@ -46,7 +46,7 @@ DOMAIN = Domain(
             approving.approved,
             facts=approving.FACTS,
             default_steps=approving.DEFAULT_STEPS,
-            decision_within=nominations.DECISION_WITHIN,
+            decision_days=nominations.DECISION_DAYS,
             on_ended=approving.ended,
         ),
         approvals.ApprovalKindSpec(

@@ -26,7 +26,13 @@ from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import access, repository
-from hrcore.talent.models import Vacancy, VacancyAppointment, VacancyReason, VacancyStatus
+from hrcore.talent.models import (
+    OVERRIDE_APPROVAL,
+    Vacancy,
+    VacancyAppointment,
+    VacancyReason,
+    VacancyStatus,
+)
 from hrcore.talent.schemas import (
     AppointmentOut,
     CandidateOut,
@@ -103,9 +109,10 @@ async def cancel_vacancy(
     vacancy.status, vacancy.closed_at = VacancyStatus.CANCELLED.value, clock.now()
     vacancy.cancel_reason = body.reason
     if vacancy.pending_appointment is not None:
-        approval_id = uuid.UUID(vacancy.pending_appointment["approval_id"])
         vacancy.pending_appointment = None
-        await approvals.cancel(session, vacancy.org_id, approval_id, clock)
+        await approvals.withdraw_for_subjects(
+            session, vacancy.org_id, OVERRIDE_APPROVAL, [vacancy.id], clock, principal
+        )
     await session.flush()
     audit.record(
         session,
