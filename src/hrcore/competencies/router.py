@@ -1,0 +1,120 @@
+"""Competencies over HTTP: the library and the models per position."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from hrcore.competencies import library, position_models
+from hrcore.competencies.schemas import (
+    CompetencyIn,
+    CompetencyModelIn,
+    CompetencyModelOut,
+    CompetencyOut,
+    CompetencyPatch,
+    CompetencyRevisionOut,
+)
+from hrcore.core.concurrency import set_etag
+from hrcore.core.db import DbSession
+from hrcore.core.dependencies import IfMatch
+from hrcore.core.http import HrcoreRoute
+from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE
+from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
+from hrcore.identity.dependencies import CurrentPrincipal
+
+router = APIRouter(route_class=HrcoreRoute, tags=["competencies"])
+
+add_template_routes(
+    router,
+    TemplateRoutes(
+        path="/competencies",
+        noun="competency",
+        rules=library.RULES,
+        body=CompetencyIn,
+        patch=CompetencyPatch,
+        output=CompetencyOut,
+        revision=CompetencyRevisionOut,
+        principal=CurrentPrincipal,
+        summaries=Summaries(
+            list="The organization's competency library",
+            create="Add a competency: category, description, levels with behavioural "
+            "indicators (HR admin)",
+            get="One competency with its levels",
+            update="Replace a competency's content as a new revision (HR admin)",
+            list_revisions="Every revision of a competency, oldest first",
+            get_revision="A competency as it was at one revision",
+        ),
+        descriptions={
+            "list": "Every member of the organization: its competencies at their current "
+            "revision (category, description, levels 1..N with behavioural indicators), "
+            "cursor-paginated.",
+            "get": "Every member of the organization: one competency at its current revision; "
+            "another organization's is 404. Its `ETag` serves `If-Match` on the update.",
+        },
+    ),
+)
+
+DepartmentVariant = Annotated[
+    uuid.UUID | None,
+    Query(description="The department's variant of the model; leave out for the general one."),
+]
+
+
+@router.get(
+    "/positions/{position_id}/competency-model",
+    operation_id="get_competency_model",
+    summary="What a position needs: a required level and a weight per competency",
+    response_model=CompetencyModelOut,
+    responses=NOT_FOUND,
+)
+async def get_competency_model(
+    position_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    department_id: DepartmentVariant = None,
+    version: Annotated[
+        int | None,
+        Query(ge=1, le=2**31 - 1, description="An earlier version; the newest if left out."),
+    ] = None,
+) -> CompetencyModelOut:
+    """Every member of the organization. With `department_id`, that department's variant
+    when it has one, else the position's general model (`department_id` null in the answer
+    says which). The newest version unless `version` names another; 404 for a position or
+    department of another organization and for a position without a model. `ETag` is the
+    version, for `If-Match` on the replacement."""
+    model = await position_models.read_model(
+        session, principal, position_id, department_id, version
+    )
+    set_etag(response, model.version)
+    return model
+
+
+@router.put(
+    "/positions/{position_id}/competency-model",
+    operation_id="replace_competency_model",
+    summary="Save a position's competency model as its next version (HR admin)",
+    response_model=CompetencyModelOut,
+    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
+)
+async def replace_competency_model(
+    position_id: uuid.UUID,
+    body: CompetencyModelIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    response: Response,
+    department_id: DepartmentVariant = None,
+    if_match: IfMatch = None,
+) -> CompetencyModelOut:
+    """For HR admins: the whole list of competencies, each with a required level within its
+    levels and a weight (weights sum to 100; 422 naming the field), saved as the next version
+    of the position's general model or of one department's variant; earlier versions stay
+    readable with `?version=`. A competency, position or department of another organization
+    is 404; a stale `If-Match` 412, a stale body `version` 409. Audited."""
+    model = await position_models.replace_model(
+        session, principal, position_id, department_id, body, if_match=if_match
+    )
+    set_etag(response, model.version)
+    return model

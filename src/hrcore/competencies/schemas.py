@@ -1,0 +1,109 @@
+"""Request and response shapes of the competency library and the models per position."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from hrcore.core.schemas import Ref
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Indicator = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Category = Literal["management", "professional", "general"]
+MAX_LEVELS = 10
+
+
+class CompetencyLevelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name = Field(description="What the level is called (入门, 熟练, 精通…).")
+    indicators: list[Indicator] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Behavioural indicators: what someone at this level does.",
+    )
+
+
+class CompetencyLevel(CompetencyLevelIn):
+    level: int = Field(description="1 for the first level in the list, counting up.")
+
+
+class CompetencyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    category: Category
+    description: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] | None
+    ) = None
+    levels: list[CompetencyLevelIn] = Field(
+        min_length=1,
+        max_length=MAX_LEVELS,
+        description="From the lowest level up; the first is level 1 (at most 10).",
+    )
+
+
+class CompetencyPatch(CompetencyIn):
+    version: int | None = None
+
+
+class CompetencyOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    category: Category
+    description: str | None
+    levels: list[CompetencyLevel]
+    revision: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CompetencyRevisionOut(BaseModel):
+    template_id: uuid.UUID
+    revision: int
+    created_at: datetime
+    name: str
+    category: Category
+    description: str | None
+    levels: list[CompetencyLevel]
+
+
+class ModelEntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    competency_id: uuid.UUID
+    required_level: int = Field(ge=1, le=MAX_LEVELS, description="Within the competency's levels.")
+    weight: int = Field(ge=1, le=100, description="Share of the model; the weights sum to 100.")
+
+
+class CompetencyModelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[ModelEntryIn] = Field(min_length=1, max_length=50)
+    version: int | None = Field(
+        None, description="The version the client read (409 when another was saved since)."
+    )
+
+
+class ModelEntryOut(BaseModel):
+    competency_id: uuid.UUID
+    competency: Ref
+    required_level: int
+    weight: int
+    levels: int = Field(description="How many levels the competency has now.")
+
+
+class CompetencyModelOut(BaseModel):
+    position_id: uuid.UUID
+    position: Ref
+    department_id: uuid.UUID | None = Field(
+        description="The department of this variant; null for the position's general model."
+    )
+    department: Ref | None
+    version: int
+    entries: list[ModelEntryOut]
+    created_at: datetime
