@@ -1,6 +1,7 @@
 """Competencies 「能力模型」: the library (a revisioned template kind, its revisions in the
-shared `template_revisions`) and the versioned models per position and department variant.
-Every table is under the tenant policy.
+shared `template_revisions`), the versioned models per position and department variant, the
+evidence (one row per source event and competency) and the profile snapshots. Every table is
+under the tenant policy.
 
 Revision ID: 0046
 Revises: 0045
@@ -18,7 +19,7 @@ down_revision: str | None = "0045"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ("competencies", "competency_models")
+TABLES = ("competencies", "competency_models", "competency_evidence", "competency_profiles")
 
 
 def _timestamps() -> list[sa.Column]:
@@ -102,6 +103,80 @@ def upgrade() -> None:
             name=op.f("uq_competency_models_org_id_position_id_department_id_version"),
             postgresql_nulls_not_distinct=True,
         ),
+    )
+    op.create_table(
+        "competency_evidence",
+        sa.Column("employee_id", sa.UUID(), nullable=False),
+        sa.Column("competency_id", sa.UUID(), nullable=False),
+        sa.Column("value", sa.Float(), nullable=False),
+        sa.Column("source_kind", sa.String(length=32), nullable=False),
+        sa.Column("source_id", sa.UUID(), nullable=False),
+        sa.Column("observed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("source_weight", sa.Float(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("id", sa.UUID(), nullable=False),
+        *_timestamps(),
+        sa.Column("org_id", sa.UUID(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["competency_id"],
+            ["competencies.id"],
+            name=op.f("fk_competency_evidence_competency_id_competencies"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["employee_id"],
+            ["employees.id"],
+            name=op.f("fk_competency_evidence_employee_id_employees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organizations.id"],
+            name=op.f("fk_competency_evidence_org_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_competency_evidence")),
+        sa.UniqueConstraint(
+            "org_id",
+            "source_kind",
+            "source_id",
+            "employee_id",
+            "competency_id",
+            name="uq_competency_evidence_source_event",
+        ),
+    )
+    op.create_index(
+        "ix_competency_evidence_org_employee",
+        "competency_evidence",
+        ["org_id", "employee_id"],
+        unique=False,
+    )
+    op.create_table(
+        "competency_profiles",
+        sa.Column("employee_id", sa.UUID(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("figures", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("org_id", sa.UUID(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["employee_id"],
+            ["employees.id"],
+            name=op.f("fk_competency_profiles_employee_id_employees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organizations.id"],
+            name=op.f("fk_competency_profiles_org_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_competency_profiles")),
+    )
+    op.create_index(
+        "ix_competency_profiles_org_employee",
+        "competency_profiles",
+        ["org_id", "employee_id", "computed_at"],
+        unique=False,
     )
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.competencies.models import CompetencyModel
+from hrcore.competencies.models import CompetencyEvidence, CompetencyModel
 from hrcore.core.db import fetch
 
 COMPETENCY_LEVELS = """
@@ -67,3 +69,47 @@ async def latest_version(
     )
     versions = (await session.scalars(statement.order_by(CompetencyModel.version.desc()))).first()
     return versions or 0
+
+
+EVIDENCE_OF = """
+SELECT id, competency_id, value, source_kind, source_id, observed_at, source_weight
+  FROM competency_evidence
+ WHERE org_id = $1 AND employee_id = $2
+ ORDER BY observed_at, id
+"""
+
+SNAPSHOTS = """
+SELECT computed_at, figures
+  FROM competency_profiles
+ WHERE org_id = $1 AND employee_id = $2
+ ORDER BY computed_at DESC, id DESC
+ LIMIT $3
+"""
+
+
+async def evidence_of(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[asyncpg.Record]:
+    """Every evidence row of one employee, oldest first, in one statement."""
+    return await fetch(session, EVIDENCE_OF, org_id, employee_id)
+
+
+async def snapshots(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, limit: int
+) -> list[asyncpg.Record]:
+    """The employee's newest profile snapshots, newest first, in one statement."""
+    return await fetch(session, SNAPSHOTS, org_id, employee_id, limit)
+
+
+async def upsert_evidence(session: AsyncSession, values: dict[str, Any]) -> uuid.UUID:
+    """Insert the row, or replace the one the same source event left: its id either way."""
+    statement = insert(CompetencyEvidence).values(**values)
+    replaced = {
+        name: statement.excluded[name] for name in ("value", "observed_at", "source_weight", "note")
+    }
+    upsert = statement.on_conflict_do_update(
+        index_elements=["org_id", "source_kind", "source_id", "employee_id", "competency_id"],
+        set_=replaced | {"updated_at": func.now()},
+    ).returning(CompetencyEvidence.id)
+    evidence_id: uuid.UUID = (await session.execute(upsert)).scalar_one()
+    return evidence_id

@@ -7,18 +7,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from hrcore.competencies import library, position_models
+from hrcore.competencies import evidence, library, position_models, profiles
 from hrcore.competencies.schemas import (
     CompetencyIn,
     CompetencyModelIn,
     CompetencyModelOut,
     CompetencyOut,
     CompetencyPatch,
+    CompetencyProfileOut,
     CompetencyRevisionOut,
+    EvidenceIn,
+    EvidenceOut,
 )
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
-from hrcore.core.dependencies import IfMatch
+from hrcore.core.dependencies import AppClock, IfMatch
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
@@ -118,3 +121,53 @@ async def replace_competency_model(
     )
     set_etag(response, model.version)
     return model
+
+
+@router.post(
+    "/competency-evidence",
+    operation_id="record_competency_assessment",
+    summary="Record a manual competency assessment with a note (HR, managers, department heads)",
+    status_code=201,
+    response_model=EvidenceOut,
+    responses={**FORBIDDEN, **NOT_FOUND},
+)
+async def record_competency_assessment(
+    body: EvidenceIn, principal: CurrentPrincipal, session: DbSession, clock: AppClock
+) -> EvidenceOut:
+    """HR admins assess anyone; a manager or department head only the people in their reach
+    (404 outside it, 403 on oneself). The value (0–10) and its note become evidence of kind
+    `manual`; the employee's profile is recomputed in the background. A competency of another
+    organization is 404. Audited."""
+    return await evidence.assess(session, principal, body, clock)
+
+
+@router.get(
+    "/employees/{employee_id}/competency-profile",
+    operation_id="get_competency_profile",
+    summary="An employee's competency profile 「能力画像」, explained, with its history",
+    response_model=CompetencyProfileOut,
+    responses=NOT_FOUND,
+)
+async def get_competency_profile(
+    employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+) -> CompetencyProfileOut:
+    """For whoever may see the employee (themself, their managers, department head, HR; 404
+    otherwise): 0–10 per competency as last recomputed from the evidence, each with the
+    evidence behind it, the weight each counted with and how many sources, and the history of
+    recomputes that changed a figure (newest first). Empty before any evidence."""
+    return await profiles.read_profile(session, principal, employee_id)
+
+
+@router.get(
+    "/me/competency-profile",
+    operation_id="get_my_competency_profile",
+    summary="My competency profile 「能力画像」, explained, with its history",
+    response_model=CompetencyProfileOut,
+    responses=NOT_FOUND,
+)
+async def get_my_competency_profile(
+    principal: CurrentPrincipal, session: DbSession
+) -> CompetencyProfileOut:
+    """The caller's own profile, as `/employees/{id}/competency-profile` gives it; 404 for an
+    account not linked to an employee."""
+    return await profiles.read_profile(session, principal, profiles.own_employee(principal))

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from hrcore.core.schemas import Ref
+from hrcore.core.schemas import BoundedDatetime, Ref
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Indicator = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -107,3 +107,75 @@ class CompetencyModelOut(BaseModel):
     version: int
     entries: list[ModelEntryOut]
     created_at: datetime
+
+
+class EvidenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    employee_id: uuid.UUID
+    competency_id: uuid.UUID
+    value: float = Field(ge=0, le=10, description="Where the employee stands, 0–10.")
+    note: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ] = Field(description="What the assessment rests on (required).")
+    observed_at: BoundedDatetime | None = Field(
+        None, description="When it was observed; now if left out."
+    )
+
+
+class EvidenceOut(BaseModel):
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    employee: Ref
+    competency_id: uuid.UUID
+    competency: Ref
+    value: float
+    source_kind: str
+    source_id: uuid.UUID
+    source_weight: float
+    observed_at: datetime
+    note: str | None
+
+
+class EvidenceUsed(BaseModel):
+    """One piece of evidence behind a figure and the weight it counted with."""
+
+    id: uuid.UUID
+    source_kind: str = Field(description="manual, review, program, assignment, training…")
+    source_id: uuid.UUID
+    value: float
+    source_weight: float = Field(description="The source's own weight.")
+    weight: float = Field(
+        description="What it counted with: kind weight × source weight × recency decay."
+    )
+    observed_at: datetime
+
+
+class CompetencyFigure(BaseModel):
+    competency_id: uuid.UUID
+    competency: Ref
+    score: float = Field(description="0–10: the weighted mean of the evidence.")
+    sources: int = Field(description="How many source events stand behind the score.")
+    evidence: list[EvidenceUsed]
+
+
+class ScorePoint(BaseModel):
+    competency_id: uuid.UUID
+    score: float
+
+
+class ProfileSnapshot(BaseModel):
+    computed_at: datetime
+    scores: list[ScorePoint]
+
+
+class CompetencyProfileOut(BaseModel):
+    employee_id: uuid.UUID
+    employee: Ref
+    computed_at: datetime | None = Field(
+        description="When the figures were computed; null before any evidence."
+    )
+    competencies: list[CompetencyFigure]
+    history: list[ProfileSnapshot] = Field(
+        description="The latest recomputes that changed a figure, newest first (at most 20)."
+    )
