@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from hrcore.competencies import evidence, library, position_models, profiles
+from hrcore.competencies import evidence, gaps, library, position_models, profiles
 from hrcore.competencies.schemas import (
+    CompetencyGapsOut,
     CompetencyIn,
     CompetencyModelIn,
     CompetencyModelOut,
@@ -23,7 +24,7 @@ from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, IfMatch
 from hrcore.core.http import HrcoreRoute
-from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE
+from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
 
@@ -171,3 +172,28 @@ async def get_my_competency_profile(
     """The caller's own profile, as `/employees/{id}/competency-profile` gives it; 404 for an
     account not linked to an employee."""
     return await profiles.read_profile(session, principal, profiles.own_employee(principal))
+
+
+@router.get(
+    "/employees/{employee_id}/competency-gaps",
+    operation_id="get_competency_gaps",
+    summary="An employee against a position's competency model: gaps and attainment 「达标」",
+    response_model=CompetencyGapsOut,
+    responses={**NOT_FOUND, **problem(422, "The employee has no position")},
+)
+async def get_competency_gaps(
+    employee_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    position_id: Annotated[
+        uuid.UUID | None,
+        Query(description="The position to compare with; the employee's own if left out."),
+    ] = None,
+) -> CompetencyGapsOut:
+    """For whoever may see the employee (404 otherwise): per competency of the position's
+    model (the variant of the employee's department when there is one) the required level, on
+    the profile's 0–10 scale, the current score, the gap and whether it is met; `attained`
+    「达标」 when every required level is met, `match` the weighted share met, and the model
+    version it was measured against. 422 when the employee has no position and none is named;
+    404 for another organization's position or one without a model."""
+    return await gaps.gaps(session, principal, employee_id, position_id)

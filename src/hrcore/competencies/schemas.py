@@ -179,3 +179,33 @@ class CompetencyProfileOut(BaseModel):
     history: list[ProfileSnapshot] = Field(
         description="The latest recomputes that changed a figure, newest first (at most 20)."
     )
+
+
+class GapLine(BaseModel):
+    competency_id: uuid.UUID
+    competency: Ref
+    weight: int
+    required_level: int
+    levels: int
+    required: float = Field(description="The required level on the profile's 0–10 scale.")
+    current: float | None = Field(description="The profile's score; null without evidence.")
+    gap: float = Field(description="How far below the requirement, 0 when met.")
+    met: bool
+
+
+class CompetencyGapsOut(BaseModel):
+    employee_id: uuid.UUID
+    employee: Ref
+    position_id: uuid.UUID
+    position: Ref
+    department_id: uuid.UUID | None = Field(
+        description="The department variant the model came from; null for the general model."
+    )
+    model_version: int = Field(description="The model version the gaps are measured against.")
+    profile_computed_at: datetime | None
+    attained: bool = Field(description="「达标」: every required level is met.")
+    match: float = Field(
+        description="0–100: the weighted share of the requirements met (a score above the "
+        "requirement counts as met, never more)."
+    )
+    competencies: list[GapLine]
