@@ -16,6 +16,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
 from tests.competencies.conftest import API, World, create, ok
 from tests.factories import make_department, make_org, make_position
+from tests.people.conftest import count_statements
 from tests.problems import assert_problem
 
 REVIEW = uuid.uuid4()
@@ -147,3 +148,29 @@ async def test_no_position_no_model_and_outside_reach(
         404,
         detail="No such employee",
     )
+
+
+@pytest.mark.commits
+async def test_profile_and_gap_reads_cost_a_fixed_number_of_statements(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    team = await create(client, world.hr, "Team management")
+    await _model(client, world, (team, 3, 100))
+    await _evidence(runtime, world, team, 5.0)
+    await run_burst(runtime)
+    profile = f"{API}/employees/{world.lead.id}/competency-profile"
+    gaps = f"{API}/employees/{world.lead.id}/competency-gaps"
+    with count_statements(runtime) as small_profile:
+        ok(await client.get(profile, headers=world.hr.headers))
+    with count_statements(runtime) as small_gaps:
+        ok(await client.get(gaps, headers=world.hr.headers))
+    others = [await create(client, world.hr, f"Skill {n}") for n in range(4)]
+    await _model(client, world, (team, 3, 20), *((c, 2, 20) for c in others))
+    for competency in others:
+        await _evidence(runtime, world, competency, 7.0)
+    await run_burst(runtime)
+    with count_statements(runtime) as large_profile:
+        assert len(ok(await client.get(profile, headers=world.hr.headers))["competencies"]) == 5
+    with count_statements(runtime) as large_gaps:
+        assert len(ok(await client.get(gaps, headers=world.hr.headers))["competencies"]) == 5
+    assert (large_profile.count, large_gaps.count) == (small_profile.count, small_gaps.count)

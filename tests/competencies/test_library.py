@@ -8,6 +8,7 @@ from httpx import AsyncClient
 from hrcore.core.runtime import Runtime
 from tests.competencies.conftest import API, World, competency, create, ok
 from tests.factories import make_org
+from tests.people.conftest import count_statements
 from tests.problems import assert_problem
 
 
@@ -127,3 +128,17 @@ async def test_another_organizations_competency_is_404(
     assert "competency" not in assert_problem(chinese, 404)["detail"]
     listed = ok(await client.get(f"{API}/competencies", headers=other.headers))
     assert listed["items"] == []
+
+
+async def test_the_list_costs_the_same_whatever_its_size(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    url = f"{API}/competencies"
+    await create(client, world.hr, "First")
+    with count_statements(runtime) as one:
+        assert len(ok(await client.get(url, headers=world.member_account.headers))["items"]) == 1
+    for name in ("Second", "Third", "Fourth"):
+        await create(client, world.hr, name)
+    with count_statements(runtime) as four:
+        assert len(ok(await client.get(url, headers=world.member_account.headers))["items"]) == 4
+    assert four.count == one.count
