@@ -14,11 +14,12 @@ from sqlalchemy import text
 
 from hrcore.competencies import api as competencies
 from hrcore.core.db import set_tenant, unit_of_work
+from hrcore.core.errors import Unprocessable
 from hrcore.core.runtime import Runtime
 from hrcore.people.models import Employee
 from hrcore.worker import run_burst
 from tests.competencies.conftest import API, World, create, ok
-from tests.factories import Account, make_org
+from tests.factories import Account, make_department, make_employee, make_org
 from tests.problems import assert_problem
 
 NOW = datetime.now(UTC)
@@ -173,6 +174,21 @@ async def test_bad_evidence_is_refused(client: AsyncClient, world: World, runtim
     assert_problem(
         await _assess(client, world.hr, world.member, team, 5, note=" "), 422, fields={"body.note"}
     )
+    their_department = await make_department(runtime, other.org_id, "Theirs")
+    stranger = await make_employee(runtime, other.org_id, their_department, "Stranger")
+    async with runtime.sessionmaker() as session:
+        await set_tenant(session, world.hr.org_id)
+        with pytest.raises(Unprocessable):
+            await competencies.record_evidence(
+                session,
+                world.hr.org_id,
+                employee_id=stranger.id,
+                competency_id=uuid.UUID(team["id"]),
+                value=5,
+                source_kind="review",
+                source_id=uuid.uuid4(),
+                observed_at=NOW,
+            )
     async with runtime.sessionmaker() as session:
         await set_tenant(session, world.hr.org_id)
         count = await session.scalar(text("SELECT count(*) FROM competency_evidence"))

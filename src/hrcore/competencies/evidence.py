@@ -38,8 +38,9 @@ async def record_evidence(
 ) -> uuid.UUID:
     """Record (or, for a source event already recorded, replace) one piece of evidence and
     queue the employee's profile recompute, in the caller's transaction. 404 for a
-    competency the organization does not have; 422 for a value outside 0–10 or a weight
-    that is not positive."""
+    competency the organization does not have; 422 for an employee it does not have, a value
+    outside 0–10 or a weight that is not positive."""
+    await people.require_employee(session, org_id, employee_id)
     if competency_id not in await repository.competency_levels(session, org_id, [competency_id]):
         raise NotFound(_("No such competency"))
     errors = []
