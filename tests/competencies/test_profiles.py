@@ -65,6 +65,10 @@ async def test_a_manual_assessment_moves_the_profile_in_the_worker(
     assert [(f["competency"]["name"], f["score"], f["sources"]) for f in first["competencies"]] == [
         ("Team management", 6.2, 1)
     ]
+    untouched = f"{API}/employees/{world.junior.id}/competency-profile"
+    assert ok(await client.get(untouched, headers=world.hr.headers))["computed_at"] is None, (
+        "only the employee whose evidence changed is recomputed"
+    )
     ok(await _assess(client, world.lead_account, world.member, team, 8.1), 201)
     await run_burst(runtime)
     second = ok(await client.get(url, headers=world.lead_account.headers))
