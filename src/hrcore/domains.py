@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 from hrcore.approvals.registry import DOMAIN as APPROVALS
 from hrcore.calendars.registry import DOMAIN as CALENDARS
 from hrcore.channels.registry import DOMAIN as CHANNELS
+from hrcore.competencies.registry import DOMAIN as COMPETENCIES
 from hrcore.contracts.registry import DOMAIN as CONTRACTS
 from hrcore.core import registry
 from hrcore.core.housekeeping import DOMAIN as CORE
@@ -45,6 +46,7 @@ DOMAINS: tuple[Domain, ...] = (
     CALENDARS,
     FILES,
     APPROVALS,
+    COMPETENCIES,
 )
 
 metadata: MetaData = Base.metadata

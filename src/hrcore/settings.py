@@ -309,6 +309,25 @@ class Settings(BaseSettings):
         description="calendar: the appeal window counts calendar days; working: working days "
         "on the organization's calendar (weekends, statutory holidays, make-up days).",
     )
+    competency_source_weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "manual": 1.0,
+            "review": 1.0,
+            "program": 1.0,
+            "assignment": 1.0,
+            "training": 1.0,
+            "mentoring": 1.0,
+        },
+        description="How much each kind of competency evidence counts in a profile, relative "
+        "to the others (JSON); a kind not named counts 1.",
+    )
+    competency_evidence_half_life_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        description="Competency evidence this many days old counts half as much as new evidence "
+        "in a profile (a quarter at twice the age).",
+    )
 
     @model_validator(mode="after")
     def _signing_keys_are_safe(self) -> Settings:

@@ -78,6 +78,10 @@ async def test_a_forged_cursor_is_400_on_every_list(
                 "approval-chains",
                 {"name": "Chain", "kind": KIND, "steps": [{"approver": {"rule": "manager"}}]},
             ),
+            (
+                "competencies",
+                {"name": "Team management", "category": "management", "levels": [{"name": "L1"}]},
+            ),
             ("webhooks", {"url": "https://93.184.216.34/hook", "event_types": ["task.completed"]}),
             (
                 "notification-channels",

@@ -71,6 +71,9 @@ class TemplateRoutes(Generic[T, Body]):
     """The annotated dependency that gives the caller (`CurrentPrincipal`)."""
     summaries: Summaries
     read_responses: dict[int | str, dict[str, Any]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    """Descriptions replacing the shared ones, by route (`list`, `get`, …): a kind whose
+    readers differ from the usual HR admins and department heads says so."""
 
 
 def _typed(endpoint: Callable[..., Any], **types: Any) -> Callable[..., Any]:
@@ -157,11 +160,13 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
 
     path, noun, who = routes.path, routes.noun, routes.principal
     one, summary, reads = f"{path}/{{template_id}}", routes.summaries, routes.read_responses
+    described = routes.descriptions
     router.add_api_route(
         path,
         _typed(list_templates, principal=who),
         methods=["GET"],
         operation_id=f"list_{noun}s",
+        description=described.get("list"),
         summary=summary.list,
         response_model=templates_page,
         responses=reads or None,
@@ -171,6 +176,7 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
         _typed(create_template, body=routes.body, principal=who),
         methods=["POST"],
         operation_id=f"create_{noun}",
+        description=described.get("create"),
         summary=summary.create,
         status_code=201,
         response_model=output,
@@ -181,6 +187,7 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
         _typed(get_template, principal=who),
         methods=["GET"],
         operation_id=f"get_{noun}",
+        description=described.get("get"),
         summary=summary.get,
         response_model=output,
         responses={**reads, **NOT_FOUND},
@@ -190,6 +197,7 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
         _typed(update_template, body=routes.patch, principal=who),
         methods=["PATCH"],
         operation_id=f"update_{noun}",
+        description=described.get("update"),
         summary=summary.update,
         response_model=output,
         responses={**FORBIDDEN, **NOT_FOUND, **STALE},
@@ -199,6 +207,7 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
         _typed(list_revisions, principal=who),
         methods=["GET"],
         operation_id=f"list_{noun}_revisions",
+        description=described.get("list_revisions"),
         summary=summary.list_revisions,
         response_model=revisions_page,
         responses={**reads, **NOT_FOUND},
@@ -208,6 +217,7 @@ def add_template_routes(router: APIRouter, routes: TemplateRoutes[T, Body]) -> N
         _typed(get_revision, principal=who),
         methods=["GET"],
         operation_id=f"get_{noun}_revision",
+        description=described.get("get_revision"),
         summary=summary.get_revision,
         response_model=revision_schema,
         responses={**reads, **NOT_FOUND},

@@ -1,0 +1,120 @@
+"""Competency evidence: what sources say about an employee's competencies. Every source —
+manual assessments now; reviews, programs, stretch assignments, training and mentoring as
+they are connected — goes through `record_evidence`, one row per source event and
+competency, and the employee's profile is recomputed in the worker."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.competencies import repository
+from hrcore.competencies.profiles import RECOMPUTE_JOB
+from hrcore.competencies.schemas import EvidenceIn, EvidenceOut
+from hrcore.core import audit, outbox
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.people import api as people
+
+MANUAL = "manual"
+
+
+async def record_evidence(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    *,
+    employee_id: uuid.UUID,
+    competency_id: uuid.UUID,
+    value: float,
+    source_kind: str,
+    source_id: uuid.UUID,
+    observed_at: datetime,
+    source_weight: float = 1.0,
+    note: str | None = None,
+) -> uuid.UUID:
+    """Record (or, for a source event already recorded, replace) one piece of evidence and
+    queue the employee's profile recompute, in the caller's transaction. 404 for a
+    competency the organization does not have; 422 for an employee it does not have, a value
+    outside 0–10 or a weight that is not positive."""
+    await people.require_employee(session, org_id, employee_id)
+    if competency_id not in await repository.competency_levels(session, org_id, [competency_id]):
+        raise NotFound(_("No such competency"))
+    errors = []
+    if not 0 <= value <= 10:
+        errors.append(FieldError(field="value", message=_("from 0 to 10")))
+    if source_weight <= 0:
+        errors.append(FieldError(field="source_weight", message=_("greater than 0")))
+    if errors:
+        raise Unprocessable(_("The evidence is not valid"), errors=errors)
+    evidence_id = await repository.upsert_evidence(
+        session,
+        {
+            "org_id": org_id,
+            "employee_id": employee_id,
+            "competency_id": competency_id,
+            "value": value,
+            "source_kind": source_kind,
+            "source_id": source_id,
+            "observed_at": observed_at,
+            "source_weight": source_weight,
+            "note": note,
+        },
+    )
+    outbox.enqueue(session, RECOMPUTE_JOB, {"employee_id": str(employee_id)}, org_id=org_id)
+    return evidence_id
+
+
+async def assess(
+    session: AsyncSession, principal: Principal, body: EvidenceIn, clock: Clock
+) -> EvidenceOut:
+    """A manual assessment by HR (anyone) or a manager or department head (within their
+    reach; 404 outside it, 403 on oneself). Audited."""
+    await people.ensure_can_manage(session, principal, body.employee_id)
+    employee = await people.ensure_can_view(session, principal, body.employee_id)
+    observed_at = body.observed_at or clock.now()
+    source_id = uuid.uuid4()
+    evidence_id = await record_evidence(
+        session,
+        principal.org_id,
+        employee_id=employee.id,
+        competency_id=body.competency_id,
+        value=body.value,
+        source_kind=MANUAL,
+        source_id=source_id,
+        observed_at=observed_at,
+        note=body.note,
+    )
+    names = await repository.competency_levels(session, principal.org_id, [body.competency_id])
+    audit.record(
+        session,
+        principal,
+        "competency_evidence.recorded",
+        "employee",
+        employee.id,
+        org_id=principal.org_id,
+        after={
+            "evidence_id": str(evidence_id),
+            "competency_id": str(body.competency_id),
+            "value": body.value,
+            "note": body.note,
+        },
+    )
+    return EvidenceOut.model_validate(
+        {
+            "id": evidence_id,
+            "employee_id": employee.id,
+            "employee": {"id": employee.id, "name": employee.full_name},
+            "competency_id": body.competency_id,
+            "competency": {"id": body.competency_id, "name": names[body.competency_id][0]},
+            "value": body.value,
+            "source_kind": MANUAL,
+            "source_id": source_id,
+            "source_weight": 1.0,
+            "observed_at": observed_at,
+            "note": body.note,
+        }
+    )

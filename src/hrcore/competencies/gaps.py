@@ -1,0 +1,101 @@
+"""Gap analysis: an employee against a position's competency model — per competency the
+requirement, where they stand and the gap, and attainment 「达标」 when every required level
+is met. A required level r of a competency with N levels is r / N × 10 on the profile's
+0–10 scale (level 4 of 5 needs 8.0)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.competencies import repository
+from hrcore.competencies.schemas import CompetencyGapsOut
+from hrcore.core.authz import Principal
+from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.org import api as org
+from hrcore.people import api as people
+
+
+def _lines(
+    entries: list[dict[str, Any]],
+    scores: dict[str, float],
+    names: dict[uuid.UUID, tuple[str, int]],
+) -> list[dict[str, Any]]:
+    lines = []
+    for entry in entries:
+        competency_id = uuid.UUID(entry["competency_id"])
+        name, levels = names.get(competency_id, ("", 0))
+        if levels == 0:
+            continue
+        required = round(min(entry["required_level"], levels) / levels * 10, 2)
+        current = scores.get(entry["competency_id"])
+        gap = round(max(required - (current or 0.0), 0.0), 2)
+        lines.append(
+            {
+                "competency_id": competency_id,
+                "competency": {"id": competency_id, "name": name},
+                "weight": entry["weight"],
+                "required_level": entry["required_level"],
+                "levels": levels,
+                "required": required,
+                "current": current,
+                "gap": gap,
+                "met": gap == 0,
+            }
+        )
+    return lines
+
+
+async def gaps(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    position_id: uuid.UUID | None,
+) -> CompetencyGapsOut:
+    """For whoever may see the employee (404 otherwise). Against `position_id`, else their
+    own position (422 when they have none); the variant of the employee's department when
+    the position has one. 404 for another organization's position or one without a model."""
+    employee = await people.ensure_can_view(session, principal, employee_id)
+    target = position_id or employee.position_id
+    if target is None:
+        raise Unprocessable(
+            _("The employee has no position"),
+            errors=[
+                FieldError(field="position_id", message=_("name the position to compare with"))
+            ],
+        )
+    position = (await org.position_refs(session, principal.org_id, [target])).get(target)
+    if position is None:
+        raise NotFound(_("No such position"))
+    model = await repository.model_row(
+        session, principal.org_id, target, employee.department_id, None
+    )
+    if model is None:
+        raise NotFound(_("No competency model for this position"))
+    snapshot = await repository.snapshots(session, principal.org_id, employee.id, 1)
+    figures = snapshot[0]["figures"] if snapshot else []
+    scores = {figure["competency_id"]: figure["score"] for figure in figures}
+    ids = [uuid.UUID(entry["competency_id"]) for entry in model["entries"]]
+    names = await repository.competency_levels(session, principal.org_id, ids)
+    lines = _lines(model["entries"], scores, names)
+    total = sum(line["weight"] for line in lines)
+    met = sum(
+        line["weight"] * min((line["current"] or 0.0) / line["required"], 1.0) for line in lines
+    )
+    return CompetencyGapsOut.model_validate(
+        {
+            "employee_id": employee.id,
+            "employee": {"id": employee.id, "name": employee.full_name},
+            "position_id": target,
+            "position": position,
+            "department_id": model["department_id"],
+            "model_version": model["version"],
+            "profile_computed_at": snapshot[0]["computed_at"] if snapshot else None,
+            "attained": bool(lines) and all(line["met"] for line in lines),
+            "match": round(met / total * 100, 1) if total else 0.0,
+            "competencies": lines,
+        }
+    )

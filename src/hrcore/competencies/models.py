@@ -1,0 +1,113 @@
+"""The competency library (a revisioned template kind) and the models per position."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hrcore.core.i18n import N_
+from hrcore.core.models import Base, IdMixin, OrgScopedMixin, TimestampMixin
+from hrcore.core.templates import RevisionedTemplate, TemplateKind
+
+
+class Competency(RevisionedTemplate, Base):
+    """One named ability with its levels (1..N), each described by behavioural indicators.
+    A template: every revision is kept, so a model or a profile can say what a level meant."""
+
+    __tablename__ = "competencies"
+
+    category: Mapped[str] = mapped_column(String(16), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    levels: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+
+
+COMPETENCIES = TemplateKind(Competency, "competency", N_("competency"))
+
+
+class CompetencyModel(IdMixin, OrgScopedMixin, Base):
+    """One version of what a position needs (`department_id` set: that department's
+    variant). Never updated: a change is the next version, so figures computed against a
+    version stay explainable."""
+
+    __tablename__ = "competency_models"
+    __table_args__ = (
+        UniqueConstraint(
+            "org_id", "position_id", "department_id", "version", postgresql_nulls_not_distinct=True
+        ),
+    )
+
+    position_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("positions.id", ondelete="CASCADE"), nullable=False
+    )
+    department_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("departments.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    entries: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class CompetencyEvidence(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """One thing a source said about one employee's competency, on a 0–10 scale. One row per
+    source event (`source_kind`, `source_id`) and competency: a source that says it again
+    replaces its row, so re-running a job never doubles the evidence."""
+
+    __tablename__ = "competency_evidence"
+    __table_args__ = (
+        UniqueConstraint(
+            "org_id",
+            "source_kind",
+            "source_id",
+            "employee_id",
+            "competency_id",
+            name="uq_competency_evidence_source_event",
+        ),
+        Index("ix_competency_evidence_org_employee", "org_id", "employee_id"),
+    )
+
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    competency_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("competencies.id", ondelete="CASCADE"), nullable=False
+    )
+    value: Mapped[float] = mapped_column(Float, nullable=False)
+    source_kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    source_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    source_weight: Mapped[float] = mapped_column(Float, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CompetencyProfile(IdMixin, OrgScopedMixin, Base):
+    """One recompute of an employee's profile: every figure with the evidence and weights
+    behind it. Never updated; the rows in time order are the profile's history."""
+
+    __tablename__ = "competency_profiles"
+    __table_args__ = (
+        Index("ix_competency_profiles_org_employee", "org_id", "employee_id", "computed_at"),
+    )
+
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    figures: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
