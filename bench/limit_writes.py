@@ -83,12 +83,6 @@ POSITION = (
     " positions.updated_at, positions.version, positions.org_id \nFROM positions \n"
     "WHERE positions.org_id = $1::UUID AND positions.id = $2::UUID"
 )
-ORGANIZATION = (
-    "SELECT organizations.slug, organizations.name, organizations.timezone,"
-    " organizations.locale, organizations.id, organizations.created_at,"
-    " organizations.updated_at, organizations.version \nFROM organizations \n"
-    "WHERE organizations.id = $1::UUID"
-)
 EVENT = (
     "INSERT INTO employment_events (employee_id, kind, effective_date, end_date, department_id,"
     " position_id, title, leads_team, allowance, note, manager_id, pay_terms_ref, applied_at,"
@@ -118,7 +112,7 @@ OUTBOX = (
 STATEMENTS = {
     "complete": (SET_TENANT, USER, LOCKED_TASK, COMPLETE, SUBSCRIBERS, NAMES, AUDIT),
     "promote": (
-        *(SET_TENANT, USER, EMPLOYEE, POSITION, ORGANIZATION),
+        *(SET_TENANT, USER, EMPLOYEE, POSITION),
         *(EVENT, AUDIT, OUTBOX),
     ),
 }
@@ -229,9 +223,8 @@ async def promote(request: Request, connection: Any) -> Any:
         raise Refused(409)
     if effective < employee["hire_date"] or position_id != employee["position_id"]:
         raise Refused(501)
-    organization = await connection.fetchrow(ORGANIZATION, org_id)
     now = datetime.now(UTC)
-    if effective > now.astimezone(ZoneInfo(organization["timezone"])).date():
+    if effective > now.astimezone(ZoneInfo(user["org_timezone"])).date():
         raise Refused(501)
     event_id = uuid.UUID(bytes=uuid7().bytes)
     event = {
