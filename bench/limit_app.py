@@ -443,6 +443,8 @@ async def inbox(request: Request, connection: Any) -> Any:
     org_id, user = await _caller(request, connection)
     user_id = user["id"]
     rows = await connection.fetch(INBOX, org_id, user_id, PAGE + 1, user["employee_id"])
+    if any(n["subject_type"] not in (None, "task") for n in rows[:PAGE]):
+        raise Refused(501)  # hrcore names other subjects in one more statement
     unread = await connection.fetchval(UNREAD, org_id, user_id)
     items = [
         {
