@@ -384,6 +384,7 @@ def main() -> None:
     parser.add_argument("--slice", type=float, default=2.0, help="seconds of one turn")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--objects", type=int, default=60_000, help="fresh tasks (bounded)")
+    parser.add_argument("--check-only", action="store_true", help="compare, do not measure")
     args = parser.parse_args()
     count = min(args.objects, 100_000)
     runtime = Runtime.open(_settings(args.database_url), application_name="hrcore-bench")
@@ -415,6 +416,8 @@ def main() -> None:
         ids = same_promotion(ports, targets.pop(), hr)
         asyncio.run(same_rows(args.database_url, ids))
         same_submission(args.database_url, ports, drafts.pop(), inbox)
+        if args.check_only:
+            return
         completions = _requests((_completion(task) for task in tasks), inbox)
         measure("complete", ports, completions, args)
         promotions = _requests((_promotion(target) for target in targets), hr)
