@@ -36,7 +36,8 @@ from hrcore.settings import Settings
 SET_TENANT = "SELECT set_config('app.org_id', $1, true)"
 USER = (
     "SELECT u.id, u.employee_id, u.roles, u.department_scope_id, u.is_active,"
-    " u.must_change_password, u.token_version, u.locale, o.locale AS org_locale"
+    " u.must_change_password, u.token_version, u.locale, o.locale AS org_locale,"
+    " o.timezone AS org_timezone"
     " FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.org_id = $1 AND u.id = $2"
 )
 SUBTREE = (
@@ -449,6 +450,8 @@ async def inbox(request: Request, connection: Any) -> Any:
     org_id, user = await _caller(request, connection)
     user_id = user["id"]
     rows = await connection.fetch(INBOX, org_id, user_id, PAGE + 1, user["employee_id"])
+    if any(n["subject_type"] not in (None, "task") for n in rows[:PAGE]):
+        raise Refused(501)  # hrcore names other subjects in one more statement
     unread = await connection.fetchval(UNREAD, org_id, user_id)
     items = [
         {

@@ -1,13 +1,14 @@
-"""The limit for the writes: completing a task and recording a promotion as a bare
-Starlette + asyncpg app.
+"""The limit for the writes: completing a task, recording a promotion and submitting a
+review answer as a bare Starlette + asyncpg app.
 
 Served by `bench/run_writes.py` beside `hrcore serve`: the same JWT verification, tenant and
 user lookup as `bench/limit_app.py`, then the byte-identical statements hrcore sends to
-complete the caller's open task without a submission, or to promote an employee to the post
-they hold, effective today or earlier (checked by the script), as asyncpg prepared statements
-in one transaction. No submission validator, completion listener or webhook delivery runs
-(the benchmark's tasks have none, as in hrcore); anything else the bench does not send is
-refused with 501: a yardstick for what the SQL of the write costs, not a second
+complete the caller's open task without a submission, to promote an employee to the post
+they hold, effective today or earlier, or to submit a rater's saved draft (checked by the
+script), as asyncpg prepared statements in one transaction. No submission validator,
+completion listener or webhook delivery runs (the benchmark's tasks need none, as in hrcore:
+the statements that find out are sent all the same); anything else the bench does not send
+is refused with 501: a yardstick for what the SQL of the write costs, not a second
 implementation.
 """
 
@@ -83,12 +84,6 @@ POSITION = (
     " positions.updated_at, positions.version, positions.org_id \nFROM positions \n"
     "WHERE positions.org_id = $1::UUID AND positions.id = $2::UUID"
 )
-ORGANIZATION = (
-    "SELECT organizations.slug, organizations.name, organizations.timezone,"
-    " organizations.locale, organizations.id, organizations.created_at,"
-    " organizations.updated_at, organizations.version \nFROM organizations \n"
-    "WHERE organizations.id = $1::UUID"
-)
 EVENT = (
     "INSERT INTO employment_events (employee_id, kind, effective_date, end_date, department_id,"
     " position_id, title, leads_team, allowance, note, manager_id, pay_terms_ref, applied_at,"
@@ -115,10 +110,80 @@ OUTBOX = (
     f" queued_at, finished_at, id) VALUES {_ROWS}"
     " RETURNING outbox_messages.created_at, outbox_messages.available_at, outbox_messages.id"
 )
+ASSIGNMENT = (
+    "SELECT review_assignments.cycle_id, review_assignments.participant_id,"
+    " review_assignments.rater_employee_id, review_assignments.relationship,"
+    " review_assignments.status, review_assignments.answers, review_assignments.comment,"
+    " review_assignments.evidence, review_assignments.task_id, review_assignments.submitted_at,"
+    " review_assignments.id, review_assignments.created_at, review_assignments.updated_at,"
+    " review_assignments.version, review_assignments.org_id \nFROM review_assignments \n"
+    "WHERE review_assignments.org_id = $1::UUID AND review_assignments.id = $2::UUID FOR UPDATE"
+)
+CYCLE = (
+    "SELECT review_cycles.name, review_cycles.kind, review_cycles.template_id,"
+    " review_cycles.template_revision, review_cycles.form, review_cycles.relationship_weights,"
+    " review_cycles.starts_on, review_cycles.due_on, review_cycles.status,"
+    " review_cycles.opened_at, review_cycles.closed_at, review_cycles.peer_nomination,"
+    " review_cycles.min_raters, review_cycles.id, review_cycles.created_at,"
+    " review_cycles.updated_at, review_cycles.version, review_cycles.org_id \n"
+    "FROM review_cycles \nWHERE review_cycles.org_id = $1::UUID AND review_cycles.id = $2::UUID"
+)
+SUBMIT = (
+    "UPDATE review_assignments SET status=$1::VARCHAR, submitted_at=$2::TIMESTAMP WITH TIME"
+    " ZONE, updated_at=now(), version=$3::INTEGER WHERE review_assignments.id = $4::UUID AND"
+    " review_assignments.version = $5::INTEGER"
+)
+STAGE_OF_TASK = (
+    "SELECT program_participant_stages.run_id, program_participant_stages.participant_id,"
+    " program_participant_stages.department_id, program_participant_stages.position,"
+    " program_participant_stages.key, program_participant_stages.kind,"
+    " program_participant_stages.name, program_participant_stages.config,"
+    " program_participant_stages.starts_on, program_participant_stages.due_on,"
+    " program_participant_stages.due_at, program_participant_stages.status,"
+    " program_participant_stages.opened_at, program_participant_stages.completed_at,"
+    " program_participant_stages.on_time, program_participant_stages.review_cycle_id,"
+    " program_participant_stages.decision, program_participant_stages.id,"
+    " program_participant_stages.created_at, program_participant_stages.updated_at,"
+    " program_participant_stages.org_id \nFROM program_participant_stages JOIN"
+    " program_stage_tasks ON program_stage_tasks.stage_id = program_participant_stages.id \n"
+    "WHERE program_stage_tasks.org_id = $1::UUID AND program_stage_tasks.task_id = $2::UUID"
+    " FOR UPDATE OF program_participant_stages"
+)
+PARTICIPANT = (
+    "SELECT review_participants.cycle_id, review_participants.employee_id,"
+    " review_participants.department_id, review_participants.id, review_participants.org_id"
+    " \nFROM review_participants \nWHERE review_participants.org_id = $1::UUID AND"
+    " review_participants.id IN ($2::UUID)"
+)
+SUMMARY = (
+    "SELECT employees.id, employees.full_name, employees.department_id, employees.status,"
+    " departments.name AS department_name \nFROM employees JOIN departments ON departments.id"
+    " = employees.department_id AND departments.org_id = employees.org_id \n"
+    "WHERE employees.org_id = $1::UUID AND employees.id IN ($2::UUID)"
+)
+ATTACHED = (
+    "SELECT files.subject_id, files.id \nFROM files \nWHERE files.org_id = $1::UUID AND"
+    " files.subject_type = $2::VARCHAR AND files.subject_id = ANY ($3::UUID[])"
+    " ORDER BY files.uploaded_at, files.id"
+)
+_AUDIT_TYPES = ("VARCHAR", "UUID", "VARCHAR", "VARCHAR", "UUID", "JSONB", "JSONB", "VARCHAR")
+_AUDIT_ROW = ", ".join(f"{{}}::{kind}" for kind in (*_AUDIT_TYPES, "UUID", "UUID"))
+AUDIT_TWO = (
+    "INSERT INTO audit_events (actor_kind, actor_id, action, object_type, object_id, before,"
+    " after, request_id, id, org_id) VALUES "
+    + ", ".join(
+        "(" + _AUDIT_ROW.format(*(f"${10 * n + i}" for i in range(1, 11))) + ")" for n in (0, 1)
+    )
+    + " RETURNING audit_events.created_at, audit_events.id"
+)
 STATEMENTS = {
     "complete": (SET_TENANT, USER, LOCKED_TASK, COMPLETE, SUBSCRIBERS, NAMES, AUDIT),
+    "submit": (
+        *(SET_TENANT, USER, ASSIGNMENT, CYCLE, SUBMIT, LOCKED_TASK, COMPLETE, STAGE_OF_TASK),
+        *(PARTICIPANT, SUMMARY, ATTACHED, AUDIT_TWO),
+    ),
     "promote": (
-        *(SET_TENANT, USER, EMPLOYEE, POSITION, ORGANIZATION),
+        *(SET_TENANT, USER, EMPLOYEE, POSITION),
         *(EVENT, AUDIT, OUTBOX),
     ),
 }
@@ -229,9 +294,8 @@ async def promote(request: Request, connection: Any) -> Any:
         raise Refused(409)
     if effective < employee["hire_date"] or position_id != employee["position_id"]:
         raise Refused(501)
-    organization = await connection.fetchrow(ORGANIZATION, org_id)
     now = datetime.now(UTC)
-    if effective > now.astimezone(ZoneInfo(organization["timezone"])).date():
+    if effective > now.astimezone(ZoneInfo(user["org_timezone"])).date():
         raise Refused(501)
     event_id = uuid.UUID(bytes=uuid7().bytes)
     event = {
@@ -283,6 +347,120 @@ async def promote(request: Request, connection: Any) -> Any:
     }
 
 
+RATER_TASK = "review.rate"
+
+
+async def submit(request: Request, connection: Any) -> Any:
+    """A rater's saved draft made final, as the bench sends it: no evidence or files, the
+    rater's task (confidential: never published to webhooks) in no program stage."""
+    org_id, user = await _caller(request, connection)
+    assignment_id = uuid.UUID(request.path_params["id"])
+    assignment = await connection.fetchrow(ASSIGNMENT, org_id, assignment_id)
+    if assignment is None or assignment["rater_employee_id"] != user["employee_id"]:
+        raise Refused(404)
+    cycle = await connection.fetchrow(CYCLE, org_id, assignment["cycle_id"])
+    if cycle["status"] != "open" or assignment["status"] == "submitted":
+        raise Refused(409)
+    if not assignment["answers"]:
+        raise Refused(422)
+    if assignment["task_id"] is None or assignment["evidence"]:
+        raise Refused(501)
+    submitted_at = datetime.now(UTC)
+    version = assignment["version"] + 1
+    await connection.execute(
+        SUBMIT, "submitted", submitted_at, version, assignment_id, assignment["version"]
+    )
+    task = await connection.fetchrow(LOCKED_TASK, org_id, assignment["task_id"])
+    if task["status"] != "open":
+        raise Refused(409)
+    required = task["submission_required"] or (task["submission_rule"] or {}).get("required")
+    if task["kind"] != RATER_TASK or not task["confidential"] or required:
+        raise Refused(501)
+    now = datetime.now(UTC)
+    on_time = now <= task["due_at"]
+    await connection.execute(
+        COMPLETE,
+        *("completed", now, user["id"], on_time, None),
+        *(task["version"] + 1, task["id"], task["version"]),
+    )
+    if await connection.fetch(STAGE_OF_TASK, org_id, task["id"]):
+        raise Refused(501)
+    participant = await connection.fetchrow(PARTICIPANT, org_id, assignment["participant_id"])
+    person = await connection.fetchrow(SUMMARY, org_id, participant["employee_id"])
+    if await connection.fetch(ATTACHED, org_id, "review_assignment", [assignment_id]):
+        raise Refused(501)
+    request_id = uuid.uuid4().hex
+    before = {"status": "open", "completed_at": None, "on_time": None}
+    after = {"status": "completed", "completed_at": _stamp(now), "on_time": on_time}
+    submitted = {"relationship": assignment["relationship"]}
+    await connection.fetch(
+        AUDIT_TWO,
+        *("user", user["id"], "task.completed", "task", task["id"], before, after, request_id),
+        *(uuid.UUID(bytes=uuid7().bytes), org_id, "user", user["id"]),
+        *("review_assignment.submitted", "review_assignment", assignment_id, JSON_NULL),
+        *(submitted, request_id, uuid.UUID(bytes=uuid7().bytes), org_id),
+    )
+    return {
+        "id": assignment_id,
+        "cycle_id": assignment["cycle_id"],
+        "participant_id": assignment["participant_id"],
+        "participant": _ref(person["id"], person["full_name"]),
+        "relationship": assignment["relationship"],
+        "status": "submitted",
+        "due_on": cycle["due_on"],
+        "indicators": [_indicator(stored) for stored in cycle["form"]["indicators"]],
+        "answers": {key: _answer(answer) for key, answer in assignment["answers"].items()},
+        "comment": assignment["comment"],
+        "evidence": [],
+        "attachments": [],
+        "task_id": task["id"],
+        "submitted_at": submitted_at,
+        "version": version,
+    }
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _indicator(stored: dict[str, Any]) -> dict[str, Any]:
+    """A form's indicator as `AssignmentOut` shows it: defaults filled, numbers as floats."""
+    scale, formula = stored.get("scale"), stored.get("formula")
+    if scale is None and stored["kind"] == "qualitative":
+        scale = {}
+    return {
+        **{key: stored[key] for key in ("key", "name", "section", "kind")},
+        "weight": float(stored["weight"]),
+        "scale": None
+        if scale is None
+        else {
+            "min": scale.get("min", 1),
+            "max": scale.get("max", 5),
+            "labels": scale.get("labels", {}),
+        },
+        "target": _number(stored.get("target")),
+        "formula": None
+        if formula is None
+        else {
+            "kind": formula["kind"],
+            "cap": float(formula.get("cap", 100)),
+            "floor": float(formula.get("floor", 0)),
+            "bands": [
+                {"at_least": float(band["at_least"]), "score": float(band["score"])}
+                for band in formula.get("bands", [])
+            ],
+        },
+    }
+
+
+def _answer(stored: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "score": _number(stored.get("score")),
+        "actual": _number(stored.get("actual")),
+        "comment": stored.get("comment"),
+    }
+
+
 def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, uuid.UUID | date) else value
 
@@ -306,4 +484,7 @@ def create_app() -> Starlette:
     routes = app.router.routes
     routes.append(Route("/api/v1/tasks/{id}/complete", _endpoint(complete, 200), methods=["POST"]))
     routes.append(Route("/api/v1/employees/{id}/events", _endpoint(promote, 201), methods=["POST"]))
+    routes.append(
+        Route("/api/v1/review-assignments/{id}/submit", _endpoint(submit, 200), methods=["POST"])
+    )
     return app

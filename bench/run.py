@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,10 @@ from hrcore.core import security
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
 from hrcore.settings import Settings
+
+REDIS = os.environ.get("HRCORE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+"""The benchmarks' Redis (`HRCORE_BENCH_REDIS_URL`: a database of one's own on a shared
+machine)."""
 
 
 @dataclass
@@ -104,7 +109,7 @@ def statement_counter(runtime: Runtime) -> list[int]:
 
 
 async def main(url: str, runs: int) -> list[Result]:
-    settings = Settings(database_url=url, redis_url="redis://127.0.0.1:6379/9", log_json=False)
+    settings = Settings(database_url=url, redis_url=REDIS, log_json=False)
     runtime = Runtime.open(settings, application_name="hrcore-bench")
     counter = statement_counter(runtime)
     app = create_app(runtime=runtime)

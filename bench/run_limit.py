@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 import limit_app
-from run import _tokens
+from run import REDIS, _tokens
 from run_tasks import _inbox_token
 from sqlalchemy import event
 
@@ -39,7 +39,6 @@ from hrcore.settings import Settings
 
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-REDIS = "redis://127.0.0.1:6379/9"
 LANGUAGE = {"Accept-Language": "zh-CN"}
 """What a mobile app sends with every request (docs/performance.md)."""
 

@@ -1,5 +1,6 @@
 """hrcore's writes measured as the reads are: statements per request, requests/s, latency
-and, for completing a task and a promotion, the ratio to the limit (bench/limit_writes.py).
+and the ratio to the limit (bench/limit_writes.py) for completing a task, a promotion and
+submitting a review answer.
 
     .venv/bin/python bench/run_writes.py --database-url postgresql+asyncpg://postgres@127.0.0.1/hrcore_bench_fast
 
@@ -7,14 +8,15 @@ Run bench/generate.py and bench/generate_tasks.py first. A write changes what it
 every request gets a fresh object: the script copies one of the inbox user's open tasks
 `--objects` times (new ids and subjects, as the owner, bounded), promotes up to 60,000 active
 employees, one each, to the position they hold, and opens a review cycle in which the inbox
-user has 10,000 draft answers to submit (bench/review_submissions.py). It lists the
+user has 30,000 draft answers to submit (bench/review_submissions.py). It lists the
 statements hrcore sends for each write (in-process, captured with a `before_cursor_execute`
-listener) and stops unless the limit sends the completion's and the promotion's (and, for
-the promotion, unless both servers answer equal bodies and write equal audit and outbox
-rows), then measures hrcore (`hrcore serve`) and the limit (uvicorn) as bench/run_limit.py
-does: 32 keep-alive connections, alternating turns, median of `--rounds` rounds; the review
-submission on hrcore alone (no limit for it yet). Latency is the median of one connection's
-requests, taken in a turn of its own. What the bench wrote is deleted at the end.
+listener) and stops unless the limit sends the same; then unless both servers answer one
+promotion with equal bodies and write equal audit and outbox rows, and answer one submission
+of the same draft (put back between the two) with equal bodies and equal audit rows. Then it
+measures hrcore (`hrcore serve`) and the limit (uvicorn) as bench/run_limit.py does: 32
+keep-alive connections, alternating turns, median of `--rounds` rounds. Latency is the
+median of one connection's requests, taken in a turn of its own. What the bench wrote is
+deleted at the end.
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ COPY = (
 )
 FRESH = "SELECT id FROM tasks WHERE kind = 'bench.write' AND status = 'open'"
 NOTE = "bench.write"
-SUBMISSIONS = 10_000
-"""Draft answers the bench rater (the inbox user) submits at most: hrcore alone."""
+SUBMISSIONS = 30_000
+"""Draft answers the bench rater (the inbox user) submits at most: more than hrcore and the
+limit submit together in the measured seconds."""
 PROMOTIONS = 60_000
 """Employees promoted at most (one each): more than hrcore and the limit write together in
 the measured seconds."""
@@ -82,6 +85,25 @@ CLEAN = (
 )
 """What the bench wrote goes (tasks, events, their audit events and outbox jobs), so other
 benchmarks see the data as generated."""
+DRAFT = (
+    "SELECT a.status, a.submitted_at, a.version, t.id AS task_id, t.status AS task_status,"
+    " t.completed_at, t.completed_by, t.on_time, t.next_action_at, t.version AS task_version"
+    " FROM review_assignments a JOIN tasks t ON t.id = a.task_id WHERE a.id = :id"
+)
+UNSUBMIT = (
+    "UPDATE review_assignments SET status = :status, submitted_at = :submitted_at,"
+    " version = :version WHERE id = :id",
+    "UPDATE tasks SET status = :task_status, completed_at = :completed_at,"
+    " completed_by = :completed_by, on_time = :on_time, next_action_at = :next_action_at,"
+    " version = :task_version WHERE id = :task_id",
+)
+"""A submitted draft put back as it was, so the limit submits the very same one."""
+SUBMITTED = (
+    "SELECT actor_kind, actor_id, action, object_type, object_id, before,"
+    " after - 'completed_at' AS after FROM audit_events"
+    " WHERE object_id IN (:id, :task_id) AND action <> 'task.created'"
+    " ORDER BY created_at, action"
+)
 
 
 async def _prepare(runtime: Runtime, count: int) -> tuple[list[uuid.UUID], dict[str, str]]:
@@ -296,6 +318,65 @@ async def same_rows(database_url: str, ids: list[str]) -> None:
     print("promotion: audit and outbox rows equal but for the event id")
 
 
+async def _as_draft(database_url: str, assignment_id: str, saved: Any = None) -> Any:
+    """The draft's and its task's state (`saved` None), or put them back to `saved`."""
+    runtime = Runtime.open(_settings(database_url), application_name="hrcore-bench")
+    async with runtime.engine.begin() as connection:
+        await connection.execute(text("SET LOCAL ROLE NONE"))
+        if saved is None:
+            saved = (await connection.execute(text(DRAFT), {"id": assignment_id})).one()._asdict()
+        else:
+            for statement in UNSUBMIT:
+                await connection.execute(text(statement), {**saved, "id": assignment_id})
+    await runtime.close()
+    return saved
+
+
+def _submit(port: int, assignment_id: uuid.UUID, headers: dict[str, str]) -> Any:
+    path, body = _submission(assignment_id)
+    response = httpx.post(
+        f"http://127.0.0.1:{port}{path}",
+        headers={**headers, "Content-Type": "application/json"},
+        content=body,
+    )
+    if response.status_code != 200:
+        raise SystemExit(f"port {port} answered {response.status_code} to a submission")
+    return response.json()
+
+
+def same_submission(
+    database_url: str, ports: dict[str, int], assignment_id: uuid.UUID, headers: dict[str, str]
+) -> None:
+    """Submit one draft through hrcore, put it back, submit it through the limit; stop unless
+    the bodies are equal but for `submitted_at` and both wrote the same two audit rows (but
+    for the completion time)."""
+    saved = asyncio.run(_as_draft(database_url, str(assignment_id)))
+    bodies = []
+    for server, port in ports.items():
+        bodies.append(_submit(port, assignment_id, headers))
+        if server == "hrcore":
+            asyncio.run(_as_draft(database_url, str(assignment_id), saved))
+    for answer in bodies:
+        answer.pop("submitted_at")
+    if bodies[0] != bodies[1]:
+        raise SystemExit(f"submission bodies differ: {bodies}")
+    print("submit: bodies equal but for submitted_at")
+
+    async def audited() -> list[Any]:
+        runtime = Runtime.open(_settings(database_url), application_name="hrcore-bench")
+        async with runtime.engine.connect() as connection:
+            await connection.execute(text("SET ROLE NONE"))
+            ids = {"id": assignment_id, "task_id": saved["task_id"]}
+            rows = [tuple(row) for row in await connection.execute(text(SUBMITTED), ids)]
+        await runtime.close()
+        return rows
+
+    rows = asyncio.run(audited())
+    if len(rows) != 4 or sorted(rows[:2]) != sorted(rows[2:]):
+        raise SystemExit(f"submission audit rows differ: {rows}")
+    print("submit: audit rows equal but for the completion time")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="hrcore's writes against the limit.")
     parser.add_argument("--database-url", required=True)
@@ -304,6 +385,7 @@ def main() -> None:
     parser.add_argument("--slice", type=float, default=2.0, help="seconds of one turn")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--objects", type=int, default=60_000, help="fresh tasks (bounded)")
+    parser.add_argument("--check-only", action="store_true", help="compare, do not measure")
     args = parser.parse_args()
     count = min(args.objects, 100_000)
     runtime = Runtime.open(_settings(args.database_url), application_name="hrcore-bench")
@@ -320,7 +402,9 @@ def main() -> None:
         _check("promotion", promoted, "promote")
         _check_jobs(promoted)
         submitting = [_submission(drafts.pop()) for _ in range(2)]
-        _show("submit a review answer", await hrcore_statements(runtime, submitting, inbox))
+        _check(
+            "submit a review answer", await hrcore_statements(runtime, submitting, inbox), "submit"
+        )
         await runtime.close()
         return tasks, targets, drafts, inbox, hr
 
@@ -332,12 +416,15 @@ def main() -> None:
             _wait_ready(port)
         ids = same_promotion(ports, targets.pop(), hr)
         asyncio.run(same_rows(args.database_url, ids))
+        same_submission(args.database_url, ports, drafts.pop(), inbox)
+        if args.check_only:
+            return
         completions = _requests((_completion(task) for task in tasks), inbox)
         measure("complete", ports, completions, args)
         promotions = _requests((_promotion(target) for target in targets), hr)
         measure("promotion", ports, promotions, args)
         submissions = _requests((_submission(draft) for draft in drafts), inbox)
-        measure("submit", {"hrcore": ports["hrcore"]}, submissions, args)
+        measure("submit", ports, submissions, args)
     finally:
         for child in children:
             child.terminate()

@@ -12,13 +12,23 @@ from hrcore.contracts import (
     generation,
     jobs,
     models,
+    terms,
 )
 from hrcore.contracts.router import router
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.programs import api as programs
 from hrcore.workflow import api as workflow
+
+_CONTRACT_NAMES = (
+    "SELECT id, NULL, employee_id FROM contracts WHERE org_id = {org} AND id = ANY({ids})"
+)
+_AMENDMENT_NAMES = (
+    "SELECT id, NULL, employee_id FROM contract_amendments WHERE org_id = {org} AND id = ANY({ids})"
+)
+"""The inbox names a contract or an amendment after its employee (a null name)."""
 
 DOMAIN = Domain(
     name="contracts",
@@ -58,5 +68,9 @@ DOMAIN = Domain(
         workflow.TaskKindSpec(expiry.EXPIRY_TASK_KIND),
         workflow.SubmissionCheck(confirmation.CONFIRM_TASK_KIND, confirmation.confirmed_only),
     ],
-    providers=[people.ContractsProvider(api.profile_contracts)],
+    providers=[
+        people.ContractsProvider(api.profile_contracts),
+        notifications.SubjectNames(terms.CONTRACT_SUBJECT, _CONTRACT_NAMES),
+        notifications.SubjectNames(terms.AMENDMENT_SUBJECT, _AMENDMENT_NAMES),
+    ],
 )

@@ -302,7 +302,8 @@ async def authenticate(session: AsyncSession, services: Services, credential: st
     """Resolve a bearer credential (access token or API key) and scope the session to its org.
 
     An access token costs two statements, the tenant and the user's row (with their
-    organization's locale, for when neither the user nor `Accept-Language` chose): the row is
+    organization's locale, for when neither the user nor `Accept-Language` chose, and time
+    zone, for the request's "today" and deadlines): the row is
     read on every request (not cached), so a deactivation, a password change or a logout
     (`token_version`) revokes the token at once, in every process.
     """
@@ -322,6 +323,7 @@ async def authenticate(session: AsyncSession, services: Services, credential: st
         department_scope=user["department_scope_id"],
     )
     locales.settle_caller_locale(user["locale"], user["org_locale"])
+    repository.note_caller_timezone(session, claims.org_id, user["org_timezone"])
     return Authenticated(principal, user["must_change_password"])
 
 

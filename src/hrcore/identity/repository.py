@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from hrcore.core.audit import AuditEvent
 from hrcore.core.db import fetch
@@ -21,6 +22,24 @@ async def org_by_slug(session: AsyncSession, slug: str) -> Organization | None:
 
 async def org_by_id(session: AsyncSession, org_id: uuid.UUID) -> Organization | None:
     return await session.get(Organization, org_id)
+
+
+_CALLER_TIMEZONE = "hrcore.caller_timezone"
+
+
+def note_caller_timezone(session: AsyncSession, org_id: uuid.UUID, timezone: str) -> None:
+    """Keep the caller's organization's time zone (from the caller row) for this session."""
+    session.info[_CALLER_TIMEZONE] = (org_id, timezone)
+
+
+def known_timezone(session: AsyncSession, org_id: uuid.UUID) -> str | None:
+    """The organization's time zone if this session already has it, without I/O: its row
+    loaded (and perhaps changed), else the caller row's."""
+    org = session.identity_map.get(identity_key(Organization, org_id))
+    if isinstance(org, Organization):
+        return org.timezone
+    noted = session.info.get(_CALLER_TIMEZONE)
+    return noted[1] if noted is not None and noted[0] == org_id else None
 
 
 async def user_by_email(session: AsyncSession, org_id: uuid.UUID, email: str) -> User | None:
@@ -47,15 +66,17 @@ async def user_for_employee(
 
 CALLER = (
     "SELECT u.id, u.employee_id, u.roles, u.department_scope_id, u.is_active,"
-    " u.must_change_password, u.token_version, u.locale, o.locale AS org_locale"
+    " u.must_change_password, u.token_version, u.locale, o.locale AS org_locale,"
+    " o.timezone AS org_timezone"
     " FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.org_id = $1 AND u.id = $2"
 )
 
 
 async def caller_row(session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID) -> Any:
     """What authenticating an access token needs of its user, by a statement prepared once
-    per connection (every authenticated request runs it). The organization's locale comes
-    along, so settling the request's language never costs a round trip of its own."""
+    per connection (every authenticated request runs it). The organization's locale and time
+    zone come along, so settling the request's language or its "today" never costs a round
+    trip of its own."""
     rows = await fetch(session, CALLER, org_id, user_id)
     return rows[0] if rows else None
 

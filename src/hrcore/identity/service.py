@@ -265,7 +265,12 @@ async def principal_for_user(
 
 
 async def org_timezone(session: AsyncSession, org_id: uuid.UUID) -> str:
-    """The organization's IANA time zone: deadlines and "today" are computed in it."""
+    """The organization's IANA time zone: deadlines and "today" are computed in it. Read
+    only when the session does not have it yet (an authenticated request has it from the
+    caller row)."""
+    known = repository.known_timezone(session, org_id)
+    if known is not None:
+        return known
     org = await repository.org_by_id(session, org_id)
     if org is None:
         raise NotFound(_("No such organization"))

@@ -17,8 +17,10 @@ class SubjectLink(BaseModel):
     type: str
     id: uuid.UUID
     name: str | None = Field(
-        description="The task's title when the subject is a task (a confidential one only "
-        "for its assignee); null for other subjects."
+        description="What it is called: a task's title (a confidential one only for its "
+        "assignee); a review result's or appeal's cycle, a pool member's pool, a program "
+        "participant's run, an appointment's position; a contract, an amendment or an "
+        "employee by the employee's name. Null when it is gone or unknown."
     )
 
 
@@ -30,7 +32,8 @@ class NotificationOut(BaseModel):
     subject: SubjectLink | None
     employee: Ref | None = Field(
         description="Whom it is about, named: the assignee of the task it concerns (the "
-        "report whose task is overdue, in a manager's escalation)."
+        "report whose task is overdue, in a manager's escalation), else the employee its "
+        "subject concerns (the appealing employee, the pool member, the participant…)."
     )
     deep_link: str = Field(
         description="Opens what the notification is about (its subject: the task's own "

@@ -8,7 +8,7 @@ the same transaction); their delivery runs in the worker and never affects the i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from hrcore.core.i18n import Text, _, render
 from hrcore.core.links import deep_link
 from hrcore.core.pagination import PageParams, cut_page, decode_cursor
 from hrcore.identity import api as identity
-from hrcore.notifications import repository
+from hrcore.notifications import repository, subjects
 from hrcore.notifications.schemas import InboxPage, NotificationOut
 
 TITLE_LIMIT = 200
@@ -137,25 +137,46 @@ def _caller(principal: Principal) -> uuid.UUID:
     return principal.user_id
 
 
-def _item(org_id: uuid.UUID, row: Any) -> dict[str, Any]:
-    """A row of the inbox statement as `NotificationOut` reads it."""
+def _item(
+    org_id: uuid.UUID, row: Any, named: Mapping[tuple[str, uuid.UUID], subjects.Named]
+) -> dict[str, Any]:
+    """A row of the inbox statement as `NotificationOut` reads it: a task named by the row
+    itself, another subject by `named`."""
+    other = named.get((row["subject_type"], row["subject_id"]))
+    if other is None:
+        name, employee = row["subject_name"], (row["assignee_employee_id"], row["employee_name"])
+    else:
+        name, employee = other.name, (other.employee_id, other.employee_name)
     return {
         "id": row["id"],
         "kind": row["kind"],
         "title": row["title"],
         "body": row["body"],
-        "subject": _subject(row["subject_type"], row["subject_id"], row["subject_name"]),
-        "employee": _employee(row["assignee_employee_id"], row["employee_name"]),
+        "subject": _subject(row["subject_type"], row["subject_id"], name),
+        "employee": _employee(*employee),
         "deep_link": _link_of(org_id, row),
         "created_at": row["created_at"],
         "read_at": row["read_at"],
     }
 
 
+async def _names(
+    session: AsyncSession, org_id: uuid.UUID, rows: Sequence[Any]
+) -> Mapping[tuple[str, uuid.UUID], subjects.Named]:
+    """The subjects other than tasks on these rows, named (no statement when none)."""
+    others = [
+        (row["subject_type"], row["subject_id"])
+        for row in rows
+        if row["subject_type"] not in (None, "task") and row["subject_id"] is not None
+    ]
+    return await subjects.names(session, org_id, others) if others else {}
+
+
 async def inbox(
     session: AsyncSession, principal: Principal, page: PageParams, *, unread: bool | None
 ) -> InboxPage:
-    """Newest first, with the unread count the app shows on its badge."""
+    """Newest first, with the unread count the app shows on its badge; each subject named
+    (a task's in the page's statement, others' in one more when the page has any)."""
     user_id = _caller(principal)
     before = decode_cursor(page.cursor, [uuid.UUID])[0] if page.cursor is not None else None
     rows = await repository.inbox_rows(
@@ -169,7 +190,8 @@ async def inbox(
     )
     shown, cursor = cut_page(rows, ["id"], page)
     count = await repository.unread_count(session, principal.org_id, user_id)
-    items = [_item(principal.org_id, row) for row in shown]
+    named = await _names(session, principal.org_id, shown)
+    items = [_item(principal.org_id, row, named) for row in shown]
     return InboxPage.model_validate({"items": items, "next_cursor": cursor, "unread_count": count})
 
 
@@ -196,7 +218,8 @@ async def mark_read(
     )
     if row is None:
         raise NotFound(_("No such notification"))
-    return NotificationOut.model_validate(_item(principal.org_id, row))
+    named = await _names(session, principal.org_id, [row])
+    return NotificationOut.model_validate(_item(principal.org_id, row, named))
 
 
 async def mark_all_read(session: AsyncSession, principal: Principal, clock: Clock) -> int:

@@ -409,25 +409,31 @@ async def summaries_by_ids(
     joined: lists show hundreds, so no ORM objects and no lookup per row."""
     if not employee_ids:
         return []
-    rows = await session.execute(
-        select(
-            Employee.id,
-            Employee.full_name,
-            Employee.department_id,
-            Employee.status,
-            _departments.c.name.label("department_name"),
-        )
-        .join_from(
-            Employee,
-            _departments,
-            and_(
-                _departments.c.id == Employee.department_id,
-                _departments.c.org_id == Employee.org_id,
-            ),
-        )
-        .where(Employee.org_id == org_id, Employee.id.in_(list(employee_ids)))
-    )
+    rows = await session.execute(_SUMMARIES, {"org_id": org_id, "ids": list(employee_ids)})
     return rows.all()
+
+
+_SUMMARIES = (
+    select(
+        Employee.id,
+        Employee.full_name,
+        Employee.department_id,
+        Employee.status,
+        _departments.c.name.label("department_name"),
+    )
+    .join_from(
+        Employee,
+        _departments,
+        and_(
+            _departments.c.id == Employee.department_id,
+            _departments.c.org_id == Employee.org_id,
+        ),
+    )
+    .where(
+        Employee.org_id == bindparam("org_id"), Employee.id.in_(bindparam("ids", expanding=True))
+    )
+)
+"""Built once: every list naming employees runs it."""
 
 
 async def active_reports(

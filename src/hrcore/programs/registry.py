@@ -5,6 +5,7 @@ talent's appointment asks for, and the participations people's profile shows."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.programs import api, dossier_pdf, jobs, models, stages, withdrawal
 from hrcore.programs.router import router
@@ -25,6 +26,13 @@ _KINDS = [
     workflow.TaskKindSpec(stages.TASK_KINDS["evaluation"], submission=workflow.REPORT),
     workflow.TaskKindSpec(stages.TASK_KINDS["decision"], completed_by=_DECISION, submission=None),
 ]
+
+_PARTICIPANT_NAMES = (
+    "SELECT p.id, r.name, p.employee_id FROM program_participants p"
+    " JOIN program_runs r ON r.id = p.run_id AND r.org_id = p.org_id"
+    " WHERE p.org_id = {org} AND p.id = ANY({ids})"
+)
+"""The inbox names a participant after their run."""
 
 DOMAIN = Domain(
     name="programs",
@@ -71,5 +79,6 @@ DOMAIN = Domain(
         talent.ProgramCompletionProvider(api.latest_completion_in_pools),
         people.ProgramParticipationProvider(api.participations_of),
         talent.AppointeeProgramsProvider(api.graduate_appointee),
+        notifications.SubjectNames("program_participant", _PARTICIPANT_NAMES),
     ],
 )

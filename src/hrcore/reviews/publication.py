@@ -23,6 +23,9 @@ from hrcore.reviews.models import ReviewResult
 from hrcore.reviews.schemas import Calibration
 from hrcore.webhooks import api as webhooks
 
+SUBJECT = "review_result"
+"""A published result's notification is about the result."""
+
 
 async def calibrate(
     session: AsyncSession,
@@ -82,7 +85,7 @@ async def publish(
         kind="review.published",
         title=_("Your review result is published"),
         body=_("Read it in the app; you may object to an item within the appeal window."),
-        subject_type="review_result",
+        subject_type=SUBJECT,
         subject_id=result.id,
         dedupe_key=f"review_result:{result.id}:published",
     )

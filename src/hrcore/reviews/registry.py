@@ -4,9 +4,32 @@ from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
 from hrcore.files import api as files
-from hrcore.reviews import access, aggregation, appeals, assignments, jobs, models, nominations
+from hrcore.notifications import api as notifications
+from hrcore.reviews import (
+    access,
+    aggregation,
+    appeals,
+    assignments,
+    jobs,
+    models,
+    nominations,
+    publication,
+)
 from hrcore.reviews.router import router
 from hrcore.workflow import api as workflow
+
+_RESULT_NAMES = (
+    "SELECT r.id, c.name, r.employee_id FROM review_results r"
+    " JOIN review_cycles c ON c.id = r.cycle_id AND c.org_id = r.org_id"
+    " WHERE r.org_id = {org} AND r.id = ANY({ids})"
+)
+_APPEAL_NAMES = (
+    "SELECT a.id, c.name, a.employee_id FROM review_appeals a"
+    " JOIN review_results r ON r.id = a.result_id AND r.org_id = a.org_id"
+    " JOIN review_cycles c ON c.id = r.cycle_id AND c.org_id = r.org_id"
+    " WHERE a.org_id = {org} AND a.id = ANY({ids})"
+)
+"""The inbox names a result or an appeal after its cycle, for the employee it concerns."""
 
 DOMAIN = Domain(
     name="reviews",
@@ -45,5 +68,9 @@ DOMAIN = Domain(
             confidential=True,
         ),
     ],
-    providers=[files.SubjectReader(access.FILES_SUBJECT, access.may_read_files)],
+    providers=[
+        files.SubjectReader(access.FILES_SUBJECT, access.may_read_files),
+        notifications.SubjectNames(publication.SUBJECT, _RESULT_NAMES),
+        notifications.SubjectNames(appeals.SUBJECT, _APPEAL_NAMES),
+    ],
 )

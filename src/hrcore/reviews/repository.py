@@ -7,11 +7,11 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.db import among
+from hrcore.core.db import among, by_id, by_id_values
 from hrcore.reviews.models import (
     ReviewAppeal,
     ReviewAssignment,
@@ -29,10 +29,8 @@ def cycles_query(org_id: uuid.UUID) -> Select[Any]:
 async def cycle_by_id(
     session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID, *, for_update: bool = False
 ) -> ReviewCycle | None:
-    statement = select(ReviewCycle).where(ReviewCycle.org_id == org_id, ReviewCycle.id == cycle_id)
-    if for_update:
-        statement = statement.with_for_update()
-    return await session.scalar(statement)
+    statement = by_id(ReviewCycle, for_update=for_update)
+    return await session.scalar(statement, by_id_values(org_id, cycle_id))
 
 
 async def participant_counts(
@@ -73,12 +71,8 @@ def assignments_query(
 async def assignment_by_id(
     session: AsyncSession, org_id: uuid.UUID, assignment_id: uuid.UUID, *, for_update: bool = False
 ) -> ReviewAssignment | None:
-    statement = select(ReviewAssignment).where(
-        ReviewAssignment.org_id == org_id, ReviewAssignment.id == assignment_id
-    )
-    if for_update:
-        statement = statement.with_for_update()
-    return await session.scalar(statement)
+    statement = by_id(ReviewAssignment, for_update=for_update)
+    return await session.scalar(statement, by_id_values(org_id, assignment_id))
 
 
 async def unanswered_task_ids(
@@ -200,12 +194,15 @@ async def participants_by_ids(
 ) -> dict[uuid.UUID, ReviewParticipant]:
     if not participant_ids:
         return {}
-    rows = await session.scalars(
-        select(ReviewParticipant).where(
-            ReviewParticipant.org_id == org_id, ReviewParticipant.id.in_(participant_ids)
-        )
-    )
+    rows = await session.scalars(_PARTICIPANTS, {"org_id": org_id, "ids": list(participant_ids)})
     return {row.id: row for row in rows}
+
+
+_PARTICIPANTS = select(ReviewParticipant).where(
+    ReviewParticipant.org_id == bindparam("org_id"),
+    ReviewParticipant.id.in_(bindparam("ids", expanding=True)),
+)
+"""Built once: the submission and the lists run it on every request."""
 
 
 async def pending_appeal(

@@ -30,6 +30,8 @@ from hrcore.org import api as org
 from hrcore.talent import approving, history, nominations, repository
 from hrcore.talent.models import MemberStatus, TalentPoolMember
 
+APPOINTMENT_SUBJECT = "vacancy_appointment"
+"""An appointee's notifications are about their appointment."""
 APPLIED_JOB = "talent.tell_appointment_in_effect"
 
 AppointeePrograms = Callable[[AsyncSession, Principal, uuid.UUID, Clock, str], Awaitable[int]]
@@ -170,7 +172,7 @@ async def tell_appointee(
         kind="talent.appointment_in_effect" if moment == "in_effect" else "talent.appointed",
         title=title,
         body=body,
-        subject_type="vacancy_appointment",
+        subject_type=APPOINTMENT_SUBJECT,
         subject_id=appointment_id,
         dedupe_key=f"appointment:{appointment_id}:{moment}",
     )

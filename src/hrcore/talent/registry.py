@@ -7,6 +7,7 @@ completed by the decision, not on its own."""
 from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain, Subscription
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.talent import (
     aftermath,
@@ -20,6 +21,19 @@ from hrcore.talent import (
 )
 from hrcore.talent.router import router
 from hrcore.workflow import api as workflow
+
+_MEMBER_NAMES = (
+    "SELECT m.id, p.name, m.employee_id FROM talent_pool_members m"
+    " JOIN talent_pools p ON p.id = m.pool_id AND p.org_id = m.org_id"
+    " WHERE m.org_id = {org} AND m.id = ANY({ids})"
+)
+_APPOINTMENT_NAMES = (
+    "SELECT a.id, p.title, a.employee_id FROM vacancy_appointments a"
+    " JOIN vacancies v ON v.id = a.vacancy_id AND v.org_id = a.org_id"
+    " JOIN positions p ON p.id = v.position_id AND p.org_id = v.org_id"
+    " WHERE a.org_id = {org} AND a.id = ANY({ids})"
+)
+"""The inbox names a pool member after their pool, an appointment after its post."""
 
 DOMAIN = Domain(
     name="talent",
@@ -55,5 +69,9 @@ DOMAIN = Domain(
             facts=appointment.OVERRIDE_FACTS,
             on_ended=appointment.override_ended,
         ),
+    ],
+    providers=[
+        notifications.SubjectNames(nominations.SUBJECT, _MEMBER_NAMES),
+        notifications.SubjectNames(aftermath.APPOINTMENT_SUBJECT, _APPOINTMENT_NAMES),
     ],
 )

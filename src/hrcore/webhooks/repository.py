@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import insert_new
@@ -37,14 +37,16 @@ async def subscription_by_id(
 async def active_subscription_ids(
     session: AsyncSession, org_id: uuid.UUID, event_type: str
 ) -> list[uuid.UUID]:
-    rows = await session.scalars(
-        select(WebhookSubscription.id).where(
-            WebhookSubscription.org_id == org_id,
-            WebhookSubscription.active.is_(True),
-            WebhookSubscription.event_types.contains([event_type]),
-        )
-    )
+    rows = await session.scalars(_SUBSCRIBED, {"org_id": org_id, "types": [event_type]})
     return list(rows)
+
+
+_SUBSCRIBED = select(WebhookSubscription.id).where(
+    WebhookSubscription.org_id == bindparam("org_id"),
+    WebhookSubscription.active.is_(True),
+    WebhookSubscription.event_types.contains(bindparam("types")),
+)
+"""Built once: every task completion and every published event asks it."""
 
 
 async def insert_deliveries(
