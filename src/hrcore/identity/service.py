@@ -373,3 +373,20 @@ async def org_name(session: AsyncSession, org_id: uuid.UUID) -> str:
     if org is None:
         raise NotFound(_("No such organization"))
     return org.name
+
+
+async def end_sessions_of_employee(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, *, reason: str
+) -> None:
+    """A person who left keeps no session: every refresh token of the employee's accounts is
+    revoked and their access tokens refused, in the caller's transaction, audited."""
+    for user_id in await repository.end_sessions_of_employee(session, org_id, employee_id):
+        audit.record(
+            session,
+            None,
+            "user.sessions_revoked",
+            "user",
+            user_id,
+            org_id=org_id,
+            after={"reason": reason},
+        )
