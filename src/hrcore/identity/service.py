@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, i18n, security
+from hrcore.core import audit, i18n, links, security
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal, Role, require_hr_admin
 from hrcore.core.db import SessionMaker, get_or_404, set_tenant, tenant_transaction
@@ -365,6 +365,22 @@ async def org_id_by_slug(session: AsyncSession, slug: str) -> uuid.UUID | None:
 async def org_slug(session: AsyncSession, org_id: uuid.UUID) -> str | None:
     org = await repository.org_by_id(session, org_id)
     return org.slug if org else None
+
+
+_link_slugs: dict[uuid.UUID, str] = {}
+
+
+async def link_org_slug(session: AsyncSession, org_id: uuid.UUID) -> str | None:
+    """The slug deep links carry when the template names `{org_slug}` (else None, read
+    nothing). A slug never changes, so each process reads it once per organization."""
+    if not links.needs_org_slug():
+        return None
+    slug = _link_slugs.get(org_id)
+    if slug is None:
+        slug = await org_slug(session, org_id)
+        if slug is not None:
+            _link_slugs[org_id] = slug
+    return slug
 
 
 async def org_name(session: AsyncSession, org_id: uuid.UUID) -> str:
