@@ -58,6 +58,8 @@ async def test_a_one_time_password_never_holds_back_a_dingtalk_session(
 
     pair = (await _sign_in(api, peer.issue_auth_code(CORP, "u-zhao"))).json()
     assert pair["must_change_password"] is False
+    me = await api.get("/api/v1/me", headers=_bearer(pair))
+    assert me.json()["must_change_password"] is False, "the app is not sent to change it"
     assert (await api.get("/api/v1/me/tasks", headers=_bearer(pair))).status_code == 200
     rotated = await api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert rotated.json()["must_change_password"] is False, "a refreshed session stays DingTalk's"
@@ -72,6 +74,8 @@ async def test_a_one_time_password_never_holds_back_a_dingtalk_session(
         },
     )
     assert password.json()["must_change_password"] is True, "the password is still one-time"
+    me = await api.get("/api/v1/me", headers=_bearer(password.json()))
+    assert me.json()["must_change_password"] is True
     gated = await api.get("/api/v1/me/tasks", headers=_bearer(password.json()))
     assert gated.status_code == 403, gated.text
 

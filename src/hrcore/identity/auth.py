@@ -326,6 +326,7 @@ async def me(
     principal: Principal,
     employee: Ref | None,
     department_scope: Ref | None,
+    must_change_password: bool,
 ) -> MeOut:
     user = await _own_user(session, principal)
     org = await repository.org_by_id(session, principal.org_id)
@@ -342,6 +343,6 @@ async def me(
             else None
         ),
         department_scope=department_scope,
-        must_change_password=user.must_change_password,
+        must_change_password=must_change_password,
         locale=user.locale,
     )
