@@ -2,7 +2,7 @@
 a one-time password does not gate such a session.
 
 Revision ID: 0047
-Revises: 0045
+Revises: 0046
 Create Date: 2026-12-07 10:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0047"
-down_revision: str | None = "0045"
+down_revision: str | None = "0046"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
