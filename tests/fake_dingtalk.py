@@ -140,6 +140,8 @@ class FakeDingTalk:
     userinfo_requests: int = 0
     userinfo_failures: int = 0
     """Code exchanges to answer with 503 before answering again."""
+    userinfo_busy: int = 0
+    """Code exchanges to answer "system busy" (errcode -1) before answering again."""
 
     @property
     def base(self) -> str:
@@ -437,6 +439,9 @@ class FakeDingTalk:
         if self.userinfo_failures:
             self.userinfo_failures -= 1
             return JSONResponse({"error": "down"}, status_code=503)
+        if self.userinfo_busy:
+            self.userinfo_busy -= 1
+            return JSONResponse({"errcode": -1, "errmsg": "系统繁忙"})
         token = request.query_params.get("access_token", "")
         if token not in self.tokens_issued:
             return JSONResponse({"errcode": 40014, "errmsg": "invalid access_token"})

@@ -202,8 +202,8 @@ class Settings(BaseSettings):
     deep_link_template: str = Field(
         default="hrcore://open/{type}/{id}",
         description="The link that opens an item in the mobile app or the DingTalk micro-app, "
-        "with {type} (task, review_assignment…), {id} and optionally {org_id}: every task, "
-        "inbox item, channel notice and DingTalk to-do carries it.",
+        "with {type} (task, review_assignment…), {id} and optionally {org_id} and {org_slug}: "
+        "every task, inbox item, channel notice and DingTalk to-do carries it.",
     )
     dingtalk_callback_replay_window_seconds: int = Field(
         default=300,

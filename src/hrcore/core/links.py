@@ -3,8 +3,11 @@ app or the DingTalk micro-app, the same in task and inbox responses, channel not
 DingTalk to-dos.
 
 The link is `HRCORE_DEEP_LINK_TEMPLATE` with `{type}` (the item's type, as the API names
-it: `task`, `review_assignment`…), `{id}` and optionally `{org_id}` filled in. The template
-is read when the API or the worker is built (`configure`, which refuses a template that
+it: `task`, `review_assignment`…), `{id}` and optionally `{org_id}` and `{org_slug}` filled
+in: with the slug, a micro-app opened from a to-do or a card knows the organization to post
+`/auth/dingtalk` with. Callers pass the slug when `needs_org_slug()` (identity's
+`link_org_slug` answers it: None when the template does not name it, and nothing is read).
+The template is read when the API or the worker is built (`configure`, which refuses a template that
 cannot make links), so every process renders links the same way; without one the default
 `hrcore://open/{type}/{id}` (the mobile app's own scheme) is used, never an empty link.
 """
@@ -16,7 +19,7 @@ import uuid
 from urllib.parse import quote
 
 DEFAULT_TEMPLATE = "hrcore://open/{type}/{id}"
-FIELDS = frozenset({"type", "id", "org_id"})
+FIELDS = frozenset({"type", "id", "org_id", "org_slug"})
 _template = [DEFAULT_TEMPLATE]
 
 
@@ -44,8 +47,21 @@ def configure(template: str | None) -> None:
     _template[0] = template
 
 
-def deep_link(subject_type: str, subject_id: uuid.UUID, org_id: uuid.UUID | None = None) -> str:
+def needs_org_slug() -> bool:
+    """Whether the configured template names `{org_slug}`."""
+    return "{org_slug}" in _template[0]
+
+
+def deep_link(
+    subject_type: str,
+    subject_id: uuid.UUID,
+    org_id: uuid.UUID | None = None,
+    org_slug: str | None = None,
+) -> str:
     """The link that opens `subject_type`/`subject_id`."""
     return _template[0].format(
-        type=quote(subject_type, safe=""), id=subject_id, org_id=org_id or ""
+        type=quote(subject_type, safe=""),
+        id=subject_id,
+        org_id=org_id or "",
+        org_slug=quote(org_slug or "", safe=""),
     )

@@ -90,6 +90,8 @@ class AccessClaims:
     token_id: str
     expires_at: datetime
     version: int
+    method: str | None = None
+    """The identity provider that vouched for the session (`amr`); None: a password."""
 
 
 class InvalidToken(Exception):
@@ -103,11 +105,14 @@ def issue_access_token(
     org_id: uuid.UUID,
     now: datetime,
     version: int,
+    method: str | None = None,
 ) -> tuple[str, int]:
     """A short-lived HS256 JWT signed with the active key; returns it and its lifetime.
 
     `ver` is the user's token version: logout, family revocation and a password change
     raise it, and a token of an older version is refused at once (not when it expires).
+    `method` names the identity provider that signed the person in (`amr`; absent for a
+    password): a one-time password does not gate such a session.
     """
     lifetime = timedelta(minutes=settings.access_token_minutes)
     claims: dict[str, Any] = {
@@ -121,6 +126,8 @@ def issue_access_token(
         "jti": uuid.uuid4().hex,
         "ver": version,
     }
+    if method is not None:
+        claims["amr"] = [method]
     key = settings.jwt_keys[settings.jwt_active_kid].get_secret_value()
     token = jwt.encode(claims, key, algorithm="HS256", headers={"kid": settings.jwt_active_kid})
     return token, int(lifetime.total_seconds())
@@ -130,6 +137,14 @@ def _version(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidToken("ver is not an integer")
     return value
+
+
+def _method(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 1 or not isinstance(value[0], str):
+        raise InvalidToken("amr is not one method")
+    return value[0]
 
 
 LEEWAY_SECONDS = 10
@@ -158,6 +173,7 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
             token_id=str(claims["jti"]),
             expires_at=datetime.fromtimestamp(claims["exp"]).astimezone(),
             version=_version(claims["ver"]),
+            method=_method(claims.get("amr")),
         )
     except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
         raise InvalidToken(str(exc)) from exc

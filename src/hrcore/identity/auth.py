@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,7 +23,7 @@ from hrcore.core.errors import (
     Unauthorized,
     Unprocessable,
 )
-from hrcore.core.i18n import N_, Text, _
+from hrcore.core.i18n import N_, _
 from hrcore.core.schemas import Ref
 from hrcore.identity import locales, passwords, repository
 from hrcore.identity.models import RefreshToken, User
@@ -71,7 +70,11 @@ async def _issue_pair(
     services: Services,
     user: User,
     family_id: uuid.UUID,
+    method: str | None = None,
 ) -> TokenPair:
+    """A new link of `family_id`. A session an identity provider vouched for (`method`) is
+    not held back by a one-time password the person never received; the password itself
+    still must be changed at its first use (docs/identity.md)."""
     now = services.clock.now()
     secret = security.new_secret()
     session.add(
@@ -81,6 +84,7 @@ async def _issue_pair(
             family_id=family_id,
             token_hash=security.hash_token(secret),
             expires_at=now + timedelta(days=services.settings.refresh_token_days),
+            method=method,
         )
     )
     access, lifetime = security.issue_access_token(
@@ -89,12 +93,13 @@ async def _issue_pair(
         org_id=user.org_id,
         now=now,
         version=user.token_version,
+        method=method,
     )
     return TokenPair(
         access_token=access,
         refresh_token=security.compose_token(REFRESH_KIND, user.org_id, secret),
         expires_in=lifetime,
-        must_change_password=user.must_change_password,
+        must_change_password=user.must_change_password and method is None,
         locale=user.locale,
     )
 
@@ -126,112 +131,6 @@ async def login(
     await throttle.succeeded(attempt)
     user.last_login_at = services.clock.now()
     return await _issue_pair(session, services, user, family_id=uuid.uuid4())
-
-
-@dataclass(frozen=True)
-class ExternalIdentity:
-    """Whom an identity provider vouched for: the employee it maps to, the provider's own
-    id of the person (`subject`, audited)."""
-
-    employee_id: uuid.UUID
-    subject: str
-
-
-class SignInRefused(Exception):
-    """A provider or the mapping refused the person: `reason` is the 401's detail, `code`
-    names the reason in the audit trail."""
-
-    def __init__(self, code: str, reason: Text, *, subject: str | None = None) -> None:
-        super().__init__(code)
-        self.code, self.reason, self.subject = code, reason, subject
-
-
-Resolver = Callable[[AsyncSession, uuid.UUID], Awaitable[ExternalIdentity]]
-
-
-async def external_login(
-    session: AsyncSession,
-    services: Services,
-    *,
-    org: str,
-    method: str,
-    client_address: str,
-    resolve: Resolver,
-    unavailable: Text,
-) -> TokenPair:
-    """Sign in someone a provider vouched for (DingTalk 「免登」): the same token pair, rotation
-    and revocation as a password login, throttled by the same counters (the provider's
-    name standing for the account). `resolve` maps the provider's answer to an employee or
-    raises `SignInRefused`; the employee's account must exist and be active. Every sign-in
-    and every refusal is audited (a refusal in a transaction of its own, as the request's
-    rolls back); an unknown organization answers `unavailable`, as a provider not set up."""
-    throttle = Throttle(services.redis, services.sessionmaker, services.settings)
-    attempt = Attempt.of(services.settings, org, f"{method}:", client_address)
-    wait = await throttle.retry_after(attempt, services.clock.now())
-    if wait is not None:
-        raise TooManyRequests(
-            _("Too many failed logins; try again later"), headers={"Retry-After": str(wait)}
-        )
-    organization = await repository.org_by_slug(session, org)
-    if organization is None:  # no organization, no audit trail to write to: logged only
-        logger.info("%s sign-in refused: unknown organization", method)
-        await throttle.failed(attempt, services.clock.now())
-        raise Unauthorized(unavailable)
-    org_id = organization.id
-    await set_tenant(session, org_id)
-    await locales.settle_request_locale(session, org_id)  # refusals read as the org reads
-    user: User | None = None
-    try:
-        found = await resolve(session, org_id)
-        user = await repository.user_for_employee(session, org_id, found.employee_id)
-        if user is None:
-            raise SignInRefused(
-                "no_account", _("No hrcore account belongs to this person"), subject=found.subject
-            )
-        if not user.is_active:
-            raise SignInRefused(
-                "account_disabled", _("This hrcore account is disabled"), subject=found.subject
-            )
-    except SignInRefused as refused:
-        user_id = user.id if user else None
-        await session.rollback()  # nothing of the attempt stays; the refusal is recorded apart
-        await throttle.failed(attempt, services.clock.now())
-        await _record_refusal(services, org_id, method, refused, user_id)
-        raise Unauthorized(refused.reason) from None
-    await throttle.succeeded(attempt)
-    user.last_login_at = services.clock.now()
-    audit.record(
-        session,
-        principal_of(user),
-        "user.signed_in",
-        "user",
-        user.id,
-        org_id=org_id,
-        after={"method": method, "subject": found.subject},
-    )
-    return await _issue_pair(session, services, user, family_id=uuid.uuid4())
-
-
-async def _record_refusal(
-    services: Services,
-    org_id: uuid.UUID,
-    method: str,
-    refused: SignInRefused,
-    user_id: uuid.UUID | None,
-) -> None:
-    """The refused attempt on the account when one was found, else on the organization."""
-    logger.info("%s sign-in refused: %s", method, refused.code)
-    async with unit_of_work(services.sessionmaker) as session:
-        await set_tenant(session, org_id)
-        audit.record(
-            session,
-            None,
-            "user.sign_in_refused",
-            "user" if user_id else "organization",
-            user_id or org_id,
-            org_id=org_id,
-            after={"method": method, "reason": refused.code, "subject": refused.subject},
-        )
 
 
 async def _revoke_family_now(
@@ -280,7 +179,9 @@ async def refresh(session: AsyncSession, services: Services, raw: str) -> TokenP
     user = await repository.user_by_id(session, token.org_id, token.user_id)
     if user is None or not user.is_active:
         raise Unauthorized(_("Invalid refresh token"))
-    return await _issue_pair(session, services, user, family_id=token.family_id)
+    return await _issue_pair(
+        session, services, user, family_id=token.family_id, method=token.method
+    )
 
 
 async def logout(session: AsyncSession, services: Services, raw: str) -> None:
@@ -324,7 +225,7 @@ async def authenticate(session: AsyncSession, services: Services, credential: st
     )
     locales.settle_caller_locale(user["locale"], user["org_locale"])
     repository.note_caller_timezone(session, claims.org_id, user["org_timezone"])
-    return Authenticated(principal, user["must_change_password"])
+    return Authenticated(principal, user["must_change_password"] and claims.method is None)
 
 
 _verified: dict[str, tuple[Settings, security.AccessClaims]] = {}
@@ -427,6 +328,7 @@ async def me(
     principal: Principal,
     employee: Ref | None,
     department_scope: Ref | None,
+    must_change_password: bool,
 ) -> MeOut:
     user = await _own_user(session, principal)
     org = await repository.org_by_id(session, principal.org_id)
@@ -443,6 +345,6 @@ async def me(
             else None
         ),
         department_scope=department_scope,
-        must_change_password=user.must_change_password,
+        must_change_password=must_change_password,
         locale=user.locale,
     )

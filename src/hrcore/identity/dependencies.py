@@ -72,6 +72,12 @@ async def _principal_even_before_password_change(
     return (await _authenticate(request, session, credentials)).principal
 
 
+async def _caller_even_before_password_change(
+    request: Request, session: DbSession, credentials: Bearer
+) -> Authenticated:
+    return await _authenticate(request, session, credentials)
+
+
 async def _principal(request: Request, session: DbSession, credentials: Bearer) -> Principal:
     authenticated = await _authenticate(request, session, credentials)
     if authenticated.must_change_password:
@@ -86,3 +92,6 @@ PrincipalPendingPasswordChange = Annotated[
     Principal, Depends(_principal_even_before_password_change)
 ]
 """Also accepts a caller who still has to change a one-time password (/me, /auth/password)."""
+
+CallerPendingPasswordChange = Annotated[Authenticated, Depends(_caller_even_before_password_change)]
+"""The same, with whether this session must change the password first (`/me` says so)."""

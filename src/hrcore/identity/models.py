@@ -80,6 +80,8 @@ class RefreshToken(IdMixin, OrgScopedMixin, Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    method: Mapped[str | None] = mapped_column(String(32))
+    """The identity provider the family's sign-in went through; None: a password."""
 
 
 class ApiKey(IdMixin, TimestampMixin, OrgScopedMixin, Base):

@@ -138,6 +138,33 @@ async def revoke_user_tokens(
     )
 
 
+async def end_sessions_of_employee(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """Raise the token version of the employee's accounts and revoke their refresh tokens;
+    answers the accounts' ids."""
+    user_ids = list(
+        await session.scalars(
+            update(User)
+            .where(User.org_id == org_id, User.employee_id == employee_id)
+            .values(token_version=User.token_version + 1)
+            .returning(User.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if user_ids:
+        await session.execute(
+            update(RefreshToken)
+            .where(
+                RefreshToken.org_id == org_id,
+                RefreshToken.user_id.in_(user_ids),
+                RefreshToken.revoked_at.is_(None),
+            )
+            .values(revoked_at=func.now())
+        )
+    return user_ids
+
+
 async def api_key_by_hash(
     session: AsyncSession, org_id: uuid.UUID, token_hash: str
 ) -> ApiKey | None:

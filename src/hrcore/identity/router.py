@@ -16,6 +16,7 @@ from hrcore.core.pagination import Page
 from hrcore.core.responses import FORBIDDEN, problem
 from hrcore.identity import auth, locales, service
 from hrcore.identity.dependencies import (
+    CallerPendingPasswordChange,
     CurrentPrincipal,
     IdentityDirectory,
     IdentityServices,
@@ -114,11 +115,12 @@ async def change_password(
 
 @router.get("/me", tags=["authentication"], operation_id="get_me", summary="The caller")
 async def me(
-    principal: PrincipalPendingPasswordChange, session: DbSession, directory: IdentityDirectory
+    caller: CallerPendingPasswordChange, session: DbSession, directory: IdentityDirectory
 ) -> MeOut:
     """Who the caller is: account, roles, organization, department scope and linked employee (`{id,
     name}`), the language chosen and whether the password must be changed. Works with a one-time
-    password too."""
+    password too; a session DingTalk signed in never has to change it."""
+    principal = caller.principal
     employee = (
         await directory.people.employee_ref(session, principal.org_id, principal.employee_id)
         if principal.employee_id
@@ -129,7 +131,7 @@ async def me(
         if principal.department_scope
         else None
     )
-    return await auth.me(session, principal, employee, scope)
+    return await auth.me(session, principal, employee, scope, caller.must_change_password)
 
 
 @router.put(

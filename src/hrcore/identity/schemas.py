@@ -30,7 +30,8 @@ class TokenPair(BaseModel):
     expires_in: int = Field(description="Access token lifetime in seconds.")
     must_change_password: bool = Field(
         description="True after a one-time password: only /me and /auth/password work until "
-        "the password is changed."
+        "the password is changed. Never for a session DingTalk signed in: the person did not "
+        "type that password."
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, i18n, security
+from hrcore.core import audit, i18n, links, security
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal, Role, require_hr_admin
 from hrcore.core.db import SessionMaker, get_or_404, set_tenant, tenant_transaction
@@ -372,9 +372,42 @@ async def org_slug(session: AsyncSession, org_id: uuid.UUID) -> str | None:
     return org.slug if org else None
 
 
+_link_slugs: dict[uuid.UUID, str] = {}
+
+
+async def link_org_slug(session: AsyncSession, org_id: uuid.UUID) -> str | None:
+    """The slug deep links carry when the template names `{org_slug}` (else None, read
+    nothing). A slug never changes, so each process reads it once per organization."""
+    if not links.needs_org_slug():
+        return None
+    slug = _link_slugs.get(org_id)
+    if slug is None:
+        slug = await org_slug(session, org_id)
+        if slug is not None:
+            _link_slugs[org_id] = slug
+    return slug
+
+
 async def org_name(session: AsyncSession, org_id: uuid.UUID) -> str:
     """The organization's display name: documents are issued in it."""
     org = await repository.org_by_id(session, org_id)
     if org is None:
         raise NotFound(_("No such organization"))
     return org.name
+
+
+async def end_sessions_of_employee(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, *, reason: str
+) -> None:
+    """A person who left keeps no session: every refresh token of the employee's accounts is
+    revoked and their access tokens refused, in the caller's transaction, audited."""
+    for user_id in await repository.end_sessions_of_employee(session, org_id, employee_id):
+        audit.record(
+            session,
+            None,
+            "user.sessions_revoked",
+            "user",
+            user_id,
+            org_id=org_id,
+            after={"reason": reason},
+        )

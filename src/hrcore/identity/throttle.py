@@ -167,20 +167,19 @@ class DatabaseStore:
 
 @dataclass(frozen=True)
 class Attempt:
-    """The counters one login attempt touches."""
+    """The counters one login attempt touches; `pair` and `account` are None while the
+    account is not known yet (an identity provider has not said who it is)."""
 
-    pair: Rule
+    pair: Rule | None
     address: Rule
-    account: Rule
+    account: Rule | None
 
     @classmethod
     def of(cls, settings: Settings, org: str, email: str, address: str) -> Attempt:
         window = settings.login_lockout_seconds
         return cls(
             pair=Rule(f"pair:{org}:{email}:{address}", settings.login_max_failures, window, True),
-            address=Rule(
-                f"address:{address}", settings.login_max_failures_per_address, window, False
-            ),
+            address=cls.from_address(settings, address).address,
             account=Rule(
                 f"account:{org}:{email}",
                 settings.login_max_failures_per_account,
@@ -188,6 +187,21 @@ class Attempt:
                 True,
             ),
         )
+
+    @classmethod
+    def from_address(cls, settings: Settings, address: str) -> Attempt:
+        """Only the address's counter: failures of no known account (a forged auth code)."""
+        rule = Rule(
+            f"address:{address}",
+            settings.login_max_failures_per_address,
+            settings.login_lockout_seconds,
+            False,
+        )
+        return cls(pair=None, address=rule, account=None)
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [rule for rule in (self.pair, self.address, self.account) if rule is not None]
 
 
 class Throttle:
@@ -207,12 +221,15 @@ class Throttle:
 
     async def retry_after(self, attempt: Attempt, now: datetime) -> int | None:
         """Seconds this attempt must wait, or None when it may go ahead."""
-        keys = [attempt.pair.key, attempt.address.key, attempt.account.key]
+        keys = [rule.key for rule in attempt.rules]
         counts = await self._run(lambda store: store.read(keys, now))
-        pair = counts[attempt.pair.key]
-        holding = [counts[attempt.address.key], pair]
-        if pair.failures > 0:  # the account-wide slow-down spares addresses that never failed
-            holding.append(counts[attempt.account.key])
+        holding = [counts[attempt.address.key]]
+        if attempt.pair is not None:
+            pair = counts[attempt.pair.key]
+            holding.append(pair)
+            # the account-wide slow-down spares addresses that never failed
+            if pair.failures > 0 and attempt.account is not None:
+                holding.append(counts[attempt.account.key])
         waits = [
             (count.blocked_until - now).total_seconds()
             for count in holding
@@ -221,8 +238,10 @@ class Throttle:
         return max(1, math.ceil(max(waits))) if waits else None
 
     async def failed(self, attempt: Attempt, now: datetime) -> None:
-        rules = [attempt.pair, attempt.address, attempt.account]
+        rules = attempt.rules
         await self._run(lambda store: store.fail(rules, now, self.window))
 
     async def succeeded(self, attempt: Attempt) -> None:
-        await self._run(lambda store: store.clear(attempt.pair.key))
+        pair = attempt.pair
+        if pair is not None:
+            await self._run(lambda store: store.clear(pair.key))

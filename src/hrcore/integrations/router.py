@@ -221,7 +221,7 @@ async def put_dingtalk_app(
             "left, a disabled account (the detail says which)",
         ),
         **problem(429, "Too many failed sign-ins; retry after `Retry-After` seconds"),
-        **problem(503, "DingTalk could not be reached"),
+        **problem(503, "DingTalk could not be reached or is busy (not a failed sign-in)"),
     },
 )
 async def login_dingtalk(
@@ -234,8 +234,9 @@ async def login_dingtalk(
     """No authentication: exchanges the temporary auth code the DingTalk client gave the
     micro-app for the same token pair as `POST /auth/token` (same rotation, refresh and logout).
     The person is the employee the directory sync linked to the DingTalk user, signing in to
-    that employee's account. Refusals are 401 with the reason, create nothing and are audited,
-    as is every sign-in; failures are throttled with the password login's counters."""
+    that employee's account; a one-time password of the account does not gate this session.
+    Refusals are 401 with the reason, create nothing and are audited, as is every sign-in and
+    every 503; failures are throttled per address and per DingTalk user."""
     address = request.client.host if request.client else "unknown"
     return await sign_in.sign_in(
         session,

@@ -10,6 +10,8 @@ DingTalk answers a forged, spent or expired one — or one issued in another cor
 app's token belongs to its own corp — with a non-zero `errcode`. The user id must be linked
 to an employee (`employees.dingtalk_user_id`, set by the directory sync) who has not left;
 identity (`external_login`) then checks the account, audits and answers the token pair.
+DingTalk is asked with no database transaction open: the app is read, the transaction ends,
+the code is exchanged, then a short transaction maps the person and issues the tokens.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.channels import api as channels
 from hrcore.core.delivery import describe
-from hrcore.core.errors import ServiceUnavailable
 from hrcore.core.i18n import N_, _
 from hrcore.identity import api as identity
 from hrcore.integrations import repository
@@ -40,15 +41,24 @@ TOKEN_REFUSED = frozenset({40001, 40014, 42001})
 NOT_AVAILABLE = N_("DingTalk sign-in is not available for this organization")
 
 
-def _unreachable() -> ServiceUnavailable:
-    return ServiceUnavailable(_("DingTalk could not be asked who this is; try again shortly"))
+UNAVAILABLE = "dingtalk_unavailable"
+"""The audited reason of a 503: DingTalk unreachable, busy, or refusing the app itself."""
+INVALID_CODE = frozenset({40078})
+"""getuserinfo's errcode for a code it does not know (forged, spent, expired, another corp's)."""
+
+
+def _unreachable() -> identity.SignInUnavailable:
+    return identity.SignInUnavailable(
+        UNAVAILABLE, _("DingTalk could not be asked who this is; try again shortly")
+    )
 
 
 async def exchange_code(
     client: httpx.AsyncClient, base_url: str, app_key: str, app_secret: str, code: str
 ) -> str:
-    """The DingTalk user id behind an auth code. A code DingTalk refuses is a
-    `SignInRefused`; DingTalk unreachable (or refusing the app itself) is a 503."""
+    """The DingTalk user id behind an auth code. A code DingTalk does not know is a
+    `SignInRefused`; DingTalk unreachable, busy (`-1`) or refusing the app itself is
+    `SignInUnavailable` (a 503, not the person's failure)."""
     try:
         token = await channels.access_token(client, base_url, app_key, app_secret)
         response = await client.post(
@@ -72,38 +82,40 @@ async def exchange_code(
     user_id = result.get("userid") if isinstance(result, dict) else None
     if errcode in TOKEN_REFUSED:
         channels.forget_token(base_url, app_key)
-        raise _unreachable()
-    if errcode != 0 or not isinstance(user_id, str) or not user_id:
+    if errcode in INVALID_CODE:
         raise identity.SignInRefused(
             "invalid_code", _("The DingTalk auth code is invalid or has expired")
         )
+    if errcode != 0 or not isinstance(user_id, str) or not user_id:
+        logger.warning("dingtalk sign-in: getuserinfo answered errcode %s", errcode)
+        raise _unreachable()
     return user_id
 
 
-async def sign_in(
-    session: AsyncSession,
-    services: identity.Services,
-    body: DingTalkSignIn,
-    *,
-    client_address: str,
-    config: CallbackConfig,
-) -> identity.TokenPair:
-    """`POST /auth/dingtalk`: the token pair for the person behind the code, or a 401 that
-    says why (audited either way, throttled like password logins)."""
+def provider(body: DingTalkSignIn, config: CallbackConfig) -> identity.ExternalProvider:
+    """DingTalk as identity's provider for one `POST /auth/dingtalk`."""
 
-    async def resolve(session: AsyncSession, org_id: uuid.UUID) -> identity.ExternalIdentity:
+    async def prepare(session: AsyncSession, org_id: uuid.UUID) -> identity.Exchange:
         integration = await repository.dingtalk_integration(session, org_id)
         if integration is None or not sign_in_ready(integration):
             raise identity.SignInRefused("not_configured", _(NOT_AVAILABLE))
-        app_key, app_secret = integration.app_key or "", integration.app_secret or ""
         if body.corp_id is not None and body.corp_id != integration.corp_id:
             raise identity.SignInRefused(
                 "other_corp", _("This DingTalk account belongs to another organization")
             )
-        async with httpx.AsyncClient(
-            timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
-        ) as client:
-            user_id = await exchange_code(client, config.api_base, app_key, app_secret, body.code)
+        app_key, app_secret = integration.app_key or "", integration.app_secret or ""
+
+        async def exchange() -> str:
+            async with httpx.AsyncClient(
+                timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
+            ) as client:
+                return await exchange_code(client, config.api_base, app_key, app_secret, body.code)
+
+        return exchange
+
+    async def resolve(
+        session: AsyncSession, org_id: uuid.UUID, user_id: str
+    ) -> identity.ExternalIdentity:
         employee_id = (await people.employees_by_dingtalk_id(session, org_id, [user_id])).get(
             user_id
         )
@@ -120,12 +132,25 @@ async def sign_in(
             )
         return identity.ExternalIdentity(employee_id=employee_id, subject=user_id)
 
+    return identity.ExternalProvider(method=METHOD, prepare=prepare, resolve=resolve)
+
+
+async def sign_in(
+    session: AsyncSession,
+    services: identity.Services,
+    body: DingTalkSignIn,
+    *,
+    client_address: str,
+    config: CallbackConfig,
+) -> identity.TokenPair:
+    """`POST /auth/dingtalk`: the token pair for the person behind the code, a 401 that says
+    why, or a 503 when DingTalk cannot answer (audited either way, throttled like password
+    logins). DingTalk is asked with no transaction open (`identity.external_login`)."""
     return await identity.external_login(
         session,
         services,
         org=body.org,
-        method=METHOD,
+        provider=provider(body, config),
         client_address=client_address,
-        resolve=resolve,
         unavailable=_(NOT_AVAILABLE),
     )

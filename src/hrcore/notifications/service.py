@@ -30,11 +30,11 @@ NOTIFICATION_LINK = "notification"
 """The type a notification without a subject links to (`core.links`)."""
 
 
-def _link_of(org_id: uuid.UUID, row: Any) -> str:
+def _link_of(org_id: uuid.UUID, row: Any, org_slug: str | None) -> str:
     """The deep link of an inbox item: its subject's, else its own."""
     if row["subject_type"] and row["subject_id"]:
-        return deep_link(row["subject_type"], row["subject_id"], org_id)
-    return deep_link(NOTIFICATION_LINK, row["id"], org_id)
+        return deep_link(row["subject_type"], row["subject_id"], org_id, org_slug)
+    return deep_link(NOTIFICATION_LINK, row["id"], org_id, org_slug)
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ async def notify_many(
         for message in messages
         for user_id in message.user_ids
     }
+    slug = await identity.link_org_slug(session, org_id)
     items = [
         channels.InboxItem(
             id=notification_id,
@@ -109,7 +110,7 @@ async def notify_many(
             title=render(by_key[(user_id, key)].title, locales.get(user_id))[:TITLE_LIMIT],
             body=render(by_key[(user_id, key)].body, locales.get(user_id)),
             dedupe_key=key,
-            link=_subject_link(org_id, by_key[(user_id, key)]),
+            link=_subject_link(org_id, by_key[(user_id, key)], slug),
             act=_act(by_key[(user_id, key)], locales.get(user_id)),
         )
         for notification_id, user_id, key in new
@@ -118,11 +119,11 @@ async def notify_many(
     return len(new)
 
 
-def _subject_link(org_id: uuid.UUID, message: Message) -> str | None:
+def _subject_link(org_id: uuid.UUID, message: Message, org_slug: str | None) -> str | None:
     """A channel notice links the message's subject; one without a subject has no link (a
     group robot's one message would otherwise open one recipient's own notification)."""
     if message.subject_type and message.subject_id:
-        return deep_link(message.subject_type, message.subject_id, org_id)
+        return deep_link(message.subject_type, message.subject_id, org_id, org_slug)
     return None
 
 
@@ -138,7 +139,10 @@ def _caller(principal: Principal) -> uuid.UUID:
 
 
 def _item(
-    org_id: uuid.UUID, row: Any, named: Mapping[tuple[str, uuid.UUID], subjects.Named]
+    org_id: uuid.UUID,
+    row: Any,
+    named: Mapping[tuple[str, uuid.UUID], subjects.Named],
+    org_slug: str | None,
 ) -> dict[str, Any]:
     """A row of the inbox statement as `NotificationOut` reads it: a task named by the row
     itself, another subject by `named`."""
@@ -154,7 +158,7 @@ def _item(
         "body": row["body"],
         "subject": _subject(row["subject_type"], row["subject_id"], name),
         "employee": _employee(*employee),
-        "deep_link": _link_of(org_id, row),
+        "deep_link": _link_of(org_id, row, org_slug),
         "created_at": row["created_at"],
         "read_at": row["read_at"],
     }
@@ -191,7 +195,8 @@ async def inbox(
     shown, cursor = cut_page(rows, ["id"], page)
     count = await repository.unread_count(session, principal.org_id, user_id)
     named = await _names(session, principal.org_id, shown)
-    items = [_item(principal.org_id, row, named) for row in shown]
+    slug = await identity.link_org_slug(session, principal.org_id)
+    items = [_item(principal.org_id, row, named, slug) for row in shown]
     return InboxPage.model_validate({"items": items, "next_cursor": cursor, "unread_count": count})
 
 
@@ -219,7 +224,8 @@ async def mark_read(
     if row is None:
         raise NotFound(_("No such notification"))
     named = await _names(session, principal.org_id, [row])
-    return NotificationOut.model_validate(_item(principal.org_id, row, named))
+    slug = await identity.link_org_slug(session, principal.org_id)
+    return NotificationOut.model_validate(_item(principal.org_id, row, named, slug))
 
 
 async def mark_all_read(session: AsyncSession, principal: Principal, clock: Clock) -> int:

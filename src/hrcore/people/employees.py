@@ -21,7 +21,7 @@ from hrcore.core.pagination import Page, PageParams, cut_page, paginate_rows
 from hrcore.org import api as org
 from hrcore.people import access, repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, audit_employee_changes, snapshot
-from hrcore.people.employment_events import record_event
+from hrcore.people.employment_events import mark_exited, record_event
 from hrcore.people.models import Employee
 from hrcore.people.references import require_employee, require_position
 from hrcore.people.reporting_lines import change_manager, require_acyclic_manager
@@ -237,7 +237,8 @@ async def update_employee(
     *,
     if_match: str | None,
 ) -> Employee:
-    """Correct an employee record (HR only); career moves go through events instead."""
+    """Correct an employee record (HR only); career moves go through events instead. A
+    status corrected to exited ends the person's sessions, as an exit event does."""
     employee = await access.find_for_hr_write(session, principal, employee_id)
     check_version(employee.version, if_match=if_match, body_version=body.version)
     fields = body.model_dump(exclude_unset=True, exclude={"version"})
@@ -245,6 +246,8 @@ async def update_employee(
     before = snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
     if "manager_id" in fields and fields["manager_id"] != employee.manager_id:
         await change_manager(session, employee, fields.pop("manager_id"))
+    if fields.get("status") == "exited":
+        await mark_exited(session, employee)
     for name, value in fields.items():
         setattr(employee, name, value)
     await session.flush()

@@ -24,6 +24,7 @@ from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
+from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import access, profile_queries, repository
 from hrcore.people.audit_trail import (
@@ -210,6 +211,15 @@ def _require_event_fits(employee: Employee, body: EmploymentEventCreate) -> None
         )
 
 
+async def mark_exited(session: AsyncSession, employee: Employee) -> None:
+    """The employee left: their accounts' sessions end in the same transaction."""
+    if employee.status != "exited":
+        await identity.end_sessions_of_employee(
+            session, employee.org_id, employee.id, reason="employee_exited"
+        )
+    employee.status = "exited"
+
+
 async def apply_event(
     session: AsyncSession, employee: Employee, body: EmploymentEventCreate
 ) -> None:
@@ -227,7 +237,7 @@ async def apply_event(
     if body.position_id is not None:
         employee.position_id = body.position_id
     if body.kind == "exit":
-        employee.status = "exited"
+        await mark_exited(session, employee)
     elif body.kind == "hire":
         employee.status = "active"
         employee.hire_date = body.effective_date

@@ -17,6 +17,7 @@ from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.core.links import deep_link
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor, paginate
+from hrcore.identity import api as identity
 from hrcore.workflow import access, kinds, repository
 from hrcore.workflow.models import TASK_LINK, Task
 from hrcore.workflow.policies import task_policy
@@ -35,8 +36,11 @@ class TaskFilters:
     due_before: datetime | None = None
 
 
-def task_view(task: Task, now: datetime, names: Mapping[uuid.UUID, str]) -> TaskOut:
-    """The task as shown; `names` holds its assignee's and department's (`task_names`)."""
+def task_view(
+    task: Task, now: datetime, names: Mapping[uuid.UUID, str], org_slug: str | None = None
+) -> TaskOut:
+    """The task as shown; `names` holds its assignee's and department's (`task_names`),
+    `org_slug` what its deep link carries (`identity.link_org_slug`)."""
     status: TaskStatus = task.status  # type: ignore[assignment]
     return TaskOut.model_validate(
         {
@@ -68,7 +72,7 @@ def task_view(task: Task, now: datetime, names: Mapping[uuid.UUID, str]) -> Task
             "confidential": task.confidential,
             "submission": Submission.model_validate(task.submission) if task.submission else None,
             "policy": task_policy(task),
-            "deep_link": deep_link(TASK_LINK, task.id, task.org_id),
+            "deep_link": deep_link(TASK_LINK, task.id, task.org_id, org_slug),
             "created_at": task.created_at,
             "version": task.version,
         }
@@ -95,7 +99,8 @@ async def task_views(
     session: AsyncSession, org_id: uuid.UUID, tasks: Sequence[Task], now: datetime
 ) -> list[TaskOut]:
     names = await task_names(session, org_id, tasks)
-    return [task_view(task, now, names) for task in tasks]
+    slug = await identity.link_org_slug(session, org_id)
+    return [task_view(task, now, names, slug) for task in tasks]
 
 
 async def get_task(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
@@ -140,6 +145,7 @@ async def my_tasks_page(
     if principal.employee_id is None:
         raise NotFound(_("Your account is not linked to an employee"))
     after = decode_cursor(page.cursor, [datetime, uuid.UUID]) if page.cursor else None
+    slug = await identity.link_org_slug(session, principal.org_id)
     rows = await repository.assignee_tasks(
         session,
         principal.org_id,
@@ -181,7 +187,7 @@ async def my_tasks_page(
             "confidential": row["confidential"],
             "submission": row["submission"] or None,
             "policy": row["policy"],
-            "deep_link": deep_link(TASK_LINK, row["id"], principal.org_id),
+            "deep_link": deep_link(TASK_LINK, row["id"], principal.org_id, slug),
             "created_at": row["created_at"],
             "version": row["version"],
         }

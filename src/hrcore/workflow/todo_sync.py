@@ -29,6 +29,7 @@ from hrcore.core.delivery import ERROR_LIMIT
 from hrcore.core.links import deep_link
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.resilience import retry_delay
+from hrcore.identity import api as identity
 from hrcore.integrations import api as integrations
 from hrcore.workflow import repository
 from hrcore.workflow.models import TASK_LINK, Task, TaskTodo
@@ -56,6 +57,7 @@ async def sync_todo(
     if task is None:
         return
     now = clock.now()
+    link = deep_link(TASK_LINK, task.id, org_id, await identity.link_org_slug(session, org_id))
     todo.attempts += 1
     todo.last_attempt_at, todo.next_attempt_at = now, None
     async with integrations.todos_of(session, org_id, config) as todos:
@@ -63,7 +65,7 @@ async def sync_todo(
             todo.status, todo.last_error = "failed", NO_APP
             return
         try:
-            await _reconcile(todos, todo, task)
+            await _reconcile(todos, todo, task, link)
         except DingTalkError as exc:
             todo.last_error = str(exc)[:ERROR_LIMIT]
             if todo.attempts >= MAX_ATTEMPTS:
@@ -83,7 +85,7 @@ async def sync_todo(
     todo.status, todo.sent_at, todo.last_error = "sent", now, None
 
 
-async def _reconcile(todos: Todos, todo: TaskTodo, task: Task) -> None:
+async def _reconcile(todos: Todos, todo: TaskTodo, task: Task, link: str) -> None:
     if todo.synced == "none" and todo.wanted != OPEN:
         todo.synced = todo.wanted  # never created: nothing to close
         return
@@ -96,7 +98,7 @@ async def _reconcile(todos: Todos, todo: TaskTodo, task: Task) -> None:
         if todo.union_id is None:
             raise DingTalkError(f"DingTalk knows no user {todo.dingtalk_user_id!r}")
     if todo.synced == "none":
-        todo.todo_id = await _create(todos, todo.union_id, task)
+        todo.todo_id = await _create(todos, todo.union_id, task, link)
     elif todo.todo_id is None:
         raise DingTalkError("the to-do's DingTalk id is unknown")
     elif todo.wanted == "deleted":
@@ -111,13 +113,13 @@ async def _reconcile(todos: Todos, todo: TaskTodo, task: Task) -> None:
         todo.due_at = task.due_at
 
 
-async def _create(todos: Todos, union_id: str, task: Task) -> str:
+async def _create(todos: Todos, union_id: str, task: Task, link: str) -> str:
     """The to-do of `task` at DingTalk, created now or found when an earlier try created it."""
     new = NewTodo(
         source_id=str(task.id),
         subject=task.title,
         due=task.due_at,
-        link=deep_link(TASK_LINK, task.id, task.org_id),
+        link=link,
     )
     try:
         return await todos.create(union_id, new)
