@@ -112,10 +112,10 @@ class UserOut(BaseModel):
     display_name: str
     roles: list[Role]
     employee_id: uuid.UUID | None
-    employee: Ref | None = Field(default=None, description="The linked employee's name.")
+    employee: Ref | None = Field(description="The linked employee's name.")
     department_scope_id: uuid.UUID | None
     department_scope: Ref | None = Field(
-        default=None, description="The scoped department's name (department heads)."
+        description="The scoped department's name (department heads)."
     )
     is_active: bool
     must_change_password: bool
@@ -156,7 +156,6 @@ class AuditEventOut(BaseModel):
     actor_kind: str
     actor_id: uuid.UUID | None
     actor: Ref | None = Field(
-        default=None,
         description="Who acted: a user's display name or an integration key's name; null for "
         "the system.",
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.audit import AuditEvent
@@ -31,13 +33,12 @@ async def user_views(
         session, org_id, [u.department_scope_id for u in users if u.department_scope_id]
     )
     return [
-        UserOut.model_validate(user).model_copy(
-            update={
-                "employee": employees.get(user.employee_id) if user.employee_id else None,
-                "department_scope": scopes.get(user.department_scope_id)
-                if user.department_scope_id
-                else None,
-            }
+        UserOut(
+            **_columns(user, UserOut, "employee", "department_scope"),
+            employee=employees.get(user.employee_id) if user.employee_id else None,
+            department_scope=scopes.get(user.department_scope_id)
+            if user.department_scope_id
+            else None,
         )
         for user in users
     ]
@@ -50,15 +51,19 @@ async def audit_views(
     users = await refs_by_ids(session, User.display_name, org_id, _actors(events, "user"))
     keys = await refs_by_ids(session, ApiKey.name, org_id, _actors(events, "api_key"))
     return [
-        AuditEventOut.model_validate(event).model_copy(
-            update={
-                "actor": (users if event.actor_kind == "user" else keys).get(event.actor_id)
-                if event.actor_id is not None
-                else None
-            }
+        AuditEventOut(
+            **_columns(event, AuditEventOut, "actor"),
+            actor=(users if event.actor_kind == "user" else keys).get(event.actor_id)
+            if event.actor_id is not None
+            else None,
         )
         for event in events
     ]
+
+
+def _columns(row: object, model: type[BaseModel], *links: str) -> dict[str, Any]:
+    """The response's fields read from the row, all but its links."""
+    return {name: getattr(row, name) for name in model.model_fields if name not in links}
 
 
 def _actors(events: Sequence[AuditEvent], kind: str) -> list[uuid.UUID]:
