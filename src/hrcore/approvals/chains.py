@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.approvals import access, dingtalk_start
 from hrcore.approvals.kinds import HR_ONLY, ApprovalKindSpec, spec_of
 from hrcore.approvals.models import APPROVAL_CHAINS, ApprovalChain
-from hrcore.approvals.resolution import hr_admin_employees, resolve_from
+from hrcore.approvals.resolution import fallback_approvers, resolve_from
 from hrcore.approvals.schemas import (
     SUBJECT_DEPARTMENT,
     ApprovalChainIn,
@@ -244,9 +244,17 @@ async def plan(
         until_first=until_first,
     )
     anyone = any(not step["skipped"] for step in resolved)
-    fallback = None if anyone else await hr_admin_employees(session, org_id)
+    fallback = (
+        None
+        if anyone
+        else await fallback_approvers(
+            session, org_id, requester_id=requester_id, subject_id=subject.id
+        )
+    )
     if fallback == []:
-        raise Unprocessable(_("Nobody can approve this: the organization has no HR admin employee"))
+        raise Unprocessable(
+            _("Nobody can approve this: no HR admin employee but the requester or subject")
+        )
     return Plan(
         chain.id if chain else None, chain.revision if chain else None, steps, resolved, fallback
     )

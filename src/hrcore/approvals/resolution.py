@@ -5,7 +5,7 @@ across a reorganization asks whoever manages or heads the subject's department t
 documented rule for an org chart changing mid-approval). The requester never approves
 their own request (removed from a step); a step whose condition does not hold, or that
 resolves to nobody, is skipped with its reason kept; when no step is left with anyone the
-HR admins approve (`fallback`).
+HR admins approve (`fallback`) — but for the requester and the subject, there too.
 """
 
 from __future__ import annotations
@@ -42,6 +42,15 @@ def fallback_text(fallback: bool) -> Text | None:
 async def hr_admin_employees(session: AsyncSession, org_id: uuid.UUID) -> list[uuid.UUID]:
     users = await identity.hr_admin_user_ids(session, org_id)
     return sorted(set((await identity.employee_ids_for_users(session, org_id, users)).values()))
+
+
+async def fallback_approvers(
+    session: AsyncSession, org_id: uuid.UUID, *, requester_id: uuid.UUID, subject_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The HR admins who approve when no step has anyone: as on every step, never the
+    requester nor the subject (empty: nobody can approve, and submitting is refused)."""
+    admins = await hr_admin_employees(session, org_id)
+    return [a for a in admins if a not in (requester_id, subject_id)]
 
 
 def _department_ids(

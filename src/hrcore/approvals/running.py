@@ -17,7 +17,7 @@ from hrcore.approvals import dingtalk_start, repository
 from hrcore.approvals.chains import check_facts, plan, require_kind
 from hrcore.approvals.kinds import DECISION_DAYS, ApprovalKindSpec, ApprovedSubject, spec_of
 from hrcore.approvals.models import Approval, ApprovalAssignment
-from hrcore.approvals.resolution import fallback_step, hr_admin_employees, resolve_from
+from hrcore.approvals.resolution import fallback_approvers, fallback_step, resolve_from
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
@@ -141,10 +141,15 @@ async def restart(
     )
     fallback = not found or found[-1]["skipped"]
     if fallback:
-        admins = await hr_admin_employees(session, approval.org_id)
+        admins = await fallback_approvers(
+            session,
+            approval.org_id,
+            requester_id=approval.requester_employee_id,
+            subject_id=subject.id,
+        )
         if not admins:
             raise Unprocessable(
-                _("Nobody can approve this: the organization has no HR admin employee")
+                _("Nobody can approve this: no HR admin employee but the requester or subject")
             )
         found.append(fallback_step(len(approval.steps), admins))
     found = [{**step, "round": approval.round} for step in found]

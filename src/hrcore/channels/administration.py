@@ -7,6 +7,7 @@ event. A robot URL's `access_token` is masked in responses as well.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -32,6 +33,7 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.endpoints import Endpoints
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import N_, _
+from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 
 MASK = "***"
@@ -56,13 +58,27 @@ def _public_config(channel: NotificationChannel) -> dict[str, Any]:
     return config
 
 
-def view(channel: NotificationChannel) -> ChannelOut:
+async def views(
+    session: AsyncSession, org_id: uuid.UUID, channels: Sequence[NotificationChannel]
+) -> list[ChannelOut]:
+    """Channels with their departments' names: one batched lookup per page, none when no
+    channel is limited to a department."""
+    departments = await org.department_refs(
+        session, org_id, [c.department_id for c in channels if c.department_id is not None]
+    )
+    return [
+        view(c, departments.get(c.department_id) if c.department_id else None) for c in channels
+    ]
+
+
+def view(channel: NotificationChannel, department: Ref | None) -> ChannelOut:
     """The channel as the API shows it: no secret, a masked robot token."""
     return ChannelOut(
         id=channel.id,
         kind=ChannelKind(channel.kind),
         name=channel.name,
         department_id=channel.department_id,
+        department=department,
         config=_public_config(channel),
         has_secret=bool(channel.secret),
         active=channel.active,

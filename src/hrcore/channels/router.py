@@ -39,9 +39,11 @@ async def list_notification_channels(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[ChannelOut]:
     """For HR admins (a signed-in user, not an integration key): the organization's DingTalk
-    channels, cursor-paginated. Secrets never appear; a robot's webhook URL is shown masked."""
+    channels, cursor-paginated, each naming its department (`{id, name}`) beside the id. Secrets
+    never appear; a robot's webhook URL is shown masked."""
     rows, cursor = await administration.list_channels(session, principal, page)
-    return Page(items=[administration.view(row) for row in rows], next_cursor=cursor)
+    items = await administration.views(session, principal.org_id, rows)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.post(
@@ -64,7 +66,8 @@ async def create_notification_channel(
     organization. The secret is stored write-only; the creation is audited."""
     channel = await administration.create_channel(session, principal, body, config)
     set_etag(response, channel.version)
-    return administration.view(channel)
+    [view] = await administration.views(session, principal.org_id, [channel])
+    return view
 
 
 @router.patch(
@@ -95,7 +98,8 @@ async def update_notification_channel(
         session, principal, channel_id, body, config, if_match=if_match
     )
     set_etag(response, channel.version)
-    return administration.view(channel)
+    [view] = await administration.views(session, principal.org_id, [channel])
+    return view
 
 
 @router.delete(

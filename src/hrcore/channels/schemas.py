@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hrcore.channels.models import ChannelDeliveryStatus, ChannelKind
 from hrcore.core.i18n import _
+from hrcore.core.schemas import Ref
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Secret = Annotated[
@@ -90,6 +91,7 @@ class ChannelOut(BaseModel):
     kind: ChannelKind
     name: str
     department_id: uuid.UUID | None
+    department: Ref | None = Field(description="The department the channel serves, by name.")
     config: dict[str, Any]
     has_secret: bool = Field(description="Always true: a secret is set (but never shown).")
     active: bool

@@ -2,14 +2,16 @@
 
 Identity sits below every domain: each one authenticates its callers through it, and people
 and org read the organization's settings from it. Yet `/me` names the caller's employee and
-department, and account changes check that the linked employee and the department scope
-exist. Importing people and org for that would make a cycle, so identity declares what it
-needs here and the app provides their api modules (which match these protocols as they are).
+department, account changes check that the linked employee and the department scope exist,
+and accounts name them (`{id, name}`). Importing people and org for that would make a cycle,
+so identity declares what it needs here and the app provides their api modules (which match
+these protocols as they are).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -23,6 +25,10 @@ class Employees(Protocol):
         self, session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
     ) -> Ref | None: ...
 
+    async def employee_refs(
+        self, session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, Ref]: ...
+
     async def require_employee(
         self, session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
     ) -> object:
@@ -34,6 +40,10 @@ class Departments(Protocol):
     async def department_ref(
         self, session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
     ) -> Ref | None: ...
+
+    async def department_refs(
+        self, session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, Ref]: ...
 
     async def require_department(
         self, session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID

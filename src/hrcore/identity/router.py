@@ -14,7 +14,7 @@ from hrcore.core.dependencies import IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.core.responses import FORBIDDEN, problem
-from hrcore.identity import auth, locales, service
+from hrcore.identity import auth, locales, service, views
 from hrcore.identity.dependencies import (
     CallerPendingPasswordChange,
     CurrentPrincipal,
@@ -166,14 +166,16 @@ async def _check_user_refs(
 async def list_users(
     principal: CurrentPrincipal,
     session: DbSession,
+    directory: IdentityDirectory,
     page: Pagination,
     role: Annotated[Role | None, Query(description="Only accounts with this role.")] = None,
     active: Annotated[bool | None, Query(description="Only (in)active accounts.")] = None,
 ) -> Page[UserOut]:
     """For HR admins: the organization's accounts, cursor-paginated, optionally by role or active
-    state."""
+    state; each names its linked employee and department scope (`{id, name}`) beside the ids."""
     rows, cursor = await service.list_users(session, principal, page, role=role, active=active)
-    return Page(items=[UserOut.model_validate(row) for row in rows], next_cursor=cursor)
+    items = await views.user_views(session, directory, principal.org_id, rows)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.post(
@@ -196,17 +198,23 @@ async def create_user(
     await _check_user_refs(session, directory, principal, body)
     user, password = await service.create_user(session, principal, body)
     set_etag(response, user.version)
-    return UserCreated(**UserOut.model_validate(user).model_dump(), one_time_password=password)
+    [view] = await views.user_views(session, directory, principal.org_id, [user])
+    return UserCreated(**view.model_dump(), one_time_password=password)
 
 
 @router.get("/users/{user_id}", tags=["users"], operation_id="get_user", summary="One account")
 async def get_user(
-    user_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, response: Response
+    user_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    directory: IdentityDirectory,
+    response: Response,
 ) -> UserOut:
     """One account: HR admins read any of the organization's, a user their own; otherwise 404."""
     user = await service.get_user(session, principal, user_id)
     set_etag(response, user.version)
-    return UserOut.model_validate(user)
+    [view] = await views.user_views(session, directory, principal.org_id, [user])
+    return view
 
 
 @router.patch(
@@ -232,7 +240,8 @@ async def update_user(
     await _check_user_refs(session, directory, principal, body)
     user = await service.update_user(session, principal, user, body)
     set_etag(response, user.version)
-    return UserOut.model_validate(user)
+    [view] = await views.user_views(session, directory, principal.org_id, [user])
+    return view
 
 
 @router.get(
@@ -296,8 +305,8 @@ async def list_audit_events(
     action: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[AuditEventOut]:
     """For HR admins: who changed what, newest first, cursor-paginated, with the changed fields
-    before and after and the request id; filter by `object_type`, `object_id`, `actor_id` or
-    `action`."""
+    before and after and the request id, and who acted (`actor`: `{id, name}` beside
+    `actor_id`); filter by `object_type`, `object_id`, `actor_id` or `action`."""
     rows, cursor = await service.list_audit_events(
         session,
         principal,
@@ -307,4 +316,5 @@ async def list_audit_events(
         actor_id=actor_id,
         action=action,
     )
-    return Page(items=[AuditEventOut.model_validate(row) for row in rows], next_cursor=cursor)
+    items = await views.audit_views(session, principal.org_id, rows)
+    return Page(items=items, next_cursor=cursor)

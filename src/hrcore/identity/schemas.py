@@ -113,7 +113,11 @@ class UserOut(BaseModel):
     display_name: str
     roles: list[Role]
     employee_id: uuid.UUID | None
+    employee: Ref | None = Field(description="The linked employee's name.")
     department_scope_id: uuid.UUID | None
+    department_scope: Ref | None = Field(
+        description="The scoped department's name (department heads)."
+    )
     is_active: bool
     must_change_password: bool
     last_login_at: datetime | None
@@ -152,6 +156,10 @@ class AuditEventOut(BaseModel):
     id: uuid.UUID
     actor_kind: str
     actor_id: uuid.UUID | None
+    actor: Ref | None = Field(
+        description="Who acted: a user's display name or an integration key's name; null for "
+        "the system.",
+    )
     action: str
     object_type: str
     object_id: uuid.UUID

@@ -11,8 +11,9 @@ removed. Each is kept in the member's history (source `approval`), audited, publ
 webhooks (a decision) and told to the nominee.
 
 The engine's people are employees: a nomination by an account without an employee record,
-or in an organization with no HR admin linked to one (nobody the engine could fall back
-to), stays HR's task on the member (`nominations.ask_hr`), decided by the PATCH alone.
+or in an organization with no HR admin linked to one other than the nominator and the
+nominee (nobody the engine could fall back to: it never asks the requester nor the
+subject), stays HR's task on the member (`nominations.ask_hr`), decided by the PATCH alone.
 """
 
 from __future__ import annotations
@@ -69,11 +70,13 @@ async def start(
     clock: Clock,
 ) -> bool:
     """Submit the nomination's approval; False when the engine cannot carry it (the
-    nominator has no employee record, or no HR admin has one) and HR decides as before."""
+    nominator has no employee record, or no HR admin but the nominator and the nominee has
+    one: nobody the engine could fall back to) and HR decides as before."""
     if principal.employee_id is None:
         return False
     hr_users = await identity.hr_admin_user_ids(session, member.org_id)
-    if not await identity.employee_ids_for_users(session, member.org_id, hr_users):
+    linked = await identity.employee_ids_for_users(session, member.org_id, hr_users)
+    if not set(linked.values()) - {principal.employee_id, employee.id}:
         return False
     title = _(
         "Nomination of {employee} to the talent pool {pool}", employee=employee_name, pool=pool.name

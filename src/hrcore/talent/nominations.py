@@ -1,12 +1,13 @@
 """The people around a nomination: the nominee's notices, the `nomination.decided` webhook,
 and HR's task to decide one the approval engine cannot carry (`approving`).
 
-Such a nomination gives the first HR admin linked to an employee record a task to decide it
-(as contracts assigns HR's tasks); with no such admin every HR admin hears of it in the
-inbox. The task is completed by the decision itself (approve or reject on the member),
-withdrawn when the nominee leaves or is appointed elsewhere (the appointment rejects the
-nomination), and cannot be completed on its own (`decided_only`). The nominee is told of the
-nomination (unless they nominated themself) and of the outcome.
+Such a nomination gives the first HR admin linked to an employee record other than the
+nominee a task to decide it (as contracts assigns HR's tasks); with no such admin every HR
+admin but the nominee hears of it in the inbox (the nominee never decides it). The task is
+completed by the decision itself (approve or reject on the member), withdrawn when the
+nominee leaves or is appointed elsewhere (the appointment rejects the nomination), and
+cannot be completed on its own (`decided_only`). The nominee is told of the nomination
+(unless they nominated themself) and of the outcome.
 """
 
 from __future__ import annotations
@@ -48,23 +49,24 @@ async def ask_hr(
     pool: str,
     actor: Principal,
 ) -> None:
-    """HR's task to approve or reject the nomination (or, without an HR employee record,
-    every HR admin's inbox)."""
+    """HR's task to approve or reject the nomination, for an HR admin who is not the nominee
+    (or, without such an HR employee record, every other HR admin's inbox)."""
     hr_users = await identity.hr_admin_user_ids(session, member.org_id)
     linked = await identity.employee_ids_for_users(session, member.org_id, hr_users)
+    deciders = sorted({e for e in linked.values() if e != member.employee_id})
     title = _(
         "Decide the nomination of {employee} to the talent pool {pool}",
         employee=employee,
         pool=pool,
     )
-    if linked:
+    if deciders:
         await workflow.create_task(
             session,
             org_id=member.org_id,
             subject_type=SUBJECT,
             subject_id=member.id,
             kind=TASK_KIND,
-            assignee_employee_id=sorted(set(linked.values()))[0],
+            assignee_employee_id=deciders[0],
             title=title,
             due=await workflow.due_after(
                 session, member.org_id, member.nominated_at, DECISION_DAYS
@@ -74,7 +76,8 @@ async def ask_hr(
             actor=actor,
         )
         return
-    await _notify(session, member, hr_users, title, _where_to_decide(member), "decide")
+    others = [u for u in hr_users if linked.get(u) != member.employee_id]
+    await _notify(session, member, others, title, _where_to_decide(member), "decide")
 
 
 def _where_to_decide(member: TalentPoolMember) -> Text:

@@ -1,0 +1,57 @@
+"""The HR fallback (no step of the chain has anyone) never asks the requester nor the
+subject, as no step does: submitted by an HR admin, previewed about one, and refused (422)
+when only they could approve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from httpx import AsyncClient
+
+from hrcore.core.authz import Role
+from hrcore.core.runtime import Runtime
+from tests.approvals.conftest import KIND
+from tests.factories import make_user
+from tests.people.conftest import World, world
+
+__all__ = ["world"]
+API = "/api/v1"
+NOBODY = [{"approver": {"rule": "manager", "level": 5}}]
+
+
+def _ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+async def test_the_fallback_asks_hr_admins_other_than_the_requester_and_the_subject(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    org_id = world.hr.org_id
+    boss_hr = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    chain = {"name": "Promotions", "kind": KIND, "steps": NOBODY}
+    _ok(await client.post(f"{API}/approval-chains", json=chain, headers=world.hr.headers), 201)
+    body = {"kind": KIND, "title": "Promote", "subject_employee_id": str(world.member.id)}
+
+    alone = await client.post(
+        f"{API}/approvals",
+        json=body | {"facts": {}},
+        headers=boss_hr.headers | {"Accept-Language": "zh-CN"},
+    )
+    assert alone.status_code == 422, "the requester is the only HR admin: nobody else approves"
+    assert alone.headers["content-type"] == "application/problem+json"
+    assert alone.json()["detail"] == "无人可审批：除申请人和当事人外，没有关联员工档案的 HR 管理员"
+
+    await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.engineer.id)
+    approval = _ok(await client.post(f"{API}/approvals", json=body, headers=boss_hr.headers), 201)
+    assert approval["fallback"] is True
+    assert [a["approver"]["name"] for a in approval["assignments"]] == ["Engineer"]
+
+    about_boss = {"kind": KIND, "subject_employee_id": str(world.boss.id), "facts": {}}
+    preview = _ok(
+        await client.post(
+            f"{API}/approval-chains/preview", json=about_boss, headers=world.hr.headers
+        )
+    )
+    assert preview["fallback"] is True
+    assert [a["name"] for a in preview["steps"][-1]["approvers"]] == ["Engineer"]

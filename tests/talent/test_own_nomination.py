@@ -1,0 +1,136 @@
+"""Nobody decides their own nomination: an HR admin who is the nominee gets 403 on every
+path (HR's task without the engine, the engine's default chain — its HR fallback included —,
+an organization's own chain) and nothing is written; HR's task goes to another HR admin,
+and a nominator who is HR may decide someone else's nomination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from httpx import AsyncClient
+
+from hrcore.core.authz import Role
+from hrcore.core.runtime import Runtime
+from tests.factories import Account, make_user
+from tests.people.conftest import World, world
+
+__all__ = ["world"]
+API = "/api/v1"
+POOLS = f"{API}/talent-pools"
+ZH = {"Accept-Language": "zh-CN"}
+
+
+def _ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+async def _nominate(
+    client: AsyncClient, account: Account, employee: Any, hr: Account, pool: str = "Experts"
+) -> Any:
+    pool_ = _ok(await client.post(POOLS, json={"name": pool}, headers=hr.headers), 201)
+    body = {"employee_id": str(employee.id), "reason": "Deep knowledge"}
+    return _ok(
+        await client.post(f"{POOLS}/{pool_['id']}/members", json=body, headers=account.headers),
+        201,
+    )
+
+
+async def _decide(client: AsyncClient, account: Account, member: Any, **headers: str) -> Any:
+    return await client.patch(
+        f"{POOLS}/{member['pool_id']}/members/{member['id']}",
+        json={"status": "active", "reason": "I approve myself"},
+        headers=account.headers | headers,
+    )
+
+
+async def _refused_and_unchanged(
+    client: AsyncClient, nominee: Account, hr: Account, member: Any
+) -> None:
+    refused = await _decide(client, nominee, member, **ZH)
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["detail"] == "任何人都不能审批自己的提名：由其他 HR 管理员审批"
+    path = f"{POOLS}/{member['pool_id']}/members/{member['id']}"
+    after = _ok(await client.get(f"{path}/history", headers=hr.headers))
+    assert [c["status"] for c in after["items"]] == ["nominated"], "nothing written"
+    page = _ok(await client.get(f"{POOLS}/{member['pool_id']}/members", headers=hr.headers))
+    assert [(m["status"], m["version"]) for m in page["items"]] == [
+        ("nominated", member["version"])
+    ]
+
+
+async def _tasks(client: AsyncClient, account: Account) -> list[str]:
+    page = _ok(await client.get(f"{API}/me/tasks?status=open", headers=account.headers))
+    return [t["kind"] for t in page["items"]]
+
+
+async def test_hrs_task_goes_to_another_hr_admin_and_the_nominee_is_refused(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    """Without the engine (the nominator has no employee record): the boss, whose record
+    sorts first, is the nominee, so the lead gets the task."""
+    org_id = world.hr.org_id
+    nominee = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    other = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.lead.id)
+    member = await _nominate(client, world.hr, world.boss, world.hr)
+    assert await _tasks(client, nominee) == []
+    assert await _tasks(client, other) == ["talent.nomination_decision"]
+    await _refused_and_unchanged(client, nominee, world.hr, member)
+    assert _ok(await _decide(client, other, member))["status"] == "active"
+
+
+async def test_with_the_nominee_the_only_hr_employee_every_other_hr_admin_hears_of_it(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    nominee = await make_user(runtime, world.hr.org_id, Role.HR_ADMIN, employee_id=world.member.id)
+    member = await _nominate(client, world.hr, world.member, world.hr)
+    assert await _tasks(client, nominee) == []
+    told = _ok(await client.get(f"{API}/me/notifications", headers=world.hr.headers))
+    assert [n["kind"] for n in told["items"]] == ["talent.nomination_decide"]
+    mine = _ok(await client.get(f"{API}/me/notifications", headers=nominee.headers))
+    assert "talent.nomination_decide" not in [n["kind"] for n in mine["items"]]
+    await _refused_and_unchanged(client, nominee, world.hr, member)
+
+
+async def test_the_engines_fallback_never_asks_the_nominee_and_the_hr_nominator_decides(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    """HR on the peer's record nominates the member, an HR admin too: the default chain's
+    step is left with nobody, and the fallback would have asked both."""
+    org_id = world.hr.org_id
+    nominator = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.peer.id)
+    nominee = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.member.id)
+    member = await _nominate(client, nominator, world.member, world.hr)
+    assert await _tasks(client, nominee) == []
+    mine = _ok(await client.get(f"{API}/me/approvals", headers=nominee.headers))
+    assert mine["items"] == []
+    await _refused_and_unchanged(client, nominee, world.hr, member)
+    assert _ok(await _decide(client, nominator, member))["status"] == "active"
+
+
+async def test_on_the_default_chain_and_on_the_organizations_own_the_nominee_is_refused(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    org_id = world.hr.org_id
+    await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    nominee = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.member.id)
+    head = await make_user(
+        runtime,
+        org_id,
+        Role.DEPT_HEAD,
+        Role.EMPLOYEE,
+        employee_id=world.peer.id,
+        department_scope_id=world.sales.id,
+    )
+    on_default = await _nominate(client, head, world.member, world.hr)
+    await _refused_and_unchanged(client, nominee, world.hr, on_default)
+
+    chain = {
+        "name": "Nominations",
+        "kind": "talent.pool_nomination",
+        "steps": [{"name": "Manager", "approver": {"rule": "manager"}}],
+    }
+    _ok(await client.post(f"{API}/approval-chains", json=chain, headers=world.hr.headers), 201)
+    own = await _nominate(client, head, world.member, world.hr, "Chiefs")
+    await _refused_and_unchanged(client, nominee, world.hr, own)
