@@ -37,6 +37,7 @@ LATE = datetime(2026, 12, 29, 2, 0, tzinfo=UTC)
 UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
 """Ids, and request ids (the same, without hyphens)."""
 EMAIL = re.compile(r"[\w.+-]+@[\w.-]+")
+USER = re.compile(r"\buser\d+\b")  # the factories' display names (from their e-mails)
 """Test accounts are numbered: two runs cannot share addresses."""
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?")
 
@@ -181,9 +182,11 @@ async def _scenario(
 
 
 def _normalised(value: Any, org_name: str = "") -> Any:
-    """Ids by order of first appearance, every timestamp, address and the organization's
-    name alike: what stays is what a reader could tell two runs apart by."""
+    """Ids and the factories' account names by order of first appearance, every timestamp,
+    address and the organization's name alike: what stays is what a reader could tell two
+    runs apart by."""
     names: dict[str, str] = {}
+    users: dict[str, str] = {}
 
     def walk(item: Any) -> Any:
         if isinstance(item, dict):
@@ -193,6 +196,7 @@ def _normalised(value: Any, org_name: str = "") -> Any:
         if isinstance(item, str):
             item = UUID.sub(lambda m: names.setdefault(m.group(), f"<id{len(names)}>"), item)
             item = EMAIL.sub("<email>", TIME.sub("<time>", item))
+            item = USER.sub(lambda m: users.setdefault(m.group(), f"<user{len(users)}>"), item)
             return re.sub(re.escape(org_name), "<org>", item, flags=re.I) if org_name else item
         return item
 
