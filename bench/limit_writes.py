@@ -403,6 +403,7 @@ async def submit(request: Request, connection: Any) -> Any:
     return {
         "id": assignment_id,
         "cycle_id": assignment["cycle_id"],
+        "cycle": _ref(cycle["id"], cycle["name"]),
         "participant_id": assignment["participant_id"],
         "participant": _ref(person["id"], person["full_name"]),
         "relationship": assignment["relationship"],
