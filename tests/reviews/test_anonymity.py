@@ -38,6 +38,9 @@ UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]
 """Ids, and request ids (the same, without hyphens)."""
 EMAIL = re.compile(r"[\w.+-]+@[\w.-]+")
 """Test accounts are numbered: two runs cannot share addresses."""
+ACCOUNT = re.compile(r"\buser\d+\b")
+"""A numbered test account's display name (its address's local part), as audit events name
+their actor."""
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?")
 
 
@@ -181,8 +184,8 @@ async def _scenario(
 
 
 def _normalised(value: Any, org_name: str = "") -> Any:
-    """Ids by order of first appearance, every timestamp, address and the organization's
-    name alike: what stays is what a reader could tell two runs apart by."""
+    """Ids by order of first appearance, every timestamp, address, account name and the
+    organization's name alike: what stays is what a reader could tell two runs apart by."""
     names: dict[str, str] = {}
 
     def walk(item: Any) -> Any:
@@ -193,6 +196,7 @@ def _normalised(value: Any, org_name: str = "") -> Any:
         if isinstance(item, str):
             item = UUID.sub(lambda m: names.setdefault(m.group(), f"<id{len(names)}>"), item)
             item = EMAIL.sub("<email>", TIME.sub("<time>", item))
+            item = ACCOUNT.sub("<account>", item)
             return re.sub(re.escape(org_name), "<org>", item, flags=re.I) if org_name else item
         return item
 
