@@ -176,11 +176,26 @@ AUDIT_TWO = (
     )
     + " RETURNING audit_events.created_at, audit_events.id"
 )
+TODO_DONE = (
+    "UPDATE task_todos SET wanted=$1::VARCHAR, status=$2::VARCHAR, attempts=$3::INTEGER,"
+    " last_error=$4::VARCHAR, next_attempt_at=$5::TIMESTAMP WITH TIME ZONE WHERE"
+    " task_todos.org_id = $6::UUID AND task_todos.task_id IN ($8::UUID) AND"
+    " task_todos.wanted != $7::VARCHAR RETURNING task_todos.id"
+)
+"""A completed task's DingTalk to-do is asked to show done (the bench's tasks have none)."""
+
+
+async def _todo_done(connection: Any, org_id: uuid.UUID, task_id: uuid.UUID) -> None:
+    """The bench's people have no DingTalk to-do; one would need an outbox row: 501."""
+    if await connection.fetch(TODO_DONE, "done", "pending", 0, None, None, org_id, "done", task_id):
+        raise Refused(501)
+
+
 STATEMENTS = {
-    "complete": (SET_TENANT, USER, LOCKED_TASK, COMPLETE, SUBSCRIBERS, NAMES, AUDIT),
+    "complete": (SET_TENANT, USER, LOCKED_TASK, COMPLETE, SUBSCRIBERS, TODO_DONE, NAMES, AUDIT),
     "submit": (
         *(SET_TENANT, USER, ASSIGNMENT, CYCLE, SUBMIT, LOCKED_TASK, COMPLETE, STAGE_OF_TASK),
-        *(PARTICIPANT, SUMMARY, ATTACHED, AUDIT_TWO),
+        *(TODO_DONE, PARTICIPANT, SUMMARY, ATTACHED, AUDIT_TWO),
     ),
     "promote": (
         *(SET_TENANT, USER, EMPLOYEE, POSITION),
@@ -216,6 +231,7 @@ async def complete(request: Request, connection: Any) -> Any:
     subscribers = await connection.fetch(SUBSCRIBERS, org_id, ["task.completed"])
     if subscribers:
         raise Refused(501)
+    await _todo_done(connection, org_id, task["id"])
     names = {
         row["id"]: row["name"]
         for row in await connection.fetch(
@@ -385,6 +401,7 @@ async def submit(request: Request, connection: Any) -> Any:
     )
     if await connection.fetch(STAGE_OF_TASK, org_id, task["id"]):
         raise Refused(501)
+    await _todo_done(connection, org_id, task["id"])
     participant = await connection.fetchrow(PARTICIPANT, org_id, assignment["participant_id"])
     person = await connection.fetchrow(SUMMARY, org_id, participant["employee_id"])
     if await connection.fetch(ATTACHED, org_id, "review_assignment", [assignment_id]):
@@ -403,6 +420,7 @@ async def submit(request: Request, connection: Any) -> Any:
     return {
         "id": assignment_id,
         "cycle_id": assignment["cycle_id"],
+        "cycle": _ref(cycle["id"], cycle["name"]),
         "participant_id": assignment["participant_id"],
         "participant": _ref(person["id"], person["full_name"]),
         "relationship": assignment["relationship"],

@@ -18,6 +18,7 @@ from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.schemas import Ref
 from hrcore.files import api as files
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -61,6 +62,7 @@ async def assignment_views(
             AssignmentOut(
                 id=a.id,
                 cycle_id=a.cycle_id,
+                cycle=Ref(id=cycle.id, name=cycle.name),
                 participant_id=a.participant_id,
                 participant=names[participant.employee_id].ref,
                 relationship=a.relationship,

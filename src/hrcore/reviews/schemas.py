@@ -231,6 +231,7 @@ class AnswersIn(Strict):
 class AssignmentOut(BaseModel):
     id: uuid.UUID
     cycle_id: uuid.UUID
+    cycle: Ref = Field(description="The cycle this review belongs to, by its name.")
     participant_id: uuid.UUID = Field(description="Nominations are made under this id.")
     participant: Ref
     relationship: Relationship
