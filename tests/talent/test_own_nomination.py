@@ -18,6 +18,7 @@ __all__ = ["world"]
 API = "/api/v1"
 POOLS = f"{API}/talent-pools"
 ZH = {"Accept-Language": "zh-CN"}
+OWN_MEMBERSHIP = "任何人都不能修改自己的人才池成员信息：由其他 HR 管理员处理"
 
 
 def _ok(response: Any, status: int = 200) -> Any:
@@ -134,3 +135,31 @@ async def test_on_the_default_chain_and_on_the_organizations_own_the_nominee_is_
     _ok(await client.post(f"{API}/approval-chains", json=chain, headers=world.hr.headers), 201)
     own = await _nominate(client, head, world.member, world.hr, "Chiefs")
     await _refused_and_unchanged(client, nominee, world.hr, own)
+
+
+async def test_an_hr_admin_never_changes_their_own_membership(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    """Once active, the member who is an HR admin sets neither their readiness nor their
+    9-box place, nor graduates themself: another HR admin does (403, nothing written)."""
+    org_id = world.hr.org_id
+    other = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    member = await _nominate(client, world.hr, world.member, world.hr)
+    member = _ok(await _decide(client, other, member))
+    nominee = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.member.id)
+    path = f"{POOLS}/{member['pool_id']}/members/{member['id']}"
+    for change in (
+        {"readiness": "ready_now", "reason": "I am ready"},
+        {"status": "graduated", "reason": "Done"},
+    ):
+        refused = await client.patch(path, json=change, headers=nominee.headers | ZH)
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["detail"] == OWN_MEMBERSHIP
+    page = _ok(await client.get(f"{POOLS}/{member['pool_id']}/members", headers=world.hr.headers))
+    assert [(m["status"], m["readiness"], m["version"]) for m in page["items"]] == [
+        ("active", member["readiness"], member["version"])
+    ]
+    changed = await client.patch(
+        path, json={"readiness": "ready_now", "reason": "Seen at work"}, headers=other.headers
+    )
+    assert _ok(changed)["readiness"] == "ready_now"

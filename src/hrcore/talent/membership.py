@@ -247,14 +247,16 @@ async def update_member(
     *,
     if_match: str | None,
 ) -> TalentPoolMember:
-    """Approve or reject a nomination (never one's own: 403), graduate or remove; set
-    readiness; place on the 9-box (HR; with a reason). Each change goes to the member's
+    """Approve or reject a nomination, graduate or remove; set readiness; place on the
+    9-box (HR; with a reason; never on one's own membership: 403). Each change goes to the member's
     history; a decision completes HR's task and tells the nominee."""
     pool = await access.readable_pool(session, principal, pool_id)
     member = await access.member_in_reach(session, principal, pool_id, member_id)
     require_hr_admin(principal)
     if body.status is not None and _own_nomination(principal, member):
         raise Forbidden(_("Nobody decides their own nomination: another HR admin does"))
+    if principal.employee_id is not None and principal.employee_id == member.employee_id:
+        raise Forbidden(_("Nobody changes their own talent pool membership: another HR admin does"))
     check_version(member.version, if_match=if_match, body_version=body.version)
     before = _member_snapshot(member)
     now = clock.now()
