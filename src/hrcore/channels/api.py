@@ -8,7 +8,7 @@ DingTalk card's button names for an item type, in a language."""
 from __future__ import annotations
 
 from hrcore.channels.cards import act_label
-from hrcore.channels.dingtalk import DingTalkError, access_token, forget_token
+from hrcore.channels.dingtalk import DingTalkError, access_token, call_v1, forget_token
 from hrcore.channels.dingtalk import Directory as DingTalkDirectory
 from hrcore.channels.dingtalk_todo import AlreadyExists, NewTodo, Todos
 from hrcore.channels.fanout import InboxItem, fan_out
@@ -22,6 +22,7 @@ __all__ = [
     "Todos",
     "access_token",
     "act_label",
+    "call_v1",
     "fan_out",
     "forget_token",
 ]

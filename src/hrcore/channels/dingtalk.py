@@ -153,6 +153,57 @@ async def access_token(
         return token
 
 
+V1_TOKEN_HEADER = "x-acs-dingtalk-access-token"  # noqa: S105 - a header name
+
+
+class V1Error(DingTalkError):
+    """A v1.0 API's refusal: its HTTP status and DingTalk's `{code, message}`."""
+
+    def __init__(self, text: str, status: int, code: str, message: str) -> None:
+        super().__init__(text)
+        self.status, self.code, self.message = status, code, message
+
+
+async def call_v1(
+    client: httpx.AsyncClient,
+    token_base: str,
+    app_key: str,
+    app_secret: str,
+    method: str,
+    url: str,
+    *,
+    label: str,
+    params: Any = None,
+    body: Any = None,
+) -> dict[str, Any]:
+    """One call to DingTalk's v1.0 API (api.dingtalk.com) with the app's cached access token
+    in `x-acs-dingtalk-access-token`: its JSON answer. A 401/403 drops the cached token; an
+    unreachable API is a `DingTalkError`, a non-2xx answer a `V1Error` (`label` heads both)."""
+    token = await access_token(client, token_base, app_key, app_secret)
+    try:
+        response = await client.request(
+            method,
+            url,
+            params=params,
+            json=body,
+            headers={V1_TOKEN_HEADER: token, "User-Agent": USER_AGENT},
+        )
+    except httpx.HTTPError as exc:
+        raise DingTalkError(f"{label}: {type(exc).__name__}") from exc
+    if response.status_code in (401, 403):
+        forget_token(token_base, app_key)
+    try:
+        document = response.json()
+    except ValueError:
+        document = None
+    if response.is_success and isinstance(document, dict):
+        return document
+    detail = document if isinstance(document, dict) else {}
+    code, message = str(detail.get("code", "")), str(detail.get("message", ""))
+    text = f"{label}: HTTP {response.status_code} {code} {message}".strip()[:500]
+    raise V1Error(text, response.status_code, code, message)
+
+
 async def _open_api(
     client: httpx.AsyncClient,
     base_url: str,

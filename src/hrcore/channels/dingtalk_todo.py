@@ -21,16 +21,9 @@ from typing import Any
 
 import httpx
 
-from hrcore.channels.dingtalk import (
-    USER_AGENT,
-    DingTalkError,
-    Directory,
-    access_token,
-    forget_token,
-)
+from hrcore.channels.dingtalk import DingTalkError, Directory, V1Error, call_v1
 
 TODOS = "/v1.0/todo/users"
-TOKEN_HEADER = "x-acs-dingtalk-access-token"  # noqa: S105 - a header name
 SUBJECT_LIMIT = 1024
 QUERY_PAGES = 20
 """Pages of a person's open to-dos read when looking for one by its source id."""
@@ -61,32 +54,21 @@ class Todos:
     app_secret: str
 
     async def _call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        token = await access_token(self.client, self.token_base, self.app_key, self.app_secret)
         try:
-            response = await self.client.request(
+            return await call_v1(
+                self.client,
+                self.token_base,
+                self.app_key,
+                self.app_secret,
                 method,
                 f"{self.api_base}{TODOS}{path}",
-                json=body,
-                headers={TOKEN_HEADER: token, "User-Agent": USER_AGENT},
+                label=f"todo {method}",
+                body=body,
             )
-        except httpx.HTTPError as exc:
-            raise DingTalkError(f"todo {method}: {type(exc).__name__}") from exc
-        if response.status_code in (401, 403):
-            forget_token(self.token_base, self.app_key)
-        try:
-            document = response.json()
-        except ValueError:
-            document = None
-        if response.is_success and isinstance(document, dict):
-            return document
-        detail = document if isinstance(document, dict) else {}
-        error = (
-            f"todo {method}: HTTP {response.status_code} "
-            f"{detail.get('code', '')} {detail.get('message', '')}".strip()[:500]
-        )
-        if response.status_code == 400 and detail.get("message") == "task exist":
-            raise AlreadyExists(error)
-        raise DingTalkError(error)
+        except V1Error as exc:
+            if exc.status == 400 and exc.message == "task exist":
+                raise AlreadyExists(str(exc)) from exc
+            raise
 
     async def union_id(self, user_id: str) -> str | None:
         """The union id of a DingTalk user id; None when DingTalk knows no such user."""

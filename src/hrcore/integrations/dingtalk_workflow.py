@@ -30,7 +30,6 @@ from hrcore.integrations.config import CallbackConfig
 
 INSTANCES = "/v1.0/workflow/processInstances"
 TERMINATE = f"{INSTANCES}/terminate"
-TOKEN_HEADER = "x-acs-dingtalk-access-token"  # noqa: S105 - a header name
 
 
 @dataclass(frozen=True)
@@ -56,32 +55,17 @@ class Workflow:
     async def _call(
         self, method: str, params: Any = None, body: Any = None, path: str = INSTANCES
     ) -> dict[str, Any]:
-        token = await channels.access_token(
-            self.client, self.token_base, self.app_key, self.app_secret
+        return await channels.call_v1(
+            self.client,
+            self.token_base,
+            self.app_key,
+            self.app_secret,
+            method,
+            f"{self.api_base}{path}",
+            label=path,
+            params=params,
+            body=body,
         )
-        try:
-            response = await self.client.request(
-                method,
-                f"{self.api_base}{path}",
-                params=params,
-                json=body,
-                headers={TOKEN_HEADER: token},
-            )
-        except httpx.HTTPError as exc:
-            raise channels.DingTalkError(f"{path}: {type(exc).__name__}") from exc
-        if response.status_code in (401, 403):
-            channels.forget_token(self.token_base, self.app_key)
-        try:
-            document = response.json()
-        except ValueError:
-            document = None
-        if not response.is_success or not isinstance(document, dict):
-            detail = document if isinstance(document, dict) else {}
-            raise channels.DingTalkError(
-                f"{path}: HTTP {response.status_code} "
-                f"{detail.get('code', '')} {detail.get('message', '')}".strip()[:500]
-            )
-        return document
 
     async def start(self, instance: NewInstance) -> str:
         """Create the instance; its id."""

@@ -9,14 +9,12 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.channels import api as channels
-from hrcore.integrations import repository
 from hrcore.integrations.config import CallbackConfig
-from hrcore.integrations.dingtalk_workflow import Workflow
+from hrcore.integrations.dingtalk_workflow import Workflow, workflow_of
 from hrcore.integrations.models import DingTalkIntegration
 
 
@@ -38,23 +36,9 @@ async def todos_of(
     session: AsyncSession, org_id: uuid.UUID, config: CallbackConfig
 ) -> AsyncIterator[channels.Todos | None]:
     """The organization's to-do client while the block runs; None without an active
-    integration with an app key and secret."""
-    integration = await repository.dingtalk_integration(session, org_id)
-    async with httpx.AsyncClient(
-        timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
-    ) as client:
-        if integration is None or not (
-            integration.active and integration.app_key and integration.app_secret
-        ):
-            yield None
-        else:
-            yield channels.Todos(
-                client,
-                config.api_base,
-                config.workflow_api_base,
-                integration.app_key,
-                integration.app_secret,
-            )
+    integration with an app key and secret (the same app and client as `workflow_of`)."""
+    async with workflow_of(session, org_id, config) as workflow:
+        yield todos_for(workflow) if workflow is not None else None
 
 
 def todos_for(workflow: Workflow) -> channels.Todos:
