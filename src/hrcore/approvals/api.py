@@ -11,6 +11,9 @@
   approval of that kind again with the recomputed facts, from the first step of its kept
   chain in a new round, as `POST /approvals/{id}/resubmit` does for a requester (404 for no
   approval of that kind, 409 unless returned, 422 for an unknown fact).
+- `fallback_approvers(session, org_id, *, requester_id, subject_id)`: the HR admins (employee
+  ids) the engine falls back to when a step has nobody, never the requester nor the subject;
+  empty: nobody could approve, and submitting is refused.
 - `has_chain(session, org_id, kind)`: whether the organization wrote a chain for the kind
   (a kind whose default is "no one else approves" starts approvals only then).
 - A domain's own endpoint deciding its subjects (talent's HR decision on a nomination,
@@ -40,6 +43,7 @@ from hrcore.approvals.authority import (
     withdraw_for_subjects,
 )
 from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, Fact, OnApproved, OnEnded
+from hrcore.approvals.resolution import fallback_approvers
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.people import api as people
@@ -52,6 +56,7 @@ __all__ = [
     "OnEnded",
     "SubjectApproval",
     "decide_current_step",
+    "fallback_approvers",
     "has_chain",
     "resubmit",
     "subject_approval",

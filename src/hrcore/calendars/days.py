@@ -16,8 +16,9 @@ from hrcore.calendars.schemas import CalendarDayIn, WorkingYearOut, YearDay
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.calendar import WorkCalendar, basis, official_days
-from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.db import get_or_404
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.i18n import N_, _
 from hrcore.core.pagination import PageParams, paginate
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -145,9 +146,7 @@ async def add_day(session: AsyncSession, principal: Principal, body: CalendarDay
 async def remove_day(session: AsyncSession, principal: Principal, day_id: uuid.UUID) -> None:
     """The day follows the official schedule (or weekends) again (HR admin)."""
     require_hr_admin(principal)
-    row = await repository.day_by_id(session, principal.org_id, day_id)
-    if row is None:
-        raise NotFound(_("No such calendar day"))
+    row = await get_or_404(session, CalendarDay, principal.org_id, day_id, what=N_("calendar day"))
     audit.record(
         session,
         principal,

@@ -33,10 +33,3 @@ def days_statement(org_id: uuid.UUID, year: int | None) -> Select[CalendarDay]:
 async def day_on(session: AsyncSession, org_id: uuid.UUID, day: date) -> CalendarDay | None:
     statement = select(CalendarDay).where(CalendarDay.org_id == org_id, CalendarDay.day == day)
     return (await session.execute(statement)).scalar_one_or_none()
-
-
-async def day_by_id(
-    session: AsyncSession, org_id: uuid.UUID, day_id: uuid.UUID
-) -> CalendarDay | None:
-    statement = select(CalendarDay).where(CalendarDay.org_id == org_id, CalendarDay.id == day_id)
-    return (await session.execute(statement)).scalar_one_or_none()

@@ -30,7 +30,6 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
-from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import history, nominations, repository
@@ -74,9 +73,9 @@ async def start(
     one: nobody the engine could fall back to) and HR decides as before."""
     if principal.employee_id is None:
         return False
-    hr_users = await identity.hr_admin_user_ids(session, member.org_id)
-    linked = await identity.employee_ids_for_users(session, member.org_id, hr_users)
-    if not set(linked.values()) - {principal.employee_id, employee.id}:
+    if not await approvals.fallback_approvers(
+        session, member.org_id, requester_id=principal.employee_id, subject_id=employee.id
+    ):
         return False
     title = _(
         "Nomination of {employee} to the talent pool {pool}", employee=employee_name, pool=pool.name
