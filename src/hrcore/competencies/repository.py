@@ -64,6 +64,13 @@ async def lock_model_variant(
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
 
 
+async def lock_profile(session: AsyncSession, employee_id: uuid.UUID) -> None:
+    """Serialize recomputes of one employee's profile until the transaction ends, so two
+    jobs running at once never both store the same snapshot."""
+    key = f"competency_profile:{employee_id}"
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
 async def latest_version(
     session: AsyncSession,
     org_id: uuid.UUID,
