@@ -181,6 +181,13 @@ async def test_bad_evidence_is_refused(client: AsyncClient, world: World, runtim
     assert_problem(
         await _assess(client, world.hr, world.member, team, 5, note=" "), 422, fields={"body.note"}
     )
+    tomorrow = NOW + timedelta(days=1)
+    for future in (tomorrow.isoformat(), tomorrow.replace(tzinfo=None).isoformat()):
+        assert_problem(
+            await _assess(client, world.hr, world.member, team, 5, observed_at=future),
+            422,
+            fields={"observed_at"},
+        )
     their_department = await make_department(runtime, other.org_id, "Theirs")
     stranger = await make_employee(runtime, other.org_id, their_department, "Stranger")
     async with runtime.sessionmaker() as session:
