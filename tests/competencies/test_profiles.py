@@ -4,6 +4,7 @@ history."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,8 +12,10 @@ from typing import Any
 import pytest
 from httpx import AsyncClient, Response
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import api as competencies
+from hrcore.competencies import profiles
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.errors import Unprocessable
 from hrcore.core.runtime import Runtime
@@ -178,6 +181,13 @@ async def test_bad_evidence_is_refused(client: AsyncClient, world: World, runtim
     assert_problem(
         await _assess(client, world.hr, world.member, team, 5, note=" "), 422, fields={"body.note"}
     )
+    tomorrow = NOW + timedelta(days=1)
+    for future in (tomorrow.isoformat(), tomorrow.replace(tzinfo=None).isoformat()):
+        assert_problem(
+            await _assess(client, world.hr, world.member, team, 5, observed_at=future),
+            422,
+            fields={"observed_at"},
+        )
     their_department = await make_department(runtime, other.org_id, "Theirs")
     stranger = await make_employee(runtime, other.org_id, their_department, "Stranger")
     async with runtime.sessionmaker() as session:
@@ -210,3 +220,30 @@ async def test_the_audit_trail_names_the_assessment(client: AsyncClient, world: 
     )
     [event] = [e for e in audit["items"] if e["action"] == "competency_evidence.recorded"]
     assert (event["after"]["value"], event["after"]["note"]) == (7, "Led the east-region launch")
+
+
+@pytest.mark.commits
+async def test_two_recomputes_at_once_store_one_snapshot(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    """Two workers may pick up two recompute jobs of the same employee at once."""
+    team = await create(client, world.hr, "Team management")
+    ok(await _assess(client, world.hr, world.member, team, 6), 201)
+    org_id, employee_id = world.hr.org_id, world.member.id
+
+    async def recompute(session: AsyncSession) -> bool:
+        await set_tenant(session, org_id)
+        return await profiles.recompute(session, org_id, employee_id, runtime.settings, NOW)
+
+    async with runtime.sessionmaker() as first, runtime.sessionmaker() as second:
+        assert await recompute(first)
+        racing = asyncio.create_task(recompute(second))
+        await asyncio.sleep(0.3)
+        assert not racing.done(), "the second waits for the first to end"
+        await first.commit()
+        assert await racing is False, "and then sees the snapshot the first stored"
+        await second.commit()
+    async with runtime.sessionmaker() as session:
+        await set_tenant(session, org_id)
+        count = await session.scalar(text("SELECT count(*) FROM competency_profiles"))
+    assert count == 1

@@ -6,7 +6,7 @@ competency, and the employee's profile is recomputed in the worker."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -68,6 +68,12 @@ async def record_evidence(
     return evidence_id
 
 
+def _later(moment: datetime, now: datetime) -> bool:
+    """Whether `moment` is after `now` (a moment without a zone is taken as UTC, as the
+    database takes it)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) > now
+
+
 async def assess(
     session: AsyncSession, principal: Principal, body: EvidenceIn, clock: Clock
 ) -> EvidenceOut:
@@ -75,7 +81,14 @@ async def assess(
     reach; 404 outside it, 403 on oneself). Audited."""
     await people.ensure_can_manage(session, principal, body.employee_id)
     employee = await people.ensure_can_view(session, principal, body.employee_id)
-    observed_at = body.observed_at or clock.now()
+    now = clock.now()
+    if body.observed_at is not None and _later(body.observed_at, now):
+        message = _("must not be in the future")
+        raise Unprocessable(
+            _("The evidence is not valid"),
+            errors=[FieldError(field="observed_at", message=message)],
+        )
+    observed_at = body.observed_at or now
     source_id = uuid.uuid4()
     evidence_id = await record_evidence(
         session,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import repository
@@ -127,9 +126,7 @@ async def replace_model(
     require_hr_admin(principal)
     org_id = principal.org_id
     position, department = await _post(session, org_id, position_id, department_id)
-    # One writer per variant at a time, so two saves never claim the same version number.
-    key = f"competency_model:{position_id}:{department_id}"
-    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+    await repository.lock_model_variant(session, position_id, department_id)
     current = await repository.latest_version(session, org_id, position_id, department_id)
     check_version(current, if_match=if_match, body_version=body.version)
     names = await _check_entries(session, org_id, body)

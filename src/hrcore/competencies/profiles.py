@@ -102,7 +102,8 @@ async def recompute(
     now: datetime,
 ) -> bool:
     """Recompute one employee's profile from all their evidence; a snapshot when a figure
-    changed (a job run twice stores one). Whether it stored one."""
+    changed (a job run twice, even at once, stores one). Whether it stored one."""
+    await repository.lock_profile(session, employee_id)
     evidence = await repository.evidence_of(session, org_id, employee_id)
     figures = compute(
         evidence,

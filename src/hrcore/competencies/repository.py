@@ -55,6 +55,22 @@ async def model_row(
     return rows[0] if rows else None
 
 
+async def lock_model_variant(
+    session: AsyncSession, position_id: uuid.UUID, department_id: uuid.UUID | None
+) -> None:
+    """Serialize saves of one variant until the transaction ends, so two saves never claim
+    the same version number."""
+    key = f"competency_model:{position_id}:{department_id}"
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
+async def lock_profile(session: AsyncSession, employee_id: uuid.UUID) -> None:
+    """Serialize recomputes of one employee's profile until the transaction ends, so two
+    jobs running at once never both store the same snapshot."""
+    key = f"competency_profile:{employee_id}"
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
 async def latest_version(
     session: AsyncSession,
     org_id: uuid.UUID,

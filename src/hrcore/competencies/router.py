@@ -138,7 +138,7 @@ async def record_competency_assessment(
     """HR admins assess anyone; a manager or department head only the people in their reach
     (404 outside it, 403 on oneself). The value (0–10) and its note become evidence of kind
     `manual`; the employee's profile is recomputed in the background. A competency of another
-    organization is 404. Audited."""
+    organization is 404; an `observed_at` in the future 422. Audited."""
     return await evidence.assess(session, principal, body, clock)
 
 
