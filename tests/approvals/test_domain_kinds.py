@@ -15,11 +15,11 @@ import pytest
 from httpx import AsyncClient
 
 from hrcore.approvals import api, kinds
-from hrcore.core.authz import Role
+from hrcore.core.authz import Principal, Role
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.errors import Conflict, NotFound
 from hrcore.core.runtime import Runtime
-from tests.approvals.conftest import ACTED, SPEC
+from tests.approvals.conftest import ACTED, ENDED, SPEC
 from tests.approvals.test_approvals import APPROVALS, CHAINS, MANAGER_HEAD_HR, _act, _ok
 from tests.approvals.test_approvals import _chain as _promotion_chain
 from tests.approvals.test_approvals import _open_tasks as _decision_tasks
@@ -125,3 +125,30 @@ async def test_decisions_are_due_in_three_working_days_when_the_organization_cou
         tasks = await _decision_tasks(client, world.lead_account)
     # Monday 8, Tuesday 9, Wednesday 10 March
     assert sorted(t["due_at"][:10] for t in tasks) == ["2027-03-08", "2027-03-10"]
+
+
+async def test_a_domain_returning_an_approval_by_authority_ends_nothing(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    """A return is not an end: the requester may resubmit, so the kind's `on_ended` is not
+    told of it, whether an approver returns it or a domain does on its authority."""
+    await _promotion_chain(client, world.hr, [MANAGER_HEAD_HR[0]])
+    approval = await _request(client, world.member_account, world.member, grade="M1")
+    hr = Principal(
+        kind="user", id=world.hr.user_id, org_id=world.hr.org_id, roles=frozenset({Role.HR_ADMIN})
+    )
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await set_tenant(session, world.hr.org_id)
+        status = await api.decide_current_step(
+            session,
+            hr,
+            uuid.UUID(approval["id"]),
+            "returned",
+            runtime.clock,
+            authority=True,
+            comment="Fix the grade",
+        )
+    assert status == "returned"
+    assert list(ENDED) == [], "a returned approval may still be resubmitted"
+    again = _ok(await client.get(f"{APPROVALS}/{approval['id']}", headers=world.hr.headers))
+    assert again["status"] == "returned"

@@ -11,6 +11,7 @@ from httpx import AsyncClient
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from tests.approvals.conftest import KIND
+from tests.approvals.test_approvals import MANAGER_HEAD_HR, _act, _chain, _submit
 from tests.factories import make_user
 from tests.people.conftest import World, world
 
@@ -55,3 +56,19 @@ async def test_the_fallback_asks_hr_admins_other_than_the_requester_and_the_subj
     )
     assert preview["fallback"] is True
     assert [a["name"] for a in preview["steps"][-1]["approvers"]] == ["Engineer"]
+
+
+async def test_a_resubmission_no_step_applies_to_any_more_falls_back_to_hr_admins(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    await make_user(runtime, world.hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    below_m2 = {"fact": "grade", "op": "lt", "value": "M2"}
+    await _chain(client, world.hr, [{**MANAGER_HEAD_HR[0], "condition": below_m2}])
+    approval = await _submit(client, world.member_account, world.member, grade="M1")
+    assert approval["fallback"] is False
+    _ok(await _act(client, world.lead_account, approval, "return", comment="Ask for M2"))
+    again = _ok(
+        await _act(client, world.member_account, approval, "resubmit", facts={"grade": "M2"})
+    )
+    assert (again["status"], again["round"], again["fallback"]) == ("pending", 2, True)
+    assert [a["name"] for a in again["steps"][-1]["approvers"]] == ["Boss"]

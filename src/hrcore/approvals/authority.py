@@ -137,7 +137,8 @@ async def decide_current_step(
     if verdict != "approved":
         approval.status, approval.current_step, approval.decided_at = verdict, None, clock.now()
         await close_assignments(session, approval, parts, clock, principal, reason=verdict)
-        await ended(session, approval, clock, principal, comment)
+        if verdict == "rejected":  # a returned one may still be resubmitted: nothing ended
+            await ended(session, approval, clock, principal, comment)
         return approval.status
     await close_assignments(session, approval, pending, clock, principal, reason="step_decided")
     await advance(session, approval, clock, principal, comment)

@@ -9,6 +9,7 @@ the field). A kind without a chain runs its declared default.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,21 +244,31 @@ async def plan(
         requester_id=requester_id,
         until_first=until_first,
     )
-    anyone = any(not step["skipped"] for step in resolved)
-    fallback = (
-        None
-        if anyone
-        else await fallback_approvers(
-            session, org_id, requester_id=requester_id, subject_id=subject.id
-        )
-    )
-    if fallback == []:
-        raise Unprocessable(
-            _("Nobody can approve this: no HR admin employee but the requester or subject")
-        )
+    fallback = await fallback_for(session, org_id, resolved, requester_id, subject.id)
     return Plan(
         chain.id if chain else None, chain.revision if chain else None, steps, resolved, fallback
     )
+
+
+async def fallback_for(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    resolved: Sequence[dict[str, Any]],
+    requester_id: uuid.UUID,
+    subject_id: uuid.UUID,
+) -> list[uuid.UUID] | None:
+    """None when a resolved step has approvers; else the HR admins who approve instead
+    (422 when nobody could: never a stuck approval)."""
+    if any(not step["skipped"] for step in resolved):
+        return None
+    fallback = await fallback_approvers(
+        session, org_id, requester_id=requester_id, subject_id=subject_id
+    )
+    if not fallback:
+        raise Unprocessable(
+            _("Nobody can approve this: no HR admin employee but the requester or subject")
+        )
+    return fallback
 
 
 async def preview(

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import dingtalk_start, repository
-from hrcore.approvals.chains import check_facts, plan, require_kind
+from hrcore.approvals.chains import check_facts, fallback_for, plan, require_kind
 from hrcore.approvals.kinds import DECISION_DAYS, ApprovalKindSpec, ApprovedSubject, spec_of
 from hrcore.approvals.models import Approval, ApprovalAssignment
-from hrcore.approvals.resolution import fallback_approvers, fallback_step, resolve_from
+from hrcore.approvals.resolution import fallback_step, resolve_from
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
@@ -139,18 +139,11 @@ async def restart(
         requester_id=approval.requester_employee_id,
         until_first=True,
     )
-    fallback = not found or found[-1]["skipped"]
-    if fallback:
-        admins = await fallback_approvers(
-            session,
-            approval.org_id,
-            requester_id=approval.requester_employee_id,
-            subject_id=subject.id,
-        )
-        if not admins:
-            raise Unprocessable(
-                _("Nobody can approve this: no HR admin employee but the requester or subject")
-            )
+    admins = await fallback_for(
+        session, approval.org_id, found, approval.requester_employee_id, subject.id
+    )
+    fallback = admins is not None
+    if admins is not None:
         found.append(fallback_step(len(approval.steps), admins))
     found = [{**step, "round": approval.round} for step in found]
     approval.resolved = [*approval.resolved, *found]
