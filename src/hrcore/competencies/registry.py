@@ -1,14 +1,35 @@
 """What competencies plug into the processes (core.registry): the library, models,
-evidence and profiles tables, the routes, and the profile recompute job."""
+evidence, profiles and rotation tables, the routes, the profile recompute job and the rotation
+rating task kind."""
 
-from hrcore.competencies import jobs, models, profiles
-from hrcore.competencies.router import router
+from fastapi import APIRouter
+
+from hrcore.competencies import jobs, models, profiles, rotation_models, rotation_router, rotations
+from hrcore.competencies.router import router as library_router
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
+from hrcore.workflow import api as workflow
+
+router = APIRouter()
+router.include_router(library_router)
+router.include_router(rotation_router.router)
 
 DOMAIN = Domain(
     name="competencies",
-    models=[models],
+    models=[models, rotation_models],
     router=router,
     jobs=[JobSpec(profiles.RECOMPUTE_JOB, jobs.recompute_profile, max_tries=5)],
+    task_hooks=[
+        workflow.TaskKindSpec(
+            rotations.RATING_TASK_KIND,
+            completed_by=workflow.Operation(
+                "rate_rotation_leg",
+                "POST",
+                "/rotation-plans/{plan_id}/legs/{leg_id}/rating",
+                subject_param="leg_id",
+            ),
+            submission=None,
+        ),
+        workflow.SubmissionCheck(rotations.RATING_TASK_KIND, rotations.rated_only),
+    ],
 )
