@@ -2,7 +2,7 @@
 host supervisor, dates, allowance, the employment event and rating task made on confirmation,
 the host supervisor's rating). Both tables under the tenant policy.
 
-Revision ID: 0056
+Revision ID: 0048
 Revises: 0047
 Create Date: 2026-12-07 12:00:00
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0056"
+revision: str = "0048"
 down_revision: str | None = "0047"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
