@@ -1,13 +1,13 @@
 """A local DingTalk on 127.0.0.1: robots that check signatures and the per-minute limit,
 the open API (gettoken, asyncsend_v2: text or action cards, checked) that checks access
-tokens, the directory
-(user/get, department/get) and the approval app (v1.0 process instances: created, read back,
-terminated through the API, decided by `decide`/`terminate`, which answer the
-`bpms_instance_change` event DingTalk then pushes), the to-do app 「待办」 (v1.0 to-dos
-created, updated, deleted, read back and listed; `tick` is a person completing one in
-DingTalk, answering the event DingTalk then pushes) and sign-in 「免登」 (`issue_auth_code`
-plays the DingTalk client, getuserinfo exchanges the code). Shared by the channels,
-integrations, approvals and workflow tests."""
+tokens, the directory (user/get, department/get) and the approval app (v1.0 process
+instances: created, listed by process and originator since a time, read back, terminated
+through the API, decided by `decide`/`terminate`, which answer the `bpms_instance_change`
+event DingTalk then pushes), the to-do app 「待办」 (v1.0 to-dos created, updated, deleted,
+read back and listed; `tick` is a person completing one in DingTalk, answering the event
+DingTalk then pushes) and sign-in 「免登」 (`issue_auth_code` plays the DingTalk client,
+getuserinfo exchanges the code). Shared by the channels, integrations, approvals and
+workflow tests."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +71,7 @@ class Instance:
     originator: str
     dept_id: int | None
     form: dict[str, str]
+    created_ms: int = 0
     status: str = "RUNNING"
     result: str = ""
     records: list[dict[str, Any]] = field(default_factory=list)
@@ -123,6 +124,14 @@ class FakeDingTalk:
     instance_failures: int = 0
     """Instance creations to answer with 503 before creating again."""
     instance_requests: int = 0
+    instance_lost_answers: int = 0
+    """Instance creations to carry out but answer with 503, as if the answer were lost."""
+    instance_listings: list[dict[str, Any]] = field(default_factory=list)
+    """Every instance-id query's body."""
+    instance_reads: int = 0
+    on_instance_call: Callable[[str], Awaitable[None]] | None = None
+    """Run as each instance request arrives, with its `METHOD path` (what happens in
+    hrcore while DingTalk works)."""
     terminations: list[dict[str, Any]] = field(default_factory=list)
     """Every terminate request's body, answered or failed."""
     terminate_failures: int = 0
@@ -239,6 +248,8 @@ class FakeDingTalk:
 
     async def create_instance(self, request: Request) -> JSONResponse:
         self.instance_requests += 1
+        if self.on_instance_call is not None:
+            await self.on_instance_call(f"POST {request.url.path}")
         if not self._token_ok(request):
             return JSONResponse({"code": "InvalidAuthentication", "message": "bad token"}, 401)
         if self.instance_failures:
@@ -253,11 +264,45 @@ class FakeDingTalk:
             originator=str(body["originatorUserId"]),
             dept_id=body.get("deptId"),
             form={str(v["name"]): str(v["value"]) for v in body["formComponentValues"]},
+            created_ms=int(time.time() * 1000),
             records=[{"userId": body["originatorUserId"], "type": "START_PROCESS_INSTANCE"}],
         )
+        if self.instance_lost_answers:
+            self.instance_lost_answers -= 1
+            return JSONResponse({"code": "ServiceUnavailable", "message": "timeout"}, 503)
         return JSONResponse({"instanceId": instance_id})
 
+    async def list_instance_ids(self, request: Request) -> JSONResponse:
+        """`processes/instanceIds/query`: the ids of a process's instances started since
+        `startTime` (at most 120 days back), by the `userIds` originators when given, a page
+        of `maxResults` (at most 20) from `nextToken`, oldest first."""
+        if not self._token_ok(request):
+            return JSONResponse({"code": "InvalidAuthentication", "message": "bad token"}, 401)
+        body: dict[str, Any] = await request.json()
+        self.instance_listings.append(body)
+        start, size = body.get("startTime"), body.get("maxResults", 20)
+        users, offset = body.get("userIds") or [], int(body.get("nextToken") or 0)
+        if not body.get("processCode") or not isinstance(start, int) or not 0 < size <= 20:
+            return JSONResponse({"code": "InvalidParameter", "message": "bad query"}, 400)
+        if start < time.time() * 1000 - 120 * 86_400_000 or len(users) > 10:
+            return JSONResponse({"code": "InvalidParameter", "message": "out of range"}, 400)
+        end = body.get("endTime") or int(time.time() * 1000)
+        ids = [
+            instance_id
+            for instance_id, found in sorted(self.instances.items(), key=lambda i: i[1].created_ms)
+            if found.process_code == body["processCode"]
+            and start <= found.created_ms <= end
+            and (not users or found.originator in users)
+        ]
+        page = ids[offset : offset + size]
+        more = offset + size < len(ids)
+        result = {"list": page, "nextToken": str(offset + size) if more else None}
+        return JSONResponse({"success": True, "result": result})
+
     async def get_instance(self, request: Request) -> JSONResponse:
+        self.instance_reads += 1
+        if self.on_instance_call is not None:
+            await self.on_instance_call(f"GET {request.url.path}")
         if not self._token_ok(request):
             return JSONResponse({"code": "InvalidAuthentication", "message": "bad token"}, 401)
         found = self.instances.get(request.query_params.get("processInstanceId", ""))
@@ -268,6 +313,11 @@ class FakeDingTalk:
             "originatorUserId": found.originator,
             "status": found.status,
             "result": found.result,
+            "createTime": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(found.created_ms / 1000)),
+            "formComponentValues": [
+                {"name": name, "value": value, "componentType": "TextField"}
+                for name, value in found.form.items()
+            ],
             "operationRecords": found.records,
         }
         return JSONResponse({"success": True, "result": result})
@@ -475,6 +525,11 @@ async def fake_dingtalk() -> AsyncIterator[FakeDingTalk]:
             Route("/topapi/v2/user/getuserinfo", target.getuserinfo, methods=["POST"]),
             Route("/v1.0/workflow/processInstances", target.create_instance, methods=["POST"]),
             Route("/v1.0/workflow/processInstances", target.get_instance, methods=["GET"]),
+            Route(
+                "/v1.0/workflow/processes/instanceIds/query",
+                target.list_instance_ids,
+                methods=["POST"],
+            ),
             Route(
                 "/v1.0/workflow/processInstances/terminate",
                 target.terminate_instance,

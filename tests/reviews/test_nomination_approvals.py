@@ -249,7 +249,9 @@ async def test_an_organizations_chain_manager_then_hr_runs_before_the_peer_is_as
     )
     assert [a["id"] for a in await _awaiting(client, accounts["boss"])] == [engineer["id"]]
     rejected = await client.post(
-        engineer_decision, json={"approve": False}, headers=accounts["boss"].headers
+        engineer_decision,
+        json={"approve": False, "reason": "Still not convinced"},
+        headers=accounts["boss"].headers,
     )
     assert rejected.status_code == 200, rejected.text
     assert rejected.json()["status"] == "rejected"

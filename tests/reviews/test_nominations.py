@@ -82,11 +82,16 @@ async def test_peers_are_nominated_and_approved_by_the_supervisor(
         client, accounts["boss"], decision.removeprefix(API), {"approve": True}
     )
     assert approved["status"] == "approved"
-    again = await client.post(decision, json={"approve": False}, headers=world.hr.headers)
+    again = await client.post(
+        decision, json={"approve": False, "reason": "Too late"}, headers=world.hr.headers
+    )
     assert again.status_code == 409
     engineer = by_nominee[str(world.engineer.id)]
     rejected = await post_ok(
-        client, world.hr, f"/review-nominations/{engineer['id']}/decision", {"approve": False}
+        client,
+        world.hr,
+        f"/review-nominations/{engineer['id']}/decision",
+        {"approve": False, "reason": "Engineer works on another product"},
     )
     assert rejected["status"] == "rejected"
 

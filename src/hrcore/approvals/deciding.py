@@ -51,7 +51,10 @@ async def _my_part(
     """The approval (locked), its assignments and the caller's pending one on the current
     step: 404 when the caller is not on the step, 409 when they decided already."""
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
-    if await dingtalk_start.instances_of(session, principal.org_id, [approval.id]):
+    instance = (await dingtalk_start.instances_of(session, principal.org_id, [approval.id])).get(
+        approval.id
+    )
+    if instance is not None and instance.status != "failed":  # failed: it runs here
         raise Conflict(
             _("This approval is decided in DingTalk: approve or reject it in DingTalk's app")
         )

@@ -4,12 +4,14 @@
 rejects; `terminate` (the originator cancelled it in DingTalk) withdraws. Exactly once: the
 instance row moves from `running` to `closed` in one conditional update, so a replayed or
 concurrent callback finds nothing to move and changes nothing — nor does the `terminate`
-echo of a withdrawal in hrcore, which closed the row already (`dingtalk_stop`). DingTalk's
-event names only the originator, so who decided (and their comment) is read from the
-instance's operation records; a decider linked to an employee appears among the approval's
-parts (step 0), and every outcome is audited with the DingTalk user id. An instance hrcore
-did not start, or one of another organization (its rows are not visible here), is ignored
-and logged.
+echo of a withdrawal in hrcore, which closed the row already (`dingtalk_stop`), nor an
+outcome of an instance whose start failed (its approval runs in hrcore). DingTalk's event
+names only the originator, so who decided (and their comment) is read from the instance's
+operation records, before any row is locked: nothing waits on DingTalk, and the
+conditional update still decides which delivery applies. A decider linked to an employee
+appears among the approval's parts (step 0), and every outcome is audited with the DingTalk
+user id. An instance hrcore did not start, or one of another organization (its rows are not
+visible here), is ignored and logged.
 """
 
 from __future__ import annotations
@@ -99,12 +101,15 @@ async def on_instance_change(
         )
     if row.status != "running":
         return _ignored(_("The DingTalk outcome is applied already"))
-    # the approval first, as withdrawing in hrcore locks it: one lock order, no deadlock
-    approval = await session.get(Approval, row.approval_id, with_for_update=True)
+    # DingTalk is read before anything is locked: no row waits on its answer
     if verdict == "withdrawn":
         decider, remark = str(payload.get("staffId") or "")[:64] or None, None
     else:
         decider, remark = await _decider(event.workflow, instance_id, verdict)
+    # the approval first, as withdrawing in hrcore locks it: one lock order, no deadlock
+    approval = await session.get(
+        Approval, row.approval_id, with_for_update=True, populate_existing=True
+    )
     claimed = await session.scalar(
         update(ApprovalDingTalkInstance)
         .where(ApprovalDingTalkInstance.id == row.id, ApprovalDingTalkInstance.status == "running")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -14,7 +15,8 @@ from hrcore.core.models import Base, Entity, OrgScopedMixin
 class ApprovalDingTalkInstance(Entity, OrgScopedMixin, Base):
     """One approval's DingTalk instance: `starting` until the worker created it, `running`
     until its outcome is applied (`closed`, with `outcome` and who decided), `failed` when
-    DingTalk never accepted it. One per approval; an instance id belongs to one approval."""
+    DingTalk never accepted it (the approval then runs on its chain in hrcore). One per
+    approval; an instance id belongs to one approval."""
 
     __tablename__ = "approval_dingtalk_instances"
     __table_args__ = (
@@ -32,3 +34,6 @@ class ApprovalDingTalkInstance(Entity, OrgScopedMixin, Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))
     """The DingTalk user id of whoever decided (the originator for a termination)."""
     last_error: Mapped[str | None] = mapped_column(Text)
+    create_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the worker first asked DingTalk to create the instance (committed before the
+    call): a later attempt looks for the instance DingTalk may have made before creating."""

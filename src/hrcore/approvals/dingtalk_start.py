@@ -2,13 +2,10 @@
 
 When the organization maps the kind to a DingTalk process code, submitting writes the
 approval (`pending`, no steps) and its instance row with an outbox job in the request's
-transaction; the job creates the DingTalk process instance with the requester as originator
-and the approval's facts as form values (labels in the organization's language), and keeps
-the instance id. DingTalk failing fails the job, which the worker retries; after the last try
-the instance row is `failed` with DingTalk's answer and the approval stays pending, for the
-requester to withdraw. DingTalk has no idempotency key for instances: a worker that dies
-between DingTalk's answer and its commit starts a second instance on retry (the first one's
-outcome is then unknown to hrcore and ignored).
+transaction; the job (`dingtalk_starting`) creates the DingTalk process instance with the
+requester as originator and the form built here: the approval's title, subject and facts
+(labels in the organization's language) and its reference, by which a retry recognizes the
+instance it made.
 """
 
 from __future__ import annotations
@@ -27,7 +24,6 @@ from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
-from hrcore.core.jobs import JobContext
 from hrcore.identity import api as identity
 from hrcore.integrations import api as integrations
 from hrcore.org import api as org
@@ -114,8 +110,14 @@ async def submit(
     return approval
 
 
+def marker(approval: Approval, locale: str) -> tuple[str, str]:
+    """The form value naming the approval: how a retry recognizes the instance it made."""
+    return _("hrcore reference").render(locale), str(approval.id)
+
+
 async def _form(session: AsyncSession, approval: Approval) -> tuple[tuple[str, str], ...]:
-    """The title, the subject and each fact, labelled in the organization's language."""
+    """The title, the subject, each fact and the approval's reference, labelled in the
+    organization's language."""
     refs = await people.employee_refs(session, approval.org_id, [approval.subject_employee_id])
     subject = refs.get(approval.subject_employee_id)
     locale = await identity.org_locale(session, approval.org_id)
@@ -124,10 +126,10 @@ async def _form(session: AsyncSession, approval: Approval) -> tuple[tuple[str, s
         (_("Employee").render(locale), subject.name if subject else ""),
     )
     facts = tuple((name, str(value)) for name, value in sorted(approval.facts.items()))
-    return fixed + facts
+    return (*fixed, *facts, marker(approval, locale))
 
 
-async def _instance(
+async def new_instance(
     session: AsyncSession, approval: Approval, process: str
 ) -> integrations.NewInstance | None:
     """The instance to create, as the requester in their department; None when the
@@ -146,43 +148,3 @@ async def _instance(
         dept_id=int(dept) if dept and dept.isdigit() else None,
         form=await _form(session, approval),
     )
-
-
-async def start(context: JobContext) -> None:
-    """The `approvals.start_dingtalk` job: create the instance once, keep its id."""
-    if context.org_id is None:
-        return
-    session, org_id = context.session, context.org_id
-    approval_id = uuid.UUID(str(context.payload["approval_id"]))
-    row = await session.scalar(
-        select(ApprovalDingTalkInstance)
-        .where(
-            ApprovalDingTalkInstance.org_id == org_id,
-            ApprovalDingTalkInstance.approval_id == approval_id,
-        )
-        .with_for_update()
-    )
-    approval = await session.get(Approval, approval_id)
-    if row is None or approval is None or row.status != "starting":
-        return
-    if approval.status != "pending":  # withdrawn before DingTalk heard of it
-        row.status, row.outcome = "closed", approval.status
-        return
-    instance = await _instance(session, approval, row.process_code)
-    try:
-        async with integrations.workflow_of(
-            session, org_id, integrations.config_from(context.settings)
-        ) as workflow:
-            if workflow is None or instance is None:
-                raise integrations.DingTalkError(
-                    "no DingTalk app configured, or the requester has no DingTalk user id"
-                )
-            row.instance_id = await workflow.start(instance)
-    except integrations.DingTalkError as exc:
-        row.last_error = str(exc)[:2000]
-        if context.attempt < MAX_TRIES:
-            raise
-        row.status = "failed"
-        logger.warning("dingtalk approval not started", extra={"approval_id": str(approval_id)})
-        return
-    row.status, row.last_error = "running", None

@@ -7,7 +7,9 @@ decision that crossed the withdrawal — finds nothing to move and applies nothi
 instance gets an outbox job that calls DingTalk's terminate API from the worker, as the
 requester (the instance's originator) when they still have a DingTalk account, else as the
 system; DingTalk failing fails the job, which the worker retries. An instance not created
-yet never will be: the start job finds its row closed.
+yet is never created if the start job had not asked DingTalk yet (it finds its row closed);
+one DingTalk was making meanwhile is terminated once the job learns its id. A `failed` row
+has nothing to terminate and keeps its state.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ async def withdrawn(
         .where(
             ApprovalDingTalkInstance.org_id == org_id,
             ApprovalDingTalkInstance.approval_id.in_(list(approval_ids)),
-            ApprovalDingTalkInstance.status != "closed",
+            ApprovalDingTalkInstance.status.in_(("starting", "running")),
         )
         .with_for_update()
     )
@@ -58,6 +60,13 @@ async def withdrawn(
             outbox.enqueue(session, TERMINATE_JOB, payload, org_id=org_id)
         row.status, row.outcome = "closed", "withdrawn"
     await session.flush()
+
+
+async def created_after_withdrawal(session: AsyncSession, row: ApprovalDingTalkInstance) -> None:
+    """DingTalk made the instance of an approval withdrawn meanwhile (the start job holds no
+    lock while DingTalk answers): terminate it as a withdrawal does."""
+    payload = {"approval_id": str(row.approval_id)}
+    outbox.enqueue(session, TERMINATE_JOB, payload, org_id=row.org_id)
 
 
 async def terminate(context: JobContext) -> None:

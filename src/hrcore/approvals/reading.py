@@ -46,6 +46,11 @@ def _dingtalk(row: ApprovalDingTalkInstance | None) -> dict[str, Any] | None:
     return {"state": row.status, "instance_id": row.instance_id, "process_code": row.process_code}
 
 
+def _runs_in(row: ApprovalDingTalkInstance | None) -> str:
+    """DingTalk decides it unless DingTalk never started it (it then runs on its chain)."""
+    return "dingtalk" if row is not None and row.status != "failed" else "hrcore"
+
+
 async def views(
     session: AsyncSession, org_id: uuid.UUID, approvals: Sequence[Approval]
 ) -> list[ApprovalOut]:
@@ -77,7 +82,7 @@ async def views(
                 "chain_revision": a.chain_revision,
                 "current_step": a.current_step,
                 "round": a.round,
-                "runs_in": "dingtalk" if a.id in instances else "hrcore",
+                "runs_in": _runs_in(instances.get(a.id)),
                 "dingtalk": _dingtalk(instances.get(a.id)),
                 "fallback": a.fallback,
                 "note": fallback_text(a.fallback),

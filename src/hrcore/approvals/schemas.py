@@ -21,7 +21,8 @@ Status = Literal["pending", "approved", "rejected", "returned", "withdrawn"]
 RunsIn = Literal["hrcore", "dingtalk"]
 RUNS_IN = (
     "Where it is decided: `hrcore` (its chain's steps) or `dingtalk` (the organization "
-    "approves the kind in DingTalk's approval app)."
+    "approves the kind in DingTalk's approval app). One DingTalk never started runs in "
+    "`hrcore`, on its chain, with `dingtalk.state` `failed`."
 )
 
 
@@ -188,7 +189,7 @@ class ApprovalDingTalkOut(BaseModel):
     state: Literal["starting", "running", "closed", "failed"] = Field(
         description="`starting` until the worker has created it, `running` until its outcome "
         "is applied or it is withdrawn (`closed`), `failed` when DingTalk never accepted it "
-        "(withdraw it)."
+        "(the approval then runs on its chain in hrcore: `runs_in` is `hrcore`)."
     )
     instance_id: str | None = Field(description="DingTalk's `processInstanceId`, once created.")
     process_code: str

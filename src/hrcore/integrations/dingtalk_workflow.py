@@ -1,5 +1,5 @@
-"""DingTalk's approval (OA 审批) API, v1.0: start a process instance, read one back,
-terminate one.
+"""DingTalk's approval (OA 审批) API, v1.0: start a process instance, find one hrcore
+started, read one back, terminate one.
 
 `POST {workflow base}/v1.0/workflow/processInstances` with `processCode`,
 `originatorUserId`, `deptId` and `formComponentValues` (`[{name, value}]`, the names of the
@@ -7,10 +7,14 @@ form's controls) answers `{"instanceId": …}`; `GET …/processInstances?proces
 answers `{"result": {status, result, operationRecords: [{userId, type, result, remark,
 date}], …}}`; `POST …/processInstances/terminate` with `processInstanceId`, `isSystem`,
 `remark` and `operatingUserId` (without `isSystem` DingTalk requires the originator as the
-operator) answers `{"result": true}`. The v1.0 API takes the app's access token in the
-`x-acs-dingtalk-access-token` header (the same token `gettoken` hands out, cached by
-channels) and answers errors with a non-2xx status and `{code, message}`. Any failure
-raises `DingTalkError`, so a job retries.
+operator) answers `{"result": true}`; `POST /v1.0/workflow/processes/instanceIds/query` with
+`processCode`, `startTime` (ms), `nextToken` (0 first), `maxResults` (at most 20) and
+`userIds` (originators) answers `{"result": {"list": [instance ids], "nextToken": …}}`, the
+instances started since then, which `find` reads one by one for the form value hrcore
+marked its instance with (DingTalk has no idempotency key for instances). The v1.0 API
+takes the app's access token in the `x-acs-dingtalk-access-token` header (the same token
+`gettoken` hands out, cached by channels) and answers errors with a non-2xx status and
+`{code, message}`. Any failure raises `DingTalkError`, so a job retries.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -30,6 +35,11 @@ from hrcore.integrations.config import CallbackConfig
 
 INSTANCES = "/v1.0/workflow/processInstances"
 TERMINATE = f"{INSTANCES}/terminate"
+INSTANCE_IDS = "/v1.0/workflow/processes/instanceIds/query"
+PAGE = 20
+"""DingTalk's largest page of instance ids."""
+MAX_PAGES = 10
+"""How far `find` reads an originator's instances of one process since the intent."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,35 @@ class Workflow:
         if not isinstance(instance_id, str) or not instance_id:
             raise channels.DingTalkError(f"{INSTANCES}: no instanceId in the answer")
         return instance_id
+
+    async def find(
+        self, process_code: str, originator: str, since: datetime, marker: tuple[str, str]
+    ) -> str | None:
+        """The instance of `process_code` the originator started since `since` whose form
+        holds `marker` (`(name, value)`); None when DingTalk has none (it was never made)."""
+        body: dict[str, Any] = {
+            "processCode": process_code,
+            "startTime": int(since.timestamp() * 1000),
+            "nextToken": 0,
+            "maxResults": PAGE,
+            "userIds": [originator],
+        }
+        for _page in range(MAX_PAGES):
+            document = await self._call("POST", body=body, path=INSTANCE_IDS)
+            result = document.get("result")
+            if not isinstance(result, dict):
+                raise channels.DingTalkError(f"{INSTANCE_IDS}: no result in the answer")
+            for instance_id in result.get("list") or []:
+                values = (await self.get(str(instance_id))).get("formComponentValues") or []
+                if any(
+                    isinstance(v, dict) and (v.get("name"), v.get("value")) == marker
+                    for v in values
+                ):
+                    return str(instance_id)
+            if not result.get("nextToken"):
+                return None
+            body["nextToken"] = result["nextToken"]
+        raise channels.DingTalkError(f"{INSTANCE_IDS}: too many instances to look through")
 
     async def get(self, instance_id: str) -> dict[str, Any]:
         """The instance as DingTalk reads it (`result` of the answer)."""

@@ -8,7 +8,10 @@ supervisor chain, the department head, HR). An organization's own chain says who
 that endpoint then decides the caller's own part of the current step. A rejection rejects
 the nomination; a return leaves it nominated for the participant to resubmit (with a word
 for the approvers) or withdraw; a withdrawal takes it back (the row goes, the approval
-keeps it).
+keeps it). A rejection on `/decision` needs its reason, which — like any decision's comment,
+wherever it was made — is the approval's comment and reaches the participant's notification
+(and, once approved, the nominee's, who is asked to rate; a rejected nominee is not told:
+who would have rated whom stays between the participant and the approvers).
 
 Nominating oneself, an unknown or departed employee, or fewer peers than the cycle's
 minimum is 422; nominations are made while the cycle is open.
@@ -30,6 +33,8 @@ from hrcore.core.db import get_or_404, insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.reviews import access, repository
@@ -261,6 +266,12 @@ async def decide(
     _require_nominating(cycle)
     if nomination.status != "nominated":
         raise Conflict(_("The nomination is {status}", status=label(nomination.status)))
+    reason = (body.reason or "").strip() or None
+    if not body.approve and reason is None:
+        raise Unprocessable(
+            _("Give the reason for rejecting the nomination"),
+            errors=[FieldError(field="reason", message=_("required when rejecting"))],
+        )
     if approval is not None and approval.status == "returned":
         raise Conflict(_("The nomination is returned to the participant, who resubmits it"))
     if approval is None or approval.status != "pending":
@@ -275,6 +286,7 @@ async def decide(
         "approved" if body.approve else "rejected",
         clock,
         authority=on_default,
+        comment=reason,
     )
     return nomination
 
@@ -313,6 +325,7 @@ async def approved(session: AsyncSession, subject: approvals.ApprovedSubject, cl
     )
     await session.flush()
     _audit(session, subject, nomination, "approved")
+    await _notify(session, subject, nomination, participant.employee_id, "approved")
 
 
 async def ended(
@@ -333,6 +346,7 @@ async def ended(
     nomination.decided_by = actor.id if actor is not None else None
     await session.flush()
     _audit(session, subject, nomination, "rejected")
+    await _notify(session, subject, nomination, subject.requester_employee_id, "rejected")
 
 
 def _audit(
@@ -351,5 +365,52 @@ def _audit(
         after={
             "nominee": str(nomination.nominee_employee_id),
             "approval_id": str(subject.approval_id),
+            "reason": subject.comment,
         },
     )
+
+
+async def _notify(
+    session: AsyncSession,
+    subject: approvals.ApprovedSubject,
+    nomination: ReviewNomination,
+    participant_id: uuid.UUID,
+    outcome: str,
+) -> None:
+    """The participant hears the decision on their nomination with its reason; an approved
+    nominee, that they are asked to rate the participant, with the same reason."""
+    org_id, nominee_id = nomination.org_id, nomination.nominee_employee_id
+    names = await people.employee_summaries(session, org_id, [participant_id, nominee_id])
+    users = await identity.user_ids_for_employees(session, org_id, [participant_id, nominee_id])
+    body = (
+        _("Reason: {reason}", reason=subject.comment)
+        if subject.comment
+        else _("No reason was given.")
+    )
+    nominee, participant = names[nominee_id].ref.name, names[participant_id].ref.name
+    messages = [
+        notifications.Message(
+            user_ids=users.get(participant_id, []),
+            kind=f"review.nomination_{outcome}",
+            title=_("Your peer nomination of {nominee} is approved", nominee=nominee)
+            if outcome == "approved"
+            else _("Your peer nomination of {nominee} is rejected", nominee=nominee),
+            body=body,
+            subject_type=SUBJECT,
+            subject_id=nomination.id,
+            dedupe_key=f"review_nomination:{nomination.id}:{outcome}:{subject.approval_id}",
+        )
+    ]
+    if outcome == "approved":
+        messages.append(
+            notifications.Message(
+                user_ids=users.get(nominee_id, []),
+                kind="review.nomination_rater",
+                title=_("You are asked to rate {participant} as a peer", participant=participant),
+                body=body,
+                subject_type=SUBJECT,
+                subject_id=nomination.id,
+                dedupe_key=f"review_nomination:{nomination.id}:rater:{subject.approval_id}",
+            )
+        )
+    await notifications.notify_many(session, org_id=org_id, messages=messages)

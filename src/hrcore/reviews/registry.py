@@ -29,7 +29,14 @@ _APPEAL_NAMES = (
     " JOIN review_cycles c ON c.id = r.cycle_id AND c.org_id = r.org_id"
     " WHERE a.org_id = {org} AND a.id = ANY({ids})"
 )
-"""The inbox names a result or an appeal after its cycle, for the employee it concerns."""
+_NOMINATION_NAMES = (
+    "SELECT n.id, c.name, p.employee_id FROM review_nominations n"
+    " JOIN review_cycles c ON c.id = n.cycle_id AND c.org_id = n.org_id"
+    " JOIN review_participants p ON p.id = n.participant_id AND p.org_id = n.org_id"
+    " WHERE n.org_id = {org} AND n.id = ANY({ids})"
+)
+"""The inbox names a result, an appeal or a peer nomination after its cycle, for the
+employee it concerns (a nomination's: the participant rated)."""
 
 DOMAIN = Domain(
     name="reviews",
@@ -72,5 +79,6 @@ DOMAIN = Domain(
         files.SubjectReader(access.FILES_SUBJECT, access.may_read_files),
         notifications.SubjectNames(publication.SUBJECT, _RESULT_NAMES),
         notifications.SubjectNames(appeals.SUBJECT, _APPEAL_NAMES),
+        notifications.SubjectNames(nominations.SUBJECT, _NOMINATION_NAMES),
     ],
 )

@@ -460,6 +460,13 @@ class NominationsIn(Strict):
 
 class NominationDecision(Strict):
     approve: bool
+    reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Why: optional when approving, required when rejecting (422). Kept as "
+        "the decision's comment in the approval's history and sent with the decision's "
+        "notifications.",
+    )
 
 
 class NominationOut(BaseModel):
