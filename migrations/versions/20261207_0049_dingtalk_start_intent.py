@@ -2,8 +2,8 @@
 instance, committed before the call, so a retry looks the instance up before creating a
 second one.
 
-Revision ID: 0054
-Revises: 0047
+Revision ID: 0049
+Revises: 0048
 Create Date: 2026-12-07 12:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0054"
-down_revision: str | None = "0047"
+revision: str = "0049"
+down_revision: str | None = "0048"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
