@@ -74,7 +74,7 @@ async def match_for_candidates(
         return {}
     ids = {uuid.UUID(e["competency_id"]) for model in models.values() for e in model["entries"]}
     names = await repository.competency_levels(session, org_id, list(ids))
-    profiles = await repository.latest_snapshots(
+    profiles = await repository.latest_scores(
         session, org_id, list({employee for employee, *_target in candidates})
     )
     matches = {}

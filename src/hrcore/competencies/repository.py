@@ -145,11 +145,20 @@ SELECT DISTINCT ON (wanted.position_id, wanted.department_id)
  ORDER BY wanted.position_id, wanted.department_id, model.department_id IS NULL, model.version DESC
 """
 
-LATEST_SNAPSHOTS = """
-SELECT DISTINCT ON (employee_id) employee_id, computed_at, figures
-  FROM competency_profiles
- WHERE org_id = $1 AND employee_id = ANY($2::uuid[])
- ORDER BY employee_id, computed_at DESC, id DESC
+# Scores only: the evidence behind each figure stays in the table (a ranking of hundreds of
+# candidates would otherwise carry every piece of it).
+LATEST_SCORES = """
+SELECT latest.employee_id, latest.computed_at, scores.figures
+  FROM (SELECT DISTINCT ON (employee_id) id, employee_id, computed_at
+          FROM competency_profiles
+         WHERE org_id = $1 AND employee_id = ANY($2::uuid[])
+         ORDER BY employee_id, computed_at DESC, id DESC) AS latest
+  JOIN competency_profiles AS profile ON profile.id = latest.id
+ CROSS JOIN LATERAL (
+       SELECT coalesce(jsonb_agg(jsonb_build_object(
+                  'competency_id', figure -> 'competency_id', 'score', figure -> 'score')),
+              '[]'::jsonb) AS figures
+         FROM jsonb_array_elements(profile.figures) AS figure) AS scores
 """
 
 # The newest snapshot at or before `$3` (`then`) and the newest of all (`now`).
@@ -184,13 +193,14 @@ async def models_for(
     return {(row["wanted_position_id"], row["wanted_department_id"]): row for row in rows}
 
 
-async def latest_snapshots(
+async def latest_scores(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, asyncpg.Record]:
-    """Each employee's newest profile snapshot, in one statement; those without one absent."""
+    """Each employee's newest profile snapshot, its figures as competency and score only, in
+    one statement; those without one absent."""
     if not employee_ids:
         return {}
-    rows = await fetch(session, LATEST_SNAPSHOTS, org_id, list(employee_ids))
+    rows = await fetch(session, LATEST_SCORES, org_id, list(employee_ids))
     return {row["employee_id"]: row for row in rows}
 
 
