@@ -18,8 +18,9 @@ from hrcore.people.models import Employee
 from hrcore.worker import run_burst
 from tests.competencies.conftest import competency
 from tests.contracts.conftest import storage_dir
-from tests.factories import Account, make_employee, make_user
+from tests.factories import Account, make_employee, make_org, make_user
 from tests.people.conftest import World, count_statements, world
+from tests.problems import assert_problem
 from tests.programs.test_dossier_pdf import _generated, _text
 from tests.programs.test_programs import API, _ok, _post, add_active_member
 
@@ -119,7 +120,7 @@ def _lines(profile: Any) -> list[tuple[Any, ...]]:
 
 @pytest.mark.commits
 async def test_the_dossier_shows_the_profile_at_the_start_and_now(
-    client: AsyncClient, world: World, dossier: Dossier
+    client: AsyncClient, runtime: Runtime, world: World, dossier: Dossier
 ) -> None:
     read = await _ok(await client.get(dossier.path, headers=world.hr.headers))
 
@@ -143,6 +144,12 @@ async def test_the_dossier_shows_the_profile_at_the_start_and_now(
     ]
     own = await _ok(await client.get(dossier.path, headers=dossier.account.headers))
     assert own["competency_profile"] == profile, "the participant reads their own profile"
+
+    peer = await make_user(runtime, world.hr.org_id, employee_id=world.peer.id)
+    outside = await client.get(dossier.path, headers=peer.headers | {"Accept-Language": "zh-CN"})
+    assert assert_problem(outside, 404)["detail"] == "参与人不存在"
+    stranger = await make_org(runtime)
+    assert_problem(await client.get(dossier.path, headers=stranger.headers), 404)
 
 
 @pytest.mark.commits

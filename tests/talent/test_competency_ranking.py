@@ -13,8 +13,9 @@ from hrcore.core.runtime import Runtime
 from hrcore.people.models import Employee
 from hrcore.worker import run_burst
 from tests.competencies.conftest import competency
-from tests.factories import Account, make_employee
+from tests.factories import Account, make_employee, make_org
 from tests.people.conftest import World, count_statements
+from tests.problems import assert_problem
 from tests.talent.test_vacancies import (
     VACANCIES,
     Succession,
@@ -91,7 +92,11 @@ async def modelled(
 
 @pytest.mark.commits
 async def test_the_ranking_counts_the_competency_match_with_its_share_explained(
-    client: AsyncClient, world: World, succession: Succession, modelled: dict[str, Any]
+    client: AsyncClient,
+    runtime: Runtime,
+    world: World,
+    succession: Succession,
+    modelled: dict[str, Any],
 ) -> None:
     ranked = await _candidates(client, world.hr, succession.vacancy["id"])
 
@@ -150,6 +155,13 @@ async def test_the_ranking_counts_the_competency_match_with_its_share_explained(
     )
     assert _match_factor(engineer_zh)["explanation"] == (
         "不计入：岗位能力模型中的能力项均未评估；其余因素的权重按比例折算为合计 100"
+    )
+    stranger = await make_org(runtime)
+    assert_problem(
+        await client.get(
+            f"{VACANCIES}/{succession.vacancy['id']}/candidates", headers=stranger.headers
+        ),
+        404,
     )
 
 
