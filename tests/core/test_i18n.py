@@ -31,6 +31,7 @@ NOT_WORDS = {
     ", ",
     "; ",
     "{program}: {stage} — {employee}",
+    "{name}: {before} → {after}",
 }
 """Messages whose Chinese is only their placeholders (a validator's own message)."""
 

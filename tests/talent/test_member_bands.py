@@ -98,6 +98,7 @@ async def test_members_sorted_by_readiness_are_ranked_within_each_band(
         "nine_box",
         "time_in_pool",
         "program_completion",
+        "competency_match",
     ]
     assert lead["score"] == round(sum(f["contribution"] for f in lead["factors"]), 2)
     assert lead["score"] > page["items"][1]["ranking"]["score"], "the 9-box lifts Lead"

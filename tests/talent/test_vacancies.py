@@ -201,6 +201,7 @@ async def test_candidates_are_ranked_with_every_factor_explained(
         ("nine_box", 20.0, "high performance, high potential", 100.0, 20.0),
         ("time_in_pool", 5.0, 0.0, 0.0, 0.0),
         ("program_completion", 15.0, None, 0.0, 0.0),
+        ("competency_match", 0.0, None, None, 0.0),
     ]
     assert _factors(peer) == [
         ("readiness", 30.0, "one_to_two_years", 60.0, 18.0),
@@ -209,6 +210,7 @@ async def test_candidates_are_ranked_with_every_factor_explained(
         ("nine_box", 20.0, "high performance, medium potential", 75.0, 15.0),
         ("time_in_pool", 5.0, 365.0, 50.0, 2.5),
         ("program_completion", 15.0, None, 0.0, 0.0),
+        ("competency_match", 0.0, None, None, 0.0),
     ]
     assert [f["explanation"] for f in engineer["factors"]] == [
         "readiness three plus years",
@@ -217,6 +219,8 @@ async def test_candidates_are_ranked_with_every_factor_explained(
         "not placed on the 9-box",
         "0 days as an active pool member",
         "no development program of this pool started",
+        "not counted: no competency model for the position; the other factors' weights are "
+        "scaled to sum to 100",
     ]
     assert member["pool"]["id"] == succession.pool["id"]
     assert member["member_id"] == succession.members["Member"]["id"]

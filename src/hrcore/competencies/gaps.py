@@ -49,6 +49,27 @@ def _lines(
     return lines
 
 
+def measure(
+    entries: list[dict[str, Any]],
+    figures: list[dict[str, Any]],
+    names: dict[uuid.UUID, tuple[str, int]],
+) -> dict[str, Any]:
+    """A profile's figures against a model's entries: the lines (required, current, gap,
+    met), `match` 0–100 (the weighted share of the requirements met, capped per competency)
+    and `attained` 「达标」. The one rule the gap report and every batch reader share."""
+    scores = {figure["competency_id"]: figure["score"] for figure in figures}
+    lines = _lines(entries, scores, names)
+    total = sum(line["weight"] for line in lines)
+    met = sum(
+        line["weight"] * min((line["current"] or 0.0) / line["required"], 1.0) for line in lines
+    )
+    return {
+        "competencies": lines,
+        "attained": bool(lines) and all(line["met"] for line in lines),
+        "match": round(met / total * 100, 1) if total else 0.0,
+    }
+
+
 async def gaps(
     session: AsyncSession,
     principal: Principal,
@@ -77,14 +98,8 @@ async def gaps(
         raise NotFound(_("No competency model for this position"))
     snapshot = await repository.snapshots(session, principal.org_id, employee.id, 1)
     figures = snapshot[0]["figures"] if snapshot else []
-    scores = {figure["competency_id"]: figure["score"] for figure in figures}
     ids = [uuid.UUID(entry["competency_id"]) for entry in model["entries"]]
     names = await repository.competency_levels(session, principal.org_id, ids)
-    lines = _lines(model["entries"], scores, names)
-    total = sum(line["weight"] for line in lines)
-    met = sum(
-        line["weight"] * min((line["current"] or 0.0) / line["required"], 1.0) for line in lines
-    )
     return CompetencyGapsOut.model_validate(
         {
             "employee_id": employee.id,
@@ -94,8 +109,6 @@ async def gaps(
             "department_id": model["department_id"],
             "model_version": model["version"],
             "profile_computed_at": snapshot[0]["computed_at"] if snapshot else None,
-            "attained": bool(lines) and all(line["met"] for line in lines),
-            "match": round(met / total * 100, 1) if total else 0.0,
-            "competencies": lines,
         }
+        | measure(model["entries"], figures, names)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -129,3 +130,84 @@ async def upsert_evidence(session: AsyncSession, values: dict[str, Any]) -> uuid
     ).returning(CompetencyEvidence.id)
     evidence_id: uuid.UUID = (await session.execute(upsert)).scalar_one()
     return evidence_id
+
+
+# Per wanted (position, department): the department's variant first, else the general
+# model; the newest version of either. `$3` holds a null department for "the general model".
+MODELS_FOR = """
+SELECT DISTINCT ON (wanted.position_id, wanted.department_id)
+       wanted.position_id AS wanted_position_id, wanted.department_id AS wanted_department_id,
+       model.department_id, model.version, model.entries
+  FROM unnest($2::uuid[], $3::uuid[]) AS wanted(position_id, department_id)
+  JOIN competency_models AS model
+    ON model.org_id = $1 AND model.position_id = wanted.position_id
+   AND (model.department_id = wanted.department_id OR model.department_id IS NULL)
+ ORDER BY wanted.position_id, wanted.department_id, model.department_id IS NULL, model.version DESC
+"""
+
+# Scores only: the evidence behind each figure stays in the table (a ranking of hundreds of
+# candidates would otherwise carry every piece of it).
+LATEST_SCORES = """
+SELECT latest.employee_id, latest.computed_at, scores.figures
+  FROM (SELECT DISTINCT ON (employee_id) id, employee_id, computed_at
+          FROM competency_profiles
+         WHERE org_id = $1 AND employee_id = ANY($2::uuid[])
+         ORDER BY employee_id, computed_at DESC, id DESC) AS latest
+  JOIN competency_profiles AS profile ON profile.id = latest.id
+ CROSS JOIN LATERAL (
+       SELECT coalesce(jsonb_agg(jsonb_build_object(
+                  'competency_id', figure -> 'competency_id', 'score', figure -> 'score')),
+              '[]'::jsonb) AS figures
+         FROM jsonb_array_elements(profile.figures) AS figure) AS scores
+"""
+
+# The newest snapshot at or before `$3` (`then`) and the newest of all (`now`).
+SNAPSHOTS_THEN_AND_NOW = """
+(SELECT 'then' AS moment, computed_at, figures
+   FROM competency_profiles
+  WHERE org_id = $1 AND employee_id = $2 AND computed_at <= $3
+  ORDER BY computed_at DESC, id DESC
+  LIMIT 1)
+UNION ALL
+(SELECT 'now' AS moment, computed_at, figures
+   FROM competency_profiles
+  WHERE org_id = $1 AND employee_id = $2
+  ORDER BY computed_at DESC, id DESC
+  LIMIT 1)
+"""
+
+Target = tuple[uuid.UUID, uuid.UUID | None]
+"""A position and the department whose variant of its model applies (None: the general)."""
+
+
+async def models_for(
+    session: AsyncSession, org_id: uuid.UUID, targets: Sequence[Target]
+) -> dict[Target, asyncpg.Record]:
+    """The model each (position, department) goes by, in one statement; targets without a
+    model are absent."""
+    if not targets:
+        return {}
+    positions = [position_id for position_id, _department_id in targets]
+    departments = [department_id for _position_id, department_id in targets]
+    rows = await fetch(session, MODELS_FOR, org_id, positions, departments)
+    return {(row["wanted_position_id"], row["wanted_department_id"]): row for row in rows}
+
+
+async def latest_scores(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, asyncpg.Record]:
+    """Each employee's newest profile snapshot, its figures as competency and score only, in
+    one statement; those without one absent."""
+    if not employee_ids:
+        return {}
+    rows = await fetch(session, LATEST_SCORES, org_id, list(employee_ids))
+    return {row["employee_id"]: row for row in rows}
+
+
+async def snapshots_then_and_now(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, then: datetime | None
+) -> dict[str, asyncpg.Record]:
+    """`then`: the newest snapshot at or before that moment (absent for None or when there
+    was none yet); `now`: the newest one. One statement."""
+    rows = await fetch(session, SNAPSHOTS_THEN_AND_NOW, org_id, employee_id, then)
+    return {row["moment"]: row for row in rows}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hrcore.core.i18n import N_, Day, Text, _, _n, translate
-from hrcore.programs.schemas import DecisionRecord, Dossier, DossierStage
+from hrcore.programs.schemas import DecisionRecord, Dossier, DossierCompetencies, DossierStage
 from hrcore.reviews.api import ResultOut
 from hrcore.workflow.api import TaskOut
 
@@ -77,6 +77,9 @@ def _lines(dossier: Dossier) -> Iterator[str | Text]:
     for number, stage in enumerate(dossier.stages, start=1):
         yield ""
         yield from _stage(number, stage)
+    if dossier.competency_profile is not None:
+        yield ""
+        yield from _competencies(dossier.competency_profile)
 
 
 def _stage(number: int, stage: DossierStage) -> Iterator[str | Text]:
@@ -157,3 +160,45 @@ def _decision(decision: DecisionRecord) -> Iterator[str | Text]:
         yield _("Decision: {outcome} ({date})", **fields)
     if decision.reason:
         yield _("Reason: {reason}", reason=decision.reason)
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def _competencies(profile: DossierCompetencies) -> Iterator[str | Text]:
+    """Before → after per competency, with the requirement of the target position's model."""
+    yield "# " + str(_("Competency profile"))
+    if profile.position is not None and profile.model_version is not None:
+        yield _(
+            "Against the competency model of {position} (version {version})",
+            position=profile.position.name,
+            version=profile.model_version,
+        )
+    if profile.started_at is not None:
+        yield _(
+            "Before: at the program's start ({date}); after: now",
+            date=Day(profile.started_at.date()),
+        )
+    if not profile.competencies:
+        yield _("No competency assessed yet")
+    for line in profile.competencies:
+        scores = {
+            "name": line.competency.name,
+            "before": _score(line.before),
+            "after": _score(line.after),
+        }
+        if line.required is None:
+            yield _("{name}: {before} → {after}", **scores)
+        elif line.met:
+            yield _(
+                "{name}: {before} → {after} (required {required}, met)",
+                required=f"{line.required:g}",
+                **scores,
+            )
+        else:
+            yield _(
+                "{name}: {before} → {after} (required {required}, not met)",
+                required=f"{line.required:g}",
+                **scores,
+            )

@@ -1,5 +1,6 @@
 """A participant's dossier: every stage in order with its tasks, submissions, 360 result
-and decision, as the caller may see it."""
+and decision, as the caller may see it, and their competency profile at the run's start and
+now against the model of the pool's target position."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.competencies import api as competencies
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.schemas import Ref
+from hrcore.org import api as org
 from hrcore.programs import access, participants, repository
-from hrcore.programs.models import ParticipantStage
-from hrcore.programs.schemas import DecisionRecord, Dossier, DossierStage
+from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun
+from hrcore.programs.schemas import DecisionRecord, Dossier, DossierCompetencies, DossierStage
 from hrcore.programs.stages import SUBJECT, SUPERVISOR_KINDS, TASK_KINDS
 from hrcore.reviews import api as reviews
+from hrcore.talent import api as talent
 from hrcore.workflow import api as workflow
 
 
@@ -32,6 +36,45 @@ def _decision(stage: ParticipantStage, full: bool) -> DecisionRecord | None:
     )
 
 
+async def _competency_profile(
+    session: AsyncSession, run: ProgramRun, participant: ProgramParticipant
+) -> DossierCompetencies:
+    """Before → after per competency: the profile snapshot at or before the run's start and
+    the newest one, with the requirement of the target position's model (the variant of the
+    participant's department at the start). At most five statements."""
+    position_id = await talent.pool_target_position(session, run.org_id, run.pool_id)
+    target = (position_id, participant.department_id) if position_id else None
+    change = await competencies.profile_change(
+        session, run.org_id, participant.employee_id, run.started_at, target
+    )
+    position = (
+        (await org.position_refs(session, run.org_id, [position_id])).get(position_id)
+        if position_id
+        else None
+    )
+    return DossierCompetencies.model_validate(
+        {
+            "started_at": run.started_at,
+            "before_computed_at": change.before_computed_at,
+            "after_computed_at": change.after_computed_at,
+            "position": position,
+            "model_version": change.model_version,
+            "competencies": [
+                {
+                    "competency_id": line.competency_id,
+                    "competency": {"id": line.competency_id, "name": line.name},
+                    "before": line.before,
+                    "after": line.after,
+                    "required_level": line.required_level,
+                    "required": line.required,
+                    "met": line.met,
+                }
+                for line in change.lines
+            ],
+        }
+    )
+
+
 async def dossier(
     session: AsyncSession,
     principal: Principal,
@@ -39,8 +82,9 @@ async def dossier(
     participant_id: uuid.UUID,
     clock: Clock,
 ) -> Dossier:
-    """Every stage in order with its tasks, submissions, 360 result and decision. Closed to
-    integration keys, as every read of programs is (no scope names them)."""
+    """Every stage in order with its tasks, submissions, 360 result and decision, and the
+    competency profile then and now. Closed to integration keys, as every read of programs
+    is (no scope names them)."""
     principal.require_key_scope(None)
     run, participant, _ = await access.participant_in_reach(
         session, principal, run_id, participant_id
@@ -88,4 +132,5 @@ async def dossier(
             )
             for stage in stages
         ],
+        competency_profile=await _competency_profile(session, run, participant),
     )

@@ -241,7 +241,8 @@ async def dossier(
     accept: Annotated[str | None, Header()] = None,
 ) -> Dossier | Response:
     """Everything of one participant's program in order: each stage with its tasks and submissions,
-    the 360 result as reviews allow the caller to see it, the evaluation and the decision. Readers:
+    the 360 result as reviews allow the caller to see it, the evaluation and the decision, and the
+    competency profile at the run's start and now against the target position's model. Readers:
     HR admins, the participant (without the supervisor's evaluation text and the decision's
     reason), their supervisor chain and department heads over them; anyone else 404. With `Accept:
     application/pdf` the same content as a PDF: 202 with `Retry-After` while the worker generates

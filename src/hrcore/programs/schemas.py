@@ -309,8 +309,47 @@ class DossierPdfPending(BaseModel):
     audience: Literal["full", "self"]
 
 
+class CompetencyChange(BaseModel):
+    """One competency at the run's start and now (0–10), against the model's requirement."""
+
+    competency_id: uuid.UUID
+    competency: Ref
+    before: float | None = Field(description="The score at the run's start; null: none then.")
+    after: float | None = Field(description="The score now; null: not assessed.")
+    required_level: int | None = Field(description="The model's level; null: not in the model.")
+    required: float | None = Field(description="`required_level` on the profile's 0–10 scale.")
+    met: bool | None = Field(description="Whether `after` meets `required`; null without one.")
+
+
+class DossierCompetencies(BaseModel):
+    """The participant's competency profile 「能力画像」 at the run's start and now."""
+
+    started_at: datetime | None = Field(description="The run's start; null before it started.")
+    before_computed_at: datetime | None = Field(
+        description="The profile snapshot at or before the start; null when there was none."
+    )
+    after_computed_at: datetime | None = Field(
+        description="The newest profile snapshot; null before any evidence."
+    )
+    position: Ref | None = Field(
+        description="The pool's target position, whose model gives the requirements; null for "
+        "a pool for a job family."
+    )
+    model_version: int | None = Field(
+        description="The model version of the position (the participant's department's "
+        "variant when it has one); null when it has no model."
+    )
+    competencies: list[CompetencyChange] = Field(
+        description="The model's competencies in its order, then any other assessed ones."
+    )
+
+
 class Dossier(BaseModel):
     run: Ref
     participant: ParticipantOut
     template_revision: int | None
     stages: list[DossierStage]
+    competency_profile: DossierCompetencies | None = Field(
+        default=None,
+        description="Null only in a PDF document requested before dossiers showed the profile.",
+    )

@@ -5,8 +5,10 @@ not assessed — and ranked within each band by the score the vacancy ranking gi
 Ranks are held among every member the filters select, as the vacancy ranking holds them
 among all candidates; the caller then sees the members in their reach. HR and department
 heads see the band ranks; an employee sees their own score and factors, never a rank (as in
-`/me/vacancy-rankings`). A fixed number of statements: the members, their placements, the
-employees, the published reviews, the programs, and the page's links (pool, deciders).
+`/me/vacancy-rankings`). The competency match is measured against the general model of the
+pool's target position (a pool for a job family has none to measure against). A fixed
+number of statements: the members, their placements, the employees, the published reviews,
+the programs, competencies' match, and the page's links (pool, deciders).
 """
 
 from __future__ import annotations
@@ -56,7 +58,13 @@ async def members_by_readiness(
         (m, p.performance, p.potential) if (p := placements.get(m.id)) else (m, None, None)
         for m in members
     ]
-    facts = await candidates.facts_of(session, principal.org_id, levels, clock)
+    target = (pool.target_position_id, None) if pool.target_position_id else None
+    base = await candidates.facts_of(session, principal.org_id, levels, clock)
+    facts = await candidates.with_competency(
+        session,
+        principal.org_id,
+        [(f, m.employee_id, target) for m, f in zip(members, base, strict=True)],
+    )
     scored = []
     for member, member_facts in zip(members, facts, strict=True):
         factors = ranking.explain(member_facts)

@@ -7,18 +7,20 @@ own factors (`/me/vacancy-rankings`, the right to an explanation).
 
 Program completion is a fact programs owns. Talent does not import programs (programs
 depends on talent's pools): programs declares `ProgramCompletionProvider(its query)` among
-its registry's providers, installed when the API, the worker or the CLI is built.
+its registry's providers, installed when the API, the worker or the CLI is built. The
+competency match is competencies' (below talent): one batched `match_for_candidates`.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.competencies import api as competencies
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.pagination import OFFSET, PageParams, decode_cursor, encode_cursor, paginate
@@ -106,15 +108,17 @@ class Standing:
 async def _standings(
     session: AsyncSession,
     org_id: uuid.UUID,
-    position_ids: Sequence[uuid.UUID],
+    posts: Mapping[uuid.UUID, uuid.UUID | None],
     clock: Clock,
     *,
     employee_id: uuid.UUID | None = None,
 ) -> list[Standing]:
-    """Score every active member of the pools targeting these positions or their job
+    """Score every active member of the pools targeting these positions (each with the
+    department of its seat, whose variant of the competency model applies) or their job
     families, once per position a pool matches: one query for the positions' families, one
     for the members and their 9-box, one for the employees, one for their published reviews,
-    one for their programs."""
+    one for their programs, and competencies' batched match."""
+    position_ids = list(posts)
     families = await org.position_families(session, org_id, position_ids)
     wanted = {family for family in families.values() if family is not None}
     rows = await repository.candidate_rows(
@@ -124,28 +128,56 @@ async def _standings(
         session, org_id, [row[0].employee_id for row in rows]
     )
     all_facts = await facts_of(session, org_id, [(row[0], row[4], row[5]) for row in rows], clock)
+    matched = [
+        (row, facts, position_id)
+        for row, facts in zip(rows, all_facts, strict=True)
+        if employees[row[0].employee_id].status != "exited"
+        for position_id in position_ids
+        if position_id == row[1] or (row[2] is not None and families.get(position_id) == row[2])
+    ]
+    scored = await with_competency(
+        session,
+        org_id,
+        [(facts, row[0].employee_id, (post, posts[post])) for row, facts, post in matched],
+    )
     standings: list[Standing] = []
-    for row, facts in zip(rows, all_facts, strict=True):
-        member, target_position, target_family, pool_name = row[:4]
-        employee = employees[member.employee_id]
-        if employee.status == "exited":
-            continue
+    for (row, _facts, position_id), facts in zip(matched, scored, strict=True):
+        member, pool_name = row[0], row[3]
         factors = ranking.explain(facts)
-        standings.extend(
+        standings.append(
             Standing(
                 member=member,
                 position_id=position_id,
                 pool=Ref(id=member.pool_id, name=pool_name),
-                employee=employee,
+                employee=employees[member.employee_id],
                 facts=facts,
                 factors=factors,
                 score=ranking.total(factors),
             )
-            for position_id in position_ids
-            if position_id == target_position
-            or (target_family is not None and families.get(position_id) == target_family)
         )
     return standings
+
+
+CompetencyTarget = tuple[uuid.UUID, uuid.UUID | None] | None
+"""The position a candidate is measured for and the department whose variant of its model
+applies; None when there is no position (a pool for a job family)."""
+
+
+async def with_competency(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    candidates: Sequence[tuple[ranking.CandidateFacts, uuid.UUID, CompetencyTarget]],
+) -> list[ranking.CandidateFacts]:
+    """Each candidate's facts with their competency match against the target's model, in
+    competencies' one batched call (at most three statements whatever the candidates)."""
+    wanted = [
+        (employee_id, *target) for _facts, employee_id, target in candidates if target is not None
+    ]
+    fits = await competencies.match_for_candidates(session, org_id, wanted)
+    return [
+        replace(facts, competency=fits.get((employee_id, *target)) if target else None)
+        for facts, employee_id, target in candidates
+    ]
 
 
 async def facts_of(
@@ -222,7 +254,9 @@ async def ranking_of(
     session: AsyncSession, org_id: uuid.UUID, vacancy: Vacancy, clock: Clock
 ) -> list[tuple[int, Standing]]:
     """Every candidate with their rank; views are built only for those shown."""
-    standings = await _standings(session, org_id, [vacancy.position_id], clock)
+    standings = await _standings(
+        session, org_id, {vacancy.position_id: vacancy.department_id}, clock
+    )
     return list(enumerate(_ranked(standings, vacancy), start=1))
 
 
@@ -271,7 +305,7 @@ async def my_rankings(
     standings = await _standings(
         session,
         principal.org_id,
-        [v.position_id for v in vacancies],
+        {v.position_id: v.department_id for v in vacancies},
         clock,
         employee_id=principal.employee_id,
     )

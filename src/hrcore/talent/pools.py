@@ -167,6 +167,15 @@ async def require_pool(
         )
 
 
+async def pool_target_position(
+    session: AsyncSession, org_id: uuid.UUID, pool_id: uuid.UUID
+) -> uuid.UUID | None:
+    """The position a pool prepares people for (None for a job family's pool or an unknown
+    pool): the program dossier measures competencies against its model."""
+    pool = await repository.pool_by_id(session, org_id, pool_id)
+    return pool.target_position_id if pool else None
+
+
 async def pool_refs(
     session: AsyncSession, org_id: uuid.UUID, pool_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Ref]:

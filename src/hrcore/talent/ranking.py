@@ -1,19 +1,24 @@
 """How vacancy candidates are scored: pure rules over facts `candidates` gathers.
 
 Every factor turns one fact into points from 0 to 100 and explains itself; the score is the
-weighted sum of the points, `Σ weight × points / 100`, so it lies between 0 and 100 when the
-weights sum to 100. Missing data earns 0 points and says so. The weights and point tables
-are data (`RankingPolicy`); `docs/talent.md` documents the defaults.
+weighted sum of the points, `Σ weight × points / 100`, with the weights of the factors that
+count scaled to sum to 100, so it lies between 0 and 100. Missing data earns 0 points and
+says so — except the competency match, which cannot be measured without a competency model
+for the position or an assessed competency of it: it is then not counted (its weight goes
+to the others, proportionally) and says why, rather than scoring a silent 0. The weights
+and point tables are data (`RankingPolicy`); `docs/talent.md` documents the defaults.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hrcore.core.i18n import N_, Text, _, _n
+from hrcore.competencies import api as competencies
+from hrcore.core.i18n import N_, Lines, Text, _, _n
 from hrcore.talent.models import Readiness
 
 READINESS_ORDER = {
@@ -25,7 +30,8 @@ READINESS_ORDER = {
 
 
 class RankingPolicy(BaseModel):
-    """The weights of the factors and the points each fact earns."""
+    """The weights of the factors and the points each fact earns. Weights are relative: the
+    factors that count share 100 in proportion to theirs."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -37,6 +43,7 @@ class RankingPolicy(BaseModel):
             "nine_box": 20.0,
             "time_in_pool": 5.0,
             "program_completion": 15.0,
+            "competency_match": 25.0,
         }
     )
     readiness_points: dict[str, float] = Field(
@@ -58,6 +65,9 @@ class RankingPolicy(BaseModel):
     )
     full_time_in_pool_days: int = Field(
         default=730, description="Days in the pool that earn the full 100 points."
+    )
+    competency_gaps_explained: int = Field(
+        default=3, description="How many of the largest competency gaps an explanation names."
     )
 
 
@@ -85,6 +95,9 @@ class CandidateFacts:
     potential: str | None
     days_in_pool: int
     program: ProgramProgress | None = None
+    competency: competencies.Match | None = None
+    """The candidate against the position's competency model; None: no model to measure
+    against (the position has none, or a family pool names no position)."""
 
 
 @dataclass(frozen=True)
@@ -92,14 +105,16 @@ class FactorResult:
     factor: str
     weight: float
     value: str | float | None
-    points: float
+    points: float | None
     contribution: float
     explanation: Text
+    competencies: dict[str, Any] | None = None
 
 
-Evaluation = tuple[str | float | None, float, Text]
-"""A factor's finding: the value found, its points (0–100) and why, in the reader's language
-(the employee's own right to an explanation)."""
+Evaluation = tuple[str | float | None, float | None, Text]
+"""A factor's finding: the value found, its points (0–100; None: the factor cannot be
+measured and is not counted) and why, in the reader's language (the employee's own right to
+an explanation)."""
 
 LABELS = {
     "ready_now": N_("ready now"),
@@ -183,10 +198,76 @@ def _program_completion(facts: CandidateFacts, policy: RankingPolicy) -> Evaluat
     return value, points, why
 
 
+NOT_COUNTED = N_("the other factors' weights are scaled to sum to 100")
+
+
+def _competency_match(facts: CandidateFacts, policy: RankingPolicy) -> Evaluation:
+    fit = facts.competency
+    if fit is None:
+        why = _(
+            "not counted: no competency model for the position; {scaled}", scaled=_(NOT_COUNTED)
+        )
+        return None, None, why
+    if not fit.assessed:
+        why = _(
+            "not counted: no competency of the position's model assessed yet; {scaled}",
+            scaled=_(NOT_COUNTED),
+        )
+        return None, None, why
+    fields = {"match": f"{fit.match:g}", "version": fit.model_version}
+    if fit.attained:
+        why = _("competency match {match}% (model version {version}): every level met", **fields)
+        return fit.match, fit.match, why
+    gaps = Lines(
+        [
+            _(
+                "{name} {current} of {required}",
+                name=line.name,
+                current=f"{line.current or 0.0:g}",
+                required=f"{line.required:g}",
+            )
+            for line in fit.largest_gaps(policy.competency_gaps_explained)
+        ],
+        separator=N_(", "),
+    )
+    why = _(
+        "competency match {match}% (model version {version}); largest gaps: {gaps}",
+        gaps=gaps,
+        **fields,
+    )
+    return fit.match, fit.match, why
+
+
+def _competency_detail(facts: CandidateFacts, policy: RankingPolicy) -> dict[str, Any] | None:
+    """The competency match behind the factor: what a reader needs to act on it."""
+    fit = facts.competency
+    if fit is None:
+        return None
+    return {
+        "model_version": fit.model_version,
+        "department_id": fit.department_id,
+        "profile_computed_at": fit.profile_computed_at,
+        "match": fit.match,
+        "attained": fit.attained,
+        "largest_gaps": [
+            {
+                "competency_id": line.competency_id,
+                "competency": {"id": line.competency_id, "name": line.name},
+                "weight": line.weight,
+                "required": line.required,
+                "current": line.current,
+                "gap": line.gap,
+            }
+            for line in fit.largest_gaps(policy.competency_gaps_explained)
+        ],
+    }
+
+
 @dataclass(frozen=True)
 class Factor:
     name: str
     evaluate: Callable[[CandidateFacts, RankingPolicy], Evaluation]
+    detail: Callable[[CandidateFacts, RankingPolicy], dict[str, Any] | None] | None = None
 
 
 FACTORS: tuple[Factor, ...] = (
@@ -196,24 +277,35 @@ FACTORS: tuple[Factor, ...] = (
     Factor("nine_box", _nine_box),
     Factor("time_in_pool", _time_in_pool),
     Factor("program_completion", _program_completion),
+    Factor("competency_match", _competency_match, _competency_detail),
 )
 """The factors in the order explanations list them."""
 
 
 def explain(facts: CandidateFacts, policy: RankingPolicy = DEFAULT_POLICY) -> list[FactorResult]:
-    """Every factor's value, points, weighted contribution and reason."""
+    """Every factor's value, points, weighted contribution and reason; the weight each
+    counted with is its share of the counted factors' weights (0 when not counted)."""
+    found = [(factor, factor.evaluate(facts, policy)) for factor in FACTORS]
+    counted = sum(
+        policy.weights.get(factor.name, 0.0)
+        for factor, (_v, points, _w) in found
+        if points is not None
+    )
     results = []
-    for factor in FACTORS:
-        value, points, explanation = factor.evaluate(facts, policy)
-        weight = policy.weights.get(factor.name, 0.0)
+    for factor, (value, points, explanation) in found:
+        weight = 0.0
+        if points is not None and counted:
+            weight = policy.weights.get(factor.name, 0.0) * 100 / counted
+        detail = factor.detail(facts, policy) if factor.detail and points is not None else None
         results.append(
             FactorResult(
                 factor=factor.name,
-                weight=weight,
+                weight=round(weight, 2),
                 value=value,
-                points=round(points, 2),
-                contribution=round(weight * points / 100, 2),
+                points=None if points is None else round(points, 2),
+                contribution=round(weight * (points or 0.0) / 100, 2),
                 explanation=explanation,
+                competencies=detail,
             )
         )
     return results

@@ -431,9 +431,11 @@ async def list_candidates(
 ) -> Page[CandidateOut]:
     """The active members of the pools targeting the vacancy's position (or its job family), one
     entry per employee, ranked by an explained score: per factor (readiness, review score and
-    recommendation, 9-box, time in pool, program completion) its weight, value, points and why.
-    Cursor-paginated, for HR admins and department heads over the vacancy (who see the candidates in
-    their reach with their overall rank); `eligible` means ready now."""
+    recommendation, 9-box, time in pool, program completion, competency match against the
+    position's model) its weight, value, points and why; the competency match is not counted,
+    and says why, without a model or an assessment. Cursor-paginated, for HR admins and
+    department heads over the vacancy (who see the candidates in their reach with their overall
+    rank); `eligible` means ready now."""
     items, cursor = await candidates.list_candidates(session, principal, vacancy_id, page, clock)
     return Page(items=items, next_cursor=cursor)
 

@@ -267,13 +267,48 @@ class VacancyIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
+class CompetencyGapOut(BaseModel):
+    competency_id: uuid.UUID
+    competency: Ref
+    weight: int = Field(description="The competency's weight in the model.")
+    required: float = Field(description="The required level on the profile's 0–10 scale.")
+    current: float | None = Field(description="The profile's score; null without evidence.")
+    gap: float
+
+
+class CompetencyMatchOut(BaseModel):
+    """What the `competency_match` factor measured (competencies' gap analysis)."""
+
+    model_version: int = Field(description="The model version the match is measured against.")
+    department_id: uuid.UUID | None = Field(
+        description="The department variant the model came from; null for the general model."
+    )
+    profile_computed_at: datetime | None
+    match: float = Field(description="0–100: the weighted share of the requirements met.")
+    attained: bool = Field(description="「达标」: every required level is met.")
+    largest_gaps: list[CompetencyGapOut] = Field(
+        description="The unmet competencies weighing most on the match, largest first (3)."
+    )
+
+
 class FactorOut(BaseModel):
     factor: str
-    weight: float = Field(description="The factor's weight; the weights sum to 100.")
+    weight: float = Field(
+        description="The weight the factor counted with: the policy's weights scaled so the "
+        "counted factors' sum to 100 (0 for a factor not counted)."
+    )
     value: float | str | None = Field(description="What was found (null: no data).")
-    points: float = Field(description="0–100 for what was found.")
+    points: float | None = Field(
+        description="0–100 for what was found; null when the factor could not be measured "
+        "and is not counted (the competency match without a model or an assessment)."
+    )
     contribution: float = Field(description="weight × points / 100, added to the score.")
     explanation: Rendered
+    competencies: CompetencyMatchOut | None = Field(
+        default=None,
+        description="`competency_match` only, when counted: the match, attainment, model "
+        "version and largest gaps behind it.",
+    )
 
 
 class CandidateOut(BaseModel):
