@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -88,7 +88,7 @@ async def latest_version(
 
 
 EVIDENCE_OF = """
-SELECT id, competency_id, value, source_kind, source_id, observed_at, source_weight
+SELECT id, competency_id, value, source_kind, source_id, observed_at, source_weight, note
   FROM competency_evidence
  WHERE org_id = $1 AND employee_id = $2
  ORDER BY observed_at, id
@@ -129,3 +129,28 @@ async def upsert_evidence(session: AsyncSession, values: dict[str, Any]) -> uuid
     ).returning(CompetencyEvidence.id)
     evidence_id: uuid.UUID = (await session.execute(upsert)).scalar_one()
     return evidence_id
+
+
+async def delete_source_evidence(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    source_kind: str,
+    source_id: uuid.UUID,
+    *,
+    keep: Sequence[uuid.UUID],
+) -> int:
+    """Remove one source event's rows about the employee except those on `keep`'s
+    competencies, in one statement: how many."""
+    statement = (
+        delete(CompetencyEvidence)
+        .where(
+            CompetencyEvidence.org_id == org_id,
+            CompetencyEvidence.employee_id == employee_id,
+            CompetencyEvidence.source_kind == source_kind,
+            CompetencyEvidence.source_id == source_id,
+            CompetencyEvidence.competency_id.not_in(keep) if keep else true(),
+        )
+        .returning(CompetencyEvidence.id)
+    )
+    return len((await session.execute(statement)).all())
