@@ -33,8 +33,9 @@ async def owns_cycle(session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UU
 async def record_evaluation(
     session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID, clock: Clock
 ) -> int:
-    """Record (or replace) the evidence of an evaluation stage's computed results; audited
-    on the stage. How many results said something (a cycle that is no evaluation: 0)."""
+    """Record (or replace) the evidence of an evaluation stage's computed results; what was
+    recorded is audited on the stage. How many results said something (a cycle that is no
+    evaluation: 0)."""
     stage = await repository.evaluation_stage_of_cycle(session, org_id, cycle_id)
     if stage is None:
         return 0
@@ -50,6 +51,8 @@ async def record_evaluation(
             observed_at=observed_at,
             values=result.values,
         )
+        if not result.values:
+            continue
         audit.record(
             session,
             None,
@@ -64,5 +67,5 @@ async def record_evaluation(
                 ],
             },
         )
-        recorded += bool(result.values)
+        recorded += 1
     return recorded
