@@ -1,6 +1,6 @@
-"""Program stages are found by their review cycle: reviews asks, for every result it
-publishes from a form naming competencies, whether the cycle is a program's supervisor
-evaluation (programs records that evidence itself).
+"""Program stages are found by their review cycle: for every result reviews publishes from a
+form naming competencies, programs says whether the cycle is a supervisor evaluation (its
+evidence is then of kind `program_evaluation`).
 
 Revision ID: 0051
 Revises: 0047

@@ -1,6 +1,6 @@
 """A program's supervisor evaluation on a review form naming competencies becomes evidence
-(`program_evaluation`) in the real worker once reviews has computed it; publishing it adds no
-second `review` row, and an upheld appeal replaces it."""
+of kind `program_evaluation` when HR publishes it (before, the employee may not see its
+figures, so their profile holds nothing of it), once; an upheld appeal replaces it."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ async def _evaluate(client: AsyncClient, world: World, review_template: dict[str
 
 
 @pytest.mark.commits
-async def test_a_supervisor_evaluation_becomes_evidence_and_a_correction_replaces_it(
+async def test_a_published_supervisor_evaluation_is_evidence_and_a_correction_replaces_it(
     client: AsyncClient, world: World, runtime: Runtime
 ) -> None:
     team = await create(client, world.hr, "Team management")
@@ -101,29 +101,29 @@ async def test_a_supervisor_evaluation_becomes_evidence_and_a_correction_replace
     [result] = (
         await client.get(f"{API}/review-cycles/{cycle_id}/results", headers=world.hr.headers)
     ).json()["items"]
+    assert await _evidence(runtime, world) == [], "computed, the evaluation is not shown yet"
+
+    await post_ok(client, world.hr, f"/review-results/{result['id']}/publish")
+    await run_burst(runtime)
     # (7.5×24 + 10×16) / 40; nobody rated team sales, so sales drive has no evidence
     assert await _evidence(runtime, world) == [("program_evaluation", result["id"], 8.5)]
-    profile = await client.get(
-        f"{API}/employees/{world.member.id}/competency-profile", headers=world.lead_account.headers
-    )
+    profile = await client.get(f"{API}/me/competency-profile", headers=world.member_account.headers)
     [figure] = profile.json()["competencies"]
     assert (figure["competency"]["name"], figure["score"]) == ("Team management", 8.5)
     assert figure["evidence"][0]["note"].endswith("Teamwork 7.5 (60%), Leadership 10.0 (40%)")
     async with unit_of_work(runtime.sessionmaker) as session:
         await set_tenant(session, world.hr.org_id)
         audited = await session.scalar(
-            text("SELECT after FROM audit_events WHERE action = 'program_stage.evidence_recorded'")
+            text(
+                "SELECT after FROM audit_events WHERE action = 'review_result.published'"
+                " AND object_id = :result"
+            ),
+            {"result": result["id"]},
         )
-    assert audited == {
-        "result_id": result["id"],
-        "competency_evidence": [{"competency_id": team["id"], "value": 8.5}],
+    assert audited["competency_evidence"] == {
+        "source_kind": "program_evaluation",
+        "values": [{"competency_id": team["id"], "value": 8.5}],
     }
-
-    await post_ok(client, world.hr, f"/review-results/{result['id']}/publish")
-    await run_burst(runtime)
-    assert await _evidence(runtime, world) == [("program_evaluation", result["id"], 8.5)], (
-        "published, the evaluation still counts once, as the program's"
-    )
     appeal = await post_ok(
         client,
         world.member_account,

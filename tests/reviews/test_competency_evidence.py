@@ -157,7 +157,8 @@ async def test_a_published_review_moves_the_profile_and_an_upheld_appeal_replace
             ),
             {"appeal": uuid.UUID(appeal["id"])},
         )
-    assert {e["value"] for e in audited["competency_evidence"]} == {7.0, 9.6}
+    assert audited["competency_evidence"]["source_kind"] == "review"
+    assert {e["value"] for e in audited["competency_evidence"]["values"]} == {7.0, 9.6}
 
 
 async def test_an_indicator_names_a_competency_of_the_library(

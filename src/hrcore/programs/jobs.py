@@ -7,7 +7,7 @@ from typing import Any
 
 from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
-from hrcore.programs import dossier_pdf, evidence, stages, withdrawal
+from hrcore.programs import dossier_pdf, stages, withdrawal
 
 
 async def withdraw_leaver(context: JobContext) -> None:
@@ -67,17 +67,4 @@ async def prune_dossier_documents(ctx: dict[str, Any]) -> int:
     runtime: Runtime = ctx["runtime"]
     return await dossier_pdf.prune_dossier_documents(
         runtime.sessionmaker, runtime.clock, runtime.settings
-    )
-
-
-async def record_evaluation_evidence(context: JobContext) -> None:
-    """Subscribed to reviews' scored results: a supervisor evaluation's become evidence of
-    the competencies its form names (other cycles are not programs' and change nothing)."""
-    if context.org_id is None:
-        return
-    await evidence.record_evaluation(
-        context.session,
-        context.org_id,
-        uuid.UUID(str(context.payload["cycle_id"])),
-        context.clock,
     )

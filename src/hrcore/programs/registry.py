@@ -1,8 +1,8 @@
 """What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
 review stages' rater tasks), withdrawals on people's and talent's events, the crons, and
 the program completion talent's ranking asks for, the ending of an appointee's programs
-talent's appointment asks for, the participations people's profile shows, and the
-supervisor evaluations' competency evidence (reviews leaves those cycles to programs)."""
+talent's appointment asks for, the participations people's profile shows, and the source
+kind of the supervisor evaluations' competency evidence."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
@@ -43,7 +43,6 @@ DOMAIN = Domain(
         JobSpec(withdrawal.LEAVER_JOB, jobs.withdraw_leaver),
         JobSpec(withdrawal.REMOVED_JOB, jobs.withdraw_removed_member),
         JobSpec(dossier_pdf.DOSSIER_JOB, jobs.generate_dossier_document),
-        JobSpec(evidence.EVIDENCE_JOB, jobs.record_evaluation_evidence),
     ],
     crons=[
         # Hourly: program review stages past their grace period close with what they have.
@@ -64,7 +63,6 @@ DOMAIN = Domain(
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, withdrawal.LEAVER_JOB),
         Subscription(people.EMPLOYMENT_EVENT_APPLIED, withdrawal.LEAVER_JOB),
         Subscription(talent.MEMBER_REMOVED, withdrawal.REMOVED_JOB),
-        Subscription(reviews.RESULTS_SCORED, evidence.EVIDENCE_JOB),
     ],
     task_hooks=[
         *_KINDS,
@@ -83,6 +81,6 @@ DOMAIN = Domain(
         people.ProgramParticipationProvider(api.participations_of),
         talent.AppointeeProgramsProvider(api.graduate_appointee),
         notifications.SubjectNames("program_participant", _PARTICIPANT_NAMES),
-        reviews.EvidenceOwner(evidence.owns_cycle),
+        reviews.EvidenceKind(evidence.evaluation_kind),
     ],
 )

@@ -11,9 +11,7 @@ weights renormalised.
 Anonymity is a property of the stored result, not of a view: a peer or subordinate group
 with fewer answers than the threshold is left out of every figure (scores, rater counts,
 comments) and only the fact that it was withheld is recorded. Every reader reads that
-result; only HR's audited raw access (`oversight`) sees individual answers. A form naming
-competencies announces its computed results (`evidence.RESULTS_SCORED`) to the domain that
-records them as evidence (programs' supervisor evaluations).
+result; only HR's audited raw access (`oversight`) sees individual answers.
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import scoring
 from hrcore.core.db import insert_new
 from hrcore.org import api as org
-from hrcore.reviews import evidence, repository
+from hrcore.reviews import repository
 from hrcore.reviews.models import ANONYMOUS, ReviewCycle, ReviewParticipant, ReviewResult
 from hrcore.reviews.schemas import INDICATORS, Indicator, KindWeights
 
@@ -250,5 +248,4 @@ async def aggregate_cycle(
         )
     cycle.status = "aggregated"
     await session.flush()
-    evidence.announce_scored(session, cycle)
     return made

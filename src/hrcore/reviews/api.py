@@ -6,10 +6,9 @@ Programs run review stages as cycles of their own (`start_cycle` returns the cyc
 recommendation; programs checks a stage's form with `get_template` (→ `Ref`). Plain data
 only.
 
-Competency evidence: reviews records a published result's own (`review`); a domain that
-records some cycles' results itself declares `EvidenceOwner` (programs' supervisor
-evaluations), subscribes to `RESULTS_SCORED` and reads them with `cycle_evidence`
-(→ `ResultEvidence`).
+Competency evidence: reviews records a published result's (`review`); a domain that runs
+cycles of its own names their source kind with `EvidenceKind` (programs' supervisor
+evaluations: `program_evaluation`).
 """
 
 from __future__ import annotations
@@ -24,21 +23,18 @@ from hrcore.reviews import access
 from hrcore.reviews.aggregation import AGGREGATE_JOB, aggregate_cycle
 from hrcore.reviews.assignments import TASK_KIND
 from hrcore.reviews.cycles import close_by_id, cycle_task_ids, start_cycle
-from hrcore.reviews.evidence import RESULTS_SCORED, EvidenceOwner, ResultEvidence, cycle_evidence
+from hrcore.reviews.evidence import EvidenceKind
 from hrcore.reviews.recommendations import latest_published_recommendations, latest_recommendation
 from hrcore.reviews.results import result_in_cycle
 from hrcore.reviews.schemas import ResultOut
 
 __all__ = [
     "AGGREGATE_JOB",
-    "RESULTS_SCORED",
     "TASK_KIND",
-    "EvidenceOwner",
-    "ResultEvidence",
+    "EvidenceKind",
     "ResultOut",
     "aggregate_cycle",
     "close_by_id",
-    "cycle_evidence",
     "cycle_task_ids",
     "get_template",
     "latest_published_recommendations",

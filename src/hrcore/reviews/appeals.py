@@ -358,15 +358,11 @@ def _hide_comment(result: ReviewResult, appeal: ReviewAppeal, reason: str, at: s
     result.hidden_comments = [*result.hidden_comments, hidden | {"hidden_at": at}]
 
 
-async def _correct_evidence(
-    session: AsyncSession, result: ReviewResult
-) -> list[dict[str, Any]] | None:
-    """A rescored indicator corrects the result's competency evidence: replaced here, or
-    announced to the domain that owns the cycle's evidence."""
+async def _correct_evidence(session: AsyncSession, result: ReviewResult) -> dict[str, Any] | None:
+    """A rescored indicator corrects the result's competency evidence (replaced)."""
     cycle = await repository.cycle_by_id(session, result.org_id, result.cycle_id)
     assert cycle is not None, "a result's cycle outlives it"
     assert result.published_at is not None, "appeals follow publication"
-    evidence.announce_scored(session, cycle)
     return await evidence.record_result(session, cycle, result, result.published_at)
 
 

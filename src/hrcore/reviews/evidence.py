@@ -2,17 +2,17 @@
 library says something about it.
 
 When a result is published — and again when an upheld appeal rescores one of its
-indicators — each competency its indicators name gets one piece of evidence (source kind
-`review`, source id the result, observed when it was published): the mean of those
-indicators' scores scaled from 0–100 to 0–10, weighted as the result weighted them, with a
-note naming the cycle and each indicator's value and share. Only the stored, aggregated
-figures are used: anonymous groups below the threshold were left out at aggregation and no
-rater is ever named. Recording the result again replaces its evidence
-(`competencies.replace_source_evidence`), so a republish or a correction never doubles it.
+indicators — each competency its indicators name gets one piece of evidence (source id the
+result, observed when it was published): the mean of those indicators' scores scaled from
+0–100 to 0–10, weighted as the result weighted them, with a note naming the cycle and each
+indicator's value and share. Publication is the moment because it is when the employee may
+see the figures; only the stored, aggregated figures are used (anonymous groups below the
+threshold were left out at aggregation) and no rater is ever named. Recording the result
+again replaces its evidence (`competencies.replace_source_evidence`), so a republish or a
+correction never doubles it.
 
-A cycle another domain records as evidence of its own (programs' supervisor evaluations:
-`EvidenceOwner`) is left to it, so one rating never counts twice; reviews announces
-`RESULTS_SCORED` when such results are computed or corrected.
+The source kind is `review`, unless a domain that runs cycles of its own names another for
+them (`EvidenceKind`: programs' supervisor evaluations are `program_evaluation`).
 """
 
 from __future__ import annotations
@@ -27,39 +27,26 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import api as competencies
-from hrcore.core import events, scoring
-from hrcore.reviews import repository
+from hrcore.core import scoring
 from hrcore.reviews.models import ReviewCycle, ReviewResult
 from hrcore.reviews.schemas import INDICATORS
 
 REVIEW = "review"
-RESULTS_SCORED = "review_results.scored"
-"""A cycle naming competencies has results computed (aggregation) or one corrected (an
-upheld appeal): `cycle_id`."""
 
-OwnsCycle = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[bool]]
-_OWNERS: list[OwnsCycle] = []
+KindOf = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[str | None]]
+_KINDS: list[KindOf] = []
 
 
 @dataclass(frozen=True)
-class EvidenceOwner:
-    """A domain's declaration (a `core.registry.Hook`): `owns(session, org_id, cycle_id)`
-    says whether it records that cycle's results as evidence itself."""
+class EvidenceKind:
+    """A domain's declaration (a `core.registry.Hook`): `kind_of(session, org_id, cycle_id)`
+    names the source kind of a cycle it runs (None: not its cycle)."""
 
-    owns: OwnsCycle
+    kind_of: KindOf
 
     def install(self) -> None:
-        if self.owns not in _OWNERS:
-            _OWNERS.append(self.owns)
-
-
-@dataclass(frozen=True)
-class ResultEvidence:
-    """What one result says about the employee's competencies (`competencies.SourceValue`s)."""
-
-    result_id: uuid.UUID
-    employee_id: uuid.UUID
-    values: tuple[competencies.SourceValue, ...]
+        if self.kind_of not in _KINDS:
+            _KINDS.append(self.kind_of)
 
 
 def names_competencies(form: dict[str, Any]) -> bool:
@@ -95,50 +82,35 @@ def competency_values(cycle: ReviewCycle, result: ReviewResult) -> list[competen
     return values
 
 
-async def _owned(session: AsyncSession, cycle: ReviewCycle) -> bool:
-    return any([await owns(session, cycle.org_id, cycle.id) for owns in _OWNERS])
+async def _source_kind(session: AsyncSession, cycle: ReviewCycle) -> str:
+    """The kind the domain running the cycle names, else `review`."""
+    for kind_of in _KINDS:
+        kind = await kind_of(session, cycle.org_id, cycle.id)
+        if kind is not None:
+            return kind
+    return REVIEW
 
 
 async def record_result(
     session: AsyncSession, cycle: ReviewCycle, result: ReviewResult, observed_at: datetime
-) -> list[dict[str, Any]] | None:
+) -> dict[str, Any] | None:
     """Record (or replace) a published result's evidence in the caller's transaction and
-    say what was recorded, for the audit; a form naming no competency, or a cycle another
-    domain owns, records nothing (None)."""
-    if not names_competencies(cycle.form) or await _owned(session, cycle):
+    say what was recorded, for the audit; a form naming no competency records nothing
+    (None)."""
+    if not names_competencies(cycle.form):
         return None
+    kind = await _source_kind(session, cycle)
     values = competency_values(cycle, result)
     await competencies.replace_source_evidence(
         session,
         result.org_id,
         employee_id=result.employee_id,
-        source_kind=REVIEW,
+        source_kind=kind,
         source_id=result.id,
         observed_at=observed_at,
         values=values,
     )
-    return [{"competency_id": str(v.competency_id), "value": v.value} for v in values]
-
-
-def announce_scored(session: AsyncSession, cycle: ReviewCycle) -> None:
-    """Tell the owners of a cycle's evidence that its results were computed or corrected
-    (only cycles whose form names a competency, the only ones with evidence to record)."""
-    if not names_competencies(cycle.form):
-        return
-    events.emit(session, RESULTS_SCORED, {"cycle_id": str(cycle.id)}, org_id=cycle.org_id)
-
-
-async def cycle_evidence(
-    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID
-) -> list[ResultEvidence]:
-    """What each computed result of a cycle says about competencies, for the domain that
-    owns the cycle's evidence; two statements (none but the cycle's for a form naming no
-    competency)."""
-    cycle = await repository.cycle_by_id(session, org_id, cycle_id)
-    if cycle is None or not names_competencies(cycle.form):
-        return []
-    results = await repository.results_of_cycle(session, org_id, cycle_id)
-    return [
-        ResultEvidence(result.id, result.employee_id, tuple(competency_values(cycle, result)))
-        for result in results
-    ]
+    return {
+        "source_kind": kind,
+        "values": [{"competency_id": str(v.competency_id), "value": v.value} for v in values],
+    }

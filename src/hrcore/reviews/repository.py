@@ -135,17 +135,6 @@ async def result_of(
     )
 
 
-async def results_of_cycle(
-    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID
-) -> list[ReviewResult]:
-    rows = await session.scalars(
-        select(ReviewResult)
-        .where(ReviewResult.org_id == org_id, ReviewResult.cycle_id == cycle_id)
-        .order_by(ReviewResult.id)
-    )
-    return list(rows)
-
-
 async def result_by_id(
     session: AsyncSession, org_id: uuid.UUID, result_id: uuid.UUID, *, for_update: bool = False
 ) -> ReviewResult | None:
