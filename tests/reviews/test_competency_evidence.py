@@ -19,7 +19,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
 from tests.competencies.conftest import create
 from tests.factories import Account, make_org, make_user
-from tests.people.conftest import World
+from tests.people.conftest import World, count_statements
 from tests.problems import assert_problem
 from tests.reviews.conftest import API, FORM, answer_as, competency_form, post_ok
 
@@ -35,6 +35,15 @@ async def _evidence_rows(runtime: Runtime, world: World) -> list[Any]:
             {"employee": world.lead.id},
         )
         return list(rows)
+
+
+def _table(statement: str) -> str:
+    """The table a statement works on (after FROM, INTO or the DELETE's FROM)."""
+    words = statement.replace("\n", " ").split()
+    for keyword in ("INTO", "FROM"):
+        if keyword in words:
+            return words[words.index(keyword) + 1]
+    return ""
 
 
 async def _account(runtime: Runtime, world: World, name: str = "boss") -> Account:
@@ -100,7 +109,20 @@ async def test_a_published_review_moves_the_profile_and_an_upheld_appeal_replace
     ).json()["items"]
     assert await _evidence_rows(runtime, world) == [], "a computed result is no evidence yet"
 
-    await post_ok(client, world.hr, f"/review-results/{result['id']}/publish")
+    with count_statements(runtime) as counter:
+        await post_ok(client, world.hr, f"/review-results/{result['id']}/publish")
+    evidence_statements = [
+        s.split()[0] + " " + _table(s)
+        for s in counter.statements
+        if "competenc" in s or "program_participant_stages" in s
+    ]
+    assert sorted(evidence_statements) == [
+        "DELETE competency_evidence",
+        "INSERT competency_evidence",
+        "INSERT competency_evidence",
+        "SELECT competencies",
+        "SELECT program_participant_stages",
+    ], "one statement per competency named, three for the result, one asking its kind"
     await run_burst(runtime)
     profile = await _profile(client, world)
     figures = {f["competency"]["name"]: f for f in profile["competencies"]}
