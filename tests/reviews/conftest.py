@@ -56,6 +56,17 @@ FORM: dict[str, Any] = {
 }
 
 
+def competency_form(team: str, drive: str) -> dict[str, Any]:
+    """`FORM` with teamwork and leadership measuring the competency `team` and team sales
+    measuring `drive` (competency ids)."""
+    named = {"sales": drive, "teamwork": team, "leadership": team}
+    return {
+        **FORM,
+        "name": "Annual review on competencies",
+        "indicators": [i | {"competency_id": named[i["key"]]} for i in FORM["indicators"]],
+    }
+
+
 START = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
 """Ten days before the set-up cycle falls due (2026-12-20 in Asia/Shanghai)."""
 

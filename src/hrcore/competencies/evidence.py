@@ -6,6 +6,8 @@ competency, and the employee's profile is recomputed in the worker."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +23,77 @@ from hrcore.core.i18n import _
 from hrcore.people import api as people
 
 MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class SourceValue:
+    """What one source event says about one competency: a 0–10 value and, optionally, how
+    it was arrived at (shown with the evidence in the profile)."""
+
+    competency_id: uuid.UUID
+    value: float
+    note: str | None = None
+
+
+def _check_values(
+    values: Sequence[SourceValue], known: Collection[uuid.UUID], weight: float
+) -> None:
+    """404 for a competency the organization does not have; 422 for a value outside 0–10 or
+    a weight that is not positive."""
+    if any(item.competency_id not in known for item in values):
+        raise NotFound(_("No such competency"))
+    errors = []
+    if any(not 0 <= item.value <= 10 for item in values):
+        errors.append(FieldError(field="value", message=_("from 0 to 10")))
+    if weight <= 0:
+        errors.append(FieldError(field="source_weight", message=_("greater than 0")))
+    if errors:
+        raise Unprocessable(_("The evidence is not valid"), errors=errors)
+
+
+async def replace_source_evidence(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    *,
+    employee_id: uuid.UUID,
+    source_kind: str,
+    source_id: uuid.UUID,
+    observed_at: datetime,
+    values: Sequence[SourceValue],
+    source_weight: float = 1.0,
+) -> list[uuid.UUID]:
+    """Make one source event's evidence about the employee exactly `values`, in the
+    caller's transaction: a row per competency recorded or replaced, the event's rows on
+    competencies it no longer names removed (a corrected source never leaves stale
+    evidence; no values withdraw it), and one profile recompute queued. The rows' ids.
+    404 / 422 as `record_evidence`."""
+    await people.require_employee(session, org_id, employee_id)
+    ids = [item.competency_id for item in values]
+    known = await repository.competency_levels(session, org_id, ids) if ids else {}
+    _check_values(values, known, source_weight)
+    recorded = [
+        await repository.upsert_evidence(
+            session,
+            {
+                "org_id": org_id,
+                "employee_id": employee_id,
+                "competency_id": item.competency_id,
+                "value": item.value,
+                "source_kind": source_kind,
+                "source_id": source_id,
+                "observed_at": observed_at,
+                "source_weight": source_weight,
+                "note": item.note,
+            },
+        )
+        for item in values
+    ]
+    removed = await repository.delete_source_evidence(
+        session, org_id, employee_id, source_kind, source_id, keep=ids
+    )
+    if recorded or removed:
+        outbox.enqueue(session, RECOMPUTE_JOB, {"employee_id": str(employee_id)}, org_id=org_id)
+    return recorded
 
 
 async def record_evidence(
@@ -41,15 +114,8 @@ async def record_evidence(
     competency the organization does not have; 422 for an employee it does not have, a value
     outside 0–10 or a weight that is not positive."""
     await people.require_employee(session, org_id, employee_id)
-    if competency_id not in await repository.competency_levels(session, org_id, [competency_id]):
-        raise NotFound(_("No such competency"))
-    errors = []
-    if not 0 <= value <= 10:
-        errors.append(FieldError(field="value", message=_("from 0 to 10")))
-    if source_weight <= 0:
-        errors.append(FieldError(field="source_weight", message=_("greater than 0")))
-    if errors:
-        raise Unprocessable(_("The evidence is not valid"), errors=errors)
+    known = await repository.competency_levels(session, org_id, [competency_id])
+    _check_values([SourceValue(competency_id, value)], known, source_weight)
     evidence_id = await repository.upsert_evidence(
         session,
         {
@@ -66,6 +132,22 @@ async def record_evidence(
     )
     outbox.enqueue(session, RECOMPUTE_JOB, {"employee_id": str(employee_id)}, org_id=org_id)
     return evidence_id
+
+
+async def require_competencies(
+    session: AsyncSession, org_id: uuid.UUID, fields: Mapping[str, uuid.UUID]
+) -> None:
+    """Competencies named in a request body (field → id), in one statement: 422 naming each
+    field whose competency the organization does not have (another organization's
+    included, so its ids reveal nothing)."""
+    known = await repository.competency_levels(session, org_id, list(set(fields.values())))
+    errors = [
+        FieldError(field=field, message=_("no such competency"))
+        for field, competency_id in fields.items()
+        if competency_id not in known
+    ]
+    if errors:
+        raise Unprocessable(_("Unknown competency"), errors=errors)
 
 
 def _later(moment: datetime, now: datetime) -> bool:

@@ -70,6 +70,7 @@ def compute(
                         "source_kind": row["source_kind"],
                         "source_id": str(row["source_id"]),
                         "value": float(row["value"]),
+                        "note": row["note"],
                         "source_weight": float(row["source_weight"]),
                         "weight": round(weight, 4),
                         "observed_at": row["observed_at"].isoformat(),
@@ -83,7 +84,8 @@ def compute(
 
 def _substance(figures: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """What makes two computations the same profile: scores and the evidence behind them
-    (weights drift with age alone, which is no change worth a snapshot)."""
+    (weights drift with age alone, which is no change worth a snapshot; a note changes with
+    its value)."""
     return [
         (
             figure["competency_id"],

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -89,7 +89,7 @@ async def latest_version(
 
 
 EVIDENCE_OF = """
-SELECT id, competency_id, value, source_kind, source_id, observed_at, source_weight
+SELECT id, competency_id, value, source_kind, source_id, observed_at, source_weight, note
   FROM competency_evidence
  WHERE org_id = $1 AND employee_id = $2
  ORDER BY observed_at, id
@@ -211,3 +211,28 @@ async def snapshots_then_and_now(
     was none yet); `now`: the newest one. One statement."""
     rows = await fetch(session, SNAPSHOTS_THEN_AND_NOW, org_id, employee_id, then)
     return {row["moment"]: row for row in rows}
+
+
+async def delete_source_evidence(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    source_kind: str,
+    source_id: uuid.UUID,
+    *,
+    keep: Sequence[uuid.UUID],
+) -> int:
+    """Remove one source event's rows about the employee except those on `keep`'s
+    competencies, in one statement: how many."""
+    statement = (
+        delete(CompetencyEvidence)
+        .where(
+            CompetencyEvidence.org_id == org_id,
+            CompetencyEvidence.employee_id == employee_id,
+            CompetencyEvidence.source_kind == source_kind,
+            CompetencyEvidence.source_id == source_id,
+            CompetencyEvidence.competency_id.not_in(keep) if keep else true(),
+        )
+        .returning(CompetencyEvidence.id)
+    )
+    return len((await session.execute(statement)).all())

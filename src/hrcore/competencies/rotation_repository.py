@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.competencies.models import CompetencyEvidence
 from hrcore.competencies.rotation_models import RotationLeg, RotationPlan
 from hrcore.core.db import among
 from hrcore.core.pagination import PageParams, paginate
@@ -62,25 +61,6 @@ async def plans_page(
             reach = or_(reach, RotationPlan.id.in_(hosted))
         statement = statement.where(reach)
     return await paginate(session, statement, [RotationPlan.id], params, descending=True)
-
-
-async def drop_evidence_except(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    *,
-    source_kind: str,
-    source_id: uuid.UUID,
-    keep: Collection[uuid.UUID],
-) -> None:
-    """A re-rating that no longer names a competency withdraws what it said of it."""
-    await session.execute(
-        delete(CompetencyEvidence).where(
-            CompetencyEvidence.org_id == org_id,
-            CompetencyEvidence.source_kind == source_kind,
-            CompetencyEvidence.source_id == source_id,
-            ~among(CompetencyEvidence.competency_id, keep),
-        )
-    )
 
 
 async def leg_by_id(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import repository, rotation_repository
-from hrcore.competencies.evidence import record_evidence
+from hrcore.competencies.evidence import SourceValue, replace_source_evidence
 from hrcore.competencies.rotation_models import RotationLeg, RotationPlan
 from hrcore.competencies.rotation_schemas import (
     LegRatingIn,
@@ -36,7 +36,7 @@ from hrcore.workflow import api as workflow
 ROTATION = "rotation"
 """The evidence source kind of a host supervisor's rating."""
 LEG_SUBJECT = "rotation_leg"
-RATING_TASK_KIND = "rotation_leg_rating"
+RATING_TASK_KIND = "rotation.rating"
 RATING_DAYS = 5
 """The host supervisor rates within 5 days of the leg's end (working days when the
 organization counts its tasks' days so)."""
@@ -328,22 +328,16 @@ async def rate_leg(
             raise _invalid(field, _("no such competency"))
         if competency_id in ids[:index]:
             raise _invalid(field, _("rated twice"))
-    await rotation_repository.drop_evidence_except(
-        session, org_id, source_kind=ROTATION, source_id=leg.id, keep=ids
-    )
     now = clock.now()
-    for rating in body.ratings:
-        await record_evidence(
-            session,
-            org_id,
-            employee_id=plan.employee_id,
-            competency_id=rating.competency_id,
-            value=rating.value,
-            source_kind=ROTATION,
-            source_id=leg.id,
-            observed_at=now,
-            note=body.note,
-        )
+    await replace_source_evidence(
+        session,
+        org_id,
+        employee_id=plan.employee_id,
+        source_kind=ROTATION,
+        source_id=leg.id,
+        observed_at=now,
+        values=[SourceValue(r.competency_id, r.value, body.note) for r in body.ratings],
+    )
     before = {"ratings": leg.ratings, "note": leg.rating_note} if leg.ratings else None
     leg.ratings = [{"competency_id": str(r.competency_id), "value": r.value} for r in body.ratings]
     leg.rating_note = body.note

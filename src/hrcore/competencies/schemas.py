@@ -141,9 +141,16 @@ class EvidenceUsed(BaseModel):
     """One piece of evidence behind a figure and the weight it counted with."""
 
     id: uuid.UUID
-    source_kind: str = Field(description="manual, review, program, assignment, training…")
-    source_id: uuid.UUID
+    source_kind: str = Field(description="manual, review, program_evaluation, …")
+    source_id: uuid.UUID = Field(
+        description="The source event: a manual assessment's own id, a review result's id."
+    )
     value: float
+    note: str | None = Field(
+        None,
+        description="How the source arrived at the value: an assessment's note; a review's "
+        "cycle and the indicators behind it, with their shares.",
+    )
     source_weight: float = Field(description="The source's own weight.")
     weight: float = Field(
         description="What it counted with: kind weight × source weight × recency decay."

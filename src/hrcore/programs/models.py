@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -107,6 +108,12 @@ class ParticipantStage(IdMixin, TimestampMixin, OrgScopedMixin, Base):
         UniqueConstraint("org_id", "participant_id", "position"),
         CheckConstraint("status IN ('pending', 'open', 'completed', 'cancelled')", name="status"),
         Index("ix_program_participant_stages_org_run", "org_id", "run_id", "position"),
+        Index(
+            "ix_program_participant_stages_org_review_cycle",
+            "org_id",
+            "review_cycle_id",
+            postgresql_where=text("review_cycle_id IS NOT NULL"),
+        ),
     )
 
     run_id: Mapped[uuid.UUID] = mapped_column(

@@ -1,13 +1,14 @@
 """What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
 review stages' rater tasks), withdrawals on people's and talent's events, the crons, and
 the program completion talent's ranking asks for, the ending of an appointee's programs
-talent's appointment asks for, and the participations people's profile shows."""
+talent's appointment asks for, the participations people's profile shows, and the source
+kind of the supervisor evaluations' competency evidence."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
-from hrcore.programs import api, dossier_pdf, jobs, models, stages, withdrawal
+from hrcore.programs import api, dossier_pdf, evidence, jobs, models, stages, withdrawal
 from hrcore.programs.router import router
 from hrcore.reviews import api as reviews
 from hrcore.talent import api as talent
@@ -80,5 +81,6 @@ DOMAIN = Domain(
         people.ProgramParticipationProvider(api.participations_of),
         talent.AppointeeProgramsProvider(api.graduate_appointee),
         notifications.SubjectNames("program_participant", _PARTICIPANT_NAMES),
+        reviews.EvidenceKind(evidence.evaluation_kind),
     ],
 )

@@ -481,3 +481,17 @@ async def overdue_reviewed_stages(
         .with_for_update(skip_locked=True)
     )
     return list(rows)
+
+
+async def evaluation_stage_of_cycle(
+    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID
+) -> ParticipantStage | None:
+    """The supervisor-evaluation stage run through this review cycle, if it is one."""
+    stage: ParticipantStage | None = await session.scalar(
+        select(ParticipantStage).where(
+            ParticipantStage.org_id == org_id,
+            ParticipantStage.review_cycle_id == cycle_id,
+            ParticipantStage.kind == "evaluation",
+        )
+    )
+    return stage

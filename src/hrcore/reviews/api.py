@@ -5,6 +5,10 @@ Programs run review stages as cycles of their own (`start_cycle` returns the cyc
 (`result_in_cycle` → `ResultOut`); talent ranks candidates by their latest published
 recommendation; programs checks a stage's form with `get_template` (→ `Ref`). Plain data
 only.
+
+Competency evidence: reviews records a published result's (`review`); a domain that runs
+cycles of its own names their source kind with `EvidenceKind` (programs' supervisor
+evaluations: `program_evaluation`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from hrcore.reviews import access
 from hrcore.reviews.aggregation import AGGREGATE_JOB, aggregate_cycle
 from hrcore.reviews.assignments import TASK_KIND
 from hrcore.reviews.cycles import close_by_id, cycle_task_ids, start_cycle
+from hrcore.reviews.evidence import EvidenceKind
 from hrcore.reviews.recommendations import latest_published_recommendations, latest_recommendation
 from hrcore.reviews.results import result_in_cycle
 from hrcore.reviews.schemas import ResultOut
@@ -26,6 +31,7 @@ from hrcore.reviews.schemas import ResultOut
 __all__ = [
     "AGGREGATE_JOB",
     "TASK_KIND",
+    "EvidenceKind",
     "ResultOut",
     "aggregate_cycle",
     "close_by_id",

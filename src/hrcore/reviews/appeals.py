@@ -35,7 +35,7 @@ from hrcore.core.labels import label
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
-from hrcore.reviews import access, repository
+from hrcore.reviews import access, evidence, repository
 from hrcore.reviews.aggregation import shown_comments
 from hrcore.reviews.appeal_schemas import AppealIn, AppealOut, AppealReply, AppealResolution
 from hrcore.reviews.models import ReviewAppeal, ReviewResult
@@ -358,6 +358,14 @@ def _hide_comment(result: ReviewResult, appeal: ReviewAppeal, reason: str, at: s
     result.hidden_comments = [*result.hidden_comments, hidden | {"hidden_at": at}]
 
 
+async def _correct_evidence(session: AsyncSession, result: ReviewResult) -> dict[str, Any] | None:
+    """A rescored indicator corrects the result's competency evidence (replaced)."""
+    cycle = await repository.cycle_by_id(session, result.org_id, result.cycle_id)
+    assert cycle is not None, "a result's cycle outlives it"
+    assert result.published_at is not None, "appeals follow publication"
+    return await evidence.record_result(session, cycle, result, result.published_at)
+
+
 async def resolve(
     session: AsyncSession,
     principal: Principal,
@@ -372,11 +380,13 @@ async def resolve(
     _require_pending(appeal)
     now = clock.now()
     _check_resolution(appeal, body)
+    recorded = None
     if body.outcome == "upheld" and body.score is not None:
         _apply_upheld(
             result, appeal, body.score, body.resolution, now.isoformat(), str(principal.id)
         )
         appeal.new_score = round(Decimal(body.score), 2)
+        recorded = await _correct_evidence(session, result)
     elif body.outcome == "upheld":
         _hide_comment(result, appeal, body.resolution, now.isoformat())
     if appeal.task_id is not None:
@@ -407,6 +417,7 @@ async def resolve(
             if appeal.comment_id and body.outcome == "upheld"
             else None,
             "resolution": body.resolution,
+            "competency_evidence": recorded,
         },
     )
     await webhooks.publish(

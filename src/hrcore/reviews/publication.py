@@ -1,6 +1,7 @@
 """HR's last word on a result before the employee sees it: calibration (a new overall score
 with a mandatory reason; the computed score and every adjustment kept and audited), then
-publication (visible at `/me/review-results`, the employee notified; appeals open).
+publication (visible at `/me/review-results`, the employee notified; appeals open; the
+indicators that name competencies become evidence of them, `evidence`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
-from hrcore.reviews import access
+from hrcore.reviews import access, evidence, repository
 from hrcore.reviews.models import ReviewResult
 from hrcore.reviews.schemas import Calibration
 from hrcore.webhooks import api as webhooks
@@ -69,13 +70,17 @@ async def calibrate(
 async def publish(
     session: AsyncSession, principal: Principal, result_id: uuid.UUID, clock: Clock
 ) -> ReviewResult:
-    """Show the result to the employee and tell them (HR; publishing twice changes nothing)."""
+    """Show the result to the employee and tell them, and record what it says about their
+    competencies (HR; publishing twice changes nothing)."""
     result = await access.readable_result(session, principal, result_id, for_update=True)
     require_hr_admin(principal)
     if result.status == "published":
         return result
     result.status, result.published_at = "published", clock.now()
     await session.flush()
+    cycle = await repository.cycle_by_id(session, result.org_id, result.cycle_id)
+    assert cycle is not None, "a result's cycle outlives it"
+    recorded = await evidence.record_result(session, cycle, result, result.published_at)
     users = await identity.user_ids_for_employees(session, result.org_id, [result.employee_id])
     user_ids = users.get(result.employee_id, [])
     await notifications.notify(
@@ -96,7 +101,7 @@ async def publish(
         "review_result",
         result.id,
         org_id=result.org_id,
-        after={"published_at": result.published_at.isoformat()},
+        after={"published_at": result.published_at.isoformat(), "competency_evidence": recorded},
     )
     await _publish_webhook(session, result)
     return result

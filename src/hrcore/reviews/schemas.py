@@ -76,6 +76,11 @@ class Indicator(Strict):
     scale: Scale | None = Field(default=None, description="Qualitative: the rating scale.")
     target: float | None = Field(default=None, gt=0, description="Quantitative: the target.")
     formula: FormulaSpec | None = Field(default=None, description="Quantitative: the formula.")
+    competency_id: uuid.UUID | None = Field(
+        default=None,
+        description="A competency of the organization's library this indicator measures: a "
+        "published result's score on it, scaled to 0–10, becomes evidence of the competency.",
+    )
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Indicator:

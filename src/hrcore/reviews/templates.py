@@ -3,7 +3,7 @@
 Revisioned by `core.templates`: every change is a new `revision`, kept in the stored
 revisions; a cycle copies the form when it is created (`cycles`), so a running cycle never
 changes. Weights are checked by the request schema, the name by `core.templates`; here
-override departments must exist.
+override departments and the competencies indicators name must be the organization's.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.competencies import api as competencies
 from hrcore.core.authz import Principal
 from hrcore.core.templates import TemplateRules
 from hrcore.org import api as org
@@ -21,9 +22,11 @@ from hrcore.reviews.form_schemas import ReviewTemplateIn
 from hrcore.reviews.models import REVIEW_TEMPLATES, ReviewTemplate
 
 
-async def _check_departments(
+async def _check_references(
     session: AsyncSession, principal: Principal, body: ReviewTemplateIn
 ) -> None:
+    """Departments of the overrides, then the indicators' competencies (one statement),
+    each 422 naming its field."""
     for index, override in enumerate(body.department_overrides):
         await org.require_department(
             session,
@@ -31,6 +34,13 @@ async def _check_departments(
             override.department_id,
             f"department_overrides.{index}.department_id",
         )
+    named = {
+        f"indicators.{index}.competency_id": indicator.competency_id
+        for index, indicator in enumerate(body.indicators)
+        if indicator.competency_id is not None
+    }
+    if named:
+        await competencies.require_competencies(session, principal.org_id, named)
 
 
 def _content(body: ReviewTemplateIn) -> dict[str, Any]:
@@ -47,7 +57,7 @@ RULES = TemplateRules(
     require_reader=access.require_setup_reader,
     readable=access.readable_template,
     content=_content,
-    validate=_check_departments,
+    validate=_check_references,
 )
 
 
