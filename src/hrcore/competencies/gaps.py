@@ -6,6 +6,7 @@ is met. A required level r of a competency with N levels is r / N × 10 on the p
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,11 +20,23 @@ from hrcore.org import api as org
 from hrcore.people import api as people
 
 
-def _lines(
+@dataclass(frozen=True)
+class Measure:
+    """Someone against a model: a line per competency, attainment and the weighted match."""
+
+    lines: list[dict[str, Any]]
+    attained: bool
+    match: float
+
+
+def measure(
     entries: list[dict[str, Any]],
     scores: dict[str, float],
     names: dict[uuid.UUID, tuple[str, int]],
-) -> list[dict[str, Any]]:
+) -> Measure:
+    """The model's entries against scores by competency id; an entry whose competency is gone
+    is left out. `match` is 0–100: the weighted share of the requirements met, a score above
+    the requirement counting as met, never more."""
     lines = []
     for entry in entries:
         competency_id = uuid.UUID(entry["competency_id"])
@@ -46,7 +59,15 @@ def _lines(
                 "met": gap == 0,
             }
         )
-    return lines
+    total = sum(line["weight"] for line in lines)
+    met = sum(
+        line["weight"] * min((line["current"] or 0.0) / line["required"], 1.0) for line in lines
+    )
+    return Measure(
+        lines=lines,
+        attained=bool(lines) and all(line["met"] for line in lines),
+        match=round(met / total * 100, 1) if total else 0.0,
+    )
 
 
 async def gaps(
@@ -80,11 +101,7 @@ async def gaps(
     scores = {figure["competency_id"]: figure["score"] for figure in figures}
     ids = [uuid.UUID(entry["competency_id"]) for entry in model["entries"]]
     names = await repository.competency_levels(session, principal.org_id, ids)
-    lines = _lines(model["entries"], scores, names)
-    total = sum(line["weight"] for line in lines)
-    met = sum(
-        line["weight"] * min((line["current"] or 0.0) / line["required"], 1.0) for line in lines
-    )
+    measured = measure(model["entries"], scores, names)
     return CompetencyGapsOut.model_validate(
         {
             "employee_id": employee.id,
@@ -94,8 +111,8 @@ async def gaps(
             "department_id": model["department_id"],
             "model_version": model["version"],
             "profile_computed_at": snapshot[0]["computed_at"] if snapshot else None,
-            "attained": bool(lines) and all(line["met"] for line in lines),
-            "match": round(met / total * 100, 1) if total else 0.0,
-            "competencies": lines,
+            "attained": measured.attained,
+            "match": measured.match,
+            "competencies": measured.lines,
         }
     )

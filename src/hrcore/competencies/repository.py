@@ -129,3 +129,52 @@ async def upsert_evidence(session: AsyncSession, values: dict[str, Any]) -> uuid
     ).returning(CompetencyEvidence.id)
     evidence_id: uuid.UUID = (await session.execute(upsert)).scalar_one()
     return evidence_id
+
+
+# The newest version of the general model and of every named department's variant of these
+# positions.
+LATEST_MODELS = """
+SELECT DISTINCT ON (position_id, department_id) position_id, department_id, version, entries
+  FROM competency_models
+ WHERE org_id = $1 AND position_id = ANY($2::uuid[])
+   AND (department_id IS NULL OR department_id = ANY($3::uuid[]))
+ ORDER BY position_id, department_id, version DESC
+"""
+
+# Each employee's newest snapshot, as one (employee, competency, score) row per figure.
+LATEST_SCORES = """
+SELECT latest.employee_id, (figure->>'competency_id')::uuid AS competency_id,
+       (figure->>'score')::float AS score
+  FROM (SELECT DISTINCT ON (employee_id) employee_id, figures
+          FROM competency_profiles
+         WHERE org_id = $1 AND employee_id = ANY($2::uuid[])
+         ORDER BY employee_id, computed_at DESC, id DESC) AS latest,
+       jsonb_array_elements(latest.figures) AS figure
+"""
+
+
+async def latest_models(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    position_ids: Sequence[uuid.UUID],
+    department_ids: Sequence[uuid.UUID],
+) -> dict[tuple[uuid.UUID, uuid.UUID | None], asyncpg.Record]:
+    """By (position, department or None): the newest general models and variants of these
+    positions in these departments, in one statement."""
+    if not position_ids:
+        return {}
+    rows = await fetch(session, LATEST_MODELS, org_id, list(position_ids), list(department_ids))
+    return {(row["position_id"], row["department_id"]): row for row in rows}
+
+
+async def latest_scores(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, float]]:
+    """Each employee's current score by competency id (as the snapshot's figures spell it),
+    in one statement; employees without a profile are absent."""
+    if not employee_ids:
+        return {}
+    scores: dict[uuid.UUID, dict[str, float]] = {}
+    for row in await fetch(session, LATEST_SCORES, org_id, list(employee_ids)):
+        scores.setdefault(row["employee_id"], {})[str(row["competency_id"])] = row["score"]
+    return scores

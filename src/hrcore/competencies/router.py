@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from hrcore.competencies import evidence, gaps, library, position_models, profiles
+from hrcore.competencies import evidence, gaps, heatmap, library, position_models, profiles
 from hrcore.competencies.schemas import (
     CompetencyGapsOut,
     CompetencyIn,
@@ -19,10 +19,11 @@ from hrcore.competencies.schemas import (
     CompetencyRevisionOut,
     EvidenceIn,
     EvidenceOut,
+    HeatmapOut,
 )
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
-from hrcore.core.dependencies import AppClock, IfMatch
+from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
@@ -197,3 +198,40 @@ async def get_competency_gaps(
     version it was measured against. 422 when the employee has no position and none is named;
     404 for another organization's position or one without a model."""
     return await gaps.gaps(session, principal, employee_id, position_id)
+
+
+@router.get(
+    "/departments/{department_id}/competency-heatmap",
+    operation_id="get_competency_heatmap",
+    summary="A department's competency heat map 「能力热力图」: competency × people in scope",
+    response_model=HeatmapOut,
+    responses=NOT_FOUND,
+)
+async def get_competency_heatmap(
+    department_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    position_id: Annotated[
+        uuid.UUID | None,
+        Query(description="Measure everyone against this position; each their own if left out."),
+    ] = None,
+    include_subdepartments: Annotated[
+        bool, Query(description="Also the people of the departments below it.")
+    ] = False,
+) -> HeatmapOut:
+    """HR admins any department; a department head those in their scope; a manager the people
+    of theirs in it; 404 otherwise and for another organization's department. Rows are the
+    active people (paged, by name), each measured against their own position's model — or
+    `position_id`'s — in their department's variant when there is one, as the gap analysis
+    does: per competency the required level on the 0–10 scale, the current score, the gap and
+    whether it is met. The columns give, over everyone in scope, the mean score and the share
+    who meet it. 404 for a named position of another organization or without a model."""
+    return await heatmap.heatmap(
+        session,
+        principal,
+        department_id,
+        position_id=position_id,
+        include_subdepartments=include_subdepartments,
+        page=page,
+    )
