@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -178,3 +178,25 @@ async def latest_scores(
     for row in await fetch(session, LATEST_SCORES, org_id, list(employee_ids)):
         scores.setdefault(row["employee_id"], {})[str(row["competency_id"])] = row["score"]
     return scores
+
+
+async def delete_version(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    position_id: uuid.UUID,
+    department_id: uuid.UUID | None,
+    version: int,
+) -> bool:
+    """Delete one version of a variant; whether it existed."""
+    deleted = await session.execute(
+        delete(CompetencyModel)
+        .where(
+            CompetencyModel.org_id == org_id,
+            CompetencyModel.position_id == position_id,
+            CompetencyModel.department_id.is_not_distinct_from(department_id),
+            CompetencyModel.version == version,
+        )
+        .returning(CompetencyModel.id)
+        .execution_options(synchronize_session=False)
+    )
+    return deleted.first() is not None

@@ -125,6 +125,28 @@ async def replace_competency_model(
     return model
 
 
+@router.delete(
+    "/positions/{position_id}/competency-model",
+    operation_id="delete_competency_model_version",
+    summary="Delete one version of a position's competency model unless it is in use (HR admin)",
+    status_code=204,
+    responses={**FORBIDDEN, **NOT_FOUND, **problem(409, "The version is in use")},
+)
+async def delete_competency_model_version(
+    position_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    version: Annotated[int, Query(ge=1, le=2**31 - 1, description="The version to delete.")],
+    department_id: DepartmentVariant = None,
+) -> None:
+    """An extension beside the binding paths, for HR admins: deletes one version of the
+    position's general model or of a department's variant. 409 naming every use while
+    something goes by it — a talent pool aiming at the position uses the newest version — and
+    404 for a version, position or department the organization does not have. Deleting the
+    newest version makes the one before it current. Audited."""
+    await position_models.delete_version(session, principal, position_id, department_id, version)
+
+
 @router.post(
     "/competency-evidence",
     operation_id="record_competency_assessment",
