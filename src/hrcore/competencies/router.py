@@ -5,9 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
-from hrcore.competencies import evidence, gaps, heatmap, library, position_models, profiles
+from hrcore.competencies import (
+    evidence,
+    gaps,
+    heatmap,
+    library,
+    library_import,
+    position_models,
+    profiles,
+)
 from hrcore.competencies.schemas import (
     CompetencyGapsOut,
     CompetencyIn,
@@ -23,11 +31,12 @@ from hrcore.competencies.schemas import (
 )
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
-from hrcore.core.dependencies import AppClock, IfMatch, Pagination
+from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
+from hrcore.imports import api as imports
 
 router = APIRouter(route_class=HrcoreRoute, tags=["competencies"])
 
@@ -60,6 +69,50 @@ add_template_routes(
         },
     ),
 )
+
+LIBRARY_FORMAT = """CSV (UTF-8 or GB18030) or XLSX, first sheet, header row first, one row
+per level of a competency. Columns: `name`, `category` (management | professional |
+general), `level` (1, 2, … without gaps, at most 10), `level_name` — required;
+`description`, `indicators` (behavioural indicators, several separated by line breaks or
+semicolons). The rows of one name make one competency; its category and description may be
+given on any of its rows but must not differ. A name the library has is revised (a new
+revision; unchanged content writes nothing), a new one created; `created_rows` counts the
+competencies written. Every row is checked; if any fails, nothing is written and every error
+is listed. Files with more rows than HRCORE_IMPORT_INLINE_MAX_ROWS are imported in the
+background (202): poll `/imports/{id}`."""
+
+
+@router.post(
+    "/imports/competencies",
+    operation_id="import_competencies",
+    summary="Import the competency library from CSV or XLSX (HR admin)",
+    description=LIBRARY_FORMAT,
+    status_code=status.HTTP_201_CREATED,
+    tags=["imports"],
+    responses={202: {"model": imports.ImportOut, "description": "Queued: large file"}},
+)
+async def import_competencies(
+    file: Annotated[UploadFile, File(description="The CSV or XLSX file.")],
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: AppRuntime,
+    response: Response,
+) -> imports.ImportOut:
+    """HR admins: the library's competencies, one row per level, checked and written through
+    the import flow every import kind shares (see the format above)."""
+    job = await imports.start(
+        session,
+        principal,
+        runtime,
+        kind=library_import.KIND,
+        filename=file.filename or "upload",
+        content=await file.read(),
+    )
+    if job.status == "queued":
+        response.status_code = status.HTTP_202_ACCEPTED
+    response.headers["Location"] = f"/api/v1/imports/{job.id}"
+    return job
+
 
 DepartmentVariant = Annotated[
     uuid.UUID | None,
