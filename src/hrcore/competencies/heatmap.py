@@ -83,6 +83,39 @@ async def _target(
     return position
 
 
+async def _models_of(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    persons: list[people.EmployeePost],
+    target: Ref | None,
+) -> dict[uuid.UUID, Any]:
+    """By employee, the model they are measured against — the target's or their own
+    position's, their department's variant when it has one — in one statement; people
+    without a position or a model are absent. 404 when the target has no model."""
+    positions: dict[uuid.UUID, uuid.UUID] = {}
+    for person in persons:
+        post = target or person.position
+        if post is not None:
+            positions[person.ref.id] = post.id
+    models = await repository.latest_models(
+        session,
+        org_id,
+        list(set(positions.values()) | ({target.id} if target else set())),
+        list({person.department.id for person in persons}),
+    )
+    if target is not None and not any(key[0] == target.id for key in models):
+        raise NotFound(_("No competency model for this position"))
+    chosen: dict[uuid.UUID, Any] = {}
+    for person in persons:
+        position_id = positions.get(person.ref.id)
+        model = position_id and (
+            models.get((position_id, person.department.id)) or models.get((position_id, None))
+        )
+        if model:
+            chosen[person.ref.id] = model
+    return chosen
+
+
 async def heatmap(
     session: AsyncSession,
     principal: Principal,
@@ -109,26 +142,8 @@ async def heatmap(
     persons = await people.active_posts_in(session, org_id, departments, reach)
     await access.ensure_heatmap_reader(session, principal, department_id, reach, persons)
     target = await _target(session, org_id, position_id)
-    positions: dict[uuid.UUID, uuid.UUID] = {}
-    for person in persons:
-        post = target or person.position
-        if post is not None:
-            positions[person.ref.id] = post.id
-    models = await repository.latest_models(
-        session,
-        org_id,
-        list(set(positions.values()) | ({target.id} if target else set())),
-        list({person.department.id for person in persons}),
-    )
-    if target is not None and not any(key[0] == target.id for key in models):
-        raise NotFound(_("No competency model for this position"))
-    chosen: dict[uuid.UUID, Any] = {}
-    for person in persons:
-        position_of = positions.get(person.ref.id)
-        if position_of is not None:
-            variant = models.get((position_of, person.department.id))
-            chosen[person.ref.id] = variant or models.get((position_of, None))
-    ids = {uuid.UUID(e["competency_id"]) for m in chosen.values() if m for e in m["entries"]}
+    chosen = await _models_of(session, org_id, persons, target)
+    ids = {uuid.UUID(e["competency_id"]) for model in chosen.values() for e in model["entries"]}
     names = await repository.competency_levels(session, org_id, list(ids))
     scores = await repository.latest_scores(session, org_id, [p.ref.id for p in persons])
     measures = [
