@@ -135,7 +135,7 @@ async def test_every_bad_row_is_reported_and_nothing_is_written(
         [
             HEADER,
             "Team management,management,,1,Starter,",
-            "Team management,professional,,one,Practised,",
+            "Team management,professional,,²,Practised,",
             "Team management,management,,1,Again,",
             "Gapped,general,,1,Starter,",
             "Gapped,general,,3,Expert,",

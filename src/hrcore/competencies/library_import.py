@@ -39,6 +39,8 @@ class Entry:
 
 
 class _Errors:
+    """The file's errors so far, each rendered in the uploader's language."""
+
     def __init__(self) -> None:
         self.found: list[imports.RowError] = []
 
@@ -48,7 +50,7 @@ class _Errors:
 
 def _level(cells: dict[str, str]) -> int | None:
     text = cells.get("level", "")
-    return int(text) if text.isdigit() and 1 <= int(text) <= MAX_LEVELS else None
+    return int(text) if text.isdecimal() and 1 <= int(text) <= MAX_LEVELS else None
 
 
 def _shared(rows: list[tuple[int, dict[str, str]]], column: str, errors: _Errors) -> str | None:
