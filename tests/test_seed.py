@@ -22,6 +22,8 @@ async def _counts(engine: AsyncEngine) -> dict[str, int]:
         "performance_ratings",
         "growth_profiles",
         "users",
+        "competencies",
+        "competency_profiles",
     ]
     async with engine.connect() as connection:
         return {
@@ -47,6 +49,7 @@ async def test_seed_is_idempotent_and_believable(
     assert 55 <= first["employees"] <= 70
     assert first["performance_ratings"] >= 2 * first["employees"]
     assert first["growth_profiles"] >= 3
+    assert first["competency_profiles"] >= 2 * 40, "two recomputes of everyone with a model"
 
     async with owner_engine.connect() as connection:
         managerless = (
@@ -80,6 +83,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_contracts(client, runtime, headers)
     await _demo_reviews_and_pool(client, headers)
     await _demo_program(client, headers)
+    await _demo_competencies(client, headers)
 
 
 async def _demo_contracts(
@@ -163,3 +167,37 @@ async def _demo_program(client: AsyncClient, headers: dict[str, dict[str, str]])
     assert participant["current_stage"] == "training"
     progress = (await client.get(f"/api/v1/programs/{run['id']}/progress", headers=hr)).json()
     assert progress["stages"][0]["participants"] == 1
+
+
+async def _demo_competencies(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
+    """A library, models for the demo positions, profiles with history (the manager's team
+    management 6.2 → 8.1) and a heat map of sales for its head."""
+    hr = headers["HR admin"]
+    library = (await client.get("/api/v1/competencies?limit=50", headers=hr)).json()["items"]
+    assert len(library) == 8
+    names = {item["id"]: item["name"] for item in library}
+    positions = (await client.get("/api/v1/positions?limit=50", headers=hr)).json()["items"]
+    modelled = 0
+    for position in positions:
+        model = await client.get(f"/api/v1/positions/{position['id']}/competency-model", headers=hr)
+        modelled += model.status_code == 200
+    assert modelled == 7
+    profile = (await client.get("/api/v1/me/competency-profile", headers=headers["manager"])).json()
+    team = next(f for f in profile["competencies"] if names[f["competency_id"]].startswith("团队"))
+    history = [
+        next(s["score"] for s in snapshot["scores"] if s["competency_id"] == team["competency_id"])
+        for snapshot in profile["history"]
+    ]
+    assert history == [8.1, 6.2], "newest first"
+    rep = await client.get("/api/v1/me/competency-profile", headers=headers["employee"])
+    assert len(rep.json()["history"]) == 2
+    head = headers["dept head"]
+    sales = (await client.get("/api/v1/me", headers=head)).json()["department_scope"]["id"]
+    heatmap = await client.get(
+        f"/api/v1/departments/{sales}/competency-heatmap?include_subdepartments=true",
+        headers=head,
+    )
+    assert heatmap.status_code == 200, heatmap.text
+    body = heatmap.json()
+    assert body["people"] >= 15
+    assert {column["assessed"] > 0 for column in body["competencies"]} == {True}

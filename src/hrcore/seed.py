@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.competencies import api as competencies
+from hrcore.competencies.models import COMPETENCIES, Competency, CompetencyEvidence, CompetencyModel
 from hrcore.contracts import api as contracts
 from hrcore.contracts.models import Contract
 from hrcore.contracts.schemas import AmendmentTermsIn
@@ -46,6 +48,7 @@ from hrcore.reviews.models import (
     ReviewResult,
     ReviewTemplate,
 )
+from hrcore.settings import Settings
 from hrcore.talent.models import (
     NineBoxPlacement,
     TalentPool,
@@ -158,6 +161,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
         created = existing is None
         if created:
             await _create(session, runtime.clock, runtime.settings.review_anonymity_threshold)
+            await _add_competencies(session, runtime.settings, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
@@ -773,3 +777,122 @@ async def _add_program(
     )
     await session.flush()
     await start_run(session, run, clock)
+
+
+LEVEL_NAMES = ("入门 Starter", "基础 Basic", "熟练 Practised", "精通 Advanced", "专家 Expert")
+# name, category, description
+LIBRARY = [
+    ("团队管理 Team management", "management", "Builds, leads and grows a team to results."),
+    (
+        "客户资源整合 Customer resource integration",
+        "professional",
+        "Wins, keeps and connects key accounts.",
+    ),
+    ("产线优化 Line optimization", "professional", "Raises a line's output, quality and safety."),
+    ("质量管控 Quality control", "professional", "Finds defects early and removes their causes."),
+    ("技术架构 Technical architecture", "professional", "Designs systems that last and scale."),
+    ("沟通协调 Communication", "general", "Gets people across units to agree and act."),
+    ("问题解决 Problem solving", "general", "Breaks a problem down and fixes its root cause."),
+    ("学习敏捷 Learning agility", "general", "Learns new fields fast and applies them."),
+]
+# position code → (competency index in LIBRARY, required level of 5, weight)
+MODELS = {
+    "SALES-CHIEF": [(0, 4, 40), (1, 4, 40), (5, 3, 20)],
+    "SALES-REP": [(1, 3, 60), (5, 3, 40)],
+    "PROD-CHIEF": [(0, 4, 40), (2, 4, 40), (3, 3, 20)],
+    "PROD-OP": [(2, 3, 50), (3, 3, 50)],
+    "RD-CHIEF": [(0, 4, 40), (4, 4, 40), (6, 3, 20)],
+    "ENG": [(4, 3, 50), (6, 3, 50)],
+    "SENIOR-ENG": [(4, 4, 60), (6, 4, 40)],
+}
+EARLIER_DAYS, LATER_DAYS = 180, 14
+MANAGER_TEAM_MANAGEMENT = (6.2, 9.48)
+"""The demo manager's two assessments: the profile reads 6.2, then 8.1 (recency-weighted)."""
+
+
+async def _add_competencies(session: AsyncSession, settings: Settings, clock: Clock) -> None:
+    """A small library, models for the demo positions and two rounds of assessments of
+    everyone who holds one, each followed by a recompute, so profiles have history."""
+    org_id = await session.scalar(select(Organization.id).where(Organization.slug == DEMO_SLUG))
+    assert org_id is not None
+    library = [
+        Competency(
+            org_id=org_id,
+            revision=1,
+            name=name,
+            category=category,
+            description=description,
+            levels=[
+                {
+                    "level": n,
+                    "name": level,
+                    "indicators": [f"{level.split()[1]} level of {name.split(' ', 1)[1].lower()}"],
+                }
+                for n, level in enumerate(LEVEL_NAMES, start=1)
+            ],
+        )
+        for name, category, description in LIBRARY
+    ]
+    session.add_all(library)
+    await session.flush()
+    for competency in library:
+        COMPETENCIES.keep_revision(session, competency)
+    positions = {p.code: p.id for p in await session.scalars(select(Position))}
+    for code, entries in MODELS.items():
+        session.add(
+            CompetencyModel(
+                org_id=org_id,
+                position_id=positions[code],
+                department_id=None,
+                version=1,
+                entries=[
+                    {"competency_id": str(library[i].id), "required_level": level, "weight": weight}
+                    for i, level, weight in entries
+                ],
+            )
+        )
+    await _assess_everyone(session, settings, clock, org_id, library, positions)
+
+
+async def _assess_everyone(
+    session: AsyncSession,
+    settings: Settings,
+    clock: Clock,
+    org_id: uuid.UUID,
+    library: list[Competency],
+    positions: dict[str, uuid.UUID],
+) -> None:
+    rng = random.Random(21)  # noqa: S311 - demo data, not security
+    code_of = {position_id: code for code, position_id in positions.items()}
+    manager = await session.scalar(
+        select(User.employee_id).where(User.email == "manager@demo.example")
+    )
+    now = clock.now()
+    people = [
+        (e, code_of[e.position_id])
+        for e in await session.scalars(select(Employee).order_by(Employee.employee_number))
+        if e.position_id is not None and code_of.get(e.position_id) in MODELS
+    ]
+    for round_index, days in enumerate((EARLIER_DAYS, LATER_DAYS)):
+        observed = now - timedelta(days=days)
+        for person, code in people:
+            for index, _level, _weight in MODELS[code]:
+                value = round(rng.uniform(4.0, 7.5) + round_index * rng.uniform(0.0, 2.0), 1)
+                if person.id == manager and index == 0:
+                    value = MANAGER_TEAM_MANAGEMENT[round_index]
+                session.add(
+                    CompetencyEvidence(
+                        org_id=org_id,
+                        employee_id=person.id,
+                        competency_id=library[index].id,
+                        value=value,
+                        source_kind="manual",
+                        source_id=uuid.uuid4(),
+                        observed_at=observed,
+                        source_weight=1.0,
+                        note=f"演示评估 Demo assessment, {observed.date().isoformat()}",
+                    )
+                )
+        await session.flush()
+        for person, _code in people:
+            await competencies.recompute_profile(session, org_id, person.id, settings, observed)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
 from hrcore.core.runtime import Runtime
+from hrcore.imports import employees as employee_import
 from hrcore.imports import jobs as import_jobs
 from hrcore.imports import service as imports_service
 from hrcore.worker import run_burst
@@ -307,7 +308,7 @@ async def test_an_import_whose_worker_died_is_failed_after_the_stall_time(
         await on_progress(1000)
         raise RuntimeError("the worker was killed")
 
-    monkeypatch.setattr(imports_service.people, "import_employees", dies)
+    monkeypatch.setattr(employee_import.people, "import_employees", dies)
     lines = ["employee_number,full_name,department,manager_number,hire_date"]
     lines += [f"S{n},Person {n},{sales_code},,2021-01-01" for n in range(200)]
     ids = []

@@ -10,10 +10,20 @@
   vacancy ranking): `Match` per candidate, set-based.
 - `profile_change` — an employee's profile at a moment and now, against a position's model
   (the program dossier): `ProfileChange`.
+- `recompute_profile` — the profile as of a moment (the worker's job does it on evidence; the
+  demo seed builds a history with it).
+- `ModelVersionUse` — a domain above whose objects go by a position's model declares it among
+  its registry's providers, so a version they use is not deleted (409).
 """
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.competencies import profiles
 from hrcore.competencies.evidence import (
     SourceValue,
     record_evidence,
@@ -29,17 +39,33 @@ from hrcore.competencies.matching import (
     match_for_candidates,
     profile_change,
 )
+from hrcore.competencies.model_uses import ModelVersionUse
+from hrcore.settings import Settings
 
 __all__ = [
     "Candidate",
     "ChangeLine",
     "Match",
     "MatchLine",
+    "ModelVersionUse",
     "ProfileChange",
     "SourceValue",
     "match_for_candidates",
     "profile_change",
+    "recompute_profile",
     "record_evidence",
     "replace_source_evidence",
     "require_competencies",
 ]
+
+
+async def recompute_profile(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    settings: Settings,
+    at: datetime,
+) -> bool:
+    """Recompute the employee's profile from their evidence as of `at`, storing a snapshot
+    when a figure changed; whether it stored one."""
+    return await profiles.recompute(session, org_id, employee_id, settings, at)

@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.competencies import repository
+from hrcore.competencies import model_uses, repository
 from hrcore.competencies.models import CompetencyModel
 from hrcore.competencies.schemas import CompetencyModelIn, CompetencyModelOut
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.concurrency import check_version
-from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
@@ -160,3 +160,44 @@ async def replace_model(
         "created_at": model.created_at,
     }
     return _view(row, position, department, names)
+
+
+async def delete_version(
+    session: AsyncSession,
+    principal: Principal,
+    position_id: uuid.UUID,
+    department_id: uuid.UUID | None,
+    version: int,
+) -> None:
+    """Delete one version of the general model or of a department's variant (HR admins;
+    audited): 404 when it does not exist, 409 naming every use when something goes by it (a
+    talent pool aiming at the position uses the newest version). Deleting the newest makes
+    the one before it the model readers get."""
+    require_hr_admin(principal)
+    org_id = principal.org_id
+    await _post(session, org_id, position_id, department_id)
+    await repository.lock_model_variant(session, position_id, department_id)
+    newest = await repository.latest_version(session, org_id, position_id, department_id)
+    if not await repository.delete_version(session, org_id, position_id, department_id, version):
+        raise NotFound(_("No such version of the competency model"))
+    found = await model_uses.uses(
+        session, org_id, position_id, department_id, version, current=version == newest
+    )
+    if found:  # the refusal rolls the deletion back with the request's transaction
+        raise Conflict(
+            _("Version {version} of the competency model is in use", version=version),
+            errors=[
+                FieldError(field="version", message=_(what, names=", ".join(names)))
+                for what, names in found.items()
+            ],
+        )
+    audit.record(
+        session,
+        principal,
+        "competency_model.version_deleted",
+        "position",
+        position_id,
+        org_id=org_id,
+        before={"department_id": str(department_id) if department_id else None}
+        | {"version": version},
+    )

@@ -1,10 +1,19 @@
 """What competencies plug into the processes (core.registry): the library, models,
-evidence, profiles and rotation tables, the routes, the profile recompute job and the rotation
-rating task kind."""
+evidence, profiles and rotation tables, the routes, the profile recompute job, the rotation
+rating task kind, and the library's import kind (imports runs the upload, competencies
+checks and writes the rows)."""
 
 from fastapi import APIRouter
 
-from hrcore.competencies import jobs, models, profiles, rotation_models, rotation_router, rotations
+from hrcore.competencies import (
+    jobs,
+    library_import,
+    models,
+    profiles,
+    rotation_models,
+    rotation_router,
+    rotations,
+)
 from hrcore.competencies.router import router as library_router
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
@@ -32,4 +41,5 @@ DOMAIN = Domain(
         ),
         workflow.SubmissionCheck(rotations.RATING_TASK_KIND, rotations.rated_only),
     ],
+    providers=[library_import.LIBRARY],
 )

@@ -236,3 +236,25 @@ async def delete_source_evidence(
         .returning(CompetencyEvidence.id)
     )
     return len((await session.execute(statement)).all())
+
+
+async def delete_version(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    position_id: uuid.UUID,
+    department_id: uuid.UUID | None,
+    version: int,
+) -> bool:
+    """Delete one version of a variant; whether it existed."""
+    deleted = await session.execute(
+        delete(CompetencyModel)
+        .where(
+            CompetencyModel.org_id == org_id,
+            CompetencyModel.position_id == position_id,
+            CompetencyModel.department_id.is_not_distinct_from(department_id),
+            CompetencyModel.version == version,
+        )
+        .returning(CompetencyModel.id)
+        .execution_options(synchronize_session=False)
+    )
+    return deleted.first() is not None

@@ -5,9 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
-from hrcore.competencies import evidence, gaps, library, position_models, profiles
+from hrcore.competencies import (
+    evidence,
+    gaps,
+    heatmap,
+    library,
+    library_import,
+    position_models,
+    profiles,
+)
 from hrcore.competencies.schemas import (
     CompetencyGapsOut,
     CompetencyIn,
@@ -19,14 +27,16 @@ from hrcore.competencies.schemas import (
     CompetencyRevisionOut,
     EvidenceIn,
     EvidenceOut,
+    HeatmapOut,
 )
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
-from hrcore.core.dependencies import AppClock, IfMatch
+from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
+from hrcore.imports import api as imports
 
 router = APIRouter(route_class=HrcoreRoute, tags=["competencies"])
 
@@ -59,6 +69,50 @@ add_template_routes(
         },
     ),
 )
+
+LIBRARY_FORMAT = """CSV (UTF-8 or GB18030) or XLSX, first sheet, header row first, one row
+per level of a competency. Columns: `name`, `category` (management | professional |
+general), `level` (1, 2, … without gaps, at most 10), `level_name` — required;
+`description`, `indicators` (behavioural indicators, several separated by line breaks or
+semicolons). The rows of one name make one competency; its category and description may be
+given on any of its rows but must not differ. A name the library has is revised (a new
+revision; unchanged content writes nothing), a new one created; `created_rows` counts the
+competencies written. Every row is checked; if any fails, nothing is written and every error
+is listed. Files with more rows than HRCORE_IMPORT_INLINE_MAX_ROWS are imported in the
+background (202): poll `/imports/{id}`."""
+
+
+@router.post(
+    "/imports/competencies",
+    operation_id="import_competencies",
+    summary="Import the competency library from CSV or XLSX (HR admin)",
+    description=LIBRARY_FORMAT,
+    status_code=status.HTTP_201_CREATED,
+    tags=["imports"],
+    responses={202: {"model": imports.ImportOut, "description": "Queued: large file"}},
+)
+async def import_competencies(
+    file: Annotated[UploadFile, File(description="The CSV or XLSX file.")],
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: AppRuntime,
+    response: Response,
+) -> imports.ImportOut:
+    """HR admins: the library's competencies, one row per level, checked and written through
+    the import flow every import kind shares (see the format above)."""
+    job = await imports.start(
+        session,
+        principal,
+        runtime,
+        kind=library_import.KIND,
+        filename=file.filename or "upload",
+        content=await file.read(),
+    )
+    if job.status == "queued":
+        response.status_code = status.HTTP_202_ACCEPTED
+    response.headers["Location"] = f"/api/v1/imports/{job.id}"
+    return job
+
 
 DepartmentVariant = Annotated[
     uuid.UUID | None,
@@ -122,6 +176,28 @@ async def replace_competency_model(
     )
     set_etag(response, model.version)
     return model
+
+
+@router.delete(
+    "/positions/{position_id}/competency-model",
+    operation_id="delete_competency_model_version",
+    summary="Delete one version of a position's competency model unless it is in use (HR admin)",
+    status_code=204,
+    responses={**FORBIDDEN, **NOT_FOUND, **problem(409, "The version is in use")},
+)
+async def delete_competency_model_version(
+    position_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    version: Annotated[int, Query(ge=1, le=2**31 - 1, description="The version to delete.")],
+    department_id: DepartmentVariant = None,
+) -> None:
+    """An extension beside the binding paths, for HR admins: deletes one version of the
+    position's general model or of a department's variant. 409 naming every use while
+    something goes by it — a talent pool aiming at the position uses the newest version — and
+    404 for a version, position or department the organization does not have. Deleting the
+    newest version makes the one before it current. Audited."""
+    await position_models.delete_version(session, principal, position_id, department_id, version)
 
 
 @router.post(
@@ -197,3 +273,40 @@ async def get_competency_gaps(
     version it was measured against. 422 when the employee has no position and none is named;
     404 for another organization's position or one without a model."""
     return await gaps.gaps(session, principal, employee_id, position_id)
+
+
+@router.get(
+    "/departments/{department_id}/competency-heatmap",
+    operation_id="get_competency_heatmap",
+    summary="A department's competency heat map 「能力热力图」: competency × people in scope",
+    response_model=HeatmapOut,
+    responses=NOT_FOUND,
+)
+async def get_competency_heatmap(
+    department_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    position_id: Annotated[
+        uuid.UUID | None,
+        Query(description="Measure everyone against this position; each their own if left out."),
+    ] = None,
+    include_subdepartments: Annotated[
+        bool, Query(description="Also the people of the departments below it.")
+    ] = False,
+) -> HeatmapOut:
+    """HR admins any department; a department head those in their scope; a manager the people
+    of theirs in it; 404 otherwise and for another organization's department. Rows are the
+    active people (paged, by name), each measured against their own position's model — or
+    `position_id`'s — in their department's variant when there is one, as the gap analysis
+    does: per competency the required level on the 0–10 scale, the current score, the gap and
+    whether it is met. The columns give, over everyone in scope, the mean score and the share
+    who meet it. 404 for a named position of another organization or without a model."""
+    return await heatmap.heatmap(
+        session,
+        principal,
+        department_id,
+        position_id=position_id,
+        include_subdepartments=include_subdepartments,
+        page=page,
+    )

@@ -216,3 +216,57 @@ class CompetencyGapsOut(BaseModel):
         "requirement counts as met, never more)."
     )
     competencies: list[GapLine]
+
+
+class HeatmapCell(BaseModel):
+    competency_id: uuid.UUID
+    required_level: int
+    required: float = Field(description="The required level on the profile's 0–10 scale.")
+    current: float | None = Field(description="The profile's score; null without evidence.")
+    gap: float = Field(description="How far below the requirement, 0 when met.")
+    met: bool
+
+
+class HeatmapRow(BaseModel):
+    employee_id: uuid.UUID
+    employee: Ref
+    department_id: uuid.UUID
+    department: Ref
+    position_id: uuid.UUID | None
+    position: Ref | None
+    model_version: int | None = Field(
+        description="The version the person is measured against; null when the position (or "
+        "the person, having none) has no model."
+    )
+    attained: bool = Field(description="「达标」: every required level is met.")
+    match: float = Field(description="0–100: the weighted share of the requirements met.")
+    cells: list[HeatmapCell] = Field(description="One per competency of the person's model.")
+
+
+class HeatmapColumn(BaseModel):
+    competency_id: uuid.UUID
+    competency: Ref
+    levels: int
+    people: int = Field(description="How many people in scope are measured against it.")
+    assessed: int = Field(description="How many of them have a score.")
+    average: float | None = Field(description="Their mean score; null when nobody has one.")
+    attained_percent: float = Field(
+        description="0–100: the share of the people measured against it who meet it."
+    )
+
+
+class HeatmapOut(BaseModel):
+    department_id: uuid.UUID
+    department: Ref
+    include_subdepartments: bool
+    position_id: uuid.UUID | None = Field(
+        description="The position everyone is measured against; null: each their own."
+    )
+    position: Ref | None
+    people: int = Field(description="Everyone in scope, over all pages.")
+    competencies: list[HeatmapColumn] = Field(
+        description="The columns: every competency of the models in use, by name, with the "
+        "figures of everyone in scope (not only this page)."
+    )
+    items: list[HeatmapRow] = Field(description="The rows of this page, by name.")
+    next_cursor: str | None = Field(description="Opaque; null on the last page.")

@@ -11,7 +11,8 @@ from hrcore.core.runtime import Runtime
 from hrcore.imports import service
 
 
-async def import_employees(context: JobContext) -> None:
+async def run_import(context: JobContext) -> None:
+    """A queued import of any kind, as the user who uploaded it."""
     await service.run_queued(
         context.session,
         context.sessionmaker,

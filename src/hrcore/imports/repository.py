@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.imports.kinds import RowError
 from hrcore.imports.models import ImportJob
 
 
@@ -29,7 +30,7 @@ async def fail_stalled(
     *,
     cutoff: datetime,
     at: datetime,
-    errors: list[dict[str, Any]],
+    errors: list[RowError],
     import_id: uuid.UUID | None = None,
 ) -> list[uuid.UUID]:
     """Fail running imports whose last heartbeat is before `cutoff`; the status condition

@@ -12,7 +12,7 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppRuntime
 from hrcore.core.http import HrcoreRoute
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.imports import service
+from hrcore.imports import employees, service
 from hrcore.imports.schemas import ImportOut
 
 router = APIRouter(route_class=HrcoreRoute, tags=["imports"])
@@ -45,6 +45,7 @@ async def import_employees(
     job = await service.start(
         session,
         principal,
+        kind=employees.EMPLOYEES.kind,
         filename=file.filename or "upload",
         content=await file.read(),
         inline_max_rows=runtime.settings.import_inline_max_rows,

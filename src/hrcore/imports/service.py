@@ -1,4 +1,6 @@
-"""Bulk import of employees from CSV or XLSX: every row checked, nothing half-imported.
+"""Bulk imports from CSV or XLSX: every row checked, nothing half-imported. What a file
+holds and how its rows are written is its kind's (`kinds.ImportKind`: employees here, the
+competency library in competencies); the flow is the same for every kind.
 
 Small files are imported within the request. Larger ones are stored and imported by the
 worker, which reports progress on the import resource while it works.
@@ -7,12 +9,10 @@ worker, which reports progress on the import resource while it works.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit, outbox
@@ -23,41 +23,24 @@ from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import N_, _
 from hrcore.identity import api as identity
 from hrcore.imports import parsing, repository
+from hrcore.imports.kinds import ImportKind, RowError, kind_of
 from hrcore.imports.models import ImportJob
-from hrcore.org import api as org
-from hrcore.people import api as people
-from hrcore.people.api import EmployeeCreate, EmployeeImport, PerformanceRatingCreate
 
-KIND = "employees"
-JOB = "imports.employees"
-REQUIRED_COLUMNS = ("employee_number", "full_name", "department", "hire_date")
-OPTIONAL_COLUMNS = ("email", "phone", "position_code", "manager_number", "status")
-RATING_PREFIX = "rating:"
-LETTERS = ("A", "B", "C", "D")
+JOB = "imports.run"
 MAX_REPORTED_ERRORS = 1000
-COLUMN_OF_FIELD = {"department_id": "department", "position_id": "position_code"}
 
 
-Fail = Callable[[str, str], None]
-
-
-@dataclass(frozen=True)
-class Lookups:
-    departments: Mapping[str, uuid.UUID]
-    positions: Mapping[str, uuid.UUID]
-
-
-def _check_header(header: list[str]) -> None:
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+def _check_header(kind: ImportKind, header: list[str]) -> None:
+    known = set(kind.required) | set(kind.optional)
     problems = [
         FieldError(field=column, message=_("required column is missing"))
-        for column in REQUIRED_COLUMNS
+        for column in kind.required
         if column not in header
     ]
     problems += [
         FieldError(field=column, message=_("unknown column"))
         for column in header
-        if column not in known and not column.startswith(RATING_PREFIX)
+        if column not in known and not column.startswith(kind.prefixes or ("\0",))
     ]
     if problems:
         raise Unprocessable(_("The header row does not match the import format"), errors=problems)
@@ -67,12 +50,14 @@ async def start(
     session: AsyncSession,
     principal: Principal,
     *,
+    kind: str,
     filename: str,
     content: bytes,
     inline_max_rows: int,
     clock: Clock,
 ) -> ImportJob:
-    """Check the file's shape, record the import, and run it now or queue it."""
+    """Check the file's shape against its kind, record the import, and run it now or
+    queue it."""
     require_hr_admin(principal)
     try:
         table = parsing.read_table(content, filename)
@@ -81,10 +66,10 @@ async def start(
             _("Cannot read the file: {exc}", exc=exc),
             errors=[FieldError(field="file", message=exc.args[0])],
         ) from exc
-    _check_header(table.header)
+    _check_header(kind_of(kind), table.header)
     job = ImportJob(
         org_id=principal.org_id,
-        kind=KIND,
+        kind=kind,
         filename=filename[:255],
         file_format=table.file_format,
         total_rows=len(table.rows),
@@ -126,7 +111,7 @@ async def get(
     return await get_or_404(session, ImportJob, principal.org_id, import_id, what=N_("import"))
 
 
-def stalled_error(stall: timedelta) -> dict[str, Any]:
+def stalled_error(stall: timedelta) -> RowError:
     minutes = int(stall.total_seconds() // 60)
     return _file_error(
         f"the import stopped: no progress for {minutes} minutes (the worker running it was "
@@ -230,15 +215,10 @@ async def _import(
     clock: Clock,
     progress: Progress | None,
 ) -> None:
-    lookups = Lookups(
-        departments=await org.department_lookup(session, principal.org_id),
-        positions=await org.position_lookup(session, principal.org_id),
-    )
-    rows, errors = _convert(table, lookups)
-    checked = await people.check_import(session, principal, rows)
-    errors += [{"row": e.row, "field": _column(e.field), "message": e.message} for e in checked]
-    if errors:
-        await _fail(session, job, errors, clock)
+    kind = kind_of(job.kind)
+    checked = await kind.check(session, principal, table.rows)
+    if checked.errors:
+        await _fail(session, job, checked.errors, clock)
         return
 
     async def report(done: int) -> None:
@@ -246,7 +226,7 @@ async def _import(
             await progress(done)
 
     async with session.begin_nested():
-        created = await people.import_employees(session, principal, rows, on_progress=report)
+        created = await kind.write(session, principal, checked.plan, report)
     await repository.set_state(
         session,
         job.org_id,
@@ -267,7 +247,7 @@ async def _import(
 
 
 async def _fail(
-    session: AsyncSession, job: ImportJob, errors: list[dict[str, Any]], clock: Clock
+    session: AsyncSession, job: ImportJob, errors: list[RowError], clock: Clock
 ) -> None:
     errors.sort(key=lambda error: (error["row"], error["field"]))
     await repository.set_state(
@@ -283,90 +263,5 @@ async def _fail(
     )
 
 
-def _file_error(message: str) -> dict[str, Any]:
+def _file_error(message: str) -> RowError:
     return {"row": 0, "field": "file", "message": message}
-
-
-def _column(field: str) -> str:
-    return COLUMN_OF_FIELD.get(field, field)
-
-
-def _convert(
-    table: parsing.Table, lookups: Lookups
-) -> tuple[list[EmployeeImport], list[dict[str, Any]]]:
-    """Rows to typed imports; every problem of every row is collected, not just the first."""
-    rows: list[EmployeeImport] = []
-    errors: list[dict[str, Any]] = []
-    for number, cells in table.rows:
-        row, row_errors = _convert_row(number, cells, lookups)
-        errors += row_errors
-        if row is not None:
-            rows.append(row)
-    return rows, errors
-
-
-def _convert_row(
-    number: int, cells: dict[str, str], lookups: Lookups
-) -> tuple[EmployeeImport | None, list[dict[str, Any]]]:
-    errors: list[dict[str, Any]] = []
-
-    def fail(column: str, message: str) -> None:
-        errors.append({"row": number, "field": column, "message": message})
-
-    department = cells.get("department", "")
-    department_id = lookups.departments.get(department) or lookups.departments.get(
-        department.strip("/").casefold()
-    )
-    if department and department_id is None:
-        fail("department", f"no department with code or path {department!r}")
-    position_code = cells.get("position_code", "")
-    position_id = lookups.positions.get(position_code) if position_code else None
-    if position_code and position_id is None:
-        fail("position_code", f"no position with code {position_code!r}")
-    employee = _validated_employee(cells, department_id, position_id, fail)
-    ratings = _validated_ratings(cells, fail)
-    if errors or employee is None:
-        return None, errors
-    manager = cells.get("manager_number") or None
-    return EmployeeImport(
-        row=number, employee=employee, manager_number=manager, ratings=ratings
-    ), []
-
-
-def _validated_employee(
-    cells: dict[str, str],
-    department_id: uuid.UUID | None,
-    position_id: uuid.UUID | None,
-    fail: Fail,
-) -> EmployeeCreate | None:
-    values = {
-        "employee_number": cells.get("employee_number", ""),
-        "full_name": cells.get("full_name", ""),
-        "email": cells.get("email") or None,
-        "phone": cells.get("phone") or None,
-        "department_id": department_id or uuid.UUID(int=0),
-        "position_id": position_id,
-        "hire_date": cells.get("hire_date", ""),
-        "status": cells.get("status") or "active",
-    }
-    try:
-        return EmployeeCreate.model_validate(values)
-    except ValidationError as exc:
-        for error in exc.errors():
-            fail(_column(str(error["loc"][0])), error["msg"])
-        return None
-
-
-def _validated_ratings(cells: dict[str, str], fail: Fail) -> list[PerformanceRatingCreate]:
-    ratings = []
-    for column, value in cells.items():
-        if not column.startswith(RATING_PREFIX) or not value:
-            continue
-        period = column.removeprefix(RATING_PREFIX).strip()
-        letter = value.upper()
-        grade = {"letter": letter} if letter in LETTERS else {"score": value}
-        try:
-            ratings.append(PerformanceRatingCreate.model_validate({"period": period, **grade}))
-        except ValidationError as exc:
-            fail(column, "; ".join(error["msg"] for error in exc.errors()))
-    return ratings

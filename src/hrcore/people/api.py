@@ -9,7 +9,9 @@ inside people. The wrappers below turn people's own rows into what other domains
   `EmployeeInfo`, 404 outside reach), `ensure_can_manage` — every domain gets the same
   answers.
 - References and summaries (`references`): `require_employee` (→ `EmployeeInfo`, 422),
-  `employee_ref`, `employee_refs`, `employee_summaries` / `EmployeeSummary`.
+  `employee_ref`, `employee_refs`, `employee_summaries` / `EmployeeSummary`,
+  `active_posts_in` / `EmployeePost` (a named query: a department report's people with
+  their posts, within the caller's reach).
 - Reporting lines (`reporting_lines`): `managers_of`, `manager_chain`, `teams_of` / `Team`,
   `active_employees_in_subtree`; the list's selection (`matching_employee_ids` with
   `EmployeeFilters`).
@@ -63,7 +65,9 @@ from hrcore.people.profile_sections import (
 )
 from hrcore.people.references import (
     EmployeeInfo,
+    EmployeePost,
     EmployeeSummary,
+    active_posts_in,
     employee_info,
     employee_ref,
     employee_refs,
@@ -108,6 +112,7 @@ __all__ = [
     "EmployeeFilters",
     "EmployeeImport",
     "EmployeeInfo",
+    "EmployeePost",
     "EmployeeSummary",
     "EmploymentEventCreate",
     "EmploymentEventInfo",
@@ -125,6 +130,7 @@ __all__ = [
     "TopRatingsCriterion",
     "VacatedPost",
     "active_employees_in_subtree",
+    "active_posts_in",
     "add_event",
     "apply_directory_user",
     "check_import",

@@ -94,6 +94,35 @@ class EmployeeSummary:
     department: Ref
 
 
+@dataclass(frozen=True)
+class EmployeePost:
+    """An employee with their post, for another domain's report over departments."""
+
+    ref: Ref
+    department: Ref
+    position: Ref | None
+
+
+async def active_posts_in(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    department_ids: Sequence[uuid.UUID],
+    among_ids: Sequence[uuid.UUID] | None,
+) -> list[EmployeePost]:
+    """A named query: the active employees of these departments, by name, within `among_ids`
+    (the caller's reach; None for all), each with their department and position linked, in
+    one statement."""
+    rows = await repository.active_posts_where(session, org_id, department_ids, among_ids)
+    return [
+        EmployeePost(
+            Ref(id=row.id, name=row.full_name),
+            Ref(id=row.department_id, name=row.department_name),
+            Ref(id=row.position_id, name=row.position_title) if row.position_id else None,
+        )
+        for row in rows
+    ]
+
+
 async def employee_summaries(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, EmployeeSummary]:

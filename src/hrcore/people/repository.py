@@ -479,3 +479,23 @@ async def listed_row(
         .where(Employee.org_id == org_id, Employee.id == employee_id)
     )
     return result.one_or_none()
+
+
+async def active_posts_where(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    department_ids: Sequence[uuid.UUID],
+    among_ids: Sequence[uuid.UUID] | None,
+) -> Sequence[Row[Any]]:
+    """The active employees of these departments (within `among_ids` unless None), each with
+    their post's names joined, by name: one statement."""
+    statement = (
+        select(Employee.id, Employee.full_name, Employee.department_id, Employee.position_id)
+        .add_columns(*LISTED_NAMES[:2])
+        .select_from(LISTED_FROM)
+        .where(Employee.org_id == org_id, Employee.status == "active")
+        .where(among(Employee.department_id, department_ids))
+    )
+    if among_ids is not None:
+        statement = statement.where(among(Employee.id, among_ids))
+    return (await session.execute(statement.order_by(Employee.full_name, Employee.id))).all()

@@ -5,6 +5,8 @@ engine (`talent.pool_nomination`), and HR's task for one the engine cannot carry
 completed by the decision, not on its own."""
 
 from hrcore.approvals import api as approvals
+from hrcore.competencies import api as competencies
+from hrcore.core.i18n import N_
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain, Subscription
 from hrcore.notifications import api as notifications
@@ -34,6 +36,11 @@ _APPOINTMENT_NAMES = (
     " WHERE a.org_id = {org} AND a.id = ANY({ids})"
 )
 """The inbox names a pool member after their pool, an appointment after its post."""
+_POOLS_ON_POSITION = (
+    "SELECT name FROM talent_pools"
+    " WHERE org_id = {org} AND target_position_id = {position} AND active AND {current}"
+)
+"""An active pool aiming at a position ranks against its current competency model."""
 
 DOMAIN = Domain(
     name="talent",
@@ -73,5 +80,8 @@ DOMAIN = Domain(
     providers=[
         notifications.SubjectNames(nominations.SUBJECT, _MEMBER_NAMES),
         notifications.SubjectNames(aftermath.APPOINTMENT_SUBJECT, _APPOINTMENT_NAMES),
+        competencies.ModelVersionUse(
+            N_("talent pools aim at the position: {names}"), _POOLS_ON_POSITION
+        ),
     ],
 )
