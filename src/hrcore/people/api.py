@@ -11,8 +11,9 @@ inside people. The wrappers below turn people's own rows into what other domains
 - References and summaries (`references`): `require_employee` (→ `EmployeeInfo`, 422),
   `employee_ref`, `employee_refs`, `employee_summaries` / `EmployeeSummary`.
 - Reporting lines (`reporting_lines`): `managers_of`, `manager_chain`, `teams_of` / `Team`,
-  `active_employees_in_subtree`; the list's selection (`matching_employee_ids` with
-  `EmployeeFilters`).
+  `active_employees_in_subtree`, `active_posts_in` / `EmployeePost` (a department's people
+  with their posts, for stretch-assignment matching); the list's selection
+  (`matching_employee_ids` with `EmployeeFilters`).
 - Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`,
   `EMPLOYMENT_EVENT_APPLIED` (a pending move reached the record on its date), `add_event` (→
   the event's id), `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
@@ -70,8 +71,10 @@ from hrcore.people.references import (
     employee_summaries,
 )
 from hrcore.people.reporting_lines import (
+    EmployeePost,
     Team,
     active_employees_in_subtree,
+    active_posts_in,
     manager_chain,
     managers_of,
     teams_of,
@@ -108,6 +111,7 @@ __all__ = [
     "EmployeeFilters",
     "EmployeeImport",
     "EmployeeInfo",
+    "EmployeePost",
     "EmployeeSummary",
     "EmploymentEventCreate",
     "EmploymentEventInfo",
@@ -125,6 +129,7 @@ __all__ = [
     "TopRatingsCriterion",
     "VacatedPost",
     "active_employees_in_subtree",
+    "active_posts_in",
     "add_event",
     "apply_directory_user",
     "check_import",

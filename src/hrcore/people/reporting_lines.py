@@ -72,6 +72,25 @@ async def active_employees_in_subtree(
     return await repository.active_ids_where(session, org_id, subtree)
 
 
+@dataclass(frozen=True)
+class EmployeePost:
+    """Who holds which post in a department: what a ranking over a department reads."""
+
+    id: uuid.UUID
+    full_name: str
+    department_id: uuid.UUID
+    position_id: uuid.UUID | None
+
+
+async def active_posts_in(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+) -> list[EmployeePost]:
+    """The active employees of these departments with their posts, by name, in one query
+    (a named query: the caller passes the departments it ranks over)."""
+    rows = await repository.active_posts_where(session, org_id, department_ids)
+    return [EmployeePost(*row) for row in rows]
+
+
 async def change_manager(
     session: AsyncSession, employee: Employee, manager_id: uuid.UUID | None
 ) -> None:

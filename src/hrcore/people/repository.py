@@ -469,6 +469,23 @@ async def active_ids_where(
     return list(rows)
 
 
+async def active_posts_where(
+    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
+) -> Sequence[Row[uuid.UUID, str, uuid.UUID, uuid.UUID | None]]:
+    """(id, full_name, department_id, position_id) of the active employees of these
+    departments, by name: plain rows for a ranking over a whole department."""
+    rows = await session.execute(
+        select(Employee.id, Employee.full_name, Employee.department_id, Employee.position_id)
+        .where(
+            Employee.org_id == org_id,
+            Employee.status == "active",
+            among(Employee.department_id, department_ids),
+        )
+        .order_by(Employee.full_name, Employee.id)
+    )
+    return rows.all()
+
+
 async def listed_row(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, columns: Sequence[Any]
 ) -> Any:
