@@ -180,7 +180,7 @@ async def candidates(
 ) -> CandidateMatchesOut:
     """For an editor of the assignment (404 outside what they read, 403 when they only
     read it): the people of its department they may see, best first; not those already on
-    it."""
+    it, nor the caller (nobody assigns themself)."""
     assignment = await stretch_access.writable_assignment(
         session, principal, assignment_id, for_update=False
     )
@@ -198,7 +198,7 @@ async def candidates(
     most = settings.stretch_max_concurrent_assignments
     ranked: list[dict[str, Any]] = []
     for post in posts:
-        if assignment.id in on[post.id]:
+        if assignment.id in on[post.id] or post.id == principal.employee_id:
             continue
         standing = standings[post.id]
         lines = _competency_fit(assignment.competencies, levels, standing)
