@@ -80,6 +80,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_contracts(client, runtime, headers)
     await _demo_reviews_and_pool(client, headers)
     await _demo_program(client, headers)
+    await _demo_stretch_assignments(client, runtime, headers)
 
 
 async def _demo_contracts(
@@ -163,3 +164,27 @@ async def _demo_program(client: AsyncClient, headers: dict[str, dict[str, str]])
     assert participant["current_stage"] == "training"
     progress = (await client.get(f"/api/v1/programs/{run['id']}/progress", headers=hr)).json()
     assert progress["stages"][0]["participants"] == 1
+
+
+async def _demo_stretch_assignments(
+    client: AsyncClient, runtime: Runtime, headers: dict[str, dict[str, str]]
+) -> None:
+    """Two stretch assignments: the demo employee's under way (their kick-off task), a
+    colleague's finished, whose outcome moved their competency profile."""
+    listed = await client.get("/api/v1/stretch-assignments", headers=headers["HR admin"])
+    assert len(listed.json()["items"]) == 2
+    tasks = (await client.get("/api/v1/me/tasks", headers=headers["employee"])).json()["items"]
+    assert "stretch_assignment.kickoff" in [task["kind"] for task in tasks]
+    finished = next(item for item in listed.json()["items"] if "Key-account" in item["title"])
+    read = await client.get(
+        f"/api/v1/stretch-assignments/{finished['id']}", headers=headers["HR admin"]
+    )
+    [assignee] = read.json()["assignees"]
+    assert (assignee["status"], assignee["outcome"]["recorded_times"]) == ("completed", 1)
+    await run_burst(runtime)
+    profile = await client.get(
+        f"/api/v1/employees/{assignee['employee_id']}/competency-profile",
+        headers=headers["HR admin"],
+    )
+    scores = {c["competency"]["name"]: c["score"] for c in profile.json()["competencies"]}
+    assert scores["客户资源整合 Customer resource integration"] == 8.1

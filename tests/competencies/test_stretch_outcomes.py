@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
+from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
 from tests.competencies.conftest import API, World, create, ok
 from tests.competencies.stretch_helpers import ZH, audited, make_assignment
-from tests.factories import make_org
+from tests.factories import make_org, make_user
 from tests.people.conftest import count_statements
 from tests.problems import assert_problem
 from tests.webhooks.conftest import Configure, Receiver, configure, receiver
@@ -273,3 +274,32 @@ async def test_who_reads_an_outcome_and_what_the_read_costs(
         read = ok(await client.get(url, headers=world.hr.headers))
     assert [a["outcome"]["employee"]["name"] for a in read["assignees"]] == ["Member", "Peer"]
     assert one.count == two.count
+
+
+async def test_a_supervisor_from_another_department_reads_and_records(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    team = await create(client, world.hr, "Team management")
+    customers = await create(client, world.hr, "Customer resource integration")
+    assignment = await make_assignment(
+        client, world.hr, world.sales_east.id, (team, 1), (customers, 1)
+    )
+    engineer = await make_user(
+        runtime, world.hr.org_id, Role.EMPLOYEE, employee_id=world.engineer.id
+    )
+    url = f"{URL}/{assignment['id']}"
+    assert_problem(await client.get(url, headers=engineer.headers), 404)
+    ok(
+        await client.post(
+            f"{url}/assign",
+            json={"employee_id": str(world.junior.id), "supervisor_id": str(world.engineer.id)},
+            headers=world.hr.headers,
+        ),
+        201,
+    )
+    assert ok(await client.get(url, headers=engineer.headers))["assignees"][0]["outcome"] is None
+    body = _outcome(world, team, customers, (7, 7), employee=world.junior)
+    recorded = ok(await client.post(f"{url}/outcomes", json=body, headers=engineer.headers), 201)
+    assert recorded["employee"]["name"] == "Junior"
+    read = ok(await client.get(url, headers=engineer.headers))
+    assert read["assignees"][0]["outcome"]["id"] == recorded["id"]

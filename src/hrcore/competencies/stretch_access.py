@@ -1,7 +1,8 @@
 """Who may see and do what with stretch assignments. HR admins everywhere; a department
 head in their subtree; a manager in their own department. Everyone reads the assignments
 of their own department and the departments above it (what they could take on). Outside
-that an assignment is 404; integration keys are refused (403)."""
+that an assignment is 404, but to the people on it and their supervisors; integration keys
+are refused (403)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.competencies import stretch_repository
 from hrcore.competencies.models import StretchAssignment
 from hrcore.core.authz import Principal
 from hrcore.core.db import get_or_404
@@ -95,12 +97,17 @@ async def require_writable_department(
 async def readable_assignment(
     session: AsyncSession, principal: Principal, assignment_id: uuid.UUID
 ) -> StretchAssignment:
-    """The assignment when the caller reads its department, else 404."""
+    """The assignment when the caller reads its department or is on it or supervises
+    someone on it (a supervisor from another department records the outcome), else 404."""
     departments = await readable_departments(session, principal)
     assignment = await get_or_404(
         session, StretchAssignment, principal.org_id, assignment_id, what=WHAT
     )
-    if departments is not None and assignment.department_id not in departments:
+    if departments is None or assignment.department_id in departments:
+        return assignment
+    if principal.employee_id is None or not await stretch_repository.involves(
+        session, principal.org_id, assignment.id, principal.employee_id
+    ):
         raise not_found()
     return assignment
 

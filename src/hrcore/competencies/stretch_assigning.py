@@ -96,7 +96,7 @@ async def _check_capacity(
 
 async def _tasks(
     session: AsyncSession,
-    principal: Principal,
+    actor: Principal | None,
     assignment: StretchAssignment,
     assignee: StretchAssignee,
     clock: Clock,
@@ -147,7 +147,23 @@ async def _tasks(
             subject_employee_id=assignee.employee_id,
         ),
     ]
-    return await workflow.create_tasks(session, org_id=org_id, tasks=tasks, actor=principal)
+    return await workflow.create_tasks(session, org_id=org_id, tasks=tasks, actor=actor)
+
+
+async def open_tasks(
+    session: AsyncSession, org_id: uuid.UUID, assignee_id: uuid.UUID, clock: Clock
+) -> list[uuid.UUID]:
+    """The three tasks of an assignee whose row was written without a request (the demo
+    seed), as assigning creates them; their ids, also kept on the row."""
+    assignee = await session.get(StretchAssignee, assignee_id)
+    if assignee is None or assignee.org_id != org_id:
+        raise LookupError(f"no stretch assignee {assignee_id} in organization {org_id}")
+    assignment = await session.get(StretchAssignment, assignee.assignment_id)
+    if assignment is None:
+        raise LookupError(f"no stretch assignment {assignee.assignment_id}")
+    assignee.task_ids = await _tasks(session, None, assignment, assignee, clock)
+    await session.flush()
+    return list(assignee.task_ids)
 
 
 async def assign(

@@ -66,6 +66,23 @@ async def assignees_of(
     return list(rows)
 
 
+async def involves(
+    session: AsyncSession, org_id: uuid.UUID, assignment_id: uuid.UUID, employee_id: uuid.UUID
+) -> bool:
+    """Whether the employee is on the assignment or supervises someone on it."""
+    found = await session.scalar(
+        select(StretchAssignee.id)
+        .where(
+            StretchAssignee.org_id == org_id,
+            StretchAssignee.assignment_id == assignment_id,
+            (StretchAssignee.employee_id == employee_id)
+            | (StretchAssignee.supervisor_id == employee_id),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def assignee_of(
     session: AsyncSession, org_id: uuid.UUID, assignment_id: uuid.UUID, employee_id: uuid.UUID
 ) -> StretchAssignee | None:

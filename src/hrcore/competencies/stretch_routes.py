@@ -199,7 +199,11 @@ async def assign_stretch_assignment(
     summary="Record what an assignee delivered; it becomes competency evidence",
     status_code=201,
     response_model=OutcomeOut,
-    responses={**FORBIDDEN, **NOT_FOUND},
+    responses={
+        200: {"model": OutcomeOut, "description": "A correction replaced the outcome."},
+        **FORBIDDEN,
+        **NOT_FOUND,
+    },
 )
 async def record_stretch_assignment_outcome(
     assignment_id: uuid.UUID,
