@@ -84,6 +84,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_reviews_and_pool(client, headers)
     await _demo_program(client, headers)
     await _demo_competencies(client, headers)
+    await _demo_stretch_assignments(client, runtime, headers)
 
 
 async def _demo_contracts(
@@ -201,3 +202,28 @@ async def _demo_competencies(client: AsyncClient, headers: dict[str, dict[str, s
     body = heatmap.json()
     assert body["people"] >= 15
     assert {column["assessed"] > 0 for column in body["competencies"]} == {True}
+
+
+async def _demo_stretch_assignments(
+    client: AsyncClient, runtime: Runtime, headers: dict[str, dict[str, str]]
+) -> None:
+    """Two stretch assignments: the demo employee's under way (their kick-off task), a
+    colleague's finished, whose outcome moved their competency profile."""
+    listed = await client.get("/api/v1/stretch-assignments", headers=headers["HR admin"])
+    assert len(listed.json()["items"]) == 2
+    tasks = (await client.get("/api/v1/me/tasks", headers=headers["employee"])).json()["items"]
+    assert "stretch_assignment.kickoff" in [task["kind"] for task in tasks]
+    finished = next(item for item in listed.json()["items"] if "Key-account" in item["title"])
+    read = await client.get(
+        f"/api/v1/stretch-assignments/{finished['id']}", headers=headers["HR admin"]
+    )
+    [assignee] = read.json()["assignees"]
+    assert (assignee["status"], assignee["outcome"]["recorded_times"]) == ("completed", 1)
+    await run_burst(runtime)
+    profile = await client.get(
+        f"/api/v1/employees/{assignee['employee_id']}/competency-profile",
+        headers=headers["HR admin"],
+    )
+    figures = {c["competency"]["name"]: c for c in profile.json()["competencies"]}
+    customers = figures["客户资源整合 Customer resource integration"]["evidence"]
+    assert (8.1, "stretch_assignment") in {(e["value"], e["source_kind"]) for e in customers}

@@ -21,7 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import api as competencies
-from hrcore.competencies.models import COMPETENCIES, Competency, CompetencyEvidence, CompetencyModel
+from hrcore.competencies.models import (
+    COMPETENCIES,
+    Competency,
+    CompetencyEvidence,
+    CompetencyModel,
+    StretchAssignee,
+    StretchAssignment,
+    StretchOutcome,
+)
 from hrcore.contracts import api as contracts
 from hrcore.contracts.models import Contract
 from hrcore.contracts.schemas import AmendmentTermsIn
@@ -160,8 +168,11 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
         existing = await session.scalar(select(Organization).where(Organization.slug == DEMO_SLUG))
         created = existing is None
         if created:
-            await _create(session, runtime.clock, runtime.settings.review_anonymity_threshold)
+            company = await _create(
+                session, runtime.clock, runtime.settings.review_anonymity_threshold
+            )
             await _add_competencies(session, runtime.settings, runtime.clock)
+            await _add_stretch_assignments(session, company, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
@@ -178,7 +189,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
     )
 
 
-async def _create(session: AsyncSession, clock: Clock, anonymity_threshold: int) -> None:
+async def _create(session: AsyncSession, clock: Clock, anonymity_threshold: int) -> _Company:
     today = clock.now().date()
     org = Organization(slug=DEMO_SLUG, name="演示制造有限公司 Demo Manufacturing Co.")
     session.add(org)
@@ -197,6 +208,7 @@ async def _create(session: AsyncSession, clock: Clock, anonymity_threshold: int)
     review_template = await _add_reviews(session, company, clock, anonymity_threshold)
     pool = await _add_talent_pool(session, company, clock)
     await _add_program(session, company, review_template, pool, clock)
+    return company
 
 
 def _add_departments(session: AsyncSession, company: _Company) -> None:
@@ -896,3 +908,118 @@ async def _assess_everyone(
         await session.flush()
         for person, _code in people:
             await competencies.recompute_profile(session, org_id, person.id, settings, observed)
+
+
+STRETCH_COMPETENCIES = ("客户资源整合 Customer resource integration", "团队管理 Team management")
+"""The library's competencies (`LIBRARY`) the demo's stretch assignments develop."""
+
+
+async def _stretch_competencies(session: AsyncSession, company: _Company) -> list[Competency]:
+    by_name = {
+        row.name: row
+        for row in await session.scalars(
+            select(Competency).where(
+                Competency.org_id == company.org_id, Competency.name.in_(STRETCH_COMPETENCIES)
+            )
+        )
+    }
+    return [by_name[name] for name in STRETCH_COMPETENCIES]
+
+
+async def _add_stretch_assignments(session: AsyncSession, company: _Company, clock: Clock) -> None:
+    """Two stretch assignments 「部门内任务」 in the first sales section: one under way for the
+    demo employee (their kick-off on the task list), one finished by a colleague whose outcome
+    is evidence in their competency profile."""
+    today = clock.now().date()
+    customers, team = await _stretch_competencies(session, company)
+    developed = [
+        {"competency_id": str(customers.id), "start_level": 2},
+        {"competency_id": str(team.id), "start_level": 2},
+    ]
+    chief = next(
+        e for e in company.employees if e.position_id == company.positions["SALES-CHIEF"].id
+    )
+    rep, colleague = [e for e in company.employees if e.manager_id == chief.id][:2]
+    plans = [  # title, starts, ends, assignee
+        ("新客户开发项目 Lead the new-customer project", -14, 60, rep),
+        ("华东大客户攻坚 Key-account push", -120, -10, colleague),
+    ]
+    assignees = []
+    for title, starts, ends, person in plans:
+        assignment = StretchAssignment(
+            org_id=company.org_id,
+            title=title,
+            description="带领3–5人小组 Lead a team of 3 to 5",
+            department_id=chief.department_id,
+            team_size=4,
+            starts_on=today + timedelta(days=starts),
+            ends_on=today + timedelta(days=ends),
+            slots=1,
+            competencies=developed,
+            status="assigned",
+        )
+        session.add(assignment)
+        await session.flush()
+        assignee = StretchAssignee(
+            org_id=company.org_id,
+            assignment_id=assignment.id,
+            employee_id=person.id,
+            supervisor_id=chief.id,
+            status="active",
+            task_ids=[],
+        )
+        session.add(assignee)
+        await session.flush()
+        await competencies.open_stretch_tasks(session, company.org_id, assignee.id, clock)
+        assignees.append(assignee)
+    await _stretch_outcome(session, company, assignees[-1], (customers, team), clock)
+
+
+async def _stretch_outcome(
+    session: AsyncSession,
+    company: _Company,
+    assignee: StretchAssignee,
+    rated: tuple[Competency, Competency],
+    clock: Clock,
+) -> None:
+    """The finished assignment's outcome: figures, the chief's ratings as evidence, its tasks
+    done."""
+    values = {rated[0].id: 8.1, rated[1].id: 7.4}
+    session.add(
+        StretchOutcome(
+            org_id=company.org_id,
+            assignee_id=assignee.id,
+            figures=[
+                {"name": "回款 Revenue delivered", "value": 1_200_000, "unit": "CNY"},
+                {"name": "新客户 Customers won", "value": 3, "unit": None},
+            ],
+            competencies=[
+                {
+                    "competency_id": str(competency_id),
+                    "supervisor_rating": value,
+                    "peer_mean": None,
+                    "peer_count": None,
+                    "evidence": value,
+                }
+                for competency_id, value in values.items()
+            ],
+            note="三家新客户签约 Three new accounts signed",
+            recorded_times=1,
+        )
+    )
+    assignee.status = "completed"
+    await session.flush()
+    for competency_id, value in values.items():
+        await competencies.record_evidence(
+            session,
+            company.org_id,
+            employee_id=assignee.employee_id,
+            competency_id=competency_id,
+            value=value,
+            source_kind="stretch_assignment",
+            source_id=assignee.id,
+            observed_at=clock.now(),
+            note="华东大客户攻坚 Key-account push",
+        )
+    for task_id in assignee.task_ids:
+        await workflow.complete_task(session, org_id=company.org_id, task_id=task_id, clock=clock)

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEV_JWT_SECRET = "hrcore-development-signing-key-not-for-production"  # noqa: S105
+
+MatchFactor = Literal["gap_fit", "readiness", "load", "pool"]
+OutcomePart = Literal["supervisor", "peers"]
+
+
+def _default_match_weights() -> dict[MatchFactor, float]:
+    return {"gap_fit": 40.0, "readiness": 30.0, "load": 20.0, "pool": 10.0}
+
+
+def _default_outcome_weights() -> dict[OutcomePart, float]:
+    return {"supervisor": 2.0, "peers": 1.0}
 
 
 class Settings(BaseSettings):
@@ -315,6 +326,7 @@ class Settings(BaseSettings):
             "review": 1.0,
             "program": 1.0,
             "assignment": 1.0,
+            "stretch_assignment": 1.0,
             "training": 1.0,
             "mentoring": 1.0,
         },
@@ -327,6 +339,25 @@ class Settings(BaseSettings):
         le=3650,
         description="Competency evidence this many days old counts half as much as new evidence "
         "in a profile (a quarter at twice the age).",
+    )
+
+    stretch_max_concurrent_assignments: int = Field(
+        default=2,
+        ge=1,
+        le=20,
+        description="A person on this many stretch assignments without a recorded outcome takes "
+        "no other until one ends (409).",
+    )
+    stretch_match_weights: dict[MatchFactor, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=_default_match_weights,
+        description="JSON: how much each factor counts when stretch assignments and people are "
+        "matched (gap fit, readiness, current load, talent pool membership); a factor not named "
+        "counts 0.",
+    )
+    stretch_outcome_weights: dict[OutcomePart, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=_default_outcome_weights,
+        description="JSON: how the supervisor's rating and the peers' mean combine into the "
+        "evidence a stretch assignment's outcome records per competency.",
     )
 
     @model_validator(mode="after")

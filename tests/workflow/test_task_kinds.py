@@ -11,6 +11,7 @@ from httpx import AsyncClient
 
 from hrcore.approvals.running import TASK_KIND as APPROVAL_KIND
 from hrcore.competencies.rotations import RATING_TASK_KIND as ROTATION_KIND
+from hrcore.competencies.stretch_assigning import KICKOFF_KIND, MIDPOINT_KIND, OUTCOME_KIND
 from hrcore.contracts.confirmation import CONFIRM_TASK_KIND
 from hrcore.contracts.conflicts import CONFLICT_TASK_KIND
 from hrcore.contracts.expiry import EXPIRY_TASK_KIND
@@ -46,6 +47,9 @@ def test_the_openapi_document_lists_every_kind_the_domains_create() -> None:
         NOMINATION_KIND,
         APPROVAL_KIND,
         ROTATION_KIND,
+        KICKOFF_KIND,
+        MIDPOINT_KIND,
+        OUTCOME_KIND,
     }
     schema = create_app().openapi()["components"]["schemas"]["TaskOut"]["properties"]["kind"]
     assert set(schema["enum"]) == created

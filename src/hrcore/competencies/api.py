@@ -14,6 +14,12 @@
   demo seed builds a history with it).
 - `ModelVersionUse` — a domain above whose objects go by a position's model declares it among
   its registry's providers, so a version they use is not deleted (409).
+- `PoolMembershipProvider` — talent answers stretch matching's `pool` factor through it (a
+  provider in talent's registry), so competencies never imports talent.
+- `OUTCOME_RECORDED` — announced when a stretch assignment's outcome is recorded or corrected
+  (payload: assignment_id, assignee_id, employee_id, outcome_id).
+- `open_stretch_tasks` — the kick-off, mid-point and outcome tasks of an assignee the demo
+  seed wrote as rows.
 """
 
 from __future__ import annotations
@@ -40,17 +46,23 @@ from hrcore.competencies.matching import (
     profile_change,
 )
 from hrcore.competencies.model_uses import ModelVersionUse
+from hrcore.competencies.stretch_assigning import open_tasks as open_stretch_tasks
+from hrcore.competencies.stretch_matching import PoolMembershipProvider
+from hrcore.competencies.stretch_outcomes import OUTCOME_RECORDED
 from hrcore.settings import Settings
 
 __all__ = [
+    "OUTCOME_RECORDED",
     "Candidate",
     "ChangeLine",
     "Match",
     "MatchLine",
     "ModelVersionUse",
+    "PoolMembershipProvider",
     "ProfileChange",
     "SourceValue",
     "match_for_candidates",
+    "open_stretch_tasks",
     "profile_change",
     "recompute_profile",
     "record_evidence",

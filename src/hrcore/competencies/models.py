@@ -1,12 +1,15 @@
-"""The competency library (a revisioned template kind) and the models per position."""
+"""The competency library (a revisioned template kind), the models per position, evidence,
+profiles and stretch assignments 「部门内任务」 with their assignees and outcomes."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -17,11 +20,11 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hrcore.core.i18n import N_
-from hrcore.core.models import Base, IdMixin, OrgScopedMixin, TimestampMixin
+from hrcore.core.models import Base, Entity, IdMixin, OrgScopedMixin, TimestampMixin
 from hrcore.core.templates import RevisionedTemplate, TemplateKind
 
 
@@ -111,3 +114,75 @@ class CompetencyProfile(IdMixin, OrgScopedMixin, Base):
     )
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     figures: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+
+
+class StretchAssignment(Entity, OrgScopedMixin, Base):
+    """An in-department project or role 「部门内任务」 that develops competencies: each entry
+    of `competencies` names one and the level (1..N of its levels) a person needs to start.
+    `slots` people may take it; `status` is `open`, `assigned` (every slot taken) or
+    `closed`."""
+
+    __tablename__ = "stretch_assignments"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'assigned', 'closed')", name="status"),
+        CheckConstraint("ends_on >= starts_on", name="window"),
+        Index("ix_stretch_assignments_org_id_id", "org_id", "id"),
+        Index("ix_stretch_assignments_org_department", "org_id", "department_id", "status"),
+    )
+
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    department_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False
+    )
+    team_size: Mapped[int] = mapped_column(Integer, nullable=False)
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    ends_on: Mapped[date] = mapped_column(Date, nullable=False)
+    slots: Mapped[int] = mapped_column(Integer, nullable=False)
+    competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class StretchAssignee(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """One person on a stretch assignment, with the supervisor who checks the mid-point and
+    rates the outcome. `active` counts toward the person's load until the outcome is
+    recorded (`completed`)."""
+
+    __tablename__ = "stretch_assignees"
+    __table_args__ = (
+        UniqueConstraint("org_id", "assignment_id", "employee_id"),
+        CheckConstraint("status IN ('active', 'completed')", name="status"),
+        Index("ix_stretch_assignees_org_employee", "org_id", "employee_id"),
+    )
+
+    assignment_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("stretch_assignments.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    supervisor_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="RESTRICT"), nullable=False
+    )
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    task_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(UUID(as_uuid=True)), nullable=False)
+    assigned_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class StretchOutcome(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """What one assignee delivered: named figures, and per developed competency the
+    supervisor's rating, the peers' mean (only when enough peers answered: never who) and
+    the value recorded as evidence. One per assignee: recording again replaces it."""
+
+    __tablename__ = "stretch_outcomes"
+    __table_args__ = (UniqueConstraint("org_id", "assignee_id"),)
+
+    assignee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("stretch_assignees.id", ondelete="CASCADE"), nullable=False
+    )
+    figures: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    recorded_times: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -1,7 +1,8 @@
 """What competencies plug into the processes (core.registry): the library, models,
-evidence, profiles and rotation tables, the routes, the profile recompute job, the rotation
-rating task kind, and the library's import kind (imports runs the upload, competencies
-checks and writes the rows)."""
+evidence, profiles, stretch-assignment and rotation tables, the routes, the profile
+recompute job, the task kinds of stretch assignments (the outcome task closes by recording
+the outcome) and rotations (the host supervisor's rating), and the library's import kind
+(imports runs the upload, competencies checks and writes the rows)."""
 
 from fastapi import APIRouter
 
@@ -13,6 +14,8 @@ from hrcore.competencies import (
     rotation_models,
     rotation_router,
     rotations,
+    stretch_assigning,
+    stretch_outcomes,
 )
 from hrcore.competencies.router import router as library_router
 from hrcore.core.jobs import JobSpec
@@ -29,6 +32,14 @@ DOMAIN = Domain(
     router=router,
     jobs=[JobSpec(profiles.RECOMPUTE_JOB, jobs.recompute_profile, max_tries=5)],
     task_hooks=[
+        workflow.TaskKindSpec(stretch_assigning.KICKOFF_KIND),
+        workflow.TaskKindSpec(stretch_assigning.MIDPOINT_KIND),
+        workflow.TaskKindSpec(
+            stretch_assigning.OUTCOME_KIND,
+            completed_by=stretch_assigning.RECORD_OUTCOME,
+            submission=None,
+        ),
+        workflow.SubmissionCheck(stretch_assigning.OUTCOME_KIND, stretch_outcomes.outcome_required),
         workflow.TaskKindSpec(
             rotations.RATING_TASK_KIND,
             completed_by=workflow.Operation(

@@ -1,4 +1,5 @@
-"""Competencies over HTTP: the library and the models per position."""
+"""Competencies over HTTP: the library, the models per position, evidence, profiles, gaps
+and (included last, from `stretch_routes`) stretch assignments."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hrcore.competencies import (
     library_import,
     position_models,
     profiles,
+    stretch_routes,
 )
 from hrcore.competencies.schemas import (
     CompetencyGapsOut,
@@ -310,3 +312,6 @@ async def get_competency_heatmap(
         include_subdepartments=include_subdepartments,
         page=page,
     )
+
+
+router.include_router(stretch_routes.routes)

@@ -10,11 +10,11 @@ inside people. The wrappers below turn people's own rows into what other domains
   answers.
 - References and summaries (`references`): `require_employee` (→ `EmployeeInfo`, 422),
   `employee_ref`, `employee_refs`, `employee_summaries` / `EmployeeSummary`,
-  `active_posts_in` / `EmployeePost` (a named query: a department report's people with
-  their posts, within the caller's reach).
+  `active_posts_in` / `EmployeePost` (a named query: a department's people with their posts,
+  within the caller's reach — the heat map, stretch-assignment matching).
 - Reporting lines (`reporting_lines`): `managers_of`, `manager_chain`, `teams_of` / `Team`,
-  `active_employees_in_subtree`; the list's selection (`matching_employee_ids` with
-  `EmployeeFilters`).
+  `active_employees_in_subtree`; the list's selection
+  (`matching_employee_ids` with `EmployeeFilters`).
 - Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`,
   `EMPLOYMENT_EVENT_APPLIED` (a pending move reached the record on its date), `add_event` (→
   the event's id), `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.

@@ -378,6 +378,19 @@ async def active_member_ids(
     return {member.employee_id for member in await session.scalars(statement)}
 
 
+async def active_pools_of(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Ref]]:
+    """The pools each of these employees is an active member of, by name, in one query
+    (competencies' stretch matching asks through its `PoolMembershipProvider`)."""
+    pools: dict[uuid.UUID, list[Ref]] = {}
+    for employee_id, pool_id, name in await repository.active_pools_of(
+        session, org_id, employee_ids
+    ):
+        pools.setdefault(employee_id, []).append(Ref(id=pool_id, name=name))
+    return pools
+
+
 async def record_program_outcome(
     session: AsyncSession,
     actor: Principal,

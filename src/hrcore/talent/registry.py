@@ -2,7 +2,8 @@
 vacated management post opens a vacancy, both on people's employment events; an appointee
 is told when an appointment dated later takes effect; a nomination runs on the approval
 engine (`talent.pool_nomination`), and HR's task for one the engine cannot carry is
-completed by the decision, not on its own."""
+completed by the decision, not on its own. Stretch-assignment matching (competencies) asks
+it for pool membership."""
 
 from hrcore.approvals import api as approvals
 from hrcore.competencies import api as competencies
@@ -78,6 +79,7 @@ DOMAIN = Domain(
         ),
     ],
     providers=[
+        competencies.PoolMembershipProvider(membership.active_pools_of),
         notifications.SubjectNames(nominations.SUBJECT, _MEMBER_NAMES),
         notifications.SubjectNames(aftermath.APPOINTMENT_SUBJECT, _APPOINTMENT_NAMES),
         competencies.ModelVersionUse(

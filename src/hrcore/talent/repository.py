@@ -397,3 +397,24 @@ async def vacancy_measures(
         statement = statement.where(Vacancy.position_id.in_(target))
     filled, from_pools, median = (await session.execute(statement)).one()
     return int(filled), int(from_pools), float(median) if median is not None else None
+
+
+async def active_pools_of(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> Sequence[tuple[uuid.UUID, uuid.UUID, str]]:
+    """(employee, pool, pool name) of every active membership of these employees."""
+    rows = await session.execute(
+        select(TalentPoolMember.employee_id, TalentPool.id, TalentPool.name)
+        .join(
+            TalentPool,
+            (TalentPool.id == TalentPoolMember.pool_id)
+            & (TalentPool.org_id == TalentPoolMember.org_id),
+        )
+        .where(
+            TalentPoolMember.org_id == org_id,
+            TalentPoolMember.status == "active",
+            among(TalentPoolMember.employee_id, employee_ids),
+        )
+        .order_by(TalentPool.name, TalentPool.id)
+    )
+    return [(employee_id, pool_id, name) for employee_id, pool_id, name in rows.all()]
