@@ -106,3 +106,34 @@ async def assignments_of_many(
         .order_by(ApprovalAssignment.step, ApprovalAssignment.created_at, ApprovalAssignment.id)
     )
     return list(rows.all())
+
+
+async def of_subject(
+    session: AsyncSession, org_id: uuid.UUID, kind: str, subject_id: uuid.UUID
+) -> list[Approval]:
+    """Every approval of the kind about the subject, oldest first."""
+    rows = await session.scalars(
+        select(Approval)
+        .where(Approval.org_id == org_id, Approval.kind == kind, Approval.subject_id == subject_id)
+        .order_by(Approval.created_at, Approval.id)
+    )
+    return list(rows.all())
+
+
+async def latest_statuses(
+    session: AsyncSession, org_id: uuid.UUID, kind: str, subject_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The status of each subject's newest approval of the kind, in one query."""
+    if not subject_ids:
+        return {}
+    rows = await session.execute(
+        select(Approval.subject_id, Approval.status)
+        .distinct(Approval.subject_id)
+        .where(
+            Approval.org_id == org_id,
+            Approval.kind == kind,
+            Approval.subject_id.in_(list(subject_ids)),
+        )
+        .order_by(Approval.subject_id, Approval.created_at.desc(), Approval.id.desc())
+    )
+    return {row.subject_id: row.status for row in rows}

@@ -1,7 +1,9 @@
 """What competencies plug into the processes (core.registry): the library, models,
-evidence and profiles tables, the routes, and the profile recompute job."""
+evidence, profiles and development plans' tables, the routes, the profile recompute job, and
+the approval kind development plans run on (`competencies.development_plan`)."""
 
-from hrcore.competencies import jobs, models, profiles
+from hrcore.approvals import api as approvals
+from hrcore.competencies import jobs, models, plan_approval, profiles
 from hrcore.competencies.router import router
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
@@ -11,4 +13,13 @@ DOMAIN = Domain(
     models=[models],
     router=router,
     jobs=[JobSpec(profiles.RECOMPUTE_JOB, jobs.recompute_profile, max_tries=5)],
+    task_hooks=[
+        approvals.ApprovalKindSpec(
+            models.PLAN_APPROVAL,
+            plan_approval.approved,
+            facts=plan_approval.FACTS,
+            default_steps=plan_approval.DEFAULT_STEPS,
+            on_ended=plan_approval.ended,
+        ),
+    ],
 )

@@ -1,4 +1,5 @@
-"""Competencies over HTTP: the library and the models per position."""
+"""Competencies over HTTP: the library, the models per position, evidence, profiles and
+gaps; development plans' routes (`plan_router`) follow them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from hrcore.competencies import evidence, gaps, library, position_models, profiles
+from hrcore.competencies import evidence, gaps, library, plan_router, position_models, profiles
 from hrcore.competencies.schemas import (
     CompetencyGapsOut,
     CompetencyIn,
@@ -197,3 +198,6 @@ async def get_competency_gaps(
     version it was measured against. 422 when the employee has no position and none is named;
     404 for another organization's position or one without a model."""
     return await gaps.gaps(session, principal, employee_id, position_id)
+
+
+router.include_router(plan_router.router)

@@ -1,8 +1,10 @@
 """What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
 review stages' rater tasks), withdrawals on people's and talent's events, the crons, and
 the program completion talent's ranking asks for, the ending of an appointee's programs
-talent's appointment asks for, and the participations people's profile shows."""
+talent's appointment asks for, the participations people's profile shows, and the runs
+competencies' development plans name."""
 
+from hrcore.competencies import api as competencies
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.notifications import api as notifications
@@ -78,6 +80,7 @@ DOMAIN = Domain(
     providers=[
         talent.ProgramCompletionProvider(api.latest_completion_in_pools),
         people.ProgramParticipationProvider(api.participations_of),
+        competencies.ProgramActionsProvider(api.development_actions),
         talent.AppointeeProgramsProvider(api.graduate_appointee),
         notifications.SubjectNames("program_participant", _PARTICIPANT_NAMES),
     ],

@@ -41,6 +41,7 @@ class EventType(StrEnum):
     PROGRAM_PARTICIPANT_GRADUATED = "program.participant_graduated"
     REVIEW_RESULT_PUBLISHED = "review.result_published"
     REVIEW_APPEAL_RESOLVED = "review.appeal_resolved"
+    DEVELOPMENT_PLAN_APPROVED = "development_plan.approved"
 
 
 class DeliveryStatus(StrEnum):
