@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals.models import Approval, ApprovalAssignment
@@ -128,7 +129,7 @@ async def latest_statuses(
         return {}
     rows = await session.execute(
         select(Approval.subject_id, Approval.status)
-        .distinct(Approval.subject_id)
+        .ext(distinct_on(Approval.subject_id))
         .where(
             Approval.org_id == org_id,
             Approval.kind == kind,

@@ -20,7 +20,6 @@ from hrcore.competencies.plan_schemas import PlanOut
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
-from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
@@ -60,15 +59,9 @@ async def submit(
     """A co-editor submits a draft plan, or sends a returned one again from the chain's first
     step with its facts recomputed (409 in any other status; 422 for a plan without goals or
     actions). The requester is the caller's employee record, else the plan's employee."""
-    plan, employee = await plan_access.readable_plan(session, principal, plan_id, for_update=True)
-    await plan_access.require_editor(session, principal, plan.employee_id)
-    check_version(plan.version, if_match=if_match, body_version=None)
-    approval = (
-        await approvals.subject_approval(session, plan.org_id, PLAN_APPROVAL, plan.id)
-        if plan.status == "submitted"
-        else None
+    plan, employee, approval, status = await plans.for_change(
+        session, principal, plan_id, if_match=if_match
     )
-    status = plans.shown_status(plan.status, approval.status if approval else None)
     if status not in plans.EDITABLE:
         raise Conflict(
             _(

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +15,7 @@ from hrcore.competencies.models import (
     DevelopmentPlanComment,
     DevelopmentPlanVersion,
 )
-from hrcore.core.db import among
+from hrcore.core.db import among, fetch
 
 OPEN = ("draft", "submitted", "active")
 _LISTED: tuple[Any, ...] = (
@@ -61,6 +62,25 @@ async def open_plan_id(
         )
     )
     return found
+
+
+CURRENT_PLAN = """
+SELECT id, period, title, status, jsonb_array_length(goals) AS goals,
+       jsonb_array_length(actions) AS actions, approved_at
+  FROM development_plans
+ WHERE org_id = $1 AND employee_id = $2 AND status IN ('draft', 'submitted', 'active')
+ ORDER BY period DESC, id DESC
+ LIMIT 1
+"""
+
+
+async def current_plan(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> asyncpg.Record | None:
+    """The employee's current plan in brief (the panoramic profile's section), at the
+    driver."""
+    rows = await fetch(session, CURRENT_PLAN, org_id, employee_id)
+    return rows[0] if rows else None
 
 
 async def current_plan_id(

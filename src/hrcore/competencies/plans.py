@@ -46,12 +46,27 @@ def shown_status(stored: str, approval_status: str | None) -> str:
     return "returned" if stored == "submitted" and approval_status == "returned" else stored
 
 
-async def status_of(session: AsyncSession, plan: DevelopmentPlan) -> str:
-    """The plan's status as shown (a submitted plan asks its approval)."""
-    if plan.status != "submitted":
-        return plan.status
+async def for_change(
+    session: AsyncSession,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    *,
+    if_match: str | None,
+    body_version: int | None = None,
+) -> tuple[DevelopmentPlan, people.EmployeeInfo, approvals.SubjectApproval | None, str]:
+    """A co-editor's plan to change (404 for anyone else), locked after its newest approval
+    — the order the engine's decisions lock them in, so an edit and a decision never wait on
+    each other — with that approval while submitted and its status as shown; a stale
+    version is 412 (`If-Match`) or 409 (body)."""
+    plan, employee = await plan_access.readable_plan(session, principal, plan_id)
+    await plan_access.require_editor(session, principal, plan.employee_id)
     approval = await approvals.subject_approval(session, plan.org_id, PLAN_APPROVAL, plan.id)
-    return shown_status(plan.status, approval.status if approval is not None else None)
+    await session.refresh(plan, with_for_update=True)
+    check_version(plan.version, if_match=if_match, body_version=body_version)
+    if plan.status != "submitted":
+        return plan, employee, None, plan.status
+    status = shown_status(plan.status, approval.status if approval is not None else None)
+    return plan, employee, approval, status
 
 
 def content(plan: DevelopmentPlan | DevelopmentPlanVersion) -> dict[str, Any]:
@@ -246,10 +261,9 @@ async def update(
     """A co-editor's change as the next version: title, goals and actions of a draft or
     returned plan; only the actions' statuses of an active one, which `status: closed` ends.
     A submitted, rejected or closed plan is 409."""
-    plan, employee = await plan_access.readable_plan(session, principal, plan_id, for_update=True)
-    await plan_access.require_editor(session, principal, plan.employee_id)
-    check_version(plan.version, if_match=if_match, body_version=body.version)
-    status = await status_of(session, plan)
+    plan, employee, _approval, status = await for_change(
+        session, principal, plan_id, if_match=if_match, body_version=body.version
+    )
     if status not in (*EDITABLE, "active"):
         raise Conflict(_("The plan is {status} and cannot be changed", status=label(status)))
     if body.status == "closed" and status != "active":
@@ -306,3 +320,26 @@ async def _apply(
         )
     plan.title, plan.goals, plan.actions = title, goals, actions
     return content(plan) != before
+
+
+async def profile_entry(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> people.DevelopmentPlanRecord | None:
+    """The employee's current plan in brief, for people's panoramic profile (whose reader
+    may see the employee): one statement, one more while it awaits its approval."""
+    row = await plan_repository.current_plan(session, org_id, employee_id)
+    if row is None:
+        return None
+    status = row["status"]
+    if status == "submitted":
+        found = await approvals.subject_statuses(session, org_id, PLAN_APPROVAL, [row["id"]])
+        status = shown_status(status, found.get(row["id"]))
+    return people.DevelopmentPlanRecord(
+        row["id"],
+        row["period"],
+        row["title"],
+        status,
+        row["goals"],
+        row["actions"],
+        row["approved_at"],
+    )

@@ -1,12 +1,14 @@
 """What competencies plug into the processes (core.registry): the library, models,
 evidence, profiles and development plans' tables, the routes, the profile recompute job, and
-the approval kind development plans run on (`competencies.development_plan`)."""
+the approval kind development plans run on (`competencies.development_plan`), and the
+current plan people's panoramic profile shows."""
 
 from hrcore.approvals import api as approvals
-from hrcore.competencies import jobs, models, plan_approval, profiles
+from hrcore.competencies import api, jobs, models, plan_approval, profiles
 from hrcore.competencies.router import router
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
+from hrcore.people import api as people
 
 DOMAIN = Domain(
     name="competencies",
@@ -22,4 +24,5 @@ DOMAIN = Domain(
             on_ended=plan_approval.ended,
         ),
     ],
+    providers=[people.DevelopmentPlanProvider(api.development_plan_of)],
 )
