@@ -146,6 +146,14 @@ async def test_goals_and_actions_are_checked_field_by_field(
         422,
         fields={"body.period"},
     )
+    # an HR account without an employee record names whose plan it is
+    assert_problem(
+        await client.post(
+            PLANS, json={"period": "2027", "title": "Plan"}, headers=world.hr.headers
+        ),
+        422,
+        fields={"employee_id"},
+    )
     plan = await new_plan(client, world.lead_account, goals=[goal(team, 2)])
     assert_problem(
         await patch(
