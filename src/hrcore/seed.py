@@ -1,7 +1,8 @@
 """Demo data for `make dev`: a believable company, created once (idempotent by slug).
 
 Sales, production and R&D with sub-units, about 60 people with managers, positions including
-section chiefs, three years of ratings, a few growth profiles, and one login per role.
+section chiefs, three years of ratings, a few growth profiles, one login per role and the
+sales rep's draft development plan.
 Rows are written directly (with the tenant set, so row-level security applies) because the
 seed must not depend on request-level permissions; the invariants the services keep
 (department paths, hire events) are kept here too.
@@ -26,6 +27,9 @@ from hrcore.competencies.models import (
     Competency,
     CompetencyEvidence,
     CompetencyModel,
+    DevelopmentPlan,
+    DevelopmentPlanComment,
+    DevelopmentPlanVersion,
     StretchAssignee,
     StretchAssignment,
     StretchOutcome,
@@ -208,7 +212,60 @@ async def _create(session: AsyncSession, clock: Clock, anonymity_threshold: int)
     review_template = await _add_reviews(session, company, clock, anonymity_threshold)
     pool = await _add_talent_pool(session, company, clock)
     await _add_program(session, company, review_template, pool, clock)
+    await _add_development_plan(session, company, today)
     return company
+
+
+async def _add_development_plan(session: AsyncSession, company: _Company, today: date) -> None:
+    """The sales rep's draft development plan for this year, with a comment of their
+    manager's, so the plan screens are not empty."""
+    rows = await session.execute(select(User.email, User.id).where(User.org_id == company.org_id))
+    users = {row.email: row.id for row in rows}
+    rep = await session.scalar(
+        select(User.employee_id).where(User.id == users["employee@demo.example"])
+    )
+    assert rep is not None
+    content: dict[str, Any] = {
+        "title": "Towards section chief 成为科长",
+        "goals": [],
+        "actions": [
+            {
+                "id": str(uuid.uuid4()),
+                "kind": "mentoring",
+                "reference_id": None,
+                "title": "Monthly one-to-one with the section chief",
+                "due_on": date(today.year, 12, 31).isoformat(),
+                "status": "in_progress",
+            }
+        ],
+    }
+    plan = DevelopmentPlan(
+        org_id=company.org_id,
+        employee_id=rep,
+        period=str(today.year),
+        status="draft",
+        version=1,
+        **content,
+    )
+    session.add(plan)
+    await session.flush()
+    session.add(
+        DevelopmentPlanVersion(
+            org_id=company.org_id,
+            plan_id=plan.id,
+            version=1,
+            edited_by=users["employee@demo.example"],
+            **content,
+        )
+    )
+    session.add(
+        DevelopmentPlanComment(
+            org_id=company.org_id,
+            plan_id=plan.id,
+            author_id=users["manager@demo.example"],
+            body="Add a customer-visit goal once the competency model is in place.",
+        )
+    )
 
 
 def _add_departments(session: AsyncSession, company: _Company) -> None:

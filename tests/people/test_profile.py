@@ -144,7 +144,7 @@ async def test_profile_costs_the_same_for_short_and_long_histories(
 ) -> None:
     await _add_history(client, world, world.member.id, 1)
     await _add_history(client, world, world.junior.id, 10)
-    for account, expected in ((world.hr, 8), (world.lead_account, 8), (world.sales_head, 9)):
+    for account, expected in ((world.hr, 9), (world.lead_account, 9), (world.sales_head, 10)):
         counts = []
         for employee in (world.member, world.junior):
             with count_statements(runtime) as counter:
@@ -152,7 +152,8 @@ async def test_profile_costs_the_same_for_short_and_long_histories(
             assert response.status_code == 200
             counts.append(counter.count)
         assert counts[0] == counts[1], account
-        # Programs' and contracts' sections cost one statement each (contracts HR only here).
+        # Programs', contracts' and the development plan's sections cost one statement each
+        # (contracts HR only here).
         assert counts[0] == expected, (account, counts)
     long = (await _profile(client, world.hr, world.junior.id)).json()
     assert len(long["employment_history"]) == 10

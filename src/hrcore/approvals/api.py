@@ -23,6 +23,10 @@
   principal, approval_id, verdict, clock, authority=…, comment=None)` (the caller's part;
   with `authority`, the whole current step in their name). The kind's act reads who decided
   and why from `ApprovedSubject.actor` and `.comment`.
+- Showing a subject's approvals on the owning domain's object, to whoever may read the
+  object: `subject_history(session, org_id, kind, subject_id)` (every approval, oldest first,
+  with every round's decisions, as `ApprovalOut`) and `subject_statuses(session, org_id,
+  kind, subject_ids)` (each subject's newest approval's status, one query for a page).
 - `withdraw_for_subjects(session, org_id, kind, subject_ids, clock, actor)` when the
   domain's subjects can no longer be decided (a closed cycle, a nominee who left, a
   cancelled vacancy): withdrawn without the kind's act, DingTalk instances terminated.
@@ -35,7 +39,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import chains, deciding, running
+from hrcore.approvals import chains, deciding, repository, running
 from hrcore.approvals.authority import (
     SubjectApproval,
     decide_current_step,
@@ -43,13 +47,16 @@ from hrcore.approvals.authority import (
     withdraw_for_subjects,
 )
 from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, Fact, OnApproved, OnEnded
+from hrcore.approvals.reading import subject_history
 from hrcore.approvals.resolution import fallback_approvers
+from hrcore.approvals.schemas import ApprovalOut
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.people import api as people
 
 __all__ = [
     "ApprovalKindSpec",
+    "ApprovalOut",
     "ApprovedSubject",
     "Fact",
     "OnApproved",
@@ -60,6 +67,8 @@ __all__ = [
     "has_chain",
     "resubmit",
     "subject_approval",
+    "subject_history",
+    "subject_statuses",
     "submit",
     "withdraw_for_subjects",
 ]
@@ -123,3 +132,9 @@ async def resubmit(
 
 async def has_chain(session: AsyncSession, org_id: uuid.UUID, kind: str) -> bool:
     return await chains.chain_for(session, org_id, kind) is not None
+
+
+async def subject_statuses(
+    session: AsyncSession, org_id: uuid.UUID, kind: str, subject_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    return await repository.latest_statuses(session, org_id, kind, subject_ids)

@@ -194,3 +194,13 @@ async def preview_view(
             "note": fallback_text(fallback is not None),
         }
     )
+
+
+async def subject_history(
+    session: AsyncSession, org_id: uuid.UUID, kind: str, subject_id: uuid.UUID
+) -> list[ApprovalOut]:
+    """A subject's approvals of the kind, oldest first, each with every round's decisions:
+    what the owning domain shows on its object to whoever may read the object."""
+    return await views(
+        session, org_id, await repository.of_subject(session, org_id, kind, subject_id)
+    )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals.models import Approval, ApprovalAssignment
@@ -106,3 +107,34 @@ async def assignments_of_many(
         .order_by(ApprovalAssignment.step, ApprovalAssignment.created_at, ApprovalAssignment.id)
     )
     return list(rows.all())
+
+
+async def of_subject(
+    session: AsyncSession, org_id: uuid.UUID, kind: str, subject_id: uuid.UUID
+) -> list[Approval]:
+    """Every approval of the kind about the subject, oldest first."""
+    rows = await session.scalars(
+        select(Approval)
+        .where(Approval.org_id == org_id, Approval.kind == kind, Approval.subject_id == subject_id)
+        .order_by(Approval.created_at, Approval.id)
+    )
+    return list(rows.all())
+
+
+async def latest_statuses(
+    session: AsyncSession, org_id: uuid.UUID, kind: str, subject_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The status of each subject's newest approval of the kind, in one query."""
+    if not subject_ids:
+        return {}
+    rows = await session.execute(
+        select(Approval.subject_id, Approval.status)
+        .ext(distinct_on(Approval.subject_id))
+        .where(
+            Approval.org_id == org_id,
+            Approval.kind == kind,
+            Approval.subject_id.in_(list(subject_ids)),
+        )
+        .order_by(Approval.subject_id, Approval.created_at.desc(), Approval.id.desc())
+    )
+    return {row.subject_id: row.status for row in rows}

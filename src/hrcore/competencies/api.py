@@ -20,6 +20,9 @@
   (payload: assignment_id, assignee_id, employee_id, outcome_id).
 - `open_stretch_tasks` — the kick-off, mid-point and outcome tasks of an assignee the demo
   seed wrote as rows.
+- `ProgramActionsProvider` / `ProgramAction` — programs answers development plans' program
+  actions (its registry lists the provider); `development_plan_of` — the current plan people's
+  panoramic profile shows (provided in competencies' registry).
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ from hrcore.competencies.matching import (
     profile_change,
 )
 from hrcore.competencies.model_uses import ModelVersionUse
+from hrcore.competencies.plan_sources import ProgramAction, ProgramActionsProvider
+from hrcore.competencies.plans import profile_entry as development_plan_of
 from hrcore.competencies.stretch_assigning import open_tasks as open_stretch_tasks
 from hrcore.competencies.stretch_matching import PoolMembershipProvider
 from hrcore.competencies.stretch_outcomes import OUTCOME_RECORDED
@@ -60,7 +65,10 @@ __all__ = [
     "ModelVersionUse",
     "PoolMembershipProvider",
     "ProfileChange",
+    "ProgramAction",
+    "ProgramActionsProvider",
     "SourceValue",
+    "development_plan_of",
     "match_for_candidates",
     "open_stretch_tasks",
     "profile_change",

@@ -70,6 +70,27 @@ def measure(
     }
 
 
+async def unmet_requirements(
+    session: AsyncSession, org_id: uuid.UUID, employee: people.EmployeeInfo
+) -> list[tuple[uuid.UUID, int]] | None:
+    """(competency, required level) of each requirement of the employee's own position model
+    (their department's variant when there is one) they do not meet yet, heaviest first; None
+    when they have no position or it has no model."""
+    if employee.position_id is None:
+        return None
+    model = await repository.model_row(
+        session, org_id, employee.position_id, employee.department_id, None
+    )
+    if model is None:
+        return None
+    snapshot = await repository.snapshots(session, org_id, employee.id, 1)
+    scores = {f["competency_id"]: f["score"] for f in (snapshot[0]["figures"] if snapshot else [])}
+    ids = [uuid.UUID(entry["competency_id"]) for entry in model["entries"]]
+    names = await repository.competency_levels(session, org_id, ids)
+    lines = sorted(_lines(model["entries"], scores, names), key=lambda line: -line["weight"])
+    return [(line["competency_id"], line["required_level"]) for line in lines if not line["met"]]
+
+
 async def gaps(
     session: AsyncSession,
     principal: Principal,

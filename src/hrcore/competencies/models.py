@@ -1,5 +1,6 @@
 """The competency library (a revisioned template kind), the models per position, evidence,
-profiles and stretch assignments 「部门内任务」 with their assignees and outcomes."""
+profiles, stretch assignments 「部门内任务」 with their assignees and outcomes, and individual
+development plans with their versions and comments."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -186,3 +188,92 @@ class StretchOutcome(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     recorded_times: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+PLAN_STATUSES = ("draft", "submitted", "active", "rejected", "closed")
+"""Stored statuses. A submitted plan whose approval came back is shown `returned` (the
+approval's status says so; the engine tells no domain of a return)."""
+
+
+class DevelopmentPlan(IdMixin, TimestampMixin, OrgScopedMixin, Base):
+    """An employee's individual development plan 「个人发展计划」 for one period: goals (a
+    competency and a target level) and actions (a stretch assignment, a program, a course,
+    mentoring…). `version` counts its content edits: each is kept in
+    `development_plan_versions`. One open plan (not rejected, not closed) per employee and
+    period."""
+
+    __tablename__ = "development_plans"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'submitted', 'active', 'rejected', 'closed')", name="status"
+        ),
+        Index(
+            "uq_development_plans_open_period",
+            "org_id",
+            "employee_id",
+            "period",
+            unique=True,
+            postgresql_where=text("status NOT IN ('rejected', 'closed')"),
+        ),
+        Index("ix_development_plans_org_employee", "org_id", "employee_id", "id"),
+    )
+
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    period: Mapped[str] = mapped_column(String(7), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")
+    goals: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    actions: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DevelopmentPlanVersion(IdMixin, OrgScopedMixin, Base):
+    """A plan's content as one edit left it (version 1: as created). Never updated."""
+
+    __tablename__ = "development_plan_versions"
+    __table_args__ = (UniqueConstraint("org_id", "plan_id", "version"),)
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("development_plans.id", ondelete="CASCADE"), nullable=False
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    goals: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    actions: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    edited_by: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
+    )
+    edited_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class DevelopmentPlanComment(IdMixin, OrgScopedMixin, Base):
+    """A comment on a plan, a reply when `reply_to_id` names another of the plan's. An
+    append-only record: never edited."""
+
+    __tablename__ = "development_plan_comments"
+    __table_args__ = (Index("ix_development_plan_comments_org_plan", "org_id", "plan_id", "id"),)
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("development_plans.id", ondelete="CASCADE"), nullable=False
+    )
+    reply_to_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("development_plan_comments.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
+    )
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+PLAN_APPROVAL = "competencies.development_plan"
+"""The approval kind a submitted plan runs on (declared in the registry)."""

@@ -1,15 +1,20 @@
 """What competencies plug into the processes (core.registry): the library, models,
-evidence, profiles, stretch-assignment and rotation tables, the routes, the profile
-recompute job, the task kinds of stretch assignments (the outcome task closes by recording
-the outcome) and rotations (the host supervisor's rating), and the library's import kind
-(imports runs the upload, competencies checks and writes the rows)."""
+evidence, profiles, stretch-assignment, rotation and development-plan tables, the routes,
+the profile recompute job, the task kinds of stretch assignments (the outcome task closes by
+recording the outcome) and rotations (the host supervisor's rating), the approval kind
+development plans run on (`competencies.development_plan`), the library's import kind
+(imports runs the upload, competencies checks and writes the rows), and the current plan
+people's panoramic profile shows."""
 
 from fastapi import APIRouter
 
+from hrcore.approvals import api as approvals
 from hrcore.competencies import (
+    api,
     jobs,
     library_import,
     models,
+    plan_approval,
     profiles,
     rotation_models,
     rotation_router,
@@ -20,6 +25,7 @@ from hrcore.competencies import (
 from hrcore.competencies.router import router as library_router
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
+from hrcore.people import api as people
 from hrcore.workflow import api as workflow
 
 router = APIRouter()
@@ -51,6 +57,16 @@ DOMAIN = Domain(
             submission=None,
         ),
         workflow.SubmissionCheck(rotations.RATING_TASK_KIND, rotations.rated_only),
+        approvals.ApprovalKindSpec(
+            models.PLAN_APPROVAL,
+            plan_approval.approved,
+            facts=plan_approval.FACTS,
+            default_steps=plan_approval.DEFAULT_STEPS,
+            on_ended=plan_approval.ended,
+        ),
     ],
-    providers=[library_import.LIBRARY],
+    providers=[
+        library_import.LIBRARY,
+        people.DevelopmentPlanProvider(api.development_plan_of),
+    ],
 )

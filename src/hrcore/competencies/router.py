@@ -1,5 +1,6 @@
-"""Competencies over HTTP: the library, the models per position, evidence, profiles, gaps
-and (included last, from `stretch_routes`) stretch assignments."""
+"""Competencies over HTTP: the library, the models per position, evidence, profiles, gaps,
+the heat map; stretch assignments' (`stretch_routes`) and development plans' (`plan_router`)
+routes follow them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hrcore.competencies import (
     heatmap,
     library,
     library_import,
+    plan_router,
     position_models,
     profiles,
     stretch_routes,
@@ -315,3 +317,4 @@ async def get_competency_heatmap(
 
 
 router.include_router(stretch_routes.routes)
+router.include_router(plan_router.router)

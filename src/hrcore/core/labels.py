@@ -26,6 +26,7 @@ STATUS_LABELS = frozenset(
         N_("nominated"),
         N_("approved"),
         N_("rejected"),
+        N_("returned"),
         N_("superseded"),
         N_("graduated"),
         N_("appointed"),

@@ -21,7 +21,8 @@ inside people. The wrappers below turn people's own rows into what other domains
 - `org_today`: today's date where the organization is (`profile`).
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
-  (→ `ContractRecord`) among their registry's providers.
+  (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`)
+  among their registry's providers.
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`,
   `employees_by_dingtalk_id`.
@@ -60,6 +61,8 @@ from hrcore.people.profile import org_today
 from hrcore.people.profile_sections import (
     ContractRecord,
     ContractsProvider,
+    DevelopmentPlanProvider,
+    DevelopmentPlanRecord,
     ProgramParticipation,
     ProgramParticipationProvider,
 )
@@ -106,6 +109,8 @@ __all__ = [
     "ContractRecord",
     "ContractsProvider",
     "CriterionRow",
+    "DevelopmentPlanProvider",
+    "DevelopmentPlanRecord",
     "DingTalkContact",
     "DirectoryUser",
     "EmployeeCreate",

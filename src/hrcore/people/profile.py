@@ -4,6 +4,7 @@ and the dates it is computed in (today where the organization is, tenure)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,9 +47,10 @@ async def panoramic_profile(
 
     Rows go straight from the driver into the response: HR (and keys) read the employee
     with its post's names and the organization's time zone in one statement; anyone else is
-    first checked for reach (404 outside it), as every read of an employee is. Programs
-    and contracts answer their sections (`profile_sections`), one statement each; contracts
-    only for whom its rule allows (HR, the employee), else `null` without a query.
+    first checked for reach (404 outside it), as every read of an employee is. Programs,
+    contracts and competencies answer their sections (`profile_sections`), one statement
+    each; contracts only for whom its rule allows (HR, the employee), else `null` without a
+    query; the development plan one more when it awaits its approval (returned or not).
     """
     if principal.kind == "api_key" or principal.is_hr_admin:
         principal.require_key_scope(Scope.PROFILES_READ)
@@ -70,6 +72,7 @@ async def panoramic_profile(
     growth = await profile_queries.profile_growth(session, org_id, employee_id)
     participations = await profile_sections.program_participation(session, org_id, employee_id)
     contracts = await profile_sections.contracts(session, principal, employee_id)
+    plan = await profile_sections.development_plan(session, org_id, employee_id)
     events = [{**dict(event), **named_moves(event)} for event in history]
     applied = [event for event in events if event["applied_at"] is not None]
     department = {"id": head["department_id"], "name": head["department_name"]}
@@ -125,6 +128,7 @@ async def panoramic_profile(
             "contracts": [_contract_entry(contract) for contract in contracts]
             if contracts is not None
             else None,
+            "development_plan": asdict(plan) if plan is not None else None,
         }
     )
 

@@ -1,10 +1,11 @@
-"""The profile's sections that other domains own: people sits below programs and
-contracts, so it declares what it asks for and they answer it (`core.registry` providers,
+"""The profile's sections that other domains own: people sits below programs, contracts
+and competencies, so it declares what it asks for and they answer it (`core.registry` providers,
 as talent's program completion), one statement per section.
 
-A domain's registry declares `ProgramParticipationProvider(its query)` or
-`ContractsProvider(its query)`; the provider is installed when the API, the worker or the
-CLI is built. Each source answers plain data for one employee of the caller's organization.
+A domain's registry declares `ProgramParticipationProvider(its query)`,
+`ContractsProvider(its query)` or `DevelopmentPlanProvider(its query)`; the provider is
+installed when the API, the worker or the CLI is built. Each source answers plain data for
+one employee of the caller's organization.
 """
 
 from __future__ import annotations
@@ -47,6 +48,19 @@ class ContractRecord:
     pay_terms_ref: str
 
 
+@dataclass(frozen=True)
+class DevelopmentPlanRecord:
+    """The employee's current individual development plan, in brief."""
+
+    id: uuid.UUID
+    period: str
+    title: str
+    status: str
+    goals: int
+    actions: int
+    approved_at: datetime | None
+
+
 ProgramParticipationSource = Callable[
     [AsyncSession, uuid.UUID, uuid.UUID], Awaitable[Sequence[ProgramParticipation]]
 ]
@@ -58,8 +72,14 @@ ContractsSource = Callable[
 """(session, caller, employee id) → the employee's contracts, or `None` when the caller may
 not see them (the owning domain's rule; then no query is run)."""
 
+DevelopmentPlanSource = Callable[
+    [AsyncSession, uuid.UUID, uuid.UUID], Awaitable[DevelopmentPlanRecord | None]
+]
+"""(session, org id, employee id) → the employee's current plan, or None."""
+
 _PROGRAM_PARTICIPATION: list[ProgramParticipationSource] = []
 _CONTRACTS: list[ContractsSource] = []
+_DEVELOPMENT_PLAN: list[DevelopmentPlanSource] = []
 
 
 @dataclass(frozen=True)
@@ -82,6 +102,16 @@ class ContractsProvider:
         _CONTRACTS[:] = [self.source]
 
 
+@dataclass(frozen=True)
+class DevelopmentPlanProvider:
+    """Competencies' declaration (a `core.registry.Hook`): it answers `development_plan`."""
+
+    source: DevelopmentPlanSource
+
+    def install(self) -> None:
+        _DEVELOPMENT_PLAN[:] = [self.source]
+
+
 async def program_participation(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
 ) -> Sequence[ProgramParticipation]:
@@ -96,3 +126,11 @@ async def contracts(
     if not _CONTRACTS:
         raise RuntimeError("No contracts source: install hrcore.domains.DOMAINS")
     return await _CONTRACTS[0](session, principal, employee_id)
+
+
+async def development_plan(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> DevelopmentPlanRecord | None:
+    if not _DEVELOPMENT_PLAN:
+        raise RuntimeError("No development plan source: install hrcore.domains.DOMAINS")
+    return await _DEVELOPMENT_PLAN[0](session, org_id, employee_id)

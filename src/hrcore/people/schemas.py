@@ -370,6 +370,16 @@ class ProgramEntry(BaseModel):
     ended_at: datetime | None = Field(description="When the participation completed or ended.")
 
 
+class DevelopmentPlanEntry(BaseModel):
+    id: uuid.UUID = Field(description="Read it whole at `/development-plans/{id}`.")
+    period: str
+    title: str
+    status: str = Field(description="draft, submitted, returned or active.")
+    goals: int = Field(description="How many goals it has.")
+    actions: int = Field(description="How many actions it has.")
+    approved_at: datetime | None
+
+
 class MentoringEntry(BaseModel):
     role: Literal["mentor", "mentee"]
     counterpart: Ref
@@ -401,8 +411,9 @@ def _absent_section() -> Any:
 class PanoramicProfile(BaseModel):
     """Everything known about one employee, trimmed to what the caller may see.
 
-    Programs and contracts fill their sections; the sections of domains that do not exist
-    yet (trainings, projects, peer feedback, points, mentoring) are absent, not empty.
+    Programs, contracts and competencies (the development plan) fill their sections; the
+    sections of domains that do not exist yet (trainings, projects, peer feedback, points,
+    mentoring) are absent, not empty.
     """
 
     basics: ProfileBasics
@@ -423,4 +434,8 @@ class PanoramicProfile(BaseModel):
     mentoring: list[MentoringEntry] | SkipJsonSchema[None] = _absent_section()
     contracts: list[ContractEntry] | None = Field(
         description="HR admins and the employee themself (as the contracts routes); null otherwise."
+    )
+    development_plan: DevelopmentPlanEntry | None = Field(
+        description="The current individual development plan 「个人发展计划」 (the open plan of "
+        "the latest period); null without one."
     )

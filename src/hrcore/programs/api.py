@@ -4,7 +4,9 @@ returning plain data.
 `latest_completion_in_pools` answers talent's vacancy ranking: talent does not import
 programs, programs' registry hands it the query (`talent.ProgramCompletionProvider`);
 `participations_of` answers people's profile the same way
-(`people.ProgramParticipationProvider`), and `graduate_appointee` ends an appointee's
+(`people.ProgramParticipationProvider`), `development_actions` answers competencies'
+development plans about the runs their actions name (`competencies.ProgramActionsProvider`),
+and `graduate_appointee` ends an appointee's
 programs for talent's appointment (`talent.AppointeeProgramsProvider`)."""
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.competencies.api import ProgramAction
 from hrcore.core.schemas import Ref
 from hrcore.people.api import ProgramParticipation
 from hrcore.programs import repository
@@ -34,6 +37,7 @@ __all__ = [
     "ParticipationEnd",
     "StageCompletion",
     "active_participations_ending_after",
+    "development_actions",
     "graduate_appointee",
     "latest_completion_in_pools",
     "participations_of",
@@ -103,3 +107,14 @@ async def participations_of(
         ProgramParticipation(Ref(id=run_id, name=run_name), status, stage, starts_on, ended_at)
         for run_id, run_name, status, stage, starts_on, ended_at in rows
     ]
+
+
+async def development_actions(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, run_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ProgramAction]:
+    """The runs a development plan's actions name, with the employee's participation in each
+    (None when not a participant); runs of other organizations are absent. One query."""
+    rows = await repository.runs_with_participation(session, org_id, employee_id, run_ids)
+    return {
+        run_id: ProgramAction(Ref(id=run_id, name=name), status) for run_id, name, status in rows
+    }

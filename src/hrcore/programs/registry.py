@@ -1,9 +1,11 @@
 """What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
 review stages' rater tasks), withdrawals on people's and talent's events, the crons, and
 the program completion talent's ranking asks for, the ending of an appointee's programs
-talent's appointment asks for, the participations people's profile shows, and the source
-kind of the supervisor evaluations' competency evidence."""
+talent's appointment asks for, the participations people's profile shows, the source kind
+of the supervisor evaluations' competency evidence, and the runs competencies' development
+plans name."""
 
+from hrcore.competencies import api as competencies
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.notifications import api as notifications
@@ -79,6 +81,7 @@ DOMAIN = Domain(
     providers=[
         talent.ProgramCompletionProvider(api.latest_completion_in_pools),
         people.ProgramParticipationProvider(api.participations_of),
+        competencies.ProgramActionsProvider(api.development_actions),
         talent.AppointeeProgramsProvider(api.graduate_appointee),
         notifications.SubjectNames("program_participant", _PARTICIPANT_NAMES),
         reviews.EvidenceKind(evidence.evaluation_kind),

@@ -495,3 +495,21 @@ async def evaluation_stage_of_cycle(
         )
     )
     return stage
+
+
+async def runs_with_participation(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, run_ids: Sequence[uuid.UUID]
+) -> list[Any]:
+    """(run id, run name, the employee's participation status or None) of the organization's
+    runs among `run_ids`; one query."""
+    participant = and_(
+        ProgramParticipant.run_id == ProgramRun.id,
+        ProgramParticipant.org_id == ProgramRun.org_id,
+        ProgramParticipant.employee_id == employee_id,
+    )
+    rows = await session.execute(
+        select(ProgramRun.id, ProgramRun.name, ProgramParticipant.status)
+        .outerjoin(ProgramParticipant, participant)
+        .where(ProgramRun.org_id == org_id, among(ProgramRun.id, run_ids))
+    )
+    return list(rows.all())

@@ -42,6 +42,7 @@ class EventType(StrEnum):
     REVIEW_RESULT_PUBLISHED = "review.result_published"
     REVIEW_APPEAL_RESOLVED = "review.appeal_resolved"
     STRETCH_ASSIGNMENT_OUTCOME_RECORDED = "stretch_assignment.outcome_recorded"
+    DEVELOPMENT_PLAN_APPROVED = "development_plan.approved"
 
 
 class DeliveryStatus(StrEnum):
