@@ -12,13 +12,16 @@ from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
+from hrcore.workflow import todo_backfill
 from tests.fake_dingtalk import fake_dingtalk
-from tests.people.conftest import World, world
+from tests.people.conftest import World, count_statements, world
 from tests.workflow.test_dingtalk_todos import (
     API,
     Ding,
+    _enable,
     _event,
     _log,
     _ok,
@@ -59,3 +62,100 @@ async def test_a_tick_by_an_assignee_without_an_active_account_reopens_the_todo(
     params = {"object_id": str(task.id), "action": "task.completed"}
     audited = _ok(await client.get(f"{API}/audit-events", params=params, headers=world.hr.headers))
     assert audited["items"] == []
+
+
+async def _todo_rows(engine: AsyncEngine, org_id: Any) -> int:
+    async with engine.connect() as connection:
+        sql = text("SELECT count(*) FROM task_todos WHERE org_id = :org")
+        return int((await connection.execute(sql, {"org": org_id})).scalar_one())
+
+
+@pytest.mark.commits
+async def test_tasks_opened_before_the_app_get_their_todos_when_it_is_configured(
+    client: AsyncClient,
+    world: World,
+    ding: Ding,
+    runtime: Runtime,
+    owner_engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(todo_backfill, "BACKFILL_BATCH", 2)  # three batches, one job each
+    early = [await _task(runtime, world, world.member, title=f"Early {n}") for n in range(4)]
+    unmapped = await _task(runtime, world, world.junior)
+    done = await _task(runtime, world, world.member, title="Done before the app")
+    _ok(
+        await client.post(
+            f"{API}/tasks/{done.id}/complete", json={}, headers=world.member_account.headers
+        )
+    )
+    await run_burst(runtime)
+    assert ding.fake.todos == {}  # no app yet: nothing
+
+    ding.sender = await _enable(client, world.hr, owner_engine)
+    await run_burst(runtime)
+    for task in early:
+        _, todo = _todo_of(ding.fake, task)
+        assert (todo.owner, todo.subject, todo.done) == ("union-member-dt", task.title, False)
+    assert len(ding.fake.todos) == 4  # the junior is no DingTalk user; a done task needs none
+    logged = {
+        row["task_id"]: (row["status"], row["synced"]) for row in await _log(client, world.hr)
+    }
+    assert logged == {str(task.id): ("sent", "open") for task in early}
+    assert str(unmapped.id) not in logged
+
+    # the same app again announces nothing; a newer task is one the usual way: once each
+    await _enable(client, world.hr, owner_engine)
+    await _task(runtime, world, world.member, title="Later")
+    await run_burst(runtime)
+    assert len(ding.fake.todos) == 5
+    assert await _todo_rows(owner_engine, world.hr.org_id) == 5
+
+
+@pytest.mark.commits
+async def test_a_person_linked_to_dingtalk_later_gets_todos_for_their_open_tasks(
+    client: AsyncClient,
+    world: World,
+    enabled: Ding,
+    runtime: Runtime,
+    owner_engine: AsyncEngine,
+) -> None:
+    open_task = await _task(runtime, world, world.junior, title="Junior's report")
+    await run_burst(runtime)
+    assert await _log(client, world.hr, task_id=str(open_task.id)) == []  # not a DingTalk user
+
+    enabled.fake.users["junior-dt"] = {"userid": "junior-dt", "unionid": "union-junior-dt"}
+    employee = _ok(await client.get(f"{API}/employees/{world.junior.id}", headers=world.hr.headers))
+    linked = await client.patch(
+        f"{API}/employees/{world.junior.id}",
+        json={"dingtalk_user_id": "junior-dt", "version": employee["version"]},
+        headers=world.hr.headers,
+    )
+    _ok(linked)
+    await run_burst(runtime)
+    _, todo = _todo_of(enabled.fake, open_task)
+    assert (todo.owner, todo.subject) == ("union-junior-dt", "Junior's report")
+    [row] = await _log(client, world.hr, task_id=str(open_task.id))
+    assert (row["status"], row["synced"]) == ("sent", "open")
+
+
+@pytest.mark.commits
+async def test_a_backfill_batch_costs_the_same_statements_for_one_task_or_many(
+    world: World, enabled: Ding, runtime: Runtime, owner_engine: AsyncEngine
+) -> None:
+    async def backfilled(count: int) -> int:
+        async with owner_engine.begin() as connection:
+            await connection.execute(text("DELETE FROM task_todos"))
+        for n in range(count):
+            await _task(runtime, world, world.member, title=f"Task {n}")
+        async with owner_engine.begin() as connection:
+            await connection.execute(text("DELETE FROM task_todos"))
+        with count_statements(runtime) as counted:
+            async with unit_of_work(runtime.sessionmaker) as session:
+                await set_tenant(session, world.hr.org_id)
+                added = await todo_backfill.backfill(
+                    session, world.hr.org_id, assignee=None, after=None
+                )
+        assert added >= count
+        return counted.count
+
+    assert await backfilled(1) == await backfilled(10)
