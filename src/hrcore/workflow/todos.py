@@ -4,9 +4,10 @@ row and an outbox job in its own transaction, and the worker (`todo_sync`) makes
 
 A task gets a to-do when its organization's DingTalk integration is active with an app and
 its assignee is a DingTalk user (`dingtalk_user_id`); tasks opened before either get theirs
-from the backfill (`todo_backfill`), through `open_missing`. Completing it asks for the to-do done,
-cancelling it (withdrawn, or handed to someone else: a delegated approval step is a
-cancelled task and a new one) for the to-do deleted; a new assignee's task gets its own.
+from the backfill (`todo_backfill`), through `open_missing`. Completing it asks for the
+to-do done, cancelling it (withdrawn, or handed to someone else: a delegated approval step
+is a cancelled task and a new one) for the to-do deleted; a new assignee's task gets its
+own.
 """
 
 from __future__ import annotations
