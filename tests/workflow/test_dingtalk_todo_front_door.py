@@ -20,6 +20,7 @@ from tests.fake_dingtalk import fake_dingtalk
 from tests.people.conftest import World, count_statements, world
 from tests.workflow.test_dingtalk_todos import (
     API,
+    INTEGRATION,
     Ding,
     _enable,
     _event,
@@ -159,3 +160,22 @@ async def test_a_backfill_batch_costs_the_same_statements_for_one_task_or_many(
         return counted.count
 
     assert await backfilled(1) == await backfilled(10)
+
+
+@pytest.mark.commits
+async def test_todos_failed_while_the_app_was_off_are_sent_when_it_is_back(
+    client: AsyncClient, world: World, enabled: Ding, runtime: Runtime
+) -> None:
+    task = await _task(runtime, world, world.member)  # its to-do waits for the worker
+    off = {"receiver_id": enabled.sender.receiver_id, "active": False}
+    _ok(await client.put(INTEGRATION, json=off, headers=world.hr.headers))
+    await run_burst(runtime)
+    [row] = await _log(client, world.hr, status="failed")
+    assert row["last_error"] == "the organization has no active DingTalk app"
+
+    back = {**off, "active": True}
+    _ok(await client.put(INTEGRATION, json=back, headers=world.hr.headers))
+    await run_burst(runtime)
+    _todo_of(enabled.fake, task)
+    [row] = await _log(client, world.hr)
+    assert (row["status"], row["synced"], row["last_error"]) == ("sent", "open", None)

@@ -395,6 +395,18 @@ async def open_tasks_without_todo(
     return [dict(row._mapping) for row in result]
 
 
+async def reopen_failed(session: AsyncSession, org_id: uuid.UUID, error: str) -> list[uuid.UUID]:
+    """The organization's to-dos that failed with `error` go back to the worker; their ids."""
+    result = await session.execute(
+        update(TaskTodo)
+        .where(TaskTodo.org_id == org_id, TaskTodo.status == "failed", TaskTodo.last_error == error)
+        .values(**REOPENED)
+        .returning(TaskTodo.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result.scalars())
+
+
 REOPENED: dict[str, Any] = {
     "status": "pending",
     "attempts": 0,

@@ -3,7 +3,9 @@ app was configured (or switched back on, or replaced), or before their assignee 
 DingTalk user. Integrations announces the app (`DINGTALK_APP_READY`) and people a new
 DingTalk link (`EMPLOYEE_DINGTALK_LINKED`); workflow subscribes this job to both.
 
-The job walks the open tasks that have no to-do row — all of the organization's, or one
+When the app is announced, to-dos that failed because the organization had no active app
+(switched off between a task's creation and the worker's call) go back to the worker first.
+Then the job walks the open tasks that have no to-do row — all of the organization's, or one
 person's — in id order, `BACKFILL_BATCH` at a time, each batch in its own job (the next one
 queued with the last id), so a large organization never holds one long transaction. Each
 batch costs the same few statements however many tasks it holds. A to-do row is unique per
@@ -21,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import outbox
 from hrcore.integrations import api as integrations
 from hrcore.workflow import repository, todos
+from hrcore.workflow.todo_sync import NO_APP
 
 BACKFILL_JOB = "workflow.backfill_todos"
 BACKFILL_BATCH = 500
@@ -38,6 +41,8 @@ async def backfill(
     added."""
     if not await integrations.has_app(session, org_id):
         return 0
+    if assignee is None and after is None:  # the app's announcement, before its first batch
+        todos.queue(session, org_id, await repository.reopen_failed(session, org_id, NO_APP))
     batch = BACKFILL_BATCH
     tasks = await repository.open_tasks_without_todo(
         session, org_id, assignee=assignee, after=after, limit=batch

@@ -30,7 +30,8 @@ SYNC_JOB = "workflow.sync_todo"
 OPEN, DONE, DELETED = "open", "done", "deleted"
 
 
-def _queue(session: AsyncSession, org_id: uuid.UUID, row_ids: Sequence[uuid.UUID]) -> None:
+def queue(session: AsyncSession, org_id: uuid.UUID, row_ids: Sequence[uuid.UUID]) -> None:
+    """Hand these pending to-do rows to the worker (`workflow.sync_todo`, one job each)."""
     for row_id in row_ids:
         outbox.enqueue(session, SYNC_JOB, {"todo_id": str(row_id)}, org_id=org_id)
 
@@ -45,7 +46,7 @@ async def open_todos(
     rows = await _rows(session, org_id, tasks)
     if rows:
         await insert_all(session, TaskTodo, rows)
-        _queue(session, org_id, [row["id"] for row in rows])
+        queue(session, org_id, [row["id"] for row in rows])
 
 
 async def open_missing(
@@ -58,7 +59,7 @@ async def open_missing(
     added = await insert_new(
         session, TaskTodo, rows, unique=("org_id", "task_id"), returning=[TaskTodo.id]
     )
-    _queue(session, org_id, [row_id for (row_id,) in added])
+    queue(session, org_id, [row_id for (row_id,) in added])
     return len(added)
 
 
@@ -89,12 +90,12 @@ async def want(
     session: AsyncSession, org_id: uuid.UUID, task_ids: Sequence[uuid.UUID], wanted: str
 ) -> None:
     """These tasks moved on: their to-dos (those that have one) should show `wanted`."""
-    _queue(session, org_id, await repository.want_todos(session, org_id, task_ids, wanted))
+    queue(session, org_id, await repository.want_todos(session, org_id, task_ids, wanted))
 
 
 async def retimed(session: AsyncSession, org_id: uuid.UUID, task_id: uuid.UUID) -> None:
     """The task has a new due time: its open to-do is moved to it."""
-    _queue(session, org_id, await repository.reopen_open_todos(session, org_id, [task_id]))
+    queue(session, org_id, await repository.reopen_open_todos(session, org_id, [task_id]))
 
 
 def resync(session: AsyncSession, todo: TaskTodo, *, synced: str) -> None:
@@ -103,4 +104,4 @@ def resync(session: AsyncSession, todo: TaskTodo, *, synced: str) -> None:
     todo.synced = synced
     for column, value in repository.REOPENED.items():
         setattr(todo, column, value)
-    _queue(session, todo.org_id, [todo.id])
+    queue(session, todo.org_id, [todo.id])
