@@ -179,3 +179,25 @@ async def test_todos_failed_while_the_app_was_off_are_sent_when_it_is_back(
     _todo_of(enabled.fake, task)
     [row] = await _log(client, world.hr)
     assert (row["status"], row["synced"], row["last_error"]) == ("sent", "open", None)
+
+
+@pytest.mark.commits
+async def test_a_person_the_directory_sync_links_gets_todos_for_their_open_tasks(
+    client: AsyncClient, world: World, enabled: Ding, runtime: Runtime
+) -> None:
+    open_task = await _task(runtime, world, world.junior, title="Junior's report")
+    await run_burst(runtime)
+    enabled.fake.users["junior-dt"] = {"userid": "junior-dt", "unionid": "union-junior-dt"}
+    joined = {
+        "EventType": "user_modify_org",
+        "UserId": ["junior-dt"],
+        "TimeStamp": str(int(runtime.clock.now().timestamp() * 1000)),
+        # linked by the employee number the junior already has: no second employee
+        "hrcore_users": [
+            {"userid": "junior-dt", "name": "Junior", "job_number": world.junior.employee_number}
+        ],
+    }
+    await _push(enabled, runtime, joined)
+    assert (await _event(client, world.hr))["status"] == "applied"
+    _, todo = _todo_of(enabled.fake, open_task)
+    assert (todo.owner, todo.subject) == ("union-junior-dt", "Junior's report")
