@@ -143,6 +143,8 @@ class FakeDingTalk:
     """To-do creations to carry out but answer with 503, as if the answer were lost."""
     todo_requests: list[str] = field(default_factory=list)
     """`METHOD path` of every to-do request."""
+    todo_operators: list[str | None] = field(default_factory=list)
+    """The `operatorId` query parameter of every to-do write (None: not sent)."""
     app_corps: dict[str, str] = field(default_factory=dict)
     """The corp each app key belongs to: its tokens exchange that corp's auth codes only."""
     auth_codes: dict[str, AuthCode] = field(default_factory=dict)
@@ -387,6 +389,12 @@ class FakeDingTalk:
             return JSONResponse({"code": "ServiceUnavailable", "message": "busy"}, 503)
         if request.path_params["union_id"] not in self._unions():
             return JSONResponse({"code": "todo.paramError", "message": "user not exist"}, 400)
+        if request.method in ("POST", "PUT", "DELETE") and "/org/" not in request.url.path:
+            operator = request.query_params.get("operatorId")
+            self.todo_operators.append(operator)
+            if operator is not None and operator != request.path_params["union_id"]:
+                # the path's union id must be the operator's (updates-dingtalk-to-do-tasks)
+                return JSONResponse({"code": "todo.paramError", "message": "no permission"}, 400)
         return None
 
     async def create_todo(self, request: Request) -> JSONResponse:
@@ -461,14 +469,20 @@ class FakeDingTalk:
         ]
         return JSONResponse({"todoCards": cards, "nextToken": None})
 
-    def tick(self, todo_id: str, *, done: bool = True) -> dict[str, Any]:
-        """The person completes (or re-opens) the to-do in DingTalk: the event DingTalk pushes."""
-        self.todos[todo_id].done = done
+    def tick(self, todo_id: str, *, done: bool = True, corp_id: str = "") -> dict[str, Any]:
+        """The person completes (or re-opens) the to-do in DingTalk: the `todo_task_update`
+        event DingTalk pushes over HTTP ("待办任务更新", event-todo-task-update): ids only."""
+        todo = self.todos[todo_id]
+        todo.done = done
+        now = int(time.time() * 1000)
         return {
-            "EventType": "todo_task_change",
+            "EventType": "todo_task_update",
+            "EventTime": now,
+            "CorpId": corp_id,
+            "BizId": str(now),
             "eventId": uuid.uuid4().hex,
             "taskId": todo_id,
-            "EventTime": int(time.time() * 1000),
+            "UnionIdList": sorted({todo.owner, *todo.executors}),
         }
 
     def terminate(self, instance_id: str) -> dict[str, Any]:

@@ -59,10 +59,23 @@ async def test_a_refused_token_is_forgotten_and_the_error_names_dingtalks_answer
 
 async def test_a_second_todo_with_the_same_source_is_already_exists() -> None:
     seen: list[httpx.Request] = []
-    answers = [httpx.Response(400, json={"code": "x", "message": "task exist"})]
+    duplicate = {"code": "todo.taskCreate.paramError", "message": "task exist"}
+    answers = [httpx.Response(400, json=duplicate)]
     todo = NewTodo("s-1", "subject", datetime(2026, 1, 1, tzinfo=UTC), "https://l")
     async with _client(answers, seen) as client:
         todos = Todos(client, TOKEN_BASE, API_BASE, "key", "secret")
         with pytest.raises(AlreadyExists):
             await todos.create("union", todo)
     assert seen[0].headers["User-Agent"] == dingtalk.USER_AGENT
+    assert seen[0].url.params["operatorId"] == "union"  # the SDK's query parameter
+
+
+async def test_another_refusal_of_a_create_is_not_already_exists() -> None:
+    seen: list[httpx.Request] = []
+    oversize = {"code": "todo.taskCreate.paramError", "message": "subject is oversize"}
+    todo = NewTodo("s-1", "subject", datetime(2026, 1, 1, tzinfo=UTC), "https://l")
+    async with _client([httpx.Response(400, json=oversize)], seen) as client:
+        todos = Todos(client, TOKEN_BASE, API_BASE, "key", "secret")
+        with pytest.raises(dingtalk.V1Error) as raised:
+            await todos.create("union", todo)
+    assert not isinstance(raised.value, AlreadyExists)

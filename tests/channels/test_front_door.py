@@ -254,13 +254,16 @@ async def test_the_button_names_the_act_for_the_assignee_and_opens_for_the_manag
     [reminder] = _cards_to(door, "member-dt")
     assert _button(reminder) == ("Decide", _link("task", task.id))
 
-    clock.advance(timedelta(days=5))  # three days overdue: the manager hears of it
+    clock.advance(timedelta(days=5))  # four days overdue: the manager hears of it
     await sweep(runtime)
     await run_burst(runtime)
     [escalation] = _cards_to(door, "lead-dt")
     assert _button(escalation) == ("查看详情", _link("task", task.id)), "the manager opens it"
     assert escalation.card is not None
     assert "2026年12月11日 10:00" in escalation.card["markdown"], "due, in Asia/Shanghai"
+    # who and what, in the manager's language: the overdue report and the task's title
+    assert escalation.card["title"] == "已逾期 4 天：Approve a nomination"
+    assert "你的下属Member尚未完成此项任务" in escalation.card["markdown"]
 
 
 @pytest.mark.commits

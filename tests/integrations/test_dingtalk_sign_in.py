@@ -292,3 +292,23 @@ async def test_odd_inputs_are_refused_not_errors(
         response = await api.post(SIGN_IN, json=body)
         assert response.status_code in (401, 422), (body, response.text)
         assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_exchange_shares_the_apps_one_token_and_renews_one_dingtalk_refuses(
+    runtime: Runtime, api: AsyncClient, hr: Account, peer: FakeDingTalk, owner_engine: AsyncEngine
+) -> None:
+    """One way to a token: the per-app cache every DingTalk call uses. A token DingTalk
+    calls invalid (40014) is a 503 for that attempt, and the next fetches a fresh one."""
+    await _person(runtime, hr, "u-li")
+    for _ in range(2):
+        assert (await _sign_in(api, peer.issue_auth_code(CORP, "u-li"))).status_code == 200
+    assert len(peer.tokens_issued) == 1  # fetched once, then cached
+    peer.tokens_issued.clear()  # DingTalk no longer accepts it
+    zh = {"Accept-Language": "zh-CN"}
+    refused = await _sign_in(api, peer.issue_auth_code(CORP, "u-li"), headers=zh)
+    assert refused.status_code == 503, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["detail"] == "暂时无法向钉钉确认身份，请稍后重试"
+    assert await _refusals(owner_engine) == [("organization", "dingtalk_unavailable", None)]
+    assert (await _sign_in(api, peer.issue_auth_code(CORP, "u-li"))).status_code == 200
+    assert len(peer.tokens_issued) == 1  # a fresh token replaced the refused one

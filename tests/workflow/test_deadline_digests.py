@@ -91,9 +91,9 @@ async def test_one_sweep_sends_each_recipient_one_digest_in_their_language_once(
     )
     assert theirs["body"].splitlines() == [
         "These tasks of your reports are still open past their due time:",
-        *(f"{t}, due by 4 Mar 2027, 23:59, 7 days overdue" for t in TITLES),
-        "A confidential task (only its assignee sees what it is), due by 4 Mar 2027, 23:59,"
-        " 7 days overdue",
+        *(f"Junior: {t}, due by 4 Mar 2027, 23:59, 7 days overdue" for t in TITLES),
+        "Junior: a confidential task (only its assignee sees what it is), due by 4 Mar 2027,"
+        " 23:59, 7 days overdue",
     ]
     hr_digest = await _only(client, hr)
     assert hr_digest["title"] == "6 tasks of employees are overdue"

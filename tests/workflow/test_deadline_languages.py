@@ -69,13 +69,13 @@ async def test_reminders_and_escalations_read_in_each_recipients_language(
         (
             "task.escalation",
             "Overdue 3 days: 确认你的合同变更协议",
-            "A task of your report was due by 4 Mar 2027, 23:59 and is still open.",
+            "Your report Junior has not completed this task, due by 4 Mar 2027, 23:59.",
         )
     ]
     assert await _texts(client, hr) == [
         (
             "task.escalation",
             "Overdue 7 days: 确认你的合同变更协议",
-            "A task of an employee was due by 4 Mar 2027, 23:59 and is still open.",
+            "Junior has not completed this task, due by 4 Mar 2027, 23:59.",
         )
     ]

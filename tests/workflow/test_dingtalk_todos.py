@@ -161,6 +161,7 @@ async def test_a_task_becomes_a_todo_that_opens_it_and_closes_when_completed(
         "sent",
         "open",
     )
+    assert enabled.fake.todo_operators == ["union-member-dt"]  # operatorId: the assignee
     assert await _log(client, world.hr, task_id=str(unmapped.id)) == []  # not a DingTalk user
 
     completed = await client.post(
@@ -169,6 +170,7 @@ async def test_a_task_becomes_a_todo_that_opens_it_and_closes_when_completed(
     assert _ok(completed)["status"] == "completed"
     await run_burst(runtime)
     assert enabled.fake.todos[todo_id].done
+    assert enabled.fake.todo_operators == ["union-member-dt"] * 2
     [row] = await _log(client, world.hr)
     assert (row["wanted"], row["synced"], row["status"]) == ("done", "done", "sent")
     refused = await client.get(TODOS, headers=world.member_account.headers)
@@ -333,7 +335,13 @@ async def test_a_todo_ticked_in_dingtalk_completes_its_task_once(
     shown = _ok(await client.get(f"{API}/tasks/{task.id}", headers=world.hr.headers))
     assert (shown["status"], shown["on_time"]) == ("completed", True)
     event = await _event(client, world.hr)
-    assert (event["event_type"], event["status"]) == ("todo_task_change", "applied")
+    assert (event["event_type"], event["status"]) == ("todo_task_update", "applied")
+    params = {"object_id": str(task.id), "action": "task.completed"}
+    [audited] = _ok(
+        await client.get(f"{API}/audit-events", params=params, headers=world.hr.headers)
+    )["items"]
+    assert audited["actor_id"] == str(world.member_account.user_id)  # the assignee ticked it
+    assert audited["after"]["via"] == "dingtalk"
     assert enabled.fake.todos[todo_id].done  # left done: DingTalk already shows it
     [row] = await _log(client, world.hr)
     assert (row["wanted"], row["synced"], row["status"]) == ("done", "done", "sent")

@@ -151,8 +151,8 @@ async def test_escalations_count_overdue_days_as_their_policy_counts_them(
     [digest] = await inbox(client, world.lead_account)
     assert digest["body"].splitlines() == [
         "These tasks of your reports are still open past their due time:",
-        "Plan A, due by 5 Mar 2027, 23:59, 2 working days overdue",
-        "Plan B, due by 5 Mar 2027, 23:59, 4 days overdue",
-        "A confidential task (only its assignee sees what it is), due by 5 Mar 2027, 23:59,"
-        " 2 working days overdue",
+        "Member: Plan A, due by 5 Mar 2027, 23:59, 2 working days overdue",
+        "Member: Plan B, due by 5 Mar 2027, 23:59, 4 days overdue",
+        "Member: a confidential task (only its assignee sees what it is), due by 5 Mar 2027,"
+        " 23:59, 2 working days overdue",
     ]

@@ -267,6 +267,10 @@ async def send_work_notice(
 
 USER_NOT_FOUND = 60121
 DEPARTMENT_NOT_FOUND = 60003
+GETUSERINFO = "/topapi/v2/user/getuserinfo"
+NO_SUCH_AUTH_CODE = 40078
+"""getuserinfo's "不存在的临时授权码": a 免登 code DingTalk does not know (forged, spent,
+expired, another corp's). DingTalk's global errcode table; docs/operations.md."""
 
 
 @dataclass(frozen=True)
@@ -274,9 +278,11 @@ class Directory:
     """Reads DingTalk's address book with an app that has the contact permissions.
 
     `user` answers `topapi/v2/user/get`'s result (`userid`, `name`, `job_number`,
-    `dept_id_list`, `hired_date`…) and `department` `topapi/v2/department/get`'s (`dept_id`,
-    `name`, `parent_id`); None when DingTalk says there is no such user or department.
-    Anything else that fails raises DingTalkError, so the caller can retry later.
+    `dept_id_list`, `hired_date`…), `department` `topapi/v2/department/get`'s (`dept_id`,
+    `name`, `parent_id`) and `user_by_code` `topapi/v2/user/getuserinfo`'s (`userid`,
+    `unionid`, `name` of whom a 免登 auth code belongs to); None when DingTalk says there is
+    no such user, department or code. Anything else that fails raises DingTalkError, so the
+    caller can retry later. Every call takes the app's token from the one cache above.
     """
 
     client: httpx.AsyncClient
@@ -291,12 +297,18 @@ class Directory:
         body: dict[str, Any] = {"dept_id": int(dept_id) if dept_id.isdigit() else dept_id}
         return await self._get("/topapi/v2/department/get", body, DEPARTMENT_NOT_FOUND)
 
-    async def _get(self, path: str, body: dict[str, Any], not_found: int) -> dict[str, Any] | None:
+    async def user_by_code(self, code: str) -> dict[str, Any] | None:
+        """Whom a 免登 auth code belongs to; a code lives five minutes and works once."""
+        return await self._get(GETUSERINFO, {"code": code}, NO_SUCH_AUTH_CODE, localized=False)
+
+    async def _get(
+        self, path: str, body: dict[str, Any], not_found: int, *, localized: bool = True
+    ) -> dict[str, Any] | None:
         result, document = await _open_api(
             self.client,
             self.base_url,
             path,
-            {**body, "language": "zh_CN"},
+            {**body, "language": "zh_CN"} if localized else body,
             app_key=self.app_key,
             app_secret=self.app_secret,
         )

@@ -1,13 +1,18 @@
 """DingTalk's to-do API 「待办」, v1.0: a task in a person's DingTalk to-do list.
 
-People are addressed by their **union id** (`topapi/v2/user/get` answers it as `unionid`
-beside the user id). `POST {base}/v1.0/todo/users/{unionId}/tasks` creates a to-do with
-`subject`, `sourceId` (ours: the task id; DingTalk refuses a second to-do with the same one,
-answering 400 "task exist"), `creatorId`, `executorIds`, `dueTime` (ms) and
-`detailUrl {appUrl, pcUrl}`, and answers it with its `id`; `PUT …/tasks/{taskId}` changes
-`done`, `subject` or `dueTime`; `DELETE …/tasks/{taskId}` removes it; `GET …/tasks/{taskId}`
-reads it back; `POST …/org/tasks/query` lists a person's to-dos (`todoCards` with `taskId`
-and `sourceId`), which finds the to-do a lost answer created. The v1.0 API takes the app's
+As DingTalk documents it ("创建钉钉待办任务" add-dingtalk-to-do-task, "更新钉钉待办任务"
+updates-dingtalk-to-do-tasks; docs/workflow.md cites them): people are addressed by their
+**union id** (`topapi/v2/user/get` answers it as `unionid` beside the user id).
+`POST {base}/v1.0/todo/users/{unionId}/tasks?operatorId=` creates a to-do with `subject`
+(at most 1,024 characters), `sourceId` (ours: the task id, "one to-do per sourceId"; a
+second one is refused with 400 `todo.taskCreate.paramError` "task exist"), `creatorId`,
+`executorIds`, `dueTime` (ms) and `detailUrl {appUrl, pcUrl}` (required since 2024-02), and
+answers it with its `id`; `PUT …/tasks/{taskId}?operatorId=` changes `done`, `subject` or
+`dueTime`; `DELETE …/tasks/{taskId}?operatorId=` removes it; `GET …/tasks/{taskId}` reads
+it back; `POST …/org/tasks/query` lists a person's to-dos (`todoCards` with `taskId` and
+`sourceId`), which finds the to-do a lost answer created. `operatorId` is the acting
+person's union id, sent as a query parameter as DingTalk's SDK does; hrcore acts for the
+assignee, whose list it is, so it is the path's union id. The v1.0 API takes the app's
 access token in `x-acs-dingtalk-access-token` (the `gettoken` token, cached in
 `dingtalk.py`) and answers errors with a non-2xx status and `{code, message}`; any failure
 raises `DingTalkError`.
@@ -25,6 +30,8 @@ from hrcore.channels.dingtalk import DingTalkError, Directory, V1Error, call_v1
 
 TODOS = "/v1.0/todo/users"
 SUBJECT_LIMIT = 1024
+DUPLICATE = ("todo.taskCreate.paramError", "task exist")
+"""DingTalk's `{code, message}` for a create whose `sourceId` already has a to-do."""
 QUERY_PAGES = 20
 """Pages of a person's open to-dos read when looking for one by its source id."""
 
@@ -53,7 +60,9 @@ class Todos:
     app_key: str
     app_secret: str
 
-    async def _call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+    async def _call(
+        self, method: str, path: str, body: Any = None, *, operator: str | None = None
+    ) -> dict[str, Any]:
         try:
             return await call_v1(
                 self.client,
@@ -63,10 +72,11 @@ class Todos:
                 method,
                 f"{self.api_base}{TODOS}{path}",
                 label=f"todo {method}",
+                params={"operatorId": operator} if operator else None,
                 body=body,
             )
         except V1Error as exc:
-            if exc.status == 400 and exc.message == "task exist":
+            if exc.status == 400 and (exc.code, exc.message) == DUPLICATE:
                 raise AlreadyExists(str(exc)) from exc
             raise
 
@@ -90,7 +100,7 @@ class Todos:
             "detailUrl": {"appUrl": todo.link, "pcUrl": todo.link},
             "isOnlyShowExecutor": True,
         }
-        document = await self._call("POST", f"/{union_id}/tasks", body)
+        document = await self._call("POST", f"/{union_id}/tasks", body, operator=union_id)
         todo_id = document.get("id")
         if not isinstance(todo_id, str) or not todo_id:
             raise DingTalkError("todo POST: no id in the answer")
@@ -112,10 +122,10 @@ class Todos:
 
     async def update(self, union_id: str, todo_id: str, **changes: Any) -> None:
         """Change the to-do: `done`, `subject`, `dueTime`."""
-        await self._call("PUT", f"/{union_id}/tasks/{todo_id}", changes)
+        await self._call("PUT", f"/{union_id}/tasks/{todo_id}", changes, operator=union_id)
 
     async def delete(self, union_id: str, todo_id: str) -> None:
-        await self._call("DELETE", f"/{union_id}/tasks/{todo_id}")
+        await self._call("DELETE", f"/{union_id}/tasks/{todo_id}", operator=union_id)
 
     async def done(self, union_id: str, todo_id: str) -> bool:
         """Whether DingTalk shows the to-do as done (read back: an event only says it changed)."""

@@ -10,8 +10,9 @@
   `Workflow.terminate(instance id, operator, remark)`), None without an
   app; `config_from(settings)` its configuration. Failures raise `DingTalkError`;
 - for DingTalk to-dos (workflow): `has_app(session, org_id)`, `todos_of(session, org_id,
-  config)` (the organization's `channels.Todos` client, None without an app) and
-  `todos_for(workflow)` (the same app's to-do client inside an event handler).
+  config)` (the organization's `channels.Todos` client, None without an app),
+  `todos_for(workflow)` (the same app's to-do client inside an event handler) and the event
+  `DINGTALK_APP_READY` (the integration now acts with an app it did not before).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from hrcore.integrations.dingtalk_workflow import NewInstance, Workflow, workflo
 from hrcore.integrations.hooks import ApprovalKinds, DingTalkEventHook, Handled, InboundEvent
 from hrcore.integrations.models import EventStatus
 from hrcore.integrations.repository import approval_process_code
-from hrcore.integrations.todo_clients import has_app, todos_for, todos_of
+from hrcore.integrations.todo_clients import DINGTALK_APP_READY, has_app, todos_for, todos_of
 
 __all__ = [
+    "DINGTALK_APP_READY",
     "ApprovalKinds",
     "CallbackConfig",
     "DingTalkError",

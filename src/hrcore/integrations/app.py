@@ -23,6 +23,7 @@ from hrcore.core.i18n import _
 from hrcore.integrations import repository
 from hrcore.integrations.models import DingTalkIntegration
 from hrcore.integrations.schemas import DingTalkAppIn
+from hrcore.integrations.todo_clients import acting_app, announce_app
 
 SIGN_IN_PATH = "/api/v1/auth/dingtalk"
 
@@ -67,9 +68,11 @@ async def put_app(
     session: AsyncSession, principal: Principal, body: DingTalkAppIn, *, if_match: str | None
 ) -> DingTalkIntegration:
     """Create or replace the micro-app's settings (audited without the secret). A new app key
-    needs its secret: the old secret never belongs to another app."""
+    needs its secret: the old secret never belongs to another app. An app the integration did
+    not act with before is announced (`DINGTALK_APP_READY`)."""
     require_hr_admin_user(principal)
     integration = await repository.dingtalk_integration(session, principal.org_id)
+    was = acting_app(integration)
     before: dict[str, Any] | None = None
     if integration is None:
         if body.app_secret is None:
@@ -105,4 +108,5 @@ async def put_app(
         before=before,
         after={**_snapshot(integration), "app_secret_changed": body.app_secret is not None},
     )
+    announce_app(session, integration, was)
     return integration

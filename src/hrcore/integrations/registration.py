@@ -20,6 +20,7 @@ from hrcore.integrations import hooks, repository
 from hrcore.integrations.config import CALLBACK_PATH
 from hrcore.integrations.models import DingTalkEvent, DingTalkIntegration, EventStatus
 from hrcore.integrations.schemas import DingTalkIntegrationIn
+from hrcore.integrations.todo_clients import acting_app, announce_app
 
 
 def callback_path(slug: str) -> str:
@@ -70,9 +71,11 @@ def _check_processes(body: DingTalkIntegrationIn, has_app: bool) -> None:
 async def put_dingtalk(
     session: AsyncSession, principal: Principal, body: DingTalkIntegrationIn
 ) -> tuple[DingTalkIntegration, str]:
-    """Create or replace the registration; omitted secrets are kept (required at first)."""
+    """Create or replace the registration; omitted secrets are kept (required at first). An
+    app it did not act with before is announced (`DINGTALK_APP_READY`)."""
     require_hr_admin_user(principal)
     integration = await repository.dingtalk_integration(session, principal.org_id)
+    was = acting_app(integration)
     # Required while unset: a row set up through `PUT /integrations/dingtalk/app` has none.
     missing = [
         name
@@ -139,6 +142,7 @@ async def put_dingtalk(
         before=before,
         after=after,
     )
+    announce_app(session, integration, was)
     return integration, callback_path(await identity.org_slug(session, principal.org_id) or "")
 
 

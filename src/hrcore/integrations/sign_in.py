@@ -2,16 +2,18 @@
 person's DingTalk user id, mapped to the synced employee and their hrcore account.
 
 The micro-app calls `dd.getAuthCode` (or `dd.runtime.permission.requestAuthCode`) with the
-organization's corp id and posts the code here. hrcore exchanges it with the open API
-(`POST {api base}/topapi/v2/user/getuserinfo?access_token=` with `{"code": …}`, the app's
-access token from `gettoken`, cached by channels), which answers `{"errcode": 0, "result":
-{"userid": …, "unionid": …, "name": …}}`. A code lives five minutes and works once;
-DingTalk answers a forged, spent or expired one — or one issued in another corp, since the
-app's token belongs to its own corp — with a non-zero `errcode`. The user id must be linked
-to an employee (`employees.dingtalk_user_id`, set by the directory sync) who has not left;
-identity (`external_login`) then checks the account, audits and answers the token pair.
-DingTalk is asked with no database transaction open: the app is read, the transaction ends,
-the code is exchanged, then a short transaction maps the person and issues the tokens.
+organization's corp id and posts the code here. hrcore exchanges it with the integration's
+directory client (`channels.DingTalkDirectory.user_by_code`: `topapi/v2/user/getuserinfo`
+with the app's token from the one per-app token cache every DingTalk call uses), which
+answers the person's `userid`. A code lives five minutes and works once; DingTalk answers a
+forged, spent or expired one — or one issued in another corp, since the app's token belongs
+to its own corp — with `40078` ("不存在的临时授权码"), the person's failure. Anything else that
+fails (unreachable, busy `-1`, a refused token, another errcode) is DingTalk's: a 503. The
+user id must be linked to an employee (`employees.dingtalk_user_id`, set by the directory
+sync) who has not left; identity (`external_login`) then checks the account, audits and
+answers the token pair. DingTalk is asked with no database transaction open: the app is
+read, the transaction ends, the code is exchanged, then a short transaction maps the person
+and issues the tokens.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.channels import api as channels
-from hrcore.core.delivery import describe
 from hrcore.core.i18n import N_, _
 from hrcore.identity import api as identity
 from hrcore.integrations import repository
@@ -35,16 +36,9 @@ from hrcore.people import api as people
 logger = logging.getLogger("hrcore.integrations")
 
 METHOD = "dingtalk"
-GETUSERINFO = "/topapi/v2/user/getuserinfo"
-TOKEN_REFUSED = frozenset({40001, 40014, 42001})
-"""Errcodes about the app's access token, not the code: the token is fetched anew next time."""
 NOT_AVAILABLE = N_("DingTalk sign-in is not available for this organization")
-
-
 UNAVAILABLE = "dingtalk_unavailable"
 """The audited reason of a 503: DingTalk unreachable, busy, or refusing the app itself."""
-INVALID_CODE = frozenset({40078})
-"""getuserinfo's errcode for a code it does not know (forged, spent, expired, another corp's)."""
 
 
 def _unreachable() -> identity.SignInUnavailable:
@@ -53,41 +47,22 @@ def _unreachable() -> identity.SignInUnavailable:
     )
 
 
-async def exchange_code(
-    client: httpx.AsyncClient, base_url: str, app_key: str, app_secret: str, code: str
-) -> str:
+async def exchange_code(directory: channels.DingTalkDirectory, code: str) -> str:
     """The DingTalk user id behind an auth code. A code DingTalk does not know is a
-    `SignInRefused`; DingTalk unreachable, busy (`-1`) or refusing the app itself is
+    `SignInRefused`; DingTalk unreachable, busy or refusing the app itself is
     `SignInUnavailable` (a 503, not the person's failure)."""
     try:
-        token = await channels.access_token(client, base_url, app_key, app_secret)
-        response = await client.post(
-            f"{base_url}{GETUSERINFO}", params={"access_token": token}, json={"code": code}
-        )
+        user = await directory.user_by_code(code)
     except channels.DingTalkError as exc:
-        logger.warning("dingtalk sign-in: no access token: %s", exc)
+        logger.warning("dingtalk sign-in: %s", exc)
         raise _unreachable() from exc
-    except httpx.HTTPError as exc:
-        logger.warning("dingtalk sign-in: %s", describe(exc, "getuserinfo: "))
-        raise _unreachable() from exc
-    try:
-        document = response.json() if response.is_success else None
-    except ValueError:
-        document = None
-    if not isinstance(document, dict):
-        logger.warning("dingtalk sign-in: getuserinfo answered HTTP %s", response.status_code)
-        raise _unreachable()
-    errcode = document.get("errcode")
-    result = document.get("result")
-    user_id = result.get("userid") if isinstance(result, dict) else None
-    if errcode in TOKEN_REFUSED:
-        channels.forget_token(base_url, app_key)
-    if errcode in INVALID_CODE:
+    if user is None:
         raise identity.SignInRefused(
             "invalid_code", _("The DingTalk auth code is invalid or has expired")
         )
-    if errcode != 0 or not isinstance(user_id, str) or not user_id:
-        logger.warning("dingtalk sign-in: getuserinfo answered errcode %s", errcode)
+    user_id = user.get("userid")
+    if not isinstance(user_id, str) or not user_id:
+        logger.warning("dingtalk sign-in: getuserinfo named no userid")
         raise _unreachable()
     return user_id
 
@@ -109,7 +84,8 @@ def provider(body: DingTalkSignIn, config: CallbackConfig) -> identity.ExternalP
             async with httpx.AsyncClient(
                 timeout=config.timeout_seconds, follow_redirects=False, trust_env=False
             ) as client:
-                return await exchange_code(client, config.api_base, app_key, app_secret, body.code)
+                directory = channels.DingTalkDirectory(client, config.api_base, app_key, app_secret)
+                return await exchange_code(directory, body.code)
 
         return exchange
 

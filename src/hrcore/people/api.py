@@ -25,7 +25,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   among their registry's providers.
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`,
-  `employees_by_dingtalk_id`.
+  `employees_by_dingtalk_id`; the event `EMPLOYEE_DINGTALK_LINKED` (`{employee_id}`: an
+  employee became a DingTalk user, by the sync or an HR edit).
 - Screening for talent pools (`screening`): `screen` (a named query: plain criteria in —
   `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`, `CareerPlanCriterion`,
   `TenureCriterion`, together `ScreeningCriterion` — one statement over the organization,
@@ -45,6 +46,7 @@ from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
 from hrcore.people import access, employment_events, references
 from hrcore.people.access import ensure_can_manage, visible_employee_ids
+from hrcore.people.audit_trail import EMPLOYEE_DINGTALK_LINKED
 from hrcore.people.bulk_import import RowError, check_import, import_employees
 from hrcore.people.contacts import DingTalkContact, dingtalk_contacts, employees_by_dingtalk_id
 from hrcore.people.directory_sync import DirectoryUser, apply_directory_user, mark_left
@@ -103,6 +105,7 @@ from hrcore.people.screening import (
 )
 
 __all__ = [
+    "EMPLOYEE_DINGTALK_LINKED",
     "EMPLOYMENT_EVENT_APPLIED",
     "EMPLOYMENT_EVENT_RECORDED",
     "CareerPlanCriterion",

@@ -9,9 +9,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit
+from hrcore.core import audit, events
 from hrcore.core.authz import Principal
 from hrcore.people.models import Employee
+
+EMPLOYEE_DINGTALK_LINKED = "employee.dingtalk_linked"
+"""An employee became a DingTalk user, or another one (`{employee_id}`): what DingTalk offers
+people (their tasks as to-dos) can now reach them."""
 
 AUDITED_EMPLOYEE_FIELDS = (
     "employee_number",
@@ -59,7 +63,8 @@ def audit_employee_changes(
     session: AsyncSession, actor: Principal | None, employee: Employee, before: dict[str, Any]
 ) -> bool:
     """An `employee.updated` event with the fields that changed since `before`, if any
-    (`actor=None`: a system change, such as the directory sync). True when one changed."""
+    (`actor=None`: a system change, such as the directory sync), and the domain event
+    `EMPLOYEE_DINGTALK_LINKED` when it links a DingTalk user. True when one changed."""
     changed_before, changed_after = audit.changes(
         before, snapshot(employee, AUDITED_EMPLOYEE_FIELDS)
     )
@@ -74,4 +79,7 @@ def audit_employee_changes(
             before=changed_before,
             after=changed_after,
         )
+    if changed_after.get("dingtalk_user_id"):
+        payload = {"employee_id": str(employee.id)}
+        events.emit(session, EMPLOYEE_DINGTALK_LINKED, payload, org_id=employee.org_id)
     return bool(changed_after)

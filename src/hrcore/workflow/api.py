@@ -38,8 +38,8 @@ Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays 
   window rules. `replan_open_tasks(session, org_id, day)` moves the open tasks' next actions
   after a day of the organization's calendar flipped (calendars calls it through the
   `DayChangeListener` workflow's registry declares).
-- DingTalk to-dos (the registry wires them): `TODO_SYNC_JOB`, `TODO_EVENT` and its handler
-  `apply_todo_event` (docs/workflow.md, "DingTalk to-dos").
+- DingTalk to-dos (the registry wires them): `TODO_SYNC_JOB`, `TODO_BACKFILL_JOB`,
+  `TODO_EVENT` and its handler `apply_todo_event` (docs/workflow.md, "DingTalk to-dos").
 - Types: `TaskInfo`, `NewTask`, `TaskOut`, the policy and submission schemas.
 """
 
@@ -88,6 +88,7 @@ from hrcore.workflow.schemas import (
     TaskPolicy,
 )
 from hrcore.workflow.sweep import sweep
+from hrcore.workflow.todo_backfill import BACKFILL_JOB as TODO_BACKFILL_JOB
 from hrcore.workflow.todo_events import TODO_EVENT, apply_todo_event
 from hrcore.workflow.todos import SYNC_JOB as TODO_SYNC_JOB
 
@@ -98,6 +99,7 @@ __all__ = [
     "DEFAULT_ESCALATION",
     "DEFAULT_REMINDER",
     "REPORT",
+    "TODO_BACKFILL_JOB",
     "TODO_EVENT",
     "TODO_SYNC_JOB",
     "CompletionHook",

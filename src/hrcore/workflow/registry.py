@@ -5,9 +5,10 @@ assigns directly."""
 
 from hrcore.calendars import api as calendars
 from hrcore.core.jobs import JobSpec
-from hrcore.core.registry import Cron, Domain
+from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.files import api as files
 from hrcore.integrations import api as integrations
+from hrcore.people import api as people
 from hrcore.workflow import access, api, jobs, models
 from hrcore.workflow.kinds import REPORT, TaskKindSpec
 from hrcore.workflow.router import router
@@ -23,7 +24,15 @@ DOMAIN = Domain(
     router=router,
     # Every minute (second 0): reminders and escalations that became due.
     crons=[Cron("workflow.sweep_deadlines", jobs.sweep_deadlines, timeout=55)],
-    jobs=[JobSpec(api.TODO_SYNC_JOB, jobs.sync_todo)],
+    jobs=[
+        JobSpec(api.TODO_SYNC_JOB, jobs.sync_todo),
+        JobSpec(api.TODO_BACKFILL_JOB, jobs.backfill_todos),
+    ],
+    # tasks opened before DingTalk could take them get their to-dos (docs/workflow.md)
+    subscriptions=[
+        Subscription(integrations.DINGTALK_APP_READY, api.TODO_BACKFILL_JOB),
+        Subscription(people.EMPLOYEE_DINGTALK_LINKED, api.TODO_BACKFILL_JOB),
+    ],
     providers=[
         # a to-do ticked in DingTalk completes its task where a tick may (docs/workflow.md)
         integrations.DingTalkEventHook(api.TODO_EVENT, api.apply_todo_event),

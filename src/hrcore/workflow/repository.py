@@ -371,6 +371,42 @@ async def reopen_open_todos(
     return list(result.scalars())
 
 
+async def open_tasks_without_todo(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    *,
+    assignee: uuid.UUID | None,
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Open tasks that have no to-do row (created before the app, or before their assignee
+    was a DingTalk user), in id order after `after`: `id` and `assignee_employee_id`."""
+    has_todo = (
+        select(TaskTodo.id).where(TaskTodo.org_id == org_id, TaskTodo.task_id == Task.id).exists()
+    )
+    statement = select(Task.id, Task.assignee_employee_id).where(
+        Task.org_id == org_id, Task.status == "open", ~has_todo
+    )
+    if assignee is not None:
+        statement = statement.where(Task.assignee_employee_id == assignee)
+    if after is not None:
+        statement = statement.where(Task.id > after)
+    result = await session.execute(statement.order_by(Task.id).limit(limit))
+    return [dict(row._mapping) for row in result]
+
+
+async def reopen_failed(session: AsyncSession, org_id: uuid.UUID, error: str) -> list[uuid.UUID]:
+    """The organization's to-dos that failed with `error` go back to the worker; their ids."""
+    result = await session.execute(
+        update(TaskTodo)
+        .where(TaskTodo.org_id == org_id, TaskTodo.status == "failed", TaskTodo.last_error == error)
+        .values(**REOPENED)
+        .returning(TaskTodo.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result.scalars())
+
+
 REOPENED: dict[str, Any] = {
     "status": "pending",
     "attempts": 0,
