@@ -1,6 +1,7 @@
 """What approvals plug into the processes (core.registry): its tables, its routes and the
 decision task kind, completed by deciding the approval, never on its own; DingTalk approvals
-(starting the instance, applying its callbacks, terminating it when withdrawn in hrcore)."""
+(starting the instance, applying its callbacks, terminating it when withdrawn in hrcore); the
+kind `org.position_description` and the hook org asks for it (org sits below)."""
 
 from hrcore.approvals import (
     dingtalk,
@@ -9,6 +10,7 @@ from hrcore.approvals import (
     dingtalk_stop,
     kinds,
     models,
+    org_descriptions,
     running,
 )
 from hrcore.approvals.router import router
@@ -32,5 +34,7 @@ DOMAIN = Domain(
         workflow.SubmissionCheck(running.TASK_KIND, running.decided_only),
         integrations.DingTalkEventHook(dingtalk.EVENT, dingtalk.on_instance_change),
         integrations.ApprovalKinds(kinds.declared),
+        org_descriptions.SPEC,
     ],
+    providers=[org_descriptions.PROVIDER],
 )
