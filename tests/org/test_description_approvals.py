@@ -119,22 +119,32 @@ async def test_approving_at_the_approval_applies_the_draft(
     assert position["description"]["summary"] == "via the approval"
 
 
-async def test_an_hr_draft_with_no_head_on_the_other_side_starts_no_approval(
-    client: AsyncClient, world: World, chief: Position
+async def test_an_hr_draft_is_decided_by_the_head_over_the_position_by_account(
+    client: AsyncClient, runtime: Runtime, world: World, chief: Position
 ) -> None:
-    """The sales head has no employee record: the chain finds nobody on the department side,
-    and the HR fallback must not decide a draft HR wrote: the head approves it directly."""
+    """The sales head has no employee record: the chain asks their account. A position no
+    head's department holds finds nobody on the other side, and no approval starts (the HR
+    fallback would have HR decide HR's own draft)."""
     draft = await _propose(client, chief, world.hr, "by HR")
-    listed = _ok(
-        await client.get(f"{API}/approvals?subject_id={draft['id']}", headers=world.hr.headers)
-    )
-    assert listed["items"] == []
+    approval = await _approval_of(client, world, draft)
+    assert [(s["name"], s["skipped"]) for s in approval["steps"]] == [
+        ("HR", True),
+        ("Department", False),
+    ]
+    assert approval["assignments"][0]["approver_user"]["id"] == str(world.sales_head.user_id)
     approved = _ok(
         await client.post(
             f"{API}/description-drafts/{draft['id']}/approve", headers=world.sales_head.headers
         )
     )
     assert approved["status"] == "approved"
+
+    registry = await make_position(runtime, world.hr.org_id, world.head_office, "Registrar")
+    unheaded = await _propose(client, registry, world.hr, "nobody over it")
+    listed = _ok(
+        await client.get(f"{API}/approvals?subject_id={unheaded['id']}", headers=world.hr.headers)
+    )
+    assert listed["items"] == []
 
 
 async def test_an_organizations_own_chain_adds_a_step_only_its_approvers_decide(

@@ -7,9 +7,10 @@ their own request (removed from a step); a step whose condition does not hold, o
 resolves to nobody, is skipped with its reason kept; when no step is left with anyone the
 HR admins approve (`fallback`) — but for the requester and the subject, there too.
 
-Approvers are employees, and HR admins who have only an account (by their user id: the
-`hr_admins` rule and the fallback); a subject that is no person (a position) anchors its
-department rules on the kind's `department_id` fact, and a `manager` rule names nobody.
+Approvers are employees, and HR admins and department heads who have only an account (by
+their user id: the `hr_admins` and `department_head` rules and the fallback); a subject
+that is no person (a position) anchors its department rules on the kind's `department_id`
+fact, and a `manager` rule names nobody.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def fallback_text(fallback: bool) -> Text | None:
 @dataclass(frozen=True)
 class Approvers:
     """Who decides: employees (each gets a decision task) and accounts without an employee
-    record (HR admins who have only an account: told in their inbox)."""
+    record (HR admins and department heads who have only an account: told in their
+    inbox)."""
 
     employees: list[uuid.UUID] = field(default_factory=list)
     users: list[uuid.UUID] = field(default_factory=list)
@@ -136,10 +138,11 @@ def _department_ids(
 
 async def _nearest_heads(
     session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
-) -> list[uuid.UUID]:
+) -> Approvers:
     """For each department, the active heads of the nearest department at or above it that
-    has one (a department without a head of its own is approved above it). Three queries
-    whatever the depth: the paths, the heads on them, their employees' states."""
+    has one (a department without a head of its own is approved above it): by employee
+    record, or by account for a head without one. Three queries whatever the depth: the
+    paths, the heads on them, their employees' states."""
     paths = await org.department_paths(session, org_id, department_ids)
     ladders = [
         [uuid.UUID(part) for part in reversed(paths[d].split("/")) if part]
@@ -149,18 +152,21 @@ async def _nearest_heads(
     heads = await identity.department_heads(
         session, org_id, list({d for ladder in ladders for d in ladder})
     )
-    everyone = [e for found in heads.values() for e in found]
-    summaries = await people.employee_summaries(session, org_id, everyone)
-    chosen: list[uuid.UUID] = []
+    linked = [e for found in heads.values() for _, e in found if e is not None]
+    summaries = await people.employee_summaries(session, org_id, linked)
+    chosen = Approvers()
     for ladder in ladders:
         for department in ladder:
-            active = [
+            holders = heads.get(department, [])
+            employees = [
                 e
-                for e in heads.get(department, [])
-                if e in summaries and summaries[e].status == "active"
+                for _, e in holders
+                if e is not None and e in summaries and summaries[e].status == "active"
             ]
-            if active:
-                chosen.extend(active)
+            users = [u for u, e in holders if e is None]
+            if employees or users:
+                chosen.employees.extend(employees)
+                chosen.users.extend(users)
                 break
     return chosen
 
@@ -181,8 +187,7 @@ async def _candidates(
         level = int(approver.get("level") or 1)
         return Approvers(chain[level - 1 : level])
     if rule == "department_head":
-        departments = _department_ids(approver, facts, parties)
-        return Approvers(await _nearest_heads(session, org_id, departments))
+        return await _nearest_heads(session, org_id, _department_ids(approver, facts, parties))
     if rule == "hr_admins":
         return await hr_admins(session, org_id)
     if rule == "group":
