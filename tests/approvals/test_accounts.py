@@ -19,7 +19,7 @@ from hrcore.approvals import api, kinds
 from hrcore.core.authz import Role
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
-from tests.approvals.conftest import SPEC
+from tests.approvals.conftest import KIND, SPEC
 from tests.approvals.test_approvals import (
     APPROVALS,
     CHAINS,
@@ -32,10 +32,11 @@ from tests.approvals.test_approvals import (
     _submit,
     people,
 )
+from tests.approvals.test_dingtalk_approvals import Ding, ding, fake_dingtalk
 from tests.factories import make_org, make_user
 from tests.people.conftest import World, count_statements, world
 
-__all__ = ["people", "world"]
+__all__ = ["ding", "fake_dingtalk", "people", "world"]
 API = "/api/v1"
 HR_STEP = [{"name": "HR", "approver": {"rule": "hr_admins"}}]
 POSITION_KIND = "test.position_change"
@@ -148,6 +149,32 @@ async def test_an_account_requests_sees_and_withdraws_its_approval_and_no_one_el
 
     withdrawn = _ok(await _act(client, world.sales_head, approval, "withdraw"))
     assert withdrawn["status"] == "withdrawn"
+
+
+async def test_an_account_cannot_start_a_kind_the_organization_approves_in_dingtalk(
+    client: AsyncClient, world: World, ding: Ding
+) -> None:
+    """DingTalk starts an instance as the requester's DingTalk user, which an account
+    without an employee record has not: 422, nothing written."""
+    body = {
+        "kind": KIND,
+        "title": "Promote to team lead",
+        "subject_employee_id": str(world.member.id),
+        "facts": {"grade": "M2"},
+    }
+    for language, detail in (
+        ("en", "This kind is approved in DingTalk, and the requester has no DingTalk account"),
+        ("zh-CN", "此类审批在钉钉中进行，但申请人没有钉钉账号"),
+    ):
+        refused = await client.post(
+            APPROVALS, json=body, headers=world.sales_head.headers | {"Accept-Language": language}
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["detail"] == detail
+        assert [e["field"] for e in refused.json()["errors"]] == ["requester"]
+    assert _ok(await client.get(APPROVALS, headers=world.hr.headers))["items"] == []
+    assert ding.fake.instances == {}
 
 
 @pytest.fixture

@@ -331,5 +331,8 @@ async def test_a_participant_without_a_manager_is_approved_by_hr_never_stuck(
     [approval] = await _awaiting(client, world.hr)
     shown = await client.get(f"{API}/approvals/{approval['id']}", headers=world.hr.headers)
     assert shown.json()["fallback"] is True, "no manager: the HR admin with only an account"
+    inbox = await client.get(f"{API}/me/notifications", headers=world.hr.headers)
+    [notice] = [n for n in inbox.json()["items"] if n["kind"] == "approvals.decision_requested"]
+    assert notice["title"] == "An approval awaits your decision", "confidential: who rates whom"
     await post_ok(client, world.hr, f"/approvals/{approval['id']}/approve", {})
     assert await _asked(client, world.member_account, cycle["id"]) == ["Boss"]
