@@ -70,7 +70,9 @@ async def _preview(client: AsyncClient, world: World, subject: object, **facts: 
     body = {"kind": KIND, "subject_employee_id": str(subject), "facts": facts}
     found = _ok(await client.post(f"{CHAINS}/preview", json=body, headers=world.hr.headers))
     return [
-        [a["name"] for a in step["approvers"]] if not step["skipped"] else step["reason"]
+        [a["name"] for a in step["approvers"] + step["approver_users"]]
+        if not step["skipped"]
+        else step["reason"]
         for step in found["steps"]
     ]
 
@@ -191,29 +193,34 @@ async def test_a_department_rule_checks_its_facts(client: AsyncClient, world: Wo
 async def test_a_department_without_a_head_is_approved_by_the_nearest_head_above(
     client: AsyncClient, world: World, runtime: Runtime
 ) -> None:
-    """Sales' head account has no employee record; head office's head approves, until sales
-    gets a head of its own — and again when that head goes on leave."""
+    """Engineering has no head: head office's approves. Sales' head account has no employee
+    record and approves by its account, beside the head with one it gets later — and alone
+    again when that head goes on leave."""
     org_id = world.hr.org_id
-    await make_user(
-        runtime,
-        org_id,
-        Role.DEPT_HEAD,
-        employee_id=world.engineer.id,
-        department_scope_id=world.head_office.id,
-    )
-    await _chain(client, world.hr, [{"approver": {"rule": "department_head"}}])
-    assert await _preview(client, world, world.lead.id) == [["Engineer"]]
+    sales_account = world.sales_head.email.split("@")[0]
     await make_user(
         runtime,
         org_id,
         Role.DEPT_HEAD,
         employee_id=world.peer.id,
+        department_scope_id=world.head_office.id,
+    )
+    await _chain(client, world.hr, [{"approver": {"rule": "department_head"}}])
+    assert await _preview(client, world, world.engineer.id) == [["Peer"]]
+    assert await _preview(client, world, world.lead.id) == [[sales_account]]
+    await make_user(
+        runtime,
+        org_id,
+        Role.DEPT_HEAD,
+        employee_id=world.member.id,
         department_scope_id=world.sales.id,
     )
-    assert await _preview(client, world, world.lead.id) == [["Peer"]]
-    assert await _preview(client, world, world.junior.id) == [["Peer"]], "sales east: none"
-    await _leave(client, world, world.peer.id)
-    assert await _preview(client, world, world.lead.id) == [["Engineer"]]
+    assert await _preview(client, world, world.lead.id) == [["Member", sales_account]]
+    assert await _preview(client, world, world.junior.id) == [["Member", sales_account]], (
+        "sales east: none"
+    )
+    await _leave(client, world, world.member.id)
+    assert await _preview(client, world, world.lead.id) == [[sales_account]]
 
 
 async def test_the_nth_manager_up_costs_the_same_statements_whatever_n(

@@ -207,9 +207,13 @@ async def test_a_chain_resolving_to_nobody_falls_back_to_hr_as_stated(
     assert preview["note"]
     assert preview["steps"][0]["reason"] == "Nobody holds this role for the subject"
     assert [r["name"] for r in preview["steps"][-1]["approvers"]] == ["Boss"]
+    assert preview["steps"][-1]["approver_users"] == [], "the previewing HR account requests it"
     approval = await _submit(client, world.member_account, world.member)
     assert approval["fallback"] is True
-    assert [a["approver"]["name"] for a in approval["assignments"]] == ["Boss"]
+    assert [
+        (a["approver"] and a["approver"]["name"], a["approver_user"] and a["approver_user"]["name"])
+        for a in approval["assignments"]
+    ] == [("Boss", None), (None, "hr")]
     assert _ok(await _act(client, people.hr, approval, "approve"))["status"] == "approved"
 
 

@@ -102,13 +102,22 @@ async def test_dingtalk_refusing_every_attempt_runs_the_approval_on_its_chain_in
 
 @pytest.mark.commits
 async def test_with_nobody_to_approve_in_hrcore_either_it_is_withdrawn_and_said_so(
-    client: AsyncClient, world: World, ding: Ding, runtime: Runtime
+    client: AsyncClient,
+    world: World,
+    ding: Ding,
+    runtime: Runtime,
+    schema_owner_engine: AsyncEngine,
 ) -> None:
-    """The kind's default is any HR admin with an employee record: this organization has
-    none, so the approval cannot run here and ends, as its domain's withdrawal."""
+    """The kind's default is any HR admin: with the organization's only HR admin demoted
+    while DingTalk fails, the approval cannot run here and ends, as its domain's withdrawal."""
     approval = await _submit(client, world.member_account, world.member.id)
     ding.fake.instance_failures = 100
+    roles = "UPDATE users SET roles = CAST(:roles AS text[]) WHERE id = :id"
+    async with schema_owner_engine.begin() as connection:
+        await connection.execute(text(roles), {"roles": ["employee"], "id": world.hr.user_id})
     await run_burst(runtime)
+    async with schema_owner_engine.begin() as connection:
+        await connection.execute(text(roles), {"roles": ["hr_admin"], "id": world.hr.user_id})
     shown = await _get(client, world.hr, approval)
     assert (shown["status"], shown["dingtalk"]["state"]) == ("withdrawn", "failed")
     assert list(ENDED) == [(uuid.UUID(approval["id"]), "withdrawn")]

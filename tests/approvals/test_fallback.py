@@ -29,24 +29,37 @@ async def test_the_fallback_asks_hr_admins_other_than_the_requester_and_the_subj
     client: AsyncClient, runtime: Runtime, world: World
 ) -> None:
     org_id = world.hr.org_id
-    boss_hr = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.boss.id)
     chain = {"name": "Promotions", "kind": KIND, "steps": NOBODY}
     _ok(await client.post(f"{API}/approval-chains", json=chain, headers=world.hr.headers), 201)
     body = {"kind": KIND, "title": "Promote", "subject_employee_id": str(world.member.id)}
 
-    alone = await client.post(
-        f"{API}/approvals",
-        json=body | {"facts": {}},
-        headers=boss_hr.headers | {"Accept-Language": "zh-CN"},
+    for language, detail in (
+        ("zh-CN", "无人可审批：除申请人和当事人外，没有其他 HR 管理员"),
+        ("en", "Nobody can approve this: no HR admin but the requester or the subject"),
+    ):
+        alone = await client.post(
+            f"{API}/approvals",
+            json=body | {"facts": {}},
+            headers=world.hr.headers | {"Accept-Language": language},
+        )
+        assert alone.status_code == 422, "the requesting account is the only HR admin"
+        assert alone.headers["content-type"] == "application/problem+json"
+        assert alone.json()["detail"] == detail
+
+    boss_hr = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    by_account = _ok(
+        await client.post(f"{API}/approvals", json=body, headers=world.hr.headers), 201
     )
-    assert alone.status_code == 422, "the requester is the only HR admin: nobody else approves"
-    assert alone.headers["content-type"] == "application/problem+json"
-    assert alone.json()["detail"] == "无人可审批：除申请人和当事人外，没有关联员工档案的 HR 管理员"
+    assert (by_account["requester"], by_account["requester_user"]["name"]) == (None, "hr")
+    assert [a["approver"]["name"] for a in by_account["assignments"]] == ["Boss"]
 
     await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.engineer.id)
     approval = _ok(await client.post(f"{API}/approvals", json=body, headers=boss_hr.headers), 201)
     assert approval["fallback"] is True
-    assert [a["approver"]["name"] for a in approval["assignments"]] == ["Engineer"]
+    assert [(a["approver"] or a["approver_user"])["name"] for a in approval["assignments"]] == [
+        "Engineer",
+        "hr",
+    ]
 
     about_boss = {"kind": KIND, "subject_employee_id": str(world.boss.id), "facts": {}}
     preview = _ok(
@@ -56,6 +69,7 @@ async def test_the_fallback_asks_hr_admins_other_than_the_requester_and_the_subj
     )
     assert preview["fallback"] is True
     assert [a["name"] for a in preview["steps"][-1]["approvers"]] == ["Engineer"]
+    assert preview["steps"][-1]["approver_users"] == [], "the previewing account requests it"
 
 
 async def test_a_resubmission_no_step_applies_to_any_more_falls_back_to_hr_admins(

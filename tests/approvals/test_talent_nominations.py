@@ -47,6 +47,11 @@ def _ok(response: Any, status: int = 200) -> Any:
     return response.json()
 
 
+def _who(part: Any) -> str:
+    """An approver's name: an employee's, or an account's without one."""
+    return str((part["approver"] or part["approver_user"])["name"])
+
+
 class Cast:
     """HR on the boss's record, the head of sales east on the peer's, the member's and
     the junior's own accounts."""
@@ -180,18 +185,20 @@ async def test_manager_head_and_hr_for_m2_each_approve_and_the_member_is_active_
     assert (await _member(client, world.hr, member))["status"] == "nominated"
     assert [a["id"] for a in await _awaiting(client, cast.hr)] == [approval["id"]]
 
-    no_record = _ok(await _decide(client, world.hr, member, status="active", reason="Ok"), 409)
-    assert "Boss" in no_record["detail"]
+    assert [a["id"] for a in await _awaiting(client, world.hr)] == [approval["id"]], (
+        "an HR admin with only an account is on the hr_admins step too"
+    )
     active = _ok(await _decide(client, cast.hr, member, status="active", reason="Ready"))
     assert active["status"] == "active"
     assert active["decision_reason"] == "Ready"
     assert active["decided_by"] == str(cast.hr.user_id)
     done = _ok(await client.get(f"{API}/approvals/{approval['id']}", headers=world.hr.headers))
     assert done["status"] == "approved"
-    assert [(a["approver"]["name"], a["status"]) for a in done["assignments"]] == [
+    assert [(_who(a), a["status"]) for a in done["assignments"]] == [
         ("Member", "approved"),
         ("Peer", "approved"),
         ("Boss", "approved"),
+        ("hr", "cancelled"),
     ]
     changes = await _history(client, world.junior_account, member)
     assert [(c["status"], c["source"], c["reason"]) for c in changes] == [
@@ -295,16 +302,23 @@ async def test_on_the_default_chain_an_hr_admin_without_an_employee_record_decid
     pool = await _pool(client, world.hr)
     member = await _nominate(client, cast.head, pool, world.junior)
     [approval] = await _awaiting(client, cast.hr)
+    assert [a["id"] for a in await _awaiting(client, world.hr)] == [approval["id"]]
+    [notice] = [
+        n
+        for n in _ok(await client.get(f"{API}/me/notifications", headers=world.hr.headers))["items"]
+        if n["kind"] == "approvals.decision_requested"
+    ]
+    assert notice["title"] == "Approve: Nomination of Junior to the talent pool Reserve chiefs"
 
     decided = _ok(await _decide(client, world.hr, member, status="active", reason="Ready now"))
     assert (decided["status"], decided["decision_reason"]) == ("active", "Ready now")
     assert decided["decided_by"] == str(world.hr.user_id)
     assert await _awaiting(client, cast.hr) == []
     shown = _ok(await client.get(f"{API}/approvals/{approval['id']}", headers=cast.hr.headers))
-    assert (shown["status"], [a["status"] for a in shown["assignments"]]) == (
-        "approved",
-        ["cancelled"],
-    ), "decided in HR's name: the HR admin holding the step has nothing left to do"
+    assert [(_who(a), a["status"], a["comment"]) for a in shown["assignments"]] == [
+        ("Boss", "cancelled", None),
+        ("hr", "approved", "Ready now"),
+    ], "decided as the account's own part: the other HR admin has nothing left to do"
     changes = await _history(client, world.junior_account, member)
     assert [(c["status"], c["source"], c["reason"]) for c in changes][-1] == (
         "active",
@@ -346,7 +360,7 @@ async def test_the_nominee_leaving_withdraws_the_approval_and_its_tasks(
     shown = _ok(await client.get(f"{API}/approvals/{approval['id']}", headers=world.hr.headers))
     assert (shown["status"], [a["status"] for a in shown["assignments"]]) == (
         "withdrawn",
-        ["cancelled"],
+        ["cancelled", "cancelled"],
     )
     assert await _awaiting(client, cast.hr) == []
     assert (await _member(client, world.hr, member))["status"] == "left"

@@ -106,6 +106,27 @@ async def test_an_override_waits_for_the_chain_and_a_rejection_keeps_the_vacancy
     assert withdrawn["status"] == "withdrawn"
 
 
+async def test_an_hr_admin_without_an_employee_record_waits_for_the_chain_too(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    """The organization's chain binds every HR admin: one with only an account requests the
+    approval by it, and the appointment is made as them when it completes."""
+    chain = {"name": "Overrides", "kind": KIND, "steps": [{"approver": {"rule": "manager"}}]}
+    _ok(await client.post(f"{API}/approval-chains", json=chain, headers=world.hr.headers), 201)
+    vacancy = await _vacancy(client, world.hr, world.chief)
+    waiting = _ok(await _appoint(client, world.hr, vacancy, world.junior), 202)
+    shown = _ok(
+        await client.get(
+            f"{API}/approvals/{waiting['awaiting_approval']}", headers=world.hr.headers
+        )
+    )
+    assert (shown["requester"], shown["requester_user"]["id"]) == (None, str(world.hr.user_id))
+    await _decide(client, world.member_account, waiting["awaiting_approval"], "approve")
+    filled = _ok(await client.get(f"{API}/vacancies/{vacancy['id']}", headers=world.hr.headers))
+    assert filled["status"] == "filled"
+    assert filled["appointment"]["employee"]["name"] == "Junior"
+
+
 async def test_without_a_chain_the_override_reason_suffices_as_before(
     client: AsyncClient, world: World, runtime: Runtime
 ) -> None:

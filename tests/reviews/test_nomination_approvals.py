@@ -121,7 +121,10 @@ async def test_the_default_chain_asks_the_direct_manager_and_keeps_todays_decide
     assert decided.json()["status"] == "approved"
     shown = await client.get(f"{API}/approvals/{junior_approval['id']}", headers=world.hr.headers)
     assert shown.json()["status"] == "approved"
-    assert [p["status"] for p in shown.json()["assignments"]] == ["cancelled"]
+    assert [(p["status"], p["approver_user"]) for p in shown.json()["assignments"]] == [
+        ("cancelled", None),
+        ("approved", {"id": str(world.hr.user_id), "name": "hr"}),
+    ], "HR's decision is kept as the account's part"
     assert not await _awaiting(client, accounts["boss"]), "the decided ones leave the manager"
 
     assert await _nomination_status(client, setup, participant_id) == {
@@ -325,18 +328,13 @@ async def test_a_participant_without_a_manager_is_approved_by_hr_never_stuck(
     url = f"{API}/review-participants/{own['participant_id']}/nominations"
     body = {"employee_ids": [str(world.member.id)]}
 
-    nobody = await client.post(url, json=body, headers=accounts["boss"].headers)
-    assert nobody.status_code == 422, "no manager and no HR admin with an employee record"
-    assert nobody.headers["content-type"].startswith("application/problem+json")
-    listed = await client.get(url, headers=accounts["boss"].headers)
-    assert listed.json() == [], "nothing written"
-
-    partner = await make_employee(runtime, world.hr.org_id, world.head_office, "HR Partner")
-    hr_partner = await make_user(runtime, world.hr.org_id, Role.HR_ADMIN, employee_id=partner.id)
     made = await client.post(url, json=body, headers=accounts["boss"].headers)
     assert made.status_code == 200, made.text
-    [approval] = await _awaiting(client, hr_partner)
-    shown = await client.get(f"{API}/approvals/{approval['id']}", headers=hr_partner.headers)
-    assert shown.json()["fallback"] is True
-    await post_ok(client, hr_partner, f"/approvals/{approval['id']}/approve", {})
+    [approval] = await _awaiting(client, world.hr)
+    shown = await client.get(f"{API}/approvals/{approval['id']}", headers=world.hr.headers)
+    assert shown.json()["fallback"] is True, "no manager: the HR admin with only an account"
+    inbox = await client.get(f"{API}/me/notifications", headers=world.hr.headers)
+    [notice] = [n for n in inbox.json()["items"] if n["kind"] == "approvals.decision_requested"]
+    assert notice["title"] == "An approval awaits your decision", "confidential: who rates whom"
+    await post_ok(client, world.hr, f"/approvals/{approval['id']}/approve", {})
     assert await _asked(client, world.member_account, cycle["id"]) == ["Boss"]

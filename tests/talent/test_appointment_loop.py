@@ -142,16 +142,19 @@ async def test_an_appointment_closes_the_loop_and_takes_effect_on_its_date(
     [decision_task] = (
         await _ok(
             await client.get(
-                f"{API}/tasks", params={"kind": "talent.nomination_decision"}, headers=hr.headers
+                f"{API}/tasks", params={"kind": "approvals.decision"}, headers=hr.headers
             )
         )
     )["items"]
-    assert (decision_task["subject"]["id"], decision_task["status"]) == (
-        nominated["id"],
-        "cancelled",
-    ), "nothing is left for HR to decide on the rejected nomination"
+    assert decision_task["status"] == "cancelled", (
+        "nothing is left for HR to decide on the rejected nomination"
+    )
+    approval = await _ok(
+        await client.get(f"{API}/approvals/{decision_task['subject']['id']}", headers=hr.headers)
+    )
+    assert (approval["subject_id"], approval["status"]) == (nominated["id"], "withdrawn")
     assert await _actions(client, hr, decision_task["id"], "task.cancelled") == [
-        (str(hr.user_id), REASON)
+        (str(hr.user_id), "withdrawn")
     ]
     participant = await _participant(client, hr, run["id"], "Member")
     assert (

@@ -1,5 +1,6 @@
-"""Nominations over HTTP: HR's task to decide, the nominee's notices, a rejection that is an
-act with a reason (kept, then nominated again), and the member's own history."""
+"""Nominations over HTTP: the approval's decision task (or, for an HR admin with only an
+account, its inbox notice), the nominee's notices, a rejection that is an act with a reason
+(kept, then nominated again), and the member's own history."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ async def _patch(client: AsyncClient, hr: Account, member: Any, **body: Any) -> 
 
 async def _tasks(client: AsyncClient, account: Account) -> list[Any]:
     page = await _ok(await client.get(f"{API}/me/tasks?status=open", headers=account.headers))
-    return [t for t in page["items"] if t["kind"] == "talent.nomination_decision"]
+    return [t for t in page["items"] if t["kind"] == "approvals.decision"]
 
 
 async def _inbox(client: AsyncClient, account: Account) -> list[Any]:
@@ -63,11 +64,11 @@ async def _history(client: AsyncClient, account: Account, member: Any, query: st
 
 
 async def _hr_with_employee(runtime: Runtime, world: World) -> Account:
-    """An HR admin with an employee record: the one who gets HR's tasks."""
+    """An HR admin with an employee record: the one who gets the decision task."""
     return await make_user(runtime, world.hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
 
 
-async def test_a_nomination_asks_hr_tells_the_nominee_and_a_rejection_is_kept(
+async def test_a_nomination_asks_its_approvers_tells_the_nominee_and_a_rejection_is_kept(
     client: AsyncClient, world: World, runtime: Runtime
 ) -> None:
     boss = await _hr_with_employee(runtime, world)
@@ -75,18 +76,20 @@ async def test_a_nomination_asks_hr_tells_the_nominee_and_a_rejection_is_kept(
     member = await _nominate(client, world.sales_head, pool, world.member)
 
     [task] = await _tasks(client, boss)
-    assert task["subject"] == {"type": "talent_member", "id": member["id"]}
-    assert task["title"] == "Decide the nomination of Member to the talent pool Reserve chiefs"
-    assert task["completed_by"] == {
-        "operation_id": "update_talent_pool_member",
-        "method": "PATCH",
-        "path": f"/api/v1/talent-pools/{pool['id']}/members/{member['id']}",
-    }
+    assert task["subject"]["type"] == "approval"
+    approval = await _ok(
+        await client.get(f"{API}/approvals/{task['subject']['id']}", headers=boss.headers)
+    )
+    assert (approval["subject_id"], approval["requester_user"]["id"]) == (
+        member["id"],
+        str(world.sales_head.user_id),
+    ), "the department head without an employee record requests it by their account"
+    assert task["title"] == "Approve: Nomination of Member to the talent pool Reserve chiefs"
+    assert task["completed_by"]["path"] == f"/api/v1/approvals/{approval['id']}/approve"
     assert task["subject_employee"] == {"id": str(world.member.id), "name": "Member"}
     alone = await client.post(f"{API}/tasks/{task['id']}/complete", json={}, headers=boss.headers)
     assert alone.status_code == 422, alone.text
     assert alone.headers["content-type"] == "application/problem+json"
-    assert f"/talent-pools/{pool['id']}/members/{member['id']}" in alone.json()["detail"]
     [told] = await _inbox(client, world.member_account)
     assert told["title"] == "You are nominated to the talent pool Reserve chiefs"
     assert "Leads the east team" in told["body"]
@@ -117,7 +120,7 @@ async def test_a_nomination_asks_hr_tells_the_nominee_and_a_rejection_is_kept(
     assert rejected["decided_at"] is not None
     assert rejected["ended_at"] is not None
     done = await _ok(await client.get(f"{API}/tasks/{task['id']}", headers=boss.headers))
-    assert done["status"] == "completed"
+    assert done["status"] == "cancelled", "the HR account decided the step"
     decided = (await _inbox(client, world.member_account))[0]
     assert decided["title"] == "Your nomination to the talent pool Reserve chiefs was not approved"
     assert "Not yet: one more cycle" in decided["body"]
@@ -135,9 +138,11 @@ async def test_a_nomination_asks_hr_tells_the_nominee_and_a_rejection_is_kept(
     assert renominated["decision_reason"] is None
     [second] = await _tasks(client, boss)
     assert second["id"] != task["id"]
+    own = await _patch(client, world.hr, renominated, status="active", reason="Mine")
+    assert own.status_code == 403, "the nominating account requested the approval"
     approved = await _ok(
         await _patch(
-            client, world.hr, renominated, status="active", readiness="ready_now", reason="Ready"
+            client, boss, renominated, status="active", readiness="ready_now", reason="Ready"
         )
     )
     assert approved["decision_reason"] == "Ready"
@@ -150,14 +155,14 @@ async def test_a_nomination_asks_hr_tells_the_nominee_and_a_rejection_is_kept(
         (c["kind"], c["status"], c["readiness"], c["source"], c["reason"]) for c in changes
     ] == [
         ("status", "nominated", None, "dept_head", "Leads the east team"),
-        ("status", "rejected", None, "hr", "Not yet: one more cycle"),
+        ("status", "rejected", None, "approval", "Not yet: one more cycle"),
         ("status", "nominated", None, "hr", "Leads the east team"),
-        ("status", "active", None, "hr", "Ready"),
         ("readiness", None, "ready_now", "hr", "Ready"),
+        ("status", "active", None, "approval", "Ready"),
     ]
 
 
-async def test_a_self_nomination_tells_no_one_but_hr_and_without_an_hr_employee_hr_hears_it(
+async def test_a_self_nomination_tells_no_one_but_hr_and_hr_with_only_an_account_hears_it(
     client: AsyncClient, world: World
 ) -> None:
     pool = await _pool(client, world.hr)
@@ -169,10 +174,15 @@ async def test_a_self_nomination_tells_no_one_but_hr_and_without_an_hr_employee_
     await _nominate(client, world.hr, pool, world.member)
 
     assert await _inbox(client, world.junior_account) == []
-    asked = (await _inbox(client, world.hr))[-1]
-    assert asked["title"] == "Decide the nomination of Junior to the talent pool Reserve chiefs"
-    assert f"/talent-pools/{pool['id']}/members/{member['id']}" in asked["body"]
-    assert asked["subject"]["id"] == member["id"]
+    page = await _ok(await client.get(f"{API}/me/notifications", headers=world.hr.headers))
+    [asked] = [n for n in page["items"] if n["kind"] == "approvals.decision_requested"]
+    assert asked["title"] == "Approve: Nomination of Junior to the talent pool Reserve chiefs"
+    assert asked["body"] == "Open the approval to approve, reject or return it"
+    assert asked["subject"]["type"] == "approval"
+    [awaiting] = (await _ok(await client.get(f"{API}/me/approvals", headers=world.hr.headers)))[
+        "items"
+    ]
+    assert (awaiting["id"], awaiting["subject_id"]) == (asked["subject"]["id"], member["id"])
     [told] = await _inbox(client, world.member_account)
     assert told["title"] == "您已被提名进入人才池「Reserve chiefs」"
     assert told["body"] == "提名理由：Leads the east team。是否入池由人事审批决定。"

@@ -1,7 +1,8 @@
 """Nobody decides their own nomination: an HR admin who is the nominee gets 403 on every
-path (HR's task without the engine, the engine's default chain — its HR fallback included —,
-an organization's own chain) and nothing is written; HR's task goes to another HR admin,
-and a nominator who is HR may decide someone else's nomination."""
+path (no approval when nobody else could approve, the engine's default chain — its HR
+fallback included —, an organization's own chain) and nothing is written; the decision
+goes to another HR admin, and the nominator, who requested the approval, decides it only
+when it runs on none."""
 
 from __future__ import annotations
 
@@ -66,39 +67,42 @@ async def _tasks(client: AsyncClient, account: Account) -> list[str]:
     return [t["kind"] for t in page["items"]]
 
 
-async def test_hrs_task_goes_to_another_hr_admin_and_the_nominee_is_refused(
+async def test_the_decision_goes_to_another_hr_admin_and_the_nominee_is_refused(
     client: AsyncClient, runtime: Runtime, world: World
 ) -> None:
-    """Without the engine (the nominator has no employee record): the boss, whose record
-    sorts first, is the nominee, so the lead gets the task."""
+    """The nominator has no employee record and requests the approval by their account: the
+    boss is the nominee, so the lead gets the decision task; the nominator none."""
     org_id = world.hr.org_id
     nominee = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.boss.id)
     other = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.lead.id)
     member = await _nominate(client, world.hr, world.boss, world.hr)
     assert await _tasks(client, nominee) == []
-    assert await _tasks(client, other) == ["talent.nomination_decision"]
+    assert await _tasks(client, other) == ["approvals.decision"]
+    mine = _ok(await client.get(f"{API}/me/approvals", headers=world.hr.headers))
+    assert mine["items"] == [], "the requesting account never approves its own request"
     await _refused_and_unchanged(client, nominee, world.hr, member)
     assert _ok(await _decide(client, other, member))["status"] == "active"
 
 
-async def test_with_the_nominee_the_only_hr_employee_every_other_hr_admin_hears_of_it(
+async def test_with_nobody_but_nominator_and_nominee_as_hr_no_approval_starts(
     client: AsyncClient, runtime: Runtime, world: World
 ) -> None:
+    """The only other HR admin is the nominating account: nobody could approve, so no
+    approval starts and HR decides on the member alone — never the nominee."""
     nominee = await make_user(runtime, world.hr.org_id, Role.HR_ADMIN, employee_id=world.member.id)
     member = await _nominate(client, world.hr, world.member, world.hr)
     assert await _tasks(client, nominee) == []
-    told = _ok(await client.get(f"{API}/me/notifications", headers=world.hr.headers))
-    assert [n["kind"] for n in told["items"]] == ["talent.nomination_decide"]
-    mine = _ok(await client.get(f"{API}/me/notifications", headers=nominee.headers))
-    assert "talent.nomination_decide" not in [n["kind"] for n in mine["items"]]
+    listed = _ok(await client.get(f"{API}/approvals", headers=world.hr.headers))
+    assert listed["items"] == []
     await _refused_and_unchanged(client, nominee, world.hr, member)
+    assert _ok(await _decide(client, world.hr, member))["status"] == "active"
 
 
-async def test_the_engines_fallback_never_asks_the_nominee_and_the_hr_nominator_decides(
+async def test_the_engines_fallback_never_asks_the_nominee_nor_the_hr_nominator(
     client: AsyncClient, runtime: Runtime, world: World
 ) -> None:
     """HR on the peer's record nominates the member, an HR admin too: the default chain's
-    step is left with nobody, and the fallback would have asked both."""
+    step leaves both out and asks the HR admin who has only an account."""
     org_id = world.hr.org_id
     nominator = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.peer.id)
     nominee = await make_user(runtime, org_id, Role.HR_ADMIN, employee_id=world.member.id)
@@ -107,7 +111,12 @@ async def test_the_engines_fallback_never_asks_the_nominee_and_the_hr_nominator_
     mine = _ok(await client.get(f"{API}/me/approvals", headers=nominee.headers))
     assert mine["items"] == []
     await _refused_and_unchanged(client, nominee, world.hr, member)
-    assert _ok(await _decide(client, nominator, member))["status"] == "active"
+    own = await _decide(client, nominator, member, **ZH)
+    assert own.status_code == 403, own.text
+    assert own.json()["detail"] == "申请人和当事人都不能审批与自己相关的申请"
+    [awaiting] = _ok(await client.get(f"{API}/me/approvals", headers=world.hr.headers))["items"]
+    assert awaiting["subject_id"] == member["id"]
+    assert _ok(await _decide(client, world.hr, member))["status"] == "active"
 
 
 async def test_on_the_default_chain_and_on_the_organizations_own_the_nominee_is_refused(

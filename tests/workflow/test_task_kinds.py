@@ -23,7 +23,6 @@ from hrcore.main import create_app
 from hrcore.programs.stages import TASK_KINDS
 from hrcore.reviews.appeals import REPLY_TASK_KIND
 from hrcore.reviews.assignments import TASK_KIND as RATE_KIND
-from hrcore.talent.nominations import TASK_KIND as NOMINATION_KIND
 from hrcore.workflow import api as workflow
 from hrcore.workflow import kinds
 from tests.workflow.conftest import CALENDAR_DAYS, World, count_statements, make_task, sweep
@@ -44,7 +43,6 @@ def test_the_openapi_document_lists_every_kind_the_domains_create() -> None:
         *TASK_KINDS.values(),
         "workflow.report",
         "workflow.todo",
-        NOMINATION_KIND,
         APPROVAL_KIND,
         ROTATION_KIND,
         KICKOFF_KIND,

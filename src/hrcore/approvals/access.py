@@ -1,17 +1,24 @@
 """Who reads chains and approvals: HR admins and department heads read chains and previews;
 an approval is seen by HR admins, its requester and anyone who is or was on one of its steps
-(others get 404)."""
+(others get 404). A requester or an approver is an employee or an account without one: the
+caller is matched by both their employee record and their user id."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals.models import APPROVAL_CHAINS, Approval, ApprovalAssignment, ApprovalChain
+from hrcore.approvals.models import (
+    APPROVAL_CHAINS,
+    Approval,
+    ApprovalAssignment,
+    ApprovalChain,
+    parts_of,
+)
 from hrcore.core.authz import Principal, require_hr_or_dept_head
-from hrcore.core.errors import Forbidden, NotFound
+from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 
 
@@ -28,32 +35,64 @@ async def readable_chain(
     return await APPROVAL_CHAINS.require(session, principal.org_id, template_id)
 
 
-def require_employee(principal: Principal) -> uuid.UUID:
-    """Approvals are requested and decided by people: an account linked to an employee."""
-    if principal.employee_id is None:
-        raise Forbidden(_("Only an account linked to an employee record takes part in approvals"))
-    return principal.employee_id
+def is_requester(principal: Principal, approval: Approval) -> bool:
+    return (
+        principal.employee_id is not None
+        and principal.employee_id == approval.requester_employee_id
+    ) or (principal.user_id is not None and principal.user_id == approval.requester_user_id)
+
+
+def is_party(principal: Principal, approval: Approval) -> bool:
+    """The requester or the subject, who never decide their own approval."""
+    return is_requester(principal, approval) or (
+        principal.employee_id is not None and principal.employee_id == approval.subject_employee_id
+    )
+
+
+def holds(principal: Principal, part: ApprovalAssignment) -> bool:
+    """Whether the part is the caller's: by their employee record or their account."""
+    return (principal.employee_id is not None and principal.employee_id == part.employee_id) or (
+        principal.user_id is not None and principal.user_id == part.user_id
+    )
+
+
+async def locked(session: AsyncSession, org_id: uuid.UUID, approval_id: uuid.UUID) -> Approval:
+    """The organization's approval, locked until the transaction ends; 404 without one."""
+    approval = await session.scalar(
+        select(Approval)
+        .where(Approval.org_id == org_id, Approval.id == approval_id)
+        .with_for_update()
+    )
+    if approval is None:
+        raise NotFound(_("No such approval"))
+    return approval
 
 
 async def visible_approval(
     session: AsyncSession, principal: Principal, approval_id: uuid.UUID, *, for_update: bool = False
 ) -> Approval:
-    statement = select(Approval).where(
-        Approval.org_id == principal.org_id, Approval.id == approval_id
-    )
-    approval = await session.scalar(statement.with_for_update() if for_update else statement)
-    if approval is None:
-        raise NotFound(_("No such approval"))
-    if principal.is_hr_admin or principal.employee_id == approval.requester_employee_id:
+    if for_update:
+        approval = await locked(session, principal.org_id, approval_id)
+    else:
+        found = await session.scalar(
+            select(Approval).where(Approval.org_id == principal.org_id, Approval.id == approval_id)
+        )
+        if found is None:
+            raise NotFound(_("No such approval"))
+        approval = found
+    if principal.is_hr_admin or is_requester(principal, approval):
         return approval
-    if principal.employee_id is not None:
-        on_it = await session.scalar(
-            select(ApprovalAssignment.id).where(
+    on_it = await session.scalar(
+        select(ApprovalAssignment.id)
+        .where(
+            and_(
                 ApprovalAssignment.org_id == principal.org_id,
                 ApprovalAssignment.approval_id == approval.id,
-                ApprovalAssignment.employee_id == principal.employee_id,
+                parts_of(principal.employee_id, principal.user_id),
             )
         )
-        if on_it is not None:
-            return approval
+        .limit(1)
+    )
+    if on_it is not None:
+        return approval
     raise NotFound(_("No such approval"))

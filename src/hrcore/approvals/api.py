@@ -4,16 +4,20 @@
   on_approved, facts=(Fact(name, type), …), default_steps=None)`; `on_approved` is an
   `async fn(session, ApprovedSubject, clock)` run in the transaction of the last decision.
 - Submitting: `submit(session, *, org_id, kind, title, subject_employee_id, subject_id,
-  requester_employee_id, facts, clock, actor=None) -> UUID` (422 for an unknown kind, fact
-  or employee, or when nobody at all could approve).
+  requester_employee_id, requester_user_id=None, facts, clock, actor=None) -> UUID` (422
+  for an unknown kind, fact or employee, or when nobody at all could approve). The requester
+  is an employee, or an account without one (`requester_user_id`: exactly one of the two);
+  `subject_employee_id` is None for a subject that is no person, whose department rules
+  then read the kind's `department_id` fact.
 - Resubmitting, for a domain that computes its kind's facts: `resubmit(session, *, org_id,
   approval_id, kind, facts, clock, actor=None, title=None, comment=None)` sends a `returned`
   approval of that kind again with the recomputed facts, from the first step of its kept
   chain in a new round, as `POST /approvals/{id}/resubmit` does for a requester (404 for no
   approval of that kind, 409 unless returned, 422 for an unknown fact).
-- `fallback_approvers(session, org_id, *, requester_id, subject_id)`: the HR admins (employee
-  ids) the engine falls back to when a step has nobody, never the requester nor the subject;
-  empty: nobody could approve, and submitting is refused.
+- `fallback_approvers(session, org_id, parties)` with `Parties.of(subject, facts,
+  requester_id, requester_user_id)`: the HR admins (`Approvers`: employees, and accounts
+  without an employee record) the engine falls back to when a step has nobody, never the
+  requester nor the subject; empty (falsy): nobody could approve, and submitting is refused.
 - `has_chain(session, org_id, kind)`: whether the organization wrote a chain for the kind
   (a kind whose default is "no one else approves" starts approvals only then).
 - A domain's own endpoint deciding its subjects (talent's HR decision on a nomination,
@@ -48,7 +52,7 @@ from hrcore.approvals.authority import (
 )
 from hrcore.approvals.kinds import ApprovalKindSpec, ApprovedSubject, Fact, OnApproved, OnEnded
 from hrcore.approvals.reading import subject_history
-from hrcore.approvals.resolution import fallback_approvers
+from hrcore.approvals.resolution import Approvers, Parties, fallback_approvers
 from hrcore.approvals.schemas import ApprovalOut
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
@@ -58,9 +62,11 @@ __all__ = [
     "ApprovalKindSpec",
     "ApprovalOut",
     "ApprovedSubject",
+    "Approvers",
     "Fact",
     "OnApproved",
     "OnEnded",
+    "Parties",
     "SubjectApproval",
     "decide_current_step",
     "fallback_approvers",
@@ -80,15 +86,20 @@ async def submit(
     org_id: uuid.UUID,
     kind: str,
     title: str,
-    subject_employee_id: uuid.UUID,
+    subject_employee_id: uuid.UUID | None,
     subject_id: uuid.UUID,
-    requester_employee_id: uuid.UUID,
+    requester_employee_id: uuid.UUID | None,
     facts: dict[str, Any],
     clock: Clock,
+    requester_user_id: uuid.UUID | None = None,
     actor: Principal | None = None,
 ) -> uuid.UUID:
-    subject = await people.require_employee(
-        session, org_id, subject_employee_id, "subject_employee_id"
+    if (requester_employee_id is None) == (requester_user_id is None):
+        raise ValueError("an approval's requester is an employee or an account, exactly one")
+    subject = (
+        await people.require_employee(session, org_id, subject_employee_id, "subject_employee_id")
+        if subject_employee_id is not None
+        else None
     )
     approval = await running.submit(
         session,
@@ -98,6 +109,7 @@ async def submit(
         subject_employee=subject,
         subject_id=subject_id,
         requester_employee_id=requester_employee_id,
+        requester_user_id=requester_user_id,
         facts=facts,
         clock=clock,
         actor=actor,

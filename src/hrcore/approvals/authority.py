@@ -5,8 +5,8 @@ The caller's pending part on the current step is decided as on `/approvals/{id}/
 A caller without one decides the whole current step in their name only where the owning
 domain grants them `authority` over the subject: so those who decided before the flow ran
 on the engine keep deciding on the kind's default chain — HR accounts without an employee
-record included, which can hold no part. Their decision is audited like any other and, for
-a caller with an employee record, kept as their part of the step. A domain whose subjects
+record included. Their decision is audited like any other and kept as their part of the
+step (by employee record, or by account for one without). A domain whose subjects
 can no longer be decided (a closed review cycle) withdraws their approvals itself.
 """
 
@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals import deciding, dingtalk_stop, repository
+from hrcore.approvals import access, deciding, dingtalk_stop, repository
 from hrcore.approvals.deciding import Verdict
 from hrcore.approvals.models import Approval, ApprovalAssignment
 from hrcore.approvals.running import SUBJECT, advance, close_assignments, ended
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
+from hrcore.core.db import among
 from hrcore.core.errors import Conflict, Forbidden, NotFound
 from hrcore.core.i18n import _
 from hrcore.workflow import api as workflow
@@ -41,9 +42,21 @@ class SubjectApproval:
     status: str
     on_default_chain: bool
     approvers: frozenset[uuid.UUID]
-    """Everyone who has or had a part in it, on any step."""
+    """Every employee who has or had a part in it, on any step."""
     awaiting: frozenset[uuid.UUID]
-    """The approvers whose part on the current step is pending (empty once decided)."""
+    """The employees whose part on the current step is pending (empty once decided)."""
+    approver_users: frozenset[uuid.UUID] = frozenset()
+    """The accounts without an employee record who have or had a part in it."""
+    awaiting_users: frozenset[uuid.UUID] = frozenset()
+    """The accounts without an employee record whose part on the current step is pending."""
+
+    def involves(self, principal: Principal) -> bool:
+        """Whether the caller has or had a part in it (by employee record or account)."""
+        return principal.employee_id in self.approvers or principal.user_id in self.approver_users
+
+    def awaits(self, principal: Principal) -> bool:
+        """Whether the current step awaits the caller's part."""
+        return principal.employee_id in self.awaiting or principal.user_id in self.awaiting_users
 
 
 async def subject_approval(
@@ -53,20 +66,22 @@ async def subject_approval(
     if found is None:
         return None
     parts = await repository.assignments_of(session, org_id, found.id)
-    awaiting = (
-        a.employee_id
+    awaiting = [
+        a
         for a in parts
         if found.status == "pending"
         and a.status == "pending"
         and a.step == found.current_step
         and a.round == found.round
-    )
+    ]
     return SubjectApproval(
         found.id,
         found.status,
         found.chain_id is None,
-        frozenset(a.employee_id for a in parts),
-        frozenset(awaiting),
+        frozenset(a.employee_id for a in parts if a.employee_id is not None),
+        frozenset(a.employee_id for a in awaiting if a.employee_id is not None),
+        frozenset(a.user_id for a in parts if a.user_id is not None),
+        frozenset(a.user_id for a in awaiting if a.user_id is not None),
     )
 
 
@@ -83,13 +98,7 @@ async def decide_current_step(
     """Decide the current step with the caller's `comment` (404 for a caller with neither a
     part nor `authority`, 409 once the approval is decided or while it runs in DingTalk);
     answers the approval's status afterwards."""
-    approval = await session.scalar(
-        select(Approval)
-        .where(Approval.org_id == principal.org_id, Approval.id == approval_id)
-        .with_for_update()
-    )
-    if approval is None:
-        raise NotFound(_("No such approval"))
+    approval = await access.locked(session, principal.org_id, approval_id)
     if approval.status != "pending":
         raise Conflict(_("The approval is decided already"))
     if approval.current_step is None:  # pending with no step: it runs in DingTalk
@@ -99,16 +108,14 @@ async def decide_current_step(
     pending = [
         a for a in parts if a.status == "pending" and a.step == step and a.round == approval.round
     ]
-    if principal.employee_id is not None and any(
-        a.employee_id == principal.employee_id for a in pending
-    ):
+    if any(access.holds(principal, a) for a in pending):
         decided = await deciding.decide(session, principal, approval.id, verdict, comment, clock)
         return decided.status
     if not authority:
         raise NotFound(_("You are not an approver of this approval's current step"))
-    if principal.employee_id in (approval.requester_employee_id, approval.subject_employee_id):
+    if access.is_party(principal, approval):
         raise Forbidden(_("Neither the requester nor the subject decides their own approval"))
-    if principal.employee_id is not None and step is not None:
+    if principal.user_id is not None:
         session.add(
             ApprovalAssignment(
                 org_id=approval.org_id,
@@ -116,6 +123,7 @@ async def decide_current_step(
                 step=step,
                 round=approval.round,
                 employee_id=principal.employee_id,
+                user_id=principal.user_id if principal.employee_id is None else None,
                 status=verdict,
                 comment=comment,
                 decided_at=clock.now(),
@@ -131,7 +139,7 @@ async def decide_current_step(
         after={
             "step": step,
             "comment": comment,
-            "in_stead_of": [str(a.employee_id) for a in pending],
+            "in_stead_of": [str(a.employee_id or a.user_id) for a in pending],
         },
     )
     if verdict != "approved":
@@ -169,7 +177,7 @@ async def withdraw_for_subjects(
                     Approval.org_id == org_id,
                     Approval.kind == kind,
                     Approval.status.in_(("pending", "returned")),
-                    Approval.subject_id.in_(list(subject_ids)),
+                    among(Approval.subject_id, subject_ids),
                 )
                 .with_for_update()
             )

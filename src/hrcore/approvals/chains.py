@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.approvals import access, dingtalk_start
 from hrcore.approvals.kinds import HR_ONLY, ApprovalKindSpec, spec_of
 from hrcore.approvals.models import APPROVAL_CHAINS, ApprovalChain
-from hrcore.approvals.resolution import fallback_approvers, resolve_from
+from hrcore.approvals.resolution import Approvers, Parties, fallback_approvers, resolve_from
 from hrcore.approvals.schemas import (
     SUBJECT_DEPARTMENT,
     ApprovalChainIn,
@@ -212,7 +212,7 @@ class Plan:
     chain_revision: int | None
     steps: list[dict[str, Any]]
     resolved: list[dict[str, Any]]
-    fallback: list[uuid.UUID] | None
+    fallback: Approvers | None
 
 
 async def plan(
@@ -220,8 +220,7 @@ async def plan(
     org_id: uuid.UUID,
     spec: ApprovalKindSpec,
     facts: dict[str, Any],
-    subject: people.EmployeeInfo,
-    requester_id: uuid.UUID,
+    parties: Parties,
     *,
     until_first: bool,
 ) -> Plan:
@@ -240,11 +239,10 @@ async def plan(
         0,
         facts=facts,
         fact_types=spec.fact_types,
-        subject=subject,
-        requester_id=requester_id,
+        parties=parties,
         until_first=until_first,
     )
-    fallback = await fallback_for(session, org_id, resolved, requester_id, subject.id)
+    fallback = await fallback_for(session, org_id, resolved, parties)
     return Plan(
         chain.id if chain else None, chain.revision if chain else None, steps, resolved, fallback
     )
@@ -254,19 +252,16 @@ async def fallback_for(
     session: AsyncSession,
     org_id: uuid.UUID,
     resolved: Sequence[dict[str, Any]],
-    requester_id: uuid.UUID,
-    subject_id: uuid.UUID,
-) -> list[uuid.UUID] | None:
+    parties: Parties,
+) -> Approvers | None:
     """None when a resolved step has approvers; else the HR admins who approve instead
     (422 when nobody could: never a stuck approval)."""
     if any(not step["skipped"] for step in resolved):
         return None
-    fallback = await fallback_approvers(
-        session, org_id, requester_id=requester_id, subject_id=subject_id
-    )
+    fallback = await fallback_approvers(session, org_id, parties)
     if not fallback:
         raise Unprocessable(
-            _("Nobody can approve this: no HR admin employee but the requester or subject")
+            _("Nobody can approve this: no HR admin but the requester or the subject")
         )
     return fallback
 
@@ -279,8 +274,12 @@ async def preview(
     access.require_reader(principal)
     spec = require_kind(body.kind)
     await check_facts(session, principal.org_id, spec, body.facts)
-    subject = await people.require_employee(
-        session, principal.org_id, body.subject_employee_id, "subject_employee_id"
+    subject = (
+        await people.require_employee(
+            session, principal.org_id, body.subject_employee_id, "subject_employee_id"
+        )
+        if body.subject_employee_id is not None
+        else None
     )
     requester = body.requester_employee_id or principal.employee_id
     if body.requester_employee_id is not None:
@@ -295,8 +294,9 @@ async def preview(
         principal.org_id,
         spec,
         body.facts,
-        subject,
-        requester or uuid.UUID(int=0),
+        Parties.of(
+            subject, body.facts, requester, principal.user_id if requester is None else None
+        ),
         until_first=False,
     )
     return {

@@ -19,12 +19,12 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.approvals import access, dingtalk_start, dingtalk_stop, repository
 from hrcore.approvals.chains import check_facts, require_kind
 from hrcore.approvals.models import Approval, ApprovalAssignment
+from hrcore.approvals.resolution import Approvers
 from hrcore.approvals.running import (
     SUBJECT,
     advance,
@@ -59,9 +59,7 @@ async def _my_part(
             _("This approval is decided in DingTalk: approve or reject it in DingTalk's app")
         )
     parts = await repository.assignments_of(session, principal.org_id, approval.id)
-    mine = [
-        a for a in parts if a.employee_id == principal.employee_id and a.round == approval.round
-    ]
+    mine = [a for a in parts if access.holds(principal, a) and a.round == approval.round]
     pending = [a for a in mine if a.status == "pending" and a.step == approval.current_step]
     if approval.status == "pending" and pending:
         return approval, parts, pending[0]
@@ -154,7 +152,9 @@ async def delegate(
             actor=principal,
             reason="delegated",
         )
-    await assign(session, approval, approval.resolved[-1], clock, principal, [delegate_to.id])
+    await assign(
+        session, approval, approval.resolved[-1], clock, principal, Approvers([delegate_to.id])
+    )
     audit.record(
         session,
         principal,
@@ -173,7 +173,7 @@ async def withdraw(
     """The requester takes it back while it is pending (403 for anyone else, 409 after);
     one running in DingTalk is terminated there too."""
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
-    if principal.employee_id != approval.requester_employee_id:
+    if not access.is_requester(principal, approval):
         raise Forbidden(_("Only the requester withdraws an approval"))
     if approval.status != "pending":
         raise Conflict(_("The approval is decided already"))
@@ -198,7 +198,7 @@ async def resubmit(
     """The requester sends a returned approval again, with changed facts where the kind lets
     the requester state them (422 otherwise): 403 for anyone else, 409 unless returned."""
     approval = await access.visible_approval(session, principal, approval_id, for_update=True)
-    if principal.employee_id != approval.requester_employee_id:
+    if not access.is_requester(principal, approval):
         raise Forbidden(_("Only the requester resubmits an approval"))
     await send_again(
         session,
@@ -227,12 +227,8 @@ async def resubmit_of_kind(
 ) -> Approval:
     """A domain sends a returned approval of its own kind again with the facts it recomputed
     (404 for no approval of that kind in the organization)."""
-    approval = await session.scalar(
-        select(Approval)
-        .where(Approval.org_id == org_id, Approval.id == approval_id, Approval.kind == kind)
-        .with_for_update()
-    )
-    if approval is None:
+    approval = await access.locked(session, org_id, approval_id)
+    if approval.kind != kind:
         raise NotFound(_("No such approval"))
     await send_again(
         session,

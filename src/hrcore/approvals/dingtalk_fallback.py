@@ -4,7 +4,7 @@ When the start job's last attempt fails, the approval — pending, with no steps
 organization's chain for its kind (else the kind's default), resolved now as a submission
 would be, with the HR admins as the stated fallback when no step has anyone; its first
 step's approvers get their decision tasks. When nobody at all could approve it in hrcore
-(no approver, no HR admin with an employee record but the requester or the subject), it is
+(no approver, no HR admin but the requester or the subject), it is
 withdrawn by the system, and its domain's `on_ended` runs as on any withdrawal. Either way
 the requester and the HR admins are told in their inbox, and it is audited
 (`approval.dingtalk_start_failed`) with DingTalk's last answer; the instance row stays
@@ -28,7 +28,6 @@ from hrcore.core.errors import ProblemError
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
-from hrcore.people import api as people
 
 NOTICE = "approval.dingtalk_start_failed"
 SUBJECT = "approval"
@@ -42,17 +41,9 @@ async def run_in_hrcore(
     spec, found = spec_of(approval.kind), None
     if spec is not None:
         try:
-            subject = await people.require_employee(
-                session, approval.org_id, approval.subject_employee_id
-            )
+            parties = await running.parties_of(session, approval)
             found = await chains.plan(
-                session,
-                approval.org_id,
-                spec,
-                approval.facts,
-                subject,
-                approval.requester_employee_id,
-                until_first=True,
+                session, approval.org_id, spec, approval.facts, parties, until_first=True
             )
         except ProblemError:  # nobody at all could approve it in hrcore
             found = None
@@ -91,11 +82,18 @@ async def run_in_hrcore(
 
 async def _notify(session: AsyncSession, approval: Approval, *, ran_here: bool) -> None:
     """The requester and the HR admins: DingTalk did not take it, and what became of it."""
-    requester = await identity.user_ids_for_employees(
-        session, approval.org_id, [approval.requester_employee_id]
+    requester = approval.requester_employee_id
+    requester_users = (
+        (await identity.user_ids_for_employees(session, approval.org_id, [requester])).get(
+            requester, []
+        )
+        if requester is not None
+        else [approval.requester_user_id]
+        if approval.requester_user_id is not None
+        else []
     )
     users: list[uuid.UUID] = [
-        *requester.get(approval.requester_employee_id, []),
+        *requester_users,
         *await identity.hr_admin_user_ids(session, approval.org_id),
     ]
     await notifications.notify(

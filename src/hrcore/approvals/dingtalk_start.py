@@ -64,7 +64,7 @@ async def submit(
     org_id: uuid.UUID,
     kind: str,
     title: str,
-    subject_employee: people.EmployeeInfo,
+    subject_employee: people.EmployeeInfo | None,
     subject_id: uuid.UUID,
     requester_employee_id: uuid.UUID,
     facts: dict[str, Any],
@@ -85,7 +85,7 @@ async def submit(
         title=title,
         status="pending",
         subject_id=subject_id,
-        subject_employee_id=subject_employee.id,
+        subject_employee_id=subject_employee.id if subject_employee else None,
         requester_employee_id=requester_employee_id,
         facts=facts,
         steps=[],
@@ -118,8 +118,9 @@ def marker(approval: Approval, locale: str) -> tuple[str, str]:
 async def _form(session: AsyncSession, approval: Approval) -> tuple[tuple[str, str], ...]:
     """The title, the subject, each fact and the approval's reference, labelled in the
     organization's language."""
-    refs = await people.employee_refs(session, approval.org_id, [approval.subject_employee_id])
-    subject = refs.get(approval.subject_employee_id)
+    about = approval.subject_employee_id
+    refs = await people.employee_refs(session, approval.org_id, [about] if about else [])
+    subject = refs.get(about) if about else None
     locale = await identity.org_locale(session, approval.org_id)
     fixed = (
         (_("Title").render(locale), approval.title),
@@ -134,10 +135,11 @@ async def new_instance(
 ) -> integrations.NewInstance | None:
     """The instance to create, as the requester in their department; None when the
     requester has lost their DingTalk account since submitting."""
+    requester = approval.requester_employee_id
     contacts = await people.dingtalk_contacts(
-        session, approval.org_id, [approval.requester_employee_id]
+        session, approval.org_id, [requester] if requester else []
     )
-    contact = contacts.get(approval.requester_employee_id)
+    contact = contacts.get(requester) if requester else None
     if contact is None or not contact.dingtalk_user_id:
         return None
     departments = await org.dingtalk_dept_ids(session, approval.org_id, [contact.department_id])

@@ -84,8 +84,9 @@ async def terminate(context: JobContext) -> None:
     approval = await session.get(Approval, approval_id)
     if row is None or approval is None or row.instance_id is None or row.outcome != "withdrawn":
         return
-    contacts = await people.dingtalk_contacts(session, org_id, [approval.requester_employee_id])
-    contact = contacts.get(approval.requester_employee_id)
+    requester = approval.requester_employee_id
+    contacts = await people.dingtalk_contacts(session, org_id, [requester] if requester else [])
+    contact = contacts.get(requester) if requester else None
     operator = contact.dingtalk_user_id if contact and contact.dingtalk_user_id else None
     remark = _("Withdrawn in hrcore").render(await identity.org_locale(session, org_id))
     try:

@@ -44,13 +44,16 @@ class ApprovedSubject:
     org_id: uuid.UUID
     kind: str
     subject_id: uuid.UUID
-    subject_employee_id: uuid.UUID
-    requester_employee_id: uuid.UUID
+    subject_employee_id: uuid.UUID | None
+    """None for a subject that is no person (a position)."""
+    requester_employee_id: uuid.UUID | None
     facts: Mapping[str, Any]
     actor: Principal | None = None
     """Who made the deciding move (None: the system, or DingTalk)."""
     comment: str | None = None
     """The deciding move's comment: the approver's reason, or DingTalk's remark."""
+    requester_user_id: uuid.UUID | None = None
+    """The requesting account, for one without an employee record."""
 
 
 OnApproved = Callable[[AsyncSession, ApprovedSubject, Clock], Awaitable[None]]

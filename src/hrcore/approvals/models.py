@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
     DateTime,
     ForeignKey,
     Index,
@@ -15,6 +17,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    or_,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -54,18 +58,26 @@ class Approval(Entity, OrgScopedMixin, Base):
         Index("ix_approvals_org_requester", "org_id", "requester_employee_id"),
         Index("ix_approvals_org_id_id", "org_id", "id"),
         Index("ix_approvals_org_subject", "org_id", "subject_id"),
+        CheckConstraint(
+            "num_nonnulls(requester_employee_id, requester_user_id) = 1", name="requester"
+        ),
     )
 
     kind: Mapped[str] = mapped_column(String(64), nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
     subject_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
-    subject_employee_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    subject_employee_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE")
     )
-    requester_employee_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    """The employee it is about; None for a subject that is no person (a position)."""
+    requester_employee_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE")
     )
+    requester_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    """The requesting account, for one without an employee record (else the employee)."""
     facts: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     chain_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("approval_chains.id", ondelete="SET NULL")
@@ -81,13 +93,16 @@ class Approval(Entity, OrgScopedMixin, Base):
 
 
 class ApprovalAssignment(Entity, OrgScopedMixin, Base):
-    """One approver on one step: `pending` until they approve, reject, return or delegate,
-    or the step closes without them (`cancelled`)."""
+    """One approver (an employee, or an account without one) on one step: `pending` until
+    they approve, reject, return or delegate, or the step closes without them
+    (`cancelled`)."""
 
     __tablename__ = "approval_assignments"
     __table_args__ = (
         Index("ix_approval_assignments_org_approval", "org_id", "approval_id"),
         Index("ix_approval_assignments_org_employee", "org_id", "employee_id", "status"),
+        Index("ix_approval_assignments_org_user", "org_id", "user_id", "status"),
+        CheckConstraint("num_nonnulls(employee_id, user_id) = 1", name="approver"),
     )
 
     approval_id: Mapped[uuid.UUID] = mapped_column(
@@ -95,9 +110,14 @@ class ApprovalAssignment(Entity, OrgScopedMixin, Base):
     )
     step: Mapped[int] = mapped_column(Integer, nullable=False)
     round: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
-    employee_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE")
     )
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    """The approver's account, for one without an employee record (an HR admin who has
+    only an account): told in the inbox, as workflow's tasks go to employees."""
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
     comment: Mapped[str | None] = mapped_column(Text)
     task_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
@@ -105,3 +125,22 @@ class ApprovalAssignment(Entity, OrgScopedMixin, Base):
         UUID(as_uuid=True), ForeignKey("employees.id", ondelete="SET NULL")
     )
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def parts_of(employee_id: uuid.UUID | None, user_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """The assignments of an employee or of their account (nothing for neither)."""
+    found: list[ColumnElement[bool]] = []
+    if employee_id is not None:
+        found.append(ApprovalAssignment.employee_id == employee_id)
+    if user_id is not None:
+        found.append(ApprovalAssignment.user_id == user_id)
+    return or_(*found) if found else false()
+
+
+def requested_by(employee_id: uuid.UUID | None, user_id: uuid.UUID | None) -> ColumnElement[bool]:
+    found: list[ColumnElement[bool]] = []
+    if employee_id is not None:
+        found.append(Approval.requester_employee_id == employee_id)
+    if user_id is not None:
+        found.append(Approval.requester_user_id == user_id)
+    return or_(*found) if found else false()

@@ -1,7 +1,8 @@
 """What approvals plug into the processes (core.registry): its tables, its routes and the
 decision task kind, completed by deciding the approval, never on its own; DingTalk approvals
-(starting the instance, applying its callbacks, terminating it when withdrawn in hrcore).
-The inbox names an approval by its title, about its subject employee."""
+(starting the instance, applying its callbacks, terminating it when withdrawn in hrcore);
+the kind `org.position_description` and the hook org asks for it (org sits below). The inbox
+names an approval by its title, about its subject employee."""
 
 from hrcore.approvals import (
     dingtalk,
@@ -12,6 +13,7 @@ from hrcore.approvals import (
     dingtalk_stop,
     kinds,
     models,
+    org_descriptions,
     running,
 )
 from hrcore.approvals.router import router
@@ -44,6 +46,10 @@ DOMAIN = Domain(
         workflow.SubmissionCheck(running.TASK_KIND, running.decided_only),
         integrations.DingTalkEventHook(dingtalk.EVENT, dingtalk.on_instance_change),
         integrations.ApprovalKinds(kinds.declared),
+        org_descriptions.SPEC,
     ],
-    providers=[notifications.SubjectNames(dingtalk_fallback.SUBJECT, _APPROVAL_NAMES)],
+    providers=[
+        notifications.SubjectNames(dingtalk_fallback.SUBJECT, _APPROVAL_NAMES),
+        org_descriptions.PROVIDER,
+    ],
 )

@@ -10,7 +10,8 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.approvals.models import Approval, ApprovalAssignment
+from hrcore.approvals.models import Approval, ApprovalAssignment, parts_of, requested_by
+from hrcore.core.db import among
 
 
 async def assignments_of(
@@ -56,21 +57,23 @@ async def latest_of_subject(
 def approvals_seen_by(
     org_id: uuid.UUID,
     employee_id: uuid.UUID | None,
+    user_id: uuid.UUID | None,
     *,
     everyone: bool,
     status: str | None,
     subject_id: uuid.UUID | None = None,
     subject_employee_id: uuid.UUID | None = None,
 ) -> Select[Any]:
-    """The organization's approvals (`everyone`), else those the employee requested or is
-    or was on; optionally only one subject's (the owning domain's object or the employee)."""
+    """The organization's approvals (`everyone`), else those the employee or their account
+    requested or is or was on; optionally only one subject's (the owning domain's object or
+    the employee)."""
     statement = select(Approval).where(Approval.org_id == org_id)
     if not everyone:
         on_them = select(ApprovalAssignment.approval_id).where(
-            ApprovalAssignment.org_id == org_id, ApprovalAssignment.employee_id == employee_id
+            ApprovalAssignment.org_id == org_id, parts_of(employee_id, user_id)
         )
         statement = statement.where(
-            or_(Approval.requester_employee_id == employee_id, Approval.id.in_(on_them))
+            or_(requested_by(employee_id, user_id), Approval.id.in_(on_them))
         )
     if status is not None:
         statement = statement.where(Approval.status == status)
@@ -81,11 +84,13 @@ def approvals_seen_by(
     return statement
 
 
-def awaiting(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
-    """Pending approvals with a pending decision of the employee's."""
+def awaiting(
+    org_id: uuid.UUID, employee_id: uuid.UUID | None, user_id: uuid.UUID | None
+) -> Select[Any]:
+    """Pending approvals with a pending decision of the employee's or their account's."""
     mine = select(ApprovalAssignment.approval_id).where(
         ApprovalAssignment.org_id == org_id,
-        ApprovalAssignment.employee_id == employee_id,
+        parts_of(employee_id, user_id),
         ApprovalAssignment.status == "pending",
     )
     return select(Approval).where(
@@ -102,7 +107,7 @@ async def assignments_of_many(
         select(ApprovalAssignment)
         .where(
             ApprovalAssignment.org_id == org_id,
-            ApprovalAssignment.approval_id.in_(list(approval_ids)),
+            among(ApprovalAssignment.approval_id, approval_ids),
         )
         .order_by(ApprovalAssignment.step, ApprovalAssignment.created_at, ApprovalAssignment.id)
     )

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hrcore.approvals import chains, deciding, reading, running
-from hrcore.approvals.access import require_employee
 from hrcore.approvals.schemas import (
     ApprovalChainIn,
     ApprovalChainOut,
@@ -24,6 +23,7 @@ from hrcore.approvals.schemas import (
     ApprovalResubmitIn,
     Status,
 )
+from hrcore.core.authz import require_user
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, Pagination
 from hrcore.core.http import HrcoreRoute
@@ -114,11 +114,12 @@ async def list_approvals(
 async def submit(
     body: ApprovalIn, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> ApprovalOut:
-    """The caller (an account linked to an employee) asks for an approval of a declared kind
-    about an employee in their reach (404 otherwise); only a kind whose facts a requester may
-    state is started here (422 for the others: their domain starts them). The chain's current
-    revision is kept; the first step with approvers gets its decision tasks."""
-    requester = require_employee(principal)
+    """The caller (a user: by their employee record, else by their account) asks for an
+    approval of a declared kind about an employee in their reach (404 otherwise); only a kind
+    whose facts a requester may state is started here (422 for the others: their domain
+    starts them). The chain's current revision is kept; the first step with approvers gets
+    its decision tasks."""
+    require_user(principal)
     subject = await people.ensure_can_view(session, principal, body.subject_employee_id)
     running.require_requestable(body.kind)
     approval = await running.submit(
@@ -128,7 +129,8 @@ async def submit(
         title=body.title,
         subject_employee=subject,
         subject_id=body.subject_id or subject.id,
-        requester_employee_id=requester,
+        requester_employee_id=principal.employee_id,
+        requester_user_id=principal.user_id if principal.employee_id is None else None,
         facts=body.facts,
         clock=clock,
         actor=principal,
@@ -292,5 +294,6 @@ async def resubmit(
 async def my_approvals(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[ApprovalOut]:
-    """Pending approvals whose current step waits for the caller's decision."""
+    """Pending approvals whose current step waits for the caller's decision (by their
+    employee record or, for an account without one, by the account)."""
     return await reading.mine(session, principal, page)

@@ -17,16 +17,19 @@ from hrcore.approvals import dingtalk_start, repository
 from hrcore.approvals.chains import check_facts, fallback_for, plan, require_kind
 from hrcore.approvals.kinds import DECISION_DAYS, ApprovalKindSpec, ApprovedSubject, spec_of
 from hrcore.approvals.models import Approval, ApprovalAssignment
-from hrcore.approvals.resolution import fallback_step, resolve_from
+from hrcore.approvals.resolution import Approvers, Parties, fallback_step, resolve_from
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.workflow import api as workflow
 
 TASK_KIND = "approvals.decision"
+NOTICE_KIND = "approvals.decision_requested"
+"""An approver without an employee record (no workflow task) is told in the inbox."""
 SUBJECT = "approval"
 DECIDED_BY = workflow.Operation(
     "approve_approval", "POST", "/approvals/{approval_id}/approve", subject_param="approval_id"
@@ -56,18 +59,25 @@ async def submit(
     org_id: uuid.UUID,
     kind: str,
     title: str,
-    subject_employee: people.EmployeeInfo,
+    subject_employee: people.EmployeeInfo | None,
     subject_id: uuid.UUID,
-    requester_employee_id: uuid.UUID,
+    requester_employee_id: uuid.UUID | None,
+    requester_user_id: uuid.UUID | None,
     facts: dict[str, Any],
     clock: Clock,
     actor: Principal | None,
 ) -> Approval:
     """Start an approval of a declared kind on the organization's chain (422 for an unknown
-    kind or fact; 422 when nobody at all could approve, never a stuck approval)."""
+    kind or fact; 422 when nobody at all could approve, never a stuck approval). The
+    requester is an employee or, for an account without one, the user (exactly one)."""
     spec = require_kind(kind)
     await check_facts(session, org_id, spec, facts)
     if (process := await dingtalk_start.process_code(session, org_id, kind)) is not None:
+        if requester_employee_id is None:  # DingTalk starts it as the requester's DingTalk user
+            raise Unprocessable(
+                _("This kind is approved in DingTalk, and the requester has no DingTalk account"),
+                errors=[FieldError(field="requester", message=_("no DingTalk user id"))],
+            )
         return await dingtalk_start.submit(  # the organization approves this kind in DingTalk
             session,
             process=process,
@@ -80,9 +90,8 @@ async def submit(
             facts=facts,
             actor=actor,
         )
-    found = await plan(
-        session, org_id, spec, facts, subject_employee, requester_employee_id, until_first=True
-    )
+    parties = Parties.of(subject_employee, facts, requester_employee_id, requester_user_id)
+    found = await plan(session, org_id, spec, facts, parties, until_first=True)
     resolved = [{**step, "round": 1} for step in found.resolved]
     if found.fallback is not None:
         resolved.append({**fallback_step(len(found.steps), found.fallback), "round": 1})
@@ -92,8 +101,9 @@ async def submit(
         title=title,
         status="pending",
         subject_id=subject_id,
-        subject_employee_id=subject_employee.id,
+        subject_employee_id=subject_employee.id if subject_employee is not None else None,
         requester_employee_id=requester_employee_id,
+        requester_user_id=requester_user_id,
         facts=facts,
         chain_id=found.chain_id,
         chain_revision=found.chain_revision,
@@ -125,9 +135,7 @@ async def restart(
     round, resolved now for its (possibly changed) facts; the HR admins approve when no
     step has anyone, and 422 when nobody could (never a stuck approval)."""
     spec = _spec(approval.kind)
-    subject = await people.require_employee(
-        session, approval.org_id, approval.subject_employee_id, "subject_employee_id"
-    )
+    parties = await parties_of(session, approval)
     found = await resolve_from(
         session,
         approval.org_id,
@@ -135,13 +143,10 @@ async def restart(
         0,
         facts=approval.facts,
         fact_types=spec.fact_types,
-        subject=subject,
-        requester_id=approval.requester_employee_id,
+        parties=parties,
         until_first=True,
     )
-    admins = await fallback_for(
-        session, approval.org_id, found, approval.requester_employee_id, subject.id
-    )
+    admins = await fallback_for(session, approval.org_id, found, parties)
     fallback = admins is not None
     if admins is not None:
         found.append(fallback_step(len(approval.steps), admins))
@@ -153,6 +158,26 @@ async def restart(
     await open_step(session, approval, found[-1], clock, actor)
 
 
+async def parties_of(session: AsyncSession, approval: Approval) -> Parties:
+    """Whom the approval is about and who asked, as its steps resolve them."""
+    subject = (
+        await people.require_employee(
+            session, approval.org_id, approval.subject_employee_id, "subject_employee_id"
+        )
+        if approval.subject_employee_id is not None
+        else None
+    )
+    return Parties.of(
+        subject, approval.facts, approval.requester_employee_id, approval.requester_user_id
+    )
+
+
+def step_approvers(step: dict[str, Any]) -> Approvers:
+    return Approvers(
+        [uuid.UUID(a) for a in step["approvers"]], [uuid.UUID(u) for u in step.get("users", [])]
+    )
+
+
 async def open_step(
     session: AsyncSession,
     approval: Approval,
@@ -162,8 +187,7 @@ async def open_step(
 ) -> None:
     """The step's approvers get their parts and decision tasks; audited, so the log shows
     who was asked when."""
-    approvers = [uuid.UUID(a) for a in step["approvers"]]
-    await assign(session, approval, step, clock, actor, approvers)
+    await assign(session, approval, step, clock, actor, step_approvers(step))
     audit.record(
         session,
         actor,
@@ -171,7 +195,12 @@ async def open_step(
         SUBJECT,
         approval.id,
         org_id=approval.org_id,
-        after={"step": step["step"], "round": approval.round, "approvers": step["approvers"]},
+        after={
+            "step": step["step"],
+            "round": approval.round,
+            "approvers": step["approvers"],
+            "users": step.get("users", []),
+        },
     )
 
 
@@ -181,9 +210,10 @@ async def assign(
     step: dict[str, Any],
     clock: Clock,
     actor: Principal | None,
-    who: list[uuid.UUID],
+    who: Approvers,
 ) -> None:
-    """One pending assignment and one decision task per approver in `who`."""
+    """One pending assignment per approver in `who`: a decision task for each employee
+    (workflow's reminders and escalation), an inbox notice for each account without one."""
     spec = spec_of(approval.kind)  # a kind no longer declared still reaches its approvers
     days = spec.decision_days if spec is not None else DECISION_DAYS
     due = await workflow.due_after(session, approval.org_id, clock.now(), days)
@@ -201,11 +231,11 @@ async def assign(
                 subject_employee_id=approval.subject_employee_id,
                 confidential=spec.confidential if spec is not None else False,
             )
-            for employee_id in who
+            for employee_id in who.employees
         ],
         actor=actor,
     )
-    for employee_id, task_id in zip(who, task_ids, strict=True):
+    for employee_id, task_id in zip(who.employees, task_ids, strict=True):
         session.add(
             ApprovalAssignment(
                 org_id=approval.org_id,
@@ -217,7 +247,50 @@ async def assign(
                 task_id=task_id,
             )
         )
+    session.add_all(
+        ApprovalAssignment(
+            org_id=approval.org_id,
+            approval_id=approval.id,
+            step=step["step"],
+            round=approval.round,
+            user_id=user_id,
+            status="pending",
+        )
+        for user_id in who.users
+    )
     await session.flush()
+    if who.users:
+        await _tell(
+            session, approval, step, who.users, confidential=bool(spec and spec.confidential)
+        )
+
+
+async def _tell(
+    session: AsyncSession,
+    approval: Approval,
+    step: dict[str, Any],
+    users: list[uuid.UUID],
+    *,
+    confidential: bool,
+) -> None:
+    """Approvers without an employee record hear of their part in the inbox (and the
+    channels it fans out to); a confidential kind's title stays out of it."""
+    title = (
+        _("An approval awaits your decision")
+        if confidential
+        else _("Approve: {title}", title=approval.title)
+    )
+    await notifications.notify(
+        session,
+        org_id=approval.org_id,
+        user_ids=users,
+        kind=NOTICE_KIND,
+        title=title,
+        body=_("Open the approval to approve, reject or return it"),
+        subject_type=SUBJECT,
+        subject_id=approval.id,
+        dedupe_key=f"approval:{approval.id}:{approval.round}:{step['step']}",
+    )
 
 
 async def advance(
@@ -230,9 +303,6 @@ async def advance(
     """The current step is approved: open the next one with approvers, else the approval
     is approved and the kind's act runs here, in this transaction."""
     spec = _spec(approval.kind)
-    subject = await people.require_employee(
-        session, approval.org_id, approval.subject_employee_id, "subject_employee_id"
-    )
     start = (approval.current_step or 0) + 1
     found = await resolve_from(
         session,
@@ -241,8 +311,7 @@ async def advance(
         start,
         facts=approval.facts,
         fact_types=spec.fact_types,
-        subject=subject,
-        requester_id=approval.requester_employee_id,
+        parties=await parties_of(session, approval),
         until_first=True,
     )
     found = [{**step, "round": approval.round} for step in found]
@@ -287,6 +356,7 @@ def _subject(approval: Approval, actor: Principal | None, comment: str | None) -
         subject_id=approval.subject_id,
         subject_employee_id=approval.subject_employee_id,
         requester_employee_id=approval.requester_employee_id,
+        requester_user_id=approval.requester_user_id,
         facts=dict(approval.facts),
         actor=actor,
         comment=comment,

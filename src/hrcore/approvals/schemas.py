@@ -16,6 +16,9 @@ Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200
 FactValue = str | float
 RuleName = Literal["manager", "department_head", "hr_admins", "person", "group"]
 SUBJECT_DEPARTMENT = "subject"
+DEPARTMENT_FACT = "department_id"
+"""The fact naming the department of a subject that is no person: its department rules'
+anchor."""
 Mode = Literal["any", "all"]
 Status = Literal["pending", "approved", "rejected", "returned", "withdrawn"]
 RunsIn = Literal["hrcore", "dingtalk"]
@@ -104,7 +107,11 @@ class ApprovalChainRevisionOut(BaseModel):
 
 class ApprovalPreviewIn(BaseModel):
     kind: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    subject_employee_id: uuid.UUID
+    subject_employee_id: uuid.UUID | None = Field(
+        None,
+        description="The employee it would be about; left out for a subject that is no person "
+        "(a position), whose department the `department_id` fact names.",
+    )
     requester_employee_id: uuid.UUID | None = Field(
         None, description="Who would submit it; the caller's own employee record if left out."
     )
@@ -118,7 +125,11 @@ class ResolvedApprovalStep(BaseModel):
     round: int = Field(1, description="Which submission it belongs to (a resubmission: 2…).")
     name: str | None
     mode: Mode
-    approvers: list[Ref]
+    approvers: list[Ref] = Field(description="Employees: each gets a decision task.")
+    approver_users: list[Ref] = Field(
+        default_factory=list,
+        description="Accounts without an employee record (HR admins): told in their inbox.",
+    )
     skipped: bool
     reason: Rendered | None = None
 
@@ -175,7 +186,10 @@ class ApprovalAssignmentOut(BaseModel):
 
     step: int
     round: int
-    approver: Ref
+    approver: Ref | None = Field(description="The approving employee; None for an account.")
+    approver_user: Ref | None = Field(
+        None, description="The approving account, for one without an employee record."
+    )
     status: str
     comment: str | None
     task_id: uuid.UUID | None
@@ -201,8 +215,16 @@ class ApprovalOut(BaseModel):
     title: str
     status: Status
     subject_id: uuid.UUID
-    subject_employee: Ref
-    requester: Ref
+    subject_employee: Ref | None = Field(
+        description="The employee it is about; None for a subject that is no person (a "
+        "position's description)."
+    )
+    requester: Ref | None = Field(
+        description="The requesting employee; None when an account without one asked."
+    )
+    requester_user: Ref | None = Field(
+        None, description="The requesting account, for one without an employee record."
+    )
     facts: dict[str, Any]
     chain_id: uuid.UUID | None
     chain_revision: int | None

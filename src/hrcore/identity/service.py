@@ -304,19 +304,18 @@ async def hr_admin_user_ids(session: AsyncSession, org_id: uuid.UUID) -> list[uu
 
 async def department_heads(
     session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """The employees whose active accounts head each of these departments (scoped to it
-    exactly; departments without one are absent), in one query."""
+) -> dict[uuid.UUID, list[tuple[uuid.UUID, uuid.UUID | None]]]:
+    """The active accounts heading each of these departments (scoped to it exactly;
+    departments without one are absent), each with the employee it is linked to (None: an
+    account without an employee record), in one query."""
     if not department_ids:
         return {}
-    found: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for _user, employee_id, scope in await repository.active_role_holders(
+    found: dict[uuid.UUID, list[tuple[uuid.UUID, uuid.UUID | None]]] = {}
+    for user_id, employee_id, scope in await repository.active_role_holders(
         session, org_id, Role.DEPT_HEAD.value, department_ids
     ):
-        if employee_id is not None and scope is not None:
-            heads = found.setdefault(scope, [])
-            if employee_id not in heads:
-                heads.append(employee_id)
+        if scope is not None:
+            found.setdefault(scope, []).append((user_id, employee_id))
     return found
 
 

@@ -1,6 +1,15 @@
 """Co-edited position descriptions 「协同文档」: a draft from one side, comments from both,
 approval by the other side, which applies the content and supersedes the other open drafts.
-The history stays readable, newest first."""
+The history stays readable, newest first.
+
+A draft's approval runs on the approval engine (kind `org.position_description`, through
+`approval_hook`): its default chain is the other side — the HR admins for a department's
+draft, the position's department head for HR's — and `POST …/approve` decides its current
+step as the two-sides rule always did; an organization's own chain may add steps, and the
+draft applies when the chain completes, in the last decision's transaction. A draft with no
+approval (written before drafts had one, or with nobody on the other side then) is approved
+by the other side directly.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +22,20 @@ from hrcore.core import audit
 from hrcore.core.authz import Principal, require_user
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.errors import Conflict
-from hrcore.core.i18n import _
+from hrcore.core.db import get_or_404
+from hrcore.core.errors import Conflict, NotFound
+from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate_rows
 from hrcore.core.schemas import Ref
-from hrcore.org import repository
+from hrcore.org import approval_hook, repository
 from hrcore.org.access import (
     draft_in_reach,
     drafts_in_reach,
     find_position,
     require_other_side,
 )
-from hrcore.org.models import DescriptionDraft, DraftComment
+from hrcore.org.models import DescriptionDraft, DraftComment, Position
 from hrcore.org.positions import set_description
 from hrcore.org.schemas import (
     CommentCreate,
@@ -74,9 +84,14 @@ def _require_open(draft: DescriptionDraft) -> None:
 
 
 async def create_draft(
-    session: AsyncSession, principal: Principal, position_id: uuid.UUID, body: PositionDescription
+    session: AsyncSession,
+    principal: Principal,
+    clock: Clock,
+    position_id: uuid.UUID,
+    body: PositionDescription,
 ) -> DescriptionDraft:
-    """Propose a description; HR admins write for HR even when they also head a department."""
+    """Propose a description; HR admins write for HR even when they also head a department.
+    Its approval starts with it, in this transaction."""
     require_user(principal)
     position, sides = await drafts_in_reach(session, principal, position_id)
     draft = DescriptionDraft(
@@ -98,6 +113,10 @@ async def create_draft(
         org_id=principal.org_id,
         after={"position_id": str(position.id), "author_side": draft.author_side},
     )
+    facts = approval_hook.DraftFacts(
+        draft.id, position.id, position.title, position.department_id, draft.author_side
+    )
+    await approval_hook.provided().submit(session, principal, facts, clock)
     return draft
 
 
@@ -156,8 +175,11 @@ async def approve_draft(
     *,
     if_match: str | None,
 ) -> DescriptionDraft:
-    """The other side approves: the content becomes the position's description and the
-    position's other open drafts are superseded.
+    """Approve the draft: on its approval's default chain (or without an approval) the other
+    side decides (403 for the author's side), as before the engine; on the organization's
+    own chain only the approvers its current step awaits (409 for the others). When that
+    completes the approval the content becomes the position's description and the
+    position's other open drafts are superseded; otherwise the draft stays open.
 
     The position row is locked first and the draft re-read, so of two drafts approved at
     once exactly one wins and the other answers 409.
@@ -168,41 +190,84 @@ async def approve_draft(
     await session.refresh(draft)
     check_version(draft.version, if_match=if_match, body_version=None)
     _require_open(draft)
-    require_other_side(principal, draft, sides)
+    hook = approval_hook.provided()
+    approval = await hook.current(session, principal, draft.id)
+    if approval is None or approval.on_default_chain:
+        require_other_side(principal, draft, sides)
+    if approval is None:
+        await _apply(session, principal, clock, draft, position)
+        return draft
+    if not approval.on_default_chain and not approval.awaits_caller:
+        raise Conflict(_("The draft awaits the decision of its approval's other approvers"))
+    await hook.decide(session, principal, approval.id, clock, approval.on_default_chain)
+    await session.refresh(draft)
+    return draft
+
+
+async def apply_approved(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    draft_id: uuid.UUID,
+    actor: Principal | None,
+    clock: Clock,
+) -> None:
+    """The draft's approval completed (the engine's act, in the last decision's transaction):
+    apply it, unless another draft won the position meanwhile (409 undoes the decision)."""
+    draft = await get_or_404(
+        session, DescriptionDraft, org_id, draft_id, what=N_("description draft")
+    )
+    position = await repository.position_by_id(session, org_id, draft.position_id, lock=True)
+    if position is None:  # drafts go with their position: only a concurrent delete
+        raise NotFound(_("No such position"))
+    await session.refresh(draft)
+    _require_open(draft)
+    await _apply(session, actor, clock, draft, position)
+
+
+async def _apply(
+    session: AsyncSession,
+    actor: Principal | None,
+    clock: Clock,
+    draft: DescriptionDraft,
+    position: Position,
+) -> None:
+    """The content becomes the position's description; the other open drafts are superseded
+    and their approvals withdrawn. Audited as the approver (None: the system)."""
     before = {"description": position.description, "revision": position.description_revision}
     set_description(position, draft.content)
-    draft.status, draft.approved_by, draft.approved_at = "approved", principal.id, clock.now()
+    draft.status, draft.approved_at = "approved", clock.now()
+    draft.approved_by = actor.user_id if actor is not None else None
     superseded = await repository.supersede_open_drafts(
-        session, principal.org_id, position.id, except_id=draft.id
+        session, draft.org_id, position.id, except_id=draft.id
     )
     await session.flush()
-    _audit_approval(session, principal, draft, superseded)
+    await approval_hook.provided().withdraw(session, draft.org_id, superseded, clock, actor)
+    _audit_approval(session, actor, draft, superseded)
     audit.record(
         session,
-        principal,
+        actor,
         "position.description_approved",
         "position",
         position.id,
-        org_id=principal.org_id,
+        org_id=draft.org_id,
         before=before,
         after={"description": position.description, "revision": position.description_revision},
     )
-    return draft
 
 
 def _audit_approval(
     session: AsyncSession,
-    principal: Principal,
+    actor: Principal | None,
     draft: DescriptionDraft,
     superseded: list[uuid.UUID],
 ) -> None:
     audit.record(
         session,
-        principal,
+        actor,
         "position_description_draft.approved",
         "position_description_draft",
         draft.id,
-        org_id=principal.org_id,
+        org_id=draft.org_id,
         before={"status": "open"},
         after={"status": "approved", "superseded_draft_ids": [str(i) for i in superseded]},
     )

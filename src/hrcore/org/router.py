@@ -262,12 +262,13 @@ async def create_draft(
     body: PositionDescription,
     principal: CurrentPrincipal,
     session: DbSession,
+    clock: AppClock,
     response: Response,
 ) -> DraftOut:
     """An HR admin (side `hr`) or the head of a department whose subtree holds the position (side
-    `department`) proposes a new description. It is approved by the other side; anyone else gets
-    404."""
-    draft = await descriptions.create_draft(session, principal, position_id, body)
+    `department`) proposes a new description; anyone else gets 404. Its approval (kind
+    `org.position_description`) starts with it: by default the other side approves."""
+    draft = await descriptions.create_draft(session, principal, clock, position_id, body)
     set_etag(response, draft.version)
     return await descriptions.draft_view(session, principal.org_id, draft.id)
 
@@ -339,10 +340,12 @@ async def approve_draft(
     response: Response,
     if_match: IfMatch = None,
 ) -> DraftOut:
-    """The side that did not write the draft approves it (the author's side gets 403): its content
-    becomes the position's description, the description revision is bumped and the position's other
-    open drafts are marked superseded. Of two approvals at once one wins, the other gets 409.
-    Honours `If-Match`; audited."""
+    """The side that did not write the draft approves it (the author's side gets 403), deciding
+    its approval's current step; on the organization's own chain for the kind only the step's
+    approvers do (409 for others). When the approval completes, its content becomes the
+    position's description, the description revision is bumped and the position's other open
+    drafts are marked superseded; until then the draft stays open. Of two approvals at once one
+    wins, the other gets 409. Honours `If-Match`; audited."""
     draft = await descriptions.approve_draft(session, principal, clock, draft_id, if_match=if_match)
     set_etag(response, draft.version)
     return await descriptions.draft_view(session, principal.org_id, draft.id)

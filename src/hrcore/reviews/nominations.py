@@ -346,7 +346,8 @@ async def ended(
     nomination.decided_by = actor.id if actor is not None else None
     await session.flush()
     _audit(session, subject, nomination, "rejected")
-    await _notify(session, subject, nomination, subject.requester_employee_id, "rejected")
+    participant, _cycle = await _participant(session, subject.org_id, nomination.participant_id)
+    await _notify(session, subject, nomination, participant.employee_id, "rejected")
 
 
 def _audit(

@@ -90,14 +90,6 @@ async def close_loop(
             member.decision_reason = reason
         await session.flush()
         await _record_ends(session, principal, nominated, MemberStatus.REJECTED, now, reason)
-        await nominations.withdraw(
-            session,
-            principal.org_id,
-            [m.id for m in nominated],
-            clock,
-            actor=principal,
-            reason=reason,
-        )
         await approving.cancel(session, principal.org_id, nominated, clock, principal)
         for member in nominated:
             await nominations.publish_decided(session, member)

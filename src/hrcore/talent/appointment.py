@@ -166,10 +166,11 @@ async def _ask_approval(
     body: AppointmentIn,
     clock: Clock,
 ) -> bool:
-    """Start the override's approval when the organization has a chain for it (and the HR
-    admin has an employee record to request it with); False: appoint now, as before."""
+    """Start the override's approval when the organization has a chain for it, requested by
+    the HR admin's employee record or, without one, their account; False: appoint now, as
+    before."""
     org_id = vacancy.org_id
-    if principal.employee_id is None or not await approvals.has_chain(session, org_id, OVERRIDE):
+    if not await approvals.has_chain(session, org_id, OVERRIDE):
         return False
     position = await org.require_position(session, org_id, vacancy.position_id)
     family = (await org.position_families(session, org_id, [position.id])).get(position.id)
@@ -193,6 +194,7 @@ async def _ask_approval(
         subject_employee_id=employee.id,
         subject_id=vacancy.id,
         requester_employee_id=principal.employee_id,
+        requester_user_id=principal.user_id if principal.employee_id is None else None,
         facts=facts,
         clock=clock,
         actor=principal,

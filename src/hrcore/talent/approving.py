@@ -10,10 +10,11 @@ the transaction of the approval's last decision: approved → the member is acti
 removed. Each is kept in the member's history (source `approval`), audited, published to
 webhooks (a decision) and told to the nominee.
 
-The engine's people are employees: a nomination by an account without an employee record,
-or in an organization with no HR admin linked to one other than the nominator and the
-nominee (nobody the engine could fall back to: it never asks the requester nor the
-subject), stays HR's task on the member (`nominations.ask_hr`), decided by the PATCH alone.
+A nominator without an employee record requests it by their account, and HR admins who
+have only an account approve by it, like any other. Only in an organization with no HR
+admin but the nominator and the nominee (nobody the engine could fall back to: it never
+asks the requester nor the subject) does the nomination start no approval: HR decides it
+on the member alone.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
+from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import history, nominations, repository
@@ -68,14 +70,12 @@ async def start(
     source: NominationSource,
     clock: Clock,
 ) -> bool:
-    """Submit the nomination's approval; False when the engine cannot carry it (the
-    nominator has no employee record, or no HR admin but the nominator and the nominee has
-    one: nobody the engine could fall back to) and HR decides as before."""
-    if principal.employee_id is None:
-        return False
-    if not await approvals.fallback_approvers(
-        session, member.org_id, requester_id=principal.employee_id, subject_id=employee.id
-    ):
+    """Submit the nomination's approval, requested by the nominator's employee record or, for
+    one without, their account; False when nobody but the nominator and the nominee could
+    approve it (no other HR admin: the engine would refuse it) and HR decides alone."""
+    requester_user = principal.user_id if principal.employee_id is None else None
+    parties = approvals.Parties.of(employee, {}, principal.employee_id, requester_user)
+    if not await approvals.fallback_approvers(session, member.org_id, parties):
         return False
     title = _(
         "Nomination of {employee} to the talent pool {pool}", employee=employee_name, pool=pool.name
@@ -88,6 +88,7 @@ async def start(
         subject_employee_id=employee.id,
         subject_id=member.id,
         requester_employee_id=principal.employee_id,
+        requester_user_id=requester_user,
         facts=await _facts(session, member.org_id, employee, pool, source),
         clock=clock,
         actor=principal,
@@ -144,9 +145,12 @@ async def decide(
         raise Conflict(
             _("The nomination was returned to its nominator: they resubmit or withdraw it")
         )
-    waiting = approval.awaiting
-    if not approval.on_default_chain and waiting and principal.employee_id not in waiting:
-        names = await people.employee_refs(session, principal.org_id, list(waiting))
+    waiting = approval.awaiting | approval.awaiting_users
+    if not approval.on_default_chain and waiting and not approval.awaits(principal):
+        names = {
+            **await people.employee_refs(session, principal.org_id, list(approval.awaiting)),
+            **await identity.user_refs(session, principal.org_id, list(approval.awaiting_users)),
+        }
         raise Conflict(
             _(
                 "The nomination awaits the decision of {names} on its approval",

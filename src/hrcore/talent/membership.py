@@ -220,8 +220,6 @@ async def nominate(
         source=source,
         clock=clock,
     )
-    if not on_engine:
-        await nominations.ask_hr(session, member, employee=name, pool=pool.name, actor=principal)
     if source != NominationSource.SELF:
         await nominations.tell_nominee(session, member, pool=pool.name, approval=on_engine)
     audit.record(
@@ -249,7 +247,7 @@ async def update_member(
 ) -> TalentPoolMember:
     """Approve or reject a nomination, graduate or remove; set readiness; place on the
     9-box (HR; with a reason; never on one's own membership: 403). Each change goes to the member's
-    history; a decision completes HR's task and tells the nominee."""
+    history; a decision tells the nominee."""
     pool = await access.readable_pool(session, principal, pool_id)
     member = await access.member_in_reach(session, principal, pool_id, member_id)
     require_hr_admin(principal)
@@ -307,7 +305,7 @@ async def update_member(
         _announce_removal(session, member)
     if deciding:
         await nominations.publish_decided(session, member)
-        await nominations.decided(session, member, pool=pool.name, actor=principal, clock=clock)
+        await nominations.decided(session, member, pool=pool.name)
     old, new = audit.changes(before, _member_snapshot(member))
     if body.nine_box is not None:
         new["nine_box"] = body.nine_box.model_dump()
@@ -455,7 +453,6 @@ async def end_memberships_of_leaver(
         session, [m.id for m in members], status=MemberStatus.LEFT.value, at=now
     )
     nominated = [m for m in members if m.status == MemberStatus.NOMINATED]
-    await nominations.withdraw(session, org_id, [m.id for m in nominated], clock)
     await approving.cancel(session, org_id, nominated, clock)
     for member in members:
         history.record(

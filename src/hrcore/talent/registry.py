@@ -23,7 +23,6 @@ from hrcore.talent import (
     vacancies,
 )
 from hrcore.talent.router import router
-from hrcore.workflow import api as workflow
 
 _MEMBER_NAMES = (
     "SELECT m.id, p.name, m.employee_id FROM talent_pool_members m"
@@ -59,10 +58,6 @@ DOMAIN = Domain(
         Subscription(people.EMPLOYMENT_EVENT_APPLIED, aftermath.APPLIED_JOB),
     ],
     task_hooks=[
-        workflow.TaskKindSpec(
-            nominations.TASK_KIND, completed_by=nominations.DECIDED_BY, submission=None
-        ),
-        workflow.SubmissionCheck(nominations.TASK_KIND, nominations.decided_only),
         approvals.ApprovalKindSpec(
             approving.NOMINATION,
             approving.approved,
