@@ -146,7 +146,17 @@ INBOX = (
 UNREAD = "SELECT count(*) FROM notifications WHERE org_id = $1 AND user_id = $2 AND read_at IS NULL"
 STATEMENTS = {
     "list": (SET_TENANT, USER, SUBTREE, SUBTREE_PAGE),
-    "profile": (SET_TENANT, USER, PROFILE_HEAD, HISTORY, RATINGS, GROWTH, PROGRAMS, CONTRACTS),
+    "profile": (
+        SET_TENANT,
+        USER,
+        PROFILE_HEAD,
+        HISTORY,
+        RATINGS,
+        GROWTH,
+        PROGRAMS,
+        CONTRACTS,
+        DEVELOPMENT_PLAN,
+    ),
     "tasks": (SET_TENANT, USER, OPEN_TASKS),
     "inbox": (SET_TENANT, USER, INBOX, UNREAD),
 }

@@ -468,6 +468,7 @@ def _indicator(stored: dict[str, Any]) -> dict[str, Any]:
                 for band in formula.get("bands", [])
             ],
         },
+        "competency_id": stored.get("competency_id"),
     }
 
 
