@@ -30,7 +30,11 @@ async def _post(client: AsyncClient, account: Account, path: str, body: Any = No
     return response.json()
 
 
-async def _pool_with(client: AsyncClient, hr: Account, employees: list[uuid.UUID]) -> Any:
+async def _pool_with(
+    client: AsyncClient, hr: Account, employees: list[uuid.UUID], approver: Account
+) -> Any:
+    """HR nominates the employees and another HR admin approves them (nobody approves their
+    own request)."""
     pool = await _post(client, hr, "/talent-pools", {"name": "Reserve chiefs", "rules": []})
     for employee_id in employees:
         member = await _post(
@@ -42,15 +46,17 @@ async def _pool_with(client: AsyncClient, hr: Account, employees: list[uuid.UUID
         approved = await client.patch(
             f"{API}/talent-pools/{pool['id']}/members/{member['id']}",
             json={"status": "active", "reason": "approved"},
-            headers=hr.headers,
+            headers=approver.headers,
         )
         assert approved.status_code == 200, approved.text
     return pool
 
 
-async def _start_program(client: AsyncClient, hr: Account, employees: list[uuid.UUID]) -> Any:
+async def _start_program(
+    client: AsyncClient, hr: Account, employees: list[uuid.UUID], approver: Account
+) -> Any:
     """A 40-day, one-stage program starting today: it ends on PROGRAM_ENDS."""
-    pool = await _pool_with(client, hr, employees)
+    pool = await _pool_with(client, hr, employees, approver)
     stage = {"key": "training", "name": "Training", "kind": "training", "duration_days": 40}
     template = await _post(client, hr, "/program-templates", {"name": "T", "stages": [stage]})
     run = await _post(
@@ -102,12 +108,12 @@ async def test_a_contract_ending_mid_program_is_flagged_once_until_extended(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
     hr = world.hr
-    await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    second_hr = await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
     short = await make_contract(client, hr, world.member.id, end=TODAY + timedelta(days=20))
     await make_contract(client, hr, world.engineer.id, end=TODAY + timedelta(days=60))
     await make_contract(client, hr, world.peer.id, end=TODAY + timedelta(days=20))
     pool, run = await _start_program(
-        client, hr, [world.member.id, world.engineer.id, world.peer.id]
+        client, hr, [world.member.id, world.engineer.id, world.peer.id], second_hr
     )
     await run_burst(runtime)
     [peer_task] = [t for t in await _conflict_tasks(client, hr) if "Peer" in t["title"]]
@@ -154,8 +160,8 @@ async def test_a_new_contract_shorter_than_the_program_asks_hr(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
     hr = world.hr
-    await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
-    await _start_program(client, hr, [world.member.id])
+    second_hr = await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    await _start_program(client, hr, [world.member.id], second_hr)
     await run_burst(runtime)
     assert await _conflict_tasks(client, hr) == [], "no contract, nothing to compare"
     await make_contract(client, hr, world.member.id, end=TODAY + timedelta(days=10))
@@ -169,9 +175,9 @@ async def test_an_appointment_graduating_the_participant_settles_the_conflict(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
     hr = world.hr
-    await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    second_hr = await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
     await make_contract(client, hr, world.member.id, end=TODAY + timedelta(days=20))
-    await _start_program(client, hr, [world.member.id])
+    await _start_program(client, hr, [world.member.id], second_hr)
     await run_burst(runtime)
     [task] = await _conflict_tasks(client, hr)
     assert task["status"] == "open"

@@ -66,9 +66,9 @@ async def test_hr_settles_a_program_conflict_within_fourteen_working_days(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
     hr = world.hr
-    await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
+    second_hr = await make_user(runtime, hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id)
     await _count_working_days(client, hr)
-    await _start_program(client, hr, [world.member.id])
+    await _start_program(client, hr, [world.member.id], second_hr)
     await run_burst(runtime)
     await make_contract(client, hr, world.member.id, end=TODAY.replace(day=31))
     [task] = await _conflict_tasks(client, hr)
