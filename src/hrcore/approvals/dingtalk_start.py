@@ -22,6 +22,7 @@ from hrcore.approvals.dingtalk_models import ApprovalDingTalkInstance
 from hrcore.approvals.models import Approval
 from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal
+from hrcore.core.db import among
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
@@ -51,7 +52,7 @@ async def instances_of(
     rows = await session.scalars(
         select(ApprovalDingTalkInstance).where(
             ApprovalDingTalkInstance.org_id == org_id,
-            ApprovalDingTalkInstance.approval_id.in_(list(approval_ids)),
+            among(ApprovalDingTalkInstance.approval_id, approval_ids),
         )
     )
     return {row.approval_id: row for row in rows}

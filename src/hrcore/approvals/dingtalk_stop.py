@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.approvals.dingtalk_models import ApprovalDingTalkInstance
 from hrcore.approvals.models import Approval
 from hrcore.core import outbox
+from hrcore.core.db import among
 from hrcore.core.i18n import _
 from hrcore.core.jobs import JobContext
 from hrcore.identity import api as identity
@@ -49,7 +50,7 @@ async def withdrawn(
         select(ApprovalDingTalkInstance)
         .where(
             ApprovalDingTalkInstance.org_id == org_id,
-            ApprovalDingTalkInstance.approval_id.in_(list(approval_ids)),
+            among(ApprovalDingTalkInstance.approval_id, approval_ids),
             ApprovalDingTalkInstance.status.in_(("starting", "running")),
         )
         .with_for_update()

@@ -138,7 +138,7 @@ async def latest_statuses(
         .where(
             Approval.org_id == org_id,
             Approval.kind == kind,
-            Approval.subject_id.in_(list(subject_ids)),
+            among(Approval.subject_id, subject_ids),
         )
         .order_by(Approval.subject_id, Approval.created_at.desc(), Approval.id.desc())
     )

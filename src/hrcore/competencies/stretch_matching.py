@@ -72,14 +72,9 @@ class Standing:
     pools: list[Ref]
 
 
-def _model_of(
-    models: Mapping[tuple[uuid.UUID, uuid.UUID | None], list[dict[str, Any]]],
-    position_id: uuid.UUID | None,
-    department_id: uuid.UUID,
-) -> dict[str, int]:
-    if position_id is None:
-        return {}
-    entries = models.get((position_id, department_id)) or models.get((position_id, None)) or []
+def _required_levels(model: Any) -> dict[str, int]:
+    """A model's required level by competency id (none without a model)."""
+    entries = model["entries"] if model is not None else []
     return {entry["competency_id"]: entry["required_level"] for entry in entries}
 
 
@@ -150,20 +145,24 @@ async def _standings(
 ) -> tuple[dict[uuid.UUID, Standing], dict[uuid.UUID, set[uuid.UUID]]]:
     """Each person's standing and the assignments they are on: four statements in all."""
     ids = [post.ref.id for post in posts]
-    scores = await stretch_repository.latest_scores(session, org_id, ids)
-    models = await stretch_repository.newest_models(
-        session,
-        org_id,
-        list({post.position.id for post in posts if post.position is not None}),
-        list({post.department.id for post in posts}),
-    )
+    profiles = await repository.latest_scores(session, org_id, ids)
+    scores = {
+        employee_id: {figure["competency_id"]: figure["score"] for figure in row["figures"]}
+        for employee_id, row in profiles.items()
+    }
+    targets = {
+        post.ref.id: (post.position.id, post.department.id)
+        for post in posts
+        if post.position is not None
+    }
+    models = await repository.models_for(session, org_id, list(set(targets.values())))
     loads = await stretch_repository.loads(session, org_id, ids)
     pools = await _pools(session, org_id, ids)
     standings = {
         post.ref.id: Standing(
             scores=scores.get(post.ref.id, {}),
-            model=_model_of(
-                models, post.position.id if post.position else None, post.department.id
+            model=_required_levels(
+                models.get(targets[post.ref.id]) if post.ref.id in targets else None
             ),
             load=loads.get(post.ref.id, (0, set()))[0],
             pools=list(pools.get(post.ref.id, [])),

@@ -146,50 +146,6 @@ async def loads(
     return {row["employee_id"]: (row["open"], set(row["assignment_ids"])) for row in rows}
 
 
-LATEST_SCORES = """
-SELECT DISTINCT ON (employee_id) employee_id, figures
-  FROM competency_profiles
- WHERE org_id = $1 AND employee_id = ANY($2::uuid[])
- ORDER BY employee_id, computed_at DESC, id DESC
-"""
-
-
-async def latest_scores(
-    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, dict[str, float]]:
-    """Each employee's newest profile as competency id → score, in one statement."""
-    if not employee_ids:
-        return {}
-    rows = await fetch(session, LATEST_SCORES, org_id, list(employee_ids))
-    return {
-        row["employee_id"]: {figure["competency_id"]: figure["score"] for figure in row["figures"]}
-        for row in rows
-    }
-
-
-NEWEST_MODELS = """
-SELECT DISTINCT ON (position_id, department_id) position_id, department_id, entries
-  FROM competency_models
- WHERE org_id = $1 AND position_id = ANY($2::uuid[])
-   AND (department_id IS NULL OR department_id = ANY($3::uuid[]))
- ORDER BY position_id, department_id, version DESC
-"""
-
-
-async def newest_models(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    position_ids: Sequence[uuid.UUID],
-    department_ids: Sequence[uuid.UUID],
-) -> dict[tuple[uuid.UUID, uuid.UUID | None], list[dict[str, object]]]:
-    """The newest version of each general model and department variant of these positions,
-    keyed by (position, department or None), in one statement."""
-    if not position_ids:
-        return {}
-    rows = await fetch(session, NEWEST_MODELS, org_id, list(position_ids), list(department_ids))
-    return {(row["position_id"], row["department_id"]): row["entries"] for row in rows}
-
-
 async def open_assignments_in(
     session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
 ) -> list[StretchAssignment]:
