@@ -85,6 +85,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_program(client, headers)
     await _demo_competencies(client, headers)
     await _demo_stretch_assignments(client, runtime, headers)
+    await _demo_development_plan(client, headers)
 
 
 async def _demo_contracts(
@@ -227,3 +228,14 @@ async def _demo_stretch_assignments(
     figures = {c["competency"]["name"]: c for c in profile.json()["competencies"]}
     customers = figures["客户资源整合 Customer resource integration"]["evidence"]
     assert (8.1, "stretch_assignment") in {(e["value"], e["source_kind"]) for e in customers}
+
+
+async def _demo_development_plan(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
+    """The demo employee's draft plan aims at their post's competencies and names their
+    stretch assignment."""
+    plan = await client.get("/api/v1/me/development-plan", headers=headers["employee"])
+    assert plan.status_code == 200, plan.text
+    body = plan.json()
+    assert [goal["target_level"] for goal in body["goals"]] == [4, 3]
+    kinds = {action["kind"]: action for action in body["actions"]}
+    assert kinds["stretch_assignment"]["title"].startswith("新客户开发项目")

@@ -66,7 +66,9 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
                 session, runtime.clock, runtime.settings.review_anonymity_threshold
             )
             await add_competencies(session, runtime.settings, runtime.clock)
-            await add_stretch_assignments(session, company, runtime.clock)
+            assignment = await add_stretch_assignments(session, company, runtime.clock)
+            today = runtime.clock.now().date()
+            await add_development_plan(session, company, today, assignment)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
@@ -102,5 +104,4 @@ async def _create(session: AsyncSession, clock: Clock, anonymity_threshold: int)
     review_template = await add_reviews(session, company, clock, anonymity_threshold)
     pool = await add_talent_pool(session, company, clock)
     await add_program(session, company, review_template, pool, clock)
-    await add_development_plan(session, company, today)
     return company

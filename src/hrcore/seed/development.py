@@ -167,10 +167,12 @@ async def _stretch_competencies(session: AsyncSession, company: Company) -> list
     return [by_name[name] for name in STRETCH_COMPETENCIES]
 
 
-async def add_stretch_assignments(session: AsyncSession, company: Company, clock: Clock) -> None:
+async def add_stretch_assignments(
+    session: AsyncSession, company: Company, clock: Clock
+) -> StretchAssignment:
     """Two stretch assignments 「部门内任务」 in the first sales section: one under way for the
-    demo employee (their kick-off on the task list), one finished by a colleague whose outcome
-    is evidence in their competency profile."""
+    demo employee (their kick-off on the task list; returned, for their development plan),
+    one finished by a colleague whose outcome is evidence in their competency profile."""
     today = clock.now().date()
     customers, team = await _stretch_competencies(session, company)
     developed = [
@@ -185,7 +187,7 @@ async def add_stretch_assignments(session: AsyncSession, company: Company, clock
         ("新客户开发项目 Lead the new-customer project", -14, 60, rep),
         ("华东大客户攻坚 Key-account push", -120, -10, colleague),
     ]
-    assignees = []
+    assignees, assignments = [], []
     for title, starts, ends, person in plans:
         assignment = StretchAssignment(
             org_id=company.org_id,
@@ -201,6 +203,7 @@ async def add_stretch_assignments(session: AsyncSession, company: Company, clock
         )
         session.add(assignment)
         await session.flush()
+        assignments.append(assignment)
         assignee = StretchAssignee(
             org_id=company.org_id,
             assignment_id=assignment.id,
@@ -214,6 +217,7 @@ async def add_stretch_assignments(session: AsyncSession, company: Company, clock
         await competencies.open_stretch_tasks(session, company.org_id, assignee.id, clock)
         assignees.append(assignee)
     await _stretch_outcome(session, company, assignees[-1], (customers, team), clock)
+    return assignments[0]
 
 
 async def _stretch_outcome(
@@ -266,8 +270,11 @@ async def _stretch_outcome(
         await workflow.complete_task(session, org_id=company.org_id, task_id=task_id, clock=clock)
 
 
-async def add_development_plan(session: AsyncSession, company: Company, today: date) -> None:
-    """The sales rep's draft development plan for this year, with a comment of their
+async def add_development_plan(
+    session: AsyncSession, company: Company, today: date, assignment: StretchAssignment
+) -> None:
+    """The sales rep's draft development plan for this year — two goals on their post's
+    competencies, their stretch assignment and a mentoring action — with a comment of their
     manager's, so the plan screens are not empty."""
     rows = await session.execute(select(User.email, User.id).where(User.org_id == company.org_id))
     users = {row.email: row.id for row in rows}
@@ -277,8 +284,21 @@ async def add_development_plan(session: AsyncSession, company: Company, today: d
     assert rep is not None
     content: dict[str, Any] = {
         "title": "Towards section chief 成为科长",
-        "goals": [],
+        "goals": [
+            {"competency_id": str(competency.id), "target_level": level, "note": None}
+            for competency, level in zip(
+                await _stretch_competencies(session, company), (4, 3), strict=True
+            )
+        ],
         "actions": [
+            {
+                "id": str(uuid.uuid4()),
+                "kind": "stretch_assignment",
+                "reference_id": str(assignment.id),
+                "title": assignment.title,
+                "due_on": assignment.ends_on.isoformat(),
+                "status": "in_progress",
+            },
             {
                 "id": str(uuid.uuid4()),
                 "kind": "mentoring",
@@ -286,7 +306,7 @@ async def add_development_plan(session: AsyncSession, company: Company, today: d
                 "title": "Monthly one-to-one with the section chief",
                 "due_on": date(today.year, 12, 31).isoformat(),
                 "status": "in_progress",
-            }
+            },
         ],
     }
     plan = DevelopmentPlan(
@@ -313,6 +333,6 @@ async def add_development_plan(session: AsyncSession, company: Company, today: d
             org_id=company.org_id,
             plan_id=plan.id,
             author_id=users["manager@demo.example"],
-            body="Add a customer-visit goal once the competency model is in place.",
+            body="Add a customer-visit target to the new-customer project, please.",
         )
     )
