@@ -324,11 +324,9 @@ class Settings(BaseSettings):
         default_factory=lambda: {
             "manual": 1.0,
             "review": 1.0,
-            "program": 1.0,
-            "assignment": 1.0,
+            "program_evaluation": 1.0,
             "stretch_assignment": 1.0,
-            "training": 1.0,
-            "mentoring": 1.0,
+            "rotation": 1.0,
         },
         description="How much each kind of competency evidence counts in a profile, relative "
         "to the others (JSON); a kind not named counts 1.",
