@@ -165,6 +165,29 @@ async def get_my_stretch_assignment_matches(
     return await stretch_matching.my_matches(session, principal, runtime.settings, limit)
 
 
+@routes.get(
+    "/employees/{employee_id}/stretch-assignment-matches",
+    operation_id="get_stretch_assignment_matches",
+    summary="Open stretch assignments ranked for an employee's competency gaps",
+    response_model=AssignmentMatchesOut,
+    responses=NOT_FOUND,
+)
+async def get_stretch_assignment_matches(
+    employee_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: AppRuntime,
+    limit: MatchLimit = 50,
+) -> AssignmentMatchesOut:
+    """What `/me/stretch-assignment-matches` answers the employee, for whoever may see them
+    (HR, their managers, their department head, themself; 404 otherwise, another
+    organization's employee included): the open assignments of their department and those
+    above it that they are not on, best first, each rank explained."""
+    return await stretch_matching.matches_of(
+        session, principal, employee_id, runtime.settings, limit
+    )
+
+
 @routes.post(
     "/stretch-assignments/{assignment_id}/assign",
     operation_id="assign_stretch_assignment",
