@@ -68,9 +68,10 @@ async def goals_content(
 
 async def goals_from_gaps(
     session: AsyncSession, org_id: uuid.UUID, employee: people.EmployeeInfo, goals: list[GoalIn]
-) -> list[GoalIn]:
+) -> tuple[list[GoalIn], gaps.Unmet]:
     """The goals given, then one for each requirement of the employee's position model they
-    do not meet yet (not already a goal); 422 on `goals_from_gaps` without such a model."""
+    do not meet yet (not already a goal), and the model they were drawn from; 422 on
+    `goals_from_gaps` without such a model."""
     unmet = await gaps.unmet_requirements(session, org_id, employee)
     if unmet is None:
         raise Unprocessable(
@@ -82,11 +83,12 @@ async def goals_from_gaps(
             ],
         )
     named = {goal.competency_id for goal in goals}
-    return goals + [
+    drawn = [
         GoalIn(competency_id=competency_id, target_level=level)
-        for competency_id, level in unmet
+        for competency_id, level in unmet.requirements
         if competency_id not in named
     ]
+    return goals + drawn, unmet
 
 
 async def actions_content(

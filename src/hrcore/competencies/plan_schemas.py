@@ -140,6 +140,14 @@ class PlanSummary(BaseModel):
     updated_at: datetime
 
 
+class GoalsModelOut(BaseModel):
+    position_id: uuid.UUID
+    department_id: uuid.UUID | None = Field(
+        description="The variant's department; null: the position's general model."
+    )
+    version: int
+
+
 class PlanOut(PlanSummary):
     shown_version: int = Field(description="The version whose content is shown (`?version=`).")
     goals: list[GoalOut]
@@ -147,6 +155,10 @@ class PlanOut(PlanSummary):
     submitted_at: datetime | None
     approved_at: datetime | None
     closed_at: datetime | None
+    goals_model: GoalsModelOut | None = Field(
+        description="The competency model version `goals_from_gaps` drew goals from (it is "
+        "not deleted while the plan is open); null when the goals were not drawn from gaps."
+    )
     created_at: datetime
     versions: list[PlanVersionOut] = Field(description="Every content version, oldest first.")
     approvals: list[ApprovalOut] = Field(
