@@ -117,7 +117,8 @@ async def update_stretch_assignment(
 ) -> StretchAssignmentOut:
     """Its editors (as for creating; 403 for someone who only reads it, 404 outside their
     reach) change the fields given; the department stays. `status` `closed` ends it,
-    `open` reopens it. Fewer `slots` than people on it is 409; a stale `If-Match` 412, a
+    `open` reopens it. Fewer `slots` than people on it is 409, as is changing a post's
+    terms (post, title, allowance, window) while people hold it; a stale `If-Match` 412, a
     stale body `version` 409. Audited with what changed."""
     assignment = await stretch.update(session, principal, assignment_id, body, if_match=if_match)
     set_etag(response, assignment.version)
@@ -210,7 +211,9 @@ async def assign_stretch_assignment(
     closed or every slot is taken, and when the person is at capacity (already on the most
     open assignments one person takes at once): the answer says which. Creates the
     assignee's kick-off task and the supervisor's mid-point check and outcome tasks, with the
-    organization's working days, reminders and escalation. Audited."""
+    organization's working days, reminders and escalation. An assignment that is a post is
+    assigned by HR admins only (403 for others; 409 once its window has ended) and records
+    the person's temporary post with its allowance (`employment_event_id`). Audited."""
     return await stretch_assigning.assign(
         session, principal, assignment_id, body, clock, runtime.settings
     )
