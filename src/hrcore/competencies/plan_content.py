@@ -94,18 +94,29 @@ async def goals_from_gaps(
 async def actions_content(
     session: AsyncSession,
     org_id: uuid.UUID,
-    employee_id: uuid.UUID,
+    employee: people.EmployeeInfo,
     actions: list[ActionIn],
     before: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """The actions as stored: an action keeps its id (one the plan does not have is 422); a
-    program or a stretch assignment names what it is, a program a run of the organization."""
+    program or a stretch assignment names what it is — a program a run of the organization,
+    a stretch assignment one the employee is on or may read."""
     known = {action["id"] for action in before}
     runs = await plan_sources.program_actions(
         session,
         org_id,
-        employee_id,
+        employee.id,
         [a.reference_id for a in actions if a.kind == "program" and a.reference_id is not None],
+    )
+    assignments = await plan_sources.reachable_assignments(
+        session,
+        org_id,
+        employee,
+        [
+            a.reference_id
+            for a in actions
+            if a.kind == "stretch_assignment" and a.reference_id is not None
+        ],
     )
     errors: list[FieldError] = []
     ids: set[str] = set()
@@ -126,6 +137,13 @@ async def actions_content(
                 FieldError(
                     field=f"{field}.reference_id",
                     message=_("not a program run of the organization"),
+                )
+            )
+        elif action.kind == "stretch_assignment" and action.reference_id not in assignments:
+            errors.append(
+                FieldError(
+                    field=f"{field}.reference_id",
+                    message=_("not a stretch assignment the employee is on or may take on"),
                 )
             )
     if errors:

@@ -113,7 +113,7 @@ async def create(session: AsyncSession, principal: Principal, body: PlanCreate) 
     if body.goals_from_gaps:
         goals, drawn_from = await plan_content.goals_from_gaps(session, org_id, employee, goals)
     stored_goals = await plan_content.goals_content(session, org_id, goals)
-    actions = await plan_content.actions_content(session, org_id, employee.id, body.actions, [])
+    actions = await plan_content.actions_content(session, org_id, employee, body.actions, [])
     if await plan_repository.open_plan_id(session, org_id, employee.id, body.period):
         raise Conflict(
             _("The employee has an open development plan for {period}", period=body.period)
@@ -287,7 +287,7 @@ async def update(
             _("Only an active plan is closed; this one is {status}", status=label(status))
         )
     before = content(plan)
-    changed = await _apply(session, plan, body, status)
+    changed = await _apply(session, plan, employee, body, status)
     if changed:
         plan.version += 1
         _keep_version(session, plan, principal)
@@ -312,7 +312,11 @@ async def update(
 
 
 async def _apply(
-    session: AsyncSession, plan: DevelopmentPlan, body: PlanPatch, status: str
+    session: AsyncSession,
+    plan: DevelopmentPlan,
+    employee: people.EmployeeInfo,
+    body: PlanPatch,
+    status: str,
 ) -> bool:
     """Apply the body's content to the plan; whether anything changed. An active plan keeps
     the content it was approved with but its actions' statuses (409)."""
@@ -325,7 +329,7 @@ async def _apply(
     )
     actions = (
         await plan_content.actions_content(
-            session, plan.org_id, plan.employee_id, body.actions, plan.actions
+            session, plan.org_id, employee, body.actions, plan.actions
         )
         if body.actions is not None
         else plan.actions
