@@ -193,14 +193,7 @@ async def assign(
         raise _invalid("employee_id", _("an active employee of the assignment's department"))
     await _check_capacity(session, assignment, employee, settings)
     supervisor_id = await _supervisor(session, principal.org_id, employee.id, body)
-    today = await people.org_today(session, principal.org_id, clock)
-    if assignment.post_title is not None and assignment.ends_on < today:
-        raise Conflict(
-            _(
-                "The stretch assignment ended on {date}: its post is taken up no more",
-                date=assignment.ends_on.isoformat(),
-            )
-        )
+    post_from = await _post_starts(session, assignment, clock)
     assignee = StretchAssignee(
         org_id=principal.org_id,
         assignment_id=assignment.id,
@@ -213,9 +206,9 @@ async def assign(
     session.add(assignee)
     await session.flush()
     assignee.task_ids = await _tasks(session, principal, assignment, assignee, clock)
-    if assignment.post_title is not None:
+    if post_from is not None:
         assignee.employment_event_id = await _temporary_post(
-            session, principal, assignment, employee.id, today, clock
+            session, principal, assignment, employee.id, post_from, clock
         )
     taken = (await stretch_repository.taken(session, principal.org_id, [assignment.id]))[
         assignment.id
@@ -246,25 +239,42 @@ async def assign(
     return AssigneeOut.model_validate(view)
 
 
+async def _post_starts(
+    session: AsyncSession, assignment: StretchAssignment, clock: Clock
+) -> date | None:
+    """When a post's temporary post starts for someone put on it now: its start, or today
+    for a running one; 409 once it has ended. None for an assignment that is no post."""
+    if assignment.post_title is None:
+        return None
+    today = await people.org_today(session, assignment.org_id, clock)
+    if assignment.ends_on < today:
+        raise Conflict(
+            _(
+                "The stretch assignment ended on {date}: its post is taken up no more",
+                date=assignment.ends_on.isoformat(),
+            )
+        )
+    return max(assignment.starts_on, today)
+
+
 async def _temporary_post(
     session: AsyncSession,
     principal: Principal,
     assignment: StretchAssignment,
     employee_id: uuid.UUID,
-    today: date,
+    starts: date,
     clock: Clock,
 ) -> uuid.UUID:
-    """The post as a temporary post of the assignee in the assignment's department, from its
-    start (today for someone joining a running one) to its end, with its allowance: people
-    applies it on its date and contracts drafts the amendment from the event."""
-    assert assignment.post_title is not None
+    """The post as a temporary post of the assignee in the assignment's department, from
+    `starts` to the assignment's end, with its allowance: people applies it on its date and
+    contracts drafts the amendment from the event."""
     return await people.add_event(
         session,
         principal,
         employee_id,
         people.EmploymentEventCreate(
             kind="temporary_post",
-            effective_date=max(assignment.starts_on, today),
+            effective_date=starts,
             end_date=assignment.ends_on,
             department_id=assignment.department_id,
             title=assignment.post_title,
