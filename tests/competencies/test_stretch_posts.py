@@ -11,9 +11,13 @@ import pytest
 from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
+from hrcore.worker import run_burst
 from tests.competencies.conftest import API, World, create, ok
 from tests.competencies.stretch_helpers import ZH, audited, make_assignment
+from tests.contracts.conftest import make_contract, storage_dir
 from tests.problems import assert_problem
+
+__all__ = ["storage_dir"]
 
 URL = f"{API}/stretch-assignments"
 TODAY = date.today()
@@ -61,9 +65,11 @@ async def _posts(client: AsyncClient, world: World, employee: Any) -> list[tuple
 
 
 @pytest.mark.commits
+@pytest.mark.usefixtures("storage_dir")
 async def test_assigning_a_post_records_the_temporary_post(
     client: AsyncClient, world: World, runtime: Runtime
 ) -> None:
+    contract = await make_contract(client, world.hr, world.member.id)
     post = await _post(client, world)
     assert (post["post_title"], post["allowance"]) == ("Project lead", "1500.00")
 
@@ -97,6 +103,16 @@ async def test_assigning_a_post_records_the_temporary_post(
     assert [a["employment_event_id"] for a in read["assignees"]] == [event_id]
     events = await audited(client, world.hr, post["id"])
     assert events[-1]["after"]["employment_event_id"] == event_id
+    # The contracts domain drafts the amendment from the event in the worker.
+    await run_burst(runtime)
+    amendments = ok(
+        await client.get(f"{API}/contracts/{contract['id']}/amendments", headers=world.hr.headers)
+    )["items"]
+    assert [(a["source"], a["event_id"]) for a in amendments] == [("event", event_id)]
+    assert (amendments[0]["current"]["effective_date"], amendments[0]["current"]["end_date"]) == (
+        post["starts_on"],
+        post["ends_on"],
+    )
 
     # Its terms are what the temporary post was recorded with.
     for change in ({"allowance": "2000.00"}, {"post_title": None}, {"ends_on": post["starts_on"]}):
