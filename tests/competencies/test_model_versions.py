@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.audit import AuditEvent
+from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from tests.competencies.conftest import API, World, create, ok
-from tests.factories import make_department, make_org, make_position
+from tests.factories import make_department, make_org, make_position, make_user
 from tests.problems import assert_problem
 
 ZH = {"Accept-Language": "zh-CN"}
@@ -117,3 +118,49 @@ async def test_variants_rights_and_other_organizations(
         detail="No such position",
     )
     assert ok(await client.get(f"{url}{variant}", headers=world.hr.headers))["version"] == 1
+
+
+@pytest.mark.commits
+async def test_an_open_plan_keeps_the_version_its_goals_were_drawn_from(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    url = await _versions(client, world)
+    plans = f"{API}/development-plans"
+    body = {"period": "2027", "title": "Chief track", "goals_from_gaps": True}
+    plan = ok(await client.post(plans, json=body, headers=world.lead_account.headers), 201)
+    assert plan["goals_model"] == {
+        "position_id": str(world.chief.id),
+        "department_id": None,
+        "version": 3,
+    }
+    own = {"period": "2028", "title": "Own goals", "goals": plan["goals"][:1]}
+    own["goals"] = [{"competency_id": g["competency_id"], "target_level": 1} for g in own["goals"]]
+    other = ok(await client.post(plans, json=own, headers=world.lead_account.headers), 201)
+    assert other["goals_model"] is None
+
+    refused = await client.delete(f"{url}?version=3", headers=world.hr.headers)
+    problem = assert_problem(refused, 409, kind="conflict", fields={"version"})
+    assert problem["errors"][0]["message"] == (
+        "open development plans drew their goals from it: Chief track (2027)"
+    )
+    chinese = assert_problem(
+        await client.delete(f"{url}?version=3", headers=world.hr.headers | ZH), 409
+    )
+    assert (
+        chinese["errors"][0]["message"]
+        == "有进行中的个人发展计划据此版本制定目标：Chief track (2027)"
+    )
+    assert (await client.delete(f"{url}?version=2", headers=world.hr.headers)).status_code == 204
+
+    # Rejected, the plan no longer goes by it.
+    boss = await make_user(runtime, world.hr.org_id, Role.EMPLOYEE, employee_id=world.boss.id)
+    submitted = ok(
+        await client.post(f"{plans}/{plan['id']}/submit", headers=world.lead_account.headers)
+    )
+    approval = submitted["approvals"][-1]["id"]
+    ok(
+        await client.post(
+            f"{API}/approvals/{approval}/reject", json={"comment": "Not now"}, headers=boss.headers
+        )
+    )
+    assert (await client.delete(f"{url}?version=3", headers=world.hr.headers)).status_code == 204

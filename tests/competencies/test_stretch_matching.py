@@ -18,7 +18,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
 from tests.competencies.conftest import API, World, create, ok
 from tests.competencies.stretch_helpers import make_assignment
-from tests.factories import make_employee, make_user
+from tests.factories import make_employee, make_org, make_user
 from tests.people.conftest import count_statements
 from tests.problems import assert_problem
 
@@ -247,3 +247,43 @@ async def test_my_matches_rank_the_open_assignments_of_my_departments(
     assert [i["assignment"]["name"] for i in mine["items"]] == [sales["title"]]
     assert mine["open_assignments"] == 1
     assert_problem(await client.get(me, headers=world.hr.headers), 404, detail="not linked")
+
+
+@pytest.mark.commits
+async def test_matches_for_someone_else_read_as_they_read_their_own(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    team, customers = await _setting(client, world, runtime)
+    await make_assignment(client, world.hr, world.sales.id, (team, 2), (customers, 1))
+    url = f"{API}/employees/{world.lead.id}/stretch-assignment-matches"
+    own = ok(
+        await client.get(f"{API}/me/stretch-assignment-matches", headers=world.lead_account.headers)
+    )
+    with count_statements(runtime) as one:
+        hr = ok(await client.get(url, headers=world.hr.headers))
+    assert hr == own
+    assert (hr["employee"]["name"], [i["score"] for i in hr["items"]]) == ("Lead", [57.5])
+    # Their manager (Boss has no account: the department head over them reads) and themself.
+    assert ok(await client.get(url, headers=world.sales_head.headers)) == own
+    assert ok(await client.get(url, headers=world.lead_account.headers)) == own
+    member_url = f"{API}/employees/{world.member.id}/stretch-assignment-matches"
+    assert ok(await client.get(member_url, headers=world.lead_account.headers))["employee"] == {
+        "id": str(world.member.id),
+        "name": "Member",
+    }
+
+    await make_assignment(client, world.hr, world.head_office.id, (customers, 3), title="Key")
+    await make_assignment(client, world.hr, world.sales.id, (team, 1), title="Second")
+    with count_statements(runtime) as several:
+        three = ok(await client.get(url, headers=world.hr.headers))
+    assert (len(three["items"]), several.count) == (3, one.count)
+
+    # Outside the caller's reach, another organization's HR included: 404 in their language.
+    for account in (world.member_account, world.junior_account):
+        assert_problem(await client.get(url, headers=account.headers), 404, detail="No such")
+    stranger = await make_org(runtime)
+    refused = await client.get(url, headers=stranger.headers | {"Accept-Language": "zh-CN"})
+    assert_problem(refused, 404, detail="员工不存在")
+    assert_problem(
+        await client.get(f"{url}?limit=0", headers=world.hr.headers), 422, fields={"query.limit"}
+    )

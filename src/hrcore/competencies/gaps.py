@@ -6,6 +6,7 @@ is met. A required level r of a competency with N levels is r / N × 10 on the p
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,11 +71,23 @@ def measure(
     }
 
 
+@dataclass(frozen=True)
+class Unmet:
+    """What an employee does not meet yet of their position's model, and which model it is:
+    the position, the variant's department (None: the general model) and the version."""
+
+    position_id: uuid.UUID
+    department_id: uuid.UUID | None
+    version: int
+    requirements: list[tuple[uuid.UUID, int]]
+    """(competency, required level), heaviest first."""
+
+
 async def unmet_requirements(
     session: AsyncSession, org_id: uuid.UUID, employee: people.EmployeeInfo
-) -> list[tuple[uuid.UUID, int]] | None:
-    """(competency, required level) of each requirement of the employee's own position model
-    (their department's variant when there is one) they do not meet yet, heaviest first; None
+) -> Unmet | None:
+    """Each requirement of the employee's own position model (their department's variant
+    when there is one) they do not meet yet, heaviest first, with the model's version; None
     when they have no position or it has no model."""
     if employee.position_id is None:
         return None
@@ -88,7 +101,14 @@ async def unmet_requirements(
     ids = [uuid.UUID(entry["competency_id"]) for entry in model["entries"]]
     names = await repository.competency_levels(session, org_id, ids)
     lines = sorted(_lines(model["entries"], scores, names), key=lambda line: -line["weight"])
-    return [(line["competency_id"], line["required_level"]) for line in lines if not line["met"]]
+    return Unmet(
+        position_id=employee.position_id,
+        department_id=model["department_id"],
+        version=model["version"],
+        requirements=[
+            (line["competency_id"], line["required_level"]) for line in lines if not line["met"]
+        ],
+    )
 
 
 async def gaps(

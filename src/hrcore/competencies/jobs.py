@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from hrcore.competencies import profiles
+from hrcore.competencies import profile_events, profiles
 from hrcore.core.jobs import JobContext
 
 
 async def recompute_profile(ctx: JobContext) -> None:
-    """Recompute the profile of the employee whose evidence changed."""
+    """Recompute the profile of the employee whose evidence changed; a new snapshot is
+    published to webhook subscribers (`competency_profile.changed`)."""
     if ctx.org_id is None:
         return
     employee_id = uuid.UUID(ctx.payload["employee_id"])
-    await profiles.recompute(ctx.session, ctx.org_id, employee_id, ctx.settings, ctx.clock.now())
+    now = ctx.clock.now()
+    if await profiles.recompute(ctx.session, ctx.org_id, employee_id, ctx.settings, now):
+        await profile_events.publish_change(ctx.session, ctx.org_id, employee_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -122,12 +124,15 @@ class StretchAssignment(Entity, OrgScopedMixin, Base):
     """An in-department project or role 「部门内任务」 that develops competencies: each entry
     of `competencies` names one and the level (1..N of its levels) a person needs to start.
     `slots` people may take it; `status` is `open`, `assigned` (every slot taken) or
-    `closed`."""
+    `closed`. A role that changes the person's post (project lead, assistant to the chief)
+    names it in `post_title`, with an optional monthly `allowance`: assigning records it as
+    a temporary post."""
 
     __tablename__ = "stretch_assignments"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'assigned', 'closed')", name="status"),
         CheckConstraint("ends_on >= starts_on", name="window"),
+        CheckConstraint("allowance IS NULL OR post_title IS NOT NULL", name="allowance_of_post"),
         Index("ix_stretch_assignments_org_id_id", "org_id", "id"),
         Index("ix_stretch_assignments_org_department", "org_id", "department_id", "status"),
     )
@@ -143,13 +148,16 @@ class StretchAssignment(Entity, OrgScopedMixin, Base):
     slots: Mapped[int] = mapped_column(Integer, nullable=False)
     competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
+    post_title: Mapped[str | None] = mapped_column(String(200))
+    allowance: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
 class StretchAssignee(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     """One person on a stretch assignment, with the supervisor who checks the mid-point and
     rates the outcome. `active` counts toward the person's load until the outcome is
-    recorded (`completed`)."""
+    recorded (`completed`). `employment_event_id`: the temporary post recorded for a post
+    role."""
 
     __tablename__ = "stretch_assignees"
     __table_args__ = (
@@ -170,6 +178,7 @@ class StretchAssignee(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     task_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(UUID(as_uuid=True)), nullable=False)
     assigned_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    employment_event_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
 class StretchOutcome(IdMixin, TimestampMixin, OrgScopedMixin, Base):
@@ -200,7 +209,9 @@ class DevelopmentPlan(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     competency and a target level) and actions (a stretch assignment, a program, a course,
     mentoring…). `version` counts its content edits: each is kept in
     `development_plan_versions`. One open plan (not rejected, not closed) per employee and
-    period."""
+    period. Goals drawn from the employee's gaps keep the model they were drawn from
+    (`model_position_id`, `model_department_id` — null: the general model — and
+    `model_version`), so that version is not deleted while the plan is open."""
 
     __tablename__ = "development_plans"
     __table_args__ = (
@@ -230,6 +241,9 @@ class DevelopmentPlan(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    model_position_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    model_department_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    model_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class DevelopmentPlanVersion(IdMixin, OrgScopedMixin, Base):

@@ -68,9 +68,10 @@ async def goals_content(
 
 async def goals_from_gaps(
     session: AsyncSession, org_id: uuid.UUID, employee: people.EmployeeInfo, goals: list[GoalIn]
-) -> list[GoalIn]:
+) -> tuple[list[GoalIn], gaps.Unmet]:
     """The goals given, then one for each requirement of the employee's position model they
-    do not meet yet (not already a goal); 422 on `goals_from_gaps` without such a model."""
+    do not meet yet (not already a goal), and the model they were drawn from; 422 on
+    `goals_from_gaps` without such a model."""
     unmet = await gaps.unmet_requirements(session, org_id, employee)
     if unmet is None:
         raise Unprocessable(
@@ -82,28 +83,40 @@ async def goals_from_gaps(
             ],
         )
     named = {goal.competency_id for goal in goals}
-    return goals + [
+    drawn = [
         GoalIn(competency_id=competency_id, target_level=level)
-        for competency_id, level in unmet
+        for competency_id, level in unmet.requirements
         if competency_id not in named
     ]
+    return goals + drawn, unmet
 
 
 async def actions_content(
     session: AsyncSession,
     org_id: uuid.UUID,
-    employee_id: uuid.UUID,
+    employee: people.EmployeeInfo,
     actions: list[ActionIn],
     before: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """The actions as stored: an action keeps its id (one the plan does not have is 422); a
-    program or a stretch assignment names what it is, a program a run of the organization."""
+    program or a stretch assignment names what it is — a program a run of the organization,
+    a stretch assignment one the employee is on or may read."""
     known = {action["id"] for action in before}
     runs = await plan_sources.program_actions(
         session,
         org_id,
-        employee_id,
+        employee.id,
         [a.reference_id for a in actions if a.kind == "program" and a.reference_id is not None],
+    )
+    assignments = await plan_sources.reachable_assignments(
+        session,
+        org_id,
+        employee,
+        [
+            a.reference_id
+            for a in actions
+            if a.kind == "stretch_assignment" and a.reference_id is not None
+        ],
     )
     errors: list[FieldError] = []
     ids: set[str] = set()
@@ -124,6 +137,13 @@ async def actions_content(
                 FieldError(
                     field=f"{field}.reference_id",
                     message=_("not a program run of the organization"),
+                )
+            )
+        elif action.kind == "stretch_assignment" and action.reference_id not in assignments:
+            errors.append(
+                FieldError(
+                    field=f"{field}.reference_id",
+                    message=_("not a stretch assignment the employee is on or may take on"),
                 )
             )
     if errors:

@@ -1,6 +1,7 @@
 """A development plan's progress, read from the actions' outcomes and the profile: per goal
 the profile's current score against the target (level r of N is r / N × 10, as gaps count
-it), per action its status (a program's from the employee's participation in the run), and
+it), per action its status (a program's from the employee's participation in the run, a
+stretch assignment's from their part in it, with the outcome once recorded), and
 one percent over both — each goal the share of its target reached, each action 1 when done;
 dropped actions are left out."""
 
@@ -33,24 +34,42 @@ def _goal(
     }
 
 
+def _named(action: Mapping[str, Any], kind: str) -> uuid.UUID | None:
+    """What an action of this kind names (None for another kind or none named)."""
+    if action["kind"] != kind or not action["reference_id"]:
+        return None
+    return uuid.UUID(action["reference_id"])
+
+
 def _action(
-    action: Mapping[str, Any], runs: Mapping[uuid.UUID, plan_sources.ProgramAction]
+    action: Mapping[str, Any],
+    runs: Mapping[uuid.UUID, plan_sources.ProgramAction],
+    assignments: Mapping[uuid.UUID, plan_sources.StretchAction],
 ) -> dict[str, Any]:
-    run = (
-        runs.get(uuid.UUID(action["reference_id"]))
-        if action["kind"] == "program" and action["reference_id"]
-        else None
-    )
-    from_program = run is not None and run.participation is not None
-    return {
+    """The action's status from what it names when the employee takes part in it, else as
+    its editors set it."""
+    line = {
         "id": action["id"],
         "title": action["title"],
         "kind": action["kind"],
-        "status": plan_sources.PARTICIPATION_STATUS[run.participation]
-        if run is not None and run.participation is not None
-        else action["status"],
-        "source": "program" if from_program else "plan",
+        "status": action["status"],
+        "source": "plan",
+        "outcome": None,
     }
+    run_id, assignment_id = _named(action, "program"), _named(action, "stretch_assignment")
+    run = runs.get(run_id) if run_id else None
+    if run is not None and run.participation is not None:
+        status = plan_sources.PARTICIPATION_STATUS[run.participation]
+        return line | {"status": status, "source": "program"}
+    assignment = assignments.get(assignment_id) if assignment_id else None
+    if assignment is not None and assignment.assignee_status is not None:
+        status = plan_sources.ASSIGNEE_STATUS[assignment.assignee_status]
+        return line | {
+            "status": status,
+            "source": "stretch_assignment",
+            "outcome": assignment.outcome,
+        }
+    return line
 
 
 async def progress(
@@ -66,17 +85,16 @@ async def progress(
     figures = snapshot[0]["figures"] if snapshot else []
     scores = {figure["competency_id"]: figure["score"] for figure in figures}
     runs = await plan_sources.program_actions(
+        session, org_id, employee_id, [i for a in actions if (i := _named(a, "program"))]
+    )
+    assignments = await plan_sources.stretch_actions(
         session,
         org_id,
         employee_id,
-        [
-            uuid.UUID(a["reference_id"])
-            for a in actions
-            if a["kind"] == "program" and a["reference_id"]
-        ],
+        [i for a in actions if (i := _named(a, "stretch_assignment"))],
     )
     goal_lines = [_goal(goal, names, scores) for goal in goals]
-    action_lines = [_action(action, runs) for action in actions]
+    action_lines = [_action(action, runs, assignments) for action in actions]
     shares = {
         f"goal {index}": min((line["current"] or 0.0) / line["required"], 1.0)
         if line["required"]

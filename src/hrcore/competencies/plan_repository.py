@@ -149,3 +149,13 @@ async def comment_in_plan(
         )
     )
     return found is not None
+
+
+PLANS_ON_MODEL_VERSION = (
+    "SELECT title || ' (' || period || ')' FROM development_plans"
+    " WHERE org_id = {org} AND model_position_id = {position}"
+    " AND model_department_id IS NOT DISTINCT FROM {department}"
+    " AND model_version = {version} AND status NOT IN ('rejected', 'closed')"
+)
+"""An open plan (draft, submitted, active) whose goals were drawn from the version goes by
+it (`model_uses.ModelVersionUse`)."""

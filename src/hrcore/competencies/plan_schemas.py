@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hrcore.approvals.api import ApprovalOut
+from hrcore.competencies.stretch_schemas import FigureOut
 from hrcore.core.schemas import BoundedDate, Ref
 
 PERIOD_PATTERN = r"^(19|20)\d{2}(-(H[12]|Q[1-4]))?$"
@@ -45,8 +46,9 @@ class ActionIn(BaseModel):
     reference_id: uuid.UUID | None = Field(
         None,
         description="What the action is: a program run (`program`, required and checked), a "
-        "stretch assignment (`stretch_assignment`, required), a course or a mentoring "
-        "relationship when it exists in another system (optional).",
+        "stretch assignment the employee is on or may read (`stretch_assignment`, required "
+        "and checked), a course or a mentoring relationship when it exists in another "
+        "system (optional).",
     )
     title: Title
     due_on: BoundedDate | None = None
@@ -60,7 +62,8 @@ class ActionOut(BaseModel):
     title: str
     due_on: date | None
     status: ActionStatus = Field(
-        description="As the plan's editors set it; progress reads a program's from the program."
+        description="As the plan's editors set it; progress reads a program's from the "
+        "program and a stretch assignment's from the assignment."
     )
 
 
@@ -102,13 +105,30 @@ class GoalProgress(BaseModel):
     met: bool
 
 
+class OutcomeEvidenceOut(BaseModel):
+    competency_id: uuid.UUID
+    evidence: float = Field(description="The value the outcome recorded as evidence, 0–10.")
+
+
+class ActionOutcomeOut(BaseModel):
+    figures: list[FigureOut]
+    competencies: list[OutcomeEvidenceOut]
+    recorded_at: datetime
+
+
 class ActionProgress(BaseModel):
     id: uuid.UUID
     title: str
     kind: ActionKind
     status: ActionStatus
-    source: Literal["plan", "program"] = Field(
-        description="`program`: read from the employee's participation in the run."
+    source: Literal["plan", "program", "stretch_assignment"] = Field(
+        description="`program`: read from the employee's participation in the run; "
+        "`stretch_assignment`: from their part in the assignment (active: in progress, "
+        "completed: done); `plan`: as the editors set it."
+    )
+    outcome: ActionOutcomeOut | None = Field(
+        description="A stretch assignment's outcome for the employee once recorded: its "
+        "figures and the evidence per competency; null otherwise."
     )
 
 
@@ -140,6 +160,14 @@ class PlanSummary(BaseModel):
     updated_at: datetime
 
 
+class GoalsModelOut(BaseModel):
+    position_id: uuid.UUID
+    department_id: uuid.UUID | None = Field(
+        description="The variant's department; null: the position's general model."
+    )
+    version: int
+
+
 class PlanOut(PlanSummary):
     shown_version: int = Field(description="The version whose content is shown (`?version=`).")
     goals: list[GoalOut]
@@ -147,6 +175,10 @@ class PlanOut(PlanSummary):
     submitted_at: datetime | None
     approved_at: datetime | None
     closed_at: datetime | None
+    goals_model: GoalsModelOut | None = Field(
+        description="The competency model version `goals_from_gaps` drew goals from (it is "
+        "not deleted while the plan is open); null when the goals were not drawn from gaps."
+    )
     created_at: datetime
     versions: list[PlanVersionOut] = Field(description="Every content version, oldest first.")
     approvals: list[ApprovalOut] = Field(

@@ -69,6 +69,17 @@ async def for_change(
     return plan, employee, approval, status
 
 
+def _goals_model(plan: DevelopmentPlan) -> dict[str, Any] | None:
+    """The model version the goals were drawn from (None: none was)."""
+    if plan.model_position_id is None or plan.model_version is None:
+        return None
+    return {
+        "position_id": str(plan.model_position_id),
+        "department_id": str(plan.model_department_id) if plan.model_department_id else None,
+        "version": plan.model_version,
+    }
+
+
 def content(plan: DevelopmentPlan | DevelopmentPlanVersion) -> dict[str, Any]:
     return {"title": plan.title, "goals": plan.goals, "actions": plan.actions}
 
@@ -98,11 +109,11 @@ async def create(session: AsyncSession, principal: Principal, body: PlanCreate) 
     employee = await people.ensure_can_view(session, principal, employee_id)
     await plan_access.require_editor(session, principal, employee.id)
     org_id = principal.org_id
-    goals = body.goals
+    goals, drawn_from = body.goals, None
     if body.goals_from_gaps:
-        goals = await plan_content.goals_from_gaps(session, org_id, employee, goals)
+        goals, drawn_from = await plan_content.goals_from_gaps(session, org_id, employee, goals)
     stored_goals = await plan_content.goals_content(session, org_id, goals)
-    actions = await plan_content.actions_content(session, org_id, employee.id, body.actions, [])
+    actions = await plan_content.actions_content(session, org_id, employee, body.actions, [])
     if await plan_repository.open_plan_id(session, org_id, employee.id, body.period):
         raise Conflict(
             _("The employee has an open development plan for {period}", period=body.period)
@@ -116,6 +127,9 @@ async def create(session: AsyncSession, principal: Principal, body: PlanCreate) 
         goals=stored_goals,
         actions=actions,
         version=1,
+        model_position_id=drawn_from.position_id if drawn_from else None,
+        model_department_id=drawn_from.department_id if drawn_from else None,
+        model_version=drawn_from.version if drawn_from else None,
     )
     session.add(plan)
     await session.flush()
@@ -127,7 +141,8 @@ async def create(session: AsyncSession, principal: Principal, body: PlanCreate) 
         SUBJECT,
         plan.id,
         org_id=org_id,
-        after={"employee_id": str(employee.id), "period": plan.period, **content(plan)},
+        after={"employee_id": str(employee.id), "period": plan.period, **content(plan)}
+        | ({"goals_model": _goals_model(plan)} if drawn_from else {}),
     )
     await session.flush()
     return plan.id
@@ -212,6 +227,7 @@ async def view(
             "submitted_at": plan.submitted_at,
             "approved_at": plan.approved_at,
             "closed_at": plan.closed_at,
+            "goals_model": _goals_model(plan),
             "created_at": plan.created_at,
             "updated_at": plan.updated_at,
             "versions": [
@@ -271,7 +287,7 @@ async def update(
             _("Only an active plan is closed; this one is {status}", status=label(status))
         )
     before = content(plan)
-    changed = await _apply(session, plan, body, status)
+    changed = await _apply(session, plan, employee, body, status)
     if changed:
         plan.version += 1
         _keep_version(session, plan, principal)
@@ -296,7 +312,11 @@ async def update(
 
 
 async def _apply(
-    session: AsyncSession, plan: DevelopmentPlan, body: PlanPatch, status: str
+    session: AsyncSession,
+    plan: DevelopmentPlan,
+    employee: people.EmployeeInfo,
+    body: PlanPatch,
+    status: str,
 ) -> bool:
     """Apply the body's content to the plan; whether anything changed. An active plan keeps
     the content it was approved with but its actions' statuses (409)."""
@@ -309,7 +329,7 @@ async def _apply(
     )
     actions = (
         await plan_content.actions_content(
-            session, plan.org_id, plan.employee_id, body.actions, plan.actions
+            session, plan.org_id, employee, body.actions, plan.actions
         )
         if body.actions is not None
         else plan.actions

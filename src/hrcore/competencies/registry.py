@@ -3,8 +3,8 @@ evidence, profiles, stretch-assignment, rotation and development-plan tables, th
 the profile recompute job, the task kinds of stretch assignments (the outcome task closes by
 recording the outcome) and rotations (the host supervisor's rating), the approval kind
 development plans run on (`competencies.development_plan`), the library's import kind
-(imports runs the upload, competencies checks and writes the rows), and the current plan
-people's panoramic profile shows."""
+(imports runs the upload, competencies checks and writes the rows), the current plan
+people's panoramic profile shows, and the plans that keep a model version in use."""
 
 from fastapi import APIRouter
 
@@ -15,6 +15,7 @@ from hrcore.competencies import (
     library_import,
     models,
     plan_approval,
+    plan_repository,
     profiles,
     rotation_models,
     rotation_router,
@@ -23,6 +24,7 @@ from hrcore.competencies import (
     stretch_outcomes,
 )
 from hrcore.competencies.router import router as library_router
+from hrcore.core.i18n import N_
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
 from hrcore.people import api as people
@@ -68,5 +70,9 @@ DOMAIN = Domain(
     providers=[
         library_import.LIBRARY,
         people.DevelopmentPlanProvider(api.development_plan_of),
+        api.ModelVersionUse(
+            N_("open development plans drew their goals from it: {names}"),
+            plan_repository.PLANS_ON_MODEL_VERSION,
+        ),
     ],
 )

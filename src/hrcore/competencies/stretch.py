@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,11 +68,27 @@ def _check_window(starts_on: Any, ends_on: Any) -> None:
         )
 
 
+def _check_post(post_title: str | None, allowance: Decimal | None) -> None:
+    """Only a post carries an allowance (422 on `allowance`)."""
+    if allowance is not None and post_title is None:
+        raise Unprocessable(
+            _("The stretch assignment is not valid"),
+            errors=[FieldError(field="allowance", message=_("only a post carries an allowance"))],
+        )
+
+
 def _entries(entries: Sequence[DevelopedCompetencyIn]) -> list[dict[str, Any]]:
     return [
         {"competency_id": str(entry.competency_id), "start_level": entry.start_level}
         for entry in entries
     ]
+
+
+def _post_terms(state: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What assigning a post recorded on the assignee's employment record (None: no post)."""
+    if state["post_title"] is None:
+        return None
+    return state["post_title"], state["allowance"], state["starts_on"], state["ends_on"]
 
 
 def settled_status(assignment: StretchAssignment, taken: int) -> str:
@@ -93,6 +110,8 @@ def _state(assignment: StretchAssignment) -> dict[str, Any]:
         "slots": assignment.slots,
         "competencies": assignment.competencies,
         "status": assignment.status,
+        "post_title": assignment.post_title,
+        "allowance": f"{assignment.allowance:.2f}" if assignment.allowance is not None else None,
     }
 
 
@@ -147,6 +166,8 @@ def _view(
         "taken": taken,
         "status": row.status,
         "competencies": developed,
+        "post_title": row.post_title,
+        "allowance": row.allowance,
         "version": row.version,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
@@ -171,6 +192,7 @@ async def create(
     await stretch_access.require_writable_department(session, principal, body.department_id)
     await check_competencies(session, principal.org_id, body.competencies)
     _check_window(body.starts_on, body.ends_on)
+    _check_post(body.post_title, body.allowance)
     assignment = StretchAssignment(
         org_id=principal.org_id,
         title=body.title,
@@ -182,6 +204,8 @@ async def create(
         slots=body.slots,
         competencies=_entries(body.competencies),
         status=OPEN,
+        post_title=body.post_title,
+        allowance=body.allowance,
         created_by=principal.id,
     )
     session.add(assignment)
@@ -219,6 +243,8 @@ async def update(
     if body.competencies is not None:
         await check_competencies(session, principal.org_id, body.competencies)
         assignment.competencies = _entries(body.competencies)
+    if "post_title" in given and given["post_title"] is None:
+        given.setdefault("allowance", None)  # no post, no allowance
     for field, value in given.items():
         setattr(assignment, field, value)
     _check_window(assignment.starts_on, assignment.ends_on)
@@ -228,6 +254,14 @@ async def update(
     if assignment.slots < taken:
         raise Conflict(
             _("{taken} people are on this assignment: it needs at least as many slots", taken=taken)
+        )
+    _check_post(assignment.post_title, assignment.allowance)
+    if taken and _post_terms(before) != _post_terms(_state(assignment)):
+        raise Conflict(
+            _(
+                "People are on this assignment: whether it is a post, its title, allowance "
+                "and window stay as their temporary posts were recorded"
+            )
         )
     if body.status is not None:
         assignment.status = body.status

@@ -5,7 +5,9 @@ at once (`stretch_max_concurrent_assignments`, counting those without an outcome
 not closed) takes no other, 409 naming why — and creates three tasks through workflow with
 the organization's working-day policy, reminders and escalation: the assignee's kick-off,
 the supervisor's mid-point check and the supervisor's outcome (completed by recording the
-outcome)."""
+outcome). An assignment that is a post (`post_title`) records it as a temporary post of the
+assignee through people's `add_event`, which only HR may call: HR admins alone assign a
+post."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from hrcore.competencies.stretch_schemas import AssigneeOut, AssignIn
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, FieldError, Unprocessable
+from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -176,8 +178,14 @@ async def assign(
 ) -> AssigneeOut:
     """An editor of the assignment puts someone they manage (404 outside their reach, 403
     on themself) from its department (422) on it. Audited; the assignment turns `assigned`
-    when its last slot is taken."""
+    when its last slot is taken. A post is assigned by HR admins only (403 for other
+    editors): it records the temporary post through people (409 once the window has
+    ended)."""
     assignment = await stretch_access.writable_assignment(session, principal, assignment_id)
+    if assignment.post_title is not None and not principal.is_hr_admin:
+        raise Forbidden(
+            _("Only an HR admin puts someone on a post: it changes their employment record")
+        )
     employee = await people.ensure_can_view(session, principal, body.employee_id)
     await people.ensure_can_manage(session, principal, employee.id)
     subtree = await org.subtree_ids(session, principal.org_id, assignment.department_id)
@@ -185,6 +193,7 @@ async def assign(
         raise _invalid("employee_id", _("an active employee of the assignment's department"))
     await _check_capacity(session, assignment, employee, settings)
     supervisor_id = await _supervisor(session, principal.org_id, employee.id, body)
+    post_from = await _post_starts(session, assignment, clock)
     assignee = StretchAssignee(
         org_id=principal.org_id,
         assignment_id=assignment.id,
@@ -197,6 +206,10 @@ async def assign(
     session.add(assignee)
     await session.flush()
     assignee.task_ids = await _tasks(session, principal, assignment, assignee, clock)
+    if post_from is not None:
+        assignee.employment_event_id = await _temporary_post(
+            session, principal, assignment, employee.id, post_from, clock
+        )
     taken = (await stretch_repository.taken(session, principal.org_id, [assignment.id]))[
         assignment.id
     ]
@@ -214,6 +227,9 @@ async def assign(
             "employee_id": str(employee.id),
             "supervisor_id": str(supervisor_id),
             "task_ids": [str(task_id) for task_id in assignee.task_ids],
+            "employment_event_id": str(assignee.employment_event_id)
+            if assignee.employment_event_id
+            else None,
             "status": assignment.status,
         },
     )
@@ -221,6 +237,52 @@ async def assign(
     names = await people_names(session, principal.org_id, [assignee])
     [view] = assignee_views([assignee], names, {})
     return AssigneeOut.model_validate(view)
+
+
+async def _post_starts(
+    session: AsyncSession, assignment: StretchAssignment, clock: Clock
+) -> date | None:
+    """When a post's temporary post starts for someone put on it now: its start, or today
+    for a running one; 409 once it has ended. None for an assignment that is no post."""
+    if assignment.post_title is None:
+        return None
+    today = await people.org_today(session, assignment.org_id, clock)
+    if assignment.ends_on < today:
+        raise Conflict(
+            _(
+                "The stretch assignment ended on {date}: its post is taken up no more",
+                date=assignment.ends_on.isoformat(),
+            )
+        )
+    return max(assignment.starts_on, today)
+
+
+async def _temporary_post(
+    session: AsyncSession,
+    principal: Principal,
+    assignment: StretchAssignment,
+    employee_id: uuid.UUID,
+    starts: date,
+    clock: Clock,
+) -> uuid.UUID:
+    """The post as a temporary post of the assignee in the assignment's department, from
+    `starts` to the assignment's end, with its allowance: people applies it on its date and
+    contracts drafts the amendment from the event."""
+    return await people.add_event(
+        session,
+        principal,
+        employee_id,
+        people.EmploymentEventCreate(
+            kind="temporary_post",
+            effective_date=starts,
+            end_date=assignment.ends_on,
+            department_id=assignment.department_id,
+            title=assignment.post_title,
+            allowance=assignment.allowance,
+            note=assignment.title,
+        ),
+        clock,
+    )
 
 
 async def people_names(
@@ -248,6 +310,7 @@ def assignee_views(
             "status": row.status,
             "task_ids": row.task_ids,
             "outcome": outcomes.get(row.id),
+            "employment_event_id": row.employment_event_id,
             "created_at": row.created_at,
         }
         for row in assignees

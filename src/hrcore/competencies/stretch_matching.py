@@ -231,22 +231,46 @@ async def my_matches(
     """The open assignments of the caller's department and those above it, best first for
     their gaps; not those they are on already. 404 for an account without an employee."""
     employee = await people.require_employee(session, principal.org_id, own_employee(principal))
-    paths = await org.department_paths(session, principal.org_id, [employee.department_id])
+    return await _matches_of(session, principal.org_id, employee, settings, limit)
+
+
+async def matches_of(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    settings: Settings,
+    limit: int,
+) -> AssignmentMatchesOut:
+    """Someone's matches as they read them themself, for whoever may see them (HR, their
+    managers, their department head, themself; 404 otherwise): what the person could take
+    on, whoever asks."""
+    employee = await people.ensure_can_view(session, principal, employee_id)
+    return await _matches_of(session, principal.org_id, employee, settings, limit)
+
+
+async def _matches_of(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee: people.EmployeeInfo,
+    settings: Settings,
+    limit: int,
+) -> AssignmentMatchesOut:
+    """The open assignments of the person's department and those above it that they are not
+    on, best first for their gaps, with their load and pools."""
+    paths = await org.department_paths(session, org_id, [employee.department_id])
     departments = [
         uuid.UUID(part) for part in paths.get(employee.department_id, "").split("/") if part
     ]
-    assignments = await stretch_repository.open_assignments_in(
-        session, principal.org_id, departments
-    )
+    assignments = await stretch_repository.open_assignments_in(session, org_id, departments)
     post = people.EmployeePost(
         Ref(id=employee.id, name=employee.full_name),
         Ref(id=employee.department_id, name=""),
         Ref(id=employee.position_id, name="") if employee.position_id else None,
     )
-    standings, on = await _standings(session, principal.org_id, [post])
+    standings, on = await _standings(session, org_id, [post])
     standing = standings[employee.id]
     open_ones = [row for row in assignments if row.id not in on[employee.id]]
-    ranked = await _ranked_assignments(session, principal.org_id, open_ones, standing, settings)
+    ranked = await _ranked_assignments(session, org_id, open_ones, standing, settings)
     most = settings.stretch_max_concurrent_assignments
     return AssignmentMatchesOut.model_validate(
         {

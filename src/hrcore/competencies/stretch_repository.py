@@ -188,3 +188,25 @@ async def lock_load(session: AsyncSession, employee_id: uuid.UUID) -> None:
     both pass the capacity check."""
     key = f"stretch_load:{employee_id}"
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
+PLAN_ACTIONS = """
+SELECT a.id, a.department_id, s.status AS assignee_status,
+       o.figures, o.competencies, o.updated_at AS recorded_at
+  FROM stretch_assignments AS a
+  LEFT JOIN stretch_assignees AS s
+    ON s.org_id = a.org_id AND s.assignment_id = a.id AND s.employee_id = $2
+  LEFT JOIN stretch_outcomes AS o ON o.org_id = a.org_id AND o.assignee_id = s.id
+ WHERE a.org_id = $1 AND a.id = ANY($3::uuid[])
+"""
+
+
+async def employee_on(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    assignment_ids: Sequence[uuid.UUID],
+) -> list[Any]:
+    """The organization's assignments among these, each with the employee's part in it
+    (their assignee status and outcome; null when not on it), in one statement."""
+    return await fetch(session, PLAN_ACTIONS, org_id, employee_id, list(assignment_ids))

@@ -117,7 +117,8 @@ async def update_stretch_assignment(
 ) -> StretchAssignmentOut:
     """Its editors (as for creating; 403 for someone who only reads it, 404 outside their
     reach) change the fields given; the department stays. `status` `closed` ends it,
-    `open` reopens it. Fewer `slots` than people on it is 409; a stale `If-Match` 412, a
+    `open` reopens it. Fewer `slots` than people on it is 409, as is changing a post's
+    terms (post, title, allowance, window) while people hold it; a stale `If-Match` 412, a
     stale body `version` 409. Audited with what changed."""
     assignment = await stretch.update(session, principal, assignment_id, body, if_match=if_match)
     set_etag(response, assignment.version)
@@ -165,6 +166,29 @@ async def get_my_stretch_assignment_matches(
     return await stretch_matching.my_matches(session, principal, runtime.settings, limit)
 
 
+@routes.get(
+    "/employees/{employee_id}/stretch-assignment-matches",
+    operation_id="get_stretch_assignment_matches",
+    summary="Open stretch assignments ranked for an employee's competency gaps",
+    response_model=AssignmentMatchesOut,
+    responses=NOT_FOUND,
+)
+async def get_stretch_assignment_matches(
+    employee_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: AppRuntime,
+    limit: MatchLimit = 50,
+) -> AssignmentMatchesOut:
+    """What `/me/stretch-assignment-matches` answers the employee, for whoever may see them
+    (HR, their managers, their department head, themself; 404 otherwise, another
+    organization's employee included): the open assignments of their department and those
+    above it that they are not on, best first, each rank explained."""
+    return await stretch_matching.matches_of(
+        session, principal, employee_id, runtime.settings, limit
+    )
+
+
 @routes.post(
     "/stretch-assignments/{assignment_id}/assign",
     operation_id="assign_stretch_assignment",
@@ -187,7 +211,9 @@ async def assign_stretch_assignment(
     closed or every slot is taken, and when the person is at capacity (already on the most
     open assignments one person takes at once): the answer says which. Creates the
     assignee's kick-off task and the supervisor's mid-point check and outcome tasks, with the
-    organization's working days, reminders and escalation. Audited."""
+    organization's working days, reminders and escalation. An assignment that is a post is
+    assigned by HR admins only (403 for others; 409 once its window has ended) and records
+    the person's temporary post with its allowance (`employment_event_id`). Audited."""
     return await stretch_assigning.assign(
         session, principal, assignment_id, body, clock, runtime.settings
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -15,6 +16,13 @@ from hrcore.core.schemas import BoundedDate, Ref
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Status = Literal["open", "assigned", "closed"]
+Allowance = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+POST_TITLE = (
+    "The post a role that changes the person's post gives (project lead, assistant to the "
+    "chief): assigning records it as a temporary post on the person's employment record "
+    "(HR admins only assign such a role)."
+)
+ALLOWANCE = "The post's monthly allowance (a post only), carried into the temporary post."
 Factor = Literal["gap_fit", "readiness", "load", "pool"]
 
 
@@ -40,6 +48,8 @@ class StretchAssignmentIn(BaseModel):
     competencies: list[DevelopedCompetencyIn] = Field(
         min_length=1, max_length=20, description="What it develops, each with its start level."
     )
+    post_title: Title | None = Field(default=None, description=POST_TITLE)
+    allowance: Allowance | None = Field(default=None, description=ALLOWANCE)
 
 
 class StretchAssignmentPatch(BaseModel):
@@ -61,6 +71,10 @@ class StretchAssignmentPatch(BaseModel):
         description="`closed` ends it; `open` reopens it (`assigned` again when every slot "
         "is taken).",
     )
+    post_title: Title | None = Field(
+        default=None, description=POST_TITLE + " `null` makes it no post; fixed once taken."
+    )
+    allowance: Allowance | None = Field(default=None, description=ALLOWANCE)
     version: int | None = None
 
 
@@ -86,6 +100,8 @@ class StretchAssignmentOut(BaseModel):
     taken: int = Field(description="How many people are on it.")
     status: Status
     competencies: list[DevelopedCompetencyOut]
+    post_title: str | None = Field(description="The post it gives; null: it is no post.")
+    allowance: Decimal | None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -183,6 +199,10 @@ class AssigneeOut(BaseModel):
     outcome: OutcomeOut | None = Field(
         description="Null until recorded, and for readers who may not see the assignee's "
         "records (anyone but HR, their managers, department head, supervisor and themself)."
+    )
+    employment_event_id: uuid.UUID | None = Field(
+        description="The temporary post recorded on the person's employment record when the "
+        "assignment is a post; null otherwise."
     )
     created_at: datetime
 

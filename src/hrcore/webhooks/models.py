@@ -43,6 +43,7 @@ class EventType(StrEnum):
     REVIEW_APPEAL_RESOLVED = "review.appeal_resolved"
     STRETCH_ASSIGNMENT_OUTCOME_RECORDED = "stretch_assignment.outcome_recorded"
     DEVELOPMENT_PLAN_APPROVED = "development_plan.approved"
+    COMPETENCY_PROFILE_CHANGED = "competency_profile.changed"
 
 
 class DeliveryStatus(StrEnum):

@@ -1,0 +1,54 @@
+"""Telling subscribers a profile moved: after the worker's recompute stores a snapshot, the
+webhook event `competency_profile.changed` names the employee, each competency whose score
+changed (before → after; null where it had or has no score) and when it was computed. Never
+from a request: profiles are recomputed in the worker only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.competencies import repository
+from hrcore.webhooks import api as webhooks
+
+_EVENT_IDS = uuid.UUID("6f0c1d52-4d43-4c8e-9d8e-2b1a6c0e7f31")
+"""The namespace of the events' ids: one per employee and snapshot, so a job run again
+never delivers a snapshot twice."""
+
+
+def changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The competencies whose score differs between two snapshots' figures, by id."""
+    old = {figure["competency_id"]: figure["score"] for figure in before}
+    new = {figure["competency_id"]: figure["score"] for figure in after}
+    return [
+        {
+            "competency_id": competency_id,
+            "before": old.get(competency_id),
+            "after": new.get(competency_id),
+        }
+        for competency_id in sorted(old.keys() | new.keys())
+        if old.get(competency_id) != new.get(competency_id)
+    ]
+
+
+async def publish_change(session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID) -> None:
+    """Publish what the employee's newest snapshot changed against the one before it; nothing
+    when no score moved (the evidence behind a score changed, not the score)."""
+    newest, *older = await repository.snapshots(session, org_id, employee_id, 2)
+    changed = changes(older[0]["figures"] if older else [], newest["figures"])
+    if not changed:
+        return
+    computed_at = newest["computed_at"]
+    await webhooks.publish(
+        session,
+        org_id=org_id,
+        event_type=webhooks.EventType.COMPETENCY_PROFILE_CHANGED,
+        payload={
+            "employee_id": str(employee_id),
+            "computed_at": computed_at.isoformat(),
+            "competencies": changed,
+        },
+        event_id=uuid.uuid5(_EVENT_IDS, f"{employee_id}:{computed_at.isoformat()}"),
+    )
