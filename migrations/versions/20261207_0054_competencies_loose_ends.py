@@ -3,7 +3,7 @@ allowance) records the temporary post of each person put on it (the assignee kee
 employment event's id); a development plan whose goals were drawn from the employee's gaps
 keeps the model version it drew them from (position, the variant's department, version).
 
-Revision ID: 0055
+Revision ID: 0054
 Revises: 0053
 Create Date: 2026-12-07 12:20:00
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0055"
+revision: str = "0054"
 down_revision: str | None = "0053"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
