@@ -190,13 +190,20 @@ async def test_a_refusal_goes_to_hr_with_its_reason_and_hr_tries_again(
         [again] = await _open_tasks(client, hr_employee, "program.stretch_assignment")
         assert again["id"] != task["id"]
 
-        # HR ends the other assignment, then marks the task done: Member is put on this one.
+        # HR ends the other assignment and puts Member on this one by hand, then marks the
+        # task done: the stage takes that place as its own.
         closed = await client.patch(
             f"{API}/stretch-assignments/{busy['id']}",
             json={"status": "closed"},
             headers=world.hr.headers,
         )
         await _ok(closed)
+        await _post(
+            client,
+            world.hr,
+            f"/stretch-assignments/{assignment['id']}/assign",
+            {"employee_id": str(world.member.id)},
+        )
         done = await client.post(
             f"{API}/tasks/{again['id']}/complete", json={}, headers=hr_employee.headers
         )
@@ -214,6 +221,12 @@ async def test_a_refusal_goes_to_hr_with_its_reason_and_hr_tries_again(
     actions = [e["action"] for e in await audited(client, world.hr, dossier["participant"]["id"])]
     assert actions.count("program_stage.stretch_refused") == 2
     assert actions[-1] == "program_stage.stretch_assigned"
+    read = await _get(client, world.hr, f"/stretch-assignments/{assignment['id']}")
+    assert [a["employee"]["name"] for a in read["assignees"]] == ["Member"], "one place"
+    await _record_outcome(client, world, assignment, team)
+    await run_burst(runtime)
+    finished = await _get(client, world.hr, path)
+    assert [s["status"] for s in finished["stages"]] == ["completed", "open"]
 
 
 async def test_a_template_names_a_stretch_assignment_of_the_organization(

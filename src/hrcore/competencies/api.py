@@ -27,6 +27,8 @@
   assignments an employee was on since a day, with their outcomes (`StretchRecord`), and
   their current development plan with its progress (`PlanProgress`); a fixed number of
   statements each.
+- `stretch_place_of` — the employee's place on an assignment (put there by hand, say), if
+  any, and whether its outcome is recorded.
 - `known_stretch_assignments` — which of some stretch assignments the organization has (a
   program template's stages name them).
 - `assign_to_stretch` — a program's stretch-assignment stage puts its participant on the
@@ -52,6 +54,7 @@ from hrcore.competencies import (
     profiles,
     repository,
     stretch_assigning,
+    stretch_repository,
 )
 from hrcore.competencies.evidence import (
     SourceValue,
@@ -294,3 +297,12 @@ async def known_stretch_assignments(
         )
     )
     return set(found)
+
+
+async def stretch_place_of(
+    session: AsyncSession, org_id: uuid.UUID, assignment_id: uuid.UUID, employee_id: uuid.UUID
+) -> tuple[uuid.UUID, bool] | None:
+    """The employee's row on the assignment (locked) and whether its outcome is recorded, or
+    None when they are not on it; one statement."""
+    row = await stretch_repository.assignee_of(session, org_id, assignment_id, employee_id)
+    return (row.id, row.status == "completed") if row is not None else None

@@ -4,9 +4,10 @@ When the stage opens, the worker puts the participant on the assignment the stag
 with competencies' assigning rules (`competencies.api.assign_to_stretch`: the person's
 capacity, a free slot, the assignment's department, a supervisor). When that is refused the
 stage keeps why (`stretch_problem`, in the organization's language) and the first HR admin
-linked to an employee record gets a task saying so; completing it tries again. Without such
-an HR admin, every HR admin hears of it in the inbox. The stage completes when the
-assignment's outcome is recorded (`competencies.api.OUTCOME_RECORDED`)."""
+linked to an employee record gets a task saying so; completing it tries again (a place HR
+gave by hand meanwhile is taken as the stage's). Without such an HR admin, every HR admin
+hears of it in the inbox. The stage completes when the assignment's outcome is recorded
+(`competencies.api.OUTCOME_RECORDED`)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ async def assign(
     session: AsyncSession, org_id: uuid.UUID, stage_id: uuid.UUID, clock: Clock, settings: Settings
 ) -> str:
     """Put the participant of an open stretch-assignment stage on its assignment; what
-    happened. Idempotent: a stage no longer open or already assigned is left alone."""
+    happened. A place they already hold (HR put them there by hand) is the stage's, and an
+    outcome already recorded on it completes the stage. Idempotent: a stage no longer open
+    or already assigned is left alone."""
     stage = await repository.open_stretch_stage(session, org_id, stage_id=stage_id)
     if stage is None or stage.stretch_assignee_id is not None:
         return "unchanged"
@@ -50,21 +53,27 @@ async def assign(
     assert participant is not None
     assignment_id = StageIn.model_validate(stage.config).stretch_assignment_id
     assert assignment_id is not None
-    locale = await identity.org_locale(session, org_id)
-    try:
-        with i18n.using(locale):
-            assignee_id = await competencies.assign_to_stretch(
-                session,
-                None,
-                assignment_id,
-                participant.employee_id,
-                clock,
-                settings,
-                org_id=org_id,
-            )
-    except REFUSALS as refused:
-        await _refused(session, stage, participant, _reason(refused, locale), clock)
-        return "refused"
+    place = await competencies.stretch_place_of(
+        session, org_id, assignment_id, participant.employee_id
+    )
+    if place is None:
+        locale = await identity.org_locale(session, org_id)
+        try:
+            with i18n.using(locale):
+                assignee_id = await competencies.assign_to_stretch(
+                    session,
+                    None,
+                    assignment_id,
+                    participant.employee_id,
+                    clock,
+                    settings,
+                    org_id=org_id,
+                )
+        except REFUSALS as refused:
+            await _refused(session, stage, participant, _reason(refused, locale), clock)
+            return "refused"
+        place = (assignee_id, False)
+    assignee_id, outcome_recorded = place
     stage.stretch_assignee_id, stage.stretch_problem = assignee_id, None
     audit.record(
         session,
@@ -75,6 +84,9 @@ async def assign(
         org_id=org_id,
         after={"stage": stage.key, "stretch_assignee_id": str(assignee_id)},
     )
+    if outcome_recorded:
+        await complete_stage(session, stage, clock, None)
+        return "completed"
     return "assigned"
 
 
