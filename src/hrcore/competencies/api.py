@@ -23,16 +23,39 @@
 - `ProgramActionsProvider` / `ProgramAction` — programs answers development plans' program
   actions (its registry lists the provider); `development_plan_of` — the current plan people's
   panoramic profile shows (provided in competencies' registry).
+- `stretch_record` / `current_plan_progress` — the program dossier's sections: the stretch
+  assignments an employee was on since a day, with their outcomes (`StretchRecord`), and
+  their current development plan with its progress (`PlanProgress`); a fixed number of
+  statements each.
+- `stretch_place_of` — the employee's place on an assignment (put there by hand, say), if
+  any, and whether its outcome is recorded.
+- `known_stretch_assignments` — which of some stretch assignments the organization has (a
+  program template's stages name them).
+- `assign_to_stretch` — a program's stretch-assignment stage puts its participant on the
+  assignment with the rules of `POST /stretch-assignments/{id}/assign` (capacity,
+  department, supervisor: 409/422 as there); the assignee's id.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.competencies import profiles
+from hrcore.approvals import api as approvals
+from hrcore.competencies import (
+    plan_progress,
+    plan_repository,
+    plans,
+    profiles,
+    repository,
+    stretch_assigning,
+    stretch_repository,
+)
 from hrcore.competencies.evidence import (
     SourceValue,
     record_evidence,
@@ -49,11 +72,20 @@ from hrcore.competencies.matching import (
     profile_change,
 )
 from hrcore.competencies.model_uses import ModelVersionUse
+from hrcore.competencies.models import (
+    PLAN_APPROVAL,
+    StretchAssignee,
+    StretchAssignment,
+    StretchOutcome,
+)
 from hrcore.competencies.plan_sources import ProgramAction, ProgramActionsProvider
 from hrcore.competencies.plans import profile_entry as development_plan_of
 from hrcore.competencies.stretch_assigning import open_tasks as open_stretch_tasks
 from hrcore.competencies.stretch_matching import PoolMembershipProvider
 from hrcore.competencies.stretch_outcomes import OUTCOME_RECORDED
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.schemas import Ref
 from hrcore.settings import Settings
 
 __all__ = [
@@ -63,12 +95,18 @@ __all__ = [
     "Match",
     "MatchLine",
     "ModelVersionUse",
+    "PlanProgress",
     "PoolMembershipProvider",
     "ProfileChange",
     "ProgramAction",
     "ProgramActionsProvider",
     "SourceValue",
+    "StretchRating",
+    "StretchRecord",
+    "assign_to_stretch",
+    "current_plan_progress",
     "development_plan_of",
+    "known_stretch_assignments",
     "match_for_candidates",
     "open_stretch_tasks",
     "profile_change",
@@ -76,6 +114,7 @@ __all__ = [
     "record_evidence",
     "replace_source_evidence",
     "require_competencies",
+    "stretch_record",
 ]
 
 
@@ -89,3 +128,181 @@ async def recompute_profile(
     """Recompute the employee's profile from their evidence as of `at`, storing a snapshot
     when a figure changed; whether it stored one."""
     return await profiles.recompute(session, org_id, employee_id, settings, at)
+
+
+@dataclass(frozen=True)
+class StretchRating:
+    """One developed competency in an outcome: the supervisor's rating and the peers' mean
+    and count as the outcome keeps them (null when too few peers answered; never one
+    answer)."""
+
+    competency: Ref
+    supervisor_rating: float
+    peer_mean: float | None
+    peer_count: int | None
+
+
+@dataclass(frozen=True)
+class StretchRecord:
+    """A stretch assignment the employee was on, with the outcome once recorded."""
+
+    assignment_id: uuid.UUID
+    title: str
+    department_id: uuid.UUID
+    starts_on: date
+    ends_on: date
+    status: str
+    """The employee's: `active` until the outcome is recorded, then `completed`."""
+    outcome_recorded_at: datetime | None
+    figures: list[dict[str, Any]]
+    """The outcome's figures as recorded: name, value, unit."""
+    ratings: list[StretchRating]
+
+
+async def stretch_record(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, ending_from: date
+) -> list[StretchRecord]:
+    """The stretch assignments the employee was put on whose window ends on or after
+    `ending_from`, oldest first, with their outcomes; two statements (the rows, the
+    competencies' names) however many."""
+    rows = (
+        await session.execute(
+            select(StretchAssignment, StretchAssignee.status, StretchOutcome)
+            .join(
+                StretchAssignee,
+                (StretchAssignee.assignment_id == StretchAssignment.id)
+                & (StretchAssignee.org_id == StretchAssignment.org_id),
+            )
+            .outerjoin(
+                StretchOutcome,
+                (StretchOutcome.assignee_id == StretchAssignee.id)
+                & (StretchOutcome.org_id == StretchAssignee.org_id),
+            )
+            .where(
+                StretchAssignee.org_id == org_id,
+                StretchAssignee.employee_id == employee_id,
+                StretchAssignment.ends_on >= ending_from,
+            )
+            .order_by(StretchAssignment.starts_on, StretchAssignment.id)
+        )
+    ).all()
+    rated = {
+        uuid.UUID(line["competency_id"])
+        for _, _, outcome in rows
+        if outcome is not None
+        for line in outcome.competencies
+    }
+    names = await repository.competency_levels(session, org_id, list(rated))
+    return [
+        StretchRecord(
+            assignment_id=assignment.id,
+            title=assignment.title,
+            department_id=assignment.department_id,
+            starts_on=assignment.starts_on,
+            ends_on=assignment.ends_on,
+            status=status,
+            outcome_recorded_at=outcome.updated_at if outcome is not None else None,
+            figures=list(outcome.figures) if outcome is not None else [],
+            ratings=[
+                StretchRating(
+                    competency=Ref(
+                        id=uuid.UUID(line["competency_id"]),
+                        name=names.get(uuid.UUID(line["competency_id"]), ("", 0))[0],
+                    ),
+                    supervisor_rating=line["supervisor_rating"],
+                    peer_mean=line["peer_mean"],
+                    peer_count=line["peer_count"],
+                )
+                for line in (outcome.competencies if outcome is not None else [])
+            ],
+        )
+        for assignment, status, outcome in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """The employee's current development plan and how far it got: per goal the profile's
+    score against the target, per action its status (a program's from the participation)."""
+
+    id: uuid.UUID
+    period: str
+    title: str
+    status: str
+    percent: float
+    goals: list[dict[str, Any]]
+    """competency (id, name), target_level, levels, required, current, met."""
+    actions: list[dict[str, Any]]
+    """id, title, kind, status, source."""
+
+
+async def current_plan_progress(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> PlanProgress | None:
+    """The current plan (the open one of the latest period) with its progress, or None:
+    four statements, one more while it awaits its approval and one when an action names a
+    program."""
+    plan_id = await plan_repository.current_plan_id(session, org_id, employee_id)
+    plan = await plan_repository.plan_by_id(session, org_id, plan_id) if plan_id else None
+    if plan is None:
+        return None
+    status = plan.status
+    if status == "submitted":
+        found = await approvals.subject_statuses(session, org_id, PLAN_APPROVAL, [plan.id])
+        status = plans.shown_status(status, found.get(plan.id))
+    ids = list({uuid.UUID(goal["competency_id"]) for goal in plan.goals})
+    names = await repository.competency_levels(session, org_id, ids)
+    progress = await plan_progress.progress(
+        session, org_id, employee_id, plan.goals, plan.actions, names
+    )
+    return PlanProgress(
+        id=plan.id,
+        period=plan.period,
+        title=plan.title,
+        status=status,
+        percent=progress["percent"],
+        goals=progress["goals"],
+        actions=progress["actions"],
+    )
+
+
+async def assign_to_stretch(
+    session: AsyncSession,
+    actor: Principal | None,
+    assignment_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    clock: Clock,
+    settings: Settings,
+    *,
+    org_id: uuid.UUID,
+) -> uuid.UUID:
+    """Put the employee on the assignment as `POST /stretch-assignments/{id}/assign` does,
+    for a process rather than a person (a program stage): the same capacity, department and
+    supervisor rules (409/422, nothing written then), tasks and audit; the assignee's id."""
+    return await stretch_assigning.place(
+        session, org_id, actor, assignment_id, employee_id, clock, settings
+    )
+
+
+async def known_stretch_assignments(
+    session: AsyncSession, org_id: uuid.UUID, ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these stretch assignments the organization has; one statement, none for
+    no ids."""
+    if not ids:
+        return set()
+    found = await session.scalars(
+        select(StretchAssignment.id).where(
+            StretchAssignment.org_id == org_id, StretchAssignment.id.in_(ids)
+        )
+    )
+    return set(found)
+
+
+async def stretch_place_of(
+    session: AsyncSession, org_id: uuid.UUID, assignment_id: uuid.UUID, employee_id: uuid.UUID
+) -> tuple[uuid.UUID, bool] | None:
+    """The employee's row on the assignment (locked) and whether its outcome is recorded, or
+    None when they are not on it; one statement."""
+    row = await stretch_repository.assignee_of(session, org_id, assignment_id, employee_id)
+    return (row.id, row.status == "completed") if row is not None else None

@@ -23,6 +23,7 @@ from hrcore.competencies.stretch_schemas import AssigneeOut, AssignIn
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
+from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.org import api as org
@@ -182,46 +183,64 @@ async def assign(
     editors): it records the temporary post through people (409 once the window has
     ended)."""
     assignment = await stretch_access.writable_assignment(session, principal, assignment_id)
-    if assignment.post_title is not None and not principal.is_hr_admin:
+    employee = await people.ensure_can_view(session, principal, body.employee_id)
+    await people.ensure_can_manage(session, principal, employee.id)
+    assignee = await _put_on(session, principal, assignment, employee, body, clock, settings)
+    await session.refresh(assignee)
+    names = await people_names(session, principal.org_id, [assignee])
+    [view] = assignee_views([assignee], names, {})
+    return AssigneeOut.model_validate(view)
+
+
+async def _put_on(
+    session: AsyncSession,
+    actor: Principal | None,
+    assignment: StretchAssignment,
+    employee: people.EmployeeInfo,
+    body: AssignIn,
+    clock: Clock,
+    settings: Settings,
+) -> StretchAssignee:
+    """The rules every assigning runs (a post by HR admins only, department, capacity,
+    supervisor: nothing is written when one refuses), then the row, its tasks, the temporary
+    post of a post, the assignment's status and the audit."""
+    org_id = assignment.org_id
+    if assignment.post_title is not None and (actor is None or not actor.is_hr_admin):
         raise Forbidden(
             _("Only an HR admin puts someone on a post: it changes their employment record")
         )
-    employee = await people.ensure_can_view(session, principal, body.employee_id)
-    await people.ensure_can_manage(session, principal, employee.id)
-    subtree = await org.subtree_ids(session, principal.org_id, assignment.department_id)
+    subtree = await org.subtree_ids(session, org_id, assignment.department_id)
     if employee.department_id not in subtree or employee.status != "active":
         raise _invalid("employee_id", _("an active employee of the assignment's department"))
     await _check_capacity(session, assignment, employee, settings)
-    supervisor_id = await _supervisor(session, principal.org_id, employee.id, body)
+    supervisor_id = await _supervisor(session, org_id, employee.id, body)
     post_from = await _post_starts(session, assignment, clock)
     assignee = StretchAssignee(
-        org_id=principal.org_id,
+        org_id=org_id,
         assignment_id=assignment.id,
         employee_id=employee.id,
         supervisor_id=supervisor_id,
         status="active",
         task_ids=[],
-        assigned_by=principal.id,
+        assigned_by=actor.id if actor is not None else None,
     )
     session.add(assignee)
     await session.flush()
-    assignee.task_ids = await _tasks(session, principal, assignment, assignee, clock)
-    if post_from is not None:
+    assignee.task_ids = await _tasks(session, actor, assignment, assignee, clock)
+    if post_from is not None and actor is not None:
         assignee.employment_event_id = await _temporary_post(
-            session, principal, assignment, employee.id, post_from, clock
+            session, actor, assignment, employee.id, post_from, clock
         )
-    taken = (await stretch_repository.taken(session, principal.org_id, [assignment.id]))[
-        assignment.id
-    ]
+    taken = (await stretch_repository.taken(session, org_id, [assignment.id]))[assignment.id]
     assignment.status = stretch.settled_status(assignment, taken)
     await session.flush()
     audit.record(
         session,
-        principal,
+        actor,
         "stretch_assignment.assigned",
         "stretch_assignment",
         assignment.id,
-        org_id=principal.org_id,
+        org_id=org_id,
         after={
             "assignee_id": str(assignee.id),
             "employee_id": str(employee.id),
@@ -233,10 +252,28 @@ async def assign(
             "status": assignment.status,
         },
     )
-    await session.refresh(assignee)
-    names = await people_names(session, principal.org_id, [assignee])
-    [view] = assignee_views([assignee], names, {})
-    return AssigneeOut.model_validate(view)
+    return assignee
+
+
+async def place(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    actor: Principal | None,
+    assignment_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    clock: Clock,
+    settings: Settings,
+) -> uuid.UUID:
+    """Assigning for a process (a program stage), not an editor: the assignment of the
+    organization (locked) and the same rules as `assign`; the assignee's id."""
+    assignment = await get_or_404(
+        session, StretchAssignment, org_id, assignment_id, what=stretch_access.WHAT, for_update=True
+    )
+    employee = await people.require_employee(session, org_id, employee_id)
+    assignee = await _put_on(
+        session, actor, assignment, employee, AssignIn(employee_id=employee_id), clock, settings
+    )
+    return assignee.id
 
 
 async def _post_starts(

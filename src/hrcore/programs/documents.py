@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hrcore.core.i18n import N_, Day, Text, _, _n, translate
-from hrcore.programs.schemas import DecisionRecord, Dossier, DossierCompetencies, DossierStage
+from hrcore.programs.schemas import (
+    DecisionRecord,
+    Dossier,
+    DossierCompetencies,
+    DossierPlan,
+    DossierStage,
+    DossierStretch,
+)
 from hrcore.reviews.api import ResultOut
 from hrcore.workflow.api import TaskOut
 
@@ -33,6 +40,7 @@ LABELS = {
     "evaluation": N_("evaluation"),
     "assignment": N_("assignment"),
     "decision": N_("decision"),
+    "stretch_assignment": N_("stretch assignment"),
     "appoint_when_open": N_("appoint when a post opens"),
     "continue": N_("continue"),
     "extend": N_("extend"),
@@ -44,6 +52,19 @@ LABELS = {
     "supervisor": N_("supervisor"),
     "peer": N_("peer"),
     "subordinate": N_("subordinate"),
+    "draft": N_("draft"),
+    "submitted": N_("submitted"),
+    "returned": N_("returned"),
+    "rejected": N_("rejected"),
+    "closed": N_("closed"),
+    "planned": N_("planned"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "dropped": N_("dropped"),
+    "program": N_("program"),
+    "course": N_("course"),
+    "mentoring": N_("mentoring"),
+    "other": N_("other"),
 }
 """Enum values as the reader reads them (the JSON keeps the codes)."""
 
@@ -80,6 +101,14 @@ def _lines(dossier: Dossier) -> Iterator[str | Text]:
     if dossier.competency_profile is not None:
         yield ""
         yield from _competencies(dossier.competency_profile)
+    if dossier.stretch_assignments:
+        yield ""
+        yield "# " + str(_("Stretch assignments"))
+        for stretch in dossier.stretch_assignments:
+            yield from _stretch(stretch)
+    if dossier.development_plan is not None:
+        yield ""
+        yield from _plan(dossier.development_plan)
 
 
 def _stage(number: int, stage: DossierStage) -> Iterator[str | Text]:
@@ -102,6 +131,8 @@ def _stage(number: int, stage: DossierStage) -> Iterator[str | Text]:
         yield from _review(stage.review_result)
     if stage.decision is not None:
         yield from _decision(stage.decision)
+    if stage.stretch_problem:
+        yield _("Not on the stretch assignment yet: {reason}", reason=stage.stretch_problem)
 
 
 def _task(task: TaskOut) -> Iterator[str | Text]:
@@ -202,3 +233,69 @@ def _competencies(profile: DossierCompetencies) -> Iterator[str | Text]:
                 required=f"{line.required:g}",
                 **scores,
             )
+
+
+def _stretch(stretch: DossierStretch) -> Iterator[str | Text]:
+    """The assignment, its window and the outcome: figures, then per competency the
+    supervisor's rating and the peers' mean when enough of them answered."""
+    yield _(
+        "{title} ({department}) · {starts} – {ends} · {status}",
+        title=stretch.title,
+        department=stretch.department.name,
+        starts=Day(stretch.starts_on),
+        ends=Day(stretch.ends_on),
+        status=label(stretch.status),
+    )
+    for figure in stretch.figures:
+        unit = f" {figure.unit}" if figure.unit else ""
+        yield f"  {figure.name}: {figure.value:g}{unit}"
+    for rating in stretch.ratings:
+        if rating.peer_mean is None:
+            yield _(
+                "  {name}: supervisor {rating}",
+                name=rating.competency.name,
+                rating=f"{rating.supervisor_rating:g}",
+            )
+        else:
+            yield _n(
+                "  {name}: supervisor {rating}, peers {mean} ({count} peer)",
+                "  {name}: supervisor {rating}, peers {mean} ({count} peers)",
+                rating.peer_count or 0,
+                name=rating.competency.name,
+                rating=f"{rating.supervisor_rating:g}",
+                mean=f"{rating.peer_mean:g}",
+            )
+
+
+def _plan(plan: DossierPlan) -> Iterator[str | Text]:
+    """The plan's period and status, each goal's target against the profile now and each
+    action's status."""
+    yield "# " + str(_("Development plan"))
+    yield _(
+        "{title} ({period}) · {status} · {percent} done",
+        title=plan.title,
+        period=plan.period,
+        status=label(plan.status),
+        percent=f"{plan.percent:g}%",
+    )
+    for goal in plan.goals:
+        fields = {
+            "name": goal.competency.name,
+            "current": _score(goal.current),
+            "required": f"{goal.required:g}",
+            "level": goal.target_level,
+            "levels": goal.levels,
+        }
+        if goal.met:
+            yield _("Goal {name}: {current} of {required} (level {level}/{levels}, met)", **fields)
+        else:
+            yield _(
+                "Goal {name}: {current} of {required} (level {level}/{levels}, not met)", **fields
+            )
+    for action in plan.actions:
+        yield _(
+            "Action {title} ({kind}): {status}",
+            title=action.title,
+            kind=label(action.kind),
+            status=label(action.status),
+        )

@@ -1,11 +1,13 @@
 """A participant's dossier: every stage in order with its tasks, submissions, 360 result
-and decision, as the caller may see it, and their competency profile at the run's start and
-now against the model of the pool's target position."""
+and decision, as the caller may see it, their competency profile at the run's start and
+now against the model of the pool's target position, the stretch assignments they were on
+during the run and their current development plan."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +20,14 @@ from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.programs import access, participants, repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun
-from hrcore.programs.schemas import DecisionRecord, Dossier, DossierCompetencies, DossierStage
+from hrcore.programs.schemas import (
+    DecisionRecord,
+    Dossier,
+    DossierCompetencies,
+    DossierPlan,
+    DossierStage,
+    DossierStretch,
+)
 from hrcore.programs.stages import SUBJECT, SUPERVISOR_KINDS, TASK_KINDS
 from hrcore.reviews import api as reviews
 from hrcore.talent import api as talent
@@ -75,6 +84,33 @@ async def _competency_profile(
     )
 
 
+async def _stretch_assignments(
+    session: AsyncSession, run: ProgramRun, participant: ProgramParticipant
+) -> list[DossierStretch]:
+    """The stretch assignments whose window reaches into the run, with their outcomes as
+    competencies keeps them; three statements however many."""
+    records = await competencies.stretch_record(
+        session, run.org_id, participant.employee_id, run.starts_on
+    )
+    departments = await org.department_refs(
+        session, run.org_id, list({record.department_id for record in records})
+    )
+    return [
+        DossierStretch.model_validate(
+            asdict(record) | {"department": departments[record.department_id]}
+        )
+        for record in records
+    ]
+
+
+async def _development_plan(
+    session: AsyncSession, run: ProgramRun, participant: ProgramParticipant
+) -> DossierPlan | None:
+    """The current plan with its goals (target against the profile now) and actions."""
+    plan = await competencies.current_plan_progress(session, run.org_id, participant.employee_id)
+    return DossierPlan.model_validate(asdict(plan)) if plan is not None else None
+
+
 async def dossier(
     session: AsyncSession,
     principal: Principal,
@@ -82,9 +118,9 @@ async def dossier(
     participant_id: uuid.UUID,
     clock: Clock,
 ) -> Dossier:
-    """Every stage in order with its tasks, submissions, 360 result and decision, and the
-    competency profile then and now. Closed to integration keys, as every read of programs
-    is (no scope names them)."""
+    """Every stage in order with its tasks, submissions, 360 result and decision, the
+    competency profile then and now, the stretch assignments and the development plan.
+    Closed to integration keys, as every read of programs is (no scope names them)."""
     principal.require_key_scope(None)
     run, participant, _ = await access.participant_in_reach(
         session, principal, run_id, participant_id
@@ -129,8 +165,11 @@ async def dossier(
                 if stage.review_cycle_id
                 else None,
                 decision=_decision(stage, full),
+                stretch_problem=stage.stretch_problem,
             )
             for stage in stages
         ],
         competency_profile=await _competency_profile(session, run, participant),
+        stretch_assignments=await _stretch_assignments(session, run, participant),
+        development_plan=await _development_plan(session, run, participant),
     )

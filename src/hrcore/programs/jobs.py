@@ -7,7 +7,7 @@ from typing import Any
 
 from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
-from hrcore.programs import dossier_pdf, stages, withdrawal
+from hrcore.programs import dossier_pdf, stages, stretch_stages, withdrawal
 
 
 async def withdraw_leaver(context: JobContext) -> None:
@@ -50,6 +50,31 @@ async def generate_dossier_document(context: JobContext) -> None:
         context.org_id,
         uuid.UUID(str(context.payload["document_id"])),
         context.settings,
+        context.clock,
+    )
+
+
+async def assign_stretch_stage(context: JobContext) -> None:
+    """Queued when a stretch-assignment stage opens, and again when HR's task is done."""
+    if context.org_id is None:
+        return
+    await stretch_stages.assign(
+        context.session,
+        context.org_id,
+        uuid.UUID(str(context.payload["stage_id"])),
+        context.clock,
+        context.settings,
+    )
+
+
+async def complete_stretch_stage(context: JobContext) -> None:
+    """Subscribed to competencies' stretch outcome: the stage waiting for it completes."""
+    if context.org_id is None:
+        return
+    await stretch_stages.complete_on_outcome(
+        context.session,
+        context.org_id,
+        uuid.UUID(str(context.payload["assignee_id"])),
         context.clock,
     )
 

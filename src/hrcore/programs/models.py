@@ -114,6 +114,12 @@ class ParticipantStage(IdMixin, TimestampMixin, OrgScopedMixin, Base):
             "review_cycle_id",
             postgresql_where=text("review_cycle_id IS NOT NULL"),
         ),
+        Index(
+            "ix_program_participant_stages_org_stretch_assignee",
+            "org_id",
+            "stretch_assignee_id",
+            postgresql_where=text("stretch_assignee_id IS NOT NULL"),
+        ),
     )
 
     run_id: Mapped[uuid.UUID] = mapped_column(
@@ -129,7 +135,7 @@ class ParticipantStage(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     )
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     key: Mapped[str] = mapped_column(String(40), nullable=False)
-    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     config: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     starts_on: Mapped[date] = mapped_column(Date, nullable=False)
@@ -143,6 +149,13 @@ class ParticipantStage(IdMixin, TimestampMixin, OrgScopedMixin, Base):
         UUID(as_uuid=True), ForeignKey("review_cycles.id", ondelete="SET NULL")
     )
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    stretch_assignee_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("stretch_assignees.id", ondelete="SET NULL")
+    )
+    """A stretch_assignment stage's participant on the assignment, once put on it."""
+    stretch_problem: Mapped[str | None] = mapped_column(Text)
+    """Why the participant could not be put on the assignment (in the organization's
+    language), while HR sees to it; cleared once they are on it."""
 
 
 class StageTask(IdMixin, OrgScopedMixin, Base):

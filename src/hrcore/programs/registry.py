@@ -1,5 +1,6 @@
 """What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
-review stages' rater tasks), withdrawals on people's and talent's events, the crons, and
+review stages' rater tasks), withdrawals on people's and talent's events, stretch-assignment
+stages completed on competencies' outcomes, the crons, and
 the program completion talent's ranking asks for, the ending of an appointee's programs
 talent's appointment asks for, the participations people's profile shows, the source kind
 of the supervisor evaluations' competency evidence, and the runs competencies' development
@@ -10,7 +11,16 @@ from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
-from hrcore.programs import api, dossier_pdf, evidence, jobs, models, stages, withdrawal
+from hrcore.programs import (
+    api,
+    dossier_pdf,
+    evidence,
+    jobs,
+    models,
+    stages,
+    stretch_stages,
+    withdrawal,
+)
 from hrcore.programs.router import router
 from hrcore.reviews import api as reviews
 from hrcore.talent import api as talent
@@ -28,6 +38,8 @@ _KINDS = [
     workflow.TaskKindSpec(stages.TASK_KINDS["assignment"]),
     workflow.TaskKindSpec(stages.TASK_KINDS["evaluation"], submission=workflow.REPORT),
     workflow.TaskKindSpec(stages.TASK_KINDS["decision"], completed_by=_DECISION, submission=None),
+    # HR's, when a participant could not be put on a stage's stretch assignment: done, retried.
+    workflow.TaskKindSpec(stages.TASK_KINDS["stretch_assignment"]),
 ]
 
 _PARTICIPANT_NAMES = (
@@ -45,6 +57,8 @@ DOMAIN = Domain(
         JobSpec(withdrawal.LEAVER_JOB, jobs.withdraw_leaver),
         JobSpec(withdrawal.REMOVED_JOB, jobs.withdraw_removed_member),
         JobSpec(dossier_pdf.DOSSIER_JOB, jobs.generate_dossier_document),
+        JobSpec(stages.STRETCH_JOB, jobs.assign_stretch_stage),
+        JobSpec(stretch_stages.OUTCOME_JOB, jobs.complete_stretch_stage),
     ],
     crons=[
         # Hourly: program review stages past their grace period close with what they have.
@@ -65,6 +79,7 @@ DOMAIN = Domain(
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, withdrawal.LEAVER_JOB),
         Subscription(people.EMPLOYMENT_EVENT_APPLIED, withdrawal.LEAVER_JOB),
         Subscription(talent.MEMBER_REMOVED, withdrawal.REMOVED_JOB),
+        Subscription(competencies.OUTCOME_RECORDED, stretch_stages.OUTCOME_JOB),
     ],
     task_hooks=[
         *_KINDS,

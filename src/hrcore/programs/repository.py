@@ -180,6 +180,27 @@ async def stage_of_task(
     )
 
 
+async def open_stretch_stage(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    *,
+    stage_id: uuid.UUID | None = None,
+    assignee_id: uuid.UUID | None = None,
+) -> ParticipantStage | None:
+    """The open stretch-assignment stage with this id, or waiting for this assignee's
+    outcome (indexed), locked."""
+    statement = select(ParticipantStage).where(
+        ParticipantStage.org_id == org_id,
+        ParticipantStage.kind == "stretch_assignment",
+        ParticipantStage.status == "open",
+    )
+    if stage_id is not None:
+        statement = statement.where(ParticipantStage.id == stage_id)
+    if assignee_id is not None:
+        statement = statement.where(ParticipantStage.stretch_assignee_id == assignee_id)
+    return await session.scalar(statement.with_for_update())
+
+
 async def open_task_ids(
     session: AsyncSession, org_id: uuid.UUID, stage_id: uuid.UUID
 ) -> list[uuid.UUID]:

@@ -19,7 +19,9 @@ from hrcore.workflow.api import EscalationPolicy, ReminderPolicy, TaskOut
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-StageKind = Literal["training", "submission", "review", "evaluation", "assignment", "decision"]
+StageKind = Literal[
+    "training", "submission", "review", "evaluation", "assignment", "decision", "stretch_assignment"
+]
 RunStatus = Literal["draft", "running"]
 ParticipantStatus = Literal["enrolled", "active", "completed", "graduated", "withdrawn"]
 StageStatus = Literal["pending", "open", "completed", "cancelled"]
@@ -45,7 +47,8 @@ REVIEWED_KINDS = ("review", "evaluation")
 class StageIn(_Strict):
     """One step. Training, submission and assignment are the candidate's tasks; evaluation
     and decision the supervisor's; review is a 360 cycle on `review_template_id`, and an
-    evaluation with a `review_template_id` is a supervisor-only cycle on that form."""
+    evaluation with a `review_template_id` is a supervisor-only cycle on that form; a
+    stretch assignment stage puts the candidate on `stretch_assignment_id`."""
 
     key: Key
     name: Name
@@ -74,8 +77,20 @@ class StageIn(_Strict):
         "the supervisor fills in through reviews (without it, the evaluation is written).",
     )
 
+    stretch_assignment_id: uuid.UUID | None = Field(
+        default=None,
+        description="The stretch assignment of a stretch_assignment stage (required there, "
+        "an assignment of the organization): the participant is put on it when the stage "
+        "opens, and the stage completes when its outcome is recorded.",
+    )
+
     @model_validator(mode="after")
     def _fits_kind(self) -> StageIn:
+        stretch = self.kind == "stretch_assignment"
+        if stretch and self.stretch_assignment_id is None:
+            raise ValueError(_("a stretch_assignment stage names its stretch_assignment_id"))
+        if not stretch and self.stretch_assignment_id is not None:
+            raise ValueError(_("only stretch_assignment stages name a stretch_assignment_id"))
         if self.kind == "review" and self.review_template_id is None:
             raise ValueError(_("a review stage names its review_template_id"))
         if self.review_template_id is not None and self.kind not in REVIEWED_KINDS:
@@ -300,6 +315,11 @@ class DossierStage(BaseModel):
     tasks: list[TaskOut]
     review_result: ResultOut | None
     decision: DecisionRecord | None
+    stretch_problem: str | None = Field(
+        default=None,
+        description="A stretch_assignment stage whose participant could not be put on the "
+        "assignment: why (in the organization's language), until HR's retry succeeds.",
+    )
 
 
 class DossierPdfPending(BaseModel):
@@ -344,6 +364,67 @@ class DossierCompetencies(BaseModel):
     )
 
 
+class StretchFigure(BaseModel):
+    name: str
+    value: float
+    unit: str | None = None
+
+
+class StretchRating(BaseModel):
+    """A developed competency as the outcome keeps it: never a single peer's answer."""
+
+    competency: Ref
+    supervisor_rating: float
+    peer_mean: float | None = Field(description="Null when too few peers answered.")
+    peer_count: int | None
+
+
+class DossierStretch(BaseModel):
+    """A stretch assignment 「部门内任务」 the participant was on during the run."""
+
+    assignment_id: uuid.UUID
+    title: str
+    department: Ref
+    starts_on: date
+    ends_on: date
+    status: Literal["active", "completed"] = Field(
+        description="The participant's: completed once the outcome is recorded."
+    )
+    outcome_recorded_at: datetime | None
+    figures: list[StretchFigure]
+    ratings: list[StretchRating] = Field(
+        description="Per developed competency: the supervisor's rating and the peers' mean."
+    )
+
+
+class PlanGoalLine(BaseModel):
+    competency: Ref
+    target_level: int
+    levels: int
+    required: float = Field(description="The target on the profile's 0–10 scale.")
+    current: float | None = Field(description="The profile's score now; null: not assessed.")
+    met: bool
+
+
+class PlanActionLine(BaseModel):
+    id: uuid.UUID
+    title: str
+    kind: str
+    status: str = Field(description="A program action's status is read from the program.")
+
+
+class DossierPlan(BaseModel):
+    """The participant's current individual development plan 「个人发展计划」."""
+
+    id: uuid.UUID
+    period: str
+    title: str
+    status: str
+    percent: float = Field(description="0–100, as the plan's progress counts it.")
+    goals: list[PlanGoalLine]
+    actions: list[PlanActionLine]
+
+
 class Dossier(BaseModel):
     run: Ref
     participant: ParticipantOut
@@ -352,4 +433,12 @@ class Dossier(BaseModel):
     competency_profile: DossierCompetencies | None = Field(
         default=None,
         description="Null only in a PDF document requested before dossiers showed the profile.",
+    )
+    stretch_assignments: list[DossierStretch] = Field(
+        default_factory=list,
+        description="The stretch assignments the participant was on whose window ends on or "
+        "after the run's start, oldest first, with their outcomes.",
+    )
+    development_plan: DossierPlan | None = Field(
+        default=None, description="The participant's current development plan; null: none."
     )

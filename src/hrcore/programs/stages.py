@@ -3,7 +3,9 @@ participant's next stage opens.
 
 A stage's work is tasks through the tasks engine (training, submission, assignment: the
 candidate; evaluation, decision: the supervisor; review: the rater tasks of a one-person 360
-cycle from reviews). The tasks engine calls back here in the completing transaction: the
+cycle from reviews). A stretch-assignment stage has no task of its own: opening it queues
+the worker's assigning (`stretch_stages`), and HR's task when that is refused queues it
+again once done. The tasks engine calls back here in the completing transaction: the
 submission validator and completion listener are registered when this module is imported
 (the router, the jobs and `api` import it, directly or through `start`). A review stage
 whose raters stay silent is closed by an hourly cron after a grace period."""
@@ -16,7 +18,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit
+from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
@@ -38,8 +40,16 @@ SUBJECT = "program_stage"
 TASK_KINDS = {
     kind: f"program.{kind}"
     for kind in ("training", "submission", "assignment", "evaluation", "decision")
-}
+} | {"stretch_assignment": "program.stretch_assignment"}
+"""Per stage kind, its task's kind; a stretch-assignment stage's task is HR's, when the
+participant could not be put on the assignment."""
 SUPERVISOR_KINDS = ("evaluation", "decision")
+STRETCH_JOB = "programs.assign_stretch_stage"
+
+
+def queue_stretch_assigning(session: AsyncSession, stage: ParticipantStage) -> None:
+    """The worker puts the participant on the stage's stretch assignment (`stretch_stages`)."""
+    outbox.enqueue(session, STRETCH_JOB, {"stage_id": str(stage.id)}, org_id=stage.org_id)
 
 
 async def open_stages(
@@ -71,6 +81,9 @@ async def open_stages(
             )
             continue
         task_ids[stage.id] = []
+        if stage.kind == "stretch_assignment":
+            queue_stretch_assigning(session, stage)
+            continue
         assignee = (
             managers.get(participant.employee_id)
             if stage.kind in SUPERVISOR_KINDS
@@ -256,6 +269,11 @@ async def on_task_completed(session: AsyncSession, task: TaskInfo, clock: Clock)
     if stage is None or stage.status != "open":
         return
     await repository.mark_task_done(session, task.org_id, task.id)
+    if stage.kind == "stretch_assignment":
+        # HR saw to why the participant could not be put on the assignment: try again; the
+        # stage itself completes with the assignment's outcome.
+        queue_stretch_assigning(session, stage)
+        return
     if await repository.open_task_ids(session, task.org_id, stage.id):
         return
     await complete_stage(session, stage, clock, None)

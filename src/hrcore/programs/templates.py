@@ -2,7 +2,7 @@
 
 Revisioned by `core.templates` (the name is checked there): every edit bumps `revision` and
 is kept in the stored revisions; a started run keeps the copy it started with (`start`).
-Here variant departments and the stages' review forms must exist.
+Here variant departments, the stages' review forms and stretch assignments must exist.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.competencies import api as competencies
 from hrcore.core.authz import Principal
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import _
@@ -39,7 +40,8 @@ def _all_stages(body: ProgramTemplateIn) -> list[tuple[str, StageIn]]:
 async def _check_references(
     session: AsyncSession, principal: Principal, body: ProgramTemplateIn
 ) -> None:
-    """Variant departments and review templates must exist (422 naming the field)."""
+    """Variant departments, review templates and stretch assignments must exist (422 naming
+    the field)."""
     for index, variant in enumerate(body.department_variants):
         await org.require_department(
             session,
@@ -59,6 +61,28 @@ async def _check_references(
             )
     if errors:
         raise Unprocessable(_("Unknown review template"), errors=errors)
+    await _check_stretch_assignments(session, principal, body)
+
+
+async def _check_stretch_assignments(
+    session: AsyncSession, principal: Principal, body: ProgramTemplateIn
+) -> None:
+    """A stretch-assignment stage names an assignment of the organization; one statement."""
+    named = [
+        (path, stage.stretch_assignment_id)
+        for path, stage in _all_stages(body)
+        if stage.stretch_assignment_id is not None
+    ]
+    known = await competencies.known_stretch_assignments(
+        session, principal.org_id, [assignment_id for _path, assignment_id in named]
+    )
+    errors = [
+        FieldError(field=f"{path}.stretch_assignment_id", message=_("no such stretch assignment"))
+        for path, assignment_id in named
+        if assignment_id not in known
+    ]
+    if errors:
+        raise Unprocessable(_("Unknown stretch assignment"), errors=errors)
 
 
 def _content(body: ProgramTemplateIn) -> dict[str, Any]:
