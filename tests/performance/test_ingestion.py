@@ -188,3 +188,18 @@ async def test_statements_do_not_grow_with_the_batch(
     )
     assert len(rest["items"]) == 51
     assert uuid.UUID(rest["items"][0]["id"])
+
+
+async def test_a_full_batch_lands_in_one_write(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    key = await _setup(client, world)
+    people = [world.member, world.junior, world.lead, world.peer]
+    items = [
+        observation(people[i % 4].id, "output", i, AT + timedelta(minutes=i), f"full-{i}")
+        for i in range(10_000)
+    ]
+    with count_statements(runtime) as counter:
+        body = ok(await client.post(URL, json={"items": items}, headers=key))
+    assert (body["recorded"], body["refused"]) == (10_000, 0)
+    assert sum("INSERT INTO metric_observations" in s for s in counter.statements) == 1

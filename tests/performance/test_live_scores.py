@@ -137,6 +137,8 @@ async def test_who_reads_scores(client: AsyncClient, world: World, runtime: Runt
     reader = await api_key(client, world.hr, "ratings:read")
     assert ok(await client.get(url, headers=reader))["employee"]["name"] == "Member"
     assert ok(await client.get(url, headers=world.sales_head.headers))["periods"] == []
+    engineer = f"{API}/employees/{world.engineer.id}/performance"
+    assert_problem(await client.get(engineer, headers=world.sales_head.headers | ZH), 404)
 
 
 @pytest.mark.commits
