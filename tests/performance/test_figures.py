@@ -4,6 +4,7 @@ in, and a department override's weights and targets."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -22,8 +23,9 @@ def test_each_aggregation(aggregation: str, expected: float) -> None:
     assert period_value(aggregation, SEEN) == expected
 
 
-def test_periods() -> None:
-    assert month_of(AT) == "2026-11"
+def test_periods_are_where_the_organization_is() -> None:
+    assert month_of(AT, UTC) == "2026-11"
+    assert month_of(AT, ZoneInfo("Asia/Shanghai")) == "2026-12"
     assert period_of("2026-11", "month") == ("2026-11", date(2026, 11, 1), date(2026, 12, 1))
     assert period_of("2026-12", "month")[2] == date(2027, 1, 1)
     assert period_of("2026-11", "quarter") == ("2026-Q4", date(2026, 10, 1), date(2027, 1, 1))

@@ -15,6 +15,7 @@ import math
 import uuid
 from collections import defaultdict
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +23,7 @@ from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal
 from hrcore.core.i18n import Text, _
 from hrcore.core.models import new_id
+from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.performance import access, repository
@@ -101,6 +103,7 @@ async def record(
     created: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
     corrected: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
     touched: dict[str, set[str]] = defaultdict(set)
+    zone = ZoneInfo(await identity.org_timezone(session, principal.org_id))
     for index, item in enumerate(items):
         row = stored.get(index)
         if row is None:
@@ -130,9 +133,9 @@ async def record(
             outcome = "corrected"
         results.append(ItemResult(index=index, outcome=outcome, id=row["stored_id"], error=None))
         if item.employee_id is not None:
-            touched[str(item.employee_id)].add(month_of(item.observed_at))
+            touched[str(item.employee_id)].add(month_of(item.observed_at, zone))
         if row["kept_employee_id"] is not None:
-            touched[str(row["kept_employee_id"])].add(month_of(row["kept_observed_at"]))
+            touched[str(row["kept_employee_id"])].add(month_of(row["kept_observed_at"], zone))
     org_id = principal.org_id
     await audit.record_many(
         session, principal, f"{OBJECT}.recorded", OBJECT, created, org_id=org_id

@@ -7,7 +7,8 @@ department applies. A period keeps the scheme revision its first score was compu
 (frozen per period: an edit reaches the next period); an employee who moved to another
 scheme's position is scored on that scheme's current revision. Each stored score carries its
 explanation (`figures`). Statements per job: a fixed number whatever the batch — posts,
-schemes, paths, kept revisions, observations, one delete of emptied periods and one write.
+schemes, paths, kept revisions, the time zone, observations, one delete of emptied periods
+and one write.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.models import new_id
 from hrcore.core.templates import TemplateRevision
+from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.performance import repository
@@ -135,9 +138,10 @@ async def recompute(
             if key in kept and kept[key][0] == scheme["id"]
         },
     )
+    zone = ZoneInfo(await identity.org_timezone(session, org_id))
     window = (
-        start_moment(min(starts for _, starts, _ in wanted.values())),
-        start_moment(max(ends for _, _, ends in wanted.values())),
+        start_moment(min(starts for _, starts, _ in wanted.values()), zone),
+        start_moment(max(ends for _, _, ends in wanted.values()), zone),
     )
     observed: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for row in await repository.current_observations(session, org_id, list(posts), window):
@@ -154,7 +158,7 @@ async def recompute(
         within = [
             Observation(str(r["id"]), r["indicator"], r["value"], r["observed_at"])
             for r in observed[employee_id]
-            if starts <= r["observed_at"].date() < ends
+            if starts <= r["observed_at"].astimezone(zone).date() < ends
         ]
         result = score_period(scheme, override, within)
         if result is None and started:

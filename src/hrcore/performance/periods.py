@@ -1,14 +1,15 @@
-"""Periods of performance: a month (`2026-12`) or a quarter (`2026-Q4`), in UTC."""
+"""Periods of performance: a month (`2026-12`) or a quarter (`2026-Q4`), in the
+organization's time zone (an observation at 1 December 01:00 in Shanghai is December's)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime, tzinfo
 
 
-def month_of(moment: datetime) -> str:
-    """The month an observation falls in (`YYYY-MM`, UTC)."""
-    moment = moment.astimezone(UTC) if moment.tzinfo else moment
-    return f"{moment.year:04d}-{moment.month:02d}"
+def month_of(moment: datetime, zone: tzinfo) -> str:
+    """The month an observation falls in (`YYYY-MM`) where the organization is."""
+    local = moment.astimezone(zone)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def period_of(month: str, kind: str) -> tuple[str, date, date]:
@@ -24,5 +25,6 @@ def period_of(month: str, kind: str) -> tuple[str, date, date]:
     return name, date(year, first, 1), end
 
 
-def start_moment(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+def start_moment(day: date, zone: tzinfo) -> datetime:
+    """Midnight of `day` where the organization is."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
