@@ -69,13 +69,17 @@ async def test_good_items_land_and_bad_ones_say_why(
         ("recorded", None),
         ("refused", "employee_id 和 department_id 须且只能填写一项"),
     ]
+    naive = observation(world.junior.id, "output", 3, AT, "naive-1")
+    naive["observed_at"] = "2026-12-03T09:00:00"
+    assert ok(await client.post(URL, json={"items": [naive]}, headers=key))["recorded"] == 1
     english = ok(await client.post(URL, json={"items": items[1:2]}, headers=key))
     assert english["items"][0]["error"] == "no such employee"
     listed = ok(await client.get(URL, headers=world.hr.headers))
-    assert [(o["external_id"], o["value"]) for o in listed["items"]] == [
-        ("deal-1", 40),
-        ("dept-1", 7),
-    ]
+    assert [(o["external_id"], o["value"], o["observed_at"]) for o in listed["items"]] == [
+        ("deal-1", 40, "2026-12-03T09:00:00Z"),
+        ("dept-1", 7, "2026-12-03T09:00:00Z"),
+        ("naive-1", 3, "2026-12-03T09:00:00Z"),
+    ], "a moment without a zone is UTC"
     assert listed["items"][0]["employee"]["name"] == "Member"
     assert listed["items"][1]["department"]["name"] == "Sales"
     assert ok(await client.get(URL, headers=other.headers))["items"] == [], "another org sees none"

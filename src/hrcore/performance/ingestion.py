@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,6 +74,11 @@ async def _refusals(
     return refused
 
 
+def _aware(moment: datetime) -> datetime:
+    """A moment without a zone is taken as UTC, as the database takes it."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 async def record(
     session: AsyncSession, principal: Principal, body: ObservationBatchIn
 ) -> ObservationBatchOut:
@@ -88,7 +94,7 @@ async def record(
             item.department_id,
             item.indicator,
             item.value,
-            item.observed_at,
+            _aware(item.observed_at),
             item.source,
             item.external_id,
         )
@@ -119,7 +125,7 @@ async def record(
         after = {
             "indicator": item.indicator,
             "value": item.value,
-            "observed_at": item.observed_at.isoformat(),
+            "observed_at": _aware(item.observed_at).isoformat(),
             "source": item.source,
             "external_id": item.external_id,
             "revision": row["revision"],
@@ -133,7 +139,7 @@ async def record(
             outcome = "corrected"
         results.append(ItemResult(index=index, outcome=outcome, id=row["stored_id"], error=None))
         if item.employee_id is not None:
-            touched[str(item.employee_id)].add(month_of(item.observed_at, zone))
+            touched[str(item.employee_id)].add(month_of(_aware(item.observed_at), zone))
         if row["kept_employee_id"] is not None:
             touched[str(row["kept_employee_id"])].add(month_of(row["kept_observed_at"], zone))
     org_id = principal.org_id
