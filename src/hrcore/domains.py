@@ -22,6 +22,7 @@ from hrcore.integrations.registry import DOMAIN as INTEGRATIONS
 from hrcore.notifications.registry import DOMAIN as NOTIFICATIONS
 from hrcore.org.registry import DOMAIN as ORG
 from hrcore.people.registry import DOMAIN as PEOPLE
+from hrcore.performance.registry import DOMAIN as PERFORMANCE
 from hrcore.programs.registry import DOMAIN as PROGRAMS
 from hrcore.reviews.registry import DOMAIN as REVIEWS
 from hrcore.talent.registry import DOMAIN as TALENT
@@ -47,6 +48,7 @@ DOMAINS: tuple[Domain, ...] = (
     FILES,
     APPROVALS,
     COMPETENCIES,
+    PERFORMANCE,
 )
 
 metadata: MetaData = Base.metadata

@@ -72,6 +72,17 @@ async def test_a_forged_cursor_is_400_on_every_list(
         json={"org": DEMO_SLUG, "email": "hr@demo.example", "password": DEMO_PASSWORD},
     )
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    department = (await client.get("/api/v1/departments", headers=headers)).json()["items"][0]
+    indicator = {
+        "key": "output",
+        "name": "Output",
+        "unit": "count",
+        "direction": "higher",
+        "weight": 100,
+        "target": 10,
+        "formula": {"kind": "ratio"},
+        "aggregation": "sum",
+    }
     with kinds.declared_for_test(SPEC):  # as a domain declares one, for this test
         for kind, payload in [
             (
@@ -81,6 +92,15 @@ async def test_a_forged_cursor_is_400_on_every_list(
             (
                 "competencies",
                 {"name": "Team management", "category": "management", "levels": [{"name": "L1"}]},
+            ),
+            (
+                "performance-schemes",
+                {
+                    "name": "Output",
+                    "period": "month",
+                    "department_ids": [department["id"]],
+                    "indicators": [indicator],
+                },
             ),
             ("webhooks", {"url": "https://93.184.216.34/hook", "event_types": ["task.completed"]}),
             (

@@ -3,7 +3,8 @@
 Two parts, both pure:
 
 - **Formulas** turn a quantitative result (target, actual) into a 0–100 score. They are data
-  (`Formula`), chosen from a small safe set — never evaluated code.
+  (`Formula`), chosen from a small safe set — never evaluated code. Each reads its result in
+  a `direction`: most results are better higher (output), some lower (response time).
 - **Aggregation** combines 0–100 ratings given by raters in groups (relationships: self,
   supervisor, peers…) into one score per item (indicator, competency) and an overall score.
   Within a group, raters count equally; groups are weighted, then items are weighted. A group
@@ -21,9 +22,13 @@ from typing import Literal, NamedTuple
 # --- formulas -----------------------------------------------------------------------------
 
 
+Direction = Literal["higher", "lower"]
+
+
 @dataclass(frozen=True)
 class Band:
-    """Actuals at or above `at_least` score `score` (the highest matching band wins)."""
+    """Actuals at or above `at_least` score `score` (the highest matching band wins); when
+    lower is better, actuals at or below it do."""
 
     at_least: float
     score: float
@@ -33,12 +38,18 @@ class Band:
 class Formula:
     """`ratio`: actual / target × 100, capped at `cap`. `linear`: 0 at `floor`, 100 at the
     target, straight in between, capped at `cap`. `banded`: the score of the highest band
-    reached (0 below every band)."""
+    reached (0 below every band).
+
+    With `direction="lower"` the same formulas read a result that is better lower: `ratio`
+    is target / actual × 100 (an actual of 0 or less scores the cap), `linear` runs from 0 at
+    `floor` (the worst value, above the target) to 100 at the target, and a band is reached
+    at or below its threshold."""
 
     kind: Literal["ratio", "linear", "banded"]
     cap: float = 100.0
     floor: float = 0.0
     bands: Sequence[Band] = ()
+    direction: Direction = "higher"
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -48,6 +59,8 @@ def _clamp(value: float, low: float, high: float) -> float:
 def formula_score(formula: Formula, *, target: float, actual: float) -> float:
     """The 0–100 score of `actual` against `target` (never outside 0..min(cap, 100))."""
     cap = _clamp(formula.cap, 0.0, 100.0)
+    if formula.direction == "lower":
+        return _clamp(_lower_is_better(formula, target=target, actual=actual, cap=cap), 0.0, cap)
     if formula.kind == "ratio":
         raw = 0.0 if target <= 0 else actual / target * 100
     elif formula.kind == "linear":
@@ -57,6 +70,19 @@ def formula_score(formula: Formula, *, target: float, actual: float) -> float:
         reached = [band.score for band in formula.bands if actual >= band.at_least]
         raw = max(reached) if reached else 0.0
     return _clamp(raw, 0.0, cap)
+
+
+def _lower_is_better(formula: Formula, *, target: float, actual: float, cap: float) -> float:
+    """The raw score of a result that is better lower (clamped by the caller)."""
+    if formula.kind == "ratio":
+        if target <= 0:
+            return 0.0
+        return cap if actual <= 0 else target / actual * 100
+    if formula.kind == "linear":
+        span = formula.floor - target
+        return 0.0 if span <= 0 else (formula.floor - actual) / span * 100
+    reached = [band.score for band in formula.bands if actual <= band.at_least]
+    return max(reached) if reached else 0.0
 
 
 def scale_score(value: float, *, low: float, high: float) -> float:
