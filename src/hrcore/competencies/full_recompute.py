@@ -54,9 +54,9 @@ SELECT DISTINCT ON (employee_id) employee_id, figures
 """
 
 INSERT_SNAPSHOTS = """
-INSERT INTO competency_profiles (id, org_id, employee_id, computed_at, figures)
-SELECT gen_random_uuid(), $1, changed.employee_id, $2, changed.figures
-  FROM jsonb_to_recordset($3::jsonb) AS changed(employee_id uuid, figures jsonb)
+INSERT INTO competency_profiles (id, org_id, employee_id, computed_at, figures, scores)
+SELECT gen_random_uuid(), $1, changed.employee_id, $2, changed.figures, changed.scores
+  FROM jsonb_to_recordset($3::jsonb) AS changed(employee_id uuid, figures jsonb, scores jsonb)
 """
 
 
@@ -149,5 +149,11 @@ def _changed(
             continue
         if before is not None and profiles.same_profile(before, figures):
             continue
-        changed.append({"employee_id": str(employee_id), "figures": figures})
+        changed.append(
+            {
+                "employee_id": str(employee_id),
+                "figures": figures,
+                "scores": profiles.scores_of(figures),
+            }
+        )
     return changed
