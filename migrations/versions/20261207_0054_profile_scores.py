@@ -1,6 +1,6 @@
 """Competency profiles keep their scores beside the explained figures: `scores` is each
 figure's competency and score only, so rankings over many people (stretch matching, talent's
-vacancy ranking, the heat map) read a few hundred bytes per person instead of every piece of
+vacancy ranking, the heat map) read under 2 KB per person instead of every piece of
 evidence behind the figures. Existing snapshots are filled from their figures.
 
 Revision ID: 0054
