@@ -14,10 +14,20 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize(
-    "command", ["dev", "serve", "worker", "migrate", "create-org", "seed", "openapi"]
+    "command",
+    [
+        "dev",
+        "serve",
+        "worker",
+        "migrate",
+        "create-org",
+        "seed",
+        "openapi",
+        "competencies recompute-all",
+    ],
 )
 def test_every_command_has_help(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"])
+    result = runner.invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output
 

@@ -1,4 +1,5 @@
-"""The `hrcore` command: dev, serve, worker, migrate, create-org, seed, openapi.
+"""The `hrcore` command: dev, serve, worker, migrate, create-org, seed, openapi,
+competencies recompute-all.
 
 Each command imports what it runs inside its function: importing the app, the models or the
 database drivers up front made `hrcore --help` take seconds (tests/test_cli_imports.py).
@@ -178,6 +179,42 @@ def worker(
     configure_logging(settings.log_level, json=settings.log_json)
     run = worker_module.run_burst if burst else worker_module.run_forever
     _with_runtime(settings, "hrcore-worker", run)
+
+
+competencies_app = typer.Typer(help="Competency profiles.", no_args_is_help=True)
+app.add_typer(competencies_app, name="competencies")
+
+
+@competencies_app.command("recompute-all")
+def recompute_all_profiles(
+    org: Annotated[str, typer.Option(help="The organization's slug.")],
+    batch_size: Annotated[int, typer.Option(help="Employees per transaction.")] = 1_000,
+) -> None:
+    """Recompute every competency profile of an organization, set-based in batches: after
+    changing HRCORE_COMPETENCY_SOURCE_WEIGHTS or the half-life. Snapshots only where a figure
+    changed, so running it twice stores nothing the second time."""
+    from hrcore.competencies import api as competencies
+    from hrcore.core.db import unit_of_work
+    from hrcore.identity import service as identity
+
+    async def run(runtime: Runtime) -> competencies.Recomputed | None:
+        async with unit_of_work(runtime.sessionmaker) as session:
+            org_id = await identity.org_id_by_slug(session, org)
+        if org_id is None:
+            return None
+        return await competencies.recompute_all_profiles(
+            runtime.sessionmaker, org_id, runtime.settings, runtime.clock, batch_size
+        )
+
+    started = time.perf_counter()
+    result = _with_runtime(resolve_settings(), "hrcore-cli", run)
+    if result is None:
+        typer.echo(f"error: no organization {org!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"recomputed {result.employees} profiles, stored {result.stored} snapshots "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
 
 
 @app.command()

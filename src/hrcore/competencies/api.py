@@ -11,7 +11,8 @@
 - `profile_change` — an employee's profile at a moment and now, against a position's model
   (the program dossier): `ProfileChange`.
 - `recompute_profile` — the profile as of a moment (the worker's job does it on evidence; the
-  demo seed builds a history with it).
+  demo seed builds a history with it); `recompute_all_profiles` — every profile of an
+  organization, set-based in batches (`hrcore competencies recompute-all`).
 - `ModelVersionUse` — a domain above whose objects go by a position's model declares it among
   its registry's providers, so a version they use is not deleted (409).
 - `PoolMembershipProvider` — talent answers stretch matching's `pool` factor through it (a
@@ -62,6 +63,8 @@ from hrcore.competencies.evidence import (
     replace_source_evidence,
     require_competencies,
 )
+from hrcore.competencies.full_recompute import Recomputed
+from hrcore.competencies.full_recompute import recompute_all as recompute_all_profiles
 from hrcore.competencies.matching import (
     Candidate,
     ChangeLine,
@@ -100,6 +103,7 @@ __all__ = [
     "ProfileChange",
     "ProgramAction",
     "ProgramActionsProvider",
+    "Recomputed",
     "SourceValue",
     "StretchRating",
     "StretchRecord",
@@ -110,6 +114,7 @@ __all__ = [
     "match_for_candidates",
     "open_stretch_tasks",
     "profile_change",
+    "recompute_all_profiles",
     "recompute_profile",
     "record_evidence",
     "replace_source_evidence",

@@ -118,6 +118,8 @@ class CompetencyProfile(IdMixin, OrgScopedMixin, Base):
     )
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     figures: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    scores: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    """Each figure's competency and score only: what rankings over many people read."""
 
 
 class StretchAssignment(Entity, OrgScopedMixin, Base):

@@ -6,6 +6,8 @@ from a request: profiles are recomputed in the worker only."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,18 +39,45 @@ async def publish_change(session: AsyncSession, org_id: uuid.UUID, employee_id: 
     """Publish what the employee's newest snapshot changed against the one before it; nothing
     when no score moved (the evidence behind a score changed, not the score)."""
     newest, *older = await repository.snapshots(session, org_id, employee_id, 2)
-    changed = changes(older[0]["figures"] if older else [], newest["figures"])
-    if not changed:
-        return
-    computed_at = newest["computed_at"]
-    await webhooks.publish(
+    before = older[0]["figures"] if older else []
+    await publish(session, org_id, employee_id, before, newest["figures"], newest["computed_at"])
+
+
+async def publish(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    before: list[dict[str, Any]],
+    after: list[dict[str, Any]],
+    computed_at: datetime,
+) -> None:
+    """Publish a snapshot's moved scores (`before` the figures it replaces)."""
+    await publish_many(session, org_id, [(employee_id, before, after, computed_at)])
+
+
+Snapshot = tuple[uuid.UUID, list[dict[str, Any]], list[dict[str, Any]], datetime]
+"""(employee, the figures replaced, the new figures, when they were computed)."""
+
+
+async def publish_many(session: AsyncSession, org_id: uuid.UUID, snapshots: list[Snapshot]) -> None:
+    """Publish each snapshot whose scores moved, in a fixed number of statements; nothing for
+    one where no score moved. The event id is fixed per employee and snapshot: a retried job
+    sends it once."""
+
+    def events() -> Iterator[tuple[dict[str, Any], uuid.UUID]]:
+        for employee_id, before, after, computed_at in snapshots:
+            changed = changes(before, after)
+            if changed:
+                payload = {
+                    "employee_id": str(employee_id),
+                    "computed_at": computed_at.isoformat(),
+                    "competencies": changed,
+                }
+                yield payload, uuid.uuid5(_EVENT_IDS, f"{employee_id}:{computed_at.isoformat()}")
+
+    await webhooks.publish_many(
         session,
         org_id=org_id,
         event_type=webhooks.EventType.COMPETENCY_PROFILE_CHANGED,
-        payload={
-            "employee_id": str(employee_id),
-            "computed_at": computed_at.isoformat(),
-            "competencies": changed,
-        },
-        event_id=uuid.uuid5(_EVENT_IDS, f"{employee_id}:{computed_at.isoformat()}"),
+        events=events(),
     )

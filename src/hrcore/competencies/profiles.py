@@ -82,6 +82,17 @@ def compute(
     return figures
 
 
+def scores_of(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The snapshot's `scores`: each figure's competency and score, for rankings that read
+    many people and none of the evidence."""
+    return [{"competency_id": f["competency_id"], "score": f["score"]} for f in figures]
+
+
+def same_profile(stored: list[dict[str, Any]], figures: list[dict[str, Any]]) -> bool:
+    """Whether newly computed figures are the stored snapshot's: then no snapshot is due."""
+    return _substance(stored) == _substance(figures)
+
+
 def _substance(figures: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """What makes two computations the same profile: scores and the evidence behind them
     (weights drift with age alone, which is no change worth a snapshot; a note changes with
@@ -114,10 +125,16 @@ async def recompute(
         now=now,
     )
     latest = await repository.snapshots(session, org_id, employee_id, 1)
-    if latest and _substance(latest[0]["figures"]) == _substance(figures):
+    if latest and same_profile(latest[0]["figures"], figures):
         return False
     session.add(
-        CompetencyProfile(org_id=org_id, employee_id=employee_id, computed_at=now, figures=figures)
+        CompetencyProfile(
+            org_id=org_id,
+            employee_id=employee_id,
+            computed_at=now,
+            figures=figures,
+            scores=scores_of(figures),
+        )
     )
     await session.flush()
     return True

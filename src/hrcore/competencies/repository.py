@@ -145,20 +145,14 @@ SELECT DISTINCT ON (wanted.position_id, wanted.department_id)
  ORDER BY wanted.position_id, wanted.department_id, model.department_id IS NULL, model.version DESC
 """
 
-# Scores only: the evidence behind each figure stays in the table (a ranking of hundreds of
-# candidates would otherwise carry every piece of it).
+# Scores only (the snapshot's `scores`): the evidence behind each figure stays in
+# `figures`, unread — a ranking of thousands of people would otherwise carry every piece.
 LATEST_SCORES = """
-SELECT latest.employee_id, latest.computed_at, scores.figures
-  FROM (SELECT DISTINCT ON (employee_id) id, employee_id, computed_at
+SELECT latest.employee_id, latest.computed_at, latest.scores AS figures
+  FROM (SELECT DISTINCT ON (employee_id) employee_id, computed_at, scores
           FROM competency_profiles
          WHERE org_id = $1 AND employee_id = ANY($2::uuid[])
          ORDER BY employee_id, computed_at DESC, id DESC) AS latest
-  JOIN competency_profiles AS profile ON profile.id = latest.id
- CROSS JOIN LATERAL (
-       SELECT coalesce(jsonb_agg(jsonb_build_object(
-                  'competency_id', figure -> 'competency_id', 'score', figure -> 'score')),
-              '[]'::jsonb) AS figures
-         FROM jsonb_array_elements(profile.figures) AS figure) AS scores
 """
 
 # The newest snapshot at or before `$3` (`then`) and the newest of all (`now`).
