@@ -86,6 +86,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_competencies(client, headers)
     await _demo_stretch_assignments(client, runtime, headers)
     await _demo_development_plan(client, headers)
+    await _demo_performance(client, runtime, headers)
 
 
 async def _demo_contracts(
@@ -239,3 +240,17 @@ async def _demo_development_plan(client: AsyncClient, headers: dict[str, dict[st
     assert [goal["target_level"] for goal in body["goals"]] == [4, 3]
     kinds = {action["kind"]: action for action in body["actions"]}
     assert kinds["stretch_assignment"]["title"].startswith("新客户开发项目")
+
+
+async def _demo_performance(
+    client: AsyncClient, runtime: Runtime, headers: dict[str, dict[str, str]]
+) -> None:
+    """A year of monthly scores for the sales representatives, scored by the worker, on the
+    scheme with the seed articles' five weights."""
+    await run_burst(runtime)
+    hr = headers["HR admin"]
+    [scheme] = (await client.get("/api/v1/performance-schemes", headers=hr)).json()["items"]
+    assert [i["weight"] for i in scheme["indicators"]] == [30, 25, 20, 15, 10]
+    mine = await client.get("/api/v1/me/performance", headers=headers["employee"])
+    assert mine.status_code == 200, mine.text
+    assert len(mine.json()["periods"]) == 12

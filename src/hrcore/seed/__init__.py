@@ -43,6 +43,7 @@ from hrcore.seed.development import (
     add_development_plan,
     add_stretch_assignments,
 )
+from hrcore.seed.performance import add_performance
 from hrcore.workflow import api as workflow
 
 __all__ = ["DEMO_FORM", "DEMO_PASSWORD", "DEMO_SLUG", "SeedReport", "seed_demo"]
@@ -69,6 +70,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
             assignment = await add_stretch_assignments(session, company, runtime.clock)
             today = runtime.clock.now().date()
             await add_development_plan(session, company, today, assignment)
+            await add_performance(session, company, today)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
