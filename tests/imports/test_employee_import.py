@@ -146,6 +146,15 @@ async def test_every_row_error_is_reported_and_nothing_is_written(
     fetched = await client.get(f"/api/v1/imports/{body['id']}", headers=hr.headers)
     assert fetched.json()["errors"] == body["errors"]
 
+    chinese = await client.post(
+        URL, files=_upload(csv), headers=hr.headers | {"Accept-Language": "zh-CN"}
+    )
+    messages = {(e["row"], e["field"]): e["message"] for e in chinese.json()["errors"]}
+    assert messages[(5, "department")] == "没有编码或路径为 'Nowhere/At all' 的部门"
+    assert messages[(7, "employee_number")] == "工号 OK1 与第 2 行重复"
+    assert messages[(9, "manager_number")] == "上级关系形成了循环"
+    assert messages[(3, "full_name")].isascii() is False, "Pydantic's text translated too"
+
 
 @pytest.mark.commits
 async def test_xlsx_and_gb18030_csv_are_read(client: AsyncClient, runtime: Runtime) -> None:

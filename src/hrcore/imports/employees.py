@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
+from hrcore.core.i18n import _, render
+from hrcore.core.validation_messages import translated_message
 from hrcore.imports.kinds import Checked, ImportKind, Report, RowError, Rows
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -90,11 +92,14 @@ def _convert_row(
         department.strip("/").casefold()
     )
     if department and department_id is None:
-        fail("department", f"no department with code or path {department!r}")
+        fail(
+            "department",
+            render(_("no department with code or path {value}", value=repr(department))),
+        )
     position_code = cells.get("position_code", "")
     position_id = lookups.positions.get(position_code) if position_code else None
     if position_code and position_id is None:
-        fail("position_code", f"no position with code {position_code!r}")
+        fail("position_code", render(_("no position with code {value}", value=repr(position_code))))
     employee = _validated_employee(cells, department_id, position_id, fail)
     ratings = _validated_ratings(cells, fail)
     if errors or employee is None:
@@ -125,7 +130,7 @@ def _validated_employee(
         return EmployeeCreate.model_validate(values)
     except ValidationError as exc:
         for error in exc.errors():
-            fail(_column(str(error["loc"][0])), error["msg"])
+            fail(_column(str(error["loc"][0])), render(translated_message(error)))
         return None
 
 
@@ -140,5 +145,5 @@ def _validated_ratings(cells: dict[str, str], fail: Fail) -> list[PerformanceRat
         try:
             ratings.append(PerformanceRatingCreate.model_validate({"period": period, **grade}))
         except ValidationError as exc:
-            fail(column, "; ".join(error["msg"] for error in exc.errors()))
+            fail(column, "; ".join(render(translated_message(e)) for e in exc.errors()))
     return ratings

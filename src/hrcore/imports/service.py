@@ -20,7 +20,7 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker, get_or_404, tenant_transaction
 from hrcore.core.errors import FieldError, Unprocessable
-from hrcore.core.i18n import N_, _
+from hrcore.core.i18n import N_, _, render
 from hrcore.identity import api as identity
 from hrcore.imports import parsing, repository
 from hrcore.imports.kinds import ImportKind, RowError, kind_of
@@ -114,8 +114,13 @@ async def get(
 def stalled_error(stall: timedelta) -> RowError:
     minutes = int(stall.total_seconds() // 60)
     return _file_error(
-        f"the import stopped: no progress for {minutes} minutes (the worker running it was "
-        "interrupted); nothing was imported, upload the file again"
+        render(
+            _(
+                "the import stopped: no progress for {minutes} minutes (the worker running it "
+                "was interrupted); nothing was imported, upload the file again",
+                minutes=minutes,
+            )
+        )
     )
 
 

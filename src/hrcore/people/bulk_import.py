@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.authz import Principal
+from hrcore.core.i18n import _, render
 from hrcore.people import access, repository
 from hrcore.people.audit_trail import AUDITED_EMPLOYEE_FIELDS, snapshot
 from hrcore.people.models import Employee, EmploymentEvent, PerformanceRating
@@ -46,17 +47,31 @@ async def check_import(
     for row in rows:
         number = row.employee.employee_number
         if number in existing:
-            errors.append(RowError(row.row, "employee_number", f"{number} already exists"))
+            errors.append(
+                RowError(
+                    row.row, "employee_number", render(_("{number} already exists", number=number))
+                )
+            )
         elif number in first_row:
             errors.append(
-                RowError(row.row, "employee_number", f"{number} repeats row {first_row[number]}")
+                RowError(
+                    row.row,
+                    "employee_number",
+                    render(_("{number} repeats row {row}", number=number, row=first_row[number])),
+                )
             )
         first_row.setdefault(number, row.row)
         manager = row.manager_number
         if manager and manager not in existing and manager not in numbers:
-            errors.append(RowError(row.row, "manager_number", f"no employee {manager}"))
+            errors.append(
+                RowError(
+                    row.row, "manager_number", render(_("no employee {number}", number=manager))
+                )
+            )
         if manager == number:
-            errors.append(RowError(row.row, "manager_number", "an employee cannot manage themself"))
+            errors.append(
+                RowError(row.row, "manager_number", render(_("an employee cannot manage themself")))
+            )
     errors.extend(_manager_cycles(rows))
     return errors
 
@@ -72,7 +87,9 @@ def _manager_cycles(rows: Sequence[EmployeeImport]) -> list[RowError]:
             seen.add(current)
             current = manager_of[current]
         if current == row.employee.employee_number and row.manager_number != current:
-            cyclic.append(RowError(row.row, "manager_number", "the manager chain forms a cycle"))
+            cyclic.append(
+                RowError(row.row, "manager_number", render(_("the manager chain forms a cycle")))
+            )
     return cyclic
 
 
