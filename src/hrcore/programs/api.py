@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.competencies.api import ProgramAction
 from hrcore.core.schemas import Ref
 from hrcore.people.api import ProgramParticipation
-from hrcore.programs import repository
+from hrcore.programs import competency_queries, repository
 from hrcore.programs.start import RUN_STARTED
 from hrcore.programs.withdrawal import (
     PARTICIPANT_GRADUATED,
@@ -114,7 +114,7 @@ async def development_actions(
 ) -> dict[uuid.UUID, ProgramAction]:
     """The runs a development plan's actions name, with the employee's participation in each
     (None when not a participant); runs of other organizations are absent. One query."""
-    rows = await repository.runs_with_participation(session, org_id, employee_id, run_ids)
+    rows = await competency_queries.runs_with_participation(session, org_id, employee_id, run_ids)
     return {
         run_id: ProgramAction(Ref(id=run_id, name=name), status) for run_id, name, status in rows
     }

@@ -11,7 +11,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.programs import repository
+from hrcore.programs import competency_queries
 
 PROGRAM_EVALUATION = "program_evaluation"
 
@@ -21,5 +21,5 @@ async def evaluation_kind(
 ) -> str | None:
     """`program_evaluation` for a review cycle a supervisor-evaluation stage runs on, else
     None (one indexed statement)."""
-    stage = await repository.evaluation_stage_of_cycle(session, org_id, cycle_id)
+    stage = await competency_queries.evaluation_stage_of_cycle(session, org_id, cycle_id)
     return PROGRAM_EVALUATION if stage is not None else None

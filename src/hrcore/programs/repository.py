@@ -180,27 +180,6 @@ async def stage_of_task(
     )
 
 
-async def open_stretch_stage(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    *,
-    stage_id: uuid.UUID | None = None,
-    assignee_id: uuid.UUID | None = None,
-) -> ParticipantStage | None:
-    """The open stretch-assignment stage with this id, or waiting for this assignee's
-    outcome (indexed), locked."""
-    statement = select(ParticipantStage).where(
-        ParticipantStage.org_id == org_id,
-        ParticipantStage.kind == "stretch_assignment",
-        ParticipantStage.status == "open",
-    )
-    if stage_id is not None:
-        statement = statement.where(ParticipantStage.id == stage_id)
-    if assignee_id is not None:
-        statement = statement.where(ParticipantStage.stretch_assignee_id == assignee_id)
-    return await session.scalar(statement.with_for_update())
-
-
 async def open_task_ids(
     session: AsyncSession, org_id: uuid.UUID, stage_id: uuid.UUID
 ) -> list[uuid.UUID]:
@@ -502,35 +481,3 @@ async def overdue_reviewed_stages(
         .with_for_update(skip_locked=True)
     )
     return list(rows)
-
-
-async def evaluation_stage_of_cycle(
-    session: AsyncSession, org_id: uuid.UUID, cycle_id: uuid.UUID
-) -> ParticipantStage | None:
-    """The supervisor-evaluation stage run through this review cycle, if it is one."""
-    stage: ParticipantStage | None = await session.scalar(
-        select(ParticipantStage).where(
-            ParticipantStage.org_id == org_id,
-            ParticipantStage.review_cycle_id == cycle_id,
-            ParticipantStage.kind == "evaluation",
-        )
-    )
-    return stage
-
-
-async def runs_with_participation(
-    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, run_ids: Sequence[uuid.UUID]
-) -> list[Any]:
-    """(run id, run name, the employee's participation status or None) of the organization's
-    runs among `run_ids`; one query."""
-    participant = and_(
-        ProgramParticipant.run_id == ProgramRun.id,
-        ProgramParticipant.org_id == ProgramRun.org_id,
-        ProgramParticipant.employee_id == employee_id,
-    )
-    rows = await session.execute(
-        select(ProgramRun.id, ProgramRun.name, ProgramParticipant.status)
-        .outerjoin(ProgramParticipant, participant)
-        .where(ProgramRun.org_id == org_id, among(ProgramRun.id, run_ids))
-    )
-    return list(rows.all())

@@ -23,7 +23,7 @@ from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
-from hrcore.programs import repository
+from hrcore.programs import competency_queries, repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant, StageTask
 from hrcore.programs.schemas import StageIn
 from hrcore.programs.stages import SUBJECT, TASK_KINDS, complete_stage
@@ -44,7 +44,7 @@ async def assign(
     happened. A place they already hold (HR put them there by hand) is the stage's, and an
     outcome already recorded on it completes the stage. Idempotent: a stage no longer open
     or already assigned is left alone."""
-    stage = await repository.open_stretch_stage(session, org_id, stage_id=stage_id)
+    stage = await competency_queries.open_stretch_stage(session, org_id, stage_id=stage_id)
     if stage is None or stage.stretch_assignee_id is not None:
         return "unchanged"
     participant = await repository.participant_by_id(
@@ -171,7 +171,7 @@ async def complete_on_outcome(
 ) -> bool:
     """The stretch assignment's outcome is recorded: the stage waiting for it completes and
     the participant's next stage opens. A correction finds it completed; whether one did."""
-    stage = await repository.open_stretch_stage(session, org_id, assignee_id=assignee_id)
+    stage = await competency_queries.open_stretch_stage(session, org_id, assignee_id=assignee_id)
     if stage is None:
         return False
     await complete_stage(session, stage, clock, None)
