@@ -4,6 +4,7 @@ who may read what."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,7 +14,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.authz import Role
+from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
+from hrcore.notifications import api as notifications
 from hrcore.worker import run_burst
 from tests.competencies.conftest import API, World, create, ok
 from tests.factories import Account, make_org, make_user
@@ -292,3 +295,35 @@ async def test_the_list_costs_a_fixed_number_of_statements(
         page = ok(await client.get(f"{API}/rotation-plans", headers=world.lead_account.headers))
     assert len(page["items"]) == 5
     assert five.count == one.count, five.statements
+
+
+async def test_the_inbox_names_a_leg_after_its_post_and_its_employee(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    """A reminder or escalation about a rating task names the leg, as the mobile app shows it."""
+    plan = ok(
+        await client.post(
+            f"{API}/rotation-plans",
+            json=_plan(world, _leg(world.engineering, world.engineer, TODAY + timedelta(days=3))),
+            headers=world.hr.headers,
+        ),
+        201,
+    )
+    leg = plan["legs"][0]["id"]
+    host = await _host(runtime, world)
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await set_tenant(session, world.hr.org_id)
+        await notifications.notify(
+            session,
+            org_id=world.hr.org_id,
+            user_ids=[host.user_id],
+            kind="workflow.reminder",
+            title="Rate the leg",
+            body="",
+            subject_type="rotation_leg",
+            subject_id=uuid.UUID(leg),
+            dedupe_key=f"leg:{leg}",
+        )
+    [item] = ok(await client.get(f"{API}/me/notifications", headers=host.headers))["items"]
+    assert item["subject"]["name"] == "Assistant to the chief"
+    assert item["employee"] == {"id": str(world.member.id), "name": "Member"}

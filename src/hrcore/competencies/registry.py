@@ -27,8 +27,22 @@ from hrcore.competencies.router import router as library_router
 from hrcore.core.i18n import N_
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.workflow import api as workflow
+
+_ASSIGNEE_NAMES = (
+    "SELECT e.id, a.title, e.employee_id FROM stretch_assignees e"
+    " JOIN stretch_assignments a ON a.id = e.assignment_id AND a.org_id = e.org_id"
+    " WHERE e.org_id = {org} AND e.id = ANY({ids})"
+)
+_LEG_NAMES = (
+    "SELECT l.id, l.post_title, p.employee_id FROM rotation_legs l"
+    " JOIN rotation_plans p ON p.id = l.plan_id AND p.org_id = l.org_id"
+    " WHERE l.org_id = {org} AND l.id = ANY({ids})"
+)
+"""The inbox names a stretch assignment's task after the assignment and a rotation leg's
+after its post, both about the employee on it."""
 
 router = APIRouter()
 router.include_router(library_router)
@@ -68,6 +82,8 @@ DOMAIN = Domain(
         ),
     ],
     providers=[
+        notifications.SubjectNames(stretch_assigning.SUBJECT, _ASSIGNEE_NAMES),
+        notifications.SubjectNames(rotations.LEG_SUBJECT, _LEG_NAMES),
         library_import.LIBRARY,
         people.DevelopmentPlanProvider(api.development_plan_of),
         api.ModelVersionUse(
