@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import repository
+from hrcore.competencies.levels import on_scale
 from hrcore.competencies.schemas import CompetencyGapsOut
 from hrcore.core.authz import Principal
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
@@ -31,7 +32,7 @@ def _lines(
         name, levels = names.get(competency_id, ("", 0))
         if levels == 0:
             continue
-        required = round(min(entry["required_level"], levels) / levels * 10, 2)
+        required = on_scale(entry["required_level"], levels)
         current = scores.get(entry["competency_id"])
         gap = round(max(required - (current or 0.0), 0.0), 2)
         lines.append(

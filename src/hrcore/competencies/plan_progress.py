@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import plan_sources, repository
+from hrcore.competencies.levels import on_scale
 from hrcore.core.scoring import weighted_mean
 
 
@@ -22,7 +23,7 @@ def _goal(
 ) -> dict[str, Any]:
     competency_id = uuid.UUID(goal["competency_id"])
     name, levels = names.get(competency_id, ("", 0))
-    required = round(min(goal["target_level"], levels) / levels * 10, 2) if levels else 0.0
+    required = on_scale(goal["target_level"], levels) if levels else 0.0
     current = scores.get(goal["competency_id"])
     return {
         "competency": {"id": competency_id, "name": name},

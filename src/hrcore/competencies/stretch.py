@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import repository, stretch_access, stretch_repository
+from hrcore.competencies.levels import on_scale
 from hrcore.competencies.models import StretchAssignment
 from hrcore.competencies.stretch_schemas import (
     DevelopedCompetencyIn,
@@ -149,7 +150,7 @@ def _view(
                 "competency": {"id": competency_id, "name": name},
                 "start_level": entry["start_level"],
                 "levels": levels,
-                "start": start_score(entry["start_level"], levels),
+                "start": on_scale(entry["start_level"], levels),
             }
         )
     return {
@@ -172,11 +173,6 @@ def _view(
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }
-
-
-def start_score(level: int, levels: int) -> float:
-    """Level r of N on the profile's 0–10 scale (as the models' required levels are)."""
-    return round(min(level, levels) / levels * 10, 2)
 
 
 async def one_view(session: AsyncSession, assignment: StretchAssignment) -> StretchAssignmentOut:

@@ -24,7 +24,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.competencies import repository, stretch, stretch_access, stretch_repository
+from hrcore.competencies import repository, stretch_access, stretch_repository
+from hrcore.competencies.levels import on_scale
 from hrcore.competencies.models import StretchAssignment
 from hrcore.competencies.profiles import own_employee
 from hrcore.competencies.stretch_schemas import AssignmentMatchesOut, CandidateMatchesOut
@@ -89,10 +90,10 @@ def _competency_fit(
         name, count = levels.get(competency_id, ("", 0))
         if count == 0:
             continue
-        start = stretch.start_score(entry["start_level"], count)
+        start = on_scale(entry["start_level"], count)
         current = standing.scores.get(entry["competency_id"])
         required_level = standing.model.get(entry["competency_id"])
-        required = stretch.start_score(required_level, count) if required_level else None
+        required = on_scale(required_level, count) if required_level else None
         gap = round(max(required - (current or 0.0), 0.0), 2) if required else 0.0
         lines.append(
             {
