@@ -257,3 +257,26 @@ async def test_a_template_names_a_stretch_assignment_of_the_organization(
     assert_problem(misplaced, 422)
     listed = await _get(client, hr, "/program-templates")
     assert listed["items"] == [], "nothing was saved"
+
+
+@pytest.mark.commits
+async def test_a_post_is_left_to_hr_with_the_reason(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    """A stretch assignment that is a post changes the employment record: the worker does not
+    assign it for a stage; the stage says why and HR gets the task to do it by hand."""
+    team = await create(client, world.hr, "Team management")
+    assignment = await make_assignment(
+        client, world.hr, world.sales.id, (team, 1), post_title="Assistant to the chief"
+    )
+    path = await _started(client, world, assignment)
+    hr_employee = await make_user(
+        runtime, world.hr.org_id, Role.HR_ADMIN, employee_id=world.boss.id
+    )
+    await run_burst(runtime)
+    problem = _stage(await _get(client, world.hr, path), "project")["stretch_problem"]
+    assert problem.startswith("Only an HR admin puts someone on a post")
+    [task] = await _open_tasks(client, hr_employee, "program.stretch_assignment")
+    assert "post" in task["title"]
+    read = await _get(client, world.hr, f"/stretch-assignments/{assignment['id']}")
+    assert read["assignees"] == [], "nothing written by the refused assigning"

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.competencies import api as competencies
 from hrcore.core import audit, i18n
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, NotFound, ProblemError, Unprocessable
+from hrcore.core.errors import Conflict, Forbidden, NotFound, ProblemError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
@@ -33,8 +33,10 @@ from hrcore.workflow import api as workflow
 OUTCOME_JOB = "programs.complete_stretch_stage"
 HR_TASK_DAYS = 3
 """HR's task about a refused assigning is due within these days (workflow's `due_after`)."""
-REFUSALS = (Conflict, NotFound, Unprocessable)
-"""What assigning answers when the participant cannot be put on the assignment."""
+REFUSALS = (Conflict, Forbidden, NotFound, Unprocessable)
+"""What assigning answers when the participant cannot be put on the assignment — Forbidden
+for a post, which only an HR admin assigns (it changes the employment record): HR puts the
+participant on it by hand and completes the task, and the stage takes that place."""
 
 
 async def assign(
