@@ -22,8 +22,6 @@ from hrcore.competencies import repository
 from hrcore.competencies.models import CompetencyProfile
 from hrcore.competencies.schemas import CompetencyProfileOut
 from hrcore.core.authz import Principal
-from hrcore.core.errors import NotFound
-from hrcore.core.i18n import _
 from hrcore.core.schemas import Ref
 from hrcore.core.scoring import weighted_mean
 from hrcore.people import api as people
@@ -185,9 +183,3 @@ async def read_profile(
     return await profile_view(
         session, principal.org_id, Ref(id=employee.id, name=employee.full_name)
     )
-
-
-def own_employee(principal: Principal) -> uuid.UUID:
-    if principal.employee_id is None:
-        raise NotFound(_("Your account is not linked to an employee"))
-    return principal.employee_id

@@ -33,6 +33,7 @@ from hrcore.competencies.schemas import (
     EvidenceOut,
     HeatmapOut,
 )
+from hrcore.core.authz import own_employee_id
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
@@ -251,7 +252,7 @@ async def get_my_competency_profile(
 ) -> CompetencyProfileOut:
     """The caller's own profile, as `/employees/{id}/competency-profile` gives it; 404 for an
     account not linked to an employee."""
-    return await profiles.read_profile(session, principal, profiles.own_employee(principal))
+    return await profiles.read_profile(session, principal, own_employee_id(principal))
 
 
 @router.get(

@@ -27,9 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.competencies import repository, stretch_access, stretch_repository
 from hrcore.competencies.levels import on_scale
 from hrcore.competencies.models import StretchAssignment
-from hrcore.competencies.profiles import own_employee
 from hrcore.competencies.stretch_schemas import AssignmentMatchesOut, CandidateMatchesOut
-from hrcore.core.authz import Principal
+from hrcore.core.authz import Principal, own_employee_id
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -231,7 +230,7 @@ async def my_matches(
 ) -> AssignmentMatchesOut:
     """The open assignments of the caller's department and those above it, best first for
     their gaps; not those they are on already. 404 for an account without an employee."""
-    employee = await people.require_employee(session, principal.org_id, own_employee(principal))
+    employee = await people.require_employee(session, principal.org_id, own_employee_id(principal))
     return await _matches_of(session, principal.org_id, employee, settings, limit)
 
 

@@ -81,6 +81,14 @@ class Principal:
             )
 
 
+def own_employee_id(principal: Principal) -> uuid.UUID:
+    """The caller's employee record, for the `/me/…` reads and writes; 404 for an account
+    not linked to one."""
+    if principal.employee_id is None:
+        raise NotFound(_("Your account is not linked to an employee"))
+    return principal.employee_id
+
+
 def require_hr_admin(principal: Principal, *, hide: bool = False) -> None:
     """HR-only actions: 403, or 404 when the object must stay invisible to the caller."""
     if not principal.is_hr_admin:

@@ -8,11 +8,9 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
-from hrcore.core.authz import Principal
+from hrcore.core.authz import Principal, own_employee_id
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
-from hrcore.core.errors import NotFound
-from hrcore.core.i18n import _
 from hrcore.people import repository
 from hrcore.people.audit_trail import snapshot
 from hrcore.people.models import GrowthProfile
@@ -20,12 +18,6 @@ from hrcore.people.references import require_position
 from hrcore.people.schemas import GrowthProfileIn, GrowthProfileOut
 
 GROWTH_SECTIONS = ("skills", "certifications", "external_trainings", "career_plan")
-
-
-def _own_employee_id(principal: Principal) -> uuid.UUID:
-    if principal.employee_id is None:
-        raise NotFound(_("Your account is not linked to an employee"))
-    return principal.employee_id
 
 
 def growth_view(employee_id: uuid.UUID, profile: GrowthProfile | None) -> GrowthProfileOut:
@@ -51,7 +43,7 @@ def growth_view(employee_id: uuid.UUID, profile: GrowthProfile | None) -> Growth
 
 async def get_growth_profile(session: AsyncSession, principal: Principal) -> GrowthProfileOut:
     """The caller's own profile; version 0 and empty sections before the first submission."""
-    employee_id = _own_employee_id(principal)
+    employee_id = own_employee_id(principal)
     profile = await repository.growth_profile(session, principal.org_id, employee_id)
     return growth_view(employee_id, profile)
 
@@ -65,7 +57,7 @@ async def submit_growth_profile(
     if_match: str | None,
 ) -> GrowthProfileOut:
     """Replace the caller's profile and stamp `submitted_at`; version 0 creates it."""
-    employee_id = _own_employee_id(principal)
+    employee_id = own_employee_id(principal)
     profile = await repository.growth_profile(session, principal.org_id, employee_id)
     check_version(profile.version if profile else 0, if_match=if_match, body_version=body.version)
     if body.career_plan is not None:

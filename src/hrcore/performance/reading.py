@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
-from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor
 from hrcore.performance import access, repository
@@ -76,10 +76,3 @@ async def employee_performance(
     return EmployeePerformanceOut.model_validate(
         {"employee": {"id": employee.id, "name": employee.full_name}, "periods": periods}
     )
-
-
-def own_employee(principal: Principal) -> uuid.UUID:
-    """The caller's employee record (`/me/performance`), else 404."""
-    if principal.employee_id is None:
-        raise NotFound(_("Your account is not linked to an employee"))
-    return principal.employee_id

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from hrcore.core.authz import own_employee_id
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import Pagination
 from hrcore.core.http import HrcoreRoute
@@ -136,4 +137,4 @@ async def get_my_performance(
 ) -> EmployeePerformanceOut:
     """The caller's own scores, as `/employees/{id}/performance` gives them; 404 for an
     account not linked to an employee."""
-    return await reading.employee_performance(session, principal, reading.own_employee(principal))
+    return await reading.employee_performance(session, principal, own_employee_id(principal))

@@ -12,9 +12,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.authz import Principal
-from hrcore.core.errors import NotFound
-from hrcore.core.i18n import _
+from hrcore.core.authz import Principal, own_employee_id
 from hrcore.core.links import deep_link
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor, paginate
 from hrcore.identity import api as identity
@@ -142,14 +140,13 @@ async def my_tasks_page(
 ) -> Page[TaskOut]:
     """The caller's own tasks, soonest due first: rows straight from the driver to the page
     (the mobile app's most frequent read)."""
-    if principal.employee_id is None:
-        raise NotFound(_("Your account is not linked to an employee"))
+    employee_id = own_employee_id(principal)
     after = decode_cursor(page.cursor, [datetime, uuid.UUID]) if page.cursor else None
     slug = await identity.link_org_slug(session, principal.org_id)
     rows = await repository.assignee_tasks(
         session,
         principal.org_id,
-        principal.employee_id,
+        employee_id,
         kind=filters.kind,
         status=filters.status,
         due_before=filters.due_before,
