@@ -253,3 +253,10 @@ async def test_reads_cost_a_fixed_number_of_statements(
     assert [s for s in double.statements if "check_ins" in s] == [check_in_repository.CHECK_IN]
     rest = ok(await client.get(f"{CHECK_INS}?cursor={listed['next_cursor']}", headers=lead))
     assert [c["id"] for c in rest["items"]] == [first["id"]]
+
+
+async def test_a_time_without_a_zone_is_taken_as_utc(client: AsyncClient, world: World) -> None:
+    created = await schedule(
+        client, world.lead_account, world.member.id, scheduled_at="2027-01-04T09:30:00"
+    )
+    assert created["scheduled_at"].startswith("2027-01-04T09:30:00")
