@@ -5,13 +5,16 @@ trail), action items as tasks whose state shows on the check-in, and the bad inp
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
 from hrcore.performance import check_in_repository
+from tests.conftest import frozen_clock
 from tests.factories import make_employee, make_org, make_tree, make_user
 from tests.people.conftest import count_statements
 from tests.performance.check_in_helpers import (
@@ -23,6 +26,7 @@ from tests.performance.check_in_helpers import (
 )
 from tests.performance.conftest import API, ZH, World, api_key, ok
 from tests.problems import assert_problem
+from tests.workflow.conftest import inbox_kinds, sweep
 
 LEAD_SECRET = "Lead's own impression: ready for a bigger account"
 MEMBER_SECRET = "Member's own worry about the move"
@@ -260,3 +264,33 @@ async def test_a_time_without_a_zone_is_taken_as_utc(client: AsyncClient, world:
         client, world.lead_account, world.member.id, scheduled_at="2027-01-04T09:30:00"
     )
     assert created["scheduled_at"].startswith("2027-01-04T09:30:00")
+
+
+@pytest.mark.commits
+async def test_an_overdue_action_item_is_escalated_to_its_assignee_s_manager(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    """The tasks engine's reminders and escalation apply: the worker's deadline sweep tells
+    the member, then the member's manager, and the check-in shows the item overdue."""
+    async with frozen_clock(runtime, datetime(2027, 3, 1, 2, tzinfo=UTC)) as clock:
+        item = {
+            "title": "Send the plan",
+            "assignee_id": str(world.member.id),
+            "due_on": "2027-03-04",
+        }
+        created = await schedule(
+            client,
+            world.lead_account,
+            world.member.id,
+            scheduled_at="2027-03-02T02:00:00+00:00",
+            action_items=[item],
+        )
+        clock._at = datetime(2027, 3, 1, 16, 1, tzinfo=UTC)  # three days before the due day ends
+        await sweep(runtime)
+        assert await inbox_kinds(client, world.member_account) == ["task.reminder"]
+        clock._at = datetime(2027, 3, 9, 2, tzinfo=UTC)  # a working Tuesday, 5 days overdue
+        await sweep(runtime)
+        assert "task.escalation" in await inbox_kinds(client, world.lead_account)
+        url = f"{CHECK_INS}/{created['id']}"
+        [shown] = ok(await client.get(url, headers=world.lead_account.headers))["action_items"]
+        assert (shown["status"], shown["overdue"]) == ("open", True)

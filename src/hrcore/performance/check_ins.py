@@ -227,6 +227,8 @@ async def update(
     withdraws the open action items' tasks. Audited with the fields changed."""
     check_in, author_id = await _writable(session, principal, check_in_id)
     check_version(check_in.version, if_match=if_match, body_version=None)
+    if not body.model_fields_set:
+        return check_in.id
     now = clock.now()
     before = {"status": check_in.status, "scheduled_at": check_in.scheduled_at.isoformat()}
     _settle(check_in, body, now)
