@@ -96,6 +96,8 @@ async def test_a_1_1_with_notes_and_an_action_item_that_becomes_a_task(
         ("Draft the key-account plan", "Member"),
         ("Book the customer visit", "Lead"),
     ]
+    nothing = ok(await client.patch(url, json={}, headers=member))
+    assert nothing["version"] == added["version"]
 
     events = await audited(client, world.hr, created["id"])
     assert [e["action"] for e in events] == ["check_in.scheduled"] + ["check_in.updated"] * 4
