@@ -289,10 +289,40 @@ async def test_an_overdue_action_item_is_escalated_to_its_assignee_s_manager(
         )
         clock._at = datetime(2027, 3, 1, 16, 1, tzinfo=UTC)  # three days before the due day ends
         await sweep(runtime)
-        assert await inbox_kinds(client, world.member_account) == ["task.reminder"]
+        assert await inbox_kinds(client, world.member_account) == [
+            "check_in.scheduled",
+            "task.reminder",
+        ]
         clock._at = datetime(2027, 3, 9, 2, tzinfo=UTC)  # a working Tuesday, 5 days overdue
         await sweep(runtime)
         assert "task.escalation" in await inbox_kinds(client, world.lead_account)
         url = f"{CHECK_INS}/{created['id']}"
         [shown] = ok(await client.get(url, headers=world.lead_account.headers))["action_items"]
         assert (shown["status"], shown["overdue"]) == ("open", True)
+
+
+async def test_the_other_participant_hears_of_a_scheduled_moved_or_cancelled_1_1(
+    client: AsyncClient, world: World
+) -> None:
+    created = await schedule(
+        client,
+        world.lead_account,
+        world.member.id,
+        scheduled_at="2027-01-04T02:00:00+00:00",
+        agenda=["Salary"],
+    )
+    url = f"{CHECK_INS}/{created['id']}"
+    moved = {"scheduled_at": "2027-01-05T06:30:00+00:00"}
+    ok(await client.patch(url, json=moved, headers=world.member_account.headers))
+    ok(await client.patch(url, json={"agenda": ["Other"]}, headers=world.lead_account.headers))
+    ok(await client.patch(url, json={"status": "cancelled"}, headers=world.lead_account.headers))
+    member = ok(await client.get(f"{API}/me/notifications", headers=world.member_account.headers))
+    assert [(n["kind"], n["title"], n["body"]) for n in reversed(member["items"])] == [
+        ("check_in.scheduled", "Lead scheduled a 1:1 with you", "On 4 Jan 2027, 10:00."),
+        ("check_in.cancelled", "Lead cancelled your 1:1", "It was planned on 5 Jan 2027, 14:30."),
+    ]
+    lead = ok(await client.get(f"{API}/me/notifications", headers=world.lead_account.headers))
+    assert [(n["kind"], n["title"], n["body"]) for n in lead["items"]] == [
+        ("check_in.rescheduled", "Member moved your 1:1", "Now on 5 Jan 2027, 14:30.")
+    ]
+    assert "Salary" not in json.dumps([member, lead])

@@ -23,8 +23,8 @@ from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor
 from hrcore.performance import check_in_repository
+from hrcore.performance.check_in_notices import SUBJECT
 from hrcore.performance.check_in_schemas import CheckInOut
-from hrcore.performance.check_ins import SUBJECT
 from hrcore.workflow import api as workflow
 
 

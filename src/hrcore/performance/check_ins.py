@@ -25,10 +25,10 @@ from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unproc
 from hrcore.core.i18n import _
 from hrcore.people import api as people
 from hrcore.performance.check_in_models import CheckIn, CheckInActionItem, CheckInPrivateNote
+from hrcore.performance.check_in_notices import SUBJECT, tell_other
 from hrcore.performance.check_in_schemas import ActionItemIn, CheckInIn, CheckInPatch
 from hrcore.workflow import api as workflow
 
-SUBJECT = "check_in"
 ACTION_ITEM_KIND = "check_in.action_item"
 SCHEDULED, HELD, CANCELLED = "scheduled", "held", "cancelled"
 
@@ -153,6 +153,7 @@ async def schedule(
             "action_item_ids": [str(item_id) for item_id in item_ids],
         },
     )
+    await tell_other(session, check_in, manager_id, "scheduled")
     return check_in.id
 
 
@@ -230,7 +231,8 @@ async def update(
     if not body.model_fields_set:
         return check_in.id
     now = clock.now()
-    before = {"status": check_in.status, "scheduled_at": check_in.scheduled_at.isoformat()}
+    was_at = check_in.scheduled_at
+    before = {"status": check_in.status, "scheduled_at": was_at.isoformat()}
     _settle(check_in, body, now)
     await _check_items(session, check_in, body.add_action_items, "add_action_items", clock)
     if body.agenda is not None:
@@ -260,6 +262,10 @@ async def update(
             "action_item_ids": [str(item_id) for item_id in item_ids],
         },
     )
+    if body.status == CANCELLED:
+        await tell_other(session, check_in, author_id, "cancelled")
+    elif check_in.scheduled_at != was_at:
+        await tell_other(session, check_in, author_id, "rescheduled")
     return check_in.id
 
 
