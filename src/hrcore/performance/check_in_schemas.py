@@ -82,7 +82,8 @@ class CheckInOut(BaseModel):
     shared_notes: str | None
     private_note: str | None = Field(description="The caller's own note, if they wrote one.")
     action_items: list[ActionItemOut] | None = Field(
-        description="Only on `GET /check-ins/{id}` and the writes' answers (null in lists)."
+        description="For the participants on `GET /check-ins/{id}` and the writes' answers "
+        "(null in lists and for HR admins)."
     )
     created_at: datetime
     version: int
