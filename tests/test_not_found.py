@@ -31,6 +31,7 @@ READS = {
     "/api/v1/programs/{}": "No such program",
     "/api/v1/notification-channels/{}/deliveries": "No such notification channel",
     "/api/v1/webhooks/{}/deliveries": "No such webhook",
+    "/api/v1/check-ins/{}": "No such check-in",
 }
 
 

@@ -1,14 +1,30 @@
 """What performance plugs into the processes (core.registry): its tables, its routes and the
-live-score recompute job that ingestion enqueues."""
+live-score recompute job that ingestion enqueues; the task kind of check-ins' action items
+and how the inbox names a check-in and a feedback."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain
-from hrcore.performance import jobs, live_scores, models
+from hrcore.notifications import api as notifications
+from hrcore.performance import (
+    check_in_models,
+    check_in_notices,
+    check_ins,
+    feedback,
+    jobs,
+    live_scores,
+    models,
+)
 from hrcore.performance.router import router
+from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="performance",
-    models=[models],
+    models=[models, check_in_models],
     router=router,
     jobs=[JobSpec(live_scores.RECOMPUTE_JOB, jobs.recompute_scores, max_tries=5)],
+    task_hooks=[workflow.TaskKindSpec(check_ins.ACTION_ITEM_KIND)],
+    providers=[
+        notifications.SubjectNames(feedback.SUBJECT, feedback.INBOX_NAMES),
+        notifications.SubjectNames(check_in_notices.SUBJECT, check_in_notices.INBOX_NAMES),
+    ],
 )
