@@ -4,6 +4,7 @@ period refused, reopen with a reason, a second close replacing the ratings, and 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -180,3 +181,16 @@ async def test_reads_are_a_fixed_number_of_statements(
         )
     )
     assert len(rest["items"]) == 2
+
+
+@pytest.mark.commits
+async def test_two_closes_at_once_write_the_ratings_once(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    await scored_november(client, world, runtime)
+    url = f"{PERIODS}/2026-11/close"
+    answers = await asyncio.gather(
+        client.post(url, headers=world.hr.headers), client.post(url, headers=world.hr.headers)
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    assert await ratings(client, world, world.member) == [("2026-11", "B", "4.20")]

@@ -48,6 +48,8 @@ RESULT = "performance_period_result"
 async def _locked(
     session: AsyncSession, org_id: uuid.UUID, period: str
 ) -> PerformancePeriod | None:
+    """The period's row, if any, once no other transaction writes the period."""
+    await queries.lock_period(session, org_id, period)
     return await session.scalar(
         select(PerformancePeriod)
         .where(PerformancePeriod.org_id == org_id, PerformancePeriod.period == period)

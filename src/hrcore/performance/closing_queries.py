@@ -13,6 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import fetch
 
+LOCK_PERIOD = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+"""Serializes the writes of one organization's period (two closes at once: the second sees
+the first's row and answers 409), also before the period has a row to lock."""
+
+
+async def lock_period(session: AsyncSession, org_id: uuid.UUID, period: str) -> None:
+    await fetch(session, LOCK_PERIOD, f"performance_period:{org_id}:{period}")
+
+
 PERIODS = """
 SELECT s.period, s.employees, p.state, p.closed_at, p.closed_by, p.reopened_at,
        p.reopen_reason,
