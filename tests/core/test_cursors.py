@@ -2,7 +2,8 @@
 
 The routes are read from the OpenAPI document, so a new list is covered without editing this
 test; path parameters are filled with the first item of the parent list (the demo
-organization has one of each), so the cursor reaches the query, not a 404.
+organization has one of each, its performance periods once the worker scored them), so the
+cursor reaches the query, not a 404.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import base64
 import json
 import re
 
+import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
 from hrcore.approvals import kinds
 from hrcore.core.runtime import Runtime
 from hrcore.seed import DEMO_PASSWORD, DEMO_SLUG, seed_demo
+from hrcore.worker import run_burst
 from tests.approvals.conftest import KIND, SPEC
 
 
@@ -63,10 +66,12 @@ async def _paginated_paths(client: AsyncClient, app: FastAPI, headers: dict[str,
     return paths
 
 
+@pytest.mark.commits
 async def test_a_forged_cursor_is_400_on_every_list(
     client: AsyncClient, app: FastAPI, runtime: Runtime
 ) -> None:
     await seed_demo(runtime)
+    await run_burst(runtime)  # the live scores, so the performance periods list one
     login = await client.post(
         "/api/v1/auth/token",
         json={"org": DEMO_SLUG, "email": "hr@demo.example", "password": DEMO_PASSWORD},

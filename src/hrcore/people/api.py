@@ -31,6 +31,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`, `CareerPlanCriterion`,
   `TenureCriterion`, together `ScreeningCriterion` — one statement over the organization,
   `ScreenRows` of `ScreenedEmployee` / `CriterionRow` out).
+- Period ratings (`ratings`): `write_period_ratings` (`PeriodRating`s of one period, a
+  rating already there replaced) and `remove_period_ratings` — performance's period close.
 - Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`.
 - Request schemas other domains build: `EmployeeCreate`, `EmployeeImport`,
   `EmploymentEventCreate`, `PerformanceRatingCreate`.
@@ -68,6 +70,7 @@ from hrcore.people.profile_sections import (
     ProgramParticipation,
     ProgramParticipationProvider,
 )
+from hrcore.people.ratings import PeriodRating, remove_period_ratings, write_period_ratings
 from hrcore.people.references import (
     EmployeeInfo,
     EmployeePost,
@@ -127,6 +130,7 @@ __all__ = [
     "ManagementCriterion",
     "PercentileCriterion",
     "PerformanceRatingCreate",
+    "PeriodRating",
     "ProgramParticipation",
     "ProgramParticipationProvider",
     "RowError",
@@ -157,11 +161,13 @@ __all__ = [
     "mark_left",
     "matching_employee_ids",
     "org_today",
+    "remove_period_ratings",
     "require_employee",
     "screen",
     "teams_of",
     "vacated_post",
     "visible_employee_ids",
+    "write_period_ratings",
 ]
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.authz import Principal, Scope
+from hrcore.core.db import fetch
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
+from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate_rows
 from hrcore.core.schemas import Ref
 from hrcore.people import access, repository
@@ -73,3 +77,61 @@ async def add_rating(
     named = repository.named_ratings_query(principal.org_id, employee_id)
     row = (await session.execute(named.where(PerformanceRating.id == rating.id))).one()
     return rating_out(row._mapping)
+
+
+@dataclass(frozen=True)
+class PeriodRating:
+    """A rating another domain writes for a whole period (performance's period close)."""
+
+    employee_id: uuid.UUID
+    letter: str
+    score: Decimal
+
+
+WRITE_PERIOD_RATINGS = """
+INSERT INTO performance_ratings (
+    id, org_id, employee_id, period, letter, score, rated_by, version
+)
+SELECT t.id, $1, t.employee_id, $2, t.letter, t.score, $3, 1
+FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::numeric[]) AS t(id, employee_id, letter, score)
+ON CONFLICT (org_id, employee_id, period) DO UPDATE
+SET letter = excluded.letter, score = excluded.score, comment = NULL,
+    rated_by = excluded.rated_by, version = performance_ratings.version + 1,
+    updated_at = now()
+"""
+
+REMOVE_PERIOD_RATINGS = """
+DELETE FROM performance_ratings
+WHERE org_id = $1 AND period = $2 AND employee_id = ANY($3::uuid[])
+"""
+
+
+async def write_period_ratings(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    period: str,
+    ratings: Sequence[PeriodRating],
+    rated_by: uuid.UUID | None,
+) -> None:
+    """Set these employees' ratings of `period` in one statement: a rating already there for
+    the period is replaced (the caller audits what it writes)."""
+    if ratings:
+        await fetch(
+            session,
+            WRITE_PERIOD_RATINGS,
+            org_id,
+            period,
+            rated_by,
+            [new_id() for _ in ratings],
+            [r.employee_id for r in ratings],
+            [r.letter for r in ratings],
+            [r.score for r in ratings],
+        )
+
+
+async def remove_period_ratings(
+    session: AsyncSession, org_id: uuid.UUID, period: str, employee_ids: Sequence[uuid.UUID]
+) -> None:
+    """Remove these employees' ratings of `period` (one statement; none: nothing sent)."""
+    if employee_ids:
+        await fetch(session, REMOVE_PERIOD_RATINGS, org_id, period, list(employee_ids))

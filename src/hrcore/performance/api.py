@@ -1,8 +1,8 @@
 """What other domains and the composition roots may call of performance: `RECOMPUTE_JOB`,
 the worker job that recomputes the live scores of the (employee, month) pairs in its payload
 (`{"months": {employee_id: ["2026-11", …]}}`) — what an ingestion enqueues and the demo seed
-enqueues for the observations it writes. Period ratings for screening and reviews come with
-period close (issue #22, later slices)."""
+enqueues for the observations it writes. Period ratings reach screening and reviews through
+people's `performance_ratings`, which a period close writes (`people.api.write_period_ratings`)."""
 
 from __future__ import annotations
 

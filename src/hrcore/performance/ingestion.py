@@ -27,7 +27,7 @@ from hrcore.core.models import new_id
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.performance import access, repository
+from hrcore.performance import access, closing_freeze, repository
 from hrcore.performance.live_scores import RECOMPUTE_JOB
 from hrcore.performance.periods import month_of
 from hrcore.performance.schemas import (
@@ -71,6 +71,7 @@ async def _refusals(
             refused[index] = _("another item of this batch has this source and external_id")
         if index not in refused:
             seen.add((item.source, item.external_id))
+    refused |= await closing_freeze.closed_refusals(session, org_id, items, refused)
     return refused
 
 

@@ -29,7 +29,7 @@ from hrcore.core.templates import TemplateRevision
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.performance import repository
+from hrcore.performance import closing_freeze, repository
 from hrcore.performance.figures import Observation, score_period
 from hrcore.performance.models import PERFORMANCE_SCHEMES
 from hrcore.performance.periods import period_of, start_moment
@@ -177,6 +177,7 @@ async def recompute(
                     json.dumps(figures),
                 )
             )
+    rows, emptied = await closing_freeze.before_save(session, org_id, rows, emptied, now)
     await repository.drop_scores(session, org_id, emptied)
     await repository.save_scores(session, org_id, now, rows)
     return len(rows)

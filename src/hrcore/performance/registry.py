@@ -1,14 +1,16 @@
-"""What performance plugs into the processes (core.registry): its tables, its routes and the
-live-score recompute job that ingestion enqueues; the task kind of check-ins' action items
-and how the inbox names a check-in and a feedback."""
+"""What performance plugs into the processes (core.registry): its tables, its routes, the
+live-score recompute job that ingestion enqueues and the cron closing due periods; the task
+kind of check-ins' action items and how the inbox names a check-in and a feedback."""
 
 from hrcore.core.jobs import JobSpec
-from hrcore.core.registry import Domain
+from hrcore.core.registry import Cron, Domain
 from hrcore.notifications import api as notifications
 from hrcore.performance import (
     check_in_models,
     check_in_notices,
     check_ins,
+    closing_jobs,
+    closing_models,
     feedback,
     jobs,
     live_scores,
@@ -19,9 +21,10 @@ from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="performance",
-    models=[models, check_in_models],
+    models=[models, check_in_models, closing_models],
     router=router,
     jobs=[JobSpec(live_scores.RECOMPUTE_JOB, jobs.recompute_scores, max_tries=5)],
+    crons=[Cron("performance.close_due_periods", closing_jobs.close_due_periods, minute={23})],
     task_hooks=[workflow.TaskKindSpec(check_ins.ACTION_ITEM_KIND)],
     providers=[
         notifications.SubjectNames(feedback.SUBJECT, feedback.INBOX_NAMES),

@@ -44,6 +44,8 @@ class EventType(StrEnum):
     STRETCH_ASSIGNMENT_OUTCOME_RECORDED = "stretch_assignment.outcome_recorded"
     DEVELOPMENT_PLAN_APPROVED = "development_plan.approved"
     COMPETENCY_PROFILE_CHANGED = "competency_profile.changed"
+    PERFORMANCE_PERIOD_CLOSED = "performance.period_closed"
+    PERFORMANCE_SCORE_UPDATED = "performance.score_updated"
 
 
 class DeliveryStatus(StrEnum):
