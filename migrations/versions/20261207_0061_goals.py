@@ -155,7 +155,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_goal_key_result_check_ins_org_key_result",
         "goal_key_result_check_ins",
-        ["org_id", "key_result_id"],
+        ["org_id", "key_result_id", "recorded_at"],
     )
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")

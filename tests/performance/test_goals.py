@@ -177,6 +177,10 @@ async def test_a_cascade_measured_by_the_live_data_read_as_one_tree(
     assert _titles(as_engineering["goals"]) == [
         ("Grow the customer base", 0, [("Ship the platform", None, [])])
     ]
+    with count_statements(runtime) as counter:
+        read = ok(await client.get(f"{GOALS}/{mine['id']}", headers=world.member_account.headers))
+    assert (read["progress"], read["employee"]["name"]) == (72.5, "Member")
+    assert counter.count == 7, counter.statements  # tenant, caller, reach (2), goal, seen, figures
     hidden = await client.get(f"{GOALS}/{mine['id']}", headers=engineering_head.headers)
     assert hidden.status_code == 404
     shown = ok(await client.get(f"{GOALS}/{engineering['id']}", headers=engineering_head.headers))

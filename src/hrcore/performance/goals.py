@@ -185,7 +185,6 @@ async def update(
             setattr(goal, name, getattr(body, name))
     old, new = audit.changes(before, _snapshot(goal))
     if new:
-        goal.updated_at = func.now()
         await session.flush()
         audit.record(
             session,

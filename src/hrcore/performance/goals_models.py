@@ -84,7 +84,9 @@ class KeyResultCheckIn(IdMixin, OrgScopedMixin, Base):
 
     __tablename__ = "goal_key_result_check_ins"
     __table_args__ = (
-        Index("ix_goal_key_result_check_ins_org_key_result", "org_id", "key_result_id"),
+        Index(
+            "ix_goal_key_result_check_ins_org_key_result", "org_id", "key_result_id", "recorded_at"
+        ),
     )
 
     key_result_id: Mapped[uuid.UUID] = mapped_column(
