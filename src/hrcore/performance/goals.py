@@ -24,7 +24,6 @@ from hrcore.core.concurrency import check_version
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import N_, Text, _
-from hrcore.core.i18n import Text as Message
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.performance import goals_access, goals_reading, goals_repository, repository
@@ -44,12 +43,16 @@ from hrcore.webhooks import api as webhooks
 KEY_RESULT = N_("key result")
 
 
-def _refused(message: Text, field: str = "parent_id") -> Unprocessable:
+def _misaligned(message: Text) -> Unprocessable:
     return Unprocessable(
-        _("The goal cannot be aligned this way")
-        if field == "parent_id"
-        else _("The key result is not valid"),
-        errors=[FieldError(field=field, message=message)],
+        _("The goal cannot be aligned this way"),
+        errors=[FieldError(field="parent_id", message=message)],
+    )
+
+
+def _invalid(message: Text, field: str) -> Unprocessable:
+    return Unprocessable(
+        _("The key result is not valid"), errors=[FieldError(field=field, message=message)]
     )
 
 
@@ -73,21 +76,21 @@ async def _check_parent(
     whose chain the goal aligns along; a `stored` goal may have goals under it (a cycle)."""
     parent = await get_or_404(session, Goal, goal.org_id, parent_id, what=GOAL)
     if parent.level == "person":
-        raise _refused(_("a person's goal has no goals aligned to it"))
+        raise _misaligned(_("a person's goal has no goals aligned to it"))
     if parent.level == "department":
         if goal.level == "organization":
-            raise _refused(_("an organization goal aligns only to another organization goal"))
+            raise _misaligned(_("an organization goal aligns only to another organization goal"))
         assert parent.department_id is not None
         assert department_id is not None
         paths = await org.department_paths(
             session, goal.org_id, [department_id, parent.department_id]
         )
         if not paths.get(department_id, "").startswith(paths[parent.department_id]):
-            raise _refused(
+            raise _misaligned(
                 _("the parent's department is neither this goal's department nor one above it")
             )
     if not within(goal.period, parent.period):
-        raise _refused(
+        raise _misaligned(
             _(
                 "a goal of {period} cannot align to one of {parent_period}",
                 period=goal.period,
@@ -95,7 +98,7 @@ async def _check_parent(
             )
         )
     if stored and await goals_repository.is_above(session, goal.org_id, parent.id, goal.id):
-        raise _refused(_("the parent is this goal or aligned under it: that would be a cycle"))
+        raise _misaligned(_("the parent is this goal or aligned under it: that would be a cycle"))
 
 
 def _snapshot(goal: Goal) -> dict[str, Any]:
@@ -206,11 +209,11 @@ async def add_key_result(
     goal = await _editable(session, principal, goal_id)
     if body.indicator is not None:
         if goal.level == "organization":
-            raise _refused(
+            raise _invalid(
                 _("an organization goal's key results are checked in by hand"), "indicator"
             )
         if body.indicator not in await repository.indicator_keys(session, goal.org_id):
-            raise _refused(
+            raise _invalid(
                 _("no performance scheme measures {indicator}", indicator=body.indicator),
                 "indicator",
             )
@@ -220,7 +223,7 @@ async def add_key_result(
         )
     )
     if (count or 0) >= MAX_KEY_RESULTS:
-        raise _refused(_("a goal has at most {limit} key results", limit=MAX_KEY_RESULTS), "title")
+        raise _invalid(_("a goal has at most {limit} key results", limit=MAX_KEY_RESULTS), "title")
     key_result = GoalKeyResult(
         org_id=goal.org_id, goal_id=goal.id, position=(count or 0) + 1, **body.model_dump()
     )
@@ -249,9 +252,9 @@ async def check_in(
     goal = await _editable(session, principal, goal_id)
     key_result = await session.get(GoalKeyResult, key_result_id)
     if key_result is None or key_result.org_id != goal.org_id or key_result.goal_id != goal.id:
-        raise NotFound(_("No such {what}", what=Message(KEY_RESULT)))
+        raise NotFound(_("No such {what}", what=Text(KEY_RESULT)))
     if key_result.indicator is not None:
-        raise _refused(
+        raise _invalid(
             _("this key result is measured by the indicator {key}", key=key_result.indicator),
             "value",
         )
