@@ -185,6 +185,23 @@ async def test_a_cascade_measured_by_the_live_data_read_as_one_tree(
     assert hidden.status_code == 404
     shown = ok(await client.get(f"{GOALS}/{engineering['id']}", headers=engineering_head.headers))
     assert (shown["department"]["name"], shown["parent_id"]) == ("Engineering", company["id"])
+    key = await api_key(client, world.hr, "metrics:write")
+    corrected = observation(None, "output", 10, DECEMBER, "d1", department_id=str(world.sales.id))
+    moved = observation(
+        None,
+        "output",
+        50,
+        datetime(2026, 11, 9, tzinfo=UTC),
+        "d2",
+        department_id=str(world.sales.id),
+    )
+    ok(
+        await client.post(
+            f"{API}/metric-observations", json={"items": [corrected, moved]}, headers=key
+        )
+    )
+    live = ok(await client.get(f"{GOALS}/{sales['id']}", headers=world.sales_head.headers))
+    assert (live["key_results"][0]["current"], live["progress"]) == (10, 10), "read live"
 
 
 @pytest.mark.commits
