@@ -19,6 +19,7 @@ from tests.factories import make_user
 from tests.people.conftest import count_statements
 from tests.performance.conftest import API, World, api_key, observation, ok, post_scheme, scheme
 from tests.performance.goals_helpers import GOALS, add_key_result, key_result, post_goal
+from tests.problems import assert_problem
 
 DECEMBER = datetime(2026, 12, 3, 9, tzinfo=UTC)
 GOAL_STATEMENTS = {
@@ -182,7 +183,7 @@ async def test_a_cascade_measured_by_the_live_data_read_as_one_tree(
     assert (read["progress"], read["employee"]["name"]) == (72.5, "Member")
     assert counter.count == 7, counter.statements  # tenant, caller, reach (2), goal, seen, figures
     hidden = await client.get(f"{GOALS}/{mine['id']}", headers=engineering_head.headers)
-    assert hidden.status_code == 404
+    assert_problem(hidden, 404, kind="not-found")
     shown = ok(await client.get(f"{GOALS}/{engineering['id']}", headers=engineering_head.headers))
     assert (shown["department"]["name"], shown["parent_id"]) == ("Engineering", company["id"])
     key = await api_key(client, world.hr, "metrics:write")
