@@ -254,6 +254,22 @@ async def test_key_results_out_of_range_or_linked_to_an_unknown_indicator(
     for index in range(19):
         await add_key_result(client, world.member_account, mine, key_result(f"k{index}", 0, 1))
     await refused(key_result("one too many", 0, 1), "title")
+    full = ok(await client.get(f"{GOALS}/{mine['id']}", headers=world.member_account.headers))
+    first = f"{url}/{full['key_results'][1]['id']}"
+    for change, field in (({"weight": 0}, "body.weight"), ({"target": 0}, "target")):
+        response = await client.patch(first, json=change, headers=world.member_account.headers)
+        assert_problem(response, 422, fields={field})
+    heavier = await client.patch(
+        first, json={"weight": 50, "title": "Heavier"}, headers=world.lead_account.headers
+    )
+    assert [(k["title"], k["weight"]) for k in ok(heavier)["key_results"][1:3]] == [
+        ("Heavier", 50),
+        ("k1", 1),
+    ]
+    nulled = await client.patch(
+        f"{GOALS}/{mine['id']}", json={"title": None}, headers=world.member_account.headers
+    )
+    assert_problem(nulled, 422)
     unknown_kr = await client.post(
         f"{url}/{company['id']}/check-ins", json={"value": 1}, headers=world.member_account.headers
     )

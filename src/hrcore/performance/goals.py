@@ -34,6 +34,7 @@ from hrcore.performance.goals_schemas import (
     MAX_KEY_RESULTS,
     KeyResultCheckInIn,
     KeyResultIn,
+    KeyResultPatch,
     PerformanceGoalIn,
     PerformanceGoalOut,
     PerformanceGoalPatch,
@@ -240,6 +241,53 @@ async def add_key_result(
     )
 
 
+async def _key_result_of(
+    session: AsyncSession, goal: Goal, key_result_id: uuid.UUID
+) -> GoalKeyResult:
+    """The goal's key result, else 404."""
+    key_result = await session.get(GoalKeyResult, key_result_id, with_for_update=True)
+    if key_result is None or key_result.org_id != goal.org_id or key_result.goal_id != goal.id:
+        raise NotFound(_("No such {what}", what=Text(KEY_RESULT)))
+    return key_result
+
+
+async def update_key_result(
+    session: AsyncSession,
+    principal: Principal,
+    goal_id: uuid.UUID,
+    key_result_id: uuid.UUID,
+    body: KeyResultPatch,
+) -> None:
+    """Title, unit, start, target and weight; the target still differs from the start."""
+    goal = await _editable(session, principal, goal_id)
+    key_result = await _key_result_of(session, goal, key_result_id)
+    fields = ("title", "unit", "start", "target", "weight")
+    before = {name: getattr(key_result, name) for name in fields}
+    after = before | {
+        name: getattr(body, name)
+        for name in fields
+        if name in body.model_fields_set and getattr(body, name) is not None
+    }
+    if after["start"] == after["target"]:
+        raise _invalid(_("the target must differ from the start"), "target")
+    old, new = audit.changes(before, after)
+    if not new:
+        return
+    for name, value in new.items():
+        setattr(key_result, name, value)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "goal_key_result.updated",
+        "goal_key_result",
+        key_result.id,
+        org_id=goal.org_id,
+        before=old,
+        after=new,
+    )
+
+
 async def check_in(
     session: AsyncSession,
     principal: Principal,
@@ -250,9 +298,7 @@ async def check_in(
     """A hand-measured key result's value now, with a note (kept as history); the goal with
     its progress after it, also published as `goal.progress_updated`."""
     goal = await _editable(session, principal, goal_id)
-    key_result = await session.get(GoalKeyResult, key_result_id)
-    if key_result is None or key_result.org_id != goal.org_id or key_result.goal_id != goal.id:
-        raise NotFound(_("No such {what}", what=Text(KEY_RESULT)))
+    key_result = await _key_result_of(session, goal, key_result_id)
     if key_result.indicator is not None:
         raise _invalid(
             _("this key result is measured by the indicator {key}", key=key_result.indicator),

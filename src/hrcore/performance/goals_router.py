@@ -19,6 +19,7 @@ from hrcore.performance.goals_schemas import (
     KeyResultCheckInIn,
     KeyResultHistoryOut,
     KeyResultIn,
+    KeyResultPatch,
     PerformanceGoalIn,
     PerformanceGoalOut,
     PerformanceGoalPatch,
@@ -150,6 +151,26 @@ async def add_goal_key_result(
     weight above 0 and at most 100; a target other than the start (422). At most 20 per
     goal. Audited."""
     await goals.add_key_result(session, principal, goal_id, body)
+    return await goals_reading.goal(session, principal, goal_id)
+
+
+@router.patch(
+    "/goals/{goal_id}/key-results/{key_result_id}",
+    operation_id="update_goal_key_result",
+    summary="Edit a key result: title, unit, start, target, weight",
+    response_model=PerformanceGoalOut,
+    responses={**FORBIDDEN, **NOT_FOUND},
+)
+async def update_goal_key_result(
+    goal_id: uuid.UUID,
+    key_result_id: uuid.UUID,
+    body: KeyResultPatch,
+    principal: CurrentPrincipal,
+    session: DbSession,
+) -> PerformanceGoalOut:
+    """Whoever may change the goal; what it is measured by stays. The same ranges as on
+    creation (422). Audited."""
+    await goals.update_key_result(session, principal, goal_id, key_result_id, body)
     return await goals_reading.goal(session, principal, goal_id)
 
 

@@ -59,6 +59,17 @@ class PerformanceGoalPatch(Strict):
     parent_id: uuid.UUID | None = None
     version: int | None = Field(default=None, description="The version you read (or If-Match).")
 
+    @model_validator(mode="after")
+    def _no_empty_fields(self) -> PerformanceGoalPatch:
+        emptied = sorted(
+            name
+            for name in ("title", "description", "status")
+            if name in self.model_fields_set and getattr(self, name) is None
+        )
+        if emptied:
+            raise ValueError(_("these fields cannot be null: {names}", names=", ".join(emptied)))
+        return self
+
 
 class KeyResultIn(Strict):
     """Measured from `start` to `target` (either way: a target below the start is a
@@ -79,6 +90,16 @@ class KeyResultIn(Strict):
         if self.start == self.target:
             raise ValueError(_("the target must differ from the start"))
         return self
+
+
+class KeyResultPatch(Strict):
+    """Fields left out stay; the indicator (or its absence) stays."""
+
+    title: Title | None = None
+    unit: Unit | None = None
+    start: Finite | None = None
+    target: Finite | None = None
+    weight: float | None = Field(default=None, gt=0, le=100)
 
 
 class KeyResultCheckInIn(Strict):
