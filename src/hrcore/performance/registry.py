@@ -12,6 +12,7 @@ from hrcore.performance import (
     closing_jobs,
     closing_models,
     feedback,
+    goals_models,
     jobs,
     live_scores,
     models,
@@ -21,7 +22,7 @@ from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="performance",
-    models=[models, check_in_models, closing_models],
+    models=[models, check_in_models, closing_models, goals_models],
     router=router,
     jobs=[JobSpec(live_scores.RECOMPUTE_JOB, jobs.recompute_scores, max_tries=5)],
     crons=[Cron("performance.close_due_periods", closing_jobs.close_due_periods, minute={23})],

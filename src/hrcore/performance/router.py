@@ -16,7 +16,7 @@ from hrcore.core.responses import FORBIDDEN, NOT_FOUND
 from hrcore.core.schemas import BoundedDatetime
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.performance import closing_router, ingestion, reading, schemes
+from hrcore.performance import closing_router, goals_router, ingestion, reading, schemes
 from hrcore.performance.check_in_router import router as check_in_routes
 from hrcore.performance.schemas import (
     EmployeePerformanceOut,
@@ -143,3 +143,4 @@ async def get_my_performance(
 
 router.include_router(check_in_routes)
 router.include_router(closing_router.router)
+router.include_router(goals_router.router)

@@ -46,6 +46,7 @@ class EventType(StrEnum):
     COMPETENCY_PROFILE_CHANGED = "competency_profile.changed"
     PERFORMANCE_PERIOD_CLOSED = "performance.period_closed"
     PERFORMANCE_SCORE_UPDATED = "performance.score_updated"
+    GOAL_PROGRESS_UPDATED = "goal.progress_updated"
 
 
 class DeliveryStatus(StrEnum):
