@@ -138,3 +138,8 @@ async def get_my_performance(
     """The caller's own scores, as `/employees/{id}/performance` gives them; 404 for an
     account not linked to an employee."""
     return await reading.employee_performance(session, principal, own_employee_id(principal))
+
+
+from hrcore.performance.dashboard_router import router as dashboard_routes  # noqa: E402
+
+router.include_router(dashboard_routes)
