@@ -24,7 +24,7 @@ from arq.worker import Function, Worker, func
 from fastapi import FastAPI
 
 from hrcore import domains
-from hrcore.core import i18n, links, outbox
+from hrcore.core import i18n, links, live, outbox
 from hrcore.core.errors import OUTAGE_ERRORS, install_error_handlers
 from hrcore.core.jobs import JobSpec, registered_jobs
 from hrcore.core.metrics import JOB_RUNS, RECOVERED_JOBS
@@ -76,6 +76,7 @@ def _arq_function(spec: JobSpec, settings: Settings) -> Function:
                 raise result.error
             raise Retry(defer=delay) from result.error
         JOB_RUNS.labels(spec.name, "done").inc()
+        await live.publish(runtime.redis, result.announcements)
 
     return func(run, name=spec.name, max_tries=max_tries)
 

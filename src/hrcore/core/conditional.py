@@ -78,3 +78,21 @@ def answer_conditionally(request: Request, response: Response) -> Response:
         return response
     kept = {name: response.headers[name] for name in _KEPT_ON_304 if name in response.headers}
     return Response(status_code=304, headers=kept)
+
+
+def fingerprint(*parts: object) -> str:
+    """A strong tag made from what a representation is built of (its rows' change marks, the
+    caller, the locale), for a read that answers `If-None-Match` before building its body:
+    a poll then costs the statement that reads the marks, not the read. `answer_conditionally`
+    keeps it (it is not a version tag)."""
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def not_modified(request: Request, tag: str) -> Response | None:
+    """304 with `tag` when the request's `If-None-Match` names it, else None (build the body
+    and send it with `tag` as its `ETag`)."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is None or not none_match(if_none_match, tag):
+        return None
+    return Response(status_code=304, headers={"ETag": tag})

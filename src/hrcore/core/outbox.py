@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hrcore.core import live
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker, set_tenant, unit_of_work
 from hrcore.core.jobs import JobContext, get_job
@@ -204,10 +205,12 @@ async def recover(
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one attempt: done, or an error and whether it was the last try."""
+    """What happened to one attempt: done, or an error and whether it was the last try; the
+    live updates (`core.live`) a committed attempt announced, for the worker to publish."""
 
     error: BaseException | None = None
     final: bool = False
+    announcements: tuple[live.Announcement, ...] = ()
 
 
 async def execute(
@@ -242,6 +245,7 @@ async def execute(
             async with session.begin_nested():
                 await spec.handler(context)
         except Exception as exc:
+            live.take(session)
             final = attempt >= (spec.max_tries or max_tries)
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if final:
@@ -252,7 +256,7 @@ async def execute(
         message.status = "done"
         message.last_error = None
         message.finished_at = func.now()
-        return Outcome()
+        return Outcome(announcements=live.take(session))
 
 
 async def prune(sessionmaker: SessionMaker, *, retention: timedelta) -> int:

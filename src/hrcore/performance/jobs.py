@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hrcore.core.jobs import JobContext
-from hrcore.performance import live_scores
+from hrcore.performance import dashboard_stream, live_scores
 
 
 async def recompute_scores(ctx: JobContext) -> None:
@@ -11,3 +11,4 @@ async def recompute_scores(ctx: JobContext) -> None:
     if ctx.org_id is None:
         return
     await live_scores.recompute(ctx.session, ctx.org_id, ctx.payload["months"], ctx.clock.now())
+    dashboard_stream.announce(ctx.session, ctx.org_id, ctx.payload["months"])

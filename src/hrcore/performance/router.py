@@ -18,6 +18,7 @@ from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.performance import closing_router, goals_router, ingestion, reading, schemes
 from hrcore.performance.check_in_router import router as check_in_routes
+from hrcore.performance.dashboard_router import router as dashboard_routes
 from hrcore.performance.schemas import (
     EmployeePerformanceOut,
     Key,
@@ -144,3 +145,4 @@ async def get_my_performance(
 router.include_router(check_in_routes)
 router.include_router(closing_router.router)
 router.include_router(goals_router.router)
+router.include_router(dashboard_routes)

@@ -1,0 +1,157 @@
+"""Queries of the dashboards: SQL written once, run at the driver (`core.db.fetch`) in the
+request's tenant transaction. No business rules here.
+
+The marks (`MY_MARKS`, `TEAM_MARKS`) are what a dashboard's `ETag` is made of: how many scores
+there are, the newest `computed_at` and the newest row version (`xmin`, which moves on every
+rewrite even when two recomputes share a clock reading), read from the unique
+(org, employee, period) index — the one statement a poll that answers 304 costs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.db import fetch
+
+MY_MARKS = """
+SELECT count(*) AS scores, max(computed_at) AS computed_at,
+       max(xmin::text::bigint) AS row_version
+FROM performance_scores
+WHERE org_id = $1 AND employee_id = $2
+"""
+
+MY_PERIODS = """
+SELECT s.period, s.starts_on, s.overall, s.computed_at,
+       (SELECT jsonb_agg(jsonb_build_object(
+                   'key', f->'key', 'name', f->'name', 'unit', f->'unit',
+                   'direction', f->'direction', 'value', f->'value', 'target', f->'target',
+                   'score', f->'score', 'weight', f->'weight') ORDER BY n)
+        FROM jsonb_array_elements(s.indicators) WITH ORDINALITY AS x(f, n)) AS indicators
+FROM performance_scores s
+WHERE s.org_id = $1 AND s.employee_id = $2
+ORDER BY s.starts_on DESC, s.period
+LIMIT $3
+"""
+"""An employee's newest periods with each indicator's figures, without the explanation's
+inputs (the dashboard shows figures; `/me/performance` explains them)."""
+
+TEAM_MARKS = """
+SELECT (SELECT name FROM departments WHERE org_id = $1 AND id = $3) AS department_name,
+       s.scores, s.computed_at, s.row_version, o.observations, o.recorded_at
+FROM (SELECT count(*) AS scores, max(computed_at) AS computed_at,
+             max(xmin::text::bigint) AS row_version
+      FROM performance_scores WHERE org_id = $1 AND employee_id = ANY($2::uuid[])) s,
+     (SELECT count(*) AS observations, max(recorded_at) AS recorded_at
+      FROM metric_observations WHERE org_id = $1 AND department_id = $3) o
+"""
+"""The members' score marks, the department's own observations' marks and its name (the
+read-only name join docs/architecture.md allows: a rename changes the tag too)."""
+
+TEAM_TREND = """
+WITH periods AS (
+    SELECT period, min(starts_on) AS starts_on
+    FROM performance_scores
+    WHERE org_id = $1 AND employee_id = ANY($2::uuid[])
+    GROUP BY period
+    ORDER BY min(starts_on) DESC, period
+    LIMIT $3
+), scored AS (
+    SELECT s.period, p.starts_on, s.overall, s.indicators
+    FROM performance_scores s
+    JOIN periods p ON p.period = s.period
+    WHERE s.org_id = $1 AND s.employee_id = ANY($2::uuid[])
+)
+SELECT period, starts_on, NULL::text AS key, NULL::text AS name, NULL::text AS unit,
+       NULL::text AS direction, count(*) AS members, avg(overall) AS mean_score,
+       NULL::float8 AS mean_value
+FROM scored
+GROUP BY period, starts_on
+UNION ALL
+SELECT period, starts_on, f->>'key', max(f->>'name'), max(f->>'unit'), max(f->>'direction'),
+       count(f->>'score'), avg((f->>'score')::float8), avg((f->>'value')::float8)
+FROM scored, jsonb_array_elements(indicators) AS f
+GROUP BY period, starts_on, f->>'key'
+ORDER BY starts_on, period, key NULLS FIRST
+"""
+"""Per period (the team's newest 12, oldest first) the members scored and their mean overall
+(the row whose `key` is null), then per indicator the members observed and the means of
+their scores and values."""
+
+TEAM_CURRENT = """
+WITH current AS (
+    SELECT employee_id, overall FROM performance_scores
+    WHERE org_id = $1 AND employee_id = ANY($2::uuid[]) AND period = $3
+)
+SELECT 'band' AS part, width_bucket(overall, $4::float8[]) AS band, count(*) AS members,
+       NULL::uuid AS employee_id, NULL::float8 AS overall
+FROM current GROUP BY 2
+UNION ALL
+(SELECT 'best', NULL, NULL, employee_id, overall FROM current
+ ORDER BY overall DESC, employee_id LIMIT $5)
+UNION ALL
+(SELECT 'worst', NULL, NULL, employee_id, overall FROM current
+ ORDER BY overall, employee_id LIMIT $5)
+"""
+"""The current period's distribution over the bands (`width_bucket`: 0 below the first
+bound, i at or above the i-th) and the best and worst members."""
+
+DEPARTMENT_OBSERVATIONS = """
+SELECT DISTINCT ON (c.indicator) c.indicator, c.value, c.observed_at, c.source
+FROM (
+    SELECT DISTINCT ON (o.source, o.external_id) o.indicator, o.value, o.observed_at, o.source
+    FROM metric_observations o
+    WHERE o.org_id = $1 AND o.department_id = $2
+    ORDER BY o.source, o.external_id, o.revision DESC
+) c
+ORDER BY c.indicator, c.observed_at DESC
+"""
+"""Per indicator, the newest value observed for the department itself (corrections
+applied: the newest revision of each source and external id counts)."""
+
+
+async def my_marks(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> asyncpg.Record:
+    return (await fetch(session, MY_MARKS, org_id, employee_id))[0]
+
+
+async def my_periods(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, limit: int
+) -> list[asyncpg.Record]:
+    return await fetch(session, MY_PERIODS, org_id, employee_id, limit)
+
+
+async def team_marks(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    member_ids: Sequence[uuid.UUID],
+    department_id: uuid.UUID,
+) -> asyncpg.Record:
+    return (await fetch(session, TEAM_MARKS, org_id, list(member_ids), department_id))[0]
+
+
+async def team_trend(
+    session: AsyncSession, org_id: uuid.UUID, member_ids: Sequence[uuid.UUID], periods: int
+) -> list[asyncpg.Record]:
+    return await fetch(session, TEAM_TREND, org_id, list(member_ids), periods)
+
+
+async def team_current(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    member_ids: Sequence[uuid.UUID],
+    period: str,
+    bounds: Sequence[float],
+    shown: int,
+) -> list[asyncpg.Record]:
+    return await fetch(session, TEAM_CURRENT, org_id, list(member_ids), period, list(bounds), shown)
+
+
+async def department_observations(
+    session: AsyncSession, org_id: uuid.UUID, department_id: uuid.UUID
+) -> list[asyncpg.Record]:
+    return await fetch(session, DEPARTMENT_OBSERVATIONS, org_id, department_id)

@@ -1,0 +1,209 @@
+"""Dashboards fit for a phone 「绩效看板」: one's own and a department's, cheap to poll.
+
+`/me/dashboard` is the newest period by indicator and the last 12 periods' trend;
+`/departments/{id}/dashboard` the team's distribution, per-indicator means and their trend,
+the best and worst members and the department's own observations. Both answer with a strong
+`ETag` made of their marks (`dashboard_queries`: count, newest `computed_at` and row version
+of the scores shown) plus the caller, the locale and the options, checked before the body is
+built: a poll that matches costs the marks' one statement after authentication (the
+department's also its reach: the subtree and its active members).
+
+Reads follow the fast-read pattern: SQL written once, rows straight into the response.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import i18n
+from hrcore.core.authz import Principal
+from hrcore.core.conditional import fingerprint, not_modified
+from hrcore.core.errors import NotFound
+from hrcore.core.i18n import _
+from hrcore.core.responses import validated_json
+from hrcore.org import api as org
+from hrcore.people import api as people
+from hrcore.performance import dashboard_queries as queries
+from hrcore.performance.dashboard_schemas import DepartmentDashboardOut, MyDashboardOut
+
+PERIODS_SHOWN = 12
+"""The trend's length: a year of months, three years of quarters."""
+BAND_BOUNDS = (60.0, 80.0, 100.0)
+"""The distribution's bands: below 60, 60–80, 80–100, 100 and above."""
+
+
+@dataclass(frozen=True)
+class Team:
+    """A department's dashboard reach: the department and its active members (subtree)."""
+
+    department_id: uuid.UUID
+    posts: dict[uuid.UUID, people.EmployeePost]
+
+
+def _tagged(tag: str, body: MyDashboardOut | DepartmentDashboardOut) -> Response:
+    response = validated_json(body)
+    response.headers["ETag"] = tag
+    return response
+
+
+async def my_dashboard(
+    request: Request, session: AsyncSession, principal: Principal, employee_id: uuid.UUID
+) -> Response:
+    """The employee's own dashboard, or 304 when `If-None-Match` names its current tag."""
+    marks = await queries.my_marks(session, principal.org_id, employee_id)
+    tag = fingerprint("me", principal.id, employee_id, i18n.current_locale(), *marks.values())
+    if (unchanged := not_modified(request, tag)) is not None:
+        return unchanged
+    rows = await queries.my_periods(session, principal.org_id, employee_id, PERIODS_SHOWN)
+    return _tagged(tag, _mine(rows))
+
+
+def _mine(rows: Sequence[Any]) -> MyDashboardOut:
+    oldest_first = list(reversed(rows))
+    trends: dict[str, dict[str, Any]] = {}
+    for row in rows:  # newest first: the current period's indicators lead, in scheme order
+        for figure in row["indicators"]:
+            trends.setdefault(
+                figure["key"],
+                {k: figure[k] for k in ("key", "name", "unit", "direction")} | {"points": []},
+            )
+    for row in oldest_first:
+        for figure in row["indicators"]:
+            trends[figure["key"]]["points"].append(
+                {
+                    "period": row["period"],
+                    "starts_on": row["starts_on"],
+                    "value": figure["value"],
+                    "score": figure["score"],
+                }
+            )
+    return MyDashboardOut.model_validate(
+        {
+            "current": dict(rows[0]) if rows else None,
+            "trend": [
+                {"period": r["period"], "starts_on": r["starts_on"], "overall": r["overall"]}
+                for r in oldest_first
+            ],
+            "indicator_trends": list(trends.values()),
+        }
+    )
+
+
+async def team_in_reach(
+    session: AsyncSession, principal: Principal, department_id: uuid.UUID
+) -> Team:
+    """HR admins read any department's dashboard, a department head one at or under their
+    department; anyone else 404, as if it did not exist (keys 403: a screen, not an export)."""
+    principal.require_key_scope(None)
+    if not principal.is_hr_admin:
+        scope = principal.department_scope if principal.is_dept_head else None
+        paths = (
+            await org.department_paths(session, principal.org_id, [department_id])
+            if scope is not None
+            else {}
+        )
+        if f"/{scope}/" not in paths.get(department_id, ""):
+            raise NotFound(_("No such department"))
+    subtree = await org.subtree_ids(session, principal.org_id, department_id)
+    if not subtree:
+        raise NotFound(_("No such department"))
+    posts = await people.active_posts_in(session, principal.org_id, subtree, None)
+    return Team(department_id, {post.ref.id: post for post in posts})
+
+
+async def department_dashboard(
+    request: Request, session: AsyncSession, principal: Principal, team: Team, shown: int
+) -> Response:
+    """The department's dashboard, or 304 when `If-None-Match` names its current tag."""
+    org_id, members = principal.org_id, list(team.posts)
+    marks = await queries.team_marks(session, org_id, members, team.department_id)
+    roster = sorted(
+        (str(p.ref.id), p.ref.name, str(p.department.id), p.department.name)
+        for p in team.posts.values()
+    )
+    locale = i18n.current_locale()
+    tag = fingerprint(
+        "team", principal.id, team.department_id, locale, shown, roster, *marks.values()
+    )
+    if (unchanged := not_modified(request, tag)) is not None:
+        return unchanged
+    trend = await queries.team_trend(session, org_id, members, PERIODS_SHOWN)
+    period = trend[-1]["period"] if trend else None
+    current = (
+        await queries.team_current(session, org_id, members, period, BAND_BOUNDS, shown)
+        if period is not None
+        else []
+    )
+    observations = await queries.department_observations(session, org_id, team.department_id)
+    department = {"id": team.department_id, "name": marks["department_name"]}
+    return _tagged(tag, _team(team, department, trend, period, current, observations))
+
+
+def _team(
+    team: Team,
+    department: dict[str, Any],
+    trend: Sequence[Any],
+    period: str | None,
+    current: Sequence[Any],
+    observations: Sequence[Any],
+) -> DepartmentDashboardOut:
+    points: list[dict[str, Any]] = []
+    indicators: dict[str, dict[str, Any]] = {}
+    for row in trend:
+        if row["key"] is None:
+            points.append({k: row[k] for k in ("period", "starts_on", "members")})
+            points[-1]["mean"] = row["mean_score"]
+            continue
+        indicator = indicators.setdefault(
+            row["key"],
+            {"key": row["key"], "name": row["name"], "unit": row["unit"]}
+            | {"direction": row["direction"], "points": []},
+        )
+        indicator["points"].append(
+            {k: row[k] for k in ("period", "starts_on", "members", "mean_score", "mean_value")}
+        )
+    bands = {row["band"]: row["members"] for row in current if row["part"] == "band"}
+    bounds: list[float | None] = [None, *BAND_BOUNDS, None]
+    now = points[-1] if points and points[-1]["period"] == period else None
+    return DepartmentDashboardOut.model_validate(
+        {
+            "department": department,
+            "members": len(team.posts),
+            "period": period,
+            "scored": now["members"] if now else 0,
+            "mean": now["mean"] if now else None,
+            "distribution": [
+                {"at_least": bounds[i], "below": bounds[i + 1], "members": bands.get(i, 0)}
+                for i in range(len(BAND_BOUNDS) + 1)
+            ],
+            "trend": points,
+            "indicator_trends": list(indicators.values()),
+            "best": _members(team, current, "best"),
+            "worst": _members(team, current, "worst"),
+            "observations": [dict(row) for row in observations],
+        }
+    )
+
+
+def _members(team: Team, current: Sequence[Any], part: str) -> list[dict[str, Any]]:
+    shown = []
+    for row in current:
+        if row["part"] != part:
+            continue
+        post = team.posts[row["employee_id"]]
+        shown.append(
+            {
+                "employee_id": post.ref.id,
+                "employee": post.ref,
+                "department_id": post.department.id,
+                "department": post.department,
+                "overall": row["overall"],
+            }
+        )
+    return shown
