@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,10 +39,12 @@ from hrcore.performance.schemas import (
 )
 
 OBJECT = "metric_observation"
+SYSTEM = uuid.UUID(int=0)
+"""`recorded_by` of what hrcore records itself (peer ratings of published reviews)."""
 
 
-async def _refusals(
-    session: AsyncSession, org_id: uuid.UUID, items: list[ObservationIn]
+async def refusals(
+    session: AsyncSession, org_id: uuid.UUID, items: Sequence[ObservationIn]
 ) -> dict[int, Text]:
     """Why each refused item is refused, by index: at most three statements for the whole
     batch (employees, departments, indicator keys), none per item."""
@@ -84,8 +87,19 @@ async def record(
 ) -> ObservationBatchOut:
     """Store the batch's good items, answer what became of every item."""
     access.require_metrics_writer(principal)
-    items = body.items
-    refused = await _refusals(session, principal.org_id, items)
+    return await ingest(session, principal.org_id, principal, body.items)
+
+
+async def ingest(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    actor: Principal | None,
+    items: Sequence[ObservationIn],
+) -> ObservationBatchOut:
+    """The one path every observation takes (the batch endpoint, file imports, work results
+    and peer ratings): checked, stored, audited and scored the same way. `actor` is who
+    recorded them (None: hrcore itself, from the worker); the caller checks permission."""
+    refused = await refusals(session, org_id, items)
     good = [
         (
             index,
@@ -101,15 +115,15 @@ async def record(
         for index, item in enumerate(items)
         if index not in refused
     ]
+    recorded_by = actor.id if actor else SYSTEM
     stored = {
-        row["idx"]: row
-        for row in await repository.record_batch(session, principal.org_id, principal.id, good)
+        row["idx"]: row for row in await repository.record_batch(session, org_id, recorded_by, good)
     }
     results: list[ItemResult] = []
     created: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
     corrected: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
     touched: dict[str, set[str]] = defaultdict(set)
-    zone = ZoneInfo(await identity.org_timezone(session, principal.org_id))
+    zone = ZoneInfo(await identity.org_timezone(session, org_id))
     for index, item in enumerate(items):
         row = stored.get(index)
         if row is None:
@@ -142,13 +156,8 @@ async def record(
             touched[str(item.employee_id)].add(month_of(_aware(item.observed_at), zone))
         if row["kept_employee_id"] is not None:
             touched[str(row["kept_employee_id"])].add(month_of(row["kept_observed_at"], zone))
-    org_id = principal.org_id
-    await audit.record_many(
-        session, principal, f"{OBJECT}.recorded", OBJECT, created, org_id=org_id
-    )
-    await audit.record_many(
-        session, principal, f"{OBJECT}.corrected", OBJECT, corrected, org_id=org_id
-    )
+    await audit.record_many(session, actor, f"{OBJECT}.recorded", OBJECT, created, org_id=org_id)
+    await audit.record_many(session, actor, f"{OBJECT}.corrected", OBJECT, corrected, org_id=org_id)
     if touched:
         payload = {"months": {employee: sorted(months) for employee, months in touched.items()}}
         outbox.enqueue(session, RECOMPUTE_JOB, payload, org_id=org_id)

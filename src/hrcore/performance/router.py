@@ -16,7 +16,7 @@ from hrcore.core.responses import FORBIDDEN, NOT_FOUND
 from hrcore.core.schemas import BoundedDatetime
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.performance import ingestion, reading, schemes
+from hrcore.performance import ingestion, reading, schemes, sources_router
 from hrcore.performance.schemas import (
     EmployeePerformanceOut,
     Key,
@@ -138,3 +138,6 @@ async def get_my_performance(
     """The caller's own scores, as `/employees/{id}/performance` gives them; 404 for an
     account not linked to an employee."""
     return await reading.employee_performance(session, principal, own_employee_id(principal))
+
+
+router.include_router(sources_router.router)
