@@ -16,7 +16,7 @@ from hrcore.core.responses import FORBIDDEN, NOT_FOUND
 from hrcore.core.schemas import BoundedDatetime
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.performance import ingestion, reading, schemes, sources_router
+from hrcore.performance import ingestion, reading, schemes, sources_router, work_results_router
 from hrcore.performance.schemas import (
     EmployeePerformanceOut,
     Key,
@@ -141,3 +141,4 @@ async def get_my_performance(
 
 
 router.include_router(sources_router.router)
+router.include_router(work_results_router.router)
