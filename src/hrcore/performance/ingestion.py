@@ -11,6 +11,7 @@ worker (`scoring.RECOMPUTE_JOB`), only for the periods the items fall in.
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from collections import defaultdict
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal
 from hrcore.core.i18n import Text, _
-from hrcore.core.models import new_id
+from hrcore.core.models import new_ids
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -100,10 +101,11 @@ async def ingest(
     and peer ratings): checked, stored, audited and scored the same way. `actor` is who
     recorded them (None: hrcore itself, from the worker); the caller checks permission."""
     refused = await refusals(session, org_id, items)
+    ids = iter(new_ids(len(items) - len(refused)))
     good = [
         (
             index,
-            new_id(),
+            next(ids),
             item.employee_id,
             item.department_id,
             item.indicator,
@@ -124,6 +126,8 @@ async def ingest(
     corrected: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
     touched: dict[str, set[str]] = defaultdict(set)
     zone = ZoneInfo(await identity.org_timezone(session, org_id))
+    month = functools.cache(functools.partial(month_of, zone=zone))
+    """A batch's items share few moments: each one's month is found once."""
     for index, item in enumerate(items):
         row = stored.get(index)
         if row is None:
@@ -153,9 +157,9 @@ async def ingest(
             outcome = "corrected"
         results.append(ItemResult(index=index, outcome=outcome, id=row["stored_id"], error=None))
         if item.employee_id is not None:
-            touched[str(item.employee_id)].add(month_of(_aware(item.observed_at), zone))
+            touched[str(item.employee_id)].add(month(_aware(item.observed_at)))
         if row["kept_employee_id"] is not None:
-            touched[str(row["kept_employee_id"])].add(month_of(row["kept_observed_at"], zone))
+            touched[str(row["kept_employee_id"])].add(month(row["kept_observed_at"]))
     await audit.record_many(session, actor, f"{OBJECT}.recorded", OBJECT, created, org_id=org_id)
     await audit.record_many(session, actor, f"{OBJECT}.corrected", OBJECT, corrected, org_id=org_id)
     if touched:
