@@ -40,8 +40,6 @@ from hrcore.performance.schemas import (
 )
 
 OBJECT = "metric_observation"
-SYSTEM = uuid.UUID(int=0)
-"""`recorded_by` of what hrcore records itself (peer ratings of published reviews)."""
 
 
 async def refusals(
@@ -88,18 +86,16 @@ async def record(
 ) -> ObservationBatchOut:
     """Store the batch's good items, answer what became of every item."""
     access.require_metrics_writer(principal)
-    return await ingest(session, principal.org_id, principal, body.items)
+    return await ingest(session, principal, body.items)
 
 
 async def ingest(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    actor: Principal | None,
-    items: Sequence[ObservationIn],
+    session: AsyncSession, actor: Principal, items: Sequence[ObservationIn]
 ) -> ObservationBatchOut:
-    """The one path every observation takes (the batch endpoint, file imports, work results
-    and peer ratings): checked, stored, audited and scored the same way. `actor` is who
-    recorded them (None: hrcore itself, from the worker); the caller checks permission."""
+    """The one path every observation takes (the batch endpoint, file imports, accepted work
+    results): checked, stored, audited and scored the same way, recorded by `actor`; the
+    caller checks permission."""
+    org_id = actor.org_id
     refused = await refusals(session, org_id, items)
     ids = iter(new_ids(len(items) - len(refused)))
     good = [
@@ -117,9 +113,8 @@ async def ingest(
         for index, item in enumerate(items)
         if index not in refused
     ]
-    recorded_by = actor.id if actor else SYSTEM
     stored = {
-        row["idx"]: row for row in await repository.record_batch(session, org_id, recorded_by, good)
+        row["idx"]: row for row in await repository.record_batch(session, org_id, actor.id, good)
     }
     results: list[ItemResult] = []
     created: list[tuple[uuid.UUID, dict[str, Any] | None]] = []

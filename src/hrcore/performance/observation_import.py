@@ -157,9 +157,7 @@ async def write(
     were recorded or corrected (repeats of stored rows are left as they are)."""
     written = 0
     for start in range(0, len(plan), MAX_BATCH):
-        outcome = await ingestion.ingest(
-            session, principal.org_id, principal, plan[start : start + MAX_BATCH]
-        )
+        outcome = await ingestion.ingest(session, principal, plan[start : start + MAX_BATCH])
         written += outcome.recorded + outcome.corrected
         await report(min(start + MAX_BATCH, len(plan)))
     return written

@@ -144,7 +144,7 @@ async def accept(
         source=SOURCE,
         external_id=str(result.id),
     )
-    (outcome,) = (await ingestion.ingest(session, principal.org_id, principal, [item])).items
+    (outcome,) = (await ingestion.ingest(session, principal, [item])).items
     if outcome.id is None:
         raise Unprocessable(
             _("The work result cannot be recorded: {reason}", reason=outcome.error or "")
