@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from hrcore.core.authz import Principal
 from hrcore.core.context import request_id_var
 from hrcore.core.db import insert_all
-from hrcore.core.models import Base, IdMixin, OrgScopedMixin, new_id
+from hrcore.core.models import Base, IdMixin, OrgScopedMixin, new_ids
 
 
 class AuditEvent(IdMixin, OrgScopedMixin, Base):
@@ -92,8 +92,8 @@ async def record_many(
         return
     shared = _shared(actor, action, object_type, org_id, before)
     rows = [
-        shared | {"id": new_id(), "object_id": object_id, "after": after}
-        for object_id, after in objects
+        shared | {"id": event_id, "object_id": object_id, "after": after}
+        for event_id, (object_id, after) in zip(new_ids(len(objects)), objects, strict=True)
     ]
     await insert_all(session, AuditEvent, rows)
 

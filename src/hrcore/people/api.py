@@ -33,7 +33,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   `ScreenRows` of `ScreenedEmployee` / `CriterionRow` out).
 - Period ratings (`ratings`): `write_period_ratings` (`PeriodRating`s of one period, a
   rating already there replaced) and `remove_period_ratings` — performance's period close.
-- Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`.
+- Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`;
+  `employee_ids_by_number` for other domains' files that name employees by number.
 - Request schemas other domains build: `EmployeeCreate`, `EmployeeImport`,
   `EmploymentEventCreate`, `PerformanceRatingCreate`.
 """
@@ -46,7 +47,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
-from hrcore.people import access, employment_events, references
+from hrcore.people import access, employment_events, references, repository
 from hrcore.people.access import ensure_can_manage, visible_employee_ids
 from hrcore.people.audit_trail import EMPLOYEE_DINGTALK_LINKED
 from hrcore.people.bulk_import import RowError, check_import, import_employees
@@ -147,6 +148,7 @@ __all__ = [
     "apply_directory_user",
     "check_import",
     "dingtalk_contacts",
+    "employee_ids_by_number",
     "employee_ref",
     "employee_refs",
     "employee_summaries",
@@ -208,3 +210,14 @@ async def is_applied(session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UU
     """Whether the event reached the employee's record (False while its date is ahead)."""
     event = await employment_events.employment_event(session, org_id, event_id)
     return event is not None and event.applied
+
+
+async def employee_ids_by_number(
+    session: AsyncSession, org_id: uuid.UUID, numbers: list[str]
+) -> dict[str, uuid.UUID]:
+    """The organization's employees of these numbers, by number, in one statement (none:
+    nothing sent)."""
+    if not numbers:
+        return {}
+    found = await repository.employees_by_numbers(session, org_id, numbers)
+    return {number: employee.id for number, employee in found.items()}

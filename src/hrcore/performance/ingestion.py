@@ -11,9 +11,11 @@ worker (`scoring.RECOMPUTE_JOB`), only for the periods the items fall in.
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, outbox
 from hrcore.core.authz import Principal
 from hrcore.core.i18n import Text, _
-from hrcore.core.models import new_id
+from hrcore.core.models import new_ids
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -40,8 +42,8 @@ from hrcore.performance.schemas import (
 OBJECT = "metric_observation"
 
 
-async def _refusals(
-    session: AsyncSession, org_id: uuid.UUID, items: list[ObservationIn]
+async def refusals(
+    session: AsyncSession, org_id: uuid.UUID, items: Sequence[ObservationIn]
 ) -> dict[int, Text]:
     """Why each refused item is refused, by index: at most three statements for the whole
     batch (employees, departments, indicator keys), none per item."""
@@ -85,12 +87,22 @@ async def record(
 ) -> ObservationBatchOut:
     """Store the batch's good items, answer what became of every item."""
     access.require_metrics_writer(principal)
-    items = body.items
-    refused = await _refusals(session, principal.org_id, items)
+    return await ingest(session, principal, body.items)
+
+
+async def ingest(
+    session: AsyncSession, actor: Principal, items: Sequence[ObservationIn]
+) -> ObservationBatchOut:
+    """The one path every observation takes (the batch endpoint, file imports, accepted work
+    results): checked, stored, audited and scored the same way, recorded by `actor`; the
+    caller checks permission."""
+    org_id = actor.org_id
+    refused = await refusals(session, org_id, items)
+    ids = iter(new_ids(len(items) - len(refused)))
     good = [
         (
             index,
-            new_id(),
+            next(ids),
             item.employee_id,
             item.department_id,
             item.indicator,
@@ -103,14 +115,15 @@ async def record(
         if index not in refused
     ]
     stored = {
-        row["idx"]: row
-        for row in await repository.record_batch(session, principal.org_id, principal.id, good)
+        row["idx"]: row for row in await repository.record_batch(session, org_id, actor.id, good)
     }
     results: list[ItemResult] = []
     created: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
     corrected: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
     touched: dict[str, set[str]] = defaultdict(set)
-    zone = ZoneInfo(await identity.org_timezone(session, principal.org_id))
+    zone = ZoneInfo(await identity.org_timezone(session, org_id))
+    month = functools.cache(functools.partial(month_of, zone=zone))
+    """A batch's items share few moments: each one's month is found once."""
     for index, item in enumerate(items):
         row = stored.get(index)
         if row is None:
@@ -140,16 +153,11 @@ async def record(
             outcome = "corrected"
         results.append(ItemResult(index=index, outcome=outcome, id=row["stored_id"], error=None))
         if item.employee_id is not None:
-            touched[str(item.employee_id)].add(month_of(_aware(item.observed_at), zone))
+            touched[str(item.employee_id)].add(month(_aware(item.observed_at)))
         if row["kept_employee_id"] is not None:
-            touched[str(row["kept_employee_id"])].add(month_of(row["kept_observed_at"], zone))
-    org_id = principal.org_id
-    await audit.record_many(
-        session, principal, f"{OBJECT}.recorded", OBJECT, created, org_id=org_id
-    )
-    await audit.record_many(
-        session, principal, f"{OBJECT}.corrected", OBJECT, corrected, org_id=org_id
-    )
+            touched[str(row["kept_employee_id"])].add(month(row["kept_observed_at"]))
+    await audit.record_many(session, actor, f"{OBJECT}.recorded", OBJECT, created, org_id=org_id)
+    await audit.record_many(session, actor, f"{OBJECT}.corrected", OBJECT, corrected, org_id=org_id)
     if touched:
         payload = {"months": {employee: sorted(months) for employee, months in touched.items()}}
         outbox.enqueue(session, RECOMPUTE_JOB, payload, org_id=org_id)

@@ -16,7 +16,15 @@ from hrcore.core.responses import FORBIDDEN, NOT_FOUND
 from hrcore.core.schemas import BoundedDatetime
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.performance import closing_router, goals_router, ingestion, reading, schemes
+from hrcore.performance import (
+    closing_router,
+    goals_router,
+    ingestion,
+    reading,
+    schemes,
+    sources_router,
+    work_results_router,
+)
 from hrcore.performance.check_in_router import router as check_in_routes
 from hrcore.performance.dashboard_router import router as dashboard_routes
 from hrcore.performance.schemas import (
@@ -146,3 +154,5 @@ router.include_router(check_in_routes)
 router.include_router(closing_router.router)
 router.include_router(goals_router.router)
 router.include_router(dashboard_routes)
+router.include_router(sources_router.router)
+router.include_router(work_results_router.router)

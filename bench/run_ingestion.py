@@ -1,0 +1,345 @@
+"""Metric ingestion at scale (issue #22): 10,000 employees × 5 indicators, 1,000,000
+observations through `POST /metric-observations` in batches of 10,000, against one API
+process (`hrcore serve`: uvicorn, one worker) and the real worker (`hrcore worker`: the outbox
+relay and arq), both child processes as bench/run_limit.py starts them.
+
+    .venv/bin/python bench/run_ingestion.py --database-url postgresql+asyncpg://postgres@127.0.0.1/hrcore_bench_fast
+
+Run bench/generate.py first and migrate the database. The script sets up its own scheme
+(the seed's five indicators over the whole organization) and an integration key with
+`metrics:write` through the API as the bench HR admin, picks 10,000 active employees with a
+post, and sends batch b to the employees of slice b mod 5 (2,000 people × 5 indicators, one
+observation each, on day b div 5 of November 2026: each employee gets 20 per indicator).
+It prints the ingestion rate (observations over the wall time from the first request to the
+last answer, `--connections` at a time) and how soon the scores are current: for each batch,
+from its answer to the moment its recompute job is seen `done` (the status commits with the
+scores; polled every 50 ms), median and p95. What it wrote is deleted first and at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+from run_limit import BIN
+
+from hrcore.core import security
+from hrcore.settings import Settings
+
+REDIS = os.environ.get("HRCORE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+EMPLOYEES = 10_000
+SLICES = 5
+BATCH = 10_000
+SOURCE = "bench"
+SCHEME = "Bench value"
+KEY_NAME = "bench-ingestion"
+JOB = "performance.recompute_scores"
+INDICATORS = ("output", "quality", "customer_feedback", "innovation_proposals", "teamwork")
+NOVEMBER = datetime(2026, 11, 1, 9, tzinfo=UTC)
+CLEAN = (
+    "DELETE FROM audit_events WHERE org_id = $1 AND object_type = 'metric_observation'"
+    " AND object_id IN (SELECT id FROM metric_observations WHERE org_id = $1"
+    " AND source = 'bench')",
+    "DELETE FROM metric_observations WHERE org_id = $1 AND source = 'bench'",
+    "DELETE FROM outbox_messages WHERE org_id = $1 AND job = 'performance.recompute_scores'"
+    " AND payload->'months' ?| (SELECT array_agg(s.employee_id::text) FROM performance_scores s"
+    " JOIN performance_schemes p ON p.id = s.scheme_id WHERE p.name = 'Bench value')",
+    "DELETE FROM performance_schemes WHERE org_id = $1 AND name = 'Bench value'",
+    "DELETE FROM api_keys WHERE org_id = $1 AND name = 'bench-ingestion'",
+)
+DIVISIONS = (
+    "SELECT d.id, d.path FROM departments d WHERE d.org_id = $1 AND d.parent_id ="
+    " (SELECT id FROM departments WHERE org_id = $1 AND parent_id IS NULL)"
+    " AND NOT EXISTS (SELECT 1 FROM performance_schemes s"
+    " WHERE s.department_ids ? d.id::text AND s.name <> 'Bench value')"
+    " ORDER BY d.name DESC LIMIT 2"
+)
+"""Two top-level divisions (9,500 people each) no other benchmark's scheme names: theirs."""
+"""Everything the bench writes and nothing else (other benchmarks share the database):
+its observations, their audit events, its recompute jobs, its scheme (its scores go with
+it) and key."""
+
+
+def _indicator(key: str, weight: int, target: float, **more: Any) -> dict[str, Any]:
+    return {
+        "key": key,
+        "name": key,
+        "unit": "count",
+        "direction": "higher",
+        "weight": weight,
+        "target": target,
+        "formula": {"kind": "ratio"},
+        "aggregation": "sum",
+    } | more
+
+
+def _scheme(departments: list[str]) -> dict[str, Any]:
+    return {
+        "name": SCHEME,
+        "period": "month",
+        "department_ids": departments,
+        "indicators": [
+            _indicator("output", 30, 100),
+            _indicator("quality", 25, 95, aggregation="mean"),
+            _indicator(
+                "customer_feedback",
+                20,
+                1,
+                direction="lower",
+                aggregation="mean",
+                formula={"kind": "linear", "floor": 3},
+            ),
+            _indicator("innovation_proposals", 15, 2),
+            _indicator("teamwork", 10, 4, aggregation="last"),
+        ],
+    }
+
+
+def _bodies(employees: list[str]) -> list[tuple[list[str], bytes]]:
+    """The batches, serialized before the clock starts: each with its employees."""
+    per_slice = len(employees) // SLICES
+    batches = []
+    for number in range(len(employees) * len(INDICATORS) * 20 // BATCH):
+        chosen = employees[(number % SLICES) * per_slice : (number % SLICES + 1) * per_slice]
+        at = (NOVEMBER + timedelta(days=number // SLICES)).isoformat()
+        items = [
+            {
+                "employee_id": employee,
+                "indicator": key,
+                "value": float((number * 7 + index + position) % 10),
+                "observed_at": at,
+                "source": SOURCE,
+                "external_id": f"{number}-{index}-{position}",
+            }
+            for index, employee in enumerate(chosen)
+            for position, key in enumerate(INDICATORS)
+        ]
+        batches.append((chosen, json.dumps({"items": items}).encode()))
+    return batches
+
+
+async def _setup(url: str, port: int) -> tuple[str, dict[str, str], list[str]]:
+    await _clean(url)
+    connection = await asyncpg.connect(url)
+    try:
+        org = await connection.fetchval("SELECT id FROM organizations WHERE slug = 'bench'")
+        hr = await connection.fetchval(
+            "SELECT id FROM users WHERE org_id = $1 AND email = 'hr@bench.example'", org
+        )
+        divisions = await connection.fetch(DIVISIONS, org)
+        employees = await connection.fetch(
+            "SELECT e.id FROM employees e JOIN departments d ON d.id = e.department_id"
+            " WHERE e.org_id = $1 AND e.status = 'active' AND e.position_id IS NOT NULL"
+            " AND d.path LIKE ANY($2::text[]) ORDER BY e.id LIMIT $3",
+            org,
+            [row["path"] + "%" for row in divisions],
+            EMPLOYEES,
+        )
+    finally:
+        await connection.close()
+    settings = Settings(database_url=url, redis_url=REDIS)
+    token, _ = security.issue_access_token(
+        settings, user_id=hr, org_id=org, now=datetime.now(UTC), version=0
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=60) as client:
+        scheme = await client.post(
+            "/performance-schemes",
+            json=_scheme([str(row["id"]) for row in divisions]),
+            headers=headers,
+        )
+        scheme.raise_for_status()
+        key = await client.post(
+            "/api-keys", json={"name": KEY_NAME, "scopes": ["metrics:write"]}, headers=headers
+        )
+        key.raise_for_status()
+    key_headers = {"Authorization": f"Bearer {key.json()['key']}"}
+    return str(org), key_headers, [str(row["id"]) for row in employees]
+
+
+async def _watch(url: str, org: str, seen: dict[str, float], stop: asyncio.Event) -> None:
+    """When each recompute job is first seen done (the status commits with the scores)."""
+    connection = await asyncpg.connect(url)
+    try:
+        while not stop.is_set():
+            rows = await connection.fetch(
+                "SELECT id::text FROM outbox_messages WHERE org_id = $1 AND job = $2"
+                " AND status = 'done'",
+                org,
+                JOB,
+            )
+            now = time.time()
+            for row in rows:
+                seen.setdefault(row["id"], now)
+            await asyncio.sleep(0.05)
+    finally:
+        await connection.close()
+
+
+async def _ingest(
+    port: int, key: dict[str, str], batches: list[tuple[list[str], bytes]], connections: int
+) -> tuple[float, list[float], list[float]]:
+    """Seconds for every batch, each batch's latency and the moment it was answered."""
+    queue = list(enumerate(batches))
+    answered = [0.0] * len(batches)
+    latencies = [0.0] * len(batches)
+    headers = key | {"Content-Type": "application/json"}
+
+    async def client() -> None:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}/api/v1", timeout=600
+        ) as http:
+            while queue:
+                number, (_, body) = queue.pop(0)
+                started = time.perf_counter()
+                response = await http.post("/metric-observations", content=body, headers=headers)
+                if response.status_code != 200 or response.json()["recorded"] != BATCH:
+                    raise SystemExit(
+                        f"batch {number}: {response.status_code} {response.text[:300]}"
+                    )
+                latencies[number] = time.perf_counter() - started
+                answered[number] = time.time()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    return time.perf_counter() - started, latencies, answered
+
+
+async def _jobs(url: str, org: str) -> list[tuple[str, list[str]]]:
+    """The recompute jobs in the order they were enqueued, each with its employees."""
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch(
+            "SELECT id::text, payload FROM outbox_messages WHERE org_id = $1 AND job = $2"
+            " ORDER BY created_at, id",
+            org,
+            JOB,
+        )
+    finally:
+        await connection.close()
+    return [(row["id"], sorted(json.loads(row["payload"])["months"])) for row in rows]
+
+
+def _mine(jobs: list[tuple[str, list[str]]], employees: list[str]) -> list[tuple[str, list[str]]]:
+    """The jobs of the bench's batches (another benchmark may ingest beside it)."""
+    ours = set(employees)
+    return [(job, people) for job, people in jobs if ours.issuperset(people)]
+
+
+async def _measure(url: str, port: int, connections: int) -> None:
+    print(f"load average before: {os.getloadavg()}")
+    org, key, employees = await _setup(url, port)
+    batches = _bodies(employees)
+    seen: dict[str, float] = {}
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(_watch(url, org, seen, stop))
+    seconds, latencies, answered = await _ingest(port, key, batches, connections)
+    total = len(batches) * BATCH
+    jobs: list[tuple[str, list[str]]] = []
+    deadline = time.monotonic() + 1800
+    while time.monotonic() < deadline:
+        jobs = _mine(await _jobs(url, org), employees)
+        if len(jobs) == len(batches) and all(job in seen for job, _ in jobs):
+            break
+        await asyncio.sleep(0.5)
+    stop.set()
+    await watcher
+    lags = _lags(batches, answered, jobs, seen)
+    print(f"load average after: {os.getloadavg()}")
+    print(
+        f"ingested {total:,} observations in {len(batches)} batches of {BATCH:,}, "
+        f"{connections} connection(s): {seconds:.1f} s, {total / seconds:,.0f} observations/s"
+    )
+    print(
+        f"batch latency: median {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p95 {_p95(latencies) * 1000:.0f} ms"
+    )
+    print(
+        f"scores current after the answer: median {statistics.median(lags):.2f} s, "
+        f"p95 {_p95(lags):.2f} s, max {max(lags):.2f} s ({len(lags)} jobs)"
+    )
+
+
+async def _clean(url: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        org = await connection.fetchval("SELECT id FROM organizations WHERE slug = 'bench'")
+        for statement in CLEAN:
+            await connection.execute(statement, org)
+    finally:
+        await connection.close()
+
+
+def main(url: str, connections: int, port: int) -> None:
+    env = {
+        **os.environ,
+        "HRCORE_DATABASE_URL": url.replace("postgresql://", "postgresql+asyncpg://"),
+        "HRCORE_REDIS_URL": REDIS,
+        "HRCORE_LOG_LEVEL": "WARNING",
+    }
+    plain = url.replace("postgresql+asyncpg://", "postgresql://")
+    children = [
+        subprocess.Popen([BIN / "hrcore", "serve", "--port", str(port)], env=env),
+        subprocess.Popen([BIN / "hrcore", "worker"], env=env),
+    ]
+    try:
+        _wait_ready(port)
+        asyncio.run(_measure(plain, port, connections))
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=60)
+        asyncio.run(_clean(plain))
+
+
+def _lags(
+    batches: list[tuple[list[str], bytes]],
+    answered: list[float],
+    jobs: list[tuple[str, list[str]]],
+    seen: dict[str, float],
+) -> list[float]:
+    """Each batch's job found by its employees, the k-th batch of a slice matched with the
+    k-th job of that slice (jobs of one slice run in the order they were enqueued)."""
+    by_slice: dict[tuple[str, ...], list[str]] = {}
+    for job, employees in jobs:
+        by_slice.setdefault(tuple(employees), []).append(job)
+    lags = []
+    for number, (employees, _) in enumerate(batches):
+        job = by_slice[tuple(sorted(employees))].pop(0)
+        lags.append(seen[job] - answered[number])
+    return lags
+
+
+def _wait_ready(port: int) -> None:
+    """Until the API answers (minutes on a loaded machine: run_limit's two are too few)."""
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            return
+        except httpx.TransportError:
+            time.sleep(1)
+    raise SystemExit(f"nothing answers on port {port}")
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[int(len(values) * 0.95) - 1]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--connections", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    arguments = parser.parse_args()
+    main(arguments.database_url, arguments.connections, arguments.port)
