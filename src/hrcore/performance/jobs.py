@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from hrcore.core.jobs import JobContext
-from hrcore.performance import live_scores
+from hrcore.core.runtime import Runtime
+from hrcore.identity import api as identity
+from hrcore.performance import alerts, live_scores
 
 
 async def recompute_scores(ctx: JobContext) -> None:
@@ -11,3 +18,19 @@ async def recompute_scores(ctx: JobContext) -> None:
     if ctx.org_id is None:
         return
     await live_scores.recompute(ctx.session, ctx.org_id, ctx.payload["months"], ctx.clock.now())
+    await alerts.sweep(
+        ctx.session, ctx.org_id, ctx.clock, [uuid.UUID(e) for e in ctx.payload["months"]]
+    )
+
+
+async def sweep_decline_alerts(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (daily): every employee's decline alerts, one organization at a
+    time (a `sum` period is judged once it is over)."""
+    runtime: Runtime = ctx["runtime"]
+
+    async def sweep(session: AsyncSession, org_id: uuid.UUID) -> int:
+        return await alerts.sweep(session, org_id, runtime.clock)
+
+    return await identity.for_each_organization(
+        runtime.sessionmaker, sweep, label="performance decline alerts"
+    )

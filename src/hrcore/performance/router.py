@@ -17,6 +17,7 @@ from hrcore.core.schemas import BoundedDatetime
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.performance import ingestion, reading, schemes
+from hrcore.performance.alerts_router import router as alerts_routes
 from hrcore.performance.schemas import (
     EmployeePerformanceOut,
     Key,
@@ -138,3 +139,6 @@ async def get_my_performance(
     """The caller's own scores, as `/employees/{id}/performance` gives them; 404 for an
     account not linked to an employee."""
     return await reading.employee_performance(session, principal, own_employee_id(principal))
+
+
+router.include_router(alerts_routes)

@@ -61,10 +61,12 @@ def _months(today: date) -> list[date]:
 
 
 def _value(key: str, rng: random.Random) -> float:
+    """A steady month: within ±8 % of typical, so only the declining response time crosses a
+    decline alert's 25 % threshold."""
     typical = {"output": 20, "quality": 95, "customer_feedback": 1.2, "innovation_proposals": 2}
     if key == "teamwork":
-        return float(rng.randint(3, 5))
-    return round(typical[key] * rng.uniform(0.75, 1.15), 1)
+        return float(rng.randint(4, 5))
+    return round(typical[key] * rng.uniform(0.92, 1.08), 1)
 
 
 async def add_performance(session: AsyncSession, company: Company, today: date) -> None:

@@ -44,6 +44,7 @@ class EventType(StrEnum):
     STRETCH_ASSIGNMENT_OUTCOME_RECORDED = "stretch_assignment.outcome_recorded"
     DEVELOPMENT_PLAN_APPROVED = "development_plan.approved"
     COMPETENCY_PROFILE_CHANGED = "competency_profile.changed"
+    PERFORMANCE_ALERT_RAISED = "performance.alert_raised"
 
 
 class DeliveryStatus(StrEnum):
