@@ -13,60 +13,76 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.db import fetch
 
 SWEEP = """
-WITH ranked AS (
-    SELECT s.employee_id, s.period, s.starts_on, s.scheme_id, s.indicators,
-           row_number() OVER (PARTITION BY s.employee_id ORDER BY s.starts_on DESC) AS back
-    FROM performance_scores s
-    WHERE s.org_id = $1 AND ($2::uuid[] IS NULL OR s.employee_id = ANY($2::uuid[]))
-), points AS (
-    SELECT r.employee_id, r.period, r.starts_on, r.scheme_id, i->>'key' AS indicator,
-           (i->>'value')::float8 AS value,
-           i->>'aggregation' <> 'sum'
-               OR r.starts_on + CASE WHEN r.period LIKE '%Q%' THEN interval '3 months'
-                                     ELSE interval '1 month' END <= $3::date AS judged,
-           row_number() OVER (
-               PARTITION BY r.employee_id, i->>'key' ORDER BY r.starts_on DESC
-           ) AS n
-    FROM ranked r, jsonb_array_elements(r.indicators) AS i
-    WHERE r.back <= 14 AND jsonb_typeof(i->'value') = 'number'
-), judged AS (
-    SELECT DISTINCT ON (p.employee_id, p.indicator) p.*
-    FROM points p
-    WHERE p.judged
-    ORDER BY p.employee_id, p.indicator, p.n
-), configured AS (
-    SELECT j.*, spec->>'name' AS indicator_name, spec->>'unit' AS unit,
+WITH specs AS (
+    SELECT ps.id AS scheme_id, ps.period AS kind, spec->>'key' AS indicator,
+           spec->>'name' AS indicator_name, spec->>'unit' AS unit,
            spec->>'direction' AS direction,
            coalesce((spec->>'decline_window')::int, 3) AS window_size,
            coalesce((spec->>'decline_threshold')::float8, 25) AS threshold
-    FROM judged j
-    JOIN performance_schemes ps ON ps.org_id = $1 AND ps.id = j.scheme_id
-    CROSS JOIN LATERAL jsonb_array_elements(ps.indicators) AS spec
-    WHERE j.n <= 2 AND spec->>'key' = j.indicator
+    FROM performance_schemes ps, jsonb_array_elements(ps.indicators) AS spec
+    WHERE ps.org_id = $1
+), since AS (
+    SELECT (date_trunc('month', $3::date) - make_interval(months => max(
+               (c.window_size + 2) * CASE WHEN c.kind = 'quarter' THEN 3 ELSE 1 END
+           )))::date AS starts_on
+    FROM specs c
+), newest AS (
+    SELECT s.employee_id, max(s.starts_on) AS starts_on
+    FROM performance_scores s
+    WHERE s.org_id = $1 AND ($2::uuid[] IS NULL OR s.employee_id = ANY($2::uuid[]))
+      AND s.starts_on >= (SELECT starts_on FROM since)
+    GROUP BY s.employee_id
+), observed AS (
+    SELECT s.employee_id, s.period, s.starts_on, s.scheme_id, i.key AS indicator, i.value,
+           i.aggregation <> 'sum'
+               OR s.starts_on + CASE WHEN s.period LIKE '%Q%' THEN interval '3 months'
+                                     ELSE interval '1 month' END <= $3::date AS judged,
+           ((extract(year FROM n.starts_on) - extract(year FROM s.starts_on)) * 12
+            + extract(month FROM n.starts_on) - extract(month FROM s.starts_on))::int
+               / CASE WHEN s.period LIKE '%Q%' THEN 3 ELSE 1 END + 1 AS back
+    FROM performance_scores s
+    JOIN newest n ON n.employee_id = s.employee_id
+    CROSS JOIN jsonb_to_recordset(s.indicators) AS i(key text, value float8, aggregation text)
+    WHERE s.org_id = $1 AND s.starts_on >= (SELECT starts_on FROM since)
+      AND i.value IS NOT NULL
+    OFFSET 0
+), framed AS (
+    SELECT p.*, c.window_size,
+           lag(p.back) OVER series AS newer_back, lag(p.judged) OVER series AS newer_judged,
+           lead(p.back, c.window_size) OVER series AS window_end,
+           array_agg(p.value) OVER later AS later_values,
+           array_agg(p.period) OVER later AS later_periods
+    FROM observed p
+    JOIN specs c ON c.scheme_id = p.scheme_id AND c.indicator = p.indicator
+    WINDOW series AS (PARTITION BY p.employee_id, p.indicator ORDER BY p.back),
+           later AS (series ROWS BETWEEN 1 FOLLOWING AND 12 FOLLOWING)
 ), measured AS (
-    SELECT c.*, t.average, t.periods, t.series
-    FROM configured c
-    CROSS JOIN LATERAL (
-        SELECT avg(p.value) AS average, count(*) AS periods,
-               jsonb_agg(jsonb_build_object('period', p.period, 'value', p.value)
-                         ORDER BY p.starts_on) AS series
-        FROM points p
-        WHERE p.employee_id = c.employee_id AND p.indicator = c.indicator
-          AND p.n > c.n AND p.n <= c.n + c.window_size
-    ) t
-    WHERE t.periods = c.window_size AND t.average <> 0
+    SELECT f.employee_id, f.indicator, f.period, f.starts_on, f.scheme_id, f.value,
+           c.indicator_name, c.unit, c.direction, c.window_size, c.threshold,
+           f.later_values[1:c.window_size] AS window_values,
+           f.later_periods[1:c.window_size] AS window_periods,
+           (SELECT avg(v) FROM unnest(f.later_values[1:c.window_size]) AS v) AS average
+    FROM framed f
+    JOIN specs c ON c.scheme_id = f.scheme_id AND c.indicator = f.indicator
+    WHERE f.judged AND f.back <= 2
+      AND NOT (f.back = 2 AND f.newer_back = 1 AND f.newer_judged)
+      AND f.window_end = f.back + f.window_size
 ), declined AS (
     SELECT m.*,
            CASE WHEN m.direction = 'lower' THEN m.value - m.average
                 ELSE m.average - m.value END / abs(m.average) * 100 AS decline
     FROM measured m
+    WHERE m.average <> 0
 )
 INSERT INTO performance_alerts (
     id, org_id, employee_id, indicator, indicator_name, unit, direction, period, starts_on,
     scheme_id, value, average, series, window_size, threshold, decline, raised_at
 )
 SELECT gen_random_uuid(), $1, d.employee_id, d.indicator, d.indicator_name, d.unit,
-       d.direction, d.period, d.starts_on, d.scheme_id, d.value, d.average, d.series,
+       d.direction, d.period, d.starts_on, d.scheme_id, d.value, d.average,
+       (SELECT jsonb_agg(jsonb_build_object('period', w.period, 'value', w.value)
+                         ORDER BY w.back DESC)
+        FROM unnest(d.window_periods, d.window_values) WITH ORDINALITY AS w(period, value, back)),
        d.window_size, d.threshold, round(d.decline::numeric, 2)::float8, $4
 FROM declined d
 WHERE d.decline > d.threshold
@@ -76,12 +92,14 @@ RETURNING id, employee_id, indicator, indicator_name, unit, direction, period, v
 """
 """Per series (employee, indicator): the newest period that can be judged — a `sum` only
 once its period is over, as a month's first days would always look like a fall — among the
-newest two, its trailing window of the `decline_window` periods before it (all of them
-observed), and the alert where the value is worse than their mean by more than
-`decline_threshold` % in the indicator's direction (window and threshold: the scheme's
-current ones). An employee's newest 14 periods are read: the longest window (12), the period
-judged and a current `sum` period not yet over. The unique (employee, indicator, period)
-keeps an alert to one."""
+employee's newest two, the `decline_window` periods right before it (all of them observed:
+a gap judges nothing), and the alert where the value is worse than their mean by more than
+`decline_threshold` % in the indicator's direction (window, threshold, name and unit: the
+scheme's current ones). Only the periods the longest window can reach are read, each score's
+indicators once (`jsonb_to_recordset`: three fields, not whole objects; `OFFSET 0` keeps the
+planner from expanding them once per indicator of the scheme), and one window pass
+over the series gives each period the values after it: no self-join, one sort. The unique
+(employee, indicator, period) keeps an alert to one."""
 
 
 async def sweep(
