@@ -18,6 +18,7 @@ from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.performance import ingestion, reading, schemes
 from hrcore.performance.alerts_router import router as alerts_routes
+from hrcore.performance.departments_router import router as department_routes
 from hrcore.performance.schemas import (
     EmployeePerformanceOut,
     Key,
@@ -142,3 +143,4 @@ async def get_my_performance(
 
 
 router.include_router(alerts_routes)
+router.include_router(department_routes)
