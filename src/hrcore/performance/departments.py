@@ -105,16 +105,21 @@ async def score_departments(
     return scored
 
 
+def require_department_reader(principal: Principal) -> None:
+    """HR admins, department heads and keys with `ratings:read` (others 403)."""
+    if principal.kind == "api_key":
+        principal.require_key_scope(Scope.RATINGS_READ)
+    elif not (principal.is_hr_admin or principal.is_dept_head):
+        raise Forbidden(_("Only HR admins and department heads read department performance"))
+
+
 async def readable_department(
     session: AsyncSession, principal: Principal, department_id: uuid.UUID
 ) -> str:
     """The department's path when the caller may read its performance: HR admins and keys
     with `ratings:read` any, a department head the departments at or below theirs (404
     otherwise, as for an unknown department); other users 403."""
-    if principal.kind == "api_key":
-        principal.require_key_scope(Scope.RATINGS_READ)
-    elif not (principal.is_hr_admin or principal.is_dept_head):
-        raise Forbidden(_("Only HR admins and department heads read department performance"))
+    require_department_reader(principal)
     scope = principal.department_scope
     wanted = [department_id, scope] if scope and not principal.is_hr_admin else [department_id]
     paths = await org.department_paths(session, principal.org_id, wanted)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
 from hrcore.identity import api as identity
-from hrcore.performance import alerts, live_scores
+from hrcore.performance import alerts, diagnoses, live_scores
 
 
 async def recompute_scores(ctx: JobContext) -> None:
@@ -33,4 +33,17 @@ async def sweep_decline_alerts(ctx: dict[str, Any]) -> int:
 
     return await identity.for_each_organization(
         runtime.sessionmaker, sweep, label="performance decline alerts"
+    )
+
+
+async def open_diagnoses(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (daily): departments below target on an indicator for several
+    ended periods in a row get a diagnosis and their head a task."""
+    runtime: Runtime = ctx["runtime"]
+
+    async def sweep(session: AsyncSession, org_id: uuid.UUID) -> int:
+        return await diagnoses.open_diagnoses(session, org_id, runtime.clock)
+
+    return await identity.for_each_organization(
+        runtime.sessionmaker, sweep, label="performance diagnoses"
     )

@@ -19,6 +19,7 @@ from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.performance import ingestion, reading, schemes
 from hrcore.performance.alerts_router import router as alerts_routes
 from hrcore.performance.departments_router import router as department_routes
+from hrcore.performance.diagnoses_router import router as diagnosis_routes
 from hrcore.performance.schemas import (
     EmployeePerformanceOut,
     Key,
@@ -144,3 +145,4 @@ async def get_my_performance(
 
 router.include_router(alerts_routes)
 router.include_router(department_routes)
+router.include_router(diagnosis_routes)

@@ -72,6 +72,9 @@ class IndicatorSpec(Strict):
     decline_threshold: float = Field(
         default=25, gt=0, le=1000, description="Decline alerts: % worse."
     )
+    diagnosis_streak: int = Field(
+        default=3, ge=2, le=12, description="Diagnosis: ended periods below target in a row."
+    )
 
 
 class SchemeDepartmentOverride(Strict):
