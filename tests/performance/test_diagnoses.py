@@ -101,6 +101,8 @@ async def test_three_missed_months_open_a_diagnosis_the_head_resolves(
             "assignee_employee_id": str(world.member.id),
         },
     ]
+    shortcut = f"{API}/tasks/{diagnosis['task_id']}/complete"
+    assert_problem(await client.post(shortcut, json={}, headers=head.headers | ZH), 422)
     resolve = f"{url}/resolve"
     missing = {"action_plan": plan, "root_cause_category": "process"}
     problem = assert_problem(

@@ -287,8 +287,23 @@ async def _out(session: AsyncSession, diagnoses: list[PerformanceDiagnosis]) -> 
 async def diagnosis(
     session: AsyncSession, principal: Principal, diagnosis_id: uuid.UUID
 ) -> DiagnosisOut:
-    [found] = await _out(session, [await _readable(session, principal, diagnosis_id)])
-    return found
+    return await diagnosis_out(session, await _readable(session, principal, diagnosis_id))
+
+
+async def resolved_only(
+    session: AsyncSession, task: workflow.TaskInfo, submission: workflow.Submission | None
+) -> None:
+    """The head's task closes through `resolve`, which records the root cause; completing it
+    at `/tasks/{id}/complete` would skip that."""
+    status = await session.scalar(
+        select(PerformanceDiagnosis.status).where(
+            PerformanceDiagnosis.org_id == task.org_id, PerformanceDiagnosis.id == task.subject_id
+        )
+    )
+    if status == "open":
+        raise Unprocessable(
+            _("Resolve the diagnosis itself: POST /diagnoses/{id}/resolve", id=task.subject_id)
+        )
 
 
 async def listed(
@@ -365,6 +380,7 @@ async def resolve(
     ]
     diagnosis.resolved_at = clock.now()
     diagnosis.resolved_by = principal.id
+    await session.flush()  # the task's completion check reads the status
     if (
         diagnosis.task_id
         and await workflow.task_status(session, principal.org_id, diagnosis.task_id) == "open"

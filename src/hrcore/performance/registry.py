@@ -22,6 +22,7 @@ DOMAIN = Domain(
         workflow.TaskKindSpec(
             diagnoses.DIAGNOSIS_KIND, completed_by=diagnoses.RESOLVE, submission=None
         ),
+        workflow.SubmissionCheck(diagnoses.DIAGNOSIS_KIND, diagnoses.resolved_only),
         workflow.TaskKindSpec(diagnoses.ACTION_KIND),
     ],
 )
