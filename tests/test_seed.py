@@ -254,3 +254,15 @@ async def _demo_performance(
     mine = await client.get("/api/v1/me/performance", headers=headers["employee"])
     assert mine.status_code == 200, mine.text
     assert len(mine.json()["periods"]) == 12
+    alerts = (await client.get("/api/v1/performance-alerts", headers=hr)).json()["items"]
+    assert [(a["indicator"], a["value"], a["average"]) for a in alerts] == [
+        ("customer_feedback", 3, 1.5)
+    ], "the declining response time, and nothing else"
+    [diagnosis] = (await client.get("/api/v1/diagnoses", headers=hr)).json()["items"]
+    assert (diagnosis["indicator"], diagnosis["periods"], diagnosis["status"]) == (
+        "quality",
+        3,
+        "open",
+    )
+    tasks = (await client.get("/api/v1/me/tasks", headers=headers["dept head"])).json()["items"]
+    assert diagnosis["task_id"] in [task["id"] for task in tasks]

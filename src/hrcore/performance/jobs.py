@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from hrcore.core.jobs import JobContext
-from hrcore.performance import dashboard_stream, live_scores
+from hrcore.core.runtime import Runtime
+from hrcore.identity import api as identity
+from hrcore.performance import alerts, dashboard_stream, diagnoses, live_scores
 
 
 async def recompute_scores(ctx: JobContext) -> None:
@@ -12,3 +19,32 @@ async def recompute_scores(ctx: JobContext) -> None:
         return
     await live_scores.recompute(ctx.session, ctx.org_id, ctx.payload["months"], ctx.clock.now())
     dashboard_stream.announce(ctx.session, ctx.org_id, ctx.payload["months"])
+    await alerts.sweep(
+        ctx.session, ctx.org_id, ctx.clock, [uuid.UUID(e) for e in ctx.payload["months"]]
+    )
+
+
+async def sweep_decline_alerts(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (daily): every employee's decline alerts, one organization at a
+    time (a `sum` period is judged once it is over)."""
+    runtime: Runtime = ctx["runtime"]
+
+    async def sweep(session: AsyncSession, org_id: uuid.UUID) -> int:
+        return await alerts.sweep(session, org_id, runtime.clock)
+
+    return await identity.for_each_organization(
+        runtime.sessionmaker, sweep, label="performance decline alerts"
+    )
+
+
+async def open_diagnoses(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (daily): departments below target on an indicator for several
+    ended periods in a row get a diagnosis and their head a task."""
+    runtime: Runtime = ctx["runtime"]
+
+    async def sweep(session: AsyncSession, org_id: uuid.UUID) -> int:
+        return await diagnoses.open_diagnoses(session, org_id, runtime.clock)
+
+    return await identity.for_each_organization(
+        runtime.sessionmaker, sweep, label="performance diagnoses"
+    )

@@ -1,18 +1,22 @@
 """What performance plugs into the processes (core.registry): its tables, its routes, the
-live-score recompute job that ingestion enqueues and the cron closing due periods; the task
-kind of check-ins' action items, how the inbox names a check-in and a feedback, the
-observations' import kind and who reads a work result's evidence files."""
+live-score recompute job that ingestion enqueues, the crons closing due periods, sweeping
+decline alerts and opening diagnoses; the task kinds of check-ins' action items and of
+diagnoses, how the inbox names a check-in, a feedback and an alert, the observations' import
+kind and who reads a work result's evidence files."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain
 from hrcore.files import api as files
 from hrcore.notifications import api as notifications
 from hrcore.performance import (
+    alerts_models,
     check_in_models,
     check_in_notices,
     check_ins,
     closing_jobs,
     closing_models,
+    diagnoses,
+    diagnoses_models,
     feedback,
     goals_models,
     jobs,
@@ -22,19 +26,40 @@ from hrcore.performance import (
     work_results,
     work_results_models,
 )
+from hrcore.performance.alerts import SUBJECT_NAMES as ALERT_NAMES
 from hrcore.performance.router import router
 from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="performance",
-    models=[models, check_in_models, closing_models, goals_models, work_results_models],
+    models=[
+        models,
+        check_in_models,
+        closing_models,
+        goals_models,
+        work_results_models,
+        alerts_models,
+        diagnoses_models,
+    ],
     router=router,
     jobs=[JobSpec(live_scores.RECOMPUTE_JOB, jobs.recompute_scores, max_tries=5)],
-    crons=[Cron("performance.close_due_periods", closing_jobs.close_due_periods, minute={23})],
-    task_hooks=[workflow.TaskKindSpec(check_ins.ACTION_ITEM_KIND)],
+    crons=[
+        Cron("performance.close_due_periods", closing_jobs.close_due_periods, minute={23}),
+        Cron("performance.sweep_decline_alerts", jobs.sweep_decline_alerts, hour={1}, minute={41}),
+        Cron("performance.open_diagnoses", jobs.open_diagnoses, hour={2}, minute={11}),
+    ],
+    task_hooks=[
+        workflow.TaskKindSpec(check_ins.ACTION_ITEM_KIND),
+        workflow.TaskKindSpec(
+            diagnoses.DIAGNOSIS_KIND, completed_by=diagnoses.RESOLVE, submission=None
+        ),
+        workflow.SubmissionCheck(diagnoses.DIAGNOSIS_KIND, diagnoses.resolved_only),
+        workflow.TaskKindSpec(diagnoses.ACTION_KIND),
+    ],
     providers=[
         notifications.SubjectNames(feedback.SUBJECT, feedback.INBOX_NAMES),
         notifications.SubjectNames(check_in_notices.SUBJECT, check_in_notices.INBOX_NAMES),
+        ALERT_NAMES,
         observation_import.OBSERVATIONS,
         files.SubjectReader(work_results.SUBJECT, work_results.may_read_files),
     ],

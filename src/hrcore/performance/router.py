@@ -25,8 +25,11 @@ from hrcore.performance import (
     sources_router,
     work_results_router,
 )
+from hrcore.performance.alerts_router import router as alerts_routes
 from hrcore.performance.check_in_router import router as check_in_routes
 from hrcore.performance.dashboard_router import router as dashboard_routes
+from hrcore.performance.departments_router import router as department_routes
+from hrcore.performance.diagnoses_router import router as diagnosis_routes
 from hrcore.performance.schemas import (
     EmployeePerformanceOut,
     Key,
@@ -156,3 +159,6 @@ router.include_router(goals_router.router)
 router.include_router(dashboard_routes)
 router.include_router(sources_router.router)
 router.include_router(work_results_router.router)
+router.include_router(alerts_routes)
+router.include_router(department_routes)
+router.include_router(diagnosis_routes)

@@ -66,6 +66,15 @@ class IndicatorSpec(Strict):
         description="How a period's observations make its value: `sum`, `mean`, `last` (the "
         "latest observed), `rate` (the share of observations that are not 0, in percent)."
     )
+    decline_window: int = Field(
+        default=3, ge=1, le=12, description="Decline alerts: periods averaged."
+    )
+    decline_threshold: float = Field(
+        default=25, gt=0, le=1000, description="Decline alerts: % worse."
+    )
+    diagnosis_streak: int = Field(
+        default=3, ge=2, le=12, description="Diagnosis: ended periods below target in a row."
+    )
 
 
 class SchemeDepartmentOverride(Strict):

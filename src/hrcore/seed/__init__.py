@@ -70,7 +70,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
             assignment = await add_stretch_assignments(session, company, runtime.clock)
             today = runtime.clock.now().date()
             await add_development_plan(session, company, today, assignment)
-            await add_performance(session, company, today)
+            await add_performance(session, company, today, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)

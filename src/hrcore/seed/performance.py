@@ -1,6 +1,8 @@
 """The demo's value-based performance 「价值绩效」: the sales representatives' scheme with the
 seed articles' five weights, and a year of monthly observations for each of them — one rep's
-customer response time worsening over the last months — scored by the worker."""
+customer response time worsening over the last months — scored by the worker; the East Sales
+Section's own quality, below target the last three ended months, opens the demo's diagnosis
+for the sales head."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import outbox
+from hrcore.core.clock import Clock
 from hrcore.identity.models import User
 from hrcore.performance import api as performance
 from hrcore.performance.models import PERFORMANCE_SCHEMES, MetricObservation, PerformanceScheme
@@ -48,6 +51,9 @@ INDICATORS = [
 MONTHS = 12
 DECLINING_HOURS = (1.0, 1.0, 1.5, 2.0, 3.0)
 """The first rep's customer response time over the last five months: 1 h → 3 h."""
+SECTION_QUALITY = (96, 96, 97, 95, 96, 97, 96, 95, 91, 89, 90)
+"""The East Sales Section's own quality (%, target 95) over the ended months: missed the last
+three (the current month has none yet)."""
 
 
 def _months(today: date) -> list[date]:
@@ -61,15 +67,20 @@ def _months(today: date) -> list[date]:
 
 
 def _value(key: str, rng: random.Random) -> float:
+    """A steady month: within ±8 % of typical, so only the declining response time crosses a
+    decline alert's 25 % threshold."""
     typical = {"output": 20, "quality": 95, "customer_feedback": 1.2, "innovation_proposals": 2}
     if key == "teamwork":
-        return float(rng.randint(3, 5))
-    return round(typical[key] * rng.uniform(0.75, 1.15), 1)
+        return float(rng.randint(4, 5))
+    return round(typical[key] * rng.uniform(0.92, 1.08), 1)
 
 
-async def add_performance(session: AsyncSession, company: Company, today: date) -> None:
-    """The scheme for the sales representatives and their observations, then one recompute
-    job for every (rep, month) the worker scores."""
+async def add_performance(
+    session: AsyncSession, company: Company, today: date, clock: Clock
+) -> None:
+    """The scheme for the sales representatives (and the sales department's own figures)
+    and their observations, one recompute job for every (rep, month) the worker scores, and
+    the diagnosis the section's quality opens."""
     rep_post = company.positions["SALES-REP"]
     scheme = PerformanceScheme(
         org_id=company.org_id,
@@ -77,7 +88,7 @@ async def add_performance(session: AsyncSession, company: Company, today: date) 
         name="销售价值绩效 Sales value",
         period="month",
         position_ids=[str(rep_post.id)],
-        department_ids=[],
+        department_ids=[str(company.departments["SALES"].id)],
         indicators=[
             IndicatorSpec.model_validate(
                 {
@@ -124,7 +135,24 @@ async def add_performance(session: AsyncSession, company: Company, today: date) 
                         "recorded_by": hr,
                     }
                 )
+    section = company.departments["SALES-E"].id
+    for key, values in (("quality", SECTION_QUALITY), ("customer_feedback", (0.9,) * 11)):
+        for first, value in zip(months, values, strict=False):
+            rows.append(
+                {
+                    "org_id": company.org_id,
+                    "department_id": section,
+                    "indicator": key,
+                    "value": value,
+                    "observed_at": datetime(first.year, first.month, 1, 2, tzinfo=UTC),
+                    "source": "demo",
+                    "external_id": f"SALES-E:{key}:{first:%Y-%m}",
+                    "revision": 1,
+                    "recorded_by": hr,
+                }
+            )
     session.add_all(MetricObservation(**row) for row in rows)
     await session.flush()
+    await performance.open_diagnoses(session, company.org_id, clock)
     payload = {"months": {str(rep.id): [f"{first:%Y-%m}" for first in months] for rep in reps}}
     outbox.enqueue(session, performance.RECOMPUTE_JOB, payload, org_id=company.org_id)

@@ -47,6 +47,7 @@ class EventType(StrEnum):
     PERFORMANCE_PERIOD_CLOSED = "performance.period_closed"
     PERFORMANCE_SCORE_UPDATED = "performance.score_updated"
     GOAL_PROGRESS_UPDATED = "goal.progress_updated"
+    PERFORMANCE_ALERT_RAISED = "performance.alert_raised"
 
 
 class DeliveryStatus(StrEnum):
