@@ -146,20 +146,20 @@ async def loads(
     return {row["employee_id"]: (row["open"], set(row["assignment_ids"])) for row in rows}
 
 
+OPEN_IN = """
+SELECT id, title, department_id, starts_on, ends_on, competencies
+  FROM stretch_assignments
+ WHERE org_id = $1 AND status = 'open' AND department_id = ANY($2::uuid[])
+ ORDER BY id
+"""
+
+
 async def open_assignments_in(
     session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
-) -> list[StretchAssignment]:
-    """The open assignments of these departments, oldest first."""
-    rows = await session.scalars(
-        select(StretchAssignment)
-        .where(
-            StretchAssignment.org_id == org_id,
-            StretchAssignment.status == "open",
-            among(StretchAssignment.department_id, department_ids),
-        )
-        .order_by(StretchAssignment.id)
-    )
-    return list(rows)
+) -> list[Any]:
+    """The open assignments of these departments, oldest first: what matching shows of each
+    and the competencies it develops."""
+    return await fetch(session, OPEN_IN, org_id, list(department_ids))
 
 
 async def drop_evidence_except(
