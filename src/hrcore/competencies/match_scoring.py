@@ -86,12 +86,19 @@ def fits(
     """Each developed competency against the person's scores and their model's levels."""
     lines = []
     for item in competencies:
-        current = scores.get(item.key)
         level = model.get(item.key)
         required = on_scale(level, item.levels) if level else None
-        gap = round(max(required - (current or 0.0), 0.0), 2) if required else 0.0
-        lines.append((item.start, required, current, gap))
+        lines.append(fit(item.start, required, scores.get(item.key)))
     return lines
+
+
+def fit(start: float, required: float | None, current: float | None) -> Fit:
+    return (
+        start,
+        required,
+        current,
+        round(max(required - (current or 0.0), 0.0), 2) if required else 0.0,
+    )
 
 
 def values(lines: Sequence[Fit], load: int, pooled: bool, most: int) -> Values:

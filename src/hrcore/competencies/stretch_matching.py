@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import repository, stretch_access, stretch_repository
+from hrcore.competencies.levels import on_scale
 from hrcore.competencies.match_scoring import (
     Developed,
     Fit,
@@ -28,6 +29,7 @@ from hrcore.competencies.match_scoring import (
     developed,
     explained_factors,
     explained_lines,
+    fit,
     fits,
     total,
     values,
@@ -121,70 +123,101 @@ async def candidates(
 ) -> CandidateMatchesOut:
     """For an editor of the assignment (404 outside what they read, 403 when they only
     read it): the people of its department they may see, best first; not those already on
-    it, nor the caller (nobody assigns themself)."""
+    it, nor the caller (nobody assigns themself).
+
+    The database scores every candidate and answers the band that may hold the page
+    (`stretch_repository.rank_people`); the band is scored exactly here, by the rule that
+    explains the page, so the page is the head of the exact ranking: a candidate left out
+    trails at least `limit` others whatever the rounding."""
     assignment = await stretch_access.writable_assignment(
         session, principal, assignment_id, for_update=False
     )
     subtree = await org.subtree_ids(session, principal.org_id, assignment.department_id)
     reach = await people.visible_employee_ids(session, principal)
     active = await people.active_people_in(session, principal.org_id, subtree, reach)
-    posts = zip(active.position_ids, active.department_ids, strict=True)
-    targets = {(position, department) for position, department in posts if position is not None}
-    standings = await _standings(session, principal.org_id, active.ids, targets)
     levels = await repository.competency_levels(
         session, principal.org_id, [uuid.UUID(e["competency_id"]) for e in assignment.competencies]
     )
     competencies = developed(assignment.competencies, levels)
     weights = Weights.of(settings)
-    ranked: list[tuple[float, int, list[Fit]]] = []
-    for index, employee_id in enumerate(active.ids):
-        load, on = standings.loads.get(employee_id, (0, ()))
-        if assignment.id in on or employee_id == principal.employee_id:
-            continue
-        model = standings.model_of(active.position_ids[index], active.department_ids[index])
-        lines = fits(competencies, standings.scores.get(employee_id, _NONE), model)
-        pooled = bool(standings.pools.get(employee_id))
-        score = total(values(lines, load, pooled, weights.most), weights)
-        ranked.append((-score, index, lines))
+    pools = await _pools(session, principal.org_id, active.ids)
+    band = await stretch_repository.rank_people(
+        session,
+        len(competencies),
+        principal.org_id,
+        active.ids,
+        active.department_ids,
+        active.position_ids,
+        [item.competency_id for item in competencies],
+        [item.levels for item in competencies],
+        _scales(competencies),
+        [item.start for item in competencies],
+        assignment.id,
+        principal.employee_id,
+        list(pools),
+        list(weights.shares),
+        weights.total,
+        weights.most,
+        limit,
+        _margin(competencies, weights),
+    )
+    ranked = []
+    for row in band:
+        lines = [
+            fit(item.start, required, current)
+            for item, required, current in zip(
+                competencies, row["required"], row["currents"], strict=True
+            )
+        ]
+        factor_values = values(lines, row["load"], row["pooled"], weights.most)
+        ranked.append((-total(factor_values, weights), row["ordinality"] - 1, lines, row["load"]))
     items = []
-    for rank, (_score, index, lines) in enumerate(heapq.nsmallest(limit, ranked), start=1):
+    for rank, (_score, index, lines, load) in enumerate(heapq.nsmallest(limit, ranked), start=1):
         employee_id = active.ids[index]
+        shown = list(pools.get(employee_id, []))
+        factor_values = values(lines, load, bool(shown), weights.most)
         items.append(
-            _explained(competencies, lines, weights, standings, employee_id)
-            | {
+            {
                 "rank": rank,
                 "employee_id": employee_id,
                 "employee": {"id": employee_id, "name": active.names[index]},
+                "score": total(factor_values, weights),
+                "factors": explained_factors(factor_values, weights),
+                "competencies": explained_lines(competencies, lines),
+                "open_assignments": load,
+                "at_capacity": load >= weights.most,
+                "pools": shown,
             }
         )
     return CandidateMatchesOut.model_validate(
         {
             "assignment_id": assignment.id,
             "assignment": {"id": assignment.id, "name": assignment.title},
-            "candidates": len(ranked),
+            "candidates": band[0]["candidates"] if band else 0,
             "items": items,
         }
     )
 
 
-def _explained(
-    competencies: Sequence[Developed],
-    lines: list[Fit],
-    weights: Weights,
-    standings: Standings,
-    employee_id: uuid.UUID,
-) -> dict[str, Any]:
-    load = standings.load_of(employee_id)
-    pools = list(standings.pools.get(employee_id, []))
-    factor_values = values(lines, load, bool(pools), weights.most)
-    return {
-        "score": total(factor_values, weights),
-        "factors": explained_factors(factor_values, weights),
-        "competencies": explained_lines(competencies, lines),
-        "open_assignments": load,
-        "at_capacity": load >= weights.most,
-        "pools": pools,
-    }
+def _scales(competencies: Sequence[Developed]) -> list[list[float]]:
+    """Each competency's levels on the 0–10 scale (a row per competency, as long as the
+    longest; a row's tail repeats its top level), so the database reads the very figures the
+    explanation shows."""
+    longest = max((item.levels for item in competencies), default=0)
+    return [
+        [on_scale(level, item.levels) for level in range(1, longest + 1)] for item in competencies
+    ]
+
+
+def _margin(competencies: Sequence[Developed], weights: Weights) -> float:
+    """Twice the most the database's score can stray from the exact one: a gap rounded to
+    hundredths moves gap fit by at most 0.005 / the smallest requirement, each of the four
+    points and their sum move by at most 0.005."""
+    if not weights.total:
+        return 0.0
+    smallest = min((on_scale(1, item.levels) for item in competencies), default=0.0)
+    gap_fit = 0.005 / smallest * weights.shares[0] / weights.total * 100 if smallest else 0.0
+    return 2 * (gap_fit + 5 * 0.005) + 1e-6
 
 
 async def my_matches(
