@@ -214,7 +214,8 @@ async def employee_on(
 
 
 # Ranking people for an assignment developing `k` competencies, in the database: every
-# candidate's four factors as bare numbers from the narrow current scores (migration 0059),
+# candidate's four factors as bare numbers from the narrow current scores (migration 0059:
+# only the developed competencies' scores are picked out before the join),
 # approximate only in that gaps and points are not rounded to hundredths, then the band that
 # may hold the page — candidates within `$16` (twice the most the rounding moves a score) of
 # the `$15`-th best — and of candidates whose inputs are identical (so are their exact
@@ -225,15 +226,12 @@ async def employee_on(
 #   on it are no candidates), $10 the caller (never a candidate); $11 the pool members;
 #   $12 the four weights, $13 their sum, $14 the most open assignments one person takes.
 _RANK_PEOPLE = """
-WITH candidate AS (
-  SELECT c.employee_id, c.department_id, c.position_id, c.ordinality
-    FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) WITH ORDINALITY
-         AS c(employee_id, department_id, position_id, ordinality)
-), post AS (
+WITH post AS (
   SELECT DISTINCT ON (wanted.position_id, wanted.department_id)
          wanted.position_id, wanted.department_id, model.entries
     FROM (SELECT DISTINCT position_id, department_id
-            FROM candidate WHERE position_id IS NOT NULL) AS wanted
+            FROM unnest($4::uuid[], $3::uuid[]) AS post(position_id, department_id)
+           WHERE position_id IS NOT NULL) AS wanted
     JOIN competency_models AS model
       ON model.org_id = $1 AND model.position_id = wanted.position_id
      AND (model.department_id = wanted.department_id OR model.department_id IS NULL)
@@ -257,12 +255,16 @@ WITH candidate AS (
     JOIN stretch_assignments AS s ON s.id = a.assignment_id AND s.org_id = a.org_id
    WHERE a.org_id = $1 AND a.employee_id = ANY($2::uuid[])
    GROUP BY a.employee_id
-), pair AS MATERIALIZED (
-  SELECT candidate.ordinality, {currents}{required}
+), current AS (
+  SELECT employee_id{currents}
+    FROM competency_current_scores
+   WHERE org_id = $1
+), pair AS (
+  SELECT candidate.ordinality, {current_columns}{required}
          coalesce(load.open, 0) AS load, candidate.employee_id = ANY($11::uuid[]) AS pooled
-    FROM candidate
-    LEFT JOIN competency_current_scores AS current
-      ON current.org_id = $1 AND current.employee_id = candidate.employee_id
+    FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) WITH ORDINALITY
+         AS candidate(employee_id, department_id, position_id, ordinality)
+    LEFT JOIN current ON current.employee_id = candidate.employee_id
     LEFT JOIN required
       ON required.position_id = candidate.position_id
      AND required.department_id = candidate.department_id
@@ -303,9 +305,9 @@ def rank_people_sql(developed: int) -> str:
     required = [f"r{n}" for n in numbers]
     return _RANK_PEOPLE.format(
         currents="".join(
-            f"current.scores[array_position(current.competency_ids, ($5::uuid[])[{n}])] AS x{n}, "
-            for n in numbers
+            f", scores[array_position(competency_ids, ($5::uuid[])[{n}])] AS x{n}" for n in numbers
         ),
+        current_columns="".join(f"current.x{n}, " for n in numbers),
         required="".join(f"required.levels[{n}] AS r{n}, " for n in numbers),
         gap_fit=" + ".join(
             f"CASE WHEN r{n} > 0 THEN greatest(r{n} - coalesce(x{n}, 0), 0) / r{n} ELSE 0 END"
