@@ -122,6 +122,32 @@ class CompetencyProfile(IdMixin, OrgScopedMixin, Base):
     """Each figure's competency and score only: what rankings over many people read."""
 
 
+class CompetencyCurrentScores(OrgScopedMixin, Base):
+    """An employee's newest snapshot's scores as parallel arrays: what a ranking over a whole
+    organization reads of each person. Kept by a trigger on `competency_profiles` (migration
+    0059) whichever path inserts snapshots; never written by the application."""
+
+    __tablename__ = "competency_current_scores"
+    __table_args__ = (Index("ix_competency_current_scores_profile_id", "profile_id"),)
+
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    profile_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("competency_profiles.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    competency_ids: Mapped[list[uuid.UUID]] = mapped_column(
+        ARRAY(UUID(as_uuid=True)), nullable=False
+    )
+    scores: Mapped[list[float]] = mapped_column(ARRAY(Float), nullable=False)
+
+
 class StretchAssignment(Entity, OrgScopedMixin, Base):
     """An in-department project or role 「部门内任务」 that develops competencies: each entry
     of `competencies` names one and the level (1..N of its levels) a person needs to start.

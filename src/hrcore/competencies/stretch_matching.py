@@ -2,21 +2,17 @@
 
 For an assignment: the active people of its department (and those under it) the caller
 may see, ranked. For a person: the open assignments of their department and those above it.
-Each pair scores four factors, each 0–1, weighted by `stretch_match_weights`:
+Each pair scores four factors (`match_scoring`: gap fit, readiness, load, pool); talent owns
+pools and sits above competencies: it answers through `PoolMembershipProvider`, declared in
+its registry.
 
-- `gap_fit`: how far the person falls short of what their position's model requires in
-  the competencies the assignment develops (the mean of gap / required; a competency the
-  model does not name adds 0);
-- `readiness`: how close they are to the start level of each (the mean of current / start,
-  capped at 1);
-- `load`: room for one more (1 − open assignments / the most one person takes at once);
-- `pool`: 1 for an active member of a talent pool. Talent owns pools and sits above
-  competencies: it answers through `PoolMembershipProvider`, declared in its registry.
-
+A ranking scores every pair as bare numbers and explains only the page it answers: the
+explanation is built from the same numbers, so a shown score is the one its rank came from.
 Every read is set-based: a fixed number of statements however many people or assignments."""
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +22,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import repository, stretch_access, stretch_repository
 from hrcore.competencies.levels import on_scale
-from hrcore.competencies.models import StretchAssignment
+from hrcore.competencies.match_scoring import (
+    Developed,
+    Fit,
+    Weights,
+    developed,
+    explained_factors,
+    explained_lines,
+    fit,
+    fits,
+    total,
+    values,
+)
 from hrcore.competencies.stretch_schemas import AssignmentMatchesOut, CandidateMatchesOut
 from hrcore.core.authz import Principal, own_employee_id
 from hrcore.core.schemas import Ref
@@ -62,114 +69,49 @@ async def _pools(
 
 
 @dataclass(frozen=True)
-class Standing:
-    """What matching knows of one person."""
+class Standings:
+    """What matching knows of many people: each one's scores, the required levels of the
+    model of each post, their open assignments, every assignment they are on, and pools."""
 
-    scores: Mapping[str, float]
-    model: Mapping[str, int]
-    """Required level per competency id in their position's model (variant first)."""
-    load: int
-    pools: list[Ref]
+    scores: Mapping[uuid.UUID, Mapping[str, float]]
+    models: Mapping[repository.Target, Mapping[str, int]]
+    """Required level per competency id, by (position, department): the variant first."""
+    loads: Mapping[uuid.UUID, tuple[int, set[uuid.UUID]]]
+    pools: Mapping[uuid.UUID, list[Ref]]
 
+    def model_of(
+        self, position_id: uuid.UUID | None, department_id: uuid.UUID
+    ) -> Mapping[str, int]:
+        return self.models.get((position_id, department_id), {}) if position_id else {}
 
-def _required_levels(model: Any) -> dict[str, int]:
-    """A model's required level by competency id (none without a model)."""
-    entries = model["entries"] if model is not None else []
-    return {entry["competency_id"]: entry["required_level"] for entry in entries}
-
-
-def _competency_fit(
-    entries: list[dict[str, Any]],
-    levels: Mapping[uuid.UUID, tuple[str, int]],
-    standing: Standing,
-) -> list[dict[str, Any]]:
-    lines = []
-    for entry in entries:
-        competency_id = uuid.UUID(entry["competency_id"])
-        name, count = levels.get(competency_id, ("", 0))
-        if count == 0:
-            continue
-        start = on_scale(entry["start_level"], count)
-        current = standing.scores.get(entry["competency_id"])
-        required_level = standing.model.get(entry["competency_id"])
-        required = on_scale(required_level, count) if required_level else None
-        gap = round(max(required - (current or 0.0), 0.0), 2) if required else 0.0
-        lines.append(
-            {
-                "competency_id": competency_id,
-                "competency": {"id": competency_id, "name": name},
-                "start": start,
-                "required": required,
-                "current": current,
-                "gap": gap,
-                "ready": (current or 0.0) >= start,
-            }
-        )
-    return lines
+    def load_of(self, employee_id: uuid.UUID) -> int:
+        return self.loads.get(employee_id, (0, set()))[0]
 
 
-def _best_first(item: dict[str, Any]) -> float:
-    return -float(item["score"])
-
-
-def score(
-    lines: list[dict[str, Any]], standing: Standing, weights: Mapping[str, float], most: int
-) -> tuple[float, list[dict[str, Any]]]:
-    """The score (0–100) and its parts: each factor's value, weight and points."""
-    count = len(lines) or 1
-    values = {
-        "gap_fit": sum(line["gap"] / line["required"] for line in lines if line["required"])
-        / count,
-        "readiness": sum(min((line["current"] or 0.0) / line["start"], 1.0) for line in lines)
-        / count,
-        "load": max(0.0, 1 - standing.load / most),
-        "pool": 1.0 if standing.pools else 0.0,
-    }
-    total = sum(weights.values())
-    factors = [
-        {
-            "factor": factor,
-            "value": round(value, 4),
-            "weight": weights.get(factor, 0.0),
-            "points": round(value * weights.get(factor, 0.0) / total * 100, 2) if total else 0.0,
-        }
-        for factor, value in values.items()
-    ]
-    return round(sum(factor["points"] for factor in factors), 2), factors
+_NONE: Mapping[str, float] = {}
 
 
 async def _standings(
     session: AsyncSession,
     org_id: uuid.UUID,
-    posts: Sequence[people.EmployeePost],
-) -> tuple[dict[uuid.UUID, Standing], dict[uuid.UUID, set[uuid.UUID]]]:
-    """Each person's standing and the assignments they are on: four statements in all."""
-    ids = [post.ref.id for post in posts]
+    ids: Sequence[uuid.UUID],
+    targets: set[tuple[uuid.UUID, uuid.UUID]],
+) -> Standings:
+    """Four statements in all, however many people."""
     profiles = await repository.latest_scores(session, org_id, ids)
-    scores = {
-        employee_id: {figure["competency_id"]: figure["score"] for figure in row["figures"]}
-        for employee_id, row in profiles.items()
-    }
-    targets = {
-        post.ref.id: (post.position.id, post.department.id)
-        for post in posts
-        if post.position is not None
-    }
-    models = await repository.models_for(session, org_id, list(set(targets.values())))
-    loads = await stretch_repository.loads(session, org_id, ids)
-    pools = await _pools(session, org_id, ids)
-    standings = {
-        post.ref.id: Standing(
-            scores=scores.get(post.ref.id, {}),
-            model=_required_levels(
-                models.get(targets[post.ref.id]) if post.ref.id in targets else None
-            ),
-            load=loads.get(post.ref.id, (0, set()))[0],
-            pools=list(pools.get(post.ref.id, [])),
-        )
-        for post in posts
-    }
-    return standings, {post.ref.id: loads.get(post.ref.id, (0, set()))[1] for post in posts}
+    models = await repository.models_for(session, org_id, list(targets))
+    return Standings(
+        scores={
+            employee_id: {figure["competency_id"]: figure["score"] for figure in row["figures"]}
+            for employee_id, row in profiles.items()
+        },
+        models={
+            target: {entry["competency_id"]: entry["required_level"] for entry in row["entries"]}
+            for target, row in models.items()
+        },
+        loads=await stretch_repository.loads(session, org_id, ids),
+        pools=await _pools(session, org_id, ids),
+    )
 
 
 async def candidates(
@@ -181,48 +123,101 @@ async def candidates(
 ) -> CandidateMatchesOut:
     """For an editor of the assignment (404 outside what they read, 403 when they only
     read it): the people of its department they may see, best first; not those already on
-    it, nor the caller (nobody assigns themself)."""
+    it, nor the caller (nobody assigns themself).
+
+    The database scores every candidate and answers the band that may hold the page
+    (`stretch_repository.rank_people`); the band is scored exactly here, by the rule that
+    explains the page, so the page is the head of the exact ranking: a candidate left out
+    trails at least `limit` others whatever the rounding."""
     assignment = await stretch_access.writable_assignment(
         session, principal, assignment_id, for_update=False
     )
     subtree = await org.subtree_ids(session, principal.org_id, assignment.department_id)
     reach = await people.visible_employee_ids(session, principal)
-    posts = await people.active_posts_in(session, principal.org_id, subtree, reach)
-    standings, on = await _standings(session, principal.org_id, posts)
+    active = await people.active_people_in(session, principal.org_id, subtree, reach)
     levels = await repository.competency_levels(
         session, principal.org_id, [uuid.UUID(e["competency_id"]) for e in assignment.competencies]
     )
-    weights = {str(key): value for key, value in settings.stretch_match_weights.items()}
-    most = settings.stretch_max_concurrent_assignments
-    ranked: list[dict[str, Any]] = []
-    for post in posts:
-        if assignment.id in on[post.ref.id] or post.ref.id == principal.employee_id:
-            continue
-        standing = standings[post.ref.id]
-        lines = _competency_fit(assignment.competencies, levels, standing)
-        total, factors = score(lines, standing, weights, most)
-        ranked.append(
+    competencies = developed(assignment.competencies, levels)
+    weights = Weights.of(settings)
+    pools = await _pools(session, principal.org_id, active.ids)
+    band = await stretch_repository.rank_people(
+        session,
+        len(competencies),
+        principal.org_id,
+        active.ids,
+        active.department_ids,
+        active.position_ids,
+        [item.competency_id for item in competencies],
+        [item.levels for item in competencies],
+        _scales(competencies),
+        [item.start for item in competencies],
+        assignment.id,
+        principal.employee_id,
+        list(pools),
+        list(weights.shares),
+        weights.total,
+        weights.most,
+        limit,
+        _margin(competencies, weights),
+    )
+    ranked = []
+    for row in band:
+        lines = [
+            fit(item.start, required, current)
+            for item, required, current in zip(
+                competencies, row["required"], row["currents"], strict=True
+            )
+        ]
+        factor_values = values(lines, row["load"], row["pooled"], weights.most)
+        ranked.append((-total(factor_values, weights), row["ordinality"] - 1, lines, row["load"]))
+    items = []
+    for rank, (_score, index, lines, load) in enumerate(heapq.nsmallest(limit, ranked), start=1):
+        employee_id = active.ids[index]
+        shown = list(pools.get(employee_id, []))
+        factor_values = values(lines, load, bool(shown), weights.most)
+        items.append(
             {
-                "employee_id": post.ref.id,
-                "employee": {"id": post.ref.id, "name": post.ref.name},
-                "score": total,
-                "factors": factors,
-                "competencies": lines,
-                "open_assignments": standing.load,
-                "at_capacity": standing.load >= most,
-                "pools": standing.pools,
+                "rank": rank,
+                "employee_id": employee_id,
+                "employee": {"id": employee_id, "name": active.names[index]},
+                "score": total(factor_values, weights),
+                "factors": explained_factors(factor_values, weights),
+                "competencies": explained_lines(competencies, lines),
+                "open_assignments": load,
+                "at_capacity": load >= weights.most,
+                "pools": shown,
             }
         )
-    ranked.sort(key=_best_first)
-    items = [item | {"rank": index} for index, item in enumerate(ranked[:limit], start=1)]
     return CandidateMatchesOut.model_validate(
         {
             "assignment_id": assignment.id,
             "assignment": {"id": assignment.id, "name": assignment.title},
-            "candidates": len(ranked),
+            "candidates": band[0]["candidates"] if band else 0,
             "items": items,
         }
     )
+
+
+def _scales(competencies: Sequence[Developed]) -> list[list[float]]:
+    """Each competency's levels on the 0–10 scale (a row per competency, as long as the
+    longest; a row's tail repeats its top level), so the database reads the very figures the
+    explanation shows."""
+    longest = max((item.levels for item in competencies), default=0)
+    return [
+        [on_scale(level, item.levels) for level in range(1, longest + 1)] for item in competencies
+    ]
+
+
+def _margin(competencies: Sequence[Developed], weights: Weights) -> float:
+    """Twice the most the database's score can stray from the exact one: a gap rounded to
+    hundredths moves gap fit by at most 0.005 / the smallest requirement, each of the four
+    points and their sum move by at most 0.005."""
+    if not weights.total:
+        return 0.0
+    smallest = min((on_scale(1, item.levels) for item in competencies), default=0.0)
+    gap_fit = 0.005 / smallest * weights.shares[0] / weights.total * 100 if smallest else 0.0
+    return 2 * (gap_fit + 5 * 0.005) + 1e-6
 
 
 async def my_matches(
@@ -262,60 +257,86 @@ async def _matches_of(
         uuid.UUID(part) for part in paths.get(employee.department_id, "").split("/") if part
     ]
     assignments = await stretch_repository.open_assignments_in(session, org_id, departments)
-    post = people.EmployeePost(
-        Ref(id=employee.id, name=employee.full_name),
-        Ref(id=employee.department_id, name=""),
-        Ref(id=employee.position_id, name="") if employee.position_id else None,
+    targets = {(employee.position_id, employee.department_id)} if employee.position_id else set()
+    standings = await _standings(session, org_id, [employee.id], targets)
+    load, on = standings.loads.get(employee.id, (0, set()))
+    pools = list(standings.pools.get(employee.id, []))
+    weights = Weights.of(settings)
+    best = await _best_assignments(
+        session,
+        org_id,
+        [row for row in assignments if row["id"] not in on],
+        standings.scores.get(employee.id, _NONE),
+        standings.model_of(employee.position_id, employee.department_id),
+        values_of=lambda lines: values(lines, load, bool(pools), weights.most),
+        weights=weights,
+        limit=limit,
     )
-    standings, on = await _standings(session, org_id, [post])
-    standing = standings[employee.id]
-    open_ones = [row for row in assignments if row.id not in on[employee.id]]
-    ranked = await _ranked_assignments(session, org_id, open_ones, standing, settings)
-    most = settings.stretch_max_concurrent_assignments
     return AssignmentMatchesOut.model_validate(
         {
             "employee_id": employee.id,
             "employee": {"id": employee.id, "name": employee.full_name},
-            "open_assignments": standing.load,
-            "at_capacity": standing.load >= most,
-            "pools": standing.pools,
-            "items": [item | {"rank": index} for index, item in enumerate(ranked[:limit], start=1)],
+            "open_assignments": load,
+            "at_capacity": load >= weights.most,
+            "pools": pools,
+            "items": best,
         }
     )
 
 
-async def _ranked_assignments(
+async def _best_assignments(
     session: AsyncSession,
     org_id: uuid.UUID,
-    assignments: Sequence[StretchAssignment],
-    standing: Standing,
-    settings: Settings,
+    assignments: Sequence[Any],
+    scores: Mapping[str, float],
+    model: Mapping[str, int],
+    *,
+    values_of: Callable[[list[Fit]], tuple[float, float, float, float]],
+    weights: Weights,
+    limit: int,
 ) -> list[dict[str, Any]]:
+    """The best `limit` of the assignments for one person, explained. One person's fit of a
+    competency depends only on its start level, so each (competency, start level) pair is
+    fitted once however many assignments name it."""
     competency_ids = {
-        uuid.UUID(entry["competency_id"]) for row in assignments for entry in row.competencies
+        uuid.UUID(entry["competency_id"]) for row in assignments for entry in row["competencies"]
     }
     levels = await repository.competency_levels(session, org_id, list(competency_ids))
+    fitted: dict[tuple[str, int], tuple[Developed, Fit] | None] = {}
+    ranked: list[tuple[float, int, list[Developed], list[Fit]]] = []
+    for index, row in enumerate(assignments):
+        competencies: list[Developed] = []
+        lines: list[Fit] = []
+        for entry in row["competencies"]:
+            key = (entry["competency_id"], entry["start_level"])
+            if key not in fitted:
+                resolved = developed([entry], levels)
+                fitted[key] = (resolved[0], fits(resolved, scores, model)[0]) if resolved else None
+            pair = fitted[key]
+            if pair is not None:
+                competencies.append(pair[0])
+                lines.append(pair[1])
+        ranked.append((-total(values_of(lines), weights), index, competencies, lines))
+    best = heapq.nsmallest(limit, ranked, key=lambda item: (item[0], item[1]))
     departments = await org.department_refs(
-        session, org_id, list({row.department_id for row in assignments})
+        session, org_id, list({assignments[index]["department_id"] for _s, index, *_ in best})
     )
-    weights = {str(key): value for key, value in settings.stretch_match_weights.items()}
-    most = settings.stretch_max_concurrent_assignments
-    ranked: list[dict[str, Any]] = []
-    for row in assignments:
-        lines = _competency_fit(row.competencies, levels, standing)
-        total, factors = score(lines, standing, weights, most)
-        ranked.append(
+    items = []
+    for rank, (_score, index, competencies, lines) in enumerate(best, start=1):
+        row = assignments[index]
+        factor_values = values_of(lines)
+        items.append(
             {
-                "assignment_id": row.id,
-                "assignment": {"id": row.id, "name": row.title},
-                "department_id": row.department_id,
-                "department": departments[row.department_id],
-                "starts_on": row.starts_on,
-                "ends_on": row.ends_on,
-                "score": total,
-                "factors": factors,
-                "competencies": lines,
+                "rank": rank,
+                "assignment_id": row["id"],
+                "assignment": {"id": row["id"], "name": row["title"]},
+                "department_id": row["department_id"],
+                "department": departments[row["department_id"]],
+                "starts_on": row["starts_on"],
+                "ends_on": row["ends_on"],
+                "score": total(factor_values, weights),
+                "factors": explained_factors(factor_values, weights),
+                "competencies": explained_lines(competencies, lines),
             }
         )
-    ranked.sort(key=_best_first)
-    return ranked
+    return items

@@ -11,7 +11,8 @@ inside people. The wrappers below turn people's own rows into what other domains
 - References and summaries (`references`): `require_employee` (→ `EmployeeInfo`, 422),
   `employee_ref`, `employee_refs`, `employee_summaries` / `EmployeeSummary`,
   `active_posts_in` / `EmployeePost` (a named query: a department's people with their posts,
-  within the caller's reach — the heat map, stretch-assignment matching).
+  within the caller's reach — the heat map), `active_people_in` / `ActivePeople` (the same
+  people as bare parallel lists — stretch-assignment matching over a whole organization).
 - Reporting lines (`reporting_lines`): `managers_of`, `manager_chain`, `teams_of` / `Team`,
   `active_employees_in_subtree`; the list's selection
   (`matching_employee_ids` with `EmployeeFilters`).
@@ -73,9 +74,11 @@ from hrcore.people.profile_sections import (
 )
 from hrcore.people.ratings import PeriodRating, remove_period_ratings, write_period_ratings
 from hrcore.people.references import (
+    ActivePeople,
     EmployeeInfo,
     EmployeePost,
     EmployeeSummary,
+    active_people_in,
     active_posts_in,
     employee_info,
     employee_ref,
@@ -112,6 +115,7 @@ __all__ = [
     "EMPLOYEE_DINGTALK_LINKED",
     "EMPLOYMENT_EVENT_APPLIED",
     "EMPLOYMENT_EVENT_RECORDED",
+    "ActivePeople",
     "CareerPlanCriterion",
     "ContractRecord",
     "ContractsProvider",
@@ -143,6 +147,7 @@ __all__ = [
     "TopRatingsCriterion",
     "VacatedPost",
     "active_employees_in_subtree",
+    "active_people_in",
     "active_posts_in",
     "add_event",
     "apply_directory_user",
