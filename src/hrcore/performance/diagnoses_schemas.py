@@ -14,7 +14,7 @@ RootCause = Literal["market", "resources", "team_capability", "process", "other"
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class ActionItemIn(BaseModel):
+class DiagnosisActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Title
@@ -31,7 +31,7 @@ class DiagnosisResolveIn(BaseModel):
     root_cause: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
     ]
-    action_plan: list[ActionItemIn] = Field(
+    action_plan: list[DiagnosisActionIn] = Field(
         min_length=1, max_length=20, description="Each item becomes a task."
     )
 
