@@ -1,6 +1,6 @@
 """The full recompute (`hrcore competencies recompute-all`): every profile of an
-organization in batches, the per-employee recompute's figures, snapshots only where a
-figure changed, a fixed number of statements per batch."""
+organization in batches, the per-employee recompute's figures (the Python rule's), snapshots
+only where a figure changed, a fixed number of statements per batch."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.people.models import Employee
 from hrcore.worker import run_burst
 from tests.competencies.conftest import API, World, create, ok
+from tests.competencies.profile_rule import expected_figures
 from tests.conftest import make_settings
 from tests.factories import make_org
 from tests.people.conftest import count_statements
@@ -112,7 +113,7 @@ async def test_the_full_recompute_gives_the_per_employee_figures_and_stores_only
             count, figures = stored[person.id]
             assert count == 2
             evidence = await repository.evidence_of(session, org_id, person.id)
-            expected = profiles.compute(
+            expected = expected_figures(
                 evidence, kind_weights={"review": 3.0}, half_life_days=365, now=later
             )
             assert figures == expected
@@ -162,7 +163,7 @@ async def test_moved_scores_reach_webhook_subscribers(
 
 
 @pytest.mark.commits
-async def test_a_batch_costs_five_statements_whatever_its_size(
+async def test_a_batch_costs_three_statements_whatever_its_size(
     client: AsyncClient, world: World, runtime: Runtime
 ) -> None:
     people = await _evidence(client, world, runtime)
@@ -183,7 +184,7 @@ async def test_a_batch_costs_five_statements_whatever_its_size(
         counts.append(statements.count)
         stored.append(batch.stored)
     assert stored == [1, len(people) - 1], "the second batch holds the other three"
-    assert counts == [5, 5], "four for the batch, one for the webhook subscriptions"
+    assert counts == [3, 3], "two for the batch, one for the webhook subscriptions"
 
 
 @pytest.mark.commits

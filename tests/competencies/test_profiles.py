@@ -233,7 +233,7 @@ async def test_two_recomputes_at_once_store_one_snapshot(
 
     async def recompute(session: AsyncSession) -> bool:
         await set_tenant(session, org_id)
-        return await profiles.recompute(session, org_id, employee_id, runtime.settings, NOW)
+        return bool(await profiles.recompute(session, org_id, employee_id, runtime.settings, NOW))
 
     async with runtime.sessionmaker() as first, runtime.sessionmaker() as second:
         assert await recompute(first)

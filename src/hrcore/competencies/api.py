@@ -132,7 +132,7 @@ async def recompute_profile(
 ) -> bool:
     """Recompute the employee's profile from their evidence as of `at`, storing a snapshot
     when a figure changed; whether it stored one."""
-    return await profiles.recompute(session, org_id, employee_id, settings, at)
+    return bool(await profiles.recompute(session, org_id, employee_id, settings, at))
 
 
 @dataclass(frozen=True)

@@ -15,5 +15,6 @@ async def recompute_profile(ctx: JobContext) -> None:
         return
     employee_id = uuid.UUID(ctx.payload["employee_id"])
     now = ctx.clock.now()
-    if await profiles.recompute(ctx.session, ctx.org_id, employee_id, ctx.settings, now):
-        await profile_events.publish_change(ctx.session, ctx.org_id, employee_id)
+    stored = await profiles.recompute(ctx.session, ctx.org_id, employee_id, ctx.settings, now)
+    if stored:
+        await profile_events.publish_many(ctx.session, ctx.org_id, stored)

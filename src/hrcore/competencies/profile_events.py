@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.competencies import repository
 from hrcore.webhooks import api as webhooks
 
 _EVENT_IDS = uuid.UUID("6f0c1d52-4d43-4c8e-9d8e-2b1a6c0e7f31")
@@ -33,26 +32,6 @@ def changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[d
         for competency_id in sorted(old.keys() | new.keys())
         if old.get(competency_id) != new.get(competency_id)
     ]
-
-
-async def publish_change(session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID) -> None:
-    """Publish what the employee's newest snapshot changed against the one before it; nothing
-    when no score moved (the evidence behind a score changed, not the score)."""
-    newest, *older = await repository.snapshots(session, org_id, employee_id, 2)
-    before = older[0]["figures"] if older else []
-    await publish(session, org_id, employee_id, before, newest["figures"], newest["computed_at"])
-
-
-async def publish(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    employee_id: uuid.UUID,
-    before: list[dict[str, Any]],
-    after: list[dict[str, Any]],
-    computed_at: datetime,
-) -> None:
-    """Publish a snapshot's moved scores (`before` the figures it replaces)."""
-    await publish_many(session, org_id, [(employee_id, before, after, computed_at)])
 
 
 Snapshot = tuple[uuid.UUID, list[dict[str, Any]], list[dict[str, Any]], datetime]

@@ -231,13 +231,13 @@ async def record_competency_assessment(
     responses=NOT_FOUND,
 )
 async def get_competency_profile(
-    employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+    employee_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, runtime: AppRuntime
 ) -> CompetencyProfileOut:
     """For whoever may see the employee (themself, their managers, department head, HR; 404
     otherwise): 0–10 per competency as last recomputed from the evidence, each with the
     evidence behind it, the weight each counted with and how many sources, and the history of
     recomputes that changed a figure (newest first). Empty before any evidence."""
-    return await profiles.read_profile(session, principal, employee_id)
+    return await profiles.read_profile(session, principal, employee_id, runtime.settings)
 
 
 @router.get(
@@ -248,11 +248,13 @@ async def get_competency_profile(
     responses=NOT_FOUND,
 )
 async def get_my_competency_profile(
-    principal: CurrentPrincipal, session: DbSession
+    principal: CurrentPrincipal, session: DbSession, runtime: AppRuntime
 ) -> CompetencyProfileOut:
     """The caller's own profile, as `/employees/{id}/competency-profile` gives it; 404 for an
     account not linked to an employee."""
-    return await profiles.read_profile(session, principal, own_employee_id(principal))
+    return await profiles.read_profile(
+        session, principal, own_employee_id(principal), runtime.settings
+    )
 
 
 @router.get(

@@ -134,6 +134,20 @@ def weighted_mean(values: Mapping[str, float], weights: Mapping[str, float]) -> 
     return sum(values[key] * weight for key, weight in used.items()) / total
 
 
+def weighted_mean_sql(value: str, weight: str) -> str:
+    """`weighted_mean` as a PostgreSQL aggregate expression over a group's rows (null where
+    no weight is positive), for figures computed where their inputs are: the same float8
+    products and sums, so each figure is the one `weighted_mean` gives, to the last bit,
+    when the rows arrive in the order the caller would hand `weighted_mean` its values (a
+    grouped aggregate over a sorted subquery adds them in its order; the sort once for all
+    groups costs a fraction of an `ORDER BY` inside each aggregate). PostgreSQL refuses a
+    product that underflows where Python rounds it to 0: the caller keeps values and
+    weights clear of that (its weights at 0 or above ~1e-150). `value` and `weight` are the
+    caller's own column expressions, never input."""
+    positive = f"FILTER (WHERE {weight} > 0)"
+    return f"(sum({value} * {weight}) {positive} / sum({weight}) {positive})"
+
+
 def aggregate(
     ratings: Iterable[Rating],
     *,
