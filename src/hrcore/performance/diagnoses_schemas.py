@@ -36,7 +36,7 @@ class DiagnosisResolveIn(BaseModel):
     )
 
 
-class ActionItemOut(BaseModel):
+class DiagnosisActionOut(BaseModel):
     title: str
     due_on: date
     assignee_employee_id: uuid.UUID
@@ -62,6 +62,6 @@ class DiagnosisOut(BaseModel):
     )
     root_cause_category: RootCause | None
     root_cause: str | None
-    action_plan: list[ActionItemOut]
+    action_plan: list[DiagnosisActionOut]
     opened_at: datetime
     resolved_at: datetime | None
