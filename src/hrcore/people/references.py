@@ -13,7 +13,7 @@ from hrcore.core.i18n import _
 from hrcore.core.references import ref_by_id, referenced_row, refs_by_ids
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
-from hrcore.people import repository
+from hrcore.people import active_queries, repository
 from hrcore.people.models import Employee
 
 
@@ -112,7 +112,7 @@ async def active_posts_in(
     """A named query: the active employees of these departments, by name, within `among_ids`
     (the caller's reach; None for all), each with their department and position linked, in
     one statement."""
-    rows = await repository.active_posts_where(session, org_id, department_ids, among_ids)
+    rows = await active_queries.active_posts_where(session, org_id, department_ids, among_ids)
     return [
         EmployeePost(
             Ref(id=row.id, name=row.full_name),
@@ -142,7 +142,7 @@ async def active_people_in(
 ) -> ActivePeople:
     """A named query: `active_posts_in`'s people and order as bare ids and names, without
     their posts' names, in one statement."""
-    row = await repository.active_people_where(session, org_id, department_ids, among_ids)
+    row = await active_queries.active_people_where(session, org_id, department_ids, among_ids)
     return ActivePeople(row["ids"], row["names"], row["department_ids"], row["position_ids"])
 
 

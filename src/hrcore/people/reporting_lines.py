@@ -13,7 +13,7 @@ from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
-from hrcore.people import repository
+from hrcore.people import active_queries, repository
 from hrcore.people.models import Employee
 from hrcore.people.references import require_employee
 
@@ -50,7 +50,7 @@ async def teams_of(
     managers = await managers_of(session, org_id, employee_ids)
     wanted = set(managers) | {m for m in managers.values() if m is not None}
     reports: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for manager_id, report_id in await repository.active_reports(session, org_id, list(wanted)):
+    for manager_id, report_id in await active_queries.active_reports(session, org_id, list(wanted)):
         reports.setdefault(manager_id, []).append(report_id)
     return {
         employee_id: Team(
@@ -69,7 +69,7 @@ async def active_employees_in_subtree(
 ) -> list[uuid.UUID]:
     """Everyone active in a department and the departments under it."""
     subtree = await org.subtree_ids(session, org_id, department_id)
-    return await repository.active_ids_where(session, org_id, subtree)
+    return await active_queries.active_ids_where(session, org_id, subtree)
 
 
 async def change_manager(
