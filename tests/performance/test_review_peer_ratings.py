@@ -123,6 +123,16 @@ async def test_published_peer_ratings_move_the_teamwork_score(
         for o in stored
     ] == [(str(world.lead.id), "teamwork", 87.5, "review", f"{lead_result}:teamwork")]
     assert stored[0]["observed_at"] == published["Lead"]["published_at"]
+    audited = ok(
+        await client.get(
+            f"{API}/audit-events",
+            params={"object_type": "metric_observation"},
+            headers=world.hr.headers,
+        )
+    )["items"]
+    assert [(e["action"], e["object_id"], e["actor_id"]) for e in audited] == [
+        ("metric_observation.recorded", stored[0]["id"], str(world.hr.user_id))
+    ]
 
     lead = ok(
         await client.get(f"{API}/employees/{world.lead.id}/performance", headers=world.hr.headers)
@@ -147,6 +157,10 @@ async def test_published_peer_ratings_move_the_teamwork_score(
             world.hr.user_id,
             threshold=runtime.settings.review_anonymity_threshold,
         )
+        # a threshold raised since the aggregation still keeps the three peers out
+        stricter = await review_ratings.record_peer_ratings(
+            session, org_id, uuid.UUID(lead_result), world.hr.user_id, threshold=4
+        )
         below = await review_ratings.record_peer_ratings(
             session,
             org_id,
@@ -157,6 +171,7 @@ async def test_published_peer_ratings_move_the_teamwork_score(
     assert again is not None
     assert (again.unchanged, again.recorded, again.corrected) == (1, 0, 0)
     assert below is None
+    assert stricter is None
     # another organization's reading of the result finds nothing to record
     other_hr = await make_org(runtime)
     async with unit_of_work(runtime.sessionmaker) as session:
