@@ -93,7 +93,13 @@ async def score_departments(
         for row in mine:
             name, starts, _ = period_of(month_of(row["observed_at"], zone), scheme["period"])
             by_period[name, starts].append(
-                Observation(str(row["id"]), row["indicator"], row["value"], row["observed_at"])
+                Observation(
+                    str(row["id"]),
+                    row["indicator"],
+                    row["value"],
+                    row["observed_at"],
+                    row["source"],
+                )
             )
         periods = []
         for (name, starts), within in sorted(by_period.items(), key=lambda p: p[0][1]):

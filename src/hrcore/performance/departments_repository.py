@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.db import fetch
 
 DEPARTMENT_OBSERVATIONS = """
-SELECT latest.id, latest.department_id, latest.indicator, latest.value, latest.observed_at
+SELECT latest.id, latest.department_id, latest.indicator, latest.value, latest.observed_at,
+       latest.source
 FROM (
     SELECT DISTINCT ON (o.source, o.external_id)
-        o.id, o.department_id, o.indicator, o.value, o.observed_at
+        o.id, o.department_id, o.indicator, o.value, o.observed_at, o.source
     FROM metric_observations o
     WHERE o.org_id = $1 AND (o.source, o.external_id) IN (
         SELECT k.source, k.external_id FROM metric_observations k

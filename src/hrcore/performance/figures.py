@@ -25,6 +25,8 @@ class Observation(NamedTuple):
     indicator: str
     value: float
     observed_at: datetime
+    source: str | None = None
+    """Shown in the explanation; the goals' progress does not need it."""
 
 
 def period_value(aggregation: str, observations: Sequence[Observation]) -> float:
@@ -86,7 +88,12 @@ def score_period(
                 "aggregation": indicator["aggregation"],
                 "observations": len(seen),
                 "inputs": [
-                    {"id": o.id, "value": o.value, "observed_at": o.observed_at.isoformat()}
+                    {
+                        "id": o.id,
+                        "value": o.value,
+                        "observed_at": o.observed_at.isoformat(),
+                        "source": o.source,
+                    }
                     for o in seen[-INPUTS_SHOWN:]
                 ],
                 "value": value,

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
 from hrcore.identity import api as identity
-from hrcore.performance import alerts, dashboard_stream, diagnoses, live_scores
+from hrcore.performance import alerts, dashboard_stream, diagnoses, live_scores, review_ratings
 
 
 async def recompute_scores(ctx: JobContext) -> None:
@@ -21,6 +21,19 @@ async def recompute_scores(ctx: JobContext) -> None:
     dashboard_stream.announce(ctx.session, ctx.org_id, ctx.payload["months"])
     await alerts.sweep(
         ctx.session, ctx.org_id, ctx.clock, [uuid.UUID(e) for e in ctx.payload["months"]]
+    )
+
+
+async def record_review_peer_ratings(ctx: JobContext) -> None:
+    """A published review result's peer ratings become observations of mapped indicators."""
+    if ctx.org_id is None:
+        return
+    await review_ratings.record_peer_ratings(
+        ctx.session,
+        ctx.org_id,
+        uuid.UUID(ctx.payload["result_id"]),
+        uuid.UUID(ctx.payload["published_by"]),
+        threshold=ctx.settings.review_anonymity_threshold,
     )
 
 

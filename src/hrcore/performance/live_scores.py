@@ -156,7 +156,7 @@ async def recompute(
             or {}
         )
         within = [
-            Observation(str(r["id"]), r["indicator"], r["value"], r["observed_at"])
+            Observation(str(r["id"]), r["indicator"], r["value"], r["observed_at"], r["source"])
             for r in observed[employee_id]
             if starts <= r["observed_at"].astimezone(zone).date() < ends
         ]

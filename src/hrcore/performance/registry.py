@@ -1,11 +1,12 @@
 """What performance plugs into the processes (core.registry): its tables, its routes, the
-live-score recompute job that ingestion enqueues, the crons closing due periods, sweeping
-decline alerts and opening diagnoses; the task kinds of check-ins' action items and of
-diagnoses, how the inbox names a check-in, a feedback and an alert, the observations' import
-kind and who reads a work result's evidence files."""
+live-score recompute job that ingestion enqueues, the job turning a published review's peer
+ratings into observations (subscribed to reviews' publication event), the crons closing due
+periods, sweeping decline alerts and opening diagnoses; the task kinds of check-ins' action
+items and of diagnoses, how the inbox names a check-in, a feedback and an alert, the
+observations' import kind and who reads a work result's evidence files."""
 
 from hrcore.core.jobs import JobSpec
-from hrcore.core.registry import Cron, Domain
+from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.files import api as files
 from hrcore.notifications import api as notifications
 from hrcore.performance import (
@@ -23,11 +24,13 @@ from hrcore.performance import (
     live_scores,
     models,
     observation_import,
+    review_ratings,
     work_results,
     work_results_models,
 )
 from hrcore.performance.alerts import SUBJECT_NAMES as ALERT_NAMES
 from hrcore.performance.router import router
+from hrcore.reviews import api as reviews
 from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
@@ -42,7 +45,11 @@ DOMAIN = Domain(
         diagnoses_models,
     ],
     router=router,
-    jobs=[JobSpec(live_scores.RECOMPUTE_JOB, jobs.recompute_scores, max_tries=5)],
+    jobs=[
+        JobSpec(live_scores.RECOMPUTE_JOB, jobs.recompute_scores, max_tries=5),
+        JobSpec(review_ratings.JOB, jobs.record_review_peer_ratings, max_tries=5),
+    ],
+    subscriptions=[Subscription(reviews.RESULT_PUBLISHED, review_ratings.JOB)],
     crons=[
         Cron("performance.close_due_periods", closing_jobs.close_due_periods, minute={23}),
         Cron("performance.sweep_decline_alerts", jobs.sweep_decline_alerts, hour={1}, minute={41}),

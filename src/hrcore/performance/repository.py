@@ -140,10 +140,10 @@ WITH touched AS (
     WHERE k.org_id = $1 AND k.employee_id = ANY($2::uuid[])
       AND k.observed_at >= $3 AND k.observed_at < $4
 )
-SELECT l.id, l.employee_id, l.indicator, l.value, l.observed_at
+SELECT l.id, l.employee_id, l.indicator, l.value, l.observed_at, l.source
 FROM touched t
 CROSS JOIN LATERAL (
-    SELECT o.id, o.employee_id, o.indicator, o.value, o.observed_at
+    SELECT o.id, o.employee_id, o.indicator, o.value, o.observed_at, o.source
     FROM metric_observations o
     WHERE o.org_id = $1 AND o.source = t.source AND o.external_id = t.external_id
     ORDER BY o.revision DESC

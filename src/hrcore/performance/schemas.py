@@ -52,6 +52,18 @@ class IndicatorFormula(Strict):
     bands: list[ScoreBand] = Field(default_factory=list, max_length=10)
 
 
+class ReviewPeerSource(Strict):
+    """Peers' ratings on a review form's indicators: when a result of a cycle run on the
+    form is published, the peers' mean score (0–100) on these indicators becomes an
+    observation of this indicator (source `review`), if enough peers answered."""
+
+    kind: Literal["review_peer_rating"]
+    review_template_id: uuid.UUID = Field(description="The review form (`/review-templates`).")
+    template_indicator_keys: list[Key] = Field(
+        min_length=1, max_length=20, description="Keys of the form's indicators averaged."
+    )
+
+
 class IndicatorSpec(Strict):
     key: Key
     name: Name
@@ -74,6 +86,11 @@ class IndicatorSpec(Strict):
     )
     diagnosis_streak: int = Field(
         default=3, ge=2, le=12, description="Diagnosis: ended periods below target in a row."
+    )
+    source: ReviewPeerSource | None = Field(
+        default=None,
+        description="A source inside hrcore that records this indicator's observations "
+        "(null: they come from ingestion only).",
     )
 
 
@@ -240,6 +257,11 @@ class ScoreInput(BaseModel):
     id: uuid.UUID
     value: float
     observed_at: datetime
+    source: str | None = Field(
+        default=None,
+        description="Where the observation came from (`review`, `jira`…); null on scores "
+        "computed before sources were shown.",
+    )
 
 
 class IndicatorScoreOut(BaseModel):

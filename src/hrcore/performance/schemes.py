@@ -23,6 +23,7 @@ from hrcore.org import api as org
 from hrcore.performance import access, repository
 from hrcore.performance.models import PERFORMANCE_SCHEMES, PerformanceScheme
 from hrcore.performance.schemas import PerformanceSchemeIn
+from hrcore.reviews import api as reviews
 
 
 async def _check_references(
@@ -49,6 +50,7 @@ async def _check_references(
         for field, department_id in named.items()
         if department_id not in departments
     ]
+    errors += await _source_errors(session, principal, body)
     if errors:
         raise Unprocessable(_("The performance scheme is not valid"), errors=errors)
     claimed = await repository.claimed_targets(
@@ -66,6 +68,38 @@ async def _check_references(
                 ),
             )
         )
+
+
+async def _source_errors(
+    session: AsyncSession, principal: Principal, body: PerformanceSchemeIn
+) -> list[FieldError]:
+    """An indicator fed by peer ratings names a review form of the organization and keys of
+    its current revision (one statement per form named)."""
+    errors = []
+    forms: dict[uuid.UUID, set[str] | None] = {}
+    for index, indicator in enumerate(body.indicators):
+        source = indicator.source
+        if source is None:
+            continue
+        field = f"indicators.{index}.source"
+        if source.review_template_id not in forms:
+            forms[source.review_template_id] = await reviews.template_indicator_keys(
+                session, principal.org_id, source.review_template_id
+            )
+        keys = forms[source.review_template_id]
+        if keys is None:
+            message = _("no such review form")
+            errors.append(FieldError(field=f"{field}.review_template_id", message=message))
+            continue
+        errors += [
+            FieldError(
+                field=f"{field}.template_indicator_keys.{position}",
+                message=_("the review form has no indicator {key}", key=key),
+            )
+            for position, key in enumerate(source.template_indicator_keys)
+            if key not in keys
+        ]
+    return errors
 
 
 def _content(body: PerformanceSchemeIn) -> dict[str, Any]:

@@ -9,6 +9,10 @@ only.
 Competency evidence: reviews records a published result's (`review`); a domain that runs
 cycles of its own names their source kind with `EvidenceKind` (programs' supervisor
 evaluations: `program_evaluation`).
+
+Peer ratings: publication emits `RESULT_PUBLISHED` (`core.events`); a listener reads the
+result's peer figures at or above the anonymity threshold with `published_peer_ratings`
+(performance's teamwork indicator) and checks a mapping with `template_indicator_keys`.
 """
 
 from __future__ import annotations
@@ -24,14 +28,24 @@ from hrcore.reviews.aggregation import AGGREGATE_JOB, aggregate_cycle
 from hrcore.reviews.assignments import TASK_KIND
 from hrcore.reviews.cycles import close_by_id, cycle_task_ids, start_cycle
 from hrcore.reviews.evidence import EvidenceKind
+from hrcore.reviews.peer_ratings import (
+    RESULT_PUBLISHED,
+    PeerFigure,
+    PeerRatings,
+    published_peer_ratings,
+    template_indicator_keys,
+)
 from hrcore.reviews.recommendations import latest_published_recommendations, latest_recommendation
 from hrcore.reviews.results import result_in_cycle
 from hrcore.reviews.schemas import ResultOut
 
 __all__ = [
     "AGGREGATE_JOB",
+    "RESULT_PUBLISHED",
     "TASK_KIND",
     "EvidenceKind",
+    "PeerFigure",
+    "PeerRatings",
     "ResultOut",
     "aggregate_cycle",
     "close_by_id",
@@ -39,8 +53,10 @@ __all__ = [
     "get_template",
     "latest_published_recommendations",
     "latest_recommendation",
+    "published_peer_ratings",
     "result_in_cycle",
     "start_cycle",
+    "template_indicator_keys",
 ]
 
 

@@ -1,7 +1,8 @@
 """HR's last word on a result before the employee sees it: calibration (a new overall score
 with a mandatory reason; the computed score and every adjustment kept and audited), then
 publication (visible at `/me/review-results`, the employee notified; appeals open; the
-indicators that name competencies become evidence of them, `evidence`).
+indicators that name competencies become evidence of them, `evidence`; the listeners of
+`peer_ratings.RESULT_PUBLISHED` queued).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit
+from hrcore.core import audit, events
 from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
@@ -21,6 +22,7 @@ from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.reviews import access, evidence, repository
 from hrcore.reviews.models import ReviewResult
+from hrcore.reviews.peer_ratings import RESULT_PUBLISHED
 from hrcore.reviews.schemas import Calibration
 from hrcore.webhooks import api as webhooks
 
@@ -104,6 +106,12 @@ async def publish(
         after={"published_at": result.published_at.isoformat(), "competency_evidence": recorded},
     )
     await _publish_webhook(session, result)
+    events.emit(
+        session,
+        RESULT_PUBLISHED,
+        {"result_id": str(result.id), "published_by": str(principal.id)},
+        org_id=result.org_id,
+    )
     return result
 
 
