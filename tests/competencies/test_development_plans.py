@@ -344,6 +344,8 @@ async def test_co_editors_hear_of_edits_and_comments_without_their_text(
     assert heard[0]["title"] == "Boss commented on your development plan"
     assert all(secret not in n["title"] + n["body"] for n in heard + await inbox(boss))
 
+    ok(await client.put(f"{API}/me/locale", json={"locale": "zh-CN"}, headers=boss.headers))
     ok(await patch(client, world.hr, edited, title="Chief by 2028"))
     assert len(await inbox(boss)) == 2
+    assert "修改了你的个人发展计划" in (await inbox(boss))[0]["title"], "in the reader's language"
     assert len(await inbox(world.lead_account)) == len(minutes) + 1
