@@ -4,12 +4,14 @@ kept version, comments in threads, and nobody else sees any of it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from httpx import AsyncClient
 
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
-from tests.competencies.conftest import World, create, ok
+from tests.competencies.conftest import API, World, create, ok
 from tests.competencies.plans import PLANS, ZH, goal, library, new_plan, patch
 from tests.factories import make_department, make_employee, make_org, make_user
 from tests.people.conftest import count_statements
@@ -304,3 +306,46 @@ async def test_lists_and_reads_cost_a_fixed_number_of_statements(
     with count_statements(runtime) as counter:
         ok(await client.get(f"{PLANS}/{plan['id']}/comments", headers=world.lead_account.headers))
     assert counter.count == 6, counter.statements
+
+
+@pytest.mark.commits
+async def test_co_editors_hear_of_edits_and_comments_without_their_text(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    """The employee's edit reaches their direct manager's inbox and the manager's comment
+    the employee's, named after who did it, never with the comment's text; an edit once per
+    version, comments once per author and minute; HR's edit reaches both."""
+    team, _customers = await library(client, world)
+    boss = await make_user(runtime, world.hr.org_id, Role.EMPLOYEE, employee_id=world.boss.id)
+    plan = await new_plan(client, world.lead_account, goals=[goal(team, 4)])
+
+    async def inbox(account: Any) -> list[dict[str, Any]]:
+        items = ok(await client.get(f"{API}/me/notifications", headers=account.headers))["items"]
+        return [i for i in items if i["kind"].startswith("development_plan.")]
+
+    assert await inbox(boss) == [], "creating a draft tells no one"
+    edited = ok(await patch(client, world.lead_account, plan, title="Chief in two years"))
+    [notice] = await inbox(boss)
+    assert (notice["kind"], notice["title"]) == (
+        "development_plan.edited",
+        "Lead edited your development plan",
+    )
+    assert (notice["subject"]["name"], notice["employee"]["name"]) == ("Chief in two years", "Lead")
+    assert await inbox(world.lead_account) == [], "the author hears nothing"
+
+    secret = "You need to stop missing deadlines"
+    url = f"{PLANS}/{plan['id']}/comments"
+    for _ in range(2):
+        ok(await client.post(url, json={"body": secret}, headers=boss.headers), 201)
+    comments = ok(await client.get(url, headers=world.lead_account.headers))["items"]
+    minutes = {c["created_at"][:16] for c in comments}
+    heard = await inbox(world.lead_account)
+    assert [n["kind"] for n in heard] == ["development_plan.commented"] * len(minutes)
+    assert heard[0]["title"] == "Boss commented on your development plan"
+    assert all(secret not in n["title"] + n["body"] for n in heard + await inbox(boss))
+
+    ok(await client.put(f"{API}/me/locale", json={"locale": "zh-CN"}, headers=boss.headers))
+    ok(await patch(client, world.hr, edited, title="Chief by 2028"))
+    assert len(await inbox(boss)) == 2
+    assert "修改了你的个人发展计划" in (await inbox(boss))[0]["title"], "in the reader's language"
+    assert len(await inbox(world.lead_account)) == len(minutes) + 1

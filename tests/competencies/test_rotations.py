@@ -327,3 +327,75 @@ async def test_the_inbox_names_a_leg_after_its_post_and_its_employee(
     [item] = ok(await client.get(f"{API}/me/notifications", headers=host.headers))["items"]
     assert item["subject"]["name"] == "Assistant to the chief"
     assert item["employee"] == {"id": str(world.member.id), "name": "Member"}
+
+
+async def test_a_leg_ends_early_with_its_temporary_post(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    """HR ends the running leg: its temporary post ends that day, the leg with it, and the
+    host's rating falls due after the new end; a draft's leg or a day outside the leg is
+    refused."""
+    legs = [
+        _leg(world.engineering, world.engineer, TODAY, days=60),
+        _leg(world.head_office, world.boss, TODAY + timedelta(days=90)),
+    ]
+    plan = ok(
+        await client.post(
+            f"{API}/rotation-plans", json=_plan(world, *legs), headers=world.hr.headers
+        ),
+        201,
+    )
+    url = f"{API}/rotation-plans/{plan['id']}"
+    leg = plan["legs"][0]
+    end = f"{url}/legs/{leg['id']}/end"
+    last_day = (TODAY + timedelta(days=20)).isoformat()
+    assert_problem(
+        await client.post(end, json={"last_day": last_day}, headers=world.hr.headers), 409
+    )
+    confirmed = ok(await client.post(f"{url}/confirm", headers=world.hr.headers))
+    host = await _host(runtime, world)
+    assert_problem(await client.post(end, json={"last_day": last_day}, headers=host.headers), 403)
+    assert_problem(
+        await client.post(
+            f"{url}/legs/{uuid.uuid4()}/end", json={"last_day": last_day}, headers=world.hr.headers
+        ),
+        404,
+    )
+    after_end = (TODAY + timedelta(days=60)).isoformat()
+    body = assert_problem(
+        await client.post(
+            end,
+            json={"last_day": after_end},
+            headers=world.hr.headers | {"Accept-Language": "zh-CN"},
+        ),
+        422,
+        fields={"last_day"},
+    )
+    assert "before" not in body["errors"][0]["message"], "answered in Chinese"
+
+    ended = ok(await client.post(end, json={"last_day": last_day}, headers=world.hr.headers))
+    assert [leg["end_date"] for leg in ended["legs"]] == [last_day, legs[1]["end_date"]]
+    assert ended["version"] == confirmed["version"] + 1
+    events = ok(
+        await client.get(f"{API}/employees/{world.member.id}/events", headers=world.hr.headers)
+    )["items"]
+    [post] = [e for e in events if e["id"] == confirmed["legs"][0]["employment_event_id"]]
+    assert post["end_date"] == last_day
+    tasks = ok(await client.get(f"{API}/me/tasks", headers=host.headers))["items"]
+    rating = next(t for t in tasks if t["id"] == confirmed["legs"][0]["rating_task_id"])
+    assert last_day <= rating["due_at"][:10] < legs[0]["end_date"]
+    audit = ok(
+        await client.get(
+            f"{API}/audit-events",
+            params={"object_type": "rotation_leg", "object_id": leg["id"]},
+            headers=world.hr.headers,
+        )
+    )["items"]
+    assert [(a["action"], a["before"], a["after"]) for a in audit] == [
+        ("rotation_leg.ended_early", {"end_date": legs[0]["end_date"]}, {"end_date": last_day})
+    ]
+    assert_problem(
+        await client.post(end, json={"last_day": last_day}, headers=world.hr.headers),
+        422,
+        fields={"last_day"},
+    )

@@ -188,3 +188,40 @@ async def test_only_a_post_carries_an_allowance(client: AsyncClient, world: Worl
     assert (made["post_title"], made["allowance"]) == ("Assistant to the chief", "800.00")
     cleared = ok(await client.patch(url, json={"post_title": None}, headers=world.hr.headers))
     assert (cleared["post_title"], cleared["allowance"]) == (None, None)
+
+
+@pytest.mark.commits
+async def test_closing_a_post_early_ends_its_temporary_posts_today(
+    client: AsyncClient, world: World
+) -> None:
+    """Closed before its window ends, a running post's holders' temporary posts end today,
+    by an HR admin only; a post not begun yet cannot be withdrawn."""
+    team = await create(client, world.hr, "Team management")
+    ahead = await _post(client, world, team, slots=1)
+    ok(await _assign(client, world.hr, ahead, world.lead), 201)
+    closing = {"status": "closed"}
+    refused = await client.patch(f"{URL}/{ahead['id']}", json=closing, headers=world.hr.headers)
+    assert_problem(refused, 409, detail="The post has not begun")
+
+    running = await _post(
+        client,
+        world,
+        team,
+        starts_on=(TODAY - timedelta(days=10)).isoformat(),
+        ends_on=(TODAY + timedelta(days=30)).isoformat(),
+    )
+    ok(await _assign(client, world.hr, running, world.member), 201)
+    url = f"{URL}/{running['id']}"
+    by_head = await client.patch(url, json=closing, headers=world.sales_head.headers)
+    assert_problem(by_head, 403)
+    [(event_id, *_held)] = await _posts(client, world, world.member)
+    assert _held[1] == running["ends_on"], "nothing written by the refused close"
+
+    closed = ok(await client.patch(url, json=closing, headers=world.hr.headers))
+    assert closed["status"] == "closed"
+    [(_, starts, ends, *_rest)] = await _posts(client, world, world.member)
+    assert (starts, ends) == (TODAY.isoformat(), TODAY.isoformat()), "joined and ended today"
+    ended = [e for e in await audited(client, world.hr, event_id) if e["action"].endswith("early")]
+    assert [(e["before"], e["after"]) for e in ended] == [
+        ({"end_date": running["ends_on"]}, {"end_date": TODAY.isoformat()})
+    ]

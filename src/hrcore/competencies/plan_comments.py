@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.competencies import plan_access, plan_repository, plans
+from hrcore.competencies import plan_access, plan_notices, plan_repository, plans
 from hrcore.competencies.models import DevelopmentPlanComment
 from hrcore.competencies.plan_schemas import PlanCommentIn, PlanCommentOut
 from hrcore.core import audit
@@ -55,6 +55,7 @@ async def add_comment(
             "reply_to": str(body.reply_to) if body.reply_to else None,
         },
     )
+    await plan_notices.tell_co_editors(session, principal, plan, "commented", comment.created_at)
     author = await identity.user_refs(session, plan.org_id, [principal.user_id])
     return PlanCommentOut(
         id=comment.id,

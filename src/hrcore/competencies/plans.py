@@ -16,6 +16,7 @@ from hrcore.approvals import api as approvals
 from hrcore.competencies import (
     plan_access,
     plan_content,
+    plan_notices,
     plan_progress,
     plan_repository,
     repository,
@@ -37,7 +38,7 @@ from hrcore.core.pagination import Page, PageParams, paginate_rows
 from hrcore.identity import api as identity
 from hrcore.people import api as people
 
-SUBJECT = "development_plan"
+SUBJECT = plan_notices.SUBJECT
 EDITABLE = ("draft", "returned")
 
 
@@ -301,6 +302,7 @@ async def update(
             before=before,
             after={"version": plan.version, **content(plan)},
         )
+        await plan_notices.tell_co_editors(session, principal, plan, "edited", clock.now())
     if body.status == "closed":
         plan.status, plan.closed_at = "closed", clock.now()
         audit.record(

@@ -15,6 +15,7 @@ from hrcore.competencies import (
     library_import,
     models,
     plan_approval,
+    plan_notices,
     plan_repository,
     profiles,
     rotation_models,
@@ -84,6 +85,7 @@ DOMAIN = Domain(
     providers=[
         notifications.SubjectNames(stretch_assigning.SUBJECT, _ASSIGNEE_NAMES),
         notifications.SubjectNames(rotations.LEG_SUBJECT, _LEG_NAMES),
+        notifications.SubjectNames(plan_notices.SUBJECT, plan_notices.INBOX_NAMES),
         library_import.LIBRARY,
         people.DevelopmentPlanProvider(api.development_plan_of),
         api.ModelVersionUse(

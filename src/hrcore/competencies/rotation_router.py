@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from hrcore.competencies import rotation_views, rotations
 from hrcore.competencies.rotation_schemas import (
+    LegEndIn,
     LegRatingIn,
     RotationPlanIn,
     RotationPlanOut,
@@ -157,4 +158,28 @@ async def rate_rotation_leg(
     replaces it (a competency left out is withdrawn; audited with what it replaced) and
     completes the rating task."""
     plan, legs = await rotations.rate_leg(session, principal, plan_id, leg_id, body, clock)
+    return (await rotation_views.plan_views(session, principal.org_id, [plan], legs, clock))[0]
+
+
+@router.post(
+    "/rotation-plans/{plan_id}/legs/{leg_id}/end",
+    operation_id="end_rotation_leg_early",
+    summary="End a confirmed leg early: its temporary post ends on the day given (HR admin)",
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
+)
+async def end_rotation_leg_early(
+    plan_id: uuid.UUID,
+    leg_id: uuid.UUID,
+    body: LegEndIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    response: Response,
+) -> RotationPlanOut:
+    """The leg's temporary post ends on `last_day` (from the leg's first day to before its
+    planned end: 422 on `last_day` otherwise), the leg with it, and the host supervisor's
+    open rating task falls due 5 days after the new end. 409 while the plan is a draft.
+    Audited on the leg and on the employment event."""
+    plan, legs = await rotations.end_leg_early(session, principal, plan_id, leg_id, body.last_day)
+    set_etag(response, plan.version)
     return (await rotation_views.plan_views(session, principal.org_id, [plan], legs, clock))[0]

@@ -60,6 +60,12 @@ class LegRatingIn(BaseModel):
     note: Note | None = None
 
 
+class LegEndIn(BaseModel):
+    last_day: BoundedDate = Field(
+        description="The leg's new last day: from its first day to before its planned end."
+    )
+
+
 class CompetencyRatingOut(BaseModel):
     competency: Ref
     value: float

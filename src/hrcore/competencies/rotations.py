@@ -362,6 +362,54 @@ async def rate_leg(
     return plan, legs
 
 
+async def end_leg_early(
+    session: AsyncSession,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    leg_id: uuid.UUID,
+    last_day: date,
+) -> tuple[RotationPlan, list[RotationLeg]]:
+    """A confirmed leg ends on `last_day` (HR admin): its temporary post ends that day
+    (`people.end_temporary_post`, which checks the day against the post's span), the leg
+    with it, and the host's open rating task falls due 5 days after the new end. Audited."""
+    require_hr_admin(principal)
+    org_id = principal.org_id
+    plan = await rotation_repository.plan_by_id(session, org_id, plan_id, lock=True)
+    legs = [] if plan is None else await rotation_repository.legs_of(session, org_id, [plan.id])
+    leg = next((leg for leg in legs if leg.id == leg_id), None)
+    if plan is None or leg is None:
+        raise NotFound(_("No such rotation leg"))
+    if plan.status != "confirmed" or leg.employment_event_id is None:
+        raise Conflict(_("The rotation plan is not confirmed yet"))
+    previous = await people.end_temporary_post(
+        session, principal, leg.employment_event_id, last_day
+    )
+    leg.end_date = last_day
+    if leg.rating_task_id is not None and (
+        await workflow.task_status(session, org_id, leg.rating_task_id) == "open"
+    ):
+        await workflow.reschedule_task(
+            session,
+            org_id=org_id,
+            task_id=leg.rating_task_id,
+            due=await workflow.due_after(session, org_id, last_day, RATING_DAYS),
+            actor=principal,
+        )
+    plan.version += 1
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "rotation_leg.ended_early",
+        "rotation_leg",
+        leg.id,
+        org_id=org_id,
+        before={"end_date": previous.isoformat()},
+        after={"end_date": last_day.isoformat()},
+    )
+    return plan, legs
+
+
 async def rated_only(
     session: AsyncSession, task: workflow.TaskInfo, submission: workflow.Submission | None
 ) -> None:

@@ -113,14 +113,19 @@ async def update_stretch_assignment(
     principal: CurrentPrincipal,
     session: DbSession,
     response: Response,
+    clock: AppClock,
     if_match: IfMatch = None,
 ) -> StretchAssignmentOut:
     """Its editors (as for creating; 403 for someone who only reads it, 404 outside their
     reach) change the fields given; the department stays. `status` `closed` ends it,
-    `open` reopens it. Fewer `slots` than people on it is 409, as is changing a post's
-    terms (post, title, allowance, window) while people hold it; a stale `If-Match` 412, a
-    stale body `version` 409. Audited with what changed."""
-    assignment = await stretch.update(session, principal, assignment_id, body, if_match=if_match)
+    `open` reopens it. Closing a post before its window ends ends its holders' temporary
+    posts today (an HR admin only, as assigning a post: 403 otherwise; 409 before the post
+    has begun). Fewer `slots` than people on it is 409, as is changing a post's terms (post,
+    title, allowance, window) while people hold it; a stale `If-Match` 412, a stale body
+    `version` 409. Audited with what changed."""
+    assignment = await stretch.update(
+        session, principal, assignment_id, body, if_match=if_match, clock=clock
+    )
     set_etag(response, assignment.version)
     return assignment
 

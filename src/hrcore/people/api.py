@@ -18,7 +18,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   (`matching_employee_ids` with `EmployeeFilters`).
 - Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`,
   `EMPLOYMENT_EVENT_APPLIED` (a pending move reached the record on its date), `add_event` (→
-  the event's id), `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
+  the event's id), `end_temporary_post` (a recorded temporary post ends early),
+  `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
 - `org_today`: today's date where the organization is (`profile`).
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
@@ -43,6 +44,7 @@ inside people. The wrappers below turn people's own rows into what other domains
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -159,6 +161,7 @@ __all__ = [
     "employee_summaries",
     "employees_by_dingtalk_id",
     "employment_event",
+    "end_temporary_post",
     "ensure_can_manage",
     "ensure_can_view",
     "import_employees",
@@ -209,6 +212,15 @@ async def add_event(
     dated later, on its effective date; the event's id."""
     event = await employment_events.add_event(session, principal, employee_id, body, clock)
     return event.id
+
+
+async def end_temporary_post(
+    session: AsyncSession, principal: Principal, event_id: uuid.UUID, last_day: date
+) -> date:
+    """End a recorded temporary post on `last_day`, before its planned end (HR only; 404 for
+    another kind or organization's event, 422 on `last_day` outside the post's span); the
+    end it had."""
+    return await employment_events.end_temporary_post(session, principal, event_id, last_day)
 
 
 async def is_applied(session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID) -> bool:

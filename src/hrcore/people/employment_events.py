@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit, events
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.core.i18n import _
+from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import Day, _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.identity import api as identity
@@ -285,6 +285,49 @@ def _announce(session: AsyncSession, event: EmploymentEvent, name: str, *, appli
         },
         org_id=event.org_id,
     )
+
+
+async def end_temporary_post(
+    session: AsyncSession, principal: Principal, event_id: uuid.UUID, last_day: date
+) -> date:
+    """End a recorded temporary post early (HR only): `last_day` is its new last day, from
+    its first day to before the day it was to end (422 on `last_day` otherwise). The event
+    keeps its id, so what refers to it follows; audited with the end it had. Answers the
+    previous end. Contracts drafted the amendment once, from the event as recorded: a draft
+    is revised there (docs/contracts.md)."""
+    event = await repository.event_by_id(session, principal.org_id, event_id)
+    if event is None or event.kind != "temporary_post":
+        raise NotFound(_("No such temporary post"))
+    await access.find_for_hr_write(session, principal, event.employee_id)
+    previous = event.end_date
+    assert previous is not None  # a temporary post always has an end (schema and check)
+    if not event.effective_date <= last_day < previous:
+        raise Unprocessable(
+            _("The temporary post cannot end on that day"),
+            errors=[
+                FieldError(
+                    field="last_day",
+                    message=_(
+                        "from {start} to the day before {end}",
+                        start=Day(event.effective_date),
+                        end=Day(previous),
+                    ),
+                )
+            ],
+        )
+    event.end_date = last_day
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "employment_event.ended_early",
+        "employment_event",
+        event.id,
+        org_id=event.org_id,
+        before={"end_date": previous.isoformat()},
+        after={"end_date": last_day.isoformat()},
+    )
+    return previous
 
 
 @dataclass(frozen=True)
