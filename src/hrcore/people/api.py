@@ -14,8 +14,9 @@ inside people. The wrappers below turn people's own rows into what other domains
   within the caller's reach — the heat map), `active_people_in` / `ActivePeople` (the same
   people as bare parallel lists — stretch-assignment matching over a whole organization).
 - Reporting lines (`reporting_lines`): `managers_of`, `manager_chain`, `teams_of` / `Team`,
-  `active_employees_in_subtree`; the list's selection
-  (`matching_employee_ids` with `EmployeeFilters`).
+  `active_employees_in_subtree`, `team_history` / `TeamHistory` / `PeriodTurnover` (a
+  team's hire dates and per-period headcount and leavers: a performance diagnosis); the
+  list's selection (`matching_employee_ids` with `EmployeeFilters`).
 - Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`,
   `EMPLOYMENT_EVENT_APPLIED` (a pending move reached the record on its date), `add_event` (→
   the event's id), `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
@@ -86,10 +87,13 @@ from hrcore.people.references import (
     employee_summaries,
 )
 from hrcore.people.reporting_lines import (
+    PeriodTurnover,
     Team,
+    TeamHistory,
     active_employees_in_subtree,
     manager_chain,
     managers_of,
+    team_history,
     teams_of,
 )
 from hrcore.people.schemas import (
@@ -136,6 +140,7 @@ __all__ = [
     "PercentileCriterion",
     "PerformanceRatingCreate",
     "PeriodRating",
+    "PeriodTurnover",
     "ProgramParticipation",
     "ProgramParticipationProvider",
     "RowError",
@@ -143,6 +148,7 @@ __all__ = [
     "ScreenedEmployee",
     "ScreeningCriterion",
     "Team",
+    "TeamHistory",
     "TenureCriterion",
     "TopRatingsCriterion",
     "VacatedPost",
@@ -171,6 +177,7 @@ __all__ = [
     "remove_period_ratings",
     "require_employee",
     "screen",
+    "team_history",
     "teams_of",
     "vacated_post",
     "visible_employee_ids",
