@@ -13,6 +13,7 @@ from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
 from hrcore.performance import dashboard_queries as queries
+from hrcore.performance import goals_repository
 from hrcore.worker import run_burst
 from tests.factories import make_org
 from tests.people.conftest import count_statements
@@ -61,13 +62,18 @@ async def test_my_dashboard_current_period_trend_and_etag(
         "current": None,
         "trend": [],
         "indicator_trends": [],
+        "goals": [],
     }, "nothing scored before the worker ran"
     await run_burst(runtime)
 
     with count_statements(runtime) as counter:
         first = await client.get(url, headers=me)
     body = ok(first)
-    assert counter.statements[AUTH:] == [queries.MY_MARKS, queries.MY_PERIODS]
+    assert counter.statements[AUTH:] == [
+        queries.MY_MARKS,
+        queries.MY_PERIODS,
+        goals_repository.OWNED,
+    ]
     current = body["current"]
     assert (current["period"], current["overall"]) == ("2026-12", 68)  # (30·80 + 20·50) / 50
     figures = {f["key"]: f for f in current["indicators"]}
@@ -168,12 +174,13 @@ async def test_department_dashboard_over_the_subtree(
     with count_statements(runtime) as counter:
         response = await client.get(url, headers=world.hr.headers)
     body = ok(response)
-    assert counter.count == AUTH + 6  # subtree, members, marks, trend, current, observations
-    assert counter.statements[-4:] == [
+    assert counter.count == AUTH + 7  # subtree, members, marks, trend, current, observations, goals
+    assert counter.statements[-5:] == [
         queries.TEAM_MARKS,
         queries.TEAM_TREND,
         queries.TEAM_CURRENT,
         queries.DEPARTMENT_OBSERVATIONS,
+        goals_repository.OWNED,
     ]
     assert body["department"] == {"id": str(world.sales.id), "name": world.sales.name}
     assert (body["members"], body["period"], body["scored"], body["mean"]) == (
@@ -265,4 +272,4 @@ async def test_who_reads_a_department_dashboard(
     with count_statements(runtime) as counter:
         ok(await client.get(url(world.sales_east.id), headers=head))
     sent = [s for s in counter.statements if not s.startswith(TEST_TRANSACTION)]
-    assert len(sent) == AUTH + 6, "paths, subtree, members, marks, trend, observations"
+    assert len(sent) == AUTH + 7, "paths, subtree, members, marks, trend, observations, goals"

@@ -32,6 +32,9 @@
   any, and whether its outcome is recorded.
 - `known_stretch_assignments` — which of some stretch assignments the organization has (a
   program template's stages name them).
+- `team_attainment` / `TeamAttainment` — how far a team (people's `EmployeePost`s) meets its
+  position models, per competency as the heat map's columns (performance's diagnosis bundle);
+  three statements.
 - `assign_to_stretch` — a program's stretch-assignment stage puts its participant on the
   assignment with the rules of `POST /stretch-assignments/{id}/assign` (capacity,
   department, supervisor: 409/422 as there); the assignee's id.
@@ -65,6 +68,7 @@ from hrcore.competencies.evidence import (
 )
 from hrcore.competencies.full_recompute import Recomputed
 from hrcore.competencies.full_recompute import recompute_all as recompute_all_profiles
+from hrcore.competencies.heatmap import TeamAttainment, team_attainment
 from hrcore.competencies.matching import (
     Candidate,
     ChangeLine,
@@ -107,6 +111,7 @@ __all__ = [
     "SourceValue",
     "StretchRating",
     "StretchRecord",
+    "TeamAttainment",
     "assign_to_stretch",
     "current_plan_progress",
     "development_plan_of",
@@ -120,6 +125,7 @@ __all__ = [
     "replace_source_evidence",
     "require_competencies",
     "stretch_record",
+    "team_attainment",
 ]
 
 

@@ -2,12 +2,14 @@
 of the department (and, asked, the departments below it) is measured against their own
 position's model — or a named position's — in the variant of their department when it has
 one, as the gap analysis measures one person. The columns' figures cover everyone in scope,
-the rows are paged; the read is a fixed number of statements whatever the size."""
+the rows are paged; the read is a fixed number of statements whatever the size.
+`team_attainment` is the columns alone for a team no caller scopes (a diagnosis's bundle)."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -158,4 +160,41 @@ async def heatmap(
             "items": rows,
             "next_cursor": encode_cursor([end]) if end < len(persons) else None,
         }
+    )
+
+
+@dataclass(frozen=True)
+class TeamAttainment:
+    """How far a team meets its position models, over the members who have both a model and
+    a profile (the others say nothing yet): the heat map's columns without its rows."""
+
+    members: int
+    measured: int
+    attained: int
+    mean_match: float | None
+    competencies: list[dict[str, Any]]
+    """Per competency as the heat map's columns: people, assessed, average, attained_percent."""
+
+
+async def team_attainment(
+    session: AsyncSession, org_id: uuid.UUID, persons: list[people.EmployeePost]
+) -> TeamAttainment:
+    """Each person against their own position's model (`gaps.measure`, the heat map's rule),
+    for a report no caller scopes (a diagnosis opened by the cron); three statements."""
+    chosen = await _models_of(session, org_id, persons, None)
+    scores = await repository.latest_scores(session, org_id, list(chosen))
+    ids = {uuid.UUID(e["competency_id"]) for model in chosen.values() for e in model["entries"]}
+    names = await repository.competency_levels(session, org_id, list(ids))
+    measures = [
+        measure(chosen[employee_id]["entries"], profile["figures"], names)
+        for employee_id, profile in scores.items()
+        if employee_id in chosen
+    ]
+    matches = [m["match"] for m in measures]
+    return TeamAttainment(
+        members=len(persons),
+        measured=len(measures),
+        attained=sum(m["attained"] for m in measures),
+        mean_match=round(sum(matches) / len(matches), 1) if matches else None,
+        competencies=_columns(measures, names),
     )

@@ -14,8 +14,9 @@ inside people. The wrappers below turn people's own rows into what other domains
   within the caller's reach — the heat map), `active_people_in` / `ActivePeople` (the same
   people as bare parallel lists — stretch-assignment matching over a whole organization).
 - Reporting lines (`reporting_lines`): `managers_of`, `manager_chain`, `teams_of` / `Team`,
-  `active_employees_in_subtree`; the list's selection
-  (`matching_employee_ids` with `EmployeeFilters`).
+  `active_employees_in_subtree`, `team_history` / `TeamHistory` / `PeriodTurnover` (a
+  team's hire dates and per-period headcount and leavers: a performance diagnosis); the
+  list's selection (`matching_employee_ids` with `EmployeeFilters`).
 - Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`,
   `EMPLOYMENT_EVENT_APPLIED` (a pending move reached the record on its date), `add_event` (→
   the event's id), `end_temporary_post` (a recorded temporary post ends early),
@@ -88,10 +89,13 @@ from hrcore.people.references import (
     employee_summaries,
 )
 from hrcore.people.reporting_lines import (
+    PeriodTurnover,
     Team,
+    TeamHistory,
     active_employees_in_subtree,
     manager_chain,
     managers_of,
+    team_history,
     teams_of,
 )
 from hrcore.people.schemas import (
@@ -138,6 +142,7 @@ __all__ = [
     "PercentileCriterion",
     "PerformanceRatingCreate",
     "PeriodRating",
+    "PeriodTurnover",
     "ProgramParticipation",
     "ProgramParticipationProvider",
     "RowError",
@@ -145,6 +150,7 @@ __all__ = [
     "ScreenedEmployee",
     "ScreeningCriterion",
     "Team",
+    "TeamHistory",
     "TenureCriterion",
     "TopRatingsCriterion",
     "VacatedPost",
@@ -174,6 +180,7 @@ __all__ = [
     "remove_period_ratings",
     "require_employee",
     "screen",
+    "team_history",
     "teams_of",
     "vacated_post",
     "visible_employee_ids",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,7 @@ from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
-from hrcore.people import active_queries, repository
+from hrcore.people import active_queries, repository, team_queries
 from hrcore.people.models import Employee
 from hrcore.people.references import require_employee
 
@@ -70,6 +71,44 @@ async def active_employees_in_subtree(
     """Everyone active in a department and the departments under it."""
     subtree = await org.subtree_ids(session, org_id, department_id)
     return await active_queries.active_ids_where(session, org_id, subtree)
+
+
+@dataclass(frozen=True)
+class PeriodTurnover:
+    """A period's headcount on its first day and the employees who left during it."""
+
+    period: str
+    headcount: int
+    leavers: int
+
+
+@dataclass(frozen=True)
+class TeamHistory:
+    """A team's tenure and turnover: what a performance diagnosis reads of its people."""
+
+    hire_dates: list[date]
+    """The active members' hire dates."""
+    turnover: list[PeriodTurnover]
+
+
+async def team_history(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    department_ids: Sequence[uuid.UUID],
+    periods: Sequence[tuple[str, date, date]],
+) -> TeamHistory:
+    """The active members' hire dates and, per period (name, first day, day after), the
+    headcount and leavers of these departments, counted by each employee's current (for a
+    leaver, last) department; one statement."""
+    rows = await team_queries.team_history(session, org_id, department_ids, periods)
+    return TeamHistory(
+        hire_dates=[row["hire_date"] for row in rows if row["part"] == "member"],
+        turnover=[
+            PeriodTurnover(row["period"], row["headcount"], row["leavers"])
+            for row in rows
+            if row["part"] == "period"
+        ],
+    )
 
 
 async def change_manager(

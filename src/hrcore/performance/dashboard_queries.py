@@ -18,11 +18,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.db import fetch
 
 MY_MARKS = """
-SELECT count(*) AS scores, max(computed_at) AS computed_at,
-       max(xmin::text::bigint) AS row_version
-FROM performance_scores
-WHERE org_id = $1 AND employee_id = $2
+SELECT s.scores, s.computed_at, s.row_version, g.goals, g.key_results, g.check_ins,
+       g.goals_version
+FROM (SELECT count(*) AS scores, max(computed_at) AS computed_at,
+             max(xmin::text::bigint) AS row_version
+      FROM performance_scores
+      WHERE org_id = $1 AND employee_id = $2) s,
+     (SELECT count(DISTINCT g.id) AS goals, count(DISTINCT k.id) AS key_results,
+             count(c.id) AS check_ins,
+             greatest(max(g.xmin::text::bigint), max(k.xmin::text::bigint),
+                      max(c.xmin::text::bigint)) AS goals_version
+      FROM goals g
+      LEFT JOIN goal_key_results k ON k.org_id = g.org_id AND k.goal_id = g.id
+      LEFT JOIN goal_key_result_check_ins c
+             ON c.org_id = k.org_id AND c.key_result_id = k.id
+      WHERE g.org_id = $1 AND g.period = ANY($3::text[]) AND g.employee_id = $2) g
 """
+"""The employee's score marks and the marks of their goals of the current periods (`$3`), of
+any status (cancelling one changes them too), with their key results and check-ins: counts
+and newest row versions."""
 
 MY_PERIODS = """
 SELECT s.period, s.starts_on, s.overall, s.computed_at,
@@ -41,15 +55,26 @@ inputs (the dashboard shows figures; `/me/performance` explains them)."""
 
 TEAM_MARKS = """
 SELECT (SELECT name FROM departments WHERE org_id = $1 AND id = $3) AS department_name,
-       s.scores, s.computed_at, s.row_version, o.observations, o.recorded_at
+       s.scores, s.computed_at, s.row_version, o.observations, o.recorded_at,
+       g.goals, g.key_results, g.check_ins, g.goals_version
 FROM (SELECT count(*) AS scores, max(computed_at) AS computed_at,
              max(xmin::text::bigint) AS row_version
       FROM performance_scores WHERE org_id = $1 AND employee_id = ANY($2::uuid[])) s,
      (SELECT count(*) AS observations, max(recorded_at) AS recorded_at
-      FROM metric_observations WHERE org_id = $1 AND department_id = $3) o
+      FROM metric_observations WHERE org_id = $1 AND department_id = $3) o,
+     (SELECT count(DISTINCT g.id) AS goals, count(DISTINCT k.id) AS key_results,
+             count(c.id) AS check_ins,
+             greatest(max(g.xmin::text::bigint), max(k.xmin::text::bigint),
+                      max(c.xmin::text::bigint)) AS goals_version
+      FROM goals g
+      LEFT JOIN goal_key_results k ON k.org_id = g.org_id AND k.goal_id = g.id
+      LEFT JOIN goal_key_result_check_ins c
+             ON c.org_id = k.org_id AND c.key_result_id = k.id
+      WHERE g.org_id = $1 AND g.period = ANY($4::text[]) AND g.department_id = $3) g
 """
-"""The members' score marks, the department's own observations' marks and its name (the
-read-only name join docs/architecture.md allows: a rename changes the tag too)."""
+"""The members' score marks, the department's own observations' marks (which also move its
+goals' linked key results), its goals' marks and its name (the read-only name join
+docs/architecture.md allows: a rename changes the tag too)."""
 
 TEAM_TREND = """
 WITH periods AS (
@@ -114,9 +139,9 @@ applied: the newest revision of each source and external id counts)."""
 
 
 async def my_marks(
-    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, periods: Sequence[str]
 ) -> asyncpg.Record:
-    return (await fetch(session, MY_MARKS, org_id, employee_id))[0]
+    return (await fetch(session, MY_MARKS, org_id, employee_id, list(periods)))[0]
 
 
 async def my_periods(
@@ -130,8 +155,11 @@ async def team_marks(
     org_id: uuid.UUID,
     member_ids: Sequence[uuid.UUID],
     department_id: uuid.UUID,
+    periods: Sequence[str],
 ) -> asyncpg.Record:
-    return (await fetch(session, TEAM_MARKS, org_id, list(member_ids), department_id))[0]
+    return (
+        await fetch(session, TEAM_MARKS, org_id, list(member_ids), department_id, list(periods))
+    )[0]
 
 
 async def team_trend(

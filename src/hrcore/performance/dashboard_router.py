@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from hrcore.core.authz import own_employee_id
 from hrcore.core.db import DbSession
+from hrcore.core.dependencies import AppClock
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.responses import FORBIDDEN, NOT_FOUND, Responses
 from hrcore.identity.dependencies import CurrentPrincipal
@@ -35,14 +36,15 @@ STREAM: Responses = {
     responses=NOT_FOUND,
 )
 async def get_my_dashboard(
-    request: Request, principal: CurrentPrincipal, session: DbSession
+    request: Request, principal: CurrentPrincipal, session: DbSession, clock: AppClock
 ) -> Response:
     """The newest scored period by indicator (value, target, score, weight) and overall, the
-    last 12 periods' overall and per-indicator series, oldest first. A strong `ETag`: polling
+    last 12 periods' overall and per-indicator series, oldest first, and the caller's goals of
+    the current month and quarter with their progress. A strong `ETag`: polling
     with `If-None-Match` answers 304 for one small statement until a score changes. 404 for
     an account not linked to an employee."""
     employee_id = own_employee_id(principal)
-    return await dashboards.my_dashboard(request, session, principal, employee_id)
+    return await dashboards.my_dashboard(request, session, principal, employee_id, clock)
 
 
 @router.get(
@@ -74,6 +76,7 @@ async def get_department_dashboard(
     request: Request,
     principal: CurrentPrincipal,
     session: DbSession,
+    clock: AppClock,
     members: Annotated[
         int, Query(ge=1, le=50, description="How many best and worst members to show.")
     ] = 5,
@@ -82,10 +85,11 @@ async def get_department_dashboard(
     else; integration keys 403). Over the department and those under it: the current
     period's (the team's newest scored) distribution of overall scores by band, the mean, the
     last 12 periods' team means overall and per indicator, the best and worst members, and
-    the newest observation per indicator of the department itself. A strong `ETag` for
+    the newest observation per indicator of the department itself, and the department's own
+    goals of the current month and quarter with their progress. A strong `ETag` for
     polling with `If-None-Match`."""
     team = await dashboards.team_in_reach(session, principal, department_id)
-    return await dashboards.department_dashboard(request, session, principal, team, members)
+    return await dashboards.department_dashboard(request, session, principal, team, members, clock)
 
 
 @router.get(

@@ -53,12 +53,35 @@ class IndicatorTrend(BaseModel):
     points: list[IndicatorPoint]
 
 
+class DashboardKeyResult(BaseModel):
+    id: uuid.UUID
+    title: str
+    unit: str
+    target: float
+    current: float | None = Field(description="The value now (null: nothing measured yet).")
+    progress: float = Field(description="0–100, as `/goals/{id}` reads it.")
+
+
+class DashboardGoal(BaseModel):
+    """A goal of the current month or quarter with its progress (`/goals/{id}` explains it)."""
+
+    id: uuid.UUID
+    title: str
+    period: str
+    status: str
+    progress: float | None = Field(description="0–100 (null: no key results yet).")
+    key_results: list[DashboardKeyResult]
+
+
 class MyDashboardOut(BaseModel):
     current: DashboardPeriod | None = Field(
         description="The newest period scored (null before the first score)."
     )
     trend: list[TrendPoint] = Field(description="The overall of the last 12 periods, oldest first.")
     indicator_trends: list[IndicatorTrend]
+    goals: list[DashboardGoal] = Field(
+        description="The caller's goals of the current month and quarter, cancelled ones left out."
+    )
 
 
 class ScoreBandOut(BaseModel):
@@ -126,4 +149,8 @@ class DepartmentDashboardOut(BaseModel):
     worst: list[MemberScore] = Field(description="The lowest overall scores, worst first.")
     observations: list[DepartmentObservationOut] = Field(
         description="Per indicator, the newest observation of the department itself."
+    )
+    goals: list[DashboardGoal] = Field(
+        description="The department's own goals of the current month and quarter, cancelled "
+        "ones left out."
     )

@@ -2,9 +2,11 @@
 
 `/me/dashboard` is the newest period by indicator and the last 12 periods' trend;
 `/departments/{id}/dashboard` the team's distribution, per-indicator means and their trend,
-the best and worst members and the department's own observations. Both answer with a strong
-`ETag` made of their marks (`dashboard_queries`: count, newest `computed_at` and row version
-of the scores shown) plus the caller, the locale and the options, checked before the body is
+the best and worst members and the department's own observations; each with its owner's
+goals of the current month and quarter and their progress, measured as `/goals` measures
+it. Both answer with a strong `ETag` made of their marks (`dashboard_queries`: count, newest
+`computed_at` and row version of the scores, goals, key results and check-ins shown) plus
+the current periods, the caller, the locale and the options, checked before the body is
 built: a poll that matches costs the marks' one statement after authentication (the
 department's also its reach: the subtree and its active members).
 
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import i18n
 from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
 from hrcore.core.conditional import fingerprint, not_modified
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
@@ -30,7 +33,9 @@ from hrcore.core.responses import validated_json
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.performance import dashboard_queries as queries
+from hrcore.performance import goals_reading, goals_repository
 from hrcore.performance.dashboard_schemas import DepartmentDashboardOut, MyDashboardOut
+from hrcore.performance.periods import period_of
 
 PERIODS_SHOWN = 12
 """The trend's length: a year of months, three years of quarters."""
@@ -52,19 +57,48 @@ def _tagged(tag: str, body: MyDashboardOut | DepartmentDashboardOut) -> Response
     return response
 
 
+async def current_periods(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> list[str]:
+    """The month and the quarter containing today where the organization is: the periods
+    whose goals a dashboard shows (no statement in a request: the caller row has the zone)."""
+    today = await people.org_today(session, org_id, clock)
+    month = f"{today.year:04d}-{today.month:02d}"
+    return [month, period_of(month, "quarter")[0]]
+
+
+async def _goals(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    periods: Sequence[str],
+    employee_id: uuid.UUID | None,
+    department_id: uuid.UUID | None,
+) -> list[dict[str, Any]]:
+    """The owner's goals of the periods with their progress, measured as `/goals` measures
+    them (`goals_reading.measured_goals`: one statement, plus the figures of linked key
+    results)."""
+    rows = await goals_repository.owned(session, org_id, periods, employee_id, department_id)
+    return await goals_reading.measured_goals(session, org_id, rows)
+
+
 async def my_dashboard(
-    request: Request, session: AsyncSession, principal: Principal, employee_id: uuid.UUID
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    clock: Clock,
 ) -> Response:
     """The employee's own dashboard, or 304 when `If-None-Match` names its current tag."""
-    marks = await queries.my_marks(session, principal.org_id, employee_id)
-    tag = fingerprint("me", principal.id, employee_id, i18n.current_locale(), *marks.values())
+    periods = await current_periods(session, principal.org_id, clock)
+    marks = await queries.my_marks(session, principal.org_id, employee_id, periods)
+    locale = i18n.current_locale()
+    tag = fingerprint("me", principal.id, employee_id, locale, periods, *marks.values())
     if (unchanged := not_modified(request, tag)) is not None:
         return unchanged
     rows = await queries.my_periods(session, principal.org_id, employee_id, PERIODS_SHOWN)
-    return _tagged(tag, _mine(rows))
+    goals = await _goals(session, principal.org_id, periods, employee_id, None)
+    return _tagged(tag, _mine(rows, goals))
 
 
-def _mine(rows: Sequence[Any]) -> MyDashboardOut:
+def _mine(rows: Sequence[Any], goals: list[dict[str, Any]]) -> MyDashboardOut:
     oldest_first = list(reversed(rows))
     trends: dict[str, dict[str, Any]] = {}
     for row in rows:  # newest first: the current period's indicators lead, in scheme order
@@ -91,6 +125,7 @@ def _mine(rows: Sequence[Any]) -> MyDashboardOut:
                 for r in oldest_first
             ],
             "indicator_trends": list(trends.values()),
+            "goals": goals,
         }
     )
 
@@ -118,18 +153,24 @@ async def team_in_reach(
 
 
 async def department_dashboard(
-    request: Request, session: AsyncSession, principal: Principal, team: Team, shown: int
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    team: Team,
+    shown: int,
+    clock: Clock,
 ) -> Response:
     """The department's dashboard, or 304 when `If-None-Match` names its current tag."""
     org_id, members = principal.org_id, list(team.posts)
-    marks = await queries.team_marks(session, org_id, members, team.department_id)
+    periods = await current_periods(session, org_id, clock)
+    marks = await queries.team_marks(session, org_id, members, team.department_id, periods)
     roster = sorted(
         (str(p.ref.id), p.ref.name, str(p.department.id), p.department.name)
         for p in team.posts.values()
     )
     locale = i18n.current_locale()
     tag = fingerprint(
-        "team", principal.id, team.department_id, locale, shown, roster, *marks.values()
+        "team", principal.id, team.department_id, locale, shown, periods, roster, *marks.values()
     )
     if (unchanged := not_modified(request, tag)) is not None:
         return unchanged
@@ -141,8 +182,9 @@ async def department_dashboard(
         else []
     )
     observations = await queries.department_observations(session, org_id, team.department_id)
+    goals = await _goals(session, org_id, periods, None, team.department_id)
     department = {"id": team.department_id, "name": marks["department_name"]}
-    return _tagged(tag, _team(team, department, trend, period, current, observations))
+    return _tagged(tag, _team(team, department, trend, period, current, observations, goals))
 
 
 def _team(
@@ -152,6 +194,7 @@ def _team(
     period: str | None,
     current: Sequence[Any],
     observations: Sequence[Any],
+    goals: list[dict[str, Any]],
 ) -> DepartmentDashboardOut:
     points: list[dict[str, Any]] = []
     indicators: dict[str, dict[str, Any]] = {}
@@ -187,6 +230,7 @@ def _team(
             "best": _members(team, current, "best"),
             "worst": _members(team, current, "worst"),
             "observations": [dict(row) for row in observations],
+            "goals": goals,
         }
     )
 

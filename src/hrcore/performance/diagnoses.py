@@ -1,9 +1,10 @@
 """Diagnosis 「根因分析」: a department below target on an indicator `diagnosis_streak` (3) ended
 periods in a row opens one diagnosis — the indicator's series, the department's other
-observed indicators (market, resources: same ingestion, department-level) and its team's
-scores — and a task for the head of the department (the nearest department at or above it
-with a head linked to an employee). The head records the root cause and an action plan
-whose items become tasks (`resolve`); HR lists open and resolved ones.
+observed indicators (market, resources: same ingestion, department-level), its team's
+scores and capability (`diagnoses_team`: competency attainment, tenure, turnover) — and a
+task for the head of the department (the nearest department at or above it with a head
+linked to an employee). The head records the root cause and an action plan whose items
+become tasks (`resolve`); HR lists open and resolved ones.
 
 The daily cron judges every department with observations (`departments.score_departments`):
 only periods that are over count, and the streak must reach the newest of them. One
@@ -31,7 +32,7 @@ from hrcore.core.pagination import Page, PageParams, paginate
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.performance import departments
+from hrcore.performance import departments, diagnoses_team
 from hrcore.performance import departments_repository as team_repository
 from hrcore.performance.diagnoses_models import PerformanceDiagnosis
 from hrcore.performance.diagnoses_schemas import DiagnosisOut, DiagnosisResolveIn
@@ -84,6 +85,7 @@ def _streaks(scores: departments.DepartmentScores, today: date) -> list[dict[str
                 {
                     "spec": spec,
                     "streak": [p.period for p in run[::-1]],
+                    "spans": [(p.period, p.starts_on, _end(p.starts_on, kind)) for p in run[::-1]],
                     "bundle": {
                         "indicator": {k: spec[k] for k in ("key", "name", "unit", "direction")},
                         "series": _series(spec["key"], oldest_first),
@@ -163,12 +165,13 @@ async def open_diagnoses(session: AsyncSession, org_id: uuid.UUID, clock: Clock)
     the head; how many were opened."""
     today = await people.org_today(session, org_id, clock)
     scored = await departments.score_departments(session, org_id, None, today)
-    rows = []
+    rows, spans = [], {}
     for department_id, scores in scored.items():
         for streak in _streaks(scores, today):
+            spans[row_id := new_id()] = streak["spans"]
             rows.append(
                 {
-                    "id": new_id(),
+                    "id": row_id,
                     "org_id": org_id,
                     "department_id": department_id,
                     "indicator": streak["spec"]["key"],
@@ -208,7 +211,10 @@ async def open_diagnoses(session: AsyncSession, org_id: uuid.UUID, clock: Clock)
     for row in new:
         diagnosis = diagnoses[row["id"]]
         diagnosis.bundle = row["bundle"] | {
-            "team": await _team(session, org_id, row["department_id"], today)
+            "team": await _team(session, org_id, row["department_id"], today),
+            "capability": await diagnoses_team.capability(
+                session, org_id, row["department_id"], spans[row["id"]], today
+            ),
         }
         diagnosis.head_employee_id = heads.get(row["department_id"])
         if diagnosis.head_employee_id is not None:
@@ -444,6 +450,8 @@ def bundle_text(view: DiagnosisOut) -> str:
         lines.append(f"{other['name']} ({other['unit']}): {values}")
     lines.append("# " + str(_("Team")))
     lines += [f"{t['period']}: {t['members']} · {t['overall']:g}" for t in bundle.get("team", [])]
+    if "capability" in bundle:
+        lines += diagnoses_team.capability_lines(bundle["capability"])
     if view.root_cause_category:
         lines.append("# " + str(_("Root cause")))
         lines.append(f"{_(CATEGORIES[view.root_cause_category])}: {view.root_cause}")

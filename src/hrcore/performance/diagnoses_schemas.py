@@ -57,8 +57,13 @@ class DiagnosisOut(BaseModel):
     task_id: uuid.UUID | None = Field(description="The head's diagnosis task.")
     bundle: dict[str, Any] = Field(
         description="`indicator`, its `series` (period, value, target, below), `context` "
-        "(the department's other indicators' series) and `team` (per period: members with a "
-        "score and the mean of their overall scores)."
+        "(the department's other indicators' series), `team` (per period: members with a "
+        "score and the mean of their overall scores) and `capability`: `competencies` (members, "
+        "those `measured` — with a position model and a profile —, how many meet it, the mean "
+        "match and per competency the heat map's figures), `tenure` (members, `mean_years`, "
+        "`distribution` by years) and `turnover` (per streak period: headcount on its first "
+        "day, leavers, rate in percent). Diagnoses opened before capability was read have no "
+        "`capability`."
     )
     root_cause_category: RootCause | None
     root_cause: str | None

@@ -125,6 +125,17 @@ WHERE s.org_id = $1 AND indicator->>'key' = ANY($2::text[])
 ORDER BY s.name
 """
 
+OWNED = (
+    GOAL_COLUMNS
+    + """
+WHERE g.org_id = $1 AND g.period = ANY($2::text[]) AND g.status <> 'cancelled'
+  AND (g.employee_id = $3 OR g.department_id = $4)
+ORDER BY g.period, g.title, g.id
+"""
+)
+"""The goals of these periods owned by an employee (`$3`) or a department (`$4`), cancelled
+ones left out: what a dashboard shows."""
+
 CHECK_INS = """
 SELECT c.key_result_id, c.id, c.value, c.note, c.recorded_by, c.recorded_at
 FROM goal_key_result_check_ins c
@@ -145,6 +156,16 @@ async def tree(
     return await fetch(
         session, TREE, org_id, list(periods), everything, list(department_ids), list(employee_ids)
     )
+
+
+async def owned(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    periods: Sequence[str],
+    employee_id: uuid.UUID | None,
+    department_id: uuid.UUID | None,
+) -> list[asyncpg.Record]:
+    return await fetch(session, OWNED, org_id, list(periods), employee_id, department_id)
 
 
 async def goal_row(
