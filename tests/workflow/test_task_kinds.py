@@ -20,6 +20,9 @@ from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.models import new_id
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
+from hrcore.performance.check_ins import ACTION_ITEM_KIND as CHECK_IN_ITEM_KIND
+from hrcore.performance.diagnoses import ACTION_KIND as DIAGNOSIS_ACTION_KIND
+from hrcore.performance.diagnoses import DIAGNOSIS_KIND
 from hrcore.programs.stages import TASK_KINDS
 from hrcore.reviews.appeals import REPLY_TASK_KIND
 from hrcore.reviews.assignments import TASK_KIND as RATE_KIND
@@ -48,6 +51,9 @@ def test_the_openapi_document_lists_every_kind_the_domains_create() -> None:
         KICKOFF_KIND,
         MIDPOINT_KIND,
         OUTCOME_KIND,
+        CHECK_IN_ITEM_KIND,
+        DIAGNOSIS_KIND,
+        DIAGNOSIS_ACTION_KIND,
     }
     schema = create_app().openapi()["components"]["schemas"]["TaskOut"]["properties"]["kind"]
     assert set(schema["enum"]) == created
