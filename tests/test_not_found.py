@@ -32,6 +32,8 @@ READS = {
     "/api/v1/notification-channels/{}/deliveries": "No such notification channel",
     "/api/v1/webhooks/{}/deliveries": "No such webhook",
     "/api/v1/check-ins/{}": "No such check-in",
+    "/api/v1/mentoring-programs/{}": "No such mentoring program",
+    "/api/v1/mentors/{}": "No such mentor",
 }
 
 

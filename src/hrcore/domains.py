@@ -19,6 +19,7 @@ from hrcore.files.registry import DOMAIN as FILES
 from hrcore.identity.registry import DOMAIN as IDENTITY
 from hrcore.imports.registry import DOMAIN as IMPORTS
 from hrcore.integrations.registry import DOMAIN as INTEGRATIONS
+from hrcore.mentoring.registry import DOMAIN as MENTORING
 from hrcore.notifications.registry import DOMAIN as NOTIFICATIONS
 from hrcore.org.registry import DOMAIN as ORG
 from hrcore.people.registry import DOMAIN as PEOPLE
@@ -49,6 +50,7 @@ DOMAINS: tuple[Domain, ...] = (
     APPROVALS,
     COMPETENCIES,
     PERFORMANCE,
+    MENTORING,
 )
 
 metadata: MetaData = Base.metadata

@@ -48,6 +48,7 @@ class EventType(StrEnum):
     PERFORMANCE_SCORE_UPDATED = "performance.score_updated"
     GOAL_PROGRESS_UPDATED = "goal.progress_updated"
     PERFORMANCE_ALERT_RAISED = "performance.alert_raised"
+    MENTOR_APPROVED = "mentor.approved"
 
 
 class DeliveryStatus(StrEnum):

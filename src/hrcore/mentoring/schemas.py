@@ -1,0 +1,134 @@
+"""Request and response shapes of mentoring programs, their eligibility rules, mentor
+applications and mentors."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+
+from hrcore.core.schemas import Ref
+from hrcore.mentoring.models import ApplicationSource, ApplicationStatus
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MentorTopPerformanceRule(_Rule):
+    """The latest `periods` lettered ratings in a row are all `letter` or better (A is best)."""
+
+    kind: Literal["top_performance"]
+    letter: Literal["A", "B", "C", "D"] = "A"
+    periods: int = Field(default=3, ge=1, le=10)
+
+
+class MentorTenureRule(_Rule):
+    """Employed at least `min_months` months (from the hire date to today, in the org's zone)."""
+
+    kind: Literal["tenure"]
+    min_months: int = Field(ge=0, le=720)
+
+
+Rule = Annotated[MentorTopPerformanceRule | MentorTenureRule, Field(discriminator="kind")]
+RULES = TypeAdapter(list[Rule])
+"""A program's rules as stored (JSON) to and from `Rule`s."""
+
+
+class MentoringProgramIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    description: str | None = Field(default=None, max_length=4000)
+    department_id: uuid.UUID | None = Field(
+        default=None, description="A department subtree; the whole organization if absent."
+    )
+    capacity: int = Field(default=3, ge=1, le=50, description="Mentees per mentor at most.")
+    rules: list[Rule] = Field(default_factory=list, max_length=10)
+    active: bool = True
+
+
+class MentoringProgramPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    description: str | None = Field(default=None, max_length=4000)
+    capacity: int | None = Field(default=None, ge=1, le=50)
+    rules: list[Rule] | None = Field(default=None, max_length=10)
+    active: bool | None = None
+    version: int | None = None
+
+
+class MentoringProgramOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    department: Ref | None = Field(description="The subtree; null for the whole organization.")
+    capacity: int
+    rules: list[Rule]
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class MentorRuleCheck(BaseModel):
+    kind: str
+    value: float | str | None = Field(
+        description="What was found: consecutive ratings at the letter or better, months employed."
+    )
+    passed: bool
+
+
+class MentorApplicationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    program_id: uuid.UUID
+    employee_id: uuid.UUID | None = Field(
+        default=None, description="HR nominating an employee; the caller themself if absent."
+    )
+    motivation: str | None = Field(default=None, max_length=4000)
+
+
+class MentorApproveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    override_reason: Reason | None = Field(
+        default=None, description="Required when the applicant failed a rule (audited)."
+    )
+
+
+class MentorRejectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+
+
+class MentorApplicationOut(BaseModel):
+    id: uuid.UUID
+    program: Ref
+    employee: Ref
+    source: ApplicationSource
+    status: ApplicationStatus
+    eligible: bool = Field(description="Every rule passed when the application was made.")
+    checks: list[MentorRuleCheck] = Field(description="Each rule's value and pass/fail, in order.")
+    motivation: str | None
+    decision_reason: str | None
+    overridden: bool
+    decided_at: datetime | None
+    created_at: datetime
+    version: int
+
+
+class MentorOut(BaseModel):
+    id: uuid.UUID
+    program: Ref
+    employee: Ref
+    capacity: int
+    load: int = Field(description="Mentees paired now (no pairing exists before mentorships).")
+    approved_at: datetime
