@@ -5,8 +5,9 @@ who may read what."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
@@ -23,7 +24,7 @@ from tests.factories import Account, make_org, make_user
 from tests.people.conftest import count_statements
 from tests.problems import assert_problem
 
-TODAY = date.today()
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the organization's day, not the machine's
 
 
 def _leg(department: Any, host: Any, start: date, days: int = 60, **more: Any) -> dict[str, Any]:

@@ -4,8 +4,9 @@ window on the person's employment record; its terms stay fixed while people hold
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
@@ -20,7 +21,7 @@ from tests.problems import assert_problem
 __all__ = ["storage_dir"]
 
 URL = f"{API}/stretch-assignments"
-TODAY = date.today()
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the organization's day, not the machine's
 
 
 async def _post(

@@ -32,6 +32,7 @@ from hrcore.competencies import repository
 from hrcore.competencies.schemas import CompetencyProfileOut
 from hrcore.core.authz import Principal
 from hrcore.core.db import fetch
+from hrcore.core.models import new_id
 from hrcore.core.schemas import Ref
 from hrcore.core.scoring import weighted_mean_sql
 from hrcore.people import api as people
@@ -93,9 +94,9 @@ newest AS (
 ),
 stored AS (
   INSERT INTO competency_profiles (id, org_id, employee_id, computed_at, figures, scores)
-  SELECT gen_random_uuid(), $1, batch.employee_id, $7,
+  SELECT batch.id, $1, batch.employee_id, $7,
          coalesce(computed.figures, '[]'), coalesce(computed.scores, '[]')
-    FROM unnest($2::uuid[]) AS batch(employee_id)
+    FROM unnest($2::uuid[], $8::uuid[]) AS batch(employee_id, id)
     LEFT JOIN computed USING (employee_id)
     LEFT JOIN newest USING (employee_id)
    WHERE coalesce(computed.figures, '[]') <> coalesce(newest.figures, '[]')
@@ -144,6 +145,8 @@ async def recompute_many(
         settings.competency_evidence_half_life_days,
         now.timestamp(),
         now,
+        # time-ordered ids: two snapshots of one moment (a frozen clock) keep their order
+        [new_id() for _ in employee_ids],
     )
     return [(row["employee_id"], row["before"], row["after"], now) for row in rows]
 
