@@ -90,6 +90,24 @@ async def test_a_manual_assessment_moves_the_profile_in_the_worker(
 
 
 @pytest.mark.commits
+async def test_a_vanishingly_small_value_is_kept_as_zero_and_scores(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    """A value of 1e-310 is inside 0–10, but PostgreSQL's float arithmetic refuses to
+    underflow: kept as given, it failed the worker's recompute on every retry."""
+    team = await create(client, world.hr, "Team management")
+    recorded = ok(await _assess(client, world.hr, world.member, team, 1e-310), 201)
+    assert recorded["value"] == 0
+    await run_burst(runtime)
+    figure = ok(
+        await client.get(
+            f"{API}/employees/{world.member.id}/competency-profile", headers=world.hr.headers
+        )
+    )["competencies"][0]
+    assert (figure["score"], figure["sources"]) == (0, 1)
+
+
+@pytest.mark.commits
 async def test_older_evidence_counts_less(
     client: AsyncClient, world: World, runtime: Runtime
 ) -> None:

@@ -25,6 +25,13 @@ from hrcore.people import api as people
 MANUAL = "manual"
 
 
+def stored(value: float) -> float:
+    """A value as evidence keeps it: to 4 decimals (the profile shows 2). PostgreSQL's float
+    arithmetic raises on underflow where Python yields 0, so a vanishingly small value
+    (1e-310) would fail every recompute of its employee."""
+    return round(value, 4)
+
+
 @dataclass(frozen=True)
 class SourceValue:
     """What one source event says about one competency: a 0–10 value and, optionally, how
@@ -78,7 +85,7 @@ async def replace_source_evidence(
                 "org_id": org_id,
                 "employee_id": employee_id,
                 "competency_id": item.competency_id,
-                "value": item.value,
+                "value": stored(item.value),
                 "source_kind": source_kind,
                 "source_id": source_id,
                 "observed_at": observed_at,
@@ -122,7 +129,7 @@ async def record_evidence(
             "org_id": org_id,
             "employee_id": employee_id,
             "competency_id": competency_id,
-            "value": value,
+            "value": stored(value),
             "source_kind": source_kind,
             "source_id": source_id,
             "observed_at": observed_at,
@@ -194,7 +201,7 @@ async def assess(
         after={
             "evidence_id": str(evidence_id),
             "competency_id": str(body.competency_id),
-            "value": body.value,
+            "value": stored(body.value),
             "note": body.note,
         },
     )
@@ -205,7 +212,7 @@ async def assess(
             "employee": {"id": employee.id, "name": employee.full_name},
             "competency_id": body.competency_id,
             "competency": {"id": body.competency_id, "name": names[body.competency_id][0]},
-            "value": body.value,
+            "value": stored(body.value),
             "source_kind": MANUAL,
             "source_id": source_id,
             "source_weight": 1.0,
