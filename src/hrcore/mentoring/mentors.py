@@ -1,5 +1,5 @@
 """Mentors: employees approved to mentor in a program, with the program's capacity per
-mentor and their current load."""
+mentor and their capacity."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from hrcore.people import api as people
 
 
 async def mentor_views(session: AsyncSession, mentors: Sequence[Mentor]) -> list[MentorOut]:
-    """Views of many mentors: their programs and employees in one query each. No pairing
-    exists before mentorships are built, so every load is 0."""
+    """Views of many mentors: their programs and employees in one query each. (No `load`
+    until mentorships exist: a field that could only say 0 is left out.)"""
     if not mentors:
         return []
     org_id = mentors[0].org_id
@@ -33,7 +33,6 @@ async def mentor_views(session: AsyncSession, mentors: Sequence[Mentor]) -> list
             program=Ref(id=mentor.program_id, name=programs[mentor.program_id].name),
             employee=employees[mentor.employee_id],
             capacity=programs[mentor.program_id].capacity,
-            load=0,
             approved_at=mentor.approved_at,
         )
         for mentor in mentors

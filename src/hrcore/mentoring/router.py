@@ -204,7 +204,7 @@ async def reject_application(
 @router.get(
     "/mentors",
     operation_id="list_mentors",
-    summary="Mentors I may see, with capacity and load",
+    summary="Mentors I may see, with their capacity",
     responses=FORBIDDEN,
 )
 async def list_mentors(

@@ -130,5 +130,4 @@ class MentorOut(BaseModel):
     program: Ref
     employee: Ref
     capacity: int
-    load: int = Field(description="Mentees paired now (no pairing exists before mentorships).")
     approved_at: datetime
