@@ -8,8 +8,8 @@ ignored, a changed one is a correction stored as the next revision (the old one 
 The batch is audited as one event (`metric_observation_batch.recorded`, acted by the key or
 user) naming every stored id and, for a correction, the revision and value it replaces: an
 event per item was a third of a full batch's request (docs/performance.md). The touched
-employees' scores are recomputed in the worker (`live_scores.RECOMPUTE_JOB`), only for the
-periods the items fall in.
+(employee, month) keys are marked stale for the worker's coalesced recompute
+(`score_queue`), only for the periods the items fall in.
 """
 
 from __future__ import annotations
@@ -25,15 +25,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, outbox
+from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.i18n import Text, _
 from hrcore.core.models import new_id, new_ids
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.performance import access, closing_freeze, repository
-from hrcore.performance.live_scores import RECOMPUTE_JOB
+from hrcore.performance import access, closing_freeze, repository, score_queue
 from hrcore.performance.periods import month_of
 from hrcore.performance.schemas import (
     ItemResult,
@@ -165,9 +164,7 @@ async def ingest(
         audit.record(
             session, actor, f"{BATCH}.recorded", BATCH, new_id(), org_id=org_id, after=after
         )
-    if touched:
-        payload = {"months": {employee: sorted(months) for employee, months in touched.items()}}
-        outbox.enqueue(session, RECOMPUTE_JOB, payload, org_id=org_id)
+    await score_queue.mark(session, org_id, touched)
     counts = {
         outcome: sum(r.outcome == outcome for r in results)
         for outcome in ("recorded", "corrected", "unchanged", "refused")
