@@ -46,9 +46,8 @@ JOB = "performance.recompute_scores"
 INDICATORS = ("output", "quality", "customer_feedback", "innovation_proposals", "teamwork")
 NOVEMBER = datetime(2026, 11, 1, 9, tzinfo=UTC)
 CLEAN = (
-    "DELETE FROM audit_events WHERE org_id = $1 AND object_type = 'metric_observation'"
-    " AND object_id IN (SELECT id FROM metric_observations WHERE org_id = $1"
-    " AND source = 'bench')",
+    "DELETE FROM audit_events WHERE org_id = $1 AND object_type = 'metric_observation_batch'"
+    " AND actor_id IN (SELECT id FROM api_keys WHERE org_id = $1 AND name = 'bench-ingestion')",
     "DELETE FROM metric_observations WHERE org_id = $1 AND source = 'bench'",
     "DELETE FROM outbox_messages WHERE org_id = $1 AND job = 'performance.recompute_scores'"
     " AND payload->'months' ?| (SELECT array_agg(s.employee_id::text) FROM performance_scores s"
@@ -65,7 +64,7 @@ DIVISIONS = (
 )
 """Two top-level divisions (9,500 people each) no other benchmark's scheme names: theirs."""
 """Everything the bench writes and nothing else (other benchmarks share the database):
-its observations, their audit events, its recompute jobs, its scheme (its scores go with
+its observations, its key's audit events, its recompute jobs, its scheme (its scores go with
 it) and key."""
 
 

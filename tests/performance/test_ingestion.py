@@ -116,14 +116,27 @@ async def test_a_repeat_is_ignored_and_a_changed_value_is_an_audited_correction(
     audited = ok(
         await client.get(
             f"{API}/audit-events",
-            params={"object_type": "metric_observation"},
+            params={"object_type": "metric_observation_batch"},
             headers=world.hr.headers,
         )
     )["items"]
-    assert sorted((e["action"], (e["after"] or {}).get("previous_value")) for e in audited) == [
-        ("metric_observation.corrected", 40.0),
-        ("metric_observation.recorded", None),
-    ]
+    stored = [o["id"] for o in revisions["items"]]
+    assert [(e["action"], e["actor"]["name"], e["after"]) for e in audited] == [
+        (
+            "metric_observation_batch.recorded",
+            "sync",
+            {
+                "count": 1,
+                "recorded": [],
+                "corrected": [{"id": stored[1], "replaces": stored[0], "previous_value": 40.0}],
+            },
+        ),
+        (
+            "metric_observation_batch.recorded",
+            "sync",
+            {"count": 1, "recorded": [stored[0]], "corrected": []},
+        ),
+    ], "one event a batch that changed something (the repeat none), naming the key that wrote it"
 
 
 async def test_who_may_record(client: AsyncClient, world: World) -> None:
@@ -172,6 +185,7 @@ async def test_statements_do_not_grow_with_the_batch(
             ]
         }
 
+    ok(await client.post(URL, json=batch(1, "w"), headers=key))  # the one pending job, after it
     with count_statements(runtime) as one:
         assert ok(await client.post(URL, json=batch(1, "a"), headers=key))["recorded"] == 1
     with count_statements(runtime) as hundred:
@@ -190,7 +204,7 @@ async def test_statements_do_not_grow_with_the_batch(
     rest = ok(
         await client.get(URL, params={"limit": 100, "cursor": page["next_cursor"]}, headers=key)
     )
-    assert len(rest["items"]) == 51
+    assert len(rest["items"]) == 52
     assert uuid.UUID(rest["items"][0]["id"])
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.audit import AuditEvent
@@ -74,17 +74,15 @@ async def test_a_file_lands_through_the_batch_use_case(
         ("row-2", 65, 2, "crm"),
     ]
     async with owner_engine.connect() as connection:
-        actions = dict(
-            (
-                await connection.execute(
-                    select(AuditEvent.action, func.count())
-                    .where(AuditEvent.org_id == world.hr.org_id)
-                    .where(AuditEvent.object_type == "metric_observation")
-                    .group_by(AuditEvent.action)
-                )
-            ).all()
-        )
-    assert actions == {"metric_observation.recorded": 3, "metric_observation.corrected": 1}
+        batches = (
+            await connection.scalars(
+                select(AuditEvent.after)
+                .where(AuditEvent.org_id == world.hr.org_id)
+                .where(AuditEvent.object_type == "metric_observation_batch")
+                .order_by(AuditEvent.id)
+            )
+        ).all()
+    assert [(len(b["recorded"]), len(b["corrected"])) for b in batches] == [(3, 0), (0, 1)]
 
     await run_burst(runtime)
     mine = ok(await client.get(f"{API}/me/performance", headers=world.member_account.headers))

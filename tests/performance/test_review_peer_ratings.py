@@ -126,12 +126,12 @@ async def test_published_peer_ratings_move_the_teamwork_score(
     audited = ok(
         await client.get(
             f"{API}/audit-events",
-            params={"object_type": "metric_observation"},
+            params={"object_type": "metric_observation_batch"},
             headers=world.hr.headers,
         )
     )["items"]
-    assert [(e["action"], e["object_id"], e["actor_id"]) for e in audited] == [
-        ("metric_observation.recorded", stored[0]["id"], str(world.hr.user_id))
+    assert [(e["action"], e["after"]["recorded"], e["actor_id"]) for e in audited] == [
+        ("metric_observation_batch.recorded", [stored[0]["id"]], str(world.hr.user_id))
     ]
 
     lead = ok(

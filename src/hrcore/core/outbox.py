@@ -92,6 +92,28 @@ def enqueue(
     return message.id
 
 
+async def enqueue_once(session: AsyncSession, job: str, *, org_id: uuid.UUID) -> None:
+    """Add `job` (empty payload) unless one of the organization's is still pending: for jobs
+    that drain work their callers leave in a table, so a burst of callers costs one run.
+
+    The pending row found is share-locked until the caller commits: the relay takes rows
+    `FOR UPDATE SKIP LOCKED`, so it cannot start that job before the caller's work is
+    visible (it takes it at its next poll). A row the relay holds is skipped and a new one
+    added. Call it last in the transaction: the lock is held until the commit."""
+    pending = await session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.job == job,
+            OutboxMessage.org_id == org_id,
+            OutboxMessage.status == "pending",
+        )
+        .limit(1)
+        .with_for_update(read=True, skip_locked=True)
+    )
+    if pending is None:
+        enqueue(session, job, org_id=org_id)
+
+
 async def relay_once(
     sessionmaker: SessionMaker,
     queue: JobQueue,

@@ -4,9 +4,12 @@ Every item is checked on its own (its subject in the organization, a finite valu
 indicator some scheme measures, no second item with its source and external id in the
 batch); a refused item is answered with its reason and the others are stored. The good
 items are written in one statement (`repository.RECORD_BATCH`): a repeat of a stored item is
-ignored, a changed one is a correction stored as the next revision (the old one stays),
-audited with the value it replaces. The touched employees' scores are recomputed in the
-worker (`scoring.RECOMPUTE_JOB`), only for the periods the items fall in.
+ignored, a changed one is a correction stored as the next revision (the old one stays).
+The batch is audited as one event (`metric_observation_batch.recorded`, acted by the key or
+user) naming every stored id and, for a correction, the revision and value it replaces: an
+event per item was a third of a full batch's request (docs/performance.md). The touched
+(employee, month) keys are marked stale for the worker's coalesced recompute
+(`score_queue`), only for the periods the items fall in.
 """
 
 from __future__ import annotations
@@ -22,15 +25,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, outbox
+from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.i18n import Text, _
-from hrcore.core.models import new_ids
+from hrcore.core.models import new_id, new_ids
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.performance import access, closing_freeze, repository
-from hrcore.performance.live_scores import RECOMPUTE_JOB
+from hrcore.performance import access, closing_freeze, repository, score_queue
 from hrcore.performance.periods import month_of
 from hrcore.performance.schemas import (
     ItemResult,
@@ -39,7 +41,7 @@ from hrcore.performance.schemas import (
     ObservationIn,
 )
 
-OBJECT = "metric_observation"
+BATCH = "metric_observation_batch"
 
 
 async def refusals(
@@ -118,8 +120,8 @@ async def ingest(
         row["idx"]: row for row in await repository.record_batch(session, org_id, actor.id, good)
     }
     results: list[ItemResult] = []
-    created: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
-    corrected: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
+    created: list[str] = []
+    corrected: list[dict[str, Any]] = []
     touched: dict[str, set[str]] = defaultdict(set)
     zone = ZoneInfo(await identity.org_timezone(session, org_id))
     month = functools.cache(functools.partial(month_of, zone=zone))
@@ -136,31 +138,33 @@ async def ingest(
                 ItemResult(index=index, outcome="unchanged", id=row["kept_id"], error=None)
             )
             continue
-        after = {
-            "indicator": item.indicator,
-            "value": item.value,
-            "observed_at": _aware(item.observed_at).isoformat(),
-            "source": item.source,
-            "external_id": item.external_id,
-            "revision": row["revision"],
-        }
         if row["revision"] == 1:
-            created.append((row["stored_id"], after))
+            created.append(str(row["stored_id"]))
             outcome = "recorded"
         else:
-            replaced = {"replaces": str(row["kept_id"]), "previous_value": row["kept_value"]}
-            corrected.append((row["stored_id"], after | replaced))
+            corrected.append(
+                {
+                    "id": str(row["stored_id"]),
+                    "replaces": str(row["kept_id"]),
+                    "previous_value": row["kept_value"],
+                }
+            )
             outcome = "corrected"
         results.append(ItemResult(index=index, outcome=outcome, id=row["stored_id"], error=None))
         if item.employee_id is not None:
             touched[str(item.employee_id)].add(month(_aware(item.observed_at)))
         if row["kept_employee_id"] is not None:
             touched[str(row["kept_employee_id"])].add(month(row["kept_observed_at"]))
-    await audit.record_many(session, actor, f"{OBJECT}.recorded", OBJECT, created, org_id=org_id)
-    await audit.record_many(session, actor, f"{OBJECT}.corrected", OBJECT, corrected, org_id=org_id)
-    if touched:
-        payload = {"months": {employee: sorted(months) for employee, months in touched.items()}}
-        outbox.enqueue(session, RECOMPUTE_JOB, payload, org_id=org_id)
+    if created or corrected:
+        after = {
+            "count": len(created) + len(corrected),
+            "recorded": created,
+            "corrected": corrected,
+        }
+        audit.record(
+            session, actor, f"{BATCH}.recorded", BATCH, new_id(), org_id=org_id, after=after
+        )
+    await score_queue.mark(session, org_id, touched)
     counts = {
         outcome: sum(r.outcome == outcome for r in results)
         for outcome in ("recorded", "corrected", "unchanged", "refused")

@@ -10,18 +10,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
 from hrcore.identity import api as identity
-from hrcore.performance import alerts, dashboard_stream, diagnoses, live_scores, review_ratings
+from hrcore.performance import (
+    alerts,
+    dashboard_stream,
+    diagnoses,
+    live_scores,
+    review_ratings,
+    score_queue,
+)
 
 
 async def recompute_scores(ctx: JobContext) -> None:
-    """Recompute the live scores of the employees and months a batch touched."""
+    """Recompute the live scores of the employees and months gone stale since the last run
+    (`score_queue`), with those the payload names (the demo seed's)."""
     if ctx.org_id is None:
         return
-    await live_scores.recompute(ctx.session, ctx.org_id, ctx.payload["months"], ctx.clock.now())
-    dashboard_stream.announce(ctx.session, ctx.org_id, ctx.payload["months"])
-    await alerts.sweep(
-        ctx.session, ctx.org_id, ctx.clock, [uuid.UUID(e) for e in ctx.payload["months"]]
-    )
+    months = await score_queue.drain(ctx.session, ctx.org_id)
+    for employee, named in ctx.payload.get("months", {}).items():
+        months[employee] = sorted({*months.get(employee, []), *named})
+    if not months:
+        return
+    await live_scores.recompute(ctx.session, ctx.org_id, months, ctx.clock.now())
+    dashboard_stream.announce(ctx.session, ctx.org_id, months)
+    await alerts.sweep(ctx.session, ctx.org_id, ctx.clock, [uuid.UUID(e) for e in months])
 
 
 async def record_review_peer_ratings(ctx: JobContext) -> None:

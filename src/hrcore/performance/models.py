@@ -103,3 +103,22 @@ class PerformanceScore(IdMixin, OrgScopedMixin, Base):
     overall: Mapped[float] = mapped_column(Float, nullable=False)
     indicators: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class StaleScore(Base):
+    """An (employee, month) whose live score has not caught up with its observations yet:
+    ingestion marks it, the recompute job drains it (`score_queue`). `since` is when it went
+    stale: a later batch of the same key keeps the older moment."""
+
+    __tablename__ = "performance_stale_scores"
+
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    since: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
