@@ -117,7 +117,7 @@ async def test_a_plan_edited_after_approval_is_not_approved_without_approval_aga
     _, pairing, url = await _paired(client, world)
     await _put(client, world.lead_account, url, submit=True)
     approved = await _decide(client, url, world.hr, decision="approve")
-    unchanged = await _put(client, world.lead_account, url)
+    unchanged = await _put(client, world.lead_account, url, submit=True)
     assert (unchanged["status"], unchanged["version"]) == ("approved", approved["version"])
     edited = await _put(client, world.lead_account, url, starts_on="2027-02-01")
     assert (edited["status"], edited["approved_at"]) == ("submitted", None)

@@ -124,7 +124,7 @@ async def test_unknown_competencies_and_levels_are_422_in_both_languages(
 
 async def test_duplicate_keys_and_bad_intervals_are_422(client: AsyncClient, world: World) -> None:
     goal = template_body()["goals"][0]
-    bad = {
+    bad: dict[str, dict[str, Any]] = {
         "duplicate goal keys": {"goals": [goal, goal]},
         "duplicate checklist keys": {"checklist": [{"key": "a", "title": "A"}] * 2},
         "a kind scheduled twice": {

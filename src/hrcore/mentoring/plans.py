@@ -211,7 +211,8 @@ async def update_plan(
     if_match: str | None,
 ) -> MentorshipPlanOut:
     """Replace the plan (and the pairing's dates); `submit` sends it for approval. A plan
-    awaiting approval is not edited (409); an approved one that changes is submitted again."""
+    awaiting approval is not edited (409); an approved one that changes is submitted again
+    (unchanged, it stays approved whatever `submit` says)."""
     mentorship = await mentorship_access.readable_mentorship(
         session, principal, mentorship_id, for_update=True
     )
@@ -231,8 +232,8 @@ async def update_plan(
     plan.schedule = [item.model_dump(mode="json") for item in body.schedule]
     mentorship.starts_on, mentorship.ends_on = body.starts_on, body.ends_on
     old, new = audit.changes(before, _snapshot(mentorship, plan))
-    reapproval = bool(new) and status == PlanStatus.APPROVED.value
-    submitted = body.submit or reapproval
+    # an approved plan stays approved only unchanged, whatever `submit` says
+    submitted = bool(new) if status == PlanStatus.APPROVED.value else body.submit
     after: dict[str, Any] = dict(new)
     if submitted:
         approval_id = await _submit(session, principal, mentorship, plan, approval, clock)
