@@ -107,6 +107,17 @@ async def test_a_forged_cursor_is_400_on_every_list(
                     "indicators": [indicator],
                 },
             ),
+            (
+                "mentee-templates",
+                {
+                    "name": "New graduates",
+                    "role": "new_graduate",
+                    "duration_months": 12,
+                    "goals": [
+                        {"kind": "skill_test_score", "key": "skills", "title": "Test", "target": 80}
+                    ],
+                },
+            ),
             ("webhooks", {"url": "https://93.184.216.34/hook", "event_types": ["task.completed"]}),
             (
                 "notification-channels",

@@ -30,6 +30,8 @@
   statements each.
 - `stretch_place_of` — the employee's place on an assignment (put there by hand, say), if
   any, and whether its outcome is recorded.
+- `level_counts` — how many levels each named competency has (a mentee template's goal
+  names a competency and the level to reach).
 - `known_stretch_assignments` — which of some stretch assignments the organization has (a
   program template's stages name them).
 - `team_attainment` / `TeamAttainment` — how far a team (people's `EmployeePost`s) meets its
@@ -116,6 +118,7 @@ __all__ = [
     "current_plan_progress",
     "development_plan_of",
     "known_stretch_assignments",
+    "level_counts",
     "match_for_candidates",
     "open_stretch_tasks",
     "profile_change",
@@ -317,3 +320,13 @@ async def stretch_place_of(
     None when they are not on it; one statement."""
     row = await stretch_repository.assignee_of(session, org_id, assignment_id, employee_id)
     return (row.id, row.status == "completed") if row is not None else None
+
+
+async def level_counts(
+    session: AsyncSession, org_id: uuid.UUID, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """How many levels each of these competencies has (another organization's and unknown
+    ids are absent): a request naming a competency and a level checks both. One statement,
+    none for no ids."""
+    found = await repository.competency_levels(session, org_id, list(set(ids)))
+    return {competency_id: named[1] for competency_id, named in found.items()}

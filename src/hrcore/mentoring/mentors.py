@@ -1,5 +1,5 @@
 """Mentors: employees approved to mentor in a program, with the program's capacity per
-mentor and their capacity."""
+mentor, their load (active pairings) and whether they have room for another."""
 
 from __future__ import annotations
 
@@ -11,15 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
-from hrcore.mentoring import access, repository
+from hrcore.mentoring import access, mentorship_repository, repository
 from hrcore.mentoring.models import Mentor
 from hrcore.mentoring.schemas import MentorOut
 from hrcore.people import api as people
 
 
 async def mentor_views(session: AsyncSession, mentors: Sequence[Mentor]) -> list[MentorOut]:
-    """Views of many mentors: their programs and employees in one query each. (No `load`
-    until mentorships exist: a field that could only say 0 is left out.)"""
+    """Views of many mentors: their programs, employees and loads in one query each."""
     if not mentors:
         return []
     org_id = mentors[0].org_id
@@ -27,12 +26,15 @@ async def mentor_views(session: AsyncSession, mentors: Sequence[Mentor]) -> list
         session, org_id, [mentor.program_id for mentor in mentors]
     )
     employees = await people.employee_refs(session, org_id, [row.employee_id for row in mentors])
+    loads = await mentorship_repository.active_loads(session, org_id, [row.id for row in mentors])
     return [
         MentorOut(
             id=mentor.id,
             program=Ref(id=mentor.program_id, name=programs[mentor.program_id].name),
             employee=employees[mentor.employee_id],
             capacity=programs[mentor.program_id].capacity,
+            load=loads.get(mentor.id, 0),
+            available=loads.get(mentor.id, 0) < programs[mentor.program_id].capacity,
             approved_at=mentor.approved_at,
         )
         for mentor in mentors

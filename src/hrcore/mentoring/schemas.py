@@ -130,4 +130,6 @@ class MentorOut(BaseModel):
     program: Ref
     employee: Ref
     capacity: int
+    load: int = Field(description="Active pairings now.")
+    available: bool = Field(description="The load is below the capacity.")
     approved_at: datetime

@@ -28,8 +28,9 @@ inside people. The wrappers below turn people's own rows into what other domains
   among their registry's providers.
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`,
-  `employees_by_dingtalk_id`; the event `EMPLOYEE_DINGTALK_LINKED` (`{employee_id}`: an
-  employee became a DingTalk user, by the sync or an HR edit).
+  `employees_by_dingtalk_id`; `work_contacts` / `WorkContact` (work email and phone, for a
+  relation that entitles a reader: a mentee's mentor); the event `EMPLOYEE_DINGTALK_LINKED`
+  (`{employee_id}`: an employee became a DingTalk user, by the sync or an HR edit).
 - Screening for talent pools (`screening`): `screen` (a named query: plain criteria in —
   `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`, `CareerPlanCriterion`,
   `TenureCriterion`, together `ScreeningCriterion` — one statement over the organization,
@@ -55,7 +56,13 @@ from hrcore.people import access, employment_events, references, repository
 from hrcore.people.access import ensure_can_manage, visible_employee_ids
 from hrcore.people.audit_trail import EMPLOYEE_DINGTALK_LINKED
 from hrcore.people.bulk_import import RowError, check_import, import_employees
-from hrcore.people.contacts import DingTalkContact, dingtalk_contacts, employees_by_dingtalk_id
+from hrcore.people.contacts import (
+    DingTalkContact,
+    WorkContact,
+    dingtalk_contacts,
+    employees_by_dingtalk_id,
+    work_contacts,
+)
 from hrcore.people.directory_sync import DirectoryUser, apply_directory_user, mark_left
 from hrcore.people.employees import EmployeeFilters, matching_employee_ids
 from hrcore.people.employment_events import (
@@ -154,6 +161,7 @@ __all__ = [
     "TenureCriterion",
     "TopRatingsCriterion",
     "VacatedPost",
+    "WorkContact",
     "active_employees_in_subtree",
     "active_people_in",
     "active_posts_in",
@@ -184,6 +192,7 @@ __all__ = [
     "teams_of",
     "vacated_post",
     "visible_employee_ids",
+    "work_contacts",
     "write_period_ratings",
 ]
 

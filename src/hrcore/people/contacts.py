@@ -1,4 +1,6 @@
-"""How notification channels reach employees: their DingTalk ids and departments."""
+"""How notification channels reach employees (their DingTalk ids and departments), and the
+work contact details another domain shows to someone the relation entitles (a mentee reads
+their mentor's)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.db import among
 from hrcore.people import repository
+from hrcore.people.models import Employee
 
 
 @dataclass(frozen=True)
@@ -36,3 +41,26 @@ async def employees_by_dingtalk_id(
 ) -> dict[str, uuid.UUID]:
     """The employee linked to each DingTalk user id (unknown ids are absent). One query."""
     return await repository.employee_ids_by_dingtalk_ids(session, org_id, dingtalk_user_ids)
+
+
+@dataclass(frozen=True)
+class WorkContact:
+    """An employee's work email and phone as people has them."""
+
+    email: str | None
+    phone: str | None
+
+
+async def work_contacts(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, WorkContact]:
+    """Each known employee's work contact details (the caller decided who may read them);
+    unknown ids are absent. One query, none without ids."""
+    if not employee_ids:
+        return {}
+    rows = await session.execute(
+        select(Employee.id, Employee.email, Employee.phone).where(
+            Employee.org_id == org_id, among(Employee.id, list(set(employee_ids)))
+        )
+    )
+    return {row.id: WorkContact(email=row.email, phone=row.phone) for row in rows}

@@ -49,6 +49,8 @@ class EventType(StrEnum):
     GOAL_PROGRESS_UPDATED = "goal.progress_updated"
     PERFORMANCE_ALERT_RAISED = "performance.alert_raised"
     MENTOR_APPROVED = "mentor.approved"
+    MENTORSHIP_STARTED = "mentorship.started"
+    MENTORSHIP_ENDED = "mentorship.ended"
 
 
 class DeliveryStatus(StrEnum):
