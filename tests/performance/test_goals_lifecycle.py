@@ -10,7 +10,9 @@ import pytest
 from httpx import AsyncClient, Response
 
 from hrcore.core.runtime import Runtime
+from hrcore.performance import goals_repository
 from tests.factories import Account, make_org
+from tests.people.conftest import count_statements
 from tests.performance.conftest import API, ZH, World, api_key, ok
 from tests.performance.goals_helpers import GOALS, add_key_result, check_in, key_result, post_goal
 from tests.problems import assert_problem
@@ -169,7 +171,9 @@ async def test_the_flat_list_filters_what_the_caller_reads(
     def titles(page: dict[str, Any]) -> list[str]:
         return [g["title"] for g in page["items"]]
 
-    everything = ok(await client.get(GOALS, headers=hr.headers))
+    with count_statements(runtime) as counter:
+        everything = ok(await client.get(GOALS, headers=hr.headers))
+    assert counter.statements[2:] == [goals_repository.LISTED], "one statement after auth"
     assert titles(everything) == ["Peer's", "Mine", "Build", "Sell", "Grow"], "newest first"
     assert everything["items"][1]["progress"] == 50
     assert titles(ok(await client.get(GOALS, headers=me.headers))) == ["Mine", "Sell", "Grow"]
