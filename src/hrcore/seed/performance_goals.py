@@ -27,9 +27,13 @@ KeyResultRow = tuple[str, str, float, float, float, str | None]
 """title, unit, start, target, weight, indicator (None: checked in by hand)."""
 
 
-async def _accounts(session: AsyncSession) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
+async def _accounts(
+    session: AsyncSession, company: Company
+) -> dict[str, tuple[uuid.UUID, uuid.UUID]]:
     """The demo logins (`hr`, `manager`, …): each one's user and employee ids."""
-    rows = await session.execute(select(User.email, User.id, User.employee_id))
+    rows = await session.execute(
+        select(User.email, User.id, User.employee_id).where(User.org_id == company.org_id)
+    )
     return {
         email.split("@")[0]: (user_id, employee_id)
         for email, user_id, employee_id in rows
@@ -90,7 +94,7 @@ async def add_goals_and_feedback(session: AsyncSession, company: Company, clock:
     zone = ZoneInfo(await identity.org_timezone(session, company.org_id))
     quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
     month = f"{today.year}-{today.month:02d}"
-    accounts = await _accounts(session)
+    accounts = await _accounts(session, company)
     hr = accounts["hr"][0]
     chief_user, chief = accounts["manager"]
     me_user, me = accounts["employee"]
