@@ -3,7 +3,7 @@
 A key created with `department_ids` (identity) reaches the employees whose current department
 is in one of those subtrees and the departments in them; every other item of its batch is
 refused with that reason, the others land. A key without departments, HR and the sources
-inside hrcore are not limited. Two statements per batch of a limited key (the items'
+inside hrcore are not limited. At most two statements per batch of a limited key (the items'
 employees, then the paths of the key's departments and the items'), none otherwise.
 
 Such a key reads back (`GET /metric-observations`) only the observations of the departments
