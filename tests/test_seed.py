@@ -87,6 +87,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_stretch_assignments(client, runtime, headers)
     await _demo_development_plan(client, headers)
     await _demo_performance(client, runtime, headers)
+    await _demo_goals_and_feedback(client, headers)
 
 
 async def _demo_contracts(
@@ -266,3 +267,38 @@ async def _demo_performance(
     )
     tasks = (await client.get("/api/v1/me/tasks", headers=headers["dept head"])).json()["items"]
     assert diagnosis["task_id"] in [task["id"] for task in tasks]
+
+
+async def _demo_goals_and_feedback(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
+    """The quarter's cascade down to the demo employee, whose dashboard shows their goals
+    with progress from the data and from check-ins; their 1:1s and feedback."""
+    me = headers["employee"]
+    dashboard = (await client.get("/api/v1/me/dashboard", headers=me)).json()
+    goals = {goal["title"]: goal for goal in dashboard["goals"]}
+    assert len(goals) == 2, dashboard["goals"]
+    quarter = next(g for g in goals.values() if "Q" in g["period"])
+    output, visits = quarter["key_results"]
+    assert output["current"] is not None, "from the live scores"
+    assert output["current"] > 0
+    assert visits["current"] == 17, "the newest check-in"
+    assert quarter["progress"] > 0
+    tree = await client.get(
+        "/api/v1/goals/tree", params={"period": quarter["period"]}, headers=headers["HR admin"]
+    )
+    roots = {goal["level"]: goal for goal in tree.json()["goals"]}
+    assert sorted(roots) == ["organization", "person"], "the month's goal stands alone"
+    root = roots["organization"]
+    levels = []
+    node = root
+    while node["children"]:
+        levels.append(node["level"])
+        node = node["children"][0]
+    levels.append(node["level"])
+    assert levels == ["organization", "department", "department", "person"]
+    assert len(root["children"][0]["children"][0]["children"]) >= 5, "every rep of the section"
+    check_ins = (await client.get("/api/v1/check-ins", headers=me)).json()["items"]
+    assert sorted(c["status"] for c in check_ins) == ["held", "scheduled"]
+    received = (await client.get("/api/v1/feedback", headers=me)).json()["items"]
+    assert sorted(f["kind"] for f in received) == ["praise", "suggestion"]
+    given = (await client.get("/api/v1/feedback", params={"given": "true"}, headers=me)).json()
+    assert len(given["items"]) == 1

@@ -59,7 +59,8 @@ async def test_my_dashboard_shows_my_goals_of_the_current_periods(
     await check_in(client, me, december, calls, 5)
     await post_goal(client, me, "Quarter", "2026-Q4", employee_id=member)
     await post_goal(client, me, "November", "2026-11", employee_id=member)
-    await post_goal(client, me, "Dropped", "2026-12", employee_id=member, status="cancelled")
+    dropped = await post_goal(client, me, "Dropped", "2026-12", employee_id=member)
+    await _patch(client, me, dropped, status="cancelled")
     await post_goal(client, world.hr, "Junior's", "2026-12", employee_id=world.junior.id)
     url = f"{API}/me/dashboard"
 

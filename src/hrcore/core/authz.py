@@ -49,6 +49,8 @@ class Principal:
     roles: frozenset[Role] = field(default_factory=frozenset)
     department_scope: uuid.UUID | None = None
     scopes: frozenset[Scope] = field(default_factory=frozenset)
+    key_departments: frozenset[uuid.UUID] | None = None
+    """An integration key's department subtrees (None: the whole organization)."""
 
     @property
     def is_hr_admin(self) -> bool:

@@ -285,6 +285,7 @@ async def _authenticate_api_key(
         id=key.id,
         org_id=org_id,
         scopes=frozenset(Scope(scope) for scope in key.scopes),
+        key_departments=frozenset(key.department_ids) if key.department_ids else None,
     )
     return Authenticated(principal, must_change_password=False)
 

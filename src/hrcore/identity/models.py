@@ -92,6 +92,8 @@ class ApiKey(IdMixin, TimestampMixin, OrgScopedMixin, Base):
     prefix: Mapped[str] = mapped_column(String(16), nullable=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     scopes: Mapped[list[str]] = mapped_column(ARRAY(String(32)), nullable=False)
+    department_ids: Mapped[list[uuid.UUID] | None] = mapped_column(ARRAY(UUID(as_uuid=True)))
+    """The department subtrees the key is limited to (None: the whole organization)."""
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
     )

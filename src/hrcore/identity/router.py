@@ -251,11 +251,13 @@ async def list_api_keys(
     principal: CurrentPrincipal,
     session: DbSession,
     page: Pagination,
+    directory: IdentityDirectory,
 ) -> Page[ApiKeyOut]:
-    """For HR admins: the organization's integration keys with their scopes and revocation; never
-    the secret."""
+    """For HR admins: the organization's integration keys with their scopes, the departments
+    a key is limited to (named) and revocation; never the secret."""
     rows, cursor = await service.list_api_keys(session, principal, page)
-    return Page(items=[ApiKeyOut.model_validate(row) for row in rows], next_cursor=cursor)
+    items = await views.api_key_views(session, directory, principal.org_id, rows)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.post(
@@ -266,13 +268,19 @@ async def list_api_keys(
     status_code=status.HTTP_201_CREATED,
 )
 async def create_api_key(
-    body: ApiKeyCreate, principal: CurrentPrincipal, session: DbSession
+    body: ApiKeyCreate,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    directory: IdentityDirectory,
 ) -> ApiKeyCreated:
     """For HR admins. Creates an integration key with the scopes it may use; the secret (`hk_…`,
     sent as `Authorization: Bearer`) is in this response only and stored hashed. A key never acts
-    as an HR admin. Audited."""
-    key, secret = await service.create_api_key(session, principal, body)
-    return ApiKeyCreated(**ApiKeyOut.model_validate(key).model_dump(), key=secret)
+    as an HR admin. A key whose one scope is `metrics:write` may be limited to department
+    subtrees (`department_ids`: 422 naming a department not in the organization, or with other
+    scopes). Audited, with its scopes and departments."""
+    key, secret = await service.create_api_key(session, principal, body, directory)
+    [shown] = await views.api_key_views(session, directory, principal.org_id, [key])
+    return ApiKeyCreated(**shown.model_dump(), key=secret)
 
 
 @router.delete(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from hrcore.core.authz import Role, Scope
+from hrcore.core.i18n import _
 from hrcore.core.schemas import Ref
 
 MIN_PASSWORD = 10
@@ -132,6 +133,22 @@ class UserCreated(UserOut):
 class ApiKeyCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     scopes: list[Scope] = Field(min_length=1)
+    department_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="Limit a `metrics:write` key to these department subtrees: observations "
+        "of employees or departments outside them are refused per item. Left out: the whole "
+        "organization.",
+    )
+
+    @model_validator(mode="after")
+    def _scoped_metrics_only(self) -> ApiKeyCreate:
+        if self.department_ids is not None and set(self.scopes) != {Scope.METRICS_WRITE}:
+            raise ValueError(
+                _("only a key whose one scope is metrics:write can be limited to departments")
+            )
+        return self
 
 
 class ApiKeyOut(BaseModel):
@@ -141,6 +158,12 @@ class ApiKeyOut(BaseModel):
     name: str
     prefix: str
     scopes: list[Scope]
+    department_ids: list[uuid.UUID] | None = Field(
+        description="The department subtrees the key is limited to (null: the organization)."
+    )
+    department_scope: list[Ref] | None = Field(
+        default=None, description="Those departments, named (a deleted one is left out)."
+    )
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None

@@ -13,13 +13,14 @@ from hrcore.core import audit, i18n, links, security
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Principal, Role, require_hr_admin
 from hrcore.core.db import SessionMaker, get_or_404, set_tenant, tenant_transaction
-from hrcore.core.errors import Conflict, NotFound, Unprocessable
+from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import N_, _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.references import refs_by_ids
 from hrcore.core.schemas import Ref
 from hrcore.identity import repository
 from hrcore.identity.auth import API_KEY_KIND, Services, principal_of
+from hrcore.identity.directory import Directory
 from hrcore.identity.models import ApiKey, Organization, User
 from hrcore.identity.schemas import ApiKeyCreate, UserCreate, UserPatch
 
@@ -187,9 +188,23 @@ async def update_user(
 
 
 async def create_api_key(
-    session: AsyncSession, principal: Principal, body: ApiKeyCreate
+    session: AsyncSession, principal: Principal, body: ApiKeyCreate, directory: Directory
 ) -> tuple[ApiKey, str]:
+    """`department_ids`, when given, must be departments of the organization (422 naming
+    each other one)."""
     require_hr_admin(principal)
+    departments = list(dict.fromkeys(body.department_ids)) if body.department_ids else None
+    if departments:
+        found = await directory.org.department_refs(session, principal.org_id, departments)
+        unknown = [
+            FieldError(field=f"department_ids.{index}", message=_("no such department"))
+            for index, department in enumerate(body.department_ids or [])
+            if department not in found
+        ]
+        if unknown:
+            raise Unprocessable(
+                _("The key names departments not in the organization"), errors=unknown
+            )
     secret = security.new_secret()
     key = ApiKey(
         org_id=principal.org_id,
@@ -197,6 +212,7 @@ async def create_api_key(
         prefix=secret[:8],
         token_hash=security.hash_token(secret),
         scopes=sorted({scope.value for scope in body.scopes}),
+        department_ids=departments,
         created_by=principal.user_id,
     )
     session.add(key)
@@ -208,7 +224,11 @@ async def create_api_key(
         "api_key",
         key.id,
         org_id=principal.org_id,
-        after={"name": key.name, "scopes": key.scopes},
+        after={
+            "name": key.name,
+            "scopes": key.scopes,
+            "department_ids": [str(d) for d in departments] if departments else None,
+        },
     )
     return key, security.compose_token(API_KEY_KIND, principal.org_id, secret)
 

@@ -2,8 +2,9 @@
 so an accounts or audit screen needs no lookup per row.
 
 One batched lookup per kind of name per page, none when the page names nothing of that
-kind: the linked employees and department scopes through the `Directory` (people's and
-org's api; identity does not import them), the acting users and integration keys here.
+kind: the linked employees and department scopes (of accounts and of keys) through the
+`Directory` (people's and org's api; identity does not import them), the acting users and
+integration keys here.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from hrcore.core.audit import AuditEvent
 from hrcore.core.references import refs_by_ids
 from hrcore.identity.directory import Directory
 from hrcore.identity.models import ApiKey, User
-from hrcore.identity.schemas import AuditEventOut, UserOut
+from hrcore.identity.schemas import ApiKeyOut, AuditEventOut, UserOut
 
 
 async def user_views(
@@ -41,6 +42,24 @@ async def user_views(
             else None,
         )
         for user in users
+    ]
+
+
+async def api_key_views(
+    session: AsyncSession, directory: Directory, org_id: uuid.UUID, keys: Sequence[ApiKey]
+) -> list[ApiKeyOut]:
+    """Integration keys with the departments they are limited to, named."""
+    departments = await directory.org.department_refs(
+        session, org_id, list({d for key in keys for d in key.department_ids or []})
+    )
+    return [
+        ApiKeyOut(
+            **_columns(key, ApiKeyOut, "department_scope"),
+            department_scope=[departments[d] for d in key.department_ids if d in departments]
+            if key.department_ids
+            else None,
+        )
+        for key in keys
     ]
 
 

@@ -2,13 +2,15 @@
 
 The recompute calls `before_save` with the scores it is about to write and the ones it is
 about to drop: those of closed periods are left as they are (frozen), and every score that
-moves publishes `performance.score_updated` (one event per employee and period). Ingestion
+moves — the overall or any indicator's, as the dashboards show both — publishes one
+`performance.score_updated` per employee and period, naming the indicators that moved. Ingestion
 calls `closed_refusals`: an observation whose `observed_at` falls in a closed period is
 refused with its reason, the batch's other items land.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -44,10 +46,8 @@ async def before_save(
     open_rows = [row for row in rows if known[row[1], row[2]]["state"] != "closed"]
     open_emptied = [key for key in emptied if known[key]["state"] != "closed"]
     moved = [
-        (row[1], row[2], known[row[1], row[2]]["overall"], row[6])
-        for row in open_rows
-        if known[row[1], row[2]]["overall"] != row[6]
-    ] + [(e, p, known[e, p]["overall"], None) for e, p in open_emptied]
+        (row[1], row[2], known[row[1], row[2]], row[6], _scores(row[7])) for row in open_rows
+    ] + [(e, p, known[e, p], None, {}) for e, p in open_emptied]
     await webhooks.publish_many(
         session,
         org_id=org_id,
@@ -57,16 +57,36 @@ async def before_save(
                 {
                     "employee_id": str(employee_id),
                     "period": period,
-                    "before": before,
+                    "before": stored["overall"],
                     "overall": overall,
+                    "indicators": indicators,
                     "computed_at": now.isoformat(),
                 },
                 new_id(),
             )
-            for employee_id, period, before, overall in moved
+            for employee_id, period, stored, overall, scores in moved
+            for indicators in [_moved_indicators(stored["scores"] or {}, scores)]
+            if indicators or stored["overall"] != overall
         ),
     )
     return open_rows, open_emptied
+
+
+def _scores(figures: str) -> dict[str, float | None]:
+    """Indicator key → score of a score row's figures (JSON text)."""
+    return {figure["key"]: figure["score"] for figure in json.loads(figures)}
+
+
+def _moved_indicators(
+    before: dict[str, float | None], after: dict[str, float | None]
+) -> list[dict[str, Any]]:
+    """The indicators whose score moved (observed for the first time, or no longer: null),
+    in key order."""
+    return [
+        {"key": key, "before": before.get(key), "after": after.get(key)}
+        for key in sorted(before.keys() | after.keys())
+        if before.get(key) != after.get(key)
+    ]
 
 
 def _aware(moment: datetime) -> datetime:

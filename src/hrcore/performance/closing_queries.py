@@ -203,14 +203,16 @@ async def closed_windows(
 
 
 BEFORE_SAVE = """
-SELECT t.employee_id, t.period, s.overall, p.state
+SELECT t.employee_id, t.period, s.overall, p.state,
+       (SELECT jsonb_object_agg(f->>'key', f->'score')
+        FROM jsonb_array_elements(s.indicators) AS f) AS scores
 FROM unnest($2::uuid[], $3::text[]) AS t(employee_id, period)
 LEFT JOIN performance_scores s
        ON s.org_id = $1 AND s.employee_id = t.employee_id AND s.period = t.period
 LEFT JOIN performance_periods p ON p.org_id = $1 AND p.period = t.period
 """
-"""Per (employee, period) a recompute is about to write: the stored overall and whether the
-period is closed."""
+"""Per (employee, period) a recompute is about to write: the stored overall and indicator
+scores (key → score, null when not observed) and whether the period is closed."""
 
 
 async def before_save(

@@ -26,7 +26,13 @@ from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import N_, Text, _
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.performance import goals_access, goals_reading, goals_repository, repository
+from hrcore.performance import (
+    goals_access,
+    goals_lifecycle,
+    goals_reading,
+    goals_repository,
+    repository,
+)
 from hrcore.performance.goals_access import GOAL
 from hrcore.performance.goals_models import Goal, GoalKeyResult, KeyResultCheckIn
 from hrcore.performance.goals_progress import within
@@ -173,11 +179,13 @@ async def update(
     *,
     if_match: str | None,
 ) -> None:
-    """Title, description, status and alignment; owner and period stay."""
+    """Title, description, status (by `goals_lifecycle`'s rules) and alignment; owner and
+    period stay."""
     goal = await _editable(session, principal, goal_id)
     check_version(goal.version, if_match=if_match, body_version=body.version)
     before = _snapshot(goal)
     fields = body.model_fields_set
+    goals_lifecycle.check_status_change(goal.status, body.status or goal.status, body.reason)
     if "parent_id" in fields and body.parent_id is not None:
         await _check_parent(
             session, goal, body.parent_id, await _owner_department(session, goal), stored=True
@@ -198,7 +206,7 @@ async def update(
             goal.id,
             org_id=goal.org_id,
             before=old,
-            after=new,
+            after=new | ({"reason": body.reason} if body.reason else {}),
         )
 
 
@@ -208,6 +216,7 @@ async def add_key_result(
     """A key result at the end of the goal's; an indicator must be measured by a scheme of
     the organization, and an organization goal has nobody to measure it on (422)."""
     goal = await _editable(session, principal, goal_id)
+    goals_lifecycle.require_open_key_results(goal)
     if body.indicator is not None:
         if goal.level == "organization":
             raise _invalid(
@@ -261,6 +270,7 @@ async def update_key_result(
     """Title, unit, start, target and weight; the target still differs from the start."""
     goal = await _editable(session, principal, goal_id)
     key_result = await _key_result_of(session, goal, key_result_id)
+    goals_lifecycle.require_open_key_results(goal)
     fields = ("title", "unit", "start", "target", "weight")
     before = {name: getattr(key_result, name) for name in fields}
     after = before | {
@@ -299,6 +309,7 @@ async def check_in(
     its progress after it, also published as `goal.progress_updated`."""
     goal = await _editable(session, principal, goal_id)
     key_result = await _key_result_of(session, goal, key_result_id)
+    goals_lifecycle.require_open_key_results(goal)
     if key_result.indicator is not None:
         raise _invalid(
             _("this key result is measured by the indicator {key}", key=key_result.indicator),

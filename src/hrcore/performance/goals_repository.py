@@ -136,6 +136,44 @@ ORDER BY g.period, g.title, g.id
 """The goals of these periods owned by an employee (`$3`) or a department (`$4`), cancelled
 ones left out: what a dashboard shows."""
 
+REACHED = """
+WITH RECURSIVE chain AS (
+    SELECT g.id, g.parent_id FROM goals g
+    WHERE g.org_id = $1 AND NOT $2
+      AND (g.department_id = ANY($3::uuid[]) OR g.employee_id = ANY($4::uuid[]))
+    UNION
+    SELECT p.id, p.parent_id FROM goals p JOIN chain c ON p.id = c.parent_id
+    WHERE p.org_id = $1
+)
+"""
+
+LISTED_WHERE = """
+WHERE g.org_id = $1 AND ($2 OR g.id IN (SELECT id FROM chain))
+  AND ($5::uuid IS NULL OR g.employee_id = $5)
+  AND ($6::uuid IS NULL OR g.department_id = $6)
+  AND ($7::text IS NULL OR g.level = $7)
+  AND ($8::text IS NULL OR g.period = $8)
+  AND ($9::text IS NULL OR g.status = $9)
+  AND ($10::uuid IS NULL OR g.id < $10)
+ORDER BY g.id DESC
+LIMIT $11
+"""
+
+LISTED = REACHED + GOAL_COLUMNS + LISTED_WHERE
+"""A page of goals, newest first (time-ordered ids): every goal (`$2`) or those of these
+departments and employees and the goals above them, filtered by owner, level, period and
+status."""
+
+DELETION_FACTS = """
+SELECT (SELECT count(*) FROM goals c WHERE c.org_id = $1 AND c.parent_id = $2) AS children,
+       (SELECT count(*) FROM goal_key_result_check_ins i
+        JOIN goal_key_results k ON k.org_id = i.org_id AND k.id = i.key_result_id
+        WHERE i.org_id = $1 AND k.goal_id = $2) AS check_ins,
+       coalesce((SELECT jsonb_agg(k.title ORDER BY k.position) FROM goal_key_results k
+                 WHERE k.org_id = $1 AND k.goal_id = $2), '[]'::jsonb) AS key_results
+"""
+"""What deleting a goal would take away: goals aligned to it, check-ins, key results."""
+
 CHECK_INS = """
 SELECT c.key_result_id, c.id, c.value, c.note, c.recorded_by, c.recorded_at
 FROM goal_key_result_check_ins c
@@ -235,3 +273,34 @@ async def check_ins(
 ) -> list[asyncpg.Record]:
     """Every check-in of the goal's key results, newest first."""
     return await fetch(session, CHECK_INS, org_id, goal_id)
+
+
+async def listed(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    everything: bool,
+    department_ids: Sequence[uuid.UUID],
+    employee_ids: Sequence[uuid.UUID],
+    *,
+    filters: tuple[uuid.UUID | None, uuid.UUID | None, str | None, str | None, str | None],
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    """`filters`: employee, department, level, period, status (None: any)."""
+    return await fetch(
+        session,
+        LISTED,
+        org_id,
+        everything,
+        list(department_ids),
+        list(employee_ids),
+        *filters,
+        after,
+        limit,
+    )
+
+
+async def deletion_facts(
+    session: AsyncSession, org_id: uuid.UUID, goal_id: uuid.UUID
+) -> asyncpg.Record:
+    return (await fetch(session, DELETION_FACTS, org_id, goal_id))[0]

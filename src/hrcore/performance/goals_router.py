@@ -5,25 +5,28 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Response, status
 
 from hrcore.core.concurrency import set_etag
 from hrcore.core.db import DbSession
-from hrcore.core.dependencies import IfMatch
+from hrcore.core.dependencies import IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
-from hrcore.core.responses import FORBIDDEN, NOT_FOUND, STALE
+from hrcore.core.pagination import Page
+from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.performance import goals, goals_reading
+from hrcore.performance import goals, goals_lifecycle, goals_listing, goals_reading
 from hrcore.performance.goals_schemas import (
     GOAL_PERIOD_PATTERN,
     KeyResultCheckInIn,
     KeyResultHistoryOut,
     KeyResultIn,
     KeyResultPatch,
+    Level,
     PerformanceGoalIn,
     PerformanceGoalOut,
     PerformanceGoalPatch,
     PerformanceGoalTreeOut,
+    Status,
 )
 
 router = APIRouter(route_class=HrcoreRoute, tags=["goals"])
@@ -50,6 +53,39 @@ async def create_goal(
     shown = await goals_reading.goal(session, principal, goal_id)
     set_etag(response, shown.version)
     return shown
+
+
+@router.get(
+    "/goals",
+    operation_id="list_goals",
+    summary="The goals the caller reads, newest first, filtered",
+    response_model=Page[PerformanceGoalOut],
+    responses=FORBIDDEN,
+)
+async def list_goals(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    employee_id: uuid.UUID | None = None,
+    department_id: Annotated[
+        uuid.UUID | None, Query(description="The department's own goals.")
+    ] = None,
+    level: Level | None = None,
+    period: Annotated[
+        str | None,
+        Query(
+            pattern=GOAL_PERIOD_PATTERN, description="Exactly this period: `2026-12`, `2026-Q4`."
+        ),
+    ] = None,
+    goal_status: Annotated[Status | None, Query(alias="status")] = None,
+) -> Page[PerformanceGoalOut]:
+    """The goals the tree would show the caller, of any period (HR every goal; anyone else
+    those of the departments they head, their own, their reports' and their department
+    subtree's people's, and the goals above those), newest first, cursor-paginated, each with
+    its key results and progress. Filters: the owner (`employee_id`, `department_id`),
+    `level`, `period`, `status`. Integration keys 403."""
+    filters = goals_listing.GoalFilters(employee_id, department_id, level, period, goal_status)
+    return await goals_listing.goals(session, principal, page, filters)
 
 
 @router.get(
@@ -99,7 +135,7 @@ async def get_goal(
     operation_id="update_goal",
     summary="Edit a goal: title, description, status, alignment",
     response_model=PerformanceGoalOut,
-    responses={**FORBIDDEN, **NOT_FOUND, **STALE},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT, **STALE},
 )
 async def update_goal(
     goal_id: uuid.UUID,
@@ -111,12 +147,34 @@ async def update_goal(
 ) -> PerformanceGoalOut:
     """Whoever may set the owner's goals (404 for a goal the caller does not read, 403 for
     one they read but may not change). `parent_id` as on creation, and 422 for a parent
-    aligned under this goal (a cycle); `null` detaches it. A stale `If-Match` is 412, a
-    stale body `version` 409. Audited."""
+    aligned under this goal (a cycle); `null` detaches it. `status`: draft → active → done
+    or cancelled (a draft may be cancelled); reopening (done or cancelled → active) needs a
+    `reason` (422 without); any other change is 409. A stale `If-Match` is 412, a stale
+    body `version` 409. Audited, with the reason."""
     await goals.update(session, principal, goal_id, body, if_match=if_match)
     shown = await goals_reading.goal(session, principal, goal_id)
     set_etag(response, shown.version)
     return shown
+
+
+@router.delete(
+    "/goals/{goal_id}",
+    operation_id="delete_goal",
+    summary="Delete a draft goal nobody checked in on",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT, **STALE},
+)
+async def delete_goal(
+    goal_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    if_match: IfMatch = None,
+) -> None:
+    """Whoever may change the goal (404 unread, 403 read but not writable). Only a draft
+    without check-ins goes, with its key results; a goal with a history is 409 (cancel it
+    instead), and so is one with goals aligned to it. A stale `If-Match` is 412. Audited
+    (`goal.deleted`, with what it was)."""
+    await goals_lifecycle.delete(session, principal, goal_id, if_match=if_match)
 
 
 @router.get(
@@ -140,7 +198,7 @@ async def list_goal_key_results(
     summary="Add a key result to a goal, measured by an indicator or by hand",
     status_code=201,
     response_model=PerformanceGoalOut,
-    responses={**FORBIDDEN, **NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def add_goal_key_result(
     goal_id: uuid.UUID, body: KeyResultIn, principal: CurrentPrincipal, session: DbSession
@@ -149,7 +207,7 @@ async def add_goal_key_result(
     organization (422 otherwise; not on an organization goal), read from the employee's
     live score or the department's observations; without one, check-ins measure it. A
     weight above 0 and at most 100; a target other than the start (422). At most 20 per
-    goal. Audited."""
+    goal; none while the goal is done or cancelled (409). Audited."""
     await goals.add_key_result(session, principal, goal_id, body)
     return await goals_reading.goal(session, principal, goal_id)
 
@@ -159,7 +217,7 @@ async def add_goal_key_result(
     operation_id="update_goal_key_result",
     summary="Edit a key result: title, unit, start, target, weight",
     response_model=PerformanceGoalOut,
-    responses={**FORBIDDEN, **NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def update_goal_key_result(
     goal_id: uuid.UUID,
@@ -169,7 +227,7 @@ async def update_goal_key_result(
     session: DbSession,
 ) -> PerformanceGoalOut:
     """Whoever may change the goal; what it is measured by stays. The same ranges as on
-    creation (422). Audited."""
+    creation (422); none while the goal is done or cancelled (409). Audited."""
     await goals.update_key_result(session, principal, goal_id, key_result_id, body)
     return await goals_reading.goal(session, principal, goal_id)
 
@@ -180,7 +238,7 @@ async def update_goal_key_result(
     summary="Report a hand-measured key result's value now, with a note",
     status_code=201,
     response_model=PerformanceGoalOut,
-    responses={**FORBIDDEN, **NOT_FOUND},
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
 )
 async def check_in_goal_key_result(
     goal_id: uuid.UUID,
@@ -190,6 +248,7 @@ async def check_in_goal_key_result(
     session: DbSession,
 ) -> PerformanceGoalOut:
     """Whoever may change the goal; kept as history. A key result measured by an indicator
-    is 422 (its data decide). Beyond the target the progress is 100, behind the start 0.
+    is 422 (its data decide); a goal done or cancelled is 409 (reopen it first). Beyond
+    the target the progress is 100, behind the start 0.
     Audited and published as `goal.progress_updated` with the goal's progress after it."""
     return await goals.check_in(session, principal, goal_id, key_result_id, body)

@@ -20,6 +20,8 @@ Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Level = Literal["organization", "department", "person"]
 Status = Literal["draft", "active", "done", "cancelled"]
+StartingStatus = Literal["draft", "active"]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 MAX_KEY_RESULTS = 20
 
 
@@ -41,7 +43,9 @@ class PerformanceGoalIn(Strict):
         description="The goal this one aligns to: an organization goal, or a goal of the "
         "owner's department or one above it, of the same period or one containing it.",
     )
-    status: Status = "draft"
+    status: StartingStatus = Field(
+        default="draft", description="A goal starts as a draft or active (see `PATCH`)."
+    )
 
     @model_validator(mode="after")
     def _one_owner(self) -> PerformanceGoalIn:
@@ -55,7 +59,14 @@ class PerformanceGoalPatch(Strict):
 
     title: Title | None = None
     description: Description | None = None
-    status: Status | None = None
+    status: Status | None = Field(
+        default=None,
+        description="draft → active → done or cancelled (a draft may be cancelled too); "
+        "reopening a done or cancelled goal (→ active) needs `reason`; other changes 409.",
+    )
+    reason: Reason | None = Field(
+        default=None, description="Why the status changes (kept in the audit trail)."
+    )
     parent_id: uuid.UUID | None = None
     version: int | None = Field(default=None, description="The version you read (or If-Match).")
 

@@ -32,7 +32,7 @@ from hrcore.core.models import new_id, new_ids
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.performance import access, closing_freeze, repository, score_queue
+from hrcore.performance import access, closing_freeze, ingestion_scope, repository, score_queue
 from hrcore.performance.periods import month_of
 from hrcore.performance.schemas import (
     ItemResult,
@@ -100,6 +100,7 @@ async def ingest(
     caller checks permission."""
     org_id = actor.org_id
     refused = await refusals(session, org_id, items)
+    refused |= await ingestion_scope.outside_key_scope(session, actor, items, refused)
     ids = iter(new_ids(len(items) - len(refused)))
     good = [
         (

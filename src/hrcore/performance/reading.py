@@ -15,7 +15,7 @@ from hrcore.core.authz import Principal
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor
-from hrcore.performance import access, repository
+from hrcore.performance import access, ingestion_scope, repository
 from hrcore.performance.schemas import EmployeePerformanceOut, ObservationOut
 
 PERIODS_SHOWN = 24
@@ -34,7 +34,8 @@ async def observations(
     observed_from: datetime | None,
     observed_before: datetime | None,
 ) -> Page[ObservationOut]:
-    """Every stored revision, oldest first, for HR admins and metrics keys."""
+    """Every stored revision, oldest first, for HR admins and metrics keys (a key limited to
+    departments: theirs, `ingestion_scope`)."""
     access.require_metrics_writer(principal)
     window = (observed_from or EARLIEST, observed_before or LATEST)
     if window[1] <= window[0]:
@@ -45,8 +46,15 @@ async def observations(
             ],
         )
     after = decode_cursor(page.cursor, [uuid.UUID])[0] if page.cursor else None
-    rows = await repository.observations(
-        session, principal.org_id, window, employee_id, indicator, after, page.limit + 1
+    reach = await ingestion_scope.key_reach(session, principal)
+    rows = (
+        await repository.observations(
+            session, principal.org_id, window, employee_id, indicator, after, page.limit + 1
+        )
+        if reach is None
+        else await repository.scoped_observations(
+            session, principal.org_id, window, employee_id, indicator, after, page.limit + 1, reach
+        )
     )
     shown, cursor = cut_page(rows, ["id"], page)
     items = [

@@ -242,3 +242,46 @@ async def scores_of(
 ) -> list[asyncpg.Record]:
     """An employee's newest period scores with their scheme's name, in one statement."""
     return await fetch(session, SCORES, org_id, employee_id, limit)
+
+
+SCOPED_OBSERVATIONS = """
+SELECT o.id, o.employee_id, e.full_name AS employee_name, o.department_id,
+       d.name AS department_name, o.indicator, o.value, o.observed_at, o.source,
+       o.external_id, o.revision, o.recorded_at
+FROM metric_observations o
+LEFT JOIN employees e ON e.org_id = o.org_id AND e.id = o.employee_id
+LEFT JOIN departments d ON d.org_id = o.org_id AND d.id = o.department_id
+WHERE o.org_id = $1 AND o.observed_at >= $2 AND o.observed_at < $3
+  AND ($4::uuid IS NULL OR o.employee_id = $4)
+  AND ($5::text IS NULL OR o.indicator = $5)
+  AND ($6::uuid IS NULL OR o.id > $6)
+  AND (o.employee_id = ANY($8::uuid[]) OR o.department_id = ANY($9::uuid[]))
+ORDER BY o.id
+LIMIT $7
+"""
+"""`OBSERVATIONS` of these employees (`$8`) and departments (`$9`) only: a key limited to
+department subtrees."""
+
+
+async def scoped_observations(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    window: tuple[datetime, datetime],
+    employee_id: uuid.UUID | None,
+    indicator: str | None,
+    after: uuid.UUID | None,
+    limit: int,
+    reach: tuple[Sequence[uuid.UUID], Sequence[uuid.UUID]],
+) -> list[asyncpg.Record]:
+    return await fetch(
+        session,
+        SCOPED_OBSERVATIONS,
+        org_id,
+        *window,
+        employee_id,
+        indicator,
+        after,
+        limit,
+        list(reach[0]),
+        list(reach[1]),
+    )

@@ -44,6 +44,7 @@ from hrcore.seed.development import (
     add_stretch_assignments,
 )
 from hrcore.seed.performance import add_performance
+from hrcore.seed.performance_goals import add_goals_and_feedback
 from hrcore.workflow import api as workflow
 
 __all__ = ["DEMO_FORM", "DEMO_PASSWORD", "DEMO_SLUG", "SeedReport", "seed_demo"]
@@ -71,6 +72,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
             today = runtime.clock.now().date()
             await add_development_plan(session, company, today, assignment)
             await add_performance(session, company, today, runtime.clock)
+            await add_goals_and_feedback(session, company, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
