@@ -291,3 +291,29 @@ async def test_the_list_costs_the_same_statements_for_more_pairings(
         response = await client.get(MENTORSHIPS, headers=world.sales_head.headers)
     assert len(response.json()["items"]) == 3
     assert many.count == few.count
+
+
+async def test_a_plan_keeps_the_template_revision_it_was_drafted_from(
+    client: AsyncClient, world: World
+) -> None:
+    ready = await setup(client, world)
+    first = await pair(client, world.hr, ready, world.junior.id)
+    revised = await client.patch(
+        f"{API}/mentee-templates/{ready.template['id']}",
+        json={
+            "name": "New graduates",
+            "role": "new_graduate",
+            "duration_months": 6,
+            "goals": [{"kind": "skill_test_score", "key": "skills", "title": "Test", "target": 70}],
+            "version": ready.template["version"],
+        },
+        headers=world.hr.headers,
+    )
+    assert revised.status_code == 200, revised.text
+    second = await pair(client, world.hr, ready, world.member.id)
+    assert (first["ends_on"], second["ends_on"]) == ("2028-01-04", "2027-07-04")
+    plans = [
+        (await client.get(f"{MENTORSHIPS}/{p['id']}/plan", headers=world.hr.headers)).json()
+        for p in (first, second)
+    ]
+    assert [(p["template_revision"], len(p["goals"])) for p in plans] == [(1, 2), (2, 1)]

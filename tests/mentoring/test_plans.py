@@ -223,3 +223,28 @@ async def test_ending_the_pairing_withdraws_the_plan_s_approval(
     )
     refused = await client.put(url, json=_plan_body(submitted), headers=world.lead_account.headers)
     assert_problem(refused, 409)
+
+
+async def test_a_rejection_reads_returned_and_the_mentor_s_withdrawal_draft(
+    client: AsyncClient, world: World, owner_engine: AsyncEngine, listener: None
+) -> None:
+    _, _, url = await _paired(client, world)
+    submitted = await _put(client, world.lead_account, url, submit=True)
+    [approval] = await _approvals(client, world, submitted["id"])
+    rejected = await client.post(
+        f"{API}/approvals/{approval['id']}/reject",
+        json={"comment": "Not this program"},
+        headers=world.hr.headers,
+    )
+    assert rejected.status_code == 200, rejected.text
+    plan = (await client.get(url, headers=world.lead_account.headers)).json()
+    assert (plan["status"], plan["decision_comment"]) == ("returned", "Not this program")
+    await _put(client, world.lead_account, url, submit=True)
+    approvals = await _approvals(client, world, submitted["id"])
+    assert [a["status"] for a in approvals] == ["rejected", "pending"]
+    withdrawn = await client.post(
+        f"{API}/approvals/{approvals[1]['id']}/withdraw", headers=world.lead_account.headers
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert (await client.get(url, headers=world.lead_account.headers)).json()["status"] == "draft"
+    assert await emitted(owner_engine) == []

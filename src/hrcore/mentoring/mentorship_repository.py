@@ -123,24 +123,22 @@ async def plans_of(
 
 
 async def plan_of(
-    session: AsyncSession, org_id: uuid.UUID, mentorship_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, org_id: uuid.UUID, mentorship_id: uuid.UUID
 ) -> MentorshipPlan | None:
-    statement = select(MentorshipPlan).where(
-        MentorshipPlan.org_id == org_id, MentorshipPlan.mentorship_id == mentorship_id
-    )
     found: MentorshipPlan | None = await session.scalar(
-        statement.with_for_update() if for_update else statement
+        select(MentorshipPlan).where(
+            MentorshipPlan.org_id == org_id, MentorshipPlan.mentorship_id == mentorship_id
+        )
     )
     return found
 
 
-async def plan_by_id(
-    session: AsyncSession, org_id: uuid.UUID, plan_id: uuid.UUID, *, for_update: bool = False
+async def locked_plan(
+    session: AsyncSession, org_id: uuid.UUID, plan_id: uuid.UUID
 ) -> MentorshipPlan | None:
-    statement = select(MentorshipPlan).where(
-        MentorshipPlan.org_id == org_id, MentorshipPlan.id == plan_id
-    )
     found: MentorshipPlan | None = await session.scalar(
-        statement.with_for_update() if for_update else statement
+        select(MentorshipPlan)
+        .where(MentorshipPlan.org_id == org_id, MentorshipPlan.id == plan_id)
+        .with_for_update()
     )
     return found

@@ -32,7 +32,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class CompetencyLevelGoal(_Strict):
+class MenteeCompetencyLevelGoal(_Strict):
     """Reach `level` (1..N of the competency's levels) of a competency of the library."""
 
     kind: Literal["competency_level"]
@@ -42,7 +42,7 @@ class CompetencyLevelGoal(_Strict):
     level: int = Field(ge=1, le=10)
 
 
-class SkillTestScoreGoal(_Strict):
+class MenteeSkillTestScoreGoal(_Strict):
     """Score at least `target` (0–100) in the pairing's skill tests."""
 
     kind: Literal["skill_test_score"]
@@ -51,7 +51,7 @@ class SkillTestScoreGoal(_Strict):
     target: float = Field(ge=0, le=100, allow_inf_nan=False)
 
 
-class PerformanceScoreGoal(_Strict):
+class MenteePerformanceScoreGoal(_Strict):
     """Be rated at least `target` (1–5) in performance."""
 
     kind: Literal["performance_score"]
@@ -61,18 +61,19 @@ class PerformanceScoreGoal(_Strict):
 
 
 MenteeGoal = Annotated[
-    CompetencyLevelGoal | SkillTestScoreGoal | PerformanceScoreGoal, Field(discriminator="kind")
+    MenteeCompetencyLevelGoal | MenteeSkillTestScoreGoal | MenteePerformanceScoreGoal,
+    Field(discriminator="kind"),
 ]
 
 
-class ChecklistItem(_Strict):
+class MenteeChecklistItem(_Strict):
     """Content the mentor must cover; sessions name the keys they covered."""
 
     key: Key
     title: Title
 
 
-class ScheduleItem(_Strict):
+class MentoringScheduleItem(_Strict):
     """A session kind held every `every_months` months over the pairing."""
 
     kind: SessionKind
@@ -80,9 +81,9 @@ class ScheduleItem(_Strict):
 
 
 DEFAULT_SCHEDULE = (
-    ScheduleItem(kind=SessionKind.ONE_ON_ONE, every_months=1),
-    ScheduleItem(kind=SessionKind.SKILL_TEST, every_months=3),
-    ScheduleItem(kind=SessionKind.PROGRESS_REPORT, every_months=6),
+    MentoringScheduleItem(kind=SessionKind.ONE_ON_ONE, every_months=1),
+    MentoringScheduleItem(kind=SessionKind.SKILL_TEST, every_months=3),
+    MentoringScheduleItem(kind=SessionKind.PROGRESS_REPORT, every_months=6),
 )
 
 
@@ -90,8 +91,8 @@ class MentoringContent(_Strict):
     """Goals, checklist and schedule: keys unique within each, one schedule item per kind."""
 
     goals: list[MenteeGoal] = Field(min_length=1, max_length=20)
-    checklist: list[ChecklistItem] = Field(default_factory=list, max_length=50)
-    schedule: list[ScheduleItem] = Field(
+    checklist: list[MenteeChecklistItem] = Field(default_factory=list, max_length=50)
+    schedule: list[MentoringScheduleItem] = Field(
         default_factory=lambda: list(DEFAULT_SCHEDULE),
         min_length=1,
         max_length=3,
@@ -135,8 +136,8 @@ class MenteeTemplateOut(BaseModel):
     role: MenteeRole
     duration_months: int
     goals: list[MenteeGoal]
-    checklist: list[ChecklistItem]
-    schedule: list[ScheduleItem]
+    checklist: list[MenteeChecklistItem]
+    schedule: list[MentoringScheduleItem]
     revision: int
     created_at: datetime
     updated_at: datetime
@@ -152,8 +153,8 @@ class MenteeTemplateRevisionOut(BaseModel):
     role: MenteeRole
     duration_months: int
     goals: list[MenteeGoal]
-    checklist: list[ChecklistItem]
-    schedule: list[ScheduleItem]
+    checklist: list[MenteeChecklistItem]
+    schedule: list[MentoringScheduleItem]
     created_at: datetime
 
 
@@ -217,8 +218,8 @@ class MentorshipPlanOut(BaseModel):
     status: PlanStatus
     template_revision: int
     goals: list[MenteeGoal]
-    checklist: list[ChecklistItem]
-    schedule: list[ScheduleItem]
+    checklist: list[MenteeChecklistItem]
+    schedule: list[MentoringScheduleItem]
     starts_on: date
     ends_on: date
     submitted_at: datetime | None
@@ -238,7 +239,7 @@ class MentorshipPlanDecisionIn(_Strict):
         return self
 
 
-class WorkContactOut(BaseModel):
+class MentorContactOut(BaseModel):
     email: str | None
     phone: str | None
 
@@ -253,6 +254,6 @@ class MyMentorshipOut(BaseModel):
     starts_on: date
     ends_on: date
     plan_status: PlanStatus
-    mentor_contact: WorkContactOut | None = Field(
+    mentor_contact: MentorContactOut | None = Field(
         description="The mentor's work email and phone, shown to the mentee (null as mentor)."
     )

@@ -35,11 +35,11 @@ from hrcore.mentoring.mentorship_models import (
     PlanStatus,
 )
 from hrcore.mentoring.mentorship_schemas import (
+    MentorContactOut,
     MentorshipEndIn,
     MentorshipIn,
     MentorshipOut,
     MyMentorshipOut,
-    WorkContactOut,
 )
 from hrcore.mentoring.models import Mentor, MentoringProgram
 from hrcore.mentoring.schemas import RULES, MentorRuleCheck
@@ -388,7 +388,7 @@ async def my_mentorships(
                 starts_on=row.starts_on,
                 ends_on=row.ends_on,
                 plan_status=PlanStatus(statuses[row.id]),
-                mentor_contact=WorkContactOut(email=contact.email, phone=contact.phone)
+                mentor_contact=MentorContactOut(email=contact.email, phone=contact.phone)
                 if contact is not None
                 else None,
             )

@@ -107,12 +107,8 @@ def _view(mentorship: Mentorship, plan: MentorshipPlan, status: str) -> Mentorsh
     )
 
 
-async def _plan(
-    session: AsyncSession, mentorship: Mentorship, *, for_update: bool = False
-) -> MentorshipPlan:
-    plan = await mentorship_repository.plan_of(
-        session, mentorship.org_id, mentorship.id, for_update=for_update
-    )
+async def _plan(session: AsyncSession, mentorship: Mentorship) -> MentorshipPlan:
+    plan = await mentorship_repository.plan_of(session, mentorship.org_id, mentorship.id)
     if plan is None:  # every pairing is created with its plan
         raise NotFound(_("No such {what}", what=Message(WHAT)))
     return plan
@@ -129,9 +125,7 @@ async def get_plan(
 
 def _require_running(mentorship: Mentorship) -> None:
     if mentorship.status != MentorshipStatus.ACTIVE.value:
-        raise Conflict(
-            _("The pairing is {status}", status=label(mentorship.status)),
-        )
+        raise Conflict(_("The pairing is {status}", status=label(mentorship.status)))
 
 
 async def _for_change(
@@ -320,9 +314,7 @@ def _audit_decision(
 async def _submitted_plan(
     session: AsyncSession, subject: approvals.ApprovedSubject
 ) -> MentorshipPlan:
-    plan = await mentorship_repository.plan_by_id(
-        session, subject.org_id, subject.subject_id, for_update=True
-    )
+    plan = await mentorship_repository.locked_plan(session, subject.org_id, subject.subject_id)
     if plan is None:
         raise NotFound(_("No such {what}", what=Message(WHAT)))
     return plan

@@ -21,7 +21,11 @@ from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.templates import TemplateRules
 from hrcore.mentoring.mentorship_models import MENTEE_TEMPLATES, MenteeTemplate
-from hrcore.mentoring.mentorship_schemas import CompetencyLevelGoal, MenteeGoal, MenteeTemplateIn
+from hrcore.mentoring.mentorship_schemas import (
+    MenteeCompetencyLevelGoal,
+    MenteeGoal,
+    MenteeTemplateIn,
+)
 
 
 async def check_goals(
@@ -30,7 +34,9 @@ async def check_goals(
     """422 naming `goals.N.competency_id` for a competency the organization does not have
     and `goals.N.level` for a level above its levels; one statement for all the goals."""
     named = {
-        index: goal for index, goal in enumerate(goals) if isinstance(goal, CompetencyLevelGoal)
+        index: goal
+        for index, goal in enumerate(goals)
+        if isinstance(goal, MenteeCompetencyLevelGoal)
     }
     levels = await competencies.level_counts(
         session, org_id, [goal.competency_id for goal in named.values()]
