@@ -1,7 +1,27 @@
-"""What mentoring plugs into the processes (core.registry): its tables and routes."""
+"""What mentoring plugs into the processes (core.registry): its tables and routes, the job
+planning a pairing's schedule when its plan is approved (subscribed to `PLAN_APPROVED`), and
+the task kinds of the schedule (completed by logging the session)."""
 
-from hrcore.core.registry import Domain
-from hrcore.mentoring import mentorship_models, models
+from hrcore.core.jobs import JobSpec
+from hrcore.core.registry import Domain, Subscription
+from hrcore.mentoring import events, jobs_schedule, mentorship_models, models, schedule
 from hrcore.mentoring.router import router
+from hrcore.workflow import api as workflow
 
-DOMAIN = Domain(name="mentoring", models=[models, mentorship_models], router=router)
+DOMAIN = Domain(
+    name="mentoring",
+    models=[models, mentorship_models],
+    router=router,
+    jobs=[JobSpec(jobs_schedule.PLAN_SCHEDULE_JOB, jobs_schedule.plan_schedule, max_tries=5)],
+    subscriptions=[Subscription(events.PLAN_APPROVED, jobs_schedule.PLAN_SCHEDULE_JOB)],
+    task_hooks=[
+        *(
+            workflow.TaskKindSpec(kind, completed_by=schedule.LOG_SESSION, submission=None)
+            for kind in schedule.TASK_KINDS.values()
+        ),
+        *(
+            workflow.SubmissionCheck(kind, schedule.logged_only)
+            for kind in schedule.TASK_KINDS.values()
+        ),
+    ],
+)
