@@ -222,8 +222,14 @@ async def test_bad_sessions_are_refused_with_each_field_named(
         headers=mentor,
     )
     assert_problem(twice, 409)
+    precise = await _log(
+        client, pairing, mentor, kind="skill_test", held_on="2027-04-19", score=72.3456
+    )
+    assert precise["score"] == 72.35, "kept to 2 decimals, as stored"
     listed = await client.get(pairing.sessions, headers=world.hr.headers)
-    assert len(listed.json()["items"]) == 1, "nothing refused was written"
+    assert [item["score"] for item in listed.json()["items"]] == [72.35, None], (
+        "nothing refused was written"
+    )
 
 
 async def test_a_session_on_an_ended_pairing_is_a_conflict(

@@ -141,6 +141,7 @@ async def log_session(
     plan = await _plan(session, mentorship)
     _checked(body, plan, mentorship, await people.org_today(session, principal.org_id, clock))
     task_id = await _task_to_fulfil(session, mentorship, body, clock)
+    score = round(body.score, 2) if body.score is not None else None
     row = MentoringSession(
         org_id=principal.org_id,
         mentorship_id=mentorship.id,
@@ -148,7 +149,7 @@ async def log_session(
         held_on=body.held_on,
         notes=body.notes,
         checklist_covered=list(dict.fromkeys(body.checklist_covered)),
-        score=body.score,
+        score=score,
         task_id=task_id,
     )
     session.add(row)
@@ -173,7 +174,7 @@ async def log_session(
         row.id,
         org_id=principal.org_id,
         after=payload
-        | {"checklist_covered": row.checklist_covered, "score": body.score, "evidence": evidence},
+        | {"checklist_covered": row.checklist_covered, "score": score, "evidence": evidence},
     )
     await webhooks.publish(
         session,
