@@ -5,6 +5,7 @@ again re-plans (one open task per due item) and running twice creates nothing tw
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,9 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from httpx import AsyncClient
 
+from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.mentoring.mentorship_models import SessionKind
-from hrcore.mentoring.schedule import DueItem, due_items
+from hrcore.mentoring.schedule import DueItem, Replanned, due_items, plan_schedule
 from hrcore.worker import run_burst
 from tests.conftest import frozen_clock
 from tests.factories import Account
@@ -211,3 +213,21 @@ async def test_an_ended_pairing_plans_nothing(
         await end_pairing(runtime, pairing)
         await run_burst(runtime)
         assert await _tasks(client, world.hr, pairing) == []
+
+
+@pytest.mark.commits
+async def test_two_runs_at_once_plan_each_task_once(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    """The pairing's row is locked first: the second run waits, then finds the first's tasks."""
+    async with frozen_clock(runtime, START) as clock:
+        pairing = await make_pairing(runtime, client, world.hr, world.member, world.junior)
+
+        async def run() -> Replanned | None:
+            async with unit_of_work(runtime.sessionmaker) as session:
+                await set_tenant(session, pairing.org_id)
+                return await plan_schedule(session, pairing.org_id, pairing.mentorship_id, clock)
+
+        results = await asyncio.gather(run(), run())
+        assert sorted(result.created for result in results if result) == [0, len(PLANNED)]
+        assert _open(await _tasks(client, world.hr, pairing)) == PLANNED
