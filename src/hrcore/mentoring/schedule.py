@@ -133,6 +133,7 @@ async def plan_schedule(
     now = clock.now()
     today = now.astimezone(zone).date()
     wanted = due_items(plan.schedule, mentorship.starts_on, mentorship.ends_on)
+    wanted_set = set(wanted)
     tasks = await workflow.tasks_of_subjects(
         session, org_id=org_id, subject_type=SUBJECT_TYPE, subject_ids=[mentorship.id], now=now
     )
@@ -144,7 +145,7 @@ async def plan_schedule(
         if kind is None or task.status == "cancelled":
             continue
         item = DueItem(task.due_at.astimezone(zone).date(), kind)
-        if item in wanted and item not in settled:
+        if item in wanted_set and item not in settled:
             settled.add(item)
         elif task.status == "open":
             strays.append(task)
