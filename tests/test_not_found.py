@@ -34,6 +34,7 @@ READS = {
     "/api/v1/check-ins/{}": "No such check-in",
     "/api/v1/mentoring-programs/{}": "No such mentoring program",
     "/api/v1/mentors/{}": "No such mentor",
+    "/api/v1/mentorships/{}/sessions": "No such mentorship",
 }
 
 

@@ -5,7 +5,8 @@
   source event and competency (recording the same event again replaces its evidence); the
   profile follows in the worker. `replace_source_evidence` sets everything one event says
   (`SourceValue`s; a competency it no longer names loses the event's row, no values withdraw
-  it). `require_competencies` checks the competencies a request body names (422 per field).
+  it); `MENTORING_SKILL_TEST` is the kind mentoring's skill tests record under.
+  `require_competencies` checks the competencies a request body names (422 per field).
 - `match_for_candidates` — candidates against the competency model of a position (talent's
   vacancy ranking): `Match` per candidate, set-based.
 - `profile_change` — an employee's profile at a moment and now, against a position's model
@@ -63,6 +64,7 @@ from hrcore.competencies import (
     stretch_repository,
 )
 from hrcore.competencies.evidence import (
+    MENTORING_SKILL_TEST,
     SourceValue,
     record_evidence,
     replace_source_evidence,
@@ -98,6 +100,7 @@ from hrcore.core.schemas import Ref
 from hrcore.settings import Settings
 
 __all__ = [
+    "MENTORING_SKILL_TEST",
     "OUTCOME_RECORDED",
     "Candidate",
     "ChangeLine",

@@ -23,6 +23,9 @@ from hrcore.core.i18n import _
 from hrcore.people import api as people
 
 MANUAL = "manual"
+MENTORING_SKILL_TEST = "mentoring_skill_test"
+"""A skill test logged in a mentorship (mentoring's sessions): its score / 10, about the
+plan's competency goals."""
 
 
 def stored(value: float) -> float:

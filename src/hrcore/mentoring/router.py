@@ -14,7 +14,7 @@ from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.mentoring import applications, mentors, mentorship_router, programs
+from hrcore.mentoring import applications, mentors, mentorship_router, programs, session_router
 from hrcore.mentoring.access import readable_program
 from hrcore.mentoring.models import ApplicationStatus
 from hrcore.mentoring.schemas import (
@@ -235,3 +235,4 @@ async def get_mentor(
 
 
 router.include_router(mentorship_router.router)
+router.include_router(session_router.router)

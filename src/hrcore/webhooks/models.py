@@ -51,6 +51,7 @@ class EventType(StrEnum):
     MENTOR_APPROVED = "mentor.approved"
     MENTORSHIP_STARTED = "mentorship.started"
     MENTORSHIP_ENDED = "mentorship.ended"
+    MENTORING_SESSION_LOGGED = "mentoring_session.logged"
 
 
 class DeliveryStatus(StrEnum):
