@@ -1,7 +1,48 @@
-"""What mentoring plugs into the processes (core.registry): its tables and routes."""
+"""What mentoring plugs into the processes (core.registry): its tables and routes; the
+survey task kind, the jobs asking for a survey when a session is logged and recomputing a
+mentor's effectiveness (on a session, a pairing's end, a survey answer, and nightly)."""
 
-from hrcore.core.registry import Domain
-from hrcore.mentoring import mentorship_models, models
+from hrcore.core.jobs import JobSpec
+from hrcore.core.registry import Cron, Domain, Subscription
+from hrcore.mentoring import (
+    effectiveness,
+    effectiveness_models,
+    events,
+    jobs_effectiveness,
+    mentorship_models,
+    models,
+    survey_models,
+    surveys,
+)
 from hrcore.mentoring.router import router
+from hrcore.workflow import api as workflow
 
-DOMAIN = Domain(name="mentoring", models=[models, mentorship_models], router=router)
+DOMAIN = Domain(
+    name="mentoring",
+    models=[models, mentorship_models, survey_models, effectiveness_models],
+    router=router,
+    jobs=[
+        JobSpec(surveys.ASK_JOB, jobs_effectiveness.ask_for_survey, max_tries=5),
+        JobSpec(
+            effectiveness.RECOMPUTE_JOB, jobs_effectiveness.recompute_effectiveness, max_tries=5
+        ),
+    ],
+    subscriptions=[
+        Subscription(events.SESSION_LOGGED, surveys.ASK_JOB),
+        Subscription(events.SESSION_LOGGED, effectiveness.RECOMPUTE_JOB),
+        Subscription(events.MENTORSHIP_ENDED, effectiveness.RECOMPUTE_JOB),
+    ],
+    crons=[
+        Cron(
+            "mentoring.recompute_effectiveness_nightly",
+            jobs_effectiveness.recompute_all,
+            hour={19},
+            minute={37},
+        )
+    ],
+    task_hooks=[
+        workflow.TaskKindSpec(
+            surveys.SURVEY_KIND, completed_by=surveys.ANSWER_SURVEY, submission=None
+        ),
+    ],
+)

@@ -14,7 +14,7 @@ from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.mentoring import applications, mentors, programs
+from hrcore.mentoring import applications, effectiveness_router, mentors, programs, survey_router
 from hrcore.mentoring.access import readable_program
 from hrcore.mentoring.models import ApplicationStatus
 from hrcore.mentoring.schemas import (
@@ -232,3 +232,7 @@ async def get_mentor(
     mentor = await mentors.get_mentor(session, principal, mentor_id)
     [view] = await mentors.mentor_views(session, [mentor])
     return view
+
+
+router.include_router(survey_router.router)
+router.include_router(effectiveness_router.router)
