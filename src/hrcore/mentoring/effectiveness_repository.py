@@ -18,7 +18,10 @@ from hrcore.mentoring.mentorship_models import Mentorship
 MENTORS = """
 SELECT id, employee_id, program_id FROM mentors
  WHERE org_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
+ ORDER BY id FOR UPDATE
 """
+"""The mentors a recompute covers, locked in one order: two recomputes of one mentor (a
+session's job and the nightly cron) take turns instead of both replacing their rows."""
 
 PAIRINGS = """
 SELECT m.id, m.mentor_id, m.mentor_employee_id, m.mentee_employee_id, m.status,
