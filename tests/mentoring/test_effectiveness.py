@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
+from hrcore.competencies.models import Competency, CompetencyProfile
 from hrcore.core.authz import Role
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
@@ -180,3 +181,49 @@ async def test_the_recompute_is_set_based_and_feeds_effectiveness_of(
         await set_tenant(session, org_id)
         scores = await effectiveness.effectiveness_of(session, org_id, [m.id for m in mentors])
     assert scores == {m.id: 100.0 for m in mentors}, "a 20 % gain on the one part scored"
+
+
+async def test_a_competency_goal_is_read_from_the_mentees_current_profile(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    """Level 3 of 5 is 6.0 on the profile's scale: 7.0 reads as level 3.5 (goal reached),
+    a competency the profile has no figure for is not reached and says so (found null)."""
+    org_id = world.hr.org_id
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await set_tenant(session, org_id)
+        competencies = [
+            Competency(
+                org_id=org_id,
+                name=name,
+                category="professional",
+                levels=[{"level": n, "name": f"L{n}"} for n in range(1, 6)],
+            )
+            for name in ("Negotiation", "Forecasting")
+        ]
+        session.add_all(competencies)
+        await session.flush()
+        figures = [{"competency_id": str(competencies[0].id), "score": 7.0}]
+        session.add(
+            CompetencyProfile(
+                org_id=org_id,
+                employee_id=world.junior.id,
+                computed_at=runtime.clock.now(),
+                figures=figures,
+                scores=figures,
+            )
+        )
+    goals = [
+        {"kind": "competency_level", "competency_id": str(competencies[0].id), "target": 3},
+        {"kind": "competency_level", "competency_id": str(competencies[1].id), "target": 2},
+    ]
+    mentor = await make_mentor(runtime, org_id, world.member.id)
+    await make_pairing(
+        runtime, mentor, world.junior.id, starts_on=STARTS, ends_on=ENDS, goals=goals
+    )
+    await _recompute(runtime, org_id, [mentor.id])
+    [pairing] = (await client.get(url(mentor), headers=world.hr.headers)).json()["pairings"]
+    assert pairing["goals"] == [
+        {"kind": "competency_level", "target": 3.0, "found": 3.5, "reached": True},
+        {"kind": "competency_level", "target": 2.0, "found": None, "reached": None},
+    ]
+    assert (pairing["goals_reached"], pairing["goals_total"]) == (1, 2)

@@ -1,7 +1,7 @@
 """Effectiveness, recomputed off the request path: per pairing what its mentee gained and
 per mentor the weighted, explained score over their pairings. `recompute` is set-based —
 the mentors, their pairings, the pooled surveys, the mentees' ratings and promotions are
-read in five statements however many mentors, and written back in four — so the nightly
+read in six statements however many mentors, and written back in four — so the nightly
 cron covers an organization at once and a job covers the mentor one change touched. A
 mentor whose score moves is published as `mentor.effectiveness_updated`."""
 
@@ -15,12 +15,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.competencies import api as competencies
 from hrcore.core import outbox
 from hrcore.core.models import new_id
 from hrcore.mentoring import effectiveness_repository as repository
 from hrcore.mentoring.effectiveness_figures import (
     Pairing,
     SurveyPool,
+    competency_of,
     mentor_parts,
     pairing_figures,
     weigh,
@@ -56,15 +58,27 @@ async def recompute(
     mentees = list({row["mentee_employee_id"] for row in pairings})
     ratings = await people.rating_histories(session, org_id, mentees)
     promotions = await people.promotion_dates(session, org_id, mentees)
+    goals = {row["id"]: _goals(row["goals"]) for row in pairings}
+    competency_ids = {
+        uuid.UUID(named)
+        for listed in goals.values()
+        for goal in listed
+        if (named := competency_of(goal)) is not None
+    }
+    levels = await competencies.current_levels(session, org_id, mentees, list(competency_ids))
+    by_mentee: dict[uuid.UUID, dict[str, float]] = {}
+    for (employee_id, competency_id), level in levels.items():
+        by_mentee.setdefault(employee_id, {})[str(competency_id)] = level
     previous = await repository.scores(session, org_id, ids)
     by_mentor: dict[uuid.UUID, list[dict[str, Any]]] = {mentor_id: [] for mentor_id in ids}
     pairing_rows = []
     for row in pairings:
         figures = pairing_figures(
-            _pairing(row),
+            _pairing(row, goals[row["id"]]),
             ratings.get(row["mentee_employee_id"], ()),
             promotions.get(row["mentee_employee_id"], ()),
             settings.mentoring_promotion_months,
+            by_mentee.get(row["mentee_employee_id"], {}),
         )
         by_mentor[row["mentor_id"]].append(figures)
         pairing_rows.append(
@@ -96,12 +110,12 @@ async def recompute(
     return await _publish_moves(session, org_id, mentors, previous, mentor_rows)
 
 
-def _pairing(row: Any) -> Pairing:
+def _pairing(row: Any, goals: list[dict[str, Any]]) -> Pairing:
     return Pairing(
         starts_on=row["starts_on"],
         ends_on=row["ended_at"].date() if row["ended_at"] is not None else row["ends_on"],
         completed=row["status"] == "completed",
-        goals=_goals(row["goals"]),
+        goals=goals,
         skill_first=row["first_score"],
         skill_last=row["last_score"],
         skill_tests=row["tests_taken"],

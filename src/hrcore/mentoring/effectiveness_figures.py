@@ -48,6 +48,26 @@ class Pairing:
     skill_tests: int
 
 
+MEASURED = ("competency_level", "skill_test_score", "performance_rating")
+"""Goal kinds with a figure: a competency level (the goal's `competency_id`), the last
+skill-test score, the latest performance rating since the start."""
+
+
+def competency_of(goal: Mapping[str, Any]) -> str | None:
+    """The competency a `competency_level` goal names (as a string id), if any."""
+    named = goal.get("competency_id")
+    return str(named) if goal.get("kind") == "competency_level" and named else None
+
+
+def _found(
+    goal: Mapping[str, Any], found: Mapping[str, float | None], levels: Mapping[str, float]
+) -> float | None:
+    competency = competency_of(goal)
+    if goal["kind"] == "competency_level":
+        return None if competency is None else levels.get(competency)
+    return found[goal["kind"]]
+
+
 def _goal(goal: Mapping[str, Any], found: float | None) -> dict[str, Any]:
     target = goal.get("target")
     reached = None if found is None or target is None else found >= float(target)
@@ -59,8 +79,10 @@ def pairing_figures(
     ratings: Sequence[people.RatedPeriod],
     promotions: Sequence[date],
     promotion_months: int,
+    levels: Mapping[str, float],
 ) -> dict[str, Any]:
-    """The stored figures of one pairing (the columns of `PairingEffectiveness`)."""
+    """The stored figures of one pairing (the columns of `PairingEffectiveness`); `levels`
+    are the mentee's current competency levels by competency id."""
     before = [r.value for r in ratings if r.ends_on <= pairing.starts_on]
     since = [r.value for r in ratings if r.ends_on > pairing.starts_on]
     rating_before = before[-1] if before else None
@@ -69,9 +91,9 @@ def pairing_figures(
     skill_last = pairing.skill_last if pairing.skill_tests else None
     found = {"skill_test_score": skill_last, "performance_rating": rating_latest}
     goals = [
-        _goal(goal, found[goal["kind"]])
+        _goal(goal, _found(goal, found, levels))
         for goal in pairing.goals
-        if goal.get("kind") in found and goal.get("target") is not None
+        if goal.get("kind") in MEASURED and goal.get("target") is not None
     ]
     last_day = add_months(pairing.ends_on, promotion_months)
     latest = ratings[-1].value if ratings else None
