@@ -16,7 +16,7 @@ from hrcore.competencies.models import Competency, CompetencyProfile
 from hrcore.core.authz import Role
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
-from hrcore.mentoring import effectiveness
+from hrcore.mentoring import effectiveness, jobs_effectiveness
 from hrcore.mentoring.models import Mentor
 from hrcore.worker import run_burst
 from tests.factories import make_org, make_user
@@ -227,3 +227,39 @@ async def test_a_competency_goal_is_read_from_the_mentees_current_profile(
         {"kind": "competency_level", "target": 2.0, "found": None, "reached": None},
     ]
     assert (pairing["goals_reached"], pairing["goals_total"]) == (1, 2)
+
+
+async def test_integration_keys_read_neither_surveys_nor_effectiveness(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    mentor = await make_mentor(runtime, world.hr.org_id, world.member.id)
+    pairing = await make_pairing(runtime, mentor, world.junior.id, starts_on=STARTS, ends_on=ENDS)
+    created = await client.post(
+        "/api/v1/api-keys",
+        json={"name": "CRM", "scopes": ["org:read"]},
+        headers=world.hr.headers,
+    )
+    assert created.status_code == 201, created.text
+    key = {"Authorization": f"Bearer {created.json()['key']}"}
+    surveys = f"/api/v1/mentorships/{pairing.id}/surveys"
+    assert_problem(await client.get(url(mentor), headers=key), 403)
+    assert_problem(await client.get(surveys, headers=key), 403)
+    answer = {"on_time": 3, "relevant": 3, "solved": 3}
+    assert_problem(await client.post(surveys, json=answer, headers=key), 403)
+
+
+async def test_the_nightly_cron_scores_every_mentor_of_every_organization(
+    runtime: Runtime, world: World
+) -> None:
+    org_id = world.hr.org_id
+    await rate(runtime, org_id, world.junior.id, y2024=3.0, y2025=3.6)
+    first = await make_mentor(runtime, org_id, world.member.id)
+    second = await make_mentor(runtime, org_id, world.lead.id)
+    await make_pairing(runtime, first, world.junior.id, starts_on=STARTS, ends_on=ENDS, goals=[])
+    moved = await jobs_effectiveness.recompute_all({"runtime": runtime})
+    assert moved == 1, "the mentor without a pairing has no score: none to move"
+    assert await jobs_effectiveness.recompute_all({"runtime": runtime}) == 0, "nothing moved"
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await set_tenant(session, org_id)
+        scores = await effectiveness.effectiveness_of(session, org_id, [first.id, second.id])
+    assert scores == {first.id: 100.0}, "a mentor with no pairing has no score"
