@@ -263,3 +263,33 @@ async def test_the_nightly_cron_scores_every_mentor_of_every_organization(
         await set_tenant(session, org_id)
         scores = await effectiveness.effectiveness_of(session, org_id, [first.id, second.id])
     assert scores == {first.id: 100.0}, "a mentor with no pairing has no score"
+
+
+async def test_a_mentors_survey_part_below_the_threshold_does_not_depend_on_the_answers(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    """The anonymity comparison for effectiveness: two mentors whose one mentee each answered
+    differently read alike (the survey part is left out until 3 mentees answered)."""
+    org_id = world.hr.org_id
+    peer = await make_user(runtime, org_id, Role.EMPLOYEE, employee_id=world.peer.id)
+    reads = []
+    for mentor_employee, mentee, account, value in (
+        (world.member, world.junior, world.junior_account, 1),
+        (world.lead, world.peer, peer, 5),
+    ):
+        mentor = await make_mentor(runtime, org_id, mentor_employee.id)
+        pairing = await make_pairing(
+            runtime, mentor, mentee.id, starts_on=STARTS, ends_on=ENDS, goals=[]
+        )
+        for _ in range(3):
+            answered = await client.post(
+                f"/api/v1/mentorships/{pairing.id}/surveys",
+                json={"on_time": value, "relevant": value, "solved": value},
+                headers=account.headers,
+            )
+            assert answered.status_code == 201, answered.text
+        await _recompute(runtime, org_id, [mentor.id])
+        read = (await client.get(url(mentor), headers=world.hr.headers)).json()
+        reads.append([part for part in read["parts"] if part["part"] == "survey"])
+    assert reads[0] == reads[1]
+    assert reads[0][0]["value"] is None

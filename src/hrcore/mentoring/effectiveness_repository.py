@@ -18,10 +18,12 @@ from hrcore.mentoring.mentorship_models import Mentorship
 MENTORS = """
 SELECT id, employee_id, program_id FROM mentors
  WHERE org_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
- ORDER BY id FOR UPDATE
+ ORDER BY id FOR NO KEY UPDATE
 """
 """The mentors a recompute covers, locked in one order: two recomputes of one mentor (a
-session's job and the nightly cron) take turns instead of both replacing their rows."""
+session's job and the nightly cron) take turns instead of both replacing their rows. (`NO
+KEY`: a pairing being created for the mentor meanwhile, whose foreign key takes a key-share
+lock, does not wait.)"""
 
 PAIRINGS = """
 SELECT m.id, m.mentor_id, m.mentor_employee_id, m.mentee_employee_id, m.status,

@@ -47,7 +47,10 @@ class MentoringSurveySummary(BaseModel):
     only, and only over whole blocks of `threshold` answers; no answer and no comment."""
 
     threshold: int = Field(description="The anonymity threshold reviews use.")
-    enough: bool = Field(description="At least `threshold` answers: the figures are shown.")
+    enough: bool = Field(
+        description="The figures are shown: for the mentee, any answer; for everyone else, "
+        "at least `threshold` answers."
+    )
     answers: int | None = Field(
         description="How many answers the figures pool (a multiple of `threshold` for all "
         "but the mentee); null below the threshold."
