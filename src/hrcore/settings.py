@@ -14,6 +14,9 @@ DEV_JWT_SECRET = "hrcore-development-signing-key-not-for-production"  # noqa: S1
 
 MatchFactor = Literal["gap_fit", "readiness", "load", "pool"]
 OutcomePart = Literal["supervisor", "peers"]
+MentorPart = Literal[
+    "performance_gain", "skill_gain", "goals", "survey", "promotion", "high_performers"
+]
 
 
 def _default_match_weights() -> dict[MatchFactor, float]:
@@ -22,6 +25,17 @@ def _default_match_weights() -> dict[MatchFactor, float]:
 
 def _default_outcome_weights() -> dict[OutcomePart, float]:
     return {"supervisor": 2.0, "peers": 1.0}
+
+
+def _default_mentor_weights() -> dict[MentorPart, float]:
+    return {
+        "performance_gain": 30.0,
+        "skill_gain": 20.0,
+        "goals": 20.0,
+        "survey": 15.0,
+        "promotion": 10.0,
+        "high_performers": 5.0,
+    }
 
 
 class Settings(BaseSettings):
@@ -356,6 +370,17 @@ class Settings(BaseSettings):
         default_factory=_default_outcome_weights,
         description="JSON: how the supervisor's rating and the peers' mean combine into the "
         "evidence a stretch assignment's outcome records per competency.",
+    )
+    mentor_effectiveness_weights: dict[MentorPart, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=_default_mentor_weights,
+        description="JSON: how a mentor's effectiveness weighs its parts (docs/mentoring.md).",
+    )
+    mentoring_promotion_months: int = Field(
+        default=6,
+        ge=0,
+        le=60,
+        description="A mentee promoted during a pairing or this many months after it ends "
+        "counts as promoted in the mentor's effectiveness.",
     )
 
     @model_validator(mode="after")

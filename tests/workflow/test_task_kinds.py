@@ -21,6 +21,7 @@ from hrcore.core.models import new_id
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
 from hrcore.mentoring.schedule import TASK_KINDS as MENTORING_KINDS
+from hrcore.mentoring.surveys import SURVEY_KIND as MENTORING_SURVEY_KIND
 from hrcore.performance.check_ins import ACTION_ITEM_KIND as CHECK_IN_ITEM_KIND
 from hrcore.performance.diagnoses import ACTION_KIND as DIAGNOSIS_ACTION_KIND
 from hrcore.performance.diagnoses import DIAGNOSIS_KIND
@@ -56,6 +57,7 @@ def test_the_openapi_document_lists_every_kind_the_domains_create() -> None:
         DIAGNOSIS_KIND,
         DIAGNOSIS_ACTION_KIND,
         *MENTORING_KINDS.values(),
+        MENTORING_SURVEY_KIND,
     }
     schema = create_app().openapi()["components"]["schemas"]["TaskOut"]["properties"]["kind"]
     assert set(schema["enum"]) == created

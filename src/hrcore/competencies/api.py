@@ -38,6 +38,8 @@
 - `team_attainment` / `TeamAttainment` — how far a team (people's `EmployeePost`s) meets its
   position models, per competency as the heat map's columns (performance's diagnosis bundle);
   three statements.
+- `current_levels` — employees' current level in given competencies (the newest profile's
+  score on the competency's levels): mentoring's competency goals; one statement.
 - `assign_to_stretch` — a program's stretch-assignment stage puts its participant on the
   assignment with the rules of `POST /stretch-assignments/{id}/assign` (capacity,
   department, supervisor: 409/422 as there); the assignee's id.
@@ -63,6 +65,7 @@ from hrcore.competencies import (
     stretch_assigning,
     stretch_repository,
 )
+from hrcore.competencies.current_levels import current_levels
 from hrcore.competencies.evidence import (
     MENTORING_SKILL_TEST,
     SourceValue,
@@ -118,6 +121,7 @@ __all__ = [
     "StretchRecord",
     "TeamAttainment",
     "assign_to_stretch",
+    "current_levels",
     "current_plan_progress",
     "development_plan_of",
     "known_stretch_assignments",

@@ -1,5 +1,10 @@
-"""Eligibility: a program's rules as people's screening criteria, evaluated in SQL by the
-compiler talent pools use (`people.screen`), for one employee; nothing is written.
+"""Eligibility: a program's rules evaluated in SQL for one employee; nothing is written.
+
+Rules people's screening compiler evaluates (`top_performance`, `tenure`) go to it as
+people's criteria (`people.screen`, the compiler talent pools use) in one statement; rules
+that read mentoring's own tables (`former_mentees_gain`: the stored effectiveness of the
+employee's completed pairings) are evaluated by mentoring's statement, one each, and merged
+into the same checks in the program's order.
 
 Tenure is found in years (what the compiler measures) and passes at `min_months / 12`."""
 
@@ -12,14 +17,22 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.clock import Clock
-from hrcore.mentoring.schemas import MentorRuleCheck, MentorTopPerformanceRule, Rule
+from hrcore.mentoring import effectiveness_repository
+from hrcore.mentoring.schemas import (
+    MentorFormerMenteesGainRule,
+    MentorRuleCheck,
+    MentorTopPerformanceRule,
+    Rule,
+)
 from hrcore.people import api as people
 
 MONTHS_PER_YEAR = 12
 
 
-def as_criterion(rule: Rule) -> people.ScreeningCriterion:
-    """The program's rule as the criterion people evaluates."""
+def as_criterion(rule: Rule) -> people.ScreeningCriterion | None:
+    """The program's rule as the criterion people evaluates; `None` for mentoring's own."""
+    if isinstance(rule, MentorFormerMenteesGainRule):
+        return None
     if isinstance(rule, MentorTopPerformanceRule):
         return people.TopRatingsCriterion(letter=rule.letter, count=rule.periods)
     return people.TenureCriterion(min_years=rule.min_months / MONTHS_PER_YEAR)
@@ -31,6 +44,16 @@ def _plain(value: Any) -> float | str | None:
     return value if value is None or isinstance(value, str) else str(value)
 
 
+async def _own_check(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, rule: Rule
+) -> MentorRuleCheck:
+    assert isinstance(rule, MentorFormerMenteesGainRule)
+    found = await effectiveness_repository.former_mentees_with_gain(
+        session, org_id, employee_id, rule.min_gain_percent
+    )
+    return MentorRuleCheck(kind=rule.kind, value=float(found), passed=found >= rule.min_mentees)
+
+
 async def evaluate(
     session: AsyncSession,
     org_id: uuid.UUID,
@@ -39,11 +62,13 @@ async def evaluate(
     clock: Clock,
 ) -> list[MentorRuleCheck] | None:
     """Each rule's value and pass/fail for the employee, in order; `None` when they are not
-    an active employee (the screen covers only those). Two statements."""
+    an active employee (the screen covers only those). Two statements, and one per rule of
+    mentoring's own."""
+    criteria = [(rule, as_criterion(rule)) for rule in rules]
     screened = await people.screen(
         session,
         org_id,
-        [as_criterion(rule) for rule in rules],
+        [criterion for _, criterion in criteria if criterion is not None],
         today=await people.org_today(session, org_id, clock),
         among_ids=[employee_id],
         only_passing=False,
@@ -52,7 +77,12 @@ async def evaluate(
     if not screened.employees:
         return None
     [employee] = screened.employees
-    return [
-        MentorRuleCheck(kind=rule.kind, value=_plain(found.value), passed=found.passed)
-        for rule, found in zip(rules, employee.criteria, strict=True)
-    ]
+    found = iter(employee.criteria)
+    checks = []
+    for rule, criterion in criteria:
+        if criterion is None:
+            checks.append(await _own_check(session, org_id, employee_id, rule))
+            continue
+        row = next(found)
+        checks.append(MentorRuleCheck(kind=rule.kind, value=_plain(row.value), passed=row.passed))
+    return checks

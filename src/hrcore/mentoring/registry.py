@@ -1,21 +1,54 @@
 """What mentoring plugs into the processes (core.registry): its tables and routes, the
 approval kind of pairings' plans, the job planning a pairing's schedule when its plan is
-approved (subscribed to `PLAN_APPROVED`), and the task kinds of the schedule (completed by
-logging the session)."""
+approved (subscribed to `PLAN_APPROVED`), the task kinds of the schedule (completed by
+logging the session), the survey task kind, and the jobs asking for a survey when a session
+is logged and recomputing a mentor's effectiveness (on a session, a pairing's end, a survey
+answer, and nightly)."""
 
 from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
-from hrcore.core.registry import Domain, Subscription
-from hrcore.mentoring import events, jobs_schedule, mentorship_models, models, plans, schedule
+from hrcore.core.registry import Cron, Domain, Subscription
+from hrcore.mentoring import (
+    effectiveness,
+    effectiveness_models,
+    events,
+    jobs_effectiveness,
+    jobs_schedule,
+    mentorship_models,
+    models,
+    plans,
+    schedule,
+    survey_models,
+    surveys,
+)
 from hrcore.mentoring.router import router
 from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="mentoring",
-    models=[models, mentorship_models],
+    models=[models, mentorship_models, survey_models, effectiveness_models],
     router=router,
-    jobs=[JobSpec(jobs_schedule.PLAN_SCHEDULE_JOB, jobs_schedule.plan_schedule, max_tries=5)],
-    subscriptions=[Subscription(events.PLAN_APPROVED, jobs_schedule.PLAN_SCHEDULE_JOB)],
+    jobs=[
+        JobSpec(jobs_schedule.PLAN_SCHEDULE_JOB, jobs_schedule.plan_schedule, max_tries=5),
+        JobSpec(surveys.ASK_JOB, jobs_effectiveness.ask_for_survey, max_tries=5),
+        JobSpec(
+            effectiveness.RECOMPUTE_JOB, jobs_effectiveness.recompute_effectiveness, max_tries=5
+        ),
+    ],
+    subscriptions=[
+        Subscription(events.PLAN_APPROVED, jobs_schedule.PLAN_SCHEDULE_JOB),
+        Subscription(events.SESSION_LOGGED, surveys.ASK_JOB),
+        Subscription(events.SESSION_LOGGED, effectiveness.RECOMPUTE_JOB),
+        Subscription(events.MENTORSHIP_ENDED, effectiveness.RECOMPUTE_JOB),
+    ],
+    crons=[
+        Cron(
+            "mentoring.recompute_effectiveness_nightly",
+            jobs_effectiveness.recompute_all,
+            hour={19},
+            minute={37},
+        )
+    ],
     task_hooks=[
         approvals.ApprovalKindSpec(
             plans.PLAN_APPROVAL, plans.approved, facts=plans.FACTS, on_ended=plans.ended
@@ -27,6 +60,9 @@ DOMAIN = Domain(
         *(
             workflow.SubmissionCheck(kind, schedule.logged_only)
             for kind in schedule.TASK_KINDS.values()
+        ),
+        workflow.TaskKindSpec(
+            surveys.SURVEY_KIND, completed_by=surveys.ANSWER_SURVEY, submission=None
         ),
     ],
 )

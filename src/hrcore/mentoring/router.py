@@ -14,7 +14,15 @@ from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.mentoring import applications, mentors, mentorship_router, programs, session_router
+from hrcore.mentoring import (
+    applications,
+    effectiveness_router,
+    mentors,
+    mentorship_router,
+    programs,
+    session_router,
+    survey_router,
+)
 from hrcore.mentoring.access import readable_program
 from hrcore.mentoring.models import ApplicationStatus
 from hrcore.mentoring.schemas import (
@@ -236,3 +244,5 @@ async def get_mentor(
 
 router.include_router(mentorship_router.router)
 router.include_router(session_router.router)
+router.include_router(survey_router.router)
+router.include_router(effectiveness_router.router)

@@ -35,7 +35,19 @@ class MentorTenureRule(_Rule):
     min_months: int = Field(ge=0, le=720)
 
 
-Rule = Annotated[MentorTopPerformanceRule | MentorTenureRule, Field(discriminator="kind")]
+class MentorFormerMenteesGainRule(_Rule):
+    """At least `min_mentees` completed pairings as a mentor (any program) whose mentee's
+    performance rating gained at least `min_gain_percent` % (the stored effectiveness)."""
+
+    kind: Literal["former_mentees_gain"]
+    min_mentees: int = Field(default=2, ge=1, le=50)
+    min_gain_percent: float = Field(default=20, ge=0, le=500)
+
+
+Rule = Annotated[
+    MentorTopPerformanceRule | MentorTenureRule | MentorFormerMenteesGainRule,
+    Field(discriminator="kind"),
+]
 RULES = TypeAdapter(list[Rule])
 """A program's rules as stored (JSON) to and from `Rule`s."""
 
@@ -80,7 +92,8 @@ class MentoringProgramOut(BaseModel):
 class MentorRuleCheck(BaseModel):
     kind: str
     value: float | str | None = Field(
-        description="What was found: consecutive ratings at the letter or better, months employed."
+        description="What was found: consecutive ratings at the letter or better, years "
+        "employed, former mentees with the gain."
     )
     passed: bool
 

@@ -37,6 +37,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   `ScreenRows` of `ScreenedEmployee` / `CriterionRow` out).
 - Period ratings (`ratings`): `write_period_ratings` (`PeriodRating`s of one period, a
   rating already there replaced) and `remove_period_ratings` — performance's period close.
+- Mentees' figures (`rating_history`, named queries): `rating_histories` (→ `RatedPeriod`s:
+  1–5 values with their period's last day), `promotion_dates` — mentoring's effectiveness.
 - Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`;
   `employee_ids_by_number` for other domains' files that name employees by number.
 - Request schemas other domains build: `EmployeeCreate`, `EmployeeImport`,
@@ -82,6 +84,7 @@ from hrcore.people.profile_sections import (
     ProgramParticipation,
     ProgramParticipationProvider,
 )
+from hrcore.people.rating_history import RatedPeriod, promotion_dates, rating_histories
 from hrcore.people.ratings import PeriodRating, remove_period_ratings, write_period_ratings
 from hrcore.people.references import (
     ActivePeople,
@@ -152,6 +155,7 @@ __all__ = [
     "PeriodTurnover",
     "ProgramParticipation",
     "ProgramParticipationProvider",
+    "RatedPeriod",
     "RowError",
     "ScreenRows",
     "ScreenedEmployee",
@@ -185,6 +189,8 @@ __all__ = [
     "mark_left",
     "matching_employee_ids",
     "org_today",
+    "promotion_dates",
+    "rating_histories",
     "remove_period_ratings",
     "require_employee",
     "screen",

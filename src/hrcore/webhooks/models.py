@@ -52,6 +52,7 @@ class EventType(StrEnum):
     MENTORSHIP_STARTED = "mentorship.started"
     MENTORSHIP_ENDED = "mentorship.ended"
     MENTORING_SESSION_LOGGED = "mentoring_session.logged"
+    MENTOR_EFFECTIVENESS_UPDATED = "mentor.effectiveness_updated"
 
 
 class DeliveryStatus(StrEnum):
