@@ -35,7 +35,26 @@ class MentorTenureRule(_Rule):
     min_months: int = Field(ge=0, le=720)
 
 
-Rule = Annotated[MentorTopPerformanceRule | MentorTenureRule, Field(discriminator="kind")]
+class MentorCertificateRule(_Rule):
+    """Holds a certificate named `name` (any case; e.g. the mentor course's), recorded on the
+    growth profile and not expired."""
+
+    kind: Literal["certificate"]
+    name: Name
+
+
+class MentorReviewRatingRule(_Rule):
+    """The latest published review result's overall (as calibrated, 0–100) is at least
+    `min_overall`."""
+
+    kind: Literal["review_rating"]
+    min_overall: float = Field(ge=0, le=100)
+
+
+Rule = Annotated[
+    MentorTopPerformanceRule | MentorTenureRule | MentorCertificateRule | MentorReviewRatingRule,
+    Field(discriminator="kind"),
+]
 RULES = TypeAdapter(list[Rule])
 """A program's rules as stored (JSON) to and from `Rule`s."""
 
@@ -80,7 +99,8 @@ class MentoringProgramOut(BaseModel):
 class MentorRuleCheck(BaseModel):
     kind: str
     value: float | str | None = Field(
-        description="What was found: consecutive ratings at the letter or better, months employed."
+        description="What was found: consecutive ratings at the letter or better, years "
+        "employed, the date the certificate was obtained, the latest review overall."
     )
     passed: bool
 

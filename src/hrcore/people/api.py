@@ -30,10 +30,12 @@ inside people. The wrappers below turn people's own rows into what other domains
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`,
   `employees_by_dingtalk_id`; the event `EMPLOYEE_DINGTALK_LINKED` (`{employee_id}`: an
   employee became a DingTalk user, by the sync or an HR edit).
-- Screening for talent pools (`screening`): `screen` (a named query: plain criteria in —
-  `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`, `CareerPlanCriterion`,
-  `TenureCriterion`, together `ScreeningCriterion` — one statement over the organization,
-  `ScreenRows` of `ScreenedEmployee` / `CriterionRow` out).
+- Screening for talent pools and mentor eligibility (`screening`): `screen` (a named query:
+  plain criteria in — `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`,
+  `CareerPlanCriterion`, `TenureCriterion`, `CertificationCriterion`, `GivenFigureCriterion`
+  (a figure a domain above read through its api: mentoring's review rating), together
+  `ScreeningCriterion` — one statement over the organization, `ScreenRows` of
+  `ScreenedEmployee` / `CriterionRow` out).
 - Period ratings (`ratings`): `write_period_ratings` (`PeriodRating`s of one period, a
   rating already there replaced) and `remove_period_ratings` — performance's period close.
 - Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`;
@@ -106,7 +108,9 @@ from hrcore.people.schemas import (
 )
 from hrcore.people.screening import (
     CareerPlanCriterion,
+    CertificationCriterion,
     CriterionRow,
+    GivenFigureCriterion,
     ManagementCriterion,
     PercentileCriterion,
     ScreenedEmployee,
@@ -123,6 +127,7 @@ __all__ = [
     "EMPLOYMENT_EVENT_RECORDED",
     "ActivePeople",
     "CareerPlanCriterion",
+    "CertificationCriterion",
     "ContractRecord",
     "ContractsProvider",
     "CriterionRow",
@@ -138,6 +143,7 @@ __all__ = [
     "EmployeeSummary",
     "EmploymentEventCreate",
     "EmploymentEventInfo",
+    "GivenFigureCriterion",
     "ManagementCriterion",
     "PercentileCriterion",
     "PerformanceRatingCreate",
