@@ -212,10 +212,17 @@ async def list_mentors(
     session: DbSession,
     page: Pagination,
     program_id: Annotated[uuid.UUID | None, Query(description="Only this program's.")] = None,
+    flagged: Annotated[
+        bool | None,
+        Query(description="Only mentors flagged as no longer qualifying (true) or not (false)."),
+    ] = None,
 ) -> Page[MentorOut]:
     """Mentors (HR: all; department heads: their reach; employees: themself), each with the
-    program's capacity per mentor and the mentees paired now, cursor-paginated."""
-    rows, cursor = await mentors.list_mentors(session, principal, page, program_id=program_id)
+    program's capacity per mentor and, when the nightly re-evaluation found them failing a rule,
+    `flagged_at` and the checks; cursor-paginated."""
+    rows, cursor = await mentors.list_mentors(
+        session, principal, page, program_id=program_id, flagged=flagged
+    )
     return Page(items=await mentors.mentor_views(session, rows), next_cursor=cursor)
 
 

@@ -151,3 +151,10 @@ class MentorOut(BaseModel):
     employee: Ref
     capacity: int
     approved_at: datetime
+    flagged_at: datetime | None = Field(
+        description="When the nightly re-evaluation found the mentor failing a rule of the "
+        "program; null while they qualify (cleared when they qualify again)."
+    )
+    flag_checks: list[MentorRuleCheck] | None = Field(
+        description="Each rule's value and pass/fail when last re-evaluated, while flagged."
+    )

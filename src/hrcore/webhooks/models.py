@@ -49,6 +49,7 @@ class EventType(StrEnum):
     GOAL_PROGRESS_UPDATED = "goal.progress_updated"
     PERFORMANCE_ALERT_RAISED = "performance.alert_raised"
     MENTOR_APPROVED = "mentor.approved"
+    MENTOR_FLAGGED = "mentor.flagged"
 
 
 class DeliveryStatus(StrEnum):
