@@ -1,6 +1,7 @@
 """Mentors who stop qualifying are flagged, not dropped: `flagged_at` and the checks that
 failed (`flag_checks`), cleared when they qualify again; a partial index serves the
-`flagged=true` filter.
+`flagged=true` filter. A program may weigh the terms of its mentor suggestions
+(`suggestion_weights`; null: the defaults).
 
 Revision ID: 0069
 Revises: 0065
@@ -30,9 +31,14 @@ def upgrade() -> None:
         ["org_id", "program_id"],
         postgresql_where=sa.text("flagged_at IS NOT NULL"),
     )
+    op.add_column(
+        "mentoring_programs",
+        sa.Column("suggestion_weights", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("mentoring_programs", "suggestion_weights")
     op.drop_index("ix_mentors_flagged", table_name="mentors")
     op.drop_column("mentors", "flag_checks")
     op.drop_column("mentors", "flagged_at")

@@ -57,6 +57,8 @@ class MentoringProgram(Entity, OrgScopedMixin, Base):
     capacity: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
     rules: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    suggestion_weights: Mapped[dict[str, float] | None] = mapped_column(JSONB)
+    """The weight of each term of the program's mentor suggestions (null: the defaults)."""
 
 
 class MentorApplication(Entity, OrgScopedMixin, Base):

@@ -14,7 +14,7 @@ from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE, problem
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.mentoring import applications, mentors, programs
+from hrcore.mentoring import applications, mentors, programs, suggestion_router
 from hrcore.mentoring.access import readable_program
 from hrcore.mentoring.models import ApplicationStatus
 from hrcore.mentoring.schemas import (
@@ -239,3 +239,6 @@ async def get_mentor(
     mentor = await mentors.get_mentor(session, principal, mentor_id)
     [view] = await mentors.mentor_views(session, [mentor])
     return view
+
+
+router.include_router(suggestion_router.router)

@@ -59,6 +59,27 @@ RULES = TypeAdapter(list[Rule])
 """A program's rules as stored (JSON) to and from `Rule`s."""
 
 
+class SuggestionWeights(BaseModel):
+    """How much each term counts in a program's mentor suggestions (relative weights; a term
+    with weight 0 is left out, and so is a term that says nothing about a mentor)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    strengths: float = Field(
+        default=50, ge=0, le=100, description="The mentor's scores on the mentee's gaps."
+    )
+    proximity: float = Field(
+        default=20, ge=0, le=100, description="Closeness in the department tree."
+    )
+    capacity: float = Field(default=15, ge=0, le=100, description="Room left for mentees.")
+    effectiveness: float = Field(
+        default=15,
+        ge=0,
+        le=100,
+        description="The mentor's past effectiveness, once it is computed for them.",
+    )
+
+
 class MentoringProgramIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -70,6 +91,10 @@ class MentoringProgramIn(BaseModel):
     capacity: int = Field(default=3, ge=1, le=50, description="Mentees per mentor at most.")
     rules: list[Rule] = Field(default_factory=list, max_length=10)
     active: bool = True
+    suggestion_weights: SuggestionWeights | None = Field(
+        default=None,
+        description="Weights of the mentor suggestions' terms; the defaults if absent.",
+    )
 
 
 class MentoringProgramPatch(BaseModel):
@@ -80,6 +105,7 @@ class MentoringProgramPatch(BaseModel):
     capacity: int | None = Field(default=None, ge=1, le=50)
     rules: list[Rule] | None = Field(default=None, max_length=10)
     active: bool | None = None
+    suggestion_weights: SuggestionWeights | None = None
     version: int | None = None
 
 
@@ -91,6 +117,9 @@ class MentoringProgramOut(BaseModel):
     capacity: int
     rules: list[Rule]
     active: bool
+    suggestion_weights: SuggestionWeights = Field(
+        description="The weights the program's mentor suggestions use (the defaults unless set)."
+    )
     created_at: datetime
     updated_at: datetime
     version: int

@@ -1,0 +1,233 @@
+"""Mentor suggestions for a mentee in a program, ranked and explained.
+
+Each of the program's mentors (qualifying: a flagged mentor is not suggested; never the mentee
+themself) is scored 0–100 on terms, combined by the program's weights through
+`core.scoring.weighted_mean` (a term that says nothing about a mentor is left out and the
+others reweighed):
+
+- `strengths`: how much of the level the mentee's position requires the mentor has, on each
+  competency the mentee falls short of (competencies' gap rule), weighted by the gap and the
+  model's weight; absent when the mentee has no gap (no position, no model, or every
+  requirement met).
+- `proximity`: 100 in the mentee's department, 25 less per step between the two departments
+  in the tree (a parent 75, a sibling 50), 0 from four steps.
+- `capacity`: the share of the program's capacity still free. Full mentors are shown, ranked
+  after every mentor with room (`available_only` leaves them out).
+- `effectiveness`: the mentor's past effectiveness (0–100) — computed by the effectiveness
+  slice; `suggest` takes its reader as `effectiveness` (the seam the router wires), and the
+  term is left out for a mentor without a figure.
+
+A fixed number of statements whatever the number of mentors: the program, the mentee, the
+mentors with their load, their names and departments, the departments' paths, the mentee's
+match (at most three), the mentors' scores on the gaps.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.competencies import api as competencies
+from hrcore.core.authz import Principal
+from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import N_, _
+from hrcore.core.i18n import Text as Message
+from hrcore.core.schemas import Ref
+from hrcore.core.scoring import weighted_mean
+from hrcore.mentoring import access, suggestion_queries
+from hrcore.mentoring.models import MentoringProgram
+from hrcore.mentoring.schemas import SuggestionWeights
+from hrcore.mentoring.suggestion_schemas import (
+    MentorGap,
+    MentorStrength,
+    MentorSuggestionOut,
+    MentorSuggestionsOut,
+    MentorSuggestionTerm,
+    Relation,
+)
+from hrcore.org import api as org
+from hrcore.people import api as people
+
+PastEffectiveness = Callable[
+    [AsyncSession, uuid.UUID, Sequence[uuid.UUID]], Awaitable[Mapping[uuid.UUID, float]]
+]
+"""Reads the past effectiveness (0–100) of mentors by their mentor ids, in one statement."""
+PROXIMITY_STEP = 25.0
+ACTIVE = "active"
+
+
+@dataclass(frozen=True)
+class _Gap:
+    competency_id: uuid.UUID
+    required: float
+    weight: float
+
+
+async def suggest(
+    session: AsyncSession,
+    principal: Principal,
+    program_id: uuid.UUID,
+    mentee_id: uuid.UUID,
+    *,
+    limit: int,
+    available_only: bool,
+    effectiveness: PastEffectiveness | None = None,
+) -> MentorSuggestionsOut:
+    """HR admins, or whoever has the mentee in reach but the mentee (their manager up the
+    line, the department head); 404 otherwise."""
+    program = await access.readable_program(session, principal, program_id)
+    mentee = await people.ensure_can_view(session, principal, mentee_id)
+    if not principal.is_hr_admin and mentee.id == principal.employee_id:
+        raise NotFound(_("No such {what}", what=Message(N_("employee"))))
+    await _require_mentee(session, program, mentee)
+    org_id = program.org_id
+    rows = await suggestion_queries.mentors_with_load(session, org_id, program.id, mentee.id)
+    people_of = await people.employee_summaries(session, org_id, [r["employee_id"] for r in rows])
+    rows = [r for r in rows if people_of[r["employee_id"]].status == ACTIVE]
+    paths = await org.department_paths(
+        session,
+        org_id,
+        list({mentee.department_id, *(people_of[r["employee_id"]].department_id for r in rows)}),
+    )
+    match = await _mentee_match(session, org_id, mentee)
+    gaps = [_Gap(line.competency_id, line.required, line.gap * line.weight) for line in match]
+    scores = await competencies.current_scores(
+        session, org_id, [r["employee_id"] for r in rows], [gap.competency_id for gap in gaps]
+    )
+    past = await effectiveness(session, org_id, [r["id"] for r in rows]) if effectiveness else {}
+    weights = SuggestionWeights.model_validate(program.suggestion_weights or {})
+    mentee_path = _parts(paths[mentee.department_id])
+    items = []
+    for row in rows:
+        summary = people_of[row["employee_id"]]
+        distance, relation = _distance(mentee_path, _parts(paths[summary.department_id]))
+        strengths = [
+            _strength(gap, scores.get(row["employee_id"], {}), match[i].name)
+            for i, gap in enumerate(gaps)
+        ]
+        figures = {
+            "proximity": max(0.0, 100.0 - PROXIMITY_STEP * distance),
+            "capacity": max(0, program.capacity - row["load"]) / program.capacity * 100,
+        }
+        if gaps:
+            figures["strengths"] = _coverage(gaps, strengths)
+        if row["id"] in past:
+            figures["effectiveness"] = past[row["id"]]
+        score, terms = _scored(figures, weights)
+        items.append(
+            MentorSuggestionOut(
+                mentor_id=row["id"],
+                employee=summary.ref,
+                department=summary.department,
+                score=score,
+                terms=terms,
+                strengths=strengths,
+                relation=relation,
+                distance=distance,
+                load=row["load"],
+                capacity=program.capacity,
+                has_room=row["load"] < program.capacity,
+            )
+        )
+    if available_only:
+        items = [item for item in items if item.has_room]
+    items.sort(key=lambda item: (not item.has_room, -item.score, item.employee.name))
+    return MentorSuggestionsOut(
+        program=Ref(id=program.id, name=program.name),
+        mentee=Ref(id=mentee.id, name=mentee.full_name),
+        gaps=[
+            MentorGap(
+                competency=Ref(id=line.competency_id, name=line.name),
+                required=line.required,
+                current=line.current,
+                gap=line.gap,
+            )
+            for line in match
+        ],
+        weights=weights,
+        considered=len(items),
+        items=items[:limit],
+    )
+
+
+async def _require_mentee(
+    session: AsyncSession, program: MentoringProgram, mentee: people.EmployeeInfo
+) -> None:
+    """An active employee within the program's departments, else 422 on `mentee_id`."""
+    inside = program.department_id is None or mentee.department_id in await org.subtree_ids(
+        session, program.org_id, program.department_id
+    )
+    if mentee.status != ACTIVE or not inside:
+        raise Unprocessable(
+            _("The mentee must be an active employee within the program's departments"),
+            errors=[FieldError(field="mentee_id", message=_("outside the program"))],
+        )
+
+
+async def _mentee_match(
+    session: AsyncSession, org_id: uuid.UUID, mentee: people.EmployeeInfo
+) -> list[competencies.MatchLine]:
+    """The mentee's unmet competencies against their position's model, heaviest first."""
+    if mentee.position_id is None:
+        return []
+    candidate = (mentee.id, mentee.position_id, mentee.department_id)
+    found = await competencies.match_for_candidates(session, org_id, [candidate])
+    match = found.get(candidate)
+    return match.largest_gaps(len(match.lines)) if match else []
+
+
+def _parts(path: str) -> list[str]:
+    return [part for part in path.split("/") if part]
+
+
+def _distance(mentee: list[str], mentor: list[str]) -> tuple[int, Relation]:
+    """Steps between two departments through their closest common ancestor."""
+    common = 0
+    for mine, theirs in zip(mentee, mentor, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    distance = len(mentee) + len(mentor) - 2 * common
+    if distance == 0:
+        return 0, "same_department"
+    sibling = len(mentee) == len(mentor) == common + 1
+    return distance, "sibling" if sibling else "other"
+
+
+def _strength(gap: _Gap, scores: Mapping[uuid.UUID, float], name: str) -> MentorStrength:
+    score = scores.get(gap.competency_id)
+    covers = 0.0 if score is None or gap.required <= 0 else min(score / gap.required, 1.0)
+    return MentorStrength(
+        competency=Ref(id=gap.competency_id, name=name),
+        mentor_score=score,
+        covers=round(covers, 4),
+    )
+
+
+def _coverage(gaps: Sequence[_Gap], strengths: Sequence[MentorStrength]) -> float:
+    """How much of the required levels the mentor has, weighted by gap and model weight."""
+    total = sum(gap.weight for gap in gaps)
+    if total <= 0:
+        return 0.0
+    return sum(g.weight * s.covers for g, s in zip(gaps, strengths, strict=True)) / total * 100
+
+
+def _scored(
+    figures: dict[str, float], weights: SuggestionWeights
+) -> tuple[float, list[MentorSuggestionTerm]]:
+    """The weighted score and each term used with its share of the weight."""
+    weight_of = weights.model_dump()
+    used = {term: weight_of[term] for term in figures if weight_of[term] > 0}
+    total = sum(used.values())
+    terms = [
+        MentorSuggestionTerm(
+            term=term,
+            weight=round(weight / total, 4),
+            score=round(figures[term], 2),
+        )
+        for term, weight in used.items()
+    ]
+    return round(weighted_mean(figures, weight_of) or 0.0, 2), terms
