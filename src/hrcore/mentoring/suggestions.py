@@ -56,7 +56,6 @@ PastEffectiveness = Callable[
 ]
 """Reads the past effectiveness (0–100) of mentors by their mentor ids, in one statement."""
 PROXIMITY_STEP = 25.0
-ACTIVE = "active"
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,21 @@ class _Gap:
     competency_id: uuid.UUID
     required: float
     weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    """One mentor's figures as plain values: only the shown ones become response models."""
+
+    mentor_id: uuid.UUID
+    employee: Ref
+    department_id: uuid.UUID
+    load: int
+    figures: dict[str, float]
+    covers: list[float]
+    distance: int
+    relation: Relation
+    score: float
 
 
 async def suggest(
@@ -85,56 +99,61 @@ async def suggest(
     await _require_mentee(session, program, mentee)
     org_id = program.org_id
     rows = await suggestion_queries.mentors_with_load(session, org_id, program.id, mentee.id)
-    people_of = await people.employee_summaries(session, org_id, [r["employee_id"] for r in rows])
-    rows = [r for r in rows if people_of[r["employee_id"]].status == ACTIVE]
+    mentor_of = {row["employee_id"]: row for row in rows}
+    active = await people.active_people_among(session, org_id, list(mentor_of))
     paths = await org.department_paths(
-        session,
-        org_id,
-        list({mentee.department_id, *(people_of[r["employee_id"]].department_id for r in rows)}),
+        session, org_id, list({mentee.department_id, *active.department_ids})
     )
     match = await _mentee_match(session, org_id, mentee)
     gaps = [_Gap(line.competency_id, line.required, line.gap * line.weight) for line in match]
     scores = await competencies.current_scores(
-        session, org_id, [r["employee_id"] for r in rows], [gap.competency_id for gap in gaps]
+        session, org_id, active.ids, [gap.competency_id for gap in gaps]
     )
-    past = await effectiveness(session, org_id, [r["id"] for r in rows]) if effectiveness else {}
+    past = (
+        await effectiveness(session, org_id, [mentor_of[e]["id"] for e in active.ids])
+        if effectiveness
+        else {}
+    )
     weights = SuggestionWeights.model_validate(program.suggestion_weights or {})
-    mentee_path = _parts(paths[mentee.department_id])
-    items = []
-    for row in rows:
-        summary = people_of[row["employee_id"]]
-        distance, relation = _distance(mentee_path, _parts(paths[summary.department_id]))
-        strengths = [
-            _strength(gap, scores.get(row["employee_id"], {}), match[i].name)
-            for i, gap in enumerate(gaps)
-        ]
+    weight_of = weights.model_dump()
+    parts = {department: _parts(path) for department, path in paths.items()}
+    ranked = []
+    # In name order (the named query's), so a stable sort by score breaks ties by name.
+    for employee_id, name, department_id in zip(
+        active.ids, active.names, active.department_ids, strict=True
+    ):
+        row = mentor_of[employee_id]
+        distance, relation = _distance(parts[mentee.department_id], parts[department_id])
+        mine = scores.get(employee_id, {})
+        covers = [_covers(gap, mine.get(gap.competency_id)) for gap in gaps]
         figures = {
             "proximity": max(0.0, 100.0 - PROXIMITY_STEP * distance),
             "capacity": max(0, program.capacity - row["load"]) / program.capacity * 100,
         }
         if gaps:
-            figures["strengths"] = _coverage(gaps, strengths)
+            figures["strengths"] = _coverage(gaps, covers)
         if row["id"] in past:
             figures["effectiveness"] = past[row["id"]]
-        score, terms = _scored(figures, weights)
-        items.append(
-            MentorSuggestionOut(
-                mentor_id=row["id"],
-                employee=summary.ref,
-                department=summary.department,
-                score=score,
-                terms=terms,
-                strengths=strengths,
-                relation=relation,
-                distance=distance,
-                load=row["load"],
-                capacity=program.capacity,
-                has_room=row["load"] < program.capacity,
+        if row["load"] < program.capacity or not available_only:
+            ranked.append(
+                _Ranked(
+                    row["id"],
+                    Ref(id=employee_id, name=name),
+                    department_id,
+                    row["load"],
+                    figures,
+                    covers,
+                    distance,
+                    relation,
+                    round(weighted_mean(figures, weight_of) or 0.0, 2),
+                )
             )
-        )
-    if available_only:
-        items = [item for item in items if item.has_room]
-    items.sort(key=lambda item: (not item.has_room, -item.score, item.employee.name))
+    ranked.sort(key=lambda item: (item.load >= program.capacity, -item.score))
+    shown = ranked[:limit]
+    departments = await org.department_refs(session, org_id, list({i.department_id for i in shown}))
+    items = [
+        _item(item, departments, program.capacity, weight_of, scores, gaps, match) for item in shown
+    ]
     return MentorSuggestionsOut(
         program=Ref(id=program.id, name=program.name),
         mentee=Ref(id=mentee.id, name=mentee.full_name),
@@ -148,8 +167,8 @@ async def suggest(
             for line in match
         ],
         weights=weights,
-        considered=len(items),
-        items=items[:limit],
+        considered=len(ranked),
+        items=items,
     )
 
 
@@ -160,7 +179,7 @@ async def _require_mentee(
     inside = program.department_id is None or mentee.department_id in await org.subtree_ids(
         session, program.org_id, program.department_id
     )
-    if mentee.status != ACTIVE or not inside:
+    if mentee.status != "active" or not inside:
         raise Unprocessable(
             _("The mentee must be an active employee within the program's departments"),
             errors=[FieldError(field="mentee_id", message=_("outside the program"))],
@@ -197,37 +216,52 @@ def _distance(mentee: list[str], mentor: list[str]) -> tuple[int, Relation]:
     return distance, "sibling" if sibling else "other"
 
 
-def _strength(gap: _Gap, scores: Mapping[uuid.UUID, float], name: str) -> MentorStrength:
-    score = scores.get(gap.competency_id)
-    covers = 0.0 if score is None or gap.required <= 0 else min(score / gap.required, 1.0)
-    return MentorStrength(
-        competency=Ref(id=gap.competency_id, name=name),
-        mentor_score=score,
-        covers=round(covers, 4),
-    )
+def _covers(gap: _Gap, score: float | None) -> float:
+    """How much of the required level the mentor has, 0–1."""
+    return 0.0 if score is None or gap.required <= 0 else min(score / gap.required, 1.0)
 
 
-def _coverage(gaps: Sequence[_Gap], strengths: Sequence[MentorStrength]) -> float:
-    """How much of the required levels the mentor has, weighted by gap and model weight."""
+def _coverage(gaps: Sequence[_Gap], covers: Sequence[float]) -> float:
+    """The mentor's cover of the mentee's gaps, weighted by gap and model weight, 0–100."""
     total = sum(gap.weight for gap in gaps)
     if total <= 0:
         return 0.0
-    return sum(g.weight * s.covers for g, s in zip(gaps, strengths, strict=True)) / total * 100
+    return sum(gap.weight * cover for gap, cover in zip(gaps, covers, strict=True)) / total * 100
 
 
-def _scored(
-    figures: dict[str, float], weights: SuggestionWeights
-) -> tuple[float, list[MentorSuggestionTerm]]:
-    """The weighted score and each term used with its share of the weight."""
-    weight_of = weights.model_dump()
-    used = {term: weight_of[term] for term in figures if weight_of[term] > 0}
+def _item(
+    item: _Ranked,
+    departments: Mapping[uuid.UUID, Ref],
+    capacity: int,
+    weight_of: dict[str, float],
+    scores: Mapping[uuid.UUID, Mapping[uuid.UUID, float]],
+    gaps: Sequence[_Gap],
+    match: Sequence[competencies.MatchLine],
+) -> MentorSuggestionOut:
+    used = {term: weight_of[term] for term in item.figures if weight_of[term] > 0}
     total = sum(used.values())
-    terms = [
-        MentorSuggestionTerm(
-            term=term,
-            weight=round(weight / total, 4),
-            score=round(figures[term], 2),
-        )
-        for term, weight in used.items()
-    ]
-    return round(weighted_mean(figures, weight_of) or 0.0, 2), terms
+    return MentorSuggestionOut(
+        mentor_id=item.mentor_id,
+        employee=item.employee,
+        department=departments[item.department_id],
+        score=item.score,
+        terms=[
+            MentorSuggestionTerm(
+                term=term, weight=round(weight / total, 4), score=round(item.figures[term], 2)
+            )
+            for term, weight in used.items()
+        ],
+        strengths=[
+            MentorStrength(
+                competency=Ref(id=gap.competency_id, name=line.name),
+                mentor_score=scores.get(item.employee.id, {}).get(gap.competency_id),
+                covers=round(cover, 4),
+            )
+            for gap, line, cover in zip(gaps, match, item.covers, strict=True)
+        ],
+        relation=item.relation,
+        distance=item.distance,
+        load=item.load,
+        capacity=capacity,
+        has_room=item.load < capacity,
+    )

@@ -12,7 +12,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   `employee_ref`, `employee_refs`, `employee_summaries` / `EmployeeSummary`,
   `active_posts_in` / `EmployeePost` (a named query: a department's people with their posts,
   within the caller's reach — the heat map), `active_people_in` / `ActivePeople` (the same
-  people as bare parallel lists — stretch-assignment matching over a whole organization).
+  people as bare parallel lists — stretch-assignment matching over a whole organization;
+  `active_people_among` the same for some employees wherever they work — mentor suggestions).
 - Reporting lines (`reporting_lines`): `managers_of`, `manager_chain`, `teams_of` / `Team`,
   `active_employees_in_subtree`, `team_history` / `TeamHistory` / `PeriodTurnover` (a
   team's hire dates and per-period headcount and leavers: a performance diagnosis); the
@@ -83,6 +84,7 @@ from hrcore.people.references import (
     EmployeeInfo,
     EmployeePost,
     EmployeeSummary,
+    active_people_among,
     active_people_in,
     active_posts_in,
     employee_info,
@@ -161,6 +163,7 @@ __all__ = [
     "TopRatingsCriterion",
     "VacatedPost",
     "active_employees_in_subtree",
+    "active_people_among",
     "active_people_in",
     "active_posts_in",
     "add_event",
