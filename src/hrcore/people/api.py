@@ -23,6 +23,10 @@ inside people. The wrappers below turn people's own rows into what other domains
   the event's id), `end_temporary_post` (a recorded temporary post ends early),
   `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
 - `org_today`: today's date where the organization is (`profile`).
+- Relations beyond the reporting line (`relations`): a domain above declares a
+  `RelationProvider` (mentoring's "mentor of"); the owners of the records it opens
+  (`PERFORMANCE_GOALS`, `DEVELOPMENT_PLAN`) read with `ensure_can_view_for` or widen a reach
+  with `related_employee_ids` and audit with `record_reads`.
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
   (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`)
@@ -92,6 +96,14 @@ from hrcore.people.references import (
     employee_refs,
     employee_summaries,
 )
+from hrcore.people.relations import (
+    DEVELOPMENT_PLAN,
+    PERFORMANCE_GOALS,
+    RelationProvider,
+    ensure_can_view_for,
+    record_reads,
+    related_employee_ids,
+)
 from hrcore.people.reporting_lines import (
     PeriodTurnover,
     Team,
@@ -124,9 +136,11 @@ from hrcore.people.screening import (
 )
 
 __all__ = [
+    "DEVELOPMENT_PLAN",
     "EMPLOYEE_DINGTALK_LINKED",
     "EMPLOYMENT_EVENT_APPLIED",
     "EMPLOYMENT_EVENT_RECORDED",
+    "PERFORMANCE_GOALS",
     "ActivePeople",
     "CareerPlanCriterion",
     "CertificationCriterion",
@@ -153,6 +167,7 @@ __all__ = [
     "PeriodTurnover",
     "ProgramParticipation",
     "ProgramParticipationProvider",
+    "RelationProvider",
     "RowError",
     "ScreenRows",
     "ScreenedEmployee",
@@ -179,6 +194,7 @@ __all__ = [
     "end_temporary_post",
     "ensure_can_manage",
     "ensure_can_view",
+    "ensure_can_view_for",
     "import_employees",
     "is_applied",
     "manager_chain",
@@ -186,6 +202,8 @@ __all__ = [
     "mark_left",
     "matching_employee_ids",
     "org_today",
+    "record_reads",
+    "related_employee_ids",
     "remove_period_ratings",
     "require_employee",
     "screen",
