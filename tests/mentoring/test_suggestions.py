@@ -218,3 +218,10 @@ async def test_who_may_ask_and_bad_input(
         _url(east), params={"mentee_id": str(world.engineer.id)}, headers=world.hr.headers
     )
     assert_problem(refused, 422, fields={"mentee_id"})
+    for weights in ({"strengths": -1}, {"strengths": 101}, {"luck": 10}):
+        bad = await client.patch(
+            f"/api/v1/mentoring-programs/{program['id']}",
+            json={"suggestion_weights": weights},
+            headers=world.hr.headers,
+        )
+        assert_problem(bad, 422)

@@ -63,8 +63,9 @@ async def create_program(
     body: MentoringProgramIn, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> MentoringProgramOut:
     """For HR admins. A program for the organization or a department subtree, with a capacity per
-    mentor (default 3) and eligibility rules as typed data (`top_performance`, `tenure`); the name
-    must be unique (409), an unknown department is 422. Audited."""
+    mentor (default 3), eligibility rules as typed data (`top_performance`, `tenure`,
+    `certificate`, `review_rating`) and optional `suggestion_weights`; the name must be unique
+    (409), an unknown department is 422. Audited."""
     program = await programs.create_program(session, principal, body)
     set_etag(response, program.version)
     [view] = await programs.program_views(session, [program])
