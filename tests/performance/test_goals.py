@@ -181,7 +181,8 @@ async def test_a_cascade_measured_by_the_live_data_read_as_one_tree(
     with count_statements(runtime) as counter:
         read = ok(await client.get(f"{GOALS}/{mine['id']}", headers=world.member_account.headers))
     assert (read["progress"], read["employee"]["name"]) == (72.5, "Member")
-    assert counter.count == 7, counter.statements  # tenant, caller, reach (2), goal, seen, figures
+    # tenant, caller, reach (2), relations (1: mentoring's "mentor of"), goal, seen, figures
+    assert counter.count == 8, counter.statements
     hidden = await client.get(f"{GOALS}/{mine['id']}", headers=engineering_head.headers)
     assert_problem(hidden, 404, kind="not-found")
     shown = ok(await client.get(f"{GOALS}/{engineering['id']}", headers=engineering_head.headers))

@@ -8,7 +8,9 @@
   it); `MENTORING_SKILL_TEST` is the kind mentoring's skill tests record under.
   `require_competencies` checks the competencies a request body names (422 per field).
 - `match_for_candidates` — candidates against the competency model of a position (talent's
-  vacancy ranking): `Match` per candidate, set-based.
+  vacancy ranking): `Match` per candidate, set-based. `current_scores` — many employees'
+  newest scores on some competencies, one statement (mentoring's suggestions: mentors'
+  strengths on a mentee's gaps).
 - `profile_change` — an employee's profile at a moment and now, against a position's model
   (the program dossier): `ProfileChange`.
 - `recompute_profile` — the profile as of a moment (the worker's job does it on evidence; the
@@ -94,6 +96,7 @@ from hrcore.competencies.models import (
 )
 from hrcore.competencies.plan_sources import ProgramAction, ProgramActionsProvider
 from hrcore.competencies.plans import profile_entry as development_plan_of
+from hrcore.competencies.repository import current_scores_on as current_scores
 from hrcore.competencies.stretch_assigning import open_tasks as open_stretch_tasks
 from hrcore.competencies.stretch_matching import PoolMembershipProvider
 from hrcore.competencies.stretch_outcomes import OUTCOME_RECORDED
@@ -123,6 +126,7 @@ __all__ = [
     "assign_to_stretch",
     "current_levels",
     "current_plan_progress",
+    "current_scores",
     "development_plan_of",
     "known_stretch_assignments",
     "level_counts",

@@ -27,14 +27,17 @@ def no_such_plan() -> NotFound:
 async def readable_plan(
     session: AsyncSession, principal: Principal, plan_id: uuid.UUID, *, for_update: bool = False
 ) -> tuple[DevelopmentPlan, people.EmployeeInfo]:
-    """The plan and its employee for whoever may see the employee; 404 otherwise."""
+    """The plan and its employee for whoever may see the employee, or reads their plan
+    through a relation (a mentor of a running pairing: audited by people); 404 otherwise."""
     plan = await plan_repository.plan_by_id(
         session, principal.org_id, plan_id, for_update=for_update
     )
     if plan is None:
         raise no_such_plan()
     try:
-        employee = await people.ensure_can_view(session, principal, plan.employee_id)
+        employee = await people.ensure_can_view_for(
+            session, principal, plan.employee_id, people.DEVELOPMENT_PLAN
+        )
     except NotFound as exc:
         raise no_such_plan() from exc
     return plan, employee

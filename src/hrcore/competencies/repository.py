@@ -155,6 +155,15 @@ SELECT latest.employee_id, latest.computed_at, latest.scores AS figures
          ORDER BY employee_id, computed_at DESC, id DESC) AS latest
 """
 
+# Each employee's newest scores on some competencies, from the trigger-kept arrays.
+CURRENT_SCORES_ON = """
+SELECT current.employee_id, score.competency_id, score.value
+  FROM competency_current_scores AS current
+ CROSS JOIN LATERAL unnest(current.competency_ids, current.scores) AS score(competency_id, value)
+ WHERE current.org_id = $1 AND current.employee_id = ANY($2::uuid[])
+   AND score.competency_id = ANY($3::uuid[])
+"""
+
 # The newest snapshot at or before `$3` (`then`) and the newest of all (`now`).
 SNAPSHOTS_THEN_AND_NOW = """
 (SELECT 'then' AS moment, computed_at, figures
@@ -196,6 +205,23 @@ async def latest_scores(
         return {}
     rows = await fetch(session, LATEST_SCORES, org_id, list(employee_ids))
     return {row["employee_id"]: row for row in rows}
+
+
+async def current_scores_on(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_ids: Sequence[uuid.UUID],
+    competency_ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, dict[uuid.UUID, float]]:
+    """Each employee's newest score (0–10) on each of these competencies they have one on,
+    in one statement; none sent when either list is empty."""
+    if not employee_ids or not competency_ids:
+        return {}
+    rows = await fetch(session, CURRENT_SCORES_ON, org_id, list(employee_ids), list(competency_ids))
+    scores: dict[uuid.UUID, dict[uuid.UUID, float]] = {}
+    for row in rows:
+        scores.setdefault(row["employee_id"], {})[row["competency_id"]] = row["value"]
+    return scores
 
 
 async def snapshots_then_and_now(

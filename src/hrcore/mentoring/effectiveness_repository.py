@@ -67,11 +67,13 @@ more answer never moves a figure, so no answer can be read back as the differenc
 reads."""
 
 FORMER_MENTEES_GAIN = """
-SELECT count(*) FROM mentorship_effectiveness
- WHERE org_id = $1 AND mentor_employee_id = $2 AND completed AND performance_gain >= $3
+SELECT mentor_employee_id, count(*) FROM mentorship_effectiveness
+ WHERE org_id = $1 AND mentor_employee_id = ANY($2::uuid[]) AND completed
+   AND performance_gain >= $3
+ GROUP BY mentor_employee_id
 """
-"""The employee's completed pairings (as a mentor, in any program) whose mentee gained at
-least the percentage."""
+"""Per employee, the completed pairings (as a mentor, in any program) whose mentee gained at
+least the percentage (employees with none are left out)."""
 
 
 async def mentors(
@@ -94,11 +96,10 @@ async def survey_figures(
 
 
 async def former_mentees_with_gain(
-    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, min_gain: float
-) -> int:
-    [row] = await fetch(session, FORMER_MENTEES_GAIN, org_id, employee_id, min_gain)
-    count: int = row[0]
-    return count
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID], min_gain: float
+) -> dict[uuid.UUID, int]:
+    rows = await fetch(session, FORMER_MENTEES_GAIN, org_id, list(employee_ids), min_gain)
+    return {row[0]: row[1] for row in rows}
 
 
 async def scores(

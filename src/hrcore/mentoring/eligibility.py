@@ -1,16 +1,21 @@
-"""Eligibility: a program's rules evaluated in SQL for one employee; nothing is written.
+"""Eligibility: a program's rules evaluated in SQL, for one employee or a program's mentors
+at once; nothing is written.
 
-Rules people's screening compiler evaluates (`top_performance`, `tenure`) go to it as
-people's criteria (`people.screen`, the compiler talent pools use) in one statement; rules
-that read mentoring's own tables (`former_mentees_gain`: the stored effectiveness of the
-employee's completed pairings) are evaluated by mentoring's statement, one each, and merged
-into the same checks in the program's order.
+Rules people's screening compiler evaluates (`top_performance`, `tenure`, `certificate`,
+`review_rating`) go to it as people's criteria (`people.screen`, the compiler talent pools
+use) in one statement. The review rating is reviews' (above people): its figures are read
+through `reviews.api` in one statement and handed to the compiler as a
+`GivenFigureCriterion`. Rules that read mentoring's own tables (`former_mentees_gain`: the
+stored effectiveness of the employees' completed pairings) are evaluated by mentoring's
+statement, one per rule for all the employees, and merged into the same checks in the
+program's order.
 
 Tenure is found in years (what the compiler measures) and passes at `min_months / 12`."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -19,23 +24,43 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.clock import Clock
 from hrcore.mentoring import effectiveness_repository
 from hrcore.mentoring.schemas import (
+    MentorCertificateRule,
     MentorFormerMenteesGainRule,
+    MentorReviewRatingRule,
     MentorRuleCheck,
     MentorTopPerformanceRule,
     Rule,
 )
 from hrcore.people import api as people
+from hrcore.reviews import api as reviews
 
 MONTHS_PER_YEAR = 12
+Ratings = tuple[tuple[uuid.UUID, float], ...]
 
 
-def as_criterion(rule: Rule) -> people.ScreeningCriterion | None:
-    """The program's rule as the criterion people evaluates; `None` for mentoring's own."""
+def as_criterion(rule: Rule, ratings: Ratings = ()) -> people.ScreeningCriterion | None:
+    """The program's rule as the criterion people evaluates (`ratings`: the employees'
+    latest published review overall, for a review-rating rule); `None` for mentoring's own."""
     if isinstance(rule, MentorFormerMenteesGainRule):
         return None
     if isinstance(rule, MentorTopPerformanceRule):
         return people.TopRatingsCriterion(letter=rule.letter, count=rule.periods)
+    if isinstance(rule, MentorCertificateRule):
+        return people.CertificationCriterion(name=rule.name)
+    if isinstance(rule, MentorReviewRatingRule):
+        return people.GivenFigureCriterion(figures=ratings, minimum=rule.min_overall)
     return people.TenureCriterion(min_years=rule.min_months / MONTHS_PER_YEAR)
+
+
+async def _ratings(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID], rules: list[Rule]
+) -> Ratings:
+    if not any(isinstance(rule, MentorReviewRatingRule) for rule in rules):
+        return ()
+    found = await reviews.latest_published_recommendations(session, org_id, employee_ids)
+    return tuple(
+        (employee_id, score) for employee_id, (_, score, _) in found.items() if score is not None
+    )
 
 
 def _plain(value: Any) -> float | str | None:
@@ -44,14 +69,66 @@ def _plain(value: Any) -> float | str | None:
     return value if value is None or isinstance(value, str) else str(value)
 
 
-async def _own_check(
-    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, rule: Rule
-) -> MentorRuleCheck:
+async def _own_checks(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID], rule: Rule
+) -> dict[uuid.UUID, MentorRuleCheck]:
     assert isinstance(rule, MentorFormerMenteesGainRule)
     found = await effectiveness_repository.former_mentees_with_gain(
-        session, org_id, employee_id, rule.min_gain_percent
+        session, org_id, employee_ids, rule.min_gain_percent
     )
-    return MentorRuleCheck(kind=rule.kind, value=float(found), passed=found >= rule.min_mentees)
+    return {
+        employee_id: MentorRuleCheck(
+            kind=rule.kind,
+            value=float(found.get(employee_id, 0)),
+            passed=found.get(employee_id, 0) >= rule.min_mentees,
+        )
+        for employee_id in employee_ids
+    }
+
+
+async def evaluate_many(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_ids: Sequence[uuid.UUID],
+    rules: list[Rule],
+    clock: Clock,
+) -> dict[uuid.UUID, list[MentorRuleCheck]]:
+    """Each rule's value and pass/fail for each employee, in order; active employees only
+    (the screen covers only those). Two statements, one more with a review-rating rule and
+    one per rule of mentoring's own."""
+    if not employee_ids:
+        return {}
+    ratings = await _ratings(session, org_id, employee_ids, rules)
+    criteria = [(rule, as_criterion(rule, ratings)) for rule in rules]
+    screened = await people.screen(
+        session,
+        org_id,
+        [criterion for _, criterion in criteria if criterion is not None],
+        today=await people.org_today(session, org_id, clock),
+        among_ids=list(employee_ids),
+        only_passing=False,
+        limit=len(employee_ids),
+    )
+    active = [employee.employee_id for employee in screened.employees]
+    own = {
+        index: await _own_checks(session, org_id, active, rule)
+        for index, (rule, criterion) in enumerate(criteria)
+        if criterion is None
+    }
+    checks: dict[uuid.UUID, list[MentorRuleCheck]] = {}
+    for employee in screened.employees:
+        found = iter(employee.criteria)
+        employee_checks = []
+        for index, (rule, criterion) in enumerate(criteria):
+            if criterion is None:
+                employee_checks.append(own[index][employee.employee_id])
+                continue
+            row = next(found)
+            employee_checks.append(
+                MentorRuleCheck(kind=rule.kind, value=_plain(row.value), passed=row.passed)
+            )
+        checks[employee.employee_id] = employee_checks
+    return checks
 
 
 async def evaluate(
@@ -62,27 +139,6 @@ async def evaluate(
     clock: Clock,
 ) -> list[MentorRuleCheck] | None:
     """Each rule's value and pass/fail for the employee, in order; `None` when they are not
-    an active employee (the screen covers only those). Two statements, and one per rule of
-    mentoring's own."""
-    criteria = [(rule, as_criterion(rule)) for rule in rules]
-    screened = await people.screen(
-        session,
-        org_id,
-        [criterion for _, criterion in criteria if criterion is not None],
-        today=await people.org_today(session, org_id, clock),
-        among_ids=[employee_id],
-        only_passing=False,
-        limit=1,
-    )
-    if not screened.employees:
-        return None
-    [employee] = screened.employees
-    found = iter(employee.criteria)
-    checks = []
-    for rule, criterion in criteria:
-        if criterion is None:
-            checks.append(await _own_check(session, org_id, employee_id, rule))
-            continue
-        row = next(found)
-        checks.append(MentorRuleCheck(kind=rule.kind, value=_plain(row.value), passed=row.passed))
-    return checks
+    an active employee."""
+    checks = await evaluate_many(session, org_id, [employee_id], rules, clock)
+    return checks.get(employee_id)

@@ -13,7 +13,7 @@ from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.mentoring import access, mentorship_repository, repository
 from hrcore.mentoring.models import Mentor
-from hrcore.mentoring.schemas import MentorOut
+from hrcore.mentoring.schemas import MentorOut, MentorRuleCheck
 from hrcore.people import api as people
 
 
@@ -36,16 +36,29 @@ async def mentor_views(session: AsyncSession, mentors: Sequence[Mentor]) -> list
             load=loads.get(mentor.id, 0),
             available=loads.get(mentor.id, 0) < programs[mentor.program_id].capacity,
             approved_at=mentor.approved_at,
+            flagged_at=mentor.flagged_at,
+            flag_checks=(
+                None
+                if mentor.flag_checks is None
+                else [MentorRuleCheck.model_validate(check) for check in mentor.flag_checks]
+            ),
         )
         for mentor in mentors
     ]
 
 
 async def list_mentors(
-    session: AsyncSession, principal: Principal, page: PageParams, *, program_id: uuid.UUID | None
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    *,
+    program_id: uuid.UUID | None,
+    flagged: bool | None = None,
 ) -> tuple[list[Mentor], str | None]:
     reach = await access.employee_reach(session, principal)
-    statement = repository.mentors_query(principal.org_id, reach, program_id=program_id)
+    statement = repository.mentors_query(
+        principal.org_id, reach, program_id=program_id, flagged=flagged
+    )
     return await paginate(session, statement, [Mentor.id], page)
 
 

@@ -57,6 +57,8 @@ class MentoringProgram(Entity, OrgScopedMixin, Base):
     capacity: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
     rules: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    suggestion_weights: Mapped[dict[str, float] | None] = mapped_column(JSONB)
+    """The weight of each term of the program's mentor suggestions (null: the defaults)."""
 
 
 class MentorApplication(Entity, OrgScopedMixin, Base):
@@ -95,12 +97,21 @@ class MentorApplication(Entity, OrgScopedMixin, Base):
 
 
 class Mentor(Entity, OrgScopedMixin, Base):
-    """An employee approved to mentor in a program (through `application_id`)."""
+    """An employee approved to mentor in a program (through `application_id`).
+
+    `flagged_at` and `flag_checks` (every rule's value and pass/fail) are set by the nightly
+    re-evaluation when the mentor stops qualifying, and cleared when they qualify again."""
 
     __tablename__ = "mentors"
     __table_args__ = (
         UniqueConstraint("org_id", "program_id", "employee_id"),
         Index("ix_mentors_org_id_id", "org_id", "id"),
+        Index(
+            "ix_mentors_flagged",
+            "org_id",
+            "program_id",
+            postgresql_where=text("flagged_at IS NOT NULL"),
+        ),
     )
 
     program_id: Mapped[uuid.UUID] = mapped_column(
@@ -113,3 +124,5 @@ class Mentor(Entity, OrgScopedMixin, Base):
         UUID(as_uuid=True), ForeignKey("mentor_applications.id", ondelete="CASCADE"), nullable=False
     )
     approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    flagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    flag_checks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)

@@ -23,6 +23,7 @@ from hrcore.mentoring.schemas import (
     MentoringProgramIn,
     MentoringProgramOut,
     MentoringProgramPatch,
+    SuggestionWeights,
 )
 from hrcore.org import api as org
 
@@ -44,6 +45,7 @@ async def program_views(
             capacity=program.capacity,
             rules=RULES.validate_python(program.rules),
             active=program.active,
+            suggestion_weights=SuggestionWeights.model_validate(program.suggestion_weights or {}),
             created_at=program.created_at,
             updated_at=program.updated_at,
             version=program.version,
@@ -59,6 +61,7 @@ def _snapshot(program: MentoringProgram) -> dict[str, Any]:
         "capacity": program.capacity,
         "rules": program.rules,
         "active": program.active,
+        "suggestion_weights": program.suggestion_weights,
     }
 
 
@@ -93,6 +96,9 @@ async def create_program(
         capacity=body.capacity,
         rules=RULES.dump_python(body.rules, mode="json"),
         active=body.active,
+        suggestion_weights=body.suggestion_weights.model_dump()
+        if body.suggestion_weights
+        else None,
     )
     session.add(program)
     await session.flush()
@@ -120,7 +126,7 @@ async def update_program(
     program = await access.readable_program(session, principal, program_id, for_update=True)
     check_version(program.version, if_match=if_match, body_version=body.version)
     before = _snapshot(program)
-    fields = body.model_dump(exclude_unset=True, exclude={"version", "rules"})
+    fields = body.model_dump(exclude_unset=True, exclude={"version", "rules", "suggestion_weights"})
     if fields.get("name") is not None:
         await _require_free_name(session, principal.org_id, fields["name"], program.id)
     for name in ("name", "capacity", "active"):
@@ -130,6 +136,8 @@ async def update_program(
         program.description = fields["description"]
     if body.rules is not None:
         program.rules = RULES.dump_python(body.rules, mode="json")
+    if body.suggestion_weights is not None:
+        program.suggestion_weights = body.suggestion_weights.model_dump()
     await session.flush()
     await session.refresh(program)
     old, new = audit.changes(before, _snapshot(program))

@@ -1,9 +1,10 @@
 """What mentoring plugs into the processes (core.registry): its tables and routes, the
 approval kind of pairings' plans, the job planning a pairing's schedule when its plan is
 approved (subscribed to `PLAN_APPROVED`), the task kinds of the schedule (completed by
-logging the session), the survey task kind, and the jobs asking for a survey when a session
+logging the session), the survey task kind, the jobs asking for a survey when a session
 is logged and recomputing a mentor's effectiveness (on a session, a pairing's end, a survey
-answer, and nightly)."""
+answer, and nightly), the nightly flagging of mentors who stop qualifying, and the "mentor
+of" relation people's access asks about."""
 
 from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
@@ -13,7 +14,9 @@ from hrcore.mentoring import (
     effectiveness_models,
     events,
     jobs_effectiveness,
+    jobs_flagging,
     jobs_schedule,
+    mentor_relation,
     mentorship_models,
     models,
     plans,
@@ -22,6 +25,7 @@ from hrcore.mentoring import (
     surveys,
 )
 from hrcore.mentoring.router import router
+from hrcore.people import api as people
 from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
@@ -47,6 +51,14 @@ DOMAIN = Domain(
             jobs_effectiveness.recompute_all,
             hour={19},
             minute={37},
+        ),
+        Cron(jobs_flagging.FLAG_CRON, jobs_flagging.flag_mentors, hour={2}, minute={37}),
+    ],
+    providers=[
+        people.RelationProvider(
+            mentor_relation.RELATION,
+            frozenset({people.PERFORMANCE_GOALS, people.DEVELOPMENT_PLAN}),
+            mentor_relation.running_mentees,
         )
     ],
     task_hooks=[

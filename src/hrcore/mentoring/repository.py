@@ -101,9 +101,17 @@ async def mentor_of(
 
 
 def mentors_query(
-    org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID] | None, *, program_id: uuid.UUID | None
+    org_id: uuid.UUID,
+    employee_ids: Sequence[uuid.UUID] | None,
+    *,
+    program_id: uuid.UUID | None,
+    flagged: bool | None = None,
 ) -> Select[Any]:
     statement = select(Mentor).where(Mentor.org_id == org_id)
+    if flagged is not None:
+        statement = statement.where(
+            Mentor.flagged_at.is_not(None) if flagged else Mentor.flagged_at.is_(None)
+        )
     if employee_ids is not None:
         statement = statement.where(among(Mentor.employee_id, employee_ids))
     if program_id is not None:

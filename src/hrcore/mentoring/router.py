@@ -21,6 +21,7 @@ from hrcore.mentoring import (
     mentorship_router,
     programs,
     session_router,
+    suggestion_router,
     survey_router,
 )
 from hrcore.mentoring.access import readable_program
@@ -71,8 +72,9 @@ async def create_program(
     body: MentoringProgramIn, principal: CurrentPrincipal, session: DbSession, response: Response
 ) -> MentoringProgramOut:
     """For HR admins. A program for the organization or a department subtree, with a capacity per
-    mentor (default 3) and eligibility rules as typed data (`top_performance`, `tenure`); the name
-    must be unique (409), an unknown department is 422. Audited."""
+    mentor (default 3), eligibility rules as typed data (`top_performance`, `tenure`,
+    `certificate`, `review_rating`) and optional `suggestion_weights`; the name must be unique
+    (409), an unknown department is 422. Audited."""
     program = await programs.create_program(session, principal, body)
     set_etag(response, program.version)
     [view] = await programs.program_views(session, [program])
@@ -220,10 +222,17 @@ async def list_mentors(
     session: DbSession,
     page: Pagination,
     program_id: Annotated[uuid.UUID | None, Query(description="Only this program's.")] = None,
+    flagged: Annotated[
+        bool | None,
+        Query(description="Only mentors flagged as no longer qualifying (true) or not (false)."),
+    ] = None,
 ) -> Page[MentorOut]:
     """Mentors (HR: all; department heads: their reach; employees: themself), each with the
-    program's capacity per mentor and the mentees paired now, cursor-paginated."""
-    rows, cursor = await mentors.list_mentors(session, principal, page, program_id=program_id)
+    program's capacity per mentor and, when the nightly re-evaluation found them failing a rule,
+    `flagged_at` and the checks; cursor-paginated."""
+    rows, cursor = await mentors.list_mentors(
+        session, principal, page, program_id=program_id, flagged=flagged
+    )
     return Page(items=await mentors.mentor_views(session, rows), next_cursor=cursor)
 
 
@@ -246,3 +255,4 @@ router.include_router(mentorship_router.router)
 router.include_router(session_router.router)
 router.include_router(survey_router.router)
 router.include_router(effectiveness_router.router)
+router.include_router(suggestion_router.router)

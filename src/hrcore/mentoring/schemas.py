@@ -44,12 +44,53 @@ class MentorFormerMenteesGainRule(_Rule):
     min_gain_percent: float = Field(default=20, ge=0, le=500)
 
 
+class MentorCertificateRule(_Rule):
+    """Holds a certificate named `name` (any case; e.g. the mentor course's), recorded on the
+    growth profile and not expired."""
+
+    kind: Literal["certificate"]
+    name: Name
+
+
+class MentorReviewRatingRule(_Rule):
+    """The latest published review result's overall (as calibrated, 0–100) is at least
+    `min_overall`."""
+
+    kind: Literal["review_rating"]
+    min_overall: float = Field(ge=0, le=100)
+
+
 Rule = Annotated[
-    MentorTopPerformanceRule | MentorTenureRule | MentorFormerMenteesGainRule,
+    MentorTopPerformanceRule
+    | MentorTenureRule
+    | MentorFormerMenteesGainRule
+    | MentorCertificateRule
+    | MentorReviewRatingRule,
     Field(discriminator="kind"),
 ]
 RULES = TypeAdapter(list[Rule])
 """A program's rules as stored (JSON) to and from `Rule`s."""
+
+
+class SuggestionWeights(BaseModel):
+    """How much each term counts in a program's mentor suggestions (relative weights; a term
+    with weight 0 is left out, and so is a term that says nothing about a mentor)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    strengths: float = Field(
+        default=50, ge=0, le=100, description="The mentor's scores on the mentee's gaps."
+    )
+    proximity: float = Field(
+        default=20, ge=0, le=100, description="Closeness in the department tree."
+    )
+    capacity: float = Field(default=15, ge=0, le=100, description="Room left for mentees.")
+    effectiveness: float = Field(
+        default=15,
+        ge=0,
+        le=100,
+        description="The mentor's past effectiveness, once it is computed for them.",
+    )
 
 
 class MentoringProgramIn(BaseModel):
@@ -63,6 +104,10 @@ class MentoringProgramIn(BaseModel):
     capacity: int = Field(default=3, ge=1, le=50, description="Mentees per mentor at most.")
     rules: list[Rule] = Field(default_factory=list, max_length=10)
     active: bool = True
+    suggestion_weights: SuggestionWeights | None = Field(
+        default=None,
+        description="Weights of the mentor suggestions' terms; the defaults if absent.",
+    )
 
 
 class MentoringProgramPatch(BaseModel):
@@ -73,6 +118,7 @@ class MentoringProgramPatch(BaseModel):
     capacity: int | None = Field(default=None, ge=1, le=50)
     rules: list[Rule] | None = Field(default=None, max_length=10)
     active: bool | None = None
+    suggestion_weights: SuggestionWeights | None = None
     version: int | None = None
 
 
@@ -84,6 +130,9 @@ class MentoringProgramOut(BaseModel):
     capacity: int
     rules: list[Rule]
     active: bool
+    suggestion_weights: SuggestionWeights = Field(
+        description="The weights the program's mentor suggestions use (the defaults unless set)."
+    )
     created_at: datetime
     updated_at: datetime
     version: int
@@ -93,7 +142,8 @@ class MentorRuleCheck(BaseModel):
     kind: str
     value: float | str | None = Field(
         description="What was found: consecutive ratings at the letter or better, years "
-        "employed, former mentees with the gain."
+        "employed, former mentees with the gain, the date the certificate was obtained, the "
+        "latest review overall."
     )
     passed: bool
 
@@ -146,3 +196,10 @@ class MentorOut(BaseModel):
     load: int = Field(description="Active pairings now.")
     available: bool = Field(description="The load is below the capacity.")
     approved_at: datetime
+    flagged_at: datetime | None = Field(
+        description="When the nightly re-evaluation found the mentor failing a rule of the "
+        "program; null while they qualify (cleared when they qualify again)."
+    )
+    flag_checks: list[MentorRuleCheck] | None = Field(
+        description="Each rule's value and pass/fail when last re-evaluated, while flagged."
+    )

@@ -83,6 +83,27 @@ SELECT coalesce(array_agg(id), '{}') AS ids, coalesce(array_agg(full_name), '{}'
 """
 
 
+# `ACTIVE_PEOPLE` for some employees wherever they are (mentoring's suggestions: a program's
+# mentors across the organization).
+ACTIVE_PEOPLE_AMONG = """
+SELECT coalesce(array_agg(id), '{}') AS ids, coalesce(array_agg(full_name), '{}') AS names,
+       coalesce(array_agg(department_id), '{}') AS department_ids,
+       coalesce(array_agg(position_id), '{}') AS position_ids
+  FROM (SELECT id, full_name, department_id, position_id
+          FROM employees
+         WHERE org_id = $1 AND status = 'active' AND id = ANY($2::uuid[])
+         ORDER BY full_name, id) AS active
+"""
+
+
+async def active_people_among_ids(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> Any:
+    """Which of these employees are active, as four parallel arrays by name: one statement."""
+    rows = await fetch(session, ACTIVE_PEOPLE_AMONG, org_id, list(employee_ids))
+    return rows[0]
+
+
 async def active_people_where(
     session: AsyncSession,
     org_id: uuid.UUID,

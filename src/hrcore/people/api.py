@@ -12,7 +12,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   `employee_ref`, `employee_refs`, `employee_summaries` / `EmployeeSummary`,
   `active_posts_in` / `EmployeePost` (a named query: a department's people with their posts,
   within the caller's reach — the heat map), `active_people_in` / `ActivePeople` (the same
-  people as bare parallel lists — stretch-assignment matching over a whole organization).
+  people as bare parallel lists — stretch-assignment matching over a whole organization;
+  `active_people_among` the same for some employees wherever they work — mentor suggestions).
 - Reporting lines (`reporting_lines`): `managers_of`, `manager_chain`, `teams_of` / `Team`,
   `active_employees_in_subtree`, `team_history` / `TeamHistory` / `PeriodTurnover` (a
   team's hire dates and per-period headcount and leavers: a performance diagnosis); the
@@ -22,6 +23,10 @@ inside people. The wrappers below turn people's own rows into what other domains
   the event's id), `end_temporary_post` (a recorded temporary post ends early),
   `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
 - `org_today`: today's date where the organization is (`profile`).
+- Relations beyond the reporting line (`relations`): a domain above declares a
+  `RelationProvider` (mentoring's "mentor of"); the owners of the records it opens
+  (`PERFORMANCE_GOALS`, `DEVELOPMENT_PLAN`) read with `ensure_can_view_for` or widen a reach
+  with `related_employee_ids` and audit with `record_reads`.
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
   (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`)
@@ -31,10 +36,12 @@ inside people. The wrappers below turn people's own rows into what other domains
   `employees_by_dingtalk_id`; `work_contacts` / `WorkContact` (work email and phone, for a
   relation that entitles a reader: a mentee's mentor); the event `EMPLOYEE_DINGTALK_LINKED`
   (`{employee_id}`: an employee became a DingTalk user, by the sync or an HR edit).
-- Screening for talent pools (`screening`): `screen` (a named query: plain criteria in —
-  `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`, `CareerPlanCriterion`,
-  `TenureCriterion`, together `ScreeningCriterion` — one statement over the organization,
-  `ScreenRows` of `ScreenedEmployee` / `CriterionRow` out).
+- Screening for talent pools and mentor eligibility (`screening`): `screen` (a named query:
+  plain criteria in — `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`,
+  `CareerPlanCriterion`, `TenureCriterion`, `CertificationCriterion`, `GivenFigureCriterion`
+  (a figure a domain above read through its api: mentoring's review rating), together
+  `ScreeningCriterion` — one statement over the organization, `ScreenRows` of
+  `ScreenedEmployee` / `CriterionRow` out).
 - Period ratings (`ratings`): `write_period_ratings` (`PeriodRating`s of one period, a
   rating already there replaced) and `remove_period_ratings` — performance's period close.
 - Mentees' figures (`rating_history`, named queries): `rating_histories` (→ `RatedPeriod`s:
@@ -91,12 +98,21 @@ from hrcore.people.references import (
     EmployeeInfo,
     EmployeePost,
     EmployeeSummary,
+    active_people_among,
     active_people_in,
     active_posts_in,
     employee_info,
     employee_ref,
     employee_refs,
     employee_summaries,
+)
+from hrcore.people.relations import (
+    DEVELOPMENT_PLAN,
+    PERFORMANCE_GOALS,
+    RelationProvider,
+    ensure_can_view_for,
+    record_reads,
+    related_employee_ids,
 )
 from hrcore.people.reporting_lines import (
     PeriodTurnover,
@@ -116,7 +132,9 @@ from hrcore.people.schemas import (
 )
 from hrcore.people.screening import (
     CareerPlanCriterion,
+    CertificationCriterion,
     CriterionRow,
+    GivenFigureCriterion,
     ManagementCriterion,
     PercentileCriterion,
     ScreenedEmployee,
@@ -128,11 +146,14 @@ from hrcore.people.screening import (
 )
 
 __all__ = [
+    "DEVELOPMENT_PLAN",
     "EMPLOYEE_DINGTALK_LINKED",
     "EMPLOYMENT_EVENT_APPLIED",
     "EMPLOYMENT_EVENT_RECORDED",
+    "PERFORMANCE_GOALS",
     "ActivePeople",
     "CareerPlanCriterion",
+    "CertificationCriterion",
     "ContractRecord",
     "ContractsProvider",
     "CriterionRow",
@@ -148,6 +169,7 @@ __all__ = [
     "EmployeeSummary",
     "EmploymentEventCreate",
     "EmploymentEventInfo",
+    "GivenFigureCriterion",
     "ManagementCriterion",
     "PercentileCriterion",
     "PerformanceRatingCreate",
@@ -156,6 +178,7 @@ __all__ = [
     "ProgramParticipation",
     "ProgramParticipationProvider",
     "RatedPeriod",
+    "RelationProvider",
     "RowError",
     "ScreenRows",
     "ScreenedEmployee",
@@ -167,6 +190,7 @@ __all__ = [
     "VacatedPost",
     "WorkContact",
     "active_employees_in_subtree",
+    "active_people_among",
     "active_people_in",
     "active_posts_in",
     "add_event",
@@ -182,6 +206,7 @@ __all__ = [
     "end_temporary_post",
     "ensure_can_manage",
     "ensure_can_view",
+    "ensure_can_view_for",
     "import_employees",
     "is_applied",
     "manager_chain",
@@ -191,6 +216,8 @@ __all__ = [
     "org_today",
     "promotion_dates",
     "rating_histories",
+    "record_reads",
+    "related_employee_ids",
     "remove_period_ratings",
     "require_employee",
     "screen",

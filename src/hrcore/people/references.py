@@ -146,6 +146,15 @@ async def active_people_in(
     return ActivePeople(row["ids"], row["names"], row["department_ids"], row["position_ids"])
 
 
+async def active_people_among(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> ActivePeople:
+    """A named query: which of these employees are active, wherever they work, as
+    `ActivePeople` (the caller checked reach), in one statement."""
+    row = await active_queries.active_people_among_ids(session, org_id, employee_ids)
+    return ActivePeople(row["ids"], row["names"], row["department_ids"], row["position_ids"])
+
+
 async def employee_summaries(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, EmployeeSummary]:

@@ -66,12 +66,32 @@ class TenureCriterion:
     min_years: float
 
 
+@dataclass(frozen=True)
+class CertificationCriterion:
+    """A certification named `name` (any case) on the growth profile, not expired by today;
+    the value found is the latest date one was obtained (None when not recorded)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class GivenFigureCriterion:
+    """A figure of each employee that the caller read from a domain above people through its
+    api (`figures`: employee and value; absent for those without one), at least `minimum`.
+    Compiled like any other criterion, so the statement stays one."""
+
+    figures: tuple[tuple[uuid.UUID, float], ...]
+    minimum: float
+
+
 ScreeningCriterion = (
     PercentileCriterion
     | TopRatingsCriterion
     | ManagementCriterion
     | CareerPlanCriterion
     | TenureCriterion
+    | CertificationCriterion
+    | GivenFigureCriterion
 )
 
 
@@ -202,7 +222,27 @@ def _criterion(
             passed=func.coalesce(plans.c.value == criterion.aspiration, false()),
             joined=plans,
         )
+    if isinstance(criterion, CertificationCriterion | GivenFigureCriterion):
+        return _held(org_id, criterion, name, today)
     return _tenure(population, criterion, today)
+
+
+def _held(
+    org_id: uuid.UUID,
+    criterion: CertificationCriterion | GivenFigureCriterion,
+    name: str,
+    today: date,
+) -> _Compiled:
+    """A certificate held (its latest date as the value) or a given figure at the minimum."""
+    if isinstance(criterion, CertificationCriterion):
+        held = screening_queries.certifications(org_id, criterion.name, today).subquery(name)
+        return _Compiled(value=held.c.value, passed=held.c.employee_id.is_not(None), joined=held)
+    given = screening_queries.given_figures(criterion.figures).subquery(name)
+    return _Compiled(
+        value=given.c.value,
+        passed=func.coalesce(given.c.value >= criterion.minimum, false()),
+        joined=given,
+    )
 
 
 def _at_least(figures: Subquery, minimum: int) -> _Compiled:

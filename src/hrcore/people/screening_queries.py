@@ -5,9 +5,25 @@ composes into one statement (kept apart from `repository`: queries of one purpos
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Float, Select, any_, case, cast, func, select
+from sqlalchemy import (
+    ARRAY,
+    Date,
+    Float,
+    Select,
+    Uuid,
+    any_,
+    case,
+    cast,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
 
@@ -104,3 +120,36 @@ def career_aspirations(org_id: uuid.UUID) -> Select[Any]:
         GrowthProfile.employee_id,
         GrowthProfile.career_plan["aspiration"].astext.label("value"),
     ).where(GrowthProfile.org_id == org_id, GrowthProfile.submitted_at.is_not(None))
+
+
+def certifications(org_id: uuid.UUID, name: str, today: date) -> Select[Any]:
+    """(employee_id, value): employees whose growth profile holds a certification named
+    `name` (any case) not expired by `today`, with the latest date one was obtained."""
+    held = func.jsonb_array_elements(GrowthProfile.certifications).table_valued(
+        column("value", JSONB)
+    )
+    expires = cast(held.c.value["expires_on"].astext, Date)
+    obtained = cast(held.c.value["obtained_on"].astext, Date)
+    statement: Select[Any] = (
+        select(GrowthProfile.employee_id, func.max(obtained).label("value"))  # type: ignore[assignment]
+        .select_from(GrowthProfile)
+        .join(held, literal(True))
+        .where(
+            GrowthProfile.org_id == org_id,
+            func.lower(held.c.value["name"].astext) == name.casefold(),
+            or_(expires.is_(None), expires >= today),
+        )
+        .group_by(GrowthProfile.employee_id)
+    )
+    return statement
+
+
+def given_figures(figures: tuple[tuple[uuid.UUID, float], ...]) -> Select[Any]:
+    """(employee_id, value): the figures a caller found, as two arrays unnested side by side
+    (two parameters however many employees)."""
+    ids = [employee_id for employee_id, _ in figures]
+    values = [value for _, value in figures]
+    return select(
+        func.unnest(literal(ids, ARRAY(Uuid()))).label("employee_id"),
+        func.unnest(literal(values, ARRAY(Float()))).label("value"),
+    )

@@ -6,9 +6,10 @@ chain, the department head over them and HR (people's `ensure_can_manage`). Inte
 neither read nor write goals.
 
 Reads: HR admins every goal; anyone else the goals of the departments they head, of the
-employees they reach (themself, their reports, their department subtree) and every goal
-above those (the chain they align to). A goal outside that is 404; one read but not
-writable is 403.
+employees they reach (themself, their reports, their department subtree), of the employees a
+relation opens to them (people's `related_employee_ids`: a mentor's mentees while the pairing
+runs; audited on every read) and every goal above those (the chain they align to). A goal
+outside that is 404; one read but not writable is 403.
 """
 
 from __future__ import annotations
@@ -55,7 +56,10 @@ async def reach(session: AsyncSession, principal: Principal) -> Reach:
         if principal.is_dept_head and principal.department_scope
         else []
     )
-    return Reach(False, departments, employees)
+    related = await people.related_employee_ids(session, principal, people.PERFORMANCE_GOALS)
+    opened = {e: relation for e, relation in related.items() if e not in set(employees)}
+    people.record_reads(session, principal, people.PERFORMANCE_GOALS, opened)
+    return Reach(False, departments, [*employees, *opened])
 
 
 async def readable_goal(

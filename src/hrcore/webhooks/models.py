@@ -53,6 +53,7 @@ class EventType(StrEnum):
     MENTORSHIP_ENDED = "mentorship.ended"
     MENTORING_SESSION_LOGGED = "mentoring_session.logged"
     MENTOR_EFFECTIVENESS_UPDATED = "mentor.effectiveness_updated"
+    MENTOR_FLAGGED = "mentor.flagged"
 
 
 class DeliveryStatus(StrEnum):
