@@ -88,6 +88,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_development_plan(client, headers)
     await _demo_performance(client, runtime, headers)
     await _demo_goals_and_feedback(client, headers)
+    await _demo_mentoring(client, runtime, headers)
 
 
 async def _demo_contracts(
@@ -302,3 +303,38 @@ async def _demo_goals_and_feedback(client: AsyncClient, headers: dict[str, dict[
     assert sorted(f["kind"] for f in received) == ["praise", "suggestion"]
     given = (await client.get("/api/v1/feedback", params={"given": "true"}, headers=me)).json()
     assert len(given["items"]) == 1
+
+
+async def _demo_mentoring(
+    client: AsyncClient, runtime: Runtime, headers: dict[str, dict[str, str]]
+) -> None:
+    """A running program with qualified mentors, the demo employee's pairing with its plan
+    approved and history (a 1:1, a skill test, a survey), and a pairing completed last year;
+    the worker plans the schedule and scores the mentor."""
+    hr, me = headers["HR admin"], headers["employee"]
+    [program] = (await client.get("/api/v1/mentoring-programs", headers=hr)).json()["items"]
+    mentors = (await client.get("/api/v1/mentors", headers=hr)).json()["items"]
+    assert len(mentors) == 2 and all(m["program"]["id"] == program["id"] for m in mentors)
+    [mine] = (await client.get("/api/v1/me/mentorships", headers=me)).json()["items"]
+    assert mine["role"] == "mentee" and mine["status"] == "active"
+    assert mine["plan_status"] == "approved" and mine["mentor_contact"] is not None
+    pairing = (await client.get(f"/api/v1/mentorships/{mine['id']}", headers=hr)).json()
+    sessions = (await client.get(f"/api/v1/mentorships/{mine['id']}/sessions", headers=me)).json()[
+        "items"
+    ]
+    assert {s["kind"] for s in sessions} == {"one_on_one", "skill_test"}
+    await run_burst(runtime)
+    history = (
+        await client.get("/api/v1/mentorships", params={"status": "completed"}, headers=hr)
+    ).json()["items"]
+    assert len(history) == 1
+    effectiveness = (
+        await client.get(f"/api/v1/mentors/{pairing['mentor']['id']}/effectiveness", headers=hr)
+    ).json()
+    assert effectiveness["parts"], effectiveness
+    scheduled = [
+        task
+        for task in (await client.get("/api/v1/tasks", headers=hr)).json()["items"]
+        if task["kind"].startswith("mentoring_")
+    ]
+    assert scheduled, "the approved plan's schedule as tasks"

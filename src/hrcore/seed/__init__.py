@@ -43,6 +43,7 @@ from hrcore.seed.development import (
     add_development_plan,
     add_stretch_assignments,
 )
+from hrcore.seed.mentoring import add_mentoring
 from hrcore.seed.performance import add_performance
 from hrcore.seed.performance_goals import add_goals_and_feedback
 from hrcore.workflow import api as workflow
@@ -73,6 +74,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
             await add_development_plan(session, company, today, assignment)
             await add_performance(session, company, today, runtime.clock)
             await add_goals_and_feedback(session, company, runtime.clock)
+            await add_mentoring(session, company, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)
