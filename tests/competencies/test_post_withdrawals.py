@@ -317,3 +317,43 @@ async def test_closing_a_post_before_it_begins_withdraws_its_temporary_posts(
     [withdrawn] = await _by_event(client, world, contract, assignee["employment_event_id"])
     assert withdrawn["status"] == "withdrawn"
     assert await _open_tasks(client, world.member_account) == set()
+
+
+async def test_closing_a_running_post_redrafts_its_amendment_for_today(
+    client: AsyncClient, world: World, runtime: Runtime, clock: FrozenClock
+) -> None:
+    contract = await make_contract(client, world.hr, world.member.id)
+    team = await create(client, world.hr, "Team management")
+    post = await make_assignment(
+        client,
+        world.hr,
+        world.sales.id,
+        (team, 1),
+        starts_on="2027-02-15",
+        ends_on="2027-06-30",
+        post_title="Project lead",
+        allowance="1500.00",
+    )
+    url = f"{API}/stretch-assignments/{post['id']}"
+    assignee = ok(
+        await client.post(
+            f"{url}/assign", json={"employee_id": str(world.member.id)}, headers=world.hr.headers
+        ),
+        201,
+    )
+    await run_burst(runtime)
+    [drafted] = await _by_event(client, world, contract, assignee["employment_event_id"])
+    assert drafted["current"]["end_date"] == "2027-06-30"
+
+    ok(await client.patch(url, json={"status": "closed"}, headers=world.hr.headers))
+    await run_burst(runtime)
+    [redrafted] = await _by_event(client, world, contract, assignee["employment_event_id"])
+    assert (redrafted["id"], redrafted["status"]) == (drafted["id"], "draft")
+    current = redrafted["current"]
+    assert (current["number"], current["effective_date"], current["end_date"]) == (
+        2,
+        "2027-03-01",
+        "2027-03-01",
+    ), "joined today, ended today: the employee confirms that"
+    actions = [e["action"] for e in await audited(client, world.hr, drafted["id"])]
+    assert actions[-1] == "contract_amendment.revised"
