@@ -76,7 +76,7 @@ PROFILE_HEAD = (
 HISTORY = (
     "SELECT ev.id, ev.employee_id, ev.kind, ev.effective_date, ev.end_date, ev.department_id,"
     " ev.position_id, ev.title, ev.leads_team, ev.allowance, ev.note, ev.created_at,"
-    " ev.manager_id, ev.pay_terms_ref, ev.applied_at,"
+    " ev.manager_id, ev.pay_terms_ref, ev.applied_at, ev.withdrawn_at, ev.withdrawal_reason,"
     " (ev.leads_team OR p.is_management IS true) AS management,"
     " d.name AS department_name, p.title AS position_title, m.full_name AS manager_name"
     " FROM employment_events ev"
@@ -302,6 +302,8 @@ async def profile(request: Request, connection: Any) -> Any:
             "manager": _ref(e["manager_id"], e["manager_name"]) if e["manager_id"] else None,
             "pay_terms_ref": e["pay_terms_ref"],
             "applied_at": e["applied_at"],
+            "withdrawn_at": e["withdrawn_at"],
+            "withdrawal_reason": e["withdrawal_reason"],
             "created_at": e["created_at"],
         }
         for e in history
@@ -319,7 +321,7 @@ async def profile(request: Request, connection: Any) -> Any:
             "manager": _ref(e["manager_id"], e["manager_name"]) if e["manager_id"] else None,
         }
         for e in history
-        if e["applied_at"] is None
+        if e["applied_at"] is None and e["withdrawn_at"] is None
     ]
     department = _ref(employee["department_id"], refs["department_name"])
     position = (

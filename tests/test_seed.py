@@ -314,10 +314,13 @@ async def _demo_mentoring(
     hr, me = headers["HR admin"], headers["employee"]
     [program] = (await client.get("/api/v1/mentoring-programs", headers=hr)).json()["items"]
     mentors = (await client.get("/api/v1/mentors", headers=hr)).json()["items"]
-    assert len(mentors) == 2 and all(m["program"]["id"] == program["id"] for m in mentors)
+    assert len(mentors) == 2
+    assert all(m["program"]["id"] == program["id"] for m in mentors)
     [mine] = (await client.get("/api/v1/me/mentorships", headers=me)).json()["items"]
-    assert mine["role"] == "mentee" and mine["status"] == "active"
-    assert mine["plan_status"] == "approved" and mine["mentor_contact"] is not None
+    assert mine["role"] == "mentee"
+    assert mine["status"] == "active"
+    assert mine["plan_status"] == "approved"
+    assert mine["mentor_contact"] is not None
     pairing = (await client.get(f"/api/v1/mentorships/{mine['id']}", headers=hr)).json()
     sessions = (await client.get(f"/api/v1/mentorships/{mine['id']}/sessions", headers=me)).json()[
         "items"

@@ -196,13 +196,14 @@ async def test_closing_a_post_early_ends_its_temporary_posts_today(
     client: AsyncClient, world: World
 ) -> None:
     """Closed before its window ends, a running post's holders' temporary posts end today,
-    by an HR admin only; a post not begun yet cannot be withdrawn."""
+    by an HR admin only; a post not begun yet is closed only with a reason (its temporary
+    posts are withdrawn: test_post_withdrawals)."""
     team = await create(client, world.hr, "Team management")
     ahead = await _post(client, world, team, slots=1)
     ok(await _assign(client, world.hr, ahead, world.lead), 201)
     closing = {"status": "closed"}
     refused = await client.patch(f"{URL}/{ahead['id']}", json=closing, headers=world.hr.headers)
-    assert_problem(refused, 409, detail="The post has not begun")
+    assert_problem(refused, 422, fields={"reason"})
 
     running = await _post(
         client,

@@ -15,6 +15,7 @@ from hrcore.competencies.stretch_assigning import KICKOFF_KIND, MIDPOINT_KIND, O
 from hrcore.contracts.confirmation import CONFIRM_TASK_KIND
 from hrcore.contracts.conflicts import CONFLICT_TASK_KIND
 from hrcore.contracts.expiry import EXPIRY_TASK_KIND
+from hrcore.contracts.post_changes import WITHDRAWAL_TASK_KIND
 from hrcore.core.clock import FrozenClock
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.models import new_id
@@ -45,6 +46,7 @@ def test_the_openapi_document_lists_every_kind_the_domains_create() -> None:
         CONFIRM_TASK_KIND,
         CONFLICT_TASK_KIND,
         EXPIRY_TASK_KIND,
+        WITHDRAWAL_TASK_KIND,
         *TASK_KINDS.values(),
         "workflow.report",
         "workflow.todo",

@@ -75,3 +75,6 @@ class RotationLeg(IdMixin, OrgScopedMixin, Base):
     rating_note: Mapped[str | None] = mapped_column(Text)
     rated_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     rated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """A confirmed leg called off before its first day, with its temporary post."""
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from hrcore.competencies import rotation_views, rotations
+from hrcore.competencies import rotation_views, rotation_withdrawal, rotations
 from hrcore.competencies.rotation_schemas import (
     LegEndIn,
     LegRatingIn,
+    LegWithdrawIn,
     RotationPlanIn,
     RotationPlanOut,
     RotationPlanPatch,
@@ -181,5 +182,33 @@ async def end_rotation_leg_early(
     open rating task falls due 5 days after the new end. 409 while the plan is a draft.
     Audited on the leg and on the employment event."""
     plan, legs = await rotations.end_leg_early(session, principal, plan_id, leg_id, body.last_day)
+    set_etag(response, plan.version)
+    return (await rotation_views.plan_views(session, principal.org_id, [plan], legs, clock))[0]
+
+
+@router.post(
+    "/rotation-plans/{plan_id}/legs/{leg_id}/withdraw",
+    operation_id="withdraw_rotation_leg",
+    summary="Call off a confirmed leg before its first day, with a reason (HR admin)",
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
+)
+async def withdraw_rotation_leg(
+    plan_id: uuid.UUID,
+    leg_id: uuid.UUID,
+    body: LegWithdrawIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+    response: Response,
+) -> RotationPlanOut:
+    """The leg's temporary post is withdrawn (it never applies; the contracts domain
+    withdraws the amendment the employee has not confirmed, and hands a confirmed one to HR),
+    the host supervisor's rating task is cancelled and the leg stays in the plan as
+    `withdrawn` with the reason. 409 while the plan is a draft, once the leg has begun (end
+    it early instead) or when it is withdrawn already; 404 for a leg the plan does not have.
+    Audited on the leg and on the employment event."""
+    plan, legs = await rotation_withdrawal.withdraw_leg(
+        session, principal, plan_id, leg_id, body.reason, clock
+    )
     set_etag(response, plan.version)
     return (await rotation_views.plan_views(session, principal.org_id, [plan], legs, clock))[0]

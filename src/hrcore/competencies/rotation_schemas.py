@@ -66,6 +66,14 @@ class LegEndIn(BaseModel):
     )
 
 
+class LegWithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ] = Field(description="Why the leg is called off: kept on the leg and its temporary post.")
+
+
 class CompetencyRatingOut(BaseModel):
     competency: Ref
     value: float
@@ -87,14 +95,17 @@ class RotationLegOut(BaseModel):
     start_date: date
     end_date: date
     allowance: Decimal | None
-    state: Literal["upcoming", "running", "ended"] = Field(
-        description="Where the leg stands today, in the organization's time zone."
+    state: Literal["upcoming", "running", "ended", "withdrawn"] = Field(
+        description="Where the leg stands today, in the organization's time zone; "
+        "`withdrawn`: called off before its first day."
     )
     employment_event_id: uuid.UUID | None = Field(
         description="The temporary-post employment event recorded when the plan was confirmed."
     )
     rating_task_id: uuid.UUID | None
     rating: LegRatingOut | None
+    withdrawn_at: datetime | None = Field(description="When the leg was called off.")
+    withdrawal_reason: str | None
 
 
 class RotationPlanOut(BaseModel):

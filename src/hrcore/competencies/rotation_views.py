@@ -24,6 +24,8 @@ from hrcore.people import api as people
 
 
 def _state(leg: RotationLeg, today: date) -> str:
+    if leg.withdrawn_at is not None:
+        return "withdrawn"
     if today < leg.start_date:
         return "upcoming"
     return "running" if today <= leg.end_date else "ended"
@@ -81,6 +83,8 @@ async def plan_views(
             employment_event_id=leg.employment_event_id,
             rating_task_id=leg.rating_task_id,
             rating=rating,
+            withdrawn_at=leg.withdrawn_at,
+            withdrawal_reason=leg.withdrawal_reason,
         )
 
     return [

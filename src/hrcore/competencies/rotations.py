@@ -318,6 +318,8 @@ async def rate_leg(
         raise NotFound(_("No such rotation leg"))
     if plan.status != "confirmed":
         raise Conflict(_("The rotation plan is not confirmed yet"))
+    if leg.withdrawn_at is not None:
+        raise Conflict(_("The rotation leg was withdrawn"))
     if leg.start_date > await people.org_today(session, org_id, clock):
         raise Conflict(_("The rotation leg has not started yet"))
     ids = [rating.competency_id for rating in body.ratings]

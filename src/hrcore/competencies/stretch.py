@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.competencies import repository, stretch_access, stretch_repository
+from hrcore.competencies import repository, stretch_access, stretch_closing, stretch_repository
 from hrcore.competencies.levels import on_scale
 from hrcore.competencies.models import StretchAssignment
 from hrcore.competencies.stretch_schemas import (
@@ -33,7 +33,6 @@ from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import window_error
 from hrcore.org import api as org
-from hrcore.people import api as people
 
 OPEN, ASSIGNED, CLOSED = "open", "assigned", "closed"
 
@@ -231,12 +230,14 @@ async def update(
     clock: Clock,
 ) -> StretchAssignmentOut:
     """Change what is given; the version must be current (412/409). Fewer slots than
-    people on it is 409. Closing a post before its window ends ends its holders' temporary
-    posts today (`_end_posts`). Audited with what changed."""
+    people on it is 409. Closing a post ends its holders' temporary posts today, or withdraws
+    them before it begins (`stretch_closing`). Audited with what changed."""
     assignment = await stretch_access.writable_assignment(session, principal, assignment_id)
     check_version(assignment.version, if_match=if_match, body_version=body.version)
     before = _state(assignment)
-    given = body.model_dump(exclude_unset=True, exclude={"version", "competencies", "status"})
+    given = body.model_dump(
+        exclude_unset=True, exclude={"version", "competencies", "status", "reason"}
+    )
     for field in ("title", "team_size", "starts_on", "ends_on", "slots"):
         if given.get(field, None) is None:
             given.pop(field, None)
@@ -264,7 +265,9 @@ async def update(
             )
         )
     if body.status == CLOSED and assignment.status != CLOSED and assignment.post_title:
-        await _end_posts(session, principal, assignment, clock)
+        await stretch_closing.close_post(session, principal, assignment, body.reason, clock)
+    if body.status == OPEN and assignment.status == CLOSED and assignment.post_title:
+        await stretch_closing.require_posts_held(session, principal.org_id, assignment)
     if body.status is not None:
         assignment.status = body.status
     assignment.status = settled_status(assignment, taken)
@@ -284,34 +287,6 @@ async def update(
         )
         await session.refresh(assignment)
     return await one_view(session, assignment)
-
-
-async def _end_posts(
-    session: AsyncSession, principal: Principal, assignment: StretchAssignment, clock: Clock
-) -> None:
-    """A post closed before its window ends: each active holder's temporary post ends today
-    through people (HR only: 403 for another editor, as for assigning a post). A post not
-    begun yet cannot be withdrawn (409); one whose window is over has nothing to end."""
-    today = await people.org_today(session, principal.org_id, clock)
-    if today >= assignment.ends_on:
-        return
-    holders = [
-        assignee
-        for assignee in await stretch_repository.assignees_of(
-            session, principal.org_id, assignment.id
-        )
-        if assignee.status == "active" and assignee.employment_event_id is not None
-    ]
-    if holders and today < assignment.starts_on:
-        raise Conflict(
-            _(
-                "The post has not begun: its temporary posts are recorded and cannot be "
-                "withdrawn; close it once it has begun"
-            )
-        )
-    for assignee in holders:
-        assert assignee.employment_event_id is not None  # filtered above
-        await people.end_temporary_post(session, principal, assignee.employment_event_id, today)
 
 
 async def list_assignments(

@@ -15,6 +15,7 @@ from hrcore.core.schemas import BoundedDate, Ref
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Status = Literal["open", "assigned", "closed"]
 Allowance = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 POST_TITLE = (
@@ -75,6 +76,11 @@ class StretchAssignmentPatch(BaseModel):
         default=None, description=POST_TITLE + " `null` makes it no post; fixed once taken."
     )
     allowance: Allowance | None = Field(default=None, description=ALLOWANCE)
+    reason: Reason | None = Field(
+        default=None,
+        description="Why a post is closed before it begins: required then, as its holders' "
+        "temporary posts are withdrawn with it.",
+    )
     version: int | None = None
 
 

@@ -74,6 +74,10 @@ def version_view(version: AmendmentVersion) -> AmendmentVersionOut:
 
 def status_label(amendment: Amendment, version: AmendmentVersion) -> Text:
     """What the mobile app shows: whose move it is, and when the terms apply."""
+    if amendment.status == "withdrawn":
+        return _("Withdrawn: its temporary post was called off")
+    if amendment.status == "confirmed" and amendment.withdrawn_at is not None:
+        return _("Confirmed, but its temporary post was withdrawn: HR settles it with you")
     if amendment.status != "confirmed":
         return _("Awaiting the employee's confirmation")
     if amendment.applied_at is None:
@@ -121,6 +125,9 @@ def _amendment_out(amendment: Amendment, version: AmendmentVersion, employee: Re
         current=version_view(version),
         confirmation=confirmation,
         confirm_task_id=amendment.confirm_task_id,
+        withdrawn_at=amendment.withdrawn_at,
+        withdrawal_reason=amendment.withdrawal_reason,
+        withdrawal_task_id=amendment.withdrawal_task_id,
         created_at=amendment.created_at,
         version=amendment.version,
     )

@@ -175,6 +175,8 @@ async def _confirmable(
     access.require_confirmer(principal, amendment)
     if amendment.status == "confirmed":
         raise Conflict(_("The amendment is already confirmed"))
+    if amendment.status == "withdrawn":
+        raise Conflict(_("The amendment was withdrawn with its temporary post"))
     if body.version != amendment.current_version:
         raise Conflict(
             _(

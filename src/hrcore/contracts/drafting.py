@@ -94,7 +94,7 @@ async def _terms_after(
     return terms
 
 
-async def _add_version(
+async def add_version(
     session: AsyncSession,
     amendment: Amendment,
     contract: Contract,
@@ -129,7 +129,7 @@ async def _add_version(
     return version
 
 
-async def _draft(
+async def draft(
     session: AsyncSession,
     contract: Contract,
     body: AmendmentTermsIn,
@@ -137,17 +137,20 @@ async def _draft(
     event_id: uuid.UUID | None,
     actor: Principal | None,
     clock: Clock,
+    source: str | None = None,
 ) -> tuple[Amendment, AmendmentVersion] | None:
+    """A new amendment with its first version (`source`: `event` with an event, else
+    `manual`, unless named); None when nothing changes."""
     amendment = Amendment(
         org_id=contract.org_id,
         contract_id=contract.id,
         employee_id=contract.employee_id,
-        source="event" if event_id else "manual",
+        source=source or ("event" if event_id else "manual"),
         event_id=event_id,
         status="draft",
         current_version=1,
     )
-    version = await _add_version(
+    version = await add_version(
         session, amendment, contract, body, number=1, actor=actor, clock=clock
     )
     if version is None:
@@ -170,11 +173,11 @@ async def draft_from_event(
     session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID, clock: Clock
 ) -> Amendment | None:
     """The worker's reaction to an employment event; once per event, nothing when the event
-    changes no term of an active contract."""
+    changes no term of an active contract or was withdrawn before the job ran."""
     if await repository.amendment_by_event(session, org_id, event_id) is not None:
         return None
     event = await people.employment_event(session, org_id, event_id)
-    if event is None or event.kind not in DRAFTING_KINDS:
+    if event is None or event.kind not in DRAFTING_KINDS or event.withdrawn:
         return None
     contract = await repository.active_contract_on(
         session, org_id, event.employee_id, event.effective_date
@@ -192,7 +195,7 @@ async def draft_from_event(
         post_title=event.title if event.kind == "temporary_post" else None,
         note=event.note,
     )
-    drafted = await _draft(session, contract, body, event_id=event.id, actor=None, clock=clock)
+    drafted = await draft(session, contract, body, event_id=event.id, actor=None, clock=clock)
     return drafted[0] if drafted else None
 
 
@@ -206,7 +209,7 @@ async def draft_for_contract(
     """The id of an amendment drafted by the system (demo data, later succession's
     appointments): no actor and no permission check; None when nothing changes."""
     contract = await get_or_404(session, Contract, org_id, contract_id, what=N_("contract"))
-    drafted = await _draft(session, contract, body, event_id=None, actor=None, clock=clock)
+    drafted = await draft(session, contract, body, event_id=None, actor=None, clock=clock)
     return drafted[0].id if drafted else None
 
 
@@ -226,7 +229,7 @@ async def create_amendment(
 ) -> tuple[Amendment, AmendmentVersion]:
     """An amendment drafted by hand (HR admin)."""
     contract = await access.active_contract_for_hr(session, principal, contract_id)
-    drafted = await _draft(session, contract, body, event_id=None, actor=principal, clock=clock)
+    drafted = await draft(session, contract, body, event_id=None, actor=principal, clock=clock)
     if drafted is None:
         raise _nothing_changes()
     return drafted
@@ -243,11 +246,13 @@ async def revise_amendment(
     confirmed, so its confirmation task is cancelled."""
     require_hr_admin(principal)
     amendment = await access.amendment_in_reach(session, principal, amendment_id, for_update=True)
+    if amendment.status == "withdrawn":
+        raise Conflict(_("The amendment was withdrawn with its temporary post"))
     if amendment.status != "draft":
         raise Conflict(_("A confirmed amendment is not revised; draft a new one"))
     contract = await access.contract_in_reach(session, principal, amendment.contract_id)
     number = amendment.current_version + 1
-    version = await _add_version(
+    version = await add_version(
         session, amendment, contract, body, number=number, actor=principal, clock=clock
     )
     if version is None:

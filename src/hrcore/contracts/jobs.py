@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.contracts import confirmation, conflicts, drafting, expiry, generation
+from hrcore.contracts import confirmation, conflicts, drafting, expiry, generation, post_changes
 from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
 from hrcore.identity import api as identity
@@ -24,6 +24,20 @@ def _org(ctx: JobContext) -> uuid.UUID:
 async def draft_amendment(ctx: JobContext) -> None:
     """Subscribed to people's EMPLOYMENT_EVENT_RECORDED (core.events)."""
     await drafting.draft_from_event(
+        ctx.session, _org(ctx), uuid.UUID(ctx.payload["event_id"]), ctx.clock
+    )
+
+
+async def withdraw_amendments(ctx: JobContext) -> None:
+    """Subscribed to people's EMPLOYMENT_EVENT_WITHDRAWN: the post's amendments follow it."""
+    await post_changes.withdraw_for_event(
+        ctx.session, _org(ctx), uuid.UUID(ctx.payload["event_id"]), ctx.clock
+    )
+
+
+async def redraft_for_early_end(ctx: JobContext) -> None:
+    """Subscribed to people's EMPLOYMENT_EVENT_ENDED_EARLY: the amendment says the real end."""
+    await post_changes.redraft_for_early_end(
         ctx.session, _org(ctx), uuid.UUID(ctx.payload["event_id"]), ctx.clock
     )
 

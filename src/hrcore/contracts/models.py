@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -79,9 +80,16 @@ class Amendment(Entity, OrgScopedMixin, Base):
 
     __tablename__ = "contract_amendments"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'confirmed')", name="status"),
-        CheckConstraint("source IN ('event', 'manual')", name="source"),
-        UniqueConstraint("org_id", "event_id"),
+        CheckConstraint("status IN ('draft', 'confirmed', 'withdrawn')", name="status"),
+        CheckConstraint("source IN ('event', 'manual', 'early_end')", name="source"),
+        Index(
+            "ix_contract_amendments_org_drafted_event",
+            "org_id",
+            "event_id",
+            unique=True,
+            postgresql_where=text("source = 'event'"),
+        ),
+        Index("ix_contract_amendments_org_event", "org_id", "event_id"),
         Index("ix_contract_amendments_org_contract", "org_id", "contract_id", "id"),
         Index("ix_contract_amendments_org_employee", "org_id", "employee_id", "id"),
     )
@@ -96,7 +104,9 @@ class Amendment(Entity, OrgScopedMixin, Base):
     event_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("employment_events.id", ondelete="RESTRICT")
     )
-    """The employment event it was drafted from: unique, so a repeated job drafts once."""
+    """The employment event it was drafted from: one `event` amendment per event, so a
+    repeated job drafts once; `early_end` amendments restate a confirmed one's post with the
+    real end and name the same event."""
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")
     current_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     confirm_task_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
@@ -109,6 +119,12 @@ class Amendment(Entity, OrgScopedMixin, Base):
     applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """When the confirmed terms reached the contract: on confirmation, or on the effective
     date when that was still ahead (the daily job)."""
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When its temporary post was withdrawn before it began: a draft is withdrawn with it; a
+    confirmed one stays as signed, is not applied, and HR settles it with the employee."""
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawal_task_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    """HR's task to settle a confirmed amendment whose post was withdrawn."""
 
 
 class AmendmentVersion(IdMixin, OrgScopedMixin, Base):

@@ -1,5 +1,6 @@
 """What contracts plugs into the processes (core.registry): amendments drafted from
-people's employment events, conflicts with programs' runs, the daily expiry watch, the
+people's employment events (withdrawn or redrafted when a temporary post is withdrawn or ends
+early), conflicts with programs' runs, the daily expiry watch, the
 hourly job applying confirmed amendments on their effective date, and the contracts section
 of people's profile."""
 
@@ -12,6 +13,7 @@ from hrcore.contracts import (
     generation,
     jobs,
     models,
+    post_changes,
     terms,
 )
 from hrcore.contracts.router import router
@@ -39,6 +41,8 @@ DOMAIN = Domain(
         JobSpec(generation.GENERATE_JOB, jobs.generate_document),
         JobSpec(conflicts.CONFLICT_JOB, jobs.check_program_conflicts),
         JobSpec(conflicts.CONFLICT_DROP_JOB, jobs.drop_program_conflicts),
+        JobSpec(post_changes.WITHDRAW_JOB, jobs.withdraw_amendments),
+        JobSpec(post_changes.EARLY_END_JOB, jobs.redraft_for_early_end),
     ],
     crons=[
         # Daily at 01:13 UTC (09:13 in Asia/Shanghai): contracts entering the notice window.
@@ -48,6 +52,8 @@ DOMAIN = Domain(
     ],
     subscriptions=[
         Subscription(people.EMPLOYMENT_EVENT_RECORDED, drafting.DRAFT_JOB),
+        Subscription(people.EMPLOYMENT_EVENT_WITHDRAWN, post_changes.WITHDRAW_JOB),
+        Subscription(people.EMPLOYMENT_EVENT_ENDED_EARLY, post_changes.EARLY_END_JOB),
         Subscription(programs.RUN_STARTED, conflicts.CONFLICT_JOB),
         Subscription(programs.PARTICIPANT_WITHDRAWN, conflicts.CONFLICT_DROP_JOB),
         Subscription(programs.PARTICIPANT_GRADUATED, conflicts.CONFLICT_DROP_JOB),
@@ -66,6 +72,7 @@ DOMAIN = Domain(
         # HR settles a conflict or an expiring contract and ticks the task off.
         workflow.TaskKindSpec(conflicts.CONFLICT_TASK_KIND),
         workflow.TaskKindSpec(expiry.EXPIRY_TASK_KIND),
+        workflow.TaskKindSpec(post_changes.WITHDRAWAL_TASK_KIND),
         workflow.SubmissionCheck(confirmation.CONFIRM_TASK_KIND, confirmation.confirmed_only),
     ],
     providers=[

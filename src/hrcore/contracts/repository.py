@@ -137,9 +137,25 @@ async def amendment_by_id(
 async def amendment_by_event(
     session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID
 ) -> Amendment | None:
+    """The amendment drafted from the event (not those restating it for an early end)."""
     return await session.scalar(
-        select(Amendment).where(Amendment.org_id == org_id, Amendment.event_id == event_id)
+        select(Amendment).where(
+            Amendment.org_id == org_id, Amendment.event_id == event_id, Amendment.source == "event"
+        )
     )
+
+
+async def amendments_of_event(
+    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID
+) -> list[Amendment]:
+    """Every amendment naming the event, oldest first, locked."""
+    statement = (
+        select(Amendment)
+        .where(Amendment.org_id == org_id, Amendment.event_id == event_id)
+        .order_by(Amendment.id)
+        .with_for_update()
+    )
+    return list((await session.scalars(statement)).all())
 
 
 def amendments_query(org_id: uuid.UUID, contract_id: uuid.UUID) -> Select[Any]:
@@ -162,11 +178,13 @@ async def drafts_awaiting_confirmation(
 async def confirmed_not_applied(
     session: AsyncSession, org_id: uuid.UUID, contract_id: uuid.UUID
 ) -> Amendment | None:
-    """The contract's confirmed amendment still waiting for its effective date, if any."""
+    """The contract's confirmed amendment still waiting for its effective date, if any (one
+    whose temporary post was withdrawn waits for nothing)."""
     statement = (
         select(Amendment)
         .where(Amendment.org_id == org_id, Amendment.contract_id == contract_id)
         .where(Amendment.status == "confirmed", Amendment.applied_at.is_(None))
+        .where(Amendment.withdrawn_at.is_(None))
         .limit(1)
     )
     return await session.scalar(statement)
@@ -175,8 +193,9 @@ async def confirmed_not_applied(
 async def confirmed_due(
     session: AsyncSession, org_id: uuid.UUID, today: date
 ) -> list[tuple[Amendment, AmendmentVersion]]:
-    """Confirmed amendments not applied yet whose confirmed version takes effect by `today`,
-    locked (a concurrent run skips them), in the order they take effect."""
+    """Confirmed amendments not applied yet whose confirmed version takes effect by `today`
+    (not those whose temporary post was withdrawn), locked (a concurrent run skips them), in
+    the order they take effect."""
     rows = await session.execute(
         select(Amendment, AmendmentVersion)
         .join(
@@ -188,6 +207,7 @@ async def confirmed_due(
             Amendment.org_id == org_id,
             Amendment.status == "confirmed",
             Amendment.applied_at.is_(None),
+            Amendment.withdrawn_at.is_(None),
             AmendmentVersion.effective_date <= today,
         )
         .order_by(AmendmentVersion.effective_date, Amendment.id)

@@ -14,7 +14,7 @@ from hrcore.core.schemas import BoundedDate, Ref
 
 ContractKind = Literal["fixed_term", "open_ended", "internship", "part_time", "project_based"]
 ContractStatus = Literal["active", "terminated"]
-AmendmentStatus = Literal["draft", "confirmed"]
+AmendmentStatus = Literal["draft", "confirmed", "withdrawn"]
 DocumentStatus = Literal["pending", "ready", "failed"]
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
@@ -170,12 +170,15 @@ class AmendmentOut(BaseModel):
     contract_id: uuid.UUID
     employee_id: uuid.UUID
     employee: Ref = Field(description="The employee's full name as `name`.")
-    source: Literal["event", "manual"]
+    source: Literal["event", "manual", "early_end"] = Field(
+        description="`event`: drafted from an employment event; `manual`: by HR; "
+        "`early_end`: restates a confirmed amendment's temporary post with its earlier end."
+    )
     event_id: uuid.UUID | None
     status: AmendmentStatus
     status_label: Rendered = Field(
         description="The status as people read it: awaiting the employee's confirmation, "
-        "confirmed and taking effect on a later date, or in effect."
+        "confirmed and taking effect on a later date, in effect, or withdrawn."
     )
     applied_at: datetime | None = Field(
         description="When the confirmed terms reached the contract; null until confirmed "
@@ -184,6 +187,14 @@ class AmendmentOut(BaseModel):
     current: AmendmentVersionOut = Field(description="The version the employee may confirm.")
     confirmation: ConfirmationOut | None
     confirm_task_id: uuid.UUID | None
+    withdrawn_at: datetime | None = Field(
+        description="When its temporary post was withdrawn before it began: a draft is "
+        "withdrawn with it; a confirmed amendment stays as signed and is not applied."
+    )
+    withdrawal_reason: str | None = Field(description="Why the temporary post was withdrawn.")
+    withdrawal_task_id: uuid.UUID | None = Field(
+        description="HR's task to settle a confirmed amendment whose post was withdrawn."
+    )
     created_at: datetime
     version: int = Field(description="Row version (ETag), not the amendment version.")
 

@@ -19,8 +19,10 @@ inside people. The wrappers below turn people's own rows into what other domains
   team's hire dates and per-period headcount and leavers: a performance diagnosis); the
   list's selection (`matching_employee_ids` with `EmployeeFilters`).
 - Employment events (`employment_events`): `EMPLOYMENT_EVENT_RECORDED`,
-  `EMPLOYMENT_EVENT_APPLIED` (a pending move reached the record on its date), `add_event` (→
-  the event's id), `end_temporary_post` (a recorded temporary post ends early),
+  `EMPLOYMENT_EVENT_APPLIED` (a pending move reached the record on its date),
+  `EMPLOYMENT_EVENT_ENDED_EARLY`, `EMPLOYMENT_EVENT_WITHDRAWN`, `add_event` (→ the event's
+  id), `end_temporary_post` (a recorded temporary post ends early),
+  `withdraw_temporary_post` (one not begun is called off, `post_withdrawal`),
   `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
 - `org_today`: today's date where the organization is (`profile`).
 - Relations beyond the reporting line (`relations`): a domain above declares a
@@ -61,7 +63,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
-from hrcore.people import access, employment_events, references, repository
+from hrcore.people import access, employment_events, post_withdrawal, references, repository
 from hrcore.people.access import ensure_can_manage, visible_employee_ids
 from hrcore.people.audit_trail import EMPLOYEE_DINGTALK_LINKED
 from hrcore.people.bulk_import import RowError, check_import, import_employees
@@ -76,7 +78,9 @@ from hrcore.people.directory_sync import DirectoryUser, apply_directory_user, ma
 from hrcore.people.employees import EmployeeFilters, matching_employee_ids
 from hrcore.people.employment_events import (
     EMPLOYMENT_EVENT_APPLIED,
+    EMPLOYMENT_EVENT_ENDED_EARLY,
     EMPLOYMENT_EVENT_RECORDED,
+    EMPLOYMENT_EVENT_WITHDRAWN,
     EmploymentEventInfo,
     VacatedPost,
     employment_event,
@@ -149,7 +153,9 @@ __all__ = [
     "DEVELOPMENT_PLAN",
     "EMPLOYEE_DINGTALK_LINKED",
     "EMPLOYMENT_EVENT_APPLIED",
+    "EMPLOYMENT_EVENT_ENDED_EARLY",
     "EMPLOYMENT_EVENT_RECORDED",
+    "EMPLOYMENT_EVENT_WITHDRAWN",
     "PERFORMANCE_GOALS",
     "ActivePeople",
     "CareerPlanCriterion",
@@ -225,6 +231,7 @@ __all__ = [
     "teams_of",
     "vacated_post",
     "visible_employee_ids",
+    "withdraw_temporary_post",
     "work_contacts",
     "write_period_ratings",
 ]
@@ -270,6 +277,14 @@ async def end_temporary_post(
     another kind or organization's event, 422 on `last_day` outside the post's span); the
     end it had."""
     return await employment_events.end_temporary_post(session, principal, event_id, last_day)
+
+
+async def withdraw_temporary_post(
+    session: AsyncSession, principal: Principal, event_id: uuid.UUID, reason: str, clock: Clock
+) -> None:
+    """Call off a recorded temporary post before its first day, with a reason (HR only; 404
+    for another kind or organization's event, 409 once begun or withdrawn already)."""
+    await post_withdrawal.withdraw_temporary_post(session, principal, event_id, reason, clock)
 
 
 async def is_applied(session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID) -> bool:

@@ -45,6 +45,12 @@ employee_id, kind, applied (false while its effective date is ahead)."""
 EMPLOYMENT_EVENT_APPLIED = "employment_event.applied"
 """Emitted when a pending (future-dated) event reaches the record on its date; same
 payload."""
+EMPLOYMENT_EVENT_ENDED_EARLY = "employment_event.ended_early"
+"""Emitted when a temporary post's end moves earlier (`end_temporary_post`); same payload:
+the new end is on the event."""
+EMPLOYMENT_EVENT_WITHDRAWN = "employment_event.withdrawn"
+"""Emitted when a temporary post is withdrawn before it began (`post_withdrawal`); same
+payload: the reason is on the event."""
 
 
 async def list_events(
@@ -186,7 +192,7 @@ async def apply_due(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> i
             before={"applied_at": None},
             after={"applied_at": event.applied_at.isoformat()},
         )
-        _announce(session, event, EMPLOYMENT_EVENT_APPLIED, applied=True)
+        announce(session, event, EMPLOYMENT_EVENT_APPLIED, applied=True)
         applied += 1
     return applied
 
@@ -268,12 +274,13 @@ async def record_event(
         org_id=employee.org_id,
         after=snapshot(event, EVENT_FIELDS),
     )
-    _announce(session, event, EMPLOYMENT_EVENT_RECORDED, applied=applied_at is not None)
+    announce(session, event, EMPLOYMENT_EVENT_RECORDED, applied=applied_at is not None)
     return event
 
 
-def _announce(session: AsyncSession, event: EmploymentEvent, name: str, *, applied: bool) -> None:
-    """Tell subscribed domains (contracts drafts an amendment) through the outbox."""
+def announce(session: AsyncSession, event: EmploymentEvent, name: str, *, applied: bool) -> None:
+    """Tell subscribed domains (contracts drafts, redrafts or withdraws an amendment) through
+    the outbox."""
     events.emit(
         session,
         name,
@@ -293,12 +300,14 @@ async def end_temporary_post(
     """End a recorded temporary post early (HR only): `last_day` is its new last day, from
     its first day to before the day it was to end (422 on `last_day` otherwise). The event
     keeps its id, so what refers to it follows; audited with the end it had. Answers the
-    previous end. Contracts drafted the amendment once, from the event as recorded: a draft
-    is revised there (docs/contracts.md)."""
-    event = await repository.event_by_id(session, principal.org_id, event_id)
+    previous end. Announced as `EMPLOYMENT_EVENT_ENDED_EARLY`: contracts redrafts the amendment
+    for the real end (docs/contracts.md). A withdrawn post has nothing to end (409)."""
+    event = await repository.event_by_id(session, principal.org_id, event_id, lock=True)
     if event is None or event.kind != "temporary_post":
         raise NotFound(_("No such temporary post"))
     await access.find_for_hr_write(session, principal, event.employee_id)
+    if event.withdrawn_at is not None:
+        raise Conflict(_("The temporary post was withdrawn"))
     previous = event.end_date
     assert previous is not None  # a temporary post always has an end (schema and check)
     if not event.effective_date <= last_day < previous:
@@ -327,6 +336,7 @@ async def end_temporary_post(
         before={"end_date": previous.isoformat()},
         after={"end_date": last_day.isoformat()},
     )
+    announce(session, event, EMPLOYMENT_EVENT_ENDED_EARLY, applied=event.applied_at is not None)
     return previous
 
 
@@ -347,6 +357,12 @@ class EmploymentEventInfo:
     note: str | None
     pay_terms_ref: str | None
     applied: bool
+    withdrawal_reason: str | None
+    """Set once the temporary post was withdrawn before it began (`withdrawn`)."""
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawal_reason is not None
 
 
 async def employment_event(
@@ -369,6 +385,7 @@ async def employment_event(
         event.note,
         event.pay_terms_ref,
         event.applied_at is not None,
+        event.withdrawal_reason if event.withdrawn_at is not None else None,
     )
 
 

@@ -123,6 +123,9 @@ class EmploymentEvent(Entity, OrgScopedMixin, Base):
     """The pay band of the new post, carried to the contract amendment."""
     applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """When the move reached the employee's record; None while its effective date is ahead."""
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """A temporary post withdrawn before it began: never applied, kept with its reason."""
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class PerformanceRating(Entity, OrgScopedMixin, Base):

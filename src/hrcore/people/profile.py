@@ -108,7 +108,9 @@ async def panoramic_profile(
                 "position": position,
                 "temporary_posts": [event for event in applied if _running(event, today)],
                 "pending_changes": [
-                    pending_change(event) for event in events if event["applied_at"] is None
+                    pending_change(event)
+                    for event in events
+                    if event["applied_at"] is None and event["withdrawn_at"] is None
                 ],
             },
             "employment_history": events,

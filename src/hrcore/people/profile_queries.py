@@ -25,7 +25,7 @@ PROFILE_HEAD = (
 PROFILE_HISTORY = (
     "SELECT ev.id, ev.employee_id, ev.kind, ev.effective_date, ev.end_date, ev.department_id,"
     " ev.position_id, ev.title, ev.leads_team, ev.allowance, ev.note, ev.created_at,"
-    " ev.manager_id, ev.pay_terms_ref, ev.applied_at,"
+    " ev.manager_id, ev.pay_terms_ref, ev.applied_at, ev.withdrawn_at, ev.withdrawal_reason,"
     " (ev.leads_team OR p.is_management IS true) AS management,"
     " d.name AS department_name, p.title AS position_title, m.full_name AS manager_name"
     " FROM employment_events ev"
@@ -43,6 +43,7 @@ PENDING_CHANGES = (
     " LEFT JOIN departments d ON d.id = ev.department_id AND d.org_id = ev.org_id"
     " LEFT JOIN employees m ON m.id = ev.manager_id AND m.org_id = ev.org_id"
     " WHERE ev.org_id = $1 AND ev.employee_id = $2 AND ev.applied_at IS NULL"
+    " AND ev.withdrawn_at IS NULL"
     " ORDER BY ev.effective_date, ev.id"
 )
 PROFILE_RATINGS = (

@@ -233,13 +233,12 @@ def _matches(q: str) -> Any:
 
 
 async def event_by_id(
-    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID
+    session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UUID, *, lock: bool = False
 ) -> EmploymentEvent | None:
-    return await session.scalar(
-        select(EmploymentEvent).where(
-            EmploymentEvent.org_id == org_id, EmploymentEvent.id == event_id
-        )
+    statement = select(EmploymentEvent).where(
+        EmploymentEvent.org_id == org_id, EmploymentEvent.id == event_id
     )
+    return await session.scalar(statement.with_for_update() if lock else statement)
 
 
 async def post_event_before(
@@ -271,6 +270,7 @@ async def due_pending_events(
         .where(
             EmploymentEvent.org_id == org_id,
             EmploymentEvent.applied_at.is_(None),
+            EmploymentEvent.withdrawn_at.is_(None),
             EmploymentEvent.effective_date <= today,
         )
         .order_by(EmploymentEvent.effective_date, EmploymentEvent.id)

@@ -13,9 +13,17 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
-from hrcore.core.responses import validated_json
+from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, validated_json
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.people import access, employees, employment_events, growth, profile, ratings
+from hrcore.people import (
+    access,
+    employees,
+    employment_events,
+    growth,
+    post_withdrawal,
+    profile,
+    ratings,
+)
 from hrcore.people.employees import EmployeeFilters
 from hrcore.people.schemas import (
     EmployeeCreate,
@@ -31,6 +39,7 @@ from hrcore.people.schemas import (
     PanoramicProfile,
     PerformanceRatingCreate,
     PerformanceRatingOut,
+    TemporaryPostWithdrawal,
 )
 
 router = APIRouter(route_class=HrcoreRoute)
@@ -193,6 +202,35 @@ async def create_event(
     announced to the other domains: contracts drafts an amendment when a term of the active
     contract changes."""
     return await employment_events.add_event(session, principal, employee_id, body, clock)
+
+
+@router.post(
+    "/employees/{employee_id}/events/{event_id}/withdraw",
+    tags=["employees"],
+    operation_id="withdraw_temporary_post",
+    summary="Withdraw a temporary post before its first day, with a reason (HR admin)",
+    responses={**FORBIDDEN, **NOT_FOUND, **CONFLICT},
+)
+async def withdraw_temporary_post(
+    employee_id: uuid.UUID,
+    event_id: uuid.UUID,
+    body: TemporaryPostWithdrawal,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    clock: AppClock,
+) -> EmploymentEventOut:
+    """For HR admins. A temporary post recorded ahead of its first day is called off: the
+    event stays in the history with `withdrawn_at` and the reason, never applies and leaves
+    `pending_changes`. Contracts withdraws the amendment drafted for it that the employee has
+    not confirmed (a confirmed one stays as signed, is not applied, and HR gets a task to
+    settle it). 404 for another kind of event or one of another employee or organization;
+    409 once the post has begun (it is ended early instead) or when it is withdrawn already.
+    Audited (`employment_event.withdrawn`)."""
+    event = await post_withdrawal.withdraw_temporary_post(
+        session, principal, event_id, body.reason, clock, employee_id=employee_id
+    )
+    [view] = await employment_events.event_views(session, principal.org_id, [event])
+    return view
 
 
 # --- performance ratings ------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from hrcore.core.i18n import _
@@ -181,7 +181,19 @@ class EmploymentEventOut(BaseModel):
         description="When the move reached the employee's record; null while pending (its "
         "effective date is ahead in the organization's time zone)."
     )
+    withdrawn_at: datetime | None = Field(
+        description="When a temporary post was withdrawn before it began (it never applies)."
+    )
+    withdrawal_reason: str | None = Field(description="Why it was withdrawn.")
     created_at: datetime
+
+
+class TemporaryPostWithdrawal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ] = Field(description="Why the post is called off, kept on the event.")
 
 
 class PendingChange(BaseModel):

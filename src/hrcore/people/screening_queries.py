@@ -108,7 +108,11 @@ def team_lead_counts(org_id: uuid.UUID) -> Select[Any]:
     """(employee_id, value): employment events that put the employee at the head of a team."""
     statement: Select[Any] = (
         select(EmploymentEvent.employee_id, func.count().label("value"))  # type: ignore[assignment]
-        .where(EmploymentEvent.org_id == org_id, EmploymentEvent.leads_team.is_(True))
+        .where(
+            EmploymentEvent.org_id == org_id,
+            EmploymentEvent.leads_team.is_(True),
+            EmploymentEvent.withdrawn_at.is_(None),
+        )
         .group_by(EmploymentEvent.employee_id)
     )
     return statement
