@@ -126,10 +126,10 @@ async def active_posts_in(
 @dataclass(frozen=True)
 class ActivePeople:
     """Active employees as parallel lists in (full name, id) order: for a ranking over a
-    whole organization, which builds nothing per person it does not show."""
+    whole organization, which builds nothing per person it does not show and names only its
+    page (`employee_refs`)."""
 
     ids: list[uuid.UUID]
-    names: list[str]
     department_ids: list[uuid.UUID]
     position_ids: list[uuid.UUID | None]
 
@@ -140,10 +140,10 @@ async def active_people_in(
     department_ids: Sequence[uuid.UUID],
     among_ids: Sequence[uuid.UUID] | None,
 ) -> ActivePeople:
-    """A named query: `active_posts_in`'s people and order as bare ids and names, without
-    their posts' names, in one statement."""
+    """A named query: `active_posts_in`'s people and order as bare ids, without names, in
+    one statement."""
     row = await active_queries.active_people_where(session, org_id, department_ids, among_ids)
-    return ActivePeople(row["ids"], row["names"], row["department_ids"], row["position_ids"])
+    return ActivePeople(row["ids"], row["department_ids"], row["position_ids"])
 
 
 async def employee_summaries(
