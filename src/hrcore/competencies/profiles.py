@@ -56,8 +56,8 @@ less: the database refuses a product too small for a float where Python rounds i
 # unique key). A snapshot only where the figures differ from the newest one (an employee
 # without evidence or snapshot gets none), and its scores become the employee's
 # `competency_current_scores` row unless a newer snapshot (by moment, then id) is current
-# already — the one writer of that table, in the same statement (a trigger on every insert
-# cost a full recompute 20–30 s); the moved scores come back for the webhook.
+# already — the one writer of that table, in the same statement (0063's trigger re-read
+# every inserted snapshot's JSON instead); the moved scores come back for the webhook.
 RECOMPUTE = f"""
 WITH weighted AS (
   SELECT e.employee_id, e.competency_id, e.id, e.value, e.observed_at,
