@@ -9,7 +9,10 @@ process as the command runs it (`competencies.api.recompute_all_profiles`, batch
 `--batch-size`) over one database connection, whose server process's CPU time is read from
 /proc before and after (the database must run on this machine). `--review-weight` sets the
 `review` kind's weight: a weight the last run did not use moves every score, so every
-snapshot is new, as on a first run.
+snapshot is new, as on a first run — where every employee and competency has several pieces
+of evidence. With one a pair (`generate_competencies.py --rows-per-pair 1`) no weight moves a
+score: `--fresh` deletes the organization's snapshots (and with them its current scores)
+before the clock starts, so every snapshot is new.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from sqlalchemy import text
 
 from hrcore import domains
 from hrcore.competencies import api as competencies
-from hrcore.core.db import unit_of_work
+from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.identity import service as identity
 from hrcore.settings import Settings
@@ -41,7 +44,9 @@ def _own_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def main(database_url: str, org: str, review_weight: float, batch_size: int) -> None:
+async def main(
+    database_url: str, org: str, review_weight: float, batch_size: int, fresh: bool
+) -> None:
     domains.install()
     settings = Settings(
         database_url=database_url,
@@ -56,7 +61,12 @@ async def main(database_url: str, org: str, review_weight: float, batch_size: in
         async with unit_of_work(runtime.sessionmaker) as session:
             org_id = await identity.org_id_by_slug(session, org)
             pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-        assert org_id is not None, f"no organization {org!r}"
+            assert org_id is not None, f"no organization {org!r}"
+            if fresh:
+                await set_tenant(session, org_id)
+                await session.execute(
+                    text("DELETE FROM competency_profiles WHERE org_id = :org"), {"org": org_id}
+                )
         backend, own, started = _backend_cpu(pid), _own_cpu(), time.perf_counter()
         result = await competencies.recompute_all_profiles(
             runtime.sessionmaker, org_id, settings, runtime.clock, batch_size
@@ -78,7 +88,16 @@ if __name__ == "__main__":
     parser.add_argument("--org", default="bench")
     parser.add_argument("--review-weight", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, default=1_000)
+    parser.add_argument(
+        "--fresh", action="store_true", help="delete the organization's snapshots first"
+    )
     arguments = parser.parse_args()
     asyncio.run(
-        main(arguments.database_url, arguments.org, arguments.review_weight, arguments.batch_size)
+        main(
+            arguments.database_url,
+            arguments.org,
+            arguments.review_weight,
+            arguments.batch_size,
+            arguments.fresh,
+        )
     )

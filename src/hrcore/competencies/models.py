@@ -124,8 +124,8 @@ class CompetencyProfile(IdMixin, OrgScopedMixin, Base):
 
 class CompetencyCurrentScores(OrgScopedMixin, Base):
     """An employee's newest snapshot's scores as parallel arrays: what a ranking over a whole
-    organization reads of each person. Kept by a trigger on `competency_profiles` (migration
-    0059) whichever path inserts snapshots; never written by the application."""
+    organization reads of each person. Written only by the statement that stores snapshots
+    (`profiles.RECOMPUTE`, beside them: migration 0071)."""
 
     __tablename__ = "competency_current_scores"
     __table_args__ = (Index("ix_competency_current_scores_profile_id", "profile_id"),)

@@ -54,7 +54,10 @@ less: the database refuses a product too small for a float where Python rounds i
 # `weighted_mean_sql` over the rows in the explanation's order (observed, then id);
 # `sources` is the row count (one row per source event and competency, by the evidence's
 # unique key). A snapshot only where the figures differ from the newest one (an employee
-# without evidence or snapshot gets none); the moved scores come back for the webhook.
+# without evidence or snapshot gets none), and its scores become the employee's
+# `competency_current_scores` row unless a newer snapshot (by moment, then id) is current
+# already — the one writer of that table, in the same statement (0063's trigger re-read
+# every inserted snapshot's JSON instead); the moved scores come back for the webhook.
 RECOMPUTE = f"""
 WITH weighted AS (
   SELECT e.employee_id, e.competency_id, e.id, e.value, e.observed_at,
@@ -81,7 +84,9 @@ computed AS (
          jsonb_agg(jsonb_build_object('competency_id', competency_id, 'score', score,
                                       'sources', sources) ORDER BY competency_id) AS figures,
          jsonb_agg(jsonb_build_object('competency_id', competency_id, 'score', score)
-                   ORDER BY competency_id) AS scores
+                   ORDER BY competency_id) AS scores,
+         array_agg(competency_id ORDER BY competency_id) AS competency_ids,
+         array_agg(score ORDER BY competency_id) AS score_list
     FROM figures
    WHERE score IS NOT NULL
    GROUP BY employee_id
@@ -100,7 +105,19 @@ stored AS (
     LEFT JOIN computed USING (employee_id)
     LEFT JOIN newest USING (employee_id)
    WHERE coalesce(computed.figures, '[]') <> coalesce(newest.figures, '[]')
-  RETURNING employee_id, scores
+  RETURNING id, employee_id, scores
+),
+current AS (
+  INSERT INTO competency_current_scores AS current
+         (org_id, employee_id, profile_id, computed_at, competency_ids, scores)
+  SELECT $1, stored.employee_id, stored.id, $7,
+         coalesce(computed.competency_ids, '{{}}'), coalesce(computed.score_list, '{{}}')
+    FROM stored
+    LEFT JOIN computed USING (employee_id)
+  ON CONFLICT (org_id, employee_id) DO UPDATE
+     SET profile_id = excluded.profile_id, computed_at = excluded.computed_at,
+         competency_ids = excluded.competency_ids, scores = excluded.scores
+   WHERE (excluded.computed_at, excluded.profile_id) > (current.computed_at, current.profile_id)
 )
 SELECT stored.employee_id, coalesce(newest.scores, '[]') AS before, stored.scores AS after
   FROM stored

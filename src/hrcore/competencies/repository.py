@@ -21,6 +21,12 @@ SELECT id, name, jsonb_array_length(levels) AS levels
  WHERE org_id = $1 AND id = ANY($2::uuid[])
 """
 
+LIBRARY_LEVELS = """
+SELECT id, name, jsonb_array_length(levels) AS levels
+  FROM competencies
+ WHERE org_id = $1
+"""
+
 # The variant's own versions first, then the position's general model: `$3` null asks for
 # the general model only. `$4` null: the newest version.
 MODEL = """
@@ -41,6 +47,15 @@ async def competency_levels(
     if not ids:
         return {}
     rows = await fetch(session, COMPETENCY_LEVELS, org_id, list(ids))
+    return {row["id"]: (row["name"], row["levels"]) for row in rows}
+
+
+async def library_levels(
+    session: AsyncSession, org_id: uuid.UUID
+) -> dict[uuid.UUID, tuple[str, int]]:
+    """Name and number of levels of every competency of the organization, in one
+    statement."""
+    rows = await fetch(session, LIBRARY_LEVELS, org_id)
     return {row["id"]: (row["name"], row["levels"]) for row in rows}
 
 

@@ -36,6 +36,7 @@ from hrcore.competencies.match_scoring import (
 )
 from hrcore.competencies.stretch_schemas import AssignmentMatchesOut, CandidateMatchesOut
 from hrcore.core.authz import Principal, own_employee_id
+from hrcore.core.db import plan_for_these_values
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -132,6 +133,7 @@ async def candidates(
     assignment = await stretch_access.writable_assignment(
         session, principal, assignment_id, for_update=False
     )
+    await plan_for_these_values(session, stretch_repository.RANKING_MEMORY)
     subtree = await org.subtree_ids(session, principal.org_id, assignment.department_id)
     reach = await people.visible_employee_ids(session, principal)
     active = await people.active_people_in(session, principal.org_id, subtree, reach)
@@ -171,8 +173,12 @@ async def candidates(
         ]
         factor_values = values(lines, row["load"], row["pooled"], weights.most)
         ranked.append((-total(factor_values, weights), row["ordinality"] - 1, lines, row["load"]))
+    page = heapq.nsmallest(limit, ranked)
+    names = await people.employee_refs(
+        session, principal.org_id, [active.ids[index] for _score, index, *_ in page]
+    )
     items = []
-    for rank, (_score, index, lines, load) in enumerate(heapq.nsmallest(limit, ranked), start=1):
+    for rank, (_score, index, lines, load) in enumerate(page, start=1):
         employee_id = active.ids[index]
         shown = list(pools.get(employee_id, []))
         factor_values = values(lines, load, bool(shown), weights.most)
@@ -180,7 +186,7 @@ async def candidates(
             {
                 "rank": rank,
                 "employee_id": employee_id,
-                "employee": {"id": employee_id, "name": active.names[index]},
+                "employee": names[employee_id],
                 "score": total(factor_values, weights),
                 "factors": explained_factors(factor_values, weights),
                 "competencies": explained_lines(competencies, lines),
@@ -256,18 +262,32 @@ async def _matches_of(
     departments = [
         uuid.UUID(part) for part in paths.get(employee.department_id, "").split("/") if part
     ]
-    assignments = await stretch_repository.open_assignments_in(session, org_id, departments)
     targets = {(employee.position_id, employee.department_id)} if employee.position_id else set()
     standings = await _standings(session, org_id, [employee.id], targets)
     load, on = standings.loads.get(employee.id, (0, set()))
     pools = list(standings.pools.get(employee.id, []))
     weights = Weights.of(settings)
+    scores = standings.scores.get(employee.id, _NONE)
+    model = standings.model_of(employee.position_id, employee.department_id)
+    levels = await repository.library_levels(session, org_id)
+    band = await stretch_repository.rank_assignments(
+        session,
+        org_id,
+        departments,
+        list(on),
+        *_terms(levels, scores, model),
+        list(weights.shares[:2]),
+        weights.total,
+        limit,
+        2 * (5 * 0.005) + 1e-6,
+    )
     best = await _best_assignments(
         session,
         org_id,
-        [row for row in assignments if row["id"] not in on],
-        standings.scores.get(employee.id, _NONE),
-        standings.model_of(employee.position_id, employee.department_id),
+        band,
+        scores,
+        model,
+        levels,
         values_of=lambda lines: values(lines, load, bool(pools), weights.most),
         weights=weights,
         limit=limit,
@@ -284,24 +304,52 @@ async def _matches_of(
     )
 
 
+def _terms(
+    levels: Mapping[uuid.UUID, tuple[str, int]],
+    scores: Mapping[str, float],
+    model: Mapping[str, int],
+) -> tuple[list[uuid.UUID], list[int], list[int], list[float], list[float]]:
+    """One person's fit of every (competency, start level) of the library as the database
+    sums it per assignment (`stretch_repository.RANK_ASSIGNMENTS`): the competency, the start
+    level, its number of levels, the gap term and the readiness term — what `values` adds up
+    for each line, from the very lines the explanation shows."""
+    terms: tuple[list[uuid.UUID], list[int], list[int], list[float], list[float]] = (
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
+    for competency_id, (_name, count) in levels.items():
+        for start_level in range(1, count + 1):
+            resolved = developed(
+                [{"competency_id": str(competency_id), "start_level": start_level}], levels
+            )
+            ((start, required, current, gap),) = fits(resolved, scores, model)
+            terms[0].append(competency_id)
+            terms[1].append(start_level)
+            terms[2].append(count)
+            terms[3].append(gap / required if required else 0.0)
+            terms[4].append(min((current or 0.0) / start, 1.0))
+    return terms
+
+
 async def _best_assignments(
     session: AsyncSession,
     org_id: uuid.UUID,
     assignments: Sequence[Any],
     scores: Mapping[str, float],
     model: Mapping[str, int],
+    levels: Mapping[uuid.UUID, tuple[str, int]],
     *,
     values_of: Callable[[list[Fit]], tuple[float, float, float, float]],
     weights: Weights,
     limit: int,
 ) -> list[dict[str, Any]]:
-    """The best `limit` of the assignments for one person, explained. One person's fit of a
-    competency depends only on its start level, so each (competency, start level) pair is
-    fitted once however many assignments name it."""
-    competency_ids = {
-        uuid.UUID(entry["competency_id"]) for row in assignments for entry in row["competencies"]
-    }
-    levels = await repository.competency_levels(session, org_id, list(competency_ids))
+    """The best `limit` of the assignments (the database's band) for one person, scored
+    exactly and explained. One person's fit of a competency depends only on its start level,
+    so each (competency, start level) pair is fitted once however many assignments name
+    it."""
     fitted: dict[tuple[str, int], tuple[Developed, Fit] | None] = {}
     ranked: list[tuple[float, int, list[Developed], list[Fit]]] = []
     for index, row in enumerate(assignments):

@@ -17,7 +17,7 @@ from hrcore.competencies.models import (
     StretchAssignment,
     StretchOutcome,
 )
-from hrcore.core.db import among, fetch, plan_for_these_values
+from hrcore.core.db import among, fetch
 
 
 def assignments_query(
@@ -147,20 +147,56 @@ async def loads(
     return {row["employee_id"]: (row["open"], set(row["assignment_ids"])) for row in rows}
 
 
-OPEN_IN = """
-SELECT id, title, department_id, starts_on, ends_on, competencies
-  FROM stretch_assignments
- WHERE org_id = $1 AND status = 'open' AND department_id = ANY($2::uuid[])
- ORDER BY id
+# The open assignments of `$2`'s departments a person is not on (`$3`), scored for that one
+# person from their fit of each (competency, start level) — `$4`…`$8` as parallel arrays:
+# competency, start level, its number of levels (a start above it counts as the top), the
+# gap term (gap / required, 0 where the model does not name it) and the readiness term —
+# as bare numbers: gap fit's and readiness's points unrounded (load and pool are the same
+# for every assignment of one person: left out). Then the band that may hold the page:
+# assignments within `$12` of the `$11`-th best, and of those developing the same
+# competencies from the same levels in the same order (so are their exact scores) the first
+# `$11` by id. Python
+# scores the band exactly. `$9` the gap fit's and readiness's weights, `$10` the sum of all.
+RANK_ASSIGNMENTS = """
+WITH term AS (
+  SELECT *
+    FROM unnest($4::uuid[], $5::int[], $6::int[], $7::float8[], $8::float8[])
+         AS term(competency_id, start_level, levels, gap, ready)
+), scored AS MATERIALIZED (
+  SELECT a.id, a.competencies,
+         CASE WHEN $10::float8 > 0 THEN
+              coalesce(sum(term.gap), 0) / greatest(count(term.competency_id), 1)
+                * ($9::float8[])[1] / $10 * 100
+            + coalesce(sum(term.ready), 0) / greatest(count(term.competency_id), 1)
+                * ($9::float8[])[2] / $10 * 100
+         ELSE 0 END AS approximate
+    FROM stretch_assignments AS a
+    LEFT JOIN LATERAL jsonb_array_elements(a.competencies) AS entry(value) ON true
+    LEFT JOIN term
+      ON term.competency_id = (entry.value ->> 'competency_id')::uuid
+     AND term.start_level = least((entry.value ->> 'start_level')::int, term.levels)
+   WHERE a.org_id = $1 AND a.status = 'open' AND a.department_id = ANY($2::uuid[])
+     AND NOT a.id = ANY($3::uuid[])
+   GROUP BY a.id
+), cut AS (
+  SELECT approximate FROM scored ORDER BY approximate DESC OFFSET $11::int - 1 LIMIT 1
+), band AS (
+  SELECT scored.id, row_number() OVER (PARTITION BY competencies ORDER BY id) AS nth
+    FROM scored
+   WHERE NOT EXISTS (SELECT FROM cut) OR approximate >= (SELECT approximate FROM cut) - $12::float8
+)
+SELECT a.id, a.title, a.department_id, a.starts_on, a.ends_on, a.competencies
+  FROM band
+  JOIN stretch_assignments AS a ON a.org_id = $1 AND a.id = band.id
+ WHERE band.nth <= $11
+ ORDER BY a.id
 """
 
 
-async def open_assignments_in(
-    session: AsyncSession, org_id: uuid.UUID, department_ids: Sequence[uuid.UUID]
-) -> list[Any]:
-    """The open assignments of these departments, oldest first: what matching shows of each
-    and the competencies it develops."""
-    return await fetch(session, OPEN_IN, org_id, list(department_ids))
+async def rank_assignments(session: AsyncSession, *args: Any) -> list[Any]:
+    """The band of open assignments that may hold one person's page, oldest first (see
+    `RANK_ASSIGNMENTS` for the arguments), in one statement."""
+    return await fetch(session, RANK_ASSIGNMENTS, *args)
 
 
 async def drop_evidence_except(
@@ -214,8 +250,9 @@ async def employee_on(
 
 
 # Ranking people for an assignment developing `k` competencies, in the database: every
-# candidate's four factors as bare numbers from the narrow current scores (migration 0059:
-# only the developed competencies' scores are picked out before the join),
+# candidate's four factors as bare numbers from the narrow current scores (migration 0063:
+# only the developed competencies' scores are picked out before the join; the candidates'
+# arrays unnested once, their distinct posts resolved to models from that),
 # approximate only in that gaps and points are not rounded to hundredths, then the band that
 # may hold the page — candidates within `$16` (twice the most the rounding moves a score) of
 # the `$15`-th best — and of candidates whose inputs are identical (so are their exact
@@ -226,11 +263,16 @@ async def employee_on(
 #   on it are no candidates), $10 the caller (never a candidate); $11 the pool members;
 #   $12 the four weights, $13 their sum, $14 the most open assignments one person takes.
 _RANK_PEOPLE = """
-WITH post AS (
+WITH candidate AS MATERIALIZED (
+  SELECT *
+    FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) WITH ORDINALITY
+         AS candidate(employee_id, department_id, position_id, ordinality)
+   WHERE employee_id IS DISTINCT FROM $10::uuid
+), post AS (
   SELECT DISTINCT ON (wanted.position_id, wanted.department_id)
          wanted.position_id, wanted.department_id, model.entries
     FROM (SELECT DISTINCT position_id, department_id
-            FROM unnest($4::uuid[], $3::uuid[]) AS post(position_id, department_id)
+            FROM candidate
            WHERE position_id IS NOT NULL) AS wanted
     JOIN competency_models AS model
       ON model.org_id = $1 AND model.position_id = wanted.position_id
@@ -262,14 +304,13 @@ WITH post AS (
 ), pair AS (
   SELECT candidate.ordinality, {current_columns}{required}
          coalesce(load.open, 0) AS load, candidate.employee_id = ANY($11::uuid[]) AS pooled
-    FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) WITH ORDINALITY
-         AS candidate(employee_id, department_id, position_id, ordinality)
+    FROM candidate
     LEFT JOIN current ON current.employee_id = candidate.employee_id
     LEFT JOIN required
       ON required.position_id = candidate.position_id
      AND required.department_id = candidate.department_id
     LEFT JOIN load ON load.employee_id = candidate.employee_id
-   WHERE NOT coalesce(load.on_it, false) AND candidate.employee_id IS DISTINCT FROM $10::uuid
+   WHERE NOT coalesce(load.on_it, false)
 ), scored AS MATERIALIZED (
   SELECT pair.*,
          CASE WHEN $13::float8 > 0 THEN
@@ -325,9 +366,14 @@ def rank_people_sql(developed: int) -> str:
 
 async def rank_people(session: AsyncSession, developed: int, *args: Any) -> list[Any]:
     """The band of candidates that may hold the page, in the people's order (see
-    `_RANK_PEOPLE` for the arguments); every row says how many candidates there were. Two
-    statements: planned for its values, as the generic plan PostgreSQL picks after five runs
-    cannot see how many candidates the arrays hold (it took 16–22 s where the planned one
-    took 2.5–4 s at 94,910 people)."""
-    await plan_for_these_values(session)
+    `_RANK_PEOPLE` for the arguments); every row says how many candidates there were. The
+    caller plans the transaction for its values (`core.db.plan_for_these_values` with
+    `RANKING_MEMORY`) before it reads the candidates: the generic plan PostgreSQL picks after
+    five runs cannot see how many candidates the arrays hold (it took 16–22 s where the
+    planned one took 2.5–4 s at 94,910 people, load ~12)."""
     return await fetch(session, rank_people_sql(developed), *args)
+
+
+RANKING_MEMORY = "64MB"
+"""`work_mem` for a ranking's transaction: its sorts, hashes and the scored candidates (94,910
+rows, ~8 MB) otherwise spill to disk at the default 4 MB (docs/performance.md)."""

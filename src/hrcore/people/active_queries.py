@@ -68,14 +68,15 @@ async def active_posts_where(
     return (await session.execute(statement.order_by(Employee.full_name, Employee.id))).all()
 
 
-# One row of four arrays in (full name, id) order: a ranking over a whole organization reads
-# ~100,000 people, and arrays cross the driver without a Python object per person. The
-# aggregates keep the subquery's order (one sort, not one per array).
+# One row of three arrays in (full name, id) order: a ranking over a whole organization reads
+# ~100,000 people, and arrays cross the driver without a Python object per person; names are
+# left to the page (`employee_refs`). The aggregates keep the subquery's order (one sort, not
+# one per array).
 ACTIVE_PEOPLE = """
-SELECT coalesce(array_agg(id), '{}') AS ids, coalesce(array_agg(full_name), '{}') AS names,
+SELECT coalesce(array_agg(id), '{}') AS ids,
        coalesce(array_agg(department_id), '{}') AS department_ids,
        coalesce(array_agg(position_id), '{}') AS position_ids
-  FROM (SELECT id, full_name, department_id, position_id
+  FROM (SELECT id, department_id, position_id
           FROM employees
          WHERE org_id = $1 AND status = 'active' AND department_id = ANY($2::uuid[])
            AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))
@@ -110,8 +111,8 @@ async def active_people_where(
     department_ids: Sequence[uuid.UUID],
     among_ids: Sequence[uuid.UUID] | None,
 ) -> Any:
-    """The active employees of these departments (within `among_ids` unless None) as four
-    parallel arrays by name: one statement."""
+    """The active employees of these departments (within `among_ids` unless None) as three
+    parallel arrays in name order: one statement."""
     rows = await fetch(
         session,
         ACTIVE_PEOPLE,

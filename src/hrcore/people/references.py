@@ -126,12 +126,20 @@ async def active_posts_in(
 @dataclass(frozen=True)
 class ActivePeople:
     """Active employees as parallel lists in (full name, id) order: for a ranking over a
-    whole organization, which builds nothing per person it does not show."""
+    whole organization, which builds nothing per person it does not show and names only its
+    page (`employee_refs`)."""
 
     ids: list[uuid.UUID]
-    names: list[str]
     department_ids: list[uuid.UUID]
     position_ids: list[uuid.UUID | None]
+
+
+@dataclass(frozen=True)
+class NamedActivePeople(ActivePeople):
+    """`ActivePeople` with their full names, for a short list shown whole (mentor
+    suggestions)."""
+
+    names: list[str]
 
 
 async def active_people_in(
@@ -140,19 +148,24 @@ async def active_people_in(
     department_ids: Sequence[uuid.UUID],
     among_ids: Sequence[uuid.UUID] | None,
 ) -> ActivePeople:
-    """A named query: `active_posts_in`'s people and order as bare ids and names, without
-    their posts' names, in one statement."""
+    """A named query: `active_posts_in`'s people and order as bare ids, without names, in
+    one statement."""
     row = await active_queries.active_people_where(session, org_id, department_ids, among_ids)
-    return ActivePeople(row["ids"], row["names"], row["department_ids"], row["position_ids"])
+    return ActivePeople(row["ids"], row["department_ids"], row["position_ids"])
 
 
 async def active_people_among(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
-) -> ActivePeople:
+) -> NamedActivePeople:
     """A named query: which of these employees are active, wherever they work, as
-    `ActivePeople` (the caller checked reach), in one statement."""
+    `NamedActivePeople` (the caller checked reach), in one statement."""
     row = await active_queries.active_people_among_ids(session, org_id, employee_ids)
-    return ActivePeople(row["ids"], row["names"], row["department_ids"], row["position_ids"])
+    return NamedActivePeople(
+        ids=row["ids"],
+        department_ids=row["department_ids"],
+        position_ids=row["position_ids"],
+        names=row["names"],
+    )
 
 
 async def employee_summaries(
