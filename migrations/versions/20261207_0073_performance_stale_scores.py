@@ -1,8 +1,10 @@
 """The live scores still to recompute: `performance_stale_scores`, one row per (employee,
-month) ingestion touched, drained by the recompute job. A burst of batches then costs a few
-recomputes (each job takes everything stale so far) instead of one per batch. No foreign
-key to employees: a row of a removed employee is drained like any other, and a batch's
-thousands of rows need no per-row check. Under the tenant policy like every table.
+month) ingestion touched, drained by the recompute job; `marks` counts the batches that
+marked it, so the job clears only the rows no batch marked again while it ran. A burst of
+batches then costs a few recomputes (each job takes everything stale so far) instead of one
+per batch. No foreign key to employees: a row of a removed employee is drained like any
+other, and a batch's thousands of rows need no per-row check. Under the tenant policy like
+every table.
 
 Revision ID: 0073
 Revises: 0064
@@ -31,6 +33,7 @@ def upgrade() -> None:
         sa.Column(
             "since", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
         ),
+        sa.Column("marks", sa.Integer(), server_default=sa.text("1"), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organizations.id"],

@@ -122,3 +122,5 @@ class StaleScore(Base):
     since: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+    marks: Mapped[int] = mapped_column(Integer, server_default="1", nullable=False)
+    """How many batches marked it: the job clears only the rows still as it read them."""

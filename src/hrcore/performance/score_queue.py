@@ -1,14 +1,16 @@
 """Coalesced live-score recomputes: ingestion marks the (employee, month) keys it touched as
 stale in its own transaction and makes sure one recompute job of the organization is pending
-(`outbox.enqueue_once`); the job drains the stale keys, whoever marked them. A burst of 100
-batches so costs a few recomputes, each over everything stale so far, instead of 100.
+(`outbox.enqueue_once`); the job recomputes the stale keys, whoever marked them. A burst of
+100 batches so costs a few recomputes, each over everything stale so far, instead of 100.
 
-Why nothing is lost: a batch's marking upserts its rows (`DO UPDATE` takes their row locks);
-the drain takes rows `FOR UPDATE SKIP LOCKED`, so a row an uncommitted batch holds is left
-for the job the batch's `enqueue_once` guarantees to start after its commit, and a drained
-row the batch marks again after the job read it is inserted anew (the insert waits for the
-job's delete). The job deletes what it drains in the transaction that saves the scores:
-a failed attempt leaves the keys stale for its retry.
+Why nothing is lost and nobody waits long: the job reads the stale keys without locking
+them, recomputes, and at its end deletes only the rows whose `marks` are still what it read;
+a batch that marked a key again meanwhile (its upsert adds a mark) leaves it stale for the
+next job, which the batch's `enqueue_once` guarantees to start after its commit. A batch
+thus never waits for a running recompute (it did when the job held its keys locked: a
+10,000-item request hit the statement timeout), and a failed attempt leaves everything
+stale for its retry. One recompute of an organization runs at a time
+(`pg_try_advisory_xact_lock`): a second defers itself, so two never read the same keys.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,38 +26,56 @@ from hrcore.core import outbox
 from hrcore.core.db import fetch
 from hrcore.performance.live_scores import RECOMPUTE_JOB
 
-DRAIN_LIMIT = 4_000
-"""Stale keys one job recomputes; more are left to the next job it enqueues, so a backlog is
-worked off in bounded transactions, never one over the statement timeout."""
+DRAIN_LIMIT = 1_000
+"""Stale keys one job recomputes, the oldest first; a job that takes this many enqueues the
+next, so a backlog is worked off in bounded transactions: 4,000 keys of 100 observations
+each ran past the 15 s statement timeout on a loaded machine (bench/run_ingestion.py)."""
 
 MARK = """
 INSERT INTO performance_stale_scores AS stale (org_id, employee_id, month)
 SELECT $1, t.employee_id, t.month
 FROM unnest($2::uuid[], $3::text[]) AS t(employee_id, month)
 ORDER BY t.employee_id, t.month
-ON CONFLICT (org_id, employee_id, month) DO UPDATE SET since = stale.since
+ON CONFLICT (org_id, employee_id, month) DO UPDATE SET marks = stale.marks + 1
 """
 """In key order (two batches lock shared keys in the same order: no deadlock); a key already
-stale keeps its older `since` but is locked until the batch commits."""
+stale keeps its older `since`."""
 
-DRAIN = """
-DELETE FROM performance_stale_scores s
-USING (
-    SELECT employee_id, month
-    FROM performance_stale_scores
-    WHERE org_id = $1
-    ORDER BY since, employee_id, month
-    LIMIT $2
-    FOR UPDATE SKIP LOCKED
-) picked
-WHERE s.org_id = $1 AND s.employee_id = picked.employee_id AND s.month = picked.month
-RETURNING s.employee_id, s.month
+ALONE = "SELECT pg_try_advisory_xact_lock(hashtextextended('performance.recompute:' || $1, 0))"
+
+PICK = """
+SELECT employee_id, month, marks
+FROM performance_stale_scores
+WHERE org_id = $1
+ORDER BY since, employee_id, month
+LIMIT $2
 """
-"""The oldest stale keys first, none an uncommitted batch still holds."""
+
+CLEAR = """
+DELETE FROM performance_stale_scores s
+USING unnest($2::uuid[], $3::text[], $4::int[]) AS t(employee_id, month, marks)
+WHERE s.org_id = $1 AND s.employee_id = t.employee_id AND s.month = t.month
+  AND s.marks = t.marks
+"""
+
+
+@dataclass(frozen=True)
+class Picked:
+    """The stale keys a job took, as read (`clear` needs their marks)."""
+
+    keys: list[tuple[uuid.UUID, str, int]]
+
+    @property
+    def months(self) -> dict[str, list[str]]:
+        """`{employee id: months}`, as the recompute takes them."""
+        months: dict[str, list[str]] = defaultdict(list)
+        for employee_id, month, _ in self.keys:
+            months[str(employee_id)].append(month)
+        return dict(months)
 
 
 async def mark(session: AsyncSession, org_id: uuid.UUID, months: Mapping[str, set[str]]) -> None:
-    """Mark these employees' months stale and make sure a recompute job will drain them
+    """Mark these employees' months stale and make sure a recompute job will read them
     after this transaction commits. Call it last in the transaction."""
     keys = sorted((employee, month) for employee, some in months.items() for month in some)
     if not keys:
@@ -64,13 +85,20 @@ async def mark(session: AsyncSession, org_id: uuid.UUID, months: Mapping[str, se
     await outbox.enqueue_once(session, RECOMPUTE_JOB, org_id=org_id)
 
 
-async def drain(session: AsyncSession, org_id: uuid.UUID) -> dict[str, list[str]]:
-    """Take up to `DRAIN_LIMIT` stale keys (deleted with this transaction's commit) as
-    `{employee id: months}`; when the limit was reached, another job is enqueued."""
-    rows = await fetch(session, DRAIN, org_id, DRAIN_LIMIT)
+async def pick(session: AsyncSession, org_id: uuid.UUID) -> Picked | None:
+    """Up to `DRAIN_LIMIT` stale keys for this job, or None when another recompute of the
+    organization is running (the caller defers). Taking the limit enqueues the next job."""
+    if not (await fetch(session, ALONE, str(org_id)))[0][0]:
+        return None
+    rows = await fetch(session, PICK, org_id, DRAIN_LIMIT)
     if len(rows) == DRAIN_LIMIT:
         await outbox.enqueue_once(session, RECOMPUTE_JOB, org_id=org_id)
-    months: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
-        months[str(row["employee_id"])].append(row["month"])
-    return dict(months)
+    return Picked([(row["employee_id"], row["month"], row["marks"]) for row in rows])
+
+
+async def clear(session: AsyncSession, org_id: uuid.UUID, picked: Picked) -> None:
+    """Delete the picked keys no batch marked again since: last in the job's transaction,
+    so a batch's upsert waits for the job's commit only, never for its recompute."""
+    if picked.keys:
+        employees, months, marks = zip(*picked.keys, strict=True)
+        await fetch(session, CLEAR, org_id, list(employees), list(months), list(marks))
