@@ -9,7 +9,7 @@ Run bench/generate.py first and migrate the database. The script sets up its own
 (the seed's five indicators over the whole organization) and an integration key with
 `metrics:write` through the API as the bench HR admin, picks 10,000 active employees with a
 post, and sends batch b to the employees of slice b mod 5 (2,000 people × 5 indicators, one
-observation each, on day b div 5 of November 2026: each employee gets 20 per indicator).
+observation each, on day b div 5 of December 2026: each employee gets 20 per indicator).
 It prints the ingestion rate (observations over the wall time from the first request to the
 last answer, `--connections` at a time) and how soon the scores are current: for each batch,
 from its answer (its commit) to the first moment none of its employees has a stale key
@@ -47,7 +47,9 @@ SCHEME = "Bench value"
 KEY_NAME = "bench-ingestion"
 JOB = "performance.recompute_scores"
 INDICATORS = ("output", "quality", "customer_feedback", "innovation_proposals", "teamwork")
-NOVEMBER = datetime(2026, 11, 1, 9, tzinfo=UTC)
+DECEMBER = datetime(2026, 12, 1, 9, tzinfo=UTC)
+"""An open month: the hourly close cron closes November once its grace days are over, and
+observations in a closed period are refused."""
 CLEAN = (
     "DELETE FROM audit_events WHERE org_id = $1 AND object_type = 'metric_observation_batch'"
     " AND actor_id IN (SELECT id FROM api_keys WHERE org_id = $1 AND name = 'bench-ingestion')",
@@ -112,7 +114,7 @@ def _bodies(employees: list[str]) -> list[tuple[list[str], bytes]]:
     batches = []
     for number in range(len(employees) * len(INDICATORS) * 20 // BATCH):
         chosen = employees[(number % SLICES) * per_slice : (number % SLICES + 1) * per_slice]
-        at = (NOVEMBER + timedelta(days=number // SLICES)).isoformat()
+        at = (DECEMBER + timedelta(days=number // SLICES)).isoformat()
         items = [
             {
                 "employee_id": employee,

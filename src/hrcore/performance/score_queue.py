@@ -26,10 +26,10 @@ from hrcore.core import outbox
 from hrcore.core.db import fetch
 from hrcore.performance.live_scores import RECOMPUTE_JOB
 
-DRAIN_LIMIT = 1_000
+DRAIN_LIMIT = 500
 """Stale keys one job recomputes, the oldest first; a job that takes this many enqueues the
-next, so a backlog is worked off in bounded transactions: 4,000 keys of 100 observations
-each ran past the 15 s statement timeout on a loaded machine (bench/run_ingestion.py)."""
+next, so a backlog is worked off in bounded transactions: 4,000 and 1,000 keys ran past
+the 15 s statement timeout on a loaded machine (bench/run_ingestion.py)."""
 
 MARK = """
 INSERT INTO performance_stale_scores AS stale (org_id, employee_id, month)
@@ -53,10 +53,20 @@ LIMIT $2
 
 CLEAR = """
 DELETE FROM performance_stale_scores s
-USING unnest($2::uuid[], $3::text[], $4::int[]) AS t(employee_id, month, marks)
-WHERE s.org_id = $1 AND s.employee_id = t.employee_id AND s.month = t.month
-  AND s.marks = t.marks
+USING (
+    SELECT k.employee_id, k.month
+    FROM performance_stale_scores k
+    JOIN unnest($2::uuid[], $3::text[], $4::int[]) AS t(employee_id, month, marks)
+      ON k.employee_id = t.employee_id AND k.month = t.month AND k.marks = t.marks
+    WHERE k.org_id = $1
+    ORDER BY k.employee_id, k.month
+    FOR UPDATE OF k
+) unchanged
+WHERE s.org_id = $1 AND s.employee_id = unchanged.employee_id AND s.month = unchanged.month
 """
+"""Locks in key order, as `MARK` does (a delete in any other order deadlocked with a
+batch marking the same keys); a row a batch marked meanwhile fails the `marks` check once
+its lock is released and stays."""
 
 
 @dataclass(frozen=True)
