@@ -308,7 +308,11 @@ def main(url: str, connections: int, port: int) -> None:
         for child in children:
             child.terminate()
         for child in children:
-            child.wait(timeout=60)
+            try:
+                child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()  # a worker left running took the next runs' jobs with old code
+                child.wait()
         asyncio.run(_clean(plain))
 
 

@@ -24,12 +24,15 @@ from hrcore.performance import (
 async def recompute_scores(ctx: JobContext) -> None:
     """Recompute the live scores of the employees and months gone stale (`score_queue`),
     with those the payload names (the demo seed's); while another recompute of the
-    organization runs, hand the work to a new job instead."""
+    organization runs, hand the work to the pending job (deferred ones collapse into it)."""
     if ctx.org_id is None:
         return
     picked = await score_queue.pick(ctx.session, ctx.org_id)
     if picked is None:
-        outbox.enqueue(ctx.session, live_scores.RECOMPUTE_JOB, ctx.payload, org_id=ctx.org_id)
+        if ctx.payload:
+            outbox.enqueue(ctx.session, live_scores.RECOMPUTE_JOB, ctx.payload, org_id=ctx.org_id)
+        else:
+            await outbox.enqueue_once(ctx.session, live_scores.RECOMPUTE_JOB, org_id=ctx.org_id)
         return
     months = picked.months
     for employee, named in ctx.payload.get("months", {}).items():
