@@ -1,7 +1,8 @@
 """Coalesced recomputes: batches mark their (employee, month) keys stale and share the one
 pending recompute job of their organization, which brings every stale score up to date;
-a done job is never relied on, and a backlog above the drain limit is worked off in
-bounded jobs."""
+a done job is never relied on, a backlog above the drain limit is worked off in bounded
+jobs, a key marked again while its job ran stays stale, and a second job of the
+organization defers while one runs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.outbox import OutboxMessage
 from hrcore.core.runtime import Runtime
 from hrcore.performance import score_queue
@@ -100,3 +102,25 @@ async def test_a_backlog_above_the_limit_is_drained_by_further_jobs(
     assert await _jobs(schema_owner_engine) == ["done"] * 4, "one key a job, the last finds none"
     assert await _overall(client, world, world.member) == [("2026-12", 40)]
     assert await _overall(client, world, world.junior) == [("2026-12", 30), ("2026-11", 20)]
+
+
+async def test_a_key_marked_again_while_its_job_ran_stays_stale_and_jobs_run_alone(
+    client: AsyncClient, world: World, runtime: Runtime, schema_owner_engine: AsyncEngine
+) -> None:
+    await post_scheme(client, world.hr, scheme(department_ids=[str(world.sales.id)]))
+    key = await api_key(client, world.hr, "metrics:write")
+    await _send(client, key, observation(world.member.id, "output", 40, AT, "a-1"))
+    async with unit_of_work(runtime.sessionmaker) as running:
+        await set_tenant(running, world.hr.org_id)
+        picked = await score_queue.pick(running, world.hr.org_id)
+        assert picked is not None
+        assert picked.months == {str(world.member.id): ["2026-12"]}
+        async with unit_of_work(runtime.sessionmaker) as second:
+            await set_tenant(second, world.hr.org_id)
+            assert await score_queue.pick(second, world.hr.org_id) is None, "one at a time"
+        await _send(client, key, observation(world.member.id, "output", 45, AT, "a-2"))
+        await score_queue.clear(running, world.hr.org_id, picked)
+    assert await _stale(schema_owner_engine) == 1, "the second batch's mark outlives the job"
+    await run_burst(runtime)
+    assert await _stale(schema_owner_engine) == 0
+    assert await _overall(client, world, world.member) == [("2026-12", 85)]

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core import outbox
 from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
 from hrcore.identity import api as identity
@@ -21,18 +22,26 @@ from hrcore.performance import (
 
 
 async def recompute_scores(ctx: JobContext) -> None:
-    """Recompute the live scores of the employees and months gone stale since the last run
-    (`score_queue`), with those the payload names (the demo seed's)."""
+    """Recompute the live scores of the employees and months gone stale (`score_queue`),
+    with those the payload names (the demo seed's); while another recompute of the
+    organization runs, hand the work to the pending job (deferred ones collapse into it)."""
     if ctx.org_id is None:
         return
-    months = await score_queue.drain(ctx.session, ctx.org_id)
+    picked = await score_queue.pick(ctx.session, ctx.org_id)
+    if picked is None:
+        if ctx.payload:
+            outbox.enqueue(ctx.session, live_scores.RECOMPUTE_JOB, ctx.payload, org_id=ctx.org_id)
+        else:
+            await outbox.enqueue_once(ctx.session, live_scores.RECOMPUTE_JOB, org_id=ctx.org_id)
+        return
+    months = picked.months
     for employee, named in ctx.payload.get("months", {}).items():
         months[employee] = sorted({*months.get(employee, []), *named})
-    if not months:
-        return
-    await live_scores.recompute(ctx.session, ctx.org_id, months, ctx.clock.now())
-    dashboard_stream.announce(ctx.session, ctx.org_id, months)
-    await alerts.sweep(ctx.session, ctx.org_id, ctx.clock, [uuid.UUID(e) for e in months])
+    if months:
+        await live_scores.recompute(ctx.session, ctx.org_id, months, ctx.clock.now())
+        dashboard_stream.announce(ctx.session, ctx.org_id, months)
+        await alerts.sweep(ctx.session, ctx.org_id, ctx.clock, [uuid.UUID(e) for e in months])
+    await score_queue.clear(ctx.session, ctx.org_id, picked)
 
 
 async def record_review_peer_ratings(ctx: JobContext) -> None:

@@ -1,5 +1,5 @@
 """Live scores 「实时绩效」: recomputed in the worker after ingestion, only for the employees and
-periods a batch touched.
+periods batches marked stale (`score_queue`).
 
 An employee's scheme is the one naming their position, else the one naming the nearest
 department above them (its subtree); the department override of the nearest overridden

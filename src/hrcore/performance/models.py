@@ -105,20 +105,17 @@ class PerformanceScore(IdMixin, OrgScopedMixin, Base):
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
-class StaleScore(Base):
-    """An (employee, month) whose live score has not caught up with its observations yet:
-    ingestion marks it, the recompute job drains it (`score_queue`). `since` is when it went
-    stale: a later batch of the same key keeps the older moment."""
+class StaleScore(IdMixin, OrgScopedMixin, Base):
+    """A batch's mark that an (employee, month)'s live score has not caught up with its
+    observations yet: ingestion inserts one per key it touched, the recompute job deletes the
+    marks it read (`score_queue`). Only inserted and deleted, never updated: a batch never
+    waits for a recompute's locks."""
 
     __tablename__ = "performance_stale_scores"
+    __table_args__ = (Index("ix_performance_stale_scores_key", "org_id", "employee_id", "month"),)
 
-    org_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("organizations.id", ondelete="CASCADE"),
-        primary_key=True,
-    )
-    employee_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    employee_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    month: Mapped[str] = mapped_column(String(7), nullable=False)
     since: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from hrcore.core.authz import own_employee_id
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
-from hrcore.core.responses import FORBIDDEN, NOT_FOUND
+from hrcore.core.responses import FORBIDDEN, NOT_FOUND, validated_json
 from hrcore.core.schemas import BoundedDatetime
 from hrcore.core.template_routes import Summaries, TemplateRoutes, add_template_routes
 from hrcore.identity.dependencies import CurrentPrincipal
@@ -78,7 +78,7 @@ add_template_routes(
 )
 async def record_metric_observations(
     body: ObservationBatchIn, principal: CurrentPrincipal, session: DbSession
-) -> ObservationBatchOut:
+) -> Response:
     """For HR admins and integration keys with `metrics:write` (others 403). Each item is
     answered on its own: `recorded`, `corrected` (same source and external id, another value:
     stored as the next revision, the old one kept, audited), `unchanged` (a repeat, ignored)
@@ -86,7 +86,7 @@ async def record_metric_observations(
     that is not a finite number, an indicator no scheme measures, a second item with its
     source and external id); refused items never stop the others. The touched employees'
     live scores are recomputed in the background."""
-    return await ingestion.record(session, principal, body)
+    return validated_json(await ingestion.record(session, principal, body))
 
 
 @router.get(
