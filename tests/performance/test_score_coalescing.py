@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import DataError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.db import set_tenant, unit_of_work
+from hrcore.core.metrics import REGISTRY
 from hrcore.core.outbox import OutboxMessage
 from hrcore.core.runtime import Runtime
-from hrcore.performance import score_queue
+from hrcore.performance import live_scores, score_queue
 from hrcore.performance.live_scores import RECOMPUTE_JOB
 from hrcore.performance.models import StaleScore
 from hrcore.worker import run_burst
@@ -123,4 +125,44 @@ async def test_a_key_marked_again_while_its_job_ran_stays_stale_and_jobs_run_alo
     assert await _stale(schema_owner_engine) == 1, "the second batch's mark outlives the job"
     await run_burst(runtime)
     assert await _stale(schema_owner_engine) == 0
+    assert await _overall(client, world, world.member) == [("2026-12", 85)]
+
+
+async def test_an_employee_whose_recompute_fails_on_its_data_holds_up_no_one(
+    client: AsyncClient,
+    world: World,
+    runtime: Runtime,
+    schema_owner_engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The failing employee's keys leave the queue (logged, counted); the others' scores are
+    stored, and the next batch is not held up behind them."""
+    recompute = live_scores.recompute
+    poisoned = str(world.member.id)
+
+    async def failing_for_member(session: Any, org_id: Any, months: Any, now: Any) -> int:
+        if poisoned in months:
+            raise DataError("INSERT …", {}, Exception("numeric field overflow"))
+        return await recompute(session, org_id, months, now)
+
+    monkeypatch.setattr(live_scores, "recompute", failing_for_member)
+    dropped = REGISTRY.get_sample_value("hrcore_worker_dropped_recomputes_total") or 0
+    await post_scheme(client, world.hr, scheme(department_ids=[str(world.sales.id)]))
+    key = await api_key(client, world.hr, "metrics:write")
+    await _send(
+        client,
+        key,
+        observation(world.member.id, "output", 40, AT, "a-1"),
+        observation(world.junior.id, "output", 30, AT, "b-1"),
+    )
+    await run_burst(runtime)
+    assert await _jobs(schema_owner_engine) == ["done"]
+    assert await _overall(client, world, world.junior) == [("2026-12", 30)]
+    assert await _overall(client, world, world.member) == []
+    assert await _stale(schema_owner_engine) == 0, "the failing key left the queue"
+    assert REGISTRY.get_sample_value("hrcore_worker_dropped_recomputes_total") == dropped + 1
+
+    monkeypatch.setattr(live_scores, "recompute", recompute)
+    await _send(client, key, observation(world.member.id, "output", 45, AT, "a-2"))
+    await run_burst(runtime)
     assert await _overall(client, world, world.member) == [("2026-12", 85)]

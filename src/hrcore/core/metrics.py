@@ -55,6 +55,11 @@ JOB_RUNS = Counter(
     ["job", "outcome"],
     registry=REGISTRY,
 )
+DROPPED_RECOMPUTES = Counter(
+    "hrcore_worker_dropped_recomputes_total",
+    "Live-score (employee, month) recomputes dropped because their data makes them fail.",
+    registry=REGISTRY,
+)
 RECOVERED_JOBS = Counter(
     "hrcore_worker_recovered_jobs_total",
     "Queued jobs sent to Redis again (resent: Redis lost them; released: their worker died).",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import outbox
 from hrcore.core.jobs import JobContext
+from hrcore.core.metrics import DROPPED_RECOMPUTES
 from hrcore.core.runtime import Runtime
 from hrcore.identity import api as identity
 from hrcore.performance import (
@@ -19,6 +22,8 @@ from hrcore.performance import (
     review_ratings,
     score_queue,
 )
+
+log = logging.getLogger(__name__)
 
 
 async def recompute_scores(ctx: JobContext) -> None:
@@ -38,10 +43,47 @@ async def recompute_scores(ctx: JobContext) -> None:
     for employee, named in ctx.payload.get("months", {}).items():
         months[employee] = sorted({*months.get(employee, []), *named})
     if months:
-        await live_scores.recompute(ctx.session, ctx.org_id, months, ctx.clock.now())
+        months = await _recompute_isolating(ctx, ctx.org_id, months)
         dashboard_stream.announce(ctx.session, ctx.org_id, months)
         await alerts.sweep(ctx.session, ctx.org_id, ctx.clock, [uuid.UUID(e) for e in months])
     await score_queue.clear(ctx.session, ctx.org_id, picked)
+
+
+DETERMINISTIC_FAILURES = (DataError, IntegrityError, ArithmeticError, ValueError, TypeError)
+"""What a retry cannot mend: the data of an employee's month makes their recompute fail.
+Anything else (a lost connection, a statement timeout) fails the job, which is retried."""
+
+
+async def _recompute_isolating(
+    ctx: JobContext, org_id: uuid.UUID, months: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """Recompute the months; when that fails on the data, employee by employee, so that one
+    employee whose recompute always fails cannot hold up every later recompute of the
+    organization (the stale keys are read oldest first): their keys are logged, counted
+    (`hrcore_worker_dropped_recomputes_total`) and leave the queue, stale until their next
+    observation; the others are stored. The employees recomputed are returned."""
+    now = ctx.clock.now()
+    try:
+        async with ctx.session.begin_nested():
+            await live_scores.recompute(ctx.session, org_id, months, now)
+        return months
+    except DETERMINISTIC_FAILURES:
+        pass
+    recomputed = {}
+    for employee, periods in months.items():
+        try:
+            async with ctx.session.begin_nested():
+                await live_scores.recompute(ctx.session, org_id, {employee: periods}, now)
+        except DETERMINISTIC_FAILURES:
+            log.exception(
+                "live-score recompute of employee %s, months %s, failed on its data: dropped",
+                employee,
+                periods,
+            )
+            DROPPED_RECOMPUTES.inc(len(periods))
+            continue
+        recomputed[employee] = periods
+    return recomputed
 
 
 async def record_review_peer_ratings(ctx: JobContext) -> None:
