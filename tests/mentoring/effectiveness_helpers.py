@@ -27,7 +27,7 @@ from hrcore.people.models import EmploymentEvent, PerformanceRating
 
 GOALS = [
     {"kind": "skill_test_score", "target": 80},
-    {"kind": "performance_rating", "target": 4.5},
+    {"kind": "performance_score", "target": 4.5},
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
-from hrcore.competencies.models import Competency, CompetencyProfile
+from hrcore.competencies.models import Competency, CompetencyCurrentScores, CompetencyProfile
 from hrcore.core.authz import Role
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
@@ -114,7 +114,7 @@ async def test_the_worker_scores_a_mentor_explained_and_publishes_the_move(
     assert (junior["promoted"], junior["status"]) == (True, "completed")
     assert junior["goals"] == [
         {"kind": "skill_test_score", "target": 80.0, "found": 85.0, "reached": True},
-        {"kind": "performance_rating", "target": 4.5, "found": 4.2, "reached": False},
+        {"kind": "performance_score", "target": 4.5, "found": 4.2, "reached": False},
     ]
     assert junior["high_performer"] is None, "the mentor is not told who rates high"
     hr = (await client.get(url(mentor), headers=world.hr.headers | ZH)).json()
@@ -203,13 +203,23 @@ async def test_a_competency_goal_is_read_from_the_mentees_current_profile(
         session.add_all(competencies)
         await session.flush()
         figures = [{"competency_id": str(competencies[0].id), "score": 7.0}]
-        session.add(
-            CompetencyProfile(
+        profile = CompetencyProfile(
+            org_id=org_id,
+            employee_id=world.junior.id,
+            computed_at=runtime.clock.now(),
+            figures=figures,
+            scores=figures,
+        )
+        session.add(profile)
+        await session.flush()
+        session.add(  # what the recompute writes beside its snapshot
+            CompetencyCurrentScores(
                 org_id=org_id,
                 employee_id=world.junior.id,
-                computed_at=runtime.clock.now(),
-                figures=figures,
-                scores=figures,
+                profile_id=profile.id,
+                computed_at=profile.computed_at,
+                competency_ids=[competencies[0].id],
+                scores=[7.0],
             )
         )
     goals = [

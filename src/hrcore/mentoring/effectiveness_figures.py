@@ -48,7 +48,7 @@ class Pairing:
     skill_tests: int
 
 
-MEASURED = ("competency_level", "skill_test_score", "performance_rating")
+MEASURED = ("competency_level", "skill_test_score", "performance_score")
 """Goal kinds with a figure: a competency level (the goal's `competency_id`), the last
 skill-test score, the latest performance rating since the start."""
 
@@ -89,7 +89,7 @@ def pairing_figures(
     rating_latest = since[-1] if since else None
     two_tests = pairing.skill_tests >= 2
     skill_last = pairing.skill_last if pairing.skill_tests else None
-    found = {"skill_test_score": skill_last, "performance_rating": rating_latest}
+    found = {"skill_test_score": skill_last, "performance_score": rating_latest}
     goals = [
         _goal(goal, _found(goal, found, levels))
         for goal in pairing.goals
