@@ -28,7 +28,7 @@ from tests.mentoring.pairing_helpers import (
     pair,
     setup,
 )
-from tests.people.conftest import World, world
+from tests.people.conftest import World, count_statements, world
 from tests.problems import assert_problem
 from tests.webhooks.conftest import Configure, Receiver, configure, receiver
 from tests.webhooks.talent_loop import delivered
@@ -85,6 +85,11 @@ async def test_a_graduate_asks_and_the_manager_pairs_through_a_suggestion(
     inbox = await client.get(f"{API}/me/notifications", headers=world.member_account.headers)
     [told] = [n for n in inbox.json()["items"] if n["kind"] == "mentor_request.created"]
     assert "Junior" in told["title"]
+    assert told["subject"] == {
+        "type": "mentor_request",
+        "id": request["id"],
+        "name": ready.program["name"],
+    }
 
     twice = await client.post(
         REQUESTS, json={"program_id": ready.program["id"]}, headers=world.junior_account.headers
@@ -205,6 +210,22 @@ async def test_reach_of_requests(client: AsyncClient, world: World, runtime: Run
     )
     bearer = {"Authorization": f"Bearer {key.json()['key']}"}
     assert_problem(await client.get(REQUESTS, headers=bearer), 403)
+
+
+async def test_a_page_costs_the_same_statements_for_one_request_or_three(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    ready = await setup(client, world)
+    await ask(client, world.junior_account, ready)
+    with count_statements(runtime) as few:
+        await client.get(REQUESTS, headers=world.sales_head.headers)
+    for employee in (world.member, world.peer):
+        account = await make_user(runtime, world.hr.org_id, Role.EMPLOYEE, employee_id=employee.id)
+        await ask(client, account, ready)
+    with count_statements(runtime) as many:
+        response = await client.get(REQUESTS, headers=world.sales_head.headers)
+    assert len(response.json()["items"]) == 3
+    assert many.count == few.count
 
 
 @pytest.mark.commits
