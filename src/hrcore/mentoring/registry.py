@@ -4,7 +4,7 @@ approved (subscribed to `PLAN_APPROVED`), the task kinds of the schedule (comple
 logging the session), the survey task kind, the jobs asking for a survey when a session
 is logged and recomputing a mentor's effectiveness (on a session, a pairing's end, a survey
 answer, and nightly), the nightly flagging of mentors who stop qualifying, and the "mentor
-of" relation people's access asks about."""
+of" relation people's access asks about, and how the inbox names a mentor request."""
 
 from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
@@ -17,6 +17,8 @@ from hrcore.mentoring import (
     jobs_flagging,
     jobs_schedule,
     mentor_relation,
+    mentor_request_models,
+    mentor_requests,
     mentorship_models,
     models,
     plans,
@@ -25,12 +27,13 @@ from hrcore.mentoring import (
     surveys,
 )
 from hrcore.mentoring.router import router
+from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="mentoring",
-    models=[models, mentorship_models, survey_models, effectiveness_models],
+    models=[models, mentorship_models, survey_models, effectiveness_models, mentor_request_models],
     router=router,
     jobs=[
         JobSpec(jobs_schedule.PLAN_SCHEDULE_JOB, jobs_schedule.plan_schedule, max_tries=5),
@@ -55,11 +58,12 @@ DOMAIN = Domain(
         Cron(jobs_flagging.FLAG_CRON, jobs_flagging.flag_mentors, hour={2}, minute={37}),
     ],
     providers=[
+        notifications.SubjectNames(mentor_requests.SUBJECT, mentor_requests.INBOX_NAMES),
         people.RelationProvider(
             mentor_relation.RELATION,
             frozenset({people.PERFORMANCE_GOALS, people.DEVELOPMENT_PLAN}),
             mentor_relation.running_mentees,
-        )
+        ),
     ],
     task_hooks=[
         approvals.ApprovalKindSpec(

@@ -17,6 +17,7 @@ from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.mentoring import (
     applications,
     effectiveness_router,
+    mentor_request_router,
     mentors,
     mentorship_router,
     programs,
@@ -256,3 +257,4 @@ router.include_router(session_router.router)
 router.include_router(survey_router.router)
 router.include_router(effectiveness_router.router)
 router.include_router(suggestion_router.router)
+router.include_router(mentor_request_router.router)

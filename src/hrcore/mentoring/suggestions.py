@@ -91,6 +91,19 @@ async def suggest(
     if not principal.is_hr_admin and mentee.id == principal.employee_id:
         raise NotFound(_("No such {what}", what=Message(N_("employee"))))
     await _require_mentee(session, program, mentee)
+    return await rank(session, program, mentee, limit=limit, available_only=available_only)
+
+
+async def rank(
+    session: AsyncSession,
+    program: MentoringProgram,
+    mentee: people.EmployeeInfo,
+    *,
+    limit: int,
+    available_only: bool,
+) -> MentorSuggestionsOut:
+    """The suggestions for a mentee the caller was already allowed to ask about (a mentor
+    request computes them for its requester, who may not ask `suggest` about themself)."""
     org_id = program.org_id
     rows = await suggestion_queries.mentors_with_load(session, org_id, program.id, mentee.id)
     mentor_of = {row["employee_id"]: row for row in rows}

@@ -54,6 +54,7 @@ class EventType(StrEnum):
     MENTORING_SESSION_LOGGED = "mentoring_session.logged"
     MENTOR_EFFECTIVENESS_UPDATED = "mentor.effectiveness_updated"
     MENTOR_FLAGGED = "mentor.flagged"
+    MENTOR_REQUEST_CREATED = "mentor_request.created"
 
 
 class DeliveryStatus(StrEnum):
