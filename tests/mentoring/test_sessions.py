@@ -52,7 +52,7 @@ async def _scheduled(
 ) -> Pairing:
     """Member mentors Junior; the schedule planned on the pairing's first day, as the
     subscribed job plans it."""
-    pairing = await make_pairing(runtime, client, world.hr, world.member, world.junior, **options)
+    pairing = await make_pairing(client, world.hr, world.member, world.junior, **options)
     await plan_now(runtime, pairing, FrozenClock(START))
     return pairing
 
@@ -236,7 +236,7 @@ async def test_a_session_on_an_ended_pairing_is_a_conflict(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
     pairing = await _scheduled(runtime, client, world)
-    await end_pairing(runtime, pairing)
+    await end_pairing(client, world.hr, pairing)
     ended = await client.post(
         pairing.sessions,
         json={"kind": "one_on_one", "held_on": "2027-04-19"},
