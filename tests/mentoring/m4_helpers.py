@@ -97,7 +97,12 @@ async def publish_reviews(
 
 
 async def pair(
-    client: AsyncClient, hr: Account, program_id: str, mentor_id: str, mentee_id: uuid.UUID
+    client: AsyncClient,
+    hr: Account,
+    program_id: str,
+    mentor_id: str,
+    mentee_id: uuid.UUID,
+    starts_on: date = date(2026, 9, 1),
 ) -> str:
     """Over HTTP: a new-graduate template and a running pairing from it; the pairing's id."""
     template = await client.post(
@@ -118,7 +123,7 @@ async def pair(
             "mentor_id": mentor_id,
             "mentee_id": str(mentee_id),
             "template_id": template.json()["id"],
-            "starts_on": "2026-09-01",
+            "starts_on": starts_on.isoformat(),
         },
         headers=hr.headers,
     )
