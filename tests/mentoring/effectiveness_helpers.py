@@ -1,7 +1,11 @@
-"""Pairings and what happens in them, written as rows until the pairing (m1) and session
-(m2) slices land: a mentor of a program, a pairing with an approved plan, sessions (each
-announcing `SESSION_LOGGED` as logging one will), the pairing's end (announcing
-`MENTORSHIP_ENDED`), ratings and promotions. Switch to HTTP once those routes exist."""
+"""History for the effectiveness and former-mentees tests, written as rows because the API
+cannot make it: mentors approved years ago, pairings that ran and ended in the past with
+approved plans (an ending over HTTP is dated now, and the effectiveness figures depend on
+when a pairing started and ended), skill tests held before today, ratings as 1–5 scores per
+past period (the API takes letters) and promotions as employment events. Each write is
+announced as the API announces it (`SESSION_LOGGED`, `MENTORSHIP_ENDED`), so the recompute
+runs through the real worker as in production. Tests about behaviour of a running pairing
+build it over HTTP instead (`pairing_helpers`, `schedule_helpers`, `m4_helpers.pair`)."""
 
 from __future__ import annotations
 
