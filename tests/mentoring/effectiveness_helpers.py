@@ -1,7 +1,11 @@
-"""Pairings and what happens in them, written as rows until the pairing (m1) and session
-(m2) slices land: a mentor of a program, a pairing with an approved plan, sessions (each
-announcing `SESSION_LOGGED` as logging one will), the pairing's end (announcing
-`MENTORSHIP_ENDED`), ratings and promotions. Switch to HTTP once those routes exist."""
+"""History for the effectiveness and former-mentees tests, written as rows because the API
+cannot make it: mentors approved years ago, pairings that ran and ended in the past with
+approved plans (an ending over HTTP is dated now, and the effectiveness figures depend on
+when a pairing started and ended), skill tests held before today and promotions as
+employment events. Ratings go over HTTP. Each write is
+announced as the API announces it (`SESSION_LOGGED`, `MENTORSHIP_ENDED`), so the recompute
+runs through the real worker as in production. Tests about behaviour of a running pairing
+build it over HTTP instead (`pairing_helpers`, `schedule_helpers`, `m4_helpers.pair`)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+
+from httpx import AsyncClient
 
 from hrcore.core import events as domain_events
 from hrcore.core.db import set_tenant, unit_of_work
@@ -23,7 +29,8 @@ from hrcore.mentoring.mentorship_models import (
 )
 from hrcore.mentoring.models import Mentor, MentorApplication, MentoringProgram
 from hrcore.people import api as people
-from hrcore.people.models import EmploymentEvent, PerformanceRating
+from hrcore.people.models import EmploymentEvent
+from tests.factories import Account
 
 GOALS = [
     {"kind": "skill_test_score", "target": 80},
@@ -167,21 +174,15 @@ async def end_pairing(runtime: Runtime, pairing: Mentorship, status: str = "comp
         )
 
 
-async def rate(
-    runtime: Runtime, org_id: uuid.UUID, employee_id: uuid.UUID, **periods: float
-) -> None:
-    """Ratings as 1–5 scores by period (`y2024=3.5`)."""
-    async with unit_of_work(runtime.sessionmaker) as session:
-        await set_tenant(session, org_id)
-        for key, score in periods.items():
-            session.add(
-                PerformanceRating(
-                    org_id=org_id,
-                    employee_id=employee_id,
-                    period=key.removeprefix("y").replace("_", "-"),
-                    score=Decimal(str(score)),
-                )
-            )
+async def rate(client: AsyncClient, hr: Account, employee_id: uuid.UUID, **periods: float) -> None:
+    """Over HTTP: ratings as 1–5 scores by period (`y2024=3.5`)."""
+    for key, score in periods.items():
+        response = await client.post(
+            f"/api/v1/employees/{employee_id}/performance-ratings",
+            json={"period": key.removeprefix("y").replace("_", "-"), "score": score},
+            headers=hr.headers,
+        )
+        assert response.status_code == 201, response.text
 
 
 async def promote(runtime: Runtime, org_id: uuid.UUID, employee_id: uuid.UUID, on: date) -> None:

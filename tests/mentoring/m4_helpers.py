@@ -1,7 +1,6 @@
-"""Rows the m4 tests need from elsewhere: published review results (a review cycle's
-publication is reviews' own test matter), ratings, certificates through the growth profile,
-and — until m1's pairing routes land — running pairings written through the models (the
-lead switches `pair` to `POST /mentorships` after merging)."""
+"""What the rule-kind, suggestion and relation tests need: published review results written
+as rows (a review cycle's publication is reviews' own test matter and the API cannot publish
+a past year's), ratings and certificates over HTTP, and running pairings over HTTP."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from sqlalchemy import select
 
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
-from hrcore.mentoring.mentorship_models import MenteeTemplate, Mentorship
 from hrcore.reviews import api as reviews
 from hrcore.reviews.models import ReviewParticipant, ReviewResult, ReviewTemplate
 from hrcore.seed import DEMO_FORM
@@ -99,35 +97,36 @@ async def publish_reviews(
 
 
 async def pair(
-    runtime: Runtime,
-    org_id: uuid.UUID,
-    program_id: uuid.UUID,
-    mentor_id: uuid.UUID,
-    mentor_employee_id: uuid.UUID,
-    mentee_employee_id: uuid.UUID,
-) -> uuid.UUID:
-    """A running pairing (and a template for it), written as rows."""
-    async with unit_of_work(runtime.sessionmaker) as session:
-        await set_tenant(session, org_id)
-        template = await session.scalar(
-            select(MenteeTemplate).where(MenteeTemplate.org_id == org_id)
-        )
-        if template is None:
-            template = MenteeTemplate(
-                org_id=org_id, name="New graduate", role="new_graduate", duration_months=12
-            )
-            session.add(template)
-            await session.flush()
-        pairing = Mentorship(
-            org_id=org_id,
-            program_id=program_id,
-            mentor_id=mentor_id,
-            mentor_employee_id=mentor_employee_id,
-            mentee_employee_id=mentee_employee_id,
-            template_id=template.id,
-            starts_on=date(2026, 9, 1),
-            ends_on=date(2027, 9, 1),
-        )
-        session.add(pairing)
-        await session.flush()
-        return pairing.id
+    client: AsyncClient,
+    hr: Account,
+    program_id: str,
+    mentor_id: str,
+    mentee_id: uuid.UUID,
+    starts_on: date = date(2026, 9, 1),
+) -> str:
+    """Over HTTP: a new-graduate template and a running pairing from it; the pairing's id."""
+    template = await client.post(
+        "/api/v1/mentee-templates",
+        json={
+            "name": f"New graduate {uuid.uuid4().hex[:6]}",
+            "role": "new_graduate",
+            "duration_months": 12,
+            "goals": [{"kind": "skill_test_score", "key": "test", "title": "Test", "target": 80}],
+        },
+        headers=hr.headers,
+    )
+    assert template.status_code == 201, template.text
+    paired = await client.post(
+        "/api/v1/mentorships",
+        json={
+            "program_id": program_id,
+            "mentor_id": mentor_id,
+            "mentee_id": str(mentee_id),
+            "template_id": template.json()["id"],
+            "starts_on": starts_on.isoformat(),
+        },
+        headers=hr.headers,
+    )
+    assert paired.status_code == 201, paired.text
+    result: str = paired.json()["id"]
+    return result

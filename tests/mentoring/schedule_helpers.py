@@ -1,8 +1,7 @@
-"""A running pairing with an approved plan for the schedule and session tests.
-
-The mentor comes over HTTP (HR nominates, approves); the template, the pairing and its
-approved plan are written through the models and `PLAN_APPROVED` is emitted as the pairing
-slice's plan approval does, until its routes exist (then these become HTTP calls)."""
+"""A running pairing with an approved plan for the schedule and session tests, built over
+HTTP: HR nominates and approves the mentor, writes the template, pairs, submits the plan and
+approves it on the engine, and ends the pairing. Only a replayed `PLAN_APPROVED` (a retried
+job) is written directly."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from httpx import AsyncClient
-from sqlalchemy import update
 
 from hrcore.core import events
 from hrcore.core.clock import FrozenClock
@@ -20,7 +18,6 @@ from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.mentoring import schedule
 from hrcore.mentoring.events import PLAN_APPROVED
-from hrcore.mentoring.mentorship_models import MenteeTemplate, Mentorship, MentorshipPlan
 from hrcore.people.models import Employee
 from tests.factories import Account
 from tests.mentoring.test_programs import make_program
@@ -39,7 +36,12 @@ CHECKLIST = [
     {"key": "crm", "title": "Working in the CRM"},
     {"key": "pricing", "title": "Pricing rules"},
 ]
-SESSIONS = "/api/v1/mentorships/{}/sessions"
+MENTORSHIPS = "/api/v1/mentorships"
+TEMPLATES = "/api/v1/mentee-templates"
+GOALS = [{"kind": "skill_test_score", "key": "skills", "title": "Skill test", "target": 80}]
+"""A template needs a goal; this one asks nothing of the schedule or sessions."""
+SESSIONS = MENTORSHIPS + "/{}/sessions"
+PLAN_FIELDS = ("goals", "checklist", "schedule", "starts_on", "ends_on", "version")
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,30 @@ async def make_mentor(client: AsyncClient, hr: Account, employee: Employee) -> t
     return program["id"], mentor["id"]
 
 
+async def _approve(client: AsyncClient, hr: Account, mentorship_id: str) -> None:
+    """HR approves the submitted plan on the engine (PLAN_APPROVED in that transaction)."""
+    approved = await client.post(
+        f"{MENTORSHIPS}/{mentorship_id}/plan/approve",
+        json={"decision": "approve"},
+        headers=hr.headers,
+    )
+    assert approved.status_code == 200, approved.text
+
+
+async def _submit(
+    client: AsyncClient, hr: Account, mentorship_id: str, **content: Any
+) -> dict[str, Any]:
+    """HR edits the plan (`content` replacing its parts) and submits it for approval."""
+    url = f"{MENTORSHIPS}/{mentorship_id}/plan"
+    plan = (await client.get(url, headers=hr.headers)).json()
+    body = {name: plan[name] for name in PLAN_FIELDS} | content | {"submit": True}
+    submitted = await client.put(url, json=body, headers=hr.headers)
+    assert submitted.status_code == 200, submitted.text
+    result: dict[str, Any] = submitted.json()
+    return result
+
+
 async def make_pairing(
-    runtime: Runtime,
     client: AsyncClient,
     hr: Account,
     mentor: Employee,
@@ -84,64 +108,56 @@ async def make_pairing(
     goals: list[dict[str, Any]] | None = None,
     plan_schedule: list[dict[str, Any]] | None = None,
 ) -> Pairing:
-    """A pairing from STARTS_ON to ENDS_ON whose plan HR has approved (PLAN_APPROVED
-    emitted in the same transaction)."""
+    """Over HTTP: a pairing from STARTS_ON to ENDS_ON (a six-month template with `goals`
+    (else GOALS),
+    CHECKLIST and SCHEDULE) whose plan HR submitted (with `plan_schedule`) and approved."""
     program_id, mentor_id = await make_mentor(client, hr, mentor)
-    async with unit_of_work(runtime.sessionmaker) as session:
-        await set_tenant(session, hr.org_id)
-        template = MenteeTemplate(
-            org_id=hr.org_id,
-            name=f"New graduates {uuid.uuid4().hex[:6]}",
-            role="new_graduate",
-            duration_months=6,
-            goals=goals or [],
-            checklist=CHECKLIST,
-            schedule=SCHEDULE,
-        )
-        session.add(template)
-        await session.flush()
-        mentorship = Mentorship(
-            org_id=hr.org_id,
-            program_id=uuid.UUID(program_id),
-            mentor_id=uuid.UUID(mentor_id),
-            mentor_employee_id=mentor.id,
-            mentee_employee_id=mentee.id,
-            template_id=template.id,
-            status="active",
-            starts_on=STARTS_ON,
-            ends_on=ENDS_ON,
-            checks=[],
-        )
-        session.add(mentorship)
-        await session.flush()
-        session.add(
-            MentorshipPlan(
-                org_id=hr.org_id,
-                mentorship_id=mentorship.id,
-                template_revision=1,
-                status="approved",
-                goals=goals or [],
-                checklist=CHECKLIST,
-                schedule=plan_schedule if plan_schedule is not None else SCHEDULE,
-                approved_at=START,
-            )
-        )
-        await session.flush()
-        events.emit(session, PLAN_APPROVED, {"mentorship_id": str(mentorship.id)}, org_id=hr.org_id)
-    return Pairing(hr.org_id, mentorship.id, uuid.UUID(mentor_id))
+    template = await client.post(
+        TEMPLATES,
+        json={
+            "name": f"New graduates {uuid.uuid4().hex[:6]}",
+            "role": "new_graduate",
+            "duration_months": 6,
+            "goals": goals or GOALS,
+            "checklist": CHECKLIST,
+            "schedule": SCHEDULE,
+        },
+        headers=hr.headers,
+    )
+    assert template.status_code == 201, template.text
+    paired = await client.post(
+        MENTORSHIPS,
+        json={
+            "program_id": program_id,
+            "mentor_id": mentor_id,
+            "mentee_id": str(mentee.id),
+            "template_id": template.json()["id"],
+            "starts_on": STARTS_ON.isoformat(),
+        },
+        headers=hr.headers,
+    )
+    assert paired.status_code == 201, paired.text
+    mentorship_id = paired.json()["id"]
+    await _submit(client, hr, mentorship_id, schedule=plan_schedule or SCHEDULE)
+    await _approve(client, hr, mentorship_id)
+    return Pairing(hr.org_id, uuid.UUID(mentorship_id), uuid.UUID(mentor_id))
 
 
 async def approve_again(
-    runtime: Runtime, pairing: Pairing, plan_schedule: list[dict[str, Any]]
+    client: AsyncClient, hr: Account, pairing: Pairing, plan_schedule: list[dict[str, Any]]
 ) -> None:
-    """The plan edited and approved again: PLAN_APPROVED once more."""
+    """Over HTTP: the approved plan's schedule changed, submitted and approved again."""
+    mentorship_id = str(pairing.mentorship_id)
+    submitted = await _submit(client, hr, mentorship_id, schedule=plan_schedule)
+    assert submitted["status"] == "submitted", "an unchanged plan is not approved again"
+    await _approve(client, hr, mentorship_id)
+
+
+async def replay_plan_approved(runtime: Runtime, pairing: Pairing) -> None:
+    """PLAN_APPROVED emitted once more, as a retried job delivers it: written directly, since
+    the API approves an unchanged plan only once."""
     async with unit_of_work(runtime.sessionmaker) as session:
         await set_tenant(session, pairing.org_id)
-        await session.execute(
-            update(MentorshipPlan)
-            .where(MentorshipPlan.mentorship_id == pairing.mentorship_id)
-            .values(schedule=plan_schedule, status="approved")
-        )
         events.emit(
             session,
             PLAN_APPROVED,
@@ -158,11 +174,11 @@ async def plan_now(runtime: Runtime, pairing: Pairing, clock: FrozenClock) -> No
         await schedule.plan_schedule(session, pairing.org_id, pairing.mentorship_id, clock)
 
 
-async def end_pairing(runtime: Runtime, pairing: Pairing) -> None:
-    async with unit_of_work(runtime.sessionmaker) as session:
-        await set_tenant(session, pairing.org_id)
-        await session.execute(
-            update(Mentorship)
-            .where(Mentorship.id == pairing.mentorship_id)
-            .values(status="completed", end_reason="Done", ended_at=START)
-        )
+async def end_pairing(client: AsyncClient, hr: Account, pairing: Pairing) -> None:
+    """Over HTTP: HR completes the pairing (its open tasks closed, MENTORSHIP_ENDED)."""
+    ended = await client.post(
+        f"{MENTORSHIPS}/{pairing.mentorship_id}/end",
+        json={"outcome": "completed"},
+        headers=hr.headers,
+    )
+    assert ended.status_code == 200, ended.text

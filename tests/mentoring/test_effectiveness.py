@@ -42,12 +42,12 @@ def url(mentor: Mentor) -> str:
     return f"/api/v1/mentors/{mentor.id}/effectiveness"
 
 
-async def _history(runtime: Runtime, world: World) -> Mentor:
+async def _history(client: AsyncClient, runtime: Runtime, world: World) -> Mentor:
     """Member mentored Junior (3.5 → 4.2, skill tests 70 → 85, promoted, one goal of two)
     and Peer (4.0 → 4.0, no test, no goal reached); both pairings completed."""
     org_id = world.hr.org_id
-    await rate(runtime, org_id, world.junior.id, y2024=3.5, y2025=4.2)
-    await rate(runtime, org_id, world.peer.id, y2024=4.0, y2025=4.0)
+    await rate(client, world.hr, world.junior.id, y2024=3.5, y2025=4.2)
+    await rate(client, world.hr, world.peer.id, y2024=4.0, y2025=4.0)
     await promote(runtime, org_id, world.junior.id, date(2025, 10, 1))
     mentor = await make_mentor(runtime, org_id, world.member.id)
     junior = await make_pairing(runtime, mentor, world.junior.id, starts_on=STARTS, ends_on=ENDS)
@@ -87,7 +87,7 @@ async def test_the_worker_scores_a_mentor_explained_and_publishes_the_move(
         )
         assert hook.status_code == 201, hook.text
         receiver.secret = hook.json()["secret"]
-    mentor = await _history(runtime, world)
+    mentor = await _history(client, runtime, world)
     await run_burst(runtime)
     read = await client.get(url(mentor), headers=world.member_account.headers)
     assert read.status_code == 200, read.text
@@ -161,10 +161,10 @@ async def _recompute(runtime: Runtime, org_id: Any, mentor_ids: list[Any]) -> in
 
 
 async def test_the_recompute_is_set_based_and_feeds_effectiveness_of(
-    runtime: Runtime, world: World
+    client: AsyncClient, runtime: Runtime, world: World
 ) -> None:
     org_id = world.hr.org_id
-    await rate(runtime, org_id, world.junior.id, y2024=3.0, y2025=3.6)
+    await rate(client, world.hr, world.junior.id, y2024=3.0, y2025=3.6)
     mentors = []
     for employee in (world.member, world.lead, world.boss):
         mentor = await make_mentor(runtime, org_id, employee.id)
@@ -259,10 +259,10 @@ async def test_integration_keys_read_neither_surveys_nor_effectiveness(
 
 
 async def test_the_nightly_cron_scores_every_mentor_of_every_organization(
-    runtime: Runtime, world: World
+    client: AsyncClient, runtime: Runtime, world: World
 ) -> None:
     org_id = world.hr.org_id
-    await rate(runtime, org_id, world.junior.id, y2024=3.0, y2025=3.6)
+    await rate(client, world.hr, world.junior.id, y2024=3.0, y2025=3.6)
     first = await make_mentor(runtime, org_id, world.member.id)
     second = await make_mentor(runtime, org_id, world.lead.id)
     await make_pairing(runtime, first, world.junior.id, starts_on=STARTS, ends_on=ENDS, goals=[])

@@ -39,9 +39,9 @@ async def test_two_former_mentees_with_the_gain_pass_one_fails_with_the_value_sh
     client: AsyncClient, runtime: Runtime, world: World
 ) -> None:
     org_id = world.hr.org_id
-    await rate(runtime, org_id, world.junior.id, y2024=3.5, y2025=4.2)
-    await rate(runtime, org_id, world.engineer.id, y2024=3.0, y2025=4.0)
-    await rate(runtime, org_id, world.member.id, y2024=4.0, y2025=4.4)
+    await rate(client, world.hr, world.junior.id, y2024=3.5, y2025=4.2)
+    await rate(client, world.hr, world.engineer.id, y2024=3.0, y2025=4.0)
+    await rate(client, world.hr, world.member.id, y2024=4.0, y2025=4.4)
     lead = await _mentored(runtime, world, world.lead, [world.junior, world.engineer])
     peer = await _mentored(runtime, world, world.peer, [world.member, world.junior])
     await _recompute(runtime, org_id, [lead.id, peer.id])
@@ -91,8 +91,8 @@ async def test_running_and_cancelled_pairings_are_not_former_mentees(
     client: AsyncClient, runtime: Runtime, world: World
 ) -> None:
     org_id = world.hr.org_id
-    await rate(runtime, org_id, world.junior.id, y2024=3.5, y2025=4.2)
-    await rate(runtime, org_id, world.engineer.id, y2024=3.0, y2025=4.0)
+    await rate(client, world.hr, world.junior.id, y2024=3.5, y2025=4.2)
+    await rate(client, world.hr, world.engineer.id, y2024=3.0, y2025=4.0)
     mentor = await make_mentor(runtime, org_id, world.lead.id)
     await make_pairing(
         runtime, mentor, world.junior.id, starts_on=date(2025, 1, 10), ends_on=date(2027, 1, 1)

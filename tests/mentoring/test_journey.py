@@ -42,14 +42,14 @@ def ok(response: Any, status: int = 200) -> Any:
     return response.json()
 
 
-async def _former_mentees(runtime: Runtime, world: World) -> None:
+async def _former_mentees(client: AsyncClient, runtime: Runtime, world: World) -> None:
     """Two completed pairings of last year in which Member's mentees gained 20 % and 33 %.
     Written as rows: the API cannot make a pairing that started and ended a year ago (its
     plan, sessions and end happen on today's clock). The end is announced as ending
     announces it, so the worker recomputes what the rule reads."""
     org_id = world.hr.org_id
-    await rows.rate(runtime, org_id, world.junior.id, y2024=3.5, y2025=4.2)
-    await rows.rate(runtime, org_id, world.peer.id, y2024=3.0, y2025=4.0)
+    await rows.rate(client, world.hr, world.junior.id, y2024=3.5, y2025=4.2)
+    await rows.rate(client, world.hr, world.peer.id, y2024=3.0, y2025=4.0)
     earlier = await rows.make_mentor(runtime, org_id, world.member.id)
     for mentee in (world.junior, world.peer):
         pairing = await rows.make_pairing(
@@ -67,7 +67,7 @@ async def _qualified_mentor(
     await certify(
         client, world.member_account, {"name": "Mentor course", "obtained_on": "2026-05-20"}
     )
-    await _former_mentees(runtime, world)
+    await _former_mentees(client, runtime, world)
     applied = ok(
         await client.post(
             f"{API}/mentor-applications",

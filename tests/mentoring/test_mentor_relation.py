@@ -4,16 +4,13 @@ through people's relation hook, each read audited; once the pairing ends, 404 ag
 
 from __future__ import annotations
 
-import uuid
-
 from httpx import AsyncClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.audit import AuditEvent
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
-from hrcore.mentoring.mentorship_models import Mentorship
 from tests.competencies.plans import new_plan
 from tests.factories import make_user
 from tests.mentoring.m4_helpers import pair
@@ -50,14 +47,7 @@ async def test_a_mentor_reads_the_mentees_goals_and_plan_while_the_pairing_runs(
     )
     assert approved.status_code == 200, approved.text
     [mentor_row] = (await client.get("/api/v1/mentors", headers=world.hr.headers)).json()["items"]
-    pairing = await pair(
-        runtime,
-        org_id,
-        uuid.UUID(program["id"]),
-        uuid.UUID(mentor_row["id"]),
-        world.engineer.id,
-        world.junior.id,
-    )
+    pairing = await pair(client, world.hr, program["id"], mentor_row["id"], world.junior.id)
 
     read_plan = await client.get(plan_url, headers=mentor.headers)
     assert read_plan.status_code == 200, read_plan.text
@@ -84,9 +74,11 @@ async def test_a_mentor_reads_the_mentees_goals_and_plan_while_the_pairing_runs(
         (str(mentor.user_id), "mentor_of", "performance_goals"),
     }
 
-    async with owner_engine.begin() as connection:
-        await connection.execute(
-            update(Mentorship).where(Mentorship.id == pairing).values(status="completed")
-        )
+    ended = await client.post(
+        f"/api/v1/mentorships/{pairing}/end",
+        json={"outcome": "completed"},
+        headers=world.hr.headers,
+    )
+    assert ended.status_code == 200, ended.text
     for url in (plan_url, goal_url):
         assert_problem(await client.get(url, headers=mentor.headers), 404)

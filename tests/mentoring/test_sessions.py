@@ -52,7 +52,7 @@ async def _scheduled(
 ) -> Pairing:
     """Member mentors Junior; the schedule planned on the pairing's first day, as the
     subscribed job plans it."""
-    pairing = await make_pairing(runtime, client, world.hr, world.member, world.junior, **options)
+    pairing = await make_pairing(client, world.hr, world.member, world.junior, **options)
     await plan_now(runtime, pairing, FrozenClock(START))
     return pairing
 
@@ -236,7 +236,7 @@ async def test_a_session_on_an_ended_pairing_is_a_conflict(
     client: AsyncClient, runtime: Runtime, world: World, clock: FrozenClock
 ) -> None:
     pairing = await _scheduled(runtime, client, world)
-    await end_pairing(runtime, pairing)
+    await end_pairing(client, world.hr, pairing)
     ended = await client.post(
         pairing.sessions,
         json={"kind": "one_on_one", "held_on": "2027-04-19"},
@@ -251,14 +251,17 @@ async def test_reach_who_reads_who_logs_and_who_sees_nothing(
 ) -> None:
     pairing = await _scheduled(runtime, client, world)
     body = {"kind": "one_on_one", "held_on": "2027-04-19"}
-    for reader in (world.junior_account, world.sales_head):
+    # The pairing's readers read its sessions — the mentor's manager (lead) included, as
+    # for the pairing itself; only the mentor or HR logs.
+    for reader in (world.junior_account, world.sales_head, world.lead_account):
+        assert (await client.get(pairing.sessions, headers=reader.headers)).is_success
         assert_problem(await client.post(pairing.sessions, json=body, headers=reader.headers), 403)
     peer = await make_user(runtime, world.hr.org_id, Role.EMPLOYEE, employee_id=world.peer.id)
     engineering_head = await make_user(
         runtime, world.hr.org_id, Role.DEPT_HEAD, department_scope_id=world.engineering.id
     )
     other = await make_org(runtime)
-    for stranger in (peer, engineering_head, world.lead_account, other):
+    for stranger in (peer, engineering_head, other):
         assert_problem(await client.get(pairing.sessions, headers=stranger.headers), 404)
         posted = await client.post(pairing.sessions, json=body, headers=stranger.headers)
         assert_problem(posted, 404)

@@ -99,9 +99,7 @@ async def test_mentors_ranked_for_a_graduate_each_rank_explained(
     await _mentor(client, world, other, world.boss.id)
     peer = await _mentor(client, world, program, world.peer.id)
     for mentee in (world.junior, world.boss):
-        await pair(
-            runtime, org_id, uuid.UUID(program["id"]), uuid.UUID(peer), world.peer.id, mentee.id
-        )
+        await pair(client, world.hr, program["id"], peer, mentee.id)
 
     response = await client.get(
         _url(program), params={"mentee_id": str(graduate.id)}, headers=world.hr.headers

@@ -4,9 +4,8 @@ Programs: HR admins write and read all; anyone else reads the programs for the w
 organization, those of their own department or one above it (where they may apply), and a
 department head those of their subtree; another program answers 404. Applications and
 mentors: HR sees all, department heads those of the employees in their reach, employees
-their own (404 outside). Pairings (`mentorship_in_reach`): HR sees all, the mentor and the
-mentee their own, department heads those whose mentor or mentee is in their reach. Integration
-keys see nothing of mentoring (403).
+their own (404 outside). Pairings are `mentorship_access`'s. Integration keys see nothing of
+mentoring (403).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from hrcore.core.db import get_or_404
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import N_, _
 from hrcore.core.i18n import Text as Message
-from hrcore.mentoring.mentorship_models import Mentorship
 from hrcore.mentoring.models import Mentor, MentorApplication, MentoringProgram
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -93,31 +91,3 @@ async def mentor_in_reach(
     if reach is not None and mentor.employee_id not in reach:
         raise NotFound(_("No such {what}", what=Message(N_("mentor"))))
     return mentor
-
-
-async def mentorship_in_reach(
-    session: AsyncSession,
-    principal: Principal,
-    mentorship_id: uuid.UUID,
-    *,
-    for_update: bool = False,
-) -> Mentorship:
-    """A pairing the caller reads: HR admins any; its mentor and mentee; a department head
-    when the mentee or the mentor is in their reach. 404 for anyone else, 403 for keys."""
-    principal.require_key_scope(None)
-    mentorship = await get_or_404(
-        session,
-        Mentorship,
-        principal.org_id,
-        mentorship_id,
-        what=N_("mentorship"),
-        for_update=for_update,
-    )
-    parties = (mentorship.mentor_employee_id, mentorship.mentee_employee_id)
-    if principal.is_hr_admin or principal.employee_id in parties:
-        return mentorship
-    if principal.is_dept_head:
-        reach = await people.visible_employee_ids(session, principal)
-        if reach is None or any(party in reach for party in parties):
-            return mentorship
-    raise NotFound(_("No such {what}", what=Message(N_("mentorship"))))

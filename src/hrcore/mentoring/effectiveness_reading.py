@@ -17,6 +17,7 @@ from hrcore.core.i18n import N_, _
 from hrcore.core.i18n import Text as Message
 from hrcore.core.references import refs_by_ids
 from hrcore.mentoring import effectiveness_repository as repository
+from hrcore.mentoring import mentorship_access
 from hrcore.mentoring.effectiveness_schemas import (
     MentorEffectivenessOut,
     MentorEffectivenessPart,
@@ -34,10 +35,7 @@ async def readable_mentor(
     """The mentor, if the caller is them, their manager or an HR admin; else 404."""
     principal.require_key_scope(None)
     mentor = await get_or_404(session, Mentor, principal.org_id, mentor_id, what=N_("mentor"))
-    if principal.is_hr_admin or principal.employee_id == mentor.employee_id:
-        return mentor
-    managers = await people.managers_of(session, principal.org_id, [mentor.employee_id])
-    if principal.employee_id is None or managers.get(mentor.employee_id) != principal.employee_id:
+    if not await mentorship_access.reads_mentor_figures(session, principal, mentor.employee_id):
         raise NotFound(_("No such {what}", what=Message(N_("mentor"))))
     return mentor
 

@@ -1,16 +1,22 @@
 """Who may see and do what with pairings.
 
+The one place that answers "may this caller read or act on this pairing" — pairings, plans,
+sessions, surveys and effectiveness all ask here.
+
 Reading: HR admins every pairing; anyone else the pairings whose mentee or mentor is in their
 reach (people's: themself, the people they manage, a department head's subtree) — so the
 mentor and the mentee their own; any other pairing answers 404. Integration keys: 403.
 Pairing and ending: HR admins, or whoever manages the mentee (their managers, the department
-head over them). The plan: the mentor or HR edits it, HR decides it.
+head over them). Acting for the mentor (the plan, sessions): the mentor or HR (403 for other
+readers). Answering surveys: the mentee alone (404 for anyone else, HR included, so a survey
+never shows who may answer it). A mentor's own figures: the mentor, their manager, HR.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
@@ -62,8 +68,42 @@ async def require_pairing_manager(
     await people.ensure_can_manage(session, principal, mentee_id)
 
 
-def require_plan_editor(principal: Principal, mentorship: Mentorship) -> None:
-    """The mentor or an HR admin edits the plan; 403 for others who see the pairing."""
+def require_mentor_or_hr(principal: Principal, mentorship: Mentorship, refusal: Message) -> None:
+    """The mentor or an HR admin acts (edits the plan, logs sessions); 403 with `refusal` for
+    others who read the pairing."""
     if principal.is_hr_admin or principal.employee_id == mentorship.mentor_employee_id:
         return
-    raise Forbidden(_("Only the mentor or an HR admin edits the plan"))
+    raise Forbidden(refusal)
+
+
+def require_plan_editor(principal: Principal, mentorship: Mentorship) -> None:
+    require_mentor_or_hr(principal, mentorship, _("Only the mentor or an HR admin edits the plan"))
+
+
+async def own_mentorship_as_mentee(
+    session: AsyncSession, principal: Principal, mentorship_id: uuid.UUID
+) -> Mentorship:
+    """The caller's own pairing as its mentee, locked (one answer per session holds under
+    concurrent posts); 404 for anyone else, the mentor and HR included."""
+    principal.require_key_scope(None)
+    mentorship = await session.scalar(
+        select(Mentorship)
+        .where(Mentorship.org_id == principal.org_id, Mentorship.id == mentorship_id)
+        .with_for_update()
+    )
+    if mentorship is None or principal.employee_id != mentorship.mentee_employee_id:
+        raise NotFound(_("No such {what}", what=Message(WHAT)))
+    return mentorship
+
+
+async def reads_mentor_figures(
+    session: AsyncSession, principal: Principal, mentor_employee_id: uuid.UUID
+) -> bool:
+    """The mentor themself, their manager or an HR admin reads a mentor's own figures."""
+    principal.require_key_scope(None)
+    if principal.is_hr_admin or principal.employee_id == mentor_employee_id:
+        return True
+    if principal.employee_id is None:
+        return False
+    managers = await people.managers_of(session, principal.org_id, [mentor_employee_id])
+    return managers.get(mentor_employee_id) == principal.employee_id

@@ -31,6 +31,7 @@ from hrcore.core.labels import label
 from hrcore.core.schemas import window_error
 from hrcore.core.templates import copy
 from hrcore.mentoring import events, mentorship_access, mentorship_repository, templates
+from hrcore.mentoring.effectiveness_figures import add_months
 from hrcore.mentoring.mentorship_models import (
     MenteeTemplate,
     Mentorship,
@@ -140,10 +141,21 @@ async def _for_change(
 
 
 def _dates_errors(body: MentorshipPlanIn) -> list[FieldError]:
+    """The pairing's dates, and each scheduled interval within them: a kind held less than
+    once over the pairing would never be scheduled (an interval of 0 the schema refuses)."""
     problem = window_error(body.starts_on, body.ends_on)
     if problem is None and body.ends_on == body.starts_on:
         problem = _("must be after the start")
-    return [FieldError(field="ends_on", message=problem)] if problem is not None else []
+    if problem is not None:
+        return [FieldError(field="ends_on", message=problem)]
+    return [
+        FieldError(
+            field=f"schedule.{index}.every_months",
+            message=_("a session interval must not exceed the mentorship's dates"),
+        )
+        for index, item in enumerate(body.schedule)
+        if add_months(body.starts_on, item.every_months) > body.ends_on
+    ]
 
 
 def _snapshot(mentorship: Mentorship, plan: MentorshipPlan) -> dict[str, Any]:

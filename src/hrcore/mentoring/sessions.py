@@ -21,11 +21,11 @@ from hrcore.competencies import api as competencies
 from hrcore.core import audit, events
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
-from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
+from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _, render
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
-from hrcore.mentoring import access
+from hrcore.mentoring import mentorship_access
 from hrcore.mentoring.events import SESSION_LOGGED, SUBJECT_TYPE
 from hrcore.mentoring.mentorship_models import (
     MentoringSession,
@@ -131,11 +131,12 @@ async def log_session(
 ) -> MentoringSession:
     """The mentor or an HR admin logs a session (others who read the pairing: 403); an
     ended pairing is 409. Completes the task it fulfils in the same transaction."""
-    mentorship = await access.mentorship_in_reach(
+    mentorship = await mentorship_access.readable_mentorship(
         session, principal, mentorship_id, for_update=True
     )
-    if not principal.is_hr_admin and principal.employee_id != mentorship.mentor_employee_id:
-        raise Forbidden(_("Only the mentor or an HR admin logs sessions"))
+    mentorship_access.require_mentor_or_hr(
+        principal, mentorship, _("Only the mentor or an HR admin logs sessions")
+    )
     if mentorship.status != MentorshipStatus.ACTIVE:
         raise Conflict(_("The mentorship has ended"))
     plan = await _plan(session, mentorship)
@@ -227,7 +228,7 @@ async def list_sessions(
     session: AsyncSession, principal: Principal, mentorship_id: uuid.UUID, page: PageParams
 ) -> MentoringSessionPage:
     """A page of the pairing's sessions, latest held first, with the checklist coverage."""
-    mentorship = await access.mentorship_in_reach(session, principal, mentorship_id)
+    mentorship = await mentorship_access.readable_mentorship(session, principal, mentorship_id)
     statement = select(MentoringSession).where(
         MentoringSession.org_id == mentorship.org_id,
         MentoringSession.mentorship_id == mentorship.id,

@@ -4,8 +4,9 @@ the mentee's alone (anyone else: 404, as if the pairing did not exist) and compl
 task. One answer per session (409). On an ended pairing a session may still be rated for
 `LATE_DAYS` days after it was held, and no periodic survey is taken (409).
 
-Reading: the mentee gets their answers; the mentor, the mentor's manager, department heads
-reaching the mentor or mentee, and HR admins get only the means over the oldest whole blocks
+Reading: the mentee gets their answers; everyone else who reads the pairing
+(`mentorship_access`: HR admins, the mentor, whoever reaches the mentor or the mentee) gets
+only the means over the oldest whole blocks
 of the reviews' anonymity threshold (`review_anonymity_threshold`) — so one more answer
 never moves a figure — and no comment, HR included. Answering is audited without the
 answers and queues the mentor's effectiveness recompute."""
@@ -22,12 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
-from hrcore.core.db import get_or_404, insert_new
+from hrcore.core.db import insert_new
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import N_, Day, _
 from hrcore.core.i18n import Text as Message
 from hrcore.core.models import new_id
-from hrcore.mentoring import effectiveness, events
+from hrcore.mentoring import effectiveness, events, mentorship_access
 from hrcore.mentoring.mentorship_models import (
     MentoringSession,
     MentoringSurvey,
@@ -109,22 +110,6 @@ async def ask_for_survey(
     return True
 
 
-async def _pairing_for_update(
-    session: AsyncSession, principal: Principal, mentorship_id: uuid.UUID
-) -> Mentorship:
-    """The caller's own pairing as its mentee, locked (one answer per session holds under
-    concurrent posts); 404 for anyone else, the mentor and HR included."""
-    principal.require_key_scope(None)
-    pairing = await session.scalar(
-        select(Mentorship)
-        .where(Mentorship.org_id == principal.org_id, Mentorship.id == mentorship_id)
-        .with_for_update()
-    )
-    if pairing is None or principal.employee_id != pairing.mentee_employee_id:
-        raise _no_pairing()
-    return pairing
-
-
 async def _session_of(
     session: AsyncSession, pairing: Mentorship, session_id: uuid.UUID
 ) -> MentoringSession:
@@ -149,7 +134,7 @@ async def answer(
     clock: Clock,
 ) -> MentoringSurvey:
     """The mentee answers about a session of theirs or (no session) the pairing so far."""
-    pairing = await _pairing_for_update(session, principal, mentorship_id)
+    pairing = await mentorship_access.own_mentorship_as_mentee(session, principal, mentorship_id)
     ended = pairing.status != MentorshipStatus.ACTIVE.value
     if body.session_id is None:
         if ended:
@@ -219,22 +204,6 @@ async def _complete_task(
         )
 
 
-async def _may_read_figures(
-    session: AsyncSession, principal: Principal, pairing: Mentorship
-) -> bool:
-    if principal.is_hr_admin or principal.employee_id == pairing.mentor_employee_id:
-        return True
-    if principal.employee_id is not None:
-        managers = await people.managers_of(session, principal.org_id, [pairing.mentor_employee_id])
-        if managers.get(pairing.mentor_employee_id) == principal.employee_id:
-            return True
-    if principal.is_dept_head:
-        reach = await people.visible_employee_ids(session, principal)
-        people_of = {pairing.mentor_employee_id, pairing.mentee_employee_id}
-        return reach is None or bool(people_of & set(reach))
-    return False
-
-
 def _means(rows: list[MentoringSurvey]) -> MentoringSurveyMeans:
     return MentoringSurveyMeans(
         on_time=round(fmean(row.on_time for row in rows), 2),
@@ -247,13 +216,8 @@ async def summary(
     session: AsyncSession, principal: Principal, mentorship_id: uuid.UUID, threshold: int
 ) -> MentoringSurveySummary:
     """What the caller may read of a pairing's surveys (404 for anyone not entitled)."""
-    principal.require_key_scope(None)
-    pairing = await get_or_404(
-        session, Mentorship, principal.org_id, mentorship_id, what=N_("mentorship")
-    )
+    pairing = await mentorship_access.readable_mentorship(session, principal, mentorship_id)
     mentee = principal.employee_id == pairing.mentee_employee_id
-    if not mentee and not await _may_read_figures(session, principal, pairing):
-        raise _no_pairing()
     rows = list(
         await session.scalars(
             select(MentoringSurvey)
