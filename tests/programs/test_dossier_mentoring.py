@@ -1,0 +1,78 @@
+"""The dossier shows the participant's mentoring — pairings as mentee and as mentor, with
+the program, the other person, the plan's status and sessions held — to those who may read
+the dossier, and nobody else's pairings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from httpx import AsyncClient
+
+from hrcore.core.runtime import Runtime
+from tests.contracts.conftest import storage_dir
+from tests.mentoring.effectiveness_helpers import (
+    end_pairing,
+    log_session,
+    make_mentor,
+    make_pairing,
+)
+from tests.people.conftest import World, world
+from tests.problems import assert_problem
+from tests.programs.test_dossier_competencies import Dossier, dossier
+from tests.programs.test_programs import API, _get
+
+__all__ = ["dossier", "storage_dir", "world"]
+
+
+@pytest.mark.commits
+async def test_the_dossier_shows_the_participants_pairings_both_ways(
+    client: AsyncClient, runtime: Runtime, world: World, dossier: Dossier
+) -> None:
+    org_id = world.hr.org_id
+    coach = await make_mentor(runtime, org_id, world.member.id)
+    mentored = await make_pairing(
+        runtime, coach, dossier.zhang.id, starts_on=date(2026, 3, 1), ends_on=date(2027, 2, 28)
+    )
+    await log_session(runtime, mentored, date(2026, 4, 1))
+    await log_session(runtime, mentored, date(2026, 5, 1), score=80)
+    zhang = await make_mentor(runtime, org_id, dossier.zhang.id)
+    mentoring = await make_pairing(
+        runtime, zhang, world.junior.id, starts_on=date(2026, 6, 1), ends_on=date(2026, 11, 30)
+    )
+    await end_pairing(runtime, mentoring)
+    await make_pairing(
+        runtime, coach, world.peer.id, starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+    )
+
+    read = await _get(client, world.hr, dossier.path.removeprefix(API))
+    found = [
+        (
+            m["mentorship_id"],
+            m["role"],
+            m["other"]["id"],
+            m["status"],
+            m["starts_on"],
+            m["plan_status"],
+            m["sessions_held"],
+        )
+        for m in read["mentoring"]
+    ]
+    assert found == [
+        (str(mentored.id), "mentee", str(world.member.id), "active", "2026-03-01", "approved", 2),
+        (
+            str(mentoring.id),
+            "mentor",
+            str(world.junior.id),
+            "completed",
+            "2026-06-01",
+            "approved",
+            0,
+        ),
+    ], "oldest first; the coach's other mentee is not the participant's"
+    assert read["mentoring"][0]["program"]["id"] == str(coach.program_id)
+    assert read["mentoring"][1]["ended_at"] is not None
+    own = await _get(client, dossier.account, dossier.path.removeprefix(API))
+    assert own["mentoring"] == read["mentoring"], "the participant reads the same section"
+    outside = await client.get(dossier.path, headers=world.junior_account.headers)
+    assert_problem(outside, 404)
