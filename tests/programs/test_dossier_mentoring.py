@@ -17,7 +17,7 @@ from tests.mentoring.effectiveness_helpers import (
     make_mentor,
     make_pairing,
 )
-from tests.people.conftest import World, world
+from tests.people.conftest import World, count_statements, world
 from tests.problems import assert_problem
 from tests.programs.test_dossier_competencies import Dossier, dossier
 from tests.programs.test_programs import API, _get
@@ -76,3 +76,27 @@ async def test_the_dossier_shows_the_participants_pairings_both_ways(
     assert own["mentoring"] == read["mentoring"], "the participant reads the same section"
     outside = await client.get(dossier.path, headers=world.junior_account.headers)
     assert_problem(outside, 404)
+
+
+@pytest.mark.commits
+async def test_the_section_costs_the_same_however_many_pairings(
+    client: AsyncClient, runtime: Runtime, world: World, dossier: Dossier
+) -> None:
+    org_id = world.hr.org_id
+    coach = await make_mentor(runtime, org_id, world.member.id)
+    first = await make_pairing(
+        runtime, coach, dossier.zhang.id, starts_on=date(2026, 3, 1), ends_on=date(2027, 2, 28)
+    )
+    await log_session(runtime, first, date(2026, 4, 1))
+    with count_statements(runtime) as one:
+        await _get(client, world.hr, dossier.path.removeprefix(API))
+    zhang = await make_mentor(runtime, org_id, dossier.zhang.id)
+    for mentee in (world.junior, world.peer):
+        pairing = await make_pairing(
+            runtime, zhang, mentee.id, starts_on=date(2026, 6, 1), ends_on=date(2026, 11, 30)
+        )
+        await log_session(runtime, pairing, date(2026, 7, 1))
+    with count_statements(runtime) as three:
+        read = await _get(client, world.hr, dossier.path.removeprefix(API))
+    assert len(read["mentoring"]) == 3
+    assert three.count == one.count

@@ -65,7 +65,7 @@ async def mentoring_record(
         .where(MentoringSession.org_id == org_id, MentoringSession.mentorship_id.in_(ids))
         .group_by(MentoringSession.mentorship_id)
     )
-    held: dict[uuid.UUID, int] = dict(counted.tuples().all())
+    held: dict[uuid.UUID, int] = {row[0]: row[1] for row in counted.all()}
     return [
         MentoringRecord(
             mentorship_id=row.id,
