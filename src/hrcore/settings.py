@@ -382,6 +382,18 @@ class Settings(BaseSettings):
         description="A mentee promoted during a pairing or this many months after it ends "
         "counts as promoted in the mentor's effectiveness.",
     )
+    mentoring_survey_every_months: int = Field(
+        default=3,
+        ge=1,
+        le=24,
+        description="A running pairing's mentee is asked for a periodic survey every this many "
+        "months of the pairing.",
+    )
+    mentoring_evidence_competency: str | None = Field(
+        default=None,
+        description="The name of the competency (management or mentoring) a mentor's "
+        "effectiveness score becomes evidence of when it moves; unset records nothing.",
+    )
 
     @model_validator(mode="after")
     def _signing_keys_are_safe(self) -> Settings:

@@ -69,8 +69,10 @@ from hrcore.competencies import (
 )
 from hrcore.competencies.current_levels import current_levels
 from hrcore.competencies.evidence import (
+    MENTORING_EFFECTIVENESS,
     MENTORING_SKILL_TEST,
     SourceValue,
+    competency_named,
     record_evidence,
     replace_source_evidence,
     require_competencies,
@@ -106,6 +108,7 @@ from hrcore.core.schemas import Ref
 from hrcore.settings import Settings
 
 __all__ = [
+    "MENTORING_EFFECTIVENESS",
     "MENTORING_SKILL_TEST",
     "OUTCOME_RECORDED",
     "Candidate",
@@ -124,6 +127,7 @@ __all__ = [
     "StretchRecord",
     "TeamAttainment",
     "assign_to_stretch",
+    "competency_named",
     "current_levels",
     "current_plan_progress",
     "current_scores",

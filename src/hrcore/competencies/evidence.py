@@ -10,9 +10,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import repository
+from hrcore.competencies.models import Competency
 from hrcore.competencies.profiles import RECOMPUTE_JOB
 from hrcore.competencies.schemas import EvidenceIn, EvidenceOut
 from hrcore.core import audit, outbox
@@ -26,6 +28,10 @@ MANUAL = "manual"
 MENTORING_SKILL_TEST = "mentoring_skill_test"
 """A skill test logged in a mentorship (mentoring's sessions): its score / 10, about the
 plan's competency goals."""
+MENTORING_EFFECTIVENESS = "mentoring_effectiveness"
+"""A mentor's effectiveness score / 10 when it moves, about the competency the setting
+`mentoring_evidence_competency` names; the mentor is the source, so it is replaced, never
+appended."""
 
 
 def stored(value: float) -> float:
@@ -223,3 +229,12 @@ async def assess(
             "note": body.note,
         }
     )
+
+
+async def competency_named(session: AsyncSession, org_id: uuid.UUID, name: str) -> uuid.UUID | None:
+    """The organization's competency of this name (names are unique per organization), for
+    sources that a setting points at a competency; `None` when it has none."""
+    found = await session.execute(
+        select(Competency.id).where(Competency.org_id == org_id, Competency.name == name)
+    )
+    return found.scalar_one_or_none()

@@ -3,7 +3,8 @@ per mentor the weighted, explained score over their pairings. `recompute` is set
 the mentors, their pairings, the pooled surveys, the mentees' ratings and promotions are
 read in six statements however many mentors, and written back in four — so the nightly
 cron covers an organization at once and a job covers the mentor one change touched. A
-mentor whose score moves is published as `mentor.effectiveness_updated`."""
+mentor whose score moves is published as `mentor.effectiveness_updated` and becomes evidence
+of their management competency (`effectiveness_evidence`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.competencies import api as competencies
 from hrcore.core import outbox
 from hrcore.core.models import new_id
+from hrcore.mentoring import effectiveness_evidence
 from hrcore.mentoring import effectiveness_repository as repository
 from hrcore.mentoring.effectiveness_figures import (
     Pairing,
@@ -107,7 +109,9 @@ async def recompute(
             }
         )
     await repository.replace(session, org_id, ids, pairing_rows, mentor_rows)
-    return await _publish_moves(session, org_id, mentors, previous, mentor_rows)
+    moved = [row for row in mentor_rows if row["score"] != previous.get(row["mentor_id"])]
+    await effectiveness_evidence.record_moves(session, org_id, settings, now, mentors, moved)
+    return await _publish_moves(session, org_id, mentors, previous, moved)
 
 
 def _pairing(row: Any, goals: list[dict[str, Any]]) -> Pairing:
@@ -140,13 +144,12 @@ async def _publish_moves(
     org_id: uuid.UUID,
     mentors: Sequence[Any],
     previous: dict[uuid.UUID, float | None],
-    rows: Sequence[dict[str, Any]],
+    moved: Sequence[dict[str, Any]],
 ) -> int:
     """`mentor.effectiveness_updated` for each mentor whose score is not what was stored
     (a first score included); in the recompute's transaction, so a retried job that rolled
     back publishes nothing twice."""
     by_id = {row["id"]: row for row in mentors}
-    moved = [row for row in rows if row["score"] != previous.get(row["mentor_id"])]
     events = (
         (
             {

@@ -15,12 +15,14 @@ from hrcore.mentoring import (
     events,
     jobs_effectiveness,
     jobs_flagging,
+    jobs_periodic_surveys,
     jobs_schedule,
     mentor_relation,
     mentor_request_models,
     mentor_requests,
     mentorship_models,
     models,
+    periodic_survey_models,
     plans,
     schedule,
     survey_models,
@@ -33,7 +35,14 @@ from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="mentoring",
-    models=[models, mentorship_models, survey_models, effectiveness_models, mentor_request_models],
+    models=[
+        models,
+        mentorship_models,
+        survey_models,
+        effectiveness_models,
+        mentor_request_models,
+        periodic_survey_models,
+    ],
     router=router,
     jobs=[
         JobSpec(jobs_schedule.PLAN_SCHEDULE_JOB, jobs_schedule.plan_schedule, max_tries=5),
@@ -56,6 +65,12 @@ DOMAIN = Domain(
             minute={37},
         ),
         Cron(jobs_flagging.FLAG_CRON, jobs_flagging.flag_mentors, hour={2}, minute={37}),
+        Cron(
+            jobs_periodic_surveys.PERIODIC_SURVEY_CRON,
+            jobs_periodic_surveys.ask_for_periodic_surveys,
+            hour={1},
+            minute={7},
+        ),
     ],
     providers=[
         notifications.SubjectNames(mentor_requests.SUBJECT, mentor_requests.INBOX_NAMES),

@@ -12,7 +12,7 @@ from hrcore.core.dependencies import AppClock, AppRuntime
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.responses import FORBIDDEN, NOT_FOUND, problem
 from hrcore.identity.dependencies import CurrentPrincipal
-from hrcore.mentoring import surveys
+from hrcore.mentoring import periodic_surveys, surveys
 from hrcore.mentoring.survey_schemas import (
     MentoringSurveyIn,
     MentoringSurveyOut,
@@ -46,9 +46,11 @@ async def answer_survey(
     an optional comment, about a session (`session_id`, once per session: 409; a session of
     another pairing: 422) or the pairing so far. On an ended pairing a session held within the
     last 30 days may still be rated; older sessions and periodic surveys are 409. Completes the
-    session's survey task, queues the mentor's effectiveness recompute; audited without the
-    answers."""
+    session's survey task (without a session: the pairing's periodic survey tasks), queues the
+    mentor's effectiveness recompute; audited without the answers."""
     survey = await surveys.answer(session, principal, mentorship_id, body, clock)
+    if body.session_id is None:
+        await periodic_surveys.answered(session, principal, mentorship_id, clock)
     return MentoringSurveyOut.model_validate(survey, from_attributes=True)
 
 

@@ -16,6 +16,7 @@ from hrcore.programs.schemas import (
     DecisionRecord,
     Dossier,
     DossierCompetencies,
+    DossierMentorship,
     DossierPlan,
     DossierStage,
     DossierStretch,
@@ -53,6 +54,7 @@ LABELS = {
     "peer": N_("peer"),
     "subordinate": N_("subordinate"),
     "draft": N_("draft"),
+    "approved": N_("approved"),
     "submitted": N_("submitted"),
     "returned": N_("returned"),
     "rejected": N_("rejected"),
@@ -109,6 +111,11 @@ def _lines(dossier: Dossier) -> Iterator[str | Text]:
     if dossier.development_plan is not None:
         yield ""
         yield from _plan(dossier.development_plan)
+    if dossier.mentoring:
+        yield ""
+        yield "# " + str(_("Mentoring"))
+        for pairing in dossier.mentoring:
+            yield from _mentorship(pairing)
 
 
 def _stage(number: int, stage: DossierStage) -> Iterator[str | Text]:
@@ -299,3 +306,25 @@ def _plan(plan: DossierPlan) -> Iterator[str | Text]:
             kind=label(action.kind),
             status=label(action.status),
         )
+
+
+def _mentorship(pairing: DossierMentorship) -> Iterator[str | Text]:
+    """A pairing as the participant is in it, its dates and status, then its plan and how
+    many sessions were held."""
+    fields = {
+        "other": pairing.other.name,
+        "program": pairing.program.name,
+        "starts": Day(pairing.starts_on),
+        "ends": Day(pairing.ends_on),
+        "status": label(pairing.status),
+    }
+    if pairing.role == "mentee":
+        yield _("Mentored by {other} ({program}) · {starts} – {ends} · {status}", **fields)
+    else:
+        yield _("Mentor of {other} ({program}) · {starts} – {ends} · {status}", **fields)
+    yield _n(
+        "  Plan: {plan} · {count} session held",
+        "  Plan: {plan} · {count} sessions held",
+        pairing.sessions_held,
+        plan=label(pairing.plan_status or "draft"),
+    )

@@ -1,7 +1,7 @@
 """A participant's dossier: every stage in order with its tasks, submissions, 360 result
 and decision, as the caller may see it, their competency profile at the run's start and
 now against the model of the pool's target position, the stretch assignments they were on
-during the run and their current development plan."""
+during the run, their current development plan and their mentoring (as mentee or mentor)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from hrcore.competencies import api as competencies
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.schemas import Ref
+from hrcore.mentoring import api as mentoring
 from hrcore.org import api as org
 from hrcore.programs import access, participants, repository
 from hrcore.programs.models import ParticipantStage, ProgramParticipant, ProgramRun
@@ -24,6 +25,7 @@ from hrcore.programs.schemas import (
     DecisionRecord,
     Dossier,
     DossierCompetencies,
+    DossierMentorship,
     DossierPlan,
     DossierStage,
     DossierStretch,
@@ -119,7 +121,8 @@ async def dossier(
     clock: Clock,
 ) -> Dossier:
     """Every stage in order with its tasks, submissions, 360 result and decision, the
-    competency profile then and now, the stretch assignments and the development plan.
+    competency profile then and now, the stretch assignments, the development plan and
+    the pairings the participant is in.
     Closed to integration keys, as every read of programs is (no scope names them)."""
     principal.require_key_scope(None)
     run, participant, _ = await access.participant_in_reach(
@@ -172,4 +175,10 @@ async def dossier(
         competency_profile=await _competency_profile(session, run, participant),
         stretch_assignments=await _stretch_assignments(session, run, participant),
         development_plan=await _development_plan(session, run, participant),
+        mentoring=[
+            DossierMentorship.model_validate(asdict(record))
+            for record in await mentoring.mentoring_record(
+                session, run.org_id, participant.employee_id
+            )
+        ],
     )

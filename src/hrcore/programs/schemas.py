@@ -425,6 +425,21 @@ class DossierPlan(BaseModel):
     actions: list[PlanActionLine]
 
 
+class DossierMentorship(BaseModel):
+    """A pairing the participant is in 「导师辅导」, as mentee or as mentor."""
+
+    mentorship_id: uuid.UUID
+    role: Literal["mentee", "mentor"]
+    program: Ref
+    other: Ref = Field(description="The mentor for a mentee, the mentee for a mentor.")
+    status: str
+    starts_on: date
+    ends_on: date
+    ended_at: datetime | None
+    plan_status: str | None = Field(description="The plan as the pairing shows it.")
+    sessions_held: int
+
+
 class Dossier(BaseModel):
     run: Ref
     participant: ParticipantOut
@@ -441,4 +456,8 @@ class Dossier(BaseModel):
     )
     development_plan: DossierPlan | None = Field(
         default=None, description="The participant's current development plan; null: none."
+    )
+    mentoring: list[DossierMentorship] = Field(
+        default_factory=list,
+        description="The participant's pairings as mentee and as mentor, oldest first.",
     )
