@@ -5,7 +5,6 @@ contracts. Everything else in the package is internal.
   data today, succession's appointments later); its terms come as `AmendmentTermsIn`.
 - `watch_expiry`: the daily expiry watch over every organization (the seed runs it once so
   the demo starts with HR's tasks).
-- `add_months`: the calendar rule the notice window uses (31 Jan + 1 month → 28/29 Feb).
 - `profile_contracts`: the contracts section of people's profile (people does not import
   contracts: the registry hands it the query as `people.ContractsProvider`).
 
@@ -21,14 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.contracts import access, repository
 from hrcore.contracts.drafting import draft_for_contract
-from hrcore.contracts.expiry import add_months, watch_expiry
+from hrcore.contracts.expiry import watch_expiry
 from hrcore.contracts.schemas import AmendmentTermsIn
 from hrcore.core.authz import Principal
 from hrcore.people.api import ContractRecord
 
 __all__ = [
     "AmendmentTermsIn",
-    "add_months",
     "draft_for_contract",
     "profile_contracts",
     "watch_expiry",

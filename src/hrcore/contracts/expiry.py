@@ -9,7 +9,6 @@ program conflicts of those employees. Extending or renewing closes the task.
 
 from __future__ import annotations
 
-import calendar
 import logging
 import uuid
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from hrcore.contracts import access, conflicts, repository
 from hrcore.contracts.models import Contract
 from hrcore.contracts.terms import CONTRACT_SUBJECT, jsonable
 from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.calendar import add_months
 from hrcore.core.clock import Clock
 from hrcore.core.db import SessionMaker
 from hrcore.core.errors import Conflict, NotFound
@@ -45,13 +45,6 @@ notice periods (劳动合同法 第四十条 and the local rules on notice of no
 count calendar days, not working days. When that day is not a working day on the
 organization's calendar, the task is due the last working day before it, so the notice can
 still be given in time."""
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 async def _window(

@@ -14,6 +14,7 @@ costs a bisection, not a loop per day.
 
 from __future__ import annotations
 
+import calendar as month_lengths
 import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
@@ -26,6 +27,15 @@ from holidays.countries.china import China, ChinaStaticHolidays
 
 DaysAre = Literal["calendar", "working"]
 Basis = Literal["official", "weekends_only"]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb):
+    contract notice windows, pairings' ends and schedules count months this way."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, month_lengths.monthrange(year, month)[1]))
+
 
 WORKING_MORNING = time(9, 0)
 """Where a held reminder or escalation lands: this time on the next working day."""

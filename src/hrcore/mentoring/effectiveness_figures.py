@@ -4,13 +4,13 @@ weight, contribution, and what it was counted over). No I/O here."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 from typing import Any
 
+from hrcore.core.calendar import add_months
 from hrcore.core.scoring import Formula, formula_score, scale_score, weighted_mean
 from hrcore.people import api as people
 
@@ -27,12 +27,6 @@ def gain_percent(before: float | None, after: float | None) -> float | None:
     if before is None or after is None or before <= 0:
         return None
     return round((after - before) / before * 100, 2)
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

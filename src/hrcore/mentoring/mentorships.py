@@ -8,16 +8,15 @@ Published as `mentorship.started` / `mentorship.ended`; every write is audited."
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.authz import Principal, own_employee_id
+from hrcore.core.calendar import add_months
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
 from hrcore.core.events import emit
@@ -49,13 +48,6 @@ from hrcore.webhooks import api as webhooks
 from hrcore.workflow import api as workflow
 
 ACTIVE = MentorshipStatus.ACTIVE.value
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, the month's last day where it is shorter."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _field(field: str, message: Any, title: Any) -> Unprocessable:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.approvals import api as approvals
 from hrcore.core import audit
 from hrcore.core.authz import Principal, require_hr_admin
+from hrcore.core.calendar import add_months
 from hrcore.core.clock import Clock
 from hrcore.core.concurrency import check_version
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
@@ -31,7 +32,6 @@ from hrcore.core.labels import label
 from hrcore.core.schemas import window_error
 from hrcore.core.templates import copy
 from hrcore.mentoring import events, mentorship_access, mentorship_repository, templates
-from hrcore.mentoring.effectiveness_figures import add_months
 from hrcore.mentoring.mentorship_models import (
     MenteeTemplate,
     Mentorship,

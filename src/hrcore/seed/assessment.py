@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.contracts import api as contracts
 from hrcore.contracts.models import Contract
 from hrcore.contracts.schemas import AmendmentTermsIn
+from hrcore.core.calendar import add_months
 from hrcore.core.clock import Clock
 from hrcore.people.models import Employee
 from hrcore.programs.models import (
@@ -49,9 +50,9 @@ def _contract(company: Company, employee: Employee, today: date) -> Contract:
     position = next(p for p in company.positions.values() if p.id == employee.position_id)
     end = None
     if not position.is_management:
-        end = contracts.add_months(employee.hire_date, 36)
+        end = add_months(employee.hire_date, 36)
         while end < today + timedelta(days=180):
-            end = contracts.add_months(end, 36)
+            end = add_months(end, 36)
     return Contract(
         org_id=company.org_id,
         employee_id=employee.id,
