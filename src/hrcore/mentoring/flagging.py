@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
 from hrcore.core.clock import Clock
+from hrcore.core.db import among
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.mentoring import eligibility
@@ -44,7 +45,7 @@ async def reevaluate(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> 
     mentors: dict[uuid.UUID, list[Mentor]] = defaultdict(list)
     for mentor in await session.scalars(
         select(Mentor)
-        .where(Mentor.org_id == org_id, Mentor.program_id.in_(list(programs)))
+        .where(Mentor.org_id == org_id, among(Mentor.program_id, list(programs)))
         .order_by(Mentor.id)
         .with_for_update()
     ):

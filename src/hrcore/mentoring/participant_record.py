@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.db import among
 from hrcore.core.references import refs_by_ids
 from hrcore.core.schemas import Ref
 from hrcore.mentoring import mentorship_repository, plans
@@ -62,7 +63,7 @@ async def mentoring_record(
     statuses = await plans.shown_statuses(session, org_id, list(found.values()))
     counted = await session.execute(
         select(MentoringSession.mentorship_id, func.count())
-        .where(MentoringSession.org_id == org_id, MentoringSession.mentorship_id.in_(ids))
+        .where(MentoringSession.org_id == org_id, among(MentoringSession.mentorship_id, ids))
         .group_by(MentoringSession.mentorship_id)
     )
     held: dict[uuid.UUID, int] = {row[0]: row[1] for row in counted.all()}

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
@@ -82,18 +83,16 @@ async def ask_due(session: AsyncSession, org_id: uuid.UUID, every_months: int, c
             for _id, mentorship_id in made
         ],
     )
-    requests = {
-        row.id: row
-        for row in await session.scalars(
-            select(MentoringPeriodicSurvey).where(
-                MentoringPeriodicSurvey.org_id == org_id,
-                MentoringPeriodicSurvey.id.in_([row_id for row_id, _m in made]),
-            )
-        )
-    }
-    for (row_id, _mentorship_id), task_id in zip(made, task_ids, strict=True):
-        requests[row_id].task_id = task_id
-    await session.flush()
+    table = cast(Table, MentoringPeriodicSurvey.__table__)
+    await session.execute(
+        update(table)
+        .where(table.c.org_id == org_id, table.c.id == bindparam("row_id"))
+        .values(task_id=bindparam("new_task_id")),
+        [
+            {"row_id": row_id, "new_task_id": task_id}
+            for (row_id, _mentorship_id), task_id in zip(made, task_ids, strict=True)
+        ],
+    )
     return len(made)
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import audit
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
+from hrcore.core.db import among
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import N_, _
 from hrcore.core.models import new_id
@@ -202,7 +203,7 @@ async def open_diagnoses(session: AsyncSession, org_id: uuid.UUID, clock: Clock)
     diagnoses = {
         d.id: d
         for d in await session.scalars(
-            select(PerformanceDiagnosis).where(PerformanceDiagnosis.id.in_(opened))
+            select(PerformanceDiagnosis).where(among(PerformanceDiagnosis.id, opened))
         )
     }
     names = await org.department_refs(session, org_id, [r["department_id"] for r in new])
@@ -325,7 +326,7 @@ async def listed(
         scope = principal.department_scope
         assert scope is not None  # require_department_reader: a department head
         subtree = await org.subtree_ids(session, principal.org_id, scope)
-        statement = statement.where(PerformanceDiagnosis.department_id.in_(subtree))
+        statement = statement.where(among(PerformanceDiagnosis.department_id, subtree))
     rows, cursor = await paginate(
         session,
         statement,
