@@ -27,6 +27,7 @@ from hrcore.performance.registry import DOMAIN as PERFORMANCE
 from hrcore.programs.registry import DOMAIN as PROGRAMS
 from hrcore.reviews.registry import DOMAIN as REVIEWS
 from hrcore.talent.registry import DOMAIN as TALENT
+from hrcore.training.registry import DOMAIN as TRAINING
 from hrcore.webhooks.registry import DOMAIN as WEBHOOKS
 from hrcore.workflow.registry import DOMAIN as WORKFLOW
 
@@ -51,6 +52,7 @@ DOMAINS: tuple[Domain, ...] = (
     COMPETENCIES,
     PERFORMANCE,
     MENTORING,
+    TRAINING,
 )
 
 metadata: MetaData = Base.metadata
