@@ -1,0 +1,23 @@
+"""The domain events training's parts emit and listen to (`core.events`); payloads carry ids
+only, the listener re-reads the rest.
+
+- `ENROLMENT_COMPLETED`: an enrolment was completed — an offline class attended (checked in,
+  on time or late) or an online course's progress reached its threshold. Action plans are
+  created from it. Payload: `enrolment_id`."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import events
+
+ENROLMENT_COMPLETED = "training.enrolment_completed"
+
+
+def emit_enrolment_completed(
+    session: AsyncSession, org_id: uuid.UUID, enrolment_id: uuid.UUID
+) -> None:
+    """Queue the listeners of a completed enrolment, in the caller's transaction."""
+    events.emit(session, ENROLMENT_COMPLETED, {"enrolment_id": str(enrolment_id)}, org_id=org_id)
