@@ -88,6 +88,12 @@ async def test_who_may_give_which_score(
     assert hidden.json()["detail"] == "No such action plan"
     own = await score(client, world.junior_account, plan["id"], "manager", 100)
     assert own.status_code == 403, own.text
+    own_zh = await client.post(
+        f"{PLANS}/{plan['id']}/score",
+        json={"side": "manager", "score": 100},
+        headers={**world.junior_account.headers, "Accept-Language": "zh-CN"},
+    )
+    assert own_zh.json()["detail"] == "不能为自己的行动计划评分"
     manager_as_hr = await score(client, world.member_account, plan["id"], "hr", 70)
     assert manager_as_hr.status_code == 403, manager_as_hr.text
     hr_as_manager = await score(client, world.hr, plan["id"], "manager", 70)

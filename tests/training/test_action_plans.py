@@ -91,6 +91,15 @@ async def test_another_organizations_enrolment_is_unknown(
     hidden = await client.get(f"{PLANS}/{theirs['id']}", headers=world.hr.headers)
     assert hidden.status_code == 404, hidden.text
     assert hidden.json()["detail"] == "No such action plan"
+    for path, body in (
+        ("submit", {"content": "Mine now"}),
+        ("score", {"side": "hr", "score": 50}),
+        ("adopt", {"note": "Ours now"}),
+    ):
+        answer = await client.post(
+            f"{PLANS}/{theirs['id']}/{path}", json=body, headers=world.hr.headers
+        )
+        assert answer.status_code == 404, (path, answer.text)
     assert (await client.get(PLANS, headers=world.hr.headers)).json()["items"] == []
 
 

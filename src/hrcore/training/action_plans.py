@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import TypeGuard
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -57,7 +58,6 @@ async def create_after_course(
     )
     if not _completed(enrolment):
         return None
-    assert enrolment is not None
     return await _create(session, enrolment, None)
 
 
@@ -83,7 +83,7 @@ async def create(session: AsyncSession, principal: Principal, body: ActionPlanCr
     return plan_id
 
 
-def _completed(enrolment: Enrolment | None) -> bool:
+def _completed(enrolment: Enrolment | None) -> TypeGuard[Enrolment]:
     return (
         enrolment is not None
         and enrolment.status == EnrolmentStatus.COMPLETED.value
