@@ -5,7 +5,8 @@
   source event and competency (recording the same event again replaces its evidence); the
   profile follows in the worker. `replace_source_evidence` sets everything one event says
   (`SourceValue`s; a competency it no longer names loses the event's row, no values withdraw
-  it); `MENTORING_SKILL_TEST` is the kind mentoring's skill tests record under.
+  it); `MENTORING_SKILL_TEST` is the kind mentoring's skill tests record under,
+  `TRAINING_COURSE_RESULT` and `TRAINING_ACTION_PLAN` training's course results and plans.
   `require_competencies` checks the competencies a request body names (422 per field).
 - `match_for_candidates` — candidates against the competency model of a position (talent's
   vacancy ranking): `Match` per candidate, set-based. `current_scores` — many employees'
@@ -71,6 +72,8 @@ from hrcore.competencies.current_levels import current_levels
 from hrcore.competencies.evidence import (
     MENTORING_EFFECTIVENESS,
     MENTORING_SKILL_TEST,
+    TRAINING_ACTION_PLAN,
+    TRAINING_COURSE_RESULT,
     SourceValue,
     competency_named,
     record_evidence,
@@ -111,6 +114,8 @@ __all__ = [
     "MENTORING_EFFECTIVENESS",
     "MENTORING_SKILL_TEST",
     "OUTCOME_RECORDED",
+    "TRAINING_ACTION_PLAN",
+    "TRAINING_COURSE_RESULT",
     "Candidate",
     "ChangeLine",
     "Match",

@@ -32,6 +32,12 @@ MENTORING_EFFECTIVENESS = "mentoring_effectiveness"
 """A mentor's effectiveness score / 10 when it moves, about the competency the setting
 `mentoring_evidence_competency` names; the mentor is the source, so it is replaced, never
 appended."""
+TRAINING_COURSE_RESULT = "training_course_result"
+"""A training course's exam score / 10 (the enrolment is the source), about the course's
+competencies, recorded when the action plan after the course is scored."""
+TRAINING_ACTION_PLAN = "training_action_plan"
+"""An action plan's score (the mean of HR's and the manager's) / 10, about the course's
+competencies (the plan is the source)."""
 
 
 def stored(value: float) -> float:
