@@ -73,6 +73,7 @@ async def add_reminders(
     )
     for enrolment, task_id in zip(enrolments, task_ids, strict=True):
         enrolment.reminder_task_id = task_id
+    await session.flush()
 
 
 async def withdraw_reminders(
@@ -108,6 +109,7 @@ async def complete_reminder(
     transaction, after setting `checked_in_at`); nothing when it has none or it is closed."""
     if enrolment.reminder_task_id is None or enrolment.checked_in_at is None:
         return
+    await session.flush()
     status = await workflow.task_status(session, course_session.org_id, enrolment.reminder_task_id)
     if status == "open":
         await workflow.complete_task(
