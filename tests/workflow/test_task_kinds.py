@@ -30,6 +30,7 @@ from hrcore.programs.stages import TASK_KINDS
 from hrcore.reviews.appeals import REPLY_TASK_KIND
 from hrcore.reviews.assignments import TASK_KIND as RATE_KIND
 from hrcore.training.action_plans import TASK_KIND as ACTION_PLAN_KIND
+from hrcore.training.courses_reminders import REMINDER_KIND as TRAINING_REMINDER_KIND
 from hrcore.workflow import api as workflow
 from hrcore.workflow import kinds
 from tests.workflow.conftest import CALENDAR_DAYS, World, count_statements, make_task, sweep
@@ -62,6 +63,7 @@ def test_the_openapi_document_lists_every_kind_the_domains_create() -> None:
         *MENTORING_KINDS.values(),
         MENTORING_SURVEY_KIND,
         ACTION_PLAN_KIND,
+        TRAINING_REMINDER_KIND,
     }
     schema = create_app().openapi()["components"]["schemas"]["TaskOut"]["properties"]["kind"]
     assert set(schema["enum"]) == created

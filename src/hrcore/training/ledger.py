@@ -181,7 +181,11 @@ async def award_many(
         return []
     timezone = await identity.org_timezone(session, org_id)
     rows = await _award(session, org_id, timezone, awards)
-    if not rows and not await _has_rules(session, org_id):
+    if not rows:
+        # Nothing written: duplicates, or an organization without its rules yet. Asking
+        # whether rules exist could see another transaction's rules committed since the
+        # insert ran and skip the retry; adding the defaults (a no-op when present) and
+        # retrying cannot lose an award.
         await ensure_rules(session, org_id)
         rows = await _award(session, org_id, timezone, awards)
     return [
@@ -231,8 +235,3 @@ async def _award(
         [item.occurred_at for item in awards],
         [item.points for item in awards],
     )
-
-
-async def _has_rules(session: AsyncSession, org_id: uuid.UUID) -> bool:
-    rows = await fetch(session, "SELECT 1 FROM point_rules WHERE org_id = $1 LIMIT 1", org_id)
-    return bool(rows)

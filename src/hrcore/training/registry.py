@@ -1,8 +1,12 @@
-"""What training plugs into the processes (core.registry): its tables and routes."""
+"""What training plugs into the processes (core.registry): its tables and routes, the
+reminder task kind of a seat in a session (closed by checking in) and how the inbox names
+an enrolment, and the action plan made when an enrolment completes (a task closed by
+submitting the plan)."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain, Subscription
-from hrcore.training import action_plan_jobs, action_plans, events, models
+from hrcore.notifications import api as notifications
+from hrcore.training import action_plan_jobs, action_plans, courses_reminders, events, models
 from hrcore.training.router import router
 from hrcore.workflow import api as workflow
 
@@ -16,7 +20,18 @@ DOMAIN = Domain(
     subscriptions=[
         Subscription(events.ENROLMENT_COMPLETED, action_plan_jobs.CREATE_JOB),
     ],
+    providers=[
+        notifications.SubjectNames(courses_reminders.SUBJECT_TYPE, courses_reminders.INBOX_NAMES),
+    ],
     task_hooks=[
+        workflow.TaskKindSpec(
+            courses_reminders.REMINDER_KIND,
+            completed_by=courses_reminders.CHECK_IN,
+            submission=None,
+        ),
+        workflow.SubmissionCheck(
+            courses_reminders.REMINDER_KIND, courses_reminders.checked_in_only
+        ),
         workflow.TaskKindSpec(
             action_plans.TASK_KIND, completed_by=action_plans.SUBMIT, submission=None
         ),
