@@ -1,6 +1,7 @@
 """Queries of exams: the question bank, the employee's live enrolments and attempts at a
-course (locked: starting an attempt counts them), and the employee's attempts page. No rules,
-no HTTP."""
+course (locked: starting an attempt counts them), the employee's attempts page, and what
+programs' training stages ask (`training.api`): courses known, courses done. No rules, no
+HTTP."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import fetch
@@ -72,6 +73,22 @@ LIMIT $3
 MY_ATTEMPTS_FIRST = _MY_ATTEMPTS.format(after="")
 MY_ATTEMPTS_AFTER = _MY_ATTEMPTS.format(after="AND (a.started_at, a.id) < ($4, $5)")
 
+_KNOWN_COURSES = text(
+    "SELECT id FROM training_courses WHERE org_id = :org_id AND id = ANY(CAST(:ids AS uuid[]))"
+)
+_DONE_COURSES = text(
+    "SELECT c.id FROM training_courses c"
+    " JOIN training_enrolments e ON e.org_id = c.org_id AND e.course_id = c.id"
+    " AND e.employee_id = :employee AND e.status <> 'cancelled'"
+    " WHERE c.org_id = :org_id AND c.id = ANY(CAST(:ids AS uuid[]))"
+    " GROUP BY c.id, c.pass_mark"
+    " HAVING bool_or(e.status = 'completed')"
+    " AND (c.pass_mark IS NULL OR bool_or(e.passed_at IS NOT NULL))"
+)
+_ENROLLED_EMPLOYEE = text(
+    "SELECT employee_id FROM training_enrolments WHERE org_id = :org_id AND id = :enrolment"
+)
+
 
 async def question_bank(
     session: AsyncSession, org_id: uuid.UUID, course_id: uuid.UUID
@@ -128,3 +145,31 @@ async def my_attempts(
     if after is None:
         return await fetch(session, MY_ATTEMPTS_FIRST, org_id, employee_id, limit + 1)
     return await fetch(session, MY_ATTEMPTS_AFTER, org_id, employee_id, limit + 1, *after)
+
+
+async def known_courses(
+    session: AsyncSession, org_id: uuid.UUID, course_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    rows = await session.scalars(_KNOWN_COURSES, {"org_id": org_id, "ids": list(course_ids)})
+    return set(rows)
+
+
+async def done_courses(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    course_ids: Sequence[uuid.UUID],
+) -> set[uuid.UUID]:
+    """Courses among `course_ids` the employee completed and, where the course has a pass
+    mark, passed the exam of (on any of their enrolments that is not cancelled)."""
+    values = {"org_id": org_id, "employee": employee_id, "ids": list(course_ids)}
+    return set(await session.scalars(_DONE_COURSES, values))
+
+
+async def enrolled_employee(
+    session: AsyncSession, org_id: uuid.UUID, enrolment_id: uuid.UUID
+) -> uuid.UUID | None:
+    employee_id: uuid.UUID | None = await session.scalar(
+        _ENROLLED_EMPLOYEE, {"org_id": org_id, "enrolment": enrolment_id}
+    )
+    return employee_id
