@@ -4,8 +4,10 @@ attempts allowed, and every refusal with its problem."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 
 from hrcore.core.authz import Role
@@ -275,3 +277,44 @@ async def test_my_attempts_take_the_same_statements_however_many(
     assert response.json()["next_cursor"] is None
     forged = await client.get(f"{url}&cursor=bm9wZQ", headers=exam.examinee.headers)
     assert_problem(forged, 400)
+
+
+async def test_the_bank_takes_the_same_statements_however_many_questions(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    exam = await make_exam(runtime, client)
+    fresh = await make_course(runtime, exam.org_id)
+    url = f"{API}/courses/{fresh.id}/questions?limit=2"
+
+    async def listed() -> tuple[int, dict[str, Any]]:
+        with recorded_statements(runtime) as statements:
+            response = await client.get(url, headers=exam.hr.headers)
+        assert response.status_code == 200, response.text
+        return len(statements), response.json()
+
+    few, page = await listed()
+    assert page["items"] == []
+    for question in QUESTIONS:
+        await post(client, exam.hr, f"/courses/{fresh.id}/questions", question)
+    many, page = await listed()
+    assert many == few
+    assert [q["kind"] for q in page["items"]] == ["single_choice", "multiple_choice"]
+    rest = await client.get(f"{url}&cursor={page['next_cursor']}", headers=exam.hr.headers)
+    assert [q["kind"] for q in rest.json()["items"]] == ["true_false"]
+
+
+@pytest.mark.commits
+async def test_concurrent_starts_make_one_attempt_and_concurrent_submits_score_once(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    exam = await make_exam(runtime, client)
+    started = await asyncio.gather(*(_start(client, exam) for _ in range(4)))
+    assert sorted(response.status_code for response in started) == [200, 200, 200, 201]
+    assert len({response.json()["id"] for response in started}) == 1
+    attempt_id = started[0].json()["id"]
+    submitted = await asyncio.gather(
+        *(_submit(client, exam, attempt_id, ALL_RIGHT) for _ in range(3))
+    )
+    assert sorted(response.status_code for response in submitted) == [200, 409, 409]
+    mine = await client.get(f"{API}/me/exam-attempts", headers=exam.examinee.headers)
+    assert [(a["number"], a["score"]) for a in mine.json()["items"]] == [(1, 100.0)]
