@@ -122,6 +122,11 @@ async def test_the_stage_completes_once_every_course_is_done_and_its_exam_passed
         "courses": ("completed", 0),
         "wrap_up": ("open", 1),
     }
+    await _completed(runtime, world, await make_course(runtime, org_id, name="Another course"))
+    await run_burst(runtime)
+    assert (await _statuses(client, world, dossier))["wrap_up"] == ("open", 1), (
+        "a training stage without courses completes by its task only"
+    )
 
     profile = await _get(client, world.hr, f"/employees/{world.member.id}/competency-profile")
     [figure] = profile["competencies"]

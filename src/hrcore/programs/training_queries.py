@@ -14,7 +14,8 @@ _OPEN_TRAINING = select(ParticipantStage).where(
     ParticipantStage.org_id == bindparam("org_id"),
     ParticipantStage.kind == "training",
     ParticipantStage.status == "open",
-    ParticipantStage.config["course_ids"].is_not(None),
+    # `->>`: a stage without courses keeps `"course_ids": null`, which `->` would not see
+    ParticipantStage.config["course_ids"].astext.is_not(None),
 )
 _BY_ID = _OPEN_TRAINING.where(ParticipantStage.id == bindparam("stage")).with_for_update()
 _OF_EMPLOYEE = (

@@ -52,7 +52,9 @@ async def check_enrolment(
 async def _complete_when_done(
     session: AsyncSession, stage: ParticipantStage, employee_id: uuid.UUID, clock: Clock
 ) -> bool:
-    course_ids = StageIn.model_validate(stage.config).course_ids or []
+    course_ids = StageIn.model_validate(stage.config).course_ids
+    if not course_ids:
+        return False
     done = await training.completed_courses(session, stage.org_id, employee_id, course_ids)
     if not set(course_ids) <= done:
         return False
