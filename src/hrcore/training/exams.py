@@ -176,7 +176,7 @@ async def _keep_best(
 ) -> None:
     """The enrolment's best score and first pass; a passing new best becomes evidence."""
     assert attempt.score is not None
-    best = enrolment.exam_score is None or attempt.score > enrolment.exam_score
+    best = enrolment.exam_score is None or attempt.score >= enrolment.exam_score
     if best:
         enrolment.exam_score = attempt.score
     if not attempt.passed:
