@@ -7,7 +7,7 @@ from typing import Any
 
 from hrcore.core.jobs import JobContext
 from hrcore.core.runtime import Runtime
-from hrcore.programs import dossier_pdf, stages, stretch_stages, withdrawal
+from hrcore.programs import dossier_pdf, stages, stretch_stages, training_stages, withdrawal
 
 
 async def withdraw_leaver(context: JobContext) -> None:
@@ -75,6 +75,27 @@ async def complete_stretch_stage(context: JobContext) -> None:
         context.session,
         context.org_id,
         uuid.UUID(str(context.payload["assignee_id"])),
+        context.clock,
+    )
+
+
+async def check_training_stage(context: JobContext) -> None:
+    """Queued when a training stage naming courses opens: courses done before count."""
+    if context.org_id is None:
+        return
+    await training_stages.check_opened(
+        context.session, context.org_id, uuid.UUID(str(context.payload["stage_id"])), context.clock
+    )
+
+
+async def complete_training_stages(context: JobContext) -> None:
+    """Subscribed to training's completed enrolments and first passed exams."""
+    if context.org_id is None:
+        return
+    await training_stages.check_enrolment(
+        context.session,
+        context.org_id,
+        uuid.UUID(str(context.payload["enrolment_id"])),
         context.clock,
     )
 

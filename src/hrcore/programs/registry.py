@@ -1,6 +1,7 @@
 """What programs plugs into the processes (core.registry): its stage tasks' hooks (and the
 review stages' rater tasks), withdrawals on people's and talent's events, stretch-assignment
-stages completed on competencies' outcomes, the crons, and
+stages completed on competencies' outcomes, training stages on training's completions and
+passed exams, the crons, and
 the program completion talent's ranking asks for, the ending of an appointee's programs
 talent's appointment asks for, the participations people's profile shows, the source kind
 of the supervisor evaluations' competency evidence, and the runs competencies' development
@@ -19,11 +20,13 @@ from hrcore.programs import (
     models,
     stages,
     stretch_stages,
+    training_stages,
     withdrawal,
 )
 from hrcore.programs.router import router
 from hrcore.reviews import api as reviews
 from hrcore.talent import api as talent
+from hrcore.training import api as training
 from hrcore.workflow import api as workflow
 
 _DECISION = workflow.Operation(
@@ -59,6 +62,8 @@ DOMAIN = Domain(
         JobSpec(dossier_pdf.DOSSIER_JOB, jobs.generate_dossier_document),
         JobSpec(stages.STRETCH_JOB, jobs.assign_stretch_stage),
         JobSpec(stretch_stages.OUTCOME_JOB, jobs.complete_stretch_stage),
+        JobSpec(stages.TRAINING_JOB, jobs.check_training_stage),
+        JobSpec(training_stages.PROGRESS_JOB, jobs.complete_training_stages),
     ],
     crons=[
         # Hourly: program review stages past their grace period close with what they have.
@@ -80,6 +85,8 @@ DOMAIN = Domain(
         Subscription(people.EMPLOYMENT_EVENT_APPLIED, withdrawal.LEAVER_JOB),
         Subscription(talent.MEMBER_REMOVED, withdrawal.REMOVED_JOB),
         Subscription(competencies.OUTCOME_RECORDED, stretch_stages.OUTCOME_JOB),
+        Subscription(training.ENROLMENT_COMPLETED, training_stages.PROGRESS_JOB),
+        Subscription(training.EXAM_PASSED, training_stages.PROGRESS_JOB),
     ],
     task_hooks=[
         *_KINDS,

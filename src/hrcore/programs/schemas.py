@@ -48,7 +48,8 @@ class StageIn(_Strict):
     """One step. Training, submission and assignment are the candidate's tasks; evaluation
     and decision the supervisor's; review is a 360 cycle on `review_template_id`, and an
     evaluation with a `review_template_id` is a supervisor-only cycle on that form; a
-    stretch assignment stage puts the candidate on `stretch_assignment_id`."""
+    stretch assignment stage puts the candidate on `stretch_assignment_id`; a training stage
+    naming `course_ids` completes when the candidate has done those courses."""
 
     key: Key
     name: Name
@@ -84,8 +85,19 @@ class StageIn(_Strict):
         "opens, and the stage completes when its outcome is recorded.",
     )
 
+    course_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20,
+        description="Training stages only: courses of the organization. The stage then has "
+        "no task: it completes when the participant has completed every course and passed "
+        "the exam of each that has a pass mark.",
+    )
+
     @model_validator(mode="after")
     def _fits_kind(self) -> StageIn:
+        if self.course_ids is not None and self.kind != "training":
+            raise ValueError(_("only training stages name course_ids"))
         stretch = self.kind == "stretch_assignment"
         if stretch and self.stretch_assignment_id is None:
             raise ValueError(_("a stretch_assignment stage names its stretch_assignment_id"))

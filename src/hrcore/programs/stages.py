@@ -5,9 +5,11 @@ A stage's work is tasks through the tasks engine (training, submission, assignme
 candidate; evaluation, decision: the supervisor; review: the rater tasks of a one-person 360
 cycle from reviews). A stretch-assignment stage has no task of its own: opening it queues
 the worker's assigning (`stretch_stages`), and HR's task when that is refused queues it
-again once done. The tasks engine calls back here in the completing transaction: the
-submission validator and completion listener are registered when this module is imported
-(the router, the jobs and `api` import it, directly or through `start`). A review stage
+again once done. Nor has a training stage that names courses: opening it queues the
+worker's check of the participant's courses (`training_stages`). The tasks engine calls
+back here in the completing transaction: the submission validator and completion listener
+are registered when this module is imported (the router, the jobs and `api` import it,
+directly or through `start`). A review stage
 whose raters stay silent is closed by an hourly cron after a grace period."""
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ TASK_KINDS = {
 participant could not be put on the assignment."""
 SUPERVISOR_KINDS = ("evaluation", "decision")
 STRETCH_JOB = "programs.assign_stretch_stage"
+TRAINING_JOB = "programs.check_training_stage"
 
 
 def queue_stretch_assigning(session: AsyncSession, stage: ParticipantStage) -> None:
@@ -83,6 +86,10 @@ async def open_stages(
         task_ids[stage.id] = []
         if stage.kind == "stretch_assignment":
             queue_stretch_assigning(session, stage)
+            continue
+        if config.course_ids:
+            # Courses done before the stage opened count: the worker checks them now.
+            outbox.enqueue(session, TRAINING_JOB, {"stage_id": str(stage.id)}, org_id=run.org_id)
             continue
         assignee = (
             managers.get(participant.employee_id)

@@ -2,7 +2,8 @@
 
 Revisioned by `core.templates` (the name is checked there): every edit bumps `revision` and
 is kept in the stored revisions; a started run keeps the copy it started with (`start`).
-Here variant departments, the stages' review forms and stretch assignments must exist.
+Here variant departments, the stages' review forms, stretch assignments and courses must
+exist.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hrcore.programs import access
 from hrcore.programs.models import PROGRAM_TEMPLATES
 from hrcore.programs.schemas import DepartmentVariant, ProgramTemplateIn, StageIn
 from hrcore.reviews import api as reviews
+from hrcore.training import api as training
 
 STAGES = TypeAdapter(list[StageIn])
 VARIANTS = TypeAdapter(list[DepartmentVariant])
@@ -62,6 +64,7 @@ async def _check_references(
     if errors:
         raise Unprocessable(_("Unknown review template"), errors=errors)
     await _check_stretch_assignments(session, principal, body)
+    await _check_courses(session, principal, body)
 
 
 async def _check_stretch_assignments(
@@ -83,6 +86,27 @@ async def _check_stretch_assignments(
     ]
     if errors:
         raise Unprocessable(_("Unknown stretch assignment"), errors=errors)
+
+
+async def _check_courses(
+    session: AsyncSession, principal: Principal, body: ProgramTemplateIn
+) -> None:
+    """A training stage names courses of the organization; one statement for every stage."""
+    named = [
+        (f"{path}.course_ids.{index}", course_id)
+        for path, stage in _all_stages(body)
+        for index, course_id in enumerate(stage.course_ids or ())
+    ]
+    known = await training.known_courses(
+        session, principal.org_id, [course_id for _path, course_id in named]
+    )
+    errors = [
+        FieldError(field=field, message=_("no such course"))
+        for field, course_id in named
+        if course_id not in known
+    ]
+    if errors:
+        raise Unprocessable(_("Unknown course"), errors=errors)
 
 
 def _content(body: ProgramTemplateIn) -> dict[str, Any]:

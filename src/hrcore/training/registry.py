@@ -6,13 +6,20 @@ submitting the plan)."""
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Domain, Subscription
 from hrcore.notifications import api as notifications
-from hrcore.training import action_plan_jobs, action_plans, courses_reminders, events, models
+from hrcore.training import (
+    action_plan_jobs,
+    action_plans,
+    courses_reminders,
+    events,
+    exam_models,
+    models,
+)
 from hrcore.training.router import router
 from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="training",
-    models=[models],
+    models=[models, exam_models],
     router=router,
     jobs=[
         JobSpec(action_plan_jobs.CREATE_JOB, action_plan_jobs.create_action_plan, max_tries=5),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from hrcore.core.http import HrcoreRoute
-from hrcore.training import action_plan_router, courses_router
+from hrcore.training import action_plan_router, courses_router, exam_router
 
 router = APIRouter(route_class=HrcoreRoute, tags=["training"])
 
 router.include_router(courses_router.router)
 router.include_router(action_plan_router.router)
+router.include_router(exam_router.router)
