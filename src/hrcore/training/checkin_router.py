@@ -198,7 +198,8 @@ async def post_xapi_statements(
     applied before, nothing changes) or `rejected` with `problem_status` and `reason` — an
     unknown employee (actor `account.name`, the employee number) or no online enrolment in
     the course (404), an object that is not `…/courses/{course_id}` with an optional
-    `#module_key`, a module the course lacks, a `passed` without score (422); a rejected
+    `#module_key`, a module the course lacks, a `passed` without score, an actor named by
+    `mbox` only (422: people are found by employee number); a rejected
     statement writes nothing. `completed` marks the module done (without a module, the whole
     course); `progressed` does when `result.completion` is true; `passed` records the score
     (`result.score.scaled`, or `raw` within `min`–`max`, in percent; the best is kept)."""
