@@ -364,7 +364,7 @@ async def test_attendance_costs_the_same_statements_whatever_the_page(
 
 @pytest.mark.commits
 async def test_concurrent_check_ins_of_one_person_award_once(
-    client: AsyncClient, runtime: Runtime, world: World, owner_engine: AsyncEngine
+    client: AsyncClient, runtime: Runtime, world: World, owner_engine: AsyncEngine, probe: str
 ) -> None:
     room = await classroom(runtime, world)
     async with frozen_clock(runtime, STARTS_AT):
@@ -377,3 +377,4 @@ async def test_concurrent_check_ins_of_one_person_award_once(
     assert await ledger_rows(owner_engine, world.hr.org_id) == [
         (world.member.id, "attendance", 10, room.enrolments["member"].id)
     ]
+    assert await completion_events(owner_engine, probe) == [str(room.enrolments["member"].id)]
