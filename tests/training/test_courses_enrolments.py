@@ -14,13 +14,10 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy import text
 
-from hrcore.core.clock import FrozenClock
 from hrcore.core.db import tenant_transaction
 from hrcore.core.runtime import Runtime
 from hrcore.training import courses_repository as repository
-from hrcore.training.courses_reminders import REMINDER_KIND, complete_reminder
-from hrcore.training.models import CourseSession, Enrolment
-from hrcore.workflow import api as workflow
+from hrcore.training.courses_reminders import REMINDER_KIND
 from tests.conftest import frozen_clock, recorded_statements
 from tests.problems import assert_problem
 from tests.training.courses_helpers import (
@@ -208,19 +205,15 @@ async def test_reminders_are_due_at_the_start_move_with_it_and_close_on_check_in
         await sweep(runtime)
     inbox = await client.get("/api/v1/me/notifications", headers=world.junior_account.headers)
     assert any("Negotiation basics" in item["title"] for item in inbox.json()["items"])
-    checked_in = datetime(2027, 3, 12, 0, 55, tzinfo=UTC)
-    async with tenant_transaction(runtime.sessionmaker, world.hr.org_id) as db:
-        course_session = await db.get(CourseSession, uuid.UUID(session["id"]))
-        enrolment = await db.get(Enrolment, uuid.UUID(mine["id"]))
-        assert course_session is not None
-        assert enrolment is not None
-        assert enrolment.reminder_task_id is not None
-        await complete_reminder(db, course_session, enrolment, FrozenClock(checked_in))
-        open_still = await workflow.task_status(db, world.hr.org_id, enrolment.reminder_task_id)
-        enrolment.checked_in_at = checked_in
-        await complete_reminder(db, course_session, enrolment, FrozenClock(checked_in))
-        status = await workflow.task_status(db, world.hr.org_id, enrolment.reminder_task_id)
-    assert (open_still, status) == ("open", "completed")
+    async with frozen_clock(runtime, datetime(2027, 3, 12, 0, 55, tzinfo=UTC)):
+        checked_in = await client.post(
+            f"{SESSIONS}/{session['id']}/check-in",
+            json={"employee_id": str(world.junior.id)},
+            headers=world.hr.headers,
+        )
+    assert checked_in.status_code == 200, checked_in.text
+    closed = await client.get(f"/api/v1/tasks/{task['id']}", headers=world.junior_account.headers)
+    assert closed.json()["status"] == "completed"
 
 
 async def test_a_cancelled_session_cancels_its_enrolments_and_tells_the_enrolled(

@@ -36,6 +36,8 @@ class Scope(StrEnum):
     """Review tasks (rater, nomination, appeal and result tasks) in task lists."""
     EMPLOYEES_WRITE = "employees:write"
     METRICS_WRITE = "metrics:write"
+    TRAINING_WRITE = "training:write"
+    """Online course progress from an LMS (`POST /xapi/statements`)."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ calls `complete_reminder` once it has set `checked_in_at`."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -103,21 +104,15 @@ async def move_reminders(
 
 
 async def complete_reminder(
-    session: AsyncSession, course_session: CourseSession, enrolment: Enrolment, clock: Clock
+    session: AsyncSession, org_id: uuid.UUID, reminder_task_id: uuid.UUID | None, clock: Clock
 ) -> None:
-    """Close the enrolment's reminder once its employee checked in (check-in calls it in its
+    """Close an enrolment's reminder once its employee checked in (check-in calls it in its
     transaction, after setting `checked_in_at`); nothing when it has none or it is closed."""
-    if enrolment.reminder_task_id is None or enrolment.checked_in_at is None:
+    if reminder_task_id is None:
         return
-    await session.flush()
-    status = await workflow.task_status(session, course_session.org_id, enrolment.reminder_task_id)
+    status = await workflow.task_status(session, org_id, reminder_task_id)
     if status == "open":
-        await workflow.complete_task(
-            session,
-            org_id=course_session.org_id,
-            task_id=enrolment.reminder_task_id,
-            clock=clock,
-        )
+        await workflow.complete_task(session, org_id=org_id, task_id=reminder_task_id, clock=clock)
 
 
 async def checked_in_only(

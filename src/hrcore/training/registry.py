@@ -9,6 +9,7 @@ from hrcore.notifications import api as notifications
 from hrcore.training import (
     action_plan_jobs,
     action_plans,
+    checkin_models,
     courses_reminders,
     events,
     exam_models,
@@ -19,7 +20,7 @@ from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="training",
-    models=[models, exam_models],
+    models=[models, exam_models, checkin_models],
     router=router,
     jobs=[
         JobSpec(action_plan_jobs.CREATE_JOB, action_plan_jobs.create_action_plan, max_tries=5),

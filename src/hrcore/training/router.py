@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from hrcore.core.http import HrcoreRoute
-from hrcore.training import action_plan_router, courses_router, exam_router
+from hrcore.training import action_plan_router, checkin_router, courses_router, exam_router
 
 router = APIRouter(route_class=HrcoreRoute, tags=["training"])
 
 router.include_router(courses_router.router)
+router.include_router(checkin_router.router)
 router.include_router(action_plan_router.router)
 router.include_router(exam_router.router)
