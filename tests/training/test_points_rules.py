@@ -16,7 +16,7 @@ from hrcore.core.runtime import Runtime
 from hrcore.training.models import TrainingSettings
 from tests.factories import Account, make_org
 from tests.org.conftest import api_key
-from tests.people.conftest import World, world
+from tests.people.conftest import World, count_statements, world
 from tests.problems import assert_problem
 from tests.training.points_helpers import LEDGER, RULES, SETTINGS
 
@@ -39,12 +39,17 @@ async def _rules(client: AsyncClient, headers: dict[str, str]) -> dict[str, Any]
     return {rule["code"]: rule for rule in response.json()["items"]}
 
 
-async def test_everyone_reads_the_defaults_added_once(client: AsyncClient, world: World) -> None:
+async def test_everyone_reads_the_defaults_added_once(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
     rules = await _rules(client, world.junior_account.headers)
     assert {code: (r["category"], r["points"]) for code, r in rules.items()} == DEFAULTS
     assert rules["attendance"]["name"] == "Attended an offline class"
     assert all(rule["active"] and rule["version"] == 1 for rule in rules.values())
-    assert await _rules(client, world.hr.headers) == rules
+    with count_statements(runtime) as counter:
+        assert await _rules(client, world.hr.headers) == rules
+    # the tests' savepoint, tenant reset and release; tenant, caller, the page
+    assert counter.count == 6
     page = await client.get(RULES, params={"limit": 4}, headers=world.hr.headers)
     rest = await client.get(
         RULES, params={"limit": 4, "cursor": page.json()["next_cursor"]}, headers=world.hr.headers

@@ -56,19 +56,21 @@ WITH me AS (
 )
 SELECT me.full_name, me.department_id, me.department_name,
        balance.participation, balance.outcome, balance.sharing, balance.total,
-       (SELECT count(*) FROM points_balances
-        WHERE org_id = $1 AND period = $2) AS organization_count,
-       (SELECT count(*) FROM points_balances
-        WHERE org_id = $1 AND period = $2 AND total > balance.total) AS organization_above,
+       ranks.organization_count, ranks.organization_above,
        (SELECT count(*) FROM colleagues) AS department_count,
        (SELECT count(*) FROM colleagues WHERE total > balance.total) AS department_above,
        s.category_weights, s.badge_thresholds
 FROM me
 LEFT JOIN balance ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) AS organization_count,
+           count(*) FILTER (WHERE b.total > balance.total) AS organization_above
+    FROM points_balances b WHERE b.org_id = $1 AND b.period = $2
+) ranks ON true
 LEFT JOIN training_settings s ON s.org_id = $1
 """
-"""An employee's balance in a period, ranks counted on the leaderboard's index, and the
-settings that weigh it: one statement."""
+"""An employee's balance in a period, the ranks counted in one pass over the period on the
+leaderboard's index, and the settings that weigh it: one statement."""
 
 _BOARD = """
 SELECT b.employee_id, e.full_name AS employee_name, e.department_id,
