@@ -41,6 +41,16 @@ LIMIT $10
 
 LEDGER_ENTRY = _ENTRIES + "WHERE l.org_id = $1 AND l.id = $2"
 
+MY_LATEST = (
+    _ENTRIES
+    + """WHERE l.org_id = $1 AND l.employee_id = $2 AND l.occurred_at >= $3 AND l.occurred_at < $4
+ORDER BY l.occurred_at DESC, l.id DESC
+LIMIT $5"""
+)
+"""One employee's latest entries in a period, on the ledger's (org, employee, occurred_at)
+index whatever plan the prepared statement settles on (`LEDGER_PAGE`'s optional filters
+would let a generic plan scan the organization's ledger)."""
+
 MY_STANDING = """
 WITH me AS (
     SELECT e.full_name, e.department_id, d.name AS department_name
@@ -131,6 +141,17 @@ async def ledger_entry(
 ) -> asyncpg.Record | None:
     rows = await fetch(session, LEDGER_ENTRY, org_id, entry_id)
     return rows[0] if rows else None
+
+
+async def my_latest(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    starts_at: datetime,
+    ends_at: datetime,
+    limit: int,
+) -> list[asyncpg.Record]:
+    return await fetch(session, MY_LATEST, org_id, employee_id, starts_at, ends_at, limit)
 
 
 async def my_standing(

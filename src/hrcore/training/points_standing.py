@@ -67,17 +67,8 @@ async def my_points(
     if row is None:
         raise NotFound(_("Your account is not linked to an employee"))
     bounds = parse_period(label, timezone)
-    latest = await points_repository.ledger_page(
-        session,
-        principal.org_id,
-        reach=None,
-        employee_id=employee_id,
-        starts_at=bounds.starts_at,
-        ends_at=bounds.ends_at,
-        category=None,
-        code=None,
-        after=None,
-        limit=LATEST_ENTRIES,
+    latest = await points_repository.my_latest(
+        session, principal.org_id, employee_id, bounds.starts_at, bounds.ends_at, LATEST_ENTRIES
     )
     ranked = row["total"] is not None
     total = row["total"] or 0
