@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import fetch
-from hrcore.core.i18n import N_
+from hrcore.core.i18n import N_, translate
 from hrcore.core.models import new_ids
 from hrcore.identity import api as identity
 from hrcore.training.models import PointCategory
@@ -139,7 +139,9 @@ SELECT id FROM written
 
 async def ensure_rules(session: AsyncSession, org_id: uuid.UUID) -> None:
     """The default rules and settings of an organization, added once (idempotent): every
-    organization starts from the seeds' values and edits them as data."""
+    organization starts from the seeds' values and edits them as data. The rules are named
+    in the organization's language: a name is data HR edits, not a message."""
+    locale = await identity.org_locale(session, org_id)
     await session.execute(
         text(
             "INSERT INTO point_rules (id, org_id, code, name, category, points, active, version)"
@@ -153,7 +155,7 @@ async def ensure_rules(session: AsyncSession, org_id: uuid.UUID) -> None:
             "ids": new_ids(len(DEFAULT_RULES)),
             "orgs": [org_id] * len(DEFAULT_RULES),
             "codes": [rule.code for rule in DEFAULT_RULES],
-            "names": [str(rule.name) for rule in DEFAULT_RULES],
+            "names": [translate(rule.name, locale) for rule in DEFAULT_RULES],
             "categories": [rule.category.value for rule in DEFAULT_RULES],
             "points": [rule.points for rule in DEFAULT_RULES],
         },

@@ -5,7 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from hrcore.core.http import HrcoreRoute
-from hrcore.training import action_plan_router, checkin_router, courses_router, exam_router
+from hrcore.training import (
+    action_plan_router,
+    checkin_router,
+    courses_router,
+    exam_router,
+    points_router,
+)
 
 router = APIRouter(route_class=HrcoreRoute, tags=["training"])
 
@@ -13,3 +19,4 @@ router.include_router(courses_router.router)
 router.include_router(checkin_router.router)
 router.include_router(action_plan_router.router)
 router.include_router(exam_router.router)
+router.include_router(points_router.router)
