@@ -6,6 +6,7 @@ is met. A required level r of a competency with N levels is r / N × 10 on the p
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,55 @@ async def unmet_requirements(
             (line["competency_id"], line["required_level"]) for line in lines if not line["met"]
         ],
     )
+
+
+@dataclass(frozen=True)
+class UnmetLine:
+    """One requirement a person does not meet of the model a position goes by for them: the
+    required level and the profile's score on the 0–10 scale (None: no score yet)."""
+
+    employee_id: uuid.UUID
+    position_id: uuid.UUID
+    competency_id: uuid.UUID
+    required: float
+    current: float | None
+
+
+async def unmet_for_many(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    wanted: Sequence[tuple[uuid.UUID, uuid.UUID, uuid.UUID]],
+) -> list[UnmetLine]:
+    """Per (employee, position, the employee's department): each requirement of the position's
+    model — the department's variant when it has one — the employee does not meet, by the
+    gap analysis's rule. Three statements however many people (models, scores, levels);
+    positions without a model say nothing."""
+    models = await repository.models_for(
+        session,
+        org_id,
+        list({(position_id, department_id) for _, position_id, department_id in wanted}),
+    )
+    if not models:
+        return []
+    ids = {uuid.UUID(e["competency_id"]) for model in models.values() for e in model["entries"]}
+    names = await repository.competency_levels(session, org_id, list(ids))
+    scores = await repository.current_scores_on(
+        session, org_id, list({employee_id for employee_id, _, _ in wanted}), list(ids)
+    )
+    unmet: list[UnmetLine] = []
+    for employee_id, position_id, department_id in wanted:
+        model = models.get((position_id, department_id))
+        if model is None:
+            continue
+        own = {str(key): value for key, value in scores.get(employee_id, {}).items()}
+        unmet.extend(
+            UnmetLine(
+                employee_id, position_id, line["competency_id"], line["required"], line["current"]
+            )
+            for line in _lines(model["entries"], own, names)
+            if not line["met"]
+        )
+    return unmet
 
 
 async def gaps(
