@@ -22,6 +22,11 @@ from hrcore.org import api as org
 from hrcore.people import api as people
 
 
+def _gap(required: float, current: float | None) -> float:
+    """How far below the required score, 0 when met (no score counts as 0)."""
+    return round(max(required - (current or 0.0), 0.0), 2)
+
+
 def _lines(
     entries: list[dict[str, Any]],
     scores: dict[str, float],
@@ -35,7 +40,7 @@ def _lines(
             continue
         required = on_scale(entry["required_level"], levels)
         current = scores.get(entry["competency_id"])
-        gap = round(max(required - (current or 0.0), 0.0), 2)
+        gap = _gap(required, current)
         lines.append(
             {
                 "competency_id": competency_id,
@@ -146,19 +151,21 @@ async def unmet_for_many(
     scores = await repository.current_scores_on(
         session, org_id, list({employee_id for employee_id, _, _ in wanted}), list(ids)
     )
+    requirements = {
+        key: [
+            (uuid.UUID(e["competency_id"]), on_scale(e["required_level"], levels))
+            for e in model["entries"]
+            if (levels := names.get(uuid.UUID(e["competency_id"]), ("", 0))[1])
+        ]
+        for key, model in models.items()
+    }
     unmet: list[UnmetLine] = []
     for employee_id, position_id, department_id in wanted:
-        model = models.get((position_id, department_id))
-        if model is None:
-            continue
-        own = {str(key): value for key, value in scores.get(employee_id, {}).items()}
-        unmet.extend(
-            UnmetLine(
-                employee_id, position_id, line["competency_id"], line["required"], line["current"]
-            )
-            for line in _lines(model["entries"], own, names)
-            if not line["met"]
-        )
+        own = scores.get(employee_id, {})
+        for competency_id, required in requirements.get((position_id, department_id), []):
+            current = own.get(competency_id)
+            if _gap(required, current) > 0:
+                unmet.append(UnmetLine(employee_id, position_id, competency_id, required, current))
     return unmet
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import Pagination
 from hrcore.core.http import HrcoreRoute
-from hrcore.core.responses import FORBIDDEN, NOT_FOUND
+from hrcore.core.responses import FORBIDDEN, NOT_FOUND, validated_json
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.training import needs
 from hrcore.training.needs_schemas import TrainingNeedsOut
@@ -22,6 +22,7 @@ router = APIRouter(route_class=HrcoreRoute)
     "/training-needs",
     operation_id="get_training_needs",
     summary="Training needs 「培训需求分析」 of a department or a person, with evidence, courses",
+    response_model=TrainingNeedsOut,
     responses={**FORBIDDEN, **NOT_FOUND},
 )
 async def get_training_needs(
@@ -48,7 +49,7 @@ async def get_training_needs(
             description="…or this share (percent) of the people analysed, at least two.",
         ),
     ] = 30,
-) -> TrainingNeedsOut:
+) -> Response:
     """Needs drawn from data, per competency: requirements of the person's position's
     competency model not met, items of their newest published review result that name a
     competency and scored under `review_threshold` (the published figure, never a rater's
@@ -64,7 +65,7 @@ async def get_training_needs(
     `common_min_percent` % of them (at least two), is one common need with its count and
     average score; common needs come first (most people first), then individual ones.
     Paged over the needs."""
-    return await needs.analyse(
+    analysed = await needs.analyse(
         session,
         principal,
         department_id=department_id,
@@ -72,3 +73,4 @@ async def get_training_needs(
         thresholds=needs.Thresholds(review_threshold, common_min_people, common_min_percent),
         page=page,
     )
+    return validated_json(analysed)
