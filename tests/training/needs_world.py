@@ -256,7 +256,7 @@ async def sales(client: AsyncClient, runtime: Runtime) -> Sales:
             runtime, org_id, name="Products", competency_ids=[product], points=8
         ),
     }
-    completed = {"status": "completed", "completed_at": runtime.clock.now()}
+    completed: dict[str, Any] = {"status": "completed", "completed_at": runtime.clock.now()}
     await make_enrolment(runtime, org_id, courses["Negotiation"], people["Du"].id, **completed)
     await make_enrolment(runtime, org_id, courses["Negotiation"], people["An"].id)
     exam = courses["Negotiation exam"]

@@ -9,7 +9,9 @@ import uuid
 from typing import Any
 
 from httpx import AsyncClient
+from sqlalchemy import text
 
+from hrcore.core.db import tenant_transaction
 from hrcore.core.runtime import Runtime
 from tests.factories import make_employee, make_org, make_position, make_tree
 from tests.people.conftest import count_statements
@@ -301,3 +303,24 @@ async def test_a_fixed_number_of_statements(client: AsyncClient, runtime: Runtim
         ok(await client.get(_url(f"employee_id={world.people['An'].id}"), headers=world.hr.headers))
     # One person: the employee and their department instead of the department's queries.
     assert one.count == 15, one.statements
+
+
+async def test_raters_answers_never_show(client: AsyncClient, runtime: Runtime) -> None:
+    """The anonymity rule: the same published results with different raw answers behind them
+    read the same; only the stored figure counts."""
+    world = await sales(client, runtime)
+    url = _url(f"department_id={world.tree.sales.id}")
+    reads = []
+    for score in (1, 5):
+        async with tenant_transaction(runtime.sessionmaker, world.hr.org_id) as session:
+            changed = await session.execute(
+                text(
+                    "UPDATE review_assignments SET status = 'submitted',"
+                    " answers = jsonb_build_object('negotiation', jsonb_build_object('score', CAST(:s AS int)))"
+                ),
+                {"s": score},
+            )
+            assert changed.rowcount > 0  # type: ignore[attr-defined]
+        reads.append(ok(await client.get(url, headers=world.hr.headers)))
+    assert reads[0] == reads[1]
+    assert reads[0]["items"][0]["average_score"] == 65.0
