@@ -5,6 +5,7 @@ statements whatever the department's size."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -315,10 +316,10 @@ async def test_raters_answers_never_show(client: AsyncClient, runtime: Runtime) 
         async with tenant_transaction(runtime.sessionmaker, world.hr.org_id) as session:
             changed = await session.execute(
                 text(
-                    "UPDATE review_assignments SET status = 'submitted',"
-                    " answers = jsonb_build_object('negotiation', jsonb_build_object('score', CAST(:s AS int)))"
+                    "UPDATE review_assignments"
+                    " SET status = 'submitted', answers = CAST(:answers AS jsonb)"
                 ),
-                {"s": score},
+                {"answers": json.dumps({"negotiation": {"score": score}})},
             )
             assert changed.rowcount > 0  # type: ignore[attr-defined]
         reads.append(ok(await client.get(url, headers=world.hr.headers)))
