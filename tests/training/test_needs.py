@@ -214,6 +214,14 @@ async def test_who_may_read_it(client: AsyncClient, runtime: Runtime) -> None:
     assert_problem(response, 404, kind="not-found", detail="No such employee")
     response = await client.get(_url(f"employee_id={bo.id}"), headers=world.wang.headers)
     assert_problem(response, 404, kind="not-found")
+    # The department head: people of their subtree, nobody beyond.
+    eve = ok(
+        await client.get(_url(f"employee_id={world.people['Eve'].id}"), headers=world.head.headers)
+    )
+    assert [need["competency"]["name"] for need in eve["items"]] == ["Product knowledge"]
+    engineer = await make_employee(runtime, world.hr.org_id, world.tree.engineering, "Engineer")
+    response = await client.get(_url(f"employee_id={engineer.id}"), headers=world.head.headers)
+    assert_problem(response, 404, kind="not-found", detail="No such employee")
     # Unknown department.
     response = await client.get(_url(f"department_id={uuid.uuid4()}"), headers=world.hr.headers)
     assert_problem(response, 404, detail="No such department")
