@@ -43,6 +43,9 @@
   three statements.
 - `current_levels` — employees' current level in given competencies (the newest profile's
   score on the competency's levels): mentoring's competency goals; one statement.
+- `unmet_for_many` / `UnmetLine` — many people's unmet requirements against positions'
+  models (their own, or a career plan's target), by the gap analysis's rule: training's
+  needs analysis; three statements. `competency_refs` — links to competencies.
 - `assign_to_stretch` — a program's stretch-assignment stage puts its participant on the
   assignment with the rules of `POST /stretch-assignments/{id}/assign` (capacity,
   department, supervisor: 409/422 as there); the assignee's id.
@@ -82,6 +85,7 @@ from hrcore.competencies.evidence import (
 )
 from hrcore.competencies.full_recompute import Recomputed
 from hrcore.competencies.full_recompute import recompute_all as recompute_all_profiles
+from hrcore.competencies.gaps import UnmetLine, unmet_for_many
 from hrcore.competencies.heatmap import TeamAttainment, team_attainment
 from hrcore.competencies.matching import (
     Candidate,
@@ -131,8 +135,10 @@ __all__ = [
     "StretchRating",
     "StretchRecord",
     "TeamAttainment",
+    "UnmetLine",
     "assign_to_stretch",
     "competency_named",
+    "competency_refs",
     "current_levels",
     "current_plan_progress",
     "current_scores",
@@ -149,6 +155,7 @@ __all__ = [
     "require_competencies",
     "stretch_record",
     "team_attainment",
+    "unmet_for_many",
 ]
 
 
@@ -350,3 +357,15 @@ async def level_counts(
     none for no ids."""
     found = await repository.competency_levels(session, org_id, list(set(ids)))
     return {competency_id: named[1] for competency_id, named in found.items()}
+
+
+async def competency_refs(
+    session: AsyncSession, org_id: uuid.UUID, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Ref]:
+    """Links to these competencies (another organization's and unknown ids absent); one
+    statement, none for no ids."""
+    found = await repository.competency_levels(session, org_id, list(set(ids)))
+    return {
+        competency_id: Ref(id=competency_id, name=named[0])
+        for competency_id, named in found.items()
+    }

@@ -6,6 +6,7 @@ is met. A required level r of a competency with N levels is r / N × 10 on the p
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,11 @@ from hrcore.org import api as org
 from hrcore.people import api as people
 
 
+def _gap(required: float, current: float | None) -> float:
+    """How far below the required score, 0 when met (no score counts as 0)."""
+    return round(max(required - (current or 0.0), 0.0), 2)
+
+
 def _lines(
     entries: list[dict[str, Any]],
     scores: dict[str, float],
@@ -34,7 +40,7 @@ def _lines(
             continue
         required = on_scale(entry["required_level"], levels)
         current = scores.get(entry["competency_id"])
-        gap = round(max(required - (current or 0.0), 0.0), 2)
+        gap = _gap(required, current)
         lines.append(
             {
                 "competency_id": competency_id,
@@ -110,6 +116,57 @@ async def unmet_requirements(
             (line["competency_id"], line["required_level"]) for line in lines if not line["met"]
         ],
     )
+
+
+@dataclass(frozen=True)
+class UnmetLine:
+    """One requirement a person does not meet of the model a position goes by for them: the
+    required level and the profile's score on the 0–10 scale (None: no score yet)."""
+
+    employee_id: uuid.UUID
+    position_id: uuid.UUID
+    competency_id: uuid.UUID
+    required: float
+    current: float | None
+
+
+async def unmet_for_many(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    wanted: Sequence[tuple[uuid.UUID, uuid.UUID, uuid.UUID]],
+) -> list[UnmetLine]:
+    """Per (employee, position, the employee's department): each requirement of the position's
+    model — the department's variant when it has one — the employee does not meet, by the
+    gap analysis's rule. Three statements however many people (models, scores, levels);
+    positions without a model say nothing."""
+    models = await repository.models_for(
+        session,
+        org_id,
+        list({(position_id, department_id) for _, position_id, department_id in wanted}),
+    )
+    if not models:
+        return []
+    ids = {uuid.UUID(e["competency_id"]) for model in models.values() for e in model["entries"]}
+    names = await repository.competency_levels(session, org_id, list(ids))
+    scores = await repository.current_scores_on(
+        session, org_id, list({employee_id for employee_id, _, _ in wanted}), list(ids)
+    )
+    requirements = {
+        key: [
+            (uuid.UUID(e["competency_id"]), on_scale(e["required_level"], levels))
+            for e in model["entries"]
+            if (levels := names.get(uuid.UUID(e["competency_id"]), ("", 0))[1])
+        ]
+        for key, model in models.items()
+    }
+    unmet: list[UnmetLine] = []
+    for employee_id, position_id, department_id in wanted:
+        own = scores.get(employee_id, {})
+        for competency_id, required in requirements.get((position_id, department_id), []):
+            current = own.get(competency_id)
+            if _gap(required, current) > 0:
+                unmet.append(UnmetLine(employee_id, position_id, competency_id, required, current))
+    return unmet
 
 
 async def gaps(

@@ -24,6 +24,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   id), `end_temporary_post` (a recorded temporary post ends early),
   `withdraw_temporary_post` (one not begun is called off, `post_withdrawal`),
   `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
+- `career_targets`: the position each employee's career plan aims at (a named query,
+  training's needs analysis).
 - `org_today`: today's date where the organization is (`profile`).
 - Relations beyond the reporting line (`relations`): a domain above declares a
   `RelationProvider` (mentoring's "mentor of"); the owners of the records it opens
@@ -128,6 +130,7 @@ from hrcore.people.reporting_lines import (
     team_history,
     teams_of,
 )
+from hrcore.people.repository import career_targets
 from hrcore.people.schemas import (
     EmployeeCreate,
     EmployeeImport,
@@ -201,6 +204,7 @@ __all__ = [
     "active_posts_in",
     "add_event",
     "apply_directory_user",
+    "career_targets",
     "check_import",
     "dingtalk_contacts",
     "employee_ids_by_number",

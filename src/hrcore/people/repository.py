@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.db import among
+from hrcore.core.db import among, fetch
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
 
 _departments = table("departments", column("id"), column("org_id"), column("name"))
@@ -446,3 +446,22 @@ async def listed_row(
         .where(Employee.org_id == org_id, Employee.id == employee_id)
     )
     return result.one_or_none()
+
+
+CAREER_TARGETS = """
+SELECT employee_id, (career_plan->>'target_position_id')::uuid AS position_id
+  FROM growth_profiles
+ WHERE org_id = $1 AND employee_id = ANY($2::uuid[])
+   AND career_plan->>'target_position_id' IS NOT NULL
+"""
+
+
+async def career_targets(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The position each of these employees' career plan aims at (those without absent), in
+    one statement; none sent for no employees."""
+    if not employee_ids:
+        return {}
+    rows = await fetch(session, CAREER_TARGETS, org_id, list(employee_ids))
+    return {row["employee_id"]: row["position_id"] for row in rows}

@@ -13,6 +13,10 @@ evaluations: `program_evaluation`).
 Peer ratings: publication emits `RESULT_PUBLISHED` (`core.events`); a listener reads the
 result's peer figures at or above the anonymity threshold with `published_peer_ratings`
 (performance's teamwork indicator) and checks a mapping with `template_indicator_keys`.
+
+Low items: `low_published_items` (→ `LowItem`s) — many employees' newest published results'
+items naming a competency and scored under a threshold, in one statement (training's needs
+analysis; the stored figures only, as every reader of the result sees them).
 """
 
 from __future__ import annotations
@@ -30,8 +34,10 @@ from hrcore.reviews.cycles import close_by_id, cycle_task_ids, start_cycle
 from hrcore.reviews.evidence import EvidenceKind
 from hrcore.reviews.peer_ratings import (
     RESULT_PUBLISHED,
+    LowItem,
     PeerFigure,
     PeerRatings,
+    low_published_items,
     published_peer_ratings,
     template_indicator_keys,
 )
@@ -44,6 +50,7 @@ __all__ = [
     "RESULT_PUBLISHED",
     "TASK_KIND",
     "EvidenceKind",
+    "LowItem",
     "PeerFigure",
     "PeerRatings",
     "ResultOut",
@@ -53,6 +60,7 @@ __all__ = [
     "get_template",
     "latest_published_recommendations",
     "latest_recommendation",
+    "low_published_items",
     "published_peer_ratings",
     "result_in_cycle",
     "start_cycle",

@@ -1,5 +1,6 @@
-"""Published results' peer figures for the domains that turn them into data of their own
-(performance's "teamwork" indicator).
+"""Published results' figures for the domains that turn them into data of their own:
+peer figures (performance's "teamwork" indicator) and the low-scoring items that name a
+competency (training's needs analysis).
 
 Publication announces itself (`RESULT_PUBLISHED`, `core.events`, ids only) so a listener
 above reviews reacts in the worker without reviews knowing it. What the listener reads is
@@ -17,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core.schemas import Ref
 from hrcore.reviews import repository
 from hrcore.reviews.models import ReviewTemplate
 
@@ -70,3 +72,36 @@ async def template_indicator_keys(
     if template is None or template.org_id != org_id:
         return None
     return {indicator["key"] for indicator in template.indicators}
+
+
+@dataclass(frozen=True)
+class LowItem:
+    """An indicator of an employee's newest published result that names a competency and
+    scored under the threshold asked for: the result's stored figure (0–100), what the
+    employee reads of it, never a rater's answer."""
+
+    employee_id: uuid.UUID
+    result_id: uuid.UUID
+    cycle: Ref
+    name: str
+    competency_id: uuid.UUID
+    score: float
+
+
+async def low_published_items(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: list[uuid.UUID], *, below: float
+) -> list[LowItem]:
+    """For many employees at once, in one statement: the items of each one's newest
+    published result scored under `below`."""
+    rows = await repository.low_published_items(session, org_id, employee_ids, below)
+    return [
+        LowItem(
+            employee_id=row["employee_id"],
+            result_id=row["result_id"],
+            cycle=Ref(id=row["cycle_id"], name=row["cycle_name"]),
+            name=row["name"],
+            competency_id=row["competency_id"],
+            score=row["score"],
+        )
+        for row in rows
+    ]

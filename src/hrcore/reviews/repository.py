@@ -7,11 +7,12 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.db import among, by_id, by_id_values
+from hrcore.core.db import among, by_id, by_id_values, fetch
 from hrcore.reviews.models import (
     ReviewAppeal,
     ReviewAssignment,
@@ -392,3 +393,34 @@ async def submitted_answers(
         .order_by(ReviewAssignment.id)
     )
     return result.all()
+
+
+# Each employee's newest published result, and of it the indicators that name a competency
+# and scored under `$3`: the stored figure every reader of the result sees (anonymous groups
+# below the threshold were left out when it was aggregated), never an answer.
+LOW_PUBLISHED_ITEMS = """
+WITH latest AS (
+    SELECT DISTINCT ON (employee_id) id, employee_id, cycle_id, scores
+      FROM review_results
+     WHERE org_id = $1 AND employee_id = ANY($2::uuid[]) AND status = 'published'
+     ORDER BY employee_id, published_at DESC, id DESC
+)
+SELECT latest.employee_id, latest.id AS result_id, cycle.id AS cycle_id, cycle.name AS cycle_name,
+       item->>'name' AS name, (item->>'competency_id')::uuid AS competency_id, figure.score
+  FROM latest
+  JOIN review_cycles AS cycle ON cycle.org_id = $1 AND cycle.id = latest.cycle_id
+ CROSS JOIN LATERAL jsonb_array_elements(cycle.form->'indicators') AS item
+ CROSS JOIN LATERAL (
+     SELECT (latest.scores->'indicators'->(item->>'key')->>'score')::float8 AS score
+ ) AS figure
+ WHERE item->>'competency_id' IS NOT NULL AND figure.score < $3
+"""
+
+
+async def low_published_items(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID], below: float
+) -> list[asyncpg.Record]:
+    """`LOW_PUBLISHED_ITEMS` in one statement; none sent for no employees."""
+    if not employee_ids:
+        return []
+    return await fetch(session, LOW_PUBLISHED_ITEMS, org_id, list(employee_ids), below)

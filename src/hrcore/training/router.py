@@ -10,6 +10,7 @@ from hrcore.training import (
     checkin_router,
     courses_router,
     exam_router,
+    needs_router,
     points_router,
 )
 
@@ -20,3 +21,4 @@ router.include_router(checkin_router.router)
 router.include_router(action_plan_router.router)
 router.include_router(exam_router.router)
 router.include_router(points_router.router)
+router.include_router(needs_router.router)
