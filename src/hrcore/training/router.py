@@ -5,5 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from hrcore.core.http import HrcoreRoute
+from hrcore.training import incentive_router
 
 router = APIRouter(route_class=HrcoreRoute, tags=["training"])
+
+router.include_router(incentive_router.router)
