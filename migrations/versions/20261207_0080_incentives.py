@@ -139,7 +139,6 @@ def upgrade() -> None:
         unique=True,
     )
     op.create_index("ix_incentives_org_id_employee", "incentives", ["org_id", "employee_id"])
-    op.create_index("ix_incentives_org_id_id", "incentives", ["org_id", "id"])
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
@@ -153,7 +152,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in TABLES:
         op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
-    op.drop_index("ix_incentives_org_id_id", table_name="incentives")
     op.drop_index("ix_incentives_org_id_employee", table_name="incentives")
     op.drop_index("uq_incentives_org_id_period_kind_employee", table_name="incentives")
     op.drop_table("incentives")

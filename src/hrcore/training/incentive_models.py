@@ -114,7 +114,6 @@ class Incentive(IdMixin, OrgScopedMixin, Base):
             unique=True,
         ),
         Index("ix_incentives_org_id_employee", "org_id", "employee_id"),
-        Index("ix_incentives_org_id_id", "org_id", "id"),
     )
 
     period: Mapped[str] = mapped_column(String(8), nullable=False)
