@@ -106,7 +106,7 @@ async def test_evaluation_refuses_open_periods_repeats_and_non_hr(
     async with frozen_clock(runtime, datetime(2026, 12, 31, 15, 59, tzinfo=UTC)):
         open_year = await client.post(EVALUATE, json={"period": "2026"}, headers=world.hr.headers)
         assert_problem(open_year, 422, fields={"body.period"})
-        for bad in ("2026-Q5", "26", "2026-q1"):
+        for bad in ("2026-Q5", "26", "2026-q1", "0000", "9999-Q4"):
             malformed = await client.post(EVALUATE, json={"period": bad}, headers=world.hr.headers)
             assert_problem(malformed, 422, fields={"body.period"})
         member = await client.post(

@@ -12,10 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from hrcore.core.schemas import Ref
 from hrcore.training.incentive_models import EvaluationStatus, IncentiveKind, IncentiveStatus
 
-PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4])?$"
+PERIOD_PATTERN = r"^(19|20|21)[0-9]{2}(-Q[1-4])?$"
 Period = Annotated[
     str,
-    Field(pattern=PERIOD_PATTERN, description="A quarter (`2026-Q4`) or a year (`2026`)."),
+    Field(
+        pattern=PERIOD_PATTERN,
+        description="A quarter (`2026-Q4`) or a year (`2026`), 1900 to 2199.",
+    ),
 ]
 
 
