@@ -13,8 +13,9 @@ from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
 from tests.conftest import frozen_clock, recorded_statements
+from tests.factories import make_employee, make_tree
 from tests.problems import assert_problem
-from tests.training.incentive_helpers import World, evaluate_now, make_world
+from tests.training.incentive_helpers import World, award, evaluate_now, make_world
 
 URL = "/api/v1/incentives"
 EVALUATE = "/api/v1/incentives/evaluations"
@@ -204,8 +205,8 @@ async def test_hr_grants_an_owed_incentive_once(client: AsyncClient, runtime: Ru
     audit = await client.get(
         "/api/v1/audit-events", params={"object_id": top["id"]}, headers=world.hr.headers
     )
-    if audit.status_code == 200:
-        assert [event["action"] for event in audit.json()["items"]] == ["incentive.granted"]
+    assert audit.status_code == 200, audit.text
+    assert [event["action"] for event in audit.json()["items"]] == ["incentive.granted"]
 
 
 async def test_the_export_for_payroll(client: AsyncClient, runtime: Runtime) -> None:
@@ -236,3 +237,19 @@ async def test_the_export_for_payroll(client: AsyncClient, runtime: Runtime) -> 
     assert names == {"Steady"}, "the export keeps the caller's reach"
     bad = await client.get(f"{URL}/export", params={"format": "pdf"}, headers=world.hr.headers)
     assert_problem(bad, 422, fields={"query.format"})
+
+
+async def test_the_export_quotes_what_a_spreadsheet_would_run(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    world = await make_world(runtime)
+    tree = await make_tree(runtime, world.org_id)
+    formula = await make_employee(runtime, world.org_id, tree.sales, "=HYPERLINK(1)")
+    await award(runtime, world.org_id, formula.id, 20)
+    async with frozen_clock(runtime, DECEMBER):
+        await _evaluated(client, runtime, world, "2026-Q3")
+    response = await client.get(
+        f"{URL}/export", params={"employee_id": str(formula.id)}, headers=world.hr.headers
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[3] for row in rows[1:]] == ["'=HYPERLINK(1)"]
