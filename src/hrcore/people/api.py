@@ -43,7 +43,8 @@ inside people. The wrappers below turn people's own rows into what other domains
 - Screening for talent pools and mentor eligibility (`screening`): `screen` (a named query:
   plain criteria in — `PercentileCriterion`, `TopRatingsCriterion`, `ManagementCriterion`,
   `CareerPlanCriterion`, `TenureCriterion`, `CertificationCriterion`, `GivenFigureCriterion`
-  (a figure a domain above read through its api: mentoring's review rating), together
+  (a figure a domain above read through its api: mentoring's review rating),
+  `TrainingPointsCriterion` (training's points and action plans, read as bare tables), together
   `ScreeningCriterion` — one statement over the organization, `ScreenRows` of
   `ScreenedEmployee` / `CriterionRow` out).
 - Period ratings (`ratings`): `write_period_ratings` (`PeriodRating`s of one period, a
@@ -149,6 +150,7 @@ from hrcore.people.screening import (
     ScreenRows,
     TenureCriterion,
     TopRatingsCriterion,
+    TrainingPointsCriterion,
     screen,
 )
 
@@ -196,6 +198,7 @@ __all__ = [
     "TeamHistory",
     "TenureCriterion",
     "TopRatingsCriterion",
+    "TrainingPointsCriterion",
     "VacatedPost",
     "WorkContact",
     "active_employees_in_subtree",

@@ -84,6 +84,16 @@ class GivenFigureCriterion:
     minimum: float
 
 
+@dataclass(frozen=True)
+class TrainingPointsCriterion:
+    """At least `min_points` training points over the last 12 months (to today's month), and
+    with `min_plan_percent` that share of the action plans due in them scored (no plan due:
+    not met). The value found is the points."""
+
+    min_points: int
+    min_plan_percent: float | None = None
+
+
 ScreeningCriterion = (
     PercentileCriterion
     | TopRatingsCriterion
@@ -92,6 +102,7 @@ ScreeningCriterion = (
     | TenureCriterion
     | CertificationCriterion
     | GivenFigureCriterion
+    | TrainingPointsCriterion
 )
 
 
@@ -222,18 +233,23 @@ def _criterion(
             passed=func.coalesce(plans.c.value == criterion.aspiration, false()),
             joined=plans,
         )
-    if isinstance(criterion, CertificationCriterion | GivenFigureCriterion):
+    if isinstance(
+        criterion, CertificationCriterion | GivenFigureCriterion | TrainingPointsCriterion
+    ):
         return _held(org_id, criterion, name, today)
     return _tenure(population, criterion, today)
 
 
 def _held(
     org_id: uuid.UUID,
-    criterion: CertificationCriterion | GivenFigureCriterion,
+    criterion: CertificationCriterion | GivenFigureCriterion | TrainingPointsCriterion,
     name: str,
     today: date,
 ) -> _Compiled:
-    """A certificate held (its latest date as the value) or a given figure at the minimum."""
+    """A certificate held (its latest date as the value), training points held, or a given
+    figure at the minimum."""
+    if isinstance(criterion, TrainingPointsCriterion):
+        return _training_points(org_id, criterion, name, today)
     if isinstance(criterion, CertificationCriterion):
         held = screening_queries.certifications(org_id, criterion.name, today).subquery(name)
         return _Compiled(value=held.c.value, passed=held.c.employee_id.is_not(None), joined=held)
@@ -243,6 +259,19 @@ def _held(
         passed=func.coalesce(given.c.value >= criterion.minimum, false()),
         joined=given,
     )
+
+
+def _training_points(
+    org_id: uuid.UUID, criterion: TrainingPointsCriterion, name: str, today: date
+) -> _Compiled:
+    figures = screening_queries.training_points(org_id, today).subquery(name)
+    value = func.coalesce(figures.c.value, 0)
+    passed = value >= criterion.min_points
+    if criterion.min_plan_percent is not None:
+        passed = and_(
+            passed, func.coalesce(figures.c.plan_percent >= criterion.min_plan_percent, false())
+        )
+    return _Compiled(value=value, passed=passed, joined=figures)
 
 
 def _at_least(figures: Subquery, minimum: int) -> _Compiled:

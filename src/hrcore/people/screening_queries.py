@@ -1,5 +1,8 @@
 """The per-employee figures screening ranks and filters on, as sub-selects `people.screen`
 composes into one statement (kept apart from `repository`: queries of one purpose).
+
+Training's points and action plans are read here as bare tables of the columns needed
+(people sits below training and never imports it; docs/architecture.md lists this join).
 """
 
 from __future__ import annotations
@@ -11,8 +14,12 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     Date,
+    DateTime,
     Float,
+    Integer,
+    Interval,
     Select,
+    String,
     Uuid,
     any_,
     case,
@@ -22,6 +29,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    table,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -29,6 +37,24 @@ from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, Perfo
 
 LETTER_SCORES = {"A": 5, "B": 4, "C": 3, "D": 2}
 """A letter-only rating counts as this score on the 1–5 scale when averaging."""
+
+POINTS_BALANCES = table(
+    "points_balances",
+    column("org_id", Uuid()),
+    column("period", String()),
+    column("employee_id", Uuid()),
+    column("total", Integer()),
+)
+"""Training's balances per employee and period (`2026-11`: a month in the org's zone)."""
+ACTION_PLANS = table(
+    "training_action_plans",
+    column("org_id", Uuid()),
+    column("employee_id", Uuid()),
+    column("status", String()),
+    column("created_at", DateTime(timezone=True)),
+)
+PLAN_DUE_DAYS = 30
+"""Training's action plans are due 30 days after the course (docs/training.md)."""
 
 
 def active_population(org_id: uuid.UUID) -> Select[Any]:
@@ -156,4 +182,47 @@ def given_figures(figures: tuple[tuple[uuid.UUID, float], ...]) -> Select[Any]:
     return select(
         func.unnest(literal(ids, ARRAY(Uuid()))).label("employee_id"),
         func.unnest(literal(values, ARRAY(Float()))).label("value"),
+    )
+
+
+def last_twelve_months(today: date) -> list[str]:
+    """The 12 months (`YYYY-MM`) that end with today's."""
+    last = today.year * 12 + today.month - 1
+    return [f"{month // 12}-{month % 12 + 1:02d}" for month in range(last - 11, last + 1)]
+
+
+def training_points(org_id: uuid.UUID, today: date) -> Select[Any]:
+    """(employee_id, value, plan_percent): training points of the last 12 months (from the
+    monthly balances) and the share of action plans scored among those created in those months
+    that are due by today or scored already (None when none is)."""
+    months = last_twelve_months(today)
+    since = date(int(months[0][:4]), int(months[0][5:]), 1)
+    balances = POINTS_BALANCES.c
+    points = (
+        select(balances.employee_id, func.sum(balances.total).label("value"))
+        .where(balances.org_id == org_id, balances.period == any_(literal(months, ARRAY(String()))))
+        .group_by(balances.employee_id)
+        .subquery("training_points")
+    )
+    plan = ACTION_PLANS.c
+    due = cast(literal(today, Date), DateTime(timezone=True)) - cast(
+        literal(f"{PLAN_DUE_DAYS} days"), Interval()
+    )
+    counted = (
+        select(
+            plan.employee_id,
+            func.count().filter(plan.status == "scored").label("scored"),
+            func.count().label("due"),
+        )
+        .where(
+            plan.org_id == org_id,
+            plan.created_at >= cast(literal(since, Date), DateTime(timezone=True)),
+            or_(plan.status == "scored", plan.created_at <= due),
+        )
+        .group_by(plan.employee_id)
+        .subquery("training_plans")
+    )
+    percent = cast(counted.c.scored, Float) * 100 / func.nullif(counted.c.due, 0)
+    return select(points.c.employee_id, points.c.value, percent.label("plan_percent")).outerjoin(
+        counted, counted.c.employee_id == points.c.employee_id
     )

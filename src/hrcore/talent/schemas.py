@@ -69,12 +69,23 @@ class TenureRule(_Rule):
     min_years: float = Field(ge=0, le=60)
 
 
+class TrainingPointsRule(_Rule):
+    """At least `min_points` training points in the last 12 months and, when set, at least
+    `min_plan_completion_percent` of the action plans due in them scored (promotion: 120 and
+    80 %)."""
+
+    kind: Literal["training_points"]
+    min_points: int = Field(default=120, ge=1, le=100_000)
+    min_plan_completion_percent: float | None = Field(default=None, ge=0, le=100)
+
+
 Rule = Annotated[
     PerformancePercentileRule
     | ConsecutiveTopRatingsRule
     | ManagementExperienceRule
     | CareerPlanRule
-    | TenureRule,
+    | TenureRule
+    | TrainingPointsRule,
     Field(discriminator="kind"),
 ]
 RULES = TypeAdapter(list[Rule])

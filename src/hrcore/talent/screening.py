@@ -33,6 +33,7 @@ from hrcore.talent.schemas import (
     ScreenCandidate,
     ScreenRequest,
     ScreenResult,
+    TrainingPointsRule,
 )
 
 
@@ -82,6 +83,10 @@ def _as_criterion(rule: Rule) -> people.ScreeningCriterion:
         return people.ManagementCriterion(min_events=rule.min_events)
     if isinstance(rule, CareerPlanRule):
         return people.CareerPlanCriterion(aspiration=rule.aspiration)
+    if isinstance(rule, TrainingPointsRule):
+        return people.TrainingPointsCriterion(
+            min_points=rule.min_points, min_plan_percent=rule.min_plan_completion_percent
+        )
     return people.TenureCriterion(min_years=rule.min_years)
 
 

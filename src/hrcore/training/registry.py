@@ -1,10 +1,11 @@
 """What training plugs into the processes (core.registry): its tables and routes, the
 reminder task kind of a seat in a session (closed by checking in) and how the inbox names
 an enrolment, and the action plan made when an enrolment completes (a task closed by
-submitting the plan)."""
+submitting the plan); the job evaluating a period's incentives and the hourly cron queueing
+periods as they end."""
 
 from hrcore.core.jobs import JobSpec
-from hrcore.core.registry import Domain, Subscription
+from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.notifications import api as notifications
 from hrcore.training import (
     action_plan_jobs,
@@ -13,6 +14,9 @@ from hrcore.training import (
     courses_reminders,
     events,
     exam_models,
+    incentive_evaluation,
+    incentive_jobs,
+    incentive_models,
     models,
 )
 from hrcore.training.router import router
@@ -20,11 +24,13 @@ from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="training",
-    models=[models, exam_models, checkin_models],
+    models=[models, exam_models, checkin_models, incentive_models],
     router=router,
     jobs=[
         JobSpec(action_plan_jobs.CREATE_JOB, action_plan_jobs.create_action_plan, max_tries=5),
+        JobSpec(incentive_evaluation.EVALUATE_JOB, incentive_jobs.evaluate_incentives, max_tries=5),
     ],
+    crons=[Cron(incentive_jobs.QUEUE_CRON, incentive_jobs.queue_evaluations, minute={11})],
     subscriptions=[
         Subscription(events.ENROLMENT_COMPLETED, action_plan_jobs.CREATE_JOB),
     ],

@@ -10,6 +10,7 @@ from hrcore.training import (
     checkin_router,
     courses_router,
     exam_router,
+    incentive_router,
     needs_router,
     points_router,
 )
@@ -22,3 +23,4 @@ router.include_router(action_plan_router.router)
 router.include_router(exam_router.router)
 router.include_router(points_router.router)
 router.include_router(needs_router.router)
+router.include_router(incentive_router.router)

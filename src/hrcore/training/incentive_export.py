@@ -1,0 +1,81 @@
+"""Incentives as a file for payroll: CSV (UTF-8 with a byte-order mark, so spreadsheet
+programs read the Chinese names) or XLSX, one row per incentive with the figures behind it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import asyncpg
+from openpyxl import Workbook
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+MEDIA_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+HEADER = (
+    "period",
+    "kind",
+    "employee_id",
+    "employee",
+    "amount",
+    "eligible",
+    "status",
+    "points",
+    "threshold",
+    "granted_at",
+)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _inert(value: str) -> str:
+    """A name that a spreadsheet would run as a formula, quoted as text."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def _cells(row: asyncpg.Record) -> list[Any]:
+    reasons = json.loads(row["reasons"], parse_float=Decimal)
+    granted_at = row["granted_at"]
+    return [
+        row["period"],
+        row["kind"],
+        str(row["employee_id"]),
+        _inert(row["employee_name"]),
+        row["amount"],
+        row["eligible"],
+        row["status"],
+        reasons.get("points"),
+        reasons.get("threshold"),
+        granted_at.isoformat() if granted_at else None,
+    ]
+
+
+def render(rows: Sequence[asyncpg.Record], form: ExportFormat) -> bytes:
+    if form is ExportFormat.CSV:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(HEADER)
+        writer.writerows(_cells(row) for row in rows)
+        return text.getvalue().encode("utf-8-sig")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("incentives")
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(_cells(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
