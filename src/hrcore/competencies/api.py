@@ -40,6 +40,9 @@
 - `team_attainment` / `TeamAttainment` — how far a team (people's `EmployeePost`s) meets its
   position models, per competency as the heat map's columns (performance's diagnosis bundle);
   three statements.
+- `mean_scores_around` / `ScoresAround` — for many (employee, moment) pairs the mean score
+  (0–10) on some competencies of the newest profile before the moment and of the newest
+  since (training's effect report: before and after a course); one statement.
 - `current_levels` — employees' current level in given competencies (the newest profile's
   score on the competency's levels): mentoring's competency goals; one statement.
 - `assign_to_stretch` — a program's stretch-assignment stage puts its participant on the
@@ -50,6 +53,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -122,6 +126,7 @@ __all__ = [
     "ProgramAction",
     "ProgramActionsProvider",
     "Recomputed",
+    "ScoresAround",
     "SourceValue",
     "StretchRating",
     "StretchRecord",
@@ -135,6 +140,7 @@ __all__ = [
     "known_stretch_assignments",
     "level_counts",
     "match_for_candidates",
+    "mean_scores_around",
     "open_stretch_tasks",
     "profile_change",
     "recompute_all_profiles",
@@ -345,3 +351,30 @@ async def level_counts(
     none for no ids."""
     found = await repository.competency_levels(session, org_id, list(set(ids)))
     return {competency_id: named[1] for competency_id, named in found.items()}
+
+
+@dataclass(frozen=True)
+class ScoresAround:
+    """An employee's mean score (0–10) on some competencies in the newest profile before a
+    moment (`before`) and in the newest since (`after`); None without one."""
+
+    before: float | None
+    after: float | None
+
+
+async def mean_scores_around(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_ids: Sequence[uuid.UUID],
+    moments: Sequence[datetime],
+    competency_ids: Sequence[uuid.UUID],
+) -> list[ScoresAround]:
+    """For each pair (`employee_ids[i]`, `moments[i]`) its `ScoresAround` on
+    `competency_ids`, in the same order; one statement, none without competencies (then every
+    pair is `ScoresAround(None, None)`)."""
+    if not competency_ids:
+        return [ScoresAround(None, None) for _ in employee_ids]
+    rows = await repository.mean_scores_around(
+        session, org_id, employee_ids, moments, competency_ids
+    )
+    return [ScoresAround(row["before"], row["after"]) for row in rows]

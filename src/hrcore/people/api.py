@@ -31,7 +31,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   with `related_employee_ids` and audit with `record_reads`.
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
-  (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`)
+  (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`),
+  training `TrainingsProvider` (→ `TrainingRecord`) and `PointsProvider` (→ `PointsRecord`)
   among their registry's providers.
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`,
@@ -92,8 +93,12 @@ from hrcore.people.profile_sections import (
     ContractsProvider,
     DevelopmentPlanProvider,
     DevelopmentPlanRecord,
+    PointsProvider,
+    PointsRecord,
     ProgramParticipation,
     ProgramParticipationProvider,
+    TrainingRecord,
+    TrainingsProvider,
 )
 from hrcore.people.rating_history import RatedPeriod, promotion_dates, rating_histories
 from hrcore.people.ratings import PeriodRating, remove_period_ratings, write_period_ratings
@@ -181,6 +186,8 @@ __all__ = [
     "PerformanceRatingCreate",
     "PeriodRating",
     "PeriodTurnover",
+    "PointsProvider",
+    "PointsRecord",
     "ProgramParticipation",
     "ProgramParticipationProvider",
     "RatedPeriod",
@@ -193,6 +200,8 @@ __all__ = [
     "TeamHistory",
     "TenureCriterion",
     "TopRatingsCriterion",
+    "TrainingRecord",
+    "TrainingsProvider",
     "VacatedPost",
     "WorkContact",
     "active_employees_in_subtree",

@@ -1,7 +1,16 @@
 """What training plugs into the processes (core.registry): its tables and routes."""
 
 from hrcore.core.registry import Domain
-from hrcore.training import models
+from hrcore.people import api as people
+from hrcore.training import models, reports_profile
 from hrcore.training.router import router
 
-DOMAIN = Domain(name="training", models=[models], router=router)
+DOMAIN = Domain(
+    name="training",
+    models=[models],
+    router=router,
+    providers=[
+        people.TrainingsProvider(reports_profile.profile_trainings),
+        people.PointsProvider(reports_profile.profile_points),
+    ],
+)

@@ -5,5 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from hrcore.core.http import HrcoreRoute
+from hrcore.training import reports_router
 
 router = APIRouter(route_class=HrcoreRoute, tags=["training"])
+router.include_router(reports_router.router)
