@@ -13,11 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from httpx import AsyncClient
+from openpyxl import load_workbook
 
 from hrcore.competencies.models import Competency, CompetencyProfile
 from hrcore.core.db import tenant_transaction
 from hrcore.core.runtime import Runtime
 from hrcore.performance.models import PerformanceScheme, PerformanceScore
+from hrcore.training import reports_export
 from hrcore.training.models import ActionPlan, Course, Enrolment
 from tests.conftest import recorded_statements
 from tests.factories import Account, make_department, make_employee, make_org
@@ -173,6 +175,17 @@ async def test_course_figures_count_what_happened(client: AsyncClient, runtime: 
     engineering = _figures(await _get(client, setup.world.engineering_head, "/courses"))
     assert engineering["Negotiation"]["attended"] == 0
     assert engineering["Negotiation"]["action_plans"] == 0
+    response = await client.get(
+        f"{API}/courses", params={"format": "xlsx"}, headers=setup.world.hr.headers
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == reports_export.XLSX
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert cells[0][:3] == ["Course", "Mode", "Sessions"]
+    assert cells[1] == ["Negotiation", "offline", 1, 3, 2, 1, 2, 66.7, 2, 70, 1]
+    assert cells[2][0] == "Online ethics"
 
 
 async def test_the_training_effect_before_and_after(client: AsyncClient, runtime: Runtime) -> None:
