@@ -23,6 +23,7 @@ from hrcore.training import reports_export
 from hrcore.training.models import ActionPlan, Course, Enrolment
 from tests.conftest import recorded_statements
 from tests.factories import Account, make_department, make_employee, make_org
+from tests.org.conftest import api_key
 from tests.training.factory import make_course, make_enrolment, make_session
 from tests.training.reports_world import API, World, make_world
 
@@ -297,6 +298,11 @@ async def test_refusals_and_other_organizations(client: AsyncClient, runtime: Ru
         )
         assert outside.status_code == 404, path
         assert outside.json()["detail"] == "No such department"
+    key = await api_key(client, world.hr, "ratings:read", "profiles:read")
+    for path in ("/courses", "/cost", "/points-by-category?period=2026"):
+        refused = await client.get(f"{API}{path}", headers=key)
+        assert refused.status_code == 403, path
+        assert refused.json()["detail"] == "Integration keys cannot read this"
     unknown = await client.get(f"{API}/courses/{uuid.uuid4()}/effect", headers=world.hr.headers)
     assert unknown.status_code == 404
     assert unknown.json()["detail"] == "No such course"

@@ -193,6 +193,14 @@ async def test_exports_as_csv_and_xlsx(client: AsyncClient, runtime: Runtime) ->
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert cells[1][:5] == ["Whole organization", 3, 118, 18, 15.3]
     assert cells[3][0] == "Sales"
+    chinese = await client.get(
+        path,
+        params={"period": "2026-Q4", "format": "csv"},
+        headers=world.hr.headers | {"Accept-Language": "zh-CN"},
+    )
+    rows = list(csv.reader(io.StringIO(chinese.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["部门", "人数", "总积分", "参与积分", "参与占比 %"]
+    assert rows[1][0] == "全公司"
 
 
 async def test_statements_do_not_grow_with_departments(
