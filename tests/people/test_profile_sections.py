@@ -1,5 +1,6 @@
 """The profile's sections other domains own: program participation (everyone who sees the
-profile) and contracts (as the contracts routes: HR and the employee), one statement each."""
+profile) and contracts (as the contracts routes: HR and the employee), one statement each.
+Training's sections: tests/training/test_reports_profile.py."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.factories import Account, make_department, make_employee, make_org
 from tests.people.conftest import World
 
 API = "/api/v1"
-ABSENT = ("trainings", "projects", "peer_feedback", "points", "mentoring")
+ABSENT = ("projects", "peer_feedback", "mentoring")
 
 
 async def _post(client: AsyncClient, account: Account, path: str, body: Any = None) -> Any:

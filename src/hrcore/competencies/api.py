@@ -41,6 +41,9 @@
 - `team_attainment` / `TeamAttainment` — how far a team (people's `EmployeePost`s) meets its
   position models, per competency as the heat map's columns (performance's diagnosis bundle);
   three statements.
+- `mean_scores_around` / `ScoresAround` — for many (employee, moment) pairs the mean score
+  (0–10) on some competencies of the newest profile before the moment and of the newest
+  since (training's effect report: before and after a course); one statement.
 - `current_levels` — employees' current level in given competencies (the newest profile's
   score on the competency's levels): mentoring's competency goals; one statement.
 - `unmet_for_many` / `UnmetLine` — many people's unmet requirements against positions'
@@ -54,6 +57,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -131,6 +135,7 @@ __all__ = [
     "ProgramAction",
     "ProgramActionsProvider",
     "Recomputed",
+    "ScoresAround",
     "SourceValue",
     "StretchRating",
     "StretchRecord",
@@ -146,6 +151,7 @@ __all__ = [
     "known_stretch_assignments",
     "level_counts",
     "match_for_candidates",
+    "mean_scores_around",
     "open_stretch_tasks",
     "profile_change",
     "recompute_all_profiles",
@@ -369,3 +375,30 @@ async def competency_refs(
         competency_id: Ref(id=competency_id, name=named[0])
         for competency_id, named in found.items()
     }
+
+
+@dataclass(frozen=True)
+class ScoresAround:
+    """An employee's mean score (0–10) on some competencies in the newest profile before a
+    moment (`before`) and in the newest since (`after`); None without one."""
+
+    before: float | None
+    after: float | None
+
+
+async def mean_scores_around(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_ids: Sequence[uuid.UUID],
+    moments: Sequence[datetime],
+    competency_ids: Sequence[uuid.UUID],
+) -> list[ScoresAround]:
+    """For each pair (`employee_ids[i]`, `moments[i]`) its `ScoresAround` on
+    `competency_ids`, in the same order; one statement, none without competencies (then every
+    pair is `ScoresAround(None, None)`)."""
+    if not competency_ids:
+        return [ScoresAround(None, None) for _ in employee_ids]
+    rows = await repository.mean_scores_around(
+        session, org_id, employee_ids, moments, competency_ids
+    )
+    return [ScoresAround(row["before"], row["after"]) for row in rows]

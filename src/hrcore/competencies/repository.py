@@ -293,3 +293,47 @@ async def delete_version(
         .execution_options(synchronize_session=False)
     )
     return deleted.first() is not None
+
+
+# For each (employee, moment): the mean score on `$4`'s competencies of the newest snapshot
+# before the moment and of the newest since it (NULL without one, or without those scores).
+MEAN_SCORES_AROUND = """
+SELECT a.ord, before.value AS before, after.value AS after
+FROM unnest($2::uuid[], $3::timestamptz[]) WITH ORDINALITY AS a(employee_id, moment, ord)
+LEFT JOIN LATERAL (
+    SELECT (SELECT avg((x->>'score')::float) FROM jsonb_array_elements(p.scores) AS x
+             WHERE (x->>'competency_id')::uuid = ANY($4::uuid[])) AS value
+    FROM competency_profiles p
+    WHERE p.org_id = $1 AND p.employee_id = a.employee_id AND p.computed_at < a.moment
+    ORDER BY p.computed_at DESC, p.id DESC LIMIT 1
+) AS before ON true
+LEFT JOIN LATERAL (
+    SELECT (SELECT avg((x->>'score')::float) FROM jsonb_array_elements(p.scores) AS x
+             WHERE (x->>'competency_id')::uuid = ANY($4::uuid[])) AS value
+    FROM competency_profiles p
+    WHERE p.org_id = $1 AND p.employee_id = a.employee_id AND p.computed_at >= a.moment
+    ORDER BY p.computed_at DESC, p.id DESC LIMIT 1
+) AS after ON true
+ORDER BY a.ord
+"""
+
+
+async def mean_scores_around(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_ids: Sequence[uuid.UUID],
+    moments: Sequence[datetime],
+    competency_ids: Sequence[uuid.UUID],
+) -> list[asyncpg.Record]:
+    """One row per (employee, moment) pair, in the pairs' order; none sent when either list
+    is empty."""
+    if not employee_ids or not competency_ids:
+        return []
+    return await fetch(
+        session,
+        MEAN_SCORES_AROUND,
+        org_id,
+        list(employee_ids),
+        list(moments),
+        list(competency_ids),
+    )

@@ -33,7 +33,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   with `related_employee_ids` and audit with `record_reads`.
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
-  (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`)
+  (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`),
+  training `TrainingsProvider` (→ `TrainingRecord`) and `PointsProvider` (→ `PointsRecord`)
   among their registry's providers.
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`,
@@ -95,8 +96,12 @@ from hrcore.people.profile_sections import (
     ContractsProvider,
     DevelopmentPlanProvider,
     DevelopmentPlanRecord,
+    PointsProvider,
+    PointsRecord,
     ProgramParticipation,
     ProgramParticipationProvider,
+    TrainingRecord,
+    TrainingsProvider,
 )
 from hrcore.people.rating_history import RatedPeriod, promotion_dates, rating_histories
 from hrcore.people.ratings import PeriodRating, remove_period_ratings, write_period_ratings
@@ -186,6 +191,8 @@ __all__ = [
     "PerformanceRatingCreate",
     "PeriodRating",
     "PeriodTurnover",
+    "PointsProvider",
+    "PointsRecord",
     "ProgramParticipation",
     "ProgramParticipationProvider",
     "RatedPeriod",
@@ -199,6 +206,8 @@ __all__ = [
     "TenureCriterion",
     "TopRatingsCriterion",
     "TrainingPointsCriterion",
+    "TrainingRecord",
+    "TrainingsProvider",
     "VacatedPost",
     "WorkContact",
     "active_employees_in_subtree",

@@ -48,9 +48,10 @@ async def panoramic_profile(
     Rows go straight from the driver into the response: HR (and keys) read the employee
     with its post's names and the organization's time zone in one statement; anyone else is
     first checked for reach (404 outside it), as every read of an employee is. Programs,
-    contracts and competencies answer their sections (`profile_sections`), one statement
-    each; contracts only for whom its rule allows (HR, the employee), else `null` without a
-    query; the development plan one more when it awaits its approval (returned or not).
+    contracts, competencies and training (trainings, points) answer their sections
+    (`profile_sections`), one statement each; contracts only for whom its rule allows (HR,
+    the employee), else `null` without a query; the development plan one more when it awaits
+    its approval (returned or not).
     """
     if principal.kind == "api_key" or principal.is_hr_admin:
         principal.require_key_scope(Scope.PROFILES_READ)
@@ -73,6 +74,8 @@ async def panoramic_profile(
     participations = await profile_sections.program_participation(session, org_id, employee_id)
     contracts = await profile_sections.contracts(session, principal, employee_id)
     plan = await profile_sections.development_plan(session, org_id, employee_id)
+    trainings = await profile_sections.trainings(session, org_id, employee_id, head["timezone"])
+    points = await profile_sections.points(session, org_id, employee_id)
     events = [{**dict(event), **named_moves(event)} for event in history]
     applied = [event for event in events if event["applied_at"] is not None]
     department = {"id": head["department_id"], "name": head["department_name"]}
@@ -117,6 +120,8 @@ async def panoramic_profile(
             "management_experience": sum(1 for event in applied if event["management"]),
             "performance_trend": [rating_out(rating) for rating in ratings],
             "growth_profile": {"employee_id": employee_id, **dict(growth)} if growth else None,
+            "trainings": [asdict(training) for training in trainings],
+            "points": [asdict(entry) for entry in points],
             "program_participation": [
                 {
                     "program": participation.run,

@@ -1,11 +1,12 @@
-"""The profile's sections that other domains own: people sits below programs, contracts
-and competencies, so it declares what it asks for and they answer it (`core.registry` providers,
-as talent's program completion), one statement per section.
+"""The profile's sections that other domains own: people sits below programs, contracts,
+competencies and training, so it declares what it asks for and they answer it
+(`core.registry` providers, as talent's program completion), one statement per section.
 
 A domain's registry declares `ProgramParticipationProvider(its query)`,
-`ContractsProvider(its query)` or `DevelopmentPlanProvider(its query)`; the provider is
-installed when the API, the worker or the CLI is built. Each source answers plain data for
-one employee of the caller's organization.
+`ContractsProvider(its query)`, `DevelopmentPlanProvider(its query)`,
+`TrainingsProvider(its query)` or `PointsProvider(its query)`; the provider is installed when
+the API, the worker or the CLI is built. Each source answers plain data for one employee of
+the caller's organization.
 """
 
 from __future__ import annotations
@@ -61,6 +62,24 @@ class DevelopmentPlanRecord:
     approved_at: datetime | None
 
 
+@dataclass(frozen=True)
+class TrainingRecord:
+    """A course the employee completed: the day (in the organization's time zone) and the
+    result (`passed`, `late` or `attended`)."""
+
+    course: Ref
+    completed_on: date | None
+    result: str | None
+
+
+@dataclass(frozen=True)
+class PointsRecord:
+    """The employee's training points in one year (`2026`) or quarter (`2026-Q4`)."""
+
+    period: str
+    total: int
+
+
 ProgramParticipationSource = Callable[
     [AsyncSession, uuid.UUID, uuid.UUID], Awaitable[Sequence[ProgramParticipation]]
 ]
@@ -77,9 +96,21 @@ DevelopmentPlanSource = Callable[
 ]
 """(session, org id, employee id) → the employee's current plan, or None."""
 
+TrainingsSource = Callable[
+    [AsyncSession, uuid.UUID, uuid.UUID, str], Awaitable[Sequence[TrainingRecord]]
+]
+"""(session, org id, employee id, the organization's time zone) → the completed courses,
+newest first."""
+
+PointsSource = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[Sequence[PointsRecord]]]
+"""(session, org id, employee id) → the points per year, each followed by its quarters,
+newest first."""
+
 _PROGRAM_PARTICIPATION: list[ProgramParticipationSource] = []
 _CONTRACTS: list[ContractsSource] = []
 _DEVELOPMENT_PLAN: list[DevelopmentPlanSource] = []
+_TRAININGS: list[TrainingsSource] = []
+_POINTS: list[PointsSource] = []
 
 
 @dataclass(frozen=True)
@@ -112,6 +143,26 @@ class DevelopmentPlanProvider:
         _DEVELOPMENT_PLAN[:] = [self.source]
 
 
+@dataclass(frozen=True)
+class TrainingsProvider:
+    """Training's declaration (a `core.registry.Hook`): it answers `trainings`."""
+
+    source: TrainingsSource
+
+    def install(self) -> None:
+        _TRAININGS[:] = [self.source]
+
+
+@dataclass(frozen=True)
+class PointsProvider:
+    """Training's declaration (a `core.registry.Hook`): it answers `points`."""
+
+    source: PointsSource
+
+    def install(self) -> None:
+        _POINTS[:] = [self.source]
+
+
 async def program_participation(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
 ) -> Sequence[ProgramParticipation]:
@@ -134,3 +185,19 @@ async def development_plan(
     if not _DEVELOPMENT_PLAN:
         raise RuntimeError("No development plan source: install hrcore.domains.DOMAINS")
     return await _DEVELOPMENT_PLAN[0](session, org_id, employee_id)
+
+
+async def trainings(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID, timezone: str
+) -> Sequence[TrainingRecord]:
+    if not _TRAININGS:
+        raise RuntimeError("No trainings source: install hrcore.domains.DOMAINS")
+    return await _TRAININGS[0](session, org_id, employee_id, timezone)
+
+
+async def points(
+    session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
+) -> Sequence[PointsRecord]:
+    if not _POINTS:
+        raise RuntimeError("No points source: install hrcore.domains.DOMAINS")
+    return await _POINTS[0](session, org_id, employee_id)

@@ -352,8 +352,8 @@ class CurrentPost(BaseModel):
 
 class TrainingEntry(BaseModel):
     course: Ref
-    completed_on: date | None
-    result: str | None
+    completed_on: date | None = Field(description="In the organization's time zone.")
+    result: str | None = Field(description="passed (the course's exam), late or attended.")
 
 
 class ProjectEntry(BaseModel):
@@ -370,7 +370,7 @@ class PeerFeedbackEntry(BaseModel):
 
 
 class PointsEntry(BaseModel):
-    period: str
+    period: str = Field(description="A year (`2026`) or a quarter (`2026-Q4`).")
     total: int
 
 
@@ -423,9 +423,9 @@ def _absent_section() -> Any:
 class PanoramicProfile(BaseModel):
     """Everything known about one employee, trimmed to what the caller may see.
 
-    Programs, contracts and competencies (the development plan) fill their sections; the
-    sections of domains that do not exist yet (trainings, projects, peer feedback, points,
-    mentoring) are absent, not empty.
+    Programs, contracts, competencies (the development plan) and training (trainings,
+    points) fill their sections; the sections of domains that do not exist yet (projects,
+    peer feedback, mentoring) are absent, not empty.
     """
 
     basics: ProfileBasics
@@ -438,10 +438,13 @@ class PanoramicProfile(BaseModel):
         description="Ratings of the last three full calendar years and the current one, by period."
     )
     growth_profile: GrowthProfileOut | None
-    trainings: list[TrainingEntry] | SkipJsonSchema[None] = _absent_section()
+    trainings: list[TrainingEntry] = Field(description="Completed courses, newest first.")
     projects: list[ProjectEntry] | SkipJsonSchema[None] = _absent_section()
     peer_feedback: list[PeerFeedbackEntry] | SkipJsonSchema[None] = _absent_section()
-    points: list[PointsEntry] | SkipJsonSchema[None] = _absent_section()
+    points: list[PointsEntry] = Field(
+        description="Training points 「积分」 per year, each followed by its quarters, newest "
+        "first."
+    )
     program_participation: list[ProgramEntry] = Field(description="Oldest run first.")
     mentoring: list[MentoringEntry] | SkipJsonSchema[None] = _absent_section()
     contracts: list[ContractEntry] | None = Field(

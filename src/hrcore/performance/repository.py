@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -285,3 +285,34 @@ async def scoped_observations(
         list(reach[0]),
         list(reach[1]),
     )
+
+
+# For each (employee, day): the overall live score of the latest period starting before the
+# day and of the latest period starting on it or after.
+SCORES_AROUND = """
+SELECT a.ord, before.overall AS before, after.overall AS after
+FROM unnest($2::uuid[], $3::date[]) WITH ORDINALITY AS a(employee_id, day, ord)
+LEFT JOIN LATERAL (
+    SELECT s.overall FROM performance_scores s
+    WHERE s.org_id = $1 AND s.employee_id = a.employee_id AND s.starts_on < a.day
+    ORDER BY s.starts_on DESC LIMIT 1
+) AS before ON true
+LEFT JOIN LATERAL (
+    SELECT s.overall FROM performance_scores s
+    WHERE s.org_id = $1 AND s.employee_id = a.employee_id AND s.starts_on >= a.day
+    ORDER BY s.starts_on DESC LIMIT 1
+) AS after ON true
+ORDER BY a.ord
+"""
+
+
+async def scores_around(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_ids: Sequence[uuid.UUID],
+    days: Sequence[date],
+) -> list[asyncpg.Record]:
+    """One row per (employee, day) pair, in the pairs' order; none sent for no pairs."""
+    if not employee_ids:
+        return []
+    return await fetch(session, SCORES_AROUND, org_id, list(employee_ids), list(days))

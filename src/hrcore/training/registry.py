@@ -2,11 +2,12 @@
 reminder task kind of a seat in a session (closed by checking in) and how the inbox names
 an enrolment, and the action plan made when an enrolment completes (a task closed by
 submitting the plan); the job evaluating a period's incentives and the hourly cron queueing
-periods as they end."""
+periods as they end; the panoramic profile's trainings and points sections."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.notifications import api as notifications
+from hrcore.people import api as people
 from hrcore.training import (
     action_plan_jobs,
     action_plans,
@@ -18,6 +19,7 @@ from hrcore.training import (
     incentive_jobs,
     incentive_models,
     models,
+    reports_profile,
 )
 from hrcore.training.router import router
 from hrcore.workflow import api as workflow
@@ -36,6 +38,8 @@ DOMAIN = Domain(
     ],
     providers=[
         notifications.SubjectNames(courses_reminders.SUBJECT_TYPE, courses_reminders.INBOX_NAMES),
+        people.TrainingsProvider(reports_profile.profile_trainings),
+        people.PointsProvider(reports_profile.profile_points),
     ],
     task_hooks=[
         workflow.TaskKindSpec(

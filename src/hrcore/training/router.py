@@ -13,6 +13,7 @@ from hrcore.training import (
     incentive_router,
     needs_router,
     points_router,
+    reports_router,
 )
 
 router = APIRouter(route_class=HrcoreRoute, tags=["training"])
@@ -24,3 +25,4 @@ router.include_router(exam_router.router)
 router.include_router(points_router.router)
 router.include_router(needs_router.router)
 router.include_router(incentive_router.router)
+router.include_router(reports_router.router)
