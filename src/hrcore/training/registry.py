@@ -1,4 +1,5 @@
-"""What training plugs into the processes (core.registry): its tables and routes."""
+"""What training plugs into the processes (core.registry): its tables, routes and the
+profile sections it answers for people."""
 
 from hrcore.core.registry import Domain
 from hrcore.people import api as people
