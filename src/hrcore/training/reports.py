@@ -20,6 +20,8 @@ from hrcore.training.models import PointCategory
 from hrcore.training.reports_access import report_reach
 from hrcore.training.reports_schemas import TrainingCoursesReport, TrainingPointsByCategory
 
+_CATEGORIES = tuple(category.value for category in PointCategory)
+
 
 async def points_by_category(
     session: AsyncSession,
@@ -55,9 +57,6 @@ async def points_by_category(
             ],
         }
     )
-
-
-_CATEGORIES = tuple(category.value for category in PointCategory)
 
 
 def _figures(row: Mapping[str, Any], targets: Mapping[str, int]) -> dict[str, Any]:
