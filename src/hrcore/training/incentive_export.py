@@ -14,6 +14,8 @@ from typing import Any
 import asyncpg
 from openpyxl import Workbook
 
+from hrcore.core.spreadsheets import inert
+
 
 class ExportFormat(StrEnum):
     CSV = "csv"
@@ -39,14 +41,6 @@ HEADER = (
 )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def _inert(value: str) -> str:
-    """A name that a spreadsheet would run as a formula, quoted as text."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def _cells(row: asyncpg.Record) -> list[Any]:
     reasons = json.loads(row["reasons"], parse_float=Decimal)
     granted_at = row["granted_at"]
@@ -54,7 +48,7 @@ def _cells(row: asyncpg.Record) -> list[Any]:
         row["period"],
         row["kind"],
         str(row["employee_id"]),
-        _inert(row["employee_name"]),
+        inert(row["employee_name"]),
         row["amount"],
         row["eligible"],
         row["status"],

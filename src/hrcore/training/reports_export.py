@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from hrcore.core.i18n import Text, _
 from hrcore.core.pdf import content_disposition
 from hrcore.core.responses import Responses
+from hrcore.core.spreadsheets import inert
 from hrcore.training.reports_schemas import (
     TrainingCategoryFigures,
     TrainingCostReport,
@@ -70,6 +71,8 @@ def table_response(
 def _cell(value: Any) -> Any:
     if isinstance(value, Text):
         return str(value)
+    if isinstance(value, str):
+        return inert(value)
     return "" if value is None else value
 
 
