@@ -20,6 +20,7 @@ from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
 from hrcore.training import incentive_queries, incentive_rules
+from hrcore.training.action_plan_repository import DUE_DAYS as PLAN_DUE_DAYS
 from hrcore.training.incentive_models import EvaluationStatus, IncentiveEvaluation
 from hrcore.training.incentive_periods import Period, last_ended, parse
 from hrcore.training.incentive_schemas import IncentiveEvaluationIn
@@ -115,7 +116,7 @@ async def evaluate(
             period.last_twelve_months(),
             period.twelve_months_start(timezone),
             period.ends(timezone),
-            incentive_queries.PLAN_DUE_DAYS,
+            PLAN_DUE_DAYS,
         )
     evaluation.status = EvaluationStatus.DONE.value
     evaluation.incentives = sum(row["written"] for row in rows)

@@ -8,9 +8,6 @@ writes nothing twice. Each answers how many rows it wrote."""
 
 from __future__ import annotations
 
-PLAN_DUE_DAYS = 30
-"""An action plan is due 30 days after the course (its task's due day, docs/training.md)."""
-
 _RULES = "rules AS (SELECT * FROM incentive_rules WHERE org_id = $1)"
 
 _WRITE = """
