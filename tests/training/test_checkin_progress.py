@@ -205,7 +205,7 @@ async def test_xapi_statements_apply_once_each_with_reasons_for_the_rest(
         _statement(world, course, COMPLETED) | {"object": {"id": "https://lms.example.com/x"}},
         _statement(world, course, PASSED),
         _statement(world, course, PASSED, result={"score": {"raw": 45, "min": 0, "max": 50}}),
-        {**_statement(world, course, COMPLETED), "actor": {"mbox": "mailto:member@example.com"}},
+        {**_statement(world, course, COMPLETED), "actor": {"mbox": "mailto:nobody@example.com"}},
     ]
     async with frozen_clock(runtime, STARTS_AT):
         answer = await client.post(XAPI, json=batch, headers=key)
@@ -267,3 +267,24 @@ async def test_xapi_is_for_training_keys_and_hr_and_checks_its_shape(
         XAPI, json=statement | {"id": str(uuid.uuid4())}, headers=stranger.headers
     )
     assert elsewhere.json()["results"][0]["problem_status"] == 404
+
+
+async def test_an_xapi_actor_by_work_email(
+    client: AsyncClient, runtime: Runtime, world: World, owner_engine: AsyncEngine
+) -> None:
+    course, enrolment = await _online(runtime, world, points=8)
+    key = await api_key(client, world.hr, "training:write")
+    by_email = {
+        **_statement(world, course, COMPLETED, module="intro"),
+        "actor": {"mbox": "mailto:Member@Example.com"},
+    }
+    async with frozen_clock(runtime, STARTS_AT):
+        answer = await client.post(XAPI, json=by_email, headers=key)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["accepted"] == 1
+    async with owner_engine.connect() as connection:
+        modules = await connection.scalar(
+            text("SELECT completed_modules FROM training_enrolments WHERE id = :id"),
+            {"id": enrolment.id},
+        )
+    assert modules == ["intro"]

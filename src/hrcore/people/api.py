@@ -219,6 +219,7 @@ __all__ = [
     "career_targets",
     "check_import",
     "dingtalk_contacts",
+    "employee_ids_by_email",
     "employee_ids_by_number",
     "employee_ref",
     "employee_refs",
@@ -307,6 +308,16 @@ async def is_applied(session: AsyncSession, org_id: uuid.UUID, event_id: uuid.UU
     """Whether the event reached the employee's record (False while its date is ahead)."""
     event = await employment_events.employment_event(session, org_id, event_id)
     return event is not None and event.applied
+
+
+async def employee_ids_by_email(
+    session: AsyncSession, org_id: uuid.UUID, emails: list[str]
+) -> dict[str, uuid.UUID]:
+    """The organization's active employees of these work emails, keyed by the lower-cased
+    address, in one statement (none: nothing sent; an address two people share: absent)."""
+    if not emails:
+        return {}
+    return await repository.active_employee_ids_by_email(session, org_id, emails)
 
 
 async def employee_ids_by_number(

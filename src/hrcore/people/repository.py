@@ -315,6 +315,26 @@ async def employees_by_numbers(
     return {employee.employee_number: employee for employee in rows}
 
 
+async def active_employee_ids_by_email(
+    session: AsyncSession, org_id: uuid.UUID, emails: Sequence[str]
+) -> dict[str, uuid.UUID]:
+    """Active employees by lower-cased work email (an address two people share names
+    neither)."""
+    rows = (
+        await session.execute(
+            select(func.lower(Employee.email), Employee.id).where(
+                Employee.org_id == org_id,
+                Employee.status == "active",
+                func.lower(Employee.email).in_([email.lower() for email in emails]),
+            )
+        )
+    ).all()
+    found: dict[str, list[uuid.UUID]] = {}
+    for email, employee_id in rows:
+        found.setdefault(email, []).append(employee_id)
+    return {email: ids[0] for email, ids in found.items() if len(ids) == 1}
+
+
 # --- single rows --------------------------------------------------------------------------
 
 

@@ -87,6 +87,9 @@ async def apply_statements(
     org_id = principal.org_id
     numbers = [s.actor.account.name for s in statements if s.actor.account is not None]
     employees = await people.employee_ids_by_number(session, org_id, numbers)
+    mailed = await people.employee_ids_by_email(
+        session, org_id, [_address(s.actor.mbox) for s in statements if s.actor.mbox is not None]
+    )
     seen = await repository.seen_statements(session, org_id, [s.id for s in statements])
     results: list[XapiStatementResult] = []
     for statement in statements:
@@ -95,7 +98,7 @@ async def apply_statements(
             continue
         seen.add(statement.id)
         try:
-            target = _target(statement, employees)
+            target = _target(statement, employees, mailed)
             async with _alone(session):
                 status = await _apply(session, org_id, statement, target, now)
         except _Rejected as rejected:
@@ -117,14 +120,26 @@ async def apply_statements(
     )
 
 
-def _target(statement: XapiStatementIn, employees: dict[str, uuid.UUID]) -> _Target:
+def _address(mbox: str) -> str:
+    return mbox.removeprefix("mailto:").lower()
+
+
+def _target(
+    statement: XapiStatementIn, employees: dict[str, uuid.UUID], mailed: dict[str, uuid.UUID]
+) -> _Target:
     """Who, which course and what changes, or `_Rejected` before anything is written."""
-    account = statement.actor.account
-    if account is None:
-        raise _Rejected(422, _("Name the actor by account.name, the employee number"))
-    employee_id = employees.get(account.name)
-    if employee_id is None:
-        raise _Rejected(404, _("No employee has the number {number}", number=account.name))
+    account, mbox = statement.actor.account, statement.actor.mbox
+    if account is not None:
+        employee_id = employees.get(account.name)
+        if employee_id is None:
+            raise _Rejected(404, _("No employee has the number {number}", number=account.name))
+    else:
+        assert mbox is not None, "the schema asks for one of the two"
+        employee_id = mailed.get(_address(mbox))
+        if employee_id is None:
+            raise _Rejected(
+                422, _("No active employee has the email {email}", email=_address(mbox))
+            )
     matched = _COURSE_IRI.search(statement.object.id)
     if matched is None:
         raise _Rejected(
