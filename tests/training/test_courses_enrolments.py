@@ -89,6 +89,9 @@ async def test_seats_then_the_waitlist_and_a_cancellation_seats_the_first_waitin
     }
     tasks = (await client.get(TASKS, headers=world.peer_account.headers)).json()["items"]
     assert [task["kind"] for task in tasks] == [REMINDER_KIND]
+    inbox = await client.get("/api/v1/me/notifications", headers=world.peer_account.headers)
+    titles = [item["title"] for item in inbox.json()["items"]]
+    assert titles == ["A seat is yours: Negotiation basics"]
     again = _one(await enrol(client, world.junior_account, session["id"]), "waitlisted")
     assert again["id"] != mine["id"]
 

@@ -26,10 +26,12 @@ from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor
 from hrcore.core.references import unknown
+from hrcore.identity import api as identity
+from hrcore.notifications import api as notifications
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.training import courses_repository as repository
-from hrcore.training.courses_reminders import add_reminders, withdraw_reminders
+from hrcore.training.courses_reminders import SUBJECT_TYPE, add_reminders, withdraw_reminders
 from hrcore.training.courses_schemas import (
     CourseEnrolmentOut,
     MyEnrolmentOut,
@@ -54,6 +56,10 @@ SELECT 1 FROM training_sessions s
 JOIN training_courses c ON c.org_id = s.org_id AND c.id = s.course_id
 WHERE s.org_id = $1 AND s.id = $2 AND ($3::boolean OR c.active)
 """
+
+SEATED_KIND = "training_waitlist_seated"
+SEATED_TITLE = N_("A seat is yours: {course}")
+SEATED_BODY = N_("A seat came free in the class you were waiting for; you are enrolled now.")
 
 
 def enrolment_item(row: Any) -> dict[str, Any]:
@@ -220,13 +226,34 @@ async def enrol_online(
 async def promote_waiting(
     session: AsyncSession, course_session: CourseSession, course_name: str
 ) -> list[Enrolment]:
-    """Seat the first waiting in the order they came, as many as seats are free."""
+    """Seat the first waiting in the order they came, as many as seats are free; each gets
+    the seat's reminder and is told in the inbox."""
     free = course_session.capacity - await repository.seats_taken(session, course_session)
     promoted = await repository.first_waiting(session, course_session, free)
     for enrolment in promoted:
         enrolment.status = EnrolmentStatus.ENROLLED.value
     await session.flush()
     await add_reminders(session, course_session, course_name, promoted)
+    users = await identity.user_ids_for_employees(
+        session, course_session.org_id, [enrolment.employee_id for enrolment in promoted]
+    )
+    await notifications.notify_many(
+        session,
+        org_id=course_session.org_id,
+        messages=[
+            notifications.Message(
+                user_ids=users[enrolment.employee_id],
+                kind=SEATED_KIND,
+                title=_(SEATED_TITLE, course=course_name),
+                body=_(SEATED_BODY),
+                subject_type=SUBJECT_TYPE,
+                subject_id=enrolment.id,
+                dedupe_key=f"{SEATED_KIND}:{enrolment.id}",
+            )
+            for enrolment in promoted
+            if enrolment.employee_id in users
+        ],
+    )
     return promoted
 
 
