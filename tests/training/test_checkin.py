@@ -276,6 +276,14 @@ async def test_manual_check_in_by_the_instructor_or_hr(
             (world.engineer.id, "late"),
         ]
     )
+    audit = await client.get(
+        "/api/v1/audit-events",
+        params={"object_id": by_hr.json()["enrolment_id"]},
+        headers=world.hr.headers,
+    )
+    assert [(event["action"], event["after"]["method"]) for event in audit.json()["items"]] == [
+        ("training_enrolment.checked_in", "manual")
+    ]
 
 
 async def test_a_cancelled_session_takes_no_check_in(

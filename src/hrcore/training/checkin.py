@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core import audit
 from hrcore.core.authz import Principal, own_employee_id, require_user
 from hrcore.core.clock import Clock
 from hrcore.core.errors import (
@@ -112,18 +113,18 @@ async def check_in(
         method = "manual"
     if course_session["status"] == "cancelled":
         raise Conflict(_("The session is cancelled"))
-    return await _check_in(session, org_id, course_session, employee_id, method, clock)
+    return await _check_in(session, principal, course_session, employee_id, method, clock)
 
 
 async def _check_in(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    principal: Principal,
     course_session: asyncpg.Record,
     employee_id: uuid.UUID,
     method: str,
     clock: Clock,
 ) -> TrainingCheckInOut:
-    now = clock.now()
+    org_id, now = principal.org_id, clock.now()
     enrolment = await repository.session_enrolment_for_update(
         session, org_id, course_session["id"], employee_id
     )
@@ -150,6 +151,15 @@ async def _check_in(
         awards.append(Award(employee_id, "late", "enrolment", enrolment["id"], now))
     await ledger.award_many(session, org_id, awards)
     events.emit_enrolment_completed(session, org_id, enrolment["id"])
+    audit.record(
+        session,
+        principal,
+        "training_enrolment.checked_in",
+        "training_enrolment",
+        enrolment["id"],
+        org_id=org_id,
+        after={"employee_id": str(employee_id), "method": method, "late": late},
+    )
     await courses_reminders.complete_reminder(session, org_id, enrolment["reminder_task_id"], clock)
     checked = {"status": "completed", "checked_in_at": now, "late": late, "check_in_method": method}
     return _result(course_session, enrolment, checked)
