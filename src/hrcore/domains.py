@@ -24,6 +24,7 @@ from hrcore.notifications.registry import DOMAIN as NOTIFICATIONS
 from hrcore.org.registry import DOMAIN as ORG
 from hrcore.people.registry import DOMAIN as PEOPLE
 from hrcore.performance.registry import DOMAIN as PERFORMANCE
+from hrcore.privacy.registry import DOMAIN as PRIVACY
 from hrcore.programs.registry import DOMAIN as PROGRAMS
 from hrcore.reviews.registry import DOMAIN as REVIEWS
 from hrcore.talent.registry import DOMAIN as TALENT
@@ -53,6 +54,7 @@ DOMAINS: tuple[Domain, ...] = (
     PERFORMANCE,
     MENTORING,
     TRAINING,
+    PRIVACY,
 )
 
 metadata: MetaData = Base.metadata
