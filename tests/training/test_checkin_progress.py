@@ -94,6 +94,37 @@ async def test_modules_reach_the_threshold_and_complete_once(
         (world.member.id, "online_course", 5, enrolment.id)
     ]
     assert await completion_events(owner_engine, probe) == [str(enrolment.id)]
+    assert await _progress_audit(owner_engine, enrolment) == [
+        ("app", "intro", 25, False),
+        ("app", "listen", 50, False),
+        ("app", "listen", 50, False),
+        ("app", "offer", 75, True),
+        ("app", "close", 100, False),
+    ]
+
+
+async def _progress_audit(
+    owner_engine: AsyncEngine, enrolment: Enrolment
+) -> list[tuple[str, str | None, int, bool]]:
+    """Each progress post's audit event: the way it came in, the module, the percent after
+    it, and whether it completed the course."""
+    async with owner_engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT after FROM audit_events WHERE object_id = :id"
+                " AND action = 'training_enrolment.progress_recorded' ORDER BY created_at, id"
+            ),
+            {"id": enrolment.id},
+        )
+        return [
+            (
+                after["via"].split(":")[0],
+                after["module_key"],
+                after["progress_percent"],
+                after["completed"],
+            )
+            for (after,) in rows
+        ]
 
 
 async def test_bad_progress_is_a_clear_4xx(
@@ -234,6 +265,13 @@ async def test_xapi_statements_apply_once_each_with_reasons_for_the_rest(
     async with owner_engine.connect() as connection:
         claimed = await connection.scalar(text("SELECT count(*) FROM training_xapi_statements"))
     assert claimed == 4, "a rejected statement claims nothing: it may be sent again, fixed"
+    audited = await _progress_audit(owner_engine, enrolment)
+    assert sorted((via, module or "") for via, module, _, _ in audited) == [
+        ("xapi", ""),
+        ("xapi", ""),
+        ("xapi", "intro"),
+        ("xapi", "listen"),
+    ], "each accepted statement is audited (an unfinished module and a score name none)"
     async with frozen_clock(runtime, STARTS_AT):
         whole = await client.post(XAPI, json=_statement(world, course, COMPLETED), headers=key)
     assert whole.json()["accepted"] == 1

@@ -3,7 +3,8 @@ or an LMS (xAPI), and the completion at the course's threshold.
 
 Progress is recorded on the locked enrolment, so two modules posted at once both count and
 the completion — status, `completed_at`, the `online_course` award, the completion event —
-happens once, with the post that reaches the threshold."""
+happens once, with the post that reaches the threshold. Each post is audited
+(`training_enrolment.progress_recorded`, naming the way it came in) like a check-in."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core import audit
 from hrcore.core.authz import Principal, own_employee_id, require_user
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import _
@@ -61,8 +63,12 @@ async def record(
     enrolment: asyncpg.Record,
     progress: Progress,
     now: datetime,
+    *,
+    actor: Principal,
+    via: str,
 ) -> None:
-    """Apply `progress` to the locked `enrolment` (a row of `locked_enrolment`)."""
+    """Apply `progress` to the locked `enrolment` (a row of `locked_enrolment`), posted by
+    `actor` through `via` (`app`, or `xapi:<statement id>`)."""
     module_keys: list[str] = [key for key in enrolment["module_keys"] if key]
     done: list[str] = list(enrolment["completed_modules"])
     if progress.module_key is not None:
@@ -85,6 +91,23 @@ async def record(
         completed_at=now if completes else None,
         exam_score=progress.exam_score,
         passed_at=now if progress.exam_score is not None else None,
+    )
+    audit.record(
+        session,
+        actor,
+        "training_enrolment.progress_recorded",
+        "training_enrolment",
+        enrolment["id"],
+        org_id=org_id,
+        after={
+            "employee_id": str(enrolment["employee_id"]),
+            "via": via,
+            "module_key": progress.module_key,
+            "course_completed": progress.course_completed,
+            "exam_score": None if progress.exam_score is None else str(progress.exam_score),
+            "progress_percent": percent,
+            "completed": completes,
+        },
     )
     if completes:
         award = Award(
@@ -119,7 +142,15 @@ async def mark_module(
     except NotEnrolledOnline as exc:
         raise NotFound(_("Not enrolled in this online course")) from exc
     try:
-        await record(session, org_id, enrolment, Progress(module_key=body.module_key), now)
+        await record(
+            session,
+            org_id,
+            enrolment,
+            Progress(module_key=body.module_key),
+            now,
+            actor=principal,
+            via="app",
+        )
     except UnknownModule as exc:
         raise Unprocessable(
             _("The course has no module {key}", key=body.module_key),

@@ -100,7 +100,7 @@ async def apply_statements(
         try:
             target = _target(statement, employees, mailed)
             async with _alone(session):
-                status = await _apply(session, org_id, statement, target, now)
+                status = await _apply(session, principal, statement, target, now)
         except _Rejected as rejected:
             results.append(
                 XapiStatementResult(
@@ -182,11 +182,12 @@ def _percent(score: XapiScore) -> Decimal:
 
 async def _apply(
     session: AsyncSession,
-    org_id: uuid.UUID,
+    principal: Principal,
     statement: XapiStatementIn,
     target: _Target,
     now: datetime,
 ) -> str:
+    org_id = principal.org_id
     try:
         enrolment = await progress.locked_enrolment(
             session, org_id, target.course_id, target.employee_id
@@ -200,7 +201,15 @@ async def _apply(
     if not claimed:
         return "duplicate"
     try:
-        await progress.record(session, org_id, enrolment, target.progress, now)
+        await progress.record(
+            session,
+            org_id,
+            enrolment,
+            target.progress,
+            now,
+            actor=principal,
+            via=f"xapi:{statement.id}",
+        )
     except progress.UnknownModule as exc:
         raise _Rejected(
             422, _("The course has no module {key}", key=target.progress.module_key)
