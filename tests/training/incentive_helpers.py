@@ -1,5 +1,5 @@
 """A world for incentives: an organization whose points of 2026-Q3 are 130 (4 of 5 action
-plans scored), 125 (3 of 5), 110, 90 and 50 in sales and 10 in engineering, a department
+plans due by the quarter's end scored, one more not yet due), 125 (3 of 5), 110, 90 and 50 in sales and 10 in engineering, a department
 head over sales, a member's account, and another organization."""
 
 from __future__ import annotations
@@ -50,10 +50,20 @@ async def award(runtime: Runtime, org_id: uuid.UUID, employee_id: uuid.UUID, poi
 
 
 async def plans(
-    runtime: Runtime, org_id: uuid.UUID, employee_id: uuid.UUID, *, scored: int, due: int
+    runtime: Runtime,
+    org_id: uuid.UUID,
+    employee_id: uuid.UUID,
+    *,
+    scored: int,
+    due: int,
+    not_yet_due: int = 0,
 ) -> None:
-    """`due` action plans created in July 2026 (due by August), `scored` of them scored."""
-    for index in range(due):
+    """`due` action plans created in July 2026 (due by August), `scored` of them scored, and
+    `not_yet_due` open ones created on 20 September (due after the quarter: not counted)."""
+    for index in range(due + not_yet_due):
+        created_at = datetime(2026, 7, 1, tzinfo=UTC) + timedelta(days=index)
+        if index >= due:
+            created_at = datetime(2026, 9, 20, tzinfo=UTC)
         course = await make_course(runtime, org_id, mode="online")
         enrolment = await make_enrolment(runtime, org_id, course, employee_id, status="completed")
         async with tenant_transaction(runtime.sessionmaker, org_id) as session:
@@ -64,7 +74,7 @@ async def plans(
                     course_id=course.id,
                     employee_id=employee_id,
                     status="scored" if index < scored else "open",
-                    created_at=datetime(2026, 7, 1, tzinfo=UTC) + timedelta(days=index),
+                    created_at=created_at,
                 )
             )
 
@@ -86,7 +96,7 @@ async def make_world(runtime: Runtime) -> World:
         people[name] = employee.id
     engineer = await make_employee(runtime, org_id, tree.engineering, "Engineer")
     await award(runtime, org_id, engineer.id, 10)
-    await plans(runtime, org_id, people["Promoted"], scored=4, due=5)
+    await plans(runtime, org_id, people["Promoted"], scored=4, due=5, not_yet_due=1)
     await plans(runtime, org_id, people["Unplanned"], scored=3, due=5)
     head_employee = await make_employee(runtime, org_id, tree.sales, "Head")
     head = await make_user(

@@ -10,6 +10,8 @@ from typing import Any
 from httpx import AsyncClient
 
 from hrcore.core.runtime import Runtime
+from hrcore.people import screening_queries
+from hrcore.training import action_plan_repository
 from tests.conftest import frozen_clock
 from tests.problems import assert_problem
 from tests.training.incentive_helpers import make_world, plans
@@ -40,8 +42,10 @@ async def test_a_pool_screens_on_points_and_action_plans(
             for c in response.json()["candidates"]
         }
 
+    october = await screened(datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
+    assert october["Promoted"] == (True, 130), "4 of 5 plans: September's is not due yet"
     december = await screened(datetime(2026, 12, 7, 3, 0, tzinfo=UTC))
-    assert december["Promoted"] == (True, 130), "130 points, 4 of 5 plans scored"
+    assert december["Promoted"] == (False, 130), "September's plan is overdue: 4 of 6 scored"
     assert december["Unplanned"] == (False, 125), "125 points, but 3 of 5 plans"
     assert december["Steady"] == (False, 110), "4 of 5 plans, but 110 points"
     assert december["Head"] == (False, 0)
@@ -77,3 +81,9 @@ async def test_a_pool_screens_on_points_and_action_plans(
             "body.rules.0.training_points.min_plan_completion_percent",
         },
     )
+
+
+def test_screening_and_training_agree_on_when_a_plan_is_due() -> None:
+    """People's screening cannot import training (above it in the layers): it keeps its own
+    copy of the days after which an action plan is due, held to training's here."""
+    assert screening_queries.PLAN_DUE_DAYS == action_plan_repository.DUE_DAYS
