@@ -1,6 +1,7 @@
 """A world for incentives: an organization whose points of 2026-Q3 are 130 (4 of 5 action
-plans due by the quarter's end scored, one more not yet due), 125 (3 of 5), 110, 90 and 50 in sales and 10 in engineering, a department
-head over sales, a member's account, and another organization."""
+plans due by the quarter's end scored, one more not yet due), 125 (3 of 5), 110, 90 and 50
+in sales and 10 in engineering, a department head over sales, a member's account, and
+another organization."""
 
 from __future__ import annotations
 
