@@ -89,6 +89,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_performance(client, runtime, headers)
     await _demo_goals_and_feedback(client, headers)
     await _demo_mentoring(client, runtime, headers)
+    await _demo_training(client, headers)
 
 
 async def _demo_contracts(
@@ -341,3 +342,28 @@ async def _demo_mentoring(
         if task["kind"].startswith("mentoring_")
     ]
     assert scheduled, "the approved plan's schedule as tasks"
+
+
+async def _demo_training(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
+    """The class held 40 days ago: every seat checked in (one late), the instructor's
+    teaching, two plans scored and one adopted, their points in the ledger; the Excel
+    course two thirds done by the demo employee."""
+    hr, me = headers["HR admin"], headers["employee"]
+    ledger = (await client.get("/api/v1/points/ledger", params={"limit": 100}, headers=hr)).json()[
+        "items"
+    ]
+    codes = sorted(entry["code"] for entry in ledger)
+    assert codes.count("attendance") == 5
+    assert (codes.count("late"), codes.count("teaching")) == (1, 1)
+    assert (codes.count("action_plan"), codes.count("adopted")) == (2, 1)
+    plans = (await client.get("/api/v1/action-plans", headers=hr)).json()["items"]
+    assert sorted(plan["status"] for plan in plans) == [
+        "open",
+        "open",
+        "scored",
+        "scored",
+        "submitted",
+    ]
+    assert [plan["score"] for plan in plans if plan["adopted_at"]] == [83.0]
+    [excel] = (await client.get("/api/v1/me/course-progress", headers=me)).json()["items"]
+    assert (excel["progress_percent"], excel["status"]) == (66, "enrolled")

@@ -3,7 +3,8 @@ customer-resource and communication competencies, taught by the sales director, 
 class), a lean-production class, and an online Excel course with three modules; one session
 of each class in the current quarter, and sales representatives (the demo employee among
 them) enrolled in the negotiation class — so `/courses`, `/course-sessions`, their
-enrolments, `/me/enrolments` and the calendar feed have something to show."""
+enrolments, `/me/enrolments` and the calendar feed have something to show; and, before
+them, the class held 40 days ago with its check-ins, plans and points (`training_history`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hrcore.competencies.models import Competency
 from hrcore.core.clock import Clock
 from hrcore.identity.models import User
 from hrcore.seed.company import Company
+from hrcore.seed.training_history import add_training_history
 from hrcore.training.models import Course, CourseSession, Enrolment
 
 NEGOTIATION_COMPETENCIES = ("客户资源整合 Customer resource integration", "沟通协调 Communication")
@@ -133,3 +135,4 @@ async def add_training(session: AsyncSession, company: Company, clock: Clock) ->
         if employee_id is not None
     )
     await session.flush()
+    await add_training_history(session, company, negotiation_class, excel, clock)
