@@ -4,7 +4,8 @@ approved (subscribed to `PLAN_APPROVED`), the task kinds of the schedule (comple
 logging the session), the survey task kind, the jobs asking for a survey when a session
 is logged and recomputing a mentor's effectiveness (on a session, a pairing's end, a survey
 answer, and nightly), the nightly flagging of mentors who stop qualifying, and the "mentor
-of" relation people's access asks about, and how the inbox names a mentor request."""
+of" relation people's access asks about, the panoramic profile's mentoring section, and how
+the inbox names a mentor request."""
 
 from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
@@ -24,6 +25,7 @@ from hrcore.mentoring import (
     models,
     periodic_survey_models,
     plans,
+    profile_section,
     schedule,
     survey_models,
     surveys,
@@ -79,6 +81,7 @@ DOMAIN = Domain(
             frozenset({people.PERFORMANCE_GOALS, people.DEVELOPMENT_PLAN}),
             mentor_relation.running_mentees,
         ),
+        people.MentoringProvider(profile_section.profile_mentoring),
     ],
     task_hooks=[
         approvals.ApprovalKindSpec(

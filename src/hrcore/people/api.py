@@ -34,8 +34,9 @@ inside people. The wrappers below turn people's own rows into what other domains
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
   (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`),
-  training `TrainingsProvider` (→ `TrainingRecord`) and `PointsProvider` (→ `PointsRecord`)
-  among their registry's providers.
+  training `TrainingsProvider` (→ `TrainingRecord`) and `PointsProvider` (→ `PointsRecord`),
+  mentoring `MentoringProvider` (→ `MentoringSection` of `MentorshipRecord`s and
+  `MentorScoreRecord`s) among their registry's providers.
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`,
   `employees_by_dingtalk_id`; `work_contacts` / `WorkContact` (work email and phone, for a
@@ -96,6 +97,10 @@ from hrcore.people.profile_sections import (
     ContractsProvider,
     DevelopmentPlanProvider,
     DevelopmentPlanRecord,
+    MentoringProvider,
+    MentoringSection,
+    MentorScoreRecord,
+    MentorshipRecord,
     PointsProvider,
     PointsRecord,
     ProgramParticipation,
@@ -187,6 +192,10 @@ __all__ = [
     "EmploymentEventInfo",
     "GivenFigureCriterion",
     "ManagementCriterion",
+    "MentorScoreRecord",
+    "MentoringProvider",
+    "MentoringSection",
+    "MentorshipRecord",
     "PercentileCriterion",
     "PerformanceRatingCreate",
     "PeriodRating",
