@@ -81,6 +81,16 @@ DOMAIN = Domain(
             frozenset({people.PERFORMANCE_GOALS, people.DEVELOPMENT_PLAN}),
             mentor_relation.running_mentees,
         ),
+        people.RelationProvider(
+            mentor_relation.RELATION,
+            frozenset({people.PERFORMANCE_RATINGS}),
+            mentor_relation.mentees_with_rating_goal,
+        ),
+        people.RelationProvider(
+            mentor_relation.RELATION,
+            frozenset({people.COMPETENCY_PROFILE}),
+            mentor_relation.mentees_with_competency_goal,
+        ),
         people.MentoringProvider(profile_section.profile_mentoring),
     ],
     task_hooks=[

@@ -29,8 +29,9 @@ inside people. The wrappers below turn people's own rows into what other domains
 - `org_today`: today's date where the organization is (`profile`).
 - Relations beyond the reporting line (`relations`): a domain above declares a
   `RelationProvider` (mentoring's "mentor of"); the owners of the records it opens
-  (`PERFORMANCE_GOALS`, `DEVELOPMENT_PLAN`) read with `ensure_can_view_for` or widen a reach
-  with `related_employee_ids` and audit with `record_reads`.
+  (`PERFORMANCE_GOALS`, `DEVELOPMENT_PLAN`, `PERFORMANCE_RATINGS`, `COMPETENCY_PROFILE`)
+  read with `ensure_can_view_for` or widen a reach with `related_employee_ids` and audit
+  with `record_reads`.
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
   (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`),
@@ -124,8 +125,10 @@ from hrcore.people.references import (
     employee_summaries,
 )
 from hrcore.people.relations import (
+    COMPETENCY_PROFILE,
     DEVELOPMENT_PLAN,
     PERFORMANCE_GOALS,
+    PERFORMANCE_RATINGS,
     RelationProvider,
     ensure_can_view_for,
     record_reads,
@@ -165,6 +168,7 @@ from hrcore.people.screening import (
 )
 
 __all__ = [
+    "COMPETENCY_PROFILE",
     "DEVELOPMENT_PLAN",
     "EMPLOYEE_DINGTALK_LINKED",
     "EMPLOYMENT_EVENT_APPLIED",
@@ -172,6 +176,7 @@ __all__ = [
     "EMPLOYMENT_EVENT_RECORDED",
     "EMPLOYMENT_EVENT_WITHDRAWN",
     "PERFORMANCE_GOALS",
+    "PERFORMANCE_RATINGS",
     "ActivePeople",
     "CareerPlanCriterion",
     "CertificationCriterion",
