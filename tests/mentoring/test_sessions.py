@@ -50,10 +50,11 @@ async def clock(runtime: Runtime) -> AsyncIterator[FrozenClock]:
 async def _scheduled(
     runtime: Runtime, client: AsyncClient, world: World, **options: Any
 ) -> Pairing:
-    """Member mentors Junior; the schedule planned on the pairing's first day, as the
-    subscribed job plans it."""
-    pairing = await make_pairing(client, world.hr, world.member, world.junior, **options)
-    await plan_now(runtime, pairing, FrozenClock(START))
+    """Member mentors Junior; the plan approved and its schedule planned on the pairing's
+    first day, as the subscribed job plans it."""
+    async with frozen_clock(runtime, START) as then:
+        pairing = await make_pairing(client, world.hr, world.member, world.junior, **options)
+        await plan_now(runtime, pairing, then)
     return pairing
 
 
