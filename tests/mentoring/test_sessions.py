@@ -340,7 +340,9 @@ async def test_a_skill_test_becomes_evidence_of_the_plan_s_competency_and_is_pub
     assert (figure["competency_id"], figure["score"]) == (customers["id"], 8.5)
     [evidence] = figure["evidence"]
     assert (evidence["source_kind"], evidence["source_id"]) == ("mentoring_skill_test", test["id"])
-    assert evidence["note"] == "Mentoring skill test: 85.0/100"
+    assert evidence["note"] == "导师辅导技能测试：85.0/100 / Mentoring skill test: 85.0/100", (
+        "one note for every reader of the profile: both languages, whoever logged the test"
+    )
 
     [delivered] = [json.loads(request.body) for request in receiver.requests]
     assert delivered["type"] == "mentoring_session.logged"
