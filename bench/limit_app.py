@@ -31,6 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hrcore.core import i18n, security
+from hrcore.mentoring.profile_section import PROFILE_ROWS as MENTORING
 from hrcore.settings import Settings
 
 SET_TENANT = "SELECT set_config('app.org_id', $1, true)"
@@ -172,6 +173,7 @@ STATEMENTS = {
         DEVELOPMENT_PLAN,
         TRAININGS,
         POINTS,
+        MENTORING,
     ),
     "tasks": (SET_TENANT, USER, OPEN_TASKS),
     "inbox": (SET_TENANT, USER, INBOX, UNREAD),
@@ -299,6 +301,9 @@ async def profile(request: Request, connection: Any) -> Any:
         raise Refused(501)  # hrcore then asks its approval too: not a read the benchmark makes
     trainings = await connection.fetch(TRAININGS, org_id, employee_id, employee["timezone"])
     points = await connection.fetch(POINTS, org_id, employee_id)
+    mentoring = await connection.fetch(MENTORING, org_id, employee_id, True)
+    if any(row["plan_status"] == "submitted" for row in mentoring):
+        raise Refused(501)  # hrcore then asks the plans' approvals too
     events = [
         {
             "id": e["id"],
@@ -433,6 +438,33 @@ async def profile(request: Request, connection: Any) -> Any:
             for c in contracts
         ],
         "development_plan": dict(plan) if plan is not None else None,
+        "mentoring": [
+            {
+                "mentorship_id": m["id"],
+                "role": m["role"],
+                "program": _ref(m["program_id"], m["program_name"]),
+                "other": _ref(m["other_id"], m["other_name"]),
+                "status": m["status"],
+                "starts_on": m["starts_on"],
+                "ends_on": m["ends_on"],
+                "ended_at": m["ended_at"],
+                "plan_status": m["plan_status"],
+                "sessions_held": m["sessions_held"],
+            }
+            for m in mentoring
+            if m["row_kind"] == "pairing"
+        ],
+        "mentor_effectiveness": [
+            {
+                "mentor_id": m["id"],
+                "program": _ref(m["program_id"], m["program_name"]),
+                "score": m["score"],
+                "pairings": m["pairings"],
+                "computed_at": m["computed_at"],
+            }
+            for m in mentoring
+            if m["row_kind"] == "score"
+        ],
     }
 
 

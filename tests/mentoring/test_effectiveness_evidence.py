@@ -73,9 +73,9 @@ async def test_a_moving_score_replaces_the_mentors_one_piece_of_evidence(
         "mentoring_effectiveness",
         str(mentor.id),
     )
-    assert evidence["note"] == f"导师成效 {first}/100（1 段结对）", (
-        "written by the worker: the default locale"
-    )
+    assert evidence["note"] == (
+        f"导师成效 {first}/100（1 段结对） / Mentor effectiveness {first}/100 over 1 pairing"
+    ), "written by the worker, which has no reader: both languages"
 
     peer = await make_pairing(
         runtime, mentor, world.peer.id, starts_on=STARTS, ends_on=ENDS, goals=[]
@@ -87,7 +87,9 @@ async def test_a_moving_score_replaces_the_mentors_one_piece_of_evidence(
     [figure] = await _profile(client, world)
     [evidence] = figure["evidence"]
     assert (evidence["source_id"], figure["score"]) == (str(mentor.id), round(second / 10, 2))
-    assert evidence["note"] == f"导师成效 {second}/100（2 段结对）"
+    assert evidence["note"] == (
+        f"导师成效 {second}/100（2 段结对） / Mentor effectiveness {second}/100 over 2 pairings"
+    )
 
 
 @pytest.mark.commits

@@ -50,10 +50,11 @@ async def clock(runtime: Runtime) -> AsyncIterator[FrozenClock]:
 async def _scheduled(
     runtime: Runtime, client: AsyncClient, world: World, **options: Any
 ) -> Pairing:
-    """Member mentors Junior; the schedule planned on the pairing's first day, as the
-    subscribed job plans it."""
-    pairing = await make_pairing(client, world.hr, world.member, world.junior, **options)
-    await plan_now(runtime, pairing, FrozenClock(START))
+    """Member mentors Junior; the plan approved and its schedule planned on the pairing's
+    first day, as the subscribed job plans it."""
+    async with frozen_clock(runtime, START) as then:
+        pairing = await make_pairing(client, world.hr, world.member, world.junior, **options)
+        await plan_now(runtime, pairing, then)
     return pairing
 
 
@@ -339,7 +340,9 @@ async def test_a_skill_test_becomes_evidence_of_the_plan_s_competency_and_is_pub
     assert (figure["competency_id"], figure["score"]) == (customers["id"], 8.5)
     [evidence] = figure["evidence"]
     assert (evidence["source_kind"], evidence["source_id"]) == ("mentoring_skill_test", test["id"])
-    assert evidence["note"] == "Mentoring skill test: 85.0/100"
+    assert evidence["note"] == "导师辅导技能测试：85.0/100 / Mentoring skill test: 85.0/100", (
+        "one note for every reader of the profile: both languages, whoever logged the test"
+    )
 
     [delivered] = [json.loads(request.body) for request in receiver.requests]
     assert delivered["type"] == "mentoring_session.logged"

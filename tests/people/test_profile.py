@@ -94,7 +94,9 @@ async def test_profile_gathers_everything(
     assert profile["program_participation"] == []
     assert profile["trainings"] == []
     assert profile["points"] == []
-    for section in ("projects", "peer_feedback", "mentoring"):
+    assert profile["mentoring"] == []
+    assert profile["mentor_effectiveness"] == []
+    for section in ("projects", "peer_feedback"):
         assert section not in profile  # no such domain yet: absent, not falsely empty
 
 
@@ -146,7 +148,7 @@ async def test_profile_costs_the_same_for_short_and_long_histories(
 ) -> None:
     await _add_history(client, world, world.member.id, 1)
     await _add_history(client, world, world.junior.id, 10)
-    for account, expected in ((world.hr, 11), (world.lead_account, 11), (world.sales_head, 12)):
+    for account, expected in ((world.hr, 12), (world.lead_account, 12), (world.sales_head, 13)):
         counts = []
         for employee in (world.member, world.junior):
             with count_statements(runtime) as counter:
@@ -154,8 +156,8 @@ async def test_profile_costs_the_same_for_short_and_long_histories(
             assert response.status_code == 200
             counts.append(counter.count)
         assert counts[0] == counts[1], account
-        # Programs', contracts', the development plan's, trainings' and points' sections cost
-        # one statement each (contracts HR only here).
+        # Programs', contracts', the development plan's, trainings', points' and mentoring's
+        # sections cost one statement each (contracts HR only here).
         assert counts[0] == expected, (account, counts)
     long = (await _profile(client, world.hr, world.junior.id)).json()
     assert len(long["employment_history"]) == 10

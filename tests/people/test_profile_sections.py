@@ -16,7 +16,7 @@ from tests.factories import Account, make_department, make_employee, make_org
 from tests.people.conftest import World
 
 API = "/api/v1"
-ABSENT = ("projects", "peer_feedback", "mentoring")
+ABSENT = ("projects", "peer_feedback")
 
 
 async def _post(client: AsyncClient, account: Account, path: str, body: Any = None) -> Any:

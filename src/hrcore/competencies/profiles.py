@@ -253,9 +253,12 @@ def _explained(
 async def read_profile(
     session: AsyncSession, principal: Principal, employee_id: uuid.UUID, settings: Settings
 ) -> CompetencyProfileOut:
-    """For whoever may see the employee (themself, their managers, department head, HR);
-    404 otherwise."""
-    employee = await people.ensure_can_view(session, principal, employee_id)
+    """For whoever may see the employee (themself, their managers, department head, HR) or
+    a relation opens the profile to (a mentor whose approved plan names a competency level,
+    audited); 404 otherwise."""
+    employee = await people.ensure_can_view_for(
+        session, principal, employee_id, people.COMPETENCY_PROFILE
+    )
     return await profile_view(
         session, principal.org_id, Ref(id=employee.id, name=employee.full_name), settings
     )

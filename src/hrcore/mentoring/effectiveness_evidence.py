@@ -2,7 +2,8 @@
 recompute moves a mentor's score, the score ÷ 10 replaces that mentor's one evidence row
 (source kind `mentoring_effectiveness`, the mentor as the source) on the competency the
 setting `mentoring_evidence_competency` names — unset, or naming no competency of the
-organization, records nothing. A score that moves to none withdraws the row."""
+organization, records nothing. A score that moves to none withdraws the row. The note is in
+both languages (`evidence_notes`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.competencies import api as competencies
-from hrcore.core.i18n import _, render
+from hrcore.core.i18n import _n
+from hrcore.mentoring.evidence_notes import bilingual_note
 from hrcore.settings import Settings
 
 
@@ -44,11 +46,12 @@ async def record_moves(
                 competencies.SourceValue(
                     competency_id,
                     score / 10,
-                    render(
-                        _(
-                            "Mentor effectiveness {score}/100 over {pairings} pairings",
+                    bilingual_note(
+                        _n(
+                            "Mentor effectiveness {score}/100 over {count} pairing",
+                            "Mentor effectiveness {score}/100 over {count} pairings",
+                            row["pairings"],
                             score=score,
-                            pairings=row["pairings"],
                         )
                     ),
                 )

@@ -143,6 +143,13 @@ class MentorshipPlan(Entity, OrgScopedMixin, Base):
             "status IN ('draft', 'submitted', 'approved', 'returned')", name="status_known"
         ),
         Index("uq_mentorship_plans_mentorship", "org_id", "mentorship_id", unique=True),
+        Index(
+            "ix_mentorship_plans_unscheduled",
+            "org_id",
+            postgresql_where=text(
+                "status = 'approved' AND (scheduled_at IS NULL OR scheduled_at < approved_at)"
+            ),
+        ),
     )
 
     mentorship_id: Mapped[uuid.UUID] = mapped_column(
@@ -156,6 +163,9 @@ class MentorshipPlan(Entity, OrgScopedMixin, Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_comment: Mapped[str | None] = mapped_column(Text)
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the schedule job last planned the approved plan's tasks: before `approved_at`
+    (or null) the catch-up cron plans it."""
 
 
 class MentoringSession(Entity, OrgScopedMixin, Base):

@@ -59,6 +59,9 @@ class MentoringProgram(Entity, OrgScopedMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     suggestion_weights: Mapped[dict[str, float] | None] = mapped_column(JSONB)
     """The weight of each term of the program's mentor suggestions (null: the defaults)."""
+    reminder_policy: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """When the schedule's tasks remind the mentor and escalate (null: the defaults,
+    `schedule.DEFAULT_REMINDERS`)."""
 
 
 class MentorApplication(Entity, OrgScopedMixin, Base):

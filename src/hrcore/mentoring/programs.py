@@ -23,6 +23,7 @@ from hrcore.mentoring.schemas import (
     MentoringProgramIn,
     MentoringProgramOut,
     MentoringProgramPatch,
+    MentoringReminderPolicy,
     SuggestionWeights,
 )
 from hrcore.org import api as org
@@ -46,6 +47,7 @@ async def program_views(
             rules=RULES.validate_python(program.rules),
             active=program.active,
             suggestion_weights=SuggestionWeights.model_validate(program.suggestion_weights or {}),
+            reminder_policy=MentoringReminderPolicy.model_validate(program.reminder_policy or {}),
             created_at=program.created_at,
             updated_at=program.updated_at,
             version=program.version,
@@ -62,6 +64,7 @@ def _snapshot(program: MentoringProgram) -> dict[str, Any]:
         "rules": program.rules,
         "active": program.active,
         "suggestion_weights": program.suggestion_weights,
+        "reminder_policy": program.reminder_policy,
     }
 
 
@@ -99,6 +102,7 @@ async def create_program(
         suggestion_weights=body.suggestion_weights.model_dump()
         if body.suggestion_weights
         else None,
+        reminder_policy=body.reminder_policy.model_dump() if body.reminder_policy else None,
     )
     session.add(program)
     await session.flush()
@@ -126,7 +130,9 @@ async def update_program(
     program = await access.readable_program(session, principal, program_id, for_update=True)
     check_version(program.version, if_match=if_match, body_version=body.version)
     before = _snapshot(program)
-    fields = body.model_dump(exclude_unset=True, exclude={"version", "rules", "suggestion_weights"})
+    fields = body.model_dump(
+        exclude_unset=True, exclude={"version", "rules", "suggestion_weights", "reminder_policy"}
+    )
     if fields.get("name") is not None:
         await _require_free_name(session, principal.org_id, fields["name"], program.id)
     for name in ("name", "capacity", "active"):
@@ -138,6 +144,8 @@ async def update_program(
         program.rules = RULES.dump_python(body.rules, mode="json")
     if body.suggestion_weights is not None:
         program.suggestion_weights = body.suggestion_weights.model_dump()
+    if body.reminder_policy is not None:
+        program.reminder_policy = body.reminder_policy.model_dump()
     await session.flush()
     await session.refresh(program)
     old, new = audit.changes(before, _snapshot(program))

@@ -1,10 +1,11 @@
 """What mentoring plugs into the processes (core.registry): its tables and routes, the
 approval kind of pairings' plans, the job planning a pairing's schedule when its plan is
-approved (subscribed to `PLAN_APPROVED`), the task kinds of the schedule (completed by
-logging the session), the survey task kind, the jobs asking for a survey when a session
-is logged and recomputing a mentor's effectiveness (on a session, a pairing's end, a survey
-answer, and nightly), the nightly flagging of mentors who stop qualifying, and the "mentor
-of" relation people's access asks about, and how the inbox names a mentor request."""
+approved (subscribed to `PLAN_APPROVED`) and the hourly cron planning those it missed, the
+task kinds of the schedule (completed by logging the session), the survey task kind, the
+jobs asking for a survey when a session is logged and recomputing a mentor's effectiveness
+(on a session, a pairing's end, a survey answer, and nightly), the nightly flagging of
+mentors who stop qualifying, the "mentor of" relation people's access asks about, the
+panoramic profile's mentoring section, and how the inbox names a mentor request."""
 
 from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
@@ -24,6 +25,7 @@ from hrcore.mentoring import (
     models,
     periodic_survey_models,
     plans,
+    profile_section,
     schedule,
     survey_models,
     surveys,
@@ -65,6 +67,7 @@ DOMAIN = Domain(
             minute={37},
         ),
         Cron(jobs_flagging.FLAG_CRON, jobs_flagging.flag_mentors, hour={2}, minute={37}),
+        Cron(jobs_schedule.CATCH_UP_CRON, jobs_schedule.catch_up_schedules, minute={47}),
         Cron(
             jobs_periodic_surveys.PERIODIC_SURVEY_CRON,
             jobs_periodic_surveys.ask_for_periodic_surveys,
@@ -79,6 +82,17 @@ DOMAIN = Domain(
             frozenset({people.PERFORMANCE_GOALS, people.DEVELOPMENT_PLAN}),
             mentor_relation.running_mentees,
         ),
+        people.RelationProvider(
+            mentor_relation.RELATION,
+            frozenset({people.PERFORMANCE_RATINGS}),
+            mentor_relation.mentees_with_rating_goal,
+        ),
+        people.RelationProvider(
+            mentor_relation.RELATION,
+            frozenset({people.COMPETENCY_PROFILE}),
+            mentor_relation.mentees_with_competency_goal,
+        ),
+        people.MentoringProvider(profile_section.profile_mentoring),
     ],
     task_hooks=[
         approvals.ApprovalKindSpec(

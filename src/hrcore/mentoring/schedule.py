@@ -5,9 +5,12 @@ Rule: an item `{kind, every_months: n}` cuts the pairing (`starts_on` up to `end
 exclusive) into intervals of n months from `starts_on`; each interval's task is due on its
 last day (a monthly 1:1 on the day before each month-day of the start, the last one on the
 pairing's last day, which also closes a shorter final interval). Items due before the day
-the plan is (re)approved are not created. Each task is the mentor's, about the mentee,
-reminded `REMINDER_DAYS` before due and escalated to the mentor's manager, then HR, by
-workflow's sweep (`SCHEDULE_REMINDER`, `SCHEDULE_ESCALATION`: one default for every program).
+the plan is (re)approved are not created — counted from the approval, not from when the job
+runs, so a job that runs late (or the catch-up cron, `jobs_schedule.catch_up_schedules`)
+still creates what fell due meanwhile, overdue. Each task is the mentor's, about the mentee,
+reminded and escalated to the mentor's manager, then HR, by workflow's sweep on the
+program's `reminder_policy` (`policies`; the defaults unless the program sets one). A task
+keeps the policy it was planned with.
 
 Re-planning keeps exactly one open task per due item and is idempotent: an open task still
 matching an item stays, a completed one keeps its item done, an open task whose item is gone
@@ -25,7 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
@@ -42,6 +45,8 @@ from hrcore.mentoring.mentorship_models import (
     PlanStatus,
     SessionKind,
 )
+from hrcore.mentoring.models import MentoringProgram
+from hrcore.mentoring.schemas import MentoringReminderPolicy
 from hrcore.people import api as people
 from hrcore.workflow import api as workflow
 
@@ -66,11 +71,22 @@ LOG_SESSION = workflow.Operation(
 )
 """What completes a scheduled task: logging the session (the task's id as `task_id`)."""
 
-REMINDER_DAYS = 5
-SCHEDULE_REMINDER = workflow.ReminderPolicy(before_due_days=[REMINDER_DAYS], repeat_every_days=2)
-SCHEDULE_ESCALATION = workflow.EscalationPolicy(manager_after_days=1, hr_after_days=7)
-"""Reminded 5 days before due, then every 2 days once overdue; the mentor's manager hears a
-day after the due date, HR admins a week after."""
+
+def policies(
+    stored: dict[str, Any] | None,
+) -> tuple[workflow.ReminderPolicy, workflow.EscalationPolicy]:
+    """A program's stored `reminder_policy` (null: `MentoringReminderPolicy`'s defaults) as
+    workflow's reminder and escalation policies."""
+    policy = MentoringReminderPolicy.model_validate(stored or {})
+    return (
+        workflow.ReminderPolicy(
+            before_due_days=policy.before_due_days, repeat_every_days=policy.repeat_every_days
+        ),
+        workflow.EscalationPolicy(
+            manager_after_days=policy.manager_after_days, hr_after_days=policy.hr_after_days
+        ),
+    )
+
 
 REPLAN_REASON = "mentorship plan re-approved"
 
@@ -131,7 +147,7 @@ async def plan_schedule(
         return None
     zone = ZoneInfo(await identity.org_timezone(session, org_id))
     now = clock.now()
-    today = now.astimezone(zone).date()
+    approved_on = (plan.approved_at or now).astimezone(zone).date()
     wanted = due_items(plan.schedule, mentorship.starts_on, mentorship.ends_on)
     wanted_set = set(wanted)
     tasks = await workflow.tasks_of_subjects(
@@ -149,7 +165,7 @@ async def plan_schedule(
             settled.add(item)
         elif task.status == "open":
             strays.append(task)
-    missing = [item for item in wanted if item not in settled and item.due_on >= today]
+    missing = [item for item in wanted if item not in settled and item.due_on >= approved_on]
     rescheduled, cancelled = 0, []
     for task in strays:
         target = next((m for m in missing if TASK_KINDS[m.kind] == task.kind), None)
@@ -164,6 +180,7 @@ async def plan_schedule(
             session, org_id=org_id, task_ids=cancelled, clock=clock, reason=REPLAN_REASON
         )
     await _create(session, mentorship, missing)
+    plan.scheduled_at = now
     result = Replanned(len(missing), rescheduled, len(cancelled))
     if result != Replanned(0, 0, 0):
         audit.record(
@@ -183,11 +200,50 @@ async def plan_schedule(
     return result
 
 
+async def catch_up(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> int:
+    """Plan every running pairing whose approved plan was not planned since its approval (the
+    job's event lost, or its retries spent while the worker or the database was down); how
+    many were planned. Idempotent: `plan_schedule` settles what exists, so a pairing planned
+    meanwhile gets nothing twice. One statement when nothing was missed."""
+    missed = await session.scalars(
+        select(Mentorship.id)
+        .join(
+            MentorshipPlan,
+            and_(
+                MentorshipPlan.org_id == Mentorship.org_id,
+                MentorshipPlan.mentorship_id == Mentorship.id,
+            ),
+        )
+        .where(
+            Mentorship.org_id == org_id,
+            Mentorship.status == MentorshipStatus.ACTIVE.value,
+            MentorshipPlan.status == PlanStatus.APPROVED.value,
+            or_(
+                MentorshipPlan.scheduled_at.is_(None),
+                MentorshipPlan.scheduled_at < MentorshipPlan.approved_at,
+            ),
+        )
+        .order_by(Mentorship.id)
+    )
+    planned = 0
+    for mentorship_id in list(missed):
+        if await plan_schedule(session, org_id, mentorship_id, clock) is not None:
+            planned += 1
+    return planned
+
+
 async def _create(session: AsyncSession, mentorship: Mentorship, items: list[DueItem]) -> None:
     if not items:
         return
     org_id, mentee_id = mentorship.org_id, mentorship.mentee_employee_id
     mentee = (await people.employee_refs(session, org_id, [mentee_id]))[mentee_id].name
+    reminder, escalation = policies(
+        await session.scalar(
+            select(MentoringProgram.reminder_policy).where(
+                MentoringProgram.org_id == org_id, MentoringProgram.id == mentorship.program_id
+            )
+        )
+    )
     await workflow.create_tasks(
         session,
         org_id=org_id,
@@ -200,8 +256,8 @@ async def _create(session: AsyncSession, mentorship: Mentorship, items: list[Due
                 subject_employee_id=mentee_id,
                 title=_(TITLES[item.kind], mentee=mentee),
                 due=item.due_on,
-                reminder_policy=SCHEDULE_REMINDER,
-                escalation_policy=SCHEDULE_ESCALATION,
+                reminder_policy=reminder,
+                escalation_policy=escalation,
             )
             for item in items
         ],

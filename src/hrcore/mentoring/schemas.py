@@ -7,8 +7,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
+from hrcore.core.i18n import _
 from hrcore.core.schemas import Ref
 from hrcore.mentoring.models import ApplicationSource, ApplicationStatus
 
@@ -93,6 +94,39 @@ class SuggestionWeights(BaseModel):
     )
 
 
+class MentoringReminderPolicy(BaseModel):
+    """When a program's scheduled 1:1s, skill tests and progress reports remind the mentor
+    and escalate (workflow's sweep; a window on a non-working day waits for the next working
+    morning). The defaults are seed 003's: 5 days before, every 2 days once overdue, the
+    mentor's manager 1 day overdue, HR admins 7."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    before_due_days: list[Annotated[int, Field(ge=1, le=365)]] = Field(
+        default_factory=lambda: [5],
+        max_length=10,
+        description="Remind the mentor this many days before the due date (each 1–365).",
+    )
+    repeat_every_days: int | None = Field(
+        default=2, ge=1, le=365, description="Once overdue, remind every this many days; null: no."
+    )
+    manager_after_days: int | None = Field(
+        default=1, ge=0, le=365, description="Days overdue before the mentor's manager is told."
+    )
+    hr_after_days: int | None = Field(
+        default=7, ge=0, le=365, description="Days overdue before HR admins are told."
+    )
+
+    @model_validator(mode="after")
+    def _steps_in_order(self) -> MentoringReminderPolicy:
+        if len(set(self.before_due_days)) != len(self.before_due_days):
+            raise ValueError(_("Each day before the due date may be given once"))
+        manager, hr = self.manager_after_days, self.hr_after_days
+        if manager is not None and hr is not None and hr < manager:
+            raise ValueError(_("HR admins are told after the mentor's manager, not before"))
+        return self
+
+
 class MentoringProgramIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -108,6 +142,11 @@ class MentoringProgramIn(BaseModel):
         default=None,
         description="Weights of the mentor suggestions' terms; the defaults if absent.",
     )
+    reminder_policy: MentoringReminderPolicy | None = Field(
+        default=None,
+        description="When the schedule's tasks remind the mentor and escalate; the defaults if "
+        "absent.",
+    )
 
 
 class MentoringProgramPatch(BaseModel):
@@ -119,6 +158,7 @@ class MentoringProgramPatch(BaseModel):
     rules: list[Rule] | None = Field(default=None, max_length=10)
     active: bool | None = None
     suggestion_weights: SuggestionWeights | None = None
+    reminder_policy: MentoringReminderPolicy | None = None
     version: int | None = None
 
 
@@ -132,6 +172,10 @@ class MentoringProgramOut(BaseModel):
     active: bool
     suggestion_weights: SuggestionWeights = Field(
         description="The weights the program's mentor suggestions use (the defaults unless set)."
+    )
+    reminder_policy: MentoringReminderPolicy = Field(
+        description="When the schedule's tasks remind the mentor and escalate (the defaults "
+        "unless set); tasks keep the policy they were planned with."
     )
     created_at: datetime
     updated_at: datetime

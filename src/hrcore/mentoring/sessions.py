@@ -22,11 +22,12 @@ from hrcore.core import audit, events
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
-from hrcore.core.i18n import _, render
+from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.mentoring import mentorship_access
 from hrcore.mentoring.events import SESSION_LOGGED, SUBJECT_TYPE
+from hrcore.mentoring.evidence_notes import bilingual_note
 from hrcore.mentoring.mentorship_models import (
     MentoringSession,
     Mentorship,
@@ -208,7 +209,7 @@ async def _record_skill_test(
     if not competency_ids:
         return []
     held = await workflow.due_moment(session, mentorship.org_id, row.held_on)
-    note = render(_("Mentoring skill test: {score}/100", score=float(row.score)))
+    note = bilingual_note(_("Mentoring skill test: {score}/100", score=float(row.score)))
     await competencies.replace_source_evidence(
         session,
         mentorship.org_id,

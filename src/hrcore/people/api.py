@@ -29,13 +29,15 @@ inside people. The wrappers below turn people's own rows into what other domains
 - `org_today`: today's date where the organization is (`profile`).
 - Relations beyond the reporting line (`relations`): a domain above declares a
   `RelationProvider` (mentoring's "mentor of"); the owners of the records it opens
-  (`PERFORMANCE_GOALS`, `DEVELOPMENT_PLAN`) read with `ensure_can_view_for` or widen a reach
-  with `related_employee_ids` and audit with `record_reads`.
+  (`PERFORMANCE_GOALS`, `DEVELOPMENT_PLAN`, `PERFORMANCE_RATINGS`, `COMPETENCY_PROFILE`)
+  read with `ensure_can_view_for` or widen a reach with `related_employee_ids` and audit
+  with `record_reads`.
 - The profile's sections other domains own (`profile_sections`): programs declares
   `ProgramParticipationProvider` (→ `ProgramParticipation`), contracts `ContractsProvider`
   (→ `ContractRecord`), competencies `DevelopmentPlanProvider` (→ `DevelopmentPlanRecord`),
-  training `TrainingsProvider` (→ `TrainingRecord`) and `PointsProvider` (→ `PointsRecord`)
-  among their registry's providers.
+  training `TrainingsProvider` (→ `TrainingRecord`) and `PointsProvider` (→ `PointsRecord`),
+  mentoring `MentoringProvider` (→ `MentoringSection` of `MentorshipRecord`s and
+  `MentorScoreRecord`s) among their registry's providers.
 - DingTalk directory sync (`directory_sync`): `DirectoryUser`, `apply_directory_user`,
   `mark_left`; channel contacts (`contacts`): `dingtalk_contacts` / `DingTalkContact`,
   `employees_by_dingtalk_id`; `work_contacts` / `WorkContact` (work email and phone, for a
@@ -96,6 +98,10 @@ from hrcore.people.profile_sections import (
     ContractsProvider,
     DevelopmentPlanProvider,
     DevelopmentPlanRecord,
+    MentoringProvider,
+    MentoringSection,
+    MentorScoreRecord,
+    MentorshipRecord,
     PointsProvider,
     PointsRecord,
     ProgramParticipation,
@@ -119,8 +125,10 @@ from hrcore.people.references import (
     employee_summaries,
 )
 from hrcore.people.relations import (
+    COMPETENCY_PROFILE,
     DEVELOPMENT_PLAN,
     PERFORMANCE_GOALS,
+    PERFORMANCE_RATINGS,
     RelationProvider,
     ensure_can_view_for,
     record_reads,
@@ -160,6 +168,7 @@ from hrcore.people.screening import (
 )
 
 __all__ = [
+    "COMPETENCY_PROFILE",
     "DEVELOPMENT_PLAN",
     "EMPLOYEE_DINGTALK_LINKED",
     "EMPLOYMENT_EVENT_APPLIED",
@@ -167,6 +176,7 @@ __all__ = [
     "EMPLOYMENT_EVENT_RECORDED",
     "EMPLOYMENT_EVENT_WITHDRAWN",
     "PERFORMANCE_GOALS",
+    "PERFORMANCE_RATINGS",
     "ActivePeople",
     "CareerPlanCriterion",
     "CertificationCriterion",
@@ -187,6 +197,10 @@ __all__ = [
     "EmploymentEventInfo",
     "GivenFigureCriterion",
     "ManagementCriterion",
+    "MentorScoreRecord",
+    "MentoringProvider",
+    "MentoringSection",
+    "MentorshipRecord",
     "PercentileCriterion",
     "PerformanceRatingCreate",
     "PeriodRating",

@@ -51,7 +51,8 @@ async def panoramic_profile(
     contracts, competencies and training (trainings, points) answer their sections
     (`profile_sections`), one statement each; contracts only for whom its rule allows (HR,
     the employee), else `null` without a query; the development plan one more when it awaits
-    its approval (returned or not).
+    its approval (returned or not); mentoring (pairings and mentor scores) one, one more
+    while a pairing's plan awaits its approval, `null` for integration keys.
     """
     if principal.kind == "api_key" or principal.is_hr_admin:
         principal.require_key_scope(Scope.PROFILES_READ)
@@ -76,6 +77,9 @@ async def panoramic_profile(
     plan = await profile_sections.development_plan(session, org_id, employee_id)
     trainings = await profile_sections.trainings(session, org_id, employee_id, head["timezone"])
     points = await profile_sections.points(session, org_id, employee_id)
+    mentoring = await profile_sections.mentoring(
+        session, principal, employee_id, head["manager_id"]
+    )
     events = [{**dict(event), **named_moves(event)} for event in history]
     applied = [event for event in events if event["applied_at"] is not None]
     department = {"id": head["department_id"], "name": head["department_name"]}
@@ -136,6 +140,12 @@ async def panoramic_profile(
             if contracts is not None
             else None,
             "development_plan": asdict(plan) if plan is not None else None,
+            "mentoring": [asdict(pairing) for pairing in mentoring.pairings]
+            if mentoring is not None
+            else None,
+            "mentor_effectiveness": [asdict(score) for score in mentoring.scores]
+            if mentoring is not None and mentoring.scores is not None
+            else None,
         }
     )
 

@@ -4,7 +4,8 @@ competencies and training, so it declares what it asks for and they answer it
 
 A domain's registry declares `ProgramParticipationProvider(its query)`,
 `ContractsProvider(its query)`, `DevelopmentPlanProvider(its query)`,
-`TrainingsProvider(its query)` or `PointsProvider(its query)`; the provider is installed when
+`TrainingsProvider(its query)`, `PointsProvider(its query)` or `MentoringProvider(its
+query)`; the provider is installed when
 the API, the worker or the CLI is built. Each source answers plain data for one employee of
 the caller's organization.
 """
@@ -80,6 +81,44 @@ class PointsRecord:
     total: int
 
 
+@dataclass(frozen=True)
+class MentorshipRecord:
+    """One pairing the employee is in: `role` `mentee` or `mentor`, `other` the mentor (for a
+    mentee) or the mentee (for a mentor); never what the mentee answered in surveys."""
+
+    mentorship_id: uuid.UUID
+    role: str
+    program: Ref
+    other: Ref
+    status: str
+    starts_on: date
+    ends_on: date
+    ended_at: datetime | None
+    plan_status: str | None
+    sessions_held: int
+
+
+@dataclass(frozen=True)
+class MentorScoreRecord:
+    """The employee's effectiveness as a mentor in one program, as the last recompute stored
+    it (`score` and `computed_at` null before one)."""
+
+    mentor_id: uuid.UUID
+    program: Ref
+    score: float | None
+    pairings: int
+    computed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MentoringSection:
+    """The employee's pairings, and their scores as a mentor — `None` for a caller who may
+    not read a mentor's figures."""
+
+    pairings: Sequence[MentorshipRecord]
+    scores: Sequence[MentorScoreRecord] | None
+
+
 ProgramParticipationSource = Callable[
     [AsyncSession, uuid.UUID, uuid.UUID], Awaitable[Sequence[ProgramParticipation]]
 ]
@@ -106,11 +145,18 @@ PointsSource = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[Sequence
 """(session, org id, employee id) → the points per year, each followed by its quarters,
 newest first."""
 
+MentoringSource = Callable[
+    [AsyncSession, Principal, uuid.UUID, uuid.UUID | None], Awaitable[MentoringSection | None]
+]
+"""(session, caller, employee id, the employee's direct manager) → the employee's mentoring,
+or `None` when mentoring shows the caller nothing (the owning domain's rule)."""
+
 _PROGRAM_PARTICIPATION: list[ProgramParticipationSource] = []
 _CONTRACTS: list[ContractsSource] = []
 _DEVELOPMENT_PLAN: list[DevelopmentPlanSource] = []
 _TRAININGS: list[TrainingsSource] = []
 _POINTS: list[PointsSource] = []
+_MENTORING: list[MentoringSource] = []
 
 
 @dataclass(frozen=True)
@@ -163,6 +209,16 @@ class PointsProvider:
         _POINTS[:] = [self.source]
 
 
+@dataclass(frozen=True)
+class MentoringProvider:
+    """Mentoring's declaration (a `core.registry.Hook`): it answers `mentoring`."""
+
+    source: MentoringSource
+
+    def install(self) -> None:
+        _MENTORING[:] = [self.source]
+
+
 async def program_participation(
     session: AsyncSession, org_id: uuid.UUID, employee_id: uuid.UUID
 ) -> Sequence[ProgramParticipation]:
@@ -201,3 +257,14 @@ async def points(
     if not _POINTS:
         raise RuntimeError("No points source: install hrcore.domains.DOMAINS")
     return await _POINTS[0](session, org_id, employee_id)
+
+
+async def mentoring(
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    manager_id: uuid.UUID | None,
+) -> MentoringSection | None:
+    if not _MENTORING:
+        raise RuntimeError("No mentoring source: install hrcore.domains.DOMAINS")
+    return await _MENTORING[0](session, principal, employee_id, manager_id)

@@ -18,7 +18,7 @@ from hrcore.core.i18n import _
 from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate_rows
 from hrcore.core.schemas import Ref
-from hrcore.people import access, repository
+from hrcore.people import access, relations, repository
 from hrcore.people.models import PerformanceRating
 from hrcore.people.schemas import PerformanceRatingCreate, PerformanceRatingOut
 
@@ -36,8 +36,11 @@ def rating_out(row: Mapping[str, Any]) -> PerformanceRatingOut:
 async def list_ratings(
     session: AsyncSession, principal: Principal, employee_id: uuid.UUID, page: PageParams
 ) -> tuple[list[PerformanceRatingOut], str | None]:
-    """By period, each rater named in the page's one statement."""
-    await access.ensure_can_view(session, principal, employee_id, key_scope=Scope.RATINGS_READ)
+    """By period, each rater named in the page's one statement; open beyond the reach to a
+    relation (a mentor whose approved plan names a rating goal), audited."""
+    await relations.ensure_can_view_for(
+        session, principal, employee_id, relations.PERFORMANCE_RATINGS, key_scope=Scope.RATINGS_READ
+    )
     statement = repository.named_ratings_query(principal.org_id, employee_id)
     keys = [PerformanceRating.period, PerformanceRating.id]
     rows, cursor = await paginate_rows(session, statement, keys, page)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
-from hrcore.core.authz import Principal
+from hrcore.core.authz import Principal, Scope
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import N_
@@ -24,6 +24,8 @@ from hrcore.people.references import EmployeeInfo, employee_info
 
 PERFORMANCE_GOALS = "performance_goals"
 DEVELOPMENT_PLAN = "development_plan"
+PERFORMANCE_RATINGS = "performance_ratings"
+COMPETENCY_PROFILE = "competency_profile"
 READ_THROUGH_RELATION = "employee.read_through_relation"
 
 RelatedIds = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[Sequence[uuid.UUID]]]
@@ -32,17 +34,19 @@ RelatedIds = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[Sequence[u
 
 @dataclass(frozen=True)
 class RelationProvider:
-    """A domain's declaration (a `core.registry.Hook`): `relation` names it in the audit."""
+    """A domain's declaration (a `core.registry.Hook`): `relation` names it in the audit. A
+    relation may be declared more than once, each time for other purposes with its own
+    statement (a mentor reads a mentee's ratings only while the plan names a rating goal)."""
 
     relation: str
     purposes: frozenset[str]
     related: RelatedIds
 
     def install(self) -> None:
-        _PROVIDERS[self.relation] = self
+        _PROVIDERS[(self.relation, self.purposes)] = self
 
 
-_PROVIDERS: dict[str, RelationProvider] = {}
+_PROVIDERS: dict[tuple[str, frozenset[str]], RelationProvider] = {}
 
 
 async def related_employee_ids(
@@ -79,12 +83,20 @@ def record_reads(
 
 
 async def ensure_can_view_for(
-    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, purpose: str
+    session: AsyncSession,
+    principal: Principal,
+    employee_id: uuid.UUID,
+    purpose: str,
+    *,
+    key_scope: Scope | None = None,
 ) -> EmployeeInfo:
-    """`ensure_can_view`, or — for an employee outside the caller's reach — their record
-    when a relation opens their `purpose` records to the caller (audited); 404 otherwise."""
+    """`ensure_can_view` (integration keys need `key_scope`), or — for an employee outside
+    the caller's reach — their record when a relation opens their `purpose` records to the
+    caller (audited); 404 otherwise."""
     try:
-        return employee_info(await access.ensure_can_view(session, principal, employee_id))
+        return employee_info(
+            await access.ensure_can_view(session, principal, employee_id, key_scope=key_scope)
+        )
     except NotFound:
         related = await related_employee_ids(session, principal, purpose)
         if employee_id not in related:

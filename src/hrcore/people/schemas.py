@@ -393,10 +393,24 @@ class DevelopmentPlanEntry(BaseModel):
 
 
 class MentoringEntry(BaseModel):
-    role: Literal["mentor", "mentee"]
-    counterpart: Ref
-    started_on: date | None
-    status: str
+    mentorship_id: uuid.UUID = Field(description="Read it at `/mentorships/{id}`.")
+    role: Literal["mentor", "mentee"] = Field(description="The employee's side of the pairing.")
+    program: Ref = Field(description="The mentoring program.")
+    other: Ref = Field(description="The mentor (for a mentee) or the mentee (for a mentor).")
+    status: str = Field(description="active, completed or cancelled.")
+    starts_on: date
+    ends_on: date
+    ended_at: datetime | None
+    plan_status: str | None = Field(description="draft, submitted, returned or approved.")
+    sessions_held: int = Field(description="Sessions logged (1:1s, skill tests, reports).")
+
+
+class ProfileMentorScore(BaseModel):
+    mentor_id: uuid.UUID = Field(description="Explained at `/mentors/{id}/effectiveness`.")
+    program: Ref
+    score: float | None = Field(description="0–100; null until the first recompute.")
+    pairings: int = Field(description="Pairings the score was computed over.")
+    computed_at: datetime | None
 
 
 class ContractEntry(BaseModel):
@@ -423,9 +437,9 @@ def _absent_section() -> Any:
 class PanoramicProfile(BaseModel):
     """Everything known about one employee, trimmed to what the caller may see.
 
-    Programs, contracts, competencies (the development plan) and training (trainings,
-    points) fill their sections; the sections of domains that do not exist yet (projects,
-    peer feedback, mentoring) are absent, not empty.
+    Programs, contracts, competencies (the development plan), training (trainings, points)
+    and mentoring fill their sections; the sections of domains that do not exist yet
+    (projects, peer feedback) are absent, not empty.
     """
 
     basics: ProfileBasics
@@ -446,11 +460,19 @@ class PanoramicProfile(BaseModel):
         "first."
     )
     program_participation: list[ProgramEntry] = Field(description="Oldest run first.")
-    mentoring: list[MentoringEntry] | SkipJsonSchema[None] = _absent_section()
     contracts: list[ContractEntry] | None = Field(
         description="HR admins and the employee themself (as the contracts routes); null otherwise."
     )
     development_plan: DevelopmentPlanEntry | None = Field(
         description="The current individual development plan 「个人发展计划」 (the open plan of "
         "the latest period); null without one."
+    )
+    mentoring: list[MentoringEntry] | None = Field(
+        description="Pairings 「师徒结对」 as mentee and as mentor, oldest first (never survey "
+        "answers); null for integration keys."
+    )
+    mentor_effectiveness: list[ProfileMentorScore] | None = Field(
+        description="The employee's effectiveness as a mentor in each program they mentor in "
+        "(as `/mentors/{id}/effectiveness`: HR admins, the employee and their direct manager); "
+        "null for others."
     )
