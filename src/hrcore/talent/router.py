@@ -1,5 +1,6 @@
 """Talent pools (rules, screening preview, members, 9-box, measures) and succession
-(vacancies, ranked candidates, appointment, the caller's own ranking)."""
+(vacancies, ranked candidates, appointment, the caller's own ranking); internal competition
+in `competition_routes`, included last."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from hrcore.talent import (
     appointment,
     bands,
     candidates,
+    competition_routes,
     history,
     measures,
     membership,
@@ -498,3 +500,6 @@ async def my_rankings(
     Cursor-paginated."""
     items, cursor = await candidates.my_rankings(session, principal, page, clock)
     return Page(items=items, next_cursor=cursor)
+
+
+router.include_router(competition_routes.routes)
