@@ -6,6 +6,7 @@ and another organization sees nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -217,9 +218,9 @@ async def test_who_meets_the_rules_sees_the_competition_and_applies(
             "training_points",
             100.0,
             True,
-            "training points in the last 12 months: 100.0 found; 100 needed",
+            "training points in the last 12 months: 100 found; 100 needed",
         ),
-        ("tenure", 7.2, True, "tenure: 7.2 years found; 5.0 needed"),
+        ("tenure", 7.2, True, "tenure: 7.2 years found; 5 needed"),
     ]
     assert (seen["application_id"], seen["application_status"]) == (None, None)
 
@@ -255,8 +256,8 @@ async def test_every_failing_rule_is_named(
     refused = await _apply(client, world.junior_account, vacancy["id"])
     body = assert_problem(refused, 422, fields={"rules.0.training_points", "rules.1.tenure"})
     assert [e["message"] for e in body["errors"]] == [
-        "training points in the last 12 months: 50.0 found; 100 needed",
-        "tenure: 7.2 years found; 10.0 needed",
+        "training points in the last 12 months: 50 found; 100 needed",
+        "tenure: 7.2 years found; 10 needed",
     ]
     assert (await _ok(await client.get(OPEN_FOR_ME, headers=world.junior_account.headers)))[
         "items"
@@ -526,6 +527,7 @@ async def test_the_lists_cost_a_fixed_number_of_statements(
 ) -> None:
     world, vacancy_id = competition.world, competition.vacancy["id"]
     applications = f"{VACANCIES}/{vacancy_id}/applications"
+    candidates = f"{VACANCIES}/{vacancy_id}/candidates"
     await _award(client, world.hr, world.member.id, 2)
     await _ok(await _apply(client, world.member_account, vacancy_id), 201)
     closes_at = (clock.now() + timedelta(days=3)).isoformat()
@@ -534,6 +536,9 @@ async def test_the_lists_cost_a_fixed_number_of_statements(
         listed = await _ok(await client.get(applications, headers=world.hr.headers))
     with count_statements(runtime) as few_open:
         seen = await _ok(await client.get(OPEN_FOR_ME, headers=world.member_account.headers))
+    with count_statements(runtime) as few_ranked:
+        ranked = await _ok(await client.get(candidates, headers=world.hr.headers))
+    assert len(ranked["items"]) == 1
     assert len(listed["items"]) == 1
     assert len(seen["items"]) == 2
 
@@ -550,7 +555,28 @@ async def test_the_lists_cost_a_fixed_number_of_statements(
         listed = await _ok(await client.get(applications, headers=world.hr.headers))
     with count_statements(runtime) as more_open:
         seen = await _ok(await client.get(OPEN_FOR_ME, headers=world.member_account.headers))
+    with count_statements(runtime) as more_ranked:
+        ranked = await _ok(await client.get(candidates, headers=world.hr.headers))
+    assert len(ranked["items"]) == 3
+    assert more_ranked.count == few_ranked.count
     assert len(listed["items"]) == 3
     assert len(seen["items"]) == 4
     assert more.count == few.count
     assert more_open.count == few_open.count
+
+
+@pytest.mark.commits
+async def test_two_applications_at_once_store_one(
+    client: AsyncClient, competition: Competition
+) -> None:
+    world, vacancy_id = competition.world, competition.vacancy["id"]
+    await _award(client, world.hr, world.member.id, 2)
+    both = await asyncio.gather(
+        _apply(client, world.member_account, vacancy_id),
+        _apply(client, world.member_account, vacancy_id),
+    )
+    assert sorted(response.status_code for response in both) == [201, 409]
+    listed = await _ok(
+        await client.get(f"{VACANCIES}/{vacancy_id}/applications", headers=world.hr.headers)
+    )
+    assert len(listed["items"]) == 1

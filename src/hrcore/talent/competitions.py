@@ -205,7 +205,7 @@ def _points(rule: TrainingPointsRule, value: float | str | None) -> Text:
     )
 
 
-_EXPLAIN: dict[type[Any], Callable[[Any, float | str | None], Text]] = {
+_EXPLAIN: dict[type[Any], Callable[[Any, Any], Text]] = {
     PerformancePercentileRule: _percentile,
     ConsecutiveTopRatingsRule: _top_ratings,
     ManagementExperienceRule: _management,
@@ -215,9 +215,23 @@ _EXPLAIN: dict[type[Any], Callable[[Any, float | str | None], Text]] = {
 }
 
 
+def _shown(value: float | str | None) -> float | int | str | None:
+    """A whole number without its `.0` (100 points, 5 years), others as they are."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def explain(rule: Rule, value: float | str | None) -> Text:
     """What a rule asks and what was found, in the reader's language."""
-    return _EXPLAIN[type(rule)](rule, value)
+    shown_rule = rule.model_copy(
+        update={
+            name: _shown(getattr(rule, name))
+            for name in ("top_percent", "min_years", "min_plan_completion_percent")
+            if hasattr(rule, name)
+        }
+    )
+    return _EXPLAIN[type(rule)](shown_rule, _shown(value))
 
 
 def _offset(page: PageParams) -> int:
