@@ -401,10 +401,14 @@ async def test_applicants_are_ranked_with_the_pool_members(
 
 
 async def _inbox(client: AsyncClient, account: Account) -> list[tuple[str, str]]:
+    """The applicant's closing notices, each named after the post and about the applicant."""
     page = await _ok(await client.get(f"{API}/me/notifications", headers=account.headers))
-    return [
-        (n["title"], n["body"]) for n in page["items"] if n["kind"] == "talent.application_closed"
-    ]
+    notices = [n for n in page["items"] if n["kind"] == "talent.application_closed"]
+    for notice in notices:
+        assert notice["subject"]["type"] == "vacancy_application"
+        assert notice["subject"]["name"] == "Sales chief"
+        assert notice["employee"]["name"] == "Junior"
+    return [(n["title"], n["body"]) for n in notices]
 
 
 async def test_appointing_an_applicant_closes_the_others_with_a_notice(
