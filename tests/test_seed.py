@@ -141,8 +141,19 @@ async def _demo_reviews_and_pool(client: AsyncClient, headers: dict[str, dict[st
     )
     assert screen.status_code == 200
     assert screen.json()["evaluated"] >= 55
-    [vacancy] = (await client.get("/api/v1/vacancies", headers=headers["HR admin"])).json()["items"]
+    vacancies = (await client.get("/api/v1/vacancies", headers=headers["HR admin"])).json()["items"]
+    competition, vacancy = vacancies
     assert (vacancy["status"], vacancy["position"]["id"]) == ("open", pool["target_position"]["id"])
+    assert vacancy["competition"] is None
+    assert competition["competition"]["rules"] == [{"kind": "tenure", "min_years": 2.0}]
+    applications = await client.get(
+        f"/api/v1/vacancies/{competition['id']}/applications", headers=headers["HR admin"]
+    )
+    assert [a["status"] for a in applications.json()["items"]] == ["applied", "applied"]
+    ranked = await client.get(
+        f"/api/v1/vacancies/{competition['id']}/candidates", headers=headers["HR admin"]
+    )
+    assert [c["application_id"] is not None for c in ranked.json()["items"]] == [True, True]
     candidates = await client.get(
         f"/api/v1/vacancies/{vacancy['id']}/candidates", headers=headers["HR admin"]
     )

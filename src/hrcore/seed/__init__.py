@@ -38,6 +38,7 @@ from hrcore.seed.company import (
     add_tasks,
     add_users,
 )
+from hrcore.seed.competition import add_competition
 from hrcore.seed.development import (
     add_competencies,
     add_development_plan,
@@ -77,6 +78,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
             await add_goals_and_feedback(session, company, runtime.clock)
             await add_mentoring(session, company, runtime.clock)
             await add_training(session, company, runtime.clock)
+            await add_competition(session, company, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)

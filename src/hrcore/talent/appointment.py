@@ -1,7 +1,8 @@
 """Appointing to a vacancy (HR admin).
 
 Records a promotion through people (so contracts drafts the amendment), fills the vacancy,
-marks the membership `appointed` and keeps the candidate entry exactly as it was ranked.
+marks the membership (or the competition application) `appointed`, closes the other
+applications with a notice, and keeps the candidate entry exactly as it was ranked.
 An appointee who is not a ready-now pool member needs an override reason. The promotion
 takes effect on its date (at once when it has come); the loop closes at once (`aftermath`):
 other memberships and programs end, and the appointee is told.
@@ -32,7 +33,7 @@ from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.people.api import EmploymentEventCreate
-from hrcore.talent import access, aftermath, history, repository
+from hrcore.talent import access, aftermath, application_notices, history, repository
 from hrcore.talent.candidates import candidate_view, ranking_of
 from hrcore.talent.models import (
     OVERRIDE_APPROVAL,
@@ -110,9 +111,12 @@ async def appoint(
     )
     now = clock.now()
     vacancy.status, vacancy.closed_at = VacancyStatus.FILLED.value, now
-    if candidate is not None:
+    if candidate is not None and candidate.member_id is not None:
         await _mark_appointed(session, principal, candidate.member_id, now, body.reason)
     closed = await aftermath.close_loop(session, principal, employee.id, body.reason, clock, now)
+    await application_notices.end_applications(
+        session, principal, vacancy, appointee_id=employee.id, reason=body.reason, now=now
+    )
     appointment = VacancyAppointment(
         org_id=principal.org_id,
         vacancy_id=vacancy.id,

@@ -1,7 +1,9 @@
 """Ranked candidates for a vacancy, and each employee's own standing.
 
-The active members of the pools aimed at the vacancy's position (or its job family) are
-scored by `ranking` and ranked best first, one entry per employee. Department heads see the
+The active members of the pools aimed at the vacancy's position (or its job family), and
+the applicants to its internal competition, are scored by `ranking` and ranked best first,
+one entry per employee (an applicant outside the pools has no readiness, 9-box, time in a
+pool nor pool program: those factors explain that they found nothing). Department heads see the
 candidates in their reach with the ranks they hold among all; an employee reads only their
 own factors (`/me/vacancy-rankings`, the right to an explanation).
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,27 +81,56 @@ async def _program_completion(
     return await _PROGRAM_COMPLETION[0](session, org_id, pairs)
 
 
+class Candidacy(Protocol):
+    """What the ranking reads of a candidacy: a pool membership, or an application."""
+
+    @property
+    def employee_id(self) -> uuid.UUID: ...
+    @property
+    def pool_id(self) -> uuid.UUID | None: ...
+    @property
+    def readiness(self) -> str | None: ...
+    @property
+    def activated_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """An applicant to a competition who is in no pool for the position."""
+
+    employee_id: uuid.UUID
+    pool_id: uuid.UUID | None = None
+    readiness: str | None = None
+    activated_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Standing:
-    """One active membership scored for a position."""
+    """One candidacy scored for a position: an active membership, or an application."""
 
-    member: TalentPoolMember
+    member: TalentPoolMember | None
     position_id: uuid.UUID
-    pool: Ref
+    pool: Ref | None
     employee: people.EmployeeSummary
     facts: ranking.CandidateFacts
     factors: list[ranking.FactorResult]
     score: float
+    application_id: uuid.UUID | None = None
+
+    @property
+    def readiness(self) -> str | None:
+        return self.member.readiness if self.member is not None else None
 
     @property
     def eligible(self) -> bool:
-        return self.member.readiness == Readiness.READY_NOW.value
+        """Ready now, or an applicant who met the competition's rules."""
+        return self.readiness == Readiness.READY_NOW.value or self.application_id is not None
 
     def sort_key(self) -> tuple[Any, ...]:
         """Best first: score, readiness, longer in the pool, then name for a stable order."""
         return (
             -self.score,
-            ranking.readiness_rank(self.member.readiness),
+            ranking.readiness_rank(self.readiness),
             -self.facts.days_in_pool,
             self.employee.ref.name,
             self.employee.ref.id,
@@ -111,48 +143,54 @@ async def _standings(
     posts: Mapping[uuid.UUID, uuid.UUID | None],
     clock: Clock,
     *,
+    vacancy_ids: Sequence[uuid.UUID] = (),
     employee_id: uuid.UUID | None = None,
 ) -> list[Standing]:
     """Score every active member of the pools targeting these positions (each with the
     department of its seat, whose variant of the competency model applies) or their job
-    families, once per position a pool matches: one query for the positions' families, one
-    for the members and their 9-box, one for the employees, one for their published reviews,
-    one for their programs, and competencies' batched match."""
+    families, once per position a pool matches, and every open application to these
+    vacancies' competitions: one query for the positions' families, one for the members
+    with their 9-box and the applicants, one for the employees, one for their published
+    reviews, one for their programs, and competencies' batched match."""
     position_ids = list(posts)
     families = await org.position_families(session, org_id, position_ids)
     wanted = {family for family in families.values() if family is not None}
     rows = await repository.candidate_rows(
-        session, org_id, position_ids, wanted, employee_id=employee_id
+        session, org_id, position_ids, wanted, vacancy_ids=vacancy_ids, employee_id=employee_id
     )
-    employees = await people.employee_summaries(
-        session, org_id, [row[0].employee_id for row in rows]
+    employees = await people.employee_summaries(session, org_id, [row[1] for row in rows])
+    seats: list[Candidacy] = [row[0] or Applicant(employee_id=row[1]) for row in rows]
+    all_facts = await facts_of(
+        session,
+        org_id,
+        [(seat, row[5], row[6]) for seat, row in zip(seats, rows, strict=True)],
+        clock,
     )
-    all_facts = await facts_of(session, org_id, [(row[0], row[4], row[5]) for row in rows], clock)
+    applied = {(row[1], row[2]): row[7] for row in rows if row[7] is not None}
     matched = [
         (row, facts, position_id)
         for row, facts in zip(rows, all_facts, strict=True)
-        if employees[row[0].employee_id].status != "exited"
+        if employees[row[1]].status != "exited"
         for position_id in position_ids
-        if position_id == row[1] or (row[2] is not None and families.get(position_id) == row[2])
+        if position_id == row[2] or (row[3] is not None and families.get(position_id) == row[3])
     ]
     scored = await with_competency(
-        session,
-        org_id,
-        [(facts, row[0].employee_id, (post, posts[post])) for row, facts, post in matched],
+        session, org_id, [(facts, row[1], (post, posts[post])) for row, facts, post in matched]
     )
     standings: list[Standing] = []
     for (row, _facts, position_id), facts in zip(matched, scored, strict=True):
-        member, pool_name = row[0], row[3]
+        member, pool_name = row[0], row[4]
         factors = ranking.explain(facts)
         standings.append(
             Standing(
                 member=member,
                 position_id=position_id,
-                pool=Ref(id=member.pool_id, name=pool_name),
-                employee=employees[member.employee_id],
+                pool=Ref(id=member.pool_id, name=pool_name) if member is not None else None,
+                employee=employees[row[1]],
                 facts=facts,
                 factors=factors,
                 score=ranking.total(factors),
+                application_id=applied.get((row[1], position_id)),
             )
         )
     return standings
@@ -183,15 +221,21 @@ async def with_competency(
 async def facts_of(
     session: AsyncSession,
     org_id: uuid.UUID,
-    members: Sequence[tuple[TalentPoolMember, str | None, str | None]],
+    members: Sequence[tuple[Candidacy, str | None, str | None]],
     clock: Clock,
 ) -> list[ranking.CandidateFacts]:
-    """What the ranking looks at for each membership (with its current 9-box performance and
+    """What the ranking looks at for each candidacy (with its current 9-box performance and
     potential): one query for the published reviews, one for the programs."""
     employee_ids = [member.employee_id for member, _performance, _potential in members]
     results = await reviews.latest_published_recommendations(session, org_id, employee_ids)
     programs_done = await _program_completion(
-        session, org_id, [(member.employee_id, member.pool_id) for member, *_levels in members]
+        session,
+        org_id,
+        [
+            (member.employee_id, member.pool_id)
+            for member, *_levels in members
+            if member.pool_id is not None
+        ],
     )
     now = clock.now()
     facts = []
@@ -205,7 +249,9 @@ async def facts_of(
                 performance=performance,
                 potential=potential,
                 days_in_pool=(now - (member.activated_at or now)).days,
-                program=_progress(programs_done.get((member.employee_id, member.pool_id))),
+                program=_progress(programs_done.get((member.employee_id, member.pool_id)))
+                if member.pool_id is not None
+                else None,
             )
         )
     return facts
@@ -241,9 +287,10 @@ def candidate_view(rank: int, standing: Standing) -> CandidateOut:
         employee=standing.employee.ref,
         department_id=standing.employee.department_id,
         department=standing.employee.department,
-        member_id=standing.member.id,
+        member_id=standing.member.id if standing.member is not None else None,
         pool=standing.pool,
-        readiness=Readiness(standing.member.readiness) if standing.member.readiness else None,
+        application_id=standing.application_id,
+        readiness=Readiness(standing.readiness) if standing.readiness else None,
         eligible=standing.eligible,
         score=standing.score,
         factors=_factor_views(standing.factors),
@@ -255,7 +302,11 @@ async def ranking_of(
 ) -> list[tuple[int, Standing]]:
     """Every candidate with their rank; views are built only for those shown."""
     standings = await _standings(
-        session, org_id, {vacancy.position_id: vacancy.department_id}, clock
+        session,
+        org_id,
+        {vacancy.position_id: vacancy.department_id},
+        clock,
+        vacancy_ids=[vacancy.id],
     )
     return list(enumerate(_ranked(standings, vacancy), start=1))
 
@@ -299,6 +350,7 @@ async def my_rankings(
     statement = repository.open_vacancies_of(
         principal.org_id,
         repository.member_target_positions(principal.org_id, principal.employee_id),
+        repository.applied_positions(principal.org_id, principal.employee_id),
         await org.positions_in_families(session, principal.org_id, families),
     )
     vacancies, cursor = await paginate(session, statement, [Vacancy.id], page, descending=True)
@@ -307,6 +359,7 @@ async def my_rankings(
         principal.org_id,
         {v.position_id: v.department_id for v in vacancies},
         clock,
+        vacancy_ids=[v.id for v in vacancies],
         employee_id=principal.employee_id,
     )
     positions = await org.position_refs(
@@ -324,7 +377,8 @@ def _my_view(vacancy: Vacancy, position: Ref, standing: Standing) -> MyRankingOu
         vacancy_id=vacancy.id,
         position=position,
         pool=standing.pool,
-        readiness=Readiness(standing.member.readiness) if standing.member.readiness else None,
+        application_id=standing.application_id,
+        readiness=Readiness(standing.readiness) if standing.readiness else None,
         eligible=standing.eligible,
         score=standing.score,
         factors=_factor_views(standing.factors),

@@ -215,6 +215,11 @@ class Vacancy(Entity, OrgScopedMixin, Base):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'filled', 'cancelled')", name="status"),
         CheckConstraint("reason IN ('manual', 'holder_left', 'holder_promoted')", name="reason"),
+        CheckConstraint(
+            "(competition_rules IS NULL) = (competition_closes_at IS NULL)"
+            " AND (competition_rules IS NULL) = (competition_opened_at IS NULL)",
+            name="competition",
+        ),
         UniqueConstraint("org_id", "source_event_id"),
         Index("ix_vacancies_org_id_id", "org_id", "id"),
         Index(
@@ -251,6 +256,12 @@ class Vacancy(Entity, OrgScopedMixin, Base):
     pending_appointment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     """An appointment with an override awaiting its approval: the request (`body`), the HR
     admin who made it (`by`) and the approval (`approval_id`); null otherwise."""
+    competition_rules: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    """Set when HR opened the vacancy for internal competition 「岗位竞聘」: the screening
+    rules an applicant must meet (`talent.schemas.Rule`); null for a vacancy without one."""
+    competition_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Applications close at this moment (set with the rules)."""
+    competition_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class VacancyAppointment(IdMixin, OrgScopedMixin, Base):
@@ -284,3 +295,41 @@ class VacancyAppointment(IdMixin, OrgScopedMixin, Base):
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")
     )
     appointed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class VacancyApplicationStatus(StrEnum):
+    APPLIED = "applied"
+    WITHDRAWN = "withdrawn"
+    APPOINTED = "appointed"
+    CLOSED = "closed"
+
+
+class VacancyApplication(Entity, OrgScopedMixin, Base):
+    """An employee's application to a vacancy open for internal competition: one row per
+    vacancy and employee (a withdrawn application reopens when they apply again), with the
+    competition's rules as they were found when they applied."""
+
+    __tablename__ = "vacancy_applications"
+    __table_args__ = (
+        UniqueConstraint("org_id", "vacancy_id", "employee_id"),
+        CheckConstraint("status IN ('applied', 'withdrawn', 'appointed', 'closed')", name="status"),
+        Index("ix_vacancy_applications_org_employee", "org_id", "employee_id"),
+    )
+
+    vacancy_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("vacancies.id", ondelete="CASCADE"), nullable=False
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False
+    )
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    statement: Mapped[str | None] = mapped_column(Text)
+    """Why the applicant wants the post, in their words."""
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    """Each rule's kind, the value found and its verdict when they (last) applied."""
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_reason: Mapped[str | None] = mapped_column(Text)
+    """Why the application closed without their withdrawal (someone was appointed, the
+    vacancy was cancelled)."""

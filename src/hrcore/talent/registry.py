@@ -14,6 +14,7 @@ from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.talent import (
     aftermath,
+    application_notices,
     appointment,
     approving,
     jobs,
@@ -35,7 +36,14 @@ _APPOINTMENT_NAMES = (
     " JOIN positions p ON p.id = v.position_id AND p.org_id = v.org_id"
     " WHERE a.org_id = {org} AND a.id = ANY({ids})"
 )
-"""The inbox names a pool member after their pool, an appointment after its post."""
+_APPLICATION_NAMES = (
+    "SELECT a.id, p.title, a.employee_id FROM vacancy_applications a"
+    " JOIN vacancies v ON v.id = a.vacancy_id AND v.org_id = a.org_id"
+    " JOIN positions p ON p.id = v.position_id AND p.org_id = v.org_id"
+    " WHERE a.org_id = {org} AND a.id = ANY({ids})"
+)
+"""The inbox names a pool member after their pool, an appointment or a competition
+application after its post."""
 _POOLS_ON_POSITION = (
     "SELECT name FROM talent_pools"
     " WHERE org_id = {org} AND target_position_id = {position} AND active AND {current}"
@@ -77,6 +85,7 @@ DOMAIN = Domain(
         competencies.PoolMembershipProvider(membership.active_pools_of),
         notifications.SubjectNames(nominations.SUBJECT, _MEMBER_NAMES),
         notifications.SubjectNames(aftermath.APPOINTMENT_SUBJECT, _APPOINTMENT_NAMES),
+        notifications.SubjectNames(application_notices.APPLICATION_SUBJECT, _APPLICATION_NAMES),
         competencies.ModelVersionUse(
             N_("talent pools aim at the position: {names}"), _POOLS_ON_POSITION
         ),

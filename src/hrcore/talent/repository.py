@@ -8,7 +8,21 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, extract, func, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Uuid,
+    and_,
+    extract,
+    func,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +33,7 @@ from hrcore.talent.models import (
     TalentPool,
     TalentPoolMember,
     Vacancy,
+    VacancyApplication,
     VacancyAppointment,
 )
 
@@ -242,32 +257,24 @@ async def candidate_rows(
     position_ids: Sequence[uuid.UUID],
     families: Collection[str],
     *,
+    vacancy_ids: Sequence[uuid.UUID] = (),
     employee_id: uuid.UUID | None = None,
 ) -> list[tuple[Any, ...]]:
-    """Active members of the pools targeting these positions or these job families, with
-    their pool and current 9-box placement, in one query: `(member, target position, target
-    family, pool name, performance, potential)`."""
-    placement = (
-        select(NineBoxPlacement.performance, NineBoxPlacement.potential)
-        .where(
-            NineBoxPlacement.org_id == org_id,
-            NineBoxPlacement.member_id == TalentPoolMember.id,
-        )
-        .order_by(NineBoxPlacement.placed_at.desc(), NineBoxPlacement.id.desc())
-        .limit(1)
-        .lateral()
-    )
-    statement = (
+    """Everyone ranked for these positions, in one statement: the active members of the
+    pools targeting them or these job families, and the open applications to these
+    vacancies' internal competitions. Rows `(member or None for an application, employee id,
+    target position, target family, pool name, performance, potential, application id)`,
+    with the member's current 9-box placement."""
+    members = (
         select(
-            TalentPoolMember,
-            TalentPool.target_position_id,
-            TalentPool.target_family,
-            TalentPool.name,
-            placement.c.performance,
-            placement.c.potential,
+            TalentPoolMember.id.label("member_id"),
+            TalentPoolMember.employee_id.label("employee_id"),
+            TalentPool.target_position_id.label("position_id"),
+            TalentPool.target_family.label("family"),
+            TalentPool.name.label("pool_name"),
+            null().cast(Uuid).label("application_id"),
         )
         .join(TalentPool, TalentPool.id == TalentPoolMember.pool_id)
-        .outerjoin(placement, true())
         .where(
             TalentPoolMember.org_id == org_id,
             TalentPool.org_id == org_id,
@@ -277,10 +284,57 @@ async def candidate_rows(
                 TalentPool.target_family.in_(list(families)),
             ),
         )
-        .order_by(TalentPoolMember.id)
+    )
+    applicants = (
+        select(
+            null().cast(Uuid),
+            VacancyApplication.employee_id,
+            Vacancy.position_id,
+            null().cast(String),
+            null().cast(String),
+            VacancyApplication.id,
+        )
+        .join(Vacancy, Vacancy.id == VacancyApplication.vacancy_id)
+        .where(
+            VacancyApplication.org_id == org_id,
+            Vacancy.org_id == org_id,
+            VacancyApplication.status == "applied",
+            among(VacancyApplication.vacancy_id, vacancy_ids),
+        )
     )
     if employee_id is not None:
-        statement = statement.where(TalentPoolMember.employee_id == employee_id)
+        members = members.where(TalentPoolMember.employee_id == employee_id)
+        applicants = applicants.where(VacancyApplication.employee_id == employee_id)
+    seats = union_all(members, applicants).subquery("seats")
+    placement = (
+        select(NineBoxPlacement.performance, NineBoxPlacement.potential)
+        .where(
+            NineBoxPlacement.org_id == org_id,
+            NineBoxPlacement.member_id == seats.c.member_id,
+        )
+        .order_by(NineBoxPlacement.placed_at.desc(), NineBoxPlacement.id.desc())
+        .limit(1)
+        .lateral()
+    )
+    statement = (
+        select(
+            TalentPoolMember,
+            seats.c.employee_id,
+            seats.c.position_id,
+            seats.c.family,
+            seats.c.pool_name,
+            placement.c.performance,
+            placement.c.potential,
+            seats.c.application_id,
+        )
+        .select_from(seats)
+        .outerjoin(
+            TalentPoolMember,
+            and_(TalentPoolMember.id == seats.c.member_id, TalentPoolMember.org_id == org_id),
+        )
+        .outerjoin(placement, true())
+        .order_by(seats.c.member_id.nulls_last(), seats.c.application_id)
+    )
     return [tuple(row) for row in await session.execute(statement)]
 
 
@@ -317,6 +371,20 @@ async def member_target_families(
         .distinct()
     )
     return list(found)
+
+
+def applied_positions(org_id: uuid.UUID, employee_id: uuid.UUID) -> Select[Any]:
+    """The positions of the vacancies the employee has an open application to, to embed."""
+    return (
+        select(Vacancy.position_id)
+        .join(VacancyApplication, VacancyApplication.vacancy_id == Vacancy.id)
+        .where(
+            Vacancy.org_id == org_id,
+            VacancyApplication.org_id == org_id,
+            VacancyApplication.employee_id == employee_id,
+            VacancyApplication.status == "applied",
+        )
+    )
 
 
 def open_vacancies_of(

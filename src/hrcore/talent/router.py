@@ -1,5 +1,6 @@
 """Talent pools (rules, screening preview, members, 9-box, measures) and succession
-(vacancies, ranked candidates, appointment, the caller's own ranking)."""
+(vacancies, ranked candidates, appointment, the caller's own ranking); internal competition
+in `competition_routes`, included last."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from hrcore.talent import (
     appointment,
     bands,
     candidates,
+    competition_routes,
     history,
     measures,
     membership,
@@ -418,7 +420,8 @@ async def cancel_vacancy(
 @router.get(
     "/vacancies/{vacancy_id}/candidates",
     operation_id="list_vacancy_candidates",
-    summary="Active members of the pools targeting the position, ranked, with each factor",
+    summary="Active members of the pools targeting the position (and a competition's "
+    "applicants), ranked, with each factor",
     tags=["succession"],
     responses=NOT_FOUND,
 )
@@ -429,13 +432,14 @@ async def list_candidates(
     page: Pagination,
     clock: AppClock,
 ) -> Page[CandidateOut]:
-    """The active members of the pools targeting the vacancy's position (or its job family), one
-    entry per employee, ranked by an explained score: per factor (readiness, review score and
+    """The active members of the pools targeting the vacancy's position (or its job family) and,
+    when it is open for internal competition, its open applications, one entry per employee,
+    ranked by an explained score: per factor (readiness, review score and
     recommendation, 9-box, time in pool, program completion, competency match against the
     position's model) its weight, value, points and why; the competency match is not counted,
     and says why, without a model or an assessment. Cursor-paginated, for HR admins and
     department heads over the vacancy (who see the candidates in their reach with their overall
-    rank); `eligible` means ready now."""
+    rank); `eligible` means ready now, or an applicant who met the competition's rules."""
     items, cursor = await candidates.list_candidates(session, principal, vacancy_id, page, clock)
     return Page(items=items, next_cursor=cursor)
 
@@ -498,3 +502,6 @@ async def my_rankings(
     Cursor-paginated."""
     items, cursor = await candidates.my_rankings(session, principal, page, clock)
     return Page(items=items, next_cursor=cursor)
+
+
+router.include_router(competition_routes.routes)

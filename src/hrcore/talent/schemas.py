@@ -331,10 +331,20 @@ class CandidateOut(BaseModel):
         description="The employee's department; null only in a ranking stored with an "
         "appointment before departments were named.",
     )
-    member_id: uuid.UUID
-    pool: Ref
+    member_id: uuid.UUID | None = Field(
+        description="The pool membership ranked; null for an applicant to an internal "
+        "competition who is in no pool for the position."
+    )
+    pool: Ref | None = Field(description="`member_id`'s pool (null: an applicant outside pools).")
+    application_id: uuid.UUID | None = Field(
+        default=None,
+        description="The candidate's application to this vacancy's internal competition.",
+    )
     readiness: Readiness | None
-    eligible: bool = Field(description="Appointable without an override: ready now.")
+    eligible: bool = Field(
+        description="Appointable without an override: ready now, or an applicant who met the "
+        "competition's rules."
+    )
     score: float = Field(description="Σ contributions, 0–100.")
     factors: list[FactorOut]
 
@@ -384,6 +394,14 @@ class AppointmentOut(BaseModel):
     appointed_at: datetime
 
 
+class CompetitionOut(BaseModel):
+    """A vacancy open for internal competition: who may apply and until when."""
+
+    rules: list[Rule] = Field(description="The screening rules an applicant must meet.")
+    closes_at: datetime = Field(description="Applications are refused (409) from this moment.")
+    opened_at: datetime
+
+
 class VacancyOut(BaseModel):
     id: uuid.UUID
     position: Ref
@@ -403,6 +421,9 @@ class VacancyOut(BaseModel):
         description="The approval an appointment with an override awaits (the organization's "
         "chain for `talent.appointment_override`); the vacancy stays open until it completes.",
     )
+    competition: CompetitionOut | None = Field(
+        None, description="The internal competition 「岗位竞聘」 HR opened on it (null: none)."
+    )
     version: int
 
 
@@ -411,7 +432,10 @@ class MyRankingOut(BaseModel):
 
     vacancy_id: uuid.UUID
     position: Ref
-    pool: Ref
+    pool: Ref | None = Field(description="null: ranked as an applicant outside pools.")
+    application_id: uuid.UUID | None = Field(
+        default=None, description="My application to the vacancy's internal competition."
+    )
     readiness: Readiness | None
     eligible: bool
     score: float

@@ -52,7 +52,7 @@ async def screen(
     screened = await people.screen(
         session,
         principal.org_id,
-        [_as_criterion(rule) for rule in rules],
+        [as_criterion(rule) for rule in rules],
         today=today,
         among_ids=await people.visible_employee_ids(session, principal),
         only_passing=body.only_passing,
@@ -71,7 +71,7 @@ async def screen(
     )
 
 
-def _as_criterion(rule: Rule) -> people.ScreeningCriterion:
+def as_criterion(rule: Rule) -> people.ScreeningCriterion:
     """The pool's rule as the criterion people evaluates."""
     if isinstance(rule, PerformancePercentileRule):
         return people.PercentileCriterion(

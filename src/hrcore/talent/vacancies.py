@@ -25,7 +25,7 @@ from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.talent import access, repository
+from hrcore.talent import access, application_notices, repository
 from hrcore.talent.models import (
     OVERRIDE_APPROVAL,
     Vacancy,
@@ -34,8 +34,10 @@ from hrcore.talent.models import (
     VacancyStatus,
 )
 from hrcore.talent.schemas import (
+    RULES,
     AppointmentOut,
     CandidateOut,
+    CompetitionOut,
     VacancyCancelIn,
     VacancyIn,
     VacancyOut,
@@ -108,6 +110,9 @@ async def cancel_vacancy(
         raise Conflict(_("This vacancy is {status}", status=label(vacancy.status)))
     vacancy.status, vacancy.closed_at = VacancyStatus.CANCELLED.value, clock.now()
     vacancy.cancel_reason = body.reason
+    await application_notices.end_applications(
+        session, principal, vacancy, appointee_id=None, reason=body.reason, now=vacancy.closed_at
+    )
     if vacancy.pending_appointment is not None:
         vacancy.pending_appointment = None
         await approvals.withdraw_for_subjects(
@@ -230,7 +235,22 @@ def _vacancy_view(
         cancel_reason=vacancy.cancel_reason,
         appointment=appointment,
         awaiting_approval=(vacancy.pending_appointment or {}).get("approval_id"),
+        competition=_competition_view(vacancy),
         version=vacancy.version,
+    )
+
+
+def _competition_view(vacancy: Vacancy) -> CompetitionOut | None:
+    if (
+        vacancy.competition_rules is None
+        or vacancy.competition_closes_at is None
+        or vacancy.competition_opened_at is None
+    ):
+        return None
+    return CompetitionOut(
+        rules=RULES.validate_python(vacancy.competition_rules),
+        closes_at=vacancy.competition_closes_at,
+        opened_at=vacancy.competition_opened_at,
     )
 
 
