@@ -2,8 +2,8 @@
 the moment applications close; `vacancy_applications` holds one application per vacancy and
 employee, under the tenant policy.
 
-Revision ID: 0078
-Revises: 0077
+Revision ID: 0079
+Revises: 0078
 Create Date: 2026-12-07 23:00:00
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0078"
-down_revision: str | None = "0077"
+revision: str = "0079"
+down_revision: str | None = "0078"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
