@@ -8,11 +8,14 @@ import csv
 import hashlib
 import io
 import json
+from pathlib import Path
+from typing import Any
 
 from httpx import AsyncClient
 
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
+from hrcore.settings import PROJECT_ROOT
 from tests.factories import Account, make_org, make_user
 
 API = "/api/v1"
@@ -115,3 +118,35 @@ async def test_another_organization_and_a_non_admin_see_nothing(
         f"{API}/audit-events", params={"format": "xml"}, headers=admin.headers
     )
     assert refused.status_code == 422
+
+
+def _documented_check() -> Any:
+    """The `check` function docs/privacy.md gives auditors under "The hash recipe"."""
+    document = (PROJECT_ROOT / "docs" / "privacy.md").read_text()
+    recipe = document.split("### The hash recipe", 1)[1]
+    code = recipe.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # our own documentation
+    return namespace["check"]
+
+
+async def test_the_documented_recipe_checks_an_export(
+    client: AsyncClient, runtime: Runtime, tmp_path: Path
+) -> None:
+    admin = await make_org(runtime)
+    await _write(client, admin)
+    response = await client.get(
+        f"{API}/audit-events", params={"format": "csv"}, headers=admin.headers
+    )
+    export = tmp_path / "audit.csv"
+    export.write_bytes(response.content)
+    check = _documented_check()
+    assert check(export, str(admin.org_id)) == "intact"
+    rows = await _export(client, admin)
+    target = next(row for row in rows if '"OPS"' in row["after"])
+    target["after"] = target["after"].replace('"OPS"', '"0PS"')
+    with export.open("w", encoding="utf-8-sig", newline="") as altered:
+        writer = csv.DictWriter(altered, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert check(export, str(admin.org_id)) == f"broken at seq {target['seq']}"
