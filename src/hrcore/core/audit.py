@@ -162,7 +162,7 @@ def _write_pending(session: Session) -> None:
     is the transaction's last. Organizations in id order, so two writers never wait on each
     other's chains crosswise; the tenant is switched only when the transaction holds events
     of several organizations (a request or a job works within one)."""
-    if session.in_nested_transaction() or not session.info.get(_PENDING):
+    if not session.info.get(_PENDING) or session.in_nested_transaction():
         return
     session.flush()
     pending: Pending = session.info.pop(_PENDING)
