@@ -55,6 +55,12 @@ async def generate(url: str, employees: int, seed: int) -> None:
     started = time.perf_counter()
     try:
         async with connection.transaction():
+            # An organization's audit trail outlives it unless its owner removes it first.
+            await connection.execute(
+                "DELETE FROM audit_events WHERE org_id = "
+                "(SELECT id FROM organizations WHERE slug = $1)",
+                SLUG,
+            )
             await connection.execute("DELETE FROM organizations WHERE slug = $1", SLUG)
             org_id = new_id()
             await connection.execute(

@@ -1,5 +1,5 @@
 """The `hrcore` command: dev, serve, worker, migrate, create-org, seed, openapi,
-competencies recompute-all.
+competencies recompute-all, audit verify.
 
 Each command imports what it runs inside its function: importing the app, the models or the
 database drivers up front made `hrcore --help` take seconds (tests/test_cli_imports.py).
@@ -215,6 +215,41 @@ def recompute_all_profiles(
         f"recomputed {result.employees} profiles, stored {result.stored} snapshots "
         f"in {time.perf_counter() - started:.1f}s"
     )
+
+
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def verify_audit(
+    org: Annotated[
+        str | None, typer.Option(help="The organization's slug (default: every one).")
+    ] = None,
+) -> None:
+    """Recompute every organization's audit hash chain (or one's) and name the first broken
+    event of each: exit code 1 when a chain is broken or the organization is unknown."""
+    from hrcore.privacy import audit_chain
+
+    async def run(runtime: Runtime) -> list[audit_chain.ChainCheck]:
+        return await audit_chain.verify(runtime.sessionmaker, org)
+
+    try:
+        checks = _with_runtime(resolve_settings(), "hrcore-cli", run)
+    except audit_chain.UnknownOrganization as exc:
+        typer.echo(f"error: no organization {org!r}", err=True)
+        raise typer.Exit(1) from exc
+    for check in checks:
+        if check.broken is None:
+            typer.echo(f"{check.org_slug}: {check.events} events, chain intact")
+        else:
+            broken = check.broken
+            typer.echo(
+                f"{check.org_slug}: chain broken at seq {broken.seq} (event {broken.event_id}): "
+                f"{broken.reason}; {check.events} events before it verify"
+            )
+    if any(check.broken is not None for check in checks):
+        raise typer.Exit(1)
 
 
 @app.command()

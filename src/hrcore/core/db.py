@@ -15,6 +15,7 @@ from sqlalchemy import (
     ARRAY,
     JSON,
     ColumnElement,
+    Insert,
     Select,
     Text,
     Uuid,
@@ -394,11 +395,15 @@ async def insert_all(
     """
     if not rows:
         return
+    await session.execute(unnest_insert(model, rows))
+
+
+def unnest_insert(model: type[Any], rows: Sequence[dict[str, Any]]) -> Insert:
+    """`insert_all`'s statement, for a caller on a synchronous session (a commit hook)."""
     table = model.__table__
     names = list(rows[0])
-    await session.execute(
-        table.insert().from_select(names, select(*(_unnest(table, name, rows) for name in names)))
-    )
+    statement: Insert = table.insert()
+    return statement.from_select(names, select(*(_unnest(table, n, rows) for n in names)))
 
 
 def _unnest(table: Any, name: str, rows: Sequence[dict[str, Any]]) -> ColumnElement[Any]:

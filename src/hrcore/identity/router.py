@@ -14,7 +14,8 @@ from hrcore.core.dependencies import IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
 from hrcore.core.responses import FORBIDDEN, problem
-from hrcore.identity import auth, locales, service, views
+from hrcore.identity import audit_export, auth, locales, service, views
+from hrcore.identity.audit_export import AuditExportFormat
 from hrcore.identity.dependencies import (
     CallerPendingPasswordChange,
     CurrentPrincipal,
@@ -302,8 +303,11 @@ async def revoke_api_key(
     tags=["audit"],
     operation_id="list_audit_events",
     summary="Who changed what (HR admin), newest first",
+    response_model=Page[AuditEventOut],
+    responses=audit_export.CSV_RESPONSE,
 )
 async def list_audit_events(
+    request: Request,
     principal: CurrentPrincipal,
     session: DbSession,
     page: Pagination,
@@ -311,10 +315,22 @@ async def list_audit_events(
     object_id: uuid.UUID | None = None,
     actor_id: uuid.UUID | None = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
-) -> Page[AuditEventOut]:
+    export_format: Annotated[
+        AuditExportFormat,
+        Query(alias="format", description="json (a page), or csv: every match, for an auditor."),
+    ] = AuditExportFormat.JSON,
+) -> Page[AuditEventOut] | Response:
     """For HR admins: who changed what, newest first, cursor-paginated, with the changed fields
     before and after and the request id, and who acted (`actor`: `{id, name}` beside
-    `actor_id`); filter by `object_type`, `object_id`, `actor_id` or `action`."""
+    `actor_id`); filter by `object_type`, `object_id`, `actor_id` or `action`. Each event
+    carries its place in the organization's hash chain (`seq`, `hash`). With `format=csv`,
+    every matching event in chain order, streamed, with the previous event's hash beside
+    each, so an auditor can check the chain outside hrcore (docs/privacy.md)."""
+    only = audit_export.AuditFilter(object_type, object_id, actor_id, action)
+    if export_format is AuditExportFormat.CSV:
+        service.require_audit_reader(principal)
+        sessionmaker = request.app.state.sessionmaker
+        return await audit_export.csv_response(session, sessionmaker, principal.org_id, only)
     rows, cursor = await service.list_audit_events(
         session,
         principal,

@@ -190,3 +190,8 @@ class AuditEventOut(BaseModel):
     after: dict[str, object] | None
     request_id: str | None
     created_at: datetime
+    seq: int = Field(description="The event's place in its organization's chain: 1, 2, … gapless.")
+    hash: str = Field(
+        description="sha256 of the previous event's hash and this event's fields "
+        "(hex; the recipe: docs/privacy.md)."
+    )

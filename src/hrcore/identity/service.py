@@ -255,6 +255,11 @@ async def revoke_api_key(
 # --- audit --------------------------------------------------------------------------------
 
 
+def require_audit_reader(principal: Principal) -> None:
+    """The audit log, as a page or an export, is for HR admins."""
+    require_hr_admin(principal)
+
+
 async def list_audit_events(
     session: AsyncSession,
     principal: Principal,
@@ -265,7 +270,7 @@ async def list_audit_events(
     actor_id: uuid.UUID | None,
     action: str | None,
 ) -> tuple[list[AuditEvent], str | None]:
-    require_hr_admin(principal)
+    require_audit_reader(principal)
     statement = repository.audit_query(
         principal.org_id,
         object_type=object_type,
