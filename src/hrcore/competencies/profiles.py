@@ -33,6 +33,8 @@ from hrcore.competencies.schemas import CompetencyProfileOut
 from hrcore.core.authz import Principal
 from hrcore.core.db import fetch
 from hrcore.core.models import new_id
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.core.schemas import Ref
 from hrcore.core.scoring import weighted_mean_sql
 from hrcore.people import api as people
@@ -256,6 +258,7 @@ async def read_profile(
     """For whoever may see the employee (themself, their managers, department head, HR);
     404 otherwise."""
     employee = await people.ensure_can_view(session, principal, employee_id)
+    note_read(principal, employee.id, DataClass.EVALUATION, "competency_profile")
     return await profile_view(
         session, principal.org_id, Ref(id=employee.id, name=employee.full_name), settings
     )

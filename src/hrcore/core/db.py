@@ -6,7 +6,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection, Hashable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
 import asyncpg
@@ -339,9 +339,25 @@ async def commit_without_flush_wait(session: AsyncSession) -> None:
     await session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
+RequestScope = Callable[[Request, AsyncSession], AbstractAsyncContextManager[None]]
+"""Work wrapped around a request's endpoint inside its transaction: entered before the
+endpoint runs, left after it returns and before the commit (`core.read_log`)."""
+
+_REQUEST_SCOPES: list[RequestScope] = []
+
+
+def around_requests(scope: RequestScope) -> None:
+    """Wrap every request's endpoint in `scope` (idempotent: installed when a process is
+    built, as hooks are)."""
+    if scope not in _REQUEST_SCOPES:
+        _REQUEST_SCOPES.append(scope)
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: SessionMaker = request.app.state.sessionmaker
-    async with unit_of_work(sessionmaker) as session:
+    async with unit_of_work(sessionmaker) as session, AsyncExitStack() as scopes:
+        for scope in _REQUEST_SCOPES:
+            await scopes.enter_async_context(scope(request, session))
         yield session
 
 

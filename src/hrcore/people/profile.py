@@ -15,6 +15,8 @@ from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.identity import api as identity
 from hrcore.people import access, profile_queries, profile_sections
 from hrcore.people.ratings import rating_out
@@ -76,6 +78,7 @@ async def panoramic_profile(
     plan = await profile_sections.development_plan(session, org_id, employee_id)
     trainings = await profile_sections.trainings(session, org_id, employee_id, head["timezone"])
     points = await profile_sections.points(session, org_id, employee_id)
+    note_read(principal, employee_id, DataClass.EVALUATION, "profile")
     events = [{**dict(event), **named_moves(event)} for event in history]
     applied = [event for event in events if event["applied_at"] is not None]
     department = {"id": head["department_id"], "name": head["department_name"]}

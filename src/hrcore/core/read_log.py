@@ -1,0 +1,181 @@
+"""The read-access log's request side: who read whose sensitive or evaluation data (PIPL
+Art. 54–55, issue 25), noted without a statement on the read's path.
+
+A read's use case calls `note_read(principal, employee_id, data_class, what)` once the
+caller is allowed (a masked attempt too: `masked=True`). That only appends to a list held
+for the request (`RequestReads`, entered by `core.db`'s request session around the
+endpoint). When the endpoint has returned, before the request's commit, the entries leave:
+
+- a write request with few entries puts them in the outbox, in its own transaction: they
+  commit with the change or not at all, and the worker records them;
+- a read (or a write with many entries) pushes them to a Redis list in one round trip; the
+  worker drains it into `read_access_events` in batches every minute (privacy's
+  `read_log_recording`);
+- should Redis refuse the push, the entries go to the outbox in the request's transaction
+  instead, so a read whose log cannot be buffered pays one insert; should that commit fail
+  too the request fails (503): a read is never served with its log entry lost.
+
+Outside a request (a job, the CLI) `note_read` notes nothing: background work reads on no
+one's behalf."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core import outbox
+from hrcore.core.authz import Principal
+from hrcore.core.context import request_id_var
+from hrcore.core.db import around_requests
+from hrcore.core.models import new_id
+from hrcore.core.privacy import DataClass
+
+logger = logging.getLogger("hrcore.read_log")
+
+RECORD_JOB = "privacy.record_reads"
+"""The outbox job that writes a request's entries (privacy's registry declares it)."""
+
+OUTBOX_FEW = 50
+"""A write request with at most this many entries logs them through its own outbox row."""
+
+PURPOSE_HEADER = "X-Purpose"
+"""What the caller says the read is for, kept with each entry (at most `PURPOSE_LENGTH`)."""
+PURPOSE_LENGTH = 200
+
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def buffer_key(queue_name: str) -> str:
+    """The Redis list the API appends to and the worker drains, beside the job queue."""
+    return f"{queue_name}:read-log"
+
+
+@dataclass(frozen=True, slots=True)
+class _Noted:
+    principal: Principal
+    subject_employee_id: uuid.UUID
+    data_class: DataClass
+    what: str
+    masked: bool
+
+
+@dataclass(slots=True)
+class RequestReads:
+    """The reads one request noted, in the order noted."""
+
+    request: Request
+    noted: list[_Noted] = field(default_factory=list)
+
+
+_current: ContextVar[RequestReads | None] = ContextVar("read_log", default=None)
+
+
+def note_read(
+    principal: Principal,
+    subject_employee_id: uuid.UUID,
+    data_class: DataClass,
+    what: str,
+    *,
+    masked: bool = False,
+) -> None:
+    """Log that `principal` read `what` (`profile.ratings`, `review_result`, …) of class
+    `data_class` about the employee `subject_employee_id`. `masked=True` records an attempt
+    answered masked (the field was withheld). A person reading their own data is not logged:
+    the log answers "who else looked at my data"."""
+    reads = _current.get()
+    if reads is None or principal.employee_id == subject_employee_id:
+        return
+    reads.noted.append(_Noted(principal, subject_employee_id, data_class, what, masked))
+
+
+def note_reads(
+    principal: Principal,
+    subject_employee_ids: Iterable[uuid.UUID],
+    data_class: DataClass,
+    what: str,
+    *,
+    masked: bool = False,
+) -> None:
+    """`note_read` for each employee a list read showed (one entry per distinct employee)."""
+    for subject in dict.fromkeys(subject_employee_ids):
+        note_read(principal, subject, data_class, what, masked=masked)
+
+
+@asynccontextmanager
+async def reads_of_request(request: Request, session: AsyncSession) -> AsyncIterator[None]:
+    """Collect the request's reads while its endpoint runs; hand them on when it returns
+    (before the commit, in the request's transaction). An endpoint that raised showed
+    nothing, so its notes are dropped."""
+    previous = _current.get()
+    reads = RequestReads(request)
+    _current.set(reads)
+    try:
+        yield
+    finally:
+        _current.set(previous)
+    if reads.noted:
+        await _hand_on(session, reads)
+
+
+async def _hand_on(session: AsyncSession, reads: RequestReads) -> None:
+    request = reads.request
+    runtime = request.app.state.runtime
+    entries = _entries(reads, runtime.clock.now().isoformat())
+    org_id = reads.noted[0].principal.org_id
+    if request.method in _WRITE_METHODS and len(entries) <= OUTBOX_FEW:
+        outbox.enqueue(session, RECORD_JOB, {"entries": entries}, org_id=org_id)
+        return
+    try:
+        await runtime.redis.rpush(
+            buffer_key(runtime.settings.queue_name), *(_encode(entry) for entry in entries)
+        )
+    except (RedisError, OSError, TimeoutError) as exc:
+        logger.warning("read log buffer unavailable, logging through the outbox: %s", exc)
+        outbox.enqueue(session, RECORD_JOB, {"entries": entries}, org_id=org_id)
+
+
+def _entries(reads: RequestReads, occurred_at: str) -> list[dict[str, Any]]:
+    request = reads.request
+    route = request.scope.get("route")
+    operation = getattr(route, "operation_id", None) or getattr(route, "path", None)
+    purpose = (request.headers.get(PURPOSE_HEADER) or "").strip()[:PURPOSE_LENGTH] or None
+    request_id = request_id_var.get()
+    return [
+        {
+            "id": str(new_id()),
+            "org_id": str(noted.principal.org_id),
+            "occurred_at": occurred_at,
+            "actor_kind": noted.principal.kind,
+            "actor_id": str(noted.principal.id),
+            "subject_employee_id": str(noted.subject_employee_id),
+            "data_class": noted.data_class.value,
+            "what": noted.what,
+            "operation": operation or request.url.path,
+            "purpose": purpose,
+            "masked": noted.masked,
+            "request_id": request_id,
+        }
+        for noted in reads.noted
+    ]
+
+
+def _encode(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, separators=(",", ":"))
+
+
+class RequestLogging:
+    """Installs `reads_of_request` around every request's endpoint (privacy's registry lists
+    it among its providers, so the API logs reads once privacy is a domain)."""
+
+    def install(self) -> None:
+        around_requests(reads_of_request)
