@@ -3,30 +3,30 @@ Art. 54–55, issue 25), noted without a statement on the read's path.
 
 A read's use case calls `note_read(principal, employee_id, data_class, what)` once the
 caller is allowed (a masked attempt too: `masked=True`). That only appends to a list held
-for the request (`RequestReads`, entered by `core.db`'s request session around the
-endpoint). When the endpoint has returned, before the request's commit, the entries leave:
+for the request (`RequestReads`, the request scope `core.db` opens around every endpoint).
+When the endpoint has returned the entries leave, before the response is sent:
 
 - a write request with few entries puts them in the outbox, in its own transaction: they
   commit with the change or not at all, and the worker records them;
-- a read (or a write with many entries) pushes them to a Redis list in one round trip; the
-  worker drains it into `read_access_events` in batches every minute (privacy's
-  `read_log_recording`);
-- should Redis refuse the push, the entries go to the outbox in the request's transaction
-  instead, so a read whose log cannot be buffered pays one insert; should that commit fail
-  too the request fails (503): a read is never served with its log entry lost.
+- a read (or a write with many entries) pushes them to a Redis list in one round trip,
+  sent while the request's transaction commits; the worker drains the list into
+  `read_access_events` in batches every minute (privacy's `read_log_recording`);
+- should Redis refuse the push, the entries go to the outbox in a transaction of their own;
+  should that fail too the request fails (503): the log fails closed, a read is never served
+  with its entry lost.
 
 Outside a request (a job, the CLI) `note_read` notes nothing: background work reads on no
 one's behalf."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core import outbox
 from hrcore.core.authz import Principal
 from hrcore.core.context import request_id_var
-from hrcore.core.db import around_requests
+from hrcore.core.db import around_requests, tenant_transaction
 from hrcore.core.models import new_id
 from hrcore.core.privacy import DataClass
 
@@ -67,14 +67,6 @@ class _Noted:
     data_class: DataClass
     what: str
     masked: bool
-
-
-@dataclass(slots=True)
-class RequestReads:
-    """The reads one request noted, in the order noted."""
-
-    request: Request
-    noted: list[_Noted] = field(default_factory=list)
 
 
 _current: ContextVar[RequestReads | None] = ContextVar("read_log", default=None)
@@ -111,37 +103,60 @@ def note_reads(
         note_read(principal, subject, data_class, what, masked=masked)
 
 
-@asynccontextmanager
-async def reads_of_request(request: Request, session: AsyncSession) -> AsyncIterator[None]:
-    """Collect the request's reads while its endpoint runs; hand them on when it returns
-    (before the commit, in the request's transaction). An endpoint that raised showed
-    nothing, so its notes are dropped."""
-    previous = _current.get()
-    reads = RequestReads(request)
-    _current.set(reads)
-    try:
-        yield
-    finally:
-        _current.set(previous)
-    if reads.noted:
-        await _hand_on(session, reads)
+class RequestReads:
+    """The reads one request noted (the `core.db` request scope the API wraps every endpoint
+    in), and how they leave: `before_commit` puts a write's few entries in its outbox, or
+    starts the push to the Redis buffer so that it travels while the transaction commits;
+    `after_commit` waits for the push and, should Redis have refused it, writes the entries
+    to the outbox in a transaction of their own. If that fails too the error propagates and
+    the request answers 503 instead of its data."""
 
+    __slots__ = ("_entries", "_previous", "_push", "noted", "request")
 
-async def _hand_on(session: AsyncSession, reads: RequestReads) -> None:
-    request = reads.request
-    runtime = request.app.state.runtime
-    entries = _entries(reads, runtime.clock.now().isoformat())
-    org_id = reads.noted[0].principal.org_id
-    if request.method in _WRITE_METHODS and len(entries) <= OUTBOX_FEW:
-        outbox.enqueue(session, RECORD_JOB, {"entries": entries}, org_id=org_id)
-        return
-    try:
-        await runtime.redis.rpush(
-            buffer_key(runtime.settings.queue_name), *(_encode(entry) for entry in entries)
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.noted: list[_Noted] = []
+        self._entries: list[dict[str, Any]] = []
+        self._push: asyncio.Future[Any] | None = None
+        self._previous = _current.get()
+        _current.set(self)
+
+    async def before_commit(self, session: AsyncSession) -> None:
+        if not self.noted:
+            return
+        runtime = self.request.app.state.runtime
+        self._entries = _entries(self, runtime.clock.now().isoformat())
+        if self.request.method in _WRITE_METHODS and len(self._entries) <= OUTBOX_FEW:
+            outbox.enqueue(session, RECORD_JOB, {"entries": self._entries}, org_id=self._org_id)
+            return
+        key = buffer_key(runtime.settings.queue_name)
+        self._push = asyncio.ensure_future(
+            runtime.redis.rpush(key, *(_encode(entry) for entry in self._entries))
         )
-    except (RedisError, OSError, TimeoutError) as exc:
-        logger.warning("read log buffer unavailable, logging through the outbox: %s", exc)
-        outbox.enqueue(session, RECORD_JOB, {"entries": entries}, org_id=org_id)
+
+    async def after_commit(self) -> None:
+        if self._push is None:
+            return
+        try:
+            await self._push
+        except (RedisError, OSError, TimeoutError) as exc:
+            logger.warning("read log buffer unavailable, logging through the outbox: %s", exc)
+            runtime = self.request.app.state.runtime
+            async with tenant_transaction(runtime.sessionmaker, self._org_id) as session:
+                outbox.enqueue(session, RECORD_JOB, {"entries": self._entries}, org_id=self._org_id)
+
+    def close(self) -> None:
+        _current.set(self._previous)
+        if self._push is None:
+            return
+        if not self._push.done():
+            self._push.cancel()  # the request failed before its commit: nothing was served
+        elif not self._push.cancelled():
+            self._push.exception()  # retrieved: a push nobody waited for raises nothing
+
+    @property
+    def _org_id(self) -> uuid.UUID:
+        return self.noted[0].principal.org_id
 
 
 def _entries(reads: RequestReads, occurred_at: str) -> list[dict[str, Any]]:
@@ -174,8 +189,8 @@ def _encode(entry: dict[str, Any]) -> str:
 
 
 class RequestLogging:
-    """Installs `reads_of_request` around every request's endpoint (privacy's registry lists
+    """Installs `RequestReads` around every request's endpoint (privacy's registry lists
     it among its providers, so the API logs reads once privacy is a domain)."""
 
     def install(self) -> None:
-        around_requests(reads_of_request)
+        around_requests(RequestReads)

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core.authz import Principal, own_employee_id, require_hr_admin
+from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
-from hrcore.core.pagination import Page, PageParams
+from hrcore.core.pagination import Page, PageParams, decode_cursor
 from hrcore.core.privacy import DataClass
 from hrcore.privacy import read_log_repository as repository
 from hrcore.privacy.read_log_schemas import ReadAccessEventOut, ReadLogEntryOut
@@ -21,10 +21,14 @@ from hrcore.privacy.read_log_schemas import ReadAccessEventOut, ReadLogEntryOut
 async def my_read_log(
     session: AsyncSession, principal: Principal, page: PageParams
 ) -> Page[ReadLogEntryOut]:
-    """Who read the caller's data, newest first (404 for an account with no employee)."""
-    employee_id = own_employee_id(principal)
+    """Who read the caller's data, newest first; empty for an account with no employee (an
+    integration key, an HR account of no one), as every `/me/…` list is."""
+    if principal.employee_id is None:
+        if page.cursor is not None:
+            decode_cursor(page.cursor, [datetime, uuid.UUID])  # bad input all the same
+        return Page[ReadLogEntryOut](items=[], next_cursor=None)
     rows, cursor = await repository.events_page(
-        session, principal.org_id, page, subject_employee_id=employee_id
+        session, principal.org_id, page, subject_employee_id=principal.employee_id
     )
     return Page[ReadLogEntryOut].model_validate(
         {"items": [_entry(row) for row in rows], "next_cursor": cursor}

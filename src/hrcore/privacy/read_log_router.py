@@ -26,7 +26,6 @@ router = APIRouter(route_class=HrcoreRoute, tags=["privacy"])
     "/me/read-log",
     operation_id="list_my_read_log",
     summary="Who read my sensitive or evaluation data, newest first",
-    responses=problem(404, "Your account is not linked to an employee"),
 )
 async def list_my_read_log(
     principal: CurrentPrincipal, session: DbSession, page: Pagination
@@ -36,8 +35,8 @@ async def list_my_read_log(
     it (`actor`: a user's display name or the key's name), what (`data_class`, `what`),
     when, through which operation and the purpose the reader gave (`X-Purpose`), and whether
     it was shown masked. Newest first, cursor-paginated. Reads are recorded by the worker in
-    batches, so the newest may appear up to a minute later. An account without an employee
-    gets 404."""
+    batches, so the newest may appear up to a minute later. Empty for an account without an
+    employee."""
     return await read_log_reading.my_read_log(session, principal, page)
 
 
