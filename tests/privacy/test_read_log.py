@@ -6,8 +6,9 @@ an integration key is buffered off the read's path, drained by the worker's cron
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from httpx import AsyncClient
@@ -85,8 +86,7 @@ async def _items(client: AsyncClient, path: str, account: Account, **params: Any
 
 async def _buffered(runtime: Runtime) -> list[bytes]:
     key = read_log.buffer_key(runtime.settings.queue_name)
-    entries: list[bytes] = await runtime.redis.lrange(key, 0, -1)
-    return entries
+    return await cast(Awaitable[list[bytes]], runtime.redis.lrange(key, 0, -1))
 
 
 @pytest.mark.commits
@@ -139,7 +139,9 @@ async def test_a_drained_batch_written_again_adds_nothing_and_the_log_is_append_
     raw = await _buffered(runtime)
     assert await _drain(runtime) == 2
     key = read_log.buffer_key(runtime.settings.queue_name)
-    await runtime.redis.rpush(key, *raw)  # a crash after the commit, before the trim
+    await cast(
+        Awaitable[int], runtime.redis.rpush(key, *raw)
+    )  # a crash after the commit, before the trim
     assert await _drain(runtime) == 0
     assert len(await _items(client, EVENTS, world.hr)) == 2
 
@@ -269,6 +271,15 @@ async def test_wrong_callers_and_bad_filters_are_refused(
         await client.get(
             EVENTS,
             params={"occurred_from": "2026-12-02T00:00:00Z", "occurred_to": "2026-12-01T00:00:00Z"},
+            headers=world.hr.headers,
+        ),
+        422,
+        fields={"query.occurred_to"},
+    )
+    assert_problem(
+        await client.get(
+            EVENTS,
+            params={"occurred_from": "2026-12-02T00:00:00", "occurred_to": "2026-12-01T08:00:00Z"},
             headers=world.hr.headers,
         ),
         422,

@@ -4,7 +4,7 @@ and the organization's for HR and the DPO (Art. 54)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,6 +49,7 @@ async def read_access_events(
     """The organization's read-access events for HR admins (403 for anyone else), newest
     first, narrowed by subject, reader, data class and a time window."""
     require_hr_admin(principal)
+    occurred_from, occurred_to = _aware(occurred_from), _aware(occurred_to)
     if occurred_from is not None and occurred_to is not None and occurred_to <= occurred_from:
         raise Unprocessable(
             _("The time window is empty"),
@@ -69,6 +70,13 @@ async def read_access_events(
     return Page[ReadAccessEventOut].model_validate(
         {"items": [_event(row) for row in rows], "next_cursor": cursor}
     )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A moment given without an offset is read as UTC, so any two compare."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 def _entry(row: Any) -> dict[str, Any]:
