@@ -66,3 +66,23 @@ async def test_a_competency_gap_analysis_is_logged_as_evaluation(
         "Junior",
         "competency_profile",
     )
+
+
+async def test_a_managers_read_of_ratings_is_logged_and_the_write_before_it_is_not(
+    client: AsyncClient, runtime: Runtime, read_log_world: ReadLogWorld
+) -> None:
+    world = read_log_world
+    path = f"/api/v1/employees/{world.member.id}/performance-ratings"
+    rated = await client.post(
+        path, json={"period": "2025", "letter": "A"}, headers=world.hr.headers
+    )
+    assert rated.status_code == 201, rated.text
+    read = await client.get(path, headers=world.lead_account.headers)
+    assert [item["letter"] for item in read.json()["items"]] == ["A"]
+    assert await read_log_jobs.drain_read_log({"runtime": runtime}) == 1
+    [entry] = await _items(client, MY_LOG, world.member_account)
+    assert (entry["actor"]["id"], entry["what"], entry["operation"]) == (
+        str(world.lead_account.user_id),
+        "performance_ratings",
+        "list_performance_ratings",
+    )
