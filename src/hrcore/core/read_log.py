@@ -1,5 +1,5 @@
 """The read-access log's request side: who read whose sensitive or evaluation data (PIPL
-Art. 54–55, issue 25), noted without a statement on the read's path.
+Art. 44, 51 and 54; issue 25), noted without a statement on the read's path.
 
 A read's use case calls `note_read(principal, employee_id, data_class, what)` once the
 caller is allowed (a masked attempt too: `masked=True`). That only appends to a list held
