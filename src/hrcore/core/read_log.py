@@ -175,7 +175,7 @@ def _entries(reads: RequestReads, occurred_at: str) -> list[dict[str, Any]]:
             "subject_employee_id": str(noted.subject_employee_id),
             "data_class": noted.data_class.value,
             "what": noted.what,
-            "operation": operation or request.url.path,
+            "operation": (operation or request.url.path)[:200],
             "purpose": purpose,
             "masked": noted.masked,
             "request_id": request_id,
