@@ -22,7 +22,8 @@ from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import event, text
 
-from hrcore.core import security
+from hrcore.core import db as core_db
+from hrcore.core import read_log, security
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
 from hrcore.settings import Settings
@@ -154,11 +155,72 @@ async def main(url: str, runs: int) -> list[Result]:
     return results
 
 
+async def _timed(call: Callable[[], Awaitable[Any]]) -> float:
+    started = time.perf_counter()
+    response = await call()
+    elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, response.text
+    return elapsed
+
+
+async def read_log_pairs(url: str, runs: int) -> list[tuple[str, float, float]]:
+    """The read-access log's cost (issue 25), side by side in one run: each pair reads once
+    with the log's request scope installed and once without (`core.db`'s list of request
+    scopes), in alternating order so drift and caches fall on both sides. Returns per read
+    the median with and without, in ms."""
+    settings = Settings(database_url=url, redis_url=REDIS, log_json=False)
+    runtime = Runtime.open(settings, application_name="hrcore-bench")
+    app = create_app(runtime=runtime)
+    tokens = await _tokens(runtime)
+    hr, division, employee = tokens["hr@bench.example"]
+    head, _, _ = tokens["head@bench.example"]
+    scopes = core_db._REQUEST_SCOPES  # the bench switches the log off and on between reads
+    logging_scopes = list(scopes)
+    results = []
+    async with (
+        LifespanManager(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://bench") as client,
+    ):
+        profile = f"/api/v1/employees/{employee}/profile"
+        subtree = {"department_id": division, "include_subtree": "true", "status": "active"}
+        reads: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+            ("panoramic profile: HR (2 entries logged)", lambda: client.get(profile, headers=hr)),
+            ("panoramic profile: dept head (1 entry)", lambda: client.get(profile, headers=head)),
+            (
+                "list employees: HR, division subtree, 50 (nothing to log)",
+                lambda: client.get("/api/v1/employees", params=subtree, headers=hr),
+            ),
+        ]
+        for name, call in reads:
+            on: list[float] = []
+            off: list[float] = []
+            for _ in range(5):
+                await call()
+            for i in range(runs):
+                for logged in (True, False) if i % 2 == 0 else (False, True):
+                    scopes[:] = logging_scopes if logged else []
+                    (on if logged else off).append(await _timed(call))
+            scopes[:] = logging_scopes
+            results.append((name, statistics.median(on), statistics.median(off)))
+        await runtime.redis.delete(read_log.buffer_key(settings.queue_name))
+    await runtime.close()
+    return results
+
+
 def cli() -> None:
     parser = argparse.ArgumentParser(description="Latency of hot reads at 100k employees.")
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument(
+        "--read-log", action="store_true", help="Only the read-access log's cost, in pairs."
+    )
     arguments = parser.parse_args()
+    if arguments.read_log:
+        pairs = asyncio.run(read_log_pairs(arguments.database_url, arguments.runs))
+        print(f"{'read':<60} {'logged':>8} {'not':>8} {'cost':>6}")
+        for name, on, off in pairs:
+            print(f"{name:<60} {on:>6.2f}ms {off:>6.2f}ms {(on / off - 1) * 100:>5.1f}%")
+        return
     results = asyncio.run(main(arguments.database_url, arguments.runs))
     print(f"{'scenario':<72} {'median':>8} {'p95':>8} {'SQL':>4}")
     for result in results:

@@ -18,6 +18,8 @@ from hrcore.competencies.schemas import CompetencyGapsOut
 from hrcore.core.authz import Principal
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import _
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.org import api as org
 from hrcore.people import api as people
 
@@ -179,6 +181,7 @@ async def gaps(
     own position (422 when they have none); the variant of the employee's department when
     the position has one. 404 for another organization's position or one without a model."""
     employee = await people.ensure_can_view(session, principal, employee_id)
+    note_read(principal, employee.id, DataClass.EVALUATION, "competency_gaps")
     target = position_id or employee.position_id
     if target is None:
         raise Unprocessable(

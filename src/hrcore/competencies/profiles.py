@@ -33,6 +33,8 @@ from hrcore.competencies.schemas import CompetencyProfileOut
 from hrcore.core.authz import Principal
 from hrcore.core.db import fetch
 from hrcore.core.models import new_id
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.core.schemas import Ref
 from hrcore.core.scoring import weighted_mean_sql
 from hrcore.people import api as people
@@ -259,6 +261,7 @@ async def read_profile(
     employee = await people.ensure_can_view_for(
         session, principal, employee_id, people.COMPETENCY_PROFILE
     )
+    note_read(principal, employee.id, DataClass.EVALUATION, "competency_profile")
     return await profile_view(
         session, principal.org_id, Ref(id=employee.id, name=employee.full_name), settings
     )

@@ -23,6 +23,8 @@ from hrcore.contracts.drafting import draft_for_contract
 from hrcore.contracts.expiry import watch_expiry
 from hrcore.contracts.schemas import AmendmentTermsIn
 from hrcore.core.authz import Principal
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.people.api import ContractRecord
 
 __all__ = [
@@ -41,4 +43,5 @@ async def profile_contracts(
     if not access.may_see(principal, employee_id):
         return None
     rows = await repository.contract_terms_of(session, principal.org_id, employee_id)
+    note_read(principal, employee_id, DataClass.SENSITIVE, "profile.contracts")
     return [ContractRecord(*row) for row in rows]

@@ -30,6 +30,8 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import Day, _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.org import api as org
 from hrcore.people import api as people
 
@@ -76,9 +78,11 @@ async def list_contracts(
             return [], None
         employee_id = principal.employee_id
     statement = repository.contracts_query(principal.org_id, employee_id=employee_id, status=status)
-    return await paginate(
+    rows, cursor = await paginate(
         session, statement, [Contract.start_date, Contract.id], page, descending=True
     )
+    note_reads(principal, [row.employee_id for row in rows], DataClass.SENSITIVE, "contract")
+    return rows, cursor
 
 
 async def _require_free(

@@ -38,6 +38,8 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.core.responses import CONFLICT, NOT_FOUND, STALE, problem
 from hrcore.identity.dependencies import CurrentPrincipal
 
@@ -142,6 +144,7 @@ async def get_contract(
     """One contract, for HR admins or the employee it belongs to; anyone else gets 404. The `ETag`
     serves `If-None-Match` polling."""
     contract = await access.contract_in_reach(session, principal, contract_id)
+    note_read(principal, contract.employee_id, DataClass.SENSITIVE, "contract")
     set_etag(response, contract.version)
     return await lifecycle.contract_view(session, contract)
 

@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection, Hashable, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 import asyncpg
 from fastapi import Depends, Request
@@ -340,10 +340,41 @@ async def commit_without_flush_wait(session: AsyncSession) -> None:
     await session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
+class RequestScope(Protocol):
+    """Work wrapped around a request's endpoint: opened before it runs, `before_commit` once
+    it has returned (in its transaction), `after_commit` once that committed (still before
+    the response is sent), `close` always (`core.read_log`)."""
+
+    async def before_commit(self, session: AsyncSession) -> None: ...
+
+    async def after_commit(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+_REQUEST_SCOPES: list[Callable[[Request], RequestScope]] = []
+
+
+def around_requests(open_scope: Callable[[Request], RequestScope]) -> None:
+    """Wrap every request's endpoint in the scope `open_scope` opens (idempotent: installed
+    when a process is built, as hooks are)."""
+    if open_scope not in _REQUEST_SCOPES:
+        _REQUEST_SCOPES.append(open_scope)
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: SessionMaker = request.app.state.sessionmaker
-    async with unit_of_work(sessionmaker) as session:
-        yield session
+    scopes = [open_scope(request) for open_scope in _REQUEST_SCOPES]
+    try:
+        async with unit_of_work(sessionmaker) as session:
+            yield session
+            for scope in scopes:
+                await scope.before_commit(session)
+        for scope in scopes:
+            await scope.after_commit()
+    finally:
+        for scope in scopes:
+            scope.close()
 
 
 DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]

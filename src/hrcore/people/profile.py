@@ -15,6 +15,8 @@ from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.identity import api as identity
 from hrcore.people import access, profile_queries, profile_sections
 from hrcore.people.ratings import rating_out
@@ -80,6 +82,7 @@ async def panoramic_profile(
     mentoring = await profile_sections.mentoring(
         session, principal, employee_id, head["manager_id"]
     )
+    note_read(principal, employee_id, DataClass.EVALUATION, "profile")
     events = [{**dict(event), **named_moves(event)} for event in history]
     applied = [event for event in events if event["applied_at"] is not None]
     department = {"id": head["department_id"], "name": head["department_name"]}

@@ -17,6 +17,8 @@ from hrcore.core.errors import Conflict
 from hrcore.core.i18n import _
 from hrcore.core.models import new_id
 from hrcore.core.pagination import PageParams, paginate_rows
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.core.schemas import Ref
 from hrcore.people import access, relations, repository
 from hrcore.people.models import PerformanceRating
@@ -41,6 +43,7 @@ async def list_ratings(
     await relations.ensure_can_view_for(
         session, principal, employee_id, relations.PERFORMANCE_RATINGS, key_scope=Scope.RATINGS_READ
     )
+    note_read(principal, employee_id, DataClass.EVALUATION, "performance_ratings")
     statement = repository.named_ratings_query(principal.org_id, employee_id)
     keys = [PerformanceRating.period, PerformanceRating.id]
     rows, cursor = await paginate_rows(session, statement, keys, page)

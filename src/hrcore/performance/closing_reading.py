@@ -17,6 +17,8 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.performance import closing_queries as queries
 from hrcore.performance.closing_policy import LETTERS, effective, letter_of
 from hrcore.performance.closing_schemas import (
@@ -127,6 +129,9 @@ async def period_results(
     after = decode_cursor(page.cursor, [uuid.UUID])[0] if page.cursor else None
     rows = await queries.results(session, principal.org_id, period, after, page.limit + 1)
     shown, cursor = cut_page(rows, ["employee_id"], page)
+    note_reads(
+        principal, [row["employee_id"] for row in shown], DataClass.EVALUATION, "performance_score"
+    )
     items = [
         dict(row) | {"employee": {"id": row["employee_id"], "name": row["employee_name"]}}
         for row in shown

@@ -29,6 +29,8 @@ from hrcore.core.clock import Clock
 from hrcore.core.conditional import fingerprint, not_modified
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.core.responses import validated_json
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -181,6 +183,8 @@ async def department_dashboard(
         if period is not None
         else []
     )
+    named = [row["employee_id"] for row in current if row["employee_id"] is not None]
+    note_reads(principal, named, DataClass.EVALUATION, "performance_score")
     observations = await queries.department_observations(session, org_id, team.department_id)
     goals = await _goals(session, org_id, periods, None, team.department_id)
     department = {"id": team.department_id, "name": marks["department_name"]}

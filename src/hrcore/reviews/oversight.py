@@ -22,6 +22,8 @@ from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import N_, _
 from hrcore.core.labels import label
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.files import api as files
 from hrcore.identity import api as identity
 from hrcore.people import api as people
@@ -108,6 +110,7 @@ async def raw_answers(
 ) -> list[RawAnswer]:
     access.require_raw_answer_reader(principal)
     result = await access.readable_result(session, principal, result_id)
+    note_read(principal, result.employee_id, DataClass.EVALUATION, "review_result.raw_answers")
     assignments = await repository.assignments_of_cycle(
         session, result.org_id, result.cycle_id, participant_ids=[result.participant_id]
     )

@@ -19,6 +19,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read, note_reads
 from hrcore.core.schemas import Ref
 from hrcore.identity import api as identity
 from hrcore.people import api as people
@@ -220,9 +222,11 @@ async def read_result(
 ) -> ReviewResult:
     """A result to read: integration keys need `ratings:read` (access.RESULTS_SCOPE); the
     employee's own unpublished one too (shown as pending: `own_result_views`)."""
-    return await access.readable_result(
+    result = await access.readable_result(
         session, principal, result_id, key_scope=access.RESULTS_SCOPE, own_unpublished=True
     )
+    note_read(principal, result.employee_id, DataClass.EVALUATION, "review_result")
+    return result
 
 
 async def list_cycle_results(
@@ -233,7 +237,9 @@ async def list_cycle_results(
     )
     visible = await people.visible_employee_ids(session, principal, key_scope=access.RESULTS_SCOPE)
     statement = repository.results_query(principal.org_id, cycle_id=cycle.id, employee_ids=visible)
-    return await paginate(session, statement, [ReviewResult.id], page)
+    rows, cursor = await paginate(session, statement, [ReviewResult.id], page)
+    note_reads(principal, [row.employee_id for row in rows], DataClass.EVALUATION, "review_result")
+    return rows, cursor
 
 
 async def list_my_results(

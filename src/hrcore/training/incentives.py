@@ -22,6 +22,8 @@ from hrcore.core.db import fetch, get_or_404
 from hrcore.core.errors import Conflict
 from hrcore.core.i18n import N_, _
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.people import api as people
 from hrcore.training import incentive_queries
 from hrcore.training.incentive_models import Incentive, IncentiveKind, IncentiveStatus
@@ -87,6 +89,7 @@ async def listed(
         page.limit + 1,
     )
     shown, cursor = cut_page(rows, CURSOR_KEYS, page)
+    note_reads(principal, [row["employee_id"] for row in shown], DataClass.EVALUATION, "incentive")
     return Page[IncentiveOut].model_validate({"items": shaped(shown), "next_cursor": cursor})
 
 

@@ -16,6 +16,8 @@ from hrcore.core.authz import Principal, require_hr_admin
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import N_, Text, _
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.training import ledger, points_repository
@@ -82,6 +84,9 @@ async def listed(
         limit=page.limit + 1,
     )
     shown, cursor = cut_page(rows, ["occurred_at", "id"], page)
+    note_reads(
+        principal, [row["employee_id"] for row in shown], DataClass.EVALUATION, "training_points"
+    )
     return Page[PointsEntryOut].model_validate({"items": shaped(shown), "next_cursor": cursor})
 
 
