@@ -60,7 +60,7 @@ async def place(session: AsyncSession, principal: Principal, body: LegalHoldIn) 
         employee_id=body.employee_id,
         reason=body.reason,
         case_reference=body.case_reference,
-        placed_by=principal.id if principal.kind == "user" else None,
+        placed_by=principal.id,
     )
     session.add(hold)
     await session.flush()
@@ -94,7 +94,7 @@ async def release(
     if hold.released_at is not None:
         raise Conflict(_("This legal hold is released already"))
     hold.released_at = clock.now()
-    hold.released_by = principal.id if principal.kind == "user" else None
+    hold.released_by = principal.id
     await session.flush()
     audit.record(
         session,
