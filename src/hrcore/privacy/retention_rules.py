@@ -135,7 +135,8 @@ async def change(
     *,
     if_match: str | None,
 ) -> RetentionRuleOut:
-    """HR admins (403); guarded by `If-Match` or `version`. Audited with what changed."""
+    """HR admins (403); guarded by `If-Match` or `version`. Audited with what changed (a
+    change to nothing records nothing)."""
     require_hr_admin(principal)
     rule = await get_or_404(
         session, RetentionRule, principal.org_id, rule_id, what=WHAT, for_update=True
@@ -152,16 +153,17 @@ async def change(
     await session.flush()
     await session.refresh(rule, ["updated_at"])
     old, new = audit.changes(before, _snapshot(rule))
-    audit.record(
-        session,
-        principal,
-        f"{SUBJECT}.changed",
-        SUBJECT,
-        rule.id,
-        org_id=principal.org_id,
-        before=old,
-        after=new,
-    )
+    if new:
+        audit.record(
+            session,
+            principal,
+            f"{SUBJECT}.changed",
+            SUBJECT,
+            rule.id,
+            org_id=principal.org_id,
+            before=old,
+            after=new,
+        )
     return view(rule)
 
 
