@@ -5,6 +5,7 @@ under legal hold are left out, as the purge leaves them."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,7 +50,7 @@ async def dry_run(
     after = decode_cursor(page.cursor, [uuid.UUID])[0] if page.cursor else None
     held = await holds_repository.held_employee_ids(session, org_id)
     now = clock.now()
-    found: list[tuple[RetentionRule, int, list[DueItem]]] = []
+    found: list[tuple[RetentionRule, int, Sequence[DueItem]]] = []
     for rule in rules:
         kind = KINDS[SubjectKind(rule.subject_kind)]
         before = cutoff(rule, now)
@@ -59,7 +60,9 @@ async def dry_run(
         )
         found.append((rule, count, items))
     names = await people.employee_refs(
-        session, org_id, list({item[1] for _rule, _count, items in found for item in items})
+        session,
+        org_id,
+        list({item[1] for _rule, _count, items in found for item in items if item[1]}),
     )
     return RetentionDryRunOut(
         rules=[
@@ -74,7 +77,7 @@ async def dry_run(
                         RetentionDryRunItem(
                             id=item[0],
                             employee_id=item[1],
-                            employee=names[item[1]],
+                            employee=names[item[1]] if item[1] else None,
                             event_on=item[2],
                         )
                         for item in items[: page.limit]

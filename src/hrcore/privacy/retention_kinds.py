@@ -28,11 +28,13 @@ from hrcore.people import api as people
 from hrcore.programs import api as programs
 from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
+from hrcore.webhooks import api as webhooks
 
-DueItem = tuple[uuid.UUID, uuid.UUID, date]
+DueItem = tuple[uuid.UUID, uuid.UUID | None, date]
+"""A record due: its id, whose data it is (None: no one person's) and its event's day."""
 Due = Callable[
     [AsyncSession, uuid.UUID, datetime, Sequence[uuid.UUID], uuid.UUID | None, int],
-    Awaitable[list[DueItem]],
+    Awaitable[Sequence[DueItem]],
 ]
 DueCount = Callable[[AsyncSession, uuid.UUID, datetime, Sequence[uuid.UUID]], Awaitable[int]]
 Purge = Callable[
@@ -47,6 +49,7 @@ class SubjectKind(StrEnum):
     DEPARTED_EMPLOYEE_EVALUATIONS = "departed_employee_evaluations"
     REVIEW_RAW_ANSWERS = "review_raw_answers"
     DOSSIER_DOCUMENTS = "dossier_documents"
+    WEBHOOK_DELIVERIES = "webhook_deliveries"
 
 
 class RetentionAction(StrEnum):
@@ -60,6 +63,7 @@ class RetentionEvent(StrEnum):
     EMPLOYEE_EXIT = "employee_exit"
     CYCLE_AGGREGATED = "cycle_aggregated"
     DOCUMENT_GENERATED = "document_generated"
+    DELIVERY_LOGGED = "delivery_logged"
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,12 @@ async def _delete_evaluations(
     session: AsyncSession, _settings: Settings, org_id: uuid.UUID, ids: Sequence[uuid.UUID]
 ) -> list[uuid.UUID]:
     return await people.delete_departed_evaluations(session, org_id, ids)
+
+
+async def _delete_deliveries(
+    session: AsyncSession, _settings: Settings, org_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    return await webhooks.delete_deliveries(session, org_id, ids)
 
 
 async def _delete_raw_answers(
@@ -144,6 +154,19 @@ KINDS: dict[SubjectKind, PurgeableKind] = {
             programs.dossier_documents_due,
             programs.dossier_documents_due_count,
             programs.delete_dossier_documents,
+        ),
+        PurgeableKind(
+            SubjectKind.WEBHOOK_DELIVERIES,
+            _(
+                "The webhook delivery log — each event sent to a subscriber with its payload — "
+                "deleted after it was logged; deliveries still being sent stay"
+            ),
+            (DataClass.BASIC,),
+            RetentionEvent.DELIVERY_LOGGED,
+            RetentionAction.DELETE,
+            webhooks.deliveries_due,
+            webhooks.deliveries_due_count,
+            _delete_deliveries,
         ),
     )
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from hrcore.core import audit
@@ -99,7 +100,7 @@ async def _purge_batch(
     kind_key: SubjectKind,
     before: datetime,
     action: str,
-    batch: list[DueItem],
+    batch: Sequence[DueItem],
 ) -> int:
     """One transaction: the holds read again (a hold placed since the chunk was read
     spares its person), the owner's purge, one audit event."""

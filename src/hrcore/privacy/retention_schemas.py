@@ -89,8 +89,11 @@ class RetentionDryRunIn(BaseModel):
 
 class RetentionDryRunItem(BaseModel):
     id: uuid.UUID = Field(description="The record that would be purged.")
-    employee_id: uuid.UUID
-    employee: Ref = Field(description="Whose data it is (a review's participant, never a rater).")
+    employee_id: uuid.UUID | None = Field(
+        description="Whose data it is (a review's participant, never a rater); null for a "
+        "record of no one person (a delivery log entry)."
+    )
+    employee: Ref | None
     event_on: date = Field(description="The day of the event the period runs from.")
 
 
