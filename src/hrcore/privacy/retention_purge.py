@@ -31,7 +31,7 @@ CHUNK_BATCHES = 50
 PURGED = "retention.purged"
 
 
-async def apply_retention(runtime: Runtime, *, batch_size: int = PURGE_BATCH) -> int:
+async def apply_retention(runtime: Runtime) -> int:
     """Apply every organization's rules; one organization's failure is logged and does not
     stop the others. Returns how many records were purged."""
     async with runtime.sessionmaker() as session:
@@ -39,7 +39,7 @@ async def apply_retention(runtime: Runtime, *, batch_size: int = PURGE_BATCH) ->
     total = 0
     for org_id in org_ids:
         try:
-            total += await apply_organization_rules(runtime, org_id, batch_size=batch_size)
+            total += await apply_organization_rules(runtime, org_id)
         except Exception:
             logger.exception("the retention purge failed for organization %s", org_id)
     return total
