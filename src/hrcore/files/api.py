@@ -9,6 +9,9 @@
   in one statement (the caller checked reach).
 - `SubjectReader(subject_type, may_read)`: declared in the owning domain's registry
   `providers`; whoever `may_read(session, principal, subject_id)` may read its files.
+- `detach_all(session, org_id, subject_type, subject_ids)`: the objects' files are referenced
+  by nothing again, so files' hourly purge deletes them and their bytes (privacy's retention
+  purging reviews' raw answers).
 - `UPLOAD_PATH`: the upload route, whose body may be larger than other requests'.
 """
 
@@ -23,7 +26,7 @@ from hrcore.files import repository
 from hrcore.files.access import MayRead, SubjectReader
 from hrcore.files.uploads import attach
 
-__all__ = ["UPLOAD_PATH", "MayRead", "SubjectReader", "attach", "attachments_of"]
+__all__ = ["UPLOAD_PATH", "MayRead", "SubjectReader", "attach", "attachments_of", "detach_all"]
 
 UPLOAD_PATH = "/api/v1/files"
 
@@ -32,3 +35,9 @@ async def attachments_of(
     session: AsyncSession, org_id: uuid.UUID, subject_type: str, subject_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[uuid.UUID]]:
     return await repository.attached_to(session, org_id, subject_type, subject_ids)
+
+
+async def detach_all(
+    session: AsyncSession, org_id: uuid.UUID, subject_type: str, subject_ids: Sequence[uuid.UUID]
+) -> None:
+    await repository.detach_all_of(session, org_id, subject_type, subject_ids)

@@ -37,6 +37,24 @@ async def files_for_update(
     return {row.id: row for row in rows}
 
 
+async def detach_all_of(
+    session: AsyncSession, org_id: uuid.UUID, subject_type: str, subject_ids: Sequence[uuid.UUID]
+) -> None:
+    """The subjects' files are referenced by nothing again (one statement for many)."""
+    if not subject_ids:
+        return
+    await session.execute(
+        update(StoredFile)
+        .where(
+            StoredFile.org_id == org_id,
+            StoredFile.subject_type == subject_type,
+            among(StoredFile.subject_id, subject_ids),  # type: ignore[arg-type]
+        )
+        .values(subject_type=None, subject_id=None),
+        execution_options={"synchronize_session": False},
+    )
+
+
 async def detach_others(
     session: AsyncSession,
     org_id: uuid.UUID,

@@ -56,6 +56,10 @@ inside people. The wrappers below turn people's own rows into what other domains
   1–5 values with their period's last day), `promotion_dates` — mentoring's effectiveness.
 - Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`;
   `employee_ids_by_number` for other domains' files that name employees by number.
+- Retention (`retention`, privacy's purge): `departed_identities_due` /
+  `departed_identities_due_count` / `anonymise_departed`, `departed_evaluations_due` /
+  `departed_evaluations_due_count` / `delete_departed_evaluations` — a departed employee's
+  identity anonymised, ratings and growth profile deleted, employees on legal hold excluded.
 - Request schemas other domains build: `EmployeeCreate`, `EmployeeImport`,
   `EmploymentEventCreate`, `PerformanceRatingCreate`.
 """
@@ -145,6 +149,14 @@ from hrcore.people.reporting_lines import (
     teams_of,
 )
 from hrcore.people.repository import career_targets
+from hrcore.people.retention import (
+    anonymise_departed,
+    delete_departed_evaluations,
+    departed_evaluations_due,
+    departed_evaluations_due_count,
+    departed_identities_due,
+    departed_identities_due_count,
+)
 from hrcore.people.schemas import (
     EmployeeCreate,
     EmployeeImport,
@@ -229,9 +241,15 @@ __all__ = [
     "active_people_in",
     "active_posts_in",
     "add_event",
+    "anonymise_departed",
     "apply_directory_user",
     "career_targets",
     "check_import",
+    "delete_departed_evaluations",
+    "departed_evaluations_due",
+    "departed_evaluations_due_count",
+    "departed_identities_due",
+    "departed_identities_due_count",
     "dingtalk_contacts",
     "employee_ids_by_email",
     "employee_ids_by_number",

@@ -7,7 +7,10 @@ programs, programs' registry hands it the query (`talent.ProgramCompletionProvid
 (`people.ProgramParticipationProvider`), `development_actions` answers competencies'
 development plans about the runs their actions name (`competencies.ProgramActionsProvider`),
 and `graduate_appointee` ends an appointee's
-programs for talent's appointment (`talent.AppointeeProgramsProvider`)."""
+programs for talent's appointment (`talent.AppointeeProgramsProvider`).
+
+Retention (privacy's purge): `dossier_documents_due` / `dossier_documents_due_count` /
+`delete_dossier_documents` — generated dossier PDFs and their stored files."""
 
 from __future__ import annotations
 
@@ -23,6 +26,11 @@ from hrcore.competencies.api import ProgramAction
 from hrcore.core.schemas import Ref
 from hrcore.people.api import ProgramParticipation
 from hrcore.programs import competency_queries, repository
+from hrcore.programs.retention import (
+    delete_dossier_documents,
+    dossier_documents_due,
+    dossier_documents_due_count,
+)
 from hrcore.programs.start import RUN_STARTED
 from hrcore.programs.withdrawal import (
     PARTICIPANT_GRADUATED,
@@ -37,7 +45,10 @@ __all__ = [
     "ParticipationEnd",
     "StageCompletion",
     "active_participations_ending_after",
+    "delete_dossier_documents",
     "development_actions",
+    "dossier_documents_due",
+    "dossier_documents_due_count",
     "graduate_appointee",
     "latest_completion_in_pools",
     "participations_of",

@@ -17,6 +17,9 @@ result's peer figures at or above the anonymity threshold with `published_peer_r
 Low items: `low_published_items` (→ `LowItem`s) — many employees' newest published results'
 items naming a competency and scored under a threshold, in one statement (training's needs
 analysis; the stored figures only, as every reader of the result sees them).
+
+Retention (privacy's purge): `raw_answers_due` / `raw_answers_due_count` /
+`delete_raw_answers` — raw answers of aggregated cycles go, results stay.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from hrcore.reviews.peer_ratings import (
 )
 from hrcore.reviews.recommendations import latest_published_recommendations, latest_recommendation
 from hrcore.reviews.results import result_in_cycle
+from hrcore.reviews.retention import delete_raw_answers, raw_answers_due, raw_answers_due_count
 from hrcore.reviews.schemas import ResultOut
 
 __all__ = [
@@ -57,11 +61,14 @@ __all__ = [
     "aggregate_cycle",
     "close_by_id",
     "cycle_task_ids",
+    "delete_raw_answers",
     "get_template",
     "latest_published_recommendations",
     "latest_recommendation",
     "low_published_items",
     "published_peer_ratings",
+    "raw_answers_due",
+    "raw_answers_due_count",
     "result_in_cycle",
     "start_cycle",
     "template_indicator_keys",
