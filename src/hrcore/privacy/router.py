@@ -5,5 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from hrcore.core.http import HrcoreRoute
+from hrcore.privacy import consent_router, exports_router, requests_router
 
 router = APIRouter(route_class=HrcoreRoute, tags=["privacy"])
+router.include_router(exports_router.router)
+router.include_router(requests_router.router)
+router.include_router(consent_router.router)
