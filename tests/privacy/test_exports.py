@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,11 @@ from tests.people.conftest import World, world
 from tests.problems import assert_problem
 
 from hrcore.core.authz import Role
+from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
 from hrcore.privacy.exports import expire
 from hrcore.worker import run_burst
+from hrcore.workflow import api as workflow
 
 __all__ = ["storage_dir", "world"]
 API = "/api/v1"
@@ -88,6 +90,18 @@ async def test_the_worker_builds_my_export_and_only_i_download_it_until_it_expir
             ),
             201,
         )
+        async with unit_of_work(runtime.sessionmaker) as session:
+            await set_tenant(session, world.hr.org_id)
+            await workflow.create_task(
+                session,
+                org_id=world.hr.org_id,
+                subject_type="employee",
+                subject_id=world.member.id,
+                kind="workflow.report",
+                assignee_employee_id=world.member.id,
+                title="提交季度总结",
+                due=date(2027, 3, 31),
+            )
         started = _ok(await client.post(f"{API}/me/data-exports", headers=member.headers | ZH), 202)
         assert (started["status"], started["locale"]) == ("pending", "zh-CN")
         twice = await client.post(f"{API}/me/data-exports", headers=member.headers)
@@ -111,6 +125,16 @@ async def test_the_worker_builds_my_export_and_only_i_download_it_until_it_expir
         assert [c["title"] for c in sections["consents"]] == ["敏感个人信息处理同意书"]
         assert [r["message"] for r in sections["privacy_requests"]] == ["我的电话号码不对"]
         assert ready["sections"] == len(sections)
+        assert set(sections) == {
+            "check_ins",
+            "consents",
+            "goals",
+            "points_ledger",
+            "privacy_requests",
+            "review_results",
+            "tasks",
+        }
+        assert [t["title"] for t in sections["tasks"]] == ["提交季度总结"]
 
         document = await client.get(f"{one}/download?format=pdf", headers=member.headers)
         assert document.status_code == 200
@@ -120,6 +144,7 @@ async def test_the_worker_builds_my_export_and_only_i_download_it_until_it_expir
         assert "Member" in words
         assert "同意记录" in words
         assert "我的电话号码不对" in words
+        assert "分配给我的任务" in words
 
         for someone in (world.hr, world.lead_account):
             assert_problem(await client.get(one, headers=someone.headers), 404)
