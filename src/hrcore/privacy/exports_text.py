@@ -4,6 +4,7 @@ come from the catalogs; field names are shown as words; values as recorded."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +35,9 @@ PART_TITLES = {
     "contract_amendments": N_("Contract amendments"),
 }
 INDENT = "    "
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 NOTHING = N_("(none)")
+YES, NO = N_("yes"), N_("no")
 
 
 def _title(name: str) -> str:
@@ -47,11 +50,18 @@ def _field(name: str) -> str:
     return translate(known) if known is not None else name.replace("_", " ")
 
 
+def _shown(key: str) -> bool:
+    """Ids are for machines: the JSON keeps them, the PDF reads without."""
+    return key != "id" and not key.endswith("_id")
+
+
 def _scalar(value: Any) -> str:
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        return value[:16].replace("T", " ")
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "✓" if value else "✗"
+        return translate(YES) if value else translate(NO)
     if isinstance(value, dict) and set(value) == {"id", "name"}:
         return str(value["name"])
     return str(value)
@@ -72,6 +82,12 @@ def _lines(value: Any, depth: int) -> list[str]:
         for number, item in enumerate(value, start=1):
             if _is_scalar(item):
                 lines.append(f"{pad}{number}. {_scalar(item)}")
+            elif isinstance(item, dict) and all(_is_scalar(v) for v in item.values()):
+                # a flat record on one wrapped line: a long history stays a short document
+                fields = "; ".join(
+                    f"{_field(k)}: {_scalar(v)}" for k, v in item.items() if _shown(k)
+                )
+                lines.append(f"{pad}{number}. {fields}")
             else:
                 lines.append(f"{pad}{number}.")
                 lines.extend(_lines(item, depth + 1))
@@ -79,6 +95,8 @@ def _lines(value: Any, depth: int) -> list[str]:
     if isinstance(value, dict) and not _is_scalar(value):
         lines = []
         for key, item in value.items():
+            if not _shown(key):
+                continue
             if _is_scalar(item):
                 lines.append(f"{pad}{_field(key)}: {_scalar(item)}")
             else:
