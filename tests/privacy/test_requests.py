@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncSession
-from tests.conftest import frozen_clock
+from tests.conftest import frozen_clock, recorded_statements
 from tests.factories import Account, make_org, make_user
 from tests.people.conftest import World, world
 from tests.problems import assert_problem
@@ -194,3 +194,47 @@ async def test_keys_accounts_without_employee_and_other_organizations(
     other = await make_org(runtime)
     foreign = await client.get(f"{API}/privacy-requests/{filed['id']}", headers=other.headers)
     assert_problem(foreign, 404)
+
+
+async def test_the_lists_cost_the_same_statements_for_one_or_many(
+    client: AsyncClient, runtime: Runtime, world: World, requests_people: People
+) -> None:
+    """HR's list of privacy requests and a person's consents: one page, a fixed number of
+    statements however many people and texts it shows."""
+    org_id = world.hr.org_id
+
+    async def counted(path: str, account: Account) -> tuple[int, int]:
+        with recorded_statements(runtime) as statements:
+            response = await client.get(f"{API}{path}", headers=account.headers)
+        items = _ok(response)["items"]
+        return len(statements), len(items)
+
+    await _file(client, requests_people.member)
+    one = await counted("/privacy-requests", world.hr)
+    for employee in (world.lead, world.junior, world.peer, world.engineer):
+        account = await make_user(runtime, org_id, Role.EMPLOYEE, employee_id=employee.id)
+        await _file(client, account, "copy")
+    many = await counted("/privacy-requests", world.hr)
+    assert (one[1], many[1]) == (1, 5)
+    assert many[0] == one[0]
+
+    text = {"title_zh": "同意书", "title_en": "Consent", "body_zh": "正文", "body_en": "Body"}
+    member = requests_people.member
+    for purpose in ("sensitive_data", "cross_border_transfer"):
+        published = _ok(
+            await client.post(
+                f"{API}/consent-texts", json=text | {"purpose": purpose}, headers=world.hr.headers
+            ),
+            201,
+        )
+        _ok(
+            await client.post(
+                f"{API}/me/consents", json={"text_id": published["id"]}, headers=member.headers
+            ),
+            201,
+        )
+        if purpose == "sensitive_data":
+            first = await counted("/me/consents", member)
+    both = await counted("/me/consents", member)
+    assert (first[1], both[1]) == (1, 2)
+    assert both[0] == first[0]
