@@ -6,20 +6,22 @@
   `core.personal_data.require_consent`, which privacy's registry fills (`ConsentCheck`).
 - `LegalHoldCheck`: what resolving a deletion request asks of legal holds —
   `is_on_hold(session, org_id, employee_id) -> str | None`, the hold's reason or None
-  (`privacy/holds_api.py`, the retention part, provides it; `requests.set_legal_hold_check`
-  wires it).
+  (`privacy/holds_api.py`, the retention part, provides it: privacy's registry lists
+  `LegalHoldProvider(holds_api.is_on_hold)` among its providers; `set_legal_hold_check`
+  installs one directly).
 """
 
 from __future__ import annotations
 
 from hrcore.core.personal_data import CROSS_BORDER_TRANSFER, SENSITIVE_DATA
 from hrcore.privacy.consent import require_consent
-from hrcore.privacy.requests import LegalHoldCheck, set_legal_hold_check
+from hrcore.privacy.requests import LegalHoldCheck, LegalHoldProvider, set_legal_hold_check
 
 __all__ = [
     "CROSS_BORDER_TRANSFER",
     "SENSITIVE_DATA",
     "LegalHoldCheck",
+    "LegalHoldProvider",
     "require_consent",
     "set_legal_hold_check",
 ]

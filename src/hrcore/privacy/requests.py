@@ -5,13 +5,15 @@ HR resolves it — done, or refused with the reason — and the person is told i
 The person reads their own requests, HR every one; anyone else gets 404.
 
 A deletion request is not done while the person is under a legal hold: resolving asks the
-`LegalHoldCheck` the retention part provides (`set_legal_hold_check`; none installed: no
-hold) and answers 409 with the hold's reason."""
+`LegalHoldCheck` the retention part provides (declared in privacy's registry as
+`LegalHoldProvider(is_on_hold)`; none installed: no hold) and answers 409 with the hold's
+reason."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,6 +63,17 @@ _HOLDS: dict[str, LegalHoldCheck] = {"check": _no_hold}
 def set_legal_hold_check(check: LegalHoldCheck | None) -> None:
     """Install the retention part's `is_on_hold` (None: back to no hold)."""
     _HOLDS["check"] = check or _no_hold
+
+
+@dataclass(frozen=True)
+class LegalHoldProvider:
+    """The registry's declaration (a `core.registry.Hook`) of the check resolving asks:
+    `providers=[LegalHoldProvider(holds_api.is_on_hold)]` in privacy's registry."""
+
+    check: LegalHoldCheck
+
+    def install(self) -> None:
+        set_legal_hold_check(self.check)
 
 
 def _task_title(kind: str, employee: str) -> Text:
