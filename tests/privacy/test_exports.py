@@ -128,6 +128,7 @@ async def test_the_worker_builds_my_export_and_only_i_download_it_until_it_expir
         assert set(sections) == {
             "check_ins",
             "consents",
+            "contract_amendments",
             "goals",
             "points_ledger",
             "privacy_requests",
