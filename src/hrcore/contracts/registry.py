@@ -13,11 +13,13 @@ from hrcore.contracts import (
     generation,
     jobs,
     models,
+    personal_data,
     post_changes,
     terms,
 )
 from hrcore.contracts.router import router
 from hrcore.core.jobs import JobSpec
+from hrcore.core.personal_data import PersonalDataSection
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -79,5 +81,6 @@ DOMAIN = Domain(
         people.ContractsProvider(api.profile_contracts),
         notifications.SubjectNames(terms.CONTRACT_SUBJECT, _CONTRACT_NAMES),
         notifications.SubjectNames(terms.AMENDMENT_SUBJECT, _AMENDMENT_NAMES),
+        PersonalDataSection("contract_amendments", personal_data.contract_amendments),
     ],
 )

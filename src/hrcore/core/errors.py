@@ -60,11 +60,13 @@ FORBIDDEN = ProblemType(403, "forbidden", N_("Not allowed"))
 PASSWORD_CHANGE_REQUIRED = ProblemType(
     403, "password-change-required", N_("Password change required")
 )
+CONSENT_REQUIRED = ProblemType(403, "consent-required", N_("Consent required"))
 NOT_FOUND = ProblemType(404, "not-found", N_("Not found"))
 METHOD_NOT_ALLOWED = ProblemType(405, "method-not-allowed", N_("Method not allowed"))
 NOT_ACCEPTABLE = ProblemType(406, "not-acceptable", N_("Not acceptable"))
 CONFLICT = ProblemType(409, "conflict", N_("Conflict"))
 STALE_VERSION = ProblemType(409, "stale-version", N_("Conflict"))
+GONE = ProblemType(410, "gone", N_("Gone"))
 PRECONDITION_FAILED = ProblemType(412, "precondition-failed", N_("Precondition failed"))
 PAYLOAD_TOO_LARGE = ProblemType(413, "payload-too-large", N_("Request body too large"))
 UNSUPPORTED_MEDIA_TYPE = ProblemType(415, "unsupported-media-type", N_("Unsupported media type"))
@@ -81,11 +83,13 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
     UNAUTHORIZED,
     FORBIDDEN,
     PASSWORD_CHANGE_REQUIRED,
+    CONSENT_REQUIRED,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,
     CONFLICT,
     STALE_VERSION,
+    GONE,
     PRECONDITION_FAILED,
     PAYLOAD_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
@@ -131,12 +135,25 @@ class Forbidden(ProblemError):
     status, slug, title = FORBIDDEN
 
 
+class ConsentRequired(ProblemError):
+    """Processing that needs the person's separate consent (PIPL Art. 29, 39), refused
+    without it."""
+
+    status, slug, title = CONSENT_REQUIRED
+
+
 class NotFound(ProblemError):
     status, slug, title = NOT_FOUND
 
 
 class Conflict(ProblemError):
     status, slug, title = CONFLICT
+
+
+class Gone(ProblemError):
+    """What was there has expired or been removed for good (an expired download link)."""
+
+    status, slug, title = GONE
 
 
 class PreconditionFailed(ProblemError):

@@ -26,7 +26,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
 - `career_targets`: the position each employee's career plan aims at (a named query,
   training's needs analysis).
-- `org_today`: today's date where the organization is (`profile`).
+- `org_today`: today's date where the organization is (`profile`); `panoramic_profile`
+  (the profile as its reader sees it, plain JSON: privacy's own-data export).
 - Relations beyond the reporting line (`relations`): a domain above declares a
   `RelationProvider` (mentoring's "mentor of"); the owners of the records it opens
   (`PERFORMANCE_GOALS`, `DEVELOPMENT_PLAN`, `PERFORMANCE_RATINGS`, `COMPETENCY_PROFILE`)
@@ -68,12 +69,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
-from hrcore.people import access, employment_events, post_withdrawal, references, repository
+from hrcore.people import (
+    access,
+    employment_events,
+    post_withdrawal,
+    profile,
+    references,
+    repository,
+)
 from hrcore.people.access import ensure_can_manage, visible_employee_ids
 from hrcore.people.audit_trail import EMPLOYEE_DINGTALK_LINKED
 from hrcore.people.bulk_import import RowError, check_import, import_employees
@@ -269,6 +278,7 @@ __all__ = [
     "mark_left",
     "matching_employee_ids",
     "org_today",
+    "panoramic_profile",
     "promotion_dates",
     "rating_histories",
     "record_reads",
@@ -361,3 +371,11 @@ async def employee_ids_by_number(
         return {}
     found = await repository.employees_by_numbers(session, org_id, numbers)
     return {number: employee.id for number, employee in found.items()}
+
+
+async def panoramic_profile(
+    session: AsyncSession, principal: Principal, employee_id: uuid.UUID, clock: Clock
+) -> dict[str, Any]:
+    """The panoramic profile as `principal` may see it (404 outside reach), as JSON data."""
+    found = await profile.panoramic_profile(session, principal, employee_id, clock)
+    return found.model_dump(mode="json")

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import audit, events
+from hrcore.core import audit, events, personal_data
 from hrcore.core.authz import Principal, Scope
 from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
@@ -130,6 +130,11 @@ async def add_event(
         else None
     )
     _require_event_fits(employee, body)
+    if body.allowance is not None or body.pay_terms_ref is not None:
+        # Pay is financial, sensitive information (PIPL Art. 28): it needs the person's consent.
+        await personal_data.require_consent(
+            session, employee.org_id, employee.id, personal_data.SENSITIVE_DATA
+        )
     if body.effective_date > await org_today(session, employee.org_id, clock):
         event = await record_event(session, principal, employee, body, applied_at=None)
     else:

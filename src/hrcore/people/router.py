@@ -200,7 +200,9 @@ async def create_event(
     at once; dated later it waits (`applied_at` null, shown in the employee's `pending_changes`)
     and an hourly job applies it on its date in the organization's time zone. Audited, and
     announced to the other domains: contracts drafts an amendment when a term of the active
-    contract changes."""
+    contract changes. Pay (`allowance`, `pay_terms_ref`) is sensitive personal information: once
+    the organization publishes a `sensitive_data` consent text, it is 403 `consent-required`
+    unless the employee's consent to the current text is in force (docs/privacy.md)."""
     return await employment_events.add_event(session, principal, employee_id, body, clock)
 
 

@@ -6,6 +6,7 @@ items and of diagnoses, how the inbox names a check-in, a feedback and an alert,
 observations' import kind and who reads a work result's evidence files."""
 
 from hrcore.core.jobs import JobSpec
+from hrcore.core.personal_data import PersonalDataSection
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.files import api as files
 from hrcore.notifications import api as notifications
@@ -24,6 +25,7 @@ from hrcore.performance import (
     live_scores,
     models,
     observation_import,
+    personal_data,
     review_ratings,
     work_results,
     work_results_models,
@@ -69,5 +71,7 @@ DOMAIN = Domain(
         ALERT_NAMES,
         observation_import.OBSERVATIONS,
         files.SubjectReader(work_results.SUBJECT, work_results.may_read_files),
+        PersonalDataSection("goals", personal_data.goals),
+        PersonalDataSection("check_ins", personal_data.check_ins),
     ],
 )

@@ -2,6 +2,7 @@
 
 from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
+from hrcore.core.personal_data import PersonalDataSection
 from hrcore.core.registry import Domain
 from hrcore.files import api as files
 from hrcore.notifications import api as notifications
@@ -13,6 +14,7 @@ from hrcore.reviews import (
     jobs,
     models,
     nominations,
+    personal_data,
     publication,
 )
 from hrcore.reviews.router import router
@@ -80,5 +82,6 @@ DOMAIN = Domain(
         notifications.SubjectNames(publication.SUBJECT, _RESULT_NAMES),
         notifications.SubjectNames(appeals.SUBJECT, _APPEAL_NAMES),
         notifications.SubjectNames(nominations.SUBJECT, _NOMINATION_NAMES),
+        PersonalDataSection("review_results", personal_data.results_about),
     ],
 )

@@ -47,6 +47,7 @@ from hrcore.seed.development import (
 from hrcore.seed.mentoring import add_mentoring
 from hrcore.seed.performance import add_performance
 from hrcore.seed.performance_goals import add_goals_and_feedback
+from hrcore.seed.privacy import add_privacy
 from hrcore.seed.training import add_training
 from hrcore.workflow import api as workflow
 
@@ -79,6 +80,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
             await add_mentoring(session, company, runtime.clock)
             await add_training(session, company, runtime.clock)
             await add_competition(session, company, runtime.clock)
+            await add_privacy(session, company, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)

@@ -5,6 +5,7 @@ submitting the plan); the job evaluating a period's incentives and the hourly cr
 periods as they end; the panoramic profile's trainings and points sections."""
 
 from hrcore.core.jobs import JobSpec
+from hrcore.core.personal_data import PersonalDataSection
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -19,6 +20,7 @@ from hrcore.training import (
     incentive_jobs,
     incentive_models,
     models,
+    personal_data,
     reports_profile,
 )
 from hrcore.training.router import router
@@ -40,6 +42,7 @@ DOMAIN = Domain(
         notifications.SubjectNames(courses_reminders.SUBJECT_TYPE, courses_reminders.INBOX_NAMES),
         people.TrainingsProvider(reports_profile.profile_trainings),
         people.PointsProvider(reports_profile.profile_points),
+        PersonalDataSection("points_ledger", personal_data.points_ledger),
     ],
     task_hooks=[
         workflow.TaskKindSpec(

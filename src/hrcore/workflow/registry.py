@@ -5,11 +5,12 @@ assigns directly."""
 
 from hrcore.calendars import api as calendars
 from hrcore.core.jobs import JobSpec
+from hrcore.core.personal_data import PersonalDataSection
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.files import api as files
 from hrcore.integrations import api as integrations
 from hrcore.people import api as people
-from hrcore.workflow import access, api, jobs, models
+from hrcore.workflow import access, api, jobs, models, personal_data
 from hrcore.workflow.kinds import REPORT, TaskKindSpec
 from hrcore.workflow.router import router
 
@@ -39,6 +40,7 @@ DOMAIN = Domain(
         files.SubjectReader(access.FILES_SUBJECT, access.may_read_files),
         # a day of the organization's calendar flipped: open tasks' next actions move
         calendars.DayChangeListener("workflow", api.replan_open_tasks),
+        PersonalDataSection("tasks", personal_data.tasks_assigned),
     ],
     task_hooks=[TaskKindSpec(REPORT_KIND, submission=REPORT), TaskKindSpec(TODO_KIND)],
 )
