@@ -12,25 +12,50 @@ For programs (whose runs develop a pool's members):
   (`StageCompletion` is the shape);
 - `AppointeeProgramsProvider`: programs ends an appointee's programs as graduated through
   it, in the appointment's transaction.
+
+For privacy (the person's automated evaluations, PIPL Art. 24):
+- `own_vacancy_rankings` → `MyRankingOut`s: the caller's standing for every open vacancy
+  they are a candidate for, each factor explained, as `/me/vacancy-rankings` shows it.
 """
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.pagination import MAX_LIMIT, PageParams
 from hrcore.talent.aftermath import AppointeeProgramsProvider
-from hrcore.talent.candidates import ProgramCompletionProvider, StageCompletion
+from hrcore.talent.candidates import ProgramCompletionProvider, StageCompletion, my_rankings
 from hrcore.talent.membership import MEMBER_REMOVED, active_member_ids, record_program_outcome
 from hrcore.talent.models import Readiness
 from hrcore.talent.pools import pool_refs, pool_target_position, require_pool
+from hrcore.talent.schemas import FactorOut, MyRankingOut
 
 __all__ = [
     "MEMBER_REMOVED",
     "AppointeeProgramsProvider",
+    "FactorOut",
+    "MyRankingOut",
     "ProgramCompletionProvider",
     "Readiness",
     "StageCompletion",
     "active_member_ids",
+    "own_vacancy_rankings",
     "pool_refs",
     "pool_target_position",
     "record_program_outcome",
     "require_pool",
 ]
+
+
+async def own_vacancy_rankings(
+    session: AsyncSession, principal: Principal, clock: Clock
+) -> list[MyRankingOut]:
+    """The caller's own standing for the open vacancies they are a candidate for (the newest
+    200), never another candidate's: one page of `/me/vacancy-rankings` at its largest size,
+    so the statements stay fixed."""
+    items, _next = await my_rankings(
+        session, principal, PageParams(limit=MAX_LIMIT, cursor=None), clock
+    )
+    return items

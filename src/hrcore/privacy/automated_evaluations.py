@@ -1,0 +1,258 @@
+"""The automated evaluations of the caller's employee that exist now (PIPL Art. 24).
+
+Each domain already explains its own: talent its vacancy rankings, competencies its stretch
+matches and profile scores, performance its live scores. This module reads them through
+those domains' `api.py` — the same use cases the domains' `/me/…` routes answer with, each a
+fixed number of statements — and gives them one shape: kind, deciding object, result, when,
+and the domain's factors, in the reader's language.
+
+An evaluation's id is `<kind>:<subject id>` (a performance score adds `:<period>`): stable
+while its figures move with their facts, so an objection can name it, and meaningless for
+anyone else — every evaluation is looked up among the caller's own, so another person's id
+is simply unknown (404). Nothing is stored until the person objects; the objection keeps
+the evaluation as they read it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.competencies import api as competencies
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import NotFound
+from hrcore.core.i18n import N_, _
+from hrcore.core.pagination import OFFSET, PageParams, decode_cursor, encode_cursor
+from hrcore.performance import api as performance
+from hrcore.privacy import automated_repository as repository
+from hrcore.privacy.automated_schemas import (
+    AutomatedEvaluationKind,
+    AutomatedEvaluationOut,
+    AutomatedFactorOut,
+    AutomatedObjectionStateOut,
+    AutomatedResultOut,
+)
+from hrcore.settings import Settings
+from hrcore.talent import api as talent
+
+Kind = AutomatedEvaluationKind
+
+STRETCH_FACTORS = {
+    "gap_fit": N_("how far you fall short of your position's model in what it develops"),
+    "readiness": N_("how close you are to the level it needs to start"),
+    "load": N_("room for one more assignment beside those you are on"),
+    "pool": N_("active membership of a talent pool"),
+}
+"""What each stretch-matching factor weighs (competencies' `match_scoring`)."""
+
+EVIDENCE_KINDS = {
+    "manual": N_("an assessment"),
+    "review": N_("a published review result"),
+    "program_evaluation": N_("a development program's evaluation"),
+}
+"""How a competency's evidence reads; other kinds read as their code."""
+
+
+def _vacancy_ranking(ranking: talent.MyRankingOut, now: datetime) -> AutomatedEvaluationOut:
+    return AutomatedEvaluationOut(
+        id=f"{Kind.VACANCY_RANKING}:{ranking.vacancy_id}",
+        kind=Kind.VACANCY_RANKING,
+        title=_(
+            "Your ranking for the vacancy {position}, from the pool {pool}",
+            position=ranking.position.name,
+            pool=ranking.pool.name,
+        ),
+        subject_type="vacancy",
+        subject={"id": ranking.vacancy_id, "name": ranking.position.name},
+        result=AutomatedResultOut(
+            score=ranking.score,
+            out_of=100,
+            verdict="eligible" if ranking.eligible else "not_eligible",
+            rank=None,
+        ),
+        computed_at=now,
+        factors=[
+            AutomatedFactorOut(
+                factor=factor.factor,
+                value=factor.value,
+                weight=factor.weight,
+                points=factor.points,
+                explanation=factor.explanation,
+            )
+            for factor in ranking.factors
+        ],
+        objection=None,
+    )
+
+
+def _stretch_matches(
+    matches: competencies.AssignmentMatchesOut, now: datetime
+) -> list[AutomatedEvaluationOut]:
+    return [
+        AutomatedEvaluationOut(
+            id=f"{Kind.STRETCH_MATCH}:{match.assignment_id}",
+            kind=Kind.STRETCH_MATCH,
+            title=_(
+                "The stretch assignment {assignment} ranked {rank} for your competency gaps",
+                assignment=match.assignment.name,
+                rank=match.rank,
+            ),
+            subject_type="stretch_assignment",
+            subject=match.assignment,
+            result=AutomatedResultOut(score=match.score, out_of=100, verdict=None, rank=match.rank),
+            computed_at=now,
+            factors=[
+                AutomatedFactorOut(
+                    factor=factor.factor,
+                    value=factor.value,
+                    weight=factor.weight,
+                    points=factor.points,
+                    explanation=_(
+                        "{what}: {value}% of the factor, {points} points",
+                        what=_(STRETCH_FACTORS[factor.factor]),
+                        value=f"{factor.value * 100:.0f}",
+                        points=f"{factor.points:g}",
+                    ),
+                )
+                for factor in match.factors
+            ],
+            objection=None,
+        )
+        for match in matches.items
+    ]
+
+
+def _competency_scores(profile: competencies.CompetencyProfileOut) -> list[AutomatedEvaluationOut]:
+    if profile.computed_at is None:
+        return []
+    computed_at = profile.computed_at
+    return [
+        AutomatedEvaluationOut(
+            id=f"{Kind.COMPETENCY_SCORE}:{figure.competency_id}",
+            kind=Kind.COMPETENCY_SCORE,
+            title=_("Your competency score on {competency}", competency=figure.competency.name),
+            subject_type="competency",
+            subject=figure.competency,
+            result=AutomatedResultOut(score=figure.score, out_of=10, verdict=None, rank=None),
+            computed_at=computed_at,
+            factors=[
+                AutomatedFactorOut(
+                    factor=used.source_kind,
+                    value=used.value,
+                    weight=used.weight,
+                    points=None,
+                    explanation=_(
+                        "{source} of {value} on {day}, counted with weight {weight}",
+                        source=_(EVIDENCE_KINDS[used.source_kind])
+                        if used.source_kind in EVIDENCE_KINDS
+                        else used.source_kind,
+                        value=f"{used.value:g}",
+                        day=used.observed_at.date().isoformat(),
+                        weight=f"{used.weight:.2f}",
+                    ),
+                )
+                for used in figure.evidence
+            ],
+            objection=None,
+        )
+        for figure in profile.competencies
+    ]
+
+
+def _performance_scores(
+    scores: performance.EmployeePerformanceOut,
+) -> list[AutomatedEvaluationOut]:
+    return [
+        AutomatedEvaluationOut(
+            id=f"{Kind.PERFORMANCE_SCORE}:{period.scheme_id}:{period.period}",
+            kind=Kind.PERFORMANCE_SCORE,
+            title=_(
+                "Your live performance score for {period} on the scheme {scheme}",
+                period=period.period,
+                scheme=period.scheme.name,
+            ),
+            subject_type="performance_scheme",
+            subject=period.scheme,
+            result=AutomatedResultOut(score=period.overall, out_of=100, verdict=None, rank=None),
+            computed_at=period.computed_at,
+            factors=[
+                AutomatedFactorOut(
+                    factor=indicator.key,
+                    value=indicator.value,
+                    weight=indicator.weight,
+                    points=indicator.score,
+                    explanation=_(
+                        "{indicator}: {value} {unit} from {count} observations against a "
+                        "target of {target}",
+                        indicator=indicator.name,
+                        value="–" if indicator.value is None else f"{indicator.value:g}",
+                        unit=indicator.unit,
+                        count=indicator.observations,
+                        target=f"{indicator.target:g}",
+                    ),
+                )
+                for indicator in period.indicators
+            ],
+            objection=None,
+        )
+        for period in scores.periods
+    ]
+
+
+async def evaluations_of(
+    session: AsyncSession, principal: Principal, clock: Clock, settings: Settings
+) -> list[AutomatedEvaluationOut]:
+    """Every automated evaluation of the caller's employee, in a fixed order (kind, then the
+    domain's own order), each with its latest objection; none for an account without one.
+    A fixed number of statements whatever how many there are."""
+    if principal.employee_id is None:
+        return []
+    now = clock.now()
+    rankings = await talent.own_vacancy_rankings(session, principal, clock)
+    matches = await competencies.own_stretch_matches(session, principal, settings)
+    profile = await competencies.own_profile(session, principal, settings)
+    scores = await performance.own_performance(session, principal)
+    found = [
+        *(_vacancy_ranking(ranking, now) for ranking in rankings),
+        *_stretch_matches(matches, now),
+        *_competency_scores(profile),
+        *_performance_scores(scores),
+    ]
+    latest = await repository.latest_objections(session, principal.org_id, principal.employee_id)
+    for evaluation in found:
+        state = latest.get(evaluation.id)
+        if state is not None:
+            evaluation.objection = AutomatedObjectionStateOut.model_validate(state)
+    return found
+
+
+async def evaluation_of(
+    session: AsyncSession,
+    principal: Principal,
+    evaluation_id: str,
+    clock: Clock,
+    settings: Settings,
+) -> AutomatedEvaluationOut:
+    """One of the caller's own evaluations as it stands now; 404 for any other id."""
+    for evaluation in await evaluations_of(session, principal, clock, settings):
+        if evaluation.id == evaluation_id:
+            return evaluation
+    raise NotFound(_("No such automated evaluation of yours"))
+
+
+def page_of(
+    evaluations: Sequence[AutomatedEvaluationOut], page: PageParams
+) -> tuple[list[AutomatedEvaluationOut], str | None]:
+    """A page by offset over the fixed order (400 for a cursor this list did not give)."""
+    start = 0 if page.cursor is None else int(decode_cursor(page.cursor, [OFFSET])[0])
+    end = start + page.limit
+    return list(evaluations[start:end]), encode_cursor([end]) if end < len(evaluations) else None
+
+
+def evaluation_subject_id(evaluation_id: str) -> uuid.UUID:
+    """The deciding object's id inside an evaluation id."""
+    return uuid.UUID(evaluation_id.split(":")[1])
