@@ -6,7 +6,7 @@ objection 409, and the list costs a fixed number of statements."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -14,11 +14,14 @@ from httpx import AsyncClient
 
 from hrcore.core.authz import Role
 from hrcore.core.clock import FrozenClock
+from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
+from hrcore.mentoring import effectiveness
 from hrcore.worker import run_burst
 from tests.competencies.conftest import create
 from tests.competencies.stretch_helpers import make_assignment
 from tests.factories import Account, make_user
+from tests.mentoring.effectiveness_helpers import make_mentor, make_pairing, rate
 from tests.people.conftest import World, count_statements, world
 from tests.performance.conftest import api_key, observation, post_scheme, scheme
 from tests.problems import assert_problem
@@ -270,6 +273,7 @@ async def test_the_list_pages_and_costs_a_fixed_number_of_statements(
 
 
 DECEMBER = datetime(2026, 12, 3, 9, tzinfo=UTC)
+STARTS, ENDS = date(2025, 1, 10), date(2025, 12, 20)
 
 
 @pytest.mark.commits
@@ -341,3 +345,53 @@ async def test_competency_stretch_and_performance_evaluations_explain_themselves
     )
     assert objected["kind"] == "performance_score"
     assert objected["evaluation"]["factors"] == live["factors"]
+
+
+async def _score_mentor(runtime: Runtime, world: World, program_id: uuid.UUID | None) -> Any:
+    """Member mentors Junior (rated 3.0, then 3.6) in a program; the recompute scores it."""
+    org_id = world.hr.org_id
+    mentor = await make_mentor(runtime, org_id, world.member.id, program_id)
+    await make_pairing(runtime, mentor, world.junior.id, starts_on=STARTS, ends_on=ENDS, goals=[])
+    async with unit_of_work(runtime.sessionmaker) as session:
+        await set_tenant(session, org_id)
+        await effectiveness.recompute(
+            session, org_id, runtime.settings, runtime.clock.now(), [mentor.id]
+        )
+    return mentor
+
+
+async def test_a_mentors_effectiveness_is_theirs_to_see_and_object_to(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    await rate(client, world.hr, world.junior.id, y2024=3.0, y2025=3.6)
+    first = await _score_mentor(runtime, world, None)
+    member = world.member_account
+    with count_statements(runtime) as one:
+        [scored] = (await _mine(client, member))["items"]
+    assert scored["id"] == f"mentor_effectiveness:{first.program_id}"
+    assert (scored["subject_type"], scored["subject"]["id"]) == (
+        "mentoring_program",
+        str(first.program_id),
+    )
+    assert scored["result"] == {"score": 100.0, "out_of": 100, "verdict": None, "rank": None}
+    gain = next(f for f in scored["factors"] if f["factor"] == "performance_gain")
+    assert gain["explanation"] == (
+        "Mean gain of the mentees' performance rating, over 1 of 1 pairings rated before and since"
+    )
+    assert "Junior" not in str(scored), "never a mentee's name"
+    assert ok(await client.get(MINE, headers=world.junior_account.headers))["items"] == []
+
+    second = await _score_mentor(runtime, world, None)
+    with count_statements(runtime) as two:
+        both = (await _mine(client, member))["items"]
+    assert {e["subject"]["id"] for e in both} == {str(first.program_id), str(second.program_id)}
+    assert two.count == one.count
+    objected = ok(
+        await client.post(
+            f"{MINE}/{scored['id']}/objection",
+            json={"message": "Junior's rating came from another manager"},
+            headers=member.headers,
+        ),
+        201,
+    )
+    assert objected["evaluation"]["result"]["score"] == 100.0

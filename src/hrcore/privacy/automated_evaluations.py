@@ -1,10 +1,11 @@
 """The automated evaluations of the caller's employee that exist now (PIPL Art. 24).
 
 Each domain already explains its own: talent its vacancy rankings, competencies its stretch
-matches and profile scores, performance its live scores. This module reads them through
-those domains' `api.py` — the same use cases the domains' `/me/…` routes answer with, each a
-fixed number of statements — and gives them one shape: kind, deciding object, result, when,
-and the domain's factors, in the reader's language.
+matches and profile scores, performance its live scores, mentoring a mentor's
+effectiveness. This module reads them through those domains' `api.py` — the same use cases
+the domains' `/me/…` routes answer with, each a fixed number of statements — and gives them
+one shape: kind, deciding object, result, when, and the domain's factors, in the reader's
+language.
 
 An evaluation's id is `<kind>:<subject id>` (a performance score adds `:<period>`): stable
 while its figures move with their facts, so an objection can name it, and meaningless for
@@ -15,7 +16,6 @@ the evaluation as they read it.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -27,6 +27,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import N_, _
 from hrcore.core.pagination import OFFSET, PageParams, decode_cursor, encode_cursor
+from hrcore.mentoring import api as mentoring
 from hrcore.performance import api as performance
 from hrcore.privacy import automated_repository as repository
 from hrcore.privacy.automated_schemas import (
@@ -203,6 +204,37 @@ def _performance_scores(
     ]
 
 
+def _mentor_effectiveness(
+    figures: Sequence[mentoring.OwnEffectiveness],
+) -> list[AutomatedEvaluationOut]:
+    return [
+        AutomatedEvaluationOut(
+            id=f"{Kind.MENTOR_EFFECTIVENESS}:{figure.program.id}",
+            kind=Kind.MENTOR_EFFECTIVENESS,
+            title=_(
+                "Your effectiveness as a mentor in the program {program}",
+                program=figure.program.name,
+            ),
+            subject_type="mentoring_program",
+            subject=figure.program,
+            result=AutomatedResultOut(score=figure.score, out_of=100, verdict=None, rank=None),
+            computed_at=figure.computed_at,
+            factors=[
+                AutomatedFactorOut(
+                    factor=part.part,
+                    value=part.value,
+                    weight=part.weight,
+                    points=part.score,
+                    explanation=part.explanation,
+                )
+                for part in figure.parts
+            ],
+            objection=None,
+        )
+        for figure in figures
+    ]
+
+
 async def evaluations_of(
     session: AsyncSession, principal: Principal, clock: Clock, settings: Settings
 ) -> list[AutomatedEvaluationOut]:
@@ -216,11 +248,15 @@ async def evaluations_of(
     matches = await competencies.own_stretch_matches(session, principal, settings)
     profile = await competencies.own_profile(session, principal, settings)
     scores = await performance.own_performance(session, principal)
+    mentor_figures = await mentoring.own_effectiveness(
+        session, principal.org_id, principal.employee_id
+    )
     found = [
         *(_vacancy_ranking(ranking, now) for ranking in rankings),
         *_stretch_matches(matches, now),
         *_competency_scores(profile),
         *_performance_scores(scores),
+        *_mentor_effectiveness(mentor_figures),
     ]
     latest = await repository.latest_objections(session, principal.org_id, principal.employee_id)
     for evaluation in found:
@@ -251,8 +287,3 @@ def page_of(
     start = 0 if page.cursor is None else int(decode_cursor(page.cursor, [OFFSET])[0])
     end = start + page.limit
     return list(evaluations[start:end]), encode_cursor([end]) if end < len(evaluations) else None
-
-
-def evaluation_subject_id(evaluation_id: str) -> uuid.UUID:
-    """The deciding object's id inside an evaluation id."""
-    return uuid.UUID(evaluation_id.split(":")[1])

@@ -25,9 +25,13 @@ class AutomatedEvaluationKind(StrEnum):
     """Competencies: the profile's score on one competency, from weighted evidence."""
     PERFORMANCE_SCORE = "performance_score"
     """Performance: a period's live score from the metric observations."""
+    MENTOR_EFFECTIVENESS = "mentor_effectiveness"
+    """Mentoring: the person's effectiveness as a mentor in a program, from their pairings."""
 
 
-SubjectType = Literal["vacancy", "stretch_assignment", "competency", "performance_scheme"]
+SubjectType = Literal[
+    "vacancy", "stretch_assignment", "competency", "performance_scheme", "mentoring_program"
+]
 
 
 class AutomatedFactorOut(BaseModel):
@@ -70,7 +74,8 @@ class AutomatedEvaluationOut(BaseModel):
     subject_type: SubjectType
     subject: Ref = Field(
         description="The deciding object: the vacancy (named by its position), "
-        "the stretch assignment, the competency or the performance scheme."
+        "the stretch assignment, the competency, the performance scheme or the mentoring "
+        "program."
     )
     result: AutomatedResultOut
     computed_at: datetime = Field(
