@@ -395,3 +395,61 @@ async def test_a_mentors_effectiveness_is_theirs_to_see_and_object_to(
         201,
     )
     assert objected["evaluation"]["result"]["score"] == 100.0
+
+
+async def _pool(client: AsyncClient, world: World, name: str, rules: list[Any]) -> Any:
+    body = {"name": name, "target_position_id": str(world.chief.id), "rules": rules}
+    return ok(await client.post(POOLS, json=body, headers=world.hr.headers), 201)
+
+
+async def test_the_screening_of_a_pool_the_person_is_in_is_explained_rule_by_rule(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    tenured = await _pool(client, world, "Tenured", [{"kind": "tenure", "min_years": 0}])
+    nominated = await client.post(
+        f"{POOLS}/{tenured['id']}/members",
+        json={"employee_id": str(world.member.id), "reason": "Steady"},
+        headers=world.hr.headers,
+    )
+    ok(nominated, 201)
+    await _pool(client, world, "Not mine", [{"kind": "tenure", "min_years": 0}])
+    member = world.member_account
+    with count_statements(runtime) as one:
+        [screened] = (await _mine(client, member))["items"]
+    assert screened["id"] == f"pool_screening:{tenured['id']}"
+    assert (screened["subject_type"], screened["subject"]["name"]) == ("talent_pool", "Tenured")
+    assert screened["result"] == {
+        "score": None,
+        "out_of": None,
+        "verdict": "passed",
+        "rank": None,
+    }
+    [rule] = screened["factors"]
+    assert rule["factor"] == "tenure"
+    assert rule["explanation"].startswith("employed at least 0 years: met, found ")
+
+    veterans = await _pool(
+        client,
+        world,
+        "Veterans",
+        [{"kind": "tenure", "min_years": 50}, {"kind": "management_experience", "min_events": 1}],
+    )
+    await _member(client, world.hr, veterans["id"], world.member.id)
+    with count_statements(runtime) as two:
+        both = (await _mine(client, member))["items"]
+    assert two.count == one.count
+    [veteran] = [e for e in both if e["subject"]["name"] == "Veterans"]
+    assert veteran["result"]["verdict"] == "not_passed"
+    assert [f["factor"] for f in veteran["factors"]] == ["tenure", "management_experience"]
+    assert veteran["factors"][0]["explanation"].startswith("employed at least 50 years: not met")
+    chinese = ok(await client.get(MINE, headers=member.headers | ZH))["items"]
+    assert "employed" not in str(chinese)
+    assert ok(await client.get(MINE, headers=world.junior_account.headers))["items"] == []
+    ok(
+        await client.post(
+            f"{MINE}/pool_screening:{veterans['id']}/objection",
+            json={"message": "I led the east team for two years"},
+            headers=member.headers,
+        ),
+        201,
+    )

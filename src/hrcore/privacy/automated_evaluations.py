@@ -1,11 +1,11 @@
 """The automated evaluations of the caller's employee that exist now (PIPL Art. 24).
 
-Each domain already explains its own: talent its vacancy rankings, competencies its stretch
-matches and profile scores, performance its live scores, mentoring a mentor's
-effectiveness. This module reads them through those domains' `api.py` — the same use cases
-the domains' `/me/…` routes answer with, each a fixed number of statements — and gives them
-one shape: kind, deciding object, result, when, and the domain's factors, in the reader's
-language.
+Each domain already explains its own: talent its pools' screening and its vacancy rankings,
+competencies its stretch matches and profile scores, performance its live scores, mentoring
+a mentor's effectiveness. This module reads them through those domains' `api.py` — the same
+use cases the domains' `/me/…` routes answer with, each a fixed number of statements — and
+gives them one shape: kind, deciding object, result, when, and the domain's factors, in the
+reader's language (a screening's rules, which talent keeps as data, are worded here).
 
 An evaluation's id is `<kind>:<subject id>` (a performance score adds `:<period>`): stable
 while its figures move with their facts, so an objection can name it, and meaningless for
@@ -25,7 +25,7 @@ from hrcore.competencies import api as competencies
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.errors import NotFound
-from hrcore.core.i18n import N_, _
+from hrcore.core.i18n import N_, Text, _
 from hrcore.core.pagination import OFFSET, PageParams, decode_cursor, encode_cursor
 from hrcore.mentoring import api as mentoring
 from hrcore.performance import api as performance
@@ -56,6 +56,73 @@ EVIDENCE_KINDS = {
     "program_evaluation": N_("a development program's evaluation"),
 }
 """How a competency's evidence reads; other kinds read as their code."""
+
+
+def _rule(rule: talent.Rule) -> Text:
+    """A screening rule as a sentence, with its parameters."""
+    if rule.kind == "performance_percentile":
+        return _(
+            "top {top_percent}% by mean rating over the latest {periods} periods",
+            top_percent=f"{rule.top_percent:g}",
+            periods=rule.periods,
+        )
+    if rule.kind == "consecutive_top_ratings":
+        return _(
+            "the latest {count} ratings {letter} or better", count=rule.count, letter=rule.letter
+        )
+    if rule.kind == "management_experience":
+        return _("at the head of a team at least {count} times", count=rule.min_events)
+    if rule.kind == "career_plan":
+        return _("a submitted career plan aiming at {aspiration}", aspiration=rule.aspiration)
+    if rule.kind == "training_points":
+        return _("at least {points} training points in the last 12 months", points=rule.min_points)
+    return _("employed at least {years} years", years=f"{rule.min_years:g}")
+
+
+def _verdict(rule: talent.Rule, found: talent.CriterionResult) -> Text:
+    value = (
+        "–"
+        if found.value is None
+        else f"{found.value:g}"
+        if isinstance(found.value, float)
+        else found.value
+    )
+    if found.passed:
+        return _("{rule}: met, found {value}", rule=_rule(rule), value=value)
+    return _("{rule}: not met, found {value}", rule=_rule(rule), value=value)
+
+
+def _screenings(
+    screenings: Sequence[talent.OwnScreening], now: datetime
+) -> list[AutomatedEvaluationOut]:
+    return [
+        AutomatedEvaluationOut(
+            id=f"{Kind.POOL_SCREENING}:{screening.pool.id}",
+            kind=Kind.POOL_SCREENING,
+            title=_("The screening rules of the talent pool {pool}", pool=screening.pool.name),
+            subject_type="talent_pool",
+            subject=screening.pool,
+            result=AutomatedResultOut(
+                score=None,
+                out_of=None,
+                verdict="passed" if screening.passed else "not_passed",
+                rank=None,
+            ),
+            computed_at=now,
+            factors=[
+                AutomatedFactorOut(
+                    factor=found.kind,
+                    value=found.value,
+                    weight=None,
+                    points=None,
+                    explanation=_verdict(rule, found),
+                )
+                for rule, found in zip(screening.rules, screening.results, strict=True)
+            ],
+            objection=None,
+        )
+        for screening in screenings
+    ]
 
 
 def _vacancy_ranking(ranking: talent.MyRankingOut, now: datetime) -> AutomatedEvaluationOut:
@@ -244,6 +311,9 @@ async def evaluations_of(
     if principal.employee_id is None:
         return []
     now = clock.now()
+    screenings = await talent.own_screenings(
+        session, principal.org_id, principal.employee_id, clock
+    )
     rankings = await talent.own_vacancy_rankings(session, principal, clock)
     matches = await competencies.own_stretch_matches(session, principal, settings)
     profile = await competencies.own_profile(session, principal, settings)
@@ -252,6 +322,7 @@ async def evaluations_of(
         session, principal.org_id, principal.employee_id
     )
     found = [
+        *_screenings(screenings, now),
         *(_vacancy_ranking(ranking, now) for ranking in rankings),
         *_stretch_matches(matches, now),
         *_competency_scores(profile),

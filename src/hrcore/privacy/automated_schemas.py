@@ -17,6 +17,8 @@ Message = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 
 
 class AutomatedEvaluationKind(StrEnum):
+    POOL_SCREENING = "pool_screening"
+    """Talent: a pool's screening rules evaluated for the person (pools they are in)."""
     VACANCY_RANKING = "vacancy_ranking"
     """Talent: the person's score as a candidate for an open vacancy."""
     STRETCH_MATCH = "stretch_match"
@@ -30,7 +32,12 @@ class AutomatedEvaluationKind(StrEnum):
 
 
 SubjectType = Literal[
-    "vacancy", "stretch_assignment", "competency", "performance_scheme", "mentoring_program"
+    "talent_pool",
+    "vacancy",
+    "stretch_assignment",
+    "competency",
+    "performance_scheme",
+    "mentoring_program",
 ]
 
 
@@ -45,10 +52,11 @@ class AutomatedFactorOut(BaseModel):
 
 
 class AutomatedResultOut(BaseModel):
-    score: float
-    out_of: float = Field(description="The score's scale: 100 or 10 (competencies).")
-    verdict: Literal["eligible", "not_eligible"] | None = Field(
-        description="A vacancy ranking's verdict: ready now (eligible) or not; null for the others."
+    score: float | None = Field(description="Null for a screening, which only passes or not.")
+    out_of: float | None = Field(description="The score's scale: 100 or 10 (competencies).")
+    verdict: Literal["passed", "not_passed", "eligible", "not_eligible"] | None = Field(
+        description="A screening's verdict (every rule met or not) and a vacancy ranking's "
+        "(ready now: eligible, or not); null for the scores."
     )
     rank: int | None = Field(
         description="The rank among what was ranked for the person (stretch assignments); a "
@@ -73,7 +81,7 @@ class AutomatedEvaluationOut(BaseModel):
     title: Rendered = Field(description="What was evaluated, in the reader's language.")
     subject_type: SubjectType
     subject: Ref = Field(
-        description="The deciding object: the vacancy (named by its position), "
+        description="The deciding object: the talent pool, the vacancy (named by its position), "
         "the stretch assignment, the competency, the performance scheme or the mentoring "
         "program."
     )
