@@ -20,7 +20,7 @@ from hrcore.mentoring import effectiveness
 from hrcore.worker import run_burst
 from tests.competencies.conftest import create
 from tests.competencies.stretch_helpers import make_assignment
-from tests.factories import Account, make_user
+from tests.factories import Account, make_org, make_user
 from tests.mentoring.effectiveness_helpers import make_mentor, make_pairing, rate
 from tests.people.conftest import World, count_statements, world
 from tests.performance.conftest import api_key, observation, post_scheme, scheme
@@ -453,3 +453,74 @@ async def test_the_screening_of_a_pool_the_person_is_in_is_explained_rule_by_rul
         ),
         201,
     )
+
+
+async def test_hr_lists_the_objections_newest_first_and_nobody_else_does(
+    client: AsyncClient, runtime: Runtime, world: World, succession: Succession
+) -> None:
+    member, hr = world.member_account, world.hr
+    chief = f"vacancy_ranking:{succession.vacancy['id']}"
+    first = ok(
+        await client.post(
+            f"{MINE}/{chief}/objection", json={"message": "First"}, headers=member.headers
+        ),
+        201,
+    )
+    ok(
+        await client.post(
+            f"{OBJECTIONS}/{first['id']}/resolve",
+            json={"outcome": "upheld", "reason": "Readiness stands"},
+            headers=hr.headers,
+        )
+    )
+    second = ok(
+        await client.post(
+            f"{MINE}/{chief}/objection", json={"message": "Second"}, headers=member.headers
+        ),
+        201,
+    )
+    with count_statements(runtime) as two:
+        listed = ok(await client.get(OBJECTIONS, headers=hr.headers))
+    assert [(o["id"], o["status"]) for o in listed["items"]] == [
+        (second["id"], "open"),
+        (first["id"], "upheld"),
+    ]
+    assert listed["items"][1]["resolved_by_user"]["id"] == str(hr.user_id)
+    assert listed["items"][0]["employee"] == {"id": str(world.member.id), "name": "Member"}
+    upheld = ok(await client.get(OBJECTIONS, params={"status": "upheld"}, headers=hr.headers))
+    assert [o["id"] for o in upheld["items"]] == [first["id"]]
+    paged = ok(await client.get(OBJECTIONS, params={"limit": 1}, headers=hr.headers))
+    rest = ok(
+        await client.get(
+            OBJECTIONS, params={"limit": 1, "cursor": paged["next_cursor"]}, headers=hr.headers
+        )
+    )
+    assert [o["id"] for o in paged["items"] + rest["items"]] == [second["id"], first["id"]]
+
+    ok(
+        await client.post(
+            f"{OBJECTIONS}/{second['id']}/resolve",
+            json={"outcome": "changed", "reason": "Re-assessed"},
+            headers=hr.headers,
+        )
+    )
+    ok(
+        await client.post(
+            f"{MINE}/{chief}/objection", json={"message": "Third"}, headers=member.headers
+        ),
+        201,
+    )
+    with count_statements(runtime) as three:
+        assert len(ok(await client.get(OBJECTIONS, headers=hr.headers))["items"]) == 3
+    assert three.count == two.count
+
+    for stranger in (member, world.lead_account, world.sales_head):
+        assert_problem(await client.get(OBJECTIONS, headers=stranger.headers), 404)
+    assert_problem(
+        await client.get(OBJECTIONS, params={"status": "rejected"}, headers=hr.headers),
+        422,
+        kind="validation-error",
+    )
+    other = await make_org(runtime)
+    assert ok(await client.get(OBJECTIONS, headers=other.headers))["items"] == []
+    assert_problem(await client.get(f"{OBJECTIONS}/{first['id']}", headers=other.headers), 404)

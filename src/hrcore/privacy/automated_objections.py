@@ -12,7 +12,9 @@ evaluation may be open at a time (409; the partial unique index holds it under r
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +25,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import get_or_404
 from hrcore.core.errors import Conflict, FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import N_, _
+from hrcore.core.pagination import PageParams, paginate
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -260,24 +263,54 @@ async def resolved_only(
 async def objection_view(
     session: AsyncSession, objection: AutomatedEvaluationObjection
 ) -> AutomatedObjectionOut:
-    """The objection with the names beside its ids: one statement per kind of name."""
-    employees = await people.employee_refs(session, objection.org_id, [objection.employee_id])
+    [view] = await objection_views(session, objection.org_id, [objection])
+    return view
+
+
+async def objection_views(
+    session: AsyncSession, org_id: uuid.UUID, objections: Sequence[AutomatedEvaluationObjection]
+) -> list[AutomatedObjectionOut]:
+    """The objections with the names beside their ids: one statement per kind of name for
+    the whole page, none for a kind with nothing to name."""
+    employees = await people.employee_refs(session, org_id, [o.employee_id for o in objections])
     users = await identity.user_refs(
-        session, objection.org_id, [objection.resolved_by] if objection.resolved_by else []
+        session, org_id, [o.resolved_by for o in objections if o.resolved_by is not None]
     )
-    return AutomatedObjectionOut(
-        id=objection.id,
-        evaluation_id=objection.evaluation_id,
-        kind=objection.kind,
-        employee_id=objection.employee_id,
-        employee=employees[objection.employee_id],
-        evaluation=objection.snapshot,
-        message=objection.message,
-        status=objection.status,
-        task_id=objection.task_id,
-        reason=objection.reason,
-        resolved_by=objection.resolved_by,
-        resolved_by_user=users.get(objection.resolved_by) if objection.resolved_by else None,
-        resolved_at=objection.resolved_at,
-        created_at=objection.created_at,
+    return [
+        AutomatedObjectionOut(
+            id=objection.id,
+            evaluation_id=objection.evaluation_id,
+            kind=objection.kind,
+            employee_id=objection.employee_id,
+            employee=employees[objection.employee_id],
+            evaluation=objection.snapshot,
+            message=objection.message,
+            status=objection.status,
+            task_id=objection.task_id,
+            reason=objection.reason,
+            resolved_by=objection.resolved_by,
+            resolved_by_user=users.get(objection.resolved_by) if objection.resolved_by else None,
+            resolved_at=objection.resolved_at,
+            created_at=objection.created_at,
+        )
+        for objection in objections
+    ]
+
+
+async def list_for_hr(
+    session: AsyncSession,
+    principal: Principal,
+    status: ObjectionStatus | None,
+    page: PageParams,
+) -> tuple[list[AutomatedObjectionOut], str | None]:
+    """HR admins' list, newest first (404 for anyone else); three statements a page."""
+    require_hr_admin(principal, hide=True)
+    statement = select(AutomatedEvaluationObjection).where(
+        AutomatedEvaluationObjection.org_id == principal.org_id
     )
+    if status is not None:
+        statement = statement.where(AutomatedEvaluationObjection.status == status.value)
+    rows, cursor = await paginate(
+        session, statement, [AutomatedEvaluationObjection.id], page, descending=True
+    )
+    return await objection_views(session, principal.org_id, rows), cursor

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, AppRuntime, Pagination
@@ -15,6 +15,7 @@ from hrcore.core.responses import CONFLICT, NOT_FOUND
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.privacy import automated_evaluations as evaluations
 from hrcore.privacy import automated_objections as objections
+from hrcore.privacy.automated_models import ObjectionStatus
 from hrcore.privacy.automated_schemas import (
     AutomatedEvaluationOut,
     AutomatedObjectionIn,
@@ -99,6 +100,27 @@ async def get_my_automated_evaluation_objection(
     reviewed and when. 404 without one."""
     objection = await objections.own_objection(session, principal, evaluation_id)
     return await objections.objection_view(session, objection)
+
+
+@router.get(
+    "/automated-evaluation-objections",
+    operation_id="list_automated_evaluation_objections",
+    summary="Objections to automated evaluations, newest first, for HR's review",
+    responses=NOT_FOUND,
+)
+async def list_automated_evaluation_objections(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: Pagination,
+    status: Annotated[
+        ObjectionStatus | None, Query(description="Only open, upheld or changed ones.")
+    ] = None,
+) -> Page[AutomatedObjectionOut]:
+    """For HR admins and the DPO acting as one (404 for anyone else): every objection of the
+    organization, newest first, with the evaluation as the person read it, their message and
+    the review's outcome. Cursor-paginated; three statements a page."""
+    items, cursor = await objections.list_for_hr(session, principal, status, page)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.get(
