@@ -23,6 +23,7 @@ from tests.people.conftest import World, count_statements, world
 from tests.performance.conftest import api_key, observation, post_scheme, scheme
 from tests.privacy.test_automated import API, MINE, ZH, _mine, ok
 from tests.talent.test_vacancies import POOLS, _member
+from tests.training.needs_world import sales
 
 __all__ = ["world"]
 
@@ -207,3 +208,31 @@ async def test_the_screening_of_a_pool_the_person_is_in_is_explained_rule_by_rul
         ),
         201,
     )
+
+
+async def test_a_training_need_names_its_evidence_and_the_courses_it_proposes(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    sales_world = await sales(client, runtime)
+    found = (await _mine(client, sales_world.an))["items"]
+    [need] = [e for e in found if e["kind"] == "training_need"]
+    assert need["subject"]["name"] == "Negotiation"
+    assert need["id"] == f"training_need:{need['subject']['id']}"
+    assert (need["result"]["score"], need["result"]["out_of"]) == (60.0, 100)
+    evidence = [f for f in need["factors"] if f["factor"] != "course"]
+    assert [f["factor"] for f in evidence] == ["position_model", "review"]
+    assert evidence[1]["explanation"] == (
+        "an item of your newest published review under the threshold: 60 against 70"
+    )
+    courses = [f["value"] for f in need["factors"] if f["factor"] == "course"]
+    assert courses == ["Negotiation", "Negotiation exam"]
+    assert "Du" not in str(need), "never another person of the department"
+    objected = ok(
+        await client.post(
+            f"{MINE}/{need['id']}/objection",
+            json={"message": "I passed a negotiation course elsewhere"},
+            headers=sales_world.an.headers,
+        ),
+        201,
+    )
+    assert objected["evaluation"]["factors"] == need["factors"]

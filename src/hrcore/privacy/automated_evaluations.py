@@ -1,11 +1,12 @@
 """The automated evaluations of the caller's employee that exist now (PIPL Art. 24).
 
 Each domain already explains its own: talent its pools' screening and its vacancy rankings,
-competencies its stretch matches and profile scores, performance its live scores, mentoring
-a mentor's effectiveness. This module reads them through those domains' `api.py` — the same
-use cases the domains' `/me/…` routes answer with, each a fixed number of statements — and
-gives them one shape: kind, deciding object, result, when, and the domain's factors, in the
-reader's language (a screening's rules, which talent keeps as data, are worded here).
+competencies its stretch matches and profile scores, performance its live scores, training
+the needs it draws from a person's data, mentoring a mentor's effectiveness. This module
+reads them through those domains' `api.py` — the same use cases the domains' `/me/…` routes
+answer with, each a fixed number of statements — and gives them one shape: kind, deciding
+object, result, when, and the domain's factors, in the reader's language (a screening's
+rules, which talent keeps as data, are worded here).
 
 An evaluation's id is `<kind>:<subject id>` (a performance score adds `:<period>`): stable
 while its figures move with their facts, so an objection can name it, and meaningless for
@@ -39,6 +40,7 @@ from hrcore.privacy.automated_schemas import (
 )
 from hrcore.settings import Settings
 from hrcore.talent import api as talent
+from hrcore.training import api as training
 
 Kind = AutomatedEvaluationKind
 
@@ -271,6 +273,65 @@ def _performance_scores(
     ]
 
 
+NEED_SOURCES = {
+    "position_model": N_("a requirement of your position's competency model not met"),
+    "review": N_("an item of your newest published review under the threshold"),
+    "career_plan": N_("a requirement of the position your career plan aims at not met"),
+}
+"""Where a training need comes from (training's `needs`)."""
+
+
+def _training_needs(
+    analysis: training.TrainingNeedsOut, now: datetime
+) -> list[AutomatedEvaluationOut]:
+    return [
+        AutomatedEvaluationOut(
+            id=f"{Kind.TRAINING_NEED}:{need.competency_id}",
+            kind=Kind.TRAINING_NEED,
+            title=_("A training need in {competency}", competency=need.competency.name),
+            subject_type="competency",
+            subject=need.competency,
+            result=AutomatedResultOut(
+                score=need.average_score, out_of=100, verdict=None, rank=None
+            ),
+            computed_at=now,
+            factors=[
+                *(
+                    AutomatedFactorOut(
+                        factor=line.source,
+                        value=line.value,
+                        weight=None,
+                        points=None,
+                        explanation=_(
+                            "{source}: {value} against {threshold}",
+                            source=_(NEED_SOURCES[line.source]),
+                            value="–" if line.value is None else f"{line.value:g}",
+                            threshold=f"{line.threshold:g}",
+                        ),
+                    )
+                    for line in need.evidence
+                ),
+                *(
+                    AutomatedFactorOut(
+                        factor="course",
+                        value=course.course.name,
+                        weight=None,
+                        points=None,
+                        explanation=_(
+                            "proposed: the course {course}, {hours} hours",
+                            course=course.course.name,
+                            hours=f"{course.hours:g}",
+                        ),
+                    )
+                    for course in need.courses
+                ),
+            ],
+            objection=None,
+        )
+        for need in analysis.items
+    ]
+
+
 def _mentor_effectiveness(
     figures: Sequence[mentoring.OwnEffectiveness],
 ) -> list[AutomatedEvaluationOut]:
@@ -318,6 +379,7 @@ async def evaluations_of(
     matches = await competencies.own_stretch_matches(session, principal, settings)
     profile = await competencies.own_profile(session, principal, settings)
     scores = await performance.own_performance(session, principal)
+    needs = await training.own_needs(session, principal)
     mentor_figures = await mentoring.own_effectiveness(
         session, principal.org_id, principal.employee_id
     )
@@ -327,6 +389,7 @@ async def evaluations_of(
         *_stretch_matches(matches, now),
         *_competency_scores(profile),
         *_performance_scores(scores),
+        *_training_needs(needs, now),
         *_mentor_effectiveness(mentor_figures),
     ]
     latest = await repository.latest_objections(session, principal.org_id, principal.employee_id)

@@ -49,12 +49,12 @@ async def list_my_automated_evaluations(
     """Every automated evaluation of the caller's employee that exists now: the screening
     rules of the talent pools they are nominated to or in, vacancy rankings (score and
     eligibility, never the rank among other candidates nor who they are), stretch
-    assignments ranked for their gaps, competency profile scores, live performance scores
-    and their effectiveness as a mentor — each with the deciding object, the result, when it
-    was computed, the domain's own factors explained in the reader's language, and the
-    latest objection. Ordered by kind, then as each domain orders them; cursor-paginated;
-    empty for an account without an employee record. A fixed number of statements however
-    many there are."""
+    assignments ranked for their gaps, competency profile scores, live performance scores,
+    training needs with the courses proposed and their effectiveness as a mentor — each with
+    the deciding object, the result, when it was computed, the domain's own factors
+    explained in the reader's language, and the latest objection. Ordered by kind, then as
+    each domain orders them; cursor-paginated; empty for an account without an employee
+    record. A fixed number of statements however many there are."""
     found = await evaluations.evaluations_of(session, principal, clock, runtime.settings)
     items, cursor = evaluations.page_of(found, page)
     return Page(items=items, next_cursor=cursor)

@@ -27,6 +27,8 @@ class AutomatedEvaluationKind(StrEnum):
     """Competencies: the profile's score on one competency, from weighted evidence."""
     PERFORMANCE_SCORE = "performance_score"
     """Performance: a period's live score from the metric observations."""
+    TRAINING_NEED = "training_need"
+    """Training: a need drawn from the person's data, with the courses it proposes."""
     MENTOR_EFFECTIVENESS = "mentor_effectiveness"
     """Mentoring: the person's effectiveness as a mentor in a program, from their pairings."""
 
