@@ -26,6 +26,7 @@ from hrcore.mentoring.surveys import SURVEY_KIND as MENTORING_SURVEY_KIND
 from hrcore.performance.check_ins import ACTION_ITEM_KIND as CHECK_IN_ITEM_KIND
 from hrcore.performance.diagnoses import ACTION_KIND as DIAGNOSIS_ACTION_KIND
 from hrcore.performance.diagnoses import DIAGNOSIS_KIND
+from hrcore.privacy.automated_objections import REVIEW_TASK_KIND as OBJECTION_REVIEW_KIND
 from hrcore.privacy.requests import TASK_KIND as PRIVACY_REQUEST_KIND
 from hrcore.programs.stages import TASK_KINDS
 from hrcore.reviews.appeals import REPLY_TASK_KIND
@@ -66,6 +67,7 @@ def test_the_openapi_document_lists_every_kind_the_domains_create() -> None:
         ACTION_PLAN_KIND,
         TRAINING_REMINDER_KIND,
         PRIVACY_REQUEST_KIND,
+        OBJECTION_REVIEW_KIND,
     }
     schema = create_app().openapi()["components"]["schemas"]["TaskOut"]["properties"]["kind"]
     assert set(schema["enum"]) == created

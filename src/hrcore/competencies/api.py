@@ -52,6 +52,9 @@
 - `assign_to_stretch` — a program's stretch-assignment stage puts its participant on the
   assignment with the rules of `POST /stretch-assignments/{id}/assign` (capacity,
   department, supervisor: 409/422 as there); the assignee's id.
+- `own_profile` / `own_stretch_matches` — the caller's own competency profile and stretch
+  matches, explained, as `/me/competency-profile` and `/me/stretch-assignment-matches` answer
+  them (privacy's automated evaluations, PIPL Art. 24); a fixed number of statements each.
 """
 
 from __future__ import annotations
@@ -110,10 +113,12 @@ from hrcore.competencies.models import (
 from hrcore.competencies.plan_sources import ProgramAction, ProgramActionsProvider
 from hrcore.competencies.plans import profile_entry as development_plan_of
 from hrcore.competencies.repository import current_scores_on as current_scores
+from hrcore.competencies.schemas import CompetencyProfileOut
 from hrcore.competencies.stretch_assigning import open_tasks as open_stretch_tasks
-from hrcore.competencies.stretch_matching import PoolMembershipProvider
+from hrcore.competencies.stretch_matching import PoolMembershipProvider, my_matches
 from hrcore.competencies.stretch_outcomes import OUTCOME_RECORDED
-from hrcore.core.authz import Principal
+from hrcore.competencies.stretch_schemas import AssignmentMatchesOut
+from hrcore.core.authz import Principal, own_employee_id
 from hrcore.core.clock import Clock
 from hrcore.core.schemas import Ref
 from hrcore.settings import Settings
@@ -124,8 +129,10 @@ __all__ = [
     "OUTCOME_RECORDED",
     "TRAINING_ACTION_PLAN",
     "TRAINING_COURSE_RESULT",
+    "AssignmentMatchesOut",
     "Candidate",
     "ChangeLine",
+    "CompetencyProfileOut",
     "Match",
     "MatchLine",
     "ModelVersionUse",
@@ -153,6 +160,8 @@ __all__ = [
     "match_for_candidates",
     "mean_scores_around",
     "open_stretch_tasks",
+    "own_profile",
+    "own_stretch_matches",
     "profile_change",
     "recompute_all_profiles",
     "recompute_profile",
@@ -402,3 +411,23 @@ async def mean_scores_around(
         session, org_id, employee_ids, moments, competency_ids
     )
     return [ScoresAround(row["before"], row["after"]) for row in rows]
+
+
+async def own_profile(
+    session: AsyncSession, principal: Principal, settings: Settings
+) -> CompetencyProfileOut:
+    """The caller's competency profile, each figure with the evidence behind it; 404 for an
+    account not linked to an employee."""
+    return await profiles.read_profile(session, principal, own_employee_id(principal), settings)
+
+
+STRETCH_MATCHES_SHOWN = 200
+"""The most assignments `own_stretch_matches` ranks (the route's largest `limit`)."""
+
+
+async def own_stretch_matches(
+    session: AsyncSession, principal: Principal, settings: Settings
+) -> AssignmentMatchesOut:
+    """The open stretch assignments ranked for the caller's gaps (the best 200), each with
+    its factors; 404 for an account not linked to an employee."""
+    return await my_matches(session, principal, settings, STRETCH_MATCHES_SHOWN)

@@ -1,7 +1,8 @@
 """What privacy plugs into the processes (core.registry): its tables and routes, the
 read-access log (the outbox job of a request's reads, the drain of the Redis buffer each
 minute, the request hook noting reads), own-data exports (the job building one, the daily
-expiry of their files), the task kind of a privacy request, the consent check and the
+expiry of their files), the task kinds of a privacy request and of an objection's human
+review, the consent check and the
 export sections privacy holds itself, and the daily retention run."""
 
 from hrcore.core import read_log
@@ -9,6 +10,8 @@ from hrcore.core.jobs import JobSpec
 from hrcore.core.personal_data import ConsentCheck, PersonalDataSection
 from hrcore.core.registry import Cron, Domain
 from hrcore.privacy import (
+    automated_models,
+    automated_objections,
     consent,
     consent_models,
     exports,
@@ -29,6 +32,7 @@ from hrcore.workflow import api as workflow
 DOMAIN = Domain(
     name="privacy",
     models=[
+        automated_models,
         read_log_models,
         consent_models,
         requests_models,
@@ -65,6 +69,19 @@ DOMAIN = Domain(
             submission=None,
         ),
         workflow.SubmissionCheck(requests.TASK_KIND, requests.resolved_only),
+        workflow.TaskKindSpec(
+            automated_objections.REVIEW_TASK_KIND,
+            completed_by=workflow.Operation(
+                "resolve_automated_evaluation_objection",
+                "POST",
+                "/automated-evaluation-objections/{objection_id}/resolve",
+                subject_param="objection_id",
+            ),
+            submission=None,
+        ),
+        workflow.SubmissionCheck(
+            automated_objections.REVIEW_TASK_KIND, automated_objections.resolved_only
+        ),
     ],
     providers=[
         read_log.RequestLogging(),

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from hrcore.core.http import HrcoreRoute
 from hrcore.privacy import (
+    automated_router,
     consent_router,
     exports_router,
     holds_router,
@@ -19,5 +20,6 @@ router.include_router(exports_router.router)
 router.include_router(read_log_router.router)
 router.include_router(requests_router.router)
 router.include_router(consent_router.router)
+router.include_router(automated_router.router)
 router.include_router(retention_router.router)
 router.include_router(holds_router.router)

@@ -7,6 +7,9 @@
 - `enrolment_employee` — whose an enrolment is (the events carry ids only).
 - `ENROLMENT_COMPLETED`, `EXAM_PASSED` — the events after which an employee's done courses
   may have changed; both carry `enrolment_id`.
+- `own_needs` → `TrainingNeedsOut` — the caller's own training needs analysis with its
+  evidence and proposed courses, as `GET /training-needs?employee_id=` answers it with its
+  defaults (privacy's automated evaluations); a fixed number of statements.
 
 Each a single statement, none for no ids."""
 
@@ -17,15 +20,20 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.training import exam_repository
+from hrcore.core.authz import Principal, own_employee_id
+from hrcore.core.pagination import MAX_LIMIT, PageParams
+from hrcore.training import exam_repository, needs
 from hrcore.training.events import ENROLMENT_COMPLETED, EXAM_PASSED
+from hrcore.training.needs_schemas import TrainingNeedsOut
 
 __all__ = [
     "ENROLMENT_COMPLETED",
     "EXAM_PASSED",
+    "TrainingNeedsOut",
     "completed_courses",
     "enrolment_employee",
     "known_courses",
+    "own_needs",
 ]
 
 
@@ -57,3 +65,20 @@ async def enrolment_employee(
 ) -> uuid.UUID | None:
     """The employee of an enrolment of the organization, else None."""
     return await exam_repository.enrolled_employee(session, org_id, enrolment_id)
+
+
+DEFAULT_THRESHOLDS = needs.Thresholds(review=70, min_people=3, min_percent=30)
+"""`GET /training-needs`'s defaults: a review item under 70 is a need."""
+
+
+async def own_needs(session: AsyncSession, principal: Principal) -> TrainingNeedsOut:
+    """The caller's training needs, each with its evidence and the courses proposed (the
+    first 200 needs); 404 for an account not linked to an employee."""
+    return await needs.analyse(
+        session,
+        principal,
+        department_id=None,
+        employee_id=own_employee_id(principal),
+        thresholds=DEFAULT_THRESHOLDS,
+        page=PageParams(limit=MAX_LIMIT, cursor=None),
+    )
