@@ -4,8 +4,9 @@ every response, whatever the route.
 A response schema marks a field with its data class and how it is masked,
 `Annotated[str | None, Masked(DataClass.SENSITIVE, "id_number")]`, and derives from
 `MaskedModel`, naming the field that holds the subject employee's id (`masking_subject`,
-`"id"` by default). When the model is serialized, each marked field whose class the caller
-may not see about that subject is replaced by its mask (`110***********1234`,
+`"id"` by default). When the response model is validated (once per response: rows go
+straight into it, docs/architecture.md "How a read stays fast"), each marked field whose
+class the caller may not see about that subject is replaced by its mask (`110***********1234`,
 `138****5678`, `z***@example.com`). Who may see what is decided once per request from the
 caller (`viewer_for`, set by identity's `CurrentPrincipal` dependency through `set_viewer`)
 and per row only by whether the subject is the caller themself:
@@ -21,9 +22,9 @@ and per row only by whether the subject is the caller themself:
 Without a viewer (the worker, a command) every marked field is masked: code that renders
 personal data outside a request says for whom with `viewing(viewer)`.
 
-The read-access log learns what was disclosed through `recording()`: a set the serializer
-fills, for the rest of the context, with one `Disclosure` per marked field it wrote (masked
-or revealed, per subject), read after the response is rendered.
+The read-access log learns what was disclosed through `recording()`: a set that masking
+fills, for the rest of the context, with one `Disclosure` per marked field of a response
+model (masked or revealed, per subject), read once the response is built.
 """
 
 from __future__ import annotations
@@ -33,14 +34,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import unquote
 
 from pydantic import (
     BaseModel,
     GetJsonSchemaHandler,
-    SerializerFunctionWrapHandler,
-    model_serializer,
+    model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
@@ -184,7 +184,7 @@ def current_viewer() -> Viewer | None:
 
 @contextmanager
 def viewing(viewer: Viewer | None) -> Iterator[None]:
-    """Serialize for `viewer` inside the block (an export rendered in the worker)."""
+    """Build responses for `viewer` inside the block (an export rendered in the worker)."""
     token = _viewer.set(viewer)
     try:
         yield
@@ -194,14 +194,14 @@ def viewing(viewer: Viewer | None) -> Iterator[None]:
 
 def recording() -> set[Disclosure]:
     """Start collecting what responses disclose in this context; the returned set fills as
-    masked models are serialized (the read-access log's hook)."""
+    masked models are built (the read-access log's hook)."""
     found: set[Disclosure] = set()
     _disclosures.set(found)
     return found
 
 
 class MaskedModel(BaseModel):
-    """A response model with `Masked` fields: serialization masks them per viewer."""
+    """A response model with `Masked` fields, masked per viewer as it is validated."""
 
     masking_subject: ClassVar[str] = "id"
     """The field holding the id of the employee the marked fields describe."""
@@ -217,30 +217,32 @@ class MaskedModel(BaseModel):
             if isinstance(marker, Masked)
         }
 
-    # No return annotation: pydantic would take it for the serialized schema, and the
-    # document must keep the model's own fields.
-    @model_serializer(mode="wrap")
-    def _mask(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
-        data = handler(self)
+    @model_validator(mode="after")
+    def _mask(self) -> Self:
+        """Mask, as the model is validated (once per response), what the viewer may not see
+        about this subject: one call per object, the serialization stays pydantic's own."""
         fields = self.masked_fields
         if not fields:
-            return data
+            return self
         viewer = _viewer.get()
-        subject = getattr(self, self.masking_subject)
+        seen = _disclosures.get()
+        if viewer is not None and viewer.reveals is EVERYTHING and seen is None:
+            return self
+        values = self.__dict__
+        subject = values[self.masking_subject]
         if viewer is None:
             reveals: frozenset[DataClass] = frozenset()
         elif viewer.employee_id is not None and viewer.employee_id == subject:
             reveals = EVERYTHING
         else:
             reveals = viewer.reveals
-        seen = _disclosures.get()
         for name, marker in fields.items():
-            value = data.get(name)
+            value = values[name]
             if value is None:
                 continue
             revealed = marker.data_class in reveals
             if not revealed:
-                data[name] = MASKS[marker.how](value)
+                values[name] = MASKS[marker.how](value)
             if seen is not None:
                 seen.add(Disclosure(subject, name, marker.data_class, revealed))
-        return data
+        return self
