@@ -40,14 +40,19 @@ ID_NUMBER_CHECK = "10X98765432"
 sum of the first 17 digits modulo 11."""
 
 
+def id_number_check_digit(first_17: str) -> str:
+    """The check character a resident ID number's 17 digits call for (GB 11643)."""
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_17, ID_NUMBER_WEIGHTS, strict=True)
+    )
+    return ID_NUMBER_CHECK[total % 11]
+
+
 def _checked_id_number(value: str) -> str:
     number = value.strip().upper()
     if not (len(number) == 18 and number[:17].isdigit() and number[17] in ID_NUMBER_CHECK):
         raise ValueError(_("a resident ID number is 17 digits and a check digit (0-9 or X)"))
-    total = sum(
-        int(digit) * weight for digit, weight in zip(number[:17], ID_NUMBER_WEIGHTS, strict=True)
-    )
-    if ID_NUMBER_CHECK[total % 11] != number[17]:
+    if id_number_check_digit(number[:17]) != number[17]:
         raise ValueError(_("this resident ID number's check digit is wrong"))
     return number
 
