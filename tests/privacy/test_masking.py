@@ -15,6 +15,7 @@ from hrcore.core import masking
 from hrcore.core.authz import Role
 from hrcore.core.privacy import DataClass
 from hrcore.core.runtime import Runtime
+from hrcore.people.schemas import ProfileBasics
 from tests.factories import Account, make_employee, make_org, make_tree, make_user
 from tests.people.test_visibility import _api_key
 
@@ -229,3 +230,21 @@ def test_the_document_shows_which_fields_may_be_masked(app: object) -> None:
         assert fields["email"]["x-data-class"] == "contact"
         assert all(fields[field]["x-masked"] for field in SENSITIVE)
         assert "x-masked" not in fields["full_name"]
+
+
+def test_without_a_viewer_every_marked_field_is_masked() -> None:
+    """The worker or a command building a response model masks unless it says for whom."""
+    subject = uuid.uuid4()
+    row = {
+        "id": subject,
+        "employee_number": "Z1",
+        "full_name": "Zhang San",
+        "hire_date": "2024-03-01",
+    }
+    row |= {"department": {"id": uuid.uuid4(), "name": "Sales"}, "position": None, "manager": None}
+    row |= {"status": "active", "tenure_years": 1.0, "phone": None, **SENSITIVE}
+    with masking.viewing(None):
+        assert _personal(ProfileBasics.model_validate(row).model_dump()) == MASKED
+    person = masking.Viewer(uuid.uuid4(), "user", subject, masking.ANYONE, purpose=None)
+    with masking.viewing(person):
+        assert _personal(ProfileBasics.model_validate(row).model_dump()) == SENSITIVE
