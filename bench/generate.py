@@ -94,6 +94,9 @@ async def generate(url: str, employees: int, seed: int) -> None:
                     "employee_number",
                     "full_name",
                     "email",
+                    "phone",
+                    "personal_phone",
+                    "id_number",
                     "department_id",
                     "position_id",
                     "manager_id",
@@ -118,6 +121,14 @@ async def generate(url: str, employees: int, seed: int) -> None:
     )
 
 
+def _id_number(n: int) -> str:
+    """A resident ID number with a valid GB 11643 check digit: masking has real data."""
+    body = f"110105{1960 + n % 40}0101{n % 1000:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(digit) * weight for digit, weight in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
 def _people(
     org_id: uuid.UUID,
     teams: list[uuid.UUID],
@@ -140,6 +151,9 @@ def _people(
                 f"B{n:06d}",
                 f"Person {n:06d}",
                 f"p{n}@bench.example",
+                f"138{n:08d}",
+                f"139{n:08d}",
+                _id_number(n),
                 team,
                 position_id,
                 None if is_lead else manager,

@@ -48,7 +48,8 @@ SUBTREE = (
 )
 EMPLOYEE_COLUMNS = (
     "SELECT employees.id, employees.employee_number, employees.full_name, employees.email,"
-    " employees.phone, employees.department_id, employees.position_id, employees.manager_id,"
+    " employees.phone, employees.personal_phone, employees.id_number,"
+    " employees.department_id, employees.position_id, employees.manager_id,"
     " employees.hire_date, employees.status, employees.dingtalk_user_id,"
     " employees.created_at, employees.version, departments.name AS department_name,"
     " positions.title AS position_title, managers.full_name AS manager_name \nFROM employees"
@@ -64,7 +65,8 @@ SUBTREE_PAGE = (
     "ORDER BY employees.full_name, employees.id \n LIMIT $4::INTEGER"
 )
 PROFILE_HEAD = (
-    "SELECT e.id, e.employee_number, e.full_name, e.email, e.phone, e.department_id,"
+    "SELECT e.id, e.employee_number, e.full_name, e.email, e.phone, e.personal_phone,"
+    " e.id_number, e.department_id,"
     " e.position_id, e.manager_id, e.hire_date, e.status, d.name AS department_name,"
     " p.title AS position_title, p.is_management AS position_is_management,"
     " m.full_name AS manager_name, o.timezone"
@@ -237,6 +239,11 @@ async def _caller(request: Request, connection: Any) -> tuple[uuid.UUID, Any]:
     return claims.org_id, user
 
 
+def _masked(id_number: str | None) -> str | None:
+    """HR reads an ID number masked without the permission and a purpose, as hrcore does."""
+    return None if id_number is None else id_number[:3] + "*" * 11 + id_number[-4:]
+
+
 def _employee(row: Any) -> dict[str, Any]:
     return {
         "id": row["id"],
@@ -244,6 +251,8 @@ def _employee(row: Any) -> dict[str, Any]:
         "full_name": row["full_name"],
         "email": row["email"],
         "phone": row["phone"],
+        "personal_phone": row["personal_phone"],
+        "id_number": _masked(row["id_number"]),
         "department_id": row["department_id"],
         "position_id": row["position_id"],
         "manager_id": row["manager_id"],
@@ -378,6 +387,8 @@ async def profile(request: Request, connection: Any) -> Any:
             "tenure_years": max(0.0, round((today - employee["hire_date"]).days / 365.25, 1)),
             "email": employee["email"],
             "phone": employee["phone"],
+            "personal_phone": employee["personal_phone"],
+            "id_number": _masked(employee["id_number"]),
         },
         "current_post": {
             "department": department,

@@ -79,18 +79,24 @@ async def test_department_head_gets_404_for_another_department(
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_contact_data_is_for_hr_only(client: AsyncClient, world: World) -> None:
+async def test_contact_data_is_for_hr_and_the_person(client: AsyncClient, world: World) -> None:
     path = f"/api/v1/employees/{world.member.id}"
-    as_hr = (await client.get(path, headers=world.hr.headers)).json()
-    assert as_hr["email"] == "member@example.com"
-    assert as_hr["phone"]
-    for account in (world.lead_account, world.member_account, world.sales_head):
+    for account in (world.hr, world.member_account):
         seen = (await client.get(path, headers=account.headers)).json()
-        assert seen["email"] is None
-        assert seen["phone"] is None
+        assert seen["email"] == "member@example.com"
+        assert seen["phone"] == "+86 138 0000 0000"
+    for account in (world.lead_account, world.sales_head):
+        seen = (await client.get(path, headers=account.headers)).json()
+        assert seen["email"] == "m***@example.com"
+        assert seen["phone"] == "+86**********0000"
         assert seen["full_name"] == "Member"
     listed = await client.get("/api/v1/employees", headers=world.lead_account.headers)
-    assert all(item["email"] is None for item in listed.json()["items"])
+    emails = {item["full_name"]: item["email"] for item in listed.json()["items"]}
+    assert emails == {
+        "Lead": "lead@example.com",
+        "Member": "m***@example.com",
+        "Junior": "j***@example.com",
+    }
 
 
 async def test_other_organizations_are_invisible(
@@ -112,7 +118,7 @@ async def test_api_keys_read_with_org_read_and_write_with_employees_write(
     listed = await client.get("/api/v1/employees", headers=reader)
     assert listed.status_code == 200
     assert len(listed.json()["items"]) == 6
-    assert all(item["email"] is None for item in listed.json()["items"])
+    assert all(item["email"].endswith("***@example.com") for item in listed.json()["items"])
     assert (await client.get("/api/v1/employees", headers=writer)).status_code == 403
     body = {"full_name": "Renamed"}
     path = f"/api/v1/employees/{world.peer.id}"

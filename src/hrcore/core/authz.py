@@ -21,6 +21,9 @@ class Role(StrEnum):
     EMPLOYEE = "employee"
     REVIEW_AUDITOR = "review_auditor"
     """With HR admin: may read reviews' individual (raw) answers; every read is audited."""
+    SENSITIVE_READER = "sensitive_reader"
+    """With HR admin: may read sensitive personal information unmasked when stating a purpose
+    (`X-Purpose`; core.masking)."""
 
 
 class Scope(StrEnum):
@@ -38,6 +41,8 @@ class Scope(StrEnum):
     METRICS_WRITE = "metrics:write"
     TRAINING_WRITE = "training:write"
     """Online course progress from an LMS (`POST /xapi/statements`)."""
+    SENSITIVE_READ = "sensitive:read"
+    """Contact and sensitive personal information unmasked (ID numbers, personal phones)."""
 
 
 @dataclass(frozen=True)

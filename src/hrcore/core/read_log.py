@@ -15,6 +15,12 @@ When the endpoint has returned the entries leave, before the response is sent:
   should that fail too the request fails (503): the log fails closed, a read is never served
   with its entry lost.
 
+Sensitive fields a response model masks or shows (`core.masking`) are noted without a call:
+`RequestReads` records the request's disclosures and notes each sensitive field shown to
+someone other than its subject, and each one masked when the request named that person in
+its path (a manager opening a report's record or profile: the attempt is logged; a list
+page's masked column is not an attempt).
+
 Outside a request (a job, the CLI) `note_read` notes nothing: background work reads on no
 one's behalf."""
 
@@ -33,7 +39,7 @@ from fastapi import Request
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.core import outbox
+from hrcore.core import masking, outbox
 from hrcore.core.authz import Principal
 from hrcore.core.context import request_id_var
 from hrcore.core.db import around_requests, tenant_transaction
@@ -48,9 +54,6 @@ RECORD_JOB = "privacy.record_reads"
 OUTBOX_FEW = 50
 """A write request with at most this many entries logs them through its own outbox row."""
 
-PURPOSE_HEADER = "X-Purpose"
-"""What the caller says the read is for, kept with each entry (at most `PURPOSE_LENGTH`)."""
-PURPOSE_LENGTH = 200
 
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -62,7 +65,9 @@ def buffer_key(queue_name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Noted:
-    principal: Principal
+    org_id: uuid.UUID
+    actor_kind: str
+    actor_id: uuid.UUID
     subject_employee_id: uuid.UUID
     data_class: DataClass
     what: str
@@ -87,7 +92,17 @@ def note_read(
     reads = _current.get()
     if reads is None or principal.employee_id == subject_employee_id:
         return
-    reads.noted.append(_Noted(principal, subject_employee_id, data_class, what, masked))
+    reads.noted.append(
+        _Noted(
+            principal.org_id,
+            principal.kind,
+            principal.id,
+            subject_employee_id,
+            data_class,
+            what,
+            masked,
+        )
+    )
 
 
 def note_reads(
@@ -111,17 +126,19 @@ class RequestReads:
     to the outbox in a transaction of their own. If that fails too the error propagates and
     the request answers 503 instead of its data."""
 
-    __slots__ = ("_entries", "_previous", "_push", "noted", "request")
+    __slots__ = ("_disclosed", "_entries", "_previous", "_push", "noted", "request")
 
     def __init__(self, request: Request) -> None:
         self.request = request
         self.noted: list[_Noted] = []
+        self._disclosed = masking.recording()
         self._entries: list[dict[str, Any]] = []
         self._push: asyncio.Future[Any] | None = None
         self._previous = _current.get()
         _current.set(self)
 
     async def before_commit(self, session: AsyncSession) -> None:
+        self._note_disclosures()
         if not self.noted:
             return
         runtime = self.request.app.state.runtime
@@ -154,24 +171,47 @@ class RequestReads:
         elif not self._push.cancelled():
             self._push.exception()  # retrieved: a push nobody waited for raises nothing
 
+    def _note_disclosures(self) -> None:
+        viewer = masking.current_viewer()
+        sensitive = [d for d in self._disclosed if d.data_class is DataClass.SENSITIVE]
+        if viewer is None or not sensitive:
+            return
+        path = self.request.url.path
+        for disclosure in sorted(sensitive, key=lambda d: (str(d.subject_id), d.field)):
+            if disclosure.subject_id == viewer.employee_id:
+                continue
+            if disclosure.revealed or str(disclosure.subject_id) in path:
+                self.noted.append(
+                    _Noted(
+                        viewer.org_id,
+                        viewer.kind,
+                        viewer.principal_id,
+                        disclosure.subject_id,
+                        DataClass.SENSITIVE,
+                        f"employee.{disclosure.field}",
+                        not disclosure.revealed,
+                    )
+                )
+
     @property
     def _org_id(self) -> uuid.UUID:
-        return self.noted[0].principal.org_id
+        return self.noted[0].org_id
 
 
 def _entries(reads: RequestReads, occurred_at: str) -> list[dict[str, Any]]:
     request = reads.request
     route = request.scope.get("route")
     operation = getattr(route, "operation_id", None) or getattr(route, "path", None)
-    purpose = (request.headers.get(PURPOSE_HEADER) or "").strip()[:PURPOSE_LENGTH] or None
+    viewer = masking.current_viewer()
+    purpose = viewer.purpose if viewer is not None else None
     request_id = request_id_var.get()
     return [
         {
             "id": str(new_id()),
-            "org_id": str(noted.principal.org_id),
+            "org_id": str(noted.org_id),
             "occurred_at": occurred_at,
-            "actor_kind": noted.principal.kind,
-            "actor_id": str(noted.principal.id),
+            "actor_kind": noted.actor_kind,
+            "actor_id": str(noted.actor_id),
             "subject_employee_id": str(noted.subject_employee_id),
             "data_class": noted.data_class.value,
             "what": noted.what,

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.core import masking
 from hrcore.core.authz import Principal
 from hrcore.core.db import DbSession
 from hrcore.core.errors import Unauthorized
@@ -58,7 +59,9 @@ async def _authenticate(
         raise Unauthorized(
             _("Send `Authorization: Bearer <token>`"), headers={"WWW-Authenticate": "Bearer"}
         )
-    return await auth.authenticate(session, services_of(request), credentials.credentials)
+    authenticated = await auth.authenticate(session, services_of(request), credentials.credentials)
+    masking.set_viewer(authenticated.principal, request.headers.get("x-purpose"))
+    return authenticated
 
 
 # Both dependencies below authenticate themselves instead of depending on a shared

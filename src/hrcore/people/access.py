@@ -29,11 +29,6 @@ def is_hr_writer(principal: Principal) -> bool:
     return principal.is_hr_admin or principal.has_scope(Scope.EMPLOYEES_WRITE)
 
 
-def can_see_contact(principal: Principal) -> bool:
-    """Contact data is minimized: HR admins only."""
-    return principal.is_hr_admin
-
-
 async def _reach(
     session: AsyncSession, principal: Principal, *, include_self: bool
 ) -> ColumnElement[bool]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit, events
 from hrcore.core.authz import Principal
+from hrcore.core.masking import mask_id_number
 from hrcore.people.models import Employee
 
 EMPLOYEE_DINGTALK_LINKED = "employee.dingtalk_linked"
@@ -22,6 +23,8 @@ AUDITED_EMPLOYEE_FIELDS = (
     "full_name",
     "email",
     "phone",
+    "personal_phone",
+    "id_number",
     "department_id",
     "position_id",
     "manager_id",
@@ -45,9 +48,18 @@ EVENT_FIELDS = (
 )
 
 
+MASKED_IN_AUDIT = {"id_number": mask_id_number}
+"""Sensitive fields the audit log keeps masked: it records that they changed, not the
+values (docs/privacy.md)."""
+
+
 def snapshot(row: object, names: tuple[str, ...]) -> dict[str, Any]:
     """The named attributes of a row, as the audit log stores them."""
-    return {name: _jsonable(getattr(row, name)) for name in names}
+    found = {name: _jsonable(getattr(row, name)) for name in names}
+    for name, mask in MASKED_IN_AUDIT.items():
+        if found.get(name) is not None:
+            found[name] = mask(found[name])
+    return found
 
 
 def _jsonable(value: Any) -> Any:

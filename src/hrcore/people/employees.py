@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, null
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core import audit
@@ -34,7 +34,6 @@ from hrcore.people.schemas import (
     EmploymentEventCreate,
 )
 
-CONTACT_FIELDS = ("email", "phone")
 NAMED_LINKS = {
     "department": ("department_id", "department_name"),
     "position": ("position_id", "position_title"),
@@ -62,21 +61,15 @@ class EmployeeFilters:
 async def employee_view(
     session: AsyncSession, employee: Employee, principal: Principal
 ) -> EmployeeOut:
-    """The employee as this caller may see it (contact data trimmed for non-HR), with the
-    names of its department, position and manager: one statement, as a listed row."""
-    contact = access.can_see_contact(principal)
-    columns = LISTED_COLUMNS if contact else LISTED_WITHOUT_CONTACT
-    row = await repository.listed_row(session, employee.org_id, employee.id, columns)
+    """The employee with the names of its department, position and manager: one
+    statement, as a listed row (serialization masks what this caller may not see)."""
+    row = await repository.listed_row(session, employee.org_id, employee.id, LISTED_COLUMNS)
     assert row is not None, "the caller holds the row"
     return EmployeeOut.model_validate(listed_item(row._mapping))
 
 
 LISTED_FIELDS = [name for name in EmployeeOut.model_fields if name not in NAMED_LINKS]
 LISTED_COLUMNS = [getattr(Employee, name) for name in LISTED_FIELDS]
-LISTED_WITHOUT_CONTACT = [
-    null().label(column.key) if column.key in CONTACT_FIELDS else column
-    for column in LISTED_COLUMNS
-]
 
 
 def listed_item(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -92,21 +85,19 @@ def listed_item(row: Mapping[Any, Any]) -> dict[str, Any]:
 async def list_employees(
     session: AsyncSession, principal: Principal, page: PageParams, filters: EmployeeFilters
 ) -> Page[EmployeeOut]:
-    """One keyset page, always inside the caller's reach: the response's columns only (contact
-    data not even read for those who may not see it), rows validated straight into the page.
-    An organization-wide reader's first page without a name search — the mobile app's
-    department lists — runs a statement compiled once per filter shape."""
-    contact = access.can_see_contact(principal)
+    """One keyset page, always inside the caller's reach: the response's columns only, rows
+    validated straight into the page (serialization masks what the caller may not see:
+    core.masking). An organization-wide reader's first page without a name search — the
+    mobile app's department lists — runs a statement compiled once per filter shape."""
     visible, subtree = await _reach(session, principal, filters)
     if visible is not None and filters.q is not None:
         await plan_for_these_values(session)
     if visible is None and filters.q is None and page.cursor is None:
-        rows, cursor = await _common_page(session, principal, page, filters, subtree, contact)
+        rows, cursor = await _common_page(session, principal, page, filters, subtree)
     else:
-        columns = LISTED_COLUMNS if contact else LISTED_WITHOUT_CONTACT
         statement: Select[Any] = _query(
             principal, filters, visible, subtree, joined_names=True
-        ).with_only_columns(*columns, *repository.LISTED_NAMES)
+        ).with_only_columns(*LISTED_COLUMNS, *repository.LISTED_NAMES)
         keys = [SORT_KEYS[filters.sort], Employee.id]
         found, cursor = await paginate_rows(session, statement, keys, page)
         rows = [listed_item(row._mapping) for row in found]
@@ -119,7 +110,6 @@ async def _common_page(
     page: PageParams,
     filters: EmployeeFilters,
     subtree: list[uuid.UUID] | None,
-    contact: bool,
 ) -> tuple[Sequence[Any], str | None]:
     values: dict[str, Any] = {
         "department_ids": subtree,
@@ -129,12 +119,11 @@ async def _common_page(
         "position_id": filters.position_id,
     }
     present = frozenset(name for name, value in values.items() if value is not None)
-    columns = LISTED_COLUMNS if contact else LISTED_WITHOUT_CONTACT
     rows = await fetch_compiled(
         session,
-        ("people.employee_list", present, filters.sort, contact),
+        ("people.employee_list", present, filters.sort),
         lambda: repository.listed_page_statement(
-            [*columns, *repository.LISTED_NAMES], present, SORT_KEYS[filters.sort]
+            [*LISTED_COLUMNS, *repository.LISTED_NAMES], present, SORT_KEYS[filters.sort]
         ),
         org_id=principal.org_id,
         limit=page.limit + 1,

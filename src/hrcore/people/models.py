@@ -59,6 +59,9 @@ class Employee(Entity, OrgScopedMixin, Base):
     full_name: Mapped[str] = mapped_column(String(200), nullable=False)
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
+    personal_phone: Mapped[str | None] = mapped_column(String(32))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    """The resident ID number 「身份证号」 (GB 11643, 18 characters): sensitive (PIPL Art. 28)."""
     department_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("departments.id", ondelete="RESTRICT"), nullable=False
     )

@@ -95,7 +95,6 @@ async def panoramic_profile(
         if head["position_id"] is not None
         else None
     )
-    contact = access.can_see_contact(principal)
     return PanoramicProfile.model_validate(
         {
             "basics": {
@@ -110,8 +109,10 @@ async def panoramic_profile(
                 "hire_date": head["hire_date"],
                 "status": head["status"],
                 "tenure_years": tenure_years(head["hire_date"], today),
-                "email": head["email"] if contact else None,
-                "phone": head["phone"] if contact else None,
+                "email": head["email"],
+                "phone": head["phone"],
+                "personal_phone": head["personal_phone"],
+                "id_number": head["id_number"],
             },
             "current_post": {
                 "department": department,

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.db import fetch
 
 PROFILE_HEAD = (
-    "SELECT e.id, e.employee_number, e.full_name, e.email, e.phone, e.department_id,"
+    "SELECT e.id, e.employee_number, e.full_name, e.email, e.phone, e.personal_phone,"
+    " e.id_number, e.department_id,"
     " e.position_id, e.manager_id, e.hire_date, e.status, d.name AS department_name,"
     " p.title AS position_title, p.is_management AS position_is_management,"
     " m.full_name AS manager_name, o.timezone"

@@ -133,7 +133,7 @@ async def get_employee(
     set_etag(response, employee.version)
     view = await employees.employee_view(session, employee, principal)
     pending = await employment_events.pending_changes(session, employee.org_id, employee.id)
-    return EmployeeDetail(**view.model_dump(), pending_changes=pending)
+    return EmployeeDetail(**dict(view), pending_changes=pending)
 
 
 @router.patch(

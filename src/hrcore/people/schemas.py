@@ -7,10 +7,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 from hrcore.core.i18n import _
+from hrcore.core.masking import Masked, MaskedModel
+from hrcore.core.privacy import DataClass
 from hrcore.core.schemas import BoundedDate, Ref
 
 EmployeeStatus = Literal["active", "on_leave", "exited"]
@@ -24,12 +34,78 @@ LongText = Annotated[str, Field(max_length=2000)]
 
 # --- employees ----------------------------------------------------------------------------
 
+ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_NUMBER_CHECK = "10X98765432"
+"""GB 11643: the 18th character of a resident ID number is `ID_NUMBER_CHECK` at the weighted
+sum of the first 17 digits modulo 11."""
+
+
+def id_number_check_digit(first_17: str) -> str:
+    """The check character a resident ID number's 17 digits call for (GB 11643)."""
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_17, ID_NUMBER_WEIGHTS, strict=True)
+    )
+    return ID_NUMBER_CHECK[total % 11]
+
+
+def _checked_id_number(value: str) -> str:
+    number = value.strip().upper()
+    if not (len(number) == 18 and number[:17].isdigit() and number[17] in ID_NUMBER_CHECK):
+        raise ValueError(_("a resident ID number is 17 digits and a check digit (0-9 or X)"))
+    if id_number_check_digit(number[:17]) != number[17]:
+        raise ValueError(_("this resident ID number's check digit is wrong"))
+    return number
+
+
+IdNumber = Annotated[
+    str,
+    AfterValidator(_checked_id_number),
+    Field(description="The resident ID number 「身份证号」: 18 characters, checksum of GB 11643."),
+]
+Phone = Annotated[str, Field(min_length=3, max_length=32)]
+
+ContactEmail = Annotated[
+    str | None,
+    Masked(DataClass.CONTACT, "email"),
+    Field(
+        description="Work e-mail. Contact data: masked (`z***@example.com`) for whoever may "
+        "not see it (core.masking)."
+    ),
+]
+ContactPhone = Annotated[
+    str | None,
+    Masked(DataClass.CONTACT, "phone"),
+    Field(
+        description="Work phone. Contact data: masked (`138****5678`) for whoever may not "
+        "see it (core.masking)."
+    ),
+]
+PersonalPhone = Annotated[
+    str | None,
+    Masked(DataClass.CONTACT, "phone"),
+    Field(
+        description="Personal phone. Contact data: masked (`138****5678`) for whoever may "
+        "not see it (core.masking)."
+    ),
+]
+SensitiveIdNumber = Annotated[
+    str | None,
+    Masked(DataClass.SENSITIVE, "id_number"),
+    Field(
+        description="Resident ID number 「身份证号」. Sensitive: masked (`110***********1234`) "
+        "except for the person, an HR admin holding `sensitive_reader` who sends `X-Purpose`, and "
+        "an integration key with `sensitive:read` (core.masking)."
+    ),
+]
+
 
 class EmployeeCreate(BaseModel):
     employee_number: str = Field(min_length=1, max_length=32, pattern=r"^\S+$")
     full_name: ShortText
     email: EmailStr | None = None
-    phone: str | None = Field(default=None, min_length=3, max_length=32)
+    phone: Phone | None = None
+    personal_phone: Phone | None = None
+    id_number: IdNumber | None = None
     department_id: uuid.UUID
     position_id: uuid.UUID | None = None
     manager_id: uuid.UUID | None = None
@@ -49,7 +125,9 @@ class EmployeePatch(BaseModel):
     employee_number: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^\S+$")
     full_name: ShortText | None = None
     email: EmailStr | None = None
-    phone: str | None = Field(default=None, min_length=3, max_length=32)
+    phone: Phone | None = None
+    personal_phone: Phone | None = None
+    id_number: IdNumber | None = None
     department_id: uuid.UUID | None = None
     position_id: uuid.UUID | None = None
     manager_id: uuid.UUID | None = None
@@ -71,15 +149,18 @@ class EmployeePatch(BaseModel):
         return self
 
 
-class EmployeeOut(BaseModel):
+class EmployeeOut(MaskedModel):
     """An employee, with the names a screen shows of its department, position and manager
-    (`department`, `position`, `manager` link the `*_id` fields)."""
+    (`department`, `position`, `manager` link the `*_id` fields). Contact and sensitive
+    fields (`x-masked`) are masked for whoever may not see them (docs/privacy.md)."""
 
     id: uuid.UUID
     employee_number: str
     full_name: str
-    email: str | None = Field(description="HR admins only; null for everyone else.")
-    phone: str | None = Field(description="HR admins only; null for everyone else.")
+    email: ContactEmail
+    phone: ContactPhone
+    personal_phone: PersonalPhone
+    id_number: SensitiveIdNumber
     department_id: uuid.UUID
     position_id: uuid.UUID | None
     manager_id: uuid.UUID | None
@@ -324,7 +405,10 @@ class PositionRef(Ref):
     is_management: bool
 
 
-class ProfileBasics(BaseModel):
+class ProfileBasics(MaskedModel):
+    """Who the employee is; contact and sensitive fields (`x-masked`) masked for whoever may
+    not see them (docs/privacy.md)."""
+
     id: uuid.UUID
     employee_number: str
     full_name: str
@@ -334,8 +418,10 @@ class ProfileBasics(BaseModel):
     hire_date: date
     status: EmployeeStatus
     tenure_years: float = Field(description="Since hire_date, to today in the org's time zone.")
-    email: str | None = Field(description="HR admins only; null for everyone else.")
-    phone: str | None = Field(description="HR admins only; null for everyone else.")
+    email: ContactEmail
+    phone: ContactPhone
+    personal_phone: PersonalPhone
+    id_number: SensitiveIdNumber
 
 
 class CurrentPost(BaseModel):

@@ -16,6 +16,7 @@ from hrcore.core.authz import Role
 from hrcore.identity.models import User
 from hrcore.org.models import Department, Position, PromotionPath
 from hrcore.people.models import Employee, EmploymentEvent, GrowthProfile, PerformanceRating
+from hrcore.people.schemas import id_number_check_digit
 from hrcore.workflow import api as workflow
 
 DEMO_SLUG = "demo"
@@ -185,6 +186,13 @@ def _names(rng: random.Random) -> Iterator[str]:
             yield name
 
 
+def _demo_id_number(number: int, birth_year: int) -> str:
+    """A Beijing resident ID number with a valid check digit, the same on every seed run
+    (no draw from the seed's random sequence): the demo shows masking on real-looking data."""
+    first_17 = f"110105{birth_year}0101{number % 1000:03d}"
+    return first_17 + id_number_check_digit(first_17)
+
+
 def _hire(
     session: AsyncSession,
     company: Company,
@@ -203,6 +211,8 @@ def _hire(
         full_name=name,
         email=f"{number.lower()}@demo.example",
         phone=f"+86 138 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+        personal_phone=f"139{len(company.employees) + 1:08d}",
+        id_number=_demo_id_number(len(company.employees) + 1, hired.year - 24),
         department_id=company.departments[department].id,
         position_id=company.positions[position].id,
         manager_id=manager.id if manager else None,
