@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 from hrcore.core.authz import Principal
 from hrcore.core.context import request_id_var
 from hrcore.core.db import unnest_insert
-from hrcore.core.models import Base, IdMixin, OrgScopedMixin, new_ids
+from hrcore.core.models import Base, IdMixin, OrgScopedMixin, new_id, new_ids
 
 AUDIT_RETENTION_FLOOR = timedelta(days=3 * 366)
 """No audit event younger than this may be purged (PIPL Art. 56 asks for ≥ 3 years; three
@@ -81,10 +81,11 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Add an audit event to the caller's transaction; `actor=None` means the system."""
-    [event_id] = new_ids(1)
+    """Add an audit event to the caller's transaction; `actor=None` means the system. Its id
+    is `new_id()`'s, increasing within the process, so the events of one transaction list
+    in the order they were recorded."""
     fields = _shared(actor, action, object_type, org_id, before)
-    _keep(session, [fields | {"id": event_id, "object_id": object_id, "after": after}])
+    _keep(session, [fields | {"id": new_id(), "object_id": object_id, "after": after}])
 
 
 def _shared(

@@ -237,7 +237,7 @@ async def _tell_employee(session: AsyncSession, objection: AutomatedEvaluationOb
         title=_("Your objection was reviewed by a person: the result stands")
         if objection.status == ObjectionStatus.UPHELD.value
         else _("Your objection was reviewed by a person: the result was changed"),
-        body=_("{what}: {reason}", what=what, reason=objection.reason or ""),
+        body=_("{what}: the reviewer's reason: {reason}", what=what, reason=objection.reason or ""),
         subject_type=SUBJECT,
         subject_id=objection.id,
         dedupe_key=f"{SUBJECT}:{objection.id}:{objection.status}",
