@@ -6,6 +6,7 @@ nothing of anyone else's."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient, Response
+from pypdf import PdfReader
 
 from hrcore.core.runtime import Runtime
 from hrcore.worker import run_burst
@@ -81,15 +83,25 @@ async def _mentoring(client: AsyncClient, runtime: Runtime, world: World) -> Non
     )
 
 
-async def _export(client: AsyncClient, runtime: Runtime, account: Any) -> dict[str, Any]:
-    started = _ok(await client.post(f"{API}/me/data-exports", headers=account.headers), 202)
+async def _export(
+    client: AsyncClient, runtime: Runtime, account: Any
+) -> tuple[dict[str, Any], str]:
+    """The person's export as JSON, and the text of its PDF (asked for in Chinese)."""
+    started = _ok(
+        await client.post(
+            f"{API}/me/data-exports", headers=account.headers | {"Accept-Language": "zh-CN"}
+        ),
+        202,
+    )
     await run_burst(runtime)
     one = f"{API}/me/data-exports/{started['id']}"
     assert _ok(await client.get(one, headers=account.headers))["status"] == "ready"
     data = await client.get(f"{one}/download", headers=account.headers)
     assert data.status_code == 200, data.text
-    content: dict[str, Any] = json.loads(data.content)
-    return content
+    document = await client.get(f"{one}/download?format=pdf", headers=account.headers)
+    assert document.status_code == 200, document.text
+    pages = PdfReader(io.BytesIO(document.content)).pages
+    return json.loads(data.content), "\n".join(page.extract_text() for page in pages)
 
 
 @pytest.mark.commits
@@ -114,7 +126,7 @@ async def test_my_export_holds_my_competencies_mentoring_feedback_and_training_o
     others = await completed_enrolment(runtime, world.hr.org_id, excel, world.junior.id)
     await make_plan(client, world.hr, others)
 
-    content = await _export(client, runtime, world.member_account)
+    content, words = await _export(client, runtime, world.member_account)
     sections = content["sections"]
     profile = sections["competency_profile"]
     [figure] = profile["competencies"]
@@ -144,11 +156,13 @@ async def test_my_export_holds_my_competencies_mentoring_feedback_and_training_o
         ("Negotiation", "open")
     ]
 
+    for title in ("能力画像", "导师结对与辅导记录", "收到的反馈", "课程报名", "培训后行动计划"):
+        assert title in words, title
     whole = json.dumps(content, ensure_ascii=False)
     for elsewhere in ("Junior's first quarter", "Slow to answer", "Thanks!", "3.1"):
         assert elsewhere not in whole, elsewhere
 
-    mentee = (await _export(client, runtime, world.junior_account))["sections"]
+    mentee = (await _export(client, runtime, world.junior_account))[0]["sections"]
     [as_mentee] = mentee["mentorships"]
     assert (as_mentee["role"], as_mentee["mentor"]) == ("mentee", "Member")
     assert "Slow to answer" not in json.dumps(mentee, ensure_ascii=False), "not even their own"
