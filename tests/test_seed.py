@@ -90,6 +90,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_goals_and_feedback(client, headers)
     await _demo_mentoring(client, runtime, headers)
     await _demo_training(client, headers)
+    await _demo_privacy(client, headers)
 
 
 async def _demo_contracts(
@@ -378,3 +379,37 @@ async def _demo_training(client: AsyncClient, headers: dict[str, dict[str, str]]
     assert [plan["score"] for plan in plans if plan["adopted_at"]] == [83.0]
     [excel] = (await client.get("/api/v1/me/course-progress", headers=me)).json()["items"]
     assert (excel["progress_percent"], excel["status"]) == (66, "enrolled")
+
+
+async def _demo_privacy(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
+    """Every privacy list has something: two retention rules, a legal hold, HR's and the
+    section chief's reads of the sales rep's data (in the DPO's view and the rep's own read
+    log), and the rep's open objection to an automated evaluation with HR's review task."""
+    hr, me = headers["HR admin"], headers["employee"]
+    rules = (await client.get("/api/v1/retention-rules", headers=hr)).json()["items"]
+    assert sorted(rule["subject_kind"] for rule in rules) == [
+        "departed_employee_identity",
+        "review_raw_answers",
+    ]
+    [hold] = (
+        await client.get("/api/v1/legal-holds", params={"active": "true"}, headers=hr)
+    ).json()["items"]
+    assert hold["case_reference"]
+    assert hold["released_at"] is None
+    events = (await client.get("/api/v1/read-access-events", headers=hr)).json()["items"]
+    mine = (await client.get("/api/v1/me/read-log", headers=me)).json()["items"]
+    assert len(mine) == 4
+    assert {entry["id"] for entry in mine} <= {event["id"] for event in events}
+    readers = {entry["actor"]["name"].split(" (")[0] for entry in mine}
+    assert readers == {"HR Admin", "Section Chief"}
+    assert {entry["data_class"] for entry in mine} == {"evaluation", "sensitive"}
+    [objection] = (
+        await client.get(
+            "/api/v1/automated-evaluation-objections", params={"status": "open"}, headers=hr
+        )
+    ).json()["items"]
+    shown = (await client.get("/api/v1/me/automated-evaluations", headers=me)).json()["items"]
+    objected = next(e for e in shown if e["id"] == objection["evaluation_id"])
+    assert objected["objection"]["status"] == "open"
+    tasks = (await client.get("/api/v1/me/tasks", headers=hr)).json()["items"]
+    assert objection["task_id"] in {task["id"] for task in tasks}

@@ -126,14 +126,19 @@ async def test_the_worker_builds_my_export_and_only_i_download_it_until_it_expir
         assert [r["message"] for r in sections["privacy_requests"]] == ["我的电话号码不对"]
         assert ready["sections"] == len(sections)
         assert set(sections) == {
+            "action_plans",
             "check_ins",
+            "competency_profile",
             "consents",
             "contract_amendments",
+            "feedback_received",
             "goals",
+            "mentorships",
             "points_ledger",
             "privacy_requests",
             "review_results",
             "tasks",
+            "training_enrolments",
         }
         assert [t["title"] for t in sections["tasks"]] == ["提交季度总结"]
 

@@ -14,6 +14,7 @@ from hrcore.competencies import (
     jobs,
     library_import,
     models,
+    personal_data,
     plan_approval,
     plan_notices,
     plan_repository,
@@ -27,6 +28,7 @@ from hrcore.competencies import (
 from hrcore.competencies.router import router as library_router
 from hrcore.core.i18n import N_
 from hrcore.core.jobs import JobSpec
+from hrcore.core.personal_data import PersonalDataSection
 from hrcore.core.registry import Domain
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -83,6 +85,7 @@ DOMAIN = Domain(
         ),
     ],
     providers=[
+        PersonalDataSection("competency_profile", personal_data.competency_profile),
         notifications.SubjectNames(stretch_assigning.SUBJECT, _ASSIGNEE_NAMES),
         notifications.SubjectNames(rotations.LEG_SUBJECT, _LEG_NAMES),
         notifications.SubjectNames(plan_notices.SUBJECT, plan_notices.INBOX_NAMES),

@@ -9,6 +9,7 @@ panoramic profile's mentoring section, and how the inbox names a mentor request.
 
 from hrcore.approvals import api as approvals
 from hrcore.core.jobs import JobSpec
+from hrcore.core.personal_data import PersonalDataSection
 from hrcore.core.registry import Cron, Domain, Subscription
 from hrcore.mentoring import (
     effectiveness,
@@ -24,6 +25,7 @@ from hrcore.mentoring import (
     mentorship_models,
     models,
     periodic_survey_models,
+    personal_data,
     plans,
     profile_section,
     schedule,
@@ -76,6 +78,7 @@ DOMAIN = Domain(
         ),
     ],
     providers=[
+        PersonalDataSection("mentorships", personal_data.mentorships),
         notifications.SubjectNames(mentor_requests.SUBJECT, mentor_requests.INBOX_NAMES),
         people.RelationProvider(
             mentor_relation.RELATION,

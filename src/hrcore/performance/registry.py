@@ -20,6 +20,7 @@ from hrcore.performance import (
     diagnoses,
     diagnoses_models,
     feedback,
+    feedback_personal_data,
     goals_models,
     jobs,
     live_scores,
@@ -73,5 +74,6 @@ DOMAIN = Domain(
         files.SubjectReader(work_results.SUBJECT, work_results.may_read_files),
         PersonalDataSection("goals", personal_data.goals),
         PersonalDataSection("check_ins", personal_data.check_ins),
+        PersonalDataSection("feedback_received", feedback_personal_data.feedback_received),
     ],
 )

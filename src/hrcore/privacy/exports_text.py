@@ -31,6 +31,10 @@ PART_TITLES = {
     "check_ins": N_("Check-ins"),
     "competency_profile": N_("Competency profile"),
     "mentoring": N_("Mentoring"),
+    "mentorships": N_("Mentoring pairings and sessions"),
+    "feedback_received": N_("Feedback received"),
+    "training_enrolments": N_("Course enrolments"),
+    "action_plans": N_("Action plans after training"),
     "points_ledger": N_("Training points ledger"),
     "contract_amendments": N_("Contract amendments"),
 }

@@ -14,6 +14,7 @@ from hrcore.training import (
     action_plans,
     checkin_models,
     courses_reminders,
+    enrolments_personal_data,
     events,
     exam_models,
     incentive_evaluation,
@@ -43,6 +44,8 @@ DOMAIN = Domain(
         people.TrainingsProvider(reports_profile.profile_trainings),
         people.PointsProvider(reports_profile.profile_points),
         PersonalDataSection("points_ledger", personal_data.points_ledger),
+        PersonalDataSection("training_enrolments", enrolments_personal_data.enrolments),
+        PersonalDataSection("action_plans", enrolments_personal_data.action_plans),
     ],
     task_hooks=[
         workflow.TaskKindSpec(
