@@ -4,6 +4,8 @@ manager, a department head, HR and integration keys with and without `sensitive:
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -227,7 +229,8 @@ def test_a_contract_built_for_someone_else_masks_its_pay() -> None:
 
 async def test_incentive_amounts_are_pay(client: AsyncClient, runtime: Runtime) -> None:
     """The member reads their own bonus percent, HR everyone's; the department head sees who
-    earned what kind of incentive, with the amounts `null`."""
+    earned what kind of incentive, with the amounts `null` in the list and empty in the
+    export."""
     world = await make_world(runtime)
     async with frozen_clock(runtime, datetime(2026, 12, 7, 3, 0, tzinfo=UTC)):
         evaluation = await client.post(
@@ -254,6 +257,23 @@ async def test_incentive_amounts_are_pay(client: AsyncClient, runtime: Runtime) 
         (name, "bonus_percent") for name in ("Promoted", "Unplanned", "Steady", "Middling", "Low")
     }
     assert set(by_head.values()) == {None}
+
+    async def exported(headers: dict[str, str]) -> dict[str, str]:
+        response = await client.get(
+            "/api/v1/incentives/export",
+            params={"period": "2026-Q3", "kind": "bonus_percent"},
+            headers=headers,
+        )
+        assert response.status_code == 200, response.text
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        column = rows[0].index("amount")
+        return {row[3]: row[column] for row in rows[1:]}
+
+    assert (await exported(world.member.headers)) == {"Steady": "5.00"}
+    assert (await exported(world.hr.headers))["Steady"] == "5.00"
+    by_head_file = await exported(world.head.headers)
+    assert set(by_head_file) == {"Promoted", "Unplanned", "Steady", "Middling", "Low"}
+    assert set(by_head_file.values()) == {""}, "the payroll file withholds the amounts too"
 
 
 def test_the_document_marks_pay_fields(app: object) -> None:

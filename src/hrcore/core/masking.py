@@ -253,6 +253,22 @@ def recording() -> set[Disclosure]:
     return found
 
 
+def _reveals(viewer: Viewer | None, subject: uuid.UUID) -> tuple[frozenset[DataClass], bool]:
+    """The classes `viewer` sees about `subject`, and whether the `hr_clear` fields too."""
+    if viewer is None:
+        return frozenset(), False
+    if viewer.employee_id is not None and viewer.employee_id == subject:
+        return EVERYTHING, False
+    return viewer.reveals, viewer.hr_admin
+
+
+def shows(marker: Masked, subject: uuid.UUID) -> bool:
+    """Whether this request's viewer sees a field marked `marker` about `subject` clear: the
+    rule of `MaskedModel` for what is rendered without a response model (a file export)."""
+    reveals, hr_clear = _reveals(_viewer.get(), subject)
+    return marker.data_class in reveals or (hr_clear and marker.hr_clear)
+
+
 class MaskedModel(BaseModel):
     """A response model with `Masked` fields, masked per viewer as it is validated."""
 
@@ -283,14 +299,7 @@ class MaskedModel(BaseModel):
             return self
         values = self.__dict__
         subject = values[self.masking_subject]
-        hr_clear = False
-        if viewer is None:
-            reveals: frozenset[DataClass] = frozenset()
-        elif viewer.employee_id is not None and viewer.employee_id == subject:
-            reveals = EVERYTHING
-        else:
-            reveals = viewer.reveals
-            hr_clear = viewer.hr_admin
+        reveals, hr_clear = _reveals(viewer, subject)
         for name, marker in fields.items():
             value = values[name]
             if value is None:
