@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from hrcore.core.masking import MaskedModel, PayAmount
 from hrcore.core.schemas import BoundedDate, Ref
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -86,15 +87,22 @@ class LegRatingOut(BaseModel):
     rated_at: datetime
 
 
-class RotationLegOut(BaseModel):
+class RotationLegOut(MaskedModel):
+    """A leg of a rotation. Its `allowance` is pay (`x-masked`): clear for the rotated
+    employee, HR admins and keys with `sensitive:read`, `null` for their managers and the
+    host supervisor (docs/privacy.md "Pay")."""
+
+    masking_subject = "employee_id"
+
     id: uuid.UUID
+    employee_id: uuid.UUID = Field(description="The rotated employee (the plan's `employee`).")
     sequence: int
     department: Ref
     post_title: str
     host_supervisor: Ref
     start_date: date
     end_date: date
-    allowance: Decimal | None
+    allowance: PayAmount
     state: Literal["upcoming", "running", "ended", "withdrawn"] = Field(
         description="Where the leg stands today, in the organization's time zone; "
         "`withdrawn`: called off before its first day."

@@ -51,7 +51,7 @@ async def plan_views(
     competencies = await repository.competency_levels(session, org_id, list(rated))
     today = await people.org_today(session, org_id, clock) if legs else clock.now().date()
 
-    def leg_view(leg: RotationLeg) -> RotationLegOut:
+    def leg_view(leg: RotationLeg, employee_id: uuid.UUID) -> RotationLegOut:
         rating = None
         if leg.ratings is not None and leg.rated_at is not None:
             rating = LegRatingOut(
@@ -72,6 +72,7 @@ async def plan_views(
             )
         return RotationLegOut(
             id=leg.id,
+            employee_id=employee_id,
             sequence=leg.sequence,
             department=departments[leg.department_id],
             post_title=leg.post_title,
@@ -93,7 +94,7 @@ async def plan_views(
             employee=employees[plan.employee_id],
             title=plan.title,
             status=plan.status,
-            legs=[leg_view(leg) for leg in by_plan[plan.id]],
+            legs=[leg_view(leg, plan.employee_id) for leg in by_plan[plan.id]],
             created_at=plan.created_at,
             confirmed_at=plan.confirmed_at,
             version=plan.version,

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hrcore.core.i18n import Rendered, _
+from hrcore.core.masking import MaskedModel, PayAmount, PayReference
 from hrcore.core.schemas import BoundedDate, Ref
 
 ContractKind = Literal["fixed_term", "open_ended", "internship", "part_time", "project_based"]
@@ -54,8 +55,12 @@ class ContractCreate(BaseModel):
 CONTRACT_LINKS = ("employee", "department", "position")
 
 
-class ContractOut(BaseModel):
-    """A contract, with the names a screen shows of its employee, department and position."""
+class ContractOut(MaskedModel):
+    """A contract, with the names a screen shows of its employee, department and position.
+    Its pay (`allowance`, `pay_terms_ref`; `x-masked`) is clear for the employee, HR admins
+    and keys with `sensitive:read` (docs/privacy.md)."""
+
+    masking_subject = "employee_id"
 
     id: uuid.UUID
     employee_id: uuid.UUID
@@ -69,9 +74,9 @@ class ContractOut(BaseModel):
     position_id: uuid.UUID | None
     position: Ref | None = Field(description="The position's title as `name`.")
     grade: str | None
-    allowance: Decimal | None
+    allowance: PayAmount
     work_location: str
-    pay_terms_ref: str
+    pay_terms_ref: PayReference
     renewed_from_id: uuid.UUID | None
     created_at: datetime
     version: int

@@ -13,11 +13,13 @@ and per row only by whether the subject is the caller themself:
 
 - the person themself: everything about themself;
 - an HR admin: basic, evaluation and contact data; sensitive data too when they also hold
-  the `sensitive_reader` role and state a purpose (`X-Purpose` header, recorded);
+  the `sensitive_reader` role and state a purpose (`X-Purpose` header, recorded); pay
+  (`Masked(..., hr_clear=True)`: allowances, pay bands, incentive amounts) clear, payroll
+  being their duty;
 - an integration key: basic and evaluation; contact and sensitive data with the
   `sensitive:read` scope;
 - anyone else (a manager, a department head): basic and evaluation data of their reach,
-  contact and sensitive masked.
+  contact and sensitive masked (pay too: an amount becomes `null`, a pay reference `***`).
 
 Without a viewer (the worker, a command) every marked field is masked: code that renders
 personal data outside a request says for whom with `viewing(viewer)`.
@@ -34,11 +36,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import unquote
 
 from pydantic import (
     BaseModel,
+    Field,
     GetJsonSchemaHandler,
     model_validator,
 )
@@ -71,10 +75,22 @@ def mask_email(value: str) -> str:
     return f"{local[:1]}***{at}{domain}" if at else "***"
 
 
-MASKS: dict[str, Callable[[str], str]] = {
+def mask_amount(value: object) -> None:
+    """A number cannot be partly masked (a digit kept tells the order of magnitude): an
+    amount is withheld whole: `null`, as the field reads when there is none."""
+
+
+def mask_text(value: str) -> str:
+    """A reference such as a pay band (`BAND-P5`) is withheld whole: `***`."""
+    return "***"
+
+
+MASKS: dict[str, Callable[[Any], Any]] = {
     "id_number": mask_id_number,
     "phone": mask_phone,
     "email": mask_email,
+    "amount": mask_amount,
+    "text": mask_text,
 }
 """How a field is masked, by the name a `Masked` marker gives. Every mask is idempotent
 (masking a masked value changes nothing), so a value read back and re-serialized stays
@@ -83,10 +99,15 @@ masked the same way."""
 
 @dataclass(frozen=True, slots=True)
 class Masked:
-    """The marker of a personal field a response may mask: its class and how (`MASKS`)."""
+    """The marker of a personal field a response may mask: its class and how (`MASKS`).
+
+    `hr_clear`: HR admins see the field clear without `sensitive_reader` and a purpose —
+    pay, which is sensitive but which HR handles as its daily duty (payroll); everyone else
+    as its class says."""
 
     data_class: DataClass
     how: str
+    hr_clear: bool = False
 
     def __post_init__(self) -> None:
         if self.how not in MASKS:
@@ -100,7 +121,34 @@ class Masked:
         schema = handler(core_schema)
         schema["x-data-class"] = self.data_class.value
         schema["x-masked"] = True
+        if self.hr_clear:
+            schema["x-hr-clear"] = True
         return schema
+
+
+PAY_DESCRIPTION = (
+    "Pay (sensitive): clear for the person, HR admins (payroll is their duty, no purpose "
+    "needed) and integration keys with `sensitive:read`; masked for everyone else "
+    "(core.masking)."
+)
+PayAmount = Annotated[
+    Decimal | None,
+    Masked(DataClass.SENSITIVE, "amount", hr_clear=True),
+    Field(description=PAY_DESCRIPTION + " Masked, an amount is `null`."),
+]
+"""An amount of pay (an allowance, a bonus coefficient or percent)."""
+PayReference = Annotated[
+    str,
+    Masked(DataClass.SENSITIVE, "text", hr_clear=True),
+    Field(description=PAY_DESCRIPTION + " Masked, it reads `***`."),
+]
+"""A reference to pay terms (a pay band)."""
+OptionalPayReference = Annotated[
+    str | None,
+    Masked(DataClass.SENSITIVE, "text", hr_clear=True),
+    Field(description=PAY_DESCRIPTION + " Masked, it reads `***`."),
+]
+"""A reference to pay terms that may be absent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +162,8 @@ class Viewer:
     reveals: frozenset[DataClass]
     """The classes this caller may see about someone else."""
     purpose: str | None
+    hr_admin: bool = False
+    """An HR admin (a user, not a key): sees the `hr_clear` fields (pay) clear."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +219,7 @@ def viewer_for(principal: Principal, purpose: str | None) -> Viewer:
         employee_id=principal.employee_id,
         reveals=reveals,
         purpose=purpose,
+        hr_admin=principal.kind != "api_key" and principal.is_hr_admin,
     )
 
 
@@ -202,6 +253,22 @@ def recording() -> set[Disclosure]:
     return found
 
 
+def _reveals(viewer: Viewer | None, subject: uuid.UUID) -> tuple[frozenset[DataClass], bool]:
+    """The classes `viewer` sees about `subject`, and whether the `hr_clear` fields too."""
+    if viewer is None:
+        return frozenset(), False
+    if viewer.employee_id is not None and viewer.employee_id == subject:
+        return EVERYTHING, False
+    return viewer.reveals, viewer.hr_admin
+
+
+def shows(marker: Masked, subject: uuid.UUID) -> bool:
+    """Whether this request's viewer sees a field marked `marker` about `subject` clear: the
+    rule of `MaskedModel` for what is rendered without a response model (a file export)."""
+    reveals, hr_clear = _reveals(_viewer.get(), subject)
+    return marker.data_class in reveals or (hr_clear and marker.hr_clear)
+
+
 class MaskedModel(BaseModel):
     """A response model with `Masked` fields, masked per viewer as it is validated."""
 
@@ -232,17 +299,14 @@ class MaskedModel(BaseModel):
             return self
         values = self.__dict__
         subject = values[self.masking_subject]
-        if viewer is None:
-            reveals: frozenset[DataClass] = frozenset()
-        elif viewer.employee_id is not None and viewer.employee_id == subject:
-            reveals = EVERYTHING
-        else:
-            reveals = viewer.reveals
+        reveals, hr_clear = _reveals(viewer, subject)
         for name, marker in fields.items():
             value = values[name]
             if value is None:
                 continue
             revealed = marker.data_class in reveals
+            if not revealed and hr_clear and marker.hr_clear:
+                continue  # HR's payroll duty: clear, and no disclosure for the read log
             if not revealed:
                 values[name] = MASKS[marker.how](value)
             if seen is not None:

@@ -19,7 +19,13 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from hrcore.core.i18n import _
-from hrcore.core.masking import Masked, MaskedModel
+from hrcore.core.masking import (
+    PAY_DESCRIPTION,
+    Masked,
+    MaskedModel,
+    OptionalPayReference,
+    PayAmount,
+)
 from hrcore.core.privacy import DataClass
 from hrcore.core.schemas import BoundedDate, Ref
 
@@ -239,8 +245,12 @@ class EmploymentEventCreate(BaseModel):
         return self
 
 
-class EmploymentEventOut(BaseModel):
-    """A career move, with what it moves to named (`{id, name}` beside each id)."""
+class EmploymentEventOut(MaskedModel):
+    """A career move, with what it moves to named (`{id, name}` beside each id). Its pay
+    (`allowance`, `pay_terms_ref`; `x-masked`) is clear for the person, HR admins and keys
+    with `sensitive:read`, masked for their managers (docs/privacy.md)."""
+
+    masking_subject = "employee_id"
 
     id: uuid.UUID
     employee_id: uuid.UUID
@@ -253,11 +263,13 @@ class EmploymentEventOut(BaseModel):
     position: Ref | None = Field(description="The position of the move, named.")
     title: str | None
     leads_team: bool
-    allowance: Decimal | None
+    allowance: PayAmount
     note: str | None
     manager_id: uuid.UUID | None = Field(description="The manager at the new post.")
     manager: Ref | None = Field(description="The manager at the new post, named.")
-    pay_terms_ref: str | None = Field(description="The pay band of the new post.")
+    pay_terms_ref: OptionalPayReference = Field(
+        description="The pay band of the new post. " + PAY_DESCRIPTION
+    )
     applied_at: datetime | None = Field(
         description="When the move reached the employee's record; null while pending (its "
         "effective date is ahead in the organization's time zone)."

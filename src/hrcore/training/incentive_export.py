@@ -1,5 +1,6 @@
 """Incentives as a file for payroll: CSV (UTF-8 with a byte-order mark, so spreadsheet
-programs read the Chinese names) or XLSX, one row per incentive with the figures behind it."""
+programs read the Chinese names) or XLSX, one row per incentive with the figures behind it.
+The amount is pay: empty for whoever the list shows it `null` to (core.masking)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from typing import Any
 import asyncpg
 from openpyxl import Workbook
 
+from hrcore.core import masking
 from hrcore.core.spreadsheets import inert
+from hrcore.training.incentive_schemas import IncentiveOut
+
+AMOUNT = IncentiveOut.masked_fields["amount"]
 
 
 class ExportFormat(StrEnum):
@@ -49,7 +54,7 @@ def _cells(row: asyncpg.Record) -> list[Any]:
         row["kind"],
         str(row["employee_id"]),
         inert(row["employee_name"]),
-        row["amount"],
+        row["amount"] if masking.shows(AMOUNT, row["employee_id"]) else None,
         row["eligible"],
         row["status"],
         reasons.get("points"),

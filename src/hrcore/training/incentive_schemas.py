@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hrcore.core.masking import MaskedModel, PayAmount
 from hrcore.core.schemas import Ref
 from hrcore.training.incentive_models import EvaluationStatus, IncentiveKind, IncentiveStatus
 
@@ -128,15 +129,22 @@ class IncentiveReasons(BaseModel):
     plan_threshold_percent: int | None = None
 
 
-class IncentiveOut(BaseModel):
+class IncentiveOut(MaskedModel):
+    """An incentive of one employee. Its `amount` is pay (`x-masked`): clear for the
+    employee, HR admins and keys with `sensitive:read`, `null` for their managers
+    (docs/privacy.md); `kind` and `eligible` stay."""
+
+    masking_subject = "employee_id"
+
     id: uuid.UUID
     period: str
     employee_id: uuid.UUID
     employee: Ref
     kind: IncentiveKind
-    amount: Decimal | None = Field(
+    amount: PayAmount = Field(
         description="The coefficient (`bonus_coefficient`) or percent (`bonus_percent`); "
-        "none for eligibility kinds."
+        "none for eligibility kinds. Pay: `null` (masked) for whoever may not see it — "
+        "everyone but the employee, HR admins and keys with `sensitive:read` (core.masking)."
     )
     eligible: bool
     reasons: IncentiveReasons
