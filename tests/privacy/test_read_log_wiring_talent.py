@@ -17,6 +17,7 @@ from hrcore.privacy import read_log_jobs
 from hrcore.worker import run_burst
 from tests.people.conftest import World
 from tests.privacy.test_read_log import EVENTS, _items
+from tests.talent.test_competition import Competition, _award, competition
 from tests.talent.test_vacancies import (
     POOLS,
     VACANCIES,
@@ -27,7 +28,7 @@ from tests.talent.test_vacancies import (
     world,
 )
 
-__all__ = ["clock", "storage_dir", "succession", "world"]
+__all__ = ["clock", "competition", "storage_dir", "succession", "world"]
 
 
 async def _names(client: AsyncClient, path: str, world: World, **params: str) -> set[str]:
@@ -84,3 +85,27 @@ async def test_hrs_talent_reads_are_logged_per_person_shown_and_own_reads_are_no
         ("screen_talent_pool", "talent_pool_screening"): shown["screen_talent_pool"],
         ("list_vacancy_candidates", "vacancy_ranking"): shown["list_vacancy_candidates"],
     }
+
+
+async def test_a_competitions_applications_are_logged_per_applicant_listed(
+    client: AsyncClient, runtime: Runtime, competition: Competition
+) -> None:
+    world, vacancy_id = competition.world, competition.vacancy["id"]
+    await _award(client, world.hr, world.member.id, 2)
+    applied = await client.post(
+        f"{VACANCIES}/{vacancy_id}/applications", json={}, headers=world.member_account.headers
+    )
+    assert applied.status_code == 201, applied.text
+    await read_log_jobs.drain_read_log({"runtime": runtime})  # the set-up's own reads
+    listed = await client.get(
+        f"{VACANCIES}/{vacancy_id}/applications", headers=world.sales_head.headers
+    )
+    assert [a["employee"]["name"] for a in listed.json()["items"]] == ["Member"]
+    assert await read_log_jobs.drain_read_log({"runtime": runtime}) == 1
+
+    [event] = await _items(client, EVENTS, world.hr, subject_employee_id=str(world.member.id))
+    assert (event["actor_id"], event["what"], event["operation"]) == (
+        str(world.sales_head.user_id),
+        "vacancy_application",
+        "list_vacancy_applications",
+    )
