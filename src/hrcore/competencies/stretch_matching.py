@@ -37,6 +37,8 @@ from hrcore.competencies.match_scoring import (
 from hrcore.competencies.stretch_schemas import AssignmentMatchesOut, CandidateMatchesOut
 from hrcore.core.authz import Principal, own_employee_id
 from hrcore.core.db import plan_for_these_values
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read, note_reads
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -174,9 +176,9 @@ async def candidates(
         factor_values = values(lines, row["load"], row["pooled"], weights.most)
         ranked.append((-total(factor_values, weights), row["ordinality"] - 1, lines, row["load"]))
     page = heapq.nsmallest(limit, ranked)
-    names = await people.employee_refs(
-        session, principal.org_id, [active.ids[index] for _score, index, *_ in page]
-    )
+    named = [active.ids[index] for _score, index, *_ in page]
+    note_reads(principal, named, DataClass.EVALUATION, "stretch_assignment_match")
+    names = await people.employee_refs(session, principal.org_id, named)
     items = []
     for rank, (_score, index, lines, load) in enumerate(page, start=1):
         employee_id = active.ids[index]
@@ -246,6 +248,7 @@ async def matches_of(
     managers, their department head, themself; 404 otherwise): what the person could take
     on, whoever asks."""
     employee = await people.ensure_can_view(session, principal, employee_id)
+    note_read(principal, employee.id, DataClass.EVALUATION, "stretch_assignment_match")
     return await _matches_of(session, principal.org_id, employee, settings, limit)
 
 

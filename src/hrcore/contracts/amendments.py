@@ -23,6 +23,8 @@ from hrcore.core.authz import Principal
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import Day, Text, _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.core.schemas import Ref
 from hrcore.people import api as people
 
@@ -40,6 +42,7 @@ async def get_amendment(
     session: AsyncSession, principal: Principal, amendment_id: uuid.UUID
 ) -> tuple[Amendment, AmendmentVersion]:
     amendment = await access.amendment_in_reach(session, principal, amendment_id)
+    note_read(principal, amendment.employee_id, DataClass.SENSITIVE, "contract.amendment")
     return amendment, await current_version(session, amendment)
 
 
@@ -48,6 +51,7 @@ async def list_amendments(
 ) -> tuple[list[tuple[Amendment, AmendmentVersion]], str | None]:
     """A contract's amendments, newest first, each with its current version (two queries)."""
     contract = await access.contract_in_reach(session, principal, contract_id)
+    note_read(principal, contract.employee_id, DataClass.SENSITIVE, "contract.amendment")
     statement = repository.amendments_query(principal.org_id, contract.id)
     rows, cursor = await paginate(session, statement, [Amendment.id], page, descending=True)
     versions = await repository.current_versions(session, principal.org_id, rows)

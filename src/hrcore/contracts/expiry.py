@@ -28,6 +28,8 @@ from hrcore.core.db import SessionMaker
 from hrcore.core.errors import Conflict, NotFound
 from hrcore.core.i18n import Day, Text, _
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -72,6 +74,7 @@ async def list_expiring(
     today, until = await _window(session, principal.org_id, clock, settings)
     statement = repository.expiring_query(principal.org_id, today, until)
     rows, cursor = await paginate(session, statement, [Contract.end_date, Contract.id], page)
+    note_reads(principal, [row.employee_id for row in rows], DataClass.SENSITIVE, "contract")
     alerts = await repository.alerts_for(session, principal.org_id, rows)
     found = await conflicts.program_conflicts(
         session, principal.org_id, list({row.employee_id for row in rows})

@@ -15,6 +15,8 @@ from hrcore.core.db import get_or_404
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import N_, _
 from hrcore.core.i18n import Text as Message
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.core.references import refs_by_ids
 from hrcore.mentoring import effectiveness_repository as repository
 from hrcore.mentoring import mentorship_access
@@ -87,6 +89,7 @@ async def mentor_effectiveness(
     session: AsyncSession, principal: Principal, mentor_id: uuid.UUID
 ) -> MentorEffectivenessOut:
     mentor = await readable_mentor(session, principal, mentor_id)
+    note_read(principal, mentor.employee_id, DataClass.EVALUATION, "mentor_effectiveness")
     stored, rows = await repository.mentor_figures(session, principal.org_id, mentor.id)
     employees = await people.employee_refs(
         session,

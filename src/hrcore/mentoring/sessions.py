@@ -25,6 +25,8 @@ from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.mentoring import mentorship_access
 from hrcore.mentoring.events import SESSION_LOGGED, SUBJECT_TYPE
 from hrcore.mentoring.evidence_notes import bilingual_note
@@ -230,6 +232,7 @@ async def list_sessions(
 ) -> MentoringSessionPage:
     """A page of the pairing's sessions, latest held first, with the checklist coverage."""
     mentorship = await mentorship_access.readable_mentorship(session, principal, mentorship_id)
+    note_read(principal, mentorship.mentee_employee_id, DataClass.EVALUATION, "mentoring_sessions")
     statement = select(MentoringSession).where(
         MentoringSession.org_id == mentorship.org_id,
         MentoringSession.mentorship_id == mentorship.id,

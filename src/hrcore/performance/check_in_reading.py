@@ -22,6 +22,8 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import NotFound
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.performance import check_in_repository
 from hrcore.performance.check_in_notices import SUBJECT
 from hrcore.performance.check_in_schemas import CheckInOut
@@ -70,6 +72,8 @@ async def check_ins(
         limit=page.limit + 1,
     )
     shown, cursor = cut_page(rows, ["scheduled_at", "id"], page)
+    led = [row["report_id"] for row in shown if row["manager_id"] == principal.employee_id]
+    note_reads(principal, led, DataClass.EVALUATION, "check_in")
     items = [_view(row, principal.employee_id) for row in shown]
     return Page[CheckInOut].model_validate({"items": items, "next_cursor": cursor})
 

@@ -13,6 +13,8 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import AppClock, IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.performance import check_in_reading, check_ins, feedback
@@ -95,6 +97,8 @@ async def get_check_in(
     404 for anyone else (another manager, a department head). The `ETag` serves `If-Match`
     on the update."""
     view = await check_in_reading.check_in(session, principal, check_in_id, clock)
+    if view.manager.id == principal.employee_id:
+        note_read(principal, view.report.id, DataClass.EVALUATION, "check_in")
     set_etag(response, view.version)
     return view
 

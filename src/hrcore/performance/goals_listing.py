@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.pagination import Page, PageParams, cut_page, decode_cursor
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.performance import goals_access, goals_repository
-from hrcore.performance.goals_reading import measured_goals
+from hrcore.performance.goals_reading import measured_goals, owners
 from hrcore.performance.goals_schemas import PerformanceGoalOut
 
 
@@ -55,5 +57,6 @@ async def goals(
         limit=page.limit + 1,
     )
     shown, cursor = cut_page(rows, ["id"], page)
+    note_reads(principal, owners(shown), DataClass.EVALUATION, "performance_goal")
     items = await measured_goals(session, principal.org_id, shown)
     return Page[PerformanceGoalOut].model_validate({"items": items, "next_cursor": cursor})

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.performance import goals_access, goals_repository
@@ -203,11 +205,17 @@ async def goal(
     return PerformanceGoalOut.model_validate(shown)
 
 
+def owners(rows: Sequence[Mapping[str, Any]]) -> list[uuid.UUID]:
+    """The people whose own goals are among `rows` (the read log's subjects)."""
+    return [row["employee_id"] for row in rows if row["employee_id"] is not None]
+
+
 async def key_results(
     session: AsyncSession, principal: Principal, goal_id: uuid.UUID
 ) -> list[KeyResultHistoryOut]:
     """The goal's key results with their progress and every check-in, newest first."""
     row = await goals_access.readable_goal(session, principal, goal_id)
+    note_reads(principal, owners([row]), DataClass.EVALUATION, "performance_goal")
     (shown,) = await measured_goals(session, principal.org_id, [row])
     history: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     for check_in in await goals_repository.check_ins(session, principal.org_id, goal_id):
@@ -230,6 +238,7 @@ async def tree(session: AsyncSession, principal: Principal, period: str) -> Perf
         caller.department_ids,
         caller.employee_ids,
     )
+    note_reads(principal, owners(rows), DataClass.EVALUATION, "performance_goal")
     goals = await measured_goals(session, principal.org_id, rows)
     children: dict[uuid.UUID | None, list[dict[str, Any]]] = defaultdict(list)
     for shown in goals:

@@ -12,6 +12,8 @@ from hrcore.core.db import DbSession
 from hrcore.core.dependencies import IfMatch, Pagination
 from hrcore.core.http import HrcoreRoute
 from hrcore.core.pagination import Page
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.core.responses import CONFLICT, FORBIDDEN, NOT_FOUND, STALE
 from hrcore.identity.dependencies import CurrentPrincipal
 from hrcore.performance import goals, goals_lifecycle, goals_listing, goals_reading
@@ -126,6 +128,8 @@ async def get_goal(
     """For whoever reads it (see the tree; 404 otherwise, another organization's included).
     `ETag` is the version, for `If-Match`."""
     shown = await goals_reading.goal(session, principal, goal_id)
+    if shown.employee_id is not None:
+        note_read(principal, shown.employee_id, DataClass.EVALUATION, "performance_goal")
     set_etag(response, shown.version)
     return shown
 

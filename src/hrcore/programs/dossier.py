@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.competencies import api as competencies
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.core.schemas import Ref
 from hrcore.mentoring import api as mentoring
 from hrcore.org import api as org
@@ -128,6 +130,7 @@ async def dossier(
     run, participant, _ = await access.participant_in_reach(
         session, principal, run_id, participant_id
     )
+    note_read(principal, participant.employee_id, DataClass.EVALUATION, "program_dossier")
     full = access.reads_full_dossier(principal, participant.employee_id)
     stages = await repository.stages_for_dossier(session, run.org_id, participant.id)
     tasks = await workflow.tasks_of_subjects(

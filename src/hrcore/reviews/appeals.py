@@ -32,6 +32,8 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import Conflict, FieldError, Unprocessable
 from hrcore.core.i18n import Text, _
 from hrcore.core.labels import label
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.identity import api as identity
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
@@ -440,6 +442,7 @@ async def list_appeals(
     session: AsyncSession, principal: Principal, result_id: uuid.UUID
 ) -> Sequence[ReviewAppeal]:
     result = await access.readable_result(session, principal, result_id)
+    note_read(principal, result.employee_id, DataClass.EVALUATION, "review_appeal")
     return await repository.appeals_of(session, result.org_id, result.id)
 
 
@@ -447,6 +450,7 @@ async def get_appeal(
     session: AsyncSession, principal: Principal, appeal_id: uuid.UUID
 ) -> ReviewAppeal:
     appeal, _ = await access.readable_appeal(session, principal, appeal_id)
+    note_read(principal, appeal.employee_id, DataClass.EVALUATION, "review_appeal")
     return appeal
 
 

@@ -24,6 +24,8 @@ from hrcore.core.errors import Conflict, FieldError, Forbidden, NotFound, Unproc
 from hrcore.core.i18n import Moment, _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.identity import api as identity
 from hrcore.people import api as people
 from hrcore.talent import access, competition_repository, competitions, repository
@@ -197,6 +199,8 @@ async def list_applications(
         employee_ids=await people.visible_employee_ids(session, principal),
     )
     rows, cursor = await paginate(session, statement, [VacancyApplication.id], page)
+    applicants = [row.employee_id for row in rows]
+    note_reads(principal, applicants, DataClass.EVALUATION, "vacancy_application")
     return await application_views(session, principal.org_id, rows), cursor
 
 

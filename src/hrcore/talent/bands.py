@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.pagination import OFFSET, PageParams, decode_cursor, encode_cursor
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.people import api as people
 from hrcore.talent import access, candidates, membership, ranking, repository
 from hrcore.talent.models import MemberStatus, Readiness, TalentPoolMember
@@ -95,6 +97,9 @@ async def members_by_readiness(
     end = start + page.limit
     shows_rank = principal.is_hr_admin or principal.is_dept_head
     shown = ranked[start:end]
+    note_reads(
+        principal, [m.employee_id for m, *_ in shown], DataClass.EVALUATION, "talent_pool_member"
+    )
     links = await membership.member_links(session, principal.org_id, [m for m, *_ in shown])
     views = []
     for member, rank, factors, score in shown:

@@ -27,6 +27,8 @@ from hrcore.competencies import api as competencies
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
 from hrcore.core.pagination import OFFSET, PageParams, decode_cursor, encode_cursor, paginate
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -335,6 +337,7 @@ async def list_candidates(
     start = _offset(page)
     end = start + page.limit
     views = [candidate_view(rank, standing) for rank, standing in candidates[start:end]]
+    note_reads(principal, [v.employee.id for v in views], DataClass.EVALUATION, "vacancy_ranking")
     return views, encode_cursor([end]) if end < len(candidates) else None
 
 

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_read
 from hrcore.talent import access, repository
 from hrcore.talent.models import ChangeSource, MemberChange, TalentPoolMember
 from hrcore.talent.schemas import MemberChangeOut, NineBox
@@ -80,6 +82,7 @@ async def member_history(
     await access.readable_pool(session, principal, pool_id)
     principal.require_key_scope(None)
     member = await access.member_in_reach(session, principal, pool_id, member_id)
+    note_read(principal, member.employee_id, DataClass.EVALUATION, "talent_pool_member")
     statement = repository.changes_query(principal.org_id, member.id)
     rows, cursor = await paginate(
         session, statement, [MemberChange.changed_at, MemberChange.id], page

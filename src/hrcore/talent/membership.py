@@ -28,6 +28,8 @@ from hrcore.core.errors import Conflict, FieldError, Forbidden, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.labels import label
 from hrcore.core.pagination import PageParams, paginate
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.core.references import refs_by_ids
 from hrcore.core.schemas import Ref
 from hrcore.identity import api as identity
@@ -75,7 +77,11 @@ async def list_members(
         readiness=readiness.value if readiness else None,
         employee_ids=await access.member_employee_ids(session, principal),
     )
-    return await paginate(session, statement, [TalentPoolMember.id], page)
+    rows, cursor = await paginate(session, statement, [TalentPoolMember.id], page)
+    note_reads(
+        principal, [row.employee_id for row in rows], DataClass.EVALUATION, "talent_pool_member"
+    )
+    return rows, cursor
 
 
 @dataclass(frozen=True)

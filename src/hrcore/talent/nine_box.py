@@ -10,6 +10,8 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.core.schemas import Ref
 from hrcore.talent import access, repository
 from hrcore.talent.membership import member_views
@@ -30,6 +32,9 @@ async def nine_box(session: AsyncSession, principal: Principal, pool_id: uuid.UU
         employee_ids=await access.member_employee_ids(session, principal),
     ).where(TalentPoolMember.status.in_(repository.OPEN_STATUSES))
     members = list((await session.scalars(statement.order_by(TalentPoolMember.id))).all())
+    note_reads(
+        principal, [m.employee_id for m in members], DataClass.EVALUATION, "talent_pool_member"
+    )
     views = await member_views(session, principal.org_id, members)
     cells: dict[tuple[str, str], list[Ref]] = {(p, q): [] for p in LEVELS for q in LEVELS}
     unplaced: list[Ref] = []

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.authz import Principal
 from hrcore.core.clock import Clock
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
 from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import api as people
@@ -58,6 +60,8 @@ async def screen(
         only_passing=body.only_passing,
         limit=body.limit,
     )
+    found = [employee.employee_id for employee in screened.employees]
+    note_reads(principal, found, DataClass.EVALUATION, "talent_pool_screening")
     departments = await org.department_refs(
         session, principal.org_id, [employee.department_id for employee in screened.employees]
     )
