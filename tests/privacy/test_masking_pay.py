@@ -156,8 +156,8 @@ async def test_a_manager_reading_a_reports_pay_masked_is_logged_hr_is_not(
     logged = sorted((e["actor_id"], e["what"], e["masked"]) for e in events.json()["items"])
     manager = str(pay_world.manager.user_id)
     assert logged == [
-        (manager, "employee.allowance", True),
-        (manager, "employee.pay_terms_ref", True),
+        (manager, "employment_event.allowance", True),
+        (manager, "employment_event.pay_terms_ref", True),
     ]
 
 

@@ -93,6 +93,7 @@ class RotationLegOut(MaskedModel):
     host supervisor (docs/privacy.md "Pay")."""
 
     masking_subject = "employee_id"
+    masking_object = "rotation_leg"
 
     id: uuid.UUID
     employee_id: uuid.UUID = Field(description="The rotated employee (the plan's `employee`).")

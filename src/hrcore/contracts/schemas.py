@@ -61,6 +61,7 @@ class ContractOut(MaskedModel):
     and keys with `sensitive:read` (docs/privacy.md)."""
 
     masking_subject = "employee_id"
+    masking_object = "contract"
 
     id: uuid.UUID
     employee_id: uuid.UUID

@@ -174,6 +174,8 @@ class Disclosure:
     field: str
     data_class: DataClass
     revealed: bool
+    what: str = "employee"
+    """The kind of object the field belongs to (`MaskedModel.masking_object`)."""
 
 
 _viewer: ContextVar[Viewer | None] = ContextVar("hrcore_masking_viewer", default=None)
@@ -274,6 +276,8 @@ class MaskedModel(BaseModel):
 
     masking_subject: ClassVar[str] = "id"
     """The field holding the id of the employee the marked fields describe."""
+    masking_object: ClassVar[str] = "employee"
+    """What the object is, as the read-access log names it (`employment_event.allowance`)."""
     masked_fields: ClassVar[dict[str, Masked]] = {}
 
     @classmethod
@@ -310,5 +314,7 @@ class MaskedModel(BaseModel):
             if not revealed:
                 values[name] = MASKS[marker.how](value)
             if seen is not None:
-                seen.add(Disclosure(subject, name, marker.data_class, revealed))
+                seen.add(
+                    Disclosure(subject, name, marker.data_class, revealed, self.masking_object)
+                )
         return self

@@ -188,7 +188,7 @@ class RequestReads:
                         viewer.principal_id,
                         disclosure.subject_id,
                         DataClass.SENSITIVE,
-                        f"employee.{disclosure.field}",
+                        f"{disclosure.what}.{disclosure.field}",
                         not disclosure.revealed,
                     )
                 )

@@ -251,6 +251,7 @@ class EmploymentEventOut(MaskedModel):
     with `sensitive:read`, masked for their managers (docs/privacy.md)."""
 
     masking_subject = "employee_id"
+    masking_object = "employment_event"
 
     id: uuid.UUID
     employee_id: uuid.UUID

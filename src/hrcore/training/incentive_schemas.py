@@ -135,6 +135,7 @@ class IncentiveOut(MaskedModel):
     (docs/privacy.md); `kind` and `eligible` stay."""
 
     masking_subject = "employee_id"
+    masking_object = "incentive"
 
     id: uuid.UUID
     period: str
