@@ -27,7 +27,8 @@ from run import REDIS, _tokens
 from hrcore.core.masking import MaskedModel
 from hrcore.core.runtime import Runtime
 from hrcore.main import create_app
-from hrcore.people.schemas import EmployeeOut, ProfileBasics
+from hrcore.people.profile_schemas import ProfileBasics
+from hrcore.people.schemas import EmployeeOut
 from hrcore.settings import Settings
 
 MODELS: list[type[MaskedModel]] = [EmployeeOut, ProfileBasics]

@@ -14,7 +14,7 @@ from httpx import AsyncClient
 from hrcore.core import masking
 from hrcore.core.authz import Role
 from hrcore.core.runtime import Runtime
-from hrcore.people.schemas import ProfileBasics
+from hrcore.people.profile_schemas import ProfileBasics
 from hrcore.privacy import read_log_jobs
 from tests.factories import Account, make_employee, make_org, make_tree, make_user
 from tests.people.test_visibility import _api_key

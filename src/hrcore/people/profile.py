@@ -19,8 +19,8 @@ from hrcore.core.privacy import DataClass
 from hrcore.core.read_log import note_read
 from hrcore.identity import api as identity
 from hrcore.people import access, profile_queries, profile_sections
+from hrcore.people.profile_schemas import PanoramicProfile
 from hrcore.people.ratings import rating_out
-from hrcore.people.schemas import PanoramicProfile
 
 TREND_YEARS = 3
 """Full calendar years in the performance trend, before the current (partial) one."""

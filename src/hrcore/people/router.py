@@ -25,6 +25,7 @@ from hrcore.people import (
     ratings,
 )
 from hrcore.people.employees import EmployeeFilters
+from hrcore.people.profile_schemas import PanoramicProfile
 from hrcore.people.schemas import (
     EmployeeCreate,
     EmployeeDetail,
@@ -36,7 +37,6 @@ from hrcore.people.schemas import (
     EmploymentEventOut,
     GrowthProfileIn,
     GrowthProfileOut,
-    PanoramicProfile,
     PerformanceRatingCreate,
     PerformanceRatingOut,
     TemporaryPostWithdrawal,
