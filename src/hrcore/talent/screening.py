@@ -94,7 +94,7 @@ def as_criterion(rule: Rule) -> people.ScreeningCriterion:
     return people.TenureCriterion(min_years=rule.min_years)
 
 
-def _plain(value: Any) -> float | str | None:
+def plain_value(value: Any) -> float | str | None:
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
         return float(value)
     return value if value is None or isinstance(value, str) else str(value)
@@ -109,7 +109,7 @@ def _candidate(
         department=department,
         passed=employee.passed,
         criteria=[
-            CriterionResult(kind=rule.kind, value=_plain(found.value), passed=found.passed)
+            CriterionResult(kind=rule.kind, value=plain_value(found.value), passed=found.passed)
             for rule, found in zip(rules, employee.criteria, strict=True)
         ],
     )
