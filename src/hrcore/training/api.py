@@ -67,10 +67,6 @@ async def enrolment_employee(
     return await exam_repository.enrolled_employee(session, org_id, enrolment_id)
 
 
-DEFAULT_THRESHOLDS = needs.Thresholds(review=70, min_people=3, min_percent=30)
-"""`GET /training-needs`'s defaults: a review item under 70 is a need."""
-
-
 async def own_needs(session: AsyncSession, principal: Principal) -> TrainingNeedsOut:
     """The caller's training needs, each with its evidence and the courses proposed (the
     first 200 needs); 404 for an account not linked to an employee."""
@@ -79,6 +75,6 @@ async def own_needs(session: AsyncSession, principal: Principal) -> TrainingNeed
         principal,
         department_id=None,
         employee_id=own_employee_id(principal),
-        thresholds=DEFAULT_THRESHOLDS,
+        thresholds=needs.DEFAULTS,
         page=PageParams(limit=MAX_LIMIT, cursor=None),
     )

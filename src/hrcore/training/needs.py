@@ -49,6 +49,11 @@ class Thresholds:
     min_percent: int
 
 
+DEFAULTS = Thresholds(review=70, min_people=3, min_percent=30)
+"""The seeds' figures: a review item under 70 is a need; a competency shared by 3 people, or
+by 30 % of those analysed, is common (`GET /training-needs`'s defaults)."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One piece of evidence of one person's need of one competency (values 0–100)."""

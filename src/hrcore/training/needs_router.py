@@ -36,11 +36,11 @@ async def get_training_needs(
     employee_id: Annotated[uuid.UUID | None, Query(description="Analyse this person.")] = None,
     review_threshold: Annotated[
         int, Query(ge=1, le=100, description="A review item scored under this (0–100) is a need.")
-    ] = 70,
+    ] = needs.DEFAULTS.review,
     common_min_people: Annotated[
         int,
         Query(ge=2, le=100_000, description="A competency this many people share is common."),
-    ] = 3,
+    ] = needs.DEFAULTS.min_people,
     common_min_percent: Annotated[
         int,
         Query(
@@ -48,7 +48,7 @@ async def get_training_needs(
             le=100,
             description="…or this share (percent) of the people analysed, at least two.",
         ),
-    ] = 30,
+    ] = needs.DEFAULTS.min_percent,
 ) -> Response:
     """Needs drawn from data, per competency: requirements of the person's position's
     competency model not met, items of their newest published review result that name a
