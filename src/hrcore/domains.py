@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+from hrcore.analytics.registry import DOMAIN as ANALYTICS
 from hrcore.approvals.registry import DOMAIN as APPROVALS
 from hrcore.calendars.registry import DOMAIN as CALENDARS
 from hrcore.channels.registry import DOMAIN as CHANNELS
@@ -55,6 +56,7 @@ DOMAINS: tuple[Domain, ...] = (
     MENTORING,
     TRAINING,
     PRIVACY,
+    ANALYTICS,
 )
 
 metadata: MetaData = Base.metadata

@@ -49,6 +49,10 @@ FORGED = {
 }
 
 
+NAMED_PARAMETERS = {"figure": "on-time"}
+"""Path parameters that name something rather than take an id from the parent list."""
+
+
 async def _paginated_paths(client: AsyncClient, app: FastAPI, headers: dict[str, str]) -> list[str]:
     """Each GET taking `cursor`, with path parameters taken from the parent list."""
     paths = []
@@ -57,6 +61,8 @@ async def _paginated_paths(client: AsyncClient, app: FastAPI, headers: dict[str,
         if not any(parameter["name"] == "cursor" for parameter in parameters):
             continue
         path = template
+        for name, value in NAMED_PARAMETERS.items():
+            path = path.replace(f"{{{name}}}", value)
         while match := re.search(r"\{[a-z_]+\}", path):
             parent = path[: match.start()].rstrip("/")
             listed = (await client.get(parent, headers=headers)).json()

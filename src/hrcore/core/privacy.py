@@ -39,6 +39,10 @@ def _classes(**by_class: str) -> dict[str, DataClass]:
 
 
 PERSONAL_COLUMNS: dict[str, dict[str, DataClass]] = {
+    "analytics_facts": _classes(
+        evaluation="figure step dimension occurred_on value reason_key reason_params"
+    ),
+    "analytics_stale": _classes(basic="figure since"),
     "api_keys": {},
     "approval_assignments": _classes(basic="step round status", evaluation="comment"),
     "approval_dingtalk_instances": _classes(basic="status outcome decided_by"),
@@ -223,6 +227,7 @@ structural (`is_structural`) or describe a thing, not a person (`NOT_PERSONAL`);
 NOT_PERSONAL: dict[str, frozenset[str]] = {
     table: frozenset(columns.split())
     for table, columns in {
+        "analytics_facts": "subject_type refreshed_at",
         "api_keys": "name prefix token_hash scopes department_ids",
         "approval_dingtalk_instances": "process_code instance_id last_error",
         "audit_events": "request_id seq hash",

@@ -9,8 +9,13 @@ from __future__ import annotations
 from hrcore.mentoring.effectiveness_schemas import MentorEffectivenessPart
 from hrcore.mentoring.own_effectiveness import OwnEffectiveness, own_effectiveness
 from hrcore.mentoring.participant_record import MentoringRecord, mentoring_record
+from hrcore.mentoring.schedule import TASK_KINDS as _SESSION_KINDS
+
+SESSION_TASK_KINDS: tuple[str, ...] = tuple(sorted(_SESSION_KINDS.values()))
+"""The task kinds of scheduled mentoring sessions (analytics' on-time rate of sessions)."""
 
 __all__ = [
+    "SESSION_TASK_KINDS",
     "MentorEffectivenessPart",
     "MentoringRecord",
     "OwnEffectiveness",

@@ -31,6 +31,7 @@ from hrcore.programs.retention import (
     dossier_documents_due,
     dossier_documents_due_count,
 )
+from hrcore.programs.stages import TASK_KINDS as _STAGE_KINDS
 from hrcore.programs.start import RUN_STARTED
 from hrcore.programs.withdrawal import (
     PARTICIPANT_GRADUATED,
@@ -38,10 +39,14 @@ from hrcore.programs.withdrawal import (
     graduate_appointee,
 )
 
+STAGE_TASK_KINDS: tuple[str, ...] = tuple(sorted(_STAGE_KINDS.values()))
+"""The task kinds of program stages (analytics' on-time rate of program stages)."""
+
 __all__ = [
     "PARTICIPANT_GRADUATED",
     "PARTICIPANT_WITHDRAWN",
     "RUN_STARTED",
+    "STAGE_TASK_KINDS",
     "ParticipationEnd",
     "StageCompletion",
     "active_participations_ending_after",

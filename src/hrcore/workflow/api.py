@@ -29,7 +29,8 @@ Everything answers in plain data: ids, `TaskInfo`, `TaskOut`; the ORM row stays 
   `CompletionHook(kind, fn)` — an `async fn(session, task: TaskInfo, clock)` run in the
   completing transaction
   (`register_submission_validator` / `on_completion` are what they install).
-- Reading: `task_status`, `tasks_of_subjects` (→ `TaskOut`s; the caller checked reach).
+- Reading: `task_status`, `tasks_of_subjects` (→ `TaskOut`s; the caller checked reach),
+  `task_timeliness` (tasks of some kinds done or past due, for analytics' on-time rates).
 - The due-moment rule: `end_of_day(day, zone)` and `due_moment(session, org_id, due)`;
   every domain that turns a due date into an instant uses them. A fixed length a domain
   gives a task ("within 5 days") goes through `due_after(session, org_id, start, days)`:
@@ -88,6 +89,7 @@ from hrcore.workflow.schemas import (
     TaskPolicy,
 )
 from hrcore.workflow.sweep import sweep
+from hrcore.workflow.timeliness import TaskTimeliness, task_timeliness
 from hrcore.workflow.todo_backfill import BACKFILL_JOB as TODO_BACKFILL_JOB
 from hrcore.workflow.todo_events import TODO_EVENT, apply_todo_event
 from hrcore.workflow.todos import SYNC_JOB as TODO_SYNC_JOB
@@ -116,6 +118,7 @@ __all__ = [
     "TaskKindSpec",
     "TaskOut",
     "TaskPolicy",
+    "TaskTimeliness",
     "Timeline",
     "Window",
     "apply_todo_event",
@@ -135,6 +138,7 @@ __all__ = [
     "reschedule_task",
     "sweep",
     "task_status",
+    "task_timeliness",
     "tasks_of_subjects",
     "timeline",
 ]

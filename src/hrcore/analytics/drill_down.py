@@ -1,0 +1,55 @@
+"""The people behind a figure (`/analytics/{figure}/people`): the caller's scope and window
+as the figure's, filtered by step and dimension."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hrcore.analytics import access, reading, window
+from hrcore.analytics.catalog import FIGURES
+from hrcore.analytics.figures import Figure
+from hrcore.analytics.schemas import AnalyticsPersonOut
+from hrcore.core.authz import Principal
+from hrcore.core.clock import Clock
+from hrcore.core.errors import FieldError, NotFound, Unprocessable
+from hrcore.core.i18n import _
+from hrcore.core.pagination import Page, PageParams
+
+
+def figure_of(slug: str) -> Figure:
+    """The figure a path names (`on-time` → `on_time`); 404 for none."""
+    figure = FIGURES.get(slug.replace("-", "_"))
+    if figure is None:
+        raise NotFound(_("No such figure"))
+    return figure
+
+
+async def people_behind(
+    session: AsyncSession,
+    principal: Principal,
+    slug: str,
+    department_id: uuid.UUID | None,
+    query: window.WindowQuery,
+    step: str | None,
+    dimension: str | None,
+    page: PageParams,
+    clock: Clock,
+) -> Page[AnalyticsPersonOut]:
+    figure = figure_of(slug)
+    scope = await access.readable_scope(session, principal, department_id)
+    if step is not None and step not in figure.step_names:
+        raise Unprocessable(
+            _("This figure has no such step"),
+            errors=[
+                FieldError(
+                    field="query.step",
+                    message=_("one of {steps}", steps=", ".join(figure.step_names)),
+                )
+            ],
+        )
+    bounds = await window.resolve(session, principal.org_id, query, clock)
+    return await reading.people_behind(
+        session, principal.org_id, figure, scope, bounds, step, dimension, page
+    )

@@ -1,0 +1,30 @@
+"""What analytics plugs into the processes (core.registry): its tables and routes, the
+refresh job, a subscription to every event a figure listens to, a completion hook on the
+tasks the on-time rates count, and the cron marking figures due by time."""
+
+from hrcore.analytics import jobs, models, on_time, refresh
+from hrcore.analytics.catalog import FIGURES
+from hrcore.analytics.router import router
+from hrcore.core.jobs import JobSpec
+from hrcore.core.registry import Cron, Domain, Subscription
+from hrcore.workflow import api as workflow
+
+DOMAIN = Domain(
+    name="analytics",
+    models=[models],
+    router=router,
+    jobs=[
+        JobSpec(refresh.REFRESH_JOB, jobs.refresh_figures),
+        JobSpec(jobs.EVENT_JOB, jobs.note_event),
+    ],
+    crons=[Cron(jobs.DUE_CRON, jobs.mark_due, timeout=300)],
+    subscriptions=[
+        Subscription(event, jobs.EVENT_JOB)
+        for event in sorted({event for figure in FIGURES.values() for event in figure.events})
+    ],
+    task_hooks=[
+        workflow.CompletionHook(kind, jobs.note_completed_task)
+        for kinds in on_time.AREAS.values()
+        for kind in kinds
+    ],
+)
