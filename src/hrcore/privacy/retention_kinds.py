@@ -22,9 +22,11 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hrcore.channels import api as channels
 from hrcore.core.i18n import Text, _
 from hrcore.core.privacy import DataClass
 from hrcore.people import api as people
+from hrcore.privacy import read_log_retention
 from hrcore.programs import api as programs
 from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
@@ -50,6 +52,8 @@ class SubjectKind(StrEnum):
     REVIEW_RAW_ANSWERS = "review_raw_answers"
     DOSSIER_DOCUMENTS = "dossier_documents"
     WEBHOOK_DELIVERIES = "webhook_deliveries"
+    CHANNEL_DELIVERIES = "channel_deliveries"
+    READ_ACCESS_LOG = "read_access_log"
 
 
 class RetentionAction(StrEnum):
@@ -64,6 +68,7 @@ class RetentionEvent(StrEnum):
     CYCLE_AGGREGATED = "cycle_aggregated"
     DOCUMENT_GENERATED = "document_generated"
     DELIVERY_LOGGED = "delivery_logged"
+    DATA_READ = "data_read"
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class PurgeableKind:
     due: Due
     count: DueCount
     purge: Purge
+    minimum_days: int = 1
+    """The shortest period a rule may set (the read-access log: three years)."""
 
 
 async def _anonymise(
@@ -101,6 +108,47 @@ async def _delete_raw_answers(
     session: AsyncSession, _settings: Settings, org_id: uuid.UUID, ids: Sequence[uuid.UUID]
 ) -> list[uuid.UUID]:
     return await reviews.delete_raw_answers(session, org_id, ids)
+
+
+async def _held_marks(
+    session: AsyncSession, org_id: uuid.UUID, held: Sequence[uuid.UUID]
+) -> list[str]:
+    """What names a held person in a channel message: their id, name and DingTalk id."""
+    names = await people.employee_refs(session, org_id, held)
+    contacts = await people.dingtalk_contacts(session, org_id, held)
+    marks = [str(person) for person in held] + [ref.name for ref in names.values()]
+    return marks + [c.dingtalk_user_id for c in contacts.values() if c.dingtalk_user_id]
+
+
+async def _channel_deliveries_due(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    before: datetime,
+    held: Sequence[uuid.UUID],
+    after: uuid.UUID | None,
+    limit: int,
+) -> Sequence[DueItem]:
+    marks = await _held_marks(session, org_id, held)
+    return await channels.channel_deliveries_due(session, org_id, before, marks, after, limit)
+
+
+async def _channel_deliveries_count(
+    session: AsyncSession, org_id: uuid.UUID, before: datetime, held: Sequence[uuid.UUID]
+) -> int:
+    marks = await _held_marks(session, org_id, held)
+    return await channels.channel_deliveries_due_count(session, org_id, before, marks)
+
+
+async def _delete_channel_deliveries(
+    session: AsyncSession, _settings: Settings, org_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    return await channels.delete_channel_deliveries(session, org_id, ids)
+
+
+async def _purge_read_log(
+    session: AsyncSession, _settings: Settings, _org_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    return await read_log_retention.purge_entries(session, ids)
 
 
 KINDS: dict[SubjectKind, PurgeableKind] = {
@@ -167,6 +215,34 @@ KINDS: dict[SubjectKind, PurgeableKind] = {
             webhooks.deliveries_due,
             webhooks.deliveries_due_count,
             _delete_deliveries,
+        ),
+        PurgeableKind(
+            SubjectKind.CHANNEL_DELIVERIES,
+            _(
+                "The DingTalk and group-robot delivery log — each notice sent to a channel with "
+                "its text and recipients — deleted after it was logged; notices still being "
+                "sent stay"
+            ),
+            (DataClass.BASIC,),
+            RetentionEvent.DELIVERY_LOGGED,
+            RetentionAction.DELETE,
+            _channel_deliveries_due,
+            _channel_deliveries_count,
+            _delete_channel_deliveries,
+        ),
+        PurgeableKind(
+            SubjectKind.READ_ACCESS_LOG,
+            _(
+                "The read-access log — who read whose sensitive or evaluation data — deleted "
+                "after the read, never before three years (the record of processing)"
+            ),
+            (DataClass.BASIC,),
+            RetentionEvent.DATA_READ,
+            RetentionAction.DELETE,
+            read_log_retention.entries_due,
+            read_log_retention.entries_due_count,
+            _purge_read_log,
+            minimum_days=read_log_retention.FLOOR_DAYS,
         ),
     )
 }

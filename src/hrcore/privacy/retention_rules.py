@@ -23,6 +23,7 @@ from hrcore.core.pagination import Page, PageParams, paginate
 from hrcore.privacy.retention_kinds import KINDS, RetentionAction, SubjectKind
 from hrcore.privacy.retention_models import RetentionRule
 from hrcore.privacy.retention_schemas import (
+    MIN_DAYS_IN,
     PeriodUnit,
     RetentionPeriod,
     RetentionRuleChange,
@@ -87,6 +88,21 @@ def _check_action(kind: SubjectKind, action: RetentionAction) -> None:
         )
 
 
+def _check_period(kind: SubjectKind, period: RetentionPeriod) -> None:
+    """422 when the period is shorter than the kind keeps its data at least."""
+    minimum = KINDS[kind].minimum_days
+    if period.amount * MIN_DAYS_IN[period.unit] < minimum:
+        raise Unprocessable(
+            _("This data is kept longer than that"),
+            errors=[
+                FieldError(
+                    field="body.period",
+                    message=_("{kind} is kept at least {days} days", kind=kind.value, days=minimum),
+                )
+            ],
+        )
+
+
 async def create(
     session: AsyncSession, principal: Principal, body: RetentionRuleIn
 ) -> RetentionRuleOut:
@@ -94,6 +110,7 @@ async def create(
     is 409. Audited."""
     require_hr_admin(principal)
     _check_action(body.subject_kind, body.action)
+    _check_period(body.subject_kind, body.period)
     taken = await session.scalar(
         select(RetentionRule.id).where(
             RetentionRule.org_id == principal.org_id,
@@ -147,6 +164,7 @@ async def change(
         _check_action(SubjectKind(rule.subject_kind), body.action)
         rule.action = body.action.value
     if body.period is not None:
+        _check_period(SubjectKind(rule.subject_kind), body.period)
         rule.period_amount, rule.period_unit = body.period.amount, body.period.unit.value
     if body.enabled is not None:
         rule.enabled = body.enabled

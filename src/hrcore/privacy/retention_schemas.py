@@ -24,6 +24,8 @@ class PeriodUnit(StrEnum):
 
 
 DAYS_IN = {PeriodUnit.DAYS: 1, PeriodUnit.MONTHS: 31, PeriodUnit.YEARS: 366}
+MIN_DAYS_IN = {PeriodUnit.DAYS: 1.0, PeriodUnit.MONTHS: 365 / 12, PeriodUnit.YEARS: 365.0}
+"""A unit's days in a common year (a period against a kind's minimum: 36 months = 3 years)."""
 
 
 class RetentionPeriod(BaseModel):
