@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import fetch
-
-DueItem = tuple[uuid.UUID, uuid.UUID | None, date]
+from hrcore.core.retention import DueRecords
 
 _DUE = """
     FROM channel_deliveries d
@@ -30,36 +28,15 @@ _DUE = """
              OR held.id = ANY(d.recipients)
       )
 """
-DELIVERIES_DUE = f"""
-    SELECT d.id, NULL::uuid, (d.created_at AT TIME ZONE 'UTC')::date {_DUE}
-      AND ($4::uuid IS NULL OR d.id > $4) ORDER BY d.id LIMIT $5
-"""
-DELIVERIES_DUE_COUNT = f"SELECT count(*) {_DUE}"
+DELIVERIES = DueRecords("d.id, NULL::uuid, (d.created_at AT TIME ZONE 'UTC')::date", _DUE, "d.id")
+channel_deliveries_due = DELIVERIES.due
+"""Settled deliveries logged before the cutoff, by id."""
+channel_deliveries_due_count = DELIVERIES.count
 DELETE_DELIVERIES = """
     DELETE FROM channel_deliveries
     WHERE org_id = $1 AND id = ANY($2::uuid[]) AND status IN ('sent', 'failed')
     RETURNING id
 """
-
-
-async def channel_deliveries_due(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    before: datetime,
-    excluding: Sequence[str],
-    after: uuid.UUID | None,
-    limit: int,
-) -> list[DueItem]:
-    """Settled deliveries logged before `before`, by id after `after`."""
-    rows = await fetch(session, DELIVERIES_DUE, org_id, before, list(excluding), after, limit)
-    return [(row[0], row[1], row[2]) for row in rows]
-
-
-async def channel_deliveries_due_count(
-    session: AsyncSession, org_id: uuid.UUID, before: datetime, excluding: Sequence[str]
-) -> int:
-    [row] = await fetch(session, DELIVERIES_DUE_COUNT, org_id, before, list(excluding))
-    return int(row[0])
 
 
 async def delete_channel_deliveries(

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import fetch
-
-DueItem = tuple[uuid.UUID, uuid.UUID, date]
+from hrcore.core.retention import DueRecords
 
 _EXITED = """
     FROM employees e
@@ -37,13 +35,17 @@ _EVALUATIONS_LEFT = """ AND (
     EXISTS (SELECT 1 FROM performance_ratings r WHERE r.org_id = e.org_id AND r.employee_id = e.id)
     OR EXISTS (SELECT 1 FROM growth_profiles g WHERE g.org_id = e.org_id AND g.employee_id = e.id)
 )"""
-_PAGE = " AND ($4::uuid IS NULL OR e.id > $4) ORDER BY e.id LIMIT $5"
-
-IDENTITIES_DUE = f"SELECT e.id, e.id, x.exited_on {_EXITED}{_IDENTITY_LEFT}{_PAGE}"
-IDENTITIES_DUE_COUNT = f"SELECT count(*) {_EXITED}{_IDENTITY_LEFT}"
-EVALUATIONS_DUE = f"SELECT e.id, e.id, x.exited_on {_EXITED}{_EVALUATIONS_LEFT}{_PAGE}"
-EVALUATIONS_DUE_COUNT = f"SELECT count(*) {_EXITED}{_EVALUATIONS_LEFT}"
-
+IDENTITIES = DueRecords("e.id, e.id, x.exited_on", _EXITED + _IDENTITY_LEFT, "e.id", by_day=True)
+departed_identities_due = IDENTITIES.due
+"""Departed employees who exited before the cutoff's day, not anonymised yet, by id."""
+departed_identities_due_count = IDENTITIES.count
+EVALUATIONS = DueRecords(
+    "e.id, e.id, x.exited_on", _EXITED + _EVALUATIONS_LEFT, "e.id", by_day=True
+)
+departed_evaluations_due = EVALUATIONS.due
+"""Departed employees who exited before the cutoff's day and still have performance ratings
+or a growth profile, by id."""
+departed_evaluations_due_count = EVALUATIONS.count
 ANONYMISE = f"""
 UPDATE employees e SET
     full_name = '#' || right({_ANONYMISED}, 8), employee_number = {_ANONYMISED},
@@ -67,33 +69,6 @@ SELECT employee_id FROM ratings UNION SELECT employee_id FROM growth
 """
 
 
-def _due_args(
-    org_id: uuid.UUID, before: datetime, excluding: Sequence[uuid.UUID]
-) -> tuple[uuid.UUID, date, list[uuid.UUID]]:
-    return org_id, before.date(), list(excluding)
-
-
-async def departed_identities_due(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    before: datetime,
-    excluding: Sequence[uuid.UUID],
-    after: uuid.UUID | None,
-    limit: int,
-) -> list[DueItem]:
-    """Departed employees who exited before `before`'s day and are not anonymised yet, by
-    id after `after`."""
-    rows = await fetch(session, IDENTITIES_DUE, *_due_args(org_id, before, excluding), after, limit)
-    return [(row[0], row[1], row[2]) for row in rows]
-
-
-async def departed_identities_due_count(
-    session: AsyncSession, org_id: uuid.UUID, before: datetime, excluding: Sequence[uuid.UUID]
-) -> int:
-    [row] = await fetch(session, IDENTITIES_DUE_COUNT, *_due_args(org_id, before, excluding))
-    return int(row[0])
-
-
 async def anonymise_departed(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> list[uuid.UUID]:
@@ -102,29 +77,6 @@ async def anonymise_departed(
     and aggregates still hold. Answers the employees changed (none already anonymised)."""
     rows = await fetch(session, ANONYMISE, org_id, list(employee_ids))
     return [row[0] for row in rows]
-
-
-async def departed_evaluations_due(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    before: datetime,
-    excluding: Sequence[uuid.UUID],
-    after: uuid.UUID | None,
-    limit: int,
-) -> list[DueItem]:
-    """Departed employees who exited before `before`'s day and still have performance
-    ratings or a growth profile, by id after `after`."""
-    rows = await fetch(
-        session, EVALUATIONS_DUE, *_due_args(org_id, before, excluding), after, limit
-    )
-    return [(row[0], row[1], row[2]) for row in rows]
-
-
-async def departed_evaluations_due_count(
-    session: AsyncSession, org_id: uuid.UUID, before: datetime, excluding: Sequence[uuid.UUID]
-) -> int:
-    [row] = await fetch(session, EVALUATIONS_DUE_COUNT, *_due_args(org_id, before, excluding))
-    return int(row[0])
 
 
 async def delete_departed_evaluations(

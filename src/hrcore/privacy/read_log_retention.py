@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import fetch
+from hrcore.core.retention import DueRecords
 
 FLOOR_DAYS = 3 * 365
 """The shortest period a rule may keep the log (the database function enforces three years)."""
-
-DueItem = tuple[uuid.UUID, uuid.UUID | None, date]
 
 _DUE = """
     FROM read_access_events e
@@ -30,32 +28,13 @@ _DUE = """
       AND e.occurred_at < now() - interval '3 years'
       AND NOT (e.subject_employee_id = ANY($3::uuid[]))
 """
-ENTRIES_DUE = f"""
-    SELECT e.id, e.subject_employee_id, (e.occurred_at AT TIME ZONE 'UTC')::date {_DUE}
-      AND ($4::uuid IS NULL OR e.id > $4) ORDER BY e.id LIMIT $5
-"""
-ENTRIES_DUE_COUNT = f"SELECT count(*) {_DUE}"
+ENTRIES = DueRecords(
+    "e.id, e.subject_employee_id, (e.occurred_at AT TIME ZONE 'UTC')::date", _DUE, "e.id"
+)
+entries_due = ENTRIES.due
+"""Entries read before the cutoff (and three years ago), by id."""
+entries_due_count = ENTRIES.count
 PURGE = "SELECT purge_read_access_events($1::uuid[]) AS id"
-
-
-async def entries_due(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    before: datetime,
-    excluding: Sequence[uuid.UUID],
-    after: uuid.UUID | None,
-    limit: int,
-) -> list[DueItem]:
-    """Entries read before `before` (and three years ago), by id after `after`."""
-    rows = await fetch(session, ENTRIES_DUE, org_id, before, list(excluding), after, limit)
-    return [(row[0], row[1], row[2]) for row in rows]
-
-
-async def entries_due_count(
-    session: AsyncSession, org_id: uuid.UUID, before: datetime, excluding: Sequence[uuid.UUID]
-) -> int:
-    [row] = await fetch(session, ENTRIES_DUE_COUNT, org_id, before, list(excluding))
-    return int(row[0])
 
 
 async def purge_entries(session: AsyncSession, entry_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:

@@ -15,9 +15,10 @@ from hrcore.core.db import get_or_404
 from hrcore.core.errors import FieldError, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams, decode_cursor, encode_cursor
+from hrcore.core.retention import DueItem
 from hrcore.people import api as people
 from hrcore.privacy import holds_repository
-from hrcore.privacy.retention_kinds import KINDS, DueItem, RetentionAction, SubjectKind
+from hrcore.privacy.retention_kinds import KINDS, RetentionAction, SubjectKind
 from hrcore.privacy.retention_models import RetentionRule
 from hrcore.privacy.retention_rules import WHAT, cutoff, enabled_rules
 from hrcore.privacy.retention_schemas import (

@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.channels import api as channels
 from hrcore.core.i18n import Text, _
 from hrcore.core.privacy import DataClass
+from hrcore.core.retention import DueItem
 from hrcore.people import api as people
 from hrcore.privacy import read_log_retention
 from hrcore.programs import api as programs
@@ -32,8 +33,6 @@ from hrcore.reviews import api as reviews
 from hrcore.settings import Settings
 from hrcore.webhooks import api as webhooks
 
-DueItem = tuple[uuid.UUID, uuid.UUID | None, date]
-"""A record due: its id, whose data it is (None: no one person's) and its event's day."""
 Due = Callable[
     [AsyncSession, uuid.UUID, datetime, Sequence[uuid.UUID], uuid.UUID | None, int],
     Awaitable[Sequence[DueItem]],

@@ -18,10 +18,11 @@ from datetime import datetime
 
 from hrcore.core import audit
 from hrcore.core.db import tenant_transaction
+from hrcore.core.retention import DueItem
 from hrcore.core.runtime import Runtime
 from hrcore.identity import api as identity
 from hrcore.privacy import holds_repository
-from hrcore.privacy.retention_kinds import KINDS, DueItem, SubjectKind
+from hrcore.privacy.retention_kinds import KINDS, SubjectKind
 from hrcore.privacy.retention_rules import SUBJECT, cutoff, enabled_rules
 
 logger = logging.getLogger(__name__)

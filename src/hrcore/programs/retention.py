@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import fetch
+from hrcore.core.retention import DueRecords
 from hrcore.core.storage import storage_for
 from hrcore.settings import Settings
-
-DueItem = tuple[uuid.UUID, uuid.UUID, date]
 
 _DUE = """
     FROM program_dossier_documents d
@@ -28,11 +26,10 @@ _DUE = """
     WHERE d.org_id = $1 AND d.created_at < $2 AND d.status <> 'pending'
       AND p.employee_id <> ALL($3::uuid[])
 """
-DOCUMENTS_DUE = f"""
-    SELECT d.id, p.employee_id, (d.created_at AT TIME ZONE 'UTC')::date {_DUE}
-      AND ($4::uuid IS NULL OR d.id > $4) ORDER BY d.id LIMIT $5
-"""
-DOCUMENTS_DUE_COUNT = f"SELECT count(*) {_DUE}"
+DOCUMENTS = DueRecords("d.id, p.employee_id, (d.created_at AT TIME ZONE 'UTC')::date", _DUE, "d.id")
+dossier_documents_due = DOCUMENTS.due
+"""Dossier documents made before the cutoff, by id."""
+dossier_documents_due_count = DOCUMENTS.count
 LOCK_DOCUMENTS = """
     SELECT id, storage_key FROM program_dossier_documents
     WHERE org_id = $1 AND id = ANY($2::uuid[]) AND status <> 'pending' FOR UPDATE
@@ -40,26 +37,6 @@ LOCK_DOCUMENTS = """
 DELETE_DOCUMENTS = (
     "DELETE FROM program_dossier_documents WHERE org_id = $1 AND id = ANY($2::uuid[]) RETURNING id"
 )
-
-
-async def dossier_documents_due(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    before: datetime,
-    excluding: Sequence[uuid.UUID],
-    after: uuid.UUID | None,
-    limit: int,
-) -> list[DueItem]:
-    """Dossier documents made before `before`, by id after `after`."""
-    rows = await fetch(session, DOCUMENTS_DUE, org_id, before, list(excluding), after, limit)
-    return [(row[0], row[1], row[2]) for row in rows]
-
-
-async def dossier_documents_due_count(
-    session: AsyncSession, org_id: uuid.UUID, before: datetime, excluding: Sequence[uuid.UUID]
-) -> int:
-    [row] = await fetch(session, DOCUMENTS_DUE_COUNT, org_id, before, list(excluding))
-    return int(row[0])
 
 
 async def delete_dossier_documents(

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hrcore.core.db import fetch
+from hrcore.core.retention import DueRecords
 from hrcore.files import api as files
 from hrcore.reviews.access import FILES_SUBJECT
-
-DueItem = tuple[uuid.UUID, uuid.UUID, date]
 
 _STILL_HELD = "(a.answers <> '{}'::jsonb OR a.comment IS NOT NULL OR a.evidence <> '[]'::jsonb)"
 _DUE = f"""
@@ -32,11 +30,12 @@ _DUE = f"""
       AND {_STILL_HELD}
       AND a.rater_employee_id <> ALL($3::uuid[]) AND p.employee_id <> ALL($3::uuid[])
 """
-RAW_ANSWERS_DUE = f"""
-    SELECT a.id, p.employee_id, (c.closed_at AT TIME ZONE 'UTC')::date {_DUE}
-      AND ($4::uuid IS NULL OR a.id > $4) ORDER BY a.id LIMIT $5
-"""
-RAW_ANSWERS_DUE_COUNT = f"SELECT count(*) {_DUE}"
+RAW_ANSWERS = DueRecords(
+    "a.id, p.employee_id, (c.closed_at AT TIME ZONE 'UTC')::date", _DUE, "a.id"
+)
+raw_answers_due = RAW_ANSWERS.due
+"""Assignments with answers of cycles aggregated and closed before the cutoff, by id."""
+raw_answers_due_count = RAW_ANSWERS.count
 DELETE_RAW_ANSWERS = f"""
 UPDATE review_assignments a SET answers = '{{}}'::jsonb, comment = NULL, evidence = '[]'::jsonb,
     updated_at = now(), version = a.version + 1
@@ -45,27 +44,6 @@ WHERE a.org_id = $1 AND a.id = ANY($2::uuid[]) AND c.org_id = a.org_id AND c.id 
   AND c.status = 'aggregated' AND {_STILL_HELD}
 RETURNING a.id
 """  # noqa: S608 (this module's constants only)
-
-
-async def raw_answers_due(
-    session: AsyncSession,
-    org_id: uuid.UUID,
-    before: datetime,
-    excluding: Sequence[uuid.UUID],
-    after: uuid.UUID | None,
-    limit: int,
-) -> list[DueItem]:
-    """Assignments with answers of cycles aggregated and closed before `before`, by id after
-    `after`."""
-    rows = await fetch(session, RAW_ANSWERS_DUE, org_id, before, list(excluding), after, limit)
-    return [(row[0], row[1], row[2]) for row in rows]
-
-
-async def raw_answers_due_count(
-    session: AsyncSession, org_id: uuid.UUID, before: datetime, excluding: Sequence[uuid.UUID]
-) -> int:
-    [row] = await fetch(session, RAW_ANSWERS_DUE_COUNT, org_id, before, list(excluding))
-    return int(row[0])
 
 
 async def delete_raw_answers(
