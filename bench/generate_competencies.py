@@ -13,7 +13,9 @@ Run after bench/generate.py. Writes, as the schema owner (row-level security doe
   read from the catalog first);
 - 5,000 open stretch assignments in "Division 0" (above the division head's team: the "5,000
   assignments for one person" figure) and one in the root department (all 100,000 people
-  are candidates).
+  are candidates);
+- every employee's post in competencies' roster (`competency_roster`), as migration 0086
+  copies it.
 
 No profile snapshots: the full recompute (`hrcore competencies recompute-all`) makes them.
 Idempotent: re-running replaces the competencies (their evidence and profiles) and the
@@ -50,6 +52,19 @@ SELECT gen_random_uuid(), $1, employee.id, competency.id, round((random() * 10):
  CROSS JOIN (SELECT id FROM competencies WHERE org_id = $1) AS competency
  CROSS JOIN generate_series(1, $2) AS n
  WHERE employee.org_id = $1
+"""
+
+# Each employee's post in competencies' roster, as migration 0086 copies it: bench/generate.py
+# writes employees as rows, without the employment events the roster follows.
+ROSTER = """
+INSERT INTO competency_roster (org_id, employee_id, department_id, position_id, active)
+SELECT org_id, id, CASE WHEN status = 'active' THEN department_id END,
+       CASE WHEN status = 'active' THEN position_id END, status = 'active'
+  FROM employees
+ WHERE org_id = $1
+ON CONFLICT (org_id, employee_id) DO UPDATE
+   SET department_id = excluded.department_id, position_id = excluded.position_id,
+       active = excluded.active
 """
 
 SECONDARY = """
@@ -211,7 +226,9 @@ async def generate(url: str, seed: int, per_pair: int) -> None:
                     "version",
                 ],
             )
+            await connection.execute(ROSTER, org_id)
         await connection.execute("VACUUM ANALYZE competency_evidence")
+        await connection.execute("VACUUM ANALYZE competency_roster")
         await connection.execute("ANALYZE")
         count = await connection.fetchval(
             "SELECT count(*) FROM competency_evidence WHERE org_id = $1", org_id

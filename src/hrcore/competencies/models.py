@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -146,6 +147,28 @@ class CompetencyCurrentScores(OrgScopedMixin, Base):
         ARRAY(UUID(as_uuid=True)), nullable=False
     )
     scores: Mapped[list[float]] = mapped_column(ARRAY(Float), nullable=False)
+
+
+class CompetencyRoster(OrgScopedMixin, Base):
+    """Each employee's post as competencies keeps it for a ranking over a whole organization
+    (`stretch_repository.rank_people` reads it beside the current scores instead of receiving
+    every candidate from people as arrays): followed from people's employment events and
+    filled in for employees it has not seen yet (`roster`). `active` is people's status
+    `active`; department and position are kept for active employees only."""
+
+    __tablename__ = "competency_roster"
+
+    org_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("organizations.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    employee_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    position_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
 
 class StretchAssignment(Entity, OrgScopedMixin, Base):

@@ -1,10 +1,11 @@
 """What competencies plug into the processes (core.registry): the library, models,
 evidence, profiles, stretch-assignment, rotation and development-plan tables, the routes,
-the profile recompute job, the task kinds of stretch assignments (the outcome task closes by
-recording the outcome) and rotations (the host supervisor's rating), the approval kind
-development plans run on (`competencies.development_plan`), the library's import kind
-(imports runs the upload, competencies checks and writes the rows), the current plan
-people's panoramic profile shows, and the plans that keep a model version in use."""
+the profile recompute job, the roster's job following people's employment events, the task
+kinds of stretch assignments (the outcome task closes by recording the outcome) and
+rotations (the host supervisor's rating), the approval kind development plans run on
+(`competencies.development_plan`), the library's import kind (imports runs the upload,
+competencies checks and writes the rows), the current plan people's panoramic profile
+shows, and the plans that keep a model version in use."""
 
 from fastapi import APIRouter
 
@@ -19,6 +20,7 @@ from hrcore.competencies import (
     plan_notices,
     plan_repository,
     profiles,
+    roster,
     rotation_models,
     rotation_router,
     rotations,
@@ -29,7 +31,7 @@ from hrcore.competencies.router import router as library_router
 from hrcore.core.i18n import N_
 from hrcore.core.jobs import JobSpec
 from hrcore.core.personal_data import PersonalDataSection
-from hrcore.core.registry import Domain
+from hrcore.core.registry import Domain, Subscription
 from hrcore.notifications import api as notifications
 from hrcore.people import api as people
 from hrcore.workflow import api as workflow
@@ -55,7 +57,19 @@ DOMAIN = Domain(
     name="competencies",
     models=[models, rotation_models],
     router=router,
-    jobs=[JobSpec(profiles.RECOMPUTE_JOB, jobs.recompute_profile, max_tries=5)],
+    jobs=[
+        JobSpec(profiles.RECOMPUTE_JOB, jobs.recompute_profile, max_tries=5),
+        JobSpec(roster.FOLLOW_JOB, roster.follow_post, max_tries=5),
+    ],
+    subscriptions=[
+        Subscription(event, roster.FOLLOW_JOB)
+        for event in (
+            people.EMPLOYMENT_EVENT_RECORDED,
+            people.EMPLOYMENT_EVENT_APPLIED,
+            people.EMPLOYMENT_EVENT_ENDED_EARLY,
+            people.EMPLOYMENT_EVENT_WITHDRAWN,
+        )
+    ],
     task_hooks=[
         workflow.TaskKindSpec(stretch_assigning.KICKOFF_KIND),
         workflow.TaskKindSpec(stretch_assigning.MIDPOINT_KIND),

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.competencies import repository, stretch_access, stretch_repository
+from hrcore.competencies import repository, roster, stretch_access, stretch_repository
 from hrcore.competencies.levels import on_scale
 from hrcore.competencies.match_scoring import (
     Developed,
@@ -47,28 +47,36 @@ from hrcore.settings import Settings
 PoolMemberships = Callable[
     [AsyncSession, uuid.UUID, Sequence[uuid.UUID]], Awaitable[Mapping[uuid.UUID, list[Ref]]]
 ]
-_POOLS: list[PoolMemberships] = []
+PoolMembers = Callable[[AsyncSession, uuid.UUID], Awaitable[list[uuid.UUID]]]
+_POOLS: list[tuple[PoolMemberships, PoolMembers]] = []
 
 
 @dataclass(frozen=True)
 class PoolMembershipProvider:
-    """Talent's declaration (a `core.registry` hook): the active pools of each employee, in
-    one statement."""
+    """Talent's declaration (a `core.registry` hook): the active pools of each employee, and
+    every employee with an active membership (for a ranking over a whole organization,
+    which scores the pool factor in its own statement), each in one statement."""
 
     source: PoolMemberships
+    members: PoolMembers
 
     def install(self) -> None:
-        _POOLS[:] = [self.source]
+        _POOLS[:] = [(self.source, self.members)]
+
+
+def _talent() -> tuple[PoolMemberships, PoolMembers]:
+    if not _POOLS:
+        raise RuntimeError("No pool membership source: install hrcore.domains.DOMAINS")
+    return _POOLS[0]
 
 
 async def _pools(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> Mapping[uuid.UUID, list[Ref]]:
-    if not _POOLS:
-        raise RuntimeError("No pool membership source: install hrcore.domains.DOMAINS")
+    source, _members = _talent()
     if not employee_ids:
         return {}
-    return await _POOLS[0](session, org_id, employee_ids)
+    return await source(session, org_id, employee_ids)
 
 
 @dataclass(frozen=True)
@@ -128,37 +136,37 @@ async def candidates(
     read it): the people of its department they may see, best first; not those already on
     it, nor the caller (nobody assigns themself).
 
-    The database scores every candidate and answers the band that may hold the page
-    (`stretch_repository.rank_people`); the band is scored exactly here, by the rule that
-    explains the page, so the page is the head of the exact ranking: a candidate left out
-    trails at least `limit` others whatever the rounding."""
+    The database reads the candidates from competencies' roster (`roster`; anyone it has
+    not seen is read from people first), scores every one and answers the band that may
+    hold the page (`stretch_repository.rank_people`); the band is scored exactly here, by
+    the rule that explains the page, so the page is the head of the exact ranking: a
+    candidate left out trails at least `limit` others whatever the rounding."""
     assignment = await stretch_access.writable_assignment(
         session, principal, assignment_id, for_update=False
     )
     await plan_for_these_values(session, stretch_repository.RANKING_MEMORY)
     subtree = await org.subtree_ids(session, principal.org_id, assignment.department_id)
     reach = await people.visible_employee_ids(session, principal)
-    active = await people.active_people_in(session, principal.org_id, subtree, reach)
+    await roster.fill_in(session, principal.org_id)
     levels = await repository.competency_levels(
         session, principal.org_id, [uuid.UUID(e["competency_id"]) for e in assignment.competencies]
     )
     competencies = developed(assignment.competencies, levels)
     weights = Weights.of(settings)
-    pools = await _pools(session, principal.org_id, active.ids)
+    _source, members = _talent()
     band = await stretch_repository.rank_people(
         session,
         len(competencies),
         principal.org_id,
-        active.ids,
-        active.department_ids,
-        active.position_ids,
+        subtree,
+        reach,
         [item.competency_id for item in competencies],
         [item.levels for item in competencies],
         _scales(competencies),
         [item.start for item in competencies],
         assignment.id,
         principal.employee_id,
-        list(pools),
+        await members(session, principal.org_id),
         list(weights.shares),
         weights.total,
         weights.most,
@@ -166,7 +174,7 @@ async def candidates(
         _margin(competencies, weights),
     )
     ranked = []
-    for row in band:
+    for index, row in enumerate(band):
         lines = [
             fit(item.start, required, current)
             for item, required, current in zip(
@@ -174,16 +182,16 @@ async def candidates(
             )
         ]
         factor_values = values(lines, row["load"], row["pooled"], weights.most)
-        ranked.append((-total(factor_values, weights), row["ordinality"] - 1, lines, row["load"]))
+        ranked.append((-total(factor_values, weights), index, lines, row["load"]))
     page = heapq.nsmallest(limit, ranked)
-    named = [active.ids[index] for _score, index, *_ in page]
+    named = [band[index]["employee_id"] for _score, index, *_ in page]
     note_reads(principal, named, DataClass.EVALUATION, "stretch_assignment_match")
     names = await people.employee_refs(session, principal.org_id, named)
+    pools = await _pools(session, principal.org_id, named)
     items = []
     for rank, (_score, index, lines, load) in enumerate(page, start=1):
-        employee_id = active.ids[index]
-        shown = list(pools.get(employee_id, []))
-        factor_values = values(lines, load, bool(shown), weights.most)
+        employee_id = band[index]["employee_id"]
+        factor_values = values(lines, load, band[index]["pooled"], weights.most)
         items.append(
             {
                 "rank": rank,
@@ -194,7 +202,7 @@ async def candidates(
                 "competencies": explained_lines(competencies, lines),
                 "open_assignments": load,
                 "at_capacity": load >= weights.most,
-                "pools": shown,
+                "pools": list(pools.get(employee_id, [])),
             }
         )
     return CandidateMatchesOut.model_validate(

@@ -249,91 +249,100 @@ async def employee_on(
     return await fetch(session, PLAN_ACTIONS, org_id, employee_id, list(assignment_ids))
 
 
-# Ranking people for an assignment developing `k` competencies, in the database: every
-# candidate's four factors as bare numbers from the narrow current scores (migration 0063:
-# only the developed competencies' scores are picked out before the join; the candidates'
-# arrays unnested once, their distinct posts resolved to models from that),
-# approximate only in that gaps and points are not rounded to hundredths, then the band that
-# may hold the page — candidates within `$16` (twice the most the rounding moves a score) of
-# the `$15`-th best — and of candidates whose inputs are identical (so are their exact
-# scores) only the first `$15` in the people's order. Python scores the band exactly.
-#   $1 org; $2, $3, $4 the candidates (ids, departments, positions) in the order ties keep;
-#   $5 the competencies developed, $6 their number of levels, $7 each one's levels on the
-#   0–10 scale (a row per competency), $8 the start on the scale; $9 the assignment (those
-#   on it are no candidates), $10 the caller (never a candidate); $11 the pool members;
-#   $12 the four weights, $13 their sum, $14 the most open assignments one person takes.
+# Ranking people for an assignment developing `k` competencies, in the database: the
+# candidates read from competencies' own roster (`competency_roster`: each employee's post,
+# kept from people's events), every one's four factors as bare numbers from the narrow
+# current scores (only the developed competencies' scores are picked out before the join;
+# each model's newest version read once, a candidate's the variant of their department
+# before their position's general one), approximate only in that gaps and
+# points are not rounded to hundredths, then the band that may hold the page — candidates
+# within `$15` (twice the most the rounding moves a score) of the `$14`-th best — and of
+# candidates whose inputs are identical (so are their exact scores) only the first `$14` in
+# people's order (full name, then id: the one join of people's table, for names). Python
+# scores the band exactly.
+#   $1 org; $2 the departments (the assignment's subtree); $3 the caller's reach (null: the
+#   whole organization); $4 the competencies developed, $5 their number of levels, $6 each
+#   one's levels on the 0–10 scale (a row per competency), $7 the start on the scale; $8
+#   the assignment (those on it are no candidates), $9 the caller (never a candidate); $10
+#   the active pool members; $11 the four weights, $12 their sum, $13 the most open
+#   assignments one person takes.
 _RANK_PEOPLE = """
 WITH candidate AS MATERIALIZED (
-  SELECT *
-    FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) WITH ORDINALITY
-         AS candidate(employee_id, department_id, position_id, ordinality)
-   WHERE employee_id IS DISTINCT FROM $10::uuid
-), post AS (
-  SELECT DISTINCT ON (wanted.position_id, wanted.department_id)
-         wanted.position_id, wanted.department_id, model.entries
-    FROM (SELECT DISTINCT position_id, department_id
-            FROM candidate
-           WHERE position_id IS NOT NULL) AS wanted
-    JOIN competency_models AS model
-      ON model.org_id = $1 AND model.position_id = wanted.position_id
-     AND (model.department_id = wanted.department_id OR model.department_id IS NULL)
-   ORDER BY wanted.position_id, wanted.department_id, model.department_id IS NULL,
-            model.version DESC
+  SELECT employee_id, department_id, position_id
+    FROM competency_roster
+   WHERE org_id = $1 AND active AND department_id = ANY($2::uuid[])
+     AND ($3::uuid[] IS NULL OR employee_id = ANY($3::uuid[]))
+     AND employee_id IS DISTINCT FROM $9::uuid
+), model AS (
+  SELECT DISTINCT ON (position_id, department_id) position_id, department_id, entries
+    FROM competency_models
+   WHERE org_id = $1
+   ORDER BY position_id, department_id, version DESC
 ), required AS (
-  SELECT post.position_id, post.department_id,
-         ARRAY(SELECT (SELECT ($7::float8[])[n][least((entry ->> 'required_level')::int,
-                                                      ($6::int[])[n])]
-                         FROM jsonb_array_elements(post.entries) AS entry
-                        WHERE (entry ->> 'competency_id')::uuid = ($5::uuid[])[n]
+  SELECT model.position_id, model.department_id,
+         ARRAY(SELECT (SELECT ($6::float8[])[n][least((entry ->> 'required_level')::int,
+                                                      ($5::int[])[n])]
+                         FROM jsonb_array_elements(model.entries) AS entry
+                        WHERE (entry ->> 'competency_id')::uuid = ($4::uuid[])[n]
                           AND (entry ->> 'required_level')::int > 0)
-                 FROM generate_series(1, cardinality($5::uuid[])) AS n
+                 FROM generate_series(1, cardinality($4::uuid[])) AS n
                 ORDER BY n) AS levels
-    FROM post
+    FROM model
 ), load AS (
   SELECT a.employee_id,
          count(*) FILTER (WHERE a.status = 'active' AND s.status <> 'closed') AS open,
-         bool_or(a.assignment_id = $9::uuid) AS on_it
+         bool_or(a.assignment_id = $8::uuid) AS on_it
     FROM stretch_assignees AS a
     JOIN stretch_assignments AS s ON s.id = a.assignment_id AND s.org_id = a.org_id
-   WHERE a.org_id = $1 AND a.employee_id = ANY($2::uuid[])
+   WHERE a.org_id = $1
    GROUP BY a.employee_id
 ), current AS (
   SELECT employee_id{currents}
     FROM competency_current_scores
    WHERE org_id = $1
 ), pair AS (
-  SELECT candidate.ordinality, {current_columns}{required}
-         coalesce(load.open, 0) AS load, candidate.employee_id = ANY($11::uuid[]) AS pooled
+  SELECT candidate.employee_id, {current_columns}{required}
+         coalesce(load.open, 0) AS load, candidate.employee_id = ANY($10::uuid[]) AS pooled
     FROM candidate
     LEFT JOIN current ON current.employee_id = candidate.employee_id
-    LEFT JOIN required
-      ON required.position_id = candidate.position_id
-     AND required.department_id = candidate.department_id
+    LEFT JOIN required AS variant
+      ON variant.position_id = candidate.position_id
+     AND variant.department_id = candidate.department_id
+    LEFT JOIN required AS general
+      ON general.position_id = candidate.position_id AND general.department_id IS NULL
     LEFT JOIN load ON load.employee_id = candidate.employee_id
    WHERE NOT coalesce(load.on_it, false)
 ), scored AS MATERIALIZED (
   SELECT pair.*,
-         CASE WHEN $13::float8 > 0 THEN
-              ({gap_fit}) / {count} * ($12::float8[])[1] / $13::float8 * 100
-            + ({readiness}) / {count} * ($12::float8[])[2] / $13::float8 * 100
-            + greatest(0, 1 - load::float8 / $14::int) * ($12::float8[])[3] / $13::float8 * 100
-            + pooled::int * ($12::float8[])[4] / $13::float8 * 100
+         CASE WHEN $12::float8 > 0 THEN
+              ({gap_fit}) / {count} * ($11::float8[])[1] / $12::float8 * 100
+            + ({readiness}) / {count} * ($11::float8[])[2] / $12::float8 * 100
+            + greatest(0, 1 - load::float8 / $13::int) * ($11::float8[])[3] / $12::float8 * 100
+            + pooled::int * ($11::float8[])[4] / $12::float8 * 100
          ELSE 0 END AS approximate
     FROM pair
 ), cut AS (
-  SELECT approximate FROM scored ORDER BY approximate DESC OFFSET $15::int - 1 LIMIT 1
-), band AS (
-  SELECT scored.*,
-         row_number() OVER (PARTITION BY {inputs} load, pooled ORDER BY ordinality) AS nth
+  SELECT approximate FROM scored ORDER BY approximate DESC OFFSET $14::int - 1 LIMIT 1
+), near AS MATERIALIZED (
+  SELECT *
     FROM scored
-   WHERE NOT EXISTS (SELECT FROM cut) OR approximate >= (SELECT approximate FROM cut) - $16::float8
+   WHERE NOT EXISTS (SELECT FROM cut) OR approximate >= (SELECT approximate FROM cut) - $15::float8
+), named AS (
+  SELECT near.*, (SELECT full_name FROM employees
+                   WHERE org_id = $1 AND id = near.employee_id) AS full_name
+    FROM near
+), band AS (
+  SELECT named.*,
+         row_number() OVER (PARTITION BY {inputs} load, pooled
+                            ORDER BY full_name, employee_id) AS nth
+    FROM named
 )
-SELECT ordinality, ARRAY[{current_list}]::float8[] AS currents,
+SELECT employee_id, ARRAY[{current_list}]::float8[] AS currents,
        ARRAY[{required_list}]::float8[] AS required, load, pooled,
        (SELECT count(*) FROM scored) AS candidates
   FROM band
- WHERE nth <= $15
- ORDER BY ordinality
+ WHERE nth <= $14
+ ORDER BY full_name, employee_id
 """
 
 
@@ -346,16 +355,18 @@ def rank_people_sql(developed: int) -> str:
     required = [f"r{n}" for n in numbers]
     return _RANK_PEOPLE.format(
         currents="".join(
-            f", scores[array_position(competency_ids, ($5::uuid[])[{n}])] AS x{n}" for n in numbers
+            f", scores[array_position(competency_ids, ($4::uuid[])[{n}])] AS x{n}" for n in numbers
         ),
         current_columns="".join(f"current.x{n}, " for n in numbers),
-        required="".join(f"required.levels[{n}] AS r{n}, " for n in numbers),
+        required="".join(
+            f"(coalesce(variant.levels, general.levels))[{n}] AS r{n}, " for n in numbers
+        ),
         gap_fit=" + ".join(
             f"CASE WHEN r{n} > 0 THEN greatest(r{n} - coalesce(x{n}, 0), 0) / r{n} ELSE 0 END"
             for n in numbers
         )
         or "0",
-        readiness=" + ".join(f"least(coalesce(x{n}, 0) / ($8::float8[])[{n}], 1)" for n in numbers)
+        readiness=" + ".join(f"least(coalesce(x{n}, 0) / ($7::float8[])[{n}], 1)" for n in numbers)
         or "0",
         count=max(developed, 1),
         inputs="".join(f"{name}, " for name in currents + required),
@@ -365,12 +376,12 @@ def rank_people_sql(developed: int) -> str:
 
 
 async def rank_people(session: AsyncSession, developed: int, *args: Any) -> list[Any]:
-    """The band of candidates that may hold the page, in the people's order (see
-    `_RANK_PEOPLE` for the arguments); every row says how many candidates there were. The
-    caller plans the transaction for its values (`core.db.plan_for_these_values` with
-    `RANKING_MEMORY`) before it reads the candidates: the generic plan PostgreSQL picks after
-    five runs cannot see how many candidates the arrays hold (it took 16–22 s where the
-    planned one took 2.5–4 s at 94,910 people, load ~12)."""
+    """The band of candidates that may hold the page, in people's order (see `_RANK_PEOPLE`
+    for the arguments); every row says how many candidates there were. The caller plans the
+    transaction for its values (`core.db.plan_for_these_values` with `RANKING_MEMORY`): a
+    generic plan cannot see how large the subtree and the reach are (it took 16–22 s where
+    the planned one took 2.5–4 s at 94,910 people, load ~12, when the candidates came as
+    arrays)."""
     return await fetch(session, rank_people_sql(developed), *args)
 
 

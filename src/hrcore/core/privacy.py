@@ -58,6 +58,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, DataClass]] = {
     "competency_current_scores": _classes(evaluation="competency_ids scores"),
     "competency_evidence": _classes(evaluation="value source_kind source_weight note"),
     "competency_profiles": _classes(evaluation="figures scores"),
+    "competency_roster": _classes(basic="active"),
     "consent_texts": _classes(basic="purpose text_version title_zh title_en body_zh body_en"),
     "consents": _classes(basic="purpose"),
     "contract_amendment_versions": _classes(

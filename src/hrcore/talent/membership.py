@@ -395,6 +395,12 @@ async def active_pools_of(
     return pools
 
 
+async def members_of_any_pool(session: AsyncSession, org_id: uuid.UUID) -> list[uuid.UUID]:
+    """The employees `active_pools_of` names any pool for, without asking about each: a
+    ranking over a whole organization scores the pool factor in its own statement."""
+    return await repository.members_of_any_pool(session, org_id)
+
+
 async def record_program_outcome(
     session: AsyncSession,
     actor: Principal,

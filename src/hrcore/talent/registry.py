@@ -82,7 +82,9 @@ DOMAIN = Domain(
         ),
     ],
     providers=[
-        competencies.PoolMembershipProvider(membership.active_pools_of),
+        competencies.PoolMembershipProvider(
+            membership.active_pools_of, membership.members_of_any_pool
+        ),
         notifications.SubjectNames(nominations.SUBJECT, _MEMBER_NAMES),
         notifications.SubjectNames(aftermath.APPOINTMENT_SUBJECT, _APPOINTMENT_NAMES),
         notifications.SubjectNames(application_notices.APPLICATION_SUBJECT, _APPLICATION_NAMES),

@@ -467,6 +467,16 @@ async def vacancy_measures(
     return int(filled), int(from_pools), float(median) if median is not None else None
 
 
+async def members_of_any_pool(session: AsyncSession, org_id: uuid.UUID) -> list[uuid.UUID]:
+    """Every employee with an active membership of a pool, in one statement."""
+    rows = await session.scalars(
+        select(TalentPoolMember.employee_id)
+        .where(TalentPoolMember.org_id == org_id, TalentPoolMember.status == "active")
+        .distinct()
+    )
+    return list(rows)
+
+
 async def active_pools_of(
     session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> Sequence[tuple[uuid.UUID, uuid.UUID, str]]:
