@@ -176,7 +176,7 @@ async def department_dashboard(
     )
     if (unchanged := not_modified(request, tag)) is not None:
         return unchanged
-    trend = await queries.team_trend(session, org_id, members, PERIODS_SHOWN)
+    trend = await queries.team_trend(session, org_id, members, team.department_id, PERIODS_SHOWN)
     period = trend[-1]["period"] if trend else None
     current = (
         await queries.team_current(session, org_id, members, period, BAND_BOUNDS, shown)

@@ -28,6 +28,7 @@ from hrcore.performance import (
     observation_import,
     personal_data,
     review_ratings,
+    team_models,
     work_results,
     work_results_models,
 )
@@ -46,6 +47,7 @@ DOMAIN = Domain(
         work_results_models,
         alerts_models,
         diagnoses_models,
+        team_models,
     ],
     router=router,
     jobs=[
