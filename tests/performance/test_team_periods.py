@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.runtime import Runtime
 from hrcore.performance import dashboard_queries as queries
+from hrcore.performance import jobs
 from hrcore.worker import run_burst
 from tests.performance.conftest import API, World, api_key, observation, ok, post_scheme, scheme
 from tests.problems import assert_problem
@@ -132,6 +133,13 @@ async def _ingest(client: AsyncClient, key: dict[str, str], *items: dict[str, An
     assert result["refused"] == 0, result
 
 
+EXIT = {"kind": "exit", "effective_date": "2026-12-01"}
+
+
+def _transfer(department: Any) -> dict[str, Any]:
+    return {"kind": "transfer", "effective_date": "2026-01-01", "department_id": str(department.id)}
+
+
 def _figures(employee: uuid.UUID, moment: datetime, tag: str, output: float) -> list[Any]:
     """Output for everyone, a response time and a third figure for some: indicators scored by
     some members only, values without a score, sums that are not round."""
@@ -142,10 +150,8 @@ def _figures(employee: uuid.UUID, moment: datetime, tag: str, output: float) -> 
     ]
 
 
-@pytest.mark.commits
-async def test_aggregates_answer_as_the_members_scores_do(
-    client: AsyncClient, world: World, runtime: Runtime, owner_engine: AsyncEngine
-) -> None:
+async def _score_everyone(client: AsyncClient, world: World, runtime: Runtime) -> dict[str, str]:
+    """The world's six people scored for one to three of October–December; the key."""
     await post_scheme(client, world.hr, scheme(department_ids=[str(world.head_office.id)]))
     key = await api_key(client, world.hr, "metrics:write")
     people = [world.boss, world.lead, world.member, world.junior, world.peer, world.engineer]
@@ -155,8 +161,22 @@ async def test_aggregates_answer_as_the_members_scores_do(
             items += _figures(person.id, moment, f"{n}-{moment.month}", 41.3 + 7.7 * n)
     await _ingest(client, key, *items)
     await run_burst(runtime)
-    hr, everywhere = world.hr.headers, (world.head_office, world.sales, world.sales_east)
-    departments = (*everywhere, world.engineering)
+    return key
+
+
+async def _event(client: AsyncClient, world: World, person: Any, body: dict[str, Any]) -> None:
+    url = f"{API}/employees/{person.id}/events"
+    response = await client.post(url, json=body, headers=world.hr.headers)
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.commits
+async def test_aggregates_answer_as_the_members_scores_do(
+    client: AsyncClient, world: World, runtime: Runtime, owner_engine: AsyncEngine
+) -> None:
+    key = await _score_everyone(client, world, runtime)
+    hr = world.hr.headers
+    departments = (world.head_office, world.sales, world.sales_east, world.engineering)
     await _same(client, owner_engine, world, hr, *departments)
     assert [await _fixes(owner_engine, world, d) for d in departments] == [0, 0, 0, 0], (
         "after the recompute the aggregates alone are the answer"
@@ -170,16 +190,7 @@ async def test_aggregates_answer_as_the_members_scores_do(
 
     url = f"{API}/departments/{world.sales.id}/dashboard"
     tag = (await client.get(url, headers=hr)).headers["etag"]
-    moved = await client.post(
-        f"{API}/employees/{world.member.id}/events",
-        json={
-            "kind": "transfer",
-            "effective_date": "2026-01-01",
-            "department_id": str(world.engineering.id),
-        },
-        headers=hr,
-    )
-    assert moved.status_code == 201, moved.text
+    await _event(client, world, world.member, _transfer(world.engineering))
     polled = await client.get(url, headers=hr | {"If-None-Match": tag})
     assert polled.status_code == 200, "the roster changed: so did the tag"
     await _same(client, owner_engine, world, hr, *departments)
@@ -195,12 +206,7 @@ async def test_aggregates_answer_as_the_members_scores_do(
         "the recompute moved every period of the member's, not only the one it saved"
     )
 
-    exited = await client.post(
-        f"{API}/employees/{world.junior.id}/events",
-        json={"kind": "exit", "effective_date": "2026-12-01"},
-        headers=hr,
-    )
-    assert exited.status_code == 201, exited.text
+    await _event(client, world, world.junior, EXIT)
     await _same(client, owner_engine, world, hr, *departments)
     assert await _fixes(owner_engine, world, world.sales_east) == 1, "counted, no member now"
 
@@ -209,4 +215,40 @@ async def test_aggregates_answer_as_the_members_scores_do(
     for outside in (world.head_office, world.engineering):
         assert_problem(
             await client.get(f"{API}/departments/{outside.id}/dashboard", headers=head), 404
+        )
+
+
+@pytest.mark.commits
+async def test_the_daily_settling_counts_people_where_they_are(
+    client: AsyncClient, world: World, runtime: Runtime, owner_engine: AsyncEngine
+) -> None:
+    await _score_everyone(client, world, runtime)
+    hr = world.hr.headers
+    departments = (world.head_office, world.sales, world.sales_east, world.engineering)
+    await _event(client, world, world.junior, EXIT)
+    await _event(client, world, world.peer, _transfer(world.engineering))
+    await _same(client, owner_engine, world, hr, *departments)
+    assert [await _fixes(owner_engine, world, d) for d in departments] == [1, 2, 1, 1]
+
+    settle = {"runtime": runtime}
+    assert await jobs.settle_team_periods(settle) == 2, "the junior out, the peer moved"
+    await _same(client, owner_engine, world, hr, *departments)
+    assert [await _fixes(owner_engine, world, d) for d in departments] == [0, 0, 0, 0]
+    assert await jobs.settle_team_periods(settle) == 0, "nothing drifted since"
+    assert await _counted(owner_engine, world) == 5, "the departed junior is counted nowhere"
+
+    await _event(client, world, world.junior, {"kind": "hire", "effective_date": "2026-12-05"})
+    await _same(client, owner_engine, world, hr, *departments)
+    assert [await _fixes(owner_engine, world, d) for d in departments] == [1, 1, 1, 0]
+    assert await jobs.settle_team_periods(settle) == 1, "the rehired junior, counted again"
+    await _same(client, owner_engine, world, hr, *departments)
+    assert [await _fixes(owner_engine, world, d) for d in departments] == [0, 0, 0, 0]
+    assert await _counted(owner_engine, world) == 6
+
+
+async def _counted(owner: AsyncEngine, world: World) -> int:
+    async with owner.connect() as connection:
+        return await connection.scalar(  # type: ignore[no-any-return]
+            text("SELECT count(*) FROM performance_team_members WHERE org_id = :org"),
+            {"org": world.hr.org_id},
         )
