@@ -252,3 +252,34 @@ async def _counted(owner: AsyncEngine, world: World) -> int:
             text("SELECT count(*) FROM performance_team_members WHERE org_id = :org"),
             {"org": world.hr.org_id},
         )
+
+
+@pytest.mark.commits
+async def test_a_rename_in_the_team_moves_the_tag(
+    client: AsyncClient, world: World, runtime: Runtime
+) -> None:
+    """The reach carries ids only: names come with the best and worst members, and the tag
+    carries a digest of the members' and their departments' names."""
+    await _score_everyone(client, world, runtime)
+    hr, url = world.hr.headers, f"{API}/departments/{world.sales.id}/dashboard?members=4"
+    first = await client.get(url, headers=hr)
+    best = [(m["employee"]["name"], m["department"]["name"]) for m in ok(first)["best"]]
+    assert best == [("Member", "Sales East")], "December: the member alone scored in sales"
+    tag = first.headers["etag"]
+    renamed = await client.patch(
+        f"{API}/employees/{world.member.id}", json={"full_name": "Member Renamed"}, headers=hr
+    )
+    assert renamed.status_code == 200, renamed.text
+    again = await client.get(url, headers=hr | {"If-None-Match": tag})
+    assert again.status_code == 200, "a member's new name"
+    assert ok(again)["best"][0]["employee"]["name"] == "Member Renamed"
+    tag = again.headers["etag"]
+    department = await client.patch(
+        f"{API}/departments/{world.sales_east.id}", json={"name": "East"}, headers=hr
+    )
+    assert department.status_code == 200, department.text
+    third = await client.get(url, headers=hr | {"If-None-Match": tag})
+    assert third.status_code == 200, "a member's department's new name"
+    assert ok(third)["best"][0]["department"]["name"] == "East"
+    tag = third.headers["etag"]
+    assert (await client.get(url, headers=hr | {"If-None-Match": tag})).status_code == 304

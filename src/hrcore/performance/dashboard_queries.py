@@ -74,6 +74,10 @@ it who is no active member now (moved out or left: -1)."""
 TEAM_MARKS = f"""
 WITH {ROSTER_FIXES}
 SELECT (SELECT name FROM departments WHERE org_id = $1 AND id = $3) AS department_name,
+       (SELECT md5(string_agg(full_name, '|' ORDER BY id)) FROM employees
+        WHERE org_id = $1 AND id = ANY($2::uuid[])) AS member_names,
+       (SELECT md5(string_agg(name, '|' ORDER BY id)) FROM departments
+        WHERE org_id = $1 AND id = ANY($5::uuid[])) AS department_names,
        a.sums, a.row_version, f.scores, f.computed_at, f.scores_version,
        o.observations, o.recorded_at, g.goals, g.key_results, g.check_ins, g.goals_version
 FROM (SELECT count(*) AS sums, max(xmin::text::bigint) AS row_version
@@ -97,9 +101,10 @@ FROM (SELECT count(*) AS sums, max(xmin::text::bigint) AS row_version
 """The marks of the department's aggregates (every save of a score counted under it
 rewrites them), of the scores of those the roster and the aggregates disagree on, the
 department's own observations' marks (which also move its goals' linked key results), its
-goals' marks and its name (the read-only name join docs/architecture.md allows: a rename
-changes the tag too). The members' current scores need no marks of their own: each change
-of one rewrites the aggregates or is a fix's."""
+goals' marks, its name and a digest of its members' and their departments' (`$5`) names
+(the read-only name joins docs/architecture.md allows: a rename changes the tag too). The
+members' current scores need no marks of their own: each change of one rewrites the
+aggregates or is a fix's."""
 
 TEAM_TREND = f"""
 WITH {ROSTER_FIXES},
@@ -143,19 +148,31 @@ TEAM_CURRENT = """
 WITH current AS (
     SELECT employee_id, overall FROM performance_scores
     WHERE org_id = $1 AND employee_id = ANY($2::uuid[]) AND period = $3
+), parts AS (
+    SELECT 'band' AS part, width_bucket(overall, $4::float8[]) AS band, count(*) AS members,
+           NULL::uuid AS employee_id, NULL::float8 AS overall, NULL::bigint AS rank
+    FROM current GROUP BY 2
+    UNION ALL
+    (SELECT 'best', NULL, NULL, employee_id, overall,
+            row_number() OVER (ORDER BY overall DESC, employee_id)
+     FROM current ORDER BY overall DESC, employee_id LIMIT $5)
+    UNION ALL
+    (SELECT 'worst', NULL, NULL, employee_id, overall,
+            row_number() OVER (ORDER BY overall, employee_id)
+     FROM current ORDER BY overall, employee_id LIMIT $5)
 )
-SELECT 'band' AS part, width_bucket(overall, $4::float8[]) AS band, count(*) AS members,
-       NULL::uuid AS employee_id, NULL::float8 AS overall
-FROM current GROUP BY 2
-UNION ALL
-(SELECT 'best', NULL, NULL, employee_id, overall FROM current
- ORDER BY overall DESC, employee_id LIMIT $5)
-UNION ALL
-(SELECT 'worst', NULL, NULL, employee_id, overall FROM current
- ORDER BY overall, employee_id LIMIT $5)
+SELECT p.part, p.band, p.members, p.employee_id, p.overall, e.full_name AS employee_name,
+       r.department_id, d.name AS department_name
+FROM parts p
+LEFT JOIN unnest($2::uuid[], $6::uuid[]) AS r(employee_id, department_id)
+       ON r.employee_id = p.employee_id
+LEFT JOIN employees e ON e.org_id = $1 AND e.id = p.employee_id
+LEFT JOIN departments d ON d.org_id = $1 AND d.id = r.department_id
+ORDER BY p.part, p.rank, p.band
 """
 """The current period's distribution over the bands (`width_bucket`: 0 below the first
-bound, i at or above the i-th) and the best and worst members."""
+bound, i at or above the i-th) and the best and worst members, named (the name joins
+docs/architecture.md allows) with their department from the roster (`$2`, `$6`)."""
 
 DEPARTMENT_OBSERVATIONS = """
 SELECT DISTINCT ON (c.indicator) c.indicator, c.value, c.observed_at, c.source
@@ -189,10 +206,10 @@ async def team_marks(
     member_ids: Sequence[uuid.UUID],
     department_id: uuid.UUID,
     periods: Sequence[str],
+    department_ids: Sequence[uuid.UUID],
 ) -> asyncpg.Record:
-    return (
-        await fetch(session, TEAM_MARKS, org_id, list(member_ids), department_id, list(periods))
-    )[0]
+    arguments = (list(member_ids), department_id, list(periods), list(department_ids))
+    return (await fetch(session, TEAM_MARKS, org_id, *arguments))[0]
 
 
 async def team_trend(
@@ -209,11 +226,21 @@ async def team_current(
     session: AsyncSession,
     org_id: uuid.UUID,
     member_ids: Sequence[uuid.UUID],
+    department_ids: Sequence[uuid.UUID],
     period: str,
     bounds: Sequence[float],
     shown: int,
 ) -> list[asyncpg.Record]:
-    return await fetch(session, TEAM_CURRENT, org_id, list(member_ids), period, list(bounds), shown)
+    return await fetch(
+        session,
+        TEAM_CURRENT,
+        org_id,
+        list(member_ids),
+        period,
+        list(bounds),
+        shown,
+        list(department_ids),
+    )
 
 
 async def department_observations(
