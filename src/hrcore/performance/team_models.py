@@ -36,7 +36,8 @@ from hrcore.core.models import Base, IdMixin, OrgScopedMixin
 class TeamPeriod(IdMixin, OrgScopedMixin, Base):
     """The sums of one department subtree's scores of one period for one indicator variant
     (name, unit and direction as the schemes named it); a row left with no figure is
-    deleted."""
+    deleted. No foreign key to departments: a counted path may still name a department
+    deleted since (an emptied one may go), and retracting from it must not fail."""
 
     __tablename__ = "performance_team_periods"
     __table_args__ = (
@@ -58,9 +59,7 @@ class TeamPeriod(IdMixin, OrgScopedMixin, Base):
         ),
     )
 
-    department_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("departments.id", ondelete="CASCADE"), nullable=False
-    )
+    department_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
     period: Mapped[str] = mapped_column(String(8), nullable=False)
     starts_on: Mapped[date] = mapped_column(Date, nullable=False)
     key: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -81,7 +80,12 @@ class TeamMember(IdMixin, OrgScopedMixin, Base):
     __tablename__ = "performance_team_members"
     __table_args__ = (
         UniqueConstraint("org_id", "employee_id"),
-        Index("ix_performance_team_members_departments", "departments", postgresql_using="gin"),
+        Index(
+            "ix_performance_team_members_departments",
+            "departments",
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        ),
     )
 
     employee_id: Mapped[uuid.UUID] = mapped_column(
