@@ -42,8 +42,8 @@ LEAVE = f"""
 WITH counted AS (
     SELECT employee_id, -1 AS sign, departments, true AS whole, NULL::text[] AS periods
     FROM performance_team_members WHERE org_id = $1 AND employee_id = ANY($2::uuid[])
-)
-{team_periods.INSERT_SUMS}{team_periods.SUMS}
+),
+{team_periods.SUMS}
 """  # noqa: S608 (declared constants only)
 """Every score of these people out of the sums of the path they are counted under."""
 
