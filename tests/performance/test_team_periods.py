@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hrcore.core.runtime import Runtime
 from hrcore.performance import dashboard_queries as queries
-from hrcore.performance import jobs
+from hrcore.performance import jobs, team_settling
 from hrcore.worker import run_burst
 from tests.performance.conftest import API, World, api_key, observation, ok, post_scheme, scheme
 from tests.problems import assert_problem
@@ -220,18 +220,24 @@ async def test_aggregates_answer_as_the_members_scores_do(
 
 @pytest.mark.commits
 async def test_the_daily_settling_counts_people_where_they_are(
-    client: AsyncClient, world: World, runtime: Runtime, owner_engine: AsyncEngine
+    client: AsyncClient,
+    world: World,
+    runtime: Runtime,
+    owner_engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(team_settling, "CHUNK", 1)
     await _score_everyone(client, world, runtime)
     hr = world.hr.headers
     departments = (world.head_office, world.sales, world.sales_east, world.engineering)
     await _event(client, world, world.junior, EXIT)
     await _event(client, world, world.peer, _transfer(world.engineering))
+    await _event(client, world, world.boss, _transfer(world.sales))
     await _same(client, owner_engine, world, hr, *departments)
-    assert [await _fixes(owner_engine, world, d) for d in departments] == [1, 2, 1, 1]
+    assert [await _fixes(owner_engine, world, d) for d in departments] == [1, 3, 1, 1]
 
     settle = {"runtime": runtime}
-    assert await jobs.settle_team_periods(settle) == 2, "the junior out, the peer moved"
+    assert await jobs.settle_team_periods(settle) == 3, "the junior out, the peer, the boss"
     await _same(client, owner_engine, world, hr, *departments)
     assert [await _fixes(owner_engine, world, d) for d in departments] == [0, 0, 0, 0]
     assert await jobs.settle_team_periods(settle) == 0, "nothing drifted since"
