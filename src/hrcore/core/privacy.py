@@ -141,6 +141,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, DataClass]] = {
         evaluation="period starts_on scheme_revision overall indicators"
     ),
     "performance_stale_scores": _classes(evaluation="month since"),
+    "performance_team_members": _classes(basic="departments"),
     "points_balances": _classes(evaluation="participation outcome sharing total"),
     "points_ledger": _classes(evaluation="category points source_type reason"),
     "position_description_comments": _classes(basic="body"),

@@ -106,4 +106,4 @@ async def stream_department_dashboard(
     scores are recomputed (the department's active members when the stream opened); re-read
     the dashboard then. Readers as for the dashboard."""
     team = await dashboards.team_in_reach(session, principal, department_id)
-    return dashboard_stream.team_stream(request, principal.org_id, list(team.posts))
+    return dashboard_stream.team_stream(request, principal.org_id, team.members)

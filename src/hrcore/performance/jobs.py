@@ -21,6 +21,7 @@ from hrcore.performance import (
     live_scores,
     review_ratings,
     score_queue,
+    team_settling,
 )
 
 log = logging.getLogger(__name__)
@@ -122,4 +123,13 @@ async def open_diagnoses(ctx: dict[str, Any]) -> int:
 
     return await identity.for_each_organization(
         runtime.sessionmaker, sweep, label="performance diagnoses"
+    )
+
+
+async def settle_team_periods(ctx: dict[str, Any]) -> int:
+    """arq cron entry point (daily): the department aggregates count moved, departed and
+    rehired people where they are now (`team_settling`)."""
+    runtime: Runtime = ctx["runtime"]
+    return await identity.for_each_organization(
+        runtime.sessionmaker, team_settling.settle, label="performance team periods"
     )

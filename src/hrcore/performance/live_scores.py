@@ -8,7 +8,7 @@ department applies. A period keeps the scheme revision its first score was compu
 scheme's position is scored on that scheme's current revision. Each stored score carries its
 explanation (`figures`). Statements per job: a fixed number whatever the batch — posts,
 schemes, paths, kept revisions, the time zone, observations, one delete of emptied periods
-and one write.
+and one write, and the department aggregates' three around them (`team_periods`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from hrcore.core.templates import TemplateRevision
 from hrcore.identity import api as identity
 from hrcore.org import api as org
 from hrcore.people import api as people
-from hrcore.performance import closing_freeze, repository
+from hrcore.performance import closing_freeze, repository, team_periods
 from hrcore.performance.figures import Observation, score_period
 from hrcore.performance.models import PERFORMANCE_SCHEMES
 from hrcore.performance.periods import period_of, start_moment
@@ -178,6 +178,10 @@ async def recompute(
                 )
             )
     rows, emptied = await closing_freeze.before_save(session, org_id, rows, emptied, now)
+    keys = [(row[1], row[2]) for row in rows] + list(emptied)
+    homes = {employee: paths[str(posts[employee].department.id)] for employee, _ in keys}
+    await team_periods.retract(session, org_id, homes, keys)
     await repository.drop_scores(session, org_id, emptied)
     await repository.save_scores(session, org_id, now, rows)
+    await team_periods.count_in(session, org_id, homes, keys)
     return len(rows)

@@ -1,9 +1,10 @@
 """What performance plugs into the processes (core.registry): its tables, its routes, the
 live-score recompute job that ingestion enqueues, the job turning a published review's peer
 ratings into observations (subscribed to reviews' publication event), the crons closing due
-periods, sweeping decline alerts and opening diagnoses; the task kinds of check-ins' action
-items and of diagnoses, how the inbox names a check-in, a feedback and an alert, the
-observations' import kind and who reads a work result's evidence files."""
+periods, sweeping decline alerts, opening diagnoses and settling the department aggregates;
+the task kinds of check-ins' action items and of diagnoses, how the inbox names a check-in,
+a feedback and an alert, the observations' import kind and who reads a work result's
+evidence files."""
 
 from hrcore.core.jobs import JobSpec
 from hrcore.core.personal_data import PersonalDataSection
@@ -28,6 +29,7 @@ from hrcore.performance import (
     observation_import,
     personal_data,
     review_ratings,
+    team_models,
     work_results,
     work_results_models,
 )
@@ -46,6 +48,7 @@ DOMAIN = Domain(
         work_results_models,
         alerts_models,
         diagnoses_models,
+        team_models,
     ],
     router=router,
     jobs=[
@@ -57,6 +60,7 @@ DOMAIN = Domain(
         Cron("performance.close_due_periods", closing_jobs.close_due_periods, minute={23}),
         Cron("performance.sweep_decline_alerts", jobs.sweep_decline_alerts, hour={1}, minute={41}),
         Cron("performance.open_diagnoses", jobs.open_diagnoses, hour={2}, minute={11}),
+        Cron("performance.settle_team_periods", jobs.settle_team_periods, hour={3}, minute={7}),
     ],
     task_hooks=[
         workflow.TaskKindSpec(check_ins.ACTION_ITEM_KIND),

@@ -85,10 +85,15 @@ async def mark(session: AsyncSession, org_id: uuid.UUID, months: Mapping[str, se
     await outbox.enqueue_once(session, RECOMPUTE_JOB, org_id=org_id)
 
 
+async def alone(session: AsyncSession, org_id: uuid.UUID) -> bool:
+    """Take the organization's recompute lock for this transaction, if no one holds it."""
+    return bool((await fetch(session, ALONE, str(org_id)))[0][0])
+
+
 async def pick(session: AsyncSession, org_id: uuid.UUID) -> Picked | None:
     """Up to `DRAIN_LIMIT` stale keys for this job, or None when another recompute of the
     organization is running (the caller defers). Taking the limit enqueues the next job."""
-    if not (await fetch(session, ALONE, str(org_id)))[0][0]:
+    if not await alone(session, org_id):
         return None
     rows = await fetch(session, PICK, org_id, DRAIN_LIMIT)
     if len(rows) == DRAIN_LIMIT:
