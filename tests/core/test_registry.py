@@ -35,7 +35,7 @@ def test_every_table_belongs_to_a_declared_models_module() -> None:
 def test_names_are_unique_and_subscriptions_name_declared_jobs() -> None:
     assert [name for name, n in Counter(DECLARED_JOBS).items() if n > 1] == []
     cron_names = [cron.name for cron in crons(domains.DOMAINS)]
-    assert len(cron_names) == len(set(cron_names)) == 23
+    assert len(cron_names) == len(set(cron_names)) == 24
     for domain in domains.DOMAINS:
         for subscription in domain.subscriptions:
             assert subscription.job in DECLARED_JOBS, subscription

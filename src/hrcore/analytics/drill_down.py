@@ -4,6 +4,8 @@ as the figure's, filtered by step and dimension."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +28,19 @@ def figure_of(slug: str) -> Figure:
     return figure
 
 
-async def people_behind(
+@dataclass(frozen=True)
+class Drill:
+    """What a drill-down reads: the figure, the caller's scope, the window's days and the
+    filters; its list and its exports read the same."""
+
+    figure: Figure
+    scope: access.Scope
+    window: tuple[date, date]
+    step: str | None
+    dimension: str | None
+
+
+async def drill(
     session: AsyncSession,
     principal: Principal,
     slug: str,
@@ -34,9 +48,11 @@ async def people_behind(
     query: window.WindowQuery,
     step: str | None,
     dimension: str | None,
-    page: PageParams,
     clock: Clock,
-) -> Page[AnalyticsPersonOut]:
+) -> Drill:
+    """The drill-down the caller asks for, checked: an unknown figure 404, a department
+    beyond the caller's reach 404 (403 for a reader of no analytics), an unknown step or
+    a bad window 422."""
     figure = figure_of(slug)
     scope = await access.readable_scope(session, principal, department_id)
     if step is not None and step not in figure.step_names:
@@ -50,6 +66,28 @@ async def people_behind(
             ],
         )
     bounds = await window.resolve(session, principal.org_id, query, clock)
+    return Drill(figure, scope, bounds, step, dimension)
+
+
+async def people_behind(
+    session: AsyncSession,
+    principal: Principal,
+    slug: str,
+    department_id: uuid.UUID | None,
+    query: window.WindowQuery,
+    step: str | None,
+    dimension: str | None,
+    page: PageParams,
+    clock: Clock,
+) -> Page[AnalyticsPersonOut]:
+    asked = await drill(session, principal, slug, department_id, query, step, dimension, clock)
     return await reading.people_behind(
-        session, principal.org_id, figure, scope, bounds, step, dimension, page
+        session,
+        principal.org_id,
+        asked.figure,
+        asked.scope,
+        asked.window,
+        asked.step,
+        asked.dimension,
+        page,
     )

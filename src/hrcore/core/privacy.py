@@ -203,6 +203,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, DataClass]] = {
     "training_exam_attempts": _classes(
         basic="number", evaluation="questions pass_mark answers score passed"
     ),
+    "spreadsheet_exports": _classes(basic="kind filters format locale status error"),
     "training_sessions": _classes(sensitive="instructor_allowance"),
     "training_xapi_statements": _classes(basic="verb"),
     "users": _classes(
@@ -251,6 +252,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
         "refresh_tokens": "token_hash",
         "task_todos": "todo_id attempts last_error",
         "tasks": "submission_required submission_rule completion_params policy schedule",
+        "spreadsheet_exports": "file_key size rows",
         "training_sessions": "place capacity late_grace_minutes status",
         "users": "must_change_password token_version",
         "webhook_deliveries": "event_type last_status_code status attempts last_error",

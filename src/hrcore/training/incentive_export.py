@@ -4,33 +4,22 @@ The amount is pay: empty for whoever the list shows it `null` to (core.masking).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 import asyncpg
-from openpyxl import Workbook
 
-from hrcore.core import masking
-from hrcore.core.spreadsheets import inert
+from hrcore.core import masking, spreadsheets
+from hrcore.core.spreadsheets import SheetFormat, inert
 from hrcore.training.incentive_schemas import IncentiveOut
 
 AMOUNT = IncentiveOut.masked_fields["amount"]
 
 
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
-
-
-MEDIA_TYPES = {
-    ExportFormat.CSV: "text/csv; charset=utf-8",
-    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+ExportFormat = SheetFormat
+MEDIA_TYPES = spreadsheets.MEDIA_TYPES
 
 HEADER = (
     "period",
@@ -64,17 +53,4 @@ def _cells(row: asyncpg.Record) -> list[Any]:
 
 
 def render(rows: Sequence[asyncpg.Record], form: ExportFormat) -> bytes:
-    if form is ExportFormat.CSV:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(HEADER)
-        writer.writerows(_cells(row) for row in rows)
-        return text.getvalue().encode("utf-8-sig")
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("incentives")
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(_cells(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.render(form, "incentives", HEADER, [_cells(row) for row in rows])

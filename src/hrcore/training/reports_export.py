@@ -4,18 +4,16 @@ language. CSV is UTF-8 with a byte-order mark, so Excel opens Chinese text as su
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Response
-from openpyxl import Workbook
 
+from hrcore.core import spreadsheets
 from hrcore.core.i18n import Text, _
 from hrcore.core.pdf import content_disposition
 from hrcore.core.responses import Responses
-from hrcore.core.spreadsheets import inert
+from hrcore.core.spreadsheets import SheetFormat
 from hrcore.training.reports_schemas import (
     TrainingCategoryFigures,
     TrainingCostReport,
@@ -24,8 +22,8 @@ from hrcore.training.reports_schemas import (
     TrainingReportFormat,
 )
 
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = spreadsheets.MEDIA_TYPES[SheetFormat.CSV]
+XLSX = spreadsheets.MEDIA_TYPES[SheetFormat.XLSX]
 EXPORTS: Responses = {
     200: {
         "content": {
@@ -42,38 +40,14 @@ Row = Sequence[Any]
 def table_response(
     export_format: TrainingReportFormat, name: str, header: Row, rows: Sequence[Row]
 ) -> Response:
-    """The table as a CSV or XLSX download named `name`."""
-    if export_format is TrainingReportFormat.CSV:
-        text = io.StringIO(newline="")
-        writer = csv.writer(text)
-        writer.writerow([str(label) for label in header])
-        writer.writerows([_cell(value) for value in row] for row in rows)
-        content = text.getvalue().encode("utf-8-sig")
-        media, extension = CSV, "csv"
-    else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(name[:31])
-        sheet.append([str(label) for label in header])
-        for row in rows:
-            sheet.append([_cell(value) for value in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content = buffer.getvalue()
-        media, extension = XLSX, "xlsx"
-    filename = f"{name}.{extension}"
+    """The table as a CSV or XLSX download named `name` (core.spreadsheets' writer)."""
+    form = SheetFormat(export_format.value)
+    filename = f"{name}.{form.value}"
     return Response(
-        content,
-        media_type=media,
+        spreadsheets.render(form, name, header, rows),
+        media_type=spreadsheets.MEDIA_TYPES[form],
         headers={"Content-Disposition": content_disposition(filename, filename)},
     )
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, Text):
-        return str(value)
-    if isinstance(value, str):
-        return inert(value)
-    return "" if value is None else value
 
 
 def _category_header() -> list[Text]:
