@@ -5,7 +5,8 @@ counted in their department now, in the month the step happened.
 
 Membership activations, program completions and profile recomputes raise no domain event:
 the figure is recollected every half hour for them, and at once for the person an
-employment event (an appointment's promotion) or a member's removal names."""
+employment event (an appointment's promotion recorded, a future one reaching its date) or a
+member's removal names."""
 
 from __future__ import annotations
 
@@ -95,47 +96,38 @@ async def _attainments(
     meets every required level of their pool's target position — their own position for a
     job family's pool — in their department's variant of its model; counted in the month
     of that profile."""
-    targets: dict[uuid.UUID, tuple[competencies.Candidate, uuid.UUID]] = {}
+    targets: dict[uuid.UUID, competencies.Candidate] = {}
     for m in memberships:
         post = posts.get(m.employee_id)
         if m.status not in CURRENT or post is None or not post.active:
             continue
         position = m.target_position_id or post.position_id
         if position is not None:
-            targets[m.id] = ((m.employee_id, position, post.department_id), m.employee_id)
-    matches = await competencies.match_for_candidates(
-        session, org_id, list({candidate for candidate, _ in targets.values()})
-    )
+            targets[m.id] = (m.employee_id, position, post.department_id)
+    matches = await competencies.match_for_candidates(session, org_id, list(set(targets.values())))
     attained = {
-        member_id: (candidate, match)
-        for member_id, (candidate, _employee) in targets.items()
+        member_id: (candidate, match.profile_computed_at.date())
+        for member_id, candidate in targets.items()
         if (match := matches.get(candidate)) is not None
         and match.attained
         and match.profile_computed_at is not None
     }
     names = await org.position_refs(
-        session, org_id, list({candidate[1] for candidate, _ in attained.values()})
+        session, org_id, list({position for (_, position, _), _ in attained.values()})
     )
-    facts = []
-    for member_id, (candidate, match) in attained.items():
-        assert match.profile_computed_at is not None
-        day = match.profile_computed_at.date()
-        facts.append(
-            Fact(
-                step="attainment",
-                subject_type="pool_membership",
-                subject_id=member_id,
-                employee_id=candidate[0],
-                department_id=candidate[2],
-                occurred_on=day,
-                reason_key=REASONS["attainment"],
-                reason_params={
-                    "position": names[candidate[1]].name,
-                    "computed_on": day.isoformat(),
-                },
-            )
+    return [
+        Fact(
+            step="attainment",
+            subject_type="pool_membership",
+            subject_id=member_id,
+            employee_id=employee_id,
+            department_id=department_id,
+            occurred_on=day,
+            reason_key=REASONS["attainment"],
+            reason_params={"position": names[position].name, "computed_on": day.isoformat()},
         )
-    return facts
+        for member_id, ((employee_id, position, department_id), day) in attained.items()
+    ]
 
 
 CURRENT = frozenset({"active", "graduated", "appointed"})
@@ -185,6 +177,7 @@ FIGURE = Figure(
     collect=collect,
     events=(
         people.EMPLOYMENT_EVENT_RECORDED,
+        people.EMPLOYMENT_EVENT_APPLIED,
         people.EMPLOYMENT_EVENT_WITHDRAWN,
         talent.MEMBER_REMOVED,
     ),
