@@ -132,7 +132,8 @@ async def _demo_reviews_and_pool(client: AsyncClient, headers: dict[str, dict[st
             headers=headers["HR admin"],
         )
         assert revision.status_code == 200, "the seeded form's revision is stored"
-    [pool] = (await client.get("/api/v1/talent-pools", headers=headers["HR admin"])).json()["items"]
+    pools = (await client.get("/api/v1/talent-pools", headers=headers["HR admin"])).json()["items"]
+    [pool] = [p for p in pools if p["name"].startswith("后备科长")]
     members = await client.get(
         f"/api/v1/talent-pools/{pool['id']}/members", headers=headers["HR admin"]
     )
@@ -142,7 +143,11 @@ async def _demo_reviews_and_pool(client: AsyncClient, headers: dict[str, dict[st
     )
     assert screen.status_code == 200
     assert screen.json()["evaluated"] >= 55
-    vacancies = (await client.get("/api/v1/vacancies", headers=headers["HR admin"])).json()["items"]
+    vacancies = (
+        await client.get(
+            "/api/v1/vacancies", params={"status": "open"}, headers=headers["HR admin"]
+        )
+    ).json()["items"]
     competition, vacancy = vacancies
     assert (vacancy["status"], vacancy["position"]["id"]) == ("open", pool["target_position"]["id"])
     assert vacancy["competition"] is None

@@ -67,6 +67,7 @@ def test_an_events_subscribers_follow_the_domain_list() -> None:
         "talent.open_vacancy_for_vacated_post",
         "programs.withdraw_leaver",
         "competencies.follow_post",
+        "analytics.note_event",
     ]
 
 

@@ -334,7 +334,7 @@ async def test_replayed_event_changes_nothing(
     assert len(await _events(api, hr)) == 2  # the department event and this one
     assert await _count(owner_engine, "SELECT count(*) FROM employees") == 1
     assert await _count(owner_engine, "SELECT count(*) FROM employment_events") == 1
-    inbound = "SELECT count(*) FROM outbox_messages WHERE payload->>'event' IS NULL"
+    inbound = "SELECT count(*) FROM outbox_messages WHERE job = 'integrations.apply_dingtalk_event'"
     assert await _count(owner_engine, inbound) == 2
     # The one hire event was announced to its subscribers (core.events) once, not per replay.
     announced = "SELECT count(*) FROM outbox_messages WHERE payload->>'event' IS NOT NULL"

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from hrcore.analytics import on_time
+from hrcore.analytics import funnel, on_time, vacancy_fill
 from hrcore.analytics.figures import Figure
 
-FIGURES: dict[str, Figure] = {figure.name: figure for figure in (on_time.FIGURE,)}
+FIGURES: dict[str, Figure] = {
+    figure.name: figure for figure in (on_time.FIGURE, funnel.FIGURE, vacancy_fill.FIGURE)
+}

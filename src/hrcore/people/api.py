@@ -55,6 +55,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   rating already there replaced) and `remove_period_ratings` — performance's period close.
 - Mentees' figures (`rating_history`, named queries): `rating_histories` (→ `RatedPeriod`s:
   1–5 values with their period's last day), `promotion_dates` — mentoring's effectiveness.
+- Analytics' funnel (`loop_queries`, named queries): `posts_of` / `Post` (some employees'
+  department and position now, leavers' too), `promotions_of` / `Promotion`.
 - Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`;
   `employee_ids_by_number` for other domains' files that name employees by number.
 - Retention (`retention`, privacy's purge): `departed_identities_due` /
@@ -105,6 +107,7 @@ from hrcore.people.employment_events import (
     employment_event,
     vacated_post,
 )
+from hrcore.people.loop_queries import Post, Promotion, posts_of, promotions_of
 from hrcore.people.profile import org_today
 from hrcore.people.profile_sections import (
     ContractRecord,
@@ -228,8 +231,10 @@ __all__ = [
     "PeriodTurnover",
     "PointsProvider",
     "PointsRecord",
+    "Post",
     "ProgramParticipation",
     "ProgramParticipationProvider",
+    "Promotion",
     "RatedPeriod",
     "RelationProvider",
     "RowError",
@@ -279,7 +284,9 @@ __all__ = [
     "matching_employee_ids",
     "org_today",
     "panoramic_profile",
+    "posts_of",
     "promotion_dates",
+    "promotions_of",
     "rating_histories",
     "record_reads",
     "related_employee_ids",

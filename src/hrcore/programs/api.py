@@ -9,6 +9,9 @@ development plans about the runs their actions name (`competencies.ProgramAction
 and `graduate_appointee` ends an appointee's
 programs for talent's appointment (`talent.AppointeeProgramsProvider`).
 
+`program_completions` / `ProgramCompletion` — analytics' funnel: participations completed or
+graduated, one statement for everyone or some people.
+
 Retention (privacy's purge): `dossier_documents_due` / `dossier_documents_due_count` /
 `delete_dossier_documents` — generated dossier PDFs and their stored files."""
 
@@ -26,6 +29,7 @@ from hrcore.competencies.api import ProgramAction
 from hrcore.core.schemas import Ref
 from hrcore.people.api import ProgramParticipation
 from hrcore.programs import competency_queries, repository
+from hrcore.programs.loop_queries import ProgramCompletion, program_completions
 from hrcore.programs.retention import (
     delete_dossier_documents,
     dossier_documents_due,
@@ -48,6 +52,7 @@ __all__ = [
     "RUN_STARTED",
     "STAGE_TASK_KINDS",
     "ParticipationEnd",
+    "ProgramCompletion",
     "StageCompletion",
     "active_participations_ending_after",
     "delete_dossier_documents",
@@ -57,6 +62,7 @@ __all__ = [
     "graduate_appointee",
     "latest_completion_in_pools",
     "participations_of",
+    "program_completions",
 ]
 
 

@@ -49,6 +49,7 @@ from hrcore.seed.performance import add_performance
 from hrcore.seed.performance_goals import add_goals_and_feedback
 from hrcore.seed.privacy import add_privacy
 from hrcore.seed.privacy_records import add_privacy_records
+from hrcore.seed.succession_history import add_succession_history
 from hrcore.seed.training import add_training
 from hrcore.workflow import api as workflow
 
@@ -81,6 +82,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
             await add_mentoring(session, company, runtime.clock)
             await add_training(session, company, runtime.clock)
             await add_competition(session, company, runtime.clock)
+            await add_succession_history(session, company, runtime.clock)
             await add_privacy(session, company, runtime.clock)
             await add_privacy_records(session, company, runtime.clock, runtime.settings)
     if created:

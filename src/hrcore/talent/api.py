@@ -13,6 +13,10 @@ For programs (whose runs develop a pool's members):
 - `AppointeeProgramsProvider`: programs ends an appointee's programs as graduated through
   it, in the appointment's transaction.
 
+For analytics (the funnel and the vacancy fill): `activated_memberships` →
+`PoolMembership`s ever activated, `filled_vacancies` → `FilledVacancy`s, whether each was
+filled from inside; one statement each for everyone or some people.
+
 For privacy (the person's automated evaluations, PIPL Art. 24):
 - `own_vacancy_rankings` → `MyRankingOut`s: the caller's standing for every open vacancy
   they are a candidate for, each factor explained, as `/me/vacancy-rankings` shows it.
@@ -29,6 +33,12 @@ from hrcore.core.clock import Clock
 from hrcore.core.pagination import MAX_LIMIT, PageParams
 from hrcore.talent.aftermath import AppointeeProgramsProvider
 from hrcore.talent.candidates import ProgramCompletionProvider, StageCompletion, my_rankings
+from hrcore.talent.loop_queries import (
+    FilledVacancy,
+    PoolMembership,
+    activated_memberships,
+    filled_vacancies,
+)
 from hrcore.talent.membership import MEMBER_REMOVED, active_member_ids, record_program_outcome
 from hrcore.talent.models import Readiness
 from hrcore.talent.own_screening import OwnScreening, own_screenings
@@ -40,13 +50,17 @@ __all__ = [
     "AppointeeProgramsProvider",
     "CriterionResult",
     "FactorOut",
+    "FilledVacancy",
     "MyRankingOut",
     "OwnScreening",
+    "PoolMembership",
     "ProgramCompletionProvider",
     "Readiness",
     "Rule",
     "StageCompletion",
+    "activated_memberships",
     "active_member_ids",
+    "filled_vacancies",
     "own_screenings",
     "own_vacancy_rankings",
     "pool_refs",
