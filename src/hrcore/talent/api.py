@@ -18,6 +18,10 @@ For privacy (the person's automated evaluations, PIPL Art. 24):
   they are a candidate for, each factor explained, as `/me/vacancy-rankings` shows it.
 - `own_screenings` → `OwnScreening`s: the screening rules of the active pools an employee is
   nominated to or a member of, evaluated for them as HR's screen evaluates them.
+
+For analytics (bench strength): `key_positions` → `KeyPosition`s, the target positions of
+active pools in some departments; `successors` → `Successor`s, their active members with
+their readiness, one statement each.
 """
 
 from __future__ import annotations
@@ -34,25 +38,30 @@ from hrcore.talent.models import Readiness
 from hrcore.talent.own_screening import OwnScreening, own_screenings
 from hrcore.talent.pools import pool_refs, pool_target_position, require_pool
 from hrcore.talent.schemas import CriterionResult, FactorOut, MyRankingOut, Rule
+from hrcore.talent.succession_reads import KeyPosition, Successor, key_positions, successors
 
 __all__ = [
     "MEMBER_REMOVED",
     "AppointeeProgramsProvider",
     "CriterionResult",
     "FactorOut",
+    "KeyPosition",
     "MyRankingOut",
     "OwnScreening",
     "ProgramCompletionProvider",
     "Readiness",
     "Rule",
     "StageCompletion",
+    "Successor",
     "active_member_ids",
+    "key_positions",
     "own_screenings",
     "own_vacancy_rankings",
     "pool_refs",
     "pool_target_position",
     "record_program_outcome",
     "require_pool",
+    "successors",
 ]
 
 
