@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from hrcore.analytics import bench_strength, on_time
+from hrcore.analytics import bench_strength, on_time, selection
 from hrcore.analytics.figures import Figure
 
 FIGURES: dict[str, Figure] = {
-    figure.name: figure for figure in (on_time.FIGURE, bench_strength.FIGURE)
+    figure.name: figure for figure in (on_time.FIGURE, bench_strength.FIGURE, selection.FIGURE)
 }

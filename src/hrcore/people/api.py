@@ -55,6 +55,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   rating already there replaced) and `remove_period_ratings` — performance's period close.
 - Mentees' figures (`rating_history`, named queries): `rating_histories` (→ `RatedPeriod`s:
   1–5 values with their period's last day), `promotion_dates` — mentoring's effectiveness.
+- Selection accuracy's "still in post" (`post_changes`): `post_changes` (→ `PostChange`s:
+  each employee's transfers and exits, one statement).
 - Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`;
   `employee_ids_by_number` for other domains' files that name employees by number.
 - Retention (`retention`, privacy's purge): `departed_identities_due` /
@@ -105,6 +107,7 @@ from hrcore.people.employment_events import (
     employment_event,
     vacated_post,
 )
+from hrcore.people.post_changes import PostChange, post_changes
 from hrcore.people.profile import org_today
 from hrcore.people.profile_sections import (
     ContractRecord,
@@ -228,6 +231,7 @@ __all__ = [
     "PeriodTurnover",
     "PointsProvider",
     "PointsRecord",
+    "PostChange",
     "ProgramParticipation",
     "ProgramParticipationProvider",
     "RatedPeriod",
@@ -279,6 +283,7 @@ __all__ = [
     "matching_employee_ids",
     "org_today",
     "panoramic_profile",
+    "post_changes",
     "promotion_dates",
     "rating_histories",
     "record_reads",

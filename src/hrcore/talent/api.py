@@ -21,7 +21,8 @@ For privacy (the person's automated evaluations, PIPL Art. 24):
 
 For analytics (bench strength): `key_positions` → `KeyPosition`s, the target positions of
 active pools in some departments; `successors` → `Successor`s, their active members with
-their readiness, one statement each.
+their readiness, one statement each; (selection accuracy) `pool_appointments` →
+`PoolAppointment`s, the vacancies filled from pools.
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ from hrcore.talent.models import Readiness
 from hrcore.talent.own_screening import OwnScreening, own_screenings
 from hrcore.talent.pools import pool_refs, pool_target_position, require_pool
 from hrcore.talent.schemas import CriterionResult, FactorOut, MyRankingOut, Rule
-from hrcore.talent.succession_reads import KeyPosition, Successor, key_positions, successors
+from hrcore.talent.succession_reads import (
+    KeyPosition,
+    PoolAppointment,
+    Successor,
+    key_positions,
+    pool_appointments,
+    successors,
+)
 
 __all__ = [
     "MEMBER_REMOVED",
@@ -48,6 +56,7 @@ __all__ = [
     "KeyPosition",
     "MyRankingOut",
     "OwnScreening",
+    "PoolAppointment",
     "ProgramCompletionProvider",
     "Readiness",
     "Rule",
@@ -57,6 +66,7 @@ __all__ = [
     "key_positions",
     "own_screenings",
     "own_vacancy_rankings",
+    "pool_appointments",
     "pool_refs",
     "pool_target_position",
     "record_program_outcome",

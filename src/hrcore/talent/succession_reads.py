@@ -1,12 +1,14 @@
 """Succession as analytics reads it: the key positions (the target positions of active
-pools) and their successors (active members of those pools) with their readiness, each
-one statement for the whole organization, as plain data."""
+pools), their successors (active members of those pools) with their readiness, and the
+appointments made from pools — each one statement for the whole organization, as plain
+data."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +36,15 @@ ORDER BY m.employee_id, p.id,
          CASE m.readiness WHEN 'ready_now' THEN 0 WHEN 'one_to_two_years' THEN 1
                           WHEN 'three_plus_years' THEN 2 ELSE 3 END,
          m.id
+"""
+
+APPOINTMENTS = """
+SELECT a.id, a.employee_id, v.position_id, p.title, v.department_id, a.effective_date
+FROM vacancy_appointments a
+JOIN vacancies v ON v.id = a.vacancy_id AND v.org_id = a.org_id
+JOIN positions p ON p.id = v.position_id AND p.org_id = v.org_id
+WHERE a.org_id = $1 AND a.member_id IS NOT NULL
+  AND ($2::uuid[] IS NULL OR a.employee_id = ANY($2::uuid[]))
 """
 
 
@@ -84,6 +95,39 @@ async def successors(
             r["department_id"],
             r["readiness"],
             r["pool_name"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PoolAppointment:
+    """A vacancy filled from a pool: who, to which position (in the vacancy's department),
+    from which day."""
+
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    position_id: uuid.UUID
+    position_title: str
+    department_id: uuid.UUID
+    effective_date: date
+
+
+async def pool_appointments(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID] | None
+) -> list[PoolAppointment]:
+    """The appointments from pools of those people (None: everyone)."""
+    rows = await fetch(
+        session, APPOINTMENTS, org_id, list(employee_ids) if employee_ids is not None else None
+    )
+    return [
+        PoolAppointment(
+            r["id"],
+            r["employee_id"],
+            r["position_id"],
+            r["title"],
+            r["department_id"],
+            r["effective_date"],
         )
         for r in rows
     ]
