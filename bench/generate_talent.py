@@ -632,7 +632,7 @@ async def _copy_run(
             "department_id",
             "status",
             "current_position",
-            "withdrawn_reason",
+            "ended_reason",
             "ended_at",
             "version",
         ],

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
-from hrcore.analytics import funnel, on_time, vacancy_fill
+from hrcore.analytics import bench_strength, funnel, on_time, selection, vacancy_fill
 from hrcore.analytics.figures import Figure
 
 FIGURES: dict[str, Figure] = {
-    figure.name: figure for figure in (on_time.FIGURE, funnel.FIGURE, vacancy_fill.FIGURE)
+    figure.name: figure
+    for figure in (
+        on_time.FIGURE,
+        funnel.FIGURE,
+        vacancy_fill.FIGURE,
+        bench_strength.FIGURE,
+        selection.FIGURE,
+    )
 }

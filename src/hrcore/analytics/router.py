@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hrcore.analytics import exports_routes, funnel_routes, routes
+from hrcore.analytics import (
+    bench_strength_routes,
+    exports_routes,
+    funnel_routes,
+    routes,
+    selection_routes,
+)
 from hrcore.core.http import HrcoreRoute
 
 router = APIRouter(route_class=HrcoreRoute, tags=["analytics"])
 router.include_router(funnel_routes.router)
+router.include_router(bench_strength_routes.router)
+router.include_router(selection_routes.router)
 router.include_router(routes.router)
 router.include_router(exports_routes.router)

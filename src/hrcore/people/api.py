@@ -57,6 +57,8 @@ inside people. The wrappers below turn people's own rows into what other domains
   1–5 values with their period's last day), `promotion_dates` — mentoring's effectiveness.
 - Analytics' funnel (`loop_queries`, named queries): `posts_of` / `Post` (some employees'
   department and position now, leavers' too), `promotions_of` / `Promotion`.
+- Selection accuracy's "still in post" (`post_changes`): `post_changes` (→ `PostChange`s:
+  each employee's transfers and exits, one statement).
 - Bulk import (`bulk_import`): `check_import`, `import_employees`, `RowError`;
   `employee_ids_by_number` for other domains' files that name employees by number.
 - Retention (`retention`, privacy's purge): `departed_identities_due` /
@@ -108,6 +110,7 @@ from hrcore.people.employment_events import (
     vacated_post,
 )
 from hrcore.people.loop_queries import Post, Promotion, posts_of, promotions_of
+from hrcore.people.post_changes import PostChange, post_changes
 from hrcore.people.profile import org_today
 from hrcore.people.profile_sections import (
     ContractRecord,
@@ -232,6 +235,7 @@ __all__ = [
     "PointsProvider",
     "PointsRecord",
     "Post",
+    "PostChange",
     "ProgramParticipation",
     "ProgramParticipationProvider",
     "Promotion",
@@ -284,6 +288,7 @@ __all__ = [
     "matching_employee_ids",
     "org_today",
     "panoramic_profile",
+    "post_changes",
     "posts_of",
     "promotion_dates",
     "promotions_of",

@@ -22,6 +22,11 @@ For privacy (the person's automated evaluations, PIPL Art. 24):
   they are a candidate for, each factor explained, as `/me/vacancy-rankings` shows it.
 - `own_screenings` → `OwnScreening`s: the screening rules of the active pools an employee is
   nominated to or a member of, evaluated for them as HR's screen evaluates them.
+
+For analytics (bench strength): `key_positions` → `KeyPosition`s, the target positions of
+active pools in some departments; `successors` → `Successor`s, their active members with
+their readiness, one statement each; (selection accuracy) `pool_appointments` →
+`PoolAppointment`s, the vacancies filled from pools.
 """
 
 from __future__ import annotations
@@ -44,6 +49,14 @@ from hrcore.talent.models import Readiness
 from hrcore.talent.own_screening import OwnScreening, own_screenings
 from hrcore.talent.pools import pool_refs, pool_target_position, require_pool
 from hrcore.talent.schemas import CriterionResult, FactorOut, MyRankingOut, Rule
+from hrcore.talent.succession_reads import (
+    KeyPosition,
+    PoolAppointment,
+    Successor,
+    key_positions,
+    pool_appointments,
+    successors,
+)
 
 __all__ = [
     "MEMBER_REMOVED",
@@ -51,22 +64,28 @@ __all__ = [
     "CriterionResult",
     "FactorOut",
     "FilledVacancy",
+    "KeyPosition",
     "MyRankingOut",
     "OwnScreening",
+    "PoolAppointment",
     "PoolMembership",
     "ProgramCompletionProvider",
     "Readiness",
     "Rule",
     "StageCompletion",
+    "Successor",
     "activated_memberships",
     "active_member_ids",
     "filled_vacancies",
+    "key_positions",
     "own_screenings",
     "own_vacancy_rankings",
+    "pool_appointments",
     "pool_refs",
     "pool_target_position",
     "record_program_outcome",
     "require_pool",
+    "successors",
 ]
 
 
