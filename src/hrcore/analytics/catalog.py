@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from hrcore.analytics import on_time
+from hrcore.analytics import mentoring_effect, on_time, training_effect
 from hrcore.analytics.figures import Figure
 
-FIGURES: dict[str, Figure] = {figure.name: figure for figure in (on_time.FIGURE,)}
+FIGURES: dict[str, Figure] = {
+    figure.name: figure
+    for figure in (on_time.FIGURE, mentoring_effect.FIGURE, training_effect.FIGURE)
+}

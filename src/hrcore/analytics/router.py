@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from hrcore.analytics import routes
+from hrcore.analytics import mentoring_effect_routes, routes, training_effect_routes
 from hrcore.core.http import HrcoreRoute
 
 router = APIRouter(route_class=HrcoreRoute, tags=["analytics"])
 router.include_router(routes.router)
+router.include_router(mentoring_effect_routes.router)
+router.include_router(training_effect_routes.router)
