@@ -3,7 +3,15 @@
 
 from __future__ import annotations
 
-from hrcore.analytics import bench_strength, funnel, on_time, selection, vacancy_fill
+from hrcore.analytics import (
+    bench_strength,
+    funnel,
+    mentoring_effect,
+    on_time,
+    selection,
+    training_effect,
+    vacancy_fill,
+)
 from hrcore.analytics.figures import Figure
 
 FIGURES: dict[str, Figure] = {
@@ -14,5 +22,7 @@ FIGURES: dict[str, Figure] = {
         vacancy_fill.FIGURE,
         bench_strength.FIGURE,
         selection.FIGURE,
+        mentoring_effect.FIGURE,
+        training_effect.FIGURE,
     )
 }

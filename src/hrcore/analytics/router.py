@@ -8,8 +8,10 @@ from hrcore.analytics import (
     bench_strength_routes,
     exports_routes,
     funnel_routes,
+    mentoring_effect_routes,
     routes,
     selection_routes,
+    training_effect_routes,
 )
 from hrcore.core.http import HrcoreRoute
 
@@ -17,5 +19,7 @@ router = APIRouter(route_class=HrcoreRoute, tags=["analytics"])
 router.include_router(funnel_routes.router)
 router.include_router(bench_strength_routes.router)
 router.include_router(selection_routes.router)
+router.include_router(mentoring_effect_routes.router)
+router.include_router(training_effect_routes.router)
 router.include_router(routes.router)
 router.include_router(exports_routes.router)

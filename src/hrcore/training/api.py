@@ -10,6 +10,8 @@
 - `own_needs` → `TrainingNeedsOut` — the caller's own training needs analysis with its
   evidence and proposed courses, as `GET /training-needs?employee_id=` answers it with its
   defaults (privacy's automated evaluations); a fixed number of statements.
+- `training_records` → `TrainingRecords` — enrolments (made, completed, exam passed, action
+  plan submitted) and yearly points balances per category, for analytics; two statements.
 
 Each a single statement, none for no ids."""
 
@@ -23,17 +25,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, own_employee_id
 from hrcore.core.pagination import MAX_LIMIT, PageParams
 from hrcore.training import exam_repository, needs
+from hrcore.training.effect_records import (
+    EnrolmentRecord,
+    TrainingRecords,
+    YearPoints,
+    training_records,
+)
 from hrcore.training.events import ENROLMENT_COMPLETED, EXAM_PASSED
 from hrcore.training.needs_schemas import TrainingNeedsOut
 
 __all__ = [
     "ENROLMENT_COMPLETED",
     "EXAM_PASSED",
+    "EnrolmentRecord",
     "TrainingNeedsOut",
+    "TrainingRecords",
+    "YearPoints",
     "completed_courses",
     "enrolment_employee",
     "known_courses",
     "own_needs",
+    "training_records",
 ]
 
 
