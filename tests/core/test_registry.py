@@ -66,6 +66,7 @@ def test_an_events_subscribers_follow_the_domain_list() -> None:
         "talent.end_memberships_of_leaver",
         "talent.open_vacancy_for_vacated_post",
         "programs.withdraw_leaver",
+        "analytics.note_event",
     ]
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from hrcore.analytics import on_time
+from hrcore.analytics import on_time, retention
 from hrcore.analytics.figures import Figure
 
-FIGURES: dict[str, Figure] = {figure.name: figure for figure in (on_time.FIGURE,)}
+FIGURES: dict[str, Figure] = {figure.name: figure for figure in (on_time.FIGURE, retention.FIGURE)}

@@ -2,11 +2,13 @@
 and as mentor (`mentoring_record` → `MentoringRecord`), which programs' participant dossier
 shows; `own_effectiveness` → `OwnEffectiveness`, the employee's scored effectiveness as a
 mentor per program with each part explained (privacy's automated evaluations, PIPL Art. 24),
-two statements."""
+two statements; `first_pairings`, the first day each person was a mentee (analytics'
+retention), one statement."""
 
 from __future__ import annotations
 
 from hrcore.mentoring.effectiveness_schemas import MentorEffectivenessPart
+from hrcore.mentoring.mentees import first_pairings
 from hrcore.mentoring.own_effectiveness import OwnEffectiveness, own_effectiveness
 from hrcore.mentoring.participant_record import MentoringRecord, mentoring_record
 from hrcore.mentoring.schedule import TASK_KINDS as _SESSION_KINDS
@@ -19,6 +21,7 @@ __all__ = [
     "MentorEffectivenessPart",
     "MentoringRecord",
     "OwnEffectiveness",
+    "first_pairings",
     "mentoring_record",
     "own_effectiveness",
 ]

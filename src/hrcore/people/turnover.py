@@ -29,11 +29,13 @@ WHERE e.org_id = $1 AND ($2::uuid[] IS NULL OR e.id = ANY($2::uuid[]))
 MOVES = """
 SELECT id, employee_id, kind, effective_date, exit_reason
 FROM employment_events
-WHERE org_id = $1 AND kind IN ('hire', 'exit') AND applied_at IS NOT NULL
+WHERE org_id = $1 AND kind IN ('hire', 'exit') AND effective_date <= $3
   AND ($2::uuid[] IS NULL OR employee_id = ANY($2::uuid[]))
 ORDER BY employee_id, effective_date, kind DESC
 """
-"""Hires before exits on one day (`kind DESC`): hired and gone the same day is a spell."""
+"""Hires and exits in effect by `$3`, hires before exits on one day (`kind DESC`): hired
+and gone the same day is a spell. By date rather than `applied_at`: imported and seeded
+hires are recorded without it; a move dated ahead is not in effect either way."""
 
 
 @dataclass(frozen=True)
@@ -53,15 +55,18 @@ class EmploymentSpell:
 
 
 async def employment_spells(
-    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID] | None
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    employee_ids: Sequence[uuid.UUID] | None,
+    today: date,
 ) -> list[EmploymentSpell]:
-    """Every spell of these employees (None: everyone), from their applied hires and exits;
+    """Every spell of these employees (None: everyone) by `today`, from their hires and exits;
     without any hire event (a record made before hires were events), the hire date on
     record starts the first spell."""
     wanted = list(employee_ids) if employee_ids is not None else None
     people = await fetch(session, PEOPLE, org_id, wanted)
     moves: dict[uuid.UUID, list[asyncpg.Record]] = defaultdict(list)
-    for row in await fetch(session, MOVES, org_id, wanted):
+    for row in await fetch(session, MOVES, org_id, wanted, today):
         moves[row["employee_id"]].append(row)
     spells = []
     for person in people:

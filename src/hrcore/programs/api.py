@@ -9,6 +9,8 @@ development plans about the runs their actions name (`competencies.ProgramAction
 and `graduate_appointee` ends an appointee's
 programs for talent's appointment (`talent.AppointeeProgramsProvider`).
 
+`first_graduations`: when each person first finished a program (analytics' retention).
+
 Retention (privacy's purge): `dossier_documents_due` / `dossier_documents_due_count` /
 `delete_dossier_documents` — generated dossier PDFs and their stored files."""
 
@@ -26,6 +28,7 @@ from hrcore.competencies.api import ProgramAction
 from hrcore.core.schemas import Ref
 from hrcore.people.api import ProgramParticipation
 from hrcore.programs import competency_queries, repository
+from hrcore.programs.graduates import first_graduations
 from hrcore.programs.retention import (
     delete_dossier_documents,
     dossier_documents_due,
@@ -54,6 +57,7 @@ __all__ = [
     "development_actions",
     "dossier_documents_due",
     "dossier_documents_due_count",
+    "first_graduations",
     "graduate_appointee",
     "latest_completion_in_pools",
     "participations_of",
