@@ -26,7 +26,8 @@ Cells = Counter[tuple[str, str]]
 """Counts by (step, dimension)."""
 
 BEGINNING = date(1900, 1, 1)
-"""Headcounts sum every rollup from here: hires of any age are in them."""
+"""Headcounts sum every rollup from here: hires of any age are in them; a window starting
+earlier has nobody before it."""
 
 
 async def staff_retention(
@@ -39,9 +40,11 @@ async def staff_retention(
     scope = await access.readable_scope(session, principal, department_id)
     start, end = await window.resolve(session, principal.org_id, query, clock)
     figure = retention.FIGURE
-    before, _stamp = await reading.cells(
-        session, principal.org_id, figure, scope, BEGINNING, start - timedelta(days=1)
-    )
+    before: list[reading.Cell] = []
+    if start > BEGINNING:
+        before, _stamp = await reading.cells(
+            session, principal.org_id, figure, scope, BEGINNING, start - timedelta(days=1)
+        )
     inside, refreshed_at = await reading.cells(session, principal.org_id, figure, scope, start, end)
     earlier = Counter({(cell.step, cell.dimension): cell.count for cell in before})
     during = Counter({(cell.step, cell.dimension): cell.count for cell in inside})
