@@ -9,6 +9,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hrcore.analytics import jobs as analytics_jobs
 from hrcore.core.runtime import Runtime
 from hrcore.seed import DEMO_SLUG, seed_demo
 from hrcore.worker import run_burst
@@ -91,6 +92,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_mentoring(client, runtime, headers)
     await _demo_training(client, headers)
     await _demo_privacy(client, headers)
+    await _demo_retention(client, runtime, headers)
 
 
 async def _demo_contracts(
@@ -418,3 +420,19 @@ async def _demo_privacy(client: AsyncClient, headers: dict[str, dict[str, str]])
     assert objected["objection"]["status"] == "open"
     tasks = (await client.get("/api/v1/me/tasks", headers=hr)).json()["items"]
     assert objection["task_id"] in {task["id"] for task in tasks}
+
+
+async def _demo_retention(
+    client: AsyncClient, runtime: Runtime, headers: dict[str, dict[str, str]]
+) -> None:
+    """After the worker's first refresh: the last year's new hires left for three reasons."""
+    await analytics_jobs.mark_due({"runtime": runtime})
+    await run_burst(runtime)
+    figure = await client.get("/api/v1/analytics/retention", headers=headers["HR admin"])
+    assert figure.status_code == 200, figure.text
+    body = figure.json()
+    assert body["overall"]["leavers"] == 3
+    new_hires = {c["cohort"]: c for c in body["cohorts"]}["new_hires"]
+    assert (new_hires["members"]["leavers"], new_hires["members"]["headcount_end"]) == (3, 1)
+    reasons = {r["reason"]: r["leavers"] for r in body["by_reason"] if r["leavers"]}
+    assert reasons == {"pay": 1, "development": 1, "personal": 1}

@@ -8,6 +8,7 @@ from hrcore.analytics import (
     funnel,
     mentoring_effect,
     on_time,
+    retention,
     selection,
     training_effect,
     vacancy_fill,
@@ -22,6 +23,7 @@ FIGURES: dict[str, Figure] = {
         vacancy_fill.FIGURE,
         bench_strength.FIGURE,
         selection.FIGURE,
+        retention.FIGURE,
         mentoring_effect.FIGURE,
         training_effect.FIGURE,
     )

@@ -9,6 +9,7 @@ from hrcore.analytics import (
     exports_routes,
     funnel_routes,
     mentoring_effect_routes,
+    retention_routes,
     routes,
     selection_routes,
     training_effect_routes,
@@ -19,6 +20,7 @@ router = APIRouter(route_class=HrcoreRoute, tags=["analytics"])
 router.include_router(funnel_routes.router)
 router.include_router(bench_strength_routes.router)
 router.include_router(selection_routes.router)
+router.include_router(retention_routes.router)
 router.include_router(mentoring_effect_routes.router)
 router.include_router(training_effect_routes.router)
 router.include_router(routes.router)

@@ -83,6 +83,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, DataClass]] = {
     ),
     "employment_events": _classes(
         basic="kind effective_date end_date title leads_team note withdrawal_reason",
+        evaluation="exit_reason exit_reason_note",
         sensitive="allowance pay_terms_ref",
     ),
     "feedback": _classes(basic="kind visibility", evaluation="text indicator"),

@@ -3,12 +3,15 @@ and as mentor (`mentoring_record` → `MentoringRecord`), which programs' partic
 shows; `own_effectiveness` → `OwnEffectiveness`, the employee's scored effectiveness as a
 mentor per program with each part explained (privacy's automated evaluations, PIPL Art. 24),
 two statements; `mentoring_outcomes` → `MentoringOutcomes`, pairings with their stored
-effectiveness, sessions logged and mentors' scores for analytics, three statements."""
+effectiveness, sessions logged and mentors' scores for analytics, three statements;
+`first_pairings`, the first day each person was a mentee (analytics' retention), one
+statement."""
 
 from __future__ import annotations
 
 from hrcore.mentoring.effectiveness_schemas import MentorEffectivenessPart
 from hrcore.mentoring.events import MENTORSHIP_ENDED, SESSION_LOGGED
+from hrcore.mentoring.mentees import first_pairings
 from hrcore.mentoring.own_effectiveness import OwnEffectiveness, own_effectiveness
 from hrcore.mentoring.pairing_outcomes import (
     MentoringOutcomes,
@@ -30,6 +33,7 @@ __all__ = [
     "MentoringRecord",
     "OwnEffectiveness",
     "PairingOutcome",
+    "first_pairings",
     "mentoring_outcomes",
     "mentoring_record",
     "own_effectiveness",

@@ -24,6 +24,9 @@ inside people. The wrappers below turn people's own rows into what other domains
   id), `end_temporary_post` (a recorded temporary post ends early),
   `withdraw_temporary_post` (one not begun is called off, `post_withdrawal`),
   `employment_event` / `EmploymentEventInfo`, `vacated_post` / `VacatedPost`.
+- Turnover (`turnover`, `exit_reasons`): `employment_spells` / `EmploymentSpell` (every
+  stretch of employment with its exit reason — analytics' retention), `EXIT_REASONS` and
+  `exit_reason_label`.
 - `career_targets`: the position each employee's career plan aims at (a named query,
   training's needs analysis).
 - `org_today`: today's date where the organization is (`profile`); `panoramic_profile`
@@ -109,6 +112,8 @@ from hrcore.people.employment_events import (
     employment_event,
     vacated_post,
 )
+from hrcore.people.exit_reasons import EXIT_REASONS
+from hrcore.people.exit_reasons import label as exit_reason_label
 from hrcore.people.loop_queries import Post, Promotion, posts_of, promotions_of
 from hrcore.people.post_changes import PostChange, post_changes
 from hrcore.people.profile import org_today
@@ -193,6 +198,7 @@ from hrcore.people.screening import (
     TrainingPointsCriterion,
     screen,
 )
+from hrcore.people.turnover import EmploymentSpell, employment_spells
 
 __all__ = [
     "COMPETENCY_PROFILE",
@@ -202,6 +208,7 @@ __all__ = [
     "EMPLOYMENT_EVENT_ENDED_EARLY",
     "EMPLOYMENT_EVENT_RECORDED",
     "EMPLOYMENT_EVENT_WITHDRAWN",
+    "EXIT_REASONS",
     "PERFORMANCE_GOALS",
     "PERFORMANCE_RATINGS",
     "ActivePeople",
@@ -222,6 +229,7 @@ __all__ = [
     "EmployeeSummary",
     "EmploymentEventCreate",
     "EmploymentEventInfo",
+    "EmploymentSpell",
     "GivenFigureCriterion",
     "ManagementCriterion",
     "MentorScoreRecord",
@@ -276,10 +284,12 @@ __all__ = [
     "employee_summaries",
     "employees_by_dingtalk_id",
     "employment_event",
+    "employment_spells",
     "end_temporary_post",
     "ensure_can_manage",
     "ensure_can_view",
     "ensure_can_view_for",
+    "exit_reason_label",
     "import_employees",
     "is_applied",
     "manager_chain",

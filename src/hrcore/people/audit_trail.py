@@ -45,6 +45,7 @@ EVENT_FIELDS = (
     "allowance",
     "manager_id",
     "pay_terms_ref",
+    "exit_reason",
 )
 
 

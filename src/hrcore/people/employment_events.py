@@ -26,7 +26,7 @@ from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.schemas import Ref
 from hrcore.identity import api as identity
 from hrcore.org import api as org
-from hrcore.people import access, profile_queries, repository
+from hrcore.people import access, exit_reasons, profile_queries, repository
 from hrcore.people.audit_trail import (
     AUDITED_EMPLOYEE_FIELDS,
     EVENT_FIELDS,
@@ -96,6 +96,7 @@ def _view(
             "department": department,
             "position": position,
             "manager": manager,
+            "exit_reason_label": exit_reasons.label(row.exit_reason),
         }
     )
 
@@ -103,7 +104,7 @@ def _view(
 _EVENT_FIELDS = tuple(
     name
     for name in EmploymentEventOut.model_fields
-    if name not in ("department", "position", "manager")
+    if name not in ("department", "position", "manager", "exit_reason_label")
 )
 
 

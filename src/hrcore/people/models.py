@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hrcore.core.models import Base, Entity, OrgScopedMixin
+from hrcore.people.exit_reasons import EXIT_REASONS
 
 EMPLOYEE_STATUSES = ("active", "on_leave", "exited")
 EVENT_KINDS = ("hire", "transfer", "promotion", "temporary_post", "exit")
@@ -84,6 +85,9 @@ class Employee(Entity, OrgScopedMixin, Base):
         return f"{self.manager_path}{self.id}/"
 
 
+EXIT_REASONS_SQL = ", ".join(f"'{reason}'" for reason in EXIT_REASONS)
+
+
 class EmploymentEvent(Entity, OrgScopedMixin, Base):
     """Hire, transfer, promotion, temporary post, exit: the history tenure is derived from."""
 
@@ -93,6 +97,13 @@ class EmploymentEvent(Entity, OrgScopedMixin, Base):
             "kind IN ('hire', 'transfer', 'promotion', 'temporary_post', 'exit')", name="kind"
         ),
         CheckConstraint("end_date IS NULL OR end_date >= effective_date", name="dates"),
+        CheckConstraint(
+            f"exit_reason IS NULL OR (kind = 'exit' AND exit_reason IN ({EXIT_REASONS_SQL}))",
+            name="exit_reason",
+        ),
+        CheckConstraint(
+            "exit_reason_note IS NULL OR exit_reason IS NOT NULL", name="exit_reason_note"
+        ),
         Index("ix_employment_events_org_employee", "org_id", "employee_id", "effective_date"),
         Index(
             "ix_employment_events_org_pending",
@@ -129,6 +140,10 @@ class EmploymentEvent(Entity, OrgScopedMixin, Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """A temporary post withdrawn before it began: never applied, kept with its reason."""
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    exit_reason: Mapped[str | None] = mapped_column(String(24))
+    """Why an exit happened, one of `EXIT_REASONS` (None: not recorded — exits before
+    categories, or from the DingTalk directory sync, which knows no reason)."""
+    exit_reason_note: Mapped[str | None] = mapped_column(Text)
 
 
 class PerformanceRating(Entity, OrgScopedMixin, Base):

@@ -19,6 +19,7 @@ from hrcore.core.privacy import DataClass
 from hrcore.core.read_log import note_read
 from hrcore.identity import api as identity
 from hrcore.people import access, profile_queries, profile_sections
+from hrcore.people.exit_reasons import label
 from hrcore.people.profile_schemas import PanoramicProfile
 from hrcore.people.ratings import rating_out
 
@@ -83,7 +84,10 @@ async def panoramic_profile(
         session, principal, employee_id, head["manager_id"]
     )
     note_read(principal, employee_id, DataClass.EVALUATION, "profile")
-    events = [{**dict(event), **named_moves(event)} for event in history]
+    events = [
+        {**dict(event), **named_moves(event), "exit_reason_label": label(event["exit_reason"])}
+        for event in history
+    ]
     applied = [event for event in events if event["applied_at"] is not None]
     department = {"id": head["department_id"], "name": head["department_name"]}
     position = (

@@ -27,6 +27,7 @@ PROFILE_HISTORY = (
     "SELECT ev.id, ev.employee_id, ev.kind, ev.effective_date, ev.end_date, ev.department_id,"
     " ev.position_id, ev.title, ev.leads_team, ev.allowance, ev.note, ev.created_at,"
     " ev.manager_id, ev.pay_terms_ref, ev.applied_at, ev.withdrawn_at, ev.withdrawal_reason,"
+    " ev.exit_reason, ev.exit_reason_note,"
     " (ev.leads_team OR p.is_management IS true) AS management,"
     " d.name AS department_name, p.title AS position_title, m.full_name AS manager_name"
     " FROM employment_events ev"

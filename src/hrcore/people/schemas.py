@@ -28,6 +28,7 @@ from hrcore.core.masking import (
 )
 from hrcore.core.privacy import DataClass
 from hrcore.core.schemas import BoundedDate, Ref
+from hrcore.people.exit_reasons import ExitReason
 
 EmployeeStatus = Literal["active", "on_leave", "exited"]
 EventKind = Literal["hire", "transfer", "promotion", "temporary_post", "exit"]
@@ -222,6 +223,15 @@ class EmploymentEventCreate(BaseModel):
         description="The pay band of the new post: the contract amendment drafted from the "
         "move carries it.",
     )
+    exit_reason: ExitReason | None = Field(
+        default=None,
+        description="Why the employee leaves (an `exit` only): turnover is counted by it "
+        "(`/analytics/retention`). Optional, as the directory sync records exits without "
+        "one; such exits count as not recorded.",
+    )
+    exit_reason_note: LongText | None = Field(
+        default=None, description="What the category leaves unsaid (needs `exit_reason`)."
+    )
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> EmploymentEventCreate:
@@ -240,6 +250,10 @@ class EmploymentEventCreate(BaseModel):
             raise ValueError(_("end_date and allowance belong to temporary posts only"))
         if self.kind == "exit" and (self.department_id or self.position_id or self.manager_id):
             raise ValueError(_("an exit event carries no department, position or manager"))
+        if self.kind != "exit" and self.exit_reason is not None:
+            raise ValueError(_("exit_reason belongs to exits only"))
+        if self.exit_reason_note is not None and self.exit_reason is None:
+            raise ValueError(_("exit_reason_note needs an exit_reason"))
         if self.end_date is not None and self.end_date < self.effective_date:
             raise ValueError(_("end_date must not be before effective_date"))
         return self
@@ -279,6 +293,11 @@ class EmploymentEventOut(MaskedModel):
         description="When a temporary post was withdrawn before it began (it never applies)."
     )
     withdrawal_reason: str | None = Field(description="Why it was withdrawn.")
+    exit_reason: ExitReason | None = Field(
+        description="Why the employee left (exits only); null: not recorded."
+    )
+    exit_reason_label: str | None = Field(description="`exit_reason` in the reader's language.")
+    exit_reason_note: str | None
     created_at: datetime
 
 

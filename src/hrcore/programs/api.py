@@ -11,6 +11,7 @@ programs for talent's appointment (`talent.AppointeeProgramsProvider`).
 
 `program_completions` / `ProgramCompletion` — analytics' funnel: participations completed or
 graduated, one statement for everyone or some people.
+`first_graduations`: when each person first finished a program (analytics' retention).
 
 Retention (privacy's purge): `dossier_documents_due` / `dossier_documents_due_count` /
 `delete_dossier_documents` — generated dossier PDFs and their stored files."""
@@ -29,6 +30,7 @@ from hrcore.competencies.api import ProgramAction
 from hrcore.core.schemas import Ref
 from hrcore.people.api import ProgramParticipation
 from hrcore.programs import competency_queries, repository
+from hrcore.programs.graduates import first_graduations
 from hrcore.programs.loop_queries import ProgramCompletion, program_completions
 from hrcore.programs.retention import (
     delete_dossier_documents,
@@ -59,6 +61,7 @@ __all__ = [
     "development_actions",
     "dossier_documents_due",
     "dossier_documents_due_count",
+    "first_graduations",
     "graduate_appointee",
     "latest_completion_in_pools",
     "participations_of",

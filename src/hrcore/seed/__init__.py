@@ -44,6 +44,7 @@ from hrcore.seed.development import (
     add_development_plan,
     add_stretch_assignments,
 )
+from hrcore.seed.exits import add_exits
 from hrcore.seed.mentoring import add_mentoring
 from hrcore.seed.performance import add_performance
 from hrcore.seed.performance_goals import add_goals_and_feedback
@@ -85,6 +86,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
             await add_succession_history(session, company, runtime.clock)
             await add_privacy(session, company, runtime.clock)
             await add_privacy_records(session, company, runtime.clock, runtime.settings)
+            await add_exits(session, company, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)

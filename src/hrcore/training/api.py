@@ -7,6 +7,7 @@
 - `enrolment_employee` — whose an enrolment is (the events carry ids only).
 - `ENROLMENT_COMPLETED`, `EXAM_PASSED` — the events after which an employee's done courses
   may have changed; both carry `enrolment_id`.
+- `first_completions` — when each person first finished a course (analytics' retention).
 - `own_needs` → `TrainingNeedsOut` — the caller's own training needs analysis with its
   evidence and proposed courses, as `GET /training-needs?employee_id=` answers it with its
   defaults (privacy's automated evaluations); a fixed number of statements.
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hrcore.core.authz import Principal, own_employee_id
 from hrcore.core.pagination import MAX_LIMIT, PageParams
 from hrcore.training import exam_repository, needs
+from hrcore.training.completions import first_completions
 from hrcore.training.effect_records import (
     EnrolmentRecord,
     TrainingRecords,
@@ -43,6 +45,7 @@ __all__ = [
     "YearPoints",
     "completed_courses",
     "enrolment_employee",
+    "first_completions",
     "known_courses",
     "own_needs",
     "training_records",
