@@ -1,8 +1,10 @@
 """What analytics plugs into the processes (core.registry): its tables and routes, the
 refresh job, a subscription to every event a figure listens to, a completion hook on the
-tasks the on-time rates count, and the cron marking figures due by time."""
+tasks the on-time rates count, the talent review report's drawing, and the cron marking
+figures due by time."""
 
-from hrcore.analytics import jobs, models, on_time, refresh
+from hrcore.analytics import jobs, models, on_time, refresh, talent_review_models
+from hrcore.analytics import talent_review_report as reports
 from hrcore.analytics.catalog import FIGURES
 from hrcore.analytics.router import router
 from hrcore.core.jobs import JobSpec
@@ -11,11 +13,12 @@ from hrcore.workflow import api as workflow
 
 DOMAIN = Domain(
     name="analytics",
-    models=[models],
+    models=[models, talent_review_models],
     router=router,
     jobs=[
         JobSpec(refresh.REFRESH_JOB, jobs.refresh_figures),
         JobSpec(jobs.EVENT_JOB, jobs.note_event),
+        JobSpec(reports.REPORT_JOB, jobs.draw_talent_review_report),
     ],
     crons=[Cron(jobs.DUE_CRON, jobs.mark_due, timeout=300)],
     subscriptions=[

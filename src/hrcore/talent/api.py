@@ -13,6 +13,12 @@ For programs (whose runs develop a pool's members):
 - `AppointeeProgramsProvider`: programs ends an appointee's programs as graduated through
   it, in the appointment's transaction.
 
+For analytics' talent review meeting 「人才盘点」 (`review_outcome`):
+- `current_nine_boxes`: each person's latest 9-box over their open memberships (the
+  meeting's proposal); `open_member_employee_ids`: a pool's population;
+- `record_review_outcome` with `ReviewPlacement`s: a closed meeting's boxes written back as
+  placements and the readiness each box stands for (`readiness_of`).
+
 For privacy (the person's automated evaluations, PIPL Art. 24):
 - `own_vacancy_rankings` → `MyRankingOut`s: the caller's standing for every open vacancy
   they are a candidate for, each factor explained, as `/me/vacancy-rankings` shows it.
@@ -33,6 +39,13 @@ from hrcore.talent.membership import MEMBER_REMOVED, active_member_ids, record_p
 from hrcore.talent.models import Readiness
 from hrcore.talent.own_screening import OwnScreening, own_screenings
 from hrcore.talent.pools import pool_refs, pool_target_position, require_pool
+from hrcore.talent.review_outcome import (
+    ReviewPlacement,
+    current_nine_boxes,
+    open_member_employee_ids,
+    readiness_of,
+    record_review_outcome,
+)
 from hrcore.talent.schemas import CriterionResult, FactorOut, MyRankingOut, Rule
 
 __all__ = [
@@ -44,14 +57,19 @@ __all__ = [
     "OwnScreening",
     "ProgramCompletionProvider",
     "Readiness",
+    "ReviewPlacement",
     "Rule",
     "StageCompletion",
     "active_member_ids",
+    "current_nine_boxes",
+    "open_member_employee_ids",
     "own_screenings",
     "own_vacancy_rankings",
     "pool_refs",
     "pool_target_position",
+    "readiness_of",
     "record_program_outcome",
+    "record_review_outcome",
     "require_pool",
 ]
 
