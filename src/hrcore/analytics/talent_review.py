@@ -36,7 +36,6 @@ from hrcore.core.models import new_ids
 from hrcore.core.pagination import PageParams, paginate
 from hrcore.core.privacy import DataClass
 from hrcore.core.read_log import note_reads
-from hrcore.core.schemas import Ref
 from hrcore.org import api as org
 from hrcore.people import api as people
 from hrcore.talent import api as talent
@@ -257,9 +256,7 @@ async def _placement_views(
     return [
         TalentReviewPlacementOut(
             id=p.id,
-            employee=employees[p.employee_id].ref
-            if p.employee_id in employees
-            else Ref(id=p.employee_id, name=""),
+            employee=employees[p.employee_id].ref,
             department=departments.get(p.department_id) if p.department_id else None,
             proposed_performance=p.proposed_performance,
             proposed_potential=p.proposed_potential,

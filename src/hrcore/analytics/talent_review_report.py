@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import string
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -76,7 +77,8 @@ async def report_pdf(
     report = await _report(session, key)
     if report is None:
         content = await _content(session, row)
-        note_reads(principal, content["employee_ids"], DataClass.EVALUATION, "talent_review")
+        readers = [uuid.UUID(i) for i in content["employee_ids"]]
+        note_reads(principal, readers, DataClass.EVALUATION, "talent_review")
         await session.execute(
             insert(TalentReviewReport)
             .values(**key, content=content, status="pending", attempts=1)
@@ -230,7 +232,9 @@ def draw(content: dict[str, Any], font_path: Path, created_at: Any) -> bytes:
     box_names = [f"{translate(LEVEL_LABELS[q])}/{translate(LEVEL_LABELS[p])}" for p, q in boxes]
     with tempfile.TemporaryDirectory(prefix="hrcore-chart-") as scratch:
         # One regular-weight subset for the charts and the text: instancing costs most.
-        glyphs = text + more(0) + "0123456789" + "".join(labels.values()) + "".join(box_names)
+        # matplotlib measures every line's height on "lp", whatever the language.
+        glyphs = text + more(0) + string.ascii_letters + string.digits
+        glyphs += "".join(labels.values()) + "".join(box_names)
         font = pdf.regular_font(font_path, glyphs, Path(scratch))
         images = {
             "grid": charts.nine_box(font, cells, labels, more),
