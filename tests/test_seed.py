@@ -84,6 +84,7 @@ async def test_seed_is_idempotent_and_believable(
     await _demo_contracts(client, runtime, headers)
     await _demo_reviews_and_pool(client, headers)
     await _demo_program(client, headers)
+    await _demo_talent_review(client, headers)
     await _demo_competencies(client, headers)
     await _demo_stretch_assignments(client, runtime, headers)
     await _demo_development_plan(client, headers)
@@ -167,6 +168,19 @@ async def _demo_reviews_and_pool(client: AsyncClient, headers: dict[str, dict[st
     )
     [candidate] = candidates.json()["items"]
     assert candidate["readiness"] == "one_to_two_years"
+
+
+async def _demo_talent_review(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:
+    """An open talent review of sales, seen by its head, with one move kept."""
+    [review] = (await client.get("/api/v1/talent-reviews", headers=headers["dept head"])).json()[
+        "items"
+    ]
+    assert review["status"] == "open"
+    seen = (
+        await client.get(f"/api/v1/talent-reviews/{review['id']}", headers=headers["dept head"])
+    ).json()
+    assert seen["participants"] >= 5
+    assert seen["moves"] == 1
 
 
 async def _demo_program(client: AsyncClient, headers: dict[str, dict[str, str]]) -> None:

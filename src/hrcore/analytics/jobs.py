@@ -1,5 +1,6 @@
 """Analytics' background work: the refresh job (marks → facts → rollups), the subscription
-job turning a domain event into marks, and the cron marking figures due by time."""
+job turning a domain event into marks, the cron marking figures due by time, and the talent
+review report's drawing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hrcore.analytics import on_time, refresh
+from hrcore.analytics import on_time, refresh, talent_review_report
 from hrcore.analytics.catalog import FIGURES
 from hrcore.core import outbox
 from hrcore.core.jobs import JobContext
@@ -39,6 +40,19 @@ async def note_event(ctx: JobContext) -> None:
     person = ctx.payload.get("employee_id")
     people = [uuid.UUID(str(person))] if person else None
     await refresh.mark(ctx.session, ctx.org_id, figures, people)
+
+
+async def draw_talent_review_report(ctx: JobContext) -> None:
+    """Draw a talent review's report PDF asked for over HTTP."""
+    if ctx.org_id is None:
+        return
+    await talent_review_report.draw_report(
+        ctx.session,
+        ctx.org_id,
+        uuid.UUID(str(ctx.payload["report_id"])),
+        ctx.settings,
+        ctx.clock,
+    )
 
 
 async def note_completed_task(session: AsyncSession, task: workflow.TaskInfo, clock: Any) -> None:

@@ -12,6 +12,7 @@ from hrcore.analytics import (
     retention_routes,
     routes,
     selection_routes,
+    talent_review_routes,
     training_effect_routes,
 )
 from hrcore.core.http import HrcoreRoute
@@ -25,3 +26,4 @@ router.include_router(mentoring_effect_routes.router)
 router.include_router(training_effect_routes.router)
 router.include_router(routes.router)
 router.include_router(exports_routes.router)
+router.include_router(talent_review_routes.router)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
 from importlib.resources import files
@@ -22,6 +23,9 @@ from urllib.parse import quote
 from hrcore.settings import Settings
 
 REGULAR_WEIGHT = 400
+IMAGE = re.compile(r"^!\[([A-Za-z0-9_-]+)\]$")
+"""A line `![key]` places the PNG `images[key]` at the text's width (other lines like it
+are text)."""
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH")
 MEDIA_TYPE = "application/pdf"
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -76,14 +80,32 @@ def _static_font(font_path: Path, text: str, scratch: Path) -> Path:
     return target
 
 
-def render_pdf(text: str, *, font_path: Path, title: str, created_at: datetime) -> bytes:
-    """Lay `text` out on A4: lines starting with `# ` are headings, the rest paragraphs."""
+def regular_font(font_path: Path, text: str, scratch: Path) -> Path:
+    """A static regular-weight font file for the glyphs of `text` (in `scratch`), for a
+    chart library to draw the same script as the document."""
+    return _static_font(font_path, text, scratch)
+
+
+def render_pdf(
+    text: str,
+    *,
+    font_path: Path,
+    title: str,
+    created_at: datetime,
+    images: Mapping[str, bytes] | None = None,
+) -> bytes:
+    """Lay `text` out on A4: lines starting with `# ` are headings, `![key]` the PNG
+    `images[key]` (a chart), the rest paragraphs."""
     with tempfile.TemporaryDirectory(prefix="hrcore-font-") as scratch:
         font = _static_font(font_path, text, Path(scratch))
-        return _layout(text, font, title, created_at)
+        return _layout(text, font, title, created_at, images or {})
 
 
-def _layout(text: str, font: Path, title: str, created_at: datetime) -> bytes:
+def _layout(
+    text: str, font: Path, title: str, created_at: datetime, images: Mapping[str, bytes]
+) -> bytes:
+    from io import BytesIO
+
     from fpdf import FPDF, XPos, YPos
 
     pdf = FPDF(format="A4")
@@ -94,6 +116,10 @@ def _layout(text: str, font: Path, title: str, created_at: datetime) -> bytes:
     pdf.add_page()
     pdf.add_font("body", fname=str(font))
     for line in text.splitlines():
+        if (image := IMAGE.match(line)) is not None and image.group(1) in images:
+            pdf.image(BytesIO(images[image.group(1)]), w=pdf.epw)
+            pdf.ln(3)
+            continue
         heading = line.startswith("# ")
         pdf.set_font("body", size=16 if heading else 11)
         pdf.multi_cell(

@@ -217,6 +217,14 @@ PERSONAL_COLUMNS: dict[str, dict[str, DataClass]] = {
     "vacancy_appointments": _classes(
         basic="effective_date", evaluation="reason override_reason ranking"
     ),
+    "talent_review_moves": _classes(
+        evaluation="from_performance from_potential to_performance to_potential reason"
+    ),
+    "talent_review_placements": _classes(
+        evaluation="proposed_performance proposed_potential performance potential"
+    ),
+    "talent_review_reports": _classes(evaluation="content"),
+    "talent_review_sessions": {},
     "webhook_deliveries": _classes(basic="payload"),
     "webhook_subscriptions": {},
     "work_results": _classes(
@@ -251,6 +259,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
         "notifications": "dedupe_key",
         "program_dossier_documents": "fingerprint error storage_key sha256 size attempts",
         "refresh_tokens": "token_hash",
+        "talent_review_reports": "locale revision status error storage_key sha256 size attempts",
+        "talent_review_sessions": "name status revision",
         "task_todos": "todo_id attempts last_error",
         "tasks": "submission_required submission_rule completion_params policy schedule",
         "spreadsheet_exports": "file_key size rows",

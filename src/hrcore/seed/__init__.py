@@ -51,6 +51,7 @@ from hrcore.seed.performance_goals import add_goals_and_feedback
 from hrcore.seed.privacy import add_privacy
 from hrcore.seed.privacy_records import add_privacy_records
 from hrcore.seed.succession_history import add_succession_history
+from hrcore.seed.talent_review import add_talent_review
 from hrcore.seed.training import add_training
 from hrcore.workflow import api as workflow
 
@@ -87,6 +88,7 @@ async def seed_demo(runtime: Runtime) -> SeedReport:
             await add_privacy(session, company, runtime.clock)
             await add_privacy_records(session, company, runtime.clock, runtime.settings)
             await add_exits(session, company, runtime.clock)
+            await add_talent_review(session, company, runtime.clock)
     if created:
         await workflow.sweep(runtime.sessionmaker, runtime.clock)  # fill the inbox right away
         await contracts.watch_expiry(runtime.sessionmaker, runtime.clock, runtime.settings)

@@ -16,6 +16,11 @@ For programs (whose runs develop a pool's members):
 For analytics (the funnel and the vacancy fill): `activated_memberships` →
 `PoolMembership`s ever activated, `filled_vacancies` → `FilledVacancy`s, whether each was
 filled from inside; one statement each for everyone or some people.
+For analytics' talent review meeting 「人才盘点」 (`review_outcome`):
+- `current_nine_boxes`: each person's latest 9-box over their open memberships (the
+  meeting's proposal); `open_member_employee_ids`: a pool's population;
+- `record_review_outcome` with `ReviewPlacement`s: a closed meeting's boxes written back as
+  placements and the readiness each box stands for (`readiness_of`).
 
 For privacy (the person's automated evaluations, PIPL Art. 24):
 - `own_vacancy_rankings` → `MyRankingOut`s: the caller's standing for every open vacancy
@@ -48,6 +53,13 @@ from hrcore.talent.membership import MEMBER_REMOVED, active_member_ids, record_p
 from hrcore.talent.models import Readiness
 from hrcore.talent.own_screening import OwnScreening, own_screenings
 from hrcore.talent.pools import pool_refs, pool_target_position, require_pool
+from hrcore.talent.review_outcome import (
+    ReviewPlacement,
+    current_nine_boxes,
+    open_member_employee_ids,
+    readiness_of,
+    record_review_outcome,
+)
 from hrcore.talent.schemas import CriterionResult, FactorOut, MyRankingOut, Rule
 from hrcore.talent.succession_reads import (
     KeyPosition,
@@ -71,19 +83,24 @@ __all__ = [
     "PoolMembership",
     "ProgramCompletionProvider",
     "Readiness",
+    "ReviewPlacement",
     "Rule",
     "StageCompletion",
     "Successor",
     "activated_memberships",
     "active_member_ids",
+    "current_nine_boxes",
     "filled_vacancies",
     "key_positions",
+    "open_member_employee_ids",
     "own_screenings",
     "own_vacancy_rankings",
     "pool_appointments",
     "pool_refs",
     "pool_target_position",
+    "readiness_of",
     "record_program_outcome",
+    "record_review_outcome",
     "require_pool",
     "successors",
 ]

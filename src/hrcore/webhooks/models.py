@@ -55,6 +55,7 @@ class EventType(StrEnum):
     MENTOR_EFFECTIVENESS_UPDATED = "mentor.effectiveness_updated"
     MENTOR_FLAGGED = "mentor.flagged"
     MENTOR_REQUEST_CREATED = "mentor_request.created"
+    TALENT_REVIEW_CLOSED = "talent_review.closed"
 
 
 class DeliveryStatus(StrEnum):
