@@ -10,7 +10,9 @@ stored effectiveness of the employees' completed pairings) are evaluated by ment
 statement, one per rule for all the employees, and merged into the same checks in the
 program's order.
 
-Tenure is found in years (what the compiler measures) and passes at `min_months / 12`."""
+Tenure is found in years (what the compiler measures) and passes at `min_months / 12`.
+For many employees where only failures matter, `eligibility_bulk.failing` answers pass/fail
+alone."""
 
 from __future__ import annotations
 
@@ -52,11 +54,11 @@ def as_criterion(rule: Rule, ratings: Ratings = ()) -> people.ScreeningCriterion
     return people.TenureCriterion(min_years=rule.min_months / MONTHS_PER_YEAR)
 
 
-async def _ratings(
-    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID], rules: list[Rule]
+async def ratings_of(
+    session: AsyncSession, org_id: uuid.UUID, employee_ids: Sequence[uuid.UUID]
 ) -> Ratings:
-    if not any(isinstance(rule, MentorReviewRatingRule) for rule in rules):
-        return ()
+    """The employees' latest published review overall (those with one), for a
+    review-rating rule."""
     found = await reviews.latest_published_recommendations(session, org_id, employee_ids)
     return tuple(
         (employee_id, score) for employee_id, (_, score, _) in found.items() if score is not None
@@ -98,7 +100,9 @@ async def evaluate_many(
     one per rule of mentoring's own."""
     if not employee_ids:
         return {}
-    ratings = await _ratings(session, org_id, employee_ids, rules)
+    ratings: Ratings = ()
+    if any(isinstance(rule, MentorReviewRatingRule) for rule in rules):
+        ratings = await ratings_of(session, org_id, employee_ids)
     criteria = [(rule, as_criterion(rule, ratings)) for rule in rules]
     screened = await people.screen(
         session,

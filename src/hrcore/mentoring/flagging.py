@@ -3,7 +3,11 @@ open program's mentors against its current rules (one screen per program) and ke
 mentor who fails one, when it was noticed (`flagged_at`) and every rule's value and
 pass/fail (`flag_checks`). HR is told in the inbox and outside systems by `mentor.flagged`;
 a flagged mentor who qualifies again is cleared. A mentor who is no longer an active
-employee is not screened (the screen covers active employees) and stays as they are."""
+employee is not screened (the screen covers active employees) and stays as they are.
+
+Per program, the pass/fail answer (`eligibility_bulk.failing`) finds who fails; every rule's
+value is evaluated (`eligibility.evaluate_many`) only for those and for the mentors flagged
+already, who may be cleared: a mentor who passes and is not flagged costs no check."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from hrcore.core.clock import Clock
 from hrcore.core.db import among
 from hrcore.core.i18n import _
 from hrcore.identity import api as identity
-from hrcore.mentoring import eligibility
+from hrcore.mentoring import eligibility, eligibility_bulk
 from hrcore.mentoring.models import Mentor, MentoringProgram
 from hrcore.mentoring.schemas import RULES, MentorRuleCheck
 from hrcore.notifications import api as notifications
@@ -54,8 +58,19 @@ async def reevaluate(session: AsyncSession, org_id: uuid.UUID, clock: Clock) -> 
     changed = 0
     for program_id, group in mentors.items():
         rules = RULES.validate_python(programs[program_id].rules)
+        failing = await eligibility_bulk.failing(
+            session, org_id, rules, clock, [mentor.employee_id for mentor in group]
+        )
         checks = await eligibility.evaluate_many(
-            session, org_id, [mentor.employee_id for mentor in group], rules, clock
+            session,
+            org_id,
+            [
+                mentor.employee_id
+                for mentor in group
+                if mentor.employee_id in failing or mentor.flagged_at is not None
+            ],
+            rules,
+            clock,
         )
         for mentor in group:
             found = checks.get(mentor.employee_id)

@@ -53,7 +53,9 @@ inside people. The wrappers below turn people's own rows into what other domains
   (a figure a domain above read through its api: mentoring's review rating),
   `TrainingPointsCriterion` (training's points and action plans, read as bare tables), together
   `ScreeningCriterion` — one statement over the organization, `ScreenRows` of
-  `ScreenedEmployee` / `CriterionRow` out).
+  `ScreenedEmployee` / `CriterionRow` out); `failing_screen` (`screening_failures`) the
+  pass/fail answer for bulk evaluation — only who fails which criteria, over the whole
+  organization without an id array — and `active_employee_ids` (mentor flagging).
 - Period ratings (`ratings`): `write_period_ratings` (`PeriodRating`s of one period, a
   rating already there replaced) and `remove_period_ratings` — performance's period close.
 - Mentees' figures (`rating_history`, named queries): `rating_histories` (→ `RatedPeriod`s:
@@ -198,6 +200,7 @@ from hrcore.people.screening import (
     TrainingPointsCriterion,
     screen,
 )
+from hrcore.people.screening_failures import active_employee_ids, failing_screen
 from hrcore.people.turnover import EmploymentSpell, employment_spells
 
 __all__ = [
@@ -262,6 +265,7 @@ __all__ = [
     "TrainingsProvider",
     "VacatedPost",
     "WorkContact",
+    "active_employee_ids",
     "active_employees_in_subtree",
     "active_people_among",
     "active_people_in",
@@ -290,6 +294,7 @@ __all__ = [
     "ensure_can_view",
     "ensure_can_view_for",
     "exit_reason_label",
+    "failing_screen",
     "import_employees",
     "is_applied",
     "manager_chain",

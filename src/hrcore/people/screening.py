@@ -131,7 +131,7 @@ class ScreenRows:
 
 
 @dataclass(frozen=True)
-class _Compiled:
+class CompiledCriterion:
     value: ColumnElement[Any]
     passed: ColumnElement[bool]
     joined: Subquery | None = None
@@ -150,13 +150,8 @@ async def screen(
     """The organization's active employees against `criteria`, narrowed to `among_ids`
     (`None`: everyone): the evaluated count, then up to `limit` rows, best percentile first
     when the first criterion is one, else by name. Two statements."""
-    active = screening_queries.active_population(org_id)
-    population = active.subquery("population")
-    compiled = [
-        _criterion(org_id, active, population, criterion, f"r{index}", today)
-        for index, criterion in enumerate(criteria)
-    ]
-    statement = _statement(population, compiled)
+    population, compiled = compile_criteria(org_id, criteria, today)
+    statement = joined_statement(population, compiled)
     # Every criterion joins at most one row per employee, so counting the population's ids
     # counts the statement's rows without evaluating the criteria.
     in_scope: Select[Any] = select(population.c.employee_id)
@@ -176,6 +171,19 @@ async def screen(
     )
 
 
+def compile_criteria(
+    org_id: uuid.UUID, criteria: Sequence[ScreeningCriterion], today: date
+) -> tuple[Subquery, list[CompiledCriterion]]:
+    """The active population and each criterion's value and pass columns over it; what
+    `screen` and the bulk pass/fail answer (`screening_failures`) select from."""
+    active = screening_queries.active_population(org_id)
+    population = active.subquery("population")
+    return population, [
+        _criterion(org_id, active, population, criterion, f"r{index}", today)
+        for index, criterion in enumerate(criteria)
+    ]
+
+
 def _employee(row: Any, criteria: int) -> ScreenedEmployee:
     return ScreenedEmployee(
         employee_id=row.employee_id,
@@ -189,7 +197,7 @@ def _employee(row: Any, criteria: int) -> ScreenedEmployee:
     )
 
 
-def _statement(population: Subquery, compiled: Sequence[_Compiled]) -> Select[Any]:
+def joined_statement(population: Subquery, compiled: Sequence[CompiledCriterion]) -> Select[Any]:
     """Columns `employee_id, full_name, department_id, passed`, then `v{i}` and `p{i}`
     (value and pass) per criterion in order."""
     passed = and_(true(), *(criterion.passed for criterion in compiled))
@@ -217,7 +225,7 @@ def _criterion(
     criterion: ScreeningCriterion,
     name: str,
     today: date,
-) -> _Compiled:
+) -> CompiledCriterion:
     if isinstance(criterion, PercentileCriterion):
         return _percentile(org_id, active, criterion, name)
     if isinstance(criterion, TopRatingsCriterion):
@@ -228,7 +236,7 @@ def _criterion(
         return _at_least(counts, criterion.min_events)
     if isinstance(criterion, CareerPlanCriterion):
         plans = screening_queries.career_aspirations(org_id).subquery(name)
-        return _Compiled(
+        return CompiledCriterion(
             value=plans.c.value,
             passed=func.coalesce(plans.c.value == criterion.aspiration, false()),
             joined=plans,
@@ -245,16 +253,18 @@ def _held(
     criterion: CertificationCriterion | GivenFigureCriterion | TrainingPointsCriterion,
     name: str,
     today: date,
-) -> _Compiled:
+) -> CompiledCriterion:
     """A certificate held (its latest date as the value), training points held, or a given
     figure at the minimum."""
     if isinstance(criterion, TrainingPointsCriterion):
         return _training_points(org_id, criterion, name, today)
     if isinstance(criterion, CertificationCriterion):
         held = screening_queries.certifications(org_id, criterion.name, today).subquery(name)
-        return _Compiled(value=held.c.value, passed=held.c.employee_id.is_not(None), joined=held)
+        return CompiledCriterion(
+            value=held.c.value, passed=held.c.employee_id.is_not(None), joined=held
+        )
     given = screening_queries.given_figures(criterion.figures).subquery(name)
-    return _Compiled(
+    return CompiledCriterion(
         value=given.c.value,
         passed=func.coalesce(given.c.value >= criterion.minimum, false()),
         joined=given,
@@ -263,7 +273,7 @@ def _held(
 
 def _training_points(
     org_id: uuid.UUID, criterion: TrainingPointsCriterion, name: str, today: date
-) -> _Compiled:
+) -> CompiledCriterion:
     figures = screening_queries.training_points(org_id, today).subquery(name)
     value = func.coalesce(figures.c.value, 0)
     passed = value >= criterion.min_points
@@ -271,17 +281,17 @@ def _training_points(
         passed = and_(
             passed, func.coalesce(figures.c.plan_percent >= criterion.min_plan_percent, false())
         )
-    return _Compiled(value=value, passed=passed, joined=figures)
+    return CompiledCriterion(value=value, passed=passed, joined=figures)
 
 
-def _at_least(figures: Subquery, minimum: int) -> _Compiled:
+def _at_least(figures: Subquery, minimum: int) -> CompiledCriterion:
     value = func.coalesce(figures.c.value, 0)
-    return _Compiled(value=value, passed=value >= minimum, joined=figures)
+    return CompiledCriterion(value=value, passed=value >= minimum, joined=figures)
 
 
 def _percentile(
     org_id: uuid.UUID, active: Select[Any], criterion: PercentileCriterion, name: str
-) -> _Compiled:
+) -> CompiledCriterion:
     """Top share by mean rating: the fraction of rated colleagues scoring at least as well.
 
     That is `cume_dist()` over the scores best first, computed as `(n - rank + 1) / n` with
@@ -300,14 +310,14 @@ def _percentile(
         .select_from(rated.join(scores, scores.c.employee_id == rated.c.employee_id))
         .subquery(name)
     )
-    return _Compiled(
+    return CompiledCriterion(
         value=func.round(cast(ranked.c.value, Numeric), 1),
         passed=func.coalesce(ranked.c.value <= criterion.top_percent, false()),
         joined=ranked,
     )
 
 
-def _tenure(population: Subquery, criterion: TenureCriterion, today: date) -> _Compiled:
+def _tenure(population: Subquery, criterion: TenureCriterion, today: date) -> CompiledCriterion:
     days = cast(literal(today, Date) - population.c.hire_date, Numeric)
     years = days / literal(DAYS_PER_YEAR, Numeric)
-    return _Compiled(value=func.round(years, 1), passed=years >= criterion.min_years)
+    return CompiledCriterion(value=func.round(years, 1), passed=years >= criterion.min_years)
