@@ -144,6 +144,9 @@ async def test_bad_questions_are_4xx(client: AsyncClient, runtime: Runtime, worl
         ON_TIME, params={"start": "2016-01-01", "end": "2026-09-01"}, headers=world.hr.headers
     )
     assert too_long.status_code == 422, too_long.text
+    for edge in ({"end": "9999-12-31"}, {"start": "0001-01-01"}):
+        outside = await client.get(ON_TIME, params=edge, headers=world.hr.headers)
+        assert outside.status_code == 422, outside.text
     unknown = await client.get(f"{API}/analytics/nothing/people", headers=world.hr.headers)
     assert unknown.status_code == 404, unknown.text
     step = await client.get(f"{ON_TIME}/people", params={"step": "never"}, headers=world.hr.headers)

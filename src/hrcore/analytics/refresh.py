@@ -24,6 +24,7 @@ from hrcore.core.db import fetch
 from hrcore.core.models import new_ids
 
 REFRESH_JOB = "analytics.refresh"
+INSERT_BATCH = 20_000
 
 MARK = """
 INSERT INTO analytics_stale (id, org_id, figure, employee_id)
@@ -202,23 +203,25 @@ async def refresh_figure(
 async def _insert(
     session: AsyncSession, org_id: uuid.UUID, name: str, now: datetime, facts: Sequence[Fact]
 ) -> None:
-    if not facts:
-        return
-    await fetch(
-        session,
-        ADD_FACTS,
-        org_id,
-        name,
-        now,
-        new_ids(len(facts)),
-        [f.step for f in facts],
-        [f.dimension for f in facts],
-        [f.subject_type for f in facts],
-        [f.subject_id for f in facts],
-        [f.employee_id for f in facts],
-        [f.department_id for f in facts],
-        [f.occurred_on for f in facts],
-        [f.value for f in facts],
-        [f.reason_key for f in facts],
-        [json.dumps(f.reason_params, default=str) for f in facts],
-    )
+    """The facts in statements of `INSERT_BATCH` rows: a whole organization's rebuild
+    (hundreds of thousands) stays far inside the statement timeout."""
+    for start in range(0, len(facts), INSERT_BATCH):
+        batch = facts[start : start + INSERT_BATCH]
+        await fetch(
+            session,
+            ADD_FACTS,
+            org_id,
+            name,
+            now,
+            new_ids(len(batch)),
+            [f.step for f in batch],
+            [f.dimension for f in batch],
+            [f.subject_type for f in batch],
+            [f.subject_id for f in batch],
+            [f.employee_id for f in batch],
+            [f.department_id for f in batch],
+            [f.occurred_on for f in batch],
+            [f.value for f in batch],
+            [f.reason_key for f in batch],
+            [json.dumps(f.reason_params, default=str) for f in batch],
+        )

@@ -17,6 +17,8 @@ from hrcore.core.i18n import _
 from hrcore.people import api as people
 
 MAX_MONTHS = 60
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The years a window may name: no figure has facts outside them."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ async def resolve(
 ) -> tuple[date, date]:
     """(first day of the first month, last day of the last month); 422 when `end` precedes
     `start` or the window is longer than five years."""
+    for name, day in (("start", query.start), ("end", query.end)):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise Unprocessable(
+                _("A window lies between {first} and {last}", first=FIRST_YEAR, last=LAST_YEAR),
+                errors=[FieldError(field=f"query.{name}", message=_("out of range"))],
+            )
     end = query.end or await people.org_today(session, org_id, clock)
     start = (query.start or _months_before(end, 11)).replace(day=1)
     if end < start:
