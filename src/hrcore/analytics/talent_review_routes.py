@@ -71,6 +71,8 @@ async def open_review(
 async def get_review(
     review_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> TalentReviewOut:
+    """For HR admins and department heads with someone of theirs in it (else 404): the
+    session, its population and state, and the 9-box counted over the people you reach."""
     return await talent_review.get_session(session, principal, review_id)
 
 
@@ -83,6 +85,8 @@ async def get_review(
 async def list_placements(
     review_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession, page: Pagination
 ) -> Page[TalentReviewPlacementOut]:
+    """The participants you reach, each with the box proposed at opening, the box now and
+    every move (who, when, before → after, the reason)."""
     items, cursor = await talent_review.list_placements(session, principal, review_id, page)
     return Page(items=items, next_cursor=cursor)
 
