@@ -159,7 +159,7 @@ async def test_my_export_holds_my_competencies_mentoring_feedback_and_training_o
     for title in ("能力画像", "导师结对与辅导记录", "收到的反馈", "课程报名", "培训后行动计划"):
         assert title in words, title
     whole = json.dumps(content, ensure_ascii=False)
-    for elsewhere in ("Junior's first quarter", "Slow to answer", "Thanks!", "3.1"):
+    for elsewhere in ("Junior's first quarter", "Slow to answer", "Thanks!", '": 3.1'):
         assert elsewhere not in whole, elsewhere
 
     mentee = (await _export(client, runtime, world.junior_account))[0]["sections"]
