@@ -3,9 +3,14 @@ worker refreshes, in the caller's scope, drillable to the people."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import cast
+
+import pytest
 from httpx import AsyncClient
 
 from hrcore.analytics import refresh
+from hrcore.core import read_log
 from hrcore.core.authz import Role
 from hrcore.core.db import set_tenant, unit_of_work
 from hrcore.core.runtime import Runtime
@@ -158,3 +163,19 @@ async def test_bad_questions_are_4xx(client: AsyncClient, runtime: Runtime, worl
         headers=hr_.headers,
     )
     assert elsewhere.status_code == 404, elsewhere.text
+
+
+@pytest.mark.commits
+async def test_a_drill_down_is_noted_in_the_read_access_log(
+    client: AsyncClient, runtime: Runtime, world: World
+) -> None:
+    await _three_tasks(runtime, world)
+    await refresh_all(runtime)
+    key = read_log.buffer_key(runtime.settings.queue_name)
+    await cast(Awaitable[int], runtime.redis.delete(key))
+    late = await client.get(f"{ON_TIME}/people", params={"step": "late"}, headers=world.hr.headers)
+    assert late.status_code == 200, late.text
+    buffered = await cast(Awaitable[list[bytes]], runtime.redis.lrange(key, 0, -1))
+    noted = [entry for entry in buffered if b"analytics_fact" in entry]
+    assert len(noted) == 1
+    assert str(world.member.id).encode() in noted[0]

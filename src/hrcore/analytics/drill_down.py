@@ -18,6 +18,11 @@ from hrcore.core.clock import Clock
 from hrcore.core.errors import FieldError, NotFound, Unprocessable
 from hrcore.core.i18n import _
 from hrcore.core.pagination import Page, PageParams
+from hrcore.core.privacy import DataClass
+from hrcore.core.read_log import note_reads
+
+WHAT = "analytics_fact"
+"""What the read-access log names a drill-down's read."""
 
 
 def figure_of(slug: str) -> Figure:
@@ -80,8 +85,10 @@ async def people_behind(
     page: PageParams,
     clock: Clock,
 ) -> Page[AnalyticsPersonOut]:
+    """The page of people, each read noted in the read-access log: why a person is counted
+    (a rating, an exit, a readiness) is evaluation data (docs/privacy.md)."""
     asked = await drill(session, principal, slug, department_id, query, step, dimension, clock)
-    return await reading.people_behind(
+    found = await reading.people_behind(
         session,
         principal.org_id,
         asked.figure,
@@ -91,3 +98,5 @@ async def people_behind(
         asked.dimension,
         page,
     )
+    note_reads(principal, [item.employee.id for item in found.items], DataClass.EVALUATION, WHAT)
+    return found
